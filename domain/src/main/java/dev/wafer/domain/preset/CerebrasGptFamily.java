@@ -1,0 +1,114 @@
+package dev.wafer.domain.preset;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.schedule.BatchSizeSchedule;
+import dev.wafer.domain.schedule.DecayType;
+import dev.wafer.domain.schedule.TrainingSchedule;
+import dev.wafer.domain.schedule.WarmupDecaySchedule;
+
+/**
+ * The presets of the paper's Table 1, with the step counts of the Cerebras Modelzoo configurations: every run is
+ * 20 tokens per parameter with a warm-up of about 375M tokens and decay to 10% of the peak. muP models use the
+ * same warm-up and decay steps as SP, a peak of 6e-3 and linear decay.
+ */
+public final class CerebrasGptFamily {
+    private static final int SEQ = ModelShape.PAPER_SEQ_LENGTH;
+    /** muP's transferred base learning rate (Table 1, Appendix G.2). */
+    public static final double MUP_BASE_LEARNING_RATE = 6e-3;
+    /** Tokens of warm-up in every Cerebras-GPT run (section 2.3). */
+    public static final double PAPER_WARMUP_TOKENS = 375e6;
+    /** The 13B run switched from 720 to 1080 sequences after this many tokens (57,000 steps at 720). */
+    public static final double THIRTEEN_B_SWITCH_TOKENS = 57_000.0 * 720 * SEQ;
+
+    private static final List<CerebrasGptPreset> ALL = build();
+
+    private CerebrasGptFamily() {
+    }
+
+    /** Every preset: SP 111M-13B, muP 111M-2.7B, and the muP proxy. */
+    public static List<CerebrasGptPreset> all() {
+        return ALL;
+    }
+
+    /** The preset named {@code name} (any case; {@code 111M+muP} is accepted for {@code 111M-mup}). */
+    public static Optional<CerebrasGptPreset> find(String name) {
+        String key = normalise(name);
+        return ALL.stream().filter(p -> normalise(p.name()).equals(key)).findFirst();
+    }
+
+    /**
+     * The preset named {@code name}.
+     *
+     * @throws IllegalArgumentException listing the known names when there is none
+     */
+    public static CerebrasGptPreset require(String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException("unknown preset '" + name
+                + "'; known presets: " + ALL.stream().map(CerebrasGptPreset::name).collect(Collectors.joining(", "))));
+    }
+
+    private static String normalise(String name) {
+        return name.trim().toLowerCase(Locale.ROOT).replace("cerebras-gpt-", "").replace("+", "-")
+                .replace("μp", "mup").replace(" ", "");
+    }
+
+    private static List<CerebrasGptPreset> build() {
+        List<CerebrasGptPreset> presets = new ArrayList<>();
+        // name, d_model, layers, d_head, peak LR, batch (sequences), warm-up steps, decay steps, decay, eps
+        presets.add(sp("111M", 768, 10, 64, 6e-4, 120, 1525, 7512, DecayType.LINEAR, 1e-8));
+        presets.add(sp("256M", 1088, 14, 64, 6e-4, 264, 693, 8775, DecayType.LINEAR, 1e-8));
+        presets.add(sp("590M", 1536, 18, 128, 2e-4, 264, 693, 21143, DecayType.LINEAR, 1e-8));
+        presets.add(sp("1.3B", 2048, 24, 128, 2e-4, 528, 346, 23988, DecayType.COSINE, 1e-8));
+        presets.add(sp("2.7B", 2560, 32, 80, 2e-4, 528, 346, 48695, DecayType.COSINE, 1e-8));
+        presets.add(sp("6.7B", 4096, 32, 128, 1.2e-4, 1040, 176, 62346, DecayType.LINEAR, 1e-9));
+        presets.add(thirteenB());
+        presets.add(mup("111M", 768, 10, 64, 120, 1525, 7512));
+        presets.add(mup("256M", 1088, 14, 64, 264, 693, 8775));
+        presets.add(mup("590M", 1536, 18, 128, 264, 693, 21143));
+        presets.add(mup("1.3B", 2048, 24, 128, 528, 346, 23988));
+        presets.add(mup("2.7B", 2560, 32, 80, 528, 346, 48695));
+        // The muP hyperparameter-search proxy (Modelzoo params_gpt3_40M.yaml): width 256 = the muP base width.
+        presets.add(new CerebrasGptPreset("40M-mup-proxy", ParameterisationKind.MUP, ModelShape.gpt(256, 24, 64),
+                DecayType.LINEAR,
+                TrainingSchedule.ofSteps(MUP_BASE_LEARNING_RATE, 152, 1373, DecayType.LINEAR, 256, SEQ, 1525),
+                1e-8));
+        return List.copyOf(presets);
+    }
+
+    private static CerebrasGptPreset sp(String name, int d, int layers, int dHead, double lr, int batch,
+            long warmup, long decay, DecayType type, double eps) {
+        return new CerebrasGptPreset(name, ParameterisationKind.SP, ModelShape.gpt(d, layers, dHead), type,
+                TrainingSchedule.ofSteps(lr, warmup, decay, type, batch, SEQ, warmup + decay), eps);
+    }
+
+    private static CerebrasGptPreset mup(String name, int d, int layers, int dHead, int batch, long warmup,
+            long decay) {
+        return new CerebrasGptPreset(name + "-mup", ParameterisationKind.MUP, ModelShape.gpt(d, layers, dHead),
+                DecayType.LINEAR, TrainingSchedule.ofSteps(MUP_BASE_LEARNING_RATE, warmup, decay,
+                        DecayType.LINEAR, batch, SEQ, warmup + decay), 1e-8);
+    }
+
+    /**
+     * 13B: 720 sequences for the first 84B tokens (57,000 steps), then 1080. Warm-up 254 and cosine decay 174,081
+     * steps at 720 sequences (Modelzoo's bs-720 config), held in tokens so the rate is continuous across the
+     * switch; 174,335 bs-720-equivalent steps in all, 257.1B tokens.
+     */
+    private static CerebrasGptPreset thirteenB() {
+        double tokensPer720Step = 720.0 * SEQ;
+        BatchSizeSchedule batches = BatchSizeSchedule.phased(SEQ, List.of(
+                new BatchSizeSchedule.Phase(0, 720),
+                new BatchSizeSchedule.Phase(THIRTEEN_B_SWITCH_TOKENS, 1080)));
+        WarmupDecaySchedule lr = WarmupDecaySchedule.paper(1.2e-4, 254 * tokensPer720Step,
+                174_081 * tokensPer720Step, DecayType.COSINE);
+        // 57,000 steps at 720, then 116,223 - 38,000 = 78,223 steps at 1080 (the step was reset to 38,000).
+        double totalTokens = THIRTEEN_B_SWITCH_TOKENS + 78_223.0 * 1080 * SEQ;
+        return new CerebrasGptPreset("13B", ParameterisationKind.SP, ModelShape.gpt(5120, 40, 128),
+                DecayType.COSINE, new TrainingSchedule(lr, batches, totalTokens), 1e-9);
+    }
+}

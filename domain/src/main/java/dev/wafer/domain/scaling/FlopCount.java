@@ -1,0 +1,81 @@
+package dev.wafer.domain.scaling;
+
+/**
+ * Floating-point operations as in the paper's Appendix F (Table 13): the Chinchilla-style count plus the
+ * softmax(QK^T)V product, LayerNorm and GELU terms, times three for the backward pass, minus the embedding
+ * terms (embeddings pass no gradient further back). The feed-forward terms use {@code d_ffn}; with
+ * {@code d_ffn = 4 d_model} they equal the paper's {@code 16 S d^2} and {@code 20 * 4 S d}.
+ */
+public final class FlopCount {
+    private FlopCount() {
+    }
+
+    /** Forward FLOPs of one sequence of {@code seqLength} tokens (the paper's inference count). */
+    public static double inferencePerSequence(ModelShape s) {
+        return forwardTerms(s).total();
+    }
+
+    /** Forward plus backward FLOPs of one training sequence. */
+    public static double trainingPerSequence(ModelShape s) {
+        Terms t = forwardTerms(s);
+        return 3 * t.total() - t.embeddings - t.positionEmbeddings;
+    }
+
+    /** Training FLOPs per token. */
+    public static double trainingPerToken(ModelShape s) {
+        return trainingPerSequence(s) / s.seqLength();
+    }
+
+    /** Inference FLOPs per token (a full-context forward pass, as the paper counts it). */
+    public static double inferencePerToken(ModelShape s) {
+        return inferencePerSequence(s) / s.seqLength();
+    }
+
+    /** Training FLOPs of a run over {@code tokens} tokens packed into full sequences. */
+    public static double trainingRun(ModelShape s, double tokens) {
+        if (!(tokens >= 0)) {
+            throw new IllegalArgumentException("tokens must be >= 0, found " + tokens);
+        }
+        return trainingPerToken(s) * tokens;
+    }
+
+    private static Terms forwardTerms(ModelShape s) {
+        double v = s.vocabSize();
+        double d = s.dModel();
+        double layers = s.nLayers();
+        double seq = s.seqLength();
+        double attnWidth = (double) s.dHead() * s.nHeads();
+        double ffn = s.dFfn();
+
+        Terms t = new Terms();
+        t.embeddings = 2 * seq * v * d;
+        t.positionEmbeddings = 2 * d * seq;
+        double kqvProj = layers * 2 * 3 * seq * d * attnWidth;
+        double kqLogits = layers * 2 * seq * seq * attnWidth;
+        double softmax = layers * 3 * attnWidth * seq * seq;
+        double softmaxQReduction = layers * seq * seq * attnWidth;
+        double finalLinear = layers * 2 * seq * attnWidth * d;
+        double smVDot = layers * 2 * seq * seq * attnWidth;
+        t.attention = kqvProj + kqLogits + softmax + softmaxQReduction + smVDot + finalLinear;
+        t.dense = layers * 2 * 2 * seq * d * ffn;
+        t.finalLogits = 2 * seq * d * v;
+        t.layerNorms = layers * 2 * 7 * (seq * d);   // 7 FLOPs per activation, two LayerNorms per block
+        t.gelu = layers * 20 * (seq * ffn);          // about 20 FLOPs per GELU activation
+        return t;
+    }
+
+    /** The forward terms of Table 13, kept apart because the backward treats the embeddings differently. */
+    private static final class Terms {
+        double embeddings;
+        double positionEmbeddings;
+        double attention;
+        double dense;
+        double finalLogits;
+        double layerNorms;
+        double gelu;
+
+        double total() {
+            return embeddings + positionEmbeddings + layerNorms + attention + dense + finalLogits + gelu;
+        }
+    }
+}

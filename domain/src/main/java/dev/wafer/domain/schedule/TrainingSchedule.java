@@ -1,0 +1,107 @@
+package dev.wafer.domain.schedule;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A learning-rate schedule over tokens combined with a batch-size schedule: the learning rate at a step is the
+ * token schedule at the tokens trained before that step. With a constant batch this is exactly the step-defined
+ * schedule; with the 13B run's batch change it keeps the learning rate continuous in tokens.
+ */
+public final class TrainingSchedule {
+    private final WarmupDecaySchedule lrInTokens;
+    private final BatchSizeSchedule batches;
+    private final double totalTokens;
+
+    /**
+     * @param lrInTokens  learning rate as a function of tokens trained
+     * @param batches     batch size per step
+     * @param totalTokens tokens of the whole run
+     */
+    public TrainingSchedule(WarmupDecaySchedule lrInTokens, BatchSizeSchedule batches, double totalTokens) {
+        if (!(totalTokens > 0)) {
+            throw new IllegalArgumentException("total tokens must be positive, found " + totalTokens);
+        }
+        this.lrInTokens = lrInTokens;
+        this.batches = batches;
+        this.totalTokens = totalTokens;
+    }
+
+    /**
+     * A schedule given in steps at a constant batch, as Modelzoo's configs give it: warm-up and decay steps are
+     * converted to tokens at {@code sequences * seqLength} tokens per step.
+     */
+    public static TrainingSchedule ofSteps(double peak, long warmupSteps, long decaySteps, DecayType type,
+            int sequences, int seqLength, long totalSteps) {
+        double tokensPerStep = (double) sequences * seqLength;
+        return new TrainingSchedule(
+                WarmupDecaySchedule.paper(peak, warmupSteps * tokensPerStep, decaySteps * tokensPerStep, type),
+                BatchSizeSchedule.constant(sequences, seqLength), totalSteps * tokensPerStep);
+    }
+
+    /** Learning rate at global step {@code step}. */
+    public double lrAtStep(long step) {
+        return lrInTokens.lrAt(batches.tokensBeforeStep(step));
+    }
+
+    /** Tokens trained before global step {@code step}. */
+    public double tokensBeforeStep(long step) {
+        return batches.tokensBeforeStep(step);
+    }
+
+    /** Steps of the whole run. */
+    public long totalSteps() {
+        return batches.stepsFor(totalTokens);
+    }
+
+    /** Tokens of the whole run. */
+    public double totalTokens() {
+        return totalTokens;
+    }
+
+    /** The learning-rate schedule in tokens. */
+    public WarmupDecaySchedule lrInTokens() {
+        return lrInTokens;
+    }
+
+    /** The batch-size schedule. */
+    public BatchSizeSchedule batches() {
+        return batches;
+    }
+
+    /**
+     * One point of a printed schedule.
+     *
+     * @param step      global step
+     * @param tokens    tokens trained before the step
+     * @param lr        learning rate used by the step
+     * @param sequences batch size of the step
+     */
+    public record Point(long step, double tokens, double lr, int sequences) {
+    }
+
+    /** Points at step 0, every {@code every} steps, the end of warm-up, and the last step. */
+    public List<Point> sample(long every) {
+        if (every <= 0) {
+            throw new IllegalArgumentException("--every must be positive, found " + every);
+        }
+        long last = totalSteps() - 1;
+        List<Long> steps = new ArrayList<>();
+        for (long s = 0; s <= last; s += every) {
+            steps.add(s);
+        }
+        long warmupEnd = batches.stepsFor(lrInTokens.warmup());
+        if (warmupEnd <= last && !steps.contains(warmupEnd)) {
+            steps.add(warmupEnd);
+        }
+        if (!steps.contains(last)) {
+            steps.add(last);
+        }
+        steps.sort(Long::compare);
+        List<Point> points = new ArrayList<>(steps.size());
+        for (long s : steps) {
+            points.add(new Point(s, tokensBeforeStep(s), lrAtStep(s), batches.sequencesAtStep(s)));
+        }
+        return List.copyOf(points);
+    }
+}

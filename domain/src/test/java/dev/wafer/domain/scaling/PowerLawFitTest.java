@@ -1,0 +1,64 @@
+package dev.wafer.domain.scaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+
+import dev.wafer.domain.PaperTolerances;
+import dev.wafer.domain.preset.CerebrasGptFamily;
+import org.junit.jupiter.api.Test;
+
+class PowerLawFitTest {
+    @Test
+    void recoversSeededSyntheticLaws() {
+        long seed = 20261128L;
+        Random rnd = new Random(seed);
+        for (int trial = 0; trial < 20; trial++) {
+            double a = 5 + 95 * rnd.nextDouble();
+            double b = -0.02 - 0.4 * rnd.nextDouble();
+            double c = 2 * rnd.nextDouble();
+            double[] f = new double[8];
+            double[] loss = new double[8];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = Math.pow(10, 15 + i + rnd.nextDouble());
+                loss[i] = a * Math.pow(f[i], b) + c;
+            }
+            PowerLawFit.Result r = PowerLawFit.fit(f, loss);
+            String where = "seed " + seed + " trial " + trial + ": a=" + a + " b=" + b + " c=" + c + " got " + r.law();
+            assertEquals(b, r.law().b(), Math.abs(b) * PaperTolerances.FIT_SYNTHETIC_RELATIVE, where);
+            assertEquals(c, r.law().c(), 1e-3, where);
+            assertEquals(a, r.law().a(), a * 1e-2, where);
+            assertEquals(0, r.rmsResidual(), 1e-6, where);
+        }
+    }
+
+    @Test
+    void refitOfTheSpFamilyGivesThePapersLaw() {
+        String[] names = {"111M", "256M", "590M", "1.3B", "2.7B", "6.7B", "13B"};
+        double[] losses = {2.608, 2.349, 2.181, 1.997, 1.834, 1.704, 1.572};
+        double[] flops = new double[names.length];
+        for (int i = 0; i < names.length; i++) {
+            flops[i] = CerebrasGptFamily.require(names[i]).trainingFlops();
+        }
+        PowerLawFit.Result r = PowerLawFit.fit(flops, losses);
+        // Reference facts: fitting the 7 pairs gives A ~ 47, b ~ -0.073, c ~ 0.50, consistent with equation 1.
+        assertEquals(-0.073, r.law().b(), 0.01, r.law().toString());
+        assertEquals(0.50, r.law().c(), 0.1, r.law().toString());
+        double sum = 0;
+        for (double res : r.residuals()) {
+            sum += res;
+        }
+        // With a free offset c, least-squares residuals sum to zero: a check on the linear solve.
+        assertEquals(0, sum, 1e-9);
+        assertEquals(r.residuals()[4] / r.law().lossAt(flops[4]), r.relativeDeviations()[4], 1e-15);
+    }
+
+    @Test
+    void rejectsTooFewOrInvalidPoints() {
+        assertThrows(IllegalArgumentException.class, () -> PowerLawFit.fit(new double[] {1, 2}, new double[] {1, 2}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PowerLawFit.fit(new double[] {1, -2, 3}, new double[] {1, 2, 3}));
+        assertEquals("point 1: FLOPs must be positive and finite, found -2.0", e.getMessage());
+    }
+}
