@@ -29,8 +29,18 @@ final class AparapiOpenClDiscovery implements OpenClDiscovery {
                 devices.add(device.getType() + " " + device.getName());
             }
             found.add(new OpenClPlatformInfo(
-                    String.valueOf(platform.getName()), String.valueOf(platform.getVersion()), devices));
+                    String.valueOf(platform.getName()), shortVersion(String.valueOf(platform.getVersion())), devices));
         }
         return found;
+    }
+
+    /**
+     * Keeps the part of a version string users need: PoCL reports e.g. {@code "OpenCL 3.0 PoCL 3.1+debian
+     * Linux, None+Asserts, RELOC, SPIR, LLVM 15.0.6, ..."}, of which the build flags after the first comma
+     * would only clutter a one-line report.
+     */
+    static String shortVersion(String version) {
+        int comma = version.indexOf(',');
+        return (comma < 0 ? version : version.substring(0, comma)).strip().replaceAll("\\s+", " ");
     }
 }

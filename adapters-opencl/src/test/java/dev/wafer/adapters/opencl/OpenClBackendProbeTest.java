@@ -61,6 +61,13 @@ class OpenClBackendProbeTest {
         assertEquals("", a.remedy());
     }
 
+    @Test
+    void versionsDropBuildFlagsAndExtraSpaces() {
+        assertEquals("OpenCL 3.0 PoCL 3.1+debian Linux", AparapiOpenClDiscovery.shortVersion(
+                "OpenCL 3.0 PoCL 3.1+debian  Linux, None+Asserts, RELOC, SPIR, LLVM 15.0.6"));
+        assertEquals("OpenCL 1.2 CUDA 12.4", AparapiOpenClDiscovery.shortVersion(" OpenCL 1.2 CUDA 12.4 "));
+    }
+
     /**
      * The real probe on this machine. CI installs PoCL and sets {@code WAFER_EXPECT_OPENCL=1}, so there
      * the backend must be found; elsewhere either answer is right, but an unavailable one must say
