@@ -62,7 +62,7 @@ public final class CudaBackendProbe implements BackendProbe {
         } catch (LinkageError | RuntimeException e) {
             // A driver too old to export a symbol, or a failing downcall: present but unusable.
             return BackendAvailability.unavailable("the NVIDIA driver cannot be used (" + oneLine(e) + ")",
-                    CudaErrors.remedy(-1));
+                    CudaErrors.CHECK_DRIVER);
         }
     }
 

@@ -28,6 +28,9 @@ final class CudaErrors {
             Map.entry(804, "CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE: forward compatibility not supported here"),
             Map.entry(999, "CUDA_ERROR_UNKNOWN: an unknown internal error"));
 
+    /** The advice when nothing more specific is known. */
+    static final String CHECK_DRIVER = "Check the NVIDIA driver installation (nvidia-smi should list the GPU)";
+
     private CudaErrors() {
     }
 
@@ -43,7 +46,7 @@ final class CudaErrors {
             case 34 -> "Make the real NVIDIA driver's libcuda.so.1 come before the toolkit's stubs on the library path";
             case 35, 36, 803, 804 -> "Install an NVIDIA driver that supports CUDA 13 (nvidia-smi shows the version)";
             case 46 -> "Free the GPU or change its compute mode (nvidia-smi -c DEFAULT)";
-            default -> "Check the NVIDIA driver installation (nvidia-smi should list the GPU)";
+            default -> CHECK_DRIVER;
         };
     }
 }
