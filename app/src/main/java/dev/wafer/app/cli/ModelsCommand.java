@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code wafer models}: the Cerebras-GPT family of Table 1 with counts, FLOPs and predicted losses. */
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "List the Cerebras-GPT presets (Table 1): shapes, parameters, tokens, FLOPs, predicted loss.")
-final class ModelsCommand implements Runnable {
+final class ModelsCommand implements Runnable, BackendAgnostic {
     @Option(names = "--json", description = "Print a JSON array instead of a table.")
     boolean json;
 

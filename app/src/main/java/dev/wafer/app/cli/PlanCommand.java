@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Plan a compute-optimal run (20 tokens/parameter) for a FLOP budget; with --inference-tokens,"
                 + " the model with the lowest predicted loss for training plus inference (equation 2).")
-final class PlanCommand implements Runnable {
+final class PlanCommand implements Runnable, BackendAgnostic {
     @Option(names = "--flops", required = true, paramLabel = "F",
             description = "Compute budget in FLOPs, e.g. 2.8e20 (training only, or training + inference).")
     double flops;

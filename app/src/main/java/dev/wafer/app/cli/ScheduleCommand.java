@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code wafer schedule}: a preset's learning rate and batch size, step by step. */
 @Command(name = "schedule", mixinStandardHelpOptions = true,
         description = "Print a preset's learning-rate schedule: step, tokens trained before it, learning rate.")
-final class ScheduleCommand implements Runnable {
+final class ScheduleCommand implements Runnable, BackendAgnostic {
     @Option(names = "--preset", required = true, paramLabel = "NAME", description = "A preset from 'wafer models'.")
     String preset;
 

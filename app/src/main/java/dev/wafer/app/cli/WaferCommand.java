@@ -1,10 +1,15 @@
 package dev.wafer.app.cli;
 
+import dev.wafer.app.backend.BackendCatalog;
+import dev.wafer.app.backend.BackendUnavailableException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Map;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The root {@code wafer} command. Subcommands are listed here; user errors (bad flags, impossible
@@ -16,10 +21,17 @@ import picocli.CommandLine.Command;
             ModelsCommand.class,
             PlanCommand.class,
             ScheduleCommand.class,
+            BackendsCommand.class,
         })
-public final class WaferCommand implements Runnable {
+public final class WaferCommand implements Runnable, BackendAgnostic {
     /** Exit code for user errors: unknown flags, impossible values. */
     public static final int USAGE_ERROR = 2;
+    /** Exit code when the selected backend cannot run on this machine (a fact of the machine, not a typo). */
+    public static final int BACKEND_UNAVAILABLE = 3;
+
+    @Option(names = "--backend", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "Compute backend: cpu, opencl or cuda (default: $WAFER_BACKEND, else cpu).")
+    private String backend;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,9 +41,25 @@ public final class WaferCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The {@code --backend} value, or {@code null} when the flag was not given. */
+    String backend() {
+        return backend;
+    }
+
     /** Runs the CLI with the given streams and returns the process exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System.getenv(), BackendCatalog.standard());
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, with the environment and backends given. */
+    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, BackendCatalog backends) {
+        return commandLine(out, err, env, backends).execute(args);
+    }
+
+    /** The configured command line, ready to execute; tests may add subcommands to it. */
+    static CommandLine commandLine(PrintStream out, PrintStream err, Map<String, String> env, BackendCatalog backends) {
         CommandLine cli = new CommandLine(new WaferCommand());
+        cli.setExecutionStrategy(new Startup(backends, env));
         PrintWriter outWriter = new PrintWriter(out, true);
         PrintWriter errWriter = new PrintWriter(err, true);
         cli.setOut(outWriter);
@@ -45,8 +73,12 @@ public final class WaferCommand implements Runnable {
                 errWriter.println("wafer: " + ex.getMessage());
                 return USAGE_ERROR;
             }
+            if (ex instanceof BackendUnavailableException) {
+                errWriter.println("wafer: " + ex.getMessage());
+                return BACKEND_UNAVAILABLE;
+            }
             throw ex;
         });
-        return cli.execute(args);
+        return cli;
     }
 }

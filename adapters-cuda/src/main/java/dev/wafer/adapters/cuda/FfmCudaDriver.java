@@ -1,0 +1,106 @@
+package dev.wafer.adapters.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The CUDA driver API reached through the Foreign Function &amp; Memory API.
+ *
+ * <p>The library is looked up in the global arena: once {@code cuInit} has run, the driver owns
+ * threads and state that must not be unloaded under it, so it stays loaded for the JVM's life.
+ */
+final class FfmCudaDriver implements CudaDriver {
+    /** The driver's soname; the unversioned {@code libcuda.so} is only present with development packages. */
+    static final String LIBRARY = "libcuda.so.1";
+
+    /** Long enough for any device name the driver reports (nvidia-smi uses 96). */
+    private static final int NAME_BYTES = 256;
+
+    private final MethodHandle cuInit;
+    private final MethodHandle cuDriverGetVersion;
+    private final MethodHandle cuDeviceGetCount;
+    private final MethodHandle cuDeviceGet;
+    private final MethodHandle cuDeviceGetName;
+
+    private FfmCudaDriver(SymbolLookup library) {
+        Linker linker = Linker.nativeLinker();
+        cuInit = function(linker, library, "cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        cuDriverGetVersion = function(linker, library, "cuDriverGetVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        cuDeviceGetCount = function(linker, library, "cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        cuDeviceGet = function(linker, library, "cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        cuDeviceGetName = function(linker, library, "cuDeviceGetName",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    /** Loads {@value #LIBRARY}; throws {@link IllegalArgumentException} when it is not installed. */
+    @SuppressWarnings("restricted") // Calling native code is this class's job; the launcher enables native access.
+    static CudaDriver load() {
+        return new FfmCudaDriver(SymbolLookup.libraryLookup(LIBRARY, Arena.global()));
+    }
+
+    @SuppressWarnings("restricted") // As for load(): a downcall is what this class exists for.
+    private static MethodHandle function(Linker linker, SymbolLookup library, String name, FunctionDescriptor type) {
+        MemorySegment address = library.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError(LIBRARY + " has no symbol " + name));
+        return linker.downcallHandle(address, type);
+    }
+
+    @Override
+    public void init() throws CudaException {
+        check("cuInit", call(cuInit, 0));
+    }
+
+    @Override
+    public int driverVersion() throws CudaException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment version = arena.allocate(JAVA_INT);
+            check("cuDriverGetVersion", call(cuDriverGetVersion, version));
+            return version.get(JAVA_INT, 0);
+        }
+    }
+
+    @Override
+    public int deviceCount() throws CudaException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment count = arena.allocate(JAVA_INT);
+            check("cuDeviceGetCount", call(cuDeviceGetCount, count));
+            return count.get(JAVA_INT, 0);
+        }
+    }
+
+    @Override
+    public String deviceName(int ordinal) throws CudaException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment device = arena.allocate(JAVA_INT);
+            check("cuDeviceGet", call(cuDeviceGet, device, ordinal));
+            MemorySegment name = arena.allocate(NAME_BYTES);
+            check("cuDeviceGetName", call(cuDeviceGetName, name, NAME_BYTES, device.get(JAVA_INT, 0)));
+            return name.getString(0, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void check(String function, int result) throws CudaException {
+        if (result != 0) {
+            throw new CudaException(function, result);
+        }
+    }
+
+    private static int call(MethodHandle function, Object... arguments) {
+        try {
+            return (int) function.invokeWithArguments(arguments);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            // Downcalls declare Throwable but throw nothing checked; keep the cause if one ever does.
+            throw new IllegalStateException("native call failed", t);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.wafer.adapters.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wafer.ports.backend.BackendAvailability;
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+class CudaBackendProbeTest {
+
+    /** A driver that fails the named call with the given code and otherwise reports {@code devices} GPUs. */
+    private record FakeDriver(String failing, int code, int devices) implements CudaDriver {
+        private void maybeFail(String call) throws CudaException {
+            if (call.equals(failing)) {
+                throw new CudaException(call, code);
+            }
+        }
+
+        @Override
+        public void init() throws CudaException {
+            maybeFail("cuInit");
+        }
+
+        @Override
+        public int driverVersion() throws CudaException {
+            maybeFail("cuDriverGetVersion");
+            return 13000;
+        }
+
+        @Override
+        public int deviceCount() throws CudaException {
+            maybeFail("cuDeviceGetCount");
+            return devices;
+        }
+
+        @Override
+        public String deviceName(int ordinal) throws CudaException {
+            maybeFail("cuDeviceGetName");
+            return "Fake GPU " + ordinal;
+        }
+    }
+
+    private static BackendAvailability probeWith(CudaDriverLoader loader) {
+        return new CudaBackendProbe(loader).probe();
+    }
+
+    @Test
+    void missingLibraryThroughJniIsUnavailable() {
+        BackendAvailability a = probeWith(() -> {
+            throw new UnsatisfiedLinkError("no cuda in java.library.path");
+        });
+        assertFalse(a.available());
+        assertEquals("libcuda.so.1 not found, so no NVIDIA driver is installed"
+                + " (UnsatisfiedLinkError: no cuda in java.library.path)", a.detail());
+        assertEquals("Install the NVIDIA driver on a machine with an NVIDIA GPU", a.remedy());
+    }
+
+    @Test
+    void missingLibraryThroughFfmIsUnavailable() {
+        BackendAvailability a = probeWith(() -> {
+            throw new IllegalArgumentException("Cannot open library: libcuda.so.1");
+        });
+        assertFalse(a.available());
+        assertTrue(a.detail().startsWith("libcuda.so.1 not found"), a::detail);
+        assertTrue(a.detail().endsWith("(IllegalArgumentException: Cannot open library: libcuda.so.1)"), a::detail);
+    }
+
+    @Test
+    void cuInitWithoutDeviceReportsCode100AndItsMeaning() {
+        BackendAvailability a = probeWith(() -> new FakeDriver("cuInit", 100, 0));
+        assertFalse(a.available());
+        assertEquals("cuInit failed: CUDA error 100 (CUDA_ERROR_NO_DEVICE: no CUDA-capable device is detected)",
+                a.detail());
+        assertTrue(a.remedy().contains("NVIDIA GPU"), a::remedy);
+    }
+
+    @Test
+    void cuInitWithOldDriverReportsCode35AndAdvisesAnUpdate() {
+        BackendAvailability a = probeWith(() -> new FakeDriver("cuInit", 35, 1));
+        assertFalse(a.available());
+        assertTrue(a.detail().startsWith("cuInit failed: CUDA error 35 (insufficient driver"), a::detail);
+        assertTrue(a.remedy().startsWith("Install an NVIDIA driver that supports"), a::remedy);
+    }
+
+    @Test
+    void unknownCodeKeepsItsNumber() {
+        BackendAvailability a = probeWith(() -> new FakeDriver("cuDeviceGetCount", 12345, 1));
+        assertFalse(a.available());
+        assertEquals("cuDeviceGetCount failed: CUDA error 12345 (not a code this version of Wafer knows)",
+                a.detail());
+        assertFalse(a.remedy().isBlank());
+    }
+
+    @Test
+    void zeroDevicesIsUnavailable() {
+        BackendAvailability a = probeWith(() -> new FakeDriver("none", 0, 0));
+        assertFalse(a.available());
+        assertEquals("the NVIDIA driver reports no CUDA device", a.detail());
+    }
+
+    @Test
+    void failingDownCallIsUnavailableNotThrown() {
+        CudaDriver brokenNames = new CudaDriver() {
+            @Override
+            public void init() {
+            }
+
+            @Override
+            public int driverVersion() {
+                return 12040;
+            }
+
+            @Override
+            public int deviceCount() {
+                return 1;
+            }
+
+            @Override
+            public String deviceName(int ordinal) {
+                throw new IllegalStateException("native call failed");
+            }
+        };
+        BackendAvailability a = probeWith(() -> brokenNames);
+        assertFalse(a.available());
+        assertEquals("the NVIDIA driver cannot be used (IllegalStateException: native call failed)", a.detail());
+    }
+
+    @Test
+    void workingDriverListsVersionAndDevices() {
+        BackendAvailability a = probeWith(() -> new FakeDriver("none", 0, 2));
+        assertTrue(a.available());
+        assertEquals("driver 13.0, 2 devices: Fake GPU 0, Fake GPU 1", a.detail());
+    }
+
+    /** The real driver lookup on this machine, which the project's build machines lack. */
+    @Test
+    void realProbeReportsTheMissingDriverLibrary() {
+        Assumptions.assumeFalse(libcudaLoads(),
+                "libcuda.so.1 is loadable on this machine, so the no-driver report cannot be checked here");
+        BackendAvailability a = new CudaBackendProbe().probe();
+        assertFalse(a.available());
+        assertTrue(a.detail().contains("libcuda.so.1"), a::detail);
+        assertFalse(a.remedy().isBlank());
+    }
+
+    @SuppressWarnings("restricted") // Only looks the library up, to decide whether this test can run here.
+    private static boolean libcudaLoads() {
+        try {
+            SymbolLookup.libraryLookup("libcuda.so.1", Arena.global());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

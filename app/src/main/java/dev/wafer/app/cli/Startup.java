@@ -1,0 +1,58 @@
+package dev.wafer.app.cli;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.wafer.app.backend.BackendCatalog;
+import dev.wafer.app.backend.BackendModule;
+import dev.wafer.app.backend.BackendSelection;
+import dev.wafer.app.backend.BackendUnavailableException;
+import dev.wafer.app.backend.UnknownBackendException;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Runs a parsed command line: selects the backend, refuses one that cannot run here, creates the
+ * one injector, injects the command and runs it. This is the composition root; nothing below it
+ * calls Guice.
+ *
+ * <p>Backend errors are thrown as picocli {@link CommandLine.ExecutionException}s so that the
+ * root command's exception handler turns them into one line and an exit code, like any other error.
+ */
+final class Startup implements CommandLine.IExecutionStrategy {
+    private final BackendCatalog catalog;
+    private final Map<String, String> env;
+
+    Startup(BackendCatalog catalog, Map<String, String> env) {
+        this.catalog = catalog;
+        this.env = Map.copyOf(env);
+    }
+
+    @Override
+    public int execute(ParseResult parseResult) {
+        Integer helpExitCode = CommandLine.executeHelpRequest(parseResult);
+        if (helpExitCode != null) {
+            return helpExitCode;
+        }
+        List<CommandLine> invoked = parseResult.asCommandLineList();
+        CommandLine leaf = invoked.get(invoked.size() - 1);
+        Object command = leaf.getCommand();
+        WaferCommand root = parseResult.commandSpec().commandLine().getCommand();
+        Injector injector;
+        try {
+            BackendSelection selection = new BackendSelection(catalog);
+            BackendModule backend = selection.select(root.backend(), env);
+            if (!(command instanceof BackendAgnostic)) {
+                selection.requireAvailable(backend);
+            }
+            injector = Guice.createInjector(backend, new CliModule(catalog));
+        } catch (UnknownBackendException e) {
+            throw new CommandLine.ExecutionException(leaf, e.getMessage(), new UserError(e.getMessage()));
+        } catch (BackendUnavailableException e) {
+            throw new CommandLine.ExecutionException(leaf, e.getMessage(), e);
+        }
+        injector.injectMembers(command);
+        return new CommandLine.RunLast().execute(parseResult);
+    }
+}

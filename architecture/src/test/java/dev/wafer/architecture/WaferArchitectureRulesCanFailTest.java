@@ -1,0 +1,122 @@
+package dev.wafer.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every rule reports the violations planted under {@code fixture.wafer}, naming the offending class,
+ * and does not report the fixture classes that follow it. A rule that cannot fail protects nothing.
+ */
+class WaferArchitectureRulesCanFailTest {
+    private static final WaferArchitectureRules RULES = WaferArchitectureRules.forRoot("fixture.wafer");
+    private static final JavaClasses FIXTURES = new ClassFileImporter().importPackages("fixture.wafer");
+
+    private static String violations(ArchRule rule) {
+        EvaluationResult result = rule.evaluate(FIXTURES);
+        assertTrue(result.hasViolation(), () -> "no violation reported by: " + rule.getDescription());
+        return String.join("\n", result.getFailureReport().getDetails());
+    }
+
+    private static void assertReports(ArchRule rule, Class<?> offender) {
+        String report = violations(rule);
+        assertTrue(report.contains(offender.getName()), () -> offender.getName() + " not in:\n" + report);
+    }
+
+    /** The rule accepts a class that follows it: it is not simply against everything in its package. */
+    private static void assertDoesNotReport(ArchRule rule, Class<?> follower) {
+        EvaluationResult result = rule.evaluate(new ClassFileImporter().importClasses(follower));
+        assertFalse(result.hasViolation(), () -> follower.getName() + " wrongly reported:\n" + result.getFailureReport());
+    }
+
+    static Stream<Named<ArchRule>> rules() {
+        return RULES.all().stream().map(rule -> Named.of(rule.getDescription(), rule));
+    }
+
+    /** Catches a rule added to {@link WaferArchitectureRules#all()} without a planted violation. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rules")
+    void everyRuleHasAPlantedViolation(ArchRule rule) {
+        assertTrue(rule.evaluate(FIXTURES).hasViolation(), rule::getDescription);
+    }
+
+    @Test
+    void portsOnTheJdk() {
+        assertReports(RULES.portsDependOnlyOnTheJdk(), fixture.wafer.ports.PortUsingDomain.class);
+        assertDoesNotReport(RULES.portsDependOnlyOnTheJdk(), fixture.wafer.ports.CleanPort.class);
+    }
+
+    @Test
+    void domainOnPorts() {
+        assertReports(RULES.domainDependsOnlyOnPortsAndTheJdk(), fixture.wafer.domain.GuiceUsingDomainClass.class);
+        assertReports(RULES.domainDependsOnlyOnPortsAndTheJdk(), fixture.wafer.domain.DomainUsingCpuAdapter.class);
+        assertDoesNotReport(RULES.domainDependsOnlyOnPortsAndTheJdk(), fixture.wafer.domain.DomainModel.class);
+    }
+
+    @Test
+    void cpuAdapterOnPortsAndJdk() {
+        assertReports(RULES.cpuAdapterDependsOnlyOnPortsAndTheJdk(), fixture.wafer.adapters.cpu.CpuUsingOpenCl.class);
+        assertDoesNotReport(RULES.cpuAdapterDependsOnlyOnPortsAndTheJdk(), fixture.wafer.adapters.cpu.CpuKernels.class);
+    }
+
+    @Test
+    void openClAdapterOnPortsJdkAndAparapi() {
+        ArchRule rule = RULES.openClAdapterDependsOnlyOnPortsTheJdkAndAparapi();
+        assertReports(rule, fixture.wafer.adapters.opencl.ClUsingDomain.class);
+        assertDoesNotReport(rule, fixture.wafer.adapters.opencl.ClKernels.class);
+    }
+
+    @Test
+    void cudaAdapterOnPortsAndJdk() {
+        assertReports(RULES.cudaAdapterDependsOnlyOnPortsAndTheJdk(), fixture.wafer.adapters.cuda.CudaUsingCpu.class);
+    }
+
+    @Test
+    void adaptersNotOnTheDomain() {
+        assertReports(RULES.adaptersDoNotDependOnTheDomain(), fixture.wafer.adapters.opencl.ClUsingDomain.class);
+    }
+
+    @Test
+    void adaptersIndependentOfEachOther() {
+        assertReports(RULES.adaptersDoNotDependOnEachOther(), fixture.wafer.adapters.cpu.CpuUsingOpenCl.class);
+        assertReports(RULES.adaptersDoNotDependOnEachOther(), fixture.wafer.adapters.cuda.CudaUsingCpu.class);
+    }
+
+    @Test
+    void injectionOnlyInTheApp() {
+        assertReports(RULES.onlyTheAppUsesDependencyInjection(), fixture.wafer.domain.GuiceUsingDomainClass.class);
+        assertDoesNotReport(RULES.onlyTheAppUsesDependencyInjection(), fixture.wafer.app.cli.CliPrinter.class);
+    }
+
+    @Test
+    void adapterClassesNamedOnlyByTheApp() {
+        assertReports(RULES.onlyTheAppAndAdaptersNameAdapterClasses(), fixture.wafer.domain.DomainUsingCpuAdapter.class);
+        assertDoesNotReport(RULES.onlyTheAppAndAdaptersNameAdapterClasses(), fixture.wafer.app.cli.CliPrinter.class);
+    }
+
+    @Test
+    void noPackageCycles() {
+        assertReports(RULES.packagesAreFreeOfCycles(), fixture.wafer.domain.cycle.a.CycleA.class);
+        assertReports(RULES.packagesAreFreeOfCycles(), fixture.wafer.domain.cycle.b.CycleB.class);
+    }
+
+    @Test
+    void noStandardStreamsOutsideTheCli() {
+        assertReports(RULES.noStandardStreamsOutsideTheCli(), fixture.wafer.domain.Printing.class);
+        assertDoesNotReport(RULES.noStandardStreamsOutsideTheCli(), fixture.wafer.app.cli.CliPrinter.class);
+    }
+
+    @Test
+    void noJavaUtilLoggingOutsideTheCli() {
+        assertReports(RULES.noJavaUtilLoggingOutsideTheCli(), fixture.wafer.domain.JulLogging.class);
+    }
+}
