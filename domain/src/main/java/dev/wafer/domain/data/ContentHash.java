@@ -22,10 +22,15 @@ public record ContentHash(String hex) {
 
     /** Hashes normalised text. */
     public static ContentHash of(String normalisedText) {
+        return ofUtf8(normalisedText.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Hashes the UTF-8 bytes of normalised text. */
+    public static ContentHash ofUtf8(byte[] utf8) {
         try {
             // MessageDigest is not thread-safe and cheap to create relative to hashing a document.
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return new ContentHash(HexFormat.of().formatHex(sha.digest(normalisedText.getBytes(StandardCharsets.UTF_8))));
+            return new ContentHash(HexFormat.of().formatHex(sha.digest(utf8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always provides SHA-256", e);
         }
