@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
             PlanCommand.class,
             ScheduleCommand.class,
             BackendsCommand.class,
+            DataCommand.class,
         })
 public final class WaferCommand implements Runnable, BackendAgnostic {
     /** Exit code for user errors: unknown flags, impossible values. */

@@ -1,0 +1,247 @@
+package dev.wafer.app.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.wafer.app.data.DatasetAuditor;
+import dev.wafer.app.data.DatasetPreparer;
+import dev.wafer.app.data.FingerprintFile;
+import dev.wafer.app.data.Inputs;
+import dev.wafer.app.data.ManifestJson;
+import dev.wafer.app.data.PrepareReport;
+import dev.wafer.app.data.PrepareSettings;
+import dev.wafer.app.data.TokenizerFactory;
+import dev.wafer.domain.data.ProvenanceRules;
+import dev.wafer.domain.data.Provenance;
+import dev.wafer.domain.data.SplitAssigner;
+import dev.wafer.domain.data.WorkFingerprint;
+import dev.wafer.domain.data.WorkMatcher;
+import dev.wafer.ports.data.DocumentSource;
+import dev.wafer.ports.data.MalformedInputException;
+import dev.wafer.ports.text.Tokenizer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wafer data}: prepare datasets with provenance, fingerprint works, audit membership, show stats. */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Prepare training data with provenance rules; fingerprint works; audit membership.",
+        subcommands = {DataCommand.Prepare.class, DataCommand.Fingerprint.class, DataCommand.Audit.class,
+                DataCommand.Stats.class})
+public final class DataCommand implements Runnable, BackendAgnostic {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code wafer data prepare}. */
+    @Command(name = "prepare", mixinStandardHelpOptions = true,
+            description = "Normalise, filter, tokenise, shuffle, split and pack a corpus into token shards with a manifest."
+                    + " Without --input, the embedded sample corpus is used.")
+    static final class Prepare implements Callable<Integer>, BackendAgnostic {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--input", arity = "1..*", paramLabel = "PATH",
+                description = "Pile JSONL (.jsonl, .jsonl.zst), text files or directories. Default: embedded sample.")
+        List<Path> inputs = new ArrayList<>();
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+        Path out;
+        @Option(names = {"--seq-len", "--seq"}, defaultValue = "2048", description = "Tokens per sequence (default ${DEFAULT-VALUE}).")
+        int seqLen;
+        @Option(names = "--tokenizer", defaultValue = "gpt2", description = "gpt2 or PATH/tokenizer.json (default ${DEFAULT-VALUE}).")
+        String tokenizer;
+        @Option(names = "--exclude-source", paramLabel = "NAME", description = "Drop every document of this source (repeatable).")
+        List<String> excludeSources = new ArrayList<>();
+        @Option(names = {"--allow-licence", "--allow-license"}, paramLabel = "ID",
+                description = "Keep only these licences (repeatable); 'unknown' allows documents with no licence.")
+        List<String> allowLicences = new ArrayList<>();
+        @Option(names = "--default-source", defaultValue = Provenance.UNKNOWN_SOURCE, description = "Source of documents that name none.")
+        String defaultSource;
+        @Option(names = {"--default-licence", "--default-license"}, defaultValue = Provenance.UNKNOWN_LICENCE,
+                description = "Licence of documents that name none.")
+        String defaultLicence;
+        @Option(names = {"--exclude-work", "--exclude-works"}, paramLabel = "FILE",
+                description = "A work (text file, or fingerprint from 'data fingerprint') that must not be trained on (repeatable).")
+        List<Path> excludeWorks = new ArrayList<>();
+        @Option(names = "--split", defaultValue = "0.98,0.01,0.01", description = "train,val,test fractions (default ${DEFAULT-VALUE}).")
+        String split;
+        @Option(names = "--seed", defaultValue = "1234", description = "Shuffle seed (default ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = {"--on-error", "--on-malformed"}, defaultValue = "skip", paramLabel = "skip|fail",
+                description = "Malformed input: count and skip, or stop (default ${DEFAULT-VALUE}).")
+        String onError;
+        @Option(names = "--threads", description = "Tokenisation threads (default: available processors).")
+        int threads = Runtime.getRuntime().availableProcessors();
+        @Option(names = "--sequences-per-shard", defaultValue = "65536", description = "Sequences per shard file (default ${DEFAULT-VALUE}).")
+        long sequencesPerShard;
+        @Option(names = "--json", description = "Print the report as JSON.")
+        boolean json;
+        @Option(names = "--quiet", description = "No progress bars.")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!onError.equals("skip") && !onError.equals("fail")) {
+                throw new UserError("--on-error must be skip or fail, got '" + onError + "'");
+            }
+            if (sequencesPerShard < 1) {
+                throw new UserError("--sequences-per-shard must be at least 1, got " + sequencesPerShard);
+            }
+            List<WorkFingerprint> works = new ArrayList<>();
+            List<String> workNames = new ArrayList<>();
+            for (Path w : excludeWorks) {
+                WorkFingerprint fp = FingerprintFile.load(w);
+                works.add(fp);
+                workNames.add(fp.name() + " (" + fp.shingles().length + " shingles, from " + w + ")");
+            }
+            Tokenizer tok = TokenizerFactory.create(tokenizer);
+            PrepareSettings settings = new PrepareSettings(out, tok, seqLen, seed, split, SplitAssigner.parse(split),
+                    new ProvenanceRules(new HashSet<>(excludeSources), new HashSet<>(allowLicences), new WorkMatcher(works)),
+                    excludeSources, allowLicences, workNames, defaultSource, defaultLicence, onError.equals("fail"),
+                    threads, sequencesPerShard, 64L << 20);
+            DatasetPreparer preparer = new DatasetPreparer(settings, ConsoleProgress.forTerminal(quiet, System.err));
+            List<DocumentSource> sources = inputs.isEmpty() ? List.of(Inputs.sample(preparer.byteCounter()))
+                    : Inputs.resolve(inputs, preparer.byteCounter());
+            PrepareReport report;
+            try {
+                report = preparer.prepare(sources);
+            } catch (MalformedInputException e) {
+                throw new UserError("malformed input (--on-error fail): " + e.getMessage());
+            } finally {
+                if (tok instanceof AutoCloseable c) {
+                    closeQuietly(c);
+                }
+            }
+            PrintWriter o = spec.commandLine().getOut();
+            if (json) {
+                o.println(JSON.writeValueAsString(ManifestJson.read(out)));
+            } else {
+                SummaryTable.print(o, ManifestJson.read(out));
+                o.printf(Locale.ROOT, "prepared %s in %.2f s: %.1f MB of text, %.2f MB/s%n", out, report.seconds(),
+                        report.textBytes() / 1e6, report.megabytesPerSecond());
+            }
+            o.flush();
+            return 0;
+        }
+
+        private static void closeQuietly(AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // Closing a tokenizer frees native memory; failing to do so at exit is harmless.
+            }
+        }
+    }
+
+    /** {@code wafer data fingerprint}. */
+    @Command(name = "fingerprint", mixinStandardHelpOptions = true,
+            description = "Make a fingerprint file of a work, for --exclude-work, without shipping the work's text.")
+    static final class Fingerprint implements Callable<Integer>, BackendAgnostic {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Option(names = "--text", required = true, paramLabel = "FILE", description = "The work, as UTF-8 text.")
+        Path text;
+        @Option(names = "--out", required = true, paramLabel = "FP", description = "Fingerprint file to write.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            WorkFingerprint fp = FingerprintFile.fromText(text);
+            FingerprintFile.write(out, fp);
+            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d distinct %d-word shingles of %s; documents"
+                    + " containing %d of them are excluded%n", out, fp.shingles().length, WorkFingerprint.SHINGLE_WORDS,
+                    fp.name(), fp.requiredMatches());
+            return 0;
+        }
+    }
+
+    /** {@code wafer data audit}. */
+    @Command(name = "audit", mixinStandardHelpOptions = true,
+            description = "Is a passage (50+ words) in a prepared dataset's training split?")
+    static final class Audit implements Callable<Integer>, BackendAgnostic {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "Prepared dataset directory.")
+        Path dataset;
+        @Option(names = "--text", required = true, paramLabel = "FILE", description = "The passage, as UTF-8 text.")
+        Path text;
+        @Option(names = "--json", description = "Print JSON: member, matched_fraction, documents.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.isRegularFile(text)) {
+                throw new UserError("--text " + text + ": no such file");
+            }
+            DatasetAuditor.Report r = DatasetAuditor.audit(dataset, Files.readString(text, StandardCharsets.UTF_8));
+            PrintWriter o = spec.commandLine().getOut();
+            if (json) {
+                ObjectNode n = JSON.createObjectNode();
+                n.put("member", r.member()).put("matched_fraction", r.matchedFraction())
+                        .put("any_fraction", r.anyFraction()).put("words", r.words());
+                ArrayNode docs = n.putArray("documents");
+                r.documents().forEach(m -> docs.addObject().put("hash", m.hash()).put("source", m.source())
+                        .put("location", m.location()).put("matched_fraction", m.matchedFraction()));
+                o.println(JSON.writeValueAsString(n));
+            } else {
+                o.printf(Locale.ROOT, "%s: %.0f%% of the passage's %d-word shingles in one training document"
+                                + " (%.0f%% in any); threshold %.0f%%%n",
+                        r.member() ? "PRESENT in the training split" : "NOT FOUND in the training split",
+                        100 * r.matchedFraction(), dev.wafer.domain.data.MembershipAudit.SHINGLE_WORDS,
+                        100 * r.anyFraction(), 100 * dev.wafer.domain.data.MembershipAudit.MEMBER_THRESHOLD);
+                r.documents().forEach(m -> o.printf(Locale.ROOT, "  %5.1f%%  %s  %s  %s%n", 100 * m.matchedFraction(),
+                        m.hash().substring(0, Math.min(12, m.hash().length())), m.source(), m.location()));
+            }
+            o.flush();
+            return 0;
+        }
+    }
+
+    /** {@code wafer data stats}. */
+    @Command(name = "stats", mixinStandardHelpOptions = true, description = "Print the summary of a prepared dataset.")
+    static final class Stats implements Callable<Integer>, BackendAgnostic {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "Prepared dataset directory.")
+        Path dataset;
+        @Option(names = "--json", description = "Print the manifest's settings, splits and summary as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            JsonNode m = ManifestJson.read(dataset);
+            PrintWriter o = spec.commandLine().getOut();
+            if (json) {
+                ObjectNode n = JSON.createObjectNode();
+                n.set("settings", m.get("settings"));
+                n.set("splits", m.get("splits"));
+                n.set("summary", m.get("summary"));
+                o.println(JSON.writeValueAsString(n));
+            } else {
+                SummaryTable.print(o, m);
+            }
+            o.flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.wafer.app.data;
+
+/** A token shard whose header or payload is wrong; the message names the file and the field. */
+public final class InvalidShardException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidShardException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.wafer.app.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.LongConsumer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.wafer.ports.data.DocumentSource;
+import dev.wafer.ports.data.DocumentVisitor;
+import dev.wafer.ports.data.MalformedRecord;
+import dev.wafer.ports.data.RawDocument;
+
+/**
+ * Reads Pile-format JSON Lines, plain or zstd-compressed, one line at a time (constant memory apart from the
+ * longest line): {@code {"text": "...", "meta": {"pile_set_name": "...", "licence": "...", "source": "..."}}}.
+ * The source is {@code meta.pile_set_name}, else {@code meta.source}; the licence is {@code meta.licence}, else
+ * {@code meta.license}. Blank lines are ignored.
+ */
+public final class PileJsonlSource implements DocumentSource {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final long size;
+    private final StreamOpener opener;
+    private final LongConsumer bytesRead;
+
+    PileJsonlSource(String name, long size, StreamOpener opener, LongConsumer bytesRead) {
+        this.name = name;
+        this.size = size;
+        this.opener = opener;
+        this.bytesRead = bytesRead;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long sizeBytes() {
+        return size;
+    }
+
+    @Override
+    public void read(DocumentVisitor visitor) throws IOException {
+        try (InputStream in = InputStreams.decoded(name, opener.open(), bytesRead)) {
+            Utf8LineReader lines = new Utf8LineReader(in);
+            for (Utf8LineReader.Line line = lines.next(); line != null; line = lines.next()) {
+                String location = name + ":" + line.number();
+                if (line.error() != null) {
+                    visitor.malformed(new MalformedRecord(location, line.error()));
+                } else if (!line.text().isBlank()) {
+                    parse(line.text(), location, visitor);
+                }
+            }
+        }
+    }
+
+    private static void parse(String line, String location, DocumentVisitor visitor) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            visitor.malformed(new MalformedRecord(location, "bad JSON: " + e.getOriginalMessage()));
+            return;
+        }
+        if (node == null || !node.isObject()) {
+            visitor.malformed(new MalformedRecord(location, "bad JSON: expected an object"));
+            return;
+        }
+        JsonNode text = node.get("text");
+        if (text == null || !text.isTextual()) {
+            visitor.malformed(new MalformedRecord(location, text == null ? "missing field 'text'" : "field 'text' is not a string"));
+            return;
+        }
+        if (text.asText().isBlank()) {
+            visitor.malformed(new MalformedRecord(location, "empty document (field 'text' is blank)"));
+            return;
+        }
+        JsonNode meta = node.path("meta");
+        String source = firstString(meta, "pile_set_name", "source");
+        String licence = firstString(meta, "licence", "license");
+        visitor.document(new RawDocument(text.asText(), source, licence, location));
+    }
+
+    private static String firstString(JsonNode meta, String... fields) {
+        for (String f : fields) {
+            JsonNode v = meta.get(f);
+            if (v != null && v.isTextual() && !v.asText().isBlank()) {
+                return v.asText();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.wafer.app.data;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.wafer.domain.data.Exclusion;
+import dev.wafer.domain.data.SourceSummary;
+import dev.wafer.domain.data.Split;
+import dev.wafer.ports.data.MalformedRecord;
+
+/**
+ * What preparation produced; written into the manifest and printed by the CLI.
+ *
+ * @param summary          per-source table of kept and excluded documents
+ * @param splits           per split: documents, tokens, sequences, shards and the dropped tail
+ * @param exclusions       every excluded document with its rule
+ * @param malformed        malformed records (at most {@link DatasetPreparer#MAX_LISTED_MALFORMED} listed)
+ * @param malformedCount   all malformed records
+ * @param textBytes        UTF-8 bytes of normalised text read
+ * @param seconds          wall time
+ * @param shuffleBuckets   buckets used by the external shuffle
+ */
+public record PrepareReport(SourceSummary summary, Map<Split, SplitStats> splits, List<Exclusion> exclusions,
+                            List<MalformedRecord> malformed, long malformedCount, long textBytes, double seconds,
+                            int shuffleBuckets) {
+
+    /**
+     * One split.
+     *
+     * @param documents       documents
+     * @param tokens          document tokens (end-of-text excluded)
+     * @param sequences       packed sequences written
+     * @param shardCounts     sequences per shard file
+     * @param droppedTail     tokens of the last incomplete sequence, dropped
+     */
+    public record SplitStats(long documents, long tokens, long sequences, List<Long> shardCounts, int droppedTail) {
+    }
+
+    /** Raw-text throughput in MB/s (10^6 bytes). */
+    public double megabytesPerSecond() {
+        return seconds <= 0 ? 0 : textBytes / 1e6 / seconds;
+    }
+}

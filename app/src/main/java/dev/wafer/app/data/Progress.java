@@ -1,0 +1,35 @@
+package dev.wafer.app.data;
+
+/**
+ * Progress of long-running data work. The CLI supplies progress bars on a terminal; tests and {@code --quiet}
+ * use {@link #NONE}.
+ */
+public interface Progress {
+    /** Reports nothing. */
+    Progress NONE = (name, total, unit) -> new Task() {
+        @Override
+        public void stepTo(long done) {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    /**
+     * Starts a task.
+     *
+     * @param total expected amount of work, or -1 when unknown
+     * @param unit  what is counted, e.g. {@code MB} or {@code buckets}
+     */
+    Task start(String name, long total, String unit);
+
+    /** One task's progress. */
+    interface Task extends AutoCloseable {
+        /** Sets the amount done so far. */
+        void stepTo(long done);
+
+        @Override
+        void close();
+    }
+}

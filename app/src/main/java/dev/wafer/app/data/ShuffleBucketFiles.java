@@ -1,0 +1,131 @@
+package dev.wafer.app.data;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.wafer.domain.data.ContentHash;
+import dev.wafer.domain.data.Provenance;
+import dev.wafer.domain.data.Split;
+
+/**
+ * The temporary bucket files of the external shuffle: pass 1 appends each kept document (provenance, split,
+ * audit id, tokens) to its bucket's file; pass 2 reads one bucket at a time. Files live in a private directory
+ * that {@link #close()} deletes.
+ */
+final class ShuffleBucketFiles implements AutoCloseable {
+    /** A kept document as stored in a bucket. */
+    record Entry(long ordinal, Provenance provenance, Split split, int auditId, int[] tokens) {
+    }
+
+    private final Path dir;
+    private final DataOutputStream[] outs;
+    private final boolean wideTokens;
+
+    ShuffleBucketFiles(Path dir, int buckets, int vocabSize) throws IOException {
+        this.dir = Files.createDirectories(dir);
+        this.outs = new DataOutputStream[buckets];
+        this.wideTokens = ShardHeader.tokenBytesFor(vocabSize) == 4;
+    }
+
+    private Path file(int bucket) {
+        return dir.resolve("bucket-" + bucket + ".tmp");
+    }
+
+    void append(int bucket, ProcessedDocument doc, int auditId) throws IOException {
+        DataOutputStream out = outs[bucket];
+        if (out == null) {
+            // Buffers stay small so that a thousand open buckets cost little memory.
+            out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(bucket)), 1 << 14));
+            outs[bucket] = out;
+        }
+        Provenance p = doc.provenance();
+        out.writeLong(doc.ordinal());
+        out.writeUTF(p.hash().hex());
+        out.writeUTF(p.source());
+        out.writeUTF(p.licence());
+        out.writeUTF(p.location());
+        out.writeByte(doc.split().ordinal());
+        out.writeInt(auditId);
+        int[] tokens = doc.tokens();
+        out.writeInt(tokens.length);
+        ByteBuffer buf = ByteBuffer.allocate(tokens.length * (wideTokens ? 4 : 2)).order(ByteOrder.LITTLE_ENDIAN);
+        if (wideTokens) {
+            buf.asIntBuffer().put(tokens);
+        } else {
+            for (int t : tokens) {
+                buf.putShort((short) t);
+            }
+        }
+        out.write(buf.array());
+    }
+
+    /** Closes the writers; call once pass 1 is done. */
+    void finishWriting() throws IOException {
+        for (int b = 0; b < outs.length; b++) {
+            if (outs[b] != null) {
+                outs[b].close();
+                outs[b] = null;
+            }
+        }
+    }
+
+    /** Reads and then deletes one bucket. */
+    List<Entry> readAndDelete(int bucket) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        Path f = file(bucket);
+        if (!Files.exists(f)) {
+            return entries;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+            while (true) {
+                long ordinal;
+                try {
+                    ordinal = in.readLong();
+                } catch (EOFException end) {
+                    break;
+                }
+                ContentHash hash = new ContentHash(in.readUTF());
+                String source = in.readUTF();
+                String licence = in.readUTF();
+                String location = in.readUTF();
+                Split split = Split.values()[in.readByte()];
+                int auditId = in.readInt();
+                int n = in.readInt();
+                byte[] raw = in.readNBytes(n * (wideTokens ? 4 : 2));
+                ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+                int[] tokens = new int[n];
+                if (wideTokens) {
+                    buf.asIntBuffer().get(tokens);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        tokens[i] = buf.getShort() & 0xFFFF;
+                    }
+                }
+                entries.add(new Entry(ordinal, new Provenance(source, licence, hash, location), split, auditId, tokens));
+            }
+        }
+        Files.delete(f);
+        return entries;
+    }
+
+    @Override
+    public void close() throws IOException {
+        finishWriting();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.wafer.domain.data;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The per-source table of a prepared dataset, like the Pile paper's Table 1: documents and tokens kept, their
+ * share of all kept tokens, and documents excluded.
+ *
+ * @param rows         one row per source, largest token count first
+ * @param documents    documents kept, all sources
+ * @param tokens       tokens kept, all sources (end-of-text tokens not counted)
+ * @param excluded     documents excluded by rules, all sources
+ */
+public record SourceSummary(List<Row> rows, long documents, long tokens, long excluded) {
+    public SourceSummary {
+        rows = List.copyOf(rows);
+    }
+
+    /**
+     * One source.
+     *
+     * @param source    source name
+     * @param documents documents kept
+     * @param tokens    tokens kept
+     * @param share     tokens / all kept tokens (0 when nothing was kept)
+     * @param excluded  documents excluded by rules
+     */
+    public record Row(String source, long documents, long tokens, double share, long excluded) {
+    }
+
+    /** Accumulates counts; not thread-safe. */
+    public static final class Builder {
+        private final Map<String, long[]> counts = new TreeMap<>();
+
+        /** Counts a kept document. */
+        public void kept(String source, long tokens) {
+            long[] c = counts.computeIfAbsent(source, s -> new long[3]);
+            c[0]++;
+            c[1] += tokens;
+        }
+
+        /** Counts an excluded document. */
+        public void excluded(String source) {
+            counts.computeIfAbsent(source, s -> new long[3])[2]++;
+        }
+
+        /** The table. */
+        public SourceSummary build() {
+            long docs = 0;
+            long tokens = 0;
+            long excluded = 0;
+            for (long[] c : counts.values()) {
+                docs += c[0];
+                tokens += c[1];
+                excluded += c[2];
+            }
+            List<Row> rows = new ArrayList<>();
+            for (Map.Entry<String, long[]> e : counts.entrySet()) {
+                long[] c = e.getValue();
+                rows.add(new Row(e.getKey(), c[0], c[1], tokens == 0 ? 0 : (double) c[1] / tokens, c[2]));
+            }
+            rows.sort(Comparator.comparingLong(Row::tokens).reversed().thenComparing(Row::source));
+            return new SourceSummary(rows, docs, tokens, excluded);
+        }
+    }
+}

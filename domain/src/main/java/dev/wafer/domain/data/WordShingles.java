@@ -1,0 +1,117 @@
+package dev.wafer.domain.data;
+
+import java.util.Arrays;
+import java.util.function.LongConsumer;
+
+/**
+ * Hashed word n-gram shingles, the unit of work fingerprints and of the membership audit.
+ *
+ * <p>Words are maximal runs of letters and digits, lower-cased; apostrophes inside words are dropped
+ * ({@code don't} = {@code dont}) and every other character separates words. So whitespace, case and
+ * punctuation changes do not change the shingles. Each word is hashed (64-bit FNV-1a over its code points) and
+ * each run of {@code n} consecutive word hashes is combined into one 64-bit shingle hash. The hash functions
+ * are fixed: fingerprint files and audit indexes store these values (format version 1).
+ */
+public final class WordShingles {
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+    private static final long COMBINE = 0x9E3779B97F4A7C15L;
+
+    private final int n;
+
+    /** @param n words per shingle, at least 1 */
+    public WordShingles(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("shingle size must be at least 1 word, got " + n);
+        }
+        this.n = n;
+    }
+
+    /** Words per shingle. */
+    public int size() {
+        return n;
+    }
+
+    /** Number of words in the text, by the same word rule as the shingles. */
+    public static int countWords(String text) {
+        int[] count = {0};
+        forEachWordHash(text, h -> count[0]++);
+        return count[0];
+    }
+
+    /** Calls {@code sink} with each shingle hash in text order (duplicates included). */
+    public void forEach(String text, LongConsumer sink) {
+        long[] ring = new long[n];
+        long[] seen = {0};
+        forEachWordHash(text, wordHash -> {
+            long count = seen[0]++;
+            ring[(int) (count % n)] = wordHash;
+            if (count + 1 >= n) {
+                sink.accept(combine(ring, (int) ((count + 1) % n)));
+            }
+        });
+    }
+
+    /** The distinct shingle hashes of the text, sorted ascending. */
+    public long[] distinct(String text) {
+        long[] buf = new long[Math.max(16, text.length() / 5)];
+        int[] size = {0};
+        long[][] holder = {buf};
+        forEach(text, h -> {
+            if (size[0] == holder[0].length) {
+                holder[0] = Arrays.copyOf(holder[0], holder[0].length * 2);
+            }
+            holder[0][size[0]++] = h;
+        });
+        long[] all = Arrays.copyOf(holder[0], size[0]);
+        Arrays.sort(all);
+        int unique = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (i == 0 || all[i] != all[i - 1]) {
+                all[unique++] = all[i];
+            }
+        }
+        return Arrays.copyOf(all, unique);
+    }
+
+    private long combine(long[] ring, int oldest) {
+        long h = 0;
+        for (int j = 0; j < n; j++) {
+            h = h * COMBINE + ring[(oldest + j) % n];
+        }
+        return mix(h ^ n);
+    }
+
+    /** Murmur3's 64-bit finaliser: spreads the combined hash over all bits. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
+    private static void forEachWordHash(String text, LongConsumer sink) {
+        long h = FNV_OFFSET;
+        boolean inWord = false;
+        int len = text.length();
+        int i = 0;
+        while (i < len) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isLetterOrDigit(cp)) {
+                h = (h ^ Character.toLowerCase(cp)) * FNV_PRIME;
+                inWord = true;
+            } else if (inWord && (cp == '\'' || cp == '\u2019') ) {
+                continue; // apostrophe inside a word: same word either way
+            } else if (Character.getType(cp) == Character.NON_SPACING_MARK) {
+                continue; // combining accents belong to the word
+            } else if (inWord) {
+                sink.accept(h);
+                h = FNV_OFFSET;
+                inWord = false;
+            }
+        }
+        if (inWord) {
+            sink.accept(h);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.wafer.ports.data;
+
+import java.io.IOException;
+
+/**
+ * A corpus: streams its documents to a visitor in constant memory, whatever the corpus size.
+ */
+public interface DocumentSource {
+
+    /** A human-readable name of the input (a path), used in manifests. */
+    String name();
+
+    /** Size of the raw input in bytes as stored (compressed size for compressed files), for progress reports. */
+    long sizeBytes();
+
+    /**
+     * Reads every document and malformed record, in order.
+     *
+     * @throws IOException when the input cannot be read at all (missing file, corrupt compression)
+     */
+    void read(DocumentVisitor visitor) throws IOException;
+}
