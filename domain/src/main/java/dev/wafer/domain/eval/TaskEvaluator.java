@@ -13,6 +13,7 @@ public final class TaskEvaluator {
     private final LogLikelihoodScorer scorer;
     private final FewShotContexts contexts;
 
+    /** An evaluator that builds requests with {@code requests}, asks {@code scorer} and renders contexts with {@code contexts}. */
     public TaskEvaluator(RequestBuilder requests, LogLikelihoodScorer scorer, FewShotContexts contexts) {
         this.requests = Objects.requireNonNull(requests, "requests");
         this.scorer = Objects.requireNonNull(scorer, "scorer");

@@ -14,6 +14,7 @@ public final class LogitsSampler {
     private final SamplingSettings settings;
     private final SplittableRandom random;
 
+    /** A sampler whose random draws start from {@code settings.seed()}. */
     public LogitsSampler(SamplingSettings settings) {
         this.settings = settings;
         this.random = new SplittableRandom(settings.seed());
