@@ -1,0 +1,43 @@
+package dev.wafer.domain.eval;
+
+import java.util.List;
+
+/**
+ * A multiple-choice question (PIQA, ARC, OpenBookQA, HellaSwag style).
+ *
+ * @param context the prompt, e.g. {@code "Question: ...\nAnswer:"}
+ * @param choices answers without the leading space (the space is added when scoring)
+ * @param gold    index of the correct answer
+ */
+public record MultipleChoiceDoc(String context, List<String> choices, int gold) implements EvalDoc {
+    /** Requires at least two choices and a gold index among them. */
+    public MultipleChoiceDoc {
+        choices = List.copyOf(choices);
+        if (choices.size() < 2) {
+            throw new IllegalArgumentException("a multiple-choice document needs at least two choices, got " + choices.size());
+        }
+        for (String c : choices) {
+            if (c.isEmpty()) {
+                throw new IllegalArgumentException("an empty choice has no length to normalise acc_norm by");
+            }
+        }
+        if (gold < 0 || gold >= choices.size()) {
+            throw new IllegalArgumentException("gold " + gold + " is not an index of the " + choices.size() + " choices");
+        }
+    }
+
+    @Override
+    public String text() {
+        return context;
+    }
+
+    @Override
+    public String target() {
+        return " " + choices.get(gold);
+    }
+
+    @Override
+    public TaskType type() {
+        return TaskType.MULTIPLE_CHOICE;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.wafer.domain.eval;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Builds scorer requests exactly as lm-evaluation-harness v0.3.0 does ({@code BaseLM.loglikelihood}): context and
+ * continuation are tokenized separately (so the continuation's leading space stays in its first token), an empty
+ * context becomes [end-of-text], and the concatenation keeps its last {@code maxLength + 1} tokens (left
+ * truncation; the model then sees all but the last of them).
+ */
+public final class RequestBuilder {
+    /** GPT-2's end-of-text token. */
+    public static final int GPT2_EOT = 50256;
+
+    private final TextEncoder encoder;
+    private final int maxLength;
+    private final int endOfText;
+
+    /**
+     * @param encoder   the tokenizer
+     * @param maxLength the model's context length (2048 for Cerebras-GPT)
+     * @param endOfText the token that replaces an empty context
+     */
+    public RequestBuilder(TextEncoder encoder, int maxLength, int endOfText) {
+        this.encoder = Objects.requireNonNull(encoder, "encoder");
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("maxLength must be positive: " + maxLength);
+        }
+        this.maxLength = maxLength;
+        this.endOfText = endOfText;
+    }
+
+    /** The request for {@code continuation} (usually starting with a space) after {@code context}. */
+    public LoglikelihoodRequest build(String context, String continuation) {
+        int[] ctx = context.isEmpty() ? new int[] {endOfText} : encoder.encode(context);
+        int[] cont = encoder.encode(continuation);
+        if (cont.length == 0) {
+            throw new IllegalArgumentException("continuation '" + continuation + "' encodes to no tokens");
+        }
+        if (cont.length > maxLength) {
+            // The harness asserts this too: a continuation that does not fit cannot be scored at all.
+            throw new IllegalArgumentException("continuation of " + cont.length + " tokens exceeds the model's "
+                    + maxLength + "-token context");
+        }
+        int total = ctx.length + cont.length;
+        int keep = Math.min(total, maxLength + 1);
+        int[] ctxKept = Arrays.copyOfRange(ctx, total - keep, ctx.length);
+        return new LoglikelihoodRequest(ctxKept, cont);
+    }
+
+    /** The context length of the model. */
+    public int maxLength() {
+        return maxLength;
+    }
+}

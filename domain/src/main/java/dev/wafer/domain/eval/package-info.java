@@ -1,0 +1,11 @@
+/**
+ * Evaluation as the Cerebras-GPT paper measured it: test-set cross-entropy over packed sequences (with the
+ * vocabulary correction between tokenizers) and downstream tasks under EleutherAI lm-evaluation-harness v0.3.0
+ * scoring rules (reference-facts 4): multiple choice acc and acc_norm, WinoGrande partial scoring, LAMBADA greedy
+ * accuracy and perplexity, zero- and k-shot contexts.
+ *
+ * <p>The model plugs in through two small interfaces: {@link dev.wafer.domain.eval.LogLikelihoodScorer} for tasks
+ * and {@link dev.wafer.domain.eval.WindowLossScorer} for test-set loss; text enters through a
+ * {@link dev.wafer.domain.eval.TextEncoder}.
+ */
+package dev.wafer.domain.eval;

@@ -1,0 +1,44 @@
+package dev.wafer.ports.checkpoint;
+
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An open, already verified checkpoint. Tensor data is read on demand. Close it to release the file.
+ */
+public interface CheckpointReader extends AutoCloseable {
+    /** The header sections as they were saved. */
+    CheckpointHeader header();
+
+    /** The format version of the file. */
+    int formatVersion();
+
+    /** Every tensor in the file, in the order it was written. */
+    List<TensorSpec> tensors();
+
+    /** The tensor with this name, if present. */
+    Optional<TensorSpec> find(String name);
+
+    /**
+     * Returns the spec of a tensor the caller needs with exactly this shape.
+     *
+     * @throws CheckpointException {@link CheckpointException.Problem#MISSING_TENSOR} or
+     *                             {@link CheckpointException.Problem#SHAPE_MISMATCH}, naming the tensor
+     */
+    TensorSpec require(String name, int... shape);
+
+    /**
+     * Reads a whole tensor into {@code destination}, which must have exactly the tensor's element count remaining.
+     *
+     * @throws CheckpointException {@link CheckpointException.Problem#MISSING_TENSOR} if absent
+     */
+    void read(String name, FloatBuffer destination);
+
+    /** Reads a whole tensor into a new array. */
+    float[] read(String name);
+
+    /** Releases the file. */
+    @Override
+    void close();
+}

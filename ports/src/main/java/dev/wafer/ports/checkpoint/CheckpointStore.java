@@ -1,0 +1,28 @@
+package dev.wafer.ports.checkpoint;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Saves and opens checkpoints.
+ *
+ * <p>{@link #save} is atomic: either the complete new checkpoint is at {@code file} afterwards, or whatever was
+ * there before is still there untouched (a crash, a full disk or a failing tensor source never leaves a half-written
+ * checkpoint under the final name).
+ */
+public interface CheckpointStore {
+    /**
+     * Writes a checkpoint to {@code file}, replacing any existing file atomically.
+     *
+     * @param tensors tensors in the order to store them; names must be unique
+     * @throws CheckpointException {@link CheckpointException.Problem#IO} when writing fails
+     */
+    void save(Path file, CheckpointHeader header, List<? extends TensorSource> tensors);
+
+    /**
+     * Opens and fully verifies a checkpoint (magic, version, header, sizes, every checksum) before returning.
+     *
+     * @throws CheckpointException naming the file and the problem
+     */
+    CheckpointReader open(Path file);
+}
