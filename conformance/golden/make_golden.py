@@ -29,7 +29,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'mai
 V, MAXT, L, NH, C, F = 97, 16, 2, 2, 32, 128
 B, T = 2, 8
 STEPS = 10
-LR = {'sp': 2e-3, 'mup': 2e-2}
+LR = {'sp': 2e-3, 'mup': 2e-3}  # muP hidden LR is 8x here (m_width 1/8); larger rates make float32 noise chaotic
 BETA1, BETA2, EPS, WD, CLIP = 0.9, 0.95, 1e-8, 0.1, 1.0
 
 # name, role, shape; roles as in dev.wafer.domain.model.ParameterRole
