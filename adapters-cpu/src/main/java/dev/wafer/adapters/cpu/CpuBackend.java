@@ -50,7 +50,7 @@ public final class CpuBackend implements ComputeBackend {
         this.layerNorm = new CpuLayerNorm(parallel);
         this.matmul = new CpuMatmul(sgemm, parallel);
         this.attention = new CpuAttention(parallel, blas);
-        this.gelu = new CpuGelu(parallel);
+        this.gelu = new CpuGelu(parallel, vectorized);
         this.residual = new CpuResidual(parallel);
         this.crossEntropy = new CpuCrossEntropy(parallel);
         this.adamW = new CpuAdamW(parallel);

@@ -12,9 +12,11 @@ final class CpuGelu implements GeluKernel {
     private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
     private final Parallel parallel;
+    private final boolean vectorized;
 
-    CpuGelu(Parallel parallel) {
+    CpuGelu(Parallel parallel, boolean vectorized) {
         this.parallel = parallel;
+        this.vectorized = vectorized;
     }
 
     /** erfc(z) for z >= 0, relative error < 1.2e-7. */
@@ -36,6 +38,10 @@ final class CpuGelu implements GeluKernel {
         CpuTensor o = CpuTensor.of(out, n);
         CpuTensor x = CpuTensor.of(inp, n);
         parallel.range(n, 4096, (w, from, to) -> {
+            if (vectorized) {
+                VectorGelu.forward(x.data, x.offset, o.data, o.offset, from, to);
+                return;
+            }
             for (int i = from; i < to; i++) {
                 double v = x.data[x.offset + i];
                 o.data[o.offset + i] = (float) (v * phi(v));
@@ -49,6 +55,10 @@ final class CpuGelu implements GeluKernel {
         CpuTensor x = CpuTensor.of(inp, n);
         CpuTensor g = CpuTensor.of(dout, n);
         parallel.range(n, 4096, (w, from, to) -> {
+            if (vectorized) {
+                VectorGelu.backward(d.data, d.offset, x.data, x.offset, g.data, g.offset, from, to);
+                return;
+            }
             for (int i = from; i < to; i++) {
                 double v = x.data[x.offset + i];
                 double local = phi(v) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
