@@ -90,22 +90,27 @@ public final class GptModel {
         }
     }
 
+    /** The model shape. */
     public GptShape shape() {
         return shape;
     }
 
+    /** The parameterisation (multipliers used in forward and backward). */
     public Parameterisation parameterisation() {
         return parameterisation;
     }
 
+    /** The parameters, one flat tensor with named views. */
     public ParameterSet parameters() {
         return params;
     }
 
+    /** The parameter gradients, same layout as the parameters; accumulated by backward. */
     public ParameterSet gradients() {
         return grads;
     }
 
+    /** The backend all kernels run on. */
     public ComputeBackend backend() {
         return backend;
     }

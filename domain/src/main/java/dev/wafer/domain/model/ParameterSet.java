@@ -24,6 +24,7 @@ public final class ParameterSet {
         }
     }
 
+    /** The layout the views follow. */
     public ParameterLayout layout() {
         return layout;
     }

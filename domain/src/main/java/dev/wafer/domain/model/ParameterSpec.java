@@ -12,6 +12,7 @@ import java.util.Arrays;
  * @param offset first element in the flat parameter tensor
  */
 public record ParameterSpec(String name, ParameterRole role, int[] shape, long offset) {
+    /** Copies {@code shape} so the record stays immutable. */
     public ParameterSpec {
         shape = shape.clone();
     }

@@ -6,6 +6,7 @@ public final class NonFiniteGradientException extends RuntimeException {
 
     private final String tensor;
 
+    /** @param tensor name of the first non-finite gradient tensor */
     public NonFiniteGradientException(String tensor) {
         super("gradient of " + tensor + " is not finite (NaN or infinity)");
         this.tensor = tensor;

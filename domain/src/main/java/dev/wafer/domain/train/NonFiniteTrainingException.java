@@ -6,6 +6,7 @@ public final class NonFiniteTrainingException extends RuntimeException {
 
     private final long step;
 
+    /** @param step 1-based optimizer step @param what what went non-finite */
     public NonFiniteTrainingException(long step, String what) {
         super("step " + step + ": " + what);
         this.step = step;

@@ -28,6 +28,10 @@ public final class Trainer {
     private final int[] targets;
     private long step;
 
+    /**
+     * @param nanoClock time source for the throughput metrics (System::nanoTime in production)
+     * @throws IllegalArgumentException if the batch is not a multiple of the model's micro-batch
+     */
     public Trainer(GptModel model, AdamW optimizer, TokenBatchSource data, LearningRateSchedule schedule,
                    MetricsSink metrics, TrainerSettings settings, LongSupplier nanoClock) {
         int micro = model.tokensPerMicroBatch();

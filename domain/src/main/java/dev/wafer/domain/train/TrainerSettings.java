@@ -6,6 +6,7 @@ package dev.wafer.domain.train;
  * @param skipNonFinite skip a step whose loss or gradient is not finite instead of stopping
  */
 public record TrainerSettings(long batchTokens, double flopsPerToken, boolean skipNonFinite) {
+    /** @throws IllegalArgumentException for a non-positive batch or a negative FLOP count */
     public TrainerSettings {
         if (batchTokens < 1 || !(flopsPerToken >= 0)) {
             throw new IllegalArgumentException("bad trainer settings " + this);
