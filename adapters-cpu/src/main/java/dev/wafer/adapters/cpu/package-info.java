@@ -1,5 +1,6 @@
 /**
- * The CPU backend: pure-Java kernels that run wherever the JVM runs. It is always available and is
- * the default, so every other backend can be compared against it.
+ * The CPU backend: float32 tensors in Java arrays, kernels multithreaded over a fixed fork-join pool, and a
+ * blocked, packed SGEMM on the Vector API with a scalar fallback that is always available. It is always
+ * available and is the default, so every other backend can be compared against it.
  */
 package dev.wafer.adapters.cpu;

@@ -23,6 +23,8 @@ import picocli.CommandLine.ScopeType;
             ScheduleCommand.class,
             BackendsCommand.class,
             DataCommand.class,
+            TrainCommand.class,
+            BenchCommand.class,
         })
 public final class WaferCommand implements Runnable, BackendAgnostic {
     /** Exit code for user errors: unknown flags, impossible values. */

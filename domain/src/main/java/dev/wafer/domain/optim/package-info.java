@@ -1,2 +1,6 @@
-/** Optimisation: AdamW with per-tensor learning rates, gradient clipping, and the paper's Adam-epsilon check. */
+/**
+ * The optimizer: global-norm gradient clipping and the Modelzoo/HF AdamW variant (reference-facts 1.6) with
+ * per-tensor learning rates from the parameterisation and weight decay by parameter role; and the paper's
+ * Adam-epsilon rule of thumb as a diagnostic.
+ */
 package dev.wafer.domain.optim;

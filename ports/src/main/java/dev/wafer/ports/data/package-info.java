@@ -1,5 +1,6 @@
 /**
- * Data ports: where training documents come from (corpus readers) and where packed token sequences are
- * read from (token shards). JDK only.
+ * Data ports: where training documents come from (corpus readers), where packed token sequences are read from
+ * (token shards), and training data as the trainer sees it (batches of token ids with next-token targets).
+ * JDK only.
  */
 package dev.wafer.ports.data;

@@ -1,0 +1,117 @@
+package dev.wafer.adapters.cpu;
+
+import dev.wafer.ports.compute.AttentionKernel;
+import dev.wafer.ports.compute.Tensor;
+
+/**
+ * Causal attention, one (batch, head) pair per task: the pairs touch disjoint slices of {@code out} and
+ * {@code dqkv}, so no locking is needed. Scores are written straight into the saved {@code att} rows.
+ */
+final class CpuAttention implements AttentionKernel {
+    private final Parallel parallel;
+    private final Blas1 blas;
+    private final Scratch scratch;
+
+    CpuAttention(Parallel parallel, Blas1 blas) {
+        this.parallel = parallel;
+        this.blas = blas;
+        this.scratch = new Scratch(parallel.workers());
+    }
+
+    @Override
+    public void forward(Tensor out, Tensor att, Tensor qkv, int b, int t, int c, int nh, float scale) {
+        checkHeads(c, nh);
+        CpuTensor o = CpuTensor.of(out, (long) b * t * c);
+        CpuTensor a = CpuTensor.of(att, (long) b * nh * t * t);
+        CpuTensor in = CpuTensor.of(qkv, (long) b * t * 3 * c);
+        int hs = c / nh;
+        int c3 = 3 * c;
+        float[] x = in.data;
+        float[] ad = a.data;
+        float[] od = o.data;
+        parallel.range(b * nh, 1, (w, from, to) -> {
+            for (int bh = from; bh < to; bh++) {
+                int bb = bh / nh;
+                int h = bh % nh;
+                for (int i = 0; i < t; i++) {
+                    int q = in.offset + (bb * t + i) * c3 + h * hs;
+                    int row = a.offset + (bh * t + i) * t;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j <= i; j++) {
+                        int k = in.offset + (bb * t + j) * c3 + c + h * hs;
+                        float s = scale * blas.dot(x, q, x, k, hs);
+                        ad[row + j] = s;
+                        max = Math.max(max, s);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j <= i; j++) {
+                        float e = (float) Math.exp(ad[row + j] - max);
+                        ad[row + j] = e;
+                        sum += e;
+                    }
+                    float inv = (float) (1.0 / sum);
+                    int oo = o.offset + (bb * t + i) * c + h * hs;
+                    java.util.Arrays.fill(od, oo, oo + hs, 0f);
+                    for (int j = 0; j <= i; j++) {
+                        float p = ad[row + j] * inv;
+                        ad[row + j] = p;
+                        blas.axpy(p, x, in.offset + (bb * t + j) * c3 + 2 * c + h * hs, od, oo, hs);
+                    }
+                    java.util.Arrays.fill(ad, row + i + 1, row + t, 0f);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void backward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor att, int b, int t, int c, int nh, float scale) {
+        checkHeads(c, nh);
+        CpuTensor d = CpuTensor.of(dqkv, (long) b * t * 3 * c);
+        CpuTensor g = CpuTensor.of(dout, (long) b * t * c);
+        CpuTensor in = CpuTensor.of(qkv, (long) b * t * 3 * c);
+        CpuTensor a = CpuTensor.of(att, (long) b * nh * t * t);
+        int hs = c / nh;
+        int c3 = 3 * c;
+        float[] x = in.data;
+        float[] dd = d.data;
+        parallel.range(b * nh, 1, (w, from, to) -> {
+            float[] datt = scratch.floats(w, t);
+            for (int bh = from; bh < to; bh++) {
+                int bb = bh / nh;
+                int h = bh % nh;
+                for (int i = 0; i < t; i++) { // written, not accumulated: clear this head's q, k, v slices
+                    int base = d.offset + (bb * t + i) * c3 + h * hs;
+                    java.util.Arrays.fill(dd, base, base + hs, 0f);
+                    java.util.Arrays.fill(dd, base + c, base + c + hs, 0f);
+                    java.util.Arrays.fill(dd, base + 2 * c, base + 2 * c + hs, 0f);
+                }
+                for (int i = 0; i < t; i++) {
+                    int row = a.offset + (bh * t + i) * t;
+                    int go = g.offset + (bb * t + i) * c + h * hs;
+                    double dot = 0;
+                    for (int j = 0; j <= i; j++) {
+                        int v = (bb * t + j) * c3 + 2 * c + h * hs;
+                        float p = a.data[row + j];
+                        datt[j] = blas.dot(g.data, go, x, in.offset + v, hs);
+                        blas.axpy(p, g.data, go, dd, d.offset + v, hs);
+                        dot += p * datt[j];
+                    }
+                    float fdot = (float) dot;
+                    int q = (bb * t + i) * c3 + h * hs;
+                    for (int j = 0; j <= i; j++) {
+                        float dpre = a.data[row + j] * (datt[j] - fdot) * scale;
+                        int k = (bb * t + j) * c3 + c + h * hs;
+                        blas.axpy(dpre, x, in.offset + k, dd, d.offset + q, hs);
+                        blas.axpy(dpre, x, in.offset + q, dd, d.offset + k, hs);
+                    }
+                }
+            }
+        });
+    }
+
+    private static void checkHeads(int c, int nh) {
+        if (nh <= 0 || c % nh != 0) {
+            throw new IllegalArgumentException("channels " + c + " not divisible by " + nh + " heads");
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.wafer.adapters.cpu;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import dev.wafer.ports.compute.AdamWKernel;
+import dev.wafer.ports.compute.AttentionKernel;
+import dev.wafer.ports.compute.Capability;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.CrossEntropyKernel;
+import dev.wafer.ports.compute.EncoderKernel;
+import dev.wafer.ports.compute.GeluKernel;
+import dev.wafer.ports.compute.LayerNormKernel;
+import dev.wafer.ports.compute.MatmulKernel;
+import dev.wafer.ports.compute.ReductionKernel;
+import dev.wafer.ports.compute.ResidualKernel;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * The CPU backend. Kernel objects are created once and reused; one caller drives the backend at a time (kernels
+ * use per-worker scratch buffers). The Vector API is used when the {@code jdk.incubator.vector} module is present
+ * and not switched off; otherwise every kernel runs its scalar path.
+ */
+public final class CpuBackend implements ComputeBackend {
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
+
+    private final Parallel parallel;
+    private final boolean vectorized;
+    private final Sgemm sgemm;
+    private final CpuEncoder encoder;
+    private final CpuLayerNorm layerNorm;
+    private final CpuMatmul matmul;
+    private final CpuAttention attention;
+    private final CpuGelu gelu;
+    private final CpuResidual residual;
+    private final CpuCrossEntropy crossEntropy;
+    private final CpuAdamW adamW;
+    private final CpuReductions reductions;
+
+    /**
+     * @param threads worker threads (1 = run on the caller)
+     * @param useVectorApi use the Vector API when it is available
+     */
+    public CpuBackend(int threads, boolean useVectorApi) {
+        this.parallel = new Parallel(threads);
+        this.vectorized = useVectorApi && vectorApiAvailable();
+        this.sgemm = vectorized ? new VectorSgemm(parallel) : new ScalarSgemm(parallel);
+        Blas1 blas = vectorized ? new VectorBlas1() : Blas1.SCALAR;
+        this.encoder = new CpuEncoder(parallel);
+        this.layerNorm = new CpuLayerNorm(parallel);
+        this.matmul = new CpuMatmul(sgemm, parallel);
+        this.attention = new CpuAttention(parallel, blas);
+        this.gelu = new CpuGelu(parallel, vectorized);
+        this.residual = new CpuResidual(parallel);
+        this.crossEntropy = new CpuCrossEntropy(parallel);
+        this.adamW = new CpuAdamW(parallel);
+        this.reductions = new CpuReductions(parallel);
+    }
+
+    /** A backend using every available processor and the Vector API when present. */
+    public static CpuBackend open() {
+        return new CpuBackend(Runtime.getRuntime().availableProcessors(), true);
+    }
+
+    /** Whether the incubating Vector API module was given to this JVM ({@code --add-modules jdk.incubator.vector}). */
+    public static boolean vectorApiAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** Whether this instance runs the Vector API paths. */
+    public boolean vectorized() {
+        return vectorized;
+    }
+
+    /** Number of worker threads. */
+    public int threads() {
+        return parallel.workers();
+    }
+
+    /** Describes the GEMM in use, for benchmarks and logs. */
+    public String gemmDescription() {
+        return sgemm.describe();
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public TensorScope openScope() {
+        return new CpuScope();
+    }
+
+    @Override
+    public EncoderKernel encoder() {
+        return encoder;
+    }
+
+    @Override
+    public LayerNormKernel layerNorm() {
+        return layerNorm;
+    }
+
+    @Override
+    public MatmulKernel matmul() {
+        return matmul;
+    }
+
+    @Override
+    public AttentionKernel attention() {
+        return attention;
+    }
+
+    @Override
+    public GeluKernel gelu() {
+        return gelu;
+    }
+
+    @Override
+    public ResidualKernel residual() {
+        return residual;
+    }
+
+    @Override
+    public CrossEntropyKernel crossEntropy() {
+        return crossEntropy;
+    }
+
+    @Override
+    public AdamWKernel adamW() {
+        return adamW;
+    }
+
+    @Override
+    public ReductionKernel reductions() {
+        return reductions;
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.wafer.adapters.cpu;
+
+import dev.wafer.ports.compute.CrossEntropyKernel;
+import dev.wafer.ports.compute.Tensor;
+
+/**
+ * Fused softmax + cross-entropy, one row per task. The target logit is read before the row is overwritten, so
+ * {@code probs} may alias {@code logits}; the normaliser and the loss are reduced in double.
+ */
+final class CpuCrossEntropy implements CrossEntropyKernel {
+    private final Parallel parallel;
+
+    CpuCrossEntropy(Parallel parallel) {
+        this.parallel = parallel;
+    }
+
+    @Override
+    public void forward(Tensor losses, Tensor probs, Tensor logits, int[] targets, int n, int v, float logitScale) {
+        CpuTensor l = CpuTensor.of(losses, n);
+        CpuTensor p = CpuTensor.of(probs, (long) n * v);
+        CpuTensor z = CpuTensor.of(logits, (long) n * v);
+        checkTargets(targets, n, v);
+        parallel.range(n, 1, (w, from, to) -> {
+            for (int r = from; r < to; r++) {
+                int zo = z.offset + r * v;
+                int po = p.offset + r * v;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < v; j++) {
+                    max = Math.max(max, logitScale * z.data[zo + j]);
+                }
+                float target = logitScale * z.data[zo + targets[r]];
+                double sum = 0;
+                for (int j = 0; j < v; j++) {
+                    float e = (float) Math.exp(logitScale * z.data[zo + j] - max);
+                    p.data[po + j] = e;
+                    sum += e;
+                }
+                float inv = (float) (1.0 / sum);
+                for (int j = 0; j < v; j++) {
+                    p.data[po + j] *= inv;
+                }
+                l.data[l.offset + r] = (float) (Math.log(sum) - (target - max));
+            }
+        });
+    }
+
+    @Override
+    public void backward(Tensor dlogits, Tensor probs, int[] targets, int n, int v, float logitScale, float dloss) {
+        CpuTensor d = CpuTensor.of(dlogits, (long) n * v);
+        CpuTensor p = CpuTensor.of(probs, (long) n * v);
+        checkTargets(targets, n, v);
+        float k = dloss * logitScale;
+        parallel.range(n, 1, (w, from, to) -> {
+            for (int r = from; r < to; r++) {
+                int po = p.offset + r * v;
+                int dO = d.offset + r * v;
+                float pt = p.data[po + targets[r]]; // read before an aliased write overwrites it
+                for (int j = 0; j < v; j++) {
+                    d.data[dO + j] = k * p.data[po + j];
+                }
+                d.data[dO + targets[r]] = k * (pt - 1f);
+            }
+        });
+    }
+
+    private static void checkTargets(int[] targets, int n, int v) {
+        if (targets.length < n) {
+            throw new IllegalArgumentException("need " + n + " targets, got " + targets.length);
+        }
+        for (int i = 0; i < n; i++) {
+            if (targets[i] < 0 || targets[i] >= v) {
+                throw new IllegalArgumentException("target " + targets[i] + " at " + i + " outside [0, " + v + ")");
+            }
+        }
+    }
+}

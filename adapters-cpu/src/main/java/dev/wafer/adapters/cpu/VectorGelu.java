@@ -1,0 +1,66 @@
+package dev.wafer.adapters.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The exact GELU on the Vector API: the same erfc fit as {@link CpuGelu#phi} evaluated lane-wise in float
+ * (the vector {@code EXP} is an intrinsic), with scalar tails. Loaded only when the incubator module is present.
+ */
+final class VectorGelu {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
+    private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
+
+    private VectorGelu() {
+    }
+
+    /** Φ(x) lane-wise. */
+    private static FloatVector phi(FloatVector x) {
+        FloatVector z = x.abs().mul(INV_SQRT2);
+        FloatVector t = FloatVector.broadcast(S, 1f).div(z.mul(0.5f).add(1f));
+        FloatVector p = FloatVector.broadcast(S, 0.17087277f);
+        p = p.fma(t, FloatVector.broadcast(S, -0.82215223f));
+        p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
+        p = p.fma(t, FloatVector.broadcast(S, -1.13520398f));
+        p = p.fma(t, FloatVector.broadcast(S, 0.27886807f));
+        p = p.fma(t, FloatVector.broadcast(S, -0.18628806f));
+        p = p.fma(t, FloatVector.broadcast(S, 0.09678418f));
+        p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
+        p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
+        FloatVector arg = p.mul(t).sub(z.mul(z)).sub(1.26551223f);
+        FloatVector half = t.mul(arg.lanewise(VectorOperators.EXP)).mul(0.5f); // 0.5·erfc(|x|/√2)
+        VectorMask<Float> nonNegative = x.compare(VectorOperators.GE, 0f);
+        return half.blend(FloatVector.broadcast(S, 1f).sub(half), nonNegative);
+    }
+
+    static void forward(float[] x, int xo, float[] o, int oo, int from, int to) {
+        int i = from;
+        for (; i <= to - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            v.mul(phi(v)).intoArray(o, oo + i);
+        }
+        for (; i < to; i++) {
+            double v = x[xo + i];
+            o[oo + i] = (float) (v * CpuGelu.phi(v));
+        }
+    }
+
+    static void backward(float[] d, int dO, float[] x, int xo, float[] g, int go, int from, int to) {
+        int i = from;
+        for (; i <= to - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+            FloatVector local = v.fma(pdf, phi(v));
+            FloatVector.fromArray(S, g, go + i).mul(local).intoArray(d, dO + i);
+        }
+        for (; i < to; i++) {
+            double v = x[xo + i];
+            double local = CpuGelu.phi(v) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
+            d[dO + i] = (float) (g[go + i] * local);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""PyTorch baseline for `wafer bench`: median seconds of full fp32 training steps (forward, backward, clipping,
+AdamW) of the same GPT-3-style model. Usage: bench_torch.py D_MODEL LAYERS HEADS SEQ BATCH [VOCAB] [STEPS]
+Set OPENBLAS_CORETYPE the same way for both programs when comparing."""
+import sys
+import time
+
+import torch
+
+d, L, H, T, B = (int(a) for a in sys.argv[1:6])
+V = int(sys.argv[6]) if len(sys.argv) > 6 else 50257
+STEPS = int(sys.argv[7]) if len(sys.argv) > 7 else 3
+torch.manual_seed(0)
+
+
+class Block(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln1, self.ln2 = torch.nn.LayerNorm(d, eps=1e-5), torch.nn.LayerNorm(d, eps=1e-5)
+        self.qkv, self.proj = torch.nn.Linear(d, 3 * d), torch.nn.Linear(d, d)
+        self.fc, self.fcproj = torch.nn.Linear(d, 4 * d), torch.nn.Linear(4 * d, d)
+
+    def forward(self, x):
+        q, k, v = self.qkv(self.ln1(x)).split(d, dim=-1)
+        q, k, v = (t.view(B, T, H, d // H).transpose(1, 2) for t in (q, k, v))
+        y = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True) \
+            if hasattr(torch.nn.functional, 'scaled_dot_product_attention') else \
+            torch.softmax((q @ k.transpose(-2, -1) / (d // H) ** 0.5).masked_fill(
+                ~torch.tril(torch.ones(T, T, dtype=torch.bool)), float('-inf')), -1) @ v
+        x = x + self.proj(y.transpose(1, 2).reshape(B, T, d))
+        return x + self.fcproj(torch.nn.functional.gelu(self.fc(self.ln2(x))))
+
+
+class GPT(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.wte, self.wpe = torch.nn.Embedding(V, d), torch.nn.Embedding(2048, d)
+        self.blocks = torch.nn.ModuleList(Block() for _ in range(L))
+        self.lnf = torch.nn.LayerNorm(d, eps=1e-5)
+
+    def forward(self, idx, targets):
+        x = self.wte(idx) + self.wpe(torch.arange(T))
+        for blk in self.blocks:
+            x = blk(x)
+        logits = self.lnf(x) @ self.wte.weight.T
+        return torch.nn.functional.cross_entropy(logits.view(-1, V), targets.view(-1))
+
+
+model = GPT()
+opt = torch.optim.AdamW(model.parameters(), lr=6e-4, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1)
+times = []
+for step in range(STEPS + 1):
+    idx = torch.randint(0, V, (B, T))
+    tgt = torch.randint(0, V, (B, T))
+    t0 = time.perf_counter()
+    opt.zero_grad(set_to_none=True)
+    model(idx, tgt).backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    if step > 0:
+        times.append(time.perf_counter() - t0)
+times.sort()
+med = times[len(times) // 2]
+print('{"torch":"%s","threads":%d,"tokens_per_s":%.1f,"step_seconds":%.4f}' % (
+    torch.__version__, torch.get_num_threads(), B * T / med, med))

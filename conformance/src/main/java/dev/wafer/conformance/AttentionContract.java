@@ -1,0 +1,61 @@
+package dev.wafer.conformance;
+
+import static dev.wafer.conformance.support.Fixture.widen;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import dev.wafer.conformance.reference.ReferenceKernels;
+import dev.wafer.conformance.support.Check;
+import dev.wafer.conformance.support.FiniteDifferences;
+import dev.wafer.conformance.support.Fixture;
+import dev.wafer.ports.compute.AttentionKernel;
+import dev.wafer.ports.compute.Capability;
+import dev.wafer.ports.compute.Tensor;
+
+/** Causal multi-head attention with both score scales (SP 1/√hs, muP 1/hs). */
+public interface AttentionContract extends BackendContract {
+    @Test
+    default void attentionMatchesReferenceAndFiniteDifferences(TestInfo info) {
+        assumeCapable(Capability.ATTENTION);
+        int[][] shapes = {{1, 1, 13, 1}, {2, 5, 12, 3}, {1, 17, 39, 3}, {2, 9, 64, 4}}; // B, T, C, NH
+        for (int[] s : shapes) {
+            int hs = s[2] / s[3];
+            runAttention(info, s[0], s[1], s[2], s[3], (float) (1 / Math.sqrt(hs)), s[1] <= 9);
+            runAttention(info, s[0], s[1], s[2], s[3], 1f / hs, false);
+        }
+    }
+
+    private void runAttention(TestInfo info, int b, int t, int c, int nh, float scale, boolean fd) {
+        try (Fixture f = fixture(info)) {
+            String what = "attention B=" + b + " T=" + t + " C=" + c + " NH=" + nh + " scale=" + scale;
+            float[] qkv = f.uniform(b * t * 3 * c, -1.5, 1.5);
+            Tensor out = f.garbage(b * t * c);
+            Tensor att = f.garbage(b * nh * t * t);
+            Tensor tqkv = f.upload(qkv);
+            AttentionKernel k = backend().attention();
+            k.forward(out, att, tqkv, b, t, c, nh, scale);
+            double[] ro = new double[b * t * c];
+            double[] ra = new double[b * nh * t * t];
+            ReferenceKernels.attentionForward(ro, ra, widen(qkv), b, t, c, nh, scale);
+            Check.close(what + " out", f.seed(), Tolerances.ATTENTION, ro, out.toHost());
+            Check.close(what + " att (zero above the diagonal)", f.seed(), Tolerances.ATTENTION, ra, att.toHost());
+
+            float[] dout = f.uniform(b * t * c, -1, 1);
+            Tensor dqkv = f.garbage(b * t * 3 * c);
+            k.backward(dqkv, f.upload(dout), tqkv, att, b, t, c, nh, scale);
+            double[] rd = new double[b * t * 3 * c];
+            ReferenceKernels.attentionBackward(rd, widen(dout), widen(qkv), ra, b, t, c, nh, scale);
+            Check.close(what + " dqkv", f.seed(), Tolerances.ATTENTION, rd, dqkv.toHost());
+            if (fd) {
+                double[] wd = widen(dout);
+                double[] y = new double[b * t * c];
+                double[] a = new double[b * nh * t * t];
+                FiniteDifferences.check(what + " dqkv", f.seed(), widen(qkv), x -> {
+                    ReferenceKernels.attentionForward(y, a, x, b, t, c, nh, scale);
+                    return FiniteDifferences.dot(wd, y);
+                }, dqkv.toHost(), 120);
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.wafer.conformance;
+
+/**
+ * Every numeric tolerance of the conformance suite and the golden tests, in one place, each with its reason.
+ * Expected values come from double-precision references; actual values from float32 backends. float32 has a unit
+ * roundoff of 6e-8, so a sum of K terms of magnitude 1 carries up to ~K·6e-8 worst case (√K typical).
+ */
+public final class Tolerances {
+    private Tolerances() {
+    }
+
+    /** Element-wise ops (embedding sums, residual adds, scaling). */
+    public static final Tolerance ELEMENTWISE = new Tolerance(1e-6, 1e-6,
+            "one or two float32 roundings of values of magnitude <= 10");
+
+    /** GELU forward and backward. */
+    public static final Tolerance GELU = new Tolerance(2e-6, 2e-6,
+            "float erf approximations carry ~1e-7 error, plus float32 rounding of x·Φ(x)");
+
+    /** LayerNorm forward and backward over at most a few hundred channels. */
+    public static final Tolerance LAYER_NORM = new Tolerance(2e-5, 1e-4,
+            "mean/variance reductions in float32 over C <= 300 and division by a small std amplify rounding");
+
+    /** Matmul outputs and gradients for inner sizes up to ~300 with inputs in [-1, 1]. */
+    public static final Tolerance MATMUL = new Tolerance(5e-5, 1e-4,
+            "float32 dot products of up to ~300 terms of magnitude <= 1, summed in a blocked order");
+
+    /** Attention outputs, saved softmax weights and the QKV gradient. */
+    public static final Tolerance ATTENTION = new Tolerance(2e-5, 1e-4,
+            "float32 q·k dots, exp and a softmax normaliser over <= 17 positions, then a weighted sum");
+
+    /** Softmax + cross-entropy: per-row losses, probabilities, logit gradients, incl. a 50257-way vocabulary. */
+    public static final Tolerance CROSS_ENTROPY = new Tolerance(2e-6, 1e-4,
+            "probabilities are tiny (1/50257) and carry float32 relative error of exp; the normaliser is in double");
+
+    /** AdamW parameters and moments after a few steps. */
+    public static final Tolerance ADAMW = new Tolerance(1e-6, 1e-5,
+            "a handful of float32 operations per element per step, over 3 steps");
+
+    /** Sum of squares (global gradient norm pieces) accumulated in double. */
+    public static final Tolerance SUM_OF_SQUARES = new Tolerance(1e-9, 1e-9,
+            "accumulation is in double; inputs are exact float32 values");
+
+    /** A backend's backward against a central finite difference of the double reference forward. */
+    public static final Tolerance FINITE_DIFFERENCE = new Tolerance(2e-4, 2e-3,
+            "the difference quotient itself is good to ~1e-9 in double; the slack covers float32 gradients "
+                    + "(FD can only catch a wrong formula, not roundoff)");
+
+    // Golden entries: observed worst errors (CPU backend) were 5e-7 on logits, 6e-7 on the loss, 1.4e-6 on
+    // gradients, 1.9e-6 on ten training losses and 6e-5 on final muP parameters; slack is ~10x that.
+
+    /** Golden test: logits of the tiny model against PyTorch float32. */
+    public static final Tolerance GOLDEN_LOGITS = new Tolerance(1e-5, 1e-4,
+            "two float32 implementations with different summation orders through a 2-layer network");
+
+    /** Golden test: the mean loss against PyTorch float32. */
+    public static final Tolerance GOLDEN_LOSS = new Tolerance(1e-5, 1e-5,
+            "a mean of per-token losses near ln(V); both sides reduce carefully");
+
+    /** Golden test: every parameter gradient against PyTorch float32. */
+    public static final Tolerance GOLDEN_GRADIENT = new Tolerance(1e-5, 1e-3,
+            "gradients pass back through every layer; small entries are dominated by float32 cancellation");
+
+    /** Golden test: losses of the first AdamW steps against PyTorch float32. */
+    public static final Tolerance GOLDEN_TRAINING_LOSS = new Tolerance(2e-5, 2e-5,
+            "a few optimizer steps amplify float32 differences in the updates a little");
+
+    /** Golden test: every parameter after ten AdamW steps against PyTorch float32. */
+    public static final Tolerance GOLDEN_FINAL_PARAMETERS = new Tolerance(1e-4, 1e-3,
+            "muP hidden updates are ~1.6e-2 per step here, and Adam's m/sqrt(v) turns float32 differences in "
+                    + "near-zero gradient entries into visible update differences (1e-4 is still < 1% of one update)");
+
+    /** Golden test: global gradient norms over the ten AdamW steps against PyTorch float32. */
+    public static final Tolerance GOLDEN_GRADIENT_NORM = new Tolerance(1e-4, 2e-3,
+            "after ten steps the tiny model has memorised its batch; the norm near that optimum is a small "
+                    + "difference of large terms and carries the parameter differences above");
+}

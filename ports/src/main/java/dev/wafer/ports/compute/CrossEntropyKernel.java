@@ -1,0 +1,27 @@
+package dev.wafer.ports.compute;
+
+/**
+ * Fused softmax + cross-entropy over the vocabulary with an output-logit multiplier {@code s}
+ * (muP's {@code 1/m_width}, 1 under SP): {@code p = softmax(s * logits)}, {@code loss = -ln p[target]} in nats.
+ * The normaliser and the loss are reduced in double.
+ */
+public interface CrossEntropyKernel {
+    /**
+     * @param losses (N) written: per-row loss in nats
+     * @param probs (N,V) written: the softmax probabilities; <b>may alias {@code logits}</b>, which saves the
+     *              largest buffer of a step
+     * @param logits (N,V) unscaled logits
+     * @param targets N ids in {@code [0, V)}
+     */
+    void forward(Tensor losses, Tensor probs, Tensor logits, int[] targets, int n, int v, float logitScale);
+
+    /**
+     * Gradient of {@code Σ_rows dloss * loss[row]} with respect to the unscaled logits:
+     * {@code dlogits = dloss * s * (p - onehot(target))}. {@code dloss} is the weight of every row (1/N for a mean,
+     * 1/(N·micro-steps) under gradient accumulation).
+     *
+     * @param dlogits (N,V) written; <b>may alias {@code probs}</b>
+     * @param probs (N,V) saved by the forward
+     */
+    void backward(Tensor dlogits, Tensor probs, int[] targets, int n, int v, float logitScale, float dloss);
+}

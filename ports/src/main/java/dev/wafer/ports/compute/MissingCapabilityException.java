@@ -1,0 +1,24 @@
+package dev.wafer.ports.compute;
+
+import java.util.Set;
+
+/** Thrown when a backend is asked for something it does not declare in {@link ComputeBackend#capabilities()}. */
+public final class MissingCapabilityException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Set<Capability> missing;
+
+    /**
+     * @param backend the backend's name
+     * @param missing the capabilities that were asked for and are absent
+     */
+    public MissingCapabilityException(String backend, Set<Capability> missing) {
+        super("backend '" + backend + "' lacks " + missing);
+        this.missing = Set.copyOf(missing);
+    }
+
+    /** The capabilities that were asked for and are absent. */
+    public Set<Capability> missing() {
+        return missing;
+    }
+}
