@@ -1,0 +1,29 @@
+package dev.wafer.adapters.opencl;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import dev.wafer.conformance.ComputeBackendContract;
+import dev.wafer.ports.compute.ComputeBackend;
+
+/** The whole backend contract on the OpenCL device (PoCL in CI); skipped with the reason where no platform exists. */
+class ClBackendContractTest implements ComputeBackendContract {
+    private static ClBackend backend;
+
+    @BeforeAll
+    static void open() {
+        backend = OpenClTestDevice.open();
+    }
+
+    @Override
+    public ComputeBackend backend() {
+        return backend;
+    }
+
+    @AfterAll
+    static void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+}
