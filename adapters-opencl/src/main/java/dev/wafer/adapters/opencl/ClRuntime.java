@@ -9,7 +9,9 @@ import com.aparapi.Range;
 import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.exception.CompileFailedException;
+import com.aparapi.internal.kernel.KernelDeviceProfile;
 import com.aparapi.internal.kernel.KernelManager;
+import com.aparapi.internal.kernel.KernelProfile;
 
 /**
  * The device side of the backend: one compiled {@link ClProgram}, its arena (all tensors of all scopes), staging
@@ -82,20 +84,34 @@ final class ClRuntime implements AutoCloseable {
     }
 
     /**
-     * Fails unless Aparapi's last decision for {@code kernel} was to run it on {@code device} with OpenCL.
+     * Fails unless {@code kernel}'s last compile or launch ran on {@code device} with OpenCL. Four signals, because
+     * none of Aparapi's alone is enough: {@code isRunningCL()} only reports the preferred device of the kernel class
+     * (it stays {@code true} while a kernel forced into JTP mode runs on the thread pool); the execution mode catches
+     * forced JTP/SEQ; the failed-device list catches an OpenCL error Aparapi recovered from; and the kernel profile's
+     * last device is where the last execution really happened.
      *
      * @throws ClFallbackException naming the kernel and what Aparapi did instead
      */
+    @SuppressWarnings("deprecation")
     static void requireOnDevice(Kernel kernel, Device device, String name) {
         String where = device instanceof OpenCLDevice d ? ClDeviceSelector.describe(d) : String.valueOf(device);
-        Device target = kernel.getTargetDevice();
+        Kernel.EXECUTION_MODE mode = kernel.getExecutionMode();
+        if (mode == Kernel.EXECUTION_MODE.JTP || mode == Kernel.EXECUTION_MODE.SEQ) {
+            throw new ClFallbackException(name, where, "the kernel is in Aparapi execution mode " + mode, null);
+        }
         if (KernelManager.instance().getPreferences(kernel).getFailedDevices().contains(device)) {
             throw new ClFallbackException(name, where, "Aparapi marked the device as failed for "
                     + kernel.getClass().getSimpleName() + " (see Aparapi's log for the OpenCL error)", null);
         }
+        KernelProfile profile = KernelManager.instance().getProfile(kernel.getClass());
+        KernelDeviceProfile last = profile.getLastDeviceProfile();
+        if (last != null && last != profile.getDeviceProfile(device)) {
+            throw new ClFallbackException(name, where, "Aparapi last ran it elsewhere: " + last, null);
+        }
+        Device target = kernel.getTargetDevice();
         if (!kernel.isRunningCL() || !device.equals(target)) {
             throw new ClFallbackException(name, where, "Aparapi's target is " + (target == null ? "none"
-                    : target.getShortDescription()) + " in execution mode " + kernel.getExecutionMode(), null);
+                    : target.getShortDescription()) + " in execution mode " + mode, null);
         }
     }
 
@@ -249,13 +265,21 @@ final class ClRuntime implements AutoCloseable {
     private void run(int op, Range range) {
         checkOpen();
         program.op = op;
-        String name = ClProgram.NAMES[op];
+        execute(program, range, device, ClProgram.NAMES[op]);
+    }
+
+    /**
+     * Executes {@code kernel} over {@code range} (bound to {@code device}) and checks that it ran there.
+     *
+     * @throws ClFallbackException naming {@code name} when Aparapi failed, or ran it anywhere else
+     */
+    static void execute(Kernel kernel, Range range, OpenCLDevice device, String name) {
         try {
-            program.execute(range);
+            kernel.execute(range);
         } catch (RuntimeException | AssertionError e) {
-            throw new ClFallbackException(name, deviceName, "Aparapi failed to launch it: " + e, e);
+            throw new ClFallbackException(name, ClDeviceSelector.describe(device), "Aparapi failed to launch it: " + e, e);
         }
-        requireOnDevice(program, device, name);
+        requireOnDevice(kernel, device, name);
     }
 
     /** Sum of squares of {@code n} floats at {@code offset}, accumulated in double. */
