@@ -14,6 +14,24 @@ final class ScalarSgemm implements Sgemm {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (transB && !transA) {
+            // Both operands are contiguous along k: a dot product per element streams two rows.
+            parallel.range(m, 4, (w, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    int ai = aOff + i * lda;
+                    int ci = cOff + i * ldc;
+                    for (int j = 0; j < n; j++) {
+                        int bj = bOff + j * ldb;
+                        float s = 0f;
+                        for (int p = 0; p < k; p++) {
+                            s += a[ai + p] * b[bj + p];
+                        }
+                        c[ci + j] = accumulate ? c[ci + j] + s : s;
+                    }
+                }
+            });
+            return;
+        }
         parallel.range(m, 4, (w, from, to) -> {
             for (int i = from; i < to; i++) {
                 int ci = cOff + i * ldc;

@@ -1,0 +1,88 @@
+package dev.wafer.domain.model;
+
+import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * Every buffer one forward/backward of a (B, T) micro-batch needs, allocated once (first touch of fresh memory is
+ * expensive) and reused every step. Per-layer activations are kept for the backward; activation gradients are
+ * shared between layers because the backward writes them.
+ */
+final class Activations {
+    final int b;
+    final int t;
+    final Tensor encoded;
+    final Tensor[] ln1;
+    final Tensor[] ln1Mean;
+    final Tensor[] ln1Rstd;
+    final Tensor[] qkv;
+    final Tensor[] atty;
+    final Tensor[] att;
+    final Tensor[] attproj;
+    final Tensor[] residual2;
+    final Tensor[] ln2;
+    final Tensor[] ln2Mean;
+    final Tensor[] ln2Rstd;
+    final Tensor[] fch;
+    final Tensor[] fchGelu;
+    final Tensor[] fcproj;
+    final Tensor[] residual3;
+    final Tensor lnf;
+    final Tensor lnfMean;
+    final Tensor lnfRstd;
+    /** Logits, overwritten in place by the probabilities and then by the logit gradient. */
+    final Tensor logits;
+    final Tensor losses;
+    // Gradient buffers, shared by all layers.
+    final Tensor dresidual;
+    final Tensor dtmp;
+    final Tensor dln;
+    final Tensor datty;
+    final Tensor dqkv;
+    final Tensor dfch;
+
+    Activations(TensorScope scope, GptShape s, int b, int t) {
+        this.b = b;
+        this.t = t;
+        int l = s.layers();
+        long n = (long) b * t;
+        long c = s.dModel();
+        long f = s.dFfn();
+        encoded = scope.allocate(n * c);
+        ln1 = perLayer(scope, l, n * c);
+        ln1Mean = perLayer(scope, l, n);
+        ln1Rstd = perLayer(scope, l, n);
+        qkv = perLayer(scope, l, n * 3 * c);
+        atty = perLayer(scope, l, n * c);
+        att = perLayer(scope, l, (long) b * s.heads() * t * t);
+        attproj = perLayer(scope, l, n * c);
+        residual2 = perLayer(scope, l, n * c);
+        ln2 = perLayer(scope, l, n * c);
+        ln2Mean = perLayer(scope, l, n);
+        ln2Rstd = perLayer(scope, l, n);
+        fch = perLayer(scope, l, n * f);
+        fchGelu = perLayer(scope, l, n * f);
+        fcproj = perLayer(scope, l, n * c);
+        residual3 = perLayer(scope, l, n * c);
+        lnf = scope.allocate(n * c);
+        lnfMean = scope.allocate(n);
+        lnfRstd = scope.allocate(n);
+        logits = scope.allocate(n * s.vocab());
+        losses = scope.allocate(n);
+        dresidual = scope.allocate(n * c);
+        dtmp = scope.allocate(n * c);
+        dln = scope.allocate(n * c);
+        datty = scope.allocate(n * c);
+        dqkv = scope.allocate(n * 3 * c);
+        dfch = scope.allocate(n * f);
+    }
+
+    private static Tensor[] perLayer(TensorScope scope, int l, long each) {
+        Tensor flat = scope.allocate(each * l);
+        Tensor[] out = new Tensor[l];
+        for (int i = 0; i < l; i++) {
+            out[i] = flat.slice(i * each, each);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,244 @@
+package dev.wafer.domain.model;
+
+import java.util.EnumSet;
+
+import dev.wafer.domain.param.Parameterisation;
+import dev.wafer.ports.compute.AttentionKernel;
+import dev.wafer.ports.compute.Capability;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.CrossEntropyKernel;
+import dev.wafer.ports.compute.EncoderKernel;
+import dev.wafer.ports.compute.GeluKernel;
+import dev.wafer.ports.compute.LayerNormKernel;
+import dev.wafer.ports.compute.MatmulKernel;
+import dev.wafer.ports.compute.ResidualKernel;
+import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * The decoder, forward and backward, for micro-batches of a fixed (B, T). Parameters and gradients are each one
+ * flat {@link ParameterSet}; {@link #backward} accumulates into the gradients (zero them per optimizer step with
+ * {@link #zeroGradients}), so gradient accumulation is just several forward/backward pairs.
+ * Not thread-safe: one training loop drives it.
+ */
+public final class GptModel {
+    /** What the model needs from a backend; checked up front. */
+    public static final EnumSet<Capability> REQUIRED = EnumSet.of(Capability.ENCODER, Capability.LAYER_NORM,
+            Capability.MATMUL, Capability.ATTENTION, Capability.GELU, Capability.RESIDUAL,
+            Capability.SOFTMAX_CROSS_ENTROPY, Capability.REDUCTIONS);
+
+    private final GptShape shape;
+    private final Parameterisation parameterisation;
+    private final ComputeBackend backend;
+    private final ParameterSet params;
+    private final ParameterSet grads;
+    private final Activations act;
+    private final float[] hostLosses;
+    private final EncoderKernel encoder;
+    private final LayerNormKernel layerNorm;
+    private final MatmulKernel matmul;
+    private final AttentionKernel attention;
+    private final GeluKernel gelu;
+    private final ResidualKernel residual;
+    private final CrossEntropyKernel crossEntropy;
+    // Per-layer views of the stacked tensors, made once.
+    private final Tensor[][] p;
+    private final Tensor[][] g;
+    private int[] lastTokens;
+    private int[] lastTargets;
+    private boolean forwardDone;
+
+    private static final String[] STACKED = {"ln1w", "ln1b", "qkvw", "qkvb", "attprojw", "attprojb", "ln2w", "ln2b",
+            "fcw", "fcb", "fcprojw", "fcprojb"};
+    private static final int LN1W = 0, LN1B = 1, QKVW = 2, QKVB = 3, ATTPROJW = 4, ATTPROJB = 5, LN2W = 6, LN2B = 7,
+            FCW = 8, FCB = 9, FCPROJW = 10, FCPROJB = 11;
+
+    /**
+     * Allocates parameters (zero), gradients and activations for micro-batches of {@code batch} x {@code seq}.
+     *
+     * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel family
+     * @throws IllegalArgumentException if {@code seq} exceeds the learned positions
+     */
+    public GptModel(ComputeBackend backend, TensorScope scope, GptShape shape, Parameterisation parameterisation,
+                    int batch, int seq) {
+        backend.require(REQUIRED);
+        if (batch < 1 || seq < 1 || seq > shape.maxSeq()) {
+            throw new IllegalArgumentException("micro-batch " + batch + "x" + seq + " does not fit " + shape);
+        }
+        this.shape = shape;
+        this.parameterisation = parameterisation;
+        this.backend = backend;
+        ParameterLayout layout = new ParameterLayout(shape);
+        this.params = new ParameterSet(layout, scope);
+        this.grads = new ParameterSet(layout, scope);
+        this.act = new Activations(scope, shape, batch, seq);
+        this.hostLosses = new float[batch * seq];
+        this.encoder = backend.encoder();
+        this.layerNorm = backend.layerNorm();
+        this.matmul = backend.matmul();
+        this.attention = backend.attention();
+        this.gelu = backend.gelu();
+        this.residual = backend.residual();
+        this.crossEntropy = backend.crossEntropy();
+        this.p = new Tensor[STACKED.length][shape.layers()];
+        this.g = new Tensor[STACKED.length][shape.layers()];
+        for (int i = 0; i < STACKED.length; i++) {
+            for (int l = 0; l < shape.layers(); l++) {
+                p[i][l] = params.layer(STACKED[i], l);
+                g[i][l] = grads.layer(STACKED[i], l);
+            }
+        }
+    }
+
+    public GptShape shape() {
+        return shape;
+    }
+
+    public Parameterisation parameterisation() {
+        return parameterisation;
+    }
+
+    public ParameterSet parameters() {
+        return params;
+    }
+
+    public ParameterSet gradients() {
+        return grads;
+    }
+
+    public ComputeBackend backend() {
+        return backend;
+    }
+
+    /** Sequence length T of a micro-batch. */
+    public int sequenceLength() {
+        return act.t;
+    }
+
+    /** Tokens per micro-batch, B·T. */
+    public int tokensPerMicroBatch() {
+        return act.b * act.t;
+    }
+
+    /** Sets every gradient to zero. */
+    public void zeroGradients() {
+        backend.reductions().fill(grads.flat(), (int) grads.flat().length(), 0f);
+    }
+
+    /** Runs the forward up to the (unscaled) logits and returns a host copy; for tests and inspection. */
+    public float[] logits(int[] tokens) {
+        forwardToLogits(tokens);
+        return act.logits.toHost();
+    }
+
+    /**
+     * Forward pass with targets: returns the mean loss over the micro-batch in nats per token.
+     *
+     * @param tokens B·T input ids
+     * @param targets B·T next-token ids
+     */
+    public double forward(int[] tokens, int[] targets) {
+        int n = act.b * act.t;
+        checkIds(targets, n, "target");
+        forwardToLogits(tokens);
+        crossEntropy.forward(act.losses, act.logits, act.logits, targets, n, shape.vocab(),
+                parameterisation.outputLogitMultiplier());
+        act.losses.copyToHost(0, hostLosses, 0, n);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += hostLosses[i];
+        }
+        lastTargets = targets;
+        forwardDone = true;
+        return sum / n;
+    }
+
+    private void forwardToLogits(int[] tokens) {
+        int b = act.b;
+        int t = act.t;
+        int n = b * t;
+        int c = shape.dModel();
+        int f = shape.dFfn();
+        checkIds(tokens, n, "token");
+        forwardDone = false;
+        encoder.forward(act.encoded, tokens, params.get("wte"), params.get("wpe"), b, t, c,
+                parameterisation.embeddingMultiplier());
+        float scale = parameterisation.attentionScale(shape.headDim());
+        for (int l = 0; l < shape.layers(); l++) {
+            Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
+            layerNorm.forward(act.ln1[l], act.ln1Mean[l], act.ln1Rstd[l], in, p[LN1W][l], p[LN1B][l], n, c);
+            matmul.forward(act.qkv[l], act.ln1[l], p[QKVW][l], p[QKVB][l], n, c, 3 * c);
+            attention.forward(act.atty[l], act.att[l], act.qkv[l], b, t, c, shape.heads(), scale);
+            matmul.forward(act.attproj[l], act.atty[l], p[ATTPROJW][l], p[ATTPROJB][l], n, c, c);
+            residual.forward(act.residual2[l], in, act.attproj[l], n * c);
+            layerNorm.forward(act.ln2[l], act.ln2Mean[l], act.ln2Rstd[l], act.residual2[l], p[LN2W][l], p[LN2B][l],
+                    n, c);
+            matmul.forward(act.fch[l], act.ln2[l], p[FCW][l], p[FCB][l], n, c, f);
+            gelu.forward(act.fchGelu[l], act.fch[l], n * f);
+            matmul.forward(act.fcproj[l], act.fchGelu[l], p[FCPROJW][l], p[FCPROJB][l], n, f, c);
+            residual.forward(act.residual3[l], act.residual2[l], act.fcproj[l], n * c);
+        }
+        layerNorm.forward(act.lnf, act.lnfMean, act.lnfRstd, act.residual3[shape.layers() - 1], params.get("lnfw"),
+                params.get("lnfb"), n, c);
+        // Tied LM head: logits = lnf · wteᵀ (no bias); the muP logit multiplier is applied inside the loss.
+        matmul.forward(act.logits, act.lnf, params.get("wte"), null, n, c, shape.vocab());
+        lastTokens = tokens;
+    }
+
+    /**
+     * Backward of the last {@link #forward}: accumulates into {@link #gradients()} the gradient of
+     * {@code lossWeight · Σ_tokens loss}; pass {@code 1/(B·T·microSteps)} for a mean over an accumulated batch.
+     */
+    public void backward(float lossWeight) {
+        if (!forwardDone) {
+            throw new IllegalStateException("backward needs a forward with targets first");
+        }
+        forwardDone = false;
+        int b = act.b;
+        int t = act.t;
+        int n = b * t;
+        int c = shape.dModel();
+        int f = shape.dFfn();
+        int v = shape.vocab();
+        crossEntropy.backward(act.logits, act.logits, lastTargets, n, v, parameterisation.outputLogitMultiplier(),
+                lossWeight);
+        matmul.backward(act.dln, grads.get("wte"), null, act.logits, act.lnf, params.get("wte"), n, c, v);
+        int last = shape.layers() - 1;
+        layerNorm.backward(act.dresidual, grads.get("lnfw"), grads.get("lnfb"), act.dln, act.residual3[last],
+                params.get("lnfw"), act.lnfMean, act.lnfRstd, n, c);
+        float scale = parameterisation.attentionScale(shape.headDim());
+        for (int l = last; l >= 0; l--) {
+            Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
+            // residual3 = residual2 + fcproj: both receive dresidual.
+            matmul.backward(act.dfch, g[FCPROJW][l], g[FCPROJB][l], act.dresidual, act.fchGelu[l], p[FCPROJW][l],
+                    n, f, c);
+            gelu.backward(act.dfch, act.fch[l], act.dfch, n * f);
+            matmul.backward(act.dln, g[FCW][l], g[FCB][l], act.dfch, act.ln2[l], p[FCW][l], n, c, f);
+            layerNorm.backward(act.dtmp, g[LN2W][l], g[LN2B][l], act.dln, act.residual2[l], p[LN2W][l],
+                    act.ln2Mean[l], act.ln2Rstd[l], n, c);
+            residual.forward(act.dresidual, act.dresidual, act.dtmp, n * c);
+            // residual2 = in + attproj: both receive dresidual.
+            matmul.backward(act.datty, g[ATTPROJW][l], g[ATTPROJB][l], act.dresidual, act.atty[l], p[ATTPROJW][l],
+                    n, c, c);
+            attention.backward(act.dqkv, act.datty, act.qkv[l], act.att[l], b, t, c, shape.heads(), scale);
+            matmul.backward(act.dln, g[QKVW][l], g[QKVB][l], act.dqkv, act.ln1[l], p[QKVW][l], n, c, 3 * c);
+            layerNorm.backward(act.dtmp, g[LN1W][l], g[LN1B][l], act.dln, in, p[LN1W][l], act.ln1Mean[l],
+                    act.ln1Rstd[l], n, c);
+            residual.forward(act.dresidual, act.dresidual, act.dtmp, n * c);
+        }
+        encoder.backward(grads.get("wte"), grads.get("wpe"), act.dresidual, lastTokens, b, t, c,
+                parameterisation.embeddingMultiplier());
+    }
+
+    private void checkIds(int[] ids, int n, String what) {
+        if (ids.length != n) {
+            throw new IllegalArgumentException("expected " + n + " " + what + " ids, got " + ids.length);
+        }
+        for (int i = 0; i < n; i++) {
+            if (ids[i] < 0 || ids[i] >= shape.vocab()) {
+                throw new IllegalArgumentException(what + " id " + ids[i] + " at position " + i
+                        + " is outside the vocabulary [0, " + shape.vocab() + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.wafer.domain.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * One flat tensor holding every parameter of a layout (or every gradient, or every optimizer moment), with a
+ * named view per tensor. A single allocation keeps whole-model operations (zeroing, norms) to one kernel call.
+ */
+public final class ParameterSet {
+    private final ParameterLayout layout;
+    private final Tensor flat;
+    private final Map<String, Tensor> views = new LinkedHashMap<>();
+
+    /** Allocates a zero-filled set for {@code layout} in {@code scope}. */
+    public ParameterSet(ParameterLayout layout, TensorScope scope) {
+        this.layout = layout;
+        this.flat = scope.allocate(layout.totalCount());
+        for (ParameterSpec p : layout.specs()) {
+            views.put(p.name(), flat.slice(p.offset(), p.count()));
+        }
+    }
+
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    /** The whole allocation. */
+    public Tensor flat() {
+        return flat;
+    }
+
+    /** The view of the tensor called {@code name}. */
+    public Tensor get(String name) {
+        Tensor t = views.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no parameter tensor named " + name);
+        }
+        return t;
+    }
+
+    /** The view of layer {@code l}'s slice of a stacked per-layer tensor. */
+    public Tensor layer(String name, int l) {
+        ParameterSpec p = layout.spec(name);
+        long per = p.count() / p.shape()[0];
+        return get(name).slice(l * per, per);
+    }
+}

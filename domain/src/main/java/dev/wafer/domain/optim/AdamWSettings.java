@@ -1,0 +1,24 @@
+package dev.wafer.domain.optim;
+
+/**
+ * Optimizer hyper-parameters.
+ *
+ * @param beta1 0.9 for Cerebras-GPT
+ * @param beta2 0.95 for Cerebras-GPT
+ * @param eps 1e-8 (1e-9 for 6.7B and 13B)
+ * @param weightDecay 0.1, applied to weights and embeddings only
+ * @param maxGradNorm global-norm clipping threshold (1.0); non-positive disables clipping
+ */
+public record AdamWSettings(double beta1, double beta2, double eps, double weightDecay, double maxGradNorm) {
+    /** @throws IllegalArgumentException for betas outside [0, 1) or negative eps/decay */
+    public AdamWSettings {
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0)) {
+            throw new IllegalArgumentException("bad AdamW settings " + this);
+        }
+    }
+
+    /** Cerebras-GPT's settings with the given epsilon. */
+    public static AdamWSettings cerebras(double eps) {
+        return new AdamWSettings(0.9, 0.95, eps, 0.1, 1.0);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.wafer.domain.param;
+
+import dev.wafer.domain.model.ParameterRole;
+
+/**
+ * Cerebras muP (reference-facts 1.4, the R2.0.2 values): with {@code m_width = d_model / 256},
+ * <ul>
+ *   <li>embeddings: std σ_base = 0.08, not width-scaled; the summed embeddings are multiplied by m_emb = 10;</li>
+ *   <li>hidden weights (QKV, FFN in): std σ_base/√m_width; output projections: σ_base/√(2·L·m_width);</li>
+ *   <li>attention scores scaled by 1/d_head; logits by α_output/m_width (α_output = 1);</li>
+ *   <li>learning rate of hidden and output-projection weights divided by m_width; embeddings (and so the tied
+ *       head), biases and LayerNorm keep the base rate. FFN-out uses m_width too, which equals HEAD's
+ *       d_ffn/1024 whenever d_ffn = 4·d_model, as in every Cerebras-GPT model.</li>
+ * </ul>
+ */
+public final class MupParameterisation implements Parameterisation {
+    /** Base width of the muP proxy (d_base). */
+    public static final int BASE_WIDTH = 256;
+    /** σ_base. */
+    public static final double SIGMA_BASE = 0.08;
+    /** m_emb. */
+    public static final float EMBEDDING_MULTIPLIER = 10f;
+
+    private final int layers;
+    private final double widthMultiplier;
+
+    /**
+     * @param layers number of blocks L
+     * @param dModel width; m_width = dModel / 256
+     */
+    public MupParameterisation(int layers, int dModel) {
+        if (layers < 1 || dModel < 1) {
+            throw new IllegalArgumentException("layers and d_model must be positive");
+        }
+        this.layers = layers;
+        this.widthMultiplier = (double) dModel / BASE_WIDTH;
+    }
+
+    /** m_width = d_model / 256. */
+    public double widthMultiplier() {
+        return widthMultiplier;
+    }
+
+    @Override
+    public Init init(ParameterRole role) {
+        return switch (role) {
+            case TOKEN_EMBEDDING, POSITION_EMBEDDING -> new Init.TruncatedNormal(SIGMA_BASE);
+            case HIDDEN_WEIGHT -> new Init.TruncatedNormal(SIGMA_BASE / Math.sqrt(widthMultiplier));
+            case OUTPUT_WEIGHT -> new Init.TruncatedNormal(SIGMA_BASE / Math.sqrt(2.0 * layers * widthMultiplier));
+            case BIAS, NORM_BIAS -> new Init.Constant(0f);
+            case NORM_WEIGHT -> new Init.Constant(1f);
+        };
+    }
+
+    @Override
+    public float embeddingMultiplier() {
+        return EMBEDDING_MULTIPLIER;
+    }
+
+    @Override
+    public float attentionScale(int headDim) {
+        return 1f / headDim;
+    }
+
+    @Override
+    public float outputLogitMultiplier() {
+        return (float) (1.0 / widthMultiplier);
+    }
+
+    @Override
+    public double learningRateMultiplier(ParameterRole role) {
+        return switch (role) {
+            case HIDDEN_WEIGHT, OUTPUT_WEIGHT -> 1.0 / widthMultiplier;
+            case TOKEN_EMBEDDING, POSITION_EMBEDDING, BIAS, NORM_WEIGHT, NORM_BIAS -> 1.0;
+        };
+    }
+
+    @Override
+    public ParameterisationKind kind() {
+        return ParameterisationKind.MUP;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.wafer.domain.train;
+
+import java.util.function.LongSupplier;
+
+import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.optim.AdamW;
+import dev.wafer.domain.optim.NonFiniteGradientException;
+import dev.wafer.ports.data.TokenBatchSource;
+import dev.wafer.ports.metrics.MetricsSink;
+import dev.wafer.ports.metrics.StepMetrics;
+
+/**
+ * Runs optimizer steps. Each step zeroes the gradients, accumulates {@code batchTokens / (B·T)} micro-batches
+ * (each backward weighted by {@code 1/batchTokens}, so the gradient is that of the mean loss per token over the
+ * whole batch), clips and updates with the scheduled learning rate, and reports {@link StepMetrics}.
+ * Determinism comes from the seeded data source and initialisation; the clock only feeds the throughput metrics.
+ */
+public final class Trainer {
+    private final GptModel model;
+    private final AdamW optimizer;
+    private final TokenBatchSource data;
+    private final LearningRateSchedule schedule;
+    private final MetricsSink metrics;
+    private final TrainerSettings settings;
+    private final LongSupplier nanoClock;
+    private final int microSteps;
+    private final int[] inputs;
+    private final int[] targets;
+    private long step;
+
+    public Trainer(GptModel model, AdamW optimizer, TokenBatchSource data, LearningRateSchedule schedule,
+                   MetricsSink metrics, TrainerSettings settings, LongSupplier nanoClock) {
+        int micro = model.tokensPerMicroBatch();
+        if (settings.batchTokens() % micro != 0) {
+            throw new IllegalArgumentException("batch of " + settings.batchTokens()
+                    + " tokens is not a multiple of the micro-batch of " + micro + " tokens");
+        }
+        this.model = model;
+        this.optimizer = optimizer;
+        this.data = data;
+        this.schedule = schedule;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.nanoClock = nanoClock;
+        this.microSteps = (int) (settings.batchTokens() / micro);
+        this.inputs = new int[micro];
+        this.targets = new int[micro];
+    }
+
+    /** Micro-batches per optimizer step. */
+    public int microSteps() {
+        return microSteps;
+    }
+
+    /** Optimizer steps taken (or skipped) so far. */
+    public long stepsDone() {
+        return step;
+    }
+
+    /**
+     * One optimizer step.
+     *
+     * @throws NonFiniteTrainingException on a non-finite loss or gradient, unless skipping is enabled
+     */
+    public StepMetrics step() {
+        long start = nanoClock.getAsLong();
+        long current = step + 1;
+        double lr = schedule.lrAt(step);
+        model.zeroGradients();
+        int b = model.tokensPerMicroBatch();
+        float weight = (float) (1.0 / settings.batchTokens());
+        double lossSum = 0;
+        int seq = model.sequenceLength();
+        for (int i = 0; i < microSteps; i++) {
+            data.next(inputs, targets, b / seq, seq);
+            double loss = model.forward(inputs, targets);
+            if (!Double.isFinite(loss)) {
+                return nonFinite(current, start, lr, loss, "loss is " + loss + " in micro-batch " + (i + 1));
+            }
+            lossSum += loss;
+            model.backward(weight);
+        }
+        double loss = lossSum / microSteps;
+        double norm;
+        try {
+            norm = optimizer.step(model.parameters(), model.gradients(), lr);
+        } catch (NonFiniteGradientException e) {
+            return nonFinite(current, start, lr, loss, "the first non-finite gradient is " + e.tensor());
+        }
+        step = current;
+        return report(current, start, loss, lr, norm, false);
+    }
+
+    private StepMetrics nonFinite(long current, long start, double lr, double loss, String what) {
+        if (!settings.skipNonFinite()) {
+            throw new NonFiniteTrainingException(current, what);
+        }
+        model.zeroGradients();
+        step = current;
+        return report(current, start, loss, lr, Double.NaN, true);
+    }
+
+    private StepMetrics report(long current, long start, double loss, double lr, double norm, boolean skipped) {
+        double seconds = Math.max(1e-9, (nanoClock.getAsLong() - start) / 1e9);
+        long tokens = settings.batchTokens();
+        double tps = tokens / seconds;
+        StepMetrics m = new StepMetrics(current, loss, lr, norm, tokens, seconds, tps, tps * settings.flopsPerToken(),
+                skipped);
+        metrics.record(m);
+        return m;
+    }
+
+    /** Runs {@code steps} optimizer steps. */
+    public void run(long steps) {
+        for (long i = 0; i < steps; i++) {
+            step();
+        }
+    }
+}

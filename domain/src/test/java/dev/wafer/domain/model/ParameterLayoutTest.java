@@ -1,0 +1,38 @@
+package dev.wafer.domain.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class ParameterLayoutTest {
+    @Test
+    void countsMatchTheCerebrasGptTable() {
+        // reference-facts 2.2: 111M has 111,050,496 parameters with tied embeddings counted once.
+        assertEquals(111_050_496L, new ParameterLayout(new GptShape(50257, 2048, 10, 12, 768, 3072)).totalCount());
+        assertEquals(1_315_723_264L,
+                new ParameterLayout(new GptShape(50257, 2048, 24, 16, 2048, 8192)).totalCount());
+    }
+
+    @Test
+    void tensorsAreContiguousInLlmcOrder() {
+        ParameterLayout l = new ParameterLayout(new GptShape(97, 16, 2, 2, 32, 128));
+        long offset = 0;
+        for (ParameterSpec s : l.specs()) {
+            assertEquals(offset, s.offset(), s.name());
+            offset += s.count();
+        }
+        assertEquals(offset, l.totalCount());
+        assertArrayEquals(new int[] {2, 96, 32}, l.spec("qkvw").shape());
+        assertArrayEquals(new int[] {2, 32, 128}, l.spec("fcprojw").shape());
+        assertEquals(ParameterRole.OUTPUT_WEIGHT, l.spec("attprojw").role());
+    }
+
+    @Test
+    void shapesThatDoNotDivideAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new GptShape(97, 16, 2, 3, 32, 128));
+        assertEquals("d_model 32 is not a multiple of 3 heads", e.getMessage());
+    }
+}

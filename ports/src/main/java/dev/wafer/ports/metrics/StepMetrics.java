@@ -1,0 +1,18 @@
+package dev.wafer.ports.metrics;
+
+/**
+ * What one optimizer step reports.
+ *
+ * @param step 1-based optimizer step
+ * @param loss mean training loss of the step's batch, nats per token
+ * @param learningRate the scheduled (base) learning rate used
+ * @param gradNorm global gradient norm before clipping
+ * @param tokens tokens processed in the step
+ * @param seconds wall-clock time of the step
+ * @param tokensPerSecond {@code tokens / seconds}
+ * @param modelFlopsPerSecond model FLOPs (Cerebras-GPT Appendix F count) per second
+ * @param skipped whether the update was skipped because something was not finite
+ */
+public record StepMetrics(long step, double loss, double learningRate, double gradNorm, long tokens, double seconds,
+                          double tokensPerSecond, double modelFlopsPerSecond, boolean skipped) {
+}
