@@ -32,6 +32,22 @@ final class OpenClTestDevice {
         }
     }
 
+    /**
+     * A backend on the selected device; {@code null} where there is none (tests then skip in {@link #assumeDevice}),
+     * a failure where OpenCL is expected.
+     */
+    static ClBackend openIfAvailable() {
+        try {
+            selector().select();
+        } catch (ClUnavailableException e) {
+            if (expected()) {
+                fail("WAFER_EXPECT_OPENCL=1 but " + e.getMessage());
+            }
+            return null;
+        }
+        return new ClBackend(selector());
+    }
+
     /** A backend on the selected device, or a skipped (or failed) test. */
     static ClBackend open() {
         assumeDevice();
