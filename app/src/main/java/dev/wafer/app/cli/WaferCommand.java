@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wafer", mixinStandardHelpOptions = true, version = "wafer 0.1.0",
         description = "Compute-optimal GPT-style language model training (Cerebras-GPT) on the JVM.",
         subcommands = {
+                TrainCommand.class, BenchCommand.class,
         })
 public final class WaferCommand implements Runnable {
     /** Exit code for user errors: unknown flags, impossible values. */

@@ -1,0 +1,116 @@
+package dev.wafer.app.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Locale;
+
+import dev.wafer.adapters.cpu.GemmBenchmark;
+import dev.wafer.app.train.Backends;
+import dev.wafer.app.train.ModelFlops;
+import dev.wafer.app.train.SyntheticTokenSource;
+import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.optim.AdamW;
+import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.ParameterInitializer;
+import dev.wafer.domain.param.Parameterisation;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.param.Parameterisations;
+import dev.wafer.domain.train.LearningRateSchedule;
+import dev.wafer.domain.train.Trainer;
+import dev.wafer.domain.train.TrainerSettings;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.ports.metrics.MetricsSink;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code wafer bench}: median time of full training steps (forward, backward, clipping, AdamW) after warm-up, as
+ * tokens/s and model FLOP/s; with {@code --gemm}, the Vector API GEMM against the scalar GEMM instead.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time full training steps, or (--gemm) the Vector GEMM against the scalar GEMM.")
+public final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ShapeOptions shape;
+
+    @Option(names = "--steps", description = "timed steps after one warm-up step (default ${DEFAULT-VALUE})",
+            defaultValue = "3")
+    int steps;
+
+    @Option(names = "--backend", description = "cpu or cpu-scalar (default ${DEFAULT-VALUE})", defaultValue = "cpu")
+    String backendName;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Option(names = "--gemm", description = "benchmark GEMM M=N=K=SIZE (Vector vs scalar) instead", paramLabel = "SIZE")
+    Integer gemm;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (gemm != null) {
+            benchGemm(out);
+            return;
+        }
+        if (steps < 1) {
+            throw new UserError("--steps must be positive");
+        }
+        GptShape s = shape.shape();
+        double[] seconds = new double[steps];
+        try (ComputeBackend backend = Backends.open(backendName); TensorScope scope = backend.openScope()) {
+            Parameterisation p = Parameterisations.of(ParameterisationKind.SP, s);
+            GptModel model = new GptModel(backend, scope, s, p, shape.batch, shape.seq);
+            ParameterInitializer.initialize(model.parameters(), p, 1);
+            AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), AdamWSettings.cerebras(1e-8), p);
+            Trainer trainer = new Trainer(model, adamW, new SyntheticTokenSource(s.vocab(), 1),
+                    LearningRateSchedule.constant(6e-4), MetricsSink.NONE,
+                    new TrainerSettings((long) shape.batch * shape.seq, 0, false), System::nanoTime);
+            trainer.step(); // warm-up: JIT compilation and first touch of every buffer
+            for (int i = 0; i < steps; i++) {
+                seconds[i] = trainer.step().seconds();
+            }
+        }
+        Arrays.sort(seconds);
+        double median = steps % 2 == 1 ? seconds[steps / 2] : 0.5 * (seconds[steps / 2 - 1] + seconds[steps / 2]);
+        double tokens = (double) shape.batch * shape.seq;
+        double tps = tokens / median;
+        double flops = tps * ModelFlops.perToken(s, shape.seq);
+        if (json) {
+            out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
+                    + "\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,\"heads\":%d,\"seq\":%d,\"batch\":%d,"
+                    + "\"vocab\":%d,\"backend\":\"%s\"}", tps, flops, median, s.dModel(), s.layers(), s.heads(),
+                    shape.seq, shape.batch, s.vocab(), backendName));
+        } else {
+            out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s]",
+                    median, tps, flops / 1e9, backendName));
+        }
+    }
+
+    private void benchGemm(PrintWriter out) {
+        int n = gemm;
+        if (n < 1) {
+            throw new UserError("--gemm size must be positive");
+        }
+        for (int threads : new int[] {1, Runtime.getRuntime().availableProcessors()}) {
+            GemmBenchmark.Result r = GemmBenchmark.measure(n, n, n, threads, 5);
+            if (json) {
+                out.println(String.format(Locale.ROOT, "{\"m\":%d,\"n\":%d,\"k\":%d,\"threads\":%d,"
+                                + "\"vector_gflops\":%.2f,\"scalar_gflops\":%.2f,\"speedup\":%.1f}",
+                        n, n, n, threads, r.vectorGflops(), r.scalarGflops(), r.speedup()));
+            } else {
+                out.println(String.format(Locale.ROOT,
+                        "GEMM %dx%dx%d, %d thread(s): vector %.1f GFLOP/s (%s), scalar %.2f GFLOP/s, ratio %.1fx",
+                        n, n, n, threads, r.vectorGflops(), r.vectorDescription(), r.scalarGflops(), r.speedup()));
+            }
+        }
+    }
+}
