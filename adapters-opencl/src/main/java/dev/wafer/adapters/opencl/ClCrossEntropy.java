@@ -1,0 +1,56 @@
+package dev.wafer.adapters.opencl;
+
+import dev.wafer.ports.compute.CrossEntropyKernel;
+import dev.wafer.ports.compute.Tensor;
+
+/**
+ * Fused softmax + cross-entropy: one work-item per row (max, double normaliser, probabilities); the backward is
+ * element-wise. Targets are uploaded per call. Probabilities may overwrite the logits, gradients the probabilities.
+ */
+final class ClCrossEntropy implements CrossEntropyKernel {
+    private final ClRuntime rt;
+
+    ClCrossEntropy(ClRuntime rt) {
+        this.rt = rt;
+    }
+
+    @Override
+    public void forward(Tensor losses, Tensor probs, Tensor logits, int[] targets, int n, int v, float logitScale) {
+        long nv = (long) n * v;
+        ClTensor l = ClTensor.of(rt, losses, n);
+        ClTensor pr = ClTensor.of(rt, probs, nv);
+        ClTensor x = ClTensor.of(rt, logits, nv);
+        ClEncoder.checkTokens(targets, n, v);
+        synchronized (rt) {
+            rt.uploadInts(targets, n);
+            ClProgram p = rt.program();
+            p.o0 = l.offset;
+            p.o1 = pr.offset;
+            p.o2 = x.offset;
+            p.n1 = v;
+            p.f0 = logitScale;
+            rt.launch1d(ClProgram.CROSS_ENTROPY_FORWARD, n);
+        }
+    }
+
+    @Override
+    public void backward(Tensor dlogits, Tensor probs, int[] targets, int n, int v, float logitScale, float dloss) {
+        long nv = (long) n * v;
+        if (nv > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("N*V = " + nv + " exceeds one launch");
+        }
+        ClTensor d = ClTensor.of(rt, dlogits, nv);
+        ClTensor pr = ClTensor.of(rt, probs, nv);
+        ClEncoder.checkTokens(targets, n, v);
+        synchronized (rt) {
+            rt.uploadInts(targets, n);
+            ClProgram p = rt.program();
+            p.o0 = d.offset;
+            p.o1 = pr.offset;
+            p.n1 = v;
+            p.f0 = logitScale;
+            p.f1 = dloss;
+            rt.launch1d(ClProgram.CROSS_ENTROPY_BACKWARD, (int) nv);
+        }
+    }
+}

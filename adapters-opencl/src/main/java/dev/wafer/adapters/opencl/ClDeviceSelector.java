@@ -1,0 +1,138 @@
+package dev.wafer.adapters.opencl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.aparapi.device.OpenCLDevice;
+import com.aparapi.internal.opencl.OpenCLLoader;
+import com.aparapi.internal.opencl.OpenCLPlatform;
+
+/**
+ * Which OpenCL platform and device to use, each given by index or by a case-insensitive substring of its name; an
+ * empty selector takes the first device of the first platform that has one.
+ *
+ * <p>Parsed from configuration strings such as {@code "platform=0,device=pocl"}, {@code "device=1"} or {@code ""}.
+ *
+ * @param platform platform index or name substring; empty for any
+ * @param device device index (within the platform) or name substring; empty for any
+ */
+public record ClDeviceSelector(String platform, String device) {
+    /** Selects the first device of the first platform. */
+    public static final ClDeviceSelector FIRST = new ClDeviceSelector("", "");
+
+    public ClDeviceSelector {
+        platform = platform == null ? "" : platform.strip();
+        device = device == null ? "" : device.strip();
+    }
+
+    /**
+     * Parses {@code key=value} pairs separated by commas; keys are {@code platform} and {@code device}.
+     *
+     * @throws IllegalArgumentException on an unknown key or a pair without {@code =}
+     */
+    public static ClDeviceSelector parse(String spec) {
+        String p = "";
+        String d = "";
+        if (spec != null && !spec.isBlank()) {
+            for (String part : spec.split(",")) {
+                String s = part.strip();
+                if (s.isEmpty()) {
+                    continue;
+                }
+                int eq = s.indexOf('=');
+                if (eq < 0) {
+                    throw new IllegalArgumentException("OpenCL device selection '" + spec
+                            + "': expected key=value pairs such as platform=0,device=pocl");
+                }
+                String key = s.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+                String value = s.substring(eq + 1).strip();
+                switch (key) {
+                    case "platform" -> p = value;
+                    case "device" -> d = value;
+                    default -> throw new IllegalArgumentException("OpenCL device selection '" + spec
+                            + "': unknown key '" + key + "' (known: platform, device)");
+                }
+            }
+        }
+        return new ClDeviceSelector(p, d);
+    }
+
+    /**
+     * The OpenCL platforms of this machine; empty when the OpenCL runtime or Aparapi's native library is missing.
+     */
+    static List<OpenCLPlatform> platforms() {
+        try {
+            if (!OpenCLLoader.isOpenCLAvailable()) {
+                return List.of();
+            }
+            List<OpenCLPlatform> all = new OpenCLPlatform().getOpenCLPlatforms();
+            return all == null ? List.of() : all;
+        } catch (LinkageError | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** One line per platform and device, with indices, e.g. {@code [0] Portable Computing Language / [0] pthread-... (CPU)}. */
+    public static List<String> describeAll() {
+        List<String> lines = new ArrayList<>();
+        List<OpenCLPlatform> ps = platforms();
+        for (int i = 0; i < ps.size(); i++) {
+            OpenCLPlatform p = ps.get(i);
+            List<OpenCLDevice> ds = p.getOpenCLDevices();
+            if (ds.isEmpty()) {
+                lines.add("platform [" + i + "] " + p.getName() + ": no devices");
+            }
+            for (int j = 0; j < ds.size(); j++) {
+                lines.add("platform [" + i + "] " + p.getName() + " / device [" + j + "] " + describe(ds.get(j)));
+            }
+        }
+        return lines;
+    }
+
+    static String describe(OpenCLDevice d) {
+        return d.getName().strip() + " (" + d.getType() + ")";
+    }
+
+    /**
+     * The device this selector names.
+     *
+     * @throws ClUnavailableException when there is no OpenCL platform, or nothing matches; the message lists what exists
+     */
+    public OpenCLDevice select() {
+        List<OpenCLPlatform> ps = platforms();
+        if (ps.isEmpty()) {
+            throw new ClUnavailableException("no OpenCL platform found (is an OpenCL ICD such as pocl-opencl-icd "
+                    + "installed, and libOpenCL.so.1 on the library path?)");
+        }
+        for (int i = 0; i < ps.size(); i++) {
+            OpenCLPlatform p = ps.get(i);
+            if (!matches(platform, i, p.getName())) {
+                continue;
+            }
+            List<OpenCLDevice> ds = p.getOpenCLDevices();
+            for (int j = 0; j < ds.size(); j++) {
+                if (matches(device, j, ds.get(j).getName())) {
+                    return ds.get(j);
+                }
+            }
+        }
+        throw new ClUnavailableException("no OpenCL device matches " + this + "; found: "
+                + String.join("; ", describeAll()));
+    }
+
+    private static boolean matches(String wanted, int index, String name) {
+        if (wanted.isEmpty()) {
+            return true;
+        }
+        if (wanted.chars().allMatch(Character::isDigit)) {
+            return Integer.parseInt(wanted) == index;
+        }
+        return name != null && name.toLowerCase(Locale.ROOT).contains(wanted.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public String toString() {
+        return "platform=" + (platform.isEmpty() ? "*" : platform) + ",device=" + (device.isEmpty() ? "*" : device);
+    }
+}

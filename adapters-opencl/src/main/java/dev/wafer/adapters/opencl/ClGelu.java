@@ -1,0 +1,39 @@
+package dev.wafer.adapters.opencl;
+
+import dev.wafer.ports.compute.GeluKernel;
+import dev.wafer.ports.compute.Tensor;
+
+/** Exact (erf) GELU, element-wise in double on the device; in place is allowed. */
+final class ClGelu implements GeluKernel {
+    private final ClRuntime rt;
+
+    ClGelu(ClRuntime rt) {
+        this.rt = rt;
+    }
+
+    @Override
+    public void forward(Tensor out, Tensor inp, int n) {
+        ClTensor o = ClTensor.of(rt, out, n);
+        ClTensor x = ClTensor.of(rt, inp, n);
+        synchronized (rt) {
+            ClProgram p = rt.program();
+            p.o0 = o.offset;
+            p.o1 = x.offset;
+            rt.launch1d(ClProgram.GELU_FORWARD, n);
+        }
+    }
+
+    @Override
+    public void backward(Tensor dinp, Tensor inp, Tensor dout, int n) {
+        ClTensor dx = ClTensor.of(rt, dinp, n);
+        ClTensor x = ClTensor.of(rt, inp, n);
+        ClTensor dy = ClTensor.of(rt, dout, n);
+        synchronized (rt) {
+            ClProgram p = rt.program();
+            p.o0 = dx.offset;
+            p.o1 = x.offset;
+            p.o2 = dy.offset;
+            rt.launch1d(ClProgram.GELU_BACKWARD, n);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.wafer.adapters.opencl;
+
+import dev.wafer.ports.compute.ReductionKernel;
+import dev.wafer.ports.compute.Tensor;
+
+/** Sum of squares (1024 double partial sums on the device, added on the host), scaling and filling. */
+final class ClReductions implements ReductionKernel {
+    private final ClRuntime rt;
+
+    ClReductions(ClRuntime rt) {
+        this.rt = rt;
+    }
+
+    @Override
+    public double sumOfSquares(Tensor x, int n) {
+        ClTensor t = ClTensor.of(rt, x, n);
+        return rt.sumOfSquares(t.offset, n);
+    }
+
+    @Override
+    public void scale(Tensor x, int n, float factor) {
+        ClTensor t = ClTensor.of(rt, x, n);
+        synchronized (rt) {
+            ClProgram p = rt.program();
+            p.o0 = t.offset;
+            p.f0 = factor;
+            rt.launch1d(ClProgram.SCALE, n);
+        }
+    }
+
+    @Override
+    public void fill(Tensor x, int n, float value) {
+        ClTensor t = ClTensor.of(rt, x, n);
+        rt.fill(t.offset, n, value);
+    }
+}

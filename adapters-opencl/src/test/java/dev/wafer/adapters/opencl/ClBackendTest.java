@@ -1,0 +1,142 @@
+package dev.wafer.adapters.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TensorScope;
+
+/** What the contract does not cover: arena growth, kernels on views, memory returned by scopes, closing. */
+class ClBackendTest {
+    private static ClBackend backend;
+
+    @BeforeAll
+    static void open() {
+        if (OpenClTestDevice.openIfAvailable() instanceof ClBackend probe) {
+            probe.close();
+            // A tiny first arena, so that the tests below make it grow.
+            backend = new ClBackend(OpenClTestDevice.selector(), 256);
+        }
+    }
+
+    @BeforeEach
+    void requireDevice() {
+        OpenClTestDevice.assumeDevice();
+    }
+
+    @AfterAll
+    static void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Test
+    void arenaGrowthKeepsDeviceData() {
+        try (TensorScope scope = backend.openScope()) {
+            int capacity = backend.runtime().arenaCapacity();
+            Tensor a = scope.allocate(200);
+            float[] data = new float[200];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = i * 0.5f;
+            }
+            a.copyFromHost(data);
+            backend.reductions().scale(a, 200, 2f); // the scaled values exist only on the device
+            Tensor big = scope.allocate(100_000);
+            assertTrue(backend.runtime().arenaCapacity() > capacity, "the arena grew");
+            float[] expect = new float[200];
+            for (int i = 0; i < expect.length; i++) {
+                expect[i] = i;
+            }
+            assertArrayEquals(expect, a.toHost());
+            assertArrayEquals(new float[100_000], big.toHost(), "new tensors are zero");
+        }
+    }
+
+    @Test
+    void kernelsWorkOnViews() {
+        try (TensorScope scope = backend.openScope()) {
+            int n = 37;
+            Tensor all = scope.allocate(3 * n + 5);
+            Tensor a = all.slice(5, n);
+            Tensor b = all.slice(5 + n, n);
+            Tensor out = all.slice(5 + 2 * n, n);
+            float[] x = new float[n];
+            float[] y = new float[n];
+            float[] sum = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = i;
+                y[i] = 100 - i;
+                sum[i] = 100;
+            }
+            a.copyFromHost(x);
+            b.copyFromHost(y);
+            backend.residual().forward(out, a, b, n);
+            assertArrayEquals(sum, out.toHost());
+            assertArrayEquals(new float[5], all.slice(0, 5).toHost(), "nothing before the views was touched");
+
+            // A matmul whose operands are views of one block, against the same on separate tensors.
+            Tensor block = scope.allocate(1 + 3 * 4 + 2 * 4 + 3 * 2);
+            Tensor inp = block.slice(1, 12);
+            Tensor w = block.slice(13, 8);
+            Tensor o = block.slice(21, 6);
+            float[] xi = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+            float[] wi = {1, 0, 0, 1, 0, 1, 1, 0};
+            inp.copyFromHost(xi);
+            w.copyFromHost(wi);
+            backend.matmul().forward(o, inp, w, null, 3, 4, 2);
+            assertArrayEquals(new float[] {1 + 4, 2 + 3, 5 + 8, 6 + 7, 9 + 12, 10 + 11}, o.toHost());
+        }
+    }
+
+    @Test
+    void closingAScopeReturnsItsMemory() {
+        long before = backend.allocatedFloats();
+        TensorScope scope = backend.openScope();
+        Tensor t = scope.allocate(10_000);
+        t.slice(10, 10);
+        assertTrue(backend.allocatedFloats() >= before + 10_000);
+        scope.close();
+        assertEquals(before, backend.allocatedFloats());
+    }
+
+    @Test
+    void tensorsOfAnotherBackendAreRejected() {
+        try (TensorScope scope = backend.openScope()) {
+            Tensor t = scope.allocate(4);
+            Tensor foreign = new dev.wafer.conformance.reference.ReferenceBackend().openScope().allocate(4);
+            assertThrows(IllegalArgumentException.class, () -> backend.residual().forward(t, t, foreign, 4));
+            assertThrows(IllegalArgumentException.class, () -> backend.residual().forward(t, t, t, 5),
+                    "n larger than the tensor");
+        }
+    }
+
+    @Test
+    void outOfRangeIdsFailBeforeTheDeviceSeesThem() {
+        try (TensorScope scope = backend.openScope()) {
+            Tensor out = scope.allocate(8);
+            Tensor wte = scope.allocate(3 * 4);
+            Tensor wpe = scope.allocate(2 * 4);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> backend.encoder().forward(out, new int[] {0, 3}, wte, wpe, 1, 2, 4, 1f));
+            assertTrue(e.getMessage().contains("id 3"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aClosedBackendRefusesWork() {
+        ClBackend other = new ClBackend(OpenClTestDevice.selector(), 256);
+        TensorScope scope = other.openScope();
+        Tensor t = scope.allocate(4);
+        other.close();
+        assertThrows(IllegalStateException.class, t::toHost);
+        assertThrows(IllegalStateException.class, other::openScope);
+    }
+}
