@@ -23,9 +23,16 @@ public final class BackendCatalog {
         }
     }
 
-    /** The backends Wafer ships: cpu, opencl, cuda. */
+    /** The backends Wafer ships: cpu, opencl, cuda (the OpenCL device from {@code WAFER_OPENCL_DEVICE}). */
     public static BackendCatalog standard() {
-        return of(List.of(new CpuBackendModule(), new OpenClBackendModule(), new CudaBackendModule()));
+        return standard(System.getenv());
+    }
+
+    /** The backends Wafer ships, configured from {@code env}. */
+    public static BackendCatalog standard(Map<String, String> env) {
+        return of(List.of(new CpuBackendModule(),
+                new OpenClBackendModule(env.getOrDefault(OpenClBackendModule.DEVICE_VARIABLE, "")),
+                new CudaBackendModule()));
     }
 
     /** A catalogue of the given backends, in this order; names must be unique. */

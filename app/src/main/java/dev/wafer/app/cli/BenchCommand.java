@@ -5,8 +5,6 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import dev.wafer.adapters.cpu.GemmBenchmark;
-import dev.wafer.app.train.Backends;
-import dev.wafer.app.train.ModelFlops;
 import dev.wafer.app.train.SyntheticTokenSource;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.model.GptShape;
@@ -19,7 +17,11 @@ import dev.wafer.domain.param.Parameterisations;
 import dev.wafer.domain.train.LearningRateSchedule;
 import dev.wafer.domain.train.Trainer;
 import dev.wafer.domain.train.TrainerSettings;
+import dev.wafer.domain.scaling.FlopCount;
+import dev.wafer.domain.scaling.ModelShape;
 import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.ComputeBackendFactory;
+import jakarta.inject.Inject;
 import dev.wafer.ports.compute.TensorScope;
 import dev.wafer.ports.metrics.MetricsSink;
 import picocli.CommandLine.Command;
@@ -45,7 +47,8 @@ public final class BenchCommand implements Runnable {
             defaultValue = "3")
     int steps;
 
-    String backendName = "cpu";
+    @Inject
+    ComputeBackendFactory backends;
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -57,22 +60,28 @@ public final class BenchCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         if (gemm != null) {
+            // The GEMM comparison is of the CPU adapter's two kernels, whatever backend is selected.
             benchGemm(out);
             return;
         }
         if (steps < 1) {
             throw new UserError("--steps must be positive");
         }
-        GptShape s = shape.shape();
+        ModelShape ms = shape.resolve(ShapeOptions.DEFAULT);
+        int batch = shape.batch(ShapeOptions.DEFAULT_BATCH);
+        int seq = ms.seqLength();
+        GptShape s = ShapeOptions.toModel(ms, seq);
         double[] seconds = new double[steps];
-        try (ComputeBackend backend = Backends.open(backendName); TensorScope scope = backend.openScope()) {
+        String backendName;
+        try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
+            backendName = backend.name();
             Parameterisation p = Parameterisations.of(ParameterisationKind.SP, s);
-            GptModel model = new GptModel(backend, scope, s, p, shape.batch, shape.seq);
+            GptModel model = new GptModel(backend, scope, s, p, batch, seq);
             ParameterInitializer.initialize(model.parameters(), p, 1);
             AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), AdamWSettings.cerebras(1e-8), p);
             Trainer trainer = new Trainer(model, adamW, new SyntheticTokenSource(s.vocab(), 1),
                     LearningRateSchedule.constant(6e-4), MetricsSink.NONE,
-                    new TrainerSettings((long) shape.batch * shape.seq, 0, false), System::nanoTime);
+                    new TrainerSettings((long) batch * seq, 0, false), System::nanoTime);
             trainer.step(); // warm-up: JIT compilation and first touch of every buffer
             for (int i = 0; i < steps; i++) {
                 seconds[i] = trainer.step().seconds();
@@ -80,14 +89,14 @@ public final class BenchCommand implements Runnable {
         }
         Arrays.sort(seconds);
         double median = steps % 2 == 1 ? seconds[steps / 2] : 0.5 * (seconds[steps / 2 - 1] + seconds[steps / 2]);
-        double tokens = (double) shape.batch * shape.seq;
+        double tokens = (double) batch * seq;
         double tps = tokens / median;
-        double flops = tps * ModelFlops.perToken(s, shape.seq);
+        double flops = tps * FlopCount.trainingPerToken(ms);
         if (json) {
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,\"heads\":%d,\"seq\":%d,\"batch\":%d,"
                     + "\"vocab\":%d,\"backend\":\"%s\"}", tps, flops, median, s.dModel(), s.layers(), s.heads(),
-                    shape.seq, shape.batch, s.vocab(), backendName));
+                    seq, batch, s.vocab(), backendName));
         } else {
             out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s]",
                     median, tps, flops / 1e9, backendName));

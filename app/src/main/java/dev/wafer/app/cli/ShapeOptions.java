@@ -1,36 +1,65 @@
 package dev.wafer.app.cli;
 
 import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.scaling.ModelShape;
 import picocli.CommandLine.Option;
 
-/** Flags naming a model shape and micro-batch; shared by {@code train} and {@code bench}. */
+/**
+ * Flags naming a model shape and micro-batch; shared by {@code train} and {@code bench}. Each flag overrides the
+ * corresponding value of a base shape (a preset's, or the default tiny model's).
+ */
 final class ShapeOptions {
-    @Option(names = "--d-model", description = "width (default ${DEFAULT-VALUE})", defaultValue = "128")
-    int dModel;
+    @Option(names = "--d-model", paramLabel = "D", description = "Width.")
+    Integer dModel;
 
-    @Option(names = "--layers", description = "blocks (default ${DEFAULT-VALUE})", defaultValue = "2")
-    int layers;
+    @Option(names = "--layers", paramLabel = "L", description = "Decoder blocks.")
+    Integer layers;
 
-    @Option(names = "--heads", description = "attention heads (default ${DEFAULT-VALUE})", defaultValue = "4")
-    int heads;
+    @Option(names = "--heads", paramLabel = "H", description = "Attention heads (d_model must be a multiple).")
+    Integer heads;
 
-    @Option(names = "--seq", description = "sequence length (default ${DEFAULT-VALUE})", defaultValue = "128")
-    int seq;
+    @Option(names = "--seq", paramLabel = "T", description = "Sequence length.")
+    Integer seq;
 
-    @Option(names = "--batch", description = "sequences per micro-batch (default ${DEFAULT-VALUE})", defaultValue = "4")
-    int batch;
+    @Option(names = "--batch", paramLabel = "B", description = "Sequences per micro-batch.")
+    Integer batch;
 
-    @Option(names = "--vocab", description = "vocabulary size (default ${DEFAULT-VALUE}, GPT-2)", defaultValue = "50257")
-    int vocab;
+    @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary size (GPT-2: 50257).")
+    Integer vocab;
 
-    /** The shape, d_ffn = 4·d_model and learned positions = max(seq, 2048) as in Cerebras-GPT. */
-    GptShape shape() {
-        if (dModel < 1 || layers < 1 || heads < 1 || seq < 1 || batch < 1 || vocab < 2) {
-            throw new UserError("--d-model, --layers, --heads, --seq, --batch must be positive and --vocab >= 2");
+    /** The default tiny model when neither flags nor a preset say otherwise. */
+    static final ModelShape DEFAULT = new ModelShape(ModelShape.GPT2_VOCAB, 128, 128, 2, 4, 32, 512);
+    static final int DEFAULT_BATCH = 4;
+
+    /** The shape after applying the flags to {@code base}; the feed-forward width stays 4 x d_model. */
+    ModelShape resolve(ModelShape base) {
+        int d = dModel != null ? dModel : base.dModel();
+        int l = layers != null ? layers : base.nLayers();
+        int h = heads != null ? heads : dModel != null ? Math.max(1, d / base.dHead()) : base.nHeads();
+        int t = seq != null ? seq : base.seqLength();
+        int v = vocab != null ? vocab : base.vocabSize();
+        if (d < 1 || l < 1 || h < 1 || t < 1 || v < 2) {
+            throw new UserError("--d-model, --layers, --heads and --seq must be positive and --vocab at least 2");
         }
-        if (dModel % heads != 0) {
-            throw new UserError("--d-model " + dModel + " is not a multiple of --heads " + heads);
+        if (d % h != 0) {
+            throw new UserError("--d-model " + d + " is not a multiple of --heads " + h + " (d_head = d_model / heads)");
         }
-        return new GptShape(vocab, Math.max(seq, 2048), layers, heads, dModel, 4 * dModel);
+        int ffn = dModel != null ? 4 * d : base.dFfn();
+        return new ModelShape(v, t, d, l, h, d / h, ffn);
+    }
+
+    /** Sequences per micro-batch. */
+    int batch(int base) {
+        int b = batch != null ? batch : base;
+        if (b < 1) {
+            throw new UserError("--batch must be positive, found " + b);
+        }
+        return b;
+    }
+
+    /** The model's shape; learned positions cover at least the paper's 2048 when the shape is a paper preset's. */
+    static GptShape toModel(ModelShape s, int positions) {
+        return new GptShape(s.vocabSize(), Math.max(positions, s.seqLength()), s.nLayers(), s.nHeads(), s.dModel(),
+                s.dFfn());
     }
 }

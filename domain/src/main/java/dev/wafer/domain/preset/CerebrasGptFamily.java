@@ -32,15 +32,28 @@ public final class CerebrasGptFamily {
     private CerebrasGptFamily() {
     }
 
-    /** Every preset: SP 111M-13B, muP 111M-2.7B, and the muP proxy. */
+    private static final List<CerebrasGptPreset> LAPTOP = buildLaptop();
+
+    /** Every preset of the paper: SP 111M-13B, muP 111M-2.7B, and the muP proxy. */
     public static List<CerebrasGptPreset> all() {
         return ALL;
+    }
+
+    /**
+     * Small presets that train in a minute or two on a laptop CPU: muP proxies at widths 64, 128 and 256 (4 layers,
+     * heads of 32, sequence 128, the muP base learning rate) and an SP model of width 128. They keep the GPT-2
+     * vocabulary, so most of their parameters are embeddings; each runs 200 steps of 8 sequences with 10% warm-up
+     * and linear decay to 10%.
+     */
+    public static List<CerebrasGptPreset> laptop() {
+        return LAPTOP;
     }
 
     /** The preset named {@code name} (any case; {@code 111M+muP} is accepted for {@code 111M-mup}). */
     public static Optional<CerebrasGptPreset> find(String name) {
         String key = normalise(name);
-        return ALL.stream().filter(p -> normalise(p.name()).equals(key)).findFirst();
+        return java.util.stream.Stream.concat(ALL.stream(), LAPTOP.stream())
+                .filter(p -> normalise(p.name()).equals(key)).findFirst();
     }
 
     /**
@@ -50,7 +63,8 @@ public final class CerebrasGptFamily {
      */
     public static CerebrasGptPreset require(String name) {
         return find(name).orElseThrow(() -> new IllegalArgumentException("unknown preset '" + name
-                + "'; known presets: " + ALL.stream().map(CerebrasGptPreset::name).collect(Collectors.joining(", "))));
+                + "'; known presets: " + java.util.stream.Stream.concat(ALL.stream(), LAPTOP.stream())
+                        .map(CerebrasGptPreset::name).collect(Collectors.joining(", "))));
     }
 
     private static String normalise(String name) {
@@ -78,6 +92,24 @@ public final class CerebrasGptFamily {
                 DecayType.LINEAR,
                 TrainingSchedule.ofSteps(MUP_BASE_LEARNING_RATE, 152, 1373, DecayType.LINEAR, 256, SEQ, 1525),
                 1e-8));
+        return List.copyOf(presets);
+    }
+
+    private static List<CerebrasGptPreset> buildLaptop() {
+        int seq = 128;
+        int batch = 8;
+        long steps = 200;
+        long warmup = steps / 10;
+        List<CerebrasGptPreset> presets = new ArrayList<>();
+        for (int width : new int[] {64, 128, 256}) {
+            presets.add(new CerebrasGptPreset("mup-proxy-" + width, ParameterisationKind.MUP,
+                    new ModelShape(ModelShape.GPT2_VOCAB, seq, width, 4, width / 32, 32, 4 * width), DecayType.LINEAR,
+                    TrainingSchedule.ofSteps(MUP_BASE_LEARNING_RATE, warmup, steps - warmup, DecayType.LINEAR, batch,
+                            seq, steps), 1e-8));
+        }
+        presets.add(new CerebrasGptPreset("sp-tiny-128", ParameterisationKind.SP,
+                new ModelShape(ModelShape.GPT2_VOCAB, seq, 128, 4, 4, 32, 512), DecayType.LINEAR,
+                TrainingSchedule.ofSteps(6e-4, warmup, steps - warmup, DecayType.LINEAR, batch, seq, steps), 1e-8));
         return List.copyOf(presets);
     }
 

@@ -1,0 +1,76 @@
+package dev.wafer.app.data;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.wafer.domain.data.Provenance;
+import dev.wafer.domain.data.ProvenanceRules;
+import dev.wafer.domain.data.SplitAssigner;
+import dev.wafer.domain.data.WorkMatcher;
+import dev.wafer.ports.text.Tokenizer;
+
+/**
+ * The embedded sample corpus, prepared once per sequence length with the GPT-2 tokenizer and the default rules
+ * (Books3 excluded, as the sample's README demonstrates), and cached, so that {@code wafer train} runs on real text
+ * with no flags and no download.
+ */
+public final class SampleDataset {
+    /** The split used for the sample: a validation split large enough to measure a loss on. */
+    public static final String SPLIT = "0.9,0.05,0.05";
+    private static final long SEED = 1234;
+
+    private SampleDataset() {
+    }
+
+    /**
+     * The prepared sample for {@code seqLen} under {@code cacheRoot}, preparing it first if needed. Preparation
+     * writes to a temporary directory that is renamed into place, so an interrupted run leaves nothing half-made.
+     */
+    public static Path ensure(Path cacheRoot, int seqLen, Progress progress) throws IOException {
+        Path dir = cacheRoot.resolve("sample-gpt2-seq" + seqLen);
+        if (Files.isRegularFile(dir.resolve(DatasetLayout.MANIFEST))) {
+            return dir;
+        }
+        Files.createDirectories(cacheRoot);
+        Path tmp = Files.createTempDirectory(cacheRoot, ".sample-");
+        try {
+            Tokenizer tokenizer = TokenizerFactory.create("gpt2");
+            PrepareSettings settings = new PrepareSettings(tmp, tokenizer, seqLen, SEED, SPLIT,
+                    SplitAssigner.parse(SPLIT), new ProvenanceRules(new HashSet<>(List.of("Books3")), new HashSet<>(),
+                            new WorkMatcher(List.of())),
+                    List.of("Books3"), List.of(), List.of(), Provenance.UNKNOWN_SOURCE, Provenance.UNKNOWN_LICENCE,
+                    false, Runtime.getRuntime().availableProcessors(), 65536, 64L << 20);
+            DatasetPreparer preparer = new DatasetPreparer(settings, progress);
+            preparer.prepare(List.of(Inputs.sample(preparer.byteCounter())));
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+                // Another run prepared it meanwhile: theirs is as good as ours.
+                deleteTree(tmp);
+            }
+            return dir;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(tmp);
+            throw e;
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code wafer train} end to end on the embedded sample corpus, prepared by {@code wafer data prepare}. */
+class TrainCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path tmp;
+    static Path dataset;
+
+    @BeforeAll
+    static void prepare() {
+        dataset = tmp.resolve("sample");
+        CliRun run = CliRun.of("data", "prepare", "--out", dataset.toString(), "--seq-len", "64", "--quiet",
+                "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
+        assertEquals(0, run.exitCode(), run.err());
+    }
+
+    @Test
+    void lossFallsOnRealTextAndValidationIsReported() throws Exception {
+        CliRun run = CliRun.of("train", "--data", dataset.toString(), "--d-model", "64", "--layers", "1",
+                "--heads", "2", "--seq", "64", "--batch", "4", "--steps", "40", "--lr", "3e-3", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        List<JsonNode> lines = run.out().lines().map(TrainCommandTest::parse).toList();
+        List<JsonNode> steps = lines.stream().filter(n -> n.has("step")).toList();
+        assertEquals(40, steps.size());
+        for (String field : new String[] {"step", "loss", "lr", "grad_norm", "tokens_per_s"}) {
+            assertTrue(steps.get(0).has(field), field);
+        }
+        double first = mean(steps.subList(0, 5));
+        double last = mean(steps.subList(35, 40));
+        // ln(50257) = 10.8 at initialisation; 40 steps on English text must get well below it.
+        assertTrue(first > 10.3, "initial loss " + first);
+        assertTrue(last < first - 2.0, "loss did not fall: " + first + " -> " + last);
+        JsonNode validation = lines.get(lines.size() - 1);
+        assertTrue(validation.get("validation_loss").asDouble() < first - 1.0, validation.toString());
+    }
+
+    @Test
+    void sameSeedGivesTheSameLossesBitForBit() {
+        String[] args = {"train", "--data", dataset.toString(), "--d-model", "32", "--layers", "1", "--heads", "2",
+            "--seq", "32", "--batch", "2", "--steps", "5", "--json", "--parameterisation", "mup", "--seed", "9"};
+        assertEquals(CliRun.of(args).out().lines().map(l -> parse(l).path("loss").asText()).toList(),
+                CliRun.of(args).out().lines().map(l -> parse(l).path("loss").asText()).toList());
+    }
+
+    @Test
+    void badInputIsOneLine() {
+        CliRun run = CliRun.of("train", "--data", dataset.toString(), "--d-model", "30", "--heads", "4");
+        assertEquals(2, run.exitCode());
+        assertEquals("wafer: --d-model 30 is not a multiple of --heads 4 (d_head = d_model / heads)",
+                run.err().strip());
+        run = CliRun.of("train", "--data", dataset.toString(), "--seq", "128", "--steps", "1");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("prepare the data with --seq-len 128"), run.err());
+        run = CliRun.of("train", "--preset", "3B");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("wafer: --preset: unknown preset '3B'"), run.err());
+    }
+
+    private static double mean(List<JsonNode> steps) {
+        return steps.stream().mapToDouble(n -> n.get("loss").asDouble()).average().orElseThrow();
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + line, e);
+        }
+    }
+}

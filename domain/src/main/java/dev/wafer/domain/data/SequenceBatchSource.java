@@ -1,0 +1,67 @@
+package dev.wafer.domain.data;
+
+import dev.wafer.ports.data.TokenBatchSource;
+import dev.wafer.ports.data.TokenSequences;
+
+/**
+ * Micro-batches from a prepared split's packed sequences, in a seeded {@link SequenceOrder}. Packing is
+ * contiguous (document, end-of-text, document, ...), so the target of a sequence's last position is the first token
+ * of the sequence stored after it; the last stored sequence has no successor and is never drawn. The position is
+ * a plain counter, so a resumed run continues with exactly the batch it would have read.
+ */
+public final class SequenceBatchSource implements TokenBatchSource {
+    private final TokenSequences sequences;
+    private final SequenceOrder order;
+    private final int length;
+    /** One stored sequence plus the first token of its successor; reused, so batches allocate nothing. */
+    private final int[] window;
+    private long position;
+
+    /**
+     * @param sequences packed sequences of one split; at least two
+     * @param seed      order seed
+     */
+    public SequenceBatchSource(TokenSequences sequences, long seed) {
+        if (sequences.count() < 2) {
+            throw new IllegalArgumentException("a training split needs at least 2 packed sequences, found "
+                    + sequences.count() + "; prepare more text or a shorter sequence length");
+        }
+        this.sequences = sequences;
+        this.length = sequences.sequenceLength();
+        this.order = new SequenceOrder(sequences.count() - 1, seed, 0, 1);
+        this.window = new int[2 * length];
+    }
+
+    /** Sequences drawn so far (the data position to store in a checkpoint). */
+    public long position() {
+        return position;
+    }
+
+    /** Continues from a stored data position. */
+    public void seek(long newPosition) {
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("data position must be >= 0, found " + newPosition);
+        }
+        this.position = newPosition;
+    }
+
+    /** Sequences per epoch. */
+    public long sequencesPerEpoch() {
+        return order.perEpoch();
+    }
+
+    @Override
+    public void next(int[] inputs, int[] targets, int batch, int seq) {
+        if (seq > length) {
+            throw new IllegalArgumentException("model sequence length " + seq + " exceeds the dataset's " + length
+                    + "; prepare the data with --seq-len " + seq + " or more");
+        }
+        for (int b = 0; b < batch; b++) {
+            long index = order.sequenceAt(position++);
+            sequences.read(index, window, 0);
+            sequences.read(index + 1, window, length);
+            System.arraycopy(window, 0, inputs, b * seq, seq);
+            System.arraycopy(window, 1, targets, b * seq, seq);
+        }
+    }
+}
