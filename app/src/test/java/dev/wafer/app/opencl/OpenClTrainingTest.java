@@ -154,4 +154,38 @@ class OpenClTrainingTest {
         }
         return d;
     }
+
+    /** The check as a user runs it: {@code wafer train --backend opencl} against {@code --backend cpu}. */
+    @ParameterizedTest
+    @EnumSource(ParameterisationKind.class)
+    void cliTrainingOnOpenClMatchesCpuStepByStep(ParameterisationKind kind) {
+        String[] common = {"train", "--synthetic", "--d-model", "48", "--layers", "2", "--heads", "4", "--seq", "32",
+            "--batch", "2", "--vocab", "211", "--steps", String.valueOf(STEPS), "--lr", "3e-3", "--json",
+            "--parameterisation", kind.id()};
+        double[] cpu = losses(common, "cpu");
+        double[] cl = losses(common, "opencl");
+        assertTrue(cpu.length == STEPS && cl.length == STEPS, cpu.length + " / " + cl.length + " steps");
+        for (int i = 0; i < STEPS; i++) {
+            double tol = Tolerances.GOLDEN_TRAINING_LOSS.abs()
+                    + Tolerances.GOLDEN_TRAINING_LOSS.rel() * Math.abs(cpu[i]);
+            assertTrue(Math.abs(cpu[i] - cl[i]) <= tol, kind + " step " + (i + 1) + ": cpu " + cpu[i] + " opencl " + cl[i]);
+        }
+        assertTrue(cpu[STEPS - 1] < cpu[0], "loss must fall: " + cpu[0] + " -> " + cpu[STEPS - 1]);
+    }
+
+    private static double[] losses(String[] common, String backend) {
+        String[] args = java.util.Arrays.copyOf(common, common.length + 2);
+        args[common.length] = "--backend";
+        args[common.length + 1] = backend;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = dev.wafer.app.cli.WaferCommand.run(args,
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(code == 0, backend + ": exit " + code + " " + err);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith("{\"step\""))
+                .mapToDouble(l -> Double.parseDouble(l.replaceAll(".*\"loss\":([-0-9.eE]+).*", "$1")))
+                .toArray();
+    }
 }
