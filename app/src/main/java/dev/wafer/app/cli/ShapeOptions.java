@@ -29,7 +29,7 @@ final class ShapeOptions {
 
     /** The default tiny model when neither flags nor a preset say otherwise. */
     static final ModelShape DEFAULT = new ModelShape(ModelShape.GPT2_VOCAB, 128, 128, 2, 4, 32, 512);
-    static final int DEFAULT_BATCH = 4;
+    static final int DEFAULT_BATCH = 8;
 
     /** The shape after applying the flags to {@code base}; the feed-forward width stays 4 x d_model. */
     ModelShape resolve(ModelShape base) {
