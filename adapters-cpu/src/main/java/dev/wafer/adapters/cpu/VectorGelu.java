@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The exact GELU on the Vector API: the same erfc fit as {@link CpuGelu#phi} evaluated lane-wise in float
- * (the vector {@code EXP} is an intrinsic), with scalar tails. Loaded only when the incubator module is present.
+ * (exp from {@link VectorExp}, which gives the same bits compiled or interpreted), with scalar tails. Loaded only
+ * when the incubator module is present.
  */
 final class VectorGelu {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -32,7 +33,7 @@ final class VectorGelu {
         p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
         p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
         FloatVector arg = p.mul(t).sub(z.mul(z)).sub(1.26551223f);
-        FloatVector half = t.mul(arg.lanewise(VectorOperators.EXP)).mul(0.5f); // 0.5·erfc(|x|/√2)
+        FloatVector half = t.mul(VectorExp.exp(arg)).mul(0.5f); // 0.5·erfc(|x|/√2)
         VectorMask<Float> nonNegative = x.compare(VectorOperators.GE, 0f);
         return half.blend(FloatVector.broadcast(S, 1f).sub(half), nonNegative);
     }
@@ -53,7 +54,7 @@ final class VectorGelu {
         int i = from;
         for (; i <= to - L; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+            FloatVector pdf = VectorExp.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
             FloatVector local = v.fma(pdf, phi(v));
             FloatVector.fromArray(S, g, go + i).mul(local).intoArray(d, dO + i);
         }

@@ -127,7 +127,7 @@ public final class TrainCommand implements Runnable {
         double peak = lr != null ? lr : p != null && p.parameterisation() == kind ? p.peakLearningRate()
                 : kind == ParameterisationKind.MUP ? CerebrasGptFamily.MUP_BASE_LEARNING_RATE
                 : p != null ? 6e-4 : DEFAULT_SP_LR;
-        long warm = warmup != null ? warmup : Math.max(1, total / 10);
+        long warm = warmup != null ? warmup : total / 10;
         if (warm < 0 || warm >= total) {
             throw new UserError("--warmup must be in [0, --steps), found " + warm);
         }
