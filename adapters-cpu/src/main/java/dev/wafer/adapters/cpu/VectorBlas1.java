@@ -1,7 +1,6 @@
 package dev.wafer.adapters.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** {@link Blas1} on the Vector API; loaded only when {@code jdk.incubator.vector} is present. */
@@ -16,11 +15,23 @@ final class VectorBlas1 implements Blas1 {
         for (; i <= n - L; i += L) {
             acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
         }
         return s;
+    }
+
+    /**
+     * Sums the lanes in a fixed tree (halves added lane-wise). Why not {@code reduceLanes(ADD)}: its order is
+     * unspecified and differs between compiled and interpreted code, so results would depend on JIT timing.
+     */
+    static float sumLanes(FloatVector v) {
+        FloatVector acc = v;
+        for (int half = L / 2; half >= 1; half /= 2) {
+            acc = acc.add(acc.slice(half));
+        }
+        return acc.lane(0);
     }
 
     @Override

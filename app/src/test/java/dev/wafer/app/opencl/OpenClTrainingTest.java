@@ -85,7 +85,7 @@ class OpenClTrainingTest {
             }
             // Ten AdamW steps on the same batch, as the script does.
             AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), AdamWSettings.cerebras(1e-8),
-                    model.parameterisation());
+                    Parameterisations.of(kind, model.shape()));
             double[] losses = new double[10];
             Trainer trainer = new Trainer(model, adamW, (in, tg, bb, tt) -> {
                 System.arraycopy(tokens, 0, in, 0, tokens.length);

@@ -2,7 +2,6 @@ package dev.wafer.domain.model;
 
 import java.util.EnumSet;
 
-import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.ports.compute.AttentionKernel;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.ComputeBackend;
@@ -28,7 +27,7 @@ public final class GptModel {
             Capability.SOFTMAX_CROSS_ENTROPY, Capability.REDUCTIONS);
 
     private final GptShape shape;
-    private final Parameterisation parameterisation;
+    private final ForwardMultipliers parameterisation;
     private final ComputeBackend backend;
     private final ParameterSet params;
     private final ParameterSet grads;
@@ -59,7 +58,7 @@ public final class GptModel {
      * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel family
      * @throws IllegalArgumentException if {@code seq} exceeds the learned positions
      */
-    public GptModel(ComputeBackend backend, TensorScope scope, GptShape shape, Parameterisation parameterisation,
+    public GptModel(ComputeBackend backend, TensorScope scope, GptShape shape, ForwardMultipliers parameterisation,
                     int batch, int seq) {
         backend.require(REQUIRED);
         if (batch < 1 || seq < 1 || seq > shape.maxSeq()) {
@@ -95,8 +94,8 @@ public final class GptModel {
         return shape;
     }
 
-    /** The parameterisation (multipliers used in forward and backward). */
-    public Parameterisation parameterisation() {
+    /** The forward multipliers of the model's parameterisation. */
+    public ForwardMultipliers multipliers() {
         return parameterisation;
     }
 

@@ -1,5 +1,6 @@
 package dev.wafer.domain.param;
 
+import dev.wafer.domain.model.ForwardMultipliers;
 import dev.wafer.domain.model.ParameterRole;
 
 /**
@@ -7,18 +8,9 @@ import dev.wafer.domain.model.ParameterRole;
  * forward multipliers, and the learning-rate multiplier per tensor role. Weight decay is not here: it depends
  * on the role only (reference-facts 1.5) and is the optimizer's business.
  */
-public interface Parameterisation {
+public interface Parameterisation extends ForwardMultipliers {
     /** The initialisation of tensors with this role. */
     Init init(ParameterRole role);
-
-    /** Multiplier applied to the summed token + position embeddings. */
-    float embeddingMultiplier();
-
-    /** Attention score scale for heads of width {@code headDim}. */
-    float attentionScale(int headDim);
-
-    /** Multiplier of the output logits. */
-    float outputLogitMultiplier();
 
     /** Factor on the scheduled learning rate for tensors with this role. */
     double learningRateMultiplier(ParameterRole role);
