@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
             BackendsCommand.class,
             DataCommand.class,
             TrainCommand.class,
+            GenerateCommand.class,
             BenchCommand.class,
         })
 public final class WaferCommand implements Runnable, BackendAgnostic {
