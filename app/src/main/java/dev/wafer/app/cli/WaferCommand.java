@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
             DataCommand.class,
             TrainCommand.class,
             GenerateCommand.class,
+            EvalCommand.class,
             BenchCommand.class,
         })
 public final class WaferCommand implements Runnable, BackendAgnostic {
