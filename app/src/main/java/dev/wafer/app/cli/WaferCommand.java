@@ -26,6 +26,8 @@ import picocli.CommandLine.ScopeType;
             TrainCommand.class,
             GenerateCommand.class,
             EvalCommand.class,
+            ImportHfCommand.class,
+            ExportHfCommand.class,
             BenchCommand.class,
         })
 public final class WaferCommand implements Runnable, BackendAgnostic {
