@@ -175,7 +175,8 @@ public final class TrainCommand implements Runnable {
         }
         double peak = lr != null ? lr : p != null && p.parameterisation() == kind ? p.peakLearningRate()
                 : kind == ParameterisationKind.MUP ? CerebrasGptFamily.MUP_BASE_LEARNING_RATE : 6e-4;
-        long warm = warmup != null ? warmup : Math.max(1, total / 10);
+        // 10% of the run, at least one step, but never the whole run (--steps 1 has no warm-up).
+        long warm = warmup != null ? warmup : Math.min(Math.max(1, total / 10), total - 1);
         if (warm < 0 || warm >= total) {
             throw new UserError("--warmup must be in [0, --steps), found " + warm);
         }

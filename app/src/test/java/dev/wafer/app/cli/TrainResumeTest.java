@@ -81,9 +81,9 @@ class TrainResumeTest {
     void killedProcessResumesBitForBit() throws Exception {
         Path full = tmp.resolve("kill-full");
         Path dir = tmp.resolve("kill");
-        String[] common = {"--steps", "4000", "--checkpoint-every", "25"};
+        String[] common = {"--steps", "1500", "--checkpoint-every", "20"};
         List<String> reference = losses(run(model(concat(common, "--out", full.toString()))));
-        assertEquals(4000, reference.size());
+        assertEquals(1500, reference.size());
 
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss4m",
@@ -112,14 +112,14 @@ class TrainResumeTest {
         child.destroyForcibly();
         child.waitFor(30, TimeUnit.SECONDS);
         long step = savedStep(file);
-        assertTrue(step > 0 && step < 4000, "checkpoint at step " + step);
+        assertTrue(step > 0 && step < 1500, "checkpoint at step " + step);
 
         List<String> killed = losses(Files.readString(log));
         assertTrue(killed.size() >= step, "the child printed " + killed.size() + " steps before step " + step);
         assertEquals(reference.subList(0, (int) step), killed.subList(0, (int) step));
         List<String> rest = losses(run(List.of("train", "--resume", dir.toString(), "--json")));
-        assertEquals(4000 - step, rest.size());
-        assertEquals(reference.subList((int) step, 4000), rest,
+        assertEquals(1500 - step, rest.size());
+        assertEquals(reference.subList((int) step, 1500), rest,
                 "seed " + SEED + ": killed at step >= " + step + ", the resumed losses differ");
         assertSameParameters(full, dir);
     }
