@@ -26,6 +26,36 @@ public interface AttentionContract extends BackendContract {
         }
     }
 
+    @Test
+    default void cachedAttentionMatchesTheFullForwardRowByRow(TestInfo info) {
+        assumeCapable(Capability.ATTENTION);
+        int[][] shapes = {{7, 12, 3}, {5, 64, 4}, {1, 13, 1}}; // T, C, NH
+        for (int[] s : shapes) {
+            int t = s[0];
+            int c = s[1];
+            int nh = s[2];
+            for (float scale : new float[] {(float) (1 / Math.sqrt(c / nh)), 1f / (c / nh)}) {
+                try (Fixture f = fixture(info)) {
+                    String what = "cached attention T=" + t + " C=" + c + " NH=" + nh + " scale=" + scale;
+                    float[] qkv = f.uniform(t * 3 * c, -1.5, 1.5);
+                    double[] ro = new double[t * c];
+                    ReferenceKernels.attentionForward(ro, new double[nh * t * t], widen(qkv), 1, t, c, nh, scale);
+                    Tensor k = f.garbage((t + 2) * c);
+                    Tensor v = f.garbage((t + 2) * c);
+                    Tensor out = f.garbage(c);
+                    Tensor row = f.garbage(3 * c);
+                    float[] got = new float[t * c];
+                    for (int pos = 0; pos < t; pos++) {
+                        row.copyFromHost(qkv, pos * 3 * c, 0, 3 * c);
+                        backend().attention().forwardCached(out, row, k, v, pos, c, nh, scale);
+                        out.copyToHost(0, got, pos * c, c);
+                    }
+                    Check.close(what, f.seed(), Tolerances.ATTENTION, ro, got);
+                }
+            }
+        }
+    }
+
     private void runAttention(TestInfo info, int b, int t, int c, int nh, float scale, boolean fd) {
         try (Fixture f = fixture(info)) {
             String what = "attention B=" + b + " T=" + t + " C=" + c + " NH=" + nh + " scale=" + scale;

@@ -109,6 +109,45 @@ final class CpuAttention implements AttentionKernel {
         });
     }
 
+    @Override
+    public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
+                              float scale) {
+        checkHeads(c, nh);
+        if (pos < 0) {
+            throw new IllegalArgumentException("position must be >= 0, found " + pos);
+        }
+        CpuTensor o = CpuTensor.of(out, c);
+        CpuTensor in = CpuTensor.of(qkv, 3L * c);
+        CpuTensor kc = CpuTensor.of(kCache, (long) (pos + 1) * c);
+        CpuTensor vc = CpuTensor.of(vCache, (long) (pos + 1) * c);
+        int hs = c / nh;
+        System.arraycopy(in.data, in.offset + c, kc.data, kc.offset + pos * c, c);
+        System.arraycopy(in.data, in.offset + 2 * c, vc.data, vc.offset + pos * c, c);
+        // Few heads and one query: the hand-off to worker threads would cost more than the work.
+        float[] s = scratch.floats(0, pos + 1);
+        for (int h = 0; h < nh; h++) {
+            int q = in.offset + h * hs;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j <= pos; j++) {
+                float v = scale * blas.dot(in.data, q, kc.data, kc.offset + j * c + h * hs, hs);
+                s[j] = v;
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (int j = 0; j <= pos; j++) {
+                float e = (float) Math.exp(s[j] - max);
+                s[j] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            int oo = o.offset + h * hs;
+            java.util.Arrays.fill(o.data, oo, oo + hs, 0f);
+            for (int j = 0; j <= pos; j++) {
+                blas.axpy(s[j] * inv, vc.data, vc.offset + j * c + h * hs, o.data, oo, hs);
+            }
+        }
+    }
+
     private static void checkHeads(int c, int nh) {
         if (nh <= 0 || c % nh != 0) {
             throw new IllegalArgumentException("channels " + c + " not divisible by " + nh + " heads");

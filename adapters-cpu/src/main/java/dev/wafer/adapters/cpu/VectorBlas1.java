@@ -3,7 +3,10 @@ package dev.wafer.adapters.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link Blas1} on the Vector API; loaded only when {@code jdk.incubator.vector} is present. */
+/**
+ * {@link Blas1} on the Vector API; loaded only when {@code jdk.incubator.vector} is present. Results depend only on
+ * the inputs (never on whether the code is interpreted or compiled), so training is reproducible bit for bit.
+ */
 final class VectorBlas1 implements Blas1 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();

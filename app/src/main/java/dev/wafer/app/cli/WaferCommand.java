@@ -24,6 +24,10 @@ import picocli.CommandLine.ScopeType;
             BackendsCommand.class,
             DataCommand.class,
             TrainCommand.class,
+            GenerateCommand.class,
+            EvalCommand.class,
+            ImportHfCommand.class,
+            ExportHfCommand.class,
             BenchCommand.class,
         })
 public final class WaferCommand implements Runnable, BackendAgnostic {

@@ -7,15 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
-import dev.wafer.ports.data.TokenBatchSource;
+import dev.wafer.ports.data.ResumableBatchSource;
 
 /**
  * Random windows of a file of little-endian uint16 GPT-2 token ids, drawn from a seeded generator (so runs are
  * reproducible). Every id is checked against the vocabulary once, when the file is loaded.
  */
-public final class TokenFileSource implements TokenBatchSource {
+public final class TokenFileSource implements ResumableBatchSource {
     private final int[] tokens;
-    private final SplittableRandom random;
+    private final long seed;
+    private SplittableRandom random;
+    private long position;
+    /** The window length (the constructor's sequence length); replaying draws needs it. */
+    private final int windowLength;
 
     /**
      * @throws IllegalArgumentException naming the offending offset when an id is not below {@code vocab}, or when
@@ -40,7 +44,27 @@ public final class TokenFileSource implements TokenBatchSource {
             throw new IllegalArgumentException(file + " holds " + tokens.length + " tokens; one sequence of "
                     + seq + " needs " + (seq + 1));
         }
+        this.seed = seed;
+        this.windowLength = seq;
         random = new SplittableRandom(seed);
+    }
+
+    @Override
+    public long position() {
+        return position;
+    }
+
+    /** Replays the seeded window draws up to {@code newPosition} (cheap: one random number per window). */
+    @Override
+    public void seek(long newPosition) {
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("data position must be >= 0, found " + newPosition);
+        }
+        random = new SplittableRandom(seed);
+        for (long i = 0; i < newPosition; i++) {
+            random.nextInt(tokens.length - windowLength);
+        }
+        position = newPosition;
     }
 
     /** Number of tokens in the file. */
@@ -51,7 +75,12 @@ public final class TokenFileSource implements TokenBatchSource {
     @Override
     public void next(int[] inputs, int[] targets, int batch, int seq) {
         for (int r = 0; r < batch; r++) {
+            if (windowLength != seq) {
+                throw new IllegalArgumentException("a token-file source draws windows of one length; it drew " + windowLength
+                        + " and is asked for " + seq);
+            }
             int start = random.nextInt(tokens.length - seq);
+            position++;
             System.arraycopy(tokens, start, inputs, r * seq, seq);
             System.arraycopy(tokens, start + 1, targets, r * seq, seq);
         }

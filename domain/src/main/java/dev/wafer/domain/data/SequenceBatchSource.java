@@ -1,6 +1,6 @@
 package dev.wafer.domain.data;
 
-import dev.wafer.ports.data.TokenBatchSource;
+import dev.wafer.ports.data.ResumableBatchSource;
 import dev.wafer.ports.data.TokenSequences;
 
 /**
@@ -9,7 +9,7 @@ import dev.wafer.ports.data.TokenSequences;
  * of the sequence stored after it; the last stored sequence has no successor and is never drawn. The position is
  * a plain counter, so a resumed run continues with exactly the batch it would have read.
  */
-public final class SequenceBatchSource implements TokenBatchSource {
+public final class SequenceBatchSource implements ResumableBatchSource {
     private final TokenSequences sequences;
     private final SequenceOrder order;
     private final int length;
@@ -33,11 +33,13 @@ public final class SequenceBatchSource implements TokenBatchSource {
     }
 
     /** Sequences drawn so far (the data position to store in a checkpoint). */
+    @Override
     public long position() {
         return position;
     }
 
     /** Continues from a stored data position. */
+    @Override
     public void seek(long newPosition) {
         if (newPosition < 0) {
             throw new IllegalArgumentException("data position must be >= 0, found " + newPosition);

@@ -136,6 +136,26 @@ public final class GptModel {
     }
 
     /**
+     * Runs the forward up to the (unscaled) logits and leaves them on the device, for reading a few rows with
+     * {@link #copyLogitsRow}; cheaper than {@link #logits} when only some positions matter (evaluation).
+     */
+    public void forwardLogits(int[] tokens) {
+        forwardToLogits(tokens);
+    }
+
+    /**
+     * Copies row {@code row} (position {@code b·T + t}) of the unscaled logits of the last {@link #forwardLogits}
+     * into {@code dst}, which holds at least V floats. Multiply by the parameterisation's output multiplier for the
+     * logits the loss sees.
+     */
+    public void copyLogitsRow(int row, float[] dst) {
+        if (row < 0 || row >= act.b * act.t) {
+            throw new IndexOutOfBoundsException("logits row " + row + " outside [0, " + act.b * act.t + ")");
+        }
+        act.logits.copyToHost((long) row * shape.vocab(), dst, 0, shape.vocab());
+    }
+
+    /**
      * Forward pass with targets: returns the mean loss over the micro-batch in nats per token.
      *
      * @param tokens B·T input ids

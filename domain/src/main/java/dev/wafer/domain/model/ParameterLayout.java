@@ -11,9 +11,11 @@ import java.util.List;
 public final class ParameterLayout {
     private final List<ParameterSpec> specs;
     private final long total;
+    private final GptShape shape;
 
     /** The layout of {@code shape}. */
     public ParameterLayout(GptShape shape) {
+        this.shape = shape;
         int v = shape.vocab();
         int c = shape.dModel();
         int f = shape.dFfn();
@@ -43,6 +45,11 @@ public final class ParameterLayout {
         add.accept(new Object[] {"lnfb", ParameterRole.NORM_BIAS}, new int[] {c});
         this.specs = Collections.unmodifiableList(list);
         this.total = off[0];
+    }
+
+    /** The shape this layout is for. */
+    public GptShape shape() {
+        return shape;
     }
 
     /** Every tensor, in allocation order. */

@@ -109,6 +109,27 @@ public final class AdamW {
         return Math.sqrt(total);
     }
 
+    /** The first moments m, one tensor per parameter tensor (saved in checkpoints). */
+    public ParameterSet firstMoments() {
+        return m;
+    }
+
+    /** The second moments v, one tensor per parameter tensor (saved in checkpoints). */
+    public ParameterSet secondMoments() {
+        return v;
+    }
+
+    /**
+     * Continues from a checkpoint: sets the number of updates already taken (the bias-correction step {@code t}).
+     * Load the moments into {@link #firstMoments()} and {@link #secondMoments()} as well.
+     */
+    public void restoreStepsTaken(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("optimizer steps must be >= 0, found " + steps);
+        }
+        this.step = steps;
+    }
+
     /** The backend the moments live on. */
     public ComputeBackend backend() {
         return backend;

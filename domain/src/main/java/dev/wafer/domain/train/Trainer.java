@@ -62,6 +62,17 @@ public final class Trainer {
     }
 
     /**
+     * Continues a resumed run: the next {@link #step()} is optimizer step {@code stepsDone + 1} and reads the learning
+     * rate at {@code stepsDone}. The model, optimizer and data source must already hold the checkpoint's state.
+     */
+    public void resumeAt(long stepsDone) {
+        if (stepsDone < 0) {
+            throw new IllegalArgumentException("steps done must be >= 0, found " + stepsDone);
+        }
+        this.step = stepsDone;
+    }
+
+    /**
      * One optimizer step.
      *
      * @throws NonFiniteTrainingException on a non-finite loss or gradient, unless skipping is enabled

@@ -1,0 +1,67 @@
+package dev.wafer.app.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.wafer.app.checkpoint.FileCheckpointStore;
+import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ParameterLayout;
+import dev.wafer.domain.model.ParameterSet;
+import dev.wafer.domain.param.Parameterisation;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.param.Parameterisations;
+import dev.wafer.ports.checkpoint.CheckpointException;
+import dev.wafer.ports.checkpoint.CheckpointReader;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * A model read from a Wafer checkpoint ({@code train --out}, {@code import-hf}): shape, parameterisation and host
+ * copies of the parameters, ready to upload to any backend. Checkpoint problems become one-line {@link UserError}s.
+ *
+ * @param file   the checkpoint file
+ * @param shape  the model shape
+ * @param kind   SP or muP
+ * @param params parameters by {@link ParameterLayout} name, row-major
+ */
+record CheckpointedModel(Path file, GptShape shape, ParameterisationKind kind, java.util.Map<String, float[]> params) {
+
+    /** Reads {@code path} (a checkpoint file, or a directory holding {@code checkpoint.wafer}). */
+    static CheckpointedModel read(String flag, Path path) {
+        Path file = ModelCheckpoints.resolve(path);
+        if (!Files.exists(file)) {
+            throw new UserError(flag + " " + path + ": no checkpoint at " + file);
+        }
+        try (CheckpointReader reader = new FileCheckpointStore().open(file)) {
+            GptShape shape = ModelCheckpoints.shape(file, reader.header());
+            ParameterisationKind kind = ModelCheckpoints.kind(file, reader.header());
+            java.util.Map<String, float[]> params = new java.util.LinkedHashMap<>();
+            for (var spec : new ParameterLayout(shape).specs()) {
+                reader.require(ModelCheckpoints.PARAMS + spec.name(), spec.shape());
+            }
+            for (var spec : new ParameterLayout(shape).specs()) {
+                params.put(spec.name(), reader.read(ModelCheckpoints.PARAMS + spec.name()));
+            }
+            return new CheckpointedModel(file, shape, kind, params);
+        } catch (CheckpointException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    /** The parameterisation of this model. */
+    Parameterisation parameterisation() {
+        return Parameterisations.of(kind, shape);
+    }
+
+    /** Copies the parameters into {@code target}, whose layout must be this shape's. */
+    void copyInto(ParameterSet target) {
+        params.forEach((name, data) -> target.get(name).copyFromHost(data));
+    }
+
+    /** A new parameter set in {@code scope} holding this model's parameters. */
+    ParameterSet upload(TensorScope scope) {
+        ParameterSet set = new ParameterSet(new ParameterLayout(shape), scope);
+        copyInto(set);
+        return set;
+    }
+}

@@ -1,0 +1,296 @@
+package dev.wafer.app.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.wafer.app.data.DatasetLayout;
+import dev.wafer.app.data.ShardedSequences;
+import dev.wafer.app.data.TokenizerFactory;
+import dev.wafer.app.tasks.TaskFileException;
+import dev.wafer.app.tasks.TaskJsonlReader;
+import dev.wafer.domain.data.Split;
+import dev.wafer.domain.eval.CrossEntropyTotals;
+import dev.wafer.domain.eval.EvalReport;
+import dev.wafer.domain.eval.EvalTask;
+import dev.wafer.domain.eval.FewShotContexts;
+import dev.wafer.domain.eval.PackedTestSetLoss;
+import dev.wafer.domain.eval.RequestBuilder;
+import dev.wafer.domain.eval.TaskEvaluator;
+import dev.wafer.domain.eval.TaskResult;
+import dev.wafer.domain.eval.VocabularyCorrection;
+import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.model.GptScorer;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.ComputeBackendFactory;
+import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.ports.text.Tokenizer;
+import jakarta.inject.Inject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code wafer eval}: the paper's upstream metric (test-set cross-entropy in nats per token over packed,
+ * non-overlapping windows) and downstream multiple-choice tasks under lm-evaluation-harness rules.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a checkpoint: test-set cross-entropy (--data) and/or downstream tasks (--tasks).")
+public final class EvalCommand implements Runnable {
+    /** The example tasks shipped in the jar, selected by {@code --tasks builtin}. */
+    static final List<String> BUILTIN_TASKS = List.of("toy-qa.jsonl", "toy-science.jsonl", "toy-winogrande.jsonl",
+            "toy-lambada.jsonl");
+
+    @Spec
+    CommandSpec spec;
+
+    @Inject
+    ComputeBackendFactory backends;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint file or a train --out directory.")
+    Path checkpoint;
+
+    @Option(names = "--data", paramLabel = "DIR|FILE",
+            description = "A prepared dataset (its test split), a little-endian uint16 token file, or a .txt file"
+                    + " (tokenised with GPT-2, end-of-text appended).")
+    Path data;
+
+    @Option(names = "--seq", paramLabel = "T", description = "Window length in targets (default: the model's positions).")
+    Integer seq;
+
+    @Option(names = "--max-windows", paramLabel = "N", description = "Score at most N windows (default: all).")
+    Long maxWindows;
+
+    @Option(names = "--gpt2-tokens", paramLabel = "N",
+            description = "Vocabulary correction: GPT-2's token count for the same text, when the data was tokenised"
+                    + " with another tokenizer; adds loss_gpt2_equivalent = loss x tokens / N.")
+    Long gpt2Tokens;
+
+    @Option(names = "--tasks", arity = "1..*", paramLabel = "FILE|builtin",
+            description = "Task .jsonl files or directories (schema: app/src/main/resources/tasks/README.md), or builtin.")
+    List<String> tasks;
+
+    @Option(names = "--shots", defaultValue = "0", paramLabel = "K", description = "Few-shot examples per context (default ${DEFAULT-VALUE}).")
+    int shots;
+
+    @Option(names = "--json", description = "Print one JSON object instead of tables.")
+    boolean json;
+
+    @Override
+    public void run() {
+        if (data == null && (tasks == null || tasks.isEmpty())) {
+            throw new UserError("give --data DIR|FILE (test-set loss) and/or --tasks FILE...|builtin");
+        }
+        if (shots < 0) {
+            throw new UserError("--shots must be >= 0, found " + shots);
+        }
+        if (gpt2Tokens != null && (gpt2Tokens < 1 || data == null)) {
+            throw new UserError("--gpt2-tokens needs --data and a positive count, found " + gpt2Tokens);
+        }
+        CheckpointedModel model = CheckpointedModel.read("--checkpoint", checkpoint);
+        int window = seq != null ? seq : model.shape().maxSeq();
+        if (window < 1 || window > model.shape().maxSeq()) {
+            throw new UserError("--seq must be in [1, " + model.shape().maxSeq() + "] (the model's positions), found " + window);
+        }
+        Tokenizer tokenizer = TokenizerFactory.create("gpt2");
+        int[] stream = data == null ? null : readTokens(data, tokenizer, model.shape().vocab());
+        List<EvalTask> taskList = tasks == null ? List.of() : readTasks(tasks);
+        Map<String, Object> result = new LinkedHashMap<>();
+        try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
+            GptModel gpt = new GptModel(backend, scope, model.shape(), model.parameterisation(), 1, window);
+            model.copyInto(gpt.parameters());
+            GptScorer scorer = new GptScorer(gpt);
+            if (stream != null) {
+                result.putAll(testLoss(stream, window, scorer));
+            }
+            if (!taskList.isEmpty()) {
+                RequestBuilder requests = new RequestBuilder(text -> encode(tokenizer, text, model.shape().vocab()),
+                        window, RequestBuilder.GPT2_EOT < model.shape().vocab() ? RequestBuilder.GPT2_EOT : 0);
+                EvalReport report = new TaskEvaluator(requests, scorer, new FewShotContexts(shots, 1234))
+                        .evaluate(taskList);
+                result.put("tasks", taskRows(report));
+                result.put("average", report.averages());
+            }
+        }
+        print(result);
+    }
+
+    private Map<String, Object> testLoss(int[] stream, int window, GptScorer scorer) {
+        PackedTestSetLoss loss = new PackedTestSetLoss(window, false);
+        long windows = loss.windowCount(stream.length);
+        if (windows == 0) {
+            throw new UserError("--data " + data + " holds " + stream.length + " tokens: not one window of "
+                    + (window + 1) + "; pass a smaller --seq");
+        }
+        int[] used = stream;
+        if (maxWindows != null && maxWindows < windows) {
+            if (maxWindows < 1) {
+                throw new UserError("--max-windows must be positive, found " + maxWindows);
+            }
+            used = java.util.Arrays.copyOf(stream, Math.toIntExact(maxWindows * window + 1));
+            windows = maxWindows;
+        }
+        CrossEntropyTotals totals = loss.evaluate(used, scorer, CrossEntropyTotals.ZERO);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("loss_nats_per_token", totals.natsPerToken());
+        m.put("tokens", totals.tokens());
+        m.put("windows", windows);
+        m.put("sequence_length", window);
+        if (gpt2Tokens != null) {
+            m.put("loss_gpt2_equivalent", VocabularyCorrection.toGpt2Equivalent(totals.natsPerToken(),
+                    totals.tokens(), gpt2Tokens));
+        }
+        return m;
+    }
+
+    private static List<Map<String, Object>> taskRows(EvalReport report) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (TaskResult t : report.tasks()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("task", t.task());
+            row.put("type", t.type().id());
+            row.put("docs", t.docs());
+            row.put("shots", t.shots());
+            row.putAll(t.metrics());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void print(Map<String, Object> result) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            try {
+                out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            out.flush();
+            return;
+        }
+        if (result.containsKey("loss_nats_per_token")) {
+            out.printf(Locale.ROOT, "test loss %.4f nats/token over %d tokens (%d windows of %d)%n",
+                    (double) result.get("loss_nats_per_token"), (long) result.get("tokens"),
+                    (long) result.get("windows"), (int) result.get("sequence_length"));
+            if (result.containsKey("loss_gpt2_equivalent")) {
+                out.printf(Locale.ROOT, "per GPT-2 token: %.4f nats%n", (double) result.get("loss_gpt2_equivalent"));
+            }
+        }
+        if (result.containsKey("tasks")) {
+            Table table = new Table("task", "type", "docs", "shots", "acc", "acc_norm", "ppl");
+            for (Map<String, Object> row : (List<Map<String, Object>>) result.get("tasks")) {
+                table.row(row.get("task"), row.get("type"), row.get("docs"), row.get("shots"), metric(row, "acc"),
+                        metric(row, "acc_norm"), metric(row, "ppl"));
+            }
+            Map<String, Double> avg = (Map<String, Double>) result.get("average");
+            table.row("average", "", "", "", metric(avg, "acc"), metric(avg, "acc_norm"), "");
+            table.print(out);
+        }
+        out.flush();
+    }
+
+    private static String metric(Map<String, ?> row, String name) {
+        Object v = row.get(name);
+        return v == null ? "-" : String.format(Locale.ROOT, "%.4f", ((Number) v).doubleValue());
+    }
+
+    private static int[] encode(Tokenizer tokenizer, String text, int vocab) {
+        int[] ids = tokenizer.encode(text);
+        for (int id : ids) {
+            if (id >= vocab) {
+                throw new UserError("task text encodes to GPT-2 token " + id + ", outside the model's vocabulary of "
+                        + vocab + "; downstream tasks need a GPT-2-vocabulary model");
+            }
+        }
+        return ids;
+    }
+
+    private static List<EvalTask> readTasks(List<String> specs) {
+        List<EvalTask> list = new ArrayList<>();
+        try {
+            for (String s : specs) {
+                if (s.equals("builtin")) {
+                    for (String name : BUILTIN_TASKS) {
+                        try (InputStream in = EvalCommand.class.getResourceAsStream("/tasks/" + name)) {
+                            if (in == null) {
+                                throw new IllegalStateException("built-in task " + name + " is missing from the jar");
+                            }
+                            list.addAll(TaskJsonlReader.read("builtin:" + name, in));
+                        }
+                    }
+                } else {
+                    list.addAll(TaskJsonlReader.read(Path.of(s)));
+                }
+            }
+        } catch (TaskFileException e) {
+            throw new UserError("--tasks: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserError("--tasks: " + e.getMessage());
+        }
+        return list;
+    }
+
+    /** The token stream of a dataset's test split, a uint16 token file or a text file. */
+    private static int[] readTokens(Path path, Tokenizer tokenizer, int vocab) {
+        int[] tokens;
+        try {
+            if (Files.isDirectory(path)) {
+                DatasetLayout layout = new DatasetLayout(path);
+                if (!Files.isRegularFile(layout.manifest())) {
+                    throw new UserError("--data " + path + " is a directory without " + DatasetLayout.MANIFEST
+                            + "; expected a dataset from 'wafer data prepare'");
+                }
+                try (ShardedSequences test = ShardedSequences.open(layout, Split.TEST, true)) {
+                    long total = test.count() * test.sequenceLength();
+                    if (total > Integer.MAX_VALUE - 8) {
+                        throw new UserError("--data " + path + ": the test split holds " + total
+                                + " tokens, more than one evaluation holds; use --max-windows on a token file");
+                    }
+                    tokens = new int[(int) total];
+                    for (long i = 0; i < test.count(); i++) {
+                        test.read(i, tokens, (int) (i * test.sequenceLength()));
+                    }
+                }
+            } else if (!Files.isRegularFile(path)) {
+                throw new UserError("--data " + path + " does not exist");
+            } else if (path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")) {
+                String text = Files.readString(path, StandardCharsets.UTF_8);
+                int[] body = tokenizer.encode(text);
+                tokens = java.util.Arrays.copyOf(body, body.length + 1);
+                tokens[body.length] = tokenizer.endOfTextId();
+            } else {
+                byte[] bytes = Files.readAllBytes(path);
+                if (bytes.length % 2 != 0) {
+                    throw new UserError("--data " + path + " has an odd number of bytes; expected uint16 token ids"
+                            + " (or a .txt file)");
+                }
+                ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+                tokens = new int[bytes.length / 2];
+                for (int i = 0; i < tokens.length; i++) {
+                    tokens[i] = Short.toUnsignedInt(buf.getShort(2 * i));
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot read --data " + path + ": " + e.getMessage());
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] >= vocab) {
+                throw new UserError("--data " + path + ": token " + tokens[i] + " at offset " + i
+                        + " is outside the model's vocabulary of " + vocab);
+            }
+        }
+        return tokens;
+    }
+}

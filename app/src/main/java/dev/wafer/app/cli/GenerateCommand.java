@@ -1,0 +1,131 @@
+package dev.wafer.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import dev.wafer.app.data.TokenizerFactory;
+import dev.wafer.domain.generate.GenerationResult;
+import dev.wafer.domain.generate.Generator;
+import dev.wafer.domain.generate.SamplingSettings;
+import dev.wafer.domain.model.GptInference;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.ComputeBackendFactory;
+import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.ports.text.Tokenizer;
+import jakarta.inject.Inject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code wafer generate}: samples a continuation of a prompt with a key/value cache (one position per new token),
+ * streaming text to stdout as tokens are produced and stopping at end-of-text.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate text from a checkpoint (train --out, import-hf), streamed as it is produced.")
+public final class GenerateCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Inject
+    ComputeBackendFactory backends;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint file or a train --out directory.")
+    Path checkpoint;
+
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The text to continue.")
+    String prompt;
+
+    @Option(names = "--temperature", defaultValue = "1.0", paramLabel = "T",
+            description = "Divide the logits by T; 0 is greedy (default ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K", description = "Keep the K most likely tokens; 0 keeps all (default ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0", paramLabel = "P",
+            description = "Keep the most likely tokens up to probability P; 1 keeps all (default ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the sampler (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-tokens", defaultValue = "100", paramLabel = "N", description = "Most new tokens (default ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Override
+    public void run() {
+        SamplingSettings sampling;
+        try {
+            sampling = new SamplingSettings(temperature, topK, topP, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (maxTokens < 0) {
+            throw new UserError("--max-tokens must be >= 0, found " + maxTokens);
+        }
+        CheckpointedModel model = CheckpointedModel.read("--checkpoint", checkpoint);
+        Tokenizer tokenizer = TokenizerFactory.create("gpt2");
+        int[] ids = prompt.isEmpty() ? new int[] {tokenizer.endOfTextId()} : tokenizer.encode(prompt);
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] >= model.shape().vocab()) {
+                throw new UserError("--prompt: GPT-2 token " + ids[i] + " at position " + i + " is outside the model's"
+                        + " vocabulary of " + model.shape().vocab() + " (" + model.file() + ")");
+            }
+        }
+        if (ids.length > model.shape().maxSeq()) {
+            throw new UserError("--prompt has " + ids.length + " tokens; the model holds " + model.shape().maxSeq());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
+            GptInference inference = new GptInference(backend, scope, model.upload(scope), model.parameterisation());
+            int eot = tokenizer.endOfTextId() < model.shape().vocab() ? tokenizer.endOfTextId() : -1;
+            TextStream stream = new TextStream(tokenizer, out);
+            GenerationResult result = new Generator(sampling, maxTokens, eot).generate(inference, ids, stream::accept);
+            stream.finish();
+            err.printf(Locale.ROOT, "[%d tokens, stopped: %s]%n", result.tokens().length,
+                    result.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            err.flush();
+        }
+    }
+
+    /**
+     * Prints decoded text as tokens arrive. A token may end in the middle of a UTF-8 character, so text is printed
+     * only up to the last complete character; the rest follows with the next token.
+     */
+    static final class TextStream {
+        private final Tokenizer tokenizer;
+        private final PrintWriter out;
+        private final java.util.List<Integer> pending = new java.util.ArrayList<>();
+
+        TextStream(Tokenizer tokenizer, PrintWriter out) {
+            this.tokenizer = tokenizer;
+            this.out = out;
+        }
+
+        void accept(int token) {
+            pending.add(token);
+            String text = decode();
+            if (!text.endsWith("\uFFFD")) {
+                out.print(text);
+                out.flush();
+                pending.clear();
+            }
+        }
+
+        void finish() {
+            if (!pending.isEmpty()) {
+                out.print(decode());
+            }
+            out.println();
+            out.flush();
+        }
+
+        private String decode() {
+            return tokenizer.decode(pending.stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+}

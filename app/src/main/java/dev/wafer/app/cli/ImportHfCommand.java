@@ -1,0 +1,79 @@
+package dev.wafer.app.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.wafer.app.checkpoint.FileCheckpointStore;
+import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.app.hf.Gpt2Conversion;
+import dev.wafer.app.hf.Gpt2HfDirectory;
+import dev.wafer.app.hf.HfFormatException;
+import dev.wafer.domain.model.ParameterLayout;
+import dev.wafer.domain.model.ParameterSpec;
+import dev.wafer.ports.checkpoint.CheckpointException;
+import dev.wafer.ports.checkpoint.CheckpointHeader;
+import dev.wafer.ports.checkpoint.TensorSource;
+import dev.wafer.ports.checkpoint.TensorSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code wafer import-hf}: a Hugging Face GPT-2 directory (config.json + model.safetensors) to a Wafer checkpoint. */
+@Command(name = "import-hf", mixinStandardHelpOptions = true,
+        description = "Convert a Hugging Face GPT-2 model directory (safetensors; SP or btlm-style muP) to a Wafer checkpoint.")
+public final class ImportHfCommand implements Runnable, BackendAgnostic {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", required = true, paramLabel = "DIR", description = "config.json + model.safetensors (or shards).")
+    Path from;
+
+    @Option(names = "--out", required = true, paramLabel = "CKPT",
+            description = "The checkpoint file to write (an existing directory gets " + ModelCheckpoints.FILE_NAME + ").")
+    Path out;
+
+    @Override
+    public void run() {
+        Gpt2Conversion.WaferModel model;
+        try {
+            model = Gpt2Conversion.toWafer(from.toString(), Gpt2HfDirectory.read(from));
+        } catch (HfFormatException e) {
+            throw new UserError(e.getMessage());
+        }
+        Path file = ModelCheckpoints.resolve(out);
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("imported_from", from.toAbsolutePath().normalize().toString());
+        write(file, model, source);
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf("imported %s (%s, d_model %d, %d layers, %d heads, vocab %d, %d positions) to %s%n", from,
+                model.kind().id(), model.shape().dModel(), model.shape().layers(), model.shape().heads(),
+                model.shape().vocab(), model.shape().maxSeq(), file);
+        w.flush();
+    }
+
+    /** Writes a parameters-only Wafer checkpoint (no optimizer state: it can be evaluated, sampled or exported). */
+    static void write(Path file, Gpt2Conversion.WaferModel model, Map<String, Object> data) {
+        List<TensorSource> tensors = new ArrayList<>();
+        for (ParameterSpec p : new ParameterLayout(model.shape()).specs()) {
+            tensors.add(TensorSource.of(new TensorSpec(ModelCheckpoints.PARAMS + p.name(), p.shape()),
+                    model.params().get(p.name())));
+        }
+        CheckpointHeader header = new CheckpointHeader(ModelCheckpoints.modelSection(model.shape()),
+                ModelCheckpoints.parameterisationSection(model.kind()), Map.of(), data, Map.of());
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            new FileCheckpointStore().save(file, header, tensors);
+        } catch (IOException | CheckpointException e) {
+            throw new UserError("--out " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** {@code wafer eval} on models trained by {@code wafer train}: test-set loss and downstream tasks. */
+class EvalCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SEED = 99L;
+
+    @TempDir
+    static Path tmp;
+    static Path tokens;
+    static Path trained;
+    static Path untrained;
+
+    @BeforeAll
+    static void train() throws Exception {
+        SplittableRandom r = new SplittableRandom(SEED);
+        ByteBuffer buf = ByteBuffer.allocate(2 * 20_000).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 20_000; i++) {
+            buf.putShort((short) ((i * 5 + r.nextInt(2)) % 256));
+        }
+        tokens = tmp.resolve("tokens.bin");
+        Files.write(tokens, buf.array());
+        trained = tmp.resolve("trained");
+        untrained = tmp.resolve("untrained");
+        String[] model = {"--data", tokens.toString(), "--vocab", "256", "--d-model", "32", "--layers", "1",
+            "--heads", "2", "--seq", "16", "--batch", "4", "--json", "--seed", "3"};
+        assertEquals(0, CliRun.of(concat(new String[] {"train", "--steps", "60", "--lr", "1e-2", "--out",
+            trained.toString()}, model)).exitCode());
+        assertEquals(0, CliRun.of(concat(new String[] {"train", "--steps", "2", "--lr", "1e-9", "--out",
+            untrained.toString()}, model)).exitCode());
+    }
+
+    @Test
+    void testSetLossFallsWithTrainingAndReportsTokens() throws Exception {
+        JsonNode before = json("eval", "--checkpoint", untrained.toString(), "--data", tokens.toString(), "--json");
+        JsonNode after = json("eval", "--checkpoint", trained.toString(), "--data", tokens.toString(), "--json");
+        // Packed windows of 16 targets over 20000 tokens: 1249 full windows.
+        assertEquals(1249 * 16, after.get("tokens").asLong());
+        assertEquals(1249, after.get("windows").asLong());
+        assertEquals(Math.log(256), before.get("loss_nats_per_token").asDouble(), 0.1, "seed " + SEED);
+        assertTrue(after.get("loss_nats_per_token").asDouble() < Math.log(256) - 1,
+                "seed " + SEED + ": " + after);
+        JsonNode limited = json("eval", "--checkpoint", trained.resolve("checkpoint.wafer").toString(), "--data",
+                tokens.toString(), "--max-windows", "3", "--seq", "8", "--gpt2-tokens", "12", "--json");
+        assertEquals(24, limited.get("tokens").asLong());
+        assertEquals(limited.get("loss_nats_per_token").asDouble() * 24 / 12,
+                limited.get("loss_gpt2_equivalent").asDouble(), 1e-12);
+        CliRun table = CliRun.of("eval", "--checkpoint", trained.toString(), "--data", tokens.toString(),
+                "--max-windows", "2");
+        assertTrue(table.out().startsWith("test loss "), table.out());
+    }
+
+    @Test
+    void downstreamTasksReportAccAndAccNorm() throws Exception {
+        Path gpt2 = tmp.resolve("gpt2-vocab");
+        assertEquals(0, CliRun.of("train", "--synthetic", "--d-model", "32", "--layers", "1", "--heads", "2",
+                "--seq", "64", "--batch", "1", "--steps", "2", "--out", gpt2.toString(), "--json").exitCode());
+        JsonNode r = json("eval", "--checkpoint", gpt2.toString(), "--tasks", "builtin", "--shots", "1", "--json");
+        assertEquals(4, r.get("tasks").size());
+        for (JsonNode t : r.get("tasks")) {
+            double acc = t.get("acc").asDouble();
+            assertTrue(acc >= 0 && acc <= 1, t.toString());
+            assertEquals(1, t.get("shots").asInt());
+        }
+        assertTrue(r.get("tasks").get(0).has("acc_norm"));
+        assertTrue(r.get("tasks").get(3).has("ppl"));
+        assertTrue(r.get("average").has("acc") && r.get("average").has("acc_norm"), r.toString());
+        CliRun table = CliRun.of("eval", "--checkpoint", gpt2.toString(), "--tasks", "builtin");
+        assertEquals(0, table.exitCode(), table.err());
+        assertTrue(table.out().contains("acc_norm") && table.out().contains("average"), table.out());
+        // A vocabulary-256 model cannot read GPT-2 task text: one line naming the problem.
+        CliRun bad = CliRun.of("eval", "--checkpoint", trained.toString(), "--tasks", "builtin");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("outside the model's vocabulary of 256"), bad.err());
+    }
+
+    @Test
+    void badInputIsOneLine() {
+        CliRun run = CliRun.of("eval", "--checkpoint", trained.toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("wafer: give --data"), run.err());
+        run = CliRun.of("eval", "--checkpoint", tokens.toString(), "--data", tokens.toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("not a Wafer checkpoint") || run.err().contains("magic"), run.err());
+    }
+
+    private static JsonNode json(String... args) throws Exception {
+        CliRun run = CliRun.of(args);
+        assertEquals(0, run.exitCode(), run.err());
+        return JSON.readTree(run.out());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

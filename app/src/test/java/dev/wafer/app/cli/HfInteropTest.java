@@ -1,0 +1,158 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.wafer.adapters.cpu.CpuBackend;
+import dev.wafer.app.hf.SafetensorsEntry;
+import dev.wafer.app.hf.SafetensorsReader;
+import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * Hugging Face interop against tiny GPT-2s written by PyTorch ({@code hf-fixture/make_fixture.py}, torch 1.13, with
+ * GPT2LMHeadModel's forward): imported, Wafer computes torch's logits and loss; exported again, the files hold the
+ * tensors torch wrote, bit for bit.
+ */
+class HfInteropTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Both sides compute in float32 with different reduction orders; observed differences are around 1e-6 of the
+     * logits' scale. 1e-4 relative (and absolute below 1) is the conformance suite's order for a whole forward.
+     */
+    private static final double TOLERANCE = 1e-4;
+
+    @TempDir
+    Path tmp;
+
+    static Path fixture(String name) {
+        try {
+            return Path.of(HfInteropTest.class.getResource("/hf-fixture/" + name + "/config.json").toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-gpt2", "tiny-gpt2-mup"})
+    void importedModelGivesTorchsLogitsAndLoss(String name) throws IOException {
+        Path ckpt = tmp.resolve(name + ".wafer");
+        CliRun run = CliRun.of("import-hf", "--from", fixture(name).toString(), "--out", ckpt.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        CheckpointedModel model = CheckpointedModel.read("--checkpoint", ckpt);
+        assertEquals(name.endsWith("mup") ? ParameterisationKind.MUP : ParameterisationKind.SP, model.kind());
+        JsonNode expected = JSON.readTree(fixture(name).resolve("expected.json").toFile());
+        int b = expected.get("tokens").size();
+        int t = expected.get("tokens").get(0).size();
+        int[] tokens = new int[b * t];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < t; j++) {
+                tokens[i * t + j] = expected.get("tokens").get(i).get(j).asInt();
+            }
+        }
+        int v = model.shape().vocab();
+        try (CpuBackend backend = new CpuBackend(2, true); TensorScope scope = backend.openScope()) {
+            GptModel gpt = new GptModel(backend, scope, model.shape(), model.parameterisation(), b, t);
+            model.copyInto(gpt.parameters());
+            float[] logits = gpt.logits(tokens);
+            float scale = model.parameterisation().outputLogitMultiplier();
+            double worst = 0;
+            for (int i = 0; i < logits.length; i++) {
+                double want = expected.get("logits").get(i).asDouble();
+                double got = (double) logits[i] * scale;
+                worst = Math.max(worst, Math.abs(got - want) / Math.max(1, Math.abs(want)));
+            }
+            assertTrue(worst < TOLERANCE, name + ": worst relative logit difference " + worst);
+            // HF's loss: mean cross-entropy of positions 0..t-2 predicting the next token.
+            double nats = 0;
+            for (int s = 0; s < b; s++) {
+                for (int p = 0; p < t - 1; p++) {
+                    int row = (s * t + p) * v;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < v; k++) {
+                        max = Math.max(max, (double) logits[row + k] * scale);
+                    }
+                    double sum = 0;
+                    for (int k = 0; k < v; k++) {
+                        sum += Math.exp((double) logits[row + k] * scale - max);
+                    }
+                    nats += max + Math.log(sum) - (double) logits[row + tokens[s * t + p + 1]] * scale;
+                }
+            }
+            double loss = nats / (b * (t - 1));
+            assertEquals(expected.get("loss").asDouble(), loss, TOLERANCE * Math.max(1, loss), name);
+        }
+    }
+
+    @Test
+    void exportOfAnImportedSpModelIsTheTorchFileBitForBit() {
+        Path ckpt = tmp.resolve("sp.wafer");
+        assertEquals(0, CliRun.of("import-hf", "--from", fixture("tiny-gpt2").toString(), "--out", ckpt.toString()).exitCode());
+        Path out = tmp.resolve("exported");
+        CliRun run = CliRun.of("export-hf", "--checkpoint", ckpt.toString(), "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        try (SafetensorsReader torch = SafetensorsReader.open(fixture("tiny-gpt2").resolve("model.safetensors"));
+                SafetensorsReader wafer = SafetensorsReader.open(out.resolve("model.safetensors"))) {
+            int compared = 0;
+            for (SafetensorsEntry e : torch.entries()) {
+                if (e.name().matches(".*\\.h\\.\\d+\\.attn\\.bias")) {
+                    continue; // the causal-mask buffer is not a parameter and is not exported
+                }
+                assertArrayEquals(e.intShape(), wafer.entry(e.name()).intShape(), e.name());
+                assertArrayEquals(torch.readFloats(e.name()), wafer.readFloats(e.name()), e.name());
+                compared++;
+            }
+            assertEquals(compared, wafer.entries().size());
+        }
+    }
+
+    @Test
+    void mupExportIsPlainGpt2AndRefusesToReimportAsTied() throws IOException {
+        Path ckpt = tmp.resolve("mup.wafer");
+        assertEquals(0, CliRun.of("import-hf", "--from", fixture("tiny-gpt2-mup").toString(), "--out", ckpt.toString()).exitCode());
+        Path out = tmp.resolve("folded");
+        CliRun run = CliRun.of("export-hf", "--checkpoint", ckpt.toString(), "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
+        assertEquals("gpt2", config.get("model_type").asText());
+        assertFalse(config.has("mup_width_scale"));
+        assertFalse(config.get("tie_word_embeddings").asBoolean());
+        CliRun back = CliRun.of("import-hf", "--from", out.toString(), "--out", tmp.resolve("x.wafer").toString());
+        assertEquals(2, back.exitCode());
+        assertTrue(back.err().contains("tie_word_embeddings is false"), back.err());
+    }
+
+    @Test
+    void picklesAndBrokenDirectoriesAreRefusedInOneLine() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("pickle"));
+        Files.copy(fixture("tiny-gpt2").resolve("config.json"), dir.resolve("config.json"));
+        Files.write(dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
+        CliRun run = CliRun.of("import-hf", "--from", dir.toString(), "--out", tmp.resolve("p.wafer").toString());
+        assertEquals(2, run.exitCode());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains("pickle") && run.err().contains("safetensors"), run.err());
+        run = CliRun.of("import-hf", "--from", dir.resolve("pytorch_model.bin").toString(), "--out", tmp.resolve("p.wafer").toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("executes code"), run.err());
+        run = CliRun.of("export-hf", "--checkpoint", fixture("tiny-gpt2").resolve("model.safetensors").toString(),
+                "--out", tmp.resolve("e").toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("magic") || run.err().contains("not a Wafer checkpoint"), run.err());
+    }
+}

@@ -1,0 +1,174 @@
+package dev.wafer.domain.model;
+
+import java.util.EnumSet;
+
+import dev.wafer.domain.generate.NextTokenLogits;
+import dev.wafer.ports.compute.AttentionKernel;
+import dev.wafer.ports.compute.Capability;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.EncoderKernel;
+import dev.wafer.ports.compute.GeluKernel;
+import dev.wafer.ports.compute.LayerNormKernel;
+import dev.wafer.ports.compute.MatmulKernel;
+import dev.wafer.ports.compute.ResidualKernel;
+import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * Incremental inference with a key/value cache: the decoder run one position at a time over a model's parameters,
+ * keeping every layer's keys and values, so each new token costs one position (a matrix-vector product per weight
+ * and one attention row per head) instead of a recomputation of the prefix. The logits it returns already include
+ * the parameterisation's output multiplier (muP's 1/m_width), so they are the logits the model samples from.
+ *
+ * <p>It reads the parameters in place (no copy); they must not change while a sequence is being decoded.
+ * Not thread-safe.
+ */
+public final class GptInference implements NextTokenLogits {
+    /** What inference needs from a backend. */
+    public static final EnumSet<Capability> REQUIRED = EnumSet.of(Capability.ENCODER, Capability.LAYER_NORM,
+            Capability.MATMUL, Capability.ATTENTION, Capability.GELU, Capability.RESIDUAL);
+
+    private final GptShape shape;
+    private final ForwardMultipliers parameterisation;
+    private final ParameterSet params;
+    private final EncoderKernel encoder;
+    private final LayerNormKernel layerNorm;
+    private final MatmulKernel matmul;
+    private final AttentionKernel attention;
+    private final GeluKernel gelu;
+    private final ResidualKernel residual;
+    private final Tensor x;
+    private final Tensor ln;
+    private final Tensor mean;
+    private final Tensor rstd;
+    private final Tensor qkv;
+    private final Tensor atty;
+    private final Tensor proj;
+    private final Tensor fch;
+    private final Tensor logits;
+    private final Tensor[] keys;
+    private final Tensor[] values;
+    private final Tensor[][] p;
+    private final int[] token = new int[1];
+    private final float[] hostLogits;
+    private int position;
+
+    private static final String[] STACKED = {"ln1w", "ln1b", "qkvw", "qkvb", "attprojw", "attprojb", "ln2w", "ln2b",
+            "fcw", "fcb", "fcprojw", "fcprojb"};
+
+    /**
+     * Allocates the cache ({@code 2 · L · maxSeq · C} floats) and one position's activations in {@code scope}.
+     *
+     * @param params the model's parameters (for example {@code GptModel.parameters()}), read in place
+     * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel family
+     */
+    public GptInference(ComputeBackend backend, TensorScope scope, ParameterSet params, ForwardMultipliers parameterisation) {
+        backend.require(REQUIRED);
+        this.shape = params.layout().shape();
+        this.parameterisation = parameterisation;
+        this.params = params;
+        this.encoder = backend.encoder();
+        this.layerNorm = backend.layerNorm();
+        this.matmul = backend.matmul();
+        this.attention = backend.attention();
+        this.gelu = backend.gelu();
+        this.residual = backend.residual();
+        int c = shape.dModel();
+        this.x = scope.allocate(c);
+        this.ln = scope.allocate(c);
+        this.mean = scope.allocate(1);
+        this.rstd = scope.allocate(1);
+        this.qkv = scope.allocate(3L * c);
+        this.atty = scope.allocate(c);
+        this.proj = scope.allocate(c);
+        this.fch = scope.allocate(shape.dFfn());
+        this.logits = scope.allocate(shape.vocab());
+        this.hostLogits = new float[shape.vocab()];
+        int l = shape.layers();
+        this.keys = new Tensor[l];
+        this.values = new Tensor[l];
+        for (int i = 0; i < l; i++) {
+            keys[i] = scope.allocate((long) shape.maxSeq() * c);
+            values[i] = scope.allocate((long) shape.maxSeq() * c);
+        }
+        this.p = new Tensor[STACKED.length][l];
+        for (int i = 0; i < STACKED.length; i++) {
+            for (int j = 0; j < l; j++) {
+                p[i][j] = params.layer(STACKED[i], j);
+            }
+        }
+    }
+
+    @Override
+    public float[] reset(int[] prompt) {
+        if (prompt.length < 1 || prompt.length > shape.maxSeq()) {
+            throw new IllegalArgumentException("the prompt must hold 1 to " + shape.maxSeq() + " tokens, found "
+                    + prompt.length);
+        }
+        position = 0;
+        for (int i = 0; i < prompt.length - 1; i++) {
+            step(prompt[i], false);
+        }
+        return step(prompt[prompt.length - 1], true);
+    }
+
+    @Override
+    public float[] next(int tok) {
+        if (position == 0) {
+            throw new IllegalStateException("call reset with a prompt before next");
+        }
+        return step(tok, true);
+    }
+
+    @Override
+    public int maxSequenceLength() {
+        return shape.maxSeq();
+    }
+
+    /** Positions held in the cache so far. */
+    public int position() {
+        return position;
+    }
+
+    private float[] step(int tok, boolean wantLogits) {
+        if (position >= shape.maxSeq()) {
+            throw new IllegalStateException("the key/value cache is full: all " + shape.maxSeq() + " positions are used");
+        }
+        if (tok < 0 || tok >= shape.vocab()) {
+            throw new IllegalArgumentException("token id " + tok + " is outside the vocabulary [0, " + shape.vocab() + ")");
+        }
+        int c = shape.dModel();
+        int f = shape.dFfn();
+        token[0] = tok;
+        encoder.forward(x, token, params.get("wte"), params.get("wpe").slice((long) position * c, c), 1, 1, c,
+                parameterisation.embeddingMultiplier());
+        float scale = parameterisation.attentionScale(shape.headDim());
+        for (int l = 0; l < shape.layers(); l++) {
+            layerNorm.forward(ln, mean, rstd, x, p[0][l], p[1][l], 1, c);
+            matmul.forward(qkv, ln, p[2][l], p[3][l], 1, c, 3 * c);
+            attention.forwardCached(atty, qkv, keys[l], values[l], position, c, shape.heads(), scale);
+            matmul.forward(proj, atty, p[4][l], p[5][l], 1, c, c);
+            residual.forward(x, x, proj, c);
+            layerNorm.forward(ln, mean, rstd, x, p[6][l], p[7][l], 1, c);
+            matmul.forward(fch, ln, p[8][l], p[9][l], 1, c, f);
+            gelu.forward(fch, fch, f);
+            matmul.forward(proj, fch, p[10][l], p[11][l], 1, f, c);
+            residual.forward(x, x, proj, c);
+        }
+        position++;
+        if (!wantLogits) {
+            return null;
+        }
+        layerNorm.forward(ln, mean, rstd, x, params.get("lnfw"), params.get("lnfb"), 1, c);
+        matmul.forward(logits, ln, params.get("wte"), null, 1, c, shape.vocab());
+        logits.copyToHost(0, hostLogits, 0, hostLogits.length);
+        float s = parameterisation.outputLogitMultiplier();
+        float[] out = hostLogits.clone();
+        if (s != 1f) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] *= s;
+            }
+        }
+        return out;
+    }
+}
