@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
             DataCommand.class,
             TrainCommand.class,
             BenchCommand.class,
+            StudyCommand.class,
         })
 public final class WaferCommand implements Runnable, BackendAgnostic {
     /** Exit code for user errors: unknown flags, impossible values. */
