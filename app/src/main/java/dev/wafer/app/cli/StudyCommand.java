@@ -162,7 +162,7 @@ public final class StudyCommand implements Runnable, BackendAgnostic {
         @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Steps; step 1 is at init (default ${DEFAULT-VALUE}).")
         int steps;
 
-        @Option(names = "--lr", defaultValue = "1e-2", paramLabel = "LR",
+        @Option(names = "--lr", defaultValue = "3e-3", paramLabel = "LR",
                 description = "Constant learning rate; larger than training's to expose blow-ups (default ${DEFAULT-VALUE}).")
         double lr;
 

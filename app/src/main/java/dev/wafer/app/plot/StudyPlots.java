@@ -3,6 +3,8 @@ package dev.wafer.app.plot;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -10,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+
+import javax.imageio.ImageIO;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -31,11 +35,16 @@ public final class StudyPlots {
         }
     }
 
-    private static final int PANEL_WIDTH = 520;
+    private static final int PANEL_WIDTH = 640;
     private static final int PANEL_HEIGHT = 420;
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 14);
     private static final Font AXIS = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+
+    /** Tableau's ten colours: distinguishable, and none as pale as XChart's default yellow. */
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+        new Color(0xbcbd22), new Color(0x17becf)};
 
     private StudyPlots() {
     }
@@ -49,10 +58,14 @@ public final class StudyPlots {
         List<XYChart> panels = new ArrayList<>();
         double[] x = result.widths().stream().mapToDouble(w -> log2(w.width())).toArray();
         for (int t : steps) {
-            XYChart chart = base(String.format(Locale.ROOT, "%s, step %d%s", result.settings().kind().id(), t,
+            XYChart chart = base(String.format(Locale.ROOT, "%s, lr %.0e, step %d%s", result.settings().kind().id(), result.settings().lr(), t,
                     t == 1 ? " (init)" : ""), "width (d_model, log2 axis)", "mean |activation| (log axis)");
             chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+            // x is log2(width); wide tick spacing keeps the ticks on whole octaves, labelled with the width.
+            chart.getStyler().setXAxisTickMarkSpacingHint(Math.max(100, 440 / x.length));
             chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> String.valueOf(Math.round(Math.pow(2, v))));
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
             chart.getStyler().setXAxisMin(x[0] - 0.25).setXAxisMax(x[x.length - 1] + 0.25);
             for (String layer : result.layers()) {
                 double[] y = result.curve(layer, t);
@@ -66,8 +79,20 @@ public final class StudyPlots {
         }
         int cols = Math.min(panels.size(), 3);
         int rows = (panels.size() + cols - 1) / cols;
-        try (OutputStream out = Files.newOutputStream(png)) {
-            BitmapEncoder.saveBitmap(panels, rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
+        BufferedImage grid = new BufferedImage(cols * PANEL_WIDTH, rows * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+            for (int i = 0; i < panels.size(); i++) {
+                g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), (i % cols) * PANEL_WIDTH,
+                        (i / cols) * PANEL_HEIGHT, null);
+            }
+        } finally {
+            g.dispose();
+        }
+        if (!ImageIO.write(grid, "png", png.toFile())) {
+            throw new IOException("no PNG writer available");
         }
     }
 
@@ -161,6 +186,7 @@ public final class StudyPlots {
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotGridLinesColor(new Color(0xdddddd));
         st.setAntiAlias(true);
+        st.setSeriesColors(PALETTE);
         return chart;
     }
 

@@ -126,20 +126,20 @@ public final class CoordinateCheck {
             for (int s = 0; s < settings.seeds(); s++) {
                 String label = settings.kind().id() + " width " + width + " seed " + (settings.seed() + s);
                 listener.runStarted(label, run++, runs, settings.steps());
-                double[][] one = trainAndRecord(backend, shape, settings, settings.seed() + s, fixed, listener);
+                Recorder one = trainAndRecord(backend, shape, settings, settings.seed() + s, fixed, listener);
                 for (int t = 0; t < sums.length; t++) {
                     for (int k = 0; k < names.size(); k++) {
-                        sums[t][k] += one[t][k] / settings.seeds();
+                        sums[t][k] += one.values[t][k] / settings.seeds();
                     }
                 }
-                listener.runFinished(label, one[one.length - 1][names.size() - 1]);
+                listener.runFinished(label, one.lastLoss);
             }
             results.add(new WidthResult(width, sums));
         }
         return new Result(settings, data.description(), names, List.copyOf(results));
     }
 
-    private static double[][] trainAndRecord(ComputeBackend backend, ModelShape shape, Settings settings, long seed,
+    private static Recorder trainAndRecord(ComputeBackend backend, ModelShape shape, Settings settings, long seed,
                                              TokenBatchSource fixed, StudyListener listener) {
         try (TensorScope scope = backend.openScope()) {
             Parameterisation param = Parameterisations.of(settings.kind(), StudyModels.toModel(shape));
@@ -152,11 +152,12 @@ public final class CoordinateCheck {
             model.setActivationObserver(recorder);
             Trainer trainer = new Trainer(model, adamW, fixed, LearningRateSchedule.constant(settings.lr()), m -> {
                 recorder.step++;
+                recorder.lastLoss = m.loss();
                 listener.stepDone(m);
             }, new TrainerSettings(model.tokensPerMicroBatch(), FlopCount.trainingPerToken(shape), true),
                     System::nanoTime);
             trainer.run(settings.steps());
-            return recorder.values;
+            return recorder;
         }
     }
 
@@ -166,6 +167,7 @@ public final class CoordinateCheck {
         final float[] buffer;
         final int layers;
         int step;
+        double lastLoss = Double.NaN;
 
         Recorder(int steps, int layers, int maxLength) {
             this.values = new double[steps][2 * layers + 2];
