@@ -269,7 +269,7 @@ public final class StudyCommand implements Runnable, BackendAgnostic {
                 description = "Widths (d_model), multiples of --d-head (default ${DEFAULT-VALUE}).")
         List<Integer> widths;
 
-        @Option(names = "--lrs", split = ",", defaultValue = "1e-3,3e-3,1e-2,3e-2,1e-1", paramLabel = "LR,...",
+        @Option(names = "--lrs", split = ",", defaultValue = "1e-4,3e-4,1e-3,3e-3,1e-2,3e-2", paramLabel = "LR,...",
                 description = "Peak learning rates (default ${DEFAULT-VALUE}).")
         List<Double> lrs;
 
@@ -395,7 +395,7 @@ public final class StudyCommand implements Runnable, BackendAgnostic {
         @Option(names = "--extra-size", paramLabel = "WxL", description = "Shape of the extra runs (default: the second size).")
         String extraSize;
 
-        @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: 3e-3 SP, 1e-2 muP).")
+        @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: 3e-3 SP, 6e-3 muP, from the lr-sweep at these sizes).")
         Double lr;
 
         @Option(names = "--d-head", defaultValue = "16", paramLabel = "D", description = "Head width (default ${DEFAULT-VALUE}).")
@@ -418,7 +418,7 @@ public final class StudyCommand implements Runnable, BackendAgnostic {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             ParameterisationKind kind = common.kind();
-            double peak = lr != null ? lr : kind == ParameterisationKind.MUP ? 1e-2 : 3e-3;
+            double peak = lr != null ? lr : kind == ParameterisationKind.MUP ? 6e-3 : 3e-3;
             if (!(peak > 0)) {
                 throw new UserError("--lr must be positive, found " + peak);
             }

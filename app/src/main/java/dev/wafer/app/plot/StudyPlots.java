@@ -103,7 +103,8 @@ public final class StudyPlots {
                 "peak learning rate (log axis)", (result.heldOut() ? "held-out" : "training") + " loss (nats/token)",
                 800, 540);
         chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> String.format(Locale.ROOT, "%.0e", v));
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         for (int width : result.settings().widths()) {
             List<LearningRateSweep.Point> pts = result.points().stream()
                     .filter(p -> p.width() == width && !p.diverged()).toList();
