@@ -135,7 +135,7 @@ class StudyCommandTest {
                 "--out", tmp.resolve("bad").toString());
         assertEquals(2, run.exitCode());
         assertEquals("wafer: --widths: 30 is not a positive multiple of --d-head 32", run.err().strip());
-        run = CliRun.of("study", "scaling", "--data", dataset.toString(), "--sizes", "32x1,64",
+        run = CliRun.of("study", "scaling", "--data", dataset.toString(), "--seq", "16", "--sizes", "32x1,64",
                 "--out", tmp.resolve("bad").toString());
         assertEquals(2, run.exitCode());
         assertTrue(run.err().startsWith("wafer: --sizes: expected WIDTHxLAYERS"), run.err());
