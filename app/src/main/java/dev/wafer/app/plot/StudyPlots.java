@@ -103,7 +103,7 @@ public final class StudyPlots {
                 "peak learning rate (log axis)", (result.heldOut() ? "held-out" : "training") + " loss (nats/token)",
                 800, 540);
         chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(StudyPlots::powerOfTen);
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         for (int width : result.settings().widths()) {
             List<LearningRateSweep.Point> pts = result.points().stream()
@@ -130,11 +130,11 @@ public final class StudyPlots {
         XYChart chart = base(String.format(Locale.ROOT, "Scaling study (%s): L(f) = %.3g f^%.4f + %.3f",
                 result.settings().kind().id(), law.a(), law.b(), law.c()), "training FLOPs (log axis)",
                 (result.heldOut() ? "held-out" : "training") + " loss (nats/token)", 820, 560);
-        // Log FLOPs, labelled by decade. The loss axis is linear: over a small loss range XChart's log axis has
-        // no decade inside it to label, and its in-between labels do not sit at their values.
+        // Log FLOPs, labelled by decade. The loss axis is linear: over a small loss range a log axis has no decade
+        // inside it to label. (XChart ignores the log scale when placing custom-formatted tick labels, so log axes
+        // keep their default labels.)
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setXAxisLogarithmicDecadeOnly(true);
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(StudyPlots::powerOfTen);
         chart.getStyler().setyAxisTickLabelsFormattingFunction(v -> String.format(Locale.ROOT, "%.2f", v));
         List<ScalingStudy.Model> frontier = result.models().stream()
                 .filter(m -> m.onFrontier() && Double.isFinite(m.loss())).toList();
@@ -207,12 +207,6 @@ public final class StudyPlots {
         }
         return new double[][] {keep.stream().mapToDouble(p -> p[0]).toArray(),
             keep.stream().mapToDouble(p -> p[1]).toArray()};
-    }
-
-    /** {@code 1e-3}, {@code 1e12}: a decade tick's label. */
-    private static String powerOfTen(double v) {
-        double e = Math.log10(v);
-        return Math.abs(e - Math.rint(e)) < 1e-6 ? "1e" + Math.round(e) : String.format(Locale.ROOT, "%.1e", v);
     }
 
     private static double log2(int v) {
