@@ -61,7 +61,18 @@ public final class StudyPlots {
             XYChart chart = base(String.format(Locale.ROOT, "%s, lr %.0e, step %d%s", result.settings().kind().id(), result.settings().lr(), t,
                     t == 1 ? " (init)" : ""), "width (d_model, log2 axis)", "mean |activation| (log axis)");
             chart.getStyler().setYAxisLogarithmic(true);
-            chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+            // Intermediate labels (2, 3, ... 9 per decade) only when few decades would leave too few labels.
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = 0;
+            for (String layer : result.layers()) {
+                for (double v : result.curve(layer, t)) {
+                    if (Double.isFinite(v) && v > 0) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                }
+            }
+            chart.getStyler().setYAxisLogarithmicDecadeOnly(hi / lo > 30);
             // x is log2(width); wide tick spacing keeps the ticks on whole octaves, labelled with the width.
             chart.getStyler().setXAxisTickMarkSpacingHint(Math.max(100, 440 / x.length));
             chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> String.valueOf(Math.round(Math.pow(2, v))));
