@@ -365,7 +365,7 @@ public final class StudyCommand implements Runnable, BackendAgnostic {
     static final class Scaling implements Runnable {
         /** The --quick family: four sizes that train in a few minutes on two cores. */
         static final String QUICK_SIZES = "32x1,48x1,64x2,96x2";
-        /** The default family (about half an hour on two cores). */
+        /** The default family (about an hour on two cores, estimated from measured throughput). */
         static final String DEFAULT_SIZES = "32x1,48x1,64x2,96x2,128x2,160x3";
 
         @CommandLine.Spec

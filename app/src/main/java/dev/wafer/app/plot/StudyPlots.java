@@ -72,7 +72,7 @@ public final class StudyPlots {
                     }
                 }
             }
-            chart.getStyler().setYAxisLogarithmicDecadeOnly(hi / lo > 30);
+            chart.getStyler().setYAxisLogarithmicDecadeOnly(hi / lo > 100);
             // x is log2(width); wide tick spacing keeps the ticks on whole octaves, labelled with the width.
             chart.getStyler().setXAxisTickMarkSpacingHint(Math.max(100, 440 / x.length));
             chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> String.valueOf(Math.round(Math.pow(2, v))));
