@@ -88,7 +88,16 @@ public final class ScalingStudy {
                          List<Model> models) {
     }
 
-    /** A run's size before training: its tokens, steps and FLOPs. */
+    /**
+     * A run's size before training.
+     *
+     * @param shape              the model
+     * @param params             parameters (Appendix E)
+     * @param tokensPerParameter tokens per parameter asked for
+     * @param tokens             tokens it will train on, rounded up to whole steps
+     * @param steps              optimizer steps
+     * @param flops              training FLOPs (Appendix F) of those tokens
+     */
     public record Plan(ModelShape shape, long params, double tokensPerParameter, long tokens, long steps,
                        double flops) {
     }
