@@ -68,7 +68,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
         Path out;
         @Option(names = {"--seq-len", "--seq"}, defaultValue = "2048", description = "Tokens per sequence (default ${DEFAULT-VALUE}).")
         int seqLen;
-        @Option(names = "--tokenizer", defaultValue = "gpt2", description = "gpt2 or PATH/tokenizer.json (default ${DEFAULT-VALUE}).")
+        @Option(names = "--tokenizer", defaultValue = "gpt2", description = "gpt2, bytes (257 ids, for studies) or PATH/tokenizer.json (default ${DEFAULT-VALUE}).")
         String tokenizer;
         @Option(names = "--exclude-source", paramLabel = "NAME", description = "Drop every document of this source (repeatable).")
         List<String> excludeSources = new ArrayList<>();

@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
             ImportHfCommand.class,
             ExportHfCommand.class,
             BenchCommand.class,
+            StudyCommand.class,
         })
 public final class WaferCommand implements Runnable, BackendAgnostic {
     /** Exit code for user errors: unknown flags, impossible values. */

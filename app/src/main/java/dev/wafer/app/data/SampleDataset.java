@@ -18,7 +18,7 @@ import dev.wafer.domain.data.WorkMatcher;
 import dev.wafer.ports.text.Tokenizer;
 
 /**
- * The embedded sample corpus, prepared once per sequence length with the GPT-2 tokenizer and the default rules
+ * The embedded sample corpus, prepared once per tokenizer and sequence length (GPT-2 by default) with the rules
  * (Books3 excluded, as the sample's README demonstrates), and cached, so that {@code wafer train} runs on real text
  * with no flags and no download.
  */
@@ -35,14 +35,23 @@ public final class SampleDataset {
      * writes to a temporary directory that is renamed into place, so an interrupted run leaves nothing half-made.
      */
     public static Path ensure(Path cacheRoot, int seqLen, Progress progress) throws IOException {
-        Path dir = cacheRoot.resolve("sample-gpt2-seq" + seqLen);
+        return ensure(cacheRoot, "gpt2", seqLen, progress);
+    }
+
+    /**
+     * As {@link #ensure(Path, int, Progress)} with another tokenizer ({@code gpt2} or {@code bytes}, see
+     * {@link TokenizerFactory}); each tokenizer and sequence length has its own cached directory.
+     */
+    public static Path ensure(Path cacheRoot, String tokenizerName, int seqLen, Progress progress) throws IOException {
+        Tokenizer tokenizer = TokenizerFactory.create(tokenizerName);
+        String id = tokenizer instanceof GptTokenizer ? "gpt2" : tokenizer.name().replaceAll("[^A-Za-z0-9._-]", "_");
+        Path dir = cacheRoot.resolve("sample-" + id + "-seq" + seqLen);
         if (Files.isRegularFile(dir.resolve(DatasetLayout.MANIFEST))) {
             return dir;
         }
         Files.createDirectories(cacheRoot);
         Path tmp = Files.createTempDirectory(cacheRoot, ".sample-");
         try {
-            Tokenizer tokenizer = TokenizerFactory.create("gpt2");
             PrepareSettings settings = new PrepareSettings(tmp, tokenizer, seqLen, SEED, SPLIT,
                     SplitAssigner.parse(SPLIT), new ProvenanceRules(new HashSet<>(List.of("Books3")), new HashSet<>(),
                             new WorkMatcher(List.of())),

@@ -46,6 +46,7 @@ public final class GptModel {
     private int[] lastTokens;
     private int[] lastTargets;
     private boolean forwardDone;
+    private ActivationObserver observer = ActivationObserver.NONE;
 
     private static final String[] STACKED = {"ln1w", "ln1b", "qkvw", "qkvb", "attprojw", "attprojb", "ln2w", "ln2b",
             "fcw", "fcb", "fcprojw", "fcprojb"};
@@ -124,6 +125,14 @@ public final class GptModel {
         return act.b * act.t;
     }
 
+    /**
+     * Installs a diagnostic observer of the layer outputs of every later forward pass ({@code null} removes it).
+     * The default observes nothing and costs nothing.
+     */
+    public void setActivationObserver(ActivationObserver observer) {
+        this.observer = observer == null ? ActivationObserver.NONE : observer;
+    }
+
     /** Sets every gradient to zero. */
     public void zeroGradients() {
         backend.reductions().fill(grads.flat(), (int) grads.flat().length(), 0f);
@@ -187,6 +196,7 @@ public final class GptModel {
         forwardDone = false;
         encoder.forward(act.encoded, tokens, params.get("wte"), params.get("wpe"), b, t, c,
                 parameterisation.embeddingMultiplier());
+        observer.observe(ActivationObserver.Site.EMBEDDING, -1, act.encoded, n * c, 1f);
         float scale = parameterisation.attentionScale(shape.headDim());
         for (int l = 0; l < shape.layers(); l++) {
             Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
@@ -194,18 +204,22 @@ public final class GptModel {
             matmul.forward(act.qkv[l], act.ln1[l], p[QKVW][l], p[QKVB][l], n, c, 3 * c);
             attention.forward(act.atty[l], act.att[l], act.qkv[l], b, t, c, shape.heads(), scale);
             matmul.forward(act.attproj[l], act.atty[l], p[ATTPROJW][l], p[ATTPROJB][l], n, c, c);
+            observer.observe(ActivationObserver.Site.ATTENTION, l, act.attproj[l], n * c, 1f);
             residual.forward(act.residual2[l], in, act.attproj[l], n * c);
             layerNorm.forward(act.ln2[l], act.ln2Mean[l], act.ln2Rstd[l], act.residual2[l], p[LN2W][l], p[LN2B][l],
                     n, c);
             matmul.forward(act.fch[l], act.ln2[l], p[FCW][l], p[FCB][l], n, c, f);
             gelu.forward(act.fchGelu[l], act.fch[l], n * f);
             matmul.forward(act.fcproj[l], act.fchGelu[l], p[FCPROJW][l], p[FCPROJB][l], n, f, c);
+            observer.observe(ActivationObserver.Site.MLP, l, act.fcproj[l], n * c, 1f);
             residual.forward(act.residual3[l], act.residual2[l], act.fcproj[l], n * c);
         }
         layerNorm.forward(act.lnf, act.lnfMean, act.lnfRstd, act.residual3[shape.layers() - 1], params.get("lnfw"),
                 params.get("lnfb"), n, c);
         // Tied LM head: logits = lnf · wteᵀ (no bias); the muP logit multiplier is applied inside the loss.
         matmul.forward(act.logits, act.lnf, params.get("wte"), null, n, c, shape.vocab());
+        observer.observe(ActivationObserver.Site.LOGITS, -1, act.logits, n * shape.vocab(),
+                parameterisation.outputLogitMultiplier());
         lastTokens = tokens;
     }
 

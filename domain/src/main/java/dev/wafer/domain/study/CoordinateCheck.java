@@ -1,0 +1,194 @@
+package dev.wafer.domain.study;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.wafer.domain.model.ActivationObserver;
+import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.optim.AdamW;
+import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.ParameterInitializer;
+import dev.wafer.domain.param.Parameterisation;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.param.Parameterisations;
+import dev.wafer.domain.scaling.FlopCount;
+import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.train.LearningRateSchedule;
+import dev.wafer.domain.train.Trainer;
+import dev.wafer.domain.train.TrainerSettings;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.ports.data.TokenBatchSource;
+
+/**
+ * The muP coordinate check (microsoft/mup {@code coord_check.py}; reference-facts 3.2): for each width, a fresh
+ * model is trained with a constant learning rate on one fixed batch repeated for {@code steps} steps, and the mean
+ * absolute value (mup's {@code l1}) of every recorded layer output is taken in the forward pass of each step, so
+ * step 1 is at initialisation. Recorded: the embedding output, each block's attention and MLP outputs (before
+ * their residual adds) and the logits as the loss sees them (times the output multiplier). Under correct muP the
+ * hidden curves are flat in width after a few steps; under SP they grow with width. Several seeds can be averaged.
+ */
+public final class CoordinateCheck {
+    /**
+     * @param kind     SP or muP
+     * @param widths   d_model values, each a multiple of {@code headDim}
+     * @param layers   decoder blocks
+     * @param headDim  head width (heads grow with width, as in Cerebras-GPT)
+     * @param seqLength tokens per sequence
+     * @param batchSequences sequences in the fixed batch
+     * @param steps    optimizer steps (t = 1 .. steps; t = 1 is at initialisation)
+     * @param lr       constant base learning rate (muP scales hidden tensors' rate by 256/width on top)
+     * @param seeds    initialisations averaged per width (seeds {@code seed .. seed + seeds - 1})
+     * @param seed     first initialisation seed; also the seed of the fixed batch
+     * @param adam     optimizer settings
+     */
+    public record Settings(ParameterisationKind kind, List<Integer> widths, int layers, int headDim, int seqLength,
+                           int batchSequences, int steps, double lr, int seeds, long seed, AdamWSettings adam) {
+        /** @throws IllegalArgumentException for empty widths or non-positive counts */
+        public Settings {
+            widths = List.copyOf(widths);
+            if (widths.isEmpty() || layers < 1 || steps < 1 || seeds < 1 || seqLength < 2 || batchSequences < 1
+                    || !(lr > 0)) {
+                throw new IllegalArgumentException("coordinate check needs widths, and positive layers, steps, seeds,"
+                        + " batch and learning rate: " + this);
+            }
+        }
+    }
+
+    /**
+     * The mean absolute activation of each layer at each step for one width.
+     *
+     * @param width    d_model
+     * @param meanAbs  {@code meanAbs[t - 1][k]}: layer {@code k} of {@link Result#layers()} at step t, averaged
+     *                 over seeds
+     */
+    public record WidthResult(int width, double[][] meanAbs) {
+    }
+
+    /**
+     * @param settings what was run
+     * @param data     description of the data the fixed batch came from
+     * @param layers   recorded layer names: {@code embedding}, {@code block0.attention}, {@code block0.mlp}, ...,
+     *                 {@code logits}
+     * @param widths   per width, in the order of the settings
+     */
+    public record Result(Settings settings, String data, List<String> layers, List<WidthResult> widths) {
+        /** Mean |x| of {@code layer} at 1-based {@code step} for each width, in width order. */
+        public double[] curve(String layer, int step) {
+            int k = layers.indexOf(layer);
+            if (k < 0) {
+                throw new IllegalArgumentException("no layer " + layer + " in " + layers);
+            }
+            return widths.stream().mapToDouble(w -> w.meanAbs()[step - 1][k]).toArray();
+        }
+    }
+
+    private CoordinateCheck() {
+    }
+
+    /** Layer names recorded for a model with {@code layers} blocks. */
+    public static List<String> layerNames(int layers) {
+        List<String> names = new ArrayList<>();
+        names.add("embedding");
+        for (int l = 0; l < layers; l++) {
+            names.add("block" + l + ".attention");
+            names.add("block" + l + ".mlp");
+        }
+        names.add("logits");
+        return List.copyOf(names);
+    }
+
+    /**
+     * Runs the check.
+     *
+     * @param backend  where the models run
+     * @param data     source of the one fixed batch (its vocabulary sizes the models)
+     * @param listener progress
+     */
+    public static Result run(ComputeBackend backend, StudyData data, Settings settings, StudyListener listener) {
+        int n = settings.batchSequences() * settings.seqLength();
+        int[] inputs = new int[n];
+        int[] targets = new int[n];
+        data.training(settings.seed()).next(inputs, targets, settings.batchSequences(), settings.seqLength());
+        TokenBatchSource fixed = (in, tg, b, t) -> {
+            System.arraycopy(inputs, 0, in, 0, n);
+            System.arraycopy(targets, 0, tg, 0, n);
+        };
+        List<String> names = layerNames(settings.layers());
+        List<WidthResult> results = new ArrayList<>();
+        int runs = settings.widths().size() * settings.seeds();
+        int run = 0;
+        for (int width : settings.widths()) {
+            ModelShape shape = StudyModels.shape(width, settings.layers(), settings.headDim(), data.vocabSize(),
+                    settings.seqLength());
+            double[][] sums = new double[settings.steps()][names.size()];
+            for (int s = 0; s < settings.seeds(); s++) {
+                String label = settings.kind().id() + " width " + width + " seed " + (settings.seed() + s);
+                listener.runStarted(label, run++, runs, settings.steps());
+                Recorder one = trainAndRecord(backend, shape, settings, settings.seed() + s, fixed, listener);
+                for (int t = 0; t < sums.length; t++) {
+                    for (int k = 0; k < names.size(); k++) {
+                        sums[t][k] += one.values[t][k] / settings.seeds();
+                    }
+                }
+                listener.runFinished(label, one.lastLoss);
+            }
+            results.add(new WidthResult(width, sums));
+        }
+        return new Result(settings, data.description(), names, List.copyOf(results));
+    }
+
+    private static Recorder trainAndRecord(ComputeBackend backend, ModelShape shape, Settings settings, long seed,
+                                             TokenBatchSource fixed, StudyListener listener) {
+        try (TensorScope scope = backend.openScope()) {
+            Parameterisation param = Parameterisations.of(settings.kind(), StudyModels.toModel(shape));
+            GptModel model = new GptModel(backend, scope, StudyModels.toModel(shape), param,
+                    settings.batchSequences(), settings.seqLength());
+            ParameterInitializer.initialize(model.parameters(), param, seed);
+            AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), settings.adam(), param);
+            Recorder recorder = new Recorder(settings.steps(), shape.nLayers(), model.tokensPerMicroBatch()
+                    * Math.max(shape.vocabSize(), shape.dFfn()));
+            model.setActivationObserver(recorder);
+            Trainer trainer = new Trainer(model, adamW, fixed, LearningRateSchedule.constant(settings.lr()), m -> {
+                recorder.step++;
+                recorder.lastLoss = m.loss();
+                listener.stepDone(m);
+            }, new TrainerSettings(model.tokensPerMicroBatch(), FlopCount.trainingPerToken(shape), true),
+                    System::nanoTime);
+            trainer.run(settings.steps());
+            return recorder;
+        }
+    }
+
+    /** Mean |x| of each observed layer into the row of the current step; one reused host buffer. */
+    private static final class Recorder implements ActivationObserver {
+        final double[][] values;
+        final float[] buffer;
+        final int layers;
+        int step;
+        double lastLoss = Double.NaN;
+
+        Recorder(int steps, int layers, int maxLength) {
+            this.values = new double[steps][2 * layers + 2];
+            this.layers = layers;
+            this.buffer = new float[maxLength];
+        }
+
+        @Override
+        public void observe(Site site, int layer, Tensor tensor, int length, float multiplier) {
+            int column = switch (site) {
+                case EMBEDDING -> 0;
+                case ATTENTION -> 1 + 2 * layer;
+                case MLP -> 2 + 2 * layer;
+                case LOGITS -> 1 + 2 * layers;
+            };
+            tensor.copyToHost(0, buffer, 0, length);
+            double sum = 0;
+            for (int i = 0; i < length; i++) {
+                sum += Math.abs(buffer[i]);
+            }
+            values[step][column] = Math.abs(multiplier) * sum / length;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.wafer.domain.study;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.scaling.FlopCount;
+import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.scaling.ParameterCount;
+import dev.wafer.domain.scaling.PowerLaw;
+import dev.wafer.domain.scaling.PowerLawFit;
+import dev.wafer.domain.scaling.TokensPerParameterPenalty;
+import dev.wafer.ports.compute.ComputeBackend;
+
+/**
+ * A compute-optimal scaling study in miniature (the paper's Figure 2 and equation 1): each model of a family is
+ * trained on {@code tokensPerParameter} tokens per parameter (Appendix E counts, embeddings included), scored on the
+ * held-out split, and {@code L(f) = a f^b + c} is fitted by {@link PowerLawFit} over the training FLOPs (Appendix F)
+ * of those compute-optimal runs. Each model's relative deviation from the fit is the paper's Figure 5 measure.
+ * Optional extra runs of one shape at other tokens per parameter are compared with equation (4)'s penalty on the
+ * fitted frontier (Figure 3).
+ */
+public final class ScalingStudy {
+    /**
+     * @param kind               SP or muP
+     * @param sizes              the family, smallest first; at least three
+     * @param tokensPerParameter tokens per parameter of the fitted runs (20 is compute-optimal)
+     * @param extraShape         shape trained at the extra tokens per parameter, or null for none
+     * @param extraTokensPerParameter other tokens-per-parameter values for {@code extraShape}
+     * @param peakLr             peak base learning rate of every run
+     * @param training           batch, sequence length, optimizer, warm-up, evaluation and seed
+     */
+    public record Settings(ParameterisationKind kind, List<ModelShape> sizes, double tokensPerParameter,
+                           ModelShape extraShape, List<Double> extraTokensPerParameter, double peakLr,
+                           StudyTraining training) {
+        /** @throws IllegalArgumentException for fewer than three sizes or non-positive rates */
+        public Settings {
+            sizes = List.copyOf(sizes);
+            extraTokensPerParameter = List.copyOf(extraTokensPerParameter);
+            if (sizes.size() < 3) {
+                throw new IllegalArgumentException("fitting a*f^b+c needs at least 3 sizes, found " + sizes.size());
+            }
+            if (!(tokensPerParameter > 0) || !(peakLr > 0)) {
+                throw new IllegalArgumentException("tokens per parameter and learning rate must be positive");
+            }
+            if (!extraTokensPerParameter.isEmpty() && extraShape == null) {
+                throw new IllegalArgumentException("extra tokens per parameter need a shape to train");
+            }
+            for (double t : extraTokensPerParameter) {
+                if (!(t > 0)) {
+                    throw new IllegalArgumentException("tokens per parameter must be positive, found " + t);
+                }
+            }
+        }
+    }
+
+    /**
+     * One trained model.
+     *
+     * @param shape              its shape
+     * @param params             parameters (Appendix E)
+     * @param tokensPerParameter tokens per parameter asked for
+     * @param tokens             tokens trained (whole steps)
+     * @param steps              optimizer steps
+     * @param flops              training FLOPs (Appendix F)
+     * @param loss               held-out loss (else the last steps' training loss), nats per token
+     * @param trainLoss          mean training loss of the last steps
+     * @param predicted          the fitted law at these FLOPs (times equation 4's penalty off the fitted ratio)
+     * @param deviation          {@code (loss - predicted) / predicted}
+     * @param onFrontier         whether this run is one of the fitted compute-optimal runs
+     * @param seconds            wall-clock training and evaluation time
+     */
+    public record Model(ModelShape shape, long params, double tokensPerParameter, long tokens, long steps,
+                        double flops, double loss, double trainLoss, double predicted, double deviation,
+                        boolean onFrontier, double seconds) {
+    }
+
+    /**
+     * @param settings    what was run
+     * @param data        data description (corpus, tokenizer, vocabulary)
+     * @param heldOut     whether losses are held-out losses
+     * @param law         the fitted {@code L(f) = a f^b + c}
+     * @param rmsResidual root-mean-square residual of the fit, nats per token
+     * @param models      the fitted runs, then the extra runs
+     */
+    public record Result(Settings settings, String data, boolean heldOut, PowerLaw law, double rmsResidual,
+                         List<Model> models) {
+    }
+
+    /**
+     * A run's size before training.
+     *
+     * @param shape              the model
+     * @param params             parameters (Appendix E)
+     * @param tokensPerParameter tokens per parameter asked for
+     * @param tokens             tokens it will train on, rounded up to whole steps
+     * @param steps              optimizer steps
+     * @param flops              training FLOPs (Appendix F) of those tokens
+     */
+    public record Plan(ModelShape shape, long params, double tokensPerParameter, long tokens, long steps,
+                       double flops) {
+    }
+
+    private ScalingStudy() {
+    }
+
+    /** Tokens, steps and FLOPs of training {@code shape} on {@code tokensPerParameter} tokens per parameter. */
+    public static Plan plan(ModelShape shape, double tokensPerParameter, StudyTraining training) {
+        long params = ParameterCount.total(shape);
+        long steps = Math.max(1, (long) Math.ceil(params * tokensPerParameter / training.batchTokens()));
+        long tokens = steps * training.batchTokens();
+        return new Plan(shape, params, tokensPerParameter, tokens, steps, FlopCount.trainingRun(shape, tokens));
+    }
+
+    /** Every run the study will make, fitted runs first. */
+    public static List<Plan> plans(Settings settings) {
+        List<Plan> plans = new ArrayList<>();
+        for (ModelShape s : settings.sizes()) {
+            plans.add(plan(s, settings.tokensPerParameter(), settings.training()));
+        }
+        for (double t : settings.extraTokensPerParameter()) {
+            plans.add(plan(settings.extraShape(), t, settings.training()));
+        }
+        return List.copyOf(plans);
+    }
+
+    /**
+     * Trains the family and fits the law.
+     *
+     * @throws IllegalStateException if fewer than three fitted runs finish with a finite loss
+     */
+    public static Result run(ComputeBackend backend, StudyData data, Settings settings, StudyListener listener) {
+        List<Plan> plans = plans(settings);
+        double[] losses = new double[plans.size()];
+        double[] trainLosses = new double[plans.size()];
+        double[] seconds = new double[plans.size()];
+        for (int i = 0; i < plans.size(); i++) {
+            Plan p = plans.get(i);
+            String label = String.format(Locale.ROOT, "%s d_model %d x %d layers, %,d params, %.0f tokens/param",
+                    settings.kind().id(), p.shape().dModel(), p.shape().nLayers(), p.params(),
+                    p.tokensPerParameter());
+            listener.runStarted(label, i, plans.size(), p.steps());
+            long start = System.nanoTime();
+            TrainingRun.Outcome o = TrainingRun.train(backend, p.shape(), settings.kind(), settings.peakLr(),
+                    p.steps(), settings.training(), data, listener);
+            seconds[i] = (System.nanoTime() - start) / 1e9;
+            losses[i] = o.diverged() ? Double.NaN : o.finalLoss();
+            trainLosses[i] = o.trainLoss();
+            listener.runFinished(label, losses[i]);
+        }
+        boolean heldOut = data.validation() != null
+                && settings.training().evalSequences() >= settings.training().batchSequences();
+        return assemble(settings, data.description(), heldOut, plans, losses, trainLosses, seconds);
+    }
+
+    /**
+     * Fits the law to the fitted runs' (FLOPs, loss) and scores every run against it; public so that results
+     * measured elsewhere can be analysed the same way.
+     *
+     * @param losses      final loss of each plan, in the order of {@link #plans}; NaN for a diverged run
+     * @param trainLosses training loss of each plan
+     * @param seconds     wall time of each plan
+     * @throws IllegalStateException if fewer than three fitted runs have a finite loss
+     */
+    public static Result assemble(Settings settings, String data, boolean heldOut, List<Plan> plans, double[] losses,
+                                  double[] trainLosses, double[] seconds) {
+        int fitted = settings.sizes().size();
+        List<Double> f = new ArrayList<>();
+        List<Double> l = new ArrayList<>();
+        for (int i = 0; i < fitted; i++) {
+            if (Double.isFinite(losses[i])) {
+                f.add(plans.get(i).flops());
+                l.add(losses[i]);
+            }
+        }
+        if (f.size() < 3) {
+            throw new IllegalStateException("only " + f.size() + " of " + fitted
+                    + " compute-optimal runs finished with a finite loss; a fit needs 3 (lower the learning rate)");
+        }
+        PowerLawFit.Result fit = PowerLawFit.fit(f.stream().mapToDouble(Double::doubleValue).toArray(),
+                l.stream().mapToDouble(Double::doubleValue).toArray());
+        PowerLaw law = fit.law();
+        List<Model> models = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            Plan p = plans.get(i);
+            boolean frontier = i < fitted;
+            double predicted = frontier ? law.lossAt(p.flops())
+                    : law.lossAt(p.flops()) * (1 + TokensPerParameterPenalty.fraction(p.tokensPerParameter()
+                    * TokensPerParameterPenalty.COMPUTE_OPTIMAL_TOKENS_PER_PARAMETER / settings.tokensPerParameter()));
+            models.add(new Model(p.shape(), p.params(), p.tokensPerParameter(), p.tokens(), p.steps(), p.flops(),
+                    losses[i], trainLosses[i], predicted, (losses[i] - predicted) / predicted, frontier, seconds[i]));
+        }
+        return new Result(settings, data, heldOut, law, fit.rmsResidual(), List.copyOf(models));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.wafer.domain.study;
+
+import java.util.Arrays;
+
+import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.optim.AdamW;
+import dev.wafer.domain.param.ParameterInitializer;
+import dev.wafer.domain.param.Parameterisation;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.param.Parameterisations;
+import dev.wafer.domain.scaling.FlopCount;
+import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.schedule.DecayType;
+import dev.wafer.domain.schedule.WarmupDecaySchedule;
+import dev.wafer.domain.train.NonFiniteTrainingException;
+import dev.wafer.domain.train.Trainer;
+import dev.wafer.domain.train.TrainerSettings;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.ports.data.TokenBatchSource;
+
+/** One study training run: fresh model, AdamW, warm-up + linear decay, then a held-out loss. */
+final class TrainingRun {
+    /** How many of the last training steps the fallback loss averages. */
+    static final int LAST_STEPS = 10;
+
+    /**
+     * @param trainLoss mean training loss of the last {@value #LAST_STEPS} steps (NaN if diverged)
+     * @param heldOutLoss held-out loss, or NaN when there is no held-out split or the run diverged
+     * @param diverged  whether a loss or gradient went non-finite
+     */
+    record Outcome(double trainLoss, double heldOutLoss, boolean diverged) {
+        /** The held-out loss when there is one, else the last steps' training loss. */
+        double finalLoss() {
+            return Double.isNaN(heldOutLoss) ? trainLoss : heldOutLoss;
+        }
+    }
+
+    private TrainingRun() {
+    }
+
+    static Outcome train(ComputeBackend backend, ModelShape shape, ParameterisationKind kind, double peakLr,
+                         long steps, StudyTraining training, StudyData data, StudyListener listener) {
+        long warmup = Math.round(steps * training.warmupFraction());
+        WarmupDecaySchedule schedule = WarmupDecaySchedule.paper(peakLr, warmup, steps - warmup, DecayType.LINEAR);
+        double[] last = new double[(int) Math.min(LAST_STEPS, steps)];
+        Arrays.fill(last, Double.NaN);
+        try (TensorScope scope = backend.openScope()) {
+            Parameterisation param = Parameterisations.of(kind, StudyModels.toModel(shape));
+            GptModel model = new GptModel(backend, scope, StudyModels.toModel(shape), param,
+                    training.batchSequences(), training.seqLength());
+            ParameterInitializer.initialize(model.parameters(), param, training.seed());
+            AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), training.adam(), param);
+            Trainer trainer = new Trainer(model, adamW, data.training(training.seed()), schedule::lrAt, m -> {
+                last[(int) ((m.step() - 1) % last.length)] = m.loss();
+                listener.stepDone(m);
+            }, new TrainerSettings(training.batchTokens(), FlopCount.trainingPerToken(shape), false),
+                    System::nanoTime);
+            try {
+                trainer.run(steps);
+            } catch (NonFiniteTrainingException e) {
+                return new Outcome(Double.NaN, Double.NaN, true);
+            }
+            double trainLoss = Arrays.stream(last).average().orElse(Double.NaN);
+            if (!Double.isFinite(trainLoss)) {
+                return new Outcome(Double.NaN, Double.NaN, true);
+            }
+            return new Outcome(trainLoss, heldOut(model, data.validation(), training), false);
+        }
+    }
+
+    /** Mean loss over the first {@code evalSequences} held-out sequences (whole micro-batches), NaN if none. */
+    static double heldOut(GptModel model, TokenBatchSource validation, StudyTraining training) {
+        int batches = training.evalSequences() / training.batchSequences();
+        if (validation == null || batches == 0) {
+            return Double.NaN;
+        }
+        int n = training.batchSequences() * training.seqLength();
+        int[] inputs = new int[n];
+        int[] targets = new int[n];
+        double sum = 0;
+        for (int i = 0; i < batches; i++) {
+            validation.next(inputs, targets, training.batchSequences(), training.seqLength());
+            sum += model.forward(inputs, targets);
+        }
+        return sum / batches;
+    }
+}
