@@ -11,11 +11,14 @@ final class CpuAttention implements AttentionKernel {
     private final Parallel parallel;
     private final Blas1 blas;
     private final Scratch scratch;
+    /** The blocked Vector API path for training attention; null on the scalar backend. */
+    private final VectorAttention vector;
 
-    CpuAttention(Parallel parallel, Blas1 blas) {
+    CpuAttention(Parallel parallel, Blas1 blas, boolean vectorized) {
         this.parallel = parallel;
         this.blas = blas;
         this.scratch = new Scratch(parallel.workers());
+        this.vector = vectorized ? new VectorAttention(parallel) : null;
     }
 
     @Override
@@ -29,6 +32,10 @@ final class CpuAttention implements AttentionKernel {
         float[] x = in.data;
         float[] ad = a.data;
         float[] od = o.data;
+        if (vector != null) {
+            vector.forward(od, o.offset, ad, a.offset, x, in.offset, b, t, c, nh, scale);
+            return;
+        }
         parallel.range(b * nh, 1, (w, from, to) -> {
             for (int bh = from; bh < to; bh++) {
                 int bb = bh / nh;
@@ -74,6 +81,10 @@ final class CpuAttention implements AttentionKernel {
         int c3 = 3 * c;
         float[] x = in.data;
         float[] dd = d.data;
+        if (vector != null) {
+            vector.backward(dd, d.offset, g.data, g.offset, x, in.offset, a.data, a.offset, b, t, c, nh, scale);
+            return;
+        }
         parallel.range(b * nh, 1, (w, from, to) -> {
             float[] datt = scratch.floats(w, t);
             for (int bh = from; bh < to; bh++) {

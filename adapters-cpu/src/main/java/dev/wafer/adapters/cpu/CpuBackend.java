@@ -49,7 +49,7 @@ public final class CpuBackend implements ComputeBackend {
         this.encoder = new CpuEncoder(parallel);
         this.layerNorm = new CpuLayerNorm(parallel);
         this.matmul = new CpuMatmul(sgemm, parallel);
-        this.attention = new CpuAttention(parallel, blas);
+        this.attention = new CpuAttention(parallel, blas, vectorized);
         this.gelu = new CpuGelu(parallel, vectorized);
         this.residual = new CpuResidual(parallel);
         this.crossEntropy = new CpuCrossEntropy(parallel);
