@@ -15,11 +15,12 @@ final class VectorSgemm implements Sgemm {
     static final int L = S.length();
     static final int MR = 8;
     static final int NR = 2 * L;
-    /** Depth of a slab: MR*KC + KC*NR floats (A panel + B panel) stay in L1/L2. */
-    static final int KC = 256;
+    /** Depth of a slab: one slab covers K = 768 whole, so C tiles are loaded and stored once per 768 FMAs (the C
+     * traffic, not the panels, limited K = 256); MC*KC floats of A (384 KiB) and a KC*NR B panel stay in L2. */
+    static final int KC = 768;
     /** Rows of A per block: MC*KC floats stay in L2. */
     static final int MC = 128;
-    /** Columns of B per slab: KC*NC floats (4 MiB) are shared by all workers from L3. */
+    /** Columns of B per slab: KC*NC floats (12 MiB) are shared by all workers from L3. */
     static final int NC = 4096;
 
     private final Parallel parallel;
