@@ -52,7 +52,7 @@ public final class CpuBackend implements ComputeBackend {
         this.attention = new CpuAttention(parallel, blas, vectorized);
         this.gelu = new CpuGelu(parallel, vectorized);
         this.residual = new CpuResidual(parallel);
-        this.crossEntropy = new CpuCrossEntropy(parallel);
+        this.crossEntropy = new CpuCrossEntropy(parallel, vectorized);
         this.adamW = new CpuAdamW(parallel);
         this.reductions = new CpuReductions(parallel);
     }

@@ -9,9 +9,13 @@ import dev.wafer.ports.compute.Tensor;
  */
 final class CpuCrossEntropy implements CrossEntropyKernel {
     private final Parallel parallel;
+    private final boolean vectorized;
+    private final float[][] lanes;
 
-    CpuCrossEntropy(Parallel parallel) {
+    CpuCrossEntropy(Parallel parallel, boolean vectorized) {
         this.parallel = parallel;
+        this.vectorized = vectorized;
+        this.lanes = new float[parallel.workers()][64];
     }
 
     @Override
@@ -21,6 +25,14 @@ final class CpuCrossEntropy implements CrossEntropyKernel {
         CpuTensor z = CpuTensor.of(logits, (long) n * v);
         checkTargets(targets, n, v);
         parallel.range(n, 1, (w, from, to) -> {
+            if (vectorized) {
+                float[] tmp = lanes[w];
+                for (int r = from; r < to; r++) {
+                    l.data[l.offset + r] = VectorSoftmax.row(z.data, z.offset + r * v, p.data, p.offset + r * v, v,
+                            targets[r], logitScale, tmp);
+                }
+                return;
+            }
             for (int r = from; r < to; r++) {
                 int zo = z.offset + r * v;
                 int po = p.offset + r * v;
