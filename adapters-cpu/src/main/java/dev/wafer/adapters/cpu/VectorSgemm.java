@@ -14,6 +14,8 @@ final class VectorSgemm implements Sgemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     static final int MR = 8;
+    /** One A column of a panel: MR floats. */
+    private static final VectorSpecies<Float> SA = FloatVector.SPECIES_256;
     static final int NR = 2 * L;
     /** Depth of a slab: one slab covers K = 768 whole, so C tiles are loaded and stored once per 768 FMAs (the C
      * traffic, not the panels, limited K = 256); MC*KC floats of A (384 KiB) and a KC*NR B panel stay in L2. */
@@ -115,7 +117,11 @@ final class VectorSgemm implements Sgemm {
         for (int ir = 0; ir < mc; ir += MR) {
             int base = ir * kc;
             int mr = Math.min(MR, mc - ir);
-            if (transA) {
+            if (transA && mr == MR) {
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromArray(SA, a, aOff + (pc + p) * lda + ic + ir).intoArray(pa, base + p * MR);
+                }
+            } else if (transA) {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir;
                     int dst = base + p * MR;
@@ -125,6 +131,27 @@ final class VectorSgemm implements Sgemm {
                     for (int r = mr; r < MR; r++) {
                         pa[dst + r] = 0f;
                     }
+                }
+            } else if (mr == MR) {
+                // Eight rows side by side: contiguous stores, eight sequential read streams.
+                int s0 = aOff + (ic + ir) * lda + pc;
+                int s1 = s0 + lda;
+                int s2 = s1 + lda;
+                int s3 = s2 + lda;
+                int s4 = s3 + lda;
+                int s5 = s4 + lda;
+                int s6 = s5 + lda;
+                int s7 = s6 + lda;
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * MR;
+                    pa[dst] = a[s0 + p];
+                    pa[dst + 1] = a[s1 + p];
+                    pa[dst + 2] = a[s2 + p];
+                    pa[dst + 3] = a[s3 + p];
+                    pa[dst + 4] = a[s4 + p];
+                    pa[dst + 5] = a[s5 + p];
+                    pa[dst + 6] = a[s6 + p];
+                    pa[dst + 7] = a[s7 + p];
                 }
             } else {
                 for (int r = 0; r < MR; r++) {
@@ -158,6 +185,13 @@ final class VectorSgemm implements Sgemm {
                         pb[dst + p * NR + j] = 0f;
                     }
                 }
+            }
+        } else if (nr == NR) {
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (pc + p) * ldb + j0;
+                int d = dst + p * NR;
+                FloatVector.fromArray(S, b, src).intoArray(pb, d);
+                FloatVector.fromArray(S, b, src + L).intoArray(pb, d + L);
             }
         } else {
             for (int p = 0; p < kc; p++) {
