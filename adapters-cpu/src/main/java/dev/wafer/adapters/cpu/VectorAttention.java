@@ -176,11 +176,13 @@ final class VectorAttention {
                     int ao = attBase + i * t;
                     int n = i + 1;
                     int nv = roundUp(n, L);
-                    FloatVector acc = FloatVector.zero(S);
+                    FloatVector zero = FloatVector.zero(S);
+                    FloatVector acc = zero;
                     for (int j = 0; j < nv; j += L) {
                         VectorMask<Float> m = S.indexInRange(j, n);
-                        FloatVector p = FloatVector.fromArray(S, ad, ao + j, m);
-                        FloatVector dp = FloatVector.zero(S).blend(FloatVector.fromArray(S, s, so + j), m);
+                        FloatVector p = j + L <= t ? zero.blend(FloatVector.fromArray(S, ad, ao + j), m)
+                                : FloatVector.fromArray(S, ad, ao + j, m);
+                        FloatVector dp = zero.blend(FloatVector.fromArray(S, s, so + j), m);
                         acc = p.fma(dp, acc);
                     }
                     acc.intoArray(tmp, 0);
@@ -191,8 +193,9 @@ final class VectorAttention {
                     float fdot = (float) dot;
                     for (int j = 0; j < nv; j += L) {
                         VectorMask<Float> m = S.indexInRange(j, n);
-                        FloatVector p = FloatVector.fromArray(S, ad, ao + j, m);
-                        FloatVector dp = FloatVector.zero(S).blend(FloatVector.fromArray(S, s, so + j), m);
+                        FloatVector p = j + L <= t ? zero.blend(FloatVector.fromArray(S, ad, ao + j), m)
+                                : FloatVector.fromArray(S, ad, ao + j, m);
+                        FloatVector dp = zero.blend(FloatVector.fromArray(S, s, so + j), m);
                         p.mul(dp.sub(fdot)).mul(scale).intoArray(s, so + j);
                     }
                     java.util.Arrays.fill(s, so + nv, so + tp, 0f);
