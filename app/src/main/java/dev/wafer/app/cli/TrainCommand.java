@@ -65,7 +65,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Train a GPT-3-style model (SP or muP). Without --data it trains on the embedded sample corpus.")
 public final class TrainCommand implements Runnable {
     /** Steps of the default run: about five minutes of the default model on a 2-core machine. */
-    static final long DEFAULT_STEPS = 600;
+    static final long DEFAULT_STEPS = 1500;
     /** SP peak rate of the default tiny model; the paper's 6e-4 is tuned for 111M and is slow at this width. */
     static final double DEFAULT_SP_LR = 2e-3;
     @Spec
