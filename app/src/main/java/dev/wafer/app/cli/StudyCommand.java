@@ -115,7 +115,7 @@ public final class StudyCommand implements Runnable, BackendAgnostic {
                     if (!quiet) {
                         err.println("preparing the embedded sample with the " + tokenizer + " tokenizer (cached)...");
                     }
-                    dir = SampleDataset.ensure(Path.of(System.getProperty("user.home"), ".cache", "wafer"), tokenizer,
+                    dir = SampleDataset.ensure(SampleDataset.defaultCacheRoot(), tokenizer,
                             seq, Progress.NONE);
                     label = "embedded sample";
                 }

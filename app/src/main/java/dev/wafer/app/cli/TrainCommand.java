@@ -442,8 +442,7 @@ public final class TrainCommand implements Runnable {
         Path dir = run.dataPath() == null ? null : Path.of(run.dataPath());
         try {
             if (run.dataKind().equals("sample")) {
-                Path cache = Path.of(System.getProperty("user.home"), ".cache", "wafer");
-                dir = SampleDataset.ensure(cache, s.seqLength(), Progress.NONE);
+                dir = SampleDataset.ensure(SampleDataset.defaultCacheRoot(), s.seqLength(), Progress.NONE);
             }
             if (Files.isDirectory(dir)) {
                 if (!Files.isRegularFile(new DatasetLayout(dir).manifest())) {

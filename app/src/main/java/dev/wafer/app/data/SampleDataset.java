@@ -30,6 +30,13 @@ public final class SampleDataset {
     private SampleDataset() {
     }
 
+    /** Where prepared samples are cached: {@code $WAFER_CACHE}, else {@code ~/.cache/wafer}. */
+    public static Path defaultCacheRoot() {
+        String configured = System.getenv("WAFER_CACHE");
+        return configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".cache", "wafer");
+    }
+
     /**
      * The prepared sample for {@code seqLen} under {@code cacheRoot}, preparing it first if needed. Preparation
      * writes to a temporary directory that is renamed into place, so an interrupted run leaves nothing half-made.
