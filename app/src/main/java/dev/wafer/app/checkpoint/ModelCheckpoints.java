@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterSet;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.domain.param.ParameterisationKind;
@@ -46,13 +46,13 @@ public final class ModelCheckpoints {
     }
 
     /** The {@code model} header section of a shape. */
-    public static Map<String, Object> modelSection(GptShape shape) {
+    public static Map<String, Object> modelSection(ModelShape shape) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("architecture", "gpt2");
-        m.put("vocab", (long) shape.vocab());
-        m.put("positions", (long) shape.maxSeq());
-        m.put("layers", (long) shape.layers());
-        m.put("heads", (long) shape.heads());
+        m.put("vocab", (long) shape.vocabSize());
+        m.put("positions", (long) shape.seqLength());
+        m.put("layers", (long) shape.nLayers());
+        m.put("heads", (long) shape.nHeads());
         m.put("d_model", (long) shape.dModel());
         m.put("d_ffn", (long) shape.dFfn());
         return m;
@@ -70,10 +70,10 @@ public final class ModelCheckpoints {
      *
      * @throws CheckpointException {@link Problem#MALFORMED_HEADER} naming the missing or invalid field
      */
-    public static GptShape shape(Path file, CheckpointHeader header) {
+    public static ModelShape shape(Path file, CheckpointHeader header) {
         Map<String, Object> m = header.model();
         try {
-            return new GptShape(intField(file, m, "model", "vocab"), intField(file, m, "model", "positions"),
+            return ModelShape.withHeads(intField(file, m, "model", "vocab"), intField(file, m, "model", "positions"),
                     intField(file, m, "model", "layers"), intField(file, m, "model", "heads"),
                     intField(file, m, "model", "d_model"), intField(file, m, "model", "d_ffn"));
         } catch (IllegalArgumentException e) {

@@ -7,7 +7,7 @@ import java.util.Locale;
 import dev.wafer.adapters.cpu.GemmBenchmark;
 import dev.wafer.app.train.SyntheticTokenSource;
 import dev.wafer.domain.model.GptModel;
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.AdamWSettings;
 import dev.wafer.domain.param.ParameterInitializer;
@@ -18,7 +18,7 @@ import dev.wafer.domain.train.LearningRateSchedule;
 import dev.wafer.domain.train.Trainer;
 import dev.wafer.domain.train.TrainerSettings;
 import dev.wafer.domain.scaling.FlopCount;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.ComputeBackendFactory;
 import jakarta.inject.Inject;
@@ -70,7 +70,7 @@ public final class BenchCommand implements Runnable {
         ModelShape ms = shape.resolve(ShapeOptions.DEFAULT);
         int batch = shape.batch(ShapeOptions.DEFAULT_BATCH);
         int seq = ms.seqLength();
-        GptShape s = ShapeOptions.toModel(ms, seq);
+        ModelShape s = ShapeOptions.toModel(ms, seq);
         double[] seconds = new double[steps];
         String backendName;
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
@@ -79,7 +79,7 @@ public final class BenchCommand implements Runnable {
             GptModel model = new GptModel(backend, scope, s, p, batch, seq);
             ParameterInitializer.initialize(model.parameters(), p, 1);
             AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), AdamWSettings.cerebras(1e-8), p);
-            Trainer trainer = new Trainer(model, adamW, new SyntheticTokenSource(s.vocab(), 1),
+            Trainer trainer = new Trainer(model, adamW, new SyntheticTokenSource(s.vocabSize(), 1),
                     LearningRateSchedule.constant(6e-4), MetricsSink.NONE,
                     new TrainerSettings((long) batch * seq, 0, false), System::nanoTime);
             trainer.step(); // warm-up: JIT compilation and first touch of every buffer
@@ -95,8 +95,8 @@ public final class BenchCommand implements Runnable {
         if (json) {
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,\"heads\":%d,\"seq\":%d,\"batch\":%d,"
-                    + "\"vocab\":%d,\"backend\":\"%s\"}", tps, flops, median, s.dModel(), s.layers(), s.heads(),
-                    seq, batch, s.vocab(), backendName));
+                    + "\"vocab\":%d,\"backend\":\"%s\"}", tps, flops, median, s.dModel(), s.nLayers(), s.nHeads(),
+                    seq, batch, s.vocabSize(), backendName));
         } else {
             out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s]",
                     median, tps, flops / 1e9, backendName));

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 import dev.wafer.app.checkpoint.FileCheckpointStore;
 import dev.wafer.app.checkpoint.ModelCheckpoints;
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
 import dev.wafer.domain.model.ParameterSet;
 import dev.wafer.domain.param.Parameterisation;
@@ -24,7 +24,7 @@ import dev.wafer.ports.compute.TensorScope;
  * @param kind   SP or muP
  * @param params parameters by {@link ParameterLayout} name, row-major
  */
-record CheckpointedModel(Path file, GptShape shape, ParameterisationKind kind, java.util.Map<String, float[]> params) {
+record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind, java.util.Map<String, float[]> params) {
 
     /** Reads {@code path} (a checkpoint file, or a directory holding {@code checkpoint.wafer}). */
     static CheckpointedModel read(String flag, Path path) {
@@ -33,7 +33,7 @@ record CheckpointedModel(Path file, GptShape shape, ParameterisationKind kind, j
             throw new UserError(flag + " " + path + ": no checkpoint at " + file);
         }
         try (CheckpointReader reader = new FileCheckpointStore().open(file)) {
-            GptShape shape = ModelCheckpoints.shape(file, reader.header());
+            ModelShape shape = ModelCheckpoints.shape(file, reader.header());
             ParameterisationKind kind = ModelCheckpoints.kind(file, reader.header());
             java.util.Map<String, float[]> params = new java.util.LinkedHashMap<>();
             for (var spec : new ParameterLayout(shape).specs()) {

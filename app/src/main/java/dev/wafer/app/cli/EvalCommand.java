@@ -99,12 +99,12 @@ public final class EvalCommand implements Runnable {
             throw new UserError("--gpt2-tokens needs --data and a positive count, found " + gpt2Tokens);
         }
         CheckpointedModel model = CheckpointedModel.read("--checkpoint", checkpoint);
-        int window = seq != null ? seq : model.shape().maxSeq();
-        if (window < 1 || window > model.shape().maxSeq()) {
-            throw new UserError("--seq must be in [1, " + model.shape().maxSeq() + "] (the model's positions), found " + window);
+        int window = seq != null ? seq : model.shape().seqLength();
+        if (window < 1 || window > model.shape().seqLength()) {
+            throw new UserError("--seq must be in [1, " + model.shape().seqLength() + "] (the model's positions), found " + window);
         }
         Tokenizer tokenizer = TokenizerFactory.create("gpt2");
-        int[] stream = data == null ? null : readTokens(data, tokenizer, model.shape().vocab());
+        int[] stream = data == null ? null : readTokens(data, tokenizer, model.shape().vocabSize());
         List<EvalTask> taskList = tasks == null ? List.of() : readTasks(tasks);
         Map<String, Object> result = new LinkedHashMap<>();
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
@@ -115,8 +115,8 @@ public final class EvalCommand implements Runnable {
                 result.putAll(testLoss(stream, window, scorer));
             }
             if (!taskList.isEmpty()) {
-                RequestBuilder requests = new RequestBuilder(text -> encode(tokenizer, text, model.shape().vocab()),
-                        window, RequestBuilder.GPT2_EOT < model.shape().vocab() ? RequestBuilder.GPT2_EOT : 0);
+                RequestBuilder requests = new RequestBuilder(text -> encode(tokenizer, text, model.shape().vocabSize()),
+                        window, RequestBuilder.GPT2_EOT < model.shape().vocabSize() ? RequestBuilder.GPT2_EOT : 0);
                 EvalReport report = new TaskEvaluator(requests, scorer, new FewShotContexts(shots, 1234))
                         .evaluate(taskList);
                 result.put("tasks", taskRows(report));

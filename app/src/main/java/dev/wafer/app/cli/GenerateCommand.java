@@ -70,19 +70,19 @@ public final class GenerateCommand implements Runnable {
         Tokenizer tokenizer = TokenizerFactory.create("gpt2");
         int[] ids = prompt.isEmpty() ? new int[] {tokenizer.endOfTextId()} : tokenizer.encode(prompt);
         for (int i = 0; i < ids.length; i++) {
-            if (ids[i] >= model.shape().vocab()) {
+            if (ids[i] >= model.shape().vocabSize()) {
                 throw new UserError("--prompt: GPT-2 token " + ids[i] + " at position " + i + " is outside the model's"
-                        + " vocabulary of " + model.shape().vocab() + " (" + model.file() + ")");
+                        + " vocabulary of " + model.shape().vocabSize() + " (" + model.file() + ")");
             }
         }
-        if (ids.length > model.shape().maxSeq()) {
-            throw new UserError("--prompt has " + ids.length + " tokens; the model holds " + model.shape().maxSeq());
+        if (ids.length > model.shape().seqLength()) {
+            throw new UserError("--prompt has " + ids.length + " tokens; the model holds " + model.shape().seqLength());
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             GptInference inference = new GptInference(backend, scope, model.upload(scope), model.parameterisation());
-            int eot = tokenizer.endOfTextId() < model.shape().vocab() ? tokenizer.endOfTextId() : -1;
+            int eot = tokenizer.endOfTextId() < model.shape().vocabSize() ? tokenizer.endOfTextId() : -1;
             TextStream stream = new TextStream(tokenizer, out);
             GenerationResult result = new Generator(sampling, maxTokens, eot).generate(inference, ids, stream::accept);
             stream.finish();

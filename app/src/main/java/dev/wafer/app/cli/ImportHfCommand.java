@@ -53,8 +53,8 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
         write(file, model, source);
         PrintWriter w = spec.commandLine().getOut();
         w.printf("imported %s (%s, d_model %d, %d layers, %d heads, vocab %d, %d positions) to %s%n", from,
-                model.kind().id(), model.shape().dModel(), model.shape().layers(), model.shape().heads(),
-                model.shape().vocab(), model.shape().maxSeq(), file);
+                model.kind().id(), model.shape().dModel(), model.shape().nLayers(), model.shape().nHeads(),
+                model.shape().vocabSize(), model.shape().seqLength(), file);
         w.flush();
     }
 

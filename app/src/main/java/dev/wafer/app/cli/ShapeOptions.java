@@ -1,7 +1,7 @@
 package dev.wafer.app.cli;
 
-import dev.wafer.domain.model.GptShape;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,8 +58,8 @@ final class ShapeOptions {
     }
 
     /** The model's shape; learned positions cover at least the paper's 2048 when the shape is a paper preset's. */
-    static GptShape toModel(ModelShape s, int positions) {
-        return new GptShape(s.vocabSize(), Math.max(positions, s.seqLength()), s.nLayers(), s.nHeads(), s.dModel(),
+    static ModelShape toModel(ModelShape s, int positions) {
+        return ModelShape.withHeads(s.vocabSize(), Math.max(positions, s.seqLength()), s.nLayers(), s.nHeads(), s.dModel(),
                 s.dFfn());
     }
 }

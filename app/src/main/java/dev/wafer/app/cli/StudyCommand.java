@@ -18,7 +18,7 @@ import dev.wafer.app.plot.StudyPlots;
 import dev.wafer.app.train.PreparedStudyData;
 import dev.wafer.domain.optim.AdamWSettings;
 import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.study.CoordinateCheck;
 import dev.wafer.domain.study.LearningRateSweep;
 import dev.wafer.domain.study.ScalingStudy;

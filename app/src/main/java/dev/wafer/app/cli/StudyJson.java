@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.study.CoordinateCheck;
 import dev.wafer.domain.study.LearningRateSweep;
 import dev.wafer.domain.study.ScalingStudy;

@@ -21,7 +21,7 @@ import dev.wafer.app.train.TokenFileSource;
 import dev.wafer.domain.data.SequenceBatchSource;
 import dev.wafer.domain.data.Split;
 import dev.wafer.domain.model.GptModel;
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.AdamWSettings;
 import dev.wafer.domain.param.ParameterInitializer;
@@ -31,7 +31,7 @@ import dev.wafer.domain.param.Parameterisations;
 import dev.wafer.domain.preset.CerebrasGptFamily;
 import dev.wafer.domain.preset.CerebrasGptPreset;
 import dev.wafer.domain.scaling.FlopCount;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.schedule.DecayType;
 import dev.wafer.domain.train.NonFiniteTrainingException;
 import dev.wafer.domain.train.RunSchedule;
@@ -145,7 +145,7 @@ public final class TrainCommand implements Runnable {
     private final CheckpointStore store = new FileCheckpointStore();
 
     /** Everything that determines a run; saved in every checkpoint. */
-    private record Run(ModelShape s, GptShape model, int batch, ParameterisationKind kind, RunSchedule schedule,
+    private record Run(ModelShape s, ModelShape model, int batch, ParameterisationKind kind, RunSchedule schedule,
             double adamEps, long seed, String dataKind, String dataPath, boolean skipNonFinite) {
     }
 
@@ -191,7 +191,7 @@ public final class TrainCommand implements Runnable {
         long tokensPerStep = batchTokens != null ? batchTokens : (long) batch * s.seqLength();
         checkBatchTokens(tokensPerStep, batch, s.seqLength());
         double adamEps = eps != null ? eps : p != null ? p.adamEpsilon() : 1e-8;
-        GptShape modelShape = ShapeOptions.toModel(s, p != null ? p.shape().seqLength() : s.seqLength());
+        ModelShape modelShape = ShapeOptions.toModel(s, p != null ? p.shape().seqLength() : s.seqLength());
         RunSchedule schedule = RunSchedule.paper(peak, warm, total, decayType, tokensPerStep);
         String dataKind;
         String dataPath = null;
@@ -230,7 +230,7 @@ public final class TrainCommand implements Runnable {
         Position position;
         try (CheckpointReader reader = store.open(file)) {
             CheckpointHeader h = reader.header();
-            GptShape model = ModelCheckpoints.shape(file, h);
+            ModelShape model = ModelCheckpoints.shape(file, h);
             ParameterisationKind kind = ModelCheckpoints.kind(file, h);
             Map<String, Object> sc = h.schedule();
             int batch = ModelCheckpoints.intField(file, sc, "schedule", "micro_batch");
@@ -261,8 +261,8 @@ public final class TrainCommand implements Runnable {
             if (data != null) {
                 dataPath = data.toAbsolutePath().normalize().toString();
             }
-            ModelShape s = new ModelShape(model.vocab(), seq, model.dModel(), model.layers(), model.heads(),
-                    model.headDim(), model.dFfn());
+            ModelShape s = new ModelShape(model.vocabSize(), seq, model.dModel(), model.nLayers(), model.nHeads(),
+                    model.dHead(), model.dFfn());
             run = new Run(s, model, batch, kind, resumed.schedule(),
                     ModelCheckpoints.doubleField(file, sc, "schedule", "adam_eps"),
                     ModelCheckpoints.longField(file, h.random(), "random", "seed"), dataKind, dataPath,

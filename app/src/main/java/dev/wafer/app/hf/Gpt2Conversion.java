@@ -3,7 +3,7 @@ package dev.wafer.app.hf;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.domain.param.MupParameterisation;
@@ -32,7 +32,7 @@ public final class Gpt2Conversion {
      * @param kind   SP or muP
      * @param params row-major arrays by {@link ParameterLayout} name
      */
-    public record WaferModel(GptShape shape, ParameterisationKind kind, Map<String, float[]> params) {
+    public record WaferModel(ModelShape shape, ParameterisationKind kind, Map<String, float[]> params) {
     }
 
     /**
@@ -61,7 +61,7 @@ public final class Gpt2Conversion {
             checkMup(source, c, mup);
             kind = ParameterisationKind.MUP;
         }
-        GptShape shape = new GptShape(c.vocabSize(), c.nPositions(), c.nLayer(), c.nHead(), c.nEmbd(), c.nInner());
+        ModelShape shape = ModelShape.withHeads(c.vocabSize(), c.nPositions(), c.nLayer(), c.nHead(), c.nEmbd(), c.nInner());
         ParameterLayout layout = new ParameterLayout(shape);
         Map<String, float[]> params = new LinkedHashMap<>();
         for (ParameterSpec p : layout.specs()) {
@@ -95,20 +95,20 @@ public final class Gpt2Conversion {
      * The GPT2LMHeadModel checkpoint of a Wafer model: tied SP as is; muP folded into plain (untied) GPT-2.
      */
     public static Gpt2Checkpoint toHf(WaferModel model) {
-        GptShape s = model.shape();
+        ModelShape s = model.shape();
         int d = s.dModel();
         int f = s.dFfn();
         MupMultipliers mup = model.kind() == ParameterisationKind.MUP
                 ? new MupMultipliers((double) MupParameterisation.BASE_WIDTH / d,
                         MupParameterisation.EMBEDDING_MULTIPLIER, 1.0, true)
                 : null;
-        Gpt2Config config = new Gpt2Config(d, s.layers(), s.heads(), f, s.maxSeq(), s.vocab(),
+        Gpt2Config config = new Gpt2Config(d, s.nLayers(), s.nHeads(), f, s.seqLength(), s.vocabSize(),
                 LayerNormKernel.EPSILON, Gpt2Activation.GELU, true, ARCHITECTURE, mup);
         Map<String, float[]> p = model.params();
         Map<String, FloatTensor> t = new LinkedHashMap<>();
-        t.put(Gpt2Layout.WTE, new FloatTensor(new int[] {s.vocab(), d}, p.get("wte").clone()));
-        t.put(Gpt2Layout.WPE, new FloatTensor(new int[] {s.maxSeq(), d}, p.get("wpe").clone()));
-        for (int l = 0; l < s.layers(); l++) {
+        t.put(Gpt2Layout.WTE, new FloatTensor(new int[] {s.vocabSize(), d}, p.get("wte").clone()));
+        t.put(Gpt2Layout.WPE, new FloatTensor(new int[] {s.seqLength(), d}, p.get("wpe").clone()));
+        for (int l = 0; l < s.nLayers(); l++) {
             String h = Gpt2Layout.block(l);
             t.put(h + "ln_1.weight", vec(get(p, "ln1w", l, d)));
             t.put(h + "ln_1.bias", vec(get(p, "ln1b", l, d)));

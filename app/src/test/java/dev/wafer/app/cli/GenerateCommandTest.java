@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.wafer.adapters.cpu.CpuBackend;
 import dev.wafer.domain.model.GptInference;
 import dev.wafer.domain.model.GptModel;
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.param.ParameterInitializer;
 import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
@@ -65,22 +65,22 @@ class GenerateCommandTest {
 
     @Test
     void cpuCacheMatchesTheFullForward() {
-        GptShape shape = new GptShape(97, 24, 2, 4, 64, 256);
+        ModelShape shape = ModelShape.withHeads(97, 24, 2, 4, 64, 256);
         for (ParameterisationKind kind : ParameterisationKind.values()) {
             try (CpuBackend backend = new CpuBackend(2, true); TensorScope scope = backend.openScope()) {
                 Parameterisation p = Parameterisations.of(kind, shape);
-                GptModel full = new GptModel(backend, scope, shape, p, 1, shape.maxSeq());
+                GptModel full = new GptModel(backend, scope, shape, p, 1, shape.seqLength());
                 ParameterInitializer.initialize(full.parameters(), p, SEED);
-                int[] tokens = new SplittableRandom(SEED).ints(shape.maxSeq(), 0, shape.vocab()).toArray();
+                int[] tokens = new SplittableRandom(SEED).ints(shape.seqLength(), 0, shape.vocabSize()).toArray();
                 float[] logits = full.logits(tokens);
                 GptInference cached = new GptInference(backend, scope, full.parameters(), p);
                 float[] step = cached.reset(new int[] {tokens[0]});
-                for (int pos = 0; pos < shape.maxSeq(); pos++) {
+                for (int pos = 0; pos < shape.seqLength(); pos++) {
                     if (pos > 0) {
                         step = cached.next(tokens[pos]);
                     }
-                    for (int i = 0; i < shape.vocab(); i++) {
-                        double expected = (double) logits[pos * shape.vocab() + i] * p.outputLogitMultiplier();
+                    for (int i = 0; i < shape.vocabSize(); i++) {
+                        double expected = (double) logits[pos * shape.vocabSize() + i] * p.outputLogitMultiplier();
                         assertEquals(expected, step[i], 1e-4 * Math.max(1, Math.abs(expected)),
                                 kind + " seed " + SEED + " position " + pos + " logit " + i);
                     }

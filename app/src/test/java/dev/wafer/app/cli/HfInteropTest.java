@@ -66,7 +66,7 @@ class HfInteropTest {
                 tokens[i * t + j] = expected.get("tokens").get(i).get(j).asInt();
             }
         }
-        int v = model.shape().vocab();
+        int v = model.shape().vocabSize();
         try (CpuBackend backend = new CpuBackend(2, true); TensorScope scope = backend.openScope()) {
             GptModel gpt = new GptModel(backend, scope, model.shape(), model.parameterisation(), b, t);
             model.copyInto(gpt.parameters());

@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.wafer.app.checkpoint.FileCheckpointStore;
 import dev.wafer.app.checkpoint.ModelCheckpoints;
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.ports.checkpoint.CheckpointReader;
@@ -183,7 +183,7 @@ class TrainResumeTest {
                 CheckpointReader rb = store.open(b.resolve(ModelCheckpoints.FILE_NAME))) {
             assertEquals(ra.header().schedule(), rb.header().schedule());
             assertEquals(ra.header().data(), rb.header().data());
-            GptShape shape = ModelCheckpoints.shape(a, ra.header());
+            ModelShape shape = ModelCheckpoints.shape(a, ra.header());
             for (ParameterSpec p : new ParameterLayout(shape).specs()) {
                 for (String prefix : new String[] {ModelCheckpoints.PARAMS, ModelCheckpoints.ADAM_M, ModelCheckpoints.ADAM_V}) {
                     assertArrayEquals(ra.read(prefix + p.name()), rb.read(prefix + p.name()),

@@ -14,7 +14,7 @@ import dev.wafer.conformance.golden.GoldenFile;
 import dev.wafer.conformance.reference.ReferenceBackend;
 import dev.wafer.conformance.support.Check;
 import dev.wafer.domain.model.GptModel;
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.AdamWSettings;
@@ -32,7 +32,7 @@ import dev.wafer.ports.metrics.MetricsSink;
  * every parameter gradient and ten AdamW steps, for SP and muP, on the CPU backend and the reference backend.
  */
 class GoldenModelTest {
-    private static final GptShape SHAPE = new GptShape(97, 16, 2, 2, 32, 128);
+    private static final ModelShape SHAPE = ModelShape.withHeads(97, 16, 2, 2, 32, 128);
     private static final int B = 2;
     private static final int T = 8;
 

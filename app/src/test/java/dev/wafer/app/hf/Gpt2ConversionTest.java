@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.wafer.adapters.cpu.CpuBackend;
 import dev.wafer.domain.model.GptModel;
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.domain.param.ParameterInitializer;
 import dev.wafer.domain.param.Parameterisation;
@@ -35,7 +35,7 @@ class Gpt2ConversionTest {
     @ParameterizedTest
     @EnumSource(ParameterisationKind.class)
     void exportedModelComputesWafersLogits(ParameterisationKind kind) {
-        GptShape shape = new GptShape(40, 10, 2, 2, 16, 64);
+        ModelShape shape = ModelShape.withHeads(40, 10, 2, 2, 16, 64);
         int[] tokens = new SplittableRandom(SEED).ints(10, 0, 40).toArray();
         try (CpuBackend backend = new CpuBackend(1, true); TensorScope scope = backend.openScope()) {
             Parameterisation p = Parameterisations.of(kind, shape);
@@ -54,8 +54,8 @@ class Gpt2ConversionTest {
             assertEquals(null, read.config().mup());
             double[][] reference = ReferenceGpt2.logits(read, tokens);
             for (int t = 0; t < tokens.length; t++) {
-                for (int v = 0; v < shape.vocab(); v++) {
-                    double want = (double) logits[t * shape.vocab() + v] * p.outputLogitMultiplier();
+                for (int v = 0; v < shape.vocabSize(); v++) {
+                    double want = (double) logits[t * shape.vocabSize() + v] * p.outputLogitMultiplier();
                     assertEquals(want, reference[t][v], 1e-4 * Math.max(1, Math.abs(want)),
                             kind + " seed " + SEED + " position " + t + " logit " + v);
                 }

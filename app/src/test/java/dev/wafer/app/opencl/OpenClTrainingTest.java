@@ -20,7 +20,7 @@ import dev.wafer.conformance.Tolerances;
 import dev.wafer.conformance.golden.GoldenFile;
 import dev.wafer.conformance.support.Check;
 import dev.wafer.domain.model.GptModel;
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.AdamWSettings;
@@ -41,8 +41,8 @@ import dev.wafer.ports.data.TokenBatchSource;
  * exists; a failure instead when {@code WAFER_EXPECT_OPENCL=1}.
  */
 class OpenClTrainingTest {
-    private static final GptShape GOLDEN_SHAPE = new GptShape(97, 16, 2, 2, 32, 128);
-    private static final GptShape SHAPE = new GptShape(211, 32, 2, 4, 48, 192);
+    private static final ModelShape GOLDEN_SHAPE = ModelShape.withHeads(97, 16, 2, 2, 32, 128);
+    private static final ModelShape SHAPE = ModelShape.withHeads(211, 32, 2, 4, 48, 192);
     private static final int STEPS = 20;
 
     @BeforeEach
@@ -137,10 +137,10 @@ class OpenClTrainingTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         return (in, tg, b, t) -> {
             for (int r = 0; r < b; r++) {
-                int tok = rnd.nextInt(SHAPE.vocab());
+                int tok = rnd.nextInt(SHAPE.vocabSize());
                 for (int i = 0; i < t; i++) {
                     in[r * t + i] = tok;
-                    tok = (tok * 7 + 3) % SHAPE.vocab();
+                    tok = (tok * 7 + 3) % SHAPE.vocabSize();
                     tg[r * t + i] = tok;
                 }
             }

@@ -41,10 +41,10 @@ final class Activations {
     final Tensor dqkv;
     final Tensor dfch;
 
-    Activations(TensorScope scope, GptShape s, int b, int t) {
+    Activations(TensorScope scope, ModelShape s, int b, int t) {
         this.b = b;
         this.t = t;
-        int l = s.layers();
+        int l = s.nLayers();
         long n = (long) b * t;
         long c = s.dModel();
         long f = s.dFfn();
@@ -54,7 +54,7 @@ final class Activations {
         ln1Rstd = perLayer(scope, l, n);
         qkv = perLayer(scope, l, n * 3 * c);
         atty = perLayer(scope, l, n * c);
-        att = perLayer(scope, l, (long) b * s.heads() * t * t);
+        att = perLayer(scope, l, (long) b * s.nHeads() * t * t);
         attproj = perLayer(scope, l, n * c);
         residual2 = perLayer(scope, l, n * c);
         ln2 = perLayer(scope, l, n * c);
@@ -67,7 +67,7 @@ final class Activations {
         lnf = scope.allocate(n * c);
         lnfMean = scope.allocate(n);
         lnfRstd = scope.allocate(n);
-        logits = scope.allocate(n * s.vocab());
+        logits = scope.allocate(n * s.vocabSize());
         losses = scope.allocate(n);
         dresidual = scope.allocate(n * c);
         dtmp = scope.allocate(n * c);

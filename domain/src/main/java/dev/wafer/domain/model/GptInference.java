@@ -28,7 +28,7 @@ public final class GptInference implements NextTokenLogits {
     public static final EnumSet<Capability> REQUIRED = EnumSet.of(Capability.ENCODER, Capability.LAYER_NORM,
             Capability.MATMUL, Capability.ATTENTION, Capability.GELU, Capability.RESIDUAL);
 
-    private final GptShape shape;
+    private final ModelShape shape;
     private final ForwardMultipliers parameterisation;
     private final ParameterSet params;
     private final EncoderKernel encoder;
@@ -82,14 +82,14 @@ public final class GptInference implements NextTokenLogits {
         this.atty = scope.allocate(c);
         this.proj = scope.allocate(c);
         this.fch = scope.allocate(shape.dFfn());
-        this.logits = scope.allocate(shape.vocab());
-        this.hostLogits = new float[shape.vocab()];
-        int l = shape.layers();
+        this.logits = scope.allocate(shape.vocabSize());
+        this.hostLogits = new float[shape.vocabSize()];
+        int l = shape.nLayers();
         this.keys = new Tensor[l];
         this.values = new Tensor[l];
         for (int i = 0; i < l; i++) {
-            keys[i] = scope.allocate((long) shape.maxSeq() * c);
-            values[i] = scope.allocate((long) shape.maxSeq() * c);
+            keys[i] = scope.allocate((long) shape.seqLength() * c);
+            values[i] = scope.allocate((long) shape.seqLength() * c);
         }
         this.p = new Tensor[STACKED.length][l];
         for (int i = 0; i < STACKED.length; i++) {
@@ -101,8 +101,8 @@ public final class GptInference implements NextTokenLogits {
 
     @Override
     public float[] reset(int[] prompt) {
-        if (prompt.length < 1 || prompt.length > shape.maxSeq()) {
-            throw new IllegalArgumentException("the prompt must hold 1 to " + shape.maxSeq() + " tokens, found "
+        if (prompt.length < 1 || prompt.length > shape.seqLength()) {
+            throw new IllegalArgumentException("the prompt must hold 1 to " + shape.seqLength() + " tokens, found "
                     + prompt.length);
         }
         position = 0;
@@ -122,7 +122,7 @@ public final class GptInference implements NextTokenLogits {
 
     @Override
     public int maxSequenceLength() {
-        return shape.maxSeq();
+        return shape.seqLength();
     }
 
     /** Positions held in the cache so far. */
@@ -131,22 +131,22 @@ public final class GptInference implements NextTokenLogits {
     }
 
     private float[] step(int tok, boolean wantLogits) {
-        if (position >= shape.maxSeq()) {
-            throw new IllegalStateException("the key/value cache is full: all " + shape.maxSeq() + " positions are used");
+        if (position >= shape.seqLength()) {
+            throw new IllegalStateException("the key/value cache is full: all " + shape.seqLength() + " positions are used");
         }
-        if (tok < 0 || tok >= shape.vocab()) {
-            throw new IllegalArgumentException("token id " + tok + " is outside the vocabulary [0, " + shape.vocab() + ")");
+        if (tok < 0 || tok >= shape.vocabSize()) {
+            throw new IllegalArgumentException("token id " + tok + " is outside the vocabulary [0, " + shape.vocabSize() + ")");
         }
         int c = shape.dModel();
         int f = shape.dFfn();
         token[0] = tok;
         encoder.forward(x, token, params.get("wte"), params.get("wpe").slice((long) position * c, c), 1, 1, c,
                 parameterisation.embeddingMultiplier());
-        float scale = parameterisation.attentionScale(shape.headDim());
-        for (int l = 0; l < shape.layers(); l++) {
+        float scale = parameterisation.attentionScale(shape.dHead());
+        for (int l = 0; l < shape.nLayers(); l++) {
             layerNorm.forward(ln, mean, rstd, x, p[0][l], p[1][l], 1, c);
             matmul.forward(qkv, ln, p[2][l], p[3][l], 1, c, 3 * c);
-            attention.forwardCached(atty, qkv, keys[l], values[l], position, c, shape.heads(), scale);
+            attention.forwardCached(atty, qkv, keys[l], values[l], position, c, shape.nHeads(), scale);
             matmul.forward(proj, atty, p[4][l], p[5][l], 1, c, c);
             residual.forward(x, x, proj, c);
             layerNorm.forward(ln, mean, rstd, x, p[6][l], p[7][l], 1, c);
@@ -160,7 +160,7 @@ public final class GptInference implements NextTokenLogits {
             return null;
         }
         layerNorm.forward(ln, mean, rstd, x, params.get("lnfw"), params.get("lnfb"), 1, c);
-        matmul.forward(logits, ln, params.get("wte"), null, 1, c, shape.vocab());
+        matmul.forward(logits, ln, params.get("wte"), null, 1, c, shape.vocabSize());
         logits.copyToHost(0, hostLogits, 0, hostLogits.length);
         float s = parameterisation.outputLogitMultiplier();
         float[] out = hostLogits.clone();

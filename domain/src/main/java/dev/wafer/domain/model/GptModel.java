@@ -26,7 +26,7 @@ public final class GptModel {
             Capability.MATMUL, Capability.ATTENTION, Capability.GELU, Capability.RESIDUAL,
             Capability.SOFTMAX_CROSS_ENTROPY, Capability.REDUCTIONS);
 
-    private final GptShape shape;
+    private final ModelShape shape;
     private final ForwardMultipliers parameterisation;
     private final ComputeBackend backend;
     private final ParameterSet params;
@@ -59,10 +59,10 @@ public final class GptModel {
      * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel family
      * @throws IllegalArgumentException if {@code seq} exceeds the learned positions
      */
-    public GptModel(ComputeBackend backend, TensorScope scope, GptShape shape, ForwardMultipliers parameterisation,
+    public GptModel(ComputeBackend backend, TensorScope scope, ModelShape shape, ForwardMultipliers parameterisation,
                     int batch, int seq) {
         backend.require(REQUIRED);
-        if (batch < 1 || seq < 1 || seq > shape.maxSeq()) {
+        if (batch < 1 || seq < 1 || seq > shape.seqLength()) {
             throw new IllegalArgumentException("micro-batch " + batch + "x" + seq + " does not fit " + shape);
         }
         this.shape = shape;
@@ -80,10 +80,10 @@ public final class GptModel {
         this.gelu = backend.gelu();
         this.residual = backend.residual();
         this.crossEntropy = backend.crossEntropy();
-        this.p = new Tensor[STACKED.length][shape.layers()];
-        this.g = new Tensor[STACKED.length][shape.layers()];
+        this.p = new Tensor[STACKED.length][shape.nLayers()];
+        this.g = new Tensor[STACKED.length][shape.nLayers()];
         for (int i = 0; i < STACKED.length; i++) {
-            for (int l = 0; l < shape.layers(); l++) {
+            for (int l = 0; l < shape.nLayers(); l++) {
                 p[i][l] = params.layer(STACKED[i], l);
                 g[i][l] = grads.layer(STACKED[i], l);
             }
@@ -91,7 +91,7 @@ public final class GptModel {
     }
 
     /** The model shape. */
-    public GptShape shape() {
+    public ModelShape shape() {
         return shape;
     }
 
@@ -161,7 +161,7 @@ public final class GptModel {
         if (row < 0 || row >= act.b * act.t) {
             throw new IndexOutOfBoundsException("logits row " + row + " outside [0, " + act.b * act.t + ")");
         }
-        act.logits.copyToHost((long) row * shape.vocab(), dst, 0, shape.vocab());
+        act.logits.copyToHost((long) row * shape.vocabSize(), dst, 0, shape.vocabSize());
     }
 
     /**
@@ -174,7 +174,7 @@ public final class GptModel {
         int n = act.b * act.t;
         checkIds(targets, n, "target");
         forwardToLogits(tokens);
-        crossEntropy.forward(act.losses, act.logits, act.logits, targets, n, shape.vocab(),
+        crossEntropy.forward(act.losses, act.logits, act.logits, targets, n, shape.vocabSize(),
                 parameterisation.outputLogitMultiplier());
         act.losses.copyToHost(0, hostLosses, 0, n);
         double sum = 0;
@@ -197,12 +197,12 @@ public final class GptModel {
         encoder.forward(act.encoded, tokens, params.get("wte"), params.get("wpe"), b, t, c,
                 parameterisation.embeddingMultiplier());
         observer.observe(ActivationObserver.Site.EMBEDDING, -1, act.encoded, n * c, 1f);
-        float scale = parameterisation.attentionScale(shape.headDim());
-        for (int l = 0; l < shape.layers(); l++) {
+        float scale = parameterisation.attentionScale(shape.dHead());
+        for (int l = 0; l < shape.nLayers(); l++) {
             Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
             layerNorm.forward(act.ln1[l], act.ln1Mean[l], act.ln1Rstd[l], in, p[LN1W][l], p[LN1B][l], n, c);
             matmul.forward(act.qkv[l], act.ln1[l], p[QKVW][l], p[QKVB][l], n, c, 3 * c);
-            attention.forward(act.atty[l], act.att[l], act.qkv[l], b, t, c, shape.heads(), scale);
+            attention.forward(act.atty[l], act.att[l], act.qkv[l], b, t, c, shape.nHeads(), scale);
             matmul.forward(act.attproj[l], act.atty[l], p[ATTPROJW][l], p[ATTPROJB][l], n, c, c);
             observer.observe(ActivationObserver.Site.ATTENTION, l, act.attproj[l], n * c, 1f);
             residual.forward(act.residual2[l], in, act.attproj[l], n * c);
@@ -214,11 +214,11 @@ public final class GptModel {
             observer.observe(ActivationObserver.Site.MLP, l, act.fcproj[l], n * c, 1f);
             residual.forward(act.residual3[l], act.residual2[l], act.fcproj[l], n * c);
         }
-        layerNorm.forward(act.lnf, act.lnfMean, act.lnfRstd, act.residual3[shape.layers() - 1], params.get("lnfw"),
+        layerNorm.forward(act.lnf, act.lnfMean, act.lnfRstd, act.residual3[shape.nLayers() - 1], params.get("lnfw"),
                 params.get("lnfb"), n, c);
         // Tied LM head: logits = lnf · wteᵀ (no bias); the muP logit multiplier is applied inside the loss.
-        matmul.forward(act.logits, act.lnf, params.get("wte"), null, n, c, shape.vocab());
-        observer.observe(ActivationObserver.Site.LOGITS, -1, act.logits, n * shape.vocab(),
+        matmul.forward(act.logits, act.lnf, params.get("wte"), null, n, c, shape.vocabSize());
+        observer.observe(ActivationObserver.Site.LOGITS, -1, act.logits, n * shape.vocabSize(),
                 parameterisation.outputLogitMultiplier());
         lastTokens = tokens;
     }
@@ -237,14 +237,14 @@ public final class GptModel {
         int n = b * t;
         int c = shape.dModel();
         int f = shape.dFfn();
-        int v = shape.vocab();
+        int v = shape.vocabSize();
         crossEntropy.backward(act.logits, act.logits, lastTargets, n, v, parameterisation.outputLogitMultiplier(),
                 lossWeight);
         matmul.backward(act.dln, grads.get("wte"), null, act.logits, act.lnf, params.get("wte"), n, c, v);
-        int last = shape.layers() - 1;
+        int last = shape.nLayers() - 1;
         layerNorm.backward(act.dresidual, grads.get("lnfw"), grads.get("lnfb"), act.dln, act.residual3[last],
                 params.get("lnfw"), act.lnfMean, act.lnfRstd, n, c);
-        float scale = parameterisation.attentionScale(shape.headDim());
+        float scale = parameterisation.attentionScale(shape.dHead());
         for (int l = last; l >= 0; l--) {
             Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
             // residual3 = residual2 + fcproj: both receive dresidual.
@@ -258,7 +258,7 @@ public final class GptModel {
             // residual2 = in + attproj: both receive dresidual.
             matmul.backward(act.datty, g[ATTPROJW][l], g[ATTPROJB][l], act.dresidual, act.atty[l], p[ATTPROJW][l],
                     n, c, c);
-            attention.backward(act.dqkv, act.datty, act.qkv[l], act.att[l], b, t, c, shape.heads(), scale);
+            attention.backward(act.dqkv, act.datty, act.qkv[l], act.att[l], b, t, c, shape.nHeads(), scale);
             matmul.backward(act.dln, g[QKVW][l], g[QKVB][l], act.dqkv, act.ln1[l], p[QKVW][l], n, c, 3 * c);
             layerNorm.backward(act.dtmp, g[LN1W][l], g[LN1B][l], act.dln, in, p[LN1W][l], act.ln1Mean[l],
                     act.ln1Rstd[l], n, c);
@@ -273,9 +273,9 @@ public final class GptModel {
             throw new IllegalArgumentException("expected " + n + " " + what + " ids, got " + ids.length);
         }
         for (int i = 0; i < n; i++) {
-            if (ids[i] < 0 || ids[i] >= shape.vocab()) {
+            if (ids[i] < 0 || ids[i] >= shape.vocabSize()) {
                 throw new IllegalArgumentException(what + " id " + ids[i] + " at position " + i
-                        + " is outside the vocabulary [0, " + shape.vocab() + ")");
+                        + " is outside the vocabulary [0, " + shape.vocabSize() + ")");
             }
         }
     }

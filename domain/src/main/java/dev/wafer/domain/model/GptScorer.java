@@ -26,7 +26,7 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
         this.model = model;
         this.length = model.sequenceLength();
         this.input = new int[length];
-        this.row = new float[model.shape().vocab()];
+        this.row = new float[model.shape().vocabSize()];
         this.scale = model.multipliers().outputLogitMultiplier();
     }
 

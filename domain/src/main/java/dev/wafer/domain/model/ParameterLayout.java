@@ -5,21 +5,21 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The fixed list of named parameter tensors of a {@link GptShape}, in llm.c's order and layout. Linear weights are
+ * The fixed list of named parameter tensors of a {@link ModelShape}, in llm.c's order and layout. Linear weights are
  * (out, in) like {@code nn.Linear}; per-layer tensors are stacked along a leading L axis. The LM head is {@code wte}.
  */
 public final class ParameterLayout {
     private final List<ParameterSpec> specs;
     private final long total;
-    private final GptShape shape;
+    private final ModelShape shape;
 
     /** The layout of {@code shape}. */
-    public ParameterLayout(GptShape shape) {
+    public ParameterLayout(ModelShape shape) {
         this.shape = shape;
-        int v = shape.vocab();
+        int v = shape.vocabSize();
         int c = shape.dModel();
         int f = shape.dFfn();
-        int l = shape.layers();
+        int l = shape.nLayers();
         List<ParameterSpec> list = new ArrayList<>();
         long[] off = {0};
         java.util.function.BiConsumer<Object[], int[]> add = (nameRole, dims) -> {
@@ -28,7 +28,7 @@ public final class ParameterLayout {
             list.add(p);
         };
         add.accept(new Object[] {"wte", ParameterRole.TOKEN_EMBEDDING}, new int[] {v, c});
-        add.accept(new Object[] {"wpe", ParameterRole.POSITION_EMBEDDING}, new int[] {shape.maxSeq(), c});
+        add.accept(new Object[] {"wpe", ParameterRole.POSITION_EMBEDDING}, new int[] {shape.seqLength(), c});
         add.accept(new Object[] {"ln1w", ParameterRole.NORM_WEIGHT}, new int[] {l, c});
         add.accept(new Object[] {"ln1b", ParameterRole.NORM_BIAS}, new int[] {l, c});
         add.accept(new Object[] {"qkvw", ParameterRole.HIDDEN_WEIGHT}, new int[] {l, 3 * c, c});
@@ -48,7 +48,7 @@ public final class ParameterLayout {
     }
 
     /** The shape this layout is for. */
-    public GptShape shape() {
+    public ModelShape shape() {
         return shape;
     }
 

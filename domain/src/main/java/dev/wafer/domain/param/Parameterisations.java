@@ -1,6 +1,6 @@
 package dev.wafer.domain.param;
 
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 
 /** Builds the parameterisation of a kind for a shape: the one place where the kind is looked at. */
 public final class Parameterisations {
@@ -8,10 +8,10 @@ public final class Parameterisations {
     }
 
     /** SP or muP for {@code shape}. */
-    public static Parameterisation of(ParameterisationKind kind, GptShape shape) {
+    public static Parameterisation of(ParameterisationKind kind, ModelShape shape) {
         return switch (kind) {
-            case SP -> new StandardParameterisation(shape.layers());
-            case MUP -> new MupParameterisation(shape.layers(), shape.dModel());
+            case SP -> new StandardParameterisation(shape.nLayers());
+            case MUP -> new MupParameterisation(shape.nLayers(), shape.dModel());
         };
     }
 }

@@ -6,7 +6,7 @@ import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.preset.CerebrasGptFamily;
 import dev.wafer.domain.preset.CerebrasGptPreset;
 import dev.wafer.domain.scaling.FlopCount;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.scaling.ParameterCount;
 import dev.wafer.domain.scaling.PowerLaw;
 import dev.wafer.domain.scaling.ShapeFamily;

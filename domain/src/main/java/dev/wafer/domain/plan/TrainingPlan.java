@@ -1,7 +1,7 @@
 package dev.wafer.domain.plan;
 
 import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.schedule.DecayType;
 
 /**

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.domain.schedule.DecayType;
 import dev.wafer.domain.schedule.TrainingSchedule;

@@ -2,7 +2,7 @@ package dev.wafer.domain.preset;
 
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.scaling.FlopCount;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.scaling.ParameterCount;
 import dev.wafer.domain.scaling.PowerLaw;
 import dev.wafer.domain.schedule.DecayType;

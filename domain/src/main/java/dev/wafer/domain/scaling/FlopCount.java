@@ -1,5 +1,6 @@
 package dev.wafer.domain.scaling;
 
+import dev.wafer.domain.model.ModelShape;
 /**
  * Floating-point operations as in the paper's Appendix F (Table 13): the Chinchilla-style count plus the
  * softmax(QK^T)V product, LayerNorm and GELU terms, times three for the backward pass, minus the embedding

@@ -1,5 +1,6 @@
 package dev.wafer.domain.scaling;
 
+import dev.wafer.domain.model.ModelShape;
 /**
  * Parameter counts as in the paper's Appendix E (Table 12), generalised from {@code d_ffn = 4 d_model} to any
  * {@code d_ffn}. Input and output embeddings are tied, so the vocabulary matrix is counted once; the paper's

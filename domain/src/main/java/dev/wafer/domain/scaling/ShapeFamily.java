@@ -1,5 +1,6 @@
 package dev.wafer.domain.scaling;
 
+import dev.wafer.domain.model.ModelShape;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -12,7 +12,7 @@ import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.param.Parameterisations;
 import dev.wafer.domain.scaling.FlopCount;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.train.LearningRateSchedule;
 import dev.wafer.domain.train.Trainer;
 import dev.wafer.domain.train.TrainerSettings;
@@ -142,8 +142,8 @@ public final class CoordinateCheck {
     private static Recorder trainAndRecord(ComputeBackend backend, ModelShape shape, Settings settings, long seed,
                                              TokenBatchSource fixed, StudyListener listener) {
         try (TensorScope scope = backend.openScope()) {
-            Parameterisation param = Parameterisations.of(settings.kind(), StudyModels.toModel(shape));
-            GptModel model = new GptModel(backend, scope, StudyModels.toModel(shape), param,
+            Parameterisation param = Parameterisations.of(settings.kind(), shape);
+            GptModel model = new GptModel(backend, scope, shape, param,
                     settings.batchSequences(), settings.seqLength());
             ParameterInitializer.initialize(model.parameters(), param, seed);
             AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), settings.adam(), param);

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.ports.compute.ComputeBackend;
 
 /**

@@ -1,7 +1,7 @@
 package dev.wafer.domain.study;
 
-import dev.wafer.domain.model.GptShape;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 
 /** Shapes of study models: GPT-3-style blocks with {@code d_ffn = 4 d_model} and a fixed head width. */
 public final class StudyModels {
@@ -24,10 +24,5 @@ public final class StudyModels {
                     + headDim);
         }
         return new ModelShape(vocabSize, seqLength, width, layers, width / headDim, headDim, 4 * width);
-    }
-
-    /** The model's shape for {@code s}: as many learned positions as the sequence length. */
-    public static GptShape toModel(ModelShape s) {
-        return new GptShape(s.vocabSize(), s.seqLength(), s.nLayers(), s.nHeads(), s.dModel(), s.dFfn());
     }
 }

@@ -9,7 +9,7 @@ import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.param.Parameterisations;
 import dev.wafer.domain.scaling.FlopCount;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.schedule.DecayType;
 import dev.wafer.domain.schedule.WarmupDecaySchedule;
 import dev.wafer.domain.train.NonFiniteTrainingException;
@@ -46,8 +46,8 @@ final class TrainingRun {
         double[] last = new double[(int) Math.min(LAST_STEPS, steps)];
         Arrays.fill(last, Double.NaN);
         try (TensorScope scope = backend.openScope()) {
-            Parameterisation param = Parameterisations.of(kind, StudyModels.toModel(shape));
-            GptModel model = new GptModel(backend, scope, StudyModels.toModel(shape), param,
+            Parameterisation param = Parameterisations.of(kind, shape);
+            GptModel model = new GptModel(backend, scope, shape, param,
                     training.batchSequences(), training.seqLength());
             ParameterInitializer.initialize(model.parameters(), param, training.seed());
             AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), training.adam(), param);

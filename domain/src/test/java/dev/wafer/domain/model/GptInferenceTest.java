@@ -19,7 +19,7 @@ import dev.wafer.ports.compute.TensorScope;
 
 /** The KV-cached decoder and the scorer agree with the full forward pass at every position. */
 class GptInferenceTest {
-    private static final GptShape SHAPE = new GptShape(61, 12, 2, 2, 16, 64);
+    private static final ModelShape SHAPE = ModelShape.withHeads(61, 12, 2, 2, 16, 64);
     private static final long SEED = 424242L;
     /** Cached and full passes reduce in different orders: float32 rounding, well below any model difference. */
     private static final double TOLERANCE = 2e-4;
@@ -29,13 +29,13 @@ class GptInferenceTest {
     void cachedLogitsMatchTheFullForwardAtEveryPosition(ParameterisationKind kind) {
         try (ReferenceBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
             Parameterisation p = Parameterisations.of(kind, SHAPE);
-            int t = SHAPE.maxSeq();
+            int t = SHAPE.seqLength();
             GptModel model = new GptModel(backend, scope, SHAPE, p, 1, t);
             ParameterInitializer.initialize(model.parameters(), p, SEED);
-            int[] tokens = new SplittableRandom(SEED).ints(t, 0, SHAPE.vocab()).toArray();
+            int[] tokens = new SplittableRandom(SEED).ints(t, 0, SHAPE.vocabSize()).toArray();
             float[] full = model.logits(tokens);
             GptInference inference = new GptInference(backend, scope, model.parameters(), p);
-            int v = SHAPE.vocab();
+            int v = SHAPE.vocabSize();
             float scale = p.outputLogitMultiplier();
             // Prompt of 3 tokens, then one token at a time; and reset() starts over cleanly.
             for (int round = 0; round < 2; round++) {
@@ -61,10 +61,10 @@ class GptInferenceTest {
     void scorerSumsLogSoftmaxOfTheContinuation(ParameterisationKind kind) {
         try (ReferenceBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
             Parameterisation p = Parameterisations.of(kind, SHAPE);
-            int t = SHAPE.maxSeq();
+            int t = SHAPE.seqLength();
             GptModel model = new GptModel(backend, scope, SHAPE, p, 1, t);
             ParameterInitializer.initialize(model.parameters(), p, SEED + 1);
-            int[] tokens = new SplittableRandom(SEED + 1).ints(t + 1, 0, SHAPE.vocab()).toArray();
+            int[] tokens = new SplittableRandom(SEED + 1).ints(t + 1, 0, SHAPE.vocabSize()).toArray();
             int[] inputs = java.util.Arrays.copyOf(tokens, t);
             int[] targets = java.util.Arrays.copyOfRange(tokens, 1, t + 1);
             double meanLoss = model.forward(inputs, targets);
@@ -80,7 +80,7 @@ class GptInferenceTest {
                     kind + " seed " + SEED);
             assertTrue(s.logLikelihood() < 0, kind + " seed " + SEED);
             // Left truncation: a context longer than the window still scores (the harness keeps the last T+1).
-            int[] longCtx = new SplittableRandom(SEED + 2).ints(3 * t, 0, SHAPE.vocab()).toArray();
+            int[] longCtx = new SplittableRandom(SEED + 2).ints(3 * t, 0, SHAPE.vocabSize()).toArray();
             assertTrue(Double.isFinite(scorer.score(longCtx, cont).logLikelihood()));
         }
     }

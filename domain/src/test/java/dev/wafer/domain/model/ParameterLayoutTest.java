@@ -10,14 +10,14 @@ class ParameterLayoutTest {
     @Test
     void countsMatchTheCerebrasGptTable() {
         // reference-facts 2.2: 111M has 111,050,496 parameters with tied embeddings counted once.
-        assertEquals(111_050_496L, new ParameterLayout(new GptShape(50257, 2048, 10, 12, 768, 3072)).totalCount());
+        assertEquals(111_050_496L, new ParameterLayout(ModelShape.withHeads(50257, 2048, 10, 12, 768, 3072)).totalCount());
         assertEquals(1_315_723_264L,
-                new ParameterLayout(new GptShape(50257, 2048, 24, 16, 2048, 8192)).totalCount());
+                new ParameterLayout(ModelShape.withHeads(50257, 2048, 24, 16, 2048, 8192)).totalCount());
     }
 
     @Test
     void tensorsAreContiguousInLlmcOrder() {
-        ParameterLayout l = new ParameterLayout(new GptShape(97, 16, 2, 2, 32, 128));
+        ParameterLayout l = new ParameterLayout(ModelShape.withHeads(97, 16, 2, 2, 32, 128));
         long offset = 0;
         for (ParameterSpec s : l.specs()) {
             assertEquals(offset, s.offset(), s.name());
@@ -32,7 +32,7 @@ class ParameterLayoutTest {
     @Test
     void shapesThatDoNotDivideAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new GptShape(97, 16, 2, 3, 32, 128));
+                () -> ModelShape.withHeads(97, 16, 2, 3, 32, 128));
         assertEquals("d_model 32 is not a multiple of 3 heads", e.getMessage());
     }
 }

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 import dev.wafer.conformance.reference.ReferenceBackend;
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
 import dev.wafer.domain.model.ParameterSet;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.ports.compute.TensorScope;
 
 class ParameterInitializerTest {
-    private static final GptShape SHAPE = new GptShape(301, 64, 2, 4, 512, 2048);
+    private static final ModelShape SHAPE = ModelShape.withHeads(301, 64, 2, 4, 512, 2048);
 
     @Test
     void truncatedNormalHasTheRightSpreadAndBoundsAndIsSeeded() {

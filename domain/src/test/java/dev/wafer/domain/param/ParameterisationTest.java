@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterRole;
 
 /** The constants of reference-facts 1.3-1.4, checked against the numbers the configs quote for 111M. */
 class ParameterisationTest {
-    private static final GptShape M111 = new GptShape(50257, 2048, 10, 12, 768, 3072);
+    private static final ModelShape M111 = ModelShape.withHeads(50257, 2048, 10, 12, 768, 3072);
 
     private static double std(Parameterisation p, ParameterRole r) {
         return ((Init.TruncatedNormal) p.init(r)).std();

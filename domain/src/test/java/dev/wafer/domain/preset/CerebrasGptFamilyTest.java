@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wafer.domain.PaperTolerances;
 import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.schedule.DecayType;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.wafer.domain.scaling;
 
+import dev.wafer.domain.model.ModelShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

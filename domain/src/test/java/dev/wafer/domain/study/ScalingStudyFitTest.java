@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.scaling.FlopCount;
-import dev.wafer.domain.scaling.ModelShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.scaling.ParameterCount;
 import dev.wafer.domain.scaling.PowerLaw;
 import dev.wafer.domain.scaling.TokensPerParameterPenalty;

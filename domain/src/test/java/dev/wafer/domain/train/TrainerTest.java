@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.wafer.conformance.reference.ReferenceBackend;
 import dev.wafer.domain.model.GptModel;
-import dev.wafer.domain.model.GptShape;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.AdamWSettings;
 import dev.wafer.domain.param.ParameterInitializer;
@@ -29,7 +29,7 @@ import dev.wafer.ports.data.TokenBatchSource;
 import dev.wafer.ports.metrics.StepMetrics;
 
 class TrainerTest {
-    private static final GptShape SHAPE = new GptShape(23, 8, 2, 2, 8, 32);
+    private static final ModelShape SHAPE = ModelShape.withHeads(23, 8, 2, 2, 8, 32);
     private static final double BASE_LR = 2e-2;
 
     /** A repeating pattern the model can learn: token i is followed by (i * 3 + 1) mod V. */
@@ -37,10 +37,10 @@ class TrainerTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         return (in, tg, b, t) -> {
             for (int r = 0; r < b; r++) {
-                int tok = rnd.nextInt(SHAPE.vocab());
+                int tok = rnd.nextInt(SHAPE.vocabSize());
                 for (int i = 0; i < t; i++) {
                     in[r * t + i] = tok;
-                    tok = (tok * 3 + 1) % SHAPE.vocab();
+                    tok = (tok * 3 + 1) % SHAPE.vocabSize();
                     tg[r * t + i] = tok;
                 }
             }
@@ -107,7 +107,7 @@ class TrainerTest {
     @Test
     void badInputFailsWithClearMessages() {
         TokenBatchSource outOfVocab = (in, tg, b, t) -> {
-            java.util.Arrays.fill(in, SHAPE.vocab());
+            java.util.Arrays.fill(in, SHAPE.vocabSize());
             java.util.Arrays.fill(tg, 0);
         };
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -1,7 +1,8 @@
-package dev.wafer.domain.scaling;
+package dev.wafer.domain.model;
 
 /**
- * The dimensions of a GPT-3-style decoder that the paper's formulas need.
+ * The dimensions of a GPT-3-style decoder: the one shape type of the model, the paper's formulas, presets,
+ * checkpoints and the HF conversion.
  *
  * @param vocabSize vocabulary size (50257 for GPT-2 BPE)
  * @param seqLength maximum sequence length, also the number of learned positions (2048)
@@ -31,6 +32,21 @@ public record ModelShape(int vocabSize, int seqLength, int dModel, int nLayers, 
             throw new IllegalArgumentException("n_heads x d_head must equal d_model: " + nHeads + " x " + dHead
                     + " = " + ((long) nHeads * dHead) + ", d_model is " + dModel);
         }
+    }
+
+    /**
+     * A shape given the way GPT-2 configs give it (vocabulary, positions, layers, heads, width, feed-forward width);
+     * the head width is {@code dModel / nHeads}.
+     *
+     * @throws IllegalArgumentException naming the field when a size is not positive or the width is not a multiple
+     *                                  of the head count
+     */
+    public static ModelShape withHeads(int vocabSize, int seqLength, int nLayers, int nHeads, int dModel, int dFfn) {
+        positive("n_heads", nHeads);
+        if (dModel % nHeads != 0) {
+            throw new IllegalArgumentException("d_model " + dModel + " is not a multiple of " + nHeads + " heads");
+        }
+        return new ModelShape(vocabSize, seqLength, dModel, nLayers, nHeads, dModel / nHeads, dFfn);
     }
 
     /** A shape with the paper's conventions: GPT-2 vocabulary, 2048 positions, d_ffn = 4 d_model. */
