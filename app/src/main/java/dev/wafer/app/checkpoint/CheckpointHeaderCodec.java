@@ -3,28 +3,31 @@ package dev.wafer.app.checkpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.wafer.ports.checkpoint.CheckpointException;
 import dev.wafer.ports.checkpoint.CheckpointException.Problem;
 import dev.wafer.ports.checkpoint.CheckpointHeader;
+import dev.wafer.ports.checkpoint.ModelHeader;
+import dev.wafer.ports.checkpoint.TrainingHeader;
 import dev.wafer.ports.checkpoint.TensorSpec;
 
-/** Converts the header sections and tensor index to and from the header JSON. */
+/**
+ * Converts the typed header and the tensor index to and from the header JSON. Version 2 writes and reads the
+ * {@code model} and {@code training} objects; version 1 files (string-keyed sections, written before the typed run
+ * state) are read through {@link LegacyHeaderV1}.
+ */
 final class CheckpointHeaderCodec {
     // Integers always come back as Long so that a random-number state survives whatever its magnitude.
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
-    static final String[] SECTIONS = {"model", "parameterisation", "schedule", "data", "random"};
 
     /** The decoded header: sections plus tensor index. */
     record Decoded(CheckpointHeader header, List<TensorEntry> tensors) {
@@ -34,33 +37,57 @@ final class CheckpointHeaderCodec {
     }
 
     static byte[] encode(CheckpointHeader header, List<TensorEntry> tensors) {
-        Map<String, Object> root = new LinkedHashMap<>();
+        ObjectNode root = MAPPER.createObjectNode();
         root.put("format", "wafer-checkpoint");
         root.put("version", CheckpointLayout.FORMAT_VERSION);
-        root.put("model", header.model());
-        root.put("parameterisation", header.parameterisation());
-        root.put("schedule", header.schedule());
-        root.put("data", header.data());
-        root.put("random", header.random());
-        List<Map<String, Object>> index = new ArrayList<>();
+        ModelHeader m = header.model();
+        ObjectNode model = root.putObject("model");
+        model.put("architecture", "gpt2").put("vocab", m.vocab()).put("positions", m.positions())
+                .put("layers", m.layers()).put("heads", m.heads()).put("d_model", m.dModel()).put("d_ffn", m.dFfn())
+                .put("parameterisation", m.parameterisation());
+        m.importedFrom().ifPresent(from -> model.put("imported_from", from));
+        header.training().ifPresent(t -> encodeTraining(root.putObject("training"), t));
+        ArrayNode index = root.putArray("tensors");
         for (TensorEntry entry : tensors) {
-            Map<String, Object> t = new LinkedHashMap<>();
+            ObjectNode t = index.addObject();
             t.put("name", entry.spec().name());
             t.put("dtype", "F32");
-            t.put("shape", entry.spec().shape());
+            ArrayNode shape = t.putArray("shape");
+            for (int d : entry.spec().shape()) {
+                shape.add(d);
+            }
             t.put("offset", entry.offset());
             t.put("bytes", entry.bytes());
-            index.add(t);
         }
-        root.put("tensors", index);
         try {
             return MAPPER.writeValueAsBytes(root);
         } catch (IOException e) {
-            throw new IllegalArgumentException("checkpoint header is not representable as JSON: " + e.getMessage(), e);
+            throw new IllegalStateException("checkpoint header is not representable as JSON: " + e.getMessage(), e);
         }
     }
 
-    static Decoded decode(Path file, byte[] json) {
+    private static void encodeTraining(ObjectNode n, TrainingHeader t) {
+        TrainingHeader.Schedule s = t.schedule();
+        ObjectNode schedule = n.putObject("schedule");
+        schedule.put("peak_lr", s.peakLr()).put("end_lr", s.endLr()).put("warmup_tokens", s.warmupTokens())
+                .put("decay_tokens", s.decayTokens()).put("decay_type", s.decayType())
+                .put("total_tokens", s.totalTokens());
+        ArrayNode phases = schedule.putArray("batch_phases");
+        for (TrainingHeader.BatchPhase p : s.batchPhases()) {
+            phases.addObject().put("start_tokens", p.startTokens()).put("sequences", p.sequences());
+        }
+        n.put("seq_length", t.seqLength()).put("micro_batch", t.microBatch());
+        TrainingHeader.Optimizer o = t.optimizer();
+        n.putObject("optimizer").put("beta1", o.beta1()).put("beta2", o.beta2()).put("eps", o.eps())
+                .put("weight_decay", o.weightDecay()).put("max_grad_norm", o.maxGradNorm());
+        TrainingHeader.Position p = t.position();
+        n.putObject("position").put("step", p.step()).put("tokens", p.tokens()).put("adam_steps", p.adamSteps())
+                .put("data_position", p.dataPosition());
+        n.putObject("data").put("kind", t.data().kind()).put("path", t.data().path());
+        n.put("seed", t.seed()).put("precision", t.precision()).put("skip_nonfinite", t.skipNonFinite());
+    }
+
+    static Decoded decode(Path file, int version, byte[] json) {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
@@ -72,14 +99,7 @@ final class CheckpointHeaderCodec {
         if (root == null || !root.isObject()) {
             throw malformed(file, "header is not a JSON object");
         }
-        Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
-        for (String name : SECTIONS) {
-            JsonNode node = root.get(name);
-            if (node == null || !node.isObject()) {
-                throw malformed(file, "header section '" + name + "' is missing or not an object");
-            }
-            sections.put(name, MAPPER.convertValue(node, MAP));
-        }
+        CheckpointHeader header = version == 1 ? LegacyHeaderV1.decode(file, root) : decodeV2(file, root);
         JsonNode index = root.get("tensors");
         if (index == null || !index.isArray()) {
             throw malformed(file, "header field 'tensors' is missing or not an array");
@@ -88,9 +108,39 @@ final class CheckpointHeaderCodec {
         for (int i = 0; i < index.size(); i++) {
             tensors.add(decodeTensor(file, i, index.get(i)));
         }
-        CheckpointHeader header = new CheckpointHeader(sections.get("model"), sections.get("parameterisation"),
-                sections.get("schedule"), sections.get("data"), sections.get("random"));
         return new Decoded(header, List.copyOf(tensors));
+    }
+
+    private static CheckpointHeader decodeV2(Path file, JsonNode root) {
+        HeaderNode m = HeaderNode.root(file, root, "model");
+        ModelHeader model = new ModelHeader(m.intValue("vocab"), m.intValue("positions"), m.intValue("layers"),
+                m.intValue("heads"), m.intValue("d_model"), m.intValue("d_ffn"), m.text("parameterisation"),
+                m.has("imported_from") ? Optional.of(m.text("imported_from")) : Optional.empty());
+        if (!root.has("training")) {
+            return CheckpointHeader.modelOnly(model);
+        }
+        HeaderNode t = HeaderNode.root(file, root, "training");
+        HeaderNode s = t.object("schedule");
+        JsonNode phaseArray = s.array("batch_phases");
+        List<TrainingHeader.BatchPhase> phases = new ArrayList<>();
+        for (int i = 0; i < phaseArray.size(); i++) {
+            HeaderNode p = s.element(phaseArray, "batch_phases", i);
+            phases.add(new TrainingHeader.BatchPhase(p.doubleValue("start_tokens"), p.intValue("sequences")));
+        }
+        TrainingHeader.Schedule schedule = new TrainingHeader.Schedule(s.doubleValue("peak_lr"),
+                s.doubleValue("end_lr"), s.doubleValue("warmup_tokens"), s.doubleValue("decay_tokens"),
+                s.text("decay_type"), s.doubleValue("total_tokens"), phases);
+        HeaderNode o = t.object("optimizer");
+        HeaderNode p = t.object("position");
+        HeaderNode d = t.object("data");
+        return new CheckpointHeader(model, Optional.of(new TrainingHeader(schedule, t.intValue("seq_length"),
+                t.intValue("micro_batch"),
+                new TrainingHeader.Optimizer(o.doubleValue("beta1"), o.doubleValue("beta2"), o.doubleValue("eps"),
+                        o.doubleValue("weight_decay"), o.doubleValue("max_grad_norm")),
+                new TrainingHeader.Position(p.longValue("step"), p.longValue("tokens"), p.longValue("adam_steps"),
+                        p.longValue("data_position")),
+                new TrainingHeader.Data(d.text("kind"), d.text("path")), t.longValue("seed"), t.text("precision"),
+                t.bool("skip_nonfinite"))));
     }
 
     private static TensorEntry decodeTensor(Path file, int i, JsonNode t) {

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 final class CheckpointLayout {
     static final byte[] MAGIC = "WAFERCKP".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END_MARKER = "WAFEREND".getBytes(StandardCharsets.US_ASCII);
-    static final int FORMAT_VERSION = 1;
+    /** Version 2: typed model and training sections. Version 1 (string-keyed sections) is still read. */
+    static final int FORMAT_VERSION = 2;
     static final int PREAMBLE_BYTES = 24;
     /** 64 bytes: a cache line, and enough for any SIMD load or memory-mapped float view. */
     static final int ALIGNMENT = 64;

@@ -107,7 +107,7 @@ final class VerifiedCheckpointReader implements CheckpointReader {
         if ((int) crc.getValue() != headerCrc) {
             throw new CheckpointException(Problem.CHECKSUM_MISMATCH, file, "header checksum mismatch (the header JSON is corrupt)");
         }
-        CheckpointHeaderCodec.Decoded decoded = CheckpointHeaderCodec.decode(file, json);
+        CheckpointHeaderCodec.Decoded decoded = CheckpointHeaderCodec.decode(file, version, json);
         long dataStart = CheckpointLayout.dataStart(headerBytes);
         long expected = expectedSize(file, decoded.tensors(), dataStart);
         if (size < expected) {

@@ -11,6 +11,8 @@ import dev.wafer.domain.model.ParameterSet;
 import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.param.Parameterisations;
+import dev.wafer.domain.session.CheckpointTensors;
+import dev.wafer.domain.session.RunStateHeaders;
 import dev.wafer.ports.checkpoint.CheckpointException;
 import dev.wafer.ports.checkpoint.CheckpointReader;
 import dev.wafer.ports.compute.TensorScope;
@@ -33,14 +35,14 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
             throw new UserError(flag + " " + path + ": no checkpoint at " + file);
         }
         try (CheckpointReader reader = new FileCheckpointStore().open(file)) {
-            ModelShape shape = ModelCheckpoints.shape(file, reader.header());
-            ParameterisationKind kind = ModelCheckpoints.kind(file, reader.header());
+            ModelShape shape = RunStateHeaders.shape(file, reader.header().model());
+            ParameterisationKind kind = RunStateHeaders.kind(file, reader.header().model());
             java.util.Map<String, float[]> params = new java.util.LinkedHashMap<>();
             for (var spec : new ParameterLayout(shape).specs()) {
-                reader.require(ModelCheckpoints.PARAMS + spec.name(), spec.shape());
+                reader.require(CheckpointTensors.PARAMS + spec.name(), spec.shape());
             }
             for (var spec : new ParameterLayout(shape).specs()) {
-                params.put(spec.name(), reader.read(ModelCheckpoints.PARAMS + spec.name()));
+                params.put(spec.name(), reader.read(CheckpointTensors.PARAMS + spec.name()));
             }
             return new CheckpointedModel(file, shape, kind, params);
         } catch (CheckpointException e) {

@@ -34,4 +34,15 @@ final class Format {
     static String fixed(double x, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", x);
     }
+
+    /** A byte count in binary units: 1.8 GiB, 512.0 MiB. */
+    static String bytes(long b) {
+        if (b >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.1f GiB", b / (double) (1L << 30));
+        }
+        if (b >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.1f MiB", b / (double) (1L << 20));
+        }
+        return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+    }
 }

@@ -17,6 +17,8 @@ import dev.wafer.app.hf.HfFormatException;
 import dev.wafer.domain.model.ParameterLayout;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.ports.checkpoint.CheckpointException;
+import dev.wafer.domain.session.CheckpointTensors;
+import dev.wafer.domain.session.RunStateHeaders;
 import dev.wafer.ports.checkpoint.CheckpointHeader;
 import dev.wafer.ports.checkpoint.TensorSource;
 import dev.wafer.ports.checkpoint.TensorSpec;
@@ -48,9 +50,7 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
             throw new UserError(e.getMessage());
         }
         Path file = ModelCheckpoints.resolve(out);
-        Map<String, Object> source = new LinkedHashMap<>();
-        source.put("imported_from", from.toAbsolutePath().normalize().toString());
-        write(file, model, source);
+        write(file, model, from.toAbsolutePath().normalize().toString());
         PrintWriter w = spec.commandLine().getOut();
         w.printf("imported %s (%s, d_model %d, %d layers, %d heads, vocab %d, %d positions) to %s%n", from,
                 model.kind().id(), model.shape().dModel(), model.shape().nLayers(), model.shape().nHeads(),
@@ -59,14 +59,14 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
     }
 
     /** Writes a parameters-only Wafer checkpoint (no optimizer state: it can be evaluated, sampled or exported). */
-    static void write(Path file, Gpt2Conversion.WaferModel model, Map<String, Object> data) {
+    static void write(Path file, Gpt2Conversion.WaferModel model, String importedFrom) {
         List<TensorSource> tensors = new ArrayList<>();
         for (ParameterSpec p : new ParameterLayout(model.shape()).specs()) {
-            tensors.add(TensorSource.of(new TensorSpec(ModelCheckpoints.PARAMS + p.name(), p.shape()),
+            tensors.add(TensorSource.of(new TensorSpec(CheckpointTensors.PARAMS + p.name(), p.shape()),
                     model.params().get(p.name())));
         }
-        CheckpointHeader header = new CheckpointHeader(ModelCheckpoints.modelSection(model.shape()),
-                ModelCheckpoints.parameterisationSection(model.kind()), Map.of(), data, Map.of());
+        CheckpointHeader header = CheckpointHeader.modelOnly(RunStateHeaders.model(model.shape(), model.kind(),
+                java.util.Optional.of(importedFrom)));
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());

@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.wafer.app.checkpoint.FileCheckpointStore;
 import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.domain.session.CheckpointTensors;
+import dev.wafer.domain.session.RunStateHeaders;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
 import dev.wafer.domain.model.ParameterSpec;
@@ -55,7 +57,7 @@ class TrainResumeTest {
 
     private static List<String> model(String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--data", tokens.toString(), "--vocab", "256",
-                "--d-model", "32", "--layers", "2", "--heads", "2", "--seq", "16", "--batch", "2", "--json",
+                "--d-model", "32", "--layers", "2", "--heads", "2", "--seq", "16", "--micro-batch", "2", "--json",
                 "--seed", "7"));
         args.addAll(List.of(extra));
         return args;
@@ -81,7 +83,7 @@ class TrainResumeTest {
     void killedProcessResumesBitForBit() throws Exception {
         Path full = tmp.resolve("kill-full");
         Path dir = tmp.resolve("kill");
-        String[] common = {"--steps", "1500", "--checkpoint-every", "20"};
+        String[] common = {"--steps", "1500", "--batch", "2", "--checkpoint-every", "20"};
         List<String> reference = losses(run(model(concat(common, "--out", full.toString()))));
         assertEquals(1500, reference.size());
 
@@ -125,25 +127,27 @@ class TrainResumeTest {
     }
 
     @Test
-    void batchSizeChangeOnResumeRescalesTheStepAndKeepsTheLearningRateContinuousInTokens() {
+    void batchSizeChangeOnResumeContinuesTheStepCounterAndKeepsTheLearningRateContinuousInTokens() {
         Path dir = tmp.resolve("rescale");
         List<JsonNode> first = steps(run(model("--steps", "12", "--warmup", "4", "--lr", "6e-4", "--batch-tokens", "64", "--out",
                 dir.toString(), "--stop-at", "6")));
         assertEquals(6, first.size());
+        assertEquals(384, first.get(5).get("tokens").asLong());
         List<JsonNode> rest = steps(run(List.of("train", "--resume", dir.toString(), "--batch-tokens", "128",
                 "--json")));
-        // 6 steps of 64 tokens = 3 steps of 128; the remaining 6 x 64 tokens are 3 more steps.
-        assertEquals(List.of(4L, 5L, 6L), rest.stream().map(n -> n.get("step").asLong()).toList());
-        // lr at new step 3 (0-based) = old lr at 0-based step 6: warm-up 4, decay 8 -> linear 6e-4 .. 6e-5.
-        double oldLrAtStep6 = 6e-4 * (1 - 0.9 * 2 / 8.0);
-        assertEquals(oldLrAtStep6, rest.get(0).get("lr").asDouble(), 1e-9);
+        // 6 steps of 64 tokens trained; the remaining 6 x 64 tokens are 3 steps of 128, and the counter continues.
+        assertEquals(List.of(7L, 8L, 9L), rest.stream().map(n -> n.get("step").asLong()).toList());
+        assertEquals(List.of(512L, 640L, 768L), rest.stream().map(n -> n.get("tokens").asLong()).toList());
+        assertEquals(List.of(128L, 128L, 128L), rest.stream().map(n -> n.get("batch_tokens").asLong()).toList());
+        // lr at token 384 (warm-up 4 x 64 = 256 tokens, decay 8 x 64 = 512 tokens, linear 6e-4 .. 6e-5).
+        double lrAt384Tokens = 6e-4 * (1 - 0.9 * 128 / 512.0);
+        assertEquals(lrAt384Tokens, rest.get(0).get("lr").asDouble(), 1e-9);
         for (JsonNode n : rest) {
             assertTrue(Double.isFinite(n.get("loss").asDouble()), n.toString());
         }
-        CliRun bad = CliRun.of("train", "--resume", dir.toString(), "--batch-tokens", "160");
+        CliRun bad = CliRun.of("train", "--resume", dir.toString(), "--batch-tokens", "48");
         assertEquals(2, bad.exitCode());
-        assertTrue(bad.err().contains("not a whole number of batches") || bad.err().contains("multiple of one micro-batch"),
-                bad.err());
+        assertTrue(bad.err().contains("--batch-tokens") && bad.err().contains("micro-batches of 2"), bad.err());
     }
 
     @Test
@@ -171,7 +175,7 @@ class TrainResumeTest {
 
     private static long savedStep(Path file) {
         try (CheckpointReader r = new FileCheckpointStore().open(file)) {
-            return (Long) r.header().schedule().get("step");
+            return r.header().training().orElseThrow().position().step();
         } catch (RuntimeException e) {
             return -1; // being replaced right now: try again
         }
@@ -181,11 +185,11 @@ class TrainResumeTest {
         FileCheckpointStore store = new FileCheckpointStore();
         try (CheckpointReader ra = store.open(a.resolve(ModelCheckpoints.FILE_NAME));
                 CheckpointReader rb = store.open(b.resolve(ModelCheckpoints.FILE_NAME))) {
-            assertEquals(ra.header().schedule(), rb.header().schedule());
-            assertEquals(ra.header().data(), rb.header().data());
-            ModelShape shape = ModelCheckpoints.shape(a, ra.header());
+            assertEquals(ra.header(), rb.header());
+            ModelShape shape = RunStateHeaders.shape(a, ra.header().model());
             for (ParameterSpec p : new ParameterLayout(shape).specs()) {
-                for (String prefix : new String[] {ModelCheckpoints.PARAMS, ModelCheckpoints.ADAM_M, ModelCheckpoints.ADAM_V}) {
+                for (String prefix : new String[] {CheckpointTensors.PARAMS, CheckpointTensors.ADAM_M,
+                    CheckpointTensors.ADAM_V}) {
                     assertArrayEquals(ra.read(prefix + p.name()), rb.read(prefix + p.name()),
                             "seed " + SEED + ": " + prefix + p.name());
                 }

@@ -24,6 +24,15 @@ public final class CerebrasGptFamily {
     public static final double MUP_BASE_LEARNING_RATE = 6e-3;
     /** Tokens of warm-up in every Cerebras-GPT run (section 2.3). */
     public static final double PAPER_WARMUP_TOKENS = 375e6;
+    /** The paper's muP proxy (Appendix G.2). */
+    public static final String PAPER_PROXY = "40M-mup-proxy";
+    /** Modelzoo's 24-layer proxy config, which differs from the paper's. */
+    public static final String MODELZOO_PROXY = "40M-mup-proxy-modelzoo-24l";
+    /** Tokens the paper's muP proxy trained on (Appendix G.2). */
+    public static final double PAPER_PROXY_TOKENS = 600e6;
+    /** The paper's muP proxy batch: 131,072 tokens, 64 sequences of 2048. */
+    public static final int PAPER_PROXY_BATCH = 64;
+
     /** The 13B run switched from 720 to 1080 sequences after this many tokens (57,000 steps at 720). */
     public static final double THIRTEEN_B_SWITCH_TOKENS = 57_000.0 * 720 * SEQ;
 
@@ -42,7 +51,7 @@ public final class CerebrasGptFamily {
     /**
      * Small presets that train in a minute or two on a laptop CPU: muP proxies at widths 64, 128 and 256 (4 layers,
      * heads of 32, sequence 128, the muP base learning rate) and an SP model of width 128. They keep the GPT-2
-     * vocabulary, so most of their parameters are embeddings; each runs 200 steps of 8 sequences with 10% warm-up
+     * vocabulary, so most of their parameters are embeddings; each runs 200 steps of 16 sequences with 10% warm-up
      * and linear decay to 10%.
      */
     public static List<CerebrasGptPreset> laptop() {
@@ -87,8 +96,10 @@ public final class CerebrasGptFamily {
         presets.add(mup("590M", 1536, 18, 128, 264, 693, 21143));
         presets.add(mup("1.3B", 2048, 24, 128, 528, 346, 23988));
         presets.add(mup("2.7B", 2560, 32, 80, 528, 346, 48695));
-        // The muP hyperparameter-search proxy (Modelzoo params_gpt3_40M.yaml): width 256 = the muP base width.
-        presets.add(new CerebrasGptPreset("40M-mup-proxy", ParameterisationKind.MUP, ModelShape.gpt(256, 24, 64),
+        presets.add(paperProxy());
+        // Modelzoo's params_gpt3_40M.yaml ("Base 40M model used for hyperparameter sweep") is not the paper's proxy:
+        // 24 layers of 4 heads, batch 256, 1525 steps (152 warm-up). Kept under a name that says so.
+        presets.add(new CerebrasGptPreset(MODELZOO_PROXY, ParameterisationKind.MUP, ModelShape.gpt(256, 24, 64),
                 DecayType.LINEAR,
                 TrainingSchedule.ofSteps(MUP_BASE_LEARNING_RATE, 152, 1373, DecayType.LINEAR, 256, SEQ, 1525),
                 1e-8));
@@ -97,7 +108,7 @@ public final class CerebrasGptFamily {
 
     private static List<CerebrasGptPreset> buildLaptop() {
         int seq = 128;
-        int batch = 8;
+        int batch = 16;
         long steps = 200;
         long warmup = steps / 10;
         List<CerebrasGptPreset> presets = new ArrayList<>();
@@ -124,6 +135,21 @@ public final class CerebrasGptFamily {
         return new CerebrasGptPreset(name + "-mup", ParameterisationKind.MUP, ModelShape.gpt(d, layers, dHead),
                 DecayType.LINEAR, TrainingSchedule.ofSteps(MUP_BASE_LEARNING_RATE, warmup, decay,
                         DecayType.LINEAR, batch, SEQ, warmup + decay), 1e-8);
+    }
+
+    /**
+     * The paper's muP proxy (Appendix G.2): d_model 256 (= the muP base width), 32 layers, heads of 128, 600M tokens
+     * in batches of 131,072 tokens. The paper gives no warm-up for it; like Modelzoo's proxy config (152 of 1525
+     * steps) it warms up over 10% of the tokens, then decays linearly to 10% of the peak. 600M tokens are 4577.6
+     * batches, so the run takes 4578 steps (600,047,616 tokens).
+     */
+    private static CerebrasGptPreset paperProxy() {
+        double warmup = 0.1 * PAPER_PROXY_TOKENS;
+        WarmupDecaySchedule lr = WarmupDecaySchedule.paper(MUP_BASE_LEARNING_RATE, warmup,
+                PAPER_PROXY_TOKENS - warmup, DecayType.LINEAR);
+        return new CerebrasGptPreset(PAPER_PROXY, ParameterisationKind.MUP, ModelShape.gpt(256, 32, 128),
+                DecayType.LINEAR, new TrainingSchedule(lr, BatchSizeSchedule.constant(PAPER_PROXY_BATCH, SEQ),
+                        PAPER_PROXY_TOKENS), 1e-8);
     }
 
     /**

@@ -13,4 +13,18 @@ public enum DecayType {
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * Parses {@code linear} or {@code cosine} (any case).
+     *
+     * @throws IllegalArgumentException naming the accepted values otherwise
+     */
+    public static DecayType parse(String text) {
+        for (DecayType t : values()) {
+            if (t.id().equalsIgnoreCase(text.trim())) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("decay must be 'linear' or 'cosine', found '" + text + "'");
+    }
 }

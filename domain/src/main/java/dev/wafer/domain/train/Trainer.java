@@ -51,7 +51,7 @@ public final class Trainer {
         this.targets = new int[micro];
     }
 
-    /** Micro-batches per optimizer step. */
+    /** Micro-batches per optimizer step of the settings' batch. */
     public int microSteps() {
         return microSteps;
     }
@@ -73,24 +73,40 @@ public final class Trainer {
     }
 
     /**
-     * One optimizer step.
+     * One optimizer step with the schedule's learning rate and the settings' batch.
      *
      * @throws NonFiniteTrainingException on a non-finite loss or gradient, unless skipping is enabled
      */
     public StepMetrics step() {
+        return step(schedule.lrAt(step), settings.batchTokens());
+    }
+
+    /**
+     * One optimizer step of {@code batchTokens} tokens (a multiple of the micro-batch) at learning rate {@code lr}:
+     * the caller owns the schedule (a training session applies it by tokens, with batch-size phases).
+     *
+     * @throws NonFiniteTrainingException on a non-finite loss or gradient, unless skipping is enabled
+     * @throws IllegalArgumentException if the batch is not a whole number of micro-batches
+     */
+    public StepMetrics step(double lr, long batchTokens) {
+        int b = model.tokensPerMicroBatch();
+        if (batchTokens < b || batchTokens % b != 0) {
+            throw new IllegalArgumentException("batch of " + batchTokens
+                    + " tokens is not a whole number of micro-batches of " + b + " tokens");
+        }
         long start = nanoClock.getAsLong();
         long current = step + 1;
-        double lr = schedule.lrAt(step);
+        long microSteps = batchTokens / b;
         model.zeroGradients();
-        int b = model.tokensPerMicroBatch();
-        float weight = (float) (1.0 / settings.batchTokens());
+        float weight = (float) (1.0 / batchTokens);
         double lossSum = 0;
         int seq = model.sequenceLength();
-        for (int i = 0; i < microSteps; i++) {
+        for (long i = 0; i < microSteps; i++) {
             data.next(inputs, targets, b / seq, seq);
             double loss = model.forward(inputs, targets);
             if (!Double.isFinite(loss)) {
-                return nonFinite(current, start, lr, loss, "loss is " + loss + " in micro-batch " + (i + 1));
+                return nonFinite(current, start, lr, loss, batchTokens,
+                        "loss is " + loss + " in micro-batch " + (i + 1));
             }
             lossSum += loss;
             model.backward(weight);
@@ -100,24 +116,24 @@ public final class Trainer {
         try {
             norm = optimizer.step(model.parameters(), model.gradients(), lr);
         } catch (NonFiniteGradientException e) {
-            return nonFinite(current, start, lr, loss, "the first non-finite gradient is " + e.tensor());
+            return nonFinite(current, start, lr, loss, batchTokens, "the first non-finite gradient is " + e.tensor());
         }
         step = current;
-        return report(current, start, loss, lr, norm, false);
+        return report(current, start, loss, lr, norm, batchTokens, false);
     }
 
-    private StepMetrics nonFinite(long current, long start, double lr, double loss, String what) {
+    private StepMetrics nonFinite(long current, long start, double lr, double loss, long tokens, String what) {
         if (!settings.skipNonFinite()) {
             throw new NonFiniteTrainingException(current, what);
         }
         model.zeroGradients();
         step = current;
-        return report(current, start, loss, lr, Double.NaN, true);
+        return report(current, start, loss, lr, Double.NaN, tokens, true);
     }
 
-    private StepMetrics report(long current, long start, double loss, double lr, double norm, boolean skipped) {
+    private StepMetrics report(long current, long start, double loss, double lr, double norm, long tokens,
+            boolean skipped) {
         double seconds = Math.max(1e-9, (nanoClock.getAsLong() - start) / 1e9);
-        long tokens = settings.batchTokens();
         double tps = tokens / seconds;
         StepMetrics m = new StepMetrics(current, loss, lr, norm, tokens, seconds, tps, tps * settings.flopsPerToken(),
                 skipped);

@@ -75,11 +75,18 @@ class CerebrasGptFamilyTest {
     void epsilonAndProxy() {
         assertEquals(1e-8, CerebrasGptFamily.require("2.7B").adamEpsilon());
         assertEquals(1e-9, CerebrasGptFamily.require("6.7B").adamEpsilon());
+        // Appendix G.2: d_model 256, 32 layers, d_head 128, 600M tokens, batch 131k tokens.
         CerebrasGptPreset proxy = CerebrasGptFamily.require("40M-mup-proxy");
         assertEquals(256, proxy.shape().dModel());
-        assertEquals(24, proxy.shape().nLayers());
+        assertEquals(32, proxy.shape().nLayers());
+        assertEquals(128, proxy.shape().dHead());
         assertEquals(ParameterisationKind.MUP, proxy.parameterisation());
-        assertEquals(1525, proxy.schedule().totalSteps());
+        assertEquals(131_072, proxy.schedule().batches().tokensPerStepAt(0));
+        assertEquals(600e6, proxy.totalTokens());
+        assertEquals(4578, proxy.schedule().totalSteps());
+        CerebrasGptPreset modelzoo = CerebrasGptFamily.require("40M-mup-proxy-modelzoo-24l");
+        assertEquals(24, modelzoo.shape().nLayers());
+        assertEquals(1525, modelzoo.schedule().totalSteps());
     }
 
     @Test

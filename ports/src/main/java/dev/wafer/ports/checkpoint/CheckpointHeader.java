@@ -1,36 +1,27 @@
 package dev.wafer.ports.checkpoint;
 
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Everything in a checkpoint besides the tensors, as JSON-like maps (values are {@code String}, {@code Number},
- * {@code Boolean}, {@code null}, {@code List} or {@code Map} of those). Each section belongs to the component that
- * restores it; the store only preserves them. Numbers come back normalised: integers as {@code Long}, other
- * numbers as {@code Double} (exactly the value saved; doubles round-trip bit for bit).
+ * Everything in a checkpoint besides the tensors, typed: the model it holds and, for a training checkpoint, the run
+ * state that lets {@code --resume} continue exactly. Imported or exported models carry no training section.
  *
- * <p>Resume needs all five (a dropped optimizer step or data position silently restarts the learning-rate schedule
- * or replays data): see reference-facts 6, pain points 7 and 8.
+ * <p>Resume needs the whole training section (a dropped optimizer step or data position silently restarts the
+ * learning-rate schedule or replays data): see reference-facts 6, pain points 7 and 8.
  *
- * @param model            model configuration (width, depth, heads, vocabulary, positions, ...)
- * @param parameterisation SP or muP and its multipliers
- * @param schedule         optimizer step, tokens seen, batch size at the time of saving
- * @param data             data-loader position (shard, offset, epoch, shuffle seed)
- * @param random           random-number generator state
+ * @param model    the model's shape and parameterisation
+ * @param training the run state of a training checkpoint; empty for a parameters-only checkpoint
  */
-public record CheckpointHeader(
-        Map<String, Object> model,
-        Map<String, Object> parameterisation,
-        Map<String, Object> schedule,
-        Map<String, Object> data,
-        Map<String, Object> random) {
-
-    /** Rejects missing sections; an empty map is allowed. */
+public record CheckpointHeader(ModelHeader model, Optional<TrainingHeader> training) {
+    /** Rejects missing parts. */
     public CheckpointHeader {
         Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(parameterisation, "parameterisation");
-        Objects.requireNonNull(schedule, "schedule");
-        Objects.requireNonNull(data, "data");
-        Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(training, "training");
+    }
+
+    /** A parameters-only header (imported or exported models). */
+    public static CheckpointHeader modelOnly(ModelHeader model) {
+        return new CheckpointHeader(model, Optional.empty());
     }
 }

@@ -1,0 +1,134 @@
+package dev.wafer.app.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.wafer.app.train.SyntheticTokenSource;
+import dev.wafer.domain.scaling.ParameterCount;
+import dev.wafer.domain.schedule.BatchSizeSchedule;
+import dev.wafer.domain.schedule.TrainingSchedule;
+import dev.wafer.domain.schedule.WarmupDecaySchedule;
+import dev.wafer.domain.session.MemoryEstimate;
+import dev.wafer.domain.session.RunSpec;
+import dev.wafer.domain.session.StepEstimate;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * {@code wafer train --dry-run}: the resolved run (shape, tokens, batch phases, micro-batch and accumulation, schedule,
+ * memory) without training, and an estimate of its duration from one measured step on the selected backend.
+ */
+final class DryRunReport {
+    private final TrainCommand c;
+    private final TrainRunResolver resolver;
+
+    DryRunReport(TrainCommand c, TrainRunResolver resolver) {
+        this.c = c;
+        this.resolver = resolver;
+    }
+
+    void print(RunSpec s) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        TrainingSchedule sc = s.schedule();
+        WarmupDecaySchedule lr = sc.lrInTokens();
+        r.put("preset", c.preset);
+        r.put("parameterisation", s.parameterisation().id());
+        r.put("d_model", s.shape().dModel());
+        r.put("n_layers", s.shape().nLayers());
+        r.put("n_heads", s.shape().nHeads());
+        r.put("seq_length", s.seqLength());
+        r.put("params", ParameterCount.total(s.shape()));
+        r.put("tokens_total", s.totalTokens());
+        List<Map<String, Object>> phases = new ArrayList<>();
+        List<Long> accumulation = new ArrayList<>();
+        long step = 0;
+        for (BatchSizeSchedule.Phase p : sc.batches().phases()) {
+            step = sc.batches().stepsFor(p.startTokens());
+            Map<String, Object> ph = new LinkedHashMap<>();
+            long tokens = (long) p.sequences() * s.seqLength();
+            ph.put("start_tokens", (long) sc.tokensBeforeStep(step));
+            ph.put("start_step", step);
+            ph.put("batch_tokens", tokens);
+            ph.put("batch_sequences", p.sequences());
+            ph.put("accumulation_steps", p.sequences() / s.microBatch());
+            accumulation.add((long) p.sequences() / s.microBatch());
+            phases.add(ph);
+        }
+        r.put("batch_tokens", phases);
+        MemoryEstimate mem = MemoryEstimate.of(s.shape(), s.microBatch(), s.seqLength());
+        boolean fits = mem.fits(resolver.heapBytes());
+        r.put("micro_batch", s.microBatch());
+        r.put("accumulation_steps", accumulation);
+        r.put("optimizer_steps", s.totalSteps());
+        r.put("warmup_tokens", lr.warmup());
+        r.put("peak_lr", lr.peak());
+        r.put("final_lr", lr.end());
+        r.put("decay", lr.type().id());
+        r.put("adam_eps", s.adam().eps());
+        r.put("precision", s.precision().id());
+        Map<String, Object> memory = new LinkedHashMap<>();
+        memory.put("state_bytes", mem.stateBytes());
+        memory.put("activation_bytes", mem.activationBytes());
+        memory.put("heap_bytes", resolver.heapBytes());
+        memory.put("fits", fits);
+        r.put("memory", memory);
+        r.put("overrides", overrides());
+        String backendName = null;
+        Double seconds = null;
+        String note = null;
+        if (!fits) {
+            note = resolver.doesNotFit(mem, s.microBatch());
+        } else if (c.noMeasure) {
+            note = "not measured (--no-measure)";
+        } else {
+            try (ComputeBackend backend = c.backends.open(); TensorScope scope = backend.openScope()) {
+                backendName = backend.name();
+                SyntheticTokenSource data = new SyntheticTokenSource(s.shape().vocabSize(), s.seed());
+                data.sequenceLength(s.seqLength());
+                seconds = StepEstimate.measure(backend, scope, s, data, System::nanoTime).runSeconds(s);
+            }
+        }
+        r.put("backend", backendName);
+        r.put("estimated_seconds", seconds);
+        r.put("estimate_note", note);
+        PrintWriter out = c.spec.commandLine().getOut();
+        if (c.json) {
+            Json.print(out, r);
+            return;
+        }
+        KeyValues kv = new KeyValues();
+        r.forEach((k, v) -> {
+            if (!(v instanceof List<?> || v instanceof Map<?, ?>)) {
+                kv.row(k, v);
+            }
+        });
+        for (Map<String, Object> ph : phases) {
+            kv.row("batch from token " + ph.get("start_tokens"), ph.get("batch_tokens") + " tokens ("
+                    + ph.get("batch_sequences") + " sequences, " + ph.get("accumulation_steps")
+                    + " micro-batches) from step " + ph.get("start_step"));
+        }
+        kv.row("memory", Format.bytes(mem.totalBytes()) + " of a " + Format.bytes(resolver.heapBytes()) + " heap");
+        kv.print(out);
+    }
+
+    /** Flags that change a preset's recipe, as given. */
+    private Map<String, Object> overrides() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        if (c.preset == null) {
+            return o;
+        }
+        Object[][] flags = {{"d_model", c.shape.dModel}, {"n_layers", c.shape.layers}, {"n_heads", c.shape.heads},
+            {"seq_length", c.shape.seq}, {"vocab", c.shape.vocab}, {"batch_sequences", c.shape.batch},
+            {"batch_tokens", c.batchTokens}, {"micro_batch", c.microBatch}, {"parameterisation", c.parameterisation},
+            {"peak_lr", c.lr}, {"warmup_steps", c.warmup}, {"decay", c.decay}, {"adam_eps", c.eps}};
+        for (Object[] f : flags) {
+            if (f[1] != null) {
+                o.put((String) f[0], f[1]);
+            }
+        }
+        return o;
+    }
+}

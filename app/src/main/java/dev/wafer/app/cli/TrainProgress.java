@@ -1,0 +1,103 @@
+package dev.wafer.app.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+import dev.wafer.app.data.Progress;
+import dev.wafer.domain.eval.CrossEntropyTotals;
+import dev.wafer.domain.session.RunSpec;
+import dev.wafer.domain.session.RunState;
+import dev.wafer.domain.session.SessionListener;
+import dev.wafer.domain.session.StepReport;
+import dev.wafer.ports.metrics.StepMetrics;
+
+/**
+ * Prints a training session: one JSON object per step on stdout with {@code --json}, else a progress bar on stderr
+ * (redrawn in place on a terminal, about 20 lines in a log), then the validation loss.
+ */
+final class TrainProgress implements SessionListener {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+    private String backend = "";
+    private String data = "";
+    private long start;
+    private long firstStep;
+
+    TrainProgress(PrintWriter out, PrintWriter err, boolean json) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+    }
+
+    /** Progress of preparing the embedded sample on first use (none: the preparation is quiet). */
+    Progress dataProgress() {
+        return Progress.NONE;
+    }
+
+    void backend(String name, String description) {
+        this.backend = name;
+        this.data = description;
+    }
+
+    @Override
+    public void started(RunState state, boolean resumed) {
+        start = System.nanoTime();
+        firstStep = state.position().step();
+        if (json) {
+            return;
+        }
+        RunSpec s = state.spec();
+        long batch = s.schedule().batches().tokensPerStepAt(firstStep);
+        err.printf(Locale.ROOT, "%s %s d_model %d, %d layers, %d heads, seq %d, batch %d tokens = %d x %d x %d"
+                        + " (%s, peak lr %.2e, %s, %d steps) on %s, data: %s%n",
+                resumed ? "resuming at step " + firstStep + ":" : "training", s.parameterisation().id(),
+                s.shape().dModel(), s.shape().nLayers(), s.shape().nHeads(), s.seqLength(), batch,
+                batch / s.microBatchTokens(), s.microBatch(), s.seqLength(), s.precision().id(),
+                s.schedule().lrInTokens().peak(), s.schedule().lrInTokens().type().id(), s.totalSteps(), backend, data);
+        err.flush();
+    }
+
+    @Override
+    public void stepped(StepReport r) {
+        StepMetrics m = r.metrics();
+        if (json) {
+            // The loss is printed exactly (shortest round-trip form) so runs can be compared bit for bit.
+            out.println(String.format(Locale.ROOT, "{\"step\":%d,\"loss\":%s,\"lr\":%.6e,\"grad_norm\":%.6f,"
+                            + "\"tokens\":%d,\"batch_tokens\":%d,\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
+                            + "\"step_seconds\":%.4f,\"skipped\":%b}", m.step(), Double.toString(m.loss()),
+                    m.learningRate(), m.gradNorm(), r.tokens(), r.batchTokens(), m.tokensPerSecond(),
+                    m.modelFlopsPerSecond(), m.seconds(), m.skipped()));
+            out.flush();
+            return;
+        }
+        long total = r.totalSteps();
+        boolean terminal = System.console() != null;
+        if (!terminal && m.step() % Math.max(1, total / 20) != 0 && m.step() != total) {
+            return;
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double eta = elapsed / Math.max(1, m.step() - firstStep) * (total - m.step());
+        int width = 30;
+        int done = (int) (width * m.step() / total);
+        err.print(String.format(Locale.ROOT, "%s[%s%s] step %d/%d loss %.4f lr %.2e |g| %.3f %.0f tok/s ETA %.0fs%s",
+                terminal ? "\r" : "", "#".repeat(done), ".".repeat(width - done), m.step(), total, m.loss(),
+                m.learningRate(), m.gradNorm(), m.tokensPerSecond(), eta, terminal ? " " : "\n"));
+        err.flush();
+    }
+
+    @Override
+    public void validated(CrossEntropyTotals totals) {
+        if (json) {
+            out.printf(Locale.ROOT, "{\"validation_loss\":%.6f,\"validation_tokens\":%d}%n", totals.natsPerToken(),
+                    totals.tokens());
+        } else {
+            if (System.console() != null) {
+                err.println();
+            }
+            out.printf(Locale.ROOT, "validation loss %.4f nats/token over %d tokens%n", totals.natsPerToken(),
+                    totals.tokens());
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.wafer.domain.session;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.wafer.domain.model.ParameterSet;
+import dev.wafer.domain.model.ParameterSpec;
+import dev.wafer.ports.checkpoint.CheckpointReader;
+import dev.wafer.ports.checkpoint.TensorSource;
+import dev.wafer.ports.checkpoint.TensorSpec;
+import dev.wafer.ports.compute.Tensor;
+
+/**
+ * How a model and its optimizer state are named in a checkpoint: {@code params/NAME}, {@code adam_m/NAME} and
+ * {@code adam_v/NAME} after the parameter layout's names and shapes. Training checkpoints carry all three groups;
+ * an imported or exported model only {@code params/}.
+ */
+public final class CheckpointTensors {
+    /** Tensor-name prefix of the parameters. */
+    public static final String PARAMS = "params/";
+    /** Tensor-name prefix of AdamW's first moments. */
+    public static final String ADAM_M = "adam_m/";
+    /** Tensor-name prefix of AdamW's second moments. */
+    public static final String ADAM_V = "adam_v/";
+    // Device tensors are copied out in chunks so that a large model is never held twice in host memory.
+    private static final int CHUNK = 1 << 16;
+
+    private CheckpointTensors() {
+    }
+
+    /** Sources over the parameters and both AdamW moments of a trainable model, in that order. */
+    public static List<TensorSource> training(TrainableModel m) {
+        List<TensorSource> out = new ArrayList<>(sources(PARAMS, m.model().parameters()));
+        out.addAll(sources(ADAM_M, m.optimizer().firstMoments()));
+        out.addAll(sources(ADAM_V, m.optimizer().secondMoments()));
+        return out;
+    }
+
+    /** Restores the parameters, both moments and the optimizer's step count of a trainable model. */
+    public static void restoreTraining(CheckpointReader reader, TrainableModel m, long adamSteps) {
+        load(reader, PARAMS, m.model().parameters());
+        load(reader, ADAM_M, m.optimizer().firstMoments());
+        load(reader, ADAM_V, m.optimizer().secondMoments());
+        m.optimizer().restoreStepsTaken(Math.toIntExact(adamSteps));
+    }
+
+    /** Tensor sources over every tensor of {@code set}, named {@code prefix + name}, read in chunks. */
+    public static List<TensorSource> sources(String prefix, ParameterSet set) {
+        List<TensorSource> out = new ArrayList<>();
+        for (ParameterSpec p : set.layout().specs()) {
+            TensorSpec spec = new TensorSpec(prefix + p.name(), p.shape());
+            Tensor t = set.get(p.name());
+            out.add(new TensorSource() {
+                private final float[] chunk = new float[(int) Math.min(CHUNK, p.count())];
+
+                @Override
+                public TensorSpec spec() {
+                    return spec;
+                }
+
+                @Override
+                public void copyTo(long firstElement, FloatBuffer destination) {
+                    long at = firstElement;
+                    while (destination.hasRemaining()) {
+                        int n = Math.min(chunk.length, destination.remaining());
+                        t.copyToHost(at, chunk, 0, n);
+                        destination.put(chunk, 0, n);
+                        at += n;
+                    }
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Loads every tensor of {@code set} from {@code prefix + name}, checking every shape before copying anything.
+     *
+     * @throws dev.wafer.ports.checkpoint.CheckpointException naming a missing or misshapen tensor
+     */
+    public static void load(CheckpointReader reader, String prefix, ParameterSet set) {
+        for (ParameterSpec p : set.layout().specs()) {
+            reader.require(prefix + p.name(), p.shape());
+        }
+        for (ParameterSpec p : set.layout().specs()) {
+            set.get(p.name()).copyFromHost(reader.read(prefix + p.name()));
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.wafer.domain.session;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+import dev.wafer.domain.model.ActivationFootprint;
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.model.ParameterLayout;
+
+/**
+ * The memory a training run needs before anything is allocated: parameters, gradients and both AdamW moments
+ * (four float32 copies of the model) plus the activations of one micro-batch. Used to choose the micro-batch and
+ * to refuse, with figures, a run that cannot fit.
+ *
+ * @param stateBytes          parameters, gradients and AdamW moments
+ * @param activationBytes     activations and activation gradients of one micro-batch
+ * @param largestTensorFloats the largest single buffer, in floats
+ */
+public record MemoryEstimate(long stateBytes, long activationBytes, long largestTensorFloats) {
+    /** The largest tensor a host-array backend can allocate (Java arrays are indexed by {@code int}). */
+    public static final long MAX_TENSOR_FLOATS = Integer.MAX_VALUE - 8;
+
+    /** The estimate for micro-batches of {@code microBatch} x {@code seq}. */
+    public static MemoryEstimate of(ModelShape shape, int microBatch, int seq) {
+        long params = new ParameterLayout(shape).totalCount();
+        ActivationFootprint a = ActivationFootprint.of(shape, microBatch, seq);
+        return new MemoryEstimate(Math.multiplyExact(params, 4L * Float.BYTES),
+                Math.multiplyExact(a.totalFloats(), (long) Float.BYTES), Math.max(a.largestFloats(), params));
+    }
+
+    /** Everything together. */
+    public long totalBytes() {
+        return stateBytes + activationBytes;
+    }
+
+    /** Whether the run fits in {@code budgetBytes} and every tensor is allocatable. */
+    public boolean fits(long budgetBytes) {
+        return totalBytes() <= budgetBytes && largestTensorFloats <= MAX_TENSOR_FLOATS;
+    }
+
+    /**
+     * The largest micro-batch that divides every batch size in {@code batchSequences} and fits in
+     * {@code budgetBytes}; empty when not even one sequence fits.
+     */
+    public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
+            long budgetBytes) {
+        int g = 0;
+        for (int b : batchSequences) {
+            g = gcd(g, b);
+        }
+        for (int m = g; m >= 1; m--) {
+            if (g % m == 0 && of(shape, m, seq).fits(budgetBytes)) {
+                return OptionalInt.of(m);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+}

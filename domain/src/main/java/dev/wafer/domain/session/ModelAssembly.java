@@ -1,0 +1,46 @@
+package dev.wafer.domain.session;
+
+import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.optim.AdamW;
+import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.Parameterisation;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.param.Parameterisations;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * The one place a model (and its optimizer) is assembled: the training session, benchmarks, studies, the
+ * coordinate check and evaluation all come here, so SP/muP rules, optimizer settings and allocation stay in step.
+ */
+public final class ModelAssembly {
+    private ModelAssembly() {
+    }
+
+    /**
+     * A model for training micro-batches of {@code microBatch} x {@code seqLength} with AdamW. Parameters start at
+     * zero: call {@link TrainableModel#initialize} or restore them from a checkpoint.
+     *
+     * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel the model needs
+     * @throws IllegalArgumentException if the micro-batch does not fit the shape
+     */
+    public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            ParameterisationKind kind, int microBatch, int seqLength, AdamWSettings adam) {
+        Parameterisation p = Parameterisations.of(kind, shape);
+        GptModel model = new GptModel(backend, scope, shape, p, microBatch, seqLength);
+        AdamW optimizer = new AdamW(backend, scope, model.parameters().layout(), adam, p);
+        return new TrainableModel(model, optimizer, p);
+    }
+
+    /**
+     * A model for scoring only (evaluation): no optimizer state. Parameters start at zero; copy them in.
+     *
+     * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel the model needs
+     * @throws IllegalArgumentException if the batch does not fit the shape
+     */
+    public static GptModel forScoring(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            ParameterisationKind kind, int batch, int seqLength) {
+        return new GptModel(backend, scope, shape, Parameterisations.of(kind, shape), batch, seqLength);
+    }
+}

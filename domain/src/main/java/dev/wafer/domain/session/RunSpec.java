@@ -1,0 +1,98 @@
+package dev.wafer.domain.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.schedule.BatchSizeSchedule;
+import dev.wafer.domain.schedule.TrainingSchedule;
+
+/**
+ * Everything that defines a training run and does not change while it runs; saved in every checkpoint.
+ *
+ * @param shape            the model (its {@code seqLength} is the number of learned positions)
+ * @param parameterisation SP or muP
+ * @param seqLength        tokens per training sequence (at most the model's positions)
+ * @param microBatch       sequences per forward/backward pass; every batch size is a multiple of it
+ * @param schedule         learning rate over tokens and batch size (in sequences of {@code seqLength}) over tokens
+ * @param adam             AdamW hyper-parameters
+ * @param seed             seed of initialisation and data order
+ * @param data             what the run trains on
+ * @param precision        numeric precision
+ * @param skipNonFinite    skip a step whose loss or gradient is not finite instead of stopping
+ */
+public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, int seqLength, int microBatch,
+        TrainingSchedule schedule, AdamWSettings adam, long seed, DataSpec data, Precision precision,
+        boolean skipNonFinite) {
+
+    /** @throws IllegalArgumentException naming the value that does not fit the others */
+    public RunSpec {
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(parameterisation, "parameterisation");
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(adam, "adam");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(precision, "precision");
+        if (seqLength < 1 || seqLength > shape.seqLength()) {
+            throw new IllegalArgumentException("sequence length must be in [1, " + shape.seqLength()
+                    + "] (the model's positions), found " + seqLength);
+        }
+        if (schedule.batches().seqLength() != seqLength) {
+            throw new IllegalArgumentException("the batch schedule counts sequences of "
+                    + schedule.batches().seqLength() + " tokens but the run's sequences have " + seqLength);
+        }
+        if (microBatch < 1) {
+            throw new IllegalArgumentException("micro-batch must be positive, found " + microBatch);
+        }
+        for (BatchSizeSchedule.Phase phase : schedule.batches().phases()) {
+            if (phase.sequences() % microBatch != 0) {
+                throw new IllegalArgumentException("a batch of " + phase.sequences()
+                        + " sequences is not a whole number of micro-batches of " + microBatch);
+            }
+        }
+    }
+
+    /** Optimizer steps of the whole run. */
+    public long totalSteps() {
+        return schedule.totalSteps();
+    }
+
+    /** Tokens the whole run trains on: every step's batch, up to the last step. */
+    public long totalTokens() {
+        return (long) schedule.tokensBeforeStep(totalSteps());
+    }
+
+    /** Tokens per micro-batch. */
+    public long microBatchTokens() {
+        return (long) microBatch * seqLength;
+    }
+
+    /**
+     * The same run with a new batch size from {@code tokensTrained} on (a resume with another batch): earlier phases
+     * are kept, later ones are replaced, the learning rate stays a function of tokens, and the step counter continues.
+     *
+     * @throws IllegalArgumentException if the batch is not a whole number of micro-batches
+     */
+    public RunSpec withBatchFrom(long tokensTrained, int sequences) {
+        List<BatchSizeSchedule.Phase> phases = new ArrayList<>();
+        for (BatchSizeSchedule.Phase p : schedule.batches().phases()) {
+            if (p.startTokens() < tokensTrained) {
+                phases.add(p);
+            }
+        }
+        phases.add(new BatchSizeSchedule.Phase(tokensTrained, sequences));
+        TrainingSchedule changed = new TrainingSchedule(schedule.lrInTokens(),
+                BatchSizeSchedule.phased(seqLength, phases), schedule.totalTokens());
+        return new RunSpec(shape, parameterisation, seqLength, microBatch, changed, adam, seed, data, precision,
+                skipNonFinite);
+    }
+
+    /** The same run reading its data from elsewhere (a dataset that was moved). */
+    public RunSpec withData(DataSpec newData) {
+        return new RunSpec(shape, parameterisation, seqLength, microBatch, schedule, adam, seed, newData, precision,
+                skipNonFinite);
+    }
+}

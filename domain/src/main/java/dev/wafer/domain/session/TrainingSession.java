@@ -1,0 +1,142 @@
+package dev.wafer.domain.session;
+
+import java.util.Optional;
+
+import dev.wafer.domain.eval.CrossEntropyTotals;
+import dev.wafer.domain.eval.HeldOutLoss;
+import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.scaling.FlopCount;
+import dev.wafer.domain.train.LearningRateSchedule;
+import dev.wafer.domain.train.Trainer;
+import dev.wafer.domain.train.TrainerSettings;
+import dev.wafer.ports.checkpoint.CheckpointReader;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.ports.metrics.StepMetrics;
+
+/**
+ * The training use case: one run, from a fresh start or a checkpoint, to its end or an early stop.
+ *
+ * <p>It assembles model, parameterisation and AdamW once ({@link ModelAssembly}), initialises them from the seed or
+ * restores them (with the optimizer's step count and the data position), then steps: each optimizer step takes the
+ * batch size and learning rate the schedule gives for the tokens trained so far, accumulating gradients over
+ * micro-batches. It checkpoints on its cadence and when it stops, scores the validation split after a complete run,
+ * and reports each step to a {@link SessionListener}.
+ *
+ * <p>Resuming is exact: a run stopped at any step and resumed produces the same losses, bit for bit, as one that
+ * never stopped, because the checkpoint holds everything the next step reads.
+ */
+public final class TrainingSession {
+    private final RunSpec spec;
+    private final TrainableModel trainable;
+    private final TrainingData data;
+    private final SessionOptions options;
+    private final SessionListener listener;
+    private final Trainer trainer;
+    private RunPosition position;
+    private final boolean resumed;
+
+    private TrainingSession(ComputeBackend backend, TensorScope scope, RunSpec spec, TrainingData data,
+            SessionOptions options, SessionListener listener, RunPosition position, boolean resumed) {
+        this.spec = spec;
+        this.data = data;
+        this.options = options;
+        this.listener = listener;
+        this.position = position;
+        this.resumed = resumed;
+        this.trainable = ModelAssembly.trainable(backend, scope, spec.shape(), spec.parameterisation(),
+                spec.microBatch(), spec.seqLength(), spec.adam());
+        // The session passes each step's rate and batch to the trainer; these settings only feed the FLOP/s metric.
+        this.trainer = new Trainer(trainable.model(), trainable.optimizer(), data.train(),
+                LearningRateSchedule.constant(spec.schedule().lrInTokens().peak()), m -> { },
+                new TrainerSettings(spec.microBatchTokens(), FlopCount.trainingPerToken(spec.shape()),
+                        spec.skipNonFinite()), options.nanoClock());
+    }
+
+    /**
+     * A new run: parameters initialised from the spec's seed, data from its start.
+     *
+     * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel the model needs
+     */
+    public static TrainingSession start(ComputeBackend backend, TensorScope scope, RunSpec spec, TrainingData data,
+            SessionOptions options, SessionListener listener) {
+        TrainingSession s = new TrainingSession(backend, scope, spec, data, options, listener, RunPosition.START,
+                false);
+        s.trainable.initialize(spec.seed());
+        return s;
+    }
+
+    /**
+     * Continues the run a checkpoint holds. {@code state} is the checkpoint's state, possibly with another batch
+     * size from its position on ({@link RunSpec#withBatchFrom}) or another data path.
+     *
+     * @throws dev.wafer.ports.checkpoint.CheckpointException naming a missing or misshapen tensor
+     */
+    public static TrainingSession resume(ComputeBackend backend, TensorScope scope, RunState state,
+            CheckpointReader checkpoint, TrainingData data, SessionOptions options, SessionListener listener) {
+        TrainingSession s = new TrainingSession(backend, scope, state.spec(), data, options, listener,
+                state.position(), true);
+        CheckpointTensors.restoreTraining(checkpoint, s.trainable, state.position().adamSteps());
+        data.train().seek(state.position().dataPosition());
+        s.trainer.resumeAt(state.position().step());
+        return s;
+    }
+
+    /**
+     * Trains until the schedule ends or an early stop of the options, checkpointing as configured.
+     *
+     * @throws dev.wafer.domain.train.NonFiniteTrainingException on a non-finite loss or gradient, unless the spec
+     *                                                           skips such steps; the last checkpoint is untouched
+     * @throws dev.wafer.ports.checkpoint.CheckpointException if a checkpoint cannot be written
+     */
+    public RunOutcome run() {
+        listener.started(state(), resumed);
+        long total = spec.totalSteps();
+        long end = Math.min(total, options.stopAtStep());
+        long saved = -1;
+        while (position.step() < end && position.tokens() < options.maxTokens()) {
+            long step = position.step();
+            long batchTokens = spec.schedule().batches().tokensPerStepAt(step);
+            double lr = spec.schedule().lrAtStep(step);
+            StepMetrics m = trainer.step(lr, batchTokens);
+            position = new RunPosition(step + 1, position.tokens() + batchTokens,
+                    trainable.optimizer().stepsTaken(), data.train().position());
+            listener.stepped(new StepReport(m, position.tokens(), batchTokens,
+                    (int) (batchTokens / spec.microBatchTokens()), total));
+            if (options.checkpointing().isPresent() && options.checkpointing().get().everySteps() > 0
+                    && position.step() % options.checkpointing().get().everySteps() == 0) {
+                save();
+                saved = position.step();
+            }
+        }
+        if (options.checkpointing().isPresent() && saved != position.step()) {
+            save();
+        }
+        boolean complete = position.step() >= total;
+        Optional<CrossEntropyTotals> validation = Optional.empty();
+        if (complete && data.validation().isPresent() && options.validationBatches() > 0) {
+            GptModel model = trainable.model();
+            CrossEntropyTotals totals = HeldOutLoss.score(data.validation().get(), model::forward,
+                    options.validationBatches(), spec.microBatch(), spec.seqLength());
+            listener.validated(totals);
+            validation = Optional.of(totals);
+        }
+        return new RunOutcome(state(), complete, validation);
+    }
+
+    /** The run's current state. */
+    public RunState state() {
+        return new RunState(spec, position);
+    }
+
+    /** The model and optimizer being trained (for a library user who wants to sample or score afterwards). */
+    public TrainableModel model() {
+        return trainable;
+    }
+
+    private void save() {
+        Checkpointing c = options.checkpointing().orElseThrow();
+        c.store().save(c.file(), RunStateHeaders.of(state()), CheckpointTensors.training(trainable));
+        listener.checkpointed(position, c.file());
+    }
+}

@@ -1,0 +1,97 @@
+package dev.wafer.ports.checkpoint;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The run state of a training checkpoint: how the run is defined (schedule, batching, optimizer, data, seed,
+ * precision) and where it stands (position). Enumerations travel as their lower-case ids so that the port needs
+ * nothing from the domain; the domain rejects an unknown id when it reads the header.
+ *
+ * @param schedule      learning rate and batch size over tokens
+ * @param seqLength     tokens per training sequence
+ * @param microBatch    sequences per micro-batch (gradient accumulation splits each batch into micro-batches)
+ * @param optimizer     AdamW hyper-parameters
+ * @param position      progress of the run when it was saved
+ * @param data          what the run trains on
+ * @param seed          seed of initialisation and data order
+ * @param precision     numeric precision of the run ({@code fp32})
+ * @param skipNonFinite whether steps with a non-finite loss or gradient are skipped instead of stopping the run
+ */
+public record TrainingHeader(Schedule schedule, int seqLength, int microBatch, Optimizer optimizer, Position position,
+        Data data, long seed, String precision, boolean skipNonFinite) {
+    /** Rejects missing parts. */
+    public TrainingHeader {
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(position, "position");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(precision, "precision");
+    }
+
+    /**
+     * Learning rate over tokens trained (linear warm-up, then decay) and batch size over tokens trained.
+     *
+     * @param peakLr       learning rate at the end of warm-up
+     * @param endLr        learning rate at the end of decay
+     * @param warmupTokens tokens of warm-up
+     * @param decayTokens  tokens of decay
+     * @param decayType    {@code linear} or {@code cosine}
+     * @param totalTokens  tokens of the whole run
+     * @param batchPhases  batch sizes in force from given token counts, the first from token 0
+     */
+    public record Schedule(double peakLr, double endLr, double warmupTokens, double decayTokens, String decayType,
+            double totalTokens, List<BatchPhase> batchPhases) {
+        /** Copies the phase list. */
+        public Schedule {
+            Objects.requireNonNull(decayType, "decayType");
+            batchPhases = List.copyOf(batchPhases);
+        }
+    }
+
+    /**
+     * A batch size in force from a token count on.
+     *
+     * @param startTokens tokens trained before the phase begins
+     * @param sequences   sequences per optimizer step
+     */
+    public record BatchPhase(double startTokens, int sequences) {
+    }
+
+    /**
+     * AdamW hyper-parameters.
+     *
+     * @param beta1       first-moment decay
+     * @param beta2       second-moment decay
+     * @param eps         epsilon
+     * @param weightDecay decoupled weight decay
+     * @param maxGradNorm global-norm clipping threshold (non-positive: none)
+     */
+    public record Optimizer(double beta1, double beta2, double eps, double weightDecay, double maxGradNorm) {
+    }
+
+    /**
+     * Where the run stands.
+     *
+     * @param step         optimizer steps done (taken or skipped)
+     * @param tokens       tokens trained
+     * @param adamSteps    updates AdamW has applied (its bias correction depends on them)
+     * @param dataPosition sequences drawn from the training data
+     */
+    public record Position(long step, long tokens, long adamSteps, long dataPosition) {
+    }
+
+    /**
+     * What the run trains on.
+     *
+     * @param kind {@code dataset}, {@code tokens}, {@code sample} or {@code synthetic}
+     * @param path the dataset directory or token file; empty for the sample and synthetic data
+     */
+    public record Data(String kind, String path) {
+        /** Rejects a missing kind; the path may be empty. */
+        public Data {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(path, "path");
+        }
+    }
+}
