@@ -117,7 +117,7 @@ public final class EvalCommand implements Runnable {
             if (!taskList.isEmpty()) {
                 RequestBuilder requests = new RequestBuilder(text -> encode(tokenizer, text, model.shape().vocabSize()),
                         window, RequestBuilder.GPT2_EOT < model.shape().vocabSize() ? RequestBuilder.GPT2_EOT : 0);
-                EvalReport report = new TaskEvaluator(requests, scorer, new FewShotContexts(shots, 1234))
+                EvalReport report = new TaskEvaluator(requests, scorer, new FewShotContexts(shots))
                         .evaluate(taskList);
                 result.put("tasks", taskRows(report));
                 result.put("average", report.averages());

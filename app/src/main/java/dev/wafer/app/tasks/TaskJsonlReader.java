@@ -29,7 +29,7 @@ import dev.wafer.domain.eval.WinograndeDoc;
 /** Reads task files in the schema documented in the package documentation. */
 public final class TaskJsonlReader {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Set<String> COMMON = Set.of("task", "type", "description");
+    private static final Set<String> COMMON = Set.of("task", "type", "description", "train");
     private static final Map<TaskType, Set<String>> FIELDS = Map.of(
             TaskType.MULTIPLE_CHOICE, Set.of("context", "choices", "gold"),
             TaskType.WINOGRANDE, Set.of("sentence", "choices", "gold"),
@@ -82,6 +82,7 @@ public final class TaskJsonlReader {
         private final Map<String, TaskType> types = new LinkedHashMap<>();
         private final Map<String, String> descriptions = new LinkedHashMap<>();
         private final Map<String, List<EvalDoc>> docs = new LinkedHashMap<>();
+        private final Map<String, List<EvalDoc>> trainDocs = new LinkedHashMap<>();
 
         void add(String source, InputStream in) throws IOException {
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -116,7 +117,7 @@ public final class TaskJsonlReader {
                 String field = it.next();
                 if (!COMMON.contains(field) && !FIELDS.get(type).contains(field)) {
                     throw new TaskFileException(where + ": unknown field '" + field + "' for type " + typeId
-                            + "; allowed: task, type, description, " + String.join(", ", FIELDS.get(type).stream().sorted().toList()));
+                            + "; allowed: task, type, description, train, " + String.join(", ", FIELDS.get(type).stream().sorted().toList()));
                 }
             }
             TaskType previous = types.putIfAbsent(task, type);
@@ -142,15 +143,23 @@ public final class TaskJsonlReader {
             } catch (IllegalArgumentException e) {
                 throw new TaskFileException(where + ": " + e.getMessage(), e);
             }
-            docs.computeIfAbsent(task, k -> new ArrayList<>()).add(doc);
+            // Training documents are the few-shot example pool, kept apart from the scored documents.
+            Map<String, List<EvalDoc>> target = train(where, node) ? trainDocs : docs;
+            target.computeIfAbsent(task, k -> new ArrayList<>()).add(doc);
         }
 
         List<EvalTask> tasks() {
+            for (String name : trainDocs.keySet()) {
+                if (!docs.containsKey(name)) {
+                    throw new TaskFileException("task '" + name + "' has only \"train\": true lines; it needs documents to score");
+                }
+            }
             if (docs.isEmpty()) {
                 throw new TaskFileException("no task documents found");
             }
             List<EvalTask> out = new ArrayList<>();
-            docs.forEach((name, list) -> out.add(new EvalTask(name, types.get(name), descriptions.getOrDefault(name, ""), list)));
+            docs.forEach((name, list) -> out.add(new EvalTask(name, types.get(name), descriptions.getOrDefault(name, ""), list,
+                    trainDocs.getOrDefault(name, List.of()))));
             return out;
         }
     }
@@ -161,6 +170,17 @@ public final class TaskJsonlReader {
             throw new TaskFileException(where + ": field '" + field + "' must be a string" + (v == null ? " (missing)" : ", found " + v));
         }
         return v.asText();
+    }
+
+    private static boolean train(String where, JsonNode node) {
+        JsonNode v = node.get("train");
+        if (v == null) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new TaskFileException(where + ": field 'train' must be true or false, found " + v);
+        }
+        return v.booleanValue();
     }
 
     private static int integer(String where, JsonNode node, String field) {

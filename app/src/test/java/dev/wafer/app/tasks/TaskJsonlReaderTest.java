@@ -82,6 +82,27 @@ class TaskJsonlReaderTest {
     }
 
     @Test
+    void trainLinesBecomeTrainingDocumentsInTheirOwnList(@TempDir Path dir) throws IOException {
+        List<EvalTask> tasks = parse("""
+                {"task": "a", "type": "lambada", "text": "one two"}
+                {"task": "a", "type": "lambada", "text": "five six", "train": true}
+                {"task": "a", "type": "lambada", "text": "three four", "train": false}
+                """);
+        assertEquals(List.of(new LambadaDoc("one two"), new LambadaDoc("three four")), tasks.get(0).docs());
+        assertEquals(List.of(new LambadaDoc("five six")), tasks.get(0).trainDocs());
+        // A sibling file read in the same run can carry the training lines.
+        Files.writeString(dir.resolve("a.jsonl"), "{\"task\": \"a\", \"type\": \"lambada\", \"text\": \"a b\"}\n");
+        Files.writeString(dir.resolve("a.train.jsonl"), "{\"task\": \"a\", \"type\": \"lambada\", \"text\": \"c d\", \"train\": true}\n");
+        EvalTask read = TaskJsonlReader.read(dir).get(0);
+        assertEquals(List.of(new LambadaDoc("a b")), read.docs());
+        assertEquals(List.of(new LambadaDoc("c d")), read.trainDocs());
+        assertError("{\"task\": \"a\", \"type\": \"lambada\", \"text\": \"a b\", \"train\": \"yes\"}",
+                "t.jsonl:1: field 'train' must be true or false");
+        assertError("{\"task\": \"a\", \"type\": \"lambada\", \"text\": \"a b\", \"train\": true}",
+                "task 'a' has only \"train\": true lines");
+    }
+
+    @Test
     void missingPathsAndEmptyDirectoriesAreReported(@TempDir Path dir) throws IOException {
         TaskFileException missing = assertThrows(TaskFileException.class, () -> TaskJsonlReader.read(dir.resolve("nope.jsonl")));
         assertTrue(missing.getMessage().contains("no such file or directory"), missing.getMessage());

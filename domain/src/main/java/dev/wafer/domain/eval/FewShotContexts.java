@@ -1,26 +1,47 @@
 package dev.wafer.domain.eval;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
- * Builds the context string of a document, zero- or k-shot, as lm-evaluation-harness v0.3.0
- * {@code fewshot_context} does for tasks without a training split: draw k + 1 documents from the task's own
- * documents, drop the one being evaluated (and any identical copy), keep k, and render
- * {@code description + "\n\n".join(text + target of each example) + "\n\n" + text(doc)}.
+ * Builds the zero- or k-shot context of every document of a task, with the examples lm-evaluation-harness v0.3.0
+ * picks, so that the prompts are the harness's to the character.
  *
- * <p>Examples are drawn with a generator seeded from (seed, document index), so a document's context does not depend
- * on which other documents were evaluated before it.
+ * <p>What the harness does (v0.3.0 {@code lm_eval/evaluator.py} {@code evaluate} and {@code lm_eval/base.py}
+ * {@code Task.fewshot_context} / {@code fewshot_examples}):
+ * <ol>
+ *   <li>Per task, {@code rnd = random.Random(); rnd.seed(42); rnd.shuffle(task_docs)}: the evaluated documents are
+ *       shuffled with a generator seeded 42 (not 1234; the 1234 few-shot seed belongs to the later v0.4 harness).</li>
+ *   <li>Documents are then visited in that shuffled order and the <em>same</em> {@code rnd} is passed to
+ *       {@code fewshot_context} for each, so its state advances from document to document: a document's examples
+ *       depend on every document visited before it.</li>
+ *   <li>With a training split, {@code fewshot_examples} returns {@code rnd.sample(training_docs, k)} (a scored
+ *       document cannot be among them). Without one, it takes {@code rnd.sample(docs, k + 1)} from the validation
+ *       (else test) documents, drops every example equal to the current document and keeps the first k.</li>
+ *   <li>The context is {@code description + "\n\n"} (when there is a description)
+ *       {@code + "\n\n".join(text + target of each example) + "\n\n" + text(doc)}; zero-shot it is
+ *       {@code description + text(doc)} and the generator is not used after the shuffle.</li>
+ * </ol>
+ * Here the pool is {@link EvalTask#trainDocs()} when the task has training documents, else {@link EvalTask#docs()},
+ * and the generator is {@link PythonRandom}, so the draws equal CPython's. Contexts are returned per document in
+ * file order; scores do not depend on the order documents are scored in, so callers need not follow the shuffle.
  */
 public final class FewShotContexts {
+    /** The seed of the harness's per-task generator. */
+    public static final long HARNESS_SEED = 42;
     private static final String SEPARATOR = "\n\n";
     private final int shots;
     private final long seed;
 
+    /** Contexts with {@code shots} examples drawn as the harness draws them (seed {@value #HARNESS_SEED}). */
+    public FewShotContexts(int shots) {
+        this(shots, HARNESS_SEED);
+    }
+
     /**
      * @param shots number of examples (0 for zero-shot)
-     * @param seed  seed of the example draw
+     * @param seed  seed of the per-task generator; {@link #HARNESS_SEED} reproduces the harness
      */
     public FewShotContexts(int shots, long seed) {
         if (shots < 0) {
@@ -35,44 +56,82 @@ public final class FewShotContexts {
         return shots;
     }
 
-    /** The full context for document {@code docIndex} of {@code task}. */
-    public String context(EvalTask task, int docIndex) {
-        EvalDoc doc = task.docs().get(docIndex);
-        String description = task.description().isEmpty() ? "" : task.description() + SEPARATOR;
-        if (shots == 0) {
-            return description + doc.text();
-        }
-        List<String> examples = new ArrayList<>();
-        for (int i : exampleIndices(task, docIndex)) {
-            EvalDoc ex = task.docs().get(i);
-            examples.add(ex.text() + ex.target());
-        }
-        return description + String.join(SEPARATOR, examples) + SEPARATOR + doc.text();
+    /** The documents examples are drawn from: the training documents if the task has any, else the scored ones. */
+    public static List<EvalDoc> examplePool(EvalTask task) {
+        return task.hasTrainDocs() ? task.trainDocs() : task.docs();
     }
 
-    /** Indices of the examples used for document {@code docIndex}, in the order they appear. */
-    public List<Integer> exampleIndices(EvalTask task, int docIndex) {
-        List<EvalDoc> docs = task.docs();
-        if (docs.size() < shots + 1) {
-            throw new IllegalArgumentException("task " + task.name() + " has " + docs.size() + " documents; "
-                    + shots + "-shot evaluation needs at least " + (shots + 1));
+    /** The context of every document of {@code task}, indexed like {@link EvalTask#docs()}. */
+    public List<String> contexts(EvalTask task) {
+        List<EvalDoc> pool = examplePool(task);
+        String description = task.description().isEmpty() ? "" : task.description() + SEPARATOR;
+        List<List<Integer>> examples = exampleIndices(task);
+        List<String> out = new ArrayList<>(task.docs().size());
+        for (int d = 0; d < task.docs().size(); d++) {
+            StringBuilder context = new StringBuilder(description);
+            for (int i : examples.get(d)) {
+                EvalDoc ex = pool.get(i);
+                context.append(ex.text()).append(ex.target()).append(SEPARATOR);
+            }
+            out.add(context.append(task.docs().get(d).text()).toString());
         }
-        SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (docIndex + 1L)));
-        // A partial Fisher-Yates shuffle draws shots + 1 distinct documents in random order.
-        int[] order = new int[docs.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        return out;
+    }
+
+    /**
+     * The context of one document. It draws for the whole task (the harness's draws are sequential), so use
+     * {@link #contexts(EvalTask)} to render many.
+     */
+    public String context(EvalTask task, int docIndex) {
+        return contexts(task).get(docIndex);
+    }
+
+    /** The harness's visiting order: indices into {@link EvalTask#docs()} after its seeded shuffle. */
+    public List<Integer> evaluationOrder(EvalTask task) {
+        return shuffledOrder(new PythonRandom(seed), task.docs().size());
+    }
+
+    /**
+     * For each document (indexed like {@link EvalTask#docs()}), the indices into {@link #examplePool(EvalTask)} of
+     * its examples, in the order they appear in the context.
+     */
+    public List<List<Integer>> exampleIndices(EvalTask task) {
+        PythonRandom rnd = new PythonRandom(seed);
+        List<Integer> order = shuffledOrder(rnd, task.docs().size());
+        List<List<Integer>> examples = new ArrayList<>(Collections.nCopies(task.docs().size(), List.<Integer>of()));
+        if (shots == 0) {
+            return examples;
         }
-        List<Integer> chosen = new ArrayList<>();
-        for (int i = 0; i < shots + 1; i++) {
-            int j = i + rng.nextInt(order.length - i);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-            if (!docs.get(order[i]).equals(docs.get(docIndex)) && chosen.size() < shots) {
-                chosen.add(order[i]);
+        List<EvalDoc> pool = examplePool(task);
+        int needed = task.hasTrainDocs() ? shots : shots + 1;
+        if (pool.size() < needed) {
+            throw new IllegalArgumentException("task " + task.name() + " has " + pool.size()
+                    + (task.hasTrainDocs() ? " training documents; " : " documents; ") + shots
+                    + "-shot evaluation needs at least " + needed);
+        }
+        List<Integer> positions = new ArrayList<>(pool.size());
+        for (int i = 0; i < pool.size(); i++) {
+            positions.add(i);
+        }
+        for (int d : order) {
+            if (task.hasTrainDocs()) {
+                examples.set(d, List.copyOf(rnd.sample(positions, shots)));
+            } else {
+                // One extra draw so that dropping the scored document (and any identical copy) usually leaves k.
+                EvalDoc doc = task.docs().get(d);
+                examples.set(d, rnd.sample(positions, shots + 1).stream()
+                        .filter(i -> !pool.get(i).equals(doc)).limit(shots).toList());
             }
         }
-        return chosen;
+        return examples;
+    }
+
+    private static List<Integer> shuffledOrder(PythonRandom rnd, int n) {
+        List<Integer> order = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        rnd.shuffle(order);
+        return order;
     }
 }

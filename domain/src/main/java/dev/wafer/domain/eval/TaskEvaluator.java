@@ -33,13 +33,15 @@ public final class TaskEvaluator {
     public TaskResult evaluate(EvalTask task) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         int n = task.docs().size();
+        // Rendered together: the harness draws every document's examples from one generator in sequence.
+        List<String> context = contexts.contexts(task);
         switch (task.type()) {
             case MULTIPLE_CHOICE -> {
                 int acc = 0;
                 int accNorm = 0;
                 for (int i = 0; i < n; i++) {
                     MultipleChoiceDoc doc = (MultipleChoiceDoc) task.docs().get(i);
-                    double[] ll = multipleChoice(contexts.context(task, i), doc.choices());
+                    double[] ll = multipleChoice(context.get(i), doc.choices());
                     acc += argmax(ll) == doc.gold() ? 1 : 0;
                     accNorm += argmax(normalised(ll, doc.choices())) == doc.gold() ? 1 : 0;
                 }
@@ -50,7 +52,7 @@ public final class TaskEvaluator {
                 int acc = 0;
                 for (int i = 0; i < n; i++) {
                     WinograndeDoc doc = (WinograndeDoc) task.docs().get(i);
-                    acc += argmax(winogrande(contexts.context(task, i), doc)) == doc.gold() ? 1 : 0;
+                    acc += argmax(winogrande(context.get(i), doc)) == doc.gold() ? 1 : 0;
                 }
                 metrics.put(TaskResult.ACC, acc / (double) n);
             }
@@ -59,7 +61,7 @@ public final class TaskEvaluator {
                 double sumLl = 0;
                 for (int i = 0; i < n; i++) {
                     LambadaDoc doc = (LambadaDoc) task.docs().get(i);
-                    ContinuationScore s = requests.build(contexts.context(task, i), doc.target()).scoreWith(scorer);
+                    ContinuationScore s = requests.build(context.get(i), doc.target()).scoreWith(scorer);
                     greedy += s.greedy() ? 1 : 0;
                     sumLl += s.logLikelihood();
                 }

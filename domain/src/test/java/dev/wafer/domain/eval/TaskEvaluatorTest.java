@@ -60,7 +60,7 @@ class TaskEvaluatorTest {
         WinograndeDoc ex = new WinograndeDoc("Ann thanked Bo because _ had helped.", List.of("Ann", "Bo"), 1);
         WinograndeDoc doc = new WinograndeDoc("The cat chased the dog until _ was tired.", List.of("the cat", "the dog"), 0);
         EvalTask t = task("wino", TaskType.WINOGRANDE, ex, doc);
-        FewShotContexts oneShot = new FewShotContexts(1, 5);
+        FewShotContexts oneShot = new FewShotContexts(1);
         String context = oneShot.context(t, 1);
         assertEquals("Ann thanked Bo because Bo had helped.\n\nThe cat chased the dog until the cat", context);
         assertEquals("Ann thanked Bo because Bo had helped.\n\nThe cat chased the dog until the dog",
@@ -89,10 +89,10 @@ class TaskEvaluatorTest {
                 new MultipleChoiceDoc("Question: blue?\nAnswer:", List.of("yes", "no"), 1),
                 new MultipleChoiceDoc("Question: green?\nAnswer:", List.of("maybe", "never"), 1),
                 new MultipleChoiceDoc("Question: pink?\nAnswer:", List.of("a", "b"), 0)));
-        FewShotContexts twoShot = new FewShotContexts(2, 42);
-        List<Integer> ex = twoShot.exampleIndices(t, 3);
+        FewShotContexts twoShot = new FewShotContexts(2);
+        List<Integer> ex = twoShot.exampleIndices(t).get(3);
         assertEquals(2, ex.size());
-        assertFalse(ex.contains(3), "seed 42: the document itself must not be an example");
+        assertFalse(ex.contains(3), "the document itself must not be an example");
         String expected = "Answer the questions.\n\n"
                 + t.docs().get(ex.get(0)).text() + t.docs().get(ex.get(0)).target() + "\n\n"
                 + t.docs().get(ex.get(1)).text() + t.docs().get(ex.get(1)).target() + "\n\n"
@@ -111,18 +111,32 @@ class TaskEvaluatorTest {
         EvalTask t = new EvalTask("many", TaskType.LAMBADA, "", docs);
         Set<List<Integer>> distinct = new HashSet<>();
         for (long seed = 0; seed < 20; seed++) {
-            FewShotContexts three = new FewShotContexts(3, seed);
+            List<List<Integer>> all = new FewShotContexts(3, seed).exampleIndices(t);
+            assertEquals(all, new FewShotContexts(3, seed).exampleIndices(t), "seed " + seed + " not deterministic");
             for (int d = 0; d < docs.size(); d++) {
-                List<Integer> ex = three.exampleIndices(t, d);
+                List<Integer> ex = all.get(d);
                 assertEquals(3, ex.size(), "seed " + seed + " doc " + d);
                 assertEquals(3, new HashSet<>(ex).size(), "seed " + seed + " doc " + d + ": examples repeat " + ex);
                 assertFalse(ex.contains(d), "seed " + seed + " doc " + d + " " + ex);
-                assertEquals(ex, new FewShotContexts(3, seed).exampleIndices(t, d), "seed " + seed + " not deterministic");
                 distinct.add(ex);
             }
         }
         assertNotEquals(1, distinct.size());
-        assertThrows(IllegalArgumentException.class, () -> new FewShotContexts(12, 0).exampleIndices(t, 0));
+        assertThrows(IllegalArgumentException.class, () -> new FewShotContexts(12, 0).exampleIndices(t));
+    }
+
+    @Test
+    void evaluatorUsesTheHarnessContexts() {
+        // One example per context: each document is scored after the example the harness picks for it.
+        List<EvalDoc> docs = List.of(new LambadaDoc("alpha one"), new LambadaDoc("beta two"), new LambadaDoc("gamma three"));
+        EvalTask t = new EvalTask("l", TaskType.LAMBADA, "", docs);
+        FewShotContexts oneShot = new FewShotContexts(1);
+        List<String> contexts = oneShot.contexts(t);
+        FakeModel model = new FakeModel(2048);
+        for (int d = 0; d < docs.size(); d++) {
+            model.answer(contexts.get(d), docs.get(d).target(), -1.0, true);
+        }
+        assertEquals(1.0, new TaskEvaluator(model.requests(), model, oneShot).evaluate(t).metric("acc"));
     }
 
     @Test
