@@ -115,7 +115,7 @@ public final class EvalCommand implements Runnable {
                 result.putAll(testLoss(stream, window, scorer));
             }
             if (!taskList.isEmpty()) {
-                RequestBuilder requests = new RequestBuilder(text -> encode(tokenizer, text, model.shape().vocab()),
+                RequestBuilder requests = new RequestBuilder(new ModelVocabularyTokenizer(tokenizer, model.shape().vocab()),
                         window, RequestBuilder.GPT2_EOT < model.shape().vocab() ? RequestBuilder.GPT2_EOT : 0);
                 EvalReport report = new TaskEvaluator(requests, scorer, new FewShotContexts(shots, 1234))
                         .evaluate(taskList);
@@ -204,17 +204,6 @@ public final class EvalCommand implements Runnable {
     private static String metric(Map<String, ?> row, String name) {
         Object v = row.get(name);
         return v == null ? "-" : String.format(Locale.ROOT, "%.4f", ((Number) v).doubleValue());
-    }
-
-    private static int[] encode(Tokenizer tokenizer, String text, int vocab) {
-        int[] ids = tokenizer.encode(text);
-        for (int id : ids) {
-            if (id >= vocab) {
-                throw new UserError("task text encodes to GPT-2 token " + id + ", outside the model's vocabulary of "
-                        + vocab + "; downstream tasks need a GPT-2-vocabulary model");
-            }
-        }
-        return ids;
     }
 
     private static List<EvalTask> readTasks(List<String> specs) {
