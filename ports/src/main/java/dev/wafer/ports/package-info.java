@@ -1,4 +1,6 @@
 /**
- * Wafer's ports: the compute and IO interfaces the domain depends on. JDK only; adapters implement them.
+ * Wafer's ports: contracts only, no maths. The compute and IO interfaces the domain depends on, plus the few
+ * contracts adapters implement for the composition root (backend probes and factories). JDK only; adapters
+ * implement them.
  */
 package dev.wafer.ports;

@@ -66,6 +66,12 @@ final class ClAttention implements AttentionKernel {
         }
     }
 
+    @Override
+    public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
+                              float scale) {
+        ClHostCachedAttention.forward(out, qkv, kCache, vCache, pos, c, nh, scale);
+    }
+
     private static void checkHeads(int c, int nh) {
         if (nh <= 0 || c % nh != 0) {
             throw new IllegalArgumentException("C=" + c + " is not a multiple of NH=" + nh);

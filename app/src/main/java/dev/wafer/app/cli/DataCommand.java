@@ -107,6 +107,14 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             if (sequencesPerShard < 1) {
                 throw new UserError("--sequences-per-shard must be at least 1, got " + sequencesPerShard);
             }
+            // PrepareSettings checks these too, but as preconditions of its own; the flags are checked here.
+            if (seqLen < 2) {
+                throw new UserError("--seq-len must be at least 2, got " + seqLen);
+            }
+            if (threads < 1) {
+                throw new UserError("--threads must be at least 1, got " + threads);
+            }
+            SplitAssigner splits = splits(split);
             List<WorkFingerprint> works = new ArrayList<>();
             List<String> workNames = new ArrayList<>();
             for (Path w : excludeWorks) {
@@ -115,7 +123,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 workNames.add(fp.name() + " (" + fp.shingles().length + " shingles, from " + w + ")");
             }
             Tokenizer tok = TokenizerFactory.create(tokenizer);
-            PrepareSettings settings = new PrepareSettings(out, tok, seqLen, seed, split, SplitAssigner.parse(split),
+            PrepareSettings settings = new PrepareSettings(out, tok, seqLen, seed, split, splits,
                     new ProvenanceRules(new HashSet<>(excludeSources), new HashSet<>(allowLicences), new WorkMatcher(works)),
                     excludeSources, allowLicences, workNames, defaultSource, defaultLicence, onError.equals("fail"),
                     threads, sequencesPerShard, 64L << 20);
@@ -142,6 +150,15 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             }
             o.flush();
             return 0;
+        }
+
+        private static SplitAssigner splits(String spec) {
+            try {
+                return SplitAssigner.parse(spec);
+            } catch (IllegalArgumentException e) {
+                String message = e.getMessage();
+                throw new UserError(message.startsWith("--split") ? message : "--split: " + message);
+            }
         }
 
         private static void closeQuietly(AutoCloseable c) {

@@ -115,8 +115,9 @@ public final class EvalCommand implements Runnable {
                 result.putAll(testLoss(stream, window, scorer));
             }
             if (!taskList.isEmpty()) {
-                RequestBuilder requests = new RequestBuilder(text -> encode(tokenizer, text, model.shape().vocabSize()),
-                        window, RequestBuilder.GPT2_EOT < model.shape().vocabSize() ? RequestBuilder.GPT2_EOT : 0);
+                RequestBuilder requests = new RequestBuilder(new ModelVocabularyTokenizer(tokenizer,
+                        model.shape().vocabSize()), window,
+                        RequestBuilder.GPT2_EOT < model.shape().vocabSize() ? RequestBuilder.GPT2_EOT : 0);
                 EvalReport report = new TaskEvaluator(requests, scorer, new FewShotContexts(shots))
                         .evaluate(taskList);
                 result.put("tasks", taskRows(report));
@@ -204,17 +205,6 @@ public final class EvalCommand implements Runnable {
     private static String metric(Map<String, ?> row, String name) {
         Object v = row.get(name);
         return v == null ? "-" : String.format(Locale.ROOT, "%.4f", ((Number) v).doubleValue());
-    }
-
-    private static int[] encode(Tokenizer tokenizer, String text, int vocab) {
-        int[] ids = tokenizer.encode(text);
-        for (int id : ids) {
-            if (id >= vocab) {
-                throw new UserError("task text encodes to GPT-2 token " + id + ", outside the model's vocabulary of "
-                        + vocab + "; downstream tasks need a GPT-2-vocabulary model");
-            }
-        }
-        return ids;
     }
 
     private static List<EvalTask> readTasks(List<String> specs) {

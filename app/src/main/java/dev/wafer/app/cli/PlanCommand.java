@@ -49,13 +49,7 @@ final class PlanCommand implements Runnable, BackendAgnostic {
             throw new UserError("--parameterisation: " + e.getMessage());
         }
         ComputeOptimalPlanner planner = ComputeOptimalPlanner.paper();
-        TrainingPlan plan;
-        try {
-            plan = inferenceTokens == null ? planner.plan(flops, kind)
-                    : planner.planWithInference(flops, inferenceTokens, kind);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        TrainingPlan plan = inferenceTokens == null ? planner.plan(flops, kind) : planWithInference(planner, kind);
         var out = spec.commandLine().getOut();
         if (json) {
             Json.print(out, toJson(plan));
@@ -80,6 +74,15 @@ final class PlanCommand implements Runnable, BackendAgnostic {
         t.row("schedule", "linear warm-up over " + Format.si(plan.warmupTokens()) + " tokens, then "
                 + plan.decayType().id() + " decay to 10% of peak");
         t.print(out);
+    }
+
+    private TrainingPlan planWithInference(ComputeOptimalPlanner planner, ParameterisationKind kind) {
+        try {
+            return planner.planWithInference(flops, inferenceTokens, kind);
+        } catch (IllegalArgumentException e) {
+            // The flags are valid one by one; together they can still ask for more inference than the budget holds.
+            throw new UserError(e.getMessage());
+        }
     }
 
     static Map<String, Object> toJson(TrainingPlan plan) {

@@ -1,7 +1,6 @@
 package dev.wafer.app.cli;
 
 import dev.wafer.app.backend.BackendCatalog;
-import dev.wafer.app.backend.BackendUnavailableException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -13,7 +12,8 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The root {@code wafer} command. Subcommands are listed here; user errors (bad flags, impossible
- * values) end with one line on stderr and exit code 2, never a stack trace.
+ * values) end with one line on stderr and exit code 2, never a stack trace. Which exceptions count as user
+ * errors, and what the other exit codes mean, is {@link ErrorReport}'s job.
  */
 @Command(name = "wafer", mixinStandardHelpOptions = true, version = "wafer 0.1.0",
         description = "Compute-optimal GPT-style language model training (Cerebras-GPT) on the JVM.",
@@ -36,6 +36,10 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
     public static final int USAGE_ERROR = 2;
     /** Exit code when the selected backend cannot run on this machine (a fact of the machine, not a typo). */
     public static final int BACKEND_UNAVAILABLE = 3;
+    /** Exit code when reading or writing a file failed (disk full, permission denied). */
+    public static final int IO_ERROR = 74;
+    /** Exit code for a bug in Wafer: an exception no command expected (sysexits' EX_SOFTWARE). */
+    public static final int INTERNAL_ERROR = 70;
 
     @Option(names = "--backend", paramLabel = "NAME", scope = ScopeType.INHERIT,
             description = "Compute backend: cpu, opencl or cuda (default: $WAFER_BACKEND, else cpu).")
@@ -76,17 +80,7 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
             errWriter.println("wafer: " + ex.getMessage());
             return USAGE_ERROR;
         });
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
-                errWriter.println("wafer: " + ex.getMessage());
-                return USAGE_ERROR;
-            }
-            if (ex instanceof BackendUnavailableException) {
-                errWriter.println("wafer: " + ex.getMessage());
-                return BACKEND_UNAVAILABLE;
-            }
-            throw ex;
-        });
+        cli.setExecutionExceptionHandler(new ErrorReport(errWriter));
         return cli;
     }
 }

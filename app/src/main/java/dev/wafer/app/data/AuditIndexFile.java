@@ -1,5 +1,6 @@
 package dev.wafer.app.data;
 
+import dev.wafer.app.input.InvalidInputException;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -57,35 +58,35 @@ public final class AuditIndexFile {
     /**
      * Maps an index file.
      *
-     * @throws IllegalArgumentException naming the file and field when it is not a valid index
+     * @throws InvalidInputException naming the file and field when it is not a valid index
      */
     public static Mapped open(Path file) throws IOException {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < HEADER) {
-                throw new IllegalArgumentException(file + ": truncated audit index header (" + size + " bytes)");
+                throw new InvalidInputException(file + ": truncated audit index header (" + size + " bytes)");
             }
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             byte[] magic = seg.asSlice(0, 8).toArray(ValueLayout.JAVA_BYTE);
             if (!Arrays.equals(magic, MAGIC)) {
-                throw new IllegalArgumentException(file + ": field magic is not 'WAFERIDX'; not a Wafer audit index");
+                throw new InvalidInputException(file + ": field magic is not 'WAFERIDX'; not a Wafer audit index");
             }
             int version = seg.get(I32, 8);
             if (version != VERSION) {
-                throw new IllegalArgumentException(file + ": field version is " + version + ", expected " + VERSION);
+                throw new InvalidInputException(file + ": field version is " + version + ", expected " + VERSION);
             }
             int words = seg.get(I32, 12);
             long entries = seg.get(I64, 16);
             long docs = seg.get(I64, 24);
             if (entries < 0 || size != HEADER + entries * 12) {
-                throw new IllegalArgumentException(file + ": field entries is " + entries + " but the file has " + size
+                throw new InvalidInputException(file + ": field entries is " + entries + " but the file has " + size
                         + " bytes; the index is truncated or corrupt");
             }
             return new Mapped(arena, seg, words, entries, docs);
         } catch (NoSuchFileException e) {
             arena.close();
-            throw new IllegalArgumentException(file + ": no audit index; prepare the dataset with this version of wafer");
+            throw new InvalidInputException(file + ": no audit index; prepare the dataset with this version of wafer");
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;

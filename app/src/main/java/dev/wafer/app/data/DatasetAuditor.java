@@ -1,5 +1,6 @@
 package dev.wafer.app.data;
 
+import dev.wafer.app.input.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class DatasetAuditor {
         MembershipAudit.Result r;
         try (AuditIndexFile.Mapped index = AuditIndexFile.open(new DatasetLayout(dataset).auditIndex())) {
             if (index.shingleWords() != MembershipAudit.SHINGLE_WORDS) {
-                throw new IllegalArgumentException(new DatasetLayout(dataset).auditIndex() + ": field shingleWords is "
+                throw new InvalidInputException(new DatasetLayout(dataset).auditIndex() + ": field shingleWords is "
                         + index.shingleWords() + ", this Wafer audits with " + MembershipAudit.SHINGLE_WORDS);
             }
             r = new MembershipAudit(index).audit(new TextNormaliser().normalise(passage));

@@ -1,5 +1,6 @@
 package dev.wafer.app.data;
 
+import dev.wafer.app.input.InvalidInputException;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -32,9 +33,14 @@ public final class FingerprintFile {
         byte[] bytes = readFile(textFile);
         StrictUtf8.Result text = new StrictUtf8().decode(bytes, 0, bytes.length);
         if (!text.ok()) {
-            throw new IllegalArgumentException(textFile + ": invalid UTF-8 at byte offset " + text.badOffset());
+            throw new InvalidInputException(textFile + ": invalid UTF-8 at byte offset " + text.badOffset());
         }
-        return WorkFingerprint.of(textFile.getFileName().toString(), new TextNormaliser().normalise(text.text()));
+        try {
+            return WorkFingerprint.of(textFile.getFileName().toString(), new TextNormaliser().normalise(text.text()));
+        } catch (IllegalArgumentException e) {
+            // The only thing WorkFingerprint rejects here is a text too short to fingerprint: the user's file.
+            throw new InvalidInputException(textFile + ": " + e.getMessage(), e);
+        }
     }
 
     /** Writes a fingerprint file. */
@@ -64,31 +70,31 @@ public final class FingerprintFile {
             b.position(8);
             int version = b.getInt();
             if (version != VERSION) {
-                throw new IllegalArgumentException(file + ": field version is " + version + ", expected " + VERSION);
+                throw new InvalidInputException(file + ": field version is " + version + ", expected " + VERSION);
             }
             int words = b.getInt();
             if (words != WorkFingerprint.SHINGLE_WORDS) {
-                throw new IllegalArgumentException(file + ": field shingleWords is " + words + ", this Wafer uses "
+                throw new InvalidInputException(file + ": field shingleWords is " + words + ", this Wafer uses "
                         + WorkFingerprint.SHINGLE_WORDS + "; make the fingerprint again");
             }
             byte[] name = new byte[b.getInt()];
             b.get(name);
             long count = b.getLong();
             if (count != b.remaining() / 8 || b.remaining() % 8 != 0) {
-                throw new IllegalArgumentException(file + ": field count is " + count + " but " + b.remaining()
+                throw new InvalidInputException(file + ": field count is " + count + " but " + b.remaining()
                         + " bytes of shingles follow; the file is truncated or corrupt");
             }
             long[] shingles = new long[(int) count];
             b.asLongBuffer().get(shingles);
             return new WorkFingerprint(new String(name, StandardCharsets.UTF_8), shingles);
         } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
-            throw new IllegalArgumentException(file + ": truncated fingerprint header", e);
+            throw new InvalidInputException(file + ": truncated fingerprint header", e);
         }
     }
 
     private static byte[] readFile(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": no such file");
+            throw new InvalidInputException(file + ": no such file");
         }
         return Files.readAllBytes(file);
     }

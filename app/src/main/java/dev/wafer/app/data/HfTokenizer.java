@@ -1,5 +1,6 @@
 package dev.wafer.app.data;
 
+import dev.wafer.app.input.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +34,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     /**
      * Loads a {@code tokenizer.json}.
      *
-     * @throws IllegalArgumentException naming the file when it is missing, unreadable or has no end-of-text token
+     * @throws InvalidInputException naming the file when it is missing, unreadable or has no end-of-text token
      */
     public static HfTokenizer load(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--tokenizer " + file + ": no such file");
+            throw new InvalidInputException("--tokenizer " + file + ": no such file");
         }
         // Never reach for the network: DJL would otherwise try to download native libraries or files.
         System.setProperty("ai.djl.offline", "true");
@@ -50,7 +51,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                     .optPadding(false)
                     .build();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("--tokenizer " + file + ": cannot load tokenizer.json (" + e.getMessage() + ")", e);
+            throw new InvalidInputException("--tokenizer " + file + ": cannot load tokenizer.json (" + e.getMessage() + ")", e);
         }
         Map<String, Integer> vocab = VocabularyReader.read(file);
         int eot = -1;
@@ -63,7 +64,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         }
         if (eot < 0) {
             tok.close();
-            throw new IllegalArgumentException("--tokenizer " + file + ": vocabulary has no end-of-text token (looked for "
+            throw new InvalidInputException("--tokenizer " + file + ": vocabulary has no end-of-text token (looked for "
                     + String.join(", ", END_OF_TEXT_CANDIDATES) + ")");
         }
         int size = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;

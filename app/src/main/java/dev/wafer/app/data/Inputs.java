@@ -1,5 +1,6 @@
 package dev.wafer.app.data;
 
+import dev.wafer.app.input.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,13 +27,13 @@ public final class Inputs {
     /**
      * Resolves paths.
      *
-     * @throws IllegalArgumentException naming the path when it does not exist or a directory holds no files
+     * @throws InvalidInputException naming the path when it does not exist or a directory holds no files
      */
     public static List<DocumentSource> resolve(List<Path> paths, LongConsumer bytesRead) throws IOException {
         List<DocumentSource> sources = new ArrayList<>();
         for (Path p : paths) {
             if (!Files.exists(p)) {
-                throw new IllegalArgumentException("--input " + p + ": no such file or directory");
+                throw new InvalidInputException("--input " + p + ": no such file or directory");
             }
             if (Files.isDirectory(p)) {
                 List<Path> files;
@@ -42,7 +43,7 @@ public final class Inputs {
                             .sorted().toList();
                 }
                 if (files.isEmpty()) {
-                    throw new IllegalArgumentException("--input " + p + ": directory holds no files");
+                    throw new InvalidInputException("--input " + p + ": directory holds no files");
                 }
                 files.forEach(f -> sources.add(of(f, bytesRead)));
             } else {

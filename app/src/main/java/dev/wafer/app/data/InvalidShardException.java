@@ -1,7 +1,9 @@
 package dev.wafer.app.data;
 
+import dev.wafer.app.input.InvalidInputException;
+
 /** A token shard whose header or payload is wrong; the message names the file and the field. */
-public final class InvalidShardException extends IllegalArgumentException {
+public final class InvalidShardException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
 
     public InvalidShardException(String message) {

@@ -1,5 +1,6 @@
 package dev.wafer.app.data;
 
+import dev.wafer.app.input.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -105,7 +106,7 @@ public final class ManifestJson {
     /**
      * Reads a manifest.
      *
-     * @throws IllegalArgumentException naming the file and field when it is missing or not a Wafer manifest
+     * @throws InvalidInputException naming the file and field when it is missing or not a Wafer manifest
      */
     public static JsonNode read(Path dir) throws IOException {
         Path file = new DatasetLayout(dir).manifest();
@@ -113,17 +114,17 @@ public final class ManifestJson {
         try {
             root = JSON.readTree(file.toFile());
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new IllegalArgumentException("--dataset " + dir + ": no " + DatasetLayout.MANIFEST
+            throw new InvalidInputException("--dataset " + dir + ": no " + DatasetLayout.MANIFEST
                     + "; run 'wafer data prepare --out " + dir + "' first");
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new InvalidInputException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
         }
         if (!FORMAT.equals(root.path("format").asText())) {
-            throw new IllegalArgumentException(file + ": field format is '" + root.path("format").asText()
+            throw new InvalidInputException(file + ": field format is '" + root.path("format").asText()
                     + "', expected '" + FORMAT + "'");
         }
         if (root.path("version").asInt() != VERSION) {
-            throw new IllegalArgumentException(file + ": field version is " + root.path("version") + ", expected " + VERSION);
+            throw new InvalidInputException(file + ": field version is " + root.path("version") + ", expected " + VERSION);
         }
         return root;
     }

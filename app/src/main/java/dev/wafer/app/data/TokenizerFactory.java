@@ -1,5 +1,6 @@
 package dev.wafer.app.data;
 
+import dev.wafer.app.input.InvalidInputException;
 import java.nio.file.Path;
 
 import dev.wafer.ports.text.Tokenizer;
@@ -23,6 +24,6 @@ public final class TokenizerFactory {
         if (spec.endsWith(".json")) {
             return HfTokenizer.load(Path.of(spec));
         }
-        throw new IllegalArgumentException("--tokenizer '" + spec + "': expected gpt2, bytes or a path to a tokenizer.json");
+        throw new InvalidInputException("--tokenizer '" + spec + "': expected gpt2, bytes or a path to a tokenizer.json");
     }
 }

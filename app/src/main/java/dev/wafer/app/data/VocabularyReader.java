@@ -1,5 +1,6 @@
 package dev.wafer.app.data;
 
+import dev.wafer.app.input.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,7 +19,7 @@ final class VocabularyReader {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException("--tokenizer " + file + ": not valid JSON (" + e.getMessage() + ")", e);
+            throw new InvalidInputException("--tokenizer " + file + ": not valid JSON (" + e.getMessage() + ")", e);
         }
         Map<String, Integer> vocab = new HashMap<>();
         JsonNode model = root.path("model").path("vocab");
@@ -34,7 +35,7 @@ final class VocabularyReader {
             vocab.put(added.path("content").asText(), added.path("id").asInt());
         }
         if (vocab.isEmpty()) {
-            throw new IllegalArgumentException("--tokenizer " + file + ": field 'model.vocab' is missing or empty");
+            throw new InvalidInputException("--tokenizer " + file + ": field 'model.vocab' is missing or empty");
         }
         return vocab;
     }

@@ -1,5 +1,6 @@
 package dev.wafer.app.train;
 
+import dev.wafer.app.input.InvalidInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,26 +23,26 @@ public final class TokenFileSource implements ResumableBatchSource {
     private final int windowLength;
 
     /**
-     * @throws IllegalArgumentException naming the offending offset when an id is not below {@code vocab}, or when
+     * @throws InvalidInputException naming the offending offset when an id is not below {@code vocab}, or when
      *                                  the file cannot hold one sequence of {@code seq + 1} tokens
      */
     public TokenFileSource(Path file, int vocab, int seq, long seed) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         if (bytes.length % 2 != 0) {
-            throw new IllegalArgumentException(file + " has an odd number of bytes; expected uint16 token ids");
+            throw new InvalidInputException(file + " has an odd number of bytes; expected uint16 token ids");
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         tokens = new int[bytes.length / 2];
         for (int i = 0; i < tokens.length; i++) {
             int id = Short.toUnsignedInt(buf.getShort(2 * i));
             if (id >= vocab) {
-                throw new IllegalArgumentException(file + ": token id " + id + " at token offset " + i
+                throw new InvalidInputException(file + ": token id " + id + " at token offset " + i
                         + " is not below the vocabulary size " + vocab);
             }
             tokens[i] = id;
         }
         if (tokens.length < seq + 1) {
-            throw new IllegalArgumentException(file + " holds " + tokens.length + " tokens; one sequence of "
+            throw new InvalidInputException(file + " holds " + tokens.length + " tokens; one sequence of "
                     + seq + " needs " + (seq + 1));
         }
         this.seed = seed;

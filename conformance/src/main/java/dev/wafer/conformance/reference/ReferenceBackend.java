@@ -167,6 +167,24 @@ public final class ReferenceBackend implements ComputeBackend {
                         h(att).read(b * nh * t * t), b, t, c, nh, scale);
                 h(dqkv).write(d, d.length);
             }
+
+            @Override
+            public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
+                                      float scale) {
+                if (nh <= 0 || c % nh != 0 || pos < 0 || (long) (pos + 1) * c > kCache.length()
+                        || (long) (pos + 1) * c > vCache.length()) {
+                    throw new IllegalArgumentException("cached attention at position " + pos + " with C=" + c
+                            + ", NH=" + nh + " does not fit caches of " + kCache.length() + " and " + vCache.length());
+                }
+                int rows = (pos + 1) * c;
+                double[] k = h(kCache).read(rows);
+                double[] v = h(vCache).read(rows);
+                double[] o = new double[c];
+                ReferenceKernels.attentionCached(o, h(qkv).read(3 * c), k, v, pos, c, nh, scale);
+                h(kCache).write(k, rows);
+                h(vCache).write(v, rows);
+                h(out).write(o, c);
+            }
         };
     }
 

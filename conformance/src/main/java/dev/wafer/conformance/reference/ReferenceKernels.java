@@ -200,6 +200,46 @@ public final class ReferenceKernels {
         }
     }
 
+    /**
+     * One decoding step of {@link #attentionForward} with a key/value cache, written the plain way: store the new
+     * key and value in row {@code pos} of the caches, then attend from the new query over rows {@code 0..pos}.
+     *
+     * @param out    (C) written
+     * @param qkv    (3C) the new position's Q, K, V
+     * @param kCache at least (pos+1, C); row {@code pos} written
+     * @param vCache at least (pos+1, C); row {@code pos} written
+     */
+    public static void attentionCached(double[] out, double[] qkv, double[] kCache, double[] vCache, int pos, int c,
+                                       int nh, double scale) {
+        System.arraycopy(qkv, c, kCache, pos * c, c);
+        System.arraycopy(qkv, 2 * c, vCache, pos * c, c);
+        int hs = c / nh;
+        double[] s = new double[pos + 1];
+        for (int h = 0; h < nh; h++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j <= pos; j++) {
+                double dot = 0;
+                for (int k = 0; k < hs; k++) {
+                    dot += qkv[h * hs + k] * kCache[j * c + h * hs + k];
+                }
+                s[j] = scale * dot;
+                max = Math.max(max, s[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j <= pos; j++) {
+                s[j] = Math.exp(s[j] - max);
+                sum += s[j];
+            }
+            for (int k = 0; k < hs; k++) {
+                double acc = 0;
+                for (int j = 0; j <= pos; j++) {
+                    acc += s[j] / sum * vCache[j * c + h * hs + k];
+                }
+                out[h * hs + k] = acc;
+            }
+        }
+    }
+
     public static void geluForward(double[] out, double[] inp, int n) {
         for (int i = 0; i < n; i++) {
             out[i] = inp[i] * Erf.phi(inp[i]);

@@ -1,5 +1,6 @@
 package dev.wafer.domain.eval;
 
+import dev.wafer.ports.text.Tokenizer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -13,17 +14,17 @@ public final class RequestBuilder {
     /** GPT-2's end-of-text token. */
     public static final int GPT2_EOT = 50256;
 
-    private final TextEncoder encoder;
+    private final Tokenizer tokenizer;
     private final int maxLength;
     private final int endOfText;
 
     /**
-     * @param encoder   the tokenizer
+     * @param tokenizer the tokenizer; only {@link Tokenizer#encode} is used, and it must not add special tokens
      * @param maxLength the model's context length (2048 for Cerebras-GPT)
      * @param endOfText the token that replaces an empty context
      */
-    public RequestBuilder(TextEncoder encoder, int maxLength, int endOfText) {
-        this.encoder = Objects.requireNonNull(encoder, "encoder");
+    public RequestBuilder(Tokenizer tokenizer, int maxLength, int endOfText) {
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         if (maxLength < 1) {
             throw new IllegalArgumentException("maxLength must be positive: " + maxLength);
         }
@@ -33,8 +34,8 @@ public final class RequestBuilder {
 
     /** The request for {@code continuation} (usually starting with a space) after {@code context}. */
     public LoglikelihoodRequest build(String context, String continuation) {
-        int[] ctx = context.isEmpty() ? new int[] {endOfText} : encoder.encode(context);
-        int[] cont = encoder.encode(continuation);
+        int[] ctx = context.isEmpty() ? new int[] {endOfText} : tokenizer.encode(context);
+        int[] cont = tokenizer.encode(continuation);
         if (cont.length == 0) {
             throw new IllegalArgumentException("continuation '" + continuation + "' encodes to no tokens");
         }

@@ -6,7 +6,7 @@
  * {@link dev.wafer.domain.eval.PythonRandom}, CPython's Mersenne Twister).
  *
  * <p>The model plugs in through two small interfaces: {@link dev.wafer.domain.eval.LogLikelihoodScorer} for tasks
- * and {@link dev.wafer.domain.eval.WindowLossScorer} for test-set loss; text enters through a
- * {@link dev.wafer.domain.eval.TextEncoder}.
+ * and {@link dev.wafer.domain.eval.WindowLossScorer} for test-set loss; text enters through the
+ * tokenizer port, {@link dev.wafer.ports.text.Tokenizer}.
  */
 package dev.wafer.domain.eval;

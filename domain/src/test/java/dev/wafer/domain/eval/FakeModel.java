@@ -13,7 +13,6 @@ import java.util.Map;
  * by the decoded (context, continuation) text. Unknown requests fail the test, so a wrongly built request shows up.
  */
 final class FakeModel implements LogLikelihoodScorer {
-    static final TextEncoder CHARS = text -> text.codePoints().toArray();
 
     private final Map<String, ContinuationScore> table = new HashMap<>();
     final List<String[]> requests = new ArrayList<>();
@@ -43,6 +42,6 @@ final class FakeModel implements LogLikelihoodScorer {
     }
 
     RequestBuilder requests() {
-        return new RequestBuilder(CHARS, maxLength, '#');
+        return new RequestBuilder(new CharTokenizer(), maxLength, '#');
     }
 }

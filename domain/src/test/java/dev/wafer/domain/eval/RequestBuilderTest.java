@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -16,25 +15,21 @@ class RequestBuilderTest {
 
     @Test
     void emptyContextBecomesEndOfText() {
-        LoglikelihoodRequest r = new RequestBuilder(FakeModel.CHARS, 2048, RequestBuilder.GPT2_EOT).build("", " yes");
+        LoglikelihoodRequest r = new RequestBuilder(new CharTokenizer(), 2048, RequestBuilder.GPT2_EOT).build("", " yes");
         assertArrayEquals(new int[] {50256}, r.context());
         assertArrayEquals(chars(" yes"), r.continuation());
     }
 
     @Test
     void contextAndContinuationAreTokenizedSeparately() {
-        List<String> seen = new ArrayList<>();
-        TextEncoder recording = text -> {
-            seen.add(text);
-            return FakeModel.CHARS.encode(text);
-        };
+        CharTokenizer recording = new CharTokenizer();
         new RequestBuilder(recording, 2048, 0).build("Question: 2+2?\nAnswer:", " 4");
-        assertEquals(List.of("Question: 2+2?\nAnswer:", " 4"), seen);
+        assertEquals(List.of("Question: 2+2?\nAnswer:", " 4"), recording.encoded);
     }
 
     @Test
     void leftTruncatesToMaxLengthPlusOne() {
-        RequestBuilder b = new RequestBuilder(FakeModel.CHARS, 5, 0);
+        RequestBuilder b = new RequestBuilder(new CharTokenizer(), 5, 0);
         LoglikelihoodRequest r = b.build("abcdef", "xy");
         // (ctx + cont)[-6:] = "cdefxy"; the model will see "cdefx" and score "xy".
         assertArrayEquals(chars("cdef"), r.context());

@@ -1,0 +1,45 @@
+package dev.wafer.app.cli;
+
+import dev.wafer.app.backend.BackendUnavailableException;
+import dev.wafer.app.input.InvalidInputException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns an exception thrown by a command into what the user sees and the exit code. Only exceptions whose type says
+ * "the user's input is wrong" ({@link UserError}, {@link InvalidInputException}) become the one-line usage error;
+ * anything else, a plain {@link IllegalArgumentException} included, is a bug and is reported as one, with its trace,
+ * so that a broken precondition inside Wafer never reads like a typo on the command line.
+ */
+final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
+    private final PrintWriter err;
+
+    ErrorReport(PrintWriter err) {
+        this.err = err;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
+        if (ex instanceof UserError || ex instanceof InvalidInputException) {
+            err.println("wafer: " + ex.getMessage());
+            return WaferCommand.USAGE_ERROR;
+        }
+        if (ex instanceof BackendUnavailableException) {
+            err.println("wafer: " + ex.getMessage());
+            return WaferCommand.BACKEND_UNAVAILABLE;
+        }
+        if (ex instanceof IOException || ex instanceof UncheckedIOException) {
+            // A full disk or an unreadable file is a fact of the machine: one line, but not a usage error.
+            Throwable io = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+            err.println("wafer: I/O error: " + io.getClass().getSimpleName() + ": " + io.getMessage());
+            return WaferCommand.IO_ERROR;
+        }
+        err.println("wafer: internal error (this is a bug in wafer; please report it with the trace below): " + ex);
+        ex.printStackTrace(err);
+        err.flush();
+        return WaferCommand.INTERNAL_ERROR;
+    }
+}

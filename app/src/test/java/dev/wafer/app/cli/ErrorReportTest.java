@@ -1,0 +1,125 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wafer.app.backend.BackendCatalog;
+import dev.wafer.app.backend.FakeBackend;
+import dev.wafer.app.input.InvalidInputException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** What the user sees when a command throws: user mistakes are one line and code 2, bugs are reported as bugs. */
+class ErrorReportTest {
+
+    /** A command that throws whatever the test hands it. */
+    @Command(name = "fail")
+    static final class FailingCommand implements Runnable, BackendAgnostic {
+        private final Supplier<RuntimeException> failure;
+
+        FailingCommand(Supplier<RuntimeException> failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public void run() {
+            throw failure.get();
+        }
+    }
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int runFailing(Supplier<RuntimeException> failure) {
+        CommandLine cli = WaferCommand.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(),
+                BackendCatalog.of(List.of(FakeBackend.available("cpu"))));
+        cli.addSubcommand(new FailingCommand(failure));
+        return cli.execute("fail");
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aPlainIllegalArgumentExceptionIsABugNotAUsageError() {
+        int code = runFailing(() -> new IllegalArgumentException("index -1 out of range"));
+        assertEquals(WaferCommand.INTERNAL_ERROR, code, err());
+        assertTrue(code != WaferCommand.USAGE_ERROR);
+        String first = err().lines().findFirst().orElse("");
+        assertTrue(first.startsWith("wafer: internal error (this is a bug in wafer"), err());
+        assertTrue(first.contains("java.lang.IllegalArgumentException: index -1 out of range"), err());
+        assertTrue(err().contains("\tat " + FailingCommand.class.getName() + ".run("), "stack trace expected: " + err());
+    }
+
+    @Test
+    void anyOtherUnexpectedExceptionIsABugToo() {
+        int code = runFailing(() -> new IllegalStateException("scope closed twice"));
+        assertEquals(WaferCommand.INTERNAL_ERROR, code, err());
+        assertTrue(err().contains("IllegalStateException: scope closed twice"), err());
+    }
+
+    @Test
+    void aUserErrorIsOneLineWithTheUsageCode() {
+        assertEquals(WaferCommand.USAGE_ERROR, runFailing(() -> new UserError("--steps must be positive")));
+        assertEquals("wafer: --steps must be positive\n", err());
+    }
+
+    @Test
+    void invalidInputIsOneLineWithTheUsageCode() {
+        assertEquals(WaferCommand.USAGE_ERROR,
+                runFailing(() -> new InvalidInputException("--dataset d: no manifest.json")));
+        assertEquals("wafer: --dataset d: no manifest.json\n", err());
+    }
+
+    @Test
+    void anIoFailureIsOneLineWithItsOwnCode() {
+        int code = runFailing(() -> new UncheckedIOException(new NoSuchFileException("/gone/shard-0.bin")));
+        assertEquals(WaferCommand.IO_ERROR, code, err());
+        assertEquals("wafer: I/O error: NoSuchFileException: /gone/shard-0.bin\n", err());
+    }
+
+    @Test
+    void exitCodesAreDistinct() {
+        assertEquals(4, java.util.Set.of(WaferCommand.USAGE_ERROR, WaferCommand.BACKEND_UNAVAILABLE,
+                WaferCommand.IO_ERROR, WaferCommand.INTERNAL_ERROR).size());
+    }
+
+    /** User mistakes that reach code below the commands (readers, parsers) still end as one line and code 2. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "data prepare --out OUT --split 0.5,0.5|--split needs three fractions",
+        "data prepare --out OUT --split 0.5,0.6,0.1|--split: split fractions must be non-negative and sum to 1",
+        "data prepare --out OUT --tokenizer nonsense|--tokenizer 'nonsense': expected gpt2, bytes",
+        "data prepare --out OUT --seq-len 1|--seq-len must be at least 2, got 1",
+        "data prepare --out OUT --threads 0|--threads must be at least 1, got 0",
+        "data prepare --out OUT --input MISSING|--input MISSING: no such file or directory",
+        "data prepare --out OUT --exclude-work MISSING|MISSING: no such file",
+        "data fingerprint --text MISSING --out OUT|MISSING: no such file",
+        "data stats --dataset MISSING|no manifest.json",
+        "data audit --dataset MISSING --text MISSING|--text MISSING: no such file",
+    })
+    void userMistakesBelowTheCommandsAreOneLineUsageErrors(String args, String message, @org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws IOException {
+        String missing = dir.resolve("missing").toString();
+        String[] argv = args.replace("MISSING", missing).replace("OUT", dir.resolve("out").toString()).split(" ");
+        CliRun run = CliRun.of(argv);
+        assertEquals(WaferCommand.USAGE_ERROR, run.exitCode(), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("wafer: "), run.err());
+        assertTrue(run.err().contains(message.replace("MISSING", missing)), run.err());
+    }
+}
