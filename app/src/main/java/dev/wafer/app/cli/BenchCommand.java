@@ -1,19 +1,16 @@
 package dev.wafer.app.cli;
 
+import dev.wafer.domain.session.TrainableModel;
+import dev.wafer.domain.session.ModelAssembly;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
 
 import dev.wafer.adapters.cpu.GemmBenchmark;
 import dev.wafer.app.train.SyntheticTokenSource;
-import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.model.ModelShape;
-import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.AdamWSettings;
-import dev.wafer.domain.param.ParameterInitializer;
-import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.param.Parameterisations;
 import dev.wafer.domain.train.LearningRateSchedule;
 import dev.wafer.domain.train.Trainer;
 import dev.wafer.domain.train.TrainerSettings;
@@ -70,16 +67,15 @@ public final class BenchCommand implements Runnable {
         ModelShape ms = shape.resolve(ShapeOptions.DEFAULT);
         int batch = shape.batch(ShapeOptions.DEFAULT_BATCH);
         int seq = ms.seqLength();
-        ModelShape s = ShapeOptions.toModel(ms, seq);
+        ModelShape s = ms;
         double[] seconds = new double[steps];
         String backendName;
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             backendName = backend.name();
-            Parameterisation p = Parameterisations.of(ParameterisationKind.SP, s);
-            GptModel model = new GptModel(backend, scope, s, p, batch, seq);
-            ParameterInitializer.initialize(model.parameters(), p, 1);
-            AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), AdamWSettings.cerebras(1e-8), p);
-            Trainer trainer = new Trainer(model, adamW, new SyntheticTokenSource(s.vocabSize(), 1),
+            TrainableModel m = ModelAssembly.trainable(backend, scope, s, ParameterisationKind.SP, batch, seq,
+                    AdamWSettings.cerebras(1e-8));
+            m.initialize(1);
+            Trainer trainer = new Trainer(m.model(), m.optimizer(), new SyntheticTokenSource(s.vocabSize(), 1),
                     LearningRateSchedule.constant(6e-4), MetricsSink.NONE,
                     new TrainerSettings((long) batch * seq, 0, false), System::nanoTime);
             trainer.step(); // warm-up: JIT compilation and first touch of every buffer

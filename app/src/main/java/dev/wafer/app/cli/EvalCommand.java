@@ -1,5 +1,6 @@
 package dev.wafer.app.cli;
 
+import dev.wafer.domain.session.ModelAssembly;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -108,7 +109,7 @@ public final class EvalCommand implements Runnable {
         List<EvalTask> taskList = tasks == null ? List.of() : readTasks(tasks);
         Map<String, Object> result = new LinkedHashMap<>();
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
-            GptModel gpt = new GptModel(backend, scope, model.shape(), model.parameterisation(), 1, window);
+            GptModel gpt = ModelAssembly.forScoring(backend, scope, model.shape(), model.kind(), 1, window);
             model.copyInto(gpt.parameters());
             GptScorer scorer = new GptScorer(gpt);
             if (stream != null) {

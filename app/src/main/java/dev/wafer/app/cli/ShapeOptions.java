@@ -1,7 +1,6 @@
 package dev.wafer.app.cli;
 
 import dev.wafer.domain.model.ModelShape;
-import dev.wafer.domain.model.ModelShape;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,7 +20,8 @@ final class ShapeOptions {
     @Option(names = "--seq", paramLabel = "T", description = "Sequence length.")
     Integer seq;
 
-    @Option(names = "--batch", paramLabel = "B", description = "Sequences per micro-batch.")
+    @Option(names = "--batch", paramLabel = "B", description = "Sequences per optimizer step (train: accumulated"
+            + " over --micro-batch passes; bench: one micro-batch).")
     Integer batch;
 
     @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary size (GPT-2: 50257).")
@@ -55,11 +55,5 @@ final class ShapeOptions {
             throw new UserError("--batch must be positive, found " + b);
         }
         return b;
-    }
-
-    /** The model's shape; learned positions cover at least the paper's 2048 when the shape is a paper preset's. */
-    static ModelShape toModel(ModelShape s, int positions) {
-        return ModelShape.withHeads(s.vocabSize(), Math.max(positions, s.seqLength()), s.nLayers(), s.nHeads(), s.dModel(),
-                s.dFfn());
     }
 }

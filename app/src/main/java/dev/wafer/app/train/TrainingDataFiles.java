@@ -66,7 +66,7 @@ public final class TrainingDataFiles implements AutoCloseable {
                 path = SampleDataset.ensure(SampleDataset.defaultCacheRoot(), seq, sampleProgress.orElse(Progress.NONE));
             }
             if (Files.isDirectory(path)) {
-                return dataset(path, vocab, seed, kind == DataKind.SAMPLE ? "embedded sample, " : "");
+                return dataset(path, vocab, seq, seed, kind == DataKind.SAMPLE ? "embedded sample, " : "");
             }
             if (!Files.isRegularFile(path)) {
                 throw new DataException("--data " + path + " does not exist");
@@ -78,7 +78,8 @@ public final class TrainingDataFiles implements AutoCloseable {
         }
     }
 
-    private static TrainingDataFiles dataset(Path dir, int vocab, long seed, String prefix) throws IOException {
+    private static TrainingDataFiles dataset(Path dir, int vocab, int seq, long seed, String prefix)
+            throws IOException {
         DatasetLayout layout = new DatasetLayout(dir);
         if (!Files.isRegularFile(layout.manifest())) {
             throw new DataException("--data " + dir + " is a directory without " + DatasetLayout.MANIFEST
@@ -91,6 +92,19 @@ public final class TrainingDataFiles implements AutoCloseable {
             val.close();
             throw new DataException("dataset " + dir + " has vocabulary " + train.vocabSize()
                     + " but the model's is " + vocab + "; pass --vocab " + train.vocabSize());
+        }
+        if (train.count() < 2) {
+            train.close();
+            val.close();
+            throw new DataException("dataset " + dir + " has " + train.count()
+                    + " training sequences; training needs at least 2");
+        }
+        if (seq > train.sequenceLength()) {
+            int length = train.sequenceLength();
+            train.close();
+            val.close();
+            throw new DataException("--seq " + seq + " exceeds the sequence length of dataset " + dir + " ("
+                    + length + "); pass --seq " + length + " or less, or prepare the data with a longer --seq-len");
         }
         Optional<TokenBatchSource> validation = val.count() >= 2 ? Optional.of(new SequenceBatchSource(val, 0))
                 : Optional.empty();

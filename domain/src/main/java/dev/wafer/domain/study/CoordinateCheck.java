@@ -1,5 +1,7 @@
 package dev.wafer.domain.study;
 
+import dev.wafer.domain.session.TrainableModel;
+import dev.wafer.domain.session.ModelAssembly;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,10 +9,7 @@ import dev.wafer.domain.model.ActivationObserver;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.AdamWSettings;
-import dev.wafer.domain.param.ParameterInitializer;
-import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.param.Parameterisations;
 import dev.wafer.domain.scaling.FlopCount;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.train.LearningRateSchedule;
@@ -142,11 +141,11 @@ public final class CoordinateCheck {
     private static Recorder trainAndRecord(ComputeBackend backend, ModelShape shape, Settings settings, long seed,
                                              TokenBatchSource fixed, StudyListener listener) {
         try (TensorScope scope = backend.openScope()) {
-            Parameterisation param = Parameterisations.of(settings.kind(), shape);
-            GptModel model = new GptModel(backend, scope, shape, param,
-                    settings.batchSequences(), settings.seqLength());
-            ParameterInitializer.initialize(model.parameters(), param, seed);
-            AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), settings.adam(), param);
+            TrainableModel trainable = ModelAssembly.trainable(backend, scope, shape, settings.kind(),
+                    settings.batchSequences(), settings.seqLength(), settings.adam());
+            trainable.initialize(seed);
+            GptModel model = trainable.model();
+            AdamW adamW = trainable.optimizer();
             Recorder recorder = new Recorder(settings.steps(), shape.nLayers(), model.tokensPerMicroBatch()
                     * Math.max(shape.vocabSize(), shape.dFfn()));
             model.setActivationObserver(recorder);

@@ -1,13 +1,11 @@
 package dev.wafer.domain.study;
 
+import dev.wafer.domain.session.TrainableModel;
+import dev.wafer.domain.session.ModelAssembly;
 import java.util.Arrays;
 
 import dev.wafer.domain.model.GptModel;
-import dev.wafer.domain.optim.AdamW;
-import dev.wafer.domain.param.ParameterInitializer;
-import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.param.Parameterisations;
 import dev.wafer.domain.scaling.FlopCount;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.schedule.DecayType;
@@ -46,12 +44,11 @@ final class TrainingRun {
         double[] last = new double[(int) Math.min(LAST_STEPS, steps)];
         Arrays.fill(last, Double.NaN);
         try (TensorScope scope = backend.openScope()) {
-            Parameterisation param = Parameterisations.of(kind, shape);
-            GptModel model = new GptModel(backend, scope, shape, param,
-                    training.batchSequences(), training.seqLength());
-            ParameterInitializer.initialize(model.parameters(), param, training.seed());
-            AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), training.adam(), param);
-            Trainer trainer = new Trainer(model, adamW, data.training(training.seed()), schedule::lrAt, m -> {
+            TrainableModel trainable = ModelAssembly.trainable(backend, scope, shape, kind,
+                    training.batchSequences(), training.seqLength(), training.adam());
+            trainable.initialize(training.seed());
+            GptModel model = trainable.model();
+            Trainer trainer = new Trainer(model, trainable.optimizer(), data.training(training.seed()), schedule::lrAt, m -> {
                 last[(int) ((m.step() - 1) % last.length)] = m.loss();
                 listener.stepDone(m);
             }, new TrainerSettings(training.batchTokens(), FlopCount.trainingPerToken(shape), false),
