@@ -22,7 +22,6 @@ import dev.wafer.app.data.DatasetPreparer;
 import dev.wafer.app.data.FingerprintFile;
 import dev.wafer.app.data.Inputs;
 import dev.wafer.app.data.ManifestJson;
-import dev.wafer.app.data.PrepareReport;
 import dev.wafer.app.data.PrepareSettings;
 import dev.wafer.app.data.TokenizerFactory;
 import dev.wafer.domain.data.ProvenanceRules;
@@ -30,6 +29,7 @@ import dev.wafer.domain.data.Provenance;
 import dev.wafer.domain.data.SplitAssigner;
 import dev.wafer.domain.data.WorkFingerprint;
 import dev.wafer.domain.data.WorkMatcher;
+import dev.wafer.domain.data.prepare.PreparationReport;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.text.Tokenizer;
@@ -130,7 +130,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             DatasetPreparer preparer = new DatasetPreparer(settings, ConsoleProgress.forTerminal(quiet, System.err));
             List<DocumentSource> sources = inputs.isEmpty() ? List.of(Inputs.sample(preparer.byteCounter()))
                     : Inputs.resolve(inputs, preparer.byteCounter());
-            PrepareReport report;
+            PreparationReport report;
             try {
                 report = preparer.prepare(sources);
             } catch (MalformedInputException e) {

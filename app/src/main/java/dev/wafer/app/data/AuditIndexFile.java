@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.function.IntConsumer;
 
 import dev.wafer.domain.data.ShingleLookup;
-import dev.wafer.domain.data.ShingleTable;
 
 /**
  * The membership-audit index file: sorted shingle hashes and the training-document ids that contain them.
@@ -38,18 +37,21 @@ public final class AuditIndexFile {
     private AuditIndexFile() {
     }
 
-    /** Writes a table built from {@code documents} training documents. */
-    public static void write(Path file, ShingleTable table, int shingleWords, long documents) throws IOException {
+    /** Writes sorted shingle keys and their aligned document ids, built from {@code documents} training documents. */
+    public static void write(Path file, long[] keys, int[] ids, int shingleWords, long documents) throws IOException {
+        if (keys.length != ids.length) {
+            throw new IllegalArgumentException(file + ": " + keys.length + " shingle keys but " + ids.length + " ids");
+        }
         try (OutputStream raw = Files.newOutputStream(file);
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
             ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-            h.put(MAGIC).putInt(VERSION).putInt(shingleWords).putLong(table.size()).putLong(documents);
+            h.put(MAGIC).putInt(VERSION).putInt(shingleWords).putLong(keys.length).putLong(documents);
             out.write(h.array());
             ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            for (long k : table.keys()) {
+            for (long k : keys) {
                 out.write(b.clear().putLong(k).array(), 0, 8);
             }
-            for (int id : table.ids()) {
+            for (int id : ids) {
                 out.write(b.clear().putInt(id).array(), 0, 4);
             }
         }

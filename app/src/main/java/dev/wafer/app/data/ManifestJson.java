@@ -19,8 +19,10 @@ import dev.wafer.domain.data.Exclusion;
 import dev.wafer.domain.data.Provenance;
 import dev.wafer.domain.data.SourceSummary;
 import dev.wafer.domain.data.Split;
+import dev.wafer.domain.data.prepare.PreparationReport;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedRecord;
+import dev.wafer.ports.data.prepare.PackedDocument;
 
 /**
  * The manifest files of a prepared dataset. {@code manifest.json}: format and version, settings, inputs,
@@ -40,12 +42,13 @@ public final class ManifestJson {
     private ManifestJson() {
     }
 
-    static String documentLine(Provenance p, int tokens, Split split, int shard, long offset, int auditId) {
+    /** One line of {@code documents.jsonl}, without the line break. */
+    static String documentLine(PackedDocument d) {
         ObjectNode n = LINE.createObjectNode();
-        n.put("hash", p.hash().hex()).put("source", p.source()).put("licence", p.licence()).put("tokens", tokens)
-                .put("split", split.fileName()).put("shard", shard).put("offset", offset).put("location", p.location());
-        if (auditId >= 0) {
-            n.put("audit_id", auditId);
+        n.put("hash", d.hash()).put("source", d.source()).put("licence", d.licence()).put("tokens", d.tokens())
+                .put("split", d.split()).put("shard", d.shard()).put("offset", d.offset()).put("location", d.location());
+        if (d.auditId() >= 0) {
+            n.put("audit_id", d.auditId());
         }
         try {
             return LINE.writeValueAsString(n);
@@ -54,7 +57,8 @@ public final class ManifestJson {
         }
     }
 
-    static void write(Path file, PrepareSettings s, List<DocumentSource> inputs, PrepareReport r) throws IOException {
+    /** Writes {@code manifest.json}: what was asked ({@code s}, {@code inputs}) and what came of it ({@code r}). */
+    static void write(Path file, PrepareSettings s, List<DocumentSource> inputs, PreparationReport r) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT).put("version", VERSION);
         ObjectNode set = root.putObject("settings");
@@ -69,8 +73,8 @@ public final class ManifestJson {
         ArrayNode in = root.putArray("inputs");
         inputs.forEach(i -> in.addObject().put("name", i.name()).put("bytes", i.sizeBytes()));
         ObjectNode splits = root.putObject("splits");
-        for (Map.Entry<Split, PrepareReport.SplitStats> e : r.splits().entrySet()) {
-            PrepareReport.SplitStats st = e.getValue();
+        for (Map.Entry<Split, PreparationReport.SplitStats> e : r.splits().entrySet()) {
+            PreparationReport.SplitStats st = e.getValue();
             ObjectNode o = splits.putObject(e.getKey().fileName());
             o.put("documents", st.documents()).put("tokens", st.tokens()).put("sequences", st.sequences())
                     .put("dropped_tail_tokens", st.droppedTail());

@@ -4,10 +4,12 @@ import java.util.List;
 
 import dev.wafer.domain.data.ProvenanceRules;
 import dev.wafer.domain.data.SplitAssigner;
+import dev.wafer.domain.data.prepare.PreparationSettings;
 import dev.wafer.ports.text.Tokenizer;
 
 /**
- * What {@code wafer data prepare} was asked to do; recorded in the manifest.
+ * What {@code wafer data prepare} was asked to do, as given on the command line; recorded in the manifest. The
+ * part the use case acts on is {@link #preparation()}.
  *
  * @param out               output directory
  * @param tokenizer         tokenizer
@@ -41,5 +43,11 @@ public record PrepareSettings(java.nio.file.Path out, Tokenizer tokenizer, int s
         excludedSources = List.copyOf(excludedSources);
         allowedLicences = List.copyOf(allowedLicences);
         excludedWorks = List.copyOf(excludedWorks);
+    }
+
+    /** The settings of the domain use case. */
+    public PreparationSettings preparation() {
+        return new PreparationSettings(tokenizer, seqLen, seed, splits, rules, defaultSource, defaultLicence,
+                failOnMalformed, threads, sequencesPerShard, bucketBytes);
     }
 }

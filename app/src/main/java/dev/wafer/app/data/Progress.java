@@ -1,10 +1,12 @@
 package dev.wafer.app.data;
 
+import dev.wafer.ports.data.prepare.ProgressReporter;
+
 /**
  * Progress of long-running data work. The CLI supplies progress bars on a terminal; tests and {@code --quiet}
  * use {@link #NONE}.
  */
-public interface Progress {
+public interface Progress extends ProgressReporter {
     /** Reports nothing. */
     Progress NONE = (name, total, unit) -> new Task() {
         @Override
@@ -22,10 +24,11 @@ public interface Progress {
      * @param total expected amount of work, or -1 when unknown
      * @param unit  what is counted, e.g. {@code MB} or {@code buckets}
      */
+    @Override
     Task start(String name, long total, String unit);
 
     /** One task's progress. */
-    interface Task extends AutoCloseable {
+    interface Task extends ProgressReporter.Task {
         /** Sets the amount done so far. */
         void stepTo(long done);
 

@@ -13,20 +13,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.wafer.domain.data.ContentHash;
-import dev.wafer.domain.data.Provenance;
-import dev.wafer.domain.data.Split;
+import dev.wafer.ports.data.prepare.ShuffleSpill;
+import dev.wafer.ports.data.prepare.SpilledDocument;
 
 /**
- * The temporary bucket files of the external shuffle: pass 1 appends each kept document (provenance, split,
- * audit id, tokens) to its bucket's file; pass 2 reads one bucket at a time. Files live in a private directory
- * that {@link #close()} deletes.
+ * The temporary bucket files of the external shuffle, one per bucket: for each document its ordinal, hash,
+ * source, licence, location, split and audit id ({@link DataOutputStream} encoding), then its token count and its
+ * ids, little-endian uint16 when the vocabulary allows, else int32. Files live in a private directory that
+ * {@link #close()} deletes.
  */
-final class ShuffleBucketFiles implements AutoCloseable {
-    /** A kept document as stored in a bucket. */
-    record Entry(long ordinal, Provenance provenance, Split split, int auditId, int[] tokens) {
-    }
-
+final class ShuffleBucketFiles implements ShuffleSpill {
     private final Path dir;
     private final DataOutputStream[] outs;
     private final boolean wideTokens;
@@ -41,21 +37,21 @@ final class ShuffleBucketFiles implements AutoCloseable {
         return dir.resolve("bucket-" + bucket + ".tmp");
     }
 
-    void append(int bucket, ProcessedDocument doc, int auditId) throws IOException {
+    @Override
+    public void append(int bucket, SpilledDocument doc) throws IOException {
         DataOutputStream out = outs[bucket];
         if (out == null) {
             // Buffers stay small so that a thousand open buckets cost little memory.
             out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(bucket)), 1 << 14));
             outs[bucket] = out;
         }
-        Provenance p = doc.provenance();
         out.writeLong(doc.ordinal());
-        out.writeUTF(p.hash().hex());
-        out.writeUTF(p.source());
-        out.writeUTF(p.licence());
-        out.writeUTF(p.location());
-        out.writeByte(doc.split().ordinal());
-        out.writeInt(auditId);
+        out.writeUTF(doc.hash());
+        out.writeUTF(doc.source());
+        out.writeUTF(doc.licence());
+        out.writeUTF(doc.location());
+        out.writeUTF(doc.split());
+        out.writeInt(doc.auditId());
         int[] tokens = doc.tokens();
         out.writeInt(tokens.length);
         ByteBuffer buf = ByteBuffer.allocate(tokens.length * (wideTokens ? 4 : 2)).order(ByteOrder.LITTLE_ENDIAN);
@@ -69,8 +65,8 @@ final class ShuffleBucketFiles implements AutoCloseable {
         out.write(buf.array());
     }
 
-    /** Closes the writers; call once pass 1 is done. */
-    void finishWriting() throws IOException {
+    @Override
+    public void finishWriting() throws IOException {
         for (int b = 0; b < outs.length; b++) {
             if (outs[b] != null) {
                 outs[b].close();
@@ -79,9 +75,9 @@ final class ShuffleBucketFiles implements AutoCloseable {
         }
     }
 
-    /** Reads and then deletes one bucket. */
-    List<Entry> readAndDelete(int bucket) throws IOException {
-        List<Entry> entries = new ArrayList<>();
+    @Override
+    public List<SpilledDocument> readAndDelete(int bucket) throws IOException {
+        List<SpilledDocument> entries = new ArrayList<>();
         Path f = file(bucket);
         if (!Files.exists(f)) {
             return entries;
@@ -94,11 +90,11 @@ final class ShuffleBucketFiles implements AutoCloseable {
                 } catch (EOFException end) {
                     break;
                 }
-                ContentHash hash = new ContentHash(in.readUTF());
+                String hash = in.readUTF();
                 String source = in.readUTF();
                 String licence = in.readUTF();
                 String location = in.readUTF();
-                Split split = Split.values()[in.readByte()];
+                String split = in.readUTF();
                 int auditId = in.readInt();
                 int n = in.readInt();
                 byte[] raw = in.readNBytes(n * (wideTokens ? 4 : 2));
@@ -111,7 +107,7 @@ final class ShuffleBucketFiles implements AutoCloseable {
                         tokens[i] = buf.getShort() & 0xFFFF;
                     }
                 }
-                entries.add(new Entry(ordinal, new Provenance(source, licence, hash, location), split, auditId, tokens));
+                entries.add(new SpilledDocument(ordinal, hash, source, licence, location, split, auditId, tokens));
             }
         }
         Files.delete(f);

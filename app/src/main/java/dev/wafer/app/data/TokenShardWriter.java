@@ -9,11 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
 
+import dev.wafer.ports.data.prepare.TokenShardOutput;
+
 /**
  * Writes one token shard: a header placeholder, then sequences, then the real header (count and CRC-32) when
  * closed. Ids are stored as uint16 when the vocabulary allows, else int32.
  */
-final class TokenShardWriter implements AutoCloseable {
+final class TokenShardWriter implements TokenShardOutput {
     private final Path path;
     private final FileChannel channel;
     private final int vocabSize;
@@ -40,7 +42,8 @@ final class TokenShardWriter implements AutoCloseable {
     }
 
     /** Appends one sequence of exactly {@code seqLen} ids. */
-    void write(int[] tokens) {
+    @Override
+    public void write(int[] tokens) {
         if (tokens.length != seqLen) {
             throw new IllegalArgumentException("sequence has " + tokens.length + " tokens, shard holds " + seqLen);
         }

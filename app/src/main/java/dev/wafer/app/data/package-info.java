@@ -1,6 +1,7 @@
 /**
- * Data adapters and the preparation use case: corpus readers (Pile JSONL, plain or zstd; text files),
- * tokenizers (jtokkit GPT-2, Hugging Face tokenizer.json), token shards, manifests, audit index and fingerprint
- * files, and the {@link dev.wafer.app.data.DatasetPreparer} that ties them to the domain rules.
+ * Data adapters: corpus readers (Pile JSONL, plain or zstd; text files), tokenizers (jtokkit GPT-2, Hugging Face
+ * tokenizer.json), and the file formats of a prepared dataset (token shards, manifests, audit index, shuffle
+ * buckets, fingerprints), which implement the preparation ports. {@link dev.wafer.app.data.DatasetPreparer} wires
+ * them to the domain's preparation use case.
  */
 package dev.wafer.app.data;

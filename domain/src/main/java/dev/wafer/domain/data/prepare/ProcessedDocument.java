@@ -1,4 +1,4 @@
-package dev.wafer.app.data;
+package dev.wafer.domain.data.prepare;
 
 import dev.wafer.domain.data.Exclusion;
 import dev.wafer.domain.data.Provenance;

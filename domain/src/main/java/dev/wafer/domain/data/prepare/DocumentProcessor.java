@@ -1,4 +1,4 @@
-package dev.wafer.app.data;
+package dev.wafer.domain.data.prepare;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -17,11 +17,11 @@ import dev.wafer.ports.data.RawDocument;
  * excluded text is never tokenised), assign the split, tokenise, and shingle training documents for the audit.
  */
 final class DocumentProcessor {
-    private final PrepareSettings settings;
+    private final PreparationSettings settings;
     private final TextNormaliser normaliser = new TextNormaliser();
     private final WordShingles auditShingles = new WordShingles(MembershipAudit.SHINGLE_WORDS);
 
-    DocumentProcessor(PrepareSettings settings) {
+    DocumentProcessor(PreparationSettings settings) {
         this.settings = settings;
     }
 

@@ -1,0 +1,44 @@
+package dev.wafer.domain.data.prepare;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.wafer.domain.data.Exclusion;
+import dev.wafer.domain.data.SourceSummary;
+import dev.wafer.domain.data.Split;
+import dev.wafer.ports.data.MalformedRecord;
+
+/**
+ * What a preparation produced: everything a manifest records besides the settings and inputs.
+ *
+ * @param summary          per-source table of kept and excluded documents
+ * @param splits           per split, in split order: documents, tokens, sequences, shards and the dropped tail
+ * @param exclusions       every excluded document with its rule, in input order
+ * @param malformed        malformed records, in input order (at most
+ *                         {@link DatasetPreparation#MAX_LISTED_MALFORMED} listed)
+ * @param malformedCount   all malformed records
+ * @param textBytes        UTF-8 bytes of normalised text read
+ * @param seconds          wall time
+ * @param shuffleBuckets   buckets used by the external shuffle
+ */
+public record PreparationReport(SourceSummary summary, Map<Split, SplitStats> splits, List<Exclusion> exclusions,
+                                List<MalformedRecord> malformed, long malformedCount, long textBytes, double seconds,
+                                int shuffleBuckets) {
+
+    /**
+     * One split.
+     *
+     * @param documents   documents
+     * @param tokens      document tokens (end-of-text excluded)
+     * @param sequences   packed sequences written
+     * @param shardCounts sequences per shard, in shard order
+     * @param droppedTail tokens of the last incomplete sequence, dropped
+     */
+    public record SplitStats(long documents, long tokens, long sequences, List<Long> shardCounts, int droppedTail) {
+    }
+
+    /** Raw-text throughput in MB/s (10^6 bytes). */
+    public double megabytesPerSecond() {
+        return seconds <= 0 ? 0 : textBytes / 1e6 / seconds;
+    }
+}
