@@ -137,4 +137,20 @@ public final class BatchSizeSchedule {
         }
         return p;
     }
+
+    /** Equal when the sequence length and every phase are equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BatchSizeSchedule other && seqLength == other.seqLength && phases.equals(other.phases);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * seqLength + phases.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "BatchSizeSchedule[seq " + seqLength + ", " + phases + "]";
+    }
 }

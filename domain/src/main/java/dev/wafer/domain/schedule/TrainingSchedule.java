@@ -104,4 +104,21 @@ public final class TrainingSchedule {
         }
         return List.copyOf(points);
     }
+
+    /** Equal when the learning-rate curve, the batch schedule and the total tokens are equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainingSchedule other && lrInTokens.equals(other.lrInTokens)
+                && batches.equals(other.batches) && Double.compare(totalTokens, other.totalTokens) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(lrInTokens, batches, totalTokens);
+    }
+
+    @Override
+    public String toString() {
+        return "TrainingSchedule[" + lrInTokens + ", " + batches + ", " + totalTokens + " tokens]";
+    }
 }

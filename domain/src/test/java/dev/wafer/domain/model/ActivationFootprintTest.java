@@ -1,0 +1,62 @@
+package dev.wafer.domain.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TensorScope;
+
+/** The footprint used to size runs before allocating equals what {@link Activations} really allocates. */
+class ActivationFootprintTest {
+    /** Counts allocations; the tensors it hands out are never read. */
+    private static final class CountingScope implements TensorScope {
+        long total;
+        long largest;
+
+        @Override
+        public Tensor allocate(long length) {
+            total += length;
+            largest = Math.max(largest, length);
+            return new Tensor() {
+                @Override
+                public long length() {
+                    return length;
+                }
+
+                @Override
+                public Tensor slice(long offset, long n) {
+                    return this;
+                }
+
+                @Override
+                public void copyFromHost(float[] src, int srcOffset, long offset, int count) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void copyToHost(long offset, float[] dst, int dstOffset, int count) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void matchesTheAllocationsOfSeveralShapes() {
+        ModelShape[] shapes = {ModelShape.withHeads(97, 16, 2, 2, 32, 128), ModelShape.withHeads(301, 64, 3, 4, 48, 160),
+            ModelShape.gpt(768, 10, 64)};
+        int[][] batches = {{1, 16}, {3, 64}, {2, 2048}};
+        for (int i = 0; i < shapes.length; i++) {
+            CountingScope scope = new CountingScope();
+            new Activations(scope, shapes[i], batches[i][0], batches[i][1]);
+            ActivationFootprint f = ActivationFootprint.of(shapes[i], batches[i][0], batches[i][1]);
+            assertEquals(scope.total, f.totalFloats(), shapes[i].toString());
+            assertEquals(scope.largest, f.largestFloats(), shapes[i].toString());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.wafer.domain.session;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.wafer.ports.checkpoint.CheckpointException;
+import dev.wafer.ports.checkpoint.CheckpointHeader;
+import dev.wafer.ports.checkpoint.CheckpointReader;
+import dev.wafer.ports.checkpoint.CheckpointStore;
+import dev.wafer.ports.checkpoint.TensorSource;
+import dev.wafer.ports.checkpoint.TensorSpec;
+
+/** A checkpoint store in memory: what a library user without the app's file format could plug in. */
+final class InMemoryCheckpointStore implements CheckpointStore {
+    private record Saved(CheckpointHeader header, Map<String, float[]> tensors, List<TensorSpec> specs) {
+    }
+
+    private final Map<Path, Saved> files = new HashMap<>();
+    int saves;
+
+    @Override
+    public void save(Path file, CheckpointHeader header, List<? extends TensorSource> tensors) {
+        Map<String, float[]> data = new LinkedHashMap<>();
+        List<TensorSpec> specs = new ArrayList<>();
+        for (TensorSource t : tensors) {
+            float[] a = new float[Math.toIntExact(t.spec().elementCount())];
+            t.copyTo(0, FloatBuffer.wrap(a));
+            data.put(t.spec().name(), a);
+            specs.add(t.spec());
+        }
+        files.put(file, new Saved(header, data, specs));
+        saves++;
+    }
+
+    @Override
+    public CheckpointReader open(Path file) {
+        Saved s = files.get(file);
+        if (s == null) {
+            throw new CheckpointException(CheckpointException.Problem.IO, file, "no such checkpoint");
+        }
+        return new CheckpointReader() {
+            @Override
+            public CheckpointHeader header() {
+                return s.header();
+            }
+
+            @Override
+            public int formatVersion() {
+                return 1;
+            }
+
+            @Override
+            public List<TensorSpec> tensors() {
+                return s.specs();
+            }
+
+            @Override
+            public Optional<TensorSpec> find(String name) {
+                return s.specs().stream().filter(t -> t.name().equals(name)).findFirst();
+            }
+
+            @Override
+            public TensorSpec require(String name, int... shape) {
+                TensorSpec t = find(name).orElseThrow(() -> new CheckpointException(
+                        CheckpointException.Problem.MISSING_TENSOR, file, name));
+                if (!t.hasShape(shape)) {
+                    throw new CheckpointException(CheckpointException.Problem.SHAPE_MISMATCH, file, name);
+                }
+                return t;
+            }
+
+            @Override
+            public void read(String name, FloatBuffer destination) {
+                destination.put(read(name));
+            }
+
+            @Override
+            public float[] read(String name) {
+                float[] a = s.tensors().get(name);
+                if (a == null) {
+                    throw new CheckpointException(CheckpointException.Problem.MISSING_TENSOR, file, name);
+                }
+                return a.clone();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}

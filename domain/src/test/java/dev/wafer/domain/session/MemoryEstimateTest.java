@@ -1,0 +1,54 @@
+package dev.wafer.domain.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+import org.junit.jupiter.api.Test;
+
+import dev.wafer.domain.model.ModelShape;
+
+class MemoryEstimateTest {
+    private static final ModelShape M111 = ModelShape.gpt(768, 10, 64);
+
+    @Test
+    void stateIsFourCopiesOfTheParameters() {
+        MemoryEstimate m = MemoryEstimate.of(M111, 1, 2048);
+        assertEquals(111_050_496L * 16, m.stateBytes());
+        // The 10 layers' attention matrices (12 heads x 2048^2 each) dominate the activations of one sequence.
+        assertTrue(m.activationBytes() > 10L * 12 * 2048 * 2048 * 4, String.valueOf(m.activationBytes()));
+    }
+
+    @Test
+    void picksTheLargestDivisorOfEveryBatchThatFits() {
+        // Sequences of 1024, so that the host tensor limit does not bind below 16 sequences.
+        long perSequence = MemoryEstimate.of(M111, 2, 1024).activationBytes()
+                - MemoryEstimate.of(M111, 1, 1024).activationBytes();
+        long state = MemoryEstimate.of(M111, 1, 1024).stateBytes();
+        // Room for 5 sequences: 120 is divisible by 5, so 5 is chosen.
+        assertEquals(OptionalInt.of(5), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(120),
+                state + 5 * perSequence + perSequence / 2));
+        // Room for 7: 120 is not divisible by 7, so 6.
+        assertEquals(OptionalInt.of(6), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(120),
+                state + 7 * perSequence + perSequence / 2));
+        // Two phases (720 and 1080 sequences, as the 13B run): the micro-batch must divide both (gcd 360).
+        // Room for 17: 16 divides 720 but not 1080, so 15.
+        assertEquals(OptionalInt.of(16), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(720),
+                state + 17 * perSequence + perSequence / 2));
+        assertEquals(OptionalInt.of(15), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(720, 1080),
+                state + 17 * perSequence + perSequence / 2));
+        assertEquals(OptionalInt.empty(), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(120), state));
+        // At 2048 tokens the stacked attention tensor caps the micro-batch at 4 whatever the memory.
+        assertEquals(OptionalInt.of(4), MemoryEstimate.largestMicroBatch(M111, 2048, List.of(120), Long.MAX_VALUE));
+    }
+
+    @Test
+    void aTensorBeyondTheHostLimitNeverFits() {
+        // 10 layers x 12 heads x 2048^2 floats per sequence: 5 sequences pass 2^31 in the stacked attention tensor.
+        MemoryEstimate m = MemoryEstimate.of(M111, 5, 2048);
+        assertTrue(m.largestTensorFloats() > MemoryEstimate.MAX_TENSOR_FLOATS);
+        assertTrue(!m.fits(Long.MAX_VALUE));
+    }
+}

@@ -1,0 +1,174 @@
+package dev.wafer.domain.session;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.wafer.conformance.reference.ReferenceBackend;
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.schedule.BatchSizeSchedule;
+import dev.wafer.domain.schedule.DecayType;
+import dev.wafer.domain.schedule.TrainingSchedule;
+import dev.wafer.domain.schedule.WarmupDecaySchedule;
+import dev.wafer.ports.checkpoint.CheckpointReader;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.ports.data.ResumableBatchSource;
+
+/**
+ * The training use case on the reference backend: the schedule is applied by tokens across a batch-size change,
+ * a stopped and resumed session matches an uninterrupted one bit for bit, and validation is scored at the end.
+ */
+class TrainingSessionTest {
+    private static final long SEED = 11;
+    private static final int SEQ = 8;
+    private static final ModelShape SHAPE = ModelShape.withHeads(29, SEQ, 1, 2, 16, 64);
+    private static final Path FILE = Path.of("memory", "checkpoint");
+
+    /** A deterministic, seekable source: sequence i is a fixed pattern of its index. */
+    private static final class PatternSource implements ResumableBatchSource {
+        private long position;
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public void seek(long newPosition) {
+            position = newPosition;
+        }
+
+        @Override
+        public void next(int[] inputs, int[] targets, int batch, int seq) {
+            for (int b = 0; b < batch; b++) {
+                long s = position++;
+                int tok = (int) ((s * 7 + SEED) % SHAPE.vocabSize());
+                for (int i = 0; i < seq; i++) {
+                    inputs[b * seq + i] = tok;
+                    tok = (tok * 5 + 3) % SHAPE.vocabSize();
+                    targets[b * seq + i] = tok;
+                }
+            }
+        }
+    }
+
+    /** 4 sequences per step for the first 96 tokens (3 steps), then 8 sequences: a 13B-style batch change. */
+    private static RunSpec spec() {
+        BatchSizeSchedule batches = BatchSizeSchedule.phased(SEQ, List.of(new BatchSizeSchedule.Phase(0, 4),
+                new BatchSizeSchedule.Phase(96, 8)));
+        WarmupDecaySchedule lr = WarmupDecaySchedule.paper(3e-3, 64, 320, DecayType.COSINE);
+        return new RunSpec(SHAPE, ParameterisationKind.MUP, SEQ, 2, new TrainingSchedule(lr, batches, 384),
+                AdamWSettings.cerebras(1e-8), SEED, DataSpec.of(DataKind.SYNTHETIC), Precision.FP32, false);
+    }
+
+    private static TrainingData data() {
+        return new TrainingData(new PatternSource(), Optional.of(new PatternSource()), "pattern");
+    }
+
+    private static final class Collect implements SessionListener {
+        final List<StepReport> steps = new ArrayList<>();
+
+        @Override
+        public void stepped(StepReport report) {
+            steps.add(report);
+        }
+    }
+
+    @Test
+    void learningRateAndBatchFollowTheTokenScheduleAcrossTheBatchChange() {
+        RunSpec spec = spec();
+        // 3 steps of 32 tokens, then (384 - 96) / 64 = 4.5 -> 5 steps of 64.
+        assertEquals(8, spec.totalSteps());
+        Collect c = new Collect();
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            RunOutcome outcome = TrainingSession.start(backend, scope, spec, data(), SessionOptions.defaults(), c)
+                    .run();
+            assertTrue(outcome.complete());
+            assertTrue(outcome.validation().isPresent(), "validation is scored after a complete run");
+        }
+        long tokens = 0;
+        for (int i = 0; i < c.steps.size(); i++) {
+            StepReport r = c.steps.get(i);
+            long batch = i < 3 ? 32 : 64;
+            tokens += batch;
+            assertEquals(i + 1, r.metrics().step());
+            assertEquals(batch, r.batchTokens(), "step " + (i + 1));
+            assertEquals(batch / 16, r.microBatches(), "step " + (i + 1));
+            assertEquals(tokens, r.tokens(), "step " + (i + 1));
+            assertEquals(spec.schedule().lrAtStep(i), r.metrics().learningRate(), 0.0, "step " + (i + 1));
+            assertEquals(spec.schedule().lrInTokens().lrAt(tokens - batch), r.metrics().learningRate(), 0.0);
+        }
+        assertEquals(8, c.steps.size());
+    }
+
+    @Test
+    void stoppedAndResumedSessionMatchesTheUninterruptedOneBitForBit() {
+        Collect full = new Collect();
+        float[] fullParams;
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            TrainingSession s = TrainingSession.start(backend, scope, spec(), data(), SessionOptions.defaults(), full);
+            s.run();
+            fullParams = s.model().model().parameters().flat().toHost();
+        }
+        InMemoryCheckpointStore store = new InMemoryCheckpointStore();
+        Collect first = new Collect();
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            SessionOptions stopEarly = SessionOptions.defaults().checkpointTo(new Checkpointing(store, FILE, 2))
+                    .stopAt(4);
+            RunOutcome o = TrainingSession.start(backend, scope, spec(), data(), stopEarly, first).run();
+            assertFalse(o.complete());
+            assertTrue(o.validation().isEmpty());
+            assertEquals(new RunPosition(4, 160, 4, 20), o.state().position());
+        }
+        assertEquals(2, store.saves, "checkpoints at steps 2 and 4");
+        Collect rest = new Collect();
+        float[] resumedParams;
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope();
+                CheckpointReader reader = store.open(FILE)) {
+            RunState state = RunStateHeaders.state(FILE, reader.header());
+            assertEquals(spec(), state.spec().withData(state.spec().data()));
+            TrainingSession s = TrainingSession.resume(backend, scope, state, reader, data(),
+                    SessionOptions.defaults(), rest);
+            s.run();
+            resumedParams = s.model().model().parameters().flat().toHost();
+        }
+        List<Double> expected = full.steps.stream().map(r -> r.metrics().loss()).toList();
+        List<Double> actual = new ArrayList<>(first.steps.stream().map(r -> r.metrics().loss()).toList());
+        actual.addAll(rest.steps.stream().map(r -> r.metrics().loss()).toList());
+        assertEquals(expected, actual, "seed " + SEED);
+        assertArrayEquals(fullParams, resumedParams, "seed " + SEED);
+    }
+
+    @Test
+    void maxTokensStopsAtTheFirstStepBoundaryAtOrPastTheLimit() {
+        Collect c = new Collect();
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            RunOutcome o = TrainingSession.start(backend, scope, spec(), data(), SessionOptions.defaults()
+                    .maxTokens(100), c).run();
+            assertEquals(4, o.state().position().step());
+            assertEquals(160, o.state().position().tokens());
+        }
+    }
+
+    @Test
+    void aBatchChangeOnResumeKeepsEarlierPhasesAndTheLearningRateInTokens() {
+        RunSpec changed = spec().withBatchFrom(160, 2);
+        assertEquals(List.of(new BatchSizeSchedule.Phase(0, 4), new BatchSizeSchedule.Phase(96, 8),
+                new BatchSizeSchedule.Phase(160, 2)), changed.schedule().batches().phases());
+        assertEquals(160, changed.schedule().tokensBeforeStep(4));
+        assertEquals(spec().schedule().lrAtStep(4), changed.schedule().lrAtStep(4), 0.0);
+        // The remaining 224 tokens take 14 steps of 16 tokens.
+        assertEquals(4 + 14, changed.totalSteps());
+    }
+}
