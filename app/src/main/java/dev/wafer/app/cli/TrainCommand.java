@@ -8,6 +8,7 @@ import dev.wafer.app.checkpoint.FileCheckpointStore;
 import dev.wafer.app.checkpoint.ModelCheckpoints;
 import dev.wafer.app.train.TrainingDataFiles;
 import dev.wafer.domain.session.Checkpointing;
+import dev.wafer.domain.session.RunPosition;
 import dev.wafer.domain.session.RunState;
 import dev.wafer.domain.session.SessionOptions;
 import dev.wafer.domain.session.TrainingSession;
@@ -134,18 +135,10 @@ public final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        if (checkpointEvery != null && checkpointEvery < 1) {
-            throw new UserError("--checkpoint-every must be positive, found " + checkpointEvery);
-        }
-        if (checkpointEvery != null && out == null && resume == null) {
-            throw new UserError("--checkpoint-every needs --out DIR (or --resume DIR) to say where checkpoints go");
-        }
-        if (stopAt != null && stopAt < 1 || maxTokens != null && maxTokens < 1) {
-            throw new UserError("--stop-at and --max-tokens must be positive");
-        }
         TrainRunResolver resolver = new TrainRunResolver(this, Runtime.getRuntime().maxMemory());
+        resolver.checkRunFlags();
         if (resume == null) {
-            RunState fresh = new RunState(resolver.fresh(), dev.wafer.domain.session.RunPosition.START);
+            RunState fresh = new RunState(resolver.fresh(), RunPosition.START);
             if (dryRun) {
                 new DryRunReport(this, resolver).print(fresh.spec());
                 return;

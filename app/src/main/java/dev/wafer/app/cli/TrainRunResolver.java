@@ -50,6 +50,19 @@ final class TrainRunResolver {
         return heapBytes;
     }
 
+    /** Checks the flags that say how the run is carried out (checkpoints, early stops). */
+    void checkRunFlags() {
+        if (c.checkpointEvery != null && c.checkpointEvery < 1) {
+            throw new UserError("--checkpoint-every must be positive, found " + c.checkpointEvery);
+        }
+        if (c.checkpointEvery != null && c.out == null && c.resume == null) {
+            throw new UserError("--checkpoint-every needs --out DIR (or --resume DIR) to say where checkpoints go");
+        }
+        if (c.stopAt != null && c.stopAt < 1 || c.maxTokens != null && c.maxTokens < 1) {
+            throw new UserError("--stop-at and --max-tokens must be positive");
+        }
+    }
+
     /** A new run from the flags (and preset). */
     RunSpec fresh() {
         CerebrasGptPreset p = c.preset == null ? null : preset(c.preset);
@@ -195,7 +208,7 @@ final class TrainRunResolver {
 
     /** The one-line refusal with the figures and the remedies. */
     String doesNotFit(MemoryEstimate m, int micro) {
-        if (m.largestTensorFloats() > MemoryEstimate.MAX_TENSOR_FLOATS) {
+        if (m.totalBytes() <= heapBytes) {
             return String.format(Locale.ROOT, "the run does not fit: with a micro-batch of %d its largest tensor has"
                     + " %,d floats, more than one host tensor can hold (%,d); use a smaller --micro-batch or --seq",
                     micro, m.largestTensorFloats(), MemoryEstimate.MAX_TENSOR_FLOATS);

@@ -1,0 +1,136 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * {@code wafer train --preset} runs the paper's recipe: Table 1's batch in tokens, warm-up of about 375M tokens,
+ * the decay type and the 13B batch change; the learning rate of every trained step is {@code wafer schedule}'s.
+ */
+class TrainPresetTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(String... args) throws Exception {
+        CliRun run = CliRun.of(args);
+        assertEquals(0, run.exitCode(), run.err());
+        return JSON.readTree(run.out());
+    }
+
+    @Test
+    void dryRunOf111MShowsTable1() throws Exception {
+        JsonNode r = json("train", "--preset", "111M", "--dry-run", "--no-measure", "--json");
+        assertEquals("111M", r.get("preset").asText());
+        assertEquals("sp", r.get("parameterisation").asText());
+        assertEquals(768, r.get("d_model").asInt());
+        assertEquals(10, r.get("n_layers").asInt());
+        assertEquals(12, r.get("n_heads").asInt());
+        assertEquals(2048, r.get("seq_length").asInt());
+        assertEquals(111_050_496L, r.get("params").asLong());
+        // Modelzoo's 9037 steps of 120 x 2048 tokens: 20 tokens per parameter.
+        assertEquals(9037, r.get("optimizer_steps").asLong());
+        assertEquals(9037L * 120 * 2048, r.get("tokens_total").asLong());
+        JsonNode phases = r.get("batch_tokens");
+        assertEquals(1, phases.size());
+        assertEquals(0, phases.get(0).get("start_tokens").asLong());
+        assertEquals(120 * 2048, phases.get(0).get("batch_tokens").asLong());
+        assertEquals(1525.0 * 120 * 2048, r.get("warmup_tokens").asDouble());
+        assertEquals(6e-4, r.get("peak_lr").asDouble());
+        assertEquals(6e-5, r.get("final_lr").asDouble(), 1e-18);
+        assertEquals("linear", r.get("decay").asText());
+        assertEquals(1e-8, r.get("adam_eps").asDouble());
+        int micro = r.get("micro_batch").asInt();
+        assertEquals(120 / micro, r.get("accumulation_steps").get(0).asInt());
+        assertTrue(r.get("estimated_seconds").isNull());
+        assertTrue(r.get("overrides").isEmpty());
+    }
+
+    @Test
+    void dryRunOf13BShowsTheBatchChangeAt84BTokens() throws Exception {
+        JsonNode r = json("train", "--preset", "13B", "--dry-run", "--no-measure", "--json");
+        JsonNode phases = r.get("batch_tokens");
+        assertEquals(2, phases.size());
+        assertEquals(720L * 2048, phases.get(0).get("batch_tokens").asLong());
+        assertEquals(57_000L * 720 * 2048, phases.get(1).get("start_tokens").asLong());
+        assertEquals(57_000, phases.get(1).get("start_step").asLong());
+        assertEquals(1080L * 2048, phases.get(1).get("batch_tokens").asLong());
+        assertEquals(57_000 + 78_223, r.get("optimizer_steps").asLong());
+        assertEquals("cosine", r.get("decay").asText());
+        assertEquals(1e-9, r.get("adam_eps").asDouble());
+        assertEquals(254.0 * 720 * 2048, r.get("warmup_tokens").asDouble());
+        // 13B needs about 208 GB for weights, gradients and moments: it cannot fit this JVM, and says so.
+        assertEquals(false, r.get("memory").get("fits").asBoolean());
+        assertTrue(r.get("estimate_note").asText().contains("does not fit"), r.toString());
+    }
+
+    @Test
+    void overridesAreReported() throws Exception {
+        JsonNode r = json("train", "--preset", "111M", "--d-model", "256", "--layers", "2", "--seq", "256",
+                "--dry-run", "--no-measure", "--json");
+        assertEquals(256, r.get("overrides").get("d_model").asInt());
+        assertEquals(256, r.get("seq_length").asInt());
+        // Table 1's batch of 245,760 tokens is kept, now as 960 sequences of 256.
+        assertEquals(245_760, r.get("batch_tokens").get(0).get("batch_tokens").asLong());
+        assertEquals(960, r.get("batch_tokens").get(0).get("batch_sequences").asInt());
+    }
+
+    @Test
+    void aMeasuredDryRunEstimatesTheDuration() throws Exception {
+        JsonNode r = json("train", "--preset", "sp-tiny-128", "--d-model", "32", "--layers", "1", "--heads", "1",
+                "--vocab", "97", "--dry-run", "--json");
+        assertTrue(r.get("estimated_seconds").asDouble() > 0, r.toString());
+        assertEquals("cpu", r.get("backend").asText().toLowerCase(java.util.Locale.ROOT).substring(0, 3));
+    }
+
+    @Test
+    void aLaptopPresetTrainedWithAccumulationUsesTheScheduleOfWaferSchedule() throws Exception {
+        CliRun train = CliRun.of("train", "--preset", "sp-tiny-128", "--d-model", "32", "--layers", "1", "--heads",
+                "1", "--vocab", "97", "--synthetic", "--micro-batch", "4", "--stop-at", "25", "--json");
+        assertEquals(0, train.exitCode(), train.err());
+        List<JsonNode> steps = train.out().lines().map(TrainPresetTest::parse).toList();
+        assertEquals(25, steps.size());
+        JsonNode schedule = json("schedule", "--preset", "sp-tiny-128", "--every", "1", "--json");
+        for (JsonNode s : steps) {
+            long step = s.get("step").asLong();
+            JsonNode row = schedule.get((int) step - 1);
+            assertEquals(step - 1, row.get("step").asLong());
+            // train prints lr with 7 significant digits.
+            assertEquals(row.get("lr").asDouble(), s.get("lr").asDouble(), 5e-7 * row.get("lr").asDouble() + 1e-15,
+                    "step " + step);
+            assertEquals(16 * 128, s.get("batch_tokens").asLong());
+            assertEquals(step * 16 * 128, s.get("tokens").asLong());
+        }
+    }
+
+    @Test
+    void badCombinationsAreOneLine() {
+        String[][] cases = {
+            {"train", "--preset", "111M", "--steps", "10"},
+            {"train", "--synthetic", "--batch", "4", "--batch-tokens", "512"},
+            {"train", "--synthetic", "--batch", "6", "--micro-batch", "4", "--steps", "2"},
+            {"train", "--preset", "13B", "--synthetic", "--stop-at", "1"},
+            {"train", "--synthetic", "--precision", "bf16", "--steps", "2"},
+        };
+        String[] expected = {"--stop-at", "not both", "micro-batches of 4", "does not fit in memory", "--precision"};
+        for (int i = 0; i < cases.length; i++) {
+            CliRun run = CliRun.of(cases[i]);
+            assertEquals(2, run.exitCode(), String.join(" ", cases[i]) + ": " + run.err());
+            assertEquals(1, run.err().strip().lines().count(), run.err());
+            assertTrue(run.err().startsWith("wafer: ") && run.err().contains(expected[i]), run.err());
+        }
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError(line, e);
+        }
+    }
+}
