@@ -104,7 +104,8 @@ public final class TrainingDataFiles implements AutoCloseable {
             train.close();
             val.close();
             throw new DataException("--seq " + seq + " exceeds the sequence length of dataset " + dir + " ("
-                    + length + "); pass --seq " + length + " or less, or prepare the data with a longer --seq-len");
+                    + length + "); pass --seq " + length + " or less, or prepare the data with --seq-len " + seq
+                    + " or more");
         }
         Optional<TokenBatchSource> validation = val.count() >= 2 ? Optional.of(new SequenceBatchSource(val, 0))
                 : Optional.empty();

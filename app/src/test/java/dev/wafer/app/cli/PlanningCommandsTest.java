@@ -19,7 +19,8 @@ class PlanningCommandsTest {
         assertEquals(0, run.exitCode(), run.err());
         JsonNode models = JSON.readTree(run.out());
         assertTrue(models.isArray());
-        assertEquals(13, models.size());
+        // SP 111M-13B (7), muP 111M-2.7B (5), the paper's muP proxy and Modelzoo's 24-layer proxy config.
+        assertEquals(14, models.size());
         JsonNode first = models.get(0);
         for (String field : new String[] {"name", "parameterisation", "d_model", "n_layers", "params", "tokens",
             "training_flops", "predicted_loss"}) {
