@@ -1,0 +1,83 @@
+package dev.wafer.app.cli;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import dev.wafer.app.plot.StudyPlots;
+import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.study.CoordinateCheck;
+import dev.wafer.ports.compute.ComputeBackendFactory;
+import jakarta.inject.Inject;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code wafer study coord-check}: the muP coordinate check (mean |activation| per layer against width). */
+@Command(name = "coord-check", mixinStandardHelpOptions = true,
+        description = "muP coordinate check: mean |activation| per layer vs width over the first steps on a fixed batch.")
+final class CoordCheckCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Inject
+    ComputeBackendFactory backends;
+
+    @Mixin
+    StudyOptions options;
+
+    @Option(names = "--widths", split = ",", defaultValue = "64,128,256,512", paramLabel = "W,...",
+            description = "Widths (d_model), multiples of --d-head (default ${DEFAULT-VALUE}).")
+    List<Integer> widths;
+
+    @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Steps; step 1 is at init (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--lr", defaultValue = "3e-3", paramLabel = "LR",
+            description = "Constant learning rate; larger than training's to expose blow-ups (default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "Initialisations averaged per width (default ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--layers", defaultValue = "2", paramLabel = "L", description = "Decoder blocks (default ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--d-head", defaultValue = "32", paramLabel = "D", description = "Head width (default ${DEFAULT-VALUE}).")
+    int dHead;
+
+    @Override
+    public void run() {
+        options.check();
+        if (steps < 1 || seeds < 1 || layers < 1) {
+            throw new UserError("--steps, --seeds and --layers must be positive");
+        }
+        StudyOptions.learningRate("--lr", lr);
+        List<Integer> sorted = StudyOptions.widths(widths, dHead);
+        StudyOutput output = StudyOutput.create(options, "coord-check", spec.commandLine().getOut());
+        CoordinateCheck.Settings settings = StudyOptions.settings("--widths, --layers, --d-head, --steps, --lr, --seeds",
+                () -> new CoordinateCheck.Settings(options.kind(), sorted, layers, dHead, options.seq, options.batch,
+                        steps, lr, seeds, options.seed, AdamWSettings.cerebras(1e-8)));
+        StudyRun.Finished<CoordinateCheck.Result> run = StudyRun.run(backends, options, spec.commandLine().getErr(),
+                (backend, data, progress) -> CoordinateCheck.run(backend, data, settings, progress));
+        Map<String, Object> json = StudyJson.coordinateCheck(run.result(), run.backend());
+        json.put("wall_seconds", run.wallSeconds());
+        List<Integer> shown = shownSteps(steps);
+        output.publish("coord-check-" + settings.kind().id(), json,
+                png -> StudyPlots.coordinateCheck(run.result(), shown, png),
+                (out, png, file) -> StudyTables.coordinateCheck(out, run.result(), shown, png, file,
+                        run.wallSeconds()));
+    }
+
+    /** Steps shown in the table and plot: 1, 2, 3, the middle and the last (at most six panels). */
+    static List<Integer> shownSteps(int steps) {
+        TreeSet<Integer> s = new TreeSet<>();
+        for (int t : new int[] {1, 2, 3, (steps + 1) / 2, steps}) {
+            if (t >= 1 && t <= steps) {
+                s.add(t);
+            }
+        }
+        return List.copyOf(s);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.wafer.app.cli;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.wafer.app.plot.StudyPlots;
+import dev.wafer.domain.study.LearningRateSweep;
+import dev.wafer.domain.study.StudyTraining;
+import dev.wafer.ports.compute.ComputeBackendFactory;
+import jakarta.inject.Inject;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code wafer study lr-sweep}: learning-rate transfer, the final loss of every (width, learning rate) pair. */
+@Command(name = "lr-sweep", mixinStandardHelpOptions = true,
+        description = "Learning-rate transfer: final loss of each (width, learning rate) for a fixed token budget.")
+final class LrSweepCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Inject
+    ComputeBackendFactory backends;
+
+    @Mixin
+    StudyOptions options;
+
+    @Option(names = "--widths", split = ",", defaultValue = "64,128,256", paramLabel = "W,...",
+            description = "Widths (d_model), multiples of --d-head (default ${DEFAULT-VALUE}).")
+    List<Integer> widths;
+
+    @Option(names = "--lrs", split = ",", defaultValue = "1e-4,3e-4,1e-3,3e-3,1e-2,3e-2", paramLabel = "LR,...",
+            description = "Peak learning rates (default ${DEFAULT-VALUE}).")
+    List<Double> lrs;
+
+    @Option(names = "--tokens", defaultValue = "131072", paramLabel = "N",
+            description = "Training tokens per run (default ${DEFAULT-VALUE}).")
+    long tokens;
+
+    @Option(names = "--layers", defaultValue = "2", paramLabel = "L", description = "Decoder blocks (default ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--d-head", defaultValue = "32", paramLabel = "D", description = "Head width (default ${DEFAULT-VALUE}).")
+    int dHead;
+
+    @Option(names = "--eval-sequences", defaultValue = "256", paramLabel = "N",
+            description = "Held-out sequences scored per run (default ${DEFAULT-VALUE}).")
+    int evalSequences;
+
+    @Override
+    public void run() {
+        StudyTraining training = options.training(evalSequences);
+        List<Integer> sorted = StudyOptions.widths(widths, dHead);
+        List<Double> rates = lrs.stream().sorted().distinct().toList();
+        if (tokens < training.batchTokens() || layers < 1) {
+            throw new UserError("--tokens must cover at least one step (" + training.batchTokens()
+                    + " tokens) and --layers must be positive");
+        }
+        rates.forEach(lr -> StudyOptions.learningRate("--lrs", lr));
+        StudyOutput output = StudyOutput.create(options, "lr-sweep", spec.commandLine().getOut());
+        LearningRateSweep.Settings settings = StudyOptions.settings("--widths, --lrs, --layers, --tokens",
+                () -> new LearningRateSweep.Settings(options.kind(), sorted, rates, layers, dHead, tokens, training));
+        StudyRun.Finished<LearningRateSweep.Result> run = StudyRun.run(backends, options,
+                spec.commandLine().getErr(),
+                (backend, data, progress) -> LearningRateSweep.run(backend, data, settings, progress));
+        Map<String, Object> json = StudyJson.learningRateSweep(run.result(), run.backend());
+        json.put("wall_seconds", run.wallSeconds());
+        output.publish("lr-sweep-" + settings.kind().id(), json,
+                png -> StudyPlots.learningRateSweep(run.result(), png),
+                (out, png, file) -> StudyTables.learningRateSweep(out, run.result(), png, file, run.wallSeconds()));
+    }
+}

@@ -1,0 +1,146 @@
+package dev.wafer.app.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.wafer.app.plot.StudyPlots;
+import dev.wafer.app.train.PreparedStudyData;
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.study.ScalingStudy;
+import dev.wafer.domain.study.StudyListener;
+import dev.wafer.domain.study.StudyTraining;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.ComputeBackendFactory;
+import jakarta.inject.Inject;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code wafer study scaling}: a compute-optimal family trained and fitted with {@code L(f) = a f^b + c}. */
+@Command(name = "scaling", mixinStandardHelpOptions = true,
+        description = "Compute-optimal scaling study: train a family at N tokens/parameter, fit L(f) = a f^b + c.")
+final class ScalingStudyCommand implements Runnable {
+    /** The --quick family: four sizes that train in a few minutes on two cores. */
+    static final String QUICK_SIZES = "32x1,48x1,64x2,96x2";
+    /** The default family (about an hour on two cores, estimated from measured throughput). */
+    static final String DEFAULT_SIZES = "32x1,48x1,64x2,96x2,128x2,160x3";
+    /** Runs with a finite loss that fitting a*f^b+c needs (the domain's minimum). */
+    private static final int FIT_POINTS = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Inject
+    ComputeBackendFactory backends;
+
+    @Mixin
+    StudyOptions options;
+
+    @Option(names = "--sizes", split = ",", paramLabel = "WxL,...",
+            description = "Family as d_model x layers (default " + DEFAULT_SIZES + "; --quick: " + QUICK_SIZES + ").")
+    List<String> sizes;
+
+    @Option(names = "--quick", description = "A small family that finishes in a few minutes (" + QUICK_SIZES + ").")
+    boolean quick;
+
+    @Option(names = "--tokens-per-param", defaultValue = "20", paramLabel = "N",
+            description = "Tokens per parameter of the fitted runs (default ${DEFAULT-VALUE}, compute-optimal).")
+    double tokensPerParam;
+
+    @Option(names = "--extra-tokens-per-param", split = ",", paramLabel = "N,...",
+            description = "Also train --extra-size at these tokens per parameter and compare with equation (4).")
+    List<Double> extraTokensPerParam;
+
+    @Option(names = "--extra-size", paramLabel = "WxL", description = "Shape of the extra runs (default: the second size).")
+    String extraSize;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: 3e-3 SP, 6e-3 muP, from the lr-sweep at these sizes).")
+    Double lr;
+
+    @Option(names = "--d-head", defaultValue = "16", paramLabel = "D", description = "Head width (default ${DEFAULT-VALUE}).")
+    int dHead;
+
+    @Option(names = "--eval-sequences", defaultValue = "512", paramLabel = "N",
+            description = "Held-out sequences scored per model (default ${DEFAULT-VALUE}).")
+    int evalSequences;
+
+    @Override
+    public void run() {
+        options.check();
+        List<ModelSizeFlag> family = family();
+        positive("--tokens-per-param", tokensPerParam);
+        List<Double> extras = extraTokensPerParam == null ? List.of() : extraTokensPerParam;
+        extras.forEach(t -> positive("--extra-tokens-per-param", t));
+        ModelSizeFlag extra = extraSize != null ? ModelSizeFlag.parse("--extra-size", extraSize, dHead) : family.get(1);
+        ParameterisationKind kind = options.kind();
+        double peak = StudyOptions.learningRate("--lr",
+                lr != null ? lr : kind == ParameterisationKind.MUP ? 6e-3 : 3e-3);
+        StudyTraining training = options.training(evalSequences);
+        StudyOutput output = StudyOutput.create(options, "scaling", spec.commandLine().getOut());
+        PrintWriter err = spec.commandLine().getErr();
+        StudyRun.Finished<ScalingStudy.Result> run = StudyRun.run(backends, options, err, (backend, data, progress) ->
+                train(backend, data, progress, err,
+                        settings(kind, family, extra, extras, peak, training, data.vocabSize())));
+        Map<String, Object> json = StudyJson.scaling(run.result(), run.backend(), run.wallSeconds());
+        output.publish("scaling-" + kind.id(), json, png -> StudyPlots.scaling(run.result(), png),
+                (out, png, file) -> StudyTables.scaling(out, run.result(), png, file, run.wallSeconds()));
+    }
+
+    /** --sizes, else the --quick or default family; checked before the data is opened, so a typo fails at once. */
+    private List<ModelSizeFlag> family() {
+        if (quick && sizes != null) {
+            throw new UserError("--quick and --sizes exclude each other");
+        }
+        if (dHead < 1) {
+            throw new UserError("--d-head must be positive");
+        }
+        List<String> specs = sizes != null ? sizes : List.of((quick ? QUICK_SIZES : DEFAULT_SIZES).split(","));
+        List<ModelSizeFlag> family = specs.stream().map(s -> ModelSizeFlag.parse("--sizes", s, dHead)).toList();
+        if (family.size() < FIT_POINTS) {
+            throw new UserError("--sizes needs at least 3 sizes to fit a*f^b+c, found " + family.size());
+        }
+        return family;
+    }
+
+    /** The family and extra runs; their shapes need the data's vocabulary. */
+    private ScalingStudy.Settings settings(ParameterisationKind kind, List<ModelSizeFlag> family, ModelSizeFlag extra,
+                                           List<Double> extras, double peak, StudyTraining training, int vocab) {
+        List<ModelShape> shapes = family.stream().map(f -> f.shape(dHead, vocab, options.seq)).toList();
+        ModelShape extraShape = extras.isEmpty() ? null : extra.shape(dHead, vocab, options.seq);
+        return StudyOptions.settings("--sizes, --tokens-per-param, --extra-tokens-per-param, --lr",
+                () -> new ScalingStudy.Settings(kind, shapes, tokensPerParam, extraShape, extras, peak, training));
+    }
+
+    /**
+     * Trains the family. Too few fitted runs with a finite loss means the learning rate was too high for it, which
+     * the domain reports as an {@link IllegalStateException}; only that case is the user's to fix.
+     */
+    private ScalingStudy.Result train(ComputeBackend backend, PreparedStudyData data, StudyListener progress,
+                                      PrintWriter err, ScalingStudy.Settings settings) {
+        if (!options.quiet) {
+            List<ScalingStudy.Plan> plans = ScalingStudy.plans(settings);
+            err.printf(Locale.ROOT, "scaling study: %d runs, %,d training tokens in all; the training split has"
+                    + " %,d tokens, so the larger models see it more than once%n", plans.size(),
+                    plans.stream().mapToLong(ScalingStudy.Plan::tokens).sum(), data.trainTokens());
+        }
+        FiniteRunCount fitted = new FiniteRunCount(progress, settings.sizes().size());
+        try {
+            return ScalingStudy.run(backend, data, settings, fitted);
+        } catch (IllegalStateException e) {
+            if (fitted.finite() >= FIT_POINTS) {
+                throw e; // not the diverged runs that ScalingStudy reports this way: a bug
+            }
+            throw new UserError("--lr " + settings.peakLr() + ": " + e.getMessage());
+        }
+    }
+
+    private static void positive(String flag, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new UserError(flag + " must be positive and finite, found " + value);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.wafer.app.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * Where a study's results go: {@code <name>.json} and {@code <name>.png} in the --out directory, then the JSON on
+ * stdout with --json, else the study's table. The directory is made when this is created, before the study runs, so
+ * that a bad --out fails before minutes of training rather than after.
+ */
+final class StudyOutput {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Draws a study's figure. */
+    @FunctionalInterface
+    interface Plot {
+        void write(Path png) throws IOException;
+    }
+
+    /** Prints a study's table, ending with where its files went. */
+    @FunctionalInterface
+    interface TablePrinter {
+        void print(PrintWriter out, Path png, Path json);
+    }
+
+    private final Path dir;
+    private final boolean printJson;
+    private final PrintWriter out;
+
+    private StudyOutput(Path dir, boolean printJson, PrintWriter out) {
+        this.dir = dir;
+        this.printJson = printJson;
+        this.out = out;
+    }
+
+    /** Creates the --out directory (default {@code wafer-studies/<study>}). */
+    static StudyOutput create(StudyOptions options, String study, PrintWriter out) {
+        Path dir = options.out != null ? options.out : Path.of("wafer-studies", study);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError("--out " + dir + ": cannot create the directory (" + e.getMessage() + ")");
+        }
+        return new StudyOutput(dir, options.json, out);
+    }
+
+    /** Writes {@code name}.json and {@code name}.png, then prints the JSON or the table. */
+    void publish(String name, Map<String, Object> results, Plot plot, TablePrinter table) {
+        Path jsonFile = dir.resolve(name + ".json");
+        Path png = dir.resolve(name + ".png");
+        try {
+            Files.writeString(jsonFile, JSON.writeValueAsString(results) + "\n");
+        } catch (IOException e) {
+            throw new UserError("cannot write " + jsonFile + ": " + e.getMessage());
+        }
+        try {
+            plot.write(png);
+        } catch (IOException e) {
+            throw new UserError("cannot write " + png + ": " + e.getMessage());
+        }
+        if (printJson) {
+            Json.print(out, results);
+            return;
+        }
+        table.print(out, png, jsonFile);
+        out.flush();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.wafer.app.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.wafer.app.data.DatasetLayout;
+import dev.wafer.app.data.Progress;
+import dev.wafer.app.data.SampleDataset;
+import dev.wafer.app.train.PreparedStudyData;
+import dev.wafer.domain.study.StudyListener;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.ComputeBackendFactory;
+
+/**
+ * Runs one study: opens its data (the --data directory, else the embedded sample, prepared once and cached) and the
+ * selected backend, hands both to the study with a progress listener, closes them, and times the whole.
+ */
+final class StudyRun {
+    /** What a study computes, given the open backend and data. */
+    @FunctionalInterface
+    interface Body<R> {
+        R run(ComputeBackend backend, PreparedStudyData data, StudyListener progress);
+    }
+
+    /**
+     * A finished study.
+     *
+     * @param wallSeconds wall time, data preparation included
+     */
+    record Finished<R>(R result, String backend, double wallSeconds) {
+    }
+
+    private StudyRun() {
+    }
+
+    static <R> Finished<R> run(ComputeBackendFactory backends, StudyOptions options, PrintWriter err, Body<R> body) {
+        long start = System.nanoTime();
+        R result;
+        String backendName;
+        try (PreparedStudyData data = open(options, err); ComputeBackend backend = backends.open()) {
+            backendName = backend.name();
+            result = body.run(backend, data, new StudyProgress(err, options.quiet));
+        }
+        return new Finished<>(result, backendName, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The study data. A bad --data or --tokenizer is the user's mistake ({@link UserError}, or the
+     * {@link dev.wafer.app.input.InvalidInputException} the readers throw naming the file); anything else is not.
+     */
+    private static PreparedStudyData open(StudyOptions options, PrintWriter err) {
+        Path dir = options.data != null ? options.data : sample(options, err);
+        String label = options.data != null ? "dataset" : "embedded sample";
+        if (!Files.isRegularFile(new DatasetLayout(dir).manifest())) {
+            throw new UserError("--data " + dir + ": no " + DatasetLayout.MANIFEST + "; run 'wafer data prepare --out "
+                    + dir + "' first");
+        }
+        PreparedStudyData data;
+        try {
+            data = PreparedStudyData.open(dir, label);
+        } catch (IOException e) {
+            throw new UserError("cannot read --data " + dir + ": " + e.getMessage());
+        }
+        if (data.sequenceLength() < options.seq) {
+            data.close();
+            throw new UserError("--data " + dir + " has sequences of " + data.sequenceLength()
+                    + " tokens, shorter than --seq " + options.seq + "; prepare it with --seq-len " + options.seq);
+        }
+        return data;
+    }
+
+    /** The embedded sample for --tokenizer and --seq; failing to write the cache is the machine's fault, not a flag's. */
+    private static Path sample(StudyOptions options, PrintWriter err) {
+        if (!options.quiet) {
+            err.println("preparing the embedded sample with the " + options.tokenizer + " tokenizer (cached)...");
+        }
+        try {
+            return SampleDataset.ensure(SampleDataset.defaultCacheRoot(), options.tokenizer, options.seq,
+                    Progress.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

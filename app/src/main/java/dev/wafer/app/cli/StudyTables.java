@@ -1,0 +1,116 @@
+package dev.wafer.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.wafer.domain.study.CoordinateCheck;
+import dev.wafer.domain.study.LearningRateSweep;
+import dev.wafer.domain.study.ScalingStudy;
+import dev.wafer.domain.study.StudyTraining;
+
+/**
+ * The studies' results as the text tables {@code wafer study} prints without --json: a header saying what was run,
+ * the table, and the files written. Everything shown comes from the result and its settings.
+ */
+final class StudyTables {
+    private StudyTables() {
+    }
+
+    /** Mean |activation| per layer (columns) and width (rows) at each of {@code shown} steps. */
+    static void coordinateCheck(PrintWriter out, CoordinateCheck.Result result, List<Integer> shown, Path png,
+                                Path json, double wall) {
+        CoordinateCheck.Settings s = result.settings();
+        out.printf(Locale.ROOT, "coordinate check, %s, %d layers, d_head %d, lr %.2e constant, %d steps on one fixed"
+                + " batch of %d x %d, %d seed(s)%ndata: %s%nmean |activation| per layer (columns) and width (rows):%n",
+                s.kind().id(), s.layers(), s.headDim(), s.lr(), s.steps(), s.batchSequences(), s.seqLength(),
+                s.seeds(), result.data());
+        List<Integer> widths = s.widths();
+        for (int t : shown) {
+            out.printf(Locale.ROOT, "%nstep %d%s%n", t, t == 1 ? " (initialisation)" : "");
+            List<String> headers = new ArrayList<>();
+            headers.add("width");
+            headers.addAll(result.layers());
+            Table table = new Table(headers.toArray(String[]::new));
+            for (CoordinateCheck.WidthResult w : result.widths()) {
+                Object[] row = new Object[headers.size()];
+                row[0] = w.width();
+                for (int k = 0; k < result.layers().size(); k++) {
+                    row[k + 1] = String.format(Locale.ROOT, "%.4g", w.meanAbs()[t - 1][k]);
+                }
+                table.row(row);
+            }
+            Object[] ratio = new Object[headers.size()];
+            ratio[0] = "ratio " + widths.get(widths.size() - 1) + "/" + widths.get(0);
+            for (int k = 0; k < result.layers().size(); k++) {
+                double[] c = result.curve(result.layers().get(k), t);
+                ratio[k + 1] = String.format(Locale.ROOT, "%.2fx", c[c.length - 1] / c[0]);
+            }
+            table.row(ratio);
+            table.print(out);
+        }
+        out.printf(Locale.ROOT, "%nwrote %s and %s (%.1fs)%n", png, json, wall);
+    }
+
+    /** Final loss per width (rows) and peak learning rate (columns), the best of each width starred. */
+    static void learningRateSweep(PrintWriter out, LearningRateSweep.Result result, Path png, Path json,
+                                  double wall) {
+        LearningRateSweep.Settings s = result.settings();
+        StudyTraining training = s.training();
+        out.printf(Locale.ROOT, "learning-rate sweep, %s, %d layers, d_head %d, %,d tokens per run (%d steps of %d"
+                + " x %d), warm-up 10%% then linear decay to 10%%%ndata: %s%n%s loss per width (rows) and peak"
+                + " learning rate (columns):%n", s.kind().id(), s.layers(), s.headDim(), result.tokens(),
+                s.steps(), training.batchSequences(), training.seqLength(), result.data(),
+                result.heldOut() ? "held-out" : "training");
+        List<String> headers = new ArrayList<>(List.of("width", "params"));
+        s.lrs().forEach(r -> headers.add(String.format(Locale.ROOT, "%.1e", r)));
+        headers.add("best lr");
+        Table table = new Table(headers.toArray(String[]::new));
+        for (int w : s.widths()) {
+            List<Object> row = new ArrayList<>();
+            row.add(w);
+            row.add(String.format(Locale.ROOT, "%,d", result.points().stream().filter(p -> p.width() == w)
+                    .findFirst().orElseThrow().params()));
+            Double best = result.bestLr().get(w);
+            for (double r : s.lrs()) {
+                LearningRateSweep.Point p = result.points().stream().filter(q -> q.width() == w && q.lr() == r)
+                        .findFirst().orElseThrow();
+                String cell = p.diverged() ? "diverged" : String.format(Locale.ROOT, "%.4f", p.finalLoss());
+                row.add(best != null && best == r ? cell + "*" : cell);
+            }
+            row.add(best == null ? "-" : String.format(Locale.ROOT, "%.1e", best));
+            table.row(row.toArray());
+        }
+        table.print(out);
+        out.printf(Locale.ROOT, "%nwrote %s and %s (%.1fs)%n", png, json, wall);
+    }
+
+    /** Each model's loss against the fitted law, then the law itself. */
+    static void scaling(PrintWriter out, ScalingStudy.Result result, Path png, Path json, double wall) {
+        ScalingStudy.Settings s = result.settings();
+        out.printf(Locale.ROOT, "scaling study, %s, %.0f tokens/parameter, peak lr %.2e, batch %d x %d, warm-up 10%%"
+                + " then linear decay to 10%%%ndata: %s%n%n", s.kind().id(), s.tokensPerParameter(), s.peakLr(),
+                s.training().batchSequences(), s.training().seqLength(), result.data());
+        Table table = new Table("d_model", "layers", "params", "tokens/param", "tokens", "FLOPs",
+                result.heldOut() ? "held-out loss" : "train loss", "fit", "deviation", "seconds");
+        for (ScalingStudy.Model m : result.models()) {
+            table.row(m.shape().dModel(), m.shape().nLayers(), String.format(Locale.ROOT, "%,d", m.params()),
+                    String.format(Locale.ROOT, "%.0f%s", m.tokensPerParameter(), m.onFrontier() ? "" : " (extra)"),
+                    String.format(Locale.ROOT, "%,d", m.tokens()), String.format(Locale.ROOT, "%.3e", m.flops()),
+                    Double.isFinite(m.loss()) ? String.format(Locale.ROOT, "%.4f", m.loss()) : "diverged",
+                    String.format(Locale.ROOT, "%.4f", m.predicted()),
+                    Double.isFinite(m.deviation()) ? String.format(Locale.ROOT, "%+.2f%%", 100 * m.deviation())
+                            : "-", String.format(Locale.ROOT, "%.0f", m.seconds()));
+        }
+        table.print(out);
+        out.printf(Locale.ROOT, "%nfitted law: L(f) = %.4g * f^(%.5f) + %.4f nats/token (rms residual %.4f)%n",
+                result.law().a(), result.law().b(), result.law().c(), result.rmsResidual());
+        if (result.models().stream().anyMatch(m -> !m.onFrontier())) {
+            out.println("extra runs: 'fit' is the fitted frontier times equation (4)'s penalty for their tokens"
+                    + " per parameter");
+        }
+        out.printf(Locale.ROOT, "wrote %s and %s (%.0fs in all)%n", png, json, wall);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.wafer.domain.study.StudyListener;
+
+/**
+ * Bad {@code wafer study} flags are the user's mistake: one {@code wafer:} line naming the flag and exit code 2, never
+ * the internal-error report (exit 70) that a domain precondition reaching the CLI untranslated would give. Every case
+ * fails before any data is opened or model trained.
+ */
+class StudyFlagErrorsTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource(delimiter = '|', value = {
+        "lr-sweep    | --eval-sequences         | -1             | --eval-sequences must not be negative",
+        "lr-sweep    | --lrs                    | 1e-3,Infinity  | --lrs must be positive and finite",
+        "lr-sweep    | --tokens                 | 0              | --tokens must cover at least one step",
+        "coord-check | --lr                     | Infinity       | --lr must be positive and finite",
+        "coord-check | --seeds                  | 0              | --steps, --seeds and --layers must be positive",
+        "coord-check | --parameterisation       | xp             | --parameterisation:",
+        "scaling     | --extra-tokens-per-param | 1,-2           | --extra-tokens-per-param must be positive",
+        "scaling     | --eval-sequences         | -1             | --eval-sequences must not be negative",
+        "scaling     | --extra-size             | 24x1           | --extra-size: 24x1: width 24 is not a positive multiple of --d-head 16",
+        "scaling     | --lr                     | -1             | --lr must be positive and finite",
+    })
+    void badFlagIsOneLineWithExitCode2(String study, String flag, String value, String message) {
+        CliRun run = study(study, "--out", tmp.toString(), flag, value);
+        assertOneLineUsageError(run, message);
+    }
+
+    @Test
+    void missingDatasetNamesTheDataFlag() {
+        Path missing = tmp.resolve("no-such-dataset");
+        CliRun run = study("coord-check", "--out", tmp.toString(), "--data", missing.toString(), "--widths", "32,64");
+        assertOneLineUsageError(run, "--data " + missing + ": no manifest.json");
+    }
+
+    @Test
+    void unknownTokenizerIsAUsageError() {
+        CliRun run = study("coord-check", "--out", tmp.toString(), "--tokenizer", "klingon");
+        assertOneLineUsageError(run, "--tokenizer 'klingon'");
+    }
+
+    @Test
+    void aLearningRateThatDivergesTheFitIsAUsageError() {
+        Path data = tmp.resolve("bytes16");
+        CliRun prepare = CliRun.of("data", "prepare", "--out", data.toString(), "--seq-len", "16", "--quiet",
+                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
+        assertEquals(0, prepare.exitCode(), prepare.err());
+        CliRun run = study("scaling", "--out", tmp.toString(), "--data", data.toString(), "--seq", "16", "--batch",
+                "2", "--sizes", "16x1,32x1,48x1", "--tokens-per-param", "0.05", "--eval-sequences", "0", "--lr", "1e6");
+        assertOneLineUsageError(run, "--lr 1000000.0: only ");
+    }
+
+    @Test
+    void finiteRunCountCountsOnlyTheFirstRunsThatConverged() {
+        FiniteRunCount count = new FiniteRunCount(StudyListener.NONE, 2);
+        double[] losses = {3.0, Double.NaN, 2.0};
+        for (int i = 0; i < losses.length; i++) {
+            count.runStarted("run " + i, i, losses.length, 1);
+            count.runFinished("run " + i, losses[i]);
+        }
+        assertEquals(1, count.finite(), "run 1 diverged and run 2 is past the counted runs");
+    }
+
+    private static CliRun study(String study, String... args) {
+        List<String> all = new ArrayList<>(List.of("study", study, "--quiet"));
+        all.addAll(List.of(args));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    private static void assertOneLineUsageError(CliRun run, String message) {
+        assertEquals(2, run.exitCode(), run.err());
+        String err = run.err().strip();
+        assertTrue(err.startsWith("wafer: " + message), err);
+        assertEquals(1, err.lines().count(), err);
+    }
+}
