@@ -2,10 +2,10 @@ package dev.wafer.app.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 import dev.wafer.app.checkpoint.FileCheckpointStore;
 import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.app.data.Progress;
 import dev.wafer.app.train.TrainingDataFiles;
 import dev.wafer.domain.session.Checkpointing;
 import dev.wafer.domain.session.RunPosition;
@@ -177,7 +177,7 @@ public final class TrainCommand implements Runnable {
             TrainOutput.prepare(outDir);
         }
         TrainProgress progress = new TrainProgress(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
-        try (TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Optional.ofNullable(progress.dataProgress()));
+        try (TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE);
                 ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             progress.backend(backend.name(), files.data().description());
             TrainingSession session = checkpoint == null

@@ -3,7 +3,6 @@ package dev.wafer.app.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-import dev.wafer.app.data.Progress;
 import dev.wafer.domain.eval.CrossEntropyTotals;
 import dev.wafer.domain.session.RunSpec;
 import dev.wafer.domain.session.RunState;
@@ -28,11 +27,6 @@ final class TrainProgress implements SessionListener {
         this.out = out;
         this.err = err;
         this.json = json;
-    }
-
-    /** Progress of preparing the embedded sample on first use (none: the preparation is quiet). */
-    Progress dataProgress() {
-        return Progress.NONE;
     }
 
     void backend(String name, String description) {

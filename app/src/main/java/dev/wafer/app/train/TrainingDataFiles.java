@@ -50,7 +50,7 @@ public final class TrainingDataFiles implements AutoCloseable {
      * @param sampleProgress progress of preparing the embedded sample on first use
      * @throws DataException naming the path when the data is missing, unreadable or has too large a vocabulary
      */
-    public static TrainingDataFiles open(RunSpec spec, Optional<Progress> sampleProgress) {
+    public static TrainingDataFiles open(RunSpec spec, Progress sampleProgress) {
         int vocab = spec.shape().vocabSize();
         int seq = spec.seqLength();
         long seed = spec.seed();
@@ -63,7 +63,7 @@ public final class TrainingDataFiles implements AutoCloseable {
         Path path = kind == DataKind.SAMPLE ? null : Path.of(spec.data().path());
         try {
             if (kind == DataKind.SAMPLE) {
-                path = SampleDataset.ensure(SampleDataset.defaultCacheRoot(), seq, sampleProgress.orElse(Progress.NONE));
+                path = SampleDataset.ensure(SampleDataset.defaultCacheRoot(), seq, sampleProgress);
             }
             if (Files.isDirectory(path)) {
                 return dataset(path, vocab, seq, seed, kind == DataKind.SAMPLE ? "embedded sample, " : "");
