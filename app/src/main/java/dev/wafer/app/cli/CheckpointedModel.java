@@ -2,11 +2,14 @@ package dev.wafer.app.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 
 import dev.wafer.app.checkpoint.FileCheckpointStore;
 import dev.wafer.app.checkpoint.ModelCheckpoints;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
+import dev.wafer.domain.model.ParameterName;
 import dev.wafer.domain.model.ParameterSet;
 import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
@@ -24,9 +27,9 @@ import dev.wafer.ports.compute.TensorScope;
  * @param file   the checkpoint file
  * @param shape  the model shape
  * @param kind   SP or muP
- * @param params parameters by {@link ParameterLayout} name, row-major
+ * @param params parameters by name, row-major, shaped as in the {@link ParameterLayout}
  */
-record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind, java.util.Map<String, float[]> params) {
+record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind, Map<ParameterName, float[]> params) {
 
     /** Reads {@code path} (a checkpoint file, or a directory holding {@code checkpoint.wafer}). */
     static CheckpointedModel read(String flag, Path path) {
@@ -37,12 +40,13 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
         try (CheckpointReader reader = new FileCheckpointStore().open(file)) {
             ModelShape shape = RunStateHeaders.shape(file, reader.header().model());
             ParameterisationKind kind = RunStateHeaders.kind(file, reader.header().model());
-            java.util.Map<String, float[]> params = new java.util.LinkedHashMap<>();
+            Map<ParameterName, float[]> params = new EnumMap<>(ParameterName.class);
             for (var spec : new ParameterLayout(shape).specs()) {
-                reader.require(CheckpointTensors.PARAMS + spec.name(), spec.shape());
+                reader.require(CheckpointTensors.tensorName(CheckpointTensors.PARAMS, spec.name()), spec.shape());
             }
             for (var spec : new ParameterLayout(shape).specs()) {
-                params.put(spec.name(), reader.read(CheckpointTensors.PARAMS + spec.name()));
+                String name = CheckpointTensors.tensorName(CheckpointTensors.PARAMS, spec.name());
+                params.put(spec.name(), reader.read(name));
             }
             return new CheckpointedModel(file, shape, kind, params);
         } catch (CheckpointException e) {

@@ -62,8 +62,8 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
     static void write(Path file, Gpt2Conversion.WaferModel model, String importedFrom) {
         List<TensorSource> tensors = new ArrayList<>();
         for (ParameterSpec p : new ParameterLayout(model.shape()).specs()) {
-            tensors.add(TensorSource.of(new TensorSpec(CheckpointTensors.PARAMS + p.name(), p.shape()),
-                    model.params().get(p.name())));
+            String name = CheckpointTensors.tensorName(CheckpointTensors.PARAMS, p.name());
+            tensors.add(TensorSource.of(new TensorSpec(name, p.shape()), model.params().get(p.name())));
         }
         CheckpointHeader header = CheckpointHeader.modelOnly(RunStateHeaders.model(model.shape(), model.kind(),
                 java.util.Optional.of(importedFrom)));

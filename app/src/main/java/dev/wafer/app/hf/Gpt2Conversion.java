@@ -1,18 +1,21 @@
 package dev.wafer.app.hf;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
+import dev.wafer.domain.model.ParameterName;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.domain.param.MupParameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.ports.compute.LayerNormKernel;
 
 /**
- * Converts between Wafer's {@link ParameterLayout} (llm.c names, nn.Linear [out, in] weights stacked over layers,
- * LM head tied to {@code wte}) and GPT2LMHeadModel (Conv1D [in, out] weights per block). The fused QKV needs only a
+ * Converts between Wafer's {@link ParameterLayout} (llm.c order, nn.Linear [out, in] weights stacked over layers,
+ * LM head tied to {@code wte}) and GPT2LMHeadModel (Conv1D [in, out] weights per block), tensor by tensor as
+ * {@link Gpt2Layout#slots} pairs them. The fused QKV needs only a
  * transpose: both keep Q, K, V one after another along the output dimension, each split into heads in order.
  *
  * <p>muP: a btlm-style config imports into a muP Wafer model when its multipliers are Wafer's (m_emb 10,
@@ -26,13 +29,13 @@ public final class Gpt2Conversion {
     }
 
     /**
-     * A Wafer model: shape, parameterisation and parameters by layout name.
+     * A Wafer model: shape, parameterisation and parameters by name.
      *
      * @param shape  the model shape
      * @param kind   SP or muP
-     * @param params row-major arrays by {@link ParameterLayout} name
+     * @param params row-major arrays by parameter, shaped as in the {@link ParameterLayout}
      */
-    public record WaferModel(ModelShape shape, ParameterisationKind kind, Map<String, float[]> params) {
+    public record WaferModel(ModelShape shape, ParameterisationKind kind, Map<ParameterName, float[]> params) {
     }
 
     /**
@@ -61,33 +64,20 @@ public final class Gpt2Conversion {
             checkMup(source, c, mup);
             kind = ParameterisationKind.MUP;
         }
-        ModelShape shape = ModelShape.withHeads(c.vocabSize(), c.nPositions(), c.nLayer(), c.nHead(), c.nEmbd(), c.nInner());
-        ParameterLayout layout = new ParameterLayout(shape);
-        Map<String, float[]> params = new LinkedHashMap<>();
-        for (ParameterSpec p : layout.specs()) {
+        ModelShape shape = Gpt2Layout.modelShape(c);
+        Map<ParameterName, float[]> params = new EnumMap<>(ParameterName.class);
+        for (ParameterSpec p : new ParameterLayout(shape).specs()) {
             params.put(p.name(), new float[Math.toIntExact(p.count())]);
         }
-        int d = c.nEmbd();
-        int f = c.nInner();
-        System.arraycopy(hf.tensor(Gpt2Layout.WTE).data(), 0, params.get("wte"), 0, params.get("wte").length);
-        System.arraycopy(hf.tensor(Gpt2Layout.WPE).data(), 0, params.get("wpe"), 0, params.get("wpe").length);
-        for (int l = 0; l < c.nLayer(); l++) {
-            String h = Gpt2Layout.block(l);
-            put(params, "ln1w", l, hf.tensor(h + "ln_1.weight").data());
-            put(params, "ln1b", l, hf.tensor(h + "ln_1.bias").data());
-            put(params, "qkvw", l, transpose(hf.tensor(h + "attn.c_attn.weight").data(), d, 3 * d));
-            put(params, "qkvb", l, hf.tensor(h + "attn.c_attn.bias").data());
-            put(params, "attprojw", l, transpose(hf.tensor(h + "attn.c_proj.weight").data(), d, d));
-            put(params, "attprojb", l, hf.tensor(h + "attn.c_proj.bias").data());
-            put(params, "ln2w", l, hf.tensor(h + "ln_2.weight").data());
-            put(params, "ln2b", l, hf.tensor(h + "ln_2.bias").data());
-            put(params, "fcw", l, transpose(hf.tensor(h + "mlp.c_fc.weight").data(), d, f));
-            put(params, "fcb", l, hf.tensor(h + "mlp.c_fc.bias").data());
-            put(params, "fcprojw", l, transpose(hf.tensor(h + "mlp.c_proj.weight").data(), f, d));
-            put(params, "fcprojb", l, hf.tensor(h + "mlp.c_proj.bias").data());
+        for (Gpt2Layout.Slot slot : Gpt2Layout.slots(shape.nLayers())) {
+            ParameterName p = slot.parameter();
+            float[] data = hf.tensor(slot.hfName()).data();
+            if (Gpt2Layout.isConv1d(p)) {
+                int[] linear = p.layerShape(shape);
+                data = transpose(data, linear[1], linear[0]);
+            }
+            System.arraycopy(data, 0, params.get(p), slot.layer() * data.length, data.length);
         }
-        params.put("lnfw", hf.tensor("transformer.ln_f.weight").data().clone());
-        params.put("lnfb", hf.tensor("transformer.ln_f.bias").data().clone());
         return new WaferModel(shape, kind, params);
     }
 
@@ -104,28 +94,15 @@ public final class Gpt2Conversion {
                 : null;
         Gpt2Config config = new Gpt2Config(d, s.nLayers(), s.nHeads(), f, s.seqLength(), s.vocabSize(),
                 LayerNormKernel.EPSILON, Gpt2Activation.GELU, true, ARCHITECTURE, mup);
-        Map<String, float[]> p = model.params();
         Map<String, FloatTensor> t = new LinkedHashMap<>();
-        t.put(Gpt2Layout.WTE, new FloatTensor(new int[] {s.vocabSize(), d}, p.get("wte").clone()));
-        t.put(Gpt2Layout.WPE, new FloatTensor(new int[] {s.seqLength(), d}, p.get("wpe").clone()));
-        for (int l = 0; l < s.nLayers(); l++) {
-            String h = Gpt2Layout.block(l);
-            t.put(h + "ln_1.weight", vec(get(p, "ln1w", l, d)));
-            t.put(h + "ln_1.bias", vec(get(p, "ln1b", l, d)));
-            t.put(h + "attn.c_attn.weight", new FloatTensor(new int[] {d, 3 * d},
-                    transpose(get(p, "qkvw", l, 3 * d * d), 3 * d, d)));
-            t.put(h + "attn.c_attn.bias", vec(get(p, "qkvb", l, 3 * d)));
-            t.put(h + "attn.c_proj.weight", new FloatTensor(new int[] {d, d}, transpose(get(p, "attprojw", l, d * d), d, d)));
-            t.put(h + "attn.c_proj.bias", vec(get(p, "attprojb", l, d)));
-            t.put(h + "ln_2.weight", vec(get(p, "ln2w", l, d)));
-            t.put(h + "ln_2.bias", vec(get(p, "ln2b", l, d)));
-            t.put(h + "mlp.c_fc.weight", new FloatTensor(new int[] {d, f}, transpose(get(p, "fcw", l, f * d), f, d)));
-            t.put(h + "mlp.c_fc.bias", vec(get(p, "fcb", l, f)));
-            t.put(h + "mlp.c_proj.weight", new FloatTensor(new int[] {f, d}, transpose(get(p, "fcprojw", l, d * f), d, f)));
-            t.put(h + "mlp.c_proj.bias", vec(get(p, "fcprojb", l, d)));
+        for (Gpt2Layout.Slot slot : Gpt2Layout.slots(s.nLayers())) {
+            ParameterName p = slot.parameter();
+            int[] linear = p.layerShape(s);
+            float[] data = layerSlice(model.params().get(p), slot.layer(), Math.toIntExact(count(linear)));
+            t.put(slot.hfName(), Gpt2Layout.isConv1d(p)
+                    ? new FloatTensor(Gpt2Layout.hfShape(p, s), transpose(data, linear[0], linear[1]))
+                    : new FloatTensor(linear, data));
         }
-        t.put("transformer.ln_f.weight", vec(p.get("lnfw").clone()));
-        t.put("transformer.ln_f.bias", vec(p.get("lnfb").clone()));
         Gpt2Checkpoint checkpoint = new Gpt2Checkpoint(config, t);
         return mup == null ? checkpoint : MupFolding.fold(checkpoint);
     }
@@ -148,18 +125,19 @@ public final class Gpt2Conversion {
         }
     }
 
-    private static FloatTensor vec(float[] data) {
-        return new FloatTensor(new int[] {data.length}, data);
-    }
-
-    private static void put(Map<String, float[]> params, String name, int layer, float[] data) {
-        System.arraycopy(data, 0, params.get(name), layer * data.length, data.length);
-    }
-
-    private static float[] get(Map<String, float[]> params, String name, int layer, int per) {
+    /** A copy of block {@code layer}'s {@code per} elements of a stacked tensor (the whole tensor at layer 0). */
+    private static float[] layerSlice(float[] stacked, int layer, int per) {
         float[] out = new float[per];
-        System.arraycopy(params.get(name), layer * per, out, 0, per);
+        System.arraycopy(stacked, layer * per, out, 0, per);
         return out;
+    }
+
+    private static long count(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
     }
 
     /** The transpose of a row-major [rows, cols] matrix. */

@@ -3,6 +3,8 @@ package dev.wafer.app.hf;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.wafer.domain.model.ParameterName;
+
 /**
  * Folds muP's forward multipliers into the weights so that a plain GPT-2 (SP) forward pass computes the same logits
  * (reference-facts 1.9, after Cerebras' {@code fold_mup.py}):
@@ -35,9 +37,10 @@ public final class MupFolding {
         if (mup.scaleQkDotByD()) {
             float keyScale = (float) (1.0 / Math.sqrt(config.headDim()));
             for (int i = 0; i < config.nLayer(); i++) {
-                String h = Gpt2Layout.block(i) + "attn.c_attn.";
-                out.put(h + "weight", scaleKeyColumns(mupModel.tensor(h + "weight"), config.nEmbd(), keyScale));
-                out.put(h + "bias", scaleKeyColumns(mupModel.tensor(h + "bias"), config.nEmbd(), keyScale));
+                for (ParameterName qkv : new ParameterName[] {ParameterName.QKV_WEIGHT, ParameterName.QKV_BIAS}) {
+                    String name = Gpt2Layout.hfName(qkv, i);
+                    out.put(name, scaleKeyColumns(mupModel.tensor(name), config.nEmbd(), keyScale));
+                }
             }
         }
         return new Gpt2Checkpoint(config.withMup(null, false), out);

@@ -190,8 +190,8 @@ class TrainResumeTest {
             for (ParameterSpec p : new ParameterLayout(shape).specs()) {
                 for (String prefix : new String[] {CheckpointTensors.PARAMS, CheckpointTensors.ADAM_M,
                     CheckpointTensors.ADAM_V}) {
-                    assertArrayEquals(ra.read(prefix + p.name()), rb.read(prefix + p.name()),
-                            "seed " + SEED + ": " + prefix + p.name());
+                    String name = CheckpointTensors.tensorName(prefix, p.name());
+                    assertArrayEquals(ra.read(name), rb.read(name), "seed " + SEED + ": " + name);
                 }
             }
         }

@@ -56,7 +56,7 @@ class GoldenModelTest {
         try (ComputeBackend backend = backend(backendName); TensorScope scope = backend.openScope()) {
             GptModel model = new GptModel(backend, scope, SHAPE, Parameterisations.of(kind, SHAPE), B, T);
             for (ParameterSpec p : model.parameters().layout().specs()) {
-                model.parameters().get(p.name()).copyFromHost(golden.floats("param." + p.name()));
+                model.parameters().get(p.name()).copyFromHost(golden.floats("param." + p.name().id()));
             }
             int[] tokens = golden.ints("tokens");
             int[] targets = golden.ints("targets");
@@ -69,8 +69,8 @@ class GoldenModelTest {
             model.forward(tokens, targets);
             model.backward(1f / (B * T));
             for (ParameterSpec p : model.parameters().layout().specs()) {
-                Check.close(what + " grad." + p.name(), 0, Tolerances.GOLDEN_GRADIENT,
-                        widen(golden.floats("grad." + p.name())), model.gradients().get(p.name()).toHost());
+                Check.close(what + " grad." + p.name().id(), 0, Tolerances.GOLDEN_GRADIENT,
+                        widen(golden.floats("grad." + p.name().id())), model.gradients().get(p.name()).toHost());
             }
 
             // Ten AdamW steps on the same batch through the trainer, as the script does.
@@ -91,8 +91,8 @@ class GoldenModelTest {
             Check.close(what + " gradient norms", 0, Tolerances.GOLDEN_GRADIENT_NORM,
                     widen(golden.floats("train.grad_norms")), norms);
             for (ParameterSpec p : model.parameters().layout().specs()) {
-                Check.close(what + " final." + p.name(), 0, Tolerances.GOLDEN_FINAL_PARAMETERS,
-                        widen(golden.floats("final." + p.name())), model.parameters().get(p.name()).toHost());
+                Check.close(what + " final." + p.name().id(), 0, Tolerances.GOLDEN_FINAL_PARAMETERS,
+                        widen(golden.floats("final." + p.name().id())), model.parameters().get(p.name()).toHost());
             }
             assertEquals(10, adamW.stepsTaken());
         }

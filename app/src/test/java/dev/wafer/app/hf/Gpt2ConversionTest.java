@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.wafer.adapters.cpu.CpuBackend;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.model.ParameterName;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.domain.param.ParameterInitializer;
 import dev.wafer.domain.param.Parameterisation;
@@ -42,7 +43,7 @@ class Gpt2ConversionTest {
             GptModel model = new GptModel(backend, scope, shape, p, 1, tokens.length);
             ParameterInitializer.initialize(model.parameters(), p, SEED);
             float[] logits = model.logits(tokens);
-            Map<String, float[]> params = new LinkedHashMap<>();
+            Map<ParameterName, float[]> params = new EnumMap<>(ParameterName.class);
             for (ParameterSpec s : model.parameters().layout().specs()) {
                 params.put(s.name(), model.parameters().get(s.name()).toHost());
             }
@@ -62,8 +63,8 @@ class Gpt2ConversionTest {
             }
             if (kind == ParameterisationKind.SP) {
                 Gpt2Conversion.WaferModel back = Gpt2Conversion.toWafer(dir.toString(), read);
-                for (String name : params.keySet()) {
-                    assertArrayEquals(params.get(name), back.params().get(name), name);
+                for (ParameterName name : params.keySet()) {
+                    assertArrayEquals(params.get(name), back.params().get(name), name.id());
                 }
             }
         }

@@ -68,7 +68,7 @@ class OpenClTrainingTest {
         try (ComputeBackend backend = ClBackend.open(); TensorScope scope = backend.openScope()) {
             GptModel model = new GptModel(backend, scope, GOLDEN_SHAPE, Parameterisations.of(kind, GOLDEN_SHAPE), b, t);
             for (ParameterSpec p : model.parameters().layout().specs()) {
-                model.parameters().get(p.name()).copyFromHost(golden.floats("param." + p.name()));
+                model.parameters().get(p.name()).copyFromHost(golden.floats("param." + p.name().id()));
             }
             int[] tokens = golden.ints("tokens");
             int[] targets = golden.ints("targets");
@@ -80,8 +80,8 @@ class OpenClTrainingTest {
             model.forward(tokens, targets);
             model.backward(1f / (b * t));
             for (ParameterSpec p : model.parameters().layout().specs()) {
-                Check.close(what + " grad." + p.name(), 0, Tolerances.GOLDEN_GRADIENT,
-                        widen(golden.floats("grad." + p.name())), model.gradients().get(p.name()).toHost());
+                Check.close(what + " grad." + p.name().id(), 0, Tolerances.GOLDEN_GRADIENT,
+                        widen(golden.floats("grad." + p.name().id())), model.gradients().get(p.name()).toHost());
             }
             // Ten AdamW steps on the same batch, as the script does.
             AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), AdamWSettings.cerebras(1e-8),

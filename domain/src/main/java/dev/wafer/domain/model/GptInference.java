@@ -1,5 +1,22 @@
 package dev.wafer.domain.model;
 
+import static dev.wafer.domain.model.ParameterName.ATTN_PROJ_BIAS;
+import static dev.wafer.domain.model.ParameterName.ATTN_PROJ_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.FC_BIAS;
+import static dev.wafer.domain.model.ParameterName.FC_PROJ_BIAS;
+import static dev.wafer.domain.model.ParameterName.FC_PROJ_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.FC_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.LN1_BIAS;
+import static dev.wafer.domain.model.ParameterName.LN1_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.LN2_BIAS;
+import static dev.wafer.domain.model.ParameterName.LN2_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.LNF_BIAS;
+import static dev.wafer.domain.model.ParameterName.LNF_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.QKV_BIAS;
+import static dev.wafer.domain.model.ParameterName.QKV_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.WPE;
+import static dev.wafer.domain.model.ParameterName.WTE;
+
 import java.util.EnumSet;
 
 import dev.wafer.domain.generate.NextTokenLogits;
@@ -48,13 +65,10 @@ public final class GptInference implements NextTokenLogits {
     private final Tensor logits;
     private final Tensor[] keys;
     private final Tensor[] values;
-    private final Tensor[][] p;
+    private final LayerViews p;
     private final int[] token = new int[1];
     private final float[] hostLogits;
     private int position;
-
-    private static final String[] STACKED = {"ln1w", "ln1b", "qkvw", "qkvb", "attprojw", "attprojb", "ln2w", "ln2b",
-            "fcw", "fcb", "fcprojw", "fcprojb"};
 
     /**
      * Allocates the cache ({@code 2 · L · maxSeq · C} floats) and one position's activations in {@code scope}.
@@ -91,12 +105,7 @@ public final class GptInference implements NextTokenLogits {
             keys[i] = scope.allocate((long) shape.seqLength() * c);
             values[i] = scope.allocate((long) shape.seqLength() * c);
         }
-        this.p = new Tensor[STACKED.length][l];
-        for (int i = 0; i < STACKED.length; i++) {
-            for (int j = 0; j < l; j++) {
-                p[i][j] = params.layer(STACKED[i], j);
-            }
-        }
+        this.p = new LayerViews(params);
     }
 
     @Override
@@ -140,27 +149,27 @@ public final class GptInference implements NextTokenLogits {
         int c = shape.dModel();
         int f = shape.dFfn();
         token[0] = tok;
-        encoder.forward(x, token, params.get("wte"), params.get("wpe").slice((long) position * c, c), 1, 1, c,
+        encoder.forward(x, token, params.get(WTE), params.get(WPE).slice((long) position * c, c), 1, 1, c,
                 parameterisation.embeddingMultiplier());
         float scale = parameterisation.attentionScale(shape.dHead());
         for (int l = 0; l < shape.nLayers(); l++) {
-            layerNorm.forward(ln, mean, rstd, x, p[0][l], p[1][l], 1, c);
-            matmul.forward(qkv, ln, p[2][l], p[3][l], 1, c, 3 * c);
+            layerNorm.forward(ln, mean, rstd, x, p.get(LN1_WEIGHT, l), p.get(LN1_BIAS, l), 1, c);
+            matmul.forward(qkv, ln, p.get(QKV_WEIGHT, l), p.get(QKV_BIAS, l), 1, c, 3 * c);
             attention.forwardCached(atty, qkv, keys[l], values[l], position, c, shape.nHeads(), scale);
-            matmul.forward(proj, atty, p[4][l], p[5][l], 1, c, c);
+            matmul.forward(proj, atty, p.get(ATTN_PROJ_WEIGHT, l), p.get(ATTN_PROJ_BIAS, l), 1, c, c);
             residual.forward(x, x, proj, c);
-            layerNorm.forward(ln, mean, rstd, x, p[6][l], p[7][l], 1, c);
-            matmul.forward(fch, ln, p[8][l], p[9][l], 1, c, f);
+            layerNorm.forward(ln, mean, rstd, x, p.get(LN2_WEIGHT, l), p.get(LN2_BIAS, l), 1, c);
+            matmul.forward(fch, ln, p.get(FC_WEIGHT, l), p.get(FC_BIAS, l), 1, c, f);
             gelu.forward(fch, fch, f);
-            matmul.forward(proj, fch, p[10][l], p[11][l], 1, f, c);
+            matmul.forward(proj, fch, p.get(FC_PROJ_WEIGHT, l), p.get(FC_PROJ_BIAS, l), 1, f, c);
             residual.forward(x, x, proj, c);
         }
         position++;
         if (!wantLogits) {
             return null;
         }
-        layerNorm.forward(ln, mean, rstd, x, params.get("lnfw"), params.get("lnfb"), 1, c);
-        matmul.forward(logits, ln, params.get("wte"), null, 1, c, shape.vocabSize());
+        layerNorm.forward(ln, mean, rstd, x, params.get(LNF_WEIGHT), params.get(LNF_BIAS), 1, c);
+        matmul.forward(logits, ln, params.get(WTE), null, 1, c, shape.vocabSize());
         logits.copyToHost(0, hostLogits, 0, hostLogits.length);
         float s = parameterisation.outputLogitMultiplier();
         float[] out = hostLogits.clone();

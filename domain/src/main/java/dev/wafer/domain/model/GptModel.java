@@ -1,5 +1,22 @@
 package dev.wafer.domain.model;
 
+import static dev.wafer.domain.model.ParameterName.ATTN_PROJ_BIAS;
+import static dev.wafer.domain.model.ParameterName.ATTN_PROJ_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.FC_BIAS;
+import static dev.wafer.domain.model.ParameterName.FC_PROJ_BIAS;
+import static dev.wafer.domain.model.ParameterName.FC_PROJ_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.FC_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.LN1_BIAS;
+import static dev.wafer.domain.model.ParameterName.LN1_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.LN2_BIAS;
+import static dev.wafer.domain.model.ParameterName.LN2_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.LNF_BIAS;
+import static dev.wafer.domain.model.ParameterName.LNF_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.QKV_BIAS;
+import static dev.wafer.domain.model.ParameterName.QKV_WEIGHT;
+import static dev.wafer.domain.model.ParameterName.WPE;
+import static dev.wafer.domain.model.ParameterName.WTE;
+
 import java.util.EnumSet;
 
 import dev.wafer.ports.compute.AttentionKernel;
@@ -41,17 +58,12 @@ public final class GptModel {
     private final ResidualKernel residual;
     private final CrossEntropyKernel crossEntropy;
     // Per-layer views of the stacked tensors, made once.
-    private final Tensor[][] p;
-    private final Tensor[][] g;
+    private final LayerViews p;
+    private final LayerViews g;
     private int[] lastTokens;
     private int[] lastTargets;
     private boolean forwardDone;
     private ActivationObserver observer = ActivationObserver.NONE;
-
-    private static final String[] STACKED = {"ln1w", "ln1b", "qkvw", "qkvb", "attprojw", "attprojb", "ln2w", "ln2b",
-            "fcw", "fcb", "fcprojw", "fcprojb"};
-    private static final int LN1W = 0, LN1B = 1, QKVW = 2, QKVB = 3, ATTPROJW = 4, ATTPROJB = 5, LN2W = 6, LN2B = 7,
-            FCW = 8, FCB = 9, FCPROJW = 10, FCPROJB = 11;
 
     /**
      * Allocates parameters (zero), gradients and activations for micro-batches of {@code batch} x {@code seq}.
@@ -80,14 +92,8 @@ public final class GptModel {
         this.gelu = backend.gelu();
         this.residual = backend.residual();
         this.crossEntropy = backend.crossEntropy();
-        this.p = new Tensor[STACKED.length][shape.nLayers()];
-        this.g = new Tensor[STACKED.length][shape.nLayers()];
-        for (int i = 0; i < STACKED.length; i++) {
-            for (int l = 0; l < shape.nLayers(); l++) {
-                p[i][l] = params.layer(STACKED[i], l);
-                g[i][l] = grads.layer(STACKED[i], l);
-            }
-        }
+        this.p = new LayerViews(params);
+        this.g = new LayerViews(grads);
     }
 
     /** The model shape. */
@@ -194,30 +200,33 @@ public final class GptModel {
         int f = shape.dFfn();
         checkIds(tokens, n, "token");
         forwardDone = false;
-        encoder.forward(act.encoded, tokens, params.get("wte"), params.get("wpe"), b, t, c,
+        encoder.forward(act.encoded, tokens, params.get(WTE), params.get(WPE), b, t, c,
                 parameterisation.embeddingMultiplier());
         observer.observe(ActivationObserver.Site.EMBEDDING, -1, act.encoded, n * c, 1f);
         float scale = parameterisation.attentionScale(shape.dHead());
         for (int l = 0; l < shape.nLayers(); l++) {
             Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
-            layerNorm.forward(act.ln1[l], act.ln1Mean[l], act.ln1Rstd[l], in, p[LN1W][l], p[LN1B][l], n, c);
-            matmul.forward(act.qkv[l], act.ln1[l], p[QKVW][l], p[QKVB][l], n, c, 3 * c);
+            layerNorm.forward(act.ln1[l], act.ln1Mean[l], act.ln1Rstd[l], in, p.get(LN1_WEIGHT, l),
+                    p.get(LN1_BIAS, l), n, c);
+            matmul.forward(act.qkv[l], act.ln1[l], p.get(QKV_WEIGHT, l), p.get(QKV_BIAS, l), n, c, 3 * c);
             attention.forward(act.atty[l], act.att[l], act.qkv[l], b, t, c, shape.nHeads(), scale);
-            matmul.forward(act.attproj[l], act.atty[l], p[ATTPROJW][l], p[ATTPROJB][l], n, c, c);
+            matmul.forward(act.attproj[l], act.atty[l], p.get(ATTN_PROJ_WEIGHT, l), p.get(ATTN_PROJ_BIAS, l), n, c,
+                    c);
             observer.observe(ActivationObserver.Site.ATTENTION, l, act.attproj[l], n * c, 1f);
             residual.forward(act.residual2[l], in, act.attproj[l], n * c);
-            layerNorm.forward(act.ln2[l], act.ln2Mean[l], act.ln2Rstd[l], act.residual2[l], p[LN2W][l], p[LN2B][l],
-                    n, c);
-            matmul.forward(act.fch[l], act.ln2[l], p[FCW][l], p[FCB][l], n, c, f);
+            layerNorm.forward(act.ln2[l], act.ln2Mean[l], act.ln2Rstd[l], act.residual2[l], p.get(LN2_WEIGHT, l),
+                    p.get(LN2_BIAS, l), n, c);
+            matmul.forward(act.fch[l], act.ln2[l], p.get(FC_WEIGHT, l), p.get(FC_BIAS, l), n, c, f);
             gelu.forward(act.fchGelu[l], act.fch[l], n * f);
-            matmul.forward(act.fcproj[l], act.fchGelu[l], p[FCPROJW][l], p[FCPROJB][l], n, f, c);
+            matmul.forward(act.fcproj[l], act.fchGelu[l], p.get(FC_PROJ_WEIGHT, l), p.get(FC_PROJ_BIAS, l), n, f,
+                    c);
             observer.observe(ActivationObserver.Site.MLP, l, act.fcproj[l], n * c, 1f);
             residual.forward(act.residual3[l], act.residual2[l], act.fcproj[l], n * c);
         }
-        layerNorm.forward(act.lnf, act.lnfMean, act.lnfRstd, act.residual3[shape.nLayers() - 1], params.get("lnfw"),
-                params.get("lnfb"), n, c);
+        layerNorm.forward(act.lnf, act.lnfMean, act.lnfRstd, act.residual3[shape.nLayers() - 1], params.get(LNF_WEIGHT),
+                params.get(LNF_BIAS), n, c);
         // Tied LM head: logits = lnf · wteᵀ (no bias); the muP logit multiplier is applied inside the loss.
-        matmul.forward(act.logits, act.lnf, params.get("wte"), null, n, c, shape.vocabSize());
+        matmul.forward(act.logits, act.lnf, params.get(WTE), null, n, c, shape.vocabSize());
         observer.observe(ActivationObserver.Site.LOGITS, -1, act.logits, n * shape.vocabSize(),
                 parameterisation.outputLogitMultiplier());
         lastTokens = tokens;
@@ -240,31 +249,33 @@ public final class GptModel {
         int v = shape.vocabSize();
         crossEntropy.backward(act.logits, act.logits, lastTargets, n, v, parameterisation.outputLogitMultiplier(),
                 lossWeight);
-        matmul.backward(act.dln, grads.get("wte"), null, act.logits, act.lnf, params.get("wte"), n, c, v);
+        matmul.backward(act.dln, grads.get(WTE), null, act.logits, act.lnf, params.get(WTE), n, c, v);
         int last = shape.nLayers() - 1;
-        layerNorm.backward(act.dresidual, grads.get("lnfw"), grads.get("lnfb"), act.dln, act.residual3[last],
-                params.get("lnfw"), act.lnfMean, act.lnfRstd, n, c);
+        layerNorm.backward(act.dresidual, grads.get(LNF_WEIGHT), grads.get(LNF_BIAS), act.dln, act.residual3[last],
+                params.get(LNF_WEIGHT), act.lnfMean, act.lnfRstd, n, c);
         float scale = parameterisation.attentionScale(shape.dHead());
         for (int l = last; l >= 0; l--) {
             Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
             // residual3 = residual2 + fcproj: both receive dresidual.
-            matmul.backward(act.dfch, g[FCPROJW][l], g[FCPROJB][l], act.dresidual, act.fchGelu[l], p[FCPROJW][l],
-                    n, f, c);
+            matmul.backward(act.dfch, g.get(FC_PROJ_WEIGHT, l), g.get(FC_PROJ_BIAS, l), act.dresidual, act.fchGelu[l],
+                    p.get(FC_PROJ_WEIGHT, l), n, f, c);
             gelu.backward(act.dfch, act.fch[l], act.dfch, n * f);
-            matmul.backward(act.dln, g[FCW][l], g[FCB][l], act.dfch, act.ln2[l], p[FCW][l], n, c, f);
-            layerNorm.backward(act.dtmp, g[LN2W][l], g[LN2B][l], act.dln, act.residual2[l], p[LN2W][l],
-                    act.ln2Mean[l], act.ln2Rstd[l], n, c);
+            matmul.backward(act.dln, g.get(FC_WEIGHT, l), g.get(FC_BIAS, l), act.dfch, act.ln2[l], p.get(FC_WEIGHT, l),
+                    n, c, f);
+            layerNorm.backward(act.dtmp, g.get(LN2_WEIGHT, l), g.get(LN2_BIAS, l), act.dln, act.residual2[l],
+                    p.get(LN2_WEIGHT, l), act.ln2Mean[l], act.ln2Rstd[l], n, c);
             residual.forward(act.dresidual, act.dresidual, act.dtmp, n * c);
             // residual2 = in + attproj: both receive dresidual.
-            matmul.backward(act.datty, g[ATTPROJW][l], g[ATTPROJB][l], act.dresidual, act.atty[l], p[ATTPROJW][l],
-                    n, c, c);
+            matmul.backward(act.datty, g.get(ATTN_PROJ_WEIGHT, l), g.get(ATTN_PROJ_BIAS, l), act.dresidual, act.atty[l],
+                    p.get(ATTN_PROJ_WEIGHT, l), n, c, c);
             attention.backward(act.dqkv, act.datty, act.qkv[l], act.att[l], b, t, c, shape.nHeads(), scale);
-            matmul.backward(act.dln, g[QKVW][l], g[QKVB][l], act.dqkv, act.ln1[l], p[QKVW][l], n, c, 3 * c);
-            layerNorm.backward(act.dtmp, g[LN1W][l], g[LN1B][l], act.dln, in, p[LN1W][l], act.ln1Mean[l],
-                    act.ln1Rstd[l], n, c);
+            matmul.backward(act.dln, g.get(QKV_WEIGHT, l), g.get(QKV_BIAS, l), act.dqkv, act.ln1[l],
+                    p.get(QKV_WEIGHT, l), n, c, 3 * c);
+            layerNorm.backward(act.dtmp, g.get(LN1_WEIGHT, l), g.get(LN1_BIAS, l), act.dln, in, p.get(LN1_WEIGHT, l),
+                    act.ln1Mean[l], act.ln1Rstd[l], n, c);
             residual.forward(act.dresidual, act.dresidual, act.dtmp, n * c);
         }
-        encoder.backward(grads.get("wte"), grads.get("wpe"), act.dresidual, lastTokens, b, t, c,
+        encoder.backward(grads.get(WTE), grads.get(WPE), act.dresidual, lastTokens, b, t, c,
                 parameterisation.embeddingMultiplier());
     }
 

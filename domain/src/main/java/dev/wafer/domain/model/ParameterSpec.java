@@ -3,18 +3,22 @@ package dev.wafer.domain.model;
 import java.util.Arrays;
 
 /**
- * One named parameter tensor: llm.c-style name, role, shape (layers stacked first where per-layer) and its place
- * in the flat allocation.
+ * One parameter tensor of a layout: its name, shape (layers stacked first where per-layer) and its place in the
+ * flat allocation.
  *
- * @param name e.g. {@code qkvw}
- * @param role what it is for
- * @param shape row-major shape, e.g. {@code (L, 3C, C)}
+ * @param name   which tensor, e.g. {@link ParameterName#QKV_WEIGHT}
+ * @param shape  row-major shape, e.g. {@code (L, 3C, C)}
  * @param offset first element in the flat parameter tensor
  */
-public record ParameterSpec(String name, ParameterRole role, int[] shape, long offset) {
+public record ParameterSpec(ParameterName name, int[] shape, long offset) {
     /** Copies {@code shape} so the record stays immutable. */
     public ParameterSpec {
         shape = shape.clone();
+    }
+
+    /** What the tensor is for; the name's role. */
+    public ParameterRole role() {
+        return name.role();
     }
 
     /** Number of elements. */
@@ -33,8 +37,7 @@ public record ParameterSpec(String name, ParameterRole role, int[] shape, long o
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ParameterSpec p && p.name.equals(name) && p.role == role && p.offset == offset
-                && Arrays.equals(p.shape, shape);
+        return o instanceof ParameterSpec p && p.name == name && p.offset == offset && Arrays.equals(p.shape, shape);
     }
 
     @Override
@@ -44,6 +47,6 @@ public record ParameterSpec(String name, ParameterRole role, int[] shape, long o
 
     @Override
     public String toString() {
-        return name + Arrays.toString(shape);
+        return name.id() + Arrays.toString(shape);
     }
 }

@@ -102,7 +102,7 @@ public final class AdamW {
             ParameterSpec s = specs.get(i);
             sums[i] = reductions.sumOfSquares(grads.get(s.name()), (int) s.count());
             if (!Double.isFinite(sums[i])) {
-                throw new NonFiniteGradientException(s.name());
+                throw new NonFiniteGradientException(s.name().id());
             }
             total += sums[i];
         }

@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.wafer.domain.model.ParameterName;
 import dev.wafer.domain.model.ParameterSet;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.ports.checkpoint.CheckpointReader;
@@ -13,8 +14,8 @@ import dev.wafer.ports.compute.Tensor;
 
 /**
  * How a model and its optimizer state are named in a checkpoint: {@code params/NAME}, {@code adam_m/NAME} and
- * {@code adam_v/NAME} after the parameter layout's names and shapes. Training checkpoints carry all three groups;
- * an imported or exported model only {@code params/}.
+ * {@code adam_v/NAME}, NAME being each tensor's {@link ParameterName#id()}, with the parameter layout's shapes.
+ * Training checkpoints carry all three groups; an imported or exported model only {@code params/}.
  */
 public final class CheckpointTensors {
     /** Tensor-name prefix of the parameters. */
@@ -27,6 +28,14 @@ public final class CheckpointTensors {
     private static final int CHUNK = 1 << 16;
 
     private CheckpointTensors() {
+    }
+
+    /**
+     * The checkpoint tensor name of {@code name} in a group, e.g. {@code params/qkvw}: the prefix and the
+     * {@linkplain ParameterName#id() id}, never the enum constant, so files stay readable across renames in code.
+     */
+    public static String tensorName(String prefix, ParameterName name) {
+        return prefix + name.id();
     }
 
     /** Sources over the parameters and both AdamW moments of a trainable model, in that order. */
@@ -49,7 +58,7 @@ public final class CheckpointTensors {
     public static List<TensorSource> sources(String prefix, ParameterSet set) {
         List<TensorSource> out = new ArrayList<>();
         for (ParameterSpec p : set.layout().specs()) {
-            TensorSpec spec = new TensorSpec(prefix + p.name(), p.shape());
+            TensorSpec spec = new TensorSpec(tensorName(prefix, p.name()), p.shape());
             Tensor t = set.get(p.name());
             out.add(new TensorSource() {
                 private final float[] chunk = new float[(int) Math.min(CHUNK, p.count())];
@@ -81,10 +90,10 @@ public final class CheckpointTensors {
      */
     public static void load(CheckpointReader reader, String prefix, ParameterSet set) {
         for (ParameterSpec p : set.layout().specs()) {
-            reader.require(prefix + p.name(), p.shape());
+            reader.require(tensorName(prefix, p.name()), p.shape());
         }
         for (ParameterSpec p : set.layout().specs()) {
-            set.get(p.name()).copyFromHost(reader.read(prefix + p.name()));
+            set.get(p.name()).copyFromHost(reader.read(tensorName(prefix, p.name())));
         }
     }
 }

@@ -20,13 +20,13 @@ class ParameterLayoutTest {
         ParameterLayout l = new ParameterLayout(ModelShape.withHeads(97, 16, 2, 2, 32, 128));
         long offset = 0;
         for (ParameterSpec s : l.specs()) {
-            assertEquals(offset, s.offset(), s.name());
+            assertEquals(offset, s.offset(), s.name().id());
             offset += s.count();
         }
         assertEquals(offset, l.totalCount());
-        assertArrayEquals(new int[] {2, 96, 32}, l.spec("qkvw").shape());
-        assertArrayEquals(new int[] {2, 32, 128}, l.spec("fcprojw").shape());
-        assertEquals(ParameterRole.OUTPUT_WEIGHT, l.spec("attprojw").role());
+        assertArrayEquals(new int[] {2, 96, 32}, l.spec(ParameterName.QKV_WEIGHT).shape());
+        assertArrayEquals(new int[] {2, 32, 128}, l.spec(ParameterName.FC_PROJ_WEIGHT).shape());
+        assertEquals(ParameterRole.OUTPUT_WEIGHT, l.spec(ParameterName.ATTN_PROJ_WEIGHT).role());
     }
 
     @Test

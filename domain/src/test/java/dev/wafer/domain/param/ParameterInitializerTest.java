@@ -30,7 +30,7 @@ class ParameterInitializerTest {
                 switch (mup.init(s.role())) {
                     case Init.Constant c -> {
                         for (float v : x) {
-                            assertEquals(c.value(), v, s.name());
+                            assertEquals(c.value(), v, s.name().id());
                         }
                     }
                     case Init.TruncatedNormal t -> {
@@ -44,8 +44,8 @@ class ParameterInitializerTest {
                         double mean = sum / x.length;
                         double std = Math.sqrt(sq / x.length - mean * mean);
                         // A normal truncated at ±2σ has std 0.8796σ.
-                        assertEquals(0.8796 * t.std(), std, 0.03 * t.std(), s.name());
-                        assertEquals(0, mean, 5 * t.std() / Math.sqrt(x.length), s.name());
+                        assertEquals(0.8796 * t.std(), std, 0.03 * t.std(), s.name().id());
+                        assertEquals(0, mean, 5 * t.std() / Math.sqrt(x.length), s.name().id());
                     }
                 }
             }

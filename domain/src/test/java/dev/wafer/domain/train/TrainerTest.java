@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.wafer.conformance.reference.ReferenceBackend;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.model.ParameterName;
 import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.AdamWSettings;
 import dev.wafer.domain.param.ParameterInitializer;
@@ -130,9 +131,9 @@ class TrainerTest {
             Parameterisation p = Parameterisations.of(ParameterisationKind.SP, SHAPE);
             GptModel model = new GptModel(backend, scope, SHAPE, p, 1, 4);
             ParameterInitializer.initialize(model.parameters(), p, 1);
-            float[] wte = model.parameters().get("wte").toHost();
+            float[] wte = model.parameters().get(ParameterName.WTE).toHost();
             wte[3] = Float.NaN;
-            model.parameters().get("wte").copyFromHost(wte);
+            model.parameters().get(ParameterName.WTE).copyFromHost(wte);
             AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), AdamWSettings.cerebras(1e-8), p);
             Trainer stop = new Trainer(model, adamW, patternSource(2), LearningRateSchedule.constant(1e-3),
                     m -> { }, new TrainerSettings(4, 0, false), System::nanoTime);
