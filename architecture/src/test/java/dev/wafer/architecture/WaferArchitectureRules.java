@@ -21,6 +21,8 @@ public final class WaferArchitectureRules {
     /** The JDK's own packages. {@code javax..} is left out: much of it (javax.inject) is not the JDK. */
     private static final String[] JDK = {"java..", "jdk.."};
     private static final String[] INJECTION = {"com.google.inject..", "jakarta.inject..", "javax.inject.."};
+    /** JUnit and its assertion errors: the conformance and backend suites are test support shipped as main code. */
+    private static final String[] JUNIT = {"org.junit..", "org.opentest4j.."};
 
     private final String root;
     private final String ports;
@@ -31,6 +33,9 @@ public final class WaferArchitectureRules {
     private final String cuda;
     private final String app;
     private final String cli;
+    private final String conformance;
+    private final String suite;
+    private final String examples;
 
     private WaferArchitectureRules(String root) {
         this.root = root;
@@ -42,6 +47,9 @@ public final class WaferArchitectureRules {
         this.cuda = root + ".adapters.cuda..";
         this.app = root + ".app..";
         this.cli = root + ".app.cli..";
+        this.conformance = root + ".conformance..";
+        this.suite = root + ".suite..";
+        this.examples = root + ".examples..";
     }
 
     /** The rules for the code under {@code root}, e.g. {@code dev.wafer}. */
@@ -55,8 +63,10 @@ public final class WaferArchitectureRules {
                 cpuAdapterDependsOnlyOnPortsAndTheJdk(), openClAdapterDependsOnlyOnPortsTheJdkAndAparapi(),
                 cudaAdapterDependsOnlyOnPortsAndTheJdk(), adaptersDoNotDependOnTheDomain(),
                 adaptersDoNotDependOnEachOther(), onlyTheAppUsesDependencyInjection(),
-                onlyTheAppAndAdaptersNameAdapterClasses(), packagesAreFreeOfCycles(),
-                noStandardStreamsOutsideTheCli(), noJavaUtilLoggingOutsideTheCli());
+                onlyCompositionRootsAndAdaptersNameAdapterClasses(), packagesAreFreeOfCycles(),
+                noStandardStreamsOutsideTheCliAndExamples(), noJavaUtilLoggingOutsideTheCli(),
+                conformanceDependsOnlyOnPortsTheJdkAndJUnit(), backendSuiteDependsOnlyOnDomainPortsConformanceAndJUnit(),
+                onlyTestsUseTheBackendSuite(), examplesDependOnlyOnPortsDomainAndTheCpuAdapter());
     }
 
     /**
@@ -64,7 +74,7 @@ public final class WaferArchitectureRules {
      * nothing (buckpal's rules once named a package that did not exist).
      */
     public List<String> namedPackages() {
-        return List.of(ports, domain, cpu, opencl, cuda, app, cli);
+        return List.of(ports, domain, cpu, opencl, cuda, app, cli, conformance, suite, examples);
     }
 
     /** Ports are what library users embed on Java 21: nothing but the JDK. */
@@ -122,9 +132,12 @@ public final class WaferArchitectureRules {
                 .allowEmptyShould(true);
     }
 
-    /** Only the composition root chooses a concrete backend; everyone else sees ports. */
-    public ArchRule onlyTheAppAndAdaptersNameAdapterClasses() {
-        return noClasses().that().resideOutsideOfPackages(app, adapters)
+    /**
+     * Only composition roots choose a concrete backend: the app, and the examples that embed Wafer without it.
+     * Everyone else (the domain, the conformance and backend suites) sees ports.
+     */
+    public ArchRule onlyCompositionRootsAndAdaptersNameAdapterClasses() {
+        return noClasses().that().resideOutsideOfPackages(app, examples, adapters)
                 .should().dependOnClassesThat().resideInAPackage(adapters)
                 .allowEmptyShould(true);
     }
@@ -139,9 +152,12 @@ public final class WaferArchitectureRules {
                 .allowEmptyShould(true);
     }
 
-    /** Libraries report through return values and exceptions; only the CLI talks to the terminal. */
-    public ArchRule noStandardStreamsOutsideTheCli() {
-        return noClasses().that().resideOutsideOfPackage(cli)
+    /**
+     * Libraries report through return values and exceptions; only the CLI, and an example's {@code main} (a tiny
+     * CLI of its own), talk to the terminal.
+     */
+    public ArchRule noStandardStreamsOutsideTheCliAndExamples() {
+        return noClasses().that().resideOutsideOfPackages(cli, examples)
                 .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)
                 .allowEmptyShould(true);
     }
@@ -154,6 +170,44 @@ public final class WaferArchitectureRules {
         return noClasses().that().resideOutsideOfPackage(cli)
                 .should().dependOnClassesThat().resideInAPackage("java.util.logging..")
                 .as("no classes outside " + cli + " should use java.util.logging")
+                .allowEmptyShould(true);
+    }
+
+    /**
+     * The kernel contracts and the reference backend test any backend through the ports alone: no domain, no
+     * adapter, nothing but the JDK and JUnit.
+     */
+    public ArchRule conformanceDependsOnlyOnPortsTheJdkAndJUnit() {
+        return classes().that().resideInAPackage(conformance)
+                .should().onlyDependOnClassesThat().resideInAnyPackage(with(with(JDK, JUNIT), ports, conformance))
+                .allowEmptyShould(true);
+    }
+
+    /**
+     * The model-level backend suite runs the domain on the backend under test and compares with the conformance
+     * reference: it names no adapter (each adapter's test supplies its backend) and nothing of the app.
+     */
+    public ArchRule backendSuiteDependsOnlyOnDomainPortsConformanceAndJUnit() {
+        return classes().that().resideInAPackage(suite)
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage(with(with(JDK, JUNIT), ports, domain, conformance, suite))
+                .allowEmptyShould(true);
+    }
+
+    /** The backend suite is test support: adapters run it from their tests, no main code uses it. */
+    public ArchRule onlyTestsUseTheBackendSuite() {
+        return noClasses().that().resideOutsideOfPackage(suite)
+                .should().dependOnClassesThat().resideInAPackage(suite)
+                .allowEmptyShould(true);
+    }
+
+    /**
+     * The embedding examples show Wafer as a library: ports, domain and the CPU adapter, wired by hand. No app
+     * class, no Guice, no other adapter (so they run on any JDK 25 without native libraries).
+     */
+    public ArchRule examplesDependOnlyOnPortsDomainAndTheCpuAdapter() {
+        return classes().that().resideInAPackage(examples)
+                .should().onlyDependOnClassesThat().resideInAnyPackage(with(JDK, ports, domain, cpu, examples))
                 .allowEmptyShould(true);
     }
 

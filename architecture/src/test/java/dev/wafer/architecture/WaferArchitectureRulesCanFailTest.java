@@ -98,9 +98,12 @@ class WaferArchitectureRulesCanFailTest {
     }
 
     @Test
-    void adapterClassesNamedOnlyByTheApp() {
-        assertReports(RULES.onlyTheAppAndAdaptersNameAdapterClasses(), fixture.wafer.domain.DomainUsingCpuAdapter.class);
-        assertDoesNotReport(RULES.onlyTheAppAndAdaptersNameAdapterClasses(), fixture.wafer.app.cli.CliPrinter.class);
+    void adapterClassesNamedOnlyByCompositionRoots() {
+        ArchRule rule = RULES.onlyCompositionRootsAndAdaptersNameAdapterClasses();
+        assertReports(rule, fixture.wafer.domain.DomainUsingCpuAdapter.class);
+        assertReports(rule, fixture.wafer.suite.SuiteUsingCpuAdapter.class);
+        assertDoesNotReport(rule, fixture.wafer.app.cli.CliPrinter.class);
+        assertDoesNotReport(rule, fixture.wafer.examples.EmbeddedMain.class);
     }
 
     @Test
@@ -110,13 +113,44 @@ class WaferArchitectureRulesCanFailTest {
     }
 
     @Test
-    void noStandardStreamsOutsideTheCli() {
-        assertReports(RULES.noStandardStreamsOutsideTheCli(), fixture.wafer.domain.Printing.class);
-        assertDoesNotReport(RULES.noStandardStreamsOutsideTheCli(), fixture.wafer.app.cli.CliPrinter.class);
+    void noStandardStreamsOutsideTheCliAndExamples() {
+        ArchRule rule = RULES.noStandardStreamsOutsideTheCliAndExamples();
+        assertReports(rule, fixture.wafer.domain.Printing.class);
+        assertDoesNotReport(rule, fixture.wafer.app.cli.CliPrinter.class);
+        assertDoesNotReport(rule, fixture.wafer.examples.EmbeddedMain.class);
     }
 
     @Test
     void noJavaUtilLoggingOutsideTheCli() {
         assertReports(RULES.noJavaUtilLoggingOutsideTheCli(), fixture.wafer.domain.JulLogging.class);
+    }
+
+    @Test
+    void conformanceOnPortsJdkAndJUnit() {
+        ArchRule rule = RULES.conformanceDependsOnlyOnPortsTheJdkAndJUnit();
+        assertReports(rule, fixture.wafer.conformance.ConformanceUsingDomain.class);
+        assertDoesNotReport(rule, fixture.wafer.conformance.CleanContract.class);
+    }
+
+    @Test
+    void backendSuiteOnDomainPortsConformanceAndJUnit() {
+        ArchRule rule = RULES.backendSuiteDependsOnlyOnDomainPortsConformanceAndJUnit();
+        assertReports(rule, fixture.wafer.suite.SuiteUsingCpuAdapter.class);
+        assertDoesNotReport(rule, fixture.wafer.suite.CleanSuite.class);
+    }
+
+    @Test
+    void backendSuiteOnlyInTests() {
+        ArchRule rule = RULES.onlyTestsUseTheBackendSuite();
+        assertReports(rule, fixture.wafer.app.AppUsingSuite.class);
+        assertDoesNotReport(rule, fixture.wafer.app.cli.CliPrinter.class);
+    }
+
+    @Test
+    void examplesWithoutTheAppOrGuice() {
+        ArchRule rule = RULES.examplesDependOnlyOnPortsDomainAndTheCpuAdapter();
+        assertReports(rule, fixture.wafer.examples.ExampleUsingApp.class);
+        assertReports(rule, fixture.wafer.examples.ExampleUsingGuice.class);
+        assertDoesNotReport(rule, fixture.wafer.examples.EmbeddedMain.class);
     }
 }

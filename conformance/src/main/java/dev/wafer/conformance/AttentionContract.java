@@ -12,6 +12,7 @@ import dev.wafer.conformance.support.Fixture;
 import dev.wafer.ports.compute.AttentionKernel;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.Tensor;
+import dev.wafer.conformance.tolerance.Tolerances;
 
 /** Causal multi-head attention with both score scales (SP 1/√hs, muP 1/hs). */
 public interface AttentionContract extends BackendContract {

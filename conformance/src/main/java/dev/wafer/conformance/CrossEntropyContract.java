@@ -12,6 +12,7 @@ import dev.wafer.conformance.support.Fixture;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.CrossEntropyKernel;
 import dev.wafer.ports.compute.Tensor;
+import dev.wafer.conformance.tolerance.Tolerances;
 
 /** Fused softmax + cross-entropy with an output-logit multiplier, up to GPT-2's 50257-token vocabulary. */
 public interface CrossEntropyContract extends BackendContract {

@@ -11,6 +11,7 @@ import dev.wafer.conformance.support.FiniteDifferences;
 import dev.wafer.conformance.support.Fixture;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.Tensor;
+import dev.wafer.conformance.tolerance.Tolerances;
 
 /** Token + position embedding. */
 public interface EncoderContract extends BackendContract {

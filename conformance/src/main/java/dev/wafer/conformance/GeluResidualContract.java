@@ -13,6 +13,7 @@ import dev.wafer.conformance.support.Fixture;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.GeluKernel;
 import dev.wafer.ports.compute.Tensor;
+import dev.wafer.conformance.tolerance.Tolerances;
 
 /** Exact GELU and the residual add. */
 public interface GeluResidualContract extends BackendContract {

@@ -12,6 +12,7 @@ import dev.wafer.conformance.support.Fixture;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.LayerNormKernel;
 import dev.wafer.ports.compute.Tensor;
+import dev.wafer.conformance.tolerance.Tolerances;
 
 /** LayerNorm forward (with saved mean/rstd) and backward. */
 public interface LayerNormContract extends BackendContract {

@@ -12,6 +12,7 @@ import dev.wafer.conformance.support.Fixture;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.MatmulKernel;
 import dev.wafer.ports.compute.Tensor;
+import dev.wafer.conformance.tolerance.Tolerances;
 
 /** Matmul with bias, including sizes that are not multiples of any vector width or block size. */
 public interface MatmulContract extends BackendContract {

@@ -14,6 +14,7 @@ import dev.wafer.ports.compute.AdamWKernel;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.ReductionKernel;
 import dev.wafer.ports.compute.Tensor;
+import dev.wafer.conformance.tolerance.Tolerances;
 
 /** AdamW (the Modelzoo/HF variant) and the reductions used for clipping. */
 public interface OptimizerContract extends BackendContract {

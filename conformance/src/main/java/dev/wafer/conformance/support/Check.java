@@ -2,7 +2,7 @@ package dev.wafer.conformance.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.wafer.conformance.Tolerance;
+import dev.wafer.conformance.tolerance.Tolerance;
 
 /** Tolerant element-wise comparison whose failure message names the tensor, the worst element and the seed. */
 public final class Check {

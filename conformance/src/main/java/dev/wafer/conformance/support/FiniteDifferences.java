@@ -3,7 +3,7 @@ package dev.wafer.conformance.support;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
 
-import dev.wafer.conformance.Tolerances;
+import dev.wafer.conformance.tolerance.Tolerances;
 
 /**
  * Central finite differences in double: {@code (L(x + h eᵢ) - L(x - h eᵢ)) / 2h}. Used to check a backend's

@@ -1,4 +1,4 @@
-package dev.wafer.conformance;
+package dev.wafer.conformance.tolerance;
 
 /**
  * Accept {@code |actual - expected| <= abs + rel * |expected|}.
