@@ -4,6 +4,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
 import java.util.List;
@@ -66,7 +68,8 @@ public final class WaferArchitectureRules {
                 onlyCompositionRootsAndAdaptersNameAdapterClasses(), packagesAreFreeOfCycles(),
                 noStandardStreamsOutsideTheCliAndExamples(), noJavaUtilLoggingOutsideTheCli(),
                 conformanceDependsOnlyOnPortsTheJdkAndJUnit(), backendSuiteDependsOnlyOnDomainPortsConformanceAndJUnit(),
-                onlyTestsUseTheBackendSuite(), examplesDependOnlyOnPortsDomainAndTheCpuAdapter());
+                onlyTestsUseTheBackendSuite(), examplesDependOnlyOnPortsDomainAndTheCpuAdapter(),
+                onlyTheModelAssemblyBuildsModelsAndOptimizers());
     }
 
     /**
@@ -208,6 +211,27 @@ public final class WaferArchitectureRules {
     public ArchRule examplesDependOnlyOnPortsDomainAndTheCpuAdapter() {
         return classes().that().resideInAPackage(examples)
                 .should().onlyDependOnClassesThat().resideInAnyPackage(with(JDK, ports, domain, cpu, examples))
+                .allowEmptyShould(true);
+    }
+
+    /**
+     * Training, benchmarks, studies and evaluation all get their model (and optimizer) from the session's
+     * {@code ModelAssembly}, so SP/muP rules and optimizer settings cannot drift apart between five call sites.
+     */
+    public ArchRule onlyTheModelAssemblyBuildsModelsAndOptimizers() {
+        // Matched by simple name within the domain, so the planted fixtures need no packages of their own.
+        String domainPrefix = root + ".domain.";
+        DescribedPredicate<JavaConstructorCall> buildsModel = new DescribedPredicate<>(
+                "constructs the domain's GptModel or AdamW") {
+            @Override
+            public boolean test(JavaConstructorCall call) {
+                String owner = call.getTargetOwner().getFullName();
+                String simple = call.getTargetOwner().getSimpleName();
+                return owner.startsWith(domainPrefix) && (simple.equals("GptModel") || simple.equals("AdamW"));
+            }
+        };
+        return noClasses().that().doNotHaveSimpleName("ModelAssembly").or().resideOutsideOfPackage(domain)
+                .should().callConstructorWhere(buildsModel)
                 .allowEmptyShould(true);
     }
 

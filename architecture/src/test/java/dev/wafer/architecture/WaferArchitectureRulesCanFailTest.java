@@ -153,4 +153,11 @@ class WaferArchitectureRulesCanFailTest {
         assertReports(rule, fixture.wafer.examples.ExampleUsingGuice.class);
         assertDoesNotReport(rule, fixture.wafer.examples.EmbeddedMain.class);
     }
+
+    @Test
+    void onlyTheAssemblyBuildsModels() {
+        ArchRule rule = RULES.onlyTheModelAssemblyBuildsModelsAndOptimizers();
+        assertReports(rule, fixture.wafer.app.HandBuiltModel.class);
+        assertDoesNotReport(rule, fixture.wafer.domain.ModelAssembly.class);
+    }
 }
