@@ -83,7 +83,8 @@ final class CheckpointHeaderCodec {
         TrainingHeader.Position p = t.position();
         n.putObject("position").put("step", p.step()).put("tokens", p.tokens()).put("adam_steps", p.adamSteps())
                 .put("data_position", p.dataPosition());
-        n.putObject("data").put("kind", t.data().kind()).put("path", t.data().path());
+        n.putObject("data").put("kind", t.data().kind()).put("path", t.data().path())
+                .put("fingerprint", t.data().fingerprint());
         n.put("seed", t.seed()).put("precision", t.precision()).put("skip_nonfinite", t.skipNonFinite());
     }
 
@@ -139,7 +140,8 @@ final class CheckpointHeaderCodec {
                         o.doubleValue("weight_decay"), o.doubleValue("max_grad_norm")),
                 new TrainingHeader.Position(p.longValue("step"), p.longValue("tokens"), p.longValue("adam_steps"),
                         p.longValue("data_position")),
-                new TrainingHeader.Data(d.text("kind"), d.text("path")), t.longValue("seed"), t.text("precision"),
+                new TrainingHeader.Data(d.text("kind"), d.text("path"), d.text("fingerprint")), t.longValue("seed"),
+                t.text("precision"),
                 t.bool("skip_nonfinite"))));
     }
 

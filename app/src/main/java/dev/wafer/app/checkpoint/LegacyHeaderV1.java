@@ -55,7 +55,7 @@ final class LegacyHeaderV1 {
         TrainingHeader.Position position = new TrainingHeader.Position(schedule.longValue("step"),
                 schedule.longValue("tokens"), schedule.longValue("adam_steps"), data.longValue("position"));
         TrainingHeader.Data source = new TrainingHeader.Data(data.text("kind"),
-                data.has("path") ? data.text("path") : "");
+                data.has("path") ? data.text("path") : "", ""); // version 1 kept no fingerprint
         boolean skip = schedule.has("skip_nonfinite") && schedule.bool("skip_nonfinite");
         return new CheckpointHeader(model, Optional.of(new TrainingHeader(typed, seq, schedule.intValue("micro_batch"),
                 adam, position, source, random.longValue("seed"), "fp32", skip)));

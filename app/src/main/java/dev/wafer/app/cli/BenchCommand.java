@@ -1,6 +1,7 @@
 package dev.wafer.app.cli;
 
 import dev.wafer.domain.session.TrainableModel;
+import dev.wafer.domain.session.MemoryEstimate;
 import dev.wafer.domain.session.ModelAssembly;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -68,6 +69,14 @@ public final class BenchCommand implements Runnable {
         int batch = shape.batch(ShapeOptions.DEFAULT_BATCH);
         int seq = ms.seqLength();
         ModelShape s = ms;
+        MemoryEstimate memory = MemoryEstimate.of(s, batch, seq);
+        if (!memory.fits(Runtime.getRuntime().maxMemory())) {
+            throw new UserError(String.format(Locale.ROOT, "the benchmark model does not fit: it needs %s (parameters,"
+                    + " gradients, AdamW moments and one micro-batch of activations) in a %s heap, or a tensor of more"
+                    + " than %,d floats; use a smaller shape or --batch, or WAFER_JAVA_OPTS=-Xmx...",
+                    Format.bytes(memory.totalBytes()), Format.bytes(Runtime.getRuntime().maxMemory()),
+                    MemoryEstimate.MAX_TENSOR_FLOATS));
+        }
         double[] seconds = new double[steps];
         String backendName;
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
@@ -99,10 +108,23 @@ public final class BenchCommand implements Runnable {
         }
     }
 
+    private static long largestGemm(long heap) {
+        long byMemory = (long) Math.sqrt(heap * 0.8 / (3.0 * Float.BYTES));
+        return Math.min(byMemory, (long) Math.sqrt((double) MemoryEstimate.MAX_TENSOR_FLOATS));
+    }
+
     private void benchGemm(PrintWriter out) {
         int n = gemm;
         if (n < 1) {
             throw new UserError("--gemm size must be positive");
+        }
+        // A, B and C are n x n float arrays: each must be indexable by an int and all three must fit the heap.
+        long floats = (long) n * n;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (floats > MemoryEstimate.MAX_TENSOR_FLOATS || 3 * floats * Float.BYTES > heap * 0.8) {
+            throw new UserError(String.format(Locale.ROOT, "--gemm %d needs three %d x %d float matrices (%s), more"
+                    + " than %s (80%% of the heap) or one Java array can hold; the largest size here is %d", n, n, n,
+                    Format.bytes(3 * floats * Float.BYTES), Format.bytes((long) (heap * 0.8)), largestGemm(heap)));
         }
         for (int threads : new int[] {1, Runtime.getRuntime().availableProcessors()}) {
             GemmBenchmark.Result r = GemmBenchmark.measure(n, n, n, threads, 5);

@@ -23,6 +23,14 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
+        if (ex instanceof Preempted) {
+            return StopSignals.PREEMPTED;
+        }
+        OutOfMemoryError oom = outOfMemory(ex);
+        if (oom != null) {
+            err.println(outOfMemoryLine(oom));
+            return WaferCommand.OUT_OF_MEMORY;
+        }
         if (ex instanceof UserError || ex instanceof InvalidInputException) {
             err.println("wafer: " + ex.getMessage());
             return WaferCommand.USAGE_ERROR;
@@ -41,5 +49,21 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
         ex.printStackTrace(err);
         err.flush();
         return WaferCommand.INTERNAL_ERROR;
+    }
+
+    /** The out-of-memory error behind {@code t} (worker threads wrap it), or null. */
+    static OutOfMemoryError outOfMemory(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+        }
+        return null;
+    }
+
+    /** One line for an out-of-memory error, with the heap size and the remedies. */
+    static String outOfMemoryLine(OutOfMemoryError oom) {
+        return "wafer: out of memory (" + oom.getMessage() + ") with a heap of "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; use a smaller --micro-batch, a smaller model, or a larger heap (WAFER_JAVA_OPTS=-Xmx...)";
     }
 }

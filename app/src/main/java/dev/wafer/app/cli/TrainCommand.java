@@ -5,20 +5,13 @@ import java.nio.file.Path;
 
 import dev.wafer.app.checkpoint.FileCheckpointStore;
 import dev.wafer.app.checkpoint.ModelCheckpoints;
-import dev.wafer.app.data.Progress;
-import dev.wafer.app.train.TrainingDataFiles;
-import dev.wafer.domain.session.Checkpointing;
 import dev.wafer.domain.session.RunPosition;
 import dev.wafer.domain.session.RunState;
-import dev.wafer.domain.session.SessionOptions;
 import dev.wafer.domain.session.TrainingSession;
-import dev.wafer.domain.train.NonFiniteTrainingException;
 import dev.wafer.ports.checkpoint.CheckpointException;
 import dev.wafer.ports.checkpoint.CheckpointReader;
 import dev.wafer.ports.checkpoint.CheckpointStore;
-import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.ComputeBackendFactory;
-import dev.wafer.ports.compute.TensorScope;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -131,7 +124,10 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--no-measure", description = "With --dry-run: skip the measured step (no time estimate).")
     boolean noMeasure;
 
-    private final CheckpointStore store = new FileCheckpointStore();
+    @Option(names = "--overwrite", description = "Let --out replace a checkpoint of another run.")
+    boolean overwrite;
+
+    final CheckpointStore store = new FileCheckpointStore();
 
     @Override
     public void run() {
@@ -143,7 +139,7 @@ public final class TrainCommand implements Runnable {
                 new DryRunReport(this, resolver).print(fresh.spec());
                 return;
             }
-            train(fresh, null);
+            new TrainExecution(this).run(fresh, null);
             return;
         }
         Path file = ModelCheckpoints.resolve(resume);
@@ -156,37 +152,8 @@ public final class TrainCommand implements Runnable {
                 new DryRunReport(this, resolver).print(state.spec());
                 return;
             }
-            train(state, reader);
+            new TrainExecution(this).run(state, reader);
         } catch (CheckpointException e) {
-            throw new UserError(e.getMessage());
-        }
-    }
-
-    private void train(RunState state, CheckpointReader checkpoint) {
-        Path outDir = out != null ? out : resume != null && Files.isDirectory(resume) ? resume : null;
-        SessionOptions options = SessionOptions.defaults().validationBatches(Math.max(0, evalBatches));
-        if (stopAt != null) {
-            options = options.stopAt(stopAt);
-        }
-        if (maxTokens != null) {
-            options = options.maxTokens(maxTokens);
-        }
-        if (outDir != null) {
-            options = options.checkpointTo(new Checkpointing(store, outDir.resolve(ModelCheckpoints.FILE_NAME),
-                    checkpointEvery == null ? 0 : checkpointEvery));
-            TrainOutput.prepare(outDir);
-        }
-        TrainProgress progress = new TrainProgress(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
-        try (TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE);
-                ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
-            progress.backend(backend.name(), files.data().description());
-            TrainingSession session = checkpoint == null
-                    ? TrainingSession.start(backend, scope, state.spec(), files.data(), options, progress)
-                    : TrainingSession.resume(backend, scope, state, checkpoint, files.data(), options, progress);
-            session.run();
-        } catch (NonFiniteTrainingException e) {
-            throw new UserError(e.getMessage());
-        } catch (TrainingDataFiles.DataException e) {
             throw new UserError(e.getMessage());
         }
     }

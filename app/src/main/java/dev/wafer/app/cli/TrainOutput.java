@@ -1,26 +1,110 @@
 package dev.wafer.app.cli;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
-/** Checks the checkpoint directory before training, so a run never trains fully and then fails at its first save. */
-final class TrainOutput {
-    private TrainOutput() {
+import dev.wafer.app.checkpoint.ModelCheckpoints;
+
+/**
+ * The checkpoint directory of a training run, claimed before training so that nothing trained is lost at the first
+ * save: it must be a creatable, writable directory; it must not hold another run's checkpoint (unless
+ * {@code --overwrite}); and an exclusive lock on {@code .wafer-train.lock} keeps a second {@code wafer train} from
+ * writing to it at the same time. The operating system releases the lock if the process dies. Temporary checkpoint
+ * files a killed run left behind are removed once the lock is held (no other run can be writing them).
+ */
+final class TrainOutput implements AutoCloseable {
+    static final String LOCK_FILE = ".wafer-train.lock";
+    private static final String ORPHAN_GLOB = "." + ModelCheckpoints.FILE_NAME + ".tmp-*";
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private TrainOutput(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
     }
 
-    /** Creates {@code dir} if needed and checks that it is a writable directory. */
-    static void prepare(Path dir) {
+    /**
+     * Claims {@code dir} (nothing to claim when null).
+     *
+     * @param ownCheckpoint the checkpoint in {@code dir} is the one being resumed
+     * @param overwrite     the user allows replacing another run's checkpoint
+     */
+    static TrainOutput claim(Path dir, boolean ownCheckpoint, boolean overwrite) {
+        if (dir == null) {
+            return new TrainOutput(null, null);
+        }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UserError("--out " + dir + " is a file; expected a directory for checkpoints");
         }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UserError("--out " + dir + ": cannot create the directory: " + e.getMessage());
+            throw new UserError("--out " + dir + ": cannot create the directory: " + e);
         }
-        if (!Files.isWritable(dir)) {
-            throw new UserError("--out " + dir + " is not writable");
+        FileChannel channel;
+        try {
+            // Opening the lock file for writing is the real writability test (a read-only mount refuses even root).
+            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UserError("--out " + dir + " is not writable: " + e);
+        }
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (IOException | OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            close(channel);
+            throw new UserError("--out " + dir + " is in use by another 'wafer train' (it holds " + LOCK_FILE
+                    + "); wait for it to finish or choose another directory");
+        }
+        TrainOutput claimed = new TrainOutput(channel, lock);
+        if (!ownCheckpoint && !overwrite && Files.exists(dir.resolve(ModelCheckpoints.FILE_NAME))) {
+            claimed.close();
+            throw new UserError("--out " + dir + " already holds a checkpoint of another run; continue it with"
+                    + " --resume " + dir + ", or pass --overwrite to replace it");
+        }
+        removeOrphans(dir);
+        return claimed;
+    }
+
+    private static void removeOrphans(Path dir) {
+        try (DirectoryStream<Path> orphans = Files.newDirectoryStream(dir, ORPHAN_GLOB)) {
+            for (Path p : orphans) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UserError("--out " + dir + ": cannot remove a temporary checkpoint a killed run left: " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (lock != null) {
+            try {
+                lock.release();
+            } catch (IOException e) {
+                // The channel's close below releases it as well.
+            }
+        }
+        close(channel);
+    }
+
+    private static void close(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing was written through it; closing the lock file cannot lose data.
         }
     }
 }

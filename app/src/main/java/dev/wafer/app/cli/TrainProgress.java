@@ -56,12 +56,15 @@ final class TrainProgress implements SessionListener {
     public void stepped(StepReport r) {
         StepMetrics m = r.metrics();
         if (json) {
-            // The loss is printed exactly (shortest round-trip form) so runs can be compared bit for bit.
-            out.println(String.format(Locale.ROOT, "{\"step\":%d,\"loss\":%s,\"lr\":%.6e,\"grad_norm\":%.6f,"
+            // The loss is printed exactly (shortest round-trip form) so runs can be compared bit for bit; JSON has no
+            // NaN or infinity, so a non-finite value is null and the step says "nonfinite".
+            boolean nonFinite = !Double.isFinite(m.loss()) || !Double.isFinite(m.gradNorm());
+            out.println(String.format(Locale.ROOT, "{\"step\":%d,\"loss\":%s,\"lr\":%.6e,\"grad_norm\":%s,"
                             + "\"tokens\":%d,\"batch_tokens\":%d,\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
-                            + "\"step_seconds\":%.4f,\"skipped\":%b}", m.step(), Double.toString(m.loss()),
-                    m.learningRate(), m.gradNorm(), r.tokens(), r.batchTokens(), m.tokensPerSecond(),
-                    m.modelFlopsPerSecond(), m.seconds(), m.skipped()));
+                            + "\"step_seconds\":%.4f,\"skipped\":%b,\"nonfinite\":%b}", m.step(), exact(m.loss()),
+                    m.learningRate(), Double.isFinite(m.gradNorm()) ? String.format(Locale.ROOT, "%.6f", m.gradNorm())
+                            : "null", r.tokens(), r.batchTokens(), m.tokensPerSecond(), m.modelFlopsPerSecond(),
+                    m.seconds(), m.skipped(), nonFinite));
             out.flush();
             return;
         }
@@ -78,6 +81,10 @@ final class TrainProgress implements SessionListener {
                 terminal ? "\r" : "", "#".repeat(done), ".".repeat(width - done), m.step(), total, m.loss(),
                 m.learningRate(), m.gradNorm(), m.tokensPerSecond(), eta, terminal ? " " : "\n"));
         err.flush();
+    }
+
+    private static String exact(double x) {
+        return Double.isFinite(x) ? Double.toString(x) : "null";
     }
 
     @Override

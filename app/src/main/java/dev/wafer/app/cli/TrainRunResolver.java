@@ -231,7 +231,7 @@ final class TrainRunResolver {
             return DataSpec.of(DataKind.SAMPLE);
         }
         return new DataSpec(Files.isDirectory(c.data) ? DataKind.DATASET : DataKind.TOKENS,
-                c.data.toAbsolutePath().normalize().toString());
+                c.data.toAbsolutePath().normalize().toString(), "");
     }
 
     /** The first flag given that a checkpoint fixes, or null. */

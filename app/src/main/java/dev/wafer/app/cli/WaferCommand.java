@@ -40,6 +40,8 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
     public static final int IO_ERROR = 74;
     /** Exit code for a bug in Wafer: an exception no command expected (sysexits' EX_SOFTWARE). */
     public static final int INTERNAL_ERROR = 70;
+    /** The JVM ran out of memory (one line with the remedies, no trace). */
+    public static final int OUT_OF_MEMORY = 71;
 
     @Option(names = "--backend", paramLabel = "NAME", scope = ScopeType.INHERIT,
             description = "Compute backend: cpu, opencl or cuda (default: $WAFER_BACKEND, else cpu).")
@@ -65,7 +67,13 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, with the environment and backends given. */
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, BackendCatalog backends) {
-        return commandLine(out, err, env, backends).execute(args);
+        try {
+            return commandLine(out, err, env, backends).execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handler; an Error thrown by the command itself arrives here.
+            err.println(ErrorReport.outOfMemoryLine(e));
+            return OUT_OF_MEMORY;
+        }
     }
 
     /** The configured command line, ready to execute; tests may add subcommands to it. */

@@ -23,10 +23,12 @@ import dev.wafer.ports.data.TokenSequences;
  */
 public final class TrainingDataFiles implements AutoCloseable {
     private final TrainingData data;
+    private final String fingerprint;
     private final TokenSequences[] open;
 
-    private TrainingDataFiles(TrainingData data, TokenSequences... open) {
+    private TrainingDataFiles(TrainingData data, String fingerprint, TokenSequences... open) {
         this.data = data;
+        this.fingerprint = fingerprint;
         this.open = open;
     }
 
@@ -44,6 +46,11 @@ public final class TrainingDataFiles implements AutoCloseable {
         return data;
     }
 
+    /** The content fingerprint of the opened data (empty for synthetic tokens, which the seed determines). */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
     /**
      * Opens the run's data; the training order is seeded with the run's seed.
      *
@@ -58,7 +65,7 @@ public final class TrainingDataFiles implements AutoCloseable {
         if (kind == DataKind.SYNTHETIC) {
             SyntheticTokenSource source = new SyntheticTokenSource(vocab, seed);
             source.sequenceLength(seq);
-            return new TrainingDataFiles(new TrainingData(source, Optional.empty(), "synthetic tokens"));
+            return new TrainingDataFiles(new TrainingData(source, Optional.empty(), "synthetic tokens"), "");
         }
         Path path = kind == DataKind.SAMPLE ? null : Path.of(spec.data().path());
         try {
@@ -72,7 +79,7 @@ public final class TrainingDataFiles implements AutoCloseable {
                 throw new DataException("--data " + path + " does not exist");
             }
             return new TrainingDataFiles(new TrainingData(new TokenFileSource(path, vocab, seq, seed),
-                    Optional.empty(), path.toString()));
+                    Optional.empty(), path.toString()), DataFingerprint.ofTokenFile(path));
         } catch (IOException e) {
             throw new DataException("cannot read --data " + path + ": " + e.getMessage());
         }
@@ -85,6 +92,7 @@ public final class TrainingDataFiles implements AutoCloseable {
             throw new DataException("--data " + dir + " is a directory without " + DatasetLayout.MANIFEST
                     + "; expected a dataset from 'wafer data prepare'");
         }
+        String fingerprint = DataFingerprint.ofDataset(dir);
         ShardedSequences train = ShardedSequences.open(layout, Split.TRAIN, true);
         ShardedSequences val = ShardedSequences.open(layout, Split.VALIDATION, true);
         if (train.vocabSize() > vocab) {
@@ -110,7 +118,7 @@ public final class TrainingDataFiles implements AutoCloseable {
         Optional<TokenBatchSource> validation = val.count() >= 2 ? Optional.of(new SequenceBatchSource(val, 0))
                 : Optional.empty();
         return new TrainingDataFiles(new TrainingData(new SequenceBatchSource(train, seed), validation,
-                prefix + dir + " (" + train.count() + " train sequences)"), train, val);
+                prefix + dir + " (" + train.count() + " train sequences)"), fingerprint, train, val);
     }
 
     @Override

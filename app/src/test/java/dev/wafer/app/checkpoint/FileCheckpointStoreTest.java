@@ -56,7 +56,7 @@ class FileCheckpointStoreTest {
                         List.of(new TrainingHeader.BatchPhase(0, 720), new TrainingHeader.BatchPhase(84.05e9, 1080))),
                 2048, 24, new TrainingHeader.Optimizer(0.9, 0.95, 1e-9, 0.1, 1.0),
                 new TrainingHeader.Position(1234, 5_000_000_000L, 1233, 987_654_321_012L),
-                new TrainingHeader.Data("dataset", "/data/pile"), -7046029254386353131L, "fp32", true);
+                new TrainingHeader.Data("dataset", "/data/pile", "sha256:0f1e"), -7046029254386353131L, "fp32", true);
         return new CheckpointHeader(new ModelHeader(7, 16, 2, 1, 5, 20, "mup", Optional.empty()),
                 Optional.of(training));
     }

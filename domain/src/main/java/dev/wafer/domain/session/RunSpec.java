@@ -28,6 +28,9 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
         TrainingSchedule schedule, AdamWSettings adam, long seed, DataSpec data, Precision precision,
         boolean skipNonFinite) {
 
+    /** Token counts are kept in doubles by the schedule: below 2^53 every count is an exact integer. */
+    public static final double MAX_TOKENS = 0x1p53;
+
     /** @throws IllegalArgumentException naming the value that does not fit the others */
     public RunSpec {
         Objects.requireNonNull(shape, "shape");
@@ -46,6 +49,14 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
         }
         if (microBatch < 1) {
             throw new IllegalArgumentException("micro-batch must be positive, found " + microBatch);
+        }
+        if (!(schedule.totalTokens() <= MAX_TOKENS)) {
+            throw new IllegalArgumentException("a run of " + schedule.totalTokens() + " tokens is beyond the " + MAX_TOKENS
+                    + " tokens whose counts stay exact");
+        }
+        if ((long) microBatch * seqLength > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a micro-batch of " + microBatch + " x " + seqLength
+                    + " tokens is beyond what one pass can index");
         }
         for (BatchSizeSchedule.Phase phase : schedule.batches().phases()) {
             if (phase.sequences() % microBatch != 0) {

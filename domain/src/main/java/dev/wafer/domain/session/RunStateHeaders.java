@@ -49,8 +49,8 @@ public final class RunStateHeaders {
                 s.seqLength(), s.microBatch(),
                 new TrainingHeader.Optimizer(a.beta1(), a.beta2(), a.eps(), a.weightDecay(), a.maxGradNorm()),
                 new TrainingHeader.Position(pos.step(), pos.tokens(), pos.adamSteps(), pos.dataPosition()),
-                new TrainingHeader.Data(s.data().kind().id(), s.data().path()), s.seed(), s.precision().id(),
-                s.skipNonFinite());
+                new TrainingHeader.Data(s.data().kind().id(), s.data().path(), s.data().fingerprint()), s.seed(),
+                s.precision().id(), s.skipNonFinite());
         return new CheckpointHeader(model(s.shape(), s.parameterisation(), Optional.empty()), Optional.of(training));
     }
 
@@ -105,7 +105,8 @@ public final class RunStateHeaders {
             TrainingHeader.Optimizer o = t.optimizer();
             RunSpec spec = new RunSpec(shape, kind, t.seqLength(), t.microBatch(), schedule,
                     new AdamWSettings(o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.maxGradNorm()), t.seed(),
-                    new DataSpec(DataKind.parse(t.data().kind()), t.data().path()), Precision.parse(t.precision()),
+                    new DataSpec(DataKind.parse(t.data().kind()), t.data().path(), t.data().fingerprint()),
+                    Precision.parse(t.precision()),
                     t.skipNonFinite());
             TrainingHeader.Position p = t.position();
             RunPosition position = new RunPosition(p.step(), p.tokens(), p.adamSteps(), p.dataPosition());

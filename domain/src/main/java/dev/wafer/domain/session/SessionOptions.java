@@ -2,6 +2,7 @@ package dev.wafer.domain.session;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,14 +14,17 @@ import java.util.function.LongSupplier;
  * @param maxTokens         stop at the first step boundary at or after this many tokens trained
  * @param validationBatches held-out micro-batches to score after a complete run (0: none)
  * @param nanoClock         time source for throughput metrics only
+ * @param stopRequested     polled after every optimizer step: when it turns true (a preemption signal), the session
+ *                          checkpoints and returns, and {@link RunOutcome#interrupted()} says so
  */
 public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtStep, long maxTokens,
-        int validationBatches, LongSupplier nanoClock) {
+        int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested) {
 
     /** @throws IllegalArgumentException for non-positive limits or a negative batch count */
     public SessionOptions {
         Objects.requireNonNull(checkpointing, "checkpointing");
         Objects.requireNonNull(nanoClock, "nanoClock");
+        Objects.requireNonNull(stopRequested, "stopRequested");
         if (stopAtStep < 1 || maxTokens < 1 || validationBatches < 0) {
             throw new IllegalArgumentException("stop step and token limit must be positive and validation batches"
                     + " >= 0: " + stopAtStep + ", " + maxTokens + ", " + validationBatches);
@@ -29,31 +33,36 @@ public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtS
 
     /** No checkpoints, no early stop, 8 validation batches, the system clock. */
     public static SessionOptions defaults() {
-        return new SessionOptions(Optional.empty(), Long.MAX_VALUE, Long.MAX_VALUE, 8, System::nanoTime);
+        return new SessionOptions(Optional.empty(), Long.MAX_VALUE, Long.MAX_VALUE, 8, System::nanoTime, () -> false);
     }
 
     /** These options checkpointing as given. */
     public SessionOptions checkpointTo(Checkpointing c) {
-        return new SessionOptions(Optional.of(c), stopAtStep, maxTokens, validationBatches, nanoClock);
+        return new SessionOptions(Optional.of(c), stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested);
     }
 
     /** These options stopping after optimizer step {@code step}. */
     public SessionOptions stopAt(long step) {
-        return new SessionOptions(checkpointing, step, maxTokens, validationBatches, nanoClock);
+        return new SessionOptions(checkpointing, step, maxTokens, validationBatches, nanoClock, stopRequested);
     }
 
     /** These options stopping once {@code tokens} tokens are trained. */
     public SessionOptions maxTokens(long tokens) {
-        return new SessionOptions(checkpointing, stopAtStep, tokens, validationBatches, nanoClock);
+        return new SessionOptions(checkpointing, stopAtStep, tokens, validationBatches, nanoClock, stopRequested);
     }
 
     /** These options scoring {@code batches} held-out micro-batches after a complete run. */
     public SessionOptions validationBatches(int batches) {
-        return new SessionOptions(checkpointing, stopAtStep, maxTokens, batches, nanoClock);
+        return new SessionOptions(checkpointing, stopAtStep, maxTokens, batches, nanoClock, stopRequested);
+    }
+
+    /** These options stopping (with a checkpoint) after the step during which {@code stop} turned true. */
+    public SessionOptions stopWhen(BooleanSupplier stop) {
+        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stop);
     }
 
     /** These options timing steps with {@code clock}. */
     public SessionOptions clock(LongSupplier clock) {
-        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, clock);
+        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, clock, stopRequested);
     }
 }

@@ -94,6 +94,7 @@ public final class TrainingSession {
         long total = spec.totalSteps();
         long end = Math.min(total, options.stopAtStep());
         long saved = -1;
+        boolean interrupted = false;
         while (position.step() < end && position.tokens() < options.maxTokens()) {
             long step = position.step();
             long batchTokens = spec.schedule().batches().tokensPerStepAt(step);
@@ -108,6 +109,10 @@ public final class TrainingSession {
                 save();
                 saved = position.step();
             }
+            if (options.stopRequested().getAsBoolean()) {
+                interrupted = true;
+                break;
+            }
         }
         if (options.checkpointing().isPresent() && saved != position.step()) {
             save();
@@ -121,7 +126,7 @@ public final class TrainingSession {
             listener.validated(totals);
             validation = Optional.of(totals);
         }
-        return new RunOutcome(state(), complete, validation);
+        return new RunOutcome(state(), complete, validation, interrupted);
     }
 
     /** The run's current state. */

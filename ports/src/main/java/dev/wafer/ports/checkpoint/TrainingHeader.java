@@ -84,14 +84,17 @@ public record TrainingHeader(Schedule schedule, int seqLength, int microBatch, O
     /**
      * What the run trains on.
      *
-     * @param kind {@code dataset}, {@code tokens}, {@code sample} or {@code synthetic}
-     * @param path the dataset directory or token file; empty for the sample and synthetic data
+     * @param kind        {@code dataset}, {@code tokens}, {@code sample} or {@code synthetic}
+     * @param path        the dataset directory or token file; empty for the sample and synthetic data
+     * @param fingerprint identifies the data's content, so a resume on other data is refused; empty when unknown
+     *                    (checkpoints written before fingerprints existed)
      */
-    public record Data(String kind, String path) {
-        /** Rejects a missing kind; the path may be empty. */
+    public record Data(String kind, String path, String fingerprint) {
+        /** Rejects a missing kind; the path and fingerprint may be empty. */
         public Data {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(fingerprint, "fingerprint");
         }
     }
 }

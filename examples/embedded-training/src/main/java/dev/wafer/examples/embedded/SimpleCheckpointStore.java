@@ -175,6 +175,7 @@ public final class SimpleCheckpointStore implements CheckpointStore {
         }
         out.writeUTF(t.data().kind());
         out.writeUTF(t.data().path());
+        out.writeUTF(t.data().fingerprint());
         out.writeLong(t.seed());
         out.writeUTF(t.precision());
         out.writeBoolean(t.skipNonFinite());
@@ -205,7 +206,7 @@ public final class SimpleCheckpointStore implements CheckpointStore {
                 in.readDouble(), in.readDouble(), in.readDouble());
         TrainingHeader.Position position = new TrainingHeader.Position(in.readLong(), in.readLong(), in.readLong(),
                 in.readLong());
-        TrainingHeader.Data data = new TrainingHeader.Data(in.readUTF(), in.readUTF());
+        TrainingHeader.Data data = new TrainingHeader.Data(in.readUTF(), in.readUTF(), in.readUTF());
         long seed = in.readLong();
         String precision = in.readUTF();
         boolean skip = in.readBoolean();

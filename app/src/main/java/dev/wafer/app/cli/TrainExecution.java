@@ -1,0 +1,93 @@
+package dev.wafer.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.app.data.Progress;
+import dev.wafer.app.train.TrainingDataFiles;
+import dev.wafer.domain.session.Checkpointing;
+import dev.wafer.domain.session.DataSpec;
+import dev.wafer.domain.session.RunOutcome;
+import dev.wafer.domain.session.RunState;
+import dev.wafer.domain.session.SessionOptions;
+import dev.wafer.domain.session.TrainingSession;
+import dev.wafer.domain.train.NonFiniteTrainingException;
+import dev.wafer.ports.checkpoint.CheckpointReader;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * Carries out a resolved {@code wafer train} run: claims the output directory, opens the data (checking its
+ * fingerprint against a resumed run's), opens the backend, installs the preemption signals and runs the session.
+ */
+final class TrainExecution {
+    private final TrainCommand c;
+
+    TrainExecution(TrainCommand c) {
+        this.c = c;
+    }
+
+    void run(RunState state, CheckpointReader checkpoint) {
+        Path outDir = c.out != null ? c.out : c.resume != null && Files.isDirectory(c.resume) ? c.resume : null;
+        if (c.stopAt != null && c.stopAt <= state.position().step()) {
+            throw new UserError("--stop-at " + c.stopAt + ": nothing to do, the checkpoint is already at step "
+                    + state.position().step());
+        }
+        SessionOptions options = SessionOptions.defaults().validationBatches(Math.max(0, c.evalBatches));
+        if (c.stopAt != null) {
+            options = options.stopAt(c.stopAt);
+        }
+        if (c.maxTokens != null) {
+            options = options.maxTokens(c.maxTokens);
+        }
+        PrintWriter err = c.spec.commandLine().getErr();
+        TrainProgress progress = new TrainProgress(c.spec.commandLine().getOut(), err, c.json);
+        try (TrainOutput output = TrainOutput.claim(outDir, ownCheckpoint(outDir), c.overwrite);
+                StopSignals signals = StopSignals.install();
+                TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE);
+                ComputeBackend backend = c.backends.open(); TensorScope scope = backend.openScope()) {
+            if (outDir != null) {
+                options = options.checkpointTo(new Checkpointing(c.store, outDir.resolve(ModelCheckpoints.FILE_NAME),
+                        c.checkpointEvery == null ? 0 : c.checkpointEvery));
+            }
+            RunState run = withFingerprint(state, files.fingerprint());
+            progress.backend(backend.name(), files.data().description());
+            options = options.stopWhen(signals::requested);
+            TrainingSession session = checkpoint == null
+                    ? TrainingSession.start(backend, scope, run.spec(), files.data(), options, progress)
+                    : TrainingSession.resume(backend, scope, run, checkpoint, files.data(), options, progress);
+            RunOutcome outcome = session.run();
+            if (outcome.interrupted()) {
+                err.println("wafer: " + signals.received() + ": stopped after step " + outcome.state().position().step()
+                        + (outDir == null ? " (no --out: nothing was saved)"
+                        : "; checkpoint in " + outDir + "; continue with: wafer train --resume " + outDir));
+                err.flush();
+                throw new Preempted();
+            }
+        } catch (NonFiniteTrainingException | TrainingDataFiles.DataException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    /** Whether the checkpoint in {@code outDir} is the one this run resumes (so replacing it is the point). */
+    private boolean ownCheckpoint(Path outDir) {
+        if (outDir == null || c.resume == null) {
+            return false;
+        }
+        Path resumed = ModelCheckpoints.resolve(c.resume).toAbsolutePath().normalize();
+        return resumed.equals(outDir.resolve(ModelCheckpoints.FILE_NAME).toAbsolutePath().normalize());
+    }
+
+    /** The run with its data's fingerprint recorded; a resume on data with another fingerprint is refused. */
+    private static RunState withFingerprint(RunState state, String fingerprint) {
+        DataSpec data = state.spec().data();
+        if (!data.accepts(fingerprint)) {
+            throw new UserError("--resume: the data at " + (data.path().isEmpty() ? "the sample cache" : data.path())
+                    + " is not the data this run trained on (fingerprint " + fingerprint + ", the checkpoint has "
+                    + data.fingerprint() + "); pass --data with the same data (a moved copy is fine)");
+        }
+        return new RunState(state.spec().withData(data.withFingerprint(fingerprint)), state.position());
+    }
+}

@@ -1,0 +1,187 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.wafer.app.backend.BackendCatalog;
+import dev.wafer.app.backend.FakeBackend;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The reliability issue's training cases: each bad case is a one-line {@code wafer:} error before any training, and
+ * nothing trained is lost or overwritten.
+ */
+class TrainReliabilityTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SEED = 23;
+
+    @TempDir
+    static Path tmp;
+    static Path tokens;
+    static Path otherTokens;
+
+    @BeforeAll
+    static void tokenFiles() throws Exception {
+        tokens = tokenFile("a.bin", SEED);
+        otherTokens = tokenFile("b.bin", SEED + 1);
+    }
+
+    private static Path tokenFile(String name, long seed) throws Exception {
+        SplittableRandom r = new SplittableRandom(seed);
+        ByteBuffer buf = ByteBuffer.allocate(2 * 4000).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 4000; i++) {
+            buf.putShort((short) r.nextInt(97));
+        }
+        Path p = tmp.resolve(name);
+        Files.write(p, buf.array());
+        return p;
+    }
+
+    private static String[] model(String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--data", tokens.toString(), "--vocab", "97",
+                "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16", "--batch", "2", "--json"));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    private static void assertOneLine(CliRun run, String expected) {
+        assertEquals(WaferCommand.USAGE_ERROR, run.exitCode(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().startsWith("wafer: ") && run.err().contains(expected), run.err());
+        assertFalse(run.out().contains("\"step\""), "trained before refusing: " + run.out());
+    }
+
+    @Test
+    void outThatIsAFileIsRefusedBeforeTraining() throws Exception {
+        Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+        assertOneLine(CliRun.of(model("--steps", "2", "--out", file.toString())), "is a file");
+    }
+
+    @Test
+    void anotherRunsCheckpointIsNotOverwrittenUnlessAsked() throws Exception {
+        Path dir = tmp.resolve("theirs");
+        assertEquals(0, CliRun.of(model("--steps", "2", "--out", dir.toString())).exitCode());
+        byte[] before = Files.readAllBytes(dir.resolve("checkpoint.wafer"));
+        assertOneLine(CliRun.of(model("--steps", "3", "--seed", "5", "--out", dir.toString())),
+                "already holds a checkpoint of another run");
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("checkpoint.wafer"))));
+        CliRun again = CliRun.of(model("--steps", "3", "--seed", "5", "--out", dir.toString(), "--overwrite"));
+        assertEquals(0, again.exitCode(), again.err());
+    }
+
+    @Test
+    void aDirectoryInUseByAnotherRunIsRefused() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("busy"));
+        try (FileChannel ch = FileChannel.open(dir.resolve(TrainOutput.LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock held = ch.lock()) {
+            assertOneLine(CliRun.of(model("--steps", "2", "--out", dir.toString())), "in use by another");
+        }
+        assertEquals(0, CliRun.of(model("--steps", "2", "--out", dir.toString())).exitCode(), "lock released");
+    }
+
+    @Test
+    void resumeRemovesTemporaryFilesAKilledRunLeftAndRefusesNothingToDo() throws Exception {
+        Path dir = tmp.resolve("orphans");
+        assertEquals(0, CliRun.of(model("--steps", "6", "--stop-at", "3", "--out", dir.toString())).exitCode());
+        Path orphan = Files.writeString(dir.resolve(".checkpoint.wafer.tmp-1234"), "half a checkpoint");
+        assertOneLine(CliRun.of("train", "--resume", dir.toString(), "--stop-at", "2"), "nothing to do");
+        CliRun rest = CliRun.of("train", "--resume", dir.toString(), "--json");
+        assertEquals(0, rest.exitCode(), rest.err());
+        assertFalse(Files.exists(orphan));
+    }
+
+    @Test
+    void resumeOnOtherDataIsRefusedButAMovedCopyIsFine() throws Exception {
+        Path dir = tmp.resolve("fingerprint");
+        assertEquals(0, CliRun.of(model("--steps", "6", "--stop-at", "3", "--out", dir.toString())).exitCode());
+        assertOneLine(CliRun.of("train", "--resume", dir.toString(), "--data", otherTokens.toString()),
+                "is not the data this run trained on");
+        Path moved = Files.copy(tokens, tmp.resolve("moved.bin"));
+        CliRun run = CliRun.of("train", "--resume", dir.toString(), "--data", moved.toString(), "--json");
+        assertEquals(0, run.exitCode(), run.err());
+    }
+
+    @Test
+    void overflowingCountsAreRefused() {
+        assertOneLine(CliRun.of(model("--steps", "2", "--batch-tokens", "68719476736")), "not both");
+        assertOneLine(CliRun.of("train", "--data", tokens.toString(), "--vocab", "97", "--d-model", "32", "--layers",
+                "1", "--heads", "2", "--seq", "16", "--batch-tokens", "68719476736"), "--batch-tokens");
+        assertOneLine(CliRun.of(model("--steps", "1000000000000000000")), "exact");
+    }
+
+    @Test
+    void nonFiniteLossesAreValidJson() throws Exception {
+        CliRun run = CliRun.of(model("--steps", "8", "--warmup", "1", "--lr", "1e30", "--skip-nonfinite"));
+        assertEquals(0, run.exitCode(), run.err());
+        boolean sawNonFinite = false;
+        for (String line : run.out().strip().split("\n")) {
+            JsonNode n = JSON.readTree(line); // NaN printed bare would not parse
+            if (n.has("step") && n.get("nonfinite").asBoolean()) {
+                sawNonFinite = true;
+                assertTrue(n.get("loss").isNull() || n.get("grad_norm").isNull(), line);
+            }
+        }
+        assertTrue(sawNonFinite, "lr 1e30 should blow up: " + run.out());
+    }
+
+    /** A command that runs out of memory, as a too-large model would. */
+    @Command(name = "oom")
+    static final class OutOfMemoryCommand implements Runnable, BackendAgnostic {
+        @Override
+        public void run() {
+            throw new OutOfMemoryError("Java heap space");
+        }
+    }
+
+    @Test
+    void outOfMemoryIsOneLineWithTheRemedies() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli = WaferCommand.commandLine(new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(),
+                BackendCatalog.of(List.of(FakeBackend.available("cpu"))));
+        cli.addSubcommand(new OutOfMemoryCommand());
+        int code;
+        try {
+            code = cli.execute("oom");
+        } catch (OutOfMemoryError e) {
+            code = WaferCommand.OUT_OF_MEMORY;
+            err.writeBytes((ErrorReport.outOfMemoryLine(e) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(WaferCommand.OUT_OF_MEMORY, code, text);
+        assertEquals(1, text.strip().lines().count(), text);
+        assertTrue(text.contains("out of memory") && text.contains("-Xmx"), text);
+    }
+
+    @Test
+    void benchGemmBeyondAnArrayIsOneLine() {
+        CliRun run = CliRun.of("bench", "--gemm", "50000");
+        assertEquals(WaferCommand.USAGE_ERROR, run.exitCode(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains("largest size here"), run.err());
+    }
+}
