@@ -1,48 +1,55 @@
 package dev.wafer.app.cli;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * Preemption for {@code wafer train}: the first SIGTERM (what Slurm and Kubernetes send before killing a job) or
  * SIGINT asks the training session to finish its current optimizer step and checkpoint; a second one halts at once.
  * The JDK has no supported signal API: shutdown hooks run while the JVM is already exiting and cannot let the step
- * finish and report, so the long-standing {@code sun.misc.Signal} (module jdk.unsupported) is used, and the previous
- * handlers are restored when training ends.
+ * finish and report, so the long-standing {@code sun.misc.Signal} (module jdk.unsupported) is used.
+ *
+ * <p>The handlers are installed once per JVM and never swapped back (the JDK does not always hand back the handler it
+ * replaced). While no training run is active they do what the JVM's own handler does: exit with 128 + the signal
+ * number, running shutdown hooks.
  */
 final class StopSignals implements AutoCloseable {
     /** Exit code of a run stopped by a signal after checkpointing (sysexits' EX_TEMPFAIL: try again later). */
     static final int PREEMPTED = 75;
     private static final String[] NAMES = {"TERM", "INT"};
+    private static final AtomicReference<StopSignals> ACTIVE = new AtomicReference<>();
+    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
     private final AtomicBoolean requested = new AtomicBoolean();
-    private final List<Signal> signals = new ArrayList<>();
-    private final List<SignalHandler> previous = new ArrayList<>();
     private volatile String received;
 
     private StopSignals() {
     }
 
-    /** Installs the handlers; {@link #close()} puts the previous ones back. */
+    /** Starts listening for a training run; {@link #close()} ends it. */
     static StopSignals install() {
-        StopSignals s = new StopSignals();
-        for (String name : NAMES) {
-            Signal signal = new Signal(name);
-            s.signals.add(signal);
-            s.previous.add(Signal.handle(signal, sig -> s.onSignal(sig)));
+        if (INSTALLED.compareAndSet(false, true)) {
+            for (String name : NAMES) {
+                Signal.handle(new Signal(name), StopSignals::dispatch);
+            }
         }
+        StopSignals s = new StopSignals();
+        ACTIVE.set(s);
         return s;
     }
 
-    private void onSignal(Signal sig) {
-        if (!requested.compareAndSet(false, true)) {
+    private static void dispatch(Signal sig) {
+        StopSignals active = ACTIVE.get();
+        if (active == null) {
+            System.exit(128 + sig.getNumber());
+        } else if (active.requested.get()) {
             // Second signal: the user (or the scheduler) does not want to wait for the checkpoint.
             Runtime.getRuntime().halt(128 + sig.getNumber());
+        } else {
+            active.received = "SIG" + sig.getName(); // before the flag, so whoever sees the flag sees the name
+            active.requested.set(true);
         }
-        received = "SIG" + sig.getName();
     }
 
     /** Whether a stop was requested. */
@@ -57,8 +64,6 @@ final class StopSignals implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = 0; i < signals.size(); i++) {
-            Signal.handle(signals.get(i), previous.get(i));
-        }
+        ACTIVE.compareAndSet(this, null);
     }
 }
