@@ -3,8 +3,10 @@ package dev.wafer.app.checkpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -106,8 +108,13 @@ final class CheckpointHeaderCodec {
             throw malformed(file, "header field 'tensors' is missing or not an array");
         }
         List<TensorEntry> tensors = new ArrayList<>();
+        Set<String> names = new HashSet<>();
         for (int i = 0; i < index.size(); i++) {
-            tensors.add(decodeTensor(file, i, index.get(i)));
+            TensorEntry entry = decodeTensor(file, i, index.get(i));
+            if (!names.add(entry.spec().name())) {
+                throw malformed(file, "tensor '" + entry.spec().name() + "' appears twice in the tensor index");
+            }
+            tensors.add(entry);
         }
         return new Decoded(header, List.copyOf(tensors));
     }
@@ -151,6 +158,9 @@ final class CheckpointHeaderCodec {
             throw malformed(file, where + " has no 'name'");
         }
         String name = t.get("name").asText();
+        if (name.isEmpty()) {
+            throw malformed(file, where + " has an empty 'name'");
+        }
         where = "tensor '" + name + "'";
         if (!"F32".equals(t.path("dtype").asText())) {
             throw malformed(file, where + " has dtype '" + t.path("dtype").asText() + "'; only F32 is supported");
@@ -171,7 +181,14 @@ final class CheckpointHeaderCodec {
         }
         TensorSpec spec = new TensorSpec(name, shape);
         long bytes = t.get("bytes").asLong();
-        if (bytes != spec.elementCount() * Float.BYTES) {
+        long elements = 1;
+        for (int d : shape) {
+            elements *= d;
+            if (elements > Long.MAX_VALUE / Float.BYTES) {
+                throw malformed(file, where + " has shape " + spec.shapeText() + ", too large for any file");
+            }
+        }
+        if (bytes != elements * Float.BYTES) {
             throw malformed(file, where + " of shape " + spec.shapeText() + " claims " + bytes + " bytes");
         }
         return new TensorEntry(spec, t.get("offset").asLong(), bytes);

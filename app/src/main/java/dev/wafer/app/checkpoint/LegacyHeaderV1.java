@@ -39,16 +39,19 @@ final class LegacyHeaderV1 {
         }
         long batchTokens = schedule.longValue("batch_tokens");
         int seq = schedule.intValue("seq");
-        if (batchTokens < seq || batchTokens % seq != 0) {
+        if (seq <= 0) {
+            throw HeaderNode.malformed(file, "schedule.seq must be positive, found " + seq);
+        }
+        if (batchTokens < seq || batchTokens % seq != 0 || batchTokens / seq > Integer.MAX_VALUE) {
             throw HeaderNode.malformed(file, "schedule.batch_tokens " + batchTokens
-                    + " is not a whole number of sequences of " + seq);
+                    + " is not a whole number of sequences of " + seq + " (at most " + Integer.MAX_VALUE + ")");
         }
         double peak = schedule.doubleValue("peak_lr");
         double perStep = batchTokens;
         TrainingHeader.Schedule typed = new TrainingHeader.Schedule(peak, peak * END_FRACTION,
                 schedule.doubleValue("warmup") * perStep, schedule.doubleValue("decay") * perStep,
                 schedule.text("decay_type"), schedule.longValue("total_steps") * perStep,
-                List.of(new TrainingHeader.BatchPhase(0, Math.toIntExact(batchTokens / seq))));
+                List.of(new TrainingHeader.BatchPhase(0, (int) (batchTokens / seq))));
         // Version 1 always trained with Cerebras-GPT's AdamW (betas 0.9/0.95, decay 0.1, clipping 1.0).
         TrainingHeader.Optimizer adam = new TrainingHeader.Optimizer(0.9, 0.95, schedule.doubleValue("adam_eps"),
                 0.1, 1.0);

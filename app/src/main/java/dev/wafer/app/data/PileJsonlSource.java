@@ -7,7 +7,9 @@ import java.util.function.LongConsumer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.ZstdIOException;
 
+import dev.wafer.app.input.InvalidInputException;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.DocumentVisitor;
 import dev.wafer.ports.data.MalformedRecord;
@@ -44,11 +46,18 @@ public final class PileJsonlSource implements DocumentSource {
         return size;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws InvalidInputException naming the file when its zstd compression is corrupt or cut short
+     */
     @Override
     public void read(DocumentVisitor visitor) throws IOException {
+        long lastLine = 0;
         try (InputStream in = InputStreams.decoded(name, opener.open(), bytesRead)) {
             Utf8LineReader lines = new Utf8LineReader(in);
             for (Utf8LineReader.Line line = lines.next(); line != null; line = lines.next()) {
+                lastLine = line.number();
                 String location = name + ":" + line.number();
                 if (line.error() != null) {
                     visitor.malformed(new MalformedRecord(location, line.error()));
@@ -56,6 +65,10 @@ public final class PileJsonlSource implements DocumentSource {
                     parse(line.text(), location, visitor);
                 }
             }
+        } catch (ZstdIOException e) {
+            // The decoder's own error: the stored bytes are not a valid zstd stream (not a read failure).
+            throw new InvalidInputException(name + ": corrupt zstd stream after line " + lastLine + ": "
+                    + e.getMessage(), e);
         }
     }
 

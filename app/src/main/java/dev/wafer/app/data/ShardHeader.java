@@ -86,6 +86,12 @@ record ShardHeader(int tokenBytes, int vocabSize, int seqLen, long count, long c
             throw new InvalidShardException(file + ": field count is " + count + ", expected a non-negative count");
         }
         ShardHeader h = new ShardHeader(tokenBytes, vocab, seqLen, count, crc);
+        // A count this large would overflow the size arithmetic (and could wrap round to the file's size).
+        long perSequence = (long) seqLen * tokenBytes;
+        if (count > (Long.MAX_VALUE - SIZE) / perSequence) {
+            throw new InvalidShardException(file + ": file has " + fileSize + " bytes but its header (count " + count
+                    + ", seqLen " + seqLen + ", tokenBytes " + tokenBytes + ") needs more than 2^63; the file is corrupt");
+        }
         long expected = SIZE + h.payloadBytes();
         if (fileSize != expected) {
             throw new InvalidShardException(file + ": file has " + fileSize + " bytes but its header (count " + count

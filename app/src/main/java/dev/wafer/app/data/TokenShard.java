@@ -35,7 +35,8 @@ public final class TokenShard implements TokenSequences {
     /**
      * Maps and validates a shard.
      *
-     * @param verifyChecksum recompute the payload's CRC-32 (a sequential read of the file)
+     * @param verifyChecksum recompute the payload's CRC-32 and check every id against the vocabulary (sequential
+     *                       reads of the file)
      * @throws InvalidShardException when the file is not a valid shard
      */
     public static TokenShard open(Path file, boolean verifyChecksum) throws IOException {
@@ -54,6 +55,7 @@ public final class TokenShard implements TokenSequences {
                     throw new InvalidShardException(String.format("%s: field crc32 is %08x but the payload's CRC-32 is %08x;"
                             + " the file is corrupt, prepare the dataset again", file, header.crc32(), crc.getValue()));
                 }
+                checkIds(file, seg, header);
             }
             return new TokenShard(arena, seg, header);
         } catch (NoSuchFileException e) {
@@ -62,6 +64,28 @@ public final class TokenShard implements TokenSequences {
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Checks every id against the header's vocabulary. The CRC covers the payload but not the header, so a damaged
+     * {@code vocabSize} (or a payload written with another vocabulary) is only caught here, before a model indexes
+     * its embedding with an id it does not have.
+     */
+    private static void checkIds(Path file, MemorySegment seg, ShardHeader header) {
+        long ids = header.count() * header.seqLen();
+        int vocab = header.vocabSize();
+        if (header.tokenBytes() == 2 && vocab >= 1 << 16) {
+            return; // every uint16 fits
+        }
+        for (long i = 0; i < ids; i++) {
+            int id = header.tokenBytes() == 2 ? seg.get(U16, ShardHeader.SIZE + 2 * i) & 0xFFFF
+                    : seg.get(I32, ShardHeader.SIZE + 4 * i);
+            if (id < 0 || id >= vocab) {
+                throw new InvalidShardException(file + ": id " + id + " of sequence " + i / header.seqLen()
+                        + " is outside the vocabulary (field vocabSize is " + vocab + "); the file is corrupt,"
+                        + " prepare the dataset again");
+            }
         }
     }
 

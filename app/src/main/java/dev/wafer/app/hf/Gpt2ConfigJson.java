@@ -50,7 +50,7 @@ public final class Gpt2ConfigJson {
         Fields f = new Fields(source, root);
         String modelType = f.text("model_type", "gpt2");
         if (!modelType.equals("gpt2") && !modelType.equals("btlm")) {
-            throw new HfFormatException(source + ": model_type '" + modelType + "' is not supported; Wafer imports gpt2 (and btlm muP) models");
+            throw new HfFormatException(source + ": model_type '" + printable(modelType) + "' is not supported; Wafer imports gpt2 (and btlm muP) models");
         }
         String architecture = architecture(source, root);
         int nEmbd = f.requiredInt("n_embd");
@@ -64,7 +64,7 @@ public final class Gpt2ConfigJson {
         String act = f.text("activation_function", "gelu_new");
         Gpt2Activation activation = Gpt2Activation.fromHf(act);
         if (activation == null) {
-            throw new HfFormatException(source + ": activation_function '" + act + "' is not supported; use \"gelu\" or \"gelu_new\""
+            throw new HfFormatException(source + ": activation_function '" + printable(act) + "' is not supported; use \"gelu\" or \"gelu_new\""
                     + (act.equals("swiglu") ? " (BTLM-3B's SwiGLU MLP is a different architecture)" : ""));
         }
         f.requireFlag("scale_attn_weights", true, "unscaled attention logits");
@@ -72,7 +72,7 @@ public final class Gpt2ConfigJson {
         f.requireFlag("add_cross_attention", false, "cross-attention");
         String positions = f.text("position_embedding_type", "learned");
         if (!positions.equals("learned")) {
-            throw new HfFormatException(source + ": position_embedding_type '" + positions + "' is not supported; only learned positions");
+            throw new HfFormatException(source + ": position_embedding_type '" + printable(positions) + "' is not supported; only learned positions");
         }
         boolean tied = f.bool("tie_word_embeddings", true);
         MupMultipliers mup = mup(source, f);
@@ -177,6 +177,13 @@ public final class Gpt2ConfigJson {
         } catch (IOException e) {
             throw new HfFormatException(file + ": cannot write: " + e.getMessage(), e);
         }
+    }
+
+    /** The file's text for a one-line message: control characters (a line break in a value) escaped. */
+    private static String printable(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        text.chars().forEach(c -> sb.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return sb.toString();
     }
 
     /** Typed access to config fields with messages that name the file and field. */

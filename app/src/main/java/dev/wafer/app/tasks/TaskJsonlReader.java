@@ -63,7 +63,7 @@ public final class TaskJsonlReader {
                 throw new TaskFileException(file + ": cannot read: " + e.getMessage(), e);
             }
         }
-        return builder.tasks();
+        return builder.tasks(fileOrDirectory.toString());
     }
 
     /** Reads task lines from a stream; {@code source} names it in messages. */
@@ -74,7 +74,7 @@ public final class TaskJsonlReader {
         } catch (IOException e) {
             throw new TaskFileException(source + ": cannot read: " + e.getMessage(), e);
         }
-        return builder.tasks();
+        return builder.tasks(source);
     }
 
     /** Groups documents by task name across lines and files. */
@@ -148,14 +148,15 @@ public final class TaskJsonlReader {
             target.computeIfAbsent(task, k -> new ArrayList<>()).add(doc);
         }
 
-        List<EvalTask> tasks() {
+        /** The tasks read; {@code source} (the file or directory) names the input in errors. */
+        List<EvalTask> tasks(String source) {
             for (String name : trainDocs.keySet()) {
                 if (!docs.containsKey(name)) {
-                    throw new TaskFileException("task '" + name + "' has only \"train\": true lines; it needs documents to score");
+                    throw new TaskFileException(source + ": task '" + name + "' has only \"train\": true lines; it needs documents to score");
                 }
             }
             if (docs.isEmpty()) {
-                throw new TaskFileException("no task documents found");
+                throw new TaskFileException(source + ": no task documents found");
             }
             List<EvalTask> out = new ArrayList<>();
             docs.forEach((name, list) -> out.add(new EvalTask(name, types.get(name), descriptions.getOrDefault(name, ""), list,

@@ -37,9 +37,26 @@ public final class CheckpointException extends RuntimeException {
 
     /** Creates an exception whose message is prefixed with the file, keeping the cause. */
     public CheckpointException(Problem problem, Path file, String detail, Throwable cause) {
-        super("checkpoint " + file + ": " + detail, cause);
+        super(oneLine("checkpoint " + file + ": " + detail), cause);
         this.problem = Objects.requireNonNull(problem, "problem");
         this.file = file;
+    }
+
+    /**
+     * The message with line breaks and other control characters escaped: details quote the file's own text (a
+     * tensor name, a dtype), which may hold any character, and the message must stay one line.
+     */
+    private static String oneLine(String message) {
+        StringBuilder sb = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /** The kind of problem. */
