@@ -33,6 +33,7 @@ final class VerifiedCheckpointReader implements CheckpointReader {
     private final FileChannel channel;
     private final int version;
     private final CheckpointHeader header;
+    private ByteBuffer chunk;
     private final Map<String, TensorEntry> tensors = new LinkedHashMap<>();
     private final long dataStart;
 
@@ -234,14 +235,17 @@ final class VerifiedCheckpointReader implements CheckpointReader {
     }
 
     @Override
-    public void read(String name, FloatBuffer destination) {
+    public synchronized void read(String name, FloatBuffer destination) {
         TensorEntry e = entry(name);
         if (destination.remaining() != e.spec().elementCount()) {
             throw new IllegalArgumentException("tensor '" + name + "' has " + e.spec().elementCount()
                     + " elements but the destination has room for " + destination.remaining());
         }
         try {
-            TensorStreams.read(channel, dataStart + e.offset(), destination, TensorStreams.newChunk());
+            if (chunk == null) {
+                chunk = TensorStreams.newChunk(); // one per reader: a direct buffer per tensor is slow to allocate
+            }
+            TensorStreams.read(channel, dataStart + e.offset(), destination, chunk);
         } catch (IOException ex) {
             throw new CheckpointException(Problem.IO, file, "reading tensor '" + name + "' failed: " + ex.getMessage(), ex);
         }
