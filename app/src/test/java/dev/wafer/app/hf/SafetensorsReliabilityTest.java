@@ -120,7 +120,7 @@ class SafetensorsReliabilityTest {
         SplittableRandom rng = new SplittableRandom(seed);
         Path file = dir.resolve("fuzz.safetensors");
         int refused = 0;
-        for (int i = 0; i < 3000; i++) {
+        for (int i = 0; i < 2000; i++) {
             byte[] bytes = FileMutations.mutate(good, rng, 0);
             Files.write(file, bytes);
             String where = "seed " + seed + " (rerun with -Dwafer.fuzz.seed=" + seed + "), case " + i;
@@ -142,6 +142,6 @@ class SafetensorsReliabilityTest {
                 fail(where + ": " + e, e);
             }
         }
-        assertTrue(refused > 1000, "seed " + seed + ": only " + refused + " of 3000 mutations were refused");
+        assertTrue(refused > 700, "seed " + seed + ": only " + refused + " of 2000 mutations were refused");
     }
 }
