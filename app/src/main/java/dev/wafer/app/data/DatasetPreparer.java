@@ -23,6 +23,7 @@ public final class DatasetPreparer {
     private final DatasetLayout layout;
     private final DatasetDirectory directory;
     private final DatasetPreparation preparation;
+    private final OutputChannels channels;
 
     public DatasetPreparer(PrepareSettings settings, Progress progress) {
         this(settings, progress, OutputChannels.FILES);
@@ -37,8 +38,6 @@ public final class DatasetPreparer {
         this.preparation = new DatasetPreparation(settings.preparation(), directory, progress);
         this.channels = channels;
     }
-
-    private final OutputChannels channels;
 
     /** Give this to {@link Inputs} so progress can follow the stored bytes read. */
     public LongConsumer byteCounter() {
