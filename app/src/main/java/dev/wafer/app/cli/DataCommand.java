@@ -23,12 +23,14 @@ import dev.wafer.app.data.FingerprintFile;
 import dev.wafer.app.data.Inputs;
 import dev.wafer.app.data.ManifestJson;
 import dev.wafer.app.data.PrepareSettings;
+import dev.wafer.app.data.PreparedDataset;
 import dev.wafer.app.data.TokenizerFactory;
 import dev.wafer.domain.data.ProvenanceRules;
 import dev.wafer.domain.data.Provenance;
 import dev.wafer.domain.data.SplitAssigner;
 import dev.wafer.domain.data.WorkFingerprint;
 import dev.wafer.domain.data.WorkMatcher;
+import dev.wafer.domain.data.prepare.NoDocumentsException;
 import dev.wafer.domain.data.prepare.PreparationReport;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedInputException;
@@ -135,6 +137,8 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 report = preparer.prepare(sources);
             } catch (MalformedInputException e) {
                 throw new UserError("malformed input (--on-error fail): " + e.getMessage());
+            } catch (NoDocumentsException e) {
+                throw new UserError(NothingKeptMessage.of(e));
             } finally {
                 if (tok instanceof AutoCloseable c) {
                     closeQuietly(c);
@@ -246,7 +250,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
 
         @Override
         public Integer call() throws IOException {
-            JsonNode m = ManifestJson.read(dataset);
+            JsonNode m = PreparedDataset.open(dataset, "--dataset").manifest();
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
                 ObjectNode n = JSON.createObjectNode();

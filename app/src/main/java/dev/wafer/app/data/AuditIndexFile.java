@@ -1,10 +1,8 @@
 package dev.wafer.app.data;
 
 import dev.wafer.app.input.InvalidInputException;
-import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -39,11 +37,16 @@ public final class AuditIndexFile {
 
     /** Writes sorted shingle keys and their aligned document ids, built from {@code documents} training documents. */
     public static void write(Path file, long[] keys, int[] ids, int shingleWords, long documents) throws IOException {
+        write(OutputChannels.FILES, file, keys, ids, shingleWords, documents, check -> { });
+    }
+
+    /** As {@link #write(Path, long[], int[], int, long)}, reporting the file's size and CRC-32C to {@code onClose}. */
+    static void write(OutputChannels channels, Path file, long[] keys, int[] ids, int shingleWords, long documents,
+            java.util.function.Consumer<FileCheck> onClose) throws IOException {
         if (keys.length != ids.length) {
             throw new IllegalArgumentException(file + ": " + keys.length + " shingle keys but " + ids.length + " ids");
         }
-        try (OutputStream raw = Files.newOutputStream(file);
-             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
+        try (DataOutputStream out = new DataOutputStream(new ChecksummedOutput(channels, file, 1 << 16, onClose))) {
             ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
             h.put(MAGIC).putInt(VERSION).putInt(shingleWords).putLong(keys.length).putLong(documents);
             out.write(h.array());
@@ -81,7 +84,11 @@ public final class AuditIndexFile {
             int words = seg.get(I32, 12);
             long entries = seg.get(I64, 16);
             long docs = seg.get(I64, 24);
-            if (entries < 0 || size != HEADER + entries * 12) {
+            if (words <= 0 || docs < 0) {
+                throw new InvalidInputException(file + ": fields shingleWords/documents are " + words + "/" + docs
+                        + "; the index is corrupt");
+            }
+            if (entries < 0 || entries > (size - HEADER) / 12 || size != HEADER + entries * 12) {
                 throw new InvalidInputException(file + ": field entries is " + entries + " but the file has " + size
                         + " bytes; the index is truncated or corrupt");
             }
@@ -109,6 +116,11 @@ public final class AuditIndexFile {
             this.shingleWords = shingleWords;
             this.entries = entries;
             this.documents = documents;
+        }
+
+        /** The whole mapped file, for checksumming. */
+        MemorySegment segment() {
+            return seg;
         }
 
         /** Words per shingle the index was built with. */

@@ -44,9 +44,9 @@ public final class DatasetAuditor {
 
     /** Audits one passage against a dataset directory. */
     public static Report audit(Path dataset, String passage) throws IOException {
-        ManifestJson.read(dataset); // validates the directory first, with a clear message
+        PreparedDataset prepared = PreparedDataset.open(dataset, "--dataset"); // manifest and sizes first
         MembershipAudit.Result r;
-        try (AuditIndexFile.Mapped index = AuditIndexFile.open(new DatasetLayout(dataset).auditIndex())) {
+        try (AuditIndexFile.Mapped index = prepared.openAuditIndex()) {
             if (index.shingleWords() != MembershipAudit.SHINGLE_WORDS) {
                 throw new InvalidInputException(new DatasetLayout(dataset).auditIndex() + ": field shingleWords is "
                         + index.shingleWords() + ", this Wafer audits with " + MembershipAudit.SHINGLE_WORDS);
@@ -54,7 +54,7 @@ public final class DatasetAuditor {
             r = new MembershipAudit(index).audit(new TextNormaliser().normalise(passage));
         }
         Set<Integer> ids = r.documents().stream().map(MembershipAudit.DocumentMatch::documentId).collect(Collectors.toSet());
-        Map<Integer, JsonNode> docs = ManifestJson.documentsByAuditId(dataset, ids);
+        Map<Integer, JsonNode> docs = prepared.documentsByAuditId(ids);
         List<Match> matches = new ArrayList<>();
         for (MembershipAudit.DocumentMatch m : r.documents()) {
             JsonNode d = docs.get(m.documentId());

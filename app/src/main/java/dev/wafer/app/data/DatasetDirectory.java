@@ -1,8 +1,9 @@
 package dev.wafer.app.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 import dev.wafer.domain.data.Split;
 import dev.wafer.ports.data.prepare.PackedDocumentList;
@@ -12,51 +13,53 @@ import dev.wafer.ports.data.prepare.TokenShardOutput;
 
 /**
  * A dataset directory as the preparation use case's store ({@link DatasetLayout}): token shard files, {@code
- * documents.jsonl}, the audit index file, and shuffle buckets in a hidden {@code .shuffle-tmp} subdirectory.
+ * documents.jsonl}, the audit index file, and shuffle buckets in a hidden {@code .shuffle-tmp} subdirectory. It
+ * records the size and checksum of every file it completes, for the manifest.
  */
 final class DatasetDirectory implements PreparedDatasetStore {
-    private final DatasetLayout layout;
+    /** Scratch subdirectory of the external shuffle. */
+    static final String SHUFFLE_TMP = ".shuffle-tmp";
 
-    DatasetDirectory(DatasetLayout layout) {
+    private final DatasetLayout layout;
+    private final OutputChannels channels;
+    private final Map<String, FileCheck> checks = new TreeMap<>();
+
+    DatasetDirectory(DatasetLayout layout, OutputChannels channels) {
         this.layout = layout;
+        this.channels = channels;
     }
 
-    /**
-     * Creates the directory and removes the files of a dataset prepared there before, so that no shard of the old
-     * one is left behind to be read with the new manifest. Other files are left alone.
-     */
-    void removePreviousDataset() throws IOException {
-        Files.createDirectories(layout.dir());
-        try (var files = Files.list(layout.dir())) {
-            for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (name.matches("(train|val|test)-\\d{5}\\.bin") || name.equals(DatasetLayout.MANIFEST)
-                        || name.equals(DatasetLayout.DOCUMENTS) || name.equals(DatasetLayout.AUDIT_INDEX)) {
-                    Files.delete(f);
-                }
-            }
-        }
+    /** Size and checksum of each completed file, by file name. */
+    Map<String, FileCheck> checks() {
+        return Map.copyOf(checks);
+    }
+
+    private java.util.function.Consumer<FileCheck> record(Path file) {
+        String name = file.getFileName().toString();
+        return check -> checks.put(name, check);
     }
 
     @Override
     public ShuffleSpill openShuffleSpill(int buckets, int vocabSize) throws IOException {
-        return new ShuffleBucketFiles(layout.dir().resolve(".shuffle-tmp"), buckets, vocabSize);
+        return new ShuffleBucketFiles(channels, layout.dir().resolve(SHUFFLE_TMP), buckets, vocabSize);
     }
 
     @Override
     public TokenShardOutput createShard(String split, int index, int sequenceLength, int vocabSize)
             throws IOException {
-        return new TokenShardWriter(layout.shard(Split.ofFileName(split), index), vocabSize, sequenceLength);
+        Path file = layout.shard(Split.ofFileName(split), index);
+        return new TokenShardWriter(channels, file, vocabSize, sequenceLength, record(file));
     }
 
     @Override
     public PackedDocumentList openDocumentList() throws IOException {
-        return new DocumentListFile(layout.documents());
+        return new DocumentListFile(channels, layout.documents(), record(layout.documents()));
     }
 
     @Override
     public void writeAuditIndex(long[] shingles, int[] documentIds, int shingleWords, long documents)
             throws IOException {
-        AuditIndexFile.write(layout.auditIndex(), shingles, documentIds, shingleWords, documents);
+        AuditIndexFile.write(channels, layout.auditIndex(), shingles, documentIds, shingleWords, documents,
+                record(layout.auditIndex()));
     }
 }

@@ -2,9 +2,10 @@ package dev.wafer.app.data;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 import dev.wafer.ports.data.prepare.PackedDocument;
 import dev.wafer.ports.data.prepare.PackedDocumentList;
@@ -13,8 +14,10 @@ import dev.wafer.ports.data.prepare.PackedDocumentList;
 final class DocumentListFile implements PackedDocumentList {
     private final BufferedWriter out;
 
-    DocumentListFile(Path file) throws IOException {
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    /** @param onClose receives the file's size and CRC-32C once complete */
+    DocumentListFile(OutputChannels channels, Path file, Consumer<FileCheck> onClose) throws IOException {
+        this.out = new BufferedWriter(new OutputStreamWriter(new ChecksummedOutput(channels, file, 1 << 16, onClose),
+                StandardCharsets.UTF_8));
     }
 
     @Override

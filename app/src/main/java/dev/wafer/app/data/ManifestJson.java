@@ -26,16 +26,17 @@ import dev.wafer.ports.data.prepare.PackedDocument;
 
 /**
  * The manifest files of a prepared dataset. {@code manifest.json}: format and version, settings, inputs,
- * per-split statistics and shards, the per-source summary table, every exclusion with its rule and the malformed
+ * per-split statistics and shards (each with its size and payload CRC-32), the size and CRC-32C of {@code
+ * documents.jsonl} and the audit index ({@code files}), the per-source summary table, every exclusion with its rule and the malformed
  * records. {@code documents.jsonl}: one object per kept document ({@code hash}, {@code source}, {@code licence},
  * {@code tokens}, {@code split}, {@code shard}, {@code offset}, {@code location}, and {@code audit_id} for
- * training documents), in packed order.
+ * training documents), in packed order. {@code manifest.json.sha256}: the manifest's SHA-256.
  */
 public final class ManifestJson {
     /** Value of the manifest's {@code format} field. */
     public static final String FORMAT = "wafer-dataset";
     /** Value of the manifest's {@code version} field. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper LINE = new ObjectMapper();
 
@@ -57,8 +58,12 @@ public final class ManifestJson {
         }
     }
 
-    /** Writes {@code manifest.json}: what was asked ({@code s}, {@code inputs}) and what came of it ({@code r}). */
-    static void write(Path file, PrepareSettings s, List<DocumentSource> inputs, PreparationReport r) throws IOException {
+    /**
+     * Writes {@code manifest.json}, what was asked ({@code s}, {@code inputs}) and what came of it ({@code r}) with
+     * every file's size and checksum ({@code checks}), then {@code manifest.json.sha256}.
+     */
+    static void write(OutputChannels channels, DatasetLayout layout, PrepareSettings s, List<DocumentSource> inputs,
+            PreparationReport r, Map<String, FileCheck> checks) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT).put("version", VERSION);
         ObjectNode set = root.putObject("settings");
@@ -80,9 +85,16 @@ public final class ManifestJson {
                     .put("dropped_tail_tokens", st.droppedTail());
             ArrayNode shards = o.putArray("shards");
             for (int i = 0; i < st.shardCounts().size(); i++) {
-                shards.addObject().put("file", new DatasetLayout(s.out()).shard(e.getKey(), i).getFileName().toString())
-                        .put("sequences", st.shardCounts().get(i));
+                String name = layout.shard(e.getKey(), i).getFileName().toString();
+                FileCheck check = required(checks, name);
+                shards.addObject().put("file", name).put("sequences", st.shardCounts().get(i))
+                        .put("bytes", check.bytes()).put("crc32", check.crcHex());
             }
+        }
+        ObjectNode files = root.putObject("files");
+        for (String name : List.of(DatasetLayout.DOCUMENTS, DatasetLayout.AUDIT_INDEX)) {
+            FileCheck check = required(checks, name);
+            files.putObject(name).put("bytes", check.bytes()).put("crc32c", check.crcHex());
         }
         ObjectNode summary = root.putObject("summary");
         summary.put("documents", r.summary().documents()).put("tokens", r.summary().tokens())
@@ -104,60 +116,73 @@ public final class ManifestJson {
             bad.addObject().put("location", m.location()).put("reason", m.reason());
         }
         root.put("prepare_seconds", r.seconds()).put("text_bytes", r.textBytes());
-        JSON.writeValue(file.toFile(), root);
+        byte[] manifest = JSON.writeValueAsBytes(root);
+        try (var out = new ChecksummedOutput(channels, layout.manifest(), 1 << 16, check -> { })) {
+            out.write(manifest);
+        }
+        try (var out = new ChecksummedOutput(channels, layout.manifestSha256(), 128, check -> { })) {
+            out.write(ManifestCheck.line(manifest).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    private static FileCheck required(Map<String, FileCheck> checks, String name) {
+        FileCheck check = checks.get(name);
+        if (check == null) {
+            throw new IllegalStateException("no checksum recorded for " + name);
+        }
+        return check;
     }
 
     /**
-     * Reads a manifest.
+     * Reads and verifies a manifest (as {@link #read(Path, String)} with {@code --dataset}).
      *
-     * @throws InvalidInputException naming the file and field when it is missing or not a Wafer manifest
+     * @throws InvalidInputException naming the file and field when it is missing, damaged or not a Wafer manifest
      */
     public static JsonNode read(Path dir) throws IOException {
-        Path file = new DatasetLayout(dir).manifest();
+        return read(dir, "--dataset");
+    }
+
+    /**
+     * Reads a manifest after checking it against {@code manifest.json.sha256}, and checks the fields the commands
+     * rely on ({@link ManifestCheck}).
+     *
+     * @param flag the option that named {@code dir}, for messages
+     * @throws InvalidInputException naming the file and field when it is missing, damaged or not a Wafer manifest
+     */
+    public static JsonNode read(Path dir, String flag) throws IOException {
+        DatasetLayout layout = new DatasetLayout(dir);
+        Path file = layout.manifest();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(flag + " " + dir + ": no " + DatasetLayout.MANIFEST
+                    + "; run 'wafer data prepare --out " + dir + "' first");
+        }
+        ManifestCheck.verifyDigest(layout, bytes);
         JsonNode root;
         try {
-            root = JSON.readTree(file.toFile());
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new InvalidInputException("--dataset " + dir + ": no " + DatasetLayout.MANIFEST
-                    + "; run 'wafer data prepare --out " + dir + "' first");
+            root = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new InvalidInputException(file + ": not valid JSON (" + String.valueOf(e.getOriginalMessage())
+                    .replaceAll("\\s+", " ") + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidInputException(file + ": not a JSON object");
         }
         if (!FORMAT.equals(root.path("format").asText())) {
             throw new InvalidInputException(file + ": field format is '" + root.path("format").asText()
                     + "', expected '" + FORMAT + "'");
         }
         if (root.path("version").asInt() != VERSION) {
-            throw new InvalidInputException(file + ": field version is " + root.path("version") + ", expected " + VERSION);
+            throw new InvalidInputException(file + ": field version is " + root.path("version") + ", expected " + VERSION
+                    + "; prepare the dataset again with this version of wafer");
         }
+        ManifestCheck.verifyFields(file, root);
         return root;
     }
 
     private static void strings(ArrayNode array, List<String> values) {
         values.forEach(array::add);
-    }
-
-    /** Reads the documents.jsonl entries whose {@code audit_id} is in {@code ids}; stops once all are found. */
-    static Map<Integer, JsonNode> documentsByAuditId(Path dir, java.util.Set<Integer> ids) throws IOException {
-        Map<Integer, JsonNode> found = new java.util.HashMap<>();
-        if (ids.isEmpty()) {
-            return found;
-        }
-        try (var lines = Files.lines(new DatasetLayout(dir).documents())) {
-            var it = lines.iterator();
-            while (it.hasNext() && found.size() < ids.size()) {
-                String line = it.next();
-                int at = line.indexOf("\"audit_id\":");
-                if (at < 0) {
-                    continue;
-                }
-                JsonNode n = LINE.readTree(line);
-                int id = n.path("audit_id").asInt();
-                if (ids.contains(id)) {
-                    found.put(id, n);
-                }
-            }
-        }
-        return found;
     }
 }

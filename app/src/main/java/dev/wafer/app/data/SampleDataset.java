@@ -54,7 +54,11 @@ public final class SampleDataset {
         String id = tokenizer instanceof GptTokenizer ? "gpt2" : tokenizer.name().replaceAll("[^A-Za-z0-9._-]", "_");
         Path dir = cacheRoot.resolve("sample-" + id + "-seq" + seqLen);
         if (Files.isRegularFile(dir.resolve(DatasetLayout.MANIFEST))) {
-            return dir;
+            if (isCurrent(dir)) {
+                return dir;
+            }
+            // Prepared by an older wafer (no checksums) or damaged: prepare it again.
+            deleteTree(dir);
         }
         Files.createDirectories(cacheRoot);
         Path tmp = Files.createTempDirectory(cacheRoot, ".sample-");
@@ -76,6 +80,15 @@ public final class SampleDataset {
         } catch (IOException | RuntimeException e) {
             deleteTree(tmp);
             throw e;
+        }
+    }
+
+    private static boolean isCurrent(Path dir) throws IOException {
+        try {
+            PreparedDataset.open(dir, "--data");
+            return true;
+        } catch (dev.wafer.app.input.InvalidInputException e) {
+            return false;
         }
     }
 

@@ -58,6 +58,16 @@ public final class ShardedSequences implements TokenSequences {
         return new ShardedSequences(shards, shards.get(0).sequenceLength(), shards.get(0).vocabSize());
     }
 
+    /** Shard files opened. */
+    int shardCount() {
+        return shards.size();
+    }
+
+    /** Shard {@code i}, in file order. */
+    TokenShard shard(int i) {
+        return shards.get(i);
+    }
+
     @Override
     public long count() {
         return count;

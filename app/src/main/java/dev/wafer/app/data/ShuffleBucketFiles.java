@@ -1,7 +1,6 @@
 package dev.wafer.app.data;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -27,7 +26,10 @@ final class ShuffleBucketFiles implements ShuffleSpill {
     private final DataOutputStream[] outs;
     private final boolean wideTokens;
 
-    ShuffleBucketFiles(Path dir, int buckets, int vocabSize) throws IOException {
+    private final OutputChannels channels;
+
+    ShuffleBucketFiles(OutputChannels channels, Path dir, int buckets, int vocabSize) throws IOException {
+        this.channels = channels;
         this.dir = Files.createDirectories(dir);
         this.outs = new DataOutputStream[buckets];
         this.wideTokens = ShardHeader.tokenBytesFor(vocabSize) == 4;
@@ -42,7 +44,7 @@ final class ShuffleBucketFiles implements ShuffleSpill {
         DataOutputStream out = outs[bucket];
         if (out == null) {
             // Buffers stay small so that a thousand open buckets cost little memory.
-            out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(bucket)), 1 << 14));
+            out = new DataOutputStream(ChecksummedOutput.scratch(channels, file(bucket), 1 << 14));
             outs[bucket] = out;
         }
         out.writeLong(doc.ordinal());

@@ -89,6 +89,11 @@ public final class TokenShard implements TokenSequences {
         }
     }
 
+    /** The payload CRC-32 its header records (verified on open when asked). */
+    long crc32() {
+        return header.crc32();
+    }
+
     @Override
     public long count() {
         return header.count();

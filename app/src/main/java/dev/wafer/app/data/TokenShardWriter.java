@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 import dev.wafer.ports.data.prepare.TokenShardOutput;
@@ -17,7 +17,8 @@ import dev.wafer.ports.data.prepare.TokenShardOutput;
  */
 final class TokenShardWriter implements TokenShardOutput {
     private final Path path;
-    private final FileChannel channel;
+    private final SeekableByteChannel channel;
+    private final Consumer<FileCheck> onClose;
     private final int vocabSize;
     private final int seqLen;
     private final int tokenBytes;
@@ -26,15 +27,20 @@ final class TokenShardWriter implements TokenShardOutput {
     private long count;
 
     TokenShardWriter(Path path, int vocabSize, int seqLen) throws IOException {
+        this(OutputChannels.FILES, path, vocabSize, seqLen, check -> { });
+    }
+
+    /** @param onClose receives the file's size and payload CRC-32 once the shard is complete */
+    TokenShardWriter(OutputChannels channels, Path path, int vocabSize, int seqLen, Consumer<FileCheck> onClose)
+            throws IOException {
         this.path = path;
+        this.onClose = onClose;
         this.vocabSize = vocabSize;
         this.seqLen = seqLen;
         this.tokenBytes = ShardHeader.tokenBytesFor(vocabSize);
-        this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
+        this.channel = channels.create(path);
         this.buffer = ByteBuffer.allocate(Math.max(1 << 20, seqLen * tokenBytes)).order(ByteOrder.LITTLE_ENDIAN);
-        channel.write(new ShardHeader(tokenBytes, vocabSize, seqLen, 0, 0).encode(), 0);
-        channel.position(ShardHeader.SIZE);
+        DatasetFiles.writeFully(path, channel, new ShardHeader(tokenBytes, vocabSize, seqLen, 0, 0).encode());
     }
 
     long count() {
@@ -66,19 +72,22 @@ final class TokenShardWriter implements TokenShardOutput {
         buffer.flip();
         crc.update(buffer.duplicate());
         try {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            DatasetFiles.writeFully(path, channel, buffer);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write token shard " + path, e);
+            throw new UncheckedIOException(e);
         }
         buffer.clear();
     }
 
     @Override
     public void close() throws IOException {
-        flush();
-        channel.write(new ShardHeader(tokenBytes, vocabSize, seqLen, count, crc.getValue()).encode(), 0);
-        channel.close();
+        try (channel) {
+            flush();
+            long size = channel.position();
+            channel.position(0);
+            DatasetFiles.writeFully(path, channel, new ShardHeader(tokenBytes, vocabSize, seqLen, count, crc.getValue()).encode());
+            OutputChannels.force(channel);
+            onClose.accept(new FileCheck(size, crc.getValue()));
+        }
     }
 }

@@ -25,6 +25,8 @@ public final class Gpt2ConfigJson {
     private static final Set<String> ARCHITECTURES = Set.of("GPT2LMHeadModel", "GPT2Model", "BTLMLMHeadModel", "BTLMModel");
     /** GPT-2's end-of-text token, also Cerebras-GPT's BOS/EOS. */
     private static final int EOT = 50256;
+    /** The byte tokenizer's vocabulary: 256 bytes, then end-of-text (dev.wafer.app.data.ByteTokenizer). */
+    private static final int BYTE_VOCABULARY = 257;
 
     private Gpt2ConfigJson() {
     }
@@ -160,13 +162,30 @@ public final class Gpt2ConfigJson {
         root.put("embd_pdrop", 0.0);
         root.put("attn_pdrop", 0.0);
         root.put("initializer_range", 0.02);
-        root.put("bos_token_id", EOT);
-        root.put("eos_token_id", EOT);
+        endOfTextId(config.vocabSize()).ifPresent(eot -> {
+            root.put("bos_token_id", eot);
+            root.put("eos_token_id", eot);
+        });
         try {
             return MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode config.json", e);
         }
+    }
+
+    /**
+     * The end-of-text id to export for a vocabulary, when Wafer's tokenizers fix it: 50256 for GPT-2's vocabulary
+     * (50,257 ids, or more when padded), 256 for the byte tokenizer's 257 ids; otherwise none, so that
+     * {@code config.json} never names an id the model does not have or that means something else.
+     */
+    public static java.util.OptionalInt endOfTextId(int vocabSize) {
+        if (vocabSize >= EOT + 1) {
+            return java.util.OptionalInt.of(EOT);
+        }
+        if (vocabSize == BYTE_VOCABULARY) {
+            return java.util.OptionalInt.of(BYTE_VOCABULARY - 1);
+        }
+        return java.util.OptionalInt.empty();
     }
 
     /** Writes {@code config.json} atomically. */

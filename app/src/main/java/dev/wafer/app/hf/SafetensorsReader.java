@@ -29,7 +29,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class SafetensorsReader implements AutoCloseable {
     /** The reference implementation refuses larger headers; a bigger value means a corrupt or foreign file. */
     static final long MAX_HEADER_BYTES = 100L << 20;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Trailing tokens after the object are an error: with a wrong header length they are tensor bytes.
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
 
     private final Path file;
     private final Arena arena;
@@ -60,7 +63,7 @@ public final class SafetensorsReader implements AutoCloseable {
                 throw new HfFormatException(file + ": not a safetensors file or truncated (header length " + headerBytes
                         + ", file size " + size + ")");
             }
-            byte[] json = all.asSlice(8, headerBytes).toArray(ValueLayout.JAVA_BYTE);
+            byte[] json = headerJson(file, all.asSlice(8, headerBytes).toArray(ValueLayout.JAVA_BYTE));
             MemorySegment data = all.asSlice(8 + headerBytes);
             Map<String, String> metadata = new LinkedHashMap<>();
             Map<String, SafetensorsEntry> entries = parseHeader(file, json, data.byteSize(), metadata);
@@ -77,13 +80,31 @@ public final class SafetensorsReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The header without its padding. The format allows only spaces (0x20) after the JSON object; anything else
+     * there (zero bytes, a second value) means the header length is wrong and every tensor would be read shifted.
+     */
+    private static byte[] headerJson(Path file, byte[] header) {
+        int end = header.length;
+        while (end > 0 && header[end - 1] == ' ') {
+            end--;
+        }
+        if (header[0] != '{' || end == 0 || header[end - 1] != '}') {
+            throw new HfFormatException(file + ": safetensors header (" + header.length + " bytes) must be one JSON"
+                    + " object padded only with spaces; it " + (header[0] != '{' ? "starts with byte " + (header[0] & 0xFF)
+                    : "ends with byte " + (end == 0 ? 32 : header[end - 1] & 0xFF) + " before its padding")
+                    + " (wrong header length?)");
+        }
+        return java.util.Arrays.copyOf(header, end);
+    }
+
     private static Map<String, SafetensorsEntry> parseHeader(Path file, byte[] json, long dataBytes,
             Map<String, String> metadata) {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
         } catch (IOException e) {
-            throw new HfFormatException(file + ": safetensors header is not valid JSON: " + e.getMessage(), e);
+            throw new HfFormatException(file + ": safetensors header is not valid JSON: " + oneLine(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new HfFormatException(file + ": safetensors header is not a JSON object");
@@ -129,10 +150,13 @@ public final class SafetensorsReader implements AutoCloseable {
         }
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
-            if (!shape.get(i).canConvertToLong() || shape.get(i).asLong() < 0) {
+            if (!isLong(shape.get(i)) || shape.get(i).asLong() < 0) {
                 throw new HfFormatException(where + " has an invalid dimension " + shape.get(i));
             }
             dims[i] = shape.get(i).asLong();
+        }
+        if (!isLong(offsets.get(0)) || !isLong(offsets.get(1))) {
+            throw new HfFormatException(where + " has data_offsets " + offsets + "; expected two integers");
         }
         long begin = offsets.get(0).asLong();
         long end = offsets.get(1).asLong();
@@ -141,11 +165,32 @@ public final class SafetensorsReader implements AutoCloseable {
         if (begin < 0 || end < begin) {
             throw new HfFormatException(where + " has invalid data_offsets [" + begin + ", " + end + "]");
         }
-        if (known != null && end - begin != entry.elementCount() * known.bytes()) {
+        long needed;
+        try {
+            needed = Math.multiplyExact(entry.elementCount(), known == null ? 1 : known.bytes());
+        } catch (ArithmeticException e) {
+            throw new HfFormatException(where + " has shape " + java.util.Arrays.toString(dims)
+                    + " whose size overflows 64 bits");
+        }
+        if (known != null && end - begin != needed) {
             throw new HfFormatException(where + " " + entry.dtype() + java.util.Arrays.toString(dims) + " needs "
-                    + entry.elementCount() * known.bytes() + " bytes but data_offsets span " + (end - begin));
+                    + needed + " bytes but data_offsets span " + (end - begin));
         }
         return entry;
+    }
+
+    /** Jackson's message without its multi-line source excerpt, plus where in the header it failed. */
+    private static String oneLine(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            var at = j.getLocation();
+            String message = String.valueOf(j.getOriginalMessage()).replaceAll("\\s+", " ");
+            return at == null ? message : message + " (header byte " + at.getByteOffset() + ")";
+        }
+        return String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+    }
+
+    private static boolean isLong(JsonNode n) {
+        return n != null && n.isIntegralNumber() && n.canConvertToLong();
     }
 
     /** The file this reader maps. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import dev.wafer.app.data.DatasetLayout;
+import dev.wafer.app.data.PreparedDataset;
 import dev.wafer.app.data.Progress;
 import dev.wafer.app.data.SampleDataset;
 import dev.wafer.app.data.ShardedSequences;
@@ -87,14 +88,21 @@ public final class TrainingDataFiles implements AutoCloseable {
 
     private static TrainingDataFiles dataset(Path dir, int vocab, int seq, long seed, String prefix)
             throws IOException {
-        DatasetLayout layout = new DatasetLayout(dir);
-        if (!Files.isRegularFile(layout.manifest())) {
+        if (!Files.isRegularFile(new DatasetLayout(dir).manifest())) {
             throw new DataException("--data " + dir + " is a directory without " + DatasetLayout.MANIFEST
                     + "; expected a dataset from 'wafer data prepare'");
         }
+        // The manifest is verified as 'data stats' verifies it, and each shard against it.
+        PreparedDataset dataset = PreparedDataset.open(dir, "--data");
         String fingerprint = DataFingerprint.ofDataset(dir);
-        ShardedSequences train = ShardedSequences.open(layout, Split.TRAIN, true);
-        ShardedSequences val = ShardedSequences.open(layout, Split.VALIDATION, true);
+        ShardedSequences train = dataset.openSplit(Split.TRAIN);
+        ShardedSequences val;
+        try {
+            val = dataset.openSplit(Split.VALIDATION);
+        } catch (IOException | RuntimeException e) {
+            train.close();
+            throw e;
+        }
         if (train.vocabSize() > vocab) {
             train.close();
             val.close();

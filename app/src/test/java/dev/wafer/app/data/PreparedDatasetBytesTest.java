@@ -1,6 +1,7 @@
 package dev.wafer.app.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,8 @@ import dev.wafer.ports.text.Tokenizer;
  * The corpus is the embedded sample plus a JSONL file with malformed lines and a plain-text file; the settings force
  * several shuffle buckets, several shards per split, every exclusion rule, and both token widths (uint16 with GPT-2,
  * int32 with a vocabulary above 65,536). Only what legitimately varies is masked: the temporary directory in paths
- * and the wall time in {@code prepare_seconds}.
+ * and the wall time in {@code prepare_seconds} (so {@code manifest.json.sha256} is checked against the unmasked
+ * manifest, then recorded with its digest masked).
  */
 class PreparedDatasetBytesTest {
     private static final String EXPECTED = "/prepare-regression/expected-sha256.txt";
@@ -92,15 +94,38 @@ class PreparedDatasetBytesTest {
             for (Path f : files.sorted().toList()) {
                 byte[] bytes = Files.readAllBytes(f);
                 String file = f.getFileName().toString();
+                if (file.equals(DatasetLayout.MANIFEST_SHA256)) {
+                    // It holds the SHA-256 of the unmasked manifest (with its wall time): check it, record its form.
+                    String recorded = new String(bytes, StandardCharsets.US_ASCII);
+                    assertEquals(sha256(Files.readAllBytes(dir.resolve(DatasetLayout.MANIFEST))) + "  manifest.json\n",
+                            recorded, name + "/" + file);
+                    bytes = recorded.replaceAll("[0-9a-f]{64}", "<sha256>").getBytes(StandardCharsets.US_ASCII);
+                }
                 if (file.endsWith(".json") || file.endsWith(".jsonl")) {
                     String s = new String(bytes, StandardCharsets.UTF_8).replace(tmp.toString(), "$TMP")
                             .replaceAll("\"prepare_seconds\" : [-0-9.Ee]+", "\"prepare_seconds\" : 0");
+                    if (file.equals(DatasetLayout.MANIFEST)) {
+                        s = maskDocumentsCrc(s, dir);
+                    }
                     bytes = s.getBytes(StandardCharsets.UTF_8);
                 }
                 out.put(name + "/" + file, sha256(bytes));
             }
         }
         return out;
+    }
+
+    /**
+     * documents.jsonl names the inputs by path, so its CRC-32C varies with the temporary directory: check the
+     * recorded one against the file, then mask it.
+     */
+    private static String maskDocumentsCrc(String manifest, Path dir) throws IOException {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(Files.readAllBytes(dir.resolve(DatasetLayout.DOCUMENTS)));
+        String field = String.format("\"documents.jsonl\" : {\n      \"bytes\" : %d,\n      \"crc32c\" : \"%08x\"",
+                Files.size(dir.resolve(DatasetLayout.DOCUMENTS)), crc.getValue());
+        assertTrue(manifest.contains(field), "manifest.json records documents.jsonl as " + field);
+        return manifest.replace(field, "\"documents.jsonl\" : {\"masked\" : true");
     }
 
     private static String sha256(byte[] bytes) {

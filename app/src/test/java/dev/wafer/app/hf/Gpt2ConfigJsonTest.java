@@ -137,4 +137,22 @@ class Gpt2ConfigJsonTest {
         HfFormatException e = assertThrows(HfFormatException.class, () -> parse(json));
         assertTrue(e.getMessage().startsWith("config.json: ") && e.getMessage().contains(expected), e.getMessage());
     }
+
+    /** A byte-tokenizer model must not claim GPT-2's end-of-text id 50256, which it does not have. */
+    @Test
+    void exportedEndOfTextIdFitsTheVocabulary() throws IOException {
+        for (int[] vocabAndEot : new int[][] {{50257, 50256}, {50304, 50256},
+                {dev.wafer.app.data.ByteTokenizer.VOCAB_SIZE, dev.wafer.app.data.ByteTokenizer.END_OF_TEXT}, {1000, -1}}) {
+            Gpt2Config c = new Gpt2Config(64, 1, 2, 256, 128, vocabAndEot[0], 1e-5, Gpt2Activation.GELU, true,
+                    "GPT2LMHeadModel", null);
+            var json = MAPPER.readTree(Gpt2ConfigJson.toJson(c));
+            if (vocabAndEot[1] < 0) {
+                assertFalse(json.has("eos_token_id") || json.has("bos_token_id"), json.toString());
+            } else {
+                assertEquals(vocabAndEot[1], json.path("eos_token_id").asInt(-1), json.toString());
+                assertEquals(vocabAndEot[1], json.path("bos_token_id").asInt(-1), json.toString());
+            }
+            assertEquals(c, Gpt2ConfigJson.parse("config.json", json));
+        }
+    }
 }

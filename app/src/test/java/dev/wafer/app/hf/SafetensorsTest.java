@@ -119,7 +119,7 @@ class SafetensorsTest {
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[2,6]}}", eight),
                 "tensor 'b' starts at data byte 2 but the previous tensor ends at 4");
         assertMessage(handMade("{\"a\":{\"dtype\":\"F32\",\"shape\":[2]}}", eight), "tensor 'a' lacks dtype, shape or data_offsets");
-        assertMessage(handMade("{not json", eight), "header is not valid JSON");
+        assertMessage(handMade("{not json}", eight), "header is not valid JSON");
         Path tiny = dir.resolve("tiny");
         Files.write(tiny, new byte[] {1, 2});
         assertMessage(tiny, "not a safetensors file (only 2 bytes)");

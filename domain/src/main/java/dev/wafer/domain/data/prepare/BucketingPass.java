@@ -25,6 +25,7 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
     private final List<Exclusion> exclusions = new ArrayList<>();
     private final ShingleTable.Builder auditIndex = new ShingleTable.Builder();
     private int trainDocuments;
+    private long keptDocuments;
     private long textBytes;
 
     BucketingPass(ShuffleBuckets shuffle, ShuffleSpill spill, SourceSummary.Builder summary) {
@@ -41,6 +42,7 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
             summary.excluded(d.provenance().source());
             return;
         }
+        keptDocuments++;
         int auditId = -1;
         if (d.split() == Split.TRAIN) {
             // Ids follow input order, so the index builder sees them in non-decreasing order.
@@ -65,6 +67,11 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
     /** The audit index of the training documents seen so far. */
     ShingleTable auditIndex() {
         return auditIndex.build();
+    }
+
+    /** Documents spilled (not excluded). */
+    long keptDocuments() {
+        return keptDocuments;
     }
 
     int trainDocuments() {

@@ -58,6 +58,7 @@ public final class DatasetPreparation {
      * Prepares the documents of {@code inputs}, read in list order.
      *
      * @throws MalformedInputException when malformed input is fatal
+     * @throws NoDocumentsException when no document is left to keep
      * @throws java.io.UncheckedIOException when the store fails while packing or spilling
      */
     public PreparationReport prepare(List<DocumentSource> inputs) throws IOException {
@@ -70,6 +71,10 @@ public final class DatasetPreparation {
         try (ShuffleSpill spill = store.openShuffleSpill(shuffle.buckets(), settings.tokenizer().vocabSize())) {
             BucketingPass bucketing = new BucketingPass(shuffle, spill, summary);
             read(inputs, inputBytes, bucketing, malformed);
+            if (bucketing.keptDocuments() == 0) {
+                // An empty dataset would train on nothing; say which rules removed what, before packing.
+                throw new NoDocumentsException(bucketing.exclusions(), malformed.count());
+            }
             spill.finishWriting();
             Map<Split, PreparationReport.SplitStats> splits =
                     new PackingPass(settings, store, shuffle, summary, progress).run(spill);
