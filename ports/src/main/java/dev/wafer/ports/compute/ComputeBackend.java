@@ -49,13 +49,15 @@ public interface ComputeBackend extends AutoCloseable {
      * float32 or wider; outputs are float32, the bias and its gradient stay float32. For {@link OperandFormat#FP32}
      * it is {@link #matmul()} itself. A backend that declares {@link OperandFormat#capability()} overrides this.
      *
-     * @throws MissingCapabilityException unless {@link Capability#MATMUL} and the format's capability are declared
+     * @throws MissingCapabilityException naming the format's capability when it is not declared, else
+     *                                    {@link Capability#MATMUL} when that is not
      */
     default MatmulKernel matmul(OperandFormat operands) {
         if (operands == OperandFormat.FP32) {
             return matmul();
         }
-        require(EnumSet.of(Capability.MATMUL, operands.capability()));
+        require(EnumSet.of(operands.capability()));
+        require(EnumSet.of(Capability.MATMUL));
         throw new MissingCapabilityException(name(), EnumSet.of(operands.capability()));
     }
 
@@ -67,13 +69,15 @@ public interface ComputeBackend extends AutoCloseable {
      * {@code fp32ScoreGradients}. For {@link OperandFormat#FP32} it is {@link #attention()} itself.
      * A backend that declares {@link OperandFormat#capability()} overrides this.
      *
-     * @throws MissingCapabilityException unless {@link Capability#ATTENTION} and the format's capability are declared
+     * @throws MissingCapabilityException naming the format's capability when it is not declared, else
+     *                                    {@link Capability#ATTENTION} when that is not
      */
     default AttentionKernel attention(OperandFormat operands, boolean fp32ScoreGradients) {
         if (operands == OperandFormat.FP32) {
             return attention();
         }
-        require(EnumSet.of(Capability.ATTENTION, operands.capability()));
+        require(EnumSet.of(operands.capability()));
+        require(EnumSet.of(Capability.ATTENTION));
         throw new MissingCapabilityException(name(), EnumSet.of(operands.capability()));
     }
 
