@@ -227,7 +227,10 @@ public final class WaferArchitectureRules {
             public boolean test(JavaConstructorCall call) {
                 String owner = call.getTargetOwner().getFullName();
                 String simple = call.getTargetOwner().getSimpleName();
-                return owner.startsWith(domainPrefix) && (simple.equals("GptModel") || simple.equals("AdamW"));
+                // A constructor delegating to another of its own class (this(...)) builds nothing new.
+                boolean delegation = call.getOriginOwner().getFullName().equals(owner);
+                return !delegation && owner.startsWith(domainPrefix)
+                        && (simple.equals("GptModel") || simple.equals("AdamW"));
             }
         };
         return noClasses().that().doNotHaveSimpleName("ModelAssembly").or().resideOutsideOfPackage(domain)

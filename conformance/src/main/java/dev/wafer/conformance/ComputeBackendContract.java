@@ -12,5 +12,5 @@ package dev.wafer.conformance;
  * a real one.
  */
 public interface ComputeBackendContract extends TensorContract, EncoderContract, LayerNormContract, MatmulContract,
-        AttentionContract, GeluResidualContract, CrossEntropyContract, OptimizerContract {
+        AttentionContract, GeluResidualContract, CrossEntropyContract, OptimizerContract, MixedPrecisionContract {
 }

@@ -70,6 +70,8 @@ public interface TensorContract extends BackendContract {
                 case SOFTMAX_CROSS_ENTROPY -> backend::crossEntropy;
                 case ADAMW -> backend::adamW;
                 case REDUCTIONS -> backend::reductions;
+                case BF16 -> () -> backend.matmul(dev.wafer.ports.compute.OperandFormat.BF16);
+                case FP16 -> () -> backend.attention(dev.wafer.ports.compute.OperandFormat.FP16, false);
             };
             if (backend.capabilities().contains(c)) {
                 ask.run();

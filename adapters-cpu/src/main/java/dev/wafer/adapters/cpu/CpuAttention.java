@@ -1,6 +1,7 @@
 package dev.wafer.adapters.cpu;
 
 import dev.wafer.ports.compute.AttentionKernel;
+import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 
 /**
@@ -13,12 +14,31 @@ final class CpuAttention implements AttentionKernel {
     private final Scratch scratch;
     /** The blocked Vector API path for training attention; null on the scalar backend. */
     private final VectorAttention vector;
+    /** Format of the probabilities (saved, and the operand of P·V and Pᵀ·dO); FP32 for the float32 kernel. */
+    private final OperandFormat probabilities;
+    /** Format the softmax gradient dS is rounded to before dS·K and dSᵀ·Q. */
+    private final OperandFormat scoreGradients;
+    /** Rounds Q, K, V and dO on entry; null for the float32 kernel. */
+    private final Rounding inputs;
+    private float[] qkv16 = new float[0];
+    private float[] dout16 = new float[0];
 
     CpuAttention(Parallel parallel, Blas1 blas, boolean vectorized) {
+        this(parallel, blas, vectorized, OperandFormat.FP32, false);
+    }
+
+    /**
+     * @param format             operand format of the products (FP32: the float32 kernel, nothing rounded)
+     * @param fp32ScoreGradients keep the softmax gradient in float32 through dS·K and dSᵀ·Q
+     */
+    CpuAttention(Parallel parallel, Blas1 blas, boolean vectorized, OperandFormat format, boolean fp32ScoreGradients) {
         this.parallel = parallel;
         this.blas = blas;
         this.scratch = new Scratch(parallel.workers());
         this.vector = vectorized ? new VectorAttention(parallel) : null;
+        this.probabilities = format;
+        this.scoreGradients = fp32ScoreGradients ? OperandFormat.FP32 : format;
+        this.inputs = format == OperandFormat.FP32 ? null : new Rounding(format, parallel);
     }
 
     @Override
@@ -30,22 +50,37 @@ final class CpuAttention implements AttentionKernel {
         int hs = c / nh;
         int c3 = 3 * c;
         float[] x = in.data;
+        int xOff = in.offset;
+        if (inputs != null) {
+            qkv16 = Rounding.grow(qkv16, (long) b * t * c3);
+            inputs.round(x, xOff, qkv16, b * t * c3);
+            x = qkv16;
+            xOff = 0;
+        }
         float[] ad = a.data;
         float[] od = o.data;
+        OperandFormat pf = probabilities;
         if (vector != null) {
-            vector.forward(od, o.offset, ad, a.offset, x, in.offset, b, t, c, nh, scale);
+            vector.forward(od, o.offset, ad, a.offset, x, xOff, b, t, c, nh, scale, pf);
             return;
         }
+        forwardScalar(od, o, ad, a, x, xOff, b, t, c, nh, scale, pf);
+    }
+
+    private void forwardScalar(float[] od, CpuTensor o, float[] ad, CpuTensor a, float[] x, int xOff, int b, int t,
+                               int c, int nh, float scale, OperandFormat pf) {
+        int hs = c / nh;
+        int c3 = 3 * c;
         parallel.range(b * nh, 1, (w, from, to) -> {
             for (int bh = from; bh < to; bh++) {
                 int bb = bh / nh;
                 int h = bh % nh;
                 for (int i = 0; i < t; i++) {
-                    int q = in.offset + (bb * t + i) * c3 + h * hs;
+                    int q = xOff + (bb * t + i) * c3 + h * hs;
                     int row = a.offset + (bh * t + i) * t;
                     float max = Float.NEGATIVE_INFINITY;
                     for (int j = 0; j <= i; j++) {
-                        int k = in.offset + (bb * t + j) * c3 + c + h * hs;
+                        int k = xOff + (bb * t + j) * c3 + c + h * hs;
                         float s = scale * blas.dot(x, q, x, k, hs);
                         ad[row + j] = s;
                         max = Math.max(max, s);
@@ -60,9 +95,9 @@ final class CpuAttention implements AttentionKernel {
                     int oo = o.offset + (bb * t + i) * c + h * hs;
                     java.util.Arrays.fill(od, oo, oo + hs, 0f);
                     for (int j = 0; j <= i; j++) {
-                        float p = ad[row + j] * inv;
+                        float p = pf.round(ad[row + j] * inv);
                         ad[row + j] = p;
-                        blas.axpy(p, x, in.offset + (bb * t + j) * c3 + 2 * c + h * hs, od, oo, hs);
+                        blas.axpy(p, x, xOff + (bb * t + j) * c3 + 2 * c + h * hs, od, oo, hs);
                     }
                     java.util.Arrays.fill(ad, row + i + 1, row + t, 0f);
                 }
@@ -80,11 +115,32 @@ final class CpuAttention implements AttentionKernel {
         int hs = c / nh;
         int c3 = 3 * c;
         float[] x = in.data;
+        int xOff = in.offset;
+        float[] gd = g.data;
+        int gOff = g.offset;
+        if (inputs != null) {
+            qkv16 = Rounding.grow(qkv16, (long) b * t * c3);
+            inputs.round(x, xOff, qkv16, b * t * c3);
+            x = qkv16;
+            xOff = 0;
+            dout16 = Rounding.grow(dout16, (long) b * t * c);
+            inputs.round(gd, gOff, dout16, b * t * c);
+            gd = dout16;
+            gOff = 0;
+        }
         float[] dd = d.data;
+        OperandFormat sf = scoreGradients;
         if (vector != null) {
-            vector.backward(dd, d.offset, g.data, g.offset, x, in.offset, a.data, a.offset, b, t, c, nh, scale);
+            vector.backward(dd, d.offset, gd, gOff, x, xOff, a.data, a.offset, b, t, c, nh, scale, sf);
             return;
         }
+        backwardScalar(dd, d, gd, gOff, x, xOff, a, b, t, c, nh, scale, sf);
+    }
+
+    private void backwardScalar(float[] dd, CpuTensor d, float[] gd, int gOff, float[] x, int xOff, CpuTensor a,
+                                int b, int t, int c, int nh, float scale, OperandFormat sf) {
+        int hs = c / nh;
+        int c3 = 3 * c;
         parallel.range(b * nh, 1, (w, from, to) -> {
             float[] datt = scratch.floats(w, t);
             for (int bh = from; bh < to; bh++) {
@@ -98,22 +154,22 @@ final class CpuAttention implements AttentionKernel {
                 }
                 for (int i = 0; i < t; i++) {
                     int row = a.offset + (bh * t + i) * t;
-                    int go = g.offset + (bb * t + i) * c + h * hs;
+                    int go = gOff + (bb * t + i) * c + h * hs;
                     double dot = 0;
                     for (int j = 0; j <= i; j++) {
                         int v = (bb * t + j) * c3 + 2 * c + h * hs;
                         float p = a.data[row + j];
-                        datt[j] = blas.dot(g.data, go, x, in.offset + v, hs);
-                        blas.axpy(p, g.data, go, dd, d.offset + v, hs);
+                        datt[j] = blas.dot(gd, go, x, xOff + v, hs);
+                        blas.axpy(p, gd, go, dd, d.offset + v, hs);
                         dot += p * datt[j];
                     }
                     float fdot = (float) dot;
                     int q = (bb * t + i) * c3 + h * hs;
                     for (int j = 0; j <= i; j++) {
-                        float dpre = a.data[row + j] * (datt[j] - fdot) * scale;
+                        float dpre = sf.round(a.data[row + j] * (datt[j] - fdot) * scale);
                         int k = (bb * t + j) * c3 + c + h * hs;
-                        blas.axpy(dpre, x, in.offset + k, dd, d.offset + q, hs);
-                        blas.axpy(dpre, x, in.offset + q, dd, d.offset + k, hs);
+                        blas.axpy(dpre, x, xOff + k, dd, d.offset + q, hs);
+                        blas.axpy(dpre, x, xOff + q, dd, d.offset + k, hs);
                     }
                 }
             }

@@ -12,6 +12,7 @@ import dev.wafer.ports.compute.EncoderKernel;
 import dev.wafer.ports.compute.GeluKernel;
 import dev.wafer.ports.compute.LayerNormKernel;
 import dev.wafer.ports.compute.MatmulKernel;
+import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.ReductionKernel;
 import dev.wafer.ports.compute.ResidualKernel;
 import dev.wafer.ports.compute.TensorScope;
@@ -19,7 +20,9 @@ import dev.wafer.ports.compute.TensorScope;
 /**
  * The CPU backend. Kernel objects are created once and reused; one caller drives the backend at a time (kernels
  * use per-worker scratch buffers). The Vector API is used when the {@code jdk.incubator.vector} module is present
- * and not switched off; otherwise every kernel runs its scalar path.
+ * and not switched off; otherwise every kernel runs its scalar path. Mixed precision (bf16 and fp16 operands with
+ * float32 accumulation) rounds GEMM and attention operands into reusable buffers and runs the float32 kernels on
+ * them; the float32 kernels are untouched by it.
  */
 public final class CpuBackend implements ComputeBackend {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
@@ -36,6 +39,10 @@ public final class CpuBackend implements ComputeBackend {
     private final CpuCrossEntropy crossEntropy;
     private final CpuAdamW adamW;
     private final CpuReductions reductions;
+    private final CpuMixedMatmul bf16Matmul;
+    private final CpuMixedMatmul fp16Matmul;
+    /** 16-bit attention kernels, indexed by [format is FP16][float32 score gradients]. */
+    private final CpuAttention[][] mixedAttention = new CpuAttention[2][2];
 
     /**
      * @param threads worker threads (1 = run on the caller)
@@ -55,6 +62,14 @@ public final class CpuBackend implements ComputeBackend {
         this.crossEntropy = new CpuCrossEntropy(parallel, vectorized);
         this.adamW = new CpuAdamW(parallel);
         this.reductions = new CpuReductions(parallel);
+        this.bf16Matmul = new CpuMixedMatmul(sgemm, parallel, matmul, OperandFormat.BF16);
+        this.fp16Matmul = new CpuMixedMatmul(sgemm, parallel, matmul, OperandFormat.FP16);
+        for (int f = 0; f < 2; f++) {
+            for (int g = 0; g < 2; g++) {
+                mixedAttention[f][g] = new CpuAttention(parallel, blas, vectorized,
+                        f == 1 ? OperandFormat.FP16 : OperandFormat.BF16, g == 1);
+            }
+        }
     }
 
     /** A backend using every available processor and the Vector API when present. */
@@ -115,6 +130,23 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public AttentionKernel attention() {
         return attention;
+    }
+
+    @Override
+    public MatmulKernel matmul(OperandFormat operands) {
+        return switch (operands) {
+            case FP32 -> matmul;
+            case BF16 -> bf16Matmul;
+            case FP16 -> fp16Matmul;
+        };
+    }
+
+    @Override
+    public AttentionKernel attention(OperandFormat operands, boolean fp32ScoreGradients) {
+        if (operands == OperandFormat.FP32) {
+            return attention;
+        }
+        return mixedAttention[operands == OperandFormat.FP16 ? 1 : 0][fp32ScoreGradients ? 1 : 0];
     }
 
     @Override

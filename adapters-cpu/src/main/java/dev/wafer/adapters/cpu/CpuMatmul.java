@@ -22,11 +22,7 @@ final class CpuMatmul implements MatmulKernel {
         CpuTensor w = CpuTensor.of(weight, (long) oc * c);
         CpuTensor bs = CpuTensor.ofNullable(bias, oc);
         if (bs != null) {
-            parallel.range(n, 16, (wk, from, to) -> {
-                for (int r = from; r < to; r++) {
-                    System.arraycopy(bs.data, bs.offset, o.data, o.offset + r * oc, oc);
-                }
-            });
+            broadcastBias(o, bs, n, oc);
         }
         // out(N,OC) = inp(N,C) · W(OC,C)ᵀ
         sgemm.gemm(false, true, n, oc, c, x.data, x.offset, c, w.data, w.offset, c, o.data, o.offset, oc, bs != null);
@@ -48,19 +44,33 @@ final class CpuMatmul implements MatmulKernel {
         // dW(OC,C) += dout(N,OC)ᵀ · inp(N,C)
         sgemm.gemm(true, false, oc, c, n, g.data, g.offset, oc, x.data, x.offset, c, dw.data, dw.offset, c, true);
         if (db != null) {
-            parallel.range(oc, 64, (wk, from, to) -> {
-                double[] acc = scratch.doubles(wk, to - from);
-                java.util.Arrays.fill(acc, 0, to - from, 0.0);
-                for (int r = 0; r < n; r++) {
-                    int row = g.offset + r * oc;
-                    for (int o = from; o < to; o++) {
-                        acc[o - from] += g.data[row + o];
-                    }
-                }
-                for (int o = from; o < to; o++) {
-                    db.data[db.offset + o] += (float) acc[o - from];
-                }
-            });
+            biasGradient(db, g, n, oc);
         }
+    }
+
+    /** Writes the bias into every row of {@code o} (N,OC). */
+    void broadcastBias(CpuTensor o, CpuTensor bs, int n, int oc) {
+        parallel.range(n, 16, (wk, from, to) -> {
+            for (int r = from; r < to; r++) {
+                System.arraycopy(bs.data, bs.offset, o.data, o.offset + r * oc, oc);
+            }
+        });
+    }
+
+    /** {@code db += Σ_rows g}, summed in double per column. */
+    void biasGradient(CpuTensor db, CpuTensor g, int n, int oc) {
+        parallel.range(oc, 64, (wk, from, to) -> {
+            double[] acc = scratch.doubles(wk, to - from);
+            java.util.Arrays.fill(acc, 0, to - from, 0.0);
+            for (int r = 0; r < n; r++) {
+                int row = g.offset + r * oc;
+                for (int o = from; o < to; o++) {
+                    acc[o - from] += g.data[row + o];
+                }
+            }
+            for (int o = from; o < to; o++) {
+                db.data[db.offset + o] += (float) acc[o - from];
+            }
+        });
     }
 }

@@ -32,8 +32,10 @@ final class VectorAttention {
         return (x + to - 1) / to * to;
     }
 
+    /** @param probs the format the probabilities are rounded to (FP32: not rounded) */
     void forward(float[] od, int oOff, float[] ad, int aOff, float[] x, int xOff, int b, int t, int c, int nh,
-                 float scale) {
+                 float scale, dev.wafer.ports.compute.OperandFormat probs) {
+        boolean roundProbs = probs != dev.wafer.ports.compute.OperandFormat.FP32;
         int hs = c / nh;
         int c3 = 3 * c;
         int tp = roundUp(t, W);
@@ -109,6 +111,9 @@ final class VectorAttention {
                     }
                     int ao = attBase + i * t;
                     System.arraycopy(s, so, ad, ao, n);
+                    if (roundProbs) {
+                        Rounding.inPlace(probs, ad, ao, n);
+                    }
                     java.util.Arrays.fill(ad, ao + n, ao + t, 0f);
                 }
                 // O = P·V.
@@ -127,8 +132,10 @@ final class VectorAttention {
         });
     }
 
+    /** @param scoreGrads the format dS is rounded to before dS·K and dSᵀ·Q (FP32: not rounded) */
     void backward(float[] dd, int dOff, float[] g, int gOff, float[] x, int xOff, float[] ad, int aOff, int b, int t,
-                  int c, int nh, float scale) {
+                  int c, int nh, float scale, dev.wafer.ports.compute.OperandFormat scoreGrads) {
+        boolean roundScores = scoreGrads != dev.wafer.ports.compute.OperandFormat.FP32;
         int hs = c / nh;
         int c3 = 3 * c;
         int tp = roundUp(t, W);
@@ -197,6 +204,9 @@ final class VectorAttention {
                                 : FloatVector.fromArray(S, ad, ao + j, m);
                         FloatVector dp = zero.blend(FloatVector.fromArray(S, s, so + j), m);
                         p.mul(dp.sub(fdot)).mul(scale).intoArray(s, so + j);
+                    }
+                    if (roundScores) {
+                        Rounding.inPlace(scoreGrads, s, so, n);
                     }
                     java.util.Arrays.fill(s, so + nv, so + tp, 0f);
                 }

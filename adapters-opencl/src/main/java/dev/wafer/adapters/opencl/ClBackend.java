@@ -27,7 +27,9 @@ import dev.wafer.ports.compute.TensorScope;
  * double) and work-groups of at least 256 items. One caller drives the backend at a time.
  */
 public final class ClBackend implements ComputeBackend {
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
+    /** Every kernel family in float32; mixed precision ({@link Capability#BF16}, {@link Capability#FP16}) is absent. */
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.complementOf(
+            EnumSet.of(Capability.BF16, Capability.FP16)));
 
     private final ClRuntime runtime;
     private final ClEncoder encoder;

@@ -84,10 +84,12 @@ final class CheckpointHeaderCodec {
                 .put("weight_decay", o.weightDecay()).put("max_grad_norm", o.maxGradNorm());
         TrainingHeader.Position p = t.position();
         n.putObject("position").put("step", p.step()).put("tokens", p.tokens()).put("adam_steps", p.adamSteps())
-                .put("data_position", p.dataPosition());
+                .put("data_position", p.dataPosition()).put("loss_scale", p.lossScale())
+                .put("scaler_growth_tracker", p.scalerGrowthTracker());
         n.putObject("data").put("kind", t.data().kind()).put("path", t.data().path())
                 .put("fingerprint", t.data().fingerprint());
-        n.put("seed", t.seed()).put("precision", t.precision()).put("skip_nonfinite", t.skipNonFinite());
+        n.put("seed", t.seed()).put("precision", t.precision()).put("skip_nonfinite", t.skipNonFinite())
+                .put("fp32_attention_grads", t.fp32AttentionGrads());
     }
 
     static Decoded decode(Path file, int version, byte[] json) {
@@ -145,11 +147,14 @@ final class CheckpointHeaderCodec {
                 t.intValue("micro_batch"),
                 new TrainingHeader.Optimizer(o.doubleValue("beta1"), o.doubleValue("beta2"), o.doubleValue("eps"),
                         o.doubleValue("weight_decay"), o.doubleValue("max_grad_norm")),
+                // Checkpoints written before mixed precision lack the scaler and the attention-gradient flag.
                 new TrainingHeader.Position(p.longValue("step"), p.longValue("tokens"), p.longValue("adam_steps"),
-                        p.longValue("data_position")),
+                        p.longValue("data_position"), p.has("loss_scale") ? p.doubleValue("loss_scale") : 1.0,
+                        p.has("scaler_growth_tracker") ? p.longValue("scaler_growth_tracker") : 0),
                 new TrainingHeader.Data(d.text("kind"), d.text("path"), d.text("fingerprint")), t.longValue("seed"),
                 t.text("precision"),
-                t.bool("skip_nonfinite"))));
+                t.bool("skip_nonfinite"),
+                t.has("fp32_attention_grads") && t.bool("fp32_attention_grads"))));
     }
 
     private static TensorEntry decodeTensor(Path file, int i, JsonNode t) {

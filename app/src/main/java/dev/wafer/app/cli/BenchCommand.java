@@ -9,8 +9,11 @@ import java.util.Locale;
 
 import dev.wafer.adapters.cpu.GemmBenchmark;
 import dev.wafer.app.train.SyntheticTokenSource;
+import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.precision.GradientScaler;
+import dev.wafer.domain.session.Precision;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.train.LearningRateSchedule;
 import dev.wafer.domain.train.Trainer;
@@ -51,6 +54,10 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
+    @Option(names = "--precision", paramLabel = "fp32|bf16|fp16", defaultValue = "fp32",
+            description = "Precision of the timed steps (default ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--gemm", description = "benchmark GEMM M=N=K=SIZE (Vector vs scalar) instead", paramLabel = "SIZE")
     Integer gemm;
 
@@ -65,6 +72,7 @@ public final class BenchCommand implements Runnable {
         if (steps < 1) {
             throw new UserError("--steps must be positive");
         }
+        Precision p = TrainRunResolver.parse("--precision", () -> Precision.parse(precision));
         ModelShape ms = shape.resolve(ShapeOptions.DEFAULT);
         int batch = shape.batch(ShapeOptions.DEFAULT_BATCH);
         int seq = ms.seqLength();
@@ -81,12 +89,14 @@ public final class BenchCommand implements Runnable {
         String backendName;
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             backendName = backend.name();
+            TrainExecution.requirePrecision(backend, p);
             TrainableModel m = ModelAssembly.trainable(backend, scope, s, ParameterisationKind.SP, batch, seq,
-                    AdamWSettings.cerebras(1e-8));
+                    AdamWSettings.cerebras(1e-8), new ModelPrecision(p.operands(), false));
             m.initialize(1);
             Trainer trainer = new Trainer(m.model(), m.optimizer(), new SyntheticTokenSource(s.vocabSize(), 1),
                     LearningRateSchedule.constant(6e-4), MetricsSink.NONE,
-                    new TrainerSettings((long) batch * seq, 0, false), System::nanoTime);
+                    new TrainerSettings((long) batch * seq, 0, false), System::nanoTime,
+                    p.scalesLoss() ? GradientScaler.dynamic() : GradientScaler.disabled());
             trainer.step(); // warm-up: JIT compilation and first touch of every buffer
             for (int i = 0; i < steps; i++) {
                 seconds[i] = trainer.step().seconds();
@@ -100,11 +110,11 @@ public final class BenchCommand implements Runnable {
         if (json) {
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,\"heads\":%d,\"seq\":%d,\"batch\":%d,"
-                    + "\"vocab\":%d,\"backend\":\"%s\"}", tps, flops, median, s.dModel(), s.nLayers(), s.nHeads(),
-                    seq, batch, s.vocabSize(), backendName));
+                    + "\"vocab\":%d,\"backend\":\"%s\",\"precision\":\"%s\"}", tps, flops, median, s.dModel(),
+                    s.nLayers(), s.nHeads(), seq, batch, s.vocabSize(), backendName, p.id()));
         } else {
-            out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s]",
-                    median, tps, flops / 1e9, backendName));
+            out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s]",
+                    median, tps, flops / 1e9, backendName, p.id()));
         }
     }
 

@@ -79,8 +79,18 @@ public final class TrainCommand implements Runnable {
             + " accumulate over batch/B passes (default: the largest that fits 80%% of the JVM heap).")
     Integer microBatch;
 
-    @Option(names = "--precision", paramLabel = "fp32", description = "Numeric precision (default fp32).")
+    @Option(names = "--precision", paramLabel = "fp32|bf16|fp16", description = "Numeric precision (default fp32)."
+            + " bf16/fp16: matrix products take 16-bit operands and accumulate in fp32; weights, AdamW, LayerNorm,"
+            + " softmax and the loss stay fp32; fp16 adds dynamic loss scaling.")
     String precision;
+
+    @Option(names = "--fp32-attention-grads", description = "With bf16/fp16: keep the attention-softmax gradient and"
+            + " the QKV projection's backward in fp32 (the paper's fix for fp16 underflow).")
+    boolean fp32AttentionGrads;
+
+    @Option(names = "--underflow-report", paramLabel = "N", description = "Every N steps, report the tensors whose"
+            + " non-zero values most often become zero when cast to 16 bits (fp16 for an fp32 run).")
+    Long underflowReport;
 
     @Option(names = "--eps", paramLabel = "EPS", description = "Adam epsilon (default: the preset's, else 1e-8).")
     Double eps;

@@ -9,12 +9,14 @@ import dev.wafer.app.data.Progress;
 import dev.wafer.app.train.TrainingDataFiles;
 import dev.wafer.domain.session.Checkpointing;
 import dev.wafer.domain.session.DataSpec;
+import dev.wafer.domain.session.Precision;
 import dev.wafer.domain.session.RunOutcome;
 import dev.wafer.domain.session.RunState;
 import dev.wafer.domain.session.SessionOptions;
 import dev.wafer.domain.session.TrainingSession;
 import dev.wafer.domain.train.NonFiniteTrainingException;
 import dev.wafer.ports.checkpoint.CheckpointReader;
+import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.TensorScope;
 
@@ -42,6 +44,9 @@ final class TrainExecution {
         if (c.maxTokens != null) {
             options = options.maxTokens(c.maxTokens);
         }
+        if (c.underflowReport != null) {
+            options = options.underflowReportEvery(c.underflowReport);
+        }
         PrintWriter err = c.spec.commandLine().getErr();
         TrainProgress progress = new TrainProgress(c.spec.commandLine().getOut(), err, c.json);
         try (TrainOutput output = TrainOutput.claim(outDir, ownCheckpoint(outDir), c.overwrite);
@@ -52,6 +57,7 @@ final class TrainExecution {
                 options = options.checkpointTo(new Checkpointing(c.store, outDir.resolve(ModelCheckpoints.FILE_NAME),
                         c.checkpointEvery == null ? 0 : c.checkpointEvery));
             }
+            requirePrecision(backend, state.spec().precision());
             RunState run = withFingerprint(state, files.fingerprint());
             progress.backend(backend.name(), files.data().description());
             options = options.stopWhen(signals::requested);
@@ -68,6 +74,16 @@ final class TrainExecution {
             }
         } catch (NonFiniteTrainingException | TrainingDataFiles.DataException e) {
             throw new UserError(e.getMessage());
+        }
+    }
+
+    /** Refuses, in one line and before anything is allocated, a precision the backend does not implement. */
+    static void requirePrecision(ComputeBackend backend, Precision precision) {
+        Capability needed = precision.operands().capability();
+        if (needed != null && !backend.capabilities().contains(needed)) {
+            throw new UserError("--precision " + precision.id() + ": backend '" + backend.name()
+                    + "' does not implement " + precision.id() + " (it trains in fp32 only); use --precision fp32"
+                    + " or the cpu backend");
         }
     }
 

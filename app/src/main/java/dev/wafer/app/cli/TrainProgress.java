@@ -1,9 +1,11 @@
 package dev.wafer.app.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
 import dev.wafer.domain.eval.CrossEntropyTotals;
+import dev.wafer.domain.precision.UnderflowStat;
 import dev.wafer.domain.session.RunSpec;
 import dev.wafer.domain.session.RunState;
 import dev.wafer.domain.session.SessionListener;
@@ -61,12 +63,19 @@ final class TrainProgress implements SessionListener {
             boolean nonFinite = !Double.isFinite(m.loss()) || !Double.isFinite(m.gradNorm());
             out.println(String.format(Locale.ROOT, "{\"step\":%d,\"loss\":%s,\"lr\":%.6e,\"grad_norm\":%s,"
                             + "\"tokens\":%d,\"batch_tokens\":%d,\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
-                            + "\"step_seconds\":%.4f,\"skipped\":%b,\"nonfinite\":%b}", m.step(), exact(m.loss()),
-                    m.learningRate(), Double.isFinite(m.gradNorm()) ? String.format(Locale.ROOT, "%.6f", m.gradNorm())
-                            : "null", r.tokens(), r.batchTokens(), m.tokensPerSecond(), m.modelFlopsPerSecond(),
-                    m.seconds(), m.skipped(), nonFinite));
+                            + "\"step_seconds\":%.4f,\"skipped\":%b,\"nonfinite\":%b,\"loss_scale\":%s}", m.step(),
+                    exact(m.loss()), m.learningRate(), Double.isFinite(m.gradNorm())
+                            ? String.format(Locale.ROOT, "%.6f", m.gradNorm()) : "null", r.tokens(), r.batchTokens(),
+                    m.tokensPerSecond(), m.modelFlopsPerSecond(), m.seconds(), m.skipped(), nonFinite,
+                    exact(m.lossScale())));
+            if (!r.underflow().isEmpty()) {
+                out.println(underflowJson(m.step(), r.underflow()));
+            }
             out.flush();
             return;
+        }
+        if (!r.underflow().isEmpty()) {
+            printUnderflow(m.step(), r.underflow());
         }
         long total = r.totalSteps();
         boolean terminal = System.console() != null;
@@ -80,6 +89,31 @@ final class TrainProgress implements SessionListener {
         err.print(String.format(Locale.ROOT, "%s[%s%s] step %d/%d loss %.4f lr %.2e |g| %.3f %.0f tok/s ETA %.0fs%s",
                 terminal ? "\r" : "", "#".repeat(done), ".".repeat(width - done), m.step(), total, m.loss(),
                 m.learningRate(), m.gradNorm(), m.tokensPerSecond(), eta, terminal ? " " : "\n"));
+        err.flush();
+    }
+
+    /** Tensors shown per underflow report. */
+    static final int UNDERFLOW_WORST = 8;
+
+    /** One JSON object: the step and its worst tensors, worst first. */
+    static String underflowJson(long step, List<UnderflowStat> stats) {
+        StringBuilder b = new StringBuilder(256).append("{\"underflow_step\":").append(step).append(",\"tensors\":[");
+        for (int i = 0; i < Math.min(UNDERFLOW_WORST, stats.size()); i++) {
+            UnderflowStat s = stats.get(i);
+            b.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"tensor\":\"%s\",\"layer\":%d,"
+                    + "\"fraction\":%.6e,\"flushed\":%d,\"non_zero\":%d,\"cast\":%b}", s.tensor(), s.layer(),
+                    s.fraction(), s.flushed(), s.nonZero(), s.cast()));
+        }
+        return b.append("]}").toString();
+    }
+
+    private void printUnderflow(long step, List<UnderflowStat> stats) {
+        StringBuilder b = new StringBuilder("underflow at step ").append(step).append(" (non-zero values cast to 0):");
+        for (int i = 0; i < Math.min(UNDERFLOW_WORST, stats.size()); i++) {
+            UnderflowStat s = stats.get(i);
+            b.append(String.format(Locale.ROOT, " %s %.3g%%%s", s.label(), 100 * s.fraction(), s.cast() ? "" : " (fp32)"));
+        }
+        err.println(b);
         err.flush();
     }
 

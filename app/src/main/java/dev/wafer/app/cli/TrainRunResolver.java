@@ -61,6 +61,9 @@ final class TrainRunResolver {
         if (c.stopAt != null && c.stopAt < 1 || c.maxTokens != null && c.maxTokens < 1) {
             throw new UserError("--stop-at and --max-tokens must be positive");
         }
+        if (c.underflowReport != null && c.underflowReport < 1) {
+            throw new UserError("--underflow-report must be a positive number of steps, found " + c.underflowReport);
+        }
     }
 
     /** A new run from the flags (and preset). */
@@ -77,9 +80,13 @@ final class TrainRunResolver {
         double eps = c.eps != null ? c.eps : p != null ? p.adamEpsilon() : 1e-8;
         Precision precision = c.precision == null ? Precision.FP32 : parse("--precision",
                 () -> Precision.parse(c.precision));
+        if (c.fp32AttentionGrads && precision == Precision.FP32) {
+            throw new UserError("--fp32-attention-grads needs --precision bf16 or fp16 (an fp32 run has no 16-bit"
+                    + " gradients to keep)");
+        }
         int micro = microBatch(model, seq, schedule.batches());
         return parse("the run", () -> new RunSpec(model, kind, seq, micro, schedule, AdamWSettings.cerebras(eps),
-                c.seed, dataSpec(), precision, c.skipNonFinite));
+                c.seed, dataSpec(), precision, c.skipNonFinite, c.fp32AttentionGrads));
     }
 
     /** The run a checkpoint holds, with the changes a resume may make (batch, micro-batch, data path). */
@@ -88,7 +95,7 @@ final class TrainRunResolver {
         if (fixed != null) {
             throw new UserError(fixed + " cannot change on --resume: the checkpoint fixes it (only --batch-tokens,"
                     + " --micro-batch, --data, --out, --checkpoint-every, --stop-at, --max-tokens, --eval-batches,"
-                    + " --dry-run and --json may be given)");
+                    + " --underflow-report, --dry-run and --json may be given)");
         }
         RunState state = RunStateHeaders.state(file, header);
         RunSpec spec = state.spec();
@@ -103,9 +110,7 @@ final class TrainRunResolver {
         if (c.microBatch != null) {
             RunSpec from = spec;
             int micro = checkedMicroBatch(from.shape(), from.seqLength(), c.microBatch);
-            spec = parse("--micro-batch", () -> new RunSpec(from.shape(), from.parameterisation(), from.seqLength(),
-                    micro, from.schedule(), from.adam(), from.seed(), from.data(), from.precision(),
-                    from.skipNonFinite()));
+            spec = parse("--micro-batch", () -> from.withMicroBatch(micro));
         }
         return new RunState(spec, state.position());
     }
@@ -241,6 +246,7 @@ final class TrainRunResolver {
             {"--d-model", c.shape.dModel}, {"--layers", c.shape.layers}, {"--heads", c.shape.heads},
             {"--seq", c.shape.seq}, {"--batch", c.shape.batch}, {"--vocab", c.shape.vocab},
             {"--precision", c.precision}, {"--synthetic", c.synthetic ? Boolean.TRUE : null},
+            {"--fp32-attention-grads", c.fp32AttentionGrads ? Boolean.TRUE : null},
             {"--skip-nonfinite", c.skipNonFinite ? Boolean.TRUE : null},
             {"--seed", c.spec.commandLine().getParseResult().hasMatchedOption("--seed") ? c.seed : null}};
         for (Object[] f : flags) {

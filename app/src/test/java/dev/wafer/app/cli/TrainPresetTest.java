@@ -115,7 +115,7 @@ class TrainPresetTest {
             {"train", "--synthetic", "--batch", "4", "--batch-tokens", "512"},
             {"train", "--synthetic", "--batch", "6", "--micro-batch", "4", "--steps", "2"},
             {"train", "--preset", "13B", "--synthetic", "--stop-at", "1"},
-            {"train", "--synthetic", "--precision", "bf16", "--steps", "2"},
+            {"train", "--synthetic", "--precision", "fp8", "--steps", "2"},
         };
         String[] expected = {"--stop-at", "not both", "micro-batches of 4", "does not fit in memory", "--precision"};
         for (int i = 0; i < cases.length; i++) {

@@ -26,9 +26,9 @@ import dev.wafer.ports.compute.TensorScope;
 public final class ReferenceBackend implements ComputeBackend {
     private final Set<Capability> capabilities;
 
-    /** A reference backend with every capability. */
+    /** A reference backend with every float32 capability (mixed precision is the CPU backend's). */
     public ReferenceBackend() {
-        this(EnumSet.allOf(Capability.class));
+        this(EnumSet.complementOf(EnumSet.of(Capability.BF16, Capability.FP16)));
     }
 
     /** A reference backend declaring only {@code capabilities}. */

@@ -94,4 +94,38 @@ public final class Tolerances {
     public static final Tolerance CACHED_DECODING = new Tolerance(1e-4, 1e-4,
             "cached and full passes reduce attention in different orders: float32 rounding over <= 24 positions "
                     + "and two layers, far below the effect of a wrong cache entry (order 1e-1)");
+
+    // Mixed precision (16-bit operands, float32 accumulation). u is the format's unit roundoff: 2^-8 for bf16,
+    // 2^-11 for fp16 (OperandFormat#unitRoundoff).
+
+    /**
+     * A 16-bit matmul against the double reference run on the same rounded operands: only the float32 accumulation
+     * differs, so the float32 matmul tolerance applies unchanged (a 16-bit accumulator would exceed it).
+     */
+    public static final Tolerance MIXED_MATMUL_ROUNDED_OPERANDS = new Tolerance(MATMUL.abs(), MATMUL.rel(),
+            "identical rounded operands; " + MATMUL.reason());
+
+    /**
+     * A 16-bit matmul against the double reference on the unrounded float32 operands, for K-term dot products of
+     * values in [-1, 1]: each product a·b picks up a relative error of at most 2u from rounding a and b, and the K
+     * independent errors add like a random walk, so 4u·√K is several standard deviations above typical.
+     */
+    public static Tolerance mixedMatmul(dev.wafer.ports.compute.OperandFormat format, int k) {
+        double u = format.unitRoundoff();
+        return new Tolerance(4 * u * Math.sqrt(k) + MATMUL.abs(), 2 * u,
+                "rounding both operands of " + k + " products to " + format.id() + " (u = " + u
+                        + "): 2u relative per product, summed as a random walk (4u·sqrt(K))");
+    }
+
+    /**
+     * 16-bit attention against the double reference on unrounded inputs in [-1.5, 1.5], head size <= 8, T <= 17:
+     * Q, K, V, dO, the probabilities and the softmax gradient are each rounded once (u relative); a score error of
+     * at most 2u·scale·Σ|q·k| <= 13u changes probabilities by ~2x that, and every output is a convex or bounded
+     * combination of such terms, which bounds the error by ~50u in the worst case.
+     */
+    public static Tolerance mixedAttention(dev.wafer.ports.compute.OperandFormat format) {
+        double u = format.unitRoundoff();
+        return new Tolerance(64 * u, 8 * u, "Q, K, V, dO, P and dS rounded to " + format.id() + " (u = " + u
+                + "); worst-case propagation through the scores and softmax is ~50u");
+    }
 }

@@ -53,7 +53,10 @@ public final class GptModel {
     private final EncoderKernel encoder;
     private final LayerNormKernel layerNorm;
     private final MatmulKernel matmul;
+    /** The QKV projection's backward: float32 under {@link ModelPrecision#fp32AttentionGrads()}. */
+    private final MatmulKernel qkvBackward;
     private final AttentionKernel attention;
+    private final ModelPrecision precision;
     private final GeluKernel gelu;
     private final ResidualKernel residual;
     private final CrossEntropyKernel crossEntropy;
@@ -64,6 +67,7 @@ public final class GptModel {
     private int[] lastTargets;
     private boolean forwardDone;
     private ActivationObserver observer = ActivationObserver.NONE;
+    private CastObserver casts = CastObserver.NONE;
 
     /**
      * Allocates parameters (zero), gradients and activations for micro-batches of {@code batch} x {@code seq}.
@@ -73,7 +77,22 @@ public final class GptModel {
      */
     public GptModel(ComputeBackend backend, TensorScope scope, ModelShape shape, ForwardMultipliers parameterisation,
                     int batch, int seq) {
+        this(backend, scope, shape, parameterisation, batch, seq, ModelPrecision.FP32);
+    }
+
+    /**
+     * As {@link #GptModel(ComputeBackend, TensorScope, ModelShape, ForwardMultipliers, int, int)}, with the matrix
+     * products' operands rounded as {@code precision} says (parameters, gradients and activations stay float32).
+     *
+     * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel family or the
+     *                                                            precision's capability, before anything is allocated
+     */
+    public GptModel(ComputeBackend backend, TensorScope scope, ModelShape shape, ForwardMultipliers parameterisation,
+                    int batch, int seq, ModelPrecision precision) {
         backend.require(REQUIRED);
+        if (precision.operands().capability() != null) {
+            backend.require(EnumSet.of(precision.operands().capability()));
+        }
         if (batch < 1 || seq < 1 || seq > shape.seqLength()) {
             throw new IllegalArgumentException("micro-batch " + batch + "x" + seq + " does not fit " + shape);
         }
@@ -87,8 +106,10 @@ public final class GptModel {
         this.hostLosses = new float[batch * seq];
         this.encoder = backend.encoder();
         this.layerNorm = backend.layerNorm();
-        this.matmul = backend.matmul();
-        this.attention = backend.attention();
+        this.precision = precision;
+        this.matmul = backend.matmul(precision.operands());
+        this.qkvBackward = precision.fp32AttentionGrads() ? backend.matmul() : matmul;
+        this.attention = backend.attention(precision.operands(), precision.fp32AttentionGrads());
         this.gelu = backend.gelu();
         this.residual = backend.residual();
         this.crossEntropy = backend.crossEntropy();
@@ -137,6 +158,19 @@ public final class GptModel {
      */
     public void setActivationObserver(ActivationObserver observer) {
         this.observer = observer == null ? ActivationObserver.NONE : observer;
+    }
+
+    /** How the matrix products round their operands. */
+    public ModelPrecision precision() {
+        return precision;
+    }
+
+    /**
+     * Installs a diagnostic observer of the tensors rounded to 16 bits in every later forward and backward pass
+     * ({@code null} removes it). The default observes nothing.
+     */
+    public void setCastObserver(CastObserver observer) {
+        this.casts = observer == null ? CastObserver.NONE : observer;
     }
 
     /** Sets every gradient to zero. */
@@ -204,20 +238,37 @@ public final class GptModel {
                 parameterisation.embeddingMultiplier());
         observer.observe(ActivationObserver.Site.EMBEDDING, -1, act.encoded, n * c, 1f);
         float scale = parameterisation.attentionScale(shape.dHead());
+        boolean watch = casts.active();
+        boolean mixed = precision.operands() != dev.wafer.ports.compute.OperandFormat.FP32;
         for (int l = 0; l < shape.nLayers(); l++) {
             Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
             layerNorm.forward(act.ln1[l], act.ln1Mean[l], act.ln1Rstd[l], in, p.get(LN1_WEIGHT, l),
                     p.get(LN1_BIAS, l), n, c);
+            if (watch) {
+                casts.cast("ln1", l, act.ln1[l], n * c, mixed);
+            }
             matmul.forward(act.qkv[l], act.ln1[l], p.get(QKV_WEIGHT, l), p.get(QKV_BIAS, l), n, c, 3 * c);
+            if (watch) {
+                casts.cast("qkv", l, act.qkv[l], n * 3 * c, mixed);
+            }
             attention.forward(act.atty[l], act.att[l], act.qkv[l], b, t, c, shape.nHeads(), scale);
+            if (watch) {
+                casts.cast("atty", l, act.atty[l], n * c, mixed);
+            }
             matmul.forward(act.attproj[l], act.atty[l], p.get(ATTN_PROJ_WEIGHT, l), p.get(ATTN_PROJ_BIAS, l), n, c,
                     c);
             observer.observe(ActivationObserver.Site.ATTENTION, l, act.attproj[l], n * c, 1f);
             residual.forward(act.residual2[l], in, act.attproj[l], n * c);
             layerNorm.forward(act.ln2[l], act.ln2Mean[l], act.ln2Rstd[l], act.residual2[l], p.get(LN2_WEIGHT, l),
                     p.get(LN2_BIAS, l), n, c);
+            if (watch) {
+                casts.cast("ln2", l, act.ln2[l], n * c, mixed);
+            }
             matmul.forward(act.fch[l], act.ln2[l], p.get(FC_WEIGHT, l), p.get(FC_BIAS, l), n, c, f);
             gelu.forward(act.fchGelu[l], act.fch[l], n * f);
+            if (watch) {
+                casts.cast("fc_gelu", l, act.fchGelu[l], n * f, mixed);
+            }
             matmul.forward(act.fcproj[l], act.fchGelu[l], p.get(FC_PROJ_WEIGHT, l), p.get(FC_PROJ_BIAS, l), n, f,
                     c);
             observer.observe(ActivationObserver.Site.MLP, l, act.fcproj[l], n * c, 1f);
@@ -225,6 +276,9 @@ public final class GptModel {
         }
         layerNorm.forward(act.lnf, act.lnfMean, act.lnfRstd, act.residual3[shape.nLayers() - 1], params.get(LNF_WEIGHT),
                 params.get(LNF_BIAS), n, c);
+        if (watch) {
+            casts.cast("lnf", -1, act.lnf, n * c, mixed);
+        }
         // Tied LM head: logits = lnf · wteᵀ (no bias); the muP logit multiplier is applied inside the loss.
         matmul.forward(act.logits, act.lnf, params.get(WTE), null, n, c, shape.vocabSize());
         observer.observe(ActivationObserver.Site.LOGITS, -1, act.logits, n * shape.vocabSize(),
@@ -249,6 +303,12 @@ public final class GptModel {
         int v = shape.vocabSize();
         crossEntropy.backward(act.logits, act.logits, lastTargets, n, v, parameterisation.outputLogitMultiplier(),
                 lossWeight);
+        boolean watch = casts.active();
+        boolean mixed = precision.operands() != dev.wafer.ports.compute.OperandFormat.FP32;
+        boolean qkvMixed = mixed && !precision.fp32AttentionGrads();
+        if (watch) {
+            casts.cast("d_logits", -1, act.logits, n * v, mixed);
+        }
         matmul.backward(act.dln, grads.get(WTE), null, act.logits, act.lnf, params.get(WTE), n, c, v);
         int last = shape.nLayers() - 1;
         layerNorm.backward(act.dresidual, grads.get(LNF_WEIGHT), grads.get(LNF_BIAS), act.dln, act.residual3[last],
@@ -257,19 +317,35 @@ public final class GptModel {
         for (int l = last; l >= 0; l--) {
             Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
             // residual3 = residual2 + fcproj: both receive dresidual.
+            if (watch) {
+                casts.cast("d_fcproj", l, act.dresidual, n * c, mixed);
+            }
             matmul.backward(act.dfch, g.get(FC_PROJ_WEIGHT, l), g.get(FC_PROJ_BIAS, l), act.dresidual, act.fchGelu[l],
                     p.get(FC_PROJ_WEIGHT, l), n, f, c);
             gelu.backward(act.dfch, act.fch[l], act.dfch, n * f);
+            if (watch) {
+                casts.cast("d_fc", l, act.dfch, n * f, mixed);
+            }
             matmul.backward(act.dln, g.get(FC_WEIGHT, l), g.get(FC_BIAS, l), act.dfch, act.ln2[l], p.get(FC_WEIGHT, l),
                     n, c, f);
             layerNorm.backward(act.dtmp, g.get(LN2_WEIGHT, l), g.get(LN2_BIAS, l), act.dln, act.residual2[l],
                     p.get(LN2_WEIGHT, l), act.ln2Mean[l], act.ln2Rstd[l], n, c);
             residual.forward(act.dresidual, act.dresidual, act.dtmp, n * c);
             // residual2 = in + attproj: both receive dresidual.
+            if (watch) {
+                casts.cast("d_attproj", l, act.dresidual, n * c, mixed);
+            }
             matmul.backward(act.datty, g.get(ATTN_PROJ_WEIGHT, l), g.get(ATTN_PROJ_BIAS, l), act.dresidual, act.atty[l],
                     p.get(ATTN_PROJ_WEIGHT, l), n, c, c);
+            if (watch) {
+                casts.cast("d_atty", l, act.datty, n * c, mixed);
+                casts.scoreGradients(l, act.att[l], act.datty, act.qkv[l], b, t, c, shape.nHeads(), scale, qkvMixed);
+            }
             attention.backward(act.dqkv, act.datty, act.qkv[l], act.att[l], b, t, c, shape.nHeads(), scale);
-            matmul.backward(act.dln, g.get(QKV_WEIGHT, l), g.get(QKV_BIAS, l), act.dqkv, act.ln1[l],
+            if (watch) {
+                casts.cast("d_qkv", l, act.dqkv, n * 3 * c, qkvMixed);
+            }
+            qkvBackward.backward(act.dln, g.get(QKV_WEIGHT, l), g.get(QKV_BIAS, l), act.dqkv, act.ln1[l],
                     p.get(QKV_WEIGHT, l), n, c, 3 * c);
             layerNorm.backward(act.dtmp, g.get(LN1_WEIGHT, l), g.get(LN1_BIAS, l), act.dln, in, p.get(LN1_WEIGHT, l),
                     act.ln1Mean[l], act.ln1Rstd[l], n, c);

@@ -1,6 +1,7 @@
 package dev.wafer.domain.session;
 
 import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.AdamWSettings;
@@ -27,8 +28,21 @@ public final class ModelAssembly {
      */
     public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
             ParameterisationKind kind, int microBatch, int seqLength, AdamWSettings adam) {
+        return trainable(backend, scope, shape, kind, microBatch, seqLength, adam, ModelPrecision.FP32);
+    }
+
+    /**
+     * As {@link #trainable(ComputeBackend, TensorScope, ModelShape, ParameterisationKind, int, int, AdamWSettings)},
+     * with the matrix products rounding their operands as {@code precision} says (master weights, gradients and
+     * AdamW state stay float32).
+     *
+     * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel the model needs or
+     *                                                            the precision's capability
+     */
+    public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            ParameterisationKind kind, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision) {
         Parameterisation p = Parameterisations.of(kind, shape);
-        GptModel model = new GptModel(backend, scope, shape, p, microBatch, seqLength);
+        GptModel model = new GptModel(backend, scope, shape, p, microBatch, seqLength, precision);
         AdamW optimizer = new AdamW(backend, scope, model.parameters().layout(), adam, p);
         return new TrainableModel(model, optimizer, p);
     }

@@ -23,10 +23,20 @@ import dev.wafer.domain.schedule.TrainingSchedule;
  * @param data             what the run trains on
  * @param precision        numeric precision
  * @param skipNonFinite    skip a step whose loss or gradient is not finite instead of stopping
+ * @param fp32AttentionGrads under bf16/fp16, keep the attention-softmax gradient and the QKV projection's backward
+ *                         in float32 (the paper's fix for fp16 underflow); no effect in fp32
  */
 public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, int seqLength, int microBatch,
         TrainingSchedule schedule, AdamWSettings adam, long seed, DataSpec data, Precision precision,
-        boolean skipNonFinite) {
+        boolean skipNonFinite, boolean fp32AttentionGrads) {
+
+    /** A run without {@code fp32AttentionGrads}. */
+    public RunSpec(ModelShape shape, ParameterisationKind parameterisation, int seqLength, int microBatch,
+            TrainingSchedule schedule, AdamWSettings adam, long seed, DataSpec data, Precision precision,
+            boolean skipNonFinite) {
+        this(shape, parameterisation, seqLength, microBatch, schedule, adam, seed, data, precision, skipNonFinite,
+                false);
+    }
 
     /** Token counts are kept in doubles by the schedule: below 2^53 every count is an exact integer. */
     public static final double MAX_TOKENS = 0x1p53;
@@ -98,12 +108,24 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
         TrainingSchedule changed = new TrainingSchedule(schedule.lrInTokens(),
                 BatchSizeSchedule.phased(seqLength, phases), schedule.totalTokens());
         return new RunSpec(shape, parameterisation, seqLength, microBatch, changed, adam, seed, data, precision,
-                skipNonFinite);
+                skipNonFinite, fp32AttentionGrads);
     }
 
     /** The same run reading its data from elsewhere (a dataset that was moved). */
     public RunSpec withData(DataSpec newData) {
         return new RunSpec(shape, parameterisation, seqLength, microBatch, schedule, adam, seed, newData, precision,
-                skipNonFinite);
+                skipNonFinite, fp32AttentionGrads);
+    }
+
+    /** The same run with another micro-batch (a resume on another machine). */
+    public RunSpec withMicroBatch(int newMicroBatch) {
+        return new RunSpec(shape, parameterisation, seqLength, newMicroBatch, schedule, adam, seed, data, precision,
+                skipNonFinite, fp32AttentionGrads);
+    }
+
+    /** How the model's matrix products round their operands in this run. */
+    public dev.wafer.domain.model.ModelPrecision modelPrecision() {
+        return new dev.wafer.domain.model.ModelPrecision(precision.operands(),
+                fp32AttentionGrads && precision != Precision.FP32);
     }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamWSettings;
 import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.precision.LossScaleState;
 import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.domain.schedule.DecayType;
 import dev.wafer.domain.schedule.TrainingSchedule;
@@ -48,9 +49,10 @@ public final class RunStateHeaders {
                         sc.totalTokens(), phases),
                 s.seqLength(), s.microBatch(),
                 new TrainingHeader.Optimizer(a.beta1(), a.beta2(), a.eps(), a.weightDecay(), a.maxGradNorm()),
-                new TrainingHeader.Position(pos.step(), pos.tokens(), pos.adamSteps(), pos.dataPosition()),
+                new TrainingHeader.Position(pos.step(), pos.tokens(), pos.adamSteps(), pos.dataPosition(),
+                        pos.lossScale().scale(), pos.lossScale().growthTracker()),
                 new TrainingHeader.Data(s.data().kind().id(), s.data().path(), s.data().fingerprint()), s.seed(),
-                s.precision().id(), s.skipNonFinite());
+                s.precision().id(), s.skipNonFinite(), s.fp32AttentionGrads());
         return new CheckpointHeader(model(s.shape(), s.parameterisation(), Optional.empty()), Optional.of(training));
     }
 
@@ -107,9 +109,14 @@ public final class RunStateHeaders {
                     new AdamWSettings(o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.maxGradNorm()), t.seed(),
                     new DataSpec(DataKind.parse(t.data().kind()), t.data().path(), t.data().fingerprint()),
                     Precision.parse(t.precision()),
-                    t.skipNonFinite());
+                    t.skipNonFinite(), t.fp32AttentionGrads());
             TrainingHeader.Position p = t.position();
-            RunPosition position = new RunPosition(p.step(), p.tokens(), p.adamSteps(), p.dataPosition());
+            LossScaleState scaler = new LossScaleState(p.lossScale(), p.scalerGrowthTracker());
+            if (!spec.precision().scalesLoss() && !scaler.equals(LossScaleState.UNSCALED)) {
+                throw new IllegalArgumentException("position: a " + spec.precision().id()
+                        + " run has no loss scaler, yet the checkpoint holds loss scale " + p.lossScale());
+            }
+            RunPosition position = new RunPosition(p.step(), p.tokens(), p.adamSteps(), p.dataPosition(), scaler);
             long expected = (long) schedule.tokensBeforeStep(position.step());
             if (expected != position.tokens()) {
                 throw new IllegalArgumentException("position: " + position.tokens() + " tokens trained, but "

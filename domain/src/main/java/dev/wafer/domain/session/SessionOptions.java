@@ -16,15 +16,26 @@ import java.util.function.LongSupplier;
  * @param nanoClock         time source for throughput metrics only
  * @param stopRequested     polled after every optimizer step: when it turns true (a preemption signal), the session
  *                          checkpoints and returns, and {@link RunOutcome#interrupted()} says so
+ * @param underflowEvery    run the underflow diagnostic on every this many optimizer steps (0: never); it observes
+ *                          and changes nothing
  */
 public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtStep, long maxTokens,
-        int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested) {
+        int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested, long underflowEvery) {
+
+    /** Options without the underflow diagnostic. */
+    public SessionOptions(Optional<Checkpointing> checkpointing, long stopAtStep, long maxTokens,
+            int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested) {
+        this(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested, 0);
+    }
 
     /** @throws IllegalArgumentException for non-positive limits or a negative batch count */
     public SessionOptions {
         Objects.requireNonNull(checkpointing, "checkpointing");
         Objects.requireNonNull(nanoClock, "nanoClock");
         Objects.requireNonNull(stopRequested, "stopRequested");
+        if (underflowEvery < 0) {
+            throw new IllegalArgumentException("the underflow report interval must be >= 0, found " + underflowEvery);
+        }
         if (stopAtStep < 1 || maxTokens < 1 || validationBatches < 0) {
             throw new IllegalArgumentException("stop step and token limit must be positive and validation batches"
                     + " >= 0: " + stopAtStep + ", " + maxTokens + ", " + validationBatches);
@@ -38,31 +49,43 @@ public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtS
 
     /** These options checkpointing as given. */
     public SessionOptions checkpointTo(Checkpointing c) {
-        return new SessionOptions(Optional.of(c), stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested);
+        return new SessionOptions(Optional.of(c), stopAtStep, maxTokens, validationBatches, nanoClock,
+                stopRequested, underflowEvery);
     }
 
     /** These options stopping after optimizer step {@code step}. */
     public SessionOptions stopAt(long step) {
-        return new SessionOptions(checkpointing, step, maxTokens, validationBatches, nanoClock, stopRequested);
+        return new SessionOptions(checkpointing, step, maxTokens, validationBatches, nanoClock,
+                stopRequested, underflowEvery);
     }
 
     /** These options stopping once {@code tokens} tokens are trained. */
     public SessionOptions maxTokens(long tokens) {
-        return new SessionOptions(checkpointing, stopAtStep, tokens, validationBatches, nanoClock, stopRequested);
+        return new SessionOptions(checkpointing, stopAtStep, tokens, validationBatches, nanoClock,
+                stopRequested, underflowEvery);
     }
 
     /** These options scoring {@code batches} held-out micro-batches after a complete run. */
     public SessionOptions validationBatches(int batches) {
-        return new SessionOptions(checkpointing, stopAtStep, maxTokens, batches, nanoClock, stopRequested);
+        return new SessionOptions(checkpointing, stopAtStep, maxTokens, batches, nanoClock,
+                stopRequested, underflowEvery);
     }
 
     /** These options stopping (with a checkpoint) after the step during which {@code stop} turned true. */
     public SessionOptions stopWhen(BooleanSupplier stop) {
-        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stop);
+        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock,
+                stop, underflowEvery);
+    }
+
+    /** These options running the underflow diagnostic every {@code steps} optimizer steps (0: never). */
+    public SessionOptions underflowReportEvery(long steps) {
+        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
+                steps);
     }
 
     /** These options timing steps with {@code clock}. */
     public SessionOptions clock(LongSupplier clock) {
-        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, clock, stopRequested);
+        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, clock,
+                stopRequested, underflowEvery);
     }
 }

@@ -1,5 +1,8 @@
 package dev.wafer.domain.session;
 
+import java.util.List;
+
+import dev.wafer.domain.precision.UnderflowStat;
 import dev.wafer.ports.metrics.StepMetrics;
 
 /**
@@ -10,6 +13,17 @@ import dev.wafer.ports.metrics.StepMetrics;
  * @param batchTokens  tokens in this step's batch
  * @param microBatches micro-batches accumulated in this step
  * @param totalSteps   optimizer steps of the whole run
+ * @param underflow    the underflow diagnostic of this step, worst first; empty unless it ran on this step
  */
-public record StepReport(StepMetrics metrics, long tokens, long batchTokens, int microBatches, long totalSteps) {
+public record StepReport(StepMetrics metrics, long tokens, long batchTokens, int microBatches, long totalSteps,
+        List<UnderflowStat> underflow) {
+    /** Copies the list. */
+    public StepReport {
+        underflow = List.copyOf(underflow);
+    }
+
+    /** A step without the underflow diagnostic. */
+    public StepReport(StepMetrics metrics, long tokens, long batchTokens, int microBatches, long totalSteps) {
+        this(metrics, tokens, batchTokens, microBatches, totalSteps, List.of());
+    }
 }

@@ -1,10 +1,14 @@
 package dev.wafer.domain.session;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.wafer.domain.eval.CrossEntropyTotals;
 import dev.wafer.domain.eval.HeldOutLoss;
 import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.precision.GradientScaler;
+import dev.wafer.domain.precision.UnderflowMonitor;
+import dev.wafer.domain.precision.UnderflowStat;
 import dev.wafer.domain.scaling.FlopCount;
 import dev.wafer.domain.train.LearningRateSchedule;
 import dev.wafer.domain.train.Trainer;
@@ -33,6 +37,7 @@ public final class TrainingSession {
     private final SessionOptions options;
     private final SessionListener listener;
     private final Trainer trainer;
+    private final UnderflowMonitor underflow;
     private RunPosition position;
     private final boolean resumed;
 
@@ -45,12 +50,17 @@ public final class TrainingSession {
         this.position = position;
         this.resumed = resumed;
         this.trainable = ModelAssembly.trainable(backend, scope, spec.shape(), spec.parameterisation(),
-                spec.microBatch(), spec.seqLength(), spec.adam());
+                spec.microBatch(), spec.seqLength(), spec.adam(), spec.modelPrecision());
+        this.underflow = options.underflowEvery() > 0 ? new UnderflowMonitor(spec.precision().operands()) : null;
+        if (underflow != null) {
+            trainable.model().setCastObserver(underflow);
+        }
         // The session passes each step's rate and batch to the trainer; these settings only feed the FLOP/s metric.
         this.trainer = new Trainer(trainable.model(), trainable.optimizer(), data.train(),
                 LearningRateSchedule.constant(spec.schedule().lrInTokens().peak()), m -> { },
                 new TrainerSettings(spec.microBatchTokens(), FlopCount.trainingPerToken(spec.shape()),
-                        spec.skipNonFinite()), options.nanoClock());
+                        spec.skipNonFinite()), options.nanoClock(),
+                spec.precision().scalesLoss() ? GradientScaler.dynamic() : GradientScaler.disabled());
     }
 
     /**
@@ -79,6 +89,7 @@ public final class TrainingSession {
         CheckpointTensors.restoreTraining(checkpoint, s.trainable, state.position().adamSteps());
         data.train().seek(state.position().dataPosition());
         s.trainer.resumeAt(state.position().step());
+        s.trainer.scaler().restore(state.position().lossScale());
         return s;
     }
 
@@ -99,11 +110,19 @@ public final class TrainingSession {
             long step = position.step();
             long batchTokens = spec.schedule().batches().tokensPerStepAt(step);
             double lr = spec.schedule().lrAtStep(step);
+            if (underflow != null) {
+                underflow.arm((step + 1) % options.underflowEvery() == 0);
+            }
             StepMetrics m = trainer.step(lr, batchTokens);
             position = new RunPosition(step + 1, position.tokens() + batchTokens,
-                    trainable.optimizer().stepsTaken(), data.train().position());
+                    trainable.optimizer().stepsTaken(), data.train().position(), trainer.scaler().state());
+            List<UnderflowStat> casts = List.of();
+            if (underflow != null) {
+                underflow.arm(false);
+                casts = underflow.drain();
+            }
             listener.stepped(new StepReport(m, position.tokens(), batchTokens,
-                    (int) (batchTokens / spec.microBatchTokens()), total));
+                    (int) (batchTokens / spec.microBatchTokens()), total, casts));
             if (options.checkpointing().isPresent() && options.checkpointing().get().everySteps() > 0
                     && position.step() % options.checkpointing().get().everySteps() == 0) {
                 save();

@@ -5,6 +5,7 @@ import java.util.function.LongSupplier;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.NonFiniteGradientException;
+import dev.wafer.domain.precision.GradientScaler;
 import dev.wafer.ports.data.TokenBatchSource;
 import dev.wafer.ports.metrics.MetricsSink;
 import dev.wafer.ports.metrics.StepMetrics;
@@ -23,6 +24,7 @@ public final class Trainer {
     private final MetricsSink metrics;
     private final TrainerSettings settings;
     private final LongSupplier nanoClock;
+    private final GradientScaler scaler;
     private final int microSteps;
     private final int[] inputs;
     private final int[] targets;
@@ -34,6 +36,18 @@ public final class Trainer {
      */
     public Trainer(GptModel model, AdamW optimizer, TokenBatchSource data, LearningRateSchedule schedule,
                    MetricsSink metrics, TrainerSettings settings, LongSupplier nanoClock) {
+        this(model, optimizer, data, schedule, metrics, settings, nanoClock, GradientScaler.disabled());
+    }
+
+    /**
+     * As the other constructor, with a loss scaler: each backward is weighted by its scale, the gradients are
+     * unscaled before clipping and AdamW, and a step with a non-finite gradient is skipped and reported (it backs
+     * the scale off) even without {@link TrainerSettings#skipNonFinite()}.
+     *
+     * @param scaler {@link GradientScaler#disabled()} for float32 and bf16
+     */
+    public Trainer(GptModel model, AdamW optimizer, TokenBatchSource data, LearningRateSchedule schedule,
+                   MetricsSink metrics, TrainerSettings settings, LongSupplier nanoClock, GradientScaler scaler) {
         int micro = model.tokensPerMicroBatch();
         if (settings.batchTokens() % micro != 0) {
             throw new IllegalArgumentException("batch of " + settings.batchTokens()
@@ -46,9 +60,15 @@ public final class Trainer {
         this.metrics = metrics;
         this.settings = settings;
         this.nanoClock = nanoClock;
+        this.scaler = java.util.Objects.requireNonNull(scaler, "scaler");
         this.microSteps = (int) (settings.batchTokens() / micro);
         this.inputs = new int[micro];
         this.targets = new int[micro];
+    }
+
+    /** The loss scaler (disabled unless the run scales its loss); its state is part of a checkpoint. */
+    public GradientScaler scaler() {
+        return scaler;
     }
 
     /** Micro-batches per optimizer step of the settings' batch. */
@@ -98,7 +118,8 @@ public final class Trainer {
         long current = step + 1;
         long microSteps = batchTokens / b;
         model.zeroGradients();
-        float weight = (float) (1.0 / batchTokens);
+        double lossScale = scaler.scale();
+        float weight = scaler.scaledWeight(1.0 / batchTokens);
         double lossSum = 0;
         int seq = model.sequenceLength();
         for (long i = 0; i < microSteps; i++) {
@@ -106,37 +127,51 @@ public final class Trainer {
             double loss = model.forward(inputs, targets);
             if (!Double.isFinite(loss)) {
                 return nonFinite(current, start, lr, loss, batchTokens,
-                        "loss is " + loss + " in micro-batch " + (i + 1));
+                        "loss is " + loss + " in micro-batch " + (i + 1), lossScale);
             }
             lossSum += loss;
             model.backward(weight);
         }
         double loss = lossSum / microSteps;
+        if (scaler.enabled()) {
+            model.backend().reductions().scale(model.gradients().flat(), (int) model.gradients().flat().length(),
+                    scaler.unscaleFactor());
+        }
         double norm;
         try {
             norm = optimizer.step(model.parameters(), model.gradients(), lr);
         } catch (NonFiniteGradientException e) {
-            return nonFinite(current, start, lr, loss, batchTokens, "the first non-finite gradient is " + e.tensor());
+            if (scaler.enabled()) {
+                // The scaler's business: back off and skip, as GradScaler does; the run goes on.
+                scaler.update(false);
+                model.zeroGradients();
+                step = current;
+                return report(current, start, loss, lr, Double.NaN, batchTokens, true, lossScale);
+            }
+            return nonFinite(current, start, lr, loss, batchTokens, "the first non-finite gradient is " + e.tensor(),
+                    lossScale);
         }
+        scaler.update(true);
         step = current;
-        return report(current, start, loss, lr, norm, batchTokens, false);
+        return report(current, start, loss, lr, norm, batchTokens, false, lossScale);
     }
 
-    private StepMetrics nonFinite(long current, long start, double lr, double loss, long tokens, String what) {
+    private StepMetrics nonFinite(long current, long start, double lr, double loss, long tokens, String what,
+            double lossScale) {
         if (!settings.skipNonFinite()) {
             throw new NonFiniteTrainingException(current, what);
         }
         model.zeroGradients();
         step = current;
-        return report(current, start, loss, lr, Double.NaN, tokens, true);
+        return report(current, start, loss, lr, Double.NaN, tokens, true, lossScale);
     }
 
     private StepMetrics report(long current, long start, double loss, double lr, double norm, long tokens,
-            boolean skipped) {
+            boolean skipped, double lossScale) {
         double seconds = Math.max(1e-9, (nanoClock.getAsLong() - start) / 1e9);
         double tps = tokens / seconds;
         StepMetrics m = new StepMetrics(current, loss, lr, norm, tokens, seconds, tps, tps * settings.flopsPerToken(),
-                skipped);
+                skipped, lossScale);
         metrics.record(m);
         return m;
     }

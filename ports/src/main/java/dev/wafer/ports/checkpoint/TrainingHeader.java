@@ -15,11 +15,19 @@ import java.util.Objects;
  * @param position      progress of the run when it was saved
  * @param data          what the run trains on
  * @param seed          seed of initialisation and data order
- * @param precision     numeric precision of the run ({@code fp32})
+ * @param precision     numeric precision of the run ({@code fp32}, {@code bf16} or {@code fp16})
  * @param skipNonFinite whether steps with a non-finite loss or gradient are skipped instead of stopping the run
+ * @param fp32AttentionGrads whether a 16-bit run keeps the attention-softmax gradient and the QKV projection's
+ *                      backward in float32
  */
 public record TrainingHeader(Schedule schedule, int seqLength, int microBatch, Optimizer optimizer, Position position,
-        Data data, long seed, String precision, boolean skipNonFinite) {
+        Data data, long seed, String precision, boolean skipNonFinite, boolean fp32AttentionGrads) {
+    /** A header of a run without {@code fp32AttentionGrads}. */
+    public TrainingHeader(Schedule schedule, int seqLength, int microBatch, Optimizer optimizer, Position position,
+            Data data, long seed, String precision, boolean skipNonFinite) {
+        this(schedule, seqLength, microBatch, optimizer, position, data, seed, precision, skipNonFinite, false);
+    }
+
     /** Rejects missing parts. */
     public TrainingHeader {
         Objects.requireNonNull(schedule, "schedule");
@@ -77,8 +85,15 @@ public record TrainingHeader(Schedule schedule, int seqLength, int microBatch, O
      * @param tokens       tokens trained
      * @param adamSteps    updates AdamW has applied (its bias correction depends on them)
      * @param dataPosition sequences drawn from the training data
+     * @param lossScale    the dynamic loss scale of an fp16 run (1 otherwise)
+     * @param scalerGrowthTracker consecutive finite steps the loss scaler has counted towards its next growth
      */
-    public record Position(long step, long tokens, long adamSteps, long dataPosition) {
+    public record Position(long step, long tokens, long adamSteps, long dataPosition, double lossScale,
+            long scalerGrowthTracker) {
+        /** A position of a run without loss scaling. */
+        public Position(long step, long tokens, long adamSteps, long dataPosition) {
+            this(step, tokens, adamSteps, dataPosition, 1.0, 0);
+        }
     }
 
     /**

@@ -22,5 +22,15 @@ public enum Capability {
     /** {@link AdamWKernel}: the optimizer update. */
     ADAMW,
     /** {@link ReductionKernel}: sums of squares, scaling, filling. */
-    REDUCTIONS
+    REDUCTIONS,
+    /**
+     * Mixed precision with bfloat16 operands: {@link ComputeBackend#matmul(OperandFormat)} and
+     * {@link ComputeBackend#attention(OperandFormat, boolean)} for {@link OperandFormat#BF16}.
+     */
+    BF16,
+    /**
+     * Mixed precision with IEEE half-precision operands: {@link ComputeBackend#matmul(OperandFormat)} and
+     * {@link ComputeBackend#attention(OperandFormat, boolean)} for {@link OperandFormat#FP16}.
+     */
+    FP16
 }

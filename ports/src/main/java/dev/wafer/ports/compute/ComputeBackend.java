@@ -43,6 +43,44 @@ public interface ComputeBackend extends AutoCloseable {
     /** @throws MissingCapabilityException unless {@link Capability#ATTENTION} is declared */
     AttentionKernel attention();
 
+    /**
+     * The matmul kernel whose three products (forward, input gradient, weight gradient) take their operands rounded
+     * to {@code operands} (round to nearest, ties to even, as {@link OperandFormat#round} does) and accumulate in
+     * float32 or wider; outputs are float32, the bias and its gradient stay float32. For {@link OperandFormat#FP32}
+     * it is {@link #matmul()} itself. A backend that declares {@link OperandFormat#capability()} overrides this.
+     *
+     * @throws MissingCapabilityException naming the format's capability when it is not declared, else
+     *                                    {@link Capability#MATMUL} when that is not
+     */
+    default MatmulKernel matmul(OperandFormat operands) {
+        if (operands == OperandFormat.FP32) {
+            return matmul();
+        }
+        require(EnumSet.of(operands.capability()));
+        require(EnumSet.of(Capability.MATMUL));
+        throw new MissingCapabilityException(name(), EnumSet.of(operands.capability()));
+    }
+
+    /**
+     * The attention kernel with its products on operands rounded to {@code operands}, accumulating in float32:
+     * Q, K, V and the output gradient are rounded on entry, the softmax runs in float32 on float32 scores and its
+     * probabilities are rounded (they are the saved activation and the operand of {@code P·V} and
+     * {@code Pᵀ·dO}); the softmax gradient {@code dS} is rounded before {@code dS·K} and {@code dSᵀ·Q} unless
+     * {@code fp32ScoreGradients}. For {@link OperandFormat#FP32} it is {@link #attention()} itself.
+     * A backend that declares {@link OperandFormat#capability()} overrides this.
+     *
+     * @throws MissingCapabilityException naming the format's capability when it is not declared, else
+     *                                    {@link Capability#ATTENTION} when that is not
+     */
+    default AttentionKernel attention(OperandFormat operands, boolean fp32ScoreGradients) {
+        if (operands == OperandFormat.FP32) {
+            return attention();
+        }
+        require(EnumSet.of(operands.capability()));
+        require(EnumSet.of(Capability.ATTENTION));
+        throw new MissingCapabilityException(name(), EnumSet.of(operands.capability()));
+    }
+
     /** @throws MissingCapabilityException unless {@link Capability#GELU} is declared */
     GeluKernel gelu();
 
