@@ -22,13 +22,29 @@ final class StopSignals implements AutoCloseable {
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
     private volatile String received;
+    private final String haltMessage;
 
-    private StopSignals() {
+    private StopSignals(String haltMessage) {
+        this.haltMessage = haltMessage;
     }
 
     /** Installs the handlers; {@link #close()} puts the previous ones back. */
     static StopSignals install() {
-        StopSignals s = new StopSignals();
+        return install(null);
+    }
+
+    /**
+     * For one rank of a multi-process run: a signal halts at once with one line naming this rank. Under mpirun a
+     * SIGTERM usually means another rank died and mpirun is stopping the job; the step in flight cannot finish
+     * without it, so nothing is saved and the last checkpoint stays as it was.
+     */
+    static StopSignals installForRank(int rank, int size) {
+        return install("rank " + rank + " of " + size + " stopped by %s (mpirun stops every rank when one fails"
+                + " or is killed; its report names that rank); the last checkpoint is untouched");
+    }
+
+    private static StopSignals install(String haltMessage) {
+        StopSignals s = new StopSignals(haltMessage);
         for (String name : NAMES) {
             Signal signal = new Signal(name);
             s.signals.add(signal);
@@ -38,6 +54,11 @@ final class StopSignals implements AutoCloseable {
     }
 
     private void onSignal(Signal sig) {
+        if (haltMessage != null) {
+            System.err.println("wafer: " + String.format(haltMessage, "SIG" + sig.getName()));
+            System.err.flush();
+            Runtime.getRuntime().halt(128 + sig.getNumber());
+        }
         if (!requested.compareAndSet(false, true)) {
             // Second signal: the user (or the scheduler) does not want to wait for the checkpoint.
             Runtime.getRuntime().halt(128 + sig.getNumber());

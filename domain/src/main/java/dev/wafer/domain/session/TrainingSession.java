@@ -35,6 +35,7 @@ public final class TrainingSession {
     private final Trainer trainer;
     private RunPosition position;
     private final boolean resumed;
+    private final double[] stopVote = new double[1];
 
     private TrainingSession(ComputeBackend backend, TensorScope scope, RunSpec spec, TrainingData data,
             SessionOptions options, SessionListener listener, RunPosition position, boolean resumed) {
@@ -50,7 +51,7 @@ public final class TrainingSession {
         this.trainer = new Trainer(trainable.model(), trainable.optimizer(), data.train(),
                 LearningRateSchedule.constant(spec.schedule().lrInTokens().peak()), m -> { },
                 new TrainerSettings(spec.microBatchTokens(), FlopCount.trainingPerToken(spec.shape()),
-                        spec.skipNonFinite()), options.nanoClock());
+                        spec.skipNonFinite()), options.nanoClock(), options.collective());
     }
 
     /**
@@ -109,7 +110,7 @@ public final class TrainingSession {
                 save();
                 saved = position.step();
             }
-            if (options.stopRequested().getAsBoolean()) {
+            if (stopAgreed(options.stopRequested().getAsBoolean())) {
                 interrupted = true;
                 break;
             }
@@ -137,6 +138,16 @@ public final class TrainingSession {
     /** The model and optimizer being trained (for a library user who wants to sample or score afterwards). */
     public TrainableModel model() {
         return trainable;
+    }
+
+    /** Whether any rank was asked to stop (all ranks then stop after the same step); a single process's own answer. */
+    private boolean stopAgreed(boolean requested) {
+        if (options.collective().size() == 1) {
+            return requested;
+        }
+        stopVote[0] = requested ? 1 : 0;
+        options.collective().allReduceSum(stopVote, 0, 1);
+        return stopVote[0] > 0;
     }
 
     private void save() {

@@ -5,6 +5,8 @@ import java.util.function.LongSupplier;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.NonFiniteGradientException;
+import dev.wafer.ports.collective.Collective;
+import dev.wafer.ports.collective.SingleProcess;
 import dev.wafer.ports.data.TokenBatchSource;
 import dev.wafer.ports.metrics.MetricsSink;
 import dev.wafer.ports.metrics.StepMetrics;
@@ -14,6 +16,14 @@ import dev.wafer.ports.metrics.StepMetrics;
  * (each backward weighted by {@code 1/batchTokens}, so the gradient is that of the mean loss per token over the
  * whole batch), clips and updates with the scheduled learning rate, and reports {@link StepMetrics}.
  * Determinism comes from the seeded data source and initialisation; the clock only feeds the throughput metrics.
+ *
+ * <p>Across the ranks of a {@link Collective} (data parallelism), every rank reads the whole step's micro-batches in
+ * the single-process order but computes only those whose index {@code i} has {@code i mod size == rank}; the
+ * per-micro-batch losses and the gradient are then summed over the ranks, so each rank applies the same AdamW step.
+ * The step's loss is then bit for bit the single-process one; the gradient agrees up to the order of float
+ * additions (each rank accumulates its own micro-batches, then the ranks' sums are added). One difference besides:
+ * a step skipped for a non-finite loss has still read all its micro-batches, where a single process stops reading at
+ * the first non-finite one.
  */
 public final class Trainer {
     private final GptModel model;
@@ -26,6 +36,8 @@ public final class Trainer {
     private final int microSteps;
     private final int[] inputs;
     private final int[] targets;
+    private final Collective collective;
+    private final GradientAllReduce allReduce;
     private long step;
 
     /**
@@ -34,6 +46,19 @@ public final class Trainer {
      */
     public Trainer(GptModel model, AdamW optimizer, TokenBatchSource data, LearningRateSchedule schedule,
                    MetricsSink metrics, TrainerSettings settings, LongSupplier nanoClock) {
+        this(model, optimizer, data, schedule, metrics, settings, nanoClock, SingleProcess.instance());
+    }
+
+    /**
+     * A trainer that shares each step's micro-batches among the ranks of {@code collective}; every rank must be
+     * given the same model, initialisation, data and settings.
+     *
+     * @param nanoClock  time source for the throughput metrics (System::nanoTime in production)
+     * @param collective the ranks of the run ({@link SingleProcess#instance()}: train alone)
+     * @throws IllegalArgumentException if the batch is not a multiple of the model's micro-batch
+     */
+    public Trainer(GptModel model, AdamW optimizer, TokenBatchSource data, LearningRateSchedule schedule,
+                   MetricsSink metrics, TrainerSettings settings, LongSupplier nanoClock, Collective collective) {
         int micro = model.tokensPerMicroBatch();
         if (settings.batchTokens() % micro != 0) {
             throw new IllegalArgumentException("batch of " + settings.batchTokens()
@@ -49,6 +74,8 @@ public final class Trainer {
         this.microSteps = (int) (settings.batchTokens() / micro);
         this.inputs = new int[micro];
         this.targets = new int[micro];
+        this.collective = collective;
+        this.allReduce = collective.size() > 1 ? new GradientAllReduce(collective) : null;
     }
 
     /** Micro-batches per optimizer step of the settings' batch. */
@@ -97,6 +124,9 @@ public final class Trainer {
         long start = nanoClock.getAsLong();
         long current = step + 1;
         long microSteps = batchTokens / b;
+        if (allReduce != null) {
+            return stepAcrossRanks(current, start, lr, batchTokens, (int) microSteps);
+        }
         model.zeroGradients();
         float weight = (float) (1.0 / batchTokens);
         double lossSum = 0;
@@ -111,6 +141,46 @@ public final class Trainer {
             lossSum += loss;
             model.backward(weight);
         }
+        double loss = lossSum / microSteps;
+        double norm;
+        try {
+            norm = optimizer.step(model.parameters(), model.gradients(), lr);
+        } catch (NonFiniteGradientException e) {
+            return nonFinite(current, start, lr, loss, batchTokens, "the first non-finite gradient is " + e.tensor());
+        }
+        step = current;
+        return report(current, start, loss, lr, norm, batchTokens, false);
+    }
+
+    private StepMetrics stepAcrossRanks(long current, long start, double lr, long batchTokens, int microSteps) {
+        int b = model.tokensPerMicroBatch();
+        int seq = model.sequenceLength();
+        int ranks = collective.size();
+        int rank = collective.rank();
+        model.zeroGradients();
+        float weight = (float) (1.0 / batchTokens);
+        double[] losses = allReduce.lossSlots(microSteps);
+        for (int i = 0; i < microSteps; i++) {
+            data.next(inputs, targets, b / seq, seq);
+            if (i % ranks != rank) {
+                continue;
+            }
+            double loss = model.forward(inputs, targets);
+            losses[i] = loss;
+            if (Double.isFinite(loss)) {
+                model.backward(weight);
+            }
+        }
+        allReduce.sumLosses(microSteps);
+        double lossSum = 0;
+        for (int i = 0; i < microSteps; i++) {
+            if (!Double.isFinite(losses[i])) {
+                return nonFinite(current, start, lr, losses[i], batchTokens,
+                        "loss is " + losses[i] + " in micro-batch " + (i + 1));
+            }
+            lossSum += losses[i];
+        }
+        allReduce.sumGradient(model.gradients().flat());
         double loss = lossSum / microSteps;
         double norm;
         try {
