@@ -159,6 +159,17 @@ class MpiTrainingTest {
         }
     }
 
+    @Test
+    void clusterReportsTheLibraryAndTheRanks() throws Exception {
+        MpiLauncher.mpirun();
+        CliRun alone = ok(CliRun.of("cluster"));
+        assertTrue(alone.out().startsWith("mpi  available  Open MPI v4.") && alone.out().contains("single process"),
+                alone.out());
+        CliRun launched = ok(MpiLauncher.run(tmp, 2, List.of("cluster")));
+        assertEquals(1, launched.out().lines().count(), "rank 0 alone prints: " + launched.out());
+        assertTrue(launched.out().contains("launched by mpirun: 2 ranks; MPI_COMM_WORLD has 2 ranks"), launched.out());
+    }
+
     private static boolean isRank1(ProcessHandle p) {
         try {
             String env = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "environ"));
