@@ -22,6 +22,7 @@ final class StopSignals implements AutoCloseable {
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
     private volatile String received;
+    private volatile boolean closed;
     private final String haltMessage;
 
     private StopSignals(String haltMessage) {
@@ -54,6 +55,9 @@ final class StopSignals implements AutoCloseable {
     }
 
     private void onSignal(Signal sig) {
+        if (closed) {
+            System.exit(128 + sig.getNumber());
+        }
         if (haltMessage != null) {
             System.err.println("wafer: " + String.format(haltMessage, "SIG" + sig.getName()));
             System.err.flush();
@@ -79,7 +83,14 @@ final class StopSignals implements AutoCloseable {
     @Override
     public void close() {
         for (int i = 0; i < signals.size(); i++) {
-            Signal.handle(signals.get(i), previous.get(i));
+            try {
+                Signal.handle(signals.get(i), previous.get(i));
+            } catch (NullPointerException e) {
+                // The JDK lost track of the previous Java handler (native code in this JVM, e.g. an OpenCL driver's
+                // LLVM, replaced and later restored the process's signal handler behind its back), so there is
+                // nothing to put back: ours stays installed and behaves as the JVM's default, exiting 128+signal.
+                closed = true;
+            }
         }
     }
 }
