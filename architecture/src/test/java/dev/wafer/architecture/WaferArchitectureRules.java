@@ -33,6 +33,7 @@ public final class WaferArchitectureRules {
     private final String cpu;
     private final String opencl;
     private final String cuda;
+    private final String mpi;
     private final String app;
     private final String cli;
     private final String conformance;
@@ -47,6 +48,7 @@ public final class WaferArchitectureRules {
         this.cpu = root + ".adapters.cpu..";
         this.opencl = root + ".adapters.opencl..";
         this.cuda = root + ".adapters.cuda..";
+        this.mpi = root + ".adapters.mpi..";
         this.app = root + ".app..";
         this.cli = root + ".app.cli..";
         this.conformance = root + ".conformance..";
@@ -63,7 +65,8 @@ public final class WaferArchitectureRules {
     public List<ArchRule> all() {
         return List.of(portsDependOnlyOnTheJdk(), domainDependsOnlyOnPortsAndTheJdk(),
                 cpuAdapterDependsOnlyOnPortsAndTheJdk(), openClAdapterDependsOnlyOnPortsTheJdkAndAparapi(),
-                cudaAdapterDependsOnlyOnPortsAndTheJdk(), adaptersDoNotDependOnTheDomain(),
+                cudaAdapterDependsOnlyOnPortsAndTheJdk(), mpiAdapterDependsOnlyOnPortsAndTheJdk(),
+                adaptersDoNotDependOnTheDomain(),
                 adaptersDoNotDependOnEachOther(), onlyTheAppUsesDependencyInjection(),
                 onlyCompositionRootsAndAdaptersNameAdapterClasses(), packagesAreFreeOfCycles(),
                 noStandardStreamsOutsideTheCliAndExamples(), noJavaUtilLoggingOutsideTheCli(),
@@ -77,7 +80,7 @@ public final class WaferArchitectureRules {
      * nothing (buckpal's rules once named a package that did not exist).
      */
     public List<String> namedPackages() {
-        return List.of(ports, domain, cpu, opencl, cuda, app, cli, conformance, suite, examples);
+        return List.of(ports, domain, cpu, opencl, cuda, mpi, app, cli, conformance, suite, examples);
     }
 
     /** Ports are what library users embed on Java 21: nothing but the JDK. */
@@ -112,6 +115,13 @@ public final class WaferArchitectureRules {
     public ArchRule cudaAdapterDependsOnlyOnPortsAndTheJdk() {
         return classes().that().resideInAPackage(cuda)
                 .should().onlyDependOnClassesThat().resideInAnyPackage(with(JDK, ports, cuda))
+                .allowEmptyShould(true);
+    }
+
+    /** The MPI adapter reaches Open MPI through the JDK's FFM API: no JNI code, no mpi.jar, no other library. */
+    public ArchRule mpiAdapterDependsOnlyOnPortsAndTheJdk() {
+        return classes().that().resideInAPackage(mpi)
+                .should().onlyDependOnClassesThat().resideInAnyPackage(with(JDK, ports, mpi))
                 .allowEmptyShould(true);
     }
 

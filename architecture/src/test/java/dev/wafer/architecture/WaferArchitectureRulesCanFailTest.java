@@ -81,8 +81,15 @@ class WaferArchitectureRulesCanFailTest {
     }
 
     @Test
+    void mpiAdapterOnPortsAndJdk() {
+        assertReports(RULES.mpiAdapterDependsOnlyOnPortsAndTheJdk(), fixture.wafer.adapters.mpi.MpiUsingDomain.class);
+        assertDoesNotReport(RULES.mpiAdapterDependsOnlyOnPortsAndTheJdk(), fixture.wafer.adapters.mpi.MpiComm.class);
+    }
+
+    @Test
     void adaptersNotOnTheDomain() {
         assertReports(RULES.adaptersDoNotDependOnTheDomain(), fixture.wafer.adapters.opencl.ClUsingDomain.class);
+        assertReports(RULES.adaptersDoNotDependOnTheDomain(), fixture.wafer.adapters.mpi.MpiUsingDomain.class);
     }
 
     @Test

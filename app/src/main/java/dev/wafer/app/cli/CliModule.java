@@ -2,17 +2,21 @@ package dev.wafer.app.cli;
 
 import com.google.inject.AbstractModule;
 import dev.wafer.app.backend.BackendCatalog;
+import dev.wafer.app.cluster.Cluster;
 
-/** What commands need besides the backend: for now, the catalogue of all backends. */
+/** What commands need besides the backend: the catalogue of all backends, and the cluster this process is part of. */
 final class CliModule extends AbstractModule {
     private final BackendCatalog catalog;
+    private final Cluster cluster;
 
-    CliModule(BackendCatalog catalog) {
+    CliModule(BackendCatalog catalog, Cluster cluster) {
         this.catalog = catalog;
+        this.cluster = cluster;
     }
 
     @Override
     protected void configure() {
         bind(BackendCatalog.class).toInstance(catalog);
+        bind(Cluster.class).toInstance(cluster);
     }
 }

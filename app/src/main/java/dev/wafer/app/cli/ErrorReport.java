@@ -1,6 +1,7 @@
 package dev.wafer.app.cli;
 
 import dev.wafer.app.backend.BackendUnavailableException;
+import dev.wafer.app.cluster.ClusterUnavailableException;
 import dev.wafer.app.input.InvalidInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +36,7 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
             err.println("wafer: " + ex.getMessage());
             return WaferCommand.USAGE_ERROR;
         }
-        if (ex instanceof BackendUnavailableException) {
+        if (ex instanceof BackendUnavailableException || ex instanceof ClusterUnavailableException) {
             err.println("wafer: " + ex.getMessage());
             return WaferCommand.BACKEND_UNAVAILABLE;
         }

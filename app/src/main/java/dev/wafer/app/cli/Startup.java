@@ -7,6 +7,7 @@ import dev.wafer.app.backend.BackendModule;
 import dev.wafer.app.backend.BackendSelection;
 import dev.wafer.app.backend.BackendUnavailableException;
 import dev.wafer.app.backend.UnknownBackendException;
+import dev.wafer.app.cluster.Cluster;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -46,7 +47,7 @@ final class Startup implements CommandLine.IExecutionStrategy {
             if (!(command instanceof BackendAgnostic)) {
                 selection.requireAvailable(backend);
             }
-            injector = Guice.createInjector(backend, new CliModule(catalog));
+            injector = Guice.createInjector(backend, new CliModule(catalog, new Cluster(env)));
         } catch (UnknownBackendException e) {
             throw new CommandLine.ExecutionException(leaf, e.getMessage(), new UserError(e.getMessage()));
         } catch (BackendUnavailableException e) {

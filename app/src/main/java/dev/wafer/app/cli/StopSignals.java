@@ -22,19 +22,35 @@ final class StopSignals implements AutoCloseable {
     private static final AtomicReference<StopSignals> ACTIVE = new AtomicReference<>();
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
     private final AtomicBoolean requested = new AtomicBoolean();
+    private final String haltMessage;
     private volatile String received;
 
-    private StopSignals() {
+    private StopSignals(String haltMessage) {
+        this.haltMessage = haltMessage;
     }
 
     /** Starts listening for a training run; {@link #close()} ends it. */
     static StopSignals install() {
+        return install(null);
+    }
+
+    /**
+     * For one rank of a multi-process run: a signal halts at once with one line naming this rank. Under mpirun a
+     * SIGTERM usually means another rank died and mpirun is stopping the job; the step in flight cannot finish
+     * without it, so nothing is saved and the last checkpoint stays as it was.
+     */
+    static StopSignals installForRank(int rank, int size) {
+        return install("rank " + rank + " of " + size + " stopped by %s (mpirun stops every rank when one fails"
+                + " or is killed; its report names that rank); the last checkpoint is untouched");
+    }
+
+    private static StopSignals install(String haltMessage) {
         if (INSTALLED.compareAndSet(false, true)) {
             for (String name : NAMES) {
                 Signal.handle(new Signal(name), StopSignals::dispatch);
             }
         }
-        StopSignals s = new StopSignals();
+        StopSignals s = new StopSignals(haltMessage);
         ACTIVE.set(s);
         return s;
     }
@@ -43,6 +59,10 @@ final class StopSignals implements AutoCloseable {
         StopSignals active = ACTIVE.get();
         if (active == null) {
             System.exit(128 + sig.getNumber());
+        } else if (active.haltMessage != null) {
+            System.err.println("wafer: " + String.format(active.haltMessage, "SIG" + sig.getName()));
+            System.err.flush();
+            Runtime.getRuntime().halt(128 + sig.getNumber());
         } else if (active.requested.get()) {
             // Second signal: the user (or the scheduler) does not want to wait for the checkpoint.
             Runtime.getRuntime().halt(128 + sig.getNumber());

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.wafer.app.checkpoint.FileCheckpointStore;
+import dev.wafer.app.cluster.Cluster;
 import dev.wafer.app.checkpoint.ModelCheckpoints;
 import dev.wafer.domain.session.RunPosition;
 import dev.wafer.domain.session.RunState;
@@ -36,6 +37,10 @@ public final class TrainCommand implements Runnable {
 
     @Inject
     ComputeBackendFactory backends;
+
+    /** Whether this process is one rank of an mpirun job (then it trains its share of every batch). */
+    @Inject
+    Cluster cluster;
 
     @Mixin
     ShapeOptions shape;

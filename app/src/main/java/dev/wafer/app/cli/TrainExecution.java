@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.app.cluster.Cluster;
+import dev.wafer.app.cluster.RunAgreement;
 import dev.wafer.app.data.Progress;
 import dev.wafer.app.train.TrainingDataFiles;
 import dev.wafer.domain.session.Checkpointing;
@@ -12,6 +14,7 @@ import dev.wafer.domain.session.DataSpec;
 import dev.wafer.domain.session.Precision;
 import dev.wafer.domain.session.RunOutcome;
 import dev.wafer.domain.session.RunState;
+import dev.wafer.domain.session.SessionListener;
 import dev.wafer.domain.session.SessionOptions;
 import dev.wafer.domain.session.TrainingSession;
 import dev.wafer.domain.train.NonFiniteTrainingException;
@@ -23,6 +26,9 @@ import dev.wafer.ports.compute.TensorScope;
 /**
  * Carries out a resolved {@code wafer train} run: claims the output directory, opens the data (checking its
  * fingerprint against a resumed run's), opens the backend, installs the preemption signals and runs the session.
+ *
+ * <p>Under {@code mpirun} every rank runs this; each trains its share of every batch ({@link Cluster}), and rank 0
+ * alone claims the output, prints and checkpoints, so the checkpoint is the one a single process writes.
  */
 final class TrainExecution {
     private final TrainCommand c;
@@ -32,12 +38,26 @@ final class TrainExecution {
     }
 
     void run(RunState state, CheckpointReader checkpoint) {
-        Path outDir = c.out != null ? c.out : c.resume != null && Files.isDirectory(c.resume) ? c.resume : null;
+        PrintWriter err = c.spec.commandLine().getErr();
+        Cluster.Ranks ranks = c.cluster.join(line -> {
+            err.println("wafer: " + line);
+            err.flush();
+        });
+        run(state, checkpoint, ranks);
+        // Reached only on success: after a failure the rank exits without MPI_Finalize, so mpirun stops the others.
+        ranks.finish();
+    }
+
+    private void run(RunState state, CheckpointReader checkpoint, Cluster.Ranks ranks) {
+        boolean lead = ranks.lead();
+        Path outDir = !lead ? null
+                : c.out != null ? c.out : c.resume != null && Files.isDirectory(c.resume) ? c.resume : null;
         if (c.stopAt != null && c.stopAt <= state.position().step()) {
             throw new UserError("--stop-at " + c.stopAt + ": nothing to do, the checkpoint is already at step "
                     + state.position().step());
         }
-        SessionOptions options = SessionOptions.defaults().validationBatches(Math.max(0, c.evalBatches));
+        SessionOptions options = SessionOptions.defaults().validationBatches(lead ? Math.max(0, c.evalBatches) : 0)
+                .across(ranks.collective());
         if (c.stopAt != null) {
             options = options.stopAt(c.stopAt);
         }
@@ -48,9 +68,10 @@ final class TrainExecution {
             options = options.underflowReportEvery(c.underflowReport);
         }
         PrintWriter err = c.spec.commandLine().getErr();
-        TrainProgress progress = new TrainProgress(c.spec.commandLine().getOut(), err, c.json);
+        SessionListener progress = lead ? new TrainProgress(c.spec.commandLine().getOut(), err, c.json) : r -> { };
         try (TrainOutput output = TrainOutput.claim(outDir, ownCheckpoint(outDir), c.overwrite);
-                StopSignals signals = StopSignals.install();
+                StopSignals signals = ranks.collective().size() == 1 ? StopSignals.install()
+                        : StopSignals.installForRank(ranks.collective().rank(), ranks.collective().size());
                 TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE);
                 ComputeBackend backend = c.backends.open(); TensorScope scope = backend.openScope()) {
             if (outDir != null) {
@@ -59,12 +80,23 @@ final class TrainExecution {
             }
             requirePrecision(backend, state.spec().precision());
             RunState run = withFingerprint(state, files.fingerprint());
-            progress.backend(backend.name(), files.data().description());
+            RunAgreement.check(ranks.collective(), run.toString()).ifPresent(reason -> {
+                throw new UserError(reason);
+            });
+            if (progress instanceof TrainProgress p) {
+                p.backend(ranks.collective().size() == 1 ? backend.name()
+                        : backend.name() + " x " + ranks.collective().size() + " ranks", files.data().description());
+            }
             options = options.stopWhen(signals::requested);
             TrainingSession session = checkpoint == null
                     ? TrainingSession.start(backend, scope, run.spec(), files.data(), options, progress)
                     : TrainingSession.resume(backend, scope, run, checkpoint, files.data(), options, progress);
             RunOutcome outcome = session.run();
+            if (lead && ranks.collective().size() > 1) {
+                err.println("wafer: " + ranks.communicationSummary(outcome.state().position().step()
+                        - state.position().step()));
+                err.flush();
+            }
             if (outcome.interrupted()) {
                 err.println("wafer: " + signals.received() + ": stopped after step " + outcome.state().position().step()
                         + (outDir == null ? " (no --out: nothing was saved)"

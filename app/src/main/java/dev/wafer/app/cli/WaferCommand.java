@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
             PlanCommand.class,
             ScheduleCommand.class,
             BackendsCommand.class,
+            ClusterCommand.class,
             DataCommand.class,
             TrainCommand.class,
             GenerateCommand.class,

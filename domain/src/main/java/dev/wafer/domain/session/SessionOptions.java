@@ -5,6 +5,9 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
+import dev.wafer.ports.collective.Collective;
+import dev.wafer.ports.collective.SingleProcess;
+
 /**
  * How a session runs, as opposed to what it trains ({@link RunSpec}): none of this changes the run's results, so a
  * run stopped early and resumed ends exactly where an uninterrupted run ends.
@@ -15,24 +18,24 @@ import java.util.function.LongSupplier;
  * @param validationBatches held-out micro-batches to score after a complete run (0: none)
  * @param nanoClock         time source for throughput metrics only
  * @param stopRequested     polled after every optimizer step: when it turns true (a preemption signal), the session
- *                          checkpoints and returns, and {@link RunOutcome#interrupted()} says so
+ *                          checkpoints and returns, and {@link RunOutcome#interrupted()} says so; across ranks,
+ *                          all of them stop after the step during which any one's turned true
  * @param underflowEvery    run the underflow diagnostic on every this many optimizer steps (0: never); it observes
  *                          and changes nothing
+ * @param collective        the ranks that share each step's micro-batches (data parallelism); every rank runs a
+ *                          session with the same spec, and only the one that checkpoints should be given
+ *                          {@code checkpointing}
  */
 public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtStep, long maxTokens,
-        int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested, long underflowEvery) {
-
-    /** Options without the underflow diagnostic. */
-    public SessionOptions(Optional<Checkpointing> checkpointing, long stopAtStep, long maxTokens,
-            int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested) {
-        this(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested, 0);
-    }
+        int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested, long underflowEvery,
+        Collective collective) {
 
     /** @throws IllegalArgumentException for non-positive limits or a negative batch count */
     public SessionOptions {
         Objects.requireNonNull(checkpointing, "checkpointing");
         Objects.requireNonNull(nanoClock, "nanoClock");
         Objects.requireNonNull(stopRequested, "stopRequested");
+        Objects.requireNonNull(collective, "collective");
         if (underflowEvery < 0) {
             throw new IllegalArgumentException("the underflow report interval must be >= 0, found " + underflowEvery);
         }
@@ -42,50 +45,57 @@ public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtS
         }
     }
 
-    /** No checkpoints, no early stop, 8 validation batches, the system clock. */
+    /** No checkpoints, no early stop, 8 validation batches, the system clock, no diagnostic, a single process. */
     public static SessionOptions defaults() {
-        return new SessionOptions(Optional.empty(), Long.MAX_VALUE, Long.MAX_VALUE, 8, System::nanoTime, () -> false);
+        return new SessionOptions(Optional.empty(), Long.MAX_VALUE, Long.MAX_VALUE, 8, System::nanoTime, () -> false,
+                0, SingleProcess.instance());
     }
 
     /** These options checkpointing as given. */
     public SessionOptions checkpointTo(Checkpointing c) {
         return new SessionOptions(Optional.of(c), stopAtStep, maxTokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery);
+                stopRequested, underflowEvery, collective);
     }
 
     /** These options stopping after optimizer step {@code step}. */
     public SessionOptions stopAt(long step) {
         return new SessionOptions(checkpointing, step, maxTokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery);
+                stopRequested, underflowEvery, collective);
     }
 
     /** These options stopping once {@code tokens} tokens are trained. */
     public SessionOptions maxTokens(long tokens) {
         return new SessionOptions(checkpointing, stopAtStep, tokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery);
+                stopRequested, underflowEvery, collective);
     }
 
     /** These options scoring {@code batches} held-out micro-batches after a complete run. */
     public SessionOptions validationBatches(int batches) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, batches, nanoClock,
-                stopRequested, underflowEvery);
+                stopRequested, underflowEvery, collective);
     }
 
     /** These options stopping (with a checkpoint) after the step during which {@code stop} turned true. */
     public SessionOptions stopWhen(BooleanSupplier stop) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock,
-                stop, underflowEvery);
+                stop, underflowEvery, collective);
     }
 
     /** These options running the underflow diagnostic every {@code steps} optimizer steps (0: never). */
     public SessionOptions underflowReportEvery(long steps) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
-                steps);
+                steps, collective);
     }
 
     /** These options timing steps with {@code clock}. */
     public SessionOptions clock(LongSupplier clock) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, clock,
-                stopRequested, underflowEvery);
+                stopRequested, underflowEvery, collective);
+    }
+
+    /** These options sharing each step among the ranks of {@code ranks}. */
+    public SessionOptions across(Collective ranks) {
+        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
+                underflowEvery, ranks);
     }
 }

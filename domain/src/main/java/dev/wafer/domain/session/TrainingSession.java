@@ -40,6 +40,7 @@ public final class TrainingSession {
     private final UnderflowMonitor underflow;
     private RunPosition position;
     private final boolean resumed;
+    private final double[] stopVote = new double[1];
 
     private TrainingSession(ComputeBackend backend, TensorScope scope, RunSpec spec, TrainingData data,
             SessionOptions options, SessionListener listener, RunPosition position, boolean resumed) {
@@ -60,7 +61,8 @@ public final class TrainingSession {
                 LearningRateSchedule.constant(spec.schedule().lrInTokens().peak()), m -> { },
                 new TrainerSettings(spec.microBatchTokens(), FlopCount.trainingPerToken(spec.shape()),
                         spec.skipNonFinite()), options.nanoClock(),
-                spec.precision().scalesLoss() ? GradientScaler.dynamic() : GradientScaler.disabled());
+                spec.precision().scalesLoss() ? GradientScaler.dynamic() : GradientScaler.disabled(),
+                options.collective());
     }
 
     /**
@@ -128,7 +130,7 @@ public final class TrainingSession {
                 save();
                 saved = position.step();
             }
-            if (options.stopRequested().getAsBoolean()) {
+            if (stopAgreed(options.stopRequested().getAsBoolean())) {
                 interrupted = true;
                 break;
             }
@@ -156,6 +158,16 @@ public final class TrainingSession {
     /** The model and optimizer being trained (for a library user who wants to sample or score afterwards). */
     public TrainableModel model() {
         return trainable;
+    }
+
+    /** Whether any rank was asked to stop (all ranks then stop after the same step); a single process's own answer. */
+    private boolean stopAgreed(boolean requested) {
+        if (options.collective().size() == 1) {
+            return requested;
+        }
+        stopVote[0] = requested ? 1 : 0;
+        options.collective().allReduceSum(stopVote, 0, 1);
+        return stopVote[0] > 0;
     }
 
     private void save() {

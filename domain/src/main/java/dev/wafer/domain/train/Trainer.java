@@ -1,11 +1,14 @@
 package dev.wafer.domain.train;
 
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.optim.AdamW;
 import dev.wafer.domain.optim.NonFiniteGradientException;
 import dev.wafer.domain.precision.GradientScaler;
+import dev.wafer.ports.collective.Collective;
+import dev.wafer.ports.collective.SingleProcess;
 import dev.wafer.ports.data.TokenBatchSource;
 import dev.wafer.ports.metrics.MetricsSink;
 import dev.wafer.ports.metrics.StepMetrics;
@@ -15,6 +18,17 @@ import dev.wafer.ports.metrics.StepMetrics;
  * (each backward weighted by {@code 1/batchTokens}, so the gradient is that of the mean loss per token over the
  * whole batch), clips and updates with the scheduled learning rate, and reports {@link StepMetrics}.
  * Determinism comes from the seeded data source and initialisation; the clock only feeds the throughput metrics.
+ *
+ * <p>With a loss scaler (fp16), each backward weight is multiplied by the scale and the summed gradient is unscaled
+ * once before clipping and AdamW; a non-finite gradient then backs the scale off and skips the step.
+ *
+ * <p>Across the ranks of a {@link Collective} (data parallelism), every rank reads the whole step's micro-batches in
+ * the single-process order but computes only those whose index {@code i} has {@code i mod size == rank}; the
+ * per-micro-batch losses and the gradient are then summed over the ranks (before unscaling), so each rank applies the
+ * same AdamW step. The step's loss is then bit for bit the single-process one; the gradient agrees up to the order of
+ * float additions (each rank accumulates its own micro-batches, then the ranks' sums are added). One difference
+ * besides: a step skipped for a non-finite loss has still read all its micro-batches, where a single process stops
+ * reading at the first non-finite one.
  */
 public final class Trainer {
     private final GptModel model;
@@ -28,6 +42,8 @@ public final class Trainer {
     private final int microSteps;
     private final int[] inputs;
     private final int[] targets;
+    private final Collective collective;
+    private final GradientAllReduce allReduce;
     private long step;
 
     /**
@@ -36,18 +52,42 @@ public final class Trainer {
      */
     public Trainer(GptModel model, AdamW optimizer, TokenBatchSource data, LearningRateSchedule schedule,
                    MetricsSink metrics, TrainerSettings settings, LongSupplier nanoClock) {
-        this(model, optimizer, data, schedule, metrics, settings, nanoClock, GradientScaler.disabled());
+        this(model, optimizer, data, schedule, metrics, settings, nanoClock, GradientScaler.disabled(),
+                SingleProcess.instance());
     }
 
     /**
-     * As the other constructor, with a loss scaler: each backward is weighted by its scale, the gradients are
-     * unscaled before clipping and AdamW, and a step with a non-finite gradient is skipped and reported (it backs
-     * the scale off) even without {@link TrainerSettings#skipNonFinite()}.
+     * A single-process trainer with a loss scaler.
      *
      * @param scaler {@link GradientScaler#disabled()} for float32 and bf16
      */
     public Trainer(GptModel model, AdamW optimizer, TokenBatchSource data, LearningRateSchedule schedule,
                    MetricsSink metrics, TrainerSettings settings, LongSupplier nanoClock, GradientScaler scaler) {
+        this(model, optimizer, data, schedule, metrics, settings, nanoClock, scaler, SingleProcess.instance());
+    }
+
+    /**
+     * A trainer that shares each step's micro-batches among the ranks of {@code collective}, without loss scaling.
+     *
+     * @param collective the ranks of the run ({@link SingleProcess#instance()}: train alone)
+     */
+    public Trainer(GptModel model, AdamW optimizer, TokenBatchSource data, LearningRateSchedule schedule,
+                   MetricsSink metrics, TrainerSettings settings, LongSupplier nanoClock, Collective collective) {
+        this(model, optimizer, data, schedule, metrics, settings, nanoClock, GradientScaler.disabled(), collective);
+    }
+
+    /**
+     * The general trainer: a loss scaler and the ranks that share each step. Every rank must be given the same
+     * model, initialisation, data and settings.
+     *
+     * @param nanoClock  time source for the throughput metrics (System::nanoTime in production)
+     * @param scaler     {@link GradientScaler#disabled()} for float32 and bf16
+     * @param collective the ranks of the run ({@link SingleProcess#instance()}: train alone)
+     * @throws IllegalArgumentException if the batch is not a multiple of the model's micro-batch
+     */
+    public Trainer(GptModel model, AdamW optimizer, TokenBatchSource data, LearningRateSchedule schedule,
+                   MetricsSink metrics, TrainerSettings settings, LongSupplier nanoClock, GradientScaler scaler,
+                   Collective collective) {
         int micro = model.tokensPerMicroBatch();
         if (settings.batchTokens() % micro != 0) {
             throw new IllegalArgumentException("batch of " + settings.batchTokens()
@@ -60,10 +100,12 @@ public final class Trainer {
         this.metrics = metrics;
         this.settings = settings;
         this.nanoClock = nanoClock;
-        this.scaler = java.util.Objects.requireNonNull(scaler, "scaler");
+        this.scaler = Objects.requireNonNull(scaler, "scaler");
         this.microSteps = (int) (settings.batchTokens() / micro);
         this.inputs = new int[micro];
         this.targets = new int[micro];
+        this.collective = Objects.requireNonNull(collective, "collective");
+        this.allReduce = collective.size() > 1 ? new GradientAllReduce(collective) : null;
     }
 
     /** The loss scaler (disabled unless the run scales its loss); its state is part of a checkpoint. */
@@ -122,15 +164,42 @@ public final class Trainer {
         float weight = scaler.scaledWeight(1.0 / batchTokens);
         double lossSum = 0;
         int seq = model.sequenceLength();
-        for (long i = 0; i < microSteps; i++) {
-            data.next(inputs, targets, b / seq, seq);
-            double loss = model.forward(inputs, targets);
-            if (!Double.isFinite(loss)) {
-                return nonFinite(current, start, lr, loss, batchTokens,
-                        "loss is " + loss + " in micro-batch " + (i + 1), lossScale);
+        if (allReduce == null) {
+            for (long i = 0; i < microSteps; i++) {
+                data.next(inputs, targets, b / seq, seq);
+                double loss = model.forward(inputs, targets);
+                if (!Double.isFinite(loss)) {
+                    return nonFinite(current, start, lr, loss, batchTokens,
+                            "loss is " + loss + " in micro-batch " + (i + 1), lossScale);
+                }
+                lossSum += loss;
+                model.backward(weight);
             }
-            lossSum += loss;
-            model.backward(weight);
+        } else {
+            int ranks = collective.size();
+            int rank = collective.rank();
+            int count = Math.toIntExact(microSteps);
+            double[] losses = allReduce.lossSlots(count);
+            for (int i = 0; i < count; i++) {
+                data.next(inputs, targets, b / seq, seq);
+                if (i % ranks != rank) {
+                    continue;
+                }
+                double loss = model.forward(inputs, targets);
+                losses[i] = loss;
+                if (Double.isFinite(loss)) {
+                    model.backward(weight);
+                }
+            }
+            allReduce.sumLosses(count);
+            for (int i = 0; i < count; i++) {
+                if (!Double.isFinite(losses[i])) {
+                    return nonFinite(current, start, lr, losses[i], batchTokens,
+                            "loss is " + losses[i] + " in micro-batch " + (i + 1), lossScale);
+                }
+                lossSum += losses[i];
+            }
+            allReduce.sumGradient(model.gradients().flat());
         }
         double loss = lossSum / microSteps;
         if (scaler.enabled()) {

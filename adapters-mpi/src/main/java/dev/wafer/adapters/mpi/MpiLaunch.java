@@ -1,0 +1,41 @@
+package dev.wafer.adapters.mpi;
+
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * Whether this process was started as one rank of a job: by Open MPI's {@code mpirun} (which sets
+ * {@code OMPI_COMM_WORLD_SIZE} and {@code OMPI_COMM_WORLD_RANK}) or by Slurm's {@code srun --mpi=pmix} (which sets
+ * {@code PMIX_RANK} and {@code SLURM_NTASKS}). Read from the environment only, so it costs nothing and loads nothing.
+ */
+public final class MpiLaunch {
+    private MpiLaunch() {
+    }
+
+    /** The job's rank count, or empty when this process was not launched as part of an MPI job. */
+    public static OptionalInt ranks(Map<String, String> env) {
+        String size = env.get("OMPI_COMM_WORLD_SIZE");
+        if (size == null && env.containsKey("PMIX_RANK")) {
+            size = env.get("SLURM_NTASKS");
+        }
+        if (size == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            int n = Integer.parseInt(size.strip());
+            return n >= 1 ? OptionalInt.of(n) : OptionalInt.empty();
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** A one-line description of the launch, e.g. {@code "launched by mpirun: 2 ranks"}. */
+    public static String describe(Map<String, String> env) {
+        OptionalInt n = ranks(env);
+        if (n.isEmpty()) {
+            return "not launched by mpirun or srun (no OMPI_COMM_WORLD_SIZE): a single process";
+        }
+        String by = env.containsKey("OMPI_COMM_WORLD_SIZE") ? "mpirun" : "srun";
+        return "launched by " + by + ": " + n.getAsInt() + (n.getAsInt() == 1 ? " rank" : " ranks");
+    }
+}

@@ -1,0 +1,109 @@
+package dev.wafer.app.cluster;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import dev.wafer.adapters.mpi.MpiCollective;
+import dev.wafer.adapters.mpi.MpiLaunch;
+import dev.wafer.adapters.mpi.MpiProbe;
+import dev.wafer.ports.backend.BackendAvailability;
+import dev.wafer.ports.collective.Collective;
+import dev.wafer.ports.collective.SingleProcess;
+
+/**
+ * The ranks of this run. Launched by {@code mpirun} (or {@code srun}), it joins the MPI job; otherwise it is a single
+ * process and touches no MPI library. A launch whose MPI library is missing is refused in one line by
+ * {@link #join()}, before any work.
+ */
+public final class Cluster {
+    /** Seconds one collective call may wait for the other ranks (a hung rank) before this rank halts. */
+    public static final String TIMEOUT_ENV = "WAFER_COLLECTIVE_TIMEOUT";
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+
+    private final Map<String, String> env;
+
+    /** @param env the process environment (where mpirun says how many ranks there are) */
+    public Cluster(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** Whether this process was launched as a rank of an MPI job, and with how many ranks. */
+    public OptionalInt launchedRanks() {
+        return MpiLaunch.ranks(env);
+    }
+
+    /** The MPI library's state and this launch, for {@code wafer cluster}; never throws. */
+    public BackendAvailability probe() {
+        return MpiProbe.probe(env);
+    }
+
+    /**
+     * Joins the job: the MPI collective when launched by mpirun, else {@link SingleProcess}.
+     *
+     * @param hung told one line (then the process halts) when a collective call waits past the timeout
+     *
+     * @throws ClusterUnavailableException if launched by mpirun but Open MPI cannot be loaded or initialised
+     */
+    public Ranks join(java.util.function.Consumer<String> hung) {
+        if (launchedRanks().isEmpty()) {
+            return new Ranks(SingleProcess.instance(), Optional.empty());
+        }
+        try {
+            MpiCollective mpi = MpiCollective.join(timeout(), hung);
+            return new Ranks(mpi, Optional.of(mpi));
+        } catch (LinkageError | RuntimeException e) {
+            BackendAvailability a = probe();
+            String why = a.available() ? oneLine(e) : a.detail();
+            throw new ClusterUnavailableException(MpiLaunch.describe(env) + ", but MPI cannot be used: " + why
+                    + ". Install Open MPI 4 (Debian: apt-get install openmpi-bin libopenmpi-dev) on every machine");
+        }
+    }
+
+    private Duration timeout() {
+        String s = env.get(TIMEOUT_ENV);
+        if (s == null || s.isBlank()) {
+            return DEFAULT_TIMEOUT;
+        }
+        try {
+            return Duration.ofMillis(Math.round(Double.parseDouble(s.strip()) * 1000));
+        } catch (NumberFormatException e) {
+            throw new ClusterUnavailableException(TIMEOUT_ENV + "=" + s + " is not a number of seconds");
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.strip().replaceAll("\\s+", " "));
+    }
+
+    /**
+     * The joined ranks: the collective, and the MPI adapter behind it when there is one (for its counters and for
+     * leaving the job).
+     */
+    public record Ranks(Collective collective, Optional<MpiCollective> mpi) {
+
+        /** Whether this rank prints, writes JSON and checkpoints (rank 0). */
+        public boolean lead() {
+            return collective.rank() == 0;
+        }
+
+        /** Leaves the job after a successful run (MPI_Finalize waits for every rank); nothing for a single process. */
+        public void finish() {
+            mpi.ifPresent(MpiCollective::close);
+        }
+
+        /** One line on the communication of {@code steps} optimizer steps, for the end of a multi-rank run. */
+        public String communicationSummary(long steps) {
+            if (mpi.isEmpty() || steps <= 0) {
+                return "";
+            }
+            MpiCollective m = mpi.get();
+            return String.format(Locale.ROOT, "%d ranks (%s): %.3f s per step in collectives (waiting included),"
+                            + " %.1f MB all-reduced per step per rank", m.size(), m.libraryVersion().split(",")[0],
+                    m.communicationNanos() / 1e9 / steps, m.bytesReduced() / 1e6 / steps);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.wafer.app.cluster;
+
+import dev.wafer.ports.collective.Collective;
+
+/**
+ * Checks that every rank is about to train the same run: rank 0 broadcasts a fingerprint of its resolved run (the
+ * spec, position and CPU count) and any rank whose own differs refuses to start. Without it, a rank that picked
+ * another micro-batch (a different heap) or seed would silently train a different model.
+ */
+public final class RunAgreement {
+    private RunAgreement() {
+    }
+
+    /**
+     * @param description the resolved run as text (equal texts: equal runs)
+     * @return empty when this rank agrees with rank 0, else a one-line reason
+     */
+    public static java.util.Optional<String> check(Collective ranks, String description) {
+        if (ranks.size() == 1) {
+            return java.util.Optional.empty();
+        }
+        int processors = Runtime.getRuntime().availableProcessors();
+        // Doubles carry 53 bits exactly: the hash's 32 bits and the processor count survive the broadcast.
+        double[] mine = {description.hashCode(), processors};
+        double[] lead = mine.clone();
+        ranks.broadcast(lead, 0, 2, 0);
+        if (lead[0] != mine[0]) {
+            return java.util.Optional.of("rank " + ranks.rank() + " resolved another run than rank 0 (flags, data,"
+                    + " checkpoint or heap differ: pass the same flags, and an explicit --micro-batch, on every rank)");
+        }
+        if (lead[1] != mine[1]) {
+            return java.util.Optional.of("rank " + ranks.rank() + " has " + processors + " CPU threads and rank 0 has "
+                    + (int) lead[1] + ": ranks must compute alike to stay identical (give each rank the same cores,"
+                    + " or set WAFER_JAVA_OPTS=-XX:ActiveProcessorCount=N)");
+        }
+        return java.util.Optional.empty();
+    }
+}

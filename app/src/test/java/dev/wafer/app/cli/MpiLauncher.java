@@ -1,0 +1,67 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Starts {@code mpirun -np N --oversubscribe java ... WaferMain ARGS} with the test's classpath, as a user starts
+ * {@code mpirun -np N ./wafer ...}. Tests skip when mpirun is absent, unless {@code WAFER_EXPECT_MPI=1} (CI), where
+ * they fail instead.
+ */
+final class MpiLauncher {
+    private MpiLauncher() {
+    }
+
+    /** The mpirun executable, or the test is skipped (failed under WAFER_EXPECT_MPI=1). */
+    static Path mpirun() {
+        Optional<Path> found = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .map(dir -> Path.of(dir, "mpirun")).filter(Files::isExecutable).findFirst();
+        if ("1".equals(System.getenv("WAFER_EXPECT_MPI"))) {
+            assertTrue(found.isPresent(), "WAFER_EXPECT_MPI=1 but mpirun is not on the PATH");
+        }
+        Assumptions.assumeTrue(found.isPresent(), "mpirun is not installed (apt-get install openmpi-bin)");
+        return found.get();
+    }
+
+    /** The command for {@code ranks} ranks of wafer with {@code args}. */
+    static List<String> command(int ranks, List<String> args) {
+        List<String> c = new ArrayList<>(List.of(mpirun().toString(), "-np", String.valueOf(ranks), "--oversubscribe",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
+                "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss4m", "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), WaferMain.class.getName()));
+        c.addAll(args);
+        return c;
+    }
+
+    /** Starts the job with its stdout and stderr going to the given files. */
+    static Process start(int ranks, List<String> args, Path out, Path err) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command(ranks, args)).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        // Open MPI refuses to run as root unless told twice (CI containers run as root).
+        pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT", "1");
+        pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+        return pb.start();
+    }
+
+    /** Runs the job to its end (at most 5 minutes). */
+    static CliRun run(Path dir, int ranks, List<String> args) throws Exception {
+        Path out = Files.createTempFile(dir, "mpi", ".out");
+        Path err = Files.createTempFile(dir, "mpi", ".err");
+        Process p = start(ranks, args, out, err);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("mpirun -np " + ranks + " did not finish within 5 minutes: "
+                    + Files.readString(err));
+        }
+        return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+}

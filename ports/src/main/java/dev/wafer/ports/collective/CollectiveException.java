@@ -1,0 +1,11 @@
+package dev.wafer.ports.collective;
+
+/** A collective operation failed (the library reported an error code, or a rank stopped answering). */
+public final class CollectiveException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param message one line naming the operation and the cause */
+    public CollectiveException(String message) {
+        super(message);
+    }
+}
