@@ -84,17 +84,7 @@ public final class MpiCollective implements Collective, AutoCloseable {
         Objects.checkFromIndexSize(offset, count, values.length);
         MemorySegment buf = buffer(count * Float.BYTES);
         MemorySegment.copy(values, offset, buf, ValueLayout.JAVA_FLOAT, 0, count);
-        long start = watchdog.enter("all-reduce");
-        try {
-            MpiLibrary.check((int) mpi.allreduce.invokeExact(mpi.inPlace, buf, count, mpi.floatType, mpi.sum,
-                    mpi.commWorld), "MPI_Allreduce");
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        } finally {
-            account(start, (long) count * Float.BYTES);
-        }
+        allReduceInPlace(buf, count, mpi.floatType, (long) count * Float.BYTES);
         MemorySegment.copy(buf, ValueLayout.JAVA_FLOAT, 0, values, offset, count);
     }
 
@@ -103,18 +93,23 @@ public final class MpiCollective implements Collective, AutoCloseable {
         Objects.checkFromIndexSize(offset, count, values.length);
         MemorySegment buf = buffer(count * Double.BYTES);
         MemorySegment.copy(values, offset, buf, ValueLayout.JAVA_DOUBLE, 0, count);
+        allReduceInPlace(buf, count, mpi.doubleType, (long) count * Double.BYTES);
+        MemorySegment.copy(buf, ValueLayout.JAVA_DOUBLE, 0, values, offset, count);
+    }
+
+    /** {@code MPI_Allreduce(MPI_IN_PLACE, buf, count, type, MPI_SUM, MPI_COMM_WORLD)}, watched and accounted. */
+    private void allReduceInPlace(MemorySegment buf, int count, MemorySegment type, long bytes) {
         long start = watchdog.enter("all-reduce");
         try {
-            MpiLibrary.check((int) mpi.allreduce.invokeExact(mpi.inPlace, buf, count, mpi.doubleType, mpi.sum,
+            MpiLibrary.check((int) mpi.allreduce.invokeExact(mpi.inPlace, buf, count, type, mpi.sum,
                     mpi.commWorld), "MPI_Allreduce");
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         } finally {
-            account(start, (long) count * Double.BYTES);
+            account(start, bytes);
         }
-        MemorySegment.copy(buf, ValueLayout.JAVA_DOUBLE, 0, values, offset, count);
     }
 
     @Override
