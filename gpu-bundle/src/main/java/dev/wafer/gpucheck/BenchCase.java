@@ -1,0 +1,40 @@
+package dev.wafer.gpucheck;
+
+import java.util.List;
+
+/**
+ * One timed shape: passed to {@code wafer bench} and to the PyTorch baseline alike.
+ *
+ * @param label    how the report names it
+ * @param required whether a refusal fails the check (fp32 on CUDA must run; bf16 may be absent)
+ */
+record BenchCase(String label, String backend, int dModel, int layers, int heads, int seq, int batch, int vocab,
+        int steps, String precision, boolean required) {
+
+    /** The 111M shape of Table 1 at the two sizes, fp32 and bf16, on CUDA. */
+    static List<BenchCase> gpu() {
+        return List.of(
+                new BenchCase("111M seq512 batch4 fp32", "cuda", 768, 10, 12, 512, 4, 50257, 5, "fp32", true),
+                new BenchCase("111M seq512 batch4 bf16", "cuda", 768, 10, 12, 512, 4, 50257, 5, "bf16", false),
+                new BenchCase("111M seq2048 batch8 fp32", "cuda", 768, 10, 12, 2048, 8, 50257, 5, "fp32", true),
+                new BenchCase("111M seq2048 batch8 bf16", "cuda", 768, 10, 12, 2048, 8, 50257, 5, "bf16", false));
+    }
+
+    /** A small CPU run: proves the bundled runtime starts the CLI and trains, in seconds. */
+    static List<BenchCase> cpuPart() {
+        return List.of(new BenchCase("tiny cpu fp32", "cpu", 64, 2, 2, 32, 2, 256, 2, "fp32", true));
+    }
+
+    /** The {@code wafer bench} arguments for this case. */
+    List<String> waferArguments() {
+        return List.of("bench", "--json", "--backend=" + backend, "--d-model=" + dModel, "--layers=" + layers,
+                "--heads=" + heads, "--seq=" + seq, "--batch=" + batch, "--vocab=" + vocab, "--steps=" + steps,
+                "--precision=" + precision);
+    }
+
+    /** The positional arguments of bench_torch_cuda.py. */
+    List<String> torchArguments() {
+        return List.of(String.valueOf(dModel), String.valueOf(layers), String.valueOf(heads), String.valueOf(seq),
+                String.valueOf(batch), String.valueOf(vocab), String.valueOf(steps), precision);
+    }
+}
