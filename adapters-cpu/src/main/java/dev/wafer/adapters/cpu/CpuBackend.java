@@ -40,6 +40,8 @@ public final class CpuBackend implements ComputeBackend {
     private final CpuAdamW adamW;
     private final CpuReductions reductions;
     private final CpuMixedMatmul bf16Matmul;
+    private final Sgemm bf16Sgemm;
+    private final String bf16GemmNote;
     private final CpuMixedMatmul fp16Matmul;
     /** 16-bit attention kernels, indexed by [format is FP16][float32 score gradients]. */
     private final CpuAttention[][] mixedAttention = new CpuAttention[2][2];
@@ -49,6 +51,16 @@ public final class CpuBackend implements ComputeBackend {
      * @param useVectorApi use the Vector API when it is available
      */
     public CpuBackend(int threads, boolean useVectorApi) {
+        this(threads, useVectorApi, Bf16Gemm.AUTO);
+    }
+
+    /**
+     * @param threads      worker threads (1 = run on the caller)
+     * @param useVectorApi use the Vector API when it is available
+     * @param bf16Gemm     where bf16 matrix products come from; {@link Bf16Gemm#ONEDNN} fails here, with the reason,
+     *                     when oneDNN cannot be loaded
+     */
+    public CpuBackend(int threads, boolean useVectorApi, Bf16Gemm bf16Gemm) {
         this.parallel = new Parallel(threads);
         this.vectorized = useVectorApi && vectorApiAvailable();
         this.sgemm = vectorized ? new VectorSgemm(parallel) : new ScalarSgemm(parallel);
@@ -62,7 +74,19 @@ public final class CpuBackend implements ComputeBackend {
         this.crossEntropy = new CpuCrossEntropy(parallel, vectorized);
         this.adamW = new CpuAdamW(parallel);
         this.reductions = new CpuReductions(parallel);
-        this.bf16Matmul = new CpuMixedMatmul(sgemm, parallel, matmul, OperandFormat.BF16);
+        OneDnn.Loaded oneDnn = bf16Gemm == Bf16Gemm.EMULATED ? null : OneDnn.load();
+        if (bf16Gemm == Bf16Gemm.ONEDNN && oneDnn.library().isEmpty()) {
+            throw new IllegalStateException(oneDnn.reason());
+        }
+        if (oneDnn != null && oneDnn.library().isPresent()) {
+            this.bf16Sgemm = new OneDnnBf16Gemm(oneDnn.library().get(), parallel.workers());
+            this.bf16Matmul = new CpuMixedMatmul(bf16Sgemm, parallel, matmul, OperandFormat.BF16, true);
+            this.bf16GemmNote = "";
+        } else {
+            this.bf16Sgemm = sgemm;
+            this.bf16Matmul = new CpuMixedMatmul(sgemm, parallel, matmul, OperandFormat.BF16);
+            this.bf16GemmNote = oneDnn == null ? "chosen" : oneDnn.reason();
+        }
         this.fp16Matmul = new CpuMixedMatmul(sgemm, parallel, matmul, OperandFormat.FP16);
         for (int f = 0; f < 2; f++) {
             for (int g = 0; g < 2; g++) {
@@ -95,6 +119,11 @@ public final class CpuBackend implements ComputeBackend {
     /** Describes the GEMM in use, for benchmarks and logs. */
     public String gemmDescription() {
         return sgemm.describe();
+    }
+
+    /** Describes the bf16 GEMM: oneDNN's matmul, or the emulation on the float32 GEMM and why. */
+    public String bf16GemmDescription() {
+        return bf16Sgemm == sgemm ? "emulated on the float32 GEMM (" + bf16GemmNote + ")" : bf16Sgemm.describe();
     }
 
     @Override

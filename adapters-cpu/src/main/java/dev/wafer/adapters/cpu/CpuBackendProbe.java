@@ -31,6 +31,9 @@ public final class CpuBackendProbe implements BackendProbe {
     @Override
     public BackendAvailability probe() {
         String arch = System.getProperty("os.arch", "unknown architecture");
-        return BackendAvailability.available(cores + (cores == 1 ? " core" : " cores") + " (" + arch + ")");
+        OneDnn.Loaded oneDnn = OneDnn.load();
+        String bf16 = oneDnn.library().map(l -> "bf16 GEMM on oneDNN " + l.versionString())
+                .orElse("bf16 GEMM emulated on the float32 GEMM: " + oneDnn.reason());
+        return BackendAvailability.available(cores + (cores == 1 ? " core" : " cores") + " (" + arch + "), " + bf16);
     }
 }

@@ -5,7 +5,10 @@ import com.google.inject.Provides;
 import dev.wafer.adapters.cpu.CpuBackendProbe;
 import dev.wafer.ports.backend.BackendProbe;
 import dev.wafer.ports.compute.ComputeBackendFactory;
+import dev.wafer.adapters.cpu.Bf16Gemm;
 import dev.wafer.adapters.cpu.CpuBackend;
+import dev.wafer.app.input.InvalidInputException;
+import dev.wafer.ports.backend.BackendAvailability;
 
 /** Wires the CPU backend: pure-Java kernels, always available. */
 public final class CpuBackendModule extends AbstractModule implements BackendModule {
@@ -21,9 +24,26 @@ public final class CpuBackendModule extends AbstractModule implements BackendMod
         return new CpuBackendProbe();
     }
 
-    /** Opens the Vector API kernels on every core. */
+    /** Environment variable choosing the bf16 GEMM: {@code auto} (default), {@code onednn} or {@code emulated}. */
+    public static final String BF16_GEMM_ENV = "WAFER_CPU_BF16_GEMM";
+
+    /** Opens the Vector API kernels on every core, with the bf16 GEMM {@value #BF16_GEMM_ENV} asks for. */
     @Provides
     ComputeBackendFactory computeBackends() {
-        return CpuBackend::open;
+        return () -> {
+            String choice = System.getenv(BF16_GEMM_ENV);
+            Bf16Gemm gemm;
+            try {
+                gemm = choice == null || choice.isBlank() ? Bf16Gemm.AUTO : Bf16Gemm.parse(choice, BF16_GEMM_ENV);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(e.getMessage());
+            }
+            try {
+                return new CpuBackend(Runtime.getRuntime().availableProcessors(), true, gemm);
+            } catch (IllegalStateException e) {
+                throw new BackendUnavailableException(CpuBackendProbe.NAME, BackendAvailability.unavailable(
+                        BF16_GEMM_ENV + "=onednn, but " + e.getMessage(), "Unset " + BF16_GEMM_ENV));
+            }
+        };
     }
 }

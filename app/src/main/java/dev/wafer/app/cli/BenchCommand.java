@@ -1,5 +1,6 @@
 package dev.wafer.app.cli;
 
+import dev.wafer.adapters.cpu.CpuBackend;
 import dev.wafer.domain.session.TrainableModel;
 import dev.wafer.domain.session.MemoryEstimate;
 import dev.wafer.domain.session.ModelAssembly;
@@ -87,8 +88,12 @@ public final class BenchCommand implements Runnable {
         }
         double[] seconds = new double[steps];
         String backendName;
+        String gemmNote = "";
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             backendName = backend.name();
+            if (backend instanceof CpuBackend cpu && p == Precision.BF16) {
+                gemmNote = cpu.bf16GemmDescription(); // after the run: it names oneDNN's chosen kernel
+            }
             TrainExecution.requirePrecision(backend, p);
             TrainableModel m = ModelAssembly.trainable(backend, scope, s, ParameterisationKind.SP, batch, seq,
                     AdamWSettings.cerebras(1e-8), new ModelPrecision(p.operands(), false));
@@ -101,6 +106,9 @@ public final class BenchCommand implements Runnable {
             for (int i = 0; i < steps; i++) {
                 seconds[i] = trainer.step().seconds();
             }
+            if (backend instanceof CpuBackend cpu && p == Precision.BF16) {
+                gemmNote = cpu.bf16GemmDescription();
+            }
         }
         Arrays.sort(seconds);
         double median = steps % 2 == 1 ? seconds[steps / 2] : 0.5 * (seconds[steps / 2 - 1] + seconds[steps / 2]);
@@ -110,11 +118,12 @@ public final class BenchCommand implements Runnable {
         if (json) {
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,\"heads\":%d,\"seq\":%d,\"batch\":%d,"
-                    + "\"vocab\":%d,\"backend\":\"%s\",\"precision\":\"%s\"}", tps, flops, median, s.dModel(),
-                    s.nLayers(), s.nHeads(), seq, batch, s.vocabSize(), backendName, p.id()));
+                    + "\"vocab\":%d,\"backend\":\"%s\",\"precision\":\"%s\"%s}", tps, flops, median, s.dModel(),
+                    s.nLayers(), s.nHeads(), seq, batch, s.vocabSize(), backendName, p.id(),
+                    gemmNote.isEmpty() ? "" : ",\"gemm\":" + Json.quote(gemmNote)));
         } else {
-            out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s]",
-                    median, tps, flops / 1e9, backendName, p.id()));
+            out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s%s]",
+                    median, tps, flops / 1e9, backendName, p.id(), gemmNote.isEmpty() ? "" : ", " + gemmNote));
         }
     }
 

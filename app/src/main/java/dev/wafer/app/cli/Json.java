@@ -21,4 +21,13 @@ final class Json {
             throw new IllegalStateException("cannot write JSON output", e);
         }
     }
+
+    /** {@code text} as a JSON string literal, quotes and escapes included. */
+    static String quote(String text) {
+        try {
+            return MAPPER.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON output", e);
+        }
+    }
 }

@@ -1,0 +1,90 @@
+package dev.wafer.adapters.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.wafer.ports.compute.OperandFormat;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * oneDNN's bf16 matmul against the emulation it replaces: operands rounded to bf16, products summed in double.
+ * Products of bf16 values are exact in float32, so the two differ only by float32 summation error. Skips where
+ * libdnnl.so.2 is absent, fails instead under WAFER_EXPECT_ONEDNN=1 (CI installs Debian's libdnnl2).
+ */
+class OneDnnBf16GemmTest {
+    private static final long SEED = 20261130L;
+
+    private static OneDnn library() {
+        OneDnn.Loaded loaded = OneDnn.load();
+        if ("1".equals(System.getenv("WAFER_EXPECT_ONEDNN"))) {
+            assertTrue(loaded.library().isPresent(), "WAFER_EXPECT_ONEDNN=1 but " + loaded.reason());
+        }
+        assumeTrue(loaded.library().isPresent(), loaded.reason());
+        return loaded.library().get();
+    }
+
+    @Test
+    void everyTranspositionMatchesTheRoundedDoubleProduct() {
+        OneDnnBf16Gemm gemm = new OneDnnBf16Gemm(library(), 2);
+        SplittableRandom random = new SplittableRandom(SEED);
+        int[][] shapes = {{5, 7, 3}, {64, 48, 96}, {33, 129, 70}};
+        for (int[] shape : shapes) {
+            for (int t = 0; t < 4; t++) {
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    check(gemm, random, shape[0], shape[1], shape[2], (t & 1) != 0, (t & 2) != 0, accumulate);
+                }
+            }
+        }
+        assertTrue(gemm.describe().startsWith("oneDNN 2."), gemm.describe());
+    }
+
+    private static void check(OneDnnBf16Gemm gemm, SplittableRandom random, int m, int n, int k, boolean transA,
+                              boolean transB, boolean accumulate) {
+        // Padded leading dimensions and offsets, so that strides and offsets are exercised too.
+        int lda = (transA ? m : k) + 3;
+        int ldb = (transB ? k : n) + 2;
+        int ldc = n + 1;
+        int aOff = 4;
+        int bOff = 1;
+        int cOff = 2;
+        float[] a = randoms(random, aOff + (transA ? k : m) * lda);
+        float[] b = randoms(random, bOff + (transB ? n : k) * ldb);
+        float[] c = randoms(random, cOff + m * ldc);
+        float[] before = c.clone();
+        gemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = accumulate ? before[cOff + i * ldc + j] : 0;
+                double magnitude = Math.abs(sum);
+                for (int p = 0; p < k; p++) {
+                    double x = bf16(transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                    double y = bf16(transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
+                    sum += x * y;
+                    magnitude += Math.abs(x * y);
+                }
+                // float32 accumulation of k exact products: at most about k ulps of the magnitude sum.
+                double tolerance = 2 * (k + 1) * Math.ulp((float) magnitude);
+                assertEquals(sum, c[cOff + i * ldc + j], tolerance, String.format(
+                        "seed %d, m %d n %d k %d transA %b transB %b accumulate %b at (%d,%d)", SEED, m, n, k, transA,
+                        transB, accumulate, i, j));
+            }
+        }
+        assertEquals(before[0], c[0], 0.0, "element before C's offset was written (seed " + SEED + ")");
+    }
+
+    private static double bf16(float x) {
+        float[] one = {x};
+        Rounding.inPlace(OperandFormat.BF16, one, 0, 1);
+        return one[0];
+    }
+
+    private static float[] randoms(SplittableRandom random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+}
