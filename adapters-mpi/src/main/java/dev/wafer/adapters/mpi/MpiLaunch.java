@@ -29,6 +29,25 @@ public final class MpiLaunch {
         }
     }
 
+    /**
+     * Ranks of the job on this machine ({@code OMPI_COMM_WORLD_LOCAL_SIZE}, or the leading number of Slurm's
+     * {@code SLURM_NTASKS_PER_NODE}, e.g. {@code 4(x2)}); 1 when not launched as a job or not stated.
+     */
+    public static int localRanks(Map<String, String> env) {
+        if (ranks(env).isEmpty()) {
+            return 1;
+        }
+        String local = env.get("OMPI_COMM_WORLD_LOCAL_SIZE");
+        if (local == null) {
+            local = env.get("SLURM_NTASKS_PER_NODE");
+        }
+        if (local == null) {
+            return 1;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*(\\d+)").matcher(local);
+        return m.find() ? Math.max(1, Integer.parseInt(m.group(1))) : 1;
+    }
+
     /** A one-line description of the launch, e.g. {@code "launched by mpirun: 2 ranks"}. */
     public static String describe(Map<String, String> env) {
         OptionalInt n = ranks(env);

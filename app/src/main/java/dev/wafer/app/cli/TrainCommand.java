@@ -1,5 +1,6 @@
 package dev.wafer.app.cli;
 
+import dev.wafer.adapters.mpi.MpiLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -146,7 +147,8 @@ public final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        TrainRunResolver resolver = new TrainRunResolver(this, Runtime.getRuntime().maxMemory());
+        TrainRunResolver resolver = new TrainRunResolver(this, Runtime.getRuntime().maxMemory(),
+                MpiLaunch.ranks(System.getenv()).orElse(1), MpiLaunch.localRanks(System.getenv()));
         resolver.checkRunFlags();
         if (resume == null) {
             RunState fresh = new RunState(resolver.fresh(), RunPosition.START);

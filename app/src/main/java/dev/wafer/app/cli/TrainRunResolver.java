@@ -35,15 +35,29 @@ final class TrainRunResolver {
     static final double HEAP_SHARE = 0.8;
     private final TrainCommand c;
     private final long heapBytes;
+    private final int ranks;
+    private final int localRanks;
 
     TrainRunResolver(TrainCommand c, long heapBytes) {
+        this(c, heapBytes, 1, 1);
+    }
+
+    /**
+     * @param ranks      processes of the data-parallel job (1 without mpirun): the default micro-batch gives each
+     *                   the same number of micro-batches where it can
+     * @param localRanks processes on this machine: each JVM sizes its heap from the whole machine's memory, so the
+     *                   default micro-batch budget is shared among them
+     */
+    TrainRunResolver(TrainCommand c, long heapBytes, int ranks, int localRanks) {
         this.c = c;
         this.heapBytes = heapBytes;
+        this.ranks = ranks;
+        this.localRanks = localRanks;
     }
 
     /** The memory the default micro-batch may use. */
     long budgetBytes() {
-        return (long) (heapBytes * HEAP_SHARE);
+        return (long) (heapBytes * HEAP_SHARE / localRanks);
     }
 
     long heapBytes() {
@@ -190,7 +204,7 @@ final class TrainRunResolver {
             return checkedMicroBatch(model, seq, c.microBatch);
         }
         List<Integer> sizes = batches.phases().stream().map(BatchSizeSchedule.Phase::sequences).toList();
-        OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, budgetBytes());
+        OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, budgetBytes(), ranks);
         if (fit.isPresent()) {
             return fit.getAsInt();
         }

@@ -44,16 +44,38 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
      */
     public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
             long budgetBytes) {
+        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, 1);
+    }
+
+    /**
+     * As {@link #largestMicroBatch(ModelShape, int, List, long)} for a data-parallel job of {@code ranks} processes,
+     * which take a global batch's micro-batches in turn: the largest fitting micro-batch that splits every batch
+     * into a multiple of {@code ranks} micro-batches, so that no rank idles in any step; when no micro-batch does,
+     * the largest that fits (some ranks then take one micro-batch fewer than others).
+     */
+    public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
+            long budgetBytes, int ranks) {
+        if (ranks < 1) {
+            throw new IllegalArgumentException("ranks must be positive, found " + ranks);
+        }
         int g = 0;
         for (int b : batchSequences) {
             g = gcd(g, b);
         }
+        OptionalInt anyFit = OptionalInt.empty();
         for (int m = g; m >= 1; m--) {
-            if (g % m == 0 && of(shape, m, seq).fits(budgetBytes)) {
+            if (g % m != 0 || !of(shape, m, seq).fits(budgetBytes)) {
+                continue;
+            }
+            if (anyFit.isEmpty()) {
+                anyFit = OptionalInt.of(m);
+            }
+            int micro = m;
+            if (batchSequences.stream().allMatch(b -> (b / micro) % ranks == 0)) {
                 return OptionalInt.of(m);
             }
         }
-        return OptionalInt.empty();
+        return anyFit;
     }
 
     private static int gcd(int a, int b) {

@@ -45,6 +45,23 @@ class MemoryEstimateTest {
     }
 
     @Test
+    void dataParallelRanksEachGetTheSameNumberOfMicroBatches() {
+        long state = MemoryEstimate.of(M111, 1, 1024).totalBytes() - MemoryEstimate.of(M111, 1, 1024)
+                .activationBytes();
+        long perSequence = MemoryEstimate.of(M111, 1, 1024).activationBytes();
+        long roomFor7 = state + 7 * perSequence + perSequence / 2;
+        // One process: 6 (120 = 20 x 6). Two ranks: 20 micro-batches, 10 each. Four ranks: 6 gives 20 = 4 x 5 too.
+        assertEquals(OptionalInt.of(6), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(120), roomFor7, 2));
+        // Eight ranks: 6 gives 20 micro-batches (not a multiple of 8), 5 gives 24 = 8 x 3.
+        assertEquals(OptionalInt.of(5), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(120), roomFor7, 8));
+        // Seven ranks: 120 / m is a multiple of 7 for no m, so the largest that fits, as for one process.
+        assertEquals(OptionalInt.of(6), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(120), roomFor7, 7));
+        // The default sample run (16 sequences, room for all): one process takes 16 at once; two ranks 8 each.
+        assertEquals(OptionalInt.of(16), MemoryEstimate.largestMicroBatch(M111, 128, List.of(16), Long.MAX_VALUE, 1));
+        assertEquals(OptionalInt.of(8), MemoryEstimate.largestMicroBatch(M111, 128, List.of(16), Long.MAX_VALUE, 2));
+    }
+
+    @Test
     void aTensorBeyondTheHostLimitNeverFits() {
         // 10 layers x 12 heads x 2048^2 floats per sequence: 5 sequences pass 2^31 in the stacked attention tensor.
         MemoryEstimate m = MemoryEstimate.of(M111, 5, 2048);
