@@ -15,6 +15,7 @@ import dev.wafer.app.data.PreparedDataset;
 import dev.wafer.app.data.Progress;
 import dev.wafer.app.data.TextFileCorpus;
 import dev.wafer.app.data.TokenizerFactory;
+import dev.wafer.domain.audit.AuditPlan;
 import dev.wafer.domain.audit.MemorizationAudit;
 import dev.wafer.domain.audit.MemorizationReport;
 import dev.wafer.domain.audit.MemorizationSettings;
@@ -121,25 +122,42 @@ public final class MemorizationCommand implements Callable<Integer> {
                     + " but --dataset " + dataset + " was tokenized with " + tokenizerName + " (" + datasetVocab
                     + " ids); audit a model trained on this dataset");
         }
+        int rowLength = manifest.path("settings").path("seq_len").asInt();
+        if (settings.window() > rowLength) {
+            throw new UserError("--prefix " + prefix + " + --suffix " + suffix + " = " + settings.window()
+                    + " tokens but --dataset " + dataset + " packs rows of " + rowLength + "; lower --prefix or --suffix");
+        }
         List<TokenizedCorpus> textCorpora = readTexts(tokenizerName, datasetVocab);
         long started = System.nanoTime();
-        try (PackedSplitCorpus corpus = PackedSplitCorpus.open(prepared, dataset, chosen, new LinkedHashSet<>(sources));
-             ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
+        MemorizationAudit audit = new MemorizationAudit(settings);
+        AuditPlan plan;
+        try (PackedSplitCorpus corpus = PackedSplitCorpus.open(prepared, dataset, chosen, new LinkedHashSet<>(sources))) {
+            plan = audit.planRows(corpus);
+        }
+        if (plan.samples().isEmpty()) {
+            throw new UserError("--dataset " + dataset + ": no " + chosen.fileName() + " training sequence"
+                    + (sources.isEmpty() ? "" : " of --source " + String.join(", ", sources))
+                    + " to sample (the split's last row is never trained on, so it needs 2 rows or more)");
+        }
+        List<AuditPlan> textPlans = new ArrayList<>();
+        for (int i = 0; i < textCorpora.size(); i++) {
+            AuditPlan textPlan = audit.planWindows(textCorpora.get(i));
+            if (textPlan.samples().isEmpty()) {
+                throw new UserError("--text " + texts.get(i) + ": " + textCorpora.get(i).documents().get(0).tokens()
+                        + " tokens, fewer than the " + settings.window() + " of --prefix + --suffix");
+            }
+            textPlans.add(textPlan);
+        }
+        try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             BatchGptInference inference = new BatchGptInference(backend, scope, model.upload(scope),
                     model.parameterisation(), batch, settings.positions());
-            MemorizationAudit audit = new MemorizationAudit(settings);
-            requireWindows(corpus, settings, "--dataset " + dataset + ": no " + chosen.fileName() + " document"
-                    + (sources.isEmpty() ? "" : " of --source " + String.join(", ", sources)));
-            for (int i = 0; i < textCorpora.size(); i++) {
-                requireWindows(textCorpora.get(i), settings, "--text " + texts.get(i) + ":");
-            }
             Progress progress = ConsoleProgress.forTerminal(json, System.err);
-            MemorizationReport report = run(audit, corpus, inference, progress, "memorization " + chosen.fileName());
+            MemorizationReport report = measure(audit, plan, inference, progress, "memorization " + chosen.fileName());
             List<MemorizationOutput.TextResult> textReports = new ArrayList<>();
-            for (int i = 0; i < textCorpora.size(); i++) {
-                TokenizedCorpus text = textCorpora.get(i);
-                textReports.add(new MemorizationOutput.TextResult(texts.get(i), text.documents().get(0),
-                        run(audit, text, inference, progress, "memorization " + texts.get(i).getFileName())));
+            for (int i = 0; i < textPlans.size(); i++) {
+                textReports.add(new MemorizationOutput.TextResult(texts.get(i), textCorpora.get(i).documents().get(0),
+                        measure(audit, textPlans.get(i), inference, progress, "memorization "
+                                + texts.get(i).getFileName())));
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             PrintWriter out = spec.commandLine().getOut();
@@ -155,20 +173,10 @@ public final class MemorizationCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static MemorizationReport run(MemorizationAudit audit, TokenizedCorpus corpus, BatchGptInference model,
-                                          Progress progress, String name) {
-        try (Progress.Task task = progress.start(name, Math.max(1, audit.plannedSamples(corpus)), "windows")) {
-            return audit.run(corpus, model, (done, total) -> task.stepTo(done));
-        }
-    }
-
-    /** One line naming the corpus when it offers no window of P + S tokens. */
-    private static void requireWindows(TokenizedCorpus corpus, MemorizationSettings settings, String what) {
-        int longest = corpus.documents().stream().mapToInt(TokenizedCorpus.Document::tokens).max().orElse(0);
-        if (longest < settings.window()) {
-            throw new UserError(what + " has the " + settings.window() + " tokens of --prefix + --suffix"
-                    + (corpus.documents().isEmpty() ? "; there are no such documents"
-                    : "; the longest has " + longest));
+    private static MemorizationReport measure(MemorizationAudit audit, AuditPlan plan, BatchGptInference model,
+                                              Progress progress, String name) {
+        try (Progress.Task task = progress.start(name, plan.samples().size(), "windows")) {
+            return audit.measure(plan, model, (done, total) -> task.stepTo(done));
         }
     }
 

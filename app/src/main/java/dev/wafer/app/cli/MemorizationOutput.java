@@ -32,8 +32,7 @@ record MemorizationOutput(Path checkpoint, Path dataset, Split split, List<Strin
         n.put("prefix", report.settings().prefix()).put("suffix", report.settings().suffix())
                 .put("seed", report.settings().seed());
         stats(n, report.overall());
-        n.put("documents", report.documents()).put("eligible_documents", report.eligible())
-                .put("windows", report.windows());
+        n.put("documents", report.documents()).put("candidates", report.candidates());
         var bySource = n.putArray("by_source");
         report.bySource().forEach(s -> stats(bySource.addObject().put("source", s.source()), s.stats()));
         var top = n.putArray("top_documents");
@@ -54,11 +53,10 @@ record MemorizationOutput(Path checkpoint, Path dataset, Split split, List<Strin
 
     void print(PrintWriter out) {
         MemorizationStats all = report.overall();
-        out.printf(Locale.ROOT, "Extractable memorization, %s split of %s%s: prefix %d, suffix %d, %d windows from %d of"
-                        + " %d documents (seed %d)%n", split.fileName(), dataset,
+        out.printf(Locale.ROOT, "Extractable memorization, %s split of %s%s: prefix %d, suffix %d, %d of %d training"
+                        + " sequences (seed %d)%n", split.fileName(), dataset,
                 sources.isEmpty() ? "" : " (" + String.join(", ", sources) + ")", report.settings().prefix(),
-                report.settings().suffix(), all.samples(), report.eligible(), report.documents(),
-                report.settings().seed());
+                report.settings().suffix(), all.samples(), report.candidates(), report.settings().seed());
         out.printf(Locale.ROOT, "memorized %.1f%% (%d/%d), token match rate %.1f%%, longest match mean %.1f max %d"
                         + " tokens%n%n", 100 * all.memorizedFraction(), all.memorized(), all.samples(),
                 100 * all.tokenMatchRate(), all.meanLongestMatch(), all.maxLongestMatch());

@@ -20,28 +20,36 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.wafer.app.input.InvalidInputException;
 import dev.wafer.domain.data.Split;
-import dev.wafer.ports.data.TokenizedCorpus;
+import dev.wafer.ports.data.PackedCorpus;
 
 /**
- * The documents of one split of a prepared dataset, read back from the packed shards where preparation put them:
+ * The documents and packed rows of one split of a prepared dataset, read back from the shards where preparation put them:
  * {@code documents.jsonl} gives each document's hash, source, location, token count, shard and offset; the shards of
  * a split form one token stream (all sequences in order), so a document's tokens are the {@code tokens} ids from its
  * position in that stream. A document cut by the dropped tail of the split offers only the tokens that were kept.
  * Not thread-safe (it keeps the last sequence read).
  */
-public final class PackedSplitCorpus implements TokenizedCorpus, AutoCloseable {
+public final class PackedSplitCorpus implements PackedCorpus, AutoCloseable {
     private static final ObjectMapper LINE = new ObjectMapper();
 
     private final ShardedSequences sequences;
     private final List<Document> documents;
+    /** Stream position of the first token of each kept document. */
     private final long[] positions;
+    /** Stream position of the first token of every document of the split, in packed order. */
+    private final long[] allStarts;
+    /** For every document of the split, its index in {@link #documents}, or -1 when filtered out. */
+    private final int[] allIndex;
     private final int[] buffer;
     private long buffered = -1;
 
-    private PackedSplitCorpus(ShardedSequences sequences, List<Document> documents, long[] positions) {
+    private PackedSplitCorpus(ShardedSequences sequences, List<Document> documents, long[] positions,
+                              long[] allStarts, int[] allIndex) {
         this.sequences = sequences;
         this.documents = Collections.unmodifiableList(documents);
         this.positions = positions;
+        this.allStarts = allStarts;
+        this.allIndex = allIndex;
         this.buffer = new int[sequences.sequenceLength()];
     }
 
@@ -78,9 +86,13 @@ public final class PackedSplitCorpus implements TokenizedCorpus, AutoCloseable {
             }
             List<Document> documents = new ArrayList<>();
             List<Long> starts = new ArrayList<>();
-            readDocumentList(dataset, directory, split, sources, shardStarts, stream, documents, starts);
-            long[] positions = starts.stream().mapToLong(Long::longValue).toArray();
-            return new PackedSplitCorpus(sequences, documents, positions);
+            List<Long> allStarts = new ArrayList<>();
+            List<Integer> allIndex = new ArrayList<>();
+            readDocumentList(dataset, directory, split, sources, shardStarts, stream, documents, starts, allStarts,
+                    allIndex);
+            return new PackedSplitCorpus(sequences, documents, starts.stream().mapToLong(Long::longValue).toArray(),
+                    allStarts.stream().mapToLong(Long::longValue).toArray(),
+                    allIndex.stream().mapToInt(Integer::intValue).toArray());
         } catch (IOException | RuntimeException e) {
             sequences.close();
             throw e;
@@ -88,7 +100,8 @@ public final class PackedSplitCorpus implements TokenizedCorpus, AutoCloseable {
     }
 
     private static void readDocumentList(PreparedDataset dataset, Path directory, Split split, Set<String> sources, long[] shardStarts,
-                                         long stream, List<Document> documents, List<Long> starts) throws IOException {
+                                         long stream, List<Document> documents, List<Long> starts,
+                                         List<Long> allStarts, List<Integer> allIndex) throws IOException {
         DatasetLayout layout = new DatasetLayout(directory);
         CRC32C crc = new CRC32C();
         try (InputStream raw = Files.newInputStream(layout.documents());
@@ -101,9 +114,6 @@ public final class PackedSplitCorpus implements TokenizedCorpus, AutoCloseable {
                 }
                 JsonNode n = LINE.readTree(line);
                 String source = n.path("source").asText();
-                if (!sources.isEmpty() && !sources.contains(source)) {
-                    continue;
-                }
                 int shard = n.path("shard").asInt();
                 if (shard < 0 || shard >= shardStarts.length) {
                     throw new InvalidInputException(layout.documents() + ": document " + n.path("hash").asText()
@@ -111,6 +121,17 @@ public final class PackedSplitCorpus implements TokenizedCorpus, AutoCloseable {
                             + shardStarts.length + "; the file is damaged, prepare the dataset again");
                 }
                 long start = shardStarts[shard] + n.path("offset").asLong();
+                if (!allStarts.isEmpty() && start <= allStarts.get(allStarts.size() - 1)) {
+                    throw new InvalidInputException(layout.documents() + ": document " + n.path("hash").asText()
+                            + " is not after the one before it in packed order; the file is damaged, prepare the"
+                            + " dataset again");
+                }
+                allStarts.add(start);
+                if (!sources.isEmpty() && !sources.contains(source)) {
+                    allIndex.add(-1);
+                    continue;
+                }
+                allIndex.add(documents.size());
                 int kept = (int) Math.max(0, Math.min(n.path("tokens").asInt(), stream - start));
                 documents.add(new Document(n.path("hash").asText(), source, n.path("location").asText(), kept));
                 starts.add(start);
@@ -142,6 +163,45 @@ public final class PackedSplitCorpus implements TokenizedCorpus, AutoCloseable {
     }
 
     @Override
+    public int sequenceLength() {
+        return buffer.length;
+    }
+
+    @Override
+    public long rows() {
+        return sequences.count();
+    }
+
+    @Override
+    public void readRow(long row, int[] dest) {
+        if (dest.length > buffer.length) {
+            throw new IndexOutOfBoundsException(dest.length + " tokens of a row of " + buffer.length);
+        }
+        load(row);
+        System.arraycopy(buffer, 0, dest, 0, dest.length);
+    }
+
+    @Override
+    public int documentAt(long row, int offset) {
+        if (offset < 0 || offset >= buffer.length) {
+            throw new IndexOutOfBoundsException("offset " + offset + " of a row of " + buffer.length);
+        }
+        long position = row * buffer.length + offset;
+        int k = java.util.Arrays.binarySearch(allStarts, position);
+        if (k < 0) {
+            k = -k - 2;
+        }
+        return k < 0 ? -1 : allIndex[k];
+    }
+
+    private void load(long sequence) {
+        if (sequence != buffered) {
+            sequences.read(sequence, buffer, 0);
+            buffered = sequence;
+        }
+    }
+
+    @Override
     public void read(int index, int start, int[] dest) {
         Document d = documents.get(index);
         if (start < 0 || start + (long) dest.length > d.tokens()) {
@@ -153,10 +213,7 @@ public final class PackedSplitCorpus implements TokenizedCorpus, AutoCloseable {
         for (int i = 0; i < dest.length; ) {
             long sequence = (pos + i) / seqLen;
             int within = (int) ((pos + i) % seqLen);
-            if (sequence != buffered) {
-                sequences.read(sequence, buffer, 0);
-                buffered = sequence;
-            }
+            load(sequence);
             int n = Math.min(dest.length - i, seqLen - within);
             System.arraycopy(buffer, within, dest, i, n);
             i += n;

@@ -11,13 +11,15 @@ import java.util.TreeMap;
 
 import dev.wafer.domain.generate.BatchNextTokenLogits;
 import dev.wafer.domain.generate.GreedyBatchDecoder;
+import dev.wafer.ports.data.PackedCorpus;
 import dev.wafer.ports.data.TokenizedCorpus;
 
 /**
- * The extractable-memorization measure of Carlini et al. (2022): draw windows of P + S tokens from a corpus
- * ({@link WindowSampler}), feed each window's first P tokens to the model at positions 0..P-1, decode S tokens greedily
- * with the key/value cache, many windows per batch ({@link GreedyBatchDecoder}), and compare them with the window's
- * last S tokens ({@link ContinuationMatch}). Results are added up overall, per source and per document.
+ * The extractable-memorization measure of Carlini et al. (2022): draw windows of P + S tokens (training sequences
+ * with {@link #planRows}, windows of a text at any offset with {@link #planWindows}), feed each window's first P
+ * tokens to the model at positions 0..P-1, decode S tokens greedily with the key/value cache, many windows per batch
+ * ({@link GreedyBatchDecoder}), and compare them with the window's last S tokens ({@link ContinuationMatch}).
+ * Results are added up overall, per source and per document.
  */
 public final class MemorizationAudit {
     /** Receives progress after each batch of windows. */
@@ -33,66 +35,52 @@ public final class MemorizationAudit {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** How many windows {@link #run} will decode on {@code corpus}: the sample size, or every window if fewer. */
-    public int plannedSamples(TokenizedCorpus corpus) {
-        long windows = 0;
-        for (TokenizedCorpus.Document d : corpus.documents()) {
-            windows += Math.max(0, d.tokens() - settings.window() + 1);
-        }
-        return (int) Math.min(windows, settings.samples());
+    /** Draws training sequences of a dataset split ({@link RowSampler}). */
+    public AuditPlan planRows(PackedCorpus corpus) {
+        return RowSampler.sample(corpus, settings.prefix(), settings.window(), settings.samples(), settings.seed());
+    }
+
+    /** Draws windows at any offset of a corpus's documents ({@link WindowSampler}). */
+    public AuditPlan planWindows(TokenizedCorpus corpus) {
+        return WindowSampler.plan(corpus, settings.window(), settings.samples(), settings.seed());
     }
 
     /**
-     * Samples {@code corpus} and measures {@code model} on it.
+     * Decodes every planned window and compares the continuations.
      *
      * @throws IllegalArgumentException when the model holds fewer than P + S - 1 positions
      */
-    public MemorizationReport run(TokenizedCorpus corpus, BatchNextTokenLogits model, Progress progress) {
+    public MemorizationReport measure(AuditPlan plan, BatchNextTokenLogits model, Progress progress) {
         if (model.maxSequenceLength() < settings.positions()) {
             throw new IllegalArgumentException("prefix " + settings.prefix() + " + suffix " + settings.suffix()
                     + " needs " + settings.positions() + " positions; the model holds " + model.maxSequenceLength());
         }
-        List<TokenizedCorpus.Document> documents = corpus.documents();
-        int[] lengths = new int[documents.size()];
-        int eligible = 0;
-        long windows = 0;
-        for (int d = 0; d < lengths.length; d++) {
-            lengths[d] = documents.get(d).tokens();
-            if (lengths[d] >= settings.window()) {
-                eligible++;
-                windows += lengths[d] - settings.window() + 1;
-            }
-        }
-        List<AuditWindow> sample = WindowSampler.sample(lengths, settings.window(), settings.samples(),
-                settings.seed());
+        List<TokenizedCorpus.Document> documents = plan.documents();
+        List<AuditSample> sample = plan.samples();
         MemorizationStats.Tally overall = new MemorizationStats.Tally();
         Map<String, MemorizationStats.Tally> bySource = new TreeMap<>();
         Map<Integer, MemorizationStats.Tally> byDocument = new HashMap<>();
         int batch = model.maxBatch();
-        int[] window = new int[settings.window()];
         for (int from = 0; from < sample.size(); from += batch) {
             int rows = Math.min(batch, sample.size() - from);
             int[][] prompts = new int[rows][];
-            int[][] truths = new int[rows][];
             for (int r = 0; r < rows; r++) {
-                AuditWindow w = sample.get(from + r);
-                corpus.read(w.document(), w.start(), window);
-                prompts[r] = Arrays.copyOf(window, settings.prefix());
-                truths[r] = Arrays.copyOfRange(window, settings.prefix(), settings.window());
+                prompts[r] = Arrays.copyOf(sample.get(from + r).tokens(), settings.prefix());
             }
             int[][] generated = GreedyBatchDecoder.decode(model, prompts, settings.suffix());
             for (int r = 0; r < rows; r++) {
-                AuditWindow w = sample.get(from + r);
-                ContinuationMatch m = ContinuationMatch.of(truths[r], generated[r]);
+                AuditSample s = sample.get(from + r);
+                int[] truth = Arrays.copyOfRange(s.tokens(), settings.prefix(), settings.window());
+                ContinuationMatch m = ContinuationMatch.of(truth, generated[r]);
                 overall.add(m);
-                bySource.computeIfAbsent(documents.get(w.document()).source(), s -> new MemorizationStats.Tally()).add(m);
-                byDocument.computeIfAbsent(w.document(), d -> new MemorizationStats.Tally()).add(m);
+                bySource.computeIfAbsent(documents.get(s.document()).source(), k -> new MemorizationStats.Tally()).add(m);
+                byDocument.computeIfAbsent(s.document(), d -> new MemorizationStats.Tally()).add(m);
             }
             progress.decoded(from + rows, sample.size());
         }
         List<MemorizationReport.SourceResult> sources = new ArrayList<>();
         bySource.forEach((source, tally) -> sources.add(new MemorizationReport.SourceResult(source, tally.stats())));
-        return new MemorizationReport(settings, documents.size(), eligible, windows, overall.stats(), sources,
+        return new MemorizationReport(settings, documents.size(), plan.candidates(), overall.stats(), sources,
                 top(documents, byDocument));
     }
 

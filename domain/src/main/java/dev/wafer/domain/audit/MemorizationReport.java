@@ -7,15 +7,14 @@ import java.util.Objects;
  * What a memorization audit found.
  *
  * @param settings     what was measured
- * @param documents    documents offered (before the length filter)
- * @param eligible     documents long enough for one window of P + S tokens
- * @param windows      windows the eligible documents offer; the sample is drawn from them
+ * @param documents    documents in the corpus (after any source filter)
+ * @param candidates   windows the corpus offered; the sample is drawn from them
  * @param overall      every sampled window
  * @param bySource     per source, by name
  * @param topDocuments the most memorized documents (most windows memorized, then highest match rate, then longest
  *                     match), at most {@link MemorizationSettings#topDocuments()}
  */
-public record MemorizationReport(MemorizationSettings settings, int documents, int eligible, long windows,
+public record MemorizationReport(MemorizationSettings settings, int documents, long candidates,
                                  MemorizationStats overall, List<SourceResult> bySource,
                                  List<DocumentResult> topDocuments) {
     public MemorizationReport {

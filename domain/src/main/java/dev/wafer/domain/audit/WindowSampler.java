@@ -1,16 +1,19 @@
 package dev.wafer.domain.audit;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import dev.wafer.ports.data.TokenizedCorpus;
+
 /**
- * Draws windows of a fixed length uniformly from all the windows that lie wholly inside one document, without
+ * Draws windows of a fixed length uniformly from all the windows that lie wholly inside one document, at any offset, without
  * replacement, from a seed: a document of {@code n >= w} tokens offers {@code n - w + 1} windows, so longer documents
  * are sampled in proportion to their length and shorter ones are skipped. When the corpus offers no more windows
  * than asked for, every window is taken. The same documents, length, count and seed give the same windows; they are
- * returned in corpus order (document, then start).
+ * returned in corpus order (document, then start). This is how a text the user supplies is sampled: where it sat in
+ * the packed training rows is unknown, so every offset is a candidate (a stricter test than {@link RowSampler}'s,
+ * since the prefix need not sit at the positions it was trained at).
  */
 public final class WindowSampler {
     private WindowSampler() {
@@ -31,15 +34,7 @@ public final class WindowSampler {
             total += Math.max(0, lengths[d] - window + 1);
             ends[d] = total;
         }
-        long[] picked;
-        if (total <= count) {
-            picked = new long[(int) total];
-            for (int i = 0; i < picked.length; i++) {
-                picked[i] = i;
-            }
-        } else {
-            picked = distinct(total, count, new SplittableRandom(seed));
-        }
+        long[] picked = Draws.distinct(total, count, new SplittableRandom(seed));
         List<AuditWindow> out = new ArrayList<>(picked.length);
         int d = 0;
         for (long index : picked) {
@@ -52,19 +47,21 @@ public final class WindowSampler {
         return out;
     }
 
-    /** {@code count < total} distinct indices of {@code [0, total)}, sorted (Floyd's algorithm). */
-    private static long[] distinct(long total, int count, SplittableRandom random) {
-        java.util.HashSet<Long> chosen = new java.util.HashSet<>(count * 2);
-        for (long j = total - count; j < total; j++) {
-            long t = random.nextLong(j + 1);
-            chosen.add(chosen.contains(t) ? j : t);
+    /** Draws windows from {@code corpus}'s documents as {@link #sample} does, and reads them. */
+    public static AuditPlan plan(TokenizedCorpus corpus, int window, int count, long seed) {
+        List<TokenizedCorpus.Document> documents = corpus.documents();
+        int[] lengths = new int[documents.size()];
+        long candidates = 0;
+        for (int d = 0; d < lengths.length; d++) {
+            lengths[d] = documents.get(d).tokens();
+            candidates += Math.max(0, lengths[d] - window + 1);
         }
-        long[] out = new long[count];
-        int i = 0;
-        for (long v : chosen) {
-            out[i++] = v;
+        List<AuditSample> samples = new ArrayList<>();
+        for (AuditWindow w : sample(lengths, window, count, seed)) {
+            int[] tokens = new int[window];
+            corpus.read(w.document(), w.start(), tokens);
+            samples.add(new AuditSample(w.document(), tokens));
         }
-        Arrays.sort(out);
-        return out;
+        return new AuditPlan(documents, candidates, samples);
     }
 }

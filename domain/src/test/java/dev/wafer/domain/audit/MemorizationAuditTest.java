@@ -97,13 +97,18 @@ class MemorizationAuditTest {
         return new Corpus(docs, tokens);
     }
 
+    private static MemorizationReport run(MemorizationSettings s, int batch) {
+        MemorizationAudit audit = new MemorizationAudit(s);
+        return audit.measure(audit.planWindows(corpus()), new RuleModel(batch), (done, total) -> { });
+    }
+
     @Test
     void ruleDocumentsAreMemorizedAndNoiseIsNot() {
         MemorizationSettings s = new MemorizationSettings(8, 6, 120, SEED, 3);
-        MemorizationReport r = new MemorizationAudit(s).run(corpus(), new RuleModel(16), (done, total) -> { });
+        MemorizationReport r = run(s, 16);
         assertEquals(120, r.overall().samples());
         assertEquals(7, r.documents());
-        assertEquals(6, r.eligible(), "the 5-token document offers no window of 14");
+        assertEquals(432, r.candidates(), "documents of 60..110 tokens offer 47..97 windows of 14; 5 tokens none");
         assertEquals(2, r.bySource().size());
         MemorizationReport.SourceResult noise = r.bySource().get(0);
         MemorizationReport.SourceResult rule = r.bySource().get(1);
@@ -124,8 +129,8 @@ class MemorizationAuditTest {
     @Test
     void resultsDependOnlyOnTheSeedNotTheBatch() {
         MemorizationSettings s = new MemorizationSettings(8, 6, 50, SEED, 10);
-        MemorizationReport a = new MemorizationAudit(s).run(corpus(), new RuleModel(7), (done, total) -> { });
-        MemorizationReport b = new MemorizationAudit(s).run(corpus(), new RuleModel(50), (done, total) -> { });
+        MemorizationReport a = run(s, 7);
+        MemorizationReport b = run(s, 50);
         assertEquals(a, b);
     }
 
@@ -133,11 +138,12 @@ class MemorizationAuditTest {
     void progressCountsWindowsAndTooShortAModelIsRefused() {
         List<Integer> seen = new ArrayList<>();
         MemorizationSettings s = new MemorizationSettings(8, 6, 20, SEED, 1);
-        new MemorizationAudit(s).run(corpus(), new RuleModel(8), (done, total) -> seen.add(done));
+        MemorizationAudit audit = new MemorizationAudit(s);
+        audit.measure(audit.planWindows(corpus()), new RuleModel(8), (done, total) -> seen.add(done));
         assertEquals(List.of(8, 16, 20), seen);
         MemorizationSettings tooLong = new MemorizationSettings(40, 30, 20, SEED, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MemorizationAudit(tooLong).run(corpus(), new RuleModel(8), (done, total) -> { }));
+                () -> run(tooLong, 8));
         assertTrue(e.getMessage().contains("needs 69 positions; the model holds 64"), e.getMessage());
     }
 }
