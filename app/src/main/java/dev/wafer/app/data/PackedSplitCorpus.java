@@ -70,6 +70,7 @@ public final class PackedSplitCorpus implements PackedCorpus, AutoCloseable {
         }
         List<String> known = new ArrayList<>();
         manifest.path("summary").path("sources").forEach(s -> known.add(s.path("source").asText()));
+        Collections.sort(known);
         for (String s : sources) {
             if (!known.contains(s)) {
                 throw new InvalidInputException("--source " + s + ": dataset " + dir + " has no such source; its"
