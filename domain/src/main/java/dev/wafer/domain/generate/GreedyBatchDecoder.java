@@ -61,14 +61,16 @@ public final class GreedyBatchDecoder {
     static int argmax(float[] logits, int from, int n) {
         int best = 0;
         float max = logits[from];
+        boolean nan = Float.isNaN(max);
         for (int i = 1; i < n; i++) {
             float x = logits[from + i];
+            nan |= x != x;
             if (x > max) {
                 max = x;
                 best = i;
             }
         }
-        if (Float.isNaN(max)) {
+        if (nan) {
             throw new IllegalStateException("the model produced a NaN logit; its parameters are not finite");
         }
         return best;
