@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.wafer.conformance.BackendContract;
 import dev.wafer.conformance.support.Check;
 import dev.wafer.conformance.tolerance.Tolerances;
+import dev.wafer.domain.model.BatchGptInference;
 import dev.wafer.domain.model.GptInference;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.model.ModelShape;
@@ -68,5 +69,70 @@ public interface CachedDecodingContract extends BackendContract {
             assertThrows(IllegalStateException.class, () -> inference.next(1),
                     kind + ": a step past the model's last position must be refused");
         }
+    }
+    /**
+     * Batched decoding ({@link BatchGptInference}, the backend's batched cached attention) gives every sequence the
+     * logits single-sequence decoding gives it: three prompts of 4 tokens, then three steps, against one
+     * {@link GptInference} per sequence; and a second, smaller batch after {@code reset} starts over cleanly.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ParameterisationKind.class)
+    default void batchedLogitsMatchSingleSequenceDecoding(ParameterisationKind kind) {
+        ModelShape shape = DECODING_SHAPE;
+        int v = shape.vocabSize();
+        int prompt = 4;
+        int steps = 3;
+        try (TensorScope scope = backend().openScope()) {
+            GptModel model = ModelAssembly.forScoring(backend(), scope, shape, kind, 1, shape.seqLength());
+            Parameterisation p = Parameterisations.of(kind, shape);
+            ParameterInitializer.initialize(model.parameters(), p, DECODING_SEED);
+            SplittableRandom random = new SplittableRandom(DECODING_SEED + 1);
+            BatchGptInference batch = new BatchGptInference(backend(), scope, model.parameters(), p, 3, prompt + steps);
+            GptInference single = new GptInference(backend(), scope, model.parameters(), p);
+            for (int rows : new int[] {3, 2}) {
+                int[][] tokens = new int[rows][];
+                for (int r = 0; r < rows; r++) {
+                    tokens[r] = random.ints(prompt + steps, 0, v).toArray();
+                }
+                float[][] expected = new float[rows * (steps + 1)][];
+                for (int r = 0; r < rows; r++) {
+                    expected[r * (steps + 1)] = single.reset(Arrays.copyOf(tokens[r], prompt));
+                    for (int s = 1; s <= steps; s++) {
+                        expected[r * (steps + 1) + s] = single.next(tokens[r][prompt + s - 1]);
+                    }
+                }
+                int[][] prompts = new int[rows][];
+                for (int r = 0; r < rows; r++) {
+                    prompts[r] = Arrays.copyOf(tokens[r], prompt);
+                }
+                for (int s = 0; s <= steps; s++) {
+                    float[] logits;
+                    if (s == 0) {
+                        logits = batch.reset(prompts);
+                    } else {
+                        int[] next = new int[rows];
+                        for (int r = 0; r < rows; r++) {
+                            next[r] = tokens[r][prompt + s - 1];
+                        }
+                        logits = batch.next(next);
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        Check.close(kind + " on " + backend().name() + ", batch of " + rows + ": sequence " + r
+                                        + " after step " + s, DECODING_SEED, Tolerances.CACHED_DECODING,
+                                widen(expected[r * (steps + 1) + s]), Arrays.copyOfRange(logits, r * v, (r + 1) * v));
+                    }
+                }
+            }
+            assertThrows(IllegalStateException.class, () -> batch.next(new int[] {1, 1}),
+                    kind + ": a step past the batch's last position must be refused");
+        }
+    }
+
+    private static double[] widen(float[] x) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i];
+        }
+        return out;
     }
 }

@@ -57,6 +57,46 @@ public interface AttentionContract extends BackendContract {
         }
     }
 
+    @Test
+    default void batchedCachedAttentionMatchesTheFullForwardOfEachSequence(TestInfo info) {
+        assumeCapable(Capability.ATTENTION);
+        int[][] shapes = {{3, 6, 12, 3}, {2, 5, 64, 4}, {1, 4, 13, 1}}; // B, T, C, NH
+        for (int[] s : shapes) {
+            int b = s[0];
+            int t = s[1];
+            int c = s[2];
+            int nh = s[3];
+            int maxT = t + 1;
+            float scale = (float) (1 / Math.sqrt(c / nh));
+            try (Fixture f = fixture(info)) {
+                String what = "batched cached attention B=" + b + " T=" + t + " C=" + c + " NH=" + nh;
+                // B independent sequences, (B,T,3C): sequence i's expected output is the full forward of its rows.
+                float[] qkv = f.uniform(b * t * 3 * c, -1.5, 1.5);
+                double[] ro = new double[b * t * c];
+                ReferenceKernels.attentionForward(ro, new double[b * nh * t * t], widen(qkv), b, t, c, nh, scale);
+                Tensor k = f.garbage(b * maxT * c);
+                Tensor v = f.garbage(b * maxT * c);
+                Tensor out = f.garbage(b * c);
+                Tensor rows = f.garbage(b * 3 * c);
+                float[] got = new float[b * t * c];
+                float[] step = new float[b * 3 * c];
+                float[] stepOut = new float[b * c];
+                for (int pos = 0; pos < t; pos++) {
+                    for (int i = 0; i < b; i++) {
+                        System.arraycopy(qkv, (i * t + pos) * 3 * c, step, i * 3 * c, 3 * c);
+                    }
+                    rows.copyFromHost(step);
+                    backend().attention().forwardCachedBatch(out, rows, k, v, b, maxT, pos, c, nh, scale);
+                    out.copyToHost(0, stepOut, 0, b * c);
+                    for (int i = 0; i < b; i++) {
+                        System.arraycopy(stepOut, i * c, got, (i * t + pos) * c, c);
+                    }
+                }
+                Check.close(what, f.seed(), Tolerances.ATTENTION, ro, got);
+            }
+        }
+    }
+
     private void runAttention(TestInfo info, int b, int t, int c, int nh, float scale, boolean fd) {
         try (Fixture f = fixture(info)) {
             String what = "attention B=" + b + " T=" + t + " C=" + c + " NH=" + nh + " scale=" + scale;

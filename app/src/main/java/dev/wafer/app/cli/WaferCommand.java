@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
             BackendsCommand.class,
             ClusterCommand.class,
             DataCommand.class,
+            AuditCommand.class,
             TrainCommand.class,
             GenerateCommand.class,
             EvalCommand.class,

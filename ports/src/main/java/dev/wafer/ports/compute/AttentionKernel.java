@@ -42,4 +42,40 @@ public interface AttentionKernel {
      *                                  the caches
      */
     void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh, float scale);
+
+    /**
+     * One decoding step for {@code b} independent sequences that are all at position {@code pos} (greedy decoding of
+     * many prompts of equal length at once). Sequence {@code i} owns rows {@code i·maxT .. i·maxT + maxT - 1} of the
+     * caches; each sequence's result equals {@link #forwardCached} on its own views, and sequences never see each
+     * other's keys or values.
+     *
+     * <p>The default runs {@link #forwardCached} once per sequence on views; a backend may do all sequences in one
+     * launch.
+     *
+     * @param out    (B,C) written
+     * @param qkv    (B,3C) the fused Q, K, V of position {@code pos} of every sequence
+     * @param kCache (B,maxT,C) keys, row {@code pos} of every sequence written
+     * @param vCache (B,maxT,C) values, row {@code pos} of every sequence written
+     * @param b      number of sequences, at least 1
+     * @param maxT   cache rows per sequence
+     * @param pos    0-based position, below {@code maxT}
+     * @throws IllegalArgumentException when {@code b < 1}, {@code pos} is not below {@code maxT}, the caches hold
+     *                                  fewer than {@code b·maxT·c} floats, or as {@link #forwardCached}
+     */
+    default void forwardCachedBatch(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT, int pos,
+                                    int c, int nh, float scale) {
+        if (b < 1 || pos < 0 || pos >= maxT) {
+            throw new IllegalArgumentException("batch " + b + " at position " + pos + " does not fit caches of " + maxT
+                    + " rows per sequence");
+        }
+        long rows = (long) maxT * c;
+        if (kCache.length() < b * rows || vCache.length() < b * rows) {
+            throw new IllegalArgumentException("caches of " + kCache.length() + " and " + vCache.length()
+                    + " floats are smaller than B*maxT*C = " + b * rows);
+        }
+        for (int i = 0; i < b; i++) {
+            forwardCached(out.slice((long) i * c, c), qkv.slice(3L * i * c, 3L * c), kCache.slice(i * rows, rows),
+                    vCache.slice(i * rows, rows), pos, c, nh, scale);
+        }
+    }
 }

@@ -1,0 +1,212 @@
+package dev.wafer.app.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.wafer.app.data.PackedSplitCorpus;
+import dev.wafer.app.data.PreparedDataset;
+import dev.wafer.app.data.Progress;
+import dev.wafer.app.data.TextFileCorpus;
+import dev.wafer.app.data.TokenizerFactory;
+import dev.wafer.domain.audit.AuditPlan;
+import dev.wafer.domain.audit.MemorizationAudit;
+import dev.wafer.domain.audit.MemorizationReport;
+import dev.wafer.domain.audit.MemorizationSettings;
+import dev.wafer.domain.data.Split;
+import dev.wafer.domain.model.BatchGptInference;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.ComputeBackendFactory;
+import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.ports.data.TokenizedCorpus;
+import dev.wafer.ports.text.Tokenizer;
+import jakarta.inject.Inject;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code wafer audit memorization}: the extractable memorization of Carlini et al. (2022) of a checkpoint on the
+ * documents of a prepared dataset's split, per source, naming the most memorized documents, and on texts the user
+ * supplies. Decoding is batched ({@code --batch} windows per pass).
+ */
+@Command(name = "memorization", mixinStandardHelpOptions = true,
+        description = "Does the model reproduce its training data? Feed P tokens of sampled windows, decode S greedily,"
+                + " count exact continuations (Carlini et al. 2022).")
+public final class MemorizationCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Inject
+    ComputeBackendFactory backends;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint file or a train --out directory.")
+    Path checkpoint;
+
+    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "The prepared dataset it was trained on.")
+    Path dataset;
+
+    @Option(names = "--split", defaultValue = "train", paramLabel = "train|val|test",
+            description = "Split to sample documents from (default ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--source", paramLabel = "NAME", description = "Only documents of this source (repeatable).")
+    List<String> sources = new ArrayList<>();
+
+    @Option(names = "--prefix", defaultValue = "50", paramLabel = "P", description = "Tokens fed (default ${DEFAULT-VALUE}).")
+    int prefix;
+
+    @Option(names = "--suffix", defaultValue = "50", paramLabel = "S",
+            description = "Tokens generated and compared (default ${DEFAULT-VALUE}).")
+    int suffix;
+
+    @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",
+            description = "Windows sampled, per dataset and per --text (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the sample (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--text", paramLabel = "FILE", description = "A work of your own, UTF-8 text, reported separately (repeatable).")
+    List<Path> texts = new ArrayList<>();
+
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "The dataset's tokenizer.json, for --text when the dataset used a Hugging Face tokenizer.")
+    Path tokenizerFile;
+
+    @Option(names = "--top", defaultValue = "10", paramLabel = "K", description = "Most memorized documents named (default ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Windows decoded at once (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--json", description = "Print JSON: samples, memorized_fraction, token_match_rate, by_source, top_documents, texts.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        MemorizationSettings settings;
+        try {
+            settings = new MemorizationSettings(prefix, suffix, samples, seed, top);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (batch < 1) {
+            throw new UserError("--batch must be >= 1, found " + batch);
+        }
+        Split chosen;
+        try {
+            chosen = Split.ofFileName(split);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--split " + split + ": expected train, val or test");
+        }
+        CheckpointedModel model = CheckpointedModel.read("--checkpoint", checkpoint);
+        int context = model.shape().seqLength();
+        if (settings.positions() > context) {
+            throw new UserError("--prefix " + prefix + " + --suffix " + suffix + " needs " + settings.positions()
+                    + " positions (P + S - 1) but the model in " + model.file() + " holds " + context
+                    + "; lower --prefix or --suffix");
+        }
+        PreparedDataset prepared = PreparedDataset.open(dataset, "--dataset");
+        JsonNode manifest = prepared.manifest();
+        int datasetVocab = manifest.path("settings").path("vocab_size").asInt();
+        String tokenizerName = manifest.path("settings").path("tokenizer").asText();
+        if (datasetVocab > model.shape().vocabSize()) {
+            throw new UserError("--checkpoint " + model.file() + " has a vocabulary of " + model.shape().vocabSize()
+                    + " but --dataset " + dataset + " was tokenized with " + tokenizerName + " (" + datasetVocab
+                    + " ids); audit a model trained on this dataset");
+        }
+        int rowLength = manifest.path("settings").path("seq_len").asInt();
+        if (settings.window() > rowLength) {
+            throw new UserError("--prefix " + prefix + " + --suffix " + suffix + " = " + settings.window()
+                    + " tokens but --dataset " + dataset + " packs rows of " + rowLength + "; lower --prefix or --suffix");
+        }
+        List<TokenizedCorpus> textCorpora = readTexts(tokenizerName, datasetVocab);
+        long started = System.nanoTime();
+        MemorizationAudit audit = new MemorizationAudit(settings);
+        AuditPlan plan;
+        try (PackedSplitCorpus corpus = PackedSplitCorpus.open(prepared, dataset, chosen, new LinkedHashSet<>(sources))) {
+            plan = audit.planRows(corpus);
+        }
+        if (plan.samples().isEmpty()) {
+            throw new UserError("--dataset " + dataset + ": no " + chosen.fileName() + " training sequence"
+                    + (sources.isEmpty() ? "" : " of --source " + String.join(", ", sources))
+                    + " to sample (the split's last row is never trained on, so it needs 2 rows or more)");
+        }
+        List<AuditPlan> textPlans = new ArrayList<>();
+        for (int i = 0; i < textCorpora.size(); i++) {
+            AuditPlan textPlan = audit.planWindows(textCorpora.get(i));
+            if (textPlan.samples().isEmpty()) {
+                throw new UserError("--text " + texts.get(i) + ": " + textCorpora.get(i).documents().get(0).tokens()
+                        + " tokens, fewer than the " + settings.window() + " of --prefix + --suffix");
+            }
+            textPlans.add(textPlan);
+        }
+        try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
+            BatchGptInference inference = new BatchGptInference(backend, scope, model.upload(scope),
+                    model.parameterisation(), batch, settings.positions());
+            Progress progress = ConsoleProgress.forTerminal(json, System.err);
+            MemorizationReport report = measure(audit, plan, inference, progress, "memorization " + chosen.fileName());
+            List<MemorizationOutput.TextResult> textReports = new ArrayList<>();
+            for (int i = 0; i < textPlans.size(); i++) {
+                textReports.add(new MemorizationOutput.TextResult(texts.get(i), textCorpora.get(i).documents().get(0),
+                        measure(audit, textPlans.get(i), inference, progress, "memorization "
+                                + texts.get(i).getFileName())));
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            PrintWriter out = spec.commandLine().getOut();
+            MemorizationOutput output = new MemorizationOutput(checkpoint, dataset, chosen, sources, report,
+                    textReports, seconds, backend.name());
+            if (json) {
+                Json.print(out, output.json());
+            } else {
+                output.print(out);
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static MemorizationReport measure(MemorizationAudit audit, AuditPlan plan, BatchGptInference model,
+                                              Progress progress, String name) {
+        try (Progress.Task task = progress.start(name, plan.samples().size(), "windows")) {
+            return audit.measure(plan, model, (done, total) -> task.stepTo(done));
+        }
+    }
+
+    private List<TokenizedCorpus> readTexts(String tokenizerName, int datasetVocab) throws IOException {
+        List<TokenizedCorpus> out = new ArrayList<>();
+        if (texts.isEmpty()) {
+            return out;
+        }
+        Tokenizer tokenizer = tokenizerFor(tokenizerName);
+        if (tokenizer.vocabSize() != datasetVocab) {
+            throw new UserError("--tokenizer " + tokenizerFile + ": " + tokenizer.vocabSize() + " ids but --dataset "
+                    + dataset + " was tokenized with " + datasetVocab);
+        }
+        for (Path text : texts) {
+            out.add(TextFileCorpus.read("--text", text, tokenizer));
+        }
+        return out;
+    }
+
+    private Tokenizer tokenizerFor(String name) {
+        if (tokenizerFile != null) {
+            return TokenizerFactory.create(tokenizerFile.toString());
+        }
+        if (name.startsWith("gpt2")) {
+            return TokenizerFactory.create("gpt2");
+        }
+        if (name.startsWith("bytes")) {
+            return TokenizerFactory.create("bytes");
+        }
+        throw new UserError("--text: --dataset " + dataset + " was tokenized with " + name
+                + "; give that tokenizer with --tokenizer PATH/tokenizer.json");
+    }
+}

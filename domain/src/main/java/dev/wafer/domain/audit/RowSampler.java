@@ -1,0 +1,55 @@
+package dev.wafer.domain.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import dev.wafer.ports.data.PackedCorpus;
+
+/**
+ * Draws training sequences, the contexts the model was trained on: packed rows of a split, each read from its start,
+ * so the prefix sits at the positions it was trained at. A row is a candidate when the document holding its first
+ * continuation token (token P) is in the corpus (so a source filter applies), and it is not the split's last row (the
+ * trainer never draws the last row as input: it only supplies the target of the row before). Rows are drawn
+ * uniformly without replacement from a seed; every candidate is taken when there are no more than asked for.
+ */
+public final class RowSampler {
+    private RowSampler() {
+    }
+
+    /**
+     * @param window tokens read per row (P + S), at most the row length
+     * @param prefix P, where the continuation starts
+     */
+    public static AuditPlan sample(PackedCorpus corpus, int prefix, int window, int count, long seed) {
+        if (window > corpus.sequenceLength()) {
+            throw new IllegalArgumentException("prefix + suffix of " + window + " tokens exceeds the dataset's rows of "
+                    + corpus.sequenceLength());
+        }
+        long rows = Math.max(0, corpus.rows() - 1);
+        long candidates = 0;
+        for (long r = 0; r < rows; r++) {
+            if (corpus.documentAt(r, prefix) >= 0) {
+                candidates++;
+            }
+        }
+        long[] ranks = Draws.distinct(candidates, count, new SplittableRandom(seed));
+        List<AuditSample> samples = new ArrayList<>(ranks.length);
+        long rank = -1;
+        int next = 0;
+        for (long r = 0; r < rows && next < ranks.length; r++) {
+            int document = corpus.documentAt(r, prefix);
+            if (document < 0) {
+                continue;
+            }
+            rank++;
+            if (rank == ranks[next]) {
+                int[] tokens = new int[window];
+                corpus.readRow(r, tokens);
+                samples.add(new AuditSample(document, tokens));
+                next++;
+            }
+        }
+        return new AuditPlan(corpus.documents(), candidates, samples);
+    }
+}
