@@ -1,7 +1,6 @@
 package dev.wafer.app.data;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
@@ -12,7 +11,9 @@ import dev.wafer.ports.text.Tokenizer;
 
 /**
  * GPT-2 byte-level BPE through jtokkit's r50k encoding, which has exactly GPT-2's 50,257 ids. jtokkit refuses
- * special tokens inside text, so the literal {@code <|endoftext|>} is split out here and mapped to 50256.
+ * special tokens inside text, so the literal {@code <|endoftext|>} is split out here and mapped to 50256. Text is
+ * split into GPT-2's pieces here ({@link R50kSplitter}) and each piece's BPE is cached per thread
+ * ({@link BpePieceCache}); jtokkit encodes only pieces not seen recently, with the same ids as on the whole text.
  */
 public final class GptTokenizer implements Tokenizer {
     /** GPT-2's end-of-text id. */
@@ -20,6 +21,7 @@ public final class GptTokenizer implements Tokenizer {
     private static final String END_OF_TEXT_TEXT = "<|endoftext|>";
 
     private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> new Scratch(encoding));
 
     @Override
     public String name() {
@@ -38,33 +40,54 @@ public final class GptTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
-        int marker = text.indexOf(END_OF_TEXT_TEXT);
-        if (marker < 0) {
-            return encoding.encodeOrdinary(text).toArray();
-        }
-        List<int[]> parts = new ArrayList<>();
+        Scratch scratch = this.scratch.get();
+        scratch.size = 0;
         int from = 0;
-        int total = 0;
-        while (true) {
-            int to = marker < 0 ? text.length() : marker;
-            int[] ids = encoding.encodeOrdinary(text.substring(from, to)).toArray();
-            parts.add(ids);
-            total += ids.length;
-            if (marker < 0) {
-                break;
-            }
-            parts.add(new int[] {END_OF_TEXT});
-            total++;
+        int marker = text.indexOf(END_OF_TEXT_TEXT);
+        while (marker >= 0) {
+            encodeOrdinary(text, from, marker, scratch);
+            scratch.add(END_OF_TEXT);
             from = marker + END_OF_TEXT_TEXT.length();
             marker = text.indexOf(END_OF_TEXT_TEXT, from);
         }
-        int[] out = new int[total];
-        int pos = 0;
-        for (int[] p : parts) {
-            System.arraycopy(p, 0, out, pos, p.length);
-            pos += p.length;
+        encodeOrdinary(text, from, text.length(), scratch);
+        return Arrays.copyOf(scratch.ids, scratch.size);
+    }
+
+    /** BPE of {@code text[from, to)}: split into GPT-2's pieces, each encoded through this thread's cache. */
+    private static void encodeOrdinary(String text, int from, int to, Scratch scratch) {
+        int i = from;
+        while (i < to) {
+            int pieceEnd = R50kSplitter.pieceEnd(text, i, to);
+            scratch.addAll(scratch.cache.ids(text, i, pieceEnd));
+            i = pieceEnd;
         }
-        return out;
+    }
+
+    /** One thread's piece cache and output buffer. */
+    private static final class Scratch {
+        final BpePieceCache cache;
+        int[] ids = new int[1 << 12];
+        int size;
+
+        Scratch(Encoding encoding) {
+            this.cache = new BpePieceCache(piece -> encoding.encodeOrdinary(piece).toArray());
+        }
+
+        void add(int id) {
+            if (size == ids.length) {
+                ids = Arrays.copyOf(ids, size * 2);
+            }
+            ids[size++] = id;
+        }
+
+        void addAll(int[] more) {
+            if (size + more.length > ids.length) {
+                ids = Arrays.copyOf(ids, Math.max(size + more.length, size * 2));
+            }
+            System.arraycopy(more, 0, ids, size, more.length);
+            size += more.length;
+        }
     }
 
     @Override
