@@ -10,16 +10,35 @@ import java.util.function.Function;
 final class BpePieceCache {
     /** Longer pieces are encoded directly. */
     static final int MAX_PIECE = 48;
-    private static final int SLOT_BITS = 18;
-    private static final int SLOTS = 1 << SLOT_BITS;
+    private static final int MIN_SLOT_BITS = 12;
+    private static final int MAX_SLOT_BITS = 18;
 
     private final Function<String, int[]> encoder;
-    private final String[] keys = new String[SLOTS];
-    private final int[][] values = new int[SLOTS][];
+    private final int shift;
+    private final String[] keys;
+    private final int[][] values;
 
-    /** @param encoder BPE of one whole piece */
-    BpePieceCache(Function<String, int[]> encoder) {
+    /**
+     * @param encoder BPE of one whole piece
+     * @param slots   cache entries, a power of two (see {@link #slotsFor})
+     */
+    BpePieceCache(Function<String, int[]> encoder, int slots) {
+        if (Integer.bitCount(slots) != 1) {
+            throw new IllegalArgumentException("cache slots must be a power of two, got " + slots);
+        }
         this.encoder = encoder;
+        this.shift = 32 - Integer.numberOfTrailingZeros(slots);
+        this.keys = new String[slots];
+        this.values = new int[slots][];
+    }
+
+    /**
+     * Slots for one thread's cache under a heap of {@code maxHeap} bytes: a full entry (piece, ids, references)
+     * takes about 100 bytes, so the cache stays under about a twentieth of the heap; 2^12 to 2^18 slots.
+     */
+    static int slotsFor(long maxHeap) {
+        long slots = Long.highestOneBit(Math.max(1, maxHeap / 2048));
+        return 1 << Math.clamp(Long.numberOfTrailingZeros(slots), MIN_SLOT_BITS, MAX_SLOT_BITS);
     }
 
     /** The ids of {@code text[from, to)}, which is one piece; the array is shared, do not modify it. */
@@ -33,7 +52,7 @@ final class BpePieceCache {
             h = 31 * h + text.charAt(i);
         }
         h ^= h >>> 16;
-        int slot = (h * 0x9E3779B1) >>> (32 - SLOT_BITS);
+        int slot = (h * 0x9E3779B1) >>> shift;
         String key = keys[slot];
         if (key != null && key.length() == len && same(text, from, key, len)) {
             return values[slot];

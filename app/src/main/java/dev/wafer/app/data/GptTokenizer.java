@@ -71,7 +71,8 @@ public final class GptTokenizer implements Tokenizer {
         int size;
 
         Scratch(Encoding encoding) {
-            this.cache = new BpePieceCache(piece -> encoding.encodeOrdinary(piece).toArray());
+            this.cache = new BpePieceCache(piece -> encoding.encodeOrdinary(piece).toArray(),
+                    BpePieceCache.slotsFor(Runtime.getRuntime().maxMemory()));
         }
 
         void add(int id) {
