@@ -1,6 +1,8 @@
 package dev.wafer.app.data;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Function;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
@@ -13,15 +15,20 @@ import dev.wafer.ports.text.Tokenizer;
  * GPT-2 byte-level BPE through jtokkit's r50k encoding, which has exactly GPT-2's 50,257 ids. jtokkit refuses
  * special tokens inside text, so the literal {@code <|endoftext|>} is split out here and mapped to 50256. Text is
  * split into GPT-2's pieces here ({@link R50kSplitter}) and each piece's BPE is cached per thread
- * ({@link BpePieceCache}); jtokkit encodes only pieces not seen recently, with the same ids as on the whole text.
+ * ({@link BpePieceCache}); a piece not seen recently is merged by {@link R50kBpe} with jtokkit's ranks (very long
+ * pieces by jtokkit itself), with the same ids as jtokkit gives for the whole text.
  */
 public final class GptTokenizer implements Tokenizer {
     /** GPT-2's end-of-text id. */
     public static final int END_OF_TEXT = 50256;
     private static final String END_OF_TEXT_TEXT = "<|endoftext|>";
 
+    /** Pieces longer than this many UTF-8 bytes go to jtokkit, whose merge is not quadratic in the length. */
+    private static final int LONG_PIECE_BYTES = 4096;
+
+    private final R50kBpe bpe = new R50kBpe();
     private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> new Scratch(encoding));
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> new Scratch(this::encodePiece));
 
     @Override
     public String name() {
@@ -64,14 +71,20 @@ public final class GptTokenizer implements Tokenizer {
         }
     }
 
+    /** BPE of one piece. */
+    private int[] encodePiece(String piece) {
+        byte[] utf8 = piece.getBytes(StandardCharsets.UTF_8);
+        return utf8.length <= LONG_PIECE_BYTES ? bpe.encode(utf8) : encoding.encodeOrdinary(piece).toArray();
+    }
+
     /** One thread's piece cache and output buffer. */
     private static final class Scratch {
         final BpePieceCache cache;
         int[] ids = new int[1 << 12];
         int size;
 
-        Scratch(Encoding encoding) {
-            this.cache = new BpePieceCache(piece -> encoding.encodeOrdinary(piece).toArray(),
+        Scratch(Function<String, int[]> encoder) {
+            this.cache = new BpePieceCache(encoder,
                     BpePieceCache.slotsFor(Runtime.getRuntime().maxMemory()));
         }
 

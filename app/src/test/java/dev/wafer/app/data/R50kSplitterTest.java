@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hand-written GPT-2 pre-tokeniser finds exactly the pieces of the r50k regular expression (compiled as jtokkit
- * compiles it), and the cached tokenizer gives jtokkit's ids, on seeded random text built from the characters
+ * compiles it), and the cached tokenizer with its own merge ({@link R50kBpe}) gives jtokkit's ids, on seeded random text built from the characters
  * where the classes disagree most easily: contractions, every kind of Unicode space, letters and numbers outside
  * ASCII, combining marks, surrogate pairs and unpaired surrogates.
  */
@@ -54,6 +54,26 @@ class R50kSplitterTest {
         }
         String longRun = "=".repeat(BpePieceCache.MAX_PIECE * 3) + " " + "a".repeat(500);
         assertArrayEquals(reference.encodeOrdinary(longRun).toArray(), tokenizer.encode(longRun));
+    }
+
+    @Test
+    void bpeOfUnseenPiecesMatchesJtokkit() {
+        Encoding reference = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+        GptTokenizer tokenizer = new GptTokenizer();
+        long seed = 11L;
+        Random random = new Random(seed);
+        String letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;(){}=+-*/_\n\t\u00e9\u00fc\u4e2d"
+                + "\u0416\u03b1";
+        for (int round = 0; round < 3000; round++) {
+            StringBuilder b = new StringBuilder();
+            int n = 1 + random.nextInt(round % 10 == 0 ? 2000 : 80);
+            for (int i = 0; i < n; i++) {
+                b.append(letters.charAt(random.nextInt(letters.length())));
+            }
+            String text = b.toString();
+            assertArrayEquals(reference.encodeOrdinary(text).toArray(), tokenizer.encode(text),
+                    "seed " + seed + ", round " + round + ", text " + escaped(text));
+        }
     }
 
     private static String randomText(Random random) {
