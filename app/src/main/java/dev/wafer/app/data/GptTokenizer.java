@@ -27,7 +27,8 @@ public final class GptTokenizer implements Tokenizer {
     private static final int LONG_PIECE_BYTES = 4096;
 
     private final R50kBpe bpe = new R50kBpe();
-    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+    /** jtokkit, loaded on first use (decoding, very long pieces): preparation rarely needs it. */
+    private volatile Encoding encoding;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> new Scratch(this::encodePiece));
 
     @Override
@@ -74,7 +75,21 @@ public final class GptTokenizer implements Tokenizer {
     /** BPE of one piece. */
     private int[] encodePiece(String piece) {
         byte[] utf8 = piece.getBytes(StandardCharsets.UTF_8);
-        return utf8.length <= LONG_PIECE_BYTES ? bpe.encode(utf8) : encoding.encodeOrdinary(piece).toArray();
+        return utf8.length <= LONG_PIECE_BYTES ? bpe.encode(utf8) : jtokkit().encodeOrdinary(piece).toArray();
+    }
+
+    private Encoding jtokkit() {
+        Encoding e = encoding;
+        if (e == null) {
+            synchronized (this) {
+                e = encoding;
+                if (e == null) {
+                    e = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+                    encoding = e;
+                }
+            }
+        }
+        return e;
     }
 
     /** One thread's piece cache and output buffer. */
@@ -107,6 +122,7 @@ public final class GptTokenizer implements Tokenizer {
     @Override
     public String decode(int[] ids) {
         StringBuilder out = new StringBuilder();
+        Encoding encoding = jtokkit();
         IntArrayList run = new IntArrayList(ids.length);
         for (int id : ids) {
             if (id < 0 || id >= vocabSize()) {
