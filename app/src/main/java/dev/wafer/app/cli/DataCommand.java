@@ -96,6 +96,10 @@ public final class DataCommand implements Runnable, BackendAgnostic {
         int threads = Runtime.getRuntime().availableProcessors();
         @Option(names = "--sequences-per-shard", defaultValue = "65536", description = "Sequences per shard file (default ${DEFAULT-VALUE}).")
         long sequencesPerShard;
+        @Option(names = "--bucket-mb", defaultValue = "64", paramLabel = "MB",
+                description = "Input megabytes per shuffle bucket; packing holds one bucket's tokens in memory, and the"
+                        + " shuffle depends on it (default ${DEFAULT-VALUE}).")
+        long bucketMb;
         @Option(names = "--json", description = "Print the report as JSON.")
         boolean json;
         @Option(names = "--quiet", description = "No progress bars.")
@@ -116,6 +120,9 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             if (threads < 1) {
                 throw new UserError("--threads must be at least 1, got " + threads);
             }
+            if (bucketMb < 1 || bucketMb > (1L << 20)) {
+                throw new UserError("--bucket-mb must be between 1 and 1048576, got " + bucketMb);
+            }
             SplitAssigner splits = splits(split);
             List<WorkFingerprint> works = new ArrayList<>();
             List<String> workNames = new ArrayList<>();
@@ -128,7 +135,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             PrepareSettings settings = new PrepareSettings(out, tok, seqLen, seed, split, splits,
                     new ProvenanceRules(new HashSet<>(excludeSources), new HashSet<>(allowLicences), new WorkMatcher(works)),
                     excludeSources, allowLicences, workNames, defaultSource, defaultLicence, onError.equals("fail"),
-                    threads, sequencesPerShard, 64L << 20);
+                    threads, sequencesPerShard, bucketMb << 20);
             DatasetPreparer preparer = new DatasetPreparer(settings, ConsoleProgress.forTerminal(quiet, System.err));
             List<DocumentSource> sources = inputs.isEmpty() ? List.of(Inputs.sample(preparer.byteCounter()))
                     : Inputs.resolve(inputs, preparer.byteCounter());

@@ -1,7 +1,6 @@
 package dev.wafer.app.data;
 
 import dev.wafer.app.input.InvalidInputException;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,7 +21,8 @@ import dev.wafer.domain.data.ShingleLookup;
  * The membership-audit index file: sorted shingle hashes and the training-document ids that contain them.
  * Little-endian: magic {@code WAFERIDX}, u32 version (1), u32 shingle words, u64 entries, u64 documents, 32
  * reserved bytes (64-byte header), then {@code entries} i64 keys sorted ascending, then {@code entries} i32 ids.
- * Queries binary-search the memory-mapped keys, so the index is never loaded whole.
+ * Queries binary-search the memory-mapped keys, so the index is never loaded whole. It is written by external
+ * sort ({@link AuditIndexRuns}), so it is never built whole in memory either.
  */
 public final class AuditIndexFile {
     private static final byte[] MAGIC = "WAFERIDX".getBytes(StandardCharsets.US_ASCII);
@@ -35,29 +34,11 @@ public final class AuditIndexFile {
     private AuditIndexFile() {
     }
 
-    /** Writes sorted shingle keys and their aligned document ids, built from {@code documents} training documents. */
-    public static void write(Path file, long[] keys, int[] ids, int shingleWords, long documents) throws IOException {
-        write(OutputChannels.FILES, file, keys, ids, shingleWords, documents, check -> { });
-    }
-
-    /** As {@link #write(Path, long[], int[], int, long)}, reporting the file's size and CRC-32C to {@code onClose}. */
-    static void write(OutputChannels channels, Path file, long[] keys, int[] ids, int shingleWords, long documents,
-            java.util.function.Consumer<FileCheck> onClose) throws IOException {
-        if (keys.length != ids.length) {
-            throw new IllegalArgumentException(file + ": " + keys.length + " shingle keys but " + ids.length + " ids");
-        }
-        try (DataOutputStream out = new DataOutputStream(new ChecksummedOutput(channels, file, 1 << 16, onClose))) {
-            ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-            h.put(MAGIC).putInt(VERSION).putInt(shingleWords).putLong(keys.length).putLong(documents);
-            out.write(h.array());
-            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            for (long k : keys) {
-                out.write(b.clear().putLong(k).array(), 0, 8);
-            }
-            for (int id : ids) {
-                out.write(b.clear().putInt(id).array(), 0, 4);
-            }
-        }
+    /** The 64-byte header of an index of {@code entries} pairs over {@code documents} training documents. */
+    static byte[] header(int shingleWords, long entries, long documents) {
+        ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        h.put(MAGIC).putInt(VERSION).putInt(shingleWords).putLong(entries).putLong(documents);
+        return h.array();
     }
 
     /**

@@ -2,10 +2,12 @@ package dev.wafer.app.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
 import dev.wafer.domain.data.Split;
+import dev.wafer.ports.data.prepare.AuditIndexOutput;
 import dev.wafer.ports.data.prepare.PackedDocumentList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
@@ -13,16 +15,19 @@ import dev.wafer.ports.data.prepare.TokenShardOutput;
 
 /**
  * A dataset directory as the preparation use case's store ({@link DatasetLayout}): token shard files, {@code
- * documents.jsonl}, the audit index file, and shuffle buckets in a hidden {@code .shuffle-tmp} subdirectory. It
- * records the size and checksum of every file it completes, for the manifest.
+ * documents.jsonl}, the audit index file, shuffle buckets in a hidden {@code .shuffle-tmp} subdirectory and the
+ * audit index's sorted runs in {@code .audit-index-tmp} ({@link AuditIndexRuns}). It records the size and checksum of every file it completes, for the manifest.
  */
 final class DatasetDirectory implements PreparedDatasetStore {
     /** Scratch subdirectory of the external shuffle. */
     static final String SHUFFLE_TMP = ".shuffle-tmp";
+    /** Scratch subdirectory of the audit index's sorted runs. */
+    static final String AUDIT_INDEX_TMP = ".audit-index-tmp";
 
     private final DatasetLayout layout;
     private final OutputChannels channels;
-    private final Map<String, FileCheck> checks = new TreeMap<>();
+    /** Written by the audit index's background thread too. */
+    private final Map<String, FileCheck> checks = Collections.synchronizedMap(new TreeMap<>());
 
     DatasetDirectory(DatasetLayout layout, OutputChannels channels) {
         this.layout = layout;
@@ -31,7 +36,9 @@ final class DatasetDirectory implements PreparedDatasetStore {
 
     /** Size and checksum of each completed file, by file name. */
     Map<String, FileCheck> checks() {
-        return Map.copyOf(checks);
+        synchronized (checks) {
+            return Map.copyOf(checks);
+        }
     }
 
     private java.util.function.Consumer<FileCheck> record(Path file) {
@@ -57,9 +64,8 @@ final class DatasetDirectory implements PreparedDatasetStore {
     }
 
     @Override
-    public void writeAuditIndex(long[] shingles, int[] documentIds, int shingleWords, long documents)
-            throws IOException {
-        AuditIndexFile.write(channels, layout.auditIndex(), shingles, documentIds, shingleWords, documents,
-                record(layout.auditIndex()));
+    public AuditIndexOutput openAuditIndex() {
+        return new AuditIndexRuns(channels, layout.auditIndex(), layout.dir().resolve(AUDIT_INDEX_TMP),
+                AuditIndexRuns.capacityFor(Runtime.getRuntime().maxMemory()), record(layout.auditIndex()));
     }
 }

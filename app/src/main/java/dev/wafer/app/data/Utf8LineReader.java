@@ -29,6 +29,14 @@ final class Utf8LineReader {
 
     /** The next line, or null at end of input. A final line without {@code \n} is returned too. */
     Line next() throws IOException {
+        return advance() ? decode() : null;
+    }
+
+    /**
+     * Moves to the next line without decoding it ({@link #bytes()}, {@link #length()}, {@link #number()}); false at
+     * end of input.
+     */
+    boolean advance() throws IOException {
         lineLen = 0;
         boolean any = false;
         while (true) {
@@ -38,7 +46,7 @@ final class Utf8LineReader {
                 if (chunkLen <= 0) {
                     chunkLen = 0;
                     if (!any) {
-                        return null;
+                        return false;
                     }
                     break;
                 }
@@ -57,11 +65,30 @@ final class Utf8LineReader {
             }
         }
         lineNumber++;
-        int len = lineLen;
-        if (len > 0 && line[len - 1] == '\r') {
-            len--;
+        if (lineLen > 0 && line[lineLen - 1] == '\r') {
+            lineLen--;
         }
-        StrictUtf8.Result decoded = utf8.decode(line, 0, len);
+        return true;
+    }
+
+    /** The current line's bytes, without its {@code \n} or {@code \r\n}, in {@code [0, length())}; reused. */
+    byte[] bytes() {
+        return line;
+    }
+
+    /** Length of the current line in {@link #bytes()}. */
+    int length() {
+        return lineLen;
+    }
+
+    /** The current line's 1-based number. */
+    long number() {
+        return lineNumber;
+    }
+
+    /** The current line decoded. */
+    Line decode() {
+        StrictUtf8.Result decoded = utf8.decode(line, 0, lineLen);
         return decoded.ok() ? new Line(lineNumber, decoded.text(), null)
                 : new Line(lineNumber, null, "invalid UTF-8 at byte " + (decoded.badOffset() + 1) + " of the line");
     }

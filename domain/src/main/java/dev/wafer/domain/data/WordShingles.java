@@ -17,6 +17,15 @@ public final class WordShingles {
     private static final long FNV_PRIME = 0x100000001b3L;
     private static final long COMBINE = 0x9E3779B97F4A7C15L;
 
+    /** For each ASCII character: its lower case when it is a letter or digit, else 0. */
+    private static final char[] ASCII_WORD = new char[0x80];
+
+    static {
+        for (char c = 0; c < 0x80; c++) {
+            ASCII_WORD[c] = Character.isLetterOrDigit(c) ? (char) Character.toLowerCase(c) : 0;
+        }
+    }
+
     private final int n;
 
     /** @param n words per shingle, at least 1 */
@@ -42,12 +51,17 @@ public final class WordShingles {
     /** Calls {@code sink} with each shingle hash in text order (duplicates included). */
     public void forEach(String text, LongConsumer sink) {
         long[] ring = new long[n];
-        long[] seen = {0};
+        int[] state = {0, 0}; // next ring slot (also the oldest word once full), words seen up to n
         forEachWordHash(text, wordHash -> {
-            long count = seen[0]++;
-            ring[(int) (count % n)] = wordHash;
-            if (count + 1 >= n) {
-                sink.accept(combine(ring, (int) ((count + 1) % n)));
+            int slot = state[0];
+            ring[slot] = wordHash;
+            slot = slot + 1 == n ? 0 : slot + 1;
+            state[0] = slot;
+            if (state[1] < n) {
+                state[1]++;
+            }
+            if (state[1] == n) {
+                sink.accept(combine(ring, slot));
             }
         });
     }
@@ -76,8 +90,10 @@ public final class WordShingles {
 
     private long combine(long[] ring, int oldest) {
         long h = 0;
+        int at = oldest;
         for (int j = 0; j < n; j++) {
-            h = h * COMBINE + ring[(oldest + j) % n];
+            h = h * COMBINE + ring[at];
+            at = at + 1 == n ? 0 : at + 1;
         }
         return mix(h ^ n);
     }
@@ -95,6 +111,21 @@ public final class WordShingles {
         int len = text.length();
         int i = 0;
         while (i < len) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                // ASCII without the Unicode tables: letters and digits (lower-cased), the apostrophe, separators.
+                i++;
+                int lower = ASCII_WORD[c];
+                if (lower != 0) {
+                    h = (h ^ lower) * FNV_PRIME;
+                    inWord = true;
+                } else if (inWord && c != '\'') {
+                    sink.accept(h);
+                    h = FNV_OFFSET;
+                    inWord = false;
+                }
+                continue;
+            }
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (Character.isLetterOrDigit(cp)) {

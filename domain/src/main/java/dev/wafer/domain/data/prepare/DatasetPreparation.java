@@ -7,12 +7,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 import dev.wafer.domain.data.MembershipAudit;
-import dev.wafer.domain.data.ShingleTable;
 import dev.wafer.domain.data.ShuffleBuckets;
 import dev.wafer.domain.data.SourceSummary;
 import dev.wafer.domain.data.Split;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedInputException;
+import dev.wafer.ports.data.prepare.AuditIndexOutput;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
@@ -25,8 +25,9 @@ import dev.wafer.ports.data.prepare.ShuffleSpill;
  * ({@link InputOrderProcessing}), spilling kept documents to shuffle buckets and listing excluded ones
  * ({@link BucketingPass}). Pass 2 shuffles one bucket at a time, packs each split's documents with end-of-text
  * into fixed-length sequences and writes the shards and the list of packed documents ({@link PackingPass}); then
- * the membership-audit index is stored. Memory holds one batch per worker, one bucket, the exclusion list and the
- * audit index under construction, never the corpus. The output depends on the settings and documents only, not
+ * the membership-audit index, fed during pass 1, is completed by the store (in the background while pass 2 packs,
+ * where the store can). Memory holds one batch per worker, one bucket and the exclusion list, never the corpus;
+ * the store bounds the audit index's memory. The output depends on the settings and documents only, not
  * on the number of threads.
  */
 public final class DatasetPreparation {
@@ -68,18 +69,20 @@ public final class DatasetPreparation {
                 ShuffleBuckets.bucketsFor(Math.max(1, inputBytes), settings.bucketBytes()));
         SourceSummary.Builder summary = new SourceSummary.Builder();
         MalformedRecords malformed = new MalformedRecords(settings.failOnMalformed());
-        try (ShuffleSpill spill = store.openShuffleSpill(shuffle.buckets(), settings.tokenizer().vocabSize())) {
-            BucketingPass bucketing = new BucketingPass(shuffle, spill, summary);
+        try (ShuffleSpill spill = store.openShuffleSpill(shuffle.buckets(), settings.tokenizer().vocabSize());
+             AuditIndexOutput auditIndex = store.openAuditIndex()) {
+            BucketingPass bucketing = new BucketingPass(shuffle, spill, auditIndex, summary);
             read(inputs, inputBytes, bucketing, malformed);
             if (bucketing.keptDocuments() == 0) {
                 // An empty dataset would train on nothing; say which rules removed what, before packing.
                 throw new NoDocumentsException(bucketing.exclusions(), malformed.count());
             }
             spill.finishWriting();
+            // The store may complete the index (merging its sorted runs) while pass 2 packs.
+            auditIndex.finish(MembershipAudit.SHINGLE_WORDS, bucketing.trainDocuments());
             Map<Split, PreparationReport.SplitStats> splits =
                     new PackingPass(settings, store, shuffle, summary, progress).run(spill);
-            ShingleTable index = bucketing.auditIndex();
-            store.writeAuditIndex(index.keys(), index.ids(), MembershipAudit.SHINGLE_WORDS, bucketing.trainDocuments());
+            auditIndex.close();
             double seconds = (System.nanoTime() - started) / 1e9;
             return new PreparationReport(summary.build(), splits, List.copyOf(bucketing.exclusions()),
                     List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), seconds,

@@ -21,7 +21,7 @@ import dev.wafer.ports.data.RawDocument;
  */
 final class InputOrderProcessing implements DocumentVisitor, AutoCloseable {
     private static final int BATCH_DOCS = 256;
-    private static final long BATCH_CHARS = 1 << 20;
+    private static final long BATCH_CHARS = 1 << 18;
 
     private final DocumentProcessor processor;
     private final int threads;

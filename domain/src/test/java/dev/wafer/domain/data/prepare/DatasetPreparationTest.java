@@ -31,6 +31,7 @@ import dev.wafer.ports.data.DocumentVisitor;
 import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.data.MalformedRecord;
 import dev.wafer.ports.data.RawDocument;
+import dev.wafer.ports.data.prepare.AuditIndexOutput;
 import dev.wafer.ports.data.prepare.PackedDocument;
 import dev.wafer.ports.data.prepare.PackedDocumentList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
@@ -282,11 +283,35 @@ class DatasetPreparationTest {
         }
 
         @Override
-        public void writeAuditIndex(long[] shingles, int[] documentIds, int shingleWords, long documents) {
-            assertEquals(MembershipAudit.SHINGLE_WORDS, shingleWords);
-            auditKeys = shingles.clone();
-            auditIds = documentIds.clone();
-            auditDocuments = documents;
+        public AuditIndexOutput openAuditIndex() {
+            ShingleTable.Builder builder = new ShingleTable.Builder();
+            return new AuditIndexOutput() {
+                private boolean finished;
+
+                @Override
+                public void add(int documentId, long[] shingles) {
+                    for (long s : shingles) {
+                        builder.add(s, documentId);
+                    }
+                }
+
+                @Override
+                public void finish(int shingleWords, long documents) {
+                    assertEquals(MembershipAudit.SHINGLE_WORDS, shingleWords);
+                    ShingleTable table = builder.build();
+                    auditKeys = table.keys();
+                    auditIds = table.ids();
+                    auditDocuments = documents;
+                    finished = true;
+                }
+
+                @Override
+                public void close() {
+                    if (!finished) {
+                        auditKeys = null;
+                    }
+                }
+            };
         }
 
         /** {@code n} tokens from (shard, offset) on, crossing shard ends; null when they run past the last shard. */

@@ -31,12 +31,8 @@ public interface PreparedDatasetStore {
     PackedDocumentList openDocumentList() throws IOException;
 
     /**
-     * Stores the membership-audit index: which training documents contain which word shingles.
-     *
-     * @param shingles     shingle hashes, ascending (repeated once per document that contains the shingle)
-     * @param documentIds  audit id of the training document of each shingle, aligned with {@code shingles}
-     * @param shingleWords words per shingle the hashes were made with
-     * @param documents    training documents indexed (audit ids are {@code 0 .. documents-1})
+     * Opens the membership-audit index for writing, replacing any previous index. Preparation may write shards
+     * and the document list while the index is being completed in the background; call it from one thread.
      */
-    void writeAuditIndex(long[] shingles, int[] documentIds, int shingleWords, long documents) throws IOException;
+    AuditIndexOutput openAuditIndex() throws IOException;
 }
