@@ -1,0 +1,67 @@
+package dev.wafer.adapters.cuda;
+
+import dev.wafer.ports.compute.MatmulKernel;
+import dev.wafer.ports.compute.Tensor;
+
+/**
+ * The linear layer as three cuBLAS SGEMMs, as llm.c calls them: a row-major {@code (rows, cols)} tensor is the
+ * column-major {@code (cols, rows)} matrix with leading dimension {@code cols}, so
+ * {@code out = inp·Wᵀ} is {@code sgemm(T, N, oc, n, c, W, c, inp, c, out, oc)};
+ * {@code dinp = dout·W} as {@code sgemm(N, N, c, n, oc, W, c, dout, oc, dinp, c)}; {@code dW += doutᵀ·inp} as
+ * {@code sgemm(N, T, c, oc, n, inp, c, dout, oc, beta 1, dW, c)}. The bias and its gradient are small kernels.
+ */
+final class CudaMatmul implements MatmulKernel {
+    private final Gpu gpu;
+
+    CudaMatmul(Gpu gpu) {
+        this.gpu = gpu;
+    }
+
+    @Override
+    public void forward(Tensor out, Tensor inp, Tensor weight, Tensor bias, int n, int c, int oc) {
+        CudaTensor o = CudaTensor.of(gpu, out, (long) n * oc);
+        CudaTensor x = CudaTensor.of(gpu, inp, (long) n * c);
+        CudaTensor w = CudaTensor.of(gpu, weight, (long) oc * c);
+        CudaTensor b = CudaTensor.ofNullable(gpu, bias, oc);
+        if (n == 0 || oc == 0) {
+            return;
+        }
+        if (c == 0) {
+            gpu.fill(o.pointer(), 0, (long) n * oc);
+        } else {
+            gpu.gemm(new Gemm(true, false, oc, n, c, 1f, w.pointer(), c, x.pointer(), c, 0f, o.pointer(), oc));
+        }
+        if (b != null) {
+            gpu.launch(LaunchGeometry.linear((long) n * oc), KernelArgs.of(CudaKernel.ADD_BIAS)
+                    .pointer(o.pointer()).pointer(b.pointer()).integer(n).integer(oc));
+        }
+    }
+
+    @Override
+    public void backward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor weight,
+                         int n, int c, int oc) {
+        CudaTensor dx = CudaTensor.ofNullable(gpu, dinp, (long) n * c);
+        CudaTensor dw = CudaTensor.of(gpu, dweight, (long) oc * c);
+        CudaTensor db = CudaTensor.ofNullable(gpu, dbias, oc);
+        CudaTensor dy = CudaTensor.of(gpu, dout, (long) n * oc);
+        CudaTensor x = CudaTensor.of(gpu, inp, (long) n * c);
+        CudaTensor w = CudaTensor.of(gpu, weight, (long) oc * c);
+        if (n == 0) {
+            return;
+        }
+        if (dx != null && c > 0) {
+            if (oc == 0) {
+                gpu.fill(dx.pointer(), 0, (long) n * c);
+            } else {
+                gpu.gemm(new Gemm(false, false, c, n, oc, 1f, w.pointer(), c, dy.pointer(), oc, 0f, dx.pointer(), c));
+            }
+        }
+        if (c > 0 && oc > 0) {
+            gpu.gemm(new Gemm(false, true, c, oc, n, 1f, x.pointer(), c, dy.pointer(), oc, 1f, dw.pointer(), c));
+        }
+        if (db != null && oc > 0) {
+            gpu.launch(LaunchGeometry.linear(oc), KernelArgs.of(CudaKernel.COLUMN_SUM_ACCUMULATE)
+                    .pointer(db.pointer()).pointer(dy.pointer()).integer(n).integer(oc));
+        }
+    }
+}
