@@ -88,6 +88,11 @@ final class CudaGpu implements Gpu {
         DriverApi driver = new DriverApi(driverLibrary);
         NvrtcApi nvrtc = NvrtcApi.load();
         CublasApi cublas = CublasApi.load();
+        return open(driver, nvrtc, cublas, options);
+    }
+
+    /** Opens device {@code options.device()} through the given bindings (tests bind them to stand-ins). */
+    static CudaGpu open(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CudaOptions options) {
         return new CudaGpu(driver, nvrtc, cublas, options);
     }
 
