@@ -21,6 +21,7 @@ final class CudaGpu implements Gpu {
     private static final int SCRATCH_SLOTS = 4;
 
     private final DriverApi driver;
+    /** {@code null} when the GEMMs use the built-in kernel. */
     private final CublasApi cublas;
     private final int device;
     private final String name;
@@ -56,9 +57,13 @@ final class CudaGpu implements Gpu {
         driver.setCurrent(context);
         this.currentThread = Thread.currentThread();
         this.stream = driver.createStream();
-        this.blas = cublas.create();
-        cublas.setStream(blas, stream);
-        cublas.setMathMode(blas, options.tf32() ? CublasApi.TF32_TENSOR_OP_MATH : CublasApi.DEFAULT_MATH);
+        if (cublas == null) {
+            this.blas = MemorySegment.NULL;
+        } else {
+            this.blas = cublas.create();
+            cublas.setStream(blas, stream);
+            cublas.setMathMode(blas, options.tf32() ? CublasApi.TF32_TENSOR_OP_MATH : CublasApi.DEFAULT_MATH);
+        }
         for (String file : KernelSources.files()) {
             byte[] ptx = compiler.ptx(file, arch);
             MemorySegment module;
@@ -73,8 +78,9 @@ final class CudaGpu implements Gpu {
             }
         }
         this.description = name + " (compute capability " + major + "." + minor + ", kernels for compute_" + arch
-                + " by NVRTC " + NvrtcApi.versionText(compiler.nvrtcVersion()) + ", " + cublas.soname()
-                + (options.tf32() ? ", TF32 on" : ", TF32 off") + ")";
+                + " by NVRTC " + NvrtcApi.versionText(compiler.nvrtcVersion()) + ", "
+                + (cublas == null ? "built-in GEMM" : cublas.soname() + (options.tf32() ? ", TF32 on" : ", TF32 off"))
+                + ")";
     }
 
     /**
@@ -87,11 +93,14 @@ final class CudaGpu implements Gpu {
                 DriverApi.SONAMES, CudaBackendProbe.INSTALL_DRIVER);
         DriverApi driver = new DriverApi(driverLibrary);
         NvrtcApi nvrtc = NvrtcApi.load();
-        CublasApi cublas = CublasApi.load();
+        CublasApi cublas = options.builtinGemm() ? null : CublasApi.load();
         return open(driver, nvrtc, cublas, options);
     }
 
-    /** Opens device {@code options.device()} through the given bindings (tests bind them to stand-ins). */
+    /**
+     * Opens device {@code options.device()} through the given bindings (tests bind them to stand-ins);
+     * {@code cublas} is {@code null} for the built-in GEMM.
+     */
     static CudaGpu open(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CudaOptions options) {
         return new CudaGpu(driver, nvrtc, cublas, options);
     }
@@ -215,6 +224,10 @@ final class CudaGpu implements Gpu {
 
     @Override
     public synchronized void gemm(Gemm gemm) {
+        if (cublas == null) {
+            launch(TiledGemm.geometry(gemm), TiledGemm.args(gemm));
+            return;
+        }
         enter();
         cublas.sgemm(blas, gemm);
         lastKernel = "cublasSgemm";
@@ -251,7 +264,9 @@ final class CudaGpu implements Gpu {
             if (ids != 0) {
                 driver.free(ids, "");
             }
-            cublas.destroy(blas);
+            if (cublas != null) {
+                cublas.destroy(blas);
+            }
             for (MemorySegment module : modules) {
                 driver.unloadModule(module);
             }

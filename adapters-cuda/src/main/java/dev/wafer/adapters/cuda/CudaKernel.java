@@ -44,7 +44,9 @@ enum CudaKernel {
     ADAMW_UPDATE("adamw.cu", "adamw_update", 1, POINTER, POINTER, POINTER, POINTER, INT, FLOAT, FLOAT, FLOAT, FLOAT,
             FLOAT, FLOAT),
     SUM_OF_SQUARES_PARTIALS("reduction.cu", "sum_of_squares_partials", 1, POINTER, POINTER, INT),
-    SUM_OF_SQUARES_TOTAL("reduction.cu", "sum_of_squares_total", 1, POINTER, POINTER, INT);
+    SUM_OF_SQUARES_TOTAL("reduction.cu", "sum_of_squares_total", 1, POINTER, POINTER, INT),
+    GEMM_TILED("gemm.cu", "gemm_tiled", -TiledGemm.TILE, POINTER, POINTER, POINTER, INT, INT, INT, INT, INT, INT, INT,
+            INT, INT);
 
     /** The block size {@code crossentropy_forward}'s shared-memory tree is written for ({@code WAFER_CE_BLOCK}). */
     static final int CROSS_ENTROPY_BLOCK = 256;
@@ -63,7 +65,7 @@ enum CudaKernel {
 
     /**
      * @param blockMultiple the block size must be a multiple of this (32: whole warps); 0: exactly
-     *                      {@link #CROSS_ENTROPY_BLOCK}
+     *                      {@link #CROSS_ENTROPY_BLOCK}; {@code -t}: exactly {@code t x t} (a GEMM tile)
      */
     CudaKernel(String source, String entry, int blockMultiple, Param... params) {
         this.source = source;
@@ -97,6 +99,10 @@ enum CudaKernel {
         if (blockMultiple == 0 && threads != CROSS_ENTROPY_BLOCK) {
             throw new IllegalArgumentException(entry + " needs blocks of exactly " + CROSS_ENTROPY_BLOCK
                     + " threads, not " + threads);
+        }
+        if (blockMultiple < 0 && (geometry.blockX() != -blockMultiple || geometry.blockY() != -blockMultiple)) {
+            throw new IllegalArgumentException(entry + " needs blocks of " + -blockMultiple + " x " + -blockMultiple
+                    + " threads, not " + geometry.blockX() + " x " + geometry.blockY());
         }
         if (blockMultiple > 1 && threads % blockMultiple != 0) {
             throw new IllegalArgumentException(entry + " needs blocks of a multiple of " + blockMultiple

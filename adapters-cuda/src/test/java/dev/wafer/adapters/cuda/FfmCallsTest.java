@@ -84,6 +84,26 @@ class FfmCallsTest {
     }
 
     @Test
+    void withTheBuiltinGemmCublasIsNeitherLoadedNorCalledAndTheTiledKernelRuns() {
+        NvrtcApi nvrtc = NvrtcTestCompiler.require();
+        FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
+        DriverApi driver = new DriverApi(driverLib.library("libcuda.so.1"));
+        CudaGpu gpu = CudaGpu.open(driver, nvrtc, null, new CudaOptions(0, false, cache, true));
+        assertTrue(gpu.description().endsWith("built-in GEMM)"), gpu.description());
+        try (CudaBackend backend = new CudaBackend(gpu, gpu.description()); TensorScope s = backend.openScope()) {
+            Tensor x = s.allocate(6);
+            Tensor w = s.allocate(12);
+            Tensor out = s.allocate(8);
+            backend.matmul().forward(out, x, w, null, 2, 3, 4);
+            List<Object> args = driverLib.calls("launch:gemm_tiled").get(0).arguments();
+            // out(2,4) = x(2,3) W(4,3)^T: rows 2, cols 4, inner 3; A' = x (row stride 3), B'(k, j) = W[j*3 + k].
+            assertEquals(List.of(2, 4, 3, 3, 1, 1, 3, 4, 0), args.subList(3, 12));
+            assertEquals(List.of(1, 1, 1, 16, 16, 1, 0), driverLib.calls("cuLaunchKernel").get(0).arguments()
+                    .subList(1, 8), "one 16 x 16 tile");
+        }
+    }
+
+    @Test
     void theRemainingBindingsAcceptTheirArguments() {
         FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
         FakeNativeLibrary blasLib = new FakeNativeLibrary(CublasApi.FUNCTIONS);

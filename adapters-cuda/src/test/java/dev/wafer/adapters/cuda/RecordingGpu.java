@@ -139,6 +139,8 @@ final class RecordingGpu implements Gpu {
         checkRange("sgemm A", gemm.a(), 4L * gemm.lda() * (aCols - 1) + 4L * (gemm.transA() ? gemm.k() : gemm.m()));
         checkRange("sgemm B", gemm.b(), 4L * gemm.ldb() * (bCols - 1) + 4L * (gemm.transB() ? gemm.n() : gemm.k()));
         checkRange("sgemm C", gemm.c(), 4L * gemm.ldc() * (gemm.n() - 1) + 4L * gemm.m());
+        // The same product as the built-in kernel would launch it (WAFER_CUDA_GEMM=builtin).
+        launch(TiledGemm.geometry(gemm), TiledGemm.args(gemm));
     }
 
     @Override
