@@ -78,7 +78,7 @@ final class CudaGpu implements Gpu {
             }
         }
         this.description = name + " (compute capability " + major + "." + minor + ", kernels for compute_" + arch
-                + " by NVRTC " + NvrtcApi.versionText(compiler.nvrtcVersion()) + ", "
+                + " by " + compiler.compilerText() + ", "
                 + (cublas == null ? "built-in GEMM" : cublas.soname() + (options.tf32() ? ", TF32 on" : ", TF32 off"))
                 + ")";
     }
@@ -92,14 +92,15 @@ final class CudaGpu implements Gpu {
         NativeLibrary driverLibrary = NativeLibrary.open("the NVIDIA driver (" + FfmCudaDriver.LIBRARY + ")",
                 DriverApi.SONAMES, CudaBackendProbe.INSTALL_DRIVER);
         DriverApi driver = new DriverApi(driverLibrary);
-        NvrtcApi nvrtc = NvrtcApi.load();
+        // Without NVRTC the kernels may still come from prebuilt PTX in the cache (KernelCompiler says if not).
+        NvrtcApi nvrtc = NativeLibrary.find(NvrtcApi.SONAMES).map(NvrtcApi::new).orElse(null);
         CublasApi cublas = options.builtinGemm() ? null : CublasApi.load();
         return open(driver, nvrtc, cublas, options);
     }
 
     /**
      * Opens device {@code options.device()} through the given bindings (tests bind them to stand-ins);
-     * {@code cublas} is {@code null} for the built-in GEMM.
+     * {@code nvrtc} is {@code null} for prebuilt PTX only, {@code cublas} {@code null} for the built-in GEMM.
      */
     static CudaGpu open(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CudaOptions options) {
         return new CudaGpu(driver, nvrtc, cublas, options);

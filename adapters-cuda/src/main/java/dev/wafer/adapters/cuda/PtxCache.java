@@ -1,6 +1,7 @@
 package dev.wafer.adapters.cuda;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -28,6 +29,31 @@ final class PtxCache {
         String base = sourceName.endsWith(".cu") ? sourceName.substring(0, sourceName.length() - 3) : sourceName;
         return dir.resolve(base + "-" + sha256(source).substring(0, 16) + "-nvrtc"
                 + NvrtcApi.versionText(nvrtcVersion) + "-compute_" + arch + ".ptx");
+    }
+
+    /** The cache directory. */
+    Path dir() {
+        return dir;
+    }
+
+    /**
+     * PTX of {@code sourceName} with exactly this source, for {@code arch}, compiled by any NVRTC version: what a
+     * machine without NVRTC runs when the cache was filled elsewhere ({@link PtxPrecompiler}).
+     */
+    Optional<byte[]> loadAnyCompiler(String sourceName, String source, int arch) {
+        String prefix = file(sourceName, source, 0, arch).getFileName().toString();
+        String head = prefix.substring(0, prefix.indexOf("-nvrtc") + "-nvrtc".length());
+        String tail = "-compute_" + arch + ".ptx";
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(head) && n.endsWith(tail))
+                    .sorted(java.util.Comparator.reverseOrder())
+                    .map(n -> load(dir.resolve(n)))
+                    .flatMap(Optional::stream)
+                    .findFirst();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The cached PTX (NUL-terminated), if present. */
