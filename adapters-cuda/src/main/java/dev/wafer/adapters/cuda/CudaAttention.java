@@ -1,6 +1,7 @@
 package dev.wafer.adapters.cuda;
 
 import dev.wafer.ports.compute.AttentionKernel;
+import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 
 /**
@@ -9,15 +10,38 @@ import dev.wafer.ports.compute.Tensor;
  * row) into a (B, NH, T, T) scratch buffer, then every element of dqkv gathered by one thread, so nothing races
  * and dqkv is written, not accumulated. Cached decoding stays on the device: two copies into the caches and one
  * launch.
+ *
+ * <p>Under mixed precision Q, K, V (and, backward, the output gradient) are rounded into scratch copies on entry,
+ * the softmax runs in float32 and rounds the probabilities it saves, and the score gradient is rounded unless
+ * float32 score gradients are asked for; every product then accumulates in float32, as the CPU backend does it.
+ * Cached decoding stays float32, as on the CPU backend.
  */
 final class CudaAttention implements AttentionKernel {
     /** The scratch slot of the score gradient. */
     static final int SCORE_GRADIENT_SLOT = 0;
+    static final int QKV_SLOT = 6;
+    static final int GRADIENT_SLOT = 7;
 
     private final Gpu gpu;
+    /** {@code null} in float32. */
+    private final Rounder rounder;
+    private final int probabilities;
+    private final int scoreGradients;
 
+    /** The float32 kernel. */
     CudaAttention(Gpu gpu) {
+        this(gpu, OperandFormat.FP32, true);
+    }
+
+    CudaAttention(Gpu gpu, OperandFormat operands, boolean fp32ScoreGradients) {
         this.gpu = gpu;
+        this.rounder = operands == OperandFormat.FP32 ? null : new Rounder(gpu, operands);
+        this.probabilities = Rounder.code(operands);
+        this.scoreGradients = fp32ScoreGradients ? 0 : Rounder.code(operands);
+    }
+
+    private long operands(int slot, CudaTensor t, long n) {
+        return rounder == null ? t.pointer() : rounder.rounded(slot, t.pointer(), n);
     }
 
     @Override
@@ -30,11 +54,12 @@ final class CudaAttention implements AttentionKernel {
         if (rows == 0 || c == 0) {
             return;
         }
+        long xs = operands(QKV_SLOT, x, 3L * b * t * c);
         gpu.launch(LaunchGeometry.linear(rows), KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX)
-                .pointer(a.pointer()).pointer(x.pointer()).integer(rows).integer(t).integer(c).integer(nh)
-                .real(scale));
+                .pointer(a.pointer()).pointer(xs).integer(rows).integer(t).integer(c).integer(nh)
+                .real(scale).integer(probabilities));
         gpu.launch(LaunchGeometry.linear((long) b * t * c), KernelArgs.of(CudaKernel.ATTENTION_VALUES)
-                .pointer(o.pointer()).pointer(a.pointer()).pointer(x.pointer()).integer(b).integer(t).integer(c)
+                .pointer(o.pointer()).pointer(a.pointer()).pointer(xs).integer(b).integer(t).integer(c)
                 .integer(nh));
     }
 
@@ -49,12 +74,14 @@ final class CudaAttention implements AttentionKernel {
         if (rows == 0 || c == 0) {
             return;
         }
+        long xs = operands(QKV_SLOT, x, 3L * b * t * c);
+        long dys = operands(GRADIENT_SLOT, dy, (long) b * t * c);
         long dpre = gpu.scratch(SCORE_GRADIENT_SLOT, 4L * b * nh * t * t);
         gpu.launch(LaunchGeometry.linear(rows), KernelArgs.of(CudaKernel.ATTENTION_SCORE_GRADIENT)
-                .pointer(dpre).pointer(dy.pointer()).pointer(x.pointer()).pointer(a.pointer()).integer(rows)
-                .integer(t).integer(c).integer(nh).real(scale));
+                .pointer(dpre).pointer(dys).pointer(xs).pointer(a.pointer()).integer(rows)
+                .integer(t).integer(c).integer(nh).real(scale).integer(scoreGradients));
         gpu.launch(LaunchGeometry.linear(3L * b * t * c), KernelArgs.of(CudaKernel.ATTENTION_QKV_GRADIENT)
-                .pointer(dx.pointer()).pointer(dy.pointer()).pointer(x.pointer()).pointer(a.pointer())
+                .pointer(dx.pointer()).pointer(dys).pointer(xs).pointer(a.pointer())
                 .pointer(dpre).integer(b).integer(t).integer(c).integer(nh));
     }
 

@@ -9,10 +9,13 @@ import dev.wafer.ports.compute.EncoderKernel;
 import dev.wafer.ports.compute.GeluKernel;
 import dev.wafer.ports.compute.LayerNormKernel;
 import dev.wafer.ports.compute.MatmulKernel;
+import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.ReductionKernel;
 import dev.wafer.ports.compute.ResidualKernel;
 import dev.wafer.ports.compute.TensorScope;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,11 +23,11 @@ import java.util.Set;
  * cuBLAS (every function bound up front), compiles the kernels for the device's architecture (or takes them from
  * the PTX cache) and creates the stream; closing it releases them. Tensors live in device memory owned by their
  * scopes; within a training step only token ids go to the device and only reduction results (the gradient norm's
- * sums of squares) come back. Mixed precision ({@link Capability#BF16}, {@link Capability#FP16}) is not declared.
+ * sums of squares) come back. Mixed precision ({@link Capability#BF16}, {@link Capability#FP16}) rounds the
+ * operands of matrix products and attention on the device and accumulates in float32 ({@link CudaMixedMatmul}).
  */
 public final class CudaBackend implements ComputeBackend {
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.complementOf(
-            EnumSet.of(Capability.BF16, Capability.FP16)));
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
 
     private final Gpu gpu;
     private final String description;
@@ -32,6 +35,9 @@ public final class CudaBackend implements ComputeBackend {
     private final CudaLayerNorm layerNorm;
     private final CudaMatmul matmul;
     private final CudaAttention attention;
+    private final Map<OperandFormat, MatmulKernel> mixedMatmuls = new EnumMap<>(OperandFormat.class);
+    /** Index 0: 16-bit score gradients, 1: float32 score gradients. */
+    private final Map<OperandFormat, AttentionKernel[]> mixedAttention = new EnumMap<>(OperandFormat.class);
     private final CudaGelu gelu;
     private final CudaResidual residual;
     private final CudaCrossEntropy crossEntropy;
@@ -51,6 +57,11 @@ public final class CudaBackend implements ComputeBackend {
         this.crossEntropy = new CudaCrossEntropy(gpu);
         this.adamW = new CudaAdamW(gpu);
         this.reductions = new CudaReductions(gpu);
+        for (OperandFormat f : EnumSet.of(OperandFormat.BF16, OperandFormat.FP16)) {
+            mixedMatmuls.put(f, new CudaMixedMatmul(gpu, matmul, f));
+            mixedAttention.put(f, new AttentionKernel[] {new CudaAttention(gpu, f, false),
+                new CudaAttention(gpu, f, true)});
+        }
     }
 
     /**
@@ -115,6 +126,16 @@ public final class CudaBackend implements ComputeBackend {
     @Override
     public AttentionKernel attention() {
         return attention;
+    }
+
+    @Override
+    public MatmulKernel matmul(OperandFormat operands) {
+        return operands == OperandFormat.FP32 ? matmul : mixedMatmuls.get(operands);
+    }
+
+    @Override
+    public AttentionKernel attention(OperandFormat operands, boolean fp32ScoreGradients) {
+        return operands == OperandFormat.FP32 ? attention : mixedAttention.get(operands)[fp32ScoreGradients ? 1 : 0];
     }
 
     @Override

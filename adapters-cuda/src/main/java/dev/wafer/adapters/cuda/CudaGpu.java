@@ -18,7 +18,7 @@ import java.util.Map;
  * current on the calling thread when the thread changes).
  */
 final class CudaGpu implements Gpu {
-    private static final int SCRATCH_SLOTS = 4;
+    private static final int SCRATCH_SLOTS = Gpu.SCRATCH_SLOTS;
 
     private final DriverApi driver;
     /** {@code null} when the GEMMs use the built-in kernel. */

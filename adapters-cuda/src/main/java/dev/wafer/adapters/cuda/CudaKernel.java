@@ -30,10 +30,10 @@ enum CudaKernel {
             POINTER, POINTER, INT, INT),
     ADD_BIAS("matmul.cu", "add_bias", 1, POINTER, POINTER, INT, INT),
     COLUMN_SUM_ACCUMULATE("matmul.cu", "column_sum_accumulate", 1, POINTER, POINTER, INT, INT),
-    ATTENTION_SOFTMAX("attention.cu", "attention_softmax", 1, POINTER, POINTER, INT, INT, INT, INT, FLOAT),
+    ATTENTION_SOFTMAX("attention.cu", "attention_softmax", 1, POINTER, POINTER, INT, INT, INT, INT, FLOAT, INT),
     ATTENTION_VALUES("attention.cu", "attention_values", 1, POINTER, POINTER, POINTER, INT, INT, INT, INT),
     ATTENTION_SCORE_GRADIENT("attention.cu", "attention_score_gradient", 1, POINTER, POINTER, POINTER, POINTER, INT,
-            INT, INT, INT, FLOAT),
+            INT, INT, INT, FLOAT, INT),
     ATTENTION_QKV_GRADIENT("attention.cu", "attention_qkv_gradient", 1, POINTER, POINTER, POINTER, POINTER, POINTER,
             INT, INT, INT, INT),
     ATTENTION_CACHED("attention.cu", "attention_cached", 1, POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
@@ -45,6 +45,7 @@ enum CudaKernel {
             FLOAT, FLOAT),
     SUM_OF_SQUARES_PARTIALS("reduction.cu", "sum_of_squares_partials", 1, POINTER, POINTER, INT),
     SUM_OF_SQUARES_TOTAL("reduction.cu", "sum_of_squares_total", 1, POINTER, POINTER, INT),
+    ROUND_OPERANDS("rounding.cu", "round_operands", 1, POINTER, POINTER, INT, INT),
     GEMM_TILED("gemm.cu", "gemm_tiled", -TiledGemm.TILE, POINTER, POINTER, POINTER, INT, INT, INT, INT, INT, INT, INT,
             INT, INT);
 

@@ -23,17 +23,22 @@ final class CudaMatmul implements MatmulKernel {
         CudaTensor x = CudaTensor.of(gpu, inp, (long) n * c);
         CudaTensor w = CudaTensor.of(gpu, weight, (long) oc * c);
         CudaTensor b = CudaTensor.ofNullable(gpu, bias, oc);
+        forward(o.pointer(), x.pointer(), w.pointer(), b == null ? 0 : b.pointer(), n, c, oc);
+    }
+
+    /** The forward on device pointers; {@code bias} 0 for none. */
+    void forward(long out, long inp, long weight, long bias, int n, int c, int oc) {
         if (n == 0 || oc == 0) {
             return;
         }
         if (c == 0) {
-            gpu.fill(o.pointer(), 0, (long) n * oc);
+            gpu.fill(out, 0, (long) n * oc);
         } else {
-            gpu.gemm(new Gemm(true, false, oc, n, c, 1f, w.pointer(), c, x.pointer(), c, 0f, o.pointer(), oc));
+            gpu.gemm(new Gemm(true, false, oc, n, c, 1f, weight, c, inp, c, 0f, out, oc));
         }
-        if (b != null) {
+        if (bias != 0) {
             gpu.launch(LaunchGeometry.linear((long) n * oc), KernelArgs.of(CudaKernel.ADD_BIAS)
-                    .pointer(o.pointer()).pointer(b.pointer()).integer(n).integer(oc));
+                    .pointer(out).pointer(bias).integer(n).integer(oc));
         }
     }
 
@@ -46,22 +51,32 @@ final class CudaMatmul implements MatmulKernel {
         CudaTensor dy = CudaTensor.of(gpu, dout, (long) n * oc);
         CudaTensor x = CudaTensor.of(gpu, inp, (long) n * c);
         CudaTensor w = CudaTensor.of(gpu, weight, (long) oc * c);
+        backward(dx == null ? 0 : dx.pointer(), dw.pointer(), db == null ? 0 : db.pointer(), dy.pointer(),
+                x.pointer(), w.pointer(), dy.pointer(), n, c, oc);
+    }
+
+    /**
+     * The backward on device pointers ({@code dinp}, {@code dbias} 0 for none). The GEMMs read {@code gemmDout},
+     * the bias gradient {@code dout}: they differ when the GEMM operands are rounded copies.
+     */
+    void backward(long dinp, long dweight, long dbias, long dout, long inp, long weight, long gemmDout,
+                  int n, int c, int oc) {
         if (n == 0) {
             return;
         }
-        if (dx != null && c > 0) {
+        if (dinp != 0 && c > 0) {
             if (oc == 0) {
-                gpu.fill(dx.pointer(), 0, (long) n * c);
+                gpu.fill(dinp, 0, (long) n * c);
             } else {
-                gpu.gemm(new Gemm(false, false, c, n, oc, 1f, w.pointer(), c, dy.pointer(), oc, 0f, dx.pointer(), c));
+                gpu.gemm(new Gemm(false, false, c, n, oc, 1f, weight, c, gemmDout, oc, 0f, dinp, c));
             }
         }
         if (c > 0 && oc > 0) {
-            gpu.gemm(new Gemm(false, true, c, oc, n, 1f, x.pointer(), c, dy.pointer(), oc, 1f, dw.pointer(), c));
+            gpu.gemm(new Gemm(false, true, c, oc, n, 1f, inp, c, gemmDout, oc, 1f, dweight, c));
         }
-        if (db != null && oc > 0) {
+        if (dbias != 0 && oc > 0) {
             gpu.launch(LaunchGeometry.linear(oc), KernelArgs.of(CudaKernel.COLUMN_SUM_ACCUMULATE)
-                    .pointer(db.pointer()).pointer(dy.pointer()).integer(n).integer(oc));
+                    .pointer(dbias).pointer(dout).integer(n).integer(oc));
         }
     }
 }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,14 @@ class CudaLaunchesTest {
             Tensor v = s.allocate((long) T * C);
             backend.attention().forwardCached(y.slice(0, C), qkv.slice(0, 3L * C), k, v, T - 1, C, NH, 0.5f);
 
+            for (OperandFormat f : List.of(OperandFormat.BF16, OperandFormat.FP16)) {
+                backend.matmul(f).forward(h, x, fcw, fcb, n, C, OC);
+                backend.matmul(f).backward(x, fcw, fcb, h, x, fcw, n, C, OC);
+                for (boolean fp32Scores : List.of(false, true)) {
+                    backend.attention(f, fp32Scores).forward(y, att, qkv, B, T, C, NH, 0.5f);
+                    backend.attention(f, fp32Scores).backward(qkv, y, qkv, att, B, T, C, NH, 0.5f);
+                }
+            }
             Tensor logits = s.allocate((long) n * V);
             Tensor losses = s.allocate(n);
             backend.crossEntropy().forward(losses, logits, logits, tokens, n, V, 1f);
@@ -79,13 +89,20 @@ class CudaLaunchesTest {
         Set<CudaKernel> launched = gpu.launches().stream().map(RecordingGpu.Launch::kernel)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(CudaKernel.class)));
         assertEquals(EnumSet.allOf(CudaKernel.class), launched, "kernels launched by the families");
-        assertEquals(5, gpu.gemms().size(), "two forward SGEMMs; dinp and dW, then dW alone");
+        assertEquals(5 + 2 * 3, gpu.gemms().size(), "two forward SGEMMs; dinp and dW, then dW alone; then bf16, fp16");
+        List<Integer> probabilityRounding = gpu.launches().stream()
+                .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX).map(l -> l.format()).toList();
+        assertEquals(List.of(0, 1, 1, 2, 2), probabilityRounding, "fp32, then bf16 twice, fp16 twice");
+        List<Integer> scoreRounding = gpu.launches().stream()
+                .filter(l -> l.kernel() == CudaKernel.ATTENTION_SCORE_GRADIENT).map(l -> l.format()).toList();
+        assertEquals(List.of(0, 1, 0, 2, 0), scoreRounding, "16-bit score gradients unless fp32 ones are asked for");
         for (RecordingGpu.Launch l : gpu.launches()) {
             assertEquals(l.kernel().params(), l.kinds(), l.kernel().entry());
         }
         backend.close();
         assertTrue(gpu.closed());
-        assertEquals(4, gpu.liveAllocations(), "scope memory freed; ids and three scratch buffers stay until close");
+        assertEquals(1 + Gpu.SCRATCH_SLOTS, gpu.liveAllocations(),
+                "scope memory freed; ids and every scratch buffer stay until close");
     }
 
     @Test

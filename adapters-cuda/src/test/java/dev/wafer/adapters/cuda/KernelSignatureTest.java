@@ -74,9 +74,24 @@ class KernelSignatureTest {
     @Test
     void everyKernelFileIsAResourceOnTheClassPath() {
         assertEquals(List.of("elementwise.cu", "encoder.cu", "layernorm.cu", "matmul.cu", "attention.cu",
-                "crossentropy.cu", "adamw.cu", "reduction.cu", "gemm.cu"), KernelSources.files());
+                "crossentropy.cu", "adamw.cu", "reduction.cu", "rounding.cu", "gemm.cu"), KernelSources.files());
         for (String file : KernelSources.files()) {
             assertTrue(KernelSources.read(file).contains("__global__"), file);
         }
+    }
+
+    @Test
+    void theRoundingFunctionIsTheSameInEveryFileThatHasIt() {
+        String canonical = roundingBlock("rounding.cu");
+        assertTrue(canonical.contains("__device__ __forceinline__ float wafer_round"), canonical);
+        assertEquals(canonical, roundingBlock("attention.cu"), "wafer_round in attention.cu vs rounding.cu");
+    }
+
+    private static String roundingBlock(String file) {
+        String source = KernelSources.read(file);
+        int from = source.indexOf("// WAFER_ROUND_BEGIN");
+        int to = source.indexOf("// WAFER_ROUND_END");
+        assertTrue(from >= 0 && to > from, file + " lacks the WAFER_ROUND markers");
+        return source.substring(from, to);
     }
 }

@@ -11,14 +11,14 @@ import java.util.TreeMap;
  */
 final class RecordingGpu implements Gpu {
     /** One recorded launch. */
-    record Launch(CudaKernel kernel, LaunchGeometry geometry, List<CudaKernel.Param> kinds) {
+    record Launch(CudaKernel kernel, LaunchGeometry geometry, List<CudaKernel.Param> kinds, int format) {
     }
 
     private final TreeMap<Long, Long> live = new TreeMap<>();
     private final List<Launch> launches = new ArrayList<>();
     private final List<Gemm> gemms = new ArrayList<>();
-    private final long[] scratch = new long[4];
-    private final long[] scratchBytes = new long[4];
+    private final long[] scratch = new long[Gpu.SCRATCH_SLOTS];
+    private final long[] scratchBytes = new long[Gpu.SCRATCH_SLOTS];
     private long next = 0x7f00_0000_0000L;
     private long ids;
     private long idBytes;
@@ -116,10 +116,15 @@ final class RecordingGpu implements Gpu {
     public void launch(LaunchGeometry geometry, KernelArgs args) {
         args.checkComplete();
         args.kernel().checkGeometry(geometry);
-        launches.add(new Launch(args.kernel(), geometry, args.kinds()));
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment packed = args.pack(arena);
             List<CudaKernel.Param> params = args.kernel().params();
+            // The last int argument: the rounding format of the attention kernels that take one.
+            int last = params.size() - 1;
+            int format = params.get(last) == CudaKernel.Param.INT
+                    ? packed.getAtIndex(java.lang.foreign.ValueLayout.ADDRESS, last).reinterpret(4)
+                            .get(java.lang.foreign.ValueLayout.JAVA_INT, 0) : -1;
+            launches.add(new Launch(args.kernel(), geometry, args.kinds(), format));
             for (int i = 0; i < params.size(); i++) {
                 if (params.get(i) == CudaKernel.Param.POINTER) {
                     long pointer = packed.getAtIndex(java.lang.foreign.ValueLayout.ADDRESS, i)

@@ -3,9 +3,31 @@
 
 #define WAFER_NEG_FLT_MAX (-3.402823466e+38f)
 
+// WAFER_ROUND_BEGIN (attention.cu holds an identical copy; a test keeps them equal)
+__device__ __forceinline__ float wafer_round(float x, int format) {
+    if (format == 1) {
+        unsigned int bits = __float_as_uint(x);
+        if ((bits & 0x7fffffffu) > 0x7f800000u) {
+            return x; // NaN stays NaN
+        }
+        bits += 0x7fffu + ((bits >> 16) & 1u);
+        return __uint_as_float(bits & 0xffff0000u);
+    }
+    if (format == 2) {
+        unsigned short h;
+        float r;
+        asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(x));
+        asm("cvt.f32.f16 %0, %1;" : "=f"(r) : "h"(h));
+        return r;
+    }
+    return x;
+}
+// WAFER_ROUND_END
+
 // One thread per (b, h, i) row of att: scaled causal scores, softmax, zeros above the diagonal. rows = B*NH*T.
+// Under mixed precision the probabilities are rounded to round_probs (a format code of wafer_round).
 extern "C" __global__ void attention_softmax(float* att, const float* qkv, int rows, int t, int c, int nh,
-                                             float scale) {
+                                             float scale, int round_probs) {
     long long g = (long long)blockIdx.x * blockDim.x + threadIdx.x;
     if (g >= rows) {
         return;
@@ -37,7 +59,7 @@ extern "C" __global__ void attention_softmax(float* att, const float* qkv, int r
     }
     float inv = 1.0f / sum;
     for (int j = 0; j < t; j++) {
-        a[j] = j <= i ? a[j] * inv : 0.0f;
+        a[j] = j <= i ? wafer_round(a[j] * inv, round_probs) : 0.0f;
     }
 }
 
@@ -64,10 +86,11 @@ extern "C" __global__ void attention_values(float* out, const float* att, const 
 }
 
 // One thread per (b, h, i) row: dpre[i, j] = scale * att[i, j] * (datt[i, j] - sum_j' att[i, j'] datt[i, j'])
-// with datt[i, j] = dout[i] . v[j]; entries above the diagonal are 0. dpre is (B, NH, T, T) scratch.
+// with datt[i, j] = dout[i] . v[j]; entries above the diagonal are 0. dpre is (B, NH, T, T) scratch. Under mixed
+// precision dpre is rounded to round_scores (0 keeps float32 score gradients).
 extern "C" __global__ void attention_score_gradient(float* dpre, const float* dout, const float* qkv,
                                                     const float* att, int rows, int t, int c, int nh,
-                                                    float scale) {
+                                                    float scale, int round_scores) {
     long long g = (long long)blockIdx.x * blockDim.x + threadIdx.x;
     if (g >= rows) {
         return;
@@ -92,7 +115,7 @@ extern "C" __global__ void attention_score_gradient(float* dpre, const float* do
         dot += a[j] * datt;
     }
     for (int j = 0; j < t; j++) {
-        d[j] = j <= i ? scale * a[j] * (d[j] - dot) : 0.0f;
+        d[j] = j <= i ? wafer_round(scale * a[j] * (d[j] - dot), round_scores) : 0.0f;
     }
 }
 
