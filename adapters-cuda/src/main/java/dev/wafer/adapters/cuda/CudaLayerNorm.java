@@ -3,7 +3,10 @@ package dev.wafer.adapters.cuda;
 import dev.wafer.ports.compute.LayerNormKernel;
 import dev.wafer.ports.compute.Tensor;
 
-/** LayerNorm: one warp per row forward and for the input gradient, one thread per channel for the parameters. */
+/**
+ * LayerNorm: one warp per row forward and for the input gradient; the parameter gradients by {@link ColumnSums}'s
+ * two passes.
+ */
 final class CudaLayerNorm implements LayerNormKernel {
     private final Gpu gpu;
 
@@ -47,8 +50,12 @@ final class CudaLayerNorm implements LayerNormKernel {
                 KernelArgs.of(CudaKernel.LAYERNORM_BACKWARD_INPUT).pointer(dx.pointer()).pointer(dy.pointer())
                         .pointer(x.pointer()).pointer(w.pointer()).pointer(m.pointer()).pointer(s.pointer())
                         .integer(n).integer(c));
+        int chunks = ColumnSums.chunks(n);
+        long partials = gpu.scratch(ColumnSums.SLOT, 4L * 2 * chunks * c);
+        gpu.launch(ColumnSums.partials(n, c), KernelArgs.of(CudaKernel.LAYERNORM_PARAM_PARTIALS)
+                .pointer(partials).pointer(dy.pointer()).pointer(x.pointer()).pointer(m.pointer())
+                .pointer(s.pointer()).integer(n).integer(c).integer(ColumnSums.rowsPerChunk(n)).integer(chunks));
         gpu.launch(LaunchGeometry.linear(c), KernelArgs.of(CudaKernel.LAYERNORM_BACKWARD_PARAMS)
-                .pointer(dw.pointer()).pointer(db.pointer()).pointer(dy.pointer()).pointer(x.pointer())
-                .pointer(m.pointer()).pointer(s.pointer()).integer(n).integer(c));
+                .pointer(dw.pointer()).pointer(db.pointer()).pointer(partials).integer(chunks).integer(c));
     }
 }

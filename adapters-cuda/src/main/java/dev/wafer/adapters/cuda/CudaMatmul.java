@@ -75,8 +75,12 @@ final class CudaMatmul implements MatmulKernel {
             gpu.gemm(new Gemm(false, true, c, oc, n, 1f, inp, c, gemmDout, oc, 1f, dweight, c));
         }
         if (dbias != 0 && oc > 0) {
+            int chunks = ColumnSums.chunks(n);
+            long partials = gpu.scratch(ColumnSums.SLOT, 4L * chunks * oc);
+            gpu.launch(ColumnSums.partials(n, oc), KernelArgs.of(CudaKernel.COLUMN_PARTIAL_SUMS)
+                    .pointer(partials).pointer(dout).integer(n).integer(oc).integer(ColumnSums.rowsPerChunk(n)));
             gpu.launch(LaunchGeometry.linear(oc), KernelArgs.of(CudaKernel.COLUMN_SUM_ACCUMULATE)
-                    .pointer(dbias).pointer(dout).integer(n).integer(oc));
+                    .pointer(dbias).pointer(partials).integer(chunks).integer(oc));
         }
     }
 }

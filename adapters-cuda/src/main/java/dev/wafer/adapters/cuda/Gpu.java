@@ -7,9 +7,11 @@ import java.lang.foreign.MemorySegment;
  * {@link CudaGpu} is the real one; tests substitute a recording one to check every launch without a GPU.
  */
 interface Gpu extends AutoCloseable {
-    /** Scratch slots: 0 attention score gradient, 1-2 sum of squares, 3-5 rounded GEMM operands, 6-7 rounded
-     * attention inputs. */
-    int SCRATCH_SLOTS = 8;
+    /**
+     * Scratch slots: 0 attention score gradient, 1-2 sum of squares, 3-5 rounded GEMM operands, 6-7 rounded
+     * attention inputs, 8 partial column sums.
+     */
+    int SCRATCH_SLOTS = 9;
 
     /** Zero-filled device memory of {@code bytes} bytes; a device pointer. */
     long allocate(long bytes);

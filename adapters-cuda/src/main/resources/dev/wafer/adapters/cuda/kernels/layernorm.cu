@@ -71,20 +71,41 @@ extern "C" __global__ void layernorm_backward_input(float* dinp, const float* do
     }
 }
 
-// dweight[i] += sum over rows of norm * dout; dbias[i] += sum of dout; one thread per channel.
-extern "C" __global__ void layernorm_backward_params(float* dweight, float* dbias, const float* dout,
-                                                     const float* inp, const float* mean, const float* rstd,
-                                                     int n, int c) {
+// The parameter gradients in two deterministic passes (as the bias gradient in matmul.cu): partials[0, chunk, i] =
+// sum of norm * dout and partials[1, chunk, i] = sum of dout over the rows of chunk; one thread per (channel,
+// chunk), channels along x and chunks along y. partials holds 2 * chunks * c floats.
+extern "C" __global__ void layernorm_param_partials(float* partials, const float* dout, const float* inp,
+                                                    const float* mean, const float* rstd, int n, int c,
+                                                    int rows_per_chunk, int chunks) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
+    int chunk = blockIdx.y;
     if (i < c) {
+        int from = chunk * rows_per_chunk;
+        int to = min(n, from + rows_per_chunk);
         float dw = 0.0f;
         float db = 0.0f;
-        for (int r = 0; r < n; r++) {
+        for (int r = from; r < to; r++) {
             long long at = (long long)r * c + i;
             float dy = dout[at];
             float norm = (inp[at] - mean[r]) * rstd[r];
             dw += norm * dy;
             db += dy;
+        }
+        partials[(long long)chunk * c + i] = dw;
+        partials[((long long)chunks + chunk) * c + i] = db;
+    }
+}
+
+// dweight[i] += sum over chunks of partials[0, chunk, i]; dbias[i] += sum of partials[1, chunk, i], in order.
+extern "C" __global__ void layernorm_backward_params(float* dweight, float* dbias, const float* partials,
+                                                     int chunks, int c) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < c) {
+        float dw = 0.0f;
+        float db = 0.0f;
+        for (int k = 0; k < chunks; k++) {
+            dw += partials[(long long)k * c + i];
+            db += partials[((long long)chunks + k) * c + i];
         }
         dweight[i] += dw;
         dbias[i] += db;

@@ -8,13 +8,31 @@ extern "C" __global__ void add_bias(float* out, const float* bias, int n, int oc
     }
 }
 
-// dbias[j] += sum over rows of dout[r, j]; one thread per column, rows in order.
-extern "C" __global__ void column_sum_accumulate(float* dbias, const float* dout, int n, int oc) {
+// The bias gradient in two deterministic passes, so that thousands of rows are summed by many threads:
+// partials[chunk, j] = sum of dout[r, j] over the rows r of chunk (rows_per_chunk each, in order); one thread per
+// (column, chunk), columns along x and chunks along y.
+extern "C" __global__ void column_partial_sums(float* partials, const float* dout, int n, int oc,
+                                               int rows_per_chunk) {
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    int chunk = blockIdx.y;
+    if (j < oc) {
+        int from = chunk * rows_per_chunk;
+        int to = min(n, from + rows_per_chunk);
+        float s = 0.0f;
+        for (int r = from; r < to; r++) {
+            s += dout[(long long)r * oc + j];
+        }
+        partials[(long long)chunk * oc + j] = s;
+    }
+}
+
+// dbias[j] += sum over chunks of partials[chunk, j], in order; one thread per column.
+extern "C" __global__ void column_sum_accumulate(float* dbias, const float* partials, int chunks, int oc) {
     int j = blockIdx.x * blockDim.x + threadIdx.x;
     if (j < oc) {
         float s = 0.0f;
-        for (int r = 0; r < n; r++) {
-            s += dout[(long long)r * oc + j];
+        for (int k = 0; k < chunks; k++) {
+            s += partials[(long long)k * oc + j];
         }
         dbias[j] += s;
     }
