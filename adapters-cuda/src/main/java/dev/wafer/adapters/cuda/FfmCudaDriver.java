@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * The CUDA driver API reached through the Foreign Function &amp; Memory API.
@@ -30,14 +31,21 @@ final class FfmCudaDriver implements CudaDriver {
     private final MethodHandle cuDeviceGet;
     private final MethodHandle cuDeviceGetName;
 
+    /** Every function the probe binds with its descriptor, in {@code cuda.h}'s terms (checked by a test). */
+    static final Map<String, FunctionDescriptor> FUNCTIONS = Map.of(
+            "cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT),
+            "cuDriverGetVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS),
+            "cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS),
+            "cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+            "cuDeviceGetName", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
     private FfmCudaDriver(SymbolLookup library) {
         Linker linker = Linker.nativeLinker();
-        cuInit = function(linker, library, "cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        cuDriverGetVersion = function(linker, library, "cuDriverGetVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        cuDeviceGetCount = function(linker, library, "cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        cuDeviceGet = function(linker, library, "cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        cuDeviceGetName = function(linker, library, "cuDeviceGetName",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        cuInit = function(linker, library, "cuInit");
+        cuDriverGetVersion = function(linker, library, "cuDriverGetVersion");
+        cuDeviceGetCount = function(linker, library, "cuDeviceGetCount");
+        cuDeviceGet = function(linker, library, "cuDeviceGet");
+        cuDeviceGetName = function(linker, library, "cuDeviceGetName");
     }
 
     /** Loads {@value #LIBRARY}; throws {@link IllegalArgumentException} when it is not installed. */
@@ -47,7 +55,8 @@ final class FfmCudaDriver implements CudaDriver {
     }
 
     @SuppressWarnings("restricted") // As for load(): a downcall is what this class exists for.
-    private static MethodHandle function(Linker linker, SymbolLookup library, String name, FunctionDescriptor type) {
+    private static MethodHandle function(Linker linker, SymbolLookup library, String name) {
+        FunctionDescriptor type = FUNCTIONS.get(name);
         MemorySegment address = library.find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError(LIBRARY + " has no symbol " + name));
         return linker.downcallHandle(address, type);

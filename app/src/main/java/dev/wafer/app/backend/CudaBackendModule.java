@@ -2,13 +2,30 @@ package dev.wafer.app.backend;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import dev.wafer.adapters.cuda.CudaBackend;
 import dev.wafer.adapters.cuda.CudaBackendProbe;
+import dev.wafer.adapters.cuda.CudaOptions;
+import dev.wafer.adapters.cuda.CudaUnavailableException;
 import dev.wafer.ports.backend.BackendAvailability;
 import dev.wafer.ports.backend.BackendProbe;
 import dev.wafer.ports.compute.ComputeBackendFactory;
+import java.util.function.Supplier;
 
-/** Wires the CUDA backend (NVIDIA driver through the FFM API). */
+/**
+ * Wires the CUDA backend (NVIDIA driver, NVRTC and cuBLAS through the FFM API). The device, the PTX cache and TF32
+ * come from the environment ({@code WAFER_CUDA_DEVICE}, {@code WAFER_CUDA_CACHE}, {@code WAFER_CUDA_TF32}).
+ */
 public final class CudaBackendModule extends AbstractModule implements BackendModule {
+    private final Supplier<CudaOptions> options;
+
+    /** Options from the process environment, read when a backend is opened. */
+    public CudaBackendModule() {
+        this(CudaOptions::fromEnvironment);
+    }
+
+    CudaBackendModule(Supplier<CudaOptions> options) {
+        this.options = options;
+    }
 
     @Override
     public String name() {
@@ -22,15 +39,18 @@ public final class CudaBackendModule extends AbstractModule implements BackendMo
     }
 
     /**
-     * The CUDA adapter detects the driver and devices but ships no kernels yet, so computing commands refuse it
-     * with a one-line reason instead of failing later.
+     * Opens the device. A machine where it cannot run (no driver or device, NVRTC or cuBLAS missing or too old) is
+     * refused with one line naming what is missing and what to do, as for an unavailable probe.
      */
     @Provides
     ComputeBackendFactory computeBackends() {
         return () -> {
-            throw new BackendUnavailableException(CudaBackendProbe.NAME, BackendAvailability.unavailable(
-                    "this release has CUDA device detection but no CUDA kernels yet",
-                    "Use --backend opencl for an accelerator"));
+            try {
+                return CudaBackend.open(options.get());
+            } catch (CudaUnavailableException e) {
+                throw new BackendUnavailableException(CudaBackendProbe.NAME,
+                        BackendAvailability.unavailable(e.getMessage(), e.remedy()));
+            }
         };
     }
 }

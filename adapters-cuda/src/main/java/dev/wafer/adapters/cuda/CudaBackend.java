@@ -1,0 +1,173 @@
+package dev.wafer.adapters.cuda;
+
+import dev.wafer.ports.compute.AdamWKernel;
+import dev.wafer.ports.compute.AttentionKernel;
+import dev.wafer.ports.compute.Capability;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.CrossEntropyKernel;
+import dev.wafer.ports.compute.EncoderKernel;
+import dev.wafer.ports.compute.GeluKernel;
+import dev.wafer.ports.compute.LayerNormKernel;
+import dev.wafer.ports.compute.MatmulKernel;
+import dev.wafer.ports.compute.OperandFormat;
+import dev.wafer.ports.compute.ReductionKernel;
+import dev.wafer.ports.compute.ResidualKernel;
+import dev.wafer.ports.compute.TensorScope;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The CUDA backend: every kernel family in float32 on one NVIDIA device. Opening it loads the driver, NVRTC and
+ * cuBLAS (every function bound up front), compiles the kernels for the device's architecture (or takes them from
+ * the PTX cache) and creates the stream; closing it releases them. Tensors live in device memory owned by their
+ * scopes; within a training step only token ids go to the device and only reduction results (the gradient norm's
+ * sums of squares) come back. Mixed precision ({@link Capability#BF16}, {@link Capability#FP16}) rounds the
+ * operands of matrix products and attention on the device and accumulates in float32 ({@link CudaMixedMatmul}).
+ */
+public final class CudaBackend implements ComputeBackend {
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
+
+    private final Gpu gpu;
+    private final String description;
+    private final CudaEncoder encoder;
+    private final CudaLayerNorm layerNorm;
+    private final CudaMatmul matmul;
+    private final CudaAttention attention;
+    private final Map<OperandFormat, MatmulKernel> mixedMatmuls = new EnumMap<>(OperandFormat.class);
+    /** Index 0: 16-bit score gradients, 1: float32 score gradients. */
+    private final Map<OperandFormat, AttentionKernel[]> mixedAttention = new EnumMap<>(OperandFormat.class);
+    private final CudaGelu gelu;
+    private final CudaResidual residual;
+    private final CudaCrossEntropy crossEntropy;
+    private final CudaAdamW adamW;
+    private final CudaReductions reductions;
+    private volatile boolean closed;
+
+    CudaBackend(Gpu gpu, String description) {
+        this.gpu = gpu;
+        this.description = description;
+        this.encoder = new CudaEncoder(gpu);
+        this.layerNorm = new CudaLayerNorm(gpu);
+        this.matmul = new CudaMatmul(gpu);
+        this.attention = new CudaAttention(gpu);
+        this.gelu = new CudaGelu(gpu);
+        this.residual = new CudaResidual(gpu);
+        this.crossEntropy = new CudaCrossEntropy(gpu);
+        this.adamW = new CudaAdamW(gpu);
+        this.reductions = new CudaReductions(gpu);
+        for (OperandFormat f : EnumSet.of(OperandFormat.BF16, OperandFormat.FP16)) {
+            mixedMatmuls.put(f, new CudaMixedMatmul(gpu, matmul, f));
+            mixedAttention.put(f, new AttentionKernel[] {new CudaAttention(gpu, f, false),
+                new CudaAttention(gpu, f, true)});
+        }
+    }
+
+    /**
+     * Opens the device and compiles (or loads) the kernels.
+     *
+     * @throws CudaUnavailableException when a library is missing or too old or the device cannot be used; its
+     *                                  message and {@link CudaUnavailableException#remedy()} say why and what to do
+     */
+    public static CudaBackend open(CudaOptions options) {
+        CudaGpu gpu = CudaGpu.open(options);
+        return new CudaBackend(gpu, gpu.description());
+    }
+
+    /** {@link #open(CudaOptions)} with the options of the environment ({@link CudaOptions#fromEnvironment()}). */
+    public static CudaBackend open() {
+        return open(CudaOptions.fromEnvironment());
+    }
+
+    /** The device, its architecture, NVRTC and cuBLAS versions and whether TF32 is on. */
+    public String description() {
+        return description;
+    }
+
+    /** Waits until every queued kernel has finished (for timing). */
+    public void synchronize() {
+        gpu.synchronize();
+    }
+
+    @Override
+    public String name() {
+        return CudaBackendProbe.NAME;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public TensorScope openScope() {
+        if (closed) {
+            throw new IllegalStateException("the CUDA backend is closed");
+        }
+        return new CudaScope(gpu, () -> closed);
+    }
+
+    @Override
+    public EncoderKernel encoder() {
+        return encoder;
+    }
+
+    @Override
+    public LayerNormKernel layerNorm() {
+        return layerNorm;
+    }
+
+    @Override
+    public MatmulKernel matmul() {
+        return matmul;
+    }
+
+    @Override
+    public AttentionKernel attention() {
+        return attention;
+    }
+
+    @Override
+    public MatmulKernel matmul(OperandFormat operands) {
+        return operands == OperandFormat.FP32 ? matmul : mixedMatmuls.get(operands);
+    }
+
+    @Override
+    public AttentionKernel attention(OperandFormat operands, boolean fp32ScoreGradients) {
+        return operands == OperandFormat.FP32 ? attention : mixedAttention.get(operands)[fp32ScoreGradients ? 1 : 0];
+    }
+
+    @Override
+    public GeluKernel gelu() {
+        return gelu;
+    }
+
+    @Override
+    public ResidualKernel residual() {
+        return residual;
+    }
+
+    @Override
+    public CrossEntropyKernel crossEntropy() {
+        return crossEntropy;
+    }
+
+    @Override
+    public AdamWKernel adamW() {
+        return adamW;
+    }
+
+    @Override
+    public ReductionKernel reductions() {
+        return reductions;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            gpu.close();
+        }
+    }
+}

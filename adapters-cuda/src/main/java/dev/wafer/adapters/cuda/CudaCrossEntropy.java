@@ -1,0 +1,47 @@
+package dev.wafer.adapters.cuda;
+
+import dev.wafer.ports.compute.CrossEntropyKernel;
+import dev.wafer.ports.compute.Tensor;
+
+/**
+ * Fused softmax + cross-entropy: one block per row (max, double normaliser, probabilities) forward, element-wise
+ * backward. Targets are uploaded per call. Probabilities may overwrite the logits, gradients the probabilities.
+ */
+final class CudaCrossEntropy implements CrossEntropyKernel {
+    private final Gpu gpu;
+
+    CudaCrossEntropy(Gpu gpu) {
+        this.gpu = gpu;
+    }
+
+    @Override
+    public void forward(Tensor losses, Tensor probs, Tensor logits, int[] targets, int n, int v, float logitScale) {
+        long nv = (long) n * v;
+        CudaTensor l = CudaTensor.of(gpu, losses, n);
+        CudaTensor p = CudaTensor.of(gpu, probs, nv);
+        CudaTensor x = CudaTensor.of(gpu, logits, nv);
+        CudaEncoder.checkIds(targets, n, v);
+        if (n == 0) {
+            return;
+        }
+        long ids = gpu.uploadIds(targets, n);
+        gpu.launch(LaunchGeometry.blockPerItem(n, CudaKernel.CROSS_ENTROPY_BLOCK),
+                KernelArgs.of(CudaKernel.CROSSENTROPY_FORWARD).pointer(l.pointer()).pointer(p.pointer())
+                        .pointer(x.pointer()).pointer(ids).integer(n).integer(v).real(logitScale));
+    }
+
+    @Override
+    public void backward(Tensor dlogits, Tensor probs, int[] targets, int n, int v, float logitScale, float dloss) {
+        long nv = (long) n * v;
+        CudaTensor d = CudaTensor.of(gpu, dlogits, nv);
+        CudaTensor p = CudaTensor.of(gpu, probs, nv);
+        CudaEncoder.checkIds(targets, n, v);
+        if (nv == 0) {
+            return;
+        }
+        long ids = gpu.uploadIds(targets, n);
+        gpu.launch(LaunchGeometry.linear(nv), KernelArgs.of(CudaKernel.CROSSENTROPY_BACKWARD)
+                .pointer(d.pointer()).pointer(p.pointer()).pointer(ids).integer(n).integer(v).real(logitScale)
+                .real(dloss));
+    }
+}

@@ -1,0 +1,278 @@
+package dev.wafer.adapters.cuda;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One CUDA device: its primary context, one stream that every copy, kernel and cuBLAS call is queued on (so they
+ * run in program order without host synchronisation), the kernels' modules and a cuBLAS handle. Opening it loads
+ * the driver, NVRTC and cuBLAS and binds every function first, so a missing or too-old library stops it before
+ * anything is allocated. Methods are synchronised: one caller at a time, from any thread (the context is made
+ * current on the calling thread when the thread changes).
+ */
+final class CudaGpu implements Gpu {
+    private static final int SCRATCH_SLOTS = Gpu.SCRATCH_SLOTS;
+
+    private final DriverApi driver;
+    /** {@code null} when the GEMMs use the built-in kernel. */
+    private final CublasApi cublas;
+    private final int device;
+    private final String name;
+    private final MemorySegment context;
+    private final MemorySegment stream;
+    private final MemorySegment blas;
+    private final List<MemorySegment> modules = new ArrayList<>();
+    private final Map<CudaKernel, MemorySegment> functions = new EnumMap<>(CudaKernel.class);
+    private final long[] scratch = new long[SCRATCH_SLOTS];
+    private final long[] scratchBytes = new long[SCRATCH_SLOTS];
+    private final String description;
+    private long ids;
+    private long idBytes;
+    private Thread currentThread;
+    private String lastKernel = "";
+    private boolean closed;
+
+    private CudaGpu(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CudaOptions options) {
+        this.driver = driver;
+        this.cublas = cublas;
+        try {
+            driver.init();
+            this.device = driver.device(options.device());
+        } catch (CudaFailure e) {
+            throw new CudaUnavailableException(e.getMessage(), CudaErrors.remedy(e.code()));
+        }
+        this.name = driver.deviceName(device);
+        int major = driver.attribute(DriverApi.COMPUTE_CAPABILITY_MAJOR, device);
+        int minor = driver.attribute(DriverApi.COMPUTE_CAPABILITY_MINOR, device);
+        KernelCompiler compiler = new KernelCompiler(nvrtc, new PtxCache(options.cacheDir()));
+        int arch = compiler.architectureFor(major, minor);
+        this.context = driver.retainPrimaryContext(device);
+        driver.setCurrent(context);
+        this.currentThread = Thread.currentThread();
+        this.stream = driver.createStream();
+        if (cublas == null) {
+            this.blas = MemorySegment.NULL;
+        } else {
+            this.blas = cublas.create();
+            cublas.setStream(blas, stream);
+            cublas.setMathMode(blas, options.tf32() ? CublasApi.TF32_TENSOR_OP_MATH : CublasApi.DEFAULT_MATH);
+        }
+        for (String file : KernelSources.files()) {
+            byte[] ptx = compiler.ptx(file, arch);
+            MemorySegment module;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment image = arena.allocate(ptx.length);
+                MemorySegment.copy(ptx, 0, image, JAVA_BYTE, 0, ptx.length);
+                module = driver.loadModule(image, file + " for compute_" + arch);
+            }
+            modules.add(module);
+            for (CudaKernel k : KernelSources.kernels(file)) {
+                functions.put(k, driver.function(module, k.entry()));
+            }
+        }
+        this.description = name + " (compute capability " + major + "." + minor + ", kernels for compute_" + arch
+                + " by " + compiler.compilerText() + ", "
+                + (cublas == null ? "built-in GEMM" : cublas.soname() + (options.tf32() ? ", TF32 on" : ", TF32 off"))
+                + ")";
+    }
+
+    /**
+     * Opens device {@code options.device()}.
+     *
+     * @throws CudaUnavailableException when a library is missing or too old, or the device cannot be used
+     */
+    static CudaGpu open(CudaOptions options) {
+        NativeLibrary driverLibrary = NativeLibrary.open("the NVIDIA driver (" + FfmCudaDriver.LIBRARY + ")",
+                DriverApi.SONAMES, CudaBackendProbe.INSTALL_DRIVER);
+        DriverApi driver = new DriverApi(driverLibrary);
+        // Without NVRTC the kernels may still come from prebuilt PTX in the cache (KernelCompiler says if not).
+        NvrtcApi nvrtc = NativeLibrary.find(NvrtcApi.SONAMES).map(NvrtcApi::new).orElse(null);
+        CublasApi cublas = options.builtinGemm() ? null : CublasApi.load();
+        return open(driver, nvrtc, cublas, options);
+    }
+
+    /**
+     * Opens device {@code options.device()} through the given bindings (tests bind them to stand-ins);
+     * {@code nvrtc} is {@code null} for prebuilt PTX only, {@code cublas} {@code null} for the built-in GEMM.
+     */
+    static CudaGpu open(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CudaOptions options) {
+        return new CudaGpu(driver, nvrtc, cublas, options);
+    }
+
+    /** Device, architecture, compiler and library versions, for logs. */
+    String description() {
+        return description;
+    }
+
+    @Override
+    public String deviceName() {
+        return name;
+    }
+
+    private void enter() {
+        if (closed) {
+            throw new IllegalStateException("the CUDA backend is closed");
+        }
+        Thread now = Thread.currentThread();
+        if (now != currentThread) {
+            driver.setCurrent(context);
+            currentThread = now;
+        }
+    }
+
+    @Override
+    public synchronized long allocate(long bytes) {
+        enter();
+        long size = Math.max(bytes, 4);
+        long pointer = driver.allocate(size);
+        driver.fill32(pointer, 0, size / 4, stream, lastKernel);
+        return pointer;
+    }
+
+    @Override
+    public synchronized void free(long pointer) {
+        enter();
+        driver.synchronize(stream, lastKernel);
+        driver.free(pointer, lastKernel);
+    }
+
+    @Override
+    public synchronized void upload(long dst, MemorySegment src, long bytes) {
+        enter();
+        if (bytes > 0) {
+            driver.copyHostToDevice(dst, src, bytes, stream, lastKernel);
+        }
+    }
+
+    @Override
+    public synchronized void download(long src, MemorySegment dst, long bytes) {
+        enter();
+        if (bytes > 0) {
+            driver.copyDeviceToHost(dst, src, bytes, stream, lastKernel);
+        }
+        driver.synchronize(stream, lastKernel);
+    }
+
+    @Override
+    public synchronized void copy(long dst, long src, long bytes) {
+        enter();
+        if (bytes > 0) {
+            driver.copyDeviceToDevice(dst, src, bytes, stream, lastKernel);
+        }
+    }
+
+    @Override
+    public synchronized void fill(long dst, int bits, long count) {
+        enter();
+        if (count > 0) {
+            driver.fill32(dst, bits, count, stream, lastKernel);
+        }
+    }
+
+    @Override
+    public synchronized long uploadIds(int[] values, int n) {
+        enter();
+        long bytes = 4L * Math.max(n, 1);
+        if (bytes > idBytes) {
+            if (ids != 0) {
+                driver.synchronize(stream, lastKernel);
+                driver.free(ids, lastKernel);
+            }
+            ids = driver.allocate(bytes);
+            idBytes = bytes;
+        }
+        if (n > 0) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment host = arena.allocate(JAVA_INT, n);
+                MemorySegment.copy(values, 0, host, JAVA_INT, 0, n);
+                driver.copyHostToDevice(ids, host, 4L * n, stream, lastKernel);
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public synchronized long scratch(int slot, long bytes) {
+        enter();
+        if (bytes > scratchBytes[slot]) {
+            if (scratch[slot] != 0) {
+                driver.synchronize(stream, lastKernel);
+                driver.free(scratch[slot], lastKernel);
+            }
+            scratch[slot] = driver.allocate(Math.max(bytes, 4));
+            scratchBytes[slot] = bytes;
+        }
+        return scratch[slot];
+    }
+
+    @Override
+    public synchronized void launch(LaunchGeometry geometry, KernelArgs args) {
+        enter();
+        CudaKernel kernel = args.kernel();
+        kernel.checkGeometry(geometry);
+        try (Arena arena = Arena.ofConfined()) {
+            driver.launch(functions.get(kernel), kernel.entry(), geometry, stream, args.pack(arena));
+        }
+        lastKernel = kernel.entry();
+    }
+
+    @Override
+    public synchronized void gemm(Gemm gemm) {
+        if (cublas == null) {
+            launch(TiledGemm.geometry(gemm), TiledGemm.args(gemm));
+            return;
+        }
+        enter();
+        cublas.sgemm(blas, gemm);
+        lastKernel = "cublasSgemm";
+    }
+
+    /** Blocks until the work queued so far is done, through an event recorded on the stream. */
+    @Override
+    public synchronized void synchronize() {
+        enter();
+        MemorySegment event = driver.createEvent();
+        try {
+            driver.record(event, stream, lastKernel);
+            driver.synchronizeEvent(event, lastKernel);
+        } finally {
+            driver.destroyEvent(event);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        enter();
+        closed = true;
+        try {
+            driver.synchronize(stream, lastKernel);
+        } finally {
+            for (int i = 0; i < SCRATCH_SLOTS; i++) {
+                if (scratch[i] != 0) {
+                    driver.free(scratch[i], "");
+                }
+            }
+            if (ids != 0) {
+                driver.free(ids, "");
+            }
+            if (cublas != null) {
+                cublas.destroy(blas);
+            }
+            for (MemorySegment module : modules) {
+                driver.unloadModule(module);
+            }
+            driver.destroyStream(stream);
+            driver.releasePrimaryContext(device);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.wafer.adapters.cuda;
+
+import static dev.wafer.adapters.cuda.CudaKernel.Param.FLOAT;
+import static dev.wafer.adapters.cuda.CudaKernel.Param.INT;
+import static dev.wafer.adapters.cuda.CudaKernel.Param.POINTER;
+
+import java.util.List;
+
+/**
+ * Every kernel of the backend: the resource file that defines it, its {@code extern "C"} entry name and its
+ * parameter list, which launches are checked against ({@link KernelArgs}) and which a test compares with the
+ * signature parsed from the {@code .cu} source. Kernels with a {@code __shared__} reduction tree need exactly the
+ * block size they were written for; warp-per-row kernels need whole warps.
+ */
+enum CudaKernel {
+    FILL("elementwise.cu", "fill_kernel", 1, POINTER, INT, FLOAT),
+    SCALE("elementwise.cu", "scale_kernel", 1, POINTER, INT, FLOAT),
+    RESIDUAL_FORWARD("elementwise.cu", "residual_forward", 1, POINTER, POINTER, POINTER, INT),
+    GELU_FORWARD("elementwise.cu", "gelu_forward", 1, POINTER, POINTER, INT),
+    GELU_BACKWARD("elementwise.cu", "gelu_backward", 1, POINTER, POINTER, POINTER, INT),
+    ENCODER_FORWARD("encoder.cu", "encoder_forward", 1, POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
+    ENCODER_BACKWARD_POSITIONS("encoder.cu", "encoder_backward_positions", 1, POINTER, POINTER, INT, INT, INT,
+            FLOAT),
+    ENCODER_BACKWARD_TOKENS("encoder.cu", "encoder_backward_tokens", 1, POINTER, POINTER, POINTER, INT, INT, FLOAT),
+    LAYERNORM_FORWARD("layernorm.cu", "layernorm_forward", 32, POINTER, POINTER, POINTER, POINTER, POINTER, POINTER,
+            INT, INT, FLOAT),
+    LAYERNORM_BACKWARD_INPUT("layernorm.cu", "layernorm_backward_input", 32, POINTER, POINTER, POINTER, POINTER,
+            POINTER, POINTER, INT, INT),
+    LAYERNORM_PARAM_PARTIALS("layernorm.cu", "layernorm_param_partials", 1, POINTER, POINTER, POINTER, POINTER,
+            POINTER, INT, INT, INT, INT),
+    LAYERNORM_BACKWARD_PARAMS("layernorm.cu", "layernorm_backward_params", 1, POINTER, POINTER, POINTER, INT, INT),
+    ADD_BIAS("matmul.cu", "add_bias", 1, POINTER, POINTER, INT, INT),
+    COLUMN_PARTIAL_SUMS("matmul.cu", "column_partial_sums", 1, POINTER, POINTER, INT, INT, INT),
+    COLUMN_SUM_ACCUMULATE("matmul.cu", "column_sum_accumulate", 1, POINTER, POINTER, INT, INT),
+    ATTENTION_SOFTMAX("attention.cu", "attention_softmax", 1, POINTER, POINTER, INT, INT, INT, INT, FLOAT, INT),
+    ATTENTION_VALUES("attention.cu", "attention_values", 1, POINTER, POINTER, POINTER, INT, INT, INT, INT),
+    ATTENTION_SCORE_GRADIENT("attention.cu", "attention_score_gradient", 1, POINTER, POINTER, POINTER, POINTER, INT,
+            INT, INT, INT, FLOAT, INT),
+    ATTENTION_QKV_GRADIENT("attention.cu", "attention_qkv_gradient", 1, POINTER, POINTER, POINTER, POINTER, POINTER,
+            INT, INT, INT, INT),
+    ATTENTION_CACHED("attention.cu", "attention_cached", 1, POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
+    CROSSENTROPY_FORWARD("crossentropy.cu", "crossentropy_forward", 0, POINTER, POINTER, POINTER, POINTER, INT, INT,
+            FLOAT),
+    CROSSENTROPY_BACKWARD("crossentropy.cu", "crossentropy_backward", 1, POINTER, POINTER, POINTER, INT, INT, FLOAT,
+            FLOAT),
+    ADAMW_UPDATE("adamw.cu", "adamw_update", 1, POINTER, POINTER, POINTER, POINTER, INT, FLOAT, FLOAT, FLOAT, FLOAT,
+            FLOAT, FLOAT),
+    SUM_OF_SQUARES_PARTIALS("reduction.cu", "sum_of_squares_partials", 1, POINTER, POINTER, INT),
+    SUM_OF_SQUARES_TOTAL("reduction.cu", "sum_of_squares_total", 1, POINTER, POINTER, INT),
+    ROUND_OPERANDS("rounding.cu", "round_operands", 1, POINTER, POINTER, INT, INT),
+    GEMM_TILED("gemm.cu", "gemm_tiled", -TiledGemm.TILE, POINTER, POINTER, POINTER, INT, INT, INT, INT, INT, INT, INT,
+            INT, INT);
+
+    /** The block size {@code crossentropy_forward}'s shared-memory tree is written for ({@code WAFER_CE_BLOCK}). */
+    static final int CROSS_ENTROPY_BLOCK = 256;
+
+    /** A kernel parameter as the launcher packs it: device pointers are 8 bytes, {@code int} and {@code float} 4. */
+    enum Param {
+        POINTER,
+        INT,
+        FLOAT
+    }
+
+    private final String source;
+    private final String entry;
+    private final int blockMultiple;
+    private final List<Param> params;
+
+    /**
+     * @param blockMultiple the block size must be a multiple of this (32: whole warps); 0: exactly
+     *                      {@link #CROSS_ENTROPY_BLOCK}; {@code -t}: exactly {@code t x t} (a GEMM tile)
+     */
+    CudaKernel(String source, String entry, int blockMultiple, Param... params) {
+        this.source = source;
+        this.entry = entry;
+        this.blockMultiple = blockMultiple;
+        this.params = List.of(params);
+    }
+
+    /** The resource file under {@code kernels/}, e.g. {@code layernorm.cu}. */
+    String source() {
+        return source;
+    }
+
+    /** The {@code extern "C"} name, which is also the PTX {@code .entry}. */
+    String entry() {
+        return entry;
+    }
+
+    /** The parameter list, in order. */
+    List<Param> params() {
+        return params;
+    }
+
+    /**
+     * Checks that {@code geometry} suits this kernel's block-size requirement.
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    void checkGeometry(LaunchGeometry geometry) {
+        int threads = geometry.blockX() * geometry.blockY();
+        if (blockMultiple == 0 && threads != CROSS_ENTROPY_BLOCK) {
+            throw new IllegalArgumentException(entry + " needs blocks of exactly " + CROSS_ENTROPY_BLOCK
+                    + " threads, not " + threads);
+        }
+        if (blockMultiple < 0 && (geometry.blockX() != -blockMultiple || geometry.blockY() != -blockMultiple)) {
+            throw new IllegalArgumentException(entry + " needs blocks of " + -blockMultiple + " x " + -blockMultiple
+                    + " threads, not " + geometry.blockX() + " x " + geometry.blockY());
+        }
+        if (blockMultiple > 1 && threads % blockMultiple != 0) {
+            throw new IllegalArgumentException(entry + " needs blocks of a multiple of " + blockMultiple
+                    + " threads, not " + threads);
+        }
+    }
+}

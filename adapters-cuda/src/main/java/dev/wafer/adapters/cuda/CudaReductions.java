@@ -1,0 +1,62 @@
+package dev.wafer.adapters.cuda;
+
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+
+import dev.wafer.ports.compute.ReductionKernel;
+import dev.wafer.ports.compute.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Sum of squares in double ({@value #PARTIALS} partial sums, added in order by one thread, so the result does not
+ * depend on scheduling; only the total, 8 bytes, crosses to the host), scaling and filling.
+ */
+final class CudaReductions implements ReductionKernel {
+    /** Partial sums of the first pass: 4 blocks of 256 threads. */
+    static final int PARTIALS = 1024;
+    static final int PARTIALS_SLOT = 1;
+    static final int TOTAL_SLOT = 2;
+
+    private final Gpu gpu;
+
+    CudaReductions(Gpu gpu) {
+        this.gpu = gpu;
+    }
+
+    @Override
+    public double sumOfSquares(Tensor x, int n) {
+        CudaTensor t = CudaTensor.of(gpu, x, n);
+        if (n == 0) {
+            return 0.0;
+        }
+        long partials = gpu.scratch(PARTIALS_SLOT, 8L * PARTIALS);
+        long total = gpu.scratch(TOTAL_SLOT, 8L);
+        gpu.launch(LaunchGeometry.linear(PARTIALS), KernelArgs.of(CudaKernel.SUM_OF_SQUARES_PARTIALS)
+                .pointer(partials).pointer(t.pointer()).integer(n));
+        gpu.launch(new LaunchGeometry(1, 1, 1, 1, 0), KernelArgs.of(CudaKernel.SUM_OF_SQUARES_TOTAL)
+                .pointer(total).pointer(partials).integer(PARTIALS));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(JAVA_DOUBLE);
+            gpu.download(total, host, 8L);
+            return host.get(JAVA_DOUBLE, 0);
+        }
+    }
+
+    @Override
+    public void scale(Tensor x, int n, float factor) {
+        CudaTensor t = CudaTensor.of(gpu, x, n);
+        if (n > 0) {
+            gpu.launch(LaunchGeometry.linear(n), KernelArgs.of(CudaKernel.SCALE)
+                    .pointer(t.pointer()).integer(n).real(factor));
+        }
+    }
+
+    @Override
+    public void fill(Tensor x, int n, float value) {
+        CudaTensor t = CudaTensor.of(gpu, x, n);
+        if (n > 0) {
+            gpu.launch(LaunchGeometry.linear(n), KernelArgs.of(CudaKernel.FILL)
+                    .pointer(t.pointer()).integer(n).real(value));
+        }
+    }
+}

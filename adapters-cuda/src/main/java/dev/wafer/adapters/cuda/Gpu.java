@@ -1,0 +1,60 @@
+package dev.wafer.adapters.cuda;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What the kernel families need from a device: memory, copies, launches and GEMMs, all in one stream's order.
+ * {@link CudaGpu} is the real one; tests substitute a recording one to check every launch without a GPU.
+ */
+interface Gpu extends AutoCloseable {
+    /**
+     * Scratch slots: 0 attention score gradient, 1-2 sum of squares, 3-5 rounded GEMM operands, 6-7 rounded
+     * attention inputs, 8 partial column sums.
+     */
+    int SCRATCH_SLOTS = 9;
+
+    /** Zero-filled device memory of {@code bytes} bytes; a device pointer. */
+    long allocate(long bytes);
+
+    /** Frees memory from {@link #allocate}, after the work queued so far. */
+    void free(long pointer);
+
+    /** Queues a copy of {@code bytes} from host memory; {@code src} may be reused when this returns. */
+    void upload(long dst, MemorySegment src, long bytes);
+
+    /** Copies {@code bytes} to host memory; returns when they have arrived (after all queued work). */
+    void download(long src, MemorySegment dst, long bytes);
+
+    /** Queues a device-to-device copy. */
+    void copy(long dst, long src, long bytes);
+
+    /** Queues {@code count} 32-bit words of {@code bits} (a float's raw bits) from {@code dst}. */
+    void fill(long dst, int bits, long count);
+
+    /**
+     * Uploads ids (tokens, targets) into a device buffer the GPU owns and returns its pointer; valid for the work
+     * queued before the next call.
+     */
+    long uploadIds(int[] ids, int n);
+
+    /**
+     * A device scratch buffer of at least {@code bytes} bytes, owned by the GPU and valid until the next call
+     * with the same {@code slot}.
+     */
+    long scratch(int slot, long bytes);
+
+    /** Queues a kernel. */
+    void launch(LaunchGeometry geometry, KernelArgs args);
+
+    /** Queues an SGEMM. */
+    void gemm(Gemm gemm);
+
+    /** Waits for all queued work. */
+    void synchronize();
+
+    /** The device's name, e.g. {@code NVIDIA H200}. */
+    String deviceName();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,75 @@
+package dev.wafer.adapters.cuda;
+
+/**
+ * The grid and block of one kernel launch (two-dimensional; z is always 1) and its dynamic shared memory, checked
+ * against the limits every CUDA device since compute capability 3.0 has: at most {@value #MAX_THREADS} threads
+ * per block, grid x below 2^31, grid y at most {@value #MAX_GRID_Y}, and at most {@value #MAX_SHARED_BYTES} bytes
+ * of shared memory without an opt-in.
+ */
+record LaunchGeometry(int gridX, int gridY, int blockX, int blockY, int sharedBytes) {
+    /** Threads per block on every device. */
+    static final int MAX_THREADS = 1024;
+    /** The grid's y extent. */
+    static final int MAX_GRID_Y = 65535;
+    /** Shared memory per block without {@code cudaFuncAttributeMaxDynamicSharedMemorySize}: 48 KiB. */
+    static final int MAX_SHARED_BYTES = 48 * 1024;
+    /** Threads of a warp. */
+    static final int WARP = 32;
+    /** The block size of one-dimensional launches. */
+    static final int BLOCK = 256;
+
+    LaunchGeometry {
+        if (blockX < 1 || blockY < 1 || (long) blockX * blockY > MAX_THREADS) {
+            throw new IllegalArgumentException("a block of " + blockX + " x " + blockY + " threads is outside 1.."
+                    + MAX_THREADS);
+        }
+        if (gridX < 1 || gridY < 1 || gridY > MAX_GRID_Y) {
+            throw new IllegalArgumentException("a grid of " + gridX + " x " + gridY + " blocks is outside the limits"
+                    + " (x in 1..2^31-1, y in 1.." + MAX_GRID_Y + ")");
+        }
+        if (sharedBytes < 0 || sharedBytes > MAX_SHARED_BYTES) {
+            throw new IllegalArgumentException(sharedBytes + " bytes of shared memory exceed " + MAX_SHARED_BYTES);
+        }
+    }
+
+    /** One thread per item of {@code work}, in blocks of {@code block}; the last block may be partial. */
+    static LaunchGeometry linear(long work, int block) {
+        if (work < 1) {
+            throw new IllegalArgumentException("a launch needs at least one item of work, not " + work);
+        }
+        long grid = (work + block - 1) / block;
+        if (grid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(work + " items need " + grid + " blocks, more than a grid holds");
+        }
+        return new LaunchGeometry((int) grid, 1, block, 1, 0);
+    }
+
+    /** {@link #linear(long, int)} with blocks of {@value #BLOCK}. */
+    static LaunchGeometry linear(long work) {
+        return linear(work, BLOCK);
+    }
+
+    /** One warp per row, {@code block / 32} rows per block; {@code block} must be a multiple of 32. */
+    static LaunchGeometry warpPerRow(int rows, int block) {
+        if (block % WARP != 0) {
+            throw new IllegalArgumentException("a block of " + block + " threads is not whole warps");
+        }
+        return linear((long) rows * WARP, block);
+    }
+
+    /** One block of {@code block} threads per item. */
+    static LaunchGeometry blockPerItem(int items, int block) {
+        return new LaunchGeometry(items, 1, block, 1, 0);
+    }
+
+    /** Threads launched in all. */
+    long threads() {
+        return (long) gridX * gridY * blockX * blockY;
+    }
+
+    @Override
+    public String toString() {
+        return "grid " + gridX + "x" + gridY + ", block " + blockX + "x" + blockY
+                + (sharedBytes == 0 ? "" : ", " + sharedBytes + " B shared");
+    }
+}

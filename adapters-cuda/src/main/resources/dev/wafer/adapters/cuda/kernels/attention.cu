@@ -1,0 +1,203 @@
+// Causal multi-head attention over a fused (B, T, 3C) QKV activation, Q then K then V, each split into NH heads of
+// hs = C / NH channels. att is (B, NH, T, T) with zeros above the diagonal.
+
+#define WAFER_NEG_FLT_MAX (-3.402823466e+38f)
+
+// WAFER_ROUND_BEGIN (attention.cu holds an identical copy; a test keeps them equal)
+__device__ __forceinline__ float wafer_round(float x, int format) {
+    if (format == 1) {
+        unsigned int bits = __float_as_uint(x);
+        if ((bits & 0x7fffffffu) > 0x7f800000u) {
+            return x; // NaN stays NaN
+        }
+        bits += 0x7fffu + ((bits >> 16) & 1u);
+        return __uint_as_float(bits & 0xffff0000u);
+    }
+    if (format == 2) {
+        unsigned short h;
+        float r;
+        asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(x));
+        asm("cvt.f32.f16 %0, %1;" : "=f"(r) : "h"(h));
+        return r;
+    }
+    return x;
+}
+// WAFER_ROUND_END
+
+// One thread per (b, h, i) row of att: scaled causal scores, softmax, zeros above the diagonal. rows = B*NH*T.
+// Under mixed precision the probabilities are rounded to round_probs (a format code of wafer_round).
+extern "C" __global__ void attention_softmax(float* att, const float* qkv, int rows, int t, int c, int nh,
+                                             float scale, int round_probs) {
+    long long g = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (g >= rows) {
+        return;
+    }
+    int hs = c / nh;
+    int i = (int)(g % t);
+    long long bh = g / t;
+    int h = (int)(bh % nh);
+    long long b = bh / nh;
+    long long c3 = 3LL * c;
+    const float* q = qkv + (b * t + i) * c3 + (long long)h * hs;
+    float* a = att + g * t;
+    float max = WAFER_NEG_FLT_MAX;
+    for (int j = 0; j <= i; j++) {
+        const float* k = qkv + (b * t + j) * c3 + c + (long long)h * hs;
+        float dot = 0.0f;
+        for (int e = 0; e < hs; e++) {
+            dot += q[e] * k[e];
+        }
+        float s = scale * dot;
+        a[j] = s;
+        max = fmaxf(max, s);
+    }
+    float sum = 0.0f;
+    for (int j = 0; j <= i; j++) {
+        float ex = expf(a[j] - max);
+        a[j] = ex;
+        sum += ex;
+    }
+    float inv = 1.0f / sum;
+    for (int j = 0; j < t; j++) {
+        a[j] = j <= i ? wafer_round(a[j] * inv, round_probs) : 0.0f;
+    }
+}
+
+// out[b, i, h*hs + e] = sum over j <= i of att[b, h, i, j] * v[b, j, h*hs + e]; one thread per element of out.
+extern "C" __global__ void attention_values(float* out, const float* att, const float* qkv, int b, int t, int c,
+                                            int nh) {
+    long long g = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (g >= (long long)b * t * c) {
+        return;
+    }
+    int hs = c / nh;
+    int ch = (int)(g % c);
+    long long bi = g / c;
+    int i = (int)(bi % t);
+    long long bb = bi / t;
+    int h = ch / hs;
+    const float* a = att + ((bb * nh + h) * t + i) * t;
+    const float* v = qkv + bb * t * 3LL * c + 2LL * c + ch;
+    float acc = 0.0f;
+    for (int j = 0; j <= i; j++) {
+        acc += a[j] * v[(long long)j * 3 * c];
+    }
+    out[g] = acc;
+}
+
+// One thread per (b, h, i) row: dpre[i, j] = scale * att[i, j] * (datt[i, j] - sum_j' att[i, j'] datt[i, j'])
+// with datt[i, j] = dout[i] . v[j]; entries above the diagonal are 0. dpre is (B, NH, T, T) scratch. Under mixed
+// precision dpre is rounded to round_scores (0 keeps float32 score gradients).
+extern "C" __global__ void attention_score_gradient(float* dpre, const float* dout, const float* qkv,
+                                                    const float* att, int rows, int t, int c, int nh,
+                                                    float scale, int round_scores) {
+    long long g = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (g >= rows) {
+        return;
+    }
+    int hs = c / nh;
+    int i = (int)(g % t);
+    long long bh = g / t;
+    int h = (int)(bh % nh);
+    long long b = bh / nh;
+    long long c3 = 3LL * c;
+    const float* dy = dout + (b * t + i) * c + (long long)h * hs;
+    const float* a = att + g * t;
+    float* d = dpre + g * t;
+    float dot = 0.0f;
+    for (int j = 0; j <= i; j++) {
+        const float* v = qkv + (b * t + j) * c3 + 2LL * c + (long long)h * hs;
+        float datt = 0.0f;
+        for (int e = 0; e < hs; e++) {
+            datt += dy[e] * v[e];
+        }
+        d[j] = datt;
+        dot += a[j] * datt;
+    }
+    for (int j = 0; j < t; j++) {
+        d[j] = j <= i ? wafer_round(scale * a[j] * (d[j] - dot), round_scores) : 0.0f;
+    }
+}
+
+// One thread per element of dqkv (B, T, 3C), written (not accumulated):
+// dq[r] = sum_{j<=r} dpre[r, j] k[j]; dk[r] = sum_{i>=r} dpre[i, r] q[i]; dv[r] = sum_{i>=r} att[i, r] dout[i].
+extern "C" __global__ void attention_qkv_gradient(float* dqkv, const float* dout, const float* qkv,
+                                                  const float* att, const float* dpre, int b, int t, int c,
+                                                  int nh) {
+    long long g = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    long long c3 = 3LL * c;
+    if (g >= (long long)b * t * c3) {
+        return;
+    }
+    int hs = c / nh;
+    int col = (int)(g % c3);
+    long long br = g / c3;
+    int r = (int)(br % t);
+    long long bb = br / t;
+    int part = col / c;
+    int ch = col - part * c;
+    int h = ch / hs;
+    long long tt = (long long)t * t;
+    const float* rows = dpre + (bb * nh + h) * tt;
+    const float* atts = att + (bb * nh + h) * tt;
+    const float* base = qkv + bb * t * c3;
+    float acc = 0.0f;
+    if (part == 0) {
+        for (int j = 0; j <= r; j++) {
+            acc += rows[(long long)r * t + j] * base[j * c3 + c + ch];
+        }
+    } else if (part == 1) {
+        for (int i = r; i < t; i++) {
+            acc += rows[(long long)i * t + r] * base[i * c3 + ch];
+        }
+    } else {
+        for (int i = r; i < t; i++) {
+            acc += atts[(long long)i * t + r] * dout[(bb * t + i) * c + ch];
+        }
+    }
+    dqkv[g] = acc;
+}
+
+// One decoding step: the query of position pos (the Q third of qkv, 3C floats) against cached keys and values of
+// positions 0..pos (rows of (maxT, C) caches, row pos already written). One thread per output channel; each
+// recomputes its head's scores, which is cheap at one position.
+extern "C" __global__ void attention_cached(float* out, const float* qkv, const float* kcache, const float* vcache,
+                                            int pos, int c, int nh, float scale) {
+    int ch = blockIdx.x * blockDim.x + threadIdx.x;
+    if (ch >= c) {
+        return;
+    }
+    int hs = c / nh;
+    int h = ch / hs;
+    const float* q = qkv + (long long)h * hs;
+    float max = WAFER_NEG_FLT_MAX;
+    for (int j = 0; j <= pos; j++) {
+        const float* k = kcache + (long long)j * c + (long long)h * hs;
+        float dot = 0.0f;
+        for (int e = 0; e < hs; e++) {
+            dot += q[e] * k[e];
+        }
+        max = fmaxf(max, scale * dot);
+    }
+    double sum = 0.0;
+    for (int j = 0; j <= pos; j++) {
+        const float* k = kcache + (long long)j * c + (long long)h * hs;
+        float dot = 0.0f;
+        for (int e = 0; e < hs; e++) {
+            dot += q[e] * k[e];
+        }
+        sum += (double)expf(scale * dot - max);
+    }
+    float inv = (float)(1.0 / sum);
+    float acc = 0.0f;
+    for (int j = 0; j <= pos; j++) {
+        const float* k = kcache + (long long)j * c + (long long)h * hs;
+        float dot = 0.0f;
+        for (int e = 0; e < hs; e++) {
+            dot += q[e] * k[e];
+        }
+        float p = expf(scale * dot - max) * inv;
+        acc += p * vcache[(long long)j * c + ch];
+    }
+    out[ch] = acc;
+}

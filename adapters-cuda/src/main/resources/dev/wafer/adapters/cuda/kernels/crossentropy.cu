@@ -1,0 +1,67 @@
+// Fused softmax + cross-entropy over the vocabulary with an output-logit multiplier (llm.c's
+// fused_classifier, split into forward and backward as the port asks).
+
+#define WAFER_CE_BLOCK 256
+#define WAFER_NEG_FLT_MAX (-3.402823466e+38f)
+
+// One block of WAFER_CE_BLOCK threads per row: p = softmax(scale * logits), loss = -ln p[target], the
+// normaliser in double. probs may alias logits: every read of a row ends (barrier) before its first write.
+extern "C" __global__ void crossentropy_forward(float* losses, float* probs, const float* logits,
+                                                const int* targets, int n, int v, float scale) {
+    __shared__ float smax[WAFER_CE_BLOCK];
+    __shared__ double ssum[WAFER_CE_BLOCK];
+    int r = blockIdx.x;
+    int tid = threadIdx.x;
+    if (r >= n) {
+        return;
+    }
+    const float* x = logits + (long long)r * v;
+    float m = WAFER_NEG_FLT_MAX;
+    for (int j = tid; j < v; j += WAFER_CE_BLOCK) {
+        m = fmaxf(m, scale * x[j]);
+    }
+    smax[tid] = m;
+    __syncthreads();
+    for (int s = WAFER_CE_BLOCK / 2; s > 0; s >>= 1) {
+        if (tid < s) {
+            smax[tid] = fmaxf(smax[tid], smax[tid + s]);
+        }
+        __syncthreads();
+    }
+    m = smax[0];
+    double sum = 0.0;
+    for (int j = tid; j < v; j += WAFER_CE_BLOCK) {
+        sum += exp((double)(scale * x[j] - m));
+    }
+    ssum[tid] = sum;
+    __syncthreads();
+    for (int s = WAFER_CE_BLOCK / 2; s > 0; s >>= 1) {
+        if (tid < s) {
+            ssum[tid] += ssum[tid + s];
+        }
+        __syncthreads();
+    }
+    sum = ssum[0];
+    double target = (double)(scale * x[targets[r]]);
+    __syncthreads();
+    if (tid == 0) {
+        losses[r] = (float)(log(sum) - (target - m));
+    }
+    double inv = 1.0 / sum;
+    float* p = probs + (long long)r * v;
+    for (int j = tid; j < v; j += WAFER_CE_BLOCK) {
+        p[j] = (float)(exp((double)(scale * x[j] - m)) * inv);
+    }
+}
+
+// dlogits = dloss * scale * (p - onehot(target)); one thread per element; dlogits may alias probs.
+extern "C" __global__ void crossentropy_backward(float* dlogits, const float* probs, const int* targets, int n,
+                                                 int v, float scale, float dloss) {
+    long long g = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (g < (long long)n * v) {
+        int r = (int)(g / v);
+        int j = (int)(g - (long long)r * v);
+        float ind = j == targets[r] ? 1.0f : 0.0f;
+        dlogits[g] = dloss * scale * (probs[g] - ind);
+    }
+}

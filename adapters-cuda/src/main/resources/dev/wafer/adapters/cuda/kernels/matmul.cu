@@ -1,0 +1,39 @@
+// The parts of the linear layer around cuBLAS's SGEMM: the bias and its gradient.
+
+// out[r, j] += bias[j]; one thread per element of out (n rows, oc columns).
+extern "C" __global__ void add_bias(float* out, const float* bias, int n, int oc) {
+    long long g = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (g < (long long)n * oc) {
+        out[g] += bias[g % oc];
+    }
+}
+
+// The bias gradient in two deterministic passes, so that thousands of rows are summed by many threads:
+// partials[chunk, j] = sum of dout[r, j] over the rows r of chunk (rows_per_chunk each, in order); one thread per
+// (column, chunk), columns along x and chunks along y.
+extern "C" __global__ void column_partial_sums(float* partials, const float* dout, int n, int oc,
+                                               int rows_per_chunk) {
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    int chunk = blockIdx.y;
+    if (j < oc) {
+        int from = chunk * rows_per_chunk;
+        int to = min(n, from + rows_per_chunk);
+        float s = 0.0f;
+        for (int r = from; r < to; r++) {
+            s += dout[(long long)r * oc + j];
+        }
+        partials[(long long)chunk * oc + j] = s;
+    }
+}
+
+// dbias[j] += sum over chunks of partials[chunk, j], in order; one thread per column.
+extern "C" __global__ void column_sum_accumulate(float* dbias, const float* partials, int chunks, int oc) {
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j < oc) {
+        float s = 0.0f;
+        for (int k = 0; k < chunks; k++) {
+            s += partials[(long long)k * oc + j];
+        }
+        dbias[j] += s;
+    }
+}

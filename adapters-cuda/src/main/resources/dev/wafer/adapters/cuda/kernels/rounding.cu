@@ -1,0 +1,31 @@
+// Operand rounding for mixed precision: a float32 value rounded to bfloat16 or IEEE binary16 and widened back,
+// round to nearest, ties to even (OperandFormat.round in the ports). Format codes: 0 none, 1 bf16, 2 fp16.
+
+// WAFER_ROUND_BEGIN (attention.cu holds an identical copy; a test keeps them equal)
+__device__ __forceinline__ float wafer_round(float x, int format) {
+    if (format == 1) {
+        unsigned int bits = __float_as_uint(x);
+        if ((bits & 0x7fffffffu) > 0x7f800000u) {
+            return x; // NaN stays NaN
+        }
+        bits += 0x7fffu + ((bits >> 16) & 1u);
+        return __uint_as_float(bits & 0xffff0000u);
+    }
+    if (format == 2) {
+        unsigned short h;
+        float r;
+        asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(x));
+        asm("cvt.f32.f16 %0, %1;" : "=f"(r) : "h"(h));
+        return r;
+    }
+    return x;
+}
+// WAFER_ROUND_END
+
+// out = round(in) element-wise; out may alias in.
+extern "C" __global__ void round_operands(float* out, const float* in, int n, int format) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        out[i] = wafer_round(in[i], format);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.wafer.adapters.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wafer.ports.compute.OperandFormat;
+import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TensorScope;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every kernel family of the backend driven on a {@link RecordingGpu}, without a device: each launch packs the
+ * argument kinds its kernel declares (which {@link KernelSignatureTest} ties to the .cu source), its geometry
+ * passes the limits and covers the work, every pointer lies inside a live allocation (the SGEMMs' whole operand
+ * extents included), and all kernels are exercised.
+ */
+class CudaLaunchesTest {
+    private static final int B = 2;
+    private static final int T = 5;
+    private static final int C = 12;
+    private static final int NH = 3;
+    private static final int V = 37;
+    private static final int OC = 4 * C;
+
+    @Test
+    void everyKernelIsLaunchedWithCheckedArgumentsAndPointers() {
+        RecordingGpu gpu = new RecordingGpu();
+        CudaBackend backend = new CudaBackend(gpu, "recording");
+        int n = B * T;
+        int[] tokens = {0, 1, 2, 3, 36, 5, 6, 7, 8, 9};
+        try (TensorScope s = backend.openScope()) {
+            Tensor wte = s.allocate((long) V * C);
+            Tensor wpe = s.allocate((long) T * C);
+            Tensor x = s.allocate((long) n * C);
+            Tensor y = s.allocate((long) n * C);
+            Tensor mean = s.allocate(n);
+            Tensor rstd = s.allocate(n);
+            Tensor w = s.allocate(C);
+            Tensor bias = s.allocate(C);
+            backend.encoder().forward(x, tokens, wte, wpe, B, T, C, 1f);
+            backend.encoder().backward(wte, wpe, x, tokens, B, T, C, 1f);
+            backend.layerNorm().forward(y, mean, rstd, x, w, bias, n, C);
+            backend.layerNorm().backward(x, w, bias, y, x, w, mean, rstd, n, C);
+
+            Tensor fcw = s.allocate((long) OC * C);
+            Tensor fcb = s.allocate(OC);
+            Tensor h = s.allocate((long) n * OC);
+            backend.matmul().forward(h, x, fcw, fcb, n, C, OC);
+            backend.matmul().forward(h, x, fcw, null, n, C, OC);
+            backend.matmul().backward(x, fcw, fcb, h, x, fcw, n, C, OC);
+            backend.matmul().backward(null, fcw, null, h, x, fcw, n, C, OC);
+            backend.gelu().forward(h, h, n * OC);
+            backend.gelu().backward(h, h, h, n * OC);
+            backend.residual().forward(x, x, y, n * C);
+            backend.residual().backward(x, y, h.slice(0, (long) n * C), n * C);
+
+            Tensor qkv = s.allocate(3L * n * C);
+            Tensor att = s.allocate((long) B * NH * T * T);
+            backend.attention().forward(y, att, qkv, B, T, C, NH, 0.5f);
+            backend.attention().backward(qkv, y, qkv, att, B, T, C, NH, 0.5f);
+            Tensor k = s.allocate((long) T * C);
+            Tensor v = s.allocate((long) T * C);
+            backend.attention().forwardCached(y.slice(0, C), qkv.slice(0, 3L * C), k, v, T - 1, C, NH, 0.5f);
+
+            for (OperandFormat f : List.of(OperandFormat.BF16, OperandFormat.FP16)) {
+                backend.matmul(f).forward(h, x, fcw, fcb, n, C, OC);
+                backend.matmul(f).backward(x, fcw, fcb, h, x, fcw, n, C, OC);
+                for (boolean fp32Scores : List.of(false, true)) {
+                    backend.attention(f, fp32Scores).forward(y, att, qkv, B, T, C, NH, 0.5f);
+                    backend.attention(f, fp32Scores).backward(qkv, y, qkv, att, B, T, C, NH, 0.5f);
+                }
+            }
+            Tensor logits = s.allocate((long) n * V);
+            Tensor losses = s.allocate(n);
+            backend.crossEntropy().forward(losses, logits, logits, tokens, n, V, 1f);
+            backend.crossEntropy().backward(logits, logits, tokens, n, V, 1f, 1f / n);
+            Tensor m = s.allocate((long) OC * C);
+            backend.adamW().update(fcw, fcw, m, m, OC * C, 1e-3f,
+                    0.9f, 0.95f, 1e-8f, 0.1f, 3);
+            assertEquals(0.0, backend.reductions().sumOfSquares(x, n * C));
+            backend.reductions().scale(x, n * C, 0.5f);
+            backend.reductions().fill(x, n * C, 0f);
+        }
+        Set<CudaKernel> launched = gpu.launches().stream().map(RecordingGpu.Launch::kernel)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(CudaKernel.class)));
+        assertEquals(EnumSet.allOf(CudaKernel.class), launched, "kernels launched by the families");
+        assertEquals(5 + 2 * 3, gpu.gemms().size(), "two forward SGEMMs; dinp and dW, then dW alone; then bf16, fp16");
+        List<Integer> probabilityRounding = gpu.launches().stream()
+                .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX).map(l -> l.format()).toList();
+        assertEquals(List.of(0, 1, 1, 2, 2), probabilityRounding, "fp32, then bf16 twice, fp16 twice");
+        List<Integer> scoreRounding = gpu.launches().stream()
+                .filter(l -> l.kernel() == CudaKernel.ATTENTION_SCORE_GRADIENT).map(l -> l.format()).toList();
+        assertEquals(List.of(0, 1, 0, 2, 0), scoreRounding, "16-bit score gradients unless fp32 ones are asked for");
+        for (RecordingGpu.Launch l : gpu.launches()) {
+            assertEquals(l.kernel().params(), l.kinds(), l.kernel().entry());
+        }
+        backend.close();
+        assertTrue(gpu.closed());
+        assertEquals(1 + Gpu.SCRATCH_SLOTS, gpu.liveAllocations(),
+                "scope memory freed; ids and every scratch buffer stay until close");
+    }
+
+    @Test
+    void launchesCoverTheirWork() {
+        RecordingGpu gpu = new RecordingGpu();
+        CudaBackend backend = new CudaBackend(gpu, "recording");
+        int n = 1000;
+        try (TensorScope s = backend.openScope()) {
+            Tensor x = s.allocate(n * 3L);
+            Tensor mean = s.allocate(n);
+            Tensor w = s.allocate(3);
+            backend.layerNorm().forward(x, mean, mean, x, w, w, n, 3);
+            backend.gelu().forward(x, x, n * 3);
+            backend.crossEntropy().forward(mean, x, x, new int[n], n, 3, 1f);
+        }
+        var launches = gpu.launches();
+        assertTrue(launches.get(0).geometry().threads() >= 32L * n, "a warp per LayerNorm row");
+        assertTrue(launches.get(1).geometry().threads() >= 3L * n, "a thread per GELU element");
+        assertEquals(n, launches.get(2).geometry().gridX(), "a block per cross-entropy row");
+        assertEquals(CudaKernel.CROSS_ENTROPY_BLOCK, launches.get(2).geometry().blockX());
+    }
+
+    @Test
+    void foreignAndClosedTensorsAndBadIdsAreRefusedBeforeAnyLaunch() {
+        RecordingGpu gpu = new RecordingGpu();
+        CudaBackend backend = new CudaBackend(gpu, "recording");
+        CudaBackend other = new CudaBackend(new RecordingGpu(), "other");
+        TensorScope s = backend.openScope();
+        Tensor x = s.allocate(8);
+        Tensor foreign = other.openScope().allocate(8);
+        assertThrows(IllegalArgumentException.class, () -> backend.gelu().forward(x, foreign, 8));
+        assertThrows(IllegalArgumentException.class, () -> backend.gelu().forward(x, x, 9));
+        Tensor table = s.allocate(4 * 2);
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.encoder().forward(x, new int[] {0, 4}, table, table, 1, 2, 2, 1f));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.attention().forward(x, x, x, 1, 1, 5, 2, 1f));
+        s.close();
+        assertThrows(IllegalStateException.class, () -> backend.gelu().forward(x, x, 8));
+        assertTrue(gpu.launches().isEmpty(), "nothing launched");
+    }
+}

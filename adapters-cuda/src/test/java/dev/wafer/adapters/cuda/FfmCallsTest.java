@@ -1,0 +1,119 @@
+package dev.wafer.adapters.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TensorScope;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@link CudaGpu} over driver and cuBLAS bindings whose functions are Java upcall stubs
+ * ({@link FakeNativeLibrary}), with the real NVRTC compiling the kernels: opening, allocating, copying, every
+ * kernel family and closing all go through real FFM downcalls, so each binding is invoked with the argument types
+ * its descriptor declares, and the values that reach the "driver" can be inspected.
+ */
+class FfmCallsTest {
+    @TempDir
+    Path cache;
+
+    @Test
+    void theWholeBackendDrivesTheBindingsWithMatchingArguments() {
+        NvrtcApi nvrtc = NvrtcTestCompiler.require();
+        FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
+        FakeNativeLibrary blasLib = new FakeNativeLibrary(CublasApi.FUNCTIONS);
+        DriverApi driver = new DriverApi(driverLib.library("libcuda.so.1"));
+        CublasApi cublas = new CublasApi(blasLib.library("libcublas.so.12"));
+        CudaGpu gpu = CudaGpu.open(driver, nvrtc, cublas, new CudaOptions(0, false, cache));
+        assertTrue(gpu.description().contains("compute capability 9.0, kernels for compute_90"), gpu.description());
+        assertEquals(KernelSources.files().size(), driverLib.calls("cuModuleLoadData").size(), "one module per file");
+        assertEquals(CudaKernel.values().length, driverLib.calls("cuModuleGetFunction").size());
+        assertEquals(List.of(CublasApi.DEFAULT_MATH), List.of(blasLib.calls("cublasSetMathMode").get(0).arguments()
+                .get(1)), "TF32 off by default");
+
+        CudaBackend backend = new CudaBackend(gpu, gpu.description());
+        try (TensorScope s = backend.openScope()) {
+            Tensor x = s.allocate(6);
+            x.copyFromHost(new float[] {1, 2, 3, 4, 5, 6});
+            float[] back = x.toHost();
+            assertEquals(6, back.length);
+            Tensor w = s.allocate(12);
+            Tensor out = s.allocate(4);
+            backend.matmul().forward(out, x, w, null, 2, 3, 2);
+            backend.reductions().fill(x, 6, 2.5f);
+            backend.crossEntropy().forward(out.slice(0, 2), x, x, new int[] {0, 2}, 2, 3, 1f);
+            assertEquals(0.0, backend.reductions().sumOfSquares(x, 6));
+            backend.synchronize();
+        }
+        backend.close();
+
+        var launches = driverLib.calls("cuLaunchKernel");
+        assertEquals(4, launches.size(), "fill, cross-entropy and the two sum-of-squares passes");
+        assertEquals(List.of(1, 1, 1, 256, 1, 1, 0), launches.get(0).arguments().subList(1, 8),
+                "grid, block and shared memory of fill");
+        assertEquals(24L, driverLib.calls("cuMemAlloc_v2").get(0).arguments().get(1), "6 floats allocated first");
+        long pointer = 0x7f00_0000_0000L; // the first address the fake hands out
+        assertEquals(List.of(pointer, 6, 2.5f), driverLib.calls("launch:fill_kernel").get(0).arguments(),
+                "fill's arguments as the kernel reads them");
+        List<Object> ce = driverLib.calls("launch:crossentropy_forward").get(0).arguments();
+        assertEquals(List.of(2, 3, 1f), ce.subList(4, 7), "n, v and the logit scale");
+        assertEquals(List.of(2, 1, 1, 256, 1, 1, 0),
+                driverLib.calls("cuLaunchKernel").get(1).arguments().subList(1, 8), "a block of 256 per row");
+        assertTrue(pointer >= 0x7f00_0000_0000L, "a device pointer from cuMemAlloc");
+
+        var gemm = blasLib.calls("cublasSgemm_v2").get(0).arguments();
+        assertEquals(List.of(CublasApi.OP_T, CublasApi.OP_N, 2, 2, 3), gemm.subList(1, 6), "out = inp W^T");
+        assertEquals(List.of(1f, 0f), blasLib.calls("sgemm-scalars").get(0).arguments(), "alpha and beta");
+
+        Set<String> called = new HashSet<>();
+        driverLib.calls().forEach(c -> called.add(c.function()));
+        blasLib.calls().forEach(c -> called.add(c.function()));
+        Set<String> bound = new HashSet<>(DriverApi.FUNCTIONS.keySet());
+        bound.addAll(CublasApi.FUNCTIONS.keySet());
+        bound.removeAll(called);
+        assertEquals(Set.of("cuGetErrorName", "cublasGetVersion_v2", "cuCtxSynchronize", "cuMemcpyDtoDAsync_v2"),
+                bound, "bindings no call reached");
+        assertEquals(driverLib.calls("cuMemAlloc_v2").size(), driverLib.calls("cuMemFree_v2").size(),
+                "every allocation freed");
+    }
+
+    @Test
+    void withTheBuiltinGemmCublasIsNeitherLoadedNorCalledAndTheTiledKernelRuns() {
+        NvrtcApi nvrtc = NvrtcTestCompiler.require();
+        FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
+        DriverApi driver = new DriverApi(driverLib.library("libcuda.so.1"));
+        CudaGpu gpu = CudaGpu.open(driver, nvrtc, null, new CudaOptions(0, false, cache, true));
+        assertTrue(gpu.description().endsWith("built-in GEMM)"), gpu.description());
+        try (CudaBackend backend = new CudaBackend(gpu, gpu.description()); TensorScope s = backend.openScope()) {
+            Tensor x = s.allocate(6);
+            Tensor w = s.allocate(12);
+            Tensor out = s.allocate(8);
+            backend.matmul().forward(out, x, w, null, 2, 3, 4);
+            List<Object> args = driverLib.calls("launch:gemm_tiled").get(0).arguments();
+            // out(2,4) = x(2,3) W(4,3)^T: rows 2, cols 4, inner 3; A' = x (row stride 3), B'(k, j) = W[j*3 + k].
+            assertEquals(List.of(2, 4, 3, 3, 1, 1, 3, 4, 0), args.subList(3, 12));
+            assertEquals(List.of(1, 1, 1, 16, 16, 1, 0), driverLib.calls("cuLaunchKernel").get(0).arguments()
+                    .subList(1, 8), "one 16 x 16 tile");
+        }
+    }
+
+    @Test
+    void theRemainingBindingsAcceptTheirArguments() {
+        FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
+        FakeNativeLibrary blasLib = new FakeNativeLibrary(CublasApi.FUNCTIONS);
+        DriverApi driver = new DriverApi(driverLib.library("libcuda.so.1"));
+        CublasApi cublas = new CublasApi(blasLib.library("libcublas.so.12"));
+        assertTrue(driver.errorName(700).contains("700"), "cuGetErrorName gave no name: the built-in text");
+        driver.synchronizeContext("");
+        driver.copyDeviceToDevice(0x7f00_0000_0000L, 0x7f00_0000_1000L, 64, MemorySegment.NULL, "");
+        assertEquals(0, cublas.version(MemorySegment.ofAddress(0x10)));
+        assertEquals(List.of(0x7f00_0000_0000L, 0x7f00_0000_1000L, 64L, MemorySegment.NULL),
+                driverLib.calls("cuMemcpyDtoDAsync_v2").get(0).arguments());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.wafer.adapters.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Launch geometry and shared memory against the device limits, and the block-size needs of the kernels. */
+class LaunchGeometryTest {
+    @Test
+    void linearLaunchesRoundUpToWholeBlocks() {
+        assertEquals(new LaunchGeometry(4, 1, 256, 1, 0), LaunchGeometry.linear(1000));
+        assertEquals(new LaunchGeometry(1, 1, 256, 1, 0), LaunchGeometry.linear(1));
+        assertEquals(new LaunchGeometry(8, 1, 128, 1, 0), LaunchGeometry.linear(1024, 128));
+    }
+
+    @Test
+    void theLargestTensorFitsOneLinearLaunch() {
+        long work = (long) Integer.MAX_VALUE * 3;
+        LaunchGeometry g = LaunchGeometry.linear(work);
+        assertTrue(g.threads() >= work && g.threads() - work < LaunchGeometry.BLOCK, "covers every element once");
+    }
+
+    @Test
+    void warpPerRowNeedsWholeWarps() {
+        assertEquals(new LaunchGeometry(13, 1, 256, 1, 0), LaunchGeometry.warpPerRow(100, 256));
+        assertThrows(IllegalArgumentException.class, () -> LaunchGeometry.warpPerRow(100, 100));
+    }
+
+    @Test
+    void limitsAreEnforced() {
+        assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 1, 1025, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 1, 64, 32, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(0, 1, 32, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 65536, 32, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 1, 32, 1, 48 * 1024 + 1));
+        assertThrows(IllegalArgumentException.class, () -> LaunchGeometry.linear(0));
+        assertThrows(IllegalArgumentException.class, () -> LaunchGeometry.linear(Long.MAX_VALUE / 2));
+        assertEquals(48 * 1024, new LaunchGeometry(1, 1, 1024, 1, 48 * 1024).sharedBytes());
+    }
+
+    @Test
+    void kernelsCheckTheirBlockSizes() {
+        CudaKernel.CROSSENTROPY_FORWARD.checkGeometry(LaunchGeometry.blockPerItem(3, CudaKernel.CROSS_ENTROPY_BLOCK));
+        assertThrows(IllegalArgumentException.class,
+                () -> CudaKernel.CROSSENTROPY_FORWARD.checkGeometry(LaunchGeometry.blockPerItem(3, 128)));
+        assertThrows(IllegalArgumentException.class,
+                () -> CudaKernel.LAYERNORM_FORWARD.checkGeometry(new LaunchGeometry(1, 1, 48, 1, 0)));
+        CudaKernel.LAYERNORM_FORWARD.checkGeometry(new LaunchGeometry(1, 1, 64, 1, 0));
+    }
+
+    @Test
+    void theCrossEntropyBlockMatchesTheSource() {
+        assertEquals(true, KernelSources.read("crossentropy.cu")
+                .contains("#define WAFER_CE_BLOCK " + CudaKernel.CROSS_ENTROPY_BLOCK));
+    }
+}
