@@ -61,6 +61,14 @@ for lib in "${libs[@]}"; do
   store_uncompressed "$lib" "$work/payload/lib/$(basename "$lib")"
 done
 
+# Prebuilt PTX for compute_80 and compute_90 (the driver compiles PTX for its device), so a GPU machine whose
+# NVRTC is missing still runs every kernel; where it has NVRTC, the backend compiles for the device instead.
+if ldconfig -p 2>/dev/null | grep -q 'libnvrtc'; then
+  "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$app_jar" dev.wafer.adapters.cuda.PtxPrecompiler \
+    "$work/payload/ptx" 80 90 >/dev/null
+else
+  echo "assemble.sh: no NVRTC here (Debian non-free libnvrtc11.2), so the bundle carries no prebuilt PTX" >&2
+fi
 tar -C "$work/payload" -cf - . | xz -T0 -2 > "$out/payload.tar.xz"
 sha256sum "$out/payload.tar.xz" | cut -d' ' -f1 > "$out/payload.sha256"
 cp "$src/gpu-check" "$src/bench_torch_cuda.py" "$out/"
