@@ -91,42 +91,14 @@ public final class MemorizationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        MemorizationSettings settings;
-        try {
-            settings = new MemorizationSettings(prefix, suffix, samples, seed, top);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
-        if (batch < 1) {
-            throw new UserError("--batch must be >= 1, found " + batch);
-        }
-        Split chosen;
-        try {
-            chosen = Split.ofFileName(split);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--split " + split + ": expected train, val or test");
-        }
+        MemorizationSettings settings = settings();
+        Split chosen = split();
         CheckpointedModel model = CheckpointedModel.read("--checkpoint", checkpoint);
-        int context = model.shape().seqLength();
-        if (settings.positions() > context) {
-            throw new UserError("--prefix " + prefix + " + --suffix " + suffix + " needs " + settings.positions()
-                    + " positions (P + S - 1) but the model in " + model.file() + " holds " + context
-                    + "; lower --prefix or --suffix");
-        }
         PreparedDataset prepared = PreparedDataset.open(dataset, "--dataset");
         JsonNode manifest = prepared.manifest();
+        requireFits(settings, model, manifest);
         int datasetVocab = manifest.path("settings").path("vocab_size").asInt();
         String tokenizerName = manifest.path("settings").path("tokenizer").asText();
-        if (datasetVocab > model.shape().vocabSize()) {
-            throw new UserError("--checkpoint " + model.file() + " has a vocabulary of " + model.shape().vocabSize()
-                    + " but --dataset " + dataset + " was tokenized with " + tokenizerName + " (" + datasetVocab
-                    + " ids); audit a model trained on this dataset");
-        }
-        int rowLength = manifest.path("settings").path("seq_len").asInt();
-        if (settings.window() > rowLength) {
-            throw new UserError("--prefix " + prefix + " + --suffix " + suffix + " = " + settings.window()
-                    + " tokens but --dataset " + dataset + " packs rows of " + rowLength + "; lower --prefix or --suffix");
-        }
         List<TokenizedCorpus> textCorpora = readTexts(tokenizerName, datasetVocab);
         long started = System.nanoTime();
         MemorizationAudit audit = new MemorizationAudit(settings);
@@ -171,6 +143,47 @@ public final class MemorizationCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    private MemorizationSettings settings() {
+        if (batch < 1) {
+            throw new UserError("--batch must be >= 1, found " + batch);
+        }
+        try {
+            return new MemorizationSettings(prefix, suffix, samples, seed, top);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    private Split split() {
+        try {
+            return Split.ofFileName(split);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--split " + split + ": expected train, val or test");
+        }
+    }
+
+    /** P + S - 1 positions fit the model, P + S tokens fit the dataset's rows, and the vocabularies agree. */
+    private void requireFits(MemorizationSettings settings, CheckpointedModel model, JsonNode manifest) {
+        int context = model.shape().seqLength();
+        if (settings.positions() > context) {
+            throw new UserError("--prefix " + prefix + " + --suffix " + suffix + " needs " + settings.positions()
+                    + " positions (P + S - 1) but the model in " + model.file() + " holds " + context
+                    + "; lower --prefix or --suffix");
+        }
+        int datasetVocab = manifest.path("settings").path("vocab_size").asInt();
+        if (datasetVocab > model.shape().vocabSize()) {
+            throw new UserError("--checkpoint " + model.file() + " has a vocabulary of " + model.shape().vocabSize()
+                    + " but --dataset " + dataset + " was tokenized with "
+                    + manifest.path("settings").path("tokenizer").asText() + " (" + datasetVocab
+                    + " ids); audit a model trained on this dataset");
+        }
+        int rowLength = manifest.path("settings").path("seq_len").asInt();
+        if (settings.window() > rowLength) {
+            throw new UserError("--prefix " + prefix + " + --suffix " + suffix + " = " + settings.window()
+                    + " tokens but --dataset " + dataset + " packs rows of " + rowLength + "; lower --prefix or --suffix");
+        }
     }
 
     private static MemorizationReport measure(MemorizationAudit audit, AuditPlan plan, BatchGptInference model,

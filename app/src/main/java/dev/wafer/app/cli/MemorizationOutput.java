@@ -53,7 +53,7 @@ record MemorizationOutput(Path checkpoint, Path dataset, Split split, List<Strin
 
     void print(PrintWriter out) {
         MemorizationStats all = report.overall();
-        out.printf(Locale.ROOT, "Extractable memorization, %s split of %s%s: prefix %d, suffix %d, %d of %d training"
+        out.printf(Locale.ROOT, "Extractable memorization, %s split of %s%s: prefix %d, suffix %d, %d of %d packed"
                         + " sequences (seed %d)%n", split.fileName(), dataset,
                 sources.isEmpty() ? "" : " (" + String.join(", ", sources) + ")", report.settings().prefix(),
                 report.settings().suffix(), all.samples(), report.candidates(), report.settings().seed());
