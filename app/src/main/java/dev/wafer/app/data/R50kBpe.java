@@ -8,8 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 
 import com.knuddels.jtokkit.Encodings;
 
@@ -17,7 +15,8 @@ import com.knuddels.jtokkit.Encodings;
  * GPT-2's byte-level BPE of one pre-tokenised piece, with jtokkit's r50k ranks (read from jtokkit's own resource)
  * and tiktoken's rule: a piece that is a token is that token; otherwise start from its bytes and repeatedly merge
  * the adjacent pair whose concatenation has the lowest rank, leftmost first. Pairs are looked up in an
- * open-addressing table of (left id, right id) to merged id, so a merge step costs no hashing of byte arrays.
+ * open-addressing table of (left id, right id) to merged id (about 108,000 pairs), so a merge step costs no hashing
+ * of byte arrays; the tables take about 5 MB.
  * Thread-safe once built (read-only tables).
  */
 final class R50kBpe {
@@ -25,13 +24,18 @@ final class R50kBpe {
     private static final int NONE = -1;
 
     private final int[] byteToken = new int[256];
-    private final Map<String, Integer> wholeTokens;
+    /** Each token's bytes, by id (= rank). */
+    private final byte[][] tokenBytes;
+    /** Open addressing over token bytes: slot to id, or NONE. */
+    private final int[] tokenSlots;
+    private final int tokenMask;
     private final long[] pairKeys;
     private final int[] pairValues;
     private final int pairMask;
 
     R50kBpe() {
-        Map<String, Integer> tokens = new HashMap<>(1 << 17);
+        byte[][] bytesById = new byte[1 << 16][];
+        int count = 0;
         try (InputStream raw = Encodings.class.getResourceAsStream(RANKS)) {
             if (raw == null) {
                 throw new IllegalStateException("jtokkit's " + RANKS + " is missing from the class path");
@@ -41,45 +45,90 @@ final class R50kBpe {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 int space = line.indexOf(' ');
                 if (space > 0) {
-                    byte[] bytes = base64.decode(line.substring(0, space));
-                    tokens.put(new String(bytes, StandardCharsets.ISO_8859_1), Integer.parseInt(line.substring(space + 1)));
+                    int rank = Integer.parseInt(line.substring(space + 1));
+                    if (rank < 0 || rank >= bytesById.length || bytesById[rank] != null) {
+                        throw new IllegalStateException(RANKS + ": rank " + rank + " is out of range or repeated");
+                    }
+                    bytesById[rank] = base64.decode(line.substring(0, space));
+                    count = Math.max(count, rank + 1);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RANKS, e);
         }
-        this.wholeTokens = tokens;
+        tokenBytes = Arrays.copyOf(bytesById, count);
+        tokenSlots = new int[Integer.highestOneBit(count) * 4];
+        tokenMask = tokenSlots.length - 1;
+        Arrays.fill(tokenSlots, NONE);
         Arrays.fill(byteToken, NONE);
-        int pairs = 0;
-        for (Map.Entry<String, Integer> e : tokens.entrySet()) {
-            String t = e.getKey();
-            if (t.length() == 1) {
-                byteToken[t.charAt(0)] = e.getValue();
-            } else {
-                pairs += t.length() - 1;
+        for (int id = 0; id < count; id++) {
+            byte[] t = tokenBytes[id];
+            if (t == null) {
+                continue;
+            }
+            int slot = hash(t, 0, t.length) & tokenMask;
+            while (tokenSlots[slot] != NONE) {
+                slot = (slot + 1) & tokenMask;
+            }
+            tokenSlots[slot] = id;
+            if (t.length == 1) {
+                byteToken[t[0] & 0xFF] = id;
             }
         }
-        int slots = Integer.highestOneBit(Math.max(16, pairs * 2)) * 2;
-        pairKeys = new long[slots];
-        pairValues = new int[slots];
-        Arrays.fill(pairValues, NONE);
-        pairMask = slots - 1;
-        for (Map.Entry<String, Integer> e : tokens.entrySet()) {
-            String t = e.getKey();
-            for (int k = 1; k < t.length(); k++) {
-                Integer left = tokens.get(t.substring(0, k));
-                Integer right = tokens.get(t.substring(k));
-                if (left != null && right != null) {
-                    putPair(left, right, e.getValue());
+        // Every way of cutting a token into two tokens is a pair that merges into it: count, then insert.
+        long[] keys = new long[0];
+        int[] values = new int[0];
+        for (int pass = 0, pairs = 0; pass < 2; pass++) {
+            for (int id = 0; id < count; id++) {
+                byte[] t = tokenBytes[id];
+                for (int k = 1; t != null && k < t.length; k++) {
+                    int left = lookup(t, 0, k);
+                    int right = left == NONE ? NONE : lookup(t, k, t.length);
+                    if (right == NONE) {
+                        continue;
+                    }
+                    if (pass == 0) {
+                        pairs++;
+                    } else {
+                        insertPair(keys, values, pairKey(left, right), id);
+                    }
                 }
             }
+            if (pass == 0) {
+                keys = new long[Integer.highestOneBit(Math.max(8, pairs)) * 4];
+                values = new int[keys.length];
+                Arrays.fill(values, NONE);
+            }
         }
+        pairKeys = keys;
+        pairValues = values;
+        pairMask = keys.length - 1;
+    }
+
+    /** The id of the token {@code bytes[from, to)}, or NONE. */
+    private int lookup(byte[] bytes, int from, int to) {
+        int slot = hash(bytes, from, to) & tokenMask;
+        while (true) {
+            int id = tokenSlots[slot];
+            if (id == NONE || Arrays.equals(tokenBytes[id], 0, tokenBytes[id].length, bytes, from, to)) {
+                return id;
+            }
+            slot = (slot + 1) & tokenMask;
+        }
+    }
+
+    private static int hash(byte[] bytes, int from, int to) {
+        int h = to - from;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + bytes[i];
+        }
+        return h ^ (h >>> 15) ^ (h >>> 7);
     }
 
     /** The ids of one piece's UTF-8 bytes. */
     int[] encode(byte[] piece) {
-        Integer whole = wholeTokens.get(new String(piece, StandardCharsets.ISO_8859_1));
-        if (whole != null) {
+        int whole = lookup(piece, 0, piece.length);
+        if (whole != NONE) {
             return new int[] {whole};
         }
         int n = piece.length;
@@ -120,8 +169,8 @@ final class R50kBpe {
     }
 
     private int pair(int left, int right) {
-        long key = ((long) left << 32) | (right & 0xFFFFFFFFL);
-        int slot = slot(key);
+        long key = pairKey(left, right);
+        int slot = slot(key, pairMask);
         while (true) {
             int v = pairValues[slot];
             if (v == NONE || pairKeys[slot] == key) {
@@ -131,18 +180,22 @@ final class R50kBpe {
         }
     }
 
-    private void putPair(int left, int right, int merged) {
-        long key = ((long) left << 32) | (right & 0xFFFFFFFFL);
-        int slot = slot(key);
-        while (pairValues[slot] != NONE && pairKeys[slot] != key) {
-            slot = (slot + 1) & pairMask;
-        }
-        pairKeys[slot] = key;
-        pairValues[slot] = merged;
+    private static long pairKey(int left, int right) {
+        return ((long) left << 32) | (right & 0xFFFFFFFFL);
     }
 
-    private int slot(long key) {
+    private static void insertPair(long[] keys, int[] values, long key, int merged) {
+        int mask = keys.length - 1;
+        int slot = slot(key, mask);
+        while (values[slot] != NONE && keys[slot] != key) {
+            slot = (slot + 1) & mask;
+        }
+        keys[slot] = key;
+        values[slot] = merged;
+    }
+
+    private static int slot(long key, int mask) {
         long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h >>> 40) & pairMask;
+        return (int) (h >>> 32) & mask;
     }
 }

@@ -19,12 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 
 /**
- * Preparation's memory does not grow with the corpus: a child JVM with a 32 MiB heap prepares a corpus three times
+ * Preparation's memory does not grow with the corpus: a child JVM with a 36 MiB heap prepares a corpus three times
  * that size, whose audit index alone is several times the heap (the in-memory index needed about 24 bytes per
  * word), and the result is byte for byte that of an unconstrained run, so {@code wafer data audit} answers alike.
  */
 class BoundedMemoryPrepareTest {
-    private static final int HEAP_MB = 32;
+    private static final int HEAP_MB = 36;
     private static final long CORPUS_BYTES = 3L * HEAP_MB << 20;
 
     @TempDir
