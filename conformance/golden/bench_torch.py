@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch baseline for `wafer bench`: median seconds of full fp32 training steps (forward, backward, clipping,
-AdamW) of the same GPT-3-style model. Usage: bench_torch.py D_MODEL LAYERS HEADS SEQ BATCH [VOCAB] [STEPS]
+AdamW) of the same GPT-3-style model. Usage: bench_torch.py D_MODEL LAYERS HEADS SEQ BATCH [VOCAB] [STEPS] [fp32|bf16]
+(bf16: torch.autocast("cpu", dtype=torch.bfloat16) around forward and loss, fp32 master weights and AdamW).
 Set OPENBLAS_CORETYPE the same way for both programs when comparing."""
 import sys
 import time
@@ -10,6 +11,8 @@ import torch
 d, L, H, T, B = (int(a) for a in sys.argv[1:6])
 V = int(sys.argv[6]) if len(sys.argv) > 6 else 50257
 STEPS = int(sys.argv[7]) if len(sys.argv) > 7 else 3
+PRECISION = sys.argv[8] if len(sys.argv) > 8 else "fp32"
+assert PRECISION in ("fp32", "bf16"), PRECISION
 torch.manual_seed(0)
 
 
@@ -54,12 +57,14 @@ for step in range(STEPS + 1):
     tgt = torch.randint(0, V, (B, T))
     t0 = time.perf_counter()
     opt.zero_grad(set_to_none=True)
-    model(idx, tgt).backward()
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=PRECISION == "bf16"):
+        loss = model(idx, tgt)
+    loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
     if step > 0:
         times.append(time.perf_counter() - t0)
 times.sort()
 med = times[len(times) // 2]
-print('{"torch":"%s","threads":%d,"tokens_per_s":%.1f,"step_seconds":%.4f}' % (
-    torch.__version__, torch.get_num_threads(), B * T / med, med))
+print('{"torch":"%s","threads":%d,"precision":"%s","tokens_per_s":%.1f,"step_seconds":%.4f}' % (
+    torch.__version__, torch.get_num_threads(), PRECISION, B * T / med, med))
