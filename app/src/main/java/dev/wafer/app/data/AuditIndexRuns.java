@@ -28,7 +28,6 @@ final class AuditIndexRuns implements AuditIndexOutput {
     /** Runs merged at once; more are merged in rounds. */
     static final int MAX_FAN_IN = 64;
     private static final int IO_BUFFER = 1 << 16;
-    private static final int PAIR_BYTES = 12;
 
     private final OutputChannels channels;
     private final Path file;
@@ -72,7 +71,7 @@ final class AuditIndexRuns implements AuditIndexOutput {
 
     /** Pairs per run for a heap of {@code maxHeap} bytes: the buffer and its sort space take about 1/32 of it. */
     static int capacityFor(long maxHeap) {
-        long pairs = maxHeap / 32 / (2 * PAIR_BYTES);
+        long pairs = maxHeap / 32 / (2 * RunFilePairWriter.PAIR_BYTES);
         return (int) Math.max(1 << 12, Math.min(1 << 22, pairs));
     }
 
@@ -120,7 +119,7 @@ final class AuditIndexRuns implements AuditIndexOutput {
         PairSource memory = null;
         if (runs.isEmpty()) {
             sortBuffer();
-            memory = new ArraySource(keys, ids, size);
+            memory = new ArrayPairSource(keys, ids, size);
         } else if (size > 0) {
             spillRun();
         }
@@ -190,7 +189,7 @@ final class AuditIndexRuns implements AuditIndexOutput {
             Files.createDirectories(scratch);
         }
         Path run = scratch.resolve("run-" + runsCreated++ + ".bin");
-        try (PairWriter out = new PairWriter(ChecksummedOutput.scratch(channels, run, IO_BUFFER))) {
+        try (RunFilePairWriter out = new RunFilePairWriter(ChecksummedOutput.scratch(channels, run, IO_BUFFER))) {
             for (int i = 0; i < size; i++) {
                 out.pair(keys[i], ids[i]);
             }
@@ -257,8 +256,9 @@ final class AuditIndexRuns implements AuditIndexOutput {
                 Path merged = scratch.resolve("run-" + runsCreated++ + ".bin");
                 long pairs = 0;
                 List<PairSource> sources = open(group);
-                try (PairWriter out = new PairWriter(ChecksummedOutput.scratch(channels, merged, IO_BUFFER))) {
-                    pairs = merge(sources, out);
+                try (RunFilePairWriter out =
+                        new RunFilePairWriter(ChecksummedOutput.scratch(channels, merged, IO_BUFFER))) {
+                    pairs = SortedPairMerge.merge(sources, out);
                 } finally {
                     closeAll(sources);
                 }
@@ -281,7 +281,7 @@ final class AuditIndexRuns implements AuditIndexOutput {
         List<PairSource> sources = new ArrayList<>();
         try {
             for (Run r : group) {
-                sources.add(new RunSource(r.file()));
+                sources.add(new RunFilePairSource(r.file()));
             }
         } catch (IOException | RuntimeException e) {
             closeAll(sources);
@@ -318,7 +318,7 @@ final class AuditIndexRuns implements AuditIndexOutput {
             out.write(AuditIndexFile.header(shingleWords, total, documents));
             try (IdKeySplitter split = new IdKeySplitter(out,
                     ChecksummedOutput.scratch(channels, idsFile, IO_BUFFER))) {
-                written = merge(sources, split);
+                written = SortedPairMerge.merge(sources, split);
             }
             if (written != total) {
                 throw new IllegalStateException(file + ": merged " + written + " pairs, expected " + total);
@@ -331,206 +331,6 @@ final class AuditIndexRuns implements AuditIndexOutput {
             }
         }
         Files.delete(idsFile);
-    }
-
-    /** Merges sorted sources by key, earlier source first on equal keys; returns the pairs written. */
-    private static long merge(List<PairSource> sources, PairSink out) throws IOException {
-        int n = sources.size();
-        PairSource[] heap = new PairSource[n];
-        int[] order = new int[n];
-        int live = 0;
-        for (int i = 0; i < n; i++) {
-            if (sources.get(i).next()) {
-                heap[live] = sources.get(i);
-                order[live] = i;
-                siftUp(heap, order, live++);
-            }
-        }
-        long count = 0;
-        while (live > 0) {
-            PairSource top = heap[0];
-            out.pair(top.key(), top.id());
-            count++;
-            if (!top.next()) {
-                live--;
-                heap[0] = heap[live];
-                order[0] = order[live];
-                heap[live] = null;
-            }
-            siftDown(heap, order, live);
-        }
-        return count;
-    }
-
-    private static boolean before(PairSource a, int ia, PairSource b, int ib) {
-        return a.key() < b.key() || (a.key() == b.key() && ia < ib);
-    }
-
-    private static void siftUp(PairSource[] heap, int[] order, int i) {
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (!before(heap[i], order[i], heap[parent], order[parent])) {
-                return;
-            }
-            swap(heap, order, i, parent);
-            i = parent;
-        }
-    }
-
-    private static void siftDown(PairSource[] heap, int[] order, int live) {
-        int i = 0;
-        while (true) {
-            int l = 2 * i + 1;
-            if (l >= live) {
-                return;
-            }
-            int c = l + 1 < live && before(heap[l + 1], order[l + 1], heap[l], order[l]) ? l + 1 : l;
-            if (!before(heap[c], order[c], heap[i], order[i])) {
-                return;
-            }
-            swap(heap, order, i, c);
-            i = c;
-        }
-    }
-
-    private static void swap(PairSource[] heap, int[] order, int a, int b) {
-        PairSource t = heap[a];
-        heap[a] = heap[b];
-        heap[b] = t;
-        int o = order[a];
-        order[a] = order[b];
-        order[b] = o;
-    }
-
-    /** Receives merged pairs. */
-    private interface PairSink {
-        void pair(long key, int id) throws IOException;
-    }
-
-    /** Sorted pairs read one at a time. */
-    private interface PairSource extends AutoCloseable {
-        /** Moves to the next pair; false at the end. */
-        boolean next() throws IOException;
-
-        long key();
-
-        int id();
-
-        @Override
-        void close() throws IOException;
-    }
-
-    /** The sorted in-memory buffer. */
-    private static final class ArraySource implements PairSource {
-        private final long[] keys;
-        private final int[] ids;
-        private final int size;
-        private int at = -1;
-
-        ArraySource(long[] keys, int[] ids, int size) {
-            this.keys = keys;
-            this.ids = ids;
-            this.size = size;
-        }
-
-        @Override
-        public boolean next() {
-            return ++at < size;
-        }
-
-        @Override
-        public long key() {
-            return keys[at];
-        }
-
-        @Override
-        public int id() {
-            return ids[at];
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** A run file: little-endian (i64 key, i32 id) pairs. */
-    private static final class RunSource implements PairSource {
-        private final Path path;
-        private final FileChannel in;
-        private final ByteBuffer buf = ByteBuffer.allocate(IO_BUFFER - IO_BUFFER % PAIR_BYTES)
-                .order(ByteOrder.LITTLE_ENDIAN);
-        private long key;
-        private int id;
-
-        RunSource(Path path) throws IOException {
-            this.path = path;
-            this.in = FileChannel.open(path, StandardOpenOption.READ);
-            buf.flip();
-        }
-
-        @Override
-        public boolean next() throws IOException {
-            if (buf.remaining() < PAIR_BYTES) {
-                buf.compact();
-                while (buf.position() < PAIR_BYTES || buf.hasRemaining()) {
-                    if (in.read(buf) < 0) {
-                        break;
-                    }
-                }
-                buf.flip();
-                if (buf.remaining() == 0) {
-                    return false;
-                }
-                if (buf.remaining() < PAIR_BYTES) {
-                    throw new IOException(path + ": run file ends inside a pair");
-                }
-            }
-            key = buf.getLong();
-            id = buf.getInt();
-            return true;
-        }
-
-        @Override
-        public long key() {
-            return key;
-        }
-
-        @Override
-        public int id() {
-            return id;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-    }
-
-    /** Writes pairs to a run file. */
-    private static final class PairWriter implements PairSink, AutoCloseable {
-        private final ChecksummedOutput out;
-        private final ByteBuffer buf = ByteBuffer.allocate(IO_BUFFER - IO_BUFFER % PAIR_BYTES)
-                .order(ByteOrder.LITTLE_ENDIAN);
-
-        PairWriter(ChecksummedOutput out) {
-            this.out = out;
-        }
-
-        @Override
-        public void pair(long key, int id) throws IOException {
-            if (buf.remaining() < PAIR_BYTES) {
-                out.write(buf.array(), 0, buf.position());
-                buf.clear();
-            }
-            buf.putLong(key).putInt(id);
-        }
-
-        @Override
-        public void close() throws IOException {
-            try (out) {
-                out.write(buf.array(), 0, buf.position());
-            }
-        }
     }
 
     /** Sends keys to the index file and ids to their scratch file. */
