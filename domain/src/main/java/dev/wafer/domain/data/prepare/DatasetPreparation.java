@@ -3,6 +3,7 @@ package dev.wafer.domain.data.prepare;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
@@ -10,11 +11,13 @@ import dev.wafer.domain.data.MembershipAudit;
 import dev.wafer.domain.data.ShuffleBuckets;
 import dev.wafer.domain.data.SourceSummary;
 import dev.wafer.domain.data.Split;
+import dev.wafer.ports.collective.Collective;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ProgressReporter;
+import dev.wafer.ports.data.prepare.RankExchange;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
 
 /**
@@ -64,7 +67,64 @@ public final class DatasetPreparation {
      */
     public PreparationReport prepare(List<DocumentSource> inputs) throws IOException {
         long started = System.nanoTime();
-        long inputBytes = inputs.stream().mapToLong(s -> Math.max(0, s.sizeBytes())).sum();
+        return build(inputs, started, (bucketing, malformed) -> read(inputs, totalBytes(inputs), bucketing, malformed));
+    }
+
+    /**
+     * Prepares the documents of {@code inputs} with every rank of {@code ranks}, into the same dataset a single
+     * process prepares. Every rank must call this with the same inputs and settings. Each rank reads and
+     * processes whole inputs ({@link InputAssignment}: balanced by size) and writes the results to its stream in
+     * {@code exchange}; once all have written, rank 0 alone consumes them in input order and writes the dataset to
+     * its store, the other ranks return at once. A single input is read by one rank: parallelism across ranks comes
+     * from the number of inputs (a Pile-format corpus comes as many files), within a rank from its threads.
+     *
+     * @return the report on rank 0, empty on the other ranks
+     * @throws MalformedInputException on rank 0 when malformed input is fatal
+     * @throws NoDocumentsException on rank 0 when no document is left to keep
+     * @throws RankFailedException on every rank when a rank could not complete pass 1
+     * @throws IOException on rank 0 when an input cannot be read (as a single process reports it)
+     */
+    public Optional<PreparationReport> prepare(List<DocumentSource> inputs, Collective ranks, RankExchange exchange)
+            throws IOException {
+        if (ranks.size() == 1) {
+            return Optional.of(prepare(inputs));
+        }
+        long started = System.nanoTime();
+        InputAssignment assignment = InputAssignment.balance(
+                inputs.stream().mapToLong(DocumentSource::sizeBytes).toArray(), ranks.size());
+        int rank = ranks.rank();
+        boolean failed = false;
+        try (RankExchange.Writer out = exchange.writer(rank)) {
+            new PassOneRecorder(settings, progress, storedBytesRead::get).record(inputs, assignment.inputsOf(rank), out);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            exchange.recordFailure(rank, e.getMessage() != null ? e.getMessage() : e.toString());
+        }
+        // Every rank learns of every failure, so none waits for results that will not come.
+        double[] failures = new double[ranks.size()];
+        failures[rank] = failed ? 1 : 0;
+        ranks.allReduceSum(failures, 0, failures.length);
+        for (int r = 0; r < failures.length; r++) {
+            if (failures[r] != 0) {
+                throw new RankFailedException(r, exchange.failure(r).orElse("no reason recorded"));
+            }
+        }
+        if (rank != 0) {
+            return Optional.empty();
+        }
+        PassOneReplay replay = new PassOneReplay(exchange, assignment, progress);
+        return Optional.of(build(inputs, started, (bucketing, malformed) ->
+                replay.replay(inputs.size(), bucketing, malformed)));
+    }
+
+    /** How pass 1's results reach the bucketing pass: read here, or replayed from the ranks. */
+    @FunctionalInterface
+    private interface PassOne {
+        void run(BucketingPass bucketing, MalformedRecords malformed) throws IOException;
+    }
+
+    private PreparationReport build(List<DocumentSource> inputs, long started, PassOne passOne) throws IOException {
+        long inputBytes = totalBytes(inputs);
         ShuffleBuckets shuffle = new ShuffleBuckets(settings.seed(),
                 ShuffleBuckets.bucketsFor(Math.max(1, inputBytes), settings.bucketBytes()));
         SourceSummary.Builder summary = new SourceSummary.Builder();
@@ -72,7 +132,7 @@ public final class DatasetPreparation {
         try (ShuffleSpill spill = store.openShuffleSpill(shuffle.buckets(), settings.tokenizer().vocabSize());
              AuditIndexOutput auditIndex = store.openAuditIndex()) {
             BucketingPass bucketing = new BucketingPass(shuffle, spill, auditIndex, summary);
-            read(inputs, inputBytes, bucketing, malformed);
+            passOne.run(bucketing, malformed);
             if (bucketing.keptDocuments() == 0) {
                 // An empty dataset would train on nothing; say which rules removed what, before packing.
                 throw new NoDocumentsException(bucketing.exclusions(), malformed.count());
@@ -88,6 +148,10 @@ public final class DatasetPreparation {
                     List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), seconds,
                     shuffle.buckets());
         }
+    }
+
+    private static long totalBytes(List<DocumentSource> inputs) {
+        return inputs.stream().mapToLong(s -> Math.max(0, s.sizeBytes())).sum();
     }
 
     private void read(List<DocumentSource> inputs, long inputBytes, BucketingPass bucketing, MalformedRecords malformed)

@@ -26,7 +26,7 @@ final class InputOrderProcessing implements DocumentVisitor, AutoCloseable {
     private final DocumentProcessor processor;
     private final int threads;
     private final Consumer<ProcessedDocument> results;
-    private final MalformedRecords malformed;
+    private final Consumer<MalformedRecord> malformed;
     private final Runnable afterBatch;
     private final ExecutorService pool;
     private final ArrayDeque<Future<List<ProcessedDocument>>> pending = new ArrayDeque<>();
@@ -40,7 +40,7 @@ final class InputOrderProcessing implements DocumentVisitor, AutoCloseable {
      * @param afterBatch runs on the reading thread after each batch's results were consumed (progress)
      */
     InputOrderProcessing(DocumentProcessor processor, int threads, Consumer<ProcessedDocument> results,
-                         MalformedRecords malformed, Runnable afterBatch) {
+                         Consumer<MalformedRecord> malformed, Runnable afterBatch) {
         this.processor = processor;
         this.threads = threads;
         this.results = results;
@@ -68,10 +68,10 @@ final class InputOrderProcessing implements DocumentVisitor, AutoCloseable {
 
     @Override
     public void malformed(MalformedRecord record) {
-        malformed.add(record);
+        malformed.accept(record);
     }
 
-    /** Processes what is left and waits until every result has been consumed. */
+    /** Processes what is left and waits until every result has been consumed; reading may go on afterwards. */
     void finish() {
         submit();
         while (!pending.isEmpty()) {

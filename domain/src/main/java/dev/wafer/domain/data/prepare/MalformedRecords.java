@@ -7,7 +7,7 @@ import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.data.MalformedRecord;
 
 /** Counts malformed input records and lists the first ones, or stops at the first when asked to fail. */
-final class MalformedRecords {
+final class MalformedRecords implements java.util.function.Consumer<MalformedRecord> {
     private final boolean fail;
     private final List<MalformedRecord> listed = new ArrayList<>();
     private long count;
@@ -17,7 +17,8 @@ final class MalformedRecords {
     }
 
     /** @throws MalformedInputException when malformed input is fatal */
-    void add(MalformedRecord record) {
+    @Override
+    public void accept(MalformedRecord record) {
         count++;
         if (listed.size() < DatasetPreparation.MAX_LISTED_MALFORMED) {
             listed.add(record);

@@ -43,8 +43,8 @@ import dev.wafer.ports.text.Tokenizer;
 
 /** The preparation use case with in-memory ports only: what a library user gets without the application. */
 class DatasetPreparationTest {
-    private static final int SEQ = 16;
-    private static final long PER_SHARD = 5;
+    static final int SEQ = 16;
+    static final long PER_SHARD = 5;
     private static final String[] WORDS = {"ash", "birch", "cedar", "elm", "fir", "hazel", "larch", "oak", "pine",
         "rowan", "willow", "yew"};
 
@@ -155,7 +155,7 @@ class DatasetPreparationTest {
     }
 
     /** Documents of 50 to 80 random words (long enough to audit); one in a hundred from the excluded source "Secret". */
-    private static Corpus corpus(int documents) {
+    static Corpus corpus(int documents) {
         SplittableRandom r = new SplittableRandom(documents);
         List<RawDocument> docs = new ArrayList<>();
         for (int i = 0; i < documents; i++) {
@@ -169,7 +169,7 @@ class DatasetPreparationTest {
     }
 
     /** An in-memory corpus; its stored size drives the bucket count like a file's would. */
-    private record Corpus(List<RawDocument> docs, Map<Integer, MalformedRecord> malformed) implements DocumentSource {
+    record Corpus(List<RawDocument> docs, Map<Integer, MalformedRecord> malformed) implements DocumentSource {
         @Override
         public String name() {
             return "memory";
@@ -198,7 +198,7 @@ class DatasetPreparationTest {
     }
 
     /** UTF-8 bytes as ids 0-255, end-of-text 256. */
-    private static final Tokenizer BYTES = new Tokenizer() {
+    static final Tokenizer BYTES = new Tokenizer() {
         @Override
         public String name() {
             return "test-bytes";
@@ -235,7 +235,7 @@ class DatasetPreparationTest {
     };
 
     /** Shards, document list, audit index and shuffle buckets kept in memory. */
-    private static final class MemoryStore implements PreparedDatasetStore {
+    static final class MemoryStore implements PreparedDatasetStore {
         final Map<String, List<List<int[]>>> shards = new TreeMap<>();
         final List<PackedDocument> documents = new ArrayList<>();
         MemorySpill spill;
@@ -338,7 +338,7 @@ class DatasetPreparationTest {
         }
     }
 
-    private static final class MemorySpill implements ShuffleSpill {
+    static final class MemorySpill implements ShuffleSpill {
         final Map<Integer, List<SpilledDocument>> buckets = new HashMap<>();
         final int count;
         boolean writing = true;

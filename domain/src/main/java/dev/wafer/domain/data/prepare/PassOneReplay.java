@@ -1,0 +1,82 @@
+package dev.wafer.domain.data.prepare;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import dev.wafer.ports.data.MalformedRecord;
+import dev.wafer.ports.data.prepare.PassOneRecord;
+import dev.wafer.ports.data.prepare.ProgressReporter;
+import dev.wafer.ports.data.prepare.RankExchange;
+
+/**
+ * Rank 0's side of a multi-rank pass 1: consumes every rank's results in input order (input 0 from the rank that
+ * read it, then input 1, ...), numbering documents as a single process would, so the shuffle, the audit ids and
+ * every file written afterwards equal a single process's. Each rank's stream is read once, front to back, because
+ * a rank wrote its inputs in input order.
+ */
+final class PassOneReplay {
+    private final RankExchange exchange;
+    private final InputAssignment assignment;
+    private final ProgressReporter progress;
+
+    PassOneReplay(RankExchange exchange, InputAssignment assignment, ProgressReporter progress) {
+        this.exchange = exchange;
+        this.assignment = assignment;
+        this.progress = progress;
+    }
+
+    /**
+     * @param inputs number of inputs
+     * @throws IOException where an input could not be read (the reading rank's message), or a stream is damaged
+     */
+    void replay(int inputs, Consumer<ProcessedDocument> documents, Consumer<MalformedRecord> malformed)
+            throws IOException {
+        List<RankExchange.Reader> readers = new ArrayList<>();
+        try (ProgressReporter.Task task = progress.start("merging ranks", inputs, "inputs")) {
+            for (int r = 0; r < assignment.ranks(); r++) {
+                readers.add(exchange.reader(r));
+            }
+            long ordinal = 0;
+            for (int input = 0; input < inputs; input++) {
+                int rank = assignment.rankOf(input);
+                RankExchange.Reader in = readers.get(rank);
+                PassOneRecord first = next(in, rank, input);
+                if (!(first instanceof PassOneRecord.Begin b) || b.input() != input) {
+                    throw damaged(rank, input, "expected the start of the input, found " + first);
+                }
+                boolean end = false;
+                while (!end) {
+                    switch (next(in, rank, input)) {
+                        case PassOneRecord.Kept k -> documents.accept(PassOneRecords.kept(ordinal++, k));
+                        case PassOneRecord.Excluded x -> documents.accept(PassOneRecords.excluded(ordinal++, x));
+                        case PassOneRecord.Malformed m -> malformed.accept(m.record());
+                        case PassOneRecord.Failed f -> throw new IOException(f.message());
+                        case PassOneRecord.End e -> end = true;
+                        case PassOneRecord.Begin other -> throw damaged(rank, input, "input " + other.input() + " starts"
+                                + " before input " + input + " ends");
+                    }
+                }
+                task.stepTo(input + 1);
+            }
+        } finally {
+            for (RankExchange.Reader r : readers) {
+                r.close();
+            }
+        }
+    }
+
+    private static PassOneRecord next(RankExchange.Reader in, int rank, int input) throws IOException {
+        Optional<PassOneRecord> r = in.next();
+        if (r.isEmpty()) {
+            throw damaged(rank, input, "the stream ends");
+        }
+        return r.get();
+    }
+
+    private static IOException damaged(int rank, int input, String what) {
+        return new IOException("the pass-1 results of rank " + rank + " are damaged at input " + input + ": " + what);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.wafer.ports.data.prepare;
+
+import java.util.Objects;
+
+import dev.wafer.ports.data.MalformedRecord;
+
+/**
+ * One item of the pass-1 results a rank hands to rank 0 in a multi-rank preparation ({@link RankExchange}): the
+ * inputs a rank read, each as {@link Begin}, its documents and malformed records in input order, then {@link End}
+ * (or {@link Failed} where reading stopped). Rank 0 consumes them in input order, so the dataset equals the one a
+ * single process prepares.
+ */
+public sealed interface PassOneRecord {
+
+    /** The results of input {@code input} (its index in the input list) follow. */
+    record Begin(int input) implements PassOneRecord {
+    }
+
+    /**
+     * A document that was kept.
+     *
+     * @param source    source name
+     * @param licence   licence identifier
+     * @param hash      SHA-256 of the normalised text, 64 lowercase hex digits
+     * @param location  input file and line
+     * @param split     the split's short name: {@code train}, {@code val} or {@code test}
+     * @param tokens    token ids (not copied)
+     * @param shingles  distinct audit shingles for training documents, else null (not copied)
+     * @param textBytes UTF-8 size of the normalised text
+     */
+    record Kept(String source, String licence, String hash, String location, String split, int[] tokens,
+                long[] shingles, long textBytes) implements PassOneRecord {
+        public Kept {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(licence, "licence");
+            Objects.requireNonNull(hash, "hash");
+            Objects.requireNonNull(location, "location");
+            Objects.requireNonNull(split, "split");
+            Objects.requireNonNull(tokens, "tokens");
+        }
+    }
+
+    /**
+     * A document a rule excluded.
+     *
+     * @param rule      the rule's name as the domain spells it
+     * @param detail    the rule's reason
+     * @param textBytes UTF-8 size of the normalised text
+     */
+    record Excluded(String source, String licence, String hash, String location, String rule, String detail,
+                    long textBytes) implements PassOneRecord {
+        public Excluded {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(licence, "licence");
+            Objects.requireNonNull(hash, "hash");
+            Objects.requireNonNull(location, "location");
+            Objects.requireNonNull(rule, "rule");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /** A record of the input that was not a document. */
+    record Malformed(MalformedRecord record) implements PassOneRecord {
+        public Malformed {
+            Objects.requireNonNull(record, "record");
+        }
+    }
+
+    /**
+     * Reading the input failed here; nothing of this rank follows. {@code message} is the failure as a single
+     * process would have reported it.
+     */
+    record Failed(String message) implements PassOneRecord {
+        public Failed {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /** The current input's results are complete. */
+    record End() implements PassOneRecord {
+    }
+}

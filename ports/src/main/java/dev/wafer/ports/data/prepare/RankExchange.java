@@ -1,0 +1,50 @@
+package dev.wafer.ports.data.prepare;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Where the ranks of a multi-rank preparation leave their pass-1 results for rank 0: one stream per rank, written
+ * by that rank, read back by rank 0 once every rank has finished writing (the ranks synchronise between the two,
+ * so implementations need no locking across processes; in practice a directory all ranks can see). Closing
+ * discards every stream.
+ */
+public interface RankExchange extends AutoCloseable {
+
+    /** Opens rank {@code rank}'s stream for writing, replacing anything it held. */
+    Writer writer(int rank) throws IOException;
+
+    /** Opens rank {@code rank}'s complete stream for reading, from its start. */
+    Reader reader(int rank) throws IOException;
+
+    /**
+     * Records that rank {@code rank} failed outside of reading its inputs (e.g. it could not write its stream),
+     * best effort: a rank that cannot even record this still reports the failure through the collective.
+     */
+    void recordFailure(int rank, String message);
+
+    /** The message {@link #recordFailure} left for {@code rank}, if any. */
+    Optional<String> failure(int rank);
+
+    /** Discards every stream and failure record. */
+    @Override
+    void close() throws IOException;
+
+    /** A rank's stream being written, in order. */
+    interface Writer extends AutoCloseable {
+        void write(PassOneRecord record) throws IOException;
+
+        /** Makes everything written durable and readable by rank 0. */
+        @Override
+        void close() throws IOException;
+    }
+
+    /** A rank's stream being read, in the order it was written. */
+    interface Reader extends AutoCloseable {
+        /** The next record, or empty at the end of the stream. */
+        Optional<PassOneRecord> next() throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+}
