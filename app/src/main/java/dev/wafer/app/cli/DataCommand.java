@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.wafer.app.cluster.Cluster;
+import dev.wafer.app.cluster.RunAgreement;
 import dev.wafer.app.data.DatasetAuditor;
 import dev.wafer.app.data.DatasetPreparer;
 import dev.wafer.app.data.FingerprintFile;
@@ -32,9 +35,12 @@ import dev.wafer.domain.data.WorkFingerprint;
 import dev.wafer.domain.data.WorkMatcher;
 import dev.wafer.domain.data.prepare.NoDocumentsException;
 import dev.wafer.domain.data.prepare.PreparationReport;
+import dev.wafer.ports.collective.Collective;
+import dev.wafer.ports.collective.SingleProcess;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.text.Tokenizer;
+import jakarta.inject.Inject;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,6 +68,10 @@ public final class DataCommand implements Runnable, BackendAgnostic {
     static final class Prepare implements Callable<Integer>, BackendAgnostic {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        /** Whether this process is one rank of an mpirun job (then it prepares its share of the inputs). */
+        @Inject
+        Cluster cluster;
 
         @Option(names = "--input", arity = "1..*", paramLabel = "PATH",
                 description = "Pile JSONL (.jsonl, .jsonl.zst), text files or directories. Default: embedded sample.")
@@ -136,12 +146,36 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                     new ProvenanceRules(new HashSet<>(excludeSources), new HashSet<>(allowLicences), new WorkMatcher(works)),
                     excludeSources, allowLicences, workNames, defaultSource, defaultLicence, onError.equals("fail"),
                     threads, sequencesPerShard, bucketMb << 20);
-            DatasetPreparer preparer = new DatasetPreparer(settings, ConsoleProgress.forTerminal(quiet, System.err));
+            // Under mpirun every rank prepares its share; rank 0 alone writes the dataset and prints.
+            Cluster.Ranks ranks = cluster.launchedRanks().isPresent() ? cluster.join(line -> {
+                System.err.println("wafer: " + line);
+                System.err.flush();
+            }, Cluster.PREPARE_TIMEOUT) : null;
+            Collective collective = ranks == null ? SingleProcess.instance() : ranks.collective();
+            boolean lead = collective.rank() == 0;
+            double[] leadProcess = {ProcessHandle.current().pid()};
+            if (collective.size() > 1) {
+                collective.broadcast(leadProcess, 0, 1, 0);
+            }
+            DatasetPreparer preparer = new DatasetPreparer(settings,
+                    ConsoleProgress.forTerminal(quiet || !lead, System.err), (long) leadProcess[0]);
             List<DocumentSource> sources = inputs.isEmpty() ? List.of(Inputs.sample(preparer.byteCounter()))
                     : Inputs.resolve(inputs, preparer.byteCounter());
+            if (collective.size() > 1) {
+                String agreed = agreement(settings) + sources.stream().map(i -> i.name() + ":" + i.sizeBytes()).toList();
+                RunAgreement.checkSame(collective, agreed).ifPresent(rank -> {
+                    throw new UserError("rank " + rank + " sees other inputs or settings than rank 0: pass the same"
+                            + " flags on every rank, with --input and --out on a file system every rank sees");
+                });
+            }
             PreparationReport report;
             try {
-                report = preparer.prepare(sources);
+                Optional<PreparationReport> r = preparer.prepare(sources, collective);
+                if (r.isEmpty()) {
+                    ranks.finish();
+                    return 0;
+                }
+                report = r.get();
             } catch (MalformedInputException e) {
                 throw new UserError("malformed input (--on-error fail): " + e.getMessage());
             } catch (NoDocumentsException e) {
@@ -158,9 +192,24 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 SummaryTable.print(o, ManifestJson.read(out));
                 o.printf(Locale.ROOT, "prepared %s in %.2f s: %.1f MB of text, %.2f MB/s%n", out, report.seconds(),
                         report.textBytes() / 1e6, report.megabytesPerSecond());
+                Optional.ofNullable(ranks).flatMap(Cluster.Ranks::mpi).ifPresent(m -> o.println("prepared by " + m.size() + " ranks ("
+                        + m.libraryVersion().split(",")[0] + ")"));
             }
             o.flush();
+            if (ranks != null) {
+                ranks.finish();
+            }
             return 0;
+        }
+
+        /** What every rank must agree on: all that shapes the dataset (threads do not). */
+        private static String agreement(PrepareSettings s) {
+            return String.join("|", s.out().toAbsolutePath().normalize().toString(), s.tokenizer().name(),
+                    String.valueOf(s.tokenizer().vocabSize()), String.valueOf(s.seqLen()), String.valueOf(s.seed()),
+                    s.splitSpec(), s.excludedSources().toString(), s.allowedLicences().toString(),
+                    s.excludedWorks().toString(), s.defaultSource(), s.defaultLicence(),
+                    String.valueOf(s.failOnMalformed()), String.valueOf(s.sequencesPerShard()),
+                    String.valueOf(s.bucketBytes()));
         }
 
         private static SplitAssigner splits(String spec) {

@@ -6,6 +6,7 @@ import dev.wafer.app.input.InvalidInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import dev.wafer.domain.data.prepare.RankFailedException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -39,6 +40,10 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof BackendUnavailableException || ex instanceof ClusterUnavailableException) {
             err.println("wafer: " + ex.getMessage());
             return WaferCommand.BACKEND_UNAVAILABLE;
+        }
+        if (ex instanceof RankFailedException) {
+            err.println("wafer: " + ex.getMessage());
+            return WaferCommand.IO_ERROR;
         }
         if (ex instanceof IOException || ex instanceof UncheckedIOException) {
             // A full disk or an unreadable file is a fact of the machine: one line, but not a usage error.

@@ -22,6 +22,11 @@ public final class Cluster {
     /** Seconds one collective call may wait for the other ranks (a hung rank) before this rank halts. */
     public static final String TIMEOUT_ENV = "WAFER_COLLECTIVE_TIMEOUT";
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * The default wait of {@code data prepare}'s ranks: a rank that finished its inputs waits in one call for the
+     * slowest, which at Pile scale takes hours, not minutes.
+     */
+    public static final Duration PREPARE_TIMEOUT = Duration.ofHours(12);
 
     private final Map<String, String> env;
 
@@ -48,11 +53,19 @@ public final class Cluster {
      * @throws ClusterUnavailableException if launched by mpirun but Open MPI cannot be loaded or initialised
      */
     public Ranks join(java.util.function.Consumer<String> hung) {
+        return join(hung, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * As {@link #join(java.util.function.Consumer)}, with the wait a collective call may take before this rank
+     * halts when {@value #TIMEOUT_ENV} is not set.
+     */
+    public Ranks join(java.util.function.Consumer<String> hung, Duration defaultTimeout) {
         if (launchedRanks().isEmpty()) {
             return new Ranks(SingleProcess.instance(), Optional.empty());
         }
         try {
-            MpiCollective mpi = MpiCollective.join(timeout(), hung);
+            MpiCollective mpi = MpiCollective.join(timeout(defaultTimeout), hung);
             return new Ranks(mpi, Optional.of(mpi));
         } catch (LinkageError | RuntimeException e) {
             BackendAvailability a = probe();
@@ -62,10 +75,10 @@ public final class Cluster {
         }
     }
 
-    private Duration timeout() {
+    private Duration timeout(Duration defaultTimeout) {
         String s = env.get(TIMEOUT_ENV);
         if (s == null || s.isBlank()) {
-            return DEFAULT_TIMEOUT;
+            return defaultTimeout;
         }
         try {
             return Duration.ofMillis(Math.round(Double.parseDouble(s.strip()) * 1000));

@@ -35,4 +35,26 @@ public final class RunAgreement {
         }
         return java.util.Optional.empty();
     }
+
+    /**
+     * Whether every rank holds the same {@code description} as rank 0 (by hash); every rank learns the answer.
+     *
+     * @return the lowest rank whose description differs from rank 0's, or empty when all agree
+     */
+    public static java.util.Optional<Integer> checkSame(Collective ranks, String description) {
+        if (ranks.size() == 1) {
+            return java.util.Optional.empty();
+        }
+        double[] lead = {description.hashCode()};
+        ranks.broadcast(lead, 0, 1, 0);
+        double[] differs = new double[ranks.size()];
+        differs[ranks.rank()] = lead[0] != description.hashCode() ? 1 : 0;
+        ranks.allReduceSum(differs, 0, differs.length);
+        for (int r = 0; r < differs.length; r++) {
+            if (differs[r] != 0) {
+                return java.util.Optional.of(r);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

@@ -28,9 +28,18 @@ final class DatasetStaging {
     private final Path out;
     private final Path parent;
     private final String prefix;
-    private final long pid = ProcessHandle.current().pid();
+    private final long pid;
 
     DatasetStaging(Path out) {
+        this(out, ProcessHandle.current().pid());
+    }
+
+    /**
+     * @param owner the process that builds and commits: this one, or rank 0 of a multi-rank preparation, whose
+     *              build directory the other ranks share
+     */
+    DatasetStaging(Path out, long owner) {
+        this.pid = owner;
         this.out = out.toAbsolutePath().normalize();
         this.parent = this.out.getParent();
         if (parent == null) {
