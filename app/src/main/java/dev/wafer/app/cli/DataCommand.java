@@ -192,8 +192,10 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 SummaryTable.print(o, ManifestJson.read(out));
                 o.printf(Locale.ROOT, "prepared %s in %.2f s: %.1f MB of text, %.2f MB/s%n", out, report.seconds(),
                         report.textBytes() / 1e6, report.megabytesPerSecond());
-                Optional.ofNullable(ranks).flatMap(Cluster.Ranks::mpi).ifPresent(m -> o.println("prepared by " + m.size() + " ranks ("
-                        + m.libraryVersion().split(",")[0] + ")"));
+                Optional.ofNullable(ranks).flatMap(Cluster.Ranks::mpi).ifPresent(m -> o.printf(Locale.ROOT,
+                        "prepared by %d ranks (%s): pass 1 on every rank %.2f s, then rank 0 alone merged, shuffled"
+                                + " and packed in %.2f s%n", m.size(), m.libraryVersion().split(",")[0],
+                        report.passOneSeconds(), report.seconds() - report.passOneSeconds()));
             }
             o.flush();
             if (ranks != null) {

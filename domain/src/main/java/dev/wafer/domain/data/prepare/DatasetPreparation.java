@@ -67,7 +67,8 @@ public final class DatasetPreparation {
      */
     public PreparationReport prepare(List<DocumentSource> inputs) throws IOException {
         long started = System.nanoTime();
-        return build(inputs, started, (bucketing, malformed) -> read(inputs, totalBytes(inputs), bucketing, malformed));
+        return build(inputs, started, -1,
+                (bucketing, malformed) -> read(inputs, totalBytes(inputs), bucketing, malformed));
     }
 
     /**
@@ -112,8 +113,9 @@ public final class DatasetPreparation {
         if (rank != 0) {
             return Optional.empty();
         }
+        long handedOver = System.nanoTime();
         PassOneReplay replay = new PassOneReplay(exchange, assignment, progress);
-        return Optional.of(build(inputs, started, (bucketing, malformed) ->
+        return Optional.of(build(inputs, started, handedOver, (bucketing, malformed) ->
                 replay.replay(inputs.size(), bucketing, malformed)));
     }
 
@@ -123,7 +125,9 @@ public final class DatasetPreparation {
         void run(BucketingPass bucketing, MalformedRecords malformed) throws IOException;
     }
 
-    private PreparationReport build(List<DocumentSource> inputs, long started, PassOne passOne) throws IOException {
+    /** @param passOneDone when the ranks finished pass 1 (nanos), or -1 for a single process: when {@code passOne} ends */
+    private PreparationReport build(List<DocumentSource> inputs, long started, long passOneDone, PassOne passOne)
+            throws IOException {
         long inputBytes = totalBytes(inputs);
         ShuffleBuckets shuffle = new ShuffleBuckets(settings.seed(),
                 ShuffleBuckets.bucketsFor(Math.max(1, inputBytes), settings.bucketBytes()));
@@ -133,6 +137,7 @@ public final class DatasetPreparation {
              AuditIndexOutput auditIndex = store.openAuditIndex()) {
             BucketingPass bucketing = new BucketingPass(shuffle, spill, auditIndex, summary);
             passOne.run(bucketing, malformed);
+            double passOneSeconds = ((passOneDone < 0 ? System.nanoTime() : passOneDone) - started) / 1e9;
             if (bucketing.keptDocuments() == 0) {
                 // An empty dataset would train on nothing; say which rules removed what, before packing.
                 throw new NoDocumentsException(bucketing.exclusions(), malformed.count());
@@ -146,7 +151,7 @@ public final class DatasetPreparation {
             double seconds = (System.nanoTime() - started) / 1e9;
             return new PreparationReport(summary.build(), splits, List.copyOf(bucketing.exclusions()),
                     List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), seconds,
-                    shuffle.buckets());
+                    shuffle.buckets(), passOneSeconds);
         }
     }
 

@@ -20,10 +20,12 @@ import dev.wafer.ports.data.MalformedRecord;
  * @param textBytes        UTF-8 bytes of normalised text read
  * @param seconds          wall time
  * @param shuffleBuckets   buckets used by the external shuffle
+ * @param passOneSeconds   wall time until pass 1 was done: every input read, normalised, tokenised (across ranks, until
+ *                         every rank had handed over its results); the rest of {@code seconds} is one process's
  */
 public record PreparationReport(SourceSummary summary, Map<Split, SplitStats> splits, List<Exclusion> exclusions,
                                 List<MalformedRecord> malformed, long malformedCount, long textBytes, double seconds,
-                                int shuffleBuckets) {
+                                int shuffleBuckets, double passOneSeconds) {
 
     /**
      * One split.
