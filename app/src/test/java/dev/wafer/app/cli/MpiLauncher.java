@@ -44,8 +44,15 @@ final class MpiLauncher {
 
     /** Starts the job with its stdout and stderr going to the given files. */
     static Process start(int ranks, List<String> args, Path out, Path err) throws Exception {
+        return start(ranks, args, out, err, java.util.Map.of());
+    }
+
+    /** As {@link #start(int, List, Path, Path)}, with extra environment variables for every rank. */
+    static Process start(int ranks, List<String> args, Path out, Path err, java.util.Map<String, String> env)
+            throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command(ranks, args)).redirectOutput(out.toFile())
                 .redirectError(err.toFile());
+        pb.environment().putAll(env);
         // Open MPI refuses to run as root unless told twice (CI containers run as root).
         pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT", "1");
         pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");

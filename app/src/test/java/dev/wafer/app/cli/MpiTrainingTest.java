@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.app.cluster.Cluster;
 
 /**
  * {@code mpirun -np 2 wafer train}: the same per-step losses as one process with the same global batch (exact where
@@ -156,6 +157,54 @@ class MpiTrainingTest {
         assertEquals(0, (first - 1) % 2, "checkpoints are every 2 steps: resumed at " + first);
         if (printed.containsKey(first)) {
             assertEquals(printed.get(first), resumed.get(first), "resumed step " + first);
+        }
+    }
+
+    @Test
+    void aHungRankStopsTheOtherWithinTheTimeoutAndTheCheckpointResumes() throws Exception {
+        MpiLauncher.mpirun();
+        Path tokens = tokens();
+        Path dir = tmp.resolve("hung");
+        Path out = tmp.resolve("hung.out");
+        Path err = tmp.resolve("hung.err");
+        int timeout = 4;
+        Process job = MpiLauncher.start(2, model(tokens, 1_000_000, "--out", dir.toString(), "--checkpoint-every",
+                "2"), out, err, Map.of(Cluster.TIMEOUT_ENV, String.valueOf(timeout)));
+        ProcessHandle rank1 = null;
+        try {
+            Path checkpoint = dir.resolve(ModelCheckpoints.FILE_NAME);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (System.nanoTime() < deadline && job.isAlive()
+                    && (!Files.exists(checkpoint) || losses(Files.readString(out)).size() < 6)) {
+                Thread.sleep(20);
+            }
+            assertTrue(job.isAlive(), "the job ended before the stop: " + Files.readString(err));
+            rank1 = job.descendants().filter(MpiTrainingTest::isRank1).findFirst()
+                    .orElseThrow(() -> new AssertionError("no rank 1 among mpirun's children"));
+            long stoppedAt = System.nanoTime();
+            // SIGSTOP: rank 1 stays alive but never reaches the next all-reduce, as a hung rank does.
+            new ProcessBuilder("kill", "-STOP", String.valueOf(rank1.pid())).start().waitFor();
+            assertTrue(job.waitFor(90, TimeUnit.SECONDS), "rank 0 did not stop within 90 s of rank 1 hanging");
+            double seconds = (System.nanoTime() - stoppedAt) / 1e9;
+            String log = Files.readString(err);
+            assertNotEquals(0, job.exitValue(), log);
+            assertTrue(log.lines().anyMatch(l -> l.startsWith("wafer: rank 0 of 2: the ")
+                    && l.contains("waited more than " + timeout + " s for the other ranks")), log);
+            assertTrue(seconds >= timeout, "stopped after " + seconds + " s, before the timeout");
+
+            Map<Long, String> printed = losses(Files.readString(out));
+            Map<Long, String> resumed = losses(ok(CliRun.of("train", "--resume", dir.toString(), "--json",
+                    "--stop-at", String.valueOf(printed.size() + 3L))).out());
+            long first = resumed.keySet().iterator().next();
+            assertEquals(0, (first - 1) % 2, "checkpoints are every 2 steps: resumed at " + first);
+            if (printed.containsKey(first)) {
+                assertEquals(printed.get(first), resumed.get(first), "resumed step " + first);
+            }
+        } finally {
+            if (rank1 != null) {
+                new ProcessBuilder("kill", "-9", String.valueOf(rank1.pid())).start().waitFor();
+            }
+            job.destroyForcibly();
         }
     }
 
