@@ -19,8 +19,8 @@ import dev.wafer.ports.data.prepare.AuditIndexOutput;
  * Builds the audit index file ({@link AuditIndexFile}) by external sort, so memory does not grow with the corpus:
  * (shingle, document) pairs collect in a buffer of at most {@code capacity} pairs; a full buffer is sorted by
  * shingle (a stable radix sort, so ids stay ascending within a shingle) and written to a scratch run file. At
- * {@link #finish} a background thread merges the runs, at most {@link #MAX_FAN_IN} at a time, into the index
- * while preparation packs; {@link #close()} waits for it. Audit ids only grow, so taking equal shingles from the
+ * {@link #finish} a background thread sorts the last buffer and merges the runs, at most {@link #MAX_FAN_IN} at a
+ * time, into the index while preparation packs; {@link #close()} waits for it. Audit ids only grow, so taking equal shingles from the
  * earlier run first keeps ids ascending: the file is byte for byte what sorting everything in memory gives. When
  * everything fit in the buffer, the index is written straight from it.
  */
@@ -28,6 +28,9 @@ final class AuditIndexRuns implements AuditIndexOutput {
     /** Runs merged at once; more are merged in rounds. */
     static final int MAX_FAN_IN = 64;
     private static final int IO_BUFFER = 1 << 16;
+    /** Radix digits of the sort: 6 x 11 bits cover a 64-bit key. */
+    private static final int DIGIT_BITS = 11;
+    private static final int DIGITS = 6;
 
     private final OutputChannels channels;
     private final Path file;
@@ -116,24 +119,20 @@ final class AuditIndexRuns implements AuditIndexOutput {
             throw new IllegalStateException(file + ": audit index already finished");
         }
         finished = true;
-        PairSource memory = null;
-        if (runs.isEmpty()) {
-            sortBuffer();
-            memory = new ArrayPairSource(keys, ids, size);
-        } else if (size > 0) {
-            spillRun();
-        }
-        // Free the buffer (and its sort space) for pass 2; the in-memory source keeps what it needs.
-        keys = null;
-        ids = null;
-        sortKeys = null;
-        sortIds = null;
-        PairSource inMemory = memory;
+        // The last buffer is sorted (and spilled, when runs were) on the completion thread too, so pass 2 starts
+        // at once; the buffer and its sort space are freed there as soon as they are written.
         completion = Thread.ofPlatform().daemon().name("wafer-audit-index").unstarted(() -> {
             try {
-                if (inMemory != null) {
+                if (runs.isEmpty()) {
+                    sortBuffer();
+                    PairSource inMemory = new ArrayPairSource(keys, ids, size);
+                    releaseBuffer();
                     writeIndex(List.of(inMemory), shingleWords, documents);
                 } else {
+                    if (size > 0) {
+                        spillRun();
+                    }
+                    releaseBuffer();
                     mergeRuns(shingleWords, documents);
                 }
             } catch (Throwable t) {
@@ -143,16 +142,22 @@ final class AuditIndexRuns implements AuditIndexOutput {
         completion.start();
     }
 
+    private void releaseBuffer() {
+        keys = null;
+        ids = null;
+        sortKeys = null;
+        sortIds = null;
+    }
+
     @Override
     public void close() throws IOException {
         if (closed) {
             return;
         }
         closed = true;
-        keys = null;
-        ids = null;
-        sortKeys = null;
-        sortIds = null;
+        if (completion == null) {
+            releaseBuffer();
+        }
         try {
             if (completion != null) {
                 try {
@@ -199,8 +204,9 @@ final class AuditIndexRuns implements AuditIndexOutput {
     }
 
     /**
-     * Sorts the buffer by key, signed order, with a stable LSD radix sort (eight byte passes; the top byte's sign
-     * bit is flipped), so ids stay in insertion order within a key.
+     * Sorts the buffer by key, signed order, with a stable LSD radix sort, so ids stay in insertion order within a
+     * key: six passes of {@link #DIGIT_BITS} bits (the top digit's sign bit flipped), whose counts all come from one
+     * sweep; a digit that every key shares is skipped.
      */
     private void sortBuffer() {
         if (sortKeys.length < size) {
@@ -211,21 +217,37 @@ final class AuditIndexRuns implements AuditIndexOutput {
         int[] v = ids;
         long[] k2 = sortKeys;
         int[] v2 = sortIds;
-        int[] counts = new int[257];
-        for (int shift = 0; shift < 64; shift += 8) {
-            Arrays.fill(counts, 0);
-            int flip = shift == 56 ? 0x80 : 0;
+        int radix = 1 << DIGIT_BITS;
+        int[][] counts = new int[DIGITS][radix + 1];
+        int[] c0 = counts[0];
+        int[] c1 = counts[1];
+        int[] c2 = counts[2];
+        int[] c3 = counts[3];
+        int[] c4 = counts[4];
+        int[] c5 = counts[5];
+        int mask = radix - 1;
+        for (int i = 0; i < size; i++) {
+            long key = k[i] ^ Long.MIN_VALUE;
+            c0[(int) key & mask]++;
+            c1[(int) (key >>> DIGIT_BITS) & mask]++;
+            c2[(int) (key >>> 2 * DIGIT_BITS) & mask]++;
+            c3[(int) (key >>> 3 * DIGIT_BITS) & mask]++;
+            c4[(int) (key >>> 4 * DIGIT_BITS) & mask]++;
+            c5[(int) (key >>> 5 * DIGIT_BITS) & mask]++;
+        }
+        for (int d = 0; d < DIGITS; d++) {
+            int shift = d * DIGIT_BITS;
+            int[] c = counts[d];
+            if (size == 0 || c[(int) ((k[0] ^ Long.MIN_VALUE) >>> shift) & (radix - 1)] == size) {
+                continue; // every key has the same digit here: the order stands
+            }
+            for (int x = 0, sum = 0; x < radix; x++) {
+                int n = c[x];
+                c[x] = sum;
+                sum += n;
+            }
             for (int i = 0; i < size; i++) {
-                counts[(((int) (k[i] >>> shift) & 0xFF) ^ flip) + 1]++;
-            }
-            if (counts[(((int) (k[0] >>> shift) & 0xFF) ^ flip) + 1] == size) {
-                continue; // every key has the same byte here: the order stands
-            }
-            for (int d = 0; d < 256; d++) {
-                counts[d + 1] += counts[d];
-            }
-            for (int i = 0; i < size; i++) {
-                int pos = counts[((int) (k[i] >>> shift) & 0xFF) ^ flip]++;
+                int pos = c[(int) ((k[i] ^ Long.MIN_VALUE) >>> shift) & (radix - 1)]++;
                 k2[pos] = k[i];
                 v2[pos] = v[i];
             }

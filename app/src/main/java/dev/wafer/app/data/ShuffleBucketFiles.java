@@ -5,7 +5,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,9 @@ import dev.wafer.ports.data.prepare.SpilledDocument;
 final class ShuffleBucketFiles implements ShuffleSpill {
     private final Path dir;
     private final DataOutputStream[] outs;
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private final boolean wideTokens;
+    private byte[] tokenBytes = new byte[1 << 16];
 
     private final OutputChannels channels;
 
@@ -56,15 +59,21 @@ final class ShuffleBucketFiles implements ShuffleSpill {
         out.writeInt(doc.auditId());
         int[] tokens = doc.tokens();
         out.writeInt(tokens.length);
-        ByteBuffer buf = ByteBuffer.allocate(tokens.length * (wideTokens ? 4 : 2)).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] buf = tokenBuffer(tokens.length * (wideTokens ? 4 : 2));
         if (wideTokens) {
-            buf.asIntBuffer().put(tokens);
+            encodeInts(tokens, buf);
         } else {
-            for (int t : tokens) {
-                buf.putShort((short) t);
-            }
+            encodeShorts(tokens, buf);
         }
-        out.write(buf.array());
+        out.write(buf, 0, tokens.length * (wideTokens ? 4 : 2));
+    }
+
+    /** The reusable token byte buffer, at least {@code bytes} long (append and read run on one thread each). */
+    private byte[] tokenBuffer(int bytes) {
+        if (tokenBytes.length < bytes) {
+            tokenBytes = new byte[Math.max(bytes, 2 * tokenBytes.length)];
+        }
+        return tokenBytes;
     }
 
     @Override
@@ -84,7 +93,7 @@ final class ShuffleBucketFiles implements ShuffleSpill {
         if (!Files.exists(f)) {
             return entries;
         }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 20))) {
             while (true) {
                 long ordinal;
                 try {
@@ -99,21 +108,47 @@ final class ShuffleBucketFiles implements ShuffleSpill {
                 String split = in.readUTF();
                 int auditId = in.readInt();
                 int n = in.readInt();
-                byte[] raw = in.readNBytes(n * (wideTokens ? 4 : 2));
-                ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+                byte[] raw = tokenBuffer(n * (wideTokens ? 4 : 2));
+                in.readFully(raw, 0, n * (wideTokens ? 4 : 2));
                 int[] tokens = new int[n];
                 if (wideTokens) {
-                    buf.asIntBuffer().get(tokens);
+                    decodeInts(raw, tokens);
                 } else {
-                    for (int i = 0; i < n; i++) {
-                        tokens[i] = buf.getShort() & 0xFFFF;
-                    }
+                    decodeShorts(raw, tokens);
                 }
                 entries.add(new SpilledDocument(ordinal, hash, source, licence, location, split, auditId, tokens));
             }
         }
         Files.delete(f);
         return entries;
+    }
+
+    // The token loops are methods of their own, called once per document, so the JIT compiles them early: a loop
+    // inline in readAndDelete (called once per bucket) ran interpreted for most of a bucket.
+
+    private static void encodeShorts(int[] tokens, byte[] out) {
+        for (int i = 0, p = 0; i < tokens.length; i++, p += 2) {
+            out[p] = (byte) tokens[i];
+            out[p + 1] = (byte) (tokens[i] >>> 8);
+        }
+    }
+
+    private static void encodeInts(int[] tokens, byte[] out) {
+        for (int i = 0, p = 0; i < tokens.length; i++, p += 4) {
+            INT_LE.set(out, p, tokens[i]);
+        }
+    }
+
+    private static void decodeShorts(byte[] raw, int[] tokens) {
+        for (int i = 0, p = 0; i < tokens.length; i++, p += 2) {
+            tokens[i] = (raw[p] & 0xFF) | (raw[p + 1] & 0xFF) << 8;
+        }
+    }
+
+    private static void decodeInts(byte[] raw, int[] tokens) {
+        for (int i = 0, p = 0; i < tokens.length; i++, p += 4) {
+            tokens[i] = (int) INT_LE.get(raw, p);
+        }
     }
 
     @Override
