@@ -39,7 +39,7 @@ public final class CpuBackend implements ComputeBackend {
     private final CpuCrossEntropy crossEntropy;
     private final CpuAdamW adamW;
     private final CpuReductions reductions;
-    private final CpuMixedMatmul bf16Matmul;
+    private final MatmulKernel bf16Matmul;
     private final Sgemm bf16Sgemm;
     private final String bf16GemmNote;
     private final CpuMixedMatmul fp16Matmul;
@@ -79,8 +79,9 @@ public final class CpuBackend implements ComputeBackend {
             throw new IllegalStateException(oneDnn.reason());
         }
         if (oneDnn != null && oneDnn.library().isPresent()) {
-            this.bf16Sgemm = new OneDnnBf16Gemm(oneDnn.library().get(), parallel.workers());
-            this.bf16Matmul = new CpuMixedMatmul(bf16Sgemm, parallel, matmul, OperandFormat.BF16, true);
+            OneDnnBf16Gemm oneDnnGemm = new OneDnnBf16Gemm(oneDnn.library().get(), parallel, vectorized);
+            this.bf16Sgemm = oneDnnGemm;
+            this.bf16Matmul = new OneDnnMatmul(oneDnnGemm, matmul);
             this.bf16GemmNote = "";
         } else {
             this.bf16Sgemm = sgemm;
