@@ -22,7 +22,8 @@ import dev.wafer.ports.compute.TensorScope;
  * use per-worker scratch buffers). The Vector API is used when the {@code jdk.incubator.vector} module is present
  * and not switched off; otherwise every kernel runs its scalar path. Mixed precision (bf16 and fp16 operands with
  * float32 accumulation) rounds GEMM and attention operands into reusable buffers and runs the float32 kernels on
- * them; the float32 kernels are untouched by it.
+ * them, except bf16 linear layers where oneDNN loads ({@link OneDnnMatmul}: bf16 operands in native buffers, oneDNN's
+ * AVX512_BF16 matmul); the float32 kernels are untouched by it.
  */
 public final class CpuBackend implements ComputeBackend {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
