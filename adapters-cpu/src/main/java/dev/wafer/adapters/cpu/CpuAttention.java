@@ -38,7 +38,7 @@ final class CpuAttention implements AttentionKernel {
         this.vector = vectorized ? new VectorAttention(parallel) : null;
         this.probabilities = format;
         this.scoreGradients = fp32ScoreGradients ? OperandFormat.FP32 : format;
-        this.inputs = format == OperandFormat.FP32 ? null : new Rounding(format, parallel);
+        this.inputs = format == OperandFormat.FP32 ? null : new Rounding(format, parallel, vectorized);
     }
 
     @Override

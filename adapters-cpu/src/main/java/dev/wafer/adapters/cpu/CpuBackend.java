@@ -22,7 +22,8 @@ import dev.wafer.ports.compute.TensorScope;
  * use per-worker scratch buffers). The Vector API is used when the {@code jdk.incubator.vector} module is present
  * and not switched off; otherwise every kernel runs its scalar path. Mixed precision (bf16 and fp16 operands with
  * float32 accumulation) rounds GEMM and attention operands into reusable buffers and runs the float32 kernels on
- * them; the float32 kernels are untouched by it.
+ * them, except bf16 linear layers where oneDNN loads ({@link OneDnnMatmul}: bf16 operands in native buffers, oneDNN's
+ * AVX512_BF16 matmul); the float32 kernels are untouched by it.
  */
 public final class CpuBackend implements ComputeBackend {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
@@ -39,7 +40,7 @@ public final class CpuBackend implements ComputeBackend {
     private final CpuCrossEntropy crossEntropy;
     private final CpuAdamW adamW;
     private final CpuReductions reductions;
-    private final CpuMixedMatmul bf16Matmul;
+    private final MatmulKernel bf16Matmul;
     private final Sgemm bf16Sgemm;
     private final String bf16GemmNote;
     private final CpuMixedMatmul fp16Matmul;
@@ -79,8 +80,9 @@ public final class CpuBackend implements ComputeBackend {
             throw new IllegalStateException(oneDnn.reason());
         }
         if (oneDnn != null && oneDnn.library().isPresent()) {
-            this.bf16Sgemm = new OneDnnBf16Gemm(oneDnn.library().get(), parallel.workers());
-            this.bf16Matmul = new CpuMixedMatmul(bf16Sgemm, parallel, matmul, OperandFormat.BF16, true);
+            OneDnnBf16Gemm oneDnnGemm = new OneDnnBf16Gemm(oneDnn.library().get(), parallel, vectorized);
+            this.bf16Sgemm = oneDnnGemm;
+            this.bf16Matmul = new OneDnnMatmul(oneDnnGemm, matmul);
             this.bf16GemmNote = "";
         } else {
             this.bf16Sgemm = sgemm;

@@ -8,8 +8,8 @@ import dev.wafer.ports.compute.Tensor;
  * Matmul with 16-bit operands and float32 accumulation: every GEMM operand (input, weight, output gradient) is
  * rounded to the format into a reusable buffer and the float32 GEMM runs on the copies. Products of two 16-bit
  * values are exact in float32, so this is numerically a 16-bit-input GEMM with float32 accumulators. The bias is
- * added in float32 and its gradient is a float32 column sum of the unrounded output gradient. When the GEMM itself
- * takes 16-bit operands (oneDNN's bf16 matmul rounds as it packs), the float32 tensors go to it unrounded.
+ * added in float32 and its gradient is a float32 column sum of the unrounded output gradient. (bf16 on oneDNN is
+ * {@link OneDnnMatmul}.)
  */
 final class CpuMixedMatmul implements MatmulKernel {
     private final Sgemm sgemm;
@@ -18,16 +18,9 @@ final class CpuMixedMatmul implements MatmulKernel {
     private float[] x16 = new float[0];
     private float[] w16 = new float[0];
     private float[] g16 = new float[0];
-    private final boolean gemmRounds;
 
     CpuMixedMatmul(Sgemm sgemm, Parallel parallel, CpuMatmul fp32, OperandFormat format) {
-        this(sgemm, parallel, fp32, format, false);
-    }
-
-    /** @param gemmRounds whether {@code sgemm} rounds its operands to {@code format} itself */
-    CpuMixedMatmul(Sgemm sgemm, Parallel parallel, CpuMatmul fp32, OperandFormat format, boolean gemmRounds) {
         this.sgemm = sgemm;
-        this.gemmRounds = gemmRounds;
         this.rounding = new Rounding(format, parallel);
         this.fp32 = fp32;
     }
@@ -38,14 +31,6 @@ final class CpuMixedMatmul implements MatmulKernel {
         CpuTensor x = CpuTensor.of(inp, (long) n * c);
         CpuTensor w = CpuTensor.of(weight, (long) oc * c);
         CpuTensor bs = CpuTensor.ofNullable(bias, oc);
-        if (gemmRounds) {
-            if (bs != null) {
-                fp32.broadcastBias(o, bs, n, oc);
-            }
-            sgemm.gemm(false, true, n, oc, c, x.data, x.offset, c, w.data, w.offset, c, o.data, o.offset, oc,
-                    bs != null);
-            return;
-        }
         x16 = Rounding.grow(x16, (long) n * c);
         w16 = Rounding.grow(w16, (long) oc * c);
         rounding.round(x.data, x.offset, x16, n * c);
@@ -65,17 +50,6 @@ final class CpuMixedMatmul implements MatmulKernel {
         CpuTensor g = CpuTensor.of(dout, (long) n * oc);
         CpuTensor x = CpuTensor.of(inp, (long) n * c);
         CpuTensor w = CpuTensor.of(weight, (long) oc * c);
-        if (gemmRounds) {
-            if (di != null) {
-                sgemm.gemm(false, false, n, c, oc, g.data, g.offset, oc, w.data, w.offset, c, di.data, di.offset, c,
-                        false);
-            }
-            sgemm.gemm(true, false, oc, c, n, g.data, g.offset, oc, x.data, x.offset, c, dw.data, dw.offset, c, true);
-            if (db != null) {
-                fp32.biasGradient(db, g, n, oc);
-            }
-            return;
-        }
         g16 = Rounding.grow(g16, (long) n * oc);
         x16 = Rounding.grow(x16, (long) n * c);
         rounding.round(g.data, g.offset, g16, n * oc);

@@ -1,10 +1,8 @@
 package dev.wafer.adapters.cpu;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,34 +11,42 @@ import java.util.Map;
 
 /**
  * A GEMM with bfloat16 operands and float32 accumulation on oneDNN's matmul primitive (AVX512_BF16 where the CPU has
- * it): operands are rounded to bf16 (nearest even, as {@link Rounding}) into native buffers, the product lands in a
- * float32 native buffer and is copied (or added) into C. One primitive per shape and transposition, created at first
- * use; the native buffers grow to the largest product seen and are shared by all shapes. Not thread-safe: the CPU
- * backend calls its kernels from one thread.
+ * it). {@link #gemm(boolean, boolean, int, int, int, MemorySegment, MemorySegment, float[], int, int, boolean)} takes
+ * operands already rounded to bf16 ({@link Bf16Buffer}), so a caller that uses one operand in two products rounds
+ * it once; the float32 {@link Sgemm} entry rounds both operands (nearest even, as {@link Rounding}) into its own
+ * buffers first. The product lands in a float32 native buffer and is copied (or added) into C. One primitive per
+ * shape and transposition, created at first use. Rounding and the copy are split over the backend's workers; oneDNN
+ * runs on as many OpenMP threads. Not thread-safe: the CPU backend calls its kernels from one thread.
  */
 final class OneDnnBf16Gemm implements Sgemm {
     private static final MemorySegment NULL = MemorySegment.NULL;
 
     private final OneDnn dnnl;
     private final int threads;
+    private final Bf16Pack packer;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment engine;
     private final MemorySegment stream;
     private final MemorySegment execArgs;
     private final Map<Long, Primitive> primitives = new HashMap<>();
-    private Arena scratchArena = Arena.ofShared();
-    private MemorySegment a16 = NULL;
-    private MemorySegment b16 = NULL;
+    private final Bf16Buffer a16 = new Bf16Buffer();
+    private final Bf16Buffer b16 = new Bf16Buffer();
+    private Arena productArena = Arena.ofShared();
     private MemorySegment c32 = NULL;
     private String implementation = "";
 
-    /** One matmul primitive and its three memory objects (their data handles point at the shared buffers). */
+    /** One matmul primitive and its three memory objects (their data handles are set before every execution). */
     private record Primitive(MemorySegment primitive, MemorySegment a, MemorySegment b, MemorySegment c) {
     }
 
-    OneDnnBf16Gemm(OneDnn dnnl, int threads) {
+    /**
+     * @param parallel   the backend's workers: rounding and copies are split over them, oneDNN gets as many threads
+     * @param vectorized round and add with the Vector API (same bits as the scalar loops)
+     */
+    OneDnnBf16Gemm(OneDnn dnnl, Parallel parallel, boolean vectorized) {
         this.dnnl = dnnl;
-        this.threads = threads;
+        this.threads = parallel.workers();
+        this.packer = new Bf16Pack(parallel, vectorized);
         try {
             MemorySegment out = arena.allocate(ADDRESS);
             OneDnn.check((int) dnnl.engineCreate.invokeExact(out, OneDnn.ENGINE_CPU, 0L), "dnnl_engine_create");
@@ -56,20 +62,42 @@ final class OneDnnBf16Gemm implements Sgemm {
         execArgs = arena.allocate(3 * 16L, 8);
     }
 
+    /** The rounding this GEMM uses, for callers that pack operands into their own {@link Bf16Buffer}s. */
+    Bf16Pack packer() {
+        return packer;
+    }
+
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) {
             return;
         }
-        ensureScratch((long) m * k * 2, (long) k * n * 2, (long) m * n * 4);
         // Operands are packed tight in their stored orientation; the memory descriptors' strides say which.
-        toBf16(a, aOff, lda, transA ? k : m, transA ? m : k, a16);
-        toBf16(b, bOff, ldb, transB ? n : k, transB ? k : n, b16);
+        MemorySegment a16s = a16.pack(packer, a, aOff, lda, transA ? k : m, transA ? m : k);
+        MemorySegment b16s = b16.pack(packer, b, bOff, ldb, transB ? n : k, transB ? k : n);
+        gemm(transA, transB, m, n, k, a16s, b16s, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@code C(m,n) (+)= op(A)(m,k) · op(B)(k,n)} on bf16 operands stored tight in their stored orientation:
+     * {@code a16} holds {@code m x k} values ({@code k x m} when {@code transA}), {@code b16} {@code k x n}
+     * ({@code n x k} when {@code transB}).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a16s, MemorySegment b16s,
+              float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (c32.byteSize() < 4L * m * n) {
+            productArena.close();
+            productArena = Arena.ofShared();
+            c32 = productArena.allocate(4L * m * n, 64);
+        }
         Primitive p = primitive(transA, transB, m, n, k);
         try {
-            OneDnn.check((int) dnnl.memorySetDataHandle.invokeExact(p.a(), a16), "dnnl_memory_set_data_handle");
-            OneDnn.check((int) dnnl.memorySetDataHandle.invokeExact(p.b(), b16), "dnnl_memory_set_data_handle");
+            OneDnn.check((int) dnnl.memorySetDataHandle.invokeExact(p.a(), a16s), "dnnl_memory_set_data_handle");
+            OneDnn.check((int) dnnl.memorySetDataHandle.invokeExact(p.b(), b16s), "dnnl_memory_set_data_handle");
             OneDnn.check((int) dnnl.memorySetDataHandle.invokeExact(p.c(), c32), "dnnl_memory_set_data_handle");
             execArgs.set(JAVA_INT, 0, OneDnn.ARG_SRC);
             execArgs.set(ADDRESS, 8, p.a());
@@ -86,52 +114,13 @@ final class OneDnnBf16Gemm implements Sgemm {
         } catch (Throwable t) {
             throw new IllegalStateException("oneDNN matmul failed", t);
         }
-        for (int i = 0; i < m; i++) {
-            long row = (long) i * n * 4;
-            int ci = cOff + i * ldc;
-            if (accumulate) {
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] += c32.get(JAVA_FLOAT, row + 4L * j);
-                }
-            } else {
-                MemorySegment.copy(c32, JAVA_FLOAT, row, c, ci, n);
-            }
-        }
+        packer.fromF32(c32, m, n, c, cOff, ldc, accumulate);
     }
 
     @Override
     public String describe() {
         return "oneDNN " + dnnl.versionString() + " bf16 matmul" + (implementation.isEmpty() ? ""
                 : " (" + implementation + ")");
-    }
-
-    /** Rounds {@code rows x cols} values (row stride {@code ld}) to bf16 into {@code dst}, tightly packed. */
-    private static void toBf16(float[] src, int off, int ld, int rows, int cols, MemorySegment dst) {
-        long o = 0;
-        for (int r = 0; r < rows; r++) {
-            int s = off + r * ld;
-            for (int j = 0; j < cols; j++, o += 2) {
-                int bits = Float.floatToRawIntBits(src[s + j]);
-                int rounded = (bits & 0x7FFFFFFF) > 0x7F800000 ? (bits >>> 16) | 0x40   // NaN stays a quiet NaN
-                        : (bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16;
-                dst.set(JAVA_SHORT, o, (short) rounded);
-            }
-        }
-    }
-
-    private void ensureScratch(long aBytes, long bBytes, long cBytes) {
-        if (a16.byteSize() >= aBytes && b16.byteSize() >= bBytes && c32.byteSize() >= cBytes) {
-            return;
-        }
-        // Grow all three together, once per new largest shape; the old buffers are freed with their arena.
-        long na = Math.max(aBytes, a16.byteSize());
-        long nb = Math.max(bBytes, b16.byteSize());
-        long nc = Math.max(cBytes, c32.byteSize());
-        scratchArena.close();
-        scratchArena = Arena.ofShared();
-        a16 = scratchArena.allocate(na, 64);
-        b16 = scratchArena.allocate(nb, 64);
-        c32 = scratchArena.allocate(nc, 64);
     }
 
     private Primitive primitive(boolean transA, boolean transB, int m, int n, int k) {

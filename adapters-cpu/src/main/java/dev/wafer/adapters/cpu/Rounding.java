@@ -13,10 +13,17 @@ final class Rounding {
 
     private final OperandFormat format;
     private final Parallel parallel;
+    private final boolean vectorized;
 
     Rounding(OperandFormat format, Parallel parallel) {
+        this(format, parallel, false);
+    }
+
+    /** @param vectorized round bf16 with the Vector API ({@link VectorBf16Pack#round}, the same bits) */
+    Rounding(OperandFormat format, Parallel parallel, boolean vectorized) {
         this.format = format;
         this.parallel = parallel;
+        this.vectorized = vectorized && format == OperandFormat.BF16;
     }
 
     OperandFormat format() {
@@ -25,6 +32,10 @@ final class Rounding {
 
     /** {@code dst[0, n) = round(src[off, off + n))}. */
     void round(float[] src, int off, float[] dst, int n) {
+        if (vectorized) {
+            parallel.range(n, GRAIN, (w, from, to) -> VectorBf16Pack.round(src, off + from, dst, from, to - from));
+            return;
+        }
         parallel.range(n, GRAIN, (w, from, to) -> roundRange(format, src, off + from, dst, from, to - from));
     }
 

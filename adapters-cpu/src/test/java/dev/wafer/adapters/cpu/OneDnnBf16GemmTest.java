@@ -27,9 +27,32 @@ class OneDnnBf16GemmTest {
 
     @Test
     void everyTranspositionMatchesTheRoundedDoubleProduct() {
-        OneDnnBf16Gemm gemm = new OneDnnBf16Gemm(library(), 2);
+        OneDnn library = library();
+        try (Parallel parallel = new Parallel(2)) {
+            // Scalar and Vector API rounding and copies; the large shape splits them over both workers.
+            everyTransposition(new OneDnnBf16Gemm(library, parallel, false));
+            everyTransposition(new OneDnnBf16Gemm(library, parallel, true));
+        }
+    }
+
+    @Test
+    void openMpThreadsWaitPassivelyUnlessTheUserChose() throws Throwable {
+        library();
+        java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+        java.lang.invoke.MethodHandle getenv = linker.downcallHandle(linker.defaultLookup().find("getenv").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
+                        java.lang.foreign.ValueLayout.ADDRESS));
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment value = (java.lang.foreign.MemorySegment) getenv.invokeExact(
+                    arena.allocateFrom(OneDnn.WAIT_POLICY));
+            String expected = System.getenv(OneDnn.WAIT_POLICY) == null ? "passive" : System.getenv(OneDnn.WAIT_POLICY);
+            assertEquals(expected, value.reinterpret(64).getString(0));
+        }
+    }
+
+    private static void everyTransposition(OneDnnBf16Gemm gemm) {
         SplittableRandom random = new SplittableRandom(SEED);
-        int[][] shapes = {{5, 7, 3}, {64, 48, 96}, {33, 129, 70}};
+        int[][] shapes = {{5, 7, 3}, {64, 48, 96}, {33, 129, 70}, {300, 257, 261}};
         for (int[] shape : shapes) {
             for (int t = 0; t < 4; t++) {
                 for (boolean accumulate : new boolean[] {false, true}) {
