@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
@@ -25,6 +26,14 @@ public final class WaferArchitectureRules {
     private static final String[] INJECTION = {"com.google.inject..", "jakarta.inject..", "javax.inject.."};
     /** JUnit and its assertion errors: the conformance and backend suites are test support shipped as main code. */
     private static final String[] JUNIT = {"org.junit..", "org.opentest4j.."};
+    /** JSON: the checkpoint header, manifests, config.json, task files. */
+    private static final String JACKSON = "com.fasterxml.jackson..";
+    /**
+     * The file formats' own libraries: JSON, the GPT-2 BPE, Hugging Face tokenizers, zstd input, PNG plots (through
+     * ImageIO, the JDK's javax.imageio).
+     */
+    private static final String[] FORMAT_LIBRARIES = {JACKSON, "com.knuddels.jtokkit..", "ai.djl.huggingface..",
+        "com.github.luben.zstd..", "org.knowm.xchart..", "javax.imageio.."};
 
     private final String root;
     private final String ports;
@@ -34,6 +43,9 @@ public final class WaferArchitectureRules {
     private final String opencl;
     private final String cuda;
     private final String mpi;
+    private final String formats;
+    private final String checkpoint;
+    private final String fileio;
     private final String app;
     private final String cli;
     private final String conformance;
@@ -49,6 +61,9 @@ public final class WaferArchitectureRules {
         this.opencl = root + ".adapters.opencl..";
         this.cuda = root + ".adapters.cuda..";
         this.mpi = root + ".adapters.mpi..";
+        this.formats = root + ".formats..";
+        this.checkpoint = root + ".formats.checkpoint..";
+        this.fileio = root + ".formats.fileio..";
         this.app = root + ".app..";
         this.cli = root + ".app.cli..";
         this.conformance = root + ".conformance..";
@@ -80,7 +95,8 @@ public final class WaferArchitectureRules {
      * nothing (buckpal's rules once named a package that did not exist).
      */
     public List<String> namedPackages() {
-        return List.of(ports, domain, cpu, opencl, cuda, mpi, app, cli, conformance, suite, examples);
+        return List.of(ports, domain, cpu, opencl, cuda, mpi, formats, checkpoint, fileio, app, cli, conformance, suite,
+                examples);
     }
 
     /** Ports are what library users embed on Java 21: nothing but the JDK. */
@@ -215,12 +231,14 @@ public final class WaferArchitectureRules {
     }
 
     /**
-     * The embedding examples show Wafer as a library: ports, domain and the CPU adapter, wired by hand. No app
-     * class, no Guice, no other adapter (so they run on any JDK 25 without native libraries).
+     * The embedding examples show Wafer as a library: ports, domain, the CPU adapter and the checkpoint format, wired
+     * by hand. No app class, no Guice, no other adapter or format (so they run on any JDK 25 without native
+     * libraries).
      */
     public ArchRule examplesDependOnlyOnPortsDomainAndTheCpuAdapter() {
         return classes().that().resideInAPackage(examples)
-                .should().onlyDependOnClassesThat().resideInAnyPackage(with(JDK, ports, domain, cpu, examples))
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage(with(JDK, ports, domain, cpu, checkpoint, fileio, examples))
                 .allowEmptyShould(true);
     }
 
@@ -245,6 +263,51 @@ public final class WaferArchitectureRules {
         };
         return noClasses().that().doNotHaveSimpleName("ModelAssembly").or().resideOutsideOfPackage(domain)
                 .should().callConstructorWhere(buildsModel)
+                .allowEmptyShould(true);
+    }
+
+    /**
+     * The file formats are adapters behind the ports: they use the domain's data types and use cases, and their own
+     * libraries, but nothing of the command line, Guice or the compute backends.
+     */
+    public ArchRule formatsDependOnlyOnPortsDomainTheJdkAndTheirLibraries() {
+        return classes().that().resideInAPackage(formats)
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage(with(with(JDK, FORMAT_LIBRARIES), ports, domain, formats))
+                .allowEmptyShould(true);
+    }
+
+    /**
+     * Embedders take the checkpoint format without the rest of the formats: it (and the file plumbing it streams
+     * tensors through) uses the ports, the JDK and Jackson for the header JSON, nothing of the domain.
+     */
+    public ArchRule checkpointFormatDependsOnlyOnPortsTheJdkAndJackson() {
+        return classes().that().resideInAnyPackage(checkpoint, fileio)
+                .should().onlyDependOnClassesThat().resideInAnyPackage(with(JDK, ports, checkpoint, fileio, JACKSON))
+                .allowEmptyShould(true);
+    }
+
+    /** Flag parsing is the command line's business; everything else takes typed values. */
+    public ArchRule onlyTheCliUsesPicocli() {
+        return noClasses().that().resideOutsideOfPackage(cli)
+                .should().dependOnClassesThat().resideInAPackage("picocli..")
+                .allowEmptyShould(true);
+    }
+
+    /**
+     * Commands get their adapters (backends, MPI, the checkpoint store, tokenizers, the dataset preparer) from the
+     * composition root, the rest of the app (Guice modules, the cluster): a command names ports and domain types,
+     * so swapping an adapter never touches the command line.
+     */
+    public ArchRule theCliNamesNoAdapterClass() {
+        DescribedPredicate<JavaClass> adapter = JavaClass.Predicates.resideInAPackage(adapters)
+                .or(JavaClass.Predicates.resideInAPackage(formats)
+                        .and(JavaClass.Predicates.simpleNameEndingWith("Store")
+                                .or(JavaClass.Predicates.simpleNameEndingWith("Tokenizer"))
+                                .or(JavaClass.Predicates.simpleNameEndingWith("Preparer"))))
+                .as("adapter classes (in " + adapters + ", or a store, tokenizer or preparer in " + formats + ")");
+        return noClasses().that().resideInAPackage(cli)
+                .should().dependOnClassesThat(adapter)
                 .allowEmptyShould(true);
     }
 

@@ -7,7 +7,7 @@ import dev.wafer.ports.backend.BackendProbe;
 import dev.wafer.ports.compute.ComputeBackendFactory;
 import dev.wafer.adapters.cpu.Bf16Gemm;
 import dev.wafer.adapters.cpu.CpuBackend;
-import dev.wafer.app.input.InvalidInputException;
+import dev.wafer.formats.input.InvalidInputException;
 import dev.wafer.ports.backend.BackendAvailability;
 
 /** Wires the CPU backend: pure-Java kernels, always available. */

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import dev.wafer.adapters.cpu.GemmBenchmark;
-import dev.wafer.app.train.SyntheticTokenSource;
+import dev.wafer.formats.tokens.SyntheticTokenSource;
 import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamWSettings;

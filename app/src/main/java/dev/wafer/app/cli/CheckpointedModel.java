@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 
-import dev.wafer.app.checkpoint.FileCheckpointStore;
-import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.formats.checkpoint.FileCheckpointStore;
+import dev.wafer.formats.checkpoint.ModelCheckpoints;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
 import dev.wafer.domain.model.ParameterName;

@@ -2,7 +2,7 @@ package dev.wafer.app.cli;
 
 import java.io.PrintStream;
 
-import dev.wafer.app.data.Progress;
+import dev.wafer.formats.data.Progress;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

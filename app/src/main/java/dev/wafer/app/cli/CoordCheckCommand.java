@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-import dev.wafer.app.plot.StudyPlots;
+import dev.wafer.formats.plot.StudyPlots;
 import dev.wafer.domain.optim.AdamWSettings;
 import dev.wafer.domain.study.CoordinateCheck;
 import dev.wafer.ports.compute.ComputeBackendFactory;

@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,14 +19,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.wafer.app.cluster.Cluster;
 import dev.wafer.app.cluster.RunAgreement;
-import dev.wafer.app.data.DatasetAuditor;
-import dev.wafer.app.data.DatasetPreparer;
-import dev.wafer.app.data.FingerprintFile;
-import dev.wafer.app.data.Inputs;
-import dev.wafer.app.data.ManifestJson;
-import dev.wafer.app.data.PrepareSettings;
-import dev.wafer.app.data.PreparedDataset;
-import dev.wafer.app.data.TokenizerFactory;
+import dev.wafer.formats.data.DatasetAuditor;
+import dev.wafer.formats.data.DatasetManifest;
+import dev.wafer.formats.data.DatasetPreparer;
+import dev.wafer.formats.data.FingerprintFile;
+import dev.wafer.formats.data.Inputs;
+import dev.wafer.formats.data.ManifestJson;
+import dev.wafer.formats.data.PrepareSettings;
+import dev.wafer.formats.data.PreparedDataset;
+import dev.wafer.formats.data.TokenizerFactory;
 import dev.wafer.domain.data.ProvenanceRules;
 import dev.wafer.domain.data.Provenance;
 import dev.wafer.domain.data.SplitAssigner;
@@ -187,7 +187,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             }
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
-                o.println(JSON.writeValueAsString(ManifestJson.read(out)));
+                o.println(ManifestJson.text(out));
             } else {
                 SummaryTable.print(o, ManifestJson.read(out));
                 o.printf(Locale.ROOT, "prepared %s in %.2f s: %.1f MB of text, %.2f MB/s%n", out, report.seconds(),
@@ -308,14 +308,10 @@ public final class DataCommand implements Runnable, BackendAgnostic {
 
         @Override
         public Integer call() throws IOException {
-            JsonNode m = PreparedDataset.open(dataset, "--dataset").manifest();
+            DatasetManifest m = PreparedDataset.open(dataset, "--dataset").manifest();
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
-                ObjectNode n = JSON.createObjectNode();
-                n.set("settings", m.get("settings"));
-                n.set("splits", m.get("splits"));
-                n.set("summary", m.get("summary"));
-                o.println(JSON.writeValueAsString(n));
+                o.println(ManifestJson.statsText(m));
             } else {
                 SummaryTable.print(o, m);
             }

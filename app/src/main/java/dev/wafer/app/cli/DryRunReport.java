@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.wafer.app.train.SyntheticTokenSource;
+import dev.wafer.formats.tokens.SyntheticTokenSource;
 import dev.wafer.domain.scaling.ParameterCount;
 import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.domain.schedule.TrainingSchedule;

@@ -2,7 +2,7 @@ package dev.wafer.app.cli;
 
 import dev.wafer.app.backend.BackendUnavailableException;
 import dev.wafer.app.cluster.ClusterUnavailableException;
-import dev.wafer.app.input.InvalidInputException;
+import dev.wafer.formats.input.InvalidInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

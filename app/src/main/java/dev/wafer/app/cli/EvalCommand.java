@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.wafer.app.data.DatasetLayout;
-import dev.wafer.app.data.ShardedSequences;
-import dev.wafer.app.data.TokenizerFactory;
-import dev.wafer.app.tasks.TaskFileException;
-import dev.wafer.app.tasks.TaskJsonlReader;
+import dev.wafer.formats.data.DatasetLayout;
+import dev.wafer.formats.data.ShardedSequences;
+import dev.wafer.formats.data.TokenizerFactory;
+import dev.wafer.formats.tasks.TaskFileException;
+import dev.wafer.formats.tasks.TaskJsonlReader;
 import dev.wafer.domain.data.Split;
 import dev.wafer.domain.eval.CrossEntropyTotals;
 import dev.wafer.domain.eval.EvalReport;

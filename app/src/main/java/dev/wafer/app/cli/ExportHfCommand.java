@@ -3,10 +3,10 @@ package dev.wafer.app.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
-import dev.wafer.app.hf.Gpt2Checkpoint;
-import dev.wafer.app.hf.Gpt2Conversion;
-import dev.wafer.app.hf.Gpt2HfDirectory;
-import dev.wafer.app.hf.HfFormatException;
+import dev.wafer.formats.hf.Gpt2Checkpoint;
+import dev.wafer.formats.hf.Gpt2Conversion;
+import dev.wafer.formats.hf.Gpt2HfDirectory;
+import dev.wafer.formats.hf.HfFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import dev.wafer.app.data.TokenizerFactory;
+import dev.wafer.formats.data.TokenizerFactory;
 import dev.wafer.domain.generate.GenerationResult;
 import dev.wafer.domain.generate.Generator;
 import dev.wafer.domain.generate.SamplingSettings;

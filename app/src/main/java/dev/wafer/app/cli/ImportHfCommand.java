@@ -9,11 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.wafer.app.checkpoint.FileCheckpointStore;
-import dev.wafer.app.checkpoint.ModelCheckpoints;
-import dev.wafer.app.hf.Gpt2Conversion;
-import dev.wafer.app.hf.Gpt2HfDirectory;
-import dev.wafer.app.hf.HfFormatException;
+import dev.wafer.formats.checkpoint.FileCheckpointStore;
+import dev.wafer.formats.checkpoint.ModelCheckpoints;
+import dev.wafer.formats.hf.Gpt2Conversion;
+import dev.wafer.formats.hf.Gpt2HfDirectory;
+import dev.wafer.formats.hf.HfFormatException;
 import dev.wafer.domain.model.ParameterLayout;
 import dev.wafer.domain.model.ParameterSpec;
 import dev.wafer.ports.checkpoint.CheckpointException;

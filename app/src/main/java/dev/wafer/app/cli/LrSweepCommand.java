@@ -3,7 +3,7 @@ package dev.wafer.app.cli;
 import java.util.List;
 import java.util.Map;
 
-import dev.wafer.app.plot.StudyPlots;
+import dev.wafer.formats.plot.StudyPlots;
 import dev.wafer.domain.study.LearningRateSweep;
 import dev.wafer.domain.study.StudyTraining;
 import dev.wafer.ports.compute.ComputeBackendFactory;

@@ -8,13 +8,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.wafer.app.data.PackedSplitCorpus;
-import dev.wafer.app.data.PreparedDataset;
-import dev.wafer.app.data.Progress;
-import dev.wafer.app.data.TextFileCorpus;
-import dev.wafer.app.data.TokenizerFactory;
+import dev.wafer.formats.data.PackedSplitCorpus;
+import dev.wafer.formats.data.DatasetManifest;
+import dev.wafer.formats.data.PreparedDataset;
+import dev.wafer.formats.data.Progress;
+import dev.wafer.formats.data.TextFileCorpus;
+import dev.wafer.formats.data.TokenizerFactory;
 import dev.wafer.domain.audit.AuditPlan;
 import dev.wafer.domain.audit.MemorizationAudit;
 import dev.wafer.domain.audit.MemorizationReport;
@@ -95,10 +95,10 @@ public final class MemorizationCommand implements Callable<Integer> {
         Split chosen = split();
         CheckpointedModel model = CheckpointedModel.read("--checkpoint", checkpoint);
         PreparedDataset prepared = PreparedDataset.open(dataset, "--dataset");
-        JsonNode manifest = prepared.manifest();
+        DatasetManifest.Settings manifest = prepared.manifest().settings();
         requireFits(settings, model, manifest);
-        int datasetVocab = manifest.path("settings").path("vocab_size").asInt();
-        String tokenizerName = manifest.path("settings").path("tokenizer").asText();
+        int datasetVocab = manifest.vocabSize();
+        String tokenizerName = manifest.tokenizer();
         List<TokenizedCorpus> textCorpora = readTexts(tokenizerName, datasetVocab);
         long started = System.nanoTime();
         MemorizationAudit audit = new MemorizationAudit(settings);
@@ -165,21 +165,22 @@ public final class MemorizationCommand implements Callable<Integer> {
     }
 
     /** P + S - 1 positions fit the model, P + S tokens fit the dataset's rows, and the vocabularies agree. */
-    private void requireFits(MemorizationSettings settings, CheckpointedModel model, JsonNode manifest) {
+    private void requireFits(MemorizationSettings settings, CheckpointedModel model,
+                            DatasetManifest.Settings manifest) {
         int context = model.shape().seqLength();
         if (settings.positions() > context) {
             throw new UserError("--prefix " + prefix + " + --suffix " + suffix + " needs " + settings.positions()
                     + " positions (P + S - 1) but the model in " + model.file() + " holds " + context
                     + "; lower --prefix or --suffix");
         }
-        int datasetVocab = manifest.path("settings").path("vocab_size").asInt();
+        int datasetVocab = manifest.vocabSize();
         if (datasetVocab > model.shape().vocabSize()) {
             throw new UserError("--checkpoint " + model.file() + " has a vocabulary of " + model.shape().vocabSize()
                     + " but --dataset " + dataset + " was tokenized with "
-                    + manifest.path("settings").path("tokenizer").asText() + " (" + datasetVocab
+                    + manifest.tokenizer() + " (" + datasetVocab
                     + " ids); audit a model trained on this dataset");
         }
-        int rowLength = manifest.path("settings").path("seq_len").asInt();
+        int rowLength = manifest.seqLen();
         if (settings.window() > rowLength) {
             throw new UserError("--prefix " + prefix + " + --suffix " + suffix + " = " + settings.window()
                     + " tokens but --dataset " + dataset + " packs rows of " + rowLength + "; lower --prefix or --suffix");

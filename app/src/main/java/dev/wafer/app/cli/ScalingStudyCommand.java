@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.wafer.app.plot.StudyPlots;
-import dev.wafer.app.train.PreparedStudyData;
+import dev.wafer.formats.plot.StudyPlots;
+import dev.wafer.formats.tokens.PreparedStudyData;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.study.ScalingStudy;

@@ -6,10 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.wafer.app.data.DatasetLayout;
-import dev.wafer.app.data.Progress;
-import dev.wafer.app.data.SampleDataset;
-import dev.wafer.app.train.PreparedStudyData;
+import dev.wafer.formats.data.DatasetLayout;
+import dev.wafer.formats.data.Progress;
+import dev.wafer.formats.data.SampleDataset;
+import dev.wafer.formats.tokens.PreparedStudyData;
 import dev.wafer.domain.study.StudyListener;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.ComputeBackendFactory;
@@ -49,7 +49,7 @@ final class StudyRun {
 
     /**
      * The study data. A bad --data or --tokenizer is the user's mistake ({@link UserError}, or the
-     * {@link dev.wafer.app.input.InvalidInputException} the readers throw naming the file); anything else is not.
+     * {@link dev.wafer.formats.input.InvalidInputException} the readers throw naming the file); anything else is not.
      */
     private static PreparedStudyData open(StudyOptions options, PrintWriter err) {
         Path dir = options.data != null ? options.data : sample(options, err);

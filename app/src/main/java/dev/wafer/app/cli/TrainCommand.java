@@ -4,9 +4,9 @@ import dev.wafer.adapters.mpi.MpiLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.wafer.app.checkpoint.FileCheckpointStore;
+import dev.wafer.formats.checkpoint.FileCheckpointStore;
 import dev.wafer.app.cluster.Cluster;
-import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.formats.checkpoint.ModelCheckpoints;
 import dev.wafer.domain.session.RunPosition;
 import dev.wafer.domain.session.RunState;
 import dev.wafer.domain.session.TrainingSession;

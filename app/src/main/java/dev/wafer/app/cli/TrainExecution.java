@@ -4,11 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.formats.checkpoint.ModelCheckpoints;
 import dev.wafer.app.cluster.Cluster;
 import dev.wafer.app.cluster.RunAgreement;
-import dev.wafer.app.data.Progress;
-import dev.wafer.app.train.TrainingDataFiles;
+import dev.wafer.formats.data.Progress;
+import dev.wafer.formats.tokens.TrainingDataFiles;
 import dev.wafer.domain.session.Checkpointing;
 import dev.wafer.domain.session.DataSpec;
 import dev.wafer.domain.session.Precision;

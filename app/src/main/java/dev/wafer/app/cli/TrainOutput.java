@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.formats.checkpoint.ModelCheckpoints;
 
 /**
  * The checkpoint directory of a training run, claimed before training so that nothing trained is lost at the first

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.wafer.app.data.DatasetAuditor;
-import dev.wafer.app.data.DatasetLayout;
-import dev.wafer.app.data.GptTokenizer;
-import dev.wafer.app.data.Inputs;
-import dev.wafer.app.data.ShardedSequences;
+import dev.wafer.formats.data.DatasetAuditor;
+import dev.wafer.formats.data.DatasetLayout;
+import dev.wafer.formats.data.GptTokenizer;
+import dev.wafer.formats.data.Inputs;
+import dev.wafer.formats.data.ShardedSequences;
 import dev.wafer.domain.data.Split;
 import dev.wafer.domain.data.TextNormaliser;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wafer.app.backend.BackendCatalog;
 import dev.wafer.app.backend.FakeBackend;
-import dev.wafer.app.input.InvalidInputException;
+import dev.wafer.formats.input.InvalidInputException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

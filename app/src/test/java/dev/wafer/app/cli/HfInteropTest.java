@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,9 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.wafer.formats.fixtures.FixtureFiles;
 import dev.wafer.adapters.cpu.CpuBackend;
-import dev.wafer.app.hf.SafetensorsEntry;
-import dev.wafer.app.hf.SafetensorsReader;
+import dev.wafer.formats.hf.SafetensorsEntry;
+import dev.wafer.formats.hf.SafetensorsReader;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.ports.compute.TensorScope;
@@ -42,11 +42,7 @@ class HfInteropTest {
     Path tmp;
 
     static Path fixture(String name) {
-        try {
-            return Path.of(HfInteropTest.class.getResource("/hf-fixture/" + name + "/config.json").toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return FixtureFiles.directory("hf-fixture/" + name);
     }
 
     @ParameterizedTest

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.wafer.app.checkpoint.FileCheckpointStore;
+import dev.wafer.formats.checkpoint.FileCheckpointStore;
+import dev.wafer.formats.fixtures.FixtureFiles;
 import dev.wafer.domain.session.RunState;
 import dev.wafer.domain.session.RunStateHeaders;
 import dev.wafer.ports.checkpoint.CheckpointReader;
@@ -30,8 +30,8 @@ class LegacyCheckpointTest {
     @TempDir
     Path tmp;
 
-    private static Path resource(String name) throws URISyntaxException {
-        return Path.of(LegacyCheckpointTest.class.getResource("/legacy-checkpoint/" + name).toURI());
+    private static Path resource(String name) {
+        return FixtureFiles.file("legacy-checkpoint", name);
     }
 
     @Test

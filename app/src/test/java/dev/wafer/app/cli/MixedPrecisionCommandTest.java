@@ -96,8 +96,8 @@ class MixedPrecisionCommandTest {
         resumed.addAll(rest);
         assertEquals(whole, resumed, "seed " + SEED + ": a resumed " + precision + " run differs");
         assertTrue(whole.get(0).contains(precision.equals("fp16") ? "@65536.0" : "@1.0"), whole.get(0));
-        assertEquals(Files.readAllBytes(full.resolve(dev.wafer.app.checkpoint.ModelCheckpoints.FILE_NAME)).length,
-                Files.readAllBytes(part.resolve(dev.wafer.app.checkpoint.ModelCheckpoints.FILE_NAME)).length);
+        assertEquals(Files.readAllBytes(full.resolve(dev.wafer.formats.checkpoint.ModelCheckpoints.FILE_NAME)).length,
+                Files.readAllBytes(part.resolve(dev.wafer.formats.checkpoint.ModelCheckpoints.FILE_NAME)).length);
     }
 
     @Test
@@ -105,8 +105,8 @@ class MixedPrecisionCommandTest {
         Path dir = tmp.resolve("scaler");
         run(model("--steps", "3", "--batch-tokens", "64", "--precision", "fp16", "--fp32-attention-grads", "--out",
                 dir.toString()));
-        try (var reader = new dev.wafer.app.checkpoint.FileCheckpointStore().open(
-                dir.resolve(dev.wafer.app.checkpoint.ModelCheckpoints.FILE_NAME))) {
+        try (var reader = new dev.wafer.formats.checkpoint.FileCheckpointStore().open(
+                dir.resolve(dev.wafer.formats.checkpoint.ModelCheckpoints.FILE_NAME))) {
             var training = reader.header().training().orElseThrow();
             assertEquals("fp16", training.precision());
             assertTrue(training.fp32AttentionGrads());

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.formats.checkpoint.ModelCheckpoints;
 import dev.wafer.app.cluster.Cluster;
 
 /**

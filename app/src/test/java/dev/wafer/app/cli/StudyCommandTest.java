@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.wafer.app.study.StudyPlotsTest;
+import dev.wafer.formats.plot.StudyPlotsTest;
 
 /** {@code wafer study ...} end to end on tiny configurations: exit code, JSON schema, files written. */
 class StudyCommandTest {

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.wafer.app.checkpoint.FileCheckpointStore;
-import dev.wafer.app.checkpoint.ModelCheckpoints;
+import dev.wafer.formats.checkpoint.FileCheckpointStore;
+import dev.wafer.formats.checkpoint.ModelCheckpoints;
 import dev.wafer.domain.session.CheckpointTensors;
 import dev.wafer.domain.session.RunStateHeaders;
 import dev.wafer.domain.model.ModelShape;

@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import dev.wafer.adapters.cpu.CpuBackend;
 import dev.wafer.domain.data.SequenceBatchSource;
+import dev.wafer.formats.checkpoint.FileCheckpointStore;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamWSettings;
 import dev.wafer.domain.param.ParameterisationKind;
@@ -130,7 +131,7 @@ public final class EmbeddedTraining {
     public static void main(String[] args) throws IOException {
         Path directory = args.length > 0 ? Files.createDirectories(Path.of(args[0]))
                 : Files.createTempDirectory("wafer-embedded");
-        print(run(directory, STEPS / 2, new SimpleCheckpointStore()), System.out);
+        print(run(directory, STEPS / 2, new FileCheckpointStore()), System.out);
     }
 
     /** Prints one line per step and a verdict. */

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.wafer.domain.session.RunPosition;
+import dev.wafer.formats.checkpoint.FileCheckpointStore;
 import dev.wafer.domain.session.RunState;
 import dev.wafer.domain.session.RunStateHeaders;
 import dev.wafer.ports.checkpoint.CheckpointException;
@@ -35,7 +36,7 @@ class EmbeddedTrainingTest {
 
     @Test
     void trainsAndResumesBitForBit() {
-        EmbeddedTraining.Result r = EmbeddedTraining.run(dir, 17, new SimpleCheckpointStore());
+        EmbeddedTraining.Result r = EmbeddedTraining.run(dir, 17, new FileCheckpointStore());
         double[] full = r.uninterrupted();
         assertEquals(EmbeddedTraining.STEPS, full.length);
         assertEquals(EmbeddedTraining.STEPS, r.resumed().length);
@@ -49,8 +50,8 @@ class EmbeddedTrainingTest {
 
     @Test
     void checkpointHoldsTheFinishedRunState() {
-        EmbeddedTraining.Result r = EmbeddedTraining.run(dir, 5, new SimpleCheckpointStore());
-        try (CheckpointReader reader = new SimpleCheckpointStore().open(r.checkpoint())) {
+        EmbeddedTraining.Result r = EmbeddedTraining.run(dir, 5, new FileCheckpointStore());
+        try (CheckpointReader reader = new FileCheckpointStore().open(r.checkpoint())) {
             RunState state = RunStateHeaders.state(r.checkpoint(), reader.header());
             RunPosition p = state.position();
             // The header round-trips through the store: it equals the one the domain builds for the same state.
@@ -82,7 +83,7 @@ class EmbeddedTrainingTest {
 
     @Test
     void damagedOrForeignFilesAreRejected() throws IOException {
-        SimpleCheckpointStore store = new SimpleCheckpointStore();
+        FileCheckpointStore store = new FileCheckpointStore();
         Path file = dir.resolve("c.ckpt");
         TensorSpec spec = new TensorSpec("params/w", new int[] {2, 3});
         store.save(file, header(), List.of(TensorSource.of(spec, new float[] {1, 2, 3, 4, 5, 6})));
@@ -108,7 +109,7 @@ class EmbeddedTrainingTest {
 
     @Test
     void failedSaveLeavesThePreviousCheckpointUntouched() throws IOException {
-        SimpleCheckpointStore store = new SimpleCheckpointStore();
+        FileCheckpointStore store = new FileCheckpointStore();
         Path file = dir.resolve("c.ckpt");
         TensorSpec spec = new TensorSpec("params/w", new int[] {2});
         store.save(file, header(), List.of(TensorSource.of(spec, new float[] {1, 2})));

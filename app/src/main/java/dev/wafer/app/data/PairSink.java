@@ -1,8 +1,0 @@
-package dev.wafer.app.data;
-
-import java.io.IOException;
-
-/** Receives (shingle key, document id) pairs in merge order. */
-interface PairSink {
-    void pair(long key, int id) throws IOException;
-}

@@ -1,2 +1,0 @@
-/** File plumbing shared by Wafer's file formats: atomic replacement and streaming of float tensors. */
-package dev.wafer.app.fileio;

@@ -1,2 +1,0 @@
-/** Wiring for training runs: token sources over files or synthetic data, backends by name, FLOP estimates. */
-package dev.wafer.app.train;

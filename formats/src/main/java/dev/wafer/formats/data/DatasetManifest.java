@@ -1,0 +1,93 @@
+package dev.wafer.formats.data;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.wafer.domain.data.Split;
+
+/**
+ * A verified {@code manifest.json}, typed: what every reader of a prepared dataset uses, read in one place
+ * ({@link ManifestJson#read(java.nio.file.Path, String)}). The exclusions and malformed records stay in the file
+ * for people to read; no command acts on them.
+ *
+ * @param settings    what preparation was asked to do
+ * @param splits      per split, in the manifest's order
+ * @param files       size and CRC-32C of {@code documents.jsonl} and the audit index, by file name
+ * @param summary     per-source table and totals
+ * @param fingerprint the data's identity for checkpoints: a digest of the manifest without its wall-clock field
+ */
+public record DatasetManifest(Settings settings, Map<Split, SplitEntry> splits, Map<String, FileEntry> files,
+                              Summary summary, String fingerprint) {
+    public DatasetManifest {
+        splits = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(splits));
+        files = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(files));
+    }
+
+    /**
+     * The {@code settings} object.
+     *
+     * @param tokenizer       tokenizer name
+     * @param vocabSize       its vocabulary size
+     * @param endOfText       its end-of-text token id
+     * @param seqLen          tokens per packed sequence
+     * @param seed            shuffle seed
+     * @param split           split fractions as given
+     * @param defaultSource   source of documents whose input names none
+     * @param defaultLicence  licence of documents whose input names none
+     * @param onMalformed     {@code skip} or {@code fail}
+     * @param shuffleBuckets  buckets the shuffle used
+     * @param excludeSources  excluded sources as given
+     * @param allowLicences   allowed licences as given
+     * @param excludeWorks    excluded works with their shingle counts
+     */
+    public record Settings(String tokenizer, int vocabSize, int endOfText, int seqLen, long seed, String split,
+                           String defaultSource, String defaultLicence, String onMalformed, int shuffleBuckets,
+                           List<String> excludeSources, List<String> allowLicences, List<String> excludeWorks) {
+        public Settings {
+            excludeSources = List.copyOf(excludeSources);
+            allowLicences = List.copyOf(allowLicences);
+            excludeWorks = List.copyOf(excludeWorks);
+        }
+    }
+
+    /** One split's totals and shard files, in shard order. */
+    public record SplitEntry(long documents, long tokens, long sequences, long droppedTailTokens, List<Shard> shards) {
+        public SplitEntry {
+            shards = List.copyOf(shards);
+        }
+    }
+
+    /** One shard file: name, sequence count, size and payload CRC-32 (8 hex digits). */
+    public record Shard(String file, long sequences, long bytes, String crc32) {
+    }
+
+    /** A listed file's size and CRC-32C (8 hex digits). */
+    public record FileEntry(long bytes, String crc32c) {
+    }
+
+    /** The {@code summary} object: totals and one row per source. */
+    public record Summary(long documents, long tokens, long excluded, long malformed, List<SourceRow> sources) {
+        public Summary {
+            sources = List.copyOf(sources);
+        }
+    }
+
+    /** One source's documents, tokens, share of the tokens and excluded documents. */
+    public record SourceRow(String source, long documents, long tokens, double share, long excluded) {
+    }
+
+    /** The split's entry, if the manifest lists it. */
+    public Optional<SplitEntry> split(Split split) {
+        return Optional.ofNullable(splits.get(split));
+    }
+
+    /** A listed file's entry; {@link ManifestCheck} made sure the documents and audit index are listed. */
+    public FileEntry file(String name) {
+        FileEntry f = files.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException(name + " is not listed in " + DatasetLayout.MANIFEST);
+        }
+        return f;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.wafer.formats.data;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.wafer.domain.data.Split;
+
+/**
+ * Converts a manifest's JSON tree, already checked by {@link ManifestCheck}, to a {@link DatasetManifest}, and the
+ * record's settings, splits and summary back to JSON for {@code data stats --json}, field for field in the order
+ * {@link ManifestJson} writes them.
+ */
+final class DatasetManifestJson {
+    private static final ObjectMapper PLAIN = new ObjectMapper();
+    /** How long preparation took: differs between two preparations of the same data. */
+    private static final String VOLATILE_FIELD = "prepare_seconds";
+
+    private DatasetManifestJson() {
+    }
+
+    static DatasetManifest parse(JsonNode root) {
+        JsonNode s = root.path("settings");
+        DatasetManifest.Settings settings = new DatasetManifest.Settings(s.path("tokenizer").asText("unknown"),
+                s.path("vocab_size").asInt(), s.path("end_of_text").asInt(), s.path("seq_len").asInt(),
+                s.path("seed").asLong(), s.path("split").asText(), s.path("default_source").asText(),
+                s.path("default_licence").asText(), s.path("on_malformed").asText(), s.path("shuffle_buckets").asInt(),
+                strings(s.path("exclude_sources")), strings(s.path("allow_licences")), strings(s.path("exclude_works")));
+        Map<Split, DatasetManifest.SplitEntry> splits = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : root.path("splits").properties()) {
+            JsonNode n = e.getValue();
+            List<DatasetManifest.Shard> shards = new ArrayList<>();
+            for (JsonNode sh : n.path("shards")) {
+                shards.add(new DatasetManifest.Shard(sh.path("file").asText(), sh.path("sequences").asLong(),
+                        sh.path("bytes").asLong(), sh.path("crc32").asText()));
+            }
+            splits.put(Split.ofFileName(e.getKey()), new DatasetManifest.SplitEntry(n.path("documents").asLong(),
+                    n.path("tokens").asLong(), n.path("sequences").asLong(), n.path("dropped_tail_tokens").asLong(),
+                    shards));
+        }
+        Map<String, DatasetManifest.FileEntry> files = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> f : root.path("files").properties()) {
+            files.put(f.getKey(), new DatasetManifest.FileEntry(f.getValue().path("bytes").asLong(),
+                    f.getValue().path("crc32c").asText()));
+        }
+        JsonNode sum = root.path("summary");
+        List<DatasetManifest.SourceRow> rows = new ArrayList<>();
+        for (JsonNode r : sum.path("sources")) {
+            rows.add(new DatasetManifest.SourceRow(r.path("source").asText(), r.path("documents").asLong(),
+                    r.path("tokens").asLong(), r.path("share").asDouble(), r.path("excluded").asLong()));
+        }
+        DatasetManifest.Summary summary = new DatasetManifest.Summary(sum.path("documents").asLong(),
+                sum.path("tokens").asLong(), sum.path("excluded").asLong(), sum.path("malformed").asLong(), rows);
+        return new DatasetManifest(settings, splits, files, summary, fingerprint(root));
+    }
+
+    /**
+     * The manifest without its wall-clock field, compact, hashed: the embedded sample prepared again into an emptied
+     * cache is still the same data. Checkpoints record it, so it must not change.
+     */
+    private static String fingerprint(JsonNode root) {
+        ObjectNode copy = (ObjectNode) root.deepCopy();
+        copy.remove(VOLATILE_FIELD);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(PLAIN.writeValueAsBytes(copy));
+            return "manifest-sha256:" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot digest a parsed manifest", e);
+        }
+    }
+
+    /** {@code settings}, {@code splits} and {@code summary} as {@code data stats --json} prints them. */
+    static ObjectNode stats(DatasetManifest m) {
+        ObjectNode n = PLAIN.createObjectNode();
+        DatasetManifest.Settings s = m.settings();
+        ObjectNode set = n.putObject("settings");
+        set.put("tokenizer", s.tokenizer()).put("vocab_size", s.vocabSize()).put("end_of_text", s.endOfText())
+                .put("seq_len", s.seqLen()).put("seed", s.seed()).put("split", s.split())
+                .put("default_source", s.defaultSource()).put("default_licence", s.defaultLicence())
+                .put("on_malformed", s.onMalformed()).put("shuffle_buckets", s.shuffleBuckets());
+        s.excludeSources().forEach(set.putArray("exclude_sources")::add);
+        s.allowLicences().forEach(set.putArray("allow_licences")::add);
+        s.excludeWorks().forEach(set.putArray("exclude_works")::add);
+        ObjectNode splits = n.putObject("splits");
+        m.splits().forEach((split, e) -> {
+            ObjectNode o = splits.putObject(split.fileName());
+            o.put("documents", e.documents()).put("tokens", e.tokens()).put("sequences", e.sequences())
+                    .put("dropped_tail_tokens", e.droppedTailTokens());
+            ArrayNode shards = o.putArray("shards");
+            e.shards().forEach(sh -> shards.addObject().put("file", sh.file()).put("sequences", sh.sequences())
+                    .put("bytes", sh.bytes()).put("crc32", sh.crc32()));
+        });
+        DatasetManifest.Summary sum = m.summary();
+        ObjectNode summary = n.putObject("summary");
+        summary.put("documents", sum.documents()).put("tokens", sum.tokens()).put("excluded", sum.excluded())
+                .put("malformed", sum.malformed());
+        ArrayNode rows = summary.putArray("sources");
+        sum.sources().forEach(r -> rows.addObject().put("source", r.source()).put("documents", r.documents())
+                .put("tokens", r.tokens()).put("share", r.share()).put("excluded", r.excluded()));
+        return n;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.wafer.formats.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+import dev.wafer.domain.data.prepare.DatasetPreparation;
+import dev.wafer.domain.data.prepare.PreparationReport;
+import dev.wafer.domain.data.prepare.RankFailedException;
+import dev.wafer.ports.collective.Collective;
+import dev.wafer.ports.data.DocumentSource;
+import dev.wafer.ports.data.MalformedInputException;
+
+/**
+ * Prepares a dataset into a directory of files: the domain use case ({@link DatasetPreparation}) wired to the
+ * file formats ({@link DatasetDirectory}), followed by {@code manifest.json} ({@link ManifestJson}), which records
+ * the settings, inputs and every file's checksum beside the use case's report. The dataset is built beside the
+ * output directory and swapped in only when complete ({@link DatasetStaging}); a failed run removes its partial
+ * build and leaves the output directory as it was.
+ */
+public final class DatasetPreparer {
+    /** Where the ranks of a multi-rank preparation leave their pass-1 results, inside the build directory. */
+    static final String RANKS_TMP = ".ranks-tmp";
+
+    private final PrepareSettings settings;
+    private final DatasetStaging staging;
+    private final DatasetLayout layout;
+    private final DatasetDirectory directory;
+    private final DatasetPreparation preparation;
+    private final OutputChannels channels;
+
+    public DatasetPreparer(PrepareSettings settings, Progress progress) {
+        this(settings, progress, OutputChannels.FILES, ProcessHandle.current().pid());
+    }
+
+    /**
+     * A preparer for one rank of a multi-rank preparation ({@link #prepare(List, Collective)}).
+     *
+     * @param leadProcess rank 0's process id, which names the build directory every rank shares
+     */
+    public DatasetPreparer(PrepareSettings settings, Progress progress, long leadProcess) {
+        this(settings, progress, OutputChannels.FILES, leadProcess);
+    }
+
+    /** @param channels how files are created (tests pass a failing file system) */
+    DatasetPreparer(PrepareSettings settings, Progress progress, OutputChannels channels) {
+        this(settings, progress, channels, ProcessHandle.current().pid());
+    }
+
+    private DatasetPreparer(PrepareSettings settings, Progress progress, OutputChannels channels, long owner) {
+        this.settings = settings;
+        this.staging = new DatasetStaging(settings.out(), owner);
+        this.layout = new DatasetLayout(staging.build());
+        this.directory = new DatasetDirectory(layout, channels);
+        this.preparation = new DatasetPreparation(settings.preparation(), directory, progress);
+        this.channels = channels;
+    }
+
+    /** Give this to {@link Inputs} so progress can follow the stored bytes read. */
+    public LongConsumer byteCounter() {
+        return preparation.byteCounter();
+    }
+
+    /**
+     * Runs preparation.
+     *
+     * @throws MalformedInputException when malformed input is fatal
+     * @throws dev.wafer.domain.data.prepare.NoDocumentsException when the input has no document to keep
+     * @throws IOException naming the file when reading or writing fails; the output directory is then unchanged
+     */
+    public PreparationReport prepare(List<DocumentSource> inputs) throws IOException {
+        staging.begin();
+        try {
+            PreparationReport report = preparation.prepare(inputs);
+            ManifestJson.write(channels, layout, settings, inputs, report, directory.checks());
+            staging.commit();
+            return report;
+        } catch (UncheckedIOException e) {
+            staging.abort(e);
+            throw e.getCause();
+        } catch (IOException | RuntimeException | Error e) {
+            staging.abort(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs preparation on every rank of {@code ranks} (each rank calls this with the same settings and inputs, and
+     * with rank 0's process id): rank 0 creates the build directory, every rank reads its share of the inputs and
+     * leaves its results in {@value #RANKS_TMP} inside it, then rank 0 alone writes the dataset, the manifest, and
+     * swaps it in; the result is the dataset a single process prepares, byte for byte (the manifest's
+     * {@code prepare_seconds} aside, which differs between any two runs). The build directory must be on a file
+     * system every rank sees.
+     *
+     * @return the report on rank 0, empty on the other ranks (which return once their share is handed over)
+     * @throws dev.wafer.domain.data.prepare.RankFailedException on every rank when one could not do its share
+     */
+    public Optional<PreparationReport> prepare(List<DocumentSource> inputs, Collective ranks) throws IOException {
+        if (ranks.size() == 1) {
+            return Optional.of(prepare(inputs));
+        }
+        boolean lead = ranks.rank() == 0;
+        Path exchangeDir = layout.dir().resolve(RANKS_TMP);
+        double[] started = {1};
+        if (lead) {
+            try {
+                staging.begin();
+                Files.createDirectory(exchangeDir);
+            } catch (IOException | RuntimeException | Error e) {
+                started[0] = 0;
+                ranks.broadcast(started, 0, 1, 0);
+                staging.abort(e);
+                throw e;
+            }
+        }
+        ranks.broadcast(started, 0, 1, 0);
+        if (started[0] == 0) {
+            throw new RankFailedException(0, "it could not start the dataset's build directory (its message says why)");
+        }
+        RankExchangeFiles exchange = new RankExchangeFiles(exchangeDir);
+        try {
+            Optional<PreparationReport> report = preparation.prepare(inputs, ranks, exchange);
+            if (!lead) {
+                return report;
+            }
+            exchange.close();
+            ManifestJson.write(channels, layout, settings, inputs, report.orElseThrow(), directory.checks());
+            staging.commit();
+            return report;
+        } catch (UncheckedIOException e) {
+            if (lead) {
+                staging.abort(e);
+            }
+            throw e.getCause();
+        } catch (IOException | RuntimeException | Error e) {
+            if (lead) {
+                staging.abort(e);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.wafer.formats.data;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.wafer.formats.input.InvalidInputException;
+
+/**
+ * Where {@code wafer data prepare --out DIR} builds, and how the result replaces DIR. The dataset is built in
+ * {@code .DIR.prepare-PID} beside DIR, and only a complete one is swapped in: DIR is renamed to
+ * {@code .DIR.old-PID}, the build to DIR, and the old one deleted. Between the two renames (two system calls) DIR
+ * does not exist; a run killed there leaves the old dataset as {@code .DIR.old-PID}, and the next run in that
+ * directory puts it back before anything else. A failed run deletes its build, so DIR is never half-written, and
+ * directories a killed run left (builds, old datasets, a {@code .shuffle-tmp} inside DIR) are removed by the next
+ * run once their process is gone.
+ */
+final class DatasetStaging {
+    private static final Pattern ORPHAN = Pattern.compile("(prepare|old)-(\\d+)");
+
+    private final Path out;
+    private final Path parent;
+    private final String prefix;
+    private final long pid;
+
+    DatasetStaging(Path out) {
+        this(out, ProcessHandle.current().pid());
+    }
+
+    /**
+     * @param owner the process that builds and commits: this one, or rank 0 of a multi-rank preparation, whose
+     *              build directory the other ranks share
+     */
+    DatasetStaging(Path out, long owner) {
+        this.pid = owner;
+        this.out = out.toAbsolutePath().normalize();
+        this.parent = this.out.getParent();
+        if (parent == null) {
+            throw new InvalidInputException("--out " + out + ": cannot prepare a dataset into the root directory");
+        }
+        this.prefix = "." + this.out.getFileName() + ".";
+    }
+
+    /** The directory the dataset is built in. */
+    Path build() {
+        return parent.resolve(prefix + "prepare-" + pid);
+    }
+
+    private Path old() {
+        return parent.resolve(prefix + "old-" + pid);
+    }
+
+    /**
+     * Before any work: restores or removes what a killed run left, refuses an output that is not a dataset
+     * directory, and creates an empty build directory.
+     *
+     * @throws InvalidInputException when {@code --out} is a file, holds other files, or is being prepared by a
+     *                               running process
+     */
+    void begin() throws IOException {
+        Files.createDirectories(parent);
+        recoverOrphans();
+        checkReplaceable();
+        DatasetFiles.deleteTree(build());
+        Files.createDirectory(build());
+    }
+
+    private void recoverOrphans() throws IOException {
+        List<Path> entries;
+        try (var list = Files.list(parent)) {
+            entries = list.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
+        }
+        for (Path p : entries) {
+            Matcher m = ORPHAN.matcher(p.getFileName().toString().substring(prefix.length()));
+            if (!m.matches()) {
+                continue;
+            }
+            long owner = Long.parseLong(m.group(2));
+            if (owner != pid && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+                throw new InvalidInputException("--out " + out + " is being prepared by process " + owner + " ("
+                        + p + "); wait for it or stop it");
+            }
+            if (m.group(1).equals("old") && !Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+                // Killed between the two renames of a swap: the previous dataset is complete, put it back.
+                Files.move(p, out, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                DatasetFiles.deleteTree(p);
+            }
+        }
+        DatasetFiles.deleteTree(out.resolve(DatasetDirectory.SHUFFLE_TMP));
+    }
+
+    private void checkReplaceable() throws IOException {
+        if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidInputException("--out " + out + " exists and is not a directory");
+        }
+        try (var list = Files.list(out)) {
+            for (Path p : list.sorted().toList()) {
+                if (!DatasetLayout.isDatasetFile(p.getFileName().toString())) {
+                    throw new InvalidInputException("--out " + out + " holds " + p.getFileName() + ", which is not part"
+                            + " of a Wafer dataset; preparing replaces the whole directory, so choose a new or empty"
+                            + " one (or a previous dataset's)");
+                }
+            }
+        }
+    }
+
+    /** Swaps the complete build in for {@code --out}; see the class comment for the window this leaves. */
+    void commit() throws IOException {
+        syncDirectory(build());
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(out, old(), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(build(), out, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(parent);
+            DatasetFiles.deleteTree(old());
+        } else {
+            Files.move(build(), out, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(parent);
+        }
+    }
+
+    /** Deletes the build after a failure; {@code --out} is as it was. */
+    void abort(Throwable failure) {
+        try {
+            DatasetFiles.deleteTree(build());
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Makes renames in {@code dir} durable where the platform allows opening a directory (Linux does). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not every platform can sync a directory; the rename itself is still atomic.
+        }
+    }
+}

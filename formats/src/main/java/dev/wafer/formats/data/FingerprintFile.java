@@ -1,0 +1,101 @@
+package dev.wafer.formats.data;
+
+import dev.wafer.formats.input.InvalidInputException;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import dev.wafer.domain.data.TextNormaliser;
+import dev.wafer.domain.data.WorkFingerprint;
+
+/**
+ * Fingerprint files ({@code wafer data fingerprint}): little-endian magic {@code WAFERFPR}, u32 version (1),
+ * u32 shingle words, u32 name length, UTF-8 name, u64 count, then {@code count} sorted i64 shingle hashes.
+ * {@link #load} also accepts a plain-text work and fingerprints it on the fly, so {@code --exclude-work} takes
+ * either.
+ */
+public final class FingerprintFile {
+    private static final byte[] MAGIC = "WAFERFPR".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+
+    private FingerprintFile() {
+    }
+
+    /** Fingerprints a text file (normalised first, like every document). */
+    public static WorkFingerprint fromText(Path textFile) throws IOException {
+        byte[] bytes = readFile(textFile);
+        StrictUtf8.Result text = new StrictUtf8().decode(bytes, 0, bytes.length);
+        if (!text.ok()) {
+            throw new InvalidInputException(textFile + ": invalid UTF-8 at byte offset " + text.badOffset());
+        }
+        try {
+            return WorkFingerprint.of(textFile.getFileName().toString(), new TextNormaliser().normalise(text.text()));
+        } catch (IllegalArgumentException e) {
+            // The only thing WorkFingerprint rejects here is a text too short to fingerprint: the user's file.
+            throw new InvalidInputException(textFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a fingerprint file. */
+    public static void write(Path file, WorkFingerprint fp) throws IOException {
+        byte[] name = fp.name().getBytes(StandardCharsets.UTF_8);
+        try (OutputStream raw = Files.newOutputStream(file);
+             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
+            ByteBuffer h = ByteBuffer.allocate(8 + 12 + name.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+            h.put(MAGIC).putInt(VERSION).putInt(WorkFingerprint.SHINGLE_WORDS).putInt(name.length).put(name)
+                    .putLong(fp.shingles().length);
+            out.write(h.array());
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            for (long s : fp.shingles()) {
+                out.write(b.clear().putLong(s).array());
+            }
+        }
+    }
+
+    /** Loads a fingerprint file, or fingerprints the file as text when it does not start with the magic. */
+    public static WorkFingerprint load(Path file) throws IOException {
+        byte[] bytes = readFile(file);
+        if (bytes.length < 8 || !Arrays.equals(Arrays.copyOf(bytes, 8), MAGIC)) {
+            return fromText(file);
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            b.position(8);
+            int version = b.getInt();
+            if (version != VERSION) {
+                throw new InvalidInputException(file + ": field version is " + version + ", expected " + VERSION);
+            }
+            int words = b.getInt();
+            if (words != WorkFingerprint.SHINGLE_WORDS) {
+                throw new InvalidInputException(file + ": field shingleWords is " + words + ", this Wafer uses "
+                        + WorkFingerprint.SHINGLE_WORDS + "; make the fingerprint again");
+            }
+            byte[] name = new byte[b.getInt()];
+            b.get(name);
+            long count = b.getLong();
+            if (count != b.remaining() / 8 || b.remaining() % 8 != 0) {
+                throw new InvalidInputException(file + ": field count is " + count + " but " + b.remaining()
+                        + " bytes of shingles follow; the file is truncated or corrupt");
+            }
+            long[] shingles = new long[(int) count];
+            b.asLongBuffer().get(shingles);
+            return new WorkFingerprint(new String(name, StandardCharsets.UTF_8), shingles);
+        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+            throw new InvalidInputException(file + ": truncated fingerprint header", e);
+        }
+    }
+
+    private static byte[] readFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(file + ": no such file");
+        }
+        return Files.readAllBytes(file);
+    }
+}

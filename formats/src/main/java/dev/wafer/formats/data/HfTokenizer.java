@@ -1,0 +1,116 @@
+package dev.wafer.formats.data;
+
+import dev.wafer.formats.input.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+
+import dev.wafer.ports.text.Tokenizer;
+
+/**
+ * Any Hugging Face {@code tokenizer.json}, loaded offline through DJL's tokenizers binding. No special tokens
+ * are added around a document; the end-of-text id is the first of {@code <|endoftext|>}, {@code </s>},
+ * {@code <eos>}, {@code [SEP]} that the vocabulary has.
+ */
+public final class HfTokenizer implements Tokenizer, AutoCloseable {
+    private static final String[] END_OF_TEXT_CANDIDATES = {"<|endoftext|>", "</s>", "<eos>", "[SEP]"};
+
+    private final ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer;
+    private final String name;
+    private final int vocabSize;
+    private final int endOfText;
+
+    private HfTokenizer(ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer, String name,
+                                 int vocabSize, int endOfText) {
+        this.tokenizer = tokenizer;
+        this.name = name;
+        this.vocabSize = vocabSize;
+        this.endOfText = endOfText;
+    }
+
+    /**
+     * Loads a {@code tokenizer.json}.
+     *
+     * @throws InvalidInputException naming the file when it is missing, unreadable or has no end-of-text token
+     */
+    public static HfTokenizer load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("--tokenizer " + file + ": no such file");
+        }
+        // Never reach for the network: DJL would otherwise try to download native libraries or files.
+        System.setProperty("ai.djl.offline", "true");
+        ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tok;
+        try {
+            tok = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(file)
+                    .optAddSpecialTokens(false)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidInputException("--tokenizer " + file + ": cannot load tokenizer.json (" + e.getMessage() + ")", e);
+        }
+        Map<String, Integer> vocab = VocabularyReader.read(file);
+        int eot = -1;
+        for (String candidate : END_OF_TEXT_CANDIDATES) {
+            Integer id = vocab.get(candidate);
+            if (id != null) {
+                eot = id;
+                break;
+            }
+        }
+        if (eot < 0) {
+            tok.close();
+            throw new InvalidInputException("--tokenizer " + file + ": vocabulary has no end-of-text token (looked for "
+                    + String.join(", ", END_OF_TEXT_CANDIDATES) + ")");
+        }
+        int size = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        return new HfTokenizer(tok, "hf:" + file.getFileName(), size, eot);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    @Override
+    public int endOfTextId() {
+        return endOfText;
+    }
+
+    @Override
+    public int[] encode(String text) {
+        Encoding enc = tokenizer.encode(text, false, false);
+        long[] ids = enc.getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return out;
+    }
+
+    @Override
+    public String decode(int[] ids) {
+        long[] longs = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocabSize) {
+                throw new IllegalArgumentException("token id " + ids[i] + " is outside the vocabulary [0, " + vocabSize + ")");
+            }
+            longs[i] = ids[i];
+        }
+        return tokenizer.decode(longs, false);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

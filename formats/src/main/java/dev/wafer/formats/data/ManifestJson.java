@@ -1,0 +1,202 @@
+package dev.wafer.formats.data;
+
+import dev.wafer.formats.input.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.wafer.domain.data.Exclusion;
+import dev.wafer.domain.data.Provenance;
+import dev.wafer.domain.data.SourceSummary;
+import dev.wafer.domain.data.Split;
+import dev.wafer.domain.data.prepare.PreparationReport;
+import dev.wafer.ports.data.DocumentSource;
+import dev.wafer.ports.data.MalformedRecord;
+import dev.wafer.ports.data.prepare.PackedDocument;
+
+/**
+ * The manifest files of a prepared dataset. {@code manifest.json}: format and version, settings, inputs,
+ * per-split statistics and shards (each with its size and payload CRC-32), the size and CRC-32C of {@code
+ * documents.jsonl} and the audit index ({@code files}), the per-source summary table, every exclusion with its rule and the malformed
+ * records. {@code documents.jsonl}: one object per kept document ({@code hash}, {@code source}, {@code licence},
+ * {@code tokens}, {@code split}, {@code shard}, {@code offset}, {@code location}, and {@code audit_id} for
+ * training documents), in packed order. {@code manifest.json.sha256}: the manifest's SHA-256.
+ */
+public final class ManifestJson {
+    /** Value of the manifest's {@code format} field. */
+    public static final String FORMAT = "wafer-dataset";
+    /** Value of the manifest's {@code version} field. */
+    public static final int VERSION = 2;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper LINE = new ObjectMapper();
+
+    private ManifestJson() {
+    }
+
+    /** One line of {@code documents.jsonl}, without the line break. */
+    static String documentLine(PackedDocument d) {
+        ObjectNode n = LINE.createObjectNode();
+        n.put("hash", d.hash()).put("source", d.source()).put("licence", d.licence()).put("tokens", d.tokens())
+                .put("split", d.split()).put("shard", d.shard()).put("offset", d.offset()).put("location", d.location());
+        if (d.auditId() >= 0) {
+            n.put("audit_id", d.auditId());
+        }
+        try {
+            return LINE.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a manifest line", e);
+        }
+    }
+
+    /**
+     * Writes {@code manifest.json}, what was asked ({@code s}, {@code inputs}) and what came of it ({@code r}) with
+     * every file's size and checksum ({@code checks}), then {@code manifest.json.sha256}.
+     */
+    static void write(OutputChannels channels, DatasetLayout layout, PrepareSettings s, List<DocumentSource> inputs,
+            PreparationReport r, Map<String, FileCheck> checks) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT).put("version", VERSION);
+        ObjectNode set = root.putObject("settings");
+        set.put("tokenizer", s.tokenizer().name()).put("vocab_size", s.tokenizer().vocabSize())
+                .put("end_of_text", s.tokenizer().endOfTextId()).put("seq_len", s.seqLen()).put("seed", s.seed())
+                .put("split", s.splitSpec()).put("default_source", s.defaultSource())
+                .put("default_licence", s.defaultLicence())
+                .put("on_malformed", s.failOnMalformed() ? "fail" : "skip").put("shuffle_buckets", r.shuffleBuckets());
+        strings(set.putArray("exclude_sources"), s.excludedSources());
+        strings(set.putArray("allow_licences"), s.allowedLicences());
+        strings(set.putArray("exclude_works"), s.excludedWorks());
+        ArrayNode in = root.putArray("inputs");
+        inputs.forEach(i -> in.addObject().put("name", i.name()).put("bytes", i.sizeBytes()));
+        ObjectNode splits = root.putObject("splits");
+        for (Map.Entry<Split, PreparationReport.SplitStats> e : r.splits().entrySet()) {
+            PreparationReport.SplitStats st = e.getValue();
+            ObjectNode o = splits.putObject(e.getKey().fileName());
+            o.put("documents", st.documents()).put("tokens", st.tokens()).put("sequences", st.sequences())
+                    .put("dropped_tail_tokens", st.droppedTail());
+            ArrayNode shards = o.putArray("shards");
+            for (int i = 0; i < st.shardCounts().size(); i++) {
+                String name = layout.shard(e.getKey(), i).getFileName().toString();
+                FileCheck check = required(checks, name);
+                shards.addObject().put("file", name).put("sequences", st.shardCounts().get(i))
+                        .put("bytes", check.bytes()).put("crc32", check.crcHex());
+            }
+        }
+        ObjectNode files = root.putObject("files");
+        for (String name : List.of(DatasetLayout.DOCUMENTS, DatasetLayout.AUDIT_INDEX)) {
+            FileCheck check = required(checks, name);
+            files.putObject(name).put("bytes", check.bytes()).put("crc32c", check.crcHex());
+        }
+        ObjectNode summary = root.putObject("summary");
+        summary.put("documents", r.summary().documents()).put("tokens", r.summary().tokens())
+                .put("excluded", r.summary().excluded()).put("malformed", r.malformedCount());
+        ArrayNode rows = summary.putArray("sources");
+        for (SourceSummary.Row row : r.summary().rows()) {
+            rows.addObject().put("source", row.source()).put("documents", row.documents()).put("tokens", row.tokens())
+                    .put("share", row.share()).put("excluded", row.excluded());
+        }
+        ArrayNode ex = root.putArray("exclusions");
+        for (Exclusion e : r.exclusions()) {
+            Provenance p = e.provenance();
+            ex.addObject().put("hash", p.hash().hex()).put("source", p.source()).put("licence", p.licence())
+                    .put("location", p.location()).put("rule", e.rule().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("detail", e.detail());
+        }
+        ArrayNode bad = root.putArray("malformed");
+        for (MalformedRecord m : r.malformed()) {
+            bad.addObject().put("location", m.location()).put("reason", m.reason());
+        }
+        root.put("prepare_seconds", r.seconds()).put("text_bytes", r.textBytes());
+        byte[] manifest = JSON.writeValueAsBytes(root);
+        try (var out = new ChecksummedOutput(channels, layout.manifest(), 1 << 16, check -> { })) {
+            out.write(manifest);
+        }
+        try (var out = new ChecksummedOutput(channels, layout.manifestSha256(), 128, check -> { })) {
+            out.write(ManifestCheck.line(manifest).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    private static FileCheck required(Map<String, FileCheck> checks, String name) {
+        FileCheck check = checks.get(name);
+        if (check == null) {
+            throw new IllegalStateException("no checksum recorded for " + name);
+        }
+        return check;
+    }
+
+    /**
+     * Reads and verifies a manifest (as {@link #read(Path, String)} with {@code --dataset}).
+     *
+     * @throws InvalidInputException naming the file and field when it is missing, damaged or not a Wafer manifest
+     */
+    public static DatasetManifest read(Path dir) throws IOException {
+        return read(dir, "--dataset");
+    }
+
+    /**
+     * Reads a manifest after checking it against {@code manifest.json.sha256}, and checks the fields the commands
+     * rely on ({@link ManifestCheck}).
+     *
+     * @param flag the option that named {@code dir}, for messages
+     * @throws InvalidInputException naming the file and field when it is missing, damaged or not a Wafer manifest
+     */
+    public static DatasetManifest read(Path dir, String flag) throws IOException {
+        return DatasetManifestJson.parse(load(dir, flag));
+    }
+
+    /** The whole verified manifest of the dataset in {@code dir} as indented JSON, exclusions and all. */
+    public static String text(Path dir) throws IOException {
+        return JSON.writeValueAsString(load(dir, "--dataset"));
+    }
+
+    /** The settings, splits and summary of a manifest as indented JSON ({@code data stats --json}). */
+    public static String statsText(DatasetManifest manifest) throws JsonProcessingException {
+        return JSON.writeValueAsString(DatasetManifestJson.stats(manifest));
+    }
+
+    private static JsonNode load(Path dir, String flag) throws IOException {
+        DatasetLayout layout = new DatasetLayout(dir);
+        Path file = layout.manifest();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(flag + " " + dir + ": no " + DatasetLayout.MANIFEST
+                    + "; run 'wafer data prepare --out " + dir + "' first");
+        }
+        ManifestCheck.verifyDigest(layout, bytes);
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(file + ": not valid JSON (" + String.valueOf(e.getOriginalMessage())
+                    .replaceAll("\\s+", " ") + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidInputException(file + ": not a JSON object");
+        }
+        if (!FORMAT.equals(root.path("format").asText())) {
+            throw new InvalidInputException(file + ": field format is '" + root.path("format").asText()
+                    + "', expected '" + FORMAT + "'");
+        }
+        if (root.path("version").asInt() != VERSION) {
+            throw new InvalidInputException(file + ": field version is " + root.path("version") + ", expected " + VERSION
+                    + "; prepare the dataset again with this version of wafer");
+        }
+        ManifestCheck.verifyFields(file, root);
+        return root;
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+}

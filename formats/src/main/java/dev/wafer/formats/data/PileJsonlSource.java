@@ -1,0 +1,131 @@
+package dev.wafer.formats.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.LongConsumer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.ZstdIOException;
+
+import dev.wafer.formats.input.InvalidInputException;
+import dev.wafer.ports.data.DocumentSource;
+import dev.wafer.ports.data.DocumentVisitor;
+import dev.wafer.ports.data.MalformedRecord;
+import dev.wafer.ports.data.RawDocument;
+
+/**
+ * Reads Pile-format JSON Lines, plain or zstd-compressed, one line at a time (constant memory apart from the
+ * longest line): {@code {"text": "...", "meta": {"pile_set_name": "...", "licence": "...", "source": "..."}}}.
+ * The source is {@code meta.pile_set_name}, else {@code meta.source}; the licence is {@code meta.licence}, else
+ * {@code meta.license}. Blank lines are ignored. Lines of the usual shape are parsed straight from their bytes
+ * ({@link PileLineParser}); the rest go through strict decoding and Jackson, with the same results.
+ */
+public final class PileJsonlSource implements DocumentSource {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final long size;
+    private final StreamOpener opener;
+    private final LongConsumer bytesRead;
+
+    PileJsonlSource(String name, long size, StreamOpener opener, LongConsumer bytesRead) {
+        this.name = name;
+        this.size = size;
+        this.opener = opener;
+        this.bytesRead = bytesRead;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long sizeBytes() {
+        return size;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws InvalidInputException naming the file when its zstd compression is corrupt or cut short
+     */
+    @Override
+    public void read(DocumentVisitor visitor) throws IOException {
+        long lastLine = 0;
+        try (InputStream in = InputStreams.decoded(name, opener.open(), bytesRead)) {
+            Utf8LineReader lines = new Utf8LineReader(in);
+            PileLineParser fast = new PileLineParser();
+            while (lines.advance()) {
+                lastLine = lines.number();
+                String location = name + ":" + lines.number();
+                if (fast.parse(lines.bytes(), lines.length())) {
+                    document(fast.text, firstNonBlank(fast.pileSetName, fast.source),
+                            firstNonBlank(fast.licence, fast.license), location, visitor);
+                    continue;
+                }
+                Utf8LineReader.Line line = lines.decode();
+                if (line.error() != null) {
+                    visitor.malformed(new MalformedRecord(location, line.error()));
+                } else if (!line.text().isBlank()) {
+                    parse(line.text(), location, visitor);
+                }
+            }
+        } catch (ZstdIOException e) {
+            // The decoder's own error: the stored bytes are not a valid zstd stream (not a read failure).
+            throw new InvalidInputException(name + ": corrupt zstd stream after line " + lastLine + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void parse(String line, String location, DocumentVisitor visitor) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            visitor.malformed(new MalformedRecord(location, "bad JSON: " + e.getOriginalMessage()));
+            return;
+        }
+        if (node == null || !node.isObject()) {
+            visitor.malformed(new MalformedRecord(location, "bad JSON: expected an object"));
+            return;
+        }
+        JsonNode text = node.get("text");
+        if (text == null || !text.isTextual()) {
+            visitor.malformed(new MalformedRecord(location, text == null ? "missing field 'text'" : "field 'text' is not a string"));
+            return;
+        }
+        JsonNode meta = node.path("meta");
+        String source = firstString(meta, "pile_set_name", "source");
+        String licence = firstString(meta, "licence", "license");
+        document(text.asText(), source, licence, location, visitor);
+    }
+
+    private static void document(String text, String source, String licence, String location,
+                                 DocumentVisitor visitor) {
+        if (text.isBlank()) {
+            visitor.malformed(new MalformedRecord(location, "empty document (field 'text' is blank)"));
+            return;
+        }
+        visitor.document(new RawDocument(text, source, licence, location));
+    }
+
+    private static String firstNonBlank(String first, String second) {
+        if (first != null && !first.isBlank()) {
+            return first;
+        }
+        return second != null && !second.isBlank() ? second : null;
+    }
+
+    private static String firstString(JsonNode meta, String... fields) {
+        for (String f : fields) {
+            JsonNode v = meta.get(f);
+            if (v != null && v.isTextual() && !v.asText().isBlank()) {
+                return v.asText();
+            }
+        }
+        return null;
+    }
+}

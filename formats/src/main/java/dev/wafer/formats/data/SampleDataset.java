@@ -1,0 +1,105 @@
+package dev.wafer.formats.data;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.wafer.domain.data.Provenance;
+import dev.wafer.domain.data.ProvenanceRules;
+import dev.wafer.domain.data.SplitAssigner;
+import dev.wafer.domain.data.WorkMatcher;
+import dev.wafer.ports.text.Tokenizer;
+
+/**
+ * The embedded sample corpus, prepared once per tokenizer and sequence length (GPT-2 by default) with the rules
+ * (Books3 excluded, as the sample's README demonstrates), and cached, so that {@code wafer train} runs on real text
+ * with no flags and no download.
+ */
+public final class SampleDataset {
+    /** The split used for the sample: a validation split large enough to measure a loss on. */
+    public static final String SPLIT = "0.9,0.05,0.05";
+    private static final long SEED = 1234;
+
+    private SampleDataset() {
+    }
+
+    /** Where prepared samples are cached: {@code $WAFER_CACHE}, else {@code ~/.cache/wafer}. */
+    public static Path defaultCacheRoot() {
+        String configured = System.getenv("WAFER_CACHE");
+        return configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".cache", "wafer");
+    }
+
+    /**
+     * The prepared sample for {@code seqLen} under {@code cacheRoot}, preparing it first if needed. Preparation
+     * writes to a temporary directory that is renamed into place, so an interrupted run leaves nothing half-made.
+     */
+    public static Path ensure(Path cacheRoot, int seqLen, Progress progress) throws IOException {
+        return ensure(cacheRoot, "gpt2", seqLen, progress);
+    }
+
+    /**
+     * As {@link #ensure(Path, int, Progress)} with another tokenizer ({@code gpt2} or {@code bytes}, see
+     * {@link TokenizerFactory}); each tokenizer and sequence length has its own cached directory.
+     */
+    public static Path ensure(Path cacheRoot, String tokenizerName, int seqLen, Progress progress) throws IOException {
+        Tokenizer tokenizer = TokenizerFactory.create(tokenizerName);
+        String id = tokenizer instanceof GptTokenizer ? "gpt2" : tokenizer.name().replaceAll("[^A-Za-z0-9._-]", "_");
+        Path dir = cacheRoot.resolve("sample-" + id + "-seq" + seqLen);
+        if (Files.isRegularFile(dir.resolve(DatasetLayout.MANIFEST))) {
+            if (isCurrent(dir)) {
+                return dir;
+            }
+            // Prepared by an older wafer (no checksums) or damaged: prepare it again.
+            deleteTree(dir);
+        }
+        Files.createDirectories(cacheRoot);
+        Path tmp = Files.createTempDirectory(cacheRoot, ".sample-");
+        try {
+            PrepareSettings settings = new PrepareSettings(tmp, tokenizer, seqLen, SEED, SPLIT,
+                    SplitAssigner.parse(SPLIT), new ProvenanceRules(new HashSet<>(List.of("Books3")), new HashSet<>(),
+                            new WorkMatcher(List.of())),
+                    List.of("Books3"), List.of(), List.of(), Provenance.UNKNOWN_SOURCE, Provenance.UNKNOWN_LICENCE,
+                    false, Runtime.getRuntime().availableProcessors(), 65536, 64L << 20);
+            DatasetPreparer preparer = new DatasetPreparer(settings, progress);
+            preparer.prepare(List.of(Inputs.sample(preparer.byteCounter())));
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+                // Another run prepared it meanwhile: theirs is as good as ours.
+                deleteTree(tmp);
+            }
+            return dir;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(tmp);
+            throw e;
+        }
+    }
+
+    private static boolean isCurrent(Path dir) throws IOException {
+        try {
+            PreparedDataset.open(dir, "--data");
+            return true;
+        } catch (dev.wafer.formats.input.InvalidInputException e) {
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

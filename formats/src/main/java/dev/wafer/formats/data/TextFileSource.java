@@ -1,0 +1,62 @@
+package dev.wafer.formats.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongConsumer;
+
+import dev.wafer.ports.data.DocumentSource;
+import dev.wafer.ports.data.DocumentVisitor;
+import dev.wafer.ports.data.MalformedRecord;
+import dev.wafer.ports.data.RawDocument;
+
+/** One plain-text file (optionally {@code .zst}) as one document, with no source or licence of its own. */
+public final class TextFileSource implements DocumentSource {
+    private final Path path;
+    private final LongConsumer bytesRead;
+
+    TextFileSource(Path path, LongConsumer bytesRead) {
+        this.path = path;
+        this.bytesRead = bytesRead;
+    }
+
+    @Override
+    public String name() {
+        return path.toString();
+    }
+
+    @Override
+    public long sizeBytes() {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void read(DocumentVisitor visitor) throws IOException {
+        byte[] bytes;
+        try (InputStream in = InputStreams.decoded(path.toString(), Files.newInputStream(path), bytesRead)) {
+            bytes = in.readAllBytes();
+        }
+        String location = path + ":1";
+        StrictUtf8.Result decoded = new StrictUtf8().decode(bytes, 0, bytes.length);
+        if (!decoded.ok()) {
+            int line = 1;
+            for (int i = 0; i < decoded.badOffset(); i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            visitor.malformed(new MalformedRecord(path + ":" + line,
+                    "invalid UTF-8 at byte offset " + decoded.badOffset() + " of the file"));
+            return;
+        }
+        String text = decoded.text();
+        if (text.isBlank()) {
+            visitor.malformed(new MalformedRecord(location, "empty document (file is blank)"));
+            return;
+        }
+        visitor.document(new RawDocument(text, null, null, location));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.wafer.formats.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Reads {@code \n}-terminated lines of strict UTF-8 from a stream, holding one line at a time. Invalid UTF-8
+ * is reported per line ({@link Line#error()}) instead of being replaced with U+FFFD, so the caller can name the
+ * line.
+ */
+final class Utf8LineReader {
+    private final InputStream in;
+    private final byte[] chunk = new byte[1 << 16];
+    private int chunkPos;
+    private int chunkLen;
+    private byte[] line = new byte[1 << 12];
+    private int lineLen;
+    private long lineNumber;
+    private final StrictUtf8 utf8 = new StrictUtf8();
+
+    /** One line: its 1-based number and either its text or why it could not be decoded. */
+    record Line(long number, String text, String error) {
+    }
+
+    Utf8LineReader(InputStream in) {
+        this.in = in;
+    }
+
+    /** The next line, or null at end of input. A final line without {@code \n} is returned too. */
+    Line next() throws IOException {
+        return advance() ? decode() : null;
+    }
+
+    /**
+     * Moves to the next line without decoding it ({@link #bytes()}, {@link #length()}, {@link #number()}); false at
+     * end of input.
+     */
+    boolean advance() throws IOException {
+        lineLen = 0;
+        boolean any = false;
+        while (true) {
+            if (chunkPos == chunkLen) {
+                chunkLen = in.read(chunk, 0, chunk.length);
+                chunkPos = 0;
+                if (chunkLen <= 0) {
+                    chunkLen = 0;
+                    if (!any) {
+                        return false;
+                    }
+                    break;
+                }
+            }
+            any = true;
+            int start = chunkPos;
+            int end = start;
+            while (end < chunkLen && chunk[end] != '\n') {
+                end++;
+            }
+            append(start, end);
+            chunkPos = end;
+            if (end < chunkLen) {
+                chunkPos++; // consume '\n'
+                break;
+            }
+        }
+        lineNumber++;
+        if (lineLen > 0 && line[lineLen - 1] == '\r') {
+            lineLen--;
+        }
+        return true;
+    }
+
+    /** The current line's bytes, without its {@code \n} or {@code \r\n}, in {@code [0, length())}; reused. */
+    byte[] bytes() {
+        return line;
+    }
+
+    /** Length of the current line in {@link #bytes()}. */
+    int length() {
+        return lineLen;
+    }
+
+    /** The current line's 1-based number. */
+    long number() {
+        return lineNumber;
+    }
+
+    /** The current line decoded. */
+    Line decode() {
+        StrictUtf8.Result decoded = utf8.decode(line, 0, lineLen);
+        return decoded.ok() ? new Line(lineNumber, decoded.text(), null)
+                : new Line(lineNumber, null, "invalid UTF-8 at byte " + (decoded.badOffset() + 1) + " of the line");
+    }
+
+    private void append(int start, int end) {
+        int n = end - start;
+        if (lineLen + n > line.length) {
+            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + n));
+        }
+        System.arraycopy(chunk, start, line, lineLen, n);
+        lineLen += n;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.wafer.formats.hf;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.wafer.ports.checkpoint.TensorSource;
+import dev.wafer.ports.checkpoint.TensorSpec;
+
+/**
+ * A Hugging Face GPT-2 model directory: {@code config.json} plus {@code model.safetensors} (or shards listed in
+ * {@code model.safetensors.index.json}). Reads into and writes from a {@link Gpt2Checkpoint}.
+ */
+public final class Gpt2HfDirectory {
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String SHARD_INDEX = "model.safetensors.index.json";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Gpt2HfDirectory() {
+    }
+
+    /**
+     * Reads and validates a model directory.
+     *
+     * @throws HfFormatException naming the file and the offending field or tensor; for pickle checkpoints, explaining
+     *                           how to convert them
+     */
+    public static Gpt2Checkpoint read(Path dir) {
+        if (Files.isRegularFile(dir)) {
+            if (PickleRefusal.isPickle(dir)) {
+                throw PickleRefusal.refuse(dir);
+            }
+            throw new HfFormatException(dir + ": expected a Hugging Face model directory (config.json + model.safetensors), not a file");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new HfFormatException(dir + ": directory does not exist");
+        }
+        Gpt2Config config = Gpt2ConfigJson.read(dir.resolve(CONFIG));
+        List<Path> shards = weightFiles(dir);
+        List<SafetensorsReader> readers = new ArrayList<>();
+        try {
+            for (Path shard : shards) {
+                readers.add(SafetensorsReader.open(shard));
+            }
+            return load(dir, config, readers);
+        } finally {
+            readers.forEach(SafetensorsReader::close);
+        }
+    }
+
+    private static Gpt2Checkpoint load(Path dir, Gpt2Config config, List<SafetensorsReader> readers) {
+        Map<String, SafetensorsReader> owner = new LinkedHashMap<>();
+        Map<String, String> fileName = new LinkedHashMap<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (SafetensorsReader reader : readers) {
+            for (SafetensorsEntry e : reader.entries()) {
+                if (Gpt2Layout.isIgnoredBuffer(e.name())) {
+                    continue;
+                }
+                String name = Gpt2Layout.canonicalName(e.name());
+                if (owner.put(name, reader) != null) {
+                    throw new HfFormatException(reader.file() + ": tensor '" + name + "' appears more than once");
+                }
+                fileName.put(name, e.name());
+                shapes.put(name, e.intShape());
+            }
+        }
+        Gpt2Layout.validate(readers.size() == 1 ? readers.get(0).file().toString() : dir.toString(), config, shapes);
+        Map<String, FloatTensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, SafetensorsReader> e : owner.entrySet()) {
+            tensors.put(e.getKey(), new FloatTensor(shapes.get(e.getKey()), e.getValue().readFloats(fileName.get(e.getKey()))));
+        }
+        FloatTensor head = tensors.remove(Gpt2Layout.LM_HEAD);
+        if (config.tieWordEmbeddings() && head != null && !Arrays.equals(head.data(), tensors.get(Gpt2Layout.WTE).data())) {
+            throw new HfFormatException(dir + ": config.json ties the embeddings (tie_word_embeddings=true) but "
+                    + Gpt2Layout.LM_HEAD + " differs from " + Gpt2Layout.WTE + "; set tie_word_embeddings to false if the head is separate");
+        }
+        if (!config.tieWordEmbeddings() && head != null) {
+            tensors.put(Gpt2Layout.LM_HEAD, head);
+        }
+        return new Gpt2Checkpoint(config, tensors);
+    }
+
+    /** The safetensors files of a directory, refusing pickle-only directories with an explanation. */
+    static List<Path> weightFiles(Path dir) {
+        Path single = dir.resolve(WEIGHTS);
+        if (Files.isRegularFile(single)) {
+            return List.of(single);
+        }
+        Path index = dir.resolve(SHARD_INDEX);
+        if (Files.isRegularFile(index)) {
+            return shardsOf(index);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> pickles = files.filter(Files::isRegularFile).filter(PickleRefusal::isPickle).sorted().toList();
+            if (!pickles.isEmpty()) {
+                throw PickleRefusal.refuse(pickles.get(0));
+            }
+        } catch (IOException e) {
+            throw new HfFormatException(dir + ": cannot list directory: " + e.getMessage(), e);
+        }
+        throw new HfFormatException(dir + ": no " + WEIGHTS + " (or " + SHARD_INDEX + ") in the model directory");
+    }
+
+    private static List<Path> shardsOf(Path index) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(Files.readAllBytes(index));
+        } catch (IOException e) {
+            throw new HfFormatException(index + ": cannot read shard index: " + e.getMessage(), e);
+        }
+        JsonNode map = root == null ? null : root.get("weight_map");
+        if (map == null || !map.isObject()) {
+            throw new HfFormatException(index + ": missing 'weight_map'");
+        }
+        TreeSet<String> names = new TreeSet<>();
+        map.properties().forEach(e -> names.add(e.getValue().asText()));
+        List<Path> shards = new ArrayList<>();
+        for (String name : names) {
+            Path shard = index.resolveSibling(name).normalize();
+            if (!shard.getParent().equals(index.getParent().normalize()) || !Files.isRegularFile(shard)) {
+                throw new HfFormatException(index + ": shard '" + name + "' is missing or outside the model directory");
+            }
+            shards.add(shard);
+        }
+        return shards;
+    }
+
+    /**
+     * Writes {@code config.json} and {@code model.safetensors} for GPT2LMHeadModel. A muP checkpoint must be folded
+     * first ({@link MupFolding#fold}); a tied head is not written, as Hugging Face's own safetensors export drops it.
+     */
+    public static void write(Path dir, Gpt2Checkpoint checkpoint) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new HfFormatException(dir + ": cannot create directory: " + e.getMessage(), e);
+        }
+        // Encoding the config first refuses a muP model before any weights are written.
+        Gpt2ConfigJson.toJson(checkpoint.config());
+        List<TensorSource> sources = new ArrayList<>();
+        checkpoint.tensors().forEach((name, t) -> sources.add(TensorSource.of(new TensorSpec(name, t.shape()), t.data())));
+        // transformers refuses safetensors files without format metadata.
+        SafetensorsWriter.write(dir.resolve(WEIGHTS), Map.of("format", "pt"), sources);
+        Gpt2ConfigJson.write(dir.resolve(CONFIG), checkpoint.config());
+    }
+}

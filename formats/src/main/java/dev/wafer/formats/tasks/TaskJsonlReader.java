@@ -1,0 +1,209 @@
+package dev.wafer.formats.tasks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.wafer.domain.eval.EvalDoc;
+import dev.wafer.domain.eval.EvalTask;
+import dev.wafer.domain.eval.LambadaDoc;
+import dev.wafer.domain.eval.MultipleChoiceDoc;
+import dev.wafer.domain.eval.TaskType;
+import dev.wafer.domain.eval.WinograndeDoc;
+
+/** Reads task files in the schema documented in the package documentation. */
+public final class TaskJsonlReader {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> COMMON = Set.of("task", "type", "description", "train");
+    private static final Map<TaskType, Set<String>> FIELDS = Map.of(
+            TaskType.MULTIPLE_CHOICE, Set.of("context", "choices", "gold"),
+            TaskType.WINOGRANDE, Set.of("sentence", "choices", "gold"),
+            TaskType.LAMBADA, Set.of("text"));
+
+    private TaskJsonlReader() {
+    }
+
+    /** Reads one {@code .jsonl} file, or every {@code .jsonl} file of a directory in name order. */
+    public static List<EvalTask> read(Path fileOrDirectory) {
+        List<Path> files;
+        if (Files.isDirectory(fileOrDirectory)) {
+            try (Stream<Path> s = Files.list(fileOrDirectory)) {
+                files = s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+            } catch (IOException e) {
+                throw new TaskFileException(fileOrDirectory + ": cannot list directory: " + e.getMessage(), e);
+            }
+            if (files.isEmpty()) {
+                throw new TaskFileException(fileOrDirectory + ": no .jsonl task files in this directory");
+            }
+        } else if (Files.isRegularFile(fileOrDirectory)) {
+            files = List.of(fileOrDirectory);
+        } else {
+            throw new TaskFileException(fileOrDirectory + ": no such file or directory");
+        }
+        Builder builder = new Builder();
+        for (Path file : files) {
+            try (InputStream in = Files.newInputStream(file)) {
+                builder.add(file.toString(), in);
+            } catch (IOException e) {
+                throw new TaskFileException(file + ": cannot read: " + e.getMessage(), e);
+            }
+        }
+        return builder.tasks(fileOrDirectory.toString());
+    }
+
+    /** Reads task lines from a stream; {@code source} names it in messages. */
+    public static List<EvalTask> read(String source, InputStream in) {
+        Builder builder = new Builder();
+        try {
+            builder.add(source, in);
+        } catch (IOException e) {
+            throw new TaskFileException(source + ": cannot read: " + e.getMessage(), e);
+        }
+        return builder.tasks(source);
+    }
+
+    /** Groups documents by task name across lines and files. */
+    private static final class Builder {
+        private final Map<String, TaskType> types = new LinkedHashMap<>();
+        private final Map<String, String> descriptions = new LinkedHashMap<>();
+        private final Map<String, List<EvalDoc>> docs = new LinkedHashMap<>();
+        private final Map<String, List<EvalDoc>> trainDocs = new LinkedHashMap<>();
+
+        void add(String source, InputStream in) throws IOException {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (!line.isBlank()) {
+                    addLine(source + ":" + number, line);
+                }
+            }
+        }
+
+        private void addLine(String where, String line) {
+            JsonNode node;
+            try {
+                node = MAPPER.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw new TaskFileException(where + ": not valid JSON: " + e.getOriginalMessage());
+            }
+            if (node == null || !node.isObject()) {
+                throw new TaskFileException(where + ": each line must be a JSON object");
+            }
+            String task = text(where, node, "task");
+            String typeId = text(where, node, "type");
+            TaskType type = TaskType.fromId(typeId);
+            if (type == null) {
+                throw new TaskFileException(where + ": field 'type' is '" + typeId
+                        + "'; expected multiple_choice, winogrande or lambada");
+            }
+            for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+                String field = it.next();
+                if (!COMMON.contains(field) && !FIELDS.get(type).contains(field)) {
+                    throw new TaskFileException(where + ": unknown field '" + field + "' for type " + typeId
+                            + "; allowed: task, type, description, train, " + String.join(", ", FIELDS.get(type).stream().sorted().toList()));
+                }
+            }
+            TaskType previous = types.putIfAbsent(task, type);
+            if (previous != null && previous != type) {
+                throw new TaskFileException(where + ": task '" + task + "' was " + previous.id() + " on earlier lines, now " + typeId);
+            }
+            if (node.has("description")) {
+                String d = text(where, node, "description");
+                String before = descriptions.putIfAbsent(task, d);
+                if (before != null && !before.equals(d)) {
+                    throw new TaskFileException(where + ": task '" + task + "' has a different description than on earlier lines");
+                }
+            }
+            EvalDoc doc;
+            try {
+                doc = switch (type) {
+                    case MULTIPLE_CHOICE -> new MultipleChoiceDoc(text(where, node, "context"), strings(where, node, "choices"),
+                            integer(where, node, "gold"));
+                    case WINOGRANDE -> new WinograndeDoc(text(where, node, "sentence"), strings(where, node, "choices"),
+                            integer(where, node, "gold"));
+                    case LAMBADA -> new LambadaDoc(text(where, node, "text"));
+                };
+            } catch (IllegalArgumentException e) {
+                throw new TaskFileException(where + ": " + e.getMessage(), e);
+            }
+            // Training documents are the few-shot example pool, kept apart from the scored documents.
+            Map<String, List<EvalDoc>> target = train(where, node) ? trainDocs : docs;
+            target.computeIfAbsent(task, k -> new ArrayList<>()).add(doc);
+        }
+
+        /** The tasks read; {@code source} (the file or directory) names the input in errors. */
+        List<EvalTask> tasks(String source) {
+            for (String name : trainDocs.keySet()) {
+                if (!docs.containsKey(name)) {
+                    throw new TaskFileException(source + ": task '" + name + "' has only \"train\": true lines; it needs documents to score");
+                }
+            }
+            if (docs.isEmpty()) {
+                throw new TaskFileException(source + ": no task documents found");
+            }
+            List<EvalTask> out = new ArrayList<>();
+            docs.forEach((name, list) -> out.add(new EvalTask(name, types.get(name), descriptions.getOrDefault(name, ""), list,
+                    trainDocs.getOrDefault(name, List.of()))));
+            return out;
+        }
+    }
+
+    private static String text(String where, JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new TaskFileException(where + ": field '" + field + "' must be a string" + (v == null ? " (missing)" : ", found " + v));
+        }
+        return v.asText();
+    }
+
+    private static boolean train(String where, JsonNode node) {
+        JsonNode v = node.get("train");
+        if (v == null) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new TaskFileException(where + ": field 'train' must be true or false, found " + v);
+        }
+        return v.booleanValue();
+    }
+
+    private static int integer(String where, JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new TaskFileException(where + ": field '" + field + "' must be an integer" + (v == null ? " (missing)" : ", found " + v));
+        }
+        return v.asInt();
+    }
+
+    private static List<String> strings(String where, JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isArray()) {
+            throw new TaskFileException(where + ": field '" + field + "' must be an array of strings" + (v == null ? " (missing)" : ""));
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual()) {
+                throw new TaskFileException(where + ": field '" + field + "' must contain only strings, found " + item);
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+}

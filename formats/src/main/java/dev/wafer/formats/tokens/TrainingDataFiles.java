@@ -1,0 +1,138 @@
+package dev.wafer.formats.tokens;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import dev.wafer.formats.data.DatasetLayout;
+import dev.wafer.formats.data.PreparedDataset;
+import dev.wafer.formats.data.Progress;
+import dev.wafer.formats.data.SampleDataset;
+import dev.wafer.formats.data.ShardedSequences;
+import dev.wafer.domain.data.SequenceBatchSource;
+import dev.wafer.domain.data.Split;
+import dev.wafer.domain.session.DataKind;
+import dev.wafer.domain.session.RunSpec;
+import dev.wafer.domain.session.TrainingData;
+import dev.wafer.ports.data.TokenBatchSource;
+import dev.wafer.ports.data.TokenSequences;
+
+/**
+ * Opens the data a run's {@link dev.wafer.domain.session.DataSpec} names (a prepared dataset, a token file, the
+ * embedded sample or synthetic tokens) as the session's {@link TrainingData}, and closes the files afterwards.
+ */
+public final class TrainingDataFiles implements AutoCloseable {
+    private final TrainingData data;
+    private final String fingerprint;
+    private final TokenSequences[] open;
+
+    private TrainingDataFiles(TrainingData data, String fingerprint, TokenSequences... open) {
+        this.data = data;
+        this.fingerprint = fingerprint;
+        this.open = open;
+    }
+
+    /** Data that cannot be opened or does not fit the model; the message names the path and the problem. */
+    public static final class DataException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DataException(String message) {
+            super(message);
+        }
+    }
+
+    /** The batches for the session. */
+    public TrainingData data() {
+        return data;
+    }
+
+    /** The content fingerprint of the opened data (empty for synthetic tokens, which the seed determines). */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /**
+     * Opens the run's data; the training order is seeded with the run's seed.
+     *
+     * @param sampleProgress progress of preparing the embedded sample on first use
+     * @throws DataException naming the path when the data is missing, unreadable or has too large a vocabulary
+     */
+    public static TrainingDataFiles open(RunSpec spec, Progress sampleProgress) {
+        int vocab = spec.shape().vocabSize();
+        int seq = spec.seqLength();
+        long seed = spec.seed();
+        DataKind kind = spec.data().kind();
+        if (kind == DataKind.SYNTHETIC) {
+            SyntheticTokenSource source = new SyntheticTokenSource(vocab, seed);
+            source.sequenceLength(seq);
+            return new TrainingDataFiles(new TrainingData(source, Optional.empty(), "synthetic tokens"), "");
+        }
+        Path path = kind == DataKind.SAMPLE ? null : Path.of(spec.data().path());
+        try {
+            if (kind == DataKind.SAMPLE) {
+                path = SampleDataset.ensure(SampleDataset.defaultCacheRoot(), seq, sampleProgress);
+            }
+            if (Files.isDirectory(path)) {
+                return dataset(path, vocab, seq, seed, kind == DataKind.SAMPLE ? "embedded sample, " : "");
+            }
+            if (!Files.isRegularFile(path)) {
+                throw new DataException("--data " + path + " does not exist");
+            }
+            return new TrainingDataFiles(new TrainingData(new TokenFileSource(path, vocab, seq, seed),
+                    Optional.empty(), path.toString()), DataFingerprint.ofTokenFile(path));
+        } catch (IOException e) {
+            throw new DataException("cannot read --data " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static TrainingDataFiles dataset(Path dir, int vocab, int seq, long seed, String prefix)
+            throws IOException {
+        if (!Files.isRegularFile(new DatasetLayout(dir).manifest())) {
+            throw new DataException("--data " + dir + " is a directory without " + DatasetLayout.MANIFEST
+                    + "; expected a dataset from 'wafer data prepare'");
+        }
+        // The manifest is verified as 'data stats' verifies it, and each shard against it.
+        PreparedDataset dataset = PreparedDataset.open(dir, "--data");
+        String fingerprint = dataset.manifest().fingerprint();
+        ShardedSequences train = dataset.openSplit(Split.TRAIN);
+        ShardedSequences val;
+        try {
+            val = dataset.openSplit(Split.VALIDATION);
+        } catch (IOException | RuntimeException e) {
+            train.close();
+            throw e;
+        }
+        if (train.vocabSize() > vocab) {
+            train.close();
+            val.close();
+            throw new DataException("dataset " + dir + " has vocabulary " + train.vocabSize()
+                    + " but the model's is " + vocab + "; pass --vocab " + train.vocabSize());
+        }
+        if (train.count() < 2) {
+            train.close();
+            val.close();
+            throw new DataException("dataset " + dir + " has " + train.count()
+                    + " training sequences; training needs at least 2");
+        }
+        if (seq > train.sequenceLength()) {
+            int length = train.sequenceLength();
+            train.close();
+            val.close();
+            throw new DataException("--seq " + seq + " exceeds the sequence length of dataset " + dir + " ("
+                    + length + "); pass --seq " + length + " or less, or prepare the data with --seq-len " + seq
+                    + " or more");
+        }
+        Optional<TokenBatchSource> validation = val.count() >= 2 ? Optional.of(new SequenceBatchSource(val, 0))
+                : Optional.empty();
+        return new TrainingDataFiles(new TrainingData(new SequenceBatchSource(train, seed), validation,
+                prefix + dir + " (" + train.count() + " train sequences)"), fingerprint, train, val);
+    }
+
+    @Override
+    public void close() {
+        for (TokenSequences s : open) {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.wafer.formats.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32C;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.wafer.domain.data.ShingleTable;
+
+/**
+ * The externally sorted audit index is byte for byte the index sorted in memory ({@link ShingleTable}), whether
+ * everything fits in one buffer, spills a few runs, or spills more than {@link AuditIndexRuns#MAX_FAN_IN} runs
+ * so they merge in rounds; repeated shingles across documents keep their ids ascending. Seeded random documents.
+ */
+class AuditIndexRunsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsMergeToTheInMemoryIndex() throws IOException {
+        long seed = 42L;
+        List<long[]> docs = randomDocuments(new Random(seed), 400);
+        byte[] expected = inMemoryIndex(docs);
+        for (int capacity : new int[] {1 << 20, 5000, 97, 3}) {
+            Path file = dir.resolve("index-" + capacity + ".bin");
+            long[] check = new long[2];
+            try (AuditIndexRuns runs = new AuditIndexRuns(OutputChannels.FILES, file, dir.resolve("tmp-" + capacity),
+                    capacity, c -> {
+                        check[0] = c.bytes();
+                        check[1] = c.crc();
+                    })) {
+                for (int id = 0; id < docs.size(); id++) {
+                    runs.add(id, docs.get(id));
+                }
+                runs.finish(5, docs.size());
+            }
+            byte[] actual = Files.readAllBytes(file);
+            assertArrayEquals(expected, actual, "seed " + seed + ", capacity " + capacity);
+            CRC32C crc = new CRC32C();
+            crc.update(actual);
+            assertEquals(actual.length, check[0]);
+            assertEquals(crc.getValue(), check[1]);
+            assertFalse(Files.exists(dir.resolve("tmp-" + capacity)), "scratch runs are deleted");
+        }
+    }
+
+    @Test
+    void closingUnfinishedDiscardsAndOutOfOrderInputIsRefused() throws IOException {
+        Path file = dir.resolve("index.bin");
+        try (AuditIndexRuns runs = new AuditIndexRuns(OutputChannels.FILES, file, dir.resolve("tmp"), 2, c -> { })) {
+            runs.add(0, new long[] {1, 2, 3, 4, 5});
+            assertThrows(IllegalArgumentException.class, () -> runs.add(0, new long[] {7}));
+            assertThrows(IllegalArgumentException.class, () -> runs.add(1, new long[] {7, 7}));
+        }
+        assertFalse(Files.exists(file));
+        assertFalse(Files.exists(dir.resolve("tmp")));
+    }
+
+    private static List<long[]> randomDocuments(Random random, int count) {
+        long[] vocabulary = new long[3000];
+        for (int i = 0; i < vocabulary.length; i++) {
+            vocabulary[i] = random.nextLong();
+        }
+        List<long[]> docs = new ArrayList<>();
+        for (int d = 0; d < count; d++) {
+            int n = random.nextInt(60);
+            long[] s = new long[n];
+            for (int i = 0; i < n; i++) {
+                // Shared shingles (a small vocabulary) so keys repeat across documents and runs.
+                s[i] = vocabulary[random.nextInt(vocabulary.length)];
+            }
+            docs.add(java.util.Arrays.stream(s).sorted().distinct().toArray());
+        }
+        return docs;
+    }
+
+    private static byte[] inMemoryIndex(List<long[]> docs) {
+        ShingleTable.Builder b = new ShingleTable.Builder();
+        for (int id = 0; id < docs.size(); id++) {
+            for (long s : docs.get(id)) {
+                b.add(s, id);
+            }
+        }
+        ShingleTable t = b.build();
+        ByteBuffer out = ByteBuffer.allocate(64 + t.size() * 12).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(AuditIndexFile.header(5, t.size(), docs.size()));
+        for (long k : t.keys()) {
+            out.putLong(k);
+        }
+        for (int id : t.ids()) {
+            out.putInt(id);
+        }
+        return out.array();
+    }
+}

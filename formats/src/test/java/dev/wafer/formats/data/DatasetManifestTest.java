@@ -1,0 +1,75 @@
+package dev.wafer.formats.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.wafer.domain.data.Provenance;
+import dev.wafer.domain.data.ProvenanceRules;
+import dev.wafer.domain.data.Split;
+import dev.wafer.domain.data.SplitAssigner;
+import dev.wafer.domain.data.WorkMatcher;
+
+/**
+ * The typed manifest holds what the file holds: its settings, splits and summary written back as JSON equal the
+ * file's, and its fingerprint is the digest checkpoints have always recorded (the compact manifest without its
+ * wall-clock field), so checkpoints written before it resume on the same data.
+ */
+class DatasetManifestTest {
+    private static final ObjectMapper INDENTED = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper PLAIN = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    private static Path dataset;
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        dataset = dir.resolve("ds");
+        String split = "0.8,0.1,0.1";
+        PrepareSettings settings = new PrepareSettings(dataset, new ByteTokenizer(), 64, 3, split,
+                SplitAssigner.parse(split), new ProvenanceRules(new HashSet<>(), new HashSet<>(),
+                        new WorkMatcher(List.of())), List.of("Enron Emails"), List.of(), List.of(),
+                Provenance.UNKNOWN_SOURCE, Provenance.UNKNOWN_LICENCE, false, 1, 200, 1 << 16);
+        DatasetPreparer preparer = new DatasetPreparer(settings, Progress.NONE);
+        preparer.prepare(List.of(Inputs.sample(preparer.byteCounter())));
+    }
+
+    @Test
+    void settingsSplitsAndSummaryAreTheFilesFields() throws IOException {
+        DatasetManifest manifest = ManifestJson.read(dataset);
+        ObjectNode raw = (ObjectNode) PLAIN.readTree(Files.readAllBytes(new DatasetLayout(dataset).manifest()));
+        ObjectNode expected = PLAIN.createObjectNode();
+        expected.set("settings", raw.get("settings"));
+        expected.set("splits", raw.get("splits"));
+        expected.set("summary", raw.get("summary"));
+        assertEquals(INDENTED.writeValueAsString(expected), ManifestJson.statsText(manifest));
+        assertEquals(64, manifest.settings().seqLen());
+        assertEquals(List.of("Enron Emails"), manifest.settings().excludeSources());
+        assertEquals(raw.path("splits").path("train").path("shards").size(),
+                manifest.split(Split.TRAIN).orElseThrow().shards().size());
+    }
+
+    @Test
+    void fingerprintIsTheDigestOfTheManifestWithoutItsDuration() throws Exception {
+        ObjectNode raw = (ObjectNode) PLAIN.readTree(Files.readAllBytes(new DatasetLayout(dataset).manifest()));
+        raw.remove("prepare_seconds");
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(PLAIN.writeValueAsBytes(raw));
+        String expected = "manifest-sha256:" + HexFormat.of().formatHex(digest, 0, 16);
+        assertEquals(expected, ManifestJson.read(dataset).fingerprint());
+    }
+}

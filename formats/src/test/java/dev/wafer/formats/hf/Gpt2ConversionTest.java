@@ -1,0 +1,72 @@
+package dev.wafer.formats.hf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.wafer.adapters.cpu.CpuBackend;
+import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.model.ParameterName;
+import dev.wafer.domain.model.ParameterSpec;
+import dev.wafer.domain.param.ParameterInitializer;
+import dev.wafer.domain.param.Parameterisation;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.param.Parameterisations;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * A Wafer model (SP and muP) exported to GPT2LMHeadModel files and run by an independent GPT-2 forward gives Wafer's
+ * logits; SP models also re-import to the same parameters bit for bit.
+ */
+class Gpt2ConversionTest {
+    private static final long SEED = 77L;
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @EnumSource(ParameterisationKind.class)
+    void exportedModelComputesWafersLogits(ParameterisationKind kind) {
+        ModelShape shape = ModelShape.withHeads(40, 10, 2, 2, 16, 64);
+        int[] tokens = new SplittableRandom(SEED).ints(10, 0, 40).toArray();
+        try (CpuBackend backend = new CpuBackend(1, true); TensorScope scope = backend.openScope()) {
+            Parameterisation p = Parameterisations.of(kind, shape);
+            GptModel model = new GptModel(backend, scope, shape, p, 1, tokens.length);
+            ParameterInitializer.initialize(model.parameters(), p, SEED);
+            float[] logits = model.logits(tokens);
+            Map<ParameterName, float[]> params = new EnumMap<>(ParameterName.class);
+            for (ParameterSpec s : model.parameters().layout().specs()) {
+                params.put(s.name(), model.parameters().get(s.name()).toHost());
+            }
+            Gpt2Conversion.WaferModel wafer = new Gpt2Conversion.WaferModel(shape, kind, params);
+            Path dir = tmp.resolve(kind.id());
+            Gpt2HfDirectory.write(dir, Gpt2Conversion.toHf(wafer));
+            Gpt2Checkpoint read = Gpt2HfDirectory.read(dir);
+            assertEquals(kind == ParameterisationKind.SP, read.config().tieWordEmbeddings());
+            assertEquals(null, read.config().mup());
+            double[][] reference = ReferenceGpt2.logits(read, tokens);
+            for (int t = 0; t < tokens.length; t++) {
+                for (int v = 0; v < shape.vocabSize(); v++) {
+                    double want = (double) logits[t * shape.vocabSize() + v] * p.outputLogitMultiplier();
+                    assertEquals(want, reference[t][v], 1e-4 * Math.max(1, Math.abs(want)),
+                            kind + " seed " + SEED + " position " + t + " logit " + v);
+                }
+            }
+            if (kind == ParameterisationKind.SP) {
+                Gpt2Conversion.WaferModel back = Gpt2Conversion.toWafer(dir.toString(), read);
+                for (ParameterName name : params.keySet()) {
+                    assertArrayEquals(params.get(name), back.params().get(name), name.id());
+                }
+            }
+        }
+    }
+}

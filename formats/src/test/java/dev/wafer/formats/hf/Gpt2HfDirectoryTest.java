@@ -1,0 +1,172 @@
+package dev.wafer.formats.hf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.wafer.ports.checkpoint.TensorSource;
+import dev.wafer.ports.checkpoint.TensorSpec;
+
+class Gpt2HfDirectoryTest {
+    private static final long SEED = 99L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheNumpyWrittenGpt2ModelDirectoryWithBuffersAndUnprefixedNames() throws IOException {
+        Path fixture = SafetensorsTest.resource("tiny-gpt2");
+        Gpt2Checkpoint ckpt = Gpt2HfDirectory.read(fixture);
+        assertEquals("GPT2Model", ckpt.config().architecture());
+        assertEquals(16, ckpt.config().nInner());
+        assertEquals(Gpt2Activation.GELU, ckpt.config().activation());
+        JsonNode expected = new ObjectMapper().readTree(fixture.resolve("expected.json").toFile());
+        assertEquals(expected.size(), ckpt.tensors().size());
+        expected.properties().forEach(e -> {
+            FloatTensor t = ckpt.tensor(e.getKey());
+            JsonNode x = e.getValue();
+            assertEquals(x.get("shape").toString(), t.shapeText().replace(" ", ""), e.getKey());
+            assertEquals((float) x.get("first").asDouble(), t.data()[0], 0f, e.getKey());
+            assertEquals((float) x.get("last").asDouble(), t.data()[t.data().length - 1], 0f, e.getKey());
+            double sum = 0;
+            for (float v : t.data()) {
+                sum += v;
+            }
+            assertEquals(x.get("sum").asDouble(), sum, 1e-9, e.getKey());
+        });
+        assertTrue(ckpt.tensors().keySet().stream().noneMatch(n -> n.endsWith(".attn.bias") || n.endsWith("masked_bias")));
+    }
+
+    @Test
+    void writeThenReadRoundTripsTiedAndUntiedModels() {
+        for (boolean tied : new boolean[] {true, false}) {
+            Gpt2Checkpoint original = TinyGpt2.random(TinyGpt2.config(tied, null), SEED);
+            Path out = dir.resolve("tied-" + tied);
+            Gpt2HfDirectory.write(out, original);
+            Gpt2Checkpoint back = Gpt2HfDirectory.read(out);
+            assertEquals(original, back, "tied=" + tied + " seed=" + SEED);
+            assertEquals(tied, !back.tensors().containsKey(Gpt2Layout.LM_HEAD));
+        }
+    }
+
+    @Test
+    void writtenFilesAreWhatHuggingFaceExpects() throws IOException {
+        Path out = dir.resolve("export");
+        Gpt2HfDirectory.write(out, TinyGpt2.random(TinyGpt2.config(true, null), SEED));
+        try (SafetensorsReader r = SafetensorsReader.open(out.resolve("model.safetensors"))) {
+            assertEquals("pt", r.metadata().get("format"));
+            assertEquals("F32", r.entry("transformer.h.1.attn.c_attn.weight").dtype());
+            assertNull(r.entry(Gpt2Layout.LM_HEAD));
+        }
+        JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+        assertEquals("GPT2LMHeadModel", config.get("architectures").get(0).asText());
+        assertEquals("gelu_new", config.get("activation_function").asText());
+        try (var files = Files.list(out)) {
+            assertEquals(2, files.count(), "no temporary files left behind");
+        }
+    }
+
+    @Test
+    void aTiedHeadInTheFileIsAcceptedWhenEqualAndRejectedWhenDifferent() {
+        Gpt2Checkpoint model = TinyGpt2.random(TinyGpt2.config(true, null), SEED);
+        Map<String, FloatTensor> withHead = new LinkedHashMap<>(model.tensors());
+        withHead.put(Gpt2Layout.LM_HEAD, model.tensor(Gpt2Layout.WTE));
+        writeRaw(dir.resolve("same"), model.config(), withHead);
+        assertEquals(model, Gpt2HfDirectory.read(dir.resolve("same")));
+
+        withHead.put(Gpt2Layout.LM_HEAD, model.tensor(Gpt2Layout.WTE).times(2));
+        writeRaw(dir.resolve("diff"), model.config(), withHead);
+        assertFails(dir.resolve("diff"), "lm_head.weight differs from transformer.wte.weight");
+    }
+
+    @Test
+    void everyBadTensorIsNamed() {
+        Gpt2Checkpoint model = TinyGpt2.random(TinyGpt2.config(false, null), SEED);
+        Map<String, FloatTensor> bad = new LinkedHashMap<>(model.tensors());
+        bad.remove("transformer.h.1.mlp.c_fc.bias");
+        FloatTensor cFc = bad.get("transformer.h.0.mlp.c_fc.weight");
+        bad.put("transformer.h.0.mlp.c_fc.weight", new FloatTensor(new int[] {12, 8}, cFc.data()));
+        bad.put("transformer.h.2.ln_1.weight", new FloatTensor(new int[] {8}, new float[8]));
+        writeRaw(dir.resolve("bad"), model.config(), bad);
+        HfFormatException e = assertFails(dir.resolve("bad"),
+                "'transformer.h.0.mlp.c_fc.weight' has shape [12, 8], expected [8, 12] (transposed");
+        assertTrue(e.getMessage().contains("missing tensors: transformer.h.1.mlp.c_fc.bias"), e.getMessage());
+        assertTrue(e.getMessage().contains("unexpected tensors (not GPT-2 for this config): transformer.h.2.ln_1.weight"), e.getMessage());
+
+        Map<String, FloatTensor> noHead = new LinkedHashMap<>(model.tensors());
+        noHead.remove(Gpt2Layout.LM_HEAD);
+        writeRaw(dir.resolve("nohead"), model.config(), noHead);
+        assertFails(dir.resolve("nohead"), "missing tensors: lm_head.weight");
+    }
+
+    @Test
+    void refusesPickleCheckpointsWithAnExplanation() throws IOException {
+        Path hf = dir.resolve("cerebras-111m");
+        Files.createDirectories(hf);
+        Files.writeString(hf.resolve("config.json"), Gpt2ConfigJsonTest.CEREBRAS_111M);
+        Files.write(hf.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
+        HfFormatException e = assertFails(hf, "refusing to load the PyTorch pickle checkpoint 'pytorch_model.bin'");
+        assertTrue(e.getMessage().contains("executes code"), e.getMessage());
+        assertTrue(e.getMessage().contains("save_file(") && e.getMessage().contains("safe_serialization=True"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line for the CLI");
+        Path pt = dir.resolve("model.ckpt");
+        Files.write(pt, new byte[] {1});
+        assertFails(pt, "refusing to load the PyTorch pickle checkpoint 'model.ckpt'");
+    }
+
+    @Test
+    void readsShardedSafetensors() throws IOException {
+        Gpt2Checkpoint model = TinyGpt2.random(TinyGpt2.config(true, null), SEED);
+        Path out = dir.resolve("sharded");
+        Files.createDirectories(out);
+        Gpt2ConfigJson.write(out.resolve("config.json"), model.config());
+        List<TensorSource> first = new ArrayList<>();
+        List<TensorSource> second = new ArrayList<>();
+        Map<String, String> weightMap = new LinkedHashMap<>();
+        model.tensors().forEach((name, t) -> {
+            boolean one = name.startsWith("transformer.h.0") || name.startsWith("transformer.w");
+            (one ? first : second).add(TensorSource.of(new TensorSpec(name, t.shape()), t.data()));
+            weightMap.put(name, one ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+        });
+        SafetensorsWriter.write(out.resolve("model-00001-of-00002.safetensors"), Map.of("format", "pt"), first);
+        SafetensorsWriter.write(out.resolve("model-00002-of-00002.safetensors"), Map.of("format", "pt"), second);
+        new ObjectMapper().writeValue(out.resolve("model.safetensors.index.json").toFile(), Map.of("weight_map", weightMap));
+        assertEquals(model, Gpt2HfDirectory.read(out));
+    }
+
+    @Test
+    void refusesToExportAnUnfoldedMupModel() {
+        Gpt2Checkpoint mup = TinyGpt2.random(TinyGpt2.config(true, new MupMultipliers(0.5, 10, 1, true)), SEED);
+        assertThrows(IllegalArgumentException.class, () -> Gpt2HfDirectory.write(dir.resolve("mup"), mup));
+        assertFalse(Files.exists(dir.resolve("mup").resolve("model.safetensors")));
+    }
+
+    private static void writeRaw(Path out, Gpt2Config config, Map<String, FloatTensor> tensors) {
+        List<TensorSource> sources = new ArrayList<>();
+        tensors.forEach((name, t) -> sources.add(TensorSource.of(new TensorSpec(name, t.shape()), t.data())));
+        SafetensorsWriter.write(out.resolve("model.safetensors"), Map.of("format", "pt"), sources);
+        Gpt2ConfigJson.write(out.resolve("config.json"), config);
+    }
+
+    private static HfFormatException assertFails(Path path, String expected) {
+        HfFormatException e = assertThrows(HfFormatException.class, () -> Gpt2HfDirectory.read(path));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        return e;
+    }
+}
