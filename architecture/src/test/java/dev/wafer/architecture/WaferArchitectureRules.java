@@ -7,6 +7,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaConstructorCall;
+import com.tngtech.archunit.core.domain.PackageMatcher;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
 import java.util.List;
@@ -87,7 +88,9 @@ public final class WaferArchitectureRules {
                 noStandardStreamsOutsideTheCliAndExamples(), noJavaUtilLoggingOutsideTheCli(),
                 conformanceDependsOnlyOnPortsTheJdkAndJUnit(), backendSuiteDependsOnlyOnDomainPortsConformanceAndJUnit(),
                 onlyTestsUseTheBackendSuite(), examplesDependOnlyOnPortsDomainAndTheCpuAdapter(),
-                onlyTheModelAssemblyBuildsModelsAndOptimizers());
+                onlyTheModelAssemblyBuildsModelsAndOptimizers(), formatsDependOnlyOnPortsDomainTheJdkAndTheirLibraries(),
+                checkpointFormatDependsOnlyOnPortsTheJdkAndJackson(), onlyTheCliUsesPicocli(),
+                theCliNamesNoAdapterClass());
     }
 
     /**
@@ -300,13 +303,26 @@ public final class WaferArchitectureRules {
      * so swapping an adapter never touches the command line.
      */
     public ArchRule theCliNamesNoAdapterClass() {
-        DescribedPredicate<JavaClass> adapter = JavaClass.Predicates.resideInAPackage(adapters)
-                .or(JavaClass.Predicates.resideInAPackage(formats)
-                        .and(JavaClass.Predicates.simpleNameEndingWith("Store")
-                                .or(JavaClass.Predicates.simpleNameEndingWith("Tokenizer"))
-                                .or(JavaClass.Predicates.simpleNameEndingWith("Preparer"))))
-                .as("adapter classes (in " + adapters + ", or a store, tokenizer or preparer in " + formats + ")");
-        return noClasses().that().resideInAPackage(cli)
+        String checkpointPorts = root + ".ports.checkpoint";
+        String textPorts = root + ".ports.text";
+        DescribedPredicate<JavaClass> adapter = new DescribedPredicate<>("adapter classes (in " + adapters
+                + ", or a checkpoint store, tokenizer or dataset preparer in " + formats + ")") {
+            @Override
+            public boolean test(JavaClass c) {
+                if (PackageMatcher.of(adapters).matches(c.getPackageName())) {
+                    return true;
+                }
+                if (!PackageMatcher.of(formats).matches(c.getPackageName()) || c.isInterface()) {
+                    return false;
+                }
+                return c.getSimpleName().equals("DatasetPreparer") || c.getAllRawInterfaces().stream()
+                        .map(JavaClass::getPackageName)
+                        .anyMatch(p -> p.equals(checkpointPorts) || p.equals(textPorts));
+            }
+        };
+        // One known exception (issue 21): `bench` measures the CPU adapter's own GEMM kernels and names CpuBackend;
+        // delete this line when it gets them through a port.
+        return noClasses().that().resideInAPackage(cli).and().doNotHaveSimpleName("BenchCommand")
                 .should().dependOnClassesThat(adapter)
                 .allowEmptyShould(true);
     }

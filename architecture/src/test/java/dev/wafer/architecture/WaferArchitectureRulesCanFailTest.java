@@ -109,7 +109,8 @@ class WaferArchitectureRulesCanFailTest {
         ArchRule rule = RULES.onlyCompositionRootsAndAdaptersNameAdapterClasses();
         assertReports(rule, fixture.wafer.domain.DomainUsingCpuAdapter.class);
         assertReports(rule, fixture.wafer.suite.SuiteUsingCpuAdapter.class);
-        assertDoesNotReport(rule, fixture.wafer.app.cli.CliPrinter.class);
+        assertReports(rule, fixture.wafer.formats.data.ShardUsingCpuAdapter.class);
+        assertDoesNotReport(rule, fixture.wafer.app.wiring.AdapterWiring.class);
         assertDoesNotReport(rule, fixture.wafer.examples.EmbeddedMain.class);
     }
 
@@ -164,7 +165,40 @@ class WaferArchitectureRulesCanFailTest {
         ArchRule rule = RULES.examplesDependOnlyOnPortsDomainAndTheCpuAdapter();
         assertReports(rule, fixture.wafer.examples.ExampleUsingApp.class);
         assertReports(rule, fixture.wafer.examples.ExampleUsingGuice.class);
+        assertReports(rule, fixture.wafer.examples.ExampleUsingDatasetFormat.class);
         assertDoesNotReport(rule, fixture.wafer.examples.EmbeddedMain.class);
+    }
+
+    @Test
+    void formatsOnPortsDomainJdkAndTheirLibraries() {
+        ArchRule rule = RULES.formatsDependOnlyOnPortsDomainTheJdkAndTheirLibraries();
+        assertReports(rule, fixture.wafer.formats.data.ShardUsingCpuAdapter.class);
+        assertReports(rule, fixture.wafer.formats.data.FormatParsingFlags.class);
+        assertDoesNotReport(rule, fixture.wafer.formats.data.ShardFile.class);
+        assertDoesNotReport(rule, fixture.wafer.formats.checkpoint.FileStore.class);
+    }
+
+    @Test
+    void checkpointFormatOnPortsJdkAndJackson() {
+        ArchRule rule = RULES.checkpointFormatDependsOnlyOnPortsTheJdkAndJackson();
+        assertReports(rule, fixture.wafer.formats.checkpoint.CheckpointUsingDomain.class);
+        assertDoesNotReport(rule, fixture.wafer.formats.checkpoint.FileStore.class);
+    }
+
+    @Test
+    void picocliOnlyInTheCli() {
+        ArchRule rule = RULES.onlyTheCliUsesPicocli();
+        assertReports(rule, fixture.wafer.formats.data.FormatParsingFlags.class);
+        assertDoesNotReport(rule, fixture.wafer.app.cli.CliFlags.class);
+    }
+
+    @Test
+    void theCliNamesNoAdapterClass() {
+        ArchRule rule = RULES.theCliNamesNoAdapterClass();
+        assertReports(rule, fixture.wafer.app.cli.CommandNewingStore.class);
+        assertReports(rule, fixture.wafer.app.cli.CommandUsingCpuAdapter.class);
+        assertDoesNotReport(rule, fixture.wafer.app.cli.CliFlags.class);
+        assertDoesNotReport(rule, fixture.wafer.app.cli.CliPrinter.class);
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 
-import dev.wafer.formats.checkpoint.FileCheckpointStore;
+import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.formats.checkpoint.ModelCheckpoints;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
@@ -32,12 +32,12 @@ import dev.wafer.ports.compute.TensorScope;
 record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind, Map<ParameterName, float[]> params) {
 
     /** Reads {@code path} (a checkpoint file, or a directory holding {@code checkpoint.wafer}). */
-    static CheckpointedModel read(String flag, Path path) {
+    static CheckpointedModel read(CheckpointStore store, String flag, Path path) {
         Path file = ModelCheckpoints.resolve(path);
         if (!Files.exists(file)) {
             throw new UserError(flag + " " + path + ": no checkpoint at " + file);
         }
-        try (CheckpointReader reader = new FileCheckpointStore().open(file)) {
+        try (CheckpointReader reader = store.open(file)) {
             ModelShape shape = RunStateHeaders.shape(file, reader.header().model());
             ParameterisationKind kind = RunStateHeaders.kind(file, reader.header().model());
             Map<ParameterName, float[]> params = new EnumMap<>(ParameterName.class);

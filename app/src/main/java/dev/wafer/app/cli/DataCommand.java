@@ -17,17 +17,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.app.cluster.Cluster;
 import dev.wafer.app.cluster.RunAgreement;
 import dev.wafer.formats.data.DatasetAuditor;
 import dev.wafer.formats.data.DatasetManifest;
-import dev.wafer.formats.data.DatasetPreparer;
+import dev.wafer.formats.data.DatasetPreparers;
 import dev.wafer.formats.data.FingerprintFile;
 import dev.wafer.formats.data.Inputs;
 import dev.wafer.formats.data.ManifestJson;
 import dev.wafer.formats.data.PrepareSettings;
 import dev.wafer.formats.data.PreparedDataset;
-import dev.wafer.formats.data.TokenizerFactory;
 import dev.wafer.domain.data.ProvenanceRules;
 import dev.wafer.domain.data.Provenance;
 import dev.wafer.domain.data.SplitAssigner;
@@ -72,6 +72,12 @@ public final class DataCommand implements Runnable, BackendAgnostic {
         /** Whether this process is one rank of an mpirun job (then it prepares its share of the inputs). */
         @Inject
         Cluster cluster;
+
+        @Inject
+        Tokenizers tokenizers;
+
+        @Inject
+        DatasetPreparers preparers;
 
         @Option(names = "--input", arity = "1..*", paramLabel = "PATH",
                 description = "Pile JSONL (.jsonl, .jsonl.zst), text files or directories. Default: embedded sample.")
@@ -141,7 +147,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 works.add(fp);
                 workNames.add(fp.name() + " (" + fp.shingles().length + " shingles, from " + w + ")");
             }
-            Tokenizer tok = TokenizerFactory.create(tokenizer);
+            Tokenizer tok = tokenizers.create(tokenizer);
             PrepareSettings settings = new PrepareSettings(out, tok, seqLen, seed, split, splits,
                     new ProvenanceRules(new HashSet<>(excludeSources), new HashSet<>(allowLicences), new WorkMatcher(works)),
                     excludeSources, allowLicences, workNames, defaultSource, defaultLicence, onError.equals("fail"),
@@ -157,7 +163,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             if (collective.size() > 1) {
                 collective.broadcast(leadProcess, 0, 1, 0);
             }
-            DatasetPreparer preparer = new DatasetPreparer(settings,
+            DatasetPreparers.Preparer preparer = preparers.create(settings,
                     ConsoleProgress.forTerminal(quiet || !lead, System.err), (long) leadProcess[0]);
             List<DocumentSource> sources = inputs.isEmpty() ? List.of(Inputs.sample(preparer.byteCounter()))
                     : Inputs.resolve(inputs, preparer.byteCounter());
@@ -192,10 +198,10 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 SummaryTable.print(o, ManifestJson.read(out));
                 o.printf(Locale.ROOT, "prepared %s in %.2f s: %.1f MB of text, %.2f MB/s%n", out, report.seconds(),
                         report.textBytes() / 1e6, report.megabytesPerSecond());
-                Optional.ofNullable(ranks).flatMap(Cluster.Ranks::mpi).ifPresent(m -> o.printf(Locale.ROOT,
-                        "prepared by %d ranks (%s): pass 1 on every rank %.2f s, then rank 0 alone merged, shuffled"
-                                + " and packed in %.2f s%n", m.size(), m.libraryVersion().split(",")[0],
-                        report.passOneSeconds(), report.seconds() - report.passOneSeconds()));
+                Optional.ofNullable(ranks).flatMap(Cluster.Ranks::mpiDescription).ifPresent(m -> o.printf(
+                        Locale.ROOT, "prepared by %s: pass 1 on every rank %.2f s, then rank 0 alone merged, shuffled"
+                                + " and packed in %.2f s%n", m, report.passOneSeconds(),
+                        report.seconds() - report.passOneSeconds()));
             }
             o.flush();
             if (ranks != null) {

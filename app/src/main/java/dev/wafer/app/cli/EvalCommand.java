@@ -1,5 +1,7 @@
 package dev.wafer.app.cli;
 
+import dev.wafer.ports.checkpoint.CheckpointStore;
+import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.domain.session.ModelAssembly;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +19,6 @@ import java.util.Map;
 
 import dev.wafer.formats.data.DatasetLayout;
 import dev.wafer.formats.data.ShardedSequences;
-import dev.wafer.formats.data.TokenizerFactory;
 import dev.wafer.formats.tasks.TaskFileException;
 import dev.wafer.formats.tasks.TaskJsonlReader;
 import dev.wafer.domain.data.Split;
@@ -59,6 +60,12 @@ public final class EvalCommand implements Runnable {
     @Inject
     ComputeBackendFactory backends;
 
+    @Inject
+    CheckpointStore store;
+
+    @Inject
+    Tokenizers tokenizers;
+
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint file or a train --out directory.")
     Path checkpoint;
 
@@ -99,12 +106,12 @@ public final class EvalCommand implements Runnable {
         if (gpt2Tokens != null && (gpt2Tokens < 1 || data == null)) {
             throw new UserError("--gpt2-tokens needs --data and a positive count, found " + gpt2Tokens);
         }
-        CheckpointedModel model = CheckpointedModel.read("--checkpoint", checkpoint);
+        CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
         int window = seq != null ? seq : model.shape().seqLength();
         if (window < 1 || window > model.shape().seqLength()) {
             throw new UserError("--seq must be in [1, " + model.shape().seqLength() + "] (the model's positions), found " + window);
         }
-        Tokenizer tokenizer = TokenizerFactory.create("gpt2");
+        Tokenizer tokenizer = tokenizers.create("gpt2");
         int[] stream = data == null ? null : readTokens(data, tokenizer, model.shape().vocabSize());
         List<EvalTask> taskList = tasks == null ? List.of() : readTasks(tasks);
         Map<String, Object> result = new LinkedHashMap<>();

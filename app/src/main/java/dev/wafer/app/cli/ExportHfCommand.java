@@ -1,8 +1,10 @@
 package dev.wafer.app.cli;
 
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
+import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.formats.hf.Gpt2Checkpoint;
 import dev.wafer.formats.hf.Gpt2Conversion;
 import dev.wafer.formats.hf.Gpt2HfDirectory;
@@ -20,6 +22,9 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
     @Spec
     CommandSpec spec;
 
+    @Inject
+    CheckpointStore store;
+
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint file or a train --out directory.")
     Path checkpoint;
 
@@ -28,7 +33,7 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
 
     @Override
     public void run() {
-        CheckpointedModel model = CheckpointedModel.read("--checkpoint", checkpoint);
+        CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
         try {
             Gpt2Checkpoint hf = Gpt2Conversion.toHf(new Gpt2Conversion.WaferModel(model.shape(), model.kind(),
                     model.params()));

@@ -4,7 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import dev.wafer.formats.data.TokenizerFactory;
+import dev.wafer.ports.checkpoint.CheckpointStore;
+import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.domain.generate.GenerationResult;
 import dev.wafer.domain.generate.Generator;
 import dev.wafer.domain.generate.SamplingSettings;
@@ -31,6 +32,12 @@ public final class GenerateCommand implements Runnable {
 
     @Inject
     ComputeBackendFactory backends;
+
+    @Inject
+    CheckpointStore store;
+
+    @Inject
+    Tokenizers tokenizers;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint file or a train --out directory.")
     Path checkpoint;
@@ -66,8 +73,8 @@ public final class GenerateCommand implements Runnable {
         if (maxTokens < 0) {
             throw new UserError("--max-tokens must be >= 0, found " + maxTokens);
         }
-        CheckpointedModel model = CheckpointedModel.read("--checkpoint", checkpoint);
-        Tokenizer tokenizer = TokenizerFactory.create("gpt2");
+        CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
+        Tokenizer tokenizer = tokenizers.create("gpt2");
         int[] ids = prompt.isEmpty() ? new int[] {tokenizer.endOfTextId()} : tokenizer.encode(prompt);
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] >= model.shape().vocabSize()) {

@@ -1,5 +1,6 @@
 package dev.wafer.app.cli;
 
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -9,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.wafer.formats.checkpoint.FileCheckpointStore;
+import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.formats.checkpoint.ModelCheckpoints;
 import dev.wafer.formats.hf.Gpt2Conversion;
 import dev.wafer.formats.hf.Gpt2HfDirectory;
@@ -33,6 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class ImportHfCommand implements Runnable, BackendAgnostic {
     @Spec
     CommandSpec spec;
+
+    @Inject
+    CheckpointStore store;
 
     @Option(names = "--from", required = true, paramLabel = "DIR", description = "config.json + model.safetensors (or shards).")
     Path from;
@@ -59,7 +63,7 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
     }
 
     /** Writes a parameters-only Wafer checkpoint (no optimizer state: it can be evaluated, sampled or exported). */
-    static void write(Path file, Gpt2Conversion.WaferModel model, String importedFrom) {
+    private void write(Path file, Gpt2Conversion.WaferModel model, String importedFrom) {
         List<TensorSource> tensors = new ArrayList<>();
         for (ParameterSpec p : new ParameterLayout(model.shape()).specs()) {
             String name = CheckpointTensors.tensorName(CheckpointTensors.PARAMS, p.name());
@@ -71,7 +75,7 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            new FileCheckpointStore().save(file, header, tensors);
+            store.save(file, header, tensors);
         } catch (IOException | CheckpointException e) {
             throw new UserError("--out " + file + ": " + e.getMessage());
         }

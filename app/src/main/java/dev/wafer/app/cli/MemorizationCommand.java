@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 
+import dev.wafer.ports.checkpoint.CheckpointStore;
+import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.formats.data.PackedSplitCorpus;
 import dev.wafer.formats.data.DatasetManifest;
 import dev.wafer.formats.data.PreparedDataset;
 import dev.wafer.formats.data.Progress;
 import dev.wafer.formats.data.TextFileCorpus;
-import dev.wafer.formats.data.TokenizerFactory;
 import dev.wafer.domain.audit.AuditPlan;
 import dev.wafer.domain.audit.MemorizationAudit;
 import dev.wafer.domain.audit.MemorizationReport;
@@ -45,6 +46,12 @@ public final class MemorizationCommand implements Callable<Integer> {
 
     @Inject
     ComputeBackendFactory backends;
+
+    @Inject
+    CheckpointStore store;
+
+    @Inject
+    Tokenizers tokenizers;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint file or a train --out directory.")
     Path checkpoint;
@@ -93,7 +100,7 @@ public final class MemorizationCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         MemorizationSettings settings = settings();
         Split chosen = split();
-        CheckpointedModel model = CheckpointedModel.read("--checkpoint", checkpoint);
+        CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
         PreparedDataset prepared = PreparedDataset.open(dataset, "--dataset");
         DatasetManifest.Settings manifest = prepared.manifest().settings();
         requireFits(settings, model, manifest);
@@ -212,13 +219,13 @@ public final class MemorizationCommand implements Callable<Integer> {
 
     private Tokenizer tokenizerFor(String name) {
         if (tokenizerFile != null) {
-            return TokenizerFactory.create(tokenizerFile.toString());
+            return tokenizers.create(tokenizerFile.toString());
         }
         if (name.startsWith("gpt2")) {
-            return TokenizerFactory.create("gpt2");
+            return tokenizers.create("gpt2");
         }
         if (name.startsWith("bytes")) {
-            return TokenizerFactory.create("bytes");
+            return tokenizers.create("bytes");
         }
         throw new UserError("--text: --dataset " + dataset + " was tokenized with " + name
                 + "; give that tokenizer with --tokenizer PATH/tokenizer.json");

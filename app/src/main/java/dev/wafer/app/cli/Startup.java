@@ -8,6 +8,7 @@ import dev.wafer.app.backend.BackendSelection;
 import dev.wafer.app.backend.BackendUnavailableException;
 import dev.wafer.app.backend.UnknownBackendException;
 import dev.wafer.app.cluster.Cluster;
+import dev.wafer.app.wiring.FormatsModule;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -47,7 +48,7 @@ final class Startup implements CommandLine.IExecutionStrategy {
             if (!(command instanceof BackendAgnostic)) {
                 selection.requireAvailable(backend);
             }
-            injector = Guice.createInjector(backend, new CliModule(catalog, new Cluster(env)));
+            injector = Guice.createInjector(backend, new CliModule(catalog, new Cluster(env)), new FormatsModule());
         } catch (UnknownBackendException e) {
             throw new CommandLine.ExecutionException(leaf, e.getMessage(), new UserError(e.getMessage()));
         } catch (BackendUnavailableException e) {

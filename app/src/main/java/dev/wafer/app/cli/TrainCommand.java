@@ -1,10 +1,8 @@
 package dev.wafer.app.cli;
 
-import dev.wafer.adapters.mpi.MpiLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.wafer.formats.checkpoint.FileCheckpointStore;
 import dev.wafer.app.cluster.Cluster;
 import dev.wafer.formats.checkpoint.ModelCheckpoints;
 import dev.wafer.domain.session.RunPosition;
@@ -143,12 +141,13 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--overwrite", description = "Let --out replace a checkpoint of another run.")
     boolean overwrite;
 
-    final CheckpointStore store = new FileCheckpointStore();
+    @Inject
+    CheckpointStore store;
 
     @Override
     public void run() {
         TrainRunResolver resolver = new TrainRunResolver(this, Runtime.getRuntime().maxMemory(),
-                MpiLaunch.ranks(System.getenv()).orElse(1), MpiLaunch.localRanks(System.getenv()));
+                cluster.launchedRanks().orElse(1), cluster.localRanks());
         resolver.checkRunFlags();
         if (resume == null) {
             RunState fresh = new RunState(resolver.fresh(), RunPosition.START);

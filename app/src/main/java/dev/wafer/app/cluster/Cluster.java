@@ -40,6 +40,11 @@ public final class Cluster {
         return MpiLaunch.ranks(env);
     }
 
+    /** Ranks of the job on this machine; 1 when not launched as a job or not stated. */
+    public int localRanks() {
+        return MpiLaunch.localRanks(env);
+    }
+
     /** The MPI library's state and this launch, for {@code wafer cluster}; never throws. */
     public BackendAvailability probe() {
         return MpiProbe.probe(env);
@@ -106,6 +111,11 @@ public final class Cluster {
         /** Leaves the job after a successful run (MPI_Finalize waits for every rank); nothing for a single process. */
         public void finish() {
             mpi.ifPresent(MpiCollective::close);
+        }
+
+        /** "N ranks (MPI library)" when MPI joined the ranks, for reports. */
+        public Optional<String> mpiDescription() {
+            return mpi.map(m -> m.size() + " ranks (" + m.libraryVersion().split(",")[0] + ")");
         }
 
         /** One line on the communication of {@code steps} optimizer steps, for the end of a multi-rank run. */

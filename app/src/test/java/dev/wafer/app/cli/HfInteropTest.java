@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.wafer.formats.checkpoint.FileCheckpointStore;
 import dev.wafer.formats.fixtures.FixtureFiles;
 import dev.wafer.adapters.cpu.CpuBackend;
 import dev.wafer.formats.hf.SafetensorsEntry;
@@ -51,7 +52,7 @@ class HfInteropTest {
         Path ckpt = tmp.resolve(name + ".wafer");
         CliRun run = CliRun.of("import-hf", "--from", fixture(name).toString(), "--out", ckpt.toString());
         assertEquals(0, run.exitCode(), run.err());
-        CheckpointedModel model = CheckpointedModel.read("--checkpoint", ckpt);
+        CheckpointedModel model = CheckpointedModel.read(new FileCheckpointStore(), "--checkpoint", ckpt);
         assertEquals(name.endsWith("mup") ? ParameterisationKind.MUP : ParameterisationKind.SP, model.kind());
         JsonNode expected = JSON.readTree(fixture(name).resolve("expected.json").toFile());
         int b = expected.get("tokens").size();

@@ -22,7 +22,7 @@ import dev.wafer.ports.data.MalformedInputException;
  * output directory and swapped in only when complete ({@link DatasetStaging}); a failed run removes its partial
  * build and leaves the output directory as it was.
  */
-public final class DatasetPreparer {
+public final class DatasetPreparer implements DatasetPreparers.Preparer {
     /** Where the ranks of a multi-rank preparation leave their pass-1 results, inside the build directory. */
     static final String RANKS_TMP = ".ranks-tmp";
 
@@ -60,7 +60,7 @@ public final class DatasetPreparer {
         this.channels = channels;
     }
 
-    /** Give this to {@link Inputs} so progress can follow the stored bytes read. */
+    @Override
     public LongConsumer byteCounter() {
         return preparation.byteCounter();
     }
@@ -99,6 +99,7 @@ public final class DatasetPreparer {
      * @return the report on rank 0, empty on the other ranks (which return once their share is handed over)
      * @throws dev.wafer.domain.data.prepare.RankFailedException on every rank when one could not do its share
      */
+    @Override
     public Optional<PreparationReport> prepare(List<DocumentSource> inputs, Collective ranks) throws IOException {
         if (ranks.size() == 1) {
             return Optional.of(prepare(inputs));

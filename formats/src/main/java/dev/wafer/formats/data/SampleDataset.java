@@ -50,7 +50,7 @@ public final class SampleDataset {
      * {@link TokenizerFactory}); each tokenizer and sequence length has its own cached directory.
      */
     public static Path ensure(Path cacheRoot, String tokenizerName, int seqLen, Progress progress) throws IOException {
-        Tokenizer tokenizer = TokenizerFactory.create(tokenizerName);
+        Tokenizer tokenizer = new TokenizerFactory().create(tokenizerName);
         String id = tokenizer instanceof GptTokenizer ? "gpt2" : tokenizer.name().replaceAll("[^A-Za-z0-9._-]", "_");
         Path dir = cacheRoot.resolve("sample-" + id + "-seq" + seqLen);
         if (Files.isRegularFile(dir.resolve(DatasetLayout.MANIFEST))) {

@@ -4,17 +4,16 @@ import dev.wafer.formats.input.InvalidInputException;
 import java.nio.file.Path;
 
 import dev.wafer.ports.text.Tokenizer;
+import dev.wafer.ports.text.Tokenizers;
 
 /**
  * Picks the tokenizer named on the command line: {@code gpt2}, {@code bytes} (the 257-id byte-level vocabulary
  * for studies) or a path to a {@code tokenizer.json}.
  */
-public final class TokenizerFactory {
-    private TokenizerFactory() {
-    }
-
+public final class TokenizerFactory implements Tokenizers {
     /** The tokenizer for {@code spec}; an unknown name fails with a message listing the choices. */
-    public static Tokenizer create(String spec) {
+    @Override
+    public Tokenizer create(String spec) {
         if ("bytes".equalsIgnoreCase(spec) || "byte".equalsIgnoreCase(spec)) {
             return new ByteTokenizer();
         }

@@ -18,7 +18,7 @@ class ByteTokenizerTest {
         assertEquals(257, tok.vocabSize());
         assertEquals(256, tok.endOfTextId());
         assertArrayEquals(new int[] {'h', 'i', 256, 0xC3, 0xA9}, tok.encode("hi<|endoftext|>é"));
-        assertEquals("bytes-utf8", TokenizerFactory.create("bytes").name());
+        assertEquals("bytes-utf8", new TokenizerFactory().create("bytes").name());
     }
 
     @Test
