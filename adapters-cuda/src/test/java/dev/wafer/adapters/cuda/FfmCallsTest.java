@@ -31,7 +31,11 @@ class FfmCallsTest {
         DriverApi driver = new DriverApi(driverLib.library("libcuda.so.1"));
         CublasApi cublas = new CublasApi(blasLib.library("libcublas.so.12"));
         CudaGpu gpu = CudaGpu.open(driver, nvrtc, cublas, new CudaOptions(0, false, cache));
-        assertTrue(gpu.description().contains("compute capability 9.0, kernels for compute_90"), gpu.description());
+        assertTrue(gpu.description().contains("compute capability 9.0, kernels: cubin sm_90 by NVRTC"),
+                gpu.description());
+        for (var load : driverLib.calls("module-image")) {
+            assertEquals("cubin", load.arguments().get(0), "a CUBIN (ELF image) for the device's own architecture");
+        }
         assertEquals(KernelSources.files().size(), driverLib.calls("cuModuleLoadData").size(), "one module per file");
         assertEquals(CudaKernel.values().length, driverLib.calls("cuModuleGetFunction").size());
         assertEquals(List.of(CublasApi.DEFAULT_MATH), List.of(blasLib.calls("cublasSetMathMode").get(0).arguments()
@@ -81,6 +85,41 @@ class FfmCallsTest {
                 bound, "bindings no call reached");
         assertEquals(driverLib.calls("cuMemAlloc_v2").size(), driverLib.calls("cuMemFree_v2").size(),
                 "every allocation freed");
+    }
+
+    /**
+     * An NVRTC newer than the driver: its output cannot be loaded ({@code CUDA_ERROR_UNSUPPORTED_PTX_VERSION}, 222,
+     * here for every CUBIN). The backend must unload what it loaded and fall back to the prebuilt PTX, naming both.
+     */
+    @Test
+    void aCubinTheDriverRefusesFallsBackToThePrebuiltPtx() {
+        NvrtcApi nvrtc = NvrtcTestCompiler.require();
+        PtxPrecompiler.precompile(cache, List.of(80, 90));
+        FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
+        driverLib.fail("cuModuleLoadData", args -> driverLib.calls("module-image").getLast().arguments().get(0)
+                .equals("cubin") && driverLib.calls("cuModuleLoadData").size() > 3 ? 222 : 0);
+        DriverApi driver = new DriverApi(driverLib.library("libcuda.so.1"));
+        CublasApi cublas = new CublasApi(new FakeNativeLibrary(CublasApi.FUNCTIONS).library("libcublas.so.12"));
+        CudaGpu gpu = CudaGpu.open(driver, nvrtc, cublas, new CudaOptions(0, false, cache));
+        assertTrue(gpu.kernelLoading().startsWith("prebuilt PTX compute_90 from "), gpu.kernelLoading());
+        assertTrue(gpu.kernelLoading().contains("cubin sm_90 by NVRTC") && gpu.kernelLoading().contains("222"),
+                gpu.kernelLoading());
+        assertEquals(3, driverLib.calls("cuModuleUnload").size(), "the three CUBIN modules that loaded are unloaded");
+        var loads = driverLib.calls("module-image");
+        assertEquals(4 + KernelSources.files().size(), loads.size());
+        for (var load : loads.subList(4, loads.size())) {
+            assertEquals("ptx", load.arguments().get(0), "PTX after the fallback");
+        }
+        gpu.close();
+
+        // Without any loadable way the backend is unavailable, with every way's reason.
+        FakeNativeLibrary refusing = new FakeNativeLibrary(DriverApi.FUNCTIONS);
+        refusing.fail("cuModuleLoadData", args -> 218);
+        CudaUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(CudaUnavailableException.class,
+                () -> CudaGpu.open(new DriverApi(refusing.library("libcuda.so.1")), nvrtc, cublas,
+                        new CudaOptions(0, false, cache)));
+        assertTrue(e.getMessage().contains("cubin sm_90") && e.getMessage().contains("prebuilt PTX compute_90")
+                && e.getMessage().contains("PTX compute_90 by NVRTC"), e.getMessage());
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.wafer.ports.checkpoint.CheckpointReader;
 import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.ports.compute.ComputeBackendFactory;
 import jakarta.inject.Inject;
+import dev.wafer.app.backend.MemoryBudget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -145,9 +146,13 @@ public final class TrainCommand implements Runnable {
 
     final CheckpointStore store = new FileCheckpointStore();
 
+    /** What runs are sized against: the selected backend's device memory, or the heap (bound at start-up). */
+    @Inject
+    MemoryBudget memory;
+
     @Override
     public void run() {
-        TrainRunResolver resolver = new TrainRunResolver(this, Runtime.getRuntime().maxMemory(),
+        TrainRunResolver resolver = new TrainRunResolver(this, memory == null ? MemoryBudget.heap() : memory,
                 MpiLaunch.ranks(System.getenv()).orElse(1), MpiLaunch.localRanks(System.getenv()));
         resolver.checkRunFlags();
         if (resume == null) {
