@@ -12,11 +12,14 @@ record BatchedGemm(Gemm shape, long strideA, long strideB, long strideC, int cou
         if (count < 1) {
             throw new IllegalArgumentException("a batched GEMM needs at least one product, found " + count);
         }
-        // C is written, so its matrices must not overlap; A and B may be shared (stride 0) or interleaved.
+        // C is written, so its matrices must not overlap: one after another, or side by side within the leading
+        // dimension (the heads of one sequence); A and B may be shared (stride 0) or interleaved.
         long cSpan = (long) shape.ldc() * (shape.n() - 1) + shape.m();
-        if (count > 1 && strideC < cSpan) {
-            throw new IllegalArgumentException("strideC=" + strideC + " is below the " + cSpan
-                    + " elements each output matrix spans");
+        boolean sequential = strideC >= cSpan;
+        boolean sideBySide = shape.m() <= strideC && strideC * (count - 1L) + shape.m() <= shape.ldc();
+        if (count > 1 && !sequential && !sideBySide) {
+            throw new IllegalArgumentException("strideC=" + strideC + " makes the " + count + " output matrices of "
+                    + shape.m() + " x " + shape.n() + " (ldc " + shape.ldc() + ") overlap");
         }
         if (strideA < 0 || strideB < 0) {
             throw new IllegalArgumentException("negative operand stride: " + strideA + ", " + strideB);

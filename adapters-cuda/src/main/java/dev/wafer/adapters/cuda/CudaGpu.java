@@ -270,6 +270,35 @@ final class CudaGpu implements Gpu {
         lastKernel = "cublasSgemm";
     }
 
+    @Override
+    public synchronized void gemm16(Gemm gemm, int operandType) {
+        requireBlas("a 16-bit GEMM");
+        enter();
+        cublas.gemm16(blas, gemm, operandType);
+        lastKernel = "cublasGemmEx";
+    }
+
+    @Override
+    public synchronized void gemmBatched(BatchedGemm gemm, int operandType) {
+        requireBlas("a batched GEMM");
+        enter();
+        cublas.gemmStridedBatched(blas, gemm, operandType);
+        lastKernel = operandType == CublasApi.R_32F ? "cublasSgemmStridedBatched" : "cublasGemmStridedBatchedEx";
+    }
+
+    @Override
+    public boolean hasBlas() {
+        return cublas != null;
+    }
+
+    private void requireBlas(String what) {
+        if (cublas == null) {
+            throw new IllegalStateException(what + " needs cuBLAS, and " + CudaOptions.GEMM_VARIABLE
+                    + "=builtin left it out; the baseline kernels (" + CudaOptions.KERNELS_VARIABLE
+                    + "=baseline) need none");
+        }
+    }
+
     /** Blocks until the work queued so far is done, through an event recorded on the stream. */
     @Override
     public synchronized void synchronize() {
