@@ -3,6 +3,7 @@ package dev.wafer.adapters.cuda;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -32,6 +33,16 @@ final class CublasApi {
     static final int DEFAULT_MATH = 0;
     /** {@code CUBLAS_TF32_TENSOR_OP_MATH}. */
     static final int TF32_TENSOR_OP_MATH = 3;
+    /** {@code CUDA_R_32F}. */
+    static final int R_32F = 0;
+    /** {@code CUDA_R_16F}. */
+    static final int R_16F = 2;
+    /** {@code CUDA_R_16BF}. */
+    static final int R_16BF = 14;
+    /** {@code CUBLAS_COMPUTE_32F}: float32 accumulation (tensor cores for 16-bit inputs). */
+    static final int COMPUTE_32F = 68;
+    /** {@code CUBLAS_GEMM_DEFAULT}. */
+    static final int GEMM_DEFAULT = -1;
 
     /** Every bound function with its descriptor, in {@code cublas_api.h}'s terms (checked by a test). */
     static final Map<String, FunctionDescriptor> FUNCTIONS = functions();
@@ -48,6 +59,10 @@ final class CublasApi {
     private final MethodHandle cublasSetMathMode;
     private final MethodHandle cublasGetVersion;
     private final MethodHandle cublasSgemm;
+    private final MethodHandle cublasGemmEx;
+    private final MethodHandle cublasSgemmStridedBatched;
+    private final MethodHandle cublasGemmStridedBatchedEx;
+    private final MethodHandle cublasGetProperty;
 
     CublasApi(NativeLibrary library) {
         soname = library.soname();
@@ -58,6 +73,10 @@ final class CublasApi {
         cublasSetMathMode = h.get("cublasSetMathMode");
         cublasGetVersion = h.get("cublasGetVersion_v2");
         cublasSgemm = h.get("cublasSgemm_v2");
+        cublasGemmEx = h.get("cublasGemmEx");
+        cublasSgemmStridedBatched = h.get("cublasSgemmStridedBatched");
+        cublasGemmStridedBatchedEx = h.get("cublasGemmStridedBatchedEx");
+        cublasGetProperty = h.get("cublasGetProperty");
     }
 
     /** Loads cuBLAS; throws {@link CudaUnavailableException} with the remedy when absent or too old. */
@@ -74,6 +93,16 @@ final class CublasApi {
         f.put("cublasGetVersion_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         f.put("cublasSgemm_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        f.put("cublasGemmEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT));
+        f.put("cublasSgemmStridedBatched", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS,
+                ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
+        f.put("cublasGemmStridedBatchedEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT,
+                JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
+        f.put("cublasGetProperty", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
         return Collections.unmodifiableMap(f);
     }
 
@@ -107,6 +136,61 @@ final class CublasApi {
             MemorySegment version = arena.allocate(JAVA_INT);
             check("cublasGetVersion", NativeLibrary.status(cublasGetVersion, handle, version), "");
             return version.get(JAVA_INT, 0);
+        }
+    }
+
+    /** The library's version, e.g. {@code 12.8.4}, without a handle ({@code cublasGetProperty}). */
+    String versionText() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_INT);
+            StringBuilder text = new StringBuilder();
+            for (int property = 0; property < 3; property++) { // MAJOR_VERSION, MINOR_VERSION, PATCH_LEVEL
+                check("cublasGetProperty", NativeLibrary.status(cublasGetProperty, property, value), "");
+                text.append(property == 0 ? "" : ".").append(value.get(JAVA_INT, 0));
+            }
+            return text.toString();
+        }
+    }
+
+    /**
+     * Column-major {@code C = alpha op(A) op(B) + beta C} with 16-bit operands ({@code operandType}
+     * {@link #R_16BF} or {@link #R_16F}) and a float32 output, accumulated in float32 ({@link #COMPUTE_32F}):
+     * cuBLAS runs it on tensor cores. Leading dimensions are in elements.
+     */
+    void gemm16(MemorySegment handle, Gemm g, int operandType) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment alpha = arena.allocateFrom(JAVA_FLOAT, g.alpha());
+            MemorySegment beta = arena.allocateFrom(JAVA_FLOAT, g.beta());
+            int result = NativeLibrary.status(cublasGemmEx, handle, g.transA() ? OP_T : OP_N,
+                    g.transB() ? OP_T : OP_N, g.m(), g.n(), g.k(), alpha, MemorySegment.ofAddress(g.a()), operandType,
+                    g.lda(), MemorySegment.ofAddress(g.b()), operandType, g.ldb(), beta,
+                    MemorySegment.ofAddress(g.c()), R_32F, g.ldc(), COMPUTE_32F, GEMM_DEFAULT);
+            check("cublasGemmEx", result, g.toString());
+        }
+    }
+
+    /**
+     * {@code count} column-major products {@code C_i = alpha op(A_i) op(B_i) + beta C_i}, the i-th operands
+     * {@code i * stride} elements after the first; float32 throughout when {@code operandType} is {@link #R_32F},
+     * else 16-bit A and B with float32 C and accumulation.
+     */
+    void gemmStridedBatched(MemorySegment handle, BatchedGemm g, int operandType) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment alpha = arena.allocateFrom(JAVA_FLOAT, g.alpha());
+            MemorySegment beta = arena.allocateFrom(JAVA_FLOAT, g.beta());
+            int ta = g.transA() ? OP_T : OP_N;
+            int tb = g.transB() ? OP_T : OP_N;
+            MemorySegment a = MemorySegment.ofAddress(g.a());
+            MemorySegment b = MemorySegment.ofAddress(g.b());
+            MemorySegment c = MemorySegment.ofAddress(g.c());
+            int result = operandType == R_32F
+                    ? NativeLibrary.status(cublasSgemmStridedBatched, handle, ta, tb, g.m(), g.n(), g.k(), alpha, a,
+                            g.lda(), g.strideA(), b, g.ldb(), g.strideB(), beta, c, g.ldc(), g.strideC(), g.count())
+                    : NativeLibrary.status(cublasGemmStridedBatchedEx, handle, ta, tb, g.m(), g.n(), g.k(), alpha, a,
+                            operandType, g.lda(), g.strideA(), b, operandType, g.ldb(), g.strideB(), beta, c, R_32F,
+                            g.ldc(), g.strideC(), g.count(), COMPUTE_32F, GEMM_DEFAULT);
+            check(operandType == R_32F ? "cublasSgemmStridedBatched" : "cublasGemmStridedBatchedEx", result,
+                    g.toString());
         }
     }
 

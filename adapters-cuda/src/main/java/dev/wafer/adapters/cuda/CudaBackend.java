@@ -34,7 +34,7 @@ public final class CudaBackend implements ComputeBackend {
     private final CudaEncoder encoder;
     private final CudaLayerNorm layerNorm;
     private final CudaMatmul matmul;
-    private final CudaAttention attention;
+    private final AttentionKernel attention;
     private final Map<OperandFormat, MatmulKernel> mixedMatmuls = new EnumMap<>(OperandFormat.class);
     /** Index 0: 16-bit score gradients, 1: float32 score gradients. */
     private final Map<OperandFormat, AttentionKernel[]> mixedAttention = new EnumMap<>(OperandFormat.class);
@@ -46,21 +46,31 @@ public final class CudaBackend implements ComputeBackend {
     private volatile boolean closed;
 
     CudaBackend(Gpu gpu, String description) {
+        this(gpu, description, false);
+    }
+
+    /**
+     * @param baselineKernels the first kernels ({@link CudaAttention}, {@link CudaMixedMatmul}) instead of the fast
+     *                        ones ({@link FastCudaAttention}, {@link TensorCoreMatmul}), which need cuBLAS
+     */
+    CudaBackend(Gpu gpu, String description, boolean baselineKernels) {
+        boolean fast = !baselineKernels && gpu.hasBlas();
         this.gpu = gpu;
-        this.description = description;
+        this.description = description + ", " + (fast ? "fast" : "baseline") + " kernels";
         this.encoder = new CudaEncoder(gpu);
         this.layerNorm = new CudaLayerNorm(gpu);
         this.matmul = new CudaMatmul(gpu);
-        this.attention = new CudaAttention(gpu);
+        this.attention = fast ? new FastCudaAttention(gpu, OperandFormat.FP32, true) : new CudaAttention(gpu);
         this.gelu = new CudaGelu(gpu);
         this.residual = new CudaResidual(gpu);
         this.crossEntropy = new CudaCrossEntropy(gpu);
         this.adamW = new CudaAdamW(gpu);
         this.reductions = new CudaReductions(gpu);
         for (OperandFormat f : EnumSet.of(OperandFormat.BF16, OperandFormat.FP16)) {
-            mixedMatmuls.put(f, new CudaMixedMatmul(gpu, matmul, f));
-            mixedAttention.put(f, new AttentionKernel[] {new CudaAttention(gpu, f, false),
-                new CudaAttention(gpu, f, true)});
+            mixedMatmuls.put(f, fast ? new TensorCoreMatmul(gpu, matmul, f) : new CudaMixedMatmul(gpu, matmul, f));
+            mixedAttention.put(f, fast
+                    ? new AttentionKernel[] {new FastCudaAttention(gpu, f, false), new FastCudaAttention(gpu, f, true)}
+                    : new AttentionKernel[] {new CudaAttention(gpu, f, false), new CudaAttention(gpu, f, true)});
         }
     }
 
@@ -72,7 +82,7 @@ public final class CudaBackend implements ComputeBackend {
      */
     public static CudaBackend open(CudaOptions options) {
         CudaGpu gpu = CudaGpu.open(options);
-        return new CudaBackend(gpu, gpu.description());
+        return new CudaBackend(gpu, gpu.description(), options.baselineKernels());
     }
 
     /** {@link #open(CudaOptions)} with the options of the environment ({@link CudaOptions#fromEnvironment()}). */
@@ -80,7 +90,10 @@ public final class CudaBackend implements ComputeBackend {
         return open(CudaOptions.fromEnvironment());
     }
 
-    /** The device, its architecture, NVRTC and cuBLAS versions and whether TF32 is on. */
+    /**
+     * The device, its architecture, how the kernels were loaded, cuBLAS, whether TF32 is on and which kernels run.
+     */
+    @Override
     public String description() {
         return description;
     }

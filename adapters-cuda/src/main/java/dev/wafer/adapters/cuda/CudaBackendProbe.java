@@ -3,7 +3,10 @@ package dev.wafer.adapters.cuda;
 import dev.wafer.ports.backend.BackendAvailability;
 import dev.wafer.ports.backend.BackendProbe;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Reports whether CUDA can run here: the driver library loads, {@code cuInit} succeeds and at least
@@ -17,14 +20,55 @@ public final class CudaBackendProbe implements BackendProbe {
     static final String INSTALL_DRIVER = "Install the NVIDIA driver on a machine with an NVIDIA GPU";
 
     private final CudaDriverLoader loader;
+    private final LibraryVersions libraries;
+    private final OptionalInt selectedDevice;
+    private final String deviceProblem;
 
-    /** A probe of this machine's NVIDIA driver. */
+    /** A probe of this machine's NVIDIA driver and of the device {@code WAFER_CUDA_DEVICE} selects. */
     public CudaBackendProbe() {
-        this(FfmCudaDriver::load);
+        this(FfmCudaDriver::load, LibraryVersions.INSTALLED, System.getenv());
     }
 
     CudaBackendProbe(CudaDriverLoader loader) {
+        this(loader, LibraryVersions.INSTALLED, Map.of());
+    }
+
+    CudaBackendProbe(CudaDriverLoader loader, LibraryVersions libraries, Map<String, String> env) {
         this.loader = loader;
+        this.libraries = libraries;
+        OptionalInt device;
+        String problem = "";
+        try {
+            device = OptionalInt.of(CudaOptions.fromEnvironment(env).device());
+        } catch (IllegalArgumentException e) {
+            device = OptionalInt.empty();
+            problem = e.getMessage();
+        }
+        this.selectedDevice = device;
+        this.deviceProblem = problem;
+    }
+
+    /**
+     * The versions of NVRTC and cuBLAS as reports show them, e.g. {@code 13.0 (libnvrtc.so.13)}, or why they
+     * cannot be used; a seam so that tests need not load the real libraries.
+     */
+    interface LibraryVersions {
+        /** The libraries this machine has. */
+        LibraryVersions INSTALLED = new LibraryVersions() {
+            @Override
+            public String nvrtc() {
+                return InstalledLibraries.nvrtc();
+            }
+
+            @Override
+            public String cublas() {
+                return InstalledLibraries.cublas();
+            }
+        };
+
+        String nvrtc();
+
+        String cublas();
     }
 
     @Override
@@ -34,6 +78,10 @@ public final class CudaBackendProbe implements BackendProbe {
 
     @Override
     public BackendAvailability probe() {
+        if (selectedDevice.isEmpty()) {
+            return BackendAvailability.unavailable(deviceProblem, "Set " + CudaOptions.DEVICE_VARIABLE
+                    + " to a device ordinal such as 0, or unset it");
+        }
         CudaDriver driver;
         try {
             driver = loader.load();
@@ -55,8 +103,27 @@ public final class CudaBackendProbe implements BackendProbe {
             for (int ordinal = 0; ordinal < count; ordinal++) {
                 names.add(driver.deviceName(ordinal));
             }
-            return BackendAvailability.available("driver " + version(driver.driverVersion()) + ", "
-                    + count + (count == 1 ? " device: " : " devices: ") + String.join(", ", names));
+            int ordinal = selectedDevice.getAsInt();
+            if (ordinal >= count) {
+                return BackendAvailability.unavailable(CudaOptions.DEVICE_VARIABLE + " selects device " + ordinal
+                        + " but the driver reports " + count + (count == 1 ? " device" : " devices"),
+                        "Set " + CudaOptions.DEVICE_VARIABLE + " to an ordinal below " + count);
+            }
+            String driverVersion = version(driver.driverVersion());
+            long[] memory = driver.memoryInfo(ordinal);
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("gpu", names.get(ordinal));
+            facts.put("device_ordinal", Integer.toString(ordinal));
+            facts.put("compute_capability", driver.attribute(ordinal, DriverApi.COMPUTE_CAPABILITY_MAJOR) + "."
+                    + driver.attribute(ordinal, DriverApi.COMPUTE_CAPABILITY_MINOR));
+            facts.put("sm_count", Integer.toString(driver.attribute(ordinal, DriverApi.MULTIPROCESSOR_COUNT)));
+            facts.put("total_memory_bytes", Long.toString(memory[1]));
+            facts.put("free_memory_bytes", Long.toString(memory[0]));
+            facts.put("driver", driverVersion);
+            facts.put("nvrtc", libraries.nvrtc());
+            facts.put("cublas", libraries.cublas());
+            return BackendAvailability.availableDevice("driver " + driverVersion + ", "
+                    + count + (count == 1 ? " device: " : " devices: ") + String.join(", ", names), memory[0], facts);
         } catch (CudaException e) {
             return BackendAvailability.unavailable(e.getMessage(), CudaErrors.remedy(e.code()));
         } catch (LinkageError | RuntimeException e) {

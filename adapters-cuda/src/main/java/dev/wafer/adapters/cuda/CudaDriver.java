@@ -17,4 +17,13 @@ interface CudaDriver {
 
     /** {@code cuDeviceGet} then {@code cuDeviceGetName} for the device with this ordinal. */
     String deviceName(int ordinal) throws CudaException;
+
+    /** {@code cuDeviceGetAttribute} of the device with this ordinal, e.g. {@link DriverApi#MULTIPROCESSOR_COUNT}. */
+    int attribute(int ordinal, int attribute) throws CudaException;
+
+    /**
+     * Free and total device memory in bytes ({@code cuMemGetInfo}), read inside the device's primary context,
+     * which is retained for the call and released after it.
+     */
+    long[] memoryInfo(int ordinal) throws CudaException;
 }

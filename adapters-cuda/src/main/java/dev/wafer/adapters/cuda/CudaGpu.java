@@ -33,6 +33,8 @@ final class CudaGpu implements Gpu {
     private final long[] scratch = new long[SCRATCH_SLOTS];
     private final long[] scratchBytes = new long[SCRATCH_SLOTS];
     private final String description;
+    /** How the kernels were loaded, e.g. {@code cubin sm_90 by NVRTC 12.8}, with the ways that failed first. */
+    private final String kernelLoading;
     private long ids;
     private long idBytes;
     private Thread currentThread;
@@ -52,7 +54,6 @@ final class CudaGpu implements Gpu {
         int major = driver.attribute(DriverApi.COMPUTE_CAPABILITY_MAJOR, device);
         int minor = driver.attribute(DriverApi.COMPUTE_CAPABILITY_MINOR, device);
         KernelCompiler compiler = new KernelCompiler(nvrtc, new PtxCache(options.cacheDir()));
-        int arch = compiler.architectureFor(major, minor);
         this.context = driver.retainPrimaryContext(device);
         driver.setCurrent(context);
         this.currentThread = Thread.currentThread();
@@ -64,21 +65,9 @@ final class CudaGpu implements Gpu {
             cublas.setStream(blas, stream);
             cublas.setMathMode(blas, options.tf32() ? CublasApi.TF32_TENSOR_OP_MATH : CublasApi.DEFAULT_MATH);
         }
-        for (String file : KernelSources.files()) {
-            byte[] ptx = compiler.ptx(file, arch);
-            MemorySegment module;
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment image = arena.allocate(ptx.length);
-                MemorySegment.copy(ptx, 0, image, JAVA_BYTE, 0, ptx.length);
-                module = driver.loadModule(image, file + " for compute_" + arch);
-            }
-            modules.add(module);
-            for (CudaKernel k : KernelSources.kernels(file)) {
-                functions.put(k, driver.function(module, k.entry()));
-            }
-        }
-        this.description = name + " (compute capability " + major + "." + minor + ", kernels for compute_" + arch
-                + " by " + compiler.compilerText() + ", "
+        this.kernelLoading = loadKernels(compiler, major, minor);
+        this.description = name + " (compute capability " + major + "." + minor + ", kernels: " + kernelLoading
+                + ", "
                 + (cublas == null ? "built-in GEMM" : cublas.soname() + (options.tf32() ? ", TF32 on" : ", TF32 off"))
                 + ")";
     }
@@ -104,6 +93,53 @@ final class CudaGpu implements Gpu {
      */
     static CudaGpu open(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CudaOptions options) {
         return new CudaGpu(driver, nvrtc, cublas, options);
+    }
+
+    /**
+     * Loads every kernel file the first way that works for all of them ({@link KernelCompiler#candidates}): a
+     * compile error or a module the driver refuses (e.g. {@code CUDA_ERROR_UNSUPPORTED_PTX_VERSION} from an NVRTC
+     * newer than the driver) unloads what that way loaded and tries the next.
+     *
+     * @return how they were loaded, naming the ways that failed before
+     * @throws CudaUnavailableException when no way loads them, with every way's reason
+     */
+    private String loadKernels(KernelCompiler compiler, int major, int minor) {
+        List<String> failures = new ArrayList<>();
+        for (KernelCompiler.KernelImages way : compiler.candidates(major, minor)) {
+            List<MemorySegment> loaded = new ArrayList<>();
+            Map<CudaKernel, MemorySegment> found = new EnumMap<>(CudaKernel.class);
+            try {
+                for (String file : KernelSources.files()) {
+                    byte[] image = way.image(file);
+                    MemorySegment module;
+                    try (Arena arena = Arena.ofConfined()) {
+                        MemorySegment segment = arena.allocate(image.length);
+                        MemorySegment.copy(image, 0, segment, JAVA_BYTE, 0, image.length);
+                        module = driver.loadModule(segment, file + " as " + way.describe());
+                    }
+                    loaded.add(module);
+                    for (CudaKernel k : KernelSources.kernels(file)) {
+                        found.put(k, driver.function(module, k.entry()));
+                    }
+                }
+                modules.addAll(loaded);
+                functions.putAll(found);
+                return way.describe() + (failures.isEmpty() ? "" : " (after: " + String.join("; ", failures) + ")");
+            } catch (CudaFailure | CudaUnavailableException e) {
+                for (MemorySegment module : loaded) {
+                    driver.unloadModule(module);
+                }
+                failures.add(way.describe() + " failed: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+        throw new CudaUnavailableException("no way of loading the kernels worked: " + String.join("; ", failures),
+                NvrtcApi.REMEDY + ", or set " + CudaOptions.CACHE_VARIABLE
+                        + " to a directory of PTX prebuilt by PtxPrecompiler");
+    }
+
+    /** How the kernels were loaded, for reports. */
+    String kernelLoading() {
+        return kernelLoading;
     }
 
     /** Device, architecture, compiler and library versions, for logs. */
@@ -232,6 +268,35 @@ final class CudaGpu implements Gpu {
         enter();
         cublas.sgemm(blas, gemm);
         lastKernel = "cublasSgemm";
+    }
+
+    @Override
+    public synchronized void gemm16(Gemm gemm, int operandType) {
+        requireBlas("a 16-bit GEMM");
+        enter();
+        cublas.gemm16(blas, gemm, operandType);
+        lastKernel = "cublasGemmEx";
+    }
+
+    @Override
+    public synchronized void gemmBatched(BatchedGemm gemm, int operandType) {
+        requireBlas("a batched GEMM");
+        enter();
+        cublas.gemmStridedBatched(blas, gemm, operandType);
+        lastKernel = operandType == CublasApi.R_32F ? "cublasSgemmStridedBatched" : "cublasGemmStridedBatchedEx";
+    }
+
+    @Override
+    public boolean hasBlas() {
+        return cublas != null;
+    }
+
+    private void requireBlas(String what) {
+        if (cublas == null) {
+            throw new IllegalStateException(what + " needs cuBLAS, and " + CudaOptions.GEMM_VARIABLE
+                    + "=builtin left it out; the baseline kernels (" + CudaOptions.KERNELS_VARIABLE
+                    + "=baseline) need none");
+        }
     }
 
     /** Blocks until the work queued so far is done, through an event recorded on the stream. */

@@ -37,9 +37,24 @@ final class CudaMatmul implements MatmulKernel {
             gpu.gemm(new Gemm(true, false, oc, n, c, 1f, weight, c, inp, c, 0f, out, oc));
         }
         if (bias != 0) {
-            gpu.launch(LaunchGeometry.linear((long) n * oc), KernelArgs.of(CudaKernel.ADD_BIAS)
-                    .pointer(out).pointer(bias).integer(n).integer(oc));
+            addBias(out, bias, n, oc);
         }
+    }
+
+    /** {@code out[r, o] += bias[o]} for {@code n} rows of {@code oc}. */
+    void addBias(long out, long bias, int n, int oc) {
+        gpu.launch(LaunchGeometry.linear((long) n * oc), KernelArgs.of(CudaKernel.ADD_BIAS)
+                .pointer(out).pointer(bias).integer(n).integer(oc));
+    }
+
+    /** {@code dbias[o] += sum over rows of dout[r, o]}, in two passes (partial column sums, then their total). */
+    void biasGradient(long dbias, long dout, int n, int oc) {
+        int chunks = ColumnSums.chunks(n);
+        long partials = gpu.scratch(ColumnSums.SLOT, 4L * chunks * oc);
+        gpu.launch(ColumnSums.partials(n, oc), KernelArgs.of(CudaKernel.COLUMN_PARTIAL_SUMS)
+                .pointer(partials).pointer(dout).integer(n).integer(oc).integer(ColumnSums.rowsPerChunk(n)));
+        gpu.launch(LaunchGeometry.linear(oc), KernelArgs.of(CudaKernel.COLUMN_SUM_ACCUMULATE)
+                .pointer(dbias).pointer(partials).integer(chunks).integer(oc));
     }
 
     @Override
@@ -75,12 +90,7 @@ final class CudaMatmul implements MatmulKernel {
             gpu.gemm(new Gemm(false, true, c, oc, n, 1f, inp, c, gemmDout, oc, 1f, dweight, c));
         }
         if (dbias != 0 && oc > 0) {
-            int chunks = ColumnSums.chunks(n);
-            long partials = gpu.scratch(ColumnSums.SLOT, 4L * chunks * oc);
-            gpu.launch(ColumnSums.partials(n, oc), KernelArgs.of(CudaKernel.COLUMN_PARTIAL_SUMS)
-                    .pointer(partials).pointer(dout).integer(n).integer(oc).integer(ColumnSums.rowsPerChunk(n)));
-            gpu.launch(LaunchGeometry.linear(oc), KernelArgs.of(CudaKernel.COLUMN_SUM_ACCUMULATE)
-                    .pointer(dbias).pointer(partials).integer(chunks).integer(oc));
+            biasGradient(dbias, dout, n, oc);
         }
     }
 }

@@ -14,7 +14,13 @@ import java.util.Map;
  * @param builtinGemm whether float32 GEMMs use the built-in tiled kernel instead of cuBLAS (for machines with
  *                 the driver but no cuBLAS; slower); off by default, when cuBLAS is required
  */
-public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm) {
+public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm, boolean baselineKernels) {
+    /**
+     * {@code fast} (default): attention as batched cuBLAS GEMMs with warp-per-row softmax kernels, 16-bit GEMMs on
+     * tensor cores; {@code baseline}: the first kernels (one thread per attention row, 16-bit operands rounded and
+     * multiplied by the float32 SGEMM), kept so that a fault in the fast ones cannot cost a run its figures.
+     */
+    public static final String KERNELS_VARIABLE = "WAFER_CUDA_KERNELS";
     /** Turns TF32 on when {@code 1}. */
     public static final String TF32_VARIABLE = "WAFER_CUDA_TF32";
     /** The PTX cache directory; default {@code ~/.cache/wafer/cuda}. */
@@ -42,7 +48,14 @@ public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean built
         if (!gemm.equals("cublas") && !gemm.equals("builtin")) {
             throw new IllegalArgumentException(GEMM_VARIABLE + ": expected cublas or builtin, found '" + gemm + "'");
         }
-        return new CudaOptions(ordinal, "1".equals(env.get(TF32_VARIABLE)), dir, gemm.equals("builtin"));
+        String kernels = env.getOrDefault(KERNELS_VARIABLE, "fast").strip();
+        if (!kernels.equals("fast") && !kernels.equals("baseline")) {
+            throw new IllegalArgumentException(KERNELS_VARIABLE + ": expected fast or baseline, found '" + kernels
+                    + "'");
+        }
+        // The built-in GEMM means no cuBLAS, which the fast kernels need: baseline kernels then.
+        return new CudaOptions(ordinal, "1".equals(env.get(TF32_VARIABLE)), dir, gemm.equals("builtin"),
+                kernels.equals("baseline") || gemm.equals("builtin"));
     }
 
     /** The defaults, with the process environment's overrides. */
@@ -50,12 +63,26 @@ public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean built
         return fromEnvironment(System.getenv());
     }
 
-    /** Options with cuBLAS for the GEMMs. */
+    /** Options with cuBLAS for the GEMMs and the fast kernels. */
     public CudaOptions(int device, boolean tf32, Path cacheDir) {
         this(device, tf32, cacheDir, false);
     }
 
+    /** Options with the fast kernels unless the built-in GEMM (no cuBLAS) is asked for. */
+    public CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm) {
+        this(device, tf32, cacheDir, builtinGemm, builtinGemm);
+    }
+
+    /** {@code fast} or {@code baseline}, for reports. */
+    public String kernels() {
+        return baselineKernels ? "baseline" : "fast";
+    }
+
     public CudaOptions {
+        if (builtinGemm && !baselineKernels) {
+            throw new IllegalArgumentException("the fast CUDA kernels need cuBLAS: " + GEMM_VARIABLE
+                    + "=builtin goes with " + KERNELS_VARIABLE + "=baseline");
+        }
         if (device < 0) {
             throw new IllegalArgumentException(DEVICE_VARIABLE + ": expected a device ordinal of 0 or more, found "
                     + device);

@@ -27,6 +27,8 @@ final class DriverApi {
     static final List<String> SONAMES = List.of(FfmCudaDriver.LIBRARY);
     static final String REMEDY = "Install an NVIDIA driver that supports CUDA 11.2 or later (nvidia-smi shows the version)";
 
+    /** {@code CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT}. */
+    static final int MULTIPROCESSOR_COUNT = 16;
     /** {@code CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR}. */
     static final int COMPUTE_CAPABILITY_MAJOR = 75;
     /** {@code CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR}. */

@@ -2,6 +2,7 @@ package dev.wafer.adapters.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -30,14 +31,24 @@ final class FfmCudaDriver implements CudaDriver {
     private final MethodHandle cuDeviceGetCount;
     private final MethodHandle cuDeviceGet;
     private final MethodHandle cuDeviceGetName;
+    private final MethodHandle cuDeviceGetAttribute;
+    private final MethodHandle cuDevicePrimaryCtxRetain;
+    private final MethodHandle cuDevicePrimaryCtxRelease;
+    private final MethodHandle cuCtxSetCurrent;
+    private final MethodHandle cuMemGetInfo;
 
     /** Every function the probe binds with its descriptor, in {@code cuda.h}'s terms (checked by a test). */
-    static final Map<String, FunctionDescriptor> FUNCTIONS = Map.of(
-            "cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT),
-            "cuDriverGetVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS),
-            "cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS),
-            "cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
-            "cuDeviceGetName", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    static final Map<String, FunctionDescriptor> FUNCTIONS = Map.ofEntries(
+            Map.entry("cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT)),
+            Map.entry("cuDriverGetVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
+            Map.entry("cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
+            Map.entry("cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+            Map.entry("cuDeviceGetName", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT)),
+            Map.entry("cuDeviceGetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT)),
+            Map.entry("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+            Map.entry("cuDevicePrimaryCtxRelease_v2", FunctionDescriptor.of(JAVA_INT, JAVA_INT)),
+            Map.entry("cuCtxSetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
+            Map.entry("cuMemGetInfo_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)));
 
     private FfmCudaDriver(SymbolLookup library) {
         Linker linker = Linker.nativeLinker();
@@ -46,6 +57,11 @@ final class FfmCudaDriver implements CudaDriver {
         cuDeviceGetCount = function(linker, library, "cuDeviceGetCount");
         cuDeviceGet = function(linker, library, "cuDeviceGet");
         cuDeviceGetName = function(linker, library, "cuDeviceGetName");
+        cuDeviceGetAttribute = function(linker, library, "cuDeviceGetAttribute");
+        cuDevicePrimaryCtxRetain = function(linker, library, "cuDevicePrimaryCtxRetain");
+        cuDevicePrimaryCtxRelease = function(linker, library, "cuDevicePrimaryCtxRelease_v2");
+        cuCtxSetCurrent = function(linker, library, "cuCtxSetCurrent");
+        cuMemGetInfo = function(linker, library, "cuMemGetInfo_v2");
     }
 
     /** Loads {@value #LIBRARY}; throws {@link IllegalArgumentException} when it is not installed. */
@@ -94,6 +110,40 @@ final class FfmCudaDriver implements CudaDriver {
             check("cuDeviceGetName", call(cuDeviceGetName, name, NAME_BYTES, device.get(JAVA_INT, 0)));
             return name.getString(0, StandardCharsets.UTF_8);
         }
+    }
+
+    @Override
+    public int attribute(int ordinal, int attribute) throws CudaException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_INT);
+            check("cuDeviceGetAttribute", call(cuDeviceGetAttribute, value, attribute, device(arena, ordinal)));
+            return value.get(JAVA_INT, 0);
+        }
+    }
+
+    @Override
+    public long[] memoryInfo(int ordinal) throws CudaException {
+        try (Arena arena = Arena.ofConfined()) {
+            int device = device(arena, ordinal);
+            MemorySegment context = arena.allocate(ADDRESS);
+            check("cuDevicePrimaryCtxRetain", call(cuDevicePrimaryCtxRetain, context, device));
+            try {
+                check("cuCtxSetCurrent", call(cuCtxSetCurrent, context.get(ADDRESS, 0)));
+                MemorySegment free = arena.allocate(JAVA_LONG);
+                MemorySegment total = arena.allocate(JAVA_LONG);
+                check("cuMemGetInfo", call(cuMemGetInfo, free, total));
+                return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
+            } finally {
+                call(cuCtxSetCurrent, MemorySegment.NULL);
+                check("cuDevicePrimaryCtxRelease", call(cuDevicePrimaryCtxRelease, device));
+            }
+        }
+    }
+
+    private int device(Arena arena, int ordinal) throws CudaException {
+        MemorySegment device = arena.allocate(JAVA_INT);
+        check("cuDeviceGet", call(cuDeviceGet, device, ordinal));
+        return device.get(JAVA_INT, 0);
     }
 
     private static void check(String function, int result) throws CudaException {

@@ -49,6 +49,24 @@ interface Gpu extends AutoCloseable {
     /** Queues an SGEMM. */
     void gemm(Gemm gemm);
 
+    /**
+     * Queues a GEMM whose A and B hold 16-bit values ({@code operandType} {@link CublasApi#R_16BF} or
+     * {@link CublasApi#R_16F}) and whose C is float32, accumulated in float32 (tensor cores).
+     *
+     * @throws IllegalStateException without cuBLAS (see {@link #hasBlas()})
+     */
+    void gemm16(Gemm gemm, int operandType);
+
+    /**
+     * Queues strided-batched GEMMs: float32 throughout for {@link CublasApi#R_32F}, else 16-bit A and B.
+     *
+     * @throws IllegalStateException without cuBLAS (see {@link #hasBlas()})
+     */
+    void gemmBatched(BatchedGemm gemm, int operandType);
+
+    /** Whether cuBLAS is loaded (the 16-bit and batched GEMMs need it). */
+    boolean hasBlas();
+
     /** Waits for all queued work. */
     void synchronize();
 

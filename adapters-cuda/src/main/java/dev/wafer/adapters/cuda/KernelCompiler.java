@@ -77,9 +77,99 @@ final class KernelCompiler {
         return true;
     }
 
-    /** The options every kernel is compiled with. */
+    /** The options every kernel is compiled with: the architecture only (the kernels need no language option). */
     static List<String> options(int arch) {
-        return List.of("--gpu-architecture=compute_" + arch, "--std=c++14");
+        return List.of("--gpu-architecture=compute_" + arch);
+    }
+
+    /** The options of a CUBIN for the real architecture {@code sm_XY}. */
+    static List<String> cubinOptions(int arch) {
+        return List.of("--gpu-architecture=sm_" + arch);
+    }
+
+    /** One way to get a loadable image of every kernel file; {@link CudaGpu} tries them in order. */
+    interface KernelImages {
+        /** How the images are made, for reports: {@code cubin sm_90 by NVRTC 12.8}. */
+        String describe();
+
+        /** The image of {@code file} (a CUBIN, or NUL-terminated PTX). */
+        byte[] image(String file);
+    }
+
+    /**
+     * The ways to load the kernels on a device of compute capability {@code major.minor}, best first: a CUBIN that
+     * NVRTC compiles for the device's own architecture (no JIT, and it loads under any driver of NVRTC's major
+     * version, where NVRTC's PTX needs a driver at least as new as NVRTC); then prebuilt PTX from the cache (made by
+     * {@link PtxPrecompiler} with an older NVRTC, so any newer driver JIT-compiles it); then NVRTC's own PTX.
+     *
+     * @throws CudaUnavailableException when there is no way at all
+     */
+    List<KernelImages> candidates(int major, int minor) {
+        int device = major * 10 + minor;
+        List<KernelImages> ways = new java.util.ArrayList<>();
+        if (nvrtc != null && java.util.Arrays.stream(nvrtc.supportedArchitectures()).anyMatch(a -> a == device)) {
+            ways.add(new KernelImages() {
+                @Override
+                public String describe() {
+                    return "cubin sm_" + device + " by NVRTC " + NvrtcApi.versionText(nvrtcVersion);
+                }
+
+                @Override
+                public byte[] image(String file) {
+                    return cubin(file, device);
+                }
+            });
+        }
+        for (int arch : KNOWN_ARCHITECTURES) {
+            if (arch <= device && prebuiltComplete(arch)) {
+                ways.add(new KernelImages() {
+                    @Override
+                    public String describe() {
+                        return "prebuilt PTX compute_" + arch + " from " + cache.dir();
+                    }
+
+                    @Override
+                    public byte[] image(String file) {
+                        String source = KernelSources.read(file);
+                        return cache.loadAnyCompiler(file, source, arch).orElseThrow(() ->
+                                new CudaUnavailableException("no prebuilt PTX of " + file + " for compute_" + arch
+                                        + " in " + cache.dir(), NvrtcApi.REMEDY));
+                    }
+                });
+                break;
+            }
+        }
+        if (nvrtc != null) {
+            int arch = architectureFor(major, minor);
+            ways.add(new KernelImages() {
+                @Override
+                public String describe() {
+                    return "PTX compute_" + arch + " by NVRTC " + NvrtcApi.versionText(nvrtcVersion);
+                }
+
+                @Override
+                public byte[] image(String file) {
+                    return ptx(file, arch);
+                }
+            });
+        }
+        if (ways.isEmpty()) {
+            architectureFor(major, minor); // throws the message that says what is missing
+        }
+        return ways;
+    }
+
+    /** A CUBIN of kernel file {@code file} for {@code sm_<arch>}, from the cache or compiled now and cached. */
+    byte[] cubin(String file, int arch) {
+        String source = KernelSources.read(file);
+        Path cached = cache.cubinFile(file, source, nvrtcVersion, arch);
+        Optional<byte[]> hit = cache.loadBinary(cached);
+        if (hit.isPresent()) {
+            return hit.get();
+        }
+        byte[] cubin = nvrtc.compile(file, source, cubinOptions(arch), NvrtcApi.Output.CUBIN);
+        cache.store(cached, cubin);
+        return cubin;
     }
 
     /** PTX (NUL-terminated) of kernel file {@code file}, from the cache or compiled now and cached. */

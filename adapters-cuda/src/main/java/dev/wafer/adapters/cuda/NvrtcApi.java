@@ -39,6 +39,8 @@ final class NvrtcApi {
     private final MethodHandle nvrtcCompileProgram;
     private final MethodHandle nvrtcGetPTXSize;
     private final MethodHandle nvrtcGetPTX;
+    private final MethodHandle nvrtcGetCUBINSize;
+    private final MethodHandle nvrtcGetCUBIN;
     private final MethodHandle nvrtcGetProgramLogSize;
     private final MethodHandle nvrtcGetProgramLog;
     private final MethodHandle nvrtcGetErrorString;
@@ -54,6 +56,8 @@ final class NvrtcApi {
         nvrtcCompileProgram = h.get("nvrtcCompileProgram");
         nvrtcGetPTXSize = h.get("nvrtcGetPTXSize");
         nvrtcGetPTX = h.get("nvrtcGetPTX");
+        nvrtcGetCUBINSize = h.get("nvrtcGetCUBINSize");
+        nvrtcGetCUBIN = h.get("nvrtcGetCUBIN");
         nvrtcGetProgramLogSize = h.get("nvrtcGetProgramLogSize");
         nvrtcGetProgramLog = h.get("nvrtcGetProgramLog");
         nvrtcGetErrorString = h.get("nvrtcGetErrorString");
@@ -75,6 +79,8 @@ final class NvrtcApi {
         f.put("nvrtcCompileProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         f.put("nvrtcGetPTXSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         f.put("nvrtcGetPTX", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        f.put("nvrtcGetCUBINSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        f.put("nvrtcGetCUBIN", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         f.put("nvrtcGetProgramLogSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         f.put("nvrtcGetProgramLog", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         f.put("nvrtcGetErrorString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -108,6 +114,14 @@ final class NvrtcApi {
         }
     }
 
+    /** What a compilation hands back. */
+    enum Output {
+        /** NUL-terminated PTX text, for a virtual architecture ({@code compute_XY}); the driver compiles it. */
+        PTX,
+        /** An ELF image for one real architecture ({@code sm_XY}), loaded as it is. */
+        CUBIN
+    }
+
     /**
      * Compiles {@code source} into NUL-terminated PTX.
      *
@@ -116,6 +130,16 @@ final class NvrtcApi {
      * @throws CudaFailure with the compiler's log when compilation fails
      */
     byte[] compile(String name, String source, List<String> options) {
+        return compile(name, source, options, Output.PTX);
+    }
+
+    /**
+     * Compiles {@code source} into {@code output}: PTX for {@code --gpu-architecture=compute_XY}, a CUBIN for
+     * {@code --gpu-architecture=sm_XY}.
+     *
+     * @throws CudaFailure with the compiler's log when compilation fails
+     */
+    byte[] compile(String name, String source, List<String> options, Output output) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment programOut = arena.allocate(ADDRESS);
             check("nvrtcCreateProgram", NativeLibrary.status(nvrtcCreateProgram, programOut,
@@ -133,10 +157,19 @@ final class NvrtcApi {
                             + errorString(result) + "\n" + log(arena, program), result);
                 }
                 MemorySegment size = arena.allocate(JAVA_LONG);
-                check("nvrtcGetPTXSize", NativeLibrary.status(nvrtcGetPTXSize, program, size), name);
-                MemorySegment ptx = arena.allocate(size.get(JAVA_LONG, 0));
-                check("nvrtcGetPTX", NativeLibrary.status(nvrtcGetPTX, program, ptx), name);
-                return ptx.toArray(JAVA_BYTE);
+                boolean ptx = output == Output.PTX;
+                check(ptx ? "nvrtcGetPTXSize" : "nvrtcGetCUBINSize", NativeLibrary.status(
+                        ptx ? nvrtcGetPTXSize : nvrtcGetCUBINSize, program, size), name);
+                long bytes = size.get(JAVA_LONG, 0);
+                if (bytes <= 0) {
+                    // NVRTC hands back an empty CUBIN when asked for one after compiling for compute_XY.
+                    throw new CudaFailure("NVRTC produced no " + output + " for " + name + " ("
+                            + String.join(" ", options) + ")", 0);
+                }
+                MemorySegment image = arena.allocate(bytes);
+                check(ptx ? "nvrtcGetPTX" : "nvrtcGetCUBIN", NativeLibrary.status(ptx ? nvrtcGetPTX : nvrtcGetCUBIN,
+                        program, image), name);
+                return image.toArray(JAVA_BYTE);
             } finally {
                 check("nvrtcDestroyProgram", NativeLibrary.status(nvrtcDestroyProgram, programOut), name);
             }

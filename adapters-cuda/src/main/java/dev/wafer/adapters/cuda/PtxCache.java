@@ -31,6 +31,27 @@ final class PtxCache {
                 + NvrtcApi.versionText(nvrtcVersion) + "-compute_" + arch + ".ptx");
     }
 
+    /** The cache file of one CUBIN, e.g. {@code layernorm-3fa4c1d2e5b60718-nvrtc12.8-sm_90.cubin}. */
+    Path cubinFile(String sourceName, String source, int nvrtcVersion, int arch) {
+        String ptx = file(sourceName, source, nvrtcVersion, arch).getFileName().toString();
+        return dir.resolve(ptx.substring(0, ptx.lastIndexOf("-compute_")) + "-sm_" + arch + ".cubin");
+    }
+
+    /** A cached binary image (a CUBIN: an ELF file), if present and not empty. */
+    Optional<byte[]> loadBinary(Path file) {
+        try {
+            if (Files.isRegularFile(file)) {
+                byte[] image = Files.readAllBytes(file);
+                if (image.length > 4 && image[0] == 0x7f && image[1] == 'E' && image[2] == 'L' && image[3] == 'F') {
+                    return Optional.of(image);
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
     /** The cache directory. */
     Path dir() {
         return dir;

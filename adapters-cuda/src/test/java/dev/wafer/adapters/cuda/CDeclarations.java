@@ -41,7 +41,12 @@ final class CDeclarations {
             Map.entry("cublasHandle_t", ADDRESS),
             Map.entry("cudaStream_t", ADDRESS),
             Map.entry("cublasOperation_t", JAVA_INT),
-            Map.entry("cublasMath_t", JAVA_INT));
+            Map.entry("cublasMath_t", JAVA_INT),
+            Map.entry("long long int", JAVA_LONG),
+            Map.entry("cudaDataType", JAVA_INT),
+            Map.entry("cublasComputeType_t", JAVA_INT),
+            Map.entry("cublasGemmAlgo_t", JAVA_INT),
+            Map.entry("libraryPropertyType", JAVA_INT));
 
     private static final Pattern PROTOTYPE = Pattern.compile("^(.+?)\\b(\\w+)\\s*\\((.*)\\)\\s*;?$", Pattern.DOTALL);
 

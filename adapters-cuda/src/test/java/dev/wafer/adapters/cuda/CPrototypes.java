@@ -31,6 +31,7 @@ final class CPrototypes {
             cuda("cuCtxSetCurrent", "CUresult cuCtxSetCurrent(CUcontext ctx);"),
             cuda("cuCtxSynchronize", "CUresult cuCtxSynchronize(void);"),
             cuda("cuMemAlloc_v2", "cuMemAlloc", "CUresult cuMemAlloc(CUdeviceptr *dptr, size_t bytesize);"),
+            cuda("cuMemGetInfo_v2", "cuMemGetInfo", "CUresult cuMemGetInfo(size_t *free, size_t *total);"),
             cuda("cuMemFree_v2", "cuMemFree", "CUresult cuMemFree(CUdeviceptr dptr);"),
             cuda("cuMemcpyHtoDAsync_v2", "cuMemcpyHtoDAsync", "CUresult cuMemcpyHtoDAsync(CUdeviceptr dstDevice,"
                     + " const void *srcHost, size_t ByteCount, CUstream hStream);"),
@@ -67,6 +68,8 @@ final class CPrototypes {
                     + " const char * const *options);"),
             nvrtc("nvrtcGetPTXSize", "nvrtcResult nvrtcGetPTXSize(nvrtcProgram prog, size_t *ptxSizeRet);"),
             nvrtc("nvrtcGetPTX", "nvrtcResult nvrtcGetPTX(nvrtcProgram prog, char *ptx);"),
+            nvrtc("nvrtcGetCUBINSize", "nvrtcResult nvrtcGetCUBINSize(nvrtcProgram prog, size_t *cubinSizeRet);"),
+            nvrtc("nvrtcGetCUBIN", "nvrtcResult nvrtcGetCUBIN(nvrtcProgram prog, char *cubin);"),
             nvrtc("nvrtcGetProgramLogSize",
                     "nvrtcResult nvrtcGetProgramLogSize(nvrtcProgram prog, size_t *logSizeRet);"),
             nvrtc("nvrtcGetProgramLog", "nvrtcResult nvrtcGetProgramLog(nvrtcProgram prog, char *log);"),
@@ -79,7 +82,24 @@ final class CPrototypes {
             cublas("cublasGetVersion_v2", "cublasStatus_t cublasGetVersion_v2(cublasHandle_t handle, int* version);"),
             cublas("cublasSgemm_v2", "cublasStatus_t cublasSgemm_v2(cublasHandle_t handle,"
                     + " cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k, const float* alpha,"
-                    + " const float* A, int lda, const float* B, int ldb, const float* beta, float* C, int ldc);"));
+                    + " const float* A, int lda, const float* B, int ldb, const float* beta, float* C, int ldc);"),
+            cublas("cublasGemmEx", "cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa,"
+                    + " cublasOperation_t transb, int m, int n, int k, const void* alpha, const void* A,"
+                    + " cudaDataType Atype, int lda, const void* B, cudaDataType Btype, int ldb, const void* beta,"
+                    + " void* C, cudaDataType Ctype, int ldc, cublasComputeType_t computeType,"
+                    + " cublasGemmAlgo_t algo);"),
+            cublas("cublasSgemmStridedBatched", "cublasStatus_t cublasSgemmStridedBatched(cublasHandle_t handle,"
+                    + " cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k, const float* alpha,"
+                    + " const float* A, int lda, long long int strideA, const float* B, int ldb,"
+                    + " long long int strideB, const float* beta, float* C, int ldc, long long int strideC,"
+                    + " int batchCount);"),
+            cublas("cublasGemmStridedBatchedEx", "cublasStatus_t cublasGemmStridedBatchedEx(cublasHandle_t handle,"
+                    + " cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k, const void* alpha,"
+                    + " const void* A, cudaDataType Atype, int lda, long long int strideA, const void* B,"
+                    + " cudaDataType Btype, int ldb, long long int strideB, const void* beta, void* C,"
+                    + " cudaDataType Ctype, int ldc, long long int strideC, int batchCount,"
+                    + " cublasComputeType_t computeType, cublasGemmAlgo_t algo);"),
+            cublas("cublasGetProperty", "cublasStatus_t cublasGetProperty(libraryPropertyType type, int* value);"));
 
     private CPrototypes() {
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wafer.ports.backend.BackendAvailability;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -42,10 +43,39 @@ class CudaBackendProbeTest {
             maybeFail("cuDeviceGetName");
             return "Fake GPU " + ordinal;
         }
+
+        @Override
+        public int attribute(int ordinal, int attribute) throws CudaException {
+            maybeFail("cuDeviceGetAttribute");
+            return switch (attribute) {
+                case DriverApi.COMPUTE_CAPABILITY_MAJOR -> 9;
+                case DriverApi.COMPUTE_CAPABILITY_MINOR -> 0;
+                case DriverApi.MULTIPROCESSOR_COUNT -> 132;
+                default -> throw new CudaException("cuDeviceGetAttribute", 1);
+            };
+        }
+
+        @Override
+        public long[] memoryInfo(int ordinal) throws CudaException {
+            maybeFail("cuMemGetInfo");
+            return new long[] {140_000_000_000L + ordinal, 150_000_000_000L};
+        }
     }
 
+    private static final CudaBackendProbe.LibraryVersions LIBRARIES = new CudaBackendProbe.LibraryVersions() {
+        @Override
+        public String nvrtc() {
+            return "12.8 (libnvrtc.so.12)";
+        }
+
+        @Override
+        public String cublas() {
+            return "12.8.4 (libcublas.so.12)";
+        }
+    };
+
     private static BackendAvailability probeWith(CudaDriverLoader loader) {
-        return new CudaBackendProbe(loader).probe();
+        return new CudaBackendProbe(loader, LIBRARIES, Map.of()).probe();
     }
 
     @Test
@@ -123,6 +153,16 @@ class CudaBackendProbeTest {
             public String deviceName(int ordinal) {
                 throw new IllegalStateException("native call failed");
             }
+
+            @Override
+            public int attribute(int ordinal, int attribute) {
+                return 0;
+            }
+
+            @Override
+            public long[] memoryInfo(int ordinal) {
+                return new long[] {1, 1};
+            }
         };
         BackendAvailability a = probeWith(() -> brokenNames);
         assertFalse(a.available());
@@ -134,6 +174,34 @@ class CudaBackendProbeTest {
         BackendAvailability a = probeWith(() -> new FakeDriver("none", 0, 2));
         assertTrue(a.available());
         assertEquals("driver 13.0, 2 devices: Fake GPU 0, Fake GPU 1", a.detail());
+        // Runs are sized against the selected device's free memory, not the JVM heap.
+        assertEquals(140_000_000_000L, a.deviceMemoryBytes().orElseThrow());
+        assertEquals(Map.of("gpu", "Fake GPU 0", "device_ordinal", "0", "compute_capability", "9.0", "sm_count", "132",
+                "total_memory_bytes", "150000000000", "free_memory_bytes", "140000000000", "driver", "13.0",
+                "nvrtc", "12.8 (libnvrtc.so.12)", "cublas", "12.8.4 (libcublas.so.12)"), a.properties());
+    }
+
+    @Test
+    void theDeviceVariableSelectsWhichDeviceIsMeasured() {
+        BackendAvailability a = new CudaBackendProbe(() -> new FakeDriver("none", 0, 2), LIBRARIES,
+                Map.of(CudaOptions.DEVICE_VARIABLE, "1")).probe();
+        assertEquals("Fake GPU 1", a.properties().get("gpu"));
+        assertEquals(140_000_000_001L, a.deviceMemoryBytes().orElseThrow());
+        BackendAvailability beyond = new CudaBackendProbe(() -> new FakeDriver("none", 0, 2), LIBRARIES,
+                Map.of(CudaOptions.DEVICE_VARIABLE, "2")).probe();
+        assertFalse(beyond.available());
+        assertEquals("WAFER_CUDA_DEVICE selects device 2 but the driver reports 2 devices", beyond.detail());
+        BackendAvailability garbled = new CudaBackendProbe(() -> new FakeDriver("none", 0, 2), LIBRARIES,
+                Map.of(CudaOptions.DEVICE_VARIABLE, "first")).probe();
+        assertFalse(garbled.available());
+        assertTrue(garbled.detail().contains("found 'first'"), garbled::detail);
+    }
+
+    @Test
+    void aFailingMemoryQueryIsUnavailableWithTheDriversCode() {
+        BackendAvailability a = probeWith(() -> new FakeDriver("cuMemGetInfo", 2, 1));
+        assertFalse(a.available());
+        assertTrue(a.detail().startsWith("cuMemGetInfo failed: CUDA error 2"), a::detail);
     }
 
     /** The real driver lookup on this machine, which the project's build machines lack. */

@@ -29,8 +29,49 @@ class CudaLaunchesTest {
 
     @Test
     void everyKernelIsLaunchedWithCheckedArgumentsAndPointers() {
+        // The baseline kernels (WAFER_CUDA_KERNELS=baseline): thread-per-row attention, rounded float32 SGEMMs.
         RecordingGpu gpu = new RecordingGpu();
-        CudaBackend backend = new CudaBackend(gpu, "recording");
+        CudaBackend backend = new CudaBackend(gpu, "recording", true);
+        exercise(backend);
+        // The fast kernels: batched cuBLAS attention with warp-per-row softmax, 16-bit GEMMs on tensor cores.
+        RecordingGpu fastGpu = new RecordingGpu();
+        CudaBackend fast = new CudaBackend(fastGpu, "recording");
+        exercise(fast);
+        Set<CudaKernel> launched = java.util.stream.Stream.concat(gpu.launches().stream(), fastGpu.launches().stream())
+                .map(RecordingGpu.Launch::kernel)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(CudaKernel.class)));
+        assertEquals(EnumSet.allOf(CudaKernel.class), launched, "kernels launched by the families, both variants");
+        assertEquals(5, fastGpu.gemms().size(), "fast: only the float32 linear layers run SGEMMs");
+        assertEquals(2 * 3, fastGpu.gemms16().size(), "fast: forward, dinp and dW on 16-bit operands, bf16 and fp16");
+        assertEquals(6 * B * 5, fastGpu.batched().size(), "fast: six batched products a sequence, five attentions");
+        for (BatchedGemm g : fastGpu.batched()) {
+            assertEquals(NH, g.count(), "one product per head");
+        }
+        assertEquals(List.of(0, 1, 1, 2, 2), fastGpu.launches().stream()
+                .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX_ROWS).map(l -> l.format()).toList(),
+                "fast: fp32, then bf16 twice, fp16 twice");
+        assertEquals(List.of(0, 1, 0, 2, 0), fastGpu.launches().stream()
+                .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).map(l -> l.format()).toList(),
+                "fast: 16-bit score gradients unless fp32 ones are asked for");
+        assertTrue(fast.description().endsWith("fast kernels") && backend.description().endsWith("baseline kernels"));
+        fast.close();
+        assertEquals(5 + 2 * 3, gpu.gemms().size(), "two forward SGEMMs; dinp and dW, then dW alone; then bf16, fp16");
+        List<Integer> probabilityRounding = gpu.launches().stream()
+                .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX).map(l -> l.format()).toList();
+        assertEquals(List.of(0, 1, 1, 2, 2), probabilityRounding, "fp32, then bf16 twice, fp16 twice");
+        List<Integer> scoreRounding = gpu.launches().stream()
+                .filter(l -> l.kernel() == CudaKernel.ATTENTION_SCORE_GRADIENT).map(l -> l.format()).toList();
+        assertEquals(List.of(0, 1, 0, 2, 0), scoreRounding, "16-bit score gradients unless fp32 ones are asked for");
+        for (RecordingGpu.Launch l : gpu.launches()) {
+            assertEquals(l.kernel().params(), l.kinds(), l.kernel().entry());
+        }
+        backend.close();
+        assertTrue(gpu.closed());
+        assertEquals(1 + Gpu.SCRATCH_SLOTS, gpu.liveAllocations(),
+                "scope memory freed; ids and every scratch buffer stay until close");
+    }
+
+    private static void exercise(CudaBackend backend) {
         int n = B * T;
         int[] tokens = {0, 1, 2, 3, 36, 5, 6, 7, 8, 9};
         try (TensorScope s = backend.openScope()) {
@@ -86,23 +127,6 @@ class CudaLaunchesTest {
             backend.reductions().scale(x, n * C, 0.5f);
             backend.reductions().fill(x, n * C, 0f);
         }
-        Set<CudaKernel> launched = gpu.launches().stream().map(RecordingGpu.Launch::kernel)
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(CudaKernel.class)));
-        assertEquals(EnumSet.allOf(CudaKernel.class), launched, "kernels launched by the families");
-        assertEquals(5 + 2 * 3, gpu.gemms().size(), "two forward SGEMMs; dinp and dW, then dW alone; then bf16, fp16");
-        List<Integer> probabilityRounding = gpu.launches().stream()
-                .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX).map(l -> l.format()).toList();
-        assertEquals(List.of(0, 1, 1, 2, 2), probabilityRounding, "fp32, then bf16 twice, fp16 twice");
-        List<Integer> scoreRounding = gpu.launches().stream()
-                .filter(l -> l.kernel() == CudaKernel.ATTENTION_SCORE_GRADIENT).map(l -> l.format()).toList();
-        assertEquals(List.of(0, 1, 0, 2, 0), scoreRounding, "16-bit score gradients unless fp32 ones are asked for");
-        for (RecordingGpu.Launch l : gpu.launches()) {
-            assertEquals(l.kernel().params(), l.kinds(), l.kernel().entry());
-        }
-        backend.close();
-        assertTrue(gpu.closed());
-        assertEquals(1 + Gpu.SCRATCH_SLOTS, gpu.liveAllocations(),
-                "scope memory freed; ids and every scratch buffer stay until close");
     }
 
     @Test

@@ -49,6 +49,7 @@ final class FakeNativeLibrary {
     private final Map<String, FunctionDescriptor> descriptors = new HashMap<>();
     private final List<Call> calls = new ArrayList<>();
     private final Map<Long, String> functionNames = new HashMap<>();
+    private final Map<String, java.util.function.ToIntFunction<Object[]>> failures = new HashMap<>();
     private long nextHandle = 0x1000;
     private long nextDevicePointer = 0x7f00_0000_0000L;
 
@@ -68,6 +69,14 @@ final class FakeNativeLibrary {
         return new NativeLibrary(soname, name -> Optional.ofNullable(stubs.get(name)));
     }
 
+    /**
+     * Makes {@code function} return {@code code} (a failure) whenever {@code when} says so of its arguments; 0 from
+     * {@code when} lets the call succeed.
+     */
+    void fail(String function, java.util.function.ToIntFunction<Object[]> when) {
+        failures.put(function, when);
+    }
+
     List<Call> calls() {
         return calls;
     }
@@ -79,6 +88,17 @@ final class FakeNativeLibrary {
 
     private Object record(String function, Object[] arguments) {
         calls.add(new Call(function, List.of(arguments)));
+        if (function.equals("cuModuleLoadData")) {
+            // The image is only alive during the call: record whether it is a CUBIN (an ELF file) or PTX text.
+            MemorySegment image = ((MemorySegment) arguments[1]).reinterpret(4);
+            calls.add(new Call("module-image", List.of(image.get(ValueLayout.JAVA_BYTE, 0) == 0x7f
+                    && image.get(ValueLayout.JAVA_BYTE, 1) == 'E' ? "cubin" : "ptx")));
+        }
+        var failure = failures.get(function);
+        int code = failure == null ? 0 : failure.applyAsInt(arguments);
+        if (code != 0) {
+            return code;
+        }
         switch (function) {
             case "cuDeviceGetAttribute" -> out(arguments[0], JAVA_INT).set(JAVA_INT, 0,
                     (int) arguments[1] == DriverApi.COMPUTE_CAPABILITY_MAJOR ? 9 : 0);

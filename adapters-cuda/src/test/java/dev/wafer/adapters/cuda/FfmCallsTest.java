@@ -31,7 +31,11 @@ class FfmCallsTest {
         DriverApi driver = new DriverApi(driverLib.library("libcuda.so.1"));
         CublasApi cublas = new CublasApi(blasLib.library("libcublas.so.12"));
         CudaGpu gpu = CudaGpu.open(driver, nvrtc, cublas, new CudaOptions(0, false, cache));
-        assertTrue(gpu.description().contains("compute capability 9.0, kernels for compute_90"), gpu.description());
+        assertTrue(gpu.description().contains("compute capability 9.0, kernels: cubin sm_90 by NVRTC"),
+                gpu.description());
+        for (var load : driverLib.calls("module-image")) {
+            assertEquals("cubin", load.arguments().get(0), "a CUBIN (ELF image) for the device's own architecture");
+        }
         assertEquals(KernelSources.files().size(), driverLib.calls("cuModuleLoadData").size(), "one module per file");
         assertEquals(CudaKernel.values().length, driverLib.calls("cuModuleGetFunction").size());
         assertEquals(List.of(CublasApi.DEFAULT_MATH), List.of(blasLib.calls("cublasSetMathMode").get(0).arguments()
@@ -77,10 +81,46 @@ class FfmCallsTest {
         Set<String> bound = new HashSet<>(DriverApi.FUNCTIONS.keySet());
         bound.addAll(CublasApi.FUNCTIONS.keySet());
         bound.removeAll(called);
-        assertEquals(Set.of("cuGetErrorName", "cublasGetVersion_v2", "cuCtxSynchronize", "cuMemcpyDtoDAsync_v2"),
-                bound, "bindings no call reached");
+        assertEquals(Set.of("cuGetErrorName", "cublasGetVersion_v2", "cuCtxSynchronize", "cuMemcpyDtoDAsync_v2",
+                "cublasGemmEx", "cublasSgemmStridedBatched", "cublasGemmStridedBatchedEx", "cublasGetProperty"),
+                bound, "bindings no call reached (the next test calls them)");
         assertEquals(driverLib.calls("cuMemAlloc_v2").size(), driverLib.calls("cuMemFree_v2").size(),
                 "every allocation freed");
+    }
+
+    /**
+     * An NVRTC newer than the driver: its output cannot be loaded ({@code CUDA_ERROR_UNSUPPORTED_PTX_VERSION}, 222,
+     * here for every CUBIN). The backend must unload what it loaded and fall back to the prebuilt PTX, naming both.
+     */
+    @Test
+    void aCubinTheDriverRefusesFallsBackToThePrebuiltPtx() {
+        NvrtcApi nvrtc = NvrtcTestCompiler.require();
+        PtxPrecompiler.precompile(cache, List.of(80, 90));
+        FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
+        driverLib.fail("cuModuleLoadData", args -> driverLib.calls("module-image").getLast().arguments().get(0)
+                .equals("cubin") && driverLib.calls("cuModuleLoadData").size() > 3 ? 222 : 0);
+        DriverApi driver = new DriverApi(driverLib.library("libcuda.so.1"));
+        CublasApi cublas = new CublasApi(new FakeNativeLibrary(CublasApi.FUNCTIONS).library("libcublas.so.12"));
+        CudaGpu gpu = CudaGpu.open(driver, nvrtc, cublas, new CudaOptions(0, false, cache));
+        assertTrue(gpu.kernelLoading().startsWith("prebuilt PTX compute_90 from "), gpu.kernelLoading());
+        assertTrue(gpu.kernelLoading().contains("cubin sm_90 by NVRTC") && gpu.kernelLoading().contains("222"),
+                gpu.kernelLoading());
+        assertEquals(3, driverLib.calls("cuModuleUnload").size(), "the three CUBIN modules that loaded are unloaded");
+        var loads = driverLib.calls("module-image");
+        assertEquals(4 + KernelSources.files().size(), loads.size());
+        for (var load : loads.subList(4, loads.size())) {
+            assertEquals("ptx", load.arguments().get(0), "PTX after the fallback");
+        }
+        gpu.close();
+
+        // Without any loadable way the backend is unavailable, with every way's reason.
+        FakeNativeLibrary refusing = new FakeNativeLibrary(DriverApi.FUNCTIONS);
+        refusing.fail("cuModuleLoadData", args -> 218);
+        CudaUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(CudaUnavailableException.class,
+                () -> CudaGpu.open(new DriverApi(refusing.library("libcuda.so.1")), nvrtc, cublas,
+                        new CudaOptions(0, false, cache)));
+        assertTrue(e.getMessage().contains("cubin sm_90") && e.getMessage().contains("prebuilt PTX compute_90")
+                && e.getMessage().contains("PTX compute_90 by NVRTC"), e.getMessage());
     }
 
     @Test
@@ -115,5 +155,29 @@ class FfmCallsTest {
         assertEquals(0, cublas.version(MemorySegment.ofAddress(0x10)));
         assertEquals(List.of(0x7f00_0000_0000L, 0x7f00_0000_1000L, 64L, MemorySegment.NULL),
                 driverLib.calls("cuMemcpyDtoDAsync_v2").get(0).arguments());
+
+        assertEquals("0.0.0", cublas.versionText(), "major, minor and patch through cublasGetProperty");
+        assertEquals(List.of(0, 1, 2), blasLib.calls("cublasGetProperty").stream().map(c -> c.arguments().get(0))
+                .toList());
+        MemorySegment handle = MemorySegment.ofAddress(0x10);
+        long a = 0x7f00_0000_0000L;
+        long b = 0x7f00_0001_0000L;
+        long c = 0x7f00_0002_0000L;
+        cublas.gemm16(handle, new Gemm(true, false, 4, 3, 2, 1f, a, 2, b, 2, 0f, c, 4), CublasApi.R_16BF);
+        List<Object> ex = blasLib.calls("cublasGemmEx").get(0).arguments();
+        assertEquals(List.of(CublasApi.OP_T, CublasApi.OP_N, 4, 3, 2), ex.subList(1, 6));
+        assertEquals(List.of(CublasApi.R_16BF, 2), ex.subList(8, 10), "A's type and lda");
+        assertEquals(List.of(CublasApi.R_32F, 4, CublasApi.COMPUTE_32F, CublasApi.GEMM_DEFAULT), ex.subList(15, 19),
+                "float32 C, ldc, float32 accumulation, the default algorithm");
+        Gemm head = new Gemm(false, false, 2, 5, 5, 0.5f, a, 6, b, 5, 0f, c, 4);
+        cublas.gemmStridedBatched(handle, new BatchedGemm(head, 2, 25, 2, 2), CublasApi.R_32F);
+        List<Object> sb = blasLib.calls("cublasSgemmStridedBatched").get(0).arguments();
+        assertEquals(List.of(6, 2L), sb.subList(8, 10), "lda, strideA (a long long)");
+        assertEquals(List.of(4, 2L, 2), sb.subList(15, 18), "ldc, strideC, batch count");
+        cublas.gemmStridedBatched(handle, new BatchedGemm(head, 2, 25, 2, 2), CublasApi.R_16BF);
+        List<Object> bx = blasLib.calls("cublasGemmStridedBatchedEx").get(0).arguments();
+        assertEquals(List.of(CublasApi.R_16BF, 6, 2L), bx.subList(8, 11));
+        assertEquals(List.of(CublasApi.R_32F, 4, 2L, 2, CublasApi.COMPUTE_32F, CublasApi.GEMM_DEFAULT),
+                bx.subList(17, 23));
     }
 }

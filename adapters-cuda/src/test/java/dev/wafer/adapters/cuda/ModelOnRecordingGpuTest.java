@@ -22,7 +22,7 @@ class ModelOnRecordingGpuTest {
     @EnumSource(ParameterisationKind.class)
     void aTrainingRunIssuesOnlyValidLaunches(ParameterisationKind kind) {
         RecordingGpu gpu = new RecordingGpu();
-        try (CudaBackend backend = new CudaBackend(gpu, "recording")) {
+        try (CudaBackend backend = new CudaBackend(gpu, "recording", true)) {
             double[] losses = SuiteRuns.twentyStepLosses(backend, kind);
             assertEquals(SuiteRuns.TWENTY_STEPS, losses.length);
         }
@@ -35,5 +35,22 @@ class ModelOnRecordingGpuTest {
             assertTrue(launched.contains(k), () -> kind + ": the training run never launched " + k.entry());
         }
         assertTrue(gpu.gemms().size() > 20 * 2 * 4, "the linear layers' SGEMMs, every micro-step");
+    }
+
+    /** The same run on the fast kernels: attention as batched GEMMs, every extent checked. */
+    @ParameterizedTest
+    @EnumSource(ParameterisationKind.class)
+    void aTrainingRunOnTheFastKernelsIssuesOnlyValidLaunches(ParameterisationKind kind) {
+        RecordingGpu gpu = new RecordingGpu();
+        try (CudaBackend backend = new CudaBackend(gpu, "recording")) {
+            double[] losses = SuiteRuns.twentyStepLosses(backend, kind);
+            assertEquals(SuiteRuns.TWENTY_STEPS, losses.length);
+        }
+        Set<CudaKernel> launched = gpu.launches().stream().map(RecordingGpu.Launch::kernel)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(CudaKernel.class)));
+        assertTrue(launched.containsAll(EnumSet.of(CudaKernel.ATTENTION_SOFTMAX_ROWS,
+                CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS)), launched::toString);
+        assertTrue(!launched.contains(CudaKernel.ATTENTION_SOFTMAX), "no baseline attention on the fast path");
+        assertTrue(gpu.batched().size() >= 20 * 6, "the attention products as batched GEMMs, every micro-step");
     }
 }

@@ -17,6 +17,10 @@ final class RecordingGpu implements Gpu {
     private final TreeMap<Long, Long> live = new TreeMap<>();
     private final List<Launch> launches = new ArrayList<>();
     private final List<Gemm> gemms = new ArrayList<>();
+    private final List<Gemm> gemms16 = new ArrayList<>();
+    private final List<BatchedGemm> batched = new ArrayList<>();
+    /** Whether cuBLAS is "loaded": the fast kernels run only with it. */
+    private boolean blas = true;
     private final long[] scratch = new long[Gpu.SCRATCH_SLOTS];
     private final long[] scratchBytes = new long[Gpu.SCRATCH_SLOTS];
     private long next = 0x7f00_0000_0000L;
@@ -26,6 +30,20 @@ final class RecordingGpu implements Gpu {
 
     List<Launch> launches() {
         return launches;
+    }
+
+    /** Without cuBLAS (WAFER_CUDA_GEMM=builtin): the backend must pick the baseline kernels. */
+    RecordingGpu withoutBlas() {
+        blas = false;
+        return this;
+    }
+
+    List<Gemm> gemms16() {
+        return gemms16;
+    }
+
+    List<BatchedGemm> batched() {
+        return batched;
     }
 
     List<Gemm> gemms() {
@@ -138,14 +156,48 @@ final class RecordingGpu implements Gpu {
     @Override
     public void gemm(Gemm gemm) {
         gemms.add(gemm);
-        // Column-major extents: A spans lda * (columns of the stored A), etc.
-        long aCols = gemm.transA() ? gemm.m() : gemm.k();
-        long bCols = gemm.transB() ? gemm.k() : gemm.n();
-        checkRange("sgemm A", gemm.a(), 4L * gemm.lda() * (aCols - 1) + 4L * (gemm.transA() ? gemm.k() : gemm.m()));
-        checkRange("sgemm B", gemm.b(), 4L * gemm.ldb() * (bCols - 1) + 4L * (gemm.transB() ? gemm.n() : gemm.k()));
-        checkRange("sgemm C", gemm.c(), 4L * gemm.ldc() * (gemm.n() - 1) + 4L * gemm.m());
+        checkGemm("sgemm", gemm, 4, 0, 0, 0);
         // The same product as the built-in kernel would launch it (WAFER_CUDA_GEMM=builtin).
         launch(TiledGemm.geometry(gemm), TiledGemm.args(gemm));
+    }
+
+    /** Column-major extents: A spans lda * (columns of the stored A), etc.; operands {@code bytes} wide, C float. */
+    private void checkGemm(String what, Gemm gemm, int bytes, long offsetA, long offsetB, long offsetC) {
+        long aCols = gemm.transA() ? gemm.m() : gemm.k();
+        long bCols = gemm.transB() ? gemm.k() : gemm.n();
+        checkRange(what + " A", gemm.a() + offsetA, (long) bytes * gemm.lda() * (aCols - 1)
+                + (long) bytes * (gemm.transA() ? gemm.k() : gemm.m()));
+        checkRange(what + " B", gemm.b() + offsetB, (long) bytes * gemm.ldb() * (bCols - 1)
+                + (long) bytes * (gemm.transB() ? gemm.n() : gemm.k()));
+        checkRange(what + " C", gemm.c() + offsetC, 4L * gemm.ldc() * (gemm.n() - 1) + 4L * gemm.m());
+    }
+
+    @Override
+    public void gemm16(Gemm gemm, int operandType) {
+        if (!blas) {
+            throw new IllegalStateException("no cuBLAS");
+        }
+        gemms16.add(gemm);
+        checkGemm("gemm16", gemm, 2, 0, 0, 0);
+    }
+
+    @Override
+    public void gemmBatched(BatchedGemm gemm, int operandType) {
+        if (!blas) {
+            throw new IllegalStateException("no cuBLAS");
+        }
+        batched.add(gemm);
+        int bytes = operandType == CublasApi.R_32F ? 4 : 2;
+        // The first and the last product of the batch must lie inside their allocations.
+        checkGemm("batched", gemm.shape(), bytes, 0, 0, 0);
+        long last = gemm.count() - 1L;
+        checkGemm("batched", gemm.shape(), bytes, bytes * gemm.strideA() * last, bytes * gemm.strideB() * last,
+                4L * gemm.strideC() * last);
+    }
+
+    @Override
+    public boolean hasBlas() {
+        return blas;
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.wafer.ports.backend.BackendAvailability;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,11 +21,18 @@ import picocli.CommandLine.Option;
         description = "List the compute backends and whether each can run on this machine.")
 final class BackendsCommand implements Runnable, BackendAgnostic {
 
-    /** One backend as shown to the user; also the JSON shape of {@code --json}. */
-    record Row(String name, boolean available, String detail, String remedy) {
+    /**
+     * One backend as shown to the user; also the JSON shape of {@code --json}: {@code device_memory_bytes} is the
+     * free device memory runs are sized against (null for host backends), {@code properties} the device's facts
+     * (for cuda: gpu, compute capability, SM count, memory, driver, NVRTC and cuBLAS versions).
+     */
+    record Row(String name, boolean available, String detail, String remedy,
+               @com.fasterxml.jackson.annotation.JsonProperty("device_memory_bytes") Long deviceMemoryBytes,
+               Map<String, String> properties) {
     }
 
-    @Option(names = "--json", description = "Print a JSON array of {name, available, detail, remedy}.")
+    @Option(names = "--json", description = "Print a JSON array of {name, available, detail, remedy,"
+            + " device_memory_bytes, properties}.")
     boolean json;
 
     @CommandLine.Spec
@@ -47,7 +55,8 @@ final class BackendsCommand implements Runnable, BackendAgnostic {
 
     private static Row row(BackendModule backend) {
         BackendAvailability a = backend.probe().probe();
-        return new Row(backend.name(), a.available(), a.detail(), a.remedy());
+        return new Row(backend.name(), a.available(), a.detail(), a.remedy(),
+                a.deviceMemoryBytes().isPresent() ? a.deviceMemoryBytes().getAsLong() : null, a.properties());
     }
 
     private static String toJson(List<Row> rows) {

@@ -26,6 +26,7 @@ import dev.wafer.ports.compute.ComputeBackendFactory;
 import jakarta.inject.Inject;
 import dev.wafer.ports.compute.TensorScope;
 import dev.wafer.ports.metrics.MetricsSink;
+import dev.wafer.app.backend.MemoryBudget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,6 +52,10 @@ public final class BenchCommand implements Runnable {
 
     @Inject
     ComputeBackendFactory backends;
+
+    /** What the benchmark is sized against: the device's free memory for a device backend, else the heap. */
+    @Inject
+    MemoryBudget budget;
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -79,18 +84,21 @@ public final class BenchCommand implements Runnable {
         int seq = ms.seqLength();
         ModelShape s = ms;
         MemoryEstimate memory = MemoryEstimate.of(s, batch, seq);
-        if (!memory.fits(Runtime.getRuntime().maxMemory())) {
+        MemoryBudget budget = this.budget == null ? MemoryBudget.heap() : this.budget;
+        if (!memory.fits(budget.bytes())) {
             throw new UserError(String.format(Locale.ROOT, "the benchmark model does not fit: it needs %s (parameters,"
-                    + " gradients, AdamW moments and one micro-batch of activations) in a %s heap, or a tensor of more"
-                    + " than %,d floats; use a smaller shape or --batch, or WAFER_JAVA_OPTS=-Xmx...",
-                    Format.bytes(memory.totalBytes()), Format.bytes(Runtime.getRuntime().maxMemory()),
-                    MemoryEstimate.MAX_TENSOR_FLOATS));
+                    + " gradients, AdamW moments and one micro-batch of activations) in %s of %s, or a tensor of more"
+                    + " than %,d floats; use a smaller shape or --batch%s", Format.bytes(memory.totalBytes()),
+                    Format.bytes(budget.bytes()), budget.where(), MemoryEstimate.MAX_TENSOR_FLOATS,
+                    budget.device() ? "" : ", or WAFER_JAVA_OPTS=-Xmx..."));
         }
         double[] seconds = new double[steps];
         String backendName;
+        String backendDetail;
         String gemmNote = "";
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             backendName = backend.name();
+            backendDetail = backend.description();
             if (backend instanceof CpuBackend cpu && p == Precision.BF16) {
                 gemmNote = cpu.bf16GemmDescription(); // after the run: it names oneDNN's chosen kernel
             }
@@ -118,8 +126,9 @@ public final class BenchCommand implements Runnable {
         if (json) {
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,\"heads\":%d,\"seq\":%d,\"batch\":%d,"
-                    + "\"vocab\":%d,\"backend\":\"%s\",\"precision\":\"%s\"%s}", tps, flops, median, s.dModel(),
-                    s.nLayers(), s.nHeads(), seq, batch, s.vocabSize(), backendName, p.id(),
+                    + "\"vocab\":%d,\"backend\":\"%s\",\"backend_detail\":%s,\"precision\":\"%s\"%s}", tps, flops,
+                    median, s.dModel(), s.nLayers(), s.nHeads(), seq, batch, s.vocabSize(), backendName,
+                    Json.quote(backendDetail), p.id(),
                     gemmNote.isEmpty() ? "" : ",\"gemm\":" + Json.quote(gemmNote)));
         } else {
             out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s%s]",

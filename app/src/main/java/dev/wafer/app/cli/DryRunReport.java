@@ -72,7 +72,11 @@ final class DryRunReport {
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("state_bytes", mem.stateBytes());
         memory.put("activation_bytes", mem.activationBytes());
-        memory.put("heap_bytes", resolver.heapBytes());
+        memory.put("heap_bytes", resolver.memory().device() ? Runtime.getRuntime().maxMemory() : resolver.heapBytes());
+        if (resolver.memory().device()) {
+            memory.put("device_bytes", resolver.heapBytes()); // free device memory: what the run is sized against
+        }
+        memory.put("sized_against", resolver.memory().where());
         memory.put("fits", fits);
         r.put("memory", memory);
         r.put("overrides", overrides());
@@ -110,7 +114,9 @@ final class DryRunReport {
                     + ph.get("batch_sequences") + " sequences, " + ph.get("accumulation_steps")
                     + " micro-batches) from step " + ph.get("start_step"));
         }
-        kv.row("memory", Format.bytes(mem.totalBytes()) + " of a " + Format.bytes(resolver.heapBytes()) + " heap");
+        kv.row("memory", Format.bytes(mem.totalBytes()) + (resolver.memory().device()
+                ? " of " + Format.bytes(resolver.heapBytes()) + " " + resolver.memory().where()
+                : " of a " + Format.bytes(resolver.heapBytes()) + " heap"));
         kv.print(out);
     }
 

@@ -6,6 +6,7 @@ import dev.wafer.app.backend.BackendCatalog;
 import dev.wafer.app.backend.BackendModule;
 import dev.wafer.app.backend.BackendSelection;
 import dev.wafer.app.backend.BackendUnavailableException;
+import dev.wafer.app.backend.MemoryBudget;
 import dev.wafer.app.backend.UnknownBackendException;
 import dev.wafer.app.cluster.Cluster;
 import dev.wafer.app.wiring.FormatsModule;
@@ -45,10 +46,10 @@ final class Startup implements CommandLine.IExecutionStrategy {
         try {
             BackendSelection selection = new BackendSelection(catalog);
             BackendModule backend = selection.select(root.backend(), env);
-            if (!(command instanceof BackendAgnostic)) {
-                selection.requireAvailable(backend);
-            }
-            injector = Guice.createInjector(backend, new CliModule(catalog, new Cluster(env)), new FormatsModule());
+            MemoryBudget memory = command instanceof BackendAgnostic ? MemoryBudget.heap()
+                    : MemoryBudget.of(selection.requireAvailable(backend));
+            injector = Guice.createInjector(backend, new CliModule(catalog, new Cluster(env), memory),
+                    new FormatsModule());
         } catch (UnknownBackendException e) {
             throw new CommandLine.ExecutionException(leaf, e.getMessage(), new UserError(e.getMessage()));
         } catch (BackendUnavailableException e) {

@@ -13,6 +13,7 @@ import dev.wafer.ports.checkpoint.CheckpointReader;
 import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.ports.compute.ComputeBackendFactory;
 import jakarta.inject.Inject;
+import dev.wafer.app.backend.MemoryBudget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -144,9 +145,13 @@ public final class TrainCommand implements Runnable {
     @Inject
     CheckpointStore store;
 
+    /** What runs are sized against: the selected backend's device memory, or the heap (bound at start-up). */
+    @Inject
+    MemoryBudget memory;
+
     @Override
     public void run() {
-        TrainRunResolver resolver = new TrainRunResolver(this, Runtime.getRuntime().maxMemory(),
+        TrainRunResolver resolver = new TrainRunResolver(this, memory == null ? MemoryBudget.heap() : memory,
                 cluster.launchedRanks().orElse(1), cluster.localRanks());
         resolver.checkRunFlags();
         if (resume == null) {

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.wafer.app.backend.MemoryBudget;
 import java.util.Locale;
 import java.util.OptionalInt;
 
@@ -35,11 +36,16 @@ final class TrainRunResolver {
     static final double HEAP_SHARE = 0.8;
     private final TrainCommand c;
     private final long heapBytes;
+    private final MemoryBudget memory;
     private final int ranks;
     private final int localRanks;
 
     TrainRunResolver(TrainCommand c, long heapBytes) {
         this(c, heapBytes, 1, 1);
+    }
+
+    TrainRunResolver(TrainCommand c, long heapBytes, int ranks, int localRanks) {
+        this(c, new MemoryBudget(heapBytes, "JVM heap", false), ranks, localRanks);
     }
 
     /**
@@ -48,20 +54,30 @@ final class TrainRunResolver {
      * @param localRanks processes on this machine: each JVM sizes its heap from the whole machine's memory, so the
      *                   default micro-batch budget is shared among them
      */
-    TrainRunResolver(TrainCommand c, long heapBytes, int ranks, int localRanks) {
+    TrainRunResolver(TrainCommand c, MemoryBudget memory, int ranks, int localRanks) {
         this.c = c;
-        this.heapBytes = heapBytes;
+        this.memory = memory;
+        this.heapBytes = memory.bytes();
         this.ranks = ranks;
         this.localRanks = localRanks;
     }
 
-    /** The memory the default micro-batch may use. */
+    /**
+     * The memory the default micro-batch may use: a share of the budget, split among the local ranks when it is
+     * the heap (each JVM sizes its heap from the whole machine), not when it is a device's.
+     */
     long budgetBytes() {
-        return (long) (heapBytes * HEAP_SHARE / localRanks);
+        return (long) (heapBytes * HEAP_SHARE / (memory.device() ? 1 : localRanks));
     }
 
+    /** The memory runs are sized against (the heap, or a device's free memory). */
     long heapBytes() {
         return heapBytes;
+    }
+
+    /** What {@link #heapBytes()} is. */
+    MemoryBudget memory() {
+        return memory;
     }
 
     /** Checks the flags that say how the run is carried out (checkpoints, early stops). */
@@ -233,10 +249,9 @@ final class TrainRunResolver {
                     micro, m.largestTensorFloats(), MemoryEstimate.MAX_TENSOR_FLOATS);
         }
         return String.format(Locale.ROOT, "the run does not fit in memory: parameters, gradients and AdamW moments"
-                + " need %s and a micro-batch of %d needs %s of activations, %s in all, but the JVM heap is %s;"
-                + " use a smaller --micro-batch or a larger heap (WAFER_JAVA_OPTS=-Xmx...)", Format.bytes(
-                m.stateBytes()), micro, Format.bytes(m.activationBytes()), Format.bytes(m.totalBytes()),
-                Format.bytes(heapBytes));
+                + " need %s and a micro-batch of %d needs %s of activations, %s in all, but the %s is %s;"
+                + " %s", Format.bytes(m.stateBytes()), micro, Format.bytes(m.activationBytes()),
+                Format.bytes(m.totalBytes()), memory.where(), Format.bytes(heapBytes), memory.remedy());
     }
 
     private DataSpec dataSpec() {

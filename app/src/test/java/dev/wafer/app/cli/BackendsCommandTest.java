@@ -35,7 +35,11 @@ class BackendsCommandTest {
         List<String> names = new ArrayList<>();
         for (JsonNode backend : array) {
             names.add(backend.get("name").asText());
-            assertEquals(4, backend.size(), backend::toString);
+            assertEquals(6, backend.size(), backend::toString);
+            assertTrue(backend.get("properties").isObject(), backend::toString);
+            // Host backends are sized against the heap; a device backend names its free memory when available.
+            assertTrue(backend.get("device_memory_bytes").isNull() || backend.get("device_memory_bytes").asLong() > 0,
+                    backend::toString);
             assertTrue(backend.get("available").isBoolean(), backend::toString);
             assertFalse(backend.get("detail").asText().isBlank(), backend::toString);
             boolean available = backend.get("available").asBoolean();

@@ -5,7 +5,8 @@ package dev.wafer.domain.model;
  * a run can be sized before anything is allocated.
  *
  * @param totalFloats   every activation and activation-gradient buffer together
- * @param largestFloats the largest single buffer (backends address one tensor with an {@code int} on the host)
+ * @param largestFloats the largest single buffer (backends address one tensor with an {@code int} on the host);
+ *                      per-layer buffers are allocated layer by layer, so this is one layer's largest
  */
 public record ActivationFootprint(long totalFloats, long largestFloats) {
 
@@ -21,7 +22,7 @@ public record ActivationFootprint(long totalFloats, long largestFloats) {
         long perLayer = n * c * 10 + n * f * 2 + attention + 4 * n;
         // encoded, lnf, dresidual, dtmp, dln, datty (C each), dqkv (3C), dfch (F), logits (V), lnf stats and losses.
         long global = n * c * 9 + n * f + n * s.vocabSize() + 3 * n;
-        long largest = Math.max(Math.max(l * attention, l * n * f), Math.max(n * s.vocabSize(), l * n * 3 * c));
+        long largest = Math.max(Math.max(attention, n * f), Math.max(n * s.vocabSize(), n * 3 * c));
         return new ActivationFootprint(l * perLayer + global, largest);
     }
 }

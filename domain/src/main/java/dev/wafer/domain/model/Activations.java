@@ -77,11 +77,14 @@ final class Activations {
         dfch = scope.allocate(n * f);
     }
 
+    /**
+     * One tensor per layer, never one for all layers: at seq 2048 x batch 8 the 12 attention matrices of 111M
+     * together hold over 2^31 floats, more than one tensor may ({@link ActivationFootprint#largestFloats()}).
+     */
     private static Tensor[] perLayer(TensorScope scope, int l, long each) {
-        Tensor flat = scope.allocate(each * l);
         Tensor[] out = new Tensor[l];
         for (int i = 0; i < l; i++) {
-            out[i] = flat.slice(i * each, each);
+            out[i] = scope.allocate(each);
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package dev.wafer.domain.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +59,21 @@ class ActivationFootprintTest {
             assertEquals(scope.total, f.totalFloats(), shapes[i].toString());
             assertEquals(scope.largest, f.largestFloats(), shapes[i].toString());
         }
+    }
+
+    /**
+     * The 111M shape at seq 2048 x batch 8 (the GPU bench): its 12 attention matrices together hold 4.8e9 floats,
+     * so they must be allocated layer by layer; no single allocation may exceed what one tensor can index.
+     */
+    @Test
+    void noSingleAllocationOf111mAtSeq2048Batch8ExceedsAnIntIndex() {
+        ModelShape s = ModelShape.gpt(768, 12, 64);
+        CountingScope scope = new CountingScope();
+        new Activations(scope, s, 8, 2048);
+        long oneAttention = 8L * s.nHeads() * 2048 * 2048;
+        assertEquals(Math.max(oneAttention, 8L * 2048 * s.vocabSize()), scope.largest);
+        assertTrue(scope.largest <= Integer.MAX_VALUE - 8, "largest allocation " + scope.largest);
+        assertTrue(scope.total > Integer.MAX_VALUE, "the whole footprint is over 2^31 floats: " + scope.total);
+        assertEquals(scope.largest, ActivationFootprint.of(s, 8, 2048).largestFloats());
     }
 }

@@ -40,8 +40,11 @@ class MemoryEstimateTest {
         assertEquals(OptionalInt.of(15), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(720, 1080),
                 state + 17 * perSequence + perSequence / 2));
         assertEquals(OptionalInt.empty(), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(120), state));
-        // At 2048 tokens the stacked attention tensor caps the micro-batch at 4 whatever the memory.
-        assertEquals(OptionalInt.of(4), MemoryEstimate.largestMicroBatch(M111, 2048, List.of(120), Long.MAX_VALUE));
+        // At 2048 tokens the logits (2048 x 50,257 floats a sequence) cap the micro-batch at 20 whatever the memory;
+        // attention is allocated layer by layer, so its 12 x 2048^2 floats a sequence and layer do not bind first.
+        assertEquals(OptionalInt.of(20), MemoryEstimate.largestMicroBatch(M111, 2048, List.of(120), Long.MAX_VALUE));
+        // The GPU bench shape (8 x 2048) fits where memory allows.
+        assertTrue(MemoryEstimate.of(M111, 8, 2048).fits(Long.MAX_VALUE));
     }
 
     @Test
@@ -63,8 +66,8 @@ class MemoryEstimateTest {
 
     @Test
     void aTensorBeyondTheHostLimitNeverFits() {
-        // 10 layers x 12 heads x 2048^2 floats per sequence: 5 sequences pass 2^31 in the stacked attention tensor.
-        MemoryEstimate m = MemoryEstimate.of(M111, 5, 2048);
+        // 2048 x 50,257 logits per sequence: 21 sequences pass 2^31 floats in one tensor.
+        MemoryEstimate m = MemoryEstimate.of(M111, 21, 2048);
         assertTrue(m.largestTensorFloats() > MemoryEstimate.MAX_TENSOR_FLOATS);
         assertTrue(!m.fits(Long.MAX_VALUE));
     }

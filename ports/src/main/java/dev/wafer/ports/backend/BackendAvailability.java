@@ -1,6 +1,10 @@
 package dev.wafer.ports.backend;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Whether a backend can run here, what was found, and, when it cannot, what the user can do.
@@ -14,8 +18,14 @@ import java.util.Objects;
  *     never blank
  * @param remedy what the user can do to make the backend available; empty when available, never
  *     blank when unavailable
+ * @param deviceMemoryBytes for a backend whose tensors live in device memory rather than the JVM heap,
+ *     the device memory free for them when probed; empty for host backends (runs are then sized against the heap)
+ * @param properties facts about the device for reports, in insertion order (for CUDA: {@code gpu},
+ *     {@code compute_capability}, {@code sm_count}, {@code total_memory_bytes}, {@code driver}, {@code nvrtc},
+ *     {@code cublas}); empty when there are none
  */
-public record BackendAvailability(boolean available, String detail, String remedy) {
+public record BackendAvailability(boolean available, String detail, String remedy, OptionalLong deviceMemoryBytes,
+        Map<String, String> properties) {
 
     /**
      * Checks the invariants, so that an unavailable backend can never be reported without a reason
@@ -28,6 +38,11 @@ public record BackendAvailability(boolean available, String detail, String remed
     public BackendAvailability {
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(remedy, "remedy");
+        Objects.requireNonNull(deviceMemoryBytes, "deviceMemoryBytes");
+        properties = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(properties, "properties")));
+        if (deviceMemoryBytes.isPresent() && deviceMemoryBytes.getAsLong() < 0) {
+            throw new IllegalArgumentException("device memory cannot be negative: " + deviceMemoryBytes);
+        }
         if (detail.isBlank()) {
             throw new IllegalArgumentException("a backend's availability needs a detail");
         }
@@ -37,6 +52,24 @@ public record BackendAvailability(boolean available, String detail, String remed
         if (available && !remedy.isEmpty()) {
             throw new IllegalArgumentException("an available backend has nothing to remedy: " + remedy);
         }
+    }
+
+    /** An availability without device memory or properties (a host backend, or one that cannot run). */
+    public BackendAvailability(boolean available, String detail, String remedy) {
+        this(available, detail, remedy, OptionalLong.empty(), Map.of());
+    }
+
+    /**
+     * A backend that can run here whose tensors live in device memory.
+     *
+     * @param detail what was found, e.g. {@code "driver 13.0, 1 device: NVIDIA H200"}
+     * @param deviceMemoryBytes the device memory free for tensors
+     * @param properties facts about the device for reports
+     * @return an available result with an empty remedy
+     */
+    public static BackendAvailability availableDevice(String detail, long deviceMemoryBytes,
+            Map<String, String> properties) {
+        return new BackendAvailability(true, detail, "", OptionalLong.of(deviceMemoryBytes), properties);
     }
 
     /**

@@ -12,6 +12,15 @@ public interface ComputeBackend extends AutoCloseable {
     /** Short name, e.g. {@code cpu}. */
     String name();
 
+    /**
+     * What was opened, for logs and reports: the device, its libraries and how its kernels were loaded.
+     *
+     * @return by default the {@link #name()}
+     */
+    default String description() {
+        return name();
+    }
+
     /** Everything this backend can do; an immutable set. */
     Set<Capability> capabilities();
 

@@ -201,3 +201,62 @@ extern "C" __global__ void attention_cached(float* out, const float* qkv, const 
     }
     out[ch] = acc;
 }
+
+// The fast path (FastCudaAttention): the products run as strided-batched cuBLAS GEMMs and these two kernels do the
+// row-wise work with one warp per (b, h, i) row, so a row's loads and stores are coalesced.
+
+// att holds scale * q.k for every (i, j) (the GEMM also fills the upper triangle); it is replaced in place by the
+// causal softmax over j <= i, zeros above the diagonal, rounded to round_probs. rows = B*NH*T.
+extern "C" __global__ void attention_softmax_rows(float* att, int rows, int t, int round_probs) {
+    long long row = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32;
+    int lane = threadIdx.x % 32;
+    if (row >= rows) {
+        return; // the whole warp shares the row, so it leaves together
+    }
+    int i = (int)(row % t);
+    float* a = att + row * (long long)t;
+    float max = WAFER_NEG_FLT_MAX;
+    for (int j = lane; j <= i; j += 32) {
+        max = fmaxf(max, a[j]);
+    }
+    for (int o = 16; o > 0; o >>= 1) {
+        max = fmaxf(max, __shfl_xor_sync(0xffffffffu, max, o));
+    }
+    float sum = 0.0f;
+    for (int j = lane; j <= i; j += 32) {
+        float ex = expf(a[j] - max);
+        a[j] = ex;
+        sum += ex;
+    }
+    for (int o = 16; o > 0; o >>= 1) {
+        sum += __shfl_xor_sync(0xffffffffu, sum, o);
+    }
+    float inv = 1.0f / sum;
+    for (int j = lane; j < t; j += 32) {
+        a[j] = j <= i ? wafer_round(a[j] * inv, round_probs) : 0.0f;
+    }
+}
+
+// dpre holds datt = dout . v for every (i, j) (from the GEMM); it is replaced in place by the score gradient
+// round(scale * att * (datt - sum_{j<=i} att * datt)) for j <= i, zeros above the diagonal. rows = B*NH*T.
+extern "C" __global__ void attention_softmax_backward_rows(float* dpre, const float* att, int rows, int t,
+                                                           float scale, int round_scores) {
+    long long row = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32;
+    int lane = threadIdx.x % 32;
+    if (row >= rows) {
+        return;
+    }
+    int i = (int)(row % t);
+    float* d = dpre + row * (long long)t;
+    const float* a = att + row * (long long)t;
+    float dot = 0.0f;
+    for (int j = lane; j <= i; j += 32) {
+        dot += a[j] * d[j];
+    }
+    for (int o = 16; o > 0; o >>= 1) {
+        dot += __shfl_xor_sync(0xffffffffu, dot, o);
+    }
+    for (int j = lane; j < t; j += 32) {
+        d[j] = j <= i ? wafer_round(scale * a[j] * (d[j] - dot), round_scores) : 0.0f;
+    }
+}

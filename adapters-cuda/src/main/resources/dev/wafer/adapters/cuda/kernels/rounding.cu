@@ -29,3 +29,25 @@ extern "C" __global__ void round_operands(float* out, const float* in, int n, in
         out[i] = wafer_round(in[i], format);
     }
 }
+
+// out = the 16-bit bits of round(in), for cuBLAS's 16-bit GEMMs (format 1: bfloat16, 2: binary16), round to
+// nearest even as wafer_round; a NaN stays a (quiet) NaN.
+extern "C" __global__ void pack_operands(unsigned short* out, const float* in, int n, int format) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) {
+        return;
+    }
+    float x = in[i];
+    if (format == 2) {
+        unsigned short h;
+        asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(x));
+        out[i] = h;
+        return;
+    }
+    unsigned int bits = __float_as_uint(x);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) {
+        out[i] = (unsigned short)((bits >> 16) | 0x0040u); // NaN: keep the sign, set the quiet bit
+        return;
+    }
+    out[i] = (unsigned short)(__float_as_uint(wafer_round(x, 1)) >> 16);
+}

@@ -1,0 +1,38 @@
+package dev.wafer.adapters.cuda;
+
+/**
+ * The NVRTC and cuBLAS this machine would load, as reports show them: {@code 13.0 (libnvrtc.so.13)} or why they
+ * cannot be used. Loading needs no GPU; nothing here throws, since a report must be written whatever is missing.
+ */
+final class InstalledLibraries {
+    private InstalledLibraries() {
+    }
+
+    /** NVRTC's version and soname, or {@code absent (...)} / {@code unusable (...)}. */
+    static String nvrtc() {
+        try {
+            return NativeLibrary.find(NvrtcApi.SONAMES).map(NvrtcApi::new)
+                    .map(n -> NvrtcApi.versionText(n.version()) + " (" + n.soname() + ")")
+                    .orElse("absent (tried " + String.join(", ", NvrtcApi.SONAMES) + ")");
+        } catch (RuntimeException | LinkageError e) {
+            return "unusable (" + oneLine(e) + ")";
+        }
+    }
+
+    /** cuBLAS's version and soname, or {@code absent (...)} / {@code unusable (...)}. */
+    static String cublas() {
+        try {
+            return NativeLibrary.find(CublasApi.SONAMES).map(CublasApi::new)
+                    .map(c -> c.versionText() + " (" + c.soname() + ")")
+                    .orElse("absent (tried " + String.join(", ", CublasApi.SONAMES) + ")");
+        } catch (RuntimeException | LinkageError e) {
+            return "unusable (" + oneLine(e) + ")";
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName()
+                + (message == null || message.isBlank() ? "" : ": " + message.strip().replaceAll("\\s+", " "));
+    }
+}

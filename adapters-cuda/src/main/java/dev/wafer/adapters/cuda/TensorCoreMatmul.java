@@ -1,0 +1,88 @@
+package dev.wafer.adapters.cuda;
+
+import dev.wafer.ports.compute.MatmulKernel;
+import dev.wafer.ports.compute.OperandFormat;
+import dev.wafer.ports.compute.Tensor;
+
+/**
+ * The linear layer with 16-bit operands on tensor cores: each operand is rounded once per call into a 16-bit
+ * scratch copy ({@code pack_operands}, the same round-to-nearest-even as {@link OperandFormat#round}) and the three
+ * products run as {@code cublasGemmEx} with 16-bit A and B, float32 C and float32 accumulation: what the port asks
+ * of a mixed-precision matmul, at tensor-core speed. The weights' float32 master copies are never changed here. The
+ * bias and its gradient stay float32, from the unrounded output gradient.
+ */
+final class TensorCoreMatmul implements MatmulKernel {
+    private final Gpu gpu;
+    private final CudaMatmul fp32;
+    private final int format;
+    private final int operandType;
+
+    TensorCoreMatmul(Gpu gpu, CudaMatmul fp32, OperandFormat operands) {
+        if (operands == OperandFormat.FP32) {
+            throw new IllegalArgumentException("float32 products are CudaMatmul's");
+        }
+        this.gpu = gpu;
+        this.fp32 = fp32;
+        this.format = Rounder.code(operands);
+        this.operandType = operands == OperandFormat.BF16 ? CublasApi.R_16BF : CublasApi.R_16F;
+    }
+
+    /** The first {@code n} floats at {@code src} as 16-bit values in scratch {@code slot}; the scratch pointer. */
+    private long packed(int slot, long src, long n) {
+        long dst = gpu.scratch(slot, 2 * Math.max(n, 2));
+        if (n > 0) {
+            gpu.launch(LaunchGeometry.linear(n), KernelArgs.of(CudaKernel.PACK_OPERANDS)
+                    .pointer(dst).pointer(src).integer(Math.toIntExact(n)).integer(format));
+        }
+        return dst;
+    }
+
+    @Override
+    public void forward(Tensor out, Tensor inp, Tensor weight, Tensor bias, int n, int c, int oc) {
+        CudaTensor o = CudaTensor.of(gpu, out, (long) n * oc);
+        CudaTensor x = CudaTensor.of(gpu, inp, (long) n * c);
+        CudaTensor w = CudaTensor.of(gpu, weight, (long) oc * c);
+        CudaTensor b = CudaTensor.ofNullable(gpu, bias, oc);
+        if (n == 0 || oc == 0) {
+            return;
+        }
+        if (c == 0) {
+            gpu.fill(o.pointer(), 0, (long) n * oc);
+        } else {
+            long xr = packed(CudaMixedMatmul.INPUT_SLOT, x.pointer(), (long) n * c);
+            long wr = packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
+            gpu.gemm16(new Gemm(true, false, oc, n, c, 1f, wr, c, xr, c, 0f, o.pointer(), oc), operandType);
+        }
+        if (b != null) {
+            fp32.addBias(o.pointer(), b.pointer(), n, oc);
+        }
+    }
+
+    @Override
+    public void backward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor weight,
+                         int n, int c, int oc) {
+        CudaTensor dx = CudaTensor.ofNullable(gpu, dinp, (long) n * c);
+        CudaTensor dw = CudaTensor.of(gpu, dweight, (long) oc * c);
+        CudaTensor db = CudaTensor.ofNullable(gpu, dbias, oc);
+        CudaTensor dy = CudaTensor.of(gpu, dout, (long) n * oc);
+        CudaTensor x = CudaTensor.of(gpu, inp, (long) n * c);
+        CudaTensor w = CudaTensor.of(gpu, weight, (long) oc * c);
+        if (n == 0) {
+            return;
+        }
+        if (c > 0 && oc > 0) {
+            long dyr = packed(CudaMixedMatmul.GRADIENT_SLOT, dy.pointer(), (long) n * oc);
+            long xr = packed(CudaMixedMatmul.INPUT_SLOT, x.pointer(), (long) n * c);
+            if (dx != null) {
+                long wr = packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
+                gpu.gemm16(new Gemm(false, false, c, n, oc, 1f, wr, c, dyr, oc, 0f, dx.pointer(), c), operandType);
+            }
+            gpu.gemm16(new Gemm(false, true, c, oc, n, 1f, xr, c, dyr, oc, 1f, dw.pointer(), c), operandType);
+        } else if (dx != null && c > 0) {
+            gpu.fill(dx.pointer(), 0, (long) n * c);
+        }
+        if (db != null && oc > 0) {
+            fp32.biasGradient(db.pointer(), dy.pointer(), n, oc);
+        }
+    }
+}

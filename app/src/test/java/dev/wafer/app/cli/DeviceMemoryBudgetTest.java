@@ -1,0 +1,112 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import dev.wafer.adapters.cpu.CpuBackend;
+import dev.wafer.app.backend.BackendCatalog;
+import dev.wafer.app.backend.BackendModule;
+import dev.wafer.ports.backend.BackendAvailability;
+import dev.wafer.ports.backend.BackendProbe;
+import dev.wafer.ports.compute.ComputeBackendFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backend whose tensors live in device memory is sized against that memory, not the JVM heap: the dry run, the
+ * real run's refusal and the benchmark share the decision. The "device" here is the CPU backend behind a probe that
+ * reports device memory, so the sizing is checked without a GPU.
+ */
+class DeviceMemoryBudgetTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    /** A device backend with {@code bytes} of free device memory. */
+    private static final class DeviceBackend extends AbstractModule implements BackendModule {
+        private final long bytes;
+
+        DeviceBackend(long bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public String name() {
+            return "gpu";
+        }
+
+        @Provides
+        @Override
+        public BackendProbe probe() {
+            return new BackendProbe() {
+                @Override
+                public String name() {
+                    return "gpu";
+                }
+
+                @Override
+                public BackendAvailability probe() {
+                    return BackendAvailability.availableDevice("1 device: Test GPU", bytes, Map.of("gpu", "Test GPU"));
+                }
+            };
+        }
+
+        @Provides
+        ComputeBackendFactory computeBackends() {
+            return () -> new CpuBackend(1, true);
+        }
+    }
+
+    private int run(long deviceBytes, String... args) {
+        BackendCatalog catalog = BackendCatalog.of(List.of(new DeviceBackend(deviceBytes)));
+        return WaferCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), catalog);
+    }
+
+    @Test
+    void theDryRunOf111mAtSeq2048Batch8IsSizedAgainstTheDeviceAndFitsWhereItHasTheMemory() throws Exception {
+        long h200 = 140L << 30;
+        assertEquals(0, run(h200, "--backend", "gpu", "train", "--preset", "111M", "--micro-batch", "8",
+                "--synthetic", "--dry-run", "--no-measure", "--json"), err::toString);
+        JsonNode memory = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get("memory");
+        assertEquals(h200, memory.get("device_bytes").asLong(), memory::toString);
+        assertEquals("free device memory of Test GPU", memory.get("sized_against").asText());
+        assertTrue(memory.get("fits").asBoolean(), memory::toString);
+        // Far more than this JVM's heap: the heap was not what decided.
+        assertTrue(memory.get("activation_bytes").asLong() > Runtime.getRuntime().maxMemory(), memory::toString);
+    }
+
+    @Test
+    void aRunTooLargeForTheDeviceIsRefusedNamingTheDeviceMemoryAndTheDryRunAgrees() throws Exception {
+        long small = 2L << 30;
+        assertEquals(0, run(small, "--backend", "gpu", "train", "--preset", "111M", "--micro-batch", "8",
+                "--synthetic", "--dry-run", "--no-measure", "--json"), err::toString);
+        JsonNode memory = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get("memory");
+        assertFalse(memory.get("fits").asBoolean(), memory::toString);
+        out.reset();
+        int code = run(small, "--backend", "gpu", "train", "--preset", "111M", "--micro-batch", "8", "--synthetic",
+                "--stop-at", "1");
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(code != 0, message);
+        assertTrue(message.contains("but the free device memory of Test GPU is 2.0 GiB")
+                || message.contains("free device memory of Test GPU"), message);
+        assertFalse(message.contains("WAFER_JAVA_OPTS"), "a larger heap would not help: " + message);
+    }
+
+    @Test
+    void theBenchmarkIsSizedAgainstTheDevice() {
+        int code = run(1L << 20, "--backend", "gpu", "bench", "--d-model", "64", "--layers", "1", "--heads", "2",
+                "--seq", "64", "--vocab", "512", "--steps", "1");
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(code != 0, message);
+        assertTrue(message.contains("of free device memory of Test GPU"), message);
+    }
+}
