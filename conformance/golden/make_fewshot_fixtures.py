@@ -7,7 +7,7 @@ Regenerate from the repository root with the system Python (3.11 here; any CPyth
 
 It writes
   domain/src/test/resources/dev/wafer/domain/eval/python-random.txt  (read by PythonRandomTest)
-  app/src/test/resources/fewshot/harness-prompts.json               (read by HarnessFewShotPromptsTest)
+  formats/src/test/resources/fewshot/harness-prompts.json               (read by HarnessFewShotPromptsTest)
 
 The harness part restates, in a few lines, what v0.3.0 does (lm_eval/evaluator.py `evaluate`, lm_eval/base.py
 `Task.fewshot_examples` and `Task.fewshot_context`): per task a `random.Random()` seeded 42 shuffles the scored
@@ -21,7 +21,7 @@ import random
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RANDOM_OUT = os.path.join(ROOT, "domain/src/test/resources/dev/wafer/domain/eval/python-random.txt")
-PROMPTS_OUT = os.path.join(ROOT, "app/src/test/resources/fewshot/harness-prompts.json")
+PROMPTS_OUT = os.path.join(ROOT, "formats/src/test/resources/fewshot/harness-prompts.json")
 HARNESS_SEED = 42
 
 # Seeds: the harness's 42, the 1234, zero, a negative (Python uses |seed|), and seeds of two 32-bit words.
@@ -174,11 +174,11 @@ def harness_prompts(task, shots):
 
 
 TASK_FILES = [
-    ("/tasks/toy-qa.jsonl", "app/src/main/resources/tasks/toy-qa.jsonl"),
-    ("/tasks/toy-science.jsonl", "app/src/main/resources/tasks/toy-science.jsonl"),
-    ("/tasks/toy-winogrande.jsonl", "app/src/main/resources/tasks/toy-winogrande.jsonl"),
-    ("/tasks/toy-lambada.jsonl", "app/src/main/resources/tasks/toy-lambada.jsonl"),
-    ("/fewshot/harness-check.jsonl", "app/src/test/resources/fewshot/harness-check.jsonl"),
+    ("/tasks/toy-qa.jsonl", "formats/src/main/resources/tasks/toy-qa.jsonl"),
+    ("/tasks/toy-science.jsonl", "formats/src/main/resources/tasks/toy-science.jsonl"),
+    ("/tasks/toy-winogrande.jsonl", "formats/src/main/resources/tasks/toy-winogrande.jsonl"),
+    ("/tasks/toy-lambada.jsonl", "formats/src/main/resources/tasks/toy-lambada.jsonl"),
+    ("/fewshot/harness-check.jsonl", "formats/src/test/resources/fewshot/harness-check.jsonl"),
 ]
 
 

@@ -86,7 +86,7 @@ public final class EvalCommand implements Runnable {
     Long gpt2Tokens;
 
     @Option(names = "--tasks", arity = "1..*", paramLabel = "FILE|builtin",
-            description = "Task .jsonl files or directories (schema: app/src/main/resources/tasks/README.md), or builtin.")
+            description = "Task .jsonl files or directories (schema: formats/src/main/resources/tasks/README.md), or builtin.")
     List<String> tasks;
 
     @Option(names = "--shots", defaultValue = "0", paramLabel = "K", description = "Few-shot examples per context (default ${DEFAULT-VALUE}).")
