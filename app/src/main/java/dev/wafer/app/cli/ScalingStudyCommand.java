@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.wafer.formats.plot.StudyPlots;
 import dev.wafer.formats.tokens.PreparedStudyData;
+import dev.wafer.domain.recipe.LearningRates;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.study.ScalingStudy;
@@ -78,7 +79,7 @@ final class ScalingStudyCommand implements Runnable {
         ModelSizeFlag extra = extraSize != null ? ModelSizeFlag.parse("--extra-size", extraSize, dHead) : family.get(1);
         ParameterisationKind kind = options.kind();
         double peak = StudyOptions.learningRate("--lr",
-                lr != null ? lr : kind == ParameterisationKind.MUP ? 6e-3 : 3e-3);
+                lr != null ? lr : LearningRates.forStudy(kind));
         StudyTraining training = options.training(evalSequences);
         StudyOutput output = StudyOutput.create(options, "scaling", spec.commandLine().getOut());
         PrintWriter err = spec.commandLine().getErr();

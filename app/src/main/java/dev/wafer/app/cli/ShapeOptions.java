@@ -1,6 +1,9 @@
 package dev.wafer.app.cli;
 
 import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.recipe.RunRecipe;
+import dev.wafer.domain.recipe.RunRequest;
+import dev.wafer.domain.recipe.RunRequestException;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,24 +31,21 @@ final class ShapeOptions {
     Integer vocab;
 
     /** The default tiny model when neither flags nor a preset say otherwise. */
-    static final ModelShape DEFAULT = new ModelShape(ModelShape.GPT2_VOCAB, 128, 128, 2, 4, 32, 512);
-    static final int DEFAULT_BATCH = 8;
+    static final ModelShape DEFAULT = RunRecipe.DEFAULT_SHAPE;
+    static final int DEFAULT_BATCH = RunRecipe.DEFAULT_BATCH;
+
+    /** The flags as the recipe's shape overrides. */
+    RunRequest.Shape request() {
+        return new RunRequest.Shape(dModel, layers, heads, seq, batch, vocab);
+    }
 
     /** The shape after applying the flags to {@code base}; the feed-forward width stays 4 x d_model. */
     ModelShape resolve(ModelShape base) {
-        int d = dModel != null ? dModel : base.dModel();
-        int l = layers != null ? layers : base.nLayers();
-        int h = heads != null ? heads : dModel != null ? Math.max(1, d / base.dHead()) : base.nHeads();
-        int t = seq != null ? seq : base.seqLength();
-        int v = vocab != null ? vocab : base.vocabSize();
-        if (d < 1 || l < 1 || h < 1 || t < 1 || v < 2) {
-            throw new UserError("--d-model, --layers, --heads and --seq must be positive and --vocab at least 2");
+        try {
+            return RunRecipe.shape(base, request());
+        } catch (RunRequestException e) {
+            throw new UserError(e.getMessage());
         }
-        if (d % h != 0) {
-            throw new UserError("--d-model " + d + " is not a multiple of --heads " + h + " (d_head = d_model / heads)");
-        }
-        int ffn = dModel != null ? 4 * d : base.dFfn();
-        return new ModelShape(v, t, d, l, h, d / h, ffn);
     }
 
     /** Sequences per micro-batch. */

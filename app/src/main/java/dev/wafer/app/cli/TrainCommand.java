@@ -5,6 +5,9 @@ import java.nio.file.Path;
 
 import dev.wafer.app.cluster.Cluster;
 import dev.wafer.formats.checkpoint.ModelCheckpoints;
+import dev.wafer.domain.recipe.LearningRates;
+import dev.wafer.domain.recipe.RunRecipe;
+import dev.wafer.domain.recipe.RunRequest;
 import dev.wafer.domain.session.RunPosition;
 import dev.wafer.domain.session.RunState;
 import dev.wafer.domain.session.TrainingSession;
@@ -27,11 +30,6 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a GPT-3-style model (SP or muP). Without --data it trains on the embedded sample corpus.")
 public final class TrainCommand implements Runnable {
-    /** Steps of the default run: about five minutes of the default model on a 2-core machine. */
-    static final long DEFAULT_STEPS = 1500;
-    /** SP peak rate of the default tiny model; the paper's 6e-4 is tuned for 111M and is slow at this width. */
-    static final double DEFAULT_SP_LR = 2e-3;
-
     @Spec
     CommandSpec spec;
 
@@ -60,12 +58,12 @@ public final class TrainCommand implements Runnable {
     String parameterisation;
 
     @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps of a run without a preset (default "
-            + DEFAULT_STEPS + ", about 5 minutes on 2 cores). A preset fixes its steps: shorten it with --stop-at or"
+            + RunRecipe.DEFAULT_STEPS + ", about 5 minutes on 2 cores). A preset fixes its steps: shorten it with --stop-at or"
             + " --max-tokens.")
     Long steps;
 
     @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: the preset's; else "
-            + DEFAULT_SP_LR + " SP, 6e-3 muP).")
+            + LearningRates.DEFAULT_SP + " SP, " + LearningRates.MUP + " muP).")
     Double lr;
 
     @Option(names = "--warmup", paramLabel = "N",
@@ -148,6 +146,14 @@ public final class TrainCommand implements Runnable {
     /** What runs are sized against: the selected backend's device memory, or the heap (bound at start-up). */
     @Inject
     MemoryBudget memory;
+
+    /** The run this command line asks for, setting by setting as given (the run's own flags aside). */
+    RunRequest request() {
+        // --seed has a default for the help text; the request holds it only when given, so a resume can refuse it.
+        boolean seedGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--seed");
+        return new RunRequest(preset, shape.request(), parameterisation, steps, lr, warmup, decay, batchTokens,
+                microBatch, precision, eps, seedGiven ? seed : null, synthetic, fp32AttentionGrads, skipNonFinite);
+    }
 
     @Override
     public void run() {

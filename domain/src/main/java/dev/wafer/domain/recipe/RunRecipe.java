@@ -1,0 +1,210 @@
+package dev.wafer.domain.recipe;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.preset.CerebrasGptFamily;
+import dev.wafer.domain.preset.CerebrasGptPreset;
+import dev.wafer.domain.schedule.BatchSizeSchedule;
+import dev.wafer.domain.schedule.DecayType;
+import dev.wafer.domain.schedule.TrainingSchedule;
+import dev.wafer.domain.schedule.WarmupDecaySchedule;
+import dev.wafer.domain.session.DataSpec;
+import dev.wafer.domain.session.Precision;
+import dev.wafer.domain.session.RunSpec;
+
+/**
+ * Turns a {@link RunRequest} into a {@link RunSpec}: a preset's recipe (Table 1's batch in tokens, its schedule in
+ * tokens, the 13B batch change) with the settings that override it, or a run from the settings alone around the
+ * default tiny model, or a saved run with what may change on resume. Every mistake is a {@link
+ * RunRequestException} naming the setting by its flag.
+ */
+public final class RunRecipe {
+    /** The default tiny model when neither the request nor a preset says otherwise. */
+    public static final ModelShape DEFAULT_SHAPE = new ModelShape(ModelShape.GPT2_VOCAB, 128, 128, 2, 4, 32, 512);
+    /** Sequences per optimizer step of a run without a preset. */
+    public static final int DEFAULT_BATCH = 8;
+    /** Steps of the default run: about five minutes of the default model on a 2-core machine. */
+    public static final long DEFAULT_STEPS = 1500;
+    /** Seed of a request that names none. */
+    public static final long DEFAULT_SEED = 1;
+    /** Adam epsilon of a run without a preset. */
+    public static final double DEFAULT_EPS = 1e-8;
+
+    private RunRecipe() {
+    }
+
+    /**
+     * A new run.
+     *
+     * @param data  the data it trains on
+     * @param sizer sizes the micro-batch against the run's memory
+     */
+    public static RunSpec fresh(RunRequest r, DataSpec data, MicroBatchSizer sizer) {
+        CerebrasGptPreset p = r.preset() == null ? null : named("--preset", () -> CerebrasGptFamily.require(r.preset()));
+        ModelShape s = shape(p != null ? p.shape() : DEFAULT_SHAPE, r.shape());
+        int seq = s.seqLength();
+        // A preset keeps its 2048 learned positions even when trained on shorter sequences.
+        ModelShape model = p != null && p.shape().seqLength() > seq ? s.withSeqLength(p.shape().seqLength()) : s;
+        ParameterisationKind kind = r.parameterisation() != null ? named("--parameterisation",
+                () -> ParameterisationKind.parse(r.parameterisation())) : p != null ? p.parameterisation()
+                : ParameterisationKind.SP;
+        TrainingSchedule schedule = p != null ? presetSchedule(r, p, kind, seq) : flagSchedule(r, kind, seq);
+        double eps = r.eps() != null ? r.eps() : p != null ? p.adamEpsilon() : DEFAULT_EPS;
+        Precision precision = r.precision() == null ? Precision.FP32 : named("--precision",
+                () -> Precision.parse(r.precision()));
+        if (r.fp32AttentionGrads() && precision == Precision.FP32) {
+            throw new RunRequestException("--fp32-attention-grads needs --precision bf16 or fp16 (an fp32 run has no"
+                    + " 16-bit gradients to keep)");
+        }
+        int micro = r.microBatch() != null ? checked(sizer, model, seq, r.microBatch())
+                : sizer.choose(model, seq, schedule.batches());
+        long seed = r.seed() != null ? r.seed() : DEFAULT_SEED;
+        return named("the run", () -> new RunSpec(model, kind, seq, micro, schedule, AdamWSettings.cerebras(eps),
+                seed, data, precision, r.skipNonFinite(), r.fp32AttentionGrads()));
+    }
+
+    /**
+     * A saved run with the changes a resume may make ({@link ResumePolicy}): the batch from {@code tokensTrained}
+     * on, the micro-batch, the data's new place.
+     *
+     * @param newDataPath where the data lives now, or null when it has not moved
+     * @throws RunRequestException when the request gives a setting the checkpoint fixes
+     */
+    public static RunSpec resumed(RunSpec saved, long tokensTrained, RunRequest r, String newDataPath,
+            MicroBatchSizer sizer) {
+        ResumePolicy.firstFixed(r).ifPresent(flag -> {
+            throw new RunRequestException(flag + " cannot change on resume: the checkpoint fixes it");
+        });
+        RunSpec spec = saved;
+        if (newDataPath != null) {
+            spec = spec.withData(spec.data().at(newDataPath));
+        }
+        if (r.batchTokens() != null) {
+            int sequences = sequences(r.batchTokens(), spec.seqLength());
+            RunSpec from = spec;
+            spec = named("--batch-tokens", () -> from.withBatchFrom(tokensTrained, sequences));
+        }
+        if (r.microBatch() != null) {
+            RunSpec from = spec;
+            int micro = checked(sizer, from.shape(), from.seqLength(), r.microBatch());
+            spec = named("--micro-batch", () -> from.withMicroBatch(micro));
+        }
+        return spec;
+    }
+
+    /** The shape after applying the overrides to {@code base}; the feed-forward width stays 4 x d_model. */
+    public static ModelShape shape(ModelShape base, RunRequest.Shape o) {
+        int d = o.dModel() != null ? o.dModel() : base.dModel();
+        int l = o.layers() != null ? o.layers() : base.nLayers();
+        int h = o.heads() != null ? o.heads() : o.dModel() != null ? Math.max(1, d / base.dHead()) : base.nHeads();
+        int t = o.seq() != null ? o.seq() : base.seqLength();
+        int v = o.vocab() != null ? o.vocab() : base.vocabSize();
+        if (d < 1 || l < 1 || h < 1 || t < 1 || v < 2) {
+            throw new RunRequestException("--d-model, --layers, --heads and --seq must be positive and --vocab at"
+                    + " least 2");
+        }
+        if (d % h != 0) {
+            throw new RunRequestException("--d-model " + d + " is not a multiple of --heads " + h
+                    + " (d_head = d_model / heads)");
+        }
+        int ffn = o.dModel() != null ? 4 * d : base.dFfn();
+        return new ModelShape(v, t, d, l, h, d / h, ffn);
+    }
+
+    private static TrainingSchedule presetSchedule(RunRequest r, CerebrasGptPreset p, ParameterisationKind kind,
+            int seq) {
+        if (r.steps() != null) {
+            throw new RunRequestException("--steps cannot be combined with --preset: the preset fixes its steps ("
+                    + p.schedule().totalSteps() + "); shorten the run with --stop-at STEP or --max-tokens N, which"
+                    + " keep its schedule");
+        }
+        TrainingSchedule base = p.schedule();
+        BatchSizeSchedule batches;
+        if (r.batchTokens() != null || r.shape().batch() != null) {
+            batches = BatchSizeSchedule.constant(stepSequences(r, seq, 0), seq);
+        } else {
+            // Table 1's batch in tokens, re-expressed in sequences of the length trained on.
+            List<BatchSizeSchedule.Phase> phases = new ArrayList<>();
+            for (BatchSizeSchedule.Phase ph : base.batches().phases()) {
+                phases.add(new BatchSizeSchedule.Phase(ph.startTokens(),
+                        sequences((long) ph.sequences() * base.batches().seqLength(), seq)));
+            }
+            batches = BatchSizeSchedule.phased(seq, phases);
+        }
+        WarmupDecaySchedule lr = base.lrInTokens();
+        double peak = r.lr() != null ? r.lr() : LearningRates.forPreset(p, kind);
+        double warm = r.warmup() != null ? (double) r.warmup() * batches.tokensPerStepAt(0) : lr.warmup();
+        double decay = lr.warmup() + lr.decay() - warm;
+        DecayType type = r.decay() != null ? decayType(r) : lr.type();
+        return named("the schedule", () -> new TrainingSchedule(WarmupDecaySchedule.paper(peak, warm, decay, type),
+                batches, base.totalTokens()));
+    }
+
+    private static TrainingSchedule flagSchedule(RunRequest r, ParameterisationKind kind, int seq) {
+        long total = r.steps() != null ? r.steps() : DEFAULT_STEPS;
+        if (total < 1) {
+            throw new RunRequestException("--steps must be positive, found " + total);
+        }
+        // 10% of the run, at least one step, but never the whole run (--steps 1 has no warm-up).
+        long warm = r.warmup() != null ? r.warmup() : Math.min(Math.max(1, total / 10), total - 1);
+        if (warm < 0 || warm >= total) {
+            throw new RunRequestException("--warmup must be in [0, --steps), found " + warm);
+        }
+        double peak = r.lr() != null ? r.lr() : LearningRates.withoutPreset(kind);
+        DecayType type = r.decay() != null ? decayType(r) : DecayType.LINEAR;
+        int sequences = stepSequences(r, seq, DEFAULT_BATCH);
+        return named("the schedule", () -> TrainingSchedule.ofSteps(peak, warm, total - warm, type, sequences, seq,
+                total));
+    }
+
+    /** Sequences per optimizer step from the batch in tokens or in sequences (or the default). */
+    private static int stepSequences(RunRequest r, int seq, int defaultSequences) {
+        if (r.batchTokens() != null && r.shape().batch() != null) {
+            throw new RunRequestException("give --batch (sequences per step) or --batch-tokens (tokens per step), not"
+                    + " both");
+        }
+        if (r.batchTokens() != null) {
+            return sequences(r.batchTokens(), seq);
+        }
+        int b = r.shape().batch() != null ? r.shape().batch() : defaultSequences;
+        if (b < 1) {
+            throw new RunRequestException("--batch must be positive, found " + b);
+        }
+        return b;
+    }
+
+    private static int sequences(long tokens, int seq) {
+        if (tokens < seq || tokens % seq != 0 || tokens / seq > Integer.MAX_VALUE) {
+            throw new RunRequestException("--batch-tokens must be a positive multiple of the sequence length " + seq
+                    + " (and at most " + (long) Integer.MAX_VALUE * seq + "), found " + tokens);
+        }
+        return (int) (tokens / seq);
+    }
+
+    private static int checked(MicroBatchSizer sizer, ModelShape model, int seq, int micro) {
+        if (micro < 1) {
+            throw new RunRequestException("--micro-batch must be positive, found " + micro);
+        }
+        return sizer.check(model, seq, micro);
+    }
+
+    private static DecayType decayType(RunRequest r) {
+        return named("--decay", () -> DecayType.parse(r.decay()));
+    }
+
+    /** Runs a constructor or parser, turning its validation message into one that names the setting. */
+    private static <T> T named(String what, Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (RunRequestException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new RunRequestException(what + ": " + e.getMessage());
+        }
+    }
+}

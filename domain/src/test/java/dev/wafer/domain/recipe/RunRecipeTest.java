@@ -1,0 +1,92 @@
+package dev.wafer.domain.recipe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.preset.CerebrasGptFamily;
+import dev.wafer.domain.schedule.BatchSizeSchedule;
+import dev.wafer.domain.session.DataKind;
+import dev.wafer.domain.session.DataSpec;
+import dev.wafer.domain.session.RunSpec;
+
+/**
+ * A request becomes the run the paper's recipe and Wafer's defaults say: presets keep Table 1's schedule, runs
+ * without one get the default tiny model and its learning rates, overrides win, and a resume refuses what the
+ * checkpoint fixes.
+ */
+class RunRecipeTest {
+    private static final DataSpec DATA = DataSpec.of(DataKind.SYNTHETIC);
+    /** Micro-batches of 2, and any micro-batch a request names. */
+    private static final MicroBatchSizer SIZER = new MicroBatchSizer() {
+        @Override
+        public int choose(ModelShape model, int seqLength, BatchSizeSchedule batches) {
+            return 2;
+        }
+
+        @Override
+        public int check(ModelShape model, int seqLength, int microBatch) {
+            return microBatch;
+        }
+    };
+
+    private static RunRequest request(String preset, String parameterisation, Long steps, Double lr, Long seed) {
+        return new RunRequest(preset, RunRequest.Shape.NONE, parameterisation, steps, lr, null, null, null, null,
+                null, null, seed, false, false, false);
+    }
+
+    @Test
+    void theDefaultRunIsTheTinyModelAtItsLearningRates() {
+        RunSpec sp = RunRecipe.fresh(RunRequest.defaults(), DATA, SIZER);
+        assertEquals(RunRecipe.DEFAULT_SHAPE, sp.shape());
+        assertEquals(RunRecipe.DEFAULT_STEPS, sp.schedule().totalSteps());
+        assertEquals(2e-3, sp.schedule().lrInTokens().peak());
+        assertEquals(RunRecipe.DEFAULT_SEED, sp.seed());
+        assertEquals(2, sp.microBatch());
+        RunSpec mup = RunRecipe.fresh(request(null, "mup", null, null, null), DATA, SIZER);
+        assertEquals(6e-3, mup.schedule().lrInTokens().peak());
+        assertEquals(3e-3, LearningRates.forStudy(ParameterisationKind.SP));
+        assertEquals(6e-3, LearningRates.forStudy(ParameterisationKind.MUP));
+    }
+
+    @Test
+    void aPresetKeepsItsScheduleUnlessOverridden() {
+        RunSpec run = RunRecipe.fresh(request("111M", null, null, null, null), DATA, SIZER);
+        assertEquals(CerebrasGptFamily.require("111M").schedule(), run.schedule());
+        RunSpec asMup = RunRecipe.fresh(request("111M", "mup", null, null, null), DATA, SIZER);
+        assertEquals(LearningRates.MUP, asMup.schedule().lrInTokens().peak());
+        RunSpec faster = RunRecipe.fresh(request("111M", null, null, 1e-3, 7L), DATA, SIZER);
+        assertEquals(1e-3, faster.schedule().lrInTokens().peak());
+        assertEquals(7, faster.seed());
+        RunRequestException e = assertThrows(RunRequestException.class,
+                () -> RunRecipe.fresh(request("111M", null, 10L, null, null), DATA, SIZER));
+        assertTrue(e.getMessage().startsWith("--steps cannot be combined with --preset"), e.getMessage());
+        assertEquals("--preset: ", assertThrows(RunRequestException.class,
+                () -> RunRecipe.fresh(request("no-such-model", null, null, null, null), DATA, SIZER)).getMessage()
+                .substring(0, 10));
+    }
+
+    @Test
+    void aCheckpointFixesTheRecipeButNotTheBatchOrMicroBatch() {
+        assertEquals(Optional.of("--lr"), ResumePolicy.firstFixed(request(null, null, null, 1e-3, null)));
+        assertEquals(Optional.of("--seed"), ResumePolicy.firstFixed(request(null, null, null, null, 3L)));
+        RunRequest batch = new RunRequest(null, RunRequest.Shape.NONE, null, null, null, null, null, 2048L, 4, null,
+                null, null, false, false, false);
+        assertEquals(Optional.empty(), ResumePolicy.firstFixed(batch));
+        RunSpec saved = RunRecipe.fresh(RunRequest.defaults(), DATA, SIZER);
+        long trained = 100L * saved.schedule().batches().tokensPerStepAt(0);
+        RunSpec resumed = RunRecipe.resumed(saved, trained, batch, "/moved", SIZER);
+        assertEquals(4, resumed.microBatch());
+        assertEquals(2048 / saved.seqLength(), resumed.schedule().batches().sequencesAtStep(200));
+        assertEquals(saved.schedule().lrInTokens(), resumed.schedule().lrInTokens());
+        assertEquals("/moved", resumed.data().path());
+        assertThrows(RunRequestException.class,
+                () -> RunRecipe.resumed(saved, trained, request(null, null, null, 1e-3, null), null, SIZER));
+    }
+}
