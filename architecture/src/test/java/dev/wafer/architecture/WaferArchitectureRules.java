@@ -89,7 +89,7 @@ public final class WaferArchitectureRules {
                 conformanceDependsOnlyOnPortsTheJdkAndJUnit(), backendSuiteDependsOnlyOnDomainPortsConformanceAndJUnit(),
                 onlyTestsUseTheBackendSuite(), examplesDependOnlyOnPortsDomainAndTheCpuAdapter(),
                 onlyTheModelAssemblyBuildsModelsAndOptimizers(), formatsDependOnlyOnPortsDomainTheJdkAndTheirLibraries(),
-                checkpointFormatDependsOnlyOnPortsTheJdkAndJackson(), onlyTheCliUsesPicocli(),
+                checkpointFormatDependsOnlyOnPortsAndTheJdk(), onlyTheCliUsesPicocli(),
                 theCliNamesNoAdapterClass());
     }
 
@@ -282,11 +282,11 @@ public final class WaferArchitectureRules {
 
     /**
      * Embedders take the checkpoint format without the rest of the formats: it (and the file plumbing it streams
-     * tensors through) uses the ports, the JDK and Jackson for the header JSON, nothing of the domain.
+     * tensors through) uses the ports and the JDK alone, its header JSON included, and nothing of the domain.
      */
-    public ArchRule checkpointFormatDependsOnlyOnPortsTheJdkAndJackson() {
+    public ArchRule checkpointFormatDependsOnlyOnPortsAndTheJdk() {
         return classes().that().resideInAnyPackage(checkpoint, fileio)
-                .should().onlyDependOnClassesThat().resideInAnyPackage(with(JDK, ports, checkpoint, fileio, JACKSON))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(with(JDK, ports, checkpoint, fileio))
                 .allowEmptyShould(true);
     }
 

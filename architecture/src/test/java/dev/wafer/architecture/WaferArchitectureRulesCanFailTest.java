@@ -179,8 +179,8 @@ class WaferArchitectureRulesCanFailTest {
     }
 
     @Test
-    void checkpointFormatOnPortsJdkAndJackson() {
-        ArchRule rule = RULES.checkpointFormatDependsOnlyOnPortsTheJdkAndJackson();
+    void checkpointFormatOnPortsAndJdk() {
+        ArchRule rule = RULES.checkpointFormatDependsOnlyOnPortsAndTheJdk();
         assertReports(rule, fixture.wafer.formats.checkpoint.CheckpointUsingDomain.class);
         assertDoesNotReport(rule, fixture.wafer.formats.checkpoint.FileStore.class);
     }

@@ -1,19 +1,13 @@
 package dev.wafer.formats.checkpoint;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.wafer.ports.checkpoint.CheckpointException;
 import dev.wafer.ports.checkpoint.CheckpointException.Problem;
@@ -28,9 +22,6 @@ import dev.wafer.ports.checkpoint.TensorSpec;
  * state) are read through {@link LegacyHeaderV1}.
  */
 final class CheckpointHeaderCodec {
-    // Integers always come back as Long so that a random-number state survives whatever its magnitude.
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
-
     /** The decoded header: sections plus tensor index. */
     record Decoded(CheckpointHeader header, List<TensorEntry> tensors) {
     }
@@ -39,74 +30,102 @@ final class CheckpointHeaderCodec {
     }
 
     static byte[] encode(CheckpointHeader header, List<TensorEntry> tensors) {
-        ObjectNode root = MAPPER.createObjectNode();
+        // Field order is the file format: HeaderJson writes maps in insertion order.
+        Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", "wafer-checkpoint");
         root.put("version", CheckpointLayout.FORMAT_VERSION);
         ModelHeader m = header.model();
-        ObjectNode model = root.putObject("model");
-        model.put("architecture", "gpt2").put("vocab", m.vocab()).put("positions", m.positions())
-                .put("layers", m.layers()).put("heads", m.heads()).put("d_model", m.dModel()).put("d_ffn", m.dFfn())
-                .put("parameterisation", m.parameterisation());
+        Map<String, Object> model = object(root, "model");
+        model.put("architecture", "gpt2");
+        model.put("vocab", m.vocab());
+        model.put("positions", m.positions());
+        model.put("layers", m.layers());
+        model.put("heads", m.heads());
+        model.put("d_model", m.dModel());
+        model.put("d_ffn", m.dFfn());
+        model.put("parameterisation", m.parameterisation());
         m.importedFrom().ifPresent(from -> model.put("imported_from", from));
-        header.training().ifPresent(t -> encodeTraining(root.putObject("training"), t));
-        ArrayNode index = root.putArray("tensors");
+        header.training().ifPresent(t -> encodeTraining(object(root, "training"), t));
+        List<Object> index = new ArrayList<>();
+        root.put("tensors", index);
         for (TensorEntry entry : tensors) {
-            ObjectNode t = index.addObject();
+            Map<String, Object> t = new LinkedHashMap<>();
             t.put("name", entry.spec().name());
             t.put("dtype", "F32");
-            ArrayNode shape = t.putArray("shape");
+            List<Object> shape = new ArrayList<>();
             for (int d : entry.spec().shape()) {
                 shape.add(d);
             }
+            t.put("shape", shape);
             t.put("offset", entry.offset());
             t.put("bytes", entry.bytes());
+            index.add(t);
         }
-        try {
-            return MAPPER.writeValueAsBytes(root);
-        } catch (IOException e) {
-            throw new IllegalStateException("checkpoint header is not representable as JSON: " + e.getMessage(), e);
-        }
+        return HeaderJson.write(root);
     }
 
-    private static void encodeTraining(ObjectNode n, TrainingHeader t) {
+    private static void encodeTraining(Map<String, Object> n, TrainingHeader t) {
         TrainingHeader.Schedule s = t.schedule();
-        ObjectNode schedule = n.putObject("schedule");
-        schedule.put("peak_lr", s.peakLr()).put("end_lr", s.endLr()).put("warmup_tokens", s.warmupTokens())
-                .put("decay_tokens", s.decayTokens()).put("decay_type", s.decayType())
-                .put("total_tokens", s.totalTokens());
-        ArrayNode phases = schedule.putArray("batch_phases");
+        Map<String, Object> schedule = object(n, "schedule");
+        schedule.put("peak_lr", s.peakLr());
+        schedule.put("end_lr", s.endLr());
+        schedule.put("warmup_tokens", s.warmupTokens());
+        schedule.put("decay_tokens", s.decayTokens());
+        schedule.put("decay_type", s.decayType());
+        schedule.put("total_tokens", s.totalTokens());
+        List<Object> phases = new ArrayList<>();
         for (TrainingHeader.BatchPhase p : s.batchPhases()) {
-            phases.addObject().put("start_tokens", p.startTokens()).put("sequences", p.sequences());
+            Map<String, Object> phase = new LinkedHashMap<>();
+            phase.put("start_tokens", p.startTokens());
+            phase.put("sequences", p.sequences());
+            phases.add(phase);
         }
-        n.put("seq_length", t.seqLength()).put("micro_batch", t.microBatch());
+        schedule.put("batch_phases", phases);
+        n.put("seq_length", t.seqLength());
+        n.put("micro_batch", t.microBatch());
         TrainingHeader.Optimizer o = t.optimizer();
-        n.putObject("optimizer").put("beta1", o.beta1()).put("beta2", o.beta2()).put("eps", o.eps())
-                .put("weight_decay", o.weightDecay()).put("max_grad_norm", o.maxGradNorm());
+        Map<String, Object> optimizer = object(n, "optimizer");
+        optimizer.put("beta1", o.beta1());
+        optimizer.put("beta2", o.beta2());
+        optimizer.put("eps", o.eps());
+        optimizer.put("weight_decay", o.weightDecay());
+        optimizer.put("max_grad_norm", o.maxGradNorm());
         TrainingHeader.Position p = t.position();
-        n.putObject("position").put("step", p.step()).put("tokens", p.tokens()).put("adam_steps", p.adamSteps())
-                .put("data_position", p.dataPosition()).put("loss_scale", p.lossScale())
-                .put("scaler_growth_tracker", p.scalerGrowthTracker());
-        n.putObject("data").put("kind", t.data().kind()).put("path", t.data().path())
-                .put("fingerprint", t.data().fingerprint());
-        n.put("seed", t.seed()).put("precision", t.precision()).put("skip_nonfinite", t.skipNonFinite())
-                .put("fp32_attention_grads", t.fp32AttentionGrads());
+        Map<String, Object> position = object(n, "position");
+        position.put("step", p.step());
+        position.put("tokens", p.tokens());
+        position.put("adam_steps", p.adamSteps());
+        position.put("data_position", p.dataPosition());
+        position.put("loss_scale", p.lossScale());
+        position.put("scaler_growth_tracker", p.scalerGrowthTracker());
+        Map<String, Object> data = object(n, "data");
+        data.put("kind", t.data().kind());
+        data.put("path", t.data().path());
+        data.put("fingerprint", t.data().fingerprint());
+        n.put("seed", t.seed());
+        n.put("precision", t.precision());
+        n.put("skip_nonfinite", t.skipNonFinite());
+        n.put("fp32_attention_grads", t.fp32AttentionGrads());
+    }
+
+    private static Map<String, Object> object(Map<String, Object> parent, String name) {
+        Map<String, Object> child = new LinkedHashMap<>();
+        parent.put(name, child);
+        return child;
     }
 
     static Decoded decode(Path file, int version, byte[] json) {
-        JsonNode root;
+        Object parsed;
         try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw malformed(file, "header is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
+            parsed = HeaderJson.parse(json);
+        } catch (HeaderJson.SyntaxException e) {
             throw malformed(file, "header is not valid JSON: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (!(parsed instanceof Map<?, ?> root)) {
             throw malformed(file, "header is not a JSON object");
         }
         CheckpointHeader header = version == 1 ? LegacyHeaderV1.decode(file, root) : decodeV2(file, root);
-        JsonNode index = root.get("tensors");
-        if (index == null || !index.isArray()) {
+        if (!(root.get("tensors") instanceof List<?> index)) {
             throw malformed(file, "header field 'tensors' is missing or not an array");
         }
         List<TensorEntry> tensors = new ArrayList<>();
@@ -121,17 +140,17 @@ final class CheckpointHeaderCodec {
         return new Decoded(header, List.copyOf(tensors));
     }
 
-    private static CheckpointHeader decodeV2(Path file, JsonNode root) {
+    private static CheckpointHeader decodeV2(Path file, Map<?, ?> root) {
         HeaderNode m = HeaderNode.root(file, root, "model");
         ModelHeader model = new ModelHeader(m.intValue("vocab"), m.intValue("positions"), m.intValue("layers"),
                 m.intValue("heads"), m.intValue("d_model"), m.intValue("d_ffn"), m.text("parameterisation"),
                 m.has("imported_from") ? Optional.of(m.text("imported_from")) : Optional.empty());
-        if (!root.has("training")) {
+        if (!root.containsKey("training")) {
             return CheckpointHeader.modelOnly(model);
         }
         HeaderNode t = HeaderNode.root(file, root, "training");
         HeaderNode s = t.object("schedule");
-        JsonNode phaseArray = s.array("batch_phases");
+        List<?> phaseArray = s.array("batch_phases");
         List<TrainingHeader.BatchPhase> phases = new ArrayList<>();
         for (int i = 0; i < phaseArray.size(); i++) {
             HeaderNode p = s.element(phaseArray, "batch_phases", i);
@@ -157,35 +176,37 @@ final class CheckpointHeaderCodec {
                 t.has("fp32_attention_grads") && t.bool("fp32_attention_grads"))));
     }
 
-    private static TensorEntry decodeTensor(Path file, int i, JsonNode t) {
+    private static TensorEntry decodeTensor(Path file, int i, Object entry) {
+        Map<?, ?> t = entry instanceof Map<?, ?> m ? m : Map.of();
         String where = "tensor index entry " + i;
-        if (!t.path("name").isTextual()) {
+        if (!(t.get("name") instanceof String name)) {
             throw malformed(file, where + " has no 'name'");
         }
-        String name = t.get("name").asText();
         if (name.isEmpty()) {
             throw malformed(file, where + " has an empty 'name'");
         }
         where = "tensor '" + name + "'";
-        if (!"F32".equals(t.path("dtype").asText())) {
-            throw malformed(file, where + " has dtype '" + t.path("dtype").asText() + "'; only F32 is supported");
+        String dtype = text(t.get("dtype"));
+        if (!"F32".equals(dtype)) {
+            throw malformed(file, where + " has dtype '" + dtype + "'; only F32 is supported");
         }
-        JsonNode shapeNode = t.path("shape");
-        if (!shapeNode.isArray()) {
+        if (!(t.get("shape") instanceof List<?> shapeNode)) {
             throw malformed(file, where + " has no 'shape' array");
         }
         int[] shape = new int[shapeNode.size()];
         for (int d = 0; d < shape.length; d++) {
-            if (!shapeNode.get(d).canConvertToInt() || shapeNode.get(d).asInt() <= 0) {
-                throw malformed(file, where + " has an invalid dimension " + shapeNode.get(d));
+            Object dim = shapeNode.get(d);
+            if (!inRange(dim, Integer.MIN_VALUE, Integer.MAX_VALUE) || (int) ((Number) dim).doubleValue() <= 0) {
+                throw malformed(file, where + " has an invalid dimension " + HeaderJson.toText(dim));
             }
-            shape[d] = shapeNode.get(d).asInt();
+            shape[d] = (int) ((Number) dim).doubleValue();
         }
-        if (!t.path("offset").canConvertToLong() || !t.path("bytes").canConvertToLong()) {
+        if (!inRange(t.get("offset"), Long.MIN_VALUE, Long.MAX_VALUE)
+                || !inRange(t.get("bytes"), Long.MIN_VALUE, Long.MAX_VALUE)) {
             throw malformed(file, where + " lacks 'offset' or 'bytes'");
         }
         TensorSpec spec = new TensorSpec(name, shape);
-        long bytes = t.get("bytes").asLong();
+        long bytes = asLong(t.get("bytes"));
         long elements = 1;
         for (int d : shape) {
             elements *= d;
@@ -196,7 +217,25 @@ final class CheckpointHeaderCodec {
         if (bytes != elements * Float.BYTES) {
             throw malformed(file, where + " of shape " + spec.shapeText() + " claims " + bytes + " bytes");
         }
-        return new TensorEntry(spec, t.get("offset").asLong(), bytes);
+        return new TensorEntry(spec, asLong(t.get("offset")), bytes);
+    }
+
+    /** A scalar as text, as Jackson's {@code asText()} gave it ("" for a missing field, an object or an array). */
+    private static String text(Object v) {
+        return v instanceof String || v instanceof Number || v instanceof Boolean || v == HeaderJson.NULL
+                ? String.valueOf(v) : "";
+    }
+
+    /** A number that converts to an integer in [min, max] (a fraction is truncated, as the reader always did). */
+    private static boolean inRange(Object v, long min, long max) {
+        if (v instanceof Long l) {
+            return l >= min && l <= max;
+        }
+        return v instanceof Double d && d >= min && d <= max;
+    }
+
+    private static long asLong(Object v) {
+        return v instanceof Long l ? l : (long) ((Double) v).doubleValue();
     }
 
     private static CheckpointException malformed(Path file, String detail) {

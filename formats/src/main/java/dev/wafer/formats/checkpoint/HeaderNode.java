@@ -1,70 +1,68 @@
 package dev.wafer.formats.checkpoint;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
 
 import dev.wafer.ports.checkpoint.CheckpointException;
 import dev.wafer.ports.checkpoint.CheckpointException.Problem;
 
 /**
- * Strict reading of one object of the header JSON: every accessor names the field (with its path) when it is
- * missing or of the wrong type, so a damaged header is reported in one line.
+ * Strict reading of one object of the header JSON ({@link HeaderJson}'s values): every accessor names the field
+ * (with its path) when it is missing or of the wrong type, so a damaged header is reported in one line.
  */
 final class HeaderNode {
     private final Path file;
     private final String path;
-    private final JsonNode node;
+    private final Map<?, ?> node;
 
-    private HeaderNode(Path file, String path, JsonNode node) {
+    private HeaderNode(Path file, String path, Map<?, ?> node) {
         this.file = file;
         this.path = path;
         this.node = node;
     }
 
     /** The object {@code name} of the root, or a malformed-header error. */
-    static HeaderNode root(Path file, JsonNode root, String name) {
-        JsonNode n = root.get(name);
-        if (n == null || !n.isObject()) {
+    static HeaderNode root(Path file, Map<?, ?> root, String name) {
+        if (!(root.get(name) instanceof Map<?, ?> n)) {
             throw malformed(file, "header section '" + name + "' is missing or not an object");
         }
         return new HeaderNode(file, name, n);
     }
 
     boolean has(String field) {
-        return node.has(field) && !node.get(field).isNull();
+        return node.containsKey(field) && node.get(field) != HeaderJson.NULL;
     }
 
     HeaderNode object(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || !n.isObject()) {
+        if (!(node.get(field) instanceof Map<?, ?> n)) {
             throw malformed(file, where(field) + " is missing or not an object");
         }
         return new HeaderNode(file, where(field), n);
     }
 
-    JsonNode array(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || !n.isArray()) {
+    List<?> array(String field) {
+        if (!(node.get(field) instanceof List<?> n)) {
             throw malformed(file, where(field) + " is missing or not an array");
         }
         return n;
     }
 
-    HeaderNode element(JsonNode array, String field, int i) {
-        JsonNode n = array.get(i);
-        if (n == null || !n.isObject()) {
+    HeaderNode element(List<?> array, String field, int i) {
+        if (!(array.get(i) instanceof Map<?, ?> n)) {
             throw malformed(file, where(field) + "[" + i + "] is not an object");
         }
         return new HeaderNode(file, where(field) + "[" + i + "]", n);
     }
 
     long longValue(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw malformed(file, where(field) + (n == null ? " is missing" : " is not an integer: " + n));
+        Object n = node.get(field);
+        if (!(n instanceof Long v)) {
+            throw malformed(file, where(field) + (n == null ? " is missing" : " is not an integer: "
+                    + HeaderJson.toText(n)));
         }
-        return n.asLong();
+        return v;
     }
 
     int intValue(String field) {
@@ -76,27 +74,30 @@ final class HeaderNode {
     }
 
     double doubleValue(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || !n.isNumber()) {
-            throw malformed(file, where(field) + (n == null ? " is missing" : " is not a number: " + n));
+        Object n = node.get(field);
+        if (!(n instanceof Number v)) {
+            throw malformed(file, where(field) + (n == null ? " is missing" : " is not a number: "
+                    + HeaderJson.toText(n)));
         }
-        return n.asDouble();
+        return v instanceof BigInteger big ? big.doubleValue() : v.doubleValue();
     }
 
     String text(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || !n.isTextual()) {
-            throw malformed(file, where(field) + (n == null ? " is missing" : " is not a string: " + n));
+        Object n = node.get(field);
+        if (!(n instanceof String v)) {
+            throw malformed(file, where(field) + (n == null ? " is missing" : " is not a string: "
+                    + HeaderJson.toText(n)));
         }
-        return n.asText();
+        return v;
     }
 
     boolean bool(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || !n.isBoolean()) {
-            throw malformed(file, where(field) + (n == null ? " is missing" : " is not true or false: " + n));
+        Object n = node.get(field);
+        if (!(n instanceof Boolean v)) {
+            throw malformed(file, where(field) + (n == null ? " is missing" : " is not true or false: "
+                    + HeaderJson.toText(n)));
         }
-        return n.asBoolean();
+        return v;
     }
 
     boolean isEmpty() {

@@ -2,9 +2,8 @@ package dev.wafer.formats.checkpoint;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.wafer.ports.checkpoint.CheckpointHeader;
 import dev.wafer.ports.checkpoint.ModelHeader;
@@ -24,7 +23,7 @@ final class LegacyHeaderV1 {
     private LegacyHeaderV1() {
     }
 
-    static CheckpointHeader decode(Path file, JsonNode root) {
+    static CheckpointHeader decode(Path file, Map<?, ?> root) {
         HeaderNode m = HeaderNode.root(file, root, "model");
         HeaderNode param = HeaderNode.root(file, root, "parameterisation");
         HeaderNode schedule = HeaderNode.root(file, root, "schedule");
