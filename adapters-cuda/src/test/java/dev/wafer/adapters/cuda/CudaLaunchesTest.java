@@ -129,6 +129,27 @@ class CudaLaunchesTest {
         }
     }
 
+    /** The gradient norm's sums of every tensor come back in one copy, not one per tensor. */
+    @Test
+    void theSumsOfManyTensorsCostOneDownload() {
+        RecordingGpu gpu = new RecordingGpu();
+        try (CudaBackend backend = new CudaBackend(gpu, "recording"); TensorScope s = backend.openScope()) {
+            int[] counts = {7, 0, 300, 1, 64};
+            Tensor[] tensors = new Tensor[counts.length];
+            for (int i = 0; i < counts.length; i++) {
+                tensors[i] = s.allocate(Math.max(counts[i], 1) + 5L);
+            }
+            int before = gpu.downloads();
+            double[] sums = new double[counts.length];
+            backend.reductions().sumsOfSquares(tensors, counts, sums);
+            assertEquals(1, gpu.downloads() - before, "one device-to-host copy for all five sums");
+            assertEquals(2 * 4, gpu.launches().stream().filter(l -> l.kernel() == CudaKernel.SUM_OF_SQUARES_PARTIALS
+                    || l.kernel() == CudaKernel.SUM_OF_SQUARES_TOTAL).count(), "two launches per non-empty tensor");
+            assertThrows(IllegalArgumentException.class,
+                    () -> backend.reductions().sumsOfSquares(tensors, new int[] {1}, sums));
+        }
+    }
+
     @Test
     void launchesCoverTheirWork() {
         RecordingGpu gpu = new RecordingGpu();
