@@ -102,6 +102,24 @@ public interface OptimizerContract extends BackendContract {
             assertFalse(Double.isFinite(k.sumOfSquares(f.upload(bad), 67)), "a NaN must make the norm non-finite");
             bad[66] = Float.POSITIVE_INFINITY;
             assertFalse(Double.isFinite(k.sumOfSquares(f.upload(bad), 67)), "an infinity must make it non-finite");
+            // Many tensors at once (the gradient norm's one round trip) equal one at a time, NaN included.
+            int[] counts = {5, 100_003, 1, 67};
+            Tensor[] many = new Tensor[counts.length];
+            double[] expected = new double[counts.length];
+            for (int i = 0; i < counts.length; i++) {
+                float[] x = f.uniform(counts[i] + 3, -2, 2);
+                if (i == 3) {
+                    x[40] = Float.NaN;
+                }
+                many[i] = f.upload(x);
+                expected[i] = ReferenceKernels.sumOfSquares(widen(x), counts[i]);
+            }
+            double[] sums = new double[counts.length];
+            k.sumsOfSquares(many, counts, sums);
+            for (int i = 0; i < 3; i++) {
+                Check.close("sumsOfSquares tensor " + i, f.seed(), Tolerances.SUM_OF_SQUARES, expected[i], sums[i]);
+            }
+            assertFalse(Double.isFinite(sums[3]), "the NaN of the last tensor must show in its own sum");
             // Only the first n elements are touched.
             Tensor part = f.upload(new float[] {1, 2, 3, 4});
             k.fill(part, 2, 9f);

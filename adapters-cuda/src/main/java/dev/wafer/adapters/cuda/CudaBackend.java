@@ -57,7 +57,7 @@ public final class CudaBackend implements ComputeBackend {
         boolean fast = !baselineKernels && gpu.hasBlas();
         this.gpu = gpu;
         this.description = description + ", " + (fast ? "fast" : "baseline") + " kernels";
-        this.encoder = new CudaEncoder(gpu);
+        this.encoder = new CudaEncoder(gpu, fast);
         this.layerNorm = new CudaLayerNorm(gpu);
         this.matmul = new CudaMatmul(gpu);
         this.attention = fast ? new FastCudaAttention(gpu, OperandFormat.FP32, true) : new CudaAttention(gpu);

@@ -31,6 +31,8 @@ final class CudaGpu implements Gpu {
     private final List<MemorySegment> modules = new ArrayList<>();
     private final Map<CudaKernel, MemorySegment> functions = new EnumMap<>(CudaKernel.class);
     private final long[] scratch = new long[SCRATCH_SLOTS];
+    /** The kernel arguments of every launch, reused (launches are synchronised, and the driver copies them). */
+    private final MemorySegment argumentBlock = Arena.ofAuto().allocate(KernelArgs.BLOCK_BYTES, 8);
     private final long[] scratchBytes = new long[SCRATCH_SLOTS];
     private final String description;
     /** How the kernels were loaded, e.g. {@code cubin sm_90 by NVRTC 12.8}, with the ways that failed first. */
@@ -253,9 +255,7 @@ final class CudaGpu implements Gpu {
         enter();
         CudaKernel kernel = args.kernel();
         kernel.checkGeometry(geometry);
-        try (Arena arena = Arena.ofConfined()) {
-            driver.launch(functions.get(kernel), kernel.entry(), geometry, stream, args.pack(arena));
-        }
+        driver.launch(functions.get(kernel), kernel.entry(), geometry, stream, args.packInto(argumentBlock));
         lastKernel = kernel.entry();
     }
 

@@ -22,6 +22,7 @@ enum CudaKernel {
     ENCODER_BACKWARD_POSITIONS("encoder.cu", "encoder_backward_positions", 1, POINTER, POINTER, INT, INT, INT,
             FLOAT),
     ENCODER_BACKWARD_TOKENS("encoder.cu", "encoder_backward_tokens", 1, POINTER, POINTER, POINTER, INT, INT, FLOAT),
+    ENCODER_BACKWARD_BUCKETS("encoder.cu", "encoder_backward_buckets", 1, POINTER, POINTER, INT, POINTER, INT, FLOAT),
     LAYERNORM_FORWARD("layernorm.cu", "layernorm_forward", 32, POINTER, POINTER, POINTER, POINTER, POINTER, POINTER,
             INT, INT, FLOAT),
     LAYERNORM_BACKWARD_INPUT("layernorm.cu", "layernorm_backward_input", 32, POINTER, POINTER, POINTER, POINTER,

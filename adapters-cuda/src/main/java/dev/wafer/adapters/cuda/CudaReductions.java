@@ -42,6 +42,43 @@ final class CudaReductions implements ReductionKernel {
         }
     }
 
+    /**
+     * Every tensor's sum in its own slot of one device buffer, then one copy of them all to the host: one round
+     * trip for the whole gradient norm instead of one per tensor (about 124 a step for a 12-layer model). The
+     * partial sums' scratch is reused tensor after tensor, which the stream's order makes safe.
+     */
+    @Override
+    public void sumsOfSquares(Tensor[] tensors, int[] counts, double[] sums) {
+        if (counts.length != tensors.length || sums.length < tensors.length) {
+            throw new IllegalArgumentException(tensors.length + " tensors, " + counts.length + " counts and "
+                    + sums.length + " results");
+        }
+        if (tensors.length == 0) {
+            return;
+        }
+        CudaTensor[] checked = new CudaTensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            checked[i] = CudaTensor.of(gpu, tensors[i], counts[i]);
+        }
+        long partials = gpu.scratch(PARTIALS_SLOT, 8L * PARTIALS);
+        long totals = gpu.scratch(TOTAL_SLOT, 8L * tensors.length);
+        gpu.fill(totals, 0, 2L * tensors.length); // empty tensors sum to 0.0 (all-zero bits)
+        for (int i = 0; i < tensors.length; i++) {
+            if (counts[i] == 0) {
+                continue;
+            }
+            gpu.launch(LaunchGeometry.linear(PARTIALS), KernelArgs.of(CudaKernel.SUM_OF_SQUARES_PARTIALS)
+                    .pointer(partials).pointer(checked[i].pointer()).integer(counts[i]));
+            gpu.launch(new LaunchGeometry(1, 1, 1, 1, 0), KernelArgs.of(CudaKernel.SUM_OF_SQUARES_TOTAL)
+                    .pointer(totals + 8L * i).pointer(partials).integer(PARTIALS));
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(JAVA_DOUBLE, tensors.length);
+            gpu.download(totals, host, 8L * tensors.length);
+            MemorySegment.copy(host, JAVA_DOUBLE, 0, sums, 0, tensors.length);
+        }
+    }
+
     @Override
     public void scale(Tensor x, int n, float factor) {
         CudaTensor t = CudaTensor.of(gpu, x, n);

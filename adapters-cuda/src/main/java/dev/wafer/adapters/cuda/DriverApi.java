@@ -229,8 +229,16 @@ final class DriverApi {
 
     void launch(MemorySegment function, String kernel, LaunchGeometry g, MemorySegment stream,
                 MemorySegment parameters) {
-        int result = NativeLibrary.status(cuLaunchKernel, function, g.gridX(), g.gridY(), 1, g.blockX(), g.blockY(),
-                1, g.sharedBytes(), stream, parameters, MemorySegment.NULL);
+        int result;
+        try {
+            // invokeExact: no boxing or argument array, which matters at thousands of launches a step.
+            result = (int) cuLaunchKernel.invokeExact(function, g.gridX(), g.gridY(), 1, g.blockX(), g.blockY(), 1,
+                    g.sharedBytes(), stream, parameters, MemorySegment.NULL);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("native call failed", t);
+        }
         check("cuLaunchKernel (kernel " + kernel + ", " + g + ")", result, "");
     }
 

@@ -14,15 +14,23 @@ import dev.wafer.ports.compute.Tensor;
  * <p>Forward, for sequence b and every head: {@code S^T = K^T Q * scale} (all of it: the upper triangle is then
  * zeroed), the softmax in place, {@code Y = V P}. Backward: {@code dP^T = V^T dY}, {@code dV = dY P^T}, the softmax
  * gradient in place ({@code dS = scale * P * (dP - rowsum(P * dP))}), {@code dQ = K dS}, {@code dK = Q dS^T}; dqkv
- * is written, not accumulated, as the port requires. Under mixed precision the operands are rounded copies
- * (as in the baseline), the probabilities and, unless float32 score gradients are asked for, the score gradients
- * are rounded by the row kernels, and the GEMMs accumulate in float32. Cached decoding is the baseline's.
+ * is written, not accumulated, as the port requires. Under mixed precision the operands are packed into 16-bit
+ * copies ({@link Packer}) and the GEMMs run on tensor cores with float32 accumulation; the row kernels round the
+ * probabilities and, unless float32 score gradients are asked for, the score gradients, so every product takes the
+ * rounded operands the port specifies (with float32 score gradients, dQ and dK multiply them with rounded float32
+ * copies of Q and K instead). Cached decoding is the baseline's.
  */
 final class FastCudaAttention implements AttentionKernel {
+    static final int PACKED_QKV_SLOT = 9;
+    static final int PACKED_GRADIENT_SLOT = 10;
+    static final int PACKED_SCORES_SLOT = 11;
+
     private final Gpu gpu;
     private final CudaAttention baseline;
     /** {@code null} in float32. */
     private final Rounder rounder;
+    /** {@code null} in float32: 16-bit operands for tensor cores. */
+    private final Packer packer;
     private final int probabilities;
     private final int scoreGradients;
 
@@ -30,12 +38,24 @@ final class FastCudaAttention implements AttentionKernel {
         this.gpu = gpu;
         this.baseline = new CudaAttention(gpu, operands, fp32ScoreGradients);
         this.rounder = operands == OperandFormat.FP32 ? null : new Rounder(gpu, operands);
+        this.packer = operands == OperandFormat.FP32 ? null : new Packer(gpu, operands);
         this.probabilities = Rounder.code(operands);
         this.scoreGradients = fp32ScoreGradients ? 0 : Rounder.code(operands);
     }
 
-    private long operands(int slot, CudaTensor t, long n) {
-        return rounder == null ? t.pointer() : rounder.rounded(slot, t.pointer(), n);
+    /** Operands of the batched GEMMs: a device pointer to float32 or packed 16-bit values. */
+    private record Operands(long base, int bytes, int type) {
+        /** The address of element {@code index}. */
+        long at(long index) {
+            return base + bytes * index;
+        }
+    }
+
+    private Operands operands(int packedSlot, CudaTensor t, long n) {
+        if (packer == null) {
+            return new Operands(t.pointer(), 4, CublasApi.R_32F);
+        }
+        return new Operands(packer.packed(packedSlot, t.pointer(), n), 2, packer.operandType());
     }
 
     @Override
@@ -48,26 +68,24 @@ final class FastCudaAttention implements AttentionKernel {
         if (rows == 0 || c == 0) {
             return;
         }
-        long xs = operands(CudaAttention.QKV_SLOT, x, 3L * b * t * c);
+        Operands xs = operands(PACKED_QKV_SLOT, x, 3L * b * t * c);
         int hs = c / nh;
         long tt = (long) t * t;
         for (int s = 0; s < b; s++) {
-            long q = xs + 4L * s * t * 3 * c;
-            long sc = a.pointer() + 4L * s * nh * tt;
+            long q = (long) s * t * 3 * c;
             // S^T (T x T, ld T) = K^T Q: A = K (hs x T, ld 3C), B = Q (hs x T, ld 3C).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(true, false, t, t, hs, scale, q + 4L * c, 3 * c, q, 3 * c,
-                    0f, sc, t), hs, hs, tt, nh), CublasApi.R_32F);
+            gpu.gemmBatched(new BatchedGemm(new Gemm(true, false, t, t, hs, scale, xs.at(q + c), 3 * c, xs.at(q),
+                    3 * c, 0f, a.pointer() + 4L * s * nh * tt, t), hs, hs, tt, nh), xs.type());
         }
         gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
                 KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_ROWS).pointer(a.pointer()).integer(rows).integer(t)
                         .integer(probabilities));
+        Operands p = operands(PACKED_SCORES_SLOT, a, (long) b * nh * tt);
         for (int s = 0; s < b; s++) {
-            long v = xs + 4L * (s * t * 3L * c + 2L * c);
-            long p = a.pointer() + 4L * s * nh * tt;
-            long y = o.pointer() + 4L * s * t * c;
+            long v = (long) s * t * 3 * c + 2L * c;
             // Y (hs x T, ld C) = V (hs x T, ld 3C) P^T-as-stored (T x T, ld T).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(false, false, hs, t, t, 1f, v, 3 * c, p, t, 0f, y, c), hs, tt,
-                    hs, nh), CublasApi.R_32F);
+            gpu.gemmBatched(new BatchedGemm(new Gemm(false, false, hs, t, t, 1f, xs.at(v), 3 * c,
+                    p.at((long) s * nh * tt), t, 0f, o.pointer() + 4L * s * t * c, c), hs, tt, hs, nh), xs.type());
         }
     }
 
@@ -82,39 +100,50 @@ final class FastCudaAttention implements AttentionKernel {
         if (rows == 0 || c == 0) {
             return;
         }
-        long xs = operands(CudaAttention.QKV_SLOT, x, 3L * b * t * c);
-        long dys = operands(CudaAttention.GRADIENT_SLOT, dy, (long) b * t * c);
         long tt = (long) t * t;
+        Operands xs = operands(PACKED_QKV_SLOT, x, 3L * b * t * c);
+        Operands dys = operands(PACKED_GRADIENT_SLOT, dy, (long) b * t * c);
+        Operands p = operands(PACKED_SCORES_SLOT, a, (long) b * nh * tt);
         long dpre = gpu.scratch(CudaAttention.SCORE_GRADIENT_SLOT, 4L * b * nh * tt);
         int hs = c / nh;
         for (int s = 0; s < b; s++) {
-            long v = xs + 4L * (s * t * 3L * c + 2L * c);
-            long g = dys + 4L * s * t * c;
-            long p = a.pointer() + 4L * s * nh * tt;
+            long v = (long) s * t * 3 * c + 2L * c;
+            long g = (long) s * t * c;
             long dp = dpre + 4L * s * nh * tt;
-            long dv = dx.pointer() + 4L * (s * t * 3L * c + 2L * c);
+            long dv = dx.pointer() + 4L * ((long) s * t * 3 * c + 2L * c);
             // dP^T (T x T, ld T) = V^T dY: A = V (hs x T, ld 3C), B = dY (hs x T, ld C).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(true, false, t, t, hs, 1f, v, 3 * c, g, c, 0f, dp, t), hs, hs,
-                    tt, nh), CublasApi.R_32F);
+            gpu.gemmBatched(new BatchedGemm(new Gemm(true, false, t, t, hs, 1f, xs.at(v), 3 * c, dys.at(g), c, 0f,
+                    dp, t), hs, hs, tt, nh), xs.type());
             // dV (hs x T, ld 3C) = dY (hs x T, ld C) P (the stored T x T read transposed).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(false, true, hs, t, t, 1f, g, c, p, t, 0f, dv, 3 * c), hs, tt,
-                    hs, nh), CublasApi.R_32F);
+            gpu.gemmBatched(new BatchedGemm(new Gemm(false, true, hs, t, t, 1f, dys.at(g), c,
+                    p.at((long) s * nh * tt), t, 0f, dv, 3 * c), hs, tt, hs, nh), xs.type());
         }
         gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
                 KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).pointer(dpre).pointer(a.pointer())
                         .integer(rows).integer(t).real(scale).integer(scoreGradients));
+        // dQ and dK take the score gradients as they are: 16-bit when rounded, else float32 with float32 Q and K
+        // (rounded copies under mixed precision, so the products are still those of rounded operands).
+        Operands ds;
+        Operands qk;
+        if (packer != null && scoreGradients != 0) {
+            ds = new Operands(packer.packed(PACKED_SCORES_SLOT, dpre, (long) b * nh * tt), 2, packer.operandType());
+            qk = xs;
+        } else {
+            ds = new Operands(dpre, 4, CublasApi.R_32F);
+            qk = new Operands(rounder == null ? x.pointer()
+                    : rounder.rounded(CudaAttention.QKV_SLOT, x.pointer(), 3L * b * t * c), 4, CublasApi.R_32F);
+        }
         for (int s = 0; s < b; s++) {
-            long q = xs + 4L * s * t * 3 * c;
-            long k = q + 4L * c;
-            long ds = dpre + 4L * s * nh * tt;
-            long dq = dx.pointer() + 4L * s * t * 3 * c;
+            long q = (long) s * t * 3 * c;
+            long dq = dx.pointer() + 4L * q;
             long dk = dq + 4L * c;
+            long scores = (long) s * nh * tt;
             // dQ (hs x T, ld 3C) = K (hs x T, ld 3C) dS^T-as-stored (T x T, ld T).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(false, false, hs, t, t, 1f, k, 3 * c, ds, t, 0f, dq, 3 * c), hs,
-                    tt, hs, nh), CublasApi.R_32F);
+            gpu.gemmBatched(new BatchedGemm(new Gemm(false, false, hs, t, t, 1f, qk.at(q + c), 3 * c,
+                    ds.at(scores), t, 0f, dq, 3 * c), hs, tt, hs, nh), ds.type());
             // dK (hs x T, ld 3C) = Q (hs x T, ld 3C) dS (the stored T x T read transposed).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(false, true, hs, t, t, 1f, q, 3 * c, ds, t, 0f, dk, 3 * c), hs,
-                    tt, hs, nh), CublasApi.R_32F);
+            gpu.gemmBatched(new BatchedGemm(new Gemm(false, true, hs, t, t, 1f, qk.at(q), 3 * c, ds.at(scores), t,
+                    0f, dk, 3 * c), hs, tt, hs, nh), ds.type());
         }
     }
 

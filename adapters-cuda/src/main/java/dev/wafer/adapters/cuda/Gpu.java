@@ -9,9 +9,10 @@ import java.lang.foreign.MemorySegment;
 interface Gpu extends AutoCloseable {
     /**
      * Scratch slots: 0 attention score gradient, 1-2 sum of squares, 3-5 rounded GEMM operands, 6-7 rounded
-     * attention inputs, 8 partial column sums.
+     * attention inputs, 8 partial column sums, 9-11 packed 16-bit attention operands (QKV, output gradient,
+     * probabilities then score gradients).
      */
-    int SCRATCH_SLOTS = 9;
+    int SCRATCH_SLOTS = 12;
 
     /** Zero-filled device memory of {@code bytes} bytes; a device pointer. */
     long allocate(long bytes);

@@ -77,6 +77,32 @@ final class KernelArgs {
         }
     }
 
+    /** Most arguments any kernel takes; the size of a reusable {@link #packInto} block. */
+    static final int MAX_ARGUMENTS = 16;
+    /** Bytes of a {@link #packInto} block: a pointer and an 8-byte value slot per argument. */
+    static final long BLOCK_BYTES = 16L * MAX_ARGUMENTS;
+
+    /**
+     * {@code cuLaunchKernel}'s {@code void** kernelParams} written into a block the caller reuses for every launch
+     * (the driver copies the arguments during the call, so the block is free again when it returns): pointers
+     * first, then one 8-byte slot per value. Nothing is allocated.
+     *
+     * @return {@code block}
+     */
+    MemorySegment packInto(MemorySegment block) {
+        checkComplete();
+        List<Param> params = kernel.params();
+        for (int i = 0; i < values.length; i++) {
+            long offset = 8L * (MAX_ARGUMENTS + i);
+            switch (params.get(i)) {
+                case POINTER -> block.set(JAVA_LONG, offset, values[i]);
+                case INT, FLOAT -> block.set(JAVA_INT, offset, (int) values[i]);
+            }
+            block.setAtIndex(ADDRESS, i, block.asSlice(offset, 8));
+        }
+        return block;
+    }
+
     /** {@code cuLaunchKernel}'s {@code void** kernelParams}: an array of pointers to each argument's value. */
     MemorySegment pack(Arena arena) {
         checkComplete();

@@ -107,7 +107,16 @@ final class KernelCompiler {
     List<KernelImages> candidates(int major, int minor) {
         int device = major * 10 + minor;
         List<KernelImages> ways = new java.util.ArrayList<>();
-        if (nvrtc != null && java.util.Arrays.stream(nvrtc.supportedArchitectures()).anyMatch(a -> a == device)) {
+        List<String> problems = new java.util.ArrayList<>();
+        boolean cubin;
+        try {
+            cubin = nvrtc != null && java.util.Arrays.stream(nvrtc.supportedArchitectures()).anyMatch(a -> a == device);
+        } catch (RuntimeException e) {
+            // An NVRTC that cannot list its architectures must not cost the prebuilt PTX its turn.
+            cubin = false;
+            problems.add("NVRTC could not list its architectures: " + e.getMessage());
+        }
+        if (cubin) {
             ways.add(new KernelImages() {
                 @Override
                 public String describe() {
@@ -139,8 +148,16 @@ final class KernelCompiler {
                 break;
             }
         }
+        int nvrtcArch = -1;
         if (nvrtc != null) {
-            int arch = architectureFor(major, minor);
+            try {
+                nvrtcArch = architectureFor(major, minor);
+            } catch (RuntimeException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (nvrtcArch > 0) {
+            int arch = nvrtcArch;
             ways.add(new KernelImages() {
                 @Override
                 public String describe() {
@@ -154,6 +171,10 @@ final class KernelCompiler {
             });
         }
         if (ways.isEmpty()) {
+            if (!problems.isEmpty()) {
+                throw new CudaUnavailableException(String.join("; ", problems), NvrtcApi.REMEDY + ", or set "
+                        + CudaOptions.CACHE_VARIABLE + " to a directory of PTX prebuilt by PtxPrecompiler");
+            }
             architectureFor(major, minor); // throws the message that says what is missing
         }
         return ways;

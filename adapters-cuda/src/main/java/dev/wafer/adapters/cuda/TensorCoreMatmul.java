@@ -14,27 +14,18 @@ import dev.wafer.ports.compute.Tensor;
 final class TensorCoreMatmul implements MatmulKernel {
     private final Gpu gpu;
     private final CudaMatmul fp32;
-    private final int format;
+    private final Packer packer;
     private final int operandType;
 
     TensorCoreMatmul(Gpu gpu, CudaMatmul fp32, OperandFormat operands) {
-        if (operands == OperandFormat.FP32) {
-            throw new IllegalArgumentException("float32 products are CudaMatmul's");
-        }
         this.gpu = gpu;
         this.fp32 = fp32;
-        this.format = Rounder.code(operands);
-        this.operandType = operands == OperandFormat.BF16 ? CublasApi.R_16BF : CublasApi.R_16F;
+        this.packer = new Packer(gpu, operands);
+        this.operandType = packer.operandType();
     }
 
-    /** The first {@code n} floats at {@code src} as 16-bit values in scratch {@code slot}; the scratch pointer. */
     private long packed(int slot, long src, long n) {
-        long dst = gpu.scratch(slot, 2 * Math.max(n, 2));
-        if (n > 0) {
-            gpu.launch(LaunchGeometry.linear(n), KernelArgs.of(CudaKernel.PACK_OPERANDS)
-                    .pointer(dst).pointer(src).integer(Math.toIntExact(n)).integer(format));
-        }
-        return dst;
+        return packer.packed(slot, src, n);
     }
 
     @Override

@@ -67,8 +67,8 @@ class CudaLaunchesTest {
         }
         backend.close();
         assertTrue(gpu.closed());
-        assertEquals(1 + Gpu.SCRATCH_SLOTS, gpu.liveAllocations(),
-                "scope memory freed; ids and every scratch buffer stay until close");
+        assertEquals(1 + Gpu.SCRATCH_SLOTS - 3, gpu.liveAllocations(),
+                "scope memory freed; ids and every scratch buffer but the fast kernels' three stay until close");
     }
 
     private static void exercise(CudaBackend backend) {
@@ -126,6 +126,27 @@ class CudaLaunchesTest {
             assertEquals(0.0, backend.reductions().sumOfSquares(x, n * C));
             backend.reductions().scale(x, n * C, 0.5f);
             backend.reductions().fill(x, n * C, 0f);
+        }
+    }
+
+    /** The gradient norm's sums of every tensor come back in one copy, not one per tensor. */
+    @Test
+    void theSumsOfManyTensorsCostOneDownload() {
+        RecordingGpu gpu = new RecordingGpu();
+        try (CudaBackend backend = new CudaBackend(gpu, "recording"); TensorScope s = backend.openScope()) {
+            int[] counts = {7, 0, 300, 1, 64};
+            Tensor[] tensors = new Tensor[counts.length];
+            for (int i = 0; i < counts.length; i++) {
+                tensors[i] = s.allocate(Math.max(counts[i], 1) + 5L);
+            }
+            int before = gpu.downloads();
+            double[] sums = new double[counts.length];
+            backend.reductions().sumsOfSquares(tensors, counts, sums);
+            assertEquals(1, gpu.downloads() - before, "one device-to-host copy for all five sums");
+            assertEquals(2 * 4, gpu.launches().stream().filter(l -> l.kernel() == CudaKernel.SUM_OF_SQUARES_PARTIALS
+                    || l.kernel() == CudaKernel.SUM_OF_SQUARES_TOTAL).count(), "two launches per non-empty tensor");
+            assertThrows(IllegalArgumentException.class,
+                    () -> backend.reductions().sumsOfSquares(tensors, new int[] {1}, sums));
         }
     }
 

@@ -37,4 +37,24 @@ class GemmAndArgsTest {
             assertEquals(2.5f, packed.getAtIndex(ADDRESS, 2).reinterpret(4).get(JAVA_FLOAT, 0));
         }
     }
+
+    /** The reusable block packs what the per-launch arena packs, and a second launch leaves nothing of the first. */
+    @Test
+    void theReusableArgumentBlockHoldsEachLaunchsValues() {
+        for (CudaKernel k : CudaKernel.values()) {
+            assertEquals(true, k.params().size() <= KernelArgs.MAX_ARGUMENTS, k.entry() + " has too many arguments");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = arena.allocate(KernelArgs.BLOCK_BYTES, 8);
+            KernelArgs.of(CudaKernel.FILL).pointer(0x7f00_0000_1000L).integer(9).real(0.5f).packInto(block);
+            MemorySegment params = KernelArgs.of(CudaKernel.ADAMW_UPDATE).pointer(1).pointer(2).pointer(3).pointer(4)
+                    .integer(77).real(1e-3f).real(0.9f).real(0.95f).real(1e-8f).real(0.1f).real(3f).packInto(block);
+            assertEquals(4L, params.getAtIndex(ADDRESS, 3).reinterpret(8).get(JAVA_LONG, 0));
+            assertEquals(77, params.getAtIndex(ADDRESS, 4).reinterpret(4).get(JAVA_INT, 0));
+            assertEquals(0.95f, params.getAtIndex(ADDRESS, 7).reinterpret(4).get(JAVA_FLOAT, 0));
+            assertEquals(3f, params.getAtIndex(ADDRESS, 10).reinterpret(4).get(JAVA_FLOAT, 0));
+            assertThrows(IllegalArgumentException.class, () -> KernelArgs.of(CudaKernel.FILL).pointer(1)
+                    .packInto(block), "an incomplete argument list is refused");
+        }
+    }
 }

@@ -21,6 +21,7 @@ final class RecordingGpu implements Gpu {
     private final List<BatchedGemm> batched = new ArrayList<>();
     /** Whether cuBLAS is "loaded": the fast kernels run only with it. */
     private boolean blas = true;
+    private int downloads;
     private final long[] scratch = new long[Gpu.SCRATCH_SLOTS];
     private final long[] scratchBytes = new long[Gpu.SCRATCH_SLOTS];
     private long next = 0x7f00_0000_0000L;
@@ -36,6 +37,11 @@ final class RecordingGpu implements Gpu {
     RecordingGpu withoutBlas() {
         blas = false;
         return this;
+    }
+
+    /** Device-to-host copies so far (each one a host round trip). */
+    int downloads() {
+        return downloads;
     }
 
     List<Gemm> gemms16() {
@@ -90,6 +96,7 @@ final class RecordingGpu implements Gpu {
 
     @Override
     public void download(long src, MemorySegment dst, long bytes) {
+        downloads++;
         checkRange("download", src, bytes);
         dst.asSlice(0, bytes).fill((byte) 0);
     }

@@ -33,6 +33,9 @@ public final class AdamW {
     private final Tensor[] mViews;
     private final Tensor[] vViews;
     private final double[] sums;
+    /** The gradient norm's arguments, allocated once (no allocation per step). */
+    private final Tensor[] normTensors;
+    private final int[] normCounts;
     private int step;
 
     /** Allocates the moments (zero) for {@code layout}. */
@@ -52,6 +55,8 @@ public final class AdamW {
         this.mViews = new Tensor[specs.size()];
         this.vViews = new Tensor[specs.size()];
         this.sums = new double[specs.size()];
+        this.normTensors = new Tensor[specs.size()];
+        this.normCounts = new int[specs.size()];
     }
 
     /** Optimizer steps taken so far. */
@@ -100,7 +105,13 @@ public final class AdamW {
         double total = 0;
         for (int i = 0; i < specs.size(); i++) {
             ParameterSpec s = specs.get(i);
-            sums[i] = reductions.sumOfSquares(grads.get(s.name()), (int) s.count());
+            normTensors[i] = grads.get(s.name());
+            normCounts[i] = (int) s.count();
+        }
+        // One call for every tensor: a device backend answers with one copy, not one per tensor.
+        reductions.sumsOfSquares(normTensors, normCounts, sums);
+        for (int i = 0; i < specs.size(); i++) {
+            ParameterSpec s = specs.get(i);
             if (!Double.isFinite(sums[i])) {
                 throw new NonFiniteGradientException(s.name().id());
             }

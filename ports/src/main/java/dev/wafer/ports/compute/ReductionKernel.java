@@ -8,6 +8,24 @@ public interface ReductionKernel {
      */
     double sumOfSquares(Tensor x, int n);
 
+    /**
+     * {@link #sumOfSquares} of each tensor, {@code sums[i]} of the first {@code counts[i]} elements of
+     * {@code tensors[i]}: the pieces of the global gradient norm in one call, so that a device backend brings them
+     * all back in one copy instead of one round trip per tensor. The default calls {@link #sumOfSquares} per tensor.
+     *
+     * @param sums receives the results; at least as long as {@code tensors}
+     * @throws IllegalArgumentException when the arrays' lengths disagree
+     */
+    default void sumsOfSquares(Tensor[] tensors, int[] counts, double[] sums) {
+        if (counts.length != tensors.length || sums.length < tensors.length) {
+            throw new IllegalArgumentException(tensors.length + " tensors, " + counts.length + " counts and "
+                    + sums.length + " results");
+        }
+        for (int i = 0; i < tensors.length; i++) {
+            sums[i] = sumOfSquares(tensors[i], counts[i]);
+        }
+    }
+
     /** {@code x *= factor} over the first {@code n} elements (gradient clipping, loss scaling). */
     void scale(Tensor x, int n, float factor);
 

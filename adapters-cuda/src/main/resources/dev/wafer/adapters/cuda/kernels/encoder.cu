@@ -38,3 +38,23 @@ extern "C" __global__ void encoder_backward_tokens(float* dwte, const int* token
         }
     }
 }
+
+// The token-embedding gradient by buckets (TokenBuckets): buckets = [U ids ascending | U + 1 starts | rows], the
+// rows of a bucket ascending. Block x is one id, y a chunk of channels: each thread adds its bucket's rows in order,
+// as the serial loop of encoder_backward_tokens does, so the two give the same bits.
+extern "C" __global__ void encoder_backward_buckets(float* dwte, const int* buckets, int unique, const float* dout,
+                                                    int c, float multiplier) {
+    int u = blockIdx.x;
+    int i = blockIdx.y * blockDim.x + threadIdx.x;
+    if (u >= unique || i >= c) {
+        return;
+    }
+    const int* starts = buckets + unique;
+    const int* rows = buckets + 2 * unique + 1;
+    float* w = dwte + (long long)buckets[u] * c + i;
+    float acc = *w;
+    for (int r = starts[u]; r < starts[u + 1]; r++) {
+        acc += multiplier * dout[(long long)rows[r] * c + i];
+    }
+    *w = acc;
+}
