@@ -147,39 +147,44 @@ public final class TrainCommand implements Runnable {
     @Inject
     MemoryBudget memory;
 
-    /** The run this command line asks for, setting by setting as given (the run's own flags aside). */
-    RunRequest request() {
+    /** The flags, parsed into one record. */
+    TrainFlags flags() {
         // --seed has a default for the help text; the request holds it only when given, so a resume can refuse it.
         boolean seedGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--seed");
-        return new RunRequest(preset, shape.request(), parameterisation, steps, lr, warmup, decay, batchTokens,
-                microBatch, precision, eps, seedGiven ? seed : null, synthetic, fp32AttentionGrads, skipNonFinite);
+        RunRequest recipe = new RunRequest(preset, shape.request(), parameterisation, steps, lr, warmup, decay,
+                batchTokens, microBatch, precision, eps, seedGiven ? seed : null, synthetic, fp32AttentionGrads,
+                skipNonFinite);
+        return new TrainFlags(recipe, data, out, resume, checkpointEvery, stopAt, maxTokens, evalBatches,
+                underflowReport, json, dryRun, noMeasure, overwrite);
     }
 
     @Override
     public void run() {
-        TrainRunResolver resolver = new TrainRunResolver(this, memory == null ? MemoryBudget.heap() : memory,
+        TrainFlags f = flags();
+        TrainRunResolver resolver = new TrainRunResolver(f, memory == null ? MemoryBudget.heap() : memory,
                 cluster.launchedRanks().orElse(1), cluster.localRanks());
         resolver.checkRunFlags();
-        if (resume == null) {
+        TrainExecution execution = new TrainExecution(f, spec.commandLine(), cluster, backends, store);
+        if (f.resume() == null) {
             RunState fresh = new RunState(resolver.fresh(), RunPosition.START);
-            if (dryRun) {
+            if (f.dryRun()) {
                 new DryRunReport(this, resolver).print(fresh.spec());
                 return;
             }
-            new TrainExecution(this).run(fresh, null);
+            execution.run(fresh, null);
             return;
         }
-        Path file = ModelCheckpoints.resolve(resume);
+        Path file = ModelCheckpoints.resolve(f.resume());
         if (!Files.exists(file)) {
-            throw new UserError("--resume " + resume + ": no checkpoint at " + file);
+            throw new UserError("--resume " + f.resume() + ": no checkpoint at " + file);
         }
         try (CheckpointReader reader = store.open(file)) {
             RunState state = resolver.resumed(file, reader.header());
-            if (dryRun) {
+            if (f.dryRun()) {
                 new DryRunReport(this, resolver).print(state.spec());
                 return;
             }
-            new TrainExecution(this).run(state, reader);
+            execution.run(state, reader);
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage());
         }

@@ -19,9 +19,12 @@ import dev.wafer.domain.session.SessionOptions;
 import dev.wafer.domain.session.TrainingSession;
 import dev.wafer.domain.train.NonFiniteTrainingException;
 import dev.wafer.ports.checkpoint.CheckpointReader;
+import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.ComputeBackendFactory;
 import dev.wafer.ports.compute.TensorScope;
+import picocli.CommandLine;
 
 /**
  * Carries out a resolved {@code wafer train} run: claims the output directory, opens the data (checking its
@@ -31,15 +34,25 @@ import dev.wafer.ports.compute.TensorScope;
  * alone claims the output, prints and checkpoints, so the checkpoint is the one a single process writes.
  */
 final class TrainExecution {
-    private final TrainCommand c;
+    private final TrainFlags f;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Cluster cluster;
+    private final ComputeBackendFactory backends;
+    private final CheckpointStore store;
 
-    TrainExecution(TrainCommand c) {
-        this.c = c;
+    TrainExecution(TrainFlags f, CommandLine commandLine, Cluster cluster, ComputeBackendFactory backends,
+            CheckpointStore store) {
+        this.f = f;
+        this.out = commandLine.getOut();
+        this.err = commandLine.getErr();
+        this.cluster = cluster;
+        this.backends = backends;
+        this.store = store;
     }
 
     void run(RunState state, CheckpointReader checkpoint) {
-        PrintWriter err = c.spec.commandLine().getErr();
-        Cluster.Ranks ranks = c.cluster.join(line -> {
+        Cluster.Ranks ranks = cluster.join(line -> {
             err.println("wafer: " + line);
             err.flush();
         });
@@ -51,32 +64,33 @@ final class TrainExecution {
     private void run(RunState state, CheckpointReader checkpoint, Cluster.Ranks ranks) {
         boolean lead = ranks.lead();
         Path outDir = !lead ? null
-                : c.out != null ? c.out : c.resume != null && Files.isDirectory(c.resume) ? c.resume : null;
-        if (c.stopAt != null && c.stopAt <= state.position().step()) {
-            throw new UserError("--stop-at " + c.stopAt + ": nothing to do, the checkpoint is already at step "
+                : f.out() != null ? f.out()
+                : f.resume() != null && Files.isDirectory(f.resume()) ? f.resume() : null;
+        if (f.stopAt() != null && f.stopAt() <= state.position().step()) {
+            throw new UserError("--stop-at " + f.stopAt() + ": nothing to do, the checkpoint is already at step "
                     + state.position().step());
         }
-        SessionOptions options = SessionOptions.defaults().validationBatches(lead ? Math.max(0, c.evalBatches) : 0)
+        SessionOptions options = SessionOptions.defaults()
+                .validationBatches(lead ? Math.max(0, f.evalBatches()) : 0)
                 .across(ranks.collective());
-        if (c.stopAt != null) {
-            options = options.stopAt(c.stopAt);
+        if (f.stopAt() != null) {
+            options = options.stopAt(f.stopAt());
         }
-        if (c.maxTokens != null) {
-            options = options.maxTokens(c.maxTokens);
+        if (f.maxTokens() != null) {
+            options = options.maxTokens(f.maxTokens());
         }
-        if (c.underflowReport != null) {
-            options = options.underflowReportEvery(c.underflowReport);
+        if (f.underflowReport() != null) {
+            options = options.underflowReportEvery(f.underflowReport());
         }
-        PrintWriter err = c.spec.commandLine().getErr();
-        SessionListener progress = lead ? new TrainProgress(c.spec.commandLine().getOut(), err, c.json) : r -> { };
-        try (TrainOutput output = TrainOutput.claim(outDir, ownCheckpoint(outDir), c.overwrite);
+        SessionListener progress = lead ? new TrainProgress(out, err, f.json()) : r -> { };
+        try (TrainOutput output = TrainOutput.claim(outDir, ownCheckpoint(outDir), f.overwrite());
                 StopSignals signals = ranks.collective().size() == 1 ? StopSignals.install()
                         : StopSignals.installForRank(ranks.collective().rank(), ranks.collective().size());
                 TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE);
-                ComputeBackend backend = c.backends.open(); TensorScope scope = backend.openScope()) {
+                ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             if (outDir != null) {
-                options = options.checkpointTo(new Checkpointing(c.store, outDir.resolve(ModelCheckpoints.FILE_NAME),
-                        c.checkpointEvery == null ? 0 : c.checkpointEvery));
+                options = options.checkpointTo(new Checkpointing(store, outDir.resolve(ModelCheckpoints.FILE_NAME),
+                        f.checkpointEvery() == null ? 0 : f.checkpointEvery()));
             }
             requirePrecision(backend, state.spec().precision());
             RunState run = withFingerprint(state, files.fingerprint());
@@ -121,10 +135,10 @@ final class TrainExecution {
 
     /** Whether the checkpoint in {@code outDir} is the one this run resumes (so replacing it is the point). */
     private boolean ownCheckpoint(Path outDir) {
-        if (outDir == null || c.resume == null) {
+        if (outDir == null || f.resume() == null) {
             return false;
         }
-        Path resumed = ModelCheckpoints.resolve(c.resume).toAbsolutePath().normalize();
+        Path resumed = ModelCheckpoints.resolve(f.resume()).toAbsolutePath().normalize();
         return resumed.equals(outDir.resolve(ModelCheckpoints.FILE_NAME).toAbsolutePath().normalize());
     }
 

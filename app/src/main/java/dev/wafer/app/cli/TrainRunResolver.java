@@ -30,18 +30,18 @@ import dev.wafer.ports.checkpoint.CheckpointHeader;
 final class TrainRunResolver implements MicroBatchSizer {
     /** Share of the JVM heap the default micro-batch may fill (the rest is for the JIT, buffers and the data). */
     static final double HEAP_SHARE = 0.8;
-    private final TrainCommand c;
+    private final TrainFlags f;
     private final long heapBytes;
     private final MemoryBudget memory;
     private final int ranks;
     private final int localRanks;
 
-    TrainRunResolver(TrainCommand c, long heapBytes) {
-        this(c, heapBytes, 1, 1);
+    TrainRunResolver(TrainFlags f, long heapBytes) {
+        this(f, heapBytes, 1, 1);
     }
 
-    TrainRunResolver(TrainCommand c, long heapBytes, int ranks, int localRanks) {
-        this(c, new MemoryBudget(heapBytes, "JVM heap", false), ranks, localRanks);
+    TrainRunResolver(TrainFlags f, long heapBytes, int ranks, int localRanks) {
+        this(f, new MemoryBudget(heapBytes, "JVM heap", false), ranks, localRanks);
     }
 
     /**
@@ -50,8 +50,8 @@ final class TrainRunResolver implements MicroBatchSizer {
      * @param localRanks processes on this machine: each JVM sizes its heap from the whole machine's memory, so the
      *                   default micro-batch budget is shared among them
      */
-    TrainRunResolver(TrainCommand c, MemoryBudget memory, int ranks, int localRanks) {
-        this.c = c;
+    TrainRunResolver(TrainFlags f, MemoryBudget memory, int ranks, int localRanks) {
+        this.f = f;
         this.memory = memory;
         this.heapBytes = memory.bytes();
         this.ranks = ranks;
@@ -78,35 +78,36 @@ final class TrainRunResolver implements MicroBatchSizer {
 
     /** Checks the flags that say how the run is carried out (checkpoints, early stops). */
     void checkRunFlags() {
-        if (c.checkpointEvery != null && c.checkpointEvery < 1) {
-            throw new UserError("--checkpoint-every must be positive, found " + c.checkpointEvery);
+        if (f.checkpointEvery() != null && f.checkpointEvery() < 1) {
+            throw new UserError("--checkpoint-every must be positive, found " + f.checkpointEvery());
         }
-        if (c.checkpointEvery != null && c.out == null && c.resume == null) {
+        if (f.checkpointEvery() != null && f.out() == null && f.resume() == null) {
             throw new UserError("--checkpoint-every needs --out DIR (or --resume DIR) to say where checkpoints go");
         }
-        if (c.stopAt != null && c.stopAt < 1 || c.maxTokens != null && c.maxTokens < 1) {
+        if (f.stopAt() != null && f.stopAt() < 1 || f.maxTokens() != null && f.maxTokens() < 1) {
             throw new UserError("--stop-at and --max-tokens must be positive");
         }
-        if (c.underflowReport != null && c.underflowReport < 1) {
-            throw new UserError("--underflow-report must be a positive number of steps, found " + c.underflowReport);
+        if (f.underflowReport() != null && f.underflowReport() < 1) {
+            throw new UserError("--underflow-report must be a positive number of steps, found "
+                    + f.underflowReport());
         }
     }
 
     /** A new run from the flags (and preset). */
     RunSpec fresh() {
-        return recipe(() -> RunRecipe.fresh(c.request(), dataSpec(), this));
+        return recipe(() -> RunRecipe.fresh(f.recipe(), dataSpec(), this));
     }
 
     /** The run a checkpoint holds, with the changes a resume may make (batch, micro-batch, data path). */
     RunState resumed(Path file, CheckpointHeader header) {
-        RunRequest request = c.request();
+        RunRequest request = f.recipe();
         ResumePolicy.firstFixed(request).ifPresent(fixed -> {
             throw new UserError(fixed + " cannot change on --resume: the checkpoint fixes it (only --batch-tokens,"
                     + " --micro-batch, --data, --out, --checkpoint-every, --stop-at, --max-tokens, --eval-batches,"
                     + " --underflow-report, --dry-run and --json may be given)");
         });
         RunState state = RunStateHeaders.state(file, header);
-        String newData = c.data == null ? null : c.data.toAbsolutePath().normalize().toString();
+        String newData = f.data() == null ? null : f.data().toAbsolutePath().normalize().toString();
         return new RunState(recipe(() -> RunRecipe.resumed(state.spec(), state.position().tokens(), request,
                 newData, this)), state.position());
     }
@@ -118,7 +119,7 @@ final class TrainRunResolver implements MicroBatchSizer {
         if (fit.isPresent()) {
             return fit.getAsInt();
         }
-        if (c.dryRun) {
+        if (f.dryRun()) {
             return 1; // the dry run reports that it does not fit
         }
         throw new UserError(doesNotFit(MemoryEstimate.of(model, 1, seq), 1));
@@ -127,7 +128,7 @@ final class TrainRunResolver implements MicroBatchSizer {
     @Override
     public int check(ModelShape model, int seq, int micro) {
         MemoryEstimate m = MemoryEstimate.of(model, micro, seq);
-        if (!c.dryRun && !m.fits(heapBytes)) {
+        if (!f.dryRun() && !m.fits(heapBytes)) {
             throw new UserError(doesNotFit(m, micro));
         }
         return micro;
@@ -147,23 +148,23 @@ final class TrainRunResolver implements MicroBatchSizer {
     }
 
     private DataSpec dataSpec() {
-        if (c.synthetic) {
-            if (c.data != null) {
+        if (f.recipe().synthetic()) {
+            if (f.data() != null) {
                 throw new UserError("--synthetic and --data exclude each other");
             }
             return DataSpec.of(DataKind.SYNTHETIC);
         }
-        if (c.data == null) {
+        if (f.data() == null) {
             return DataSpec.of(DataKind.SAMPLE);
         }
-        return new DataSpec(Files.isDirectory(c.data) ? DataKind.DATASET : DataKind.TOKENS,
-                c.data.toAbsolutePath().normalize().toString(), "");
+        return new DataSpec(Files.isDirectory(f.data()) ? DataKind.DATASET : DataKind.TOKENS,
+                f.data().toAbsolutePath().normalize().toString(), "");
     }
 
     /** Runs the recipe, turning its one-line refusal into a user error. */
-    private static <T> T recipe(java.util.function.Supplier<T> f) {
+    private static <T> T recipe(java.util.function.Supplier<T> step) {
         try {
-            return f.get();
+            return step.get();
         } catch (RunRequestException e) {
             throw new UserError(e.getMessage());
         }

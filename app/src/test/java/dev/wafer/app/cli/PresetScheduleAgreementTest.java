@@ -25,7 +25,7 @@ class PresetScheduleAgreementTest {
         CommandLine cli = new CommandLine(cmd);
         cli.parseArgs("--preset", preset, "--dry-run", "--synthetic");
         cmd.spec = cli.getCommandSpec();
-        return new TrainRunResolver(cmd, Long.MAX_VALUE).fresh();
+        return new TrainRunResolver(cmd.flags(), Long.MAX_VALUE).fresh();
     }
 
     @Test

@@ -1,0 +1,28 @@
+package dev.wafer.app.cli;
+
+import java.nio.file.Path;
+
+import dev.wafer.domain.recipe.RunRequest;
+
+/**
+ * Everything {@code wafer train} was asked, parsed once: the run's recipe (the domain's {@link RunRequest}) and how
+ * to carry the run out. {@code null} (or {@code false}) is "not given".
+ *
+ * @param recipe          model, schedule, optimizer, precision, seed: what a checkpoint fixes
+ * @param data            a dataset directory or token file; null trains on the sample (or synthetic tokens)
+ * @param out             where checkpoints go
+ * @param resume          the checkpoint (or directory) to continue
+ * @param checkpointEvery optimizer steps between checkpoints
+ * @param stopAt          the step to stop after
+ * @param maxTokens       the tokens to stop at
+ * @param evalBatches     validation micro-batches scored at the end
+ * @param underflowReport steps between underflow reports
+ * @param json            one JSON object per step instead of a progress line
+ * @param dryRun          print the resolved run and exit
+ * @param noMeasure       with a dry run: no measured step
+ * @param overwrite       let {@code out} replace another run's checkpoint
+ */
+record TrainFlags(RunRequest recipe, Path data, Path out, Path resume, Long checkpointEvery, Long stopAt,
+                  Long maxTokens, int evalBatches, Long underflowReport, boolean json, boolean dryRun,
+                  boolean noMeasure, boolean overwrite) {
+}
