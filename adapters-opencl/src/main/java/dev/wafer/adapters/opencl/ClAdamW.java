@@ -22,19 +22,8 @@ final class ClAdamW implements AdamWKernel {
         ClTensor mm = ClTensor.of(rt, m, n);
         ClTensor vv = ClTensor.of(rt, v, n);
         double correction = Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));
-        synchronized (rt) {
-            ClProgram p = rt.program();
-            p.o0 = pp.offset;
-            p.o1 = g.offset;
-            p.o2 = mm.offset;
-            p.o3 = vv.offset;
-            p.f0 = lr;
-            p.f1 = beta1;
-            p.f2 = beta2;
-            p.f3 = eps;
-            p.f4 = weightDecay;
-            p.correction = (float) correction;
-            rt.launch1d(ClProgram.ADAMW, n);
-        }
+        rt.launch(ClArgs.of(ClKernel.ADAMW).buffer("params", pp).buffer("grads", g).buffer("firstMoment", mm)
+                .buffer("secondMoment", vv).integer("n", n).real("lr", lr).real("beta1", beta1).real("beta2", beta2)
+                .real("eps", eps).real("weightDecay", weightDecay).real("correction", (float) correction), n);
     }
 }

@@ -22,20 +22,11 @@ final class ClAttention implements AttentionKernel {
         ClTensor o = ClTensor.of(rt, out, (long) b * t * c);
         ClTensor a = ClTensor.of(rt, att, (long) b * nh * t * t);
         ClTensor x = ClTensor.of(rt, qkv, 3L * b * t * c);
-        synchronized (rt) {
-            ClProgram p = rt.program();
-            p.o0 = a.offset;
-            p.o1 = x.offset;
-            p.n1 = t;
-            p.n2 = c;
-            p.n3 = nh;
-            p.f0 = scale;
-            rt.launch1d(ClProgram.ATTENTION_SOFTMAX, b * nh * t);
-            p.o0 = o.offset;
-            p.o1 = a.offset;
-            p.o2 = x.offset;
-            rt.launch1d(ClProgram.ATTENTION_VALUES, b * t * c);
-        }
+        int rows = b * nh * t;
+        rt.launch(ClArgs.of(ClKernel.ATTENTION_SOFTMAX).buffer("att", a).buffer("qkv", x).integer("rows", rows)
+                .integer("t", t).integer("c", c).integer("nh", nh).real("scale", scale), rows);
+        rt.launch(ClArgs.of(ClKernel.ATTENTION_VALUES).buffer("out", o).buffer("att", a).buffer("qkv", x)
+                .integer("n", b * t * c).integer("t", t).integer("c", c).integer("nh", nh), b * t * c);
     }
 
     @Override
@@ -47,22 +38,13 @@ final class ClAttention implements AttentionKernel {
         ClTensor a = ClTensor.of(rt, att, (long) b * nh * t * t);
         synchronized (rt) {
             int dpre = rt.scratch((long) b * nh * t * t);
-            ClProgram p = rt.program();
-            p.o0 = dpre;
-            p.o1 = dy.offset;
-            p.o2 = x.offset;
-            p.o3 = a.offset;
-            p.n1 = t;
-            p.n2 = c;
-            p.n3 = nh;
-            p.f0 = scale;
-            rt.launch1d(ClProgram.ATTENTION_SCORE_GRADIENT, b * nh * t);
-            p.o0 = dx.offset;
-            p.o1 = dy.offset;
-            p.o2 = x.offset;
-            p.o3 = a.offset;
-            p.o4 = dpre;
-            rt.launch1d(ClProgram.ATTENTION_QKV_GRADIENT, 3 * b * t * c);
+            int rows = b * nh * t;
+            rt.launch(ClArgs.of(ClKernel.ATTENTION_SCORE_GRADIENT).buffer("dpre", dpre).buffer("dout", dy)
+                    .buffer("qkv", x).buffer("att", a).integer("rows", rows).integer("t", t).integer("c", c)
+                    .integer("nh", nh).real("scale", scale), rows);
+            rt.launch(ClArgs.of(ClKernel.ATTENTION_QKV_GRADIENT).buffer("dqkv", dx).buffer("dout", dy)
+                    .buffer("qkv", x).buffer("att", a).buffer("dpre", dpre).integer("n", 3 * b * t * c)
+                    .integer("t", t).integer("c", c).integer("nh", nh), 3 * b * t * c);
         }
     }
 

@@ -23,13 +23,8 @@ final class ClCrossEntropy implements CrossEntropyKernel {
         ClEncoder.checkTokens(targets, n, v);
         synchronized (rt) {
             rt.uploadInts(targets, n);
-            ClProgram p = rt.program();
-            p.o0 = l.offset;
-            p.o1 = pr.offset;
-            p.o2 = x.offset;
-            p.n1 = v;
-            p.f0 = logitScale;
-            rt.launch1d(ClProgram.CROSS_ENTROPY_FORWARD, n);
+            rt.launch(ClArgs.of(ClKernel.CROSS_ENTROPY_FORWARD).buffer("losses", l).buffer("probs", pr)
+                    .buffer("logits", x).integer("rows", n).integer("v", v).real("scale", logitScale), n);
         }
     }
 
@@ -44,13 +39,8 @@ final class ClCrossEntropy implements CrossEntropyKernel {
         ClEncoder.checkTokens(targets, n, v);
         synchronized (rt) {
             rt.uploadInts(targets, n);
-            ClProgram p = rt.program();
-            p.o0 = d.offset;
-            p.o1 = pr.offset;
-            p.n1 = v;
-            p.f0 = logitScale;
-            p.f1 = dloss;
-            rt.launch1d(ClProgram.CROSS_ENTROPY_BACKWARD, (int) nv);
+            rt.launch(ClArgs.of(ClKernel.CROSS_ENTROPY_BACKWARD).buffer("dlogits", d).buffer("probs", pr)
+                    .integer("n", (int) nv).integer("v", v).real("scale", logitScale).real("dloss", dloss), (int) nv);
         }
     }
 }

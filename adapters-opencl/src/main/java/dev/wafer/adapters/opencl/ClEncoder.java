@@ -20,14 +20,8 @@ final class ClEncoder implements EncoderKernel {
         checkTokens(tokens, n, te.length() / c);
         synchronized (rt) {
             rt.uploadInts(tokens, n);
-            ClProgram p = rt.program();
-            p.o0 = o.offset;
-            p.o1 = te.offset;
-            p.o2 = pe.offset;
-            p.n1 = t;
-            p.n2 = c;
-            p.f0 = multiplier;
-            rt.launch1d(ClProgram.ENCODER_FORWARD, n * c);
+            rt.launch(ClArgs.of(ClKernel.ENCODER_FORWARD).buffer("out", o).buffer("wte", te).buffer("wpe", pe)
+                    .integer("n", n * c).integer("t", t).integer("c", c).real("multiplier", multiplier), n * c);
         }
     }
 
@@ -40,15 +34,8 @@ final class ClEncoder implements EncoderKernel {
         checkTokens(tokens, n, te.length() / c);
         synchronized (rt) {
             rt.uploadInts(tokens, n);
-            ClProgram p = rt.program();
-            p.o0 = te.offset;
-            p.o1 = pe.offset;
-            p.o2 = d.offset;
-            p.n0 = n;
-            p.n1 = t;
-            p.n2 = c;
-            p.f0 = multiplier;
-            rt.launchOver(ClProgram.ENCODER_BACKWARD, c);
+            rt.launch(ClArgs.of(ClKernel.ENCODER_BACKWARD).buffer("dwte", te).buffer("dwpe", pe).buffer("dout", d)
+                    .integer("rows", n).integer("t", t).integer("c", c).real("multiplier", multiplier), c);
         }
     }
 

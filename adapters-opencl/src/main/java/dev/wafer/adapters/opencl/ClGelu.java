@@ -15,12 +15,7 @@ final class ClGelu implements GeluKernel {
     public void forward(Tensor out, Tensor inp, int n) {
         ClTensor o = ClTensor.of(rt, out, n);
         ClTensor x = ClTensor.of(rt, inp, n);
-        synchronized (rt) {
-            ClProgram p = rt.program();
-            p.o0 = o.offset;
-            p.o1 = x.offset;
-            rt.launch1d(ClProgram.GELU_FORWARD, n);
-        }
+        rt.launch(ClArgs.of(ClKernel.GELU_FORWARD).buffer("out", o).buffer("inp", x).integer("n", n), n);
     }
 
     @Override
@@ -28,12 +23,7 @@ final class ClGelu implements GeluKernel {
         ClTensor dx = ClTensor.of(rt, dinp, n);
         ClTensor x = ClTensor.of(rt, inp, n);
         ClTensor dy = ClTensor.of(rt, dout, n);
-        synchronized (rt) {
-            ClProgram p = rt.program();
-            p.o0 = dx.offset;
-            p.o1 = x.offset;
-            p.o2 = dy.offset;
-            rt.launch1d(ClProgram.GELU_BACKWARD, n);
-        }
+        rt.launch(ClArgs.of(ClKernel.GELU_BACKWARD).buffer("dinp", dx).buffer("inp", x).buffer("dout", dy)
+                .integer("n", n), n);
     }
 }

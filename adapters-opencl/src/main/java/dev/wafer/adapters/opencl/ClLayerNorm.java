@@ -20,18 +20,9 @@ final class ClLayerNorm implements LayerNormKernel {
         ClTensor x = ClTensor.of(rt, inp, nc);
         ClTensor w = ClTensor.of(rt, weight, c);
         ClTensor bb = ClTensor.of(rt, bias, c);
-        synchronized (rt) {
-            ClProgram p = rt.program();
-            p.o0 = o.offset;
-            p.o1 = m.offset;
-            p.o2 = r.offset;
-            p.o3 = x.offset;
-            p.o4 = w.offset;
-            p.o5 = bb.offset;
-            p.n1 = c;
-            p.f0 = EPSILON;
-            rt.launch1d(ClProgram.LAYER_NORM_FORWARD, n);
-        }
+        rt.launch(ClArgs.of(ClKernel.LAYER_NORM_FORWARD).buffer("out", o).buffer("mean", m).buffer("rstd", r)
+                .buffer("inp", x).buffer("weight", w).buffer("bias", bb).integer("rows", n).integer("c", c)
+                .real("eps", EPSILON), n);
     }
 
     @Override
@@ -46,25 +37,11 @@ final class ClLayerNorm implements LayerNormKernel {
         ClTensor w = ClTensor.of(rt, weight, c);
         ClTensor m = ClTensor.of(rt, mean, n);
         ClTensor r = ClTensor.of(rt, rstd, n);
-        synchronized (rt) {
-            ClProgram p = rt.program();
-            p.o0 = dw.offset;
-            p.o1 = db.offset;
-            p.o2 = dy.offset;
-            p.o3 = x.offset;
-            p.o4 = m.offset;
-            p.o5 = r.offset;
-            p.n0 = n;
-            p.n1 = c;
-            rt.launchOver(ClProgram.LAYER_NORM_BACKWARD_PARAMS, c);
-            p.o0 = dx.offset;
-            p.o1 = dy.offset;
-            p.o2 = x.offset;
-            p.o3 = w.offset;
-            p.o4 = m.offset;
-            p.o5 = r.offset;
-            p.n1 = c;
-            rt.launch1d(ClProgram.LAYER_NORM_BACKWARD_INPUT, n);
-        }
+        rt.launch(ClArgs.of(ClKernel.LAYER_NORM_BACKWARD_PARAMS).buffer("dweight", dw).buffer("dbias", db)
+                .buffer("dout", dy).buffer("inp", x).buffer("mean", m).buffer("rstd", r).integer("rows", n)
+                .integer("c", c), c);
+        rt.launch(ClArgs.of(ClKernel.LAYER_NORM_BACKWARD_INPUT).buffer("dinp", dx).buffer("dout", dy)
+                .buffer("inp", x).buffer("weight", w).buffer("mean", m).buffer("rstd", r).integer("rows", n)
+                .integer("c", c), n);
     }
 }

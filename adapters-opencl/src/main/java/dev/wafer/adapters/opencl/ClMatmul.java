@@ -43,34 +43,20 @@ final class ClMatmul implements MatmulKernel {
             // dW(oc,c) += dout(n,oc)ᵀ · inp(n,c): A(m,k) = dout[k*oc + m]; B(k,j) = inp[k*c + j]
             gemm(dw.offset, dy.offset, 1, oc, x.offset, c, 1, -1, oc, c, n, true);
             if (db != null) {
-                ClProgram p = rt.program();
-                p.o0 = db.offset;
-                p.o1 = dy.offset;
-                p.n0 = n;
-                p.n1 = oc;
-                rt.launchOver(ClProgram.COLUMN_SUM_ACCUMULATE, oc);
+                rt.launch(ClArgs.of(ClKernel.COLUMN_SUM_ACCUMULATE).buffer("dbias", db).buffer("dout", dy)
+                        .integer("rows", n).integer("cols", oc), oc);
             }
         }
     }
 
     private void gemm(int c0, int a, int aRow, int aCol, int b, int bRow, int bCol, int bias, int rows, int cols,
                       int inner, boolean accumulate) {
-        ClProgram p = rt.program();
-        p.o0 = c0;
-        p.o1 = a;
-        p.s0 = aRow;
-        p.s1 = aCol;
-        p.o2 = b;
-        p.s2 = bRow;
-        p.s3 = bCol;
-        p.o3 = Math.max(bias, 0);
-        p.n3 = bias >= 0 ? 1 : 0;
-        p.n0 = rows;
-        p.n1 = cols;
-        p.n2 = inner;
-        p.n4 = accumulate ? 1 : 0;
         if (rows > 0 && cols > 0) {
-            rt.launchGemm(rows, cols);
+            rt.launchTiled(ClArgs.of(ClKernel.GEMM).buffer("out", c0).buffer("a", a).integer("aRowStride", aRow)
+                    .integer("aColStride", aCol).buffer("b", b).integer("bRowStride", bRow)
+                    .integer("bColStride", bCol).buffer("bias", Math.max(bias, 0)).integer("hasBias", bias >= 0 ? 1 : 0)
+                    .integer("rows", rows).integer("cols", cols).integer("inner", inner)
+                    .integer("accumulate", accumulate ? 1 : 0), rows, cols);
         }
     }
 }

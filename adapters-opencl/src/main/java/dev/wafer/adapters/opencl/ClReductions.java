@@ -20,12 +20,7 @@ final class ClReductions implements ReductionKernel {
     @Override
     public void scale(Tensor x, int n, float factor) {
         ClTensor t = ClTensor.of(rt, x, n);
-        synchronized (rt) {
-            ClProgram p = rt.program();
-            p.o0 = t.offset;
-            p.f0 = factor;
-            rt.launch1d(ClProgram.SCALE, n);
-        }
+        rt.launch(ClArgs.of(ClKernel.SCALE).buffer("x", t).integer("n", n).real("factor", factor), n);
     }
 
     @Override

@@ -16,13 +16,7 @@ final class ClResidual implements ResidualKernel {
         ClTensor o = ClTensor.of(rt, out, n);
         ClTensor x = ClTensor.of(rt, a, n);
         ClTensor y = ClTensor.of(rt, b, n);
-        synchronized (rt) {
-            ClProgram p = rt.program();
-            p.o0 = o.offset;
-            p.o1 = x.offset;
-            p.o2 = y.offset;
-            rt.launch1d(ClProgram.ADD, n);
-        }
+        rt.launch(ClArgs.of(ClKernel.ADD).buffer("out", o).buffer("a", x).buffer("b", y).integer("n", n), n);
     }
 
     @Override
@@ -30,18 +24,11 @@ final class ClResidual implements ResidualKernel {
         ClTensor x = ClTensor.ofNullable(rt, da, n);
         ClTensor y = ClTensor.ofNullable(rt, db, n);
         ClTensor d = ClTensor.of(rt, dout, n);
-        synchronized (rt) {
-            ClProgram p = rt.program();
-            if (x != null && x.offset != d.offset) {
-                p.o0 = x.offset;
-                p.o1 = d.offset;
-                rt.launch1d(ClProgram.COPY, n);
-            }
-            if (y != null && y.offset != d.offset) {
-                p.o0 = y.offset;
-                p.o1 = d.offset;
-                rt.launch1d(ClProgram.COPY, n);
-            }
+        if (x != null && x.offset != d.offset) {
+            rt.launch(ClArgs.of(ClKernel.COPY).buffer("out", x).buffer("inp", d).integer("n", n), n);
+        }
+        if (y != null && y.offset != d.offset) {
+            rt.launch(ClArgs.of(ClKernel.COPY).buffer("out", y).buffer("inp", d).integer("n", n), n);
         }
     }
 }

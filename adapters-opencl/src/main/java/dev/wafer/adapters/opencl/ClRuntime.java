@@ -58,7 +58,7 @@ final class ClRuntime implements AutoCloseable {
         this.arena = new ClArena(first);
         program.setExplicit(true);
         KernelManager.instance().setPreferredDevices(program, new LinkedHashSet<>(List.of(device)));
-        compileFor(program, device, "wafer program (" + ClProgram.NAMES.length + " operations)");
+        compileFor(program, device, "wafer program (" + ClKernel.values().length + " kernels)");
         // First launch creates the device buffers; the arena starts zeroed (it is a new Java array).
         program.put(program.mem);
         program.put(program.stage);
@@ -199,8 +199,7 @@ final class ClRuntime implements AutoCloseable {
             int k = Math.min(count - done, STAGE);
             System.arraycopy(src, srcOffset + done, program.stage, 0, k);
             program.put(program.stage);
-            program.o0 = offset + done;
-            launch1d(ClProgram.STAGE_IN, k);
+            launch(ClArgs.of(ClKernel.STAGE_IN).buffer("out", offset + done).integer("n", k), k);
             done += k;
         }
     }
@@ -211,8 +210,7 @@ final class ClRuntime implements AutoCloseable {
         int done = 0;
         while (done < count) {
             int k = Math.min(count - done, STAGE);
-            program.o0 = offset + done;
-            launch1d(ClProgram.STAGE_OUT, k);
+            launch(ClArgs.of(ClKernel.STAGE_OUT).buffer("inp", offset + done).integer("n", k), k);
             program.get(program.stage);
             System.arraycopy(program.stage, 0, dst, dstOffset + done, k);
             done += k;
@@ -230,42 +228,31 @@ final class ClRuntime implements AutoCloseable {
 
     // ---------------------------------------------------------------- launches
 
-    /** The program, for kernel families to set arguments; use only inside a block synchronized on this runtime. */
-    ClProgram program() {
-        return program;
-    }
-
     synchronized void fill(int offset, int n, float value) {
-        program.o0 = offset;
-        program.f0 = value;
-        launch1d(ClProgram.FILL, n);
+        launch(ClArgs.of(ClKernel.FILL).buffer("out", offset).integer("n", n).real("value", value), n);
     }
 
-    /** Runs {@code op} with {@code n0 = n} over {@code n} work-items (rounded up to the group size). */
-    void launch1d(int op, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("negative size " + n);
+    /** Runs a 1-D kernel over {@code items} work-items (rounded up to a multiple of the group size). */
+    synchronized void launch(ClArgs args, int items) {
+        args.kernel().checkShape(ClKernel.Shape.LINEAR);
+        if (items < 0) {
+            throw new IllegalArgumentException("negative size " + items);
         }
-        program.n0 = n;
-        launchOver(op, n);
-    }
-
-    /** Runs {@code op} over {@code items} work-items in groups of {@link ClProgram#GROUP}; arguments already set. */
-    void launchOver(int op, int items) {
         long global = Math.max(ClProgram.GROUP, (items + (long) ClProgram.GROUP - 1) / ClProgram.GROUP * ClProgram.GROUP);
-        run(op, Range.create(device, (int) global, ClProgram.GROUP));
+        run(args, Range.create(device, (int) global, ClProgram.GROUP));
     }
 
-    /** Runs the tiled GEMM over an {@code rows x cols} output. */
-    void launchGemm(int rows, int cols) {
+    /** Runs the tiled GEMM over a {@code rows x cols} output. */
+    synchronized void launchTiled(ClArgs args, int rows, int cols) {
+        args.kernel().checkShape(ClKernel.Shape.TILED);
         int t = ClProgram.TILE;
-        run(ClProgram.GEMM, Range.create2D(device, (cols + t - 1) / t * t, (rows + t - 1) / t * t, t, t));
+        run(args, Range.create2D(device, (cols + t - 1) / t * t, (rows + t - 1) / t * t, t, t));
     }
 
-    private void run(int op, Range range) {
+    private void run(ClArgs args, Range range) {
         checkOpen();
-        program.op = op;
-        execute(program, range, device, ClProgram.NAMES[op]);
+        program.load(args);
+        execute(program, range, device, args.kernel().entry());
     }
 
     /**
@@ -284,9 +271,7 @@ final class ClRuntime implements AutoCloseable {
 
     /** Sum of squares of {@code n} floats at {@code offset}, accumulated in double. */
     synchronized double sumOfSquares(int offset, int n) {
-        program.o0 = offset;
-        program.n0 = n;
-        launchOver(ClProgram.SUM_OF_SQUARES, ClProgram.PARTIALS);
+        launch(ClArgs.of(ClKernel.SUM_OF_SQUARES).buffer("inp", offset).integer("n", n), ClProgram.PARTIALS);
         program.get(program.partial);
         double s = 0;
         for (double p : program.partial) {

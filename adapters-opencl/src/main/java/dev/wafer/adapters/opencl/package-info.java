@@ -9,8 +9,10 @@
  *
  * <h2>How tensors map onto Aparapi</h2>
  * Aparapi binds Java primitive arrays, and gives every {@code Kernel} instance its own device copy of each array it
- * binds. So the backend has exactly one kernel instance ({@code ClProgram}, every operation behind an op code) bound
- * to one {@code float[]} arena in explicit-buffer mode. A tensor, and every view of it, is an {@code (offset, length)}
+ * binds. So the backend has exactly one kernel instance ({@code ClProgram}) bound to one {@code float[]} arena in
+ * explicit-buffer mode. Its kernels are methods with named, typed parameters, defined family by family along its
+ * superclasses and listed in the table {@code ClKernel}; a launch builds checked {@code ClArgs}, which reach the
+ * kernel method through {@code ClProgram}'s dispatch. A tensor, and every view of it, is an {@code (offset, length)}
  * window of that arena; kernels receive offsets as scalar arguments. Data stays on the device between launches;
  * host copies go through a staging array ({@code put}/{@code get}), ids through an {@code int[]}, and the arena
  * itself crosses only when it grows. The arena is at least 64 MiB so that the G1 collector treats it as a humongous

@@ -1,0 +1,144 @@
+package dev.wafer.adapters.opencl;
+
+import static dev.wafer.adapters.opencl.ClKernel.Param.buffer;
+import static dev.wafer.adapters.opencl.ClKernel.Param.integer;
+import static dev.wafer.adapters.opencl.ClKernel.Param.real;
+import static dev.wafer.adapters.opencl.ClKernel.Shape.LINEAR;
+import static dev.wafer.adapters.opencl.ClKernel.Shape.TILED;
+
+import java.util.List;
+
+/**
+ * Every kernel of the backend, as the CUDA backend's {@code CudaKernel} table: its op code in {@link ClProgram}'s
+ * dispatch, the class that defines it, its method name and its parameter list (name and kind, in order), which
+ * launches are checked against ({@link ClArgs}) and which a test compares with the method's signature and with
+ * the dispatch in {@link ClProgram#run()}.
+ */
+enum ClKernel {
+    FILL(ClProgram.FILL, ClElementwiseKernels.class, "fill", LINEAR, buffer("out"), integer("n"), real("value")),
+    SCALE(ClProgram.SCALE, ClElementwiseKernels.class, "scale", LINEAR, buffer("x"), integer("n"), real("factor")),
+    COPY(ClProgram.COPY, ClElementwiseKernels.class, "copy", LINEAR, buffer("out"), buffer("inp"), integer("n")),
+    ADD(ClProgram.ADD, ClElementwiseKernels.class, "add", LINEAR, buffer("out"), buffer("a"), buffer("b"),
+            integer("n")),
+    STAGE_IN(ClProgram.STAGE_IN, ClElementwiseKernels.class, "stageIn", LINEAR, buffer("out"), integer("n")),
+    STAGE_OUT(ClProgram.STAGE_OUT, ClElementwiseKernels.class, "stageOut", LINEAR, buffer("inp"), integer("n")),
+    GELU_FORWARD(ClProgram.GELU_FORWARD, ClElementwiseKernels.class, "geluForward", LINEAR, buffer("out"),
+            buffer("inp"), integer("n")),
+    GELU_BACKWARD(ClProgram.GELU_BACKWARD, ClElementwiseKernels.class, "geluBackward", LINEAR, buffer("dinp"),
+            buffer("inp"), buffer("dout"), integer("n")),
+    ADAMW(ClProgram.ADAMW, ClElementwiseKernels.class, "adamW", LINEAR, buffer("params"), buffer("grads"),
+            buffer("firstMoment"), buffer("secondMoment"), integer("n"), real("lr"), real("beta1"), real("beta2"),
+            real("eps"), real("weightDecay"), real("correction")),
+    SUM_OF_SQUARES(ClProgram.SUM_OF_SQUARES, ClElementwiseKernels.class, "sumOfSquares", LINEAR, buffer("inp"),
+            integer("n")),
+    ENCODER_FORWARD(ClProgram.ENCODER_FORWARD, ClLayerKernels.class, "encoderForward", LINEAR, buffer("out"),
+            buffer("wte"), buffer("wpe"), integer("n"), integer("t"), integer("c"), real("multiplier")),
+    ENCODER_BACKWARD(ClProgram.ENCODER_BACKWARD, ClLayerKernels.class, "encoderBackward", LINEAR, buffer("dwte"),
+            buffer("dwpe"), buffer("dout"), integer("rows"), integer("t"), integer("c"), real("multiplier")),
+    LAYER_NORM_FORWARD(ClProgram.LAYER_NORM_FORWARD, ClLayerKernels.class, "layerNormForward", LINEAR,
+            buffer("out"), buffer("mean"), buffer("rstd"), buffer("inp"), buffer("weight"), buffer("bias"),
+            integer("rows"), integer("c"), real("eps")),
+    LAYER_NORM_BACKWARD_INPUT(ClProgram.LAYER_NORM_BACKWARD_INPUT, ClLayerKernels.class, "layerNormBackwardInput",
+            LINEAR, buffer("dinp"), buffer("dout"), buffer("inp"), buffer("weight"), buffer("mean"), buffer("rstd"),
+            integer("rows"), integer("c")),
+    LAYER_NORM_BACKWARD_PARAMS(ClProgram.LAYER_NORM_BACKWARD_PARAMS, ClLayerKernels.class,
+            "layerNormBackwardParams", LINEAR, buffer("dweight"), buffer("dbias"), buffer("dout"), buffer("inp"),
+            buffer("mean"), buffer("rstd"), integer("rows"), integer("c")),
+    GEMM(ClProgram.GEMM, ClLayerKernels.class, "gemm", TILED, buffer("out"), buffer("a"), integer("aRowStride"),
+            integer("aColStride"), buffer("b"), integer("bRowStride"), integer("bColStride"), buffer("bias"),
+            integer("hasBias"), integer("rows"), integer("cols"), integer("inner"), integer("accumulate")),
+    COLUMN_SUM_ACCUMULATE(ClProgram.COLUMN_SUM_ACCUMULATE, ClLayerKernels.class, "columnSumAccumulate", LINEAR,
+            buffer("dbias"), buffer("dout"), integer("rows"), integer("cols")),
+    CROSS_ENTROPY_FORWARD(ClProgram.CROSS_ENTROPY_FORWARD, ClLayerKernels.class, "crossEntropyForward", LINEAR,
+            buffer("losses"), buffer("probs"), buffer("logits"), integer("rows"), integer("v"), real("scale")),
+    CROSS_ENTROPY_BACKWARD(ClProgram.CROSS_ENTROPY_BACKWARD, ClLayerKernels.class, "crossEntropyBackward", LINEAR,
+            buffer("dlogits"), buffer("probs"), integer("n"), integer("v"), real("scale"), real("dloss")),
+    ATTENTION_SOFTMAX(ClProgram.ATTENTION_SOFTMAX, ClAttentionKernels.class, "attentionSoftmax", LINEAR,
+            buffer("att"), buffer("qkv"), integer("rows"), integer("t"), integer("c"), integer("nh"), real("scale")),
+    ATTENTION_VALUES(ClProgram.ATTENTION_VALUES, ClAttentionKernels.class, "attentionValues", LINEAR, buffer("out"),
+            buffer("att"), buffer("qkv"), integer("n"), integer("t"), integer("c"), integer("nh")),
+    ATTENTION_SCORE_GRADIENT(ClProgram.ATTENTION_SCORE_GRADIENT, ClAttentionKernels.class, "attentionScoreGradient",
+            LINEAR, buffer("dpre"), buffer("dout"), buffer("qkv"), buffer("att"), integer("rows"), integer("t"),
+            integer("c"), integer("nh"), real("scale")),
+    ATTENTION_QKV_GRADIENT(ClProgram.ATTENTION_QKV_GRADIENT, ClAttentionKernels.class, "attentionQkvGradient",
+            LINEAR, buffer("dqkv"), buffer("dout"), buffer("qkv"), buffer("att"), buffer("dpre"), integer("n"),
+            integer("t"), integer("c"), integer("nh"));
+
+    /** How a kernel is launched: 1-D in groups of {@link ClDeviceArrays#GROUP}, or 2-D in GEMM tiles. */
+    enum Shape {
+        LINEAR,
+        TILED
+    }
+
+    /** What an argument is: an arena offset ({@code int}), another {@code int}, or a {@code float}. */
+    enum Kind {
+        BUFFER,
+        INT,
+        FLOAT
+    }
+
+    /** One parameter of a kernel: its name in the kernel method and its kind. */
+    record Param(String name, Kind kind) {
+        static Param buffer(String name) {
+            return new Param(name, Kind.BUFFER);
+        }
+
+        static Param integer(String name) {
+            return new Param(name, Kind.INT);
+        }
+
+        static Param real(String name) {
+            return new Param(name, Kind.FLOAT);
+        }
+
+        /** Whether the argument travels in an {@code int} register (buffers and ints) rather than a float one. */
+        boolean isInt() {
+            return kind != Kind.FLOAT;
+        }
+    }
+
+    private final int code;
+    private final Class<? extends ClDeviceArrays> family;
+    private final String entry;
+    private final Shape shape;
+    private final List<Param> params;
+
+    ClKernel(int code, Class<? extends ClDeviceArrays> family, String entry, Shape shape, Param... params) {
+        this.code = code;
+        this.family = family;
+        this.entry = entry;
+        this.shape = shape;
+        this.params = List.of(params);
+    }
+
+    /** The op code {@link ClProgram#run()} dispatches on. */
+    int code() {
+        return code;
+    }
+
+    /** The class that defines the kernel method. */
+    Class<? extends ClDeviceArrays> family() {
+        return family;
+    }
+
+    /** The kernel method's name, also the name in error messages. */
+    String entry() {
+        return entry;
+    }
+
+    /** The parameter list, in order. */
+    List<Param> params() {
+        return params;
+    }
+
+    /**
+     * Checks that the kernel is launched in its shape.
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    void checkShape(Shape launched) {
+        if (launched != shape) {
+            throw new IllegalArgumentException(entry + " is a " + shape + " kernel, launched as " + launched);
+        }
+    }
+}
