@@ -87,13 +87,17 @@ final class KernelCompiler {
         return List.of("--gpu-architecture=sm_" + arch);
     }
 
-    /** One way to get a loadable image of every kernel file; {@link CudaGpu} tries them in order. */
-    interface KernelImages {
-        /** How the images are made, for reports: {@code cubin sm_90 by NVRTC 12.8}. */
-        String describe();
-
-        /** The image of {@code file} (a CUBIN, or NUL-terminated PTX). */
-        byte[] image(String file);
+    /**
+     * One way to get a loadable image of every kernel file; {@link CudaGpu} tries them in order.
+     *
+     * @param describe how the images are made, for reports: {@code cubin sm_90 by NVRTC 12.8}
+     * @param images   the image of a kernel file (a CUBIN, or NUL-terminated PTX)
+     */
+    record KernelImages(String describe, java.util.function.Function<String, byte[]> images) {
+        /** The image of {@code file}. */
+        byte[] image(String file) {
+            return images.apply(file);
+        }
     }
 
     /**
@@ -117,34 +121,15 @@ final class KernelCompiler {
             problems.add("NVRTC could not list its architectures: " + e.getMessage());
         }
         if (cubin) {
-            ways.add(new KernelImages() {
-                @Override
-                public String describe() {
-                    return "cubin sm_" + device + " by NVRTC " + NvrtcApi.versionText(nvrtcVersion);
-                }
-
-                @Override
-                public byte[] image(String file) {
-                    return cubin(file, device);
-                }
-            });
+            ways.add(new KernelImages("cubin sm_" + device + " by NVRTC " + NvrtcApi.versionText(nvrtcVersion),
+                    file -> cubin(file, device)));
         }
         for (int arch : KNOWN_ARCHITECTURES) {
             if (arch <= device && prebuiltComplete(arch)) {
-                ways.add(new KernelImages() {
-                    @Override
-                    public String describe() {
-                        return "prebuilt PTX compute_" + arch + " from " + cache.dir();
-                    }
-
-                    @Override
-                    public byte[] image(String file) {
-                        String source = KernelSources.read(file);
-                        return cache.loadAnyCompiler(file, source, arch).orElseThrow(() ->
+                ways.add(new KernelImages("prebuilt PTX compute_" + arch + " from " + cache.dir(),
+                        file -> cache.loadAnyCompiler(file, KernelSources.read(file), arch).orElseThrow(() ->
                                 new CudaUnavailableException("no prebuilt PTX of " + file + " for compute_" + arch
-                                        + " in " + cache.dir(), NvrtcApi.REMEDY));
-                    }
-                });
+                                        + " in " + cache.dir(), NvrtcApi.REMEDY))));
                 break;
             }
         }
@@ -158,17 +143,8 @@ final class KernelCompiler {
         }
         if (nvrtcArch > 0) {
             int arch = nvrtcArch;
-            ways.add(new KernelImages() {
-                @Override
-                public String describe() {
-                    return "PTX compute_" + arch + " by NVRTC " + NvrtcApi.versionText(nvrtcVersion);
-                }
-
-                @Override
-                public byte[] image(String file) {
-                    return ptx(file, arch);
-                }
-            });
+            ways.add(new KernelImages("PTX compute_" + arch + " by NVRTC " + NvrtcApi.versionText(nvrtcVersion),
+                    file -> ptx(file, arch)));
         }
         if (ways.isEmpty()) {
             if (!problems.isEmpty()) {
