@@ -3,7 +3,8 @@
 #   <out>/gpu-check            the launcher (bash)
 #   <out>/payload.tar.xz       jlinked runtime + wafer.jar + the CUDA tests and their libraries
 #   <out>/payload.sha256       names the unpack directory, so a changed payload is never mixed with an old one
-#   <out>/bench_torch_cuda.py  the PyTorch eager baseline run beside `wafer bench`
+#   <out>/bench_torch_cuda.py  the PyTorch baseline (eager, and torch.compile) run beside `wafer bench`
+#   <out>/torch_standin.py     a labelled stand-in for it, run only by --rehearse where python3 has no torch
 # Why one xz payload: the runtime alone is ~40 MB (libjvm.so is 25 MB stripped) and the jars ~30 MB, more than the
 # 64 MiB a lent GPU machine receives; xz over uncompressed jars and runtime brings the whole to about 36 MB
 # (level 2: 40 s on 2 cores; level 6 saves 4.6 MB for four times the time).
@@ -78,7 +79,7 @@ for arch in 80 90; do
 done
 tar -C "$work/payload" -cf - . | xz -T0 -2 > "$out/payload.tar.xz"
 sha256sum "$out/payload.tar.xz" | cut -d' ' -f1 > "$out/payload.sha256"
-cp "$src/gpu-check" "$src/bench_torch_cuda.py" "$out/"
+cp "$src/gpu-check" "$src/bench_torch_cuda.py" "$src/torch_standin.py" "$out/"
 chmod +x "$out/gpu-check"
 rm -rf "$work"
 echo "assemble.sh: $(du -sh "$out" | cut -f1) in $out"
