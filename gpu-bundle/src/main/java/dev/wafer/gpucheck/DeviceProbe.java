@@ -27,8 +27,8 @@ record DeviceProbe(ProcessRun run, Optional<ArrayNode> rows) implements Recorded
 
     /** The JSON array in the output (after any JVM warning lines), if it holds one. */
     static Optional<ArrayNode> parse(String output) {
-        int start = output.startsWith("[") ? 0 : output.indexOf("\n[") + 1;
-        if (start < 0 || !output.startsWith("[", start)) {
+        int start = output.startsWith("[") ? 0 : output.indexOf("\n[") + 1; // 0 when there is no list
+        if (!output.startsWith("[", start)) {
             return Optional.empty();
         }
         try {

@@ -194,7 +194,8 @@ public final class GpuCheck {
         String device = plan.deviceBackend();
         Optional<TrainRun> full = trainRun("train " + device + " " + plan.steps() + " steps", plan.full(device),
                 variant, true);
-        Optional<TrainRun> cpu = trainRun("train cpu reference " + plan.steps() + " steps", plan.full("cpu"), variant, true);
+        Optional<TrainRun> cpu = trainRun("train cpu reference " + plan.steps() + " steps", plan.full("cpu"),
+                variant, true);
         Optional<TrainRun> stopped = trainRun("train " + device + " stop-at " + plan.stopAt(),
                 plan.stopped(checkpoint), variant, false);
         Optional<TrainRun> resumed = stopped.filter(TrainRun::ok).isPresent()
