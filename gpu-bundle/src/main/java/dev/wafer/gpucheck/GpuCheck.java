@@ -79,12 +79,20 @@ public final class GpuCheck {
     }
 
     private int run() {
+        // SIGTERM or Ctrl-C from outside: say so in the report, and take the running child down with this JVM
+        // (an orphaned child would hold the GPU for whatever runs next). SIGKILL leaves the last written report.
+        Thread hook = new Thread(this::interrupted, "gpu-check-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
         var root = report.root();
         root.put("java_home", System.getProperty("java.home"));
         root.put("java_version", Runtime.version().toString());
         root.put("deadline_seconds", options.deadline().toSeconds());
         root.put("bf16_peak_tflops", bf16PeakTflops);
         root.put("kernel_variants_env", KERNELS_ENV);
+        var environment = root.putObject("environment"); // what the launcher set for every child
+        for (String name : List.of("NVIDIA_TF32_OVERRIDE", "WAFER_CUDA_CACHE", "LD_LIBRARY_PATH")) {
+            environment.put(name, System.getenv(name));
+        }
         if (options.mode() == Options.Mode.REHEARSE) {
             report.note("rehearsal: no GPU; benches and training run on the CPU backend at tiny shapes, and PyTorch's"
                     + " figures come from its CPU device or, without torch, from a labelled stand-in");
@@ -108,7 +116,25 @@ public final class GpuCheck {
         } finally {
             deleteRecursively(work);
         }
-        return finish();
+        int status = finish();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        return status;
+    }
+
+    private void interrupted() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        try {
+            synchronized (report) {
+                if (report.root().path("status").asText().equals("complete")) {
+                    return;
+                }
+                report.root().put("status", "interrupted");
+                report.note("the check was stopped from outside (SIGTERM or SIGINT) during the running phase");
+                report.write();
+            }
+        } catch (RuntimeException e) {
+            System.err.println("gpu-check: could not record the interruption: " + e);
+        }
     }
 
     private void device() {

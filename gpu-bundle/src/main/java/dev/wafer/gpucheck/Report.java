@@ -43,12 +43,12 @@ final class Report {
         return root;
     }
 
-    void note(String note) {
+    synchronized void note(String note) {
         notes.add(note);
     }
 
     /** Records {@code name} as running and writes the report before the phase starts. */
-    Phase begin(String name, String group) {
+    synchronized Phase begin(String name, String group) {
         ObjectNode node = phases.addObject().put("name", name).put("group", group).put("status", RUNNING)
                 .put("started_at", Instant.now().toString());
         write();
@@ -56,7 +56,7 @@ final class Report {
     }
 
     /** Records a phase that did not start, e.g. {@link #SKIPPED_DEADLINE}. */
-    ObjectNode skip(String name, String group, String status) {
+    synchronized ObjectNode skip(String name, String group, String status) {
         ObjectNode node = phases.addObject().put("name", name).put("group", group).put("status", status);
         write();
         return node;
@@ -71,7 +71,7 @@ final class Report {
      * Writes the report atomically. Non-finite numbers become null with a note, so the file is always valid JSON; a
      * failed write is said on stderr and does not stop the check (the next write tries again).
      */
-    void write() {
+    synchronized void write() {
         root.put("updated_at", Instant.now().toString());
         List<String> replaced = Json.replaceNonFinite(root, "");
         replaced.forEach(n -> notes.add("non-finite number replaced by null: " + n));
@@ -109,9 +109,11 @@ final class Report {
 
         /** Sets the final status and the phase's wall time, then writes the report. */
         void end(String status) {
-            node.put("status", status);
-            node.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
-            report.write();
+            synchronized (report) {
+                node.put("status", status);
+                node.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+                report.write();
+            }
         }
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run killed from outside (SIGKILL to its whole process group, as a machine's time limit would) in the middle of a
- * late phase: the report on disk is valid JSON holding every earlier phase's result and the phase it died in.
+ * late phase: the report on disk is valid JSON holding every earlier phase's result and the phase it died in. Stopped
+ * with SIGTERM instead, the runner says so in the report and leaves no child behind.
  */
 class KilledRunTest {
 
@@ -73,18 +74,48 @@ class KilledRunTest {
         assertTrue(json.path("device").isObject(), text);
     }
 
+    @Test
+    void stoppedWithSigtermDuringTheTestsTheRunnerTakesItsChildDownAndSaysSo(@TempDir Path tmp) throws Exception {
+        Path report = tmp.resolve("gpu-check.json");
+        Process run = BundleLauncher.shared().start(List.of("/usr/bin/setsid"), "--rehearse", "--report",
+                report.toString());
+        Thread.ofVirtual().start(() -> {
+            try {
+                run.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // the test reads the report, not the output
+            }
+        });
+        long group = leaderGroup(run);
+        waitForRunningPhase(run, report, new StringBuilder(), p -> p.path("name").asText().equals("tests fast"));
+        // Only the runner gets SIGTERM (as from timeout(1)); its test child must not outlive it.
+        new ProcessBuilder("/usr/bin/bash", "-c", "kill -TERM " + run.pid()).start().waitFor();
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS), "the runner ignored SIGTERM");
+        waitUntilGroupIsGone(group);
+        JsonNode json = JSON.readTree(Files.readString(report));
+        assertEquals("interrupted", json.path("status").asText(), json.toPrettyString());
+        assertEquals("ok", phase(json, "device").path("status").asText(), json.toPrettyString());
+        assertEquals("running", phase(json, "tests fast").path("status").asText(), json.toPrettyString());
+    }
+
     /** Polls the report (which must parse at every read) until a bf16 bench is running; returns its name. */
     private static String waitForRunningPhase(Process run, Path report, StringBuilder output) throws Exception {
+        return waitForRunningPhase(run, report, output, p -> p.path("group").asText().equals("bench")
+                && p.path("name").asText().contains("bf16"));
+    }
+
+    /** Polls the report (which must parse at every read) until a phase {@code wanted} is running. */
+    private static String waitForRunningPhase(Process run, Path report, StringBuilder output,
+            java.util.function.Predicate<JsonNode> wanted) throws Exception {
         long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (System.nanoTime() < end) {
             if (!run.isAlive()) {
-                throw new AssertionError("the run ended before its bf16 benches started:\n" + output);
+                throw new AssertionError("the run ended before the phase awaited started:\n" + output);
             }
             if (Files.exists(report)) {
                 JsonNode json = JSON.readTree(Files.readString(report));
                 for (JsonNode p : json.path("phases")) {
-                    if (p.path("group").asText().equals("bench") && p.path("name").asText().contains("bf16")
-                            && p.path("status").asText().equals("running")) {
+                    if (wanted.test(p) && p.path("status").asText().equals("running")) {
                         return p.path("name").asText();
                     }
                 }
@@ -92,7 +123,7 @@ class KilledRunTest {
             Thread.sleep(50);
         }
         run.destroyForcibly();
-        throw new AssertionError("no bf16 bench was running within 5 minutes:\n" + output);
+        throw new AssertionError("the phase awaited was not running within 5 minutes:\n" + output);
     }
 
     /** The process group setsid gives the launcher: its own pid, once setsid has run (a moment after the start). */

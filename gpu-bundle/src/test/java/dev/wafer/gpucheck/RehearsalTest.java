@@ -44,6 +44,7 @@ class RehearsalTest {
         assertEquals("complete", json.path("status").asText(), text);
         assertTrue(json.path("ok").asBoolean(), text);
         assertEquals(420, json.path("deadline_seconds").asInt(), text);
+        assertEquals("0", json.path("environment").path("NVIDIA_TF32_OVERRIDE").asText(), text);
 
         List<String> names = new ArrayList<>();
         json.path("phases").forEach(p -> names.add(p.path("name").asText()));
