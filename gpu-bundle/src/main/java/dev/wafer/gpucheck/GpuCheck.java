@@ -224,8 +224,13 @@ public final class GpuCheck {
                 variant, true);
         Optional<TrainRun> stopped = trainRun("train " + device + " stop-at " + plan.stopAt(),
                 plan.stopped(checkpoint), variant, false);
-        Optional<TrainRun> resumed = stopped.filter(TrainRun::ok).isPresent()
-                ? trainRun("train " + device + " resume", plan.resumed(checkpoint), variant, true) : Optional.empty();
+        String resume = "train " + device + " resume";
+        Optional<TrainRun> resumed = Optional.empty();
+        if (stopped.filter(TrainRun::ok).isPresent()) {
+            resumed = trainRun(resume, plan.resumed(checkpoint), variant, true);
+        } else {
+            report.skip(resume, "train", "skipped: the stop-at run left no checkpoint");
+        }
         TrainComparison comparison = new TrainComparison(full, cpu, resumed);
         report.root().set("training", comparison.toJson());
         report.write();
@@ -236,7 +241,8 @@ public final class GpuCheck {
     private Optional<TrainRun> trainRun(String name, List<String> arguments, String variant, boolean validation) {
         Optional<TrainRun> run = phases.run(name, "train", TRAIN_CAP,
                 b -> TrainRun.run(children, name, arguments, variant, validation, env, b));
-        run.filter(r -> !r.ok()).ifPresent(r -> problems.add(name + " failed: " + r.run().lastLine()));
+        run.filter(r -> !r.ok()).ifPresent(r -> problems.add(name + " " + r.status() + ": "
+                + r.run().lastLine()));
         return run;
     }
 

@@ -66,6 +66,11 @@ record TrainRun(String label, List<String> arguments, String variant, boolean ex
             phase.put("message", run.lastLine());
             phase.put("output_tail", run.tail());
         }
+        return status();
+    }
+
+    /** ok, timed out, failed (non-zero exit) or bad output (exit 0 without the losses). */
+    String status() {
         if (run.timedOut()) {
             return TestPhase.TIMED_OUT;
         }

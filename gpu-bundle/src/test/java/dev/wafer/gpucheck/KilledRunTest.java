@@ -46,7 +46,7 @@ class KilledRunTest {
         new ProcessBuilder("/usr/bin/bash", "-c", "kill -KILL -- -" + group).start().waitFor();
         assertTrue(run.waitFor(30, TimeUnit.SECONDS), "the launcher survived SIGKILL");
         reader.join(10_000);
-        waitUntilGroupIsGone(group);
+        waitUntilGroupIsGone(group, 30);
 
         JsonNode json = JSON.readTree(Files.readString(report)); // strict parse: the last write was whole
         String text = json.toPrettyString();
@@ -91,7 +91,8 @@ class KilledRunTest {
         // Only the runner gets SIGTERM (as from timeout(1)); its test child must not outlive it.
         new ProcessBuilder("/usr/bin/bash", "-c", "kill -TERM " + run.pid()).start().waitFor();
         assertTrue(run.waitFor(30, TimeUnit.SECONDS), "the runner ignored SIGTERM");
-        waitUntilGroupIsGone(group);
+        // The test child had seconds of suite left: only the runner's shutdown hook ends it this soon.
+        waitUntilGroupIsGone(group, 5);
         JsonNode json = JSON.readTree(Files.readString(report));
         assertEquals("interrupted", json.path("status").asText(), json.toPrettyString());
         assertEquals("ok", phase(json, "device").path("status").asText(), json.toPrettyString());
@@ -146,8 +147,8 @@ class KilledRunTest {
     }
 
     /** Every process of the group ends: no child of the killed run (JVM, python) is left behind. */
-    private static void waitUntilGroupIsGone(long group) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    private static void waitUntilGroupIsGone(long group, long seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<Long> left = members(group);
         while (!left.isEmpty() && System.nanoTime() < end) {
             Thread.sleep(100);
