@@ -157,18 +157,16 @@ public final class GpuCheck {
         summary.add("tests " + (lines.isEmpty() ? "did not run" : String.join("; ", lines)));
         boolean fastPassed = fast.map(TestPhase::passed).orElse(false);
         baselinePassed = baseline.map(TestPhase::passed).orElse(false);
-        String variant = !fastPassed && baselinePassed ? "baseline" : "fast";
-        report.root().put("bench_kernel_variant", variant);
-        report.root().put("bench_kernel_variant_reason", variant.equals("baseline")
-                ? "the fast kernels failed their tests and the baseline kernels passed theirs"
-                : "the default (fast) kernels");
+        KernelChoice choice = KernelChoice.of(fastPassed, baselinePassed);
+        report.root().put("bench_kernel_variant", choice.variant());
+        report.root().put("bench_kernel_variant_reason", choice.reason());
         report.write();
-        return variant;
+        return choice.variant();
     }
 
     private Optional<TestPhase> testPhase(TestSuite suite) {
         Optional<TestPhase> result = phases.run(suite.name(), "tests",
-                suite.variant().equals("baseline") ? BASELINE_TESTS_CAP : TESTS_CAP,
+                suite.variant().equals(KernelChoice.BASELINE) ? BASELINE_TESTS_CAP : TESTS_CAP,
                 b -> TestPhase.run(children, suite, env, b, work));
         if (result.isEmpty()) {
             problems.add(suite.name() + " did not run");
@@ -181,9 +179,15 @@ public final class GpuCheck {
     private void benches(List<BenchCase> cases, String variant) {
         for (BenchCase c : cases) {
             Optional<BenchRun> run = bench(c, variant, "bench " + c.label());
-            if (run.map(r -> !r.ok()).orElse(false) && variant.equals("fast") && baselinePassed) {
-                // The new kernels failed here but the baseline passed its suites: still get this shape's figures.
-                Optional<BenchRun> retry = bench(c, "baseline", "bench " + c.label() + " (baseline kernels)");
+            if (run.map(r -> !r.ok()).orElse(false) && KernelChoice.retryOnBaseline(variant, baselinePassed)) {
+                // The new kernels failed here but the baseline passed its suites: still get this shape's figures,
+                // and say that the fast kernels failed.
+                if (c.required()) {
+                    problems.add("bench " + c.label() + " " + Outcome.status(run.get().run(), run.get().line())
+                            + " on the fast kernels: " + run.get().run().lastLine());
+                }
+                Optional<BenchRun> retry = bench(c, KernelChoice.BASELINE, "bench " + c.label()
+                        + " (baseline kernels)");
                 if (retry.isPresent()) {
                     run = retry;
                 }

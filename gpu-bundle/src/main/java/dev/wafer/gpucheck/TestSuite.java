@@ -14,12 +14,12 @@ record TestSuite(String name, List<String> selectors, String variant) {
 
     /** Every CUDA test, on the new kernels. */
     static TestSuite fast() {
-        return new TestSuite("tests fast", List.of("package:" + TEST_PACKAGE), "fast");
+        return new TestSuite("tests fast", List.of("package:" + TEST_PACKAGE), KernelChoice.FAST);
     }
 
     /** The contract and model suites again on today's kernels: a wrong new kernel must not cost the run its figures. */
     static TestSuite baseline() {
         return new TestSuite("tests baseline", List.of("class:" + TEST_PACKAGE + ".CudaBackendContractTest",
-                "class:" + TEST_PACKAGE + ".CudaBackendModelSuiteTest"), "baseline");
+                "class:" + TEST_PACKAGE + ".CudaBackendModelSuiteTest"), KernelChoice.BASELINE);
     }
 }
