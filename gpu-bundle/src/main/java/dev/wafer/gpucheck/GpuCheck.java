@@ -252,10 +252,11 @@ public final class GpuCheck {
 
     private int finish() {
         boolean ok = problems.isEmpty();
-        String line = String.format("gpu-check %s: %s | %s | report %s", options.mode().text(),
-                ok ? "PASS" : "FAIL (" + String.join("; ", problems) + ")", String.join(" | ", summary),
-                report.file());
         var root = report.root();
+        String gpu = root.path("device").path("gpu").asText("no GPU named");
+        String line = String.format("gpu-check %s: %s | %s | %s | report %s", options.mode().text(),
+                ok ? "PASS" : "FAIL (" + String.join("; ", problems) + ")", gpu, String.join(" | ", summary),
+                report.file());
         root.put("ok", ok);
         var problemNode = root.putArray("problems");
         problems.forEach(problemNode::add);
