@@ -140,9 +140,14 @@ public final class GpuCheck {
     private void device() {
         Optional<DeviceProbe> probe = phases.run("device", "device", DEVICE_CAP,
                 b -> DeviceProbe.run(children, env, b));
-        report.root().set("device", probe.orElse(new DeviceProbe(
+        var device = probe.orElse(new DeviceProbe(
                 new ProcessRun(ProcessRun.NOT_STARTED, "device probe did not run", false, Duration.ZERO),
-                Optional.empty())).device());
+                Optional.empty())).device();
+        report.root().set("device", device);
+        if (options.mode() == Options.Mode.GPU && !device.path("cuda_available").asBoolean()) {
+            // Said first: every CUDA phase after this fails for this one reason.
+            problems.add("CUDA unavailable: " + device.path("cuda_detail").asText());
+        }
         report.write();
     }
 
