@@ -2,6 +2,7 @@ package dev.wafer.gpucheck;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /** One {@code wafer bench} in a child JVM, with the kernel variant it used. */
@@ -10,7 +11,7 @@ record BenchRun(BenchCase benchCase, String variant, ProcessRun run, ResultLine 
 
     static BenchRun run(Children children, BenchCase c, String variant, Map<String, String> env, Duration budget,
             double bf16PeakFlops) {
-        Map<String, String> childEnv = new java.util.HashMap<>(env);
+        Map<String, String> childEnv = new HashMap<>(env);
         childEnv.put(GpuCheck.KERNELS_ENV, variant);
         ProcessRun run = ProcessRun.of(children.wafer(c.waferArguments()), childEnv, budget);
         return new BenchRun(c, variant, run, ResultLine.lastOf(run.output()), bf16PeakFlops);

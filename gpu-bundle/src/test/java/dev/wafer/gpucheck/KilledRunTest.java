@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +83,7 @@ class KilledRunTest {
                 report.toString());
         Thread.ofVirtual().start(() -> {
             try {
-                run.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                run.getInputStream().transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
                 // the test reads the report, not the output
             }
@@ -107,7 +109,7 @@ class KilledRunTest {
 
     /** Polls the report (which must parse at every read) until a phase {@code wanted} is running. */
     private static String waitForRunningPhase(Process run, Path report, StringBuilder output,
-            java.util.function.Predicate<JsonNode> wanted) throws Exception {
+            Predicate<JsonNode> wanted) throws Exception {
         long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (System.nanoTime() < end) {
             if (!run.isAlive()) {

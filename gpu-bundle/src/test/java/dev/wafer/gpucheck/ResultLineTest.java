@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class ResultLineTest {
 
     @Test
     void aBenchLineWithNanIsRecordedAsBadOutputNotOk() {
-        ProcessRun run = new ProcessRun(0, "{\"tokens_per_s\": NaN}\n", false, java.time.Duration.ofSeconds(1));
+        ProcessRun run = new ProcessRun(0, "{\"tokens_per_s\": NaN}\n", false, Duration.ofSeconds(1));
         ResultLine line = ResultLine.lastOf(run.output());
         assertEquals(Outcome.BAD_OUTPUT, Outcome.status(run, line));
         var phase = Json.object();

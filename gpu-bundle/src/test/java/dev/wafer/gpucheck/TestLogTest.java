@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,7 @@ class TestLogTest {
             w.finished(new TestOutcome("A > one()", TestOutcome.Status.PASSED, ""));
             w.started("A > two()");
         }
-        Files.writeString(file, "{\"event\":\"finished\",\"te", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(file, "{\"event\":\"finished\",\"te", StandardOpenOption.APPEND);
         TestLog log = TestLog.read(file);
         assertEquals(1, log.outcomes().size());
         assertEquals(Optional.of("A > two()"), log.running());
