@@ -87,6 +87,7 @@ public final class GpuCheck {
         root.put("java_home", System.getProperty("java.home"));
         root.put("java_version", Runtime.version().toString());
         root.put("deadline_seconds", options.deadline().toSeconds());
+        root.put("work_dir", work.toString()); // test logs and checkpoints; removed at the end
         root.put("bf16_peak_tflops", bf16PeakTflops);
         root.put("kernel_variants_env", KERNELS_ENV);
         var environment = root.putObject("environment"); // what the launcher set for every child
@@ -121,20 +122,16 @@ public final class GpuCheck {
         return status;
     }
 
+    /** The shutdown hook: the report first (so the dying child's exit is not recorded as a crash), then the child. */
     private void interrupted() {
-        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
         try {
-            synchronized (report) {
-                if (report.root().path("status").asText().equals("complete")) {
-                    return;
-                }
-                report.root().put("status", "interrupted");
-                report.note("the check was stopped from outside (SIGTERM or SIGINT) during the running phase");
-                report.write();
-            }
+            report.interrupt("the check was stopped from outside (SIGTERM or SIGINT) during the phase marked"
+                    + " interrupted");
         } catch (RuntimeException e) {
             System.err.println("gpu-check: could not record the interruption: " + e);
         }
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        deleteRecursively(work);
     }
 
     private void device() {
@@ -286,6 +283,9 @@ public final class GpuCheck {
     }
 
     private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {

@@ -19,11 +19,14 @@ final class Report {
     static final String OK = "ok";
     static final String FAILED = "failed";
     static final String SKIPPED_DEADLINE = "skipped: deadline";
+    static final String INTERRUPTED = "interrupted";
 
     private final Path file;
     private final ObjectNode root = Json.object();
     private final ArrayNode phases;
     private final ArrayNode notes;
+    /** Set once the run is stopped from outside: what its dying children make the phases look like is not written. */
+    private boolean frozen;
 
     Report(Path file, String mode) {
         this.file = file.toAbsolutePath();
@@ -62,6 +65,25 @@ final class Report {
         return node;
     }
 
+    /**
+     * Marks the report and every running phase {@link #INTERRUPTED}, writes it a last time and ignores later writes,
+     * unless the run had already completed.
+     */
+    synchronized void interrupt(String note) {
+        if (frozen || root.path("status").asText().equals("complete")) {
+            return;
+        }
+        root.put("status", INTERRUPTED);
+        for (var phase : phases) {
+            if (phase.path("status").asText().equals(RUNNING)) {
+                ((ObjectNode) phase).put("status", INTERRUPTED);
+            }
+        }
+        notes.add(note);
+        write();
+        frozen = true;
+    }
+
     /** The phases recorded so far, in order. */
     ArrayNode phases() {
         return phases;
@@ -72,6 +94,9 @@ final class Report {
      * failed write is said on stderr and does not stop the check (the next write tries again).
      */
     synchronized void write() {
+        if (frozen) {
+            return;
+        }
         root.put("updated_at", Instant.now().toString());
         List<String> replaced = Json.replaceNonFinite(root, "");
         replaced.forEach(n -> notes.add("non-finite number replaced by null: " + n));

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs the assembled bundle's launcher the way a GPU machine would: an environment of its own, and a PATH of small
@@ -49,10 +51,33 @@ final class BundleLauncher {
         return Path.of(System.getProperty("wafer.gpuBundle", "target/gpu-check"));
     }
 
-    /** A launcher whose payload stays unpacked under target/ for the other tests of this build. */
-    static BundleLauncher shared() throws IOException {
-        return new BundleLauncher(bundle(), Files.createDirectories(bundle().resolveSibling("gpu-check-test-tmp")),
-                null);
+    /**
+     * A launcher whose payload stays unpacked under target/ for the other tests of this build; what earlier builds
+     * left there (payloads of other hashes, scratch of killed runs: 140 MB each) is removed first.
+     */
+    static synchronized BundleLauncher shared() throws IOException {
+        Path tmp = Files.createDirectories(bundle().resolveSibling("gpu-check-test-tmp"));
+        String current = "wafer-gpu-check-" + Files.readString(bundle().resolve("payload.sha256")).substring(0, 16);
+        try (Stream<Path> entries = Files.list(tmp)) {
+            for (Path stale : entries.filter(p -> p.getFileName().toString().startsWith("wafer-gpu-check-")
+                    && !p.getFileName().toString().equals(current)).toList()) {
+                deleteRecursively(stale);
+            }
+        }
+        return new BundleLauncher(bundle(), tmp, null);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The launcher's TMPDIR. */
+    Path tmpdir() {
+        return scratch;
     }
 
     /** Whether this machine has a python3 (the launcher's stand-in for PyTorch needs it). */

@@ -2,6 +2,7 @@ package dev.wafer.gpucheck;
 
 import static dev.wafer.gpucheck.GpuCheckBundleTest.phase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,8 +98,10 @@ class KilledRunTest {
         waitUntilGroupIsGone(group, 5);
         JsonNode json = JSON.readTree(Files.readString(report));
         assertEquals("interrupted", json.path("status").asText(), json.toPrettyString());
+        assertTrue(json.path("work_dir").asText().contains("wafer-gpu-check-"), json.toPrettyString());
+        assertFalse(Files.exists(Path.of(json.path("work_dir").asText())), "scratch folder left behind");
         assertEquals("ok", phase(json, "device").path("status").asText(), json.toPrettyString());
-        assertEquals("running", phase(json, "tests fast").path("status").asText(), json.toPrettyString());
+        assertEquals("interrupted", phase(json, "tests fast").path("status").asText(), json.toPrettyString());
     }
 
     /** Polls the report (which must parse at every read) until a bf16 bench is running; returns its name. */

@@ -45,6 +45,8 @@ class RehearsalTest {
         assertTrue(json.path("ok").asBoolean(), text);
         assertEquals(420, json.path("deadline_seconds").asInt(), text);
         assertEquals("0", json.path("environment").path("NVIDIA_TF32_OVERRIDE").asText(), text);
+        assertTrue(json.path("work_dir").asText().startsWith(launcher.tmpdir().toString()), text);
+        assertFalse(Files.exists(Path.of(json.path("work_dir").asText())), "scratch folder left behind");
 
         List<String> names = new ArrayList<>();
         json.path("phases").forEach(p -> names.add(p.path("name").asText()));

@@ -47,6 +47,20 @@ class ReportTest {
     }
 
     @Test
+    void anInterruptedReportMarksTheRunningPhaseAndIgnoresLaterWrites(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("r.json");
+        Report report = new Report(file, "gpu");
+        report.begin("device", "device").end(Report.OK);
+        Report.Phase tests = report.begin("tests fast", "tests");
+        report.interrupt("stopped");
+        tests.end("crashed"); // the killed child's exit, seen after the interruption: not written
+        JsonNode json = read(file);
+        assertEquals("interrupted", json.path("status").asText());
+        assertEquals("ok", json.path("phases").get(0).path("status").asText());
+        assertEquals("interrupted", json.path("phases").get(1).path("status").asText());
+    }
+
+    @Test
     void nonFiniteNumbersNeverReachTheFile(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("r.json");
         Report report = new Report(file, "gpu");
