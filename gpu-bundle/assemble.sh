@@ -3,9 +3,10 @@
 #   <out>/gpu-check            the launcher (bash)
 #   <out>/payload.tar.xz       jlinked runtime + wafer.jar + the CUDA tests and their libraries
 #   <out>/payload.sha256       names the unpack directory, so a changed payload is never mixed with an old one
-#   <out>/bench_torch_cuda.py  the PyTorch eager baseline run beside `wafer bench`
+#   <out>/bench_torch_cuda.py  the PyTorch baseline (eager, and torch.compile) run beside `wafer bench`
+#   <out>/torch_standin.py     a labelled stand-in for it, run only by --rehearse where python3 has no torch
 # Why one xz payload: the runtime alone is ~40 MB (libjvm.so is 25 MB stripped) and the jars ~30 MB, more than the
-# 48 MiB a lent GPU machine receives; xz over uncompressed jars and runtime brings the whole to about 36 MB
+# 64 MiB a lent GPU machine receives; xz over uncompressed jars and runtime brings the whole to about 36 MB
 # (level 2: 40 s on 2 cores; level 6 saves 4.6 MB for four times the time).
 set -euo pipefail
 [ $# -eq 6 ] || { echo "usage: assemble.sh JDK APP_JAR RUNNER_JAR CLASSPATH_FILE BUNDLE_SOURCES OUT_DIR" >&2; exit 2; }
@@ -61,17 +62,24 @@ for lib in "${libs[@]}"; do
   store_uncompressed "$lib" "$work/payload/lib/$(basename "$lib")"
 done
 
-# Prebuilt PTX for compute_80 and compute_90 (the driver compiles PTX for its device), so a GPU machine whose
-# NVRTC is missing still runs every kernel; where it has NVRTC, the backend compiles for the device instead.
-if ldconfig -p 2>/dev/null | grep -q 'libnvrtc'; then
-  "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$app_jar" dev.wafer.adapters.cuda.PtxPrecompiler \
-    "$work/payload/ptx" 80 90 >/dev/null
-else
-  echo "assemble.sh: no NVRTC here (Debian non-free libnvrtc11.2), so the bundle carries no prebuilt PTX" >&2
+# Prebuilt PTX for compute_80 and compute_90 (the driver compiles PTX for its device): the backend falls back to it
+# when NVRTC is missing on the GPU machine or its output does not load there. Every bundle carries it, so a machine
+# without NVRTC here fails the build rather than shipping a bundle without the fallback. (No `ldconfig -p | grep -q`
+# test: under pipefail grep's early exit gives ldconfig SIGPIPE, and the PTX was left out at random.)
+ptx_log="$work/ptx.log"
+if ! "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$app_jar" dev.wafer.adapters.cuda.PtxPrecompiler \
+    "$work/payload/ptx" 80 90 >"$ptx_log" 2>&1; then
+  # The exception's message: the first line that is neither a JVM warning nor a stack frame (awk reads the file itself).
+  reason="$(awk '!/^WARNING/ && !/^[[:space:]]+at / && NF {print; exit}' "$ptx_log")"
+  fail "cannot build the prebuilt PTX every bundle carries (${reason:-no output}); install NVRTC here (Debian non-free libnvrtc11.2, or the CUDA toolkit) and build again"
 fi
+for arch in 80 90; do
+  count="$(find "$work/payload/ptx" -name "*-compute_$arch.ptx" | wc -l)"
+  [ "$count" -gt 0 ] || fail "PtxPrecompiler wrote no compute_$arch PTX into $work/payload/ptx"
+done
 tar -C "$work/payload" -cf - . | xz -T0 -2 > "$out/payload.tar.xz"
 sha256sum "$out/payload.tar.xz" | cut -d' ' -f1 > "$out/payload.sha256"
-cp "$src/gpu-check" "$src/bench_torch_cuda.py" "$out/"
+cp "$src/gpu-check" "$src/bench_torch_cuda.py" "$src/torch_standin.py" "$out/"
 chmod +x "$out/gpu-check"
 rm -rf "$work"
 echo "assemble.sh: $(du -sh "$out" | cut -f1) in $out"

@@ -1,23 +1,41 @@
 #!/usr/bin/env python3
-"""PyTorch eager baseline for `wafer bench --backend cuda`: median seconds of full training steps (forward, backward,
-clipping, AdamW) of the same GPT-3-style model as conformance/golden/bench_torch.py, on the GPU, in fp32 (TF32 off,
-as Wafer's default) or bf16 autocast. Prints one JSON line.
-Usage: bench_torch_cuda.py D_MODEL LAYERS HEADS SEQ BATCH VOCAB STEPS fp32|bf16"""
+"""PyTorch baseline for `wafer bench --backend cuda`: median seconds of full training steps (forward, backward,
+clipping, AdamW) of the same GPT-3-style model as conformance/golden/bench_torch.py, in fp32 (TF32 off, as Wafer's
+default) or bf16 autocast; eager by default, or torch.compile'd (--compile: the second anchor). Prints one JSON line.
+Usage: bench_torch_cuda.py D_MODEL LAYERS HEADS SEQ BATCH VOCAB STEPS fp32|bf16 [--compile] [--device=cuda|cpu]
+--device=cpu exists for the GPU check's rehearsal without a GPU. Exit 4 when torch cannot be imported."""
+import argparse
 import json
 import sys
 import time
 
-import torch
+parser = argparse.ArgumentParser()
+for name in ("d", "L", "H", "T", "B", "V", "steps"):
+    parser.add_argument(name, type=int)
+parser.add_argument("precision", choices=("fp32", "bf16"))
+parser.add_argument("--compile", action="store_true")
+parser.add_argument("--device", default="cuda", choices=("cuda", "cpu"))
+args = parser.parse_args()
+try:
+    import torch
+except ImportError as e:
+    print(json.dumps({"error": "no torch: " + str(e)}))
+    sys.exit(4)
 
-d, L, H, T, B, V, STEPS = (int(a) for a in sys.argv[1:8])
-precision = sys.argv[8]
-if not torch.cuda.is_available():
+d, L, H, T, B, V, STEPS = args.d, args.L, args.H, args.T, args.B, args.V, args.steps
+precision = args.precision
+if args.device == "cuda" and not torch.cuda.is_available():
     print(json.dumps({"error": "torch sees no CUDA device"}))
     sys.exit(3)
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
 torch.manual_seed(0)
-dev = torch.device("cuda")
+dev = torch.device(args.device)
+
+
+def sync():
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
 
 
 class Block(torch.nn.Module):
@@ -51,24 +69,32 @@ class GPT(torch.nn.Module):
 
 
 model = GPT().to(dev)
+step_model = torch.compile(model) if args.compile else model
 opt = torch.optim.AdamW(model.parameters(), lr=6e-4, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1)
+warmup = 2 if args.compile else 1  # torch.compile compiles forward and backward on the first step(s)
 times = []
-for step in range(STEPS + 1):
+first_steps = 0.0
+for step in range(STEPS + warmup):
     idx = torch.randint(0, V, (B, T), device=dev)
     tgt = torch.randint(0, V, (B, T), device=dev)
-    torch.cuda.synchronize()
+    sync()
     t0 = time.perf_counter()
     opt.zero_grad(set_to_none=True)
-    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=precision == "bf16"):
-        loss = model(idx, tgt)
+    with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
+        loss = step_model(idx, tgt)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
-    torch.cuda.synchronize()
-    if step > 0:
+    sync()
+    if step >= warmup:
         times.append(time.perf_counter() - t0)
+    else:
+        first_steps += time.perf_counter() - t0
 times.sort()
 med = times[len(times) // 2]
-print(json.dumps({"torch": torch.__version__, "device": torch.cuda.get_device_name(0), "precision": precision,
+print(json.dumps({"torch": torch.__version__,
+                  "device": torch.cuda.get_device_name(0) if dev.type == "cuda" else "cpu",
+                  "mode": "compile" if args.compile else "eager", "precision": precision, "tf32": False,
                   "tokens_per_s": round(B * T / med, 1), "step_seconds": round(med, 5),
-                  "peak_memory_bytes": torch.cuda.max_memory_allocated()}))
+                  "warmup_seconds": round(first_steps, 3),
+                  "peak_memory_bytes": torch.cuda.max_memory_allocated() if dev.type == "cuda" else None}))

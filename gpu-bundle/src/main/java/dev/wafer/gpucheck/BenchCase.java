@@ -15,14 +15,27 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
     static List<BenchCase> gpu() {
         return List.of(
                 new BenchCase("111M seq512 batch4 fp32", "cuda", 768, 10, 12, 512, 4, 50257, 5, "fp32", true),
-                new BenchCase("111M seq512 batch4 bf16", "cuda", 768, 10, 12, 512, 4, 50257, 5, "bf16", false),
                 new BenchCase("111M seq2048 batch8 fp32", "cuda", 768, 10, 12, 2048, 8, 50257, 5, "fp32", true),
+                new BenchCase("111M seq512 batch4 bf16", "cuda", 768, 10, 12, 512, 4, 50257, 5, "bf16", false),
                 new BenchCase("111M seq2048 batch8 bf16", "cuda", 768, 10, 12, 2048, 8, 50257, 5, "bf16", false));
+    }
+
+    /** Stand-ins of {@link #gpu()} for the rehearsal without a GPU: the same four roles, tiny, on the CPU backend. */
+    static List<BenchCase> rehearsal() {
+        return List.of(
+                new BenchCase("rehearsal seq32 batch2 fp32 (cpu)", "cpu", 64, 2, 2, 32, 2, 256, 2, "fp32", true),
+                new BenchCase("rehearsal seq64 batch2 fp32 (cpu)", "cpu", 64, 2, 2, 64, 2, 256, 2, "fp32", true),
+                new BenchCase("rehearsal seq32 batch2 bf16 (cpu)", "cpu", 64, 2, 2, 32, 2, 256, 2, "bf16", false),
+                new BenchCase("rehearsal seq64 batch2 bf16 (cpu)", "cpu", 64, 2, 2, 64, 2, 256, 2, "bf16", false));
     }
 
     /** A small CPU run: proves the bundled runtime starts the CLI and trains, in seconds. */
     static List<BenchCase> cpuPart() {
         return List.of(new BenchCase("tiny cpu fp32", "cpu", 64, 2, 2, 32, 2, 256, 2, "fp32", true));
+    }
+
+    boolean bf16() {
+        return precision.equals("bf16");
     }
 
     /** The {@code wafer bench} arguments for this case. */
@@ -32,7 +45,7 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
                 "--precision=" + precision);
     }
 
-    /** The positional arguments of bench_torch_cuda.py. */
+    /** The positional arguments of bench_torch_cuda.py (and of its stand-in). */
     List<String> torchArguments() {
         return List.of(String.valueOf(dModel), String.valueOf(layers), String.valueOf(heads), String.valueOf(seq),
                 String.valueOf(batch), String.valueOf(vocab), String.valueOf(steps), precision);

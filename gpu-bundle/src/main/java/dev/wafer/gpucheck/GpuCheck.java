@@ -1,161 +1,295 @@
 package dev.wafer.gpucheck;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * The bundle's entry point: runs the CUDA tests, then the benches, writes the JSON report and prints one summary line.
- * Exit status 0 when no test failed and every required bench ran, 1 otherwise, 2 for a bad argument.
+ * The bundle's entry point. Runs, each in its own child process and under one overall deadline: the device probe, the
+ * CUDA tests (new kernels, then the contract and model suites on the baseline kernels), {@code wafer bench} fp32,
+ * the PyTorch anchor, {@code wafer bench} bf16, the training check and, time permitting, torch.compile. The JSON
+ * report is rewritten after every phase; one summary line ends the run. Exit status 0 when no test failed, every
+ * required bench ran and the training runs held their comparisons, 1 otherwise, 2 for a bad argument.
  */
 public final class GpuCheck {
 
-    /** Package whose test classes the bundle carries (the CUDA adapter's test jar). */
-    static final String TEST_PACKAGE = "dev.wafer.adapters.cuda";
+    /** How the CUDA backend is told which kernels to use: {@code fast} (the default) or {@code baseline}. */
+    static final String KERNELS_ENV = "WAFER_CUDA_KERNELS";
     /**
      * Dense bf16 tensor-core peak used for the fraction-of-peak figure: 989.4 TFLOP/s, NVIDIA's H100/H200 SXM figure
      * without sparsity; {@code WAFER_BF16_PEAK_TFLOPS} overrides it for other GPUs.
      */
     static final double DEFAULT_BF16_PEAK_TFLOPS = 989.4;
-    private static final long BENCH_TIMEOUT_SECONDS = 300;
 
-    private GpuCheck() {
+    // Caps per child: no single hang may eat the whole deadline; the deadline itself still governs the total.
+    private static final Duration DEVICE_CAP = Duration.ofSeconds(60);
+    private static final Duration TESTS_CAP = Duration.ofSeconds(180);
+    private static final Duration BASELINE_TESTS_CAP = Duration.ofSeconds(120);
+    private static final Duration BENCH_CAP = Duration.ofSeconds(120);
+    private static final Duration TORCH_CAP = Duration.ofSeconds(90);
+    private static final Duration TRAIN_CAP = Duration.ofSeconds(150);
+    private static final Duration COMPILE_CAP = Duration.ofSeconds(150);
+    /** torch.compile spends most of a minute compiling: not worth starting with less. */
+    private static final Duration COMPILE_NEEDED = Duration.ofSeconds(60);
+
+    private final Options options;
+    private final Report report;
+    private final PhaseRunner phases;
+    private final Children children = Children.ofThisJvm();
+    private final Map<String, String> env = new HashMap<>();
+    private final double bf16PeakTflops;
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> summary = new ArrayList<>();
+    private final Path work;
+    /** Whether the baseline kernels passed the contract and model suites: benches may then fall back to them. */
+    private boolean baselinePassed;
+
+    private GpuCheck(Options options, double bf16PeakTflops) throws IOException {
+        this.options = options;
+        this.bf16PeakTflops = bf16PeakTflops;
+        this.report = new Report(options.report(), options.mode().text());
+        this.phases = new PhaseRunner(report, Deadline.startingNow(options.deadline()));
+        this.work = Files.createTempDirectory("wafer-gpu-check-");
+        if (options.mode() == Options.Mode.GPU) {
+            env.put("WAFER_EXPECT_CUDA", "1"); // a GPU machine: CUDA tests fail instead of skipping
+        }
     }
 
-    /** {@code --mode gpu|cpu-part --report FILE --torch-script FILE}. */
     public static void main(String[] args) throws IOException {
-        String mode = null;
-        Path report = null;
-        Path torchScript = null;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--mode" -> mode = args[i + 1];
-                case "--report" -> report = Path.of(args[i + 1]);
-                case "--torch-script" -> torchScript = Path.of(args[i + 1]);
-                default -> usage("unknown argument " + args[i]);
+        Options options;
+        double peak;
+        try {
+            options = Options.parse(args, System.getenv());
+            peak = peakTflops(System.getenv("WAFER_BF16_PEAK_TFLOPS"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("gpu-check: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(new GpuCheck(options, peak).run());
+    }
+
+    private int run() {
+        // SIGTERM or Ctrl-C from outside: say so in the report, and take the running child down with this JVM
+        // (an orphaned child would hold the GPU for whatever runs next). SIGKILL leaves the last written report.
+        Thread hook = new Thread(this::interrupted, "gpu-check-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
+        var root = report.root();
+        root.put("java_home", System.getProperty("java.home"));
+        root.put("java_version", Runtime.version().toString());
+        root.put("deadline_seconds", options.deadline().toSeconds());
+        root.put("work_dir", work.toString()); // test logs and checkpoints; removed at the end
+        root.put("bf16_peak_tflops", bf16PeakTflops);
+        root.put("kernel_variants_env", KERNELS_ENV);
+        var environment = root.putObject("environment"); // what the launcher set for every child
+        for (String name : List.of("NVIDIA_TF32_OVERRIDE", "WAFER_CUDA_CACHE", "LD_LIBRARY_PATH")) {
+            environment.put(name, System.getenv(name));
+        }
+        if (options.mode() == Options.Mode.REHEARSE) {
+            report.note("rehearsal: no GPU; benches and training run on the CPU backend at tiny shapes, and PyTorch's"
+                    + " figures come from its CPU device or, without torch, from a labelled stand-in");
+        }
+        try {
+            device();
+            String variant = tests();
+            List<BenchCase> cases = switch (options.mode()) {
+                case GPU -> BenchCase.gpu();
+                case REHEARSE -> BenchCase.rehearsal();
+                case CPU_PART -> BenchCase.cpuPart();
+            };
+            benches(cases.stream().filter(c -> !c.bf16()).toList(), variant);
+            if (options.mode() != Options.Mode.CPU_PART) {
+                torch(cases, false);
+                benches(cases.stream().filter(BenchCase::bf16).toList(), variant);
+                train(options.mode() == Options.Mode.GPU ? TrainPlan.gpu() : TrainPlan.rehearsal(), variant);
+                int longest = cases.stream().mapToInt(BenchCase::seq).max().orElse(0);
+                torch(cases.stream().filter(c -> c.seq() == longest).toList(), true); // the second anchor
             }
+        } finally {
+            deleteRecursively(work);
         }
-        if (mode == null || !(mode.equals("gpu") || mode.equals("cpu-part")) || report == null
-                || torchScript == null) {
-            usage("expected --mode gpu|cpu-part --report FILE --torch-script FILE");
-        }
-        boolean gpu = mode.equals("gpu");
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode out = json.createObjectNode();
-        out.put("mode", mode);
-        out.put("java_home", System.getProperty("java.home"));
-        out.put("java_version", Runtime.version().toString());
+        int status = finish();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        return status;
+    }
 
-        List<TestOutcome> tests = TestRun.run(TEST_PACKAGE);
-        long passed = count(tests, TestOutcome.Status.PASSED);
-        long failed = count(tests, TestOutcome.Status.FAILED);
-        long skipped = count(tests, TestOutcome.Status.SKIPPED);
-        ObjectNode testNode = out.putObject("tests");
-        testNode.put("package", TEST_PACKAGE);
-        testNode.put("passed", passed);
-        testNode.put("failed", failed);
-        testNode.put("skipped", skipped);
-        ArrayNode list = testNode.putArray("results");
-        for (TestOutcome t : tests) {
-            list.addObject().put("test", t.test()).put("status", t.status().name().toLowerCase(Locale.ROOT))
-                    .put("detail", t.detail());
+    /** The shutdown hook: the report first (so the dying child's exit is not recorded as a crash), then the child. */
+    private void interrupted() {
+        try {
+            report.interrupt("the check was stopped from outside (SIGTERM or SIGINT) during the phase marked"
+                    + " interrupted");
+        } catch (RuntimeException e) {
+            System.err.println("gpu-check: could not record the interruption: " + e);
         }
-        List<String> problems = new ArrayList<>();
-        if (passed + failed + skipped == 0) {
-            problems.add("no tests of " + TEST_PACKAGE + " on the class path");
-        }
-        if (failed > 0) {
-            problems.add(failed + " tests failed");
-        }
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        deleteRecursively(work);
+    }
 
-        ProcessRun backends = wafer(List.of("backends"));
-        out.put("backends", backends.output().strip());
-        List<String> benchSummary = new ArrayList<>();
-        ArrayNode benches = out.putArray("bench");
-        double peak = peakTflops() * 1e12;
-        for (BenchCase c : gpu ? BenchCase.gpu() : BenchCase.cpuPart()) {
-            ProcessRun run = wafer(c.waferArguments());
-            ObjectNode node = benches.addObject().put("case", c.label());
-            String line = run.lastJsonLine();
-            if (run.exitCode() == 0 && !line.isEmpty()) {
-                JsonNode result = json.readTree(line);
-                node.set("wafer", result);
-                double flops = result.path("model_flops_per_s").asDouble();
-                if (gpu && c.precision().equals("bf16")) {
-                    node.put("fraction_of_bf16_peak", flops / peak);
-                }
-                benchSummary.add(c.label() + " " + Math.round(result.path("tokens_per_s").asDouble()) + " tok/s");
-            } else {
-                node.put("wafer_exit_code", run.exitCode()).put("wafer_message", run.lastLine());
-                benchSummary.add(c.label() + " " + (c.required() ? "FAILED" : "absent"));
+    private void device() {
+        Optional<DeviceProbe> probe = phases.run("device", "device", DEVICE_CAP,
+                b -> DeviceProbe.run(children, env, b));
+        var device = probe.orElse(new DeviceProbe(
+                new ProcessRun(ProcessRun.NOT_STARTED, "device probe did not run", false, Duration.ZERO),
+                Optional.empty())).device();
+        report.root().set("device", device);
+        if (options.mode() == Options.Mode.GPU && !device.path("cuda_available").asBoolean()) {
+            // Said first: every CUDA phase after this fails for this one reason.
+            problems.add("CUDA unavailable: " + device.path("cuda_detail").asText());
+        }
+        report.write();
+    }
+
+    /** Runs the suites and returns the kernel variant the benches use. */
+    private String tests() {
+        Optional<TestPhase> fast = testPhase(TestSuite.fast());
+        Optional<TestPhase> baseline = options.mode() == Options.Mode.CPU_PART ? Optional.empty()
+                : testPhase(TestSuite.baseline());
+        List<String> lines = new ArrayList<>();
+        fast.ifPresent(t -> lines.add(t.summary()));
+        baseline.ifPresent(t -> lines.add(t.summary()));
+        summary.add("tests " + (lines.isEmpty() ? "did not run" : String.join("; ", lines)));
+        boolean fastPassed = fast.map(TestPhase::passed).orElse(false);
+        baselinePassed = baseline.map(TestPhase::passed).orElse(false);
+        KernelChoice choice = KernelChoice.of(fastPassed, baselinePassed);
+        report.root().put("bench_kernel_variant", choice.variant());
+        report.root().put("bench_kernel_variant_reason", choice.reason());
+        report.write();
+        return choice.variant();
+    }
+
+    private Optional<TestPhase> testPhase(TestSuite suite) {
+        Optional<TestPhase> result = phases.run(suite.name(), "tests",
+                suite.variant().equals(KernelChoice.BASELINE) ? BASELINE_TESTS_CAP : TESTS_CAP,
+                b -> TestPhase.run(children, suite, env, b, work));
+        if (result.isEmpty()) {
+            problems.add(suite.name() + " did not run");
+        } else if (!result.get().passed()) {
+            problems.add(suite.name() + " " + result.get().status() + " (" + result.get().failed() + " failed)");
+        }
+        return result;
+    }
+
+    private void benches(List<BenchCase> cases, String variant) {
+        for (BenchCase c : cases) {
+            Optional<BenchRun> run = bench(c, variant, "bench " + c.label());
+            if (run.map(r -> !r.ok()).orElse(false) && KernelChoice.retryOnBaseline(variant, baselinePassed)) {
+                // The new kernels failed here but the baseline passed its suites: still get this shape's figures,
+                // and say that the fast kernels failed.
                 if (c.required()) {
-                    problems.add("bench " + c.label() + " exited " + run.exitCode() + ": " + run.lastLine());
+                    problems.add("bench " + c.label() + " " + Outcome.status(run.get().run(), run.get().line())
+                            + " on the fast kernels: " + run.get().run().lastLine());
+                }
+                Optional<BenchRun> retry = bench(c, KernelChoice.BASELINE, "bench " + c.label()
+                        + " (baseline kernels)");
+                if (retry.isPresent()) {
+                    run = retry;
                 }
             }
-            if (gpu) {
-                ProcessRun torch = torch(torchScript, c);
-                String torchLine = torch.lastJsonLine();
-                if (torch.exitCode() == 0 && !torchLine.isEmpty()) {
-                    node.set("torch", json.readTree(torchLine));
-                } else {
-                    node.put("torch_message", torch.lastLine());
-                }
+            summary.add(run.map(BenchRun::summary).orElse(c.label() + " skipped"));
+            if (c.required() && run.map(r -> !r.ok()).orElse(true)) {
+                problems.add("bench " + c.label() + " " + run.map(r -> Outcome.status(r.run(), r.line()) + ": "
+                        + r.run().lastLine()).orElse("did not run (deadline)"));
             }
         }
-        out.put("bf16_peak_tflops", peakTflops());
-        out.put("ok", problems.isEmpty());
-        ArrayNode problemNode = out.putArray("problems");
+    }
+
+    private Optional<BenchRun> bench(BenchCase c, String variant, String name) {
+        return phases.run(name, "bench", BENCH_CAP,
+                b -> BenchRun.run(children, c, variant, env, b, bf16PeakTflops * 1e12));
+    }
+
+    private void torch(List<BenchCase> cases, boolean compile) {
+        boolean gpu = options.mode() == Options.Mode.GPU;
+        Path standIn = gpu ? null : options.torchStandIn();
+        for (BenchCase c : cases) {
+            String name = (compile ? "pytorch compile " : "pytorch eager ") + c.label();
+            Optional<TorchRun> run = compile
+                    ? phases.run(name, "pytorch", COMPILE_CAP, COMPILE_NEEDED,
+                            b -> TorchRun.run(options.torchScript(), standIn, gpu ? "cuda" : "cpu", c, true, env, b))
+                    : phases.run(name, "pytorch", TORCH_CAP,
+                            b -> TorchRun.run(options.torchScript(), standIn, gpu ? "cuda" : "cpu", c, false, env, b));
+            run.ifPresent(r -> summary.add(r.summary()));
+        }
+    }
+
+    private void train(TrainPlan plan, String variant) {
+        Path checkpoint = work.resolve("train-checkpoint");
+        String device = plan.deviceBackend();
+        Optional<TrainRun> full = trainRun("train " + device + " " + plan.steps() + " steps", plan.full(device),
+                variant, true);
+        Optional<TrainRun> cpu = trainRun("train cpu reference " + plan.steps() + " steps", plan.full("cpu"),
+                variant, true);
+        Optional<TrainRun> stopped = trainRun("train " + device + " stop-at " + plan.stopAt(),
+                plan.stopped(checkpoint), variant, false);
+        String resume = "train " + device + " resume";
+        Optional<TrainRun> resumed = Optional.empty();
+        if (stopped.filter(TrainRun::ok).isPresent()) {
+            resumed = trainRun(resume, plan.resumed(checkpoint), variant, true);
+        } else {
+            report.skip(resume, "train", "skipped: the stop-at run left no checkpoint");
+        }
+        TrainComparison comparison = new TrainComparison(full, cpu, resumed);
+        report.root().set("training", comparison.toJson());
+        report.write();
+        problems.addAll(comparison.problems());
+        summary.add(comparison.summary());
+    }
+
+    private Optional<TrainRun> trainRun(String name, List<String> arguments, String variant, boolean validation) {
+        Optional<TrainRun> run = phases.run(name, "train", TRAIN_CAP,
+                b -> TrainRun.run(children, name, arguments, variant, validation, env, b));
+        run.filter(r -> !r.ok()).ifPresent(r -> problems.add(name + " " + r.status() + ": "
+                + r.run().lastLine()));
+        return run;
+    }
+
+    private int finish() {
+        boolean ok = problems.isEmpty();
+        var root = report.root();
+        String gpu = root.path("device").path("gpu").asText("no GPU named");
+        String line = String.format("gpu-check %s: %s | %s | %s | report %s", options.mode().text(),
+                ok ? "PASS" : "FAIL (" + String.join("; ", problems) + ")", gpu, String.join(" | ", summary),
+                report.file());
+        root.put("ok", ok);
+        var problemNode = root.putArray("problems");
         problems.forEach(problemNode::add);
-        Files.writeString(report, json.writeValueAsString(out));
-        System.out.printf("gpu-check %s: %s | tests %d passed, %d failed, %d skipped | %s | report %s%n", mode,
-                problems.isEmpty() ? "PASS" : "FAIL (" + String.join("; ", problems) + ")", passed, failed, skipped,
-                String.join(", ", benchSummary), report.toAbsolutePath());
-        System.exit(problems.isEmpty() ? 0 : 1);
+        root.put("summary", line);
+        root.put("seconds", phases.deadline().elapsed().toMillis() / 1000.0);
+        root.put("status", "complete");
+        report.write();
+        System.out.println(line);
+        return ok ? 0 : 1;
     }
 
-    private static long count(List<TestOutcome> tests, TestOutcome.Status status) {
-        return tests.stream().filter(t -> t.status() == status).count();
-    }
-
-    private static double peakTflops() {
-        String value = System.getenv("WAFER_BF16_PEAK_TFLOPS");
+    static double peakTflops(String value) {
         if (value == null || value.isBlank()) {
             return DEFAULT_BF16_PEAK_TFLOPS;
         }
         try {
             return Double.parseDouble(value);
         } catch (NumberFormatException e) {
-            usage("WAFER_BF16_PEAK_TFLOPS must be a number of TFLOP/s, found '" + value + "'");
-            return Double.NaN;
+            throw new IllegalArgumentException("WAFER_BF16_PEAK_TFLOPS must be a number of TFLOP/s, found '" + value
+                    + "'");
         }
     }
 
-    /** {@code wafer <arguments>} in a child JVM of this runtime, so that one failure cannot end the whole check. */
-    private static ProcessRun wafer(List<String> arguments) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-Xss4m", "-XX:MaxRAMPercentage=75", "-cp", System.getProperty("java.class.path"),
-                "dev.wafer.app.cli.WaferMain"));
-        command.addAll(arguments);
-        return ProcessRun.of(command, BENCH_TIMEOUT_SECONDS);
-    }
-
-    private static ProcessRun torch(Path script, BenchCase c) {
-        List<String> command = new ArrayList<>(List.of("python3", script.toString()));
-        command.addAll(c.torchArguments());
-        return ProcessRun.of(command, BENCH_TIMEOUT_SECONDS);
-    }
-
-    private static void usage(String message) {
-        System.err.println("gpu-check: " + message);
-        System.exit(2);
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("gpu-check: could not remove " + dir + ": " + e.getMessage());
+        }
     }
 }

@@ -2,16 +2,35 @@ package dev.wafer.gpucheck;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A finished child process: exit status and what it printed (stdout and stderr together). */
-record ProcessRun(int exitCode, String output) {
+/**
+ * A finished child process: exit status and what it printed (stdout and stderr together).
+ *
+ * @param timedOut whether it was killed at its time limit (then {@code exitCode} is 124, like timeout(1))
+ */
+record ProcessRun(int exitCode, String output, boolean timedOut, Duration elapsed) {
 
-    /** Runs {@code command} to completion, or kills it after {@code timeoutSeconds} (exit code 124, like timeout(1)). */
-    static ProcessRun of(List<String> command, long timeoutSeconds) {
+    /** Exit code of a child killed at its limit. */
+    static final int TIMED_OUT = 124;
+    /** Exit code of a command that could not be started. */
+    static final int NOT_STARTED = 127;
+    /** Characters of output the report keeps from a failed child: the end, where the reason is. */
+    static final int TAIL_CHARS = 4000;
+
+    /**
+     * Runs {@code command} with {@code env} added to this process's environment, or kills it, and every process it
+     * started, after {@code limit}.
+     */
+    static ProcessRun of(List<String> command, Map<String, String> env, Duration limit) {
+        long start = System.nanoTime();
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            Process process = builder.start();
             byte[][] out = new byte[1][];
             Thread reader = Thread.ofVirtual().start(() -> {
                 try {
@@ -20,32 +39,49 @@ record ProcessRun(int exitCode, String output) {
                     out[0] = ("reading output failed: " + e.getMessage()).getBytes(StandardCharsets.UTF_8);
                 }
             });
-            boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            boolean finished = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
+                // Descendants first: a grandchild holding the pipe open would keep the reader waiting forever.
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor();
             }
-            reader.join();
+            if (!reader.join(Duration.ofSeconds(5))) {
+                out[0] = "(output unreadable: a process it started still holds the pipe)".getBytes(
+                        StandardCharsets.UTF_8);
+            }
             String text = new String(out[0], StandardCharsets.UTF_8);
-            return new ProcessRun(finished ? process.exitValue() : 124,
-                    finished ? text : text + "\n(killed after " + timeoutSeconds + " s)");
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            return finished ? new ProcessRun(process.exitValue(), text, false, elapsed)
+                    : new ProcessRun(TIMED_OUT, text + "\n(killed after " + limit.toSeconds() + " s)", true, elapsed);
         } catch (IOException e) {
-            return new ProcessRun(127, "could not start " + command.getFirst() + ": " + e.getMessage());
+            return new ProcessRun(NOT_STARTED, "could not start " + command.getFirst() + ": " + e.getMessage(), false,
+                    Duration.ofNanos(System.nanoTime() - start));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new ProcessRun(130, "interrupted");
+            return new ProcessRun(130, "interrupted", false, Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    /** The last line that looks like a JSON object, or empty: both benches print their result that way. */
-    String lastJsonLine() {
-        List<String> lines = output.lines().map(String::strip).filter(l -> l.startsWith("{") && l.endsWith("}"))
-                .toList();
-        return lines.isEmpty() ? "" : lines.getLast();
+    boolean ok() {
+        return exitCode == 0;
     }
 
     /** The last non-blank line: the one-line reason a command gives when it refuses. */
     String lastLine() {
         List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
         return lines.isEmpty() ? "" : lines.getLast().strip();
+    }
+
+    /** The end of the output, for the report when something went wrong. */
+    String tail() {
+        return output.length() <= TAIL_CHARS ? output : "..." + output.substring(output.length() - TAIL_CHARS);
+    }
+
+    /** How the run ended, in the report's words. */
+    String ending() {
+        if (timedOut) {
+            return "timed out after " + elapsed.toSeconds() + " s";
+        }
+        return exitCode == 0 ? "exit 0" : "exit " + exitCode;
     }
 }

@@ -1,34 +1,21 @@
 package dev.wafer.gpucheck;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
-
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
- * Runs every test class of one package found on the class path (the CUDA adapter's test jar) through the JUnit
- * Platform launcher, the way Surefire would, and keeps each test's outcome.
+ * Turns the JUnit Platform's events into {@link TestLog} lines as they happen: each test's start, then its outcome
+ * (containers only when they fail or are skipped), so that a crash leaves the finished tests and the one it was in.
  */
 final class TestRun implements TestExecutionListener {
 
-    private final List<TestOutcome> outcomes = new ArrayList<>();
+    private final TestLog.Writer log;
     private TestPlan plan;
 
-    /** Runs the tests of {@code packageName} and returns one outcome per test (containers only when they fail). */
-    static List<TestOutcome> run(String packageName) {
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectPackage(packageName))
-                .build();
-        TestRun run = new TestRun();
-        LauncherFactory.create().execute(request, run);
-        return List.copyOf(run.outcomes);
+    TestRun(TestLog.Writer log) {
+        this.log = log;
     }
 
     @Override
@@ -37,8 +24,15 @@ final class TestRun implements TestExecutionListener {
     }
 
     @Override
+    public void executionStarted(TestIdentifier id) {
+        if (id.isTest()) {
+            log.started(name(id));
+        }
+    }
+
+    @Override
     public void executionSkipped(TestIdentifier id, String reason) {
-        outcomes.add(new TestOutcome(name(id), TestOutcome.Status.SKIPPED, reason));
+        log.finished(new TestOutcome(name(id), TestOutcome.Status.SKIPPED, reason));
     }
 
     @Override
@@ -46,12 +40,12 @@ final class TestRun implements TestExecutionListener {
         switch (result.getStatus()) {
             case SUCCESSFUL -> {
                 if (id.isTest()) {
-                    outcomes.add(new TestOutcome(name(id), TestOutcome.Status.PASSED, ""));
+                    log.finished(new TestOutcome(name(id), TestOutcome.Status.PASSED, ""));
                 }
             }
             // An assumption that did not hold: JUnit's way of skipping from inside a test.
-            case ABORTED -> outcomes.add(new TestOutcome(name(id), TestOutcome.Status.SKIPPED, message(result)));
-            case FAILED -> outcomes.add(new TestOutcome(name(id), TestOutcome.Status.FAILED, message(result)));
+            case ABORTED -> log.finished(new TestOutcome(name(id), TestOutcome.Status.SKIPPED, message(result)));
+            case FAILED -> log.finished(new TestOutcome(name(id), TestOutcome.Status.FAILED, message(result)));
         }
     }
 

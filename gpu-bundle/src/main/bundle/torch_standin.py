@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""STAND-IN for bench_torch_cuda.py, used only by the GPU check's rehearsal where python3 has no torch: it takes the
+same arguments and prints a JSON line of the same shape, but what it times is a pure-Python loop over one small
+matrix product per step, not PyTorch. Every line it prints says so ("stand_in": true); its figures mean nothing."""
+import argparse
+import json
+import random
+import time
+
+parser = argparse.ArgumentParser()
+for name in ("d", "L", "H", "T", "B", "V", "steps"):
+    parser.add_argument(name, type=int)
+parser.add_argument("precision", choices=("fp32", "bf16"))
+parser.add_argument("--compile", action="store_true")
+parser.add_argument("--device", default="cuda", choices=("cuda", "cpu"))
+args = parser.parse_args()
+
+n = min(args.d, 32)
+rng = random.Random(0)
+a = [[rng.random() for _ in range(n)] for _ in range(n)]
+times = []
+for _ in range(args.steps + 1):
+    t0 = time.perf_counter()
+    _ = [[sum(a[i][k] * a[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
+    times.append(time.perf_counter() - t0)
+times = sorted(times[1:])
+med = times[len(times) // 2]
+print(json.dumps({"stand_in": True, "note": "pure-Python stand-in, not PyTorch: these figures mean nothing",
+                  "torch": None, "device": "stand-in", "mode": "compile" if args.compile else "eager",
+                  "precision": args.precision, "tf32": False, "tokens_per_s": round(args.B * args.T / med, 1),
+                  "step_seconds": round(med, 5), "warmup_seconds": 0.0, "peak_memory_bytes": None}))

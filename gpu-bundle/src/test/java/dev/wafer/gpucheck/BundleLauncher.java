@@ -1,0 +1,138 @@
+package dev.wafer.gpucheck;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs the assembled bundle's launcher the way a GPU machine would: an environment of its own, and a PATH of small
+ * scripts that run the launcher's tools from /usr/bin, with no java among them (python3 is there when this machine
+ * has one, as the GPU machine does).
+ */
+final class BundleLauncher {
+
+    /** Commands the launcher uses; everything else (java above all) is absent from the PATH it gets. */
+    private static final List<String> TOOLS = List.of("bash", "tar", "xz", "mkdir", "mktemp", "rm", "mv", "cut",
+            "uname", "dirname", "sed", "grep", "cat");
+
+    private final Path bundle;
+    private final Path scratch;
+    private final Path tools;
+    private final Path home;
+
+    /**
+     * @param scratch HOME and TMPDIR of the launcher
+     * @param home    where the payload is unpacked, or null for the launcher's default (in TMPDIR, named by the
+     *                payload's hash, so later runs of the same payload reuse it)
+     */
+    BundleLauncher(Path bundle, Path scratch, Path home) throws IOException {
+        this.bundle = bundle;
+        this.scratch = scratch;
+        this.home = home;
+        this.tools = Files.createDirectories(scratch.resolve("tools"));
+        for (String tool : TOOLS) {
+            link(tools.resolve(tool), "/usr/bin/" + tool);
+        }
+        String python = python();
+        if (python != null) {
+            link(tools.resolve("python3"), python);
+        }
+    }
+
+    /** The bundle Maven assembled in the package phase. */
+    static Path bundle() {
+        return Path.of(System.getProperty("wafer.gpuBundle", "target/gpu-check"));
+    }
+
+    /**
+     * A launcher whose payload stays unpacked under target/ for the other tests of this build; what earlier builds
+     * left there (payloads of other hashes, scratch of killed runs: 140 MB each) is removed first.
+     */
+    static synchronized BundleLauncher shared() throws IOException {
+        Path tmp = Files.createDirectories(bundle().resolveSibling("gpu-check-test-tmp"));
+        String current = "wafer-gpu-check-" + Files.readString(bundle().resolve("payload.sha256")).substring(0, 16);
+        try (Stream<Path> entries = Files.list(tmp)) {
+            for (Path stale : entries.filter(p -> p.getFileName().toString().startsWith("wafer-gpu-check-")
+                    && !p.getFileName().toString().equals(current)).toList()) {
+                deleteRecursively(stale);
+            }
+        }
+        return new BundleLauncher(bundle(), tmp, null);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The launcher's TMPDIR. */
+    Path tmpdir() {
+        return scratch;
+    }
+
+    /** Whether this machine has a python3 (the launcher's stand-in for PyTorch needs it). */
+    boolean hasPython() {
+        return Files.exists(tools.resolve("python3"));
+    }
+
+    /** The launcher's process, started with the given arguments; its output is merged into one stream. */
+    Process start(List<String> prefix, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("/usr/bin/bash", bundle.resolve("gpu-check").toAbsolutePath().toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.put("PATH", tools.toString());
+        env.put("HOME", scratch.toString());
+        env.put("TMPDIR", scratch.toString());
+        if (home != null) {
+            env.put("WAFER_GPU_CHECK_HOME", home.toString());
+        }
+        return builder.start();
+    }
+
+    /** Runs to the end (at most 10 minutes) and returns exit status and output. */
+    Result run(String... arguments) throws IOException, InterruptedException {
+        Process process = start(List.of(), arguments);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("the bundle ran past 10 minutes:\n" + output);
+        }
+        return new Result(process.exitValue(), output);
+    }
+
+    private static void link(Path script, String target) throws IOException {
+        Files.writeString(script, "#!/usr/bin/bash\nexec " + target + " \"$@\"\n");
+        script.toFile().setExecutable(true);
+    }
+
+    /** The real python3 behind whatever shim the test's PATH has, or null. */
+    private static String python() {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return p.waitFor() == 0 && out.startsWith("/") ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    record Result(int exitCode, String output) {
+    }
+}

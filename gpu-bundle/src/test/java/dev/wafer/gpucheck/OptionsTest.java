@@ -1,0 +1,53 @@
+package dev.wafer.gpucheck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The runner's command line: the deadline from its option, else the environment, else 420 s. */
+class OptionsTest {
+
+    private static final String[] BASE = {"--mode", "rehearse", "--report", "r.json", "--torch-script", "t.py"};
+
+    private static String[] with(String... more) {
+        String[] all = new String[BASE.length + more.length];
+        System.arraycopy(BASE, 0, all, 0, BASE.length);
+        System.arraycopy(more, 0, all, BASE.length, more.length);
+        return all;
+    }
+
+    @Test
+    void theDeadlineDefaultsTo420Seconds() {
+        Options o = Options.parse(BASE, Map.of());
+        assertEquals(Duration.ofSeconds(420), o.deadline());
+        assertEquals(Options.Mode.REHEARSE, o.mode());
+    }
+
+    @Test
+    void theOptionWinsOverTheEnvironment() {
+        Map<String, String> env = Map.of(Options.DEADLINE_ENV, "300");
+        assertEquals(Duration.ofSeconds(300), Options.parse(BASE, env).deadline());
+        assertEquals(Duration.ofSeconds(90), Options.parse(with("--deadline", "90"), env).deadline());
+    }
+
+    @Test
+    void aBadDeadlineIsOneLineNamingItsSource() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(BASE, Map.of(Options.DEADLINE_ENV, "7m")));
+        assertEquals("WAFER_GPU_CHECK_DEADLINE: expected a positive number of seconds, found '7m'", e.getMessage());
+        var zero = assertThrows(IllegalArgumentException.class, () -> Options.parse(with("--deadline", "0"),
+                Map.of()));
+        assertEquals("--deadline: expected a positive number of seconds, found '0'", zero.getMessage());
+    }
+
+    @Test
+    void anUnknownModeIsRefused() {
+        String[] args = BASE.clone();
+        args[1] = "fast";
+        assertEquals("--mode: expected gpu, cpu-part or rehearse, found 'fast'",
+                assertThrows(IllegalArgumentException.class, () -> Options.parse(args, Map.of())).getMessage());
+    }
+}

@@ -1,0 +1,96 @@
+package dev.wafer.gpucheck;
+
+import static dev.wafer.gpucheck.GpuCheckBundleTest.phase;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The GPU run rehearsed without a GPU: the assembled bundle runs every phase for real (tests in their child JVM, the
+ * benches and training on the CPU backend at tiny shapes, PyTorch or its labelled stand-in) and leaves a complete
+ * report.
+ */
+class RehearsalTest {
+
+    /** Every phase of a GPU run, in its order, as the rehearsal names them. */
+    static final List<String> PHASES = List.of("device", "tests fast", "tests baseline",
+            "bench rehearsal seq32 batch2 fp32 (cpu)", "bench rehearsal seq64 batch2 fp32 (cpu)",
+            "pytorch eager rehearsal seq32 batch2 fp32 (cpu)", "pytorch eager rehearsal seq64 batch2 fp32 (cpu)",
+            "pytorch eager rehearsal seq32 batch2 bf16 (cpu)", "pytorch eager rehearsal seq64 batch2 bf16 (cpu)",
+            "bench rehearsal seq32 batch2 bf16 (cpu)", "bench rehearsal seq64 batch2 bf16 (cpu)",
+            "train cpu 20 steps", "train cpu reference 20 steps", "train cpu stop-at 10", "train cpu resume",
+            "pytorch compile rehearsal seq64 batch2 fp32 (cpu)", "pytorch compile rehearsal seq64 batch2 bf16 (cpu)");
+
+    @Test
+    void everyPhaseRunsAndTheReportIsComplete(@TempDir Path tmp) throws Exception {
+        BundleLauncher launcher = BundleLauncher.shared();
+        Path report = tmp.resolve("out/gpu-check.json");
+        BundleLauncher.Result result = launcher.run("--rehearse", "--report", report.toString());
+
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("gpu-check rehearse: PASS"), result.output());
+        JsonNode json = new ObjectMapper().readTree(Files.readString(report)); // strict: no NaN may reach the file
+        String text = json.toPrettyString();
+        assertEquals("complete", json.path("status").asText(), text);
+        assertTrue(json.path("ok").asBoolean(), text);
+        assertEquals(420, json.path("deadline_seconds").asInt(), text);
+        assertEquals("0", json.path("environment").path("NVIDIA_TF32_OVERRIDE").asText(), text);
+        assertTrue(json.path("work_dir").asText().startsWith(launcher.tmpdir().toString()), text);
+        assertFalse(Files.exists(Path.of(json.path("work_dir").asText())), "scratch folder left behind");
+
+        List<String> names = new ArrayList<>();
+        json.path("phases").forEach(p -> names.add(p.path("name").asText()));
+        assertEquals(PHASES, names, text);
+        for (JsonNode p : json.path("phases")) {
+            assertTrue(Set.of("ok", "passed").contains(p.path("status").asText()), p.toPrettyString());
+            assertTrue(p.path("seconds").isNumber(), p.toPrettyString());
+        }
+
+        JsonNode device = json.path("device");
+        assertTrue(device.path("cuda_available").isBoolean(), text);
+        for (String key : DeviceProbe.KEYS) {
+            boolean absent = false;
+            for (JsonNode a : device.path("absent_keys")) {
+                absent |= a.asText().equals(key);
+            }
+            assertTrue(device.has(key) != absent, key + " must be either given or listed absent: " + device);
+        }
+
+        assertEquals("fast", phase(json, "tests fast").path("kernel_variant").asText());
+        assertEquals("baseline", phase(json, "tests baseline").path("kernel_variant").asText());
+        assertTrue(phase(json, "tests fast").path("passed").asInt() > 0, text);
+        assertEquals("fast", json.path("bench_kernel_variant").asText());
+        JsonNode bf16 = phase(json, "bench rehearsal seq64 batch2 bf16 (cpu)");
+        assertEquals("fast", bf16.path("kernel_variant").asText());
+        assertEquals("bf16", bf16.path("wafer").path("precision").asText(), bf16.toPrettyString());
+
+        for (String name : PHASES.stream().filter(n -> n.startsWith("pytorch")).toList()) {
+            JsonNode torch = phase(json, name);
+            assertTrue(torch.path("torch").path("tokens_per_s").asDouble() > 0, torch.toPrettyString());
+            if (torch.path("stand_in").asBoolean()) {
+                // A stand-in's figures must say so, in the phase and in its own line.
+                assertTrue(torch.path("stand_in_reason").asText().contains("not PyTorch's"), torch.toPrettyString());
+                assertTrue(torch.path("torch").path("stand_in").asBoolean(), torch.toPrettyString());
+            } else {
+                assertFalse(torch.path("torch").path("torch").isNull(), torch.toPrettyString());
+            }
+        }
+        assertEquals("compile", phase(json, PHASES.getLast()).path("torch").path("mode").asText());
+
+        JsonNode training = json.path("training");
+        assertTrue(training.path("device_vs_cpu_within_tolerance").asBoolean(), training.toPrettyString());
+        assertTrue(training.path("resume_exact").asBoolean(), training.toPrettyString());
+        assertTrue(training.path("device_validation_loss").asDouble() > 0, training.toPrettyString());
+        assertTrue(json.path("summary").asText().startsWith("gpu-check rehearse: PASS"), text);
+    }
+}
