@@ -11,14 +11,15 @@ import java.util.Optional;
 
 /**
  * What {@code wafer backends --json} says of the machine: every backend's row, and the CUDA row's {@code properties}
- * (GPU, SM count, compute capability, driver, NVRTC and cuBLAS versions, memory, how kernels were loaded), copied into
- * the report's {@code device} section with the keys it lacks named.
+ * (GPU, SM count, compute capability, driver, NVRTC and cuBLAS versions, memory), copied into the report's
+ * {@code device} section with the keys it lacks named. How the kernels were loaded (CUBIN, prebuilt PTX) and which
+ * variant ran is known only once the backend opens: each bench's {@code wafer.backend_detail} names it.
  */
 record DeviceProbe(ProcessRun run, Optional<ArrayNode> rows) implements Recorded {
 
     /** The properties the CUDA row is expected to carry. */
-    static final List<String> KEYS = List.of("gpu", "compute_capability", "sm_count", "total_memory_bytes", "driver",
-            "nvrtc", "cublas", "kernel_loading", "kernels");
+    static final List<String> KEYS = List.of("gpu", "compute_capability", "sm_count", "total_memory_bytes",
+            "free_memory_bytes", "driver", "nvrtc", "cublas");
 
     static DeviceProbe run(Children children, Map<String, String> env, Duration budget) {
         ProcessRun run = ProcessRun.of(children.wafer(List.of("backends", "--json")), env, budget);

@@ -21,12 +21,12 @@ class DeviceProbeTest {
                 + "[ {\"name\":\"cpu\",\"available\":true,\"detail\":\"2 cores\"},\n"
                 + "  {\"name\":\"cuda\",\"available\":true,\"detail\":\"NVIDIA H200\",\"properties\":"
                 + "{\"gpu\":\"NVIDIA H200\",\"sm_count\":\"132\",\"compute_capability\":\"9.0\","
-                + "\"kernel_loading\":\"cubin sm_90 (NVRTC 13.0)\"}} ]\n").device();
+                + "\"device_ordinal\":\"0\"}} ]\n").device();
         assertEquals("NVIDIA H200", device.get("gpu").asText());
         assertEquals("132", device.get("sm_count").asText());
-        assertEquals("cubin sm_90 (NVRTC 13.0)", device.get("kernel_loading").asText());
+        assertEquals("0", device.get("device_ordinal").asText(), "keys beyond the expected ones are kept");
         assertTrue(device.get("cuda_available").asBoolean());
-        assertEquals("[\"total_memory_bytes\",\"driver\",\"nvrtc\",\"cublas\",\"kernels\"]",
+        assertEquals("[\"total_memory_bytes\",\"free_memory_bytes\",\"driver\",\"nvrtc\",\"cublas\"]",
                 device.get("absent_keys").toString());
     }
 
