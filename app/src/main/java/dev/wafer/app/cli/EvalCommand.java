@@ -28,6 +28,8 @@ import dev.wafer.domain.eval.EvalTask;
 import dev.wafer.domain.eval.FewShotContexts;
 import dev.wafer.domain.eval.PackedTestSetLoss;
 import dev.wafer.domain.eval.RequestBuilder;
+import dev.wafer.domain.eval.RequestLog;
+import dev.wafer.domain.eval.TaskRequests;
 import dev.wafer.domain.eval.TaskEvaluator;
 import dev.wafer.domain.eval.TaskResult;
 import dev.wafer.domain.eval.VocabularyCorrection;
@@ -53,6 +55,9 @@ public final class EvalCommand implements Runnable {
     /** The example tasks shipped in the jar, selected by {@code --tasks builtin}. */
     static final List<String> BUILTIN_TASKS = List.of("toy-qa.jsonl", "toy-science.jsonl", "toy-winogrande.jsonl",
             "toy-lambada.jsonl");
+
+    /** How often progress is printed while tasks are scored. */
+    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
     @Spec
     CommandSpec spec;
@@ -150,13 +155,15 @@ public final class EvalCommand implements Runnable {
                         model.shape().vocabSize()), window,
                         RequestBuilder.GPT2_EOT < model.shape().vocabSize() ? RequestBuilder.GPT2_EOT : 0);
                 TaskEvaluator evaluator = new TaskEvaluator(requests, scorer, new FewShotContexts(shots));
+                RequestLog progress = new Progress(spec.commandLine().getErr(), TaskRequests.count(taskList),
+                        PROGRESS_EVERY_NANOS, System::nanoTime);
                 EvalReport report;
                 if (writeRequests != null) {
                     try (RequestsFile file = new RequestsFile(writeRequests)) {
-                        report = evaluator.withRequestLog(file).evaluate(taskList);
+                        report = evaluator.withRequestLog(file.andThen(progress)).evaluate(taskList);
                     }
                 } else {
-                    report = evaluator.evaluate(taskList);
+                    report = evaluator.withRequestLog(progress).evaluate(taskList);
                 }
                 result.put("tasks", taskRows(report));
                 result.put("average", report.averages());

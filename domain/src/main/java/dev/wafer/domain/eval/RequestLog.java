@@ -14,4 +14,12 @@ public interface RequestLog {
      * @param score   what the model returned
      */
     void scored(String task, HarnessRequest request, ContinuationScore score);
+
+    /** A log that tells this one, then {@code next}. */
+    default RequestLog andThen(RequestLog next) {
+        return (task, request, score) -> {
+            scored(task, request, score);
+            next.scored(task, request, score);
+        };
+    }
 }

@@ -39,6 +39,17 @@ public final class TaskRequests {
         return out;
     }
 
+    /** How many requests {@code tasks} make in all (the count does not depend on the contexts). */
+    public static long count(List<EvalTask> tasks) {
+        long n = 0;
+        for (EvalTask t : tasks) {
+            for (EvalDoc d : t.docs()) {
+                n += of(0, d, "").size();
+            }
+        }
+        return n;
+    }
+
     /**
      * winogrande.py {@code Winogrande.append_context}: split on {@code "\n\n"}, drop the last piece (the document's
      * own {@code doc_to_text}), and append the partial context. Python's split keeps empty pieces, so this does too.
