@@ -111,7 +111,7 @@ class HarnessTaskFilesTest {
         assertEquals("A person wants to start saving money so that they can afford a nice vacation at the end of the year."
                 + " After looking over their budget and expenses, they decide the best way to save money is to", release.text());
         assertEquals(" quit eating lunch out", release.target());
-        MultipleChoiceDoc hf = (MultipleChoiceDoc) read(HarnessTask.OPENBOOKQA, "openbookqa_hf.jsonl").get(0);
+        MultipleChoiceDoc hf = (MultipleChoiceDoc) read(HarnessTask.OPENBOOKQA, "openbookqa.jsonl").get(0);
         assertEquals("The sun is responsible for", hf.text());
         assertEquals(3, hf.gold());
     }
