@@ -25,10 +25,11 @@ class HarnessMetricsTest {
 
     @Test
     void bootstrapEqualsTheHarnessRunInCPython() {
-        // Expected values: CPython 3.11 running metrics.py bootstrap_stderr's loop without the pool:
-        //   for i in range(iters // 1000): rnd = random.Random(); rnd.seed(i);
-        //       res += [f(rnd.choices(xs, k=len(xs))) for _ in range(1000)]
+        // Expected values: CPython 3.11 running the harness's own metrics.py (62ca184) functions, extracted unchanged:
+        // bootstrap_stderr's body without the process pool (imap keeps chunk order), i.e.
+        //   res = []; for b in map(_bootstrap_internal(f, 1000), [(i, xs) for i in range(iters // 1000)]): res.extend(b)
         //   sample_stddev(res)
+        // where _bootstrap_internal seeds random.Random(i) per chunk and draws rnd.choices(xs, k=len(xs)).
         double[] lls = {-1.5, -0.25, -3.0, -2.125, -0.5};
         assertEquals(4.371035772929758, HarnessMetrics.perplexity(lls), 1e-15);
         assertEquals(2.372142767851026, HarnessMetrics.bootstrapStderr(HarnessMetrics::perplexity, lls, 3000), 1e-12);
