@@ -135,6 +135,24 @@ class EvalHarnessCommandTest {
     }
 
     @Test
+    void lambadaPplAndAccFollowFromTheWrittenRequests() throws Exception {
+        Path req = tmp.resolve("lambada-requests.jsonl");
+        JsonNode r = json("eval", "--checkpoint", model.toString(), "--task", "lambada_openai", "--data",
+                dir.resolve("lambada_test.jsonl").toString(), "--write-requests", req.toString(), "--json");
+        List<JsonNode> reqs = lines(req);
+        // lambada.py: context text.rsplit(" ", 1)[0], target " " + last word; one request per passage.
+        assertEquals(List.of("She opened the door and saw her| cat", "He drank a cup of| tea"),
+                reqs.stream().map(n -> n.get("context").asText() + "|" + n.get("continuation").asText()).toList());
+        // metrics.perplexity: exp(-mean(ll)) over passages; acc: mean of is_greedy.
+        double ll0 = reqs.get(0).get("loglikelihood").asDouble();
+        double ll1 = reqs.get(1).get("loglikelihood").asDouble();
+        JsonNode row = r.get("tasks").get(0);
+        assertEquals(Math.exp(-(ll0 + ll1) / 2), row.get("ppl").asDouble(), 1e-9 * row.get("ppl").asDouble());
+        double greedy = (reqs.get(0).get("is_greedy").asBoolean() ? 0.5 : 0) + (reqs.get(1).get("is_greedy").asBoolean() ? 0.5 : 0);
+        assertEquals(greedy, row.get("acc").asDouble(), 0.0);
+    }
+
+    @Test
     void crowsPairsFromTheReleaseCsvPerCategory() throws Exception {
         Path req = tmp.resolve("crows-requests.jsonl");
         JsonNode r = json("eval", "--checkpoint", model.toString(), "--task", "crows_pairs_english", "--data",
