@@ -81,8 +81,7 @@ public final class HarnessTaskFiles {
             try {
                 node = MAPPER.readTree(lines[i]);
             } catch (JsonProcessingException e) {
-                throw new TaskFileException(task + ": " + source + ":" + (i + 1) + ": not valid JSON: " + e.getOriginalMessage()
-                        + (source.endsWith(".csv") ? "" : " (a .csv file is read as CSV)"));
+                throw new TaskFileException(task + ": " + source + ":" + (i + 1) + ": not valid JSON: " + e.getOriginalMessage());
             }
             if (node == null || !node.isObject()) {
                 throw new TaskFileException(task + ": " + source + ":" + (i + 1) + ": each line must be a JSON object");
