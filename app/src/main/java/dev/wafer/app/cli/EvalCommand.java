@@ -28,6 +28,8 @@ import dev.wafer.domain.eval.EvalTask;
 import dev.wafer.domain.eval.FewShotContexts;
 import dev.wafer.domain.eval.PackedTestSetLoss;
 import dev.wafer.domain.eval.RequestBuilder;
+import dev.wafer.domain.eval.RequestLog;
+import dev.wafer.domain.eval.TaskRequests;
 import dev.wafer.domain.eval.TaskEvaluator;
 import dev.wafer.domain.eval.TaskResult;
 import dev.wafer.domain.eval.VocabularyCorrection;
@@ -53,6 +55,9 @@ public final class EvalCommand implements Runnable {
     /** The example tasks shipped in the jar, selected by {@code --tasks builtin}. */
     static final List<String> BUILTIN_TASKS = List.of("toy-qa.jsonl", "toy-science.jsonl", "toy-winogrande.jsonl",
             "toy-lambada.jsonl");
+
+    /** How often progress is printed while tasks are scored. */
+    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
     @Spec
     CommandSpec spec;
@@ -85,9 +90,28 @@ public final class EvalCommand implements Runnable {
                     + " with another tokenizer; adds loss_gpt2_equivalent = loss x tokens / N.")
     Long gpt2Tokens;
 
-    @Option(names = "--tasks", arity = "1..*", paramLabel = "FILE|builtin",
-            description = "Task .jsonl files or directories (schema: formats/src/main/resources/tasks/README.md), or builtin.")
+    @Option(names = "--tasks", arity = "1..*", paramLabel = "FILE|builtin|paper",
+            description = "Task .jsonl files or directories (schema: formats/src/main/resources/tasks/README.md), builtin,"
+                    + " or paper (the seven Table 3 tasks from --data-dir).")
     List<String> tasks;
+
+    @Option(names = "--task", paramLabel = "NAME",
+            description = "A harness task (hellaswag, piqa, winogrande, lambada_openai, arc_easy, arc_challenge,"
+                    + " openbookqa, crows_pairs_english) read from --data FILE: its release file or an HF export.")
+    String task;
+
+    @Option(names = "--fewshot-data", paramLabel = "FILE",
+            description = "With --task: the training split few-shot examples are drawn from.")
+    Path fewshotData;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "With --tasks paper: the directory holding the seven tasks' files.")
+    Path dataDir;
+
+    @Option(names = "--write-requests", paramLabel = "FILE",
+            description = "Write every loglikelihood request as a JSON line (task, doc_index, context, continuation,"
+                    + " loglikelihood, is_greedy), exactly as scored.")
+    Path writeRequests;
 
     @Option(names = "--shots", defaultValue = "0", paramLabel = "K", description = "Few-shot examples per context (default ${DEFAULT-VALUE}).")
     int shots;
@@ -97,12 +121,14 @@ public final class EvalCommand implements Runnable {
 
     @Override
     public void run() {
-        if (data == null && (tasks == null || tasks.isEmpty())) {
-            throw new UserError("give --data DIR|FILE (test-set loss) and/or --tasks FILE...|builtin");
+        boolean paper = tasks != null && tasks.contains("paper");
+        if (data == null && (tasks == null || tasks.isEmpty()) && task == null) {
+            throw new UserError("give --data DIR|FILE (test-set loss), --tasks FILE...|builtin|paper, or --task NAME --data FILE");
         }
         if (shots < 0) {
             throw new UserError("--shots must be >= 0, found " + shots);
         }
+        checkHarnessFlags(paper);
         if (gpt2Tokens != null && (gpt2Tokens < 1 || data == null)) {
             throw new UserError("--gpt2-tokens needs --data and a positive count, found " + gpt2Tokens);
         }
@@ -112,8 +138,10 @@ public final class EvalCommand implements Runnable {
             throw new UserError("--seq must be in [1, " + model.shape().seqLength() + "] (the model's positions), found " + window);
         }
         Tokenizer tokenizer = tokenizers.create("gpt2");
-        int[] stream = data == null ? null : readTokens(data, tokenizer, model.shape().vocabSize());
-        List<EvalTask> taskList = tasks == null ? List.of() : readTasks(tasks);
+        int[] stream = data == null || task != null ? null : readTokens(data, tokenizer, model.shape().vocabSize());
+        List<EvalTask> taskList = task != null ? List.of(HarnessSelection.one(task, data, fewshotData, shots))
+                : paper ? HarnessSelection.paper(dataDir, shots)
+                : tasks == null ? List.of() : readTasks(tasks);
         Map<String, Object> result = new LinkedHashMap<>();
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             GptModel gpt = ModelAssembly.forScoring(backend, scope, model.shape(), model.kind(), 1, window);
@@ -126,10 +154,22 @@ public final class EvalCommand implements Runnable {
                 RequestBuilder requests = new RequestBuilder(new ModelVocabularyTokenizer(tokenizer,
                         model.shape().vocabSize()), window,
                         RequestBuilder.GPT2_EOT < model.shape().vocabSize() ? RequestBuilder.GPT2_EOT : 0);
-                EvalReport report = new TaskEvaluator(requests, scorer, new FewShotContexts(shots))
-                        .evaluate(taskList);
+                TaskEvaluator evaluator = new TaskEvaluator(requests, scorer, new FewShotContexts(shots));
+                RequestLog progress = new Progress(spec.commandLine().getErr(), TaskRequests.count(taskList),
+                        PROGRESS_EVERY_NANOS, System::nanoTime);
+                EvalReport report;
+                if (writeRequests != null) {
+                    try (RequestsFile file = new RequestsFile(writeRequests)) {
+                        report = evaluator.withRequestLog(file.andThen(progress)).evaluate(taskList);
+                    }
+                } else {
+                    report = evaluator.withRequestLog(progress).evaluate(taskList);
+                }
                 result.put("tasks", taskRows(report));
                 result.put("average", report.averages());
+                if (paper) {
+                    result.put("table3", PaperTable.columns(report));
+                }
             }
         }
         print(result);
@@ -172,6 +212,7 @@ public final class EvalCommand implements Runnable {
             row.put("docs", t.docs());
             row.put("shots", t.shots());
             row.putAll(t.metrics());
+            t.stderrs().forEach((k, v) -> row.put(k + "_stderr", v));
             rows.add(row);
         }
         return rows;
@@ -197,7 +238,9 @@ public final class EvalCommand implements Runnable {
                 out.printf(Locale.ROOT, "per GPT-2 token: %.4f nats%n", (double) result.get("loss_gpt2_equivalent"));
             }
         }
-        if (result.containsKey("tasks")) {
+        if (result.containsKey("tasks") && (task != null || result.containsKey("table3"))) {
+            PaperTable.print(out, (List<Map<String, Object>>) result.get("tasks"), (Map<String, Double>) result.get("table3"));
+        } else if (result.containsKey("tasks")) {
             Table table = new Table("task", "type", "docs", "shots", "acc", "acc_norm", "ppl");
             for (Map<String, Object> row : (List<Map<String, Object>>) result.get("tasks")) {
                 table.row(row.get("task"), row.get("type"), row.get("docs"), row.get("shots"), metric(row, "acc"),
@@ -208,6 +251,25 @@ public final class EvalCommand implements Runnable {
             table.print(out);
         }
         out.flush();
+    }
+
+    /** Flags that belong to the harness tasks are refused elsewhere, in one line naming the flag. */
+    private void checkHarnessFlags(boolean paper) {
+        if (paper && tasks.size() > 1) {
+            throw new UserError("--tasks paper runs the seven paper tasks; give no other --tasks with it");
+        }
+        if (task != null && tasks != null) {
+            throw new UserError("give either --task NAME or --tasks, not both");
+        }
+        if (dataDir != null && !paper) {
+            throw new UserError("--data-dir goes with --tasks paper");
+        }
+        if (fewshotData != null && task == null) {
+            throw new UserError("--fewshot-data goes with --task NAME");
+        }
+        if (writeRequests != null && task == null && tasks == null) {
+            throw new UserError("--write-requests needs tasks to evaluate (--task or --tasks)");
+        }
     }
 
     private static String metric(Map<String, ?> row, String name) {

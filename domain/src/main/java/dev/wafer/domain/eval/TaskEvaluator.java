@@ -1,109 +1,194 @@
 package dev.wafer.domain.eval;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
-/** Scores tasks with a model under lm-evaluation-harness v0.3.0 rules (reference-facts 4.1 and 4.2). */
+/**
+ * Scores tasks with a model under lm-evaluation-harness v0.3.0 rules (reference-facts 4.1 and 4.2): requests from
+ * {@link TaskRequests}, per-document values from each task's {@code process_results}, aggregation and standard errors
+ * from {@link HarnessMetrics}.
+ */
 public final class TaskEvaluator {
     private final RequestBuilder requests;
     private final LogLikelihoodScorer scorer;
     private final FewShotContexts contexts;
+    private final RequestLog log;
+    private final int bootstrapIters;
 
     /** An evaluator that builds requests with {@code requests}, asks {@code scorer} and renders contexts with {@code contexts}. */
     public TaskEvaluator(RequestBuilder requests, LogLikelihoodScorer scorer, FewShotContexts contexts) {
+        this(requests, scorer, contexts, RequestLog.NONE, HarnessMetrics.BOOTSTRAP_ITERS);
+    }
+
+    private TaskEvaluator(RequestBuilder requests, LogLikelihoodScorer scorer, FewShotContexts contexts, RequestLog log,
+            int bootstrapIters) {
         this.requests = Objects.requireNonNull(requests, "requests");
         this.scorer = Objects.requireNonNull(scorer, "scorer");
         this.contexts = Objects.requireNonNull(contexts, "contexts");
+        this.log = Objects.requireNonNull(log, "log");
+        if (bootstrapIters < 1) {
+            throw new IllegalArgumentException("bootstrapIters must be positive: " + bootstrapIters);
+        }
+        this.bootstrapIters = bootstrapIters;
+    }
+
+    /** This evaluator, also telling {@code log} about every request scored. */
+    public TaskEvaluator withRequestLog(RequestLog log) {
+        return new TaskEvaluator(requests, scorer, contexts, log, bootstrapIters);
+    }
+
+    /** This evaluator with another number of bootstrap iterations for perplexity's stderr (harness: 100000). */
+    public TaskEvaluator withBootstrapIters(int iters) {
+        return new TaskEvaluator(requests, scorer, contexts, log, iters);
     }
 
     /** Evaluates every task and averages. */
     public EvalReport evaluate(List<EvalTask> tasks) {
         List<TaskResult> results = new ArrayList<>();
         for (EvalTask task : tasks) {
-            results.add(evaluate(task));
+            results.addAll(evaluateAll(task));
         }
         return EvalReport.of(results);
     }
 
-    /** Evaluates one task. */
+    /** Evaluates one task; for CrowS-Pairs the whole-set result. */
     public TaskResult evaluate(EvalTask task) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
+        return evaluateAll(task).get(0);
+    }
+
+    /**
+     * Evaluates one task: its result first, then for CrowS-Pairs one result per bias category, named as the
+     * harness's per-category tasks ({@code <task>_<bias_type>}, e.g. {@code crows_pairs_english_age}).
+     */
+    public List<TaskResult> evaluateAll(EvalTask task) {
         int n = task.docs().size();
         // Rendered together: the harness draws every document's examples from one generator in sequence.
         List<String> context = contexts.contexts(task);
-        switch (task.type()) {
-            case MULTIPLE_CHOICE -> {
-                int acc = 0;
-                int accNorm = 0;
-                for (int i = 0; i < n; i++) {
-                    MultipleChoiceDoc doc = (MultipleChoiceDoc) task.docs().get(i);
-                    double[] ll = multipleChoice(context.get(i), doc.choices());
-                    acc += argmax(ll) == doc.gold() ? 1 : 0;
-                    accNorm += argmax(normalised(ll, doc.choices())) == doc.gold() ? 1 : 0;
-                }
-                metrics.put(TaskResult.ACC, acc / (double) n);
-                metrics.put(TaskResult.ACC_NORM, accNorm / (double) n);
-            }
-            case WINOGRANDE -> {
-                int acc = 0;
-                for (int i = 0; i < n; i++) {
-                    WinograndeDoc doc = (WinograndeDoc) task.docs().get(i);
-                    acc += argmax(winogrande(context.get(i), doc)) == doc.gold() ? 1 : 0;
-                }
-                metrics.put(TaskResult.ACC, acc / (double) n);
-            }
-            case LAMBADA -> {
-                int greedy = 0;
-                double sumLl = 0;
-                for (int i = 0; i < n; i++) {
-                    LambadaDoc doc = (LambadaDoc) task.docs().get(i);
-                    ContinuationScore s = requests.build(context.get(i), doc.target()).scoreWith(scorer);
-                    greedy += s.greedy() ? 1 : 0;
-                    sumLl += s.logLikelihood();
-                }
-                metrics.put(TaskResult.ACC, greedy / (double) n);
-                // Per-document perplexity, as the harness reports it: not per token.
-                metrics.put(TaskResult.PPL, Math.exp(-sumLl / n));
+        double[][] lls = new double[n][];
+        boolean[][] greedy = new boolean[n][];
+        for (int i = 0; i < n; i++) {
+            List<HarnessRequest> reqs = TaskRequests.of(i, task.docs().get(i), context.get(i));
+            lls[i] = new double[reqs.size()];
+            greedy[i] = new boolean[reqs.size()];
+            for (int r = 0; r < reqs.size(); r++) {
+                HarnessRequest req = reqs.get(r);
+                ContinuationScore s = requests.build(req.context(), req.continuation()).scoreWith(scorer);
+                log.scored(task.name(), req, s);
+                lls[i][r] = s.logLikelihood();
+                greedy[i][r] = s.greedy();
             }
         }
-        return new TaskResult(task.name(), task.type(), n, contexts.shots(), metrics);
+        return switch (task.type()) {
+            case MULTIPLE_CHOICE -> List.of(multipleChoice(task, lls));
+            case WINOGRANDE -> List.of(winogrande(task, lls));
+            case LAMBADA -> List.of(lambada(task, lls, greedy));
+            case CROWS_PAIRS -> crowsPairs(task, lls);
+        };
     }
 
-    /** Log-likelihood of {@code " " + choice} after the context, for each choice. */
-    double[] multipleChoice(String context, List<String> choices) {
-        double[] ll = new double[choices.size()];
-        for (int c = 0; c < ll.length; c++) {
-            ll[c] = requests.build(context, " " + choices.get(c)).scoreWith(scorer).logLikelihood();
+    /** base.py {@code MultipleChoiceTask.process_results}: acc and acc_norm (LL / len(choice)), aggregated by mean. */
+    private TaskResult multipleChoice(EvalTask task, double[][] lls) {
+        int n = lls.length;
+        double[] acc = new double[n];
+        double[] accNorm = new double[n];
+        for (int i = 0; i < n; i++) {
+            MultipleChoiceDoc doc = (MultipleChoiceDoc) task.docs().get(i);
+            acc[i] = argmax(lls[i]) == doc.gold() ? 1.0 : 0.0;
+            accNorm[i] = argmax(normalised(lls[i], doc.choices())) == doc.gold() ? 1.0 : 0.0;
         }
-        return ll;
+        Aggregate a = new Aggregate();
+        a.mean(TaskResult.ACC, acc);
+        a.mean(TaskResult.ACC_NORM, accNorm);
+        return a.result(task.name(), task.type(), n, contexts.shots());
     }
 
-    /**
-     * WinoGrande partial scoring: the same continuation (the sentence after the blank) scored after each option
-     * substituted into the context, as the harness's {@code append_context} builds it.
-     */
-    double[] winogrande(String fewShotContext, WinograndeDoc doc) {
-        double[] ll = new double[2];
-        for (int o = 0; o < 2; o++) {
-            String context = appendContext(fewShotContext, doc.partialContext(doc.options().get(o)));
-            ll[o] = requests.build(context, doc.partialTarget()).scoreWith(scorer).logLikelihood();
+    /** winogrande.py {@code Winogrande.process_results}: {@code np.argmax(results) == answer_to_num[answer]}. */
+    private TaskResult winogrande(EvalTask task, double[][] lls) {
+        double[] acc = new double[lls.length];
+        for (int i = 0; i < lls.length; i++) {
+            acc[i] = argmax(lls[i]) == ((WinograndeDoc) task.docs().get(i)).gold() ? 1.0 : 0.0;
         }
-        return ll;
+        Aggregate a = new Aggregate();
+        a.mean(TaskResult.ACC, acc);
+        return a.result(task.name(), task.type(), lls.length, contexts.shots());
     }
 
     /**
-     * The harness's {@code append_context}: split on {@code "\n\n"}, drop the last piece (the document's own
-     * {@code doc_to_text}), and append the partial context. Python's split keeps empty pieces, so this does too.
+     * lambada.py {@code LambadaBase.process_results}/{@code aggregation}: acc = mean of is_greedy; ppl =
+     * {@code perplexity} of the per-document log-likelihoods (per document, not per token), its stderr bootstrapped.
      */
+    private TaskResult lambada(EvalTask task, double[][] lls, boolean[][] greedy) {
+        double[] acc = new double[lls.length];
+        double[] ll = new double[lls.length];
+        for (int i = 0; i < lls.length; i++) {
+            acc[i] = greedy[i][0] ? 1.0 : 0.0;
+            ll[i] = lls[i][0];
+        }
+        Aggregate a = new Aggregate();
+        a.metrics.put(TaskResult.PPL, HarnessMetrics.perplexity(ll));
+        a.stderrs.put(TaskResult.PPL, HarnessMetrics.bootstrapStderr(HarnessMetrics::perplexity, ll, bootstrapIters));
+        a.mean(TaskResult.ACC, acc);
+        return a.result(task.name(), task.type(), lls.length, contexts.shots());
+    }
+
+    /**
+     * crowspairs.py {@code CrowsPairsMutilingual.process_results} (likelihood_difference, ea3df93) and its
+     * {@code pct_stereotype} (f9eca2c, the next commit): {@code abs(ll_more - ll_less)} and {@code ll_more > ll_less},
+     * each aggregated by mean; then the same per bias category (the harness's {@code BIAS_TYPE} filter,
+     * {@code bias_type.startswith(BIAS_TYPE)}, is equality for the categories the data has).
+     */
+    private List<TaskResult> crowsPairs(EvalTask task, double[][] lls) {
+        List<TaskResult> out = new ArrayList<>();
+        Map<String, List<Integer>> byBias = new TreeMap<>();
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < lls.length; i++) {
+            all.add(i);
+            byBias.computeIfAbsent(((CrowsPairsDoc) task.docs().get(i)).biasType(), k -> new ArrayList<>()).add(i);
+        }
+        out.add(crowsPairs(task.name(), all, lls));
+        byBias.forEach((bias, docs) -> out.add(crowsPairs(task.name() + "_" + bias, docs, lls)));
+        return out;
+    }
+
+    private TaskResult crowsPairs(String name, List<Integer> docs, double[][] lls) {
+        double[] diff = new double[docs.size()];
+        double[] stereo = new double[docs.size()];
+        for (int j = 0; j < docs.size(); j++) {
+            double[] ll = lls[docs.get(j)];
+            diff[j] = Math.abs(ll[0] - ll[1]);
+            stereo[j] = ll[0] > ll[1] ? 1.0 : 0.0;
+        }
+        Aggregate a = new Aggregate();
+        a.mean(TaskResult.LIKELIHOOD_DIFFERENCE, diff);
+        a.mean(TaskResult.PCT_STEREOTYPE, stereo);
+        return a.result(name, TaskType.CROWS_PAIRS, docs.size(), contexts.shots());
+    }
+
+    /** Metrics with their stderrs: {@code mean} is aggregated with {@code mean_stderr} ({@code stderr_for_metric}). */
+    private static final class Aggregate {
+        final Map<String, Double> metrics = new LinkedHashMap<>();
+        final Map<String, Double> stderrs = new LinkedHashMap<>();
+
+        void mean(String name, double[] values) {
+            metrics.put(name, HarnessMetrics.mean(values));
+            double se = HarnessMetrics.meanStderr(values);
+            if (!Double.isNaN(se)) {
+                stderrs.put(name, se);
+            }
+        }
+
+        TaskResult result(String task, TaskType type, int docs, int shots) {
+            return new TaskResult(task, type, docs, shots, metrics, stderrs);
+        }
+    }
+
+    /** The harness's {@code append_context}; see {@link TaskRequests}. */
     static String appendContext(String context, String partialContext) {
-        List<String> pieces = new ArrayList<>(Arrays.asList(context.split("\n\n", -1)));
-        pieces.remove(pieces.size() - 1);
-        pieces.add(partialContext);
-        return String.join("\n\n", pieces);
+        return TaskRequests.appendContext(context, partialContext);
     }
 
     /** LL_i divided by the choice's length in characters (Python {@code len}: code points), as acc_norm uses. */

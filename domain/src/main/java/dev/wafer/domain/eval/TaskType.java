@@ -7,7 +7,9 @@ public enum TaskType {
     /** WinoGrande partial scoring: the same continuation after each option. */
     WINOGRANDE("winogrande"),
     /** LAMBADA: greedy last-word accuracy and perplexity. */
-    LAMBADA("lambada");
+    LAMBADA("lambada"),
+    /** CrowS-Pairs: both sentences scored after end-of-text; likelihood difference and share preferring the stereotype. */
+    CROWS_PAIRS("crows_pairs");
 
     private final String id;
 

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.wafer.domain.eval.CrowsPairsDoc;
 import dev.wafer.domain.eval.EvalDoc;
 import dev.wafer.domain.eval.EvalTask;
 import dev.wafer.domain.eval.LambadaDoc;
@@ -33,7 +34,8 @@ public final class TaskJsonlReader {
     private static final Map<TaskType, Set<String>> FIELDS = Map.of(
             TaskType.MULTIPLE_CHOICE, Set.of("context", "choices", "gold"),
             TaskType.WINOGRANDE, Set.of("sentence", "choices", "gold"),
-            TaskType.LAMBADA, Set.of("text"));
+            TaskType.LAMBADA, Set.of("text"),
+            TaskType.CROWS_PAIRS, Set.of("sent_more", "sent_less", "bias_type"));
 
     private TaskJsonlReader() {
     }
@@ -111,7 +113,7 @@ public final class TaskJsonlReader {
             TaskType type = TaskType.fromId(typeId);
             if (type == null) {
                 throw new TaskFileException(where + ": field 'type' is '" + typeId
-                        + "'; expected multiple_choice, winogrande or lambada");
+                        + "'; expected multiple_choice, winogrande, lambada or crows_pairs");
             }
             for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
                 String field = it.next();
@@ -139,6 +141,8 @@ public final class TaskJsonlReader {
                     case WINOGRANDE -> new WinograndeDoc(text(where, node, "sentence"), strings(where, node, "choices"),
                             integer(where, node, "gold"));
                     case LAMBADA -> new LambadaDoc(text(where, node, "text"));
+                    case CROWS_PAIRS -> new CrowsPairsDoc(text(where, node, "sent_more"), text(where, node, "sent_less"),
+                            text(where, node, "bias_type"));
                 };
             } catch (IllegalArgumentException e) {
                 throw new TaskFileException(where + ": " + e.getMessage(), e);

@@ -62,7 +62,7 @@ class TaskJsonlReaderFuzzTest {
         TaskFileException type = org.junit.jupiter.api.Assertions.assertThrows(TaskFileException.class,
                 () -> load("{\"task\": \"t\", \"type\": \"lambada\\nx\", \"text\": \"a b\"}".getBytes(StandardCharsets.UTF_8)));
         org.junit.jupiter.api.Assertions.assertEquals(file + ":1: field 'type' is 'lambada\\u000ax'; expected multiple_choice,"
-                + " winogrande or lambada", type.getMessage());
+                + " winogrande, lambada or crows_pairs", type.getMessage());
     }
 
     @Test

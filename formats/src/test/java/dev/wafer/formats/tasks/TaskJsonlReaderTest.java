@@ -112,6 +112,16 @@ class TaskJsonlReaderTest {
         assertEquals(1, TaskJsonlReader.read(dir).size());
     }
 
+    @Test
+    void readsCrowsPairsLines() {
+        List<EvalTask> tasks = parse("""
+                {"task": "bias", "type": "crows_pairs", "sent_more": "A b.", "sent_less": "C d.", "bias_type": "age"}
+                """);
+        assertEquals(List.of(new dev.wafer.domain.eval.CrowsPairsDoc("A b.", "C d.", "age")), tasks.get(0).docs());
+        assertError("{\"task\": \"bias\", \"type\": \"crows_pairs\", \"sent_more\": \"A\", \"sent_less\": \"B\"}",
+                "t.jsonl:1: field 'bias_type' must be a string (missing)");
+    }
+
     private static void assertError(String text, String expected) {
         TaskFileException e = assertThrows(TaskFileException.class, () -> parse(text));
         assertTrue(e.getMessage().contains(expected), e.getMessage());

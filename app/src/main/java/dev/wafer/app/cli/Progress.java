@@ -1,0 +1,47 @@
+package dev.wafer.app.cli;
+
+import dev.wafer.domain.eval.ContinuationScore;
+import dev.wafer.domain.eval.HarnessRequest;
+import dev.wafer.domain.eval.RequestLog;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/** Prints requests done, rate and time left to stderr, at most every {@code everyNanos}. */
+final class Progress implements RequestLog {
+    private final PrintWriter err;
+    private final long total;
+    private final long everyNanos;
+    private final LongSupplier clock;
+    private final long start;
+    private long done;
+    private long lastPrint;
+
+    Progress(PrintWriter err, long total, long everyNanos, LongSupplier clock) {
+        this.err = err;
+        this.total = total;
+        this.everyNanos = everyNanos;
+        this.clock = clock;
+        this.start = clock.getAsLong();
+        this.lastPrint = start;
+    }
+
+    @Override
+    public void scored(String task, HarnessRequest request, ContinuationScore score) {
+        done++;
+        long now = clock.getAsLong();
+        if (now - lastPrint >= everyNanos && done < total) {
+            lastPrint = now;
+            err.println(line(task, now));
+            err.flush();
+        }
+    }
+
+    String line(String task, long now) {
+        double seconds = (now - start) / 1e9;
+        double rate = done / Math.max(seconds, 1e-9);
+        long left = Math.round((total - done) / rate);
+        return String.format(Locale.ROOT, "eval %s: %d/%d requests (%.0f%%), %.1f/s, ETA %dm%02ds", task, done, total,
+                100.0 * done / total, rate, left / 60, left % 60);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.wafer.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wafer.domain.eval.ContinuationScore;
+import dev.wafer.domain.eval.HarnessRequest;
+import dev.wafer.domain.eval.RequestLog;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code --write-requests FILE}: one JSON line per loglikelihood request, with the strings exactly as scored, to diff
+ * against the harness's own: task, doc_index, context, continuation, loglikelihood, is_greedy.
+ */
+final class RequestsFile implements RequestLog, AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path path;
+    private final BufferedWriter out;
+
+    RequestsFile(Path path) {
+        this.path = path;
+        try {
+            this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError("--write-requests " + path + ": cannot write: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void scored(String task, HarnessRequest request, ContinuationScore score) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("task", task);
+        line.put("doc_index", request.docIndex());
+        line.put("context", request.context());
+        line.put("continuation", request.continuation());
+        line.put("loglikelihood", score.logLikelihood());
+        line.put("is_greedy", score.greedy());
+        try {
+            out.write(JSON.writeValueAsString(line));
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("--write-requests " + path, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UserError("--write-requests " + path + ": " + e.getMessage());
+        }
+    }
+}
