@@ -320,9 +320,7 @@ public final class WaferArchitectureRules {
                         .anyMatch(p -> p.equals(checkpointPorts) || p.equals(textPorts));
             }
         };
-        // One known exception (issue 21): `bench` measures the CPU adapter's own GEMM kernels and names CpuBackend;
-        // delete this line when it gets them through a port.
-        return noClasses().that().resideInAPackage(cli).and().doNotHaveSimpleName("BenchCommand")
+        return noClasses().that().resideInAPackage(cli)
                 .should().dependOnClassesThat(adapter)
                 .allowEmptyShould(true);
     }

@@ -133,6 +133,12 @@ public final class CpuBackend implements ComputeBackend {
         return "cpu";
     }
 
+    /** Threads, the float32 GEMM and the bf16 GEMM (after a bf16 run: oneDNN's chosen kernel). */
+    @Override
+    public String description() {
+        return "cpu: " + threads() + " threads, GEMM " + gemmDescription() + ", bf16 GEMM " + bf16GemmDescription();
+    }
+
     @Override
     public Set<Capability> capabilities() {
         return CAPABILITIES;

@@ -1,6 +1,5 @@
 package dev.wafer.app.cli;
 
-import dev.wafer.adapters.cpu.CpuBackend;
 import dev.wafer.domain.session.TrainableModel;
 import dev.wafer.domain.session.MemoryEstimate;
 import dev.wafer.domain.session.ModelAssembly;
@@ -8,7 +7,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
 
-import dev.wafer.adapters.cpu.GemmBenchmark;
+import dev.wafer.app.backend.GemmComparison;
 import dev.wafer.formats.tokens.SyntheticTokenSource;
 import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
@@ -53,6 +52,10 @@ public final class BenchCommand implements Runnable {
     @Inject
     ComputeBackendFactory backends;
 
+    /** The CPU adapter's two GEMMs, for {@code --gemm} (bound by the composition root). */
+    @Inject
+    GemmComparison gemms;
+
     /** What the benchmark is sized against: the device's free memory for a device backend, else the heap. */
     @Inject
     MemoryBudget budget;
@@ -95,13 +98,8 @@ public final class BenchCommand implements Runnable {
         double[] seconds = new double[steps];
         String backendName;
         String backendDetail;
-        String gemmNote = "";
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             backendName = backend.name();
-            backendDetail = backend.description();
-            if (backend instanceof CpuBackend cpu && p == Precision.BF16) {
-                gemmNote = cpu.bf16GemmDescription(); // after the run: it names oneDNN's chosen kernel
-            }
             TrainExecution.requirePrecision(backend, p);
             TrainableModel m = ModelAssembly.trainable(backend, scope, s, ParameterisationKind.SP, batch, seq,
                     AdamWSettings.cerebras(1e-8), new ModelPrecision(p.operands(), false));
@@ -114,9 +112,9 @@ public final class BenchCommand implements Runnable {
             for (int i = 0; i < steps; i++) {
                 seconds[i] = trainer.step().seconds();
             }
-            if (backend instanceof CpuBackend cpu && p == Precision.BF16) {
-                gemmNote = cpu.bf16GemmDescription();
-            }
+            // After the run: the description names the kernels that ran (oneDNN's chosen bf16 kernel, how CUDA's
+            // kernels were loaded and which variant).
+            backendDetail = backend.description();
         }
         Arrays.sort(seconds);
         double median = steps % 2 == 1 ? seconds[steps / 2] : 0.5 * (seconds[steps / 2 - 1] + seconds[steps / 2]);
@@ -126,13 +124,12 @@ public final class BenchCommand implements Runnable {
         if (json) {
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,\"heads\":%d,\"seq\":%d,\"batch\":%d,"
-                    + "\"vocab\":%d,\"backend\":\"%s\",\"backend_detail\":%s,\"precision\":\"%s\"%s}", tps, flops,
+                    + "\"vocab\":%d,\"backend\":\"%s\",\"backend_detail\":%s,\"precision\":\"%s\"}", tps, flops,
                     median, s.dModel(), s.nLayers(), s.nHeads(), seq, batch, s.vocabSize(), backendName,
-                    Json.quote(backendDetail), p.id(),
-                    gemmNote.isEmpty() ? "" : ",\"gemm\":" + Json.quote(gemmNote)));
+                    Json.quote(backendDetail), p.id()));
         } else {
-            out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s%s]",
-                    median, tps, flops / 1e9, backendName, p.id(), gemmNote.isEmpty() ? "" : ", " + gemmNote));
+            out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s]",
+                    median, tps, flops / 1e9, backendDetail, p.id()));
         }
     }
 
@@ -155,7 +152,7 @@ public final class BenchCommand implements Runnable {
                     Format.bytes(3 * floats * Float.BYTES), Format.bytes((long) (heap * 0.8)), largestGemm(heap)));
         }
         for (int threads : new int[] {1, Runtime.getRuntime().availableProcessors()}) {
-            GemmBenchmark.Result r = GemmBenchmark.measure(n, n, n, threads, 5);
+            GemmComparison.Result r = gemms.measure(n, n, n, threads, 5);
             if (json) {
                 out.println(String.format(Locale.ROOT, "{\"m\":%d,\"n\":%d,\"k\":%d,\"threads\":%d,"
                                 + "\"vector_gflops\":%.2f,\"scalar_gflops\":%.2f,\"speedup\":%.1f}",

@@ -2,6 +2,8 @@ package dev.wafer.app.cli;
 
 import com.google.inject.AbstractModule;
 import dev.wafer.app.backend.BackendCatalog;
+import dev.wafer.app.backend.CpuGemmComparison;
+import dev.wafer.app.backend.GemmComparison;
 import dev.wafer.app.backend.MemoryBudget;
 import dev.wafer.app.cluster.Cluster;
 
@@ -26,5 +28,6 @@ final class CliModule extends AbstractModule {
         bind(BackendCatalog.class).toInstance(catalog);
         bind(Cluster.class).toInstance(cluster);
         bind(MemoryBudget.class).toInstance(memory);
+        bind(GemmComparison.class).to(CpuGemmComparison.class);
     }
 }
