@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.app.cluster.Cluster;
-import dev.wafer.app.cluster.RunAgreement;
+import dev.wafer.domain.data.prepare.MultiRankProtocol;
 import dev.wafer.formats.data.DatasetAuditor;
 import dev.wafer.formats.data.DatasetManifest;
 import dev.wafer.formats.data.DatasetPreparers;
@@ -159,17 +159,14 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             }, Cluster.PREPARE_TIMEOUT) : null;
             Collective collective = ranks == null ? SingleProcess.instance() : ranks.collective();
             boolean lead = collective.rank() == 0;
-            double[] leadProcess = {ProcessHandle.current().pid()};
-            if (collective.size() > 1) {
-                collective.broadcast(leadProcess, 0, 1, 0);
-            }
+            long leadProcess = MultiRankProtocol.leadProcess(collective, ProcessHandle.current().pid());
             DatasetPreparers.Preparer preparer = preparers.create(settings,
-                    ConsoleProgress.forTerminal(quiet || !lead, System.err), (long) leadProcess[0]);
+                    ConsoleProgress.forTerminal(quiet || !lead, System.err), leadProcess);
             List<DocumentSource> sources = inputs.isEmpty() ? List.of(Inputs.sample(preparer.byteCounter()))
                     : Inputs.resolve(inputs, preparer.byteCounter());
             if (collective.size() > 1) {
                 String agreed = agreement(settings) + sources.stream().map(i -> i.name() + ":" + i.sizeBytes()).toList();
-                RunAgreement.checkSame(collective, agreed).ifPresent(rank -> {
+                MultiRankProtocol.disagreeingRank(collective, agreed).ifPresent(rank -> {
                     throw new UserError("rank " + rank + " sees other inputs or settings than rank 0: pass the same"
                             + " flags on every rank, with --input and --out on a file system every rank sees");
                 });

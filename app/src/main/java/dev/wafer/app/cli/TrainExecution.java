@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 import dev.wafer.formats.checkpoint.ModelCheckpoints;
 import dev.wafer.app.cluster.Cluster;
-import dev.wafer.app.cluster.RunAgreement;
+import dev.wafer.domain.cluster.RunAgreement;
 import dev.wafer.formats.data.Progress;
 import dev.wafer.formats.tokens.TrainingDataFiles;
 import dev.wafer.domain.session.Checkpointing;

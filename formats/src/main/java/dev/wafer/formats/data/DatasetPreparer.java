@@ -10,7 +10,7 @@ import java.util.function.LongConsumer;
 
 import dev.wafer.domain.data.prepare.DatasetPreparation;
 import dev.wafer.domain.data.prepare.PreparationReport;
-import dev.wafer.domain.data.prepare.RankFailedException;
+import dev.wafer.domain.data.prepare.MultiRankProtocol;
 import dev.wafer.ports.collective.Collective;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedInputException;
@@ -106,22 +106,16 @@ public final class DatasetPreparer implements DatasetPreparers.Preparer {
         }
         boolean lead = ranks.rank() == 0;
         Path exchangeDir = layout.dir().resolve(RANKS_TMP);
-        double[] started = {1};
-        if (lead) {
+        // The protocol's steps are MultiRankProtocol's; what rank 0 does on disk to start is this directory's.
+        MultiRankProtocol.start(ranks, () -> {
             try {
                 staging.begin();
                 Files.createDirectory(exchangeDir);
             } catch (IOException | RuntimeException | Error e) {
-                started[0] = 0;
-                ranks.broadcast(started, 0, 1, 0);
                 staging.abort(e);
                 throw e;
             }
-        }
-        ranks.broadcast(started, 0, 1, 0);
-        if (started[0] == 0) {
-            throw new RankFailedException(0, "it could not start the dataset's build directory (its message says why)");
-        }
+        });
         RankExchangeFiles exchange = new RankExchangeFiles(exchangeDir);
         try {
             Optional<PreparationReport> report = preparation.prepare(inputs, ranks, exchange);

@@ -317,7 +317,7 @@ class MultiRankPreparationTest {
     }
 
     /** Ranks as threads: collectives meet at a barrier; sums add the ranks' values in rank order. */
-    private static final class ThreadRanks implements Collective {
+    static final class ThreadRanks implements Collective {
         private static int size;
         private static CyclicBarrier barrier;
         private static double[][] slots;

@@ -1,4 +1,4 @@
-package dev.wafer.app.cluster;
+package dev.wafer.domain.cluster;
 
 import dev.wafer.ports.collective.Collective;
 
