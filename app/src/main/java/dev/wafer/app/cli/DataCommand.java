@@ -278,7 +278,22 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             if (!Files.isRegularFile(text)) {
                 throw new UserError("--text " + text + ": no such file");
             }
-            DatasetAuditor.Report r = DatasetAuditor.audit(dataset, Files.readString(text, StandardCharsets.UTF_8));
+            String passage;
+            try {
+                passage = Files.readString(text, StandardCharsets.UTF_8);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new UserError("--text " + text + ": not valid UTF-8 text");
+            }
+            // A short passage (an empty file included) cannot tell membership from chance: refused before the
+            // dataset is opened, naming the file and the words it has against the words needed.
+            int words = dev.wafer.domain.data.WordShingles.countWords(
+                    new dev.wafer.domain.data.TextNormaliser().normalise(passage));
+            if (words < dev.wafer.domain.data.MembershipAudit.MIN_WORDS) {
+                throw new UserError("--text " + text + ": the passage has " + words + " words; the audit needs at"
+                        + " least " + dev.wafer.domain.data.MembershipAudit.MIN_WORDS
+                        + " to tell membership from chance");
+            }
+            DatasetAuditor.Report r = DatasetAuditor.audit(dataset, passage);
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
                 ObjectNode n = JSON.createObjectNode();

@@ -135,6 +135,22 @@ class DatasetReliabilityTest {
     }
 
     @Test
+    void auditRefusesAPassageShorterThanItsWindowOrAnEmptyOrNonUtf8File() throws IOException {
+        Path ds = tmp.resolve("ds");
+        CliRun prepared = prepare(ds, corpus("c.jsonl", 20, "Web", new ArrayList<>()));
+        assertEquals(0, prepared.exitCode(), prepared.err());
+        Path shortText = Files.writeString(tmp.resolve("short.txt"), "river stone lantern quiet orchard");
+        assertOneLineError(CliRun.of("data", "audit", "--dataset", ds.toString(), "--text", shortText.toString()), 2,
+                "--text " + shortText, "has 5 words", "at least 50");
+        Path empty = Files.writeString(tmp.resolve("empty.txt"), "");
+        assertOneLineError(CliRun.of("data", "audit", "--dataset", ds.toString(), "--text", empty.toString(),
+                "--json"), 2, "--text " + empty, "has 0 words");
+        Path binary = Files.write(tmp.resolve("binary.txt"), new byte[] {'a', ' ', (byte) 0xC3, (byte) 0x28, 'b'});
+        assertOneLineError(CliRun.of("data", "audit", "--dataset", ds.toString(), "--text", binary.toString()), 2,
+                "--text " + binary, "not valid UTF-8");
+    }
+
+    @Test
     void repreparingSwapsACompleteDatasetInAndCleansWhatAKilledRunLeft() throws IOException {
         List<String> texts = new ArrayList<>();
         Path input = corpus("c.jsonl", 30, "Web", texts);
