@@ -139,6 +139,10 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             if (bucketMb < 1 || bucketMb > (1L << 20)) {
                 throw new UserError("--bucket-mb must be between 1 and 1048576, got " + bucketMb);
             }
+            // The swap renames the output directory: a relative --out (".", above all) would afterwards name the
+            // removed old directory this process still stands in, so everything after uses the absolute path.
+            Path cwd = Path.of("").toAbsolutePath().normalize();
+            out = out.toAbsolutePath().normalize();
             SplitAssigner splits = splits(split);
             List<WorkFingerprint> works = new ArrayList<>();
             List<String> workNames = new ArrayList<>();
@@ -166,7 +170,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             DatasetPreparers.Preparer preparer = preparers.create(settings,
                     ConsoleProgress.forTerminal(quiet || !lead, System.err), (long) leadProcess[0]);
             List<DocumentSource> sources = inputs.isEmpty() ? List.of(Inputs.sample(preparer.byteCounter()))
-                    : Inputs.resolve(inputs, preparer.byteCounter());
+                    : Inputs.resolve(inputs, preparer.byteCounter(), out);
             if (collective.size() > 1) {
                 String agreed = agreement(settings) + sources.stream().map(i -> i.name() + ":" + i.sizeBytes()).toList();
                 RunAgreement.checkSame(collective, agreed).ifPresent(rank -> {
@@ -202,6 +206,10 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                         Locale.ROOT, "prepared by %s: pass 1 on every rank %.2f s, then rank 0 alone merged, shuffled"
                                 + " and packed in %.2f s%n", m, report.passOneSeconds(),
                         report.seconds() - report.passOneSeconds()));
+            }
+            if (lead && cwd.startsWith(out)) {
+                System.err.println("note: " + out + " was replaced by the new dataset; this shell stands in the"
+                        + " removed old directory: cd " + out);
             }
             o.flush();
             if (ranks != null) {

@@ -135,6 +135,48 @@ class DatasetReliabilityTest {
     }
 
     @Test
+    void anOutputInsideAnInputIsLeftOutOfTheInputsAndAnInputInsideTheOutputRefused() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("corpus"));
+        Files.move(corpus("c.jsonl", 30, "Web", new ArrayList<>()), dir.resolve("c.jsonl"));
+        Path ds = dir.resolve("nested/ds");
+        CliRun first = prepare(ds, dir, "--json");
+        assertEquals(0, first.exitCode(), first.err());
+        byte[] shard = Files.readAllBytes(ds.resolve("train-00000.bin"));
+        JsonNode before = JSON.readTree(first.out());
+        // Run twice: the second run must not read the first one's manifest, documents and shards as input.
+        CliRun second = prepare(ds, dir, "--json");
+        assertEquals(0, second.exitCode(), second.err());
+        JsonNode after = JSON.readTree(second.out());
+        assertEquals(before.path("summary"), after.path("summary"), second.out());
+        assertArrayEquals(shard, Files.readAllBytes(ds.resolve("train-00000.bin")));
+
+        assertOneLineError(prepare(ds, ds.resolve("manifest.json")), 2, "--input " + ds.resolve("manifest.json"),
+                "inside --out " + ds);
+        assertOneLineError(prepare(ds, ds), 2, "--input " + ds, "inside --out");
+        assertArrayEquals(shard, Files.readAllBytes(ds.resolve("train-00000.bin")));
+    }
+
+    @Test
+    void preparingIntoTheWorkingDirectoryFinishesAndReportsIt() throws Exception {
+        Path input = corpus("c.jsonl", 30, "Web", new ArrayList<>());
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), WaferMain.class.getName(), "data", "prepare", "--out",
+                ".", "--input", input.toString(), "--tokenizer", "bytes", "--seq-len", "32", "--quiet"));
+        Path log = tmp.resolve("child.log");
+        Process child = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        assertTrue(child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the child did not finish in 120 s");
+        String output = Files.readString(log);
+        assertEquals(0, child.exitValue(), output);
+        assertTrue(output.contains("prepared " + work.toRealPath()) || output.contains("prepared " + work), output);
+        assertTrue(output.contains("cd " + work), output);
+        assertTrue(Files.isRegularFile(work.resolve("manifest.json")), output);
+        assertEquals(0, CliRun.of("data", "stats", "--dataset", work.toString()).exitCode());
+    }
+
+    @Test
     void auditRefusesAPassageShorterThanItsWindowOrAnEmptyOrNonUtf8File() throws IOException {
         Path ds = tmp.resolve("ds");
         CliRun prepared = prepare(ds, corpus("c.jsonl", 20, "Web", new ArrayList<>()));
