@@ -131,6 +131,8 @@ public final class EvalCommand implements Runnable {
                 result.put("tasks", taskRows(report));
                 result.put("average", report.averages());
             }
+        } catch (dev.wafer.domain.model.NonFiniteOutputException e) {
+            throw CheckpointedModel.broken("--checkpoint " + checkpoint, e);
         }
         print(result);
     }

@@ -65,6 +65,11 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
         } catch (HfFormatException e) {
             throw new UserError(e.getMessage());
         }
+        for (var p : model.params().entrySet()) {
+            dev.wafer.domain.session.NonFiniteParameters.describe(p.getKey(), p.getValue()).ifPresent(what -> {
+                throw new UserError("--from " + from + ": the model's " + what + "; nothing was written");
+            });
+        }
         Path dir = file.toAbsolutePath().getParent();
         try (TrainOutput claimed = dir != null && Files.exists(dir.resolve(TrainOutput.LOCK_FILE))
                 ? TrainOutput.claim(dir, true, true) : null) {

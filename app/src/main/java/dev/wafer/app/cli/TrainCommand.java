@@ -108,7 +108,8 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--json", description = "Print one JSON object per step instead of a progress line.")
     boolean json;
 
-    @Option(names = "--skip-nonfinite", description = "Skip steps whose loss or gradient is NaN or infinite.")
+    @Option(names = "--skip-nonfinite", description = "Skip steps whose loss or gradient is NaN or infinite (the run stops after 8 in a row, or"
+            + " when a parameter is no longer finite).")
     boolean skipNonFinite;
 
     @Option(names = "--out", paramLabel = "DIR",

@@ -105,6 +105,13 @@ final class TrainExecution {
             TrainingSession session = checkpoint == null
                     ? TrainingSession.start(backend, scope, run.spec(), files.data(), options, progress)
                     : TrainingSession.resume(backend, scope, run, checkpoint, files.data(), options, progress);
+            if (checkpoint != null) {
+                dev.wafer.domain.session.NonFiniteParameters.describe(session.model().model().parameters())
+                        .ifPresent(what -> {
+                            throw new UserError("--resume " + f.resume() + ": the checkpoint's " + what
+                                    + "; it cannot be trained on");
+                        });
+            }
             RunOutcome outcome = session.run();
             if (lead && ranks.collective().size() > 1) {
                 err.println("wafer: " + ranks.communicationSummary(outcome.state().position().step()

@@ -95,7 +95,12 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
         for (float v : row) {
             sum += Math.exp((double) scale * v - max);
         }
-        return (double) scale * row[target] - max - Math.log(sum);
+        double logProb = (double) scale * row[target] - max - Math.log(sum);
+        if (Double.isNaN(logProb) || Double.isInfinite(max)) {
+            throw new NonFiniteOutputException("the model produced a non-finite logit (log-probability " + logProb
+                    + ")");
+        }
+        return logProb;
     }
 
     private int argmax() {
