@@ -70,8 +70,8 @@ public final class EvalCommand implements Runnable {
     Path checkpoint;
 
     @Option(names = "--data", paramLabel = "DIR|FILE",
-            description = "A prepared dataset (its test split), a little-endian uint16 token file, or a .txt file"
-                    + " (tokenised with GPT-2, end-of-text appended).")
+            description = "A prepared dataset (its test split), a little-endian uint16 token file, or text (a .txt"
+                    + " file, or any UTF-8 file without zero bytes; tokenised with GPT-2, end-of-text appended).")
     Path data;
 
     @Option(names = "--seq", paramLabel = "T", description = "Window length in targets (default: the model's positions).")
@@ -265,7 +265,7 @@ public final class EvalCommand implements Runnable {
                 }
             } else if (!Files.isRegularFile(path)) {
                 throw new UserError("--data " + path + " does not exist");
-            } else if (path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")) {
+            } else if (dev.wafer.formats.tokens.TokenFiles.isText(path)) { // as train tells text from tokens
                 String text = Files.readString(path, StandardCharsets.UTF_8);
                 int[] body = tokenizer.encode(text);
                 tokens = java.util.Arrays.copyOf(body, body.length + 1);

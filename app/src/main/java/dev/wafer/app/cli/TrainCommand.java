@@ -48,7 +48,8 @@ public final class TrainCommand implements Runnable {
     String preset;
 
     @Option(names = "--data", paramLabel = "DIR|FILE",
-            description = "A dataset from 'wafer data prepare' (its train split) or a little-endian uint16 token file.")
+            description = "A dataset from 'wafer data prepare' (its train split) or a little-endian uint16 token file"
+                    + " (text is refused: prepare it first).")
     Path data;
 
     @Option(names = "--synthetic", description = "Train on seeded random tokens instead of text (for timing).")

@@ -79,6 +79,12 @@ public final class TrainingDataFiles implements AutoCloseable {
             if (!Files.isRegularFile(path)) {
                 throw new DataException("--data " + path + " does not exist");
             }
+            if (TokenFiles.isText(path)) {
+                // Its bytes would be trained on as token ids; eval tokenises the same file: refused, with the way.
+                throw new DataException("--data " + path + " is text, not a raw token file (little-endian uint16"
+                        + " token ids, which always hold zero bytes); prepare it first: wafer data prepare --input "
+                        + path + " --out DIR, then --data DIR");
+            }
             return new TrainingDataFiles(new TrainingData(new TokenFileSource(path, vocab, seq, seed),
                     Optional.empty(), path.toString()), DataFingerprint.ofTokenFile(path));
         } catch (IOException e) {
