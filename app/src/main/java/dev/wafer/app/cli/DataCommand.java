@@ -292,8 +292,9 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             } catch (java.nio.charset.CharacterCodingException e) {
                 throw new UserError("--text " + text + ": not valid UTF-8 text");
             }
-            // A short passage (an empty file included) cannot tell membership from chance: refused before the
-            // dataset is opened, naming the file and the words it has against the words needed.
+            PreparedDataset.open(dataset, "--dataset"); // a missing or damaged dataset is said first
+            // A short passage (an empty file included) cannot tell membership from chance: refused naming the file
+            // and the words it has against the words needed.
             int words = dev.wafer.domain.data.WordShingles.countWords(
                     new dev.wafer.domain.data.TextNormaliser().normalise(passage));
             if (words < dev.wafer.domain.data.MembershipAudit.MIN_WORDS) {
