@@ -107,13 +107,20 @@ final class TrainRunResolver implements MicroBatchSizer {
 
     /** The run a checkpoint holds, with the changes a resume may make (batch, micro-batch, data path). */
     RunState resumed(Path file, CheckpointHeader header) {
-        RunRequest request = f.recipe();
+        RunRequest given = f.recipe();
+        RunState saved = RunStateHeaders.state(file, header);
+        // Repeating the precision the checkpoint holds changes nothing: accepted (and dropped from the request).
+        RunRequest request = given.precision() != null && given.precision().equals(saved.spec().precision().id())
+                ? new RunRequest(given.preset(), given.shape(), given.parameterisation(), given.steps(), given.lr(),
+                        given.warmup(), given.decay(), given.batchTokens(), given.microBatch(), null, given.eps(),
+                        given.seed(), given.synthetic(), given.fp32AttentionGrads(), given.skipNonFinite())
+                : given;
         ResumePolicy.firstFixed(request).ifPresent(fixed -> {
             throw new UserError(fixed + " cannot change on --resume: the checkpoint fixes it (only --batch-tokens,"
                     + " --micro-batch, --data, --out, --checkpoint-every, --stop-at, --max-tokens, --eval-batches,"
                     + " --underflow-report, --dry-run and --json may be given)");
         });
-        RunState state = RunStateHeaders.state(file, header);
+        RunState state = saved;
         String newData = f.data() == null ? null : f.data().toAbsolutePath().normalize().toString();
         return new RunState(recipe(() -> RunRecipe.resumed(state.spec(), state.position().tokens(), request,
                 newData, this)), state.position());
