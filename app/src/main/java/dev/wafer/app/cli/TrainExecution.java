@@ -66,6 +66,16 @@ final class TrainExecution {
         Path outDir = !lead ? null
                 : f.out() != null ? f.out()
                 : f.resume() != null && Files.isDirectory(f.resume()) ? f.resume() : null;
+        if (checkpoint != null && state.position().step() >= state.spec().totalSteps()) {
+            // Said, not silent: the run ended before; nothing is trained, scored or rewritten (exit 0, so a
+            // resume-until-done loop ends).
+            if (lead) {
+                err.println("wafer: --resume " + f.resume() + ": the run is already complete (step "
+                        + state.position().step() + " of " + state.spec().totalSteps() + "); nothing to do");
+                err.flush();
+            }
+            return;
+        }
         if (f.stopAt() != null && f.stopAt() <= state.position().step()) {
             throw new UserError("--stop-at " + f.stopAt() + ": nothing to do, the checkpoint is already at step "
                     + state.position().step());
