@@ -177,6 +177,22 @@ class DatasetReliabilityTest {
     }
 
     @Test
+    void aSeqLenLongerThanTheCorpusIsRefusedAndTheOldDatasetKept() throws IOException {
+        Path input = corpus("c.jsonl", 10, "Web", new ArrayList<>());
+        Path ds = tmp.resolve("ds");
+        assertEquals(0, prepare(ds, input).exitCode());
+        byte[] manifest = Files.readAllBytes(ds.resolve("manifest.json"));
+        CliRun tooLong = CliRun.of("data", "prepare", "--out", ds.toString(), "--input", input.toString(),
+                "--tokenizer", "bytes", "--seq-len", "100000", "--quiet");
+        assertOneLineError(tooLong, 2, "--seq-len 100000", "packs no sequence", "--out " + ds, "unchanged");
+        assertArrayEquals(manifest, Files.readAllBytes(ds.resolve("manifest.json")));
+        CliRun fresh = CliRun.of("data", "prepare", "--out", tmp.resolve("new").toString(), "--input",
+                input.toString(), "--tokenizer", "bytes", "--seq-len", "100000", "--quiet");
+        assertOneLineError(fresh, 2, "packs no sequence");
+        assertFalse(Files.exists(tmp.resolve("new")));
+    }
+
+    @Test
     void auditRefusesAPassageShorterThanItsWindowOrAnEmptyOrNonUtf8File() throws IOException {
         Path ds = tmp.resolve("ds");
         CliRun prepared = prepare(ds, corpus("c.jsonl", 20, "Web", new ArrayList<>()));
