@@ -69,4 +69,26 @@ class TokenFileOrTextTest {
         CliRun run = train(tokens);
         assertEquals(0, run.exitCode(), run.err());
     }
+
+    /** Without --data the sample is prepared into $WAFER_CACHE; one that cannot be made is named, not "--data null". */
+    @Test
+    void anUnusableSampleCacheIsNamedNotReadAsDataNull() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Path cache = file.resolve("cache"); // under a regular file: cannot be created, even by root
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
+                "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), WaferMain.class.getName(), "train", "--d-model", "32",
+                "--layers", "1", "--heads", "2", "--seq", "16", "--batch", "2", "--steps", "1"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("log").toFile());
+        pb.environment().put("WAFER_CACHE", cache.toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("log"));
+        assertEquals(2, p.exitValue(), log);
+        assertTrue(log.contains("cannot prepare the embedded sample corpus in " + cache) && log.contains("WAFER_CACHE"),
+                log);
+        assertTrue(!log.contains("--data null"), log);
+    }
 }

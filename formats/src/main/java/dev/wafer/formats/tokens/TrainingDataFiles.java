@@ -88,6 +88,12 @@ public final class TrainingDataFiles implements AutoCloseable {
             return new TrainingDataFiles(new TrainingData(new TokenFileSource(path, vocab, seq, seed),
                     Optional.empty(), path.toString()), DataFingerprint.ofTokenFile(path));
         } catch (IOException e) {
+            if (kind == DataKind.SAMPLE && path == null) {
+                // No --data: the embedded sample could not be prepared into the cache (not a read of any --data).
+                throw new DataException("cannot prepare the embedded sample corpus in " + SampleDataset
+                        .defaultCacheRoot() + " ($WAFER_CACHE, default ~/.cache/wafer): " + e.getClass().getSimpleName()
+                        + ": " + e.getMessage() + "; set WAFER_CACHE to a writable directory or pass --data");
+            }
             throw new DataException("cannot read --data " + path + ": " + e.getMessage());
         }
     }
