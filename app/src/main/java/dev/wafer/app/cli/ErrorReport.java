@@ -41,6 +41,13 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
             err.println("wafer: " + ex.getMessage());
             return WaferCommand.BACKEND_UNAVAILABLE;
         }
+        if (ex instanceof dev.wafer.ports.checkpoint.CheckpointException c) {
+            // Writing a checkpoint failed in the operating system (a full disk): 74, as any I/O failure; a file that
+            // is not a usable checkpoint is the user's input: 2.
+            err.println("wafer: " + c.getMessage());
+            return c.problem() == dev.wafer.ports.checkpoint.CheckpointException.Problem.IO ? WaferCommand.IO_ERROR
+                    : WaferCommand.USAGE_ERROR;
+        }
         if (ex instanceof RankFailedException) {
             err.println("wafer: " + ex.getMessage());
             return WaferCommand.IO_ERROR;

@@ -188,6 +188,9 @@ public final class TrainCommand implements Runnable {
             }
             execution.run(state, reader);
         } catch (CheckpointException e) {
+            if (e.problem() == CheckpointException.Problem.IO) {
+                throw e; // an I/O failure (a full disk at a save): exit 74, as the README says
+            }
             throw new UserError(e.getMessage());
         }
     }
