@@ -193,6 +193,19 @@ class DatasetReliabilityTest {
     }
 
     @Test
+    void statsNamesTheOldCopyAKilledSwapLeft() throws IOException {
+        Path ds = tmp.resolve("ds");
+        assertEquals(0, prepare(ds, corpus("c.jsonl", 10, "Web", new ArrayList<>())).exitCode());
+        // Killed between the swap's two renames: the complete old dataset is .ds.old-PID, ds does not exist.
+        Path old = tmp.resolve(".ds.old-4194303");
+        Files.move(ds, old);
+        CliRun stats = CliRun.of("data", "stats", "--dataset", ds.toString());
+        assertOneLineError(stats, 2, "--dataset " + ds, old.toString(), "mv " + old + " " + ds);
+        Files.move(old, ds);
+        assertEquals(0, CliRun.of("data", "stats", "--dataset", ds.toString()).exitCode());
+    }
+
+    @Test
     void auditRefusesAPassageShorterThanItsWindowOrAnEmptyOrNonUtf8File() throws IOException {
         Path ds = tmp.resolve("ds");
         CliRun prepared = prepare(ds, corpus("c.jsonl", 20, "Web", new ArrayList<>()));
