@@ -30,7 +30,8 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
         }
         OutOfMemoryError oom = outOfMemory(ex);
         if (oom != null) {
-            err.println(outOfMemoryLine(oom));
+            err.println("prepare".equals(commandLine.getCommandName()) ? prepareOutOfMemoryLine(oom)
+                    : outOfMemoryLine(oom));
             return WaferCommand.OUT_OF_MEMORY;
         }
         if (ex instanceof UserError || ex instanceof InvalidInputException) {
@@ -72,6 +73,13 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
             }
         }
         return null;
+    }
+
+    /** The out-of-memory line of {@code data prepare}: its memory is the shuffle bucket (no model, no micro-batch). */
+    static String prepareOutOfMemoryLine(OutOfMemoryError oom) {
+        return "wafer: out of memory (" + oom.getMessage() + ") with a heap of "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; packing holds one shuffle bucket's tokens in"
+                + " memory: use a smaller --bucket-mb (default 64), or a larger heap (WAFER_JAVA_OPTS=-Xmx...)";
     }
 
     /** One line for an out-of-memory error, with the heap size and the remedies. */

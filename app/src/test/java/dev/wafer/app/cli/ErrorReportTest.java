@@ -137,4 +137,25 @@ class ErrorReportTest {
         assertEquals(WaferCommand.USAGE_ERROR, code, err());
         assertEquals(1, err().strip().lines().count(), err());
     }
+
+    /** data prepare has no model or micro-batch: its out-of-memory line names --bucket-mb. */
+    @Command(name = "prepare")
+    static final class OutOfMemoryPrepare implements Runnable, BackendAgnostic {
+        @Override
+        public void run() {
+            // As from the packing threads: wrapped (a bare Error never reaches picocli's handler).
+            throw new java.util.concurrent.CompletionException(new OutOfMemoryError("Java heap space"));
+        }
+    }
+
+    @Test
+    void prepareRunningOutOfMemoryNamesTheBucketNotTheMicroBatch() {
+        CommandLine cli = WaferCommand.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(),
+                BackendCatalog.of(List.of(FakeBackend.available("cpu"))));
+        cli.addSubcommand(new OutOfMemoryPrepare());
+        assertEquals(WaferCommand.OUT_OF_MEMORY, cli.execute("prepare"), err());
+        assertTrue(err().contains("--bucket-mb") && !err().contains("--micro-batch"), err());
+        assertEquals(1, err().strip().lines().count(), err());
+    }
 }
