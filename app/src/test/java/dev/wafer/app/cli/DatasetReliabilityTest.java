@@ -193,6 +193,19 @@ class DatasetReliabilityTest {
     }
 
     @Test
+    void trainingOnADatasetWithoutValidationSequencesSaysSo() throws IOException {
+        Path ds = tmp.resolve("ds");
+        CliRun prepared = CliRun.of("data", "prepare", "--out", ds.toString(), "--input",
+                corpus("c.jsonl", 20, "Web", new ArrayList<>()).toString(), "--tokenizer", "bytes", "--seq-len", "32",
+                "--split", "1,0,0", "--quiet");
+        assertEquals(0, prepared.exitCode(), prepared.err());
+        CliRun train = CliRun.of("train", "--data", ds.toString(), "--vocab", "257", "--d-model", "16", "--layers",
+                "1", "--heads", "2", "--seq", "16", "--batch", "2", "--steps", "1");
+        assertEquals(0, train.exitCode(), train.err());
+        assertTrue(train.err().contains("no validation loss: its validation split holds 0 sequences"), train.err());
+    }
+
+    @Test
     void statsNamesTheOldCopyAKilledSwapLeft() throws IOException {
         Path ds = tmp.resolve("ds");
         assertEquals(0, prepare(ds, corpus("c.jsonl", 10, "Web", new ArrayList<>())).exitCode());

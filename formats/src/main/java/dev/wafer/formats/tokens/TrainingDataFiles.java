@@ -108,37 +108,51 @@ public final class TrainingDataFiles implements AutoCloseable {
         PreparedDataset dataset = PreparedDataset.open(dir, "--data");
         String fingerprint = dataset.manifest().fingerprint();
         ShardedSequences train = dataset.openSplit(Split.TRAIN);
+        // A dataset prepared without a validation split (--split 1,0,0) has no val shards: trained on without a
+        // validation loss, which the data's description says.
+        boolean hasValidation = dataset.manifest().split(Split.VALIDATION).map(e -> !e.shards().isEmpty())
+                .orElse(false);
         ShardedSequences val;
         try {
-            val = dataset.openSplit(Split.VALIDATION);
+            val = hasValidation ? dataset.openSplit(Split.VALIDATION) : null;
         } catch (IOException | RuntimeException e) {
             train.close();
             throw e;
         }
         if (train.vocabSize() > vocab) {
             train.close();
-            val.close();
+            closeQuietly(val);
             throw new DataException("dataset " + dir + " has vocabulary " + train.vocabSize()
                     + " but the model's is " + vocab + "; pass --vocab " + train.vocabSize());
         }
         if (train.count() < 2) {
             train.close();
-            val.close();
+            closeQuietly(val);
             throw new DataException("dataset " + dir + " has " + train.count()
                     + " training sequences; training needs at least 2");
         }
         if (seq > train.sequenceLength()) {
             int length = train.sequenceLength();
             train.close();
-            val.close();
+            closeQuietly(val);
             throw new DataException("--seq " + seq + " exceeds the sequence length of dataset " + dir + " ("
                     + length + "); pass --seq " + length + " or less, or prepare the data with --seq-len " + seq
                     + " or more");
         }
-        Optional<TokenBatchSource> validation = val.count() >= 2 ? Optional.of(new SequenceBatchSource(val, 0))
+        long valCount = val == null ? 0 : val.count();
+        Optional<TokenBatchSource> validation = valCount >= 2 ? Optional.of(new SequenceBatchSource(val, 0))
                 : Optional.empty();
         return new TrainingDataFiles(new TrainingData(new SequenceBatchSource(train, seed), validation,
-                prefix + dir + " (" + train.count() + " train sequences)"), fingerprint, train, val);
+                prefix + dir + " (" + train.count() + " train sequences" + (validation.isEmpty()
+                        ? "; no validation loss: its validation split holds " + valCount + " sequences, fewer than 2"
+                        : "") + ")"), fingerprint, val == null ? new TokenSequences[] {train}
+                        : new TokenSequences[] {train, val});
+    }
+
+    private static void closeQuietly(ShardedSequences s) {
+        if (s != null) {
+            s.close();
+        }
     }
 
     @Override
