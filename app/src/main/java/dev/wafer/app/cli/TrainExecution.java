@@ -123,6 +123,12 @@ final class TrainExecution {
                         });
             }
             RunOutcome outcome = session.run();
+            if (progress instanceof TrainProgress p) {
+                p.skippedSummary().ifPresent(line -> {
+                    err.println(line);
+                    err.flush();
+                });
+            }
             if (lead && ranks.collective().size() > 1) {
                 err.println("wafer: " + ranks.communicationSummary(outcome.state().position().step()
                         - state.position().step()));

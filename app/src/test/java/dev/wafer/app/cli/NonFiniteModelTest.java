@@ -69,6 +69,10 @@ class NonFiniteModelTest {
         assertRefused(train("--steps", "20", "--lr", "1e30", "--skip-nonfinite", "--out", huge.toString()),
                 "step 10", "8 steps were all skipped", "--lr");
         assertFalse(Files.exists(huge.resolve("checkpoint.wafer")), "the broken model was saved");
+        // Fewer skips than that: the run ends (exit 0) and says how many steps it skipped.
+        CliRun few = train("--steps", "5", "--lr", "1e30", "--skip-nonfinite");
+        assertEquals(0, few.exitCode(), few.err());
+        assertTrue(few.err().contains("skipped 3 of the 5 steps run"), few.err());
     }
 
     @Test
