@@ -61,7 +61,7 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
     }
 
     /** The one-line error for a model whose forward pass gave a NaN or infinity ({@code what}: the flag and path). */
-    static UserError broken(String what, dev.wafer.domain.model.NonFiniteOutputException e) {
+    static UserError broken(String what, dev.wafer.domain.generate.NonFiniteOutputException e) {
         return new UserError(what + ": " + e.getMessage() + "; the model is broken (parameters so large that the"
                 + " forward pass overflows, as after training with far too high a learning rate)");
     }

@@ -148,7 +148,7 @@ public final class MemorizationCommand implements Callable<Integer> {
                 output.print(out);
             }
             out.flush();
-        } catch (dev.wafer.domain.model.NonFiniteOutputException e) {
+        } catch (dev.wafer.domain.generate.NonFiniteOutputException e) {
             throw CheckpointedModel.broken("--checkpoint " + checkpoint, e);
         }
         return 0;

@@ -71,7 +71,7 @@ public final class GreedyBatchDecoder {
             }
         }
         if (nan) {
-            throw new dev.wafer.domain.model.NonFiniteOutputException("the model produced a NaN logit");
+            throw new NonFiniteOutputException("the model produced a NaN logit");
         }
         return best;
     }

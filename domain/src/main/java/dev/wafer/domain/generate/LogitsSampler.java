@@ -99,7 +99,7 @@ public final class LogitsSampler {
         }
         for (int i = 0; i < logits.length; i++) {
             if (Float.isNaN(logits[i]) || logits[i] == Float.POSITIVE_INFINITY) {
-                throw new dev.wafer.domain.model.NonFiniteOutputException("the model produced logit " + i + " = "
+                throw new NonFiniteOutputException("the model produced logit " + i + " = "
                         + logits[i]);
             }
         }

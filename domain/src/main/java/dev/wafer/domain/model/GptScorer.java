@@ -5,6 +5,7 @@ import java.util.Arrays;
 import dev.wafer.domain.eval.ContinuationScore;
 import dev.wafer.domain.eval.LogLikelihoodScorer;
 import dev.wafer.domain.eval.WindowLossScorer;
+import dev.wafer.domain.generate.NonFiniteOutputException;
 
 /**
  * Scores text with a {@link GptModel} of micro-batch 1 x T: one causal forward pass per request, shorter inputs

@@ -1,4 +1,4 @@
-package dev.wafer.domain.model;
+package dev.wafer.domain.generate;
 
 /**
  * The model computed a NaN or infinite logit or loss from finite inputs: its parameters are broken (not finite, or
