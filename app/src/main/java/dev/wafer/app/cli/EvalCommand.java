@@ -131,7 +131,7 @@ public final class EvalCommand implements Runnable {
                 result.put("tasks", taskRows(report));
                 result.put("average", report.averages());
             }
-        } catch (dev.wafer.domain.model.NonFiniteOutputException e) {
+        } catch (dev.wafer.domain.generate.NonFiniteOutputException e) {
             throw CheckpointedModel.broken("--checkpoint " + checkpoint, e);
         }
         print(result);
@@ -266,7 +266,13 @@ public final class EvalCommand implements Runnable {
             } else if (!Files.isRegularFile(path)) {
                 throw new UserError("--data " + path + " does not exist");
             } else if (dev.wafer.formats.tokens.TokenFiles.isText(path)) { // as train tells text from tokens
-                String text = Files.readString(path, StandardCharsets.UTF_8);
+                String text;
+                try {
+                    text = Files.readString(path, StandardCharsets.UTF_8);
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new UserError("--data " + path + ": not valid UTF-8 text (a .txt file is tokenised as"
+                            + " text)");
+                }
                 int[] body = tokenizer.encode(text);
                 tokens = java.util.Arrays.copyOf(body, body.length + 1);
                 tokens[body.length] = tokenizer.endOfTextId();

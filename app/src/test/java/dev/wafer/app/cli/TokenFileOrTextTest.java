@@ -56,6 +56,13 @@ class TokenFileOrTextTest {
         JsonNode jb = json.readTree(b.out());
         assertEquals(ja.get("tokens"), jb.get("tokens"));
         assertEquals(ja.get("loss_nats_per_token"), jb.get("loss_nats_per_token"));
+        // A .txt file that is not UTF-8: one line naming it, not an I/O error.
+        Path bad = Files.write(tmp.resolve("latin1.txt"),
+                "caf\u00e9 au lait".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        CliRun c = CliRun.of("eval", "--checkpoint", model.toString(), "--data", bad.toString());
+        assertEquals(2, c.exitCode(), c.err());
+        assertEquals("wafer: --data " + bad + ": not valid UTF-8 text (a .txt file is tokenised as text)",
+                c.err().strip());
     }
 
     @Test
