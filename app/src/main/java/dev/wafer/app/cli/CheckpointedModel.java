@@ -46,12 +46,24 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
             }
             for (var spec : new ParameterLayout(shape).specs()) {
                 String name = CheckpointTensors.tensorName(CheckpointTensors.PARAMS, spec.name());
-                params.put(spec.name(), reader.read(name));
+                float[] values = reader.read(name);
+                // A NaN or infinity would only surface deep inside eval or generate: named here, once, for all.
+                dev.wafer.domain.session.NonFiniteParameters.describe(spec.name(), values).ifPresent(what -> {
+                    throw new UserError(flag + " " + path + ": the checkpoint " + file + "'s " + what
+                            + "; the model cannot be used");
+                });
+                params.put(spec.name(), values);
             }
             return new CheckpointedModel(file, shape, kind, params);
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage());
         }
+    }
+
+    /** The one-line error for a model whose forward pass gave a NaN or infinity ({@code what}: the flag and path). */
+    static UserError broken(String what, dev.wafer.domain.generate.NonFiniteOutputException e) {
+        return new UserError(what + ": " + e.getMessage() + "; the model is broken (parameters so large that the"
+                + " forward pass overflows, as after training with far too high a learning rate)");
     }
 
     /** The parameterisation of this model. */

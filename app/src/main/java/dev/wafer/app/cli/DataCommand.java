@@ -139,6 +139,10 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             if (bucketMb < 1 || bucketMb > (1L << 20)) {
                 throw new UserError("--bucket-mb must be between 1 and 1048576, got " + bucketMb);
             }
+            // The swap renames the output directory: a relative --out (".", above all) would afterwards name the
+            // removed old directory this process still stands in, so everything after uses the absolute path.
+            Path cwd = Path.of("").toAbsolutePath().normalize();
+            out = out.toAbsolutePath().normalize();
             SplitAssigner splits = splits(split);
             List<WorkFingerprint> works = new ArrayList<>();
             List<String> workNames = new ArrayList<>();
@@ -163,7 +167,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             DatasetPreparers.Preparer preparer = preparers.create(settings,
                     ConsoleProgress.forTerminal(quiet || !lead, System.err), leadProcess);
             List<DocumentSource> sources = inputs.isEmpty() ? List.of(Inputs.sample(preparer.byteCounter()))
-                    : Inputs.resolve(inputs, preparer.byteCounter());
+                    : Inputs.resolve(inputs, preparer.byteCounter(), out);
             if (collective.size() > 1) {
                 String agreed = agreement(settings) + sources.stream().map(i -> i.name() + ":" + i.sizeBytes()).toList();
                 MultiRankProtocol.disagreeingRank(collective, agreed).ifPresent(rank -> {
@@ -199,6 +203,10 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                         Locale.ROOT, "prepared by %s: pass 1 on every rank %.2f s, then rank 0 alone merged, shuffled"
                                 + " and packed in %.2f s%n", m, report.passOneSeconds(),
                         report.seconds() - report.passOneSeconds()));
+            }
+            if (lead && cwd.startsWith(out)) {
+                System.err.println("note: " + out + " was replaced by the new dataset; this shell stands in the"
+                        + " removed old directory: cd " + out);
             }
             o.flush();
             if (ranks != null) {
@@ -275,7 +283,23 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             if (!Files.isRegularFile(text)) {
                 throw new UserError("--text " + text + ": no such file");
             }
-            DatasetAuditor.Report r = DatasetAuditor.audit(dataset, Files.readString(text, StandardCharsets.UTF_8));
+            String passage;
+            try {
+                passage = Files.readString(text, StandardCharsets.UTF_8);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new UserError("--text " + text + ": not valid UTF-8 text");
+            }
+            PreparedDataset.open(dataset, "--dataset"); // a missing or damaged dataset is said first
+            // A short passage (an empty file included) cannot tell membership from chance: refused naming the file
+            // and the words it has against the words needed.
+            int words = dev.wafer.domain.data.WordShingles.countWords(
+                    new dev.wafer.domain.data.TextNormaliser().normalise(passage));
+            if (words < dev.wafer.domain.data.MembershipAudit.MIN_WORDS) {
+                throw new UserError("--text " + text + ": the passage has " + words + " words; the audit needs at"
+                        + " least " + dev.wafer.domain.data.MembershipAudit.MIN_WORDS
+                        + " to tell membership from chance");
+            }
+            DatasetAuditor.Report r = DatasetAuditor.audit(dataset, passage);
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
                 ObjectNode n = JSON.createObjectNode();

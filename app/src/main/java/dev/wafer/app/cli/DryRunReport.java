@@ -59,7 +59,8 @@ final class DryRunReport {
         }
         r.put("batch_tokens", phases);
         MemoryEstimate mem = MemoryEstimate.of(s.shape(), s.microBatch(), s.seqLength());
-        boolean fits = mem.fits(resolver.heapBytes());
+        java.util.Optional<String> refusal = resolver.refusal(mem, s.microBatch());
+        boolean fits = refusal.isEmpty();
         r.put("micro_batch", s.microBatch());
         r.put("accumulation_steps", accumulation);
         r.put("optimizer_steps", s.totalSteps());
@@ -84,7 +85,7 @@ final class DryRunReport {
         Double seconds = null;
         String note = null;
         if (!fits) {
-            note = resolver.doesNotFit(mem, s.microBatch());
+            note = refusal.get();
         } else if (c.noMeasure) {
             note = "not measured (--no-measure)";
         } else {

@@ -30,7 +30,8 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
         }
         OutOfMemoryError oom = outOfMemory(ex);
         if (oom != null) {
-            err.println(outOfMemoryLine(oom));
+            err.println("prepare".equals(commandLine.getCommandName()) ? prepareOutOfMemoryLine(oom)
+                    : outOfMemoryLine(oom));
             return WaferCommand.OUT_OF_MEMORY;
         }
         if (ex instanceof UserError || ex instanceof InvalidInputException) {
@@ -40,6 +41,13 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof BackendUnavailableException || ex instanceof ClusterUnavailableException) {
             err.println("wafer: " + ex.getMessage());
             return WaferCommand.BACKEND_UNAVAILABLE;
+        }
+        if (ex instanceof dev.wafer.ports.checkpoint.CheckpointException c) {
+            // Writing a checkpoint failed in the operating system (a full disk): 74, as any I/O failure; a file that
+            // is not a usable checkpoint is the user's input: 2.
+            err.println("wafer: " + c.getMessage());
+            return c.problem() == dev.wafer.ports.checkpoint.CheckpointException.Problem.IO ? WaferCommand.IO_ERROR
+                    : WaferCommand.USAGE_ERROR;
         }
         if (ex instanceof RankFailedException) {
             err.println("wafer: " + ex.getMessage());
@@ -65,6 +73,13 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
             }
         }
         return null;
+    }
+
+    /** The out-of-memory line of {@code data prepare}: its memory is the shuffle bucket (no model, no micro-batch). */
+    static String prepareOutOfMemoryLine(OutOfMemoryError oom) {
+        return "wafer: out of memory (" + oom.getMessage() + ") with a heap of "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; packing holds one shuffle bucket's tokens in"
+                + " memory: use a smaller --bucket-mb (default 64), or a larger heap (WAFER_JAVA_OPTS=-Xmx...)";
     }
 
     /** One line for an out-of-memory error, with the heap size and the remedies. */

@@ -75,8 +75,8 @@ public final class EvalCommand implements Runnable {
     Path checkpoint;
 
     @Option(names = "--data", paramLabel = "DIR|FILE",
-            description = "A prepared dataset (its test split), a little-endian uint16 token file, or a .txt file"
-                    + " (tokenised with GPT-2, end-of-text appended).")
+            description = "A prepared dataset (its test split), a little-endian uint16 token file, or text (a .txt"
+                    + " file, or any UTF-8 file without zero bytes; tokenised with GPT-2, end-of-text appended).")
     Path data;
 
     @Option(names = "--seq", paramLabel = "T", description = "Window length in targets (default: the model's positions).")
@@ -171,6 +171,8 @@ public final class EvalCommand implements Runnable {
                     result.put("table3", PaperTable.columns(report));
                 }
             }
+        } catch (dev.wafer.domain.generate.NonFiniteOutputException e) {
+            throw CheckpointedModel.broken("--checkpoint " + checkpoint, e);
         }
         print(result);
     }
@@ -325,8 +327,14 @@ public final class EvalCommand implements Runnable {
                 }
             } else if (!Files.isRegularFile(path)) {
                 throw new UserError("--data " + path + " does not exist");
-            } else if (path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")) {
-                String text = Files.readString(path, StandardCharsets.UTF_8);
+            } else if (dev.wafer.formats.tokens.TokenFiles.isText(path)) { // as train tells text from tokens
+                String text;
+                try {
+                    text = Files.readString(path, StandardCharsets.UTF_8);
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new UserError("--data " + path + ": not valid UTF-8 text (a .txt file is tokenised as"
+                            + " text)");
+                }
                 int[] body = tokenizer.encode(text);
                 tokens = java.util.Arrays.copyOf(body, body.length + 1);
                 tokens[body.length] = tokenizer.endOfTextId();

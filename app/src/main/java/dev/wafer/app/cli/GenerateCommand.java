@@ -96,6 +96,8 @@ public final class GenerateCommand implements Runnable {
             err.printf(Locale.ROOT, "[%d tokens, stopped: %s]%n", result.tokens().length,
                     result.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
             err.flush();
+        } catch (dev.wafer.domain.generate.NonFiniteOutputException e) {
+            throw CheckpointedModel.broken("--checkpoint " + checkpoint, e);
         }
     }
 

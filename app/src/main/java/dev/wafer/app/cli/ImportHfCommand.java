@@ -45,16 +45,36 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
             description = "The checkpoint file to write (an existing directory gets " + ModelCheckpoints.FILE_NAME + ").")
     Path out;
 
+    @Option(names = "--overwrite", description = "Let --out replace an existing checkpoint (a training run's included).")
+    boolean overwrite;
+
     @Override
     public void run() {
+        Path file = ModelCheckpoints.resolve(out);
+        // A training run's checkpoint holds its optimizer state and position; replacing it silently would lose them
+        // (--resume then fails), so an existing checkpoint needs --overwrite, as with train, and never while a
+        // 'wafer train' holds the directory.
+        if (Files.exists(file) && !overwrite) {
+            throw new UserError("--out " + file + " already exists" + (Files.isDirectory(out) && Files.exists(
+                    out.resolve(TrainOutput.LOCK_FILE)) ? " (a training run's checkpoint)" : "")
+                    + "; choose another path, or pass --overwrite to replace it");
+        }
         Gpt2Conversion.WaferModel model;
         try {
             model = Gpt2Conversion.toWafer(from.toString(), Gpt2HfDirectory.read(from));
         } catch (HfFormatException e) {
             throw new UserError(e.getMessage());
         }
-        Path file = ModelCheckpoints.resolve(out);
-        write(file, model, from.toAbsolutePath().normalize().toString());
+        for (var p : model.params().entrySet()) {
+            dev.wafer.domain.session.NonFiniteParameters.describe(p.getKey(), p.getValue()).ifPresent(what -> {
+                throw new UserError("--from " + from + ": the model's " + what + "; nothing was written");
+            });
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        try (TrainOutput claimed = dir != null && Files.exists(dir.resolve(TrainOutput.LOCK_FILE))
+                ? TrainOutput.claim(dir, true, true) : null) {
+            write(file, model, from.toAbsolutePath().normalize().toString());
+        }
         PrintWriter w = spec.commandLine().getOut();
         w.printf("imported %s (%s, d_model %d, %d layers, %d heads, vocab %d, %d positions) to %s%n", from,
                 model.kind().id(), model.shape().dModel(), model.shape().nLayers(), model.shape().nHeads(),

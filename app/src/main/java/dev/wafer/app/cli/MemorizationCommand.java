@@ -148,6 +148,8 @@ public final class MemorizationCommand implements Callable<Integer> {
                 output.print(out);
             }
             out.flush();
+        } catch (dev.wafer.domain.generate.NonFiniteOutputException e) {
+            throw CheckpointedModel.broken("--checkpoint " + checkpoint, e);
         }
         return 0;
     }

@@ -48,7 +48,8 @@ public final class TrainCommand implements Runnable {
     String preset;
 
     @Option(names = "--data", paramLabel = "DIR|FILE",
-            description = "A dataset from 'wafer data prepare' (its train split) or a little-endian uint16 token file.")
+            description = "A dataset from 'wafer data prepare' (its train split) or a little-endian uint16 token file"
+                    + " (text is refused: prepare it first).")
     Path data;
 
     @Option(names = "--synthetic", description = "Train on seeded random tokens instead of text (for timing).")
@@ -108,7 +109,8 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--json", description = "Print one JSON object per step instead of a progress line.")
     boolean json;
 
-    @Option(names = "--skip-nonfinite", description = "Skip steps whose loss or gradient is NaN or infinite.")
+    @Option(names = "--skip-nonfinite", description = "Skip steps whose loss or gradient is NaN or infinite (the run stops after 8 in a row, or"
+            + " when a parameter is no longer finite).")
     boolean skipNonFinite;
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -186,6 +188,9 @@ public final class TrainCommand implements Runnable {
             }
             execution.run(state, reader);
         } catch (CheckpointException e) {
+            if (e.problem() == CheckpointException.Problem.IO) {
+                throw e; // an I/O failure (a full disk at a save): exit 74, as the README says
+            }
             throw new UserError(e.getMessage());
         }
     }

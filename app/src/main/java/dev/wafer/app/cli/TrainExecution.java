@@ -66,6 +66,16 @@ final class TrainExecution {
         Path outDir = !lead ? null
                 : f.out() != null ? f.out()
                 : f.resume() != null && Files.isDirectory(f.resume()) ? f.resume() : null;
+        if (checkpoint != null && state.position().step() >= state.spec().totalSteps()) {
+            // Said, not silent: the run ended before; nothing is trained, scored or rewritten (exit 0, so a
+            // resume-until-done loop ends).
+            if (lead) {
+                err.println("wafer: --resume " + f.resume() + ": the run is already complete (step "
+                        + state.position().step() + " of " + state.spec().totalSteps() + "); nothing to do");
+                err.flush();
+            }
+            return;
+        }
         if (f.stopAt() != null && f.stopAt() <= state.position().step()) {
             throw new UserError("--stop-at " + f.stopAt() + ": nothing to do, the checkpoint is already at step "
                     + state.position().step());
@@ -105,7 +115,20 @@ final class TrainExecution {
             TrainingSession session = checkpoint == null
                     ? TrainingSession.start(backend, scope, run.spec(), files.data(), options, progress)
                     : TrainingSession.resume(backend, scope, run, checkpoint, files.data(), options, progress);
+            if (checkpoint != null) {
+                dev.wafer.domain.session.NonFiniteParameters.describe(session.model().model().parameters())
+                        .ifPresent(what -> {
+                            throw new UserError("--resume " + f.resume() + ": the checkpoint's " + what
+                                    + "; it cannot be trained on");
+                        });
+            }
             RunOutcome outcome = session.run();
+            if (progress instanceof TrainProgress p) {
+                p.skippedSummary().ifPresent(line -> {
+                    err.println(line);
+                    err.flush();
+                });
+            }
             if (lead && ranks.collective().size() > 1) {
                 err.println("wafer: " + ranks.communicationSummary(outcome.state().position().step()
                         - state.position().step()));

@@ -54,9 +54,22 @@ final class TrainProgress implements SessionListener {
         err.flush();
     }
 
+    /** Steps this process ran, and how many of them were skipped (a non-finite loss or gradient). */
+    private long stepsRun;
+    private long stepsSkipped;
+
+    /** The end-of-run line about skipped steps, or empty when none was skipped. */
+    java.util.Optional<String> skippedSummary() {
+        return stepsSkipped == 0 ? java.util.Optional.empty() : java.util.Optional.of(String.format(Locale.ROOT,
+                "skipped %d of the %d steps run (a non-finite loss or gradient: --skip-nonfinite, or the fp16 loss"
+                        + " scale backing off); their batches were not learned from", stepsSkipped, stepsRun));
+    }
+
     @Override
     public void stepped(StepReport r) {
         StepMetrics m = r.metrics();
+        stepsRun++;
+        stepsSkipped += m.skipped() ? 1 : 0;
         if (json) {
             // The loss is printed exactly (shortest round-trip form) so runs can be compared bit for bit; JSON has no
             // NaN or infinity, so a non-finite value is null and the step says "nonfinite".

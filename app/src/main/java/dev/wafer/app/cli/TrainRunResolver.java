@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import dev.wafer.app.backend.MemoryBudget;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import dev.wafer.domain.model.ModelShape;
@@ -35,6 +36,12 @@ final class TrainRunResolver implements MicroBatchSizer {
     private final MemoryBudget memory;
     private final int ranks;
     private final int localRanks;
+    /**
+     * The memory decision of the last sizing ({@link #choose} or {@link #check}): empty when the run fits, else the
+     * one-line refusal. The real run throws it; the dry run reports it as {@code fits: false} with the same words.
+     */
+    private Optional<String> refusal = Optional.empty();
+    private boolean sized;
 
     TrainRunResolver(TrainFlags f, long heapBytes) {
         this(f, heapBytes, 1, 1);
@@ -100,13 +107,20 @@ final class TrainRunResolver implements MicroBatchSizer {
 
     /** The run a checkpoint holds, with the changes a resume may make (batch, micro-batch, data path). */
     RunState resumed(Path file, CheckpointHeader header) {
-        RunRequest request = f.recipe();
+        RunRequest given = f.recipe();
+        RunState saved = RunStateHeaders.state(file, header);
+        // Repeating the precision the checkpoint holds changes nothing: accepted (and dropped from the request).
+        RunRequest request = given.precision() != null && given.precision().equals(saved.spec().precision().id())
+                ? new RunRequest(given.preset(), given.shape(), given.parameterisation(), given.steps(), given.lr(),
+                        given.warmup(), given.decay(), given.batchTokens(), given.microBatch(), null, given.eps(),
+                        given.seed(), given.synthetic(), given.fp32AttentionGrads(), given.skipNonFinite())
+                : given;
         ResumePolicy.firstFixed(request).ifPresent(fixed -> {
             throw new UserError(fixed + " cannot change on --resume: the checkpoint fixes it (only --batch-tokens,"
                     + " --micro-batch, --data, --out, --checkpoint-every, --stop-at, --max-tokens, --eval-batches,"
                     + " --underflow-report, --dry-run and --json may be given)");
         });
-        RunState state = RunStateHeaders.state(file, header);
+        RunState state = saved;
         String newData = f.data() == null ? null : f.data().toAbsolutePath().normalize().toString();
         return new RunState(recipe(() -> RunRecipe.resumed(state.spec(), state.position().tokens(), request,
                 newData, this)), state.position());
@@ -117,34 +131,58 @@ final class TrainRunResolver implements MicroBatchSizer {
         List<Integer> sizes = batches.phases().stream().map(BatchSizeSchedule.Phase::sequences).toList();
         OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, budgetBytes(), ranks);
         if (fit.isPresent()) {
-            return fit.getAsInt();
+            return decided(Optional.empty(), fit.getAsInt());
         }
-        if (f.dryRun()) {
-            return 1; // the dry run reports that it does not fit
-        }
-        throw new UserError(doesNotFit(MemoryEstimate.of(model, 1, seq), 1));
+        // The dry run goes on with a micro-batch of 1 and reports the same refusal.
+        return decided(Optional.of(doesNotFit(MemoryEstimate.of(model, 1, seq), 1, budgetBytes())), 1);
     }
 
     @Override
     public int check(ModelShape model, int seq, int micro) {
         MemoryEstimate m = MemoryEstimate.of(model, micro, seq);
-        if (!f.dryRun() && !m.fits(heapBytes)) {
-            throw new UserError(doesNotFit(m, micro));
+        return decided(m.fits(heapBytes) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes)), micro);
+    }
+
+    /** Records the decision; the real run stops on a refusal, the dry run reports it. */
+    private int decided(Optional<String> verdict, int micro) {
+        refusal = verdict;
+        sized = true;
+        if (verdict.isPresent() && !f.dryRun()) {
+            throw new UserError(verdict.get());
         }
         return micro;
     }
 
-    /** The one-line refusal with the figures and the remedies. */
-    String doesNotFit(MemoryEstimate m, int micro) {
-        if (m.totalBytes() <= heapBytes) {
+    /**
+     * The memory decision for {@code m} (the run's own micro-batch): the one the sizing made when it ran, so that the
+     * dry run says {@code fits} exactly when the real run starts, in the same words when it does not.
+     */
+    Optional<String> refusal(MemoryEstimate m, int micro) {
+        if (sized) {
+            return refusal;
+        }
+        return m.fits(heapBytes) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes));
+    }
+
+    /**
+     * The one-line refusal with the figures and the remedies, against {@code budget}: the whole memory for a
+     * micro-batch the user chose, the default micro-batch's share of it ({@link #budgetBytes()}) otherwise.
+     */
+    private String doesNotFit(MemoryEstimate m, int micro, long budget) {
+        if (m.totalBytes() <= budget) { // then the memory would do: a tensor is too large for one host array
             return String.format(Locale.ROOT, "the run does not fit: with a micro-batch of %d its largest tensor has"
                     + " %,d floats, more than one host tensor can hold (%,d); use a smaller --micro-batch or --seq",
                     micro, m.largestTensorFloats(), MemoryEstimate.MAX_TENSOR_FLOATS);
         }
+        String room = budget == heapBytes ? String.format(Locale.ROOT, "the %s is %s", memory.where(),
+                Format.bytes(heapBytes))
+                : String.format(Locale.ROOT, "the default micro-batch may use %s (%.0f%% of the %s of %s%s)",
+                        Format.bytes(budget), 100 * HEAP_SHARE, memory.where(), Format.bytes(heapBytes),
+                        memory.device() || localRanks == 1 ? "" : ", shared by " + localRanks + " local ranks");
         return String.format(Locale.ROOT, "the run does not fit in memory: parameters, gradients and AdamW moments"
-                + " need %s and a micro-batch of %d needs %s of activations, %s in all, but the %s is %s;"
-                + " %s", Format.bytes(m.stateBytes()), micro, Format.bytes(m.activationBytes()),
-                Format.bytes(m.totalBytes()), memory.where(), Format.bytes(heapBytes), memory.remedy());
+                + " need %s and a micro-batch of %d needs %s of activations, %s in all, but %s; %s",
+                Format.bytes(m.stateBytes()), micro, Format.bytes(m.activationBytes()), Format.bytes(m.totalBytes()),
+                room, memory.remedy());
     }
 
     private DataSpec dataSpec() {

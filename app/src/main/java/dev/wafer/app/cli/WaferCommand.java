@@ -73,7 +73,8 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
             return commandLine(out, err, env, backends).execute(args);
         } catch (OutOfMemoryError e) {
             // picocli hands only Exceptions to the handler; an Error thrown by the command itself arrives here.
-            err.println(ErrorReport.outOfMemoryLine(e));
+            boolean prepare = args.length >= 2 && args[0].equals("data") && args[1].equals("prepare");
+            err.println(prepare ? ErrorReport.prepareOutOfMemoryLine(e) : ErrorReport.outOfMemoryLine(e));
             return OUT_OF_MEMORY;
         }
     }

@@ -219,7 +219,7 @@ class DataCommandTest {
     @Test
     void malformedInputIsFatalOnRequestWithFileAndLine() throws IOException {
         Path bad = tmp.resolve("bad.jsonl");
-        Files.writeString(bad, "{\"text\": \"ok\"}\n{\"text\": 3}\n");
+        Files.writeString(bad, "{\"text\": \"" + "ok ".repeat(40) + "\"}\n{\"text\": 3}\n");
         Result skip = wafer("data", "prepare", "--input", bad.toString(), "--out", tmp.resolve("b1").toString(), "--quiet",
                 "--seq-len", "4");
         assertEquals(0, skip.code(), skip.err());

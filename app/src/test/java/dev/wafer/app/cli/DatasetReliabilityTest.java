@@ -135,6 +135,106 @@ class DatasetReliabilityTest {
     }
 
     @Test
+    void anOutputInsideAnInputIsLeftOutOfTheInputsAndAnInputInsideTheOutputRefused() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("corpus"));
+        Files.move(corpus("c.jsonl", 30, "Web", new ArrayList<>()), dir.resolve("c.jsonl"));
+        Path ds = dir.resolve("nested/ds");
+        CliRun first = prepare(ds, dir, "--json");
+        assertEquals(0, first.exitCode(), first.err());
+        byte[] shard = Files.readAllBytes(ds.resolve("train-00000.bin"));
+        JsonNode before = JSON.readTree(first.out());
+        // Run twice: the second run must not read the first one's manifest, documents and shards as input.
+        CliRun second = prepare(ds, dir, "--json");
+        assertEquals(0, second.exitCode(), second.err());
+        JsonNode after = JSON.readTree(second.out());
+        assertEquals(before.path("summary"), after.path("summary"), second.out());
+        assertArrayEquals(shard, Files.readAllBytes(ds.resolve("train-00000.bin")));
+
+        assertOneLineError(prepare(ds, ds.resolve("manifest.json")), 2, "--input " + ds.resolve("manifest.json"),
+                "inside --out " + ds);
+        assertOneLineError(prepare(ds, ds), 2, "--input " + ds, "inside --out");
+        assertArrayEquals(shard, Files.readAllBytes(ds.resolve("train-00000.bin")));
+    }
+
+    @Test
+    void preparingIntoTheWorkingDirectoryFinishesAndReportsIt() throws Exception {
+        Path input = corpus("c.jsonl", 30, "Web", new ArrayList<>());
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), WaferMain.class.getName(), "data", "prepare", "--out",
+                ".", "--input", input.toString(), "--tokenizer", "bytes", "--seq-len", "32", "--quiet"));
+        Path log = tmp.resolve("child.log");
+        Process child = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        assertTrue(child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the child did not finish in 120 s");
+        String output = Files.readString(log);
+        assertEquals(0, child.exitValue(), output);
+        assertTrue(output.contains("prepared " + work.toRealPath()) || output.contains("prepared " + work), output);
+        assertTrue(output.contains("cd " + work), output);
+        assertTrue(Files.isRegularFile(work.resolve("manifest.json")), output);
+        assertEquals(0, CliRun.of("data", "stats", "--dataset", work.toString()).exitCode());
+    }
+
+    @Test
+    void aSeqLenLongerThanTheCorpusIsRefusedAndTheOldDatasetKept() throws IOException {
+        Path input = corpus("c.jsonl", 10, "Web", new ArrayList<>());
+        Path ds = tmp.resolve("ds");
+        assertEquals(0, prepare(ds, input).exitCode());
+        byte[] manifest = Files.readAllBytes(ds.resolve("manifest.json"));
+        CliRun tooLong = CliRun.of("data", "prepare", "--out", ds.toString(), "--input", input.toString(),
+                "--tokenizer", "bytes", "--seq-len", "100000", "--quiet");
+        assertOneLineError(tooLong, 2, "--seq-len 100000", "packs no sequence", "--out " + ds, "unchanged");
+        assertArrayEquals(manifest, Files.readAllBytes(ds.resolve("manifest.json")));
+        CliRun fresh = CliRun.of("data", "prepare", "--out", tmp.resolve("new").toString(), "--input",
+                input.toString(), "--tokenizer", "bytes", "--seq-len", "100000", "--quiet");
+        assertOneLineError(fresh, 2, "packs no sequence");
+        assertFalse(Files.exists(tmp.resolve("new")));
+    }
+
+    @Test
+    void trainingOnADatasetWithoutValidationSequencesSaysSo() throws IOException {
+        Path ds = tmp.resolve("ds");
+        CliRun prepared = CliRun.of("data", "prepare", "--out", ds.toString(), "--input",
+                corpus("c.jsonl", 20, "Web", new ArrayList<>()).toString(), "--tokenizer", "bytes", "--seq-len", "32",
+                "--split", "1,0,0", "--quiet");
+        assertEquals(0, prepared.exitCode(), prepared.err());
+        CliRun train = CliRun.of("train", "--data", ds.toString(), "--vocab", "257", "--d-model", "16", "--layers",
+                "1", "--heads", "2", "--seq", "16", "--batch", "2", "--steps", "1");
+        assertEquals(0, train.exitCode(), train.err());
+        assertTrue(train.err().contains("no validation loss: its validation split holds 0 sequences"), train.err());
+    }
+
+    @Test
+    void statsNamesTheOldCopyAKilledSwapLeft() throws IOException {
+        Path ds = tmp.resolve("ds");
+        assertEquals(0, prepare(ds, corpus("c.jsonl", 10, "Web", new ArrayList<>())).exitCode());
+        // Killed between the swap's two renames: the complete old dataset is .ds.old-PID, ds does not exist.
+        Path old = tmp.resolve(".ds.old-4194303");
+        Files.move(ds, old);
+        CliRun stats = CliRun.of("data", "stats", "--dataset", ds.toString());
+        assertOneLineError(stats, 2, "--dataset " + ds, old.toString(), "mv " + old + " " + ds);
+        Files.move(old, ds);
+        assertEquals(0, CliRun.of("data", "stats", "--dataset", ds.toString()).exitCode());
+    }
+
+    @Test
+    void auditRefusesAPassageShorterThanItsWindowOrAnEmptyOrNonUtf8File() throws IOException {
+        Path ds = tmp.resolve("ds");
+        CliRun prepared = prepare(ds, corpus("c.jsonl", 20, "Web", new ArrayList<>()));
+        assertEquals(0, prepared.exitCode(), prepared.err());
+        Path shortText = Files.writeString(tmp.resolve("short.txt"), "river stone lantern quiet orchard");
+        assertOneLineError(CliRun.of("data", "audit", "--dataset", ds.toString(), "--text", shortText.toString()), 2,
+                "--text " + shortText, "has 5 words", "at least 50");
+        Path empty = Files.writeString(tmp.resolve("empty.txt"), "");
+        assertOneLineError(CliRun.of("data", "audit", "--dataset", ds.toString(), "--text", empty.toString(),
+                "--json"), 2, "--text " + empty, "has 0 words");
+        Path binary = Files.write(tmp.resolve("binary.txt"), new byte[] {'a', ' ', (byte) 0xC3, (byte) 0x28, 'b'});
+        assertOneLineError(CliRun.of("data", "audit", "--dataset", ds.toString(), "--text", binary.toString()), 2,
+                "--text " + binary, "not valid UTF-8");
+    }
+
+    @Test
     void repreparingSwapsACompleteDatasetInAndCleansWhatAKilledRunLeft() throws IOException {
         List<String> texts = new ArrayList<>();
         Path input = corpus("c.jsonl", 30, "Web", texts);

@@ -109,4 +109,33 @@ class DeviceMemoryBudgetTest {
         assertTrue(code != 0, message);
         assertTrue(message.contains("of free device memory of Test GPU"), message);
     }
+
+    /**
+     * The reported case: 590M with the default micro-batch, in memory that holds a micro-batch of 1 but not within
+     * the default micro-batch's share of it. The dry run said fits while the run refused with a false reason (a
+     * tensor "more than one host tensor can hold"); now both make one decision and say it in the same words.
+     */
+    @Test
+    void theDryRunAndTheRunShareOneDecisionAndOneMessage() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(0, run(1L << 50, "--backend", "gpu", "train", "--preset", "590M", "--micro-batch", "1",
+                "--synthetic", "--stop-at", "1", "--dry-run", "--no-measure", "--json"), err::toString);
+        JsonNode one = json.readTree(out.toString(StandardCharsets.UTF_8)).get("memory");
+        long needed = one.get("state_bytes").asLong() + one.get("activation_bytes").asLong();
+        long device = (long) (needed / 0.9); // room for micro-batch 1, but not within 80 % of it
+        out.reset();
+        assertEquals(0, run(device, "--backend", "gpu", "train", "--preset", "590M", "--synthetic", "--stop-at", "1",
+                "--dry-run", "--no-measure", "--json"), err::toString);
+        JsonNode dry = json.readTree(out.toString(StandardCharsets.UTF_8));
+        assertFalse(dry.get("memory").get("fits").asBoolean(), dry.toString());
+        String note = dry.get("estimate_note").asText();
+        out.reset();
+        err.reset();
+        int code = run(device, "--backend", "gpu", "train", "--preset", "590M", "--synthetic", "--stop-at", "1");
+        String message = err.toString(StandardCharsets.UTF_8).strip();
+        assertEquals(2, code, message);
+        assertEquals("wafer: " + note, message);
+        assertTrue(message.contains("80% of the free device memory of Test GPU"), message);
+        assertFalse(message.contains("host tensor can hold"), message);
+    }
 }

@@ -122,4 +122,40 @@ class ErrorReportTest {
         assertTrue(run.err().startsWith("wafer: "), run.err());
         assertTrue(run.err().contains(message.replace("MISSING", missing)), run.err());
     }
+
+    /** A checkpoint that cannot be written (a full disk) is an I/O failure, 74; an unusable one the user's, 2. */
+    @Test
+    void aCheckpointWriteFailureIsAnIoErrorAndABadCheckpointAUsageError() {
+        java.nio.file.Path file = java.nio.file.Path.of("run", "checkpoint.wafer");
+        int code = runFailing(() -> new dev.wafer.ports.checkpoint.CheckpointException(
+                dev.wafer.ports.checkpoint.CheckpointException.Problem.IO, file, "No space left on device"));
+        assertEquals(WaferCommand.IO_ERROR, code, err());
+        assertEquals("wafer: checkpoint " + file + ": No space left on device", err().strip());
+        err.reset();
+        code = runFailing(() -> new dev.wafer.ports.checkpoint.CheckpointException(
+                dev.wafer.ports.checkpoint.CheckpointException.Problem.TRUNCATED, file, "ends at byte 9"));
+        assertEquals(WaferCommand.USAGE_ERROR, code, err());
+        assertEquals(1, err().strip().lines().count(), err());
+    }
+
+    /** data prepare has no model or micro-batch: its out-of-memory line names --bucket-mb. */
+    @Command(name = "prepare")
+    static final class OutOfMemoryPrepare implements Runnable, BackendAgnostic {
+        @Override
+        public void run() {
+            // As from the packing threads: wrapped (a bare Error never reaches picocli's handler).
+            throw new java.util.concurrent.CompletionException(new OutOfMemoryError("Java heap space"));
+        }
+    }
+
+    @Test
+    void prepareRunningOutOfMemoryNamesTheBucketNotTheMicroBatch() {
+        CommandLine cli = WaferCommand.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(),
+                BackendCatalog.of(List.of(FakeBackend.available("cpu"))));
+        cli.addSubcommand(new OutOfMemoryPrepare());
+        assertEquals(WaferCommand.OUT_OF_MEMORY, cli.execute("prepare"), err());
+        assertTrue(err().contains("--bucket-mb") && !err().contains("--micro-batch"), err());
+        assertEquals(1, err().strip().lines().count(), err());
+    }
 }

@@ -136,6 +136,37 @@ class HfInteropTest {
     }
 
     @Test
+    void importOntoATrainingRunIsRefusedWithoutOverwriteAndWhileTheRunHoldsIt() throws IOException {
+        Path run = tmp.resolve("run");
+        CliRun train = CliRun.of("train", "--synthetic", "--d-model", "32", "--layers", "1", "--heads", "2", "--seq",
+                "16", "--batch", "2", "--vocab", "512", "--steps", "2", "--out", run.toString());
+        assertEquals(0, train.exitCode(), train.err());
+        Path ckpt = run.resolve("checkpoint.wafer");
+        byte[] trained = Files.readAllBytes(ckpt);
+        for (Path out : new Path[] {run, ckpt}) {
+            CliRun refused = CliRun.of("import-hf", "--from", fixture("tiny-gpt2").toString(), "--out", out.toString());
+            assertEquals(2, refused.exitCode(), refused.err());
+            assertEquals(1, refused.err().strip().lines().count(), refused.err());
+            assertTrue(refused.err().startsWith("wafer: --out " + ckpt) && refused.err().contains("--overwrite"),
+                    refused.err());
+            assertArrayEquals(trained, Files.readAllBytes(ckpt));
+        }
+        // A running 'wafer train' holds the directory's lock: not even --overwrite replaces its checkpoint.
+        try (var channel = java.nio.channels.FileChannel.open(run.resolve(".wafer-train.lock"),
+                java.nio.file.StandardOpenOption.WRITE); var lock = channel.lock()) {
+            CliRun busy = CliRun.of("import-hf", "--from", fixture("tiny-gpt2").toString(), "--out", run.toString(),
+                    "--overwrite");
+            assertEquals(2, busy.exitCode(), busy.err());
+            assertTrue(busy.err().contains("in use"), busy.err());
+            assertArrayEquals(trained, Files.readAllBytes(ckpt));
+        }
+        CliRun replaced = CliRun.of("import-hf", "--from", fixture("tiny-gpt2").toString(), "--out", run.toString(),
+                "--overwrite");
+        assertEquals(0, replaced.exitCode(), replaced.err());
+        assertFalse(java.util.Arrays.equals(trained, Files.readAllBytes(ckpt)));
+    }
+
+    @Test
     void picklesAndBrokenDirectoriesAreRefusedInOneLine() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("pickle"));
         Files.copy(fixture("tiny-gpt2").resolve("config.json"), dir.resolve("config.json"));

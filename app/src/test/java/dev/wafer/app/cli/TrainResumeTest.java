@@ -157,6 +157,22 @@ class TrainResumeTest {
         CliRun run = CliRun.of("train", "--resume", dir.toString(), "--lr", "1e-3");
         assertEquals(2, run.exitCode());
         assertTrue(run.err().startsWith("wafer: --lr cannot change on --resume"), run.err());
+        // The precision the checkpoint holds, repeated, is no change; with another fixed flag, that one is named.
+        run = CliRun.of("train", "--resume", dir.toString(), "--precision", "fp32", "--dry-run", "--no-measure");
+        assertEquals(0, run.exitCode(), run.err());
+        run = CliRun.of("train", "--resume", dir.toString(), "--precision", "fp32", "--seed", "9");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("wafer: --seed cannot change on --resume"), run.err());
+        // Resuming a complete run says so (exit 0) and leaves its checkpoint as it is.
+        byte[] complete = Files.readAllBytes(dir.resolve(ModelCheckpoints.FILE_NAME));
+        run = CliRun.of("train", "--resume", dir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains("already complete (step 2 of 2); nothing to do"), run.err());
+        assertTrue(java.util.Arrays.equals(complete, Files.readAllBytes(dir.resolve(ModelCheckpoints.FILE_NAME))));
+        // An infinite learning rate is not "not positive".
+        run = CliRun.of("train", "--synthetic", "--lr", "Infinity", "--steps", "1");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("positive and finite, found Infinity"), run.err());
         Path file = dir.resolve(ModelCheckpoints.FILE_NAME);
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));

@@ -71,7 +71,7 @@ public final class GreedyBatchDecoder {
             }
         }
         if (nan) {
-            throw new IllegalStateException("the model produced a NaN logit; its parameters are not finite");
+            throw new NonFiniteOutputException("the model produced a NaN logit");
         }
         return best;
     }

@@ -99,7 +99,8 @@ public final class LogitsSampler {
         }
         for (int i = 0; i < logits.length; i++) {
             if (Float.isNaN(logits[i]) || logits[i] == Float.POSITIVE_INFINITY) {
-                throw new IllegalArgumentException("logit " + i + " is " + logits[i] + "; the model output is broken");
+                throw new NonFiniteOutputException("the model produced logit " + i + " = "
+                        + logits[i]);
             }
         }
     }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import dev.wafer.domain.eval.ContinuationScore;
 import dev.wafer.domain.eval.LogLikelihoodScorer;
 import dev.wafer.domain.eval.WindowLossScorer;
+import dev.wafer.domain.generate.NonFiniteOutputException;
 
 /**
  * Scores text with a {@link GptModel} of micro-batch 1 x T: one causal forward pass per request, shorter inputs
@@ -95,7 +96,12 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
         for (float v : row) {
             sum += Math.exp((double) scale * v - max);
         }
-        return (double) scale * row[target] - max - Math.log(sum);
+        double logProb = (double) scale * row[target] - max - Math.log(sum);
+        if (Double.isNaN(logProb) || Double.isInfinite(max)) {
+            throw new NonFiniteOutputException("the model produced a non-finite logit (log-probability " + logProb
+                    + ")");
+        }
+        return logProb;
     }
 
     private int argmax() {

@@ -22,7 +22,7 @@ public record WarmupDecaySchedule(double peak, double end, double warmup, double
     /** Validates the values; each message names the field. */
     public WarmupDecaySchedule {
         if (!(peak > 0) || Double.isInfinite(peak)) {
-            throw new IllegalArgumentException("peak learning rate must be positive, found " + peak);
+            throw new IllegalArgumentException("peak learning rate must be positive and finite, found " + peak);
         }
         if (!(end >= 0) || end > peak) {
             throw new IllegalArgumentException("end learning rate must be in [0, peak=" + peak + "], found " + end);

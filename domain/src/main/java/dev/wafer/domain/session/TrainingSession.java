@@ -116,6 +116,11 @@ public final class TrainingSession {
                 underflow.arm((step + 1) % options.underflowEvery() == 0);
             }
             StepMetrics m = trainer.step(lr, batchTokens);
+            if (m.skipped()) {
+                // A skipped step (--skip-nonfinite, or the loss scaler backing off) is where a model whose
+                // parameters overflowed shows; no later step can repair it, so the run stops here, unsaved.
+                requireFiniteParameters(step + 1);
+            }
             position = new RunPosition(step + 1, position.tokens() + batchTokens,
                     trainable.optimizer().stepsTaken(), data.train().position(), trainer.scaler().state());
             List<UnderflowStat> casts = List.of();
@@ -137,6 +142,9 @@ public final class TrainingSession {
         }
         if (options.checkpointing().isPresent() && saved != position.step()) {
             save();
+        }
+        if (options.checkpointing().isEmpty()) {
+            requireFiniteParameters(position.step());
         }
         boolean complete = position.step() >= total;
         Optional<CrossEntropyTotals> validation = Optional.empty();
@@ -170,7 +178,21 @@ public final class TrainingSession {
         return stopVote[0] > 0;
     }
 
+    /**
+     * Stops the run when a parameter is not finite: such a model cannot be evaluated, sampled or trained on, and
+     * saving it would replace the last good checkpoint.
+     *
+     * @throws dev.wafer.domain.train.NonFiniteTrainingException naming the tensor
+     */
+    private void requireFiniteParameters(long step) {
+        NonFiniteParameters.describe(trainable.model().parameters()).ifPresent(what -> {
+            throw new dev.wafer.domain.train.NonFiniteTrainingException(step, "the model's " + what + "; it was not"
+                    + " saved (an earlier checkpoint is kept); train again with a smaller --lr");
+        });
+    }
+
     private void save() {
+        requireFiniteParameters(position.step());
         Checkpointing c = options.checkpointing().orElseThrow();
         c.store().save(c.file(), RunStateHeaders.of(state()), CheckpointTensors.training(trainable));
         listener.checkpointed(position, c.file());

@@ -45,6 +45,15 @@ public final class Trainer {
     private final Collective collective;
     private final GradientAllReduce allReduce;
     private long step;
+    /** Steps skipped one after another for a non-finite loss or gradient (skipping enabled). */
+    private int consecutiveSkips;
+
+    /**
+     * Consecutive steps {@code --skip-nonfinite} skips before it gives up: a bad batch or two is what skipping is
+     * for; this many in a row means the model itself is broken (its parameters overflow the forward pass), and
+     * every later step would be skipped too.
+     */
+    public static final int MAX_CONSECUTIVE_SKIPS = 8;
 
     /**
      * @param nanoClock time source for the throughput metrics (System::nanoTime in production)
@@ -222,6 +231,7 @@ public final class Trainer {
         }
         scaler.update(true);
         step = current;
+        consecutiveSkips = 0;
         return report(current, start, loss, lr, norm, batchTokens, false, lossScale);
     }
 
@@ -229,6 +239,11 @@ public final class Trainer {
             double lossScale) {
         if (!settings.skipNonFinite()) {
             throw new NonFiniteTrainingException(current, what);
+        }
+        if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+            throw new NonFiniteTrainingException(current, what + "; the last " + consecutiveSkips + " steps were all"
+                    + " skipped (--skip-nonfinite gives up after " + MAX_CONSECUTIVE_SKIPS + " in a row): the model"
+                    + " is broken, most likely by too high a --lr; nothing after the last checkpoint was saved");
         }
         model.zeroGradients();
         step = current;

@@ -75,7 +75,7 @@ class GreedyBatchDecoderTest {
 
     @Test
     void refusesNanAndPromptsThatDoNotFit() {
-        assertThrows(IllegalStateException.class,
+        assertThrows(NonFiniteOutputException.class,
                 () -> GreedyBatchDecoder.decode(new TieModel(true), new int[][] {{1}}, 2));
         assertThrows(IllegalArgumentException.class,
                 () -> GreedyBatchDecoder.decode(new TieModel(false), new int[][] {{1, 2, 3, 4}}, 6), "9 > 8 positions");

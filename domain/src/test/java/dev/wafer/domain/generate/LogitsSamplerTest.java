@@ -137,7 +137,7 @@ class LogitsSamplerTest {
     @Test
     void rejectsBrokenLogitsAndSettings() {
         LogitsSampler s = new LogitsSampler(new SamplingSettings(1, 0, 1, SEED));
-        assertThrows(IllegalArgumentException.class, () -> s.sample(new float[] {0, Float.NaN}));
+        assertThrows(NonFiniteOutputException.class, () -> s.sample(new float[] {0, Float.NaN}));
         assertThrows(IllegalArgumentException.class, () -> s.sample(new float[0]));
         assertThrows(IllegalArgumentException.class, () -> new SamplingSettings(-1, 0, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new SamplingSettings(1, -1, 1, 0));

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.function.LongConsumer;
 
 import dev.wafer.domain.data.prepare.DatasetPreparation;
+import dev.wafer.formats.input.InvalidInputException;
 import dev.wafer.domain.data.prepare.PreparationReport;
 import dev.wafer.domain.data.prepare.MultiRankProtocol;
 import dev.wafer.ports.collective.Collective;
@@ -76,6 +77,7 @@ public final class DatasetPreparer implements DatasetPreparers.Preparer {
         staging.begin();
         try {
             PreparationReport report = preparation.prepare(inputs);
+            requireSequences(report);
             ManifestJson.write(channels, layout, settings, inputs, report, directory.checks());
             staging.commit();
             return report;
@@ -123,6 +125,7 @@ public final class DatasetPreparer implements DatasetPreparers.Preparer {
                 return report;
             }
             exchange.close();
+            requireSequences(report.orElseThrow());
             ManifestJson.write(channels, layout, settings, inputs, report.orElseThrow(), directory.checks());
             staging.commit();
             return report;
@@ -136,6 +139,22 @@ public final class DatasetPreparer implements DatasetPreparers.Preparer {
                 staging.abort(e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Refuses, before anything replaces {@code --out}, a dataset whose training split packs no sequence: the corpus
+     * is shorter than one sequence of {@code --seq-len} tokens, and such a dataset is of no use to train or eval.
+     *
+     * @throws InvalidInputException naming --seq-len with the tokens found
+     */
+    private void requireSequences(PreparationReport report) {
+        PreparationReport.SplitStats train = report.splits().get(dev.wafer.domain.data.Split.TRAIN);
+        if (train == null || train.sequences() == 0) {
+            long tokens = report.splits().values().stream().mapToLong(PreparationReport.SplitStats::tokens).sum();
+            throw new InvalidInputException("--seq-len " + settings.seqLen() + ": the training split packs no"
+                    + " sequence (" + (train == null ? 0 : train.tokens()) + " of the corpus's " + tokens
+                    + " tokens); use a smaller --seq-len or more input; --out " + settings.out() + " is unchanged");
         }
     }
 }

@@ -3,12 +3,14 @@ package dev.wafer.formats.data;
 import dev.wafer.formats.input.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
-import java.util.stream.Stream;
 
 import dev.wafer.ports.data.DocumentSource;
 
@@ -30,18 +32,54 @@ public final class Inputs {
      * @throws InvalidInputException naming the path when it does not exist or a directory holds no files
      */
     public static List<DocumentSource> resolve(List<Path> paths, LongConsumer bytesRead) throws IOException {
+        return resolve(paths, bytesRead, null);
+    }
+
+    /**
+     * Resolves paths for a preparation that writes {@code out}: a directory walk leaves out the output directory
+     * and the build and old directories beside it (a second run would otherwise read its own previous dataset as
+     * documents), and an input inside the output directory, or one that is the output, is refused.
+     *
+     * @param out the output directory, or null when nothing is written
+     * @throws InvalidInputException naming the path when it does not exist, a directory holds no files or an
+     *                               input lies inside {@code out}
+     */
+    public static List<DocumentSource> resolve(List<Path> paths, LongConsumer bytesRead, Path out) throws IOException {
+        Path output = out == null ? null : real(out);
+        String staging = out == null ? null : "." + output.getFileName() + ".";
         List<DocumentSource> sources = new ArrayList<>();
         for (Path p : paths) {
             if (!Files.exists(p)) {
                 throw new InvalidInputException("--input " + p + ": no such file or directory");
             }
+            if (output != null && real(p).startsWith(output)) {
+                throw new InvalidInputException("--input " + p + " is inside --out " + out
+                        + ", which preparing replaces; choose an output outside the inputs");
+            }
             if (Files.isDirectory(p)) {
-                List<Path> files;
-                try (Stream<Path> walk = Files.walk(p)) {
-                    files = walk.filter(Files::isRegularFile)
-                            .filter(f -> !f.getFileName().toString().startsWith("."))
-                            .sorted().toList();
-                }
+                List<Path> files = new ArrayList<>();
+                Files.walkFileTree(p, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                        if (output != null) {
+                            Path r = real(dir);
+                            boolean beside = output.getParent() != null && output.getParent().equals(r.getParent());
+                            if (r.equals(output) || (beside && dir.getFileName().toString().startsWith(staging))) {
+                                return FileVisitResult.SKIP_SUBTREE; // the output, or its build or old copy
+                            }
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                        if (Files.isRegularFile(f) && !f.getFileName().toString().startsWith(".")) {
+                            files.add(f);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+                files.sort(null);
                 if (files.isEmpty()) {
                     throw new InvalidInputException("--input " + p + ": directory holds no files");
                 }
@@ -51,6 +89,16 @@ public final class Inputs {
             }
         }
         return sources;
+    }
+
+    /** {@code p}'s real path, or for a path not yet made its real parent's (so that symbolic links compare equal). */
+    private static Path real(Path p) throws IOException {
+        Path abs = p.toAbsolutePath().normalize();
+        if (Files.exists(abs)) {
+            return abs.toRealPath();
+        }
+        Path parent = abs.getParent();
+        return parent == null ? abs : real(parent).resolve(abs.getFileName());
     }
 
     /** The embedded default corpus. */

@@ -163,6 +163,21 @@ public final class ManifestJson {
         return JSON.writeValueAsString(DatasetManifestJson.stats(manifest));
     }
 
+    /** The {@code .DIR.old-PID} a killed swap left beside a missing {@code dir}, or null. */
+    private static Path swappedOut(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (abs.getParent() == null || abs.getFileName() == null || Files.exists(abs)
+                || !Files.isDirectory(abs.getParent())) {
+            return null;
+        }
+        String prefix = "." + abs.getFileName() + ".old-";
+        try (var list = Files.list(abs.getParent())) {
+            return list.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && p.getFileName().toString().substring(prefix.length()).matches("\\d+")
+                    && Files.isRegularFile(p.resolve(DatasetLayout.MANIFEST))).sorted().findFirst().orElse(null);
+        }
+    }
+
     private static JsonNode load(Path dir, String flag) throws IOException {
         DatasetLayout layout = new DatasetLayout(dir);
         Path file = layout.manifest();
@@ -170,6 +185,14 @@ public final class ManifestJson {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
+            Path old = swappedOut(dir);
+            if (old != null) {
+                // A prepare killed between the two renames of its swap: the previous dataset is complete there.
+                throw new InvalidInputException(flag + " " + dir + ": no " + DatasetLayout.MANIFEST + "; the previous"
+                        + " dataset is in " + old + " (a 'data prepare' was stopped while swapping it out): run the"
+                        + " same 'wafer data prepare --out " + dir + "' again, which puts it back first, or move it"
+                        + " back with: mv " + old + " " + dir);
+            }
             throw new InvalidInputException(flag + " " + dir + ": no " + DatasetLayout.MANIFEST
                     + "; run 'wafer data prepare --out " + dir + "' first");
         }

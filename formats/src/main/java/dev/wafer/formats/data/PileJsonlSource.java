@@ -23,7 +23,16 @@ import dev.wafer.ports.data.RawDocument;
  * ({@link PileLineParser}); the rest go through strict decoding and Jackson, with the same results.
  */
 public final class PileJsonlSource implements DocumentSource {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The longest string a record may hold, in chars: Jackson's default (20 million) is a guard for untrusted network
+     * input, but single Pile documents run to tens of megabytes, and a valid record must never be dropped as
+     * malformed; a Java string can hold no more than this anyway.
+     */
+    static final int MAX_STRING_CHARS = Integer.MAX_VALUE - 8;
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxStringLength(MAX_STRING_CHARS).build())
+            .build());
 
     private final String name;
     private final long size;

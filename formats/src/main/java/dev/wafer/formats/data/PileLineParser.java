@@ -1,17 +1,15 @@
 package dev.wafer.formats.data;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
-
 /**
  * The fast path of {@link PileJsonlSource}: parses the common shape of a Pile line straight from its UTF-8 bytes,
  * {@code {"text": "...", "meta": {"pile_set_name": "...", ...}}} with string values only, decoding the strings
  * strictly. Anything else (another value type, an escape in a key, a repeated field the reader looks at, invalid
- * UTF-8 or JSON, a string over Jackson's length limit) makes it answer {@code null}, and the caller takes the
+ * UTF-8 or JSON, a string over the reader's length limit) makes it answer {@code null}, and the caller takes the
  * general path (strict line decoding and Jackson), which also words the errors; so both paths give the same
  * documents and the same malformed records. One instance per reading thread.
  */
 final class PileLineParser {
-    private static final int MAX_STRING = StreamReadConstraints.defaults().getMaxStringLength();
+    private static final int MAX_STRING = PileJsonlSource.MAX_STRING_CHARS;
 
     /** The fields of a parsed line; valid until the next {@link #parse}. */
     String text;

@@ -79,9 +79,21 @@ public final class TrainingDataFiles implements AutoCloseable {
             if (!Files.isRegularFile(path)) {
                 throw new DataException("--data " + path + " does not exist");
             }
+            if (TokenFiles.isText(path)) {
+                // Its bytes would be trained on as token ids; eval tokenises the same file: refused, with the way.
+                throw new DataException("--data " + path + " is text, not a raw token file (little-endian uint16"
+                        + " token ids, which always hold zero bytes); prepare it first: wafer data prepare --input "
+                        + path + " --out DIR, then --data DIR");
+            }
             return new TrainingDataFiles(new TrainingData(new TokenFileSource(path, vocab, seq, seed),
                     Optional.empty(), path.toString()), DataFingerprint.ofTokenFile(path));
         } catch (IOException e) {
+            if (kind == DataKind.SAMPLE && path == null) {
+                // No --data: the embedded sample could not be prepared into the cache (not a read of any --data).
+                throw new DataException("cannot prepare the embedded sample corpus in " + SampleDataset
+                        .defaultCacheRoot() + " ($WAFER_CACHE, default ~/.cache/wafer): " + e.getClass().getSimpleName()
+                        + ": " + e.getMessage() + "; set WAFER_CACHE to a writable directory or pass --data");
+            }
             throw new DataException("cannot read --data " + path + ": " + e.getMessage());
         }
     }
@@ -96,37 +108,51 @@ public final class TrainingDataFiles implements AutoCloseable {
         PreparedDataset dataset = PreparedDataset.open(dir, "--data");
         String fingerprint = dataset.manifest().fingerprint();
         ShardedSequences train = dataset.openSplit(Split.TRAIN);
+        // A dataset prepared without a validation split (--split 1,0,0) has no val shards: trained on without a
+        // validation loss, which the data's description says.
+        boolean hasValidation = dataset.manifest().split(Split.VALIDATION).map(e -> !e.shards().isEmpty())
+                .orElse(false);
         ShardedSequences val;
         try {
-            val = dataset.openSplit(Split.VALIDATION);
+            val = hasValidation ? dataset.openSplit(Split.VALIDATION) : null;
         } catch (IOException | RuntimeException e) {
             train.close();
             throw e;
         }
         if (train.vocabSize() > vocab) {
             train.close();
-            val.close();
+            closeQuietly(val);
             throw new DataException("dataset " + dir + " has vocabulary " + train.vocabSize()
                     + " but the model's is " + vocab + "; pass --vocab " + train.vocabSize());
         }
         if (train.count() < 2) {
             train.close();
-            val.close();
+            closeQuietly(val);
             throw new DataException("dataset " + dir + " has " + train.count()
                     + " training sequences; training needs at least 2");
         }
         if (seq > train.sequenceLength()) {
             int length = train.sequenceLength();
             train.close();
-            val.close();
+            closeQuietly(val);
             throw new DataException("--seq " + seq + " exceeds the sequence length of dataset " + dir + " ("
                     + length + "); pass --seq " + length + " or less, or prepare the data with --seq-len " + seq
                     + " or more");
         }
-        Optional<TokenBatchSource> validation = val.count() >= 2 ? Optional.of(new SequenceBatchSource(val, 0))
+        long valCount = val == null ? 0 : val.count();
+        Optional<TokenBatchSource> validation = valCount >= 2 ? Optional.of(new SequenceBatchSource(val, 0))
                 : Optional.empty();
         return new TrainingDataFiles(new TrainingData(new SequenceBatchSource(train, seed), validation,
-                prefix + dir + " (" + train.count() + " train sequences)"), fingerprint, train, val);
+                prefix + dir + " (" + train.count() + " train sequences" + (validation.isEmpty()
+                        ? "; no validation loss: its validation split holds " + valCount + " sequences, fewer than 2"
+                        : "") + ")"), fingerprint, val == null ? new TokenSequences[] {train}
+                        : new TokenSequences[] {train, val});
+    }
+
+    private static void closeQuietly(ShardedSequences s) {
+        if (s != null) {
+            s.close();
+        }
     }
 
     @Override

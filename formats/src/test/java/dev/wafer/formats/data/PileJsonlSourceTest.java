@@ -66,6 +66,38 @@ class PileJsonlSourceTest {
         out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A Pile record longer than Jackson's default string limit (20 million chars; the Pile holds documents of tens of
+     * megabytes) is a document, on the fast path and on Jackson's (a number in meta sends the second line there),
+     * not a malformed record.
+     */
+    @Test
+    void recordsLongerThanJacksonsDefaultStringLimitAreRead(@TempDir Path dir) throws IOException {
+        int chars = com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_STRING_LEN + 1_000_000;
+        byte[] body = new byte[chars];
+        java.util.Random random = new java.util.Random(22);
+        for (int i = 0; i < chars; i++) {
+            body[i] = (byte) (i % 7 == 6 ? ' ' : 'a' + random.nextInt(26));
+        }
+        Path file = dir.resolve("long.jsonl");
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+            out.write("{\"text\": \"".getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.write("\", \"meta\": {\"pile_set_name\": \"Books3\"}}\n".getBytes(StandardCharsets.US_ASCII));
+            out.write("{\"text\": \"".getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.write("\", \"meta\": {\"pile_set_name\": \"Books3\", \"pages\": 900}}\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        }
+        Collect c = read(file, true);
+        assertEquals(List.of(), c.bad);
+        assertEquals(2, c.docs.size());
+        for (var d : c.docs) {
+            assertEquals(chars, d.text().length());
+            assertEquals("Books3", d.source());
+        }
+    }
+
     private Collect read(Path file, boolean fail) throws IOException {
         Collect c = new Collect(fail);
         Inputs.resolve(List.of(file), n -> { }).get(0).read(c);

@@ -1,0 +1,160 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code wafer} launcher script itself, run by bash: a copy of it (and of {@code bin/find-jdk25}) in a scratch
+ * checkout whose {@code app/target/wafer.jar} is a one-class probe, so the script's own logic (JDK, start-up cache)
+ * is what is tested, without building the project.
+ */
+class LauncherTest {
+    @TempDir
+    Path tmp;
+
+    /** The probe's main: says it ran, with its arguments. */
+    public static final class Probe {
+        public static void main(String[] args) {
+            System.out.println("probe ran " + String.join(" ", args));
+        }
+    }
+
+    private Path checkout() throws IOException {
+        Path repo = Path.of("").toAbsolutePath();
+        while (!Files.isRegularFile(repo.resolve("wafer"))) {
+            repo = repo.getParent();
+        }
+        Path root = Files.createDirectories(tmp.resolve("checkout"));
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(repo.resolve("wafer"), root.resolve("wafer"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(repo.resolve("bin/find-jdk25"), root.resolve("bin/find-jdk25"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path jar = Files.createDirectories(root.resolve("app/target")).resolve("wafer.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Probe.class.getName());
+        String entry = Probe.class.getName().replace('.', '/') + ".class";
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest);
+             InputStream in = Probe.class.getClassLoader().getResourceAsStream(entry)) {
+            j.putNextEntry(new JarEntry(entry));
+            in.transferTo(j);
+            j.closeEntry();
+        }
+        return root;
+    }
+
+    private CliRun launch(Path root, Map<String, String> env, List<String> unset, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("wafer").toString()));
+        command.addAll(List.of(args));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("WAFER_JAVA_OPTS");
+        pb.environment().remove("WAFER_AOT");
+        pb.environment().putAll(env);
+        unset.forEach(pb.environment()::remove);
+        Process p = pb.start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the launcher did not finish in 120 s");
+        return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static List<Path> caches(Path aot) throws IOException {
+        try (Stream<Path> files = Files.list(aot)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".aot")).toList();
+        }
+    }
+
+    @Test
+    void runsWithoutHome() throws Exception {
+        Path root = checkout();
+        // Without HOME the cache goes where Java's user.home is (the password database); what this run adds there
+        // is removed afterwards.
+        Path aot = Path.of(System.getProperty("user.home"), ".cache", "wafer", "aot");
+        Set<Path> before = new HashSet<>();
+        if (Files.isDirectory(aot)) {
+            try (Stream<Path> files = Files.list(aot)) {
+                files.forEach(before::add);
+            }
+        }
+        try {
+            CliRun run = launch(root, Map.of(), List.of("HOME", "WAFER_CACHE"), "version");
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("probe ran version"), run.out() + run.err());
+            assertFalse(run.err().contains("unbound"), run.err());
+        } finally {
+            if (Files.isDirectory(aot)) {
+                try (Stream<Path> files = Files.list(aot)) {
+                    for (Path f : files.toList()) {
+                        if (!before.contains(f) && f.getFileName().toString().startsWith("wafer-")) {
+                            Files.deleteIfExists(f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDamagedStartUpCacheIsSkippedThenReplaced() throws Exception {
+        Path root = checkout();
+        Path cacheDir = tmp.resolve("cache");
+        Map<String, String> env = Map.of("WAFER_CACHE", cacheDir.toString());
+        CliRun first = launch(root, env, List.of(), "one");
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.err().contains("creating the start-up cache"), first.err());
+        List<Path> made = caches(cacheDir.resolve("aot"));
+        assertEquals(1, made.size(), made.toString());
+        Path cache = made.getFirst();
+
+        long seed = 20261204L;
+        Random random = new Random(seed);
+        byte[] bytes = Files.readAllBytes(cache);
+        for (int i = 0; i < 200; i++) {
+            int at = 4096 + random.nextInt(bytes.length - 4096);
+            bytes[at] ^= (byte) 0xff;
+        }
+        Files.write(cache, bytes);
+
+        CliRun damaged = launch(root, env, List.of(), "two");
+        assertEquals(0, damaged.exitCode(), "seed " + seed + ": " + damaged.out() + damaged.err());
+        assertTrue(damaged.out().contains("probe ran two"), damaged.out());
+        try (Stream<Path> files = Files.list(tmp.resolve("work"))) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList());
+        }
+
+        CliRun next = launch(root, env, List.of(), "three");
+        assertEquals(0, next.exitCode(), next.err());
+        assertTrue(next.out().contains("probe ran three"), next.out());
+        assertTrue(next.err().contains("damaged") && next.err().contains("creating the start-up cache"), next.err());
+        assertFalse(java.util.Arrays.equals(bytes, Files.readAllBytes(cache)), "the damaged cache was kept");
+
+        CliRun after = launch(root, env, List.of(), "four");
+        assertEquals(0, after.exitCode(), after.err());
+        assertFalse(after.err().contains("damaged") || after.err().contains("creating"), after.err());
+    }
+}

@@ -1,0 +1,101 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --data FILE} is read the same way by train and eval: text (a .txt file, or UTF-8 without zero bytes) is
+ * never taken for uint16 token ids; train refuses it with the command that prepares it, eval tokenises it.
+ */
+class TokenFileOrTextTest {
+    private static final String PROSE = "It was a bright cold day in April, and the clocks were striking thirteen. ";
+
+    @TempDir
+    Path tmp;
+
+    private static CliRun train(Path data) {
+        return CliRun.of("train", "--data", data.toString(), "--d-model", "32", "--layers", "1", "--heads", "2",
+                "--seq", "16", "--batch", "2", "--steps", "1");
+    }
+
+    @Test
+    void trainRefusesTextWhateverItsNameAndEvalTokenisesIt() throws IOException {
+        String text = PROSE.repeat(40);
+        assertEquals(0, text.length() % 2, "an even length reads as whole uint16 ids");
+        Path txt = Files.writeString(tmp.resolve("prose.txt"), text);
+        Path md = Files.writeString(tmp.resolve("prose.md"), text);
+        for (Path p : new Path[] {txt, md}) {
+            CliRun run = train(p);
+            assertEquals(2, run.exitCode(), run.err());
+            String last = run.err().strip().lines().reduce((a, b) -> b).orElseThrow();
+            assertTrue(last.startsWith("wafer: --data " + p + " is text") && last.contains("wafer data prepare"),
+                    run.err());
+        }
+
+        Path model = tmp.resolve("model");
+        assertEquals(0, CliRun.of("train", "--synthetic", "--d-model", "32", "--layers", "1", "--heads", "2",
+                "--seq", "16", "--batch", "2", "--steps", "1", "--out", model.toString()).exitCode());
+        ObjectMapper json = new ObjectMapper();
+        CliRun a = CliRun.of("eval", "--checkpoint", model.toString(), "--data", txt.toString(), "--json");
+        CliRun b = CliRun.of("eval", "--checkpoint", model.toString(), "--data", md.toString(), "--json");
+        assertEquals(0, a.exitCode(), a.err());
+        assertEquals(0, b.exitCode(), b.err());
+        JsonNode ja = json.readTree(a.out());
+        JsonNode jb = json.readTree(b.out());
+        assertEquals(ja.get("tokens"), jb.get("tokens"));
+        assertEquals(ja.get("loss_nats_per_token"), jb.get("loss_nats_per_token"));
+        // A .txt file that is not UTF-8: one line naming it, not an I/O error.
+        Path bad = Files.write(tmp.resolve("latin1.txt"),
+                "caf\u00e9 au lait".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        CliRun c = CliRun.of("eval", "--checkpoint", model.toString(), "--data", bad.toString());
+        assertEquals(2, c.exitCode(), c.err());
+        assertEquals("wafer: --data " + bad + ": not valid UTF-8 text (a .txt file is tokenised as text)",
+                c.err().strip());
+    }
+
+    @Test
+    void aTokenFileStillTrains() throws IOException {
+        Random random = new Random(22);
+        ByteBuffer b = ByteBuffer.allocate(2 * 4096).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 4096; i++) {
+            b.putShort((short) random.nextInt(50257));
+        }
+        Path tokens = Files.write(tmp.resolve("tokens.bin"), b.array());
+        CliRun run = train(tokens);
+        assertEquals(0, run.exitCode(), run.err());
+    }
+
+    /** Without --data the sample is prepared into $WAFER_CACHE; one that cannot be made is named, not "--data null". */
+    @Test
+    void anUnusableSampleCacheIsNamedNotReadAsDataNull() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Path cache = file.resolve("cache"); // under a regular file: cannot be created, even by root
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
+                "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), WaferMain.class.getName(), "train", "--d-model", "32",
+                "--layers", "1", "--heads", "2", "--seq", "16", "--batch", "2", "--steps", "1"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("log").toFile());
+        pb.environment().put("WAFER_CACHE", cache.toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("log"));
+        assertEquals(2, p.exitValue(), log);
+        assertTrue(log.contains("cannot prepare the embedded sample corpus in " + cache) && log.contains("WAFER_CACHE"),
+                log);
+        assertTrue(!log.contains("--data null"), log);
+    }
+}
