@@ -130,7 +130,20 @@ public final class GpuCheck {
         } catch (RuntimeException e) {
             System.err.println("gpu-check: could not record the interruption: " + e);
         }
-        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
+        children.forEach(ProcessHandle::destroyForcibly);
+        // Wait for them to be gone before removing the scratch folder: a dying child still writing its log there
+        // would otherwise leave the folder behind.
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                System.err.println("gpu-check: child " + child.pid() + " did not end within 5 s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         deleteRecursively(work);
     }
 
@@ -283,13 +296,16 @@ public final class GpuCheck {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("gpu-check: could not remove " + dir + ": " + e.getMessage());
+        // Twice: the main thread's final clean-up and the shutdown hook may meet, and a file may appear between a
+        // walk and its directory's removal.
+        for (int attempt = 0; attempt < 2 && Files.exists(dir); attempt++) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt == 1) {
+                    System.err.println("gpu-check: could not remove " + dir + ": " + e.getMessage());
+                }
+            }
         }
     }
 }
