@@ -6,6 +6,7 @@ import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.preset.CerebrasGptFamily;
 import dev.wafer.domain.preset.CerebrasGptPreset;
 import dev.wafer.domain.study.MupSearch;
+import dev.wafer.domain.study.MupTransferCheck;
 import dev.wafer.domain.study.StudyTraining;
 import dev.wafer.formats.plot.StudyPlots;
 import dev.wafer.ports.compute.ComputeBackendFactory;
@@ -48,6 +49,18 @@ final class MupSearchCommand implements Runnable {
             description = "Held-out sequences scored per sample (default ${DEFAULT-VALUE}).")
     int evalSequences;
 
+    @Option(names = "--check-transfer", description = "Then re-train the best and a few other triples at"
+            + " --transfer-factor times the width and report whether the ranking holds.")
+    boolean checkTransfer;
+
+    @Option(names = "--transfer-factor", defaultValue = "2", paramLabel = "F",
+            description = "With --check-transfer: the width multiple, 2, 3 or 4 (default ${DEFAULT-VALUE}).")
+    int transferFactor;
+
+    /** The search and, with --check-transfer, the transfer check (else null). */
+    record Outcome(MupSearch.Result search, MupTransferCheck.Result transfer) {
+    }
+
     @Override
     public void run() {
         if (options.kind() != ParameterisationKind.MUP) {
@@ -59,6 +72,9 @@ final class MupSearchCommand implements Runnable {
         if (samples < 1) {
             throw new UserError("--samples must be positive, found " + samples);
         }
+        if (transferFactor < 2 || transferFactor > 4) {
+            throw new UserError("--transfer-factor must be 2, 3 or 4, found " + transferFactor);
+        }
         StudyTraining training = options.training(evalSequences);
         if (budgetTokens < training.batchTokens()) {
             throw new UserError("--budget-tokens must cover at least one step (" + training.batchTokens()
@@ -68,14 +84,26 @@ final class MupSearchCommand implements Runnable {
                 () -> new MupSearch.Settings(preset.name(), preset.shape().dModel(), preset.shape().nLayers(),
                         preset.shape().dHead(), samples, budgetTokens, training));
         StudyOutput output = StudyOutput.create(options, "mup-search", spec.commandLine().getOut());
-        StudyRun.Finished<MupSearch.Result> run = StudyRun.run(backends, options, spec.commandLine().getErr(),
+        StudyRun.Finished<Outcome> run = StudyRun.run(backends, options, spec.commandLine().getErr(),
                 (backend, data, progress) -> {
                     MupSearchLog log = MupSearchLog.in(output.dir(), settings, data.description());
-                    return MupSearch.run(backend, data, settings, log.finished(), log::append, progress);
+                    MupSearch.Result search = MupSearch.run(backend, data, settings, log.finished(), log::append,
+                            progress);
+                    return new Outcome(search, checkTransfer
+                            ? MupTransferCheck.run(backend, data, search, transferFactor, progress) : null);
                 });
-        Map<String, Object> json = StudyJson.mupSearch(run.result(), run.backend());
+        MupSearch.Result search = run.result().search();
+        MupTransferCheck.Result transfer = run.result().transfer();
+        Map<String, Object> json = StudyJson.mupSearch(search, run.backend());
+        if (transfer != null) {
+            json.put("transfer", StudyJson.mupTransfer(transfer));
+        }
         json.put("wall_seconds", run.wallSeconds());
-        output.publish("mup-search", json, png -> StudyPlots.mupSearch(run.result(), png),
-                (out, png, file) -> StudyTables.mupSearch(out, run.result(), png, file, run.wallSeconds()));
+        output.publish("mup-search", json, png -> StudyPlots.mupSearch(search, png), (out, png, file) -> {
+            StudyTables.mupSearch(out, search, png, file, run.wallSeconds());
+            if (transfer != null) {
+                StudyTables.mupTransfer(out, transfer);
+            }
+        });
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.study.MupSearch;
 import dev.wafer.domain.study.MupSearchSpace;
+import dev.wafer.domain.study.MupTransferCheck;
 import dev.wafer.domain.study.CoordinateCheck;
 import dev.wafer.domain.study.LearningRateSweep;
 import dev.wafer.domain.study.ScalingStudy;
@@ -169,6 +170,25 @@ final class StudyJson {
         }
         root.put("samples", samples);
         root.put("best", r.best().map(StudyJson::sample).orElse(null));
+        return root;
+    }
+
+    static Map<String, Object> mupTransfer(MupTransferCheck.Result r) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("d_model", r.width());
+        List<Object> runs = new ArrayList<>();
+        for (MupTransferCheck.Run run : r.runs()) {
+            Map<String, Object> m = sample(run.sample());
+            m.put("proxy_loss", m.remove("loss"));
+            m.remove("diverged");
+            m.put("wide_loss", num(run.wideLoss()));
+            m.put("wide_diverged", run.diverged());
+            runs.add(m);
+        }
+        root.put("runs", runs);
+        root.put("best_stays_best", r.bestStaysBest());
+        root.put("ranking_holds", r.rankingHolds());
+        root.put("spearman", num(r.spearman()));
         return root;
     }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import dev.wafer.domain.study.CoordinateCheck;
 import dev.wafer.domain.study.MupSearch;
 import dev.wafer.domain.study.MupSearchSpace;
+import dev.wafer.domain.study.MupTransferCheck;
 import dev.wafer.domain.study.LearningRateSweep;
 import dev.wafer.domain.study.ScalingStudy;
 import dev.wafer.domain.study.StudyTraining;
@@ -139,5 +140,22 @@ final class StudyTables {
                 b.triple().baseLearningRate(), b.triple().initStd(), b.triple().embeddingMultiplier(), b.index(),
                 b.loss())).orElse("none (every sample diverged)"));
         out.printf(Locale.ROOT, "wrote %s and %s (%.1fs)%n", png, json, wall);
+    }
+
+    /** The transfer check: each re-trained triple's loss at both widths, and whether the ranking held. */
+    static void mupTransfer(PrintWriter out, MupTransferCheck.Result r) {
+        out.printf(Locale.ROOT, "%ntransfer to d_model %d (proxy order, best first):%n", r.width());
+        Table table = new Table("sample", "eta_base", "sigma_base", "m_emb", "proxy loss", "wide loss");
+        for (MupTransferCheck.Run run : r.runs()) {
+            MupSearch.Sample p = run.sample();
+            table.row(p.index(), String.format(Locale.ROOT, "%.3e", p.triple().baseLearningRate()),
+                    String.format(Locale.ROOT, "%.4f", p.triple().initStd()),
+                    String.format(Locale.ROOT, "%.3f", p.triple().embeddingMultiplier()),
+                    String.format(Locale.ROOT, "%.4f", p.loss()),
+                    run.diverged() ? "diverged" : String.format(Locale.ROOT, "%.4f", run.wideLoss()));
+        }
+        table.print(out);
+        out.printf(Locale.ROOT, "best stays best: %s; ranking holds: %s; Spearman rho %.2f%n",
+                r.bestStaysBest() ? "yes" : "no", r.rankingHolds() ? "yes" : "no", r.spearman());
     }
 }

@@ -99,6 +99,36 @@ class MupSearchCommandTest {
     }
 
     @Test
+    void checkTransferRetrainsTheChosenTriplesAtTwiceTheWidth() throws Exception {
+        Path out = tmp.resolve("transfer");
+        CliRun run = CliRun.of(search(out, 3, "--check-transfer"));
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode root = JSON.readTree(run.out());
+        JsonNode t = root.get("transfer");
+        assertEquals(128, t.get("d_model").asInt());
+        assertEquals(root.get("best").get("index"), t.get("runs").get(0).get("index"), "the best goes first");
+        double previous = Double.NEGATIVE_INFINITY;
+        boolean ordered = true;
+        for (JsonNode r : t.get("runs")) {
+            assertTrue(r.get("proxy_loss").asDouble() >= previous, "proxy order");
+            previous = r.get("proxy_loss").asDouble();
+        }
+        for (int i = 1; i < t.get("runs").size(); i++) {
+            ordered &= t.get("runs").get(i - 1).get("wide_loss").asDouble() < t.get("runs").get(i).get("wide_loss")
+                    .asDouble();
+        }
+        assertEquals(ordered, t.get("ranking_holds").asBoolean());
+        CliRun text = CliRun.of(java.util.Arrays.stream(search(tmp.resolve("transfer-text"), 2, "--check-transfer",
+                "--transfer-factor", "3")).filter(a -> !a.equals("--json")).toArray(String[]::new));
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("transfer to d_model 192") && text.out().contains("ranking holds:"),
+                text.out());
+        CliRun bad = CliRun.of(search(tmp.resolve("y"), 2, "--check-transfer", "--transfer-factor", "5"));
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().startsWith("wafer: --transfer-factor must be 2, 3 or 4"), bad.err());
+    }
+
+    @Test
     void badFlagsAreOneLineNamingTheFlag() {
         CliRun sp = CliRun.of(search(tmp.resolve("x"), 2, "--parameterisation", "sp"));
         assertEquals(2, sp.exitCode());

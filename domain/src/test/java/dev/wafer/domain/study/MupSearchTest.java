@@ -23,7 +23,7 @@ class MupSearchTest {
     private static final int VOCAB = 16;
 
     /** A noisy counter: learnable, seeded. */
-    private static final class Counter implements StudyData {
+    static final class Counter implements StudyData {
         @Override
         public TokenBatchSource training(long seed) {
             SplittableRandom r = new SplittableRandom(seed);
@@ -58,7 +58,7 @@ class MupSearchTest {
         }
     }
 
-    private static MupSearch.Settings settings(int samples) {
+    static MupSearch.Settings settings(int samples) {
         return new MupSearch.Settings("tiny", 32, 1, 16, samples, 8 * 8 * 6, new StudyTraining(8, 8,
                 dev.wafer.domain.optim.AdamWSettings.cerebras(1e-8), 0.1, 16, SEED));
     }
