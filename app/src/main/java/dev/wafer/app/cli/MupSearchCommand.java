@@ -99,11 +99,7 @@ final class MupSearchCommand implements Runnable {
             json.put("transfer", StudyJson.mupTransfer(transfer));
         }
         json.put("wall_seconds", run.wallSeconds());
-        output.publish("mup-search", json, png -> StudyPlots.mupSearch(search, png), (out, png, file) -> {
-            StudyTables.mupSearch(out, search, png, file, run.wallSeconds());
-            if (transfer != null) {
-                StudyTables.mupTransfer(out, transfer);
-            }
-        });
+        output.publish("mup-search", json, png -> StudyPlots.mupSearch(search, png),
+                (out, png, file) -> StudyTables.mupSearch(out, search, transfer, png, file, run.wallSeconds()));
     }
 }

@@ -117,8 +117,12 @@ final class StudyTables {
         out.printf(Locale.ROOT, "wrote %s and %s (%.0fs in all)%n", png, json, wall);
     }
 
-    /** Every sample (best first), the ranges searched and the best triple. */
-    static void mupSearch(PrintWriter out, MupSearch.Result result, Path png, Path json, double wall) {
+    /**
+     * Every sample (best first), the ranges searched and the best triple, then the transfer check when there is one
+     * (else {@code transfer} is null).
+     */
+    static void mupSearch(PrintWriter out, MupSearch.Result result, MupTransferCheck.Result transfer, Path png,
+                          Path json, double wall) {
         MupSearch.Settings s = result.settings();
         out.printf(Locale.ROOT, "muP search on %s (d_model %d, %d layers, d_head %d), %d samples of %d steps of %d x %d"
                 + " tokens, seed %d%ndata: %s%nlog-uniform: eta_base [%.0e, %.0e], sigma_base [%.2f, %.2f], m_emb"
@@ -139,11 +143,14 @@ final class StudyTables {
                 "--mup-base-lr %.3e --mup-init-std %.4f --mup-emb-mult %.3f (sample %d, loss %.4f)",
                 b.triple().baseLearningRate(), b.triple().initStd(), b.triple().embeddingMultiplier(), b.index(),
                 b.loss())).orElse("none (every sample diverged)"));
-        out.printf(Locale.ROOT, "wrote %s and %s (%.1fs)%n", png, json, wall);
+        if (transfer != null) {
+            mupTransfer(out, transfer);
+        }
+        out.printf(Locale.ROOT, "%nwrote %s and %s (%.1fs)%n", png, json, wall);
     }
 
     /** The transfer check: each re-trained triple's loss at both widths, and whether the ranking held. */
-    static void mupTransfer(PrintWriter out, MupTransferCheck.Result r) {
+    private static void mupTransfer(PrintWriter out, MupTransferCheck.Result r) {
         out.printf(Locale.ROOT, "%ntransfer to d_model %d (proxy order, best first):%n", r.width());
         Table table = new Table("sample", "eta_base", "sigma_base", "m_emb", "proxy loss", "wide loss");
         for (MupTransferCheck.Run run : r.runs()) {

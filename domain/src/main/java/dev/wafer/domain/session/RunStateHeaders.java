@@ -79,7 +79,8 @@ public final class RunStateHeaders {
                         pos.lossScale().scale(), pos.lossScale().growthTracker()),
                 new TrainingHeader.Data(s.data().kind().id(), s.data().path(), s.data().fingerprint()), s.seed(),
                 s.precision().id(), s.skipNonFinite(), s.fp32AttentionGrads());
-        return new CheckpointHeader(model(s.shape(), s.parameterisation(), Optional.empty(), s.mup()), Optional.of(training));
+        return new CheckpointHeader(model(s.shape(), s.parameterisation(), Optional.empty(), s.mup()),
+                Optional.of(training));
     }
 
     /**
