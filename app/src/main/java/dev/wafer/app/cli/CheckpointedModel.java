@@ -11,6 +11,7 @@ import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
 import dev.wafer.domain.model.ParameterName;
 import dev.wafer.domain.model.ParameterSet;
+import dev.wafer.domain.param.MupHyperparameters;
 import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.param.Parameterisations;
@@ -28,8 +29,10 @@ import dev.wafer.ports.compute.TensorScope;
  * @param shape  the model shape
  * @param kind   SP or muP
  * @param params parameters by name, row-major, shaped as in the {@link ParameterLayout}
+ * @param mup    the muP triple it was trained with (the paper's for older checkpoints); null for SP
  */
-record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind, Map<ParameterName, float[]> params) {
+record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind, Map<ParameterName, float[]> params,
+        MupHyperparameters mup) {
 
     /** Reads {@code path} (a checkpoint file, or a directory holding {@code checkpoint.wafer}). */
     static CheckpointedModel read(CheckpointStore store, String flag, Path path) {
@@ -40,6 +43,7 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
         try (CheckpointReader reader = store.open(file)) {
             ModelShape shape = RunStateHeaders.shape(file, reader.header().model());
             ParameterisationKind kind = RunStateHeaders.kind(file, reader.header().model());
+            MupHyperparameters mup = RunStateHeaders.mup(file, reader.header().model());
             Map<ParameterName, float[]> params = new EnumMap<>(ParameterName.class);
             for (var spec : new ParameterLayout(shape).specs()) {
                 reader.require(CheckpointTensors.tensorName(CheckpointTensors.PARAMS, spec.name()), spec.shape());
@@ -54,7 +58,7 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
                 });
                 params.put(spec.name(), values);
             }
-            return new CheckpointedModel(file, shape, kind, params);
+            return new CheckpointedModel(file, shape, kind, params, mup);
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage());
         }
@@ -68,7 +72,7 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
 
     /** The parameterisation of this model. */
     Parameterisation parameterisation() {
-        return Parameterisations.of(kind, shape);
+        return Parameterisations.of(kind, shape, mup);
     }
 
     /** Copies the parameters into {@code target}, whose layout must be this shape's. */

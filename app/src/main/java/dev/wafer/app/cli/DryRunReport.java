@@ -68,6 +68,11 @@ final class DryRunReport {
         r.put("peak_lr", lr.peak());
         r.put("final_lr", lr.end());
         r.put("decay", lr.type().id());
+        if (s.mup() != null) {
+            r.put("mup_base_lr", s.mup().baseLearningRate());
+            r.put("mup_init_std", s.mup().initStd());
+            r.put("mup_emb_mult", s.mup().embeddingMultiplier());
+        }
         r.put("adam_eps", s.adam().eps());
         r.put("precision", s.precision().id());
         Map<String, Object> memory = new LinkedHashMap<>();
@@ -130,7 +135,8 @@ final class DryRunReport {
         Object[][] flags = {{"d_model", c.shape.dModel}, {"n_layers", c.shape.layers}, {"n_heads", c.shape.heads},
             {"seq_length", c.shape.seq}, {"vocab", c.shape.vocab}, {"batch_sequences", c.shape.batch},
             {"batch_tokens", c.batchTokens}, {"micro_batch", c.microBatch}, {"parameterisation", c.parameterisation},
-            {"peak_lr", c.lr}, {"warmup_steps", c.warmup}, {"decay", c.decay}, {"adam_eps", c.eps}};
+            {"peak_lr", c.lr}, {"warmup_steps", c.warmup}, {"decay", c.decay}, {"adam_eps", c.eps},
+            {"mup_base_lr", c.mupBaseLr}, {"mup_init_std", c.mupInitStd}, {"mup_emb_mult", c.mupEmbMult}};
         for (Object[] f : flags) {
             if (f[1] != null) {
                 o.put((String) f[0], f[1]);

@@ -144,7 +144,8 @@ public final class EvalCommand implements Runnable {
                 : tasks == null ? List.of() : readTasks(tasks);
         Map<String, Object> result = new LinkedHashMap<>();
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
-            GptModel gpt = ModelAssembly.forScoring(backend, scope, model.shape(), model.kind(), 1, window);
+            GptModel gpt = ModelAssembly.forScoring(backend, scope, model.shape(), model.parameterisation(), 1,
+                    window);
             model.copyInto(gpt.parameters());
             GptScorer scorer = new GptScorer(gpt);
             if (stream != null) {

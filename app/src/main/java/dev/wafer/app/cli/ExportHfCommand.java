@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 
 import dev.wafer.ports.checkpoint.CheckpointStore;
+import dev.wafer.domain.param.MupParameterisation;
 import dev.wafer.formats.hf.Gpt2Checkpoint;
 import dev.wafer.formats.hf.Gpt2Conversion;
 import dev.wafer.formats.hf.Gpt2HfDirectory;
@@ -34,6 +35,11 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
     @Override
     public void run() {
         CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
+        if (model.mup() != null && model.mup().embeddingMultiplier() != MupParameterisation.EMBEDDING_MULTIPLIER) {
+            throw new UserError("--checkpoint " + checkpoint + ": its muP embedding multiplier is "
+                    + model.mup().embeddingMultiplier() + " (--mup-emb-mult); export-hf folds only the paper's "
+                    + MupParameterisation.EMBEDDING_MULTIPLIER);
+        }
         try {
             Gpt2Checkpoint hf = Gpt2Conversion.toHf(new Gpt2Conversion.WaferModel(model.shape(), model.kind(),
                     model.params()));

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.study.MupSearch;
+import dev.wafer.domain.study.MupSearchSpace;
+import dev.wafer.domain.study.MupTransferCheck;
 import dev.wafer.domain.study.CoordinateCheck;
 import dev.wafer.domain.study.LearningRateSweep;
 import dev.wafer.domain.study.ScalingStudy;
@@ -140,6 +143,64 @@ final class StudyJson {
         root.put("models", models);
         root.put("wall_seconds", wallSeconds);
         return root;
+    }
+
+    static Map<String, Object> mupSearch(MupSearch.Result r, String backend) {
+        MupSearch.Settings s = r.settings();
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("study", "mup-search");
+        root.put("proxy", s.proxy());
+        root.put("d_model", s.width());
+        root.put("layers", s.layers());
+        root.put("d_head", s.headDim());
+        root.put("data", r.data());
+        root.put("backend", backend);
+        training(root, s.training());
+        root.put("tokens_per_sample", s.steps() * s.training().batchTokens());
+        root.put("steps_per_sample", s.steps());
+        root.put("loss", r.heldOut() ? "held-out" : "training (mean of last steps)");
+        Map<String, Object> ranges = new LinkedHashMap<>();
+        ranges.put("eta_base", List.of(MupSearchSpace.BASE_LR.lo(), MupSearchSpace.BASE_LR.hi()));
+        ranges.put("sigma_base", List.of(MupSearchSpace.INIT_STD.lo(), MupSearchSpace.INIT_STD.hi()));
+        ranges.put("m_emb", List.of(MupSearchSpace.EMB_MULT.lo(), MupSearchSpace.EMB_MULT.hi()));
+        root.put("log_uniform_ranges", ranges);
+        List<Object> samples = new ArrayList<>();
+        for (MupSearch.Sample p : r.samples()) {
+            samples.add(sample(p));
+        }
+        root.put("samples", samples);
+        root.put("best", r.best().map(StudyJson::sample).orElse(null));
+        return root;
+    }
+
+    static Map<String, Object> mupTransfer(MupTransferCheck.Result r) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("d_model", r.width());
+        List<Object> runs = new ArrayList<>();
+        for (MupTransferCheck.Run run : r.runs()) {
+            Map<String, Object> m = sample(run.sample());
+            m.put("proxy_loss", m.remove("loss"));
+            m.remove("diverged");
+            m.put("wide_loss", num(run.wideLoss()));
+            m.put("wide_diverged", run.diverged());
+            runs.add(m);
+        }
+        root.put("runs", runs);
+        root.put("best_stays_best", r.bestStaysBest());
+        root.put("ranking_holds", r.rankingHolds());
+        root.put("spearman", num(r.spearman()));
+        return root;
+    }
+
+    private static Map<String, Object> sample(MupSearch.Sample p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", p.index());
+        m.put("eta_base", p.triple().baseLearningRate());
+        m.put("sigma_base", p.triple().initStd());
+        m.put("m_emb", p.triple().embeddingMultiplier());
+        m.put("loss", num(p.loss()));
+        m.put("diverged", p.diverged());
+        return m;
     }
 
     private static void training(Map<String, Object> root, dev.wafer.domain.study.StudyTraining t) {

@@ -50,6 +50,11 @@ final class StudyOutput {
         return new StudyOutput(dir, options.json, out);
     }
 
+    /** The --out directory. */
+    Path dir() {
+        return dir;
+    }
+
     /** Writes {@code name}.json and {@code name}.png, then prints the JSON or the table. */
     void publish(String name, Map<String, Object> results, Plot plot, TablePrinter table) {
         Path jsonFile = dir.resolve(name + ".json");

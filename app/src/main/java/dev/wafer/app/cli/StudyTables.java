@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.wafer.domain.study.CoordinateCheck;
+import dev.wafer.domain.study.MupSearch;
+import dev.wafer.domain.study.MupSearchSpace;
+import dev.wafer.domain.study.MupTransferCheck;
 import dev.wafer.domain.study.LearningRateSweep;
 import dev.wafer.domain.study.ScalingStudy;
 import dev.wafer.domain.study.StudyTraining;
@@ -112,5 +115,54 @@ final class StudyTables {
                     + " per parameter");
         }
         out.printf(Locale.ROOT, "wrote %s and %s (%.0fs in all)%n", png, json, wall);
+    }
+
+    /**
+     * Every sample (best first), the ranges searched and the best triple, then the transfer check when there is one
+     * (else {@code transfer} is null).
+     */
+    static void mupSearch(PrintWriter out, MupSearch.Result result, MupTransferCheck.Result transfer, Path png,
+                          Path json, double wall) {
+        MupSearch.Settings s = result.settings();
+        out.printf(Locale.ROOT, "muP search on %s (d_model %d, %d layers, d_head %d), %d samples of %d steps of %d x %d"
+                + " tokens, seed %d%ndata: %s%nlog-uniform: eta_base [%.0e, %.0e], sigma_base [%.2f, %.2f], m_emb"
+                + " [%.0f, %.0f]; paper: 6e-3, 0.08, 10%n%s loss per sample, best first:%n", s.proxy(), s.width(),
+                s.layers(), s.headDim(), result.samples().size(), s.steps(), s.training().batchSequences(),
+                s.training().seqLength(), s.training().seed(), result.data(), MupSearchSpace.BASE_LR.lo(),
+                MupSearchSpace.BASE_LR.hi(), MupSearchSpace.INIT_STD.lo(), MupSearchSpace.INIT_STD.hi(),
+                MupSearchSpace.EMB_MULT.lo(), MupSearchSpace.EMB_MULT.hi(), result.heldOut() ? "held-out" : "training");
+        Table table = new Table("sample", "eta_base", "sigma_base", "m_emb", "loss");
+        result.samples().stream().sorted(java.util.Comparator.comparingDouble(
+                (MupSearch.Sample p) -> p.diverged() ? Double.POSITIVE_INFINITY : p.loss()))
+                .forEach(p -> table.row(p.index(), String.format(Locale.ROOT, "%.3e", p.triple().baseLearningRate()),
+                        String.format(Locale.ROOT, "%.4f", p.triple().initStd()),
+                        String.format(Locale.ROOT, "%.3f", p.triple().embeddingMultiplier()),
+                        p.diverged() ? "diverged" : String.format(Locale.ROOT, "%.4f", p.loss())));
+        table.print(out);
+        out.printf(Locale.ROOT, "%nbest: %s%n", result.best().map(b -> String.format(Locale.ROOT,
+                "--mup-base-lr %.3e --mup-init-std %.4f --mup-emb-mult %.3f (sample %d, loss %.4f)",
+                b.triple().baseLearningRate(), b.triple().initStd(), b.triple().embeddingMultiplier(), b.index(),
+                b.loss())).orElse("none (every sample diverged)"));
+        if (transfer != null) {
+            mupTransfer(out, transfer);
+        }
+        out.printf(Locale.ROOT, "%nwrote %s and %s (%.1fs)%n", png, json, wall);
+    }
+
+    /** The transfer check: each re-trained triple's loss at both widths, and whether the ranking held. */
+    private static void mupTransfer(PrintWriter out, MupTransferCheck.Result r) {
+        out.printf(Locale.ROOT, "%ntransfer to d_model %d (proxy order, best first):%n", r.width());
+        Table table = new Table("sample", "eta_base", "sigma_base", "m_emb", "proxy loss", "wide loss");
+        for (MupTransferCheck.Run run : r.runs()) {
+            MupSearch.Sample p = run.sample();
+            table.row(p.index(), String.format(Locale.ROOT, "%.3e", p.triple().baseLearningRate()),
+                    String.format(Locale.ROOT, "%.4f", p.triple().initStd()),
+                    String.format(Locale.ROOT, "%.3f", p.triple().embeddingMultiplier()),
+                    String.format(Locale.ROOT, "%.4f", p.loss()),
+                    run.diverged() ? "diverged" : String.format(Locale.ROOT, "%.4f", run.wideLoss()));
+        }
+        table.print(out);
+        out.printf(Locale.ROOT, "best stays best: %s; ranking holds: %s; Spearman rho %.2f%n",
+                r.bestStaysBest() ? "yes" : "no", r.rankingHolds() ? "yes" : "no", r.spearman());
     }
 }

@@ -67,6 +67,18 @@ public final class TrainCommand implements Runnable {
             + LearningRates.DEFAULT_SP + " SP, " + LearningRates.MUP + " muP).")
     Double lr;
 
+    @Option(names = "--mup-base-lr", paramLabel = "ETA", description = "muP only: eta_base, the peak learning rate"
+            + " (hidden weights train at eta_base/m_width; default 6e-3, the paper's).")
+    Double mupBaseLr;
+
+    @Option(names = "--mup-init-std", paramLabel = "SIGMA", description = "muP only: sigma_base, the embeddings'"
+            + " init std (hidden weights sigma_base/sqrt(m_width); default 0.08, the paper's).")
+    Double mupInitStd;
+
+    @Option(names = "--mup-emb-mult", paramLabel = "M", description = "muP only: m_emb, the factor on the summed"
+            + " embeddings (default 10, the paper's).")
+    Double mupEmbMult;
+
     @Option(names = "--warmup", paramLabel = "N",
             description = "Warm-up steps (default: the preset's 375M tokens; without a preset 10%% of --steps).")
     Long warmup;
@@ -155,7 +167,7 @@ public final class TrainCommand implements Runnable {
         boolean seedGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--seed");
         RunRequest recipe = new RunRequest(preset, shape.request(), parameterisation, steps, lr, warmup, decay,
                 batchTokens, microBatch, precision, eps, seedGiven ? seed : null, synthetic, fp32AttentionGrads,
-                skipNonFinite);
+                skipNonFinite, new RunRequest.Mup(mupBaseLr, mupInitStd, mupEmbMult));
         return new TrainFlags(recipe, data, out, resume, checkpointEvery, stopAt, maxTokens, evalBatches,
                 underflowReport, json, dryRun, noMeasure, overwrite);
     }

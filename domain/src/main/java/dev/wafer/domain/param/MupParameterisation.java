@@ -3,7 +3,8 @@ package dev.wafer.domain.param;
 import dev.wafer.domain.model.ParameterRole;
 
 /**
- * Cerebras muP (reference-facts 1.4, the R2.0.2 values): with {@code m_width = d_model / 256},
+ * Cerebras muP (reference-facts 1.4, the R2.0.2 values): with {@code m_width = d_model / 256} and the tuned triple
+ * ({@link MupHyperparameters}: the paper's by default),
  * <ul>
  *   <li>embeddings: std σ_base = 0.08, not width-scaled; the summed embeddings are multiplied by m_emb = 10;</li>
  *   <li>hidden weights (QKV, FFN in): std σ_base/√m_width; output projections: σ_base/√(2·L·m_width);</li>
@@ -16,24 +17,37 @@ import dev.wafer.domain.model.ParameterRole;
 public final class MupParameterisation implements Parameterisation {
     /** Base width of the muP proxy (d_base). */
     public static final int BASE_WIDTH = 256;
-    /** σ_base. */
-    public static final double SIGMA_BASE = 0.08;
-    /** m_emb. */
-    public static final float EMBEDDING_MULTIPLIER = 10f;
+    /** The paper's σ_base. */
+    public static final double SIGMA_BASE = MupHyperparameters.PAPER.initStd();
+    /** The paper's m_emb. */
+    public static final float EMBEDDING_MULTIPLIER = (float) MupHyperparameters.PAPER.embeddingMultiplier();
 
     private final int layers;
     private final double widthMultiplier;
+    private final double sigmaBase;
+    private final float embeddingMultiplier;
 
     /**
      * @param layers number of blocks L
      * @param dModel width; m_width = dModel / 256
      */
     public MupParameterisation(int layers, int dModel) {
+        this(layers, dModel, MupHyperparameters.PAPER);
+    }
+
+    /**
+     * @param layers number of blocks L
+     * @param dModel width; m_width = dModel / 256
+     * @param tuned  σ_base and m_emb (η_base is the schedule's peak, not the parameterisation's)
+     */
+    public MupParameterisation(int layers, int dModel, MupHyperparameters tuned) {
         if (layers < 1 || dModel < 1) {
             throw new IllegalArgumentException("layers and d_model must be positive");
         }
         this.layers = layers;
         this.widthMultiplier = (double) dModel / BASE_WIDTH;
+        this.sigmaBase = tuned.initStd();
+        this.embeddingMultiplier = (float) tuned.embeddingMultiplier();
     }
 
     /** m_width = d_model / 256. */
@@ -44,9 +58,9 @@ public final class MupParameterisation implements Parameterisation {
     @Override
     public Init init(ParameterRole role) {
         return switch (role) {
-            case TOKEN_EMBEDDING, POSITION_EMBEDDING -> new Init.TruncatedNormal(SIGMA_BASE);
-            case HIDDEN_WEIGHT -> new Init.TruncatedNormal(SIGMA_BASE / Math.sqrt(widthMultiplier));
-            case OUTPUT_WEIGHT -> new Init.TruncatedNormal(SIGMA_BASE / Math.sqrt(2.0 * layers * widthMultiplier));
+            case TOKEN_EMBEDDING, POSITION_EMBEDDING -> new Init.TruncatedNormal(sigmaBase);
+            case HIDDEN_WEIGHT -> new Init.TruncatedNormal(sigmaBase / Math.sqrt(widthMultiplier));
+            case OUTPUT_WEIGHT -> new Init.TruncatedNormal(sigmaBase / Math.sqrt(2.0 * layers * widthMultiplier));
             case BIAS, NORM_BIAS -> new Init.Constant(0f);
             case NORM_WEIGHT -> new Init.Constant(1f);
         };
@@ -54,7 +68,7 @@ public final class MupParameterisation implements Parameterisation {
 
     @Override
     public float embeddingMultiplier() {
-        return EMBEDDING_MULTIPLIER;
+        return embeddingMultiplier;
     }
 
     @Override

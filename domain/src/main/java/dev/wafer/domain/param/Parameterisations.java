@@ -14,4 +14,17 @@ public final class Parameterisations {
             case MUP -> new MupParameterisation(shape.nLayers(), shape.dModel());
         };
     }
+
+    /**
+     * SP, or muP with the tuned {@code mup} triple for {@code shape}.
+     *
+     * @param mup the muP triple; ignored (and may be null) for SP
+     */
+    public static Parameterisation of(ParameterisationKind kind, ModelShape shape, MupHyperparameters mup) {
+        return switch (kind) {
+            case SP -> new StandardParameterisation(shape.nLayers());
+            case MUP -> new MupParameterisation(shape.nLayers(), shape.dModel(),
+                    mup == null ? MupHyperparameters.PAPER : mup);
+        };
+    }
 }

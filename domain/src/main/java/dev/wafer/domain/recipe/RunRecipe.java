@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.MupHyperparameters;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.preset.CerebrasGptFamily;
 import dev.wafer.domain.preset.CerebrasGptPreset;
@@ -53,6 +54,7 @@ public final class RunRecipe {
         ParameterisationKind kind = r.parameterisation() != null ? named("--parameterisation",
                 () -> ParameterisationKind.parse(r.parameterisation())) : p != null ? p.parameterisation()
                 : ParameterisationKind.SP;
+        MupFlags.check(r, kind);
         TrainingSchedule schedule = p != null ? presetSchedule(r, p, kind, seq) : flagSchedule(r, kind, seq);
         double eps = r.eps() != null ? r.eps() : p != null ? p.adamEpsilon() : DEFAULT_EPS;
         Precision precision = r.precision() == null ? Precision.FP32 : named("--precision",
@@ -64,8 +66,9 @@ public final class RunRecipe {
         int micro = r.microBatch() != null ? checked(sizer, model, seq, r.microBatch())
                 : sizer.choose(model, seq, schedule.batches());
         long seed = r.seed() != null ? r.seed() : DEFAULT_SEED;
+        MupHyperparameters mup = MupFlags.triple(r, kind, schedule.lrInTokens().peak());
         return named("the run", () -> new RunSpec(model, kind, seq, micro, schedule, AdamWSettings.cerebras(eps),
-                seed, data, precision, r.skipNonFinite(), r.fp32AttentionGrads()));
+                seed, data, precision, r.skipNonFinite(), r.fp32AttentionGrads(), mup));
     }
 
     /**
@@ -137,7 +140,7 @@ public final class RunRecipe {
             batches = BatchSizeSchedule.phased(seq, phases);
         }
         WarmupDecaySchedule lr = base.lrInTokens();
-        double peak = r.lr() != null ? r.lr() : LearningRates.forPreset(p, kind);
+        double peak = MupFlags.peak(r) != null ? MupFlags.peak(r) : LearningRates.forPreset(p, kind);
         double warm = r.warmup() != null ? (double) r.warmup() * batches.tokensPerStepAt(0) : lr.warmup();
         double decay = lr.warmup() + lr.decay() - warm;
         DecayType type = r.decay() != null ? decayType(r) : lr.type();
@@ -155,7 +158,7 @@ public final class RunRecipe {
         if (warm < 0 || warm >= total) {
             throw new RunRequestException("--warmup must be in [0, --steps), found " + warm);
         }
-        double peak = r.lr() != null ? r.lr() : LearningRates.withoutPreset(kind);
+        double peak = MupFlags.peak(r) != null ? MupFlags.peak(r) : LearningRates.withoutPreset(kind);
         DecayType type = r.decay() != null ? decayType(r) : DecayType.LINEAR;
         int sequences = stepSequences(r, seq, DEFAULT_BATCH);
         return named("the schedule", () -> TrainingSchedule.ofSteps(peak, warm, total - warm, type, sequences, seq,

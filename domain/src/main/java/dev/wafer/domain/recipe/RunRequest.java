@@ -22,12 +22,34 @@ import java.util.Map;
  * @param synthetic          train on seeded random tokens
  * @param fp32AttentionGrads keep attention gradients in fp32 in a 16-bit run
  * @param skipNonFinite      skip steps with a non-finite loss or gradient
+ * @param mup                the muP triple's overrides
  */
 public record RunRequest(String preset, Shape shape, String parameterisation, Long steps, Double lr, Long warmup,
                          String decay, Long batchTokens, Integer microBatch, String precision, Double eps, Long seed,
-                         boolean synthetic, boolean fp32AttentionGrads, boolean skipNonFinite) {
+                         boolean synthetic, boolean fp32AttentionGrads, boolean skipNonFinite, Mup mup) {
+    /** A request without muP overrides. */
+    public RunRequest(String preset, Shape shape, String parameterisation, Long steps, Double lr, Long warmup,
+            String decay, Long batchTokens, Integer microBatch, String precision, Double eps, Long seed,
+            boolean synthetic, boolean fp32AttentionGrads, boolean skipNonFinite) {
+        this(preset, shape, parameterisation, steps, lr, warmup, decay, batchTokens, microBatch, precision, eps, seed,
+                synthetic, fp32AttentionGrads, skipNonFinite, Mup.NONE);
+    }
+
     public RunRequest {
         shape = shape == null ? Shape.NONE : shape;
+        mup = mup == null ? Mup.NONE : mup;
+    }
+
+    /**
+     * Overrides of the muP triple (paper Appendix G.2); {@code null} keeps the paper's value.
+     *
+     * @param baseLr  η_base, the peak learning rate ({@code --mup-base-lr})
+     * @param initStd σ_base ({@code --mup-init-std})
+     * @param embMult m_emb ({@code --mup-emb-mult})
+     */
+    public record Mup(Double baseLr, Double initStd, Double embMult) {
+        /** No override. */
+        public static final Mup NONE = new Mup(null, null, null);
     }
 
     /**
@@ -61,6 +83,9 @@ public record RunRequest(String preset, Shape shape, String parameterisation, Lo
         all.put("--warmup", warmup);
         all.put("--decay", decay);
         all.put("--eps", eps);
+        all.put("--mup-base-lr", mup.baseLr());
+        all.put("--mup-init-std", mup.initStd());
+        all.put("--mup-emb-mult", mup.embMult());
         all.put("--d-model", shape.dModel());
         all.put("--layers", shape.layers());
         all.put("--heads", shape.heads());

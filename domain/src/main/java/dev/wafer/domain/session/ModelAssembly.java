@@ -41,7 +41,16 @@ public final class ModelAssembly {
      */
     public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
             ParameterisationKind kind, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision) {
-        Parameterisation p = Parameterisations.of(kind, shape);
+        return trainable(backend, scope, shape, Parameterisations.of(kind, shape), microBatch, seqLength, adam,
+                precision);
+    }
+
+    /**
+     * As {@link #trainable(ComputeBackend, TensorScope, ModelShape, ParameterisationKind, int, int, AdamWSettings,
+     * ModelPrecision)} with a given parameterisation (a muP run's own σ_base and m_emb).
+     */
+    public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            Parameterisation p, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision) {
         GptModel model = new GptModel(backend, scope, shape, p, microBatch, seqLength, precision);
         AdamW optimizer = new AdamW(backend, scope, model.parameters().layout(), adam, p);
         return new TrainableModel(model, optimizer, p);
@@ -55,6 +64,13 @@ public final class ModelAssembly {
      */
     public static GptModel forScoring(ComputeBackend backend, TensorScope scope, ModelShape shape,
             ParameterisationKind kind, int batch, int seqLength) {
-        return new GptModel(backend, scope, shape, Parameterisations.of(kind, shape), batch, seqLength);
+        return forScoring(backend, scope, shape, Parameterisations.of(kind, shape), batch, seqLength);
+    }
+
+    /** As {@link #forScoring(ComputeBackend, TensorScope, ModelShape, ParameterisationKind, int, int)} with a given
+     * parameterisation (a muP checkpoint's own m_emb). */
+    public static GptModel forScoring(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            Parameterisation p, int batch, int seqLength) {
+        return new GptModel(backend, scope, shape, p, batch, seqLength);
     }
 }

@@ -6,7 +6,10 @@ import java.util.Objects;
 
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.MupHyperparameters;
+import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.param.Parameterisations;
 import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.domain.schedule.TrainingSchedule;
 
@@ -25,10 +28,20 @@ import dev.wafer.domain.schedule.TrainingSchedule;
  * @param skipNonFinite    skip a step whose loss or gradient is not finite instead of stopping
  * @param fp32AttentionGrads under bf16/fp16, keep the attention-softmax gradient and the QKV projection's backward
  *                         in float32 (the paper's fix for fp16 underflow); no effect in fp32
+ * @param mup              the muP triple of a muP run, whose η_base is the schedule's peak (null given: the paper's
+ *                         σ_base and m_emb with the schedule's peak); null for an SP run
  */
 public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, int seqLength, int microBatch,
         TrainingSchedule schedule, AdamWSettings adam, long seed, DataSpec data, Precision precision,
-        boolean skipNonFinite, boolean fp32AttentionGrads) {
+        boolean skipNonFinite, boolean fp32AttentionGrads, MupHyperparameters mup) {
+
+    /** A run with the paper's σ_base and m_emb when it is muP. */
+    public RunSpec(ModelShape shape, ParameterisationKind parameterisation, int seqLength, int microBatch,
+            TrainingSchedule schedule, AdamWSettings adam, long seed, DataSpec data, Precision precision,
+            boolean skipNonFinite, boolean fp32AttentionGrads) {
+        this(shape, parameterisation, seqLength, microBatch, schedule, adam, seed, data, precision, skipNonFinite,
+                fp32AttentionGrads, null);
+    }
 
     /** A run without {@code fp32AttentionGrads}. */
     public RunSpec(ModelShape shape, ParameterisationKind parameterisation, int seqLength, int microBatch,
@@ -49,6 +62,18 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
         Objects.requireNonNull(adam, "adam");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(precision, "precision");
+        if (parameterisation == ParameterisationKind.SP && mup != null) {
+            throw new IllegalArgumentException("an SP run has no muP hyper-parameters (" + mup + ")");
+        }
+        if (parameterisation == ParameterisationKind.MUP) {
+            double peak = schedule.lrInTokens().peak();
+            if (mup == null) {
+                mup = MupHyperparameters.PAPER.withBaseLearningRate(peak);
+            } else if (mup.baseLearningRate() != peak) {
+                throw new IllegalArgumentException("muP base learning rate " + mup.baseLearningRate()
+                        + " is not the schedule's peak " + peak);
+            }
+        }
         if (seqLength < 1 || seqLength > shape.seqLength()) {
             throw new IllegalArgumentException("sequence length must be in [1, " + shape.seqLength()
                     + "] (the model's positions), found " + seqLength);
@@ -108,19 +133,24 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
         TrainingSchedule changed = new TrainingSchedule(schedule.lrInTokens(),
                 BatchSizeSchedule.phased(seqLength, phases), schedule.totalTokens());
         return new RunSpec(shape, parameterisation, seqLength, microBatch, changed, adam, seed, data, precision,
-                skipNonFinite, fp32AttentionGrads);
+                skipNonFinite, fp32AttentionGrads, mup);
     }
 
     /** The same run reading its data from elsewhere (a dataset that was moved). */
     public RunSpec withData(DataSpec newData) {
         return new RunSpec(shape, parameterisation, seqLength, microBatch, schedule, adam, seed, newData, precision,
-                skipNonFinite, fp32AttentionGrads);
+                skipNonFinite, fp32AttentionGrads, mup);
     }
 
     /** The same run with another micro-batch (a resume on another machine). */
     public RunSpec withMicroBatch(int newMicroBatch) {
         return new RunSpec(shape, parameterisation, seqLength, newMicroBatch, schedule, adam, seed, data, precision,
-                skipNonFinite, fp32AttentionGrads);
+                skipNonFinite, fp32AttentionGrads, mup);
+    }
+
+    /** The parameterisation of this run's model: SP, or muP with this run's σ_base and m_emb. */
+    public Parameterisation parameterisationRules() {
+        return Parameterisations.of(parameterisation, shape, mup);
     }
 
     /** How the model's matrix products round their operands in this run. */

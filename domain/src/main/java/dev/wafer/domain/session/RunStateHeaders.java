@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.MupHyperparameters;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.precision.LossScaleState;
 import dev.wafer.domain.schedule.BatchSizeSchedule;
@@ -29,8 +30,33 @@ public final class RunStateHeaders {
 
     /** The header of a parameters-only checkpoint of {@code shape}. */
     public static ModelHeader model(ModelShape shape, ParameterisationKind kind, Optional<String> importedFrom) {
+        return model(shape, kind, importedFrom, null);
+    }
+
+    /** The model header with a muP model's triple ({@code mup} null for SP). */
+    public static ModelHeader model(ModelShape shape, ParameterisationKind kind, Optional<String> importedFrom,
+            MupHyperparameters mup) {
         return new ModelHeader(shape.vocabSize(), shape.seqLength(), shape.nLayers(), shape.nHeads(), shape.dModel(),
-                shape.dFfn(), kind.id(), importedFrom);
+                shape.dFfn(), kind.id(), importedFrom, Optional.ofNullable(mup).map(
+                        h -> new ModelHeader.Mup(h.baseLearningRate(), h.initStd(), h.embeddingMultiplier())));
+    }
+
+    /**
+     * The muP triple a checkpoint's model was trained with: null for SP; the paper's values for a muP checkpoint
+     * written before the triple was recorded.
+     *
+     * @throws CheckpointException {@link Problem#MALFORMED_HEADER} for a recorded value that is not positive
+     */
+    public static MupHyperparameters mup(Path file, ModelHeader m) {
+        if (kind(file, m) != ParameterisationKind.MUP) {
+            return null;
+        }
+        try {
+            return m.mup().map(h -> new MupHyperparameters(h.baseLr(), h.initStd(), h.embeddingMultiplier()))
+                    .orElse(MupHyperparameters.PAPER);
+        } catch (IllegalArgumentException e) {
+            throw malformed(file, "model.mup: " + e.getMessage());
+        }
     }
 
     /** The header of a training checkpoint. */
@@ -53,7 +79,8 @@ public final class RunStateHeaders {
                         pos.lossScale().scale(), pos.lossScale().growthTracker()),
                 new TrainingHeader.Data(s.data().kind().id(), s.data().path(), s.data().fingerprint()), s.seed(),
                 s.precision().id(), s.skipNonFinite(), s.fp32AttentionGrads());
-        return new CheckpointHeader(model(s.shape(), s.parameterisation(), Optional.empty()), Optional.of(training));
+        return new CheckpointHeader(model(s.shape(), s.parameterisation(), Optional.empty(), s.mup()),
+                Optional.of(training));
     }
 
     /**
@@ -94,6 +121,7 @@ public final class RunStateHeaders {
                         + " exported, not resumed"));
         ModelShape shape = shape(file, header.model());
         ParameterisationKind kind = kind(file, header.model());
+        MupHyperparameters recorded = mup(file, header.model());
         try {
             TrainingHeader.Schedule s = t.schedule();
             WarmupDecaySchedule lr = new WarmupDecaySchedule(s.peakLr(), s.endLr(), s.warmupTokens(), s.decayTokens(),
@@ -109,7 +137,10 @@ public final class RunStateHeaders {
                     new AdamWSettings(o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.maxGradNorm()), t.seed(),
                     new DataSpec(DataKind.parse(t.data().kind()), t.data().path(), t.data().fingerprint()),
                     Precision.parse(t.precision()),
-                    t.skipNonFinite(), t.fp32AttentionGrads());
+                    t.skipNonFinite(), t.fp32AttentionGrads(),
+                    // Without a recorded triple, η_base is the run's peak: 6e-3 unless it was trained with --lr.
+                    header.model().mup().isPresent() || recorded == null ? recorded
+                            : recorded.withBaseLearningRate(lr.peak()));
             TrainingHeader.Position p = t.position();
             LossScaleState scaler = new LossScaleState(p.lossScale(), p.scalerGrowthTracker());
             if (!spec.precision().scalesLoss() && !scaler.equals(LossScaleState.UNSCALED)) {

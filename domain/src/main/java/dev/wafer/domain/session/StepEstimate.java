@@ -25,8 +25,8 @@ public record StepEstimate(double microBatchSeconds, double updateSeconds) {
      */
     public static StepEstimate measure(ComputeBackend backend, TensorScope scope, RunSpec spec, TokenBatchSource data,
             LongSupplier clock) {
-        TrainableModel m = ModelAssembly.trainable(backend, scope, spec.shape(), spec.parameterisation(),
-                spec.microBatch(), spec.seqLength(), spec.adam());
+        TrainableModel m = ModelAssembly.trainable(backend, scope, spec.shape(), spec.parameterisationRules(),
+                spec.microBatch(), spec.seqLength(), spec.adam(), dev.wafer.domain.model.ModelPrecision.FP32);
         m.initialize(spec.seed());
         long micro = spec.microBatchTokens();
         Trainer trainer = new Trainer(m.model(), m.optimizer(), data, LearningRateSchedule.constant(1e-6),

@@ -50,7 +50,7 @@ public final class TrainingSession {
         this.listener = listener;
         this.position = position;
         this.resumed = resumed;
-        this.trainable = ModelAssembly.trainable(backend, scope, spec.shape(), spec.parameterisation(),
+        this.trainable = ModelAssembly.trainable(backend, scope, spec.shape(), spec.parameterisationRules(),
                 spec.microBatch(), spec.seqLength(), spec.adam(), spec.modelPrecision());
         this.underflow = options.underflowEvery() > 0 ? new UnderflowMonitor(spec.precision().operands()) : null;
         if (underflow != null) {

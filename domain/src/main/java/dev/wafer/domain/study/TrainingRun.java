@@ -5,7 +5,11 @@ import dev.wafer.domain.session.ModelAssembly;
 import java.util.Arrays;
 
 import dev.wafer.domain.model.GptModel;
+import dev.wafer.domain.model.ModelPrecision;
+import dev.wafer.domain.param.MupHyperparameters;
+import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.param.Parameterisations;
 import dev.wafer.domain.scaling.FlopCount;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.schedule.DecayType;
@@ -39,13 +43,25 @@ final class TrainingRun {
 
     static Outcome train(ComputeBackend backend, ModelShape shape, ParameterisationKind kind, double peakLr,
                          long steps, StudyTraining training, StudyData data, StudyListener listener) {
+        return train(backend, shape, Parameterisations.of(kind, shape), peakLr, steps, training, data, listener);
+    }
+
+    /** A muP run with the {@code triple}'s σ_base and m_emb, peaking at its η_base. */
+    static Outcome train(ComputeBackend backend, ModelShape shape, MupHyperparameters triple, long steps,
+                         StudyTraining training, StudyData data, StudyListener listener) {
+        return train(backend, shape, Parameterisations.of(ParameterisationKind.MUP, shape, triple),
+                triple.baseLearningRate(), steps, training, data, listener);
+    }
+
+    private static Outcome train(ComputeBackend backend, ModelShape shape, Parameterisation p, double peakLr,
+                         long steps, StudyTraining training, StudyData data, StudyListener listener) {
         long warmup = Math.round(steps * training.warmupFraction());
         WarmupDecaySchedule schedule = WarmupDecaySchedule.paper(peakLr, warmup, steps - warmup, DecayType.LINEAR);
         double[] last = new double[(int) Math.min(LAST_STEPS, steps)];
         Arrays.fill(last, Double.NaN);
         try (TensorScope scope = backend.openScope()) {
-            TrainableModel trainable = ModelAssembly.trainable(backend, scope, shape, kind,
-                    training.batchSequences(), training.seqLength(), training.adam());
+            TrainableModel trainable = ModelAssembly.trainable(backend, scope, shape, p,
+                    training.batchSequences(), training.seqLength(), training.adam(), ModelPrecision.FP32);
             trainable.initialize(training.seed());
             GptModel model = trainable.model();
             Trainer trainer = new Trainer(model, trainable.optimizer(), data.training(training.seed()), schedule::lrAt, m -> {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.param.MupHyperparameters;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.preset.CerebrasGptFamily;
 import dev.wafer.domain.schedule.BatchSizeSchedule;
@@ -88,5 +89,57 @@ class RunRecipeTest {
         assertEquals("/moved", resumed.data().path());
         assertThrows(RunRequestException.class,
                 () -> RunRecipe.resumed(saved, trained, request(null, null, null, 1e-3, null), null, SIZER));
+    }
+
+    private static RunRequest mup(String parameterisation, Double lr, RunRequest.Mup triple) {
+        return new RunRequest(null, RunRequest.Shape.NONE, parameterisation, null, lr, null, null, null, null, null,
+                null, null, false, false, false, triple);
+    }
+
+    @Test
+    void theMupFlagsSetTheTripleAndThePeak() {
+        RunSpec tuned = RunRecipe.fresh(mup("mup", null, new RunRequest.Mup(1e-2, 0.05, 4.0)), DATA, SIZER);
+        assertEquals(new MupHyperparameters(1e-2, 0.05, 4.0), tuned.mup());
+        assertEquals(1e-2, tuned.schedule().lrInTokens().peak(), "η_base is the muP peak");
+        assertEquals(4f, tuned.parameterisationRules().embeddingMultiplier());
+        RunSpec partly = RunRecipe.fresh(mup("mup", 3e-3, new RunRequest.Mup(null, 0.1, null)), DATA, SIZER);
+        assertEquals(new MupHyperparameters(3e-3, 0.1, 10.0), partly.mup(), "the rest keeps the paper's values");
+        RunSpec preset = RunRecipe.fresh(new RunRequest("111M", RunRequest.Shape.NONE, "mup", null, null, null, null,
+                null, null, null, null, null, false, false, false, new RunRequest.Mup(2e-3, null, 5.0)), DATA, SIZER);
+        assertEquals(new MupHyperparameters(2e-3, 0.08, 5.0), preset.mup());
+        assertEquals(2e-3, preset.schedule().lrInTokens().peak());
+        assertEquals(null, RunRecipe.fresh(RunRequest.defaults(), DATA, SIZER).mup(), "SP has no triple");
+    }
+
+    @Test
+    void theMupFlagsAreRefusedForSpNonPositiveValuesAndBesideLr() {
+        assertEquals("--mup-init-std applies to muP runs only, and this run is sp (give --parameterisation mup or a"
+                + " muP preset)", assertThrows(RunRequestException.class, () -> RunRecipe.fresh(
+                        mup(null, null, new RunRequest.Mup(null, 0.05, null)), DATA, SIZER)).getMessage());
+        assertTrue(assertThrows(RunRequestException.class, () -> RunRecipe.fresh(
+                mup("sp", null, new RunRequest.Mup(6e-3, null, null)), DATA, SIZER)).getMessage()
+                .startsWith("--mup-base-lr applies to muP runs only"));
+        assertEquals("--mup-emb-mult must be positive, found 0.0", assertThrows(RunRequestException.class,
+                () -> RunRecipe.fresh(mup("mup", null, new RunRequest.Mup(null, null, 0.0)), DATA, SIZER))
+                .getMessage());
+        assertEquals("--mup-base-lr must be positive, found -1.0", assertThrows(RunRequestException.class,
+                () -> RunRecipe.fresh(mup("mup", null, new RunRequest.Mup(-1.0, null, null)), DATA, SIZER))
+                .getMessage());
+        assertTrue(assertThrows(RunRequestException.class, () -> RunRecipe.fresh(
+                mup("mup", 1e-3, new RunRequest.Mup(1e-3, null, null)), DATA, SIZER)).getMessage()
+                .startsWith("--mup-base-lr and --lr"));
+    }
+
+    @Test
+    void aCheckpointFixesTheTriple() {
+        RunSpec saved = RunRecipe.fresh(mup("mup", null, new RunRequest.Mup(1e-2, 0.05, 4.0)), DATA, SIZER);
+        for (RunRequest.Mup change : new RunRequest.Mup[] {new RunRequest.Mup(1e-2, null, null),
+            new RunRequest.Mup(null, 0.05, null), new RunRequest.Mup(null, null, 4.0)}) {
+            RunRequestException e = assertThrows(RunRequestException.class,
+                    () -> RunRecipe.resumed(saved, 0, mup(null, null, change), null, SIZER));
+            assertTrue(e.getMessage().startsWith("--mup-") && e.getMessage().contains("cannot change on resume"),
+                    e.getMessage());
+        }
+        assertEquals(saved.mup(), RunRecipe.resumed(saved, 0, RunRequest.defaults(), null, SIZER).mup());
     }
 }

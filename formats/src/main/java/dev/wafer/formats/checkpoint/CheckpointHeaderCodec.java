@@ -45,6 +45,12 @@ final class CheckpointHeaderCodec {
         model.put("d_ffn", m.dFfn());
         model.put("parameterisation", m.parameterisation());
         m.importedFrom().ifPresent(from -> model.put("imported_from", from));
+        m.mup().ifPresent(mup -> {
+            Map<String, Object> tuned = object(model, "mup");
+            tuned.put("base_lr", mup.baseLr());
+            tuned.put("init_std", mup.initStd());
+            tuned.put("emb_mult", mup.embeddingMultiplier());
+        });
         header.training().ifPresent(t -> encodeTraining(object(root, "training"), t));
         List<Object> index = new ArrayList<>();
         root.put("tensors", index);
@@ -144,7 +150,9 @@ final class CheckpointHeaderCodec {
         HeaderNode m = HeaderNode.root(file, root, "model");
         ModelHeader model = new ModelHeader(m.intValue("vocab"), m.intValue("positions"), m.intValue("layers"),
                 m.intValue("heads"), m.intValue("d_model"), m.intValue("d_ffn"), m.text("parameterisation"),
-                m.has("imported_from") ? Optional.of(m.text("imported_from")) : Optional.empty());
+                m.has("imported_from") ? Optional.of(m.text("imported_from")) : Optional.empty(),
+                // Checkpoints written before the muP triple was recorded lack it.
+                m.has("mup") ? Optional.of(mup(m.object("mup"))) : Optional.empty());
         if (!root.containsKey("training")) {
             return CheckpointHeader.modelOnly(model);
         }
@@ -174,6 +182,10 @@ final class CheckpointHeaderCodec {
                 t.text("precision"),
                 t.bool("skip_nonfinite"),
                 t.has("fp32_attention_grads") && t.bool("fp32_attention_grads"))));
+    }
+
+    private static ModelHeader.Mup mup(HeaderNode n) {
+        return new ModelHeader.Mup(n.doubleValue("base_lr"), n.doubleValue("init_std"), n.doubleValue("emb_mult"));
     }
 
     private static TensorEntry decodeTensor(Path file, int i, Object entry) {

@@ -25,6 +25,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import dev.wafer.domain.scaling.PowerLaw;
 import dev.wafer.domain.study.CoordinateCheck;
 import dev.wafer.domain.study.LearningRateSweep;
+import dev.wafer.domain.study.MupSearch;
 import dev.wafer.domain.study.ScalingStudy;
 
 /** Writes the study plots as PNG files. Rendering is headless: no display is needed or used. */
@@ -181,6 +182,61 @@ public final class StudyPlots {
             off.setMarkerColor(new Color(0xd62728));
         }
         write(chart, png);
+    }
+
+    /**
+     * Figure 13's view of the muP search: loss against each of η_base, σ_base and m_emb (log axes), one panel each,
+     * the best sample in red; diverged samples are left out.
+     */
+    public static void mupSearch(MupSearch.Result result, Path png) throws IOException {
+        List<MupSearch.Sample> ok = result.samples().stream().filter(p -> !p.diverged()).toList();
+        String loss = (result.heldOut() ? "held-out" : "training") + " loss (nats/token)";
+        String[] names = {"eta_base (log axis)", "sigma_base (log axis)", "m_emb (log axis)"};
+        List<java.util.function.ToDoubleFunction<MupSearch.Sample>> axes = List.of(
+                p -> p.triple().baseLearningRate(), p -> p.triple().initStd(),
+                p -> p.triple().embeddingMultiplier());
+        List<XYChart> panels = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            java.util.function.ToDoubleFunction<MupSearch.Sample> f = axes.get(k);
+            XYChart chart = base(String.format(Locale.ROOT, "muP search on %s: %d samples (best in red)",
+                    result.settings().proxy(), result.samples().size()), names[k], loss);
+            chart.getStyler().setXAxisLogarithmic(true);
+            chart.getStyler().setLegendVisible(false);
+            // Room around the extremes, so no marker sits on the plot's edge.
+            double lo = ok.stream().mapToDouble(f).min().orElse(1);
+            double hi = ok.stream().mapToDouble(f).max().orElse(10);
+            chart.getStyler().setXAxisMin(lo / 1.25).setXAxisMax(hi * 1.25);
+            double yLo = ok.stream().mapToDouble(MupSearch.Sample::loss).min().orElse(0);
+            double yHi = ok.stream().mapToDouble(MupSearch.Sample::loss).max().orElse(1);
+            double pad = Math.max(0.05 * (yHi - yLo), 1e-3);
+            chart.getStyler().setYAxisMin(yLo - pad).setYAxisMax(yHi + pad);
+            chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            if (!ok.isEmpty()) {
+                XYSeries all = chart.addSeries("samples", ok.stream().mapToDouble(f).toArray(),
+                        ok.stream().mapToDouble(MupSearch.Sample::loss).toArray());
+                all.setMarker(SeriesMarkers.CIRCLE);
+            }
+            result.best().ifPresent(b -> {
+                XYSeries best = chart.addSeries("best", new double[] {f.applyAsDouble(b)}, new double[] {b.loss()});
+                best.setMarker(SeriesMarkers.DIAMOND);
+                best.setMarkerColor(new Color(0xd62728));
+            });
+            panels.add(chart);
+        }
+        BufferedImage grid = new BufferedImage(3 * PANEL_WIDTH, PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+            for (int i = 0; i < panels.size(); i++) {
+                g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), i * PANEL_WIDTH, 0, null);
+            }
+        } finally {
+            g.dispose();
+        }
+        if (!ImageIO.write(grid, "png", png.toFile())) {
+            throw new IOException("no PNG writer available");
+        }
     }
 
     private static XYChart base(String title, String xTitle, String yTitle) {

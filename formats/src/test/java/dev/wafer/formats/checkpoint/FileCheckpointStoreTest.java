@@ -93,6 +93,22 @@ class FileCheckpointStoreTest {
     }
 
     @Test
+    void theMupTripleRoundTripsAndIsAbsentFromOlderHeaders() {
+        Path file = dir.resolve("mup.wafer");
+        ModelHeader.Mup triple = new ModelHeader.Mup(1.0 / 300, 0.05, 4.5);
+        CheckpointHeader withTriple = new CheckpointHeader(new ModelHeader(7, 16, 2, 1, 5, 20, "mup",
+                Optional.empty(), Optional.of(triple)), header().training());
+        store.save(file, withTriple, tensors());
+        try (CheckpointReader reader = store.open(file)) {
+            assertEquals(Optional.of(triple), reader.header().model().mup());
+            assertEquals(withTriple, reader.header());
+        }
+        try (CheckpointReader reader = store.open(saved())) {
+            assertEquals(Optional.empty(), reader.header().model().mup(), "a header without the triple reads empty");
+        }
+    }
+
+    @Test
     void everyTensorStartsOnA64ByteBoundary() throws IOException {
         Path file = saved();
         long size = Files.size(file);

@@ -14,12 +14,31 @@ import java.util.Optional;
  * @param dFfn             feed-forward hidden width
  * @param parameterisation {@code sp} or {@code mup}
  * @param importedFrom     where an imported model came from (a Hugging Face directory), if it was imported
+ * @param mup              the muP triple a muP model was trained with; empty for SP and for checkpoints written
+ *                         before the triple was recorded (the domain reads those as the paper's values)
  */
 public record ModelHeader(int vocab, int positions, int layers, int heads, int dModel, int dFfn,
-        String parameterisation, Optional<String> importedFrom) {
+        String parameterisation, Optional<String> importedFrom, Optional<Mup> mup) {
+    /** A header without a recorded muP triple. */
+    public ModelHeader(int vocab, int positions, int layers, int heads, int dModel, int dFfn,
+            String parameterisation, Optional<String> importedFrom) {
+        this(vocab, positions, layers, heads, dModel, dFfn, parameterisation, importedFrom, Optional.empty());
+    }
+
     /** Rejects missing fields; the domain validates the values when it builds a shape from them. */
     public ModelHeader {
         Objects.requireNonNull(parameterisation, "parameterisation");
         Objects.requireNonNull(importedFrom, "importedFrom");
+        Objects.requireNonNull(mup, "mup");
+    }
+
+    /**
+     * The tuned muP constants (paper Appendix G.2).
+     *
+     * @param baseLr              η_base, the peak learning rate
+     * @param initStd             σ_base, the embeddings' init std
+     * @param embeddingMultiplier m_emb, the factor on the summed embeddings
+     */
+    public record Mup(double baseLr, double initStd, double embeddingMultiplier) {
     }
 }

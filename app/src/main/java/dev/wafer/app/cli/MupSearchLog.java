@@ -1,0 +1,133 @@
+package dev.wafer.app.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.wafer.domain.param.MupHyperparameters;
+import dev.wafer.domain.study.MupSearch;
+
+/**
+ * The results file of {@code study mup-search}: {@code mup-search.jsonl} in --out, one JSON object per finished
+ * sample, appended as each finishes, so that a killed search continues where it stopped. Every line names the
+ * search it belongs to (proxy, seed, steps, batch, sequence length, data); a rerun with other settings is refused
+ * rather than mixed in. A last line cut short by a kill is dropped.
+ */
+final class MupSearchLog {
+    static final String FILE_NAME = "mup-search.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+    private final Map<String, Object> search;
+
+    private MupSearchLog(Path file, Map<String, Object> search) {
+        this.file = file;
+        this.search = search;
+    }
+
+    /** The log in {@code dir} of the search {@code s} on {@code data}. */
+    static MupSearchLog in(Path dir, MupSearch.Settings s, String data) {
+        Map<String, Object> search = new LinkedHashMap<>();
+        search.put("proxy", s.proxy());
+        search.put("seed", s.training().seed());
+        search.put("steps", s.steps());
+        search.put("batch_sequences", s.training().batchSequences());
+        search.put("seq_length", s.training().seqLength());
+        search.put("data", data);
+        return new MupSearchLog(dir.resolve(FILE_NAME), search);
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /**
+     * The samples already finished; drops a cut-short last line from the file.
+     *
+     * @throws UserError when a line belongs to another search or is damaged
+     */
+    List<MupSearch.Sample> finished() {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError("cannot read " + file + ": " + e.getMessage());
+        }
+        List<MupSearch.Sample> samples = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n;
+            try {
+                n = JSON.readTree(line);
+                samples.add(sample(n));
+            } catch (IOException | RuntimeException e) {
+                if (i == lines.size() - 1) {
+                    break; // killed while writing it: the sample runs again
+                }
+                throw new UserError(file + ":" + (i + 1) + ": not a mup-search result (" + e.getMessage() + ")");
+            }
+            for (Map.Entry<String, Object> e : search.entrySet()) {
+                String was = n.path(e.getKey()).asText();
+                if (!was.equals(String.valueOf(e.getValue()))) {
+                    throw new UserError("--out " + file.getParent() + " holds a search with " + e.getKey() + " "
+                            + was + ", not " + e.getValue() + "; give another --out or the same settings");
+                }
+            }
+            kept.add(line);
+        }
+        if (kept.size() != lines.stream().filter(l -> !l.isBlank()).count()) {
+            write(String.join("\n", kept) + (kept.isEmpty() ? "" : "\n"), StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        return samples;
+    }
+
+    /** Appends one finished sample. */
+    void append(MupSearch.Sample s) {
+        Map<String, Object> line = new LinkedHashMap<>(search);
+        line.put("index", s.index());
+        line.put("eta_base", s.triple().baseLearningRate());
+        line.put("sigma_base", s.triple().initStd());
+        line.put("m_emb", s.triple().embeddingMultiplier());
+        line.put("loss", Double.isFinite(s.loss()) ? s.loss() : null);
+        line.put("diverged", s.diverged());
+        try {
+            write(JSON.writeValueAsString(line) + "\n", StandardOpenOption.APPEND);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MupSearch.Sample sample(JsonNode n) {
+        boolean diverged = n.get("diverged").asBoolean();
+        JsonNode loss = Objects.requireNonNull(n.get("loss"), "no loss");
+        return new MupSearch.Sample(n.get("index").asInt(), new MupHyperparameters(n.get("eta_base").asDouble(),
+                n.get("sigma_base").asDouble(), n.get("m_emb").asDouble()),
+                loss.isNull() ? Double.NaN : loss.asDouble(), diverged);
+    }
+
+    private void write(String text, StandardOpenOption mode) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    mode);
+        } catch (IOException e) {
+            throw new UserError("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+}

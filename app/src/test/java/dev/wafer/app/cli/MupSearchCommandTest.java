@@ -1,0 +1,142 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.wafer.domain.param.MupHyperparameters;
+import dev.wafer.domain.study.MupSearchSpace;
+import dev.wafer.formats.plot.StudyPlotsTest;
+
+/**
+ * {@code wafer study mup-search} end to end on a tiny budget: the results file grows a line per sample, a rerun
+ * after a kill (a partial file with a cut-short last line) trains only what is missing, the best is the minimum,
+ * and the plot and JSON are written.
+ */
+class MupSearchCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SEED = 7;
+
+    @TempDir
+    static Path tmp;
+    static Path dataset;
+
+    @BeforeAll
+    static void prepare() {
+        dataset = tmp.resolve("bytes16");
+        CliRun run = CliRun.of("data", "prepare", "--out", dataset.toString(), "--seq-len", "16", "--quiet",
+                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
+        assertEquals(0, run.exitCode(), run.err());
+    }
+
+    private static String[] search(Path out, int samples, String... more) {
+        return search(out, samples, SEED, more);
+    }
+
+    private static String[] search(Path out, int samples, long seed, String... more) {
+        List<String> args = new ArrayList<>(List.of("study", "mup-search", "--proxy", "mup-proxy-64", "--samples",
+                String.valueOf(samples), "--budget-tokens", "128", "--data", dataset.toString(), "--seq", "16",
+                "--batch", "2", "--eval-sequences", "4", "--seed", String.valueOf(seed), "--out", out.toString(),
+                "--json", "--quiet"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void aSearchWritesItsSamplesResumesAndPicksTheMinimum() throws Exception {
+        Path out = tmp.resolve("search");
+        CliRun first = CliRun.of(search(out, 3));
+        assertEquals(0, first.exitCode(), first.err());
+        JsonNode root = JSON.readTree(first.out());
+        assertEquals(root, JSON.readTree(out.resolve("mup-search.json").toFile()));
+        StudyPlotsTest.check(out.resolve("mup-search.png"));
+        assertEquals("mup-search", root.get("study").asText());
+        assertEquals(64, root.get("d_model").asInt());
+        assertEquals(3, root.get("samples").size());
+        List<MupHyperparameters> seeded = MupSearchSpace.samples(SEED, 3);
+        double min = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < 3; i++) {
+            JsonNode s = root.get("samples").get(i);
+            assertEquals(i, s.get("index").asInt());
+            assertEquals(seeded.get(i).baseLearningRate(), s.get("eta_base").asDouble(), 0, "seed " + SEED);
+            assertEquals(seeded.get(i).embeddingMultiplier(), s.get("m_emb").asDouble(), 0, "seed " + SEED);
+            if (!s.get("diverged").asBoolean()) {
+                min = Math.min(min, s.get("loss").asDouble());
+            }
+        }
+        assertEquals(min, root.get("best").get("loss").asDouble(), 0, "the best is the minimum");
+        Path log = out.resolve(MupSearchLog.FILE_NAME);
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(3, lines.size());
+
+        // A kill during sample 2: its line was cut short. The rerun asks for 4 samples and trains 2 and 3 only.
+        Files.writeString(log, lines.get(0) + "\n" + lines.get(1) + "\n" + lines.get(2).substring(0, 20));
+        CliRun rerun = CliRun.of(search(out, 4));
+        assertEquals(0, rerun.exitCode(), rerun.err());
+        List<String> after = Files.readAllLines(log);
+        assertEquals(4, after.size(), String.join("\n", after));
+        assertEquals(lines.subList(0, 3), after.subList(0, 3), "sample 2 retrained to the same result");
+        JsonNode again = JSON.readTree(rerun.out());
+        assertEquals(4, again.get("samples").size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(root.get("samples").get(i), again.get("samples").get(i));
+        }
+
+        CliRun otherSeed = CliRun.of(search(out, 4, 8));
+        assertEquals(2, otherSeed.exitCode());
+        assertTrue(otherSeed.err().contains("holds a search with seed 7, not 8"), otherSeed.err());
+    }
+
+    @Test
+    void checkTransferRetrainsTheChosenTriplesAtTwiceTheWidth() throws Exception {
+        Path out = tmp.resolve("transfer");
+        CliRun run = CliRun.of(search(out, 3, "--check-transfer"));
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode root = JSON.readTree(run.out());
+        JsonNode t = root.get("transfer");
+        assertEquals(128, t.get("d_model").asInt());
+        assertEquals(root.get("best").get("index"), t.get("runs").get(0).get("index"), "the best goes first");
+        double previous = Double.NEGATIVE_INFINITY;
+        boolean ordered = true;
+        for (JsonNode r : t.get("runs")) {
+            assertTrue(r.get("proxy_loss").asDouble() >= previous, "proxy order");
+            previous = r.get("proxy_loss").asDouble();
+        }
+        for (int i = 1; i < t.get("runs").size(); i++) {
+            ordered &= t.get("runs").get(i - 1).get("wide_loss").asDouble() < t.get("runs").get(i).get("wide_loss")
+                    .asDouble();
+        }
+        assertEquals(ordered, t.get("ranking_holds").asBoolean());
+        CliRun text = CliRun.of(java.util.Arrays.stream(search(tmp.resolve("transfer-text"), 2, "--check-transfer",
+                "--transfer-factor", "3")).filter(a -> !a.equals("--json")).toArray(String[]::new));
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("transfer to d_model 192") && text.out().contains("ranking holds:"),
+                text.out());
+        CliRun bad = CliRun.of(search(tmp.resolve("y"), 2, "--check-transfer", "--transfer-factor", "5"));
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().startsWith("wafer: --transfer-factor must be 2, 3 or 4"), bad.err());
+    }
+
+    @Test
+    void badFlagsAreOneLineNamingTheFlag() {
+        CliRun sp = CliRun.of(search(tmp.resolve("x"), 2, "--parameterisation", "sp"));
+        assertEquals(2, sp.exitCode());
+        assertTrue(sp.err().startsWith("wafer: --parameterisation sp: mup-search tunes muP only"), sp.err());
+        CliRun none = CliRun.of(search(tmp.resolve("x"), 0));
+        assertTrue(none.err().startsWith("wafer: --samples must be positive"), none.err());
+        CliRun proxy = CliRun.of("study", "mup-search", "--proxy", "nope", "--samples", "2", "--quiet");
+        assertEquals(2, proxy.exitCode());
+        assertTrue(proxy.err().startsWith("wafer: --proxy:"), proxy.err());
+    }
+}

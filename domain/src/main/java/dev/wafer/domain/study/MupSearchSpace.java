@@ -1,0 +1,63 @@
+package dev.wafer.domain.study;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import dev.wafer.domain.param.MupHyperparameters;
+
+/**
+ * Where the muP random search draws its triples (paper Appendix G.2): each constant log-uniform around the paper's
+ * value: η_base in [6e-4, 6e-2] (a decade either side of 6e-3), σ_base in [0.02, 0.32] (a factor 4 either side of
+ * 0.08), m_emb in [1, 100] (a decade either side of 10). Draws are seeded: the same seed gives the same samples, and
+ * a longer search extends a shorter one.
+ */
+public final class MupSearchSpace {
+    /** η_base's range. */
+    public static final LogRange BASE_LR = new LogRange(6e-4, 6e-2);
+    /** σ_base's range. */
+    public static final LogRange INIT_STD = new LogRange(0.02, 0.32);
+    /** m_emb's range. */
+    public static final LogRange EMB_MULT = new LogRange(1, 100);
+
+    /**
+     * A log-uniform range.
+     *
+     * @param lo smallest value
+     * @param hi largest value
+     */
+    public record LogRange(double lo, double hi) {
+        /** @throws IllegalArgumentException unless 0 < lo < hi */
+        public LogRange {
+            if (!(lo > 0 && hi > lo)) {
+                throw new IllegalArgumentException("a log range needs 0 < lo < hi, found " + lo + ", " + hi);
+            }
+        }
+
+        /** A draw whose logarithm is uniform over [log lo, log hi). */
+        double draw(SplittableRandom random) {
+            return Math.exp(Math.log(lo) + random.nextDouble() * (Math.log(hi) - Math.log(lo)));
+        }
+
+        /** Whether {@code v} lies in the range. */
+        public boolean contains(double v) {
+            return v >= lo && v <= hi;
+        }
+    }
+
+    private MupSearchSpace() {
+    }
+
+    /** The first {@code n} triples of the search seeded with {@code seed}. */
+    public static List<MupHyperparameters> samples(long seed, int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("sample count must not be negative, found " + n);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        List<MupHyperparameters> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new MupHyperparameters(BASE_LR.draw(random), INIT_STD.draw(random), EMB_MULT.draw(random)));
+        }
+        return List.copyOf(out);
+    }
+}
