@@ -2,6 +2,7 @@ package dev.wafer.app.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,6 +14,7 @@ import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.formats.data.PackedSplitCorpus;
 import dev.wafer.formats.data.DatasetManifest;
+import dev.wafer.formats.data.ManifestJson;
 import dev.wafer.formats.data.PreparedDataset;
 import dev.wafer.formats.data.Progress;
 import dev.wafer.formats.data.TextFileCorpus;
@@ -189,11 +191,37 @@ public final class MemorizationCommand implements Callable<Integer> {
                     + manifest.tokenizer() + " (" + datasetVocab
                     + " ids); audit a model trained on this dataset");
         }
+        requireSameTokenizer(model, manifest);
         int rowLength = manifest.seqLen();
         if (settings.window() > rowLength) {
             throw new UserError("--prefix " + prefix + " + --suffix " + suffix + " = " + settings.window()
                     + " tokens but --dataset " + dataset + " packs rows of " + rowLength + "; lower --prefix or --suffix");
         }
+    }
+
+    /**
+     * A model trained on text tokenized another way reads the audited ids as other words, and would report "0%
+     * memorized" for text it knows by heart: refused when the dataset the checkpoint names can still be read and
+     * its tokenizer differs (a dataset that is gone, or a model-only checkpoint, cannot be compared).
+     */
+    private void requireSameTokenizer(CheckpointedModel model, DatasetManifest.Settings audited) {
+        model.trainedOn().filter(d -> !d.path().isBlank()).ifPresent(data -> {
+            Path trainedOn = Path.of(data.path());
+            if (!Files.isRegularFile(trainedOn.resolve("manifest.json"))) {
+                return;
+            }
+            String trainedWith;
+            try {
+                trainedWith = ManifestJson.read(trainedOn).settings().tokenizer();
+            } catch (IOException | RuntimeException e) {
+                return; // unreadable: nothing to compare, the audit's own checks still apply
+            }
+            if (!trainedWith.equals(audited.tokenizer())) {
+                throw new UserError("--checkpoint " + model.file() + " was trained on " + trainedOn + ", tokenized"
+                        + " with " + trainedWith + ", but --dataset " + dataset + " was tokenized with "
+                        + audited.tokenizer() + "; audit it against a dataset prepared with " + trainedWith);
+            }
+        });
     }
 
     private static MemorizationReport measure(MemorizationAudit audit, AuditPlan plan, BatchGptInference model,

@@ -181,6 +181,14 @@ class MemorizationCommandTest {
         expectError("has a vocabulary of 257 but --dataset " + gpt2 + " was tokenized with gpt2-r50k (50257 ids)",
                 "audit", "memorization", "--checkpoint", ck, "--dataset", gpt2.toString(), "--prefix", "8",
                 "--suffix", "8");
+        // A model whose vocabulary covers the audited ids but which learned another tokenizer's: it would read the
+        // byte ids as other words and report "0% memorized"; refused, naming both tokenizers (issue #22).
+        Path gpt2Model = dir.resolve("gpt2-model");
+        MemorizedModel.run("train", "--data", gpt2.toString(), "--d-model", "32", "--layers", "1", "--heads", "2",
+                "--seq", "32", "--batch", "2", "--steps", "1", "--out", gpt2Model.toString(), "--json");
+        expectError("tokenized with gpt2-r50k, but --dataset " + ds + " was tokenized with bytes-utf8", "audit",
+                "memorization", "--checkpoint", gpt2Model.toString(), "--dataset", ds, "--prefix", "8", "--suffix",
+                "8");
     }
 
     private static void expectError(String message, String... args) {
