@@ -1,5 +1,7 @@
 package dev.wafer.app.cli;
 
+import dev.wafer.formats.eval.RequestsFile;
+
 import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.domain.session.ModelAssembly;

@@ -1,5 +1,8 @@
 package dev.wafer.app.cli;
 
+import dev.wafer.formats.study.StudyJson;
+import dev.wafer.formats.study.MupSearchLog;
+
 import java.util.Map;
 
 import dev.wafer.domain.param.ParameterisationKind;

@@ -1,5 +1,7 @@
 package dev.wafer.app.cli;
 
+import dev.wafer.formats.study.StudyJson;
+
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package dev.wafer.app.cli;
 
+import dev.wafer.formats.study.MupSearchLog;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

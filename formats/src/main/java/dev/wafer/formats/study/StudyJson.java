@@ -1,4 +1,4 @@
-package dev.wafer.app.cli;
+package dev.wafer.formats.study;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,11 +14,11 @@ import dev.wafer.domain.study.LearningRateSweep;
 import dev.wafer.domain.study.ScalingStudy;
 
 /** The studies' results as JSON-ready maps (non-finite numbers become {@code null}); one schema per study. */
-final class StudyJson {
+public final class StudyJson {
     private StudyJson() {
     }
 
-    static Map<String, Object> coordinateCheck(CoordinateCheck.Result r, String backend) {
+    public static Map<String, Object> coordinateCheck(CoordinateCheck.Result r, String backend) {
         CoordinateCheck.Settings s = r.settings();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("study", "coord-check");
@@ -63,7 +63,7 @@ final class StudyJson {
         return root;
     }
 
-    static Map<String, Object> learningRateSweep(LearningRateSweep.Result r, String backend) {
+    public static Map<String, Object> learningRateSweep(LearningRateSweep.Result r, String backend) {
         LearningRateSweep.Settings s = r.settings();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("study", "lr-sweep");
@@ -99,7 +99,7 @@ final class StudyJson {
         return root;
     }
 
-    static Map<String, Object> scaling(ScalingStudy.Result r, String backend, double wallSeconds) {
+    public static Map<String, Object> scaling(ScalingStudy.Result r, String backend, double wallSeconds) {
         ScalingStudy.Settings s = r.settings();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("study", "scaling");
@@ -145,7 +145,7 @@ final class StudyJson {
         return root;
     }
 
-    static Map<String, Object> mupSearch(MupSearch.Result r, String backend) {
+    public static Map<String, Object> mupSearch(MupSearch.Result r, String backend) {
         MupSearch.Settings s = r.settings();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("study", "mup-search");
@@ -173,7 +173,7 @@ final class StudyJson {
         return root;
     }
 
-    static Map<String, Object> mupTransfer(MupTransferCheck.Result r) {
+    public static Map<String, Object> mupTransfer(MupTransferCheck.Result r) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("d_model", r.width());
         List<Object> runs = new ArrayList<>();

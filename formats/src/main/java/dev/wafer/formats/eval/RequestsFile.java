@@ -1,5 +1,6 @@
-package dev.wafer.app.cli;
+package dev.wafer.formats.eval;
 
+import dev.wafer.formats.input.InvalidInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wafer.domain.eval.ContinuationScore;
@@ -16,17 +17,17 @@ import java.nio.file.Path;
  * {@code --write-requests FILE}: one JSON line per loglikelihood request, with the strings exactly as scored, to diff
  * against the harness's own: task, doc_index, context, continuation, loglikelihood, is_greedy.
  */
-final class RequestsFile implements RequestLog, AutoCloseable {
+public final class RequestsFile implements RequestLog, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path path;
     private final BufferedWriter out;
 
-    RequestsFile(Path path) {
+    public RequestsFile(Path path) {
         this.path = path;
         try {
             this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UserError("--write-requests " + path + ": cannot write: " + e.getMessage());
+            throw new InvalidInputException("--write-requests " + path + ": cannot write: " + e.getMessage());
         }
     }
 
@@ -52,7 +53,7 @@ final class RequestsFile implements RequestLog, AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new UserError("--write-requests " + path + ": " + e.getMessage());
+            throw new InvalidInputException("--write-requests " + path + ": " + e.getMessage());
         }
     }
 }

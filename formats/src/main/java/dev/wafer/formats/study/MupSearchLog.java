@@ -1,5 +1,6 @@
-package dev.wafer.app.cli;
+package dev.wafer.formats.study;
 
+import dev.wafer.formats.input.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +24,9 @@ import dev.wafer.domain.study.MupSearch;
  * search it belongs to (proxy, seed, steps, batch, sequence length, data); a rerun with other settings is refused
  * rather than mixed in. A last line cut short by a kill is dropped.
  */
-final class MupSearchLog {
-    static final String FILE_NAME = "mup-search.jsonl";
+public final class MupSearchLog {
+    /** The file name in the search's output directory. */
+    public static final String FILE_NAME = "mup-search.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
@@ -36,7 +38,7 @@ final class MupSearchLog {
     }
 
     /** The log in {@code dir} of the search {@code s} on {@code data}. */
-    static MupSearchLog in(Path dir, MupSearch.Settings s, String data) {
+    public static MupSearchLog in(Path dir, MupSearch.Settings s, String data) {
         Map<String, Object> search = new LinkedHashMap<>();
         search.put("proxy", s.proxy());
         search.put("seed", s.training().seed());
@@ -47,7 +49,7 @@ final class MupSearchLog {
         return new MupSearchLog(dir.resolve(FILE_NAME), search);
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
@@ -56,7 +58,7 @@ final class MupSearchLog {
      *
      * @throws UserError when a line belongs to another search or is damaged
      */
-    List<MupSearch.Sample> finished() {
+    public List<MupSearch.Sample> finished() {
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -64,7 +66,7 @@ final class MupSearchLog {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UserError("cannot read " + file + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read " + file + ": " + e.getMessage());
         }
         List<MupSearch.Sample> samples = new ArrayList<>();
         List<String> kept = new ArrayList<>();
@@ -81,12 +83,12 @@ final class MupSearchLog {
                 if (i == lines.size() - 1) {
                     break; // killed while writing it: the sample runs again
                 }
-                throw new UserError(file + ":" + (i + 1) + ": not a mup-search result (" + e.getMessage() + ")");
+                throw new InvalidInputException(file + ":" + (i + 1) + ": not a mup-search result (" + e.getMessage() + ")");
             }
             for (Map.Entry<String, Object> e : search.entrySet()) {
                 String was = n.path(e.getKey()).asText();
                 if (!was.equals(String.valueOf(e.getValue()))) {
-                    throw new UserError("--out " + file.getParent() + " holds a search with " + e.getKey() + " "
+                    throw new InvalidInputException("--out " + file.getParent() + " holds a search with " + e.getKey() + " "
                             + was + ", not " + e.getValue() + "; give another --out or the same settings");
                 }
             }
@@ -99,7 +101,7 @@ final class MupSearchLog {
     }
 
     /** Appends one finished sample. */
-    void append(MupSearch.Sample s) {
+    public void append(MupSearch.Sample s) {
         Map<String, Object> line = new LinkedHashMap<>(search);
         line.put("index", s.index());
         line.put("eta_base", s.triple().baseLearningRate());
@@ -127,7 +129,7 @@ final class MupSearchLog {
             Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     mode);
         } catch (IOException e) {
-            throw new UserError("cannot write " + file + ": " + e.getMessage());
+            throw new InvalidInputException("cannot write " + file + ": " + e.getMessage());
         }
     }
 }
