@@ -107,7 +107,8 @@ final class CudaAttention implements AttentionKernel {
                 .integer(c).integer(nh).real(scale));
     }
 
-    private static void checkHeads(int c, int nh) {
+    /** C must split evenly into NH heads; shared with {@link FastCudaAttention}. */
+    static void checkHeads(int c, int nh) {
         if (nh <= 0 || c % nh != 0) {
             throw new IllegalArgumentException("C=" + c + " is not a multiple of NH=" + nh);
         }

@@ -23,23 +23,12 @@ final class CudaReductions implements ReductionKernel {
         this.gpu = gpu;
     }
 
+    /** The one-tensor case of {@link #sumsOfSquares}: the same launches, one 8-byte copy back. */
     @Override
     public double sumOfSquares(Tensor x, int n) {
-        CudaTensor t = CudaTensor.of(gpu, x, n);
-        if (n == 0) {
-            return 0.0;
-        }
-        long partials = gpu.scratch(PARTIALS_SLOT, 8L * PARTIALS);
-        long total = gpu.scratch(TOTAL_SLOT, 8L);
-        gpu.launch(LaunchGeometry.linear(PARTIALS), KernelArgs.of(CudaKernel.SUM_OF_SQUARES_PARTIALS)
-                .pointer(partials).pointer(t.pointer()).integer(n));
-        gpu.launch(new LaunchGeometry(1, 1, 1, 1, 0), KernelArgs.of(CudaKernel.SUM_OF_SQUARES_TOTAL)
-                .pointer(total).pointer(partials).integer(PARTIALS));
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment host = arena.allocate(JAVA_DOUBLE);
-            gpu.download(total, host, 8L);
-            return host.get(JAVA_DOUBLE, 0);
-        }
+        double[] sum = new double[1];
+        sumsOfSquares(new Tensor[] {x}, new int[] {n}, sum);
+        return sum[0];
     }
 
     /**

@@ -60,7 +60,7 @@ final class FastCudaAttention implements AttentionKernel {
 
     @Override
     public void forward(Tensor out, Tensor att, Tensor qkv, int b, int t, int c, int nh, float scale) {
-        checkHeads(c, nh);
+        CudaAttention.checkHeads(c, nh);
         CudaTensor o = CudaTensor.of(gpu, out, (long) b * t * c);
         CudaTensor a = CudaTensor.of(gpu, att, (long) b * nh * t * t);
         CudaTensor x = CudaTensor.of(gpu, qkv, 3L * b * t * c);
@@ -91,7 +91,7 @@ final class FastCudaAttention implements AttentionKernel {
 
     @Override
     public void backward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor att, int b, int t, int c, int nh, float scale) {
-        checkHeads(c, nh);
+        CudaAttention.checkHeads(c, nh);
         CudaTensor dx = CudaTensor.of(gpu, dqkv, 3L * b * t * c);
         CudaTensor dy = CudaTensor.of(gpu, dout, (long) b * t * c);
         CudaTensor x = CudaTensor.of(gpu, qkv, 3L * b * t * c);
@@ -151,11 +151,5 @@ final class FastCudaAttention implements AttentionKernel {
     public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
                               float scale) {
         baseline.forwardCached(out, qkv, kCache, vCache, pos, c, nh, scale);
-    }
-
-    private static void checkHeads(int c, int nh) {
-        if (nh <= 0 || c % nh != 0) {
-            throw new IllegalArgumentException("C=" + c + " is not a multiple of NH=" + nh);
-        }
     }
 }

@@ -45,10 +45,9 @@ final class KernelCompiler {
     int architectureFor(int major, int minor) {
         int device = major * 10 + minor;
         if (nvrtc == null) {
-            for (int arch : KNOWN_ARCHITECTURES) {
-                if (arch <= device && prebuiltComplete(arch)) {
-                    return arch;
-                }
+            int prebuilt = prebuiltArchitecture(device);
+            if (prebuilt > 0) {
+                return prebuilt;
             }
             throw new CudaUnavailableException("NVRTC not found (tried " + String.join(", ", NvrtcApi.SONAMES)
                     + ") and " + cache.dir() + " holds no compiled kernels of this version for compute capability "
@@ -66,6 +65,16 @@ final class KernelCompiler {
                     + " cannot compile for compute capability " + major + "." + minor, NvrtcApi.REMEDY);
         }
         return best;
+    }
+
+    /** The newest architecture at or below {@code device} with a complete prebuilt set in the cache; -1 if none. */
+    private int prebuiltArchitecture(int device) {
+        for (int arch : KNOWN_ARCHITECTURES) {
+            if (arch <= device && prebuiltComplete(arch)) {
+                return arch;
+            }
+        }
+        return -1;
     }
 
     private boolean prebuiltComplete(int arch) {
@@ -124,14 +133,12 @@ final class KernelCompiler {
             ways.add(new KernelImages("cubin sm_" + device + " by NVRTC " + NvrtcApi.versionText(nvrtcVersion),
                     file -> cubin(file, device)));
         }
-        for (int arch : KNOWN_ARCHITECTURES) {
-            if (arch <= device && prebuiltComplete(arch)) {
-                ways.add(new KernelImages("prebuilt PTX compute_" + arch + " from " + cache.dir(),
-                        file -> cache.loadAnyCompiler(file, KernelSources.read(file), arch).orElseThrow(() ->
-                                new CudaUnavailableException("no prebuilt PTX of " + file + " for compute_" + arch
-                                        + " in " + cache.dir(), NvrtcApi.REMEDY))));
-                break;
-            }
+        int prebuilt = prebuiltArchitecture(device);
+        if (prebuilt > 0) {
+            ways.add(new KernelImages("prebuilt PTX compute_" + prebuilt + " from " + cache.dir(),
+                    file -> cache.loadAnyCompiler(file, KernelSources.read(file), prebuilt).orElseThrow(() ->
+                            new CudaUnavailableException("no prebuilt PTX of " + file + " for compute_" + prebuilt
+                                    + " in " + cache.dir(), NvrtcApi.REMEDY))));
         }
         int nvrtcArch = -1;
         if (nvrtc != null) {

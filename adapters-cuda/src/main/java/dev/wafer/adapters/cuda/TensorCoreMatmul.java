@@ -24,10 +24,6 @@ final class TensorCoreMatmul implements MatmulKernel {
         this.operandType = packer.operandType();
     }
 
-    private long packed(int slot, long src, long n) {
-        return packer.packed(slot, src, n);
-    }
-
     @Override
     public void forward(Tensor out, Tensor inp, Tensor weight, Tensor bias, int n, int c, int oc) {
         CudaTensor o = CudaTensor.of(gpu, out, (long) n * oc);
@@ -40,8 +36,8 @@ final class TensorCoreMatmul implements MatmulKernel {
         if (c == 0) {
             gpu.fill(o.pointer(), 0, (long) n * oc);
         } else {
-            long xr = packed(CudaMixedMatmul.INPUT_SLOT, x.pointer(), (long) n * c);
-            long wr = packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
+            long xr = packer.packed(CudaMixedMatmul.INPUT_SLOT, x.pointer(), (long) n * c);
+            long wr = packer.packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
             gpu.gemm16(new Gemm(true, false, oc, n, c, 1f, wr, c, xr, c, 0f, o.pointer(), oc), operandType);
         }
         if (b != null) {
@@ -62,10 +58,10 @@ final class TensorCoreMatmul implements MatmulKernel {
             return;
         }
         if (c > 0 && oc > 0) {
-            long dyr = packed(CudaMixedMatmul.GRADIENT_SLOT, dy.pointer(), (long) n * oc);
-            long xr = packed(CudaMixedMatmul.INPUT_SLOT, x.pointer(), (long) n * c);
+            long dyr = packer.packed(CudaMixedMatmul.GRADIENT_SLOT, dy.pointer(), (long) n * oc);
+            long xr = packer.packed(CudaMixedMatmul.INPUT_SLOT, x.pointer(), (long) n * c);
             if (dx != null) {
-                long wr = packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
+                long wr = packer.packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
                 gpu.gemm16(new Gemm(false, false, c, n, oc, 1f, wr, c, dyr, oc, 0f, dx.pointer(), c), operandType);
             }
             gpu.gemm16(new Gemm(false, true, c, oc, n, 1f, xr, c, dyr, oc, 1f, dw.pointer(), c), operandType);
