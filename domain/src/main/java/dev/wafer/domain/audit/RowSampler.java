@@ -11,7 +11,9 @@ import dev.wafer.ports.data.PackedCorpus;
  * so the prefix sits at the positions it was trained at. A row is a candidate when the document holding its first
  * continuation token (token P) is in the corpus (so a source filter applies), and it is not the split's last row (the
  * trainer never draws the last row as input: it only supplies the target of the row before). Rows are drawn
- * uniformly without replacement from a seed; every candidate is taken when there are no more than asked for.
+ * uniformly without replacement from a seed; every candidate is taken when there are no more than asked for. With a
+ * {@link RowSelection#trainedOnly trained-only} selection only rows the checkpoint was trained on are candidates (a
+ * run of under one epoch never saw most rows), and each sample records the times its row was seen.
  */
 public final class RowSampler {
     private RowSampler() {
@@ -22,6 +24,12 @@ public final class RowSampler {
      * @param prefix P, where the continuation starts
      */
     public static AuditPlan sample(PackedCorpus corpus, int prefix, int window, int count, long seed) {
+        return sample(corpus, prefix, window, count, seed, RowSelection.all());
+    }
+
+    /** Draws as {@link #sample(PackedCorpus, int, int, int, long)} does, from the rows {@code selection} admits. */
+    public static AuditPlan sample(PackedCorpus corpus, int prefix, int window, int count, long seed,
+                                   RowSelection selection) {
         if (window > corpus.sequenceLength()) {
             throw new IllegalArgumentException("prefix + suffix of " + window + " tokens exceeds the dataset's rows of "
                     + corpus.sequenceLength());
@@ -29,7 +37,7 @@ public final class RowSampler {
         long rows = Math.max(0, corpus.rows() - 1);
         long candidates = 0;
         for (long r = 0; r < rows; r++) {
-            if (corpus.documentAt(r, prefix) >= 0) {
+            if (selection.admits(r) && corpus.documentAt(r, prefix) >= 0) {
                 candidates++;
             }
         }
@@ -38,6 +46,9 @@ public final class RowSampler {
         long rank = -1;
         int next = 0;
         for (long r = 0; r < rows && next < ranks.length; r++) {
+            if (!selection.admits(r)) {
+                continue;
+            }
             int document = corpus.documentAt(r, prefix);
             if (document < 0) {
                 continue;
@@ -46,7 +57,7 @@ public final class RowSampler {
             if (rank == ranks[next]) {
                 int[] tokens = new int[window];
                 corpus.readRow(r, tokens);
-                samples.add(new AuditSample(document, tokens));
+                samples.add(new AuditSample(document, tokens, r, selection.timesSeen(r), -1));
                 next++;
             }
         }

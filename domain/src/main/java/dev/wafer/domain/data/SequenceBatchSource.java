@@ -28,8 +28,18 @@ public final class SequenceBatchSource implements ResumableBatchSource {
         }
         this.sequences = sequences;
         this.length = sequences.sequenceLength();
-        this.order = new SequenceOrder(sequences.count() - 1, seed, 0, 1);
+        this.order = trainingOrder(sequences.count(), seed);
         this.window = new int[2 * length];
+    }
+
+    /**
+     * The order this source draws a split of {@code stored} packed sequences in: a permutation of all but the last
+     * (which has no successor to supply its last target) per epoch. Every data-parallel rank reads the whole order
+     * (each computes its share of the micro-batches), so it does not depend on the rank count. A memorization audit
+     * rebuilds the rows a checkpoint was trained on from it and the checkpoint's data position.
+     */
+    public static SequenceOrder trainingOrder(long stored, long seed) {
+        return new SequenceOrder(stored - 1, seed, 0, 1);
     }
 
     /** Sequences drawn so far (the data position to store in a checkpoint). */
