@@ -30,11 +30,16 @@ import dev.wafer.ports.compute.TensorScope;
  * @param kind   SP or muP
  * @param params parameters by name, row-major, shaped as in the {@link ParameterLayout}
  * @param mup    the muP triple it was trained with (the paper's for older checkpoints); null for SP
- * @param trainedOn the data it was trained on as its checkpoint names it (kind, path, fingerprint); empty for a
+ * @param training  the run state of a training checkpoint (data, seed, sequence length, data position); empty for a
  *                  model-only checkpoint ({@code import-hf})
  */
 record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind, Map<ParameterName, float[]> params,
-        MupHyperparameters mup, java.util.Optional<dev.wafer.ports.checkpoint.TrainingHeader.Data> trainedOn) {
+        MupHyperparameters mup, java.util.Optional<dev.wafer.ports.checkpoint.TrainingHeader> training) {
+
+    /** The data it was trained on as its checkpoint names it (kind, path, fingerprint); empty for a model-only one. */
+    java.util.Optional<dev.wafer.ports.checkpoint.TrainingHeader.Data> trainedOn() {
+        return training.map(dev.wafer.ports.checkpoint.TrainingHeader::data);
+    }
 
     /** Reads {@code path} (a checkpoint file, or a directory holding {@code checkpoint.wafer}). */
     static CheckpointedModel read(CheckpointStore store, String flag, Path path) {
@@ -61,7 +66,7 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
                 params.put(spec.name(), values);
             }
             return new CheckpointedModel(file, shape, kind, params, mup,
-                    reader.header().training().map(dev.wafer.ports.checkpoint.TrainingHeader::data));
+                    reader.header().training());
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage());
         }

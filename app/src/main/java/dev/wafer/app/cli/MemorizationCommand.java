@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 
@@ -22,6 +23,8 @@ import dev.wafer.domain.audit.AuditPlan;
 import dev.wafer.domain.audit.MemorizationAudit;
 import dev.wafer.domain.audit.MemorizationReport;
 import dev.wafer.domain.audit.MemorizationSettings;
+import dev.wafer.domain.audit.RowSelection;
+import dev.wafer.domain.audit.TrainedRows;
 import dev.wafer.domain.data.Split;
 import dev.wafer.domain.model.BatchGptInference;
 import dev.wafer.ports.compute.ComputeBackend;
@@ -64,6 +67,11 @@ public final class MemorizationCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "train", paramLabel = "train|val|test",
             description = "Split to sample documents from (default ${DEFAULT-VALUE}).")
     String split;
+
+    @Option(names = "--rows", paramLabel = "trained|all",
+            description = "Rows sampled: those the checkpoint was trained on (the default for --split train) or all"
+                    + " rows of the split (the default for val and test).")
+    String rows;
 
     @Option(names = "--source", paramLabel = "NAME", description = "Only documents of this source (repeatable).")
     List<String> sources = new ArrayList<>();
@@ -111,13 +119,27 @@ public final class MemorizationCommand implements Callable<Integer> {
         List<TokenizedCorpus> textCorpora = readTexts(tokenizerName, datasetVocab);
         long started = System.nanoTime();
         MemorizationAudit audit = new MemorizationAudit(settings);
+        boolean trainedOnly = trainedOnly(chosen);
+        Optional<TrainedRows> trained = Optional.empty();
         AuditPlan plan;
         try (PackedSplitCorpus corpus = PackedSplitCorpus.open(prepared, dataset, chosen, new LinkedHashSet<>(sources))) {
-            plan = audit.planRows(corpus);
+            RowSelection selection = RowSelection.all();
+            if (chosen == Split.TRAIN) {
+                TrainedRowsResolver resolved = TrainedRowsResolver.resolve(model, dataset, prepared.manifest(),
+                        corpus.rows(), settings.window());
+                if (trainedOnly && resolved.rows().isEmpty()) {
+                    throw new UserError(resolved.refusal() + "; pass --rows all to sample every row of the split");
+                }
+                trained = resolved.rows();
+                selection = trained.map(t -> trainedOnly ? RowSelection.trainedOnly(t) : RowSelection.all(t))
+                        .orElse(RowSelection.all());
+            }
+            plan = audit.planRows(corpus, selection);
         }
         if (plan.samples().isEmpty()) {
             throw new UserError("--dataset " + dataset + ": no " + chosen.fileName() + " training sequence"
                     + (sources.isEmpty() ? "" : " of --source " + String.join(", ", sources))
+                    + (trainedOnly ? " the checkpoint was trained on" : "")
                     + " to sample (the split's last row is never trained on, so it needs 2 rows or more)");
         }
         List<AuditPlan> textPlans = new ArrayList<>();
@@ -129,6 +151,9 @@ public final class MemorizationCommand implements Callable<Integer> {
             }
             textPlans.add(textPlan);
         }
+        List<AuditPlan> counted = countCopies(audit, prepared, plan, textPlans);
+        plan = counted.get(0);
+        textPlans = counted.subList(1, counted.size());
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             BatchGptInference inference = new BatchGptInference(backend, scope, model.upload(scope),
                     model.parameterisation(), batch, settings.positions());
@@ -142,8 +167,8 @@ public final class MemorizationCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             PrintWriter out = spec.commandLine().getOut();
-            MemorizationOutput output = new MemorizationOutput(checkpoint, dataset, chosen, sources, report,
-                    textReports, seconds, backend.name());
+            MemorizationOutput output = new MemorizationOutput(checkpoint, dataset, chosen, sources,
+                    trainedOnly ? "trained" : "all", trained, report, textReports, seconds, backend.name());
             if (json) {
                 Json.print(out, output.json());
             } else {
@@ -164,6 +189,44 @@ public final class MemorizationCommand implements Callable<Integer> {
             return new MemorizationSettings(prefix, suffix, samples, seed, top);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
+        }
+    }
+
+    /** Whether only rows the checkpoint was trained on are sampled: {@code --rows}, by default for the train split. */
+    private boolean trainedOnly(Split chosen) {
+        if (rows == null) {
+            return chosen == Split.TRAIN;
+        }
+        return switch (rows) {
+            case "trained" -> {
+                if (chosen != Split.TRAIN) {
+                    throw new UserError("--rows trained: only the train split is trained on; --split "
+                            + chosen.fileName() + " takes --rows all");
+                }
+                yield true;
+            }
+            case "all" -> false;
+            default -> throw new UserError("--rows " + rows + ": expected trained or all");
+        };
+    }
+
+    /**
+     * Counts, in one pass over the train split, the copies of each sampled row's continuation and of each text
+     * window (all P + S tokens): how duplicated what is audited is in the training data.
+     */
+    private List<AuditPlan> countCopies(MemorizationAudit audit, PreparedDataset prepared, AuditPlan plan,
+                                        List<AuditPlan> textPlans) throws IOException {
+        List<AuditPlan> out = new ArrayList<>();
+        out.add(plan);
+        out.addAll(textPlans);
+        boolean hasTrain = prepared.manifest().split(Split.TRAIN).map(e -> e.sequences() > 0).orElse(false);
+        if (!hasTrain) {
+            return out; // nothing to count in: reported without copies
+        }
+        Progress progress = ConsoleProgress.forTerminal(json, System.err);
+        try (PackedSplitCorpus train = PackedSplitCorpus.open(prepared, dataset, Split.TRAIN, java.util.Set.of());
+             Progress.Task task = progress.start("copies in train", train.rows(), "rows")) {
+            return audit.countCopies(List.of(plan), textPlans, train, (done, total) -> task.stepTo(done));
         }
     }
 
