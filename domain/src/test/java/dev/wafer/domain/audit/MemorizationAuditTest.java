@@ -1,5 +1,6 @@
 package dev.wafer.domain.audit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,5 +146,91 @@ class MemorizationAuditTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> run(tooLong, 8));
         assertTrue(e.getMessage().contains("needs 69 positions; the model holds 64"), e.getMessage());
+    }
+
+    @Test
+    void resultsAreGroupedByDuplicationBucketAndTimesSeen() {
+        MemorizationSettings s = new MemorizationSettings(8, 6, 60, SEED, 3);
+        MemorizationAudit audit = new MemorizationAudit(s);
+        Corpus corpus = corpus();
+        AuditPlan plan = audit.planWindows(corpus);
+        long[] copies = {1, 2, 9, 10, 99, 100, 12345};
+        List<AuditSample> marked = new ArrayList<>();
+        java.util.Map<String, int[]> expected = new java.util.TreeMap<>(); // label -> samples, memorized
+        java.util.Map<Long, int[]> seen = new java.util.TreeMap<>();
+        for (int i = 0; i < plan.samples().size(); i++) {
+            AuditSample a = plan.samples().get(i);
+            long c = copies[i % copies.length];
+            long times = i % 3;
+            marked.add(new AuditSample(a.document(), a.tokens(), i, times, c));
+            int memorized = corpus.documents().get(a.document()).source().equals("Rule") ? 1 : 0;
+            int[] e = expected.computeIfAbsent(DuplicationBucket.of(c).label(), k -> new int[2]);
+            e[0]++;
+            e[1] += memorized;
+            int[] t = seen.computeIfAbsent(times, k -> new int[2]);
+            t[0]++;
+            t[1] += memorized;
+        }
+        MemorizationReport r = audit.measure(new AuditPlan(plan.documents(), plan.candidates(), marked),
+                new RuleModel(16), (done, total) -> { });
+        List<String> labels = r.byDuplication().stream().map(b -> b.bucket().label()).toList();
+        assertEquals(List.of("1", "2-9", "10-99", "100+"), labels, "no 0 bucket when nothing falls in it");
+        for (MemorizationReport.BucketResult b : r.byDuplication()) {
+            int[] e = expected.get(b.bucket().label());
+            assertEquals(e[0], b.stats().samples(), b.toString());
+            assertEquals(e[1], b.stats().memorized(), b.toString());
+        }
+        assertEquals(List.of(0L, 1L, 2L), r.byTimesSeen().stream().map(MemorizationReport.SeenResult::times).toList());
+        for (MemorizationReport.SeenResult t : r.byTimesSeen()) {
+            assertEquals(seen.get(t.times())[0], t.stats().samples());
+            assertEquals(seen.get(t.times())[1], t.stats().memorized());
+        }
+        long total = 0;
+        long max = 0;
+        for (int i = 0; i < marked.size(); i++) {
+            total += copies[i % copies.length];
+            max = Math.max(max, copies[i % copies.length]);
+        }
+        assertEquals(new MemorizationReport.Copies(marked.size(), total, max), r.copies());
+
+        MemorizationReport uncounted = audit.measure(plan, new RuleModel(16), (done, t) -> { });
+        assertTrue(uncounted.byDuplication().isEmpty() && uncounted.byTimesSeen().isEmpty());
+        assertEquals(null, uncounted.copies());
+        List<AuditSample> none = new ArrayList<>();
+        plan.samples().forEach(a -> none.add(a.withCopies(0)));
+        MemorizationReport absent = audit.measure(new AuditPlan(plan.documents(), plan.candidates(), none),
+                new RuleModel(16), (done, t) -> { });
+        assertEquals("0", absent.byDuplication().get(0).bucket().label(), "a text not in train");
+        assertEquals(plan.samples().size(), absent.byDuplication().get(0).stats().samples());
+        assertEquals(0, absent.copies().found());
+    }
+
+    @Test
+    void trainedOnlySelectionDrawsOnlyRowsTheTrainerReadWithTheirTimesSeen() {
+        SplittableRandom random = new SplittableRandom(SEED);
+        int[] stream = new int[50 * 8];
+        for (int i = 0; i < stream.length; i++) {
+            stream[i] = random.nextInt(V);
+        }
+        SplitOccurrencesTest.Stream rows = new SplitOccurrencesTest.Stream(stream, 8);
+        TrainedRows partial = TrainedRows.replay(50, 7, 30);
+        AuditPlan trained = RowSampler.sample(rows, 4, 8, 100, 1, RowSelection.trainedOnly(partial));
+        assertEquals(30, trained.candidates());
+        assertEquals(30, trained.samples().size());
+        assertEquals(30, trained.samples().stream().mapToLong(AuditSample::row).distinct().count());
+        for (AuditSample a : trained.samples()) {
+            assertEquals(1, a.timesSeen());
+            assertEquals(1, partial.timesSeen(a.row()));
+            assertArrayEquals(java.util.Arrays.copyOfRange(stream, (int) a.row() * 8, (int) a.row() * 8 + 8),
+                    a.tokens());
+        }
+        AuditPlan all = RowSampler.sample(rows, 4, 8, 100, 1, RowSelection.all(partial));
+        assertEquals(49, all.candidates(), "every row but the last");
+        assertEquals(19, all.samples().stream().filter(a -> a.timesSeen() == 0).count());
+        AuditPlan old = RowSampler.sample(rows, 4, 8, 10, 1);
+        AuditPlan same = RowSampler.sample(rows, 4, 8, 10, 1, RowSelection.all(partial));
+        assertEquals(old.samples().stream().map(AuditSample::row).toList(),
+                same.samples().stream().map(AuditSample::row).toList(), "--rows all draws as before");
+        old.samples().forEach(a -> assertEquals(-1, a.timesSeen()));
     }
 }
