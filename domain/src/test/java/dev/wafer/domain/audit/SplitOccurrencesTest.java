@@ -117,9 +117,20 @@ class SplitOccurrencesTest {
 
     @Test
     void hashCollisionsAreVerifiedNotCounted() {
-        // Two different sequences of one length with the same rolling hash: (a+1)*B + (b+1) = (c+1)*B + (d+1) mod
-        // 2^64 has solutions with d + 1 = b + 1 + B, which no small vocabulary reaches; so the table is exercised
-        // with many queries sharing slots instead, and the counts stay exact.
+        // x B^2 + y B + z = 0 mod 2^64 for (x, y, z) = (-559805, -1966853, -1137922) (found by lattice reduction),
+        // so these two different 3-token sequences have the same rolling hash.
+        int[] a = {10, 10, 10};
+        int[] b = {10 + 559805, 10 + 1966853, 10 + 1137922};
+        assertEquals(SplitOccurrences.hash(a), SplitOccurrences.hash(b), "a real collision");
+        int[] stream = {10, 10, 10, 0, 10, 10, 10, 0, b[0], b[1], b[2], 0, 7, 10, 10, 10};
+        long[] n = SplitOccurrences.count(new Stream(stream, 4), List.of(a, b), (d, t) -> { });
+        assertArrayEquals(new long[] {3, 1}, n);
+        long[] onlyA = SplitOccurrences.count(new Stream(stream, 4), List.of(a), (d, t) -> { });
+        assertArrayEquals(new long[] {3}, onlyA, "b's windows hit a's slot and are rejected");
+    }
+
+    @Test
+    void manyQueriesSharingTableSlotsStayExact() {
         SplittableRandom random = new SplittableRandom(9);
         int[] stream = new int[4000];
         for (int i = 0; i < stream.length; i++) {
