@@ -39,8 +39,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code wafer audit memorization}: the extractable memorization of Carlini et al. (2022) of a checkpoint on the
- * documents of a prepared dataset's split, per source, naming the most memorized documents, and on texts the user
- * supplies. Decoding is batched ({@code --batch} windows per pass).
+ * documents of a prepared dataset's split (by default on the train split only the rows the checkpoint was trained
+ * on, {@link TrainedRowsResolver}), per source and per number of copies in the train split, naming the most memorized
+ * documents, and on texts the user supplies (with whether they are in the train split). Decoding is batched
+ * ({@code --batch} windows per pass).
  */
 @Command(name = "memorization", mixinStandardHelpOptions = true,
         description = "Does the model reproduce its training data? Feed P tokens of sampled windows, decode S greedily,"
@@ -103,13 +105,15 @@ public final class MemorizationCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Windows decoded at once (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--json", description = "Print JSON: samples, memorized_fraction, token_match_rate, by_source, top_documents, texts.")
+    @Option(names = "--json", description = "Print JSON: samples, memorized_fraction, token_match_rate, rows, candidates, epochs_seen,"
+            + " by_source, by_duplication, by_times_seen, top_documents, texts.")
     boolean json;
 
     @Override
     public Integer call() throws IOException {
         MemorizationSettings settings = settings();
         Split chosen = split();
+        boolean trainedOnly = trainedOnly(chosen);
         CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
         PreparedDataset prepared = PreparedDataset.open(dataset, "--dataset");
         DatasetManifest.Settings manifest = prepared.manifest().settings();
@@ -119,7 +123,6 @@ public final class MemorizationCommand implements Callable<Integer> {
         List<TokenizedCorpus> textCorpora = readTexts(tokenizerName, datasetVocab);
         long started = System.nanoTime();
         MemorizationAudit audit = new MemorizationAudit(settings);
-        boolean trainedOnly = trainedOnly(chosen);
         Optional<TrainedRows> trained = Optional.empty();
         AuditPlan plan;
         try (PackedSplitCorpus corpus = PackedSplitCorpus.open(prepared, dataset, chosen, new LinkedHashSet<>(sources))) {

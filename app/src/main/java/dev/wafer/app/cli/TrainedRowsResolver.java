@@ -67,8 +67,12 @@ record TrainedRowsResolver(Optional<TrainedRows> rows, String refusal) {
         if (run.position().dataPosition() == 0) {
             return refused(ckpt + " is at step " + run.position().step() + " and has been trained on no rows yet");
         }
-        return new TrainedRowsResolver(Optional.of(TrainedRows.replay(trainRows, run.seed(),
-                run.position().dataPosition())), "");
+        try {
+            return new TrainedRowsResolver(Optional.of(TrainedRows.replay(trainRows, run.seed(),
+                    run.position().dataPosition())), "");
+        } catch (IllegalArgumentException e) {
+            return refused("--dataset " + dataset + ": " + e.getMessage());
+        }
     }
 
     private static TrainedRowsResolver refused(String why) {
