@@ -105,8 +105,8 @@ public final class MemorizationCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Windows decoded at once (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--json", description = "Print JSON: samples, memorized_fraction, token_match_rate, rows, candidates, epochs_seen,"
-            + " by_source, by_duplication, by_times_seen, top_documents, texts.")
+    @Option(names = "--json", description = "Print JSON: samples, memorized_fraction, token_match_rate, rows,"
+            + " candidates, epochs_seen, by_source, by_duplication, by_times_seen, top_documents, texts.")
     boolean json;
 
     @Override

@@ -8,7 +8,8 @@
  * because it knows every document it trained on; per number of copies of the continuation in the train split
  * ({@link dev.wafer.domain.audit.SplitOccurrences}, {@link dev.wafer.domain.audit.DuplicationBucket}); and, for the
  * rows a checkpoint was trained on ({@link dev.wafer.domain.audit.TrainedRows}, the trainer's seeded order replayed to
- * the checkpoint's data position), per number of times the row was seen. Data is read through {@link dev.wafer.ports.data.PackedCorpus} and
- * {@link dev.wafer.ports.data.TokenizedCorpus}; the model is a {@link dev.wafer.domain.generate.BatchNextTokenLogits}.
+ * the checkpoint's data position), per number of times the row was seen. Data is read through
+ * {@link dev.wafer.ports.data.PackedCorpus} and {@link dev.wafer.ports.data.TokenizedCorpus}; the model is a
+ * {@link dev.wafer.domain.generate.BatchNextTokenLogits}.
  */
 package dev.wafer.domain.audit;

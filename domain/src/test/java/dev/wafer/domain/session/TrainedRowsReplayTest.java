@@ -161,7 +161,8 @@ class TrainedRowsReplayTest {
             Map<Long, Long> expected = recorded(source.rows);
             assertEquals(expected, replayed(seed, position), "seed " + seed);
             assertEquals(10, expected.size(), "every row but the last, seed " + seed);
-            assertTrue(expected.values().containsAll(List.of(4L, 5L)), "4 whole epochs and 0.8 of a fifth: " + expected);
+            assertTrue(expected.values().containsAll(List.of(4L, 5L)),
+                    "4 whole epochs and 0.8 of a fifth: " + expected);
             assertEquals(null, expected.get((long) STORED - 1), "the last row is never an input");
         }
     }
