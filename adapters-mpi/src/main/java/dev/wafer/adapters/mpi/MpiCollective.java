@@ -112,6 +112,61 @@ public final class MpiCollective implements Collective, AutoCloseable {
         }
     }
 
+    /**
+     * {@code MPI_Reduce_scatter_block(send, recv, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD)}: the blocks go out from
+     * the first part of the native buffer and this rank's sum lands after them, then is copied into its own block.
+     */
+    @Override
+    public void reduceScatterSum(float[] values, int offset, int count) {
+        int total = blocks(values.length, offset, count);
+        MemorySegment buf = buffer((long) (total + count) * Float.BYTES);
+        MemorySegment.copy(values, offset, buf, ValueLayout.JAVA_FLOAT, 0, total);
+        MemorySegment recv = buf.asSlice((long) total * Float.BYTES);
+        long start = watchdog.enter("reduce-scatter");
+        try {
+            MpiLibrary.check((int) mpi.reduceScatterBlock.invokeExact(buf, recv, count, mpi.floatType, mpi.sum,
+                    mpi.commWorld), "MPI_Reduce_scatter_block");
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            account(start, (long) total * Float.BYTES);
+        }
+        MemorySegment.copy(recv, ValueLayout.JAVA_FLOAT, 0, values, offset + rank * count, count);
+    }
+
+    /** {@code MPI_Allgather(MPI_IN_PLACE, ..., buf, count, MPI_FLOAT, MPI_COMM_WORLD)}: this rank's block is in place. */
+    @Override
+    public void allGather(float[] values, int offset, int count) {
+        int total = blocks(values.length, offset, count);
+        MemorySegment buf = buffer((long) total * Float.BYTES);
+        MemorySegment.copy(values, offset + rank * count, buf, ValueLayout.JAVA_FLOAT,
+                (long) rank * count * Float.BYTES, count);
+        long start = watchdog.enter("all-gather");
+        try {
+            MpiLibrary.check((int) mpi.allgather.invokeExact(mpi.inPlace, 0, mpi.floatType, buf, count,
+                    mpi.floatType, mpi.commWorld), "MPI_Allgather");
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            account(start, (long) count * Float.BYTES);
+        }
+        MemorySegment.copy(buf, ValueLayout.JAVA_FLOAT, 0, values, offset, total);
+    }
+
+    /** {@code size·count}, after checking that many floats from {@code offset} fit an array of {@code length}. */
+    private int blocks(int length, int offset, int count) {
+        if (count < 0 || (long) size * count > Integer.MAX_VALUE) {
+            throw new IndexOutOfBoundsException("count " + count + " per rank for " + size + " ranks");
+        }
+        int total = size * count;
+        Objects.checkFromIndexSize(offset, total, length);
+        return total;
+    }
+
     @Override
     public void broadcast(double[] values, int offset, int count, int root) {
         Objects.checkFromIndexSize(offset, count, values.length);
