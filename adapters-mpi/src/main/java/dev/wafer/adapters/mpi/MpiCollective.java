@@ -216,7 +216,10 @@ public final class MpiCollective implements Collective, AutoCloseable {
         return nanos;
     }
 
-    /** Bytes this rank has contributed to collective calls so far. */
+    /**
+     * Bytes this rank has contributed to collective calls so far: the range of an all-reduce or broadcast, the whole
+     * input of a reduce-scatter, its own block of an all-gather.
+     */
     public long bytesReduced() {
         return bytes;
     }
