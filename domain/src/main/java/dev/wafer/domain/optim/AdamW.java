@@ -169,7 +169,8 @@ public final class AdamW {
     }
 
     /**
-     * The global L2 norm of {@code grads}.
+     * The global L2 norm of {@code grads}. Sharded, it is a collective call (every rank must make it) over the
+     * shards, which must hold the summed gradient.
      *
      * @throws NonFiniteGradientException naming the first non-finite tensor
      */

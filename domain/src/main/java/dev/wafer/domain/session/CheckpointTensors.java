@@ -53,10 +53,16 @@ public final class CheckpointTensors {
      * must call {@link ShardedSave#finish()} after its store has consumed (or ignored) the sources.
      */
     static ShardedSave trainingAcross(TrainableModel m, dev.wafer.ports.collective.Collective collective) {
+        return trainingAcross(m, collective, MomentGather.BLOCK);
+    }
+
+    /** As {@link #trainingAcross(TrainableModel, dev.wafer.ports.collective.Collective)} with blocks of this size. */
+    static ShardedSave trainingAcross(TrainableModel m, dev.wafer.ports.collective.Collective collective,
+            int blockElements) {
         if (!m.optimizer().shard().sharded()) {
             return new ShardedSave(training(m), () -> { });
         }
-        MomentGather gather = new MomentGather(collective, m.optimizer());
+        MomentGather gather = new MomentGather(collective, m.optimizer(), blockElements);
         List<TensorSource> out = new ArrayList<>(sources(PARAMS, m.model().parameters()));
         for (ParameterSpec p : m.model().parameters().layout().specs()) {
             out.add(gathered(tensorName(ADAM_M, p.name()), p, gather, false));

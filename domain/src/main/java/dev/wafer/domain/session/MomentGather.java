@@ -24,16 +24,22 @@ final class MomentGather {
     private final long total;
     private final double[] block;
     private final float[] piece;
-    private long blockStart = -BLOCK;
-    private int blockLength = BLOCK;
+    /** The block fetched last: {@code [blockStart, blockStart + blockLength)}; none yet: it ends at 0. */
+    private long blockStart;
+    private int blockLength;
 
     MomentGather(Collective collective, AdamW optimizer) {
+        this(collective, optimizer, BLOCK);
+    }
+
+    /** With blocks of {@code blockElements} (tests use small ones, to cross many block and shard boundaries). */
+    MomentGather(Collective collective, AdamW optimizer, int blockElements) {
         this.collective = collective;
         this.shard = optimizer.shard();
         this.mine1 = optimizer.firstMomentsShard();
         this.mine2 = optimizer.secondMomentsShard();
         this.total = 2 * shard.total();
-        this.block = new double[(int) Math.min(BLOCK, Math.max(1, total))];
+        this.block = new double[(int) Math.min(blockElements, Math.max(1, total))];
         this.piece = new float[block.length];
     }
 
