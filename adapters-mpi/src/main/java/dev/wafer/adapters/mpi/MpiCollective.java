@@ -15,6 +15,7 @@ import dev.wafer.ports.collective.CollectiveException;
  * on first use and grown only when a larger call comes, so the per-step calls allocate nothing. Sums are
  * {@code MPI_Allreduce} with {@code MPI_SUM}: Open MPI picks its algorithm from the rank count and message size
  * alone, so for a given job the order of additions is fixed, and every rank receives the same bits.
+ * A sharded optimizer's calls are {@code MPI_Reduce_scatter_block} (sum) and {@code MPI_Allgather} (in place).
  *
  * <p>A {@link CollectiveWatchdog} halts the process (exit 76) with a one-line
  * message when a call waits longer than the timeout, i.e. when another rank hung; {@code mpirun} then stops the rest.
