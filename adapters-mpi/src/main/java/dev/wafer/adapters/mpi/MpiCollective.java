@@ -15,6 +15,7 @@ import dev.wafer.ports.collective.CollectiveException;
  * on first use and grown only when a larger call comes, so the per-step calls allocate nothing. Sums are
  * {@code MPI_Allreduce} with {@code MPI_SUM}: Open MPI picks its algorithm from the rank count and message size
  * alone, so for a given job the order of additions is fixed, and every rank receives the same bits.
+ * A sharded optimizer's calls are {@code MPI_Reduce_scatter_block} (sum) and {@code MPI_Allgather} (in place).
  *
  * <p>A {@link CollectiveWatchdog} halts the process (exit 76) with a one-line
  * message when a call waits longer than the timeout, i.e. when another rank hung; {@code mpirun} then stops the rest.
@@ -112,6 +113,61 @@ public final class MpiCollective implements Collective, AutoCloseable {
         }
     }
 
+    /**
+     * {@code MPI_Reduce_scatter_block(send, recv, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD)}: the blocks go out from
+     * the first part of the native buffer and this rank's sum lands after them, then is copied into its own block.
+     */
+    @Override
+    public void reduceScatterSum(float[] values, int offset, int count) {
+        int total = blocks(values.length, offset, count);
+        MemorySegment buf = buffer((long) (total + count) * Float.BYTES);
+        MemorySegment.copy(values, offset, buf, ValueLayout.JAVA_FLOAT, 0, total);
+        MemorySegment recv = buf.asSlice((long) total * Float.BYTES);
+        long start = watchdog.enter("reduce-scatter");
+        try {
+            MpiLibrary.check((int) mpi.reduceScatterBlock.invokeExact(buf, recv, count, mpi.floatType, mpi.sum,
+                    mpi.commWorld), "MPI_Reduce_scatter_block");
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            account(start, (long) total * Float.BYTES);
+        }
+        MemorySegment.copy(recv, ValueLayout.JAVA_FLOAT, 0, values, offset + rank * count, count);
+    }
+
+    /** {@code MPI_Allgather(MPI_IN_PLACE, ..., buf, count, MPI_FLOAT, MPI_COMM_WORLD)}: this rank's block is in place. */
+    @Override
+    public void allGather(float[] values, int offset, int count) {
+        int total = blocks(values.length, offset, count);
+        MemorySegment buf = buffer((long) total * Float.BYTES);
+        MemorySegment.copy(values, offset + rank * count, buf, ValueLayout.JAVA_FLOAT,
+                (long) rank * count * Float.BYTES, count);
+        long start = watchdog.enter("all-gather");
+        try {
+            MpiLibrary.check((int) mpi.allgather.invokeExact(mpi.inPlace, 0, mpi.floatType, buf, count,
+                    mpi.floatType, mpi.commWorld), "MPI_Allgather");
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            account(start, (long) count * Float.BYTES);
+        }
+        MemorySegment.copy(buf, ValueLayout.JAVA_FLOAT, 0, values, offset, total);
+    }
+
+    /** {@code size·count}, after checking that many floats from {@code offset} fit an array of {@code length}. */
+    private int blocks(int length, int offset, int count) {
+        if (count < 0 || (long) size * count > Integer.MAX_VALUE) {
+            throw new IndexOutOfBoundsException("count " + count + " per rank for " + size + " ranks");
+        }
+        int total = size * count;
+        Objects.checkFromIndexSize(offset, total, length);
+        return total;
+    }
+
     @Override
     public void broadcast(double[] values, int offset, int count, int root) {
         Objects.checkFromIndexSize(offset, count, values.length);
@@ -161,7 +217,10 @@ public final class MpiCollective implements Collective, AutoCloseable {
         return nanos;
     }
 
-    /** Bytes this rank has contributed to collective calls so far. */
+    /**
+     * Bytes this rank has contributed to collective calls so far: the range of an all-reduce or broadcast, the whole
+     * input of a reduce-scatter, its own block of an all-gather.
+     */
     public long bytesReduced() {
         return bytes;
     }

@@ -37,6 +37,8 @@ final class MpiLibrary {
     final MethodHandle commSize;
     final MethodHandle allreduce;
     final MethodHandle bcast;
+    final MethodHandle reduceScatterBlock;
+    final MethodHandle allgather;
     final MethodHandle barrier;
     final MethodHandle libraryVersion;
 
@@ -53,6 +55,10 @@ final class MpiLibrary {
         commSize = linker.downcallHandle(symbol(lib, "MPI_Comm_size"), FunctionDescriptor.of(INT, PTR, PTR));
         allreduce = linker.downcallHandle(symbol(lib, "MPI_Allreduce"),
                 FunctionDescriptor.of(INT, PTR, PTR, INT, PTR, PTR, PTR));
+        reduceScatterBlock = linker.downcallHandle(symbol(lib, "MPI_Reduce_scatter_block"),
+                FunctionDescriptor.of(INT, PTR, PTR, INT, PTR, PTR, PTR));
+        allgather = linker.downcallHandle(symbol(lib, "MPI_Allgather"),
+                FunctionDescriptor.of(INT, PTR, INT, PTR, PTR, INT, PTR, PTR));
         bcast = linker.downcallHandle(symbol(lib, "MPI_Bcast"), FunctionDescriptor.of(INT, PTR, INT, PTR, INT, PTR));
         barrier = linker.downcallHandle(symbol(lib, "MPI_Barrier"), FunctionDescriptor.of(INT, PTR));
         libraryVersion = linker.downcallHandle(symbol(lib, "MPI_Get_library_version"),

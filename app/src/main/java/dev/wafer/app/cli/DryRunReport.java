@@ -58,7 +58,7 @@ final class DryRunReport {
             phases.add(ph);
         }
         r.put("batch_tokens", phases);
-        MemoryEstimate mem = MemoryEstimate.of(s.shape(), s.microBatch(), s.seqLength());
+        MemoryEstimate mem = MemoryEstimate.of(s.shape(), s.microBatch(), s.seqLength(), resolver.optimizerShards());
         java.util.Optional<String> refusal = resolver.refusal(mem, s.microBatch());
         boolean fits = refusal.isEmpty();
         r.put("micro_batch", s.microBatch());
@@ -78,6 +78,10 @@ final class DryRunReport {
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("state_bytes", mem.stateBytes());
         memory.put("activation_bytes", mem.activationBytes());
+        // Per rank: AdamW's two moments, split over the ranks with --shard-optimizer (ZeRO stage 1).
+        memory.put("ranks", resolver.ranks());
+        memory.put("optimizer_shards", resolver.optimizerShards());
+        memory.put("optimizer_bytes_per_rank", MemoryEstimate.optimizerBytes(s.shape(), resolver.optimizerShards()));
         memory.put("heap_bytes", resolver.memory().device() ? Runtime.getRuntime().maxMemory() : resolver.heapBytes());
         if (resolver.memory().device()) {
             memory.put("device_bytes", resolver.heapBytes()); // free device memory: what the run is sized against
@@ -123,6 +127,10 @@ final class DryRunReport {
         kv.row("memory", Format.bytes(mem.totalBytes()) + (resolver.memory().device()
                 ? " of " + Format.bytes(resolver.heapBytes()) + " " + resolver.memory().where()
                 : " of a " + Format.bytes(resolver.heapBytes()) + " heap"));
+        if (resolver.optimizerShards() > 1) {
+            kv.row("optimizer state", Format.bytes(MemoryEstimate.optimizerBytes(s.shape(), resolver.optimizerShards()))
+                    + " per rank (AdamW moments sharded over " + resolver.optimizerShards() + " ranks)");
+        }
         kv.print(out);
     }
 

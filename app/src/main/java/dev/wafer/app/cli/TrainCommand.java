@@ -151,6 +151,14 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--no-measure", description = "With --dry-run: skip the measured step (no time estimate).")
     boolean noMeasure;
 
+    @Option(names = "--shard-optimizer", description = "Under mpirun: each rank keeps and updates 1/N of AdamW's"
+            + " moments (ZeRO stage 1; the checkpoint is the unsharded one). One process: no effect (one shard).")
+    boolean shardOptimizer;
+
+    @Option(names = "--ranks", paramLabel = "N", description = "With --dry-run: size the run for N ranks (default:"
+            + " the mpirun job's size, else 1).")
+    Integer ranks;
+
     @Option(names = "--overwrite", description = "Let --out replace a checkpoint of another run.")
     boolean overwrite;
 
@@ -169,14 +177,14 @@ public final class TrainCommand implements Runnable {
                 batchTokens, microBatch, precision, eps, seedGiven ? seed : null, synthetic, fp32AttentionGrads,
                 skipNonFinite, new RunRequest.Mup(mupBaseLr, mupInitStd, mupEmbMult));
         return new TrainFlags(recipe, data, out, resume, checkpointEvery, stopAt, maxTokens, evalBatches,
-                underflowReport, json, dryRun, noMeasure, overwrite);
+                underflowReport, json, dryRun, noMeasure, overwrite, shardOptimizer, ranks);
     }
 
     @Override
     public void run() {
         TrainFlags f = flags();
         TrainRunResolver resolver = new TrainRunResolver(f, memory == null ? MemoryBudget.heap() : memory,
-                cluster.launchedRanks().orElse(1), cluster.localRanks());
+                f.ranks() != null ? f.ranks() : cluster.launchedRanks().orElse(1), cluster.localRanks());
         resolver.checkRunFlags();
         TrainExecution execution = new TrainExecution(f, spec.commandLine(), cluster, backends, store);
         if (f.resume() == null) {

@@ -82,7 +82,8 @@ final class TrainExecution {
         }
         SessionOptions options = SessionOptions.defaults()
                 .validationBatches(lead ? Math.max(0, f.evalBatches()) : 0)
-                .across(ranks.collective());
+                .across(ranks.collective())
+                .shardOptimizer(f.shardOptimizer());
         if (f.stopAt() != null) {
             options = options.stopAt(f.stopAt());
         }
@@ -98,13 +99,17 @@ final class TrainExecution {
                         : StopSignals.installForRank(ranks.collective().rank(), ranks.collective().size());
                 TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE);
                 ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
+            long every = f.checkpointEvery() == null ? 0 : f.checkpointEvery();
             if (outDir != null) {
                 options = options.checkpointTo(new Checkpointing(store, outDir.resolve(ModelCheckpoints.FILE_NAME),
-                        f.checkpointEvery() == null ? 0 : f.checkpointEvery()));
+                        every));
+            } else if (!lead && f.shardOptimizer() && ranks.collective().size() > 1 && writesCheckpoints()) {
+                // The moments live in shards: this rank sends its shard to the writer at every save.
+                options = options.checkpointTo(Checkpointing.participant(every));
             }
             requirePrecision(backend, state.spec().precision());
             RunState run = withFingerprint(state, files.fingerprint());
-            RunAgreement.check(ranks.collective(), run.toString()).ifPresent(reason -> {
+            RunAgreement.check(ranks.collective(), run + ", shard optimizer " + f.shardOptimizer()).ifPresent(reason -> {
                 throw new UserError(reason);
             });
             if (progress instanceof TrainProgress p) {
@@ -154,6 +159,11 @@ final class TrainExecution {
                     + "' does not implement " + precision.id() + " (it trains in fp32 only); use --precision fp32"
                     + " or the cpu backend");
         }
+    }
+
+    /** Whether rank 0 checkpoints this run (the rule that picks its {@code outDir}, which every rank can apply). */
+    private boolean writesCheckpoints() {
+        return f.out() != null || f.resume() != null && Files.isDirectory(f.resume());
     }
 
     /** Whether the checkpoint in {@code outDir} is the one this run resumes (so replacing it is the point). */

@@ -73,6 +73,16 @@ final class TrainRunResolver implements MicroBatchSizer {
         return (long) (heapBytes * HEAP_SHARE / (memory.device() ? 1 : localRanks));
     }
 
+    /** Ranks the optimizer state is split over: the job's ranks with {@code --shard-optimizer}, else 1. */
+    int optimizerShards() {
+        return f.shardOptimizer() ? ranks : 1;
+    }
+
+    /** Processes of the data-parallel job the run is sized for. */
+    int ranks() {
+        return ranks;
+    }
+
     /** The memory runs are sized against (the heap, or a device's free memory). */
     long heapBytes() {
         return heapBytes;
@@ -85,6 +95,10 @@ final class TrainRunResolver implements MicroBatchSizer {
 
     /** Checks the flags that say how the run is carried out (checkpoints, early stops). */
     void checkRunFlags() {
+        if (f.ranks() != null && (!f.dryRun() || f.ranks() < 1)) {
+            throw new UserError(f.dryRun() ? "--ranks must be positive, found " + f.ranks()
+                    : "--ranks " + f.ranks() + ": only with --dry-run (a run takes its ranks from mpirun)");
+        }
         if (f.checkpointEvery() != null && f.checkpointEvery() < 1) {
             throw new UserError("--checkpoint-every must be positive, found " + f.checkpointEvery());
         }
@@ -129,17 +143,19 @@ final class TrainRunResolver implements MicroBatchSizer {
     @Override
     public int choose(ModelShape model, int seq, BatchSizeSchedule batches) {
         List<Integer> sizes = batches.phases().stream().map(BatchSizeSchedule.Phase::sequences).toList();
-        OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, budgetBytes(), ranks);
+        OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, budgetBytes(), ranks,
+                optimizerShards());
         if (fit.isPresent()) {
             return decided(Optional.empty(), fit.getAsInt());
         }
         // The dry run goes on with a micro-batch of 1 and reports the same refusal.
-        return decided(Optional.of(doesNotFit(MemoryEstimate.of(model, 1, seq), 1, budgetBytes())), 1);
+        return decided(Optional.of(doesNotFit(MemoryEstimate.of(model, 1, seq, optimizerShards()), 1, budgetBytes())),
+                1);
     }
 
     @Override
     public int check(ModelShape model, int seq, int micro) {
-        MemoryEstimate m = MemoryEstimate.of(model, micro, seq);
+        MemoryEstimate m = MemoryEstimate.of(model, micro, seq, optimizerShards());
         return decided(m.fits(heapBytes) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes)), micro);
     }
 

@@ -125,7 +125,7 @@ public final class Cluster {
             }
             MpiCollective m = mpi.get();
             return String.format(Locale.ROOT, "%d ranks (%s): %.3f s per step in collectives (waiting included),"
-                            + " %.1f MB all-reduced per step per rank", m.size(), m.libraryVersion().split(",")[0],
+                            + " %.1f MB sent to collectives per step per rank", m.size(), m.libraryVersion().split(",")[0],
                     m.communicationNanos() / 1e9 / steps, m.bytesReduced() / 1e6 / steps);
         }
     }

@@ -30,6 +30,11 @@ final class RangeChecks {
         refused(accepted, "broadcast(double[8], 4, 5, 0)", () -> c.broadcast(d, 4, 5, 0));
         refused(accepted, "broadcast(double[8], 0, 1, -1)", () -> c.broadcast(d, 0, 1, -1));
         refused(accepted, "broadcast(double[8], 0, 1, size)", () -> c.broadcast(d, 0, 1, size));
+        refused(accepted, "reduceScatterSum(float[8], 0, 8/size + 1)", () -> c.reduceScatterSum(f, 0, 8 / size + 1));
+        refused(accepted, "reduceScatterSum(float[8], -1, 1)", () -> c.reduceScatterSum(f, -1, 1));
+        refused(accepted, "reduceScatterSum(float[8], 0, -1)", () -> c.reduceScatterSum(f, 0, -1));
+        refused(accepted, "allGather(float[8], 8 - size + 1, 1)", () -> c.allGather(f, 8 - size + 1, 1));
+        refused(accepted, "allGather(float[8], 0, 8/size + 1)", () -> c.allGather(f, 0, 8 / size + 1));
         double[] ones = {1};
         c.allReduceSum(ones, 0, 1);
         assertEquals(List.of(), accepted, "calls that should have thrown IndexOutOfBoundsException");

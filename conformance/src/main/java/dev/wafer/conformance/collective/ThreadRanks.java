@@ -119,6 +119,42 @@ public final class ThreadRanks {
         }
 
         @Override
+        public void reduceScatterSum(float[] values, int offset, int count) {
+            int total = blocks(values.length, offset, count);
+            slots[rank] = Arrays.copyOfRange(values, offset, offset + total);
+            await("reduce-scatter");
+            int mine = rank * count;
+            for (int i = 0; i < count; i++) {
+                float s = ((float[]) slots[0])[mine + i];
+                for (int r = 1; r < size; r++) {
+                    s += ((float[]) slots[r])[mine + i];
+                }
+                values[offset + mine + i] = s;
+            }
+            await("reduce-scatter");
+        }
+
+        @Override
+        public void allGather(float[] values, int offset, int count) {
+            blocks(values.length, offset, count);
+            slots[rank] = Arrays.copyOfRange(values, offset + rank * count, offset + (rank + 1) * count);
+            await("all-gather");
+            for (int r = 0; r < size; r++) {
+                System.arraycopy((float[]) slots[r], 0, values, offset + r * count, count);
+            }
+            await("all-gather");
+        }
+
+        /** {@code size·count}, after checking that it fits from {@code offset}. */
+        private int blocks(int length, int offset, int count) {
+            if (count < 0 || (long) size * count > Integer.MAX_VALUE) {
+                throw new IndexOutOfBoundsException("count " + count + " per rank for " + size + " ranks");
+            }
+            Objects.checkFromIndexSize(offset, size * count, length);
+            return size * count;
+        }
+
+        @Override
         public void broadcast(double[] values, int offset, int count, int root) {
             Objects.checkFromIndexSize(offset, count, values.length);
             Objects.checkIndex(root, size);

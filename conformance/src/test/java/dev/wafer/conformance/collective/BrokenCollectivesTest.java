@@ -65,6 +65,35 @@ class BrokenCollectivesTest {
     }
 
     @Test
+    void reduceScatterIntoTheNextRanksBlock() throws Exception {
+        assertFails("reduceScatterGivesEachRankItsBlockOfTheSum", 2, c -> new Forwarding(c) {
+            @Override
+            public void reduceScatterSum(float[] values, int offset, int count) {
+                super.reduceScatterSum(values, offset, count);
+                int mine = offset + rank() * count;
+                int next = offset + ((rank() + 1) % size()) * count;
+                System.arraycopy(values, mine, values, next, count);
+            }
+        });
+    }
+
+    @Test
+    void allGatherThroughASum() throws Exception {
+        // Gathering by summing zero-padded blocks loses -0.0 and NaN payloads: the bits are not kept.
+        assertFails("allGatherCopiesEveryRanksBlockExactly", 2, c -> new Forwarding(c) {
+            @Override
+            public void allGather(float[] values, int offset, int count) {
+                for (int r = 0; r < size(); r++) {
+                    if (r != rank()) {
+                        java.util.Arrays.fill(values, offset + r * count, offset + (r + 1) * count, 0f);
+                    }
+                }
+                super.allReduceSum(values, offset, size() * count);
+            }
+        });
+    }
+
+    @Test
     void aBarrierThatDoesNotWait() throws Exception {
         assertFails("barrierWaitsForTheLastRank", 2, c -> new Forwarding(c) {
             @Override
@@ -86,6 +115,14 @@ class BrokenCollectivesTest {
 
             @Override
             public void broadcast(double[] values, int offset, int count, int root) {
+            }
+
+            @Override
+            public void reduceScatterSum(float[] values, int offset, int count) {
+            }
+
+            @Override
+            public void allGather(float[] values, int offset, int count) {
             }
         });
     }
@@ -138,6 +175,16 @@ class BrokenCollectivesTest {
         @Override
         public void allReduceSum(double[] values, int offset, int count) {
             inner.allReduceSum(values, offset, count);
+        }
+
+        @Override
+        public void reduceScatterSum(float[] values, int offset, int count) {
+            inner.reduceScatterSum(values, offset, count);
+        }
+
+        @Override
+        public void allGather(float[] values, int offset, int count) {
+            inner.allGather(values, offset, count);
         }
 
         @Override

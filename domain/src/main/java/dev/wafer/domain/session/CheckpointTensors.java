@@ -46,8 +46,71 @@ public final class CheckpointTensors {
         return out;
     }
 
+    /**
+     * A save of a model whose optimizer may be sharded over the ranks of {@code collective}: the sources of
+     * {@link #training(TrainableModel)} when it is not; when it is, the moments are gathered block by block from
+     * every rank while the writer reads them ({@link MomentGather}), so the file is the unsharded one. Every rank
+     * must call {@link ShardedSave#finish()} after its store has consumed (or ignored) the sources.
+     */
+    static ShardedSave trainingAcross(TrainableModel m, dev.wafer.ports.collective.Collective collective) {
+        return trainingAcross(m, collective, MomentGather.BLOCK);
+    }
+
+    /** As {@link #trainingAcross(TrainableModel, dev.wafer.ports.collective.Collective)} with blocks of this size. */
+    static ShardedSave trainingAcross(TrainableModel m, dev.wafer.ports.collective.Collective collective,
+            int blockElements) {
+        if (!m.optimizer().shard().sharded()) {
+            return new ShardedSave(training(m), () -> { });
+        }
+        MomentGather gather = new MomentGather(collective, m.optimizer(), blockElements);
+        List<TensorSource> out = new ArrayList<>(sources(PARAMS, m.model().parameters()));
+        for (ParameterSpec p : m.model().parameters().layout().specs()) {
+            out.add(gathered(tensorName(ADAM_M, p.name()), p, gather, false));
+        }
+        for (ParameterSpec p : m.model().parameters().layout().specs()) {
+            out.add(gathered(tensorName(ADAM_V, p.name()), p, gather, true));
+        }
+        return new ShardedSave(out, gather::finish);
+    }
+
+    /** The tensors of a save, and what every rank runs once its store is done with them. */
+    record ShardedSave(List<TensorSource> tensors, Runnable finish) {
+    }
+
+    private static TensorSource gathered(String name, ParameterSpec p, MomentGather gather, boolean second) {
+        TensorSpec spec = new TensorSpec(name, p.shape());
+        return new TensorSource() {
+            private final float[] chunk = new float[(int) Math.min(CHUNK, p.count())];
+
+            @Override
+            public TensorSpec spec() {
+                return spec;
+            }
+
+            @Override
+            public void copyTo(long firstElement, FloatBuffer destination) {
+                long at = p.offset() + firstElement;
+                while (destination.hasRemaining()) {
+                    int n = Math.min(chunk.length, destination.remaining());
+                    gather.read(second ? gather.secondMoment(at) : gather.firstMoment(at), chunk, 0, n);
+                    destination.put(chunk, 0, n);
+                    at += n;
+                }
+            }
+        };
+    }
+
     /** Restores the parameters, both moments and the optimizer's step count of a trainable model. */
     public static void restoreTraining(CheckpointReader reader, TrainableModel m, long adamSteps) {
+        if (m.optimizer().shard().sharded()) {
+            load(reader, PARAMS, m.model().parameters());
+            loadShard(reader, ADAM_M, m.model().parameters().layout(), m.optimizer().shard(),
+                    m.optimizer().firstMomentsShard());
+            loadShard(reader, ADAM_V, m.model().parameters().layout(), m.optimizer().shard(),
+                    m.optimizer().secondMomentsShard());
+            m.optimizer().restoreStepsTaken(Math.toIntExact(adamSteps));
+            return;
+        }
         load(reader, PARAMS, m.model().parameters());
         load(reader, ADAM_M, m.optimizer().firstMoments());
         load(reader, ADAM_V, m.optimizer().secondMoments());
@@ -81,6 +144,25 @@ public final class CheckpointTensors {
             });
         }
         return out;
+    }
+
+    /**
+     * Loads this rank's shard of a group saved unsharded: each tensor that overlaps the shard is read (whole, one
+     * at a time) and its overlap copied; every shape is checked first.
+     */
+    private static void loadShard(CheckpointReader reader, String prefix, dev.wafer.domain.model.ParameterLayout layout,
+            dev.wafer.domain.optim.FlatShard shard, Tensor target) {
+        for (ParameterSpec p : layout.specs()) {
+            reader.require(tensorName(prefix, p.name()), p.shape());
+        }
+        for (ParameterSpec p : layout.specs()) {
+            long lo = Math.max(p.offset(), shard.start());
+            long hi = Math.min(p.offset() + p.count(), shard.end());
+            if (lo < hi) {
+                float[] whole = reader.read(tensorName(prefix, p.name()));
+                target.copyFromHost(whole, (int) (lo - p.offset()), lo - shard.start(), (int) (hi - lo));
+            }
+        }
     }
 
     /**

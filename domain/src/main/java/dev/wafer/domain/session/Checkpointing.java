@@ -23,4 +23,12 @@ public record Checkpointing(CheckpointStore store, Path file, long everySteps) {
             throw new IllegalArgumentException("checkpoint cadence must be >= 0 steps, found " + everySteps);
         }
     }
+
+    /**
+     * What a rank that does not write gives a session whose optimizer is sharded: the same cadence, so that it takes
+     * part in every save's gathering of the moments, through a store that reads every tensor and writes nothing.
+     */
+    public static Checkpointing participant(long everySteps) {
+        return new Checkpointing(new ParticipantStore(), Path.of("(written by another rank)"), everySteps);
+    }
 }

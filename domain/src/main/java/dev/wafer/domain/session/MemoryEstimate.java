@@ -22,10 +22,31 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
 
     /** The estimate for micro-batches of {@code microBatch} x {@code seq}. */
     public static MemoryEstimate of(ModelShape shape, int microBatch, int seq) {
+        return of(shape, microBatch, seq, 1);
+    }
+
+    /**
+     * The estimate for one rank of a run whose AdamW moments are sharded over {@code optimizerShards} ranks
+     * (parameters and gradients whole, the moments of one {@link dev.wafer.domain.optim.FlatShard}).
+     */
+    public static MemoryEstimate of(ModelShape shape, int microBatch, int seq, int optimizerShards) {
         long params = new ParameterLayout(shape).totalCount();
         ActivationFootprint a = ActivationFootprint.of(shape, microBatch, seq);
-        return new MemoryEstimate(Math.multiplyExact(params, 4L * Float.BYTES),
+        return new MemoryEstimate(Math.addExact(Math.multiplyExact(params, 2L * Float.BYTES),
+                optimizerBytes(shape, optimizerShards)),
                 Math.multiplyExact(a.totalFloats(), (long) Float.BYTES), Math.max(a.largestFloats(), params));
+    }
+
+    /**
+     * AdamW's two moments on one rank when sharded over {@code shards} ranks: {@code 2 · ceil(P / shards)} floats
+     * (the largest shard; 1 shard: the whole model's).
+     */
+    public static long optimizerBytes(ModelShape shape, int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("optimizer shards must be positive, found " + shards);
+        }
+        long params = new ParameterLayout(shape).totalCount();
+        return Math.multiplyExact(2L * Float.BYTES, (params + shards - 1) / shards);
     }
 
     /** Everything together. */
@@ -55,6 +76,15 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
      */
     public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
             long budgetBytes, int ranks) {
+        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, ranks, 1);
+    }
+
+    /**
+     * As {@link #largestMicroBatch(ModelShape, int, List, long, int)} for ranks whose AdamW moments are sharded over
+     * {@code optimizerShards} of them.
+     */
+    public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
+            long budgetBytes, int ranks, int optimizerShards) {
         if (ranks < 1) {
             throw new IllegalArgumentException("ranks must be positive, found " + ranks);
         }
@@ -64,7 +94,7 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
         }
         OptionalInt anyFit = OptionalInt.empty();
         for (int m = g; m >= 1; m--) {
-            if (g % m != 0 || !of(shape, m, seq).fits(budgetBytes)) {
+            if (g % m != 0 || !of(shape, m, seq, optimizerShards).fits(budgetBytes)) {
                 continue;
             }
             if (anyFit.isEmpty()) {

@@ -8,6 +8,8 @@ import dev.wafer.domain.optim.AdamWSettings;
 import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.param.Parameterisations;
+import dev.wafer.ports.collective.Collective;
+import dev.wafer.ports.collective.SingleProcess;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.TensorScope;
 
@@ -51,8 +53,20 @@ public final class ModelAssembly {
      */
     public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
             Parameterisation p, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision) {
+        return trainable(backend, scope, shape, p, microBatch, seqLength, adam, precision, SingleProcess.instance(),
+                false);
+    }
+
+    /**
+     * As {@link #trainable(ComputeBackend, TensorScope, ModelShape, Parameterisation, int, int, AdamWSettings,
+     * ModelPrecision)} for the ranks of {@code collective}, AdamW's moments sharded over them when {@code shard}
+     * (each rank allocates {@code 1/N} of them; see {@link AdamW}).
+     */
+    public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            Parameterisation p, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision,
+            Collective collective, boolean shard) {
         GptModel model = new GptModel(backend, scope, shape, p, microBatch, seqLength, precision);
-        AdamW optimizer = new AdamW(backend, scope, model.parameters().layout(), adam, p);
+        AdamW optimizer = new AdamW(backend, scope, model.parameters().layout(), adam, p, collective, shard);
         return new TrainableModel(model, optimizer, p);
     }
 

@@ -51,7 +51,8 @@ public final class TrainingSession {
         this.position = position;
         this.resumed = resumed;
         this.trainable = ModelAssembly.trainable(backend, scope, spec.shape(), spec.parameterisationRules(),
-                spec.microBatch(), spec.seqLength(), spec.adam(), spec.modelPrecision());
+                spec.microBatch(), spec.seqLength(), spec.adam(), spec.modelPrecision(), options.collective(),
+                options.shardOptimizer());
         this.underflow = options.underflowEvery() > 0 ? new UnderflowMonitor(spec.precision().operands()) : null;
         if (underflow != null) {
             trainable.model().setCastObserver(underflow);
@@ -194,7 +195,9 @@ public final class TrainingSession {
     private void save() {
         requireFiniteParameters(position.step());
         Checkpointing c = options.checkpointing().orElseThrow();
-        c.store().save(c.file(), RunStateHeaders.of(state()), CheckpointTensors.training(trainable));
+        CheckpointTensors.ShardedSave tensors = CheckpointTensors.trainingAcross(trainable, options.collective());
+        c.store().save(c.file(), RunStateHeaders.of(state()), tensors.tensors());
+        tensors.finish().run();
         listener.checkpointed(position, c.file());
     }
 }

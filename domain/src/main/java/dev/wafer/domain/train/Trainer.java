@@ -29,6 +29,9 @@ import dev.wafer.ports.metrics.StepMetrics;
  * float additions (each rank accumulates its own micro-batches, then the ranks' sums are added). One difference
  * besides: a step skipped for a non-finite loss has still read all its micro-batches, where a single process stops
  * reading at the first non-finite one.
+ *
+ * <p>With a sharded optimizer ({@link AdamW#shard()}, ZeRO stage 1) the gradient is reduce-scattered instead of
+ * all-reduced, the optimizer updates its shard (clipping by the global norm), and the parameters are all-gathered.
  */
 public final class Trainer {
     private final GptModel model;
@@ -114,6 +117,10 @@ public final class Trainer {
         this.inputs = new int[micro];
         this.targets = new int[micro];
         this.collective = Objects.requireNonNull(collective, "collective");
+        if (optimizer.shard().sharded() && optimizer.shard().ranks() != collective.size()) {
+            throw new IllegalArgumentException("the optimizer is sharded over " + optimizer.shard().ranks()
+                    + " ranks but the run has " + collective.size());
+        }
         this.allReduce = collective.size() > 1 ? new GradientAllReduce(collective) : null;
     }
 
@@ -208,7 +215,11 @@ public final class Trainer {
                 }
                 lossSum += losses[i];
             }
-            allReduce.sumGradient(model.gradients().flat());
+            if (optimizer.shard().sharded()) {
+                allReduce.reduceScatterGradient(model.gradients().flat(), optimizer.shard());
+            } else {
+                allReduce.sumGradient(model.gradients().flat());
+            }
         }
         double loss = lossSum / microSteps;
         if (scaler.enabled()) {
@@ -228,6 +239,10 @@ public final class Trainer {
             }
             return nonFinite(current, start, lr, loss, batchTokens, "the first non-finite gradient is " + e.tensor(),
                     lossScale);
+        }
+        if (optimizer.shard().sharded()) {
+            // Each rank updated its shard only: gather them so that every rank holds the whole model again.
+            allReduce.allGatherParameters(model.parameters().flat(), optimizer.shard());
         }
         scaler.update(true);
         step = current;

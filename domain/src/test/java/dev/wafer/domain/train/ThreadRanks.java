@@ -14,6 +14,7 @@ final class ThreadRanks {
     private final CyclicBarrier barrier;
     private double[] doubles = new double[0];
     private float[] floats = new float[0];
+    private float[][] shared;
 
     ThreadRanks(int size) {
         this.size = size;
@@ -69,8 +70,35 @@ final class ThreadRanks {
             }
 
             @Override
+            public void reduceScatterSum(float[] values, int offset, int count) {
+                // The whole range summed in rank order (as allReduceSum does), then this rank keeps its block.
+                float[] copy = java.util.Arrays.copyOfRange(values, offset, offset + size * count);
+                allReduceSum(copy, 0, copy.length);
+                System.arraycopy(copy, rank * count, values, offset + rank * count, count);
+            }
+
+            @Override
+            public void allGather(float[] values, int offset, int count) {
+                if (rank == 0) {
+                    shared = new float[size][];
+                }
+                await();
+                shared[rank] = java.util.Arrays.copyOfRange(values, offset + rank * count, offset + (rank + 1) * count);
+                await();
+                for (int r = 0; r < size; r++) {
+                    System.arraycopy(shared[r], 0, values, offset + r * count, count);
+                }
+                await();
+            }
+
+            @Override
             public void broadcast(double[] values, int offset, int count, int root) {
-                throw new UnsupportedOperationException();
+                if (rank == root) {
+                    doubles = java.util.Arrays.copyOfRange(values, offset, offset + count);
+                }
+                await();
+                System.arraycopy(doubles, 0, values, offset, count);
+                await();
             }
 
             @Override

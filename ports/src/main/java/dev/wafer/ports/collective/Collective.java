@@ -33,6 +33,31 @@ public interface Collective {
     void allReduceSum(double[] values, int offset, int count);
 
     /**
+     * Sums block by block and hands each rank its own block: {@code values[offset, offset + size()·count)} holds
+     * {@code size()} blocks of {@code count} floats, block {@code r} starting at {@code offset + r·count}; on return
+     * block {@code rank()} holds the element-wise sum of that block over all ranks (the same bits that
+     * {@link #allReduceSum(float[], int, int)} of the whole range would give there), and the other blocks are unchanged.
+     * This is MPI's {@code MPI_Reduce_scatter_block} with {@code MPI_SUM}: each rank receives only its share of the sum.
+     *
+     * @param count floats per rank (every rank passes the same)
+     * @throws IndexOutOfBoundsException if {@code size()·count} floats from {@code offset} are not inside {@code values}
+     * @throws CollectiveException if the communication fails
+     */
+    void reduceScatterSum(float[] values, int offset, int count);
+
+    /**
+     * Gathers every rank's block onto every rank: {@code values[offset, offset + size()·count)} holds {@code size()}
+     * blocks of {@code count} floats; each rank's own block {@code rank()} (at {@code offset + rank()·count}) is sent,
+     * and on return every block {@code r} holds rank {@code r}'s block, bit for bit. This is MPI's
+     * {@code MPI_Allgather}.
+     *
+     * @param count floats per rank (every rank passes the same)
+     * @throws IndexOutOfBoundsException if {@code size()·count} floats from {@code offset} are not inside {@code values}
+     * @throws CollectiveException if the communication fails
+     */
+    void allGather(float[] values, int offset, int count);
+
+    /**
      * Copies rank {@code root}'s {@code values[offset, offset+count)} to every other rank.
      *
      * @throws IndexOutOfBoundsException if the range is not inside {@code values} or root is not a rank

@@ -38,6 +38,16 @@ public final class SingleProcess implements Collective {
     }
 
     @Override
+    public void reduceScatterSum(float[] values, int offset, int count) {
+        Objects.checkFromIndexSize(offset, count, values.length);
+    }
+
+    @Override
+    public void allGather(float[] values, int offset, int count) {
+        Objects.checkFromIndexSize(offset, count, values.length);
+    }
+
+    @Override
     public void broadcast(double[] values, int offset, int count, int root) {
         Objects.checkFromIndexSize(offset, count, values.length);
         Objects.checkIndex(root, 1);

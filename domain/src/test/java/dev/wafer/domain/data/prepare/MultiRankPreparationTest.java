@@ -353,6 +353,16 @@ class MultiRankPreparationTest {
         }
 
         @Override
+        public void reduceScatterSum(float[] values, int offset, int count) {
+            throw new UnsupportedOperationException("preparation exchanges no floats");
+        }
+
+        @Override
+        public void allGather(float[] values, int offset, int count) {
+            throw new UnsupportedOperationException("preparation exchanges no floats");
+        }
+
+        @Override
         public void allReduceSum(double[] values, int offset, int count) {
             slots[rank] = java.util.Arrays.copyOfRange(values, offset, offset + count);
             await();

@@ -1,0 +1,129 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * {@code mpirun -np 2 wafer train --shard-optimizer} (ZeRO stage 1): the per-step losses of the unsharded 2-rank run
+ * within {@link DataParallelTolerances#RELATIVE_LOSS}, with clipping active (fp32 and bf16), and checkpoints that
+ * move between sharded ranks and one process both ways, continuing the uninterrupted run's losses.
+ */
+class MpiShardedOptimizerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SEED = 57;
+    private static final int STEPS = 12;
+
+    @TempDir
+    Path tmp;
+
+    private Path tokens() throws Exception {
+        SplittableRandom r = new SplittableRandom(SEED);
+        ByteBuffer buf = ByteBuffer.allocate(2 * 20000).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 20000; i++) {
+            buf.putShort((short) r.nextInt(97));
+        }
+        return Files.write(tmp.resolve("tokens.bin"), buf.array());
+    }
+
+    /** 4 micro-batches of 2 sequences per step; --lr 2e-1 drives the gradient norm above 1 (clipping) in steps 3 to 6. */
+    private static List<String> model(Path tokens, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--data", tokens.toString(), "--vocab", "97",
+                "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16", "--batch", "8", "--micro-batch",
+                "2", "--json", "--seed", String.valueOf(SEED), "--steps", String.valueOf(STEPS), "--lr", "2e-1"));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    private static Map<Long, String> field(String out, String name) throws Exception {
+        Map<Long, String> l = new LinkedHashMap<>();
+        for (String line : out.strip().split("\n")) {
+            if (!line.isBlank() && line.startsWith("{")) {
+                JsonNode n = JSON.readTree(line);
+                if (n.has("step")) {
+                    l.put(n.get("step").asLong(), n.get(name).asText());
+                }
+            }
+        }
+        return l;
+    }
+
+    private static Map<Long, String> losses(String out) throws Exception {
+        return field(out, "loss");
+    }
+
+    private static void assertClose(Map<Long, String> expected, Map<Long, String> actual, String what) {
+        assertEquals(expected.keySet(), actual.keySet(), what);
+        for (Map.Entry<Long, String> e : expected.entrySet()) {
+            double a = Double.parseDouble(actual.get(e.getKey()));
+            double b = Double.parseDouble(e.getValue());
+            assertTrue(Math.abs(a - b) <= DataParallelTolerances.RELATIVE_LOSS * Math.abs(b),
+                    what + ", step " + e.getKey() + ": " + a + " vs " + b + " (seed " + SEED + ")");
+        }
+    }
+
+    private static CliRun ok(CliRun run) {
+        assertEquals(0, run.exitCode(), run.err());
+        return run;
+    }
+
+    @Test
+    void shardedRanksFollowTheUnshardedRunAndCheckpointsMoveBothWays() throws Exception {
+        MpiLauncher.mpirun();
+        Path tokens = tokens();
+        Map<Long, String> unsharded = losses(ok(MpiLauncher.run(tmp, 2, model(tokens))).out());
+        CliRun shardedRun = ok(MpiLauncher.run(tmp, 2, model(tokens, "--shard-optimizer")));
+        Map<Long, String> sharded = losses(shardedRun.out());
+        assertEquals(STEPS, sharded.size(), shardedRun.out());
+        assertTrue(field(shardedRun.out(), "grad_norm").values().stream().anyMatch(g -> Double.parseDouble(g) > 1.0),
+                "clipping (max norm 1.0) must be active in some step: " + shardedRun.out());
+        assertClose(unsharded, sharded, "2 sharded ranks vs 2 unsharded ranks");
+
+        // Saved by 2 sharded ranks, resumed by one process.
+        Path a = tmp.resolve("a");
+        Map<Long, String> firstA = losses(ok(MpiLauncher.run(tmp, 2, model(tokens, "--shard-optimizer", "--out",
+                a.toString(), "--stop-at", "6", "--checkpoint-every", "3"))).out());
+        assertEquals(sharded.entrySet().stream().filter(e -> e.getKey() <= 6).toList(),
+                new ArrayList<>(firstA.entrySet()), "the same sharded run: exact");
+        Map<Long, String> restA = losses(ok(CliRun.of("train", "--resume", a.toString(), "--json")).out());
+        Map<Long, String> joinedA = new LinkedHashMap<>(firstA);
+        joinedA.putAll(restA);
+        assertClose(sharded, joinedA, "saved by 2 sharded ranks, resumed by 1 process");
+
+        // Saved by one process, resumed by 2 sharded ranks.
+        Path b = tmp.resolve("b");
+        Map<Long, String> firstB = losses(ok(CliRun.of(model(tokens, "--out", b.toString(), "--stop-at", "6")
+                .toArray(String[]::new))).out());
+        Map<Long, String> restB = losses(ok(MpiLauncher.run(tmp, 2, List.of("train", "--resume", b.toString(),
+                "--json", "--shard-optimizer"))).out());
+        Map<Long, String> joinedB = new LinkedHashMap<>(firstB);
+        joinedB.putAll(restB);
+        assertClose(sharded, joinedB, "saved by 1 process, resumed by 2 sharded ranks");
+    }
+
+    @Test
+    void bf16ShardedRanksFollowTheUnshardedRun() throws Exception {
+        MpiLauncher.mpirun();
+        Path tokens = tokens();
+        Map<Long, String> unsharded = losses(ok(MpiLauncher.run(tmp, 2, model(tokens, "--precision", "bf16"))).out());
+        CliRun run = ok(MpiLauncher.run(tmp, 2, model(tokens, "--precision", "bf16", "--shard-optimizer")));
+        assertTrue(field(run.out(), "grad_norm").values().stream().anyMatch(g -> Double.parseDouble(g) > 1.0),
+                "clipping must be active in some step: " + run.out());
+        assertClose(unsharded, losses(run.out()), "bf16: 2 sharded ranks vs 2 unsharded ranks");
+    }
+}
