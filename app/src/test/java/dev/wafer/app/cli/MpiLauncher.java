@@ -34,12 +34,24 @@ final class MpiLauncher {
 
     /** The command for {@code ranks} ranks of wafer with {@code args}. */
     static List<String> command(int ranks, List<String> args) {
-        List<String> c = new ArrayList<>(List.of(mpirun().toString(), "-np", String.valueOf(ranks), "--oversubscribe",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
-                "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss4m", "-Xmx512m",
+        List<String> c = new ArrayList<>(List.of(mpirun().toString(), "-np", String.valueOf(ranks), "--oversubscribe"));
+        c.addAll(wafer(args));
+        return c;
+    }
+
+    /** What each rank runs: this test's JDK and classpath starting wafer with {@code args}. */
+    static List<String> wafer(List<String> args) {
+        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss4m", "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), WaferMain.class.getName()));
         c.addAll(args);
         return c;
+    }
+
+    /** Lets Open MPI run as root, which it refuses unless told twice (CI containers run as root). */
+    static void allowRoot(java.util.Map<String, String> env) {
+        env.put("OMPI_ALLOW_RUN_AS_ROOT", "1");
+        env.put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
     }
 
     /** Starts the job with its stdout and stderr going to the given files. */
@@ -53,9 +65,7 @@ final class MpiLauncher {
         ProcessBuilder pb = new ProcessBuilder(command(ranks, args)).redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         pb.environment().putAll(env);
-        // Open MPI refuses to run as root unless told twice (CI containers run as root).
-        pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT", "1");
-        pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+        allowRoot(pb.environment());
         return pb.start();
     }
 
