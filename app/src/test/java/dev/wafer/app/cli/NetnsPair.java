@@ -70,6 +70,8 @@ final class NetnsPair implements AutoCloseable {
         require(added.code == 0, "ip netns add does not work here: " + added.output.strip());
         Runtime.getRuntime().addShutdownHook(pair.hook);
         try {
+            Run entered = run(IP, "netns", "exec", pair.first, "true");
+            require(entered.code == 0, "ip netns exec does not work here: " + entered.output.strip());
             pair.check(run(IP, "netns", "add", pair.second));
             pair.check(run(IP, "link", "add", "name", INTERFACE, "netns", pair.first, "type", "veth", "peer", "name",
                     INTERFACE, "netns", pair.second));
