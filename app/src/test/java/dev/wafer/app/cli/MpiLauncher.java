@@ -41,9 +41,14 @@ final class MpiLauncher {
 
     /** What each rank runs: this test's JDK and classpath starting wafer with {@code args}. */
     static List<String> wafer(List<String> args) {
+        return wafer(System.getProperty("java.class.path"), args);
+    }
+
+    /** As {@link #wafer(List)}, with another classpath (a copy that another user may read). */
+    static List<String> wafer(String classpath, List<String> args) {
         List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss4m", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), WaferMain.class.getName()));
+                "-cp", classpath, WaferMain.class.getName()));
         c.addAll(args);
         return c;
     }
