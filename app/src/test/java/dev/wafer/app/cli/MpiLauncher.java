@@ -86,4 +86,37 @@ final class MpiLauncher {
         }
         return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Step number to the loss exactly as {@code train --json} printed it (shortest round-trip form), from whole lines
+     * only: a running job's last line may be partial.
+     */
+    static java.util.Map<Long, String> losses(String out) throws Exception {
+        java.util.Map<Long, String> l = new java.util.LinkedHashMap<>();
+        for (String line : out.substring(0, out.lastIndexOf('\n') + 1).split("\n")) {
+            if (!line.isBlank() && line.startsWith("{")) {
+                com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+                if (n.has("step")) {
+                    l.put(n.get("step").asLong(), n.get("loss").asText());
+                }
+            }
+        }
+        return l;
+    }
+
+    /**
+     * Waits, at most {@code seconds}, until a training job has written its checkpoint and printed at least
+     * {@code steps} steps to {@code out}, or has ended.
+     */
+    static void awaitCheckpointAndSteps(Process job, Path checkpoint, Path out, int steps, int seconds)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline && job.isAlive()
+                && (!Files.exists(checkpoint) || losses(Files.readString(out)).size() < steps)) {
+            Thread.sleep(20);
+        }
+    }
 }

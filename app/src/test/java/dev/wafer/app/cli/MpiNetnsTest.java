@@ -1,5 +1,6 @@
 package dev.wafer.app.cli;
 
+import static dev.wafer.app.cli.MpiLauncher.losses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,9 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.wafer.formats.checkpoint.ModelCheckpoints;
 
 /**
@@ -38,7 +36,6 @@ import dev.wafer.formats.checkpoint.ModelCheckpoints;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MpiNetnsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SEED = 61;
     /** The uninterrupted run's length; the kills come after about 6 steps. */
     private static final int STEPS = 30;
@@ -156,11 +153,7 @@ class MpiNetnsTest {
         int survivor = 1 - victim;
         try {
             Path checkpoint = dir.resolve(ModelCheckpoints.FILE_NAME);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (System.nanoTime() < deadline && job.isAlive()
-                    && (!Files.exists(checkpoint) || losses(Files.readString(out)).size() < 6)) {
-                Thread.sleep(20);
-            }
+            MpiLauncher.awaitCheckpointAndSteps(job, checkpoint, out, 6, 120);
             assertTrue(job.isAlive(), "the job ended before the kill: " + Files.readString(err));
             ProcessHandle rank = NetnsPair.rankIn(victimNs, victim).orElseThrow(() -> new AssertionError(
                     "no java process of rank " + victim + " in namespace " + victimNs));
@@ -207,17 +200,4 @@ class MpiNetnsTest {
         return run;
     }
 
-    /** Step number to the loss exactly as printed, from whole lines (a running job's last line may be partial). */
-    private static Map<Long, String> losses(String out) throws Exception {
-        Map<Long, String> l = new LinkedHashMap<>();
-        for (String line : out.substring(0, out.lastIndexOf('\n') + 1).split("\n")) {
-            if (!line.isBlank() && line.startsWith("{")) {
-                JsonNode n = JSON.readTree(line);
-                if (n.has("step")) {
-                    l.put(n.get("step").asLong(), n.get("loss").asText());
-                }
-            }
-        }
-        return l;
-    }
 }
