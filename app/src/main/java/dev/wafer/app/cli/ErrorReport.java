@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import dev.wafer.domain.data.prepare.RankFailedException;
+import dev.wafer.ports.data.UnreadableInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -50,6 +51,11 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
                     : WaferCommand.USAGE_ERROR;
         }
         if (ex instanceof RankFailedException) {
+            err.println("wafer: " + ex.getMessage());
+            return WaferCommand.IO_ERROR;
+        }
+        if (ex instanceof UnreadableInputException) {
+            // Its message names the input and the reason, also when it comes from another rank as text.
             err.println("wafer: " + ex.getMessage());
             return WaferCommand.IO_ERROR;
         }

@@ -92,6 +92,26 @@ class ErrorReportTest {
         assertEquals("wafer: I/O error: NoSuchFileException: /gone/shard-0.bin\n", err());
     }
 
+    /** A command that fails with a checked exception, as {@code data prepare} does with an unreadable input. */
+    @Command(name = "fail-checked")
+    static final class FailingCheckedCommand implements java.util.concurrent.Callable<Integer>, BackendAgnostic {
+        @Override
+        public Integer call() throws IOException {
+            throw new dev.wafer.ports.data.UnreadableInputException("cannot read --input /x/y.jsonl: permission denied",
+                    new java.nio.file.AccessDeniedException("/x/y.jsonl"));
+        }
+    }
+
+    @Test
+    void anUnreadableInputIsItsOwnLineWithTheIoCode() {
+        CommandLine cli = WaferCommand.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(),
+                BackendCatalog.of(List.of(FakeBackend.available("cpu"))));
+        cli.addSubcommand(new FailingCheckedCommand());
+        assertEquals(WaferCommand.IO_ERROR, cli.execute("fail-checked"), err());
+        assertEquals("wafer: cannot read --input /x/y.jsonl: permission denied\n", err());
+    }
+
     @Test
     void exitCodesAreDistinct() {
         assertEquals(4, java.util.Set.of(WaferCommand.USAGE_ERROR, WaferCommand.BACKEND_UNAVAILABLE,

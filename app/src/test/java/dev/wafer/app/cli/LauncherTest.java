@@ -39,6 +39,9 @@ class LauncherTest {
     public static final class Probe {
         public static void main(String[] args) {
             System.out.println("probe ran " + String.join(" ", args));
+            if (System.getenv("OMPI_COMM_WORLD_SIZE") != null || System.getenv("PMIX_RANK") != null) {
+                System.out.println("probe is an MPI rank");
+            }
         }
     }
 
@@ -117,6 +120,23 @@ class LauncherTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theStartUpCacheOfAnMpiRankIsMadeByASingleProcess() throws Exception {
+        // Each machine of a job makes its own cache at its first mpirun; the training run used to inherit the rank's
+        // launch variables, join the job as a rank and hang until the lock's timeout, then break the rank's start.
+        Path root = checkout();
+        Path cacheDir = tmp.resolve("cache");
+        CliRun rank = launch(root, Map.of("WAFER_CACHE", cacheDir.toString(), "OMPI_COMM_WORLD_SIZE", "2",
+                "PMIX_RANK", "1", "SLURM_NTASKS", "2"), List.of(), "one");
+        assertEquals(0, rank.exitCode(), rank.err());
+        assertTrue(rank.err().contains("creating the start-up cache"), rank.err());
+        assertTrue(rank.out().contains("probe ran one") && rank.out().contains("probe is an MPI rank"), rank.out());
+        String training = Files.readString(cacheDir.resolve("aot").resolve("training.log"));
+        assertTrue(training.contains("probe ran data prepare"), training);
+        assertFalse(training.contains("probe is an MPI rank"), training);
+        assertEquals(1, caches(cacheDir.resolve("aot")).size());
     }
 
     @Test

@@ -34,12 +34,29 @@ final class MpiLauncher {
 
     /** The command for {@code ranks} ranks of wafer with {@code args}. */
     static List<String> command(int ranks, List<String> args) {
-        List<String> c = new ArrayList<>(List.of(mpirun().toString(), "-np", String.valueOf(ranks), "--oversubscribe",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
-                "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss4m", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), WaferMain.class.getName()));
+        List<String> c = new ArrayList<>(List.of(mpirun().toString(), "-np", String.valueOf(ranks), "--oversubscribe"));
+        c.addAll(wafer(args));
+        return c;
+    }
+
+    /** What each rank runs: this test's JDK and classpath starting wafer with {@code args}. */
+    static List<String> wafer(List<String> args) {
+        return wafer(System.getProperty("java.class.path"), args);
+    }
+
+    /** As {@link #wafer(List)}, with another classpath (a copy that another user may read). */
+    static List<String> wafer(String classpath, List<String> args) {
+        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss4m", "-Xmx512m",
+                "-cp", classpath, WaferMain.class.getName()));
         c.addAll(args);
         return c;
+    }
+
+    /** Lets Open MPI run as root, which it refuses unless told twice (CI containers run as root). */
+    static void allowRoot(java.util.Map<String, String> env) {
+        env.put("OMPI_ALLOW_RUN_AS_ROOT", "1");
+        env.put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
     }
 
     /** Starts the job with its stdout and stderr going to the given files. */
@@ -53,9 +70,7 @@ final class MpiLauncher {
         ProcessBuilder pb = new ProcessBuilder(command(ranks, args)).redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         pb.environment().putAll(env);
-        // Open MPI refuses to run as root unless told twice (CI containers run as root).
-        pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT", "1");
-        pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+        allowRoot(pb.environment());
         return pb.start();
     }
 
@@ -70,5 +85,38 @@ final class MpiLauncher {
                     + Files.readString(err));
         }
         return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Step number to the loss exactly as {@code train --json} printed it (shortest round-trip form), from whole lines
+     * only: a running job's last line may be partial.
+     */
+    static java.util.Map<Long, String> losses(String out) throws Exception {
+        java.util.Map<Long, String> l = new java.util.LinkedHashMap<>();
+        for (String line : out.substring(0, out.lastIndexOf('\n') + 1).split("\n")) {
+            if (!line.isBlank() && line.startsWith("{")) {
+                com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+                if (n.has("step")) {
+                    l.put(n.get("step").asLong(), n.get("loss").asText());
+                }
+            }
+        }
+        return l;
+    }
+
+    /**
+     * Waits, at most {@code seconds}, until a training job has written its checkpoint and printed at least
+     * {@code steps} steps to {@code out}, or has ended.
+     */
+    static void awaitCheckpointAndSteps(Process job, Path checkpoint, Path out, int steps, int seconds)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline && job.isAlive()
+                && (!Files.exists(checkpoint) || losses(Files.readString(out)).size() < steps)) {
+            Thread.sleep(20);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.wafer.app.cli;
 
+import static dev.wafer.app.cli.MpiLauncher.losses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,9 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.wafer.formats.checkpoint.ModelCheckpoints;
 import dev.wafer.app.cluster.Cluster;
 
@@ -30,7 +28,6 @@ import dev.wafer.app.cluster.Cluster;
  * rank stopping the job with one line while the checkpoint stays usable. The child JVMs run on this test's classpath.
  */
 class MpiTrainingTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SEED = 57;
     private static final int STEPS = 20;
 
@@ -55,19 +52,6 @@ class MpiTrainingTest {
         return args;
     }
 
-    /** Step number to the loss exactly as printed (shortest round-trip form). */
-    private static Map<Long, String> losses(String out) throws Exception {
-        Map<Long, String> l = new LinkedHashMap<>();
-        for (String line : out.strip().split("\n")) {
-            if (!line.isBlank() && line.startsWith("{")) {
-                JsonNode n = JSON.readTree(line);
-                if (n.has("step")) {
-                    l.put(n.get("step").asLong(), n.get("loss").asText());
-                }
-            }
-        }
-        return l;
-    }
 
     private static void assertClose(Map<Long, String> expected, Map<Long, String> actual, String what) {
         assertEquals(expected.keySet(), actual.keySet(), what);
@@ -131,11 +115,7 @@ class MpiTrainingTest {
         Process job = MpiLauncher.start(2, model(tokens, 1_000_000, "--out", dir.toString(), "--checkpoint-every",
                 "2"), out, err);
         Path checkpoint = dir.resolve(ModelCheckpoints.FILE_NAME);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline && job.isAlive()
-                && (!Files.exists(checkpoint) || losses(Files.readString(out)).size() < 6)) {
-            Thread.sleep(20);
-        }
+        MpiLauncher.awaitCheckpointAndSteps(job, checkpoint, out, 6, 180);
         assertTrue(job.isAlive(), "the job ended before the kill: " + Files.readString(err));
         ProcessHandle rank1 = job.descendants().filter(MpiTrainingTest::isRank1).findFirst()
                 .orElseThrow(() -> new AssertionError("no rank 1 among mpirun's children"));
@@ -173,11 +153,7 @@ class MpiTrainingTest {
         ProcessHandle rank1 = null;
         try {
             Path checkpoint = dir.resolve(ModelCheckpoints.FILE_NAME);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            while (System.nanoTime() < deadline && job.isAlive()
-                    && (!Files.exists(checkpoint) || losses(Files.readString(out)).size() < 6)) {
-                Thread.sleep(20);
-            }
+            MpiLauncher.awaitCheckpointAndSteps(job, checkpoint, out, 6, 180);
             assertTrue(job.isAlive(), "the job ended before the stop: " + Files.readString(err));
             rank1 = job.descendants().filter(MpiTrainingTest::isRank1).findFirst()
                     .orElseThrow(() -> new AssertionError("no rank 1 among mpirun's children"));

@@ -4,7 +4,9 @@ import dev.wafer.formats.input.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileVisitResult;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.function.LongConsumer;
 
 import dev.wafer.ports.data.DocumentSource;
+import dev.wafer.ports.data.UnreadableInputException;
 
 /**
  * Turns command-line input paths into document sources. {@code *.jsonl}, {@code *.jsonl.zst} and
@@ -43,42 +46,29 @@ public final class Inputs {
      * @param out the output directory, or null when nothing is written
      * @throws InvalidInputException naming the path when it does not exist, a directory holds no files or an
      *                               input lies inside {@code out}
+     * @throws UnreadableInputException naming the path and the reason when it cannot be examined or listed
      */
     public static List<DocumentSource> resolve(List<Path> paths, LongConsumer bytesRead, Path out) throws IOException {
         Path output = out == null ? null : real(out);
         String staging = out == null ? null : "." + output.getFileName() + ".";
         List<DocumentSource> sources = new ArrayList<>();
         for (Path p : paths) {
-            if (!Files.exists(p)) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(p, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
                 throw new InvalidInputException("--input " + p + ": no such file or directory");
+            } catch (IOException e) {
+                // A directory on the way that this user may not enter: not "missing", and not the user's typo.
+                throw IoFailures.unreadableInput(p.toString(), e);
             }
             if (output != null && real(p).startsWith(output)) {
                 throw new InvalidInputException("--input " + p + " is inside --out " + out
                         + ", which preparing replaces; choose an output outside the inputs");
             }
-            if (Files.isDirectory(p)) {
+            if (attributes.isDirectory()) {
                 List<Path> files = new ArrayList<>();
-                Files.walkFileTree(p, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                        if (output != null) {
-                            Path r = real(dir);
-                            boolean beside = output.getParent() != null && output.getParent().equals(r.getParent());
-                            if (r.equals(output) || (beside && dir.getFileName().toString().startsWith(staging))) {
-                                return FileVisitResult.SKIP_SUBTREE; // the output, or its build or old copy
-                            }
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-                        if (Files.isRegularFile(f) && !f.getFileName().toString().startsWith(".")) {
-                            files.add(f);
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
+                walk(p, output, staging, files);
                 files.sort(null);
                 if (files.isEmpty()) {
                     throw new InvalidInputException("--input " + p + ": directory holds no files");
@@ -89,6 +79,42 @@ public final class Inputs {
             }
         }
         return sources;
+    }
+
+    /**
+     * Adds the regular, not hidden files under {@code root} to {@code files}, leaving out the output and its staging
+     * directories.
+     *
+     * @throws UnreadableInputException naming the directory or file that cannot be listed or examined, and why
+     */
+    private static void walk(Path root, Path output, String staging, List<Path> files) throws IOException {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    if (output != null) {
+                        Path r = real(dir);
+                        boolean beside = output.getParent() != null && output.getParent().equals(r.getParent());
+                        if (r.equals(output) || (beside && dir.getFileName().toString().startsWith(staging))) {
+                            return FileVisitResult.SKIP_SUBTREE; // the output, or its build or old copy
+                        }
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                    if (Files.isRegularFile(f) && !f.getFileName().toString().startsWith(".")) {
+                        files.add(f);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (FileSystemException e) {
+            String where = e.getFile() == null || Path.of(e.getFile()).equals(root) ? root.toString()
+                    : root + " (at " + e.getFile() + ")";
+            throw IoFailures.unreadableInput(where, e);
+        }
     }
 
     /** {@code p}'s real path, or for a path not yet made its real parent's (so that symbolic links compare equal). */

@@ -60,6 +60,7 @@ public final class PileJsonlSource implements DocumentSource {
      * {@inheritDoc}
      *
      * @throws InvalidInputException naming the file when its zstd compression is corrupt or cut short
+     * @throws dev.wafer.ports.data.UnreadableInputException naming the file and the reason when it cannot be read
      */
     @Override
     public void read(DocumentVisitor visitor) throws IOException {
@@ -86,6 +87,9 @@ public final class PileJsonlSource implements DocumentSource {
             // The decoder's own error: the stored bytes are not a valid zstd stream (not a read failure).
             throw new InvalidInputException(name + ": corrupt zstd stream after line " + lastLine + ": "
                     + e.getMessage(), e);
+        } catch (IOException e) {
+            // Opening or reading failed in the operating system (permission denied, a device error).
+            throw IoFailures.unreadableInput(name, e);
         }
     }
 

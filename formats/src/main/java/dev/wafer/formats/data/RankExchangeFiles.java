@@ -55,8 +55,14 @@ final class RankExchangeFiles implements RankExchange {
     @Override
     public Writer writer(int rank) throws IOException {
         Path file = stream(rank);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            // Travels to rank 0 as text: the reason must be in the words, not in the exception's type.
+            throw new IOException("cannot write " + file + ": " + IoFailures.reason(e), e);
+        }
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER));
         out.write(MAGIC);
         return new Writer() {

@@ -40,6 +40,11 @@ public final class TextFileSource implements DocumentSource {
         byte[] bytes;
         try (InputStream in = InputStreams.decoded(path.toString(), Files.newInputStream(path), bytesRead)) {
             bytes = in.readAllBytes();
+        } catch (com.github.luben.zstd.ZstdIOException e) {
+            throw e;
+        } catch (IOException e) {
+            // Opening or reading failed in the operating system (permission denied, a device error).
+            throw IoFailures.unreadableInput(path.toString(), e);
         }
         String location = path + ":1";
         StrictUtf8.Result decoded = new StrictUtf8().decode(bytes, 0, bytes.length);

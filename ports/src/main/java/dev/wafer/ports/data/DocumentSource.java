@@ -16,7 +16,9 @@ public interface DocumentSource {
     /**
      * Reads every document and malformed record, in order.
      *
-     * @throws IOException when the input cannot be read at all (missing file, corrupt compression)
+     * @throws UnreadableInputException naming the input and the reason when it cannot be read (permission denied,
+     *                                   a read error)
+     * @throws IOException                when the input cannot be read at all (missing file, corrupt compression)
      */
     void read(DocumentVisitor visitor) throws IOException;
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import dev.wafer.ports.data.MalformedRecord;
+import dev.wafer.ports.data.UnreadableInputException;
 import dev.wafer.ports.data.prepare.PassOneRecord;
 import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.RankExchange;
@@ -30,7 +31,9 @@ final class PassOneReplay {
 
     /**
      * @param inputs number of inputs
-     * @throws IOException where an input could not be read (the reading rank's message), or a stream is damaged
+     * @throws UnreadableInputException where an input could not be read (the reading rank's message, which names
+     *                                   the input and the reason)
+     * @throws IOException                where a stream is damaged
      */
     void replay(int inputs, Consumer<ProcessedDocument> documents, Consumer<MalformedRecord> malformed)
             throws IOException {
@@ -53,7 +56,7 @@ final class PassOneReplay {
                         case PassOneRecord.Kept k -> documents.accept(PassOneRecords.kept(ordinal++, k));
                         case PassOneRecord.Excluded x -> documents.accept(PassOneRecords.excluded(ordinal++, x));
                         case PassOneRecord.Malformed m -> malformed.accept(m.record());
-                        case PassOneRecord.Failed f -> throw new IOException(f.message());
+                        case PassOneRecord.Failed f -> throw new UnreadableInputException(f.message());
                         case PassOneRecord.End e -> end = true;
                         case PassOneRecord.Begin other -> throw damaged(rank, input, "input " + other.input() + " starts"
                                 + " before input " + input + " ends");

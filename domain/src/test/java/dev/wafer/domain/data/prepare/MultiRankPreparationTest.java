@@ -35,6 +35,7 @@ import dev.wafer.ports.data.DocumentVisitor;
 import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.data.MalformedRecord;
 import dev.wafer.ports.data.RawDocument;
+import dev.wafer.ports.data.UnreadableInputException;
 import dev.wafer.ports.data.prepare.PassOneRecord;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ProgressReporter;
@@ -143,7 +144,8 @@ class MultiRankPreparationTest {
         MemoryExchange exchange = new MemoryExchange();
         List<Object> results = runRanks(2, r -> new DatasetPreparation(settings(false), r == 0 ? new MemoryStore()
                 : UNTOUCHED, QUIET).prepare(inputs, ThreadRanks.rank(r), exchange));
-        assertEquals(single, assertInstanceOf(IOException.class, results.get(0)).getMessage());
+        // The reading rank hands its message over as text; rank 0 rethrows it with its type (the CLI's one line).
+        assertEquals(single, assertInstanceOf(UnreadableInputException.class, results.get(0)).getMessage());
     }
 
     @Test
@@ -255,7 +257,7 @@ class MultiRankPreparationTest {
                     }
                 });
             } catch (IllegalStateException e) {
-                throw new IOException("broken.zst: corrupt frame after " + after + " documents");
+                throw new UnreadableInputException("broken.zst: corrupt frame after " + after + " documents");
             }
         }
     }
