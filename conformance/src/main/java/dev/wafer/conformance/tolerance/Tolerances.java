@@ -95,6 +95,24 @@ public final class Tolerances {
             "cached and full passes reduce attention in different orders: float32 rounding over <= 24 positions "
                     + "and two layers, far below the effect of a wrong cache entry (order 1e-1)");
 
+    /**
+     * Downstream scoring: a request's log-likelihood from the batched scorer (rows packed to the batch's longest
+     * input, LM head only at continuation positions) against the unbatched one (one request padded to the full
+     * window). The same kernels see the same rows; only matrix products of other heights may block their sums
+     * differently. Values are sums of up to a few log-probabilities near -ln(V) ~ -4; a wrong position, mask or
+     * truncation moves them by > 1e-2.
+     */
+    public static final Tolerance BATCHED_SCORING = new Tolerance(1e-5, 1e-6,
+            "float32 summation order of products of other heights, over a few log-probabilities of size ~4");
+
+    /**
+     * End-to-end golden: a request's log-likelihood from Wafer against a plain PyTorch float32 GPT-2 forward of the
+     * same token ids (conformance/golden/make_eval_golden.py). Two float32 implementations through two layers and a
+     * 50257-way log-softmax, summed over up to ~10 continuation tokens of magnitude ~11.
+     */
+    public static final Tolerance GOLDEN_EVAL_LOGLIKELIHOOD = new Tolerance(1e-4, 1e-5,
+            "two float32 implementations, different summation orders, sums of ~10 log-probabilities near -11");
+
     // Mixed precision (16-bit operands, float32 accumulation). u is the format's unit roundoff: 2^-8 for bf16,
     // 2^-11 for fp16 (OperandFormat#unitRoundoff).
 
