@@ -32,9 +32,11 @@ import dev.wafer.ports.compute.TensorScope;
  * @param mup    the muP triple it was trained with (the paper's for older checkpoints); null for SP
  * @param trainedOn the data it was trained on as its checkpoint names it (kind, path, fingerprint); empty for a
  *                  model-only checkpoint ({@code import-hf})
+ * @param importedFrom the Hugging Face directory {@code import-hf} read it from; empty for a trained model
  */
 record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind, Map<ParameterName, float[]> params,
-        MupHyperparameters mup, java.util.Optional<dev.wafer.ports.checkpoint.TrainingHeader.Data> trainedOn) {
+        MupHyperparameters mup, java.util.Optional<dev.wafer.ports.checkpoint.TrainingHeader.Data> trainedOn,
+        java.util.Optional<String> importedFrom) {
 
     /** Reads {@code path} (a checkpoint file, or a directory holding {@code checkpoint.wafer}). */
     static CheckpointedModel read(CheckpointStore store, String flag, Path path) {
@@ -61,7 +63,8 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
                 params.put(spec.name(), values);
             }
             return new CheckpointedModel(file, shape, kind, params, mup,
-                    reader.header().training().map(dev.wafer.ports.checkpoint.TrainingHeader::data));
+                    reader.header().training().map(dev.wafer.ports.checkpoint.TrainingHeader::data),
+                    reader.header().model().importedFrom());
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage());
         }

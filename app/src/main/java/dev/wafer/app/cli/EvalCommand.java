@@ -30,6 +30,7 @@ import dev.wafer.domain.eval.EvalTask;
 import dev.wafer.domain.eval.FewShotContexts;
 import dev.wafer.domain.eval.LogLikelihoodScorer;
 import dev.wafer.domain.eval.PackedTestSetLoss;
+import dev.wafer.domain.eval.PublishedResults;
 import dev.wafer.domain.eval.RequestBuilder;
 import dev.wafer.domain.eval.TaskRequests;
 import dev.wafer.domain.eval.TaskEvaluator;
@@ -182,6 +183,7 @@ public final class EvalCommand implements Runnable {
                     report = evaluator.evaluate(taskList);
                 }
                 result.put("tasks", taskRows(report));
+                published(model).ifPresent(row -> result.put("published", row));
                 result.put("average", report.averages());
                 if (paper) {
                     result.put("table3", PaperTable.columns(report));
@@ -221,6 +223,26 @@ public final class EvalCommand implements Runnable {
         return m;
     }
 
+    /**
+     * The paper's published figures (Tables 8 and 9) for an imported Cerebras-GPT model, recognised by the name of
+     * the directory it was imported from; only for 0 or 5 shots, the tables' settings.
+     */
+    private java.util.Optional<Map<String, Object>> published(CheckpointedModel model) {
+        return model.importedFrom().flatMap(PublishedResults::size).flatMap(size -> PublishedResults.row(size, shots))
+                .map(r -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("model", r.model());
+                    m.put("shots", r.shots());
+                    m.put("source", r.source());
+                    m.put("acc", r.accuracy());
+                    m.put(PaperTable.AVERAGE, r.average());
+                    if (!Double.isNaN(r.pileXent())) {
+                        m.put("pile_test_xent", r.pileXent());
+                    }
+                    return m;
+                });
+    }
+
     private static List<Map<String, Object>> taskRows(EvalReport report) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (TaskResult t : report.tasks()) {
@@ -257,7 +279,8 @@ public final class EvalCommand implements Runnable {
             }
         }
         if (result.containsKey("tasks") && (task != null || result.containsKey("table3"))) {
-            PaperTable.print(out, (List<Map<String, Object>>) result.get("tasks"), (Map<String, Double>) result.get("table3"));
+            PaperTable.print(out, (List<Map<String, Object>>) result.get("tasks"), (Map<String, Double>) result.get("table3"),
+                    (Map<String, Object>) result.get("published"));
         } else if (result.containsKey("tasks")) {
             Table table = new Table("task", "type", "docs", "shots", "acc", "acc_norm", "ppl");
             for (Map<String, Object> row : (List<Map<String, Object>>) result.get("tasks")) {
