@@ -119,7 +119,7 @@ public final class EvalCommand implements Runnable {
     @Option(names = "--shots", defaultValue = "0", paramLabel = "K", description = "Few-shot examples per context (default ${DEFAULT-VALUE}).")
     int shots;
 
-    @Option(names = "--batch-tokens", defaultValue = "2048", paramLabel = "N",
+    @Option(names = "--batch-tokens", defaultValue = "512", paramLabel = "N",
             description = "Task requests per forward pass: rows of up to the window, at most N input positions in all"
                     + " (at least one window; default ${DEFAULT-VALUE}); 0 scores one request per pass padded to the"
                     + " full window (the unbatched scorer).")

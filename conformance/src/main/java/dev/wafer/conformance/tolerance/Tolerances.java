@@ -97,13 +97,14 @@ public final class Tolerances {
 
     /**
      * Downstream scoring: a request's log-likelihood from the batched scorer (rows packed to the batch's longest
-     * input, LM head only at continuation positions) against the unbatched one (one request padded to the full
-     * window). The same kernels see the same rows; only matrix products of other heights may block their sums
-     * differently. Values are sums of up to a few log-probabilities near -ln(V) ~ -4; a wrong position, mask or
-     * truncation moves them by > 1e-2.
+     * input, LM head only at continuation positions, each token's log-softmax from the backend's fused softmax +
+     * cross-entropy as a float32 loss) against the unbatched one (one request padded to the full window, log-softmax
+     * on the host in double). Each token's loss is rounded to float32 (half an ulp of a loss near 20 is 1e-6), and
+     * continuations run to tens of tokens; products of other heights may also block their sums differently. A wrong
+     * position, mask or truncation moves a log-likelihood by > 1e-2.
      */
-    public static final Tolerance BATCHED_SCORING = new Tolerance(1e-5, 1e-6,
-            "float32 summation order of products of other heights, over a few log-probabilities of size ~4");
+    public static final Tolerance BATCHED_SCORING = new Tolerance(1e-4, 1e-6,
+            "float32 rounding of per-token losses (~1e-6 each, tens of tokens) and of products of other heights");
 
     /**
      * End-to-end golden: a request's log-likelihood from Wafer against a plain PyTorch float32 GPT-2 forward of the

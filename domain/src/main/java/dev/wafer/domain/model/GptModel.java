@@ -242,6 +242,21 @@ public final class GptModel {
         matmul.forward(act.logits, act.dln, params.get(WTE), null, count, c, shape.vocabSize());
     }
 
+    /**
+     * After {@link #forwardLogitsAt}: {@code dst[k] = -log softmax(m · logits row k)[targets[k]]} for the first
+     * {@code count} rows (m the output multiplier), by the backend's fused softmax + cross-entropy (normaliser
+     * reduced in double on the CPU backend). It overwrites those logits rows with probabilities: read any logits
+     * first.
+     */
+    public void lossesAt(int[] targets, int count, float[] dst) {
+        if (count < 1 || count > act.b * act.t || targets.length < count || dst.length < count) {
+            throw new IllegalArgumentException(count + " loss rows do not fit the micro-batch or the arrays");
+        }
+        crossEntropy.forward(act.losses, act.logits, act.logits, targets, count, shape.vocabSize(),
+                parameterisation.outputLogitMultiplier());
+        act.losses.copyToHost(0, dst, 0, count);
+    }
+
     private void checkSubBatch(int[] tokens, int rows, int t) {
         if (rows < 1 || t < 1 || t > act.t || (long) rows * t > (long) act.b * act.t) {
             throw new IllegalArgumentException("a " + rows + "x" + t + " pass does not fit the allocated micro-batch "

@@ -13,9 +13,10 @@ import dev.wafer.domain.generate.NonFiniteOutputException;
 /**
  * Scores text with a {@link GptModel} of micro-batch B x T. {@link #score} runs one request per forward pass padded
  * at the end to the full window T (causal attention keeps the padding from influencing earlier positions);
- * {@link #scoreBatch} packs up to B·T input positions as rows padded only to the batch's longest input and runs the
- * LM head only on the continuation positions. Log-softmax of the logits (with the parameterisation's output
- * multiplier) is computed on the host in double.
+ * {@link #scoreBatch} packs up to B·T input positions as rows padded only to the batch's longest input, runs the
+ * LM head only on the continuation positions and takes their log-softmax from the backend's fused softmax +
+ * cross-entropy kernel (float32 per token, summed in double). {@link #score} and {@link #sumNats} compute the
+ * log-softmax of the logits (with the parameterisation's output multiplier) on the host in double.
  */
 public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
     private final GptModel model;
@@ -26,6 +27,9 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
 
     private final int[] batchInput;
     private final int[] positions;
+    private final int[] targets;
+    private final float[] losses;
+    private final boolean[] greedyAt;
 
     /** A scorer over {@code model}, whose micro-batch B x T sets the window (T) and the batch budget (B·T). */
     public GptScorer(GptModel model) {
@@ -34,6 +38,9 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
         this.input = new int[length];
         this.batchInput = new int[model.tokensPerMicroBatch()];
         this.positions = new int[model.tokensPerMicroBatch()];
+        this.targets = new int[model.tokensPerMicroBatch()];
+        this.losses = new float[model.tokensPerMicroBatch()];
+        this.greedyAt = new boolean[model.tokensPerMicroBatch()];
         this.row = new float[model.shape().vocabSize()];
         this.scale = model.multipliers().outputLogitMultiplier();
     }
@@ -79,17 +86,31 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
             conts[r] = cont;
         }
         model.forwardLogitsAt(batchInput, rows, t, positions, count);
-        List<ContinuationScore> out = new ArrayList<>(rows);
+        // Greedy needs the raw logits, read before the fused softmax overwrites them with probabilities.
         int k = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int target : conts[r]) {
+                model.copyLogitsRow(k, row);
+                targets[k] = target;
+                greedyAt[k] = argmax() == target;
+                k++;
+            }
+        }
+        model.lossesAt(targets, count, losses);
+        List<ContinuationScore> out = new ArrayList<>(rows);
+        k = 0;
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             boolean greedy = true;
-            for (int target : conts[r]) {
-                model.copyLogitsRow(k++, row);
-                sum += logSoftmax(target);
-                greedy &= argmax() == target;
+            for (int j = 0; j < conts[r].length; j++, k++) {
+                if (!Float.isFinite(losses[k])) {
+                    throw new NonFiniteOutputException("the model produced a non-finite log-probability ("
+                            + -losses[k] + ")");
+                }
+                sum -= losses[k];
+                greedy &= greedyAt[k];
             }
-            out.add(new ContinuationScore(sum, greedy));
+            out.add(new ContinuationScore(Math.min(0, sum), greedy));
         }
         return out;
     }
@@ -175,9 +196,12 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
 
     private int argmax() {
         int best = 0;
+        float bestValue = row[0] * scale;
         for (int i = 1; i < row.length; i++) {
-            if (row[i] * scale > row[best] * scale) {
+            float v = row[i] * scale;
+            if (v > bestValue) {
                 best = i;
+                bestValue = v;
             }
         }
         return best;
