@@ -183,7 +183,9 @@ public final class EvalCommand implements Runnable {
                     report = evaluator.evaluate(taskList);
                 }
                 result.put("tasks", taskRows(report));
-                published(model).ifPresent(row -> result.put("published", row));
+                if (task != null || paper) { // the tables' tasks; the builtin toy tasks have no published figures
+                    published(model).ifPresent(row -> result.put("published", row));
+                }
                 result.put("average", report.averages());
                 if (paper) {
                     result.put("table3", PaperTable.columns(report));
