@@ -32,9 +32,11 @@ import dev.wafer.ports.compute.TensorScope;
  * @param mup    the muP triple it was trained with (the paper's for older checkpoints); null for SP
  * @param training  the run state of a training checkpoint (data, seed, sequence length, data position); empty for a
  *                  model-only checkpoint ({@code import-hf})
+ * @param importedFrom the Hugging Face directory {@code import-hf} read it from; empty for a trained model
  */
 record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind, Map<ParameterName, float[]> params,
-        MupHyperparameters mup, java.util.Optional<dev.wafer.ports.checkpoint.TrainingHeader> training) {
+        MupHyperparameters mup, java.util.Optional<dev.wafer.ports.checkpoint.TrainingHeader> training,
+        java.util.Optional<String> importedFrom) {
 
     /** The data it was trained on as its checkpoint names it (kind, path, fingerprint); empty for a model-only one. */
     java.util.Optional<dev.wafer.ports.checkpoint.TrainingHeader.Data> trainedOn() {
@@ -66,7 +68,7 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
                 params.put(spec.name(), values);
             }
             return new CheckpointedModel(file, shape, kind, params, mup,
-                    reader.header().training());
+                    reader.header().training(), reader.header().model().importedFrom());
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage());
         }

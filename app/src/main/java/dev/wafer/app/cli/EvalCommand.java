@@ -28,9 +28,10 @@ import dev.wafer.domain.eval.CrossEntropyTotals;
 import dev.wafer.domain.eval.EvalReport;
 import dev.wafer.domain.eval.EvalTask;
 import dev.wafer.domain.eval.FewShotContexts;
+import dev.wafer.domain.eval.LogLikelihoodScorer;
 import dev.wafer.domain.eval.PackedTestSetLoss;
+import dev.wafer.domain.eval.PublishedResults;
 import dev.wafer.domain.eval.RequestBuilder;
-import dev.wafer.domain.eval.RequestLog;
 import dev.wafer.domain.eval.TaskRequests;
 import dev.wafer.domain.eval.TaskEvaluator;
 import dev.wafer.domain.eval.TaskResult;
@@ -118,6 +119,12 @@ public final class EvalCommand implements Runnable {
     @Option(names = "--shots", defaultValue = "0", paramLabel = "K", description = "Few-shot examples per context (default ${DEFAULT-VALUE}).")
     int shots;
 
+    @Option(names = "--batch-tokens", defaultValue = "512", paramLabel = "N",
+            description = "Task requests per forward pass: rows of up to the window, at most N input positions in all"
+                    + " (at least one window; default ${DEFAULT-VALUE}); 0 scores one request per pass padded to the"
+                    + " full window (the unbatched scorer).")
+    int batchTokens;
+
     @Option(names = "--json", description = "Print one JSON object instead of tables.")
     boolean json;
 
@@ -144,9 +151,14 @@ public final class EvalCommand implements Runnable {
         List<EvalTask> taskList = task != null ? List.of(HarnessSelection.one(task, data, fewshotData, shots))
                 : paper ? HarnessSelection.paper(dataDir, shots)
                 : tasks == null ? List.of() : readTasks(tasks);
+        if (batchTokens < 0) {
+            throw new UserError("--batch-tokens must be >= 0, found " + batchTokens);
+        }
+        // Rows of the scoring model: test-set loss and the unbatched scorer use one; batched tasks fill B x T.
+        int rows = taskList.isEmpty() || batchTokens == 0 ? 1 : Math.max(1, batchTokens / window);
         Map<String, Object> result = new LinkedHashMap<>();
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
-            GptModel gpt = ModelAssembly.forScoring(backend, scope, model.shape(), model.parameterisation(), 1,
+            GptModel gpt = ModelAssembly.forScoring(backend, scope, model.shape(), model.parameterisation(), rows,
                     window);
             model.copyInto(gpt.parameters());
             GptScorer scorer = new GptScorer(gpt);
@@ -157,18 +169,23 @@ public final class EvalCommand implements Runnable {
                 RequestBuilder requests = new RequestBuilder(new ModelVocabularyTokenizer(tokenizer,
                         model.shape().vocabSize()), window,
                         RequestBuilder.GPT2_EOT < model.shape().vocabSize() ? RequestBuilder.GPT2_EOT : 0);
-                TaskEvaluator evaluator = new TaskEvaluator(requests, scorer, new FewShotContexts(shots));
-                RequestLog progress = new Progress(spec.commandLine().getErr(), TaskRequests.count(taskList),
-                        PROGRESS_EVERY_NANOS, System::nanoTime);
+                // --batch-tokens 0: the scorer's own one-request, full-window pass (kept as the reference).
+                LogLikelihoodScorer taskScorer = batchTokens == 0 ? scorer::score : scorer;
+                TaskEvaluator evaluator = new TaskEvaluator(requests, taskScorer, new FewShotContexts(shots))
+                        .withProgress(new Progress(spec.commandLine().getErr(), TaskRequests.count(taskList),
+                                PROGRESS_EVERY_NANOS, System::nanoTime));
                 EvalReport report;
                 if (writeRequests != null) {
                     try (RequestsFile file = new RequestsFile(writeRequests)) {
-                        report = evaluator.withRequestLog(file.andThen(progress)).evaluate(taskList);
+                        report = evaluator.withRequestLog(file).evaluate(taskList);
                     }
                 } else {
-                    report = evaluator.withRequestLog(progress).evaluate(taskList);
+                    report = evaluator.evaluate(taskList);
                 }
                 result.put("tasks", taskRows(report));
+                if (task != null || paper) { // the tables' tasks; the builtin toy tasks have no published figures
+                    published(model).ifPresent(row -> result.put("published", row));
+                }
                 result.put("average", report.averages());
                 if (paper) {
                     result.put("table3", PaperTable.columns(report));
@@ -208,6 +225,26 @@ public final class EvalCommand implements Runnable {
         return m;
     }
 
+    /**
+     * The paper's published figures (Tables 8 and 9) for an imported Cerebras-GPT model, recognised by the name of
+     * the directory it was imported from; only for 0 or 5 shots, the tables' settings.
+     */
+    private java.util.Optional<Map<String, Object>> published(CheckpointedModel model) {
+        return model.importedFrom().flatMap(PublishedResults::size).flatMap(size -> PublishedResults.row(size, shots))
+                .map(r -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("model", r.model());
+                    m.put("shots", r.shots());
+                    m.put("source", r.source());
+                    m.put("acc", r.accuracy());
+                    m.put(PaperTable.AVERAGE, r.average());
+                    if (!Double.isNaN(r.pileXent())) {
+                        m.put("pile_test_xent", r.pileXent());
+                    }
+                    return m;
+                });
+    }
+
     private static List<Map<String, Object>> taskRows(EvalReport report) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (TaskResult t : report.tasks()) {
@@ -244,7 +281,8 @@ public final class EvalCommand implements Runnable {
             }
         }
         if (result.containsKey("tasks") && (task != null || result.containsKey("table3"))) {
-            PaperTable.print(out, (List<Map<String, Object>>) result.get("tasks"), (Map<String, Double>) result.get("table3"));
+            PaperTable.print(out, (List<Map<String, Object>>) result.get("tasks"), (Map<String, Double>) result.get("table3"),
+                    (Map<String, Object>) result.get("published"));
         } else if (result.containsKey("tasks")) {
             Table table = new Table("task", "type", "docs", "shots", "acc", "acc_norm", "ppl");
             for (Map<String, Object> row : (List<Map<String, Object>>) result.get("tasks")) {

@@ -36,9 +36,20 @@ final class PaperTable {
         return out;
     }
 
-    /** Prints the per-metric rows, then Table 3's columns when {@code table3} is not null. */
-    static void print(PrintWriter out, List<Map<String, Object>> rows, Map<String, Double> table3) {
-        Table t = new Table("task", "docs", "shots", "metric", "value", "stderr");
+    /**
+     * Prints the per-metric rows, then Table 3's columns when {@code table3} is not null; with {@code published}
+     * (an imported Cerebras-GPT model's row of Table 8 or 9) a "published" column beside each task's {@code acc}
+     * and a published row under Table 3's.
+     */
+    @SuppressWarnings("unchecked")
+    static void print(PrintWriter out, List<Map<String, Object>> rows, Map<String, Double> table3,
+            Map<String, Object> published) {
+        Map<String, Double> paper = published == null ? Map.of() : (Map<String, Double>) published.get("acc");
+        List<String> header = new java.util.ArrayList<>(List.of("task", "docs", "shots", "metric", "value", "stderr"));
+        if (published != null) {
+            header.add("published");
+        }
+        Table t = new Table(header.toArray(String[]::new));
         for (Map<String, Object> row : rows) {
             for (Map.Entry<String, Object> e : row.entrySet()) {
                 String k = e.getKey();
@@ -46,16 +57,38 @@ final class PaperTable {
                     continue;
                 }
                 Object se = row.get(k + "_stderr");
-                t.row(row.get("task"), row.get("docs"), row.get("shots"), k, format(e.getValue()),
-                        se == null ? "-" : format(se));
+                List<Object> cells = new java.util.ArrayList<>(List.of(row.get("task"), row.get("docs"),
+                        row.get("shots"), k, format(e.getValue()), se == null ? "-" : format(se)));
+                if (published != null) {
+                    Double p = k.equals(TaskResult.ACC) ? paper.get((String) row.get("task")) : null;
+                    cells.add(p == null ? "" : format(p));
+                }
+                t.row(cells.toArray());
             }
         }
         t.print(out);
         if (table3 != null) {
             out.println();
-            Table paper = new Table(table3.keySet().toArray(String[]::new));
-            paper.row(table3.values().stream().map(PaperTable::format).toArray());
-            paper.print(out);
+            List<String> cols = new java.util.ArrayList<>(List.of(""));
+            cols.addAll(table3.keySet());
+            Table summary = new Table(cols.toArray(String[]::new));
+            List<Object> measured = new java.util.ArrayList<>(List.of("measured"));
+            table3.values().forEach(v -> measured.add(format(v)));
+            summary.row(measured.toArray());
+            if (published != null) {
+                List<Object> pub = new java.util.ArrayList<>(List.of("published"));
+                for (String k : table3.keySet()) {
+                    Object v = k.equals(AVERAGE) ? published.get(AVERAGE) : paper.get(k);
+                    pub.add(v == null ? "" : format(v));
+                }
+                summary.row(pub.toArray());
+            }
+            summary.print(out);
+        }
+        if (published != null) {
+            out.println();
+            out.printf(Locale.ROOT, "published: %s, %d-shot, %s%n", published.get("model"), published.get("shots"),
+                    published.get("source"));
         }
     }
 

@@ -1,14 +1,12 @@
 package dev.wafer.app.cli;
 
-import dev.wafer.domain.eval.ContinuationScore;
-import dev.wafer.domain.eval.HarnessRequest;
-import dev.wafer.domain.eval.RequestLog;
+import dev.wafer.domain.eval.ScoringProgress;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /** Prints requests done, rate and time left to stderr, at most every {@code everyNanos}. */
-final class Progress implements RequestLog {
+final class Progress implements ScoringProgress {
     private final PrintWriter err;
     private final long total;
     private final long everyNanos;
@@ -27,8 +25,8 @@ final class Progress implements RequestLog {
     }
 
     @Override
-    public void scored(String task, HarnessRequest request, ContinuationScore score) {
-        done++;
+    public void advanced(String task, int requests) {
+        done += requests;
         long now = clock.getAsLong();
         if (now - lastPrint >= everyNanos && done < total) {
             lastPrint = now;

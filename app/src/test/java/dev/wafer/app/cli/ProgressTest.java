@@ -2,8 +2,6 @@ package dev.wafer.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.wafer.domain.eval.ContinuationScore;
-import dev.wafer.domain.eval.HarnessRequest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -14,11 +12,9 @@ class ProgressTest {
         long[] now = {0};
         StringWriter text = new StringWriter();
         Progress p = new Progress(new PrintWriter(text), 100, 1_000_000_000L, () -> now[0]);
-        HarnessRequest r = new HarnessRequest(0, "a", " b");
-        ContinuationScore s = new ContinuationScore(-1, false);
-        for (int i = 0; i < 25; i++) {
-            now[0] += 100_000_000L; // 10 requests per second
-            p.scored("piqa", r, s);
+        for (int i = 0; i < 12; i++) {
+            now[0] += 200_000_000L; // batches of two requests, 10 requests per second
+            p.advanced("piqa", 2);
         }
         // Printed at 1.0 s and 2.0 s only: 20 done at 10/s leaves 80 requests, 8 seconds.
         assertEquals("eval piqa: 10/100 requests (10%), 10.0/s, ETA 0m09s\neval piqa: 20/100 requests (20%), 10.0/s, ETA 0m08s\n",

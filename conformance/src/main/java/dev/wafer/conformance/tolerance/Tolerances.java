@@ -95,6 +95,25 @@ public final class Tolerances {
             "cached and full passes reduce attention in different orders: float32 rounding over <= 24 positions "
                     + "and two layers, far below the effect of a wrong cache entry (order 1e-1)");
 
+    /**
+     * Downstream scoring: a request's log-likelihood from the batched scorer (rows packed to the batch's longest
+     * input, LM head only at continuation positions, each token's log-softmax from the backend's fused softmax +
+     * cross-entropy as a float32 loss) against the unbatched one (one request padded to the full window, log-softmax
+     * on the host in double). Each token's loss is rounded to float32 (half an ulp of a loss near 20 is 1e-6), and
+     * continuations run to tens of tokens; products of other heights may also block their sums differently. A wrong
+     * position, mask or truncation moves a log-likelihood by > 1e-2.
+     */
+    public static final Tolerance BATCHED_SCORING = new Tolerance(1e-4, 1e-6,
+            "float32 rounding of per-token losses (~1e-6 each, tens of tokens) and of products of other heights");
+
+    /**
+     * End-to-end golden: a request's log-likelihood from Wafer against a plain PyTorch float32 GPT-2 forward of the
+     * same token ids (conformance/golden/make_eval_golden.py). Two float32 implementations through two layers and a
+     * 50257-way log-softmax, summed over up to ~10 continuation tokens of magnitude ~11.
+     */
+    public static final Tolerance GOLDEN_EVAL_LOGLIKELIHOOD = new Tolerance(1e-4, 1e-5,
+            "two float32 implementations, different summation orders, sums of ~10 log-probabilities near -11");
+
     // Mixed precision (16-bit operands, float32 accumulation). u is the format's unit roundoff: 2^-8 for bf16,
     // 2^-11 for fp16 (OperandFormat#unitRoundoff).
 

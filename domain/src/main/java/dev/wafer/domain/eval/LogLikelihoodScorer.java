@@ -1,5 +1,8 @@
 package dev.wafer.domain.eval;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * What the model must provide for downstream tasks: the log-likelihood of a continuation given a context.
  *
@@ -18,4 +21,28 @@ public interface LogLikelihoodScorer {
      * @param continuation at least one token
      */
     ContinuationScore score(int[] context, int[] continuation);
+
+    /**
+     * Scores several requests, each exactly as {@link #score} would (to float32 rounding); a batching scorer runs
+     * them in one forward pass. The default scores them one at a time.
+     *
+     * @param batch requests whose rows fit {@link #batchTokens()}: {@code batch.size() · max(inputLength) <=
+     *              batchTokens()} (see {@link LoglikelihoodRequest#inputLength()}), or a single request
+     * @return one score per request, in order
+     */
+    default List<ContinuationScore> scoreBatch(List<LoglikelihoodRequest> batch) {
+        List<ContinuationScore> out = new ArrayList<>(batch.size());
+        for (LoglikelihoodRequest r : batch) {
+            out.add(r.scoreWith(this));
+        }
+        return out;
+    }
+
+    /**
+     * How many input positions one {@link #scoreBatch} call takes: rows times the longest row. The default, 1,
+     * makes batches of one request.
+     */
+    default int batchTokens() {
+        return 1;
+    }
 }

@@ -27,6 +27,11 @@ public record LoglikelihoodRequest(int[] context, int[] continuation) {
         return continuation.clone();
     }
 
+    /** Tokens the model reads: context and continuation without the last token. */
+    public int inputLength() {
+        return context.length + continuation.length - 1;
+    }
+
     /** Asks the scorer. */
     public ContinuationScore scoreWith(LogLikelihoodScorer scorer) {
         return scorer.score(context.clone(), continuation.clone());

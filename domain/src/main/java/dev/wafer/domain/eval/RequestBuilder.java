@@ -34,7 +34,20 @@ public final class RequestBuilder {
 
     /** The request for {@code continuation} (usually starting with a space) after {@code context}. */
     public LoglikelihoodRequest build(String context, String continuation) {
-        int[] ctx = context.isEmpty() ? new int[] {endOfText} : tokenizer.encode(context);
+        return build(encodeContext(context), encodeContinuation(continuation));
+    }
+
+    /** The context's ids as the harness encodes them: [end-of-text] for an empty context. */
+    public int[] encodeContext(String context) {
+        return context.isEmpty() ? new int[] {endOfText} : tokenizer.encode(context);
+    }
+
+    /**
+     * The continuation's ids.
+     *
+     * @throws IllegalArgumentException if it encodes to no tokens or to more than the model's context
+     */
+    public int[] encodeContinuation(String continuation) {
         int[] cont = tokenizer.encode(continuation);
         if (cont.length == 0) {
             throw new IllegalArgumentException("continuation '" + continuation + "' encodes to no tokens");
@@ -44,6 +57,11 @@ public final class RequestBuilder {
             throw new IllegalArgumentException("continuation of " + cont.length + " tokens exceeds the model's "
                     + maxLength + "-token context");
         }
+        return cont;
+    }
+
+    /** The request for encoded ids (from {@link #encodeContext} and {@link #encodeContinuation}), left-truncated. */
+    public LoglikelihoodRequest build(int[] ctx, int[] cont) {
         int total = ctx.length + cont.length;
         int keep = Math.min(total, maxLength + 1);
         int[] ctxKept = Arrays.copyOfRange(ctx, total - keep, ctx.length);

@@ -18,14 +18,16 @@ public final class TaskEvaluator {
     private final FewShotContexts contexts;
     private final RequestLog log;
     private final int bootstrapIters;
+    private final ScoringProgress progress;
 
     /** An evaluator that builds requests with {@code requests}, asks {@code scorer} and renders contexts with {@code contexts}. */
     public TaskEvaluator(RequestBuilder requests, LogLikelihoodScorer scorer, FewShotContexts contexts) {
-        this(requests, scorer, contexts, RequestLog.NONE, HarnessMetrics.BOOTSTRAP_ITERS);
+        this(requests, scorer, contexts, RequestLog.NONE, HarnessMetrics.BOOTSTRAP_ITERS, ScoringProgress.NONE);
     }
 
     private TaskEvaluator(RequestBuilder requests, LogLikelihoodScorer scorer, FewShotContexts contexts, RequestLog log,
-            int bootstrapIters) {
+            int bootstrapIters, ScoringProgress progress) {
+        this.progress = Objects.requireNonNull(progress, "progress");
         this.requests = Objects.requireNonNull(requests, "requests");
         this.scorer = Objects.requireNonNull(scorer, "scorer");
         this.contexts = Objects.requireNonNull(contexts, "contexts");
@@ -38,12 +40,17 @@ public final class TaskEvaluator {
 
     /** This evaluator, also telling {@code log} about every request scored. */
     public TaskEvaluator withRequestLog(RequestLog log) {
-        return new TaskEvaluator(requests, scorer, contexts, log, bootstrapIters);
+        return new TaskEvaluator(requests, scorer, contexts, log, bootstrapIters, progress);
+    }
+
+    /** This evaluator, telling {@code progress} after every scored batch (e.g. to print an ETA). */
+    public TaskEvaluator withProgress(ScoringProgress progress) {
+        return new TaskEvaluator(requests, scorer, contexts, log, bootstrapIters, progress);
     }
 
     /** This evaluator with another number of bootstrap iterations for perplexity's stderr (harness: 100000). */
     public TaskEvaluator withBootstrapIters(int iters) {
-        return new TaskEvaluator(requests, scorer, contexts, log, iters);
+        return new TaskEvaluator(requests, scorer, contexts, log, iters, progress);
     }
 
     /** Evaluates every task and averages. */
@@ -68,16 +75,41 @@ public final class TaskEvaluator {
         int n = task.docs().size();
         // Rendered together: the harness draws every document's examples from one generator in sequence.
         List<String> context = contexts.contexts(task);
+        List<HarnessRequest> texts = new ArrayList<>();
+        List<int[]> contextIds = new ArrayList<>();
+        List<int[]> continuationIds = new ArrayList<>();
+        List<LoglikelihoodRequest> built = new ArrayList<>();
+        int[] firstOfDoc = new int[n + 1];
+        String lastContext = null;
+        int[] lastContextIds = null;
+        for (int i = 0; i < n; i++) {
+            firstOfDoc[i] = texts.size();
+            for (HarnessRequest req : TaskRequests.of(i, task.docs().get(i), context.get(i))) {
+                // A document's choices share its context string: tokenized once.
+                if (!req.context().equals(lastContext)) {
+                    lastContext = req.context();
+                    lastContextIds = requests.encodeContext(lastContext);
+                }
+                int[] cont = requests.encodeContinuation(req.continuation());
+                texts.add(req);
+                contextIds.add(lastContextIds);
+                continuationIds.add(cont);
+                built.add(requests.build(lastContextIds, cont));
+            }
+        }
+        firstOfDoc[n] = texts.size();
+        String name = task.name();
+        List<ContinuationScore> scores = BatchedScoring.score(built, scorer, k -> progress.advanced(name, k));
         double[][] lls = new double[n][];
         boolean[][] greedy = new boolean[n][];
         for (int i = 0; i < n; i++) {
-            List<HarnessRequest> reqs = TaskRequests.of(i, task.docs().get(i), context.get(i));
-            lls[i] = new double[reqs.size()];
-            greedy[i] = new boolean[reqs.size()];
-            for (int r = 0; r < reqs.size(); r++) {
-                HarnessRequest req = reqs.get(r);
-                ContinuationScore s = requests.build(req.context(), req.continuation()).scoreWith(scorer);
-                log.scored(task.name(), req, s);
+            int size = firstOfDoc[i + 1] - firstOfDoc[i];
+            lls[i] = new double[size];
+            greedy[i] = new boolean[size];
+            for (int r = 0; r < size; r++) {
+                int k = firstOfDoc[i] + r;
+                ContinuationScore s = scores.get(k);
+                log.scored(name, texts.get(k), contextIds.get(k), continuationIds.get(k), s);
                 lls[i][r] = s.logLikelihood();
                 greedy[i][r] = s.greedy();
             }

@@ -67,6 +67,8 @@ public final class GptModel {
     private int[] lastTargets;
     private boolean forwardDone;
     private ActivationObserver observer = ActivationObserver.NONE;
+    /** Host copy of the final layer norm's rows for {@link #forwardLogitsAt}; allocated on first use. */
+    private float[] gathered = new float[0];
     private CastObserver casts = CastObserver.NONE;
 
     /**
@@ -193,9 +195,89 @@ public final class GptModel {
     }
 
     /**
-     * Copies row {@code row} (position {@code b·T + t}) of the unscaled logits of the last {@link #forwardLogits}
-     * into {@code dst}, which holds at least V floats. Multiply by the parameterisation's output multiplier for the
-     * logits the loss sees.
+     * Runs the forward of a smaller micro-batch, {@code rows} sequences of {@code t} tokens in the allocated
+     * buffers (batched scoring packs short requests this way), and keeps the logits of all {@code rows·t}
+     * positions on the device: row {@code r·t + j} of {@link #copyLogitsRow} is sequence r, position j.
+     *
+     * @param tokens at least {@code rows·t} ids, row-major; only the first {@code rows·t} are read
+     * @throws IllegalArgumentException unless {@code t <= T} and {@code rows·t <= B·T} (then every activation,
+     *                                  the {@code rows·H·t·t} attention scores included, fits its buffer)
+     */
+    public void forwardLogits(int[] tokens, int rows, int t) {
+        checkSubBatch(tokens, rows, t);
+        forwardToLnf(tokens, rows, t);
+        int n = rows * t;
+        matmul.forward(act.logits, act.lnf, params.get(WTE), null, n, shape.dModel(), shape.vocabSize());
+    }
+
+    /**
+     * As {@link #forwardLogits(int[], int, int)}, but the tied LM head runs only on the {@code count} positions
+     * listed (indices {@code r·t + j}, strictly increasing): row k of {@link #copyLogitsRow} then holds the logits
+     * of position {@code positions[k]}. For small models the head (V·C per position) costs more than the layers,
+     * and scoring needs only the continuation's positions.
+     */
+    public void forwardLogitsAt(int[] tokens, int rows, int t, int[] positions, int count) {
+        checkSubBatch(tokens, rows, t);
+        int n = rows * t;
+        int c = shape.dModel();
+        if (count < 1 || count > n || positions.length < count) {
+            throw new IllegalArgumentException(count + " positions do not fit a " + rows + "x" + t + " pass");
+        }
+        for (int k = 0; k < count; k++) {
+            if (positions[k] < 0 || positions[k] >= n || (k > 0 && positions[k] <= positions[k - 1])) {
+                throw new IllegalArgumentException("positions must increase within [0, " + n + "): "
+                        + positions[k] + " at " + k);
+            }
+        }
+        forwardToLnf(tokens, rows, t);
+        if (gathered.length < n * c) {
+            gathered = new float[Math.multiplyExact(act.b * act.t, c)]; // once, at the allocated size
+        }
+        act.lnf.copyToHost(0, gathered, 0, n * c);
+        // In place: positions[k] >= k, so each source row is read before a later k overwrites it.
+        for (int k = 0; k < count; k++) {
+            System.arraycopy(gathered, positions[k] * c, gathered, k * c, c);
+        }
+        act.dln.copyFromHost(gathered, 0, 0, count * c); // dln is a backward buffer, free in inference
+        matmul.forward(act.logits, act.dln, params.get(WTE), null, count, c, shape.vocabSize());
+    }
+
+    /**
+     * After {@link #forwardLogitsAt}: {@code dst[k] = -log softmax(m · logits row k)[targets[k]]} for the first
+     * {@code count} rows (m the output multiplier), by the backend's fused softmax + cross-entropy (normaliser
+     * reduced in double on the CPU backend). It overwrites those logits rows with probabilities: read any logits
+     * first.
+     */
+    public void lossesAt(int[] targets, int count, float[] dst) {
+        if (count < 1 || count > act.b * act.t || targets.length < count || dst.length < count) {
+            throw new IllegalArgumentException(count + " loss rows do not fit the micro-batch or the arrays");
+        }
+        crossEntropy.forward(act.losses, act.logits, act.logits, targets, count, shape.vocabSize(),
+                parameterisation.outputLogitMultiplier());
+        act.losses.copyToHost(0, dst, 0, count);
+    }
+
+    private void checkSubBatch(int[] tokens, int rows, int t) {
+        if (rows < 1 || t < 1 || t > act.t || (long) rows * t > (long) act.b * act.t) {
+            throw new IllegalArgumentException("a " + rows + "x" + t + " pass does not fit the allocated micro-batch "
+                    + act.b + "x" + act.t);
+        }
+        if (tokens.length < rows * t) {
+            throw new IllegalArgumentException("expected " + rows * t + " token ids, got " + tokens.length);
+        }
+        for (int i = 0; i < rows * t; i++) {
+            if (tokens[i] < 0 || tokens[i] >= shape.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at position " + i
+                        + " is outside the vocabulary [0, " + shape.vocabSize() + ")");
+            }
+        }
+        forwardDone = false;
+    }
+
+    /**
+     * Copies row {@code row} of the unscaled logits of the last {@link #forwardLogits} (position {@code b·T + t};
+     * after {@link #forwardLogitsAt}, the row-th listed position) into {@code dst}, which holds at least V floats.
+     * Multiply by the parameterisation's output multiplier for the logits the loss sees.
      */
     public void copyLogitsRow(int row, float[] dst) {
         if (row < 0 || row >= act.b * act.t) {
@@ -226,14 +308,11 @@ public final class GptModel {
         return sum / n;
     }
 
-    private void forwardToLogits(int[] tokens) {
-        int b = act.b;
-        int t = act.t;
+    /** Encoder, layers and final layer norm of a b x t micro-batch (the allocated one, or a smaller one). */
+    private void forwardToLnf(int[] tokens, int b, int t) {
         int n = b * t;
         int c = shape.dModel();
         int f = shape.dFfn();
-        checkIds(tokens, n, "token");
-        forwardDone = false;
         encoder.forward(act.encoded, tokens, params.get(WTE), params.get(WPE), b, t, c,
                 parameterisation.embeddingMultiplier());
         observer.observe(ActivationObserver.Site.EMBEDDING, -1, act.encoded, n * c, 1f);
@@ -279,6 +358,14 @@ public final class GptModel {
         if (watch) {
             casts.cast("lnf", -1, act.lnf, n * c, mixed);
         }
+    }
+
+    private void forwardToLogits(int[] tokens) {
+        int n = act.b * act.t;
+        checkIds(tokens, n, "token");
+        forwardDone = false;
+        forwardToLnf(tokens, act.b, act.t);
+        int c = shape.dModel();
         // Tied LM head: logits = lnf · wteᵀ (no bias); the muP logit multiplier is applied inside the loss.
         matmul.forward(act.logits, act.lnf, params.get(WTE), null, n, c, shape.vocabSize());
         observer.observe(ActivationObserver.Site.LOGITS, -1, act.logits, n * shape.vocabSize(),

@@ -1,16 +1,22 @@
 package dev.wafer.domain.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import dev.wafer.domain.eval.ContinuationScore;
 import dev.wafer.domain.eval.LogLikelihoodScorer;
+import dev.wafer.domain.eval.LoglikelihoodRequest;
 import dev.wafer.domain.eval.WindowLossScorer;
 import dev.wafer.domain.generate.NonFiniteOutputException;
 
 /**
- * Scores text with a {@link GptModel} of micro-batch 1 x T: one causal forward pass per request, shorter inputs
- * padded at the end (causal attention keeps the padding from influencing earlier positions), log-softmax of the
- * logits (with the parameterisation's output multiplier) computed on the host in double.
+ * Scores text with a {@link GptModel} of micro-batch B x T. {@link #score} runs one request per forward pass padded
+ * at the end to the full window T (causal attention keeps the padding from influencing earlier positions);
+ * {@link #scoreBatch} packs up to B·T input positions as rows padded only to the batch's longest input, runs the
+ * LM head only on the continuation positions and takes their log-softmax from the backend's fused softmax +
+ * cross-entropy kernel (float32 per token, summed in double). {@link #score} and {@link #sumNats} compute the
+ * log-softmax of the logits (with the parameterisation's output multiplier) on the host in double.
  */
 public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
     private final GptModel model;
@@ -19,16 +25,101 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
     private final float[] row;
     private final float scale;
 
-    /** @throws IllegalArgumentException unless the model's micro-batch is one sequence */
+    private final int[] batchInput;
+    private final int[] positions;
+    private final int[] targets;
+    private final float[] losses;
+    private final boolean[] greedyAt;
+
+    /** A scorer over {@code model}, whose micro-batch B x T sets the window (T) and the batch budget (B·T). */
     public GptScorer(GptModel model) {
-        if (model.tokensPerMicroBatch() != model.sequenceLength()) {
-            throw new IllegalArgumentException("scoring needs a model built for micro-batches of one sequence");
-        }
         this.model = model;
         this.length = model.sequenceLength();
         this.input = new int[length];
+        this.batchInput = new int[model.tokensPerMicroBatch()];
+        this.positions = new int[model.tokensPerMicroBatch()];
+        this.targets = new int[model.tokensPerMicroBatch()];
+        this.losses = new float[model.tokensPerMicroBatch()];
+        this.greedyAt = new boolean[model.tokensPerMicroBatch()];
         this.row = new float[model.shape().vocabSize()];
         this.scale = model.multipliers().outputLogitMultiplier();
+    }
+
+    @Override
+    public int batchTokens() {
+        return model.tokensPerMicroBatch();
+    }
+
+    /**
+     * One forward pass for the whole batch: row r holds request r's kept tokens ({@code (ctx + cont)[-(T+1):][:-1]},
+     * as {@link #score}) padded with token 0 to the longest row; only continuation positions reach the LM head.
+     */
+    @Override
+    public List<ContinuationScore> scoreBatch(List<LoglikelihoodRequest> batch) {
+        int rows = batch.size();
+        int t = 0;
+        for (var r : batch) {
+            t = Math.max(t, Math.min(r.inputLength(), length));
+        }
+        if (rows == 0 || (long) rows * t > batchInput.length) {
+            throw new IllegalArgumentException(rows + " rows of up to " + t + " tokens do not fit " + batchInput.length
+                    + " batch positions");
+        }
+        int count = 0;
+        int[][] conts = new int[rows][];
+        for (int r = 0; r < rows; r++) {
+            int[] ctx = batch.get(r).context();
+            int[] cont = batch.get(r).continuation();
+            int total = ctx.length + cont.length;
+            int start = Math.max(0, total - (length + 1));
+            int inLen = total - start - 1;
+            checkFits(cont.length, inLen);
+            int base = r * t;
+            for (int i = 0; i < inLen; i++) {
+                int k = start + i;
+                batchInput[base + i] = k < ctx.length ? ctx[k] : cont[k - ctx.length];
+            }
+            Arrays.fill(batchInput, base + inLen, base + t, 0);
+            for (int j = 0; j < cont.length; j++) {
+                positions[count++] = base + inLen - cont.length + j;
+            }
+            conts[r] = cont;
+        }
+        model.forwardLogitsAt(batchInput, rows, t, positions, count);
+        // Greedy needs the raw logits, read before the fused softmax overwrites them with probabilities.
+        int k = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int target : conts[r]) {
+                model.copyLogitsRow(k, row);
+                targets[k] = target;
+                greedyAt[k] = argmax() == target;
+                k++;
+            }
+        }
+        model.lossesAt(targets, count, losses);
+        List<ContinuationScore> out = new ArrayList<>(rows);
+        k = 0;
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            boolean greedy = true;
+            for (int j = 0; j < conts[r].length; j++, k++) {
+                if (!Float.isFinite(losses[k])) {
+                    throw new NonFiniteOutputException("the model produced a non-finite log-probability ("
+                            + -losses[k] + ")");
+                }
+                sum -= losses[k];
+                greedy &= greedyAt[k];
+            }
+            out.add(new ContinuationScore(Math.min(0, sum), greedy));
+        }
+        return out;
+    }
+
+    private void checkFits(int continuation, int inLen) {
+        if (continuation > inLen) {
+            throw new IllegalArgumentException("a continuation of " + continuation + " tokens does not fit a "
+                    + length + "-token model window");
+        }
     }
 
     /** The longest input one forward pass takes (the model's T). */
@@ -45,10 +136,7 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
         // The harness's (ctx + cont)[-(max+1):][:-1]: keep the last max+1 tokens, drop the final one.
         int start = Math.max(0, total - (length + 1));
         int inLen = total - start - 1;
-        if (continuation.length > inLen) {
-            throw new IllegalArgumentException("a continuation of " + continuation.length + " tokens does not fit a "
-                    + length + "-token model window");
-        }
+        checkFits(continuation.length, inLen);
         int[] all = new int[total];
         System.arraycopy(context, 0, all, 0, context.length);
         System.arraycopy(continuation, 0, all, context.length, continuation.length);
@@ -71,7 +159,8 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
             throw new IllegalArgumentException("a window holds 2 to " + (length + 1) + " tokens, found " + window.length);
         }
         int inLen = window.length - 1;
-        run(window, 0, inLen);
+        System.arraycopy(window, 0, input, 0, inLen);
+        model.forwardLogits(input, 1, inLen);
         double nats = 0;
         for (int i = 0; i < inLen; i++) {
             model.copyLogitsRow(i, row);
@@ -80,10 +169,11 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
         return nats;
     }
 
+    /** The unbatched path: one row padded to the full window T. */
     private void run(int[] tokens, int from, int count) {
         System.arraycopy(tokens, from, input, 0, count);
         Arrays.fill(input, count, length, 0);
-        model.forwardLogits(input);
+        model.forwardLogits(input, 1, length);
     }
 
     /** log softmax(scale · row)[target], in double with the maximum subtracted. */
@@ -106,9 +196,12 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
 
     private int argmax() {
         int best = 0;
+        float bestValue = row[0] * scale;
         for (int i = 1; i < row.length; i++) {
-            if (row[i] * scale > row[best] * scale) {
+            float v = row[i] * scale;
+            if (v > bestValue) {
                 best = i;
+                bestValue = v;
             }
         }
         return best;

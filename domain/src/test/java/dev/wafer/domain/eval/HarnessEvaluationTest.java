@@ -59,9 +59,9 @@ class HarnessEvaluationTest {
                 List.of(new MultipleChoiceDoc("Q:", List.of("ab", "cd"), 0)));
         List<String> seen = new ArrayList<>();
         new TaskEvaluator(model.requests(), model, ZERO_SHOT)
-                .withRequestLog((task, req, s) -> seen.add(task + " " + req.docIndex() + " " + req.context() + "|"
-                        + req.continuation() + " " + s.logLikelihood()))
+                .withRequestLog((task, req, ctx, cont, s) -> seen.add(task + " " + req.docIndex() + " " + req.context()
+                        + "|" + req.continuation() + " " + s.logLikelihood() + " " + ctx.length + "+" + cont.length))
                 .evaluate(t);
-        assertEquals(List.of("piqa 0 Q:| ab -1.0", "piqa 0 Q:| cd -2.0"), seen);
+        assertEquals(List.of("piqa 0 Q:| ab -1.0 2+3", "piqa 0 Q:| cd -2.0 2+3"), seen);
     }
 }

@@ -15,7 +15,8 @@ import java.nio.file.Path;
 
 /**
  * {@code --write-requests FILE}: one JSON line per loglikelihood request, with the strings exactly as scored, to diff
- * against the harness's own: task, doc_index, context, continuation, loglikelihood, is_greedy.
+ * against the harness's own: task, doc_index, context, continuation, context_tokens, continuation_tokens (ids before
+ * truncation), loglikelihood, is_greedy.
  */
 public final class RequestsFile implements RequestLog, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,12 +33,16 @@ public final class RequestsFile implements RequestLog, AutoCloseable {
     }
 
     @Override
-    public void scored(String task, HarnessRequest request, ContinuationScore score) {
+    public void scored(String task, HarnessRequest request, int[] contextTokens, int[] continuationTokens,
+            ContinuationScore score) {
         ObjectNode line = JSON.createObjectNode();
         line.put("task", task);
         line.put("doc_index", request.docIndex());
         line.put("context", request.context());
         line.put("continuation", request.continuation());
+        // Ids before left truncation, so a reference can apply the harness's (ctx + cont)[-(max+1):][:-1] itself.
+        ids(line.putArray("context_tokens"), contextTokens);
+        ids(line.putArray("continuation_tokens"), continuationTokens);
         line.put("loglikelihood", score.logLikelihood());
         line.put("is_greedy", score.greedy());
         try {
@@ -45,6 +50,12 @@ public final class RequestsFile implements RequestLog, AutoCloseable {
             out.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException("--write-requests " + path, e);
+        }
+    }
+
+    private static void ids(com.fasterxml.jackson.databind.node.ArrayNode array, int[] ids) {
+        for (int id : ids) {
+            array.add(id);
         }
     }
 
