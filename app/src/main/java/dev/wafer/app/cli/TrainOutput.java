@@ -16,17 +16,22 @@ import dev.wafer.formats.checkpoint.ModelCheckpoints;
  * save: it must be a creatable, writable directory; it must not hold another run's checkpoint (unless
  * {@code --overwrite}); and an exclusive lock on {@code .wafer-train.lock} keeps a second {@code wafer train} from
  * writing to it at the same time. The operating system releases the lock if the process dies. Temporary checkpoint
- * files a killed run left behind are removed once the lock is held (no other run can be writing them).
+ * files a killed run left behind are removed once the lock is held (no other run can be writing them). A directory
+ * the claim created is removed again at close when the run wrote nothing into it (a run refused before its first
+ * save, e.g. for a missing {@code --data}, leaves no empty run folder holding only a lock file behind).
  */
 final class TrainOutput implements AutoCloseable {
     static final String LOCK_FILE = ".wafer-train.lock";
     private static final String ORPHAN_GLOB = "." + ModelCheckpoints.FILE_NAME + ".tmp-*";
     private final FileChannel channel;
     private final FileLock lock;
+    /** The directory this claim created, or null when it existed already (or nothing was claimed). */
+    private final Path created;
 
-    private TrainOutput(FileChannel channel, FileLock lock) {
+    private TrainOutput(FileChannel channel, FileLock lock, Path created) {
         this.channel = channel;
         this.lock = lock;
+        this.created = created;
     }
 
     /**
@@ -37,11 +42,12 @@ final class TrainOutput implements AutoCloseable {
      */
     static TrainOutput claim(Path dir, boolean ownCheckpoint, boolean overwrite) {
         if (dir == null) {
-            return new TrainOutput(null, null);
+            return new TrainOutput(null, null, null);
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UserError("--out " + dir + " is a file; expected a directory for checkpoints");
         }
+        boolean existed = Files.isDirectory(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -65,7 +71,7 @@ final class TrainOutput implements AutoCloseable {
             throw new UserError("--out " + dir + " is in use by another 'wafer train' (it holds " + LOCK_FILE
                     + "); wait for it to finish or choose another directory");
         }
-        TrainOutput claimed = new TrainOutput(channel, lock);
+        TrainOutput claimed = new TrainOutput(channel, lock, existed ? null : dir);
         if (!ownCheckpoint && !overwrite && Files.exists(dir.resolve(ModelCheckpoints.FILE_NAME))) {
             claimed.close();
             throw new UserError("--out " + dir + " already holds a checkpoint of another run; continue it with"
@@ -95,6 +101,29 @@ final class TrainOutput implements AutoCloseable {
             }
         }
         close(channel);
+        removeIfUnused();
+    }
+
+    /** Deletes the directory this claim created when it holds nothing but the lock file. */
+    private void removeIfUnused() {
+        if (created == null) {
+            return;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(created)) {
+            for (Path entry : entries) {
+                if (!entry.getFileName().toString().equals(LOCK_FILE)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            return; // Unlistable now: leave it; an empty run folder loses nothing.
+        }
+        try {
+            Files.deleteIfExists(created.resolve(LOCK_FILE));
+            Files.deleteIfExists(created);
+        } catch (IOException e) {
+            // Another process may have started using it (a new lock file, a checkpoint): leaving it is safe.
+        }
     }
 
     private static void close(FileChannel channel) {

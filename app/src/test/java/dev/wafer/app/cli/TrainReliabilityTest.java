@@ -94,6 +94,22 @@ class TrainReliabilityTest {
     }
 
     @Test
+    void aRunRefusedBeforeItsFirstSaveLeavesNoRunFolderBehind() throws Exception {
+        Path created = tmp.resolve("never-trained");
+        List<String> args = new ArrayList<>(List.of(model("--steps", "2", "--out", created.toString())));
+        args.set(args.indexOf("--data") + 1, tmp.resolve("no-such-data.bin").toString());
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertTrue(run.exitCode() != 0 && run.err().contains("no-such-data.bin"), run.err());
+        assertFalse(Files.exists(created), "the refused run left " + created + " behind");
+        // A folder that existed before the claim is the user's: only emptied of nothing, never removed.
+        Path existing = Files.createDirectories(tmp.resolve("users-folder"));
+        CliRun again = CliRun.of(args.stream().map(a -> a.equals(created.toString()) ? existing.toString() : a)
+                .toArray(String[]::new));
+        assertTrue(again.exitCode() != 0, again.err());
+        assertTrue(Files.isDirectory(existing));
+    }
+
+    @Test
     void aDirectoryInUseByAnotherRunIsRefused() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("busy"));
         try (FileChannel ch = FileChannel.open(dir.resolve(TrainOutput.LOCK_FILE), StandardOpenOption.CREATE,
