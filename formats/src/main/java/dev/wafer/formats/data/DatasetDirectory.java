@@ -8,6 +8,9 @@ import java.util.TreeMap;
 
 import dev.wafer.domain.data.Split;
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
+import dev.wafer.ports.data.prepare.DedupRecords;
+import dev.wafer.ports.data.prepare.DuplicateList;
+import dev.wafer.ports.data.prepare.SortedPairSpill;
 import dev.wafer.ports.data.prepare.PackedDocumentList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
@@ -23,6 +26,8 @@ final class DatasetDirectory implements PreparedDatasetStore {
     static final String SHUFFLE_TMP = ".shuffle-tmp";
     /** Scratch subdirectory of the audit index's sorted runs. */
     static final String AUDIT_INDEX_TMP = ".audit-index-tmp";
+    /** Scratch subdirectory of deduplication's sorts and records. */
+    static final String DEDUP_TMP = ".dedup-tmp";
 
     private final DatasetLayout layout;
     private final OutputChannels channels;
@@ -67,5 +72,25 @@ final class DatasetDirectory implements PreparedDatasetStore {
     public AuditIndexOutput openAuditIndex() {
         return new AuditIndexRuns(channels, layout.auditIndex(), layout.dir().resolve(AUDIT_INDEX_TMP),
                 AuditIndexRuns.capacityFor(Runtime.getRuntime().maxMemory()), record(layout.auditIndex()));
+    }
+
+    @Override
+    public SortedPairSpill openPairSpill(String name) {
+        if (!name.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("pair spill name '" + name + "': lower-case letters, digits, '-'");
+        }
+        // Two sorts may hold buffers at once (keys drained into pairs): each gets half the audit index's share.
+        return new SortedPairRuns(channels, layout.dir().resolve(DEDUP_TMP).resolve(name),
+                Math.max(1 << 12, SortedPairRuns.capacityFor(Runtime.getRuntime().maxMemory()) / 2));
+    }
+
+    @Override
+    public DedupRecords openDedupRecords(int signatureLength) throws IOException {
+        return new DedupRecordFiles(layout.dir().resolve(DEDUP_TMP).resolve("records"), signatureLength);
+    }
+
+    @Override
+    public DuplicateList openDuplicateList() throws IOException {
+        return new DuplicateListFile(channels, layout.duplicates(), record(layout.duplicates()));
     }
 }
