@@ -308,13 +308,16 @@ class DatasetPreparationTest {
                 public void finish(int shingleWords, long documents, int[] removed) {
                     assertEquals(MembershipAudit.SHINGLE_WORDS, shingleWords);
                     ShingleTable all = builder.build();
-                    ShingleTable.Builder kept = new ShingleTable.Builder();
+                    List<long[]> pairs = new ArrayList<>();
                     for (int i = 0; i < all.keys().length; i++) {
                         int below = Arrays.binarySearch(removed, all.ids()[i]);
                         if (below < 0) {
-                            kept.add(all.keys()[i], all.ids()[i] - (-below - 1));
+                            pairs.add(new long[] {all.ids()[i] - (-below - 1), all.keys()[i]});
                         }
                     }
+                    pairs.sort(java.util.Comparator.<long[]>comparingLong(x -> x[0]).thenComparingLong(x -> x[1]));
+                    ShingleTable.Builder kept = new ShingleTable.Builder();
+                    pairs.forEach(x -> kept.add(x[1], (int) x[0]));
                     ShingleTable table = kept.build();
                     auditKeys = table.keys();
                     auditIds = table.ids();
