@@ -79,12 +79,12 @@ final class PlantedDuplicatesCommands {
             if (!m.deduplicated()) {
                 throw new UserError("--dataset " + dataset + " was prepared without --dedup; nothing to score");
             }
-            double threshold = m.settings().dedup().equals("near") ? m.settings().dedupThreshold() : 1.0;
+            double threshold = m.settings().dedup().mode().equals("near") ? m.settings().dedup().threshold() : 1.0;
             DuplicateScore s = DuplicateScore.of(dataset, truth, threshold);
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
                 ObjectNode n = JSON.createObjectNode();
-                n.put("dedup", m.settings().dedup()).put("threshold", threshold).put("positives", s.positives())
+                n.put("dedup", m.settings().dedup().mode()).put("threshold", threshold).put("positives", s.positives())
                         .put("true_positives", s.truePositives()).put("recall", s.recall())
                         .put("negatives", s.negatives()).put("false_positives", s.falsePositives())
                         .put("false_positive_rate", s.falsePositiveRate())
@@ -94,7 +94,7 @@ final class PlantedDuplicatesCommands {
             } else {
                 o.printf(Locale.ROOT, "--dedup %s at Jaccard %.2f: recall %.4f (%d of %d planted copies at or above"
                                 + " it), false-positive rate %.4f (%d of %d documents that should stay); copies below"
-                                + " it removed: %d of %d%n", m.settings().dedup(), threshold, s.recall(),
+                                + " it removed: %d of %d%n", m.settings().dedup().mode(), threshold, s.recall(),
                         s.truePositives(), s.positives(), s.falsePositiveRate(), s.falsePositives(), s.negatives(),
                         s.belowRemoved(), s.belowThreshold());
             }

@@ -25,8 +25,8 @@ final class SummaryTable {
                 summary.duplicates());
         if (dedup) {
             o.printf(Locale.ROOT, "duplicates removed (--dedup %s%s): %d, listed in %s%n",
-                    manifest.settings().dedup(), manifest.settings().dedup().equals("near")
-                            ? String.format(Locale.ROOT, ", threshold %.2f", manifest.settings().dedupThreshold()) : "",
+                    manifest.settings().dedup().mode(), manifest.settings().dedup().mode().equals("near")
+                            ? String.format(Locale.ROOT, ", threshold %.2f", manifest.settings().dedup().threshold()) : "",
                     summary.duplicates(), "duplicates.jsonl");
         }
         manifest.splits().forEach((split, s) -> o.printf(Locale.ROOT,

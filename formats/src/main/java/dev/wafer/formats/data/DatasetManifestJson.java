@@ -36,7 +36,7 @@ final class DatasetManifestJson {
                 s.path("seed").asLong(), s.path("split").asText(), s.path("default_source").asText(),
                 s.path("default_licence").asText(), s.path("on_malformed").asText(), s.path("shuffle_buckets").asInt(),
                 strings(s.path("exclude_sources")), strings(s.path("allow_licences")), strings(s.path("exclude_works")),
-                s.path("dedup").path("mode").asText("none"), s.path("dedup").path("threshold").asDouble(0));
+                dedup(s.path("dedup")));
         Map<Split, DatasetManifest.SplitEntry> splits = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : root.path("splits").properties()) {
             JsonNode n = e.getValue();
@@ -67,6 +67,15 @@ final class DatasetManifestJson {
         return new DatasetManifest(settings, splits, files, summary, fingerprint(root));
     }
 
+    private static DatasetManifest.Dedup dedup(JsonNode d) {
+        if (d.isMissingNode()) {
+            return DatasetManifest.Dedup.NONE;
+        }
+        return new DatasetManifest.Dedup(d.path("mode").asText(), d.path("threshold").asDouble(),
+                d.path("shingle_words").asInt(), d.path("permutations").asInt(), d.path("bands").asInt(),
+                d.path("rows").asInt());
+    }
+
     /**
      * The manifest without its wall-clock field, compact, hashed: the embedded sample prepared again into an emptied
      * cache is still the same data. Checkpoints record it, so it must not change.
@@ -95,7 +104,10 @@ final class DatasetManifestJson {
         s.allowLicences().forEach(set.putArray("allow_licences")::add);
         s.excludeWorks().forEach(set.putArray("exclude_works")::add);
         if (m.deduplicated()) {
-            set.putObject("dedup").put("mode", s.dedup()).put("threshold", s.dedupThreshold());
+            DatasetManifest.Dedup d = s.dedup();
+            set.putObject("dedup").put("mode", d.mode()).put("threshold", d.threshold())
+                    .put("shingle_words", d.shingleWords()).put("permutations", d.permutations())
+                    .put("bands", d.bands()).put("rows", d.rows());
         }
         ObjectNode splits = n.putObject("splits");
         m.splits().forEach((split, e) -> {
