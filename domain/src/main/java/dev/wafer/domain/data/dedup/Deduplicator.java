@@ -34,7 +34,6 @@ public final class Deduplicator implements AutoCloseable {
     private static final int[] NO_SIGNATURE = new int[0];
 
     private final DedupSettings settings;
-    private final MinHasher hasher;
     private final LshBands bands = new LshBands();
     private final SortedPairSpill keys;
     private final SortedPairSpill pairs;
@@ -43,7 +42,7 @@ public final class Deduplicator implements AutoCloseable {
     private long lastOrdinal = -1;
 
     /**
-     * @param hasher the hasher whose signatures {@link #add} receives (null in exact mode)
+     * @param hasher the hasher whose signatures {@link #add} receives (checked for its length; null in exact mode)
      */
     public Deduplicator(DedupSettings settings, MinHasher hasher, PreparedDatasetStore store) throws IOException {
         if (!settings.enabled()) {
@@ -54,7 +53,6 @@ public final class Deduplicator implements AutoCloseable {
                     + DedupSettings.PERMUTATIONS + " functions");
         }
         this.settings = settings;
-        this.hasher = hasher;
         int length = settings.mode() == DedupMode.NEAR ? DedupSettings.PERMUTATIONS : 0;
         this.zeros = new int[length];
         SortedPairSpill k = null;
