@@ -178,6 +178,19 @@ class DedupDatasetTest {
     }
 
     @Test
+    void aDamagedDuplicatesFileIsRefusedByItsChecksum() throws IOException {
+        Path ds = prepare("near-damaged", DedupMode.NEAR);
+        Path file = new DatasetLayout(ds).duplicates();
+        assertEquals(Files.readAllLines(file), PreparedDataset.open(ds, "--dataset").duplicateLines());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(file, bytes);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.wafer.formats.input.InvalidInputException.class,
+                () -> DuplicateScore.of(ds, corpus.truth(), DedupSettings.DEFAULT_THRESHOLD));
+        assertTrue(e.getMessage().startsWith(file + ": CRC-32C is "), e.getMessage());
+    }
+
+    @Test
     void withoutDedupThereIsNoDuplicatesFileAndNoDedupField() throws IOException {
         Path ds = prepare("none", DedupMode.NONE);
         assertFalse(Files.exists(new DatasetLayout(ds).duplicates()));

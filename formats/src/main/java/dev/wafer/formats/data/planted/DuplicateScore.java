@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.wafer.formats.data.DatasetLayout;
+import dev.wafer.formats.data.PreparedDataset;
 import dev.wafer.formats.input.InvalidInputException;
 
 /**
@@ -69,16 +70,13 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
             }
         }
         Path duplicates = new DatasetLayout(dataset).duplicates();
-        if (!Files.exists(duplicates)) {
-            throw new InvalidInputException("--dataset " + dataset + ": no " + DatasetLayout.DUPLICATES
-                    + "; prepare it with --dedup exact or near");
-        }
         long tp = 0;
         long fp = 0;
         long belowRemoved = 0;
         long removed = 0;
-        for (JsonNode d : lines(duplicates)) {
+        for (String line : PreparedDataset.open(dataset, "--dataset").duplicateLines()) {
             removed++;
+            JsonNode d = JSON.readTree(line);
             JsonNode doc = docs.get(key(d.path("location").asText()));
             JsonNode of = docs.get(key(d.path("duplicate_of").asText()));
             if (doc == null || of == null) {
