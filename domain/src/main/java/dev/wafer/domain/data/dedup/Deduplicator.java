@@ -83,8 +83,13 @@ public final class Deduplicator implements AutoCloseable {
      */
     public void add(long ordinal, ContentHash hash, String source, String location, int auditId, int[] signature)
             throws IOException {
-        if (ordinal <= lastOrdinal || ordinal > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("ordinal " + ordinal + " after " + lastOrdinal);
+        if (ordinal > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("deduplication handles at most " + Integer.MAX_VALUE
+                    + " input documents; document " + ordinal + " is beyond");
+        }
+        if (ordinal <= lastOrdinal) {
+            throw new IllegalArgumentException("documents must come in input order: ordinal " + ordinal + " after "
+                    + lastOrdinal);
         }
         lastOrdinal = ordinal;
         int id = (int) ordinal;
