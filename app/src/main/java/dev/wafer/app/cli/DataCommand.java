@@ -44,12 +44,14 @@ import jakarta.inject.Inject;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.wafer.domain.data.dedup.DedupMode;
+import dev.wafer.domain.data.dedup.DedupSettings;
 
 /** {@code wafer data}: prepare datasets with provenance, fingerprint works, audit membership, show stats. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Prepare training data with provenance rules; fingerprint works; audit membership.",
         subcommands = {DataCommand.Prepare.class, DataCommand.Fingerprint.class, DataCommand.Audit.class,
-                DataCommand.Stats.class})
+                DataCommand.Stats.class, PlantedDuplicatesCommands.Plant.class, PlantedDuplicatesCommands.Score.class})
 public final class DataCommand implements Runnable, BackendAgnostic {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -116,6 +118,14 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 description = "Input megabytes per shuffle bucket; packing holds one bucket's tokens in memory, and the"
                         + " shuffle depends on it (default ${DEFAULT-VALUE}).")
         long bucketMb;
+        @Option(names = "--dedup", defaultValue = "none", paramLabel = "none|exact|near",
+                description = "Remove duplicates, keeping the earliest: none (the paper's Pile was not deduplicated),"
+                        + " exact (equal normalised text) or near (MinHash/LSH over 5-word shingles, Jaccard >="
+                        + " --dedup-threshold); removals go to duplicates.jsonl (default ${DEFAULT-VALUE}).")
+        String dedup;
+        @Option(names = "--dedup-threshold", paramLabel = "J", description = "Jaccard similarity at or above which"
+                + " --dedup near removes a document, in (0, 1] (default 0.8, as SlimPajama).")
+        Double dedupThreshold;
         @Option(names = "--json", description = "Print the report as JSON.")
         boolean json;
         @Option(names = "--quiet", description = "No progress bars.")
@@ -123,6 +133,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
 
         @Override
         public Integer call() throws IOException {
+            DedupSettings dedupSettings = dedupSettings(dedup, dedupThreshold);
             if (!onError.equals("skip") && !onError.equals("fail")) {
                 throw new UserError("--on-error must be skip or fail, got '" + onError + "'");
             }
@@ -155,7 +166,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             PrepareSettings settings = new PrepareSettings(out, tok, seqLen, seed, split, splits,
                     new ProvenanceRules(new HashSet<>(excludeSources), new HashSet<>(allowLicences), new WorkMatcher(works)),
                     excludeSources, allowLicences, workNames, defaultSource, defaultLicence, onError.equals("fail"),
-                    threads, sequencesPerShard, bucketMb << 20);
+                    threads, sequencesPerShard, bucketMb << 20, dedupSettings);
             // Under mpirun every rank prepares its share; rank 0 alone writes the dataset and prints.
             Cluster.Ranks ranks = cluster.launchedRanks().isPresent() ? cluster.join(line -> {
                 System.err.println("wafer: " + line);
@@ -222,7 +233,26 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                     s.splitSpec(), s.excludedSources().toString(), s.allowedLicences().toString(),
                     s.excludedWorks().toString(), s.defaultSource(), s.defaultLicence(),
                     String.valueOf(s.failOnMalformed()), String.valueOf(s.sequencesPerShard()),
-                    String.valueOf(s.bucketBytes()));
+                    String.valueOf(s.bucketBytes()), s.dedup().mode().flagValue(),
+                    String.valueOf(s.dedup().threshold()));
+        }
+
+        /** {@code --dedup} and {@code --dedup-threshold}, checked. */
+        static DedupSettings dedupSettings(String mode, Double threshold) {
+            DedupMode m;
+            try {
+                m = DedupMode.parse(mode);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--dedup: " + e.getMessage());
+            }
+            double t = threshold == null ? DedupSettings.DEFAULT_THRESHOLD : threshold;
+            if (!(t > 0 && t <= 1)) {
+                throw new UserError("--dedup-threshold must be in (0, 1], got " + threshold);
+            }
+            if (threshold != null && m != DedupMode.NEAR) {
+                throw new UserError("--dedup-threshold applies to --dedup near only, got --dedup " + mode);
+            }
+            return new DedupSettings(m, t);
         }
 
         private static SplitAssigner splits(String spec) {

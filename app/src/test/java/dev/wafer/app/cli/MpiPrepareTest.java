@@ -102,6 +102,62 @@ class MpiPrepareTest {
                 + " and malformed records: " + m1);
     }
 
+    /**
+     * Deduplication across ranks: copies of documents of one rank's files planted in the other rank's files (exact,
+     * and with one word changed), so only a decision over all ranks' documents finds them; exact and near
+     * deduplication on two ranks write the single process's dataset byte for byte, duplicates.jsonl included.
+     */
+    @Test
+    void twoRanksDeduplicateAcrossRanksAsOneProcessDoes() throws Exception {
+        MpiLauncher.mpirun();
+        Path corpus = corpus();
+        Path first = corpus.resolve("part-0.jsonl");
+        Path last = corpus.resolve("part-3.jsonl");
+        List<String> copies = new ArrayList<>(Files.readAllLines(last, StandardCharsets.UTF_8));
+        List<String> originals = Files.readAllLines(first, StandardCharsets.UTF_8);
+        ObjectMapper json = new ObjectMapper();
+        int[] planted = new int[2]; // exact and edited copies of kept (not Books3) documents
+        for (int i = 0; i < 20; i++) {
+            String line = originals.get(i * 3);
+            if (!json.readTree(line).path("meta").path("pile_set_name").asText().equals("Books3")) {
+                planted[i % 2]++;
+            }
+            if (i % 2 == 1) {
+                ObjectNode n = (ObjectNode) json.readTree(line);
+                n.put("text", n.path("text").asText().replaceFirst(" ", " changed "));
+                line = json.writeValueAsString(n);
+            }
+            copies.add(line);
+        }
+        Files.write(last, copies, StandardCharsets.UTF_8);
+        for (String mode : new String[] {"exact", "near"}) {
+            Path one = tmp.resolve("one-" + mode);
+            Path two = tmp.resolve("two-" + mode);
+            CliRun single = CliRun.of(prepare(corpus, one, "--threads", "2", "--dedup", mode).toArray(String[]::new));
+            assertEquals(0, single.exitCode(), single.err());
+            CliRun ranks = MpiLauncher.run(tmp, 2, prepare(corpus, two, "--threads", "1", "--dedup", mode));
+            assertEquals(0, ranks.exitCode(), ranks.err());
+            List<String> files = names(one);
+            assertEquals(files, names(two), "the same files, and no scratch left behind");
+            assertTrue(files.contains("duplicates.jsonl"), files.toString());
+            for (String f : files) {
+                if (!f.startsWith("manifest.json")) {
+                    assertArrayEquals(Files.readAllBytes(one.resolve(f)), Files.readAllBytes(two.resolve(f)),
+                            mode + ": " + f);
+                }
+            }
+            assertEquals(withoutSeconds(Files.readString(one.resolve("manifest.json"))),
+                    withoutSeconds(Files.readString(two.resolve("manifest.json"))));
+            List<String> removed = Files.readAllLines(two.resolve("duplicates.jsonl"));
+            long crossRank = removed.stream().filter(l -> l.contains("part-3.jsonl") && l.contains("part-0.jsonl"))
+                    .count();
+            // The random corpus shares words, not word runs: only the planted copies are duplicates of each other.
+            assertEquals(mode.equals("exact") ? planted[0] : planted[0] + planted[1], crossRank, mode + ": " + removed);
+            assertTrue(planted[0] >= 5 && planted[1] >= 5, "copies of kept documents: " + planted[0] + ", "
+                    + planted[1]);
+        }
+    }
+
     @Test
     void aFatalMalformedRecordStopsTwoRanksWithTheSingleProcessMessage() throws Exception {
         MpiLauncher.mpirun();

@@ -14,8 +14,9 @@ import java.util.TreeMap;
  * @param documents    documents kept, all sources
  * @param tokens       tokens kept, all sources (end-of-text tokens not counted)
  * @param excluded     documents excluded by rules, all sources
+ * @param duplicates   documents removed as duplicates, all sources
  */
-public record SourceSummary(List<Row> rows, long documents, long tokens, long excluded) {
+public record SourceSummary(List<Row> rows, long documents, long tokens, long excluded, long duplicates) {
     public SourceSummary {
         rows = List.copyOf(rows);
     }
@@ -28,8 +29,9 @@ public record SourceSummary(List<Row> rows, long documents, long tokens, long ex
      * @param tokens    tokens kept
      * @param share     tokens / all kept tokens (0 when nothing was kept)
      * @param excluded  documents excluded by rules
+     * @param duplicates documents removed as duplicates of kept ones
      */
-    public record Row(String source, long documents, long tokens, double share, long excluded) {
+    public record Row(String source, long documents, long tokens, double share, long excluded, long duplicates) {
     }
 
     /** Accumulates counts; not thread-safe. */
@@ -38,14 +40,19 @@ public record SourceSummary(List<Row> rows, long documents, long tokens, long ex
 
         /** Counts a kept document. */
         public void kept(String source, long tokens) {
-            long[] c = counts.computeIfAbsent(source, s -> new long[3]);
+            long[] c = counts.computeIfAbsent(source, s -> new long[4]);
             c[0]++;
             c[1] += tokens;
         }
 
         /** Counts an excluded document. */
         public void excluded(String source) {
-            counts.computeIfAbsent(source, s -> new long[3])[2]++;
+            counts.computeIfAbsent(source, s -> new long[4])[2]++;
+        }
+
+        /** Counts documents removed as duplicates. */
+        public void duplicates(String source, long documents) {
+            counts.computeIfAbsent(source, s -> new long[4])[3] += documents;
         }
 
         /** The table. */
@@ -53,7 +60,9 @@ public record SourceSummary(List<Row> rows, long documents, long tokens, long ex
             long docs = 0;
             long tokens = 0;
             long excluded = 0;
+            long duplicates = 0;
             for (long[] c : counts.values()) {
+                duplicates += c[3];
                 docs += c[0];
                 tokens += c[1];
                 excluded += c[2];
@@ -61,10 +70,10 @@ public record SourceSummary(List<Row> rows, long documents, long tokens, long ex
             List<Row> rows = new ArrayList<>();
             for (Map.Entry<String, long[]> e : counts.entrySet()) {
                 long[] c = e.getValue();
-                rows.add(new Row(e.getKey(), c[0], c[1], tokens == 0 ? 0 : (double) c[1] / tokens, c[2]));
+                rows.add(new Row(e.getKey(), c[0], c[1], tokens == 0 ? 0 : (double) c[1] / tokens, c[2], c[3]));
             }
             rows.sort(Comparator.comparingLong(Row::tokens).reversed().thenComparing(Row::source));
-            return new SourceSummary(rows, docs, tokens, excluded);
+            return new SourceSummary(rows, docs, tokens, excluded, duplicates);
         }
     }
 }

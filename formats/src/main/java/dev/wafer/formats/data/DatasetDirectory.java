@@ -8,6 +8,9 @@ import java.util.TreeMap;
 
 import dev.wafer.domain.data.Split;
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
+import dev.wafer.ports.data.prepare.DedupRecords;
+import dev.wafer.ports.data.prepare.DuplicateList;
+import dev.wafer.ports.data.prepare.SortedPairSpill;
 import dev.wafer.ports.data.prepare.PackedDocumentList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
@@ -16,13 +19,16 @@ import dev.wafer.ports.data.prepare.TokenShardOutput;
 /**
  * A dataset directory as the preparation use case's store ({@link DatasetLayout}): token shard files, {@code
  * documents.jsonl}, the audit index file, shuffle buckets in a hidden {@code .shuffle-tmp} subdirectory and the
- * audit index's sorted runs in {@code .audit-index-tmp} ({@link AuditIndexRuns}). It records the size and checksum of every file it completes, for the manifest.
+ * audit index's sorted runs in {@code .audit-index-tmp} ({@link AuditIndexRuns}), deduplication's in {@code
+ * .dedup-*-tmp}. It records the size and checksum of every file it completes, for the manifest.
  */
 final class DatasetDirectory implements PreparedDatasetStore {
     /** Scratch subdirectory of the external shuffle. */
     static final String SHUFFLE_TMP = ".shuffle-tmp";
     /** Scratch subdirectory of the audit index's sorted runs. */
     static final String AUDIT_INDEX_TMP = ".audit-index-tmp";
+    /** Scratch subdirectories of deduplication's sorts and records: {@code .dedup-NAME-tmp}. */
+    static final String DEDUP_TMP = ".dedup-%s-tmp";
 
     private final DatasetLayout layout;
     private final OutputChannels channels;
@@ -67,5 +73,25 @@ final class DatasetDirectory implements PreparedDatasetStore {
     public AuditIndexOutput openAuditIndex() {
         return new AuditIndexRuns(channels, layout.auditIndex(), layout.dir().resolve(AUDIT_INDEX_TMP),
                 AuditIndexRuns.capacityFor(Runtime.getRuntime().maxMemory()), record(layout.auditIndex()));
+    }
+
+    @Override
+    public SortedPairSpill openPairSpill(String name) {
+        if (!name.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("pair spill name '" + name + "': lower-case letters, digits, '-'");
+        }
+        // Two sorts may hold buffers at once (keys drained into pairs): each gets half the audit index's share.
+        return new SortedPairRuns(channels, layout.dir().resolve(DEDUP_TMP.formatted(name)),
+                Math.max(1 << 12, SortedPairRuns.capacityFor(Runtime.getRuntime().maxMemory()) / 2));
+    }
+
+    @Override
+    public DedupRecords openDedupRecords(int signatureLength) throws IOException {
+        return new DedupRecordFiles(layout.dir().resolve(DEDUP_TMP.formatted("records")), signatureLength);
+    }
+
+    @Override
+    public DuplicateList openDuplicateList() throws IOException {
+        return new DuplicateListFile(channels, layout.duplicates(), record(layout.duplicates()));
     }
 }

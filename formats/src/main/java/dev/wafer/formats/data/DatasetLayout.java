@@ -15,6 +15,8 @@ public final class DatasetLayout {
     public static final String MANIFEST_SHA256 = "manifest.json.sha256";
     /** Shingle index of the training split for {@code wafer data audit}. */
     public static final String AUDIT_INDEX = "audit-index.bin";
+    /** The documents deduplication removed, each with the kept document it duplicates (when it was on). */
+    public static final String DUPLICATES = "duplicates.jsonl";
 
     private final Path dir;
 
@@ -38,6 +40,10 @@ public final class DatasetLayout {
         return dir.resolve(DOCUMENTS);
     }
 
+    public Path duplicates() {
+        return dir.resolve(DUPLICATES);
+    }
+
     public Path auditIndex() {
         return dir.resolve(AUDIT_INDEX);
     }
@@ -45,7 +51,7 @@ public final class DatasetLayout {
     /** True for the names of files a prepared dataset consists of (shards, manifest and its checksum, lists). */
     static boolean isDatasetFile(String name) {
         return name.matches("(train|val|test)-\\d{5}\\.bin") || name.equals(MANIFEST) || name.equals(MANIFEST_SHA256)
-                || name.equals(DOCUMENTS) || name.equals(AUDIT_INDEX);
+                || name.equals(DOCUMENTS) || name.equals(AUDIT_INDEX) || name.equals(DUPLICATES);
     }
 
     /** {@code train-00000.bin} and so on. */

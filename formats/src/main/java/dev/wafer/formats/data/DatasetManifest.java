@@ -40,15 +40,32 @@ public record DatasetManifest(Settings settings, Map<Split, SplitEntry> splits, 
      * @param excludeSources  excluded sources as given
      * @param allowLicences   allowed licences as given
      * @param excludeWorks    excluded works with their shingle counts
+     * @param dedup           duplicate removal ({@link Dedup#NONE} when the manifest has no {@code settings.dedup})
      */
     public record Settings(String tokenizer, int vocabSize, int endOfText, int seqLen, long seed, String split,
                            String defaultSource, String defaultLicence, String onMalformed, int shuffleBuckets,
-                           List<String> excludeSources, List<String> allowLicences, List<String> excludeWorks) {
+                           List<String> excludeSources, List<String> allowLicences, List<String> excludeWorks,
+                           Dedup dedup) {
         public Settings {
             excludeSources = List.copyOf(excludeSources);
             allowLicences = List.copyOf(allowLicences);
             excludeWorks = List.copyOf(excludeWorks);
         }
+    }
+
+    /**
+     * The {@code settings.dedup} object.
+     *
+     * @param mode         {@code none}, {@code exact} or {@code near}
+     * @param threshold    the near-duplicate Jaccard threshold
+     * @param shingleWords words per MinHash shingle
+     * @param permutations min-hashes per signature
+     * @param bands        LSH bands
+     * @param rows         min-hashes per band
+     */
+    public record Dedup(String mode, double threshold, int shingleWords, int permutations, int bands, int rows) {
+        /** No deduplication (the manifest has no {@code settings.dedup}). */
+        public static final Dedup NONE = new Dedup("none", 0, 0, 0, 0, 0);
     }
 
     /** One split's totals and shard files, in shard order. */
@@ -66,15 +83,22 @@ public record DatasetManifest(Settings settings, Map<Split, SplitEntry> splits, 
     public record FileEntry(long bytes, String crc32c) {
     }
 
-    /** The {@code summary} object: totals and one row per source. */
-    public record Summary(long documents, long tokens, long excluded, long malformed, List<SourceRow> sources) {
+    /** The {@code summary} object: totals and one row per source ({@code duplicates}: removed by deduplication). */
+    public record Summary(long documents, long tokens, long excluded, long malformed, long duplicates,
+                          List<SourceRow> sources) {
         public Summary {
             sources = List.copyOf(sources);
         }
     }
 
-    /** One source's documents, tokens, share of the tokens and excluded documents. */
-    public record SourceRow(String source, long documents, long tokens, double share, long excluded) {
+    /** One source's documents, tokens, share of the tokens, excluded documents and removed duplicates. */
+    public record SourceRow(String source, long documents, long tokens, double share, long excluded,
+                            long duplicates) {
+    }
+
+    /** Whether the dataset was deduplicated (it then has {@code duplicates.jsonl}). */
+    public boolean deduplicated() {
+        return !settings.dedup().mode().equals("none");
     }
 
     /** The split's entry, if the manifest lists it. */

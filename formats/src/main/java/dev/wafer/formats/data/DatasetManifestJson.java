@@ -35,7 +35,8 @@ final class DatasetManifestJson {
                 s.path("vocab_size").asInt(), s.path("end_of_text").asInt(), s.path("seq_len").asInt(),
                 s.path("seed").asLong(), s.path("split").asText(), s.path("default_source").asText(),
                 s.path("default_licence").asText(), s.path("on_malformed").asText(), s.path("shuffle_buckets").asInt(),
-                strings(s.path("exclude_sources")), strings(s.path("allow_licences")), strings(s.path("exclude_works")));
+                strings(s.path("exclude_sources")), strings(s.path("allow_licences")), strings(s.path("exclude_works")),
+                dedup(s.path("dedup")));
         Map<Split, DatasetManifest.SplitEntry> splits = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : root.path("splits").properties()) {
             JsonNode n = e.getValue();
@@ -57,11 +58,22 @@ final class DatasetManifestJson {
         List<DatasetManifest.SourceRow> rows = new ArrayList<>();
         for (JsonNode r : sum.path("sources")) {
             rows.add(new DatasetManifest.SourceRow(r.path("source").asText(), r.path("documents").asLong(),
-                    r.path("tokens").asLong(), r.path("share").asDouble(), r.path("excluded").asLong()));
+                    r.path("tokens").asLong(), r.path("share").asDouble(), r.path("excluded").asLong(),
+                    r.path("duplicates").asLong()));
         }
         DatasetManifest.Summary summary = new DatasetManifest.Summary(sum.path("documents").asLong(),
-                sum.path("tokens").asLong(), sum.path("excluded").asLong(), sum.path("malformed").asLong(), rows);
+                sum.path("tokens").asLong(), sum.path("excluded").asLong(), sum.path("malformed").asLong(),
+                sum.path("duplicates").asLong(), rows);
         return new DatasetManifest(settings, splits, files, summary, fingerprint(root));
+    }
+
+    private static DatasetManifest.Dedup dedup(JsonNode d) {
+        if (d.isMissingNode()) {
+            return DatasetManifest.Dedup.NONE;
+        }
+        return new DatasetManifest.Dedup(d.path("mode").asText(), d.path("threshold").asDouble(),
+                d.path("shingle_words").asInt(), d.path("permutations").asInt(), d.path("bands").asInt(),
+                d.path("rows").asInt());
     }
 
     /**
@@ -91,6 +103,12 @@ final class DatasetManifestJson {
         s.excludeSources().forEach(set.putArray("exclude_sources")::add);
         s.allowLicences().forEach(set.putArray("allow_licences")::add);
         s.excludeWorks().forEach(set.putArray("exclude_works")::add);
+        if (m.deduplicated()) {
+            DatasetManifest.Dedup d = s.dedup();
+            set.putObject("dedup").put("mode", d.mode()).put("threshold", d.threshold())
+                    .put("shingle_words", d.shingleWords()).put("permutations", d.permutations())
+                    .put("bands", d.bands()).put("rows", d.rows());
+        }
         ObjectNode splits = n.putObject("splits");
         m.splits().forEach((split, e) -> {
             ObjectNode o = splits.putObject(split.fileName());
@@ -104,9 +122,17 @@ final class DatasetManifestJson {
         ObjectNode summary = n.putObject("summary");
         summary.put("documents", sum.documents()).put("tokens", sum.tokens()).put("excluded", sum.excluded())
                 .put("malformed", sum.malformed());
+        if (m.deduplicated()) {
+            summary.put("duplicates", sum.duplicates());
+        }
         ArrayNode rows = summary.putArray("sources");
-        sum.sources().forEach(r -> rows.addObject().put("source", r.source()).put("documents", r.documents())
-                .put("tokens", r.tokens()).put("share", r.share()).put("excluded", r.excluded()));
+        sum.sources().forEach(r -> {
+            ObjectNode row = rows.addObject().put("source", r.source()).put("documents", r.documents())
+                    .put("tokens", r.tokens()).put("share", r.share()).put("excluded", r.excluded());
+            if (m.deduplicated()) {
+                row.put("duplicates", r.duplicates());
+            }
+        });
         return n;
     }
 

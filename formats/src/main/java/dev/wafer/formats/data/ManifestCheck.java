@@ -88,7 +88,18 @@ final class ManifestCheck {
             }
         }
         JsonNode files = object(file, root, "files");
-        for (String name : new String[] {DatasetLayout.DOCUMENTS, DatasetLayout.AUDIT_INDEX}) {
+        JsonNode dedup = settings.path("dedup");
+        if (!dedup.isMissingNode()) {
+            String mode = dedup.path("mode").asText("");
+            if (!mode.equals("exact") && !mode.equals("near")) {
+                throw new InvalidInputException(file + ": field settings.dedup.mode is " + dedup.path("mode")
+                        + ", expected \"exact\" or \"near\"");
+            }
+        }
+        String[] listed = dedup.isMissingNode()
+                ? new String[] {DatasetLayout.DOCUMENTS, DatasetLayout.AUDIT_INDEX}
+                : new String[] {DatasetLayout.DOCUMENTS, DatasetLayout.AUDIT_INDEX, DatasetLayout.DUPLICATES};
+        for (String name : listed) {
             JsonNode f = files.path(name);
             if (!f.isObject()) {
                 throw new InvalidInputException(file + ": field files." + name + " is missing");

@@ -19,6 +19,7 @@ import dev.wafer.domain.data.Exclusion;
 import dev.wafer.domain.data.Provenance;
 import dev.wafer.domain.data.SourceSummary;
 import dev.wafer.domain.data.Split;
+import dev.wafer.domain.data.dedup.DedupSettings;
 import dev.wafer.domain.data.prepare.PreparationReport;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedRecord;
@@ -75,6 +76,13 @@ public final class ManifestJson {
         strings(set.putArray("exclude_sources"), s.excludedSources());
         strings(set.putArray("allow_licences"), s.allowedLicences());
         strings(set.putArray("exclude_works"), s.excludedWorks());
+        boolean dedup = s.dedup().enabled();
+        if (dedup) {
+            // Only when on, so datasets prepared without deduplication stay byte for byte as before.
+            set.putObject("dedup").put("mode", s.dedup().mode().flagValue()).put("threshold", s.dedup().threshold())
+                    .put("shingle_words", DedupSettings.SHINGLE_WORDS).put("permutations", DedupSettings.PERMUTATIONS)
+                    .put("bands", DedupSettings.BANDS).put("rows", DedupSettings.ROWS);
+        }
         ArrayNode in = root.putArray("inputs");
         inputs.forEach(i -> in.addObject().put("name", i.name()).put("bytes", i.sizeBytes()));
         ObjectNode splits = root.putObject("splits");
@@ -92,17 +100,26 @@ public final class ManifestJson {
             }
         }
         ObjectNode files = root.putObject("files");
-        for (String name : List.of(DatasetLayout.DOCUMENTS, DatasetLayout.AUDIT_INDEX)) {
+        List<String> listed = dedup
+                ? List.of(DatasetLayout.DOCUMENTS, DatasetLayout.AUDIT_INDEX, DatasetLayout.DUPLICATES)
+                : List.of(DatasetLayout.DOCUMENTS, DatasetLayout.AUDIT_INDEX);
+        for (String name : listed) {
             FileCheck check = required(checks, name);
             files.putObject(name).put("bytes", check.bytes()).put("crc32c", check.crcHex());
         }
         ObjectNode summary = root.putObject("summary");
         summary.put("documents", r.summary().documents()).put("tokens", r.summary().tokens())
                 .put("excluded", r.summary().excluded()).put("malformed", r.malformedCount());
+        if (dedup) {
+            summary.put("duplicates", r.summary().duplicates());
+        }
         ArrayNode rows = summary.putArray("sources");
         for (SourceSummary.Row row : r.summary().rows()) {
             rows.addObject().put("source", row.source()).put("documents", row.documents()).put("tokens", row.tokens())
                     .put("share", row.share()).put("excluded", row.excluded());
+            if (dedup) {
+                ((ObjectNode) rows.get(rows.size() - 1)).put("duplicates", row.duplicates());
+            }
         }
         ArrayNode ex = root.putArray("exclusions");
         for (Exclusion e : r.exclusions()) {

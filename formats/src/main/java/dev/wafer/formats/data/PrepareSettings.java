@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.wafer.domain.data.ProvenanceRules;
 import dev.wafer.domain.data.SplitAssigner;
+import dev.wafer.domain.data.dedup.DedupSettings;
 import dev.wafer.domain.data.prepare.PreparationSettings;
 import dev.wafer.ports.text.Tokenizer;
 
@@ -27,13 +28,15 @@ import dev.wafer.ports.text.Tokenizer;
  * @param threads           tokenisation threads
  * @param sequencesPerShard cap on sequences per shard file
  * @param bucketBytes       target raw input bytes per shuffle bucket
+ * @param dedup             duplicate removal ({@code --dedup}, {@code --dedup-threshold})
  */
 public record PrepareSettings(java.nio.file.Path out, Tokenizer tokenizer, int seqLen, long seed, String splitSpec,
                               SplitAssigner splits, ProvenanceRules rules, List<String> excludedSources,
                               List<String> allowedLicences, List<String> excludedWorks, String defaultSource,
                               String defaultLicence, boolean failOnMalformed, int threads, long sequencesPerShard,
-                              long bucketBytes) {
+                              long bucketBytes, DedupSettings dedup) {
     public PrepareSettings {
+        java.util.Objects.requireNonNull(dedup, "dedup");
         if (seqLen < 2) {
             throw new IllegalArgumentException("--seq-len must be at least 2, got " + seqLen);
         }
@@ -45,9 +48,20 @@ public record PrepareSettings(java.nio.file.Path out, Tokenizer tokenizer, int s
         excludedWorks = List.copyOf(excludedWorks);
     }
 
+    /** Settings without duplicate removal. */
+    public PrepareSettings(java.nio.file.Path out, Tokenizer tokenizer, int seqLen, long seed, String splitSpec,
+                           SplitAssigner splits, ProvenanceRules rules, List<String> excludedSources,
+                           List<String> allowedLicences, List<String> excludedWorks, String defaultSource,
+                           String defaultLicence, boolean failOnMalformed, int threads, long sequencesPerShard,
+                           long bucketBytes) {
+        this(out, tokenizer, seqLen, seed, splitSpec, splits, rules, excludedSources, allowedLicences, excludedWorks,
+                defaultSource, defaultLicence, failOnMalformed, threads, sequencesPerShard, bucketBytes,
+                DedupSettings.NONE);
+    }
+
     /** The settings of the domain use case. */
     public PreparationSettings preparation() {
         return new PreparationSettings(tokenizer, seqLen, seed, splits, rules, defaultSource, defaultLicence,
-                failOnMalformed, threads, sequencesPerShard, bucketBytes);
+                failOnMalformed, threads, sequencesPerShard, bucketBytes, dedup);
     }
 }

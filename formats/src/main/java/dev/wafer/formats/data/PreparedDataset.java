@@ -157,6 +157,23 @@ public final class PreparedDataset {
         return found;
     }
 
+    /**
+     * The lines of {@code duplicates.jsonl} (one removed document each), its CRC-32C checked against the manifest.
+     *
+     * @throws InvalidInputException when the dataset was prepared without {@code --dedup}, or the file is damaged
+     */
+    public List<String> duplicateLines() throws IOException {
+        if (!manifest.deduplicated()) {
+            throw new InvalidInputException(layout.dir() + " was prepared without --dedup: it has no "
+                    + DatasetLayout.DUPLICATES);
+        }
+        byte[] bytes = Files.readAllBytes(layout.duplicates());
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        expectCrc(layout.duplicates(), DatasetLayout.DUPLICATES, crc.getValue());
+        return new String(bytes, StandardCharsets.UTF_8).lines().toList();
+    }
+
     private JsonNode parseLine(String line) {
         try {
             return LINE.readTree(line);

@@ -28,7 +28,7 @@ import dev.wafer.ports.data.prepare.RankExchange;
  * network file system with close-to-open consistency.
  */
 final class RankExchangeFiles implements RankExchange {
-    private static final byte[] MAGIC = "WAFRPS1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "WAFRPS2\n".getBytes(StandardCharsets.US_ASCII);
     private static final int BEGIN = 1;
     private static final int KEPT = 2;
     private static final int EXCLUDED = 3;
@@ -104,6 +104,13 @@ final class RankExchangeFiles implements RankExchange {
                 if (shingles != null) {
                     ByteBuffer b = ByteBuffer.allocate(8 * shingles.length);
                     b.asLongBuffer().put(shingles);
+                    out.write(b.array());
+                }
+                int[] signature = k.signature();
+                out.writeInt(signature == null ? -1 : signature.length);
+                if (signature != null) {
+                    ByteBuffer b = ByteBuffer.allocate(4 * signature.length);
+                    b.asIntBuffer().put(signature);
                     out.write(b.array());
                 }
             }
@@ -186,7 +193,13 @@ final class RankExchangeFiles implements RankExchange {
                 if (shingles != null) {
                     ByteBuffer.wrap(bytes(in, 8L * shingles.length)).asLongBuffer().get(shingles);
                 }
-                yield new PassOneRecord.Kept(source, licence, hash, location, split, tokens, shingles, textBytes);
+                int m = in.readInt();
+                int[] signature = m < 0 ? null : new int[length(m)];
+                if (signature != null) {
+                    ByteBuffer.wrap(bytes(in, 4L * signature.length)).asIntBuffer().get(signature);
+                }
+                yield new PassOneRecord.Kept(source, licence, hash, location, split, tokens, shingles, textBytes,
+                        signature);
             }
             case EXCLUDED -> new PassOneRecord.Excluded(string(in), string(in), string(in), string(in), string(in),
                     string(in), in.readLong());

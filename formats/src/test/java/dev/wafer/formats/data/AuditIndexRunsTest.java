@@ -58,6 +58,37 @@ class AuditIndexRunsTest {
     }
 
     @Test
+    void removedDocumentsAreLeftOutAndTheOthersRenumbered() throws IOException {
+        long seed = 43L;
+        Random random = new Random(seed);
+        List<long[]> docs = randomDocuments(random, 300);
+        List<long[]> kept = new ArrayList<>();
+        List<Integer> removed = new ArrayList<>();
+        for (int id = 0; id < docs.size(); id++) {
+            if (random.nextInt(4) == 0) {
+                removed.add(id);
+            } else {
+                kept.add(docs.get(id));
+            }
+        }
+        int[] removedIds = removed.stream().mapToInt(Integer::intValue).toArray();
+        byte[] expected = inMemoryIndex(kept);
+        for (int capacity : new int[] {1 << 20, 61, 3}) {
+            Path file = dir.resolve("without-" + capacity + ".bin");
+            try (AuditIndexRuns runs = new AuditIndexRuns(OutputChannels.FILES, file, dir.resolve("tmpw-" + capacity),
+                    capacity, c -> { })) {
+                for (int id = 0; id < docs.size(); id++) {
+                    runs.add(id, docs.get(id));
+                }
+                runs.finish(5, kept.size(), removedIds);
+            }
+            assertArrayEquals(expected, Files.readAllBytes(file), "seed " + seed + ", capacity " + capacity
+                    + ": the index of the kept documents alone");
+            assertFalse(Files.exists(dir.resolve("tmpw-" + capacity)), "scratch files are deleted");
+        }
+    }
+
+    @Test
     void closingUnfinishedDiscardsAndOutOfOrderInputIsRefused() throws IOException {
         Path file = dir.resolve("index.bin");
         try (AuditIndexRuns runs = new AuditIndexRuns(OutputChannels.FILES, file, dir.resolve("tmp"), 2, c -> { })) {

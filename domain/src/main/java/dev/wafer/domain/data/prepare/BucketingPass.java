@@ -10,13 +10,15 @@ import dev.wafer.domain.data.Exclusion;
 import dev.wafer.domain.data.ShuffleBuckets;
 import dev.wafer.domain.data.SourceSummary;
 import dev.wafer.domain.data.Split;
+import dev.wafer.domain.data.dedup.Deduplicator;
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
 import dev.wafer.ports.data.prepare.SpilledDocument;
 
 /**
  * Pass 1's consuming side, fed in input order: records exclusions, gives training documents their audit ids and
- * adds their shingles to the audit index, and spills every kept document to its shuffle bucket.
+ * adds their shingles to the audit index, spills every kept document to its shuffle bucket, and hands it to the
+ * deduplicator when there is one (which decides after pass 1; pass 2 skips what it removed).
  */
 final class BucketingPass implements Consumer<ProcessedDocument> {
     private final ShuffleBuckets shuffle;
@@ -24,12 +26,14 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
     private final SourceSummary.Builder summary;
     private final List<Exclusion> exclusions = new ArrayList<>();
     private final AuditIndexOutput auditIndex;
+    private final Deduplicator dedup;
     private int trainDocuments;
     private long keptDocuments;
     private long textBytes;
 
     BucketingPass(ShuffleBuckets shuffle, ShuffleSpill spill, AuditIndexOutput auditIndex,
-                  SourceSummary.Builder summary) {
+                  SourceSummary.Builder summary, Deduplicator dedup) {
+        this.dedup = dedup;
         this.shuffle = shuffle;
         this.spill = spill;
         this.auditIndex = auditIndex;
@@ -53,10 +57,14 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
                 auditId = trainDocuments++;
                 auditIndex.add(auditId, d.shingles());
             }
+            if (dedup != null) {
+                dedup.add(d.ordinal(), p.hash(), p.source(), p.location(), auditId, d.signature());
+            }
             spill.append(shuffle.bucketOf(p.hash()), new SpilledDocument(d.ordinal(), p.hash().hex(), p.source(),
                     p.licence(), p.location(), d.split().fileName(), auditId, d.tokens()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write shuffle bucket or audit index: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write shuffle bucket, audit index or deduplication scratch: "
+                    + e.getMessage(), e);
         }
     }
 

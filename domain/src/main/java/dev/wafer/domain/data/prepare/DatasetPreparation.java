@@ -11,10 +11,14 @@ import dev.wafer.domain.data.MembershipAudit;
 import dev.wafer.domain.data.ShuffleBuckets;
 import dev.wafer.domain.data.SourceSummary;
 import dev.wafer.domain.data.Split;
+import dev.wafer.domain.data.dedup.DedupDecision;
+import dev.wafer.domain.data.dedup.Deduplicator;
+import dev.wafer.domain.data.dedup.MinHasher;
 import dev.wafer.ports.collective.Collective;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
+import dev.wafer.ports.data.prepare.DuplicateList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.RankExchange;
@@ -29,7 +33,9 @@ import dev.wafer.ports.data.prepare.ShuffleSpill;
  * ({@link BucketingPass}). Pass 2 shuffles one bucket at a time, packs each split's documents with end-of-text
  * into fixed-length sequences and writes the shards and the list of packed documents ({@link PackingPass}); then
  * the membership-audit index, fed during pass 1, is completed by the store (in the background while pass 2 packs,
- * where the store can). Memory holds one batch per worker, one bucket and the exclusion list, never the corpus;
+ * where the store can). With deduplication on, a step between the passes decides which kept documents are
+ * duplicates of earlier ones ({@link Deduplicator}); pass 2 skips them and the audit index leaves them out.
+ * Memory holds one batch per worker, one bucket and the exclusion list, never the corpus;
  * the store bounds the audit index's memory. The output depends on the settings and documents only, not
  * on the number of threads.
  */
@@ -134,8 +140,10 @@ public final class DatasetPreparation {
         SourceSummary.Builder summary = new SourceSummary.Builder();
         MalformedRecords malformed = new MalformedRecords(settings.failOnMalformed());
         try (ShuffleSpill spill = store.openShuffleSpill(shuffle.buckets(), settings.tokenizer().vocabSize());
-             AuditIndexOutput auditIndex = store.openAuditIndex()) {
-            BucketingPass bucketing = new BucketingPass(shuffle, spill, auditIndex, summary);
+             AuditIndexOutput auditIndex = store.openAuditIndex();
+             Deduplicator dedup = settings.dedup().enabled()
+                     ? new Deduplicator(settings.dedup(), new MinHasher(), store) : null) {
+            BucketingPass bucketing = new BucketingPass(shuffle, spill, auditIndex, summary, dedup);
             passOne.run(bucketing, malformed);
             double passOneSeconds = ((passOneDone < 0 ? System.nanoTime() : passOneDone) - started) / 1e9;
             if (bucketing.keptDocuments() == 0) {
@@ -143,16 +151,35 @@ public final class DatasetPreparation {
                 throw new NoDocumentsException(bucketing.exclusions(), malformed.count());
             }
             spill.finishWriting();
-            // The store may complete the index (merging its sorted runs) while pass 2 packs.
-            auditIndex.finish(MembershipAudit.SHINGLE_WORDS, bucketing.trainDocuments());
+            DedupDecision removed = DedupDecision.NONE;
+            if (dedup == null) {
+                // The store may complete the index (merging its sorted runs) while pass 2 packs.
+                auditIndex.finish(MembershipAudit.SHINGLE_WORDS, bucketing.trainDocuments());
+            } else {
+                removed = decideDuplicates(dedup, summary);
+                int[] removedTrain = removed.removedAuditIds();
+                auditIndex.finish(MembershipAudit.SHINGLE_WORDS, bucketing.trainDocuments() - removedTrain.length,
+                        removedTrain);
+            }
             Map<Split, PreparationReport.SplitStats> splits =
-                    new PackingPass(settings, store, shuffle, summary, progress).run(spill);
+                    new PackingPass(settings, store, shuffle, summary, progress, removed).run(spill);
             auditIndex.close();
             double seconds = (System.nanoTime() - started) / 1e9;
             return new PreparationReport(summary.build(), splits, List.copyOf(bucketing.exclusions()),
                     List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), seconds,
                     shuffle.buckets(), passOneSeconds);
         }
+    }
+
+    /** The step between the passes: which kept documents are duplicates; lists them in the store. */
+    private DedupDecision decideDuplicates(Deduplicator dedup, SourceSummary.Builder summary) throws IOException {
+        DedupDecision decision;
+        try (ProgressReporter.Task task = progress.start("finding duplicates", -1, "");
+             DuplicateList list = store.openDuplicateList()) {
+            decision = dedup.decide(list);
+        }
+        decision.bySource().forEach(summary::duplicates);
+        return decision;
     }
 
     private static long totalBytes(List<DocumentSource> inputs) {

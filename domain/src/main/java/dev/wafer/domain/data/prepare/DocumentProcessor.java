@@ -10,19 +10,24 @@ import dev.wafer.domain.data.Provenance;
 import dev.wafer.domain.data.Split;
 import dev.wafer.domain.data.TextNormaliser;
 import dev.wafer.domain.data.WordShingles;
+import dev.wafer.domain.data.dedup.DedupMode;
+import dev.wafer.domain.data.dedup.MinHasher;
 import dev.wafer.ports.data.RawDocument;
 
 /**
  * Pass-1 work on one document, run on worker threads: normalise, hash, apply rules (before tokenisation, so
- * excluded text is never tokenised), assign the split, tokenise, and shingle training documents for the audit.
+ * excluded text is never tokenised), assign the split, tokenise, shingle training documents for the audit, and
+ * sign kept documents with MinHash when near duplicates are removed.
  */
 final class DocumentProcessor {
     private final PreparationSettings settings;
     private final TextNormaliser normaliser = new TextNormaliser();
     private final WordShingles auditShingles = new WordShingles(MembershipAudit.SHINGLE_WORDS);
+    private final MinHasher minHasher;
 
     DocumentProcessor(PreparationSettings settings) {
         this.settings = settings;
+        this.minHasher = settings.dedup().mode() == DedupMode.NEAR ? new MinHasher() : null;
     }
 
     ProcessedDocument process(long ordinal, RawDocument raw) {
@@ -40,6 +45,7 @@ final class DocumentProcessor {
         Split split = settings.splits().assign(hash);
         int[] tokens = settings.tokenizer().encode(text);
         long[] shingles = split == Split.TRAIN ? auditShingles.distinct(text) : null;
-        return new ProcessedDocument(ordinal, provenance, null, split, tokens, shingles, utf8.length);
+        int[] signature = minHasher != null ? minHasher.signature(text) : null;
+        return new ProcessedDocument(ordinal, provenance, null, split, tokens, shingles, utf8.length, signature);
     }
 }

@@ -12,6 +12,7 @@ import dev.wafer.domain.data.SequencePacker;
 import dev.wafer.domain.data.ShuffleBuckets;
 import dev.wafer.domain.data.SourceSummary;
 import dev.wafer.domain.data.Split;
+import dev.wafer.domain.data.dedup.DedupDecision;
 import dev.wafer.ports.data.prepare.PackedDocument;
 import dev.wafer.ports.data.prepare.PackedDocumentList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
@@ -22,7 +23,8 @@ import dev.wafer.ports.data.prepare.SpilledDocument;
 /**
  * Pass 2: shuffles one bucket at a time ({@link ShuffleBuckets}), packs each split's documents with end-of-text
  * into fixed-length sequences ({@link SequencePacker}) cut into shards ({@link ShardSeries}), and lists every
- * document with the shard and offset of its first token.
+ * document with the shard and offset of its first token. Documents deduplication removed are skipped, and the
+ * training documents' audit ids renumbered as the audit index numbers them.
  */
 final class PackingPass {
     private final PreparationSettings settings;
@@ -30,6 +32,7 @@ final class PackingPass {
     private final ShuffleBuckets shuffle;
     private final SourceSummary.Builder summary;
     private final ProgressReporter progress;
+    private final DedupDecision dedup;
 
     /** A kept document read back from its bucket. */
     private record Kept(long ordinal, Provenance provenance, Split split, int auditId, int[] tokens) {
@@ -40,7 +43,8 @@ final class PackingPass {
     }
 
     PackingPass(PreparationSettings settings, PreparedDatasetStore store, ShuffleBuckets shuffle,
-                SourceSummary.Builder summary, ProgressReporter progress) {
+                SourceSummary.Builder summary, ProgressReporter progress, DedupDecision dedup) {
+        this.dedup = dedup;
         this.settings = settings;
         this.store = store;
         this.shuffle = shuffle;
@@ -68,7 +72,9 @@ final class PackingPass {
             for (int b = 0; b < shuffle.buckets(); b++) {
                 List<Kept> entries = new ArrayList<>();
                 for (SpilledDocument d : spill.readAndDelete(b)) {
-                    entries.add(Kept.of(d));
+                    if (!dedup.removed(d.ordinal())) {
+                        entries.add(Kept.of(d));
+                    }
                 }
                 shuffle.shuffle(b, entries, e -> e.provenance().hash(), Kept::ordinal);
                 for (Kept e : entries) {
@@ -77,7 +83,7 @@ final class PackingPass {
                     Provenance p = e.provenance();
                     documents.add(new PackedDocument(p.hash().hex(), p.source(), p.licence(), p.location(),
                             e.tokens().length, e.split().fileName(), (int) (position / perShard), position % perShard,
-                            e.auditId()));
+                            dedup.auditId(e.auditId())));
                     summary.kept(p.source(), e.tokens().length);
                     long[] c = counts.get(e.split());
                     c[0]++;

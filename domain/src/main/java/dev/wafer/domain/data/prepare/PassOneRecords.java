@@ -20,14 +20,14 @@ final class PassOneRecords {
                     e.detail(), d.textBytes());
         }
         return new PassOneRecord.Kept(p.source(), p.licence(), p.hash().hex(), p.location(), d.split().fileName(),
-                d.tokens(), d.shingles(), d.textBytes());
+                d.tokens(), d.shingles(), d.textBytes(), d.signature());
     }
 
     /** @param ordinal the document's position in the whole input, counted by rank 0 as it replays */
     static ProcessedDocument kept(long ordinal, PassOneRecord.Kept k) {
         Provenance p = new Provenance(k.source(), k.licence(), new ContentHash(k.hash()), k.location());
         return new ProcessedDocument(ordinal, p, null, Split.ofFileName(k.split()), k.tokens(), k.shingles(),
-                k.textBytes());
+                k.textBytes(), k.signature());
     }
 
     static ProcessedDocument excluded(long ordinal, PassOneRecord.Excluded x) {

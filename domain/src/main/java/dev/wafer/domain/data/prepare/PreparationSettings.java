@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import dev.wafer.domain.data.ProvenanceRules;
 import dev.wafer.domain.data.SplitAssigner;
+import dev.wafer.domain.data.dedup.DedupSettings;
 import dev.wafer.ports.text.Tokenizer;
 
 /**
@@ -20,11 +21,14 @@ import dev.wafer.ports.text.Tokenizer;
  * @param threads           worker threads for document processing, at least 1
  * @param sequencesPerShard cap on sequences per shard, at least 1
  * @param bucketBytes       target stored input bytes per shuffle bucket, at least 1
+ * @param dedup             duplicate removal ({@link DedupSettings#NONE}: none)
  */
 public record PreparationSettings(Tokenizer tokenizer, int sequenceLength, long seed, SplitAssigner splits,
                                   ProvenanceRules rules, String defaultSource, String defaultLicence,
-                                  boolean failOnMalformed, int threads, long sequencesPerShard, long bucketBytes) {
+                                  boolean failOnMalformed, int threads, long sequencesPerShard, long bucketBytes,
+                                  DedupSettings dedup) {
     public PreparationSettings {
+        Objects.requireNonNull(dedup, "dedup");
         Objects.requireNonNull(tokenizer, "tokenizer");
         Objects.requireNonNull(splits, "splits");
         Objects.requireNonNull(rules, "rules");
@@ -42,5 +46,13 @@ public record PreparationSettings(Tokenizer tokenizer, int sequenceLength, long 
         if (bucketBytes < 1) {
             throw new IllegalArgumentException("bucket bytes must be at least 1, got " + bucketBytes);
         }
+    }
+
+    /** Settings without duplicate removal. */
+    public PreparationSettings(Tokenizer tokenizer, int sequenceLength, long seed, SplitAssigner splits,
+                               ProvenanceRules rules, String defaultSource, String defaultLicence,
+                               boolean failOnMalformed, int threads, long sequencesPerShard, long bucketBytes) {
+        this(tokenizer, sequenceLength, seed, splits, rules, defaultSource, defaultLicence, failOnMalformed, threads,
+                sequencesPerShard, bucketBytes, DedupSettings.NONE);
     }
 }

@@ -14,7 +14,12 @@ import dev.wafer.domain.data.Split;
  * @param tokens     its token ids (null when excluded)
  * @param shingles   distinct audit shingles (training documents only, else null)
  * @param textBytes  UTF-8 size of the normalised text, for throughput figures
+ * @param signature  MinHash signature for near-duplicate removal (kept documents with words, near mode), else null
  */
 record ProcessedDocument(long ordinal, Provenance provenance, Exclusion exclusion, Split split, int[] tokens,
-                         long[] shingles, long textBytes) {
+                         long[] shingles, long textBytes, int[] signature) {
+    ProcessedDocument(long ordinal, Provenance provenance, Exclusion exclusion, Split split, int[] tokens,
+                      long[] shingles, long textBytes) {
+        this(ordinal, provenance, exclusion, split, tokens, shingles, textBytes, null);
+    }
 }

@@ -32,6 +32,9 @@ import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.data.MalformedRecord;
 import dev.wafer.ports.data.RawDocument;
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
+import dev.wafer.ports.data.prepare.DedupRecords;
+import dev.wafer.ports.data.prepare.DuplicateList;
+import dev.wafer.ports.data.prepare.SortedPairSpill;
 import dev.wafer.ports.data.prepare.PackedDocument;
 import dev.wafer.ports.data.prepare.PackedDocumentList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
@@ -238,6 +241,7 @@ class DatasetPreparationTest {
     static final class MemoryStore implements PreparedDatasetStore {
         final Map<String, List<List<int[]>>> shards = new TreeMap<>();
         final List<PackedDocument> documents = new ArrayList<>();
+        final List<String> duplicates = new ArrayList<>();
         MemorySpill spill;
         long[] auditKeys;
         int[] auditIds;
@@ -297,8 +301,24 @@ class DatasetPreparationTest {
 
                 @Override
                 public void finish(int shingleWords, long documents) {
+                    finish(shingleWords, documents, new int[0]);
+                }
+
+                @Override
+                public void finish(int shingleWords, long documents, int[] removed) {
                     assertEquals(MembershipAudit.SHINGLE_WORDS, shingleWords);
-                    ShingleTable table = builder.build();
+                    ShingleTable all = builder.build();
+                    List<long[]> pairs = new ArrayList<>();
+                    for (int i = 0; i < all.keys().length; i++) {
+                        int below = Arrays.binarySearch(removed, all.ids()[i]);
+                        if (below < 0) {
+                            pairs.add(new long[] {all.ids()[i] - (-below - 1), all.keys()[i]});
+                        }
+                    }
+                    pairs.sort(java.util.Comparator.<long[]>comparingLong(x -> x[0]).thenComparingLong(x -> x[1]));
+                    ShingleTable.Builder kept = new ShingleTable.Builder();
+                    pairs.forEach(x -> kept.add(x[1], (int) x[0]));
+                    ShingleTable table = kept.build();
                     auditKeys = table.keys();
                     auditIds = table.ids();
                     auditDocuments = documents;
@@ -310,6 +330,67 @@ class DatasetPreparationTest {
                     if (!finished) {
                         auditKeys = null;
                     }
+                }
+            };
+        }
+
+        @Override
+        public SortedPairSpill openPairSpill(String name) {
+            return new SortedPairSpill() {
+                private final List<long[]> pairs = new ArrayList<>();
+
+                @Override
+                public void add(long key, int id) {
+                    pairs.add(new long[] {key, id});
+                }
+
+                @Override
+                public void drain(PairSink sink) throws IOException {
+                    pairs.sort(java.util.Comparator.comparingLong(p -> p[0])); // stable: ids keep their order
+                    for (long[] p : pairs) {
+                        sink.pair(p[0], (int) p[1]);
+                    }
+                    sink.end();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public DedupRecords openDedupRecords(int signatureLength) {
+            Map<Integer, DedupRecords.Entry> records = new HashMap<>();
+            return new DedupRecords() {
+                @Override
+                public void put(int id, Entry entry) {
+                    assertEquals(signatureLength, entry.signature().length);
+                    records.put(id, new Entry(entry.hash(), entry.source(), entry.location(), entry.auditId(),
+                            entry.signature().clone()));
+                }
+
+                @Override
+                public Entry get(int id) {
+                    return records.get(id);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public DuplicateList openDuplicateList() {
+            return new DuplicateList() {
+                @Override
+                public void add(String location, String duplicateOf, double similarity) {
+                    duplicates.add(location + " " + duplicateOf + " " + similarity);
+                }
+
+                @Override
+                public void close() {
                 }
             };
         }

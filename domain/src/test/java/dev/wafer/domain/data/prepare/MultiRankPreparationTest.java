@@ -224,6 +224,21 @@ class MultiRankPreparationTest {
         public dev.wafer.ports.data.prepare.AuditIndexOutput openAuditIndex() {
             throw new AssertionError("only rank 0 writes the dataset");
         }
+
+        @Override
+        public dev.wafer.ports.data.prepare.SortedPairSpill openPairSpill(String name) {
+            throw new AssertionError("only rank 0 writes the dataset");
+        }
+
+        @Override
+        public dev.wafer.ports.data.prepare.DedupRecords openDedupRecords(int signatureLength) {
+            throw new AssertionError("only rank 0 writes the dataset");
+        }
+
+        @Override
+        public dev.wafer.ports.data.prepare.DuplicateList openDuplicateList() {
+            throw new AssertionError("only rank 0 writes the dataset");
+        }
     };
 
     /** An input that fails like a corrupt compressed file after some documents. */

@@ -29,6 +29,16 @@ public interface AuditIndexOutput extends AutoCloseable {
     void finish(int shingleWords, long documents) throws IOException;
 
     /**
+     * As {@link #finish(int, long)}, leaving the documents of {@code removed} out of the index and numbering the
+     * others densely in order (a document's id becomes its id minus the removed ids below it); deduplication decides
+     * which documents go only after they were added.
+     *
+     * @param documents training documents kept, after the removals
+     * @param removed   audit ids as added, strictly ascending
+     */
+    void finish(int shingleWords, long documents, int[] removed) throws IOException;
+
+    /**
      * After {@link #finish}: waits until the index is stored and reports its failure. Without it (preparation
      * failed): discards what was built. Either way releases the scratch space.
      */

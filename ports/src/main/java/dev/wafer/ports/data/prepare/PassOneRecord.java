@@ -27,9 +27,10 @@ public sealed interface PassOneRecord {
      * @param tokens    token ids (not copied)
      * @param shingles  distinct audit shingles for training documents, else null (not copied)
      * @param textBytes UTF-8 size of the normalised text
+     * @param signature its MinHash signature for near-duplicate removal, else null (not copied)
      */
     record Kept(String source, String licence, String hash, String location, String split, int[] tokens,
-                long[] shingles, long textBytes) implements PassOneRecord {
+                long[] shingles, long textBytes, int[] signature) implements PassOneRecord {
         public Kept {
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(licence, "licence");
@@ -37,6 +38,12 @@ public sealed interface PassOneRecord {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(split, "split");
             Objects.requireNonNull(tokens, "tokens");
+        }
+
+        /** A kept document without a signature (deduplication off or exact). */
+        public Kept(String source, String licence, String hash, String location, String split, int[] tokens,
+                    long[] shingles, long textBytes) {
+            this(source, licence, hash, location, split, tokens, shingles, textBytes, null);
         }
     }
 

@@ -35,4 +35,21 @@ public interface PreparedDatasetStore {
      * and the document list while the index is being completed in the background; call it from one thread.
      */
     AuditIndexOutput openAuditIndex() throws IOException;
+
+    /**
+     * Opens an empty external sort of pairs for deduplication.
+     *
+     * @param name distinguishes the sorts open at once (scratch space is named after it)
+     */
+    SortedPairSpill openPairSpill(String name) throws IOException;
+
+    /**
+     * Opens empty scratch space for deduplication's per-document records.
+     *
+     * @param signatureLength the length of every record's signature, 0 or more
+     */
+    DedupRecords openDedupRecords(int signatureLength) throws IOException;
+
+    /** Opens the list of removed duplicates, replacing any previous list. */
+    DuplicateList openDuplicateList() throws IOException;
 }

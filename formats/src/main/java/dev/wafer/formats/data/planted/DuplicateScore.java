@@ -1,0 +1,129 @@
+package dev.wafer.formats.data.planted;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.wafer.formats.data.DatasetLayout;
+import dev.wafer.formats.data.PreparedDataset;
+import dev.wafer.formats.input.InvalidInputException;
+
+/**
+ * Scores a deduplicated dataset's {@code duplicates.jsonl} against a planted corpus's {@code truth.jsonl}.
+ * Positives are the planted copies whose exact Jaccard with their original is at or above the threshold; a removed
+ * document is a true positive when it is a planted copy listed as the duplicate of a member of its own cluster.
+ * Negatives are the documents that should stay (originals and unrelated documents); a removed negative, or a copy
+ * listed as the duplicate of another cluster's document, is a false positive. Copies below the threshold are
+ * counted apart: removing them is neither required nor wrong.
+ *
+ * @param positives          planted copies at or above the threshold
+ * @param truePositives      of them, removed as a duplicate of their own cluster
+ * @param negatives          originals and unrelated documents
+ * @param falsePositives     negatives removed, and documents removed as a duplicate of another cluster
+ * @param belowThreshold     planted copies below the threshold
+ * @param belowRemoved       of them, removed (as a duplicate of their own cluster)
+ * @param removed            lines of duplicates.jsonl
+ */
+public record DuplicateScore(long positives, long truePositives, long negatives, long falsePositives,
+                             long belowThreshold, long belowRemoved, long removed) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Fraction of positives removed. */
+    public double recall() {
+        return positives == 0 ? 1 : (double) truePositives / positives;
+    }
+
+    /** Fraction of negatives removed (wrong-cluster removals counted too). */
+    public double falsePositiveRate() {
+        return negatives == 0 ? 0 : (double) falsePositives / negatives;
+    }
+
+    /**
+     * @param dataset   a dataset prepared with {@code --dedup}
+     * @param truth     the corpus's {@code truth.jsonl}
+     * @param threshold the Jaccard threshold positives are counted at
+     * @throws InvalidInputException naming the file when one is missing or not what it should be
+     */
+    public static DuplicateScore of(Path dataset, Path truth, double threshold) throws IOException {
+        Map<String, JsonNode> docs = new HashMap<>();
+        long positives = 0;
+        long negatives = 0;
+        long below = 0;
+        for (JsonNode t : lines(truth)) {
+            docs.put(key(t.path("location").asText()), t);
+            String kind = t.path("kind").asText();
+            if (kind.equals("variant") || kind.equals("exact")) {
+                if (t.path("jaccard").asDouble() >= threshold) {
+                    positives++;
+                } else {
+                    below++;
+                }
+            } else {
+                negatives++;
+            }
+        }
+        Path duplicates = new DatasetLayout(dataset).duplicates();
+        long tp = 0;
+        long fp = 0;
+        long belowRemoved = 0;
+        long removed = 0;
+        for (String line : PreparedDataset.open(dataset, "--dataset").duplicateLines()) {
+            removed++;
+            JsonNode d = JSON.readTree(line);
+            JsonNode doc = docs.get(key(d.path("location").asText()));
+            JsonNode of = docs.get(key(d.path("duplicate_of").asText()));
+            if (doc == null || of == null) {
+                throw new InvalidInputException(duplicates + ": " + d + " names a document " + truth
+                        + " does not list; score the dataset prepared from that corpus");
+            }
+            String kind = doc.path("kind").asText();
+            boolean copy = kind.equals("variant") || kind.equals("exact");
+            boolean sameCluster = doc.path("cluster").asLong() == of.path("cluster").asLong();
+            if (!copy || !sameCluster) {
+                fp++;
+            } else if (doc.path("jaccard").asDouble() >= threshold) {
+                tp++;
+            } else {
+                belowRemoved++;
+            }
+        }
+        return new DuplicateScore(positives, tp, negatives, fp, below, belowRemoved, removed);
+    }
+
+    /** {@code file:line} with the file's directories dropped: inputs may be named by any path. */
+    static String key(String location) {
+        int colon = location.lastIndexOf(':');
+        String file = colon < 0 ? location : location.substring(0, colon);
+        int slash = file.lastIndexOf('/');
+        return file.substring(slash + 1) + (colon < 0 ? "" : location.substring(colon));
+    }
+
+    private static Iterable<JsonNode> lines(Path file) throws IOException {
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int n = 0;
+            while ((line = in.readLine()) != null) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    out.add(JSON.readTree(line));
+                } catch (IOException e) {
+                    throw new InvalidInputException(file + ":" + n + ": not a JSON object");
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InvalidInputException(file + ": no such file");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.wafer.formats.data.planted;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.wafer.domain.data.WordShingles;
+import dev.wafer.domain.data.dedup.Jaccard;
+
+/**
+ * Writes a Pile-style JSONL corpus with planted near duplicates, and {@code truth.jsonl}, one line per document:
+ * its {@code location} ({@code file:line} as {@code data prepare} writes it), {@code cluster}, {@code kind}
+ * ({@code original} of planted copies, {@code unrelated}, {@code variant} an edited copy, {@code exact} an unedited
+ * copy), and for copies the original's location, the {@code edits} applied and the exact {@code jaccard} of the
+ * 5-word shingle sets. Copies follow their original within 300 documents; every document of a topic
+ * shares its vocabulary and the boilerplate (headers, footers) is shared by all, so unrelated documents measure
+ * false positives. The same seed writes the same bytes.
+ */
+public final class PlantedCorpus {
+    /** Sources, one per topic modulo their number. */
+    static final String[] SOURCES = {"Pile-CC", "Wikipedia (en)", "StackExchange", "FreeLaw", "PubMed Abstracts"};
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final long targetBytes;
+    private final long seed;
+    private final int files;
+    private final int minSentences;
+    private final int maxSentences;
+
+    /** What was written. */
+    public record Summary(long documents, long originals, long copies, long bytes, List<Path> corpus, Path truth) {
+    }
+
+    /**
+     * @param targetBytes  stop once the corpus files hold this many bytes
+     * @param files        corpus files, consecutive parts of the stream (for multi-rank preparation)
+     * @param minSentences sentences per generated document, at least 5
+     */
+    public PlantedCorpus(long targetBytes, long seed, int files, int minSentences, int maxSentences) {
+        if (targetBytes < 1 || files < 1 || minSentences < 5 || maxSentences < minSentences) {
+            throw new IllegalArgumentException("bytes " + targetBytes + ", files " + files + ", sentences "
+                    + minSentences + "-" + maxSentences);
+        }
+        this.targetBytes = targetBytes;
+        this.seed = seed;
+        this.files = files;
+        this.minSentences = minSentences;
+        this.maxSentences = maxSentences;
+    }
+
+    /** Writes {@code corpus-NN.jsonl} and {@code truth.jsonl} into {@code dir} (created). */
+    public Summary write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        SplittableRandom r = new SplittableRandom(seed);
+        WordModel model = new WordModel(r.nextLong(), 4000, 24, 300);
+        WordShingles shingles = new WordShingles(5);
+        List<Path> corpus = new ArrayList<>();
+        for (int f = 0; f < files; f++) {
+            corpus.add(dir.resolve(String.format(Locale.ROOT, "corpus-%02d.jsonl", f)));
+        }
+        Path truth = dir.resolve("truth.jsonl");
+        TreeMap<Long, List<ObjectNode>> pending = new TreeMap<>();
+        long index = 0;
+        long bytes = 0;
+        long originals = 0;
+        long copies = 0;
+        int cluster = 0;
+        int file = 0;
+        long line = 0;
+        BufferedWriter out = Files.newBufferedWriter(corpus.get(0), StandardCharsets.UTF_8);
+        try (BufferedWriter truthOut = Files.newBufferedWriter(truth, StandardCharsets.UTF_8)) {
+            while (bytes < targetBytes) {
+                int nextFile = (int) Math.min(files - 1, bytes * files / targetBytes);
+                if (nextFile != file) {
+                    out.close();
+                    file = nextFile;
+                    line = 0;
+                    out = Files.newBufferedWriter(corpus.get(file), StandardCharsets.UTF_8);
+                }
+                line++;
+                String location = corpus.get(file).getFileName() + ":" + line;
+                ObjectNode doc;
+                var due = pending.firstEntry();
+                if (due != null && due.getKey() <= index) {
+                    doc = due.getValue().removeFirst();
+                    if (due.getValue().isEmpty()) {
+                        pending.pollFirstEntry();
+                    }
+                    copies++;
+                } else {
+                    int topic = r.nextInt(model.topics());
+                    PlantedDocument original = PlantedDocument.generate(model, r, topic, minSentences, maxSentences);
+                    String text = original.text();
+                    int planted = plantedCopies(r);
+                    doc = JSON.createObjectNode().put("text", text).put("source", SOURCES[topic % SOURCES.length])
+                            .put("cluster", cluster).put("kind", planted > 0 ? "original" : "unrelated");
+                    long[] originalShingles = shingles.distinct(text);
+                    for (int c = 0; c < planted; c++) {
+                        PlantedDocument copy = original.copy();
+                        boolean exact = r.nextInt(10) == 0;
+                        List<String> edits = exact ? List.of() : copy.edit(model, r, 1 + r.nextInt(4));
+                        String copyText = copy.text();
+                        ObjectNode v = JSON.createObjectNode().put("text", copyText)
+                                .put("source", SOURCES[topic % SOURCES.length]).put("cluster", cluster)
+                                .put("kind", exact ? "exact" : "variant").put("duplicate_of", location)
+                                .put("jaccard", Jaccard.ofSorted(originalShingles, shingles.distinct(copyText)));
+                        edits.forEach(v.putArray("edits")::add);
+                        pending.computeIfAbsent(index + 1 + r.nextInt(300), k -> new ArrayList<>()).add(v);
+                    }
+                    if (planted > 0) {
+                        originals++;
+                    }
+                    cluster++;
+                }
+                ObjectNode record = JSON.createObjectNode().put("text", doc.get("text").asText());
+                record.putObject("meta").put("pile_set_name", doc.get("source").asText());
+                byte[] json = JSON.writeValueAsBytes(record);
+                out.write(new String(json, StandardCharsets.UTF_8));
+                out.write('\n');
+                bytes += json.length + 1;
+                doc.remove("text");
+                ObjectNode t = JSON.createObjectNode().put("location", location);
+                t.setAll(doc);
+                truthOut.write(JSON.writeValueAsString(t));
+                truthOut.write('\n');
+                index++;
+            }
+        } finally {
+            out.close();
+        }
+        return new Summary(index, originals, copies, bytes, corpus.subList(0, file + 1), truth);
+    }
+
+    /** 0 to 3 copies: most documents have none. */
+    private static int plantedCopies(SplittableRandom r) {
+        int x = r.nextInt(100);
+        return x < 70 ? 0 : x < 85 ? 1 : x < 95 ? 2 : 3;
+    }
+}
