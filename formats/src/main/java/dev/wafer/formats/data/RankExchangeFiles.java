@@ -19,16 +19,18 @@ import java.util.Optional;
 import dev.wafer.ports.data.MalformedRecord;
 import dev.wafer.ports.data.prepare.PassOneRecord;
 import dev.wafer.ports.data.prepare.RankExchange;
+import dev.wafer.ports.data.prepare.ShuffleSpill;
 
 /**
  * The pass-1 results of a multi-rank {@code data prepare} as files in one directory that every rank sees (inside
  * the dataset's build directory, so a failed or killed run's leftovers go with it): {@code rank-R.pass1} per rank,
- * a tagged binary stream after an 8-byte magic, and {@code rank-R.failed} (UTF-8 text) for a rank that failed. A
+ * a tagged binary stream after an 8-byte magic, {@code rank-R.shuffle/} the rank's own shuffle buckets
+ * ({@link ShuffleBucketFiles}, holding its kept documents' tokens), and {@code rank-R.failed} (UTF-8 text) for a rank that failed. A
  * writer flushes and syncs on close, so rank 0 reads complete files after the ranks have synchronised, also on a
  * network file system with close-to-open consistency.
  */
 final class RankExchangeFiles implements RankExchange {
-    private static final byte[] MAGIC = "WAFRPS2\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "WAFRPS3\n".getBytes(StandardCharsets.US_ASCII);
     private static final int BEGIN = 1;
     private static final int KEPT = 2;
     private static final int EXCLUDED = 3;
@@ -95,10 +97,12 @@ final class RankExchangeFiles implements RankExchange {
                 out.writeByte(KEPT);
                 strings(out, k.source(), k.licence(), k.hash(), k.location(), k.split());
                 out.writeLong(k.textBytes());
-                out.writeInt(k.tokens().length);
-                ByteBuffer tokens = ByteBuffer.allocate(4 * k.tokens().length);
-                tokens.asIntBuffer().put(k.tokens());
-                out.write(tokens.array());
+                out.writeInt(k.tokens() == null ? -1 : k.tokens().length);
+                if (k.tokens() != null) {
+                    ByteBuffer tokens = ByteBuffer.allocate(4 * k.tokens().length);
+                    tokens.asIntBuffer().put(k.tokens());
+                    out.write(tokens.array());
+                }
                 long[] shingles = k.shingles();
                 out.writeInt(shingles == null ? -1 : shingles.length);
                 if (shingles != null) {
@@ -186,8 +190,11 @@ final class RankExchangeFiles implements RankExchange {
                 String location = string(in);
                 String split = string(in);
                 long textBytes = in.readLong();
-                int[] tokens = new int[length(in.readInt())];
-                ByteBuffer.wrap(bytes(in, 4L * tokens.length)).asIntBuffer().get(tokens);
+                int t = in.readInt();
+                int[] tokens = t < 0 ? null : new int[length(t)];
+                if (tokens != null) {
+                    ByteBuffer.wrap(bytes(in, 4L * tokens.length)).asIntBuffer().get(tokens);
+                }
                 int n = in.readInt();
                 long[] shingles = n < 0 ? null : new long[length(n)];
                 if (shingles != null) {
@@ -230,6 +237,12 @@ final class RankExchangeFiles implements RankExchange {
         byte[] b = new byte[length(in.readInt())];
         in.readFully(b);
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public ShuffleSpill shuffleSpill(int rank, int buckets, int vocabSize) throws IOException {
+        return new ShuffleBucketFiles(OutputChannels.FILES, dir.resolve("rank-" + rank + ".shuffle"), buckets,
+                vocabSize);
     }
 
     @Override

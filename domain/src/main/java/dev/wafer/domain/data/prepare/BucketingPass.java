@@ -31,6 +31,7 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
     private long keptDocuments;
     private long textBytes;
 
+    /** @param spill where kept documents go, or null where the ranks spilled them to their own buckets */
     BucketingPass(ShuffleBuckets shuffle, ShuffleSpill spill, AuditIndexOutput auditIndex,
                   SourceSummary.Builder summary, Deduplicator dedup) {
         this.dedup = dedup;
@@ -59,6 +60,10 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
             }
             if (dedup != null) {
                 dedup.add(d.ordinal(), p.hash(), p.source(), p.location(), auditId, d.signature());
+            }
+            if (spill == null) {
+                // Multi-rank: the reading rank spilled it already (RankBuckets renumbers it).
+                return;
             }
             spill.append(shuffle.bucketOf(p.hash()), new SpilledDocument(d.ordinal(), p.hash().hex(), p.source(),
                     p.licence(), p.location(), d.split().fileName(), auditId, d.tokens()));

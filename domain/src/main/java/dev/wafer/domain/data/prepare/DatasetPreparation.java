@@ -74,7 +74,7 @@ public final class DatasetPreparation {
     public PreparationReport prepare(List<DocumentSource> inputs) throws IOException {
         long started = System.nanoTime();
         return build(inputs, started, -1,
-                (bucketing, malformed) -> read(inputs, totalBytes(inputs), bucketing, malformed));
+                (bucketing, malformed) -> read(inputs, totalBytes(inputs), bucketing, malformed), null);
     }
 
     /**
@@ -101,8 +101,11 @@ public final class DatasetPreparation {
                 inputs.stream().mapToLong(DocumentSource::sizeBytes).toArray(), ranks.size());
         int rank = ranks.rank();
         boolean failed = false;
+        ShuffleBuckets shuffle = shuffleFor(inputs);
+        int vocabSize = settings.tokenizer().vocabSize();
         try (RankExchange.Writer out = exchange.writer(rank)) {
-            new PassOneRecorder(settings, progress, storedBytesRead::get).record(inputs, assignment.inputsOf(rank), out);
+            new PassOneRecorder(settings, progress, storedBytesRead::get).record(inputs, assignment.inputsOf(rank), out,
+                    shuffle, exchange.shuffleSpill(rank, shuffle.buckets(), vocabSize));
         } catch (IOException | RuntimeException e) {
             failed = true;
             exchange.recordFailure(rank, e.getMessage() != null ? e.getMessage() : e.toString());
@@ -121,8 +124,22 @@ public final class DatasetPreparation {
         }
         long handedOver = System.nanoTime();
         PassOneReplay replay = new PassOneReplay(exchange, assignment, progress);
-        return Optional.of(build(inputs, started, handedOver, (bucketing, malformed) ->
-                replay.replay(inputs.size(), bucketing, malformed)));
+        RankOffsets offsets = new RankOffsets(ranks.size());
+        return Optional.of(build(inputs, started, handedOver,
+                (bucketing, malformed) -> replay.replay(inputs.size(), bucketing, malformed, offsets),
+                () -> new RankBuckets(exchange, ranks.size(), shuffle.buckets(), vocabSize, offsets)));
+    }
+
+    /** The shuffle: every rank derives the same one from the settings and the inputs' sizes. */
+    private ShuffleBuckets shuffleFor(List<DocumentSource> inputs) {
+        return new ShuffleBuckets(settings.seed(),
+                ShuffleBuckets.bucketsFor(Math.max(1, totalBytes(inputs)), settings.bucketBytes()));
+    }
+
+    /** Opens the spill the documents of pass 1 were left in by the ranks. */
+    @FunctionalInterface
+    private interface RankSpill {
+        ShuffleSpill open() throws IOException;
     }
 
     /** How pass 1's results reach the bucketing pass: read here, or replayed from the ranks. */
@@ -131,19 +148,22 @@ public final class DatasetPreparation {
         void run(BucketingPass bucketing, MalformedRecords malformed) throws IOException;
     }
 
-    /** @param passOneDone when the ranks finished pass 1 (nanos), or -1 for a single process: when {@code passOne} ends */
-    private PreparationReport build(List<DocumentSource> inputs, long started, long passOneDone, PassOne passOne)
-            throws IOException {
-        long inputBytes = totalBytes(inputs);
-        ShuffleBuckets shuffle = new ShuffleBuckets(settings.seed(),
-                ShuffleBuckets.bucketsFor(Math.max(1, inputBytes), settings.bucketBytes()));
+    /**
+     * @param passOneDone when the ranks finished pass 1 (nanos), or -1 for a single process: when {@code passOne} ends
+     * @param fromRanks   the ranks' shuffle buckets, or null for a single process (which spills to the store)
+     */
+    private PreparationReport build(List<DocumentSource> inputs, long started, long passOneDone, PassOne passOne,
+                                    RankSpill fromRanks) throws IOException {
+        ShuffleBuckets shuffle = shuffleFor(inputs);
         SourceSummary.Builder summary = new SourceSummary.Builder();
         MalformedRecords malformed = new MalformedRecords(settings.failOnMalformed());
-        try (ShuffleSpill spill = store.openShuffleSpill(shuffle.buckets(), settings.tokenizer().vocabSize());
+        try (ShuffleSpill spill = fromRanks != null ? fromRanks.open()
+                : store.openShuffleSpill(shuffle.buckets(), settings.tokenizer().vocabSize());
              AuditIndexOutput auditIndex = store.openAuditIndex();
              Deduplicator dedup = settings.dedup().enabled()
                      ? new Deduplicator(settings.dedup(), new MinHasher(), store) : null) {
-            BucketingPass bucketing = new BucketingPass(shuffle, spill, auditIndex, summary, dedup);
+            BucketingPass bucketing = new BucketingPass(shuffle, fromRanks != null ? null : spill, auditIndex, summary,
+                    dedup);
             passOne.run(bucketing, malformed);
             double passOneSeconds = ((passOneDone < 0 ? System.nanoTime() : passOneDone) - started) / 1e9;
             if (bucketing.keptDocuments() == 0) {

@@ -6,17 +6,23 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
+import dev.wafer.domain.data.Provenance;
+import dev.wafer.domain.data.ShuffleBuckets;
+import dev.wafer.domain.data.Split;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.data.MalformedRecord;
 import dev.wafer.ports.data.prepare.PassOneRecord;
 import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.RankExchange;
+import dev.wafer.ports.data.prepare.ShuffleSpill;
+import dev.wafer.ports.data.prepare.SpilledDocument;
 
 /**
  * Pass 1 of one rank in a multi-rank preparation: reads this rank's inputs with the same batched, ordered
- * processing as a single process ({@link InputOrderProcessing}) and writes the results to the rank's stream instead
- * of the shuffle. Where a single process would stop (an input that cannot be read; with {@code --on-error fail},
+ * processing as a single process ({@link InputOrderProcessing}), spills its kept documents to its own shuffle
+ * buckets with rank-local ordinals and audit ids (rank 0 offsets them: {@link RankBuckets}), and writes the rest of
+ * the results, tokens left out, to the rank's stream. Where a single process would stop (an input that cannot be read; with {@code --on-error fail},
  * the first malformed record) the rank writes why and stops reading, because rank 0 stops there when it replays.
  */
 final class PassOneRecorder {
@@ -31,12 +37,33 @@ final class PassOneRecorder {
     }
 
     /**
-     * @param mine the indexes of this rank's inputs, ascending
+     * @param mine  the indexes of this rank's inputs, ascending
+     * @param spill this rank's shuffle buckets; finished (not closed) on return
      * @throws IOException when the stream cannot be written
      */
-    void record(List<DocumentSource> inputs, List<Integer> mine, RankExchange.Writer out) throws IOException {
+    void record(List<DocumentSource> inputs, List<Integer> mine, RankExchange.Writer out, ShuffleBuckets shuffle,
+                ShuffleSpill spill) throws IOException {
         long total = mine.stream().mapToLong(i -> Math.max(0, inputs.get(i).sizeBytes())).sum();
-        Consumer<ProcessedDocument> results = d -> write(out, PassOneRecords.of(d));
+        // Rank-local numbers, in this rank's order of documents; rank 0 offsets them (RankOffsets).
+        long[] documents = {0};
+        int[] train = {0};
+        Consumer<ProcessedDocument> results = d -> {
+            long ordinal = documents[0]++;
+            if (d.exclusion() != null) {
+                write(out, PassOneRecords.of(d));
+                return;
+            }
+            int auditId = d.split() == Split.TRAIN ? train[0]++ : -1;
+            Provenance p = d.provenance();
+            try {
+                spill.append(shuffle.bucketOf(p.hash()), new SpilledDocument(ordinal, p.hash().hex(), p.source(),
+                        p.licence(), p.location(), d.split().fileName(), auditId, d.tokens()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(new IOException("cannot write shuffle bucket: " + e.getMessage(), e));
+            }
+            // The tokens wait in this rank's buckets: rank 0 reads them only when it packs.
+            write(out, PassOneRecords.withoutTokens(d));
+        };
         Consumer<MalformedRecord> malformed = r -> {
             write(out, new PassOneRecord.Malformed(r));
             if (settings.failOnMalformed()) {
@@ -64,6 +91,8 @@ final class PassOneRecorder {
                 }
                 out.write(new PassOneRecord.End());
             }
+        } finally {
+            spill.finishWriting();
         }
     }
 

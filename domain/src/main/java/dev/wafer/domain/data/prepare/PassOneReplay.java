@@ -15,10 +15,12 @@ import dev.wafer.ports.data.prepare.RankExchange;
 /**
  * Rank 0's side of a multi-rank pass 1: consumes every rank's results in input order (input 0 from the rank that
  * read it, then input 1, ...), numbering documents as a single process would, so the shuffle, the audit ids and
- * every file written afterwards equal a single process's. Each rank's stream is read once, front to back, because
+ * every file written afterwards equal a single process's. The documents' tokens do not come this way: each rank
+ * left them in its own shuffle buckets, which pass 2 reads with the offsets learnt here ({@link RankOffsets}). Each rank's stream is read once, front to back, because
  * a rank wrote its inputs in input order.
  */
 final class PassOneReplay {
+    private static final String TRAIN = dev.wafer.domain.data.Split.TRAIN.fileName();
     private final RankExchange exchange;
     private final InputAssignment assignment;
     private final ProgressReporter progress;
@@ -30,19 +32,23 @@ final class PassOneReplay {
     }
 
     /**
-     * @param inputs number of inputs
+     * @param inputs  number of inputs
+     * @param offsets receives where each rank's rank-local numbers start in every input, for its shuffle buckets
      * @throws UnreadableInputException where an input could not be read (the reading rank's message, which names
      *                                   the input and the reason)
      * @throws IOException                where a stream is damaged
      */
-    void replay(int inputs, Consumer<ProcessedDocument> documents, Consumer<MalformedRecord> malformed)
-            throws IOException {
+    void replay(int inputs, Consumer<ProcessedDocument> documents, Consumer<MalformedRecord> malformed,
+                RankOffsets offsets) throws IOException {
         List<RankExchange.Reader> readers = new ArrayList<>();
         try (ProgressReporter.Task task = progress.start("merging ranks", inputs, "inputs")) {
             for (int r = 0; r < assignment.ranks(); r++) {
                 readers.add(exchange.reader(r));
             }
             long ordinal = 0;
+            long train = 0;
+            long[] rankDocuments = new long[assignment.ranks()];
+            long[] rankTrain = new long[assignment.ranks()];
             for (int input = 0; input < inputs; input++) {
                 int rank = assignment.rankOf(input);
                 RankExchange.Reader in = readers.get(rank);
@@ -50,11 +56,25 @@ final class PassOneReplay {
                 if (!(first instanceof PassOneRecord.Begin b) || b.input() != input) {
                     throw damaged(rank, input, "expected the start of the input, found " + first);
                 }
+                offsets.startInput(rank, rankDocuments[rank], ordinal, rankTrain[rank], train);
                 boolean end = false;
                 while (!end) {
                     switch (next(in, rank, input)) {
-                        case PassOneRecord.Kept k -> documents.accept(PassOneRecords.kept(ordinal++, k));
-                        case PassOneRecord.Excluded x -> documents.accept(PassOneRecords.excluded(ordinal++, x));
+                        case PassOneRecord.Kept k -> {
+                            if (k.tokens() != null) {
+                                throw damaged(rank, input, "a document's tokens travelled in the stream");
+                            }
+                            if (TRAIN.equals(k.split())) {
+                                train++;
+                                rankTrain[rank]++;
+                            }
+                            rankDocuments[rank]++;
+                            documents.accept(PassOneRecords.kept(ordinal++, k));
+                        }
+                        case PassOneRecord.Excluded x -> {
+                            rankDocuments[rank]++;
+                            documents.accept(PassOneRecords.excluded(ordinal++, x));
+                        }
                         case PassOneRecord.Malformed m -> malformed.accept(m.record());
                         case PassOneRecord.Failed f -> throw new UnreadableInputException(f.message());
                         case PassOneRecord.End e -> end = true;

@@ -282,6 +282,12 @@ class MultiRankPreparationTest {
         final Map<Integer, List<PassOneRecord>> written = new java.util.concurrent.ConcurrentHashMap<>();
         final Map<Integer, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
         volatile int failingRank = -1;
+        final Map<Integer, DatasetPreparationTest.MemorySpill> spills = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public dev.wafer.ports.data.prepare.ShuffleSpill shuffleSpill(int rank, int buckets, int vocabSize) {
+            return spills.computeIfAbsent(rank, r -> new DatasetPreparationTest.MemorySpill(buckets));
+        }
 
         @Override
         public Writer writer(int rank) throws IOException {

@@ -24,7 +24,8 @@ public sealed interface PassOneRecord {
      * @param hash      SHA-256 of the normalised text, 64 lowercase hex digits
      * @param location  input file and line
      * @param split     the split's short name: {@code train}, {@code val} or {@code test}
-     * @param tokens    token ids (not copied)
+     * @param tokens    token ids (not copied), or null where the rank spilled them to its own shuffle buckets
+     *                  ({@link RankExchange#shuffleSpill}) and rank 0 need not see them
      * @param shingles  distinct audit shingles for training documents, else null (not copied)
      * @param textBytes UTF-8 size of the normalised text
      * @param signature its MinHash signature for near-duplicate removal, else null (not copied)
@@ -37,7 +38,6 @@ public sealed interface PassOneRecord {
             Objects.requireNonNull(hash, "hash");
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(split, "split");
-            Objects.requireNonNull(tokens, "tokens");
         }
 
         /** A kept document without a signature (deduplication off or exact). */

@@ -26,7 +26,18 @@ public interface RankExchange extends AutoCloseable {
     /** The message {@link #recordFailure} left for {@code rank}, if any. */
     Optional<String> failure(int rank);
 
-    /** Discards every stream and failure record. */
+    /**
+     * Rank {@code rank}'s shuffle buckets in the exchange: that rank appends its kept documents to them during pass
+     * 1 (with rank-local ordinals and audit ids) and ends with {@link ShuffleSpill#finishWriting()}, without closing
+     * them, since they outlive it; rank 0 then opens every rank's to read them in pass 2, and closing discards
+     * them. Every call for the same rank names the same buckets.
+     *
+     * @param buckets   number of buckets, the same on every rank
+     * @param vocabSize every token id stored is in {@code [0, vocabSize)}
+     */
+    ShuffleSpill shuffleSpill(int rank, int buckets, int vocabSize) throws IOException;
+
+    /** Discards every stream, failure record and shuffle bucket. */
     @Override
     void close() throws IOException;
 
