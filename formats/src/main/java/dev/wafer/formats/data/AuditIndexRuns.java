@@ -8,11 +8,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
+import dev.wafer.ports.data.prepare.SortedPairCursor;
 
 /**
  * Builds the audit index file ({@link AuditIndexFile}) by external sort ({@link SortedPairRuns}), so memory does not
@@ -21,7 +23,9 @@ import dev.wafer.ports.data.prepare.AuditIndexOutput;
  * time, into the index while preparation packs; {@link #close()} waits for it. Audit ids only grow, so taking equal
  * shingles from the earlier run first keeps ids ascending: the file is byte for byte what sorting everything in
  * memory gives. When everything fit in the buffer, the index is written straight from it. Documents deduplication
- * removed are left out as the runs are merged, and the others renumbered densely.
+ * removed are left out as the runs are merged, and the others renumbered densely. Runs that the ranks of a
+ * multi-rank preparation sorted ({@link #addSorted}, ids already offset) join the merge, which then orders equal
+ * shingles by id, since the ranks' ids interleave.
  */
 final class AuditIndexRuns implements AuditIndexOutput {
     /** Runs merged at once; more are merged in rounds. */
@@ -34,6 +38,10 @@ final class AuditIndexRuns implements AuditIndexOutput {
     private final Consumer<FileCheck> onClose;
     private final SortedPairRuns pairs;
     private int lastId = -1;
+    /** Runs other processes sorted ({@link #addSorted}), merged with this one's by key and then id. */
+    private final List<SortedPairCursor> others = new ArrayList<>();
+    private long otherPairs;
+    private volatile boolean fromOthers;
     private boolean finished;
     private boolean closed;
     private Thread completion;
@@ -77,6 +85,17 @@ final class AuditIndexRuns implements AuditIndexOutput {
     }
 
     @Override
+    public void addSorted(SortedPairCursor sorted) throws IOException {
+        if (finished || closed) {
+            sorted.close();
+            throw new IllegalStateException(file + ": audit index already finished");
+        }
+        others.add(sorted);
+        fromOthers = true;
+        otherPairs += sorted.pairs();
+    }
+
+    @Override
     public void finish(int shingleWords, long documents) throws IOException {
         finish(shingleWords, documents, new int[0]);
     }
@@ -97,7 +116,11 @@ final class AuditIndexRuns implements AuditIndexOutput {
         // at once; the buffer and its sort space are freed there as soon as they are written.
         completion = Thread.ofPlatform().daemon().name("wafer-audit-index").unstarted(() -> {
             try {
-                List<PairSource> sources = pairs.sources();
+                List<PairSource> sources = new ArrayList<>(pairs.sources());
+                for (SortedPairCursor c : others) {
+                    sources.add(new CursorPairSource(c));
+                }
+                others.clear();
                 try {
                     if (dropped.length == 0) {
                         writeIndex(sources, shingleWords, documents);
@@ -131,6 +154,9 @@ final class AuditIndexRuns implements AuditIndexOutput {
             }
         } finally {
             pairs.close();
+            for (SortedPairCursor c : others) {
+                c.close();
+            }
             DatasetFiles.deleteTree(scratch);
             if (!finished) {
                 Files.deleteIfExists(file);
@@ -158,15 +184,16 @@ final class AuditIndexRuns implements AuditIndexOutput {
     private void writeIndex(List<PairSource> sources, int shingleWords, long documents) throws IOException {
         Files.createDirectories(scratch);
         Path idsFile = scratch.resolve("ids.bin");
+        long total = pairs.total() + otherPairs;
         long written;
         try (ChecksummedOutput out = new ChecksummedOutput(channels, file, IO_BUFFER, onClose)) {
-            out.write(AuditIndexFile.header(shingleWords, pairs.total(), documents));
+            out.write(AuditIndexFile.header(shingleWords, total, documents));
             try (IdKeySplitter split = new IdKeySplitter(out,
                     ChecksummedOutput.scratch(channels, idsFile, IO_BUFFER))) {
-                written = SortedPairMerge.merge(sources, split);
+                written = merge(sources, split);
             }
-            if (written != pairs.total()) {
-                throw new IllegalStateException(file + ": merged " + written + " pairs, expected " + pairs.total());
+            if (written != total) {
+                throw new IllegalStateException(file + ": merged " + written + " pairs, expected " + total);
             }
             append(idsFile, out);
         }
@@ -185,7 +212,7 @@ final class AuditIndexRuns implements AuditIndexOutput {
         long[] kept = {0};
         try (ChecksummedOutput keysOut = ChecksummedOutput.scratch(channels, keysFile, IO_BUFFER);
              IdKeySplitter split = new IdKeySplitter(keysOut, ChecksummedOutput.scratch(channels, idsFile, IO_BUFFER))) {
-            SortedPairMerge.merge(sources, (key, id) -> {
+            merge(sources, (key, id) -> {
                 int below = Arrays.binarySearch(removed, id);
                 if (below < 0) {
                     split.pair(key, id - (-below - 1));
@@ -200,6 +227,11 @@ final class AuditIndexRuns implements AuditIndexOutput {
         }
         Files.delete(keysFile);
         Files.delete(idsFile);
+    }
+
+    /** This process's runs alone merge earlier run first; with other processes' runs, by key and then id. */
+    private long merge(List<PairSource> sources, PairSink sink) throws IOException {
+        return fromOthers ? SortedPairMerge.mergeByKeyThenId(sources, sink) : SortedPairMerge.merge(sources, sink);
     }
 
     private static void append(Path from, ChecksummedOutput out) throws IOException {

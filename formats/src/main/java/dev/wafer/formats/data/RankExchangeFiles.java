@@ -14,18 +14,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import dev.wafer.ports.data.MalformedRecord;
+import dev.wafer.ports.data.prepare.AuditRuns;
 import dev.wafer.ports.data.prepare.PassOneRecord;
 import dev.wafer.ports.data.prepare.RankExchange;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
+import dev.wafer.ports.data.prepare.SortedPairCursor;
 
 /**
  * The pass-1 results of a multi-rank {@code data prepare} as files in one directory that every rank sees (inside
  * the dataset's build directory, so a failed or killed run's leftovers go with it): {@code rank-R.pass1} per rank,
  * a tagged binary stream after an 8-byte magic, {@code rank-R.shuffle/} the rank's own shuffle buckets
- * ({@link ShuffleBucketFiles}, holding its kept documents' tokens), and {@code rank-R.failed} (UTF-8 text) for a rank that failed. A
+ * ({@link ShuffleBucketFiles}, holding its kept documents' tokens), {@code rank-R.audit/} its sorted audit runs
+ * ({@link RankAuditRunFiles}), and {@code rank-R.failed} (UTF-8 text) for a rank that failed. A
  * writer flushes and syncs on close, so rank 0 reads complete files after the ranks have synchronised, also on a
  * network file system with close-to-open consistency.
  */
@@ -131,7 +136,13 @@ final class RankExchangeFiles implements RankExchange {
                 out.writeByte(FAILED);
                 strings(out, f.message());
             }
-            case PassOneRecord.End e -> out.writeByte(END);
+            case PassOneRecord.End e -> {
+                out.writeByte(END);
+                out.writeLong(e.documents());
+                out.writeLong(e.kept());
+                out.writeLong(e.train());
+                out.writeLong(e.keptTextBytes());
+            }
         }
     }
 
@@ -212,7 +223,7 @@ final class RankExchangeFiles implements RankExchange {
                     string(in), in.readLong());
             case MALFORMED -> new PassOneRecord.Malformed(new MalformedRecord(string(in), string(in)));
             case FAILED -> new PassOneRecord.Failed(string(in));
-            case END -> new PassOneRecord.End();
+            case END -> new PassOneRecord.End(in.readLong(), in.readLong(), in.readLong(), in.readLong());
             default -> throw new IOException("unknown record type " + tag + " in pass-1 results");
         };
     }
@@ -243,6 +254,31 @@ final class RankExchangeFiles implements RankExchange {
     public ShuffleSpill shuffleSpill(int rank, int buckets, int vocabSize) throws IOException {
         return new ShuffleBucketFiles(OutputChannels.FILES, dir.resolve("rank-" + rank + ".shuffle"), buckets,
                 vocabSize);
+    }
+
+    private Path auditDir(int rank) {
+        return dir.resolve("rank-" + rank + ".audit");
+    }
+
+    @Override
+    public AuditRuns auditRuns(int rank) {
+        return new RankAuditRunFiles(auditDir(rank));
+    }
+
+    @Override
+    public List<SortedPairCursor> auditPairs(int rank) throws IOException {
+        List<SortedPairCursor> cursors = new ArrayList<>();
+        try {
+            for (Path run : SortedPairRuns.runFiles(auditDir(rank))) {
+                cursors.add(new RunFileCursor(run));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (SortedPairCursor c : cursors) {
+                c.close();
+            }
+            throw e;
+        }
+        return cursors;
     }
 
     @Override

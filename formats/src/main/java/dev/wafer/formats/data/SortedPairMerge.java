@@ -3,13 +3,31 @@ package dev.wafer.formats.data;
 import java.io.IOException;
 import java.util.List;
 
-/** K-way merge of sorted pair sources through a binary heap; on equal keys the earlier source comes first. */
+/**
+ * K-way merge of sorted pair sources through a binary heap; on equal keys the earlier source comes first, or, for
+ * sources whose ids interleave (the audit runs of several ranks), the smaller id.
+ */
 final class SortedPairMerge {
-    private SortedPairMerge() {
+    private final boolean byId;
+
+    private SortedPairMerge(boolean byId) {
+        this.byId = byId;
     }
 
     /** Merges sorted sources by key, earlier source first on equal keys; returns the pairs written. */
     static long merge(List<PairSource> sources, PairSink out) throws IOException {
+        return new SortedPairMerge(false).run(sources, out);
+    }
+
+    /**
+     * Merges sources sorted by key and then id by key and then id; returns the pairs written. Where the ids of
+     * the sources grow from one to the next, this is {@link #merge}'s order too.
+     */
+    static long mergeByKeyThenId(List<PairSource> sources, PairSink out) throws IOException {
+        return new SortedPairMerge(true).run(sources, out);
+    }
+
+    private long run(List<PairSource> sources, PairSink out) throws IOException {
         int n = sources.size();
         PairSource[] heap = new PairSource[n];
         int[] order = new int[n];
@@ -37,11 +55,14 @@ final class SortedPairMerge {
         return count;
     }
 
-    private static boolean before(PairSource a, int ia, PairSource b, int ib) {
-        return a.key() < b.key() || (a.key() == b.key() && ia < ib);
+    private boolean before(PairSource a, int ia, PairSource b, int ib) {
+        if (a.key() != b.key()) {
+            return a.key() < b.key();
+        }
+        return byId && a.id() != b.id() ? a.id() < b.id() : ia < ib;
     }
 
-    private static void siftUp(PairSource[] heap, int[] order, int i) {
+    private void siftUp(PairSource[] heap, int[] order, int i) {
         while (i > 0) {
             int parent = (i - 1) >>> 1;
             if (!before(heap[i], order[i], heap[parent], order[parent])) {
@@ -52,7 +73,7 @@ final class SortedPairMerge {
         }
     }
 
-    private static void siftDown(PairSource[] heap, int[] order, int live) {
+    private void siftDown(PairSource[] heap, int[] order, int live) {
         int i = 0;
         while (true) {
             int l = 2 * i + 1;

@@ -143,6 +143,30 @@ final class SortedPairRuns implements SortedPairSpill {
         return open(mergeRounds());
     }
 
+    /**
+     * Ends the additions leaving every pair in run files in the scratch directory (at most {@link #MAX_FAN_IN}),
+     * which outlive this object: another process reads them ({@link #runFiles}). Adds nothing when no pair came.
+     */
+    void persist() throws IOException {
+        requireOpen();
+        ended = true;
+        if (size > 0) {
+            spillRun();
+        }
+        releaseBuffer();
+        mergeRounds();
+    }
+
+    /** The run files {@link #persist} left in {@code scratch}, in no particular order; none when it holds none. */
+    static List<Path> runFiles(Path scratch) throws IOException {
+        if (!Files.isDirectory(scratch)) {
+            return List.of();
+        }
+        try (var files = Files.list(scratch)) {
+            return files.filter(f -> f.getFileName().toString().matches("run-[0-9]+\\.bin")).sorted().toList();
+        }
+    }
+
     private void releaseBuffer() {
         keys = null;
         ids = null;

@@ -31,7 +31,10 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
     private long keptDocuments;
     private long textBytes;
 
-    /** @param spill where kept documents go, or null where the ranks spilled them to their own buckets */
+    /**
+     * @param spill where kept documents go (and their shingles to {@code auditIndex}), or null where the ranks
+     *              spilled them to their own buckets and audit runs
+     */
     BucketingPass(ShuffleBuckets shuffle, ShuffleSpill spill, AuditIndexOutput auditIndex,
                   SourceSummary.Builder summary, Deduplicator dedup) {
         this.dedup = dedup;
@@ -56,7 +59,9 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
             if (d.split() == Split.TRAIN) {
                 // Ids follow input order, as the index expects.
                 auditId = trainDocuments++;
-                auditIndex.add(auditId, d.shingles());
+                if (spill != null) {
+                    auditIndex.add(auditId, d.shingles());
+                }
             }
             if (dedup != null) {
                 dedup.add(d.ordinal(), p.hash(), p.source(), p.location(), auditId, d.signature());
@@ -71,6 +76,16 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
             throw new UncheckedIOException("cannot write shuffle bucket, audit index or deduplication scratch: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Counts kept documents that a rank left in its own shuffle buckets and audit runs without listing them here
+     * (multi-rank, deduplication off), in input order with the documents accepted.
+     */
+    void keptElsewhere(long kept, long train, long keptTextBytes) {
+        keptDocuments += kept;
+        trainDocuments = Math.toIntExact(trainDocuments + train);
+        textBytes += keptTextBytes;
     }
 
     List<Exclusion> exclusions() {

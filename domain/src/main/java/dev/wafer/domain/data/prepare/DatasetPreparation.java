@@ -23,6 +23,7 @@ import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.RankExchange;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
+import dev.wafer.ports.data.prepare.SortedPairCursor;
 
 /**
  * Prepares a dataset (the {@code wafer data prepare} use case) in two passes over the input.
@@ -105,7 +106,7 @@ public final class DatasetPreparation {
         int vocabSize = settings.tokenizer().vocabSize();
         try (RankExchange.Writer out = exchange.writer(rank)) {
             new PassOneRecorder(settings, progress, storedBytesRead::get).record(inputs, assignment.inputsOf(rank), out,
-                    shuffle, exchange.shuffleSpill(rank, shuffle.buckets(), vocabSize));
+                    shuffle, exchange.shuffleSpill(rank, shuffle.buckets(), vocabSize), exchange.auditRuns(rank));
         } catch (IOException | RuntimeException e) {
             failed = true;
             exchange.recordFailure(rank, e.getMessage() != null ? e.getMessage() : e.toString());
@@ -127,7 +128,21 @@ public final class DatasetPreparation {
         RankOffsets offsets = new RankOffsets(ranks.size());
         return Optional.of(build(inputs, started, handedOver,
                 (bucketing, malformed) -> replay.replay(inputs.size(), bucketing, malformed, offsets),
-                () -> new RankBuckets(exchange, ranks.size(), shuffle.buckets(), vocabSize, offsets)));
+                new RankResults() {
+                    @Override
+                    public ShuffleSpill buckets() throws IOException {
+                        return new RankBuckets(exchange, ranks.size(), shuffle.buckets(), vocabSize, offsets);
+                    }
+
+                    @Override
+                    public void addAuditRuns(AuditIndexOutput index) throws IOException {
+                        for (int r = 0; r < ranks.size(); r++) {
+                            for (SortedPairCursor run : exchange.auditPairs(r)) {
+                                index.addSorted(new OffsetAuditRun(run, offsets, r));
+                            }
+                        }
+                    }
+                }));
     }
 
     /** The shuffle: every rank derives the same one from the settings and the inputs' sizes. */
@@ -136,10 +151,13 @@ public final class DatasetPreparation {
                 ShuffleBuckets.bucketsFor(Math.max(1, totalBytes(inputs)), settings.bucketBytes()));
     }
 
-    /** Opens the spill the documents of pass 1 were left in by the ranks. */
-    @FunctionalInterface
-    private interface RankSpill {
-        ShuffleSpill open() throws IOException;
+    /** Where the ranks left their kept documents in pass 1, for rank 0 (with the offsets its replay learnt). */
+    private interface RankResults {
+        /** Every rank's shuffle buckets as one spill. */
+        ShuffleSpill buckets() throws IOException;
+
+        /** Hands every rank's sorted audit runs to {@code index}. */
+        void addAuditRuns(AuditIndexOutput index) throws IOException;
     }
 
     /** How pass 1's results reach the bucketing pass: read here, or replayed from the ranks. */
@@ -153,11 +171,11 @@ public final class DatasetPreparation {
      * @param fromRanks   the ranks' shuffle buckets, or null for a single process (which spills to the store)
      */
     private PreparationReport build(List<DocumentSource> inputs, long started, long passOneDone, PassOne passOne,
-                                    RankSpill fromRanks) throws IOException {
+                                    RankResults fromRanks) throws IOException {
         ShuffleBuckets shuffle = shuffleFor(inputs);
         SourceSummary.Builder summary = new SourceSummary.Builder();
         MalformedRecords malformed = new MalformedRecords(settings.failOnMalformed());
-        try (ShuffleSpill spill = fromRanks != null ? fromRanks.open()
+        try (ShuffleSpill spill = fromRanks != null ? fromRanks.buckets()
                 : store.openShuffleSpill(shuffle.buckets(), settings.tokenizer().vocabSize());
              AuditIndexOutput auditIndex = store.openAuditIndex();
              Deduplicator dedup = settings.dedup().enabled()
@@ -165,6 +183,9 @@ public final class DatasetPreparation {
             BucketingPass bucketing = new BucketingPass(shuffle, fromRanks != null ? null : spill, auditIndex, summary,
                     dedup);
             passOne.run(bucketing, malformed);
+            if (fromRanks != null) {
+                fromRanks.addAuditRuns(auditIndex);
+            }
             double passOneSeconds = ((passOneDone < 0 ? System.nanoTime() : passOneDone) - started) / 1e9;
             if (bucketing.keptDocuments() == 0) {
                 // An empty dataset would train on nothing; say which rules removed what, before packing.

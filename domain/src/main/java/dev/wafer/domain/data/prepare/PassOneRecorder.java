@@ -12,6 +12,7 @@ import dev.wafer.domain.data.Split;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.data.MalformedRecord;
+import dev.wafer.ports.data.prepare.AuditRuns;
 import dev.wafer.ports.data.prepare.PassOneRecord;
 import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.RankExchange;
@@ -21,8 +22,10 @@ import dev.wafer.ports.data.prepare.SpilledDocument;
 /**
  * Pass 1 of one rank in a multi-rank preparation: reads this rank's inputs with the same batched, ordered
  * processing as a single process ({@link InputOrderProcessing}), spills its kept documents to its own shuffle
- * buckets with rank-local ordinals and audit ids (rank 0 offsets them: {@link RankBuckets}), and writes the rest of
- * the results, tokens left out, to the rank's stream. Where a single process would stop (an input that cannot be read; with {@code --on-error fail},
+ * buckets and its training documents' shingles to its own audit runs, with rank-local ordinals and audit ids (rank 0
+ * offsets them: {@link RankBuckets}, {@link OffsetAuditRun}), and writes the rest to the rank's stream: excluded
+ * documents and malformed records, per input the counts rank 0 numbers by, and kept documents (without tokens and
+ * shingles) only for deduplication, which decides over every rank's documents. Where a single process would stop (an input that cannot be read; with {@code --on-error fail},
  * the first malformed record) the rank writes why and stops reading, because rank 0 stops there when it replays.
  */
 final class PassOneRecorder {
@@ -39,30 +42,46 @@ final class PassOneRecorder {
     /**
      * @param mine  the indexes of this rank's inputs, ascending
      * @param spill this rank's shuffle buckets; finished (not closed) on return
+     * @param audit this rank's audit runs; finished on return
      * @throws IOException when the stream cannot be written
      */
     void record(List<DocumentSource> inputs, List<Integer> mine, RankExchange.Writer out, ShuffleBuckets shuffle,
-                ShuffleSpill spill) throws IOException {
+                ShuffleSpill spill, AuditRuns audit) throws IOException {
         long total = mine.stream().mapToLong(i -> Math.max(0, inputs.get(i).sizeBytes())).sum();
         // Rank-local numbers, in this rank's order of documents; rank 0 offsets them (RankOffsets).
         long[] documents = {0};
         int[] train = {0};
+        // This input's counts, for its End record: documents, kept, train, kept text bytes.
+        long[] input = new long[4];
+        boolean oneByOne = settings.dedup().enabled();
         Consumer<ProcessedDocument> results = d -> {
             long ordinal = documents[0]++;
+            input[0]++;
             if (d.exclusion() != null) {
                 write(out, PassOneRecords.of(d));
                 return;
             }
-            int auditId = d.split() == Split.TRAIN ? train[0]++ : -1;
+            input[1]++;
+            input[3] += d.textBytes();
+            int auditId = -1;
             Provenance p = d.provenance();
             try {
+                if (d.split() == Split.TRAIN) {
+                    auditId = train[0]++;
+                    input[2]++;
+                    audit.add(auditId, d.shingles());
+                }
                 spill.append(shuffle.bucketOf(p.hash()), new SpilledDocument(ordinal, p.hash().hex(), p.source(),
                         p.licence(), p.location(), d.split().fileName(), auditId, d.tokens()));
             } catch (IOException e) {
-                throw new UncheckedIOException(new IOException("cannot write shuffle bucket: " + e.getMessage(), e));
+                throw new UncheckedIOException(new IOException("cannot write shuffle bucket or audit run: "
+                        + e.getMessage(), e));
             }
-            // The tokens wait in this rank's buckets: rank 0 reads them only when it packs.
-            write(out, PassOneRecords.withoutTokens(d));
+            // Tokens and shingles wait in this rank's buckets and runs; rank 0 sees a kept document only where
+            // deduplication must decide over every rank's documents.
+            if (oneByOne) {
+                write(out, PassOneRecords.withoutTokens(d));
+            }
         };
         Consumer<MalformedRecord> malformed = r -> {
             write(out, new PassOneRecord.Malformed(r));
@@ -73,10 +92,11 @@ final class PassOneRecorder {
         try (ProgressReporter.Task task = progress.start("reading", total > 0 ? total : -1, "B");
              InputOrderProcessing processing = new InputOrderProcessing(new DocumentProcessor(settings),
                      settings.threads(), results, malformed, () -> task.stepTo(bytesRead.getAsLong()))) {
-            for (int input : mine) {
-                out.write(new PassOneRecord.Begin(input));
+            for (int i : mine) {
+                out.write(new PassOneRecord.Begin(i));
+                java.util.Arrays.fill(input, 0);
                 try {
-                    inputs.get(input).read(processing);
+                    inputs.get(i).read(processing);
                     processing.finish();
                 } catch (MalformedInputException e) {
                     // Already written; rank 0 stops at it, so nothing after it matters.
@@ -89,10 +109,11 @@ final class PassOneRecorder {
                 } catch (UncheckedIOException e) {
                     throw e.getCause();
                 }
-                out.write(new PassOneRecord.End());
+                out.write(new PassOneRecord.End(input[0], input[1], input[2], input[3]));
             }
         } finally {
             spill.finishWriting();
+            audit.finishWriting();
         }
     }
 

@@ -23,11 +23,11 @@ final class PassOneRecords {
                 d.tokens(), d.shingles(), d.textBytes(), d.signature());
     }
 
-    /** As {@link #of} for a kept document whose tokens the rank spilled to its own shuffle buckets. */
+    /** As {@link #of} for a kept document whose tokens and shingles the rank spilled to its own buckets and runs. */
     static PassOneRecord.Kept withoutTokens(ProcessedDocument d) {
         Provenance p = d.provenance();
         return new PassOneRecord.Kept(p.source(), p.licence(), p.hash().hex(), p.location(), d.split().fileName(),
-                null, d.shingles(), d.textBytes(), d.signature());
+                null, null, d.textBytes(), d.signature());
     }
 
     /** @param ordinal the document's position in the whole input, counted by rank 0 as it replays */

@@ -15,8 +15,10 @@ import dev.wafer.ports.data.prepare.RankExchange;
 /**
  * Rank 0's side of a multi-rank pass 1: consumes every rank's results in input order (input 0 from the rank that
  * read it, then input 1, ...), numbering documents as a single process would, so the shuffle, the audit ids and
- * every file written afterwards equal a single process's. The documents' tokens do not come this way: each rank
- * left them in its own shuffle buckets, which pass 2 reads with the offsets learnt here ({@link RankOffsets}). Each rank's stream is read once, front to back, because
+ * every file written afterwards equal a single process's. Kept documents do not come this way: each rank left
+ * their tokens in its own shuffle buckets and their shingles in its own audit runs, which rank 0 reads with the
+ * offsets learnt here from each input's counts ({@link RankOffsets}); only excluded documents, malformed records
+ * and, for deduplication, the kept documents' signatures are replayed one by one. Each rank's stream is read once, front to back, because
  * a rank wrote its inputs in input order.
  */
 final class PassOneReplay {
@@ -38,8 +40,8 @@ final class PassOneReplay {
      *                                   the input and the reason)
      * @throws IOException                where a stream is damaged
      */
-    void replay(int inputs, Consumer<ProcessedDocument> documents, Consumer<MalformedRecord> malformed,
-                RankOffsets offsets) throws IOException {
+    void replay(int inputs, BucketingPass documents, Consumer<MalformedRecord> malformed, RankOffsets offsets)
+            throws IOException {
         List<RankExchange.Reader> readers = new ArrayList<>();
         try (ProgressReporter.Task task = progress.start("merging ranks", inputs, "inputs")) {
             for (int r = 0; r < assignment.ranks(); r++) {
@@ -57,31 +59,38 @@ final class PassOneReplay {
                     throw damaged(rank, input, "expected the start of the input, found " + first);
                 }
                 offsets.startInput(rank, rankDocuments[rank], ordinal, rankTrain[rank], train);
-                boolean end = false;
-                while (!end) {
+                long inputOrdinal = ordinal;
+                // Kept documents seen one by one (deduplication only): kept, train, text bytes.
+                long[] seen = new long[3];
+                PassOneRecord.End end = null;
+                while (end == null) {
                     switch (next(in, rank, input)) {
                         case PassOneRecord.Kept k -> {
-                            if (k.tokens() != null) {
-                                throw damaged(rank, input, "a document's tokens travelled in the stream");
+                            if (k.tokens() != null || k.shingles() != null) {
+                                throw damaged(rank, input, "a document's tokens or shingles travelled in the stream");
                             }
-                            if (TRAIN.equals(k.split())) {
-                                train++;
-                                rankTrain[rank]++;
-                            }
-                            rankDocuments[rank]++;
+                            seen[0]++;
+                            seen[1] += TRAIN.equals(k.split()) ? 1 : 0;
+                            seen[2] += k.textBytes();
                             documents.accept(PassOneRecords.kept(ordinal++, k));
                         }
-                        case PassOneRecord.Excluded x -> {
-                            rankDocuments[rank]++;
-                            documents.accept(PassOneRecords.excluded(ordinal++, x));
-                        }
+                        case PassOneRecord.Excluded x -> documents.accept(PassOneRecords.excluded(ordinal++, x));
                         case PassOneRecord.Malformed m -> malformed.accept(m.record());
                         case PassOneRecord.Failed f -> throw new UnreadableInputException(f.message());
-                        case PassOneRecord.End e -> end = true;
+                        case PassOneRecord.End e -> end = e;
                         case PassOneRecord.Begin other -> throw damaged(rank, input, "input " + other.input() + " starts"
                                 + " before input " + input + " ends");
                     }
                 }
+                if (ordinal - inputOrdinal > end.documents() || seen[0] > end.kept() || seen[1] > end.train()) {
+                    throw damaged(rank, input, "its counts (" + end + ") are below the documents it lists");
+                }
+                // The kept documents not listed stay in the rank's buckets and audit runs; only their counts matter.
+                documents.keptElsewhere(end.kept() - seen[0], end.train() - seen[1], end.keptTextBytes() - seen[2]);
+                ordinal = inputOrdinal + end.documents();
+                train += end.train();
+                rankDocuments[rank] += end.documents();
+                rankTrain[rank] += end.train();
                 task.stepTo(input + 1);
             }
         } finally {

@@ -291,11 +291,21 @@ class DatasetPreparationTest {
             ShingleTable.Builder builder = new ShingleTable.Builder();
             return new AuditIndexOutput() {
                 private boolean finished;
+                private final List<long[]> fromRanks = new ArrayList<>();
 
                 @Override
                 public void add(int documentId, long[] shingles) {
                     for (long s : shingles) {
                         builder.add(s, documentId);
+                    }
+                }
+
+                @Override
+                public void addSorted(dev.wafer.ports.data.prepare.SortedPairCursor pairs) throws IOException {
+                    try (pairs) {
+                        while (pairs.next()) {
+                            fromRanks.add(new long[] {pairs.id(), pairs.key()});
+                        }
                     }
                 }
 
@@ -307,6 +317,9 @@ class DatasetPreparationTest {
                 @Override
                 public void finish(int shingleWords, long documents, int[] removed) {
                     assertEquals(MembershipAudit.SHINGLE_WORDS, shingleWords);
+                    // The ranks' runs interleave their ids: the builder takes them in id order.
+                    fromRanks.sort(java.util.Comparator.<long[]>comparingLong(x -> x[0]).thenComparingLong(x -> x[1]));
+                    fromRanks.forEach(x -> builder.add(x[1], (int) x[0]));
                     ShingleTable all = builder.build();
                     List<long[]> pairs = new ArrayList<>();
                     for (int i = 0; i < all.keys().length; i++) {

@@ -105,11 +105,16 @@ class MultiRankPreparationTest {
             assertEquals(ranks, exchange.written.size(), "every rank wrote its stream");
             Set<Integer> writers = new HashSet<>();
             exchange.written.forEach((rank, records) -> {
-                if (records.stream().anyMatch(PassOneRecord.Kept.class::isInstance)) {
+                if (records.stream().anyMatch(e -> e instanceof PassOneRecord.End end && end.kept() > 0)) {
                     writers.add(rank);
                 }
+                // Rank 0 replays no kept document: their tokens and shingles stay in the ranks' buckets and runs.
+                assertEquals(List.of(), records.stream().filter(PassOneRecord.Kept.class::isInstance).toList(),
+                        "rank " + rank + " hands no kept document to rank 0 one by one");
             });
             assertEquals(ranks, writers.size(), "the inputs are shared out: every rank read documents");
+            assertTrue(exchange.auditPairs.values().stream().allMatch(p -> !p.isEmpty()),
+                    "every rank sorted its own audit pairs");
         }
     }
 
@@ -283,6 +288,59 @@ class MultiRankPreparationTest {
         final Map<Integer, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
         volatile int failingRank = -1;
         final Map<Integer, DatasetPreparationTest.MemorySpill> spills = new java.util.concurrent.ConcurrentHashMap<>();
+
+        final Map<Integer, List<long[]>> auditPairs = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public dev.wafer.ports.data.prepare.AuditRuns auditRuns(int rank) {
+            List<long[]> pairs = new ArrayList<>();
+            auditPairs.put(rank, pairs);
+            return new dev.wafer.ports.data.prepare.AuditRuns() {
+                @Override
+                public void add(int documentId, long[] shingles) {
+                    for (long s : shingles) {
+                        pairs.add(new long[] {s, documentId});
+                    }
+                }
+
+                @Override
+                public void finishWriting() {
+                    pairs.sort(java.util.Comparator.<long[]>comparingLong(p -> p[0]).thenComparingLong(p -> p[1]));
+                }
+            };
+        }
+
+        @Override
+        public List<dev.wafer.ports.data.prepare.SortedPairCursor> auditPairs(int rank) {
+            List<long[]> pairs = auditPairs.getOrDefault(rank, List.of());
+            return List.of(new dev.wafer.ports.data.prepare.SortedPairCursor() {
+                private int next = -1;
+
+                @Override
+                public long pairs() {
+                    return pairs.size();
+                }
+
+                @Override
+                public boolean next() {
+                    return ++next < pairs.size();
+                }
+
+                @Override
+                public long key() {
+                    return pairs.get(next)[0];
+                }
+
+                @Override
+                public int id() {
+                    return (int) pairs.get(next)[1];
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+        }
 
         @Override
         public dev.wafer.ports.data.prepare.ShuffleSpill shuffleSpill(int rank, int buckets, int vocabSize) {

@@ -20,6 +20,13 @@ public interface AuditIndexOutput extends AutoCloseable {
     void add(int documentId, long[] shingles) throws IOException;
 
     /**
+     * Adds pairs another process sorted (a rank's audit run, {@link RankExchange#auditPairs}), its ids already as
+     * this index numbers them (distinct from every other document's); may be mixed with {@link #add} in any order,
+     * since the index is merged by key and then id. The index closes {@code pairs} when it is done with them.
+     */
+    void addSorted(SortedPairCursor pairs) throws IOException;
+
+    /**
      * Ends the additions: the store completes the index, possibly in the background while the caller goes on;
      * {@link #close()} waits for it.
      *

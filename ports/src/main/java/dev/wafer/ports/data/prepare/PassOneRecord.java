@@ -6,7 +6,8 @@ import dev.wafer.ports.data.MalformedRecord;
 
 /**
  * One item of the pass-1 results a rank hands to rank 0 in a multi-rank preparation ({@link RankExchange}): the
- * inputs a rank read, each as {@link Begin}, its documents and malformed records in input order, then {@link End}
+ * inputs a rank read, each as {@link Begin}, its excluded documents (and, for deduplication, its kept ones), and
+ * malformed records in input order, then {@link End}
  * (or {@link Failed} where reading stopped). Rank 0 consumes them in input order, so the dataset equals the one a
  * single process prepares.
  */
@@ -83,7 +84,17 @@ public sealed interface PassOneRecord {
         }
     }
 
-    /** The current input's results are complete. */
-    record End() implements PassOneRecord {
+    /**
+     * The current input's results are complete. Its kept documents went to the rank's shuffle buckets and audit runs
+     * ({@link RankExchange#shuffleSpill}, {@link RankExchange#auditRuns}); they appear in the stream as {@link Kept}
+     * (without tokens and shingles) only where rank 0 needs them one by one (deduplication), so the counts here
+     * are what rank 0 numbers the whole input by.
+     *
+     * @param documents     documents read (kept and excluded)
+     * @param kept          documents kept
+     * @param train         kept training documents
+     * @param keptTextBytes UTF-8 size of the kept documents' normalised text
+     */
+    record End(long documents, long kept, long train, long keptTextBytes) implements PassOneRecord {
     }
 }

@@ -37,7 +37,16 @@ public interface RankExchange extends AutoCloseable {
      */
     ShuffleSpill shuffleSpill(int rank, int buckets, int vocabSize) throws IOException;
 
-    /** Discards every stream, failure record and shuffle bucket. */
+    /** Rank {@code rank}'s share of the audit index, written by that rank during pass 1. */
+    AuditRuns auditRuns(int rank) throws IOException;
+
+    /**
+     * Rank {@code rank}'s audit runs ({@link #auditRuns}), each sorted by key with rank-local ids ascending within
+     * a key, for rank 0 once every rank finished writing; the caller closes them.
+     */
+    java.util.List<SortedPairCursor> auditPairs(int rank) throws IOException;
+
+    /** Discards every stream, failure record, shuffle bucket and audit run. */
     @Override
     void close() throws IOException;
 
