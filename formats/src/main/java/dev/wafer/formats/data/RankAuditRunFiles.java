@@ -15,8 +15,12 @@ final class RankAuditRunFiles implements AuditRuns {
 
     /** @param dir the rank's directory for its runs, created with the first run */
     RankAuditRunFiles(Path dir) {
-        this.pairs = new SortedPairRuns(OutputChannels.FILES, dir,
-                SortedPairRuns.capacityFor(Runtime.getRuntime().maxMemory()));
+        this(dir, SortedPairRuns.capacityFor(Runtime.getRuntime().maxMemory()));
+    }
+
+    /** @param capacity pairs held in memory before a run is spilled (tests force many runs) */
+    RankAuditRunFiles(Path dir, int capacity) {
+        this.pairs = new SortedPairRuns(OutputChannels.FILES, dir, capacity);
     }
 
     @Override

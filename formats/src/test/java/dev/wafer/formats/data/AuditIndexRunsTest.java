@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -85,6 +86,109 @@ class AuditIndexRunsTest {
             assertArrayEquals(expected, Files.readAllBytes(file), "seed " + seed + ", capacity " + capacity
                     + ": the index of the kept documents alone");
             assertFalse(Files.exists(dir.resolve("tmpw-" + capacity)), "scratch files are deleted");
+        }
+    }
+
+    /**
+     * A multi-rank preparation: documents come in inputs of random lengths, each input read by one of three ranks,
+     * which numbers its training documents 0, 1, 2, ... in its own order and sorts them into its own runs (one or
+     * several); rank 0 adds every rank's runs with the ids offset. The index must be the single process's, byte for byte, also with documents removed.
+     */
+    @Test
+    void ranksRunsMergedWithIdOffsetsGiveTheSingleProcessIndex() throws IOException {
+        long seed = 44L;
+        Random random = new Random(seed);
+        List<long[]> docs = randomDocuments(random, 500);
+        int ranks = 3;
+        int[] rankOf = new int[docs.size()];
+        int[] localId = new int[docs.size()];
+        List<List<Integer>> globalIds = new ArrayList<>();
+        for (int r = 0; r < ranks; r++) {
+            globalIds.add(new ArrayList<>());
+        }
+        for (int id = 0, input = 0; id < docs.size(); input++) {
+            int rank = random.nextInt(ranks);
+            for (int n = random.nextInt(40); n >= 0 && id < docs.size(); n--, id++) {
+                rankOf[id] = rank;
+                localId[id] = globalIds.get(rank).size();
+                globalIds.get(rank).add(id);
+            }
+        }
+        List<Integer> removed = new ArrayList<>();
+        List<long[]> kept = new ArrayList<>();
+        for (int id = 0; id < docs.size(); id++) {
+            if (random.nextInt(5) == 0) {
+                removed.add(id);
+            } else {
+                kept.add(docs.get(id));
+            }
+        }
+        int[] removedIds = removed.stream().mapToInt(Integer::intValue).toArray();
+        for (int capacity : new int[] {1 << 20, 50, 2}) {
+            Path exchange = dir.resolve("exchange-" + capacity);
+            List<RankAuditRunFiles> writers = new ArrayList<>();
+            for (int r = 0; r < ranks; r++) {
+                writers.add(new RankAuditRunFiles(exchange.resolve("rank-" + r + ".audit"), capacity));
+            }
+            for (int id = 0; id < docs.size(); id++) {
+                writers.get(rankOf[id]).add(localId[id], docs.get(id));
+            }
+            for (RankAuditRunFiles w : writers) {
+                w.finishWriting();
+            }
+            RankExchangeFiles files = new RankExchangeFiles(exchange);
+            for (boolean withRemovals : new boolean[] {false, true}) {
+                Path file = dir.resolve("ranks-" + capacity + "-" + withRemovals + ".bin");
+                try (AuditIndexRuns runs = new AuditIndexRuns(OutputChannels.FILES, file,
+                        dir.resolve("tmpr-" + capacity), capacity, c -> { })) {
+                    int runFiles = 0;
+                    for (int r = 0; r < ranks; r++) {
+                        List<Integer> toGlobal = globalIds.get(r);
+                        for (var run : files.auditPairs(r)) {
+                            runFiles++;
+                            runs.addSorted(new dev.wafer.ports.data.prepare.SortedPairCursor() {
+                                @Override
+                                public long pairs() {
+                                    return run.pairs();
+                                }
+
+                                @Override
+                                public boolean next() throws IOException {
+                                    return run.next();
+                                }
+
+                                @Override
+                                public long key() {
+                                    return run.key();
+                                }
+
+                                @Override
+                                public int id() {
+                                    return toGlobal.get(run.id());
+                                }
+
+                                @Override
+                                public void close() throws IOException {
+                                    run.close();
+                                }
+                            });
+                        }
+                    }
+                    if (capacity == 2) {
+                        // The buffer spills at 4096 pairs at the least: a few runs per rank.
+                        assertTrue(runFiles > ranks, "several runs per rank: " + runFiles);
+                    }
+                    if (withRemovals) {
+                        runs.finish(5, kept.size(), removedIds);
+                    } else {
+                        runs.finish(5, docs.size());
+                    }
+                }
+                assertArrayEquals(inMemoryIndex(withRemovals ? kept : docs), Files.readAllBytes(file),
+                        "seed " + seed + ", capacity " + capacity + ", removals " + withRemovals);
+            }
+            files.close();
+            assertFalse(Files.exists(exchange), "closing the exchange discards the runs");
         }
     }
 
