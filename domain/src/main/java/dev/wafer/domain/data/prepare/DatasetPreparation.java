@@ -81,9 +81,12 @@ public final class DatasetPreparation {
     /**
      * Prepares the documents of {@code inputs} with every rank of {@code ranks}, into the same dataset a single
      * process prepares. Every rank must call this with the same inputs and settings. Each rank reads and
-     * processes whole inputs ({@link InputAssignment}: balanced by size) and writes the results to its stream in
-     * {@code exchange}; once all have written, rank 0 alone consumes them in input order and writes the dataset to
-     * its store, the other ranks return at once. A single input is read by one rank: parallelism across ranks comes
+     * processes whole inputs ({@link InputAssignment}: balanced by size), spills its kept documents to its own
+     * shuffle buckets and audit runs in {@code exchange} with rank-local numbers, and writes the rest of its results
+     * (exclusions, malformed records, per-input counts; kept documents' signatures for deduplication) to its stream;
+     * once all have written, rank 0 alone walks the streams in input order, which gives each rank's offsets
+     * ({@link RankOffsets}), merges the ranks' buckets and audit runs with them and writes the dataset to its store;
+     * the other ranks return at once. A single input is read by one rank: parallelism across ranks comes
      * from the number of inputs (a Pile-format corpus comes as many files), within a rank from its threads.
      *
      * @return the report on rank 0, empty on the other ranks

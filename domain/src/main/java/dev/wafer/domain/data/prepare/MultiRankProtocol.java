@@ -14,8 +14,9 @@ import java.util.Optional;
  *   <li>{@link #start}: rank 0 starts the build (creates the shared directories) and every rank learns whether it
  *       could, so none waits for a build that never began;</li>
  *   <li>{@link DatasetPreparation#prepare(java.util.List, Collective, dev.wafer.ports.data.prepare.RankExchange)}:
- *       each rank reads its share and hands its pass-1 results over; rank 0 replays them in input order and writes
- *       the single-process dataset.</li>
+ *       each rank reads its share, spills its kept documents to its own shuffle buckets and audit runs and hands the
+ *       rest over; rank 0 offsets the ranks' numbers, merges their buckets and runs, and writes the single-process
+ *       dataset.</li>
  * </ol>
  * With one rank every step is a no-op, so a single process takes the same path.
  */

@@ -118,6 +118,61 @@ class MultiRankPreparationTest {
         }
     }
 
+    /**
+     * With deduplication, copies read by different ranks are removed as one process removes them, and rank 0 still
+     * sees no document's tokens or shingles: kept documents come to it with their signatures only.
+     */
+    @Test
+    void ranksDeduplicateAsOneProcessWithoutHandingOverTokensOrShingles() throws Exception {
+        List<DocumentSource> inputs = new ArrayList<>(inputs());
+        List<RawDocument> copies = new ArrayList<>();
+        for (int from : new int[] {0, 2, 4}) {
+            List<RawDocument> docs = ((Corpus) inputs.get(from)).docs();
+            for (int i = 0; i < docs.size(); i += 9) {
+                RawDocument d = docs.get(i);
+                copies.add(new RawDocument(d.text(), d.source(), d.licence(), "copies:" + from + ":" + i));
+            }
+        }
+        inputs.add(new Corpus(copies, new TreeMap<>()));
+        for (dev.wafer.domain.data.dedup.DedupMode mode : dev.wafer.domain.data.dedup.DedupMode.values()) {
+            if (!new dev.wafer.domain.data.dedup.DedupSettings(mode, 0.8).enabled()) {
+                continue;
+            }
+            PreparationSettings plain = settings(false);
+            PreparationSettings dedup = new PreparationSettings(DatasetPreparationTest.BYTES,
+                    DatasetPreparationTest.SEQ, 11, new SplitAssigner(0.7, 0.15, 0.15),
+                    new ProvenanceRules(Set.of("Secret"), Set.of(), new WorkMatcher(List.of())), "unknown", "unknown",
+                    false, 2, DatasetPreparationTest.PER_SHARD, 20_000,
+                    new dev.wafer.domain.data.dedup.DedupSettings(mode,
+                            dev.wafer.domain.data.dedup.DedupSettings.DEFAULT_THRESHOLD));
+            assertEquals(plain.seed(), dedup.seed());
+            MemoryStore single = new MemoryStore();
+            PreparationReport expected = new DatasetPreparation(dedup, single, QUIET).prepare(inputs);
+            assertTrue(single.duplicates.size() >= copies.size(), mode + ": the copies are removed: "
+                    + single.duplicates.size());
+            for (int ranks : new int[] {2, 3}) {
+                MemoryStore lead = new MemoryStore();
+                MemoryExchange exchange = new MemoryExchange();
+                List<Object> results = runRanks(ranks, r -> new DatasetPreparation(dedup,
+                        r == 0 ? lead : UNTOUCHED, QUIET).prepare(inputs, ThreadRanks.rank(r), exchange));
+                PreparationReport report = ((Optional<?>) results.get(0)).map(PreparationReport.class::cast)
+                        .orElseThrow();
+                String what = mode + ", " + ranks + " ranks";
+                assertEquals(single.duplicates, lead.duplicates, what);
+                assertEquals(single.documents, lead.documents, what);
+                assertEquals(single.shardDump(), lead.shardDump(), what);
+                assertArrayEquals(single.auditKeys, lead.auditKeys, what);
+                assertArrayEquals(single.auditIds, lead.auditIds, what);
+                assertEquals(expected.summary(), report.summary(), what);
+                assertEquals(expected.splits(), report.splits(), what);
+                exchange.written.values().forEach(records -> records.stream()
+                        .filter(PassOneRecord.Kept.class::isInstance).map(PassOneRecord.Kept.class::cast)
+                        .forEach(k -> assertTrue(k.tokens() == null && k.shingles() == null,
+                                what + ": a kept document travels without tokens and shingles")));
+            }
+        }
+    }
+
     @Test
     void theFirstMalformedRecordInInputOrderStopsItWhenFatal() throws Exception {
         List<DocumentSource> inputs = inputs();

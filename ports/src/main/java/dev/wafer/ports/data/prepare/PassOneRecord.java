@@ -27,7 +27,8 @@ public sealed interface PassOneRecord {
      * @param split     the split's short name: {@code train}, {@code val} or {@code test}
      * @param tokens    token ids (not copied), or null where the rank spilled them to its own shuffle buckets
      *                  ({@link RankExchange#shuffleSpill}) and rank 0 need not see them
-     * @param shingles  distinct audit shingles for training documents, else null (not copied)
+     * @param shingles  distinct audit shingles for training documents, else null (not copied); null too where the
+     *                  rank added them to its own audit runs ({@link RankExchange#auditRuns})
      * @param textBytes UTF-8 size of the normalised text
      * @param signature its MinHash signature for near-duplicate removal, else null (not copied)
      */
