@@ -22,8 +22,13 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
 
     /** The estimate for micro-batches of {@code microBatch} x {@code seq}. */
     public static MemoryEstimate of(ModelShape shape, int microBatch, int seq) {
+        return of(shape, microBatch, seq, false);
+    }
+
+    /** As {@link #of(ModelShape, int, int)}, with the activations of a run that recomputes them when asked. */
+    public static MemoryEstimate of(ModelShape shape, int microBatch, int seq, boolean recompute) {
         long params = new ParameterLayout(shape).totalCount();
-        ActivationFootprint a = ActivationFootprint.of(shape, microBatch, seq);
+        ActivationFootprint a = ActivationFootprint.of(shape, microBatch, seq, recompute);
         return new MemoryEstimate(Math.multiplyExact(params, 4L * Float.BYTES),
                 Math.multiplyExact(a.totalFloats(), (long) Float.BYTES), Math.max(a.largestFloats(), params));
     }
@@ -44,17 +49,26 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
      */
     public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
             long budgetBytes) {
-        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, 1);
+        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, 1, false);
+    }
+
+    /**
+     * As {@link #largestMicroBatch(ModelShape, int, List, long, int, boolean)} for a run that keeps every activation.
+     */
+    public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
+            long budgetBytes, int ranks) {
+        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, ranks, false);
     }
 
     /**
      * As {@link #largestMicroBatch(ModelShape, int, List, long)} for a data-parallel job of {@code ranks} processes,
      * which take a global batch's micro-batches in turn: the largest fitting micro-batch that splits every batch
      * into a multiple of {@code ranks} micro-batches, so that no rank idles in any step; when no micro-batch does,
-     * the largest that fits (some ranks then take one micro-batch fewer than others).
+     * the largest that fits (some ranks then take one micro-batch fewer than others). With {@code recompute} the
+     * activations are those of a run that recomputes them.
      */
     public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
-            long budgetBytes, int ranks) {
+            long budgetBytes, int ranks, boolean recompute) {
         if (ranks < 1) {
             throw new IllegalArgumentException("ranks must be positive, found " + ranks);
         }
@@ -64,7 +78,7 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
         }
         OptionalInt anyFit = OptionalInt.empty();
         for (int m = g; m >= 1; m--) {
-            if (g % m != 0 || !of(shape, m, seq).fits(budgetBytes)) {
+            if (g % m != 0 || !of(shape, m, seq, recompute).fits(budgetBytes)) {
                 continue;
             }
             if (anyFit.isEmpty()) {

@@ -51,7 +51,18 @@ public final class ModelAssembly {
      */
     public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
             Parameterisation p, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision) {
-        GptModel model = new GptModel(backend, scope, shape, p, microBatch, seqLength, precision);
+        return trainable(backend, scope, shape, p, microBatch, seqLength, adam, precision, false);
+    }
+
+    /**
+     * As {@link #trainable(ComputeBackend, TensorScope, ModelShape, Parameterisation, int, int, AdamWSettings,
+     * ModelPrecision)}, recomputing each block's activations in the backward when {@code recompute} (same gradients,
+     * less memory, one more forward pass of the blocks).
+     */
+    public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            Parameterisation p, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision,
+            boolean recompute) {
+        GptModel model = new GptModel(backend, scope, shape, p, microBatch, seqLength, precision, recompute);
         AdamW optimizer = new AdamW(backend, scope, model.parameters().layout(), adam, p);
         return new TrainableModel(model, optimizer, p);
     }

@@ -25,10 +25,12 @@ import dev.wafer.ports.collective.SingleProcess;
  * @param collective        the ranks that share each step's micro-batches (data parallelism); every rank runs a
  *                          session with the same spec, and only the one that checkpoints should be given
  *                          {@code checkpointing}
+ * @param recompute         activation recomputation: the backward recomputes each block's activations from its
+ *                          input (same gradients, less memory, one more forward pass of the blocks)
  */
 public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtStep, long maxTokens,
         int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested, long underflowEvery,
-        Collective collective) {
+        Collective collective, boolean recompute) {
 
     /** @throws IllegalArgumentException for non-positive limits or a negative batch count */
     public SessionOptions {
@@ -48,54 +50,60 @@ public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtS
     /** No checkpoints, no early stop, 8 validation batches, the system clock, no diagnostic, a single process. */
     public static SessionOptions defaults() {
         return new SessionOptions(Optional.empty(), Long.MAX_VALUE, Long.MAX_VALUE, 8, System::nanoTime, () -> false,
-                0, SingleProcess.instance());
+                0, SingleProcess.instance(), false);
     }
 
     /** These options checkpointing as given. */
     public SessionOptions checkpointTo(Checkpointing c) {
         return new SessionOptions(Optional.of(c), stopAtStep, maxTokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery, collective);
+                stopRequested, underflowEvery, collective, recompute);
     }
 
     /** These options stopping after optimizer step {@code step}. */
     public SessionOptions stopAt(long step) {
         return new SessionOptions(checkpointing, step, maxTokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery, collective);
+                stopRequested, underflowEvery, collective, recompute);
     }
 
     /** These options stopping once {@code tokens} tokens are trained. */
     public SessionOptions maxTokens(long tokens) {
         return new SessionOptions(checkpointing, stopAtStep, tokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery, collective);
+                stopRequested, underflowEvery, collective, recompute);
     }
 
     /** These options scoring {@code batches} held-out micro-batches after a complete run. */
     public SessionOptions validationBatches(int batches) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, batches, nanoClock,
-                stopRequested, underflowEvery, collective);
+                stopRequested, underflowEvery, collective, recompute);
     }
 
     /** These options stopping (with a checkpoint) after the step during which {@code stop} turned true. */
     public SessionOptions stopWhen(BooleanSupplier stop) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock,
-                stop, underflowEvery, collective);
+                stop, underflowEvery, collective, recompute);
     }
 
     /** These options running the underflow diagnostic every {@code steps} optimizer steps (0: never). */
     public SessionOptions underflowReportEvery(long steps) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
-                steps, collective);
+                steps, collective, recompute);
     }
 
     /** These options timing steps with {@code clock}. */
     public SessionOptions clock(LongSupplier clock) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, clock,
-                stopRequested, underflowEvery, collective);
+                stopRequested, underflowEvery, collective, recompute);
     }
 
     /** These options sharing each step among the ranks of {@code ranks}. */
     public SessionOptions across(Collective ranks) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
-                underflowEvery, ranks);
+                underflowEvery, ranks, recompute);
+    }
+
+    /** These options recomputing activations in the backward ({@code true}) or keeping them all. */
+    public SessionOptions recomputeActivations(boolean on) {
+        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
+                underflowEvery, collective, on);
     }
 }

@@ -51,7 +51,7 @@ public final class TrainingSession {
         this.position = position;
         this.resumed = resumed;
         this.trainable = ModelAssembly.trainable(backend, scope, spec.shape(), spec.parameterisationRules(),
-                spec.microBatch(), spec.seqLength(), spec.adam(), spec.modelPrecision());
+                spec.microBatch(), spec.seqLength(), spec.adam(), spec.modelPrecision(), options.recompute());
         this.underflow = options.underflowEvery() > 0 ? new UnderflowMonitor(spec.precision().operands()) : null;
         if (underflow != null) {
             trainable.model().setCastObserver(underflow);
