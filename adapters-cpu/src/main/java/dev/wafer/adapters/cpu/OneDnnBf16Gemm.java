@@ -120,10 +120,15 @@ final class OneDnnBf16Gemm implements Sgemm {
      * of 64 rows (whole register blocks) that fits it.
      */
     static int rowsPerBlock(int m, int n) {
-        if ((long) m * n <= PRODUCT_BLOCK_FLOATS) {
+        return rowsPerBlock(m, n, PRODUCT_BLOCK_FLOATS);
+    }
+
+    /** Rows of an {@code m x n} matrix per block of at most {@code block} values, as {@link #rowsPerBlock(int, int)}. */
+    static int rowsPerBlock(int m, int n, long block) {
+        if ((long) m * n <= block) {
             return m;
         }
-        int rows = (int) (PRODUCT_BLOCK_FLOATS / n);
+        int rows = (int) (block / n);
         return rows >= 64 ? rows & ~63 : Math.max(1, rows);
     }
 

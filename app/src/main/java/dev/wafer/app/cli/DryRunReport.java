@@ -58,7 +58,7 @@ final class DryRunReport {
             phases.add(ph);
         }
         r.put("batch_tokens", phases);
-        MemoryEstimate mem = MemoryEstimate.of(s.shape(), s.microBatch(), s.seqLength());
+        MemoryEstimate mem = MemoryEstimate.of(s.shape(), s.microBatch(), s.seqLength(), c.recompute);
         java.util.Optional<String> refusal = resolver.refusal(mem, s.microBatch());
         boolean fits = refusal.isEmpty();
         r.put("micro_batch", s.microBatch());
@@ -78,6 +78,7 @@ final class DryRunReport {
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("state_bytes", mem.stateBytes());
         memory.put("activation_bytes", mem.activationBytes());
+        memory.put("recompute", c.recompute);
         memory.put("heap_bytes", resolver.memory().device() ? Runtime.getRuntime().maxMemory() : resolver.heapBytes());
         if (resolver.memory().device()) {
             memory.put("device_bytes", resolver.heapBytes()); // free device memory: what the run is sized against
@@ -98,7 +99,7 @@ final class DryRunReport {
                 backendName = backend.name();
                 SyntheticTokenSource data = new SyntheticTokenSource(s.shape().vocabSize(), s.seed());
                 data.sequenceLength(s.seqLength());
-                seconds = StepEstimate.measure(backend, scope, s, data, System::nanoTime).runSeconds(s);
+                seconds = StepEstimate.measure(backend, scope, s, data, System::nanoTime, c.recompute).runSeconds(s);
             }
         }
         r.put("backend", backendName);

@@ -21,8 +21,9 @@ import dev.wafer.domain.recipe.RunRequest;
  * @param dryRun          print the resolved run and exit
  * @param noMeasure       with a dry run: no measured step
  * @param overwrite       let {@code out} replace another run's checkpoint
+ * @param recompute       recompute each block's activations in the backward (less memory, same numbers)
  */
 record TrainFlags(RunRequest recipe, Path data, Path out, Path resume, Long checkpointEvery, Long stopAt,
                   Long maxTokens, int evalBatches, Long underflowReport, boolean json, boolean dryRun,
-                  boolean noMeasure, boolean overwrite) {
+                  boolean noMeasure, boolean overwrite, boolean recompute) {
 }

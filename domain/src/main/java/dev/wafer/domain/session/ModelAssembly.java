@@ -41,8 +41,18 @@ public final class ModelAssembly {
      */
     public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
             ParameterisationKind kind, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision) {
+        return trainable(backend, scope, shape, kind, microBatch, seqLength, adam, precision, false);
+    }
+
+    /**
+     * As {@link #trainable(ComputeBackend, TensorScope, ModelShape, ParameterisationKind, int, int, AdamWSettings,
+     * ModelPrecision)}, recomputing each block's activations in the backward when {@code recompute}.
+     */
+    public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            ParameterisationKind kind, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision,
+            boolean recompute) {
         return trainable(backend, scope, shape, Parameterisations.of(kind, shape), microBatch, seqLength, adam,
-                precision);
+                precision, recompute);
     }
 
     /**
