@@ -13,13 +13,10 @@ final class CpuGelu implements GeluKernel {
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
     private final Parallel parallel;
     private final boolean vectorized;
-    /** Per-worker scratch of the vectorised backward. */
-    private final float[][] tmp;
 
     CpuGelu(Parallel parallel, boolean vectorized) {
         this.parallel = parallel;
         this.vectorized = vectorized;
-        this.tmp = vectorized ? new float[parallel.workers()][VectorGelu.CHUNK] : null;
     }
 
     /** erfc(z) for z >= 0, relative error < 1.2e-7. */
@@ -59,7 +56,7 @@ final class CpuGelu implements GeluKernel {
         CpuTensor g = CpuTensor.of(dout, n);
         parallel.range(n, 4096, (w, from, to) -> {
             if (vectorized) {
-                VectorGelu.backward(d.data, d.offset, x.data, x.offset, g.data, g.offset, from, to, tmp[w]);
+                VectorGelu.backward(d.data, d.offset, x.data, x.offset, g.data, g.offset, from, to);
                 return;
             }
             for (int i = from; i < to; i++) {

@@ -20,7 +20,7 @@ final class VectorGelu {
     }
 
     /** Φ(x) lane-wise. */
-    static FloatVector phi(FloatVector x) {
+    private static FloatVector phi(FloatVector x) {
         FloatVector z = x.abs().mul(INV_SQRT2);
         FloatVector t = FloatVector.broadcast(S, 1f).div(z.mul(0.5f).add(1f));
         FloatVector p = FloatVector.broadcast(S, 0.17087277f);
@@ -50,29 +50,13 @@ final class VectorGelu {
         }
     }
 
-    /** Elements per pass of {@link #backward}: its scratch holds this many floats. */
-    static final int CHUNK = 1024;
-
-    /**
-     * {@code d = g·(Φ(x) + x·pdf(x))}; {@code d} may alias {@code g}. Φ and the pdf each need an exp, and one loop body
-     * with both grew past C2's inlining node budget: the second exp was compiled as a call and every vector it
-     * returned was allocated on the heap (about 30 MB/s of garbage in a 111M step, JFR). So Φ goes through
-     * {@code tmp} (at least {@link #CHUNK} floats) chunk by chunk, one exp per loop; same operations, same bits.
-     */
-    static void backward(float[] d, int dO, float[] x, int xo, float[] g, int go, int from, int to, float[] tmp) {
+    static void backward(float[] d, int dO, float[] x, int xo, float[] g, int go, int from, int to) {
         int i = from;
-        for (; i <= to - L; ) {
-            int end = Math.min(to - (to - i) % L, i + CHUNK);
-            for (int j = i; j < end; j += L) {
-                phi(FloatVector.fromArray(S, x, xo + j)).intoArray(tmp, j - i);
-            }
-            for (int j = i; j < end; j += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xo + j);
-                FloatVector pdf = VectorExp.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-                FloatVector local = v.fma(pdf, FloatVector.fromArray(S, tmp, j - i));
-                FloatVector.fromArray(S, g, go + j).mul(local).intoArray(d, dO + j);
-            }
-            i = end;
+        for (; i <= to - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector pdf = VectorExp.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
+            FloatVector local = v.fma(pdf, phi(v));
+            FloatVector.fromArray(S, g, go + i).mul(local).intoArray(d, dO + i);
         }
         for (; i < to; i++) {
             double v = x[xo + i];
