@@ -2,11 +2,17 @@
 """PyTorch baseline for `wafer bench`: median seconds of full fp32 training steps (forward, backward, clipping,
 AdamW) of the same GPT-3-style model. Usage: bench_torch.py D_MODEL LAYERS HEADS SEQ BATCH [VOCAB] [STEPS] [fp32|bf16]
 (bf16: torch.autocast("cpu", dtype=torch.bfloat16) around forward and loss, fp32 master weights and AdamW).
-Set OPENBLAS_CORETYPE the same way for both programs when comparing."""
+Set OPENBLAS_CORETYPE the same way for both programs when comparing. Threads: $WAFER_TORCH_THREADS (default 2, the
+build machine's cores); WARMUP untimed steps first (default 4). For peak RSS run it under /usr/bin/time -v with
+MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 (glibc keeps freed blocks instead of mapping and unmapping)."""
+import os
 import sys
 import time
 
 import torch
+
+torch.set_num_threads(int(os.environ.get("WAFER_TORCH_THREADS", "2")))
+WARMUP = int(os.environ.get("WARMUP", "4"))
 
 d, L, H, T, B = (int(a) for a in sys.argv[1:6])
 V = int(sys.argv[6]) if len(sys.argv) > 6 else 50257
@@ -52,7 +58,7 @@ class GPT(torch.nn.Module):
 model = GPT()
 opt = torch.optim.AdamW(model.parameters(), lr=6e-4, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1)
 times = []
-for step in range(STEPS + 1):
+for step in range(STEPS + WARMUP):
     idx = torch.randint(0, V, (B, T))
     tgt = torch.randint(0, V, (B, T))
     t0 = time.perf_counter()
@@ -62,7 +68,7 @@ for step in range(STEPS + 1):
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
-    if step > 0:
+    if step >= WARMUP:
         times.append(time.perf_counter() - t0)
 times.sort()
 med = times[len(times) // 2]

@@ -14,8 +14,9 @@ import java.util.Map;
  * it). {@link #gemm(boolean, boolean, int, int, int, MemorySegment, MemorySegment, float[], int, int, boolean)} takes
  * operands already rounded to bf16 ({@link Bf16Buffer}), so a caller that uses one operand in two products rounds
  * it once; the float32 {@link Sgemm} entry rounds both operands (nearest even, as {@link Rounding}) into its own
- * buffers first. The product lands in a float32 native buffer and is copied (or added) into C. One primitive per
- * shape and transposition, created at first use. Rounding and the copy are split over the backend's workers; oneDNN
+ * buffers first. The product lands in a float32 native buffer of at most {@link #PRODUCT_BLOCK_FLOATS} floats and
+ * is copied (or added) into C, block of rows by block of rows. One primitive per shape and transposition, created at
+ * first use. Rounding and the copy are split over the backend's workers; oneDNN
  * runs on as many OpenMP threads. Not thread-safe: the CPU backend calls its kernels from one thread.
  */
 final class OneDnnBf16Gemm implements Sgemm {
@@ -28,12 +29,20 @@ final class OneDnnBf16Gemm implements Sgemm {
     private final MemorySegment engine;
     private final MemorySegment stream;
     private final MemorySegment execArgs;
-    private final Map<Long, Primitive> primitives = new HashMap<>();
+    private final Map<Key, Primitive> primitives = new HashMap<>();
     private final Bf16Buffer a16 = new Bf16Buffer();
     private final Bf16Buffer b16 = new Bf16Buffer();
     private Arena productArena = Arena.ofShared();
     private MemorySegment c32 = NULL;
     private String implementation = "";
+
+    /**
+     * Most floats of float32 product one oneDNN call writes (32 MB): larger products run in blocks of rows.
+     */
+    static final long PRODUCT_BLOCK_FLOATS = 8L << 20;
+
+    private record Key(boolean transA, boolean transB, int m, int n, int k, int aStride) {
+    }
 
     /** One matmul primitive and its three memory objects (their data handles are set before every execution). */
     private record Primitive(MemorySegment primitive, MemorySegment a, MemorySegment b, MemorySegment c) {
@@ -89,12 +98,41 @@ final class OneDnnBf16Gemm implements Sgemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (c32.byteSize() < 4L * m * n) {
+        // oneDNN writes a native float32 product that is then copied into the Java array: run it in blocks of rows
+        // so that buffer stays small (the tied LM head's 2048 x 50,257 logits would need 411 MB in one piece).
+        int rows = rowsPerBlock(m, n);
+        if (c32.byteSize() < 4L * rows * n) {
             productArena.close();
             productArena = Arena.ofShared();
-            c32 = productArena.allocate(4L * m * n, 64);
+            c32 = productArena.allocate(4L * rows * n, 64);
         }
-        Primitive p = primitive(transA, transB, m, n, k);
+        for (int r0 = 0; r0 < m; r0 += rows) {
+            int mr = Math.min(rows, m - r0);
+            // Rows r0.. of op(A): rows of the stored A, or its columns when transposed (same row stride).
+            MemorySegment a = a16s.asSlice(transA ? 2L * r0 : 2L * r0 * k);
+            execute(primitive(transA, transB, mr, n, k, transA ? m : k), a, b16s);
+            packer.fromF32(c32, mr, n, c, cOff + r0 * ldc, ldc, accumulate);
+        }
+    }
+
+    /**
+     * Rows of C per oneDNN call: all of them up to {@link #PRODUCT_BLOCK_FLOATS} floats of product, else a multiple
+     * of 64 rows (whole register blocks) that fits it.
+     */
+    static int rowsPerBlock(int m, int n) {
+        return rowsPerBlock(m, n, PRODUCT_BLOCK_FLOATS);
+    }
+
+    /** Rows of an {@code m x n} matrix per block of at most {@code block} values, as {@link #rowsPerBlock(int, int)}. */
+    static int rowsPerBlock(int m, int n, long block) {
+        if ((long) m * n <= block) {
+            return m;
+        }
+        int rows = (int) (block / n);
+        return rows >= 64 ? rows & ~63 : Math.max(1, rows);
+    }
+
+    private void execute(Primitive p, MemorySegment a16s, MemorySegment b16s) {
         try {
             OneDnn.check((int) dnnl.memorySetDataHandle.invokeExact(p.a(), a16s), "dnnl_memory_set_data_handle");
             OneDnn.check((int) dnnl.memorySetDataHandle.invokeExact(p.b(), b16s), "dnnl_memory_set_data_handle");
@@ -114,7 +152,6 @@ final class OneDnnBf16Gemm implements Sgemm {
         } catch (Throwable t) {
             throw new IllegalStateException("oneDNN matmul failed", t);
         }
-        packer.fromF32(c32, m, n, c, cOff, ldc, accumulate);
     }
 
     @Override
@@ -123,14 +160,15 @@ final class OneDnnBf16Gemm implements Sgemm {
                 : " (" + implementation + ")");
     }
 
-    private Primitive primitive(boolean transA, boolean transB, int m, int n, int k) {
-        long key = ((long) m << 42) ^ ((long) n << 21) ^ k ^ (transA ? 1L << 62 : 0) ^ (transB ? 1L << 63 : 0);
+    /** A primitive per shape, transposition and row stride of the stored A ({@code aStride}). */
+    private Primitive primitive(boolean transA, boolean transB, int m, int n, int k, int aStride) {
+        Key key = new Key(transA, transB, m, n, k, aStride);
         Primitive p = primitives.get(key);
         if (p != null) {
             return p;
         }
         try {
-            MemorySegment aDesc = desc(m, k, transA ? 1 : k, transA ? m : 1, OneDnn.DATA_TYPE_BF16);
+            MemorySegment aDesc = desc(m, k, transA ? 1 : aStride, transA ? aStride : 1, OneDnn.DATA_TYPE_BF16);
             MemorySegment bDesc = desc(k, n, transB ? 1 : n, transB ? k : 1, OneDnn.DATA_TYPE_BF16);
             MemorySegment cDesc = desc(m, n, n, 1, OneDnn.DATA_TYPE_F32);
             MemorySegment op = arena.allocate(OneDnn.MATMUL_DESC_BYTES, 16);

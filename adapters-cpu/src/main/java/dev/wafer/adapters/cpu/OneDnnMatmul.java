@@ -10,18 +10,31 @@ import dev.wafer.ports.compute.Tensor;
  * buffer and fed to oneDNN as stored (transposition by strides, no transposed copies). In the backward pass the
  * output gradient is rounded once and serves both the input gradient ({@code dY·W}) and the weight gradient
  * ({@code dYᵀ·X}). Bias add and bias gradient are float32, the latter from the unrounded output gradient; the
- * numbers are those of {@link CpuMixedMatmul} in bf16 up to float32 summation order.
+ * numbers are those of {@link CpuMixedMatmul} in bf16 up to float32 summation order. An output gradient of more
+ * than {@link #GRADIENT_BLOCK} values (the LM head's, 2048 x 50,257 at seq 512 x batch 4) is rounded and used in
+ * blocks of rows, so that its bf16 copy stays small: each block's input-gradient rows, then its share of the weight
+ * gradient, accumulated in float32.
  */
 final class OneDnnMatmul implements MatmulKernel {
+    /** Most output-gradient values rounded at once (64 MB of bf16). */
+    static final long GRADIENT_BLOCK = 32L << 20;
+
     private final OneDnnBf16Gemm gemm;
     private final CpuMatmul fp32;
+    private final long gradientBlock;
     private final Bf16Buffer x16 = new Bf16Buffer();
     private final Bf16Buffer w16 = new Bf16Buffer();
     private final Bf16Buffer g16 = new Bf16Buffer();
 
     OneDnnMatmul(OneDnnBf16Gemm gemm, CpuMatmul fp32) {
+        this(gemm, fp32, GRADIENT_BLOCK);
+    }
+
+    /** With the output gradient rounded in blocks of at most {@code gradientBlock} values (tests use small ones). */
+    OneDnnMatmul(OneDnnBf16Gemm gemm, CpuMatmul fp32, long gradientBlock) {
         this.gemm = gemm;
         this.fp32 = fp32;
+        this.gradientBlock = gradientBlock;
     }
 
     @Override
@@ -49,13 +62,17 @@ final class OneDnnMatmul implements MatmulKernel {
         CpuTensor x = CpuTensor.of(inp, (long) n * c);
         CpuTensor w = CpuTensor.of(weight, (long) oc * c);
         Bf16Pack packer = gemm.packer();
-        MemorySegment gs = g16.pack(packer, g.data, g.offset, oc, n, oc);
-        if (di != null) {
-            MemorySegment ws = w16.pack(packer, w.data, w.offset, c, oc, c);
-            gemm.gemm(false, false, n, c, oc, gs, ws, di.data, di.offset, c, false);
+        int rows = OneDnnBf16Gemm.rowsPerBlock(n, oc, gradientBlock);
+        MemorySegment ws = di == null ? null : w16.pack(packer, w.data, w.offset, c, oc, c);
+        for (int r0 = 0; r0 < n; r0 += rows) {
+            int nr = Math.min(rows, n - r0);
+            MemorySegment gs = g16.pack(packer, g.data, g.offset + r0 * oc, oc, nr, oc);
+            if (di != null) {
+                gemm.gemm(false, false, nr, c, oc, gs, ws, di.data, di.offset + r0 * c, c, false);
+            }
+            MemorySegment xs = x16.pack(packer, x.data, x.offset + r0 * c, c, nr, c);
+            gemm.gemm(true, false, oc, c, nr, gs, xs, dw.data, dw.offset, c, true);
         }
-        MemorySegment xs = x16.pack(packer, x.data, x.offset, c, n, c);
-        gemm.gemm(true, false, oc, c, n, gs, xs, dw.data, dw.offset, c, true);
         if (db != null) {
             fp32.biasGradient(db, g, n, oc);
         }

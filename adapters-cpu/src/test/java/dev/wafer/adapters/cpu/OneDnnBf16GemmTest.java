@@ -35,6 +35,26 @@ class OneDnnBf16GemmTest {
         }
     }
 
+    /**
+     * A product over {@link OneDnnBf16Gemm#PRODUCT_BLOCK_FLOATS} runs in blocks of rows (the LM head's logits and its
+     * weight gradient): every block, the last partial one included, lands in the right rows, transposed A or not.
+     */
+    @Test
+    void productsLargerThanOneBlockRunInBlocksOfRows() {
+        OneDnn library = library();
+        int m = 1100;
+        int n = 8000;
+        assertTrue((long) m * n > OneDnnBf16Gemm.PRODUCT_BLOCK_FLOATS);
+        assertEquals(1024, OneDnnBf16Gemm.rowsPerBlock(m, n));
+        try (Parallel parallel = new Parallel(2)) {
+            OneDnnBf16Gemm gemm = new OneDnnBf16Gemm(library, parallel, true);
+            SplittableRandom random = new SplittableRandom(SEED + 1);
+            for (int t = 0; t < 4; t++) {
+                check(gemm, random, m, n, 12, (t & 1) != 0, (t & 2) != 0, t == 3);
+            }
+        }
+    }
+
     @Test
     void openMpThreadsWaitPassivelyUnlessTheUserChose() throws Throwable {
         library();

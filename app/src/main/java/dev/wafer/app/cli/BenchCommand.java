@@ -63,6 +63,10 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
+    @Option(names = "--recompute", description = "Recompute each block's activations in the backward (activation"
+            + " checkpointing): less memory, one more forward pass of the blocks.")
+    boolean recompute;
+
     @Option(names = "--precision", paramLabel = "fp32|bf16|fp16", defaultValue = "fp32",
             description = "Precision of the timed steps (default ${DEFAULT-VALUE}).")
     String precision;
@@ -86,7 +90,7 @@ public final class BenchCommand implements Runnable {
         int batch = shape.batch(ShapeOptions.DEFAULT_BATCH);
         int seq = ms.seqLength();
         ModelShape s = ms;
-        MemoryEstimate memory = MemoryEstimate.of(s, batch, seq);
+        MemoryEstimate memory = MemoryEstimate.of(s, batch, seq, recompute);
         MemoryBudget budget = this.budget == null ? MemoryBudget.heap() : this.budget;
         if (!memory.fits(budget.bytes())) {
             throw new UserError(String.format(Locale.ROOT, "the benchmark model does not fit: it needs %s (parameters,"
@@ -102,7 +106,7 @@ public final class BenchCommand implements Runnable {
             backendName = backend.name();
             TrainExecution.requirePrecision(backend, p);
             TrainableModel m = ModelAssembly.trainable(backend, scope, s, ParameterisationKind.SP, batch, seq,
-                    AdamWSettings.cerebras(1e-8), new ModelPrecision(p.operands(), false));
+                    AdamWSettings.cerebras(1e-8), new ModelPrecision(p.operands(), false), recompute);
             m.initialize(1);
             Trainer trainer = new Trainer(m.model(), m.optimizer(), new SyntheticTokenSource(s.vocabSize(), 1),
                     LearningRateSchedule.constant(6e-4), MetricsSink.NONE,
@@ -124,12 +128,12 @@ public final class BenchCommand implements Runnable {
         if (json) {
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,\"heads\":%d,\"seq\":%d,\"batch\":%d,"
-                    + "\"vocab\":%d,\"backend\":\"%s\",\"backend_detail\":%s,\"precision\":\"%s\"}", tps, flops,
-                    median, s.dModel(), s.nLayers(), s.nHeads(), seq, batch, s.vocabSize(), backendName,
-                    Json.quote(backendDetail), p.id()));
+                    + "\"vocab\":%d,\"backend\":\"%s\",\"backend_detail\":%s,\"precision\":\"%s\","
+                    + "\"recompute\":%b}", tps, flops, median, s.dModel(), s.nLayers(), s.nHeads(), seq, batch,
+                    s.vocabSize(), backendName, Json.quote(backendDetail), p.id(), recompute));
         } else {
-            out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s]",
-                    median, tps, flops / 1e9, backendDetail, p.id()));
+            out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s%s]",
+                    median, tps, flops / 1e9, backendDetail, p.id(), recompute ? ", recomputed" : ""));
         }
     }
 

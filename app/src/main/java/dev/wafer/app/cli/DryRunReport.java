@@ -58,7 +58,8 @@ final class DryRunReport {
             phases.add(ph);
         }
         r.put("batch_tokens", phases);
-        MemoryEstimate mem = MemoryEstimate.of(s.shape(), s.microBatch(), s.seqLength(), resolver.optimizerShards());
+        MemoryEstimate mem = MemoryEstimate.of(s.shape(), s.microBatch(), s.seqLength(), resolver.optimizerShards(),
+                c.recompute);
         java.util.Optional<String> refusal = resolver.refusal(mem, s.microBatch());
         boolean fits = refusal.isEmpty();
         r.put("micro_batch", s.microBatch());
@@ -82,6 +83,7 @@ final class DryRunReport {
         memory.put("ranks", resolver.ranks());
         memory.put("optimizer_shards", resolver.optimizerShards());
         memory.put("optimizer_bytes_per_rank", MemoryEstimate.optimizerBytes(s.shape(), resolver.optimizerShards()));
+        memory.put("recompute", c.recompute);
         memory.put("heap_bytes", resolver.memory().device() ? Runtime.getRuntime().maxMemory() : resolver.heapBytes());
         if (resolver.memory().device()) {
             memory.put("device_bytes", resolver.heapBytes()); // free device memory: what the run is sized against
@@ -102,7 +104,7 @@ final class DryRunReport {
                 backendName = backend.name();
                 SyntheticTokenSource data = new SyntheticTokenSource(s.shape().vocabSize(), s.seed());
                 data.sequenceLength(s.seqLength());
-                seconds = StepEstimate.measure(backend, scope, s, data, System::nanoTime).runSeconds(s);
+                seconds = StepEstimate.measure(backend, scope, s, data, System::nanoTime, c.recompute).runSeconds(s);
             }
         }
         r.put("backend", backendName);

@@ -83,7 +83,8 @@ final class TrainExecution {
         SessionOptions options = SessionOptions.defaults()
                 .validationBatches(lead ? Math.max(0, f.evalBatches()) : 0)
                 .across(ranks.collective())
-                .shardOptimizer(f.shardOptimizer());
+                .shardOptimizer(f.shardOptimizer())
+                .recomputeActivations(f.recompute());
         if (f.stopAt() != null) {
             options = options.stopAt(f.stopAt());
         }

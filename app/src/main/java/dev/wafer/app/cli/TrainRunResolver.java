@@ -144,18 +144,18 @@ final class TrainRunResolver implements MicroBatchSizer {
     public int choose(ModelShape model, int seq, BatchSizeSchedule batches) {
         List<Integer> sizes = batches.phases().stream().map(BatchSizeSchedule.Phase::sequences).toList();
         OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, budgetBytes(), ranks,
-                optimizerShards());
+                optimizerShards(), f.recompute());
         if (fit.isPresent()) {
             return decided(Optional.empty(), fit.getAsInt());
         }
         // The dry run goes on with a micro-batch of 1 and reports the same refusal.
-        return decided(Optional.of(doesNotFit(MemoryEstimate.of(model, 1, seq, optimizerShards()), 1, budgetBytes())),
-                1);
+        return decided(Optional.of(doesNotFit(MemoryEstimate.of(model, 1, seq, optimizerShards(), f.recompute()), 1,
+                budgetBytes())), 1);
     }
 
     @Override
     public int check(ModelShape model, int seq, int micro) {
-        MemoryEstimate m = MemoryEstimate.of(model, micro, seq, optimizerShards());
+        MemoryEstimate m = MemoryEstimate.of(model, micro, seq, optimizerShards(), f.recompute());
         return decided(m.fits(heapBytes) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes)), micro);
     }
 

@@ -11,6 +11,8 @@ import com.google.inject.Provides;
 import dev.wafer.adapters.cpu.CpuBackend;
 import dev.wafer.app.backend.BackendCatalog;
 import dev.wafer.app.backend.BackendModule;
+import dev.wafer.domain.model.ActivationFootprint;
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.ports.backend.BackendAvailability;
 import dev.wafer.ports.backend.BackendProbe;
 import dev.wafer.ports.compute.ComputeBackendFactory;
@@ -82,6 +84,32 @@ class DeviceMemoryBudgetTest {
         assertTrue(memory.get("fits").asBoolean(), memory::toString);
         // Far more than this JVM's heap: the heap was not what decided.
         assertTrue(memory.get("activation_bytes").asLong() > Runtime.getRuntime().maxMemory(), memory::toString);
+    }
+
+    /**
+     * {@code --recompute} is sized as what it allocates: 111M at seq 2048 x micro-batch 8 needs 25 GB of activations
+     * when it keeps them, 6.6 GB when it recomputes them, so a 12 GiB device fits the second run only, and the dry
+     * run's activation bytes are the recomputing footprint's.
+     */
+    @Test
+    void theDryRunSizesARecomputingRunByItsOwnFootprint() throws Exception {
+        long device = 12L << 30;
+        assertEquals(0, run(device, "--backend", "gpu", "train", "--preset", "111M", "--micro-batch", "8",
+                "--synthetic", "--dry-run", "--no-measure", "--json"), err::toString);
+        JsonNode kept = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get("memory");
+        out.reset();
+        assertEquals(0, run(device, "--backend", "gpu", "train", "--preset", "111M", "--micro-batch", "8",
+                "--synthetic", "--dry-run", "--no-measure", "--json", "--recompute"), err::toString);
+        JsonNode recomputed = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get("memory");
+        assertFalse(kept.get("recompute").asBoolean(), kept::toString);
+        assertFalse(kept.get("fits").asBoolean(), kept::toString);
+        assertTrue(recomputed.get("recompute").asBoolean(), recomputed::toString);
+        assertTrue(recomputed.get("fits").asBoolean(), recomputed::toString);
+        ModelShape shape = ModelShape.gpt(768, 10, 64);
+        assertEquals(ActivationFootprint.of(shape, 8, 2048, true).totalFloats() * Float.BYTES,
+                recomputed.get("activation_bytes").asLong(), recomputed::toString);
+        assertEquals(ActivationFootprint.of(shape, 8, 2048, false).totalFloats() * Float.BYTES,
+                kept.get("activation_bytes").asLong(), kept::toString);
     }
 
     @Test

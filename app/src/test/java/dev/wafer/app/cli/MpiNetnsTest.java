@@ -39,7 +39,7 @@ class MpiNetnsTest {
     private static final long SEED = 61;
     /** The uninterrupted run's length; the kills come after about 6 steps. */
     private static final int STEPS = 30;
-    private static final Pattern REDUCED = Pattern.compile("([0-9.]+) MB all-reduced per step per rank");
+    private static final Pattern REDUCED = Pattern.compile("([0-9.]+) MB sent to collectives per step per rank");
 
     @TempDir
     static Path tmp;
@@ -128,7 +128,8 @@ class MpiNetnsTest {
         assertTrue(m.find(), two.err());
         double perStep = Math.max(0.05, Double.parseDouble(m.group(1)) - 0.05) * 1e6;
         assertTrue(two.bytesSent() >= perStep / 2 * STEPS, two.bytesSent() + " bytes sent over "
-                + NetnsPair.INTERFACE + " for " + STEPS + " steps of " + m.group(1) + " MB all-reduced per rank");
+                + NetnsPair.INTERFACE + " for " + STEPS + " steps of " + m.group(1)
+                + " MB sent to collectives per step per rank");
         System.out.printf("MpiNetnsTest: %d bytes sent over %s for %d steps%n", two.bytesSent(), NetnsPair.INTERFACE,
                 STEPS);
     }

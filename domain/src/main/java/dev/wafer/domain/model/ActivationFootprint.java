@@ -12,6 +12,14 @@ public record ActivationFootprint(long totalFloats, long largestFloats) {
 
     /** The footprint of a micro-batch of {@code batch} sequences of {@code seq} tokens. */
     public static ActivationFootprint of(ModelShape s, int batch, int seq) {
+        return of(s, batch, seq, false);
+    }
+
+    /**
+     * As {@link #of(ModelShape, int, int)}; with {@code recompute} (activation recomputation) only each block's
+     * output is kept per layer and one set of the other block buffers serves every layer.
+     */
+    public static ActivationFootprint of(ModelShape s, int batch, int seq, boolean recompute) {
         long l = s.nLayers();
         long n = (long) batch * seq;
         long c = s.dModel();
@@ -23,6 +31,7 @@ public record ActivationFootprint(long totalFloats, long largestFloats) {
         // encoded, lnf, dresidual, dtmp, dln, datty (C each), dqkv (3C), dfch (F), logits (V), lnf stats and losses.
         long global = n * c * 9 + n * f + n * s.vocabSize() + 3 * n;
         long largest = Math.max(Math.max(attention, n * f), Math.max(n * s.vocabSize(), n * 3 * c));
-        return new ActivationFootprint(l * perLayer + global, largest);
+        long blocks = recompute ? perLayer + (l - 1) * n * c : l * perLayer;
+        return new ActivationFootprint(blocks + global, largest);
     }
 }

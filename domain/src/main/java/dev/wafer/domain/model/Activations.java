@@ -6,11 +6,15 @@ import dev.wafer.ports.compute.TensorScope;
 /**
  * Every buffer one forward/backward of a (B, T) micro-batch needs, allocated once (first touch of fresh memory is
  * expensive) and reused every step. Per-layer activations are kept for the backward; activation gradients are
- * shared between layers because the backward writes them.
+ * shared between layers because the backward writes them. With activation recomputation only each block's output
+ * (the next block's input) is kept per layer, and the block's other activations live in one set of buffers that the
+ * forward and the backward's recomputation of each block overwrite ({@link #slot}).
  */
 final class Activations {
     final int b;
     final int t;
+    /** Whether the backward recomputes each block's activations from its input (one set of block buffers). */
+    final boolean recompute;
     final Tensor encoded;
     final Tensor[] ln1;
     final Tensor[] ln1Mean;
@@ -42,9 +46,15 @@ final class Activations {
     final Tensor dfch;
 
     Activations(TensorScope scope, ModelShape s, int b, int t) {
+        this(scope, s, b, t, false);
+    }
+
+    Activations(TensorScope scope, ModelShape s, int b, int t, boolean recompute) {
         this.b = b;
         this.t = t;
-        int l = s.nLayers();
+        this.recompute = recompute;
+        // Buffers of a block's inner activations: one set per layer, or one set in all when they are recomputed.
+        int l = recompute ? 1 : s.nLayers();
         long n = (long) b * t;
         long c = s.dModel();
         long f = s.dFfn();
@@ -63,7 +73,7 @@ final class Activations {
         fch = perLayer(scope, l, n * f);
         fchGelu = perLayer(scope, l, n * f);
         fcproj = perLayer(scope, l, n * c);
-        residual3 = perLayer(scope, l, n * c);
+        residual3 = perLayer(scope, s.nLayers(), n * c);
         lnf = scope.allocate(n * c);
         lnfMean = scope.allocate(n);
         lnfRstd = scope.allocate(n);
@@ -75,6 +85,11 @@ final class Activations {
         datty = scope.allocate(n * c);
         dqkv = scope.allocate(n * 3 * c);
         dfch = scope.allocate(n * f);
+    }
+
+    /** Index of layer {@code layer}'s inner activations in the per-layer arrays (all but {@link #residual3}). */
+    int slot(int layer) {
+        return recompute ? 0 : layer;
     }
 
     /**

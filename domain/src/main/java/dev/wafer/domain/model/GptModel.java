@@ -91,6 +91,18 @@ public final class GptModel {
      */
     public GptModel(ComputeBackend backend, TensorScope scope, ModelShape shape, ForwardMultipliers parameterisation,
                     int batch, int seq, ModelPrecision precision) {
+        this(backend, scope, shape, parameterisation, batch, seq, precision, false);
+    }
+
+    /**
+     * As {@link #GptModel(ComputeBackend, TensorScope, ModelShape, ForwardMultipliers, int, int, ModelPrecision)};
+     * with {@code recompute} (activation checkpointing per block) the forward keeps only each block's input and the
+     * backward runs each block's forward again before its backward: the same kernels on the same inputs, so the
+     * same gradients, for one more forward pass of the blocks and far less activation memory
+     * ({@link ActivationFootprint#of(ModelShape, int, int, boolean)}).
+     */
+    public GptModel(ComputeBackend backend, TensorScope scope, ModelShape shape, ForwardMultipliers parameterisation,
+                    int batch, int seq, ModelPrecision precision, boolean recompute) {
         backend.require(REQUIRED);
         if (precision.operands().capability() != null) {
             backend.require(EnumSet.of(precision.operands().capability()));
@@ -104,7 +116,7 @@ public final class GptModel {
         ParameterLayout layout = new ParameterLayout(shape);
         this.params = new ParameterSet(layout, scope);
         this.grads = new ParameterSet(layout, scope);
-        this.act = new Activations(scope, shape, batch, seq);
+        this.act = new Activations(scope, shape, batch, seq, recompute);
         this.hostLosses = new float[batch * seq];
         this.encoder = backend.encoder();
         this.layerNorm = backend.layerNorm();
@@ -312,51 +324,16 @@ public final class GptModel {
     private void forwardToLnf(int[] tokens, int b, int t) {
         int n = b * t;
         int c = shape.dModel();
-        int f = shape.dFfn();
         encoder.forward(act.encoded, tokens, params.get(WTE), params.get(WPE), b, t, c,
                 parameterisation.embeddingMultiplier());
         observer.observe(ActivationObserver.Site.EMBEDDING, -1, act.encoded, n * c, 1f);
-        float scale = parameterisation.attentionScale(shape.dHead());
-        boolean watch = casts.active();
-        boolean mixed = precision.operands() != dev.wafer.ports.compute.OperandFormat.FP32;
         for (int l = 0; l < shape.nLayers(); l++) {
-            Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
-            layerNorm.forward(act.ln1[l], act.ln1Mean[l], act.ln1Rstd[l], in, p.get(LN1_WEIGHT, l),
-                    p.get(LN1_BIAS, l), n, c);
-            if (watch) {
-                casts.cast("ln1", l, act.ln1[l], n * c, mixed);
-            }
-            matmul.forward(act.qkv[l], act.ln1[l], p.get(QKV_WEIGHT, l), p.get(QKV_BIAS, l), n, c, 3 * c);
-            if (watch) {
-                casts.cast("qkv", l, act.qkv[l], n * 3 * c, mixed);
-            }
-            attention.forward(act.atty[l], act.att[l], act.qkv[l], b, t, c, shape.nHeads(), scale);
-            if (watch) {
-                casts.cast("atty", l, act.atty[l], n * c, mixed);
-            }
-            matmul.forward(act.attproj[l], act.atty[l], p.get(ATTN_PROJ_WEIGHT, l), p.get(ATTN_PROJ_BIAS, l), n, c,
-                    c);
-            observer.observe(ActivationObserver.Site.ATTENTION, l, act.attproj[l], n * c, 1f);
-            residual.forward(act.residual2[l], in, act.attproj[l], n * c);
-            layerNorm.forward(act.ln2[l], act.ln2Mean[l], act.ln2Rstd[l], act.residual2[l], p.get(LN2_WEIGHT, l),
-                    p.get(LN2_BIAS, l), n, c);
-            if (watch) {
-                casts.cast("ln2", l, act.ln2[l], n * c, mixed);
-            }
-            matmul.forward(act.fch[l], act.ln2[l], p.get(FC_WEIGHT, l), p.get(FC_BIAS, l), n, c, f);
-            gelu.forward(act.fchGelu[l], act.fch[l], n * f);
-            if (watch) {
-                casts.cast("fc_gelu", l, act.fchGelu[l], n * f, mixed);
-            }
-            matmul.forward(act.fcproj[l], act.fchGelu[l], p.get(FC_PROJ_WEIGHT, l), p.get(FC_PROJ_BIAS, l), n, f,
-                    c);
-            observer.observe(ActivationObserver.Site.MLP, l, act.fcproj[l], n * c, 1f);
-            residual.forward(act.residual3[l], act.residual2[l], act.fcproj[l], n * c);
+            blockForward(l, b, t, true);
         }
         layerNorm.forward(act.lnf, act.lnfMean, act.lnfRstd, act.residual3[shape.nLayers() - 1], params.get(LNF_WEIGHT),
                 params.get(LNF_BIAS), n, c);
-        if (watch) {
-            casts.cast("lnf", -1, act.lnf, n * c, mixed);
+        if (casts.active()) {
+            casts.cast("lnf", -1, act.lnf, n * c, precision.operands() != dev.wafer.ports.compute.OperandFormat.FP32);
         }
     }
 
@@ -371,6 +348,51 @@ public final class GptModel {
         observer.observe(ActivationObserver.Site.LOGITS, -1, act.logits, n * shape.vocabSize(),
                 parameterisation.outputLogitMultiplier());
         lastTokens = tokens;
+    }
+
+    /**
+     * Block {@code l}'s forward over a {@code b} x {@code t} micro-batch from its input into its slot of the
+     * activations and its output {@code residual3[l]}; {@code observe} is false for the backward's recomputation, which the observers must not see twice.
+     */
+    private void blockForward(int l, int b, int t, boolean observe) {
+        int n = b * t;
+        int c = shape.dModel();
+        int f = shape.dFfn();
+        int s = act.slot(l);
+        float scale = parameterisation.attentionScale(shape.dHead());
+        boolean watch = observe && casts.active();
+        boolean mixed = precision.operands() != dev.wafer.ports.compute.OperandFormat.FP32;
+        ActivationObserver seen = observe ? observer : ActivationObserver.NONE;
+        Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
+        layerNorm.forward(act.ln1[s], act.ln1Mean[s], act.ln1Rstd[s], in, p.get(LN1_WEIGHT, l), p.get(LN1_BIAS, l), n,
+                c);
+        if (watch) {
+            casts.cast("ln1", l, act.ln1[s], n * c, mixed);
+        }
+        matmul.forward(act.qkv[s], act.ln1[s], p.get(QKV_WEIGHT, l), p.get(QKV_BIAS, l), n, c, 3 * c);
+        if (watch) {
+            casts.cast("qkv", l, act.qkv[s], n * 3 * c, mixed);
+        }
+        attention.forward(act.atty[s], act.att[s], act.qkv[s], b, t, c, shape.nHeads(), scale);
+        if (watch) {
+            casts.cast("atty", l, act.atty[s], n * c, mixed);
+        }
+        matmul.forward(act.attproj[s], act.atty[s], p.get(ATTN_PROJ_WEIGHT, l), p.get(ATTN_PROJ_BIAS, l), n, c, c);
+        seen.observe(ActivationObserver.Site.ATTENTION, l, act.attproj[s], n * c, 1f);
+        residual.forward(act.residual2[s], in, act.attproj[s], n * c);
+        layerNorm.forward(act.ln2[s], act.ln2Mean[s], act.ln2Rstd[s], act.residual2[s], p.get(LN2_WEIGHT, l),
+                p.get(LN2_BIAS, l), n, c);
+        if (watch) {
+            casts.cast("ln2", l, act.ln2[s], n * c, mixed);
+        }
+        matmul.forward(act.fch[s], act.ln2[s], p.get(FC_WEIGHT, l), p.get(FC_BIAS, l), n, c, f);
+        gelu.forward(act.fchGelu[s], act.fch[s], n * f);
+        if (watch) {
+            casts.cast("fc_gelu", l, act.fchGelu[s], n * f, mixed);
+        }
+        matmul.forward(act.fcproj[s], act.fchGelu[s], p.get(FC_PROJ_WEIGHT, l), p.get(FC_PROJ_BIAS, l), n, f, c);
+        seen.observe(ActivationObserver.Site.MLP, l, act.fcproj[s], n * c, 1f);
+        residual.forward(act.residual3[l], act.residual2[s], act.fcproj[s], n * c);
     }
 
     /**
@@ -403,39 +425,43 @@ public final class GptModel {
         float scale = parameterisation.attentionScale(shape.dHead());
         for (int l = last; l >= 0; l--) {
             Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
+            int s = act.slot(l);
+            if (act.recompute && l != last) {
+                blockForward(l, act.b, act.t, false); // the last block's activations are still in the slot from the forward
+            }
             // residual3 = residual2 + fcproj: both receive dresidual.
             if (watch) {
                 casts.cast("d_fcproj", l, act.dresidual, n * c, mixed);
             }
-            matmul.backward(act.dfch, g.get(FC_PROJ_WEIGHT, l), g.get(FC_PROJ_BIAS, l), act.dresidual, act.fchGelu[l],
+            matmul.backward(act.dfch, g.get(FC_PROJ_WEIGHT, l), g.get(FC_PROJ_BIAS, l), act.dresidual, act.fchGelu[s],
                     p.get(FC_PROJ_WEIGHT, l), n, f, c);
-            gelu.backward(act.dfch, act.fch[l], act.dfch, n * f);
+            gelu.backward(act.dfch, act.fch[s], act.dfch, n * f);
             if (watch) {
                 casts.cast("d_fc", l, act.dfch, n * f, mixed);
             }
-            matmul.backward(act.dln, g.get(FC_WEIGHT, l), g.get(FC_BIAS, l), act.dfch, act.ln2[l], p.get(FC_WEIGHT, l),
+            matmul.backward(act.dln, g.get(FC_WEIGHT, l), g.get(FC_BIAS, l), act.dfch, act.ln2[s], p.get(FC_WEIGHT, l),
                     n, c, f);
-            layerNorm.backward(act.dtmp, g.get(LN2_WEIGHT, l), g.get(LN2_BIAS, l), act.dln, act.residual2[l],
-                    p.get(LN2_WEIGHT, l), act.ln2Mean[l], act.ln2Rstd[l], n, c);
+            layerNorm.backward(act.dtmp, g.get(LN2_WEIGHT, l), g.get(LN2_BIAS, l), act.dln, act.residual2[s],
+                    p.get(LN2_WEIGHT, l), act.ln2Mean[s], act.ln2Rstd[s], n, c);
             residual.forward(act.dresidual, act.dresidual, act.dtmp, n * c);
             // residual2 = in + attproj: both receive dresidual.
             if (watch) {
                 casts.cast("d_attproj", l, act.dresidual, n * c, mixed);
             }
-            matmul.backward(act.datty, g.get(ATTN_PROJ_WEIGHT, l), g.get(ATTN_PROJ_BIAS, l), act.dresidual, act.atty[l],
+            matmul.backward(act.datty, g.get(ATTN_PROJ_WEIGHT, l), g.get(ATTN_PROJ_BIAS, l), act.dresidual, act.atty[s],
                     p.get(ATTN_PROJ_WEIGHT, l), n, c, c);
             if (watch) {
                 casts.cast("d_atty", l, act.datty, n * c, mixed);
-                casts.scoreGradients(l, act.att[l], act.datty, act.qkv[l], b, t, c, shape.nHeads(), scale, qkvMixed);
+                casts.scoreGradients(l, act.att[s], act.datty, act.qkv[s], b, t, c, shape.nHeads(), scale, qkvMixed);
             }
-            attention.backward(act.dqkv, act.datty, act.qkv[l], act.att[l], b, t, c, shape.nHeads(), scale);
+            attention.backward(act.dqkv, act.datty, act.qkv[s], act.att[s], b, t, c, shape.nHeads(), scale);
             if (watch) {
                 casts.cast("d_qkv", l, act.dqkv, n * 3 * c, qkvMixed);
             }
-            qkvBackward.backward(act.dln, g.get(QKV_WEIGHT, l), g.get(QKV_BIAS, l), act.dqkv, act.ln1[l],
+            qkvBackward.backward(act.dln, g.get(QKV_WEIGHT, l), g.get(QKV_BIAS, l), act.dqkv, act.ln1[s],
                     p.get(QKV_WEIGHT, l), n, c, 3 * c);
             layerNorm.backward(act.dtmp, g.get(LN1_WEIGHT, l), g.get(LN1_BIAS, l), act.dln, in, p.get(LN1_WEIGHT, l),
-                    act.ln1Mean[l], act.ln1Rstd[l], n, c);
+                    act.ln1Mean[s], act.ln1Rstd[s], n, c);
             residual.forward(act.dresidual, act.dresidual, act.dtmp, n * c);
         }
         encoder.backward(grads.get(WTE), grads.get(WPE), act.dresidual, lastTokens, b, t, c,

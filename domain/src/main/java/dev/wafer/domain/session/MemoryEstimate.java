@@ -22,7 +22,12 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
 
     /** The estimate for micro-batches of {@code microBatch} x {@code seq}. */
     public static MemoryEstimate of(ModelShape shape, int microBatch, int seq) {
-        return of(shape, microBatch, seq, 1);
+        return of(shape, microBatch, seq, 1, false);
+    }
+
+    /** As {@link #of(ModelShape, int, int)}, with the activations of a run that recomputes them when asked. */
+    public static MemoryEstimate of(ModelShape shape, int microBatch, int seq, boolean recompute) {
+        return of(shape, microBatch, seq, 1, recompute);
     }
 
     /**
@@ -30,8 +35,17 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
      * (parameters and gradients whole, the moments of one {@link dev.wafer.domain.optim.FlatShard}).
      */
     public static MemoryEstimate of(ModelShape shape, int microBatch, int seq, int optimizerShards) {
+        return of(shape, microBatch, seq, optimizerShards, false);
+    }
+
+    /**
+     * The estimate for one rank whose AdamW moments are sharded over {@code optimizerShards} ranks, with the
+     * activations of a run that recomputes them when {@code recompute}.
+     */
+    public static MemoryEstimate of(ModelShape shape, int microBatch, int seq, int optimizerShards,
+            boolean recompute) {
         long params = new ParameterLayout(shape).totalCount();
-        ActivationFootprint a = ActivationFootprint.of(shape, microBatch, seq);
+        ActivationFootprint a = ActivationFootprint.of(shape, microBatch, seq, recompute);
         return new MemoryEstimate(Math.addExact(Math.multiplyExact(params, 2L * Float.BYTES),
                 optimizerBytes(shape, optimizerShards)),
                 Math.multiplyExact(a.totalFloats(), (long) Float.BYTES), Math.max(a.largestFloats(), params));
@@ -65,26 +79,39 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
      */
     public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
             long budgetBytes) {
-        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, 1);
+        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, 1, 1, false);
+    }
+
+    /** As {@link #largestMicroBatch(ModelShape, int, List, long, int, int, boolean)} with unsharded moments. */
+    public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
+            long budgetBytes, int ranks, boolean recompute) {
+        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, ranks, 1, recompute);
+    }
+
+    /** As {@link #largestMicroBatch(ModelShape, int, List, long, int, int, boolean)} keeping every activation. */
+    public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
+            long budgetBytes, int ranks, int optimizerShards) {
+        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, ranks, optimizerShards, false);
     }
 
     /**
      * As {@link #largestMicroBatch(ModelShape, int, List, long)} for a data-parallel job of {@code ranks} processes,
      * which take a global batch's micro-batches in turn: the largest fitting micro-batch that splits every batch
      * into a multiple of {@code ranks} micro-batches, so that no rank idles in any step; when no micro-batch does,
-     * the largest that fits (some ranks then take one micro-batch fewer than others).
+     * the largest that fits (some ranks then take one micro-batch fewer than others). With {@code recompute} the
+     * activations are those of a run that recomputes them.
      */
     public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
             long budgetBytes, int ranks) {
-        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, ranks, 1);
+        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, ranks, 1, false);
     }
 
     /**
      * As {@link #largestMicroBatch(ModelShape, int, List, long, int)} for ranks whose AdamW moments are sharded over
-     * {@code optimizerShards} of them.
+     * {@code optimizerShards} of them, with the activations of a run that recomputes them when {@code recompute}.
      */
     public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
-            long budgetBytes, int ranks, int optimizerShards) {
+            long budgetBytes, int ranks, int optimizerShards, boolean recompute) {
         if (ranks < 1) {
             throw new IllegalArgumentException("ranks must be positive, found " + ranks);
         }
@@ -94,7 +121,7 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
         }
         OptionalInt anyFit = OptionalInt.empty();
         for (int m = g; m >= 1; m--) {
-            if (g % m != 0 || !of(shape, m, seq, optimizerShards).fits(budgetBytes)) {
+            if (g % m != 0 || !of(shape, m, seq, optimizerShards, recompute).fits(budgetBytes)) {
                 continue;
             }
             if (anyFit.isEmpty()) {

@@ -43,8 +43,18 @@ public final class ModelAssembly {
      */
     public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
             ParameterisationKind kind, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision) {
+        return trainable(backend, scope, shape, kind, microBatch, seqLength, adam, precision, false);
+    }
+
+    /**
+     * As {@link #trainable(ComputeBackend, TensorScope, ModelShape, ParameterisationKind, int, int, AdamWSettings,
+     * ModelPrecision)}, recomputing each block's activations in the backward when {@code recompute}.
+     */
+    public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            ParameterisationKind kind, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision,
+            boolean recompute) {
         return trainable(backend, scope, shape, Parameterisations.of(kind, shape), microBatch, seqLength, adam,
-                precision);
+                precision, recompute);
     }
 
     /**
@@ -53,19 +63,30 @@ public final class ModelAssembly {
      */
     public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
             Parameterisation p, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision) {
+        return trainable(backend, scope, shape, p, microBatch, seqLength, adam, precision, false);
+    }
+
+    /**
+     * As {@link #trainable(ComputeBackend, TensorScope, ModelShape, Parameterisation, int, int, AdamWSettings,
+     * ModelPrecision)}, recomputing each block's activations in the backward when {@code recompute}.
+     */
+    public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            Parameterisation p, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision,
+            boolean recompute) {
         return trainable(backend, scope, shape, p, microBatch, seqLength, adam, precision, SingleProcess.instance(),
-                false);
+                false, recompute);
     }
 
     /**
      * As {@link #trainable(ComputeBackend, TensorScope, ModelShape, Parameterisation, int, int, AdamWSettings,
      * ModelPrecision)} for the ranks of {@code collective}, AdamW's moments sharded over them when {@code shard}
-     * (each rank allocates {@code 1/N} of them; see {@link AdamW}).
+     * (each rank allocates {@code 1/N} of them; see {@link AdamW}), recomputing each block's activations in the
+     * backward when {@code recompute} (same gradients, less memory, one more forward pass of the blocks).
      */
     public static TrainableModel trainable(ComputeBackend backend, TensorScope scope, ModelShape shape,
             Parameterisation p, int microBatch, int seqLength, AdamWSettings adam, ModelPrecision precision,
-            Collective collective, boolean shard) {
-        GptModel model = new GptModel(backend, scope, shape, p, microBatch, seqLength, precision);
+            Collective collective, boolean shard, boolean recompute) {
+        GptModel model = new GptModel(backend, scope, shape, p, microBatch, seqLength, precision, recompute);
         AdamW optimizer = new AdamW(backend, scope, model.parameters().layout(), adam, p, collective, shard);
         return new TrainableModel(model, optimizer, p);
     }

@@ -29,10 +29,12 @@ import dev.wafer.ports.collective.SingleProcess;
  *                          {@code 1/N} of them); with one rank it changes nothing. Every rank must then be given
  *                          {@code checkpointing} with the same cadence, since a save gathers the moments from every
  *                          rank: the writer's, and {@link Checkpointing#participant} on the others
+ * @param recompute         activation recomputation: the backward recomputes each block's activations from its
+ *                          input (same gradients, less memory, one more forward pass of the blocks)
  */
 public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtStep, long maxTokens,
         int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested, long underflowEvery,
-        Collective collective, boolean shardOptimizer) {
+        Collective collective, boolean shardOptimizer, boolean recompute) {
 
     /** @throws IllegalArgumentException for non-positive limits or a negative batch count */
     public SessionOptions {
@@ -52,60 +54,66 @@ public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtS
     /** No checkpoints, no early stop, 8 validation batches, the system clock, no diagnostic, a single process. */
     public static SessionOptions defaults() {
         return new SessionOptions(Optional.empty(), Long.MAX_VALUE, Long.MAX_VALUE, 8, System::nanoTime, () -> false,
-                0, SingleProcess.instance(), false);
+                0, SingleProcess.instance(), false, false);
     }
 
     /** These options checkpointing as given. */
     public SessionOptions checkpointTo(Checkpointing c) {
         return new SessionOptions(Optional.of(c), stopAtStep, maxTokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery, collective, shardOptimizer);
+                stopRequested, underflowEvery, collective, shardOptimizer, recompute);
     }
 
     /** These options stopping after optimizer step {@code step}. */
     public SessionOptions stopAt(long step) {
         return new SessionOptions(checkpointing, step, maxTokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery, collective, shardOptimizer);
+                stopRequested, underflowEvery, collective, shardOptimizer, recompute);
     }
 
     /** These options stopping once {@code tokens} tokens are trained. */
     public SessionOptions maxTokens(long tokens) {
         return new SessionOptions(checkpointing, stopAtStep, tokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery, collective, shardOptimizer);
+                stopRequested, underflowEvery, collective, shardOptimizer, recompute);
     }
 
     /** These options scoring {@code batches} held-out micro-batches after a complete run. */
     public SessionOptions validationBatches(int batches) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, batches, nanoClock,
-                stopRequested, underflowEvery, collective, shardOptimizer);
+                stopRequested, underflowEvery, collective, shardOptimizer, recompute);
     }
 
     /** These options stopping (with a checkpoint) after the step during which {@code stop} turned true. */
     public SessionOptions stopWhen(BooleanSupplier stop) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock,
-                stop, underflowEvery, collective, shardOptimizer);
+                stop, underflowEvery, collective, shardOptimizer, recompute);
     }
 
     /** These options running the underflow diagnostic every {@code steps} optimizer steps (0: never). */
     public SessionOptions underflowReportEvery(long steps) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
-                steps, collective, shardOptimizer);
+                steps, collective, shardOptimizer, recompute);
     }
 
     /** These options timing steps with {@code clock}. */
     public SessionOptions clock(LongSupplier clock) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, clock,
-                stopRequested, underflowEvery, collective, shardOptimizer);
+                stopRequested, underflowEvery, collective, shardOptimizer, recompute);
     }
 
     /** These options sharing each step among the ranks of {@code ranks}. */
     public SessionOptions across(Collective ranks) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
-                underflowEvery, ranks, shardOptimizer);
+                underflowEvery, ranks, shardOptimizer, recompute);
     }
 
     /** These options sharding the optimizer state over the ranks (or not). */
     public SessionOptions shardOptimizer(boolean shard) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
-                underflowEvery, collective, shard);
+                underflowEvery, collective, shard, recompute);
+    }
+
+    /** These options recomputing activations in the backward ({@code true}) or keeping them all. */
+    public SessionOptions recomputeActivations(boolean on) {
+        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
+                underflowEvery, collective, shardOptimizer, on);
     }
 }

@@ -25,8 +25,16 @@ public record StepEstimate(double microBatchSeconds, double updateSeconds) {
      */
     public static StepEstimate measure(ComputeBackend backend, TensorScope scope, RunSpec spec, TokenBatchSource data,
             LongSupplier clock) {
+        return measure(backend, scope, spec, data, clock, false);
+    }
+
+    /** As {@link #measure(ComputeBackend, TensorScope, RunSpec, TokenBatchSource, LongSupplier)} for a run that
+     * recomputes activations when {@code recompute}. */
+    public static StepEstimate measure(ComputeBackend backend, TensorScope scope, RunSpec spec, TokenBatchSource data,
+            LongSupplier clock, boolean recompute) {
         TrainableModel m = ModelAssembly.trainable(backend, scope, spec.shape(), spec.parameterisationRules(),
-                spec.microBatch(), spec.seqLength(), spec.adam(), dev.wafer.domain.model.ModelPrecision.FP32);
+                spec.microBatch(), spec.seqLength(), spec.adam(), dev.wafer.domain.model.ModelPrecision.FP32,
+                recompute);
         m.initialize(spec.seed());
         long micro = spec.microBatchTokens();
         Trainer trainer = new Trainer(m.model(), m.optimizer(), data, LearningRateSchedule.constant(1e-6),

@@ -52,7 +52,7 @@ public final class TrainingSession {
         this.resumed = resumed;
         this.trainable = ModelAssembly.trainable(backend, scope, spec.shape(), spec.parameterisationRules(),
                 spec.microBatch(), spec.seqLength(), spec.adam(), spec.modelPrecision(), options.collective(),
-                options.shardOptimizer());
+                options.shardOptimizer(), options.recompute());
         this.underflow = options.underflowEvery() > 0 ? new UnderflowMonitor(spec.precision().operands()) : null;
         if (underflow != null) {
             trainable.model().setCastObserver(underflow);

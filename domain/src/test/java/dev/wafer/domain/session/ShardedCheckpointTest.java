@@ -46,7 +46,7 @@ class ShardedCheckpointTest {
 
     private static TrainableModel model(ComputeBackend backend, TensorScope scope, Collective c, boolean sharded) {
         return ModelAssembly.trainable(backend, scope, SHAPE, Parameterisations.of(ParameterisationKind.SP, SHAPE), 2,
-                8, AdamWSettings.cerebras(1e-8), ModelPrecision.FP32, c, sharded);
+                8, AdamWSettings.cerebras(1e-8), ModelPrecision.FP32, c, sharded, false);
     }
 
     @Test
