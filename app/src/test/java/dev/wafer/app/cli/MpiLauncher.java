@@ -119,4 +119,22 @@ final class MpiLauncher {
             Thread.sleep(20);
         }
     }
+
+    /** The run, asserted to have exited 0 (its stderr as the message otherwise). */
+    static CliRun ok(CliRun run) {
+        org.junit.jupiter.api.Assertions.assertEquals(0, run.exitCode(), run.err());
+        return run;
+    }
+
+    /** Same steps, and every loss within the data-parallel tolerance of {@code expected}'s. */
+    static void assertLossesClose(java.util.Map<Long, String> expected, java.util.Map<Long, String> actual,
+            String what, long seed) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected.keySet(), actual.keySet(), what);
+        for (java.util.Map.Entry<Long, String> e : expected.entrySet()) {
+            double a = Double.parseDouble(actual.get(e.getKey()));
+            double b = Double.parseDouble(e.getValue());
+            assertTrue(Math.abs(a - b) <= DataParallelTolerances.RELATIVE_LOSS * Math.abs(b),
+                    what + ", step " + e.getKey() + ": " + a + " vs " + b + " (seed " + seed + ")");
+        }
+    }
 }

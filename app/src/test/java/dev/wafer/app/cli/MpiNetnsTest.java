@@ -109,17 +109,11 @@ class MpiNetnsTest {
 
     @Test
     void twoRanksOnTwoHostsOverTcpFollowTheSingleProcessRun() throws Exception {
-        Map<Long, String> one = losses(ok(CliRun.of(model("--stop-at", String.valueOf(STEPS))
+        Map<Long, String> one = losses(MpiLauncher.ok(CliRun.of(model("--stop-at", String.valueOf(STEPS))
                 .toArray(String[]::new))).out());
         Uninterrupted two = uninterrupted();
         assertEquals(one.get(1L), two.losses().get(1L), "step 1 starts from identical parameters: exact");
-        assertEquals(one.keySet(), two.losses().keySet());
-        for (Map.Entry<Long, String> e : one.entrySet()) {
-            double a = Double.parseDouble(two.losses().get(e.getKey()));
-            double b = Double.parseDouble(e.getValue());
-            assertTrue(Math.abs(a - b) <= DataParallelTolerances.RELATIVE_LOSS * Math.abs(b),
-                    "2 hosts vs 1 process, step " + e.getKey() + ": " + a + " vs " + b + " (seed " + SEED + ")");
-        }
+        MpiLauncher.assertLossesClose(one, two.losses(), "2 hosts vs 1 process", SEED);
         assertTrue(two.err().contains("2 ranks (Open MPI"), two.err());
         assertTrue(net.agentLog().contains(NetnsPair.ADDRESS_1 + " " + net.second),
                 "mpirun started the second host's daemon through the agent: " + net.agentLog());
@@ -196,9 +190,5 @@ class MpiNetnsTest {
         }
     }
 
-    private static CliRun ok(CliRun run) {
-        assertEquals(0, run.exitCode(), run.err());
-        return run;
-    }
 
 }

@@ -67,63 +67,50 @@ class MpiShardedOptimizerTest {
         return field(out, "loss");
     }
 
-    private static void assertClose(Map<Long, String> expected, Map<Long, String> actual, String what) {
-        assertEquals(expected.keySet(), actual.keySet(), what);
-        for (Map.Entry<Long, String> e : expected.entrySet()) {
-            double a = Double.parseDouble(actual.get(e.getKey()));
-            double b = Double.parseDouble(e.getValue());
-            assertTrue(Math.abs(a - b) <= DataParallelTolerances.RELATIVE_LOSS * Math.abs(b),
-                    what + ", step " + e.getKey() + ": " + a + " vs " + b + " (seed " + SEED + ")");
-        }
-    }
 
-    private static CliRun ok(CliRun run) {
-        assertEquals(0, run.exitCode(), run.err());
-        return run;
-    }
 
     @Test
     void shardedRanksFollowTheUnshardedRunAndCheckpointsMoveBothWays() throws Exception {
         MpiLauncher.mpirun();
         Path tokens = tokens();
-        Map<Long, String> unsharded = losses(ok(MpiLauncher.run(tmp, 2, model(tokens))).out());
-        CliRun shardedRun = ok(MpiLauncher.run(tmp, 2, model(tokens, "--shard-optimizer")));
+        Map<Long, String> unsharded = losses(MpiLauncher.ok(MpiLauncher.run(tmp, 2, model(tokens))).out());
+        CliRun shardedRun = MpiLauncher.ok(MpiLauncher.run(tmp, 2, model(tokens, "--shard-optimizer")));
         Map<Long, String> sharded = losses(shardedRun.out());
         assertEquals(STEPS, sharded.size(), shardedRun.out());
         assertTrue(field(shardedRun.out(), "grad_norm").values().stream().anyMatch(g -> Double.parseDouble(g) > 1.0),
                 "clipping (max norm 1.0) must be active in some step: " + shardedRun.out());
-        assertClose(unsharded, sharded, "2 sharded ranks vs 2 unsharded ranks");
+        MpiLauncher.assertLossesClose(unsharded, sharded, "2 sharded ranks vs 2 unsharded ranks", SEED);
 
         // Saved by 2 sharded ranks, resumed by one process.
         Path a = tmp.resolve("a");
-        Map<Long, String> firstA = losses(ok(MpiLauncher.run(tmp, 2, model(tokens, "--shard-optimizer", "--out",
+        Map<Long, String> firstA = losses(MpiLauncher.ok(MpiLauncher.run(tmp, 2, model(tokens, "--shard-optimizer", "--out",
                 a.toString(), "--stop-at", "6", "--checkpoint-every", "3"))).out());
         assertEquals(sharded.entrySet().stream().filter(e -> e.getKey() <= 6).toList(),
                 new ArrayList<>(firstA.entrySet()), "the same sharded run: exact");
-        Map<Long, String> restA = losses(ok(CliRun.of("train", "--resume", a.toString(), "--json")).out());
+        Map<Long, String> restA = losses(MpiLauncher.ok(CliRun.of("train", "--resume", a.toString(), "--json")).out());
         Map<Long, String> joinedA = new LinkedHashMap<>(firstA);
         joinedA.putAll(restA);
-        assertClose(sharded, joinedA, "saved by 2 sharded ranks, resumed by 1 process");
+        MpiLauncher.assertLossesClose(sharded, joinedA, "saved by 2 sharded ranks, resumed by 1 process", SEED);
 
         // Saved by one process, resumed by 2 sharded ranks.
         Path b = tmp.resolve("b");
-        Map<Long, String> firstB = losses(ok(CliRun.of(model(tokens, "--out", b.toString(), "--stop-at", "6")
+        Map<Long, String> firstB = losses(MpiLauncher.ok(CliRun.of(model(tokens, "--out", b.toString(), "--stop-at", "6")
                 .toArray(String[]::new))).out());
-        Map<Long, String> restB = losses(ok(MpiLauncher.run(tmp, 2, List.of("train", "--resume", b.toString(),
+        Map<Long, String> restB = losses(MpiLauncher.ok(MpiLauncher.run(tmp, 2, List.of("train", "--resume", b.toString(),
                 "--json", "--shard-optimizer"))).out());
         Map<Long, String> joinedB = new LinkedHashMap<>(firstB);
         joinedB.putAll(restB);
-        assertClose(sharded, joinedB, "saved by 1 process, resumed by 2 sharded ranks");
+        MpiLauncher.assertLossesClose(sharded, joinedB, "saved by 1 process, resumed by 2 sharded ranks", SEED);
     }
 
     @Test
     void bf16ShardedRanksFollowTheUnshardedRun() throws Exception {
         MpiLauncher.mpirun();
         Path tokens = tokens();
-        Map<Long, String> unsharded = losses(ok(MpiLauncher.run(tmp, 2, model(tokens, "--precision", "bf16"))).out());
-        CliRun run = ok(MpiLauncher.run(tmp, 2, model(tokens, "--precision", "bf16", "--shard-optimizer")));
+        Map<Long, String> unsharded = losses(MpiLauncher.ok(MpiLauncher.run(tmp, 2, model(tokens, "--precision", "bf16"))).out());
+        CliRun run = MpiLauncher.ok(MpiLauncher.run(tmp, 2, model(tokens, "--precision", "bf16", "--shard-optimizer")));
         assertTrue(field(run.out(), "grad_norm").values().stream().anyMatch(g -> Double.parseDouble(g) > 1.0),
                 "clipping must be active in some step: " + run.out());
-        assertClose(unsharded, losses(run.out()), "bf16: 2 sharded ranks vs 2 unsharded ranks");
+        MpiLauncher.assertLossesClose(unsharded, losses(run.out()), "bf16: 2 sharded ranks vs 2 unsharded ranks", SEED);
     }
 }

@@ -53,56 +53,43 @@ class MpiTrainingTest {
     }
 
 
-    private static void assertClose(Map<Long, String> expected, Map<Long, String> actual, String what) {
-        assertEquals(expected.keySet(), actual.keySet(), what);
-        for (Map.Entry<Long, String> e : expected.entrySet()) {
-            double a = Double.parseDouble(actual.get(e.getKey()));
-            double b = Double.parseDouble(e.getValue());
-            assertTrue(Math.abs(a - b) <= DataParallelTolerances.RELATIVE_LOSS * Math.abs(b),
-                    what + ", step " + e.getKey() + ": " + a + " vs " + b + " (seed " + SEED + ")");
-        }
-    }
 
-    private static CliRun ok(CliRun run) {
-        assertEquals(0, run.exitCode(), run.err());
-        return run;
-    }
 
     @Test
     void twoRanksFollowTheSingleProcessRunAndResumeAcrossRankCounts() throws Exception {
         MpiLauncher.mpirun();
         Path tokens = tokens();
-        Map<Long, String> one = losses(ok(CliRun.of(model(tokens, STEPS).toArray(String[]::new))).out());
-        CliRun twoRun = ok(MpiLauncher.run(tmp, 2, model(tokens, STEPS)));
+        Map<Long, String> one = losses(MpiLauncher.ok(CliRun.of(model(tokens, STEPS).toArray(String[]::new))).out());
+        CliRun twoRun = MpiLauncher.ok(MpiLauncher.run(tmp, 2, model(tokens, STEPS)));
         Map<Long, String> two = losses(twoRun.out());
         assertEquals(STEPS, one.size());
         assertEquals(STEPS, two.size(), "rank 0 alone prints: " + twoRun.out());
         assertEquals(one.get(1L), two.get(1L), "step 1 starts from identical parameters: exact");
-        assertClose(one, two, "2 ranks vs 1 process");
+        MpiLauncher.assertLossesClose(one, two, "2 ranks vs 1 process", SEED);
         assertTrue(twoRun.err().contains("2 ranks (Open MPI"), twoRun.err());
 
         // Saved at N=2, resumed at N=1.
         Path a = tmp.resolve("a");
-        Map<Long, String> firstA = losses(ok(MpiLauncher.run(tmp, 2, model(tokens, STEPS, "--out", a.toString(),
+        Map<Long, String> firstA = losses(MpiLauncher.ok(MpiLauncher.run(tmp, 2, model(tokens, STEPS, "--out", a.toString(),
                 "--stop-at", "10"))).out());
-        Map<Long, String> restA = losses(ok(CliRun.of("train", "--resume", a.toString(), "--json")).out());
+        Map<Long, String> restA = losses(MpiLauncher.ok(CliRun.of("train", "--resume", a.toString(), "--json")).out());
         assertEquals(two.entrySet().stream().filter(e -> e.getKey() <= 10).toList(),
                 new ArrayList<>(firstA.entrySet()), "same rank count: exact");
         assertEquals(two.get(11L), restA.get(11L), "first step after resuming at N=1 from N=2: exact");
         Map<Long, String> joinedA = new LinkedHashMap<>(firstA);
         joinedA.putAll(restA);
-        assertClose(one, joinedA, "saved at N=2, resumed at N=1");
+        MpiLauncher.assertLossesClose(one, joinedA, "saved at N=2, resumed at N=1", SEED);
 
         // Saved at N=1, resumed at N=2.
         Path b = tmp.resolve("b");
-        Map<Long, String> firstB = losses(ok(CliRun.of(model(tokens, STEPS, "--out", b.toString(), "--stop-at", "10")
+        Map<Long, String> firstB = losses(MpiLauncher.ok(CliRun.of(model(tokens, STEPS, "--out", b.toString(), "--stop-at", "10")
                 .toArray(String[]::new))).out());
-        Map<Long, String> restB = losses(ok(MpiLauncher.run(tmp, 2, List.of("train", "--resume", b.toString(),
+        Map<Long, String> restB = losses(MpiLauncher.ok(MpiLauncher.run(tmp, 2, List.of("train", "--resume", b.toString(),
                 "--json"))).out());
         assertEquals(one.get(11L), restB.get(11L), "first step after resuming at N=2 from N=1: exact");
         Map<Long, String> joinedB = new LinkedHashMap<>(firstB);
         joinedB.putAll(restB);
-        assertClose(one, joinedB, "saved at N=1, resumed at N=2");
+        MpiLauncher.assertLossesClose(one, joinedB, "saved at N=1, resumed at N=2", SEED);
     }
 
     @Test
@@ -131,7 +118,7 @@ class MpiTrainingTest {
 
         // The checkpoint is whole: it resumes, and its first step equals the killed run's own (identical parameters).
         Map<Long, String> printed = losses(Files.readString(out));
-        Map<Long, String> resumed = losses(ok(CliRun.of("train", "--resume", dir.toString(), "--json", "--stop-at",
+        Map<Long, String> resumed = losses(MpiLauncher.ok(CliRun.of("train", "--resume", dir.toString(), "--json", "--stop-at",
                 String.valueOf(printed.size() + 3L))).out());
         long first = resumed.keySet().iterator().next();
         assertEquals(0, (first - 1) % 2, "checkpoints are every 2 steps: resumed at " + first);
@@ -169,7 +156,7 @@ class MpiTrainingTest {
             assertTrue(seconds >= timeout, "stopped after " + seconds + " s, before the timeout");
 
             Map<Long, String> printed = losses(Files.readString(out));
-            Map<Long, String> resumed = losses(ok(CliRun.of("train", "--resume", dir.toString(), "--json",
+            Map<Long, String> resumed = losses(MpiLauncher.ok(CliRun.of("train", "--resume", dir.toString(), "--json",
                     "--stop-at", String.valueOf(printed.size() + 3L))).out());
             long first = resumed.keySet().iterator().next();
             assertEquals(0, (first - 1) % 2, "checkpoints are every 2 steps: resumed at " + first);
@@ -187,10 +174,10 @@ class MpiTrainingTest {
     @Test
     void clusterReportsTheLibraryAndTheRanks() throws Exception {
         MpiLauncher.mpirun();
-        CliRun alone = ok(CliRun.of("cluster"));
+        CliRun alone = MpiLauncher.ok(CliRun.of("cluster"));
         assertTrue(alone.out().startsWith("mpi  available  Open MPI v4.") && alone.out().contains("single process"),
                 alone.out());
-        CliRun launched = ok(MpiLauncher.run(tmp, 2, List.of("cluster")));
+        CliRun launched = MpiLauncher.ok(MpiLauncher.run(tmp, 2, List.of("cluster")));
         assertEquals(1, launched.out().lines().count(), "rank 0 alone prints: " + launched.out());
         assertTrue(launched.out().contains("launched by mpirun: 2 ranks; MPI_COMM_WORLD has 2 ranks"), launched.out());
     }
