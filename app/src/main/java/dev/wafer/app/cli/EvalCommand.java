@@ -7,7 +7,6 @@ import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.domain.session.ModelAssembly;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import dev.wafer.formats.data.DatasetLayout;
@@ -34,7 +32,6 @@ import dev.wafer.domain.eval.PublishedResults;
 import dev.wafer.domain.eval.RequestBuilder;
 import dev.wafer.domain.eval.TaskRequests;
 import dev.wafer.domain.eval.TaskEvaluator;
-import dev.wafer.domain.eval.TaskResult;
 import dev.wafer.domain.eval.VocabularyCorrection;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.model.GptScorer;
@@ -182,7 +179,7 @@ public final class EvalCommand implements Runnable {
                 } else {
                     report = evaluator.evaluate(taskList);
                 }
-                result.put("tasks", taskRows(report));
+                result.put("tasks", EvalOutput.taskRows(report));
                 if (task != null || paper) { // the tables' tasks; the builtin toy tasks have no published figures
                     published(model).ifPresent(row -> result.put("published", row));
                 }
@@ -194,7 +191,7 @@ public final class EvalCommand implements Runnable {
         } catch (dev.wafer.domain.generate.NonFiniteOutputException e) {
             throw CheckpointedModel.broken("--checkpoint " + checkpoint, e);
         }
-        print(result);
+        EvalOutput.print(spec.commandLine().getOut(), result, json, task != null);
     }
 
     private Map<String, Object> testLoss(int[] stream, int window, GptScorer scorer) {
@@ -245,57 +242,6 @@ public final class EvalCommand implements Runnable {
                 });
     }
 
-    private static List<Map<String, Object>> taskRows(EvalReport report) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (TaskResult t : report.tasks()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("task", t.task());
-            row.put("type", t.type().id());
-            row.put("docs", t.docs());
-            row.put("shots", t.shots());
-            row.putAll(t.metrics());
-            t.stderrs().forEach((k, v) -> row.put(k + "_stderr", v));
-            rows.add(row);
-        }
-        return rows;
-    }
-
-    @SuppressWarnings("unchecked")
-    private void print(Map<String, Object> result) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            try {
-                out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            out.flush();
-            return;
-        }
-        if (result.containsKey("loss_nats_per_token")) {
-            out.printf(Locale.ROOT, "test loss %.4f nats/token over %d tokens (%d windows of %d)%n",
-                    (double) result.get("loss_nats_per_token"), (long) result.get("tokens"),
-                    (long) result.get("windows"), (int) result.get("sequence_length"));
-            if (result.containsKey("loss_gpt2_equivalent")) {
-                out.printf(Locale.ROOT, "per GPT-2 token: %.4f nats%n", (double) result.get("loss_gpt2_equivalent"));
-            }
-        }
-        if (result.containsKey("tasks") && (task != null || result.containsKey("table3"))) {
-            PaperTable.print(out, (List<Map<String, Object>>) result.get("tasks"), (Map<String, Double>) result.get("table3"),
-                    (Map<String, Object>) result.get("published"));
-        } else if (result.containsKey("tasks")) {
-            Table table = new Table("task", "type", "docs", "shots", "acc", "acc_norm", "ppl");
-            for (Map<String, Object> row : (List<Map<String, Object>>) result.get("tasks")) {
-                table.row(row.get("task"), row.get("type"), row.get("docs"), row.get("shots"), metric(row, "acc"),
-                        metric(row, "acc_norm"), metric(row, "ppl"));
-            }
-            Map<String, Double> avg = (Map<String, Double>) result.get("average");
-            table.row("average", "", "", "", metric(avg, "acc"), metric(avg, "acc_norm"), "");
-            table.print(out);
-        }
-        out.flush();
-    }
-
     /** Flags that belong to the harness tasks are refused elsewhere, in one line naming the flag. */
     private void checkHarnessFlags(boolean paper) {
         if (paper && tasks.size() > 1) {
@@ -313,11 +259,6 @@ public final class EvalCommand implements Runnable {
         if (writeRequests != null && task == null && tasks == null) {
             throw new UserError("--write-requests needs tasks to evaluate (--task or --tasks)");
         }
-    }
-
-    private static String metric(Map<String, ?> row, String name) {
-        Object v = row.get(name);
-        return v == null ? "-" : String.format(Locale.ROOT, "%.4f", ((Number) v).doubleValue());
     }
 
     private static List<EvalTask> readTasks(List<String> specs) {

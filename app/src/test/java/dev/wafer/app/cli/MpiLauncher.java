@@ -137,4 +137,14 @@ final class MpiLauncher {
                     what + ", step " + e.getKey() + ": " + a + " vs " + b + " (seed " + seed + ")");
         }
     }
+
+    /** 20,000 seeded random token ids below 97, as a raw uint16 token file {@code tokens.bin} in {@code dir}. */
+    static Path tokenFile(Path dir, long seed) throws java.io.IOException {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(2 * 20000).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 20000; i++) {
+            buf.putShort((short) r.nextInt(97));
+        }
+        return java.nio.file.Files.write(dir.resolve("tokens.bin"), buf.array());
+    }
 }

@@ -33,12 +33,7 @@ class MpiShardedOptimizerTest {
     Path tmp;
 
     private Path tokens() throws Exception {
-        SplittableRandom r = new SplittableRandom(SEED);
-        ByteBuffer buf = ByteBuffer.allocate(2 * 20000).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < 20000; i++) {
-            buf.putShort((short) r.nextInt(97));
-        }
-        return Files.write(tmp.resolve("tokens.bin"), buf.array());
+        return MpiLauncher.tokenFile(tmp, SEED);
     }
 
     /** 4 micro-batches of 2 sequences per step; --lr 2e-1 drives the gradient norm above 1 (clipping) in steps 3 to 6. */

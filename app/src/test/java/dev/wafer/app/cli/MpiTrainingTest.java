@@ -35,12 +35,7 @@ class MpiTrainingTest {
     Path tmp;
 
     private Path tokens() throws Exception {
-        SplittableRandom r = new SplittableRandom(SEED);
-        ByteBuffer buf = ByteBuffer.allocate(2 * 20000).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < 20000; i++) {
-            buf.putShort((short) r.nextInt(97));
-        }
-        return Files.write(tmp.resolve("tokens.bin"), buf.array());
+        return MpiLauncher.tokenFile(tmp, SEED);
     }
 
     /** 4 micro-batches of 2 sequences per step: 2 per rank at N=2. */
