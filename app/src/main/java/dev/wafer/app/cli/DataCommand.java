@@ -211,9 +211,9 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 o.printf(Locale.ROOT, "prepared %s in %.2f s: %.1f MB of text, %.2f MB/s%n", out, report.seconds(),
                         report.textBytes() / 1e6, report.megabytesPerSecond());
                 Optional.ofNullable(ranks).flatMap(Cluster.Ranks::mpiDescription).ifPresent(m -> o.printf(
-                        Locale.ROOT, "prepared by %s: pass 1 on every rank %.2f s, then rank 0 alone merged, shuffled"
-                                + " and packed in %.2f s%n", m, report.passOneSeconds(),
-                        report.seconds() - report.passOneSeconds()));
+                        Locale.ROOT, "prepared by %s: pass 1 on every rank %.2f s, pass 2 %.2f s, of which rank 0"
+                                + " alone (merging the ranks' results, assembling their pieces) %.2f s%n", m,
+                        report.passOneSeconds(), report.seconds() - report.passOneSeconds(), report.serialSeconds()));
             }
             if (lead && cwd.startsWith(out)) {
                 System.err.println("note: " + out + " was replaced by the new dataset; this shell stands in the"

@@ -45,6 +45,13 @@ public record SourceSummary(List<Row> rows, long documents, long tokens, long ex
             c[1] += tokens;
         }
 
+        /** Counts {@code documents} kept documents of {@code tokens} tokens in all (a rank's share of them). */
+        public void kept(String source, long documents, long tokens) {
+            long[] c = counts.computeIfAbsent(source, s -> new long[4]);
+            c[0] += documents;
+            c[1] += tokens;
+        }
+
         /** Counts an excluded document. */
         public void excluded(String source) {
             counts.computeIfAbsent(source, s -> new long[4])[2]++;

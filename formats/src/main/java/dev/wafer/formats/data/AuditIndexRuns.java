@@ -46,6 +46,20 @@ final class AuditIndexRuns implements AuditIndexOutput {
     private boolean closed;
     private Thread completion;
     private volatile Throwable failure;
+    /** Piece mode ({@link #piece}): where the ids go, and who learns the piece's pairs and checksums. */
+    private Path idsPiece;
+    private PieceDone pieceDone;
+
+    /** What a piece of the index holds, once written. */
+    @FunctionalInterface
+    interface PieceDone {
+        /**
+         * @param pairs the pairs in the piece
+         * @param keys  the keys file's size and CRC-32C
+         * @param ids   the ids file's size and CRC-32C
+         */
+        void done(long pairs, FileCheck keys, FileCheck ids);
+    }
 
     /**
      * @param file     the index file to write
@@ -59,6 +73,19 @@ final class AuditIndexRuns implements AuditIndexOutput {
         this.file = file;
         this.scratch = scratch;
         this.onClose = onClose;
+    }
+
+    /**
+     * One rank's piece of a multi-rank index: the pairs of the runs added with {@link #addSorted} (one key range of
+     * every rank's runs), merged by key and then id, removed documents left out and the rest renumbered, the keys to
+     * {@code keysFile} and the ids to {@code idsFile}, without the header; rank 0 joins the ranks' pieces
+     * ({@link RankShareAssembly}).
+     */
+    static AuditIndexRuns piece(OutputChannels channels, Path keysFile, Path idsFile, Path scratch, PieceDone done) {
+        AuditIndexRuns runs = new AuditIndexRuns(channels, keysFile, scratch, 1, check -> { });
+        runs.idsPiece = idsFile;
+        runs.pieceDone = done;
+        return runs;
     }
 
     /** Pairs per run for a heap of {@code maxHeap} bytes: the buffer and its sort space take about 1/32 of it. */
@@ -122,7 +149,9 @@ final class AuditIndexRuns implements AuditIndexOutput {
                 }
                 others.clear();
                 try {
-                    if (dropped.length == 0) {
+                    if (idsPiece != null) {
+                        writePiece(sources, dropped);
+                    } else if (dropped.length == 0) {
                         writeIndex(sources, shingleWords, documents);
                     } else {
                         writeIndexWithout(sources, shingleWords, documents, dropped);
@@ -227,6 +256,24 @@ final class AuditIndexRuns implements AuditIndexOutput {
         }
         Files.delete(keysFile);
         Files.delete(idsFile);
+    }
+
+    /** Piece mode: keys and ids each to their file, as they are merged. */
+    private void writePiece(List<PairSource> sources, int[] removed) throws IOException {
+        long[] kept = {0};
+        FileCheck[] checks = new FileCheck[2];
+        try (ChecksummedOutput keysOut = new ChecksummedOutput(channels, file, IO_BUFFER, c -> checks[0] = c);
+             IdKeySplitter split = new IdKeySplitter(keysOut,
+                     new ChecksummedOutput(channels, idsPiece, IO_BUFFER, c -> checks[1] = c))) {
+            SortedPairMerge.mergeByKeyThenId(sources, (key, id) -> {
+                int below = removed.length == 0 ? -1 : Arrays.binarySearch(removed, id);
+                if (below < 0) {
+                    split.pair(key, id - (-below - 1));
+                    kept[0]++;
+                }
+            });
+        }
+        pieceDone.done(kept[0], checks[0], checks[1]);
     }
 
     /** This process's runs alone merge earlier run first; with other processes' runs, by key and then id. */

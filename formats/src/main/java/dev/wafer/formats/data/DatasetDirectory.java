@@ -2,7 +2,9 @@ package dev.wafer.formats.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,6 +15,7 @@ import dev.wafer.ports.data.prepare.DuplicateList;
 import dev.wafer.ports.data.prepare.SortedPairSpill;
 import dev.wafer.ports.data.prepare.PackedDocumentList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
+import dev.wafer.ports.data.prepare.RankShare;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
 import dev.wafer.ports.data.prepare.TokenShardOutput;
 
@@ -88,6 +91,27 @@ final class DatasetDirectory implements PreparedDatasetStore {
     @Override
     public DedupRecords openDedupRecords(int signatureLength) throws IOException {
         return new DedupRecordFiles(layout.dir().resolve(DEDUP_TMP.formatted("records")), signatureLength);
+    }
+
+    /** Rank {@code rank}'s directory of pieces in a multi-rank pass 2, inside the ranks' exchange directory. */
+    private Path share(int rank) {
+        return layout.dir().resolve(DatasetPreparer.RANKS_TMP).resolve("rank-" + rank + ".share");
+    }
+
+    @Override
+    public RankShare openRankShare(int rank) throws IOException {
+        return new RankShareFiles(layout, share(rank), channels);
+    }
+
+    @Override
+    public void assembleRankShares(int ranks, int sequenceLength, int vocabSize, int shingleWords,
+                                   long auditDocuments) throws IOException {
+        List<Path> shares = new ArrayList<>();
+        for (int r = 0; r < ranks; r++) {
+            shares.add(share(r));
+        }
+        new RankShareAssembly(layout, channels, checks::put).assemble(shares, sequenceLength, vocabSize, shingleWords,
+                auditDocuments);
     }
 
     @Override

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import dev.wafer.ports.data.MalformedRecord;
 import dev.wafer.ports.data.prepare.AuditRuns;
@@ -267,10 +269,15 @@ final class RankExchangeFiles implements RankExchange {
 
     @Override
     public List<SortedPairCursor> auditPairs(int rank) throws IOException {
+        return auditPairs(rank, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    @Override
+    public List<SortedPairCursor> auditPairs(int rank, long fromKey, long toKey) throws IOException {
         List<SortedPairCursor> cursors = new ArrayList<>();
         try {
             for (Path run : SortedPairRuns.runFiles(auditDir(rank))) {
-                cursors.add(new RunFileCursor(run));
+                cursors.add(new RunFileCursor(run, fromKey, toKey));
             }
         } catch (IOException | RuntimeException e) {
             for (SortedPairCursor c : cursors) {
@@ -279,6 +286,40 @@ final class RankExchangeFiles implements RankExchange {
             throw e;
         }
         return cursors;
+    }
+
+    private Path kept(int rank) {
+        return dir.resolve("rank-" + rank + ".kept");
+    }
+
+    /** One line per source: the name's length in UTF-16 units, a space, the name, documents and tokens. */
+    @Override
+    public void writeKeptBySource(int rank, Map<String, long[]> keptBySource) throws IOException {
+        StringBuilder text = new StringBuilder();
+        keptBySource.forEach((source, c) -> text.append(source.length()).append(' ').append(source).append(' ')
+                .append(c[0]).append(' ').append(c[1]).append('\n'));
+        try (FileChannel ch = FileChannel.open(kept(rank), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            DatasetFiles.writeFully(kept(rank), ch, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+    }
+
+    @Override
+    public Map<String, long[]> keptBySource(int rank) throws IOException {
+        String text = Files.readString(kept(rank));
+        Map<String, long[]> counts = new TreeMap<>();
+        int at = 0;
+        while (at < text.length()) {
+            int space = text.indexOf(' ', at);
+            int length = Integer.parseInt(text.substring(at, space));
+            String source = text.substring(space + 1, space + 1 + length);
+            int end = text.indexOf('\n', space + 1 + length);
+            String[] numbers = text.substring(space + 2 + length, end).split(" ");
+            counts.put(source, new long[] {Long.parseLong(numbers[0]), Long.parseLong(numbers[1])});
+            at = end + 1;
+        }
+        return counts;
     }
 
     @Override

@@ -15,15 +15,27 @@ final class RunFilePairSource implements PairSource {
             .order(ByteOrder.LITTLE_ENDIAN);
     private long key;
     private int id;
+    private long left;
 
     RunFilePairSource(Path path) throws IOException {
+        this(path, 0, Long.MAX_VALUE);
+    }
+
+    /** The pairs {@code [first, end)} of the file only. */
+    RunFilePairSource(Path path, long first, long end) throws IOException {
         this.path = path;
         this.in = FileChannel.open(path, StandardOpenOption.READ);
+        in.position(first * RunFilePairWriter.PAIR_BYTES);
+        this.left = end - first;
         buf.flip();
     }
 
     @Override
     public boolean next() throws IOException {
+        if (left == 0) {
+            return false;
+        }
+        left--;
         if (buf.remaining() < RunFilePairWriter.PAIR_BYTES) {
             buf.compact();
             while (buf.position() < RunFilePairWriter.PAIR_BYTES || buf.hasRemaining()) {

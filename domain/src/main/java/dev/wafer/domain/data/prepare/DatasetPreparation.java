@@ -104,33 +104,108 @@ public final class DatasetPreparation {
         InputAssignment assignment = InputAssignment.balance(
                 inputs.stream().mapToLong(DocumentSource::sizeBytes).toArray(), ranks.size());
         int rank = ranks.rank();
+        int n = ranks.size();
         boolean failed = false;
         ShuffleBuckets shuffle = shuffleFor(inputs);
         int vocabSize = settings.tokenizer().vocabSize();
+        long[] counts = new long[PackingLayout.size(shuffle.buckets())];
         try (RankExchange.Writer out = exchange.writer(rank)) {
             new PassOneRecorder(settings, progress, storedBytesRead::get).record(inputs, assignment.inputsOf(rank), out,
-                    shuffle, exchange.shuffleSpill(rank, shuffle.buckets(), vocabSize), exchange.auditRuns(rank));
+                    shuffle, exchange.shuffleSpill(rank, shuffle.buckets(), vocabSize), exchange.auditRuns(rank),
+                    counts);
         } catch (IOException | RuntimeException e) {
             failed = true;
             exchange.recordFailure(rank, e.getMessage() != null ? e.getMessage() : e.toString());
         }
-        // Every rank learns of every failure, so none waits for results that will not come.
-        double[] failures = new double[ranks.size()];
-        failures[rank] = failed ? 1 : 0;
-        ranks.allReduceSum(failures, 0, failures.length);
-        for (int r = 0; r < failures.length; r++) {
-            if (failures[r] != 0) {
+        // Every rank learns of every failure, so none waits for results that will not come, and every rank's
+        // documents and tokens per bucket and split, so every rank knows where each bucket lands when packed.
+        double[] reduced = new double[n + counts.length];
+        reduced[rank] = failed ? 1 : 0;
+        for (int i = 0; i < counts.length; i++) {
+            reduced[n + i] = counts[i];
+        }
+        ranks.allReduceSum(reduced, 0, reduced.length);
+        for (int r = 0; r < n; r++) {
+            if (reduced[r] != 0) {
                 throw new RankFailedException(r, exchange.failure(r).orElse("no reason recorded"));
             }
         }
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = (long) reduced[n + i];
+        }
+        long handedOver = System.nanoTime();
+        if (settings.dedup().enabled()) {
+            return rankZeroPassTwo(inputs, ranks, exchange, assignment, shuffle, started, handedOver);
+        }
+        // Rank 0 alone walks the ranks' results in input order (exclusions, malformed records, counts), then tells
+        // every rank each input's counts, from which all derive the same offsets, or that it stopped.
+        SourceSummary.Builder summary = new SourceSummary.Builder();
+        MalformedRecords malformed = new MalformedRecords(settings.failOnMalformed());
+        BucketingPass bucketing = new BucketingPass(shuffle, null, null, summary, null);
+        double[] plan = new double[1 + 2 * inputs.size()];
+        if (rank == 0) {
+            try {
+                long[] inputCounts = new long[2 * inputs.size()];
+                new PassOneReplay(exchange, assignment, progress).replay(inputs.size(), bucketing, malformed,
+                        new RankOffsets(n), inputCounts);
+                if (bucketing.keptDocuments() == 0) {
+                    throw new NoDocumentsException(bucketing.exclusions(), malformed.count());
+                }
+                plan[0] = 1;
+                for (int i = 0; i < inputCounts.length; i++) {
+                    plan[1 + i] = inputCounts[i];
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                ranks.broadcast(plan, 0, plan.length, 0);
+                throw e;
+            }
+        }
+        ranks.broadcast(plan, 0, plan.length, 0);
+        if (plan[0] == 0) {
+            // Rank 0 reports why, as one process would.
+            return Optional.empty();
+        }
+        long[] inputCounts = new long[2 * inputs.size()];
+        for (int i = 0; i < inputCounts.length; i++) {
+            inputCounts[i] = (long) plan[1 + i];
+        }
+        long planned = System.nanoTime();
+        PackingLayout layout = new PackingLayout(shuffle.buckets(), counts);
+        new SpreadPassTwo(settings, shuffle, layout, RankOffsets.of(assignment, inputCounts), DedupDecision.NONE)
+                .run(ranks, exchange, store);
         if (rank != 0) {
             return Optional.empty();
         }
-        long handedOver = System.nanoTime();
+        long packed = System.nanoTime();
+        for (int r = 0; r < n; r++) {
+            exchange.keptBySource(r).forEach((source, c) -> summary.kept(source, c[0], c[1]));
+        }
+        store.assembleRankShares(n, settings.sequenceLength(), vocabSize, MembershipAudit.SHINGLE_WORDS,
+                layout.documents(Split.TRAIN));
+        Map<Split, PreparationReport.SplitStats> splits = new java.util.EnumMap<>(Split.class);
+        for (Split s : Split.values()) {
+            splits.put(s, layout.stats(s, settings.sequenceLength(), settings.sequencesPerShard()));
+        }
+        long done = System.nanoTime();
+        return Optional.of(new PreparationReport(summary.build(), splits, List.copyOf(bucketing.exclusions()),
+                List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), (done - started) / 1e9,
+                shuffle.buckets(), (handedOver - started) / 1e9,
+                ((planned - handedOver) + (done - packed)) / 1e9));
+    }
+
+    /** Deduplication: rank 0 decides over every rank's documents, then packs every bucket alone. */
+    private Optional<PreparationReport> rankZeroPassTwo(List<DocumentSource> inputs, Collective ranks,
+            RankExchange exchange, InputAssignment assignment, ShuffleBuckets shuffle, long started, long handedOver)
+            throws IOException {
+        if (ranks.rank() != 0) {
+            return Optional.empty();
+        }
+        int vocabSize = settings.tokenizer().vocabSize();
         PassOneReplay replay = new PassOneReplay(exchange, assignment, progress);
         RankOffsets offsets = new RankOffsets(ranks.size());
+        long[] inputCounts = new long[2 * inputs.size()];
         return Optional.of(build(inputs, started, handedOver,
-                (bucketing, malformed) -> replay.replay(inputs.size(), bucketing, malformed, offsets),
+                (bucketing, malformed) -> replay.replay(inputs.size(), bucketing, malformed, offsets, inputCounts),
                 new RankResults() {
                     @Override
                     public ShuffleSpill buckets() throws IOException {
@@ -211,7 +286,8 @@ public final class DatasetPreparation {
             double seconds = (System.nanoTime() - started) / 1e9;
             return new PreparationReport(summary.build(), splits, List.copyOf(bucketing.exclusions()),
                     List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), seconds,
-                    shuffle.buckets(), passOneSeconds);
+                    shuffle.buckets(), passOneSeconds,
+                    passOneDone < 0 ? seconds - passOneSeconds : (System.nanoTime() - passOneDone) / 1e9);
         }
     }
 

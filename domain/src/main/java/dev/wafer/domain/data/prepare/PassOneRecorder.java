@@ -43,10 +43,12 @@ final class PassOneRecorder {
      * @param mine  the indexes of this rank's inputs, ascending
      * @param spill this rank's shuffle buckets; finished (not closed) on return
      * @param audit this rank's audit runs; finished on return
+     * @param counts receives, per bucket and split ({@link PackingLayout#index}), the documents and tokens this rank
+     *               spilled, from which every rank learns where each bucket lands in the packed streams
      * @throws IOException when the stream cannot be written
      */
     void record(List<DocumentSource> inputs, List<Integer> mine, RankExchange.Writer out, ShuffleBuckets shuffle,
-                ShuffleSpill spill, AuditRuns audit) throws IOException {
+                ShuffleSpill spill, AuditRuns audit, long[] counts) throws IOException {
         long total = mine.stream().mapToLong(i -> Math.max(0, inputs.get(i).sizeBytes())).sum();
         // Rank-local numbers, in this rank's order of documents; rank 0 offsets them (RankOffsets).
         long[] documents = {0};
@@ -71,7 +73,11 @@ final class PassOneRecorder {
                     input[2]++;
                     audit.add(auditId, d.shingles());
                 }
-                spill.append(shuffle.bucketOf(p.hash()), new SpilledDocument(ordinal, p.hash().hex(), p.source(),
+                int bucket = shuffle.bucketOf(p.hash());
+                int at = PackingLayout.index(bucket, d.split());
+                counts[at]++;
+                counts[at + 1] += d.tokens().length;
+                spill.append(bucket, new SpilledDocument(ordinal, p.hash().hex(), p.source(),
                         p.licence(), p.location(), d.split().fileName(), auditId, d.tokens()));
             } catch (IOException e) {
                 throw new UncheckedIOException(new IOException("cannot write shuffle bucket or audit run: "

@@ -22,10 +22,13 @@ import dev.wafer.ports.data.MalformedRecord;
  * @param shuffleBuckets   buckets used by the external shuffle
  * @param passOneSeconds   wall time until pass 1 was done: every input read, normalised, tokenised (across ranks, until
  *                         every rank had handed over its results); the rest of {@code seconds} is one process's
+ * @param serialSeconds    wall time after pass 1 that this process worked while every other rank waited: all of pass
+ *                         2 for a single process; for rank 0 of several ranks, its walk of the ranks' results before
+ *                         pass 2 and its assembly of their pieces after it (pass 2 itself runs on every rank)
  */
 public record PreparationReport(SourceSummary summary, Map<Split, SplitStats> splits, List<Exclusion> exclusions,
                                 List<MalformedRecord> malformed, long malformedCount, long textBytes, double seconds,
-                                int shuffleBuckets, double passOneSeconds) {
+                                int shuffleBuckets, double passOneSeconds, double serialSeconds) {
 
     /**
      * One split.

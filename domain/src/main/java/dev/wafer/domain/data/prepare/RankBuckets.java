@@ -18,11 +18,22 @@ import dev.wafer.ports.data.prepare.SpilledDocument;
 final class RankBuckets implements ShuffleSpill {
     private final List<ShuffleSpill> ranks;
     private final RankOffsets offsets;
+    private final boolean discard;
 
     /** Opens every rank's buckets in {@code exchange}; {@link #close()} discards them. */
     RankBuckets(RankExchange exchange, int rankCount, int buckets, int vocabSize, RankOffsets offsets)
             throws IOException {
+        this(exchange, rankCount, buckets, vocabSize, offsets, true);
+    }
+
+    /**
+     * @param discard whether {@link #close()} discards every rank's buckets; not where each rank reads its own range
+     *                of them (what a rank read is gone; the exchange discards the rest when it closes)
+     */
+    RankBuckets(RankExchange exchange, int rankCount, int buckets, int vocabSize, RankOffsets offsets, boolean discard)
+            throws IOException {
         this.offsets = offsets;
+        this.discard = discard;
         this.ranks = new ArrayList<>(rankCount);
         for (int r = 0; r < rankCount; r++) {
             ranks.add(exchange.shuffleSpill(r, buckets, vocabSize));
@@ -53,6 +64,9 @@ final class RankBuckets implements ShuffleSpill {
 
     @Override
     public void close() throws IOException {
+        if (!discard) {
+            return;
+        }
         IOException first = null;
         for (ShuffleSpill s : ranks) {
             try {

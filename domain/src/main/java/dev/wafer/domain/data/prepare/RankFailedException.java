@@ -2,7 +2,7 @@ package dev.wafer.domain.data.prepare;
 
 /**
  * A rank of a multi-rank preparation could not complete pass 1 (its results could not be written, or it failed
- * outright), so no rank goes on; thrown on every rank, naming the first rank that failed and why.
+ * outright) or its share of pass 2, so no rank goes on; thrown on every rank, naming the first rank that failed and why.
  */
 public final class RankFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -14,7 +14,16 @@ public final class RankFailedException extends RuntimeException {
      * @param reason what it reported
      */
     public RankFailedException(int rank, String reason) {
-        super("rank " + rank + " failed while reading its inputs: " + reason);
+        this(rank, reason, "reading its inputs");
+    }
+
+    /**
+     * @param rank   the failed rank
+     * @param reason what it reported
+     * @param doing  what it was doing, e.g. {@code packing its share}
+     */
+    public RankFailedException(int rank, String reason, String doing) {
+        super("rank " + rank + " failed while " + doing + ": " + reason);
         this.rank = rank;
     }
 

@@ -24,6 +24,29 @@ final class RankOffsets {
     }
 
     /**
+     * The offsets of every rank, from each input's documents and training documents ({@link PassOneReplay} learns them
+     * on rank 0), so that every rank can renumber the documents it packs.
+     *
+     * @param counts each input's documents and training documents, at {@code 2 * input} and the next
+     */
+    static RankOffsets of(InputAssignment assignment, long[] counts) {
+        RankOffsets offsets = new RankOffsets(assignment.ranks());
+        long[] local = new long[assignment.ranks()];
+        long[] localTrain = new long[assignment.ranks()];
+        long ordinal = 0;
+        long train = 0;
+        for (int input = 0; input < counts.length / 2; input++) {
+            int rank = assignment.rankOf(input);
+            offsets.startInput(rank, local[rank], ordinal, localTrain[rank], train);
+            local[rank] += counts[2 * input];
+            localTrain[rank] += counts[2 * input + 1];
+            ordinal += counts[2 * input];
+            train += counts[2 * input + 1];
+        }
+        return offsets;
+    }
+
+    /**
      * Records that rank {@code rank}'s next input starts at these numbers; call in each rank's order of inputs.
      *
      * @param localOrdinal  the rank's count of documents before the input

@@ -246,6 +246,20 @@ class DatasetPreparationTest {
         long[] auditKeys;
         int[] auditIds;
         long auditDocuments = -1;
+        /** The ranks' pieces of a multi-rank pass 2. */
+        final MemoryRankShares shares = new MemoryRankShares();
+
+        @Override
+        public dev.wafer.ports.data.prepare.RankShare openRankShare(int rank) {
+            return shares.open(rank);
+        }
+
+        @Override
+        public void assembleRankShares(int ranks, int sequenceLength, int vocabSize, int shingleWords,
+                                       long documents) {
+            assertEquals(MembershipAudit.SHINGLE_WORDS, shingleWords);
+            shares.assemble(this, ranks, sequenceLength, documents);
+        }
 
         @Override
         public ShuffleSpill openShuffleSpill(int buckets, int vocabSize) {
@@ -433,7 +447,7 @@ class DatasetPreparationTest {
     }
 
     static final class MemorySpill implements ShuffleSpill {
-        final Map<Integer, List<SpilledDocument>> buckets = new HashMap<>();
+        final Map<Integer, List<SpilledDocument>> buckets = new java.util.concurrent.ConcurrentHashMap<>();
         final int count;
         boolean writing = true;
         boolean closed;

@@ -87,8 +87,9 @@ class MultiRankPreparationTest {
         for (int ranks : new int[] {2, 3}) {
             MemoryStore lead = new MemoryStore();
             MemoryExchange exchange = new MemoryExchange();
-            List<Object> results = runRanks(ranks, r -> new DatasetPreparation(settings(false),
-                    r == 0 ? lead : UNTOUCHED, QUIET).prepare(inputs, ThreadRanks.rank(r), exchange));
+            // Every rank writes its share of pass 2 into the same store; rank 0 assembles the pieces.
+            List<Object> results = runRanks(ranks, r -> new DatasetPreparation(settings(false), lead, QUIET)
+                    .prepare(inputs, ThreadRanks.rank(r), exchange));
             PreparationReport report = ((Optional<?>) results.get(0)).map(PreparationReport.class::cast).orElseThrow();
             for (int r = 1; r < ranks; r++) {
                 assertEquals(Optional.empty(), results.get(r), "rank " + r + " returns nothing");
@@ -115,6 +116,7 @@ class MultiRankPreparationTest {
             assertEquals(ranks, writers.size(), "the inputs are shared out: every rank read documents");
             assertTrue(exchange.auditPairs.values().stream().allMatch(p -> !p.isEmpty()),
                     "every rank sorted its own audit pairs");
+            assertEquals(ranks, lead.shares.opened.size(), "every rank packed a share of pass 2");
         }
     }
 
@@ -299,6 +301,16 @@ class MultiRankPreparationTest {
         public dev.wafer.ports.data.prepare.DuplicateList openDuplicateList() {
             throw new AssertionError("only rank 0 writes the dataset");
         }
+
+        @Override
+        public dev.wafer.ports.data.prepare.RankShare openRankShare(int rank) {
+            throw new AssertionError("only rank 0 writes the dataset");
+        }
+
+        @Override
+        public void assembleRankShares(int ranks, int sequenceLength, int vocabSize, int shingleWords, long docs) {
+            throw new AssertionError("only rank 0 writes the dataset");
+        }
     };
 
     /** An input that fails like a corrupt compressed file after some documents. */
@@ -365,9 +377,27 @@ class MultiRankPreparationTest {
             };
         }
 
+        final Map<Integer, Map<String, long[]>> kept = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void writeKeptBySource(int rank, Map<String, long[]> keptBySource) {
+            kept.put(rank, keptBySource);
+        }
+
+        @Override
+        public Map<String, long[]> keptBySource(int rank) {
+            return kept.get(rank);
+        }
+
         @Override
         public List<dev.wafer.ports.data.prepare.SortedPairCursor> auditPairs(int rank) {
-            List<long[]> pairs = auditPairs.getOrDefault(rank, List.of());
+            return auditPairs(rank, Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+
+        @Override
+        public List<dev.wafer.ports.data.prepare.SortedPairCursor> auditPairs(int rank, long fromKey, long toKey) {
+            List<long[]> pairs = auditPairs.getOrDefault(rank, List.of()).stream()
+                    .filter(p -> p[0] >= fromKey && p[0] <= toKey).toList();
             return List.of(new dev.wafer.ports.data.prepare.SortedPairCursor() {
                 private int next = -1;
 

@@ -52,4 +52,23 @@ public interface PreparedDatasetStore {
 
     /** Opens the list of removed duplicates, replacing any previous list. */
     DuplicateList openDuplicateList() throws IOException;
+
+    /**
+     * Opens rank {@code rank}'s share of a multi-rank pass 2: every rank writes into the same store (a directory
+     * every rank sees), each its own disjoint pieces.
+     */
+    RankShare openRankShare(int rank) throws IOException;
+
+    /**
+     * On rank 0, once every rank closed its share: completes the dataset from the ranks' pieces (the shards' headers,
+     * the document list and the audit index), as one process would have written it.
+     *
+     * @param ranks          ranks that wrote a share, {@code 0 .. ranks-1}
+     * @param sequenceLength tokens per sequence
+     * @param vocabSize      every token id is in {@code [0, vocabSize)}
+     * @param shingleWords   words per audit shingle
+     * @param auditDocuments training documents the audit index covers
+     */
+    void assembleRankShares(int ranks, int sequenceLength, int vocabSize, int shingleWords, long auditDocuments)
+            throws IOException;
 }

@@ -46,6 +46,22 @@ public interface RankExchange extends AutoCloseable {
      */
     java.util.List<SortedPairCursor> auditPairs(int rank) throws IOException;
 
+    /**
+     * As {@link #auditPairs(int)}, only the pairs whose key lies in {@code [fromKey, toKey]} (signed order), so
+     * that several ranks can each merge one key range of the index.
+     */
+    java.util.List<SortedPairCursor> auditPairs(int rank, long fromKey, long toKey) throws IOException;
+
+    /**
+     * Records what rank {@code rank} packed in pass 2 per source: documents and tokens, for rank 0's report.
+     *
+     * @param keptBySource source name to {documents, tokens}
+     */
+    void writeKeptBySource(int rank, java.util.Map<String, long[]> keptBySource) throws IOException;
+
+    /** What {@link #writeKeptBySource} recorded for {@code rank}. */
+    java.util.Map<String, long[]> keptBySource(int rank) throws IOException;
+
     /** Discards every stream, failure record, shuffle bucket and audit run. */
     @Override
     void close() throws IOException;

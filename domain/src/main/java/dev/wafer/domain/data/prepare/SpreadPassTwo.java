@@ -1,0 +1,94 @@
+package dev.wafer.domain.data.prepare;
+
+import java.io.IOException;
+import java.util.Map;
+
+import dev.wafer.domain.data.MembershipAudit;
+import dev.wafer.domain.data.ShuffleBuckets;
+import dev.wafer.domain.data.dedup.DedupDecision;
+import dev.wafer.ports.collective.Collective;
+import dev.wafer.ports.data.prepare.AuditIndexOutput;
+import dev.wafer.ports.data.prepare.PreparedDatasetStore;
+import dev.wafer.ports.data.prepare.RankExchange;
+import dev.wafer.ports.data.prepare.RankShare;
+import dev.wafer.ports.data.prepare.SortedPairCursor;
+
+/**
+ * Pass 2 of a multi-rank preparation on every rank at once: rank {@code r} packs its range of buckets
+ * ({@link PackingLayout#ranges}, about equal tokens) into its stretch of the shards and its piece of the document
+ * list ({@link RangePackingPass}), and merges one key range of every rank's audit runs into its piece of the audit
+ * index ({@link #keyRange}: the 64-bit shingle hashes are uniform, so equal ranges hold about equal pairs); the
+ * merge runs on the audit output's thread while the rank packs. Every rank learns whether all succeeded; rank 0 then
+ * only puts the pieces together ({@link PreparedDatasetStore#assembleRankShares}).
+ */
+final class SpreadPassTwo {
+    private final PreparationSettings settings;
+    private final ShuffleBuckets shuffle;
+    private final PackingLayout layout;
+    private final RankOffsets offsets;
+    private final DedupDecision dedup;
+
+    SpreadPassTwo(PreparationSettings settings, ShuffleBuckets shuffle, PackingLayout layout, RankOffsets offsets,
+                  DedupDecision dedup) {
+        this.settings = settings;
+        this.shuffle = shuffle;
+        this.layout = layout;
+        this.offsets = offsets;
+        this.dedup = dedup;
+    }
+
+    /**
+     * Writes this rank's share and waits for every rank's.
+     *
+     * @throws RankFailedException on every rank when any rank failed (its own failure's message)
+     */
+    void run(Collective ranks, RankExchange exchange, PreparedDatasetStore store) throws IOException {
+        int rank = ranks.rank();
+        int n = ranks.size();
+        boolean failed = false;
+        try {
+            share(rank, n, exchange, store);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            exchange.recordFailure(rank, e.getMessage() != null ? e.getMessage() : e.toString());
+        }
+        double[] failures = new double[n];
+        failures[rank] = failed ? 1 : 0;
+        ranks.allReduceSum(failures, 0, n);
+        for (int r = 0; r < n; r++) {
+            if (failures[r] != 0) {
+                throw new RankFailedException(r, exchange.failure(r).orElse("no reason recorded"), "packing its share");
+            }
+        }
+    }
+
+    private void share(int rank, int n, RankExchange exchange, PreparedDatasetStore store) throws IOException {
+        int[] firsts = layout.ranges(n);
+        long[] range = keyRange(rank, n);
+        long trainDocuments = layout.documents(dev.wafer.domain.data.Split.TRAIN);
+        Map<String, long[]> kept;
+        try (RankShare share = store.openRankShare(rank);
+             RankBuckets buckets = new RankBuckets(exchange, n, layout.buckets(), settings.tokenizer().vocabSize(),
+                     offsets, false)) {
+            try (AuditIndexOutput audit = share.auditIndex()) {
+                for (int r = 0; r < n; r++) {
+                    for (SortedPairCursor run : exchange.auditPairs(r, range[0], range[1])) {
+                        audit.addSorted(new OffsetAuditRun(run, offsets, r));
+                    }
+                }
+                audit.finish(MembershipAudit.SHINGLE_WORDS, trainDocuments, dedup.removedAuditIds());
+                kept = new RangePackingPass(settings, shuffle, layout, dedup).run(buckets, firsts[rank],
+                        firsts[rank + 1], share);
+            }
+        }
+        exchange.writeKeptBySource(rank, kept);
+    }
+
+    /** Rank {@code rank}'s range of shingle keys, inclusive: the signed 64-bit keys cut into {@code n} equal parts. */
+    static long[] keyRange(int rank, int n) {
+        long step = Long.divideUnsigned(-1L, n);
+        long from = rank == 0 ? Long.MIN_VALUE : Long.MIN_VALUE + rank * step;
+        long to = rank == n - 1 ? Long.MAX_VALUE : Long.MIN_VALUE + (rank + 1) * step - 1;
+        return new long[] {from, to};
+    }
+}
