@@ -451,6 +451,7 @@ class DatasetPreparationTest {
         final int count;
         boolean writing = true;
         boolean closed;
+        final Set<Integer> read = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         MemorySpill(int count) {
             this.count = count;
@@ -470,6 +471,8 @@ class DatasetPreparationTest {
         @Override
         public List<SpilledDocument> readAndDelete(int bucket) {
             assertTrue(!writing, "pass 2 starts after pass 1 finished writing");
+            // Ranks that pack overlapping bucket ranges would read a bucket twice.
+            assertTrue(read.add(bucket), "bucket " + bucket + " is read once");
             List<SpilledDocument> docs = buckets.getOrDefault(bucket, List.of());
             buckets.put(bucket, List.of());
             return new ArrayList<>(docs);
