@@ -10,11 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 
+import dev.wafer.domain.data.Split;
 import dev.wafer.ports.data.prepare.DedupRecords;
 
 /**
  * Deduplication's per-document records in two scratch files: {@code records.bin} holds one fixed-size record per
- * input ordinal (offset of the strings, audit id, the 32 bytes of the hash, the signature; zeros where a document
+ * input ordinal (offset of the strings, audit id, split, token count, the 32 bytes of the hash, the signature; zeros where a document
  * was excluded), so a record is one positioned read; {@code strings.bin} holds each document's source and location.
  * Records are written in ordinal order through a buffer and read back once writing ended.
  */
@@ -45,7 +46,7 @@ final class DedupRecordFiles implements DedupRecords {
         this.recordsFile = dir.resolve("records.bin");
         this.stringsFile = dir.resolve("strings.bin");
         this.signatureLength = signatureLength;
-        this.recordBytes = 8 + 4 + HASH_BYTES + 4 * signatureLength;
+        this.recordBytes = 8 + 4 + 1 + 4 + HASH_BYTES + 4 * signatureLength;
         this.recordBuf = ByteBuffer.allocate(Math.max(BUFFER, recordBytes)).order(ByteOrder.LITTLE_ENDIAN);
         this.readBuf = ByteBuffer.allocate(recordBytes).order(ByteOrder.LITTLE_ENDIAN);
         this.records = FileChannel.open(recordsFile, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -88,7 +89,8 @@ final class DedupRecordFiles implements DedupRecords {
         putString(source);
         putString(location);
         ensure(recordBuf, recordBytes, records, recordsFile);
-        recordBuf.putLong(offset).putInt(entry.auditId()).put(HexFormat.of().parseHex(entry.hash()));
+        recordBuf.putLong(offset).putInt(entry.auditId()).put((byte) Split.ofFileName(entry.split()).ordinal())
+                .putInt(entry.tokens()).put(HexFormat.of().parseHex(entry.hash()));
         for (int v : entry.signature()) {
             recordBuf.putInt(v);
         }
@@ -135,6 +137,8 @@ final class DedupRecordFiles implements DedupRecords {
         readBuf.flip();
         long offset = readBuf.getLong();
         int auditId = readBuf.getInt();
+        Split split = Split.values()[readBuf.get()];
+        int tokens = readBuf.getInt();
         byte[] hash = new byte[HASH_BYTES];
         readBuf.get(hash);
         int[] signature = new int[signatureLength];
@@ -143,7 +147,8 @@ final class DedupRecordFiles implements DedupRecords {
         }
         String source = readString(offset);
         String location = readString(offset + 4 + source.getBytes(StandardCharsets.UTF_8).length);
-        return new Entry(HexFormat.of().formatHex(hash), source, location, auditId, signature);
+        return new Entry(HexFormat.of().formatHex(hash), source, location, auditId, signature, split.fileName(),
+                tokens);
     }
 
     private String readString(long at) throws IOException {

@@ -37,7 +37,7 @@ import dev.wafer.ports.data.prepare.SortedPairCursor;
  * network file system with close-to-open consistency.
  */
 final class RankExchangeFiles implements RankExchange {
-    private static final byte[] MAGIC = "WAFRPS3\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "WAFRPS4\n".getBytes(StandardCharsets.US_ASCII);
     private static final int BEGIN = 1;
     private static final int KEPT = 2;
     private static final int EXCLUDED = 3;
@@ -104,6 +104,7 @@ final class RankExchangeFiles implements RankExchange {
                 out.writeByte(KEPT);
                 strings(out, k.source(), k.licence(), k.hash(), k.location(), k.split());
                 out.writeLong(k.textBytes());
+                out.writeInt(k.tokenCount());
                 out.writeInt(k.tokens() == null ? -1 : k.tokens().length);
                 if (k.tokens() != null) {
                     ByteBuffer tokens = ByteBuffer.allocate(4 * k.tokens().length);
@@ -203,6 +204,7 @@ final class RankExchangeFiles implements RankExchange {
                 String location = string(in);
                 String split = string(in);
                 long textBytes = in.readLong();
+                int tokenCount = in.readInt();
                 int t = in.readInt();
                 int[] tokens = t < 0 ? null : new int[length(t)];
                 if (tokens != null) {
@@ -219,7 +221,7 @@ final class RankExchangeFiles implements RankExchange {
                     ByteBuffer.wrap(bytes(in, 4L * signature.length)).asIntBuffer().get(signature);
                 }
                 yield new PassOneRecord.Kept(source, licence, hash, location, split, tokens, shingles, textBytes,
-                        signature);
+                        signature, tokenCount);
             }
             case EXCLUDED -> new PassOneRecord.Excluded(string(in), string(in), string(in), string(in), string(in),
                     string(in), in.readLong());

@@ -26,6 +26,23 @@ public final class DedupDecision {
         this.count = count;
     }
 
+    /**
+     * The decision as another process learnt it ({@link #removedBits()}, {@link #removedAuditIds()}), for the ranks
+     * that pack what rank 0 decided; without the removals per source, which rank 0 alone reports.
+     */
+    public static DedupDecision of(long[] removedBits, int[] removedAuditIds) {
+        long count = 0;
+        for (long w : removedBits) {
+            count += Long.bitCount(w);
+        }
+        return new DedupDecision(removedBits.clone(), removedAuditIds.clone(), Map.of(), count);
+    }
+
+    /** The removed documents as a bit per input ordinal, 64 to a word, lowest bit first (a copy). */
+    public long[] removedBits() {
+        return removed.clone();
+    }
+
     /** Whether the document at input ordinal {@code ordinal} was removed. */
     public boolean removed(long ordinal) {
         int word = (int) (ordinal >>> 6);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.wafer.domain.data.ContentHash;
+import dev.wafer.domain.data.Split;
 import dev.wafer.ports.data.prepare.DedupRecords;
 import dev.wafer.ports.data.prepare.DuplicateList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
@@ -80,9 +81,11 @@ public final class Deduplicator implements AutoCloseable {
      * @param ordinal   its input ordinal (fits an int: the removal bitset is indexed by it)
      * @param auditId   its provisional audit id for training documents, else -1
      * @param signature its MinHash signature in near mode (null when it has no words), ignored in exact mode
+     * @param split     its split
+     * @param tokens    its token count
      */
-    public void add(long ordinal, ContentHash hash, String source, String location, int auditId, int[] signature)
-            throws IOException {
+    public void add(long ordinal, ContentHash hash, String source, String location, int auditId, int[] signature,
+                    Split split, int tokens) throws IOException {
         if (ordinal > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("deduplication handles at most " + Integer.MAX_VALUE
                     + " input documents; document " + ordinal + " is beyond");
@@ -103,13 +106,23 @@ public final class Deduplicator implements AutoCloseable {
                 }
             }
         }
-        records.put(id, new DedupRecords.Entry(hash.hex(), source, location, auditId, stored));
+        records.put(id, new DedupRecords.Entry(hash.hex(), source, location, auditId, stored, split.fileName(),
+                tokens));
     }
 
     /** Finds the duplicates, lists each in {@code out} in input order, and returns the decision. */
     public DedupDecision decide(DuplicateList out) throws IOException {
+        return decide(out, removed -> { });
+    }
+
+    /**
+     * As {@link #decide(DuplicateList)}, handing each removed document's record to {@code removed} too (in input
+     * order), so that the caller can take it out of what it counted.
+     */
+    public DedupDecision decide(DuplicateList out, java.util.function.Consumer<DedupRecords.Entry> removed)
+            throws IOException {
         keys.drain(new GroupPairs());
-        Resolution resolution = new Resolution(out);
+        Resolution resolution = new Resolution(out, removed);
         pairs.drain(resolution);
         return resolution.decision();
     }
@@ -153,6 +166,7 @@ public final class Deduplicator implements AutoCloseable {
     /** Step 2: decides each later document against its earlier partners, in input order. */
     private final class Resolution implements SortedPairSpill.PairSink {
         private final DuplicateList out;
+        private final java.util.function.Consumer<DedupRecords.Entry> onRemoved;
         private final Map<String, Long> bySource = new HashMap<>();
         private long[] removed = new long[16];
         private int[] removedAuditIds = new int[16];
@@ -163,8 +177,9 @@ public final class Deduplicator implements AutoCloseable {
         private boolean currentRemoved;
         private DedupRecords.Entry currentEntry;
 
-        Resolution(DuplicateList out) {
+        Resolution(DuplicateList out, java.util.function.Consumer<DedupRecords.Entry> onRemoved) {
             this.out = out;
+            this.onRemoved = onRemoved;
         }
 
         @Override
@@ -202,6 +217,7 @@ public final class Deduplicator implements AutoCloseable {
                 removedAuditIds[removedTrain++] = currentEntry.auditId();
             }
             out.add(currentEntry.location(), kept.location(), similarity);
+            onRemoved.accept(currentEntry);
         }
 
         /** The pair's similarity when it is a duplicate, else -1. */

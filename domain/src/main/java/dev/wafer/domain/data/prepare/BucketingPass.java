@@ -64,7 +64,8 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
                 }
             }
             if (dedup != null) {
-                dedup.add(d.ordinal(), p.hash(), p.source(), p.location(), auditId, d.signature());
+                dedup.add(d.ordinal(), p.hash(), p.source(), p.location(), auditId, d.signature(), d.split(),
+                        d.tokenCount());
             }
             if (spill == null) {
                 // Multi-rank: the reading rank spilled it already (RankBuckets renumbers it).

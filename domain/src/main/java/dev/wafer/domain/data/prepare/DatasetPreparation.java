@@ -23,7 +23,6 @@ import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.RankExchange;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
-import dev.wafer.ports.data.prepare.SortedPairCursor;
 
 /**
  * Prepares a dataset (the {@code wafer data prepare} use case) in two passes over the input.
@@ -74,8 +73,7 @@ public final class DatasetPreparation {
      */
     public PreparationReport prepare(List<DocumentSource> inputs) throws IOException {
         long started = System.nanoTime();
-        return build(inputs, started, -1,
-                (bucketing, malformed) -> read(inputs, totalBytes(inputs), bucketing, malformed), null);
+        return build(inputs, started, (bucketing, malformed) -> read(inputs, totalBytes(inputs), bucketing, malformed));
     }
 
     /**
@@ -134,27 +132,36 @@ public final class DatasetPreparation {
             counts[i] = (long) reduced[n + i];
         }
         long handedOver = System.nanoTime();
-        if (settings.dedup().enabled()) {
-            return rankZeroPassTwo(inputs, ranks, exchange, assignment, shuffle, started, handedOver);
-        }
-        // Rank 0 alone walks the ranks' results in input order (exclusions, malformed records, counts), then tells
-        // every rank each input's counts, from which all derive the same offsets, or that it stopped.
+        // Rank 0 alone walks the ranks' results in input order (exclusions, malformed records, counts; with
+        // deduplication every kept document's signature, and decides), then tells every rank each input's counts,
+        // from which all derive the same offsets, and what deduplication removed, or that it stopped.
         SourceSummary.Builder summary = new SourceSummary.Builder();
         MalformedRecords malformed = new MalformedRecords(settings.failOnMalformed());
-        BucketingPass bucketing = new BucketingPass(shuffle, null, null, summary, null);
-        double[] plan = new double[1 + 2 * inputs.size()];
+        PackingLayout layout = new PackingLayout(shuffle.buckets(), counts);
+        BucketingPass bucketing = null;
+        DedupDecision removed = DedupDecision.NONE;
+        double[] plan = new double[1 + 2 * inputs.size() + 2];
         if (rank == 0) {
-            try {
+            try (Deduplicator dedup = settings.dedup().enabled()
+                    ? new Deduplicator(settings.dedup(), new MinHasher(), store) : null) {
+                bucketing = new BucketingPass(shuffle, null, null, summary, dedup);
                 long[] inputCounts = new long[2 * inputs.size()];
                 new PassOneReplay(exchange, assignment, progress).replay(inputs.size(), bucketing, malformed,
                         new RankOffsets(n), inputCounts);
                 if (bucketing.keptDocuments() == 0) {
                     throw new NoDocumentsException(bucketing.exclusions(), malformed.count());
                 }
+                if (dedup != null) {
+                    removed = decideDuplicates(dedup, summary, e -> layout.remove(
+                            shuffle.bucketOf(new dev.wafer.domain.data.ContentHash(e.hash())),
+                            Split.ofFileName(e.split()), e.tokens()));
+                }
                 plan[0] = 1;
                 for (int i = 0; i < inputCounts.length; i++) {
                     plan[1 + i] = inputCounts[i];
                 }
+                plan[plan.length - 2] = removed.removedBits().length;
+                plan[plan.length - 1] = removed.removedAuditIds().length;
             } catch (IOException | RuntimeException | Error e) {
                 ranks.broadcast(plan, 0, plan.length, 0);
                 throw e;
@@ -169,9 +176,12 @@ public final class DatasetPreparation {
         for (int i = 0; i < inputCounts.length; i++) {
             inputCounts[i] = (long) plan[1 + i];
         }
+        if (settings.dedup().enabled()) {
+            removed = DecisionBroadcast.share(ranks, removed, counts, (int) plan[plan.length - 2],
+                    (int) plan[plan.length - 1]);
+        }
         long planned = System.nanoTime();
-        PackingLayout layout = new PackingLayout(shuffle.buckets(), counts);
-        new SpreadPassTwo(settings, shuffle, layout, RankOffsets.of(assignment, inputCounts), DedupDecision.NONE)
+        new SpreadPassTwo(settings, shuffle, layout, RankOffsets.of(assignment, inputCounts), removed)
                 .run(ranks, exchange, store);
         if (rank != 0) {
             return Optional.empty();
@@ -193,78 +203,30 @@ public final class DatasetPreparation {
                 ((planned - handedOver) + (done - packed)) / 1e9));
     }
 
-    /** Deduplication: rank 0 decides over every rank's documents, then packs every bucket alone. */
-    private Optional<PreparationReport> rankZeroPassTwo(List<DocumentSource> inputs, Collective ranks,
-            RankExchange exchange, InputAssignment assignment, ShuffleBuckets shuffle, long started, long handedOver)
-            throws IOException {
-        if (ranks.rank() != 0) {
-            return Optional.empty();
-        }
-        int vocabSize = settings.tokenizer().vocabSize();
-        PassOneReplay replay = new PassOneReplay(exchange, assignment, progress);
-        RankOffsets offsets = new RankOffsets(ranks.size());
-        long[] inputCounts = new long[2 * inputs.size()];
-        return Optional.of(build(inputs, started, handedOver,
-                (bucketing, malformed) -> replay.replay(inputs.size(), bucketing, malformed, offsets, inputCounts),
-                new RankResults() {
-                    @Override
-                    public ShuffleSpill buckets() throws IOException {
-                        return new RankBuckets(exchange, ranks.size(), shuffle.buckets(), vocabSize, offsets);
-                    }
-
-                    @Override
-                    public void addAuditRuns(AuditIndexOutput index) throws IOException {
-                        for (int r = 0; r < ranks.size(); r++) {
-                            for (SortedPairCursor run : exchange.auditPairs(r)) {
-                                index.addSorted(new OffsetAuditRun(run, offsets, r));
-                            }
-                        }
-                    }
-                }));
-    }
-
     /** The shuffle: every rank derives the same one from the settings and the inputs' sizes. */
     private ShuffleBuckets shuffleFor(List<DocumentSource> inputs) {
         return new ShuffleBuckets(settings.seed(),
                 ShuffleBuckets.bucketsFor(Math.max(1, totalBytes(inputs)), settings.bucketBytes()));
     }
 
-    /** Where the ranks left their kept documents in pass 1, for rank 0 (with the offsets its replay learnt). */
-    private interface RankResults {
-        /** Every rank's shuffle buckets as one spill. */
-        ShuffleSpill buckets() throws IOException;
-
-        /** Hands every rank's sorted audit runs to {@code index}. */
-        void addAuditRuns(AuditIndexOutput index) throws IOException;
-    }
-
-    /** How pass 1's results reach the bucketing pass: read here, or replayed from the ranks. */
+    /** How pass 1's results reach the bucketing pass. */
     @FunctionalInterface
     private interface PassOne {
         void run(BucketingPass bucketing, MalformedRecords malformed) throws IOException;
     }
 
-    /**
-     * @param passOneDone when the ranks finished pass 1 (nanos), or -1 for a single process: when {@code passOne} ends
-     * @param fromRanks   the ranks' shuffle buckets, or null for a single process (which spills to the store)
-     */
-    private PreparationReport build(List<DocumentSource> inputs, long started, long passOneDone, PassOne passOne,
-                                    RankResults fromRanks) throws IOException {
+    /** One process: pass 1, deduplication, pass 2. */
+    private PreparationReport build(List<DocumentSource> inputs, long started, PassOne passOne) throws IOException {
         ShuffleBuckets shuffle = shuffleFor(inputs);
         SourceSummary.Builder summary = new SourceSummary.Builder();
         MalformedRecords malformed = new MalformedRecords(settings.failOnMalformed());
-        try (ShuffleSpill spill = fromRanks != null ? fromRanks.buckets()
-                : store.openShuffleSpill(shuffle.buckets(), settings.tokenizer().vocabSize());
+        try (ShuffleSpill spill = store.openShuffleSpill(shuffle.buckets(), settings.tokenizer().vocabSize());
              AuditIndexOutput auditIndex = store.openAuditIndex();
              Deduplicator dedup = settings.dedup().enabled()
                      ? new Deduplicator(settings.dedup(), new MinHasher(), store) : null) {
-            BucketingPass bucketing = new BucketingPass(shuffle, fromRanks != null ? null : spill, auditIndex, summary,
-                    dedup);
+            BucketingPass bucketing = new BucketingPass(shuffle, spill, auditIndex, summary, dedup);
             passOne.run(bucketing, malformed);
-            if (fromRanks != null) {
-                fromRanks.addAuditRuns(auditIndex);
-            }
-            double passOneSeconds = ((passOneDone < 0 ? System.nanoTime() : passOneDone) - started) / 1e9;
+            double passOneSeconds = (System.nanoTime() - started) / 1e9;
             if (bucketing.keptDocuments() == 0) {
                 // An empty dataset would train on nothing; say which rules removed what, before packing.
                 throw new NoDocumentsException(bucketing.exclusions(), malformed.count());
@@ -286,17 +248,23 @@ public final class DatasetPreparation {
             double seconds = (System.nanoTime() - started) / 1e9;
             return new PreparationReport(summary.build(), splits, List.copyOf(bucketing.exclusions()),
                     List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), seconds,
-                    shuffle.buckets(), passOneSeconds,
-                    passOneDone < 0 ? seconds - passOneSeconds : (System.nanoTime() - passOneDone) / 1e9);
+                    shuffle.buckets(), passOneSeconds, seconds - passOneSeconds);
         }
     }
 
     /** The step between the passes: which kept documents are duplicates; lists them in the store. */
     private DedupDecision decideDuplicates(Deduplicator dedup, SourceSummary.Builder summary) throws IOException {
+        return decideDuplicates(dedup, summary, e -> { });
+    }
+
+    /** As {@link #decideDuplicates(Deduplicator, SourceSummary.Builder)}, handing each removed document over. */
+    private DedupDecision decideDuplicates(Deduplicator dedup, SourceSummary.Builder summary,
+                                           java.util.function.Consumer<dev.wafer.ports.data.prepare.DedupRecords.Entry>
+                                                   removed) throws IOException {
         DedupDecision decision;
         try (ProgressReporter.Task task = progress.start("finding duplicates", -1, "");
              DuplicateList list = store.openDuplicateList()) {
-            decision = dedup.decide(list);
+            decision = dedup.decide(list, removed);
         }
         decision.bySource().forEach(summary::duplicates);
         return decision;

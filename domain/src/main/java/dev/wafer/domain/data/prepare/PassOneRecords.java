@@ -27,14 +27,14 @@ final class PassOneRecords {
     static PassOneRecord.Kept withoutTokens(ProcessedDocument d) {
         Provenance p = d.provenance();
         return new PassOneRecord.Kept(p.source(), p.licence(), p.hash().hex(), p.location(), d.split().fileName(),
-                null, null, d.textBytes(), d.signature());
+                null, null, d.textBytes(), d.signature(), d.tokens().length);
     }
 
     /** @param ordinal the document's position in the whole input, counted by rank 0 as it replays */
     static ProcessedDocument kept(long ordinal, PassOneRecord.Kept k) {
         Provenance p = new Provenance(k.source(), k.licence(), new ContentHash(k.hash()), k.location());
         return new ProcessedDocument(ordinal, p, null, Split.ofFileName(k.split()), k.tokens(), k.shingles(),
-                k.textBytes(), k.signature());
+                k.textBytes(), k.signature(), k.tokenCount());
     }
 
     static ProcessedDocument excluded(long ordinal, PassOneRecord.Excluded x) {

@@ -15,11 +15,18 @@ import dev.wafer.domain.data.Split;
  * @param shingles   distinct audit shingles (training documents only, else null)
  * @param textBytes  UTF-8 size of the normalised text, for throughput figures
  * @param signature  MinHash signature for near-duplicate removal (kept documents with words, near mode), else null
+ * @param tokenCount its number of tokens, also where {@code tokens} stayed with the rank that read it
  */
 record ProcessedDocument(long ordinal, Provenance provenance, Exclusion exclusion, Split split, int[] tokens,
-                         long[] shingles, long textBytes, int[] signature) {
+                         long[] shingles, long textBytes, int[] signature, int tokenCount) {
     ProcessedDocument(long ordinal, Provenance provenance, Exclusion exclusion, Split split, int[] tokens,
                       long[] shingles, long textBytes) {
         this(ordinal, provenance, exclusion, split, tokens, shingles, textBytes, null);
+    }
+
+    ProcessedDocument(long ordinal, Provenance provenance, Exclusion exclusion, Split split, int[] tokens,
+                      long[] shingles, long textBytes, int[] signature) {
+        this(ordinal, provenance, exclusion, split, tokens, shingles, textBytes, signature,
+                tokens == null ? 0 : tokens.length);
     }
 }

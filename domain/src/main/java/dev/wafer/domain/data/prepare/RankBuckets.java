@@ -9,31 +9,23 @@ import dev.wafer.ports.data.prepare.ShuffleSpill;
 import dev.wafer.ports.data.prepare.SpilledDocument;
 
 /**
- * Rank 0's view of every rank's shuffle buckets as one spill: bucket {@code b} is the union of the ranks' buckets
- * {@code b}, each document's rank-local ordinal and audit id renumbered as a single process numbers them
- * ({@link RankOffsets}). Pass 2 sorts every bucket by (content hash, ordinal) before shuffling it, so the order in
- * which the ranks' documents are read does not matter, and the packed dataset is the single-process one. Nothing is
- * appended here: the ranks wrote their buckets during pass 1.
+ * Every rank's shuffle buckets as one spill, for the rank that packs some of them: bucket {@code b} is the union of
+ * the ranks' buckets {@code b}, each document's rank-local ordinal and audit id renumbered as a single process
+ * numbers them ({@link RankOffsets}). Pass 2 sorts every bucket by (content hash, ordinal) before shuffling it, so
+ * the order in which the ranks' documents are read does not matter, and the packed dataset is the single-process
+ * one. Nothing is appended here: the ranks wrote their buckets during pass 1.
  */
 final class RankBuckets implements ShuffleSpill {
     private final List<ShuffleSpill> ranks;
     private final RankOffsets offsets;
-    private final boolean discard;
-
-    /** Opens every rank's buckets in {@code exchange}; {@link #close()} discards them. */
-    RankBuckets(RankExchange exchange, int rankCount, int buckets, int vocabSize, RankOffsets offsets)
-            throws IOException {
-        this(exchange, rankCount, buckets, vocabSize, offsets, true);
-    }
 
     /**
-     * @param discard whether {@link #close()} discards every rank's buckets; not where each rank reads its own range
-     *                of them (what a rank read is gone; the exchange discards the rest when it closes)
+     * Opens every rank's buckets in {@code exchange}. Closing leaves them: each rank reads (and so deletes) its own
+     * range of buckets, and the exchange discards whatever is left when it closes.
      */
-    RankBuckets(RankExchange exchange, int rankCount, int buckets, int vocabSize, RankOffsets offsets, boolean discard)
+    RankBuckets(RankExchange exchange, int rankCount, int buckets, int vocabSize, RankOffsets offsets)
             throws IOException {
         this.offsets = offsets;
-        this.discard = discard;
         this.ranks = new ArrayList<>(rankCount);
         for (int r = 0; r < rankCount; r++) {
             ranks.add(exchange.shuffleSpill(r, buckets, vocabSize));
@@ -63,24 +55,7 @@ final class RankBuckets implements ShuffleSpill {
     }
 
     @Override
-    public void close() throws IOException {
-        if (!discard) {
-            return;
-        }
-        IOException first = null;
-        for (ShuffleSpill s : ranks) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+    public void close() {
+        // Other ranks still read their ranges of the same buckets.
     }
 }

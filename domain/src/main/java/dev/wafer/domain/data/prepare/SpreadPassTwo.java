@@ -69,7 +69,7 @@ final class SpreadPassTwo {
         Map<String, long[]> kept;
         try (RankShare share = store.openRankShare(rank);
              RankBuckets buckets = new RankBuckets(exchange, n, layout.buckets(), settings.tokenizer().vocabSize(),
-                     offsets, false)) {
+                     offsets)) {
             try (AuditIndexOutput audit = share.auditIndex()) {
                 for (int r = 0; r < n; r++) {
                     for (SortedPairCursor run : exchange.auditPairs(r, range[0], range[1])) {

@@ -394,7 +394,7 @@ class DatasetPreparationTest {
                 public void put(int id, Entry entry) {
                     assertEquals(signatureLength, entry.signature().length);
                     records.put(id, new Entry(entry.hash(), entry.source(), entry.location(), entry.auditId(),
-                            entry.signature().clone()));
+                            entry.signature().clone(), entry.split(), entry.tokens()));
                 }
 
                 @Override

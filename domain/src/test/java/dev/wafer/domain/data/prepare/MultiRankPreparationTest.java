@@ -155,8 +155,8 @@ class MultiRankPreparationTest {
             for (int ranks : new int[] {2, 3}) {
                 MemoryStore lead = new MemoryStore();
                 MemoryExchange exchange = new MemoryExchange();
-                List<Object> results = runRanks(ranks, r -> new DatasetPreparation(dedup,
-                        r == 0 ? lead : UNTOUCHED, QUIET).prepare(inputs, ThreadRanks.rank(r), exchange));
+                List<Object> results = runRanks(ranks, r -> new DatasetPreparation(dedup, lead, QUIET)
+                        .prepare(inputs, ThreadRanks.rank(r), exchange));
                 PreparationReport report = ((Optional<?>) results.get(0)).map(PreparationReport.class::cast)
                         .orElseThrow();
                 String what = mode + ", " + ranks + " ranks";
@@ -167,6 +167,7 @@ class MultiRankPreparationTest {
                 assertArrayEquals(single.auditIds, lead.auditIds, what);
                 assertEquals(expected.summary(), report.summary(), what);
                 assertEquals(expected.splits(), report.splits(), what);
+                assertEquals(ranks, lead.shares.opened.size(), what + ": every rank packed a share of pass 2");
                 exchange.written.values().forEach(records -> records.stream()
                         .filter(PassOneRecord.Kept.class::isInstance).map(PassOneRecord.Kept.class::cast)
                         .forEach(k -> assertTrue(k.tokens() == null && k.shingles() == null,

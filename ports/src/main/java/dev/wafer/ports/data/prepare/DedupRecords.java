@@ -31,9 +31,14 @@ public interface DedupRecords extends AutoCloseable {
      * @param location  input file and line, as {@code documents.jsonl} writes it
      * @param auditId   its provisional audit id for training documents, else -1
      * @param signature its MinHash signature (empty in exact mode; not copied)
+     * @param split     the split's short name: {@code train}, {@code val} or {@code test}
+     * @param tokens    its token count (end-of-text not counted), so that the packed streams can be laid out without
+     *                  the documents deduplication removes
      */
-    record Entry(String hash, String source, String location, int auditId, int[] signature) {
+    record Entry(String hash, String source, String location, int auditId, int[] signature, String split,
+                 int tokens) {
         public Entry {
+            Objects.requireNonNull(split, "split");
             Objects.requireNonNull(hash, "hash");
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(location, "location");

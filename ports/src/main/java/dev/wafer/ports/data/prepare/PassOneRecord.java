@@ -31,9 +31,10 @@ public sealed interface PassOneRecord {
      *                  rank added them to its own audit runs ({@link RankExchange#auditRuns})
      * @param textBytes UTF-8 size of the normalised text
      * @param signature its MinHash signature for near-duplicate removal, else null (not copied)
+     * @param tokenCount its number of tokens, also where {@code tokens} is null
      */
     record Kept(String source, String licence, String hash, String location, String split, int[] tokens,
-                long[] shingles, long textBytes, int[] signature) implements PassOneRecord {
+                long[] shingles, long textBytes, int[] signature, int tokenCount) implements PassOneRecord {
         public Kept {
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(licence, "licence");
@@ -42,10 +43,17 @@ public sealed interface PassOneRecord {
             Objects.requireNonNull(split, "split");
         }
 
-        /** A kept document without a signature (deduplication off or exact). */
+        /** A kept document without a signature (deduplication off or exact), with its tokens. */
         public Kept(String source, String licence, String hash, String location, String split, int[] tokens,
                     long[] shingles, long textBytes) {
             this(source, licence, hash, location, split, tokens, shingles, textBytes, null);
+        }
+
+        /** A kept document with its tokens. */
+        public Kept(String source, String licence, String hash, String location, String split, int[] tokens,
+                    long[] shingles, long textBytes, int[] signature) {
+            this(source, licence, hash, location, split, tokens, shingles, textBytes, signature,
+                    tokens == null ? 0 : tokens.length);
         }
     }
 
