@@ -1,0 +1,223 @@
+package dev.wafer.formats.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.wafer.domain.data.Provenance;
+import dev.wafer.domain.data.ProvenanceRules;
+import dev.wafer.domain.data.SplitAssigner;
+import dev.wafer.domain.data.WorkMatcher;
+import dev.wafer.domain.data.dedup.DedupMode;
+import dev.wafer.domain.data.dedup.DedupSettings;
+import dev.wafer.domain.data.prepare.PreparationReport;
+import dev.wafer.formats.data.planted.PlantedCorpus;
+import dev.wafer.ports.collective.Collective;
+
+/**
+ * Multi-rank preparation into files (ranks as threads of this JVM sharing one build directory) writes the files one
+ * process writes, byte for byte: the ranks' stretches of the shards (small shards, so stretches start and end
+ * inside shards and cross several), the joined {@code documents.jsonl} and audit index pieces, and the manifest's
+ * sizes and checksums, which rank 0 combines from the pieces' CRCs without reading the files; for 2 and 3 ranks and
+ * each deduplication mode.
+ */
+class RankSharePreparationTest {
+    private static final long SEED = 13;
+
+    @TempDir
+    static Path dir;
+    private static PlantedCorpus.Summary corpus;
+
+    @BeforeAll
+    static void plant() throws IOException {
+        corpus = new PlantedCorpus(600_000, SEED, 5, 6, 40).write(dir.resolve("corpus"));
+    }
+
+    private static PrepareSettings settings(Path out, DedupMode mode) {
+        String split = "0.8,0.1,0.1";
+        return new PrepareSettings(out, new ByteTokenizer(), 128, 3, split, SplitAssigner.parse(split),
+                new ProvenanceRules(new HashSet<>(), new HashSet<>(), new WorkMatcher(List.of())), List.of(),
+                List.of(), List.of(), Provenance.UNKNOWN_SOURCE, Provenance.UNKNOWN_LICENCE, false, 1, 37, 1 << 15,
+                new DedupSettings(mode, DedupSettings.DEFAULT_THRESHOLD));
+    }
+
+    @Test
+    void ranksWriteTheSingleProcessFilesByteForByte() throws Exception {
+        for (DedupMode mode : DedupMode.values()) {
+            Path one = dir.resolve("one-" + mode);
+            DatasetPreparer single = new DatasetPreparer(settings(one, mode), Progress.NONE);
+            PreparationReport expected = single.prepare(Inputs.resolve(corpus.corpus(), single.byteCounter(), one));
+            assertTrue(expected.splits().values().stream().mapToInt(s -> s.shardCounts().size()).sum() > 10,
+                    "many shards: " + expected.splits());
+            for (int ranks : new int[] {2, 3}) {
+                Path many = dir.resolve(ranks + "-" + mode);
+                List<Object> results = runRanks(ranks, many, mode);
+                PreparationReport report = ((Optional<?>) results.get(0)).map(PreparationReport.class::cast)
+                        .orElseThrow();
+                String what = mode + ", " + ranks + " ranks";
+                assertEquals(expected.splits(), report.splits(), what);
+                assertEquals(expected.summary(), report.summary(), what);
+                List<String> files = names(one);
+                assertEquals(files, names(many), what + ": the same files, no scratch left");
+                for (String f : files) {
+                    if (!f.startsWith("manifest.json")) {
+                        assertArrayEquals(Files.readAllBytes(one.resolve(f)), Files.readAllBytes(many.resolve(f)),
+                                what + ": " + f);
+                    }
+                }
+                String m1 = Files.readString(one.resolve("manifest.json"));
+                String m2 = Files.readString(many.resolve("manifest.json"));
+                assertEquals(withoutSeconds(m1), withoutSeconds(m2), what + ": sizes and checksums");
+            }
+        }
+    }
+
+    private static String withoutSeconds(String manifest) {
+        String s = manifest.replaceAll("\"prepare_seconds\" : [0-9.eE+-]+", "\"prepare_seconds\" : X");
+        assertNotEquals(manifest, s);
+        return s;
+    }
+
+    private static List<String> names(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** One preparer per rank, each on its own thread; each result is the returned value or the thrown exception. */
+    private static List<Object> runRanks(int ranks, Path out, DedupMode mode) throws Exception {
+        ThreadRanks group = new ThreadRanks(ranks);
+        long lead = ProcessHandle.current().pid();
+        ExecutorService pool = Executors.newFixedThreadPool(ranks);
+        try {
+            List<Future<Object>> futures = new ArrayList<>();
+            for (int r = 0; r < ranks; r++) {
+                int rank = r;
+                futures.add(pool.submit(() -> {
+                    try {
+                        DatasetPreparer p = new DatasetPreparer(settings(out, mode), Progress.NONE, lead);
+                        return p.prepare(Inputs.resolve(corpus.corpus(), p.byteCounter(), out), group.rank(rank));
+                    } catch (Exception e) {
+                        return e;
+                    }
+                }));
+            }
+            List<Object> results = new ArrayList<>();
+            for (Future<Object> f : futures) {
+                Object o = f.get(2, TimeUnit.MINUTES);
+                if (o instanceof Exception e) {
+                    throw new AssertionError(mode + ", " + ranks + " ranks: " + e, e);
+                }
+                results.add(o);
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Ranks as threads: the sums and broadcasts of doubles that preparation uses. */
+    private static final class ThreadRanks {
+        private final int size;
+        private final CyclicBarrier barrier;
+        private final double[][] slots;
+
+        ThreadRanks(int size) {
+            this.size = size;
+            this.barrier = new CyclicBarrier(size);
+            this.slots = new double[size][];
+        }
+
+        Collective rank(int rank) {
+            return new Collective() {
+                @Override
+                public int rank() {
+                    return rank;
+                }
+
+                @Override
+                public int size() {
+                    return size;
+                }
+
+                @Override
+                public void allReduceSum(float[] values, int offset, int count) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void allReduceSum(double[] values, int offset, int count) {
+                    slots[rank] = java.util.Arrays.copyOfRange(values, offset, offset + count);
+                    await();
+                    for (int i = 0; i < count; i++) {
+                        double sum = 0;
+                        for (int r = 0; r < size; r++) {
+                            sum += slots[r][i];
+                        }
+                        values[offset + i] = sum;
+                    }
+                    await();
+                }
+
+                @Override
+                public void reduceScatterSum(float[] values, int offset, int count) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void allGather(float[] values, int offset, int count) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void broadcast(double[] values, int offset, int count, int root) {
+                    if (rank == root) {
+                        slots[root] = java.util.Arrays.copyOfRange(values, offset, offset + count);
+                    }
+                    await();
+                    System.arraycopy(slots[root], 0, values, offset, count);
+                    await();
+                }
+
+                @Override
+                public void barrier() {
+                    await();
+                }
+
+                @Override
+                public String description() {
+                    return size + " threads";
+                }
+            };
+        }
+
+        private void await() {
+            try {
+                barrier.await(1, TimeUnit.MINUTES);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                throw new IllegalStateException("a rank did not arrive: " + e, e);
+            }
+        }
+    }
+}
