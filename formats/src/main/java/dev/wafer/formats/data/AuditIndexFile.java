@@ -27,7 +27,8 @@ import dev.wafer.domain.data.ShingleLookup;
 public final class AuditIndexFile {
     private static final byte[] MAGIC = "WAFERIDX".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 1;
-    private static final int HEADER = 64;
+    /** Bytes before the keys. */
+    static final int HEADER = 64;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 

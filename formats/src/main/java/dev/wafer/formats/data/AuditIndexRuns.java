@@ -262,9 +262,10 @@ final class AuditIndexRuns implements AuditIndexOutput {
     private void writePiece(List<PairSource> sources, int[] removed) throws IOException {
         long[] kept = {0};
         FileCheck[] checks = new FileCheck[2];
-        try (ChecksummedOutput keysOut = new ChecksummedOutput(channels, file, IO_BUFFER, c -> checks[0] = c);
+        // Not forced: the rank copies its pieces into the index file and forces that.
+        try (ChecksummedOutput keysOut = ChecksummedOutput.scratch(channels, file, IO_BUFFER, c -> checks[0] = c);
              IdKeySplitter split = new IdKeySplitter(keysOut,
-                     new ChecksummedOutput(channels, idsPiece, IO_BUFFER, c -> checks[1] = c))) {
+                     ChecksummedOutput.scratch(channels, idsPiece, IO_BUFFER, c -> checks[1] = c))) {
             SortedPairMerge.mergeByKeyThenId(sources, (key, id) -> {
                 int below = removed.length == 0 ? -1 : Arrays.binarySearch(removed, id);
                 if (below < 0) {

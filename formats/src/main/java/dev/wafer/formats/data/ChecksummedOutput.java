@@ -32,6 +32,12 @@ final class ChecksummedOutput extends OutputStream {
         return new ChecksummedOutput(channels, file, bufferSize, check -> { }, false);
     }
 
+    /** A scratch file whose checksum is wanted (a rank's piece, copied into place and forced there): not forced. */
+    static ChecksummedOutput scratch(OutputChannels channels, Path file, int bufferSize, Consumer<FileCheck> onClose)
+            throws IOException {
+        return new ChecksummedOutput(channels, file, bufferSize, onClose, false);
+    }
+
     private ChecksummedOutput(OutputChannels channels, Path file, int bufferSize, Consumer<FileCheck> onClose,
             boolean durable) throws IOException {
         this.durable = durable;

@@ -110,7 +110,7 @@ final class DatasetDirectory implements PreparedDatasetStore {
         for (int r = 0; r < ranks; r++) {
             shares.add(share(r));
         }
-        new RankShareAssembly(layout, channels, checks::put).assemble(shares, sequenceLength, vocabSize, shingleWords,
+        new RankShareAssembly(layout, checks::put).assemble(shares, sequenceLength, vocabSize, shingleWords,
                 auditDocuments);
     }
 

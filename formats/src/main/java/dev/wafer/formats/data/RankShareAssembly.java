@@ -3,8 +3,6 @@ package dev.wafer.formats.data;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,19 +17,18 @@ import java.util.zip.CRC32C;
  * Rank 0's last step of a multi-rank pass 2: completes the dataset from the pieces every rank listed
  * ({@link RankShareFiles}). A shard's payload is already in place, written by the ranks; its header (sequence count
  * and CRC-32, combined from the pieces' CRCs: {@link CrcCombine}) is written here, after checking that the pieces
- * cover the payload without gap or overlap. {@code documents.jsonl} is the ranks' pieces joined in rank order, the
- * audit index its header, every rank's keys, then every rank's ids (rank {@code r} merged the r-th key range); their
- * CRC-32Cs are combined too, so nothing is read back to checksum it. The joins are in-kernel file copies.
+ * cover the payload without gap or overlap. {@code documents.jsonl} is the ranks' pieces in rank order, the audit
+ * index its header, every rank's keys, then every rank's ids (rank {@code r} merged the r-th key range), all placed
+ * by the ranks themselves; only the audit header is written here, and the CRC-32Cs are combined from the pieces', so
+ * rank 0 neither copies nor reads back any data.
  */
 final class RankShareAssembly {
     private final DatasetLayout layout;
-    private final OutputChannels channels;
     private final BiConsumer<String, FileCheck> record;
 
     /** @param record receives each completed file's name, size and checksum, for the manifest */
-    RankShareAssembly(DatasetLayout layout, OutputChannels channels, BiConsumer<String, FileCheck> record) {
+    RankShareAssembly(DatasetLayout layout, BiConsumer<String, FileCheck> record) {
         this.layout = layout;
-        this.channels = channels;
         this.record = record;
     }
 
@@ -61,8 +58,8 @@ final class RankShareAssembly {
         for (Map.Entry<String, List<long[]>> e : shardPieces.entrySet()) {
             writeShardHeader(e.getKey(), e.getValue(), sequenceLength, vocabSize, tokenBytes);
         }
-        joinDocuments(shares, documents);
-        joinAuditIndex(shares, audit, shingleWords, auditDocuments);
+        joinDocuments(documents);
+        joinAuditIndex(audit, shingleWords, auditDocuments);
     }
 
     private static long[] numbers(String[] f) {
@@ -107,23 +104,23 @@ final class RankShareAssembly {
         record.accept(name, new FileCheck(ShardHeader.SIZE + payload, crc));
     }
 
-    private void joinDocuments(List<Path> shares, long[][] documents) throws IOException {
+    /** The ranks placed their pieces ({@link RankShareFiles#place}); the checksum is combined from theirs. */
+    private void joinDocuments(long[][] documents) throws IOException {
         Path file = layout.documents();
         long crc = 0;
         long bytes = 0;
-        try (SeekableByteChannel out = channels.create(file)) {
-            for (int r = 0; r < shares.size(); r++) {
-                append(shares.get(r).resolve(RankShareFiles.DOCUMENTS), documents[r][0], out);
-                crc = bytes == 0 ? documents[r][1] : CrcCombine.CRC32C.combine(crc, documents[r][1], documents[r][0]);
-                bytes += documents[r][0];
-            }
-            OutputChannels.force(out);
+        for (long[] d : documents) {
+            crc = CrcCombine.CRC32C.combine(crc, d[1], d[0]);
+            bytes += d[0];
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            requireSize(file, ch, bytes);
         }
         record.accept(file.getFileName().toString(), new FileCheck(bytes, crc));
     }
 
-    private void joinAuditIndex(List<Path> shares, long[][] audit, int shingleWords, long documents)
-            throws IOException {
+    /** The ranks placed keys and ids ({@link RankShareFiles#place}); the header goes in front of them. */
+    private void joinAuditIndex(long[][] audit, int shingleWords, long documents) throws IOException {
         Path file = layout.auditIndex();
         long pairs = 0;
         for (long[] a : audit) {
@@ -134,33 +131,30 @@ final class RankShareAssembly {
         headerCrc.update(header);
         long crc = headerCrc.getValue();
         long bytes = header.length;
-        try (SeekableByteChannel out = channels.create(file)) {
-            DatasetFiles.writeFully(file, out, ByteBuffer.wrap(header));
-            // Keys of every range first, then ids, as the format stores them.
-            for (int part = 0; part < 2; part++) {
-                String name = part == 0 ? RankShareFiles.AUDIT_KEYS : RankShareFiles.AUDIT_IDS;
-                for (int r = 0; r < shares.size(); r++) {
-                    long size = audit[r][1 + 2 * part];
-                    append(shares.get(r).resolve(name), size, out);
-                    crc = CrcCombine.CRC32C.combine(crc, audit[r][2 + 2 * part], size);
-                    bytes += size;
-                }
+        // Keys of every range first, then ids, as the format stores them.
+        for (int part = 0; part < 2; part++) {
+            for (long[] a : audit) {
+                crc = CrcCombine.CRC32C.combine(crc, a[2 + 2 * part], a[1 + 2 * part]);
+                bytes += a[1 + 2 * part];
             }
-            OutputChannels.force(out);
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            // The ranks' pieces end where the file ends (nothing written at all where the index is empty).
+            requireSize(file, ch, pairs == 0 ? 0 : bytes);
+            ByteBuffer b = ByteBuffer.wrap(header);
+            long at = 0;
+            while (b.hasRemaining()) {
+                at += ch.write(b, at);
+            }
+            ch.force(true);
         }
         record.accept(file.getFileName().toString(), new FileCheck(bytes, crc));
     }
 
-    /** Appends the whole of {@code piece}, which must hold {@code size} bytes, at {@code out}'s position. */
-    private static void append(Path piece, long size, WritableByteChannel out) throws IOException {
-        try (FileChannel in = FileChannel.open(piece, StandardOpenOption.READ)) {
-            if (in.size() != size) {
-                throw new IOException(piece + ": " + in.size() + " bytes, its rank listed " + size);
-            }
-            long done = 0;
-            while (done < size) {
-                done += in.transferTo(done, size - done, out);
-            }
+    private static void requireSize(Path file, FileChannel ch, long bytes) throws IOException {
+        long size = ch.size();
+        if (size != bytes && !(size == 0 && bytes == 0)) {
+            throw new IOException(file + ": " + size + " bytes, the ranks' pieces make " + bytes);
         }
     }
 }

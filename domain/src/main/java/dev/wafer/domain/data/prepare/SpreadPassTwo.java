@@ -45,16 +45,40 @@ final class SpreadPassTwo {
     void run(Collective ranks, RankExchange exchange, PreparedDatasetStore store) throws IOException {
         int rank = ranks.rank();
         int n = ranks.size();
-        boolean failed = false;
+        // Failures, then every rank's document piece size and audit pairs, so each knows where its pieces go.
+        double[] reduced = new double[3 * n];
+        RankShare share = null;
         try {
-            share(rank, n, exchange, store);
+            share = store.openRankShare(rank);
+            long[] sizes = pack(share, rank, n, exchange);
+            reduced[n + rank] = sizes[0];
+            reduced[2 * n + rank] = sizes[1];
         } catch (IOException | RuntimeException e) {
-            failed = true;
+            reduced[rank] = 1;
             exchange.recordFailure(rank, e.getMessage() != null ? e.getMessage() : e.toString());
         }
+        ranks.allReduceSum(reduced, 0, reduced.length);
+        check(reduced, n, exchange);
+        long documentsBefore = 0;
+        long pairsBefore = 0;
+        long pairs = 0;
+        for (int r = 0; r < n; r++) {
+            documentsBefore += r < rank ? (long) reduced[n + r] : 0;
+            pairsBefore += r < rank ? (long) reduced[2 * n + r] : 0;
+            pairs += (long) reduced[2 * n + r];
+        }
         double[] failures = new double[n];
-        failures[rank] = failed ? 1 : 0;
+        try (RankShare placing = share) {
+            placing.place(documentsBefore, pairsBefore, pairs);
+        } catch (IOException | RuntimeException e) {
+            failures[rank] = 1;
+            exchange.recordFailure(rank, e.getMessage() != null ? e.getMessage() : e.toString());
+        }
         ranks.allReduceSum(failures, 0, n);
+        check(failures, n, exchange);
+    }
+
+    private static void check(double[] failures, int n, RankExchange exchange) {
         for (int r = 0; r < n; r++) {
             if (failures[r] != 0) {
                 throw new RankFailedException(r, exchange.failure(r).orElse("no reason recorded"), "packing its share");
@@ -62,14 +86,14 @@ final class SpreadPassTwo {
         }
     }
 
-    private void share(int rank, int n, RankExchange exchange, PreparedDatasetStore store) throws IOException {
+    /** Packs this rank's buckets and merges its key range; returns the share's sizes. */
+    private long[] pack(RankShare share, int rank, int n, RankExchange exchange) throws IOException {
         int[] firsts = layout.ranges(n);
         long[] range = keyRange(rank, n);
         long trainDocuments = layout.documents(dev.wafer.domain.data.Split.TRAIN);
         Map<String, long[]> kept;
-        try (RankShare share = store.openRankShare(rank);
-             RankBuckets buckets = new RankBuckets(exchange, n, layout.buckets(), settings.tokenizer().vocabSize(),
-                     offsets)) {
+        try (RankBuckets buckets = new RankBuckets(exchange, n, layout.buckets(), settings.tokenizer().vocabSize(),
+                offsets)) {
             try (AuditIndexOutput audit = share.auditIndex()) {
                 for (int r = 0; r < n; r++) {
                     for (SortedPairCursor run : exchange.auditPairs(r, range[0], range[1])) {
@@ -82,6 +106,7 @@ final class SpreadPassTwo {
             }
         }
         exchange.writeKeptBySource(rank, kept);
+        return share.sizes();
     }
 
     /** Rank {@code rank}'s range of shingle keys, inclusive: the signed 64-bit keys cut into {@code n} equal parts. */

@@ -1,5 +1,6 @@
 package dev.wafer.domain.data.prepare;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,7 @@ final class MemoryRankShares {
     private final Map<Integer, long[]> auditRange = new ConcurrentHashMap<>();
     /** Ranks that opened a share. */
     final Map<Integer, Boolean> opened = new ConcurrentHashMap<>();
+    private final Map<Integer, long[]> placed = new ConcurrentHashMap<>();
     private volatile long sequencesPerShard = -1;
 
     RankShare open(int rank) {
@@ -136,6 +138,16 @@ final class MemoryRankShares {
             }
 
             @Override
+            public long[] sizes() {
+                return new long[] {documents.get(rank).size(), audit.get(rank).size()};
+            }
+
+            @Override
+            public void place(long documentsBefore, long pairsBefore, long pairsTotal) {
+                placed.put(rank, new long[] {documentsBefore, pairsBefore, pairsTotal});
+            }
+
+            @Override
             public void close() {
             }
         };
@@ -146,7 +158,11 @@ final class MemoryRankShares {
         store.documents.clear();
         store.shards.clear();
         List<long[]> pairs = new ArrayList<>();
+        long pairsTotal = audit.values().stream().mapToLong(List::size).sum();
         for (int r = 0; r < ranks; r++) {
+            // Where each rank was told to place its pieces: after the lower ranks' pieces.
+            assertArrayEquals(new long[] {store.documents.size(), pairs.size(), pairsTotal}, placed.get(r),
+                    "rank " + r + " places its pieces after the lower ranks'");
             store.documents.addAll(documents.getOrDefault(r, List.of()));
             pairs.addAll(audit.getOrDefault(r, List.of()));
         }

@@ -5,8 +5,10 @@ import java.io.IOException;
 /**
  * What one rank of a multi-rank preparation writes of the dataset in pass 2
  * ({@link PreparedDatasetStore#openRankShare}): its stretches of the splits' token streams, straight into the
- * shards; its piece of the document list, in packed order; and its key range of the membership-audit index. Rank 0
- * puts the pieces together once every rank closed its share ({@link PreparedDatasetStore#assembleRankShares}).
+ * shards; its piece of the document list, in packed order; and its key range of the membership-audit index. Once
+ * every rank knows every rank's {@link #sizes()}, each places its pieces in the dataset's files ({@link #place}),
+ * in parallel, and rank 0 completes the files once every rank closed its share
+ * ({@link PreparedDatasetStore#assembleRankShares}): it writes headers, it copies no data.
  */
 public interface RankShare extends AutoCloseable {
 
@@ -31,7 +33,22 @@ public interface RankShare extends AutoCloseable {
      */
     AuditIndexOutput auditIndex() throws IOException;
 
-    /** After the three above were closed: records this rank's pieces for rank 0's assembly. */
+    /**
+     * After the three above were closed: the size of this rank's document piece (in the store's unit, bytes for
+     * files) and the pairs of its audit piece, from which every rank learns where its pieces go.
+     */
+    long[] sizes();
+
+    /**
+     * Puts this rank's pieces in place.
+     *
+     * @param documentsBefore the document pieces of the lower ranks, summed ({@link #sizes()}[0])
+     * @param pairsBefore     the audit pairs of the lower ranks
+     * @param pairsTotal      the audit pairs of every rank
+     */
+    void place(long documentsBefore, long pairsBefore, long pairsTotal) throws IOException;
+
+    /** Records this rank's pieces for rank 0's assembly. */
     @Override
     void close() throws IOException;
 }
