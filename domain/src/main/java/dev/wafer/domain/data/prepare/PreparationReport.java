@@ -42,6 +42,15 @@ public record PreparationReport(SourceSummary summary, Map<Split, SplitStats> sp
     public record SplitStats(long documents, long tokens, long sequences, List<Long> shardCounts, int droppedTail) {
     }
 
+    /**
+     * This report with {@code seconds} more of serial work, which rank 0 did after the use case returned (writing the
+     * manifest, swapping the dataset in).
+     */
+    public PreparationReport withSerialSeconds(double more) {
+        return new PreparationReport(summary, splits, exclusions, malformed, malformedCount, textBytes, seconds,
+                shuffleBuckets, passOneSeconds, serialSeconds + more);
+    }
+
     /** Raw-text throughput in MB/s (10^6 bytes). */
     public double megabytesPerSecond() {
         return seconds <= 0 ? 0 : textBytes / 1e6 / seconds;
