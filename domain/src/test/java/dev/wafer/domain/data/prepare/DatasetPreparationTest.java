@@ -249,8 +249,14 @@ class DatasetPreparationTest {
         /** The ranks' pieces of a multi-rank pass 2. */
         final MemoryRankShares shares = new MemoryRankShares();
 
+        /** A rank whose share cannot be opened (a full disk), or -1. */
+        volatile int failingShare = -1;
+
         @Override
-        public dev.wafer.ports.data.prepare.RankShare openRankShare(int rank) {
+        public dev.wafer.ports.data.prepare.RankShare openRankShare(int rank) throws IOException {
+            if (rank == failingShare) {
+                throw new IOException("disk full");
+            }
             return shares.open(rank);
         }
 

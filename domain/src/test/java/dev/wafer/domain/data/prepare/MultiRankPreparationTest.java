@@ -225,6 +225,21 @@ class MultiRankPreparationTest {
     }
 
     @Test
+    void aRankThatCannotWriteItsShareOfPassTwoStopsEveryRank() throws Exception {
+        MemoryStore lead = new MemoryStore();
+        lead.failingShare = 2;
+        MemoryExchange exchange = new MemoryExchange();
+        List<Object> results = runRanks(3, r -> new DatasetPreparation(settings(false), lead, QUIET)
+                .prepare(inputs(), ThreadRanks.rank(r), exchange));
+        for (Object o : results) {
+            RankFailedException e = assertInstanceOf(RankFailedException.class, o);
+            assertEquals(2, e.rank());
+            assertEquals("rank 2 failed while packing its share: disk full", e.getMessage());
+        }
+        assertEquals(List.of(), lead.documents, "rank 0 assembles nothing");
+    }
+
+    @Test
     void inputsAreSharedByBytesAndEveryRankComputesTheSameAssignment() {
         InputAssignment a = InputAssignment.balance(new long[] {100, 10, 300, 5, 90, -1}, 2);
         assertEquals(List.of(2), a.inputsOf(0), "the largest input alone outweighs the rest");
