@@ -93,12 +93,13 @@ public final class DatasetPreparer implements DatasetPreparers.Preparer {
     /**
      * Runs preparation on every rank of {@code ranks} (each rank calls this with the same settings and inputs, and
      * with rank 0's process id): rank 0 creates the build directory, every rank reads its share of the inputs and
-     * leaves its results in {@value #RANKS_TMP} inside it, then rank 0 alone writes the dataset, the manifest, and
-     * swaps it in; the result is the dataset a single process prepares, byte for byte (the manifest's
+     * leaves its results in {@value #RANKS_TMP} inside it, every rank writes its share of the dataset's files (pass 2
+     * spread over the ranks), then rank 0 alone completes them (headers, checksums), writes the manifest, and swaps
+     * the dataset in; the result is the dataset a single process prepares, byte for byte (the manifest's
      * {@code prepare_seconds} aside, which differs between any two runs). The build directory must be on a file
      * system every rank sees.
      *
-     * @return the report on rank 0, empty on the other ranks (which return once their share is handed over)
+     * @return the report on rank 0, empty on the other ranks (which return once their share of pass 2 is written)
      * @throws dev.wafer.domain.data.prepare.RankFailedException on every rank when one could not do its share
      */
     @Override

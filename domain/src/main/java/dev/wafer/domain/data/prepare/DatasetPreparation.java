@@ -35,6 +35,7 @@ import dev.wafer.ports.data.prepare.ShuffleSpill;
  * the membership-audit index, fed during pass 1, is completed by the store (in the background while pass 2 packs,
  * where the store can). With deduplication on, a step between the passes decides which kept documents are
  * duplicates of earlier ones ({@link Deduplicator}); pass 2 skips them and the audit index leaves them out.
+ * Under several ranks pass 2 is spread over them ({@link #prepare(List, Collective, RankExchange)}).
  * Memory holds one batch per worker, one bucket and the exclusion list, never the corpus;
  * the store bounds the audit index's memory. The output depends on the settings and documents only, not
  * on the number of threads.
@@ -81,16 +82,19 @@ public final class DatasetPreparation {
      * process prepares. Every rank must call this with the same inputs and settings. Each rank reads and
      * processes whole inputs ({@link InputAssignment}: balanced by size), spills its kept documents to its own
      * shuffle buckets and audit runs in {@code exchange} with rank-local numbers, and writes the rest of its results
-     * (exclusions, malformed records, per-input counts; kept documents' signatures for deduplication) to its stream;
-     * once all have written, rank 0 alone walks the streams in input order, which gives each rank's offsets
-     * ({@link RankOffsets}), merges the ranks' buckets and audit runs with them and writes the dataset to its store;
-     * the other ranks return at once. A single input is read by one rank: parallelism across ranks comes
-     * from the number of inputs (a Pile-format corpus comes as many files), within a rank from its threads.
+     * (exclusions, malformed records, per-input counts; kept documents' signatures for deduplication) to its stream,
+     * and the documents and tokens it spilled per bucket and split go into one all-reduce. Rank 0 alone then walks
+     * the streams in input order (and decides duplicates) and broadcasts each input's counts (and the decision),
+     * from which every rank derives the offsets of every rank's numbers ({@link RankOffsets}). Pass 2 runs on every
+     * rank ({@link SpreadPassTwo}): each packs a range of buckets into its stretch of the shards and merges a key range
+     * of the audit runs into its piece of the index, writing into {@code store}, which every rank shares; rank 0
+     * assembles the pieces. A single input is read by one rank: parallelism across ranks comes from the number of
+     * inputs (a Pile-format corpus comes as many files), within a rank from its threads.
      *
      * @return the report on rank 0, empty on the other ranks
      * @throws MalformedInputException on rank 0 when malformed input is fatal
      * @throws NoDocumentsException on rank 0 when no document is left to keep
-     * @throws RankFailedException on every rank when a rank could not complete pass 1
+     * @throws RankFailedException on every rank when a rank could not complete pass 1 or its share of pass 2
      * @throws IOException on rank 0 when an input cannot be read (as a single process reports it)
      */
     public Optional<PreparationReport> prepare(List<DocumentSource> inputs, Collective ranks, RankExchange exchange)
@@ -181,7 +185,8 @@ public final class DatasetPreparation {
                     (int) plan[plan.length - 1]);
         }
         long planned = System.nanoTime();
-        new SpreadPassTwo(settings, shuffle, layout, RankOffsets.of(assignment, inputCounts), removed)
+        new SpreadPassTwo(settings, shuffle, layout, RankOffsets.of(assignment, inputCounts), removed,
+                progress)
                 .run(ranks, exchange, store);
         if (rank != 0) {
             return Optional.empty();

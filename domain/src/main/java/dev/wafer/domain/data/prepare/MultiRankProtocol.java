@@ -15,8 +15,8 @@ import java.util.Optional;
  *       could, so none waits for a build that never began;</li>
  *   <li>{@link DatasetPreparation#prepare(java.util.List, Collective, dev.wafer.ports.data.prepare.RankExchange)}:
  *       each rank reads its share, spills its kept documents to its own shuffle buckets and audit runs and hands the
- *       rest over; rank 0 offsets the ranks' numbers, merges their buckets and runs, and writes the single-process
- *       dataset.</li>
+ *       rest over; rank 0 learns every rank's offsets and tells them; every rank packs a range of buckets and merges a
+ *       key range of the audit runs into its pieces of the single-process dataset; rank 0 assembles them.</li>
  * </ol>
  * With one rank every step is a no-op, so a single process takes the same path.
  */

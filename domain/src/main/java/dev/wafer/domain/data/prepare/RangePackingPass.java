@@ -13,6 +13,7 @@ import dev.wafer.domain.data.Split;
 import dev.wafer.domain.data.dedup.DedupDecision;
 import dev.wafer.ports.data.prepare.PackedDocument;
 import dev.wafer.ports.data.prepare.PackedDocumentList;
+import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.RankShare;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
 import dev.wafer.ports.data.prepare.SpilledDocument;
@@ -29,8 +30,11 @@ final class RangePackingPass {
     private final ShuffleBuckets shuffle;
     private final PackingLayout layout;
     private final DedupDecision dedup;
+    private final ProgressReporter progress;
 
-    RangePackingPass(PreparationSettings settings, ShuffleBuckets shuffle, PackingLayout layout, DedupDecision dedup) {
+    RangePackingPass(PreparationSettings settings, ShuffleBuckets shuffle, PackingLayout layout, DedupDecision dedup,
+                     ProgressReporter progress) {
+        this.progress = progress;
         this.settings = settings;
         this.shuffle = shuffle;
         this.layout = layout;
@@ -49,7 +53,8 @@ final class RangePackingPass {
         Map<Split, TokenStreamOutput> streams = new EnumMap<>(Split.class);
         Map<Split, long[]> positions = new EnumMap<>(Split.class);
         Map<String, long[]> bySource = new TreeMap<>();
-        try (PackedDocumentList documents = share.documents()) {
+        try (PackedDocumentList documents = share.documents();
+             ProgressReporter.Task task = progress.start("shuffling and packing", end - first, "buckets")) {
             try {
                 for (Split s : Split.values()) {
                     long start = layout.start(first, s);
@@ -81,6 +86,7 @@ final class RangePackingPass {
                         c[0]++;
                         c[1] += tokens.length;
                     }
+                    task.stepTo(b - first + 1);
                 }
             } finally {
                 closeAll(streams.values());

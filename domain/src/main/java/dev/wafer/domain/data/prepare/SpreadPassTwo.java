@@ -9,6 +9,7 @@ import dev.wafer.domain.data.dedup.DedupDecision;
 import dev.wafer.ports.collective.Collective;
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
+import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.RankExchange;
 import dev.wafer.ports.data.prepare.RankShare;
 import dev.wafer.ports.data.prepare.SortedPairCursor;
@@ -27,9 +28,11 @@ final class SpreadPassTwo {
     private final PackingLayout layout;
     private final RankOffsets offsets;
     private final DedupDecision dedup;
+    private final ProgressReporter progress;
 
     SpreadPassTwo(PreparationSettings settings, ShuffleBuckets shuffle, PackingLayout layout, RankOffsets offsets,
-                  DedupDecision dedup) {
+                  DedupDecision dedup, ProgressReporter progress) {
+        this.progress = progress;
         this.settings = settings;
         this.shuffle = shuffle;
         this.layout = layout;
@@ -101,7 +104,7 @@ final class SpreadPassTwo {
                     }
                 }
                 audit.finish(MembershipAudit.SHINGLE_WORDS, trainDocuments, dedup.removedAuditIds());
-                kept = new RangePackingPass(settings, shuffle, layout, dedup).run(buckets, firsts[rank],
+                kept = new RangePackingPass(settings, shuffle, layout, dedup, progress).run(buckets, firsts[rank],
                         firsts[rank + 1], share);
             }
         }

@@ -29,8 +29,8 @@ public interface RankExchange extends AutoCloseable {
     /**
      * Rank {@code rank}'s shuffle buckets in the exchange: that rank appends its kept documents to them during pass
      * 1 (with rank-local ordinals and audit ids) and ends with {@link ShuffleSpill#finishWriting()}, without closing
-     * them, since they outlive it; rank 0 then opens every rank's to read them in pass 2, and closing discards
-     * them. Every call for the same rank names the same buckets.
+     * them, since they outlive it; in pass 2 every rank opens every rank's to read its own range of buckets (reading
+     * deletes a bucket). Every call for the same rank names the same buckets.
      *
      * @param buckets   number of buckets, the same on every rank
      * @param vocabSize every token id stored is in {@code [0, vocabSize)}
@@ -42,7 +42,7 @@ public interface RankExchange extends AutoCloseable {
 
     /**
      * Rank {@code rank}'s audit runs ({@link #auditRuns}), each sorted by key with rank-local ids ascending within
-     * a key, for rank 0 once every rank finished writing; the caller closes them.
+     * a key, for any rank once every rank finished writing; the caller closes them.
      */
     java.util.List<SortedPairCursor> auditPairs(int rank) throws IOException;
 
