@@ -54,42 +54,52 @@ class RankSharePreparationTest {
         corpus = new PlantedCorpus(600_000, SEED, 5, 6, 40).write(dir.resolve("corpus"));
     }
 
-    private static PrepareSettings settings(Path out, DedupMode mode) {
+    private static PrepareSettings settings(Path out, DedupMode mode, long bucketBytes) {
         String split = "0.8,0.1,0.1";
         return new PrepareSettings(out, new ByteTokenizer(), 128, 3, split, SplitAssigner.parse(split),
                 new ProvenanceRules(new HashSet<>(), new HashSet<>(), new WorkMatcher(List.of())), List.of(),
-                List.of(), List.of(), Provenance.UNKNOWN_SOURCE, Provenance.UNKNOWN_LICENCE, false, 1, 37, 1 << 15,
-                new DedupSettings(mode, DedupSettings.DEFAULT_THRESHOLD));
+                List.of(), List.of(), Provenance.UNKNOWN_SOURCE, Provenance.UNKNOWN_LICENCE, false, 1, 37,
+                bucketBytes, new DedupSettings(mode, DedupSettings.DEFAULT_THRESHOLD));
     }
 
     @Test
     void ranksWriteTheSingleProcessFilesByteForByte() throws Exception {
         for (DedupMode mode : DedupMode.values()) {
-            Path one = dir.resolve("one-" + mode);
-            DatasetPreparer single = new DatasetPreparer(settings(one, mode), Progress.NONE);
-            PreparationReport expected = single.prepare(Inputs.resolve(corpus.corpus(), single.byteCounter(), one));
-            assertTrue(expected.splits().values().stream().mapToInt(s -> s.shardCounts().size()).sum() > 10,
-                    "many shards: " + expected.splits());
-            for (int ranks : new int[] {2, 3}) {
-                Path many = dir.resolve(ranks + "-" + mode);
-                List<Object> results = runRanks(ranks, many, mode);
-                PreparationReport report = ((Optional<?>) results.get(0)).map(PreparationReport.class::cast)
-                        .orElseThrow();
-                String what = mode + ", " + ranks + " ranks";
-                assertEquals(expected.splits(), report.splits(), what);
-                assertEquals(expected.summary(), report.summary(), what);
-                List<String> files = names(one);
-                assertEquals(files, names(many), what + ": the same files, no scratch left");
-                for (String f : files) {
-                    if (!f.startsWith("manifest.json")) {
-                        assertArrayEquals(Files.readAllBytes(one.resolve(f)), Files.readAllBytes(many.resolve(f)),
-                                what + ": " + f);
-                    }
+            compare(mode, 1 << 15, "");
+        }
+    }
+
+    /** One bucket: rank 0 packs everything, the others write no stretch and no document, only their key ranges. */
+    @Test
+    void ranksWithoutBucketsStillMergeTheirKeyRanges() throws Exception {
+        compare(DedupMode.NONE, 1L << 40, "one-bucket-");
+    }
+
+    private static void compare(DedupMode mode, long bucketBytes, String prefix) throws Exception {
+        Path one = dir.resolve(prefix + "one-" + mode);
+        DatasetPreparer single = new DatasetPreparer(settings(one, mode, bucketBytes), Progress.NONE);
+        PreparationReport expected = single.prepare(Inputs.resolve(corpus.corpus(), single.byteCounter(), one));
+        assertTrue(expected.splits().values().stream().mapToInt(s -> s.shardCounts().size()).sum() > 10,
+                "many shards: " + expected.splits());
+        for (int ranks : new int[] {2, 3}) {
+            Path many = dir.resolve(prefix + ranks + "-" + mode);
+            List<Object> results = runRanks(ranks, many, mode, bucketBytes);
+            PreparationReport report = ((Optional<?>) results.get(0)).map(PreparationReport.class::cast)
+                    .orElseThrow();
+            String what = mode + ", " + ranks + " ranks";
+            assertEquals(expected.splits(), report.splits(), what);
+            assertEquals(expected.summary(), report.summary(), what);
+            List<String> files = names(one);
+            assertEquals(files, names(many), what + ": the same files, no scratch left");
+            for (String f : files) {
+                if (!f.startsWith("manifest.json")) {
+                    assertArrayEquals(Files.readAllBytes(one.resolve(f)), Files.readAllBytes(many.resolve(f)),
+                            what + ": " + f);
                 }
-                String m1 = Files.readString(one.resolve("manifest.json"));
-                String m2 = Files.readString(many.resolve("manifest.json"));
-                assertEquals(withoutSeconds(m1), withoutSeconds(m2), what + ": sizes and checksums");
             }
+            String m1 = Files.readString(one.resolve("manifest.json"));
+            String m2 = Files.readString(many.resolve("manifest.json"));
+            assertEquals(withoutSeconds(m1), withoutSeconds(m2), what + ": sizes and checksums");
         }
     }
 
@@ -106,7 +116,7 @@ class RankSharePreparationTest {
     }
 
     /** One preparer per rank, each on its own thread; each result is the returned value or the thrown exception. */
-    private static List<Object> runRanks(int ranks, Path out, DedupMode mode) throws Exception {
+    private static List<Object> runRanks(int ranks, Path out, DedupMode mode, long bucketBytes) throws Exception {
         ThreadRanks group = new ThreadRanks(ranks);
         long lead = ProcessHandle.current().pid();
         ExecutorService pool = Executors.newFixedThreadPool(ranks);
@@ -116,7 +126,7 @@ class RankSharePreparationTest {
                 int rank = r;
                 futures.add(pool.submit(() -> {
                     try {
-                        DatasetPreparer p = new DatasetPreparer(settings(out, mode), Progress.NONE, lead);
+                        DatasetPreparer p = new DatasetPreparer(settings(out, mode, bucketBytes), Progress.NONE, lead);
                         return p.prepare(Inputs.resolve(corpus.corpus(), p.byteCounter(), out), group.rank(rank));
                     } catch (Exception e) {
                         return e;
