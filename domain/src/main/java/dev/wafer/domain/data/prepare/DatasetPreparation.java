@@ -18,7 +18,6 @@ import dev.wafer.ports.collective.Collective;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
-import dev.wafer.ports.data.prepare.DuplicateList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.RankExchange;
@@ -102,110 +101,8 @@ public final class DatasetPreparation {
         if (ranks.size() == 1) {
             return Optional.of(prepare(inputs));
         }
-        long started = System.nanoTime();
-        InputAssignment assignment = InputAssignment.balance(
-                inputs.stream().mapToLong(DocumentSource::sizeBytes).toArray(), ranks.size());
-        int rank = ranks.rank();
-        int n = ranks.size();
-        boolean failed = false;
-        ShuffleBuckets shuffle = shuffleFor(inputs);
-        int vocabSize = settings.tokenizer().vocabSize();
-        long[] counts = new long[PackingLayout.size(shuffle.buckets())];
-        try (RankExchange.Writer out = exchange.writer(rank)) {
-            new PassOneRecorder(settings, progress, storedBytesRead::get).record(inputs, assignment.inputsOf(rank), out,
-                    shuffle, exchange.shuffleSpill(rank, shuffle.buckets(), vocabSize), exchange.auditRuns(rank),
-                    counts);
-        } catch (IOException | RuntimeException e) {
-            failed = true;
-            exchange.recordFailure(rank, e.getMessage() != null ? e.getMessage() : e.toString());
-        }
-        // Every rank learns of every failure, so none waits for results that will not come, and every rank's
-        // documents and tokens per bucket and split, so every rank knows where each bucket lands when packed.
-        double[] reduced = new double[n + counts.length];
-        reduced[rank] = failed ? 1 : 0;
-        for (int i = 0; i < counts.length; i++) {
-            reduced[n + i] = counts[i];
-        }
-        ranks.allReduceSum(reduced, 0, reduced.length);
-        for (int r = 0; r < n; r++) {
-            if (reduced[r] != 0) {
-                throw new RankFailedException(r, exchange.failure(r).orElse("no reason recorded"));
-            }
-        }
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = (long) reduced[n + i];
-        }
-        long handedOver = System.nanoTime();
-        // Rank 0 alone walks the ranks' results in input order (exclusions, malformed records, counts; with
-        // deduplication every kept document's signature, and decides), then tells every rank each input's counts,
-        // from which all derive the same offsets, and what deduplication removed, or that it stopped.
-        SourceSummary.Builder summary = new SourceSummary.Builder();
-        MalformedRecords malformed = new MalformedRecords(settings.failOnMalformed());
-        PackingLayout layout = new PackingLayout(shuffle.buckets(), counts);
-        BucketingPass bucketing = null;
-        DedupDecision removed = DedupDecision.NONE;
-        double[] plan = new double[1 + 2 * inputs.size() + 2];
-        if (rank == 0) {
-            try (Deduplicator dedup = settings.dedup().enabled()
-                    ? new Deduplicator(settings.dedup(), new MinHasher(), store) : null) {
-                bucketing = new BucketingPass(shuffle, null, null, summary, dedup);
-                long[] inputCounts = new long[2 * inputs.size()];
-                new PassOneReplay(exchange, assignment, progress).replay(inputs.size(), bucketing, malformed,
-                        new RankOffsets(n), inputCounts);
-                if (bucketing.keptDocuments() == 0) {
-                    throw new NoDocumentsException(bucketing.exclusions(), malformed.count());
-                }
-                if (dedup != null) {
-                    removed = decideDuplicates(dedup, summary, e -> layout.remove(
-                            shuffle.bucketOf(new dev.wafer.domain.data.ContentHash(e.hash())),
-                            Split.ofFileName(e.split()), e.tokens()));
-                }
-                plan[0] = 1;
-                for (int i = 0; i < inputCounts.length; i++) {
-                    plan[1 + i] = inputCounts[i];
-                }
-                plan[plan.length - 2] = removed.removedBits().length;
-                plan[plan.length - 1] = removed.removedAuditIds().length;
-            } catch (IOException | RuntimeException | Error e) {
-                ranks.broadcast(plan, 0, plan.length, 0);
-                throw e;
-            }
-        }
-        ranks.broadcast(plan, 0, plan.length, 0);
-        if (plan[0] == 0) {
-            // Rank 0 reports why, as one process would.
-            return Optional.empty();
-        }
-        long[] inputCounts = new long[2 * inputs.size()];
-        for (int i = 0; i < inputCounts.length; i++) {
-            inputCounts[i] = (long) plan[1 + i];
-        }
-        if (settings.dedup().enabled()) {
-            removed = DecisionBroadcast.share(ranks, removed, counts, (int) plan[plan.length - 2],
-                    (int) plan[plan.length - 1]);
-        }
-        long planned = System.nanoTime();
-        new SpreadPassTwo(settings, shuffle, layout, RankOffsets.of(assignment, inputCounts), removed,
-                progress)
-                .run(ranks, exchange, store);
-        if (rank != 0) {
-            return Optional.empty();
-        }
-        long packed = System.nanoTime();
-        for (int r = 0; r < n; r++) {
-            exchange.keptBySource(r).forEach((source, c) -> summary.kept(source, c[0], c[1]));
-        }
-        store.assembleRankShares(n, settings.sequenceLength(), vocabSize, MembershipAudit.SHINGLE_WORDS,
-                layout.documents(Split.TRAIN));
-        Map<Split, PreparationReport.SplitStats> splits = new java.util.EnumMap<>(Split.class);
-        for (Split s : Split.values()) {
-            splits.put(s, layout.stats(s, settings.sequenceLength(), settings.sequencesPerShard()));
-        }
-        long done = System.nanoTime();
-        return Optional.of(new PreparationReport(summary.build(), splits, List.copyOf(bucketing.exclusions()),
-                List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), (done - started) / 1e9,
-                shuffle.buckets(), (handedOver - started) / 1e9,
-                ((planned - handedOver) + (done - packed)) / 1e9));
+        return new MultiRankPreparation(settings, store, progress, storedBytesRead::get, inputs, shuffleFor(inputs),
+                ranks, exchange).run();
     }
 
     /** The shuffle: every rank derives the same one from the settings and the inputs' sizes. */
@@ -242,7 +139,7 @@ public final class DatasetPreparation {
                 // The store may complete the index (merging its sorted runs) while pass 2 packs.
                 auditIndex.finish(MembershipAudit.SHINGLE_WORDS, bucketing.trainDocuments());
             } else {
-                removed = decideDuplicates(dedup, summary);
+                removed = DuplicateStep.decide(dedup, store, progress, summary, e -> { });
                 int[] removedTrain = removed.removedAuditIds();
                 auditIndex.finish(MembershipAudit.SHINGLE_WORDS, bucketing.trainDocuments() - removedTrain.length,
                         removedTrain);
@@ -255,24 +152,6 @@ public final class DatasetPreparation {
                     List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), seconds,
                     shuffle.buckets(), passOneSeconds, seconds - passOneSeconds);
         }
-    }
-
-    /** The step between the passes: which kept documents are duplicates; lists them in the store. */
-    private DedupDecision decideDuplicates(Deduplicator dedup, SourceSummary.Builder summary) throws IOException {
-        return decideDuplicates(dedup, summary, e -> { });
-    }
-
-    /** As {@link #decideDuplicates(Deduplicator, SourceSummary.Builder)}, handing each removed document over. */
-    private DedupDecision decideDuplicates(Deduplicator dedup, SourceSummary.Builder summary,
-                                           java.util.function.Consumer<dev.wafer.ports.data.prepare.DedupRecords.Entry>
-                                                   removed) throws IOException {
-        DedupDecision decision;
-        try (ProgressReporter.Task task = progress.start("finding duplicates", -1, "");
-             DuplicateList list = store.openDuplicateList()) {
-            decision = dedup.decide(list, removed);
-        }
-        decision.bySource().forEach(summary::duplicates);
-        return decision;
     }
 
     private static long totalBytes(List<DocumentSource> inputs) {
