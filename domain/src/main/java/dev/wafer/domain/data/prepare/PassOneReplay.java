@@ -16,8 +16,9 @@ import dev.wafer.ports.data.prepare.RankExchange;
  * Rank 0's side of a multi-rank pass 1: consumes every rank's results in input order (input 0 from the rank that
  * read it, then input 1, ...), numbering documents as a single process would, so the shuffle, the audit ids and
  * every file written afterwards equal a single process's. Kept documents do not come this way: each rank left
- * their tokens in its own shuffle buckets and their shingles in its own audit runs, which rank 0 reads with the
- * offsets learnt here from each input's counts ({@link RankOffsets}); only excluded documents, malformed records
+ * their tokens in its own shuffle buckets and their shingles in its own audit runs, which every rank reads in pass 2
+ * with the offsets derived from each input's counts learnt here ({@link RankOffsets#of}); only excluded documents,
+ * malformed records
  * and, for deduplication, the kept documents' signatures are replayed one by one. Each rank's stream is read once, front to back, because
  * a rank wrote its inputs in input order.
  */

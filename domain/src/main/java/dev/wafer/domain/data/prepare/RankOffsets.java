@@ -5,10 +5,11 @@ import java.util.Arrays;
 /**
  * Where each rank's rank-local numbers land in the single-process numbering: a rank numbers the documents it reads
  * (and, separately, its training documents' audit ids) 0, 1, 2, ... across its inputs in its own order; the inputs
- * of one rank are not contiguous in the whole input, so the map is one offset per input. Rank 0 learns the offsets
- * as it consumes the ranks' results in input order ({@link PassOneReplay}), and applies them to the documents the
- * ranks left in their own shuffle buckets ({@link RankBuckets}), so the shuffle's tie-break and the audit ids are the
- * ones a single process gives.
+ * of one rank are not contiguous in the whole input, so the map is one offset per input. Rank 0 learns each input's
+ * counts as it consumes the ranks' results in input order ({@link PassOneReplay}) and broadcasts them; every rank
+ * derives the offsets ({@link #of}) and applies them to the documents it packs from the ranks' shuffle buckets
+ * ({@link RankBuckets}) and the audit runs it merges ({@link OffsetAuditRun}), so the shuffle's tie-break and the
+ * audit ids are the ones a single process gives.
  */
 final class RankOffsets {
     private final Segments[] ordinals;
