@@ -106,9 +106,9 @@ class DeviceMemoryBudgetTest {
         assertTrue(recomputed.get("recompute").asBoolean(), recomputed::toString);
         assertTrue(recomputed.get("fits").asBoolean(), recomputed::toString);
         ModelShape shape = ModelShape.gpt(768, 10, 64);
-        assertEquals(ActivationFootprint.of(shape, 8, 2048, true).totalFloats() * Float.BYTES,
+        assertEquals(ActivationFootprint.of(shape, 8, 2048, true).totalBytes(),
                 recomputed.get("activation_bytes").asLong(), recomputed::toString);
-        assertEquals(ActivationFootprint.of(shape, 8, 2048, false).totalFloats() * Float.BYTES,
+        assertEquals(ActivationFootprint.of(shape, 8, 2048, false).totalBytes(),
                 kept.get("activation_bytes").asLong(), kept::toString);
     }
 
