@@ -30,6 +30,11 @@ final class Bf16Output {
 
     /** Rounds the first {@code n} scratch values into {@code out}'s first {@code n} elements. */
     void store(CpuTensor out, int n) {
-        packer.toBf16(scratch.data, 0, n, 1, n, out.bf16(0, n));
+        store(out, 0, n);
+    }
+
+    /** Rounds the first {@code n} scratch values into {@code out}'s elements {@code [from, from + n)}. */
+    void store(CpuTensor out, int from, int n) {
+        packer.toBf16(scratch.data, 0, n, 1, n, out.bf16(from, n));
     }
 }

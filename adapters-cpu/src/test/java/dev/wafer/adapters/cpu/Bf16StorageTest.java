@@ -145,6 +145,27 @@ class Bf16StorageTest {
         }
     }
 
+    /** GELU into bf16 runs in chunks of its scratch: a partial last chunk, and an offset view as the output. */
+    @Test
+    void geluIntoBf16AcrossSeveralChunks() {
+        int n = 2 * Bf16OutputGelu.CHUNK + 37;
+        SplittableRandom r = new SplittableRandom(SEED + 3);
+        try (TensorScope scope = ONEDNN.openScope()) {
+            Tensor in = tensor(scope, randoms(r, n, 5), OperandFormat.FP32);
+            Tensor out32 = scope.allocate(n);
+            Tensor out16 = scope.allocate(n + 11, OperandFormat.BF16);
+            ONEDNN.gelu().forward(out32, in, n);
+            ONEDNN.gelu().forward(out16.slice(11, n), in, n);
+            float[] expected = rounded(out32.toHost());
+            float[] got = new float[n];
+            out16.copyToHost(11, got, 0, n);
+            assertArrayEquals(expected, got, "seed " + (SEED + 3));
+            float[] head = new float[11];
+            out16.copyToHost(0, head, 0, 11);
+            assertArrayEquals(new float[11], head, "nothing written before the view");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Bf16Gemm.class, names = {"ONEDNN", "EMULATED"})
     void theBf16LinearLayerUsesABf16InputAsItWouldHaveRoundedIt(Bf16Gemm which) {
