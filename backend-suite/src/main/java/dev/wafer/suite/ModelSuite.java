@@ -9,9 +9,9 @@ package dev.wafer.suite;
  * }
  * }</pre>
  * It runs the real model on that backend: the PyTorch golden files (SP and muP), 20 training steps against the
- * reference backend, the muP coordinate check, cached-attention decoding and activation recomputation. Together with the kernel contract
+ * reference backend, the muP coordinate check, cached-attention decoding, activation recomputation and bf16 activation storage. Together with the kernel contract
  * ({@link dev.wafer.conformance.ComputeBackendContract}) this is what a backend must pass to train Wafer models.
  */
 public interface ModelSuite extends GoldenModelContract, ReferenceTrainingContract, CoordinateCheckContract,
-        CachedDecodingContract, RecomputeContract {
+        CachedDecodingContract, RecomputeContract, ActivationStorageContract {
 }

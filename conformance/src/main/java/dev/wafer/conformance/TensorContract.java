@@ -72,6 +72,11 @@ public interface TensorContract extends BackendContract {
                 case REDUCTIONS -> backend::reductions;
                 case BF16 -> () -> backend.matmul(dev.wafer.ports.compute.OperandFormat.BF16);
                 case FP16 -> () -> backend.attention(dev.wafer.ports.compute.OperandFormat.FP16, false);
+                case BF16_STORAGE -> () -> {
+                    try (TensorScope s = backend.openScope()) {
+                        s.allocate(1, dev.wafer.ports.compute.OperandFormat.BF16);
+                    }
+                };
             };
             if (backend.capabilities().contains(c)) {
                 ask.run();

@@ -23,7 +23,9 @@ import dev.wafer.ports.compute.TensorScope;
  * and not switched off; otherwise every kernel runs its scalar path. Mixed precision (bf16 and fp16 operands with
  * float32 accumulation) rounds GEMM and attention operands into reusable buffers and runs the float32 kernels on
  * them, except bf16 linear layers where oneDNN loads ({@link OneDnnMatmul}: bf16 operands in native buffers, oneDNN's
- * AVX512_BF16 matmul); the float32 kernels are untouched by it.
+ * AVX512_BF16 matmul); the float32 kernels are untouched by it. bf16 tensors ({@link Capability#BF16_STORAGE}) live in
+ * native memory: the bf16 linear layers read them as stored, LayerNorm writes them directly, and GELU and attention
+ * write them through {@link Bf16Output} (their float32 kernel into a scratch, then rounded).
  */
 public final class CpuBackend implements ComputeBackend {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
@@ -46,6 +48,10 @@ public final class CpuBackend implements ComputeBackend {
     private final CpuMixedMatmul fp16Matmul;
     /** 16-bit attention kernels, indexed by [format is FP16][float32 score gradients]. */
     private final CpuAttention[][] mixedAttention = new CpuAttention[2][2];
+    // The kernels handed out: GELU and attention wrapped so that their forward may write a bf16 tensor.
+    private final GeluKernel geluKernel;
+    private final AttentionKernel attentionKernel;
+    private final AttentionKernel[][] mixedAttentionKernels = new AttentionKernel[2][2];
 
     /**
      * @param threads worker threads (1 = run on the caller)
@@ -96,6 +102,19 @@ public final class CpuBackend implements ComputeBackend {
                         f == 1 ? OperandFormat.FP16 : OperandFormat.BF16, g == 1);
             }
         }
+        Bf16Output bf16Output = new Bf16Output(parallel, vectorized);
+        this.geluKernel = new Bf16OutputGelu(gelu, bf16Output);
+        this.attentionKernel = new Bf16OutputAttention(attention, bf16Output);
+        for (int f = 0; f < 2; f++) {
+            for (int g = 0; g < 2; g++) {
+                mixedAttentionKernels[f][g] = new Bf16OutputAttention(mixedAttention[f][g], bf16Output);
+            }
+        }
+    }
+
+    /** What every CPU backend declares (all of it), known without opening one. */
+    public static Set<Capability> declaredCapabilities() {
+        return CAPABILITIES;
     }
 
     /** A backend using every available processor and the Vector API when present. */
@@ -166,7 +185,7 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public AttentionKernel attention() {
-        return attention;
+        return attentionKernel;
     }
 
     @Override
@@ -181,14 +200,14 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public AttentionKernel attention(OperandFormat operands, boolean fp32ScoreGradients) {
         if (operands == OperandFormat.FP32) {
-            return attention;
+            return attentionKernel;
         }
-        return mixedAttention[operands == OperandFormat.FP16 ? 1 : 0][fp32ScoreGradients ? 1 : 0];
+        return mixedAttentionKernels[operands == OperandFormat.FP16 ? 1 : 0][fp32ScoreGradients ? 1 : 0];
     }
 
     @Override
     public GeluKernel gelu() {
-        return gelu;
+        return geluKernel;
     }
 
     @Override

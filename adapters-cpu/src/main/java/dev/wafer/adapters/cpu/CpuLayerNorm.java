@@ -1,9 +1,17 @@
 package dev.wafer.adapters.cpu;
 
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+
 import dev.wafer.ports.compute.LayerNormKernel;
 import dev.wafer.ports.compute.Tensor;
 
-/** LayerNorm with row statistics in double; parameter gradients split by channel so workers never race. */
+/**
+ * LayerNorm with row statistics in double; parameter gradients split by channel so workers never race. The forward
+ * may write a bf16 output ({@code Capability.BF16_STORAGE}): each float32 result rounded to nearest even as it is
+ * stored, the bits {@link Bf16Pack} gives the same value.
+ */
 final class CpuLayerNorm implements LayerNormKernel {
     private final Parallel parallel;
     private final Scratch scratch;
@@ -15,7 +23,8 @@ final class CpuLayerNorm implements LayerNormKernel {
 
     @Override
     public void forward(Tensor out, Tensor mean, Tensor rstd, Tensor inp, Tensor weight, Tensor bias, int n, int c) {
-        CpuTensor o = CpuTensor.of(out, (long) n * c);
+        CpuTensor o = CpuTensor.ofEither(out, (long) n * c);
+        MemorySegment o16 = o.isBf16() ? o.bf16(0, (long) n * c) : null;
         CpuTensor mu = CpuTensor.of(mean, n);
         CpuTensor rs = CpuTensor.of(rstd, n);
         CpuTensor x = CpuTensor.of(inp, (long) n * c);
@@ -36,9 +45,17 @@ final class CpuLayerNorm implements LayerNormKernel {
                 }
                 float fm = (float) m;
                 float fr = (float) (1.0 / Math.sqrt(v / c + EPSILON));
-                int oo = o.offset + r * c;
-                for (int i = 0; i < c; i++) {
-                    o.data[oo + i] = (x.data[xo + i] - fm) * fr * w.data[w.offset + i] + bs.data[bs.offset + i];
+                if (o16 == null) {
+                    int oo = o.offset + r * c;
+                    for (int i = 0; i < c; i++) {
+                        o.data[oo + i] = (x.data[xo + i] - fm) * fr * w.data[w.offset + i] + bs.data[bs.offset + i];
+                    }
+                } else {
+                    long oo = 2L * r * c;
+                    for (int i = 0; i < c; i++) {
+                        float y = (x.data[xo + i] - fm) * fr * w.data[w.offset + i] + bs.data[bs.offset + i];
+                        o16.set(JAVA_SHORT_UNALIGNED, oo + 2L * i, Bf16Pack.bits(y));
+                    }
                 }
                 mu.data[mu.offset + r] = fm;
                 rs.data[rs.offset + r] = fr;

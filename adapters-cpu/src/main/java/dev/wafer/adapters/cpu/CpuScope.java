@@ -1,19 +1,50 @@
 package dev.wafer.adapters.cpu;
 
+import java.lang.foreign.Arena;
+
+import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
 
-/** Heap memory for CPU tensors. Closing drops the references so the arrays can be collected. */
+/**
+ * Heap memory for float32 CPU tensors and native memory for bf16 ones (oneDNN reads those as stored). Closing drops
+ * the references so the arrays can be collected, and frees the native memory.
+ */
 final class CpuScope implements TensorScope {
     private volatile boolean open = true;
+    /** Where bf16 tensors live; made at the first one. */
+    private Arena arena;
 
     @Override
     public Tensor allocate(long length) {
         checkOpen();
-        if (length < 0 || length > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("the CPU backend cannot allocate " + length + " floats in one tensor");
-        }
+        checkLength(length);
         return new CpuTensor(this, new float[(int) length], 0, (int) length);
+    }
+
+    /** Float32 on the heap, or bf16 in native memory (zero-filled, 64-byte aligned); fp16 is refused. */
+    @Override
+    public Tensor allocate(long length, OperandFormat format) {
+        if (format == OperandFormat.FP32) {
+            return allocate(length);
+        }
+        if (format != OperandFormat.BF16) {
+            throw TensorScope.refusal("cpu", format);
+        }
+        checkOpen();
+        checkLength(length);
+        synchronized (this) {
+            if (arena == null) {
+                arena = Arena.ofShared();
+            }
+            return CpuTensor.bf16(this, arena.allocate(2 * length, 64), (int) length);
+        }
+    }
+
+    private static void checkLength(long length) {
+        if (length < 0 || length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the CPU backend cannot allocate " + length + " values in one tensor");
+        }
     }
 
     void checkOpen() {
@@ -25,5 +56,11 @@ final class CpuScope implements TensorScope {
     @Override
     public void close() {
         open = false;
+        synchronized (this) {
+            if (arena != null) {
+                arena.close();
+                arena = null;
+            }
+        }
     }
 }

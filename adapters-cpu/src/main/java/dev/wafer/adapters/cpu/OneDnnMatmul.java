@@ -13,7 +13,8 @@ import dev.wafer.ports.compute.Tensor;
  * numbers are those of {@link CpuMixedMatmul} in bf16 up to float32 summation order. An output gradient of more
  * than {@link #GRADIENT_BLOCK} values (the LM head's, 2048 x 50,257 at seq 512 x batch 4) is rounded and used in
  * blocks of rows, so that its bf16 copy stays small: each block's input-gradient rows, then its share of the weight
- * gradient, accumulated in float32.
+ * gradient, accumulated in float32. A bf16 input tensor ({@code Capability.BF16_STORAGE}) is used as stored, in the
+ * forward and the backward: it holds exactly what rounding a float32 input would have packed.
  */
 final class OneDnnMatmul implements MatmulKernel {
     /** Most output-gradient values rounded at once (64 MB of bf16). */
@@ -40,11 +41,11 @@ final class OneDnnMatmul implements MatmulKernel {
     @Override
     public void forward(Tensor out, Tensor inp, Tensor weight, Tensor bias, int n, int c, int oc) {
         CpuTensor o = CpuTensor.of(out, (long) n * oc);
-        CpuTensor x = CpuTensor.of(inp, (long) n * c);
+        CpuTensor x = CpuTensor.ofEither(inp, (long) n * c);
         CpuTensor w = CpuTensor.of(weight, (long) oc * c);
         CpuTensor bs = CpuTensor.ofNullable(bias, oc);
         Bf16Pack packer = gemm.packer();
-        MemorySegment xs = x16.pack(packer, x.data, x.offset, c, n, c);
+        MemorySegment xs = x.isBf16() ? x.bf16(0, (long) n * c) : x16.pack(packer, x.data, x.offset, c, n, c);
         MemorySegment ws = w16.pack(packer, w.data, w.offset, c, oc, c);
         if (bs != null) {
             fp32.broadcastBias(o, bs, n, oc);
@@ -59,7 +60,7 @@ final class OneDnnMatmul implements MatmulKernel {
         CpuTensor dw = CpuTensor.of(dweight, (long) oc * c);
         CpuTensor db = CpuTensor.ofNullable(dbias, oc);
         CpuTensor g = CpuTensor.of(dout, (long) n * oc);
-        CpuTensor x = CpuTensor.of(inp, (long) n * c);
+        CpuTensor x = CpuTensor.ofEither(inp, (long) n * c);
         CpuTensor w = CpuTensor.of(weight, (long) oc * c);
         Bf16Pack packer = gemm.packer();
         int rows = OneDnnBf16Gemm.rowsPerBlock(n, oc, gradientBlock);
@@ -70,7 +71,8 @@ final class OneDnnMatmul implements MatmulKernel {
             if (di != null) {
                 gemm.gemm(false, false, nr, c, oc, gs, ws, di.data, di.offset + r0 * c, c, false);
             }
-            MemorySegment xs = x16.pack(packer, x.data, x.offset + r0 * c, c, nr, c);
+            MemorySegment xs = x.isBf16() ? x.bf16((long) r0 * c, (long) nr * c)
+                    : x16.pack(packer, x.data, x.offset + r0 * c, c, nr, c);
             gemm.gemm(true, false, oc, c, nr, gs, xs, dw.data, dw.offset, c, true);
         }
         if (db != null) {

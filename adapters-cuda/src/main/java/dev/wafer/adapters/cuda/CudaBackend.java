@@ -27,7 +27,9 @@ import java.util.Set;
  * operands of matrix products and attention on the device and accumulates in float32 ({@link CudaMixedMatmul}).
  */
 public final class CudaBackend implements ComputeBackend {
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
+    /** Every capability but bf16 tensor storage (its tensors are float32 device buffers). */
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.complementOf(
+            EnumSet.of(Capability.BF16_STORAGE)));
 
     private final Gpu gpu;
     private final String description;

@@ -1,5 +1,6 @@
 package dev.wafer.adapters.cuda;
 
+import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
 import java.util.ArrayList;
@@ -35,6 +36,15 @@ final class CudaScope implements TensorScope {
             allocations.add(pointer);
         }
         return new CudaTensor(this, pointer, length);
+    }
+
+    /** Float32 only: this backend does not declare {@code BF16_STORAGE}, so a 16-bit tensor is refused by name. */
+    @Override
+    public Tensor allocate(long length, OperandFormat format) {
+        if (format == OperandFormat.FP32) {
+            return allocate(length);
+        }
+        throw TensorScope.refusal("cuda", format);
     }
 
     void checkOpen() {

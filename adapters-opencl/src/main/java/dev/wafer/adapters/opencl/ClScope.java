@@ -3,6 +3,7 @@ package dev.wafer.adapters.opencl;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
 
@@ -31,6 +32,15 @@ final class ClScope implements TensorScope {
             blocks.add(off);
         }
         return new ClTensor(this, off, (int) length);
+    }
+
+    /** Float32 only: this backend does not declare {@code BF16_STORAGE}, so a 16-bit tensor is refused by name. */
+    @Override
+    public Tensor allocate(long length, OperandFormat format) {
+        if (format == OperandFormat.FP32) {
+            return allocate(length);
+        }
+        throw TensorScope.refusal("opencl", format);
     }
 
     void checkOpen() {

@@ -90,7 +90,9 @@ public final class BenchCommand implements Runnable {
         int batch = shape.batch(ShapeOptions.DEFAULT_BATCH);
         int seq = ms.seqLength();
         ModelShape s = ms;
-        MemoryEstimate memory = MemoryEstimate.of(s, batch, seq, recompute);
+        ModelPrecision modelPrecision = new ModelPrecision(p.operands(), false);
+        MemoryEstimate memory = MemoryEstimate.of(s, batch, seq, 1, recompute, dev.wafer.domain.model.ActivationStorage
+                .choose("selected", backends.declaredCapabilities(), modelPrecision));
         MemoryBudget budget = this.budget == null ? MemoryBudget.heap() : this.budget;
         if (!memory.fits(budget.bytes())) {
             throw new UserError(String.format(Locale.ROOT, "the benchmark model does not fit: it needs %s (parameters,"
@@ -102,11 +104,13 @@ public final class BenchCommand implements Runnable {
         double[] seconds = new double[steps];
         String backendName;
         String backendDetail;
+        String storage;
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             backendName = backend.name();
             TrainExecution.requirePrecision(backend, p);
             TrainableModel m = ModelAssembly.trainable(backend, scope, s, ParameterisationKind.SP, batch, seq,
-                    AdamWSettings.cerebras(1e-8), new ModelPrecision(p.operands(), false), recompute);
+                    AdamWSettings.cerebras(1e-8), modelPrecision, recompute);
+            storage = m.model().activationStorage().describe();
             m.initialize(1);
             Trainer trainer = new Trainer(m.model(), m.optimizer(), new SyntheticTokenSource(s.vocabSize(), 1),
                     LearningRateSchedule.constant(6e-4), MetricsSink.NONE,
@@ -129,8 +133,9 @@ public final class BenchCommand implements Runnable {
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,\"heads\":%d,\"seq\":%d,\"batch\":%d,"
                     + "\"vocab\":%d,\"backend\":\"%s\",\"backend_detail\":%s,\"precision\":\"%s\","
-                    + "\"recompute\":%b}", tps, flops, median, s.dModel(), s.nLayers(), s.nHeads(), seq, batch,
-                    s.vocabSize(), backendName, Json.quote(backendDetail), p.id(), recompute));
+                    + "\"recompute\":%b,\"activation_storage\":%s}", tps, flops, median, s.dModel(), s.nLayers(),
+                    s.nHeads(), seq, batch, s.vocabSize(), backendName, Json.quote(backendDetail), p.id(), recompute,
+                    Json.quote(storage)));
         } else {
             out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s%s]",
                     median, tps, flops / 1e9, backendDetail, p.id(), recompute ? ", recomputed" : ""));

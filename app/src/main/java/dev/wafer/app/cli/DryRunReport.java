@@ -58,8 +58,9 @@ final class DryRunReport {
             phases.add(ph);
         }
         r.put("batch_tokens", phases);
+        dev.wafer.domain.model.ActivationStorage storage = resolver.activationStorage(s.modelPrecision());
         MemoryEstimate mem = MemoryEstimate.of(s.shape(), s.microBatch(), s.seqLength(), resolver.optimizerShards(),
-                c.recompute);
+                c.recompute, storage);
         java.util.Optional<String> refusal = resolver.refusal(mem, s.microBatch());
         boolean fits = refusal.isEmpty();
         r.put("micro_batch", s.microBatch());
@@ -84,6 +85,8 @@ final class DryRunReport {
         memory.put("optimizer_shards", resolver.optimizerShards());
         memory.put("optimizer_bytes_per_rank", MemoryEstimate.optimizerBytes(s.shape(), resolver.optimizerShards()));
         memory.put("recompute", c.recompute);
+        // bf16, or fp32 with the reason in a 16-bit run (a backend that stores float32 tensors only, say).
+        memory.put("activation_storage", storage.describe());
         memory.put("heap_bytes", resolver.memory().device() ? Runtime.getRuntime().maxMemory() : resolver.heapBytes());
         if (resolver.memory().device()) {
             memory.put("device_bytes", resolver.heapBytes()); // free device memory: what the run is sized against

@@ -174,6 +174,10 @@ public final class TrainCommand implements Runnable {
     @Inject
     MemoryBudget memory;
 
+    /** The selected backend's probe, for its name (activation storage is reported per backend). */
+    @Inject
+    dev.wafer.ports.backend.BackendProbe probe;
+
     /** The flags, parsed into one record. */
     TrainFlags flags() {
         // --seed has a default for the help text; the request holds it only when given, so a resume can refuse it.
@@ -189,7 +193,8 @@ public final class TrainCommand implements Runnable {
     public void run() {
         TrainFlags f = flags();
         TrainRunResolver resolver = new TrainRunResolver(f, memory == null ? MemoryBudget.heap() : memory,
-                f.ranks() != null ? f.ranks() : cluster.launchedRanks().orElse(1), cluster.localRanks());
+                f.ranks() != null ? f.ranks() : cluster.launchedRanks().orElse(1), cluster.localRanks())
+                .backend(probe == null ? "selected" : probe.name(), backends.declaredCapabilities());
         resolver.checkRunFlags();
         TrainExecution execution = new TrainExecution(f, spec.commandLine(), cluster, backends, store);
         if (f.resume() == null) {

@@ -6,8 +6,11 @@ import java.util.List;
 import dev.wafer.app.backend.MemoryBudget;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 
+import dev.wafer.domain.model.ActivationStorage;
+import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.recipe.MicroBatchSizer;
 import dev.wafer.domain.recipe.ResumePolicy;
@@ -21,7 +24,9 @@ import dev.wafer.domain.session.MemoryEstimate;
 import dev.wafer.domain.session.RunSpec;
 import dev.wafer.domain.session.RunState;
 import dev.wafer.domain.session.RunStateHeaders;
+import dev.wafer.domain.session.Precision;
 import dev.wafer.ports.checkpoint.CheckpointHeader;
+import dev.wafer.ports.compute.Capability;
 
 /**
  * Turns {@code wafer train}'s flags into a {@link RunSpec} through the domain's {@link RunRecipe} (a new run, or the
@@ -42,6 +47,11 @@ final class TrainRunResolver implements MicroBatchSizer {
      */
     private Optional<String> refusal = Optional.empty();
     private boolean sized;
+    /** The selected backend's name and declared capabilities: whether activations are sized as bf16 storage. */
+    private String backendName = "selected";
+    private Set<Capability> capabilities = Set.of();
+    /** The precision of the run being sized (set from the flags, or the checkpoint on resume). */
+    private ModelPrecision sizing = ModelPrecision.FP32;
 
     TrainRunResolver(TrainFlags f, long heapBytes) {
         this(f, heapBytes, 1, 1);
@@ -76,6 +86,25 @@ final class TrainRunResolver implements MicroBatchSizer {
     /** Ranks the optimizer state is split over: the job's ranks with {@code --shard-optimizer}, else 1. */
     int optimizerShards() {
         return f.shardOptimizer() ? ranks : 1;
+    }
+
+    /**
+     * Sizes activations as the backend {@code name} stores them: bf16 where it declares
+     * {@link Capability#BF16_STORAGE} in a bf16 run, else float32 (what its factory declares without opening it).
+     */
+    TrainRunResolver backend(String name, Set<Capability> declared) {
+        this.backendName = name;
+        this.capabilities = Set.copyOf(declared);
+        return this;
+    }
+
+    /**
+     * How a run with {@code precision} stores its activations on the selected backend: what its model will choose
+     * ({@link ActivationStorage#choose}), float32 under {@code --underflow-report} (the session keeps them float32).
+     */
+    ActivationStorage activationStorage(ModelPrecision precision) {
+        return ActivationStorage.choose(backendName, capabilities,
+                f.underflowReport() != null ? precision.withFloat32Activations() : precision);
     }
 
     /** Processes of the data-parallel job the run is sized for. */
@@ -116,6 +145,7 @@ final class TrainRunResolver implements MicroBatchSizer {
 
     /** A new run from the flags (and preset). */
     RunSpec fresh() {
+        sizing = requestedPrecision(f.recipe());
         return recipe(() -> RunRecipe.fresh(f.recipe(), dataSpec(), this));
     }
 
@@ -135,27 +165,43 @@ final class TrainRunResolver implements MicroBatchSizer {
                     + " --underflow-report, --dry-run and --json may be given)");
         });
         RunState state = saved;
+        sizing = saved.spec().modelPrecision();
         String newData = f.data() == null ? null : f.data().toAbsolutePath().normalize().toString();
         return new RunState(recipe(() -> RunRecipe.resumed(state.spec(), state.position().tokens(), request,
                 newData, this)), state.position());
+    }
+
+    /** The precision a fresh request asks for; float32 when it names none or one the recipe will refuse. */
+    private static ModelPrecision requestedPrecision(RunRequest r) {
+        if (r.precision() == null) {
+            return ModelPrecision.FP32;
+        }
+        try {
+            Precision p = Precision.parse(r.precision());
+            return new ModelPrecision(p.operands(), r.fp32AttentionGrads() && p != Precision.FP32);
+        } catch (RuntimeException e) {
+            return ModelPrecision.FP32; // the recipe refuses it with the flag's name
+        }
     }
 
     @Override
     public int choose(ModelShape model, int seq, BatchSizeSchedule batches) {
         List<Integer> sizes = batches.phases().stream().map(BatchSizeSchedule.Phase::sequences).toList();
         OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, budgetBytes(), ranks,
-                optimizerShards(), f.recompute());
+                optimizerShards(), f.recompute(), activationStorage(sizing));
         if (fit.isPresent()) {
             return decided(Optional.empty(), fit.getAsInt());
         }
         // The dry run goes on with a micro-batch of 1 and reports the same refusal.
-        return decided(Optional.of(doesNotFit(MemoryEstimate.of(model, 1, seq, optimizerShards(), f.recompute()), 1,
+        return decided(Optional.of(doesNotFit(MemoryEstimate.of(model, 1, seq, optimizerShards(), f.recompute(),
+                activationStorage(sizing)), 1,
                 budgetBytes())), 1);
     }
 
     @Override
     public int check(ModelShape model, int seq, int micro) {
-        MemoryEstimate m = MemoryEstimate.of(model, micro, seq, optimizerShards(), f.recompute());
+        MemoryEstimate m = MemoryEstimate.of(model, micro, seq, optimizerShards(), f.recompute(),
+                activationStorage(sizing));
         return decided(m.fits(heapBytes) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes)), micro);
     }
 

@@ -106,10 +106,24 @@ class DeviceMemoryBudgetTest {
         assertTrue(recomputed.get("recompute").asBoolean(), recomputed::toString);
         assertTrue(recomputed.get("fits").asBoolean(), recomputed::toString);
         ModelShape shape = ModelShape.gpt(768, 10, 64);
-        assertEquals(ActivationFootprint.of(shape, 8, 2048, true).totalFloats() * Float.BYTES,
+        assertEquals(ActivationFootprint.of(shape, 8, 2048, true).totalBytes(),
                 recomputed.get("activation_bytes").asLong(), recomputed::toString);
-        assertEquals(ActivationFootprint.of(shape, 8, 2048, false).totalFloats() * Float.BYTES,
+        assertEquals(ActivationFootprint.of(shape, 8, 2048, false).totalBytes(),
                 kept.get("activation_bytes").asLong(), kept::toString);
+    }
+
+    /**
+     * A backend whose factory declares no bf16 storage (CUDA, OpenCL, this fake) gets a bf16 run's dry run sized
+     * with float32 activations, and the dry run says so and why, never silently.
+     */
+    @Test
+    void aBackendWithoutBf16StorageIsSizedWithFloat32ActivationsAndSaysWhy() throws Exception {
+        assertEquals(0, run(140L << 30, "--backend", "gpu", "train", "--preset", "111M", "--micro-batch", "8",
+                "--synthetic", "--precision", "bf16", "--dry-run", "--no-measure", "--json"), err::toString);
+        JsonNode memory = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get("memory");
+        assertEquals("fp32 (backend 'gpu' stores float32 tensors only)", memory.get("activation_storage").asText());
+        assertEquals(ActivationFootprint.of(ModelShape.gpt(768, 10, 64), 8, 2048, false).totalBytes(),
+                memory.get("activation_bytes").asLong(), memory::toString);
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class ReferenceBackend implements ComputeBackend {
 
     /** A reference backend with every float32 capability (mixed precision is the CPU backend's). */
     public ReferenceBackend() {
-        this(EnumSet.complementOf(EnumSet.of(Capability.BF16, Capability.FP16)));
+        this(EnumSet.complementOf(EnumSet.of(Capability.BF16, Capability.FP16, Capability.BF16_STORAGE)));
     }
 
     /** A reference backend declaring only {@code capabilities}. */

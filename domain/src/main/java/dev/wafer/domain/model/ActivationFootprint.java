@@ -1,14 +1,17 @@
 package dev.wafer.domain.model;
 
+import dev.wafer.ports.compute.OperandFormat;
+
 /**
- * How many floats the buffers of one (B, T) micro-batch take ({@link Activations} allocates exactly these), so that
- * a run can be sized before anything is allocated.
+ * How many values, and bytes, the buffers of one (B, T) micro-batch take ({@link Activations} allocates exactly
+ * these), so that a run can be sized before anything is allocated.
  *
- * @param totalFloats   every activation and activation-gradient buffer together
- * @param largestFloats the largest single buffer (backends address one tensor with an {@code int} on the host);
- *                      per-layer buffers are allocated layer by layer, so this is one layer's largest
+ * @param totalValues      every activation and activation-gradient buffer together, in elements
+ * @param sixteenBitValues how many of them are stored in 16 bits ({@link ActivationStorage}); the rest are float32
+ * @param largestValues    the largest single buffer in elements (backends address one tensor with an {@code int} on
+ *                         the host); per-layer buffers are allocated layer by layer, so this is one layer's largest
  */
-public record ActivationFootprint(long totalFloats, long largestFloats) {
+public record ActivationFootprint(long totalValues, long sixteenBitValues, long largestValues) {
 
     /** The footprint of a micro-batch of {@code batch} sequences of {@code seq} tokens. */
     public static ActivationFootprint of(ModelShape s, int batch, int seq) {
@@ -20,6 +23,12 @@ public record ActivationFootprint(long totalFloats, long largestFloats) {
      * output is kept per layer and one set of the other block buffers serves every layer.
      */
     public static ActivationFootprint of(ModelShape s, int batch, int seq, boolean recompute) {
+        return of(s, batch, seq, recompute, ActivationStorage.FP32);
+    }
+
+    /** As {@link #of(ModelShape, int, int, boolean)} with the linear layers' inputs stored as {@code storage} says. */
+    public static ActivationFootprint of(ModelShape s, int batch, int seq, boolean recompute,
+            ActivationStorage storage) {
         long l = s.nLayers();
         long n = (long) batch * seq;
         long c = s.dModel();
@@ -28,10 +37,21 @@ public record ActivationFootprint(long totalFloats, long largestFloats) {
         // Per layer: ln1, qkv (3), atty, attproj, residual2, ln2, fcproj, residual3 of width C; two of width F; the
         // attention matrix; four per-token statistics (LayerNorm mean and rstd, twice).
         long perLayer = n * c * 10 + n * f * 2 + attention + 4 * n;
+        // Of them in 16 bits where stored so: atty, ln2 (C), fchGelu (F); ln1 (C) unless it stays float32.
+        long perLayer16 = (storage.format() == OperandFormat.FP32 ? 0 : 2 * n * c + n * f)
+                + (storage.ln1() == OperandFormat.FP32 ? 0 : n * c);
         // encoded, lnf, dresidual, dtmp, dln, datty (C each), dqkv (3C), dfch (F), logits (V), lnf stats and losses.
         long global = n * c * 9 + n * f + n * s.vocabSize() + 3 * n;
         long largest = Math.max(Math.max(attention, n * f), Math.max(n * s.vocabSize(), n * 3 * c));
+        // With recomputation one block's inner buffers serve every layer; residual3 (float32) stays per layer.
         long blocks = recompute ? perLayer + (l - 1) * n * c : l * perLayer;
-        return new ActivationFootprint(blocks + global, largest);
+        long blocks16 = recompute ? perLayer16 : l * perLayer16;
+        return new ActivationFootprint(blocks + global, blocks16, largest);
+    }
+
+    /** Bytes of all buffers: four per float32 value, two per 16-bit value. */
+    public long totalBytes() {
+        return Math.addExact(Math.multiplyExact(totalValues - sixteenBitValues, (long) Float.BYTES),
+                Math.multiplyExact(sixteenBitValues, 2L));
     }
 }

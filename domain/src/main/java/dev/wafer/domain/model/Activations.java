@@ -1,5 +1,6 @@
 package dev.wafer.domain.model;
 
+import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
 
@@ -8,13 +9,15 @@ import dev.wafer.ports.compute.TensorScope;
  * expensive) and reused every step. Per-layer activations are kept for the backward; activation gradients are
  * shared between layers because the backward writes them. With activation recomputation only each block's output
  * (the next block's input) is kept per layer, and the block's other activations live in one set of buffers that the
- * forward and the backward's recomputation of each block overwrite ({@link #slot}).
+ * forward and the backward's recomputation of each block overwrite ({@link #slot}). The inputs of the linear layers
+ * ({@link #ln1}, {@link #atty}, {@link #ln2}, {@link #fchGelu}) are stored as {@link ActivationStorage} says.
  */
 final class Activations {
     final int b;
     final int t;
     /** Whether the backward recomputes each block's activations from its input (one set of block buffers). */
     final boolean recompute;
+    final ActivationStorage storage;
     final Tensor encoded;
     final Tensor[] ln1;
     final Tensor[] ln1Mean;
@@ -50,28 +53,34 @@ final class Activations {
     }
 
     Activations(TensorScope scope, ModelShape s, int b, int t, boolean recompute) {
+        this(scope, s, b, t, recompute, ActivationStorage.FP32);
+    }
+
+    Activations(TensorScope scope, ModelShape s, int b, int t, boolean recompute, ActivationStorage storage) {
         this.b = b;
         this.t = t;
         this.recompute = recompute;
+        this.storage = storage;
+        OperandFormat sixteen = storage.format();
         // Buffers of a block's inner activations: one set per layer, or one set in all when they are recomputed.
         int l = recompute ? 1 : s.nLayers();
         long n = (long) b * t;
         long c = s.dModel();
         long f = s.dFfn();
         encoded = scope.allocate(n * c);
-        ln1 = perLayer(scope, l, n * c);
+        ln1 = perLayer(scope, l, n * c, storage.ln1());
         ln1Mean = perLayer(scope, l, n);
         ln1Rstd = perLayer(scope, l, n);
         qkv = perLayer(scope, l, n * 3 * c);
-        atty = perLayer(scope, l, n * c);
+        atty = perLayer(scope, l, n * c, sixteen);
         att = perLayer(scope, l, (long) b * s.nHeads() * t * t);
         attproj = perLayer(scope, l, n * c);
         residual2 = perLayer(scope, l, n * c);
-        ln2 = perLayer(scope, l, n * c);
+        ln2 = perLayer(scope, l, n * c, sixteen);
         ln2Mean = perLayer(scope, l, n);
         ln2Rstd = perLayer(scope, l, n);
         fch = perLayer(scope, l, n * f);
-        fchGelu = perLayer(scope, l, n * f);
+        fchGelu = perLayer(scope, l, n * f, sixteen);
         fcproj = perLayer(scope, l, n * c);
         residual3 = perLayer(scope, s.nLayers(), n * c);
         lnf = scope.allocate(n * c);
@@ -94,12 +103,16 @@ final class Activations {
 
     /**
      * One tensor per layer, never one for all layers: at seq 2048 x batch 8 the 12 attention matrices of 111M
-     * together hold over 2^31 floats, more than one tensor may ({@link ActivationFootprint#largestFloats()}).
+     * together hold over 2^31 floats, more than one tensor may ({@link ActivationFootprint#largestValues()}).
      */
     private static Tensor[] perLayer(TensorScope scope, int l, long each) {
+        return perLayer(scope, l, each, OperandFormat.FP32);
+    }
+
+    private static Tensor[] perLayer(TensorScope scope, int l, long each, OperandFormat format) {
         Tensor[] out = new Tensor[l];
         for (int i = 0; i < l; i++) {
-            out[i] = scope.allocate(each);
+            out[i] = scope.allocate(each, format);
         }
         return out;
     }

@@ -84,7 +84,8 @@ public final class GptModel {
 
     /**
      * As {@link #GptModel(ComputeBackend, TensorScope, ModelShape, ForwardMultipliers, int, int)}, with the matrix
-     * products' operands rounded as {@code precision} says (parameters, gradients and activations stay float32).
+     * products' operands rounded as {@code precision} says (parameters and gradients stay float32; the linear layers'
+     * inputs are stored as {@link ActivationStorage#choose} says, the other activations in float32).
      *
      * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel family or the
      *                                                            precision's capability, before anything is allocated
@@ -116,7 +117,8 @@ public final class GptModel {
         ParameterLayout layout = new ParameterLayout(shape);
         this.params = new ParameterSet(layout, scope);
         this.grads = new ParameterSet(layout, scope);
-        this.act = new Activations(scope, shape, batch, seq, recompute);
+        this.act = new Activations(scope, shape, batch, seq, recompute,
+                ActivationStorage.choose(backend.name(), backend.capabilities(), precision));
         this.hostLosses = new float[batch * seq];
         this.encoder = backend.encoder();
         this.layerNorm = backend.layerNorm();
@@ -177,6 +179,14 @@ public final class GptModel {
     /** How the matrix products round their operands. */
     public ModelPrecision precision() {
         return precision;
+    }
+
+    /**
+     * How the linear layers' inputs are stored: bf16 in a bf16 run on a backend with
+     * {@link Capability#BF16_STORAGE} (unless the precision keeps them float32), else float32 and why.
+     */
+    public ActivationStorage activationStorage() {
+        return act.storage;
     }
 
     /**

@@ -7,16 +7,30 @@ import dev.wafer.ports.compute.OperandFormat;
 /**
  * How the model's matrix products round their operands.
  *
- * @param operands           the format of every matmul and attention operand ({@link OperandFormat#FP32}: none)
- * @param fp32AttentionGrads the paper's fix for fp16 underflow: the attention-softmax gradient stays float32 through
- *                           the query-key product's backward, and the QKV projection's backward takes float32 operands
+ * @param operands              the format of every matmul and attention operand ({@link OperandFormat#FP32}: none)
+ * @param fp32AttentionGrads    the paper's fix for fp16 underflow: the attention-softmax gradient stays float32
+ *                              through the query-key product's backward, and the QKV projection's backward takes
+ *                              float32 operands
+ * @param sixteenBitActivations whether the activations that are only ever 16-bit operands may be stored in 16 bits
+ *                              where the backend can ({@link ActivationStorage}); {@code false} keeps them float32
+ *                              (a diagnostic that must see them before rounding, or a comparison)
  */
-public record ModelPrecision(OperandFormat operands, boolean fp32AttentionGrads) {
+public record ModelPrecision(OperandFormat operands, boolean fp32AttentionGrads, boolean sixteenBitActivations) {
     /** Everything in float32. */
     public static final ModelPrecision FP32 = new ModelPrecision(OperandFormat.FP32, false);
 
     /** Rejects a missing format. */
     public ModelPrecision {
         Objects.requireNonNull(operands, "operands");
+    }
+
+    /** With 16-bit activation storage allowed (the default). */
+    public ModelPrecision(OperandFormat operands, boolean fp32AttentionGrads) {
+        this(operands, fp32AttentionGrads, true);
+    }
+
+    /** The same rounding with every activation stored in float32. */
+    public ModelPrecision withFloat32Activations() {
+        return new ModelPrecision(operands, fp32AttentionGrads, false);
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.OptionalInt;
 
 import dev.wafer.domain.model.ActivationFootprint;
+import dev.wafer.domain.model.ActivationStorage;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
 
@@ -13,8 +14,9 @@ import dev.wafer.domain.model.ParameterLayout;
  * to refuse, with figures, a run that cannot fit.
  *
  * @param stateBytes          parameters, gradients and AdamW moments
- * @param activationBytes     activations and activation gradients of one micro-batch
- * @param largestTensorFloats the largest single buffer, in floats
+ * @param activationBytes     activations and activation gradients of one micro-batch (float32 buffers at four bytes
+ *                            a value, 16-bit ones at two: {@link ActivationFootprint#totalBytes()})
+ * @param largestTensorFloats the largest single buffer, in values
  */
 public record MemoryEstimate(long stateBytes, long activationBytes, long largestTensorFloats) {
     /** The largest tensor a host-array backend can allocate (Java arrays are indexed by {@code int}). */
@@ -44,11 +46,19 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
      */
     public static MemoryEstimate of(ModelShape shape, int microBatch, int seq, int optimizerShards,
             boolean recompute) {
+        return of(shape, microBatch, seq, optimizerShards, recompute, ActivationStorage.FP32);
+    }
+
+    /**
+     * As {@link #of(ModelShape, int, int, int, boolean)} with the activations stored as {@code storage} says (what
+     * {@link ActivationStorage#choose} gives the run's backend and precision).
+     */
+    public static MemoryEstimate of(ModelShape shape, int microBatch, int seq, int optimizerShards,
+            boolean recompute, ActivationStorage storage) {
         long params = new ParameterLayout(shape).totalCount();
-        ActivationFootprint a = ActivationFootprint.of(shape, microBatch, seq, recompute);
+        ActivationFootprint a = ActivationFootprint.of(shape, microBatch, seq, recompute, storage);
         return new MemoryEstimate(Math.addExact(Math.multiplyExact(params, 2L * Float.BYTES),
-                optimizerBytes(shape, optimizerShards)),
-                Math.multiplyExact(a.totalFloats(), (long) Float.BYTES), Math.max(a.largestFloats(), params));
+                optimizerBytes(shape, optimizerShards)), a.totalBytes(), Math.max(a.largestValues(), params));
     }
 
     /**
@@ -112,6 +122,16 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
      */
     public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
             long budgetBytes, int ranks, int optimizerShards, boolean recompute) {
+        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, ranks, optimizerShards, recompute,
+                ActivationStorage.FP32);
+    }
+
+    /**
+     * As {@link #largestMicroBatch(ModelShape, int, List, long, int, int, boolean)} with the activations stored as
+     * {@code storage} says.
+     */
+    public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
+            long budgetBytes, int ranks, int optimizerShards, boolean recompute, ActivationStorage storage) {
         if (ranks < 1) {
             throw new IllegalArgumentException("ranks must be positive, found " + ranks);
         }
@@ -121,7 +141,7 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
         }
         OptionalInt anyFit = OptionalInt.empty();
         for (int m = g; m >= 1; m--) {
-            if (g % m != 0 || !of(shape, m, seq, optimizerShards, recompute).fits(budgetBytes)) {
+            if (g % m != 0 || !of(shape, m, seq, optimizerShards, recompute, storage).fits(budgetBytes)) {
                 continue;
             }
             if (anyFit.isEmpty()) {

@@ -51,7 +51,7 @@ public final class TrainingSession {
         this.position = position;
         this.resumed = resumed;
         this.trainable = ModelAssembly.trainable(backend, scope, spec.shape(), spec.parameterisationRules(),
-                spec.microBatch(), spec.seqLength(), spec.adam(), spec.modelPrecision(), options.collective(),
+                spec.microBatch(), spec.seqLength(), spec.adam(), modelPrecision(spec, options), options.collective(),
                 options.shardOptimizer(), options.recompute());
         this.underflow = options.underflowEvery() > 0 ? new UnderflowMonitor(spec.precision().operands()) : null;
         if (underflow != null) {
@@ -64,6 +64,14 @@ public final class TrainingSession {
                         spec.skipNonFinite()), options.nanoClock(),
                 spec.precision().scalesLoss() ? GradientScaler.dynamic() : GradientScaler.disabled(),
                 options.collective());
+    }
+
+    /**
+     * The spec's precision; with the underflow report its activations stay float32, because the report counts what
+     * rounding to 16 bits flushes and must see the values before they are rounded (same losses either way).
+     */
+    static dev.wafer.domain.model.ModelPrecision modelPrecision(RunSpec spec, SessionOptions options) {
+        return options.underflowEvery() > 0 ? spec.modelPrecision().withFloat32Activations() : spec.modelPrecision();
     }
 
     /**

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import dev.wafer.ports.compute.Capability;
+import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
 
@@ -13,11 +15,24 @@ class ActivationFootprintTest {
     /** Counts allocations; the tensors it hands out are never read. */
     private static final class CountingScope implements TensorScope {
         long total;
+        long sixteen;
+        long bytes;
         long largest;
+
+        @Override
+        public Tensor allocate(long length, OperandFormat format) {
+            Tensor t = allocate(length);
+            if (format != OperandFormat.FP32) {
+                sixteen += length;
+                bytes -= 2 * length;
+            }
+            return t;
+        }
 
         @Override
         public Tensor allocate(long length) {
             total += length;
+            bytes += 4 * length;
             largest = Math.max(largest, length);
             return new Tensor() {
                 @Override
@@ -58,10 +73,71 @@ class ActivationFootprintTest {
                 new Activations(scope, shapes[i], batches[i][0], batches[i][1], recompute);
                 ActivationFootprint f = ActivationFootprint.of(shapes[i], batches[i][0], batches[i][1], recompute);
                 String what = shapes[i] + (recompute ? ", recomputed" : "");
-                assertEquals(scope.total, f.totalFloats(), what);
-                assertEquals(scope.largest, f.largestFloats(), what);
+                assertEquals(scope.total, f.totalValues(), what);
+                assertEquals(0, f.sixteenBitValues(), what);
+                assertEquals(scope.bytes, f.totalBytes(), what);
+                assertEquals(scope.largest, f.largestValues(), what);
             }
         }
+    }
+
+    /**
+     * In bf16 runs on a backend that stores bf16 tensors the linear layers' inputs (ln1, atty, ln2, fchGelu) are
+     * allocated in 16 bits, ln1 not under --fp32-attention-grads: the footprint counts their bytes as allocated.
+     */
+    @Test
+    void countsTheBytesOfSixteenBitActivationsAsAllocated() {
+        ModelShape[] shapes = {ModelShape.withHeads(97, 16, 2, 2, 32, 128), ModelShape.gpt(768, 10, 64)};
+        int[][] batches = {{3, 16}, {4, 512}};
+        ModelPrecision[] precisions = {new ModelPrecision(OperandFormat.BF16, false),
+            new ModelPrecision(OperandFormat.BF16, true), new ModelPrecision(OperandFormat.FP16, false)};
+        for (int i = 0; i < shapes.length; i++) {
+            for (ModelPrecision p : precisions) {
+                for (boolean recompute : new boolean[] {false, true}) {
+                    ActivationStorage storage = ActivationStorage.choose("test",
+                            java.util.EnumSet.allOf(Capability.class), p);
+                    CountingScope scope = new CountingScope();
+                    new Activations(scope, shapes[i], batches[i][0], batches[i][1], recompute, storage);
+                    ActivationFootprint f = ActivationFootprint.of(shapes[i], batches[i][0], batches[i][1], recompute,
+                            storage);
+                    String what = shapes[i] + " " + p + (recompute ? ", recomputed" : "");
+                    assertEquals(scope.total, f.totalValues(), what);
+                    assertEquals(scope.sixteen, f.sixteenBitValues(), what);
+                    assertEquals(scope.bytes, f.totalBytes(), what);
+                    long n = (long) batches[i][0] * batches[i][1];
+                    long layers = recompute ? 1 : shapes[i].nLayers();
+                    long expected = p.operands() != OperandFormat.BF16 ? 0
+                            : layers * n * ((p.fp32AttentionGrads() ? 2 : 3) * shapes[i].dModel() + shapes[i].dFfn());
+                    assertEquals(expected, f.sixteenBitValues(), what);
+                }
+            }
+        }
+        // 111M at seq 512 x batch 4: ten layers of 7 x 2048 x 768 values lose two bytes each, 220 MB.
+        ModelShape s = ModelShape.gpt(768, 10, 64);
+        ActivationStorage bf16 = ActivationStorage.choose("test", java.util.EnumSet.allOf(Capability.class),
+                new ModelPrecision(OperandFormat.BF16, false));
+        assertEquals(10L * 7 * 2048 * 768 * 2, ActivationFootprint.of(s, 4, 512, false).totalBytes()
+                - ActivationFootprint.of(s, 4, 512, false, bf16).totalBytes());
+    }
+
+    /** Without the storage capability, or in fp16 and fp32 runs, every activation is float32 and the reason said. */
+    @Test
+    void fallsBackToFloat32StorageWithTheReason() {
+        ModelPrecision bf16 = new ModelPrecision(OperandFormat.BF16, false);
+        ActivationStorage none = ActivationStorage.choose("opencl",
+                java.util.EnumSet.complementOf(java.util.EnumSet.of(Capability.BF16_STORAGE)), bf16);
+        assertEquals(OperandFormat.FP32, none.format());
+        assertEquals("fp32 (backend 'opencl' stores float32 tensors only)", none.describe());
+        assertEquals("fp32", ActivationStorage.choose("cpu", java.util.EnumSet.allOf(Capability.class),
+                ModelPrecision.FP32).describe());
+        assertEquals("bf16", ActivationStorage.choose("cpu", java.util.EnumSet.allOf(Capability.class), bf16)
+                .describe());
+        assertEquals("bf16 (ln1 fp32)", ActivationStorage.choose("cpu", java.util.EnumSet.allOf(Capability.class),
+                new ModelPrecision(OperandFormat.BF16, true)).describe());
+        assertEquals("fp32 (kept float32 for this run)", ActivationStorage.choose("cpu",
+                java.util.EnumSet.allOf(Capability.class), bf16.withFloat32Activations()).describe());
+        assertTrue(ActivationStorage.choose("cpu", java.util.EnumSet.allOf(Capability.class),
+                new ModelPrecision(OperandFormat.FP16, false)).describe().startsWith("fp32 (fp16 "));
     }
 
     /**
@@ -72,8 +148,8 @@ class ActivationFootprintTest {
     void recomputationKeepsOneBlockOfInnerActivations() {
         ModelShape s = ModelShape.gpt(768, 10, 64);
         long n = 4L * 512;
-        long kept = ActivationFootprint.of(s, 4, 512, false).totalFloats();
-        long recomputed = ActivationFootprint.of(s, 4, 512, true).totalFloats();
+        long kept = ActivationFootprint.of(s, 4, 512, false).totalValues();
+        long recomputed = ActivationFootprint.of(s, 4, 512, true).totalValues();
         long perBlock = n * 768 * 10 + n * s.dFfn() * 2 + 4L * s.nHeads() * 512 * 512 + 4 * n;
         assertEquals(9 * (perBlock - n * 768), kept - recomputed);
         assertTrue(recomputed * 4 < 750_000_000L, "recomputed footprint " + recomputed * 4 + " bytes");
@@ -92,6 +168,6 @@ class ActivationFootprintTest {
         assertEquals(Math.max(oneAttention, 8L * 2048 * s.vocabSize()), scope.largest);
         assertTrue(scope.largest <= Integer.MAX_VALUE - 8, "largest allocation " + scope.largest);
         assertTrue(scope.total > Integer.MAX_VALUE, "the whole footprint is over 2^31 floats: " + scope.total);
-        assertEquals(scope.largest, ActivationFootprint.of(s, 8, 2048).largestFloats());
+        assertEquals(scope.largest, ActivationFootprint.of(s, 8, 2048).largestValues());
     }
 }

@@ -32,5 +32,22 @@ public enum Capability {
      * Mixed precision with IEEE half-precision operands: {@link ComputeBackend#matmul(OperandFormat)} and
      * {@link ComputeBackend#attention(OperandFormat, boolean)} for {@link OperandFormat#FP16}.
      */
-    FP16
+    FP16,
+    /**
+     * Tensors stored in bfloat16 ({@link TensorScope#allocate(long, OperandFormat)} with {@link OperandFormat#BF16}):
+     * two bytes per value, each value rounded to nearest even when written and widened exactly when read. Only these
+     * kernel arguments may be such a tensor; every other argument of every kernel must be float32 and a bf16 tensor
+     * there fails with {@link IllegalArgumentException} before anything is computed:
+     * <ul>
+     *   <li>{@code inp} of {@link MatmulKernel#forward} and {@link MatmulKernel#backward} of
+     *       {@link ComputeBackend#matmul(OperandFormat) matmul(BF16)}: used as the bf16 operand as stored (the kernel
+     *       would have rounded a float32 input to exactly these values);</li>
+     *   <li>{@code out} of {@link LayerNormKernel#forward}, {@link GeluKernel#forward} (not in place) and
+     *       {@link AttentionKernel#forward} (of every attention kernel): the float32 result, rounded once as it is
+     *       stored;</li>
+     *   <li>{@link Tensor#copyFromHost}, {@link Tensor#copyToHost} and {@link Tensor#slice}.</li>
+     * </ul>
+     * A backend without it refuses the allocation with {@link MissingCapabilityException}.
+     */
+    BF16_STORAGE
 }

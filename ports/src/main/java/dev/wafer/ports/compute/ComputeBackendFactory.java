@@ -13,4 +13,14 @@ public interface ComputeBackendFactory {
      * @throws IllegalStateException if the backend cannot start here; the message says why and what to do
      */
     ComputeBackend open();
+
+    /**
+     * The capabilities of the backends {@link #open()} returns, where they are known without opening one, so that a
+     * run can be sized before its backend opens (a dry run, the default micro-batch). The default, empty, means not
+     * known: callers then size for float32 tensors only, which is what a backend without
+     * {@link Capability#BF16_STORAGE} allocates.
+     */
+    default java.util.Set<Capability> declaredCapabilities() {
+        return java.util.Set.of();
+    }
 }

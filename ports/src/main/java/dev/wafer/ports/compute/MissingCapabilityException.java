@@ -17,6 +17,16 @@ public final class MissingCapabilityException extends RuntimeException {
         this.missing = Set.copyOf(missing);
     }
 
+    /**
+     * @param backend the backend's name
+     * @param missing the capabilities that were asked for and are absent
+     * @param what    what was asked for, e.g. {@code bf16 tensors}
+     */
+    public MissingCapabilityException(String backend, Set<Capability> missing, String what) {
+        super("backend '" + backend + "' lacks " + missing + ": it cannot store " + what);
+        this.missing = Set.copyOf(missing);
+    }
+
     /** The capabilities that were asked for and are absent. */
     public Set<Capability> missing() {
         return missing;

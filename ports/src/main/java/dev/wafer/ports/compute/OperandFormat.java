@@ -1,9 +1,12 @@
 package dev.wafer.ports.compute;
 
 /**
- * The number format the operands of matrix products are rounded to under mixed precision. Tensors stay float32
- * buffers; a 16-bit operand is a float32 value that the format represents exactly, so a float32 product of such
- * values, accumulated in float32, is exactly what 16-bit-input hardware with float32 accumulators computes.
+ * The number format the operands of matrix products are rounded to under mixed precision, and the storage format of
+ * a tensor ({@link Tensor#format()}). Most tensors are float32 buffers even in 16-bit runs; a 16-bit operand is a
+ * float32 value that the format represents exactly, so a float32 product of such values, accumulated in float32, is
+ * exactly what 16-bit-input hardware with float32 accumulators computes. A backend with
+ * {@link Capability#BF16_STORAGE} also stores bf16 tensors (two bytes a value) for the activations that are only
+ * ever 16-bit operands.
  * Conversions round to nearest, ties to even; overflow gives an infinity of the same sign, NaN stays NaN.
  */
 public enum OperandFormat {

@@ -1,13 +1,23 @@
 package dev.wafer.ports.compute;
 
 /**
- * A one-dimensional float32 buffer on a compute device, owned by the {@link TensorScope} that allocated it.
- * Shapes are a convention between caller and kernel (row-major); a tensor only knows its length. Views made
- * with {@link #slice} share storage with their parent and are valid as long as the owning scope is open.
+ * A one-dimensional buffer on a compute device, owned by the {@link TensorScope} that allocated it: float32, or, on
+ * a backend with {@link Capability#BF16_STORAGE}, bfloat16 ({@link #format()}). Shapes are a convention between
+ * caller and kernel (row-major); a tensor only knows its length. Views made with {@link #slice} share storage (and
+ * format) with their parent and are valid as long as the owning scope is open. The host copies work in float32
+ * whatever the storage: a 16-bit tensor rounds what it is given (nearest even) and widens what it gives (exact).
  */
 public interface Tensor {
-    /** Number of float32 elements. */
+    /** Number of elements. */
     long length();
+
+    /**
+     * How the elements are stored: {@link OperandFormat#FP32} (the default) or, where the backend declares
+     * {@link Capability#BF16_STORAGE}, {@link OperandFormat#BF16}; which kernels take a bf16 tensor is listed there.
+     */
+    default OperandFormat format() {
+        return OperandFormat.FP32;
+    }
 
     /**
      * A view of {@code length} elements starting at {@code offset}; writes through the view change this tensor.

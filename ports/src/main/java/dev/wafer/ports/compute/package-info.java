@@ -6,7 +6,8 @@
  * <ul>
  *   <li>Arguments come in llm.c order: outputs first, then inputs, then sizes
  *       ({@code forward(out, mean, rstd, inp, weight, bias, n, c)}).</li>
- *   <li>All tensors are float32. Reductions (means, variances, dot products of a row, the softmax normaliser,
+ *   <li>All tensors are float32, except bf16 tensors where a backend declares
+ *       {@link dev.wafer.ports.compute.Capability#BF16_STORAGE} and only in the kernel arguments listed there. Reductions (means, variances, dot products of a row, the softmax normaliser,
  *       the loss, the gradient norm) are carried out in float32 or wider; backends document which.</li>
  *   <li>Shapes are row-major; {@code B} is the batch, {@code T} the sequence length, {@code C} the channels,
  *       {@code OC} output channels, {@code NH} heads, {@code V} the vocabulary. {@code N = B*T} rows.</li>

@@ -1,0 +1,70 @@
+package dev.wafer.domain.model;
+
+import java.util.Objects;
+import java.util.Set;
+
+import dev.wafer.ports.compute.Capability;
+import dev.wafer.ports.compute.OperandFormat;
+
+/**
+ * How a model stores the activations whose only readers take 16-bit operands: the inputs of the four linear layers
+ * of each block ({@code ln1}, {@code atty}, {@code ln2}, {@code fchGelu}), which only the bf16 matmul's forward and
+ * backward read. In a bf16 run on a backend with {@link Capability#BF16_STORAGE} they are bf16 tensors, written
+ * rounded once by the kernel that produces them (LayerNorm, attention, GELU) where the matmul used to round them at
+ * every use, so the numbers are the same and the memory is half. Everything else stays float32. {@code ln1} stays
+ * float32 under {@link ModelPrecision#fp32AttentionGrads()}: the QKV projection's backward then reads it as a float32
+ * operand.
+ *
+ * @param format the storage of {@code atty}, {@code ln2} and {@code fchGelu}: {@link OperandFormat#FP32} or
+ *               {@link OperandFormat#BF16}
+ * @param ln1    the storage of {@code ln1}
+ * @param note   why a 16-bit run keeps them float32 (for reports); empty otherwise
+ */
+public record ActivationStorage(OperandFormat format, OperandFormat ln1, String note) {
+    /** Every activation float32 (fp32 runs). */
+    public static final ActivationStorage FP32 = new ActivationStorage(OperandFormat.FP32, OperandFormat.FP32, "");
+
+    /** Rejects missing parts. */
+    public ActivationStorage {
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(ln1, "ln1");
+        Objects.requireNonNull(note, "note");
+    }
+
+    /**
+     * The storage a model with {@code precision} gets on backend {@code backend} with {@code capabilities}: bf16
+     * for a bf16 run that allows it on a backend that stores bf16 tensors, else float32 with the reason when the run
+     * is 16-bit.
+     */
+    public static ActivationStorage choose(String backend, Set<Capability> capabilities, ModelPrecision precision) {
+        OperandFormat operands = precision.operands();
+        if (operands == OperandFormat.FP32) {
+            return FP32;
+        }
+        if (!precision.sixteenBitActivations()) {
+            return new ActivationStorage(OperandFormat.FP32, OperandFormat.FP32, "kept float32 for this run");
+        }
+        if (operands != OperandFormat.BF16) {
+            return new ActivationStorage(OperandFormat.FP32, OperandFormat.FP32,
+                    operands.id() + " activation storage is not implemented");
+        }
+        if (!capabilities.contains(Capability.BF16_STORAGE)) {
+            return new ActivationStorage(OperandFormat.FP32, OperandFormat.FP32,
+                    "backend '" + backend + "' stores float32 tensors only");
+        }
+        return new ActivationStorage(OperandFormat.BF16,
+                precision.fp32AttentionGrads() ? OperandFormat.FP32 : OperandFormat.BF16, "");
+    }
+
+    /**
+     * For reports: {@code fp32}, {@code bf16}, {@code bf16 (ln1 fp32)}, or {@code fp32 (why)} in a 16-bit run that
+     * keeps them float32.
+     */
+    public String describe() {
+        String s = format.id();
+        if (format != ln1) {
+            s += " (ln1 " + ln1.id() + ")";
+        }
+        return note.isEmpty() ? s : s + " (" + note + ")";
+    }
+}
