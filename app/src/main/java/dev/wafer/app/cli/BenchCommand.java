@@ -6,6 +6,7 @@ import dev.wafer.domain.session.ModelAssembly;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 import dev.wafer.app.backend.GemmComparison;
 import dev.wafer.formats.tokens.SyntheticTokenSource;
@@ -102,6 +103,7 @@ public final class BenchCommand implements Runnable {
         double[] seconds = new double[steps];
         String backendName;
         String backendDetail;
+        Optional<GemmComparison.Peak> peak;
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             backendName = backend.name();
             TrainExecution.requirePrecision(backend, p);
@@ -119,6 +121,8 @@ public final class BenchCommand implements Runnable {
             // After the run: the description names the kernels that ran (oneDNN's chosen bf16 kernel, how CUDA's
             // kernels were loaded and which variant).
             backendDetail = backend.description();
+            // The peak in the same process, after the steps, on the GEMM and threads the steps' products used.
+            peak = gemms == null ? Optional.empty() : gemms.peak(backend, p.operands());
         }
         Arrays.sort(seconds);
         double median = steps % 2 == 1 ? seconds[steps / 2] : 0.5 * (seconds[steps / 2 - 1] + seconds[steps / 2]);
@@ -126,14 +130,25 @@ public final class BenchCommand implements Runnable {
         double tps = tokens / median;
         double flops = tps * FlopCount.trainingPerToken(ms);
         if (json) {
+            // Without a measured peak (backends other than the CPU) the two peak fields are null, never invented.
+            String peakJson = peak.map(k -> String.format(Locale.ROOT, "%.4e,\"share_of_peak\":%.4f,"
+                            + "\"peak_gemm\":%s", k.flopsPerSecond(), flops / k.flopsPerSecond(),
+                            Json.quote(k.size() + "^3 on " + k.threads() + " threads, " + k.description())))
+                    .orElse("null,\"share_of_peak\":null");
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,\"heads\":%d,\"seq\":%d,\"batch\":%d,"
                     + "\"vocab\":%d,\"backend\":\"%s\",\"backend_detail\":%s,\"precision\":\"%s\","
-                    + "\"recompute\":%b}", tps, flops, median, s.dModel(), s.nLayers(), s.nHeads(), seq, batch,
-                    s.vocabSize(), backendName, Json.quote(backendDetail), p.id(), recompute));
+                    + "\"recompute\":%b,\"peak_gemm_flops_per_s\":%s}", tps, flops, median, s.dModel(), s.nLayers(),
+                    s.nHeads(), seq, batch, s.vocabSize(), backendName, Json.quote(backendDetail), p.id(), recompute,
+                    peakJson));
         } else {
             out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s%s]",
                     median, tps, flops / 1e9, backendDetail, p.id(), recompute ? ", recomputed" : ""));
+            out.println(peak.map(k -> String.format(Locale.ROOT, "GEMM peak %.2f GFLOP/s (%d^3, %d threads, %s):"
+                            + " model FLOPs at %.1f%% of it", k.flopsPerSecond() / 1e9, k.size(), k.threads(),
+                            k.description(), 100 * flops / k.flopsPerSecond()))
+                    .orElse("GEMM peak: not measured for backend '" + backendName + "' (only the cpu backend"
+                            + " measures one)"));
         }
     }
 
