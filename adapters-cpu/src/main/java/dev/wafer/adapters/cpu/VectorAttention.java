@@ -112,7 +112,7 @@ final class VectorAttention {
                     int ao = attBase + i * t;
                     System.arraycopy(s, so, ad, ao, n);
                     if (roundProbs) {
-                        Rounding.inPlace(probs, ad, ao, n);
+                        roundInPlace(probs, ad, ao, n);
                     }
                     java.util.Arrays.fill(ad, ao + n, ao + t, 0f);
                 }
@@ -206,7 +206,7 @@ final class VectorAttention {
                         p.mul(dp.sub(fdot)).mul(scale).intoArray(s, so + j);
                     }
                     if (roundScores) {
-                        Rounding.inPlace(scoreGrads, s, so, n);
+                        roundInPlace(scoreGrads, s, so, n);
                     }
                     java.util.Arrays.fill(s, so + nv, so + tp, 0f);
                 }
@@ -243,6 +243,15 @@ final class VectorAttention {
                 }
             }
         });
+    }
+
+    /** Rounds a row in place: bf16 on the Vector API (the same bits as {@link Rounding}), fp16 by the scalar loop. */
+    private static void roundInPlace(dev.wafer.ports.compute.OperandFormat format, float[] a, int off, int n) {
+        if (format == dev.wafer.ports.compute.OperandFormat.BF16) {
+            VectorBf16Pack.round(a, off, a, off, n);
+        } else {
+            Rounding.inPlace(format, a, off, n);
+        }
     }
 
     private static void copyPadded(float[] src, int so, float[] dst, int dOff, int n, int padded) {
