@@ -10,7 +10,7 @@ import dev.wafer.ports.compute.OperandFormat;
 /** {@link GemmComparison} by the CPU adapter's {@link GemmBenchmark}. */
 public final class CpuGemmComparison implements GemmComparison {
     /** Timed runs of the peak product after its two warm-up runs. */
-    private static final int PEAK_REPEATS = 5;
+    private static final int PEAK_REPEATS = 10;
 
     @Override
     public Result measure(int m, int n, int k, int threads, int repeats) {

@@ -107,6 +107,9 @@ public final class BenchCommand implements Runnable {
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             backendName = backend.name();
             TrainExecution.requirePrecision(backend, p);
+            // The peak in the same process, on the GEMM and threads the steps' products use, before the model
+            // exists: its matrices are garbage by the time the model's arrays take the heap (no extra resident memory).
+            peak = gemms == null ? Optional.empty() : gemms.peak(backend, p.operands());
             TrainableModel m = ModelAssembly.trainable(backend, scope, s, ParameterisationKind.SP, batch, seq,
                     AdamWSettings.cerebras(1e-8), new ModelPrecision(p.operands(), false), recompute);
             m.initialize(1);
@@ -121,8 +124,6 @@ public final class BenchCommand implements Runnable {
             // After the run: the description names the kernels that ran (oneDNN's chosen bf16 kernel, how CUDA's
             // kernels were loaded and which variant).
             backendDetail = backend.description();
-            // The peak in the same process, after the steps, on the GEMM and threads the steps' products used.
-            peak = gemms == null ? Optional.empty() : gemms.peak(backend, p.operands());
         }
         Arrays.sort(seconds);
         double median = steps % 2 == 1 ? seconds[steps / 2] : 0.5 * (seconds[steps / 2 - 1] + seconds[steps / 2]);
