@@ -64,7 +64,7 @@ class VectorGeluTest {
         float[] d = new float[x.length];
         java.util.Arrays.fill(g, 1f);
         VectorGelu.forward(x, 0, y, 0, 0, x.length);
-        VectorGelu.backward(d, 0, x, 0, g, 0, 0, x.length);
+        VectorGelu.backward(d, 0, x, 0, g, 0, 0, x.length, new float[VectorGelu.BLOCK]);
         Tolerance tol = Tolerances.GELU;
         Tolerance tail = Tolerances.GELU_NEGATIVE_TAIL;
         double worstTail = 0;
