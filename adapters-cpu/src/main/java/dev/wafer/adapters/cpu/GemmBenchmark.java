@@ -87,16 +87,9 @@ public final class GemmBenchmark {
 
     /** Measures both GEMMs, {@code repeats} timed runs each after one warm-up run; the best run counts. */
     public static Result measure(int m, int n, int k, int threads, int repeats) {
-        SplittableRandom rnd = new SplittableRandom(1);
-        float[] a = new float[m * k];
-        float[] b = new float[n * k];
+        float[] a = random(m * k, 1);
+        float[] b = random(n * k, 4);
         float[] c = new float[m * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) rnd.nextDouble(-1, 1);
-        }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (float) rnd.nextDouble(-1, 1);
-        }
         try (Parallel parallel = new Parallel(threads)) {
             double vector = Double.NaN;
             String description = "unavailable (run with --add-modules jdk.incubator.vector)";
