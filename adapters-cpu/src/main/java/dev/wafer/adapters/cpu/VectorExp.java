@@ -16,23 +16,23 @@ import jdk.incubator.vector.VectorSpecies;
  * the exponent bits.
  */
 final class VectorExp {
-    static final float LOG2E = 1.44269504f;
-    static final float LN2_HI = 0.693145751953125f;
-    static final float LN2_LO = 1.42860677e-6f;
+    private static final float LOG2E = 1.44269504f;
+    private static final float LN2_HI = 0.693145751953125f;
+    private static final float LN2_LO = 1.42860677e-6f;
     /** 1.5 x 2^23: adding it rounds to the nearest integer, which lands in the low mantissa bits. */
-    static final float SHIFTER = 0x1.8p23f;
-    static final int SHIFTER_BITS = 0x4B400000;
+    private static final float SHIFTER = 0x1.8p23f;
+    private static final int SHIFTER_BITS = 0x4B400000;
     /** Inputs are clamped so that n stays within the normal exponents [-126, 127]. */
-    static final float MIN_X = -87.0f;
-    static final float MAX_X = 88.0f;
+    private static final float MIN_X = -87.0f;
+    private static final float MAX_X = 88.0f;
 
     private VectorExp() {
     }
 
     /**
-     * The species every caller uses. A constant on purpose: with {@code x.species()} (not a compile-time constant)
-     * C2 did not intrinsify the broadcasts and the vectors were boxed on every call (JFR: {@code lanewiseTemplate}
-     * samples under GELU, softmax and attention; 3x slower GELU backward in a micro-benchmark).
+     * The species every caller uses, as a constant: the broadcasts then do not depend on C2 proving
+     * {@code x.species()} constant (alone, this made no measurable difference; the boxing seen under GELU and the
+     * softmaxes came from calls C2 did not inline, see {@link VectorGelu}).
      */
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
