@@ -147,6 +147,14 @@ public final class CpuBackend implements ComputeBackend {
         return bf16Sgemm == sgemm ? "emulated on the float32 GEMM (" + bf16GemmNote + ")" : bf16Sgemm.describe();
     }
 
+    /**
+     * The GEMM the products of a step at {@code operands} run on: the float32 GEMM, or the bf16 one (oneDNN's, or
+     * the float32 GEMM emulating it); {@link GemmBenchmark#peak} times it.
+     */
+    Sgemm gemm(OperandFormat operands) {
+        return operands == OperandFormat.BF16 ? bf16Sgemm : sgemm;
+    }
+
     @Override
     public String name() {
         return "cpu";

@@ -13,10 +13,13 @@ final class CpuGelu implements GeluKernel {
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
     private final Parallel parallel;
     private final boolean vectorized;
+    /** Per-worker blocks of Φ for the Vector backward. */
+    private final Scratch scratch;
 
     CpuGelu(Parallel parallel, boolean vectorized) {
         this.parallel = parallel;
         this.vectorized = vectorized;
+        this.scratch = new Scratch(parallel.workers());
     }
 
     /** erfc(z) for z >= 0, relative error < 1.2e-7. */
@@ -56,7 +59,8 @@ final class CpuGelu implements GeluKernel {
         CpuTensor g = CpuTensor.of(dout, n);
         parallel.range(n, 4096, (w, from, to) -> {
             if (vectorized) {
-                VectorGelu.backward(d.data, d.offset, x.data, x.offset, g.data, g.offset, from, to);
+                VectorGelu.backward(d.data, d.offset, x.data, x.offset, g.data, g.offset, from, to,
+                        scratch.floats(w, VectorGelu.BLOCK));
                 return;
             }
             for (int i = from; i < to; i++) {

@@ -21,21 +21,75 @@ public final class GemmBenchmark {
         }
     }
 
+    /**
+     * The machine's GEMM peak as a backend's step uses it.
+     *
+     * @param flopsPerSecond best-of-repeats FLOP/s of the pure product
+     * @param description    which GEMM ran, e.g. {@code oneDNN 2.6.3 bf16 matmul (brg:avx512_core_bf16)}
+     */
+    public record Peak(int size, int threads, double flopsPerSecond, String description) {
+    }
+
+    /** Side of the square product {@link #peak} times (2048^3: large enough that every GEMM runs at its best). */
+    public static final int PEAK_SIZE = 2048;
+
     private GemmBenchmark() {
+    }
+
+    /**
+     * Times {@code C = A·Bᵀ} ({@code size}^3, a linear layer's forward layout) on the GEMM that {@code backend}'s
+     * products at {@code operands} run on, with its threads: for bf16 on oneDNN the operands are rounded to bf16
+     * once, before timing, and only oneDNN's product is timed (no rounding, no copy out); otherwise the float32
+     * GEMM (the emulation of bf16/fp16 multiplies values already rounded, so its peak is the float32 one). Two
+     * warm-up runs, then the best of {@code repeats}.
+     */
+    public static Peak peak(CpuBackend backend, dev.wafer.ports.compute.OperandFormat operands, int size,
+                            int repeats) {
+        float[] a = random(size * size, 2);
+        float[] b = random(size * size, 3);
+        Sgemm g = backend.gemm(operands);
+        long bestNanos;
+        if (g instanceof OneDnnBf16Gemm dnnl) {
+            try (Bf16Buffer a16 = new Bf16Buffer(); Bf16Buffer b16 = new Bf16Buffer()) {
+                var as = a16.pack(dnnl.packer(), a, 0, size, size, size);
+                var bs = b16.pack(dnnl.packer(), b, 0, size, size, size);
+                Runnable product = () -> dnnl.productOnly(false, true, size, size, size, as, bs);
+                bestNanos = best(product, repeats);
+            }
+        } else {
+            float[] c = new float[size * size];
+            bestNanos = best(() -> g.gemm(false, true, size, size, size, a, 0, size, b, 0, size, c, 0, size, false),
+                    repeats);
+        }
+        return new Peak(size, backend.threads(), 2.0 * size * size * size / (bestNanos * 1e-9), g.describe());
+    }
+
+    private static long best(Runnable product, int repeats) {
+        product.run();
+        product.run();
+        long bestNanos = Long.MAX_VALUE;
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            product.run();
+            bestNanos = Math.min(bestNanos, System.nanoTime() - t0);
+        }
+        return bestNanos;
+    }
+
+    private static float[] random(int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        return x;
     }
 
     /** Measures both GEMMs, {@code repeats} timed runs each after one warm-up run; the best run counts. */
     public static Result measure(int m, int n, int k, int threads, int repeats) {
-        SplittableRandom rnd = new SplittableRandom(1);
-        float[] a = new float[m * k];
-        float[] b = new float[n * k];
+        float[] a = random(m * k, 1);
+        float[] b = random(n * k, 4);
         float[] c = new float[m * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) rnd.nextDouble(-1, 1);
-        }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (float) rnd.nextDouble(-1, 1);
-        }
         try (Parallel parallel = new Parallel(threads)) {
             double vector = Double.NaN;
             String description = "unavailable (run with --add-modules jdk.incubator.vector)";

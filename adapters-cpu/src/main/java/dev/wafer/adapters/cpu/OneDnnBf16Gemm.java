@@ -101,17 +101,34 @@ final class OneDnnBf16Gemm implements Sgemm {
         // oneDNN writes a native float32 product that is then copied into the Java array: run it in blocks of rows
         // so that buffer stays small (the tied LM head's 2048 x 50,257 logits would need 411 MB in one piece).
         int rows = rowsPerBlock(m, n);
-        if (c32.byteSize() < 4L * rows * n) {
-            productArena.close();
-            productArena = Arena.ofShared();
-            c32 = productArena.allocate(4L * rows * n, 64);
-        }
+        ensureProduct(4L * rows * n);
         for (int r0 = 0; r0 < m; r0 += rows) {
             int mr = Math.min(rows, m - r0);
             // Rows r0.. of op(A): rows of the stored A, or its columns when transposed (same row stride).
             MemorySegment a = a16s.asSlice(transA ? 2L * r0 : 2L * r0 * k);
             execute(primitive(transA, transB, mr, n, k, transA ? m : k), a, b16s);
             packer.fromF32(c32, mr, n, c, cOff + r0 * ldc, ldc, accumulate);
+        }
+    }
+
+    /**
+     * Only oneDNN's product {@code op(A)·op(B)} of at most {@link #PRODUCT_BLOCK_FLOATS} floats into the native
+     * product buffer, nothing copied out: what {@code wafer bench} times as the machine's bf16 GEMM peak.
+     */
+    void productOnly(boolean transA, boolean transB, int m, int n, int k, MemorySegment a16s, MemorySegment b16s) {
+        if ((long) m * n > PRODUCT_BLOCK_FLOATS) {
+            throw new IllegalArgumentException("product of " + m + " x " + n + " exceeds the block of "
+                    + PRODUCT_BLOCK_FLOATS + " floats");
+        }
+        ensureProduct(4L * m * n);
+        execute(primitive(transA, transB, m, n, k, transA ? m : k), a16s, b16s);
+    }
+
+    private void ensureProduct(long bytes) {
+        if (c32.byteSize() < bytes) {
+            productArena.close();
+            productArena = Arena.ofShared();
+            c32 = productArena.allocate(bytes, 64);
         }
     }
 

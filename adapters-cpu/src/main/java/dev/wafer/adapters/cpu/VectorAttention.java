@@ -76,45 +76,8 @@ final class VectorAttention {
                 // Softmax rows into att (zeros past the diagonal).
                 int attBase = aOff + bh * t * t;
                 for (int i = 0; i < t; i++) {
-                    int so = scAt + i * tp;
-                    int n = i + 1;
-                    int nv = roundUp(n, L);
-                    FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-                    for (int j = 0; j < nv; j += L) {
-                        FloatVector v = FloatVector.fromArray(S, s, so + j).mul(scale);
-                        VectorMask<Float> m = S.indexInRange(j, n);
-                        v = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY).blend(v, m);
-                        v.intoArray(s, so + j);
-                        vmax = vmax.max(v);
-                    }
-                    vmax.intoArray(tmp, 0);
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int l = 0; l < L; l++) {
-                        max = Math.max(max, tmp[l]);
-                    }
-                    FloatVector acc = FloatVector.zero(S);
-                    FloatVector zero = FloatVector.zero(S);
-                    for (int j = 0; j < nv; j += L) {
-                        FloatVector e = VectorExp.exp(FloatVector.fromArray(S, s, so + j).sub(max));
-                        e = zero.blend(e, S.indexInRange(j, n));
-                        e.intoArray(s, so + j);
-                        acc = acc.add(e);
-                    }
-                    acc.intoArray(tmp, 0);
-                    double sum = 0;
-                    for (int l = 0; l < L; l++) {
-                        sum += tmp[l];
-                    }
-                    float inv = (float) (1.0 / sum);
-                    for (int j = 0; j < nv; j += L) {
-                        FloatVector.fromArray(S, s, so + j).mul(inv).intoArray(s, so + j);
-                    }
-                    int ao = attBase + i * t;
-                    System.arraycopy(s, so, ad, ao, n);
-                    if (roundProbs) {
-                        Rounding.inPlace(probs, ad, ao, n);
-                    }
-                    java.util.Arrays.fill(ad, ao + n, ao + t, 0f);
+                    softmaxRow(s, scAt + i * tp, i + 1, scale, ad, attBase + i * t, t, tmp,
+                            roundProbs ? probs : null);
                 }
                 // O = P·V.
                 for (int i0 = 0; i0 < t; i0 += 4) {
@@ -179,36 +142,8 @@ final class VectorAttention {
                 }
                 // dS = P ⊙ (dP - rowdot(P, dP)) · scale, zero past the diagonal.
                 for (int i = 0; i < t; i++) {
-                    int so = dsAt + i * tp;
-                    int ao = attBase + i * t;
-                    int n = i + 1;
-                    int nv = roundUp(n, L);
-                    FloatVector zero = FloatVector.zero(S);
-                    FloatVector acc = zero;
-                    for (int j = 0; j < nv; j += L) {
-                        VectorMask<Float> m = S.indexInRange(j, n);
-                        FloatVector p = j + L <= t ? zero.blend(FloatVector.fromArray(S, ad, ao + j), m)
-                                : FloatVector.fromArray(S, ad, ao + j, m);
-                        FloatVector dp = zero.blend(FloatVector.fromArray(S, s, so + j), m);
-                        acc = p.fma(dp, acc);
-                    }
-                    acc.intoArray(tmp, 0);
-                    double dot = 0;
-                    for (int l = 0; l < L; l++) {
-                        dot += tmp[l];
-                    }
-                    float fdot = (float) dot;
-                    for (int j = 0; j < nv; j += L) {
-                        VectorMask<Float> m = S.indexInRange(j, n);
-                        FloatVector p = j + L <= t ? zero.blend(FloatVector.fromArray(S, ad, ao + j), m)
-                                : FloatVector.fromArray(S, ad, ao + j, m);
-                        FloatVector dp = zero.blend(FloatVector.fromArray(S, s, so + j), m);
-                        p.mul(dp.sub(fdot)).mul(scale).intoArray(s, so + j);
-                    }
-                    if (roundScores) {
-                        Rounding.inPlace(scoreGrads, s, so, n);
-                    }
-                    java.util.Arrays.fill(s, so + nv, so + tp, 0f);
+                    scoreGradientRow(s, dsAt + i * tp, tp, ad, attBase + i * t, i + 1, t, scale, tmp,
+                            roundScores ? scoreGrads : null);
                 }
                 // dQ = dS·K.
                 for (int i0 = 0; i0 < t; i0 += 4) {
@@ -243,6 +178,96 @@ final class VectorAttention {
                 }
             }
         });
+    }
+
+    /**
+     * One softmax row: {@code ad[ao + j] = softmax(scale·s[so..so+n))_j}, rounded to {@code round} unless null,
+     * zeros up to {@code t}. A method of its own (arrays in, arrays out) so that C2 compiles it with its own inlining
+     * budget: inside the per-head lambda its vector operations were not all inlined, and boxed (JFR).
+     */
+    private static void softmaxRow(float[] s, int so, int n, float scale, float[] ad, int ao, int t, float[] tmp,
+                                   dev.wafer.ports.compute.OperandFormat round) {
+        int nv = roundUp(n, L);
+        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < nv; j += L) {
+            FloatVector v = FloatVector.fromArray(S, s, so + j).mul(scale);
+            VectorMask<Float> m = S.indexInRange(j, n);
+            v = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY).blend(v, m);
+            v.intoArray(s, so + j);
+            vmax = vmax.max(v);
+        }
+        vmax.intoArray(tmp, 0);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int l = 0; l < L; l++) {
+            max = Math.max(max, tmp[l]);
+        }
+        FloatVector acc = FloatVector.zero(S);
+        FloatVector zero = FloatVector.zero(S);
+        for (int j = 0; j < nv; j += L) {
+            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, s, so + j).sub(max));
+            e = zero.blend(e, S.indexInRange(j, n));
+            e.intoArray(s, so + j);
+            acc = acc.add(e);
+        }
+        acc.intoArray(tmp, 0);
+        double sum = 0;
+        for (int l = 0; l < L; l++) {
+            sum += tmp[l];
+        }
+        float inv = (float) (1.0 / sum);
+        for (int j = 0; j < nv; j += L) {
+            FloatVector.fromArray(S, s, so + j).mul(inv).intoArray(s, so + j);
+        }
+        System.arraycopy(s, so, ad, ao, n);
+        if (round != null) {
+            roundInPlace(round, ad, ao, n);
+        }
+        java.util.Arrays.fill(ad, ao + n, ao + t, 0f);
+    }
+
+    /**
+     * One row of the softmax gradient, in place over {@code dP}: {@code s[so + j] = P_j (dP_j - Σ P·dP) · scale},
+     * rounded to {@code round} unless null, zeros up to {@code tp}. Its own method for the reason of
+     * {@link #softmaxRow}.
+     */
+    private static void scoreGradientRow(float[] s, int so, int tp, float[] ad, int ao, int n, int t, float scale,
+                                         float[] tmp, dev.wafer.ports.compute.OperandFormat round) {
+        int nv = roundUp(n, L);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector acc = zero;
+        for (int j = 0; j < nv; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector p = j + L <= t ? zero.blend(FloatVector.fromArray(S, ad, ao + j), m)
+                    : FloatVector.fromArray(S, ad, ao + j, m);
+            FloatVector dp = zero.blend(FloatVector.fromArray(S, s, so + j), m);
+            acc = p.fma(dp, acc);
+        }
+        acc.intoArray(tmp, 0);
+        double dot = 0;
+        for (int l = 0; l < L; l++) {
+            dot += tmp[l];
+        }
+        float fdot = (float) dot;
+        for (int j = 0; j < nv; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector p = j + L <= t ? zero.blend(FloatVector.fromArray(S, ad, ao + j), m)
+                    : FloatVector.fromArray(S, ad, ao + j, m);
+            FloatVector dp = zero.blend(FloatVector.fromArray(S, s, so + j), m);
+            p.mul(dp.sub(fdot)).mul(scale).intoArray(s, so + j);
+        }
+        if (round != null) {
+            roundInPlace(round, s, so, n);
+        }
+        java.util.Arrays.fill(s, so + nv, so + tp, 0f);
+    }
+
+    /** Rounds a row in place: bf16 on the Vector API (the same bits as {@link Rounding}), fp16 by the scalar loop. */
+    private static void roundInPlace(dev.wafer.ports.compute.OperandFormat format, float[] a, int off, int n) {
+        if (format == dev.wafer.ports.compute.OperandFormat.BF16) {
+            VectorBf16Pack.round(a, off, a, off, n);
+        } else {
+            Rounding.inPlace(format, a, off, n);
+        }
     }
 
     private static void copyPadded(float[] src, int so, float[] dst, int dOff, int n, int padded) {

@@ -3,6 +3,7 @@ package dev.wafer.adapters.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code exp} lane-wise from IEEE-exact operations only (multiply, add, fused multiply-add, bit moves).
@@ -28,20 +29,28 @@ final class VectorExp {
     private VectorExp() {
     }
 
+    /**
+     * The species every caller uses, as a constant: the broadcasts then do not depend on C2 proving
+     * {@code x.species()} constant (alone, this made no measurable difference; the boxing seen under GELU and the
+     * softmaxes came from calls C2 did not inline, see {@link VectorGelu}).
+     */
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /** {@code exp} lane-wise; {@code x} must be of {@link FloatVector#SPECIES_PREFERRED}. */
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(MIN_X).min(MAX_X);
         FloatVector t = xc.mul(LOG2E).add(SHIFTER);
         FloatVector n = t.sub(SHIFTER);
-        FloatVector r = n.fma(n.broadcast(-LN2_HI), xc);
-        r = n.fma(n.broadcast(-LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(x.species(), 1f / 5040f);
-        p = p.fma(r, p.broadcast(1f / 720f));
-        p = p.fma(r, p.broadcast(1f / 120f));
-        p = p.fma(r, p.broadcast(1f / 24f));
-        p = p.fma(r, p.broadcast(1f / 6f));
-        p = p.fma(r, p.broadcast(0.5f));
-        p = p.fma(r, p.broadcast(1f));
-        p = p.fma(r, p.broadcast(1f));
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, 1f / 5040f);
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 720f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 120f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 24f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 6f));
+        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
         IntVector exponent = ((IntVector) t.reinterpretAsInts()).sub(SHIFTER_BITS - 127)
                 .lanewise(VectorOperators.LSHL, 23);
         return p.mul((FloatVector) exponent.reinterpretAsFloats());

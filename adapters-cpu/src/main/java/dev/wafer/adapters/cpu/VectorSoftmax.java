@@ -23,6 +23,18 @@ final class VectorSoftmax {
      * returns the row loss {@code log Σ exp(scale·z - max) - (scale·z[target] - max)}. {@code tmp} holds L floats.
      */
     static float row(float[] z, int zo, float[] p, int po, int v, int target, float scale, float[] tmp) {
+        // Three passes, each a method of its own with arrays in and out: as one method, C2 left some of its vector
+        // operations un-inlined and boxed them (JFR samples in lanewiseTemplate under this method).
+        float max = maxScaled(z, zo, v, scale, tmp);
+        float targetLogit = scale * z[zo + target]; // read before an aliased write overwrites it
+        double sum = expAndSum(z, zo, p, po, v, scale, max, tmp);
+        float inv = (float) (1.0 / sum);
+        scaleInPlace(p, po, v, inv);
+        return (float) (Math.log(sum) - (targetLogit - max));
+    }
+
+    /** {@code max_j scale·z[zo + j]} over {@code j < v}. */
+    private static float maxScaled(float[] z, int zo, int v, float scale, float[] tmp) {
         FloatVector neg = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         FloatVector vmax = neg;
         int body = v - v % L;
@@ -38,7 +50,13 @@ final class VectorSoftmax {
         for (int l = 0; l < L; l++) {
             max = Math.max(max, tmp[l]);
         }
-        float targetLogit = scale * z[zo + target]; // read before an aliased write overwrites it
+        return max;
+    }
+
+    /** {@code p[po + j] = exp(scale·z[zo + j] - max)}; returns their sum, float blocks added in double. */
+    private static double expAndSum(float[] z, int zo, float[] p, int po, int v, float scale, float max,
+                                    float[] tmp) {
+        int body = v - v % L;
         double sum = 0;
         FloatVector zero = FloatVector.zero(S);
         for (int j0 = 0; j0 < body; j0 += BLOCK) {
@@ -58,14 +76,18 @@ final class VectorSoftmax {
             e.intoArray(p, po + body, m);
             sum += lanes(e, tmp);
         }
-        float inv = (float) (1.0 / sum);
+        return sum;
+    }
+
+    /** {@code p[po + j] *= inv} for {@code j < v}. */
+    private static void scaleInPlace(float[] p, int po, int v, float inv) {
+        int body = v - v % L;
         for (int j = 0; j < body; j += L) {
             FloatVector.fromArray(S, p, po + j).mul(inv).intoArray(p, po + j);
         }
         for (int j = body; j < v; j++) {
             p[po + j] *= inv;
         }
-        return (float) (Math.log(sum) - (targetLogit - max));
     }
 
     /** Lane sum in a fixed order, in double. */

@@ -1,5 +1,10 @@
 package dev.wafer.app.backend;
 
+import java.util.Optional;
+
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.OperandFormat;
+
 /**
  * {@code wafer bench --gemm}: the CPU adapter's Vector-API GEMM against its scalar GEMM on one square product, so
  * that the command line measures them without naming the adapter (the composition root binds
@@ -19,6 +24,23 @@ public interface GemmComparison {
             return vectorGflops / scalarGflops;
         }
     }
+
+    /**
+     * The GEMM peak a training step on {@code backend} at {@code operands} can reach, measured now in this process.
+     *
+     * @param flopsPerSecond best-of-runs FLOP/s of the pure product
+     * @param size           side of the square product
+     * @param threads        threads it ran on (the backend's)
+     * @param description    which GEMM ran
+     */
+    record Peak(double flopsPerSecond, int size, int threads, String description) {
+    }
+
+    /**
+     * The peak of the GEMM {@code backend}'s products at {@code operands} run on (a {@code 2048^3} product, best of
+     * a few after warm-up), or empty for a backend without a measured peak (only the CPU backend has one).
+     */
+    Optional<Peak> peak(ComputeBackend backend, OperandFormat operands);
 
     /** The best of {@code repeats} runs of an {@code m x k} by {@code k x n} product on {@code threads} threads. */
     Result measure(int m, int n, int k, int threads, int repeats);

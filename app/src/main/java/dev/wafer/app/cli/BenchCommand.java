@@ -6,6 +6,7 @@ import dev.wafer.domain.session.ModelAssembly;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 import dev.wafer.app.backend.GemmComparison;
 import dev.wafer.formats.tokens.SyntheticTokenSource;
@@ -105,9 +106,18 @@ public final class BenchCommand implements Runnable {
         String backendName;
         String backendDetail;
         String storage;
+        Optional<GemmComparison.Peak> peak;
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             backendName = backend.name();
             TrainExecution.requirePrecision(backend, p);
+            // The peak in the same process, on the GEMM and threads the steps' products use, before the model
+            // exists: its matrices are garbage by the time the model's arrays take the heap (no extra resident memory).
+            peak = gemms == null ? Optional.empty() : gemms.peak(backend, p.operands());
+            if (peak.isPresent()) {
+                // Its 2048 x 2048 matrices are garbage now; without a collection here the heap regions they took
+                // stayed committed beside the model (fp32: +0.1 GB peak RSS on the 111M shape, two runs each).
+                System.gc();
+            }
             TrainableModel m = ModelAssembly.trainable(backend, scope, s, ParameterisationKind.SP, batch, seq,
                     AdamWSettings.cerebras(1e-8), modelPrecision, recompute);
             storage = m.model().activationStorage().describe();
@@ -130,15 +140,25 @@ public final class BenchCommand implements Runnable {
         double tps = tokens / median;
         double flops = tps * FlopCount.trainingPerToken(ms);
         if (json) {
+            // Without a measured peak (backends other than the CPU) the two peak fields are null, never invented.
+            String peakJson = peak.map(k -> String.format(Locale.ROOT, "%.4e,\"share_of_peak\":%.4f,"
+                            + "\"peak_gemm\":%s", k.flopsPerSecond(), flops / k.flopsPerSecond(),
+                            Json.quote(k.size() + "^3 on " + k.threads() + " threads, " + k.description())))
+                    .orElse("null,\"share_of_peak\":null");
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,\"heads\":%d,\"seq\":%d,\"batch\":%d,"
                     + "\"vocab\":%d,\"backend\":\"%s\",\"backend_detail\":%s,\"precision\":\"%s\","
-                    + "\"recompute\":%b,\"activation_storage\":%s}", tps, flops, median, s.dModel(), s.nLayers(),
-                    s.nHeads(), seq, batch, s.vocabSize(), backendName, Json.quote(backendDetail), p.id(), recompute,
-                    Json.quote(storage)));
+                    + "\"recompute\":%b,\"activation_storage\":%s,\"peak_gemm_flops_per_s\":%s}", tps, flops,
+                    median, s.dModel(), s.nLayers(), s.nHeads(), seq, batch, s.vocabSize(), backendName,
+                    Json.quote(backendDetail), p.id(), recompute, Json.quote(storage), peakJson));
         } else {
             out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s%s]",
                     median, tps, flops / 1e9, backendDetail, p.id(), recompute ? ", recomputed" : ""));
+            out.println(peak.map(k -> String.format(Locale.ROOT, "GEMM peak %.2f GFLOP/s (%d^3, %d threads, %s):"
+                            + " model FLOPs at %.1f%% of it", k.flopsPerSecond() / 1e9, k.size(), k.threads(),
+                            k.description(), 100 * flops / k.flopsPerSecond()))
+                    .orElse("GEMM peak: not measured for backend '" + backendName + "' (only the cpu backend"
+                            + " measures one)"));
         }
     }
 

@@ -25,6 +25,35 @@ class BenchCommandTest {
     }
 
     @Test
+    void thePeakIsMeasuredInTheSameRunOnTheStepsGemm() throws Exception {
+        for (String precision : new String[] {"bf16", "fp32"}) {
+            CliRun run = CliRun.of("bench", "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16",
+                    "--vocab", "512", "--batch", "2", "--steps", "1", "--precision", precision, "--json");
+            assertEquals(0, run.exitCode(), run.err());
+            JsonNode line = new ObjectMapper().readTree(run.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+            double peak = line.get("peak_gemm_flops_per_s").asDouble();
+            assertTrue(peak > 1e9, line::toString);
+            double share = line.get("model_flops_per_s").asDouble() / peak;
+            assertEquals(share, line.get("share_of_peak").asDouble(), 1e-3 * share + 1e-4, line::toString);
+            String gemm = line.get("peak_gemm").asText();
+            String detail = line.get("backend_detail").asText();
+            // The peak ran on the GEMM the step's products used: the bf16 GEMM for bf16, the float32 one for fp32.
+            String used = precision.equals("bf16") ? detail.substring(detail.indexOf(", bf16 GEMM ") + 12)
+                    : detail.substring(detail.indexOf(", GEMM ") + 7, detail.indexOf(", bf16 GEMM "));
+            assertTrue(gemm.startsWith("2048^3 on ") && gemm.endsWith(used) || used.startsWith("emulated"),
+                    gemm + " / " + detail);
+        }
+    }
+
+    @Test
+    void theTextNamesThePeakAndTheShare() throws Exception {
+        CliRun run = CliRun.of("bench", "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16", "--vocab",
+                "512", "--batch", "2", "--steps", "1");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("GEMM peak ") && run.out().contains("% of it"), run.out());
+    }
+
+    @Test
     void theGemmComparisonRunsThroughItsBinding() throws Exception {
         CliRun run = CliRun.of("bench", "--gemm", "64", "--json");
         assertEquals(0, run.exitCode(), run.err());
