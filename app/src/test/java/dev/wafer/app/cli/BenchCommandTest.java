@@ -35,6 +35,12 @@ class BenchCommandTest {
             assertTrue(peak > 1e9, line::toString);
             double share = line.get("model_flops_per_s").asDouble() / peak;
             assertEquals(share, line.get("share_of_peak").asDouble(), 1e-3 * share + 1e-4, line::toString);
+            double productShare = line.get("product_flops_per_s").asDouble() / peak;
+            assertEquals(productShare, line.get("product_share_of_peak").asDouble(), 1e-3 * productShare + 1e-4,
+                    line::toString);
+            // Appendix F counts more than the products (embeddings, element-wise terms).
+            assertTrue(line.get("product_flops_per_s").asDouble() < line.get("model_flops_per_s").asDouble(),
+                    line::toString);
             String gemm = line.get("peak_gemm").asText();
             String detail = line.get("backend_detail").asText();
             // The peak ran on the GEMM the step's products used: the bf16 GEMM for bf16, the float32 one for fp32.
@@ -50,7 +56,8 @@ class BenchCommandTest {
         CliRun run = CliRun.of("bench", "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16", "--vocab",
                 "512", "--batch", "2", "--steps", "1");
         assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.out().contains("GEMM peak ") && run.out().contains("% of it"), run.out());
+        assertTrue(run.out().contains("GEMM peak ") && run.out().contains("% of it")
+                && run.out().contains("the step's own products at "), run.out());
     }
 
     @Test

@@ -27,6 +27,25 @@ public final class FlopCount {
         return trainingPerSequence(s) / s.seqLength();
     }
 
+    /**
+     * The FLOPs of the matrix products one training step executes per token, not the paper's count: the linear
+     * layers (QKV, attention projection, both feed-forward layers) and the tied LM head, forward and the two
+     * backward products (x3), plus the attention products {@code QK^T} and {@code PV} over the causal half only
+     * (row {@code i} sees {@code i + 1} keys: {@code (T+1)/2} on average) and their four backward products. No
+     * embedding lookup, softmax, LayerNorm or GELU terms. Against a GEMM peak this is the share of the machine the
+     * step's products get; {@link #trainingPerToken} (Appendix F) also counts work that is not a product (the
+     * embeddings as a one-hot product, the full {@code T x T} attention, element-wise terms) and can exceed it.
+     */
+    public static double matrixProductsTrainingPerToken(ModelShape s) {
+        double d = s.dModel();
+        double width = (double) s.dHead() * s.nHeads();
+        double layers = s.nLayers();
+        double linear = layers * 2 * (3 * d * width + width * d + 2 * d * s.dFfn()) + 2 * d * s.vocabSize();
+        double causalKeys = (s.seqLength() + 1) / 2.0;
+        double attention = layers * 2 * 2 * width * causalKeys;
+        return 3 * (linear + attention);
+    }
+
     /** Inference FLOPs per token (a full-context forward pass, as the paper counts it). */
     public static double inferencePerToken(ModelShape s) {
         return inferencePerSequence(s) / s.seqLength();

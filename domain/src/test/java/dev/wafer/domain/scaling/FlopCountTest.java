@@ -53,4 +53,24 @@ class FlopCountTest {
         assertEquals(1.47e18, sixNd, 0.01e18);
         assertTrue(p.trainingFlops() / sixNd > 1.7);
     }
+    @Test
+    void matrixProductsCountEveryProductOfAStepOnceWithCausalAttention() {
+        // Enumerated product by product for one sequence: each forward product (m x k)(k x n) is 2mkn FLOPs and
+        // has two backward products of the same size; attention row i of each head multiplies i + 1 keys.
+        ModelShape s = ModelShape.withHeads(11, 5, 2, 2, 8, 32);
+        int t = 5, d = 8, f = 32, v = 11, heads = 2, hs = 4;
+        double forward = 0;
+        for (int layer = 0; layer < 2; layer++) {
+            forward += 2.0 * t * d * 3 * d + 2.0 * t * d * d + 2.0 * t * d * f + 2.0 * t * f * d;
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < t; i++) {
+                    forward += 2.0 * hs * (i + 1) + 2.0 * (i + 1) * hs;
+                }
+            }
+        }
+        forward += 2.0 * t * d * v;
+        assertEquals(3 * forward / t, FlopCount.matrixProductsTrainingPerToken(s), 1e-9 * forward);
+        // The paper's count is larger: it adds the embeddings, the full T x T attention and element-wise terms.
+        assertTrue(FlopCount.trainingPerToken(s) > FlopCount.matrixProductsTrainingPerToken(s));
+    }
 }
