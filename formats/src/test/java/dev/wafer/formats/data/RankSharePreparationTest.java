@@ -8,17 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +25,7 @@ import dev.wafer.domain.data.dedup.DedupMode;
 import dev.wafer.domain.data.dedup.DedupSettings;
 import dev.wafer.domain.data.prepare.PreparationReport;
 import dev.wafer.formats.data.planted.PlantedCorpus;
-import dev.wafer.ports.collective.Collective;
+import dev.wafer.conformance.collective.ThreadRanks;
 
 /**
  * Multi-rank preparation into files (ranks as threads of this JVM sharing one build directory) writes the files one
@@ -115,119 +107,22 @@ class RankSharePreparationTest {
         }
     }
 
-    /** One preparer per rank, each on its own thread; each result is the returned value or the thrown exception. */
+    /** One preparer per rank, each on its own thread (the conformance module's {@link ThreadRanks}). */
     private static List<Object> runRanks(int ranks, Path out, DedupMode mode, long bucketBytes) throws Exception {
-        ThreadRanks group = new ThreadRanks(ranks);
         long lead = ProcessHandle.current().pid();
-        ExecutorService pool = Executors.newFixedThreadPool(ranks);
-        try {
-            List<Future<Object>> futures = new ArrayList<>();
-            for (int r = 0; r < ranks; r++) {
-                int rank = r;
-                futures.add(pool.submit(() -> {
-                    try {
-                        DatasetPreparer p = new DatasetPreparer(settings(out, mode, bucketBytes), Progress.NONE, lead);
-                        return p.prepare(Inputs.resolve(corpus.corpus(), p.byteCounter(), out), group.rank(rank));
-                    } catch (Exception e) {
-                        return e;
-                    }
-                }));
-            }
-            List<Object> results = new ArrayList<>();
-            for (Future<Object> f : futures) {
-                Object o = f.get(2, TimeUnit.MINUTES);
-                if (o instanceof Exception e) {
-                    throw new AssertionError(mode + ", " + ranks + " ranks: " + e, e);
-                }
-                results.add(o);
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** Ranks as threads: the sums and broadcasts of doubles that preparation uses. */
-    private static final class ThreadRanks {
-        private final int size;
-        private final CyclicBarrier barrier;
-        private final double[][] slots;
-
-        ThreadRanks(int size) {
-            this.size = size;
-            this.barrier = new CyclicBarrier(size);
-            this.slots = new double[size][];
-        }
-
-        Collective rank(int rank) {
-            return new Collective() {
-                @Override
-                public int rank() {
-                    return rank;
-                }
-
-                @Override
-                public int size() {
-                    return size;
-                }
-
-                @Override
-                public void allReduceSum(float[] values, int offset, int count) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public void allReduceSum(double[] values, int offset, int count) {
-                    slots[rank] = java.util.Arrays.copyOfRange(values, offset, offset + count);
-                    await();
-                    for (int i = 0; i < count; i++) {
-                        double sum = 0;
-                        for (int r = 0; r < size; r++) {
-                            sum += slots[r][i];
-                        }
-                        values[offset + i] = sum;
-                    }
-                    await();
-                }
-
-                @Override
-                public void reduceScatterSum(float[] values, int offset, int count) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public void allGather(float[] values, int offset, int count) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public void broadcast(double[] values, int offset, int count, int root) {
-                    if (rank == root) {
-                        slots[root] = java.util.Arrays.copyOfRange(values, offset, offset + count);
-                    }
-                    await();
-                    System.arraycopy(slots[root], 0, values, offset, count);
-                    await();
-                }
-
-                @Override
-                public void barrier() {
-                    await();
-                }
-
-                @Override
-                public String description() {
-                    return size + " threads";
-                }
-            };
-        }
-
-        private void await() {
+        List<Object> results = new ThreadRanks(ranks).run(rank -> {
             try {
-                barrier.await(1, TimeUnit.MINUTES);
-            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
-                throw new IllegalStateException("a rank did not arrive: " + e, e);
+                DatasetPreparer p = new DatasetPreparer(settings(out, mode, bucketBytes), Progress.NONE, lead);
+                return (Object) p.prepare(Inputs.resolve(corpus.corpus(), p.byteCounter(), out), rank);
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        for (Object o : results) {
+            if (o instanceof Exception e) {
+                throw new AssertionError(mode + ", " + ranks + " ranks: " + e, e);
             }
         }
+        return results;
     }
 }
