@@ -28,4 +28,15 @@ final class Bf16Values {
             }
         });
     }
+
+    /**
+     * {@code dst[dOff + i] = widen(src[from + i])} for {@code n} values of the bf16 segment {@code src}, on the
+     * calling thread (for a worker that widens its own part).
+     */
+    static void widen(MemorySegment src, long from, float[] dst, int dOff, int n) {
+        long at = 2L * from;
+        for (int i = 0; i < n; i++) {
+            dst[dOff + i] = widen(src.get(JAVA_SHORT_UNALIGNED, at + 2L * i));
+        }
+    }
 }
