@@ -50,15 +50,13 @@ final class CpuAttention implements AttentionKernel {
         checkHeads(c, nh);
         CpuTensor o = CpuTensor.of(out, (long) b * t * c);
         CpuTensor a = probabilities(att, (long) b * nh * t * t);
-        CpuTensor in = CpuTensor.of(qkv, (long) b * t * 3 * c);
+        CpuTensor in = inputs(qkv, (long) b * t * 3 * c);
         int hs = c / nh;
         int c3 = 3 * c;
         float[] x = in.data;
         int xOff = in.offset;
         if (inputs != null) {
-            qkv16 = Rounding.grow(qkv16, (long) b * t * c3);
-            inputs.round(x, xOff, qkv16, b * t * c3);
-            x = qkv16;
+            x = roundedInputs(in, b * t * c3);
             xOff = 0;
         }
         float[] od = o.data;
@@ -69,6 +67,30 @@ final class CpuAttention implements AttentionKernel {
             return;
         }
         forwardScalar(od, o, a, a16, x, xOff, b, t, c, nh, scale, pf);
+    }
+
+    /**
+     * {@code qkv}: float32, or bf16 when this kernel rounds Q, K, V to bf16 on entry (then it takes them as stored);
+     * bf16 for any other kernel is refused.
+     */
+    private CpuTensor inputs(Tensor qkv, long n) {
+        CpuTensor in = CpuTensor.ofEither(qkv, n);
+        if (in.isBf16() && (inputs == null || inputs.format() != OperandFormat.BF16)) {
+            throw new IllegalArgumentException("qkv: a bf16 qkv needs the bf16 attention kernel (this one reads "
+                    + probabilities.id() + " Q, K, V)");
+        }
+        return in;
+    }
+
+    /** Q, K, V as this kernel's 16-bit operands in {@link #qkv16}: rounded from float32, or widened from bf16. */
+    private float[] roundedInputs(CpuTensor in, int n) {
+        qkv16 = Rounding.grow(qkv16, n);
+        if (in.isBf16()) {
+            Bf16Values.widen(parallel, in.bf16(0, n), qkv16, 0, n, vector != null);
+        } else {
+            inputs.round(in.data, in.offset, qkv16, n);
+        }
+        return qkv16;
     }
 
     /**
@@ -136,7 +158,7 @@ final class CpuAttention implements AttentionKernel {
         checkHeads(c, nh);
         CpuTensor d = CpuTensor.of(dqkv, (long) b * t * 3 * c);
         CpuTensor g = CpuTensor.of(dout, (long) b * t * c);
-        CpuTensor in = CpuTensor.of(qkv, (long) b * t * 3 * c);
+        CpuTensor in = inputs(qkv, (long) b * t * 3 * c);
         CpuTensor a = probabilities(att, (long) b * nh * t * t);
         int hs = c / nh;
         int c3 = 3 * c;
@@ -145,9 +167,7 @@ final class CpuAttention implements AttentionKernel {
         float[] gd = g.data;
         int gOff = g.offset;
         if (inputs != null) {
-            qkv16 = Rounding.grow(qkv16, (long) b * t * c3);
-            inputs.round(x, xOff, qkv16, b * t * c3);
-            x = qkv16;
+            x = roundedInputs(in, b * t * c3);
             xOff = 0;
             dout16 = Rounding.grow(dout16, (long) b * t * c);
             inputs.round(gd, gOff, dout16, b * t * c);

@@ -140,7 +140,7 @@ final class VectorAttention {
                 int dBase = dOff + bb * t * c3 + h * hs;
                 int attBase = a16 == null ? aOff + bh * t * t : paAt;
                 if (a16 != null) {
-                    Bf16Values.widen(a16, (long) bh * t * t, s, paAt, t * t);
+                    VectorBf16Pack.widen(a16, 2L * bh * t * t, s, paAt, t * t);
                 }
                 for (int d = 0; d < hs; d++) {
                     int row = vtAt + d * tp;

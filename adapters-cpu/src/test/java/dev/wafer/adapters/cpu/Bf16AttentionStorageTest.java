@@ -18,10 +18,12 @@ import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
 
 /**
- * The bf16 attention saves its probabilities already rounded to bf16, so a bf16 {@code att} holds exactly them: the
- * forward's output and the widened probabilities, and the backward's {@code dqkv}, are bit for bit those of a float32
- * {@code att}, on the Vector API path and the scalar one, with and without float32 score gradients, for sequence
- * lengths that fill the tiles and ones that do not. Other attention kernels refuse a bf16 {@code att}.
+ * The bf16 attention saves its probabilities already rounded to bf16, so a bf16 {@code att} holds exactly them, and
+ * it rounds Q, K, V to bf16 on entry, so a bf16 {@code qkv} (the float32 values rounded once) gives it the same
+ * operands: the forward's output and the widened probabilities, and the backward's {@code dqkv}, are bit for bit
+ * those of float32 {@code att} and {@code qkv}, on the Vector API path and the scalar one, with and without float32
+ * score gradients, for sequence lengths that fill the tiles and ones that do not. Other attention kernels refuse a
+ * bf16 {@code att} or {@code qkv}.
  */
 class Bf16AttentionStorageTest {
     private static final long SEED = 20261205_16L;
@@ -57,6 +59,8 @@ class Bf16AttentionStorageTest {
         AttentionKernel kernel = backend.attention(OperandFormat.BF16, fp32Scores);
         try (TensorScope scope = backend.openScope()) {
             Tensor qkv = random(scope, r, b * t * 3 * c, 2);
+            Tensor qkv16 = scope.allocate(b * t * 3 * c, OperandFormat.BF16);
+            qkv16.copyFromHost(qkv.toHost()); // rounded to nearest even on the way in
             Tensor dout = random(scope, r, b * t * c, 1);
             long na = (long) b * nh * t * t;
             Tensor att32 = scope.allocate(na);
@@ -64,7 +68,7 @@ class Bf16AttentionStorageTest {
             Tensor out32 = scope.allocate(b * t * c);
             Tensor out16 = scope.allocate(b * t * c);
             kernel.forward(out32, att32, qkv, b, t, c, nh, 0.35f);
-            kernel.forward(out16, att16, qkv, b, t, c, nh, 0.35f);
+            kernel.forward(out16, att16, qkv16, b, t, c, nh, 0.35f);
             assertArrayEquals(out32.toHost(), out16.toHost(), "output, " + what);
             float[] p = att32.toHost();
             assertArrayEquals(p, att16.toHost(), "probabilities, " + what);
@@ -74,18 +78,20 @@ class Bf16AttentionStorageTest {
             Tensor d32 = scope.allocate(b * t * 3 * c);
             Tensor d16 = scope.allocate(b * t * 3 * c);
             kernel.backward(d32, dout, qkv, att32, b, t, c, nh, 0.35f);
-            kernel.backward(d16, dout, qkv, att16, b, t, c, nh, 0.35f);
+            kernel.backward(d16, dout, qkv16, att16, b, t, c, nh, 0.35f);
             assertArrayEquals(d32.toHost(), d16.toHost(), "dqkv, " + what);
         }
     }
 
     @Test
-    void kernelsThatKeepFloat32OrFp16ProbabilitiesRefuseABf16Att() {
+    void kernelsThatKeepFloat32OrFp16ProbabilitiesRefuseABf16AttOrQkv() {
         for (CpuBackend backend : new CpuBackend[] {VECTOR, SCALAR}) {
             try (TensorScope scope = backend.openScope()) {
                 Tensor qkv = scope.allocate(4 * 3 * 8);
                 Tensor out = scope.allocate(4 * 8);
                 Tensor att16 = scope.allocate(2 * 4 * 4, OperandFormat.BF16);
+                Tensor att = scope.allocate(2 * 4 * 4);
+                Tensor qkv16 = scope.allocate(4 * 3 * 8, OperandFormat.BF16);
                 AttentionKernel[] kernels = {backend.attention(), backend.attention(OperandFormat.FP16, false)};
                 for (AttentionKernel k : kernels) {
                     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -93,6 +99,11 @@ class Bf16AttentionStorageTest {
                     assertTrue(e.getMessage().startsWith("att:") && e.getMessage().contains("bf16"), e.getMessage());
                     assertThrows(IllegalArgumentException.class,
                             () -> k.backward(qkv, out, qkv, att16, 1, 4, 8, 2, 0.5f));
+                    e = assertThrows(IllegalArgumentException.class,
+                            () -> k.forward(out, att, qkv16, 1, 4, 8, 2, 0.5f));
+                    assertTrue(e.getMessage().startsWith("qkv:") && e.getMessage().contains("bf16"), e.getMessage());
+                    assertThrows(IllegalArgumentException.class,
+                            () -> k.backward(qkv, out, qkv16, att, 1, 4, 8, 2, 0.5f));
                 }
             }
         }
