@@ -49,7 +49,7 @@ public final class CpuBackend implements ComputeBackend {
     private final CpuMixedMatmul fp16Matmul;
     /** 16-bit attention kernels, indexed by [format is FP16][float32 score gradients]. */
     private final CpuAttention[][] mixedAttention = new CpuAttention[2][2];
-    // The kernels handed out: GELU, attention and the bf16 matmul wrapped so that their forward may write a bf16 tensor.
+    // The kernels handed out: GELU, attention and the bf16 matmul wrapped so that their forward may write bf16.
     private final GeluKernel geluKernel;
     private final AttentionKernel attentionKernel;
     private final AttentionKernel[][] mixedAttentionKernels = new AttentionKernel[2][2];
