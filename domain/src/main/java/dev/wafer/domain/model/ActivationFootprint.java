@@ -26,7 +26,10 @@ public record ActivationFootprint(long totalValues, long sixteenBitValues, long 
         return of(s, batch, seq, recompute, ActivationStorage.FP32);
     }
 
-    /** As {@link #of(ModelShape, int, int, boolean)} with the linear layers' inputs stored as {@code storage} says. */
+    /**
+     * As {@link #of(ModelShape, int, int, boolean)} with the linear layers' inputs, {@code qkv} and the attention
+     * probabilities stored as {@code storage} says.
+     */
     public static ActivationFootprint of(ModelShape s, int batch, int seq, boolean recompute,
             ActivationStorage storage) {
         long l = s.nLayers();
