@@ -5,7 +5,8 @@ import dev.wafer.ports.compute.Tensor;
 /**
  * How a float32 kernel writes a bf16 tensor: it runs into one reused float32 scratch tensor, which is then rounded
  * (nearest even, {@link Bf16Pack}) into the bf16 output, split over the workers. The scratch grows to the largest
- * output and is shared by every kernel wrapped this way (they run one at a time). It is the rounding the bf16 matmul
+ * output (the QKV projection's, {@code B·T·3C}: 19 MB on 111M at seq 512 x batch 4) and is shared by every kernel
+ * wrapped this way (they run one at a time). It is the rounding the bf16 matmul
  * did on every use of the tensor, moved to where the tensor is written.
  */
 final class Bf16Output {

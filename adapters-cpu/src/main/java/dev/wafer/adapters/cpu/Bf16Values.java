@@ -22,10 +22,28 @@ final class Bf16Values {
 
     /** {@code dst[dOff + i] = widen(src[i])} for {@code n} values of the bf16 segment {@code src}, over the workers. */
     static void widen(Parallel parallel, MemorySegment src, float[] dst, int dOff, int n) {
+        widen(parallel, src, dst, dOff, n, false);
+    }
+
+    /** As {@link #widen(Parallel, MemorySegment, float[], int, int)}, on the Vector API if {@code vectorized}. */
+    static void widen(Parallel parallel, MemorySegment src, float[] dst, int dOff, int n, boolean vectorized) {
         parallel.range(n, GRAIN, (w, from, to) -> {
-            for (int i = from; i < to; i++) {
-                dst[dOff + i] = widen(src.get(JAVA_SHORT_UNALIGNED, 2L * i));
+            if (vectorized) {
+                VectorBf16Pack.widen(src, 2L * from, dst, dOff + from, to - from);
+            } else {
+                widen(src, from, dst, dOff + from, to - from);
             }
         });
+    }
+
+    /**
+     * {@code dst[dOff + i] = widen(src[from + i])} for {@code n} values of the bf16 segment {@code src}, on the
+     * calling thread (for a worker that widens its own part).
+     */
+    static void widen(MemorySegment src, long from, float[] dst, int dOff, int n) {
+        long at = 2L * from;
+        for (int i = 0; i < n; i++) {
+            dst[dOff + i] = widen(src.get(JAVA_SHORT_UNALIGNED, at + 2L * i));
+        }
     }
 }

@@ -1,5 +1,9 @@
 package dev.wafer.adapters.cpu;
 
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+
 import dev.wafer.ports.compute.AttentionKernel;
 import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
@@ -45,39 +49,77 @@ final class CpuAttention implements AttentionKernel {
     public void forward(Tensor out, Tensor att, Tensor qkv, int b, int t, int c, int nh, float scale) {
         checkHeads(c, nh);
         CpuTensor o = CpuTensor.of(out, (long) b * t * c);
-        CpuTensor a = CpuTensor.of(att, (long) b * nh * t * t);
-        CpuTensor in = CpuTensor.of(qkv, (long) b * t * 3 * c);
+        CpuTensor a = probabilities(att, (long) b * nh * t * t);
+        CpuTensor in = inputs(qkv, (long) b * t * 3 * c);
         int hs = c / nh;
         int c3 = 3 * c;
         float[] x = in.data;
         int xOff = in.offset;
         if (inputs != null) {
-            qkv16 = Rounding.grow(qkv16, (long) b * t * c3);
-            inputs.round(x, xOff, qkv16, b * t * c3);
-            x = qkv16;
+            x = roundedInputs(in, b * t * c3);
             xOff = 0;
         }
-        float[] ad = a.data;
         float[] od = o.data;
         OperandFormat pf = probabilities;
+        MemorySegment a16 = a.isBf16() ? a.bf16(0, (long) b * nh * t * t) : null;
         if (vector != null) {
-            vector.forward(od, o.offset, ad, a.offset, x, xOff, b, t, c, nh, scale, pf);
+            vector.forward(od, o.offset, a.data, a.offset, a16, x, xOff, b, t, c, nh, scale, pf);
             return;
         }
-        forwardScalar(od, o, ad, a, x, xOff, b, t, c, nh, scale, pf);
+        forwardScalar(od, o, a, a16, x, xOff, b, t, c, nh, scale, pf);
     }
 
-    private void forwardScalar(float[] od, CpuTensor o, float[] ad, CpuTensor a, float[] x, int xOff, int b, int t,
-                               int c, int nh, float scale, OperandFormat pf) {
+    /**
+     * {@code qkv}: float32, or bf16 when this kernel rounds Q, K, V to bf16 on entry (then it takes them as stored);
+     * bf16 for any other kernel is refused.
+     */
+    private CpuTensor inputs(Tensor qkv, long n) {
+        CpuTensor in = CpuTensor.ofEither(qkv, n);
+        if (in.isBf16() && (inputs == null || inputs.format() != OperandFormat.BF16)) {
+            throw new IllegalArgumentException("qkv: a bf16 qkv needs the bf16 attention kernel (this one reads "
+                    + probabilities.id() + " Q, K, V)");
+        }
+        return in;
+    }
+
+    /** Q, K, V as this kernel's 16-bit operands in {@link #qkv16}: rounded from float32, or widened from bf16. */
+    private float[] roundedInputs(CpuTensor in, int n) {
+        qkv16 = Rounding.grow(qkv16, n);
+        if (in.isBf16()) {
+            Bf16Values.widen(parallel, in.bf16(0, n), qkv16, 0, n, vector != null);
+        } else {
+            inputs.round(in.data, in.offset, qkv16, n);
+        }
+        return qkv16;
+    }
+
+    /**
+     * The saved probabilities {@code att}: float32, or bf16 when this kernel rounds them to bf16 (then storing them
+     * in bf16 loses nothing); bf16 for any other kernel is refused.
+     */
+    private CpuTensor probabilities(Tensor att, long n) {
+        CpuTensor a = CpuTensor.ofEither(att, n);
+        if (a.isBf16() && probabilities != OperandFormat.BF16) {
+            throw new IllegalArgumentException("att: bf16 storage of the attention probabilities needs the bf16"
+                    + " attention kernel (this one keeps them " + probabilities.id() + ")");
+        }
+        return a;
+    }
+
+    private void forwardScalar(float[] od, CpuTensor o, CpuTensor a, MemorySegment a16, float[] x, int xOff, int b,
+                               int t, int c, int nh, float scale, OperandFormat pf) {
         int hs = c / nh;
         int c3 = 3 * c;
         parallel.range(b * nh, 1, (w, from, to) -> {
+            // With bf16 storage one head's probabilities are built in float32 scratch, then stored.
+            float[] ad = a16 == null ? a.data : scratch.floats(w, t * t);
             for (int bh = from; bh < to; bh++) {
                 int bb = bh / nh;
                 int h = bh % nh;
+                int aBase = a16 == null ? a.offset + bh * t * t : 0;
                 for (int i = 0; i < t; i++) {
                     int q = xOff + (bb * t + i) * c3 + h * hs;
-                    int row = a.offset + (bh * t + i) * t;
+                    int row = aBase + i * t;
                     float max = Float.NEGATIVE_INFINITY;
                     for (int j = 0; j <= i; j++) {
                         int k = xOff + (bb * t + j) * c3 + c + h * hs;
@@ -101,6 +143,12 @@ final class CpuAttention implements AttentionKernel {
                     }
                     java.util.Arrays.fill(ad, row + i + 1, row + t, 0f);
                 }
+                if (a16 != null) {
+                    long at = 2L * bh * t * t;
+                    for (int i = 0; i < t * t; i++) {
+                        a16.set(JAVA_SHORT_UNALIGNED, at + 2L * i, Bf16Pack.bits(ad[i]));
+                    }
+                }
             }
         });
     }
@@ -110,8 +158,8 @@ final class CpuAttention implements AttentionKernel {
         checkHeads(c, nh);
         CpuTensor d = CpuTensor.of(dqkv, (long) b * t * 3 * c);
         CpuTensor g = CpuTensor.of(dout, (long) b * t * c);
-        CpuTensor in = CpuTensor.of(qkv, (long) b * t * 3 * c);
-        CpuTensor a = CpuTensor.of(att, (long) b * nh * t * t);
+        CpuTensor in = inputs(qkv, (long) b * t * 3 * c);
+        CpuTensor a = probabilities(att, (long) b * nh * t * t);
         int hs = c / nh;
         int c3 = 3 * c;
         float[] x = in.data;
@@ -119,9 +167,7 @@ final class CpuAttention implements AttentionKernel {
         float[] gd = g.data;
         int gOff = g.offset;
         if (inputs != null) {
-            qkv16 = Rounding.grow(qkv16, (long) b * t * c3);
-            inputs.round(x, xOff, qkv16, b * t * c3);
-            x = qkv16;
+            x = roundedInputs(in, b * t * c3);
             xOff = 0;
             dout16 = Rounding.grow(dout16, (long) b * t * c);
             inputs.round(gd, gOff, dout16, b * t * c);
@@ -130,20 +176,27 @@ final class CpuAttention implements AttentionKernel {
         }
         float[] dd = d.data;
         OperandFormat sf = scoreGradients;
+        MemorySegment a16 = a.isBf16() ? a.bf16(0, (long) b * nh * t * t) : null;
         if (vector != null) {
-            vector.backward(dd, d.offset, gd, gOff, x, xOff, a.data, a.offset, b, t, c, nh, scale, sf);
+            vector.backward(dd, d.offset, gd, gOff, x, xOff, a.data, a.offset, a16, b, t, c, nh, scale, sf);
             return;
         }
-        backwardScalar(dd, d, gd, gOff, x, xOff, a, b, t, c, nh, scale, sf);
+        backwardScalar(dd, d, gd, gOff, x, xOff, a, a16, b, t, c, nh, scale, sf);
     }
 
     private void backwardScalar(float[] dd, CpuTensor d, float[] gd, int gOff, float[] x, int xOff, CpuTensor a,
-                                int b, int t, int c, int nh, float scale, OperandFormat sf) {
+                                MemorySegment a16, int b, int t, int c, int nh, float scale, OperandFormat sf) {
         int hs = c / nh;
         int c3 = 3 * c;
         parallel.range(b * nh, 1, (w, from, to) -> {
-            float[] datt = scratch.floats(w, t);
+            // datt in [0, t); with bf16 storage one head's probabilities widened (exactly) after it.
+            float[] datt = scratch.floats(w, a16 == null ? t : t + t * t);
+            float[] ad = a16 == null ? a.data : datt;
             for (int bh = from; bh < to; bh++) {
+                int aBase = a16 == null ? a.offset + bh * t * t : t;
+                if (a16 != null) {
+                    Bf16Values.widen(a16, (long) bh * t * t, datt, t, t * t);
+                }
                 int bb = bh / nh;
                 int h = bh % nh;
                 for (int i = 0; i < t; i++) { // written, not accumulated: clear this head's q, k, v slices
@@ -153,12 +206,12 @@ final class CpuAttention implements AttentionKernel {
                     java.util.Arrays.fill(dd, base + 2 * c, base + 2 * c + hs, 0f);
                 }
                 for (int i = 0; i < t; i++) {
-                    int row = a.offset + (bh * t + i) * t;
+                    int row = aBase + i * t;
                     int go = gOff + (bb * t + i) * c + h * hs;
                     double dot = 0;
                     for (int j = 0; j <= i; j++) {
                         int v = (bb * t + j) * c3 + 2 * c + h * hs;
-                        float p = a.data[row + j];
+                        float p = ad[row + j];
                         datt[j] = blas.dot(gd, go, x, xOff + v, hs);
                         blas.axpy(p, gd, go, dd, d.offset + v, hs);
                         dot += p * datt[j];
@@ -166,7 +219,7 @@ final class CpuAttention implements AttentionKernel {
                     float fdot = (float) dot;
                     int q = (bb * t + i) * c3 + h * hs;
                     for (int j = 0; j <= i; j++) {
-                        float dpre = sf.round(a.data[row + j] * (datt[j] - fdot) * scale);
+                        float dpre = sf.round(ad[row + j] * (datt[j] - fdot) * scale);
                         int k = (bb * t + j) * c3 + c + h * hs;
                         blas.axpy(dpre, x, xOff + k, dd, d.offset + q, hs);
                         blas.axpy(dpre, x, xOff + q, dd, d.offset + k, hs);

@@ -25,7 +25,8 @@ import dev.wafer.ports.compute.TensorScope;
  * them, except bf16 linear layers where oneDNN loads ({@link OneDnnMatmul}: bf16 operands in native buffers, oneDNN's
  * AVX512_BF16 matmul); the float32 kernels are untouched by it. bf16 tensors ({@link Capability#BF16_STORAGE}) live in
  * native memory: the bf16 linear layers read them as stored, LayerNorm writes them directly, and GELU and attention
- * write them through {@link Bf16Output} (their float32 kernel into a scratch, then rounded).
+ * write them through {@link Bf16Output} (their float32 kernel into a scratch, then rounded), as does the bf16 matmul
+ * for the QKV projection's output.
  */
 public final class CpuBackend implements ComputeBackend {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
@@ -48,7 +49,7 @@ public final class CpuBackend implements ComputeBackend {
     private final CpuMixedMatmul fp16Matmul;
     /** 16-bit attention kernels, indexed by [format is FP16][float32 score gradients]. */
     private final CpuAttention[][] mixedAttention = new CpuAttention[2][2];
-    // The kernels handed out: GELU and attention wrapped so that their forward may write a bf16 tensor.
+    // The kernels handed out: GELU, attention and the bf16 matmul wrapped so that their forward may write bf16.
     private final GeluKernel geluKernel;
     private final AttentionKernel attentionKernel;
     private final AttentionKernel[][] mixedAttentionKernels = new AttentionKernel[2][2];
@@ -85,14 +86,16 @@ public final class CpuBackend implements ComputeBackend {
         if (bf16Gemm == Bf16Gemm.ONEDNN && oneDnn.library().isEmpty()) {
             throw new IllegalStateException(oneDnn.reason());
         }
+        Bf16Output bf16Output = new Bf16Output(parallel, vectorized);
         if (oneDnn != null && oneDnn.library().isPresent()) {
             OneDnnBf16Gemm oneDnnGemm = new OneDnnBf16Gemm(oneDnn.library().get(), parallel, vectorized);
             this.bf16Sgemm = oneDnnGemm;
-            this.bf16Matmul = new OneDnnMatmul(oneDnnGemm, matmul);
+            this.bf16Matmul = new Bf16OutputMatmul(new OneDnnMatmul(oneDnnGemm, matmul), bf16Output);
             this.bf16GemmNote = "";
         } else {
             this.bf16Sgemm = sgemm;
-            this.bf16Matmul = new CpuMixedMatmul(sgemm, parallel, matmul, OperandFormat.BF16);
+            this.bf16Matmul = new Bf16OutputMatmul(new CpuMixedMatmul(sgemm, parallel, matmul, OperandFormat.BF16),
+                    bf16Output);
             this.bf16GemmNote = oneDnn == null ? "chosen" : oneDnn.reason();
         }
         this.fp16Matmul = new CpuMixedMatmul(sgemm, parallel, matmul, OperandFormat.FP16);
@@ -102,7 +105,6 @@ public final class CpuBackend implements ComputeBackend {
                         f == 1 ? OperandFormat.FP16 : OperandFormat.BF16, g == 1);
             }
         }
-        Bf16Output bf16Output = new Bf16Output(parallel, vectorized);
         this.geluKernel = new Bf16OutputGelu(gelu, bf16Output);
         this.attentionKernel = new Bf16OutputAttention(attention, bf16Output);
         for (int f = 0; f < 2; f++) {

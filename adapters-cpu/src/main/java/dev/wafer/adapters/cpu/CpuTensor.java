@@ -48,7 +48,7 @@ final class CpuTensor implements Tensor {
         if (c.bf16 != null) {
             throw new IllegalArgumentException("a bf16 tensor was given to a CPU kernel argument that takes float32"
                     + " only (bf16 tensors are accepted as the bf16 matmul's input and as the output of LayerNorm,"
-                    + " GELU and attention forward)");
+                    + " GELU, attention and bf16 matmul forward, and as the bf16 attention's qkv and probabilities)");
         }
         return c;
     }

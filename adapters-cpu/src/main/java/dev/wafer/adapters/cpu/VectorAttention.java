@@ -1,5 +1,7 @@
 package dev.wafer.adapters.cpu;
 
+import java.lang.foreign.MemorySegment;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -32,9 +34,13 @@ final class VectorAttention {
         return (x + to - 1) / to * to;
     }
 
-    /** @param probs the format the probabilities are rounded to (FP32: not rounded) */
-    void forward(float[] od, int oOff, float[] ad, int aOff, float[] x, int xOff, int b, int t, int c, int nh,
-                 float scale, dev.wafer.ports.compute.OperandFormat probs) {
+    /**
+     * @param probs the format the probabilities are rounded to (FP32: not rounded)
+     * @param a16   the saved probabilities as bf16 (then {@code ad} is unused; {@code probs} must be BF16), or null
+     *              to save them in {@code ad} from {@code aOff}
+     */
+    void forward(float[] od, int oOff, float[] ad, int aOff, MemorySegment a16, float[] x, int xOff, int b, int t,
+                 int c, int nh, float scale, dev.wafer.ports.compute.OperandFormat probs) {
         boolean roundProbs = probs != dev.wafer.ports.compute.OperandFormat.FP32;
         int hs = c / nh;
         int c3 = 3 * c;
@@ -44,14 +50,18 @@ final class VectorAttention {
         int vpAt = ktAt + hs * tp;
         int opAt = vpAt + t * hp;
         int scAt = opAt + t * hp;
-        int total = scAt + t * tp;
+        // With bf16 storage one head's probabilities are built in float32 scratch, then stored (already bf16 values).
+        int paAt = scAt + t * tp;
+        int total = paAt + (a16 == null ? 0 : t * t);
         parallel.range(b * nh, 1, (w, from, to) -> {
             float[] s = scratch.floats(w, total);
             float[] tmp = lanes[w];
+            float[] pa = a16 == null ? ad : s;
             for (int bh = from; bh < to; bh++) {
                 int bb = bh / nh;
                 int h = bh % nh;
                 int base = xOff + bb * t * c3 + h * hs;
+                int attBase = a16 == null ? aOff + bh * t * t : paAt;
                 // Kᵀ (hs x tp) and V (t x hp), zero-padded.
                 for (int d = 0; d < hs; d++) {
                     int row = ktAt + d * tp;
@@ -74,18 +84,20 @@ final class VectorAttention {
                     }
                 }
                 // Softmax rows into att (zeros past the diagonal).
-                int attBase = aOff + bh * t * t;
                 for (int i = 0; i < t; i++) {
-                    softmaxRow(s, scAt + i * tp, i + 1, scale, ad, attBase + i * t, t, tmp,
+                    softmaxRow(s, scAt + i * tp, i + 1, scale, pa, attBase + i * t, t, tmp,
                             roundProbs ? probs : null);
                 }
                 // O = P·V.
                 for (int i0 = 0; i0 < t; i0 += 4) {
                     int rows = Math.min(4, t - i0);
                     for (int d0 = 0; d0 < hp; d0 += W) {
-                        mm(rows, ad, attBase + i0 * t, t, 1, s, vpAt + d0, hp, 0, i0 + rows, s, opAt + i0 * hp + d0,
+                        mm(rows, pa, attBase + i0 * t, t, 1, s, vpAt + d0, hp, 0, i0 + rows, s, opAt + i0 * hp + d0,
                                 hp);
                     }
+                }
+                if (a16 != null) { // bf16-exact values: packing them only drops zero low bits
+                    VectorBf16Pack.pack(s, paAt, a16, 2L * bh * t * t, t * t);
                 }
                 int ob = oOff + bb * t * c + h * hs;
                 for (int i = 0; i < t; i++) {
@@ -95,9 +107,13 @@ final class VectorAttention {
         });
     }
 
-    /** @param scoreGrads the format dS is rounded to before dS·K and dSᵀ·Q (FP32: not rounded) */
-    void backward(float[] dd, int dOff, float[] g, int gOff, float[] x, int xOff, float[] ad, int aOff, int b, int t,
-                  int c, int nh, float scale, dev.wafer.ports.compute.OperandFormat scoreGrads) {
+    /**
+     * @param scoreGrads the format dS is rounded to before dS·K and dSᵀ·Q (FP32: not rounded)
+     * @param a16        the saved probabilities as bf16 (then {@code ad} is unused), or null to read {@code ad}
+     */
+    void backward(float[] dd, int dOff, float[] g, int gOff, float[] x, int xOff, float[] ad, int aOff,
+                  MemorySegment a16, int b, int t, int c, int nh, float scale,
+                  dev.wafer.ports.compute.OperandFormat scoreGrads) {
         boolean roundScores = scoreGrads != dev.wafer.ports.compute.OperandFormat.FP32;
         int hs = c / nh;
         int c3 = 3 * c;
@@ -109,17 +125,23 @@ final class VectorAttention {
         int gpAt = qpAt + t * hp;
         int opAt = gpAt + t * hp;
         int dsAt = opAt + t * hp;
-        int total = dsAt + t * tp;
+        // With bf16 storage one head's probabilities are widened (exactly) into float32 scratch.
+        int paAt = dsAt + t * tp;
+        int total = paAt + (a16 == null ? 0 : t * t);
         parallel.range(b * nh, 1, (w, from, to) -> {
             float[] s = scratch.floats(w, total);
             float[] tmp = lanes[w];
+            float[] pa = a16 == null ? ad : s;
             for (int bh = from; bh < to; bh++) {
                 int bb = bh / nh;
                 int h = bh % nh;
                 int base = xOff + bb * t * c3 + h * hs;
                 int gBase = gOff + bb * t * c + h * hs;
                 int dBase = dOff + bb * t * c3 + h * hs;
-                int attBase = aOff + bh * t * t;
+                int attBase = a16 == null ? aOff + bh * t * t : paAt;
+                if (a16 != null) {
+                    VectorBf16Pack.widen(a16, 2L * bh * t * t, s, paAt, t * t);
+                }
                 for (int d = 0; d < hs; d++) {
                     int row = vtAt + d * tp;
                     for (int j = 0; j < t; j++) {
@@ -142,7 +164,7 @@ final class VectorAttention {
                 }
                 // dS = P ⊙ (dP - rowdot(P, dP)) · scale, zero past the diagonal.
                 for (int i = 0; i < t; i++) {
-                    scoreGradientRow(s, dsAt + i * tp, tp, ad, attBase + i * t, i + 1, t, scale, tmp,
+                    scoreGradientRow(s, dsAt + i * tp, tp, pa, attBase + i * t, i + 1, t, scale, tmp,
                             roundScores ? scoreGrads : null);
                 }
                 // dQ = dS·K.
@@ -170,7 +192,7 @@ final class VectorAttention {
                 for (int j0 = 0; j0 < t; j0 += 4) {
                     int rows = Math.min(4, t - j0);
                     for (int d0 = 0; d0 < hp; d0 += W) {
-                        mm(rows, ad, attBase + j0, 1, t, s, gpAt + d0, hp, j0, t, s, opAt + j0 * hp + d0, hp);
+                        mm(rows, pa, attBase + j0, 1, t, s, gpAt + d0, hp, j0, t, s, opAt + j0 * hp + d0, hp);
                     }
                 }
                 for (int j = 0; j < t; j++) {

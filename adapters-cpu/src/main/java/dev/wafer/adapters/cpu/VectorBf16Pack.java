@@ -62,6 +62,22 @@ final class VectorBf16Pack {
         Rounding.roundRange(dev.wafer.ports.compute.OperandFormat.BF16, src, s + j, dst, d + j, n - j);
     }
 
+    /**
+     * {@code dst[d + j] = widen(src[sOff + 2j])} for {@code j < n}, on the calling thread: the bf16 bits shifted into
+     * the upper half of a float32, exactly {@link Bf16Values#widen(short)}.
+     */
+    static void widen(MemorySegment src, long sOff, float[] dst, int d, int n) {
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            ((IntVector) ShortVector.fromMemorySegment(S, src, sOff + 2L * j, ORDER)
+                    .convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, d + j);
+        }
+        for (; j < n; j++) {
+            dst[d + j] = Bf16Values.widen(src.get(JAVA_SHORT_UNALIGNED, sOff + 2L * j));
+        }
+    }
+
     /** {@code c[ci + j] += src[row + 4j]} for {@code j < n}. */
     static void add(MemorySegment src, long row, float[] c, int ci, int n) {
         int j = 0;

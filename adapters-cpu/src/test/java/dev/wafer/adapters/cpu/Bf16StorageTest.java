@@ -130,6 +130,16 @@ class Bf16StorageTest {
             backend.gelu().forward(g32, gin, n * 4 * c);
             backend.gelu().forward(g16, gin, n * 4 * c);
             assertArrayEquals(rounded(g32.toHost()), g16.toHost(), "gelu, " + what);
+            // The bf16 matmul's forward (the QKV projection), from a float32 and a bf16 input.
+            Tensor wq = tensor(scope, randoms(r, 3 * c * c, 0.3), OperandFormat.FP32);
+            Tensor bq = tensor(scope, randoms(r, 3 * c, 0.5), OperandFormat.FP32);
+            for (Tensor in : new Tensor[] {x, out16}) {
+                Tensor q32 = scope.allocate(n * 3 * c);
+                Tensor q16 = scope.allocate(n * 3 * c, OperandFormat.BF16);
+                backend.matmul(OperandFormat.BF16).forward(q32, in, wq, bq, n, c, 3 * c);
+                backend.matmul(OperandFormat.BF16).forward(q16, in, wq, bq, n, c, 3 * c);
+                assertArrayEquals(rounded(q32.toHost()), q16.toHost(), "bf16 matmul " + in.format() + ", " + what);
+            }
             // Attention forward, float32 and bf16 operands.
             Tensor qkv = tensor(scope, randoms(r, n * 3 * c, 1), OperandFormat.FP32);
             for (OperandFormat operands : new OperandFormat[] {OperandFormat.FP32, OperandFormat.BF16}) {
@@ -243,7 +253,9 @@ class Bf16StorageTest {
                 () -> ONEDNN.matmul().forward(a, a16, w, null, 8, 8, 8),
                 () -> ONEDNN.matmul(OperandFormat.FP16).forward(a, a16, w, null, 8, 8, 8),
                 () -> EMULATED.matmul(OperandFormat.FP16).forward(a, a16, w, null, 8, 8, 8),
-                () -> ONEDNN.matmul(OperandFormat.BF16).forward(a16, a, w, null, 8, 8, 8),
+                () -> ONEDNN.matmul().forward(a16, a, w, null, 8, 8, 8),
+                () -> ONEDNN.matmul(OperandFormat.FP16).forward(a16, a, w, null, 8, 8, 8),
+                () -> ONEDNN.matmul(OperandFormat.BF16).backward(a16, w, null, a, a, w, 8, 8, 8),
                 () -> ONEDNN.matmul(OperandFormat.BF16).forward(a, a, a16, null, 8, 8, 8),
                 () -> ONEDNN.gelu().forward(a, a16, 64),
                 () -> ONEDNN.gelu().backward(a, a16, a, 64),

@@ -18,7 +18,7 @@ import dev.wafer.ports.compute.OperandFormat;
 
 /**
  * The dry run on the CPU backend sizes a bf16 run's activations as the model will allocate them: the linear layers'
- * inputs in bf16 ({@code memory.activation_storage}), so {@code activation_bytes} is the bf16-storage footprint's
+ * inputs, the attention's input qkv and its probabilities in bf16 ({@code memory.activation_storage}), so {@code activation_bytes} is the bf16-storage footprint's
  * bytes (what {@code ActivationFootprintTest} checks against the allocations); float32 where the run keeps them so.
  */
 class ActivationStorageDryRunTest {
@@ -54,8 +54,12 @@ class ActivationStorageDryRunTest {
         assertEquals(bytes(new ModelPrecision(OperandFormat.BF16, false)), bf16.get("activation_bytes").asLong());
         assertEquals(bytes(new ModelPrecision(OperandFormat.BF16, true)), bf16Grads.get("activation_bytes").asLong());
         assertEquals(bytes(ModelPrecision.FP32), underflow.get("activation_bytes").asLong());
-        // Ten layers of ln1, atty, ln2 (768 wide) and fchGelu (3072) at 2 x 64 tokens, two bytes fewer a value.
-        assertEquals(10L * 128 * (3 * 768 + 3072) * 2, fp32.get("activation_bytes").asLong()
+        // Ten layers of ln1, atty, ln2 (768 wide), qkv (3 x 768) and fchGelu (3072) at 2 x 64 tokens and of the
+        // 2 x 12 x 64 x 64 probabilities, two bytes fewer a value.
+        assertEquals(10L * 128 * (6 * 768 + 3072) * 2 + 10L * 2 * 12 * 64 * 64 * 2,
+                fp32.get("activation_bytes").asLong() - bf16.get("activation_bytes").asLong());
+        // --fp32-attention-grads keeps only ln1 float32.
+        assertEquals(10L * 128 * 768 * 2, bf16Grads.get("activation_bytes").asLong()
                 - bf16.get("activation_bytes").asLong());
     }
 }

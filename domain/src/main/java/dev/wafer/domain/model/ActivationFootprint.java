@@ -26,7 +26,10 @@ public record ActivationFootprint(long totalValues, long sixteenBitValues, long 
         return of(s, batch, seq, recompute, ActivationStorage.FP32);
     }
 
-    /** As {@link #of(ModelShape, int, int, boolean)} with the linear layers' inputs stored as {@code storage} says. */
+    /**
+     * As {@link #of(ModelShape, int, int, boolean)} with the linear layers' inputs, {@code qkv} and the attention
+     * probabilities stored as {@code storage} says.
+     */
     public static ActivationFootprint of(ModelShape s, int batch, int seq, boolean recompute,
             ActivationStorage storage) {
         long l = s.nLayers();
@@ -37,8 +40,9 @@ public record ActivationFootprint(long totalValues, long sixteenBitValues, long 
         // Per layer: ln1, qkv (3), atty, attproj, residual2, ln2, fcproj, residual3 of width C; two of width F; the
         // attention matrix; four per-token statistics (LayerNorm mean and rstd, twice).
         long perLayer = n * c * 10 + n * f * 2 + attention + 4 * n;
-        // Of them in 16 bits where stored so: atty, ln2 (C), fchGelu (F); ln1 (C) unless it stays float32.
-        long perLayer16 = (storage.format() == OperandFormat.FP32 ? 0 : 2 * n * c + n * f)
+        // Of them in 16 bits where stored so: qkv (3C), atty, ln2 (C), fchGelu (F), the attention matrix; ln1 (C)
+        // unless it stays float32.
+        long perLayer16 = (storage.format() == OperandFormat.FP32 ? 0 : 5 * n * c + n * f + attention)
                 + (storage.ln1() == OperandFormat.FP32 ? 0 : n * c);
         // encoded, lnf, dresidual, dtmp, dln, datty (C each), dqkv (3C), dfch (F), logits (V), lnf stats and losses.
         long global = n * c * 9 + n * f + n * s.vocabSize() + 3 * n;

@@ -9,14 +9,19 @@ import dev.wafer.ports.compute.OperandFormat;
 /**
  * How a model stores the activations whose only readers take 16-bit operands: the inputs of the four linear layers
  * of each block ({@code ln1}, {@code atty}, {@code ln2}, {@code fchGelu}), which only the bf16 matmul's forward and
- * backward read. In a bf16 run on a backend with {@link Capability#BF16_STORAGE} they are bf16 tensors, written
- * rounded once by the kernel that produces them (LayerNorm, attention, GELU) where the matmul used to round them at
- * every use, so the numbers are the same and the memory is half. Everything else stays float32. {@code ln1} stays
- * float32 under {@link ModelPrecision#fp32AttentionGrads()}: the QKV projection's backward then reads it as a float32
- * operand.
+ * backward read; the attention's input {@code qkv}, which only the bf16 attention reads (forward and backward, also
+ * under {@link ModelPrecision#fp32AttentionGrads()}), rounding Q, K, V to bf16 on entry; and the saved attention
+ * probabilities {@code att}, which the bf16 attention rounds to bf16 itself (its backward reads them widened,
+ * exactly). Runs that watch the casts ({@code --underflow-report}) keep them all float32. In a bf16 run on a backend
+ * with
+ * {@link Capability#BF16_STORAGE} they are bf16 tensors, written rounded once by the kernel that produces them
+ * (LayerNorm, the QKV matmul, attention, GELU) where their readers used to round them at every use, so the numbers
+ * are the same and the memory is half. Everything else stays float32. {@code ln1} stays float32 under
+ * {@link ModelPrecision#fp32AttentionGrads()}: the QKV projection's backward then reads it as a float32 operand
+ * ({@code qkv} and {@code att} do not: the attention's operands and probabilities are bf16 in that mode too).
  *
- * @param format the storage of {@code atty}, {@code ln2} and {@code fchGelu}: {@link OperandFormat#FP32} or
- *               {@link OperandFormat#BF16}
+ * @param format the storage of {@code qkv}, {@code atty}, {@code ln2}, {@code fchGelu} and {@code att}:
+ *               {@link OperandFormat#FP32} or {@link OperandFormat#BF16}
  * @param ln1    the storage of {@code ln1}
  * @param note   why a 16-bit run keeps them float32 (for reports); empty otherwise
  */
@@ -57,8 +62,9 @@ public record ActivationStorage(OperandFormat format, OperandFormat ln1, String 
     }
 
     /**
-     * For reports: {@code fp32}, {@code bf16}, {@code bf16 (ln1 fp32)}, or {@code fp32 (why)} in a 16-bit run that
-     * keeps them float32.
+     * For reports: {@code fp32}, {@code bf16} (the four linear-layer inputs, {@code qkv} and {@code att}),
+     * {@code bf16 (ln1 fp32)},
+     * or {@code fp32 (why)} in a 16-bit run that keeps them float32.
      */
     public String describe() {
         String s = format.id();

@@ -10,7 +10,8 @@ import dev.wafer.ports.compute.TensorScope;
  * shared between layers because the backward writes them. With activation recomputation only each block's output
  * (the next block's input) is kept per layer, and the block's other activations live in one set of buffers that the
  * forward and the backward's recomputation of each block overwrite ({@link #slot}). The inputs of the linear layers
- * ({@link #ln1}, {@link #atty}, {@link #ln2}, {@link #fchGelu}) are stored as {@link ActivationStorage} says.
+ * ({@link #ln1}, {@link #atty}, {@link #ln2}, {@link #fchGelu}), the attention's input ({@link #qkv}) and its
+ * probabilities ({@link #att}) are stored as {@link ActivationStorage} says.
  */
 final class Activations {
     final int b;
@@ -71,9 +72,9 @@ final class Activations {
         ln1 = perLayer(scope, l, n * c, storage.ln1());
         ln1Mean = perLayer(scope, l, n);
         ln1Rstd = perLayer(scope, l, n);
-        qkv = perLayer(scope, l, n * 3 * c);
+        qkv = perLayer(scope, l, n * 3 * c, sixteen);
         atty = perLayer(scope, l, n * c, sixteen);
-        att = perLayer(scope, l, (long) b * s.nHeads() * t * t);
+        att = perLayer(scope, l, (long) b * s.nHeads() * t * t, sixteen);
         attproj = perLayer(scope, l, n * c);
         residual2 = perLayer(scope, l, n * c);
         ln2 = perLayer(scope, l, n * c, sixteen);

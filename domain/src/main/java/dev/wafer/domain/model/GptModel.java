@@ -182,8 +182,8 @@ public final class GptModel {
     }
 
     /**
-     * How the linear layers' inputs are stored: bf16 in a bf16 run on a backend with
-     * {@link Capability#BF16_STORAGE} (unless the precision keeps them float32), else float32 and why.
+     * How the linear layers' inputs, {@code qkv} and the attention probabilities are stored: bf16 in a bf16 run on a
+     * backend with {@link Capability#BF16_STORAGE} (unless the precision keeps them float32), else float32 and why.
      */
     public ActivationStorage activationStorage() {
         return act.storage;

@@ -82,8 +82,9 @@ class ActivationFootprintTest {
     }
 
     /**
-     * In bf16 runs on a backend that stores bf16 tensors the linear layers' inputs (ln1, atty, ln2, fchGelu) are
-     * allocated in 16 bits, ln1 not under --fp32-attention-grads: the footprint counts their bytes as allocated.
+     * In bf16 runs on a backend that stores bf16 tensors the linear layers' inputs (ln1, atty, ln2, fchGelu), the
+     * attention's input (qkv) and probabilities (att) are allocated in 16 bits, ln1 not under --fp32-attention-grads: the footprint
+     * counts their bytes as allocated.
      */
     @Test
     void countsTheBytesOfSixteenBitActivationsAsAllocated() {
@@ -107,16 +108,18 @@ class ActivationFootprintTest {
                     long n = (long) batches[i][0] * batches[i][1];
                     long layers = recompute ? 1 : shapes[i].nLayers();
                     long expected = p.operands() != OperandFormat.BF16 ? 0
-                            : layers * n * ((p.fp32AttentionGrads() ? 2 : 3) * shapes[i].dModel() + shapes[i].dFfn());
+                            : layers * (n * ((p.fp32AttentionGrads() ? 5 : 6) * shapes[i].dModel() + shapes[i].dFfn())
+                            + (long) batches[i][0] * shapes[i].nHeads() * batches[i][1] * batches[i][1]);
                     assertEquals(expected, f.sixteenBitValues(), what);
                 }
             }
         }
-        // 111M at seq 512 x batch 4: ten layers of 7 x 2048 x 768 values lose two bytes each, 220 MB.
+        // 111M at seq 512 x batch 4: ten layers of 10 x 2048 x 768 values (qkv is 3 x 768 wide) and the
+        // 4 x 12 x 512 x 512 probabilities lose two bytes each, 315 MB + 252 MB.
         ModelShape s = ModelShape.gpt(768, 10, 64);
         ActivationStorage bf16 = ActivationStorage.choose("test", java.util.EnumSet.allOf(Capability.class),
                 new ModelPrecision(OperandFormat.BF16, false));
-        assertEquals(10L * 7 * 2048 * 768 * 2, ActivationFootprint.of(s, 4, 512, false).totalBytes()
+        assertEquals(10L * 10 * 2048 * 768 * 2 + 10L * 4 * 12 * 512 * 512 * 2, ActivationFootprint.of(s, 4, 512, false).totalBytes()
                 - ActivationFootprint.of(s, 4, 512, false, bf16).totalBytes());
     }
 

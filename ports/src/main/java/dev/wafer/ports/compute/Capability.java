@@ -45,6 +45,13 @@ public enum Capability {
      *   <li>{@code out} of {@link LayerNormKernel#forward}, {@link GeluKernel#forward} (not in place) and
      *       {@link AttentionKernel#forward} (of every attention kernel): the float32 result, rounded once as it is
      *       stored;</li>
+     *   <li>{@code out} of {@link MatmulKernel#forward} of {@link ComputeBackend#matmul(OperandFormat) matmul(BF16)}:
+     *       the float32 product plus bias, rounded once as it is stored (the QKV projection's output);</li>
+     *   <li>{@code qkv} and {@code att} of {@link AttentionKernel#forward} and {@link AttentionKernel#backward} of
+     *       {@link ComputeBackend#attention(OperandFormat, boolean) attention(BF16, either)}: Q, K, V, which that
+     *       kernel rounds to bf16 on entry anyway, used as stored; the saved probabilities, which it rounds to bf16
+     *       anyway, stored as they are and widened exactly when read (any other attention kernel refuses a bf16
+     *       {@code qkv} or {@code att});</li>
      *   <li>{@link Tensor#copyFromHost}, {@link Tensor#copyToHost} and {@link Tensor#slice}.</li>
      * </ul>
      * A backend without it refuses the allocation with {@link MissingCapabilityException}.
