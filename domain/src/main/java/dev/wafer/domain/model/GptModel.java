@@ -242,15 +242,7 @@ public final class GptModel {
         checkSubBatch(tokens, rows, t);
         int n = rows * t;
         int c = shape.dModel();
-        if (count < 1 || count > n || positions.length < count) {
-            throw new IllegalArgumentException(count + " positions do not fit a " + rows + "x" + t + " pass");
-        }
-        for (int k = 0; k < count; k++) {
-            if (positions[k] < 0 || positions[k] >= n || (k > 0 && positions[k] <= positions[k - 1])) {
-                throw new IllegalArgumentException("positions must increase within [0, " + n + "): "
-                        + positions[k] + " at " + k);
-            }
-        }
+        ModelInputChecks.increasingPositions(positions, count, n, rows, t);
         forwardToLnf(tokens, rows, t);
         if (gathered.length < n * c) {
             gathered = new float[Math.multiplyExact(act.b * act.t, c)]; // once, at the allocated size
@@ -280,19 +272,7 @@ public final class GptModel {
     }
 
     private void checkSubBatch(int[] tokens, int rows, int t) {
-        if (rows < 1 || t < 1 || t > act.t || (long) rows * t > (long) act.b * act.t) {
-            throw new IllegalArgumentException("a " + rows + "x" + t + " pass does not fit the allocated micro-batch "
-                    + act.b + "x" + act.t);
-        }
-        if (tokens.length < rows * t) {
-            throw new IllegalArgumentException("expected " + rows * t + " token ids, got " + tokens.length);
-        }
-        for (int i = 0; i < rows * t; i++) {
-            if (tokens[i] < 0 || tokens[i] >= shape.vocabSize()) {
-                throw new IllegalArgumentException("token id " + tokens[i] + " at position " + i
-                        + " is outside the vocabulary [0, " + shape.vocabSize() + ")");
-            }
-        }
+        ModelInputChecks.subBatch(tokens, rows, t, act.b, act.t, shape.vocabSize());
         forwardDone = false;
     }
 
@@ -316,7 +296,7 @@ public final class GptModel {
      */
     public double forward(int[] tokens, int[] targets) {
         int n = act.b * act.t;
-        checkIds(targets, n, "target");
+        ModelInputChecks.exactIds(targets, n, shape.vocabSize(), "target");
         forwardToLogits(tokens);
         crossEntropy.forward(act.losses, act.logits, act.logits, targets, n, shape.vocabSize(),
                 parameterisation.outputLogitMultiplier());
@@ -349,7 +329,7 @@ public final class GptModel {
 
     private void forwardToLogits(int[] tokens) {
         int n = act.b * act.t;
-        checkIds(tokens, n, "token");
+        ModelInputChecks.exactIds(tokens, n, shape.vocabSize(), "token");
         forwardDone = false;
         forwardToLnf(tokens, act.b, act.t);
         int c = shape.dModel();
@@ -476,17 +456,5 @@ public final class GptModel {
         }
         encoder.backward(grads.get(WTE), grads.get(WPE), act.dresidual, lastTokens, b, t, c,
                 parameterisation.embeddingMultiplier());
-    }
-
-    private void checkIds(int[] ids, int n, String what) {
-        if (ids.length != n) {
-            throw new IllegalArgumentException("expected " + n + " " + what + " ids, got " + ids.length);
-        }
-        for (int i = 0; i < n; i++) {
-            if (ids[i] < 0 || ids[i] >= shape.vocabSize()) {
-                throw new IllegalArgumentException(what + " id " + ids[i] + " at position " + i
-                        + " is outside the vocabulary [0, " + shape.vocabSize() + ")");
-            }
-        }
     }
 }
