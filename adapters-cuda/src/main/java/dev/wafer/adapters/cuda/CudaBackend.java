@@ -100,7 +100,8 @@ public final class CudaBackend implements ComputeBackend {
         return description;
     }
 
-    /** Waits until every queued kernel has finished (for timing). */
+    /** Waits until every queued kernel has finished (for timing, as the port says). */
+    @Override
     public void synchronize() {
         gpu.synchronize();
     }

@@ -19,6 +19,8 @@ import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.train.LearningRateSchedule;
 import dev.wafer.domain.train.Trainer;
 import dev.wafer.domain.train.TrainerSettings;
+import dev.wafer.domain.profile.KernelProfile;
+import dev.wafer.domain.profile.ProfilingBackend;
 import dev.wafer.domain.scaling.FlopCount;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.ports.compute.ComputeBackend;
@@ -68,6 +70,10 @@ public final class BenchCommand implements Runnable {
             + " checkpointing): less memory, one more forward pass of the blocks.")
     boolean recompute;
 
+    @Option(names = "--profile", description = "Also time every kernel call (waiting for the device around each)"
+            + " and print each kernel's time per step and the GFLOP/s of its products.")
+    boolean profile;
+
     @Option(names = "--precision", paramLabel = "fp32|bf16|fp16", defaultValue = "fp32",
             description = "Precision of the timed steps (default ${DEFAULT-VALUE}).")
     String precision;
@@ -107,12 +113,15 @@ public final class BenchCommand implements Runnable {
         String backendDetail;
         String storage;
         Optional<GemmComparison.Peak> peak;
-        try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
+        KernelProfile kernels = profile ? new KernelProfile() : null;
+        ComputeBackend opened = backends.open();
+        try (ComputeBackend backend = kernels == null ? opened : new ProfilingBackend(opened, kernels);
+             TensorScope scope = backend.openScope()) {
             backendName = backend.name();
             TrainExecution.requirePrecision(backend, p);
             // The peak in the same process, on the GEMM and threads the steps' products use, before the model
             // exists: its matrices are garbage by the time the model's arrays take the heap (no extra resident memory).
-            peak = gemms == null ? Optional.empty() : gemms.peak(backend, p.operands());
+            peak = gemms == null ? Optional.empty() : gemms.peak(opened, p.operands());
             if (peak.isPresent()) {
                 // Its 2048 x 2048 matrices are garbage now; without a collection here the heap regions they took
                 // stayed committed beside the model (fp32: +0.1 GB peak RSS on the 111M shape, two runs each).
@@ -127,6 +136,9 @@ public final class BenchCommand implements Runnable {
                     new TrainerSettings((long) batch * seq, 0, false), System::nanoTime,
                     p.scalesLoss() ? GradientScaler.dynamic() : GradientScaler.disabled());
             trainer.step(); // warm-up: JIT compilation and first touch of every buffer
+            if (kernels != null) {
+                kernels.reset();
+            }
             for (int i = 0; i < steps; i++) {
                 seconds[i] = trainer.step().seconds();
             }
@@ -134,6 +146,8 @@ public final class BenchCommand implements Runnable {
             // kernels were loaded and which variant).
             backendDetail = backend.description();
         }
+        ProfileReport report = kernels == null ? null
+                : new ProfileReport(kernels, steps, Arrays.stream(seconds).average().orElseThrow());
         Arrays.sort(seconds);
         double median = steps % 2 == 1 ? seconds[steps / 2] : 0.5 * (seconds[steps / 2 - 1] + seconds[steps / 2]);
         double tokens = (double) batch * seq;
@@ -152,9 +166,10 @@ public final class BenchCommand implements Runnable {
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"product_flops_per_s\":%.4e,\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,"
                     + "\"heads\":%d,\"seq\":%d,\"batch\":%d,\"vocab\":%d,\"backend\":\"%s\",\"backend_detail\":%s,"
-                    + "\"precision\":\"%s\",\"recompute\":%b,\"activation_storage\":%s,\"peak_gemm_flops_per_s\":%s}",
+                    + "\"precision\":\"%s\",\"recompute\":%b,\"activation_storage\":%s,\"peak_gemm_flops_per_s\":%s%s}",
                     tps, flops, productFlops, median, s.dModel(), s.nLayers(), s.nHeads(), seq, batch, s.vocabSize(), backendName,
-                    Json.quote(backendDetail), p.id(), recompute, Json.quote(storage), peakJson));
+                    Json.quote(backendDetail), p.id(), recompute, Json.quote(storage), peakJson,
+                    report == null ? "" : ",\"profile\":" + report.json()));
         } else {
             out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s%s]",
                     median, tps, flops / 1e9, backendDetail, p.id(), recompute ? ", recomputed" : ""));
@@ -164,6 +179,9 @@ public final class BenchCommand implements Runnable {
                             100 * flops / k.flopsPerSecond(), 100 * productFlops / k.flopsPerSecond()))
                     .orElse("GEMM peak: not measured for backend '" + backendName + "' (only the cpu backend"
                             + " measures one)"));
+            if (report != null) {
+                report.print(out);
+            }
         }
     }
 

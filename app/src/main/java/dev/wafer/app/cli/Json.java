@@ -22,6 +22,15 @@ final class Json {
         }
     }
 
+    /** {@code value} as JSON on one line (for a field of a hand-written one-line object). */
+    static String compact(Object value) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON output", e);
+        }
+    }
+
     /** {@code text} as a JSON string literal, quotes and escapes included. */
     static String quote(String text) {
         try {

@@ -52,6 +52,33 @@ class BenchCommandTest {
     }
 
     @Test
+    void theProfileChargesTheStepToItsKernels() throws Exception {
+        CliRun run = CliRun.of("bench", "--d-model", "32", "--layers", "2", "--heads", "2", "--seq", "16", "--vocab",
+                "512", "--batch", "2", "--steps", "2", "--precision", "bf16", "--profile", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode line = new ObjectMapper().readTree(run.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+        JsonNode profile = line.get("profile");
+        assertEquals(2, profile.get("steps").asInt(), line::toString);
+        double sum = 0;
+        double matmulCalls = 0;
+        for (JsonNode k : profile.get("kernels")) {
+            sum += k.get("seconds_per_step").asDouble();
+            if (k.get("kernel").asText().startsWith("matmul.")) {
+                matmulCalls += k.get("calls_per_step").asDouble();
+                assertTrue(k.get("product_gflop_per_s").asDouble() > 0, k::toString);
+            } else if (k.get("kernel").asText().startsWith("layer_norm.")) {
+                assertTrue(k.get("product_gflop_per_s").isNull(), k::toString);
+            }
+        }
+        // Forward and backward of four linear layers per block and the LM head.
+        assertEquals(2 * (4 * 2 + 1), matmulCalls, 1e-9, line::toString);
+        // Rounded to 1e-4 s each.
+        assertEquals(profile.get("kernel_seconds_per_step").asDouble(), sum, 1e-4 * 20, line::toString);
+        assertEquals(profile.get("mean_step_seconds").asDouble(), profile.get("kernel_seconds_per_step").asDouble()
+                + profile.get("outside_kernels_seconds_per_step").asDouble(), 2e-4, line::toString);
+    }
+
+    @Test
     void theTextNamesThePeakAndTheShare() throws Exception {
         CliRun run = CliRun.of("bench", "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16", "--vocab",
                 "512", "--batch", "2", "--steps", "1");

@@ -105,6 +105,16 @@ public interface ComputeBackend extends AutoCloseable {
     /** @throws MissingCapabilityException unless {@link Capability#REDUCTIONS} is declared */
     ReductionKernel reductions();
 
+    /**
+     * Returns once every kernel called so far has finished its work. A backend may return from a kernel call before
+     * the work is done (CUDA queues it on a stream; reading a tensor back waits for it), so timing a kernel means
+     * waiting here before reading the clock.
+     *
+     * <p>By default there is nothing to wait for: the kernel calls return when their work is done.
+     */
+    default void synchronize() {
+    }
+
     /** Releases threads and device resources. Tensors of still-open scopes become invalid. */
     @Override
     void close();

@@ -1,0 +1,205 @@
+package dev.wafer.domain.profile;
+
+import dev.wafer.ports.compute.AdamWKernel;
+import dev.wafer.ports.compute.AttentionKernel;
+import dev.wafer.ports.compute.CrossEntropyKernel;
+import dev.wafer.ports.compute.EncoderKernel;
+import dev.wafer.ports.compute.GeluKernel;
+import dev.wafer.ports.compute.LayerNormKernel;
+import dev.wafer.ports.compute.MatmulKernel;
+import dev.wafer.ports.compute.ReductionKernel;
+import dev.wafer.ports.compute.ResidualKernel;
+import dev.wafer.ports.compute.Tensor;
+
+/**
+ * The timing wrappers of every kernel family: each call goes to the backend's own kernel (default methods
+ * included, so a backend's override is what runs) between {@link CallTimer#start()} and {@link CallTimer#stop}.
+ * Matrix-product FLOPs are counted as {@code FlopCount.matrixProductsTrainingPerToken} counts them: two per
+ * multiply-add, the causal half of attention's products.
+ */
+final class ProfiledKernels {
+    private ProfiledKernels() {
+    }
+
+    /** Causal attention's products over {@code b} sequences of {@code t}: {@code b·c·t(t+1)} FLOPs each. */
+    static double attentionProduct(int b, int t, int c) {
+        return (double) b * c * t * (t + 1);
+    }
+
+    record Encoder(EncoderKernel k, CallTimer timer) implements EncoderKernel {
+        @Override
+        public void forward(Tensor out, int[] tokens, Tensor wte, Tensor wpe, int b, int t, int c, float multiplier) {
+            long s = timer.start();
+            k.forward(out, tokens, wte, wpe, b, t, c, multiplier);
+            timer.stop(KernelCall.ENCODER_FORWARD, s, 0);
+        }
+
+        @Override
+        public void backward(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int b, int t, int c,
+                             float multiplier) {
+            long s = timer.start();
+            k.backward(dwte, dwpe, dout, tokens, b, t, c, multiplier);
+            timer.stop(KernelCall.ENCODER_BACKWARD, s, 0);
+        }
+    }
+
+    record LayerNorm(LayerNormKernel k, CallTimer timer) implements LayerNormKernel {
+        @Override
+        public void forward(Tensor out, Tensor mean, Tensor rstd, Tensor inp, Tensor weight, Tensor bias, int n,
+                            int c) {
+            long s = timer.start();
+            k.forward(out, mean, rstd, inp, weight, bias, n, c);
+            timer.stop(KernelCall.LAYER_NORM_FORWARD, s, 0);
+        }
+
+        @Override
+        public void backward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor weight,
+                             Tensor mean, Tensor rstd, int n, int c) {
+            long s = timer.start();
+            k.backward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, n, c);
+            timer.stop(KernelCall.LAYER_NORM_BACKWARD, s, 0);
+        }
+    }
+
+    record Matmul(MatmulKernel k, CallTimer timer) implements MatmulKernel {
+        @Override
+        public void forward(Tensor out, Tensor inp, Tensor weight, Tensor bias, int n, int c, int oc) {
+            long s = timer.start();
+            k.forward(out, inp, weight, bias, n, c, oc);
+            timer.stop(KernelCall.MATMUL_FORWARD, s, 2.0 * n * c * oc);
+        }
+
+        @Override
+        public void backward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor weight,
+                             int n, int c, int oc) {
+            long s = timer.start();
+            k.backward(dinp, dweight, dbias, dout, inp, weight, n, c, oc);
+            // The weight gradient always, the input gradient only when asked for.
+            timer.stop(KernelCall.MATMUL_BACKWARD, s, (dinp == null ? 2.0 : 4.0) * n * c * oc);
+        }
+    }
+
+    record Attention(AttentionKernel k, CallTimer timer) implements AttentionKernel {
+        @Override
+        public void forward(Tensor out, Tensor att, Tensor qkv, int b, int t, int c, int nh, float scale) {
+            long s = timer.start();
+            k.forward(out, att, qkv, b, t, c, nh, scale);
+            timer.stop(KernelCall.ATTENTION_FORWARD, s, 2 * attentionProduct(b, t, c));
+        }
+
+        @Override
+        public void backward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor att, int b, int t, int c, int nh,
+                             float scale) {
+            long s = timer.start();
+            k.backward(dqkv, dout, qkv, att, b, t, c, nh, scale);
+            timer.stop(KernelCall.ATTENTION_BACKWARD, s, 4 * attentionProduct(b, t, c));
+        }
+
+        @Override
+        public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
+                                  float scale) {
+            long s = timer.start();
+            k.forwardCached(out, qkv, kCache, vCache, pos, c, nh, scale);
+            timer.stop(KernelCall.ATTENTION_CACHED, s, 4.0 * c * (pos + 1));
+        }
+
+        @Override
+        public void forwardCachedBatch(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT,
+                                       int pos, int c, int nh, float scale) {
+            long s = timer.start();
+            k.forwardCachedBatch(out, qkv, kCache, vCache, b, maxT, pos, c, nh, scale);
+            timer.stop(KernelCall.ATTENTION_CACHED, s, 4.0 * b * c * (pos + 1));
+        }
+    }
+
+    record Gelu(GeluKernel k, CallTimer timer) implements GeluKernel {
+        @Override
+        public void forward(Tensor out, Tensor inp, int n) {
+            long s = timer.start();
+            k.forward(out, inp, n);
+            timer.stop(KernelCall.GELU_FORWARD, s, 0);
+        }
+
+        @Override
+        public void backward(Tensor dinp, Tensor inp, Tensor dout, int n) {
+            long s = timer.start();
+            k.backward(dinp, inp, dout, n);
+            timer.stop(KernelCall.GELU_BACKWARD, s, 0);
+        }
+    }
+
+    record Residual(ResidualKernel k, CallTimer timer) implements ResidualKernel {
+        @Override
+        public void forward(Tensor out, Tensor a, Tensor b, int n) {
+            long s = timer.start();
+            k.forward(out, a, b, n);
+            timer.stop(KernelCall.RESIDUAL_FORWARD, s, 0);
+        }
+
+        @Override
+        public void backward(Tensor da, Tensor db, Tensor dout, int n) {
+            long s = timer.start();
+            k.backward(da, db, dout, n);
+            timer.stop(KernelCall.RESIDUAL_BACKWARD, s, 0);
+        }
+    }
+
+    record CrossEntropy(CrossEntropyKernel k, CallTimer timer) implements CrossEntropyKernel {
+        @Override
+        public void forward(Tensor losses, Tensor probs, Tensor logits, int[] targets, int n, int v,
+                            float logitScale) {
+            long s = timer.start();
+            k.forward(losses, probs, logits, targets, n, v, logitScale);
+            timer.stop(KernelCall.CROSS_ENTROPY_FORWARD, s, 0);
+        }
+
+        @Override
+        public void backward(Tensor dlogits, Tensor probs, int[] targets, int n, int v, float logitScale,
+                             float dloss) {
+            long s = timer.start();
+            k.backward(dlogits, probs, targets, n, v, logitScale, dloss);
+            timer.stop(KernelCall.CROSS_ENTROPY_BACKWARD, s, 0);
+        }
+    }
+
+    record AdamW(AdamWKernel k, CallTimer timer) implements AdamWKernel {
+        @Override
+        public void update(Tensor params, Tensor grads, Tensor m, Tensor v, int n, float lr, float beta1,
+                           float beta2, float eps, float weightDecay, int step) {
+            long s = timer.start();
+            k.update(params, grads, m, v, n, lr, beta1, beta2, eps, weightDecay, step);
+            timer.stop(KernelCall.ADAMW_UPDATE, s, 0);
+        }
+    }
+
+    record Reductions(ReductionKernel k, CallTimer timer) implements ReductionKernel {
+        @Override
+        public double sumOfSquares(Tensor x, int n) {
+            long s = timer.start();
+            double r = k.sumOfSquares(x, n);
+            timer.stop(KernelCall.SUM_OF_SQUARES, s, 0);
+            return r;
+        }
+
+        @Override
+        public void sumsOfSquares(Tensor[] tensors, int[] counts, double[] sums) {
+            long s = timer.start();
+            k.sumsOfSquares(tensors, counts, sums);
+            timer.stop(KernelCall.SUM_OF_SQUARES, s, 0);
+        }
+
+        @Override
+        public void scale(Tensor x, int n, float factor) {
+            long s = timer.start();
+            k.scale(x, n, factor);
+            timer.stop(KernelCall.SCALE, s, 0);
+        }
+
+        @Override
+        public void fill(Tensor x, int n, float value) {
+            long s = timer.start();
+            k.fill(x, n, value);
+            timer.stop(KernelCall.FILL, s, 0);
+        }
+    }
+}
