@@ -65,6 +65,23 @@ final class Bf16Pack {
         });
     }
 
+    /** {@code c[cOff + i*ldc + j] = src[i*n + j] + bias[biasOff + j]} for an {@code m x n} float32 native matrix. */
+    void fromF32PlusBias(MemorySegment src, int m, int n, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+        parallel.range(m, Math.max(1, GRAIN / Math.max(1, n)), (w, from, to) -> {
+            for (int i = from; i < to; i++) {
+                long row = 4L * i * n;
+                int ci = cOff + i * ldc;
+                if (vectorized) {
+                    VectorBf16Pack.plusBias(src, row, bias, biasOff, c, ci, n);
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] = src.get(JAVA_FLOAT_UNALIGNED, row + 4L * j) + bias[biasOff + j];
+                    }
+                }
+            }
+        });
+    }
+
     private void pack(float[] src, int s, MemorySegment dst, long dOff, int n) {
         if (vectorized) {
             VectorBf16Pack.pack(src, s, dst, dOff, n);

@@ -95,6 +95,20 @@ final class OneDnnBf16Gemm implements Sgemm {
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a16s, MemorySegment b16s,
               float[] c, int cOff, int ldc, boolean accumulate) {
+        gemm(transA, transB, m, n, k, a16s, b16s, c, cOff, ldc, accumulate, null, 0);
+    }
+
+    /**
+     * {@code C(m,n) = op(A)·op(B) + bias} (the bias's {@code n} values from {@code biasOff}, added to every row), the
+     * bias added as the product is copied out: the float32 sum of adding the product to a broadcast bias.
+     */
+    void gemmPlusBias(boolean transA, boolean transB, int m, int n, int k, MemorySegment a16s, MemorySegment b16s,
+                      float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+        gemm(transA, transB, m, n, k, a16s, b16s, c, cOff, ldc, false, bias, biasOff);
+    }
+
+    private void gemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a16s, MemorySegment b16s,
+                      float[] c, int cOff, int ldc, boolean accumulate, float[] bias, int biasOff) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -107,7 +121,11 @@ final class OneDnnBf16Gemm implements Sgemm {
             // Rows r0.. of op(A): rows of the stored A, or its columns when transposed (same row stride).
             MemorySegment a = a16s.asSlice(transA ? 2L * r0 : 2L * r0 * k);
             execute(primitive(transA, transB, mr, n, k, transA ? m : k), a, b16s);
-            packer.fromF32(c32, mr, n, c, cOff + r0 * ldc, ldc, accumulate);
+            if (bias != null) {
+                packer.fromF32PlusBias(c32, mr, n, c, cOff + r0 * ldc, ldc, bias, biasOff);
+            } else {
+                packer.fromF32(c32, mr, n, c, cOff + r0 * ldc, ldc, accumulate);
+            }
         }
     }
 

@@ -10,10 +10,12 @@ import dev.wafer.ports.compute.Tensor;
  * buffer and fed to oneDNN as stored (transposition by strides, no transposed copies). In the backward pass the
  * output gradient is rounded once and serves both the input gradient ({@code dY·W}) and the weight gradient
  * ({@code dYᵀ·X}). Bias add and bias gradient are float32, the latter from the unrounded output gradient; the
- * numbers are those of {@link CpuMixedMatmul} in bf16 up to float32 summation order. An output gradient of more
- * than {@link #GRADIENT_BLOCK} values (the LM head's, 2048 x 50,257 at seq 512 x batch 4) is rounded and used in
- * blocks of rows, so that its bf16 copy stays small: each block's input-gradient rows, then its share of the weight
- * gradient, accumulated in float32. A bf16 input tensor ({@code Capability.BF16_STORAGE}) is used as stored, in the
+ * numbers are those of {@link CpuMixedMatmul} in bf16 up to float32 summation order. The bias is added as the
+ * product is copied out of oneDNN's buffer (one pass over the output, the same float32 sum as adding the product to
+ * a broadcast bias). An output gradient of more than {@link #GRADIENT_BLOCK} values (the LM head's, 2048 x 50,257 at
+ * seq 512 x batch 4) is rounded and used in blocks of columns, so that its bf16 copy stays small: each block gives
+ * its rows of the weight gradient whole (one product over every row, added to the gradient once) and its share of
+ * the input gradient (n x c, small), added in float32. A bf16 input tensor ({@code Capability.BF16_STORAGE}) is used as stored, in the
  * forward and the backward: it holds exactly what rounding a float32 input would have packed.
  */
 final class OneDnnMatmul implements MatmulKernel {
@@ -48,9 +50,10 @@ final class OneDnnMatmul implements MatmulKernel {
         MemorySegment xs = x.isBf16() ? x.bf16(0, (long) n * c) : x16.pack(packer, x.data, x.offset, c, n, c);
         MemorySegment ws = w16.pack(packer, w.data, w.offset, c, oc, c);
         if (bs != null) {
-            fp32.broadcastBias(o, bs, n, oc);
+            gemm.gemmPlusBias(false, true, n, oc, c, xs, ws, o.data, o.offset, oc, bs.data, bs.offset);
+        } else {
+            gemm.gemm(false, true, n, oc, c, xs, ws, o.data, o.offset, oc, false);
         }
-        gemm.gemm(false, true, n, oc, c, xs, ws, o.data, o.offset, oc, bs != null);
     }
 
     @Override
@@ -63,17 +66,17 @@ final class OneDnnMatmul implements MatmulKernel {
         CpuTensor x = CpuTensor.ofEither(inp, (long) n * c);
         CpuTensor w = CpuTensor.of(weight, (long) oc * c);
         Bf16Pack packer = gemm.packer();
-        int rows = OneDnnBf16Gemm.rowsPerBlock(n, oc, gradientBlock);
+        // Blocks of output columns: the same arithmetic as blocks of rows of a transposed matrix.
+        int cols = OneDnnBf16Gemm.rowsPerBlock(oc, n, gradientBlock);
         MemorySegment ws = di == null ? null : w16.pack(packer, w.data, w.offset, c, oc, c);
-        for (int r0 = 0; r0 < n; r0 += rows) {
-            int nr = Math.min(rows, n - r0);
-            MemorySegment gs = g16.pack(packer, g.data, g.offset + r0 * oc, oc, nr, oc);
+        MemorySegment xs = x.isBf16() ? x.bf16(0, (long) n * c) : x16.pack(packer, x.data, x.offset, c, n, c);
+        for (int o0 = 0; o0 < oc; o0 += cols) {
+            int ocb = Math.min(cols, oc - o0);
+            MemorySegment gs = g16.pack(packer, g.data, g.offset + o0, oc, n, ocb);
             if (di != null) {
-                gemm.gemm(false, false, nr, c, oc, gs, ws, di.data, di.offset + r0 * c, c, false);
+                gemm.gemm(false, false, n, c, ocb, gs, ws.asSlice(2L * o0 * c), di.data, di.offset, c, o0 > 0);
             }
-            MemorySegment xs = x.isBf16() ? x.bf16((long) r0 * c, (long) nr * c)
-                    : x16.pack(packer, x.data, x.offset + r0 * c, c, nr, c);
-            gemm.gemm(true, false, oc, c, nr, gs, xs, dw.data, dw.offset, c, true);
+            gemm.gemm(true, false, ocb, c, n, gs, xs, dw.data, dw.offset + o0 * c, c, true);
         }
         if (db != null) {
             fp32.biasGradient(db, g, n, oc);

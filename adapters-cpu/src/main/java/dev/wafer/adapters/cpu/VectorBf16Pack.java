@@ -78,6 +78,18 @@ final class VectorBf16Pack {
         }
     }
 
+    /** {@code c[ci + j] = src[row + 4j] + bias[b + j]} for {@code j < n}. */
+    static void plusBias(MemorySegment src, long row, float[] bias, int b, float[] c, int ci, int n) {
+        int j = 0;
+        for (; j <= n - F.length(); j += F.length()) {
+            FloatVector.fromMemorySegment(F, src, row + 4L * j, ORDER).add(FloatVector.fromArray(F, bias, b + j))
+                    .intoArray(c, ci + j);
+        }
+        for (; j < n; j++) {
+            c[ci + j] = src.get(JAVA_FLOAT_UNALIGNED, row + 4L * j) + bias[b + j];
+        }
+    }
+
     /** {@code c[ci + j] += src[row + 4j]} for {@code j < n}. */
     static void add(MemorySegment src, long row, float[] c, int ci, int n) {
         int j = 0;

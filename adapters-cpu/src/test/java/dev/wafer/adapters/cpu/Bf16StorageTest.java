@@ -185,16 +185,17 @@ class Bf16StorageTest {
         checkLinearLayer(backend.matmul(OperandFormat.BF16), backend, which.toString());
     }
 
-    /** Row blocks of the output gradient (the LM head's path) slice the bf16 input by rows: same bits. */
+    /** Column blocks of the output gradient (the LM head's path; 8 of its 20 columns at a time) take the bf16 input
+     * as stored: same bits. */
     @Test
-    void theBlockedBackwardSlicesABf16InputByRows() {
+    void theBlockedBackwardTakesABf16InputAsStored() {
         OneDnn.Loaded loaded = OneDnn.load();
         assumeTrue(loaded.library().isPresent(), loaded.reason());
         Parallel parallel = new Parallel(2);
         try (parallel) {
             OneDnnMatmul blocked = new OneDnnMatmul(new OneDnnBf16Gemm(loaded.library().get(), parallel, true),
                     new CpuMatmul(new ScalarSgemm(parallel), parallel), 16 * 20);
-            checkLinearLayer(blocked, ONEDNN, "blocks of 16 rows");
+            checkLinearLayer(blocked, ONEDNN, "blocks of 8 columns");
         }
     }
 

@@ -19,20 +19,22 @@ class OneDnnMatmulTest {
 
     @Test
     void forwardAndBackwardFollowOperandsChangedInPlace() {
-        check(OneDnnMatmul.GRADIENT_BLOCK, 67);
+        check(OneDnnMatmul.GRADIENT_BLOCK, 80, true);
+        check(OneDnnMatmul.GRADIENT_BLOCK, 80, false); // the scalar copy-out (bias added there too)
     }
 
     /**
-     * An output gradient larger than the block (the LM head's) is rounded and used in blocks of rows: 16-row blocks
-     * over 67 rows (the last one partial) give, bit for bit, the products of the same blocks through the float32
-     * entry, the weight gradient accumulated block after block.
+     * An output gradient larger than the block (the LM head's) is rounded and used in blocks of columns: 17-column
+     * blocks over 80 columns (the last one partial) give, bit for bit, the products of the same blocks through the
+     * float32 entry: each block's rows of the weight gradient in one product, the input gradient added block after
+     * block.
      */
     @Test
-    void aLargeOutputGradientIsUsedInBlocksOfRows() {
-        check(16 * 80, 16);
+    void aLargeOutputGradientIsUsedInBlocksOfColumns() {
+        check(17 * 67, 17, true);
     }
 
-    private static void check(long gradientBlock, int blockRows) {
+    private static void check(long gradientBlock, int blockColumns, boolean vectorized) {
         OneDnn.Loaded loaded = OneDnn.load();
         if ("1".equals(System.getenv("WAFER_EXPECT_ONEDNN"))) {
             assertTrue(loaded.library().isPresent(), "WAFER_EXPECT_ONEDNN=1 but " + loaded.reason());
@@ -44,9 +46,9 @@ class OneDnnMatmulTest {
         SplittableRandom random = new SplittableRandom(SEED);
         try (Parallel parallel = new Parallel(2); CpuScope scope = new CpuScope()) {
             CpuMatmul fp32 = new CpuMatmul(new ScalarSgemm(parallel), parallel);
-            OneDnnMatmul kernel = new OneDnnMatmul(new OneDnnBf16Gemm(loaded.library().get(), parallel, true), fp32,
+            OneDnnMatmul kernel = new OneDnnMatmul(new OneDnnBf16Gemm(loaded.library().get(), parallel, vectorized), fp32,
                     gradientBlock);
-            assertEquals(blockRows, OneDnnBf16Gemm.rowsPerBlock(n, oc, gradientBlock));
+            assertEquals(blockColumns, OneDnnBf16Gemm.rowsPerBlock(oc, n, gradientBlock));
             OneDnnBf16Gemm reference = new OneDnnBf16Gemm(loaded.library().get(), parallel, false);
             Tensor x = scope.allocate((long) n * c);
             Tensor w = scope.allocate((long) oc * c);
@@ -72,12 +74,12 @@ class OneDnnMatmulTest {
 
                 kernel.backward(dx, dw, db, g, x, w, n, c, oc);
                 float[] expectedDx = new float[n * c];
-                for (int r0 = 0; r0 < n; r0 += blockRows) {
-                    int nr = Math.min(blockRows, n - r0);
-                    reference.gemm(false, false, nr, c, oc, g.toHost(), r0 * oc, oc, w.toHost(), 0, c, expectedDx,
-                            r0 * c, c, false);
-                    reference.gemm(true, false, oc, c, nr, g.toHost(), r0 * oc, oc, x.toHost(), r0 * c, c, expectedDw,
-                            0, c, true);
+                for (int o0 = 0; o0 < oc; o0 += blockColumns) {
+                    int ocb = Math.min(blockColumns, oc - o0);
+                    reference.gemm(false, false, n, c, ocb, g.toHost(), o0, oc, w.toHost(), o0 * c, c, expectedDx,
+                            0, c, o0 > 0);
+                    reference.gemm(true, false, ocb, c, n, g.toHost(), o0, oc, x.toHost(), 0, c, expectedDw,
+                            o0 * c, c, true);
                 }
                 assertBits(expectedDx, dx.toHost(), "step " + step + " input gradient");
                 assertBits(expectedDw, dw.toHost(), "step " + step + " weight gradient (accumulated)");
