@@ -4,7 +4,10 @@ AdamW) of the same GPT-3-style model. Usage: bench_torch.py D_MODEL LAYERS HEADS
 (bf16: torch.autocast("cpu", dtype=torch.bfloat16) around forward and loss, fp32 master weights and AdamW).
 Set OPENBLAS_CORETYPE the same way for both programs when comparing. Threads: $WAFER_TORCH_THREADS (default 2, the
 build machine's cores); WARMUP untimed steps first (default 4). For peak RSS run it under /usr/bin/time -v with
-MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 (glibc keeps freed blocks instead of mapping and unmapping)."""
+MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 (glibc keeps freed blocks instead of mapping and unmapping).
+PROFILE=1: after the timed steps, STEPS more under torch.profiler; prints each op family's self time per step (the
+peer of `wafer bench --profile`; the profiled steps are not the timed ones)."""
+import json
 import os
 import sys
 import time
@@ -57,8 +60,9 @@ class GPT(torch.nn.Module):
 
 model = GPT()
 opt = torch.optim.AdamW(model.parameters(), lr=6e-4, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1)
-times = []
-for step in range(STEPS + WARMUP):
+
+
+def step():
     idx = torch.randint(0, V, (B, T))
     tgt = torch.randint(0, V, (B, T))
     t0 = time.perf_counter()
@@ -68,9 +72,30 @@ for step in range(STEPS + WARMUP):
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
-    if step >= WARMUP:
-        times.append(time.perf_counter() - t0)
+    return time.perf_counter() - t0
+
+
+times = []
+for i in range(STEPS + WARMUP):
+    seconds = step()
+    if i >= WARMUP:
+        times.append(seconds)
 times.sort()
 med = times[len(times) // 2]
 print('{"torch":"%s","threads":%d,"precision":"%s","tokens_per_s":%.1f,"step_seconds":%.4f}' % (
     torch.__version__, torch.get_num_threads(), PRECISION, B * T / med, med))
+if os.environ.get("PROFILE") == "1":
+    # Linear layers and the LM head run as aten::mm/addmm (oneDNN under autocast), attention's products as bmm.
+    families = {"linear_and_lm_head_products": ("aten::mm", "aten::addmm"),
+                "attention_products": ("aten::bmm", "aten::baddbmm")}
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        wall = sum(step() for _ in range(STEPS))
+    self_us = {}
+    for e in prof.key_averages():
+        self_us[e.key] = self_us.get(e.key, 0) + e.self_cpu_time_total
+    out = {"profiled_step_seconds": round(wall / STEPS, 4)}
+    for name, ops in families.items():
+        out[name + "_seconds_per_step"] = round(sum(self_us.get(o, 0) for o in ops) / 1e6 / STEPS, 4)
+    top = sorted(self_us.items(), key=lambda kv: -kv[1])[:12]
+    out["top_ops_seconds_per_step"] = {k: round(v / 1e6 / STEPS, 4) for k, v in top}
+    print(json.dumps(out))
