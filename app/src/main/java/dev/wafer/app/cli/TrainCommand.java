@@ -167,6 +167,11 @@ public final class TrainCommand implements Runnable {
             + " forward work); the default micro-batch is sized for it.")
     boolean recompute;
 
+    @Option(names = "--profile", description = "Time every kernel call (waiting for the device around each) and print"
+            + " at the end each kernel's time per step and what ran outside the kernels (data, checkpoints,"
+            + " communication).")
+    boolean profile;
+
     @Inject
     CheckpointStore store;
 
@@ -186,7 +191,7 @@ public final class TrainCommand implements Runnable {
                 batchTokens, microBatch, precision, eps, seedGiven ? seed : null, synthetic, fp32AttentionGrads,
                 skipNonFinite, new RunRequest.Mup(mupBaseLr, mupInitStd, mupEmbMult));
         return new TrainFlags(recipe, data, out, resume, checkpointEvery, stopAt, maxTokens, evalBatches,
-                underflowReport, json, dryRun, noMeasure, overwrite, shardOptimizer, ranks, recompute);
+                underflowReport, json, dryRun, noMeasure, overwrite, shardOptimizer, ranks, recompute, profile);
     }
 
     @Override

@@ -21,6 +21,8 @@ import dev.wafer.domain.train.NonFiniteTrainingException;
 import dev.wafer.ports.checkpoint.CheckpointReader;
 import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.ports.compute.Capability;
+import dev.wafer.domain.profile.KernelProfile;
+import dev.wafer.domain.profile.ProfilingBackend;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.ComputeBackendFactory;
 import dev.wafer.ports.compute.TensorScope;
@@ -95,11 +97,12 @@ final class TrainExecution {
             options = options.underflowReportEvery(f.underflowReport());
         }
         SessionListener progress = lead ? new TrainProgress(out, err, f.json()) : r -> { };
+        KernelProfile kernels = f.profile() ? new KernelProfile() : null;
         try (TrainOutput output = TrainOutput.claim(outDir, ownCheckpoint(outDir), f.overwrite());
                 StopSignals signals = ranks.collective().size() == 1 ? StopSignals.install()
                         : StopSignals.installForRank(ranks.collective().rank(), ranks.collective().size());
                 TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE);
-                ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
+                ComputeBackend backend = profiled(backends.open(), kernels); TensorScope scope = backend.openScope()) {
             long every = f.checkpointEvery() == null ? 0 : f.checkpointEvery();
             if (outDir != null) {
                 options = options.checkpointTo(new Checkpointing(store, outDir.resolve(ModelCheckpoints.FILE_NAME),
@@ -128,7 +131,20 @@ final class TrainExecution {
                                     + "; it cannot be trained on");
                         });
             }
+            long started = System.nanoTime();
             RunOutcome outcome = session.run();
+            long trained = outcome.state().position().step() - state.position().step();
+            if (kernels != null && lead && trained > 0) {
+                // Everything session.run() did (the steps, the validation at the end, checkpoints) over its steps.
+                ProfileReport report = new ProfileReport(kernels, (int) trained,
+                        (System.nanoTime() - started) / 1e9 / trained);
+                if (f.json()) {
+                    out.println("{\"profile\":" + report.json() + "}");
+                } else {
+                    report.print(out);
+                }
+                out.flush();
+            }
             if (progress instanceof TrainProgress p) {
                 p.skippedSummary().ifPresent(line -> {
                     err.println(line);
@@ -150,6 +166,10 @@ final class TrainExecution {
         } catch (NonFiniteTrainingException | TrainingDataFiles.DataException e) {
             throw new UserError(e.getMessage());
         }
+    }
+
+    private static ComputeBackend profiled(ComputeBackend backend, KernelProfile kernels) {
+        return kernels == null ? backend : new ProfilingBackend(backend, kernels);
     }
 
     /** Refuses, in one line and before anything is allocated, a precision the backend does not implement. */

@@ -24,8 +24,10 @@ import dev.wafer.domain.recipe.RunRequest;
  * @param shardOptimizer  shard AdamW's moments over the ranks (ZeRO stage 1)
  * @param ranks           with a dry run: the rank count to size for (null: the job's)
  * @param recompute       recompute each block's activations in the backward (less memory, same numbers)
+ * @param profile         time every kernel call and print where the run's time went
  */
 record TrainFlags(RunRequest recipe, Path data, Path out, Path resume, Long checkpointEvery, Long stopAt,
                   Long maxTokens, int evalBatches, Long underflowReport, boolean json, boolean dryRun,
-                  boolean noMeasure, boolean overwrite, boolean shardOptimizer, Integer ranks, boolean recompute) {
+                  boolean noMeasure, boolean overwrite, boolean shardOptimizer, Integer ranks, boolean recompute,
+                  boolean profile) {
 }

@@ -128,6 +128,10 @@ final class TrainRunResolver implements MicroBatchSizer {
             throw new UserError(f.dryRun() ? "--ranks must be positive, found " + f.ranks()
                     : "--ranks " + f.ranks() + ": only with --dry-run (a run takes its ranks from mpirun)");
         }
+        if (f.profile() && f.dryRun()) {
+            throw new UserError("--profile: only for a training run, not with --dry-run (wafer bench --profile"
+                    + " profiles steps of a shape without training)");
+        }
         if (f.checkpointEvery() != null && f.checkpointEvery() < 1) {
             throw new UserError("--checkpoint-every must be positive, found " + f.checkpointEvery());
         }
