@@ -7,9 +7,24 @@ import java.util.List;
  *
  * @param label    how the report names it
  * @param required whether a refusal fails the check (fp32 on CUDA must run; bf16 may be absent)
+ * @param profile  run {@code wafer bench --profile}: every kernel timed, the device waited for around each call
  */
 record BenchCase(String label, String backend, int dModel, int layers, int heads, int seq, int batch, int vocab,
-        int steps, String precision, boolean required) {
+        int steps, String precision, boolean required, boolean profile) {
+
+    BenchCase(String label, String backend, int dModel, int layers, int heads, int seq, int batch, int vocab,
+              int steps, String precision, boolean required) {
+        this(label, backend, dModel, layers, heads, seq, batch, vocab, steps, precision, required, false);
+    }
+
+    /**
+     * This shape once more with {@code --profile}, never required: where a step's time goes on the device, kernel by
+     * kernel (serialised by the waits, so its tokens/s is not the bench's).
+     */
+    BenchCase profiled() {
+        return new BenchCase(label + " profiled", backend, dModel, layers, heads, seq, batch, vocab, steps, precision,
+                false, true);
+    }
 
     /** The 111M shape of Table 1 at the two sizes, fp32 and bf16, on CUDA. */
     static List<BenchCase> gpu() {
@@ -40,9 +55,13 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
 
     /** The {@code wafer bench} arguments for this case. */
     List<String> waferArguments() {
-        return List.of("bench", "--json", "--backend=" + backend, "--d-model=" + dModel, "--layers=" + layers,
-                "--heads=" + heads, "--seq=" + seq, "--batch=" + batch, "--vocab=" + vocab, "--steps=" + steps,
-                "--precision=" + precision);
+        List<String> args = new java.util.ArrayList<>(List.of("bench", "--json", "--backend=" + backend,
+                "--d-model=" + dModel, "--layers=" + layers, "--heads=" + heads, "--seq=" + seq, "--batch=" + batch,
+                "--vocab=" + vocab, "--steps=" + steps, "--precision=" + precision));
+        if (profile) {
+            args.add("--profile");
+        }
+        return List.copyOf(args);
     }
 
     /** The positional arguments of bench_torch_cuda.py (and of its stand-in). */

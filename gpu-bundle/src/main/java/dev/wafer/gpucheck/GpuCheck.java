@@ -113,6 +113,8 @@ public final class GpuCheck {
                 train(options.mode() == Options.Mode.GPU ? TrainPlan.gpu() : TrainPlan.rehearsal(), variant);
                 int longest = cases.stream().mapToInt(BenchCase::seq).max().orElse(0);
                 torch(cases.stream().filter(c -> c.seq() == longest).toList(), true); // the second anchor
+                // Last, when time is left: where the first shape's step goes, kernel by kernel.
+                benches(List.of(cases.get(0).profiled()), variant);
             }
         } finally {
             deleteRecursively(work);

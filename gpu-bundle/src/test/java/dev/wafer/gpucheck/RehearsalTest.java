@@ -29,7 +29,8 @@ class RehearsalTest {
             "pytorch eager rehearsal seq32 batch2 bf16 (cpu)", "pytorch eager rehearsal seq64 batch2 bf16 (cpu)",
             "bench rehearsal seq32 batch2 bf16 (cpu)", "bench rehearsal seq64 batch2 bf16 (cpu)",
             "train cpu 20 steps", "train cpu reference 20 steps", "train cpu stop-at 10", "train cpu resume",
-            "pytorch compile rehearsal seq64 batch2 fp32 (cpu)", "pytorch compile rehearsal seq64 batch2 bf16 (cpu)");
+            "pytorch compile rehearsal seq64 batch2 fp32 (cpu)", "pytorch compile rehearsal seq64 batch2 bf16 (cpu)",
+            "bench rehearsal seq32 batch2 fp32 (cpu) profiled");
 
     @Test
     void everyPhaseRunsAndTheReportIsComplete(@TempDir Path tmp) throws Exception {
@@ -73,6 +74,10 @@ class RehearsalTest {
         JsonNode bf16 = phase(json, "bench rehearsal seq64 batch2 bf16 (cpu)");
         assertEquals("fast", bf16.path("kernel_variant").asText());
         assertEquals("bf16", bf16.path("wafer").path("precision").asText(), bf16.toPrettyString());
+        JsonNode profiled = phase(json, "bench rehearsal seq32 batch2 fp32 (cpu) profiled").path("wafer");
+        List<String> kernels = new ArrayList<>();
+        profiled.path("profile").path("kernels").forEach(k -> kernels.add(k.path("kernel").asText()));
+        assertTrue(kernels.contains("matmul.forward") && kernels.contains("adamw.update"), profiled.toPrettyString());
 
         for (String name : PHASES.stream().filter(n -> n.startsWith("pytorch")).toList()) {
             JsonNode torch = phase(json, name);
@@ -85,7 +90,7 @@ class RehearsalTest {
                 assertFalse(torch.path("torch").path("torch").isNull(), torch.toPrettyString());
             }
         }
-        assertEquals("compile", phase(json, PHASES.getLast()).path("torch").path("mode").asText());
+        assertEquals("compile", phase(json, PHASES.get(PHASES.size() - 2)).path("torch").path("mode").asText());
 
         JsonNode training = json.path("training");
         assertTrue(training.path("device_vs_cpu_within_tolerance").asBoolean(), training.toPrettyString());
