@@ -2,7 +2,9 @@
 """PyTorch baseline for `wafer bench`: median seconds of full fp32 training steps (forward, backward, clipping,
 AdamW) of the same GPT-3-style model. Usage: bench_torch.py D_MODEL LAYERS HEADS SEQ BATCH [VOCAB] [STEPS] [fp32|bf16]
 (bf16: torch.autocast("cpu", dtype=torch.bfloat16) around forward and loss, fp32 master weights and AdamW).
-Set OPENBLAS_CORETYPE the same way for both programs when comparing. Threads: $WAFER_TORCH_THREADS (default 2, the
+Debian's PyTorch runs float32 products on whatever provides libblas.so.3: install libopenblas0-pthread first
+(apt), or fp32 runs on the reference BLAS at ~6 GFLOP/s (measured 2026-12-05; OpenBLAS: 173-180 GFLOP/s for a
+2048^3 product on 2 threads). bf16 products go to oneDNN either way. Threads: $WAFER_TORCH_THREADS (default 2, the
 build machine's cores); WARMUP untimed steps first (default 4). For peak RSS run it under /usr/bin/time -v with
 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 (glibc keeps freed blocks instead of mapping and unmapping).
 PROFILE=1: after the timed steps, STEPS more under torch.profiler; prints each op family's self time per step (the
