@@ -83,6 +83,11 @@ final class Bf16Pack {
     }
 
     private void pack(float[] src, int s, MemorySegment dst, long dOff, int n) {
+        packRow(src, s, dst, dOff, n, vectorized);
+    }
+
+    /** Rounds {@code n} values of {@code src} into {@code dst} at byte {@code dOff}, on the calling thread. */
+    static void packRow(float[] src, int s, MemorySegment dst, long dOff, int n, boolean vectorized) {
         if (vectorized) {
             VectorBf16Pack.pack(src, s, dst, dOff, n);
             return;

@@ -74,7 +74,7 @@ public final class CpuBackend implements ComputeBackend {
         this.sgemm = vectorized ? new VectorSgemm(parallel) : new ScalarSgemm(parallel);
         Blas1 blas = vectorized ? new VectorBlas1() : Blas1.SCALAR;
         this.encoder = new CpuEncoder(parallel);
-        this.layerNorm = new CpuLayerNorm(parallel);
+        this.layerNorm = new CpuLayerNorm(parallel, vectorized);
         this.matmul = new CpuMatmul(sgemm, parallel);
         this.attention = new CpuAttention(parallel, blas, vectorized);
         this.gelu = new CpuGelu(parallel, vectorized);

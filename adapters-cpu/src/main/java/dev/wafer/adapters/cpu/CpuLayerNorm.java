@@ -1,24 +1,25 @@
 package dev.wafer.adapters.cpu;
 
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
-
 import java.lang.foreign.MemorySegment;
 
 import dev.wafer.ports.compute.LayerNormKernel;
 import dev.wafer.ports.compute.Tensor;
 
 /**
- * LayerNorm with row statistics in double; parameter gradients split by channel so workers never race. The forward
- * may write a bf16 output ({@code Capability.BF16_STORAGE}): each float32 result rounded to nearest even as it is
- * stored, the bits {@link Bf16Pack} gives the same value.
+ * LayerNorm with row statistics in double ({@link DoubleSums}); parameter gradients split by channel so workers
+ * never race. The forward may write a bf16 output ({@code Capability.BF16_STORAGE}): each row is computed in float32
+ * and rounded to nearest even as it is stored, the bits {@link Bf16Pack} gives the same values.
  */
 final class CpuLayerNorm implements LayerNormKernel {
     private final Parallel parallel;
     private final Scratch scratch;
+    private final boolean vectorized;
 
-    CpuLayerNorm(Parallel parallel) {
+    /** @param vectorized round bf16 outputs with the Vector API (the same bits as the scalar loop) */
+    CpuLayerNorm(Parallel parallel, boolean vectorized) {
         this.parallel = parallel;
         this.scratch = new Scratch(parallel.workers());
+        this.vectorized = vectorized;
     }
 
     @Override
@@ -31,31 +32,21 @@ final class CpuLayerNorm implements LayerNormKernel {
         CpuTensor w = CpuTensor.of(weight, c);
         CpuTensor bs = CpuTensor.of(bias, c);
         parallel.range(n, 8, (wk, from, to) -> {
+            // A bf16 output's row is built in float32 scratch, then rounded into place.
+            float[] row = o16 == null ? null : scratch.floats(wk, c);
             for (int r = from; r < to; r++) {
                 int xo = x.offset + r * c;
-                double s = 0;
-                for (int i = 0; i < c; i++) {
-                    s += x.data[xo + i];
-                }
-                double m = s / c;
-                double v = 0;
-                for (int i = 0; i < c; i++) {
-                    double d = x.data[xo + i] - m;
-                    v += d * d;
-                }
+                double m = DoubleSums.sum(x.data, xo, c) / c;
+                double v = DoubleSums.squaredDeviations(x.data, xo, c, m);
                 float fm = (float) m;
                 float fr = (float) (1.0 / Math.sqrt(v / c + EPSILON));
-                if (o16 == null) {
-                    int oo = o.offset + r * c;
-                    for (int i = 0; i < c; i++) {
-                        o.data[oo + i] = (x.data[xo + i] - fm) * fr * w.data[w.offset + i] + bs.data[bs.offset + i];
-                    }
-                } else {
-                    long oo = 2L * r * c;
-                    for (int i = 0; i < c; i++) {
-                        float y = (x.data[xo + i] - fm) * fr * w.data[w.offset + i] + bs.data[bs.offset + i];
-                        o16.set(JAVA_SHORT_UNALIGNED, oo + 2L * i, Bf16Pack.bits(y));
-                    }
+                float[] y = o16 == null ? o.data : row;
+                int yo = o16 == null ? o.offset + r * c : 0;
+                for (int i = 0; i < c; i++) {
+                    y[yo + i] = (x.data[xo + i] - fm) * fr * w.data[w.offset + i] + bs.data[bs.offset + i];
+                }
+                if (o16 != null) {
+                    Bf16Pack.packRow(row, 0, o16, 2L * r * c, c, vectorized);
                 }
                 mu.data[mu.offset + r] = fm;
                 rs.data[rs.offset + r] = fr;
@@ -101,21 +92,32 @@ final class CpuLayerNorm implements LayerNormKernel {
                 int go = g.offset + r * c;
                 float m = mu.data[mu.offset + r];
                 float s = rs.data[rs.offset + r];
-                double dnormMean = 0;
-                double dnormNormMean = 0;
-                for (int i = 0; i < c; i++) {
-                    float norm = (x.data[xo + i] - m) * s;
-                    float dnorm = w.data[w.offset + i] * g.data[go + i];
-                    dnormMean += dnorm;
-                    dnormNormMean += dnorm * norm;
+                // Two running sums each, interleaved (as DoubleSums does): the adder's latency, not one chain.
+                double d0 = 0;
+                double d1 = 0;
+                double n0 = 0;
+                double n1 = 0;
+                int i = 0;
+                for (; i <= c - 2; i += 2) {
+                    float dnormA = w.data[w.offset + i] * g.data[go + i];
+                    float dnormB = w.data[w.offset + i + 1] * g.data[go + i + 1];
+                    d0 += dnormA;
+                    d1 += dnormB;
+                    n0 += dnormA * ((x.data[xo + i] - m) * s);
+                    n1 += dnormB * ((x.data[xo + i + 1] - m) * s);
                 }
-                float a = (float) (dnormMean / c);
-                float bb = (float) (dnormNormMean / c);
-                int dio = di.offset + r * c;
-                for (int i = 0; i < c; i++) {
-                    float norm = (x.data[xo + i] - m) * s;
+                for (; i < c; i++) {
                     float dnorm = w.data[w.offset + i] * g.data[go + i];
-                    di.data[dio + i] = (dnorm - a - norm * bb) * s;
+                    d0 += dnorm;
+                    n0 += dnorm * ((x.data[xo + i] - m) * s);
+                }
+                float a = (float) ((d0 + d1) / c);
+                float bb = (float) ((n0 + n1) / c);
+                int dio = di.offset + r * c;
+                for (int j = 0; j < c; j++) {
+                    float norm = (x.data[xo + j] - m) * s;
+                    float dnorm = w.data[w.offset + j] * g.data[go + j];
+                    di.data[dio + j] = (dnorm - a - norm * bb) * s;
                 }
             }
         });

@@ -3,7 +3,10 @@ package dev.wafer.adapters.cpu;
 import dev.wafer.ports.compute.ReductionKernel;
 import dev.wafer.ports.compute.Tensor;
 
-/** Sum of squares in double (per-worker partials combined in a fixed order, so results are deterministic). */
+/**
+ * Sum of squares in double ({@link DoubleSums}; per-worker partials combined in a fixed order, so results are
+ * deterministic).
+ */
 final class CpuReductions implements ReductionKernel {
     private final Parallel parallel;
     private final double[] partials;
@@ -17,14 +20,8 @@ final class CpuReductions implements ReductionKernel {
     public synchronized double sumOfSquares(Tensor x, int n) {
         CpuTensor t = CpuTensor.of(x, n);
         java.util.Arrays.fill(partials, 0.0);
-        parallel.range(n, 1 << 15, (w, from, to) -> {
-            double s = 0;
-            for (int i = from; i < to; i++) {
-                double v = t.data[t.offset + i];
-                s += v * v;
-            }
-            partials[w] = s;
-        });
+        parallel.range(n, 1 << 15, (w, from, to) -> partials[w] = DoubleSums.squaredDeviations(t.data,
+                t.offset + from, to - from, 0.0));
         double total = 0;
         for (double p : partials) {
             total += p;

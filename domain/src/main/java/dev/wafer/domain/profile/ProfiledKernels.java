@@ -26,7 +26,7 @@ final class ProfiledKernels {
         return (double) b * c * t * (t + 1);
     }
 
-    record Encoder(EncoderKernel k, CallTimer timer) implements EncoderKernel {
+    record TimedEncoder(EncoderKernel k, CallTimer timer) implements EncoderKernel {
         @Override
         public void forward(Tensor out, int[] tokens, Tensor wte, Tensor wpe, int b, int t, int c, float multiplier) {
             long s = timer.start();
@@ -43,7 +43,7 @@ final class ProfiledKernels {
         }
     }
 
-    record LayerNorm(LayerNormKernel k, CallTimer timer) implements LayerNormKernel {
+    record TimedLayerNorm(LayerNormKernel k, CallTimer timer) implements LayerNormKernel {
         @Override
         public void forward(Tensor out, Tensor mean, Tensor rstd, Tensor inp, Tensor weight, Tensor bias, int n,
                             int c) {
@@ -61,7 +61,7 @@ final class ProfiledKernels {
         }
     }
 
-    record Matmul(MatmulKernel k, CallTimer timer) implements MatmulKernel {
+    record TimedMatmul(MatmulKernel k, CallTimer timer) implements MatmulKernel {
         @Override
         public void forward(Tensor out, Tensor inp, Tensor weight, Tensor bias, int n, int c, int oc) {
             long s = timer.start();
@@ -79,7 +79,7 @@ final class ProfiledKernels {
         }
     }
 
-    record Attention(AttentionKernel k, CallTimer timer) implements AttentionKernel {
+    record TimedAttention(AttentionKernel k, CallTimer timer) implements AttentionKernel {
         @Override
         public void forward(Tensor out, Tensor att, Tensor qkv, int b, int t, int c, int nh, float scale) {
             long s = timer.start();
@@ -112,7 +112,7 @@ final class ProfiledKernels {
         }
     }
 
-    record Gelu(GeluKernel k, CallTimer timer) implements GeluKernel {
+    record TimedGelu(GeluKernel k, CallTimer timer) implements GeluKernel {
         @Override
         public void forward(Tensor out, Tensor inp, int n) {
             long s = timer.start();
@@ -128,7 +128,7 @@ final class ProfiledKernels {
         }
     }
 
-    record Residual(ResidualKernel k, CallTimer timer) implements ResidualKernel {
+    record TimedResidual(ResidualKernel k, CallTimer timer) implements ResidualKernel {
         @Override
         public void forward(Tensor out, Tensor a, Tensor b, int n) {
             long s = timer.start();
@@ -144,7 +144,7 @@ final class ProfiledKernels {
         }
     }
 
-    record CrossEntropy(CrossEntropyKernel k, CallTimer timer) implements CrossEntropyKernel {
+    record TimedCrossEntropy(CrossEntropyKernel k, CallTimer timer) implements CrossEntropyKernel {
         @Override
         public void forward(Tensor losses, Tensor probs, Tensor logits, int[] targets, int n, int v,
                             float logitScale) {
@@ -162,7 +162,7 @@ final class ProfiledKernels {
         }
     }
 
-    record AdamW(AdamWKernel k, CallTimer timer) implements AdamWKernel {
+    record TimedAdamW(AdamWKernel k, CallTimer timer) implements AdamWKernel {
         @Override
         public void update(Tensor params, Tensor grads, Tensor m, Tensor v, int n, float lr, float beta1,
                            float beta2, float eps, float weightDecay, int step) {
@@ -172,7 +172,7 @@ final class ProfiledKernels {
         }
     }
 
-    record Reductions(ReductionKernel k, CallTimer timer) implements ReductionKernel {
+    record TimedReductions(ReductionKernel k, CallTimer timer) implements ReductionKernel {
         @Override
         public double sumOfSquares(Tensor x, int n) {
             long s = timer.start();

@@ -79,57 +79,57 @@ public final class ProfilingBackend implements ComputeBackend {
 
     @Override
     public EncoderKernel encoder() {
-        return new ProfiledKernels.Encoder(backend.encoder(), timer);
+        return new ProfiledKernels.TimedEncoder(backend.encoder(), timer);
     }
 
     @Override
     public LayerNormKernel layerNorm() {
-        return new ProfiledKernels.LayerNorm(backend.layerNorm(), timer);
+        return new ProfiledKernels.TimedLayerNorm(backend.layerNorm(), timer);
     }
 
     @Override
     public MatmulKernel matmul() {
-        return new ProfiledKernels.Matmul(backend.matmul(), timer);
+        return new ProfiledKernels.TimedMatmul(backend.matmul(), timer);
     }
 
     @Override
     public MatmulKernel matmul(OperandFormat operands) {
-        return new ProfiledKernels.Matmul(backend.matmul(operands), timer);
+        return new ProfiledKernels.TimedMatmul(backend.matmul(operands), timer);
     }
 
     @Override
     public AttentionKernel attention() {
-        return new ProfiledKernels.Attention(backend.attention(), timer);
+        return new ProfiledKernels.TimedAttention(backend.attention(), timer);
     }
 
     @Override
     public AttentionKernel attention(OperandFormat operands, boolean fp32ScoreGradients) {
-        return new ProfiledKernels.Attention(backend.attention(operands, fp32ScoreGradients), timer);
+        return new ProfiledKernels.TimedAttention(backend.attention(operands, fp32ScoreGradients), timer);
     }
 
     @Override
     public GeluKernel gelu() {
-        return new ProfiledKernels.Gelu(backend.gelu(), timer);
+        return new ProfiledKernels.TimedGelu(backend.gelu(), timer);
     }
 
     @Override
     public ResidualKernel residual() {
-        return new ProfiledKernels.Residual(backend.residual(), timer);
+        return new ProfiledKernels.TimedResidual(backend.residual(), timer);
     }
 
     @Override
     public CrossEntropyKernel crossEntropy() {
-        return new ProfiledKernels.CrossEntropy(backend.crossEntropy(), timer);
+        return new ProfiledKernels.TimedCrossEntropy(backend.crossEntropy(), timer);
     }
 
     @Override
     public AdamWKernel adamW() {
-        return new ProfiledKernels.AdamW(backend.adamW(), timer);
+        return new ProfiledKernels.TimedAdamW(backend.adamW(), timer);
     }
 
     @Override
     public ReductionKernel reductions() {
-        return new ProfiledKernels.Reductions(backend.reductions(), timer);
+        return new ProfiledKernels.TimedReductions(backend.reductions(), timer);
     }
 
     @Override
