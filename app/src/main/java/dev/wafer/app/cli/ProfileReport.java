@@ -57,7 +57,7 @@ final class ProfileReport {
             double s = e.seconds() / steps;
             out.println(String.format(Locale.ROOT, "  %-26s %8.4f s  %5.1f%%  %6.1f calls%s", e.call().label(), s,
                     100 * s / meanStepSeconds, (double) e.calls() / steps, e.flops() > 0
-                            ? String.format(Locale.ROOT, "  %.1f GFLOP/s", e.flopsPerSecond() / 1e9) : ""));
+                            ? String.format(Locale.ROOT, "  %.3g GFLOP/s", e.flopsPerSecond() / 1e9) : ""));
         }
     }
 

@@ -22,13 +22,21 @@ import dev.wafer.ports.compute.TensorScope;
  * and scopes are the wrapped backend's own, so its kernels see exactly what they would see unwrapped. Each timed call
  * is bracketed by {@link ComputeBackend#synchronize()}, which serialises an asynchronous backend: a profiled run
  * shows where time goes, not how fast the unprofiled run is. Each kernel accessor wraps what the backend hands
- * out (a small object; the model asks once per kernel family, and for the gradient fill once per step). Closing
- * this closes the wrapped backend.
+ * out, once per kernel object ({@link LastWrapper}). Closing this closes the wrapped backend.
  */
 public final class ProfilingBackend implements ComputeBackend {
     private final ComputeBackend backend;
     private final KernelProfile profile;
     private final CallTimer timer;
+    private final LastWrapper<EncoderKernel> encoderWrapper;
+    private final LastWrapper<LayerNormKernel> layerNormWrapper;
+    private final LastWrapper<MatmulKernel> matmulWrapper;
+    private final LastWrapper<AttentionKernel> attentionWrapper;
+    private final LastWrapper<GeluKernel> geluWrapper;
+    private final LastWrapper<ResidualKernel> residualWrapper;
+    private final LastWrapper<CrossEntropyKernel> crossEntropyWrapper;
+    private final LastWrapper<AdamWKernel> adamWWrapper;
+    private final LastWrapper<ReductionKernel> reductionsWrapper;
 
     /** Profiles {@code backend} into {@code profile} with {@link System#nanoTime()}. */
     public ProfilingBackend(ComputeBackend backend, KernelProfile profile) {
@@ -40,6 +48,15 @@ public final class ProfilingBackend implements ComputeBackend {
         this.backend = backend;
         this.profile = profile;
         this.timer = new CallTimer(backend, profile, clock);
+        this.encoderWrapper = new LastWrapper<>(k -> new ProfiledKernels.TimedEncoder(k, timer));
+        this.layerNormWrapper = new LastWrapper<>(k -> new ProfiledKernels.TimedLayerNorm(k, timer));
+        this.matmulWrapper = new LastWrapper<>(k -> new ProfiledKernels.TimedMatmul(k, timer));
+        this.attentionWrapper = new LastWrapper<>(k -> new ProfiledKernels.TimedAttention(k, timer));
+        this.geluWrapper = new LastWrapper<>(k -> new ProfiledKernels.TimedGelu(k, timer));
+        this.residualWrapper = new LastWrapper<>(k -> new ProfiledKernels.TimedResidual(k, timer));
+        this.crossEntropyWrapper = new LastWrapper<>(k -> new ProfiledKernels.TimedCrossEntropy(k, timer));
+        this.adamWWrapper = new LastWrapper<>(k -> new ProfiledKernels.TimedAdamW(k, timer));
+        this.reductionsWrapper = new LastWrapper<>(k -> new ProfiledKernels.TimedReductions(k, timer));
     }
 
     /** The profile every call is charged to. */
@@ -79,57 +96,57 @@ public final class ProfilingBackend implements ComputeBackend {
 
     @Override
     public EncoderKernel encoder() {
-        return new ProfiledKernels.TimedEncoder(backend.encoder(), timer);
+        return encoderWrapper.of(backend.encoder());
     }
 
     @Override
     public LayerNormKernel layerNorm() {
-        return new ProfiledKernels.TimedLayerNorm(backend.layerNorm(), timer);
+        return layerNormWrapper.of(backend.layerNorm());
     }
 
     @Override
     public MatmulKernel matmul() {
-        return new ProfiledKernels.TimedMatmul(backend.matmul(), timer);
+        return matmulWrapper.of(backend.matmul());
     }
 
     @Override
     public MatmulKernel matmul(OperandFormat operands) {
-        return new ProfiledKernels.TimedMatmul(backend.matmul(operands), timer);
+        return matmulWrapper.of(backend.matmul(operands));
     }
 
     @Override
     public AttentionKernel attention() {
-        return new ProfiledKernels.TimedAttention(backend.attention(), timer);
+        return attentionWrapper.of(backend.attention());
     }
 
     @Override
     public AttentionKernel attention(OperandFormat operands, boolean fp32ScoreGradients) {
-        return new ProfiledKernels.TimedAttention(backend.attention(operands, fp32ScoreGradients), timer);
+        return attentionWrapper.of(backend.attention(operands, fp32ScoreGradients));
     }
 
     @Override
     public GeluKernel gelu() {
-        return new ProfiledKernels.TimedGelu(backend.gelu(), timer);
+        return geluWrapper.of(backend.gelu());
     }
 
     @Override
     public ResidualKernel residual() {
-        return new ProfiledKernels.TimedResidual(backend.residual(), timer);
+        return residualWrapper.of(backend.residual());
     }
 
     @Override
     public CrossEntropyKernel crossEntropy() {
-        return new ProfiledKernels.TimedCrossEntropy(backend.crossEntropy(), timer);
+        return crossEntropyWrapper.of(backend.crossEntropy());
     }
 
     @Override
     public AdamWKernel adamW() {
-        return new ProfiledKernels.TimedAdamW(backend.adamW(), timer);
+        return adamWWrapper.of(backend.adamW());
     }
 
     @Override
     public ReductionKernel reductions() {
-        return new ProfiledKernels.TimedReductions(backend.reductions(), timer);
+        return reductionsWrapper.of(backend.reductions());
     }
 
     @Override
