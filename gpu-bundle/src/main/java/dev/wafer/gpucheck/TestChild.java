@@ -8,15 +8,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.discovery.ClassNameFilter;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * The JUnit phase's own JVM: a native crash in a CUDA test ends this process, not the check. Runs the selected tests
  * through the JUnit Platform launcher, the way Surefire would, writing each event to a {@link TestLog}.
- * Usage: {@code TestChild LOG_FILE package:NAME|class:NAME...}.
+ * Usage: {@code TestChild LOG_FILE package:NAME|class:NAME...}. The {@code Simulated*} test classes are left out:
+ * they run the kernels in a host simulator for machines without a GPU, which a GPU check does not need.
  */
 public final class TestChild {
+
+    /** The host-simulator suites of {@code dev.wafer.adapters.cuda} ({@code SimulatedCudaContractTest}, ...). */
+    static final String SIMULATED = ".*\\.Simulated[^.]*";
 
     private TestChild() {
     }
@@ -31,7 +36,8 @@ public final class TestChild {
             selectors.add(selector(args[i]));
         }
         try (TestLog.Writer log = new TestLog.Writer(Path.of(args[0]))) {
-            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors).build(),
+            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors)
+                            .filters(ClassNameFilter.excludeClassNamePatterns(SIMULATED)).build(),
                     new TestRun(log));
             log.done();
         }

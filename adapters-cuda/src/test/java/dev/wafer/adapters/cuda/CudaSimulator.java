@@ -1,0 +1,255 @@
+package dev.wafer.adapters.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The backend's CUDA C kernels compiled for the host by g++ and run there: each CUDA thread is a fiber, blocks run
+ * one after another, {@code __syncthreads} and the warp shuffles switch fibers ({@code sim/cuda_sim_runtime.cpp}, x86-64).
+ * This computes what the kernels compute, from the very sources NVRTC compiles, so the contract and model suites
+ * can check their values on a machine without a GPU. It is not a timing model, and it runs a block's threads in
+ * order, so it cannot show a race between threads that a GPU would interleave.
+ *
+ * <p>The only source changes: the two PTX conversions of {@code wafer_round} and {@code pack_operands}
+ * ({@code cvt.rn.f16.f32}, {@code cvt.f32.f16}) become calls to {@code _Float16} conversions, which round the same
+ * way; any other inline asm is refused. Per kernel a thunk {@code wsim_thunk_<entry>(void** params)} unpacks
+ * {@code cuLaunchKernel}'s argument array with the types of the kernel's own parameter list.
+ */
+final class CudaSimulator {
+    private static final Pattern KERNEL = Pattern.compile(
+            "extern\\s+\"C\"\\s+__global__\\s+void\\s+(\\w+)\\s*\\(([^)]*)\\)", Pattern.DOTALL);
+    private static final Pattern TO_HALF = Pattern.compile(
+            "asm\\(\"cvt\\.rn\\.f16\\.f32 %0, %1;\"\\s*:\\s*\"=h\"\\((\\w+)\\)\\s*:\\s*\"f\"\\((\\w+)\\)\\);");
+    private static final Pattern FROM_HALF = Pattern.compile(
+            "asm\\(\"cvt\\.f32\\.f16 %0, %1;\"\\s*:\\s*\"=f\"\\((\\w+)\\)\\s*:\\s*\"h\"\\((\\w+)\\)\\);");
+    private static final String RESOURCES = "sim/";
+    private static final int ERROR_BYTES = 512;
+
+    private static CudaSimulator shared;
+    private static String unavailable;
+
+    private final Map<String, MemorySegment> thunks = new java.util.HashMap<>();
+    private final MethodHandle launch;
+    private final MemorySegment error;
+
+    private CudaSimulator(Path library, List<String> entries) {
+        Arena arena = Arena.global();
+        SymbolLookup symbols = SymbolLookup.libraryLookup(library, arena);
+        for (String entry : entries) {
+            thunks.put(entry, symbols.find("wsim_thunk_" + entry).orElseThrow(
+                    () -> new IllegalStateException("the simulator library has no thunk for " + entry)));
+        }
+        launch = Linker.nativeLinker().downcallHandle(symbols.find("wsim_launch").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                        JAVA_INT, ADDRESS, JAVA_INT));
+        error = arena.allocate(ERROR_BYTES);
+    }
+
+    /**
+     * The simulator, compiled once per JVM into {@code target/cuda-sim/<hash of the sources>} (reused while the
+     * sources are unchanged), or {@code null} when there is no g++ here; then {@link #unavailableReason()} says why.
+     */
+    static synchronized CudaSimulator get() {
+        if (shared == null && unavailable == null) {
+            try {
+                Map<String, String> sources = new java.util.LinkedHashMap<>();
+                for (String file : KernelSources.files()) {
+                    sources.put(file, KernelSources.read(file));
+                }
+                shared = compile(sources);
+            } catch (UnavailableException e) {
+                unavailable = e.getMessage();
+            }
+        }
+        return shared;
+    }
+
+    static synchronized String unavailableReason() {
+        return unavailable;
+    }
+
+    /**
+     * A simulator for the kernels of {@code sources} (file name to CUDA C text), compiled into
+     * {@code target/cuda-sim/<hash of the sources>} and reused while they are unchanged.
+     *
+     * @throws UnavailableException without g++ on x86-64
+     */
+    static CudaSimulator compile(Map<String, String> sources) throws UnavailableException {
+        List<String> entries = new ArrayList<>();
+        for (String text : sources.values()) {
+            Matcher m = KERNEL.matcher(text);
+            while (m.find()) {
+                entries.add(m.group(1));
+            }
+        }
+        return new CudaSimulator(build(sources), entries);
+    }
+
+    /** Runs {@code kernel} over {@code geometry} with {@code params}, {@code cuLaunchKernel}'s argument array. */
+    void launch(CudaKernel kernel, LaunchGeometry geometry, MemorySegment params) {
+        launch(kernel.entry(), geometry, params);
+    }
+
+    /**
+     * Runs the kernel {@code entry} as {@link #launch(CudaKernel, LaunchGeometry, MemorySegment)} does.
+     *
+     * @throws AssertionError with the simulator's reason when the kernel deadlocks (threads of a block at different
+     *                        barriers), shuffles with a partial mask or reads a lane that has returned
+     */
+    void launch(String entry, LaunchGeometry geometry, MemorySegment params) {
+        int rc;
+        try {
+            rc = (int) launch.invokeExact(thunks.get(entry), params, geometry.gridX(), geometry.gridY(), 1,
+                    geometry.blockX(), geometry.blockY(), 1, error, ERROR_BYTES);
+        } catch (Throwable t) {
+            throw new IllegalStateException("simulated launch of " + entry + " failed", t);
+        }
+        if (rc != 0) {
+            throw new AssertionError("simulated " + entry + " over " + geometry + ": " + error.getString(0));
+        }
+    }
+
+    /** Why the simulator cannot be built here. */
+    static final class UnavailableException extends Exception {
+        UnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    private static Path build(Map<String, String> sources) throws UnavailableException {
+        Path compiler = findCompiler();
+        Map<String, String> units = new java.util.LinkedHashMap<>();
+        units.put("cuda_sim_runtime.cpp", resource(RESOURCES + "cuda_sim_runtime.cpp"));
+        for (Map.Entry<String, String> source : sources.entrySet()) {
+            units.put(source.getKey().replace(".cu", ".cpp"), unit(source.getKey(), source.getValue()));
+        }
+        String header = resource(RESOURCES + "cuda_sim.hpp");
+        Path dir = Path.of("target", "cuda-sim", hash(header, units));
+        Path library = dir.resolve("libwafercudasim.so");
+        if (Files.isRegularFile(library)) {
+            return library.toAbsolutePath();
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("cuda_sim.hpp"), header);
+            List<String> command = new ArrayList<>(List.of(compiler.toString(), "-std=c++17", "-O2", "-fPIC",
+                    "-shared", "-o", "libwafercudasim.so.tmp"));
+            for (Map.Entry<String, String> unit : units.entrySet()) {
+                Files.writeString(dir.resolve(unit.getKey()), unit.getValue());
+                command.add(unit.getKey());
+            }
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("g++ could not compile the kernels for the simulator: " + output);
+            }
+            Files.move(dir.resolve("libwafercudasim.so.tmp"), library, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            return library.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot build the CUDA simulator in " + dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while compiling the CUDA simulator", e);
+        }
+    }
+
+    /** One kernel file as C++: the PTX conversions replaced, then a thunk per kernel. */
+    static String unit(String file, String source) {
+        String text = FROM_HALF.matcher(TO_HALF.matcher(source).replaceAll("$1 = wsim_f32_to_f16($2);"))
+                .replaceAll("$1 = wsim_f16_to_f32($2);");
+        if (text.contains("asm(")) {
+            throw new AssertionError(file + " holds inline asm the simulator cannot run: "
+                    + text.substring(text.indexOf("asm("), Math.min(text.length(), text.indexOf("asm(") + 80)));
+        }
+        StringBuilder out = new StringBuilder("#include \"cuda_sim.hpp\"\n#line 1 \"").append(file).append("\"\n")
+                .append(text).append("\n// Thunks: cuLaunchKernel's void** argument array unpacked per kernel.\n");
+        Matcher m = KERNEL.matcher(text);
+        while (m.find()) {
+            out.append("extern \"C\" void wsim_thunk_").append(m.group(1)).append("(void** p) {\n    ")
+                    .append(m.group(1)).append('(');
+            String list = m.group(2).strip();
+            if (!list.isEmpty()) {
+                String[] params = list.split(",");
+                for (int i = 0; i < params.length; i++) {
+                    String param = params[i].strip().replaceAll("\\s+", " ");
+                    String type = param.substring(0, param.lastIndexOf(' ')).strip();
+                    if (param.substring(param.lastIndexOf(' ') + 1).startsWith("*")) {
+                        type = type + "*"; // "float *x"
+                    }
+                    out.append(i == 0 ? "" : ", ").append("*(").append(type).append("*) p[").append(i).append(']');
+                }
+            }
+            out.append(");\n}\n");
+        }
+        return out.toString();
+    }
+
+    private static Path findCompiler() throws UnavailableException {
+        String arch = System.getProperty("os.arch");
+        if (!"amd64".equals(arch) && !"x86_64".equals(arch)) {
+            throw new UnavailableException("the simulator's fiber switch is written for x86-64, this JVM runs on "
+                    + arch);
+        }
+        String override = System.getenv("WAFER_CUDA_SIM_CXX");
+        if (override != null && !override.isBlank()) {
+            return Path.of(override);
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "g++");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new UnavailableException("no g++ on PATH to compile the kernels for the host (install g++, or set"
+                + " WAFER_CUDA_SIM_CXX)");
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = CudaSimulator.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("simulator source " + name + " is missing from the test class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String hash(String header, Map<String, String> units) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(header.getBytes(StandardCharsets.UTF_8));
+            for (Map.Entry<String, String> e : units.entrySet()) {
+                sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+                sha.update(e.getValue().getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

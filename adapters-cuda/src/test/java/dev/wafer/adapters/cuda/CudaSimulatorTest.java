@@ -1,0 +1,161 @@
+package dev.wafer.adapters.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulator itself: it runs the CUDA execution model the kernels rely on (per-thread indices over a 2-D grid,
+ * __syncthreads across a block, warp shuffles, static shared memory) and it reports, rather than hides, the kernel
+ * faults it can see: a __syncthreads that only part of a block reaches, a shuffle that reads a lane that has returned.
+ */
+class CudaSimulatorTest {
+    private static final String SOURCE = """
+            extern "C" __global__ void indices(int* out, int n) {
+                int g = (blockIdx.y * gridDim.x + blockIdx.x) * blockDim.x * blockDim.y
+                        + threadIdx.y * blockDim.x + threadIdx.x;
+                if (g < n) {
+                    out[g] = (int)(blockIdx.x * 1000000 + blockIdx.y * 10000 + threadIdx.y * 100 + threadIdx.x);
+                }
+            }
+
+            // Reverses each block's 64 values through shared memory: wrong without the barrier.
+            extern "C" __global__ void reverse_block(float* x) {
+                __shared__ float tile[64];
+                int i = threadIdx.x;
+                float* base = x + blockIdx.x * 64;
+                tile[i] = base[i];
+                __syncthreads();
+                base[i] = tile[63 - i];
+            }
+
+            // out[w] = sum of lane ids of warp w, by a butterfly of shuffles.
+            extern "C" __global__ void warp_sums(float* out) {
+                float v = (float)(threadIdx.x % 32);
+                for (int o = 16; o > 0; o >>= 1) {
+                    v += __shfl_xor_sync(0xffffffffu, v, o);
+                }
+                if (threadIdx.x % 32 == 0) {
+                    out[threadIdx.x / 32] = v;
+                }
+            }
+
+            extern "C" __global__ void divergent_barrier(float* x) {
+                if (threadIdx.x < 16) {
+                    __syncthreads();
+                }
+                x[threadIdx.x] = 1.0f;
+            }
+
+            extern "C" __global__ void shuffle_after_return(float* x) {
+                if (threadIdx.x % 32 >= 16) {
+                    return;
+                }
+                x[threadIdx.x] = __shfl_xor_sync(0xffffffffu, 1.0f, 16);
+            }
+            """;
+
+    private static CudaSimulator simulator;
+
+    @BeforeAll
+    static void compile() {
+        assumeTrue(!CudaTestDevice.expected(), "a real GPU is under test");
+        try {
+            simulator = CudaSimulator.compile(Map.of("simulator_test.cu", SOURCE));
+        } catch (CudaSimulator.UnavailableException e) {
+            if ("1".equals(System.getenv("WAFER_EXPECT_CUDA_SIM"))) {
+                throw new AssertionError("WAFER_EXPECT_CUDA_SIM=1 but " + e.getMessage());
+            }
+            assumeTrue(false, "CUDA simulator tests skipped: " + e.getMessage());
+        }
+    }
+
+    /** {@code void** params} of pointer {@code pointer} and, when {@code n >= 0}, int {@code n}. */
+    private static MemorySegment params(Arena arena, MemorySegment pointer, int n) {
+        MemorySegment array = arena.allocate(ADDRESS, 2);
+        array.setAtIndex(ADDRESS, 0, arena.allocateFrom(JAVA_LONG, pointer.address()));
+        array.setAtIndex(ADDRESS, 1, arena.allocateFrom(JAVA_INT, n));
+        return array;
+    }
+
+    @Test
+    void everyThreadSeesItsOwnIndicesOnATwoDimensionalGrid() {
+        try (Arena arena = Arena.ofConfined()) {
+            int n = 3 * 2 * 8 * 4 - 5; // the last block's last threads have no element
+            MemorySegment out = arena.allocate(JAVA_INT, 3 * 2 * 8 * 4);
+            simulator.launch("indices", new LaunchGeometry(3, 2, 8, 4, 0), params(arena, out, n));
+            for (int by = 0; by < 2; by++) {
+                for (int bx = 0; bx < 3; bx++) {
+                    for (int ty = 0; ty < 4; ty++) {
+                        for (int tx = 0; tx < 8; tx++) {
+                            int g = (by * 3 + bx) * 32 + ty * 8 + tx;
+                            int expected = g < n ? bx * 1000000 + by * 10000 + ty * 100 + tx : 0;
+                            assertEquals(expected, out.getAtIndex(JAVA_INT, g), "thread " + g);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void syncthreadsOrdersSharedMemoryAcrossTheBlock() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = arena.allocate(JAVA_FLOAT, 128);
+            for (int i = 0; i < 128; i++) {
+                x.setAtIndex(JAVA_FLOAT, i, i);
+            }
+            simulator.launch("reverse_block", new LaunchGeometry(2, 1, 64, 1, 0), params(arena, x, -1));
+            for (int i = 0; i < 128; i++) {
+                assertEquals((i / 64) * 64 + 63 - i % 64, x.getAtIndex(JAVA_FLOAT, i), 0f, "element " + i);
+            }
+        }
+    }
+
+    @Test
+    void warpShufflesExchangeLaneValues() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_FLOAT, 4);
+            simulator.launch("warp_sums", new LaunchGeometry(1, 1, 128, 1, 0), params(arena, out, -1));
+            for (int w = 0; w < 4; w++) {
+                assertEquals(31 * 32 / 2f, out.getAtIndex(JAVA_FLOAT, w), 0f, "warp " + w);
+            }
+        }
+    }
+
+    @Test
+    void aBarrierThatPartOfTheBlockSkipsIsReported() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = arena.allocate(JAVA_FLOAT, 64);
+            AssertionError e = assertThrows(AssertionError.class,
+                    () -> simulator.launch("divergent_barrier", new LaunchGeometry(1, 1, 64, 1, 0),
+                            params(arena, x, -1)));
+            assertTrue(e.getMessage().contains("deadlock") || e.getMessage().contains("__syncthreads"),
+                    e::getMessage);
+            // The simulator recovers: the next launch runs normally.
+            warpShufflesExchangeLaneValues();
+        }
+    }
+
+    @Test
+    void aShuffleFromALaneThatReturnedIsReported() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = arena.allocate(JAVA_FLOAT, 32);
+            AssertionError e = assertThrows(AssertionError.class,
+                    () -> simulator.launch("shuffle_after_return", new LaunchGeometry(1, 1, 32, 1, 0),
+                            params(arena, x, -1)));
+            assertTrue(e.getMessage().contains("has returned"), e::getMessage);
+        }
+    }
+}

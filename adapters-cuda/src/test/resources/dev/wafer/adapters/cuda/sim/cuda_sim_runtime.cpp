@@ -1,0 +1,287 @@
+// The CUDA simulator's scheduler: one launch runs its blocks one after another; within a block every thread is a
+// fiber on one host thread (a stack of its own and a 20-instruction switch, below, with no system call), run in
+// thread order until it finishes or waits. A __syncthreads releases when every thread of the block waits there; a
+// warp shuffle when every unfinished lane of its warp does. Anything else is reported as an error rather than hung
+// on: threads of one block waiting at different barriers, a __syncthreads that some threads of the block returned
+// before, a shuffle that reads a lane that has returned, a partial shuffle mask.
+#include "cuda_sim.hpp"
+
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <vector>
+
+#if !defined(__x86_64__)
+#error "the simulator's fiber switch is written for x86-64"
+#endif
+
+// wsim_switch(save, load): saves the callee-saved registers, MXCSR and the x87 control word on the current stack,
+// stores the stack pointer in *save, and resumes the fiber whose stack pointer is load (System V x86-64 ABI).
+extern "C" void wsim_switch(void** save, void* load);
+asm(R"(
+    .text
+    .globl wsim_switch
+    .type wsim_switch, @function
+wsim_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr (%rsp)
+    fldcw 4(%rsp)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size wsim_switch, .-wsim_switch
+)");
+
+extern "C" {
+wsim_dim3 threadIdx, blockIdx, blockDim, gridDim;
+}
+
+namespace {
+
+enum State { RUNNABLE, AT_SYNCTHREADS, AT_SHUFFLE, FINISHED };
+
+constexpr size_t STACK_BYTES = 256 * 1024;
+
+struct Fiber {
+    void* sp;
+    State state;
+    char* stack;
+};
+
+std::vector<Fiber> fibers;
+void* scheduler_sp;
+int current;
+int threads;
+void (*kernel_thunk)(void**);
+void** kernel_params;
+uint32_t shuffle_slots[1024];
+bool failed;
+char error_text[512];
+std::mutex one_launch_at_a_time;
+
+void fail(const char* format, ...) {
+    if (failed) {
+        return;
+    }
+    failed = true;
+    va_list args;
+    va_start(args, format);
+    std::vsnprintf(error_text, sizeof error_text, format, args);
+    va_end(args);
+}
+
+void wait_as(State state) {
+    fibers[current].state = state;
+    wsim_switch(&fibers[current].sp, scheduler_sp);
+}
+
+// A fiber runs the kernel once per block it is resumed for, for ever: it is made once and reused.
+[[noreturn]] void fiber_main() {
+    for (;;) {
+        kernel_thunk(kernel_params);
+        wait_as(FINISHED);
+    }
+}
+
+// Lays out a fresh fiber's stack as wsim_switch leaves it, so that the first switch "returns" into fiber_main.
+void reset(Fiber& f) {
+    auto top = reinterpret_cast<uintptr_t>(f.stack + STACK_BYTES) & ~uintptr_t{15};
+    auto* words = reinterpret_cast<uint64_t*>(top);
+    words[-1] = 0;                                              // fiber_main's return address: never used
+    words[-2] = reinterpret_cast<uint64_t>(&fiber_main);         // popped by wsim_switch's ret
+    for (int r = 3; r <= 8; r++) {
+        words[-r] = 0;                                          // rbp, rbx, r12-r15
+    }
+    uint32_t mxcsr;
+    uint16_t fpucw;
+    asm volatile("stmxcsr %0" : "=m"(mxcsr));
+    asm volatile("fnstcw %0" : "=m"(fpucw));
+    uint64_t control = mxcsr | (uint64_t) fpucw << 32;
+    words[-9] = control;
+    f.sp = &words[-9];
+    f.state = FINISHED;
+}
+
+void ensure_fibers(int n) {
+    while ((int) fibers.size() < n) {
+        Fiber f{};
+        f.stack = static_cast<char*>(std::malloc(STACK_BYTES));
+        reset(f);
+        fibers.push_back(f);
+    }
+}
+
+// Releases the threads waiting at a barrier that is complete; false when none is (a deadlock).
+bool release() {
+    bool released = false;
+    for (int w = 0; w < threads; w += 32) {
+        int end = std::min(threads, w + 32);
+        int live = 0;
+        int waiting = 0;
+        for (int i = w; i < end; i++) {
+            if (fibers[i].state != FINISHED) {
+                live++;
+                waiting += fibers[i].state == AT_SHUFFLE;
+            }
+        }
+        if (waiting > 0 && waiting == live) {
+            for (int i = w; i < end; i++) {
+                if (fibers[i].state == AT_SHUFFLE) {
+                    fibers[i].state = RUNNABLE;
+                }
+            }
+            released = true;
+        }
+    }
+    if (released) {
+        return true;
+    }
+    int live = 0;
+    int waiting = 0;
+    for (int i = 0; i < threads; i++) {
+        if (fibers[i].state != FINISHED) {
+            live++;
+            waiting += fibers[i].state == AT_SYNCTHREADS;
+        }
+    }
+    if (waiting > 0 && waiting == live) {
+        if (live < threads) {
+            // CUDA requires every thread of the block at each __syncthreads; a GPU may hang or go on wrongly.
+            fail("__syncthreads in block (%u, %u, %u) reached by %d threads while %d have returned", blockIdx.x,
+                 blockIdx.y, blockIdx.z, waiting, threads - live);
+            return false;
+        }
+        for (int i = 0; i < threads; i++) {
+            if (fibers[i].state == AT_SYNCTHREADS) {
+                fibers[i].state = RUNNABLE;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
+void deadlock() {
+    int sync = 0;
+    int shuffle = 0;
+    int finished = 0;
+    for (int i = 0; i < threads; i++) {
+        sync += fibers[i].state == AT_SYNCTHREADS;
+        shuffle += fibers[i].state == AT_SHUFFLE;
+        finished += fibers[i].state == FINISHED;
+    }
+    fail("deadlock in block (%u, %u, %u): %d threads wait at __syncthreads, %d at a warp shuffle whose warp is split,"
+         " %d have returned", blockIdx.x, blockIdx.y, blockIdx.z, sync, shuffle, finished);
+}
+
+// Runs the current block to its end; false after an error (the fibers are then reset, abandoning the block).
+bool run_block() {
+    for (int i = 0; i < threads; i++) {
+        fibers[i].state = RUNNABLE; // every fiber waits in fiber_main, before its next kernel call
+    }
+    for (;;) {
+        for (int i = 0; i < threads; i++) {
+            if (fibers[i].state == RUNNABLE) {
+                current = i;
+                threadIdx.x = i % blockDim.x;
+                threadIdx.y = (i / blockDim.x) % blockDim.y;
+                threadIdx.z = i / (blockDim.x * blockDim.y);
+                wsim_switch(&scheduler_sp, fibers[i].sp);
+                if (failed) {
+                    for (Fiber& f : fibers) {
+                        reset(f);
+                    }
+                    return false;
+                }
+            }
+        }
+        bool all_finished = true;
+        for (int i = 0; i < threads && all_finished; i++) {
+            all_finished = fibers[i].state == FINISHED;
+        }
+        if (all_finished) {
+            return true;
+        }
+        if (!release()) {
+            deadlock();
+            for (Fiber& f : fibers) {
+                reset(f);
+            }
+            return false;
+        }
+    }
+}
+
+} // namespace
+
+extern "C" void wsim_syncthreads(void) {
+    wait_as(AT_SYNCTHREADS);
+}
+
+extern "C" float wsim_shfl_xor_float(unsigned int mask, float value, int lane_mask) {
+    if (mask != 0xffffffffu) {
+        fail("__shfl_xor_sync with the partial mask 0x%08x in thread %d of block (%u, %u)", mask, current,
+             blockIdx.x, blockIdx.y);
+    }
+    int me = current;
+    int source = (me & ~31) | ((me & 31) ^ (lane_mask & 31));
+    std::memcpy(&shuffle_slots[me], &value, 4);
+    wait_as(AT_SHUFFLE); // every lane has written its value
+    float result = value;
+    if (source >= threads || fibers[source].state == FINISHED) {
+        fail("__shfl_xor_sync in thread %d of block (%u, %u) reads lane %d, which has returned or does not exist",
+             me, blockIdx.x, blockIdx.y, source & 31);
+    } else {
+        std::memcpy(&result, &shuffle_slots[source], 4);
+    }
+    wait_as(AT_SHUFFLE); // every lane has read before any writes again
+    return result;
+}
+
+// Runs thunk(params) as a grid of (gx, gy, gz) blocks of (bx, by, bz) threads. Returns 0, or 1 with the reason in
+// error (at most error_length bytes, NUL-terminated).
+extern "C" int wsim_launch(void (*thunk)(void**), void** params, int gx, int gy, int gz, int bx, int by, int bz,
+                           char* error, int error_length) {
+    std::lock_guard<std::mutex> lock(one_launch_at_a_time);
+    failed = false;
+    error_text[0] = 0;
+    threads = bx * by * bz;
+    if (threads < 1 || threads > 1024) {
+        std::snprintf(error, error_length, "a block of %d threads", threads);
+        return 1;
+    }
+    ensure_fibers(threads);
+    kernel_thunk = thunk;
+    kernel_params = params;
+    blockDim = {(unsigned) bx, (unsigned) by, (unsigned) bz};
+    gridDim = {(unsigned) gx, (unsigned) gy, (unsigned) gz};
+    for (int z = 0; z < gz; z++) {
+        for (int y = 0; y < gy; y++) {
+            for (int x = 0; x < gx; x++) {
+                blockIdx = {(unsigned) x, (unsigned) y, (unsigned) z};
+                if (!run_block()) {
+                    std::snprintf(error, error_length, "%s", error_text);
+                    return 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
