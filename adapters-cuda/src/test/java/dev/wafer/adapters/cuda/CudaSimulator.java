@@ -64,7 +64,7 @@ final class CudaSimulator {
         }
         launch = Linker.nativeLinker().downcallHandle(symbols.find("wsim_launch").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                        JAVA_INT, ADDRESS, JAVA_INT));
+                        JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
         error = arena.allocate(ERROR_BYTES);
     }
 
@@ -108,22 +108,26 @@ final class CudaSimulator {
         return new CudaSimulator(build(sources), entries);
     }
 
-    /** Runs {@code kernel} over {@code geometry} with {@code params}, {@code cuLaunchKernel}'s argument array. */
-    void launch(CudaKernel kernel, LaunchGeometry geometry, MemorySegment params) {
-        launch(kernel.entry(), geometry, params);
+    /**
+     * Runs {@code kernel} over {@code geometry} with {@code params}, {@code cuLaunchKernel}'s argument array; blocks
+     * and threads in ascending order or, {@code descending}, the other way round (a kernel whose values depend on
+     * the order has a race).
+     */
+    void launch(CudaKernel kernel, LaunchGeometry geometry, MemorySegment params, boolean descending) {
+        launch(kernel.entry(), geometry, params, descending);
     }
 
     /**
-     * Runs the kernel {@code entry} as {@link #launch(CudaKernel, LaunchGeometry, MemorySegment)} does.
+     * Runs the kernel {@code entry} as {@link #launch(CudaKernel, LaunchGeometry, MemorySegment, boolean)} does.
      *
      * @throws AssertionError with the simulator's reason when the kernel deadlocks (threads of a block at different
      *                        barriers), shuffles with a partial mask or reads a lane that has returned
      */
-    void launch(String entry, LaunchGeometry geometry, MemorySegment params) {
+    void launch(String entry, LaunchGeometry geometry, MemorySegment params, boolean descending) {
         int rc;
         try {
             rc = (int) launch.invokeExact(thunks.get(entry), params, geometry.gridX(), geometry.gridY(), 1,
-                    geometry.blockX(), geometry.blockY(), 1, error, ERROR_BYTES);
+                    geometry.blockX(), geometry.blockY(), 1, descending ? 1 : 0, error, ERROR_BYTES);
         } catch (Throwable t) {
             throw new IllegalStateException("simulated launch of " + entry + " failed", t);
         }

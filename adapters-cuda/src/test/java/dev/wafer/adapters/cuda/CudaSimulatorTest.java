@@ -14,11 +14,14 @@ import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The simulator itself: it runs the CUDA execution model the kernels rely on (per-thread indices over a 2-D grid,
  * __syncthreads across a block, warp shuffles, static shared memory) and it reports, rather than hides, the kernel
- * faults it can see: a __syncthreads that only part of a block reaches, a shuffle that reads a lane that has returned.
+ * faults it can see: a __syncthreads that only part of a block reaches, a shuffle that reads a lane that has returned,
+ * and (in descending order) a race between threads.
  */
 class CudaSimulatorTest {
     private static final String SOURCE = """
@@ -48,6 +51,15 @@ class CudaSimulatorTest {
                 }
                 if (threadIdx.x % 32 == 0) {
                     out[threadIdx.x / 32] = v;
+                }
+            }
+
+            // Thread 0 writes what the others read, without a barrier: a race.
+            extern "C" __global__ void racy(float* x) {
+                if (threadIdx.x == 0) {
+                    x[0] = 1.0f;
+                } else {
+                    x[threadIdx.x] = x[0];
                 }
             }
 
@@ -89,12 +101,13 @@ class CudaSimulatorTest {
         return array;
     }
 
-    @Test
-    void everyThreadSeesItsOwnIndicesOnATwoDimensionalGrid() {
+    @ParameterizedTest(name = "descending {0}")
+    @ValueSource(booleans = {false, true})
+    void everyThreadSeesItsOwnIndicesOnATwoDimensionalGrid(boolean descending) {
         try (Arena arena = Arena.ofConfined()) {
             int n = 3 * 2 * 8 * 4 - 5; // the last block's last threads have no element
             MemorySegment out = arena.allocate(JAVA_INT, 3 * 2 * 8 * 4);
-            simulator.launch("indices", new LaunchGeometry(3, 2, 8, 4, 0), params(arena, out, n));
+            simulator.launch("indices", new LaunchGeometry(3, 2, 8, 4, 0), params(arena, out, n), descending);
             for (int by = 0; by < 2; by++) {
                 for (int bx = 0; bx < 3; bx++) {
                     for (int ty = 0; ty < 4; ty++) {
@@ -116,7 +129,7 @@ class CudaSimulatorTest {
             for (int i = 0; i < 128; i++) {
                 x.setAtIndex(JAVA_FLOAT, i, i);
             }
-            simulator.launch("reverse_block", new LaunchGeometry(2, 1, 64, 1, 0), params(arena, x, -1));
+            simulator.launch("reverse_block", new LaunchGeometry(2, 1, 64, 1, 0), params(arena, x, -1), false);
             for (int i = 0; i < 128; i++) {
                 assertEquals((i / 64) * 64 + 63 - i % 64, x.getAtIndex(JAVA_FLOAT, i), 0f, "element " + i);
             }
@@ -127,10 +140,25 @@ class CudaSimulatorTest {
     void warpShufflesExchangeLaneValues() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(JAVA_FLOAT, 4);
-            simulator.launch("warp_sums", new LaunchGeometry(1, 1, 128, 1, 0), params(arena, out, -1));
+            simulator.launch("warp_sums", new LaunchGeometry(1, 1, 128, 1, 0), params(arena, out, -1), false);
             for (int w = 0; w < 4; w++) {
                 assertEquals(31 * 32 / 2f, out.getAtIndex(JAVA_FLOAT, w), 0f, "warp " + w);
             }
+        }
+    }
+
+    /** Why the contract also runs in descending order: a race gives other values there. */
+    @Test
+    void theDescendingOrderShowsARaceTheAscendingOneHides() {
+        try (Arena arena = Arena.ofConfined()) {
+            float[] seen = new float[2];
+            for (int order = 0; order < 2; order++) {
+                MemorySegment x = arena.allocate(JAVA_FLOAT, 32);
+                simulator.launch("racy", new LaunchGeometry(1, 1, 32, 1, 0), params(arena, x, -1), order == 1);
+                seen[order] = x.getAtIndex(JAVA_FLOAT, 1);
+            }
+            assertEquals(1f, seen[0], "ascending: thread 0 has written before thread 1 reads");
+            assertEquals(0f, seen[1], "descending: thread 1 reads before thread 0 writes");
         }
     }
 
@@ -140,7 +168,7 @@ class CudaSimulatorTest {
             MemorySegment x = arena.allocate(JAVA_FLOAT, 64);
             AssertionError e = assertThrows(AssertionError.class,
                     () -> simulator.launch("divergent_barrier", new LaunchGeometry(1, 1, 64, 1, 0),
-                            params(arena, x, -1)));
+                            params(arena, x, -1), false));
             assertTrue(e.getMessage().contains("deadlock") || e.getMessage().contains("__syncthreads"),
                     e::getMessage);
             // The simulator recovers: the next launch runs normally.
@@ -154,7 +182,7 @@ class CudaSimulatorTest {
             MemorySegment x = arena.allocate(JAVA_FLOAT, 32);
             AssertionError e = assertThrows(AssertionError.class,
                     () -> simulator.launch("shuffle_after_return", new LaunchGeometry(1, 1, 32, 1, 0),
-                            params(arena, x, -1)));
+                            params(arena, x, -1), false));
             assertTrue(e.getMessage().contains("has returned"), e::getMessage);
         }
     }

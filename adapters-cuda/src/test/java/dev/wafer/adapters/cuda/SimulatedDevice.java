@@ -14,6 +14,11 @@ final class SimulatedDevice {
 
     /** A backend on a fresh simulated GPU with the fast or the baseline kernels, or a skip. */
     static CudaBackend open(boolean baselineKernels) {
+        return open(baselineKernels, false);
+    }
+
+    /** As {@link #open(boolean)}, blocks and threads run in descending order with {@code descending}. */
+    static CudaBackend open(boolean baselineKernels, boolean descending) {
         assumeTrue(!CudaTestDevice.expected(), "a real GPU is under test (WAFER_EXPECT_CUDA=1): the simulator's"
                 + " suites are for machines without one");
         CudaSimulator simulator = CudaSimulator.get();
@@ -24,6 +29,6 @@ final class SimulatedDevice {
             }
             assumeTrue(false, why);
         }
-        return new CudaBackend(new SimulatedGpu(simulator), "simulated", baselineKernels);
+        return new CudaBackend(new SimulatedGpu(simulator, descending), "simulated", baselineKernels);
     }
 }

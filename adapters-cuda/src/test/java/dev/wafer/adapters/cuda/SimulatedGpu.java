@@ -19,6 +19,7 @@ import java.util.TreeMap;
  */
 final class SimulatedGpu implements Gpu {
     private final CudaSimulator simulator;
+    private final boolean descending;
     private final TreeMap<Long, MemorySegment> live = new TreeMap<>();
     private final Map<Long, Arena> arenas = new java.util.HashMap<>();
     private final long[] scratch = new long[SCRATCH_SLOTS];
@@ -28,8 +29,10 @@ final class SimulatedGpu implements Gpu {
     private long idBytes;
     private long launches;
 
-    SimulatedGpu(CudaSimulator simulator) {
+    /** Blocks and threads run in ascending order, or with {@code descending} the other way round. */
+    SimulatedGpu(CudaSimulator simulator, boolean descending) {
         this.simulator = simulator;
+        this.descending = descending;
     }
 
     /** Kernel launches so far. */
@@ -125,7 +128,7 @@ final class SimulatedGpu implements Gpu {
                 at(args.kernel().entry() + " argument " + i, pointer, 4);
             }
         }
-        simulator.launch(args.kernel(), geometry, packed);
+        simulator.launch(args.kernel(), geometry, packed, descending);
         launches++;
     }
 

@@ -131,7 +131,7 @@ class TrainingSessionTest {
             assertTrue(o.validation().isEmpty());
             assertEquals(new RunPosition(4, 160, 4, 20), o.state().position());
         }
-        assertEquals(2, store.saves, "checkpoints at steps 2 and 4");
+        assertEquals(2, store.saves(), "checkpoints at steps 2 and 4");
         Collect rest = new Collect();
         float[] resumedParams;
         try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope();

@@ -69,6 +69,7 @@ std::vector<Fiber> fibers;
 void* scheduler_sp;
 int current;
 int threads;
+bool reversed; // blocks and the threads of a block in descending order
 void (*kernel_thunk)(void**);
 void** kernel_params;
 uint32_t shuffle_slots[1024];
@@ -197,7 +198,8 @@ bool run_block() {
         fibers[i].state = RUNNABLE; // every fiber waits in fiber_main, before its next kernel call
     }
     for (;;) {
-        for (int i = 0; i < threads; i++) {
+        for (int k = 0; k < threads; k++) {
+            int i = reversed ? threads - 1 - k : k;
             if (fibers[i].state == RUNNABLE) {
                 current = i;
                 threadIdx.x = i % blockDim.x;
@@ -255,10 +257,11 @@ extern "C" float wsim_shfl_xor_float(unsigned int mask, float value, int lane_ma
     return result;
 }
 
-// Runs thunk(params) as a grid of (gx, gy, gz) blocks of (bx, by, bz) threads. Returns 0, or 1 with the reason in
-// error (at most error_length bytes, NUL-terminated).
+// Runs thunk(params) as a grid of (gx, gy, gz) blocks of (bx, by, bz) threads, in ascending order of block and
+// thread or, with descending, the other way round (a kernel whose result depends on the order has a race a GPU can
+// show). Returns 0, or 1 with the reason in error (at most error_length bytes, NUL-terminated).
 extern "C" int wsim_launch(void (*thunk)(void**), void** params, int gx, int gy, int gz, int bx, int by, int bz,
-                           char* error, int error_length) {
+                           int descending, char* error, int error_length) {
     std::lock_guard<std::mutex> lock(one_launch_at_a_time);
     failed = false;
     error_text[0] = 0;
@@ -272,9 +275,13 @@ extern "C" int wsim_launch(void (*thunk)(void**), void** params, int gx, int gy,
     kernel_params = params;
     blockDim = {(unsigned) bx, (unsigned) by, (unsigned) bz};
     gridDim = {(unsigned) gx, (unsigned) gy, (unsigned) gz};
-    for (int z = 0; z < gz; z++) {
-        for (int y = 0; y < gy; y++) {
-            for (int x = 0; x < gx; x++) {
+    reversed = descending != 0;
+    for (int zk = 0; zk < gz; zk++) {
+        for (int yk = 0; yk < gy; yk++) {
+            for (int xk = 0; xk < gx; xk++) {
+                int x = reversed ? gx - 1 - xk : xk;
+                int y = reversed ? gy - 1 - yk : yk;
+                int z = reversed ? gz - 1 - zk : zk;
                 blockIdx = {(unsigned) x, (unsigned) y, (unsigned) z};
                 if (!run_block()) {
                     std::snprintf(error, error_length, "%s", error_text);

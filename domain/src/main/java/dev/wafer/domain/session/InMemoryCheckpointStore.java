@@ -16,13 +16,22 @@ import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.ports.checkpoint.TensorSource;
 import dev.wafer.ports.checkpoint.TensorSpec;
 
-/** A checkpoint store in memory: what a library user without the app's file format could plug in. */
-final class InMemoryCheckpointStore implements CheckpointStore {
+/**
+ * A checkpoint store that keeps checkpoints in memory, keyed by path: for a library user without the file format of
+ * {@code formats} (tests, or a run that only needs to survive within its process), and for the backend suite's
+ * resume check. A save replaces the checkpoint at the same path. Not thread-safe.
+ */
+public final class InMemoryCheckpointStore implements CheckpointStore {
     private record Saved(CheckpointHeader header, Map<String, float[]> tensors, List<TensorSpec> specs) {
     }
 
     private final Map<Path, Saved> files = new HashMap<>();
-    int saves;
+    private int saves;
+
+    /** Checkpoints saved so far. */
+    public int saves() {
+        return saves;
+    }
 
     @Override
     public void save(Path file, CheckpointHeader header, List<? extends TensorSource> tensors) {
