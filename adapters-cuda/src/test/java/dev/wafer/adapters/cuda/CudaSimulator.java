@@ -2,6 +2,7 @@ package dev.wafer.adapters.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,8 +36,11 @@ import java.util.regex.Pattern;
  *
  * <p>The only source changes: the two PTX conversions of {@code wafer_round} and {@code pack_operands}
  * ({@code cvt.rn.f16.f32}, {@code cvt.f32.f16}) become calls to {@code _Float16} conversions, which round the same
- * way; any other inline asm is refused. Per kernel a thunk {@code wsim_thunk_<entry>(void** params)} unpacks
- * {@code cuLaunchKernel}'s argument array with the types of the kernel's own parameter list.
+ * way; any other inline asm is refused. Every pointer type {@code T*} becomes {@code wsim_ptr<T>}, which checks each
+ * load and store against the allocation the kernel argument points into ({@link #register}), so an out-of-bounds
+ * access fails the launch with its offset instead of reading a neighbour's memory. Per kernel a thunk
+ * {@code wsim_thunk_<entry>(void** params)} unpacks {@code cuLaunchKernel}'s argument array with the types of the
+ * kernel's own parameter list.
  */
 final class CudaSimulator {
     private static final Pattern KERNEL = Pattern.compile(
@@ -45,6 +49,9 @@ final class CudaSimulator {
             "asm\\(\"cvt\\.rn\\.f16\\.f32 %0, %1;\"\\s*:\\s*\"=h\"\\((\\w+)\\)\\s*:\\s*\"f\"\\((\\w+)\\)\\);");
     private static final Pattern FROM_HALF = Pattern.compile(
             "asm\\(\"cvt\\.f32\\.f16 %0, %1;\"\\s*:\\s*\"=f\"\\((\\w+)\\)\\s*:\\s*\"h\"\\((\\w+)\\)\\);");
+    /** A pointer type of the kernels ({@code const float*}, {@code unsigned short *}), before its variable's name. */
+    private static final Pattern POINTER = Pattern.compile(
+            "\\b((?:const\\s+)?(?:unsigned\\s+)?(?:float|double|int|short|char))\\s*\\*\\s*(?=[A-Za-z_])");
     private static final String RESOURCES = "sim/";
     private static final int ERROR_BYTES = 512;
 
@@ -53,6 +60,8 @@ final class CudaSimulator {
 
     private final Map<String, MemorySegment> thunks = new java.util.HashMap<>();
     private final MethodHandle launch;
+    private final MethodHandle register;
+    private final MethodHandle unregister;
     private final MemorySegment error;
 
     private CudaSimulator(Path library, List<String> entries) {
@@ -65,7 +74,29 @@ final class CudaSimulator {
         launch = Linker.nativeLinker().downcallHandle(symbols.find("wsim_launch").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                         JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        register = Linker.nativeLinker().downcallHandle(symbols.find("wsim_register").orElseThrow(),
+                FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
+        unregister = Linker.nativeLinker().downcallHandle(symbols.find("wsim_unregister").orElseThrow(),
+                FunctionDescriptor.ofVoid(JAVA_LONG));
         error = arena.allocate(ERROR_BYTES);
+    }
+
+    /** Declares {@code [address, address + bytes)} device memory: kernel arguments pointing into it get its bounds. */
+    void register(long address, long bytes) {
+        try {
+            register.invokeExact(address, bytes);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Forgets the allocation at {@code address}: a kernel that still uses it fails. */
+    void unregister(long address) {
+        try {
+            unregister.invokeExact(address);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /**
@@ -189,27 +220,32 @@ final class CudaSimulator {
             throw new AssertionError(file + " holds inline asm the simulator cannot run: "
                     + text.substring(text.indexOf("asm("), Math.min(text.length(), text.indexOf("asm(") + 80)));
         }
-        StringBuilder out = new StringBuilder("#include \"cuda_sim.hpp\"\n#line 1 \"").append(file).append("\"\n")
-                .append(text).append("\n// Thunks: cuLaunchKernel's void** argument array unpacked per kernel.\n");
+        StringBuilder thunks = new StringBuilder("\n// Thunks: cuLaunchKernel's void** argument array unpacked per kernel,"
+                + " pointers with the bounds of their allocation.\n");
         Matcher m = KERNEL.matcher(text);
         while (m.find()) {
-            out.append("extern \"C\" void wsim_thunk_").append(m.group(1)).append("(void** p) {\n    ")
+            thunks.append("extern \"C\" void wsim_thunk_").append(m.group(1)).append("(void** p) {\n    ")
                     .append(m.group(1)).append('(');
             String list = m.group(2).strip();
             if (!list.isEmpty()) {
                 String[] params = list.split(",");
                 for (int i = 0; i < params.length; i++) {
-                    String param = params[i].strip().replaceAll("\\s+", " ");
+                    String param = params[i].strip().replaceAll("\\s+", " ").replace(" *", "* ");
                     String type = param.substring(0, param.lastIndexOf(' ')).strip();
-                    if (param.substring(param.lastIndexOf(' ') + 1).startsWith("*")) {
-                        type = type + "*"; // "float *x"
+                    thunks.append(i == 0 ? "" : ", ");
+                    if (type.endsWith("*")) {
+                        String pointee = type.substring(0, type.length() - 1).strip();
+                        thunks.append("wsim_wrap<").append(pointee).append(">(*(").append(pointee).append("**) p[")
+                                .append(i).append("])");
+                    } else {
+                        thunks.append("*(").append(type).append("*) p[").append(i).append(']');
                     }
-                    out.append(i == 0 ? "" : ", ").append("*(").append(type).append("*) p[").append(i).append(']');
                 }
             }
-            out.append(");\n}\n");
+            thunks.append(");\n}\n");
         }
-        return out.toString();
+        return "#include \"cuda_sim.hpp\"\n#line 1 \"" + file + "\"\n"
+                + POINTER.matcher(text).replaceAll("wsim_ptr<$1> ") + thunks;
     }
 
     private static Path findCompiler() throws UnavailableException {

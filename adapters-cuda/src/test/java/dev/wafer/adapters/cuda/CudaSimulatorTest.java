@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The simulator itself: it runs the CUDA execution model the kernels rely on (per-thread indices over a 2-D grid,
  * __syncthreads across a block, warp shuffles, static shared memory) and it reports, rather than hides, the kernel
  * faults it can see: a __syncthreads that only part of a block reaches, a shuffle that reads a lane that has returned,
- * and (in descending order) a race between threads.
+ * a load or store outside the allocation its pointer came from, and (in descending order) a race between threads.
  */
 class CudaSimulatorTest {
     private static final String SOURCE = """
@@ -63,6 +63,11 @@ class CudaSimulatorTest {
                 }
             }
 
+            // Reads one element past the end of an array of n.
+            extern "C" __global__ void past_the_end(float* x, int n) {
+                x[threadIdx.x] = x[threadIdx.x + 1];
+            }
+
             extern "C" __global__ void divergent_barrier(float* x) {
                 if (threadIdx.x < 16) {
                     __syncthreads();
@@ -93,6 +98,22 @@ class CudaSimulatorTest {
         }
     }
 
+    /** Zeroed memory of {@code count} elements, declared to the simulator as device memory. */
+    private static MemorySegment device(Arena arena, java.lang.foreign.ValueLayout layout, long count) {
+        MemorySegment segment = arena.allocate(layout, count);
+        simulator.register(segment.address(), segment.byteSize());
+        registered.add(segment.address());
+        return segment;
+    }
+
+    private static final java.util.List<Long> registered = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void forgetTheAllocations() {
+        registered.forEach(simulator::unregister);
+        registered.clear();
+    }
+
     /** {@code void** params} of pointer {@code pointer} and, when {@code n >= 0}, int {@code n}. */
     private static MemorySegment params(Arena arena, MemorySegment pointer, int n) {
         MemorySegment array = arena.allocate(ADDRESS, 2);
@@ -106,7 +127,7 @@ class CudaSimulatorTest {
     void everyThreadSeesItsOwnIndicesOnATwoDimensionalGrid(boolean descending) {
         try (Arena arena = Arena.ofConfined()) {
             int n = 3 * 2 * 8 * 4 - 5; // the last block's last threads have no element
-            MemorySegment out = arena.allocate(JAVA_INT, 3 * 2 * 8 * 4);
+            MemorySegment out = device(arena, JAVA_INT, 3 * 2 * 8 * 4);
             simulator.launch("indices", new LaunchGeometry(3, 2, 8, 4, 0), params(arena, out, n), descending);
             for (int by = 0; by < 2; by++) {
                 for (int bx = 0; bx < 3; bx++) {
@@ -125,7 +146,7 @@ class CudaSimulatorTest {
     @Test
     void syncthreadsOrdersSharedMemoryAcrossTheBlock() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment x = arena.allocate(JAVA_FLOAT, 128);
+            MemorySegment x = device(arena, JAVA_FLOAT, 128);
             for (int i = 0; i < 128; i++) {
                 x.setAtIndex(JAVA_FLOAT, i, i);
             }
@@ -139,7 +160,7 @@ class CudaSimulatorTest {
     @Test
     void warpShufflesExchangeLaneValues() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_FLOAT, 4);
+            MemorySegment out = device(arena, JAVA_FLOAT, 4);
             simulator.launch("warp_sums", new LaunchGeometry(1, 1, 128, 1, 0), params(arena, out, -1), false);
             for (int w = 0; w < 4; w++) {
                 assertEquals(31 * 32 / 2f, out.getAtIndex(JAVA_FLOAT, w), 0f, "warp " + w);
@@ -153,7 +174,7 @@ class CudaSimulatorTest {
         try (Arena arena = Arena.ofConfined()) {
             float[] seen = new float[2];
             for (int order = 0; order < 2; order++) {
-                MemorySegment x = arena.allocate(JAVA_FLOAT, 32);
+                MemorySegment x = device(arena, JAVA_FLOAT, 32);
                 simulator.launch("racy", new LaunchGeometry(1, 1, 32, 1, 0), params(arena, x, -1), order == 1);
                 seen[order] = x.getAtIndex(JAVA_FLOAT, 1);
             }
@@ -163,9 +184,22 @@ class CudaSimulatorTest {
     }
 
     @Test
+    void aLoadPastTheEndOfItsAllocationIsReported() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = device(arena, JAVA_FLOAT, 32);
+            MemorySegment neighbour = device(arena, JAVA_FLOAT, 32); // what an unchecked read might have hit
+            AssertionError e = assertThrows(AssertionError.class,
+                    () -> simulator.launch("past_the_end", new LaunchGeometry(1, 1, 32, 1, 0), params(arena, x, 32),
+                            false));
+            assertTrue(e.getMessage().contains("byte offset 128 of an allocation of 128 bytes"), e::getMessage);
+            assertEquals(0f, neighbour.getAtIndex(JAVA_FLOAT, 0));
+        }
+    }
+
+    @Test
     void aBarrierThatPartOfTheBlockSkipsIsReported() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment x = arena.allocate(JAVA_FLOAT, 64);
+            MemorySegment x = device(arena, JAVA_FLOAT, 64);
             AssertionError e = assertThrows(AssertionError.class,
                     () -> simulator.launch("divergent_barrier", new LaunchGeometry(1, 1, 64, 1, 0),
                             params(arena, x, -1), false));
@@ -179,7 +213,7 @@ class CudaSimulatorTest {
     @Test
     void aShuffleFromALaneThatReturnedIsReported() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment x = arena.allocate(JAVA_FLOAT, 32);
+            MemorySegment x = device(arena, JAVA_FLOAT, 32);
             AssertionError e = assertThrows(AssertionError.class,
                     () -> simulator.launch("shuffle_after_return", new LaunchGeometry(1, 1, 32, 1, 0),
                             params(arena, x, -1), false));

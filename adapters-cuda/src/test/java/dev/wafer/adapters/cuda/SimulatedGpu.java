@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * host-side orchestration (arguments, slices, leading dimensions, transposes, strides). cuBLAS is stood in for by
  * {@link #gemm}, a plain column-major GEMM with cuBLAS's argument meaning, accumulated in double (so it checks the
  * calls, not cuBLAS's rounding). Every pointer a copy, launch or GEMM receives must lie inside a live allocation, as
- * on {@link RecordingGpu}.
+ * on {@link RecordingGpu}, and every load and store of a kernel inside the allocation its argument points into.
  */
 final class SimulatedGpu implements Gpu {
     private final CudaSimulator simulator;
@@ -56,6 +56,7 @@ final class SimulatedGpu implements Gpu {
         MemorySegment segment = arena.allocate(Math.max(bytes, 4), 256); // zero-filled, as Gpu promises
         live.put(segment.address(), segment);
         arenas.put(segment.address(), arena);
+        simulator.register(segment.address(), segment.byteSize());
         return segment.address();
     }
 
@@ -64,6 +65,7 @@ final class SimulatedGpu implements Gpu {
         if (live.remove(pointer) == null) {
             throw new AssertionError("free of 0x" + Long.toHexString(pointer) + ", which is not allocated");
         }
+        simulator.unregister(pointer);
         arenas.remove(pointer).close();
     }
 
@@ -223,6 +225,9 @@ final class SimulatedGpu implements Gpu {
 
     @Override
     public void close() {
+        for (Long pointer : arenas.keySet()) {
+            simulator.unregister(pointer);
+        }
         for (Arena arena : arenas.values()) {
             arena.close();
         }

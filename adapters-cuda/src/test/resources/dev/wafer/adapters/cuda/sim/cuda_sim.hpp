@@ -4,7 +4,9 @@
 #pragma once
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 struct wsim_dim3 {
     unsigned int x, y, z;
@@ -14,6 +16,72 @@ extern "C" {
 extern wsim_dim3 threadIdx, blockIdx, blockDim, gridDim;
 void wsim_syncthreads(void);
 float wsim_shfl_xor_float(unsigned int mask, float value, int lane_mask);
+int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high);
+void wsim_out_of_bounds(const void* address, unsigned long bytes, uintptr_t low, uintptr_t high);
+}
+
+// A pointer that knows the allocation it points into: CudaSimulator rewrites every pointer type of the kernels
+// (T*) to wsim_ptr<T>, so that each load and store is checked against the live allocation the kernel argument
+// pointed into (as compute-sanitizer's memcheck would on a GPU). Arithmetic is unchecked, as in C; an access outside
+// the allocation is reported (and reads a dummy instead of touching other memory).
+template <typename T>
+struct wsim_ptr {
+    T* p;
+    uintptr_t low;
+    uintptr_t high;
+
+    wsim_ptr() : p(nullptr), low(0), high(0) {
+    }
+
+    wsim_ptr(T* q, uintptr_t l, uintptr_t h) : p(q), low(l), high(h) {
+    }
+
+    template <typename U>
+    wsim_ptr(const wsim_ptr<U>& o) : p(o.p), low(o.low), high(o.high) {
+    }
+
+    T& at(T* q) const {
+        uintptr_t a = reinterpret_cast<uintptr_t>(q);
+        if (a < low || a + sizeof(T) > high) {
+            wsim_out_of_bounds(q, sizeof(T), low, high);
+            static typename std::remove_const<T>::type dummy;
+            return dummy;
+        }
+        return *q;
+    }
+
+    template <typename I>
+    T& operator[](I i) const {
+        return at(p + i);
+    }
+
+    T& operator*() const {
+        return at(p);
+    }
+
+    template <typename I>
+    wsim_ptr operator+(I i) const {
+        return wsim_ptr(p + i, low, high);
+    }
+
+    template <typename I>
+    wsim_ptr operator-(I i) const {
+        return wsim_ptr(p - i, low, high);
+    }
+};
+
+template <typename I, typename T>
+wsim_ptr<T> operator+(I i, const wsim_ptr<T>& q) {
+    return q + i;
+}
+
+// A kernel argument with the bounds of the allocation it points into (none: every access is reported).
+template <typename T>
+wsim_ptr<T> wsim_wrap(T* q) {
+    uintptr_t low = 0;
+    uintptr_t high = 0;
+    wsim_bounds(q, &low, &high);
+    return wsim_ptr<T>(q, low, high);
 }
 
 #define __global__

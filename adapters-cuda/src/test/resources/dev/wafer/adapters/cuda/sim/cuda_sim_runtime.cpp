@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <vector>
 
@@ -76,6 +77,7 @@ uint32_t shuffle_slots[1024];
 bool failed;
 char error_text[512];
 std::mutex one_launch_at_a_time;
+std::map<uintptr_t, uintptr_t> allocations; // first byte -> one past the last
 
 void fail(const char* format, ...) {
     if (failed) {
@@ -232,6 +234,44 @@ bool run_block() {
 }
 
 } // namespace
+
+// The simulated device's allocations, for the bounds of kernel arguments (wsim_wrap).
+extern "C" void wsim_register(const void* address, unsigned long bytes) {
+    std::lock_guard<std::mutex> lock(one_launch_at_a_time);
+    auto a = reinterpret_cast<uintptr_t>(address);
+    allocations[a] = a + bytes;
+}
+
+extern "C" void wsim_unregister(const void* address) {
+    std::lock_guard<std::mutex> lock(one_launch_at_a_time);
+    allocations.erase(reinterpret_cast<uintptr_t>(address));
+}
+
+extern "C" int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high) {
+    auto a = reinterpret_cast<uintptr_t>(address);
+    auto it = allocations.upper_bound(a);
+    if (it == allocations.begin()) {
+        return 0;
+    }
+    --it;
+    if (a >= it->second) {
+        return 0;
+    }
+    *low = it->first;
+    *high = it->second;
+    return 1;
+}
+
+extern "C" void wsim_out_of_bounds(const void* address, unsigned long bytes, uintptr_t low, uintptr_t high) {
+    auto a = reinterpret_cast<uintptr_t>(address);
+    if (low == high) {
+        fail("thread %d of block (%u, %u) accesses %lu bytes at 0x%lx through an argument that points into no"
+             " allocation", current, blockIdx.x, blockIdx.y, bytes, (unsigned long) a);
+    } else {
+        fail("thread %d of block (%u, %u) accesses %lu bytes at byte offset %ld of an allocation of %lu bytes",
+             current, blockIdx.x, blockIdx.y, bytes, (long) (a - low), (unsigned long) (high - low));
+    }
+}
 
 extern "C" void wsim_syncthreads(void) {
     wait_as(AT_SYNCTHREADS);
