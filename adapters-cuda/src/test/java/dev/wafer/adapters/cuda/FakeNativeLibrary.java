@@ -50,6 +50,9 @@ final class FakeNativeLibrary {
     private final List<Call> calls = new ArrayList<>();
     private final Map<Long, String> functionNames = new HashMap<>();
     private final Map<String, java.util.function.ToIntFunction<Object[]>> failures = new HashMap<>();
+    private final Map<String, Behaviour> behaviours = new HashMap<>();
+    private boolean recording = true;
+    private Throwable fault;
     private long nextHandle = 0x1000;
     private long nextDevicePointer = 0x7f00_0000_0000L;
 
@@ -77,6 +80,39 @@ final class FakeNativeLibrary {
         failures.put(function, when);
     }
 
+    /** What a function does instead of succeeding with plausible outputs: its status code from its arguments. */
+    interface Behaviour {
+        int apply(Object[] arguments) throws Exception;
+    }
+
+    /**
+     * Makes {@code function} do {@code behaviour}. A throwable it raises cannot cross the upcall (it would end the
+     * JVM): it is kept for {@link #fault()} and printed, and the call returns {@code errorCode}.
+     */
+    void behave(String function, int errorCode, Behaviour behaviour) {
+        behaviours.put(function, arguments -> {
+            try {
+                return behaviour.apply(arguments);
+            } catch (Throwable t) {
+                if (fault == null) {
+                    fault = t;
+                }
+                System.err.println("stand-in " + function + " failed: " + t);
+                return errorCode;
+            }
+        });
+    }
+
+    /** The first throwable a {@link #behave behaviour} raised, or {@code null}. */
+    Throwable fault() {
+        return fault;
+    }
+
+    /** Stops recording calls (a long run would keep every one). */
+    void quiet() {
+        recording = false;
+    }
+
     List<Call> calls() {
         return calls;
     }
@@ -87,7 +123,9 @@ final class FakeNativeLibrary {
     }
 
     private Object record(String function, Object[] arguments) {
-        calls.add(new Call(function, List.of(arguments)));
+        if (recording) {
+            calls.add(new Call(function, List.of(arguments)));
+        }
         if (function.equals("cuModuleLoadData")) {
             // The image is only alive during the call: record whether it is a CUBIN (an ELF file) or PTX text.
             MemorySegment image = ((MemorySegment) arguments[1]).reinterpret(4);
@@ -98,6 +136,14 @@ final class FakeNativeLibrary {
         int code = failure == null ? 0 : failure.applyAsInt(arguments);
         if (code != 0) {
             return code;
+        }
+        Behaviour behaviour = behaviours.get(function);
+        if (behaviour != null) {
+            try {
+                return behaviour.apply(arguments);
+            } catch (Exception e) {
+                throw new IllegalStateException(e); // behave() wraps every behaviour, so this cannot happen
+            }
         }
         switch (function) {
             case "cuDeviceGetAttribute" -> out(arguments[0], JAVA_INT).set(JAVA_INT, 0,
@@ -113,8 +159,12 @@ final class FakeNativeLibrary {
             }
             case "cublasSgemm_v2" -> calls.add(new Call("sgemm-scalars", List.of(
                     out(arguments[6], JAVA_FLOAT).get(JAVA_FLOAT, 0), out(arguments[11], JAVA_FLOAT).get(JAVA_FLOAT, 0))));
-            case "cuLaunchKernel" -> calls.add(new Call("launch:" + functionNames.get(
-                    ((MemorySegment) arguments[0]).address()), decode(arguments)));
+            case "cuLaunchKernel" -> {
+                if (recording) {
+                    calls.add(new Call("launch:" + functionNames.get(((MemorySegment) arguments[0]).address()),
+                            decode(arguments)));
+                }
+            }
             case "cuDevicePrimaryCtxRetain", "cuStreamCreate", "cuModuleLoadData", "cuEventCreate",
                  "cublasCreate_v2" ->
                     out(arguments[0], ADDRESS).set(ADDRESS, 0, MemorySegment.ofAddress(nextHandle++));
@@ -123,6 +173,11 @@ final class FakeNativeLibrary {
         }
         MemoryLayout returns = descriptors.get(function).returnLayout().orElseThrow();
         return returns instanceof ValueLayout.OfInt ? (Object) 0 : MemorySegment.NULL;
+    }
+
+    /** The entry name of a function handle from {@code cuModuleGetFunction}. */
+    String functionName(MemorySegment handle) {
+        return functionNames.get(handle.address());
     }
 
     /** The arguments {@code cuLaunchKernel}'s {@code kernelParams} point to, read while they are alive. */

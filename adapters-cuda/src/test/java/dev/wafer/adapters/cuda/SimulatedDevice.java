@@ -12,13 +12,8 @@ final class SimulatedDevice {
     private SimulatedDevice() {
     }
 
-    /** A backend on a fresh simulated GPU with the fast or the baseline kernels, or a skip. */
-    static CudaBackend open(boolean baselineKernels) {
-        return open(baselineKernels, false);
-    }
-
-    /** As {@link #open(boolean)}, blocks and threads run in descending order with {@code descending}. */
-    static CudaBackend open(boolean baselineKernels, boolean descending) {
+    /** The simulator, or a skip with the reason (a failure under {@code WAFER_EXPECT_CUDA_SIM=1}). */
+    static CudaSimulator simulator() {
         assumeTrue(!CudaTestDevice.expected(), "a real GPU is under test (WAFER_EXPECT_CUDA=1): the simulator's"
                 + " suites are for machines without one");
         CudaSimulator simulator = CudaSimulator.get();
@@ -29,6 +24,26 @@ final class SimulatedDevice {
             }
             assumeTrue(false, why);
         }
-        return new CudaBackend(new SimulatedGpu(simulator, descending), "simulated", baselineKernels);
+        return simulator;
+    }
+
+    /** A backend on a fresh simulated GPU with the fast or the baseline kernels, or a skip. */
+    static CudaBackend open(boolean baselineKernels) {
+        return open(baselineKernels, false);
+    }
+
+    /**
+     * The backend through the real {@link CudaGpu} and the real NVRTC over the {@link SimulatedDriver}'s stand-in
+     * libraries, or a skip (no g++, or no NVRTC; failures instead under the matching {@code WAFER_EXPECT_*}).
+     */
+    static CudaBackend openThroughTheDriver(java.nio.file.Path cache) {
+        CudaSimulator simulator = simulator();
+        NvrtcApi nvrtc = NvrtcTestCompiler.require();
+        return new SimulatedDriver(simulator).open(nvrtc, cache, false);
+    }
+
+    /** As {@link #open(boolean)}, blocks and threads run in descending order with {@code descending}. */
+    static CudaBackend open(boolean baselineKernels, boolean descending) {
+        return new CudaBackend(new SimulatedGpu(simulator(), descending), "simulated", baselineKernels);
     }
 }
