@@ -22,11 +22,8 @@ final class RecordingGpu implements Gpu {
     /** Whether cuBLAS is "loaded": the fast kernels run only with it. */
     private boolean blas = true;
     private int downloads;
-    private final long[] scratch = new long[Gpu.SCRATCH_SLOTS];
-    private final long[] scratchBytes = new long[Gpu.SCRATCH_SLOTS];
+    private final OwnedBuffers buffers = new OwnedBuffers(this);
     private long next = 0x7f00_0000_0000L;
-    private long ids;
-    private long idBytes;
     private boolean closed;
 
     List<Launch> launches() {
@@ -114,27 +111,12 @@ final class RecordingGpu implements Gpu {
 
     @Override
     public long uploadIds(int[] values, int n) {
-        long bytes = 4L * Math.max(n, 1);
-        if (bytes > idBytes) {
-            if (ids != 0) {
-                free(ids);
-            }
-            ids = allocate(bytes);
-            idBytes = bytes;
-        }
-        return ids;
+        return buffers.get(OwnedBuffers.IDS, 4L * Math.max(n, 1));
     }
 
     @Override
     public long scratch(int slot, long bytes) {
-        if (bytes > scratchBytes[slot]) {
-            if (scratch[slot] != 0) {
-                free(scratch[slot]);
-            }
-            scratch[slot] = allocate(bytes);
-            scratchBytes[slot] = bytes;
-        }
-        return scratch[slot];
+        return buffers.get(slot, bytes);
     }
 
     @Override

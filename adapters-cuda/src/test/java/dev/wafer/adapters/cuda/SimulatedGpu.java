@@ -22,11 +22,8 @@ final class SimulatedGpu implements Gpu {
     private final boolean descending;
     private final TreeMap<Long, MemorySegment> live = new TreeMap<>();
     private final Map<Long, Arena> arenas = new java.util.HashMap<>();
-    private final long[] scratch = new long[SCRATCH_SLOTS];
-    private final long[] scratchBytes = new long[SCRATCH_SLOTS];
+    private final OwnedBuffers buffers = new OwnedBuffers(this);
     private final MemorySegment argumentBlock = Arena.ofAuto().allocate(KernelArgs.BLOCK_BYTES, 16);
-    private long ids;
-    private long idBytes;
     private long launches;
 
     /** Blocks and threads run in ascending order, or with {@code descending} the other way round. */
@@ -94,28 +91,14 @@ final class SimulatedGpu implements Gpu {
 
     @Override
     public long uploadIds(int[] values, int n) {
-        long bytes = 4L * Math.max(n, 1);
-        if (bytes > idBytes) {
-            if (ids != 0) {
-                free(ids);
-            }
-            ids = allocate(bytes);
-            idBytes = bytes;
-        }
+        long ids = buffers.get(OwnedBuffers.IDS, 4L * Math.max(n, 1));
         MemorySegment.copy(values, 0, at("ids", ids, 4L * n), JAVA_INT, 0, n);
         return ids;
     }
 
     @Override
     public long scratch(int slot, long bytes) {
-        if (bytes > scratchBytes[slot]) {
-            if (scratch[slot] != 0) {
-                free(scratch[slot]);
-            }
-            scratch[slot] = allocate(bytes);
-            scratchBytes[slot] = bytes;
-        }
-        return scratch[slot];
+        return buffers.get(slot, bytes);
     }
 
     @Override
