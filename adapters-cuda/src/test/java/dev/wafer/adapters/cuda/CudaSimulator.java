@@ -16,7 +16,6 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ import java.util.regex.Pattern;
  * {@code wsim_thunk_<entry>(void** params)} unpacks {@code cuLaunchKernel}'s argument array with the types of the
  * kernel's own parameter list.
  */
-final class CudaSimulator {
+public final class CudaSimulator {
     private static final Pattern KERNEL = Pattern.compile(
             "extern\\s+\"C\"\\s+__global__\\s+void\\s+(\\w+)\\s*\\(([^)]*)\\)", Pattern.DOTALL);
     private static final Pattern TO_HALF = Pattern.compile(
@@ -168,12 +167,28 @@ final class CudaSimulator {
     }
 
     /** Why the simulator cannot be built here. */
-    static final class UnavailableException extends Exception {
+    public static final class UnavailableException extends Exception {
         UnavailableException(String message) {
             super(message);
         }
     }
 
+    /**
+     * The stand-in {@code libcuda.so.1} and {@code libcublas.so.12} for the backend's kernels (see
+     * {@code sim/stand_in_cuda.cpp}): a folder to put on {@code LD_LIBRARY_PATH}, or to open the libraries from, so
+     * that the real backend, its bindings and the CLI run without a GPU.
+     *
+     * @throws UnavailableException without g++ on x86-64
+     */
+    public static Path standInLibraries() throws UnavailableException {
+        Map<String, String> sources = new java.util.LinkedHashMap<>();
+        for (String file : KernelSources.files()) {
+            sources.put(file, KernelSources.read(file));
+        }
+        return build(sources).getParent().resolve("stand-in");
+    }
+
+    /** Compiles the units once and links the simulator library and the stand-ins; returns the simulator's path. */
     private static Path build(Map<String, String> sources) throws UnavailableException {
         Path compiler = findCompiler();
         Map<String, String> units = new java.util.LinkedHashMap<>();
@@ -181,31 +196,59 @@ final class CudaSimulator {
         for (Map.Entry<String, String> source : sources.entrySet()) {
             units.put(source.getKey().replace(".cu", ".cpp"), unit(source.getKey(), source.getValue()));
         }
+        Map<String, String> standIns = new java.util.LinkedHashMap<>();
+        for (String name : List.of("stand_in_cuda.cpp", "stand_in_cublas.cpp")) {
+            standIns.put(name, resource(RESOURCES + name));
+        }
         String header = resource(RESOURCES + "cuda_sim.hpp");
-        Path dir = Path.of("target", "cuda-sim", hash(header, units));
+        Map<String, String> all = new java.util.LinkedHashMap<>(units);
+        all.putAll(standIns);
+        Path dir = Path.of("target", "cuda-sim", hash(header, all)).toAbsolutePath();
         Path library = dir.resolve("libwafercudasim.so");
-        if (Files.isRegularFile(library)) {
-            return library.toAbsolutePath();
+        Path done = dir.resolve("built");
+        if (Files.isRegularFile(done)) {
+            return library;
         }
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir.resolve("stand-in"));
             Files.writeString(dir.resolve("cuda_sim.hpp"), header);
-            List<String> command = new ArrayList<>(List.of(compiler.toString(), "-std=c++17", "-O2", "-fPIC",
-                    "-shared", "-o", "libwafercudasim.so.tmp"));
-            for (Map.Entry<String, String> unit : units.entrySet()) {
+            List<String> compile = new ArrayList<>(List.of(compiler.toString(), "-std=c++17", "-O2", "-fPIC", "-c"));
+            List<String> objects = new ArrayList<>();
+            for (Map.Entry<String, String> unit : all.entrySet()) {
                 Files.writeString(dir.resolve(unit.getKey()), unit.getValue());
-                command.add(unit.getKey());
+                compile.add(unit.getKey());
+                if (!standIns.containsKey(unit.getKey())) {
+                    objects.add(unit.getKey().replace(".cpp", ".o"));
+                }
             }
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("g++ could not compile the kernels for the simulator: " + output);
-            }
-            Files.move(dir.resolve("libwafercudasim.so.tmp"), library, StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            return library.toAbsolutePath();
+            run(dir, compile);
+            List<String> simulator = new ArrayList<>(List.of(compiler.toString(), "-shared", "-o",
+                    "libwafercudasim.so"));
+            simulator.addAll(objects);
+            run(dir, simulator);
+            List<String> driver = new ArrayList<>(List.of(compiler.toString(), "-shared",
+                    "-Wl,-soname,libcuda.so.1", "-o", "stand-in/libcuda.so.1", "stand_in_cuda.o"));
+            driver.addAll(objects);
+            driver.add("-ldl");
+            run(dir, driver);
+            run(dir, List.of(compiler.toString(), "-shared", "-Wl,-soname,libcublas.so.12", "-o",
+                    "stand-in/libcublas.so.12", "stand_in_cublas.o", "-Lstand-in", "-l:libcuda.so.1",
+                    "-Wl,-rpath,$ORIGIN"));
+            Files.writeString(done, "");
+            return library;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build the CUDA simulator in " + dir, e);
+        }
+    }
+
+    private static void run(Path dir, List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("g++ failed for the CUDA simulator (" + String.join(" ", command) + "): "
+                        + output);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while compiling the CUDA simulator", e);

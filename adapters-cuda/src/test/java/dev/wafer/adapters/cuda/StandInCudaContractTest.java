@@ -1,0 +1,54 @@
+package dev.wafer.adapters.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wafer.conformance.ComputeBackendContract;
+import dev.wafer.ports.compute.ComputeBackend;
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernel contract on the CUDA backend over the stand-in {@code libcuda.so.1} and {@code libcublas.so.12}
+ * ({@link CudaSimulator#standInLibraries()}): real shared libraries opened by the real bindings, with the real NVRTC
+ * compiling the kernels. What the GPU check's rehearsal loads through {@code LD_LIBRARY_PATH} is checked here first.
+ */
+class StandInCudaContractTest implements ComputeBackendContract {
+    private static CudaBackend backend;
+
+    @BeforeAll
+    static void open() throws Exception {
+        SimulatedDevice.simulator(); // skips (or fails) as the simulator's other suites do
+        Path dir = CudaSimulator.standInLibraries();
+        NvrtcApi nvrtc = NvrtcTestCompiler.require();
+        DriverApi driver = new DriverApi(new NativeLibrary("libcuda.so.1",
+                SymbolLookup.libraryLookup(dir.resolve("libcuda.so.1"), Arena.global())));
+        CublasApi cublas = new CublasApi(new NativeLibrary("libcublas.so.12",
+                SymbolLookup.libraryLookup(dir.resolve("libcublas.so.12"), Arena.global())));
+        CudaGpu gpu = CudaGpu.open(driver, nvrtc, cublas,
+                new CudaOptions(0, false, Files.createTempDirectory("wafer-stand-in-"), false, false));
+        backend = new CudaBackend(gpu, gpu.description(), false);
+    }
+
+    @Override
+    public ComputeBackend backend() {
+        return backend;
+    }
+
+    @Test
+    void theStandInNamesItselfAndLoadedCubins() {
+        String detail = backend.description();
+        assertTrue(detail.contains("Wafer stand-in GPU") && detail.contains("cubin sm_90"), detail);
+    }
+
+    @AfterAll
+    static void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+}

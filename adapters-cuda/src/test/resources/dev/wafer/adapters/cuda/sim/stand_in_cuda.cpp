@@ -1,0 +1,251 @@
+// A stand-in libcuda.so.1 for machines without a GPU: every driver function Wafer binds, with "device" memory in
+// host memory and kernels run by the CUDA simulator (cuda_sim_runtime.cpp and the kernel units are linked into the
+// same library; cuModuleGetFunction finds a kernel's thunk by name, whatever image was loaded). With it on the
+// loader path, the real CUDA backend (CudaGpu and its FFM bindings, NVRTC, the CLI) runs end to end: the GPU check's
+// rehearsal uses it. It claims one device of compute capability 9.0 with 132 SMs and 8 GiB.
+#include "cuda_sim.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <dlfcn.h>
+#include <map>
+#include <mutex>
+#include <string>
+
+typedef int CUresult;
+typedef int CUdevice;
+typedef unsigned long long CUdeviceptr;
+
+extern "C" int wsim_launch(void (*thunk)(void**), void** params, int gx, int gy, int gz, int bx, int by, int bz,
+                           int descending, char* error, int error_length);
+extern "C" void wsim_register(const void* address, unsigned long bytes);
+extern "C" void wsim_unregister(const void* address);
+
+namespace {
+
+constexpr CUresult SUCCESS = 0;
+constexpr CUresult INVALID_VALUE = 1;
+constexpr CUresult OUT_OF_MEMORY = 2;
+constexpr CUresult INVALID_DEVICE = 101;
+constexpr CUresult NOT_FOUND = 500;
+constexpr CUresult LAUNCH_FAILED = 719;
+constexpr unsigned long long TOTAL_BYTES = 8ULL << 30;
+
+std::mutex lock;
+std::map<uintptr_t, size_t> allocated;
+unsigned long long used;
+uintptr_t next_handle = 0x1000;
+
+void* handle() {
+    std::lock_guard<std::mutex> guard(lock);
+    return reinterpret_cast<void*>(next_handle++);
+}
+
+// This library's own handle, for looking up the thunks linked into it.
+void* self() {
+    static void* me = [] {
+        Dl_info info;
+        dladdr(reinterpret_cast<void*>(&handle), &info);
+        return dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+    }();
+    return me;
+}
+
+} // namespace
+
+extern "C" {
+
+CUresult cuInit(unsigned int) {
+    return SUCCESS;
+}
+
+CUresult cuDriverGetVersion(int* version) {
+    *version = 13000;
+    return SUCCESS;
+}
+
+CUresult cuDeviceGetCount(int* count) {
+    *count = 1;
+    return SUCCESS;
+}
+
+CUresult cuDeviceGet(CUdevice* device, int ordinal) {
+    if (ordinal != 0) {
+        return INVALID_DEVICE;
+    }
+    *device = 0;
+    return SUCCESS;
+}
+
+CUresult cuDeviceGetName(char* name, int length, CUdevice) {
+    std::snprintf(name, length, "Wafer stand-in GPU (CUDA simulator on the host)");
+    return SUCCESS;
+}
+
+CUresult cuDeviceGetAttribute(int* value, int attribute, CUdevice) {
+    switch (attribute) {
+        case 75: *value = 9; break;   // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
+        case 76: *value = 0; break;   // ..._MINOR
+        case 16: *value = 132; break; // CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT
+        default: *value = 0;
+    }
+    return SUCCESS;
+}
+
+CUresult cuDevicePrimaryCtxRetain(void** context, CUdevice) {
+    *context = reinterpret_cast<void*>(0x1);
+    return SUCCESS;
+}
+
+CUresult cuDevicePrimaryCtxRelease_v2(CUdevice) {
+    return SUCCESS;
+}
+
+CUresult cuCtxSetCurrent(void*) {
+    return SUCCESS;
+}
+
+CUresult cuCtxSynchronize(void) {
+    return SUCCESS;
+}
+
+CUresult cuMemGetInfo_v2(size_t* free, size_t* total) {
+    std::lock_guard<std::mutex> guard(lock);
+    *total = TOTAL_BYTES;
+    *free = TOTAL_BYTES - used;
+    return SUCCESS;
+}
+
+CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
+    if (bytes == 0) {
+        return INVALID_VALUE;
+    }
+    std::lock_guard<std::mutex> guard(lock);
+    if (used + bytes > TOTAL_BYTES) {
+        return OUT_OF_MEMORY;
+    }
+    size_t rounded = (bytes + 255) / 256 * 256;
+    void* memory = std::aligned_alloc(256, rounded);
+    if (memory == nullptr) {
+        return OUT_OF_MEMORY;
+    }
+    std::memset(memory, 0, rounded);
+    wsim_register(memory, bytes);
+    allocated[reinterpret_cast<uintptr_t>(memory)] = bytes;
+    used += bytes;
+    *pointer = reinterpret_cast<CUdeviceptr>(memory);
+    return SUCCESS;
+}
+
+CUresult cuMemFree_v2(CUdeviceptr pointer) {
+    std::lock_guard<std::mutex> guard(lock);
+    auto it = allocated.find(static_cast<uintptr_t>(pointer));
+    if (it == allocated.end()) {
+        return INVALID_VALUE;
+    }
+    used -= it->second;
+    allocated.erase(it);
+    wsim_unregister(reinterpret_cast<void*>(pointer));
+    std::free(reinterpret_cast<void*>(pointer));
+    return SUCCESS;
+}
+
+CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void* src, size_t bytes, void*) {
+    std::memcpy(reinterpret_cast<void*>(dst), src, bytes);
+    return SUCCESS;
+}
+
+CUresult cuMemcpyDtoHAsync_v2(void* dst, CUdeviceptr src, size_t bytes, void*) {
+    std::memcpy(dst, reinterpret_cast<const void*>(src), bytes);
+    return SUCCESS;
+}
+
+CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void*) {
+    std::memmove(reinterpret_cast<void*>(dst), reinterpret_cast<const void*>(src), bytes);
+    return SUCCESS;
+}
+
+CUresult cuMemsetD32Async(CUdeviceptr dst, unsigned int value, size_t count, void*) {
+    auto* words = reinterpret_cast<unsigned int*>(dst);
+    for (size_t i = 0; i < count; i++) {
+        words[i] = value;
+    }
+    return SUCCESS;
+}
+
+CUresult cuModuleLoadData(void** module, const void*) {
+    *module = handle();
+    return SUCCESS;
+}
+
+CUresult cuModuleUnload(void*) {
+    return SUCCESS;
+}
+
+CUresult cuModuleGetFunction(void** function, void*, const char* name) {
+    void* thunk = dlsym(self(), (std::string("wsim_thunk_") + name).c_str());
+    if (thunk == nullptr) {
+        return NOT_FOUND;
+    }
+    *function = thunk;
+    return SUCCESS;
+}
+
+CUresult cuLaunchKernel(void* function, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx,
+                        unsigned int by, unsigned int bz, unsigned int, void*, void** params, void**) {
+    char error[512];
+    if (wsim_launch(reinterpret_cast<void (*)(void**)>(function), params, (int) gx, (int) gy, (int) gz, (int) bx,
+                    (int) by, (int) bz, 0, error, sizeof error) != 0) {
+        Dl_info info;
+        dladdr(function, &info);
+        std::fprintf(stderr, "stand-in cuLaunchKernel %s: %s\n", info.dli_sname ? info.dli_sname : "?", error);
+        return LAUNCH_FAILED;
+    }
+    return SUCCESS;
+}
+
+CUresult cuStreamCreate(void** stream, unsigned int) {
+    *stream = handle();
+    return SUCCESS;
+}
+
+CUresult cuStreamDestroy_v2(void*) {
+    return SUCCESS;
+}
+
+CUresult cuStreamSynchronize(void*) {
+    return SUCCESS;
+}
+
+CUresult cuEventCreate(void** event, unsigned int) {
+    *event = handle();
+    return SUCCESS;
+}
+
+CUresult cuEventRecord(void*, void*) {
+    return SUCCESS;
+}
+
+CUresult cuEventSynchronize(void*) {
+    return SUCCESS;
+}
+
+CUresult cuEventDestroy_v2(void*) {
+    return SUCCESS;
+}
+
+CUresult cuGetErrorName(CUresult error, const char** name) {
+    switch (error) {
+        case SUCCESS: *name = "CUDA_SUCCESS"; break;
+        case INVALID_VALUE: *name = "CUDA_ERROR_INVALID_VALUE"; break;
+        case OUT_OF_MEMORY: *name = "CUDA_ERROR_OUT_OF_MEMORY"; break;
+        case INVALID_DEVICE: *name = "CUDA_ERROR_INVALID_DEVICE"; break;
+        case NOT_FOUND: *name = "CUDA_ERROR_NOT_FOUND"; break;
+        case LAUNCH_FAILED: *name = "CUDA_ERROR_LAUNCH_FAILED"; break;
+        default: *name = "CUDA_ERROR_UNKNOWN";
+    }
+    return SUCCESS;
+}
+
+} // extern "C"
