@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,6 +59,7 @@ public final class CudaSimulator {
     private static String unavailable;
 
     private final Map<String, MemorySegment> thunks = new java.util.HashMap<>();
+    private final Map<String, Boolean> barrierFree = new java.util.HashMap<>();
     private final MethodHandle launch;
     private final MethodHandle register;
     private final MethodHandle unregister;
@@ -69,10 +71,12 @@ public final class CudaSimulator {
         for (String entry : entries) {
             thunks.put(entry, symbols.find("wsim_thunk_" + entry).orElseThrow(
                     () -> new IllegalStateException("the simulator library has no thunk for " + entry)));
+            barrierFree.put(entry, symbols.find("wsim_barrier_free_" + entry).orElseThrow()
+                    .reinterpret(4).get(JAVA_INT, 0) != 0);
         }
         launch = Linker.nativeLinker().downcallHandle(symbols.find("wsim_launch").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                        JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+                        JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
         register = Linker.nativeLinker().downcallHandle(symbols.find("wsim_register").orElseThrow(),
                 FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
         unregister = Linker.nativeLinker().downcallHandle(symbols.find("wsim_unregister").orElseThrow(),
@@ -157,7 +161,8 @@ public final class CudaSimulator {
         int rc;
         try {
             rc = (int) launch.invokeExact(thunks.get(entry), params, geometry.gridX(), geometry.gridY(), 1,
-                    geometry.blockX(), geometry.blockY(), 1, descending ? 1 : 0, error, ERROR_BYTES);
+                    geometry.blockX(), geometry.blockY(), 1, descending ? 1 : 0, barrierFree.get(entry) ? 1 : 0,
+                    error, ERROR_BYTES);
         } catch (Throwable t) {
             throw new IllegalStateException("simulated launch of " + entry + " failed", t);
         }
@@ -265,8 +270,12 @@ public final class CudaSimulator {
         }
         StringBuilder thunks = new StringBuilder("\n// Thunks: cuLaunchKernel's void** argument array unpacked per kernel,"
                 + " pointers with the bounds of their allocation.\n");
+        Set<String> waiting = waitingHelpers(text);
         Matcher m = KERNEL.matcher(text);
         while (m.find()) {
+            boolean barrierFree = waiting.stream().noneMatch(body(text, m.end())::contains);
+            thunks.append("extern \"C\" const int wsim_barrier_free_").append(m.group(1)).append(" = ")
+                    .append(barrierFree ? 1 : 0).append(";\n");
             thunks.append("extern \"C\" void wsim_thunk_").append(m.group(1)).append("(void** p) {\n    ")
                     .append(m.group(1)).append('(');
             String list = m.group(2).strip();
@@ -289,6 +298,37 @@ public final class CudaSimulator {
         }
         return "#include \"cuda_sim.hpp\"\n#line 1 \"" + file + "\"\n"
                 + POINTER.matcher(text).replaceAll("wsim_ptr<$1> ") + thunks;
+    }
+
+    /**
+     * The names whose use makes a kernel wait for other threads: the primitives, and every function of the file
+     * whose body uses one (helpers such as {@code warp_sum}).
+     */
+    private static Set<String> waitingHelpers(String text) {
+        Set<String> names = new java.util.HashSet<>(Set.of("__syncthreads", "__shfl"));
+        Matcher f = Pattern.compile("(\\w+)\\s*\\([^)]*\\)\\s*\\{").matcher(text);
+        while (f.find()) {
+            String name = f.group(1);
+            if (!Set.of("if", "for", "while", "switch").contains(name)
+                    && names.stream().anyMatch(body(text, f.end() - 1)::contains)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** The text of the brace-delimited block that opens at or after {@code from}. */
+    private static String body(String text, int from) {
+        int open = text.indexOf('{', from);
+        int depth = 0;
+        for (int i = open; i < text.length(); i++) {
+            if (text.charAt(i) == '{') {
+                depth++;
+            } else if (text.charAt(i) == '}' && --depth == 0) {
+                return text.substring(open, i + 1);
+            }
+        }
+        return text.substring(open);
     }
 
     private static Path findCompiler() throws UnavailableException {

@@ -71,6 +71,7 @@ void* scheduler_sp;
 int current;
 int threads;
 bool reversed; // blocks and the threads of a block in descending order
+bool direct;   // a kernel without barriers or shuffles: its threads are plain calls, one after another
 void (*kernel_thunk)(void**);
 void** kernel_params;
 uint32_t shuffle_slots[1024];
@@ -78,6 +79,13 @@ bool failed;
 char error_text[512];
 std::mutex one_launch_at_a_time;
 std::map<uintptr_t, uintptr_t> allocations; // first byte -> one past the last
+// The bounds of the last few argument pointers: every thread of a launch wraps the same arguments.
+struct Bounds {
+    uintptr_t address, low, high;
+    int found;
+};
+Bounds recent[16];
+int recent_count;
 
 void fail(const char* format, ...) {
     if (failed) {
@@ -91,6 +99,11 @@ void fail(const char* format, ...) {
 }
 
 void wait_as(State state) {
+    if (direct) {
+        fail("thread %d of block (%u, %u) reached a barrier or shuffle in a kernel compiled as having none",
+             current, blockIdx.x, blockIdx.y);
+        return;
+    }
     fibers[current].state = state;
     wsim_switch(&fibers[current].sp, scheduler_sp);
 }
@@ -196,6 +209,20 @@ void deadlock() {
 
 // Runs the current block to its end; false after an error (the fibers are then reset, abandoning the block).
 bool run_block() {
+    if (direct) {
+        for (int k = 0; k < threads; k++) {
+            int i = reversed ? threads - 1 - k : k;
+            current = i;
+            threadIdx.x = i % blockDim.x;
+            threadIdx.y = (i / blockDim.x) % blockDim.y;
+            threadIdx.z = i / (blockDim.x * blockDim.y);
+            kernel_thunk(kernel_params);
+            if (failed) {
+                return false;
+            }
+        }
+        return true;
+    }
     for (int i = 0; i < threads; i++) {
         fibers[i].state = RUNNABLE; // every fiber waits in fiber_main, before its next kernel call
     }
@@ -240,15 +267,16 @@ extern "C" void wsim_register(const void* address, unsigned long bytes) {
     std::lock_guard<std::mutex> lock(one_launch_at_a_time);
     auto a = reinterpret_cast<uintptr_t>(address);
     allocations[a] = a + bytes;
+    recent_count = 0;
 }
 
 extern "C" void wsim_unregister(const void* address) {
     std::lock_guard<std::mutex> lock(one_launch_at_a_time);
     allocations.erase(reinterpret_cast<uintptr_t>(address));
+    recent_count = 0;
 }
 
-extern "C" int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high) {
-    auto a = reinterpret_cast<uintptr_t>(address);
+static int look_up(uintptr_t a, uintptr_t* low, uintptr_t* high) {
     auto it = allocations.upper_bound(a);
     if (it == allocations.begin()) {
         return 0;
@@ -260,6 +288,22 @@ extern "C" int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high)
     *low = it->first;
     *high = it->second;
     return 1;
+}
+
+extern "C" int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high) {
+    auto a = reinterpret_cast<uintptr_t>(address);
+    for (int i = 0; i < recent_count; i++) {
+        if (recent[i].address == a) {
+            *low = recent[i].low;
+            *high = recent[i].high;
+            return recent[i].found;
+        }
+    }
+    int found = look_up(a, low, high);
+    if (recent_count < 16) {
+        recent[recent_count++] = {a, found ? *low : 0, found ? *high : 0, found};
+    }
+    return found;
 }
 
 extern "C" void wsim_out_of_bounds(const void* address, unsigned long bytes, uintptr_t low, uintptr_t high) {
@@ -299,9 +343,10 @@ extern "C" float wsim_shfl_xor_float(unsigned int mask, float value, int lane_ma
 
 // Runs thunk(params) as a grid of (gx, gy, gz) blocks of (bx, by, bz) threads, in ascending order of block and
 // thread or, with descending, the other way round (a kernel whose result depends on the order has a race a GPU can
-// show). Returns 0, or 1 with the reason in error (at most error_length bytes, NUL-terminated).
+// show). A barrier_free kernel (no __syncthreads or shuffle, as its generated wsim_barrier_free_<entry> says) runs
+// its threads as plain calls instead of fibers, several times faster. Returns 0, or 1 with the reason in error (at most error_length bytes, NUL-terminated).
 extern "C" int wsim_launch(void (*thunk)(void**), void** params, int gx, int gy, int gz, int bx, int by, int bz,
-                           int descending, char* error, int error_length) {
+                           int descending, int barrier_free, char* error, int error_length) {
     std::lock_guard<std::mutex> lock(one_launch_at_a_time);
     failed = false;
     error_text[0] = 0;
@@ -315,7 +360,9 @@ extern "C" int wsim_launch(void (*thunk)(void**), void** params, int gx, int gy,
     kernel_params = params;
     blockDim = {(unsigned) bx, (unsigned) by, (unsigned) bz};
     gridDim = {(unsigned) gx, (unsigned) gy, (unsigned) gz};
+    recent_count = 0;
     reversed = descending != 0;
+    direct = barrier_free != 0;
     for (int zk = 0; zk < gz; zk++) {
         for (int yk = 0; yk < gy; yk++) {
             for (int xk = 0; xk < gx; xk++) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 extern "C" int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high);
 
@@ -70,16 +71,37 @@ int gemm(const char* what, int ta, int tb, int m, int n, int k, float alpha, con
         if (!inside(what, "A", ai, a_span) || !inside(what, "B", bi, b_span) || !inside(what, "C", ci, c_span)) {
             return EXECUTION_FAILED;
         }
+        // op(A) as rows of k and op(B) as columns of k, so that each dot product reads two contiguous runs.
+        std::vector<float> rows(static_cast<size_t>(m) * k);
+        std::vector<float> cols(static_cast<size_t>(n) * k);
+        for (int row = 0; row < m; row++) {
+            for (int p = 0; p < k; p++) {
+                rows[static_cast<size_t>(row) * k + p] = value(ai, ta ? p + static_cast<long long>(row) * lda
+                                                                      : row + static_cast<long long>(p) * lda, type);
+            }
+        }
         for (int col = 0; col < n; col++) {
+            for (int p = 0; p < k; p++) {
+                cols[static_cast<size_t>(col) * k + p] = value(bi, tb ? col + static_cast<long long>(p) * ldb
+                                                                      : p + static_cast<long long>(col) * ldb, type);
+            }
+        }
+        for (int col = 0; col < n; col++) {
+            const float* y = cols.data() + static_cast<size_t>(col) * k;
             for (int row = 0; row < m; row++) {
-                double sum = 0;
-                for (int p = 0; p < k; p++) {
-                    float x = value(ai, ta ? p + static_cast<long long>(row) * lda
-                                           : row + static_cast<long long>(p) * lda, type);
-                    float y = value(bi, tb ? col + static_cast<long long>(p) * ldb
-                                           : p + static_cast<long long>(col) * ldb, type);
-                    sum += static_cast<double>(x) * y;
+                const float* x = rows.data() + static_cast<size_t>(row) * k;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0; // four chains, for the pipeline
+                int p = 0;
+                for (; p + 4 <= k; p += 4) {
+                    s0 += static_cast<double>(x[p]) * y[p];
+                    s1 += static_cast<double>(x[p + 1]) * y[p + 1];
+                    s2 += static_cast<double>(x[p + 2]) * y[p + 2];
+                    s3 += static_cast<double>(x[p + 3]) * y[p + 3];
                 }
+                for (; p < k; p++) {
+                    s0 += static_cast<double>(x[p]) * y[p];
+                }
+                double sum = (s0 + s1) + (s2 + s3);
                 float* out = ci + row + static_cast<long long>(col) * ldc;
                 double old = beta == 0.0f ? 0.0 : static_cast<double>(beta) * *out;
                 *out = static_cast<float>(alpha * sum + old);

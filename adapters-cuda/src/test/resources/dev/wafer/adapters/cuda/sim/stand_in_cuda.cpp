@@ -18,7 +18,7 @@ typedef int CUdevice;
 typedef unsigned long long CUdeviceptr;
 
 extern "C" int wsim_launch(void (*thunk)(void**), void** params, int gx, int gy, int gz, int bx, int by, int bz,
-                           int descending, char* error, int error_length);
+                           int descending, int barrier_free, char* error, int error_length);
 extern "C" void wsim_register(const void* address, unsigned long bytes);
 extern "C" void wsim_unregister(const void* address);
 
@@ -34,6 +34,7 @@ constexpr unsigned long long TOTAL_BYTES = 8ULL << 30;
 
 std::mutex lock;
 std::map<uintptr_t, size_t> allocated;
+std::map<void*, int> barrier_free; // thunk -> its kernel has no barrier or shuffle
 unsigned long long used;
 uintptr_t next_handle = 0x1000;
 
@@ -188,6 +189,9 @@ CUresult cuModuleGetFunction(void** function, void*, const char* name) {
     if (thunk == nullptr) {
         return NOT_FOUND;
     }
+    const int* flag = static_cast<const int*>(dlsym(self(), (std::string("wsim_barrier_free_") + name).c_str()));
+    std::lock_guard<std::mutex> guard(lock);
+    barrier_free[thunk] = flag != nullptr && *flag != 0;
     *function = thunk;
     return SUCCESS;
 }
@@ -195,8 +199,13 @@ CUresult cuModuleGetFunction(void** function, void*, const char* name) {
 CUresult cuLaunchKernel(void* function, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx,
                         unsigned int by, unsigned int bz, unsigned int, void*, void** params, void**) {
     char error[512];
+    int direct;
+    {
+        std::lock_guard<std::mutex> guard(lock);
+        direct = barrier_free[function];
+    }
     if (wsim_launch(reinterpret_cast<void (*)(void**)>(function), params, (int) gx, (int) gy, (int) gz, (int) bx,
-                    (int) by, (int) bz, 0, error, sizeof error) != 0) {
+                    (int) by, (int) bz, 0, direct, error, sizeof error) != 0) {
         Dl_info info;
         dladdr(function, &info);
         std::fprintf(stderr, "stand-in cuLaunchKernel %s: %s\n", info.dli_sname ? info.dli_sname : "?", error);
