@@ -35,13 +35,17 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
                 new BenchCase("111M seq2048 batch8 bf16", "cuda", 768, 10, 12, 2048, 8, 50257, 5, "bf16", false));
     }
 
-    /** Stand-ins of {@link #gpu()} for the rehearsal without a GPU: the same four roles, tiny, on the CPU backend. */
-    static List<BenchCase> rehearsal() {
+    /**
+     * Stand-ins of {@link #gpu()} for the rehearsal without a GPU: the same four roles, tiny, on {@code backend} (the
+     * CPU, or CUDA on the stand-in libraries).
+     */
+    static List<BenchCase> rehearsal(String backend) {
+        String on = " (" + backend + ")";
         return List.of(
-                new BenchCase("rehearsal seq32 batch2 fp32 (cpu)", "cpu", 64, 2, 2, 32, 2, 256, 2, "fp32", true),
-                new BenchCase("rehearsal seq64 batch2 fp32 (cpu)", "cpu", 64, 2, 2, 64, 2, 256, 2, "fp32", true),
-                new BenchCase("rehearsal seq32 batch2 bf16 (cpu)", "cpu", 64, 2, 2, 32, 2, 256, 2, "bf16", false),
-                new BenchCase("rehearsal seq64 batch2 bf16 (cpu)", "cpu", 64, 2, 2, 64, 2, 256, 2, "bf16", false));
+                new BenchCase("rehearsal seq32 batch2 fp32" + on, backend, 64, 2, 2, 32, 2, 256, 2, "fp32", true),
+                new BenchCase("rehearsal seq64 batch2 fp32" + on, backend, 64, 2, 2, 64, 2, 256, 2, "fp32", true),
+                new BenchCase("rehearsal seq32 batch2 bf16" + on, backend, 64, 2, 2, 32, 2, 256, 2, "bf16", false),
+                new BenchCase("rehearsal seq64 batch2 bf16" + on, backend, 64, 2, 2, 64, 2, 256, 2, "bf16", false));
     }
 
     /** A small CPU run: proves the bundled runtime starts the CLI and trains, in seconds. */

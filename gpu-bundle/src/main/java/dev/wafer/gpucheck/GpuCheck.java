@@ -52,6 +52,11 @@ public final class GpuCheck {
     private final Path work;
     /** Whether the baseline kernels passed the contract and model suites: benches may then fall back to them. */
     private boolean baselinePassed;
+    /**
+     * A rehearsal that found a CUDA device (the stand-in libraries on the loader path): the CUDA phases then run
+     * on it, at the rehearsal's tiny shapes, instead of on the CPU backend.
+     */
+    private boolean rehearsalOnCuda;
 
     private GpuCheck(Options options, double bf16PeakTflops) throws IOException {
         this.options = options;
@@ -94,23 +99,20 @@ public final class GpuCheck {
         for (String name : List.of("NVIDIA_TF32_OVERRIDE", "WAFER_CUDA_CACHE", "LD_LIBRARY_PATH")) {
             environment.put(name, System.getenv(name));
         }
-        if (options.mode() == Options.Mode.REHEARSE) {
-            report.note("rehearsal: no GPU; benches and training run on the CPU backend at tiny shapes, and PyTorch's"
-                    + " figures come from its CPU device or, without torch, from a labelled stand-in");
-        }
         try {
             device();
             String variant = tests();
             List<BenchCase> cases = switch (options.mode()) {
                 case GPU -> BenchCase.gpu();
-                case REHEARSE -> BenchCase.rehearsal();
+                case REHEARSE -> BenchCase.rehearsal(deviceBackend());
                 case CPU_PART -> BenchCase.cpuPart();
             };
             benches(cases.stream().filter(c -> !c.bf16()).toList(), variant);
             if (options.mode() != Options.Mode.CPU_PART) {
                 torch(cases, false);
                 benches(cases.stream().filter(BenchCase::bf16).toList(), variant);
-                train(options.mode() == Options.Mode.GPU ? TrainPlan.gpu() : TrainPlan.rehearsal(), variant);
+                train(options.mode() == Options.Mode.GPU ? TrainPlan.gpu() : TrainPlan.rehearsal(deviceBackend()),
+                        variant);
                 int longest = cases.stream().mapToInt(BenchCase::seq).max().orElse(0);
                 torch(cases.stream().filter(c -> c.seq() == longest).toList(), true); // the second anchor
                 // Last, when time is left: where the first shape's step goes, kernel by kernel.
@@ -160,14 +162,31 @@ public final class GpuCheck {
             // Said first: every CUDA phase after this fails for this one reason.
             problems.add("CUDA unavailable: " + device.path("cuda_detail").asText());
         }
+        if (options.mode() == Options.Mode.REHEARSE && device.path("cuda_available").asBoolean()) {
+            rehearsalOnCuda = true;
+            env.put("WAFER_EXPECT_CUDA", "1"); // the CUDA tests must run on it, not skip
+            report.note("rehearsal on the CUDA device the loader found (" + device.path("gpu").asText()
+                    + "): the kernel contract, benches and training run on the CUDA backend at tiny shapes, and"
+                    + " PyTorch's figures come from its CPU device or, without torch, from a labelled stand-in");
+        } else if (options.mode() == Options.Mode.REHEARSE) {
+            report.note("rehearsal: no GPU; benches and training run on the CPU backend at tiny shapes, and PyTorch's"
+                    + " figures come from its CPU device or, without torch, from a labelled stand-in");
+        }
         report.write();
+    }
+
+    /** The backend of the device phases: cuda on a GPU or in a rehearsal that found one, else cpu. */
+    private String deviceBackend() {
+        return options.mode() == Options.Mode.GPU || rehearsalOnCuda ? "cuda" : "cpu";
     }
 
     /** Runs the suites and returns the kernel variant the benches use. */
     private String tests() {
-        Optional<TestPhase> fast = testPhase(TestSuite.fast());
+        // A rehearsal on a CUDA device runs the kernel contract only: the model suites run on the simulator in
+        // the adapter's own build, and would take minutes here.
+        Optional<TestPhase> fast = testPhase(rehearsalOnCuda ? TestSuite.fastContract() : TestSuite.fast());
         Optional<TestPhase> baseline = options.mode() == Options.Mode.CPU_PART ? Optional.empty()
-                : testPhase(TestSuite.baseline());
+                : testPhase(rehearsalOnCuda ? TestSuite.baselineContract() : TestSuite.baseline());
         List<String> lines = new ArrayList<>();
         fast.ifPresent(t -> lines.add(t.summary()));
         baseline.ifPresent(t -> lines.add(t.summary()));

@@ -17,6 +17,18 @@ record TestSuite(String name, List<String> selectors, String variant) {
         return new TestSuite("tests fast", List.of("package:" + TEST_PACKAGE), KernelChoice.FAST);
     }
 
+    /** The kernel contract on the new kernels (a rehearsal on the stand-in CUDA libraries). */
+    static TestSuite fastContract() {
+        return new TestSuite("tests fast", List.of("class:" + TEST_PACKAGE + ".CudaBackendContractTest"),
+                KernelChoice.FAST);
+    }
+
+    /** The kernel contract on today's kernels (a rehearsal on the stand-in CUDA libraries). */
+    static TestSuite baselineContract() {
+        return new TestSuite("tests baseline", List.of("class:" + TEST_PACKAGE + ".CudaBackendContractTest"),
+                KernelChoice.BASELINE);
+    }
+
     /** The contract and model suites again on today's kernels: a wrong new kernel must not cost the run its figures. */
     static TestSuite baseline() {
         return new TestSuite("tests baseline", List.of("class:" + TEST_PACKAGE + ".CudaBackendContractTest",

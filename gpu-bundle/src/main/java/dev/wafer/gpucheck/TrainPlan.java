@@ -18,9 +18,9 @@ record TrainPlan(String deviceBackend, List<String> model, int steps, int stopAt
         return new TrainPlan("cuda", List.of(), 300, 150);
     }
 
-    /** The rehearsal's stand-in: a tiny model on the CPU backend, 20 steps, resumed at 10. */
-    static TrainPlan rehearsal() {
-        return new TrainPlan("cpu", List.of("--d-model=32", "--layers=1", "--heads=2", "--seq=32", "--batch=4"), 20,
+    /** The rehearsal's stand-in: a tiny model on {@code backend} (cpu, or cuda on stand-ins), 20 steps, resumed at 10. */
+    static TrainPlan rehearsal(String backend) {
+        return new TrainPlan(backend, List.of("--d-model=32", "--layers=1", "--heads=2", "--seq=32", "--batch=4"), 20,
                 10);
     }
 

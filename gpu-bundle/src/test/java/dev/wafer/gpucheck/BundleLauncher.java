@@ -87,6 +87,11 @@ final class BundleLauncher {
 
     /** The launcher's process, started with the given arguments; its output is merged into one stream. */
     Process start(List<String> prefix, String... arguments) throws IOException {
+        return start(Map.of(), prefix, arguments);
+    }
+
+    /** As {@link #start(List, String...)}, with {@code extra} added to the launcher's environment. */
+    Process start(Map<String, String> extra, List<String> prefix, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of("/usr/bin/bash", bundle.resolve("gpu-check").toAbsolutePath().toString()));
         command.addAll(List.of(arguments));
@@ -99,12 +104,18 @@ final class BundleLauncher {
         if (home != null) {
             env.put("WAFER_GPU_CHECK_HOME", home.toString());
         }
+        env.putAll(extra);
         return builder.start();
     }
 
     /** Runs to the end (at most 10 minutes) and returns exit status and output. */
     Result run(String... arguments) throws IOException, InterruptedException {
-        Process process = start(List.of(), arguments);
+        return run(Map.of(), arguments);
+    }
+
+    /** As {@link #run(String...)}, with {@code extra} added to the launcher's environment. */
+    Result run(Map<String, String> extra, String... arguments) throws IOException, InterruptedException {
+        Process process = start(extra, List.of(), arguments);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
             process.destroyForcibly();

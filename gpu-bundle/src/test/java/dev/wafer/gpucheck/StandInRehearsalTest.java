@@ -1,0 +1,77 @@
+package dev.wafer.gpucheck;
+
+import static dev.wafer.gpucheck.GpuCheckBundleTest.phase;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wafer.adapters.cuda.CudaSimulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The GPU run rehearsed on the CUDA backend itself: the bundle's launcher with the stand-in {@code libcuda.so.1} and
+ * {@code libcublas.so.12} on {@code LD_LIBRARY_PATH} (kernels run by the CUDA simulator, see
+ * {@link CudaSimulator#standInLibraries()}). The device phase finds a CUDA device, the kernel contract runs on it on
+ * both kernel variants with {@code WAFER_EXPECT_CUDA=1}, every bench runs {@code --backend cuda}, and training on
+ * CUDA matches the CPU and resumes exactly: the code of a real GPU run, end to end, on a machine without one.
+ */
+class StandInRehearsalTest {
+    @Test
+    void theRehearsalRunsEveryPhaseOnTheStandInCudaDevice(@TempDir Path tmp) throws Exception {
+        Path libraries;
+        try {
+            libraries = CudaSimulator.standInLibraries();
+        } catch (CudaSimulator.UnavailableException e) {
+            if ("1".equals(System.getenv("WAFER_EXPECT_CUDA_SIM"))) {
+                throw new AssertionError("WAFER_EXPECT_CUDA_SIM=1 but " + e.getMessage());
+            }
+            assumeTrue(false, "stand-in CUDA rehearsal skipped: " + e.getMessage());
+            return;
+        }
+        BundleLauncher launcher = BundleLauncher.shared();
+        Path report = tmp.resolve("out/gpu-check.json");
+        BundleLauncher.Result result = launcher.run(Map.of("LD_LIBRARY_PATH", libraries.toString()), "--rehearse",
+                "--report", report.toString());
+
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("gpu-check rehearse: PASS | Wafer stand-in GPU"), result.output());
+        JsonNode json = new ObjectMapper().readTree(Files.readString(report));
+        String text = json.toPrettyString();
+        assertEquals("complete", json.path("status").asText(), text);
+        JsonNode device = json.path("device");
+        assertTrue(device.path("cuda_available").asBoolean(), text);
+        assertEquals("9.0", device.path("compute_capability").asText(), text);
+
+        List<String> names = new ArrayList<>();
+        json.path("phases").forEach(p -> names.add(p.path("name").asText()));
+        assertEquals(RehearsalTest.PHASES.stream().map(n -> n.replace("(cpu)", "(cuda)").replace("train cpu 20",
+                "train cuda 20").replace("train cpu stop-at", "train cuda stop-at").replace("train cpu resume",
+                "train cuda resume")).toList(), names, text);
+        for (JsonNode p : json.path("phases")) {
+            assertTrue(Set.of("ok", "passed").contains(p.path("status").asText()), p.toPrettyString());
+        }
+        for (String suite : List.of("tests fast", "tests baseline")) {
+            JsonNode tests = phase(json, suite);
+            assertTrue(tests.path("passed").asInt() >= 21, "the whole kernel contract ran: " + tests);
+            assertEquals(0, tests.path("skipped").asInt(), "nothing skipped for want of a GPU: " + tests);
+        }
+        for (String bench : List.of("bench rehearsal seq32 batch2 fp32 (cuda)",
+                "bench rehearsal seq64 batch2 bf16 (cuda)")) {
+            JsonNode wafer = phase(json, bench).path("wafer");
+            assertEquals("cuda", wafer.path("backend").asText(), wafer.toPrettyString());
+            assertTrue(wafer.path("backend_detail").asText().contains("Wafer stand-in GPU"), wafer.toPrettyString());
+        }
+        JsonNode training = json.path("training");
+        assertTrue(training.path("device_vs_cpu_within_tolerance").asBoolean(), training.toPrettyString());
+        assertTrue(training.path("resume_exact").asBoolean(), training.toPrettyString());
+    }
+}
