@@ -15,13 +15,16 @@ import org.junit.platform.launcher.core.LauncherFactory;
 /**
  * The JUnit phase's own JVM: a native crash in a CUDA test ends this process, not the check. Runs the selected tests
  * through the JUnit Platform launcher, the way Surefire would, writing each event to a {@link TestLog}.
- * Usage: {@code TestChild LOG_FILE package:NAME|class:NAME...}. The {@code Simulated*} test classes are left out:
- * they run the kernels in a host simulator for machines without a GPU, which a GPU check does not need.
+ * Usage: {@code TestChild LOG_FILE package:NAME|class:NAME...}. The simulator's test classes ({@link #SIMULATED})
+ * are left out: they run the kernels on the host for machines without a GPU, which a GPU check does not need.
  */
 public final class TestChild {
 
-    /** The host-simulator suites of {@code dev.wafer.adapters.cuda} ({@code SimulatedCudaContractTest}, ...). */
-    static final String SIMULATED = ".*\\.Simulated[^.]*";
+    /**
+     * The host-simulator suites of {@code dev.wafer.adapters.cuda} ({@code SimulatedCudaContractTest}, ...,
+     * {@code StandInCudaContractTest}, {@code CudaSimulatorTest}).
+     */
+    static final String SIMULATED = ".*\\.(Simulated[^.]*|StandIn[^.]*|CudaSimulatorTest)";
 
     private TestChild() {
     }
