@@ -193,6 +193,19 @@ public final class CudaSimulator {
         return build(sources).getParent().resolve("stand-in");
     }
 
+    /**
+     * Builds the stand-in libraries and prints their folder ({@code bin/cuda-stand-in}), for trying the CUDA backend
+     * without a GPU: {@code LD_LIBRARY_PATH=<folder> ./wafer train --backend cuda ...}.
+     */
+    public static void main(String[] args) {
+        try {
+            System.out.println(standInLibraries());
+        } catch (UnavailableException e) {
+            System.err.println("cuda-stand-in: " + e.getMessage());
+            System.exit(3);
+        }
+    }
+
     /** Compiles the units once and links the simulator library and the stand-ins; returns the simulator's path. */
     private static Path build(Map<String, String> sources) throws UnavailableException {
         Path compiler = findCompiler();
