@@ -63,6 +63,27 @@ class CudaSimulatorTest {
                 }
             }
 
+            // The binary16 conversions of the kernels' inline PTX, which the simulator replaces.
+            extern "C" __global__ void to_half(unsigned short* out, const float* in, int n) {
+                int i = blockIdx.x * blockDim.x + threadIdx.x;
+                if (i < n) {
+                    float x = in[i];
+                    unsigned short h;
+                    asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(x));
+                    out[i] = h;
+                }
+            }
+
+            extern "C" __global__ void from_half(float* out, const unsigned short* in, int n) {
+                int i = blockIdx.x * blockDim.x + threadIdx.x;
+                if (i < n) {
+                    unsigned short h = in[i];
+                    float r;
+                    asm("cvt.f32.f16 %0, %1;" : "=f"(r) : "h"(h));
+                    out[i] = r;
+                }
+            }
+
             // Reads one element past the end of an array of n.
             extern "C" __global__ void past_the_end(float* x, int n) {
                 x[threadIdx.x] = x[threadIdx.x + 1];
@@ -181,6 +202,66 @@ class CudaSimulatorTest {
             assertEquals(1f, seen[0], "ascending: thread 0 has written before thread 1 reads");
             assertEquals(0f, seen[1], "descending: thread 1 reads before thread 0 writes");
         }
+    }
+
+    /**
+     * The PTX conversions the simulator substitutes round as the hardware does (nearest, ties to even, subnormals,
+     * overflow to infinity): checked against Java's {@code Float.floatToFloat16} on edge values and 200,000 random
+     * floats, and every binary16 value back to float exactly.
+     */
+    @Test
+    void binary16ConversionsRoundToNearestEvenLikeTheHardware() {
+        long seed = 20261205L;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        float[] edges = {0f, -0f, 1f, 65504f, 65519.99f, 65520f, 65536f, -65520f, Float.MAX_VALUE,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 5.9604645e-8f, 2.9802322e-8f, 2.9802326e-8f,
+                8.940697e-8f, 6.1035156e-5f, 6.1035153e-5f, 6.097555e-5f, 1.0004883f, 1.0014648f, -3.1415927f,
+                Float.MIN_VALUE, 1e-10f};
+        int n = edges.length + 200_000;
+        float[] values = new float[n];
+        System.arraycopy(edges, 0, values, 0, edges.length);
+        for (int i = edges.length; i < n; i++) {
+            float v = i % 2 == 0 ? Float.intBitsToFloat(random.nextInt()) : (float) random.nextDouble(-70000, 70000)
+                    * (float) Math.pow(2, -random.nextInt(30));
+            values[i] = Float.isNaN(v) ? 1f : v;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment in = device(arena, JAVA_FLOAT, n);
+            MemorySegment.copy(values, 0, in, JAVA_FLOAT, 0, n);
+            MemorySegment half = device(arena, java.lang.foreign.ValueLayout.JAVA_SHORT, n);
+            simulator.launch("to_half", LaunchGeometry.linear(n), params(arena, half, in, n), false);
+            for (int i = 0; i < n; i++) {
+                short expected = Float.floatToFloat16(values[i]);
+                short actual = half.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i);
+                int at = i;
+                assertEquals(expected, actual, () -> "binary16 of " + values[at] + " (seed " + seed + ")");
+            }
+            int all = 1 << 16;
+            MemorySegment bits = device(arena, java.lang.foreign.ValueLayout.JAVA_SHORT, all);
+            for (int h = 0; h < all; h++) {
+                bits.setAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, h, (short) h);
+            }
+            MemorySegment back = device(arena, JAVA_FLOAT, all);
+            simulator.launch("from_half", LaunchGeometry.linear(all), params(arena, back, bits, all), false);
+            for (int h = 0; h < all; h++) {
+                float expected = Float.float16ToFloat((short) h);
+                float actual = back.getAtIndex(JAVA_FLOAT, h);
+                int at = h;
+                assertTrue(Float.isNaN(expected) ? Float.isNaN(actual)
+                                : Float.floatToRawIntBits(expected) == Float.floatToRawIntBits(actual),
+                        () -> "float of binary16 0x" + Integer.toHexString(at) + ": " + actual + ", expected "
+                                + expected);
+            }
+        }
+    }
+
+    /** {@code void** params} of pointers {@code out} and {@code in} and int {@code n}. */
+    private static MemorySegment params(Arena arena, MemorySegment out, MemorySegment in, int n) {
+        MemorySegment array = arena.allocate(ADDRESS, 3);
+        array.setAtIndex(ADDRESS, 0, arena.allocateFrom(JAVA_LONG, out.address()));
+        array.setAtIndex(ADDRESS, 1, arena.allocateFrom(JAVA_LONG, in.address()));
+        array.setAtIndex(ADDRESS, 2, arena.allocateFrom(JAVA_INT, n));
+        return array;
     }
 
     @Test

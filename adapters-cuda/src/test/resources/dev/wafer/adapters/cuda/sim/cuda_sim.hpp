@@ -113,17 +113,46 @@ static inline float __uint_as_float(unsigned int u) {
 using std::max;
 using std::min;
 
-// The PTX conversions cvt.rn.f16.f32 and cvt.f32.f16 (round to nearest even), which CudaSimulator substitutes for
-// the kernels' inline asm.
-static inline unsigned short wsim_f32_to_f16(float x) {
-    _Float16 h = (_Float16) x;
-    unsigned short bits;
-    std::memcpy(&bits, &h, 2);
-    return bits;
+// The PTX conversions cvt.rn.f16.f32 and cvt.f32.f16 (round to nearest, ties to even; overflow to infinity,
+// subnormals kept), which CudaSimulator substitutes for the kernels' inline asm. Written out rather than through
+// _Float16, which g++ accepts in C++ only from version 12 (after F. Giesen's float_to_half_fast3_rtne).
+static inline unsigned short wsim_f32_to_f16(float value) {
+    uint32_t x;
+    std::memcpy(&x, &value, 4);
+    uint32_t sign = x & 0x80000000u;
+    x ^= sign;
+    unsigned short out;
+    if (x >= (127u + 16u) << 23) {                     // |value| >= 65536, infinity or NaN
+        out = x > 0x7f800000u ? 0x7e00 : 0x7c00;       // NaN stays a (quiet) NaN, the rest overflows
+    } else if (x < 113u << 23) {                       // below 2^-14: a binary16 subnormal or zero
+        uint32_t magic_bits = ((127u - 15u) + (23u - 10u) + 1u) << 23;
+        float magic;
+        std::memcpy(&magic, &magic_bits, 4);
+        float f;
+        std::memcpy(&f, &x, 4);
+        f += magic;                                    // the FPU rounds to nearest even at the subnormal's last bit
+        uint32_t bits;
+        std::memcpy(&bits, &f, 4);
+        out = static_cast<unsigned short>(bits - magic_bits);
+    } else {
+        uint32_t odd = (x >> 13) & 1u;
+        x += ((15u - 127u) << 23) + 0xfffu + odd;      // rebias and round; a carry may reach infinity
+        out = static_cast<unsigned short>(x >> 13);
+    }
+    return static_cast<unsigned short>(out | (sign >> 16));
 }
 
-static inline float wsim_f16_to_f32(unsigned short bits) {
-    _Float16 h;
-    std::memcpy(&h, &bits, 2);
-    return (float) h;
+static inline float wsim_f16_to_f32(unsigned short half) {
+    uint32_t sign = static_cast<uint32_t>(half & 0x8000u) << 16;
+    uint32_t exponent = (half >> 10) & 0x1fu;
+    uint32_t mantissa = half & 0x3ffu;
+    if (exponent == 0) {
+        float f = static_cast<float>(mantissa) * (1.0f / 16777216.0f); // mantissa * 2^-24, exact
+        return sign ? -f : f;
+    }
+    uint32_t bits = exponent == 31 ? sign | 0x7f800000u | (mantissa << 13)
+                                   : sign | ((exponent + 112u) << 23) | (mantissa << 13);
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
 }

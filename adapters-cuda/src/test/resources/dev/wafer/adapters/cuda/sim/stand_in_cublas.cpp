@@ -2,12 +2,12 @@
 // binds, the four GEMMs computed on the host from their C arguments in cuBLAS's documented order (column-major,
 // alpha and beta by host pointer, accumulated in double), every operand's extent checked against the allocation
 // its pointer came from (wsim_bounds, exported by the stand-in driver this library links against).
+#include "cuda_sim.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <vector>
-
-extern "C" int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high);
 
 namespace {
 
@@ -34,9 +34,7 @@ float value(const void* base, long long i, int type) {
         std::memcpy(&f, &wide, 4);
         return f;
     }
-    _Float16 h;
-    std::memcpy(&h, &bits, 2);
-    return static_cast<float>(h);
+    return wsim_f16_to_f32(bits);
 }
 
 bool inside(const char* what, const char* operand, const void* start, long long bytes) {
