@@ -1,32 +1,15 @@
 package dev.wafer.adapters.cuda;
 
 import dev.wafer.conformance.ComputeBackendContract;
-import dev.wafer.ports.compute.ComputeBackend;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The whole kernel contract on the CUDA backend with its fast kernels (the default), the CUDA C kernels run by the
  * {@link CudaSimulator} and cuBLAS stood in for by {@link SimulatedGpu}: the values the kernels compute, checked
  * without a GPU against the same reference the CPU and OpenCL backends are held to.
  */
-class SimulatedCudaContractTest implements ComputeBackendContract {
-    private static CudaBackend backend;
-
-    @BeforeAll
-    static void open() {
-        backend = SimulatedDevice.open(false);
-    }
-
+class SimulatedCudaContractTest extends SimulatedBackendTest implements ComputeBackendContract {
     @Override
-    public ComputeBackend backend() {
-        return backend;
-    }
-
-    @AfterAll
-    static void close() {
-        if (backend != null) {
-            backend.close();
-        }
+    CudaBackend open() throws Exception {
+        return SimulatedDevice.open(false);
     }
 }

@@ -1,11 +1,7 @@
 package dev.wafer.adapters.cuda;
 
 import dev.wafer.conformance.ComputeBackendContract;
-import dev.wafer.ports.compute.ComputeBackend;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The whole kernel contract on the CUDA backend through its real device layer: {@link CudaGpu} with NVRTC compiling
@@ -13,24 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
  * whose stand-ins compute what the calls ask for. A binding that passes an argument in the wrong place shows here as
  * a wrong value.
  */
-class SimulatedDriverContractTest implements ComputeBackendContract {
-    private static CudaBackend backend;
-
-    @BeforeAll
-    static void open() throws java.io.IOException {
-        Path cache = Files.createTempDirectory("wafer-simulated-driver-");
-        backend = SimulatedDevice.openThroughTheDriver(cache);
-    }
-
+class SimulatedDriverContractTest extends SimulatedBackendTest implements ComputeBackendContract {
     @Override
-    public ComputeBackend backend() {
-        return backend;
-    }
-
-    @AfterAll
-    static void close() {
-        if (backend != null) {
-            backend.close();
-        }
+    CudaBackend open() throws Exception {
+        return SimulatedDevice.openThroughTheDriver(Files.createTempDirectory("wafer-simulated-driver-"));
     }
 }

@@ -1,11 +1,7 @@
 package dev.wafer.adapters.cuda;
 
 import dev.wafer.suite.ModelSuite;
-import dev.wafer.ports.compute.ComputeBackend;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The model suite on the CUDA backend through its real device layer: {@link CudaGpu} with NVRTC compiling
@@ -13,24 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
  * whose stand-ins compute what the calls ask for. A binding that passes an argument in the wrong place shows here as
  * a wrong value.
  */
-class SimulatedDriverModelSuiteTest implements ModelSuite {
-    private static CudaBackend backend;
-
-    @BeforeAll
-    static void open() throws java.io.IOException {
-        Path cache = Files.createTempDirectory("wafer-simulated-driver-");
-        backend = SimulatedDevice.openThroughTheDriver(cache);
-    }
-
+class SimulatedDriverModelSuiteTest extends SimulatedBackendTest implements ModelSuite {
     @Override
-    public ComputeBackend backend() {
-        return backend;
-    }
-
-    @AfterAll
-    static void close() {
-        if (backend != null) {
-            backend.close();
-        }
+    CudaBackend open() throws Exception {
+        return SimulatedDevice.openThroughTheDriver(Files.createTempDirectory("wafer-simulated-driver-"));
     }
 }

@@ -3,13 +3,10 @@ package dev.wafer.adapters.cuda;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wafer.conformance.ComputeBackendContract;
-import dev.wafer.ports.compute.ComputeBackend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,11 +14,9 @@ import org.junit.jupiter.api.Test;
  * ({@link CudaSimulator#standInLibraries()}): real shared libraries opened by the real bindings, with the real NVRTC
  * compiling the kernels. What the GPU check's rehearsal loads through {@code LD_LIBRARY_PATH} is checked here first.
  */
-class StandInCudaContractTest implements ComputeBackendContract {
-    private static CudaBackend backend;
-
-    @BeforeAll
-    static void open() throws Exception {
+class StandInCudaContractTest extends SimulatedBackendTest implements ComputeBackendContract {
+    @Override
+    CudaBackend open() throws Exception {
         SimulatedDevice.simulator(); // skips (or fails) as the simulator's other suites do
         Path dir = CudaSimulator.standInLibraries();
         NvrtcApi nvrtc = NvrtcTestCompiler.require();
@@ -31,24 +26,12 @@ class StandInCudaContractTest implements ComputeBackendContract {
                 SymbolLookup.libraryLookup(dir.resolve("libcublas.so.12"), Arena.global())));
         CudaGpu gpu = CudaGpu.open(driver, nvrtc, cublas,
                 new CudaOptions(0, false, Files.createTempDirectory("wafer-stand-in-"), false, false));
-        backend = new CudaBackend(gpu, gpu.description(), false);
-    }
-
-    @Override
-    public ComputeBackend backend() {
-        return backend;
+        return new CudaBackend(gpu, gpu.description(), false);
     }
 
     @Test
     void theStandInNamesItselfAndLoadedCubins() {
-        String detail = backend.description();
+        String detail = cudaBackend().description();
         assertTrue(detail.contains("Wafer stand-in GPU") && detail.contains("cubin sm_90"), detail);
-    }
-
-    @AfterAll
-    static void close() {
-        if (backend != null) {
-            backend.close();
-        }
     }
 }
