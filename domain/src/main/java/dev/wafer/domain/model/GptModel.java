@@ -67,9 +67,8 @@ public final class GptModel {
     private int[] lastTargets;
     private boolean forwardDone;
     private ActivationObserver observer = ActivationObserver.NONE;
-    /** Host copy of the final layer norm's rows for {@link #forwardLogitsAt}; allocated on first use. */
-    private float[] gathered = new float[0];
     private CastObserver casts = CastObserver.NONE;
+    private final LogitsReadout readout;
 
     /**
      * Allocates parameters (zero), gradients and activations for micro-batches of {@code batch} x {@code seq}.
@@ -131,6 +130,7 @@ public final class GptModel {
         this.crossEntropy = backend.crossEntropy();
         this.p = new LayerViews(params);
         this.g = new LayerViews(grads);
+        this.readout = new LogitsReadout(this, act, params, matmul, crossEntropy);
     }
 
     /** The model shape. */
@@ -208,84 +208,15 @@ public final class GptModel {
         return act.logits.toHost();
     }
 
-    /**
-     * Runs the forward up to the (unscaled) logits and leaves them on the device, for reading a few rows with
-     * {@link #copyLogitsRow}; cheaper than {@link #logits} when only some positions matter (evaluation).
-     */
-    public void forwardLogits(int[] tokens) {
-        forwardToLogits(tokens);
-    }
-
-    /**
-     * Runs the forward of a smaller micro-batch, {@code rows} sequences of {@code t} tokens in the allocated
-     * buffers (batched scoring packs short requests this way), and keeps the logits of all {@code rows·t}
-     * positions on the device: row {@code r·t + j} of {@link #copyLogitsRow} is sequence r, position j.
-     *
-     * @param tokens at least {@code rows·t} ids, row-major; only the first {@code rows·t} are read
-     * @throws IllegalArgumentException unless {@code t <= T} and {@code rows·t <= B·T} (then every activation,
-     *                                  the {@code rows·H·t·t} attention scores included, fits its buffer)
-     */
-    public void forwardLogits(int[] tokens, int rows, int t) {
-        checkSubBatch(tokens, rows, t);
-        forwardToLnf(tokens, rows, t);
-        int n = rows * t;
-        matmul.forward(act.logits, act.lnf, params.get(WTE), null, n, shape.dModel(), shape.vocabSize());
-    }
-
-    /**
-     * As {@link #forwardLogits(int[], int, int)}, but the tied LM head runs only on the {@code count} positions
-     * listed (indices {@code r·t + j}, strictly increasing): row k of {@link #copyLogitsRow} then holds the logits
-     * of position {@code positions[k]}. For small models the head (V·C per position) costs more than the layers,
-     * and scoring needs only the continuation's positions.
-     */
-    public void forwardLogitsAt(int[] tokens, int rows, int t, int[] positions, int count) {
-        checkSubBatch(tokens, rows, t);
-        int n = rows * t;
-        int c = shape.dModel();
-        ModelInputChecks.increasingPositions(positions, count, n, rows, t);
-        forwardToLnf(tokens, rows, t);
-        if (gathered.length < n * c) {
-            gathered = new float[Math.multiplyExact(act.b * act.t, c)]; // once, at the allocated size
-        }
-        act.lnf.copyToHost(0, gathered, 0, n * c);
-        // In place: positions[k] >= k, so each source row is read before a later k overwrites it.
-        for (int k = 0; k < count; k++) {
-            System.arraycopy(gathered, positions[k] * c, gathered, k * c, c);
-        }
-        act.dln.copyFromHost(gathered, 0, 0, count * c); // dln is a backward buffer, free in inference
-        matmul.forward(act.logits, act.dln, params.get(WTE), null, count, c, shape.vocabSize());
-    }
-
-    /**
-     * After {@link #forwardLogitsAt}: {@code dst[k] = -log softmax(m · logits row k)[targets[k]]} for the first
-     * {@code count} rows (m the output multiplier), by the backend's fused softmax + cross-entropy (normaliser
-     * reduced in double on the CPU backend). It overwrites those logits rows with probabilities: read any logits
-     * first.
-     */
-    public void lossesAt(int[] targets, int count, float[] dst) {
-        if (count < 1 || count > act.b * act.t || targets.length < count || dst.length < count) {
-            throw new IllegalArgumentException(count + " loss rows do not fit the micro-batch or the arrays");
-        }
-        crossEntropy.forward(act.losses, act.logits, act.logits, targets, count, shape.vocabSize(),
-                parameterisation.outputLogitMultiplier());
-        act.losses.copyToHost(0, dst, 0, count);
-    }
-
-    private void checkSubBatch(int[] tokens, int rows, int t) {
+    /** Checks a smaller micro-batch of {@code rows} x {@code t} tokens against the allocated buffers. */
+    void checkSubBatch(int[] tokens, int rows, int t) {
         ModelInputChecks.subBatch(tokens, rows, t, act.b, act.t, shape.vocabSize());
         forwardDone = false;
     }
 
-    /**
-     * Copies row {@code row} of the unscaled logits of the last {@link #forwardLogits} (position {@code b·T + t};
-     * after {@link #forwardLogitsAt}, the row-th listed position) into {@code dst}, which holds at least V floats.
-     * Multiply by the parameterisation's output multiplier for the logits the loss sees.
-     */
-    public void copyLogitsRow(int row, float[] dst) {
-        if (row < 0 || row >= act.b * act.t) {
-            throw new IndexOutOfBoundsException("logits row " + row + " outside [0, " + act.b * act.t + ")");
-        }
-        act.logits.copyToHost((long) row * shape.vocabSize(), dst, 0, shape.vocabSize());
+    /** The scoring passes over this model's buffers (batched requests, listed positions, one logits row at a time). */
+    LogitsReadout readout() {
+        return readout;
     }
 
     /**
@@ -311,7 +242,7 @@ public final class GptModel {
     }
 
     /** Encoder, layers and final layer norm of a b x t micro-batch (the allocated one, or a smaller one). */
-    private void forwardToLnf(int[] tokens, int b, int t) {
+    void forwardToLnf(int[] tokens, int b, int t) {
         int n = b * t;
         int c = shape.dModel();
         encoder.forward(act.encoded, tokens, params.get(WTE), params.get(WPE), b, t, c,

@@ -20,6 +20,7 @@ import dev.wafer.domain.generate.NonFiniteOutputException;
  */
 public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
     private final GptModel model;
+    private final LogitsReadout readout;
     private final int length;
     private final int[] input;
     private final float[] row;
@@ -34,6 +35,7 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
     /** A scorer over {@code model}, whose micro-batch B x T sets the window (T) and the batch budget (B·T). */
     public GptScorer(GptModel model) {
         this.model = model;
+        this.readout = model.readout();
         this.length = model.sequenceLength();
         this.input = new int[length];
         this.batchInput = new int[model.tokensPerMicroBatch()];
@@ -85,18 +87,18 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
             }
             conts[r] = cont;
         }
-        model.forwardLogitsAt(batchInput, rows, t, positions, count);
+        readout.forwardLogitsAt(batchInput, rows, t, positions, count);
         // Greedy needs the raw logits, read before the fused softmax overwrites them with probabilities.
         int k = 0;
         for (int r = 0; r < rows; r++) {
             for (int target : conts[r]) {
-                model.copyLogitsRow(k, row);
+                readout.copyLogitsRow(k, row);
                 targets[k] = target;
                 greedyAt[k] = argmax() == target;
                 k++;
             }
         }
-        model.lossesAt(targets, count, losses);
+        readout.lossesAt(targets, count, losses);
         List<ContinuationScore> out = new ArrayList<>(rows);
         k = 0;
         for (int r = 0; r < rows; r++) {
@@ -145,7 +147,7 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
         boolean greedy = true;
         for (int j = 0; j < continuation.length; j++) {
             int pos = inLen - continuation.length + j;
-            model.copyLogitsRow(pos, row);
+            readout.copyLogitsRow(pos, row);
             int target = continuation[j];
             sum += logSoftmax(target);
             greedy &= argmax() == target;
@@ -160,10 +162,10 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
         }
         int inLen = window.length - 1;
         System.arraycopy(window, 0, input, 0, inLen);
-        model.forwardLogits(input, 1, inLen);
+        readout.forwardLogits(input, 1, inLen);
         double nats = 0;
         for (int i = 0; i < inLen; i++) {
-            model.copyLogitsRow(i, row);
+            readout.copyLogitsRow(i, row);
             nats -= logSoftmax(window[i + 1]);
         }
         return nats;
@@ -173,7 +175,7 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
     private void run(int[] tokens, int from, int count) {
         System.arraycopy(tokens, from, input, 0, count);
         Arrays.fill(input, count, length, 0);
-        model.forwardLogits(input, 1, length);
+        readout.forwardLogits(input, 1, length);
     }
 
     /** log softmax(scale · row)[target], in double with the maximum subtracted. */
