@@ -12,5 +12,6 @@ package dev.wafer.conformance;
  * a real one.
  */
 public interface ComputeBackendContract extends TensorContract, EncoderContract, LayerNormContract, MatmulContract,
-        AttentionContract, GeluResidualContract, CrossEntropyContract, OptimizerContract, MixedPrecisionContract {
+        AttentionContract, GeluResidualContract, CrossEntropyContract, OptimizerContract, MixedPrecisionContract,
+        Bf16StorageContract {
 }

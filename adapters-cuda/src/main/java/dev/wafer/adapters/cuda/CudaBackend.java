@@ -24,12 +24,16 @@ import java.util.Set;
  * the PTX cache) and creates the stream; closing it releases them. Tensors live in device memory owned by their
  * scopes; within a training step only token ids go to the device and only reduction results (the gradient norm's
  * sums of squares) come back. Mixed precision ({@link Capability#BF16}, {@link Capability#FP16}) rounds the
- * operands of matrix products and attention on the device and accumulates in float32 ({@link CudaMixedMatmul}).
+ * operands of matrix products and attention on the device and accumulates in float32 ({@link CudaMixedMatmul},
+ * {@link TensorCoreMatmul}). The fast kernels also store bf16 tensors ({@link Capability#BF16_STORAGE}: written
+ * through {@link Bf16Results}, read as tensor-core operands as stored); the baseline kernels keep every tensor float32.
  */
 public final class CudaBackend implements ComputeBackend {
-    /** Every capability but bf16 tensor storage (its tensors are float32 device buffers). */
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.complementOf(
+    /** The baseline kernels: every capability but bf16 tensor storage (their tensors are float32). */
+    private static final Set<Capability> BASELINE_CAPABILITIES = Set.copyOf(EnumSet.complementOf(
             EnumSet.of(Capability.BF16_STORAGE)));
+    /** The fast kernels: every capability, bf16 tensors included. */
+    private static final Set<Capability> FAST_CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
 
     private final Gpu gpu;
     private final String description;
@@ -45,6 +49,7 @@ public final class CudaBackend implements ComputeBackend {
     private final CudaCrossEntropy crossEntropy;
     private final CudaAdamW adamW;
     private final CudaReductions reductions;
+    private final Set<Capability> capabilities;
     private volatile boolean closed;
 
     CudaBackend(Gpu gpu, String description) {
@@ -59,6 +64,7 @@ public final class CudaBackend implements ComputeBackend {
         boolean fast = !baselineKernels && gpu.hasBlas();
         this.gpu = gpu;
         this.description = description + ", " + (fast ? "fast" : "baseline") + " kernels";
+        this.capabilities = fast ? FAST_CAPABILITIES : BASELINE_CAPABILITIES;
         this.encoder = new CudaEncoder(gpu, fast);
         this.layerNorm = new CudaLayerNorm(gpu);
         this.matmul = new CudaMatmul(gpu);
@@ -87,6 +93,15 @@ public final class CudaBackend implements ComputeBackend {
         return new CudaBackend(gpu, gpu.description(), options.baselineKernels());
     }
 
+    /**
+     * The capabilities a backend opened with {@code options} declares, known without opening it (for sizing a run):
+     * bf16 tensor storage with the fast kernels only. A machine without cuBLAS refuses the fast kernels, so this is
+     * what {@link #open(CudaOptions)} returns or nothing.
+     */
+    public static Set<Capability> declaredCapabilities(CudaOptions options) {
+        return options.baselineKernels() ? BASELINE_CAPABILITIES : FAST_CAPABILITIES;
+    }
+
     /** {@link #open(CudaOptions)} with the options of the environment ({@link CudaOptions#fromEnvironment()}). */
     public static CudaBackend open() {
         return open(CudaOptions.fromEnvironment());
@@ -113,7 +128,7 @@ public final class CudaBackend implements ComputeBackend {
 
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
+        return capabilities;
     }
 
     @Override
@@ -121,7 +136,7 @@ public final class CudaBackend implements ComputeBackend {
         if (closed) {
             throw new IllegalStateException("the CUDA backend is closed");
         }
-        return new CudaScope(gpu, () -> closed);
+        return new CudaScope(gpu, () -> closed, capabilities.contains(Capability.BF16_STORAGE));
     }
 
     @Override

@@ -43,6 +43,8 @@ enum CudaKernel {
     ATTENTION_SOFTMAX_ROWS("attention.cu", "attention_softmax_rows", 32, POINTER, INT, INT, INT),
     ATTENTION_SOFTMAX_BACKWARD_ROWS("attention.cu", "attention_softmax_backward_rows", 32, POINTER, POINTER, INT,
             INT, FLOAT, INT),
+    ATTENTION_SOFTMAX_BACKWARD_ROWS_BF16("attention.cu", "attention_softmax_backward_rows_bf16", 32, POINTER, POINTER,
+            INT, INT, FLOAT, INT),
     CROSSENTROPY_FORWARD("crossentropy.cu", "crossentropy_forward", 0, POINTER, POINTER, POINTER, POINTER, INT, INT,
             FLOAT),
     CROSSENTROPY_BACKWARD("crossentropy.cu", "crossentropy_backward", 1, POINTER, POINTER, POINTER, INT, INT, FLOAT,
@@ -53,6 +55,7 @@ enum CudaKernel {
     SUM_OF_SQUARES_TOTAL("reduction.cu", "sum_of_squares_total", 1, POINTER, POINTER, INT),
     ROUND_OPERANDS("rounding.cu", "round_operands", 1, POINTER, POINTER, INT, INT),
     PACK_OPERANDS("rounding.cu", "pack_operands", 1, POINTER, POINTER, INT, INT),
+    WIDEN_BF16("rounding.cu", "widen_bf16", 1, POINTER, POINTER, INT),
     GEMM_TILED("gemm.cu", "gemm_tiled", -TiledGemm.TILE, POINTER, POINTER, POINTER, INT, INT, INT, INT, INT, INT, INT,
             INT, INT);
 

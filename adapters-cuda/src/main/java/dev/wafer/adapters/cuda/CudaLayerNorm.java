@@ -5,19 +5,21 @@ import dev.wafer.ports.compute.Tensor;
 
 /**
  * LayerNorm: one warp per row forward and for the input gradient; the parameter gradients by {@link ColumnSums}'s
- * two passes.
+ * two passes. The forward's output may be a bf16 tensor ({@link Bf16Results}).
  */
 final class CudaLayerNorm implements LayerNormKernel {
     private final Gpu gpu;
+    private final Bf16Results results;
 
     CudaLayerNorm(Gpu gpu) {
         this.gpu = gpu;
+        this.results = new Bf16Results(gpu);
     }
 
     @Override
     public void forward(Tensor out, Tensor mean, Tensor rstd, Tensor inp, Tensor weight, Tensor bias, int n, int c) {
         long nc = (long) n * c;
-        CudaTensor o = CudaTensor.of(gpu, out, nc);
+        CudaTensor o = CudaTensor.ofEither(gpu, out, nc);
         CudaTensor m = CudaTensor.of(gpu, mean, n);
         CudaTensor s = CudaTensor.of(gpu, rstd, n);
         CudaTensor x = CudaTensor.of(gpu, inp, nc);
@@ -26,9 +28,11 @@ final class CudaLayerNorm implements LayerNormKernel {
         if (n == 0) {
             return;
         }
+        long y = results.target(o, nc);
         gpu.launch(LaunchGeometry.warpPerRow(n, LaunchGeometry.BLOCK), KernelArgs.of(CudaKernel.LAYERNORM_FORWARD)
-                .pointer(o.pointer()).pointer(m.pointer()).pointer(s.pointer()).pointer(x.pointer())
+                .pointer(y).pointer(m.pointer()).pointer(s.pointer()).pointer(x.pointer())
                 .pointer(w.pointer()).pointer(bb.pointer()).integer(n).integer(c).real(EPSILON));
+        results.store(o, y, nc);
     }
 
     @Override

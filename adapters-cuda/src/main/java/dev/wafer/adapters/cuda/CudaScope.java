@@ -13,12 +13,15 @@ final class CudaScope implements TensorScope {
 
     private final Gpu gpu;
     private final BackendState backend;
+    /** Whether the backend declares {@code BF16_STORAGE} (its fast kernels take bf16 tensors). */
+    private final boolean bf16Storage;
     private final List<Long> allocations = new ArrayList<>();
     private volatile boolean open = true;
 
-    CudaScope(Gpu gpu, BackendState backend) {
+    CudaScope(Gpu gpu, BackendState backend, boolean bf16Storage) {
         this.gpu = gpu;
         this.backend = backend;
+        this.bf16Storage = bf16Storage;
     }
 
     Gpu gpu() {
@@ -27,24 +30,28 @@ final class CudaScope implements TensorScope {
 
     @Override
     public Tensor allocate(long length) {
+        return allocate(length, OperandFormat.FP32);
+    }
+
+    /**
+     * Float32, or bf16 (two bytes per value) where the backend declares {@code BF16_STORAGE}; anything else is
+     * refused by name.
+     */
+    @Override
+    public Tensor allocate(long length, OperandFormat format) {
+        if (format != OperandFormat.FP32 && (format != OperandFormat.BF16 || !bf16Storage)) {
+            throw TensorScope.refusal(CudaBackendProbe.NAME, format);
+        }
         checkOpen();
         if (length < 0 || length > MAX_LENGTH) {
-            throw new IllegalArgumentException("the CUDA backend cannot allocate " + length + " floats in one tensor");
+            throw new IllegalArgumentException("the CUDA backend cannot allocate " + length + " " + format.id()
+                    + " values in one tensor");
         }
-        long pointer = gpu.allocate(4 * length);
+        long pointer = gpu.allocate((format == OperandFormat.BF16 ? 2 : 4) * length);
         synchronized (allocations) {
             allocations.add(pointer);
         }
-        return new CudaTensor(this, pointer, length);
-    }
-
-    /** Float32 only: this backend does not declare {@code BF16_STORAGE}, so a 16-bit tensor is refused by name. */
-    @Override
-    public Tensor allocate(long length, OperandFormat format) {
-        if (format == OperandFormat.FP32) {
-            return allocate(length);
-        }
-        throw TensorScope.refusal("cuda", format);
+        return new CudaTensor(this, pointer, length, format);
     }
 
     void checkOpen() {

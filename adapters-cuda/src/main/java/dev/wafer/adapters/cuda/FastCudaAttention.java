@@ -19,6 +19,12 @@ import dev.wafer.ports.compute.Tensor;
  * probabilities and, unless float32 score gradients are asked for, the score gradients, so every product takes the
  * rounded operands the port specifies (with float32 score gradients, dQ and dK multiply them with rounded float32
  * copies of Q and K instead). Cached decoding is the baseline's.
+ *
+ * <p>bf16 tensors ({@code BF16_STORAGE}): every variant's output may be one ({@link Bf16Results}); the bf16 variant
+ * also takes {@code qkv} and {@code att} as bf16 tensors and uses them as the products' operands as stored. Its
+ * forward then computes the scores into float32 scratch, takes the softmax there and rounds the probabilities into
+ * {@code att} once; its backward reads them widened ({@code attention_softmax_backward_rows_bf16}). The rounded
+ * values are those the float32 path packs, so the bits are the same.
  */
 final class FastCudaAttention implements AttentionKernel {
     static final int PACKED_QKV_SLOT = 9;
@@ -33,6 +39,9 @@ final class FastCudaAttention implements AttentionKernel {
     private final Packer packer;
     private final int probabilities;
     private final int scoreGradients;
+    /** Whether {@code qkv} and {@code att} may be bf16 tensors (the bf16 variant). */
+    private final boolean bf16Tensors;
+    private final Bf16Results results;
 
     FastCudaAttention(Gpu gpu, OperandFormat operands, boolean fp32ScoreGradients) {
         this.gpu = gpu;
@@ -41,6 +50,12 @@ final class FastCudaAttention implements AttentionKernel {
         this.packer = operands == OperandFormat.FP32 ? null : new Packer(gpu, operands);
         this.probabilities = Rounder.code(operands);
         this.scoreGradients = fp32ScoreGradients ? 0 : Rounder.code(operands);
+        this.bf16Tensors = operands == OperandFormat.BF16;
+        this.results = new Bf16Results(gpu);
+    }
+
+    private CudaTensor storable(Tensor t, long n) {
+        return bf16Tensors ? CudaTensor.ofEither(gpu, t, n) : CudaTensor.of(gpu, t, n);
     }
 
     /** Operands of the batched GEMMs: a device pointer to float32 or packed 16-bit values. */
@@ -52,6 +67,9 @@ final class FastCudaAttention implements AttentionKernel {
     }
 
     private Operands operands(int packedSlot, CudaTensor t, long n) {
+        if (t.isBf16()) {
+            return new Operands(t.pointer(), 2, CublasApi.R_16BF);
+        }
         if (packer == null) {
             return new Operands(t.pointer(), 4, CublasApi.R_32F);
         }
@@ -61,9 +79,9 @@ final class FastCudaAttention implements AttentionKernel {
     @Override
     public void forward(Tensor out, Tensor att, Tensor qkv, int b, int t, int c, int nh, float scale) {
         CudaAttention.checkHeads(c, nh);
-        CudaTensor o = CudaTensor.of(gpu, out, (long) b * t * c);
-        CudaTensor a = CudaTensor.of(gpu, att, (long) b * nh * t * t);
-        CudaTensor x = CudaTensor.of(gpu, qkv, 3L * b * t * c);
+        CudaTensor o = CudaTensor.ofEither(gpu, out, (long) b * t * c);
+        CudaTensor a = storable(att, (long) b * nh * t * t);
+        CudaTensor x = storable(qkv, 3L * b * t * c);
         int rows = Math.toIntExact((long) b * nh * t);
         if (rows == 0 || c == 0) {
             return;
@@ -71,22 +89,30 @@ final class FastCudaAttention implements AttentionKernel {
         Operands xs = operands(PACKED_QKV_SLOT, x, 3L * b * t * c);
         int hs = c / nh;
         long tt = (long) t * t;
+        long all = (long) b * nh * tt;
+        // The scores, then the probabilities, in float32: in att itself, or in scratch before rounding into att.
+        long scores = a.isBf16() ? gpu.scratch(CudaAttention.SCORE_GRADIENT_SLOT, 4 * all) : a.pointer();
         for (int s = 0; s < b; s++) {
             long q = (long) s * t * 3 * c;
             // S^T (T x T, ld T) = K^T Q: A = K (hs x T, ld 3C), B = Q (hs x T, ld 3C).
             gpu.gemmBatched(new BatchedGemm(new Gemm(true, false, t, t, hs, scale, xs.at(q + c), 3 * c, xs.at(q),
-                    3 * c, 0f, a.pointer() + 4L * s * nh * tt, t), hs, hs, tt, nh), xs.type());
+                    3 * c, 0f, scores + 4L * s * nh * tt, t), hs, hs, tt, nh), xs.type());
         }
         gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
-                KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_ROWS).pointer(a.pointer()).integer(rows).integer(t)
+                KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_ROWS).pointer(scores).integer(rows).integer(t)
                         .integer(probabilities));
-        Operands p = operands(PACKED_SCORES_SLOT, a, (long) b * nh * tt);
+        if (a.isBf16()) {
+            Packer.packInto(a.pointer(), scores, all, probabilities, gpu);
+        }
+        Operands p = operands(PACKED_SCORES_SLOT, a, all);
+        long y = results.target(o, (long) b * t * c);
         for (int s = 0; s < b; s++) {
             long v = (long) s * t * 3 * c + 2L * c;
             // Y (hs x T, ld C) = V (hs x T, ld 3C) P^T-as-stored (T x T, ld T).
             gpu.gemmBatched(new BatchedGemm(new Gemm(false, false, hs, t, t, 1f, xs.at(v), 3 * c,
-                    p.at((long) s * nh * tt), t, 0f, o.pointer() + 4L * s * t * c, c), hs, tt, hs, nh), xs.type());
+                    p.at((long) s * nh * tt), t, 0f, y + 4L * s * t * c, c), hs, tt, hs, nh), xs.type());
         }
+        results.store(o, y, (long) b * t * c);
     }
 
     @Override
@@ -94,8 +120,8 @@ final class FastCudaAttention implements AttentionKernel {
         CudaAttention.checkHeads(c, nh);
         CudaTensor dx = CudaTensor.of(gpu, dqkv, 3L * b * t * c);
         CudaTensor dy = CudaTensor.of(gpu, dout, (long) b * t * c);
-        CudaTensor x = CudaTensor.of(gpu, qkv, 3L * b * t * c);
-        CudaTensor a = CudaTensor.of(gpu, att, (long) b * nh * t * t);
+        CudaTensor x = storable(qkv, 3L * b * t * c);
+        CudaTensor a = storable(att, (long) b * nh * t * t);
         int rows = Math.toIntExact((long) b * nh * t);
         if (rows == 0 || c == 0) {
             return;
@@ -119,7 +145,8 @@ final class FastCudaAttention implements AttentionKernel {
                     p.at((long) s * nh * tt), t, 0f, dv, 3 * c), hs, tt, hs, nh), xs.type());
         }
         gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
-                KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).pointer(dpre).pointer(a.pointer())
+                KernelArgs.of(a.isBf16() ? CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_BF16
+                                : CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).pointer(dpre).pointer(a.pointer())
                         .integer(rows).integer(t).real(scale).integer(scoreGradients));
         // dQ and dK take the score gradients as they are: 16-bit when rounded, else float32 with float32 Q and K
         // (rounded copies under mixed precision, so the products are still those of rounded operands).
@@ -130,8 +157,10 @@ final class FastCudaAttention implements AttentionKernel {
             qk = xs;
         } else {
             ds = new Operands(dpre, 4, CublasApi.R_32F);
+            long n = 3L * b * t * c;
             qk = new Operands(rounder == null ? x.pointer()
-                    : rounder.rounded(CudaAttention.QKV_SLOT, x.pointer(), 3L * b * t * c), 4, CublasApi.R_32F);
+                    : x.isBf16() ? rounder.widened(CudaAttention.QKV_SLOT, x.pointer(), n)
+                    : rounder.rounded(CudaAttention.QKV_SLOT, x.pointer(), n), 4, CublasApi.R_32F);
         }
         for (int s = 0; s < b; s++) {
             long q = (long) s * t * 3 * c;

@@ -10,9 +10,11 @@ interface Gpu extends AutoCloseable {
     /**
      * Scratch slots: 0 attention score gradient, 1-2 sum of squares, 3-5 rounded GEMM operands, 6-7 rounded
      * attention inputs, 8 partial column sums, 9-11 packed 16-bit attention operands (QKV, output gradient,
-     * probabilities then score gradients).
+     * probabilities then score gradients), 12 float32 results before they are rounded into a bf16 tensor
+     * ({@link Bf16Results}). Slot 0 also holds the bf16 attention's float32 scores in the forward, before they are
+     * rounded into its bf16 probabilities (the backward's use comes later in the stream).
      */
-    int SCRATCH_SLOTS = 12;
+    int SCRATCH_SLOTS = 13;
 
     /** Zero-filled device memory of {@code bytes} bytes; a device pointer. */
     long allocate(long bytes);

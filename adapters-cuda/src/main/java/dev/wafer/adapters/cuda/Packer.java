@@ -28,10 +28,15 @@ final class Packer {
     /** The first {@code n} floats at {@code src} as 16-bit values in scratch {@code slot}; the scratch pointer. */
     long packed(int slot, long src, long n) {
         long dst = gpu.scratch(slot, 2 * Math.max(n, 2));
+        packInto(dst, src, n, format, gpu);
+        return dst;
+    }
+
+    /** Queues {@code pack_operands}: {@code n} floats at {@code src} as 16-bit values of {@code format} at {@code dst}. */
+    static void packInto(long dst, long src, long n, int format, Gpu gpu) {
         if (n > 0) {
             gpu.launch(LaunchGeometry.linear(n), KernelArgs.of(CudaKernel.PACK_OPERANDS)
                     .pointer(dst).pointer(src).integer(Math.toIntExact(n)).integer(format));
         }
-        return dst;
     }
 }

@@ -28,6 +28,19 @@ final class Rounder {
         return format;
     }
 
+    /**
+     * The first {@code n} bfloat16 values at {@code src} (a bf16 tensor) widened to float32 into scratch
+     * {@code slot} ({@code widen_bf16}, exact); the scratch pointer.
+     */
+    long widened(int slot, long src, long n) {
+        long dst = gpu.scratch(slot, 4 * Math.max(n, 1));
+        if (n > 0) {
+            gpu.launch(LaunchGeometry.linear(n), KernelArgs.of(CudaKernel.WIDEN_BF16)
+                    .pointer(dst).pointer(src).integer(Math.toIntExact(n)));
+        }
+        return dst;
+    }
+
     /** The first {@code n} floats at {@code src}, rounded into scratch {@code slot}; the scratch pointer. */
     long rounded(int slot, long src, long n) {
         long dst = gpu.scratch(slot, 4 * Math.max(n, 1));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wafer.ports.compute.MatmulKernel;
 import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
@@ -37,7 +38,13 @@ class CudaLaunchesTest {
         RecordingGpu fastGpu = new RecordingGpu();
         CudaBackend fast = new CudaBackend(fastGpu, "recording");
         exercise(fast);
-        Set<CudaKernel> launched = java.util.stream.Stream.concat(gpu.launches().stream(), fastGpu.launches().stream())
+        // bf16 tensors (BF16_STORAGE, fast kernels only): the writers round into them, the readers take them as stored.
+        RecordingGpu storageGpu = new RecordingGpu();
+        try (CudaBackend storing = new CudaBackend(storageGpu, "recording")) {
+            exerciseBf16Tensors(storing);
+        }
+        Set<CudaKernel> launched = java.util.stream.Stream.of(gpu, fastGpu, storageGpu)
+                .flatMap(g -> g.launches().stream())
                 .map(RecordingGpu.Launch::kernel)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(CudaKernel.class)));
         assertEquals(EnumSet.allOf(CudaKernel.class), launched, "kernels launched by the families, both variants");
@@ -67,8 +74,32 @@ class CudaLaunchesTest {
         }
         backend.close();
         assertTrue(gpu.closed());
-        assertEquals(1 + Gpu.SCRATCH_SLOTS - 3, gpu.liveAllocations(),
-                "scope memory freed; ids and every scratch buffer but the fast kernels' three stay until close");
+        assertEquals(1 + Gpu.SCRATCH_SLOTS - 4, gpu.liveAllocations(),
+                "scope memory freed; ids and every scratch buffer but the fast kernels' four stay until close");
+    }
+
+    private static void exerciseBf16Tensors(CudaBackend backend) {
+        int n = B * T;
+        try (TensorScope s = backend.openScope()) {
+            Tensor x = s.allocate((long) n * C);
+            Tensor mean = s.allocate(n);
+            Tensor rstd = s.allocate(n);
+            Tensor w = s.allocate(OC * C);
+            Tensor x16 = s.allocate((long) n * C, OperandFormat.BF16);
+            Tensor h16 = s.allocate((long) n * OC, OperandFormat.BF16);
+            Tensor h = s.allocate((long) n * OC);
+            backend.layerNorm().forward(x16, mean, rstd, x, w.slice(0, C), w.slice(C, C), n, C);
+            backend.gelu().forward(h16, h, n * OC);
+            MatmulKernel bf16 = backend.matmul(OperandFormat.BF16);
+            bf16.forward(h16, x16, w, null, n, C, OC);
+            bf16.backward(x, w, null, h, x16, w, n, C, OC);
+            Tensor qkv16 = s.allocate(3L * n * C, OperandFormat.BF16);
+            Tensor att16 = s.allocate((long) B * NH * T * T, OperandFormat.BF16);
+            for (boolean fp32Scores : List.of(false, true)) {
+                backend.attention(OperandFormat.BF16, fp32Scores).forward(x16, att16, qkv16, B, T, C, NH, 0.5f);
+                backend.attention(OperandFormat.BF16, fp32Scores).backward(s.allocate(3L * n * C), x, qkv16, att16, B, T, C, NH, 0.5f);
+            }
+        }
     }
 
     private static void exercise(CudaBackend backend) {

@@ -53,8 +53,15 @@ final class RecordingGpu implements Gpu {
         return gemms;
     }
 
+    private long allocatedBytes;
+
     int liveAllocations() {
         return live.size();
+    }
+
+    /** Bytes asked of {@link #allocate} so far. */
+    long allocatedBytes() {
+        return allocatedBytes;
     }
 
     boolean closed() {
@@ -72,6 +79,7 @@ final class RecordingGpu implements Gpu {
 
     @Override
     public long allocate(long bytes) {
+        allocatedBytes += bytes;
         long pointer = next;
         long size = Math.max(bytes, 4);
         live.put(pointer, size);

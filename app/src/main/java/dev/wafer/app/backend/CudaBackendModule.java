@@ -8,7 +8,10 @@ import dev.wafer.adapters.cuda.CudaOptions;
 import dev.wafer.adapters.cuda.CudaUnavailableException;
 import dev.wafer.ports.backend.BackendAvailability;
 import dev.wafer.ports.backend.BackendProbe;
+import dev.wafer.ports.compute.Capability;
+import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.ComputeBackendFactory;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -44,12 +47,29 @@ public final class CudaBackendModule extends AbstractModule implements BackendMo
      */
     @Provides
     ComputeBackendFactory computeBackends() {
-        return () -> {
-            try {
-                return CudaBackend.open(options.get());
-            } catch (CudaUnavailableException e) {
-                throw new BackendUnavailableException(CudaBackendProbe.NAME,
-                        BackendAvailability.unavailable(e.getMessage(), e.remedy()));
+        return new ComputeBackendFactory() {
+            @Override
+            public ComputeBackend open() {
+                try {
+                    return CudaBackend.open(options.get());
+                } catch (CudaUnavailableException e) {
+                    throw new BackendUnavailableException(CudaBackendProbe.NAME,
+                            BackendAvailability.unavailable(e.getMessage(), e.remedy()));
+                }
+            }
+
+            /**
+             * What the configured kernels declare (bf16 tensors with the fast ones), so that a dry run and the
+             * default micro-batch size bf16 activations as the backend will store them. Settings that cannot be read
+             * leave it unknown; opening the backend then reports them.
+             */
+            @Override
+            public Set<Capability> declaredCapabilities() {
+                try {
+                    return CudaBackend.declaredCapabilities(options.get());
+                } catch (IllegalArgumentException e) {
+                    return Set.of();
+                }
             }
         };
     }

@@ -237,10 +237,20 @@ extern "C" __global__ void attention_softmax_rows(float* att, int rows, int t, i
     }
 }
 
+// A saved probability as float32: float32 as stored, bfloat16 bits widened exactly.
+__device__ __forceinline__ float wafer_widen(float x) {
+    return x;
+}
+
+__device__ __forceinline__ float wafer_widen(unsigned short bits) {
+    return __uint_as_float(((unsigned int)bits) << 16);
+}
+
 // dpre holds datt = dout . v for every (i, j) (from the GEMM); it is replaced in place by the score gradient
-// round(scale * att * (datt - sum_{j<=i} att * datt)) for j <= i, zeros above the diagonal. rows = B*NH*T.
-extern "C" __global__ void attention_softmax_backward_rows(float* dpre, const float* att, int rows, int t,
-                                                           float scale, int round_scores) {
+// round(scale * att * (datt - sum_{j<=i} att * datt)) for j <= i, zeros above the diagonal. rows = B*NH*T. The body
+// of the two kernels below: Att is a pointer to float32 or to bfloat16 probabilities.
+template <typename Att>
+__device__ void softmax_backward_row(float* dpre, Att att, int rows, int t, float scale, int round_scores) {
     long long row = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32;
     int lane = threadIdx.x % 32;
     if (row >= rows) {
@@ -248,15 +258,27 @@ extern "C" __global__ void attention_softmax_backward_rows(float* dpre, const fl
     }
     int i = (int)(row % t);
     float* d = dpre + row * (long long)t;
-    const float* a = att + row * (long long)t;
+    Att a = att + row * (long long)t;
     float dot = 0.0f;
     for (int j = lane; j <= i; j += 32) {
-        dot += a[j] * d[j];
+        dot += wafer_widen(a[j]) * d[j];
     }
     for (int o = 16; o > 0; o >>= 1) {
         dot += __shfl_xor_sync(0xffffffffu, dot, o);
     }
     for (int j = lane; j < t; j += 32) {
-        d[j] = j <= i ? wafer_round(scale * a[j] * (d[j] - dot), round_scores) : 0.0f;
+        d[j] = j <= i ? wafer_round(scale * wafer_widen(a[j]) * (d[j] - dot), round_scores) : 0.0f;
     }
+}
+
+extern "C" __global__ void attention_softmax_backward_rows(float* dpre, const float* att, int rows, int t,
+                                                           float scale, int round_scores) {
+    softmax_backward_row(dpre, att, rows, t, scale, round_scores);
+}
+
+// The same with the probabilities stored as bfloat16 (BF16_STORAGE), read widened: the same values as a float32
+// copy of them, so the same bits.
+extern "C" __global__ void attention_softmax_backward_rows_bf16(float* dpre, const unsigned short* att, int rows,
+                                                                int t, float scale, int round_scores) {
+    softmax_backward_row(dpre, att, rows, t, scale, round_scores);
 }

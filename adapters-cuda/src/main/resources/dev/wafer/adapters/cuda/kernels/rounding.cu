@@ -51,3 +51,12 @@ extern "C" __global__ void pack_operands(unsigned short* out, const float* in, i
     }
     out[i] = (unsigned short)(__float_as_uint(wafer_round(x, 1)) >> 16);
 }
+
+// out = the bfloat16 bits at in widened to float32 (exact): a float32 copy of a bf16 tensor for a product that takes
+// float32 operands (the bf16 attention's Q and K under float32 score gradients).
+extern "C" __global__ void widen_bf16(float* out, const unsigned short* in, int n) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        out[i] = __uint_as_float(((unsigned int)in[i]) << 16);
+    }
+}
