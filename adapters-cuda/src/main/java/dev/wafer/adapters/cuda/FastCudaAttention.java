@@ -22,9 +22,11 @@ import dev.wafer.ports.compute.Tensor;
  *
  * <p>bf16 tensors ({@code BF16_STORAGE}): every variant's output may be one ({@link Bf16Results}); the bf16 variant
  * also takes {@code qkv} and {@code att} as bf16 tensors and uses them as the products' operands as stored. Its
- * forward then computes the scores into float32 scratch, takes the softmax there and rounds the probabilities into
- * {@code att} once; its backward reads them widened ({@code attention_softmax_backward_rows_bf16}). The rounded
- * values are those the float32 path packs, so the bits are the same.
+ * forward then computes the scores into float32 scratch and {@code attention_softmax_rows_bf16} writes the rounded
+ * probabilities into {@code att} (no float32 probabilities, no packing pass); its backward reads them widened. The
+ * values are those the float32 path packs, so the bits are the same. With 16-bit score gradients the backward's row
+ * kernel writes them as 16-bit operands directly ({@code attention_softmax_backward_rows_packed*}) instead of in
+ * place in float32 followed by a packing pass.
  */
 final class FastCudaAttention implements AttentionKernel {
     static final int PACKED_QKV_SLOT = 9;
@@ -92,25 +94,41 @@ final class FastCudaAttention implements AttentionKernel {
         long all = (long) b * nh * tt;
         // The scores, then the probabilities, in float32: in att itself, or in scratch before rounding into att.
         long scores = a.isBf16() ? gpu.scratch(CudaAttention.SCORE_GRADIENT_SLOT, 4 * all) : a.pointer();
+        int chunks = chunks(t);
         for (int s = 0; s < b; s++) {
             long q = (long) s * t * 3 * c;
-            // S^T (T x T, ld T) = K^T Q: A = K (hs x T, ld 3C), B = Q (hs x T, ld 3C).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(true, false, t, t, hs, scale, xs.at(q + c), 3 * c, xs.at(q),
-                    3 * c, 0f, scores + 4L * s * nh * tt, t), hs, hs, tt, nh), xs.type());
+            for (int r = 0; r < chunks; r++) {
+                int i0 = start(r, t, chunks);
+                int i1 = start(r + 1, t, chunks);
+                // S^T (T x T, ld T) = K^T Q for queries [i0, i1) and keys [0, i1): A = K (hs x i1, ld 3C), B = Q
+                // (hs x (i1 - i0), ld 3C); the keys from i1 on lie above the diagonal and stay uncomputed.
+                gpu.gemmBatched(new BatchedGemm(new Gemm(true, false, i1, i1 - i0, hs, scale, xs.at(q + c), 3 * c,
+                        xs.at(q + (long) i0 * 3 * c), 3 * c, 0f, scores + 4L * (s * nh * tt + (long) i0 * t), t),
+                        hs, hs, tt, nh), xs.type());
+            }
         }
-        gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
-                KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_ROWS).pointer(scores).integer(rows).integer(t)
-                        .integer(probabilities));
         if (a.isBf16()) {
-            Packer.packInto(a.pointer(), scores, all, probabilities, gpu);
+            gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
+                    KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_ROWS_BF16).pointer(a.pointer()).pointer(scores)
+                            .integer(rows).integer(t));
+        } else {
+            gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
+                    KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_ROWS).pointer(scores).integer(rows).integer(t)
+                            .integer(probabilities));
         }
         Operands p = operands(PACKED_SCORES_SLOT, a, all);
         long y = results.target(o, (long) b * t * c);
         for (int s = 0; s < b; s++) {
             long v = (long) s * t * 3 * c + 2L * c;
-            // Y (hs x T, ld C) = V (hs x T, ld 3C) P^T-as-stored (T x T, ld T).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(false, false, hs, t, t, 1f, xs.at(v), 3 * c,
-                    p.at((long) s * nh * tt), t, 0f, y + 4L * s * t * c, c), hs, tt, hs, nh), xs.type());
+            for (int r = 0; r < chunks; r++) {
+                int i0 = start(r, t, chunks);
+                int i1 = start(r + 1, t, chunks);
+                // Y (hs x T, ld C) = V (hs x T, ld 3C) P^T-as-stored (T x T, ld T), for queries [i0, i1): only the
+                // keys below i1 have non-zero probabilities.
+                gpu.gemmBatched(new BatchedGemm(new Gemm(false, false, hs, i1 - i0, i1, 1f, xs.at(v), 3 * c,
+                        p.at((long) s * nh * tt + (long) i0 * t), t, 0f, y + 4L * ((long) s * t * c + (long) i0 * c),
+                        c), hs, tt, hs, nh), xs.type());
+            }
         }
         results.store(o, y, (long) b * t * c);
     }
@@ -132,30 +150,44 @@ final class FastCudaAttention implements AttentionKernel {
         Operands p = operands(PACKED_SCORES_SLOT, a, (long) b * nh * tt);
         long dpre = gpu.scratch(CudaAttention.SCORE_GRADIENT_SLOT, 4L * b * nh * tt);
         int hs = c / nh;
+        int chunks = chunks(t);
         for (int s = 0; s < b; s++) {
             long v = (long) s * t * 3 * c + 2L * c;
             long g = (long) s * t * c;
             long dp = dpre + 4L * s * nh * tt;
             long dv = dx.pointer() + 4L * ((long) s * t * 3 * c + 2L * c);
-            // dP^T (T x T, ld T) = V^T dY: A = V (hs x T, ld 3C), B = dY (hs x T, ld C).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(true, false, t, t, hs, 1f, xs.at(v), 3 * c, dys.at(g), c, 0f,
-                    dp, t), hs, hs, tt, nh), xs.type());
-            // dV (hs x T, ld 3C) = dY (hs x T, ld C) P (the stored T x T read transposed).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(false, true, hs, t, t, 1f, dys.at(g), c,
-                    p.at((long) s * nh * tt), t, 0f, dv, 3 * c), hs, tt, hs, nh), xs.type());
+            for (int r = 0; r < chunks; r++) {
+                int i0 = start(r, t, chunks);
+                int i1 = start(r + 1, t, chunks);
+                // dP^T (T x T, ld T) = V^T dY for queries [i0, i1) and keys [0, i1): A = V (hs x i1, ld 3C),
+                // B = dY (hs x (i1 - i0), ld C).
+                gpu.gemmBatched(new BatchedGemm(new Gemm(true, false, i1, i1 - i0, hs, 1f, xs.at(v), 3 * c,
+                        dys.at(g + (long) i0 * c), c, 0f, dp + 4L * i0 * t, t), hs, hs, tt, nh), xs.type());
+                // dV (hs x T, ld 3C) = dY (hs x T, ld C) P (the stored T x T read transposed) for keys [i0, i1):
+                // only the queries from i0 on have non-zero probabilities there.
+                gpu.gemmBatched(new BatchedGemm(new Gemm(false, true, hs, i1 - i0, t - i0, 1f,
+                        dys.at(g + (long) i0 * c), c, p.at((long) s * nh * tt + i0 + (long) i0 * t), t, 0f,
+                        dv + 4L * i0 * 3 * c, 3 * c), hs, tt, hs, nh), xs.type());
+            }
         }
-        gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
-                KernelArgs.of(a.isBf16() ? CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_BF16
-                                : CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).pointer(dpre).pointer(a.pointer())
-                        .integer(rows).integer(t).real(scale).integer(scoreGradients));
-        // dQ and dK take the score gradients as they are: 16-bit when rounded, else float32 with float32 Q and K
-        // (rounded copies under mixed precision, so the products are still those of rounded operands).
+        // dQ and dK take the score gradients as they are: 16-bit when rounded (written so by the row kernel), else
+        // float32 with float32 Q and K (rounded copies under mixed precision, so the products are still those of
+        // rounded operands).
         Operands ds;
         Operands qk;
         if (packer != null && scoreGradients != 0) {
-            ds = new Operands(packer.packed(PACKED_SCORES_SLOT, dpre, (long) b * nh * tt), 2, packer.operandType());
+            long packed = gpu.scratch(PACKED_SCORES_SLOT, 2 * Math.max((long) b * nh * tt, 2));
+            gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
+                    KernelArgs.of(a.isBf16() ? CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_PACKED_BF16
+                                    : CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_PACKED).pointer(packed).pointer(dpre)
+                            .pointer(a.pointer()).integer(rows).integer(t).real(scale).integer(scoreGradients));
+            ds = new Operands(packed, 2, packer.operandType());
             qk = xs;
         } else {
+            gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
+                    KernelArgs.of(a.isBf16() ? CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_BF16
+                                    : CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).pointer(dpre).pointer(a.pointer())
+                            .integer(rows).integer(t).real(scale).integer(scoreGradients));
             ds = new Operands(dpre, 4, CublasApi.R_32F);
             long n = 3L * b * t * c;
             qk = new Operands(rounder == null ? x.pointer()
@@ -167,13 +199,38 @@ final class FastCudaAttention implements AttentionKernel {
             long dq = dx.pointer() + 4L * q;
             long dk = dq + 4L * c;
             long scores = (long) s * nh * tt;
-            // dQ (hs x T, ld 3C) = K (hs x T, ld 3C) dS^T-as-stored (T x T, ld T).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(false, false, hs, t, t, 1f, qk.at(q + c), 3 * c,
-                    ds.at(scores), t, 0f, dq, 3 * c), hs, tt, hs, nh), ds.type());
-            // dK (hs x T, ld 3C) = Q (hs x T, ld 3C) dS (the stored T x T read transposed).
-            gpu.gemmBatched(new BatchedGemm(new Gemm(false, true, hs, t, t, 1f, qk.at(q), 3 * c, ds.at(scores), t,
-                    0f, dk, 3 * c), hs, tt, hs, nh), ds.type());
+            for (int r = 0; r < chunks; r++) {
+                int i0 = start(r, t, chunks);
+                int i1 = start(r + 1, t, chunks);
+                long rows3c = (long) i0 * 3 * c;
+                // dQ (hs x T, ld 3C) = K (hs x T, ld 3C) dS^T-as-stored (T x T, ld T) for queries [i0, i1): keys
+                // below i1.
+                gpu.gemmBatched(new BatchedGemm(new Gemm(false, false, hs, i1 - i0, i1, 1f, qk.at(q + c), 3 * c,
+                        ds.at(scores + (long) i0 * t), t, 0f, dq + 4L * rows3c, 3 * c), hs, tt, hs, nh), ds.type());
+                // dK (hs x T, ld 3C) = Q (hs x T, ld 3C) dS (the stored T x T read transposed) for keys [i0, i1):
+                // queries from i0 on.
+                gpu.gemmBatched(new BatchedGemm(new Gemm(false, true, hs, i1 - i0, t - i0, 1f, qk.at(q + rows3c),
+                        3 * c, ds.at(scores + i0 + (long) i0 * t), t, 0f, dk + 4L * rows3c, 3 * c), hs, tt, hs, nh),
+                        ds.type());
+            }
         }
+    }
+
+    /**
+     * Causal blocks: each product runs once per block of queries (or keys), limited to the part of the T x T matrix
+     * on or below the diagonal, which is {@code (chunks + 1) / (2 chunks)} of the whole (62.5% for 4). More blocks
+     * would cut less and cost more calls.
+     */
+    static final int CAUSAL_BLOCKS = 4;
+
+    /** Blocks of a sequence of {@code t} positions: {@link #CAUSAL_BLOCKS}, fewer for shorter sequences. */
+    static int chunks(int t) {
+        return Math.max(1, Math.min(CAUSAL_BLOCKS, t));
+    }
+
+    /** The first position of block {@code r} of {@code chunks} (block {@code chunks} starts at {@code t}). */
+    static int start(int r, int t, int chunks) {
+        return (int) ((long) r * t / chunks);
     }
 
     @Override

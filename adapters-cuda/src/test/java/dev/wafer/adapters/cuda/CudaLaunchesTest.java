@@ -50,16 +50,20 @@ class CudaLaunchesTest {
         assertEquals(EnumSet.allOf(CudaKernel.class), launched, "kernels launched by the families, both variants");
         assertEquals(5, fastGpu.gemms().size(), "fast: only the float32 linear layers run SGEMMs");
         assertEquals(2 * 3, fastGpu.gemms16().size(), "fast: forward, dinp and dW on 16-bit operands, bf16 and fp16");
-        assertEquals(6 * B * 5, fastGpu.batched().size(), "fast: six batched products a sequence, five attentions");
+        assertEquals(6 * B * FastCudaAttention.chunks(T) * 5, fastGpu.batched().size(),
+                "fast: six batched products a sequence and causal block, five attentions");
         for (BatchedGemm g : fastGpu.batched()) {
             assertEquals(NH, g.count(), "one product per head");
         }
         assertEquals(List.of(0, 1, 1, 2, 2), fastGpu.launches().stream()
                 .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX_ROWS).map(l -> l.format()).toList(),
                 "fast: fp32, then bf16 twice, fp16 twice");
-        assertEquals(List.of(0, 1, 0, 2, 0), fastGpu.launches().stream()
+        assertEquals(List.of(0, 0, 0), fastGpu.launches().stream()
                 .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).map(l -> l.format()).toList(),
-                "fast: 16-bit score gradients unless fp32 ones are asked for");
+                "fast: float32 score gradients in place (fp32, and bf16 and fp16 when asked for)");
+        assertEquals(List.of(1, 2), fastGpu.launches().stream()
+                .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_PACKED).map(l -> l.format())
+                .toList(), "fast: 16-bit score gradients written packed, bf16 then fp16");
         assertTrue(fast.description().endsWith("fast kernels") && backend.description().endsWith("baseline kernels"));
         fast.close();
         assertEquals(5 + 2 * 3, gpu.gemms().size(), "two forward SGEMMs; dinp and dW, then dW alone; then bf16, fp16");

@@ -202,19 +202,57 @@ extern "C" __global__ void attention_cached(float* out, const float* qkv, const 
     out[ch] = acc;
 }
 
-// The fast path (FastCudaAttention): the products run as strided-batched cuBLAS GEMMs and these two kernels do the
-// row-wise work with one warp per (b, h, i) row, so a row's loads and stores are coalesced.
+// The fast path (FastCudaAttention): the products run as strided-batched cuBLAS GEMMs and these kernels do the
+// row-wise work with one warp per (b, h, i) row, so a row's loads and stores are coalesced. Each is one template
+// body: the entries differ in how the probabilities are stored (float32, or bfloat16 bits with BF16_STORAGE) and in
+// where the result goes (in place in float32, or as 16-bit operands for the tensor-core products that read it).
 
-// att holds scale * q.k for every (i, j) (the GEMM also fills the upper triangle); it is replaced in place by the
-// causal softmax over j <= i, zeros above the diagonal, rounded to round_probs. rows = B*NH*T.
-extern "C" __global__ void attention_softmax_rows(float* att, int rows, int t, int round_probs) {
+// A stored probability as float32: float32 as stored, bfloat16 bits widened exactly.
+__device__ __forceinline__ float wafer_widen(float x) {
+    return x;
+}
+
+__device__ __forceinline__ float wafer_widen(unsigned short bits) {
+    return __uint_as_float(((unsigned int)bits) << 16);
+}
+
+// The 16-bit bits of a value already rounded to format (1 bfloat16, 2 binary16), so the conversion is exact; a NaN
+// stays a quiet NaN with its sign, as pack_operands keeps it.
+__device__ __forceinline__ unsigned short wafer_bits16(float rounded, int format) {
+    if (format == 2) {
+        unsigned short h;
+        asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(rounded));
+        return h;
+    }
+    unsigned int bits = __float_as_uint(rounded);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) {
+        return (unsigned short)((bits >> 16) | 0x0040u);
+    }
+    return (unsigned short)(bits >> 16);
+}
+
+// Stores a result already rounded to format: a float32 as it is, or its 16-bit bits.
+__device__ __forceinline__ void wafer_store(float* out, int j, float value, int format) {
+    out[j] = value;
+}
+
+__device__ __forceinline__ void wafer_store(unsigned short* out, int j, float value, int format) {
+    out[j] = wafer_bits16(value, format);
+}
+
+// scores holds scale * q.k for (i, j <= i) (above the diagonal the GEMM may have left anything); out gets the causal
+// softmax over j <= i rounded to round_probs, zeros above the diagonal. out may be scores itself (each lane reads an
+// element before writing it). The exponentials are computed twice rather than stored: the same values, no write.
+template <typename Out>
+__device__ void softmax_row(Out out, const float* scores, int rows, int t, int round_probs) {
     long long row = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32;
     int lane = threadIdx.x % 32;
     if (row >= rows) {
         return; // the whole warp shares the row, so it leaves together
     }
     int i = (int)(row % t);
-    float* a = att + row * (long long)t;
+    const float* a = scores + row * (long long)t;
+    Out p = out + row * (long long)t;
     float max = WAFER_NEG_FLT_MAX;
     for (int j = lane; j <= i; j += 32) {
         max = fmaxf(max, a[j]);
@@ -224,41 +262,42 @@ extern "C" __global__ void attention_softmax_rows(float* att, int rows, int t, i
     }
     float sum = 0.0f;
     for (int j = lane; j <= i; j += 32) {
-        float ex = expf(a[j] - max);
-        a[j] = ex;
-        sum += ex;
+        sum += expf(a[j] - max);
     }
     for (int o = 16; o > 0; o >>= 1) {
         sum += __shfl_xor_sync(0xffffffffu, sum, o);
     }
     float inv = 1.0f / sum;
     for (int j = lane; j < t; j += 32) {
-        a[j] = j <= i ? wafer_round(a[j] * inv, round_probs) : 0.0f;
+        wafer_store(p, j, j <= i ? wafer_round(expf(a[j] - max) * inv, round_probs) : 0.0f, round_probs);
     }
 }
 
-// A saved probability as float32: float32 as stored, bfloat16 bits widened exactly.
-__device__ __forceinline__ float wafer_widen(float x) {
-    return x;
+// In place in float32 (rows = B*NH*T).
+extern "C" __global__ void attention_softmax_rows(float* att, int rows, int t, int round_probs) {
+    softmax_row(att, att, rows, t, round_probs);
 }
 
-__device__ __forceinline__ float wafer_widen(unsigned short bits) {
-    return __uint_as_float(((unsigned int)bits) << 16);
+// Into bfloat16 probabilities (BF16_STORAGE) from float32 scores in scratch.
+extern "C" __global__ void attention_softmax_rows_bf16(unsigned short* att, const float* scores, int rows, int t) {
+    softmax_row(att, scores, rows, t, 1);
 }
 
-// dpre holds datt = dout . v for every (i, j) (from the GEMM); it is replaced in place by the score gradient
-// round(scale * att * (datt - sum_{j<=i} att * datt)) for j <= i, zeros above the diagonal. rows = B*NH*T. The body
-// of the two kernels below: Att is a pointer to float32 or to bfloat16 probabilities.
-template <typename Att>
-__device__ void softmax_backward_row(float* dpre, Att att, int rows, int t, float scale, int round_scores) {
+// dpre holds datt = dout . v for (i, j <= i) (from the GEMM); ds gets the score gradient
+// round(scale * att * (datt - sum_{j<=i} att * datt)) for j <= i, zeros above the diagonal. ds may be dpre itself.
+// Att points to float32 or bfloat16 probabilities.
+template <typename Out, typename Att>
+__device__ void softmax_backward_row(Out ds, const float* dpre, Att att, int rows, int t, float scale,
+                                     int round_scores) {
     long long row = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32;
     int lane = threadIdx.x % 32;
     if (row >= rows) {
         return;
     }
     int i = (int)(row % t);
-    float* d = dpre + row * (long long)t;
+    const float* d = dpre + row * (long long)t;
     Att a = att + row * (long long)t;
+    Out out = ds + row * (long long)t;
     float dot = 0.0f;
     for (int j = lane; j <= i; j += 32) {
         dot += wafer_widen(a[j]) * d[j];
@@ -267,18 +306,33 @@ __device__ void softmax_backward_row(float* dpre, Att att, int rows, int t, floa
         dot += __shfl_xor_sync(0xffffffffu, dot, o);
     }
     for (int j = lane; j < t; j += 32) {
-        d[j] = j <= i ? wafer_round(scale * wafer_widen(a[j]) * (d[j] - dot), round_scores) : 0.0f;
+        wafer_store(out, j, j <= i ? wafer_round(scale * wafer_widen(a[j]) * (d[j] - dot), round_scores) : 0.0f,
+                    round_scores);
     }
 }
 
+// In place in float32, float32 probabilities.
 extern "C" __global__ void attention_softmax_backward_rows(float* dpre, const float* att, int rows, int t,
                                                            float scale, int round_scores) {
-    softmax_backward_row(dpre, att, rows, t, scale, round_scores);
+    softmax_backward_row(dpre, dpre, att, rows, t, scale, round_scores);
 }
 
-// The same with the probabilities stored as bfloat16 (BF16_STORAGE), read widened: the same values as a float32
-// copy of them, so the same bits.
+// In place in float32, bfloat16 probabilities (BF16_STORAGE).
 extern "C" __global__ void attention_softmax_backward_rows_bf16(float* dpre, const unsigned short* att, int rows,
                                                                 int t, float scale, int round_scores) {
-    softmax_backward_row(dpre, att, rows, t, scale, round_scores);
+    softmax_backward_row(dpre, dpre, att, rows, t, scale, round_scores);
+}
+
+// As 16-bit operands of format (1 bfloat16, 2 binary16) for the dQ and dK products, float32 probabilities.
+extern "C" __global__ void attention_softmax_backward_rows_packed(unsigned short* ds, const float* dpre,
+                                                                  const float* att, int rows, int t, float scale,
+                                                                  int format) {
+    softmax_backward_row(ds, dpre, att, rows, t, scale, format);
+}
+
+// As 16-bit operands, bfloat16 probabilities.
+extern "C" __global__ void attention_softmax_backward_rows_packed_bf16(unsigned short* ds, const float* dpre,
+                                                                       const unsigned short* att, int rows, int t,
+                                                                       float scale, int format) {
+    softmax_backward_row(ds, dpre, att, rows, t, scale, format);
 }
