@@ -68,71 +68,76 @@ final class FastCudaAttention implements AttentionKernel {
         }
     }
 
-    private Operands operands(int packedSlot, CudaTensor t, long n) {
+    /** The {@code n} elements of {@code t} from {@code offset} as GEMM operands: as stored, or packed to 16 bits. */
+    private Operands operands(int packedSlot, CudaTensor t, long offset, long n) {
         if (t.isBf16()) {
-            return new Operands(t.pointer(), 2, CublasApi.R_16BF);
+            return new Operands(t.at(offset), 2, CublasApi.R_16BF);
         }
         if (packer == null) {
-            return new Operands(t.pointer(), 4, CublasApi.R_32F);
+            return new Operands(t.at(offset), 4, CublasApi.R_32F);
         }
-        return new Operands(packer.packed(packedSlot, t.pointer(), n), 2, packer.operandType());
+        return new Operands(packer.packed(packedSlot, t.at(offset), n), 2, packer.operandType());
     }
 
+    /**
+     * One sequence at a time (its heads batched in each product), so that the T x T scratch buffers hold one
+     * sequence's matrices, not the micro-batch's: {@code NH x T x T} floats.
+     */
     @Override
     public void forward(Tensor out, Tensor att, Tensor qkv, int b, int t, int c, int nh, float scale) {
         CudaAttention.checkHeads(c, nh);
         CudaTensor o = CudaTensor.ofEither(gpu, out, (long) b * t * c);
         CudaTensor a = storable(att, (long) b * nh * t * t);
         CudaTensor x = storable(qkv, 3L * b * t * c);
-        int rows = Math.toIntExact((long) b * nh * t);
-        if (rows == 0 || c == 0) {
+        if ((long) b * nh * t == 0 || c == 0) {
             return;
         }
-        Operands xs = operands(PACKED_QKV_SLOT, x, 3L * b * t * c);
+        Operands xs = operands(PACKED_QKV_SLOT, x, 0, 3L * b * t * c);
         int hs = c / nh;
+        int rows = nh * t;
         long tt = (long) t * t;
-        long all = (long) b * nh * tt;
-        // The scores, then the probabilities, in float32: in att itself, or in scratch before rounding into att.
-        long scores = a.isBf16() ? gpu.scratch(CudaAttention.SCORE_GRADIENT_SLOT, 4 * all) : a.pointer();
         int chunks = chunks(t);
+        long y = results.target(o, (long) b * t * c);
         for (int s = 0; s < b; s++) {
             long q = (long) s * t * 3 * c;
+            long sequence = (long) s * nh * tt;
+            // The scores, then the probabilities, in float32: in att itself, or in scratch before rounding into att.
+            long scores = a.isBf16() ? gpu.scratch(CudaAttention.SCORE_GRADIENT_SLOT, 4 * (long) nh * tt)
+                    : a.at(sequence);
             for (int r = 0; r < chunks; r++) {
                 int i0 = start(r, t, chunks);
                 int i1 = start(r + 1, t, chunks);
                 // S^T (T x T, ld T) = K^T Q for queries [i0, i1) and keys [0, i1): A = K (hs x i1, ld 3C), B = Q
                 // (hs x (i1 - i0), ld 3C); the keys from i1 on lie above the diagonal and stay uncomputed.
                 gpu.gemmBatched(new BatchedGemm(new Gemm(true, false, i1, i1 - i0, hs, scale, xs.at(q + c), 3 * c,
-                        xs.at(q + (long) i0 * 3 * c), 3 * c, 0f, scores + 4L * (s * nh * tt + (long) i0 * t), t),
-                        hs, hs, tt, nh), xs.type());
+                        xs.at(q + (long) i0 * 3 * c), 3 * c, 0f, scores + 4L * i0 * t, t), hs, hs, tt, nh),
+                        xs.type());
             }
-        }
-        if (a.isBf16()) {
-            gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
-                    KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_ROWS_BF16).pointer(a.pointer()).pointer(scores)
-                            .integer(rows).integer(t));
-        } else {
-            gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
-                    KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_ROWS).pointer(scores).integer(rows).integer(t)
-                            .integer(probabilities));
-        }
-        Operands p = operands(PACKED_SCORES_SLOT, a, all);
-        long y = results.target(o, (long) b * t * c);
-        for (int s = 0; s < b; s++) {
-            long v = (long) s * t * 3 * c + 2L * c;
+            if (a.isBf16()) {
+                gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
+                        KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_ROWS_BF16).pointer(a.at(sequence)).pointer(scores)
+                                .integer(rows).integer(t));
+            } else {
+                gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
+                        KernelArgs.of(CudaKernel.ATTENTION_SOFTMAX_ROWS).pointer(scores).integer(rows).integer(t)
+                                .integer(probabilities));
+            }
+            Operands p = operands(PACKED_SCORES_SLOT, a, sequence, nh * tt);
+            long v = q + 2L * c;
             for (int r = 0; r < chunks; r++) {
                 int i0 = start(r, t, chunks);
                 int i1 = start(r + 1, t, chunks);
                 // Y (hs x T, ld C) = V (hs x T, ld 3C) P^T-as-stored (T x T, ld T), for queries [i0, i1): only the
                 // keys below i1 have non-zero probabilities.
                 gpu.gemmBatched(new BatchedGemm(new Gemm(false, false, hs, i1 - i0, i1, 1f, xs.at(v), 3 * c,
-                        p.at((long) s * nh * tt + (long) i0 * t), t, 0f, y + 4L * ((long) s * t * c + (long) i0 * c),
-                        c), hs, tt, hs, nh), xs.type());
+                        p.at((long) i0 * t), t, 0f, y + 4L * ((long) s * t * c + (long) i0 * c), c), hs, tt, hs, nh),
+                        xs.type());
             }
         }
         results.store(o, y, (long) b * t * c);
     }
 
+    /** One sequence at a time, as the forward. */
     @Override
     public void backward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor att, int b, int t, int c, int nh, float scale) {
         CudaAttention.checkHeads(c, nh);
@@ -140,22 +145,33 @@ final class FastCudaAttention implements AttentionKernel {
         CudaTensor dy = CudaTensor.of(gpu, dout, (long) b * t * c);
         CudaTensor x = storable(qkv, 3L * b * t * c);
         CudaTensor a = storable(att, (long) b * nh * t * t);
-        int rows = Math.toIntExact((long) b * nh * t);
-        if (rows == 0 || c == 0) {
+        if ((long) b * nh * t == 0 || c == 0) {
             return;
         }
         long tt = (long) t * t;
-        Operands xs = operands(PACKED_QKV_SLOT, x, 3L * b * t * c);
-        Operands dys = operands(PACKED_GRADIENT_SLOT, dy, (long) b * t * c);
-        Operands p = operands(PACKED_SCORES_SLOT, a, (long) b * nh * tt);
-        long dpre = gpu.scratch(CudaAttention.SCORE_GRADIENT_SLOT, 4L * b * nh * tt);
         int hs = c / nh;
+        int rows = nh * t;
         int chunks = chunks(t);
+        long n = 3L * b * t * c;
+        Operands xs = operands(PACKED_QKV_SLOT, x, 0, n);
+        Operands dys = operands(PACKED_GRADIENT_SLOT, dy, 0, (long) b * t * c);
+        // dQ and dK take the score gradients as they are: 16-bit when rounded (written so by the row kernel), else
+        // float32 with float32 Q and K (rounded copies under mixed precision, so the products are still those of
+        // rounded operands).
+        boolean packedScores = packer != null && scoreGradients != 0;
+        Operands qk = packedScores ? xs : new Operands(rounder == null ? x.pointer()
+                : x.isBf16() ? rounder.widened(CudaAttention.QKV_SLOT, x.pointer(), n)
+                : rounder.rounded(CudaAttention.QKV_SLOT, x.pointer(), n), 4, CublasApi.R_32F);
         for (int s = 0; s < b; s++) {
-            long v = (long) s * t * 3 * c + 2L * c;
+            long q = (long) s * t * 3 * c;
+            long v = q + 2L * c;
             long g = (long) s * t * c;
-            long dp = dpre + 4L * s * nh * tt;
-            long dv = dx.pointer() + 4L * ((long) s * t * 3 * c + 2L * c);
+            long sequence = (long) s * nh * tt;
+            long dp = gpu.scratch(CudaAttention.SCORE_GRADIENT_SLOT, 4 * (long) nh * tt);
+            long dq = dx.pointer() + 4L * q;
+            long dk = dq + 4L * c;
+            long dv = dq + 8L * c;
+            Operands p = operands(PACKED_SCORES_SLOT, a, sequence, nh * tt);
             for (int r = 0; r < chunks; r++) {
                 int i0 = start(r, t, chunks);
                 int i1 = start(r + 1, t, chunks);
@@ -166,39 +182,26 @@ final class FastCudaAttention implements AttentionKernel {
                 // dV (hs x T, ld 3C) = dY (hs x T, ld C) P (the stored T x T read transposed) for keys [i0, i1):
                 // only the queries from i0 on have non-zero probabilities there.
                 gpu.gemmBatched(new BatchedGemm(new Gemm(false, true, hs, i1 - i0, t - i0, 1f,
-                        dys.at(g + (long) i0 * c), c, p.at((long) s * nh * tt + i0 + (long) i0 * t), t, 0f,
-                        dv + 4L * i0 * 3 * c, 3 * c), hs, tt, hs, nh), xs.type());
+                        dys.at(g + (long) i0 * c), c, p.at(i0 + (long) i0 * t), t, 0f, dv + 4L * i0 * 3 * c, 3 * c),
+                        hs, tt, hs, nh), xs.type());
             }
-        }
-        // dQ and dK take the score gradients as they are: 16-bit when rounded (written so by the row kernel), else
-        // float32 with float32 Q and K (rounded copies under mixed precision, so the products are still those of
-        // rounded operands).
-        Operands ds;
-        Operands qk;
-        if (packer != null && scoreGradients != 0) {
-            long packed = gpu.scratch(PACKED_SCORES_SLOT, 2 * Math.max((long) b * nh * tt, 2));
-            gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
-                    KernelArgs.of(a.isBf16() ? CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_PACKED_BF16
-                                    : CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_PACKED).pointer(packed).pointer(dpre)
-                            .pointer(a.pointer()).integer(rows).integer(t).real(scale).integer(scoreGradients));
-            ds = new Operands(packed, 2, packer.operandType());
-            qk = xs;
-        } else {
-            gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
-                    KernelArgs.of(a.isBf16() ? CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_BF16
-                                    : CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).pointer(dpre).pointer(a.pointer())
-                            .integer(rows).integer(t).real(scale).integer(scoreGradients));
-            ds = new Operands(dpre, 4, CublasApi.R_32F);
-            long n = 3L * b * t * c;
-            qk = new Operands(rounder == null ? x.pointer()
-                    : x.isBf16() ? rounder.widened(CudaAttention.QKV_SLOT, x.pointer(), n)
-                    : rounder.rounded(CudaAttention.QKV_SLOT, x.pointer(), n), 4, CublasApi.R_32F);
-        }
-        for (int s = 0; s < b; s++) {
-            long q = (long) s * t * 3 * c;
-            long dq = dx.pointer() + 4L * q;
-            long dk = dq + 4L * c;
-            long scores = (long) s * nh * tt;
+            Operands ds;
+            if (packedScores) {
+                // Written after the dV products above read the packed probabilities from the same slot.
+                long packed = gpu.scratch(PACKED_SCORES_SLOT, 2 * Math.max((long) nh * tt, 2));
+                gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
+                        KernelArgs.of(a.isBf16() ? CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_PACKED_BF16
+                                        : CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_PACKED).pointer(packed)
+                                .pointer(dp).pointer(a.at(sequence)).integer(rows).integer(t).real(scale)
+                                .integer(scoreGradients));
+                ds = new Operands(packed, 2, packer.operandType());
+            } else {
+                gpu.launch(LaunchGeometry.warpPerRow(rows, LaunchGeometry.BLOCK),
+                        KernelArgs.of(a.isBf16() ? CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_BF16
+                                        : CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).pointer(dp)
+                                .pointer(a.at(sequence)).integer(rows).integer(t).real(scale).integer(scoreGradients));
+                ds = new Operands(dp, 4, CublasApi.R_32F);
+            }
             for (int r = 0; r < chunks; r++) {
                 int i0 = start(r, t, chunks);
                 int i1 = start(r + 1, t, chunks);
@@ -206,11 +209,11 @@ final class FastCudaAttention implements AttentionKernel {
                 // dQ (hs x T, ld 3C) = K (hs x T, ld 3C) dS^T-as-stored (T x T, ld T) for queries [i0, i1): keys
                 // below i1.
                 gpu.gemmBatched(new BatchedGemm(new Gemm(false, false, hs, i1 - i0, i1, 1f, qk.at(q + c), 3 * c,
-                        ds.at(scores + (long) i0 * t), t, 0f, dq + 4L * rows3c, 3 * c), hs, tt, hs, nh), ds.type());
+                        ds.at((long) i0 * t), t, 0f, dq + 4L * rows3c, 3 * c), hs, tt, hs, nh), ds.type());
                 // dK (hs x T, ld 3C) = Q (hs x T, ld 3C) dS (the stored T x T read transposed) for keys [i0, i1):
                 // queries from i0 on.
                 gpu.gemmBatched(new BatchedGemm(new Gemm(false, true, hs, i1 - i0, t - i0, 1f, qk.at(q + rows3c),
-                        3 * c, ds.at(scores + i0 + (long) i0 * t), t, 0f, dk + 4L * rows3c, 3 * c), hs, tt, hs, nh),
+                        3 * c, ds.at(i0 + (long) i0 * t), t, 0f, dk + 4L * rows3c, 3 * c), hs, tt, hs, nh),
                         ds.type());
             }
         }

@@ -55,15 +55,22 @@ class CudaLaunchesTest {
         for (BatchedGemm g : fastGpu.batched()) {
             assertEquals(NH, g.count(), "one product per head");
         }
-        assertEquals(List.of(0, 1, 1, 2, 2), fastGpu.launches().stream()
+        // The fast attention works one sequence at a time: each row kernel is launched once per sequence.
+        assertEquals(perSequence(0, 1, 1, 2, 2), fastGpu.launches().stream()
                 .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX_ROWS).map(l -> l.format()).toList(),
                 "fast: fp32, then bf16 twice, fp16 twice");
-        assertEquals(List.of(0, 0, 0), fastGpu.launches().stream()
+        assertEquals(perSequence(0, 0, 0), fastGpu.launches().stream()
                 .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).map(l -> l.format()).toList(),
                 "fast: float32 score gradients in place (fp32, and bf16 and fp16 when asked for)");
-        assertEquals(List.of(1, 2), fastGpu.launches().stream()
+        assertEquals(perSequence(1, 2), fastGpu.launches().stream()
                 .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS_PACKED).map(l -> l.format())
                 .toList(), "fast: 16-bit score gradients written packed, bf16 then fp16");
+        for (RecordingGpu.Launch l : fastGpu.launches()) {
+            if (l.kernel().entry().startsWith("attention_softmax")) {
+                long warps = l.geometry().threads() / 32;
+                assertTrue(warps >= NH * T && warps < (long) B * NH * T, "a warp per row of one sequence: " + warps);
+            }
+        }
         assertTrue(fast.description().endsWith("fast kernels") && backend.description().endsWith("baseline kernels"));
         fast.close();
         assertEquals(5 + 2 * 3, gpu.gemms().size(), "two forward SGEMMs; dinp and dW, then dW alone; then bf16, fp16");
@@ -80,6 +87,17 @@ class CudaLaunchesTest {
         assertTrue(gpu.closed());
         assertEquals(1 + Gpu.SCRATCH_SLOTS - 4, gpu.liveAllocations(),
                 "scope memory freed; ids and every scratch buffer but the fast kernels' four stay until close");
+    }
+
+    /** Each of {@code formats} repeated once per sequence of the batch, in order. */
+    private static List<Integer> perSequence(int... formats) {
+        List<Integer> all = new java.util.ArrayList<>();
+        for (int f : formats) {
+            for (int s = 0; s < B; s++) {
+                all.add(f);
+            }
+        }
+        return all;
     }
 
     private static void exerciseBf16Tensors(CudaBackend backend) {
@@ -162,6 +180,31 @@ class CudaLaunchesTest {
             backend.reductions().scale(x, n * C, 0.5f);
             backend.reductions().fill(x, n * C, 0f);
         }
+    }
+
+    /** The fast attention's T x T scratch buffers hold one sequence's matrices, not the micro-batch's. */
+    @Test
+    void theFastAttentionsScratchHoldsOneSequence() {
+        RecordingGpu gpu = new RecordingGpu();
+        int b = 4;
+        int t = 16;
+        int n = b * t;
+        try (CudaBackend backend = new CudaBackend(gpu, "recording"); TensorScope s = backend.openScope()) {
+            Tensor qkv = s.allocate(3L * n * C, OperandFormat.BF16);
+            Tensor att = s.allocate((long) b * NH * t * t, OperandFormat.BF16);
+            Tensor att32 = s.allocate((long) b * NH * t * t);
+            Tensor out = s.allocate((long) n * C);
+            Tensor dqkv = s.allocate(3L * n * C);
+            for (OperandFormat storage : List.of(OperandFormat.BF16, OperandFormat.FP32)) {
+                Tensor a = storage == OperandFormat.BF16 ? att : att32;
+                backend.attention(OperandFormat.BF16, false).forward(out, a, qkv, b, t, C, NH, 0.5f);
+                backend.attention(OperandFormat.BF16, false).backward(dqkv, out, qkv, a, b, t, C, NH, 0.5f);
+                backend.attention(OperandFormat.BF16, true).backward(dqkv, out, qkv, a, b, t, C, NH, 0.5f);
+            }
+        }
+        long oneSequence = (long) NH * t * t;
+        assertEquals(4 * oneSequence, gpu.scratchBytes(CudaAttention.SCORE_GRADIENT_SLOT), "float32 scores");
+        assertEquals(2 * oneSequence, gpu.scratchBytes(FastCudaAttention.PACKED_SCORES_SLOT), "16-bit scores");
     }
 
     /** The gradient norm's sums of every tensor come back in one copy, not one per tensor. */

@@ -16,6 +16,11 @@ final class OwnedBuffers {
         this.gpu = gpu;
     }
 
+    /** The bytes slot {@code slot} holds now (0 before its first use). */
+    long size(int slot) {
+        return sizes[slot];
+    }
+
     /** Slot {@code slot}'s buffer, at least {@code bytes} long. */
     long get(int slot, long bytes) {
         if (bytes > sizes[slot]) {

@@ -122,6 +122,11 @@ final class RecordingGpu implements Gpu {
         return buffers.get(OwnedBuffers.IDS, 4L * Math.max(n, 1));
     }
 
+    /** The bytes scratch slot {@code slot} has grown to. */
+    long scratchBytes(int slot) {
+        return buffers.size(slot);
+    }
+
     @Override
     public long scratch(int slot, long bytes) {
         return buffers.get(slot, bytes);
