@@ -5,14 +5,16 @@ import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 
 /**
- * Causal multi-head attention with its five products as strided-batched cuBLAS GEMMs (one call per sequence, the
- * heads as the batch) and the row-wise softmax work as warp-per-row kernels, so every load is coalesced; the
+ * Causal multi-head attention with its five products as strided-batched cuBLAS GEMMs (one call per sequence and
+ * causal block, the heads as the batch) and the row-wise softmax work as warp-per-row kernels, so every load is
+ * coalesced; the
  * baseline {@link CudaAttention} gives one thread a whole row. No permuted copies: a head's Q, K or V is the
  * column-major {@code (hs, T)} matrix at column offset {@code h * hs} with leading dimension {@code 3C}, and a
  * row-major {@code (T, T)} score matrix is the column-major transpose with leading dimension {@code T}.
  *
- * <p>Forward, for sequence b and every head: {@code S^T = K^T Q * scale} (all of it: the upper triangle is then
- * zeroed), the softmax in place, {@code Y = V P}. Backward: {@code dP^T = V^T dY}, {@code dV = dY P^T}, the softmax
+ * <p>Forward, for sequence b and every head: {@code S^T = K^T Q * scale} (only the {@link #CAUSAL_BLOCKS} blocks on
+ * or below the diagonal; the softmax reads nothing above it and writes zeros there), the softmax, {@code Y = V P}
+ * (each block of queries against the keys up to its end). Backward: {@code dP^T = V^T dY}, {@code dV = dY P^T}, the softmax
  * gradient in place ({@code dS = scale * P * (dP - rowsum(P * dP))}), {@code dQ = K dS}, {@code dK = Q dS^T}; dqkv
  * is written, not accumulated, as the port requires. Under mixed precision the operands are packed into 16-bit
  * copies ({@link Packer}) and the GEMMs run on tensor cores with float32 accumulation; the row kernels round the
