@@ -20,8 +20,18 @@ final class TensorCoreMatmul implements MatmulKernel {
     /** Whether {@code inp} and the forward's {@code out} may be bf16 tensors ({@code BF16_STORAGE}). */
     private final boolean bf16Tensors;
     private final Bf16Results results;
+    /** The most output-gradient values packed at once in the backward ({@link #blockRows}). */
+    private final long maxPackedValues;
+
+    /** At most {@link #MAX_PACKED_GRADIENT} output-gradient values packed at once (256 MiB of 16-bit copies). */
+    static final long MAX_PACKED_GRADIENT = 1L << 27;
 
     TensorCoreMatmul(Gpu gpu, CudaMatmul fp32, OperandFormat operands) {
+        this(gpu, fp32, operands, MAX_PACKED_GRADIENT);
+    }
+
+    TensorCoreMatmul(Gpu gpu, CudaMatmul fp32, OperandFormat operands, long maxPackedValues) {
+        this.maxPackedValues = maxPackedValues;
         this.gpu = gpu;
         this.fp32 = fp32;
         this.packer = new Packer(gpu, operands);
@@ -36,7 +46,22 @@ final class TensorCoreMatmul implements MatmulKernel {
 
     /** The input as a 16-bit operand: a bf16 tensor as stored, a float32 one packed into scratch. */
     private long input(CudaTensor x, long n) {
-        return x.isBf16() ? x.pointer() : packer.packed(CudaMixedMatmul.INPUT_SLOT, x.pointer(), n);
+        return input(x, 0, n);
+    }
+
+    /** {@code n} input values from element {@code offset} as a 16-bit operand. */
+    private long input(CudaTensor x, long offset, long n) {
+        return x.isBf16() ? x.at(offset) : packer.packed(CudaMixedMatmul.INPUT_SLOT, x.at(offset), n);
+    }
+
+    /**
+     * Rows of the output gradient packed and multiplied at a time in the backward: all of them unless their 16-bit
+     * copy would exceed {@link #maxPackedValues}. The LM head's gradient (B x T x 50,257 values) is the one that is
+     * split: its copy would be 1.65 GB at batch 8 x seq 2048, and grows with the micro-batch, outside the memory the
+     * run is sized for. The weight gradient then adds one product per block (float32 accumulation throughout).
+     */
+    int blockRows(int oc) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxPackedValues / oc));
     }
 
     @Override
@@ -75,13 +100,18 @@ final class TensorCoreMatmul implements MatmulKernel {
             return;
         }
         if (c > 0 && oc > 0) {
-            long dyr = packer.packed(CudaMixedMatmul.GRADIENT_SLOT, dy.pointer(), (long) n * oc);
-            long xr = input(x, (long) n * c);
-            if (dx != null) {
-                long wr = packer.packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
-                gpu.gemm16(new Gemm(false, false, c, n, oc, 1f, wr, c, dyr, oc, 0f, dx.pointer(), c), operandType);
+            long wr = dx == null ? 0 : packer.packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
+            int block = blockRows(oc);
+            for (int r0 = 0; r0 < n; r0 += block) {
+                int rows = Math.min(block, n - r0);
+                long dyr = packer.packed(CudaMixedMatmul.GRADIENT_SLOT, dy.at((long) r0 * oc), (long) rows * oc);
+                long xr = input(x, (long) r0 * c, (long) rows * c);
+                if (dx != null) {
+                    gpu.gemm16(new Gemm(false, false, c, rows, oc, 1f, wr, c, dyr, oc, 0f, dx.at((long) r0 * c), c),
+                            operandType);
+                }
+                gpu.gemm16(new Gemm(false, true, c, oc, rows, 1f, xr, c, dyr, oc, 1f, dw.pointer(), c), operandType);
             }
-            gpu.gemm16(new Gemm(false, true, c, oc, n, 1f, xr, c, dyr, oc, 1f, dw.pointer(), c), operandType);
         } else if (dx != null && c > 0) {
             gpu.fill(dx.pointer(), 0, (long) n * c);
         }

@@ -96,6 +96,11 @@ final class SimulatedGpu implements Gpu {
         return ids;
     }
 
+    /** The bytes scratch slot {@code slot} has grown to. */
+    long scratchBytes(int slot) {
+        return buffers.size(slot);
+    }
+
     @Override
     public long scratch(int slot, long bytes) {
         return buffers.get(slot, bytes);
