@@ -13,5 +13,5 @@ package dev.wafer.conformance;
  */
 public interface ComputeBackendContract extends TensorContract, EncoderContract, LayerNormContract, MatmulContract,
         AttentionContract, GeluResidualContract, CrossEntropyContract, OptimizerContract, MixedPrecisionContract,
-        Bf16StorageContract {
+        Bf16StorageContract, FusedAttentionContract {
 }

@@ -3,6 +3,7 @@ package dev.wafer.conformance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 
@@ -60,6 +61,16 @@ public interface TensorContract extends BackendContract {
         var backend = backend();
         backend.require(backend.capabilities());
         for (Capability c : Capability.values()) {
+            if (c == Capability.FUSED_ATTENTION) {
+                // Not a kernel family of its own: a promise about the bf16 attention kernel, checked here.
+                if (backend.capabilities().contains(c)) {
+                    var bf16 = backend.attention(dev.wafer.ports.compute.OperandFormat.BF16, false);
+                    for (int hs = 16; hs <= 128; hs += 16) {
+                        assertTrue(bf16.fuses(hs, dev.wafer.ports.compute.OperandFormat.BF16), "fuses heads of " + hs);
+                    }
+                }
+                continue;
+            }
             Runnable ask = switch (c) {
                 case ENCODER -> backend::encoder;
                 case LAYER_NORM -> backend::layerNorm;
@@ -72,6 +83,7 @@ public interface TensorContract extends BackendContract {
                 case REDUCTIONS -> backend::reductions;
                 case BF16 -> () -> backend.matmul(dev.wafer.ports.compute.OperandFormat.BF16);
                 case FP16 -> () -> backend.attention(dev.wafer.ports.compute.OperandFormat.FP16, false);
+                case FUSED_ATTENTION -> throw new AssertionError("checked above");
                 case BF16_STORAGE -> () -> {
                     try (TensorScope s = backend.openScope()) {
                         s.allocate(1, dev.wafer.ports.compute.OperandFormat.BF16);

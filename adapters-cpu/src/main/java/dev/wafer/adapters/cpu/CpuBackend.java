@@ -29,7 +29,9 @@ import dev.wafer.ports.compute.TensorScope;
  * for the QKV projection's output.
  */
 public final class CpuBackend implements ComputeBackend {
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
+    /** Every capability but fused attention (the CPU attention saves the probabilities). */
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.complementOf(
+            EnumSet.of(Capability.FUSED_ATTENTION)));
 
     private final Parallel parallel;
     private final boolean vectorized;

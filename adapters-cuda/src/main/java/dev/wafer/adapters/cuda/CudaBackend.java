@@ -29,10 +29,10 @@ import java.util.Set;
  * through {@link Bf16Results}, read as tensor-core operands as stored); the baseline kernels keep every tensor float32.
  */
 public final class CudaBackend implements ComputeBackend {
-    /** The baseline kernels: every capability but bf16 tensor storage (their tensors are float32). */
+    /** The baseline kernels: every capability but bf16 tensor storage and fused attention (float32 tensors). */
     private static final Set<Capability> BASELINE_CAPABILITIES = Set.copyOf(EnumSet.complementOf(
-            EnumSet.of(Capability.BF16_STORAGE)));
-    /** The fast kernels: every capability, bf16 tensors included. */
+            EnumSet.of(Capability.BF16_STORAGE, Capability.FUSED_ATTENTION)));
+    /** The fast kernels: every capability, bf16 tensors and fused attention included. */
     private static final Set<Capability> FAST_CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
 
     private final Gpu gpu;

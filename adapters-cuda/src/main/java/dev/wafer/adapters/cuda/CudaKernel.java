@@ -61,11 +61,29 @@ enum CudaKernel {
     ROUND_OPERANDS("rounding.cu", "round_operands", 1, POINTER, POINTER, INT, INT),
     PACK_OPERANDS("rounding.cu", "pack_operands", 1, POINTER, POINTER, INT, INT),
     WIDEN_BF16("rounding.cu", "widen_bf16", 1, POINTER, POINTER, INT),
+    FLASH_ATTENTION_FORWARD_64("flash_attention.cu", "flash_attention_forward_64", CudaKernel.FLASH, POINTER, POINTER, POINTER,
+            INT, INT, INT, FLOAT),
+    FLASH_ATTENTION_FORWARD_128("flash_attention.cu", "flash_attention_forward_128", CudaKernel.FLASH, POINTER, POINTER, POINTER,
+            INT, INT, INT, FLOAT),
+    FLASH_ATTENTION_ROW_DOTS("flash_attention.cu", "flash_attention_row_dots", 1, POINTER, POINTER, POINTER, INT, INT,
+            INT, INT),
+    FLASH_ATTENTION_BACKWARD_KEYS_64("flash_attention.cu", "flash_attention_backward_keys_64", CudaKernel.FLASH, POINTER,
+            POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
+    FLASH_ATTENTION_BACKWARD_KEYS_128("flash_attention.cu", "flash_attention_backward_keys_128", CudaKernel.FLASH, POINTER,
+            POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
+    FLASH_ATTENTION_BACKWARD_QUERIES_64("flash_attention.cu", "flash_attention_backward_queries_64", CudaKernel.FLASH, POINTER,
+            POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
+    FLASH_ATTENTION_BACKWARD_QUERIES_128("flash_attention.cu", "flash_attention_backward_queries_128", CudaKernel.FLASH, POINTER,
+            POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
     GEMM_TILED("gemm.cu", "gemm_tiled", -TiledGemm.TILE, POINTER, POINTER, POINTER, INT, INT, INT, INT, INT, INT, INT,
             INT, INT);
 
     /** The block size {@code crossentropy_forward}'s shared-memory tree is written for ({@code WAFER_CE_BLOCK}). */
     static final int CROSS_ENTROPY_BLOCK = 256;
+    /** The block of the fused attention kernels: four warps of 16 rows each ({@code FA_WARPS}, {@code FA_ROWS}). */
+    static final int FLASH_BLOCK = 128;
+    /** The block requirement "exactly {@link #FLASH_BLOCK} x 1 threads". */
+    private static final int FLASH = Integer.MIN_VALUE;
 
     /** A kernel parameter as the launcher packs it: device pointers are 8 bytes, {@code int} and {@code float} 4. */
     enum Param {
@@ -81,7 +99,8 @@ enum CudaKernel {
 
     /**
      * @param blockMultiple the block size must be a multiple of this (32: whole warps); 0: exactly
-     *                      {@link #CROSS_ENTROPY_BLOCK}; {@code -t}: exactly {@code t x t} (a GEMM tile)
+     *                      {@link #CROSS_ENTROPY_BLOCK}; {@code -t}: exactly {@code t x t} (a GEMM tile);
+     *                      {@link #FLASH}: exactly {@link #FLASH_BLOCK} x 1
      */
     CudaKernel(String source, String entry, int blockMultiple, Param... params) {
         this.source = source;
@@ -112,6 +131,13 @@ enum CudaKernel {
      */
     void checkGeometry(LaunchGeometry geometry) {
         int threads = geometry.blockX() * geometry.blockY();
+        if (blockMultiple == FLASH) {
+            if (geometry.blockX() != FLASH_BLOCK || geometry.blockY() != 1) {
+                throw new IllegalArgumentException(entry + " needs blocks of exactly " + FLASH_BLOCK + " x 1 threads, not "
+                        + geometry.blockX() + " x " + geometry.blockY());
+            }
+            return;
+        }
         if (blockMultiple == 0 && threads != CROSS_ENTROPY_BLOCK) {
             throw new IllegalArgumentException(entry + " needs blocks of exactly " + CROSS_ENTROPY_BLOCK
                     + " threads, not " + threads);

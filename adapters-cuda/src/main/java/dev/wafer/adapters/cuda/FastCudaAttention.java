@@ -29,6 +29,9 @@ import dev.wafer.ports.compute.Tensor;
  * values are those the float32 path packs, so the bits are the same. With 16-bit score gradients the backward's row
  * kernel writes them as 16-bit operands directly ({@code attention_softmax_backward_rows_packed*}) instead of in
  * place in float32 followed by a packing pass.
+ *
+ * <p>Fused ({@code FUSED_ATTENTION}): the bf16 variant with bf16 score gradients also has the port's fused forms,
+ * {@link FusedCudaAttention}, which save each row's log-sum-exp instead of {@code att}.
  */
 final class FastCudaAttention implements AttentionKernel {
     static final int PACKED_QKV_SLOT = 9;
@@ -46,6 +49,8 @@ final class FastCudaAttention implements AttentionKernel {
     /** Whether {@code qkv} and {@code att} may be bf16 tensors (the bf16 variant). */
     private final boolean bf16Tensors;
     private final Bf16Results results;
+    /** The fused kernels of the bf16 variant with bf16 score gradients ({@code FUSED_ATTENTION}); else null. */
+    private final FusedCudaAttention fused;
 
     FastCudaAttention(Gpu gpu, OperandFormat operands, boolean fp32ScoreGradients) {
         this.gpu = gpu;
@@ -56,6 +61,31 @@ final class FastCudaAttention implements AttentionKernel {
         this.scoreGradients = fp32ScoreGradients ? 0 : Rounder.code(operands);
         this.bf16Tensors = operands == OperandFormat.BF16;
         this.results = new Bf16Results(gpu);
+        this.fused = bf16Tensors && !fp32ScoreGradients ? new FusedCudaAttention(gpu) : null;
+    }
+
+    @Override
+    public boolean fuses(int headSize, OperandFormat storage) {
+        return fused != null && FusedCudaAttention.covers(headSize, storage);
+    }
+
+    @Override
+    public void forwardSavingLogSumExp(Tensor out, Tensor lse, Tensor qkv, int b, int t, int c, int nh, float scale) {
+        fusedKernels().forward(out, lse, qkv, b, t, c, nh, scale);
+    }
+
+    @Override
+    public void backwardFromLogSumExp(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse, int b, int t,
+                                      int c, int nh, float scale) {
+        fusedKernels().backward(dqkv, dout, qkv, out, lse, b, t, c, nh, scale);
+    }
+
+    private FusedCudaAttention fusedKernels() {
+        if (fused == null) {
+            throw new UnsupportedOperationException("fused attention is the bf16 attention's with bf16 score gradients;"
+                    + " this one rounds to " + (bf16Tensors ? "bf16 with float32 score gradients" : "float32 or fp16"));
+        }
+        return fused;
     }
 
     private CudaTensor storable(Tensor t, long n) {

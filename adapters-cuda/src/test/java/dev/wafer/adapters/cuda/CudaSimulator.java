@@ -49,6 +49,16 @@ public final class CudaSimulator {
             "asm\\(\"cvt\\.rn\\.f16\\.f32 %0, %1;\"\\s*:\\s*\"=h\"\\((\\w+)\\)\\s*:\\s*\"f\"\\((\\w+)\\)\\);");
     private static final Pattern FROM_HALF = Pattern.compile(
             "asm\\(\"cvt\\.f32\\.f16 %0, %1;\"\\s*:\\s*\"=f\"\\((\\w+)\\)\\s*:\\s*\"h\"\\((\\w+)\\)\\);");
+    /**
+     * The tensor-core product of flash_attention.cu's {@code fa_mma}, exactly as written there (bf16 operands, float32
+     * accumulated in place); the simulator runs it as a warp-wide exchange of the fragments ({@code wsim_mma_bf16}).
+     */
+    private static final Pattern MMA = Pattern.compile(
+            "asm volatile\\(\"mma\\.sync\\.aligned\\.m16n8k16\\.row\\.col\\.f32\\.bf16\\.bf16\\.f32 "
+                    + "\\{%0, %1, %2, %3\\}, \\{%4, %5, %6, %7\\}, \\{%8, %9\\}, \\{%0, %1, %2, %3\\};\"\\s*"
+                    + ":\\s*\"\\+f\"\\((\\w+)\\),\\s*\"\\+f\"\\((\\w+)\\),\\s*\"\\+f\"\\((\\w+)\\),\\s*"
+                    + "\"\\+f\"\\((\\w+)\\)\\s*:\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*"
+                    + "\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\)\\);");
     /** A pointer type of the kernels ({@code const float*}, {@code unsigned short *}), before its variable's name. */
     private static final Pattern POINTER = Pattern.compile(
             "\\b((?:const\\s+)?(?:unsigned\\s+)?(?:float|double|int|short|char))\\s*\\*\\s*(?=[A-Za-z_])");
@@ -277,6 +287,7 @@ public final class CudaSimulator {
     static String unit(String file, String source) {
         String text = FROM_HALF.matcher(TO_HALF.matcher(source).replaceAll("$1 = wsim_f32_to_f16($2);"))
                 .replaceAll("$1 = wsim_f16_to_f32($2);");
+        text = MMA.matcher(text).replaceAll("wsim_mma_bf16($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);");
         if (text.contains("asm(")) {
             throw new AssertionError(file + " holds inline asm the simulator cannot run: "
                     + text.substring(text.indexOf("asm("), Math.min(text.length(), text.indexOf("asm(") + 80)));
@@ -318,7 +329,7 @@ public final class CudaSimulator {
      * whose body uses one (helpers such as {@code warp_sum}).
      */
     private static Set<String> waitingHelpers(String text) {
-        Set<String> names = new java.util.HashSet<>(Set.of("__syncthreads", "__shfl"));
+        Set<String> names = new java.util.HashSet<>(Set.of("__syncthreads", "__shfl", "wsim_mma"));
         Matcher f = Pattern.compile("(\\w+)\\s*\\([^)]*\\)\\s*\\{").matcher(text);
         while (f.find()) {
             String name = f.group(1);

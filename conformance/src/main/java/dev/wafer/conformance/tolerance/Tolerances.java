@@ -163,4 +163,30 @@ public final class Tolerances {
         return new Tolerance(64 * u, 8 * u, "Q, K, V, dO, P and dS rounded to " + format.id() + " (u = " + u
                 + "); worst-case propagation through the scores and softmax is ~50u");
     }
+
+    // Fused attention (FusedAttentionContract): bf16 Q, K, V as stored, double reference on the same values.
+
+    /**
+     * The fused forward's output against the exact attention of the same bf16 Q, K, V, values in [-1, 1]: the
+     * probabilities enter P.V as bf16 operands (u relative each, so at most u.max|v| in all, since they sum to one)
+     * and the output is rounded to bf16 once (u relative): 2u in the worst case, float32 accumulation far below.
+     */
+    public static final Tolerance FUSED_ATTENTION_OUT = new Tolerance(3 * 0x1p-8, 0,
+            "P rounded to bf16 as an operand (<= u.max|v|) and the output rounded once (u): 2u worst case, u = 2^-8");
+
+    /**
+     * The saved log-sum-exp against the double one: float32 scores (exact bf16 products summed over hs terms), an
+     * online max and a float32 sum of up to T exponentials, so a few hundred float32 ulps of the sum at most.
+     */
+    public static final Tolerance FUSED_ATTENTION_LOG_SUM_EXP = new Tolerance(1e-5, 1e-5,
+            "float32 scores and a float32 running sum of <= T exponentials (~T ulps of 2^-24 relative)");
+
+    /**
+     * The fused backward against a double backward with the same bf16 roundings (dO, P for dV, dS; row terms from the
+     * bf16 output): what remains is float32 accumulation and roundings that land on the other side of a bf16 tie,
+     * each one term off by u of its size, in sums of <= T terms of magnitude <= ~0.1 (|dS| = P |dP - D|).
+     */
+    public static final Tolerance FUSED_ATTENTION_GRADIENT = new Tolerance(1e-4, 2e-3,
+            "same roundings as the reference; occasional bf16 ties resolved differently (u of one term) and float32"
+                    + " accumulation");
 }

@@ -23,6 +23,58 @@ public interface AttentionKernel {
     void backward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor att, int b, int t, int c, int nh, float scale);
 
     /**
+     * Whether this kernel implements the fused forms, {@link #forwardSavingLogSumExp} and
+     * {@link #backwardFromLogSumExp}, for heads of {@code headSize} channels with {@code qkv} and {@code out} stored
+     * as {@code storage} (float32 or, under {@link Capability#BF16_STORAGE}, bf16). A backend declaring
+     * {@link Capability#FUSED_ATTENTION} answers true for its {@code attention(BF16, false)} kernel, bf16 storage and
+     * every head size {@link #fusesHeadSize} accepts. The default: no fused forms.
+     */
+    default boolean fuses(int headSize, OperandFormat storage) {
+        return false;
+    }
+
+    /**
+     * The head sizes {@link Capability#FUSED_ATTENTION} covers: multiples of 16 from 16 to 128 (the tensor-core tile
+     * depth, and the widest head of the paper's models).
+     */
+    static boolean fusesHeadSize(int headSize) {
+        return headSize >= 16 && headSize <= 128 && headSize % 16 == 0;
+    }
+
+    /**
+     * The fused forward: {@code out} as {@link #forward} writes it, without the (B,NH,T,T) probabilities. Instead it
+     * saves, per row, the log-sum-exp of the row's scaled scores over {@code t2 <= t}: {@code a[t,t2] =
+     * exp(s[t,t2] - lse[t])}, so the backward can recompute the probabilities. Memory per layer drops from
+     * {@code B·NH·T²} to {@code B·NH·T} values.
+     *
+     * @param out (B,T,C) written
+     * @param lse (B,NH,T) float32, written
+     * @param qkv (B,T,3C)
+     * @throws UnsupportedOperationException when {@link #fuses} is false for this head size and storage
+     */
+    default void forwardSavingLogSumExp(Tensor out, Tensor lse, Tensor qkv, int b, int t, int c, int nh,
+                                        float scale) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no fused attention forward");
+    }
+
+    /**
+     * The fused backward: {@code dqkv} as {@link #backward} writes it from the probabilities, here recomputed from
+     * {@code qkv} and {@code lse}. The row terms {@code Σ_t2 a[t,t2]·da[t,t2]} are taken as {@code dout[t]·out[t]}
+     * per head (equal in exact arithmetic), so {@code out} must be what {@link #forwardSavingLogSumExp} wrote.
+     *
+     * @param dqkv (B,T,3C) written
+     * @param dout (B,T,C) float32
+     * @param qkv  (B,T,3C) the forward's input
+     * @param out  (B,T,C) the forward's output
+     * @param lse  (B,NH,T) saved by {@link #forwardSavingLogSumExp}
+     * @throws UnsupportedOperationException when {@link #fuses} is false for this head size and storage
+     */
+    default void backwardFromLogSumExp(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse, int b, int t,
+                                       int c, int nh, float scale) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no fused attention backward");
+    }
+
+    /**
      * One decoding step with a key/value cache: attention of a single new position {@code pos} over positions
      * {@code 0..pos}. The key and value of the new position (the K and V thirds of {@code qkv}) are first written into
      * row {@code pos} of the caches; rows {@code 0..pos-1} must hold those of the earlier positions. The result equals

@@ -56,5 +56,12 @@ public enum Capability {
      * </ul>
      * A backend without it refuses the allocation with {@link MissingCapabilityException}.
      */
-    BF16_STORAGE
+    BF16_STORAGE,
+    /**
+     * Fused attention ({@link AttentionKernel#forwardSavingLogSumExp}, {@link AttentionKernel#backwardFromLogSumExp}):
+     * the kernel of {@link ComputeBackend#attention(OperandFormat, boolean) attention(BF16, false)} implements them
+     * for bf16-stored {@code qkv} and {@code out} and every head size {@link AttentionKernel#fusesHeadSize} accepts,
+     * so a bf16 run saves each row's log-sum-exp instead of the T x T probabilities.
+     */
+    FUSED_ATTENTION
 }

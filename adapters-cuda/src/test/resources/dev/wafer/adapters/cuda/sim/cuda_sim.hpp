@@ -16,6 +16,7 @@ extern "C" {
 extern wsim_dim3 threadIdx, blockIdx, blockDim, gridDim;
 void wsim_syncthreads(void);
 float wsim_shfl_xor_float(unsigned int mask, float value, int lane_mask);
+void wsim_mma_bf16_m16n8k16(float* d, const uint32_t* a, const uint32_t* b);
 int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high);
 void wsim_out_of_bounds(const void* address, unsigned long bytes, uintptr_t low, uintptr_t high);
 }
@@ -96,6 +97,20 @@ static inline void __syncthreads() {
 
 static inline float __shfl_xor_sync(unsigned int mask, float value, int lane_mask) {
     return wsim_shfl_xor_float(mask, value, lane_mask);
+}
+
+// The tensor-core product mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 with D = C (accumulate in place),
+// which CudaSimulator substitutes for the kernels' inline asm: a warp-wide exchange of the operand fragments.
+static inline void wsim_mma_bf16(float& d0, float& d1, float& d2, float& d3, unsigned int a0, unsigned int a1,
+                                 unsigned int a2, unsigned int a3, unsigned int b0, unsigned int b1) {
+    float d[4] = {d0, d1, d2, d3};
+    uint32_t a[4] = {a0, a1, a2, a3};
+    uint32_t b[2] = {b0, b1};
+    wsim_mma_bf16_m16n8k16(d, a, b);
+    d0 = d[0];
+    d1 = d[1];
+    d2 = d[2];
+    d3 = d[3];
 }
 
 static inline unsigned int __float_as_uint(float f) {

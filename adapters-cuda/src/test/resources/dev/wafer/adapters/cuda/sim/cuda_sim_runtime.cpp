@@ -75,6 +75,7 @@ bool direct;   // a kernel without barriers or shuffles: its threads are plain c
 void (*kernel_thunk)(void**);
 void** kernel_params;
 uint32_t shuffle_slots[1024];
+uint32_t mma_slots[1024][6]; // each lane's A (4 registers) and B (2) fragments of a warp's mma
 bool failed;
 char error_text[512];
 std::mutex one_launch_at_a_time;
@@ -339,6 +340,54 @@ extern "C" float wsim_shfl_xor_float(unsigned int mask, float value, int lane_ma
     }
     wait_as(AT_SHUFFLE); // every lane has read before any writes again
     return result;
+}
+
+namespace {
+// One bf16 value of a fragment register: the lower half holds the lower column (A) or row (B).
+float bf16_half(uint32_t word, int upper) {
+    uint32_t bits = (upper ? word >> 16 : word & 0xffffu) << 16;
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+}
+}
+
+// mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32, D = A B + D, for every lane of the calling warp. Fragments
+// (PTX ISA), lane = 4 g + q: A[row][k] is half k % 2 of register (row >= 8) + 2 (k >= 8) of lane 4 (row % 8) +
+// (k % 8) / 2; B[k][n] is half k % 2 of register (k >= 8) of lane 4 n + (k % 8) / 2; D[g][2q + j] is d[j] and
+// D[g + 8][2q + j] is d[2 + j]. Each lane sums its 16 products in order in float32 (a GPU's tensor core may round
+// differently in the last bits: the products are exact, the order of the additions is unspecified).
+extern "C" void wsim_mma_bf16_m16n8k16(float* d, const uint32_t* a, const uint32_t* b) {
+    int me = current;
+    int warp = me & ~31;
+    std::memcpy(mma_slots[me], a, 16);
+    std::memcpy(mma_slots[me] + 4, b, 8);
+    wait_as(AT_SHUFFLE); // every lane has written its fragments
+    for (int lane = 0; lane < 32; lane++) {
+        if (warp + lane >= threads || fibers[warp + lane].state == FINISHED) {
+            fail("mma.sync in thread %d of block (%u, %u) needs lane %d, which has returned or does not exist", me,
+                 blockIdx.x, blockIdx.y, lane);
+        }
+    }
+    if (!failed) {
+        int g = (me & 31) >> 2;
+        int q = me & 3;
+        float out[4];
+        for (int j = 0; j < 4; j++) {
+            int row = g + (j >= 2 ? 8 : 0);
+            int col = 2 * q + (j & 1);
+            float sum = d[j];
+            for (int k = 0; k < 16; k++) {
+                const uint32_t* la = mma_slots[warp + 4 * (row % 8) + (k % 8) / 2];
+                const uint32_t* lb = mma_slots[warp + 4 * col + (k % 8) / 2];
+                sum += bf16_half(la[(row >= 8 ? 1 : 0) + (k >= 8 ? 2 : 0)], k % 2)
+                        * bf16_half(lb[4 + (k >= 8 ? 1 : 0)], k % 2);
+            }
+            out[j] = sum;
+        }
+        std::memcpy(d, out, 16);
+    }
+    wait_as(AT_SHUFFLE); // every lane has read before any writes again
 }
 
 // Runs thunk(params) as a grid of (gx, gy, gz) blocks of (bx, by, bz) threads, in ascending order of block and
