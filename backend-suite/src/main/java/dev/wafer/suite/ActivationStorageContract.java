@@ -44,7 +44,8 @@ public interface ActivationStorageContract extends BackendContract {
         assumeTrue(backend.capabilities().contains(Capability.BF16)
                 && backend.capabilities().contains(Capability.BF16_STORAGE), backend.name() + " stores no bf16");
         ModelShape shape = ModelShape.withHeads(97, 32, 3, 2, 32, 128);
-        ModelPrecision precision = new ModelPrecision(OperandFormat.BF16, fp32Grads);
+        // The attention that saves its probabilities: fused attention computes them differently (FusedAttentionRun).
+        ModelPrecision precision = new ModelPrecision(OperandFormat.BF16, fp32Grads).withUnfusedAttention();
         int batch = 2;
         int seq = 19;
         try (TensorScope scope = backend.openScope()) {
@@ -52,6 +53,7 @@ public interface ActivationStorageContract extends BackendContract {
             TrainableModel wide = model(backend, scope, shape, precision.withFloat32Activations(), batch, seq,
                     recompute);
             assertEquals(OperandFormat.BF16, sixteen.model().activationStorage().format());
+            assertEquals(false, sixteen.model().activationStorage().fusedAttention());
             assertEquals(fp32Grads ? OperandFormat.FP32 : OperandFormat.BF16,
                     sixteen.model().activationStorage().ln1());
             assertEquals(OperandFormat.FP32, wide.model().activationStorage().format());

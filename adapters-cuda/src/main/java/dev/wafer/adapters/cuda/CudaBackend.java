@@ -34,6 +34,9 @@ public final class CudaBackend implements ComputeBackend {
             EnumSet.of(Capability.BF16_STORAGE, Capability.FUSED_ATTENTION)));
     /** The fast kernels: every capability, bf16 tensors and fused attention included. */
     private static final Set<Capability> FAST_CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
+    /** The fast kernels with the unfused attention ({@code WAFER_CUDA_ATTENTION=unfused}). */
+    private static final Set<Capability> FAST_UNFUSED_CAPABILITIES = Set.copyOf(EnumSet.complementOf(
+            EnumSet.of(Capability.FUSED_ATTENTION)));
 
     private final Gpu gpu;
     private final String description;
@@ -61,10 +64,17 @@ public final class CudaBackend implements ComputeBackend {
      *                        ones ({@link FastCudaAttention}, {@link TensorCoreMatmul}), which need cuBLAS
      */
     CudaBackend(Gpu gpu, String description, boolean baselineKernels) {
+        this(gpu, description, baselineKernels, !baselineKernels);
+    }
+
+    /** @param fusedAttention with the fast kernels, whether bf16 runs may use the fused attention */
+    CudaBackend(Gpu gpu, String description, boolean baselineKernels, boolean fusedAttention) {
         boolean fast = !baselineKernels && gpu.hasBlas();
         this.gpu = gpu;
-        this.description = description + ", " + (fast ? "fast" : "baseline") + " kernels";
-        this.capabilities = fast ? FAST_CAPABILITIES : BASELINE_CAPABILITIES;
+        this.description = description + ", " + (fast ? fusedAttention ? "fast" : "fast (unfused attention)"
+                : "baseline") + " kernels";
+        this.capabilities = fast ? fusedAttention ? FAST_CAPABILITIES : FAST_UNFUSED_CAPABILITIES
+                : BASELINE_CAPABILITIES;
         this.encoder = new CudaEncoder(gpu, fast);
         this.layerNorm = new CudaLayerNorm(gpu);
         this.matmul = new CudaMatmul(gpu);
@@ -90,7 +100,7 @@ public final class CudaBackend implements ComputeBackend {
      */
     public static CudaBackend open(CudaOptions options) {
         CudaGpu gpu = CudaGpu.open(options);
-        return new CudaBackend(gpu, gpu.description(), options.baselineKernels());
+        return new CudaBackend(gpu, gpu.description(), options.baselineKernels(), options.fusedAttention());
     }
 
     /**
@@ -99,7 +109,8 @@ public final class CudaBackend implements ComputeBackend {
      * what {@link #open(CudaOptions)} returns or nothing.
      */
     public static Set<Capability> declaredCapabilities(CudaOptions options) {
-        return options.baselineKernels() ? BASELINE_CAPABILITIES : FAST_CAPABILITIES;
+        return options.baselineKernels() ? BASELINE_CAPABILITIES
+                : options.fusedAttention() ? FAST_CAPABILITIES : FAST_UNFUSED_CAPABILITIES;
     }
 
     /** {@link #open(CudaOptions)} with the options of the environment ({@link CudaOptions#fromEnvironment()}). */

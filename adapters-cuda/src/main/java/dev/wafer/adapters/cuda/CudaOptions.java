@@ -14,7 +14,20 @@ import java.util.Map;
  * @param builtinGemm whether float32 GEMMs use the built-in tiled kernel instead of cuBLAS (for machines with
  *                 the driver but no cuBLAS; slower); off by default, when cuBLAS is required
  */
-public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm, boolean baselineKernels) {
+public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm, boolean baselineKernels,
+                          boolean fusedAttention) {
+    /**
+     * {@code fused} (default with the fast kernels): bf16 runs use the fused attention ({@code FUSED_ATTENTION},
+     * {@link FusedCudaAttention}); {@code unfused}: the fast kernels' batched-GEMM attention, which saves the
+     * probabilities (a fault in the fused kernels then cannot cost a run the rest of the fast kernels).
+     */
+    public static final String ATTENTION_VARIABLE = "WAFER_CUDA_ATTENTION";
+
+    /** Options with fused attention wherever the fast kernels run. */
+    public CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm, boolean baselineKernels) {
+        this(device, tf32, cacheDir, builtinGemm, baselineKernels, !baselineKernels);
+    }
+
     /**
      * {@code fast} (default): attention as batched cuBLAS GEMMs with warp-per-row softmax kernels, 16-bit GEMMs on
      * tensor cores; {@code baseline}: the first kernels (one thread per attention row, 16-bit operands rounded and
@@ -53,9 +66,15 @@ public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean built
             throw new IllegalArgumentException(KERNELS_VARIABLE + ": expected fast or baseline, found '" + kernels
                     + "'");
         }
+        String attention = env.getOrDefault(ATTENTION_VARIABLE, "fused").strip();
+        if (!attention.equals("fused") && !attention.equals("unfused")) {
+            throw new IllegalArgumentException(ATTENTION_VARIABLE + ": expected fused or unfused, found '" + attention
+                    + "'");
+        }
         // The built-in GEMM means no cuBLAS, which the fast kernels need: baseline kernels then.
-        return new CudaOptions(ordinal, "1".equals(env.get(TF32_VARIABLE)), dir, gemm.equals("builtin"),
-                kernels.equals("baseline") || gemm.equals("builtin"));
+        boolean baseline = kernels.equals("baseline") || gemm.equals("builtin");
+        return new CudaOptions(ordinal, "1".equals(env.get(TF32_VARIABLE)), dir, gemm.equals("builtin"), baseline,
+                !baseline && attention.equals("fused"));
     }
 
     /** The defaults, with the process environment's overrides. */
@@ -73,12 +92,16 @@ public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean built
         this(device, tf32, cacheDir, builtinGemm, builtinGemm);
     }
 
-    /** {@code fast} or {@code baseline}, for reports. */
+    /** {@code fast}, {@code fast, unfused attention} or {@code baseline}, for reports. */
     public String kernels() {
-        return baselineKernels ? "baseline" : "fast";
+        return baselineKernels ? "baseline" : fusedAttention ? "fast" : "fast, unfused attention";
     }
 
     public CudaOptions {
+        if (fusedAttention && baselineKernels) {
+            throw new IllegalArgumentException("fused attention is one of the fast CUDA kernels: " + ATTENTION_VARIABLE
+                    + "=fused goes with " + KERNELS_VARIABLE + "=fast");
+        }
         if (builtinGemm && !baselineKernels) {
             throw new IllegalArgumentException("the fast CUDA kernels need cuBLAS: " + GEMM_VARIABLE
                     + "=builtin goes with " + KERNELS_VARIABLE + "=baseline");

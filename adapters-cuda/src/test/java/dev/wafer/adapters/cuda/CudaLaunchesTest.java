@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wafer.ports.compute.AttentionKernel;
 import dev.wafer.ports.compute.MatmulKernel;
 import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
@@ -42,7 +43,22 @@ class CudaLaunchesTest {
         RecordingGpu storageGpu = new RecordingGpu();
         try (CudaBackend storing = new CudaBackend(storageGpu, "recording")) {
             exerciseBf16Tensors(storing);
+            exerciseFusedAttention(storing);
         }
+        // Fused attention: a block of 128 threads per 64 rows of each (sequence, head); row dots one thread a row.
+        for (RecordingGpu.Launch l : storageGpu.launches()) {
+            if (l.kernel().entry().startsWith("flash_attention") && l.kernel() != CudaKernel.FLASH_ATTENTION_ROW_DOTS) {
+                assertEquals(new LaunchGeometry(2, B * 2, CudaKernel.FLASH_BLOCK, 1, 0), l.geometry(),
+                        l.kernel().entry() + ": T = 70 is two tiles of 64, B x NH = " + B * 2 + " heads");
+            }
+        }
+        assertEquals(List.of(CudaKernel.FLASH_ATTENTION_FORWARD_64, CudaKernel.FLASH_ATTENTION_ROW_DOTS,
+                CudaKernel.FLASH_ATTENTION_BACKWARD_KEYS_64, CudaKernel.FLASH_ATTENTION_BACKWARD_QUERIES_64,
+                CudaKernel.FLASH_ATTENTION_FORWARD_128, CudaKernel.FLASH_ATTENTION_ROW_DOTS,
+                CudaKernel.FLASH_ATTENTION_BACKWARD_KEYS_128, CudaKernel.FLASH_ATTENTION_BACKWARD_QUERIES_128),
+                storageGpu.launches().stream().map(RecordingGpu.Launch::kernel)
+                        .filter(k -> k.entry().startsWith("flash_attention")).toList(),
+                "heads of 16 on the narrow kernels, heads of 80 on the wide ones; no GEMM, no T x T buffer");
         Set<CudaKernel> launched = java.util.stream.Stream.of(gpu, fastGpu, storageGpu)
                 .flatMap(g -> g.launches().stream())
                 .map(RecordingGpu.Launch::kernel)
@@ -98,6 +114,23 @@ class CudaLaunchesTest {
             }
         }
         return all;
+    }
+
+    /** The fused forms on heads of 16 and of 80 (both kernel widths), T = 70 (two tiles of 64). */
+    private static void exerciseFusedAttention(CudaBackend backend) {
+        AttentionKernel k = backend.attention(OperandFormat.BF16, false);
+        int t = 70;
+        int nh = 2;
+        try (TensorScope s = backend.openScope()) {
+            for (int c : new int[] {32, 160}) {
+                long n = (long) B * t;
+                Tensor qkv = s.allocate(3 * n * c, OperandFormat.BF16);
+                Tensor out = s.allocate(n * c, OperandFormat.BF16);
+                Tensor lse = s.allocate((long) B * nh * t);
+                k.forwardSavingLogSumExp(out, lse, qkv, B, t, c, nh, 0.25f);
+                k.backwardFromLogSumExp(s.allocate(3 * n * c), s.allocate(n * c), qkv, out, lse, B, t, c, nh, 0.25f);
+            }
+        }
     }
 
     private static void exerciseBf16Tensors(CudaBackend backend) {

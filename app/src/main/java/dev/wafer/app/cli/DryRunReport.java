@@ -58,7 +58,7 @@ final class DryRunReport {
             phases.add(ph);
         }
         r.put("batch_tokens", phases);
-        dev.wafer.domain.model.ActivationStorage storage = resolver.activationStorage(s.modelPrecision());
+        dev.wafer.domain.model.ActivationStorage storage = resolver.activationStorage(s.modelPrecision(), s.shape());
         MemoryEstimate mem = MemoryEstimate.of(s.shape(), s.microBatch(), s.seqLength(), resolver.optimizerShards(),
                 c.recompute, storage);
         java.util.Optional<String> refusal = resolver.refusal(mem, s.microBatch());

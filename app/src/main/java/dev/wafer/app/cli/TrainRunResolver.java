@@ -102,9 +102,9 @@ final class TrainRunResolver implements MicroBatchSizer {
      * How a run with {@code precision} stores its activations on the selected backend: what its model will choose
      * ({@link ActivationStorage#choose}), float32 under {@code --underflow-report} (the session keeps them float32).
      */
-    ActivationStorage activationStorage(ModelPrecision precision) {
+    ActivationStorage activationStorage(ModelPrecision precision, ModelShape shape) {
         return ActivationStorage.choose(backendName, capabilities,
-                f.underflowReport() != null ? precision.withFloat32Activations() : precision);
+                f.underflowReport() != null ? precision.withFloat32Activations() : precision, shape.dHead());
     }
 
     /** Processes of the data-parallel job the run is sized for. */
@@ -192,20 +192,20 @@ final class TrainRunResolver implements MicroBatchSizer {
     public int choose(ModelShape model, int seq, BatchSizeSchedule batches) {
         List<Integer> sizes = batches.phases().stream().map(BatchSizeSchedule.Phase::sequences).toList();
         OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, budgetBytes(), ranks,
-                optimizerShards(), f.recompute(), activationStorage(sizing));
+                optimizerShards(), f.recompute(), activationStorage(sizing, model));
         if (fit.isPresent()) {
             return decided(Optional.empty(), fit.getAsInt());
         }
         // The dry run goes on with a micro-batch of 1 and reports the same refusal.
         return decided(Optional.of(doesNotFit(MemoryEstimate.of(model, 1, seq, optimizerShards(), f.recompute(),
-                activationStorage(sizing)), 1,
+                activationStorage(sizing, model)), 1,
                 budgetBytes())), 1);
     }
 
     @Override
     public int check(ModelShape model, int seq, int micro) {
         MemoryEstimate m = MemoryEstimate.of(model, micro, seq, optimizerShards(), f.recompute(),
-                activationStorage(sizing));
+                activationStorage(sizing, model));
         return decided(m.fits(heapBytes) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes)), micro);
     }
 

@@ -36,13 +36,16 @@ public record ActivationFootprint(long totalValues, long sixteenBitValues, long 
         long n = (long) batch * seq;
         long c = s.dModel();
         long f = s.dFfn();
-        long attention = (long) batch * s.nHeads() * seq * seq;
+        // The saved probabilities, or with fused attention each row's log-sum-exp (float32).
+        long attention = storage.fusedAttention() ? (long) batch * s.nHeads() * seq
+                : (long) batch * s.nHeads() * seq * seq;
         // Per layer: ln1, qkv (3), atty, attproj, residual2, ln2, fcproj, residual3 of width C; two of width F; the
         // attention matrix; four per-token statistics (LayerNorm mean and rstd, twice).
         long perLayer = n * c * 10 + n * f * 2 + attention + 4 * n;
         // Of them in 16 bits where stored so: qkv (3C), atty, ln2 (C), fchGelu (F), the attention matrix; ln1 (C)
         // unless it stays float32.
-        long perLayer16 = (storage.format() == OperandFormat.FP32 ? 0 : 5 * n * c + n * f + attention)
+        long perLayer16 = (storage.format() == OperandFormat.FP32 ? 0
+                : 5 * n * c + n * f + (storage.fusedAttention() ? 0 : attention))
                 + (storage.ln1() == OperandFormat.FP32 ? 0 : n * c);
         // encoded, lnf, dresidual, dtmp, dln, datty (C each), dqkv (3C), dfch (F), logits (V), lnf stats and losses.
         long global = n * c * 9 + n * f + n * s.vocabSize() + 3 * n;

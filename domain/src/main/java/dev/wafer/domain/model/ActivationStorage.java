@@ -3,6 +3,7 @@ package dev.wafer.domain.model;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.wafer.ports.compute.AttentionKernel;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.OperandFormat;
 
@@ -24,10 +25,18 @@ import dev.wafer.ports.compute.OperandFormat;
  *               {@link OperandFormat#FP32} or {@link OperandFormat#BF16}
  * @param ln1    the storage of {@code ln1}
  * @param note   why a 16-bit run keeps them float32 (for reports); empty otherwise
+ * @param fusedAttention whether the attention saves each row's log-sum-exp ({@code (B, NH, T)} float32) instead of
+ *               the probabilities {@code att} ({@link Capability#FUSED_ATTENTION}): bf16 storage, bf16 score
+ *               gradients and a head size the capability covers
  */
-public record ActivationStorage(OperandFormat format, OperandFormat ln1, String note) {
+public record ActivationStorage(OperandFormat format, OperandFormat ln1, String note, boolean fusedAttention) {
     /** Every activation float32 (fp32 runs). */
     public static final ActivationStorage FP32 = new ActivationStorage(OperandFormat.FP32, OperandFormat.FP32, "");
+
+    /** Storage with the probabilities saved (no fused attention). */
+    public ActivationStorage(OperandFormat format, OperandFormat ln1, String note) {
+        this(format, ln1, note, false);
+    }
 
     /** Rejects missing parts. */
     public ActivationStorage {
@@ -62,14 +71,32 @@ public record ActivationStorage(OperandFormat format, OperandFormat ln1, String 
     }
 
     /**
+     * As {@link #choose(String, Set, ModelPrecision)} for a model whose heads have {@code headSize} channels, with
+     * fused attention where the precision allows it, the backend declares {@link Capability#FUSED_ATTENTION}, the
+     * activations are bf16, the
+     * score gradients too (not {@link ModelPrecision#fp32AttentionGrads()}) and the capability covers the head size.
+     */
+    public static ActivationStorage choose(String backend, Set<Capability> capabilities, ModelPrecision precision,
+                                           int headSize) {
+        ActivationStorage s = choose(backend, capabilities, precision);
+        boolean fused = s.format == OperandFormat.BF16 && !precision.fp32AttentionGrads() && precision.fusedAttention()
+                && capabilities.contains(Capability.FUSED_ATTENTION) && AttentionKernel.fusesHeadSize(headSize);
+        return fused ? new ActivationStorage(s.format, s.ln1, s.note, true) : s;
+    }
+
+    /**
      * For reports: {@code fp32}, {@code bf16} (the four linear-layer inputs, {@code qkv} and {@code att}),
      * {@code bf16 (ln1 fp32)},
-     * or {@code fp32 (why)} in a 16-bit run that keeps them float32.
+     * or {@code fp32 (why)} in a 16-bit run that keeps them float32; {@code , fused attention} when the attention
+     * saves log-sum-exps instead of probabilities.
      */
     public String describe() {
         String s = format.id();
         if (format != ln1) {
             s += " (ln1 " + ln1.id() + ")";
+        }
+        if (fusedAttention) {
+            s += ", fused attention";
         }
         return note.isEmpty() ? s : s + " (" + note + ")";
     }

@@ -25,7 +25,10 @@ final class Activations {
     final Tensor[] ln1Rstd;
     final Tensor[] qkv;
     final Tensor[] atty;
+    /** The saved probabilities (B,NH,T,T) per layer; null with fused attention, which saves {@link #lse}. */
     final Tensor[] att;
+    /** Each row's log-sum-exp (B,NH,T) per layer, float32, with fused attention; else null. */
+    final Tensor[] lse;
     final Tensor[] attproj;
     final Tensor[] residual2;
     final Tensor[] ln2;
@@ -74,7 +77,8 @@ final class Activations {
         ln1Rstd = perLayer(scope, l, n);
         qkv = perLayer(scope, l, n * 3 * c, sixteen);
         atty = perLayer(scope, l, n * c, sixteen);
-        att = perLayer(scope, l, (long) b * s.nHeads() * t * t, sixteen);
+        att = storage.fusedAttention() ? null : perLayer(scope, l, (long) b * s.nHeads() * t * t, sixteen);
+        lse = storage.fusedAttention() ? perLayer(scope, l, (long) b * s.nHeads() * t) : null;
         attproj = perLayer(scope, l, n * c);
         residual2 = perLayer(scope, l, n * c);
         ln2 = perLayer(scope, l, n * c, sixteen);

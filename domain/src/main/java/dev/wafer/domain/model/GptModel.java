@@ -117,7 +117,7 @@ public final class GptModel {
         this.params = new ParameterSet(layout, scope);
         this.grads = new ParameterSet(layout, scope);
         this.act = new Activations(scope, shape, batch, seq, recompute,
-                ActivationStorage.choose(backend.name(), backend.capabilities(), precision));
+                ActivationStorage.choose(backend.name(), backend.capabilities(), precision, shape.dHead()));
         this.hostLosses = new float[batch * seq];
         this.encoder = backend.encoder();
         this.layerNorm = backend.layerNorm();
@@ -194,6 +194,12 @@ public final class GptModel {
      * ({@code null} removes it). The default observes nothing.
      */
     public void setCastObserver(CastObserver observer) {
+        if (observer != null && act.storage.fusedAttention()) {
+            // The score-gradient observation reads the saved probabilities, which fused attention does not keep.
+            throw new IllegalStateException("cast observation needs the attention probabilities, and this model's"
+                    + " fused attention saves none: build it with float32 activations"
+                    + " (ModelPrecision.withFloat32Activations)");
+        }
         this.casts = observer == null ? CastObserver.NONE : observer;
     }
 
@@ -294,7 +300,11 @@ public final class GptModel {
         if (watch) {
             casts.cast("qkv", l, act.qkv[s], n * 3 * c, mixed);
         }
-        attention.forward(act.atty[s], act.att[s], act.qkv[s], b, t, c, shape.nHeads(), scale);
+        if (act.storage.fusedAttention()) {
+            attention.forwardSavingLogSumExp(act.atty[s], act.lse[s], act.qkv[s], b, t, c, shape.nHeads(), scale);
+        } else {
+            attention.forward(act.atty[s], act.att[s], act.qkv[s], b, t, c, shape.nHeads(), scale);
+        }
         if (watch) {
             casts.cast("atty", l, act.atty[s], n * c, mixed);
         }
@@ -375,7 +385,12 @@ public final class GptModel {
                 casts.cast("d_atty", l, act.datty, n * c, mixed);
                 casts.scoreGradients(l, act.att[s], act.datty, act.qkv[s], b, t, c, shape.nHeads(), scale, qkvMixed);
             }
-            attention.backward(act.dqkv, act.datty, act.qkv[s], act.att[s], b, t, c, shape.nHeads(), scale);
+            if (act.storage.fusedAttention()) {
+                attention.backwardFromLogSumExp(act.dqkv, act.datty, act.qkv[s], act.atty[s], act.lse[s], b, t, c,
+                        shape.nHeads(), scale);
+            } else {
+                attention.backward(act.dqkv, act.datty, act.qkv[s], act.att[s], b, t, c, shape.nHeads(), scale);
+            }
             if (watch) {
                 casts.cast("d_qkv", l, act.dqkv, n * 3 * c, qkvMixed);
             }

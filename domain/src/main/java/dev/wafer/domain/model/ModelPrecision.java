@@ -14,14 +14,23 @@ import dev.wafer.ports.compute.OperandFormat;
  * @param sixteenBitActivations whether the activations that are only ever 16-bit operands may be stored in 16 bits
  *                              where the backend can ({@link ActivationStorage}); {@code false} keeps them float32
  *                              (a diagnostic that must see them before rounding, or a comparison)
+ * @param fusedAttention        whether a bf16 run may use the backend's fused attention
+ *                              ({@link dev.wafer.ports.compute.Capability#FUSED_ATTENTION}, {@link ActivationStorage});
+ *                              {@code false} keeps the attention that saves its probabilities (a comparison)
  */
-public record ModelPrecision(OperandFormat operands, boolean fp32AttentionGrads, boolean sixteenBitActivations) {
+public record ModelPrecision(OperandFormat operands, boolean fp32AttentionGrads, boolean sixteenBitActivations,
+                             boolean fusedAttention) {
     /** Everything in float32. */
     public static final ModelPrecision FP32 = new ModelPrecision(OperandFormat.FP32, false);
 
     /** Rejects a missing format. */
     public ModelPrecision {
         Objects.requireNonNull(operands, "operands");
+    }
+
+    /** Fused attention allowed where the backend has it (the default). */
+    public ModelPrecision(OperandFormat operands, boolean fp32AttentionGrads, boolean sixteenBitActivations) {
+        this(operands, fp32AttentionGrads, sixteenBitActivations, true);
     }
 
     /** With 16-bit activation storage allowed (the default). */
@@ -31,6 +40,11 @@ public record ModelPrecision(OperandFormat operands, boolean fp32AttentionGrads,
 
     /** The same rounding with every activation stored in float32. */
     public ModelPrecision withFloat32Activations() {
-        return new ModelPrecision(operands, fp32AttentionGrads, false);
+        return new ModelPrecision(operands, fp32AttentionGrads, false, fusedAttention);
+    }
+
+    /** The same rounding and storage with the attention that saves its probabilities. */
+    public ModelPrecision withUnfusedAttention() {
+        return new ModelPrecision(operands, fp32AttentionGrads, sixteenBitActivations, false);
     }
 }

@@ -96,6 +96,27 @@ final class ProfiledKernels {
         }
 
         @Override
+        public boolean fuses(int headSize, dev.wafer.ports.compute.OperandFormat storage) {
+            return k.fuses(headSize, storage);
+        }
+
+        @Override
+        public void forwardSavingLogSumExp(Tensor out, Tensor lse, Tensor qkv, int b, int t, int c, int nh,
+                                           float scale) {
+            long s = timer.start();
+            k.forwardSavingLogSumExp(out, lse, qkv, b, t, c, nh, scale);
+            timer.stop(KernelCall.ATTENTION_FORWARD, s, 2 * attentionProduct(b, t, c));
+        }
+
+        @Override
+        public void backwardFromLogSumExp(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse, int b, int t,
+                                          int c, int nh, float scale) {
+            long s = timer.start();
+            k.backwardFromLogSumExp(dqkv, dout, qkv, out, lse, b, t, c, nh, scale);
+            timer.stop(KernelCall.ATTENTION_BACKWARD, s, 4 * attentionProduct(b, t, c));
+        }
+
+        @Override
         public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
                                   float scale) {
             long s = timer.start();

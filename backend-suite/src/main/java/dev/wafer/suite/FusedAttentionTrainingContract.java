@@ -1,0 +1,101 @@
+package dev.wafer.suite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.wafer.conformance.BackendContract;
+import dev.wafer.conformance.support.Check;
+import dev.wafer.conformance.tolerance.Tolerances;
+import dev.wafer.domain.model.ModelPrecision;
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.param.Parameterisations;
+import dev.wafer.domain.session.ModelAssembly;
+import dev.wafer.domain.session.TrainableModel;
+import dev.wafer.ports.compute.Capability;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.OperandFormat;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * Fused attention ({@link Capability#FUSED_ATTENTION}) in a training run: a bf16 model whose attention saves
+ * log-sum-exps trains as the same model with the attention that saves its probabilities. Not bit for bit (the
+ * probabilities are recomputed, the backward's row terms come from the bf16 output), so every loss is compared within
+ * {@link Tolerances#FUSED_ATTENTION_TRAINING} and the first step's gradients within
+ * {@link Tolerances#FUSED_ATTENTION_GRADIENTS}; a run that differs by nothing is refused as a sign that the fused
+ * path did not run. Five optimizer steps of two accumulated micro-batches, with and
+ * without recomputation, a sequence length that is not a multiple of the 64-row tiles.
+ */
+public interface FusedAttentionTrainingContract extends BackendContract {
+    /** Seed of the tokens and the initialisation. */
+    long FUSED_SEED = 20261206L;
+
+    @ParameterizedTest(name = "recompute {0}")
+    @ValueSource(booleans = {false, true})
+    default void fusedAttentionTrainsAsTheAttentionThatSavesProbabilities(boolean recompute) {
+        ComputeBackend backend = backend();
+        assumeTrue(backend.capabilities().contains(Capability.FUSED_ATTENTION), backend.name() + " has no fused attention");
+        ModelShape shape = ModelShape.withHeads(97, 80, 2, 2, 32, 128); // heads of 16
+        ModelPrecision precision = new ModelPrecision(OperandFormat.BF16, false);
+        int batch = 2;
+        int seq = 70;
+        try (TensorScope scope = backend.openScope()) {
+            TrainableModel fused = model(backend, scope, shape, precision, batch, seq, recompute);
+            TrainableModel saved = model(backend, scope, shape, precision.withUnfusedAttention(), batch, seq,
+                    recompute);
+            assertTrue(fused.model().activationStorage().fusedAttention(), "the fused model saves log-sum-exps");
+            assertEquals(false, saved.model().activationStorage().fusedAttention());
+            SplittableRandom random = new SplittableRandom(FUSED_SEED);
+            double differs = 0;
+            for (int step = 0; step < 5; step++) {
+                fused.model().zeroGradients();
+                saved.model().zeroGradients();
+                for (int micro = 0; micro < 2; micro++) {
+                    int[] tokens = random.ints(batch * seq, 0, shape.vocabSize()).toArray();
+                    int[] targets = random.ints(batch * seq, 0, shape.vocabSize()).toArray();
+                    String what = backend.name() + " step " + step + " micro-batch " + micro;
+                    double a = saved.model().forward(tokens, targets);
+                    double b = fused.model().forward(tokens, targets);
+                    Check.close(what + ": loss" + (step < 4 ? "" : ""), FUSED_SEED, Tolerances.FUSED_ATTENTION_TRAINING, a, b);
+                    differs = Math.max(differs, Math.abs(a - b));
+                    saved.model().backward(0.5f / (batch * seq));
+                    fused.model().backward(0.5f / (batch * seq));
+                }
+                if (step == 0) {
+                    // Only while the parameters are the same: AdamW then moves each parameter by about the learning
+                    // rate whatever the gradient's size, so tiny gradients of opposite signs part the two runs.
+                    Check.close(backend.name() + " step 0: gradients", FUSED_SEED,
+                            Tolerances.FUSED_ATTENTION_GRADIENTS, widen(saved.model().gradients().flat().toHost()),
+                            fused.model().gradients().flat().toHost());
+                }
+                saved.optimizer().step(saved.model().parameters(), saved.model().gradients(), 1e-3);
+                fused.optimizer().step(fused.model().parameters(), fused.model().gradients(), 1e-3);
+            }
+            assertTrue(differs > 0, "fused and unfused losses are identical: did the fused attention run?");
+        }
+    }
+
+    private static double[] widen(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    private static TrainableModel model(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            ModelPrecision precision, int batch, int seq, boolean recompute) {
+        TrainableModel m = ModelAssembly.trainable(backend, scope, shape,
+                Parameterisations.of(ParameterisationKind.SP, shape), batch, seq, AdamWSettings.cerebras(1e-8),
+                precision, recompute);
+        m.initialize(FUSED_SEED);
+        return m;
+    }
+}
