@@ -22,7 +22,10 @@ import java.util.stream.Stream;
  */
 public final class GpuCheck {
 
-    /** How the CUDA backend is told which kernels to use: {@code fast} (the default) or {@code baseline}. */
+    /**
+     * How the CUDA backend is told which kernels to use: {@code fast} (the default), {@code fast-unfused} or
+     * {@code baseline}.
+     */
     static final String KERNELS_ENV = "WAFER_CUDA_KERNELS";
     /**
      * Dense bf16 tensor-core peak used for the fraction-of-peak figure: 989.4 TFLOP/s, NVIDIA's H100/H200 SXM figure
@@ -193,7 +196,8 @@ public final class GpuCheck {
         summary.add("tests " + (lines.isEmpty() ? "did not run" : String.join("; ", lines)));
         boolean fastPassed = fast.map(TestPhase::passed).orElse(false);
         baselinePassed = baseline.map(TestPhase::passed).orElse(false);
-        KernelChoice choice = KernelChoice.of(fastPassed, baselinePassed);
+        KernelChoice choice = KernelChoice.of(fastPassed, baselinePassed,
+                fast.map(t -> t.log().outcomes()).orElse(List.of()));
         report.root().put("bench_kernel_variant", choice.variant());
         report.root().put("bench_kernel_variant_reason", choice.reason());
         report.write();

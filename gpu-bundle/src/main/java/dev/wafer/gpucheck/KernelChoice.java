@@ -11,7 +11,33 @@ package dev.wafer.gpucheck;
 record KernelChoice(String variant, String reason) {
 
     static final String FAST = "fast";
+    /** The fast kernels without the fused attention. */
+    static final String FAST_UNFUSED = "fast-unfused";
     static final String BASELINE = "baseline";
+
+    /**
+     * As {@link #of(boolean, boolean)}, with the fast phase's outcomes: when its failures include the fused
+     * attention's tests and the kernel contract failed nowhere else, the fast kernels without the fused attention
+     * (the model suites' other failures are then its, since they train with it).
+     */
+    static KernelChoice of(boolean fastPassed, boolean baselinePassed, java.util.List<TestOutcome> fastOutcomes) {
+        if (!fastPassed) {
+            java.util.List<TestOutcome> failed = fastOutcomes.stream()
+                    .filter(o -> o.status() == TestOutcome.Status.FAILED).toList();
+            boolean fused = failed.stream().anyMatch(KernelChoice::fusedAttentionTest);
+            boolean otherKernels = failed.stream().anyMatch(o -> !fusedAttentionTest(o)
+                    && o.test().contains("ContractTest"));
+            if (fused && !otherKernels) {
+                return new KernelChoice(FAST_UNFUSED, "the fused attention failed its tests and the other fast"
+                        + " kernels passed their contract");
+            }
+        }
+        return of(fastPassed, baselinePassed);
+    }
+
+    private static boolean fusedAttentionTest(TestOutcome o) {
+        return o.test().toLowerCase(java.util.Locale.ROOT).contains("fusedattention");
+    }
 
     static KernelChoice of(boolean fastPassed, boolean baselinePassed) {
         if (!fastPassed && baselinePassed) {
@@ -24,6 +50,6 @@ record KernelChoice(String variant, String reason) {
 
     /** Whether a bench that failed on {@code variant} is worth running again on the baseline kernels. */
     static boolean retryOnBaseline(String variant, boolean baselinePassed) {
-        return variant.equals(FAST) && baselinePassed;
+        return (variant.equals(FAST) || variant.equals(FAST_UNFUSED)) && baselinePassed;
     }
 }

@@ -28,6 +28,28 @@ class KernelChoiceTest {
     }
 
     @Test
+    void fastKernelsWithoutTheFusedAttentionWhenOnlyItFailedTheContract() {
+        var fusedOnly = java.util.List.of(
+                new TestOutcome("CudaBackendContractTest > layerNormForward(TestInfo)", TestOutcome.Status.PASSED, ""),
+                new TestOutcome("CudaBackendContractTest > fusedAttentionMatchesTheReferenceOnBf16Operands(TestInfo)",
+                        TestOutcome.Status.FAILED, "dqkv out of tolerance"),
+                new TestOutcome("CudaBackendModelSuiteTest > mixedPrecisionTraining()", TestOutcome.Status.FAILED,
+                        "loss"));
+        KernelChoice choice = KernelChoice.of(false, true, fusedOnly);
+        assertEquals("fast-unfused", choice.variant());
+        assertTrue(choice.reason().contains("fused attention"), choice.reason());
+        var alsoOthers = new java.util.ArrayList<>(fusedOnly);
+        alsoOthers.add(new TestOutcome("CudaBackendContractTest > matmulForward(TestInfo)", TestOutcome.Status.FAILED,
+                "out"));
+        assertEquals("baseline", KernelChoice.of(false, true, alsoOthers).variant(),
+                "another kernel's contract failed too");
+        assertEquals("baseline", KernelChoice.of(false, true, fusedOnly.subList(0, 1)).variant(),
+                "no fused attention test failed");
+        assertEquals("fast", KernelChoice.of(true, true, fusedOnly.subList(0, 1)).variant());
+        assertTrue(KernelChoice.retryOnBaseline("fast-unfused", true));
+    }
+
+    @Test
     void aFailedFastBenchIsRetriedOnBaselineOnlyWhenBaselinePassed() {
         assertTrue(KernelChoice.retryOnBaseline("fast", true));
         assertFalse(KernelChoice.retryOnBaseline("fast", false));

@@ -34,7 +34,7 @@ public final class CudaBackend implements ComputeBackend {
             EnumSet.of(Capability.BF16_STORAGE, Capability.FUSED_ATTENTION)));
     /** The fast kernels: every capability, bf16 tensors and fused attention included. */
     private static final Set<Capability> FAST_CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
-    /** The fast kernels with the unfused attention ({@code WAFER_CUDA_ATTENTION=unfused}). */
+    /** The fast kernels without the fused attention ({@code WAFER_CUDA_KERNELS=fast-unfused}). */
     private static final Set<Capability> FAST_UNFUSED_CAPABILITIES = Set.copyOf(EnumSet.complementOf(
             EnumSet.of(Capability.FUSED_ATTENTION)));
 
@@ -71,7 +71,7 @@ public final class CudaBackend implements ComputeBackend {
     CudaBackend(Gpu gpu, String description, boolean baselineKernels, boolean fusedAttention) {
         boolean fast = !baselineKernels && gpu.hasBlas();
         this.gpu = gpu;
-        this.description = description + ", " + (fast ? fusedAttention ? "fast" : "fast (unfused attention)"
+        this.description = description + ", " + (fast ? fusedAttention ? "fast" : "fast-unfused"
                 : "baseline") + " kernels";
         this.capabilities = fast ? fusedAttention ? FAST_CAPABILITIES : FAST_UNFUSED_CAPABILITIES
                 : BASELINE_CAPABILITIES;

@@ -16,22 +16,18 @@ import java.util.Map;
  */
 public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm, boolean baselineKernels,
                           boolean fusedAttention) {
-    /**
-     * {@code fused} (default with the fast kernels): bf16 runs use the fused attention ({@code FUSED_ATTENTION},
-     * {@link FusedCudaAttention}); {@code unfused}: the fast kernels' batched-GEMM attention, which saves the
-     * probabilities (a fault in the fused kernels then cannot cost a run the rest of the fast kernels).
-     */
-    public static final String ATTENTION_VARIABLE = "WAFER_CUDA_ATTENTION";
-
     /** Options with fused attention wherever the fast kernels run. */
     public CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm, boolean baselineKernels) {
         this(device, tf32, cacheDir, builtinGemm, baselineKernels, !baselineKernels);
     }
 
     /**
-     * {@code fast} (default): attention as batched cuBLAS GEMMs with warp-per-row softmax kernels, 16-bit GEMMs on
-     * tensor cores; {@code baseline}: the first kernels (one thread per attention row, 16-bit operands rounded and
-     * multiplied by the float32 SGEMM), kept so that a fault in the fast ones cannot cost a run its figures.
+     * {@code fast} (default): attention as batched cuBLAS GEMMs with warp-per-row softmax kernels, and in bf16 runs
+     * the fused attention ({@code FUSED_ATTENTION}, {@link FusedCudaAttention}); 16-bit GEMMs on tensor cores.
+     * {@code fast-unfused}: the same without the fused attention (bf16 runs save the probabilities), so that a fault
+     * in the fused kernels cannot cost a run the other fast kernels. {@code baseline}: the first kernels (one thread
+     * per attention row, 16-bit operands rounded and multiplied by the float32 SGEMM), kept so that a fault in the
+     * fast ones cannot cost a run its figures.
      */
     public static final String KERNELS_VARIABLE = "WAFER_CUDA_KERNELS";
     /** Turns TF32 on when {@code 1}. */
@@ -62,19 +58,14 @@ public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean built
             throw new IllegalArgumentException(GEMM_VARIABLE + ": expected cublas or builtin, found '" + gemm + "'");
         }
         String kernels = env.getOrDefault(KERNELS_VARIABLE, "fast").strip();
-        if (!kernels.equals("fast") && !kernels.equals("baseline")) {
-            throw new IllegalArgumentException(KERNELS_VARIABLE + ": expected fast or baseline, found '" + kernels
-                    + "'");
-        }
-        String attention = env.getOrDefault(ATTENTION_VARIABLE, "fused").strip();
-        if (!attention.equals("fused") && !attention.equals("unfused")) {
-            throw new IllegalArgumentException(ATTENTION_VARIABLE + ": expected fused or unfused, found '" + attention
-                    + "'");
+        if (!kernels.equals("fast") && !kernels.equals("fast-unfused") && !kernels.equals("baseline")) {
+            throw new IllegalArgumentException(KERNELS_VARIABLE + ": expected fast, fast-unfused or baseline, found '"
+                    + kernels + "'");
         }
         // The built-in GEMM means no cuBLAS, which the fast kernels need: baseline kernels then.
         boolean baseline = kernels.equals("baseline") || gemm.equals("builtin");
         return new CudaOptions(ordinal, "1".equals(env.get(TF32_VARIABLE)), dir, gemm.equals("builtin"), baseline,
-                !baseline && attention.equals("fused"));
+                !baseline && kernels.equals("fast"));
     }
 
     /** The defaults, with the process environment's overrides. */
@@ -92,15 +83,15 @@ public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean built
         this(device, tf32, cacheDir, builtinGemm, builtinGemm);
     }
 
-    /** {@code fast}, {@code fast, unfused attention} or {@code baseline}, for reports. */
+    /** {@code fast}, {@code fast-unfused} or {@code baseline}, for reports (the values of {@link #KERNELS_VARIABLE}). */
     public String kernels() {
-        return baselineKernels ? "baseline" : fusedAttention ? "fast" : "fast, unfused attention";
+        return baselineKernels ? "baseline" : fusedAttention ? "fast" : "fast-unfused";
     }
 
     public CudaOptions {
         if (fusedAttention && baselineKernels) {
-            throw new IllegalArgumentException("fused attention is one of the fast CUDA kernels: " + ATTENTION_VARIABLE
-                    + "=fused goes with " + KERNELS_VARIABLE + "=fast");
+            throw new IllegalArgumentException("fused attention is one of the fast CUDA kernels, not of "
+                    + KERNELS_VARIABLE + "=baseline");
         }
         if (builtinGemm && !baselineKernels) {
             throw new IllegalArgumentException("the fast CUDA kernels need cuBLAS: " + GEMM_VARIABLE
