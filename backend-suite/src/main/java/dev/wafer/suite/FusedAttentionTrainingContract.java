@@ -52,6 +52,9 @@ public interface FusedAttentionTrainingContract extends BackendContract {
                     recompute);
             assertTrue(fused.model().activationStorage().fusedAttention(), "the fused model saves log-sum-exps");
             assertEquals(false, saved.model().activationStorage().fusedAttention());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> fused.model().setCastObserver(dev.wafer.domain.model.CastObserver.NONE),
+                    "cast observation reads the probabilities, which the fused model does not keep");
             SplittableRandom random = new SplittableRandom(FUSED_SEED);
             double differs = 0;
             for (int step = 0; step < 5; step++) {

@@ -1,6 +1,7 @@
 package dev.wafer.domain.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,41 @@ class ActivationFootprintTest {
                 new ModelPrecision(OperandFormat.BF16, false));
         assertEquals(10L * 10 * 2048 * 768 * 2 + 10L * 4 * 12 * 512 * 512 * 2, ActivationFootprint.of(s, 4, 512, false).totalBytes()
                 - ActivationFootprint.of(s, 4, 512, false, bf16).totalBytes());
+    }
+
+    /**
+     * Fused attention saves each row's log-sum-exp instead of the probabilities: where the backend declares it, the run
+     * is bf16 with bf16 score gradients and the head size is covered. At the 111M shape, seq 2048 x batch 8 (as the
+     * stand-in dry run reports: 18,546,950,144 bytes unfused, 10,501,750,784 fused), ten layers of 8 x 12 x 2048^2
+     * bf16 probabilities give way to 8 x 12 x 2048 float32 values.
+     */
+    @Test
+    void fusedAttentionSavesLogSumExpsInsteadOfProbabilities() {
+        java.util.Set<Capability> all = java.util.EnumSet.allOf(Capability.class);
+        ModelPrecision bf16 = new ModelPrecision(OperandFormat.BF16, false);
+        ActivationStorage fused = ActivationStorage.choose("cuda", all, bf16, 64);
+        assertTrue(fused.fusedAttention());
+        assertEquals("bf16, fused attention", fused.describe());
+        assertFalse(ActivationStorage.choose("cuda", all, bf16).fusedAttention(), "no head size, no fusion");
+        assertFalse(ActivationStorage.choose("cuda", all, bf16, 24).fusedAttention(), "heads of 24");
+        assertFalse(ActivationStorage.choose("cuda", all, bf16, 256).fusedAttention(), "heads of 256");
+        assertFalse(ActivationStorage.choose("cuda", all, new ModelPrecision(OperandFormat.BF16, true), 64)
+                .fusedAttention(), "float32 score gradients");
+        assertFalse(ActivationStorage.choose("cuda", all, bf16.withUnfusedAttention(), 64).fusedAttention());
+        assertFalse(ActivationStorage.choose("cuda", all, bf16.withFloat32Activations(), 64).fusedAttention(),
+                "float32 activations");
+        assertFalse(ActivationStorage.choose("cpu", java.util.EnumSet.complementOf(
+                java.util.EnumSet.of(Capability.FUSED_ATTENTION)), bf16, 64).fusedAttention(), "not declared");
+        assertFalse(ActivationStorage.choose("cuda", all, new ModelPrecision(OperandFormat.FP16, false), 64)
+                .fusedAttention(), "fp16");
+        ModelShape s = ModelShape.gpt(768, 10, 64);
+        ActivationStorage saved = ActivationStorage.choose("cuda", all, bf16);
+        assertEquals(18_546_950_144L, ActivationFootprint.of(s, 8, 2048, false, saved).totalBytes());
+        assertEquals(18_546_950_144L - 10L * 8 * 12 * 2048 * 2048 * 2 + 10L * 8 * 12 * 2048 * 4,
+                ActivationFootprint.of(s, 8, 2048, false, fused).totalBytes());
+        assertEquals(10_501_750_784L, ActivationFootprint.of(s, 8, 2048, false, fused).totalBytes());
+        assertEquals(8L * 50257 * 2048, ActivationFootprint.of(s, 8, 2048, false, fused).largestValues(),
+                "the logits are the largest buffer once no T x T matrix is kept");
     }
 
     /** Without the storage capability, or in fp16 and fp32 runs, every activation is float32 and the reason said. */
