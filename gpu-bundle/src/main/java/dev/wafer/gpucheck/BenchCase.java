@@ -26,6 +26,15 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
                 false, true);
     }
 
+    /**
+     * This shape once more without the fused attention ({@code WAFER_CUDA_KERNELS=fast-unfused}), never required: what
+     * the fused attention changes, measured in the same run.
+     */
+    BenchCase unfused() {
+        return new BenchCase(label + " unfused attention", backend, dModel, layers, heads, seq, batch, vocab, steps,
+                precision, false, false);
+    }
+
     /** The 111M shape of Table 1 at the two sizes, fp32 and bf16, on CUDA. */
     static List<BenchCase> gpu() {
         return List.of(

@@ -118,6 +118,12 @@ public final class GpuCheck {
                         variant);
                 int longest = cases.stream().mapToInt(BenchCase::seq).max().orElse(0);
                 torch(cases.stream().filter(c -> c.seq() == longest).toList(), true); // the second anchor
+                // When the fused attention ran: the longest bf16 shape again without it (same machine, same run).
+                if (variant.equals(KernelChoice.FAST)) {
+                    cases.stream().filter(c -> c.bf16() && c.backend().equals("cuda"))
+                            .max(java.util.Comparator.comparingInt(BenchCase::seq))
+                            .ifPresent(c -> benches(List.of(c.unfused()), KernelChoice.FAST_UNFUSED));
+                }
                 // Last, when time is left: where the first shape's step goes, kernel by kernel.
                 benches(List.of(cases.get(0).profiled()), variant);
             }
