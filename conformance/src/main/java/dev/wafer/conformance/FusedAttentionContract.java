@@ -46,6 +46,7 @@ public interface FusedAttentionContract extends BackendContract {
         runFused(info, 2, 70, 32, 2);  // heads of 16: two query tiles, the second partial
         runFused(info, 1, 131, 128, 2); // heads of 64, three tiles
         runFused(info, 1, 100, 160, 2); // heads of 80: the wide kernels (query tiles of 32 in the backward)
+        runFused(info, 3, 5, 96, 3);    // heads of 32, five positions: one partial tile, most of it padding
     }
 
     @Test
