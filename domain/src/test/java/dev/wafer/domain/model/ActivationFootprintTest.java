@@ -157,6 +157,25 @@ class ActivationFootprintTest {
         assertEquals(10_501_750_784L, ActivationFootprint.of(s, 8, 2048, false, fused).totalBytes());
         assertEquals(8L * 50257 * 2048, ActivationFootprint.of(s, 8, 2048, false, fused).largestValues(),
                 "the logits are the largest buffer once no T x T matrix is kept");
+        // The footprint is what Activations allocates: log-sum-exps (float32) where the probabilities were.
+        ModelShape[] shapes = {ModelShape.withHeads(97, 70, 2, 2, 32, 128), ModelShape.gpt(768, 10, 64)};
+        int[][] batches = {{2, 70}, {2, 256}};
+        for (int i = 0; i < shapes.length; i++) {
+            for (boolean recompute : new boolean[] {false, true}) {
+                CountingScope scope = new CountingScope();
+                Activations act = new Activations(scope, shapes[i], batches[i][0], batches[i][1], recompute, fused);
+                ActivationFootprint f = ActivationFootprint.of(shapes[i], batches[i][0], batches[i][1], recompute,
+                        fused);
+                String what = shapes[i] + " fused" + (recompute ? ", recomputed" : "");
+                assertEquals(null, act.att, what);
+                assertEquals(recompute ? 1 : shapes[i].nLayers(), act.lse.length, what);
+                assertEquals(OperandFormat.FP32, act.lse[0].format(), what);
+                assertEquals(scope.total, f.totalValues(), what);
+                assertEquals(scope.sixteen, f.sixteenBitValues(), what);
+                assertEquals(scope.bytes, f.totalBytes(), what);
+                assertEquals(scope.largest, f.largestValues(), what);
+            }
+        }
     }
 
     /** Without the storage capability, or in fp16 and fp32 runs, every activation is float32 and the reason said. */
