@@ -8,7 +8,8 @@
 // registers: the accumulator of S (16 x 8 per tile) is laid out as the A operand of the next product needs, so P and
 // dS go from one mma to the next without shared memory (the FlashAttention-2 register reuse). The operands that
 // other warps share (K and V in the forward, Q and dO in the key-side backward, K and V in the query-side backward)
-// are staged in shared memory, rows padded by 8 values against bank conflicts.
+// are staged in shared memory as 32-bit words of two bf16 values (one load per operand register), rows padded by
+// 8 values so that a warp's operand loads hit 32 different banks.
 //
 // The two sizes: _64 for heads of 16, 32, 48 or 64 channels, _128 for 80 to 128; hs must be a multiple of 16.
 // Probabilities and score gradients are rounded to bf16 as operands, as the unfused bf16 attention rounds them.
@@ -75,8 +76,10 @@ __device__ __forceinline__ float fa_neg_inf() {
 template <int HMAX>
 __device__ __forceinline__ void fa_forward(unsigned short* out, float* lse, const unsigned short* qkv, int t, int c,
                                            int nh, float scale) {
-    __shared__ unsigned short k_tile[FA_ROWS * (HMAX + 8)];  // K[key][dim]
-    __shared__ unsigned short vt_tile[HMAX * (FA_ROWS + 8)]; // V transposed: [dim][key]
+    const int KW = (HMAX + 8) / 2;    // words per staged row of a head
+    const int RW = (FA_ROWS + 8) / 2; // words per staged row of 64 keys
+    __shared__ unsigned int k_tile[FA_ROWS * KW];   // K[key][dim pair]
+    __shared__ unsigned int vt_tile[HMAX * RW];     // V transposed: [dim][key pair]
     const int KSTEPS = HMAX / 16;
     const int NTILES = HMAX / 8;
     int hs = c / nh;
@@ -118,12 +121,18 @@ __device__ __forceinline__ void fa_forward(unsigned short* out, float* lse, cons
     int end = min(q0 + FA_ROWS, t);
     for (int k0 = 0; k0 < end; k0 += FA_ROWS) {
         __syncthreads(); // the previous tile is no longer read
-        for (int i = threadIdx.x; i < FA_ROWS * hs; i += blockDim.x) {
-            int key = i / hs;
-            int e = i - key * hs;
-            bool in = k0 + key < t;
-            k_tile[key * (HMAX + 8) + e] = in ? x[(k0 + key) * c3 + c + e] : (unsigned short)0;
-            vt_tile[e * (FA_ROWS + 8) + key] = in ? x[(k0 + key) * c3 + 2 * c + e] : (unsigned short)0;
+        for (int i = threadIdx.x; i < FA_ROWS * hs / 2; i += blockDim.x) {
+            int key = i / (hs / 2);
+            int e = 2 * (i - key * (hs / 2));
+            const unsigned short* k = x + (k0 + key) * c3 + c + e;
+            k_tile[key * KW + e / 2] = k0 + key < t ? fa_pair(k[0], k[1]) : 0u;
+        }
+        for (int i = threadIdx.x; i < FA_ROWS / 2 * hs; i += blockDim.x) {
+            int key = 2 * (i / hs); // consecutive threads read consecutive channels of one key
+            int e = i - (key / 2) * hs;
+            const unsigned short* v = x + (k0 + key) * c3 + 2 * c + e;
+            vt_tile[e * RW + key / 2] = fa_pair(k0 + key < t ? v[0] : (unsigned short)0,
+                                                k0 + key + 1 < t ? v[c3] : (unsigned short)0);
         }
         __syncthreads();
         float s[8][4];
@@ -134,9 +143,9 @@ __device__ __forceinline__ void fa_forward(unsigned short* out, float* lse, cons
 #pragma unroll
                 for (int kk = 0; kk < KSTEPS; kk++) {
                     if (kk < ks) {
-                        int at = (n * 8 + g) * (HMAX + 8) + kk * 16 + 2 * q;
+                        int at = (n * 8 + g) * KW + kk * 8 + q;
                         fa_mma(s[n][0], s[n][1], s[n][2], s[n][3], qa[kk][0], qa[kk][1], qa[kk][2], qa[kk][3],
-                               fa_pair(k_tile[at], k_tile[at + 1]), fa_pair(k_tile[at + 8], k_tile[at + 9]));
+                               k_tile[at], k_tile[at + 4]);
                     }
                 }
             }
@@ -189,9 +198,8 @@ __device__ __forceinline__ void fa_forward(unsigned short* out, float* lse, cons
 #pragma unroll
                 for (int n = 0; n < NTILES; n++) {
                     if (n < nts) {
-                        int at = (n * 8 + g) * (FA_ROWS + 8) + j * 16 + 2 * q;
-                        fa_mma(o[n][0], o[n][1], o[n][2], o[n][3], a0, a1, a2, a3,
-                               fa_pair(vt_tile[at], vt_tile[at + 1]), fa_pair(vt_tile[at + 8], vt_tile[at + 9]));
+                        int at = (n * 8 + g) * RW + j * 8 + q;
+                        fa_mma(o[n][0], o[n][1], o[n][2], o[n][3], a0, a1, a2, a3, vt_tile[at], vt_tile[at + 4]);
                     }
                 }
             }
@@ -265,10 +273,12 @@ __device__ __forceinline__ void fa_backward_keys(float* dqkv, const float* dout,
                                                  const float* lse, const float* dsum, int t, int c, int nh,
                                                  float scale) {
     const int BQ = HMAX <= 64 ? 64 : 32; // queries per tile: four staged copies fit 48 KB of shared memory
-    __shared__ unsigned short q_tile[BQ * (HMAX + 8)];   // Q[query][dim]
-    __shared__ unsigned short qt_tile[HMAX * (BQ + 8)];  // Q[dim][query]
-    __shared__ unsigned short d_tile[BQ * (HMAX + 8)];   // dO[query][dim], rounded to bf16
-    __shared__ unsigned short dt_tile[HMAX * (BQ + 8)];  // dO[dim][query]
+    const int KW = (HMAX + 8) / 2; // words per staged row of a head
+    const int QW = (BQ + 8) / 2;   // words per staged row of a query tile
+    __shared__ unsigned int q_tile[BQ * KW];   // Q[query][dim pair]
+    __shared__ unsigned int qt_tile[HMAX * QW]; // Q[dim][query pair]
+    __shared__ unsigned int d_tile[BQ * KW];   // dO[query][dim pair], rounded to bf16
+    __shared__ unsigned int dt_tile[HMAX * QW]; // dO[dim][query pair]
     __shared__ float lse_tile[BQ];
     __shared__ float dsum_tile[BQ];
     const int KSTEPS = HMAX / 16;
@@ -317,16 +327,24 @@ __device__ __forceinline__ void fa_backward_keys(float* dqkv, const float* dout,
     }
     for (int i0 = k0; i0 < t; i0 += BQ) {
         __syncthreads();
-        for (int i = threadIdx.x; i < BQ * hs; i += blockDim.x) {
-            int row = i / hs;
-            int e = i - row * hs;
+        for (int i = threadIdx.x; i < BQ * hs / 2; i += blockDim.x) {
+            int row = i / (hs / 2);
+            int e = 2 * (i - row * (hs / 2));
             bool in = i0 + row < t;
-            unsigned short qv = in ? x[(i0 + row) * c3 + e] : (unsigned short)0;
-            unsigned short dv16 = in ? (unsigned short)fa_bf16(dy[(i0 + row) * (long long)c + e]) : (unsigned short)0;
-            q_tile[row * (HMAX + 8) + e] = qv;
-            qt_tile[e * (BQ + 8) + row] = qv;
-            d_tile[row * (HMAX + 8) + e] = dv16;
-            dt_tile[e * (BQ + 8) + row] = dv16;
+            const unsigned short* qr = x + (i0 + row) * c3 + e;
+            const float* dr = dy + (i0 + row) * (long long)c + e;
+            q_tile[row * KW + e / 2] = in ? fa_pair(qr[0], qr[1]) : 0u;
+            d_tile[row * KW + e / 2] = in ? fa_pack(dr[0], dr[1]) : 0u;
+        }
+        for (int i = threadIdx.x; i < BQ / 2 * hs; i += blockDim.x) {
+            int row = 2 * (i / hs);
+            int e = i - (row / 2) * hs;
+            bool in0 = i0 + row < t;
+            bool in1 = i0 + row + 1 < t;
+            const unsigned short* qr = x + (i0 + row) * c3 + e;
+            const float* dr = dy + (i0 + row) * (long long)c + e;
+            qt_tile[e * QW + row / 2] = fa_pair(in0 ? qr[0] : (unsigned short)0, in1 ? qr[c3] : (unsigned short)0);
+            dt_tile[e * QW + row / 2] = fa_pack(in0 ? dr[0] : 0.0f, in1 ? dr[c] : 0.0f);
         }
         for (int i = threadIdx.x; i < BQ; i += blockDim.x) {
             bool in = i0 + i < t;
@@ -346,11 +364,11 @@ __device__ __forceinline__ void fa_backward_keys(float* dqkv, const float* dout,
 #pragma unroll
             for (int kk = 0; kk < KSTEPS; kk++) {
                 if (kk < ks) {
-                    int at = (n * 8 + g) * (HMAX + 8) + kk * 16 + 2 * q;
+                    int at = (n * 8 + g) * KW + kk * 8 + q;
                     fa_mma(p[n][0], p[n][1], p[n][2], p[n][3], ka[kk][0], ka[kk][1], ka[kk][2], ka[kk][3],
-                           fa_pair(q_tile[at], q_tile[at + 1]), fa_pair(q_tile[at + 8], q_tile[at + 9]));
+                           q_tile[at], q_tile[at + 4]);
                     fa_mma(dp[n][0], dp[n][1], dp[n][2], dp[n][3], va[kk][0], va[kk][1], va[kk][2], va[kk][3],
-                           fa_pair(d_tile[at], d_tile[at + 1]), fa_pair(d_tile[at + 8], d_tile[at + 9]));
+                           d_tile[at], d_tile[at + 4]);
                 }
             }
             // Element (key, query): d0, d1 = (r0, i, i + 1), d2, d3 = (r1, i, i + 1) with i = i0 + 8n + 2q.
@@ -378,11 +396,9 @@ __device__ __forceinline__ void fa_backward_keys(float* dqkv, const float* dout,
 #pragma unroll
             for (int n = 0; n < NTILES; n++) {
                 if (n < nts) {
-                    int at = (n * 8 + g) * (BQ + 8) + j * 16 + 2 * q;
-                    fa_mma(dv[n][0], dv[n][1], dv[n][2], dv[n][3], a0, a1, a2, a3,
-                           fa_pair(dt_tile[at], dt_tile[at + 1]), fa_pair(dt_tile[at + 8], dt_tile[at + 9]));
-                    fa_mma(dk[n][0], dk[n][1], dk[n][2], dk[n][3], s0, s1, s2, s3,
-                           fa_pair(qt_tile[at], qt_tile[at + 1]), fa_pair(qt_tile[at + 8], qt_tile[at + 9]));
+                    int at = (n * 8 + g) * QW + j * 8 + q;
+                    fa_mma(dv[n][0], dv[n][1], dv[n][2], dv[n][3], a0, a1, a2, a3, dt_tile[at], dt_tile[at + 4]);
+                    fa_mma(dk[n][0], dk[n][1], dk[n][2], dk[n][3], s0, s1, s2, s3, qt_tile[at], qt_tile[at + 4]);
                 }
             }
         }
@@ -427,9 +443,11 @@ __device__ __forceinline__ void fa_backward_queries(float* dqkv, const float* do
                                                     const float* lse, const float* dsum, int t, int c, int nh,
                                                     float scale) {
     const int BK = HMAX <= 64 ? 64 : 32; // keys per tile: three staged copies fit 48 KB of shared memory
-    __shared__ unsigned short k_tile[BK * (HMAX + 8)];  // K[key][dim]
-    __shared__ unsigned short kt_tile[HMAX * (BK + 8)]; // K[dim][key]
-    __shared__ unsigned short v_tile[BK * (HMAX + 8)];  // V[key][dim]
+    const int KW = (HMAX + 8) / 2; // words per staged row of a head
+    const int TW = (BK + 8) / 2;   // words per staged row of a key tile
+    __shared__ unsigned int k_tile[BK * KW];    // K[key][dim pair]
+    __shared__ unsigned int kt_tile[HMAX * TW]; // K[dim][key pair]
+    __shared__ unsigned int v_tile[BK * KW];    // V[key][dim pair]
     const int KSTEPS = HMAX / 16;
     const int NTILES = HMAX / 8;
     int hs = c / nh;
@@ -477,14 +495,20 @@ __device__ __forceinline__ void fa_backward_queries(float* dqkv, const float* do
     int end = min(q0 + FA_ROWS, t);
     for (int k0 = 0; k0 < end; k0 += BK) {
         __syncthreads();
-        for (int i = threadIdx.x; i < BK * hs; i += blockDim.x) {
-            int key = i / hs;
-            int e = i - key * hs;
+        for (int i = threadIdx.x; i < BK * hs / 2; i += blockDim.x) {
+            int key = i / (hs / 2);
+            int e = 2 * (i - key * (hs / 2));
             bool in = k0 + key < t;
-            unsigned short kv = in ? x[(k0 + key) * c3 + c + e] : (unsigned short)0;
-            k_tile[key * (HMAX + 8) + e] = kv;
-            kt_tile[e * (BK + 8) + key] = kv;
-            v_tile[key * (HMAX + 8) + e] = in ? x[(k0 + key) * c3 + 2 * c + e] : (unsigned short)0;
+            const unsigned short* kr = x + (k0 + key) * c3 + c + e;
+            k_tile[key * KW + e / 2] = in ? fa_pair(kr[0], kr[1]) : 0u;
+            v_tile[key * KW + e / 2] = in ? fa_pair(kr[c], kr[c + 1]) : 0u;
+        }
+        for (int i = threadIdx.x; i < BK / 2 * hs; i += blockDim.x) {
+            int key = 2 * (i / hs);
+            int e = i - (key / 2) * hs;
+            const unsigned short* kr = x + (k0 + key) * c3 + c + e;
+            kt_tile[e * TW + key / 2] = fa_pair(k0 + key < t ? kr[0] : (unsigned short)0,
+                                               k0 + key + 1 < t ? kr[c3] : (unsigned short)0);
         }
         __syncthreads();
         if (k0 > last_row) {
@@ -500,11 +524,11 @@ __device__ __forceinline__ void fa_backward_queries(float* dqkv, const float* do
 #pragma unroll
                 for (int kk = 0; kk < KSTEPS; kk++) {
                     if (kk < ks) {
-                        int at = (n * 8 + g) * (HMAX + 8) + kk * 16 + 2 * q;
+                        int at = (n * 8 + g) * KW + kk * 8 + q;
                         fa_mma(p[n][0], p[n][1], p[n][2], p[n][3], qa[kk][0], qa[kk][1], qa[kk][2], qa[kk][3],
-                               fa_pair(k_tile[at], k_tile[at + 1]), fa_pair(k_tile[at + 8], k_tile[at + 9]));
+                               k_tile[at], k_tile[at + 4]);
                         fa_mma(dp[n][0], dp[n][1], dp[n][2], dp[n][3], da[kk][0], da[kk][1], da[kk][2], da[kk][3],
-                               fa_pair(v_tile[at], v_tile[at + 1]), fa_pair(v_tile[at + 8], v_tile[at + 9]));
+                               v_tile[at], v_tile[at + 4]);
                     }
                 }
             }
@@ -527,9 +551,8 @@ __device__ __forceinline__ void fa_backward_queries(float* dqkv, const float* do
 #pragma unroll
                 for (int n = 0; n < NTILES; n++) {
                     if (n < nts) {
-                        int at = (n * 8 + g) * (BK + 8) + j * 16 + 2 * q;
-                        fa_mma(dq[n][0], dq[n][1], dq[n][2], dq[n][3], s0, s1, s2, s3,
-                               fa_pair(kt_tile[at], kt_tile[at + 1]), fa_pair(kt_tile[at + 8], kt_tile[at + 9]));
+                        int at = (n * 8 + g) * TW + j * 8 + q;
+                        fa_mma(dq[n][0], dq[n][1], dq[n][2], dq[n][3], s0, s1, s2, s3, kt_tile[at], kt_tile[at + 4]);
                     }
                 }
             }
