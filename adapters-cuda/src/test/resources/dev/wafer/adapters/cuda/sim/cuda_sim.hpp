@@ -113,6 +113,13 @@ static inline void wsim_mma_bf16(float& d0, float& d1, float& d2, float& d3, uns
     d3 = d[3];
 }
 
+// CUDA's fast exp (ex2.approx on a GPU): the host's exp, which is at least as accurate. A macro, because glibc's
+// <cmath> declares a __expf of its own.
+static inline float wsim_expf(float x) {
+    return std::exp(x);
+}
+#define __expf wsim_expf
+
 static inline unsigned int __float_as_uint(float f) {
     unsigned int u;
     std::memcpy(&u, &f, 4);
