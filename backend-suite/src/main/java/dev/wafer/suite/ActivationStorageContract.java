@@ -12,15 +12,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.wafer.conformance.BackendContract;
 import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
-import dev.wafer.domain.optim.AdamWSettings;
-import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.param.Parameterisations;
-import dev.wafer.domain.session.ModelAssembly;
 import dev.wafer.domain.session.TrainableModel;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.suite.support.SuiteRuns;
 
 /**
  * Storing the linear layers' inputs, the attention's input {@code qkv} and its probabilities {@code att} in bf16
@@ -49,9 +46,10 @@ public interface ActivationStorageContract extends BackendContract {
         int batch = 2;
         int seq = 19;
         try (TensorScope scope = backend.openScope()) {
-            TrainableModel sixteen = model(backend, scope, shape, precision, batch, seq, recompute);
-            TrainableModel wide = model(backend, scope, shape, precision.withFloat32Activations(), batch, seq,
-                    recompute);
+            TrainableModel sixteen = SuiteRuns.spModel(backend, scope, shape, precision, batch, seq, recompute,
+                    STORAGE_SEED);
+            TrainableModel wide = SuiteRuns.spModel(backend, scope, shape, precision.withFloat32Activations(), batch,
+                    seq, recompute, STORAGE_SEED);
             assertEquals(OperandFormat.BF16, sixteen.model().activationStorage().format());
             assertEquals(false, sixteen.model().activationStorage().fusedAttention());
             assertEquals(fp32Grads ? OperandFormat.FP32 : OperandFormat.BF16,
@@ -79,14 +77,5 @@ public interface ActivationStorageContract extends BackendContract {
                         sixteen.model().parameters().flat().toHost(), "parameters after step " + step);
             }
         }
-    }
-
-    private static TrainableModel model(ComputeBackend backend, TensorScope scope, ModelShape shape,
-            ModelPrecision precision, int batch, int seq, boolean recompute) {
-        TrainableModel m = ModelAssembly.trainable(backend, scope, shape,
-                Parameterisations.of(ParameterisationKind.SP, shape), batch, seq, AdamWSettings.cerebras(1e-8),
-                precision, recompute);
-        m.initialize(STORAGE_SEED);
-        return m;
     }
 }

@@ -1,5 +1,6 @@
 package dev.wafer.suite;
 
+import static dev.wafer.conformance.support.Fixture.widen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,15 +15,12 @@ import dev.wafer.conformance.support.Check;
 import dev.wafer.conformance.tolerance.Tolerances;
 import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
-import dev.wafer.domain.optim.AdamWSettings;
-import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.param.Parameterisations;
-import dev.wafer.domain.session.ModelAssembly;
 import dev.wafer.domain.session.TrainableModel;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.suite.support.SuiteRuns;
 
 /**
  * Fused attention ({@link Capability#FUSED_ATTENTION}) in a training run: a bf16 model whose attention saves
@@ -47,9 +45,10 @@ public interface FusedAttentionTrainingContract extends BackendContract {
         int batch = 2;
         int seq = 70;
         try (TensorScope scope = backend.openScope()) {
-            TrainableModel fused = model(backend, scope, shape, precision, batch, seq, recompute);
-            TrainableModel saved = model(backend, scope, shape, precision.withUnfusedAttention(), batch, seq,
-                    recompute);
+            TrainableModel fused = SuiteRuns.spModel(backend, scope, shape, precision, batch, seq, recompute,
+                    FUSED_SEED);
+            TrainableModel saved = SuiteRuns.spModel(backend, scope, shape, precision.withUnfusedAttention(), batch,
+                    seq, recompute, FUSED_SEED);
             assertTrue(fused.model().activationStorage().fusedAttention(), "the fused model saves log-sum-exps");
             assertEquals(false, saved.model().activationStorage().fusedAttention());
             org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
@@ -85,20 +84,4 @@ public interface FusedAttentionTrainingContract extends BackendContract {
         }
     }
 
-    private static double[] widen(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
-    }
-
-    private static TrainableModel model(ComputeBackend backend, TensorScope scope, ModelShape shape,
-            ModelPrecision precision, int batch, int seq, boolean recompute) {
-        TrainableModel m = ModelAssembly.trainable(backend, scope, shape,
-                Parameterisations.of(ParameterisationKind.SP, shape), batch, seq, AdamWSettings.cerebras(1e-8),
-                precision, recompute);
-        m.initialize(FUSED_SEED);
-        return m;
-    }
 }

@@ -13,14 +13,10 @@ import dev.wafer.conformance.BackendContract;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
-import dev.wafer.domain.optim.AdamWSettings;
-import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.param.Parameterisations;
-import dev.wafer.domain.session.ModelAssembly;
-import dev.wafer.domain.session.TrainableModel;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.suite.support.SuiteRuns;
 
 /**
  * Activation recomputation ({@code --recompute}) changes memory, not numbers: the backward runs each block's forward
@@ -63,11 +59,8 @@ public interface RecomputeContract extends BackendContract {
 
     private static GptModel model(ComputeBackend backend, TensorScope scope, ModelShape shape,
             ModelPrecision precision, int batch, int seq, boolean recompute) {
-        TrainableModel m = ModelAssembly.trainable(backend, scope, shape,
-                Parameterisations.of(ParameterisationKind.SP, shape), batch, seq, AdamWSettings.cerebras(1e-8),
-                precision, recompute);
-        m.initialize(RECOMPUTE_SEED);
-        m.model().zeroGradients();
-        return m.model();
+        GptModel m = SuiteRuns.spModel(backend, scope, shape, precision, batch, seq, recompute, RECOMPUTE_SEED).model();
+        m.zeroGradients();
+        return m;
     }
 }

@@ -4,21 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.optim.AdamWSettings;
 import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.param.Parameterisations;
 import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.domain.schedule.DecayType;
 import dev.wafer.domain.schedule.TrainingSchedule;
 import dev.wafer.domain.schedule.WarmupDecaySchedule;
 import dev.wafer.domain.session.DataKind;
 import dev.wafer.domain.session.DataSpec;
+import dev.wafer.domain.session.ModelAssembly;
 import dev.wafer.domain.session.Precision;
 import dev.wafer.domain.session.RunSpec;
 import dev.wafer.domain.session.SessionListener;
 import dev.wafer.domain.session.SessionOptions;
 import dev.wafer.domain.session.StepReport;
 import dev.wafer.domain.session.TrainingData;
+import dev.wafer.domain.session.TrainableModel;
 import dev.wafer.domain.session.TrainingSession;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.TensorScope;
@@ -120,5 +124,18 @@ public final class SuiteRuns {
             d[i] = a[i];
         }
         return d;
+    }
+
+    /**
+     * A trainable SP model of {@code shape} with the Cerebras AdamW settings, initialised from {@code seed}: the
+     * model the suite's side-by-side comparisons (recomputation, activation storage, fused attention) train twice.
+     */
+    public static TrainableModel spModel(ComputeBackend backend, TensorScope scope, ModelShape shape,
+            ModelPrecision precision, int batch, int seq, boolean recompute, long seed) {
+        TrainableModel m = ModelAssembly.trainable(backend, scope, shape,
+                Parameterisations.of(ParameterisationKind.SP, shape), batch, seq, AdamWSettings.cerebras(1e-8),
+                precision, recompute);
+        m.initialize(seed);
+        return m;
     }
 }

@@ -19,7 +19,6 @@ import static dev.wafer.domain.model.ParameterName.WTE;
 
 import java.util.EnumSet;
 
-import dev.wafer.ports.compute.AttentionKernel;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.CrossEntropyKernel;
@@ -55,7 +54,7 @@ public final class GptModel {
     private final MatmulKernel matmul;
     /** The QKV projection's backward: float32 under {@link ModelPrecision#fp32AttentionGrads()}. */
     private final MatmulKernel qkvBackward;
-    private final AttentionKernel attention;
+    private final BlockAttention attention;
     private final ModelPrecision precision;
     private final GeluKernel gelu;
     private final ResidualKernel residual;
@@ -124,7 +123,8 @@ public final class GptModel {
         this.precision = precision;
         this.matmul = backend.matmul(precision.operands());
         this.qkvBackward = precision.fp32AttentionGrads() ? backend.matmul() : matmul;
-        this.attention = backend.attention(precision.operands(), precision.fp32AttentionGrads());
+        this.attention = new BlockAttention(backend.attention(precision.operands(), precision.fp32AttentionGrads()), act,
+                shape.nHeads());
         this.gelu = backend.gelu();
         this.residual = backend.residual();
         this.crossEntropy = backend.crossEntropy();
@@ -300,11 +300,7 @@ public final class GptModel {
         if (watch) {
             casts.cast("qkv", l, act.qkv[s], n * 3 * c, mixed);
         }
-        if (act.storage.fusedAttention()) {
-            attention.forwardSavingLogSumExp(act.atty[s], act.lse[s], act.qkv[s], b, t, c, shape.nHeads(), scale);
-        } else {
-            attention.forward(act.atty[s], act.att[s], act.qkv[s], b, t, c, shape.nHeads(), scale);
-        }
+        attention.forward(s, b, t, c, scale);
         if (watch) {
             casts.cast("atty", l, act.atty[s], n * c, mixed);
         }
@@ -385,12 +381,7 @@ public final class GptModel {
                 casts.cast("d_atty", l, act.datty, n * c, mixed);
                 casts.scoreGradients(l, act.att[s], act.datty, act.qkv[s], b, t, c, shape.nHeads(), scale, qkvMixed);
             }
-            if (act.storage.fusedAttention()) {
-                attention.backwardFromLogSumExp(act.dqkv, act.datty, act.qkv[s], act.atty[s], act.lse[s], b, t, c,
-                        shape.nHeads(), scale);
-            } else {
-                attention.backward(act.dqkv, act.datty, act.qkv[s], act.att[s], b, t, c, shape.nHeads(), scale);
-            }
+            attention.backward(s, b, t, c, scale);
             if (watch) {
                 casts.cast("d_qkv", l, act.dqkv, n * 3 * c, qkvMixed);
             }

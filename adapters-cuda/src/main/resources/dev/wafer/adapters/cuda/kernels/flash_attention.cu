@@ -57,6 +57,25 @@ __device__ __forceinline__ unsigned int fa_pack(float lo, float hi) {
     return fa_bf16(lo) | (fa_bf16(hi) << 16);
 }
 
+// An A operand from rows r0 and r1 = r0 + 8 of a row-major matrix (row stride `stride`), channels e, e + 1 and
+// e + 8, e + 9: bf16 values as stored, or float32 ones rounded to bf16 (fa_rows_rounded); rows from t on read as 0.
+__device__ __forceinline__ void fa_rows(const unsigned short* x, long long stride, int r0, int r1, int t, int e,
+                                        unsigned int& a0, unsigned int& a1, unsigned int& a2, unsigned int& a3) {
+    a0 = r0 < t ? fa_pair(x[r0 * stride + e], x[r0 * stride + e + 1]) : 0u;
+    a1 = r1 < t ? fa_pair(x[r1 * stride + e], x[r1 * stride + e + 1]) : 0u;
+    a2 = r0 < t ? fa_pair(x[r0 * stride + e + 8], x[r0 * stride + e + 9]) : 0u;
+    a3 = r1 < t ? fa_pair(x[r1 * stride + e + 8], x[r1 * stride + e + 9]) : 0u;
+}
+
+__device__ __forceinline__ void fa_rows_rounded(const float* y, long long stride, int r0, int r1, int t, int e,
+                                                unsigned int& a0, unsigned int& a1, unsigned int& a2,
+                                                unsigned int& a3) {
+    a0 = r0 < t ? fa_pack(y[r0 * stride + e], y[r0 * stride + e + 1]) : 0u;
+    a1 = r1 < t ? fa_pack(y[r1 * stride + e], y[r1 * stride + e + 1]) : 0u;
+    a2 = r0 < t ? fa_pack(y[r0 * stride + e + 8], y[r0 * stride + e + 9]) : 0u;
+    a3 = r1 < t ? fa_pack(y[r1 * stride + e + 8], y[r1 * stride + e + 9]) : 0u;
+}
+
 __device__ __forceinline__ float fa_quad_max(float x) {
     x = fmaxf(x, __shfl_xor_sync(0xffffffffu, x, 1));
     return fmaxf(x, __shfl_xor_sync(0xffffffffu, x, 2));
@@ -109,10 +128,7 @@ __device__ __forceinline__ void fa_forward(unsigned short* out, float* lse, cons
     for (int kk = 0; kk < KSTEPS; kk++) {
         if (kk < ks) {
             int e = kk * 16 + 2 * q;
-            qa[kk][0] = r0 < t ? fa_pair(x[r0 * c3 + e], x[r0 * c3 + e + 1]) : 0u;
-            qa[kk][1] = r1 < t ? fa_pair(x[r1 * c3 + e], x[r1 * c3 + e + 1]) : 0u;
-            qa[kk][2] = r0 < t ? fa_pair(x[r0 * c3 + e + 8], x[r0 * c3 + e + 9]) : 0u;
-            qa[kk][3] = r1 < t ? fa_pair(x[r1 * c3 + e + 8], x[r1 * c3 + e + 9]) : 0u;
+            fa_rows(x, c3, r0, r1, t, e, qa[kk][0], qa[kk][1], qa[kk][2], qa[kk][3]);
         }
     }
     float o[NTILES][4];
@@ -314,14 +330,8 @@ __device__ __forceinline__ void fa_backward_keys(float* dqkv, const float* dout,
             int e = kk * 16 + 2 * q;
             const unsigned short* k = x + c;
             const unsigned short* v = x + 2 * c;
-            ka[kk][0] = r0 < t ? fa_pair(k[r0 * c3 + e], k[r0 * c3 + e + 1]) : 0u;
-            ka[kk][1] = r1 < t ? fa_pair(k[r1 * c3 + e], k[r1 * c3 + e + 1]) : 0u;
-            ka[kk][2] = r0 < t ? fa_pair(k[r0 * c3 + e + 8], k[r0 * c3 + e + 9]) : 0u;
-            ka[kk][3] = r1 < t ? fa_pair(k[r1 * c3 + e + 8], k[r1 * c3 + e + 9]) : 0u;
-            va[kk][0] = r0 < t ? fa_pair(v[r0 * c3 + e], v[r0 * c3 + e + 1]) : 0u;
-            va[kk][1] = r1 < t ? fa_pair(v[r1 * c3 + e], v[r1 * c3 + e + 1]) : 0u;
-            va[kk][2] = r0 < t ? fa_pair(v[r0 * c3 + e + 8], v[r0 * c3 + e + 9]) : 0u;
-            va[kk][3] = r1 < t ? fa_pair(v[r1 * c3 + e + 8], v[r1 * c3 + e + 9]) : 0u;
+            fa_rows(k, c3, r0, r1, t, e, ka[kk][0], ka[kk][1], ka[kk][2], ka[kk][3]);
+            fa_rows(v, c3, r0, r1, t, e, va[kk][0], va[kk][1], va[kk][2], va[kk][3]);
         }
     }
     float dk[NTILES][4];
@@ -479,14 +489,8 @@ __device__ __forceinline__ void fa_backward_queries(float* dqkv, const float* do
     for (int kk = 0; kk < KSTEPS; kk++) {
         if (kk < ks) {
             int e = kk * 16 + 2 * q;
-            qa[kk][0] = r0 < t ? fa_pair(x[r0 * c3 + e], x[r0 * c3 + e + 1]) : 0u;
-            qa[kk][1] = r1 < t ? fa_pair(x[r1 * c3 + e], x[r1 * c3 + e + 1]) : 0u;
-            qa[kk][2] = r0 < t ? fa_pair(x[r0 * c3 + e + 8], x[r0 * c3 + e + 9]) : 0u;
-            qa[kk][3] = r1 < t ? fa_pair(x[r1 * c3 + e + 8], x[r1 * c3 + e + 9]) : 0u;
-            da[kk][0] = r0 < t ? fa_pack(dy[r0 * (long long)c + e], dy[r0 * (long long)c + e + 1]) : 0u;
-            da[kk][1] = r1 < t ? fa_pack(dy[r1 * (long long)c + e], dy[r1 * (long long)c + e + 1]) : 0u;
-            da[kk][2] = r0 < t ? fa_pack(dy[r0 * (long long)c + e + 8], dy[r0 * (long long)c + e + 9]) : 0u;
-            da[kk][3] = r1 < t ? fa_pack(dy[r1 * (long long)c + e + 8], dy[r1 * (long long)c + e + 9]) : 0u;
+            fa_rows(x, c3, r0, r1, t, e, qa[kk][0], qa[kk][1], qa[kk][2], qa[kk][3]);
+            fa_rows_rounded(dy, c, r0, r1, t, e, da[kk][0], da[kk][1], da[kk][2], da[kk][3]);
         }
     }
     float lse0 = r0 < t ? lse[(long long)bh * t + r0] : 0.0f;
