@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Reports whether CUDA can run here: the driver library loads, {@code cuInit} succeeds and at least
@@ -21,7 +22,7 @@ public final class CudaBackendProbe implements BackendProbe {
 
     private final CudaDriverLoader loader;
     private final LibraryVersions libraries;
-    private final OptionalInt selectedDevice;
+    private final Optional<DevicePlacement> placement;
     private final String deviceProblem;
 
     /** A probe of this machine's NVIDIA driver and of the device {@code WAFER_CUDA_DEVICE} selects. */
@@ -29,22 +30,34 @@ public final class CudaBackendProbe implements BackendProbe {
         this(FfmCudaDriver::load, LibraryVersions.INSTALLED, System.getenv());
     }
 
+    /**
+     * A probe of this machine's NVIDIA driver and of the device that {@code options} place this process on (the one
+     * a backend opened with them uses): what a rank of a data-parallel job is sized against.
+     */
+    public CudaBackendProbe(Supplier<CudaOptions> options) {
+        this(FfmCudaDriver::load, LibraryVersions.INSTALLED, options);
+    }
+
     CudaBackendProbe(CudaDriverLoader loader) {
         this(loader, LibraryVersions.INSTALLED, Map.of());
     }
 
     CudaBackendProbe(CudaDriverLoader loader, LibraryVersions libraries, Map<String, String> env) {
+        this(loader, libraries, () -> CudaOptions.fromEnvironment(env));
+    }
+
+    CudaBackendProbe(CudaDriverLoader loader, LibraryVersions libraries, Supplier<CudaOptions> options) {
         this.loader = loader;
         this.libraries = libraries;
-        OptionalInt device;
+        Optional<DevicePlacement> device;
         String problem = "";
         try {
-            device = OptionalInt.of(CudaOptions.fromEnvironment(env).device());
+            device = Optional.of(options.get().device());
         } catch (IllegalArgumentException e) {
-            device = OptionalInt.empty();
+            device = Optional.empty();
             problem = e.getMessage();
         }
-        this.selectedDevice = device;
+        this.placement = device;
         this.deviceProblem = problem;
     }
 
@@ -78,7 +91,7 @@ public final class CudaBackendProbe implements BackendProbe {
 
     @Override
     public BackendAvailability probe() {
-        if (selectedDevice.isEmpty()) {
+        if (placement.isEmpty()) {
             return BackendAvailability.unavailable(deviceProblem, "Set " + CudaOptions.DEVICE_VARIABLE
                     + " to a device ordinal such as 0, or unset it");
         }
@@ -103,17 +116,18 @@ public final class CudaBackendProbe implements BackendProbe {
             for (int ordinal = 0; ordinal < count; ordinal++) {
                 names.add(driver.deviceName(ordinal));
             }
-            int ordinal = selectedDevice.getAsInt();
-            if (ordinal >= count) {
-                return BackendAvailability.unavailable(CudaOptions.DEVICE_VARIABLE + " selects device " + ordinal
-                        + " but the driver reports " + count + (count == 1 ? " device" : " devices"),
-                        "Set " + CudaOptions.DEVICE_VARIABLE + " to an ordinal below " + count);
+            int ordinal;
+            try {
+                ordinal = placement.get().resolve(count);
+            } catch (CudaUnavailableException e) {
+                return BackendAvailability.unavailable(e.getMessage(), e.remedy());
             }
             String driverVersion = version(driver.driverVersion());
             long[] memory = driver.memoryInfo(ordinal);
             Map<String, String> facts = new LinkedHashMap<>();
             facts.put("gpu", names.get(ordinal));
             facts.put("device_ordinal", Integer.toString(ordinal));
+            facts.put("device_placement", placement.get().describe(ordinal));
             facts.put("compute_capability", driver.attribute(ordinal, DriverApi.COMPUTE_CAPABILITY_MAJOR) + "."
                     + driver.attribute(ordinal, DriverApi.COMPUTE_CAPABILITY_MINOR));
             facts.put("sm_count", Integer.toString(driver.attribute(ordinal, DriverApi.MULTIPROCESSOR_COUNT)));

@@ -46,9 +46,11 @@ final class CudaGpu implements Gpu {
     private CudaGpu(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CudaOptions options) {
         this.driver = driver;
         this.cublas = cublas;
+        int ordinal;
         try {
             driver.init();
-            this.device = driver.device(options.device());
+            ordinal = options.device().resolve(driver.deviceCount());
+            this.device = driver.device(ordinal);
         } catch (CudaFailure e) {
             throw new CudaUnavailableException(e.getMessage(), CudaErrors.remedy(e.code()));
         }
@@ -68,14 +70,15 @@ final class CudaGpu implements Gpu {
             cublas.setMathMode(blas, options.tf32() ? CublasApi.TF32_TENSOR_OP_MATH : CublasApi.DEFAULT_MATH);
         }
         this.kernelLoading = loadKernels(compiler, major, minor);
-        this.description = name + " (compute capability " + major + "." + minor + ", kernels: " + kernelLoading
+        this.description = name + " (" + options.device().describe(ordinal) + ", compute capability " + major + "."
+                + minor + ", kernels: " + kernelLoading
                 + ", "
                 + (cublas == null ? "built-in GEMM" : cublas.soname() + (options.tf32() ? ", TF32 on" : ", TF32 off"))
                 + ")";
     }
 
     /**
-     * Opens device {@code options.device()}.
+     * Opens the device {@code options.device()} places this process on.
      *
      * @throws CudaUnavailableException when a library is missing or too old, or the device cannot be used
      */
@@ -90,7 +93,7 @@ final class CudaGpu implements Gpu {
     }
 
     /**
-     * Opens device {@code options.device()} through the given bindings (tests bind them to stand-ins);
+     * Opens the device {@code options.device()} places this process on through the given bindings (tests bind them to stand-ins);
      * {@code nvrtc} is {@code null} for prebuilt PTX only, {@code cublas} {@code null} for the built-in GEMM.
      */
     static CudaGpu open(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CudaOptions options) {

@@ -2,20 +2,27 @@ package dev.wafer.adapters.cuda;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * How the CUDA backend is opened: the device, whether cuBLAS may use TF32 for float32 products, and where compiled
  * PTX is cached.
  *
- * @param device   the CUDA device ordinal (after {@code CUDA_VISIBLE_DEVICES})
+ * @param device   which CUDA device to open (ordinals count after {@code CUDA_VISIBLE_DEVICES})
  * @param tf32     whether float32 GEMMs may round their inputs to TF32 on tensor cores (faster, about 1e-3 relative
  *                 error, outside the fp32 contract tolerances); off by default
  * @param cacheDir the PTX cache directory
  * @param builtinGemm whether float32 GEMMs use the built-in tiled kernel instead of cuBLAS (for machines with
  *                 the driver but no cuBLAS; slower); off by default, when cuBLAS is required
  */
-public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm, boolean baselineKernels,
-                          boolean fusedAttention) {
+public record CudaOptions(DevicePlacement device, boolean tf32, Path cacheDir, boolean builtinGemm,
+                          boolean baselineKernels, boolean fusedAttention) {
+    /** Options for device {@code device}. */
+    public CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm, boolean baselineKernels,
+            boolean fusedAttention) {
+        this(DevicePlacement.ordinal(device), tf32, cacheDir, builtinGemm, baselineKernels, fusedAttention);
+    }
+
     /** Options with fused attention wherever the fast kernels run. */
     public CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm, boolean baselineKernels) {
         this(device, tf32, cacheDir, builtinGemm, baselineKernels, !baselineKernels);
@@ -36,8 +43,10 @@ public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean built
     public static final String CACHE_VARIABLE = "WAFER_CUDA_CACHE";
     /** {@code builtin} for the built-in GEMM kernel instead of cuBLAS; default {@code cublas}. */
     public static final String GEMM_VARIABLE = "WAFER_CUDA_GEMM";
-    /** The device ordinal; default 0. */
+    /** The device ordinal; default 0, or the local rank's device under a launcher ({@link DevicePlacement}). */
     public static final String DEVICE_VARIABLE = "WAFER_CUDA_DEVICE";
+    /** CUDA's own variable: the devices this process sees (a launcher may bind one to each rank). */
+    static final String VISIBLE_DEVICES_VARIABLE = "CUDA_VISIBLE_DEVICES";
 
     /** Reads {@link #TF32_VARIABLE}, {@link #CACHE_VARIABLE}, {@link #GEMM_VARIABLE} and {@link #DEVICE_VARIABLE}. */
     public static CudaOptions fromEnvironment(Map<String, String> env) {
@@ -45,14 +54,18 @@ public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean built
         Path dir = cache == null || cache.isBlank()
                 ? Path.of(System.getProperty("user.home"), ".cache", "wafer", "cuda")
                 : Path.of(cache);
-        String device = env.getOrDefault(DEVICE_VARIABLE, "0").strip();
-        int ordinal;
-        try {
-            ordinal = Integer.parseInt(device);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(DEVICE_VARIABLE + ": expected a device ordinal such as 0, found '"
-                    + device + "'");
+        String device = env.getOrDefault(DEVICE_VARIABLE, "").strip();
+        OptionalInt ordinal = OptionalInt.empty();
+        if (!device.isEmpty()) {
+            try {
+                ordinal = OptionalInt.of(Integer.parseInt(device));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(DEVICE_VARIABLE + ": expected a device ordinal such as 0, found '"
+                        + device + "'");
+            }
         }
+        String visible = env.get(VISIBLE_DEVICES_VARIABLE);
+        DevicePlacement placement = new DevicePlacement(ordinal, 0, 1, visible != null && !visible.isBlank());
         String gemm = env.getOrDefault(GEMM_VARIABLE, "cublas").strip();
         if (!gemm.equals("cublas") && !gemm.equals("builtin")) {
             throw new IllegalArgumentException(GEMM_VARIABLE + ": expected cublas or builtin, found '" + gemm + "'");
@@ -64,7 +77,7 @@ public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean built
         }
         // The built-in GEMM means no cuBLAS, which the fast kernels need: baseline kernels then.
         boolean baseline = kernels.equals("baseline") || gemm.equals("builtin");
-        return new CudaOptions(ordinal, "1".equals(env.get(TF32_VARIABLE)), dir, gemm.equals("builtin"), baseline,
+        return new CudaOptions(placement, "1".equals(env.get(TF32_VARIABLE)), dir, gemm.equals("builtin"), baseline,
                 !baseline && kernels.equals("fast"));
     }
 
@@ -97,9 +110,12 @@ public record CudaOptions(int device, boolean tf32, Path cacheDir, boolean built
             throw new IllegalArgumentException("the fast CUDA kernels need cuBLAS: " + GEMM_VARIABLE
                     + "=builtin goes with " + KERNELS_VARIABLE + "=baseline");
         }
-        if (device < 0) {
-            throw new IllegalArgumentException(DEVICE_VARIABLE + ": expected a device ordinal of 0 or more, found "
-                    + device);
-        }
+        java.util.Objects.requireNonNull(device, "device");
+    }
+
+    /** These options for rank {@code localRank} of the {@code localRanks} ranks of a job on this machine. */
+    public CudaOptions onLocalRank(int localRank, int localRanks) {
+        return new CudaOptions(device.onLocalRank(localRank, localRanks), tf32, cacheDir, builtinGemm,
+                baselineKernels, fusedAttention);
     }
 }

@@ -41,6 +41,7 @@ final class DriverApi {
             java.lang.foreign.MemoryLayout.sequenceLayout(Long.MAX_VALUE, java.lang.foreign.ValueLayout.JAVA_BYTE));
 
     private final MethodHandle cuInit;
+    private final MethodHandle cuDeviceGetCount;
     private final MethodHandle cuDeviceGet;
     private final MethodHandle cuDeviceGetName;
     private final MethodHandle cuDeviceGetAttribute;
@@ -70,6 +71,7 @@ final class DriverApi {
     DriverApi(NativeLibrary library) {
         Map<String, MethodHandle> h = library.bindAll(FUNCTIONS, REMEDY);
         cuInit = h.get("cuInit");
+        cuDeviceGetCount = h.get("cuDeviceGetCount");
         cuDeviceGet = h.get("cuDeviceGet");
         cuDeviceGetName = h.get("cuDeviceGetName");
         cuDeviceGetAttribute = h.get("cuDeviceGetAttribute");
@@ -100,6 +102,7 @@ final class DriverApi {
     private static Map<String, FunctionDescriptor> functions() {
         Map<String, FunctionDescriptor> f = new LinkedHashMap<>();
         f.put("cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        f.put("cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         f.put("cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         f.put("cuDeviceGetName", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         f.put("cuDeviceGetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
@@ -131,6 +134,14 @@ final class DriverApi {
 
     void init() {
         check("cuInit", NativeLibrary.status(cuInit, 0), "");
+    }
+
+    int deviceCount() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment count = arena.allocate(JAVA_INT);
+            check("cuDeviceGetCount", NativeLibrary.status(cuDeviceGetCount, count), "");
+            return count.get(JAVA_INT, 0);
+        }
     }
 
     int device(int ordinal) {

@@ -176,9 +176,29 @@ class CudaBackendProbeTest {
         assertEquals("driver 13.0, 2 devices: Fake GPU 0, Fake GPU 1", a.detail());
         // Runs are sized against the selected device's free memory, not the JVM heap.
         assertEquals(140_000_000_000L, a.deviceMemoryBytes().orElseThrow());
-        assertEquals(Map.of("gpu", "Fake GPU 0", "device_ordinal", "0", "compute_capability", "9.0", "sm_count", "132",
-                "total_memory_bytes", "150000000000", "free_memory_bytes", "140000000000", "driver", "13.0",
-                "nvrtc", "12.8 (libnvrtc.so.12)", "cublas", "12.8.4 (libcublas.so.12)"), a.properties());
+        assertEquals(Map.ofEntries(Map.entry("gpu", "Fake GPU 0"), Map.entry("device_ordinal", "0"),
+                Map.entry("device_placement", "device 0"), Map.entry("compute_capability", "9.0"),
+                Map.entry("sm_count", "132"), Map.entry("total_memory_bytes", "150000000000"),
+                Map.entry("free_memory_bytes", "140000000000"), Map.entry("driver", "13.0"),
+                Map.entry("nvrtc", "12.8 (libnvrtc.so.12)"), Map.entry("cublas", "12.8.4 (libcublas.so.12)")),
+                a.properties());
+    }
+
+    @Test
+    void eachLocalRankIsSizedAgainstItsOwnDevice() {
+        CudaOptions options = CudaOptions.fromEnvironment(Map.of());
+        BackendAvailability second = new CudaBackendProbe(() -> new FakeDriver("none", 0, 2), LIBRARIES,
+                () -> options.onLocalRank(1, 2)).probe();
+        assertEquals("Fake GPU 1", second.properties().get("gpu"));
+        assertEquals("device 1 (local rank 1 of 2)", second.properties().get("device_placement"));
+        assertEquals(140_000_000_001L, second.deviceMemoryBytes().orElseThrow());
+
+        BackendAvailability crowded = new CudaBackendProbe(() -> new FakeDriver("none", 0, 2), LIBRARIES,
+                () -> options.onLocalRank(0, 3)).probe();
+        assertFalse(crowded.available());
+        assertEquals("3 ranks of this job run on this machine but the driver reports 2 devices, so ranks would share"
+                + " a GPU", crowded.detail());
+        assertTrue(crowded.remedy().contains("mpirun --map-by ppr:2:node"), crowded::remedy);
     }
 
     @Test

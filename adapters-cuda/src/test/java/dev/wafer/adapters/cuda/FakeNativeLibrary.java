@@ -146,6 +146,7 @@ final class FakeNativeLibrary {
             }
         }
         switch (function) {
+            case "cuDeviceGetCount" -> out(arguments[0], JAVA_INT).set(JAVA_INT, 0, 1);
             case "cuDeviceGetAttribute" -> out(arguments[0], JAVA_INT).set(JAVA_INT, 0,
                     (int) arguments[1] == DriverApi.COMPUTE_CAPABILITY_MAJOR ? 9 : 0);
             case "cuMemAlloc_v2" -> {

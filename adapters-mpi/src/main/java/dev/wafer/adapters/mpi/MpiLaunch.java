@@ -48,6 +48,28 @@ public final class MpiLaunch {
         return m.find() ? Math.max(1, Integer.parseInt(m.group(1))) : 1;
     }
 
+    /**
+     * This process's rank among the job's ranks on this machine ({@code OMPI_COMM_WORLD_LOCAL_RANK}, or Slurm's
+     * {@code SLURM_LOCALID} under {@code srun}); 0 when not launched as a job or not stated.
+     */
+    public static int localRank(Map<String, String> env) {
+        if (ranks(env).isEmpty()) {
+            return 0;
+        }
+        String local = env.get("OMPI_COMM_WORLD_LOCAL_RANK");
+        if (local == null && env.containsKey("PMIX_RANK")) {
+            local = env.get("SLURM_LOCALID");
+        }
+        if (local == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(local.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** A one-line description of the launch, e.g. {@code "launched by mpirun: 2 ranks"}. */
     public static String describe(Map<String, String> env) {
         OptionalInt n = ranks(env);

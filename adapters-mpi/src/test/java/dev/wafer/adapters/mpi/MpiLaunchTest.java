@@ -30,4 +30,16 @@ class MpiLaunchTest {
         assertEquals(1, MpiLaunch.localRanks(Map.of("OMPI_COMM_WORLD_LOCAL_SIZE", "8")));
         assertEquals(1, MpiLaunch.localRanks(Map.of("OMPI_COMM_WORLD_SIZE", "2")));
     }
+
+    @Test
+    void theLocalRankComesFromMpirunOrSrun() {
+        assertEquals(1, MpiLaunch.localRank(Map.of("OMPI_COMM_WORLD_SIZE", "4", "OMPI_COMM_WORLD_LOCAL_RANK", "1")));
+        assertEquals(2, MpiLaunch.localRank(Map.of("PMIX_RANK", "5", "SLURM_NTASKS", "6", "SLURM_LOCALID", "2")));
+        // Not a job, nothing stated, or garbled: rank 0.
+        assertEquals(0, MpiLaunch.localRank(Map.of("OMPI_COMM_WORLD_LOCAL_RANK", "3")));
+        assertEquals(0, MpiLaunch.localRank(Map.of("OMPI_COMM_WORLD_SIZE", "4")));
+        assertEquals(0, MpiLaunch.localRank(Map.of("OMPI_COMM_WORLD_SIZE", "4", "OMPI_COMM_WORLD_LOCAL_RANK", "x")));
+        // SLURM_LOCALID without srun's PMIx (e.g. mpirun inside an allocation) is not this job's.
+        assertEquals(0, MpiLaunch.localRank(Map.of("OMPI_COMM_WORLD_SIZE", "4", "SLURM_LOCALID", "3")));
+    }
 }

@@ -23,7 +23,10 @@ public final class BackendCatalog {
         }
     }
 
-    /** The backends Wafer ships: cpu, opencl, cuda (the OpenCL device from {@code WAFER_OPENCL_DEVICE}). */
+    /**
+     * The backends Wafer ships: cpu, opencl, cuda (the OpenCL device from {@code WAFER_OPENCL_DEVICE}, the CUDA one
+     * from {@code WAFER_CUDA_DEVICE} or the local rank).
+     */
     public static BackendCatalog standard() {
         return standard(System.getenv());
     }
@@ -32,7 +35,7 @@ public final class BackendCatalog {
     public static BackendCatalog standard(Map<String, String> env) {
         return of(List.of(new CpuBackendModule(),
                 new OpenClBackendModule(env.getOrDefault(OpenClBackendModule.DEVICE_VARIABLE, "")),
-                new CudaBackendModule()));
+                new CudaBackendModule(env)));
     }
 
     /** A catalogue of the given backends, in this order; names must be unique. */

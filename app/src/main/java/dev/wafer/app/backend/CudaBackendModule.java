@@ -6,24 +6,35 @@ import dev.wafer.adapters.cuda.CudaBackend;
 import dev.wafer.adapters.cuda.CudaBackendProbe;
 import dev.wafer.adapters.cuda.CudaOptions;
 import dev.wafer.adapters.cuda.CudaUnavailableException;
+import dev.wafer.app.cluster.Cluster;
 import dev.wafer.ports.backend.BackendAvailability;
 import dev.wafer.ports.backend.BackendProbe;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.ComputeBackendFactory;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * Wires the CUDA backend (NVIDIA driver, NVRTC and cuBLAS through the FFM API). The device, the PTX cache and TF32
- * come from the environment ({@code WAFER_CUDA_DEVICE}, {@code WAFER_CUDA_CACHE}, {@code WAFER_CUDA_TF32}).
+ * come from the environment ({@code WAFER_CUDA_DEVICE}, {@code WAFER_CUDA_CACHE}, {@code WAFER_CUDA_TF32}); a rank of
+ * a job launched several to a machine opens its local rank's device unless {@code WAFER_CUDA_DEVICE} says otherwise.
  */
 public final class CudaBackendModule extends AbstractModule implements BackendModule {
     private final Supplier<CudaOptions> options;
 
     /** Options from the process environment, read when a backend is opened. */
     public CudaBackendModule() {
-        this(CudaOptions::fromEnvironment);
+        this(System.getenv());
+    }
+
+    /** Options from {@code env}, placed on the device of this process's local rank when launched as a job. */
+    public CudaBackendModule(Map<String, String> env) {
+        this(() -> {
+            Cluster cluster = new Cluster(env);
+            return CudaOptions.fromEnvironment(env).onLocalRank(cluster.localRank(), cluster.localRanks());
+        });
     }
 
     CudaBackendModule(Supplier<CudaOptions> options) {
@@ -38,7 +49,7 @@ public final class CudaBackendModule extends AbstractModule implements BackendMo
     @Provides
     @Override
     public BackendProbe probe() {
-        return new CudaBackendProbe();
+        return new CudaBackendProbe(options);
     }
 
     /**

@@ -45,6 +45,11 @@ public final class Cluster {
         return MpiLaunch.localRanks(env);
     }
 
+    /** This process's rank among the job's ranks on this machine; 0 when not launched as a job or not stated. */
+    public int localRank() {
+        return MpiLaunch.localRank(env);
+    }
+
     /** The MPI library's state and this launch, for {@code wafer cluster}; never throws. */
     public BackendAvailability probe() {
         return MpiProbe.probe(env);

@@ -2,7 +2,10 @@
 // host memory and kernels run by the CUDA simulator (cuda_sim_runtime.cpp and the kernel units are linked into the
 // same library; cuModuleGetFunction finds a kernel's thunk by name, whatever image was loaded). With it on the
 // loader path, the real CUDA backend (CudaGpu and its FFM bindings, NVRTC, the CLI) runs end to end: the GPU check's
-// rehearsal uses it. It claims one device of compute capability 9.0 with 132 SMs and 8 GiB.
+// rehearsal uses it. It claims one device of compute capability 9.0 with 132 SMs and 8 GiB, or WAFER_STAND_IN_DEVICES
+// of them (at most 16; each process's allocations count against its own 8 GiB), and appends "device N pid P" to the
+// file WAFER_STAND_IN_TRACE names whenever a process retains a device's context, so that tests see which device
+// each rank of a job opened.
 #include "cuda_sim.hpp"
 
 #include <cstdint>
@@ -12,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <unistd.h>
 
 typedef int CUresult;
 typedef int CUdevice;
@@ -37,6 +41,13 @@ std::map<uintptr_t, size_t> allocated;
 std::map<void*, int> barrier_free; // thunk -> its kernel has no barrier or shuffle
 unsigned long long used;
 uintptr_t next_handle = 0x1000;
+
+// WAFER_STAND_IN_DEVICES, 1 to 16; 1 when unset or not a number in that range.
+int device_count() {
+    const char* text = std::getenv("WAFER_STAND_IN_DEVICES");
+    int n = text == nullptr ? 1 : std::atoi(text);
+    return n >= 1 && n <= 16 ? n : 1;
+}
 
 void* handle() {
     std::lock_guard<std::mutex> guard(lock);
@@ -67,15 +78,15 @@ CUresult cuDriverGetVersion(int* version) {
 }
 
 CUresult cuDeviceGetCount(int* count) {
-    *count = 1;
+    *count = device_count();
     return SUCCESS;
 }
 
 CUresult cuDeviceGet(CUdevice* device, int ordinal) {
-    if (ordinal != 0) {
+    if (ordinal < 0 || ordinal >= device_count()) {
         return INVALID_DEVICE;
     }
-    *device = 0;
+    *device = ordinal;
     return SUCCESS;
 }
 
@@ -94,8 +105,18 @@ CUresult cuDeviceGetAttribute(int* value, int attribute, CUdevice) {
     return SUCCESS;
 }
 
-CUresult cuDevicePrimaryCtxRetain(void** context, CUdevice) {
-    *context = reinterpret_cast<void*>(0x1);
+CUresult cuDevicePrimaryCtxRetain(void** context, CUdevice device) {
+    if (device < 0 || device >= device_count()) {
+        return INVALID_DEVICE;
+    }
+    const char* trace = std::getenv("WAFER_STAND_IN_TRACE");
+    if (trace != nullptr && *trace != '\0') {
+        if (FILE* f = std::fopen(trace, "a")) {
+            std::fprintf(f, "device %d pid %ld\n", device, static_cast<long>(getpid()));
+            std::fclose(f);
+        }
+    }
+    *context = reinterpret_cast<void*>(0x1 + device);
     return SUCCESS;
 }
 
