@@ -8,13 +8,22 @@ import java.util.List;
  * @param label    how the report names it
  * @param required whether a refusal fails the check (fp32 on CUDA must run; bf16 may be absent)
  * @param profile  run {@code wafer bench --profile}: every kernel timed, the device waited for around each call
+ * @param peakSize {@code --peak-size} of a device backend's GEMM peak; 0 for the bench's default (8192)
  */
 record BenchCase(String label, String backend, int dModel, int layers, int heads, int seq, int batch, int vocab,
-        int steps, String precision, boolean required, boolean profile) {
+        int steps, String precision, boolean required, boolean profile, int peakSize) {
+
+    /** The rehearsal's GEMM peak: a product the CUDA simulator computes in well under a second. */
+    static final int REHEARSAL_PEAK_SIZE = 64;
 
     BenchCase(String label, String backend, int dModel, int layers, int heads, int seq, int batch, int vocab,
               int steps, String precision, boolean required) {
-        this(label, backend, dModel, layers, heads, seq, batch, vocab, steps, precision, required, false);
+        this(label, backend, dModel, layers, heads, seq, batch, vocab, steps, precision, required, false, 0);
+    }
+
+    private BenchCase rehearsed() {
+        return new BenchCase(label, backend, dModel, layers, heads, seq, batch, vocab, steps, precision, required,
+                profile, REHEARSAL_PEAK_SIZE);
     }
 
     /**
@@ -23,7 +32,7 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
      */
     BenchCase profiled() {
         return new BenchCase(label + " profiled", backend, dModel, layers, heads, seq, batch, vocab, steps, precision,
-                false, true);
+                false, true, peakSize);
     }
 
     /**
@@ -32,7 +41,7 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
      */
     BenchCase unfused() {
         return new BenchCase(label + " unfused attention", backend, dModel, layers, heads, seq, batch, vocab, steps,
-                precision, false, false);
+                precision, false, false, peakSize);
     }
 
     /** The 111M shape of Table 1 at the two sizes, fp32 and bf16, on CUDA. */
@@ -54,7 +63,8 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
                 new BenchCase("rehearsal seq32 batch2 fp32" + on, backend, 64, 2, 2, 32, 2, 256, 2, "fp32", true),
                 new BenchCase("rehearsal seq64 batch2 fp32" + on, backend, 64, 2, 2, 64, 2, 256, 2, "fp32", true),
                 new BenchCase("rehearsal seq32 batch2 bf16" + on, backend, 64, 2, 2, 32, 2, 256, 2, "bf16", false),
-                new BenchCase("rehearsal seq64 batch2 bf16" + on, backend, 64, 2, 2, 64, 2, 256, 2, "bf16", false));
+                new BenchCase("rehearsal seq64 batch2 bf16" + on, backend, 64, 2, 2, 64, 2, 256, 2, "bf16", false))
+                .stream().map(BenchCase::rehearsed).toList();
     }
 
     /** A small CPU run: proves the bundled runtime starts the CLI and trains, in seconds. */
@@ -73,6 +83,9 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
                 "--vocab=" + vocab, "--steps=" + steps, "--precision=" + precision));
         if (profile) {
             args.add("--profile");
+        }
+        if (peakSize > 0) {
+            args.add("--peak-size=" + peakSize);
         }
         return List.copyOf(args);
     }

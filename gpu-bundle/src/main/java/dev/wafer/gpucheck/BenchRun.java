@@ -33,11 +33,19 @@ record BenchRun(BenchCase benchCase, String variant, ProcessRun run, ResultLine 
         return Outcome.status(run, line);
     }
 
-    /** e.g. {@code 111M seq2048 batch8 fp32 81234 tok/s (fast)} or {@code ... FAILED}. */
+    /**
+     * e.g. {@code 111M seq2048 batch8 fp32 81234 tok/s (fast, 41% of GEMM peak)} or {@code ... FAILED}; the share is
+     * of the GEMM peak the bench measured in the same process (its {@code share_of_peak}).
+     */
     String summary() {
-        String kernels = benchCase.backend().equals("cuda") ? " (" + variant + ")" : "";
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        if (benchCase.backend().equals("cuda")) {
+            notes.add(variant);
+        }
+        line.number("share_of_peak").ifPresent(f -> notes.add(Math.round(100 * f) + "% of GEMM peak"));
+        String said = notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")";
         return benchCase.label() + " " + line.number("tokens_per_s").filter(x -> ok())
-                .map(t -> Math.round(t) + " tok/s" + kernels)
+                .map(t -> Math.round(t) + " tok/s" + said)
                 .orElse(benchCase.required() ? "FAILED" : "absent");
     }
 }

@@ -30,15 +30,20 @@ public interface GemmComparison {
      *
      * @param flopsPerSecond best-of-runs FLOP/s of the pure product
      * @param size           side of the square product
-     * @param threads        threads it ran on (the backend's)
+     * @param threads        threads it ran on (the backend's); 0 for a device, whose threads are not the host's
      * @param description    which GEMM ran
      */
     record Peak(double flopsPerSecond, int size, int threads, String description) {
+        /** For reports: {@code 2048^3 on 2 threads, oneDNN ...} or {@code 8192^3, bf16 operands through ...}. */
+        public String describe() {
+            return size + "^3" + (threads > 0 ? " on " + threads + " threads" : "") + ", " + description;
+        }
     }
 
     /**
      * The peak of the GEMM {@code backend}'s products at {@code operands} run on (a {@code 2048^3} product, best of
-     * a few after warm-up), or empty for a backend without a measured peak (only the CPU backend has one).
+     * a few after warm-up), or empty for any other backend than the CPU (a device backend's peak is measured
+     * through its own matmul: {@link dev.wafer.domain.profile.GemmPeak}).
      */
     Optional<Peak> peak(ComputeBackend backend, OperandFormat operands);
 

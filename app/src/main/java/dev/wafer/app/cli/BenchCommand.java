@@ -29,6 +29,7 @@ import jakarta.inject.Inject;
 import dev.wafer.ports.compute.TensorScope;
 import dev.wafer.ports.metrics.MetricsSink;
 import dev.wafer.app.backend.MemoryBudget;
+import dev.wafer.domain.profile.GemmPeak;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,6 +82,16 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--gemm", description = "benchmark GEMM M=N=K=SIZE (Vector vs scalar) instead", paramLabel = "SIZE")
     Integer gemm;
 
+    @Option(names = "--peak-size", paramLabel = "N", description = "Side of the square product that measures a"
+            + " device backend's GEMM peak (default " + DEVICE_PEAK_SIZE + ", less where the device's memory needs;"
+            + " 0: no peak). The cpu backend measures its own at 2048.")
+    Integer peakSize;
+
+    /** A product large enough to reach a GPU's tensor-core peak (8192^3: 1.1 TFLOP, a few milliseconds). */
+    static final int DEVICE_PEAK_SIZE = 8192;
+    private static final int DEVICE_PEAK_REPEATS = 5;
+    private static final long PEAK_SEED = 20_261_205L;
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
@@ -122,6 +133,9 @@ public final class BenchCommand implements Runnable {
             // The peak in the same process, on the GEMM and threads the steps' products use, before the model
             // exists: its matrices are garbage by the time the model's arrays take the heap (no extra resident memory).
             peak = gemms == null ? Optional.empty() : gemms.peak(opened, p.operands());
+            if (peak.isEmpty() && budget.device()) {
+                peak = devicePeak(opened, p, memory.totalBytes());
+            }
             if (peak.isPresent()) {
                 // Its 2048 x 2048 matrices are garbage now; without a collection here the heap regions they took
                 // stayed committed beside the model (fp32: +0.1 GB peak RSS on the 111M shape, two runs each).
@@ -160,8 +174,7 @@ public final class BenchCommand implements Runnable {
             // Without a measured peak (backends other than the CPU) the two peak fields are null, never invented.
             String peakJson = peak.map(k -> String.format(Locale.ROOT, "%.4e,\"share_of_peak\":%.4f,"
                             + "\"product_share_of_peak\":%.4f,\"peak_gemm\":%s", k.flopsPerSecond(),
-                            flops / k.flopsPerSecond(), productFlops / k.flopsPerSecond(),
-                            Json.quote(k.size() + "^3 on " + k.threads() + " threads, " + k.description())))
+                            flops / k.flopsPerSecond(), productFlops / k.flopsPerSecond(), Json.quote(k.describe())))
                     .orElse("null,\"share_of_peak\":null,\"product_share_of_peak\":null");
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"product_flops_per_s\":%.4e,\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,"
@@ -173,16 +186,36 @@ public final class BenchCommand implements Runnable {
         } else {
             out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s%s]",
                     median, tps, flops / 1e9, backendDetail, p.id(), recompute ? ", recomputed" : ""));
-            out.println(peak.map(k -> String.format(Locale.ROOT, "GEMM peak %.2f GFLOP/s (%d^3, %d threads, %s):"
+            out.println(peak.map(k -> String.format(Locale.ROOT, "GEMM peak %.2f GFLOP/s (%s):"
                             + " model FLOPs (Appendix F) at %.1f%% of it, the step's own products at %.1f%%",
-                            k.flopsPerSecond() / 1e9, k.size(), k.threads(), k.description(),
+                            k.flopsPerSecond() / 1e9, k.describe(),
                             100 * flops / k.flopsPerSecond(), 100 * productFlops / k.flopsPerSecond()))
-                    .orElse("GEMM peak: not measured for backend '" + backendName + "' (only the cpu backend"
-                            + " measures one)"));
+                    .orElse("GEMM peak: not measured for backend '" + backendName + "' (the cpu backend and"
+                            + " device backends measure one; --peak-size 0 turns the device's off)"));
             if (report != null) {
                 report.print(out);
             }
         }
+    }
+
+    /**
+     * A device backend's GEMM peak through its own matmul ({@link GemmPeak}), measured before the model exists:
+     * {@code --peak-size} (default {@value #DEVICE_PEAK_SIZE}), halved until its three matrices fit beside the run in
+     * the device's memory; empty for {@code --peak-size 0} or when no size fits.
+     */
+    private Optional<GemmComparison.Peak> devicePeak(ComputeBackend backend, Precision p, long runBytes) {
+        int n = peakSize == null ? DEVICE_PEAK_SIZE : peakSize;
+        if (n < 0) {
+            throw new UserError("--peak-size must be 0 (no peak) or positive, found " + n);
+        }
+        while (n > 0 && 3.0 * Float.BYTES * n * n > budget.bytes() - runBytes) {
+            n /= 2;
+        }
+        if (n == 0) {
+            return Optional.empty();
+        }
+        GemmPeak.Result r = GemmPeak.measure(backend, p.operands(), n, DEVICE_PEAK_REPEATS, System::nanoTime, PEAK_SEED);
+        return Optional.of(new GemmComparison.Peak(r.flopsPerSecond(), r.size(), 0, r.description()));
     }
 
     private static long largestGemm(long heap) {

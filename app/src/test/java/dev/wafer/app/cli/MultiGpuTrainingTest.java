@@ -15,19 +15,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.wafer.adapters.cuda.CudaSimulator;
 
 /**
  * {@code mpirun -np 2 wafer train --backend cuda} on a machine with two (stand-in) GPUs: each rank opens the device of
  * its local rank, and the job follows the single-process CUDA run; on a machine with one GPU the job is refused in one
  * line, unless {@code WAFER_CUDA_DEVICE} shares the device knowingly. The stand-in {@code libcuda.so.1} (the CUDA
- * simulator, see {@link CudaSimulator#standInLibraries()}) claims {@code WAFER_STAND_IN_DEVICES} devices and writes
+ * simulator, see {@link StandInCuda}) claims {@code WAFER_STAND_IN_DEVICES} devices and writes
  * which device each process retained to {@code WAFER_STAND_IN_TRACE}.
  */
 class MultiGpuTrainingTest {
@@ -37,18 +34,6 @@ class MultiGpuTrainingTest {
     @TempDir
     Path tmp;
 
-    private static Path standIn() {
-        try {
-            return CudaSimulator.standInLibraries();
-        } catch (CudaSimulator.UnavailableException e) {
-            if ("1".equals(System.getenv("WAFER_EXPECT_CUDA_SIM"))) {
-                throw new AssertionError("WAFER_EXPECT_CUDA_SIM=1 but " + e.getMessage());
-            }
-            Assumptions.assumeTrue(false, "stand-in CUDA libraries unavailable: " + e.getMessage());
-            return null;
-        }
-    }
-
     private static List<String> model(Path tokens) {
         return List.of("train", "--backend", "cuda", "--data", tokens.toString(), "--vocab", "97", "--d-model", "32",
                 "--layers", "1", "--heads", "2", "--seq", "16", "--batch", "8", "--micro-batch", "2", "--json",
@@ -56,18 +41,7 @@ class MultiGpuTrainingTest {
     }
 
     private CliRun run(int ranks, List<String> args, Map<String, String> env) throws Exception {
-        Path out = Files.createTempFile(tmp, "job", ".out");
-        Path err = Files.createTempFile(tmp, "job", ".err");
-        ProcessBuilder pb = new ProcessBuilder(ranks == 1 ? MpiLauncher.wafer(args) : MpiLauncher.command(ranks, args))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().putAll(env);
-        MpiLauncher.allowRoot(pb.environment());
-        Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(ranks + " ranks did not finish within 5 minutes: " + Files.readString(err));
-        }
-        return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
+        return StandInCuda.run(tmp, ranks == 1 ? MpiLauncher.wafer(args) : MpiLauncher.command(ranks, args), env);
     }
 
     /** Device ordinal to the processes that retained it, from the stand-in's trace. */
@@ -83,7 +57,7 @@ class MultiGpuTrainingTest {
     @Test
     void twoRanksOnTwoGpusTakeOneEachAndFollowTheSingleProcessRun() throws Exception {
         MpiLauncher.mpirun();
-        Path libraries = standIn();
+        Path libraries = StandInCuda.libraries();
         Path tokens = MpiLauncher.tokenFile(tmp, SEED);
         Map<String, String> env = new HashMap<>(Map.of("LD_LIBRARY_PATH", libraries.toString(),
                 "WAFER_STAND_IN_DEVICES", "2", "WAFER_CUDA_CACHE", tmp.resolve("kernels").toString()));
@@ -110,7 +84,7 @@ class MultiGpuTrainingTest {
     @Test
     void ranksThatWouldShareTheOneGpuAreRefusedUnlessTold() throws Exception {
         MpiLauncher.mpirun();
-        Path libraries = standIn();
+        Path libraries = StandInCuda.libraries();
         Path tokens = MpiLauncher.tokenFile(tmp, SEED);
         Map<String, String> env = new HashMap<>(Map.of("LD_LIBRARY_PATH", libraries.toString(),
                 "WAFER_CUDA_CACHE", tmp.resolve("kernels").toString()));

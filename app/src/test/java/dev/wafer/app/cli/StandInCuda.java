@@ -1,0 +1,50 @@
+package dev.wafer.app.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+import dev.wafer.adapters.cuda.CudaSimulator;
+
+/**
+ * The stand-in CUDA libraries ({@link CudaSimulator#standInLibraries()}: {@code libcuda.so.1} and
+ * {@code libcublas.so.12} running the kernels on the CUDA simulator) and child processes that load them, for CUDA runs
+ * of the CLI without a GPU. Tests skip without g++ on x86-64, and fail instead under {@code WAFER_EXPECT_CUDA_SIM=1}.
+ */
+final class StandInCuda {
+    private StandInCuda() {
+    }
+
+    /** The folder of the stand-in libraries, for {@code LD_LIBRARY_PATH}. */
+    static Path libraries() {
+        try {
+            return CudaSimulator.standInLibraries();
+        } catch (CudaSimulator.UnavailableException e) {
+            if ("1".equals(System.getenv("WAFER_EXPECT_CUDA_SIM"))) {
+                throw new AssertionError("WAFER_EXPECT_CUDA_SIM=1 but " + e.getMessage());
+            }
+            Assumptions.assumeTrue(false, "stand-in CUDA libraries unavailable: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Runs {@code command} to its end (at most 5 minutes) with {@code env} added, output kept in {@code dir}. */
+    static CliRun run(Path dir, List<String> command, Map<String, String> env) throws Exception {
+        Path out = Files.createTempFile(dir, "run", ".out");
+        Path err = Files.createTempFile(dir, "run", ".err");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        MpiLauncher.allowRoot(pb.environment());
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish within 5 minutes: "
+                    + Files.readString(err));
+        }
+        return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+}
