@@ -124,6 +124,7 @@ public final class BenchCommand implements Runnable {
         String backendDetail;
         String storage;
         Optional<GemmComparison.Peak> peak;
+        String peakError = null;
         KernelProfile kernels = profile ? new KernelProfile() : null;
         ComputeBackend opened = backends.open();
         try (ComputeBackend backend = kernels == null ? opened : new ProfilingBackend(opened, kernels);
@@ -134,7 +135,13 @@ public final class BenchCommand implements Runnable {
             // exists: its matrices are garbage by the time the model's arrays take the heap (no extra resident memory).
             peak = gemms == null ? Optional.empty() : gemms.peak(opened, p.operands());
             if (peak.isEmpty() && budget.device()) {
-                peak = devicePeak(opened, p, memory.totalBytes());
+                try {
+                    peak = devicePeak(opened, p, memory.totalBytes());
+                } catch (IllegalStateException e) {
+                    // A wrong timed product is a finding for the report, not a reason to lose the step timings.
+                    peakError = e.getMessage();
+                    peak = Optional.empty();
+                }
             }
             if (peak.isPresent()) {
                 // Its 2048 x 2048 matrices are garbage now; without a collection here the heap regions they took
@@ -175,7 +182,8 @@ public final class BenchCommand implements Runnable {
             String peakJson = peak.map(k -> String.format(Locale.ROOT, "%.4e,\"share_of_peak\":%.4f,"
                             + "\"product_share_of_peak\":%.4f,\"peak_gemm\":%s", k.flopsPerSecond(),
                             flops / k.flopsPerSecond(), productFlops / k.flopsPerSecond(), Json.quote(k.describe())))
-                    .orElse("null,\"share_of_peak\":null,\"product_share_of_peak\":null");
+                    .orElse("null,\"share_of_peak\":null,\"product_share_of_peak\":null")
+                    + (peakError == null ? "" : ",\"peak_gemm_error\":" + Json.quote(peakError));
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"product_flops_per_s\":%.4e,\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,"
                     + "\"heads\":%d,\"seq\":%d,\"batch\":%d,\"vocab\":%d,\"backend\":\"%s\",\"backend_detail\":%s,"
@@ -190,7 +198,8 @@ public final class BenchCommand implements Runnable {
                             + " model FLOPs (Appendix F) at %.1f%% of it, the step's own products at %.1f%%",
                             k.flopsPerSecond() / 1e9, k.describe(),
                             100 * flops / k.flopsPerSecond(), 100 * productFlops / k.flopsPerSecond()))
-                    .orElse("GEMM peak: not measured for backend '" + backendName + "' (the cpu backend and"
+                    .orElse(peakError != null ? "GEMM peak: not reported, " + peakError
+                            : "GEMM peak: not measured for backend '" + backendName + "' (the cpu backend and"
                             + " device backends measure one; --peak-size 0 turns the device's off)"));
             if (report != null) {
                 report.print(out);
