@@ -43,6 +43,7 @@ record BenchRun(BenchCase benchCase, String variant, ProcessRun run, ResultLine 
             notes.add(variant);
         }
         line.number("share_of_peak").ifPresent(f -> notes.add(Math.round(100 * f) + "% of GEMM peak"));
+        line.text("peak_gemm_error").ifPresent(e -> notes.add("GEMM peak check FAILED"));
         String said = notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")";
         return benchCase.label() + " " + line.number("tokens_per_s").filter(x -> ok())
                 .map(t -> Math.round(t) + " tok/s" + said)

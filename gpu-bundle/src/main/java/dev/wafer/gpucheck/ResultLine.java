@@ -43,6 +43,11 @@ record ResultLine(String raw, Optional<ObjectNode> value, List<String> notes) {
         return value.isPresent() && notes.isEmpty();
     }
 
+    /** A text field of the result, if there is one. */
+    Optional<String> text(String field) {
+        return value.map(v -> v.get(field)).filter(JsonNode::isTextual).map(JsonNode::asText);
+    }
+
     /** A finite number of the result, if there is one. */
     Optional<Double> number(String field) {
         return value.map(v -> v.get(field)).filter(JsonNode::isNumber).map(JsonNode::doubleValue);
