@@ -113,6 +113,14 @@ public final class CudaBackend implements ComputeBackend {
                 : options.fusedAttention() ? FAST_CAPABILITIES : FAST_UNFUSED_CAPABILITIES;
     }
 
+    /**
+     * The device memory a backend opened with {@code options} keeps for itself during a training step of
+     * {@code step} (its scratch buffers and token ids, {@link CudaWorkspace}), known without opening it.
+     */
+    public static long workspaceBytes(CudaOptions options, dev.wafer.ports.compute.StepShape step) {
+        return CudaWorkspace.bytes(options.baselineKernels(), step);
+    }
+
     /** {@link #open(CudaOptions)} with the options of the environment ({@link CudaOptions#fromEnvironment()}). */
     public static CudaBackend open() {
         return open(CudaOptions.fromEnvironment());

@@ -12,6 +12,7 @@ import dev.wafer.ports.backend.BackendProbe;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.ComputeBackendFactory;
+import dev.wafer.ports.compute.StepShape;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -80,6 +81,19 @@ public final class CudaBackendModule extends AbstractModule implements BackendMo
                     return CudaBackend.declaredCapabilities(options.get());
                 } catch (IllegalArgumentException e) {
                     return Set.of();
+                }
+            }
+
+            /**
+             * The scratch buffers and token ids the configured kernels keep on the device during a step, so that a
+             * run is sized with them. Settings that cannot be read count none; opening the backend reports them.
+             */
+            @Override
+            public long workspaceBytes(StepShape step) {
+                try {
+                    return CudaBackend.workspaceBytes(options.get(), step);
+                } catch (IllegalArgumentException e) {
+                    return 0;
                 }
             }
         };

@@ -109,8 +109,10 @@ public final class BenchCommand implements Runnable {
         int seq = ms.seqLength();
         ModelShape s = ms;
         ModelPrecision modelPrecision = new ModelPrecision(p.operands(), false);
-        MemoryEstimate memory = MemoryEstimate.of(s, batch, seq, 1, recompute, dev.wafer.domain.model.ActivationStorage
-                .choose("selected", backends.declaredCapabilities(), modelPrecision));
+        // As the model will store its activations (fused attention included), with the backend's own scratch.
+        MemoryEstimate memory = MemoryEstimate.of(s, batch, seq, 1, recompute, modelPrecision,
+                dev.wafer.domain.model.ActivationStorage.choose("selected", backends.declaredCapabilities(),
+                        modelPrecision, s.dHead()), backends::workspaceBytes);
         MemoryBudget budget = this.budget == null ? MemoryBudget.heap() : this.budget;
         if (!memory.fits(budget.bytes())) {
             throw new UserError(String.format(Locale.ROOT, "the benchmark model does not fit: it needs %s (parameters,"

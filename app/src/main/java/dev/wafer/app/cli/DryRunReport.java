@@ -59,8 +59,7 @@ final class DryRunReport {
         }
         r.put("batch_tokens", phases);
         dev.wafer.domain.model.ActivationStorage storage = resolver.activationStorage(s.modelPrecision(), s.shape());
-        MemoryEstimate mem = MemoryEstimate.of(s.shape(), s.microBatch(), s.seqLength(), resolver.optimizerShards(),
-                c.recompute, storage);
+        MemoryEstimate mem = resolver.estimate(s.shape(), s.microBatch(), s.seqLength(), s.modelPrecision());
         java.util.Optional<String> refusal = resolver.refusal(mem, s.microBatch());
         boolean fits = refusal.isEmpty();
         r.put("micro_batch", s.microBatch());
@@ -80,6 +79,8 @@ final class DryRunReport {
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("state_bytes", mem.stateBytes());
         memory.put("activation_bytes", mem.activationBytes());
+        // A device backend's own scratch buffers during a step (0 for the host backends).
+        memory.put("workspace_bytes", mem.workspaceBytes());
         // Per rank: AdamW's two moments, split over the ranks with --shard-optimizer (ZeRO stage 1).
         memory.put("ranks", resolver.ranks());
         memory.put("optimizer_shards", resolver.optimizerShards());

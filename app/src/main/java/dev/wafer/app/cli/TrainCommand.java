@@ -199,7 +199,8 @@ public final class TrainCommand implements Runnable {
         TrainFlags f = flags();
         TrainRunResolver resolver = new TrainRunResolver(f, memory == null ? MemoryBudget.heap() : memory,
                 f.ranks() != null ? f.ranks() : cluster.launchedRanks().orElse(1), cluster.localRanks())
-                .backend(probe == null ? "selected" : probe.name(), backends.declaredCapabilities());
+                .backend(probe == null ? "selected" : probe.name(), backends.declaredCapabilities(),
+                        backends::workspaceBytes);
         resolver.checkRunFlags();
         TrainExecution execution = new TrainExecution(f, spec.commandLine(), cluster, backends, store);
         if (f.resume() == null) {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.OptionalInt;
+import java.util.function.ToLongFunction;
 
 import dev.wafer.domain.model.ActivationStorage;
 import dev.wafer.domain.model.ModelPrecision;
@@ -27,6 +28,7 @@ import dev.wafer.domain.session.RunStateHeaders;
 import dev.wafer.domain.session.Precision;
 import dev.wafer.ports.checkpoint.CheckpointHeader;
 import dev.wafer.ports.compute.Capability;
+import dev.wafer.ports.compute.StepShape;
 
 /**
  * Turns {@code wafer train}'s flags into a {@link RunSpec} through the domain's {@link RunRecipe} (a new run, or the
@@ -50,6 +52,8 @@ final class TrainRunResolver implements MicroBatchSizer {
     /** The selected backend's name and declared capabilities: whether activations are sized as bf16 storage. */
     private String backendName = "selected";
     private Set<Capability> capabilities = Set.of();
+    /** What the selected backend keeps for itself during a step; none unless told. */
+    private ToLongFunction<StepShape> workspace = step -> 0;
     /** The precision of the run being sized (set from the flags, or the checkpoint on resume). */
     private ModelPrecision sizing = ModelPrecision.FP32;
 
@@ -93,9 +97,24 @@ final class TrainRunResolver implements MicroBatchSizer {
      * {@link Capability#BF16_STORAGE} in a bf16 run, else float32 (what its factory declares without opening it).
      */
     TrainRunResolver backend(String name, Set<Capability> declared) {
+        return backend(name, declared, step -> 0);
+    }
+
+    /**
+     * As {@link #backend(String, Set)}, with what the backend keeps for itself during a step
+     * ({@link dev.wafer.ports.compute.ComputeBackendFactory#workspaceBytes}), which the run is sized with too.
+     */
+    TrainRunResolver backend(String name, Set<Capability> declared, ToLongFunction<StepShape> workspace) {
         this.backendName = name;
         this.capabilities = Set.copyOf(declared);
+        this.workspace = workspace;
         return this;
+    }
+
+    /** The memory a micro-batch of {@code micro} x {@code seq} of {@code model} needs on the selected backend. */
+    MemoryEstimate estimate(ModelShape model, int micro, int seq, ModelPrecision precision) {
+        return MemoryEstimate.of(model, micro, seq, optimizerShards(), f.recompute(), precision,
+                activationStorage(precision, model), workspace);
     }
 
     /**
@@ -192,20 +211,17 @@ final class TrainRunResolver implements MicroBatchSizer {
     public int choose(ModelShape model, int seq, BatchSizeSchedule batches) {
         List<Integer> sizes = batches.phases().stream().map(BatchSizeSchedule.Phase::sequences).toList();
         OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, budgetBytes(), ranks,
-                optimizerShards(), f.recompute(), activationStorage(sizing, model));
+                optimizerShards(), f.recompute(), sizing, activationStorage(sizing, model), workspace);
         if (fit.isPresent()) {
             return decided(Optional.empty(), fit.getAsInt());
         }
         // The dry run goes on with a micro-batch of 1 and reports the same refusal.
-        return decided(Optional.of(doesNotFit(MemoryEstimate.of(model, 1, seq, optimizerShards(), f.recompute(),
-                activationStorage(sizing, model)), 1,
-                budgetBytes())), 1);
+        return decided(Optional.of(doesNotFit(estimate(model, 1, seq, sizing), 1, budgetBytes())), 1);
     }
 
     @Override
     public int check(ModelShape model, int seq, int micro) {
-        MemoryEstimate m = MemoryEstimate.of(model, micro, seq, optimizerShards(), f.recompute(),
-                activationStorage(sizing, model));
+        MemoryEstimate m = estimate(model, micro, seq, sizing);
         return decided(m.fits(heapBytes) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes)), micro);
     }
 
@@ -246,9 +262,10 @@ final class TrainRunResolver implements MicroBatchSizer {
                         Format.bytes(budget), 100 * HEAP_SHARE, memory.where(), Format.bytes(heapBytes),
                         memory.device() || localRanks == 1 ? "" : ", shared by " + localRanks + " local ranks");
         return String.format(Locale.ROOT, "the run does not fit in memory: parameters, gradients and AdamW moments"
-                + " need %s and a micro-batch of %d needs %s of activations, %s in all, but %s; %s",
-                Format.bytes(m.stateBytes()), micro, Format.bytes(m.activationBytes()), Format.bytes(m.totalBytes()),
-                room, memory.remedy());
+                + " need %s and a micro-batch of %d needs %s of activations%s, %s in all, but %s; %s",
+                Format.bytes(m.stateBytes()), micro, Format.bytes(m.activationBytes()),
+                m.workspaceBytes() == 0 ? "" : " and " + Format.bytes(m.workspaceBytes()) + " of the backend's scratch",
+                Format.bytes(m.totalBytes()), room, memory.remedy());
     }
 
     private DataSpec dataSpec() {

@@ -2,23 +2,29 @@ package dev.wafer.domain.session;
 
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.ToLongFunction;
 
 import dev.wafer.domain.model.ActivationFootprint;
 import dev.wafer.domain.model.ActivationStorage;
+import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterLayout;
+import dev.wafer.ports.compute.StepShape;
 
 /**
  * The memory a training run needs before anything is allocated: parameters, gradients and both AdamW moments
- * (four float32 copies of the model) plus the activations of one micro-batch. Used to choose the micro-batch and
+ * (four float32 copies of the model) plus the activations of one micro-batch, and what the backend keeps for itself
+ * during a step (a device backend's scratch buffers) where the estimate is given it. Used to choose the micro-batch and
  * to refuse, with figures, a run that cannot fit.
  *
  * @param stateBytes          parameters, gradients and AdamW moments
  * @param activationBytes     activations and activation gradients of one micro-batch (float32 buffers at four bytes
  *                            a value, 16-bit ones at two: {@link ActivationFootprint#totalBytes()})
  * @param largestTensorFloats the largest single buffer, in values
+ * @param workspaceBytes      what the backend keeps for itself during a step
+ *                            ({@link dev.wafer.ports.compute.ComputeBackendFactory#workspaceBytes}); 0 for none
  */
-public record MemoryEstimate(long stateBytes, long activationBytes, long largestTensorFloats) {
+public record MemoryEstimate(long stateBytes, long activationBytes, long largestTensorFloats, long workspaceBytes) {
     /** The largest tensor a host-array backend can allocate (Java arrays are indexed by {@code int}). */
     public static final long MAX_TENSOR_FLOATS = Integer.MAX_VALUE - 8;
 
@@ -58,7 +64,30 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
         long params = new ParameterLayout(shape).totalCount();
         ActivationFootprint a = ActivationFootprint.of(shape, microBatch, seq, recompute, storage);
         return new MemoryEstimate(Math.addExact(Math.multiplyExact(params, 2L * Float.BYTES),
-                optimizerBytes(shape, optimizerShards)), a.totalBytes(), Math.max(a.largestValues(), params));
+                optimizerBytes(shape, optimizerShards)), a.totalBytes(), Math.max(a.largestValues(), params), 0);
+    }
+
+    /**
+     * As {@link #of(ModelShape, int, int, int, boolean, ActivationStorage)} for a run with {@code precision}, plus
+     * what the backend keeps for itself during such a step ({@code workspace} of its {@link #step}).
+     */
+    public static MemoryEstimate of(ModelShape shape, int microBatch, int seq, int optimizerShards,
+            boolean recompute, ModelPrecision precision, ActivationStorage storage,
+            ToLongFunction<StepShape> workspace) {
+        MemoryEstimate m = of(shape, microBatch, seq, optimizerShards, recompute, storage);
+        long backend = workspace.applyAsLong(step(shape, microBatch, seq, precision, storage));
+        if (backend < 0) {
+            throw new IllegalArgumentException("a backend's workspace cannot be negative: " + backend);
+        }
+        return new MemoryEstimate(m.stateBytes, m.activationBytes, m.largestTensorFloats, backend);
+    }
+
+    /** The step a backend is asked to size its workspace for: the model's sizes and the run's formats. */
+    public static StepShape step(ModelShape shape, int microBatch, int seq, ModelPrecision precision,
+            ActivationStorage storage) {
+        return new StepShape(microBatch, seq, shape.dModel(), shape.dFfn(), shape.nHeads(), shape.vocabSize(),
+                new ParameterLayout(shape).specs().size(), precision.operands(), storage.format(), storage.ln1(),
+                storage.fusedAttention(), precision.fp32AttentionGrads());
     }
 
     /**
@@ -75,7 +104,7 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
 
     /** Everything together. */
     public long totalBytes() {
-        return stateBytes + activationBytes;
+        return stateBytes + activationBytes + workspaceBytes;
     }
 
     /** Whether the run fits in {@code budgetBytes} and every tensor is allocatable. */
@@ -132,6 +161,17 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
      */
     public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
             long budgetBytes, int ranks, int optimizerShards, boolean recompute, ActivationStorage storage) {
+        return largestMicroBatch(shape, seq, batchSequences, budgetBytes, ranks, optimizerShards, recompute,
+                ModelPrecision.FP32, storage, step -> 0);
+    }
+
+    /**
+     * As {@link #largestMicroBatch(ModelShape, int, List, long, int, int, boolean, ActivationStorage)} counting what
+     * the backend keeps for itself during a step of a run with {@code precision} ({@code workspace}).
+     */
+    public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
+            long budgetBytes, int ranks, int optimizerShards, boolean recompute, ModelPrecision precision,
+            ActivationStorage storage, ToLongFunction<StepShape> workspace) {
         if (ranks < 1) {
             throw new IllegalArgumentException("ranks must be positive, found " + ranks);
         }
@@ -141,7 +181,8 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
         }
         OptionalInt anyFit = OptionalInt.empty();
         for (int m = g; m >= 1; m--) {
-            if (g % m != 0 || !of(shape, m, seq, optimizerShards, recompute, storage).fits(budgetBytes)) {
+            if (g % m != 0 || !of(shape, m, seq, optimizerShards, recompute, precision, storage, workspace)
+                    .fits(budgetBytes)) {
                 continue;
             }
             if (anyFit.isEmpty()) {

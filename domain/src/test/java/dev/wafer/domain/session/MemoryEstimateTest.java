@@ -8,7 +8,12 @@ import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 
+import dev.wafer.domain.model.ActivationStorage;
+import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.model.ParameterLayout;
+import dev.wafer.ports.compute.OperandFormat;
+import dev.wafer.ports.compute.StepShape;
 
 class MemoryEstimateTest {
     private static final ModelShape M111 = ModelShape.gpt(768, 10, 64);
@@ -70,5 +75,33 @@ class MemoryEstimateTest {
         MemoryEstimate m = MemoryEstimate.of(M111, 21, 2048);
         assertTrue(m.largestTensorFloats() > MemoryEstimate.MAX_TENSOR_FLOATS);
         assertTrue(!m.fits(Long.MAX_VALUE));
+    }
+
+    @Test
+    void aBackendsWorkspaceIsAskedForTheRunsStepAndCounted() {
+        ModelPrecision bf16 = new ModelPrecision(OperandFormat.BF16, false);
+        ActivationStorage storage = new ActivationStorage(OperandFormat.BF16, OperandFormat.BF16, "", true);
+        java.util.List<StepShape> asked = new java.util.ArrayList<>();
+        MemoryEstimate m = MemoryEstimate.of(M111, 8, 2048, 1, false, bf16, storage, step -> {
+            asked.add(step);
+            return 1000L * step.microBatch();
+        });
+        assertEquals(8000, m.workspaceBytes());
+        MemoryEstimate without = MemoryEstimate.of(M111, 8, 2048, 1, false, storage);
+        assertEquals(0, without.workspaceBytes());
+        assertEquals(without.totalBytes() + 8000, m.totalBytes());
+        assertEquals(new StepShape(8, 2048, 768, 3072, 12, M111.vocabSize(), new ParameterLayout(M111).specs().size(),
+                OperandFormat.BF16, OperandFormat.BF16, OperandFormat.BF16, true, false), asked.get(0));
+    }
+
+    @Test
+    void theWorkspaceCanTakeTheLargestMicroBatchDown() {
+        ActivationStorage fp32 = ActivationStorage.FP32;
+        long budget = MemoryEstimate.of(M111, 4, 1024, 1, false, fp32).totalBytes();
+        assertEquals(OptionalInt.of(4), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(8), budget, 1, 1, false,
+                ModelPrecision.FP32, fp32, step -> 0));
+        // One byte of scratch more than the room left: the micro-batch of 4 no longer fits, 2 does.
+        assertEquals(OptionalInt.of(2), MemoryEstimate.largestMicroBatch(M111, 1024, List.of(8), budget, 1, 1, false,
+                ModelPrecision.FP32, fp32, step -> step.microBatch() == 4 ? 1 : 0));
     }
 }

@@ -23,4 +23,14 @@ public interface ComputeBackendFactory {
     default java.util.Set<Capability> declaredCapabilities() {
         return java.util.Set.of();
     }
+
+    /**
+     * The memory the backends {@link #open()} returns keep for themselves during a training step of this shape
+     * (scratch buffers that grow to their largest request and stay), beside the tensors the caller allocates: what a
+     * run's memory estimate adds to the model's own tensors. The default, 0, is for backends that keep none (or none
+     * that the run is sized against).
+     */
+    default long workspaceBytes(StepShape step) {
+        return 0;
+    }
 }
