@@ -94,15 +94,9 @@ final class TrainRunResolver implements MicroBatchSizer {
 
     /**
      * Sizes activations as the backend {@code name} stores them: bf16 where it declares
-     * {@link Capability#BF16_STORAGE} in a bf16 run, else float32 (what its factory declares without opening it).
-     */
-    TrainRunResolver backend(String name, Set<Capability> declared) {
-        return backend(name, declared, step -> 0);
-    }
-
-    /**
-     * As {@link #backend(String, Set)}, with what the backend keeps for itself during a step
-     * ({@link dev.wafer.ports.compute.ComputeBackendFactory#workspaceBytes}), which the run is sized with too.
+     * {@link Capability#BF16_STORAGE} in a bf16 run, else float32 (what its factory declares without opening it), and
+     * with what the backend keeps for itself during a step
+     * ({@link dev.wafer.ports.compute.ComputeBackendFactory#workspaceBytes}).
      */
     TrainRunResolver backend(String name, Set<Capability> declared, ToLongFunction<StepShape> workspace) {
         this.backendName = name;
