@@ -44,6 +44,13 @@ class MultiGpuTrainingTest {
         return StandInCuda.run(tmp, ranks == 1 ? MpiLauncher.wafer(args) : MpiLauncher.command(ranks, args), env);
     }
 
+    /** mpirun, and the environment of a machine with {@code devices} stand-in GPUs (the test skips without them). */
+    private Map<String, String> standIn(int devices) {
+        MpiLauncher.mpirun();
+        return new HashMap<>(Map.of("LD_LIBRARY_PATH", StandInCuda.libraries().toString(), "WAFER_STAND_IN_DEVICES",
+                String.valueOf(devices), "WAFER_CUDA_CACHE", tmp.resolve("kernels").toString()));
+    }
+
     /** Device ordinal to the processes that retained it, from the stand-in's trace. */
     private static Map<Integer, Set<String>> retained(Path trace) throws Exception {
         Map<Integer, Set<String>> byDevice = new TreeMap<>();
@@ -56,11 +63,8 @@ class MultiGpuTrainingTest {
 
     @Test
     void twoRanksOnTwoGpusTakeOneEachAndFollowTheSingleProcessRun() throws Exception {
-        MpiLauncher.mpirun();
-        Path libraries = StandInCuda.libraries();
         Path tokens = MpiLauncher.tokenFile(tmp, SEED);
-        Map<String, String> env = new HashMap<>(Map.of("LD_LIBRARY_PATH", libraries.toString(),
-                "WAFER_STAND_IN_DEVICES", "2", "WAFER_CUDA_CACHE", tmp.resolve("kernels").toString()));
+        Map<String, String> env = standIn(2);
         env.put("WAFER_STAND_IN_TRACE", tmp.resolve("one.trace").toString());
         CliRun one = MpiLauncher.ok(run(1, model(tokens), env));
         assertEquals(Set.of(0), retained(tmp.resolve("one.trace")).keySet(), "a single process opens device 0");
@@ -83,11 +87,8 @@ class MultiGpuTrainingTest {
 
     @Test
     void ranksThatWouldShareTheOneGpuAreRefusedUnlessTold() throws Exception {
-        MpiLauncher.mpirun();
-        Path libraries = StandInCuda.libraries();
         Path tokens = MpiLauncher.tokenFile(tmp, SEED);
-        Map<String, String> env = new HashMap<>(Map.of("LD_LIBRARY_PATH", libraries.toString(),
-                "WAFER_CUDA_CACHE", tmp.resolve("kernels").toString()));
+        Map<String, String> env = standIn(1);
         CliRun refused = run(2, model(tokens), env);
         assertNotEquals(0, refused.exitCode(), refused.err());
         assertTrue(refused.err().contains("wafer: backend 'cuda' is unavailable: 2 ranks of this job run on this"
