@@ -41,6 +41,8 @@ final class CudaGpu implements Gpu {
     private long idBytes;
     private Thread currentThread;
     private String lastKernel = "";
+    /** Registers and spills of the loaded kernels, set by {@link #loadKernels}. */
+    private KernelResources resources;
     private boolean closed;
 
     private CudaGpu(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CudaOptions options) {
@@ -71,7 +73,7 @@ final class CudaGpu implements Gpu {
         }
         this.kernelLoading = loadKernels(compiler, major, minor);
         this.description = name + " (" + options.device().describe(ordinal) + ", compute capability " + major + "."
-                + minor + ", kernels: " + kernelLoading
+                + minor + ", kernels: " + kernelLoading + ", " + resources.summary()
                 + ", "
                 + (cublas == null ? "built-in GEMM" : cublas.soname() + (options.tf32() ? ", TF32 on" : ", TF32 off"))
                 + ")";
@@ -103,7 +105,8 @@ final class CudaGpu implements Gpu {
     /**
      * Loads every kernel file the first way that works for all of them ({@link KernelCompiler#candidates}): a
      * compile error or a module the driver refuses (e.g. {@code CUDA_ERROR_UNSUPPORTED_PTX_VERSION} from an NVRTC
-     * newer than the driver) unloads what that way loaded and tries the next.
+     * newer than the driver), or a kernel that cannot launch with its block on this device ({@link
+     * KernelResources#checkLaunchable}), unloads what that way loaded and tries the next.
      *
      * @return how they were loaded, naming the ways that failed before
      * @throws CudaUnavailableException when no way loads them, with every way's reason
@@ -127,8 +130,11 @@ final class CudaGpu implements Gpu {
                         found.put(k, driver.function(module, k.entry()));
                     }
                 }
+                KernelResources usage = KernelResources.query(driver, found);
+                usage.checkLaunchable(way.describe());
                 modules.addAll(loaded);
                 functions.putAll(found);
+                resources = usage;
                 return way.describe() + (failures.isEmpty() ? "" : " (after: " + String.join("; ", failures) + ")");
             } catch (CudaFailure | CudaUnavailableException e) {
                 for (MemorySegment module : loaded) {

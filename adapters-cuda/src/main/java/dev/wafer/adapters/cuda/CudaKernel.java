@@ -124,6 +124,17 @@ enum CudaKernel {
         return params;
     }
 
+    /** The most threads a block of this kernel can have: its exact block, or {@link LaunchGeometry#MAX_THREADS}. */
+    int largestBlock() {
+        if (blockMultiple == FLASH) {
+            return FLASH_BLOCK;
+        }
+        if (blockMultiple == 0) {
+            return CROSS_ENTROPY_BLOCK;
+        }
+        return blockMultiple < 0 ? blockMultiple * blockMultiple : LaunchGeometry.MAX_THREADS;
+    }
+
     /**
      * Checks that {@code geometry} suits this kernel's block-size requirement.
      *

@@ -33,6 +33,12 @@ final class DriverApi {
     static final int COMPUTE_CAPABILITY_MAJOR = 75;
     /** {@code CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR}. */
     static final int COMPUTE_CAPABILITY_MINOR = 76;
+    /** {@code CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK}: the largest block this kernel can launch with on this device. */
+    static final int FUNC_MAX_THREADS_PER_BLOCK = 0;
+    /** {@code CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES}: local memory a thread (register spills, stack arrays). */
+    static final int FUNC_LOCAL_SIZE_BYTES = 3;
+    /** {@code CU_FUNC_ATTRIBUTE_NUM_REGS}: registers a thread. */
+    static final int FUNC_NUM_REGS = 4;
 
     /** Every bound function with its descriptor, in {@code cuda.h}'s terms (checked against the header by a test). */
     static final Map<String, FunctionDescriptor> FUNCTIONS = functions();
@@ -58,6 +64,7 @@ final class DriverApi {
     private final MethodHandle cuModuleLoadData;
     private final MethodHandle cuModuleUnload;
     private final MethodHandle cuModuleGetFunction;
+    private final MethodHandle cuFuncGetAttribute;
     private final MethodHandle cuLaunchKernel;
     private final MethodHandle cuStreamCreate;
     private final MethodHandle cuStreamDestroy;
@@ -88,6 +95,7 @@ final class DriverApi {
         cuModuleLoadData = h.get("cuModuleLoadData");
         cuModuleUnload = h.get("cuModuleUnload");
         cuModuleGetFunction = h.get("cuModuleGetFunction");
+        cuFuncGetAttribute = h.get("cuFuncGetAttribute");
         cuLaunchKernel = h.get("cuLaunchKernel");
         cuStreamCreate = h.get("cuStreamCreate");
         cuStreamDestroy = h.get("cuStreamDestroy_v2");
@@ -119,6 +127,7 @@ final class DriverApi {
         f.put("cuModuleLoadData", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         f.put("cuModuleUnload", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         f.put("cuModuleGetFunction", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        f.put("cuFuncGetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         f.put("cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         f.put("cuStreamCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -222,6 +231,16 @@ final class DriverApi {
             MemorySegment module = arena.allocate(ADDRESS);
             check("cuModuleLoadData (" + what + ")", NativeLibrary.status(cuModuleLoadData, module, image), "");
             return module.get(ADDRESS, 0);
+        }
+    }
+
+    /** {@code cuFuncGetAttribute}, e.g. {@link #FUNC_NUM_REGS} of a loaded kernel. */
+    int functionAttribute(int attribute, MemorySegment function, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_INT);
+            check("cuFuncGetAttribute (" + name + ", attribute " + attribute + ")",
+                    NativeLibrary.status(cuFuncGetAttribute, value, attribute, function), "");
+            return value.get(JAVA_INT, 0);
         }
     }
 

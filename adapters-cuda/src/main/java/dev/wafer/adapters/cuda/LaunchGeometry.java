@@ -2,13 +2,16 @@ package dev.wafer.adapters.cuda;
 
 /**
  * The grid and block of one kernel launch (two-dimensional; z is always 1) and its dynamic shared memory, checked
- * against the limits every CUDA device since compute capability 3.0 has: at most {@value #MAX_THREADS} threads
- * per block, grid x below 2^31, grid y at most {@value #MAX_GRID_Y}, and at most {@value #MAX_SHARED_BYTES} bytes
- * of shared memory without an opt-in.
+ * against the limits every CUDA device since compute capability 3.0 has (grid x below 2^31, grid y at most
+ * {@value #MAX_GRID_Y}, at most {@value #MAX_SHARED_BYTES} bytes of shared memory without an opt-in) and at most
+ * {@value #MAX_THREADS} threads per block, a quarter of what devices allow: whatever number of registers a compiler
+ * gives a kernel (at most 255 a thread, allocated 8 at a time), 256 threads fit the 65,536 registers of a block on
+ * every device since compute capability 5.0, so no launch can fail with {@code CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES}
+ * because the driver's compiler on a GPU machine allocates more registers than NVRTC did here.
  */
 record LaunchGeometry(int gridX, int gridY, int blockX, int blockY, int sharedBytes) {
-    /** Threads per block on every device. */
-    static final int MAX_THREADS = 1024;
+    /** Threads per block: 256 x 256 registers = 65,536, the register file of a block (see above). */
+    static final int MAX_THREADS = 256;
     /** The grid's y extent. */
     static final int MAX_GRID_Y = 65535;
     /** Shared memory per block without {@code cudaFuncAttributeMaxDynamicSharedMemorySize}: 48 KiB. */

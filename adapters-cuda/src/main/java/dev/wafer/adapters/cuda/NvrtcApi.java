@@ -140,6 +140,19 @@ final class NvrtcApi {
      * @throws CudaFailure with the compiler's log when compilation fails
      */
     byte[] compile(String name, String source, List<String> options, Output output) {
+        return compileLogged(name, source, options, output).image();
+    }
+
+    /** An image and the compiler's log (empty, or warnings, or with {@code -Xptxas=-v} each kernel's resources). */
+    record Compilation(byte[] image, String log) {
+    }
+
+    /**
+     * {@link #compile(String, String, List, Output)}, keeping the compiler's log of a successful compilation too.
+     *
+     * @throws CudaFailure with the compiler's log when compilation fails
+     */
+    Compilation compileLogged(String name, String source, List<String> options, Output output) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment programOut = arena.allocate(ADDRESS);
             check("nvrtcCreateProgram", NativeLibrary.status(nvrtcCreateProgram, programOut,
@@ -169,7 +182,7 @@ final class NvrtcApi {
                 MemorySegment image = arena.allocate(bytes);
                 check(ptx ? "nvrtcGetPTX" : "nvrtcGetCUBIN", NativeLibrary.status(ptx ? nvrtcGetPTX : nvrtcGetCUBIN,
                         program, image), name);
-                return image.toArray(JAVA_BYTE);
+                return new Compilation(image.toArray(JAVA_BYTE), log(arena, program));
             } finally {
                 check("nvrtcDestroyProgram", NativeLibrary.status(nvrtcDestroyProgram, programOut), name);
             }

@@ -29,6 +29,7 @@ final class CDeclarations {
             Map.entry("CUresult", JAVA_INT),
             Map.entry("CUdevice", JAVA_INT),
             Map.entry("CUdevice_attribute", JAVA_INT),
+            Map.entry("CUfunction_attribute", JAVA_INT),
             Map.entry("CUdeviceptr", JAVA_LONG),
             Map.entry("CUcontext", ADDRESS),
             Map.entry("CUmodule", ADDRESS),

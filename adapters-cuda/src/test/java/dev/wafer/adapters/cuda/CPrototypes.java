@@ -45,6 +45,8 @@ final class CPrototypes {
             cuda("cuModuleUnload", "CUresult cuModuleUnload(CUmodule hmod);"),
             cuda("cuModuleGetFunction",
                     "CUresult cuModuleGetFunction(CUfunction *hfunc, CUmodule hmod, const char *name);"),
+            cuda("cuFuncGetAttribute",
+                    "CUresult cuFuncGetAttribute(int *pi, CUfunction_attribute attrib, CUfunction hfunc);"),
             cuda("cuLaunchKernel", "CUresult cuLaunchKernel(CUfunction f, unsigned int gridDimX,"
                     + " unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY,"
                     + " unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams,"

@@ -158,6 +158,9 @@ final class FakeNativeLibrary {
                 functionNames.put(nextHandle, entry);
                 out(arguments[0], ADDRESS).set(ADDRESS, 0, MemorySegment.ofAddress(nextHandle++));
             }
+            case "cuFuncGetAttribute" -> out(arguments[0], JAVA_INT).set(JAVA_INT, 0,
+                    (int) arguments[1] == DriverApi.FUNC_MAX_THREADS_PER_BLOCK ? 1024
+                            : (int) arguments[1] == DriverApi.FUNC_NUM_REGS ? 32 : 0);
             case "cublasSgemm_v2" -> calls.add(new Call("sgemm-scalars", List.of(
                     out(arguments[6], JAVA_FLOAT).get(JAVA_FLOAT, 0), out(arguments[11], JAVA_FLOAT).get(JAVA_FLOAT, 0))));
             case "cuLaunchKernel" -> {

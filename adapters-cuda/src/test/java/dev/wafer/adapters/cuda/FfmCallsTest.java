@@ -123,6 +123,44 @@ class FfmCallsTest {
                 && e.getMessage().contains("PTX compute_90 by NVRTC"), e.getMessage());
     }
 
+    /**
+     * A kernel whose registers leave it fewer threads per block on the device than it launches with is found when the
+     * kernels load: that way is unloaded and the next tried (the driver's JIT of the prebuilt PTX may allocate
+     * differently), and the description carries the registers and spills the device reports.
+     */
+    @Test
+    void aKernelThatCannotLaunchWithItsBlockMovesToTheNextWay() {
+        NvrtcApi nvrtc = NvrtcTestCompiler.require();
+        PtxPrecompiler.precompile(cache, List.of(80, 90));
+        FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
+        driverLib.behave("cuFuncGetAttribute", 1, args -> {
+            String entry = driverLib.functionName((MemorySegment) args[2]);
+            boolean cubin = driverLib.calls("module-image").getLast().arguments().get(0).equals("cubin");
+            int value = switch ((int) args[1]) {
+                case DriverApi.FUNC_MAX_THREADS_PER_BLOCK -> cubin && entry.equals("flash_attention_backward_keys_64")
+                        ? 96 : 1024;
+                case DriverApi.FUNC_NUM_REGS -> entry.startsWith("flash_attention_backward_keys") ? 255
+                        : entry.equals("layernorm_forward") ? 40 : 30;
+                case DriverApi.FUNC_LOCAL_SIZE_BYTES -> entry.equals("flash_attention_backward_keys_128") ? 8 : 0;
+                default -> -1;
+            };
+            ((MemorySegment) args[0]).reinterpret(4).set(java.lang.foreign.ValueLayout.JAVA_INT, 0, value);
+            return 0;
+        });
+        DriverApi driver = new DriverApi(driverLib.library("libcuda.so.1"));
+        CublasApi cublas = new CublasApi(new FakeNativeLibrary(CublasApi.FUNCTIONS).library("libcublas.so.12"));
+        CudaGpu gpu = CudaGpu.open(driver, nvrtc, cublas, new CudaOptions(0, false, cache));
+        assertTrue(gpu.kernelLoading().startsWith("prebuilt PTX compute_90 from ")
+                && gpu.kernelLoading().contains("flash_attention_backward_keys_64 (255 registers: blocks of at most 96"
+                        + " threads, launched with 128)"), gpu.kernelLoading());
+        assertEquals(KernelSources.files().size(), driverLib.calls("cuModuleUnload").size(),
+                "every CUBIN module is unloaded");
+        assertTrue(gpu.description().contains("registers: fused attention 30/255/30 (heads to 64), 30/255/30 (to 128),"
+                + " others at most 40 (layernorm_forward); local memory: flash_attention_backward_keys_128 8 B"),
+                gpu.description());
+        gpu.close();
+    }
+
     @Test
     void withTheBuiltinGemmCublasIsNeitherLoadedNorCalledAndTheTiledKernelRuns() {
         NvrtcApi nvrtc = NvrtcTestCompiler.require();

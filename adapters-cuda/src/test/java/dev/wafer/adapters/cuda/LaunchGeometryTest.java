@@ -30,14 +30,14 @@ class LaunchGeometryTest {
 
     @Test
     void limitsAreEnforced() {
-        assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 1, 1025, 1, 0));
-        assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 1, 64, 32, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 1, 257, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 1, 16, 17, 0));
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(0, 1, 32, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 65536, 32, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 1, 32, 1, 48 * 1024 + 1));
         assertThrows(IllegalArgumentException.class, () -> LaunchGeometry.linear(0));
         assertThrows(IllegalArgumentException.class, () -> LaunchGeometry.linear(Long.MAX_VALUE / 2));
-        assertEquals(48 * 1024, new LaunchGeometry(1, 1, 1024, 1, 48 * 1024).sharedBytes());
+        assertEquals(48 * 1024, new LaunchGeometry(1, 1, 256, 1, 48 * 1024).sharedBytes());
     }
 
     @Test

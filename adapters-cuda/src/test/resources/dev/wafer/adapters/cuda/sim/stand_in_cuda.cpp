@@ -217,6 +217,17 @@ CUresult cuModuleGetFunction(void** function, void*, const char* name) {
     return SUCCESS;
 }
 
+// A kernel's resources: the simulator has no registers, so every kernel claims 32, no local memory and blocks of up
+// to 1024 threads.
+CUresult cuFuncGetAttribute(int* value, int attribute, void*) {
+    switch (attribute) {
+        case 0: *value = 1024; break; // CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK
+        case 4: *value = 32; break;   // CU_FUNC_ATTRIBUTE_NUM_REGS
+        default: *value = 0;
+    }
+    return SUCCESS;
+}
+
 CUresult cuLaunchKernel(void* function, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx,
                         unsigned int by, unsigned int bz, unsigned int, void*, void** params, void**) {
     char error[512];
