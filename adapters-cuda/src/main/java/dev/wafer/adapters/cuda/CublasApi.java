@@ -44,6 +44,13 @@ final class CublasApi {
     /** {@code CUBLAS_GEMM_DEFAULT}. */
     static final int GEMM_DEFAULT = -1;
 
+    /**
+     * The workspace every handle is given ({@code cublasSetWorkspace}): 32 MiB, cuBLAS's recommendation for Hopper
+     * (4 MiB for earlier devices). Wafer allocates it, so the memory estimate counts it exactly and cuBLAS allocates
+     * nothing of its own during a step.
+     */
+    static final long WORKSPACE_BYTES = 32L << 20;
+
     /** Every bound function with its descriptor, in {@code cublas_api.h}'s terms (checked by a test). */
     static final Map<String, FunctionDescriptor> FUNCTIONS = functions();
 
@@ -57,6 +64,7 @@ final class CublasApi {
     private final MethodHandle cublasDestroy;
     private final MethodHandle cublasSetStream;
     private final MethodHandle cublasSetMathMode;
+    private final MethodHandle cublasSetWorkspace;
     private final MethodHandle cublasGetVersion;
     private final MethodHandle cublasSgemm;
     private final MethodHandle cublasGemmEx;
@@ -71,6 +79,7 @@ final class CublasApi {
         cublasDestroy = h.get("cublasDestroy_v2");
         cublasSetStream = h.get("cublasSetStream_v2");
         cublasSetMathMode = h.get("cublasSetMathMode");
+        cublasSetWorkspace = h.get("cublasSetWorkspace_v2");
         cublasGetVersion = h.get("cublasGetVersion_v2");
         cublasSgemm = h.get("cublasSgemm_v2");
         cublasGemmEx = h.get("cublasGemmEx");
@@ -90,6 +99,7 @@ final class CublasApi {
         f.put("cublasDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         f.put("cublasSetStream_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         f.put("cublasSetMathMode", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        f.put("cublasSetWorkspace_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         f.put("cublasGetVersion_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         f.put("cublasSgemm_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
@@ -128,6 +138,12 @@ final class CublasApi {
 
     void setMathMode(MemorySegment handle, int mode) {
         check("cublasSetMathMode", NativeLibrary.status(cublasSetMathMode, handle, mode), "");
+    }
+
+    /** Gives the handle {@code bytes} of device memory at {@code pointer} as its workspace. */
+    void setWorkspace(MemorySegment handle, long pointer, long bytes) {
+        check("cublasSetWorkspace", NativeLibrary.status(cublasSetWorkspace, handle, MemorySegment.ofAddress(pointer),
+                bytes), "");
     }
 
     /** E.g. 120804 for cuBLAS 12.8.4. */

@@ -115,10 +115,12 @@ public final class CudaBackend implements ComputeBackend {
 
     /**
      * The device memory a backend opened with {@code options} keeps for itself during a training step of
-     * {@code step} (its scratch buffers and token ids, {@link CudaWorkspace}), known without opening it.
+     * {@code step} (its scratch buffers and token ids, {@link CudaWorkspace}, and cuBLAS's workspace unless the
+     * built-in GEMM runs), known without opening it.
      */
     public static long workspaceBytes(CudaOptions options, dev.wafer.ports.compute.StepShape step) {
-        return CudaWorkspace.bytes(options.baselineKernels(), step);
+        return CudaWorkspace.bytes(options.baselineKernels(), step)
+                + (options.builtinGemm() ? 0 : CublasApi.WORKSPACE_BYTES);
     }
 
     /** {@link #open(CudaOptions)} with the options of the environment ({@link CudaOptions#fromEnvironment()}). */

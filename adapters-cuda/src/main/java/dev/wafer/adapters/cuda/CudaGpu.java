@@ -38,6 +38,8 @@ final class CudaGpu implements Gpu {
     /** How the kernels were loaded, e.g. {@code cubin sm_90 by NVRTC 12.8}, with the ways that failed first. */
     private final String kernelLoading;
     private long ids;
+    /** cuBLAS's workspace ({@link CublasApi#WORKSPACE_BYTES}), 0 without cuBLAS. */
+    private long blasWorkspace;
     private long idBytes;
     private Thread currentThread;
     private String lastKernel = "";
@@ -70,6 +72,8 @@ final class CudaGpu implements Gpu {
             this.blas = cublas.create();
             cublas.setStream(blas, stream);
             cublas.setMathMode(blas, options.tf32() ? CublasApi.TF32_TENSOR_OP_MATH : CublasApi.DEFAULT_MATH);
+            this.blasWorkspace = driver.allocate(CublasApi.WORKSPACE_BYTES);
+            cublas.setWorkspace(blas, blasWorkspace, CublasApi.WORKSPACE_BYTES);
         }
         this.kernelLoading = loadKernels(compiler, major, minor);
         this.description = name + " (" + options.device().describe(ordinal) + ", compute capability " + major + "."
@@ -341,6 +345,7 @@ final class CudaGpu implements Gpu {
             }
             if (cublas != null) {
                 cublas.destroy(blas);
+                driver.free(blasWorkspace, "");
             }
             for (MemorySegment module : modules) {
                 driver.unloadModule(module);

@@ -81,6 +81,8 @@ final class CPrototypes {
             cublas("cublasSetStream_v2",
                     "cublasStatus_t cublasSetStream_v2(cublasHandle_t handle, cudaStream_t streamId);"),
             cublas("cublasSetMathMode", "cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t mode);"),
+            cublas("cublasSetWorkspace_v2", "cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle,"
+                    + " void *workspace, size_t workspaceSizeInBytes);"),
             cublas("cublasGetVersion_v2", "cublasStatus_t cublasGetVersion_v2(cublasHandle_t handle, int* version);"),
             cublas("cublasSgemm_v2", "cublasStatus_t cublasSgemm_v2(cublasHandle_t handle,"
                     + " cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k, const float* alpha,"

@@ -40,6 +40,12 @@ class FfmCallsTest {
         assertEquals(CudaKernel.values().length, driverLib.calls("cuModuleGetFunction").size());
         assertEquals(List.of(CublasApi.DEFAULT_MATH), List.of(blasLib.calls("cublasSetMathMode").get(0).arguments()
                 .get(1)), "TF32 off by default");
+        var workspace = blasLib.calls("cublasSetWorkspace_v2");
+        assertEquals(1, workspace.size(), "one workspace for the one handle");
+        assertEquals(CublasApi.WORKSPACE_BYTES, workspace.get(0).arguments().get(2));
+        assertEquals(CublasApi.WORKSPACE_BYTES, driverLib.calls("cuMemAlloc_v2").get(0).arguments().get(1));
+        assertEquals(0x7f00_0000_0000L, ((MemorySegment) workspace.get(0).arguments().get(1)).address(),
+                "the workspace is the device memory Wafer allocated for it");
 
         CudaBackend backend = new CudaBackend(gpu, gpu.description());
         try (TensorScope s = backend.openScope()) {
@@ -61,8 +67,10 @@ class FfmCallsTest {
         assertEquals(4, launches.size(), "fill, cross-entropy and the two sum-of-squares passes");
         assertEquals(List.of(1, 1, 1, 256, 1, 1, 0), launches.get(0).arguments().subList(1, 8),
                 "grid, block and shared memory of fill");
-        assertEquals(24L, driverLib.calls("cuMemAlloc_v2").get(0).arguments().get(1), "6 floats allocated first");
-        long pointer = 0x7f00_0000_0000L; // the first address the fake hands out
+        assertEquals(24L, driverLib.calls("cuMemAlloc_v2").get(1).arguments().get(1),
+                "6 floats allocated first after cuBLAS's workspace");
+        // The fake hands out 0x7f00_0000_0000 first (the workspace), then steps by the size rounded as it rounds.
+        long pointer = 0x7f00_0000_0000L + (CublasApi.WORKSPACE_BYTES + 511) / 256 * 256;
         assertEquals(List.of(pointer, 6, 2.5f), driverLib.calls("launch:fill_kernel").get(0).arguments(),
                 "fill's arguments as the kernel reads them");
         List<Object> ce = driverLib.calls("launch:crossentropy_forward").get(0).arguments();

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code train --dry-run --backend cuda} on the stand-in CUDA libraries (8 GiB "device"): the estimate counts the
- * backend's own scratch buffers ({@code workspace_bytes}, the figures of {@code ScratchFootprintTest}) with the
- * model's tensors, and the default micro-batch is sized with them.
+ * backend's own buffers ({@code workspace_bytes}: the scratch figures of {@code ScratchFootprintTest} and cuBLAS's
+ * 32 MiB workspace) with the model's tensors, and the default micro-batch is sized with them.
  */
 class CudaDryRunTest {
     @TempDir
@@ -35,11 +35,14 @@ class CudaDryRunTest {
     @Test
     void theBackendsScratchIsCountedInTheEstimate() throws Exception {
         JsonNode fused = memory(Map.of(), "--precision", "bf16", "--micro-batch", "8");
-        assertEquals(576_196_640L, fused.get("workspace_bytes").asLong(), fused::toString);
+        long cublas = 32L << 20;
+        assertEquals(576_196_640L + cublas, fused.get("workspace_bytes").asLong(), fused::toString);
         assertEquals("bf16, fused attention", fused.get("activation_storage").asText());
         JsonNode baseline = memory(Map.of("WAFER_CUDA_KERNELS", "baseline"), "--precision", "fp32", "--micro-batch",
                 "8");
-        assertEquals(1_613_832_320L, baseline.get("workspace_bytes").asLong(), baseline::toString);
+        assertEquals(1_613_832_320L + cublas, baseline.get("workspace_bytes").asLong(), baseline::toString);
+        JsonNode builtin = memory(Map.of("WAFER_CUDA_GEMM", "builtin"), "--precision", "fp32", "--micro-batch", "8");
+        assertEquals(1_613_832_320L, builtin.get("workspace_bytes").asLong(), "no cuBLAS, no workspace: " + builtin);
     }
 
     @Test
