@@ -1,0 +1,93 @@
+package dev.wafer.adapters.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.wafer.domain.model.ModelPrecision;
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.session.ModelAssembly;
+import dev.wafer.domain.session.TrainableModel;
+import dev.wafer.ports.compute.OperandFormat;
+import dev.wafer.ports.compute.TensorScope;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How many calls the host makes to the device in one training step (forward, backward, AdamW) on the fast kernels,
+ * counted on a {@link RecordingGpu}: kernel launches, cuBLAS calls and device-to-host copies. With the fused attention
+ * the count depends on the layers only, not on the sequence length or the micro-batch, so a step of 16,384 tokens
+ * costs the host a few hundred calls; the unfused attention makes its products per sequence and causal block. The
+ * figures at the 111M shape are those docs/cuda.md states.
+ */
+class StepLaunchesTest {
+    /** The calls of one step. */
+    record Calls(int kernels, int gemms, int batchedGemms, int downloads) {
+        int total() {
+            return kernels + gemms + batchedGemms + downloads;
+        }
+    }
+
+    static Calls step(ModelShape shape, int batch, int seq, ModelPrecision precision) {
+        RecordingGpu gpu = new RecordingGpu();
+        int kernels;
+        int gemms;
+        int batched;
+        int downloads;
+        try (CudaBackend backend = new CudaBackend(gpu, "recording", false, true);
+             TensorScope scope = backend.openScope()) {
+            TrainableModel m = ModelAssembly.trainable(backend, scope, shape, ParameterisationKind.SP, batch, seq,
+                    AdamWSettings.cerebras(1e-8), precision);
+            int[] tokens = new int[batch * seq];
+            for (int i = 0; i < tokens.length; i++) {
+                tokens[i] = (int) ((i * 7919L) % shape.vocabSize());
+            }
+            kernels = gpu.launches().size();
+            gemms = gpu.gemms().size() + gpu.gemms16().size();
+            batched = gpu.batched().size();
+            downloads = gpu.downloads();
+            m.model().zeroGradients();
+            m.model().forward(tokens, tokens);
+            m.model().backward(1f);
+            m.optimizer().step(m.model().parameters(), m.model().gradients(), 1e-4);
+            kernels = gpu.launches().size() - kernels;
+            gemms = gpu.gemms().size() + gpu.gemms16().size() - gemms;
+            batched = gpu.batched().size() - batched;
+            downloads = gpu.downloads() - downloads;
+        }
+        // The recording device also launches the built-in tiled kernel for each SGEMM (what WAFER_CUDA_GEMM=builtin
+        // would run); with cuBLAS those are not launches.
+        long tiled = gpu.launches().stream().filter(l -> l.kernel() == CudaKernel.GEMM_TILED).count();
+        return new Calls(kernels - (int) tiled, gemms, batched, downloads);
+    }
+
+    @Test
+    void withTheFusedAttentionAStepsCallsDependOnTheLayersOnly() {
+        ModelPrecision bf16 = new ModelPrecision(OperandFormat.BF16, false);
+        ModelShape two = ModelShape.withHeads(211, 128, 2, 2, 32, 128);
+        Calls small = step(two, 2, 64, bf16);
+        assertEquals(small, step(two, 3, 128, bf16), "more sequences, longer ones: the same calls");
+        Calls three = step(ModelShape.withHeads(211, 128, 3, 2, 32, 128), 2, 64, bf16);
+        Calls four = step(ModelShape.withHeads(211, 128, 4, 2, 32, 128), 2, 64, bf16);
+        assertEquals(three.total() - small.total(), four.total() - three.total(), "the same calls per layer");
+        assertEquals(2, small.downloads(), "the loss and the gradient norm's sums: one copy each");
+    }
+
+    @Test
+    void theUnfusedAttentionsProductsArePerSequence() {
+        ModelPrecision fp32 = new ModelPrecision(OperandFormat.FP32, false);
+        ModelShape two = ModelShape.withHeads(211, 128, 2, 2, 32, 128);
+        Calls b2 = step(two, 2, 64, fp32);
+        Calls b4 = step(two, 4, 64, fp32);
+        assertEquals(2 * b2.batchedGemms(), b4.batchedGemms(), "twice the sequences, twice the batched products");
+        assertEquals(b2.gemms(), b4.gemms(), "the linear layers' products do not depend on the micro-batch");
+    }
+
+    @Test
+    void atThe111MShapeAStepIsAFewHundredCalls() {
+        ModelShape m111 = ModelShape.withHeads(50257, 2048, 10, 12, 768, 3072);
+        assertEquals(new Calls(535, 135, 0, 2), step(m111, 8, 2048, new ModelPrecision(OperandFormat.BF16, false)),
+                "bf16, fused attention (docs/cuda.md)");
+        assertEquals(new Calls(478, 123, 1920, 2), step(m111, 8, 2048, new ModelPrecision(OperandFormat.FP32, false)),
+                "fp32 (docs/cuda.md)");
+    }
+}
