@@ -16,9 +16,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * What ptxas (through NVRTC, compiling each kernel file to a CUBIN for {@code sm_80} and {@code sm_90} with
  * {@code -Xptxas=-v}) gives every kernel: registers, spills and shared memory. Each must launch with its largest block
- * (the register file of a block is 65,536 registers, allocated 8 a thread at a time), and no kernel may spill to local
- * memory but the wide fused dK/dV kernel (heads of 80 to 128 channels), whose 8 bytes docs/cuda.md states: a spill in
- * any other kernel, the 111M model's fused attention included, is a slowdown nobody chose. Runs without a GPU.
+ * (the register file of a block is 65,536 registers, allocated 8 a thread at a time). With NVRTC 11.8, the compiler
+ * CI installs and docs/cuda.md's figures come from, no kernel may spill to local memory but the wide fused dK/dV
+ * kernel (heads of 80 to 128 channels), whose 8 bytes docs/cuda.md states: a spill in any other kernel, the 111M
+ * model's fused attention included, is a slowdown nobody chose. Other compilers allocate differently, and the GPU
+ * check runs this class with the GPU machine's NVRTC, where a spill must not count as a failed kernel (it would send
+ * the benches to the baseline kernels): there only the launch limits are checked. Runs without a GPU.
  */
 class KernelResourcesTest {
     /** Registers per block on every device since compute capability 5.0. */
@@ -26,6 +29,8 @@ class KernelResourcesTest {
     /** The only kernel allowed to spill, and how much (ptxas 11.8 spills 8 bytes there). */
     private static final String MAY_SPILL = CudaKernel.FLASH_ATTENTION_BACKWARD_KEYS_128.entry();
     private static final int MAY_SPILL_BYTES = 64;
+    /** The NVRTC whose spills are checked ({@link NvrtcApi#version()} of 11.8). */
+    private static final int SPILLS_CHECKED_WITH = 11080;
 
     private static final Pattern ENTRY = Pattern.compile("Compiling entry function '(\\w+)' for 'sm_(\\d+)'");
     private static final Pattern SPILLS = Pattern.compile("(\\d+) bytes stack frame, (\\d+) bytes spill stores, (\\d+)"
@@ -58,6 +63,9 @@ class KernelResourcesTest {
                     + " registers a thread, " + registers + " for its block of " + block + ": over " + REGISTER_FILE);
             assertTrue(r.sharedBytes() <= LaunchGeometry.MAX_SHARED_BYTES, () -> k.entry() + " has " + r.sharedBytes()
                     + " bytes of shared memory");
+            if (nvrtc.version() != SPILLS_CHECKED_WITH) {
+                continue;
+            }
             int allowed = k.entry().equals(MAY_SPILL) ? MAY_SPILL_BYTES : 0;
             assertTrue(r.spillStores() <= allowed && r.spillLoads() <= 2 * allowed, () -> k.entry() + " for sm_" + arch
                     + " spills " + r.spillStores() + " bytes (stores) and " + r.spillLoads() + " (loads) to local"
