@@ -36,6 +36,15 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
     }
 
     /**
+     * The shape to profile: the longest bf16 one, where the issue's 40% model-FLOP utilisation is measured (111M at
+     * seq 2048 x batch 8 on a GPU), else the first.
+     */
+    static BenchCase toProfile(List<BenchCase> cases) {
+        return cases.stream().filter(BenchCase::bf16).max(java.util.Comparator.comparingInt(BenchCase::seq))
+                .orElse(cases.get(0));
+    }
+
+    /**
      * This shape once more without the fused attention ({@code WAFER_CUDA_KERNELS=fast-unfused}), never required: what
      * the fused attention changes, measured in the same run.
      */

@@ -124,8 +124,8 @@ public final class GpuCheck {
                             .max(java.util.Comparator.comparingInt(BenchCase::seq))
                             .ifPresent(c -> benches(List.of(c.unfused()), KernelChoice.FAST_UNFUSED));
                 }
-                // Last, when time is left: where the first shape's step goes, kernel by kernel.
-                benches(List.of(cases.get(0).profiled()), variant);
+                // Last, when time is left: where the step of the utilisation goal's shape goes, kernel by kernel.
+                benches(List.of(BenchCase.toProfile(cases).profiled()), variant);
             }
         } finally {
             deleteRecursively(work);

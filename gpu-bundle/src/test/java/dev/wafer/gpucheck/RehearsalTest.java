@@ -30,7 +30,7 @@ class RehearsalTest {
             "bench rehearsal seq32 batch2 bf16 (cpu)", "bench rehearsal seq64 batch2 bf16 (cpu)",
             "train cpu 20 steps", "train cpu reference 20 steps", "train cpu stop-at 10", "train cpu resume",
             "pytorch compile rehearsal seq64 batch2 fp32 (cpu)", "pytorch compile rehearsal seq64 batch2 bf16 (cpu)",
-            "bench rehearsal seq32 batch2 fp32 (cpu) profiled");
+            "bench rehearsal seq64 batch2 bf16 (cpu) profiled");
 
     @Test
     void everyPhaseRunsAndTheReportIsComplete(@TempDir Path tmp) throws Exception {
@@ -74,7 +74,8 @@ class RehearsalTest {
         JsonNode bf16 = phase(json, "bench rehearsal seq64 batch2 bf16 (cpu)");
         assertEquals("fast", bf16.path("kernel_variant").asText());
         assertEquals("bf16", bf16.path("wafer").path("precision").asText(), bf16.toPrettyString());
-        JsonNode profiled = phase(json, "bench rehearsal seq32 batch2 fp32 (cpu) profiled").path("wafer");
+        JsonNode profiled = phase(json, "bench rehearsal seq64 batch2 bf16 (cpu) profiled").path("wafer");
+        assertEquals("bf16", profiled.path("precision").asText(), "the utilisation goal's shape is profiled");
         List<String> kernels = new ArrayList<>();
         profiled.path("profile").path("kernels").forEach(k -> kernels.add(k.path("kernel").asText()));
         assertTrue(kernels.contains("matmul.forward") && kernels.contains("adamw.update"), profiled.toPrettyString());
