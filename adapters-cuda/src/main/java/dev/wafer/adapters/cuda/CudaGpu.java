@@ -72,6 +72,7 @@ final class CudaGpu implements Gpu {
             this.blas = cublas.create();
             cublas.setStream(blas, stream);
             cublas.setMathMode(blas, options.tf32() ? CublasApi.TF32_TENSOR_OP_MATH : CublasApi.DEFAULT_MATH);
+            // After cublasSetStream, which resets the handle to cuBLAS's own workspace pool.
             this.blasWorkspace = driver.allocate(CublasApi.WORKSPACE_BYTES);
             cublas.setWorkspace(blas, blasWorkspace, CublasApi.WORKSPACE_BYTES);
         }
