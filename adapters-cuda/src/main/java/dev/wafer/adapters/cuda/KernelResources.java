@@ -93,9 +93,4 @@ final class KernelResources {
         return usage.get(forward).registers() + "/" + usage.get(keys).registers() + "/"
                 + usage.get(queries).registers();
     }
-
-    /** The resources of {@code kernel}, for tests. */
-    Usage of(CudaKernel kernel) {
-        return usage.get(kernel);
-    }
 }
