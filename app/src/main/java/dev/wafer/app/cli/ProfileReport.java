@@ -11,8 +11,10 @@ import dev.wafer.domain.profile.KernelProfile;
 
 /**
  * {@code wafer bench --profile}: the kernels' time per timed step (means over the steps), each kernel's share of the
- * mean step, the GFLOP/s of the matrix products inside the kernels that run them, and what ran outside every kernel
- * (the model's own host code, the data, the optimizer's bookkeeping).
+ * mean step, the GFLOP/s of the matrix products inside the kernels that run them, the GB/s of the tensor elements each
+ * kernel reads or writes (each counted once: a lower bound on the bandwidth it achieved, to hold against the machine's
+ * memory bandwidth), and what ran outside every kernel (the model's own host code, the data, the optimizer's
+ * bookkeeping).
  */
 final class ProfileReport {
     private final List<KernelProfile.Entry> entries;
@@ -42,6 +44,8 @@ final class ProfileReport {
             k.put("share_of_step", round(e.seconds() / steps / meanStepSeconds));
             k.put("calls_per_step", (double) e.calls() / steps);
             k.put("product_gflop_per_s", e.flops() > 0 ? round(e.flopsPerSecond() / 1e9) : null);
+            k.put("tensor_bytes_per_step", Math.round(e.bytes() / steps));
+            k.put("tensor_gbytes_per_s", e.seconds() > 0 ? round(e.bytesPerSecond() / 1e9) : null);
             kernels.add(k);
         }
         out.put("kernels", kernels);
@@ -55,8 +59,9 @@ final class ProfileReport {
                 meanStepSeconds));
         for (KernelProfile.Entry e : entries) {
             double s = e.seconds() / steps;
-            out.println(String.format(Locale.ROOT, "  %-26s %8.4f s  %5.1f%%  %6.1f calls%s", e.call().label(), s,
-                    100 * s / meanStepSeconds, (double) e.calls() / steps, e.flops() > 0
+            out.println(String.format(Locale.ROOT, "  %-26s %8.4f s  %5.1f%%  %6.1f calls  %8.3g GB/s%s",
+                    e.call().label(), s, 100 * s / meanStepSeconds, (double) e.calls() / steps,
+                    e.bytesPerSecond() / 1e9, e.flops() > 0
                             ? String.format(Locale.ROOT, "  %.3g GFLOP/s", e.flopsPerSecond() / 1e9) : ""));
         }
     }

@@ -69,6 +69,12 @@ class BenchCommandTest {
             } else if (k.get("kernel").asText().startsWith("layer_norm.")) {
                 assertTrue(k.get("product_gflop_per_s").isNull(), k::toString);
             }
+            if (k.get("kernel").asText().equals("gelu.forward")) {
+                // Two layers, 2 x 16 rows of the 128-wide hidden layer, read in float32 and written as bf16 storage.
+                assertEquals(2 * 32 * 128 * (4 + 2), k.get("tensor_bytes_per_step").asLong(), k::toString);
+            }
+            assertTrue(k.get("tensor_gbytes_per_s").asDouble() > 0 || k.get("seconds_per_step").asDouble() == 0,
+                    k::toString);
         }
         // Forward and backward of four linear layers per block and the LM head.
         assertEquals(2 * (4 * 2 + 1), matmulCalls, 1e-9, line::toString);

@@ -24,8 +24,8 @@ final class CallTimer {
         return clock.getAsLong();
     }
 
-    void stop(KernelCall call, long start, double productFlops) {
+    void stop(KernelCall call, long start, double productFlops, double tensorBytes) {
         device.synchronize();
-        profile.record(call, clock.getAsLong() - start, productFlops);
+        profile.record(call, clock.getAsLong() - start, productFlops, tensorBytes);
     }
 }

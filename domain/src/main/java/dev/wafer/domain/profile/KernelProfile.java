@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wall time, call count and matrix-product FLOPs per {@link KernelCall}, summed since the last {@link #reset()}.
+ * Wall time, call count, matrix-product FLOPs and tensor bytes per {@link KernelCall}, summed since the last
+ * {@link #reset()}. The tensor bytes of a call are those of every tensor element it reads or writes, each counted
+ * once, at the tensor's storage width (2 bytes for a bf16 tensor): the least memory traffic the call can have, so
+ * bytes over seconds is a lower bound on the bandwidth the kernel achieved.
  * Recording stores into preallocated arrays (nothing is allocated per call). Not thread-safe: it serves a backend
  * whose kernels are called from one thread, as the training step calls them.
  */
@@ -14,21 +17,34 @@ public final class KernelProfile {
     private final long[] nanos = new long[CALLS.length];
     private final long[] calls = new long[CALLS.length];
     private final double[] flops = new double[CALLS.length];
+    private final double[] bytes = new double[CALLS.length];
 
-    /** One kernel entry's totals: seconds of wall time, calls, and the FLOPs of its matrix products (0 if none). */
-    public record Entry(KernelCall call, double seconds, long calls, double flops) {
+    /**
+     * One kernel entry's totals: seconds of wall time, calls, the FLOPs of its matrix products (0 if none) and the
+     * bytes of the tensor elements its calls read or wrote.
+     */
+    public record Entry(KernelCall call, double seconds, long calls, double flops, double bytes) {
         /** FLOPs per second of wall time inside the calls, or 0 when no time or no products were recorded. */
         public double flopsPerSecond() {
             return seconds > 0 ? flops / seconds : 0;
         }
+
+        /** Tensor bytes per second of wall time inside the calls (a lower bound on the bandwidth), or 0. */
+        public double bytesPerSecond() {
+            return seconds > 0 ? bytes / seconds : 0;
+        }
     }
 
-    /** Charges one call of {@code call} that took {@code elapsedNanos} and ran {@code productFlops}. */
-    public void record(KernelCall call, long elapsedNanos, double productFlops) {
+    /**
+     * Charges one call of {@code call} that took {@code elapsedNanos}, ran {@code productFlops} and read or wrote
+     * {@code tensorBytes}.
+     */
+    public void record(KernelCall call, long elapsedNanos, double productFlops, double tensorBytes) {
         int i = call.ordinal();
         nanos[i] += elapsedNanos;
         calls[i]++;
         flops[i] += productFlops;
+        bytes[i] += tensorBytes;
     }
 
     /** Forgets everything recorded so far (e.g. after a warm-up step). */
@@ -36,6 +52,7 @@ public final class KernelProfile {
         java.util.Arrays.fill(nanos, 0);
         java.util.Arrays.fill(calls, 0);
         java.util.Arrays.fill(flops, 0);
+        java.util.Arrays.fill(bytes, 0);
     }
 
     /** The entries called at least once, most time first. */
@@ -44,7 +61,7 @@ public final class KernelProfile {
         for (KernelCall c : CALLS) {
             int i = c.ordinal();
             if (calls[i] > 0) {
-                out.add(new Entry(c, nanos[i] / 1e9, calls[i], flops[i]));
+                out.add(new Entry(c, nanos[i] / 1e9, calls[i], flops[i], bytes[i]));
             }
         }
         out.sort((a, b) -> Double.compare(b.seconds(), a.seconds()));

@@ -15,10 +15,20 @@ import dev.wafer.ports.compute.Tensor;
  * The timing wrappers of every kernel family: each call goes to the backend's own kernel (default methods
  * included, so a backend's override is what runs) between {@link CallTimer#start()} and {@link CallTimer#stop}.
  * Matrix-product FLOPs are counted as {@code FlopCount.matrixProductsTrainingPerToken} counts them: two per
- * multiply-add, the causal half of attention's products.
+ * multiply-add, the causal half of attention's products. Tensor bytes ({@link KernelProfile}) count each tensor
+ * argument's elements that the call's formula reads or writes once, at the tensor's storage width, and a gathered or
+ * scattered embedding row once per token; host arrays (token ids, targets) are not device traffic and not counted.
  */
 final class ProfiledKernels {
     private ProfiledKernels() {
+    }
+
+    /** The bytes of {@code elements} elements of {@code t} (0 for an absent tensor): 4 a value, 2 for 16-bit storage. */
+    static double bytes(Tensor t, double elements) {
+        if (t == null) {
+            return 0;
+        }
+        return elements * (t.format() == dev.wafer.ports.compute.OperandFormat.FP32 ? 4 : 2);
     }
 
     /** Causal attention's products over {@code b} sequences of {@code t}: {@code b·c·t(t+1)} FLOPs each. */
@@ -31,7 +41,8 @@ final class ProfiledKernels {
         public void forward(Tensor out, int[] tokens, Tensor wte, Tensor wpe, int b, int t, int c, float multiplier) {
             long s = timer.start();
             k.forward(out, tokens, wte, wpe, b, t, c, multiplier);
-            timer.stop(KernelCall.ENCODER_FORWARD, s, 0);
+            double btc = (double) b * t * c;
+            timer.stop(KernelCall.ENCODER_FORWARD, s, 0, bytes(out, btc) + bytes(wte, btc) + bytes(wpe, (double) t * c));
         }
 
         @Override
@@ -39,7 +50,9 @@ final class ProfiledKernels {
                              float multiplier) {
             long s = timer.start();
             k.backward(dwte, dwpe, dout, tokens, b, t, c, multiplier);
-            timer.stop(KernelCall.ENCODER_BACKWARD, s, 0);
+            double btc = (double) b * t * c;
+            timer.stop(KernelCall.ENCODER_BACKWARD, s, 0, bytes(dout, btc) + bytes(dwte, btc)
+                    + bytes(dwpe, (double) t * c));
         }
     }
 
@@ -49,7 +62,9 @@ final class ProfiledKernels {
                             int c) {
             long s = timer.start();
             k.forward(out, mean, rstd, inp, weight, bias, n, c);
-            timer.stop(KernelCall.LAYER_NORM_FORWARD, s, 0);
+            double nc = (double) n * c;
+            timer.stop(KernelCall.LAYER_NORM_FORWARD, s, 0, bytes(out, nc) + bytes(inp, nc) + bytes(mean, n)
+                    + bytes(rstd, n) + bytes(weight, c) + bytes(bias, c));
         }
 
         @Override
@@ -57,7 +72,9 @@ final class ProfiledKernels {
                              Tensor mean, Tensor rstd, int n, int c) {
             long s = timer.start();
             k.backward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, n, c);
-            timer.stop(KernelCall.LAYER_NORM_BACKWARD, s, 0);
+            double nc = (double) n * c;
+            timer.stop(KernelCall.LAYER_NORM_BACKWARD, s, 0, bytes(dinp, nc) + bytes(dout, nc) + bytes(inp, nc)
+                    + bytes(dweight, c) + bytes(dbias, c) + bytes(weight, c) + bytes(mean, n) + bytes(rstd, n));
         }
     }
 
@@ -66,7 +83,8 @@ final class ProfiledKernels {
         public void forward(Tensor out, Tensor inp, Tensor weight, Tensor bias, int n, int c, int oc) {
             long s = timer.start();
             k.forward(out, inp, weight, bias, n, c, oc);
-            timer.stop(KernelCall.MATMUL_FORWARD, s, 2.0 * n * c * oc);
+            timer.stop(KernelCall.MATMUL_FORWARD, s, 2.0 * n * c * oc, bytes(out, (double) n * oc)
+                    + bytes(inp, (double) n * c) + bytes(weight, (double) oc * c) + bytes(bias, oc));
         }
 
         @Override
@@ -75,7 +93,10 @@ final class ProfiledKernels {
             long s = timer.start();
             k.backward(dinp, dweight, dbias, dout, inp, weight, n, c, oc);
             // The weight gradient always, the input gradient only when asked for.
-            timer.stop(KernelCall.MATMUL_BACKWARD, s, (dinp == null ? 2.0 : 4.0) * n * c * oc);
+            timer.stop(KernelCall.MATMUL_BACKWARD, s, (dinp == null ? 2.0 : 4.0) * n * c * oc,
+                    bytes(dout, (double) n * oc) + bytes(inp, (double) n * c) + bytes(dweight, (double) oc * c)
+                            + bytes(dbias, oc) + (dinp == null ? 0 : bytes(dinp, (double) n * c)
+                            + bytes(weight, (double) oc * c)));
         }
     }
 
@@ -84,7 +105,9 @@ final class ProfiledKernels {
         public void forward(Tensor out, Tensor att, Tensor qkv, int b, int t, int c, int nh, float scale) {
             long s = timer.start();
             k.forward(out, att, qkv, b, t, c, nh, scale);
-            timer.stop(KernelCall.ATTENTION_FORWARD, s, 2 * attentionProduct(b, t, c));
+            double btc = (double) b * t * c;
+            timer.stop(KernelCall.ATTENTION_FORWARD, s, 2 * attentionProduct(b, t, c), bytes(out, btc)
+                    + bytes(qkv, 3 * btc) + bytes(att, (double) b * nh * t * t));
         }
 
         @Override
@@ -92,7 +115,9 @@ final class ProfiledKernels {
                              float scale) {
             long s = timer.start();
             k.backward(dqkv, dout, qkv, att, b, t, c, nh, scale);
-            timer.stop(KernelCall.ATTENTION_BACKWARD, s, 4 * attentionProduct(b, t, c));
+            double btc = (double) b * t * c;
+            timer.stop(KernelCall.ATTENTION_BACKWARD, s, 4 * attentionProduct(b, t, c), bytes(dqkv, 3 * btc)
+                    + bytes(dout, btc) + bytes(qkv, 3 * btc) + bytes(att, (double) b * nh * t * t));
         }
 
         @Override
@@ -105,7 +130,9 @@ final class ProfiledKernels {
                                            float scale) {
             long s = timer.start();
             k.forwardSavingLogSumExp(out, lse, qkv, b, t, c, nh, scale);
-            timer.stop(KernelCall.ATTENTION_FORWARD, s, 2 * attentionProduct(b, t, c));
+            double btc = (double) b * t * c;
+            timer.stop(KernelCall.ATTENTION_FORWARD, s, 2 * attentionProduct(b, t, c), bytes(out, btc)
+                    + bytes(qkv, 3 * btc) + bytes(lse, (double) b * nh * t));
         }
 
         @Override
@@ -113,7 +140,9 @@ final class ProfiledKernels {
                                           int c, int nh, float scale) {
             long s = timer.start();
             k.backwardFromLogSumExp(dqkv, dout, qkv, out, lse, b, t, c, nh, scale);
-            timer.stop(KernelCall.ATTENTION_BACKWARD, s, 4 * attentionProduct(b, t, c));
+            double btc = (double) b * t * c;
+            timer.stop(KernelCall.ATTENTION_BACKWARD, s, 4 * attentionProduct(b, t, c), bytes(dqkv, 3 * btc)
+                    + bytes(dout, btc) + bytes(qkv, 3 * btc) + bytes(out, btc) + bytes(lse, (double) b * nh * t));
         }
 
         @Override
@@ -121,7 +150,8 @@ final class ProfiledKernels {
                                   float scale) {
             long s = timer.start();
             k.forwardCached(out, qkv, kCache, vCache, pos, c, nh, scale);
-            timer.stop(KernelCall.ATTENTION_CACHED, s, 4.0 * c * (pos + 1));
+            timer.stop(KernelCall.ATTENTION_CACHED, s, 4.0 * c * (pos + 1), bytes(out, c) + bytes(qkv, 3.0 * c)
+                    + bytes(kCache, (double) (pos + 1) * c) + bytes(vCache, (double) (pos + 1) * c));
         }
 
         @Override
@@ -129,7 +159,9 @@ final class ProfiledKernels {
                                        int pos, int c, int nh, float scale) {
             long s = timer.start();
             k.forwardCachedBatch(out, qkv, kCache, vCache, b, maxT, pos, c, nh, scale);
-            timer.stop(KernelCall.ATTENTION_CACHED, s, 4.0 * b * c * (pos + 1));
+            timer.stop(KernelCall.ATTENTION_CACHED, s, 4.0 * b * c * (pos + 1), bytes(out, (double) b * c)
+                    + bytes(qkv, 3.0 * b * c) + bytes(kCache, (double) b * (pos + 1) * c)
+                    + bytes(vCache, (double) b * (pos + 1) * c));
         }
     }
 
@@ -138,14 +170,14 @@ final class ProfiledKernels {
         public void forward(Tensor out, Tensor inp, int n) {
             long s = timer.start();
             k.forward(out, inp, n);
-            timer.stop(KernelCall.GELU_FORWARD, s, 0);
+            timer.stop(KernelCall.GELU_FORWARD, s, 0, bytes(out, n) + bytes(inp, n));
         }
 
         @Override
         public void backward(Tensor dinp, Tensor inp, Tensor dout, int n) {
             long s = timer.start();
             k.backward(dinp, inp, dout, n);
-            timer.stop(KernelCall.GELU_BACKWARD, s, 0);
+            timer.stop(KernelCall.GELU_BACKWARD, s, 0, bytes(dinp, n) + bytes(inp, n) + bytes(dout, n));
         }
     }
 
@@ -154,14 +186,14 @@ final class ProfiledKernels {
         public void forward(Tensor out, Tensor a, Tensor b, int n) {
             long s = timer.start();
             k.forward(out, a, b, n);
-            timer.stop(KernelCall.RESIDUAL_FORWARD, s, 0);
+            timer.stop(KernelCall.RESIDUAL_FORWARD, s, 0, bytes(out, n) + bytes(a, n) + bytes(b, n));
         }
 
         @Override
         public void backward(Tensor da, Tensor db, Tensor dout, int n) {
             long s = timer.start();
             k.backward(da, db, dout, n);
-            timer.stop(KernelCall.RESIDUAL_BACKWARD, s, 0);
+            timer.stop(KernelCall.RESIDUAL_BACKWARD, s, 0, bytes(da, n) + bytes(db, n) + bytes(dout, n));
         }
     }
 
@@ -171,7 +203,9 @@ final class ProfiledKernels {
                             float logitScale) {
             long s = timer.start();
             k.forward(losses, probs, logits, targets, n, v, logitScale);
-            timer.stop(KernelCall.CROSS_ENTROPY_FORWARD, s, 0);
+            double nv = (double) n * v;
+            timer.stop(KernelCall.CROSS_ENTROPY_FORWARD, s, 0, bytes(losses, n) + bytes(probs, nv)
+                    + bytes(logits, nv));
         }
 
         @Override
@@ -179,7 +213,8 @@ final class ProfiledKernels {
                              float dloss) {
             long s = timer.start();
             k.backward(dlogits, probs, targets, n, v, logitScale, dloss);
-            timer.stop(KernelCall.CROSS_ENTROPY_BACKWARD, s, 0);
+            double nv = (double) n * v;
+            timer.stop(KernelCall.CROSS_ENTROPY_BACKWARD, s, 0, bytes(dlogits, nv) + bytes(probs, nv));
         }
     }
 
@@ -189,7 +224,8 @@ final class ProfiledKernels {
                            float beta2, float eps, float weightDecay, int step) {
             long s = timer.start();
             k.update(params, grads, m, v, n, lr, beta1, beta2, eps, weightDecay, step);
-            timer.stop(KernelCall.ADAMW_UPDATE, s, 0);
+            timer.stop(KernelCall.ADAMW_UPDATE, s, 0, bytes(params, n) + bytes(grads, n) + bytes(m, n)
+                    + bytes(v, n));
         }
     }
 
@@ -198,7 +234,7 @@ final class ProfiledKernels {
         public double sumOfSquares(Tensor x, int n) {
             long s = timer.start();
             double r = k.sumOfSquares(x, n);
-            timer.stop(KernelCall.SUM_OF_SQUARES, s, 0);
+            timer.stop(KernelCall.SUM_OF_SQUARES, s, 0, bytes(x, n));
             return r;
         }
 
@@ -206,21 +242,25 @@ final class ProfiledKernels {
         public void sumsOfSquares(Tensor[] tensors, int[] counts, double[] sums) {
             long s = timer.start();
             k.sumsOfSquares(tensors, counts, sums);
-            timer.stop(KernelCall.SUM_OF_SQUARES, s, 0);
+            double read = 0;
+            for (int i = 0; i < tensors.length; i++) {
+                read += bytes(tensors[i], counts[i]);
+            }
+            timer.stop(KernelCall.SUM_OF_SQUARES, s, 0, read);
         }
 
         @Override
         public void scale(Tensor x, int n, float factor) {
             long s = timer.start();
             k.scale(x, n, factor);
-            timer.stop(KernelCall.SCALE, s, 0);
+            timer.stop(KernelCall.SCALE, s, 0, bytes(x, n));
         }
 
         @Override
         public void fill(Tensor x, int n, float value) {
             long s = timer.start();
             k.fill(x, n, value);
-            timer.stop(KernelCall.FILL, s, 0);
+            timer.stop(KernelCall.FILL, s, 0, bytes(x, n));
         }
     }
 }
