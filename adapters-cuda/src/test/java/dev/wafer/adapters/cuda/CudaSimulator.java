@@ -237,6 +237,27 @@ public final class CudaSimulator {
         if (Files.isRegularFile(done)) {
             return library;
         }
+        // Test JVMs that run side by side (surefire's forks, a test and bin/cuda-stand-in) build one at a time: the
+        // first builds, the others find it built once they hold the lock.
+        try (java.nio.channels.FileChannel channel = lockFile(dir);
+             java.nio.channels.FileLock lock = channel.lock()) {
+            if (Files.isRegularFile(done)) {
+                return library;
+            }
+            return compileAndLink(compiler, dir, header, all, standIns, library, done);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot build the CUDA simulator in " + dir, e);
+        }
+    }
+
+    private static java.nio.channels.FileChannel lockFile(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        return java.nio.channels.FileChannel.open(dir.resolve("build.lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+    }
+
+    private static Path compileAndLink(Path compiler, Path dir, String header, Map<String, String> all,
+                                       Map<String, String> standIns, Path library, Path done) {
         try {
             Files.createDirectories(dir.resolve("stand-in"));
             Files.writeString(dir.resolve("cuda_sim.hpp"), header);
