@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
-import dev.wafer.domain.optim.AdamWSettings;
-import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.session.MemoryEstimate;
-import dev.wafer.domain.session.ModelAssembly;
 import dev.wafer.domain.session.TrainableModel;
 import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.TensorScope;
@@ -43,18 +40,14 @@ class ScratchFootprintTest {
         long predicted;
         try (CudaBackend backend = new CudaBackend(gpu, "recording", baseline, !baseline);
              TensorScope scope = backend.openScope()) {
-            TrainableModel m = ModelAssembly.trainable(backend, scope, shape, ParameterisationKind.SP, batch, seq,
-                    AdamWSettings.cerebras(1e-8), precision);
+            TrainableModel m = TrainingStep.model(backend, scope, shape, batch, seq, precision);
             predicted = CudaWorkspace.bytes(baseline, MemoryEstimate.step(shape, batch, seq, precision,
                     m.model().activationStorage()));
             int[] tokens = new int[batch * seq];
             for (int i = 0; i < tokens.length; i++) {
                 tokens[i] = i % shape.vocabSize();
             }
-            m.model().zeroGradients();
-            m.model().forward(tokens, tokens);
-            m.model().backward(1f);
-            m.optimizer().step(m.model().parameters(), m.model().gradients(), 1e-4);
+            TrainingStep.run(m, tokens);
         }
         long total = 0;
         StringBuilder slots = new StringBuilder();

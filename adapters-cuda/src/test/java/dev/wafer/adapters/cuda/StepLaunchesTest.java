@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
-import dev.wafer.domain.optim.AdamWSettings;
-import dev.wafer.domain.param.ParameterisationKind;
-import dev.wafer.domain.session.ModelAssembly;
 import dev.wafer.domain.session.TrainableModel;
 import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.TensorScope;
@@ -35,8 +32,7 @@ class StepLaunchesTest {
         int downloads;
         try (CudaBackend backend = new CudaBackend(gpu, "recording", false, true);
              TensorScope scope = backend.openScope()) {
-            TrainableModel m = ModelAssembly.trainable(backend, scope, shape, ParameterisationKind.SP, batch, seq,
-                    AdamWSettings.cerebras(1e-8), precision);
+            TrainableModel m = TrainingStep.model(backend, scope, shape, batch, seq, precision);
             int[] tokens = new int[batch * seq];
             for (int i = 0; i < tokens.length; i++) {
                 tokens[i] = (int) ((i * 7919L) % shape.vocabSize());
@@ -45,10 +41,7 @@ class StepLaunchesTest {
             gemms = gpu.gemms().size() + gpu.gemms16().size();
             batched = gpu.batched().size();
             downloads = gpu.downloads();
-            m.model().zeroGradients();
-            m.model().forward(tokens, tokens);
-            m.model().backward(1f);
-            m.optimizer().step(m.model().parameters(), m.model().gradients(), 1e-4);
+            TrainingStep.run(m, tokens);
             kernels = gpu.launches().size() - kernels;
             gemms = gpu.gemms().size() + gpu.gemms16().size() - gemms;
             batched = gpu.batched().size() - batched;
