@@ -79,9 +79,9 @@ public final class CudaBackend implements ComputeBackend {
         this.layerNorm = new CudaLayerNorm(gpu);
         this.matmul = new CudaMatmul(gpu);
         this.attention = fast ? new FastCudaAttention(gpu, OperandFormat.FP32, true) : new CudaAttention(gpu);
-        this.gelu = new CudaGelu(gpu);
+        this.gelu = new CudaGelu(gpu, fast);
         this.residual = new CudaResidual(gpu);
-        this.crossEntropy = new CudaCrossEntropy(gpu);
+        this.crossEntropy = new CudaCrossEntropy(gpu, fast);
         this.adamW = new CudaAdamW(gpu);
         this.reductions = new CudaReductions(gpu);
         for (OperandFormat f : EnumSet.of(OperandFormat.BF16, OperandFormat.FP16)) {

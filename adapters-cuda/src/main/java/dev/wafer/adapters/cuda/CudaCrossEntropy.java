@@ -5,13 +5,18 @@ import dev.wafer.ports.compute.Tensor;
 
 /**
  * Fused softmax + cross-entropy: one block per row (max, double normaliser, probabilities) forward, element-wise
- * backward. Targets are uploaded per call. Probabilities may overwrite the logits, gradients the probabilities.
+ * backward. Targets are uploaded per call. Probabilities may overwrite the logits, gradients the probabilities. The
+ * fast kernels' forward ({@code crossentropy_forward_online}) takes float exponentials, still summed in double, and
+ * finds the maximum and the normaliser in one pass.
  */
 final class CudaCrossEntropy implements CrossEntropyKernel {
     private final Gpu gpu;
+    private final CudaKernel forwardKernel;
 
-    CudaCrossEntropy(Gpu gpu) {
+    /** @param fast the fast kernels' forward, else the baseline's (double exponentials, three passes) */
+    CudaCrossEntropy(Gpu gpu, boolean fast) {
         this.gpu = gpu;
+        this.forwardKernel = fast ? CudaKernel.CROSSENTROPY_FORWARD_ONLINE : CudaKernel.CROSSENTROPY_FORWARD;
     }
 
     @Override
@@ -26,7 +31,7 @@ final class CudaCrossEntropy implements CrossEntropyKernel {
         }
         long ids = gpu.uploadIds(targets, n);
         gpu.launch(LaunchGeometry.blockPerItem(n, CudaKernel.CROSS_ENTROPY_BLOCK),
-                KernelArgs.of(CudaKernel.CROSSENTROPY_FORWARD).pointer(l.pointer()).pointer(p.pointer())
+                KernelArgs.of(forwardKernel).pointer(l.pointer()).pointer(p.pointer())
                         .pointer(x.pointer()).pointer(ids).integer(n).integer(v).real(logitScale));
     }
 

@@ -3,14 +3,19 @@ package dev.wafer.adapters.cuda;
 import dev.wafer.ports.compute.GeluKernel;
 import dev.wafer.ports.compute.Tensor;
 
-/** The exact (erf) GELU, element-wise in double; the forward's output may be a bf16 tensor ({@link Bf16Results}). */
+/**
+ * The exact (erf) GELU, element-wise: in double with the baseline kernels; in float with the fast ones
+ * ({@code normcdff}, {@code expf}: double-precision erf and exp would make the kernel bound by the GPU's few double
+ * units instead of memory), whose forward writes a bf16 output tensor directly.
+ */
 final class CudaGelu implements GeluKernel {
     private final Gpu gpu;
-    private final Bf16Results results;
+    private final boolean fast;
 
-    CudaGelu(Gpu gpu) {
+    /** @param fast the float kernels (and bf16 outputs, which only the fast kernels' runs create) */
+    CudaGelu(Gpu gpu, boolean fast) {
         this.gpu = gpu;
-        this.results = new Bf16Results(gpu);
+        this.fast = fast;
     }
 
     @Override
@@ -18,10 +23,10 @@ final class CudaGelu implements GeluKernel {
         CudaTensor o = CudaTensor.ofEither(gpu, out, n);
         CudaTensor x = CudaTensor.of(gpu, inp, n);
         if (n > 0) {
-            long y = results.target(o, n);
-            gpu.launch(LaunchGeometry.linear(n), KernelArgs.of(CudaKernel.GELU_FORWARD)
-                    .pointer(y).pointer(x.pointer()).integer(n));
-            results.store(o, y, n);
+            CudaKernel kernel = o.isBf16() ? CudaKernel.GELU_FORWARD_FAST_BF16
+                    : fast ? CudaKernel.GELU_FORWARD_FAST : CudaKernel.GELU_FORWARD;
+            gpu.launch(LaunchGeometry.linear(n), KernelArgs.of(kernel).pointer(o.pointer()).pointer(x.pointer())
+                    .integer(n));
         }
     }
 
@@ -31,7 +36,8 @@ final class CudaGelu implements GeluKernel {
         CudaTensor x = CudaTensor.of(gpu, inp, n);
         CudaTensor dy = CudaTensor.of(gpu, dout, n);
         if (n > 0) {
-            gpu.launch(LaunchGeometry.linear(n), KernelArgs.of(CudaKernel.GELU_BACKWARD)
+            gpu.launch(LaunchGeometry.linear(n), KernelArgs.of(fast ? CudaKernel.GELU_BACKWARD_FAST
+                    : CudaKernel.GELU_BACKWARD)
                     .pointer(dx.pointer()).pointer(x.pointer()).pointer(dy.pointer()).integer(n));
         }
     }

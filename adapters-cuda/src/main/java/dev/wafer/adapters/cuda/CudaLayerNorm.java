@@ -5,15 +5,13 @@ import dev.wafer.ports.compute.Tensor;
 
 /**
  * LayerNorm: one warp per row forward and for the input gradient; the parameter gradients by {@link ColumnSums}'s
- * two passes. The forward's output may be a bf16 tensor ({@link Bf16Results}).
+ * two passes. The forward's output may be a bf16 tensor, which {@code layernorm_forward_bf16} writes directly.
  */
 final class CudaLayerNorm implements LayerNormKernel {
     private final Gpu gpu;
-    private final Bf16Results results;
 
     CudaLayerNorm(Gpu gpu) {
         this.gpu = gpu;
-        this.results = new Bf16Results(gpu);
     }
 
     @Override
@@ -28,11 +26,10 @@ final class CudaLayerNorm implements LayerNormKernel {
         if (n == 0) {
             return;
         }
-        long y = results.target(o, nc);
-        gpu.launch(LaunchGeometry.warpPerRow(n, LaunchGeometry.BLOCK), KernelArgs.of(CudaKernel.LAYERNORM_FORWARD)
-                .pointer(y).pointer(m.pointer()).pointer(s.pointer()).pointer(x.pointer())
+        CudaKernel kernel = o.isBf16() ? CudaKernel.LAYERNORM_FORWARD_BF16 : CudaKernel.LAYERNORM_FORWARD;
+        gpu.launch(LaunchGeometry.warpPerRow(n, LaunchGeometry.BLOCK), KernelArgs.of(kernel)
+                .pointer(o.pointer()).pointer(m.pointer()).pointer(s.pointer()).pointer(x.pointer())
                 .pointer(w.pointer()).pointer(bb.pointer()).integer(n).integer(c).real(EPSILON));
-        results.store(o, y, nc);
     }
 
     @Override

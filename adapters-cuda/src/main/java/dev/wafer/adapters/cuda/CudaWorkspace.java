@@ -65,7 +65,9 @@ final class CudaWorkspace {
             }
         }
         if (stored) {
-            total += 4 * n * Math.max(3 * c, h);                                   // float32 result before rounding
+            // a bf16 linear layer's float32 product before its bias add rounds it: QKV's, the widest (LayerNorm,
+            // GELU and the fused attention write their bf16 outputs directly)
+            total += 4 * n * 3 * c;
         }
         return total;
     }

@@ -60,6 +60,18 @@ record LaunchGeometry(int gridX, int gridY, int blockX, int blockY, int sharedBy
         return linear((long) rows * WARP, block);
     }
 
+    /**
+     * One thread per column of a row-major {@code (rows, cols)} tensor and block row, columns along x in blocks of
+     * {@value #BLOCK}, rows along y: at most {@value #MAX_GRID_Y} block rows, which the kernel strides over
+     * ({@code r += gridDim.y}), so no thread divides an element index by the row length.
+     */
+    static LaunchGeometry columnsByRows(int rows, int cols) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("a launch needs at least one row and column, not " + rows + " x " + cols);
+        }
+        return new LaunchGeometry((cols + BLOCK - 1) / BLOCK, Math.min(rows, MAX_GRID_Y), BLOCK, 1, 0);
+    }
+
     /** One block of {@code block} threads per item. */
     static LaunchGeometry blockPerItem(int items, int block) {
         return new LaunchGeometry(items, 1, block, 1, 0);

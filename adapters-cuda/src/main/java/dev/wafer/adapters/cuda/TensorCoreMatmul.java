@@ -81,6 +81,12 @@ final class TensorCoreMatmul implements MatmulKernel {
             long wr = packer.packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
             gpu.gemm16(new Gemm(true, false, oc, n, c, 1f, wr, c, xr, c, 0f, y, oc), operandType);
         }
+        if (b != null && o.isBf16()) {
+            // the bias add and the rounding in one pass over the float32 product
+            gpu.launch(LaunchGeometry.columnsByRows(n, oc), KernelArgs.of(CudaKernel.ADD_BIAS_BF16)
+                    .pointer(o.pointer()).pointer(y).pointer(b.pointer()).integer(n).integer(oc));
+            return;
+        }
         if (b != null) {
             fp32.addBias(y, b.pointer(), n, oc);
         }

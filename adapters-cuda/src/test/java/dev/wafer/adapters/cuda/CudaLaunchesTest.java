@@ -147,6 +147,7 @@ class CudaLaunchesTest {
             backend.gelu().forward(h16, h, n * OC);
             MatmulKernel bf16 = backend.matmul(OperandFormat.BF16);
             bf16.forward(h16, x16, w, null, n, C, OC);
+            bf16.forward(h16, x16, w, s.allocate(OC), n, C, OC); // the bias add rounds into h16 directly
             bf16.backward(x, w, null, h, x16, w, n, C, OC);
             Tensor qkv16 = s.allocate(3L * n * C, OperandFormat.BF16);
             Tensor att16 = s.allocate((long) B * NH * T * T, OperandFormat.BF16);

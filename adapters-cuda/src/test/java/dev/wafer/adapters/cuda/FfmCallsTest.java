@@ -73,7 +73,7 @@ class FfmCallsTest {
         long pointer = 0x7f00_0000_0000L + (CublasApi.WORKSPACE_BYTES + 511) / 256 * 256;
         assertEquals(List.of(pointer, 6, 2.5f), driverLib.calls("launch:fill_kernel").get(0).arguments(),
                 "fill's arguments as the kernel reads them");
-        List<Object> ce = driverLib.calls("launch:crossentropy_forward").get(0).arguments();
+        List<Object> ce = driverLib.calls("launch:crossentropy_forward_online").get(0).arguments();
         assertEquals(List.of(2, 3, 1f), ce.subList(4, 7), "n, v and the logit scale");
         assertEquals(List.of(2, 1, 1, 256, 1, 1, 0),
                 driverLib.calls("cuLaunchKernel").get(1).arguments().subList(1, 8), "a block of 256 per row");

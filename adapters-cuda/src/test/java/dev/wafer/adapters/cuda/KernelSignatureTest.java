@@ -88,11 +88,24 @@ class KernelSignatureTest {
         assertEquals(canonical, roundingBlock("attention.cu"), "wafer_round in attention.cu vs rounding.cu");
     }
 
+    @Test
+    void theBf16BitsFunctionIsTheSameInEveryFileThatHasIt() {
+        String canonical = block("rounding.cu", "WAFER_BF16_BITS");
+        assertTrue(canonical.contains("__device__ __forceinline__ unsigned short wafer_bf16_bits"), canonical);
+        for (String file : List.of("layernorm.cu", "elementwise.cu", "matmul.cu")) {
+            assertEquals(canonical, block(file, "WAFER_BF16_BITS"), "wafer_bf16_bits in " + file + " vs rounding.cu");
+        }
+    }
+
     private static String roundingBlock(String file) {
+        return block(file, "WAFER_ROUND");
+    }
+
+    private static String block(String file, String marker) {
         String source = KernelSources.read(file);
-        int from = source.indexOf("// WAFER_ROUND_BEGIN");
-        int to = source.indexOf("// WAFER_ROUND_END");
-        assertTrue(from >= 0 && to > from, file + " lacks the WAFER_ROUND markers");
+        int from = source.indexOf("// " + marker + "_BEGIN");
+        int to = source.indexOf("// " + marker + "_END");
+        assertTrue(from >= 0 && to > from, file + " lacks the " + marker + " markers");
         return source.substring(from, to);
     }
 }

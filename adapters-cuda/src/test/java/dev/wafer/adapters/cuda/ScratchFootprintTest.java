@@ -62,10 +62,10 @@ class ScratchFootprintTest {
     @CsvSource({
         "fp32 fast,                204677252",
         "fp32 baseline,            1613832320",
-        "bf16 fused,               576196640",
-        "bf16 unfused,             902565920",
+        "bf16 fused,               525864992",
+        "bf16 unfused,             852234272",
         "bf16 baseline,            5464517760",
-        "bf16 fp32-grads unfused,  952897568",
+        "bf16 fp32-grads unfused,  902565920",
         "fp16 fast,                852234272",
         "fp16 baseline,            5464517760",
     })

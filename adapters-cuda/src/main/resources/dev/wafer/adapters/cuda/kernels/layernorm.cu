@@ -9,15 +9,13 @@ __device__ float warp_sum(float v) {
     return v;
 }
 
-// out = (x - mean) * rstd * weight + bias; saves mean and rstd = 1/sqrt(var + eps) (population variance).
-extern "C" __global__ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp,
-                                             const float* weight, const float* bias, int n, int c, float eps) {
-    int row = (int)(((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32);
-    int lane = threadIdx.x % 32;
-    if (row >= n) {
-        return;
-    }
-    const float* x = inp + (long long)row * c;
+// The mean and rstd = 1/sqrt(var + eps) (population variance) of the row x, for the 32 lanes of its warp.
+struct LayerNormStats {
+    float mean;
+    float rstd;
+};
+
+__device__ LayerNormStats layernorm_stats(const float* x, int c, int lane, float eps) {
     float sum = 0.0f;
     for (int i = lane; i < c; i += 32) {
         sum += x[i];
@@ -29,14 +27,62 @@ extern "C" __global__ void layernorm_forward(float* out, float* mean, float* rst
         var += d * d;
     }
     var = warp_sum(var) / c;
-    float s = 1.0f / sqrtf(var + eps);
+    LayerNormStats stats;
+    stats.mean = m;
+    stats.rstd = 1.0f / sqrtf(var + eps);
+    return stats;
+}
+
+// out = (x - mean) * rstd * weight + bias; saves mean and rstd.
+extern "C" __global__ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp,
+                                             const float* weight, const float* bias, int n, int c, float eps) {
+    int row = (int)(((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32);
+    int lane = threadIdx.x % 32;
+    if (row >= n) {
+        return;
+    }
+    const float* x = inp + (long long)row * c;
+    LayerNormStats st = layernorm_stats(x, c, lane, eps);
     float* y = out + (long long)row * c;
     for (int i = lane; i < c; i += 32) {
-        y[i] = (x[i] - m) * s * weight[i] + bias[i];
+        y[i] = (x[i] - st.mean) * st.rstd * weight[i] + bias[i];
     }
     if (lane == 0) {
-        mean[row] = m;
-        rstd[row] = s;
+        mean[row] = st.mean;
+        rstd[row] = st.rstd;
+    }
+}
+
+// The bits of x rounded to bfloat16 (nearest, ties to even; a NaN stays a quiet NaN): a copy of rounding.cu's.
+// WAFER_BF16_BITS_BEGIN
+__device__ __forceinline__ unsigned short wafer_bf16_bits(float x) {
+    unsigned int bits = __float_as_uint(x);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) {
+        return (unsigned short)((bits >> 16) | 0x0040u);
+    }
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    return (unsigned short)(bits >> 16);
+}
+// WAFER_BF16_BITS_END
+
+// layernorm_forward with a bf16 output tensor written directly (the fast kernels): each value is the float result
+// rounded, as the bf16 storage capability asks, without a float32 copy written, read back and rounded.
+extern "C" __global__ void layernorm_forward_bf16(unsigned short* out, float* mean, float* rstd, const float* inp,
+                                                  const float* weight, const float* bias, int n, int c, float eps) {
+    int row = (int)(((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32);
+    int lane = threadIdx.x % 32;
+    if (row >= n) {
+        return;
+    }
+    const float* x = inp + (long long)row * c;
+    LayerNormStats st = layernorm_stats(x, c, lane, eps);
+    unsigned short* y = out + (long long)row * c;
+    for (int i = lane; i < c; i += 32) {
+        y[i] = wafer_bf16_bits((x[i] - st.mean) * st.rstd * weight[i] + bias[i]);
+    }
+    if (lane == 0) {
+        mean[row] = st.mean;
+        rstd[row] = st.rstd;
     }
 }
 

@@ -8,6 +8,33 @@ extern "C" __global__ void add_bias(float* out, const float* bias, int n, int oc
     }
 }
 
+// The bits of x rounded to bfloat16 (nearest, ties to even; a NaN stays a quiet NaN): a copy of rounding.cu's.
+// WAFER_BF16_BITS_BEGIN
+__device__ __forceinline__ unsigned short wafer_bf16_bits(float x) {
+    unsigned int bits = __float_as_uint(x);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) {
+        return (unsigned short)((bits >> 16) | 0x0040u);
+    }
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    return (unsigned short)(bits >> 16);
+}
+// WAFER_BF16_BITS_END
+
+// out[r, j] = bf16(y[r, j] + bias[j]): a bf16 linear layer's bias add and rounding in one pass (the fast kernels;
+// add_bias and then the rounding would write and read the float32 sum once more). Columns along x, rows along y
+// with a grid stride, so no thread divides by oc; each row's stores are contiguous across a warp.
+extern "C" __global__ void add_bias_bf16(unsigned short* out, const float* y, const float* bias, int n, int oc) {
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= oc) {
+        return;
+    }
+    float b = bias[j];
+    for (int r = blockIdx.y; r < n; r += gridDim.y) {
+        long long at = (long long)r * oc + j;
+        out[at] = wafer_bf16_bits(y[at] + b);
+    }
+}
+
 // The bias gradient in two deterministic passes, so that thousands of rows are summed by many threads:
 // partials[chunk, j] = sum of dout[r, j] over the rows r of chunk (rows_per_chunk each, in order); one thread per
 // (column, chunk), columns along x and chunks along y.

@@ -22,6 +22,20 @@ __device__ __forceinline__ float wafer_round(float x, int format) {
 }
 // WAFER_ROUND_END
 
+// The bits of x rounded to bfloat16, as wafer_round(x, 1) rounds (nearest, ties to even); a NaN keeps its sign and
+// becomes quiet. Kernels that store bf16 tensors directly (layernorm.cu, elementwise.cu, matmul.cu) hold identical
+// copies; a test keeps them equal.
+// WAFER_BF16_BITS_BEGIN
+__device__ __forceinline__ unsigned short wafer_bf16_bits(float x) {
+    unsigned int bits = __float_as_uint(x);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) {
+        return (unsigned short)((bits >> 16) | 0x0040u);
+    }
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    return (unsigned short)(bits >> 16);
+}
+// WAFER_BF16_BITS_END
+
 // out = round(in) element-wise; out may alias in.
 extern "C" __global__ void round_operands(float* out, const float* in, int n, int format) {
     long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
@@ -44,12 +58,7 @@ extern "C" __global__ void pack_operands(unsigned short* out, const float* in, i
         out[i] = h;
         return;
     }
-    unsigned int bits = __float_as_uint(x);
-    if ((bits & 0x7fffffffu) > 0x7f800000u) {
-        out[i] = (unsigned short)((bits >> 16) | 0x0040u); // NaN: keep the sign, set the quiet bit
-        return;
-    }
-    out[i] = (unsigned short)(__float_as_uint(wafer_round(x, 1)) >> 16);
+    out[i] = wafer_bf16_bits(x);
 }
 
 // out = the bfloat16 bits at in widened to float32 (exact): a float32 copy of a bf16 tensor for a product that takes

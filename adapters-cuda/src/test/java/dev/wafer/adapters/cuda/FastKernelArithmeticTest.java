@@ -1,0 +1,93 @@
+package dev.wafer.adapters.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast kernels' element-wise work runs on the GPU's float units: no double-precision arithmetic where the
+ * baseline computes a double erf or exp per element. An H100 or H200 SM has 64 double lanes beside 128 float ones,
+ * and a double erf or exp is a polynomial of dozens of double instructions where the float one is a few float
+ * instructions and a special-function call: at the 503 million GELU values and 823 million logits of a 111M step at
+ * seq 2048 x batch 8 the baseline's kernels are bound by that arithmetic, not by memory. The kernels are compiled to
+ * PTX by NVRTC (skipped without it, as the other NVRTC tests) and their double instructions counted.
+ */
+class FastKernelArithmeticTest {
+    /** A PTX instruction on doubles: an opcode with a {@code .f64} type, e.g. {@code fma.rn.f64} or {@code cvt.f64.f32}. */
+    private static final Pattern DOUBLE_INSTRUCTION = Pattern.compile("(?m)^\\s*(?:@%p\\d+\\s+)?[a-z0-9]+(?:\\.[a-z0-9]+)*\\.f64\\b");
+    /** A double-precision fused multiply-add: the steps of a double polynomial (exp, erf, log). */
+    private static final Pattern DOUBLE_FMA = Pattern.compile("\\bfma\\.rn\\.f64\\b");
+    /** The float exponential's special-function instruction. */
+    private static final Pattern FLOAT_EXP2 = Pattern.compile("\\bex2\\.approx(?:\\.ftz)?\\.f32\\b");
+
+    @Test
+    void theFastElementWiseKernelsUseNoDoubles() {
+        Map<String, String> kernels = new LinkedHashMap<>();
+        kernels.putAll(entries("elementwise.cu"));
+        kernels.putAll(entries("layernorm.cu"));
+        kernels.putAll(entries("matmul.cu"));
+        for (CudaKernel k : new CudaKernel[] {CudaKernel.GELU_FORWARD_FAST, CudaKernel.GELU_FORWARD_FAST_BF16,
+                CudaKernel.GELU_BACKWARD_FAST, CudaKernel.LAYERNORM_FORWARD_BF16, CudaKernel.ADD_BIAS_BF16}) {
+            String body = kernels.get(k.entry());
+            assertTrue(body != null, k.entry() + " is in the PTX");
+            assertEquals(0, count(DOUBLE_INSTRUCTION, body), k.entry() + ": double-precision instructions");
+        }
+        // The patterns see doubles where there are some: the baseline GELU is in double on purpose.
+        assertTrue(count(DOUBLE_FMA, kernels.get(CudaKernel.GELU_FORWARD.entry())) > 10,
+                "the baseline gelu_forward's double erf is a polynomial of double FMAs");
+        assertTrue(count(DOUBLE_INSTRUCTION, kernels.get(CudaKernel.GELU_BACKWARD.entry())) > 10,
+                "the baseline gelu_backward computes in double");
+    }
+
+    @Test
+    void theFastCrossEntropyTakesFloatExponentialsAndKeepsOneDoubleLogPerRow() {
+        Map<String, String> kernels = entries("crossentropy.cu");
+        String online = kernels.get(CudaKernel.CROSSENTROPY_FORWARD_ONLINE.entry());
+        String baseline = kernels.get(CudaKernel.CROSSENTROPY_FORWARD.entry());
+        int onlineFmas = count(DOUBLE_FMA, online);
+        int baselineFmas = count(DOUBLE_FMA, baseline);
+        assertTrue(count(FLOAT_EXP2, online) >= 3, "float exponentials: rescale, sum and probabilities");
+        // What remains in double: the normaliser's sums and rescaling (multiplies and adds), the per-row log and the
+        // reciprocal. The baseline has the log too, plus a double exp in each of its two per-logit loops.
+        assertTrue(onlineFmas * 2 < baselineFmas, () -> "double FMAs: " + onlineFmas + " in the online forward, "
+                + baselineFmas + " in the baseline's");
+        assertEquals(0, count(FLOAT_EXP2, baseline), "the baseline's exponentials are in double");
+    }
+
+    /** The PTX of {@code file} for compute_90, entry name to body. */
+    private static Map<String, String> entries(String file) {
+        NvrtcApi nvrtc = NvrtcTestCompiler.require();
+        byte[] ptx = nvrtc.compile(file, KernelSources.read(file), KernelCompiler.options(90));
+        String text = new String(ptx, 0, ptx.length - 1, StandardCharsets.UTF_8);
+        Map<String, String> bodies = new LinkedHashMap<>();
+        Matcher entry = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(").matcher(text);
+        String name = null;
+        int from = 0;
+        while (entry.find()) {
+            if (name != null) {
+                bodies.put(name, text.substring(from, entry.start()));
+            }
+            name = entry.group(1);
+            from = entry.end();
+        }
+        if (name != null) {
+            bodies.put(name, text.substring(from));
+        }
+        return bodies;
+    }
+
+    private static int count(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+}
