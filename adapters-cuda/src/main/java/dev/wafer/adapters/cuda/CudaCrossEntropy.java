@@ -11,11 +11,16 @@ import dev.wafer.ports.compute.Tensor;
  */
 final class CudaCrossEntropy implements CrossEntropyKernel {
     private final Gpu gpu;
+    private final boolean fast;
     private final CudaKernel forwardKernel;
 
-    /** @param fast the fast kernels' forward, else the baseline's (double exponentials, three passes) */
+    /**
+     * @param fast the fast kernels: the online forward and the backward by rows ({@code crossentropy_backward_rows},
+     *             no division per logit), else the baseline's (double exponentials, three passes; one thread per logit)
+     */
     CudaCrossEntropy(Gpu gpu, boolean fast) {
         this.gpu = gpu;
+        this.fast = fast;
         this.forwardKernel = fast ? CudaKernel.CROSSENTROPY_FORWARD_ONLINE : CudaKernel.CROSSENTROPY_FORWARD;
     }
 
@@ -45,6 +50,12 @@ final class CudaCrossEntropy implements CrossEntropyKernel {
             return;
         }
         long ids = gpu.uploadIds(targets, n);
+        if (fast) {
+            gpu.launch(LaunchGeometry.columnsByRows(n, v), KernelArgs.of(CudaKernel.CROSSENTROPY_BACKWARD_ROWS)
+                    .pointer(d.pointer()).pointer(p.pointer()).pointer(ids).integer(n).integer(v).real(logitScale)
+                    .real(dloss));
+            return;
+        }
         gpu.launch(LaunchGeometry.linear(nv), KernelArgs.of(CudaKernel.CROSSENTROPY_BACKWARD)
                 .pointer(d.pointer()).pointer(p.pointer()).pointer(ids).integer(n).integer(v).real(logitScale)
                 .real(dloss));

@@ -88,7 +88,8 @@ final class TensorCoreMatmul implements MatmulKernel {
             return;
         }
         if (b != null) {
-            fp32.addBias(y, b.pointer(), n, oc);
+            gpu.launch(LaunchGeometry.columnsByRows(n, oc), KernelArgs.of(CudaKernel.ADD_BIAS_ROWS)
+                    .pointer(y).pointer(b.pointer()).integer(n).integer(oc));
         }
         results.store(o, y, (long) n * oc);
     }

@@ -16,13 +16,16 @@ import org.junit.jupiter.api.Test;
  * and a double erf or exp is a polynomial of dozens of double instructions where the float one is a few float
  * instructions and a special-function call: at the 503 million GELU values and 823 million logits of a 111M step at
  * seq 2048 x batch 8 the baseline's kernels are bound by that arithmetic, not by memory. The kernels are compiled to
- * PTX by NVRTC (skipped without it, as the other NVRTC tests) and their double instructions counted.
+ * PTX by NVRTC (skipped without it, as the other NVRTC tests) and their double instructions counted. Likewise the
+ * fast kernels that walk a (rows, columns) tensor by rows divide no element index to find its row or column.
  */
 class FastKernelArithmeticTest {
     /** A PTX instruction on doubles: an opcode with a {@code .f64} type, e.g. {@code fma.rn.f64} or {@code cvt.f64.f32}. */
     private static final Pattern DOUBLE_INSTRUCTION = Pattern.compile("(?m)^\\s*(?:@%p\\d+\\s+)?[a-z0-9]+(?:\\.[a-z0-9]+)*\\.f64\\b");
     /** A double-precision fused multiply-add: the steps of a double polynomial (exp, erf, log). */
     private static final Pattern DOUBLE_FMA = Pattern.compile("\\bfma\\.rn\\.f64\\b");
+    /** An integer division or remainder (dozens of instructions on a GPU, which has no divider). */
+    private static final Pattern INTEGER_DIVISION = Pattern.compile("\\b(?:div|rem)\\.[su](?:32|64)\\b");
     /** The float exponential's special-function instruction. */
     private static final Pattern FLOAT_EXP2 = Pattern.compile("\\bex2\\.approx(?:\\.ftz)?\\.f32\\b");
 
@@ -58,6 +61,21 @@ class FastKernelArithmeticTest {
         assertTrue(onlineFmas * 2 < baselineFmas, () -> "double FMAs: " + onlineFmas + " in the online forward, "
                 + baselineFmas + " in the baseline's");
         assertEquals(0, count(FLOAT_EXP2, baseline), "the baseline's exponentials are in double");
+    }
+
+    @Test
+    void theFastKernelsByRowsDivideNoElementIndex() {
+        Map<String, String> kernels = new LinkedHashMap<>();
+        kernels.putAll(entries("matmul.cu"));
+        kernels.putAll(entries("crossentropy.cu"));
+        for (CudaKernel k : new CudaKernel[] {CudaKernel.ADD_BIAS_ROWS, CudaKernel.ADD_BIAS_BF16,
+                CudaKernel.CROSSENTROPY_BACKWARD_ROWS}) {
+            assertEquals(0, count(INTEGER_DIVISION, kernels.get(k.entry())), k.entry() + ": integer divisions");
+        }
+        // The pattern sees the baseline's: each element's column (add_bias) or row (crossentropy_backward).
+        for (CudaKernel k : new CudaKernel[] {CudaKernel.ADD_BIAS, CudaKernel.CROSSENTROPY_BACKWARD}) {
+            assertTrue(count(INTEGER_DIVISION, kernels.get(k.entry())) > 0, k.entry() + " divides");
+        }
     }
 
     /** The PTX of {@code file} for compute_90, entry name to body. */

@@ -117,3 +117,20 @@ extern "C" __global__ void crossentropy_forward_online(float* losses, float* pro
         p[j] = expf(scale * x[j] - m) * inv;
     }
 }
+
+// crossentropy_backward for the fast kernels: columns along x, rows along y with a grid stride (as add_bias_bf16),
+// so no thread divides its element index by v (a 64-bit division per logit, 823 million a step at the 111M shape,
+// seq 2048 x batch 8) and each thread reads its row's target once. dlogits may alias probs.
+extern "C" __global__ void crossentropy_backward_rows(float* dlogits, const float* probs, const int* targets, int n,
+                                                      int v, float scale, float dloss) {
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= v) {
+        return;
+    }
+    float factor = dloss * scale;
+    for (int r = blockIdx.y; r < n; r += gridDim.y) {
+        long long at = (long long)r * v + j;
+        float ind = j == targets[r] ? 1.0f : 0.0f;
+        dlogits[at] = factor * (probs[at] - ind);
+    }
+}

@@ -20,6 +20,19 @@ __device__ __forceinline__ unsigned short wafer_bf16_bits(float x) {
 }
 // WAFER_BF16_BITS_END
 
+// add_bias for the fast kernels: columns along x, rows along y with a grid stride, so no thread divides its element
+// index by oc.
+extern "C" __global__ void add_bias_rows(float* out, const float* bias, int n, int oc) {
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= oc) {
+        return;
+    }
+    float b = bias[j];
+    for (int r = blockIdx.y; r < n; r += gridDim.y) {
+        out[(long long)r * oc + j] += b;
+    }
+}
+
 // out[r, j] = bf16(y[r, j] + bias[j]): a bf16 linear layer's bias add and rounding in one pass (the fast kernels;
 // add_bias and then the rounding would write and read the float32 sum once more). Columns along x, rows along y
 // with a grid stride, so no thread divides by oc; each row's stores are contiguous across a warp.
