@@ -47,9 +47,10 @@ final class CudaWorkspace {
         total += 2 * n * (stored ? c : Math.max(c, h));
         total += 2 * widestWeight;                                                 // weights packed per call
         long gradient = 0;                                                         // output gradients, in blocks
-        for (long oc : new long[] {v, h, 3 * c, c}) {
-            long rows = Math.min(n, Math.max(1, TensorCoreMatmul.MAX_PACKED_GRADIENT / oc));
-            gradient = Math.max(gradient, rows * oc);
+        for (long oc : new long[] {v, h, 3 * c, c}) {                            // rows 16-byte aligned
+            long ld = Packer.alignedColumns((int) oc);
+            long rows = Math.min(n, Math.max(1, TensorCoreMatmul.MAX_PACKED_GRADIENT / ld));
+            gradient = Math.max(gradient, rows * ld);
         }
         total += 2 * gradient;
         if (s.fp32ScoreGradients()) {

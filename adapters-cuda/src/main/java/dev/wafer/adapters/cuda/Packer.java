@@ -7,6 +7,9 @@ import dev.wafer.ports.compute.OperandFormat;
  * {@link OperandFormat#round}) for cuBLAS's 16-bit GEMMs, which then run on tensor cores with float32 accumulation.
  */
 final class Packer {
+    /** 16-bit values in 16 bytes: the alignment of {@link #alignedColumns}. */
+    static final int ALIGNED_VALUES = 8;
+
     private final Gpu gpu;
     private final int format;
     private final int operandType;
@@ -29,6 +32,31 @@ final class Packer {
     long packed(int slot, long src, long n) {
         long dst = gpu.scratch(slot, 2 * Math.max(n, 2));
         packInto(dst, src, n, format, gpu);
+        return dst;
+    }
+
+    /**
+     * The leading dimension a packed {@code (rows, cols)} matrix gets: {@code cols} rounded up to a multiple of
+     * {@value #ALIGNED_VALUES}, so that every row starts on a 16-byte boundary.
+     */
+    static int alignedColumns(int cols) {
+        return Math.toIntExact(((long) cols + ALIGNED_VALUES - 1) / ALIGNED_VALUES * ALIGNED_VALUES);
+    }
+
+    /**
+     * A row-major {@code (rows, cols)} float32 matrix at {@code src} as 16-bit values in scratch {@code slot}, each
+     * row {@link #alignedColumns} values apart (the padding zero); the scratch pointer. cuBLAS's tensor-core kernels
+     * want 16-byte aligned columns: the LM head's output gradient has 50,257.
+     */
+    long packedRows(int slot, long src, int rows, int cols) {
+        int ld = alignedColumns(cols);
+        long dst = gpu.scratch(slot, 2 * Math.max((long) rows * ld, 2));
+        if (ld == cols) {
+            packInto(dst, src, (long) rows * cols, format, gpu);
+        } else if (rows > 0) {
+            gpu.launch(LaunchGeometry.columnsByRows(rows, ld), KernelArgs.of(CudaKernel.PACK_OPERANDS_ROWS)
+                    .pointer(dst).pointer(src).integer(rows).integer(cols).integer(ld).integer(format));
+        }
         return dst;
     }
 

@@ -61,7 +61,7 @@ final class TensorCoreMatmul implements MatmulKernel {
      * run is sized for. The weight gradient then adds one product per block (float32 accumulation throughout).
      */
     int blockRows(int oc) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxPackedValues / oc));
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxPackedValues / Packer.alignedColumns(oc)));
     }
 
     @Override
@@ -109,15 +109,16 @@ final class TensorCoreMatmul implements MatmulKernel {
         if (c > 0 && oc > 0) {
             long wr = dx == null ? 0 : packer.packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
             int block = blockRows(oc);
+            int ld = Packer.alignedColumns(oc); // 16-byte aligned rows of the packed gradient
             for (int r0 = 0; r0 < n; r0 += block) {
                 int rows = Math.min(block, n - r0);
-                long dyr = packer.packed(CudaMixedMatmul.GRADIENT_SLOT, dy.at((long) r0 * oc), (long) rows * oc);
+                long dyr = packer.packedRows(CudaMixedMatmul.GRADIENT_SLOT, dy.at((long) r0 * oc), rows, oc);
                 long xr = input(x, (long) r0 * c, (long) rows * c);
                 if (dx != null) {
-                    gpu.gemm16(new Gemm(false, false, c, rows, oc, 1f, wr, c, dyr, oc, 0f, dx.at((long) r0 * c), c),
+                    gpu.gemm16(new Gemm(false, false, c, rows, oc, 1f, wr, c, dyr, ld, 0f, dx.at((long) r0 * c), c),
                             operandType);
                 }
-                gpu.gemm16(new Gemm(false, true, c, oc, rows, 1f, xr, c, dyr, oc, 1f, dw.pointer(), c), operandType);
+                gpu.gemm16(new Gemm(false, true, c, oc, rows, 1f, xr, c, dyr, ld, 1f, dw.pointer(), c), operandType);
             }
         } else if (dx != null && c > 0) {
             gpu.fill(dx.pointer(), 0, (long) n * c);

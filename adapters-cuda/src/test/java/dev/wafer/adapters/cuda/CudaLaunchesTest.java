@@ -65,7 +65,13 @@ class CudaLaunchesTest {
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(CudaKernel.class)));
         assertEquals(EnumSet.allOf(CudaKernel.class), launched, "kernels launched by the families, both variants");
         assertEquals(5, fastGpu.gemms().size(), "fast: only the float32 linear layers run SGEMMs");
-        assertEquals(2 * 3, fastGpu.gemms16().size(), "fast: forward, dinp and dW on 16-bit operands, bf16 and fp16");
+        assertEquals(2 * 2 * 3, fastGpu.gemms16().size(),
+                "fast: forward, dinp and dW on 16-bit operands, bf16 and fp16, for the MLP layer and the LM head");
+        long headGradientProducts = fastGpu.gemms16().stream()
+                .filter(g -> !g.transA() && (g.k() == V || g.n() == V))  // dinp (k = V) and dW (n = V)
+                .peek(g -> assertEquals(40, g.ldb(), "the head's 37-column gradient in 16-byte aligned rows: " + g))
+                .count();
+        assertEquals(2 * 2, headGradientProducts, "the head's dinp and dW, bf16 and fp16");
         assertEquals(6 * B * FastCudaAttention.chunks(T) * 5, fastGpu.batched().size(),
                 "fast: six batched products a sequence and causal block, five attentions");
         for (BatchedGemm g : fastGpu.batched()) {
@@ -89,7 +95,8 @@ class CudaLaunchesTest {
         }
         assertTrue(fast.description().endsWith("fast kernels") && backend.description().endsWith("baseline kernels"));
         fast.close();
-        assertEquals(5 + 2 * 3, gpu.gemms().size(), "two forward SGEMMs; dinp and dW, then dW alone; then bf16, fp16");
+        assertEquals(5 + 2 * 2 * 3, gpu.gemms().size(),
+                "two forward SGEMMs; dinp and dW, then dW alone; then bf16, fp16 for the MLP layer and the LM head");
         List<Integer> probabilityRounding = gpu.launches().stream()
                 .filter(l -> l.kernel() == CudaKernel.ATTENTION_SOFTMAX).map(l -> l.format()).toList();
         assertEquals(List.of(0, 1, 1, 2, 2), probabilityRounding, "fp32, then bf16 twice, fp16 twice");
@@ -207,6 +214,11 @@ class CudaLaunchesTest {
             Tensor losses = s.allocate(n);
             backend.crossEntropy().forward(losses, logits, logits, tokens, n, V, 1f);
             backend.crossEntropy().backward(logits, logits, tokens, n, V, 1f, 1f / n);
+            for (OperandFormat f : List.of(OperandFormat.BF16, OperandFormat.FP16)) {
+                // the LM head: its 37-column output gradient is packed in rows of 40 (16-byte aligned)
+                backend.matmul(f).forward(logits, x, wte, null, n, C, V);
+                backend.matmul(f).backward(x, wte, null, logits, x, wte, n, C, V);
+            }
             Tensor m = s.allocate((long) OC * C);
             backend.adamW().update(fcw, fcw, m, m, OC * C, 1e-3f,
                     0.9f, 0.95f, 1e-8f, 0.1f, 3);

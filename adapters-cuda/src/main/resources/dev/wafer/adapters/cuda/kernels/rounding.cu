@@ -44,21 +44,38 @@ extern "C" __global__ void round_operands(float* out, const float* in, int n, in
     }
 }
 
-// out = the 16-bit bits of round(in), for cuBLAS's 16-bit GEMMs (format 1: bfloat16, 2: binary16), round to
-// nearest even as wafer_round; a NaN stays a (quiet) NaN.
-extern "C" __global__ void pack_operands(unsigned short* out, const float* in, int n, int format) {
-    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= n) {
-        return;
-    }
-    float x = in[i];
+// The 16-bit bits of round(x) in format 1 (bfloat16) or 2 (binary16), round to nearest even as wafer_round; a NaN
+// stays a (quiet) NaN.
+__device__ __forceinline__ unsigned short wafer_pack16(float x, int format) {
     if (format == 2) {
         unsigned short h;
         asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(x));
-        out[i] = h;
+        return h;
+    }
+    return wafer_bf16_bits(x);
+}
+
+// out = the 16-bit bits of round(in), for cuBLAS's 16-bit GEMMs (format 1: bfloat16, 2: binary16).
+extern "C" __global__ void pack_operands(unsigned short* out, const float* in, int n, int format) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        out[i] = wafer_pack16(in[i], format);
+    }
+}
+
+// pack_operands for a row-major (rows, cols) matrix into rows of ld values, ld >= cols, the ld - cols values after
+// each row zero (a GEMM's bounds exclude them; zeros, not stale bits, in case a kernel's tile loads them): with ld a
+// multiple of 8 every row starts on a 16-byte boundary, as tensor-core GEMMs want their operands, which the LM head's
+// 50,257 columns do not give. Columns along x (ld of them), rows along y with a grid stride.
+extern "C" __global__ void pack_operands_rows(unsigned short* out, const float* in, int rows, int cols, int ld,
+                                              int format) {
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= ld) {
         return;
     }
-    out[i] = wafer_bf16_bits(x);
+    for (int r = blockIdx.y; r < rows; r += gridDim.y) {
+        out[(long long)r * ld + j] = j < cols ? wafer_pack16(in[(long long)r * cols + j], format) : 0;
+    }
 }
 
 // out = the bfloat16 bits at in widened to float32 (exact): a float32 copy of a bf16 tensor for a product that takes
