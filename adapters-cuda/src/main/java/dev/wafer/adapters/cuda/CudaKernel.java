@@ -72,6 +72,8 @@ enum CudaKernel {
     ROUND_OPERANDS("rounding.cu", "round_operands", 1, POINTER, POINTER, INT, INT),
     PACK_OPERANDS("rounding.cu", "pack_operands", 1, POINTER, POINTER, INT, INT),
     PACK_OPERANDS_ROWS("rounding.cu", "pack_operands_rows", 1, POINTER, POINTER, INT, INT, INT, INT),
+    PACK_ROWS_COLUMN_SUMS("rounding.cu", "pack_rows_column_sums", 1, POINTER, POINTER, POINTER, INT, INT, INT, INT,
+            INT),
     WIDEN_BF16("rounding.cu", "widen_bf16", 1, POINTER, POINTER, INT),
     FLASH_ATTENTION_FORWARD_64("flash_attention.cu", "flash_attention_forward_64", CudaKernel.FLASH, POINTER, POINTER, POINTER,
             INT, INT, INT, FLOAT),

@@ -53,6 +53,11 @@ final class CudaMatmul implements MatmulKernel {
         long partials = gpu.scratch(ColumnSums.SLOT, 4L * chunks * oc);
         gpu.launch(ColumnSums.partials(n, oc), KernelArgs.of(CudaKernel.COLUMN_PARTIAL_SUMS)
                 .pointer(partials).pointer(dout).integer(n).integer(oc).integer(ColumnSums.rowsPerChunk(n)));
+        accumulateColumnSums(dbias, partials, chunks, oc);
+    }
+
+    /** The second pass of {@link #biasGradient}: {@code dbias[o] += } the {@code chunks} partial sums, in order. */
+    void accumulateColumnSums(long dbias, long partials, int chunks, int oc) {
         gpu.launch(LaunchGeometry.linear(oc), KernelArgs.of(CudaKernel.COLUMN_SUM_ACCUMULATE)
                 .pointer(dbias).pointer(partials).integer(chunks).integer(oc));
     }

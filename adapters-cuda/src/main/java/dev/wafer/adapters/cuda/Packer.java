@@ -60,6 +60,21 @@ final class Packer {
         return dst;
     }
 
+    /**
+     * {@link #packedRows} of all {@code rows} and, in the same pass, the first pass of the column sums
+     * ({@link ColumnSums}: {@code column_partial_sums}'s partial sums, bit for bit) into {@code partials}, which holds
+     * {@code ColumnSums.chunks(rows) x cols} floats; the scratch pointer of the packed copy.
+     */
+    long packedRowsWithColumnSums(int slot, long src, int rows, int cols, long partials) {
+        int ld = alignedColumns(cols);
+        long dst = gpu.scratch(slot, 2 * Math.max((long) rows * ld, 2));
+        gpu.launch(new LaunchGeometry((ld + LaunchGeometry.BLOCK - 1) / LaunchGeometry.BLOCK, ColumnSums.chunks(rows),
+                        LaunchGeometry.BLOCK, 1, 0), KernelArgs.of(CudaKernel.PACK_ROWS_COLUMN_SUMS).pointer(dst)
+                .pointer(partials).pointer(src).integer(rows).integer(cols).integer(ld)
+                .integer(ColumnSums.rowsPerChunk(rows)).integer(format));
+        return dst;
+    }
+
     /** Queues {@code pack_operands}: {@code n} floats at {@code src} as 16-bit values of {@code format} at {@code dst}. */
     static void packInto(long dst, long src, long n, int format, Gpu gpu) {
         if (n > 0) {

@@ -106,13 +106,19 @@ final class TensorCoreMatmul implements MatmulKernel {
         if (n == 0) {
             return;
         }
+        long partials = 0; // the bias gradient's partial column sums, when the packing pass makes them
         if (c > 0 && oc > 0) {
             long wr = dx == null ? 0 : packer.packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
             int block = blockRows(oc);
             int ld = Packer.alignedColumns(oc); // 16-byte aligned rows of the packed gradient
+            // In one block (every biased layer at the 111M shape), the bias gradient's partial sums come from the
+            // packing pass, which then reads the float32 gradient for both.
+            partials = db != null && block >= n ? gpu.scratch(ColumnSums.SLOT, 4L * ColumnSums.chunks(n) * oc) : 0;
             for (int r0 = 0; r0 < n; r0 += block) {
                 int rows = Math.min(block, n - r0);
-                long dyr = packer.packedRows(CudaMixedMatmul.GRADIENT_SLOT, dy.at((long) r0 * oc), rows, oc);
+                long dyr = partials != 0
+                        ? packer.packedRowsWithColumnSums(CudaMixedMatmul.GRADIENT_SLOT, dy.pointer(), n, oc, partials)
+                        : packer.packedRows(CudaMixedMatmul.GRADIENT_SLOT, dy.at((long) r0 * oc), rows, oc);
                 long xr = input(x, (long) r0 * c, (long) rows * c);
                 if (dx != null) {
                     gpu.gemm16(new Gemm(false, false, c, rows, oc, 1f, wr, c, dyr, ld, 0f, dx.at((long) r0 * c), c),
@@ -124,7 +130,11 @@ final class TensorCoreMatmul implements MatmulKernel {
             gpu.fill(dx.pointer(), 0, (long) n * c);
         }
         if (db != null && oc > 0) {
-            fp32.biasGradient(db.pointer(), dy.pointer(), n, oc);
+            if (partials != 0) {
+                fp32.accumulateColumnSums(db.pointer(), partials, ColumnSums.chunks(n), oc);
+            } else {
+                fp32.biasGradient(db.pointer(), dy.pointer(), n, oc);
+            }
         }
     }
 }

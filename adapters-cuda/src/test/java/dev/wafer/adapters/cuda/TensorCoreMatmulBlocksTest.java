@@ -24,10 +24,10 @@ class TensorCoreMatmulBlocksTest {
 
     @Test
     void theBackwardInBlocksOfRowsMatchesOneBlock() {
-        int n = 23;
+        int n = 133; // three chunks of the bias gradient's column sums: 64, 64, 5 rows
         int c = 16;
         int oc = 40;
-        long maxPacked = 5L * oc; // blocks of 5 rows: 5, 5, 5, 5, 3
+        long maxPacked = 5L * oc; // blocks of 5 rows: 26 of them, then 3
         SimulatedGpu gpu = new SimulatedGpu(SimulatedDevice.simulator(), false);
         try (CudaBackend backend = new CudaBackend(gpu, "simulated"); TensorScope scope = backend.openScope()) {
             CudaMatmul fp32 = new CudaMatmul(gpu);
@@ -59,6 +59,7 @@ class TensorCoreMatmulBlocksTest {
                 assertArrayEquals(results[1][0], results[0][0], "input gradient, " + what);
                 Check.close("weight gradient, " + what, SEED, Tolerances.MATMUL, widen(results[1][1]),
                         results[0][1]);
+                // one block: partial sums from the packing pass (pack_rows_column_sums); blocks: column_partial_sums
                 assertArrayEquals(results[1][2], results[0][2], "bias gradient, " + what);
             }
         }

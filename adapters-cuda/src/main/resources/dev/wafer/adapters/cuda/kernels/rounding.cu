@@ -78,6 +78,33 @@ extern "C" __global__ void pack_operands_rows(unsigned short* out, const float* 
     }
 }
 
+// pack_operands_rows and matmul.cu's column_partial_sums in one pass over a linear layer's float32 output gradient,
+// which its products read packed and its bias gradient reads summed: one thread per (column, chunk of
+// rows_per_chunk rows), columns along x (ld of them; the padding written zero), chunks along y. partials[chunk, j]
+// is column_partial_sums's, bit for bit: the same rows added in the same order.
+extern "C" __global__ void pack_rows_column_sums(unsigned short* out, float* partials, const float* in, int rows,
+                                                 int cols, int ld, int rows_per_chunk, int format) {
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= ld) {
+        return;
+    }
+    int from = blockIdx.y * rows_per_chunk;
+    int to = min(rows, from + rows_per_chunk);
+    if (j >= cols) {
+        for (int r = from; r < to; r++) {
+            out[(long long)r * ld + j] = 0;
+        }
+        return;
+    }
+    float s = 0.0f;
+    for (int r = from; r < to; r++) {
+        float v = in[(long long)r * cols + j];
+        out[(long long)r * ld + j] = wafer_pack16(v, format);
+        s += v;
+    }
+    partials[(long long)blockIdx.y * cols + j] = s;
+}
+
 // out = the bfloat16 bits at in widened to float32 (exact): a float32 copy of a bf16 tensor for a product that takes
 // float32 operands (the bf16 attention's Q and K under float32 score gradients).
 extern "C" __global__ void widen_bf16(float* out, const unsigned short* in, int n) {
