@@ -29,6 +29,15 @@ class LaunchGeometryTest {
     }
 
     @Test
+    void columnsByRowsStridesOverRowsBeyondTheGridsYExtent() {
+        assertEquals(new LaunchGeometry(197, 16_384, 256, 1, 0), LaunchGeometry.columnsByRows(16_384, 50_257),
+                "the LM head's gradient at batch 8 x seq 2048: a block row per row");
+        assertEquals(new LaunchGeometry(12, 65_535, 256, 1, 0), LaunchGeometry.columnsByRows(1 << 20, 3072),
+                "a million rows: 65,535 block rows, which the kernels stride over");
+        assertThrows(IllegalArgumentException.class, () -> LaunchGeometry.columnsByRows(0, 8));
+    }
+
+    @Test
     void limitsAreEnforced() {
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 1, 257, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 1, 16, 17, 0));
