@@ -40,6 +40,33 @@ final class CudaCrossEntropy implements CrossEntropyKernel {
                         .pointer(x.pointer()).pointer(ids).integer(n).integer(v).real(logitScale));
     }
 
+    /**
+     * With the fast kernels, one kernel ({@code crossentropy_forward_backward_online}): the probabilities stay in
+     * registers, one pass over the logits fewer and none written; the same bits as {@link #forward} then
+     * {@link #backward}. With the baseline kernels, those two calls.
+     */
+    @Override
+    public void forwardAndBackward(Tensor losses, Tensor dlogits, Tensor logits, int[] targets, int n, int v,
+                                   float logitScale, float dloss) {
+        if (!fast) {
+            CrossEntropyKernel.super.forwardAndBackward(losses, dlogits, logits, targets, n, v, logitScale, dloss);
+            return;
+        }
+        long nv = (long) n * v;
+        CudaTensor l = CudaTensor.of(gpu, losses, n);
+        CudaTensor d = CudaTensor.of(gpu, dlogits, nv);
+        CudaTensor x = CudaTensor.of(gpu, logits, nv);
+        CudaEncoder.checkIds(targets, n, v);
+        if (n == 0) {
+            return;
+        }
+        long ids = gpu.uploadIds(targets, n);
+        gpu.launch(LaunchGeometry.blockPerItem(n, CudaKernel.CROSS_ENTROPY_BLOCK),
+                KernelArgs.of(CudaKernel.CROSSENTROPY_FORWARD_BACKWARD_ONLINE).pointer(l.pointer())
+                        .pointer(d.pointer()).pointer(x.pointer()).pointer(ids).integer(n).integer(v)
+                        .real(logitScale).real(dloss));
+    }
+
     @Override
     public void backward(Tensor dlogits, Tensor probs, int[] targets, int n, int v, float logitScale, float dloss) {
         long nv = (long) n * v;

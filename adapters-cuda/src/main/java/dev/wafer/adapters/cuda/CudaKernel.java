@@ -63,6 +63,8 @@ enum CudaKernel {
             FLOAT),
     CROSSENTROPY_FORWARD_ONLINE("crossentropy.cu", "crossentropy_forward_online", 0, POINTER, POINTER, POINTER,
             POINTER, INT, INT, FLOAT),
+    CROSSENTROPY_FORWARD_BACKWARD_ONLINE("crossentropy.cu", "crossentropy_forward_backward_online", 0, POINTER,
+            POINTER, POINTER, POINTER, INT, INT, FLOAT, FLOAT),
     CROSSENTROPY_BACKWARD_ROWS("crossentropy.cu", "crossentropy_backward_rows", 1, POINTER, POINTER, POINTER, INT,
             INT, FLOAT, FLOAT),
     ADAMW_UPDATE("adamw.cu", "adamw_update", 1, POINTER, POINTER, POINTER, POINTER, INT, FLOAT, FLOAT, FLOAT, FLOAT,

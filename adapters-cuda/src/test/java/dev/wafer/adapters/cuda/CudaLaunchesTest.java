@@ -214,6 +214,7 @@ class CudaLaunchesTest {
             Tensor losses = s.allocate(n);
             backend.crossEntropy().forward(losses, logits, logits, tokens, n, V, 1f);
             backend.crossEntropy().backward(logits, logits, tokens, n, V, 1f, 1f / n);
+            backend.crossEntropy().forwardAndBackward(losses, logits, logits, tokens, n, V, 1f, 1f / n);
             for (OperandFormat f : List.of(OperandFormat.BF16, OperandFormat.FP16)) {
                 // the LM head: its 37-column output gradient is packed in rows of 40 (16-byte aligned)
                 backend.matmul(f).forward(logits, x, wte, null, n, C, V);

@@ -24,7 +24,7 @@ final class TrainingStep {
     /** One optimizer step on {@code tokens} (also the targets). */
     static void run(TrainableModel m, int[] tokens) {
         m.model().zeroGradients();
-        m.model().forward(tokens, tokens);
+        m.model().forward(tokens, tokens, 1f); // as the trainer calls it: the loss weight known up front
         m.model().backward(1f);
         m.optimizer().step(m.model().parameters(), m.model().gradients(), 1e-4);
     }

@@ -65,6 +65,8 @@ public final class GptModel {
     private int[] lastTokens;
     private int[] lastTargets;
     private boolean forwardDone;
+    /** The loss weight whose logits' gradient the last forward computed with the loss; NaN when it did not. */
+    private float logitsGradientWeight = Float.NaN;
     private ActivationObserver observer = ActivationObserver.NONE;
     private CastObserver casts = CastObserver.NONE;
     private final LogitsReadout readout;
@@ -232,11 +234,29 @@ public final class GptModel {
      * @param targets B·T next-token ids
      */
     public double forward(int[] tokens, int[] targets) {
+        return forward(tokens, targets, Float.NaN);
+    }
+
+    /**
+     * {@link #forward(int[], int[])} for a training step that knows its loss weight: the loss and the logits'
+     * gradient for {@link #backward(float) backward(lossWeight)} come from one cross-entropy call
+     * ({@link CrossEntropyKernel#forwardAndBackward}), which a backend may run with one pass over the logits fewer.
+     * The backward must then be given the same weight.
+     *
+     * @param lossWeight the weight the backward will take, e.g. {@code 1/(B·T·microSteps)}
+     */
+    public double forward(int[] tokens, int[] targets, float lossWeight) {
         int n = act.b * act.t;
         ModelInputChecks.exactIds(targets, n, shape.vocabSize(), "target");
         forwardToLogits(tokens);
-        crossEntropy.forward(act.losses, act.logits, act.logits, targets, n, shape.vocabSize(),
-                parameterisation.outputLogitMultiplier());
+        if (Float.isNaN(lossWeight)) {
+            crossEntropy.forward(act.losses, act.logits, act.logits, targets, n, shape.vocabSize(),
+                    parameterisation.outputLogitMultiplier());
+        } else {
+            crossEntropy.forwardAndBackward(act.losses, act.logits, act.logits, targets, n, shape.vocabSize(),
+                    parameterisation.outputLogitMultiplier(), lossWeight);
+        }
+        logitsGradientWeight = lossWeight;
         act.losses.copyToHost(0, hostLosses, 0, n);
         double sum = 0;
         for (int i = 0; i < n; i++) {
@@ -330,6 +350,10 @@ public final class GptModel {
         if (!forwardDone) {
             throw new IllegalStateException("backward needs a forward with targets first");
         }
+        if (!Float.isNaN(logitsGradientWeight) && Float.compare(logitsGradientWeight, lossWeight) != 0) {
+            throw new IllegalArgumentException("backward with loss weight " + lossWeight + " after a forward that"
+                    + " computed the logits' gradient for weight " + logitsGradientWeight);
+        }
         forwardDone = false;
         int b = act.b;
         int t = act.t;
@@ -337,8 +361,10 @@ public final class GptModel {
         int c = shape.dModel();
         int f = shape.dFfn();
         int v = shape.vocabSize();
-        crossEntropy.backward(act.logits, act.logits, lastTargets, n, v, parameterisation.outputLogitMultiplier(),
-                lossWeight);
+        if (Float.isNaN(logitsGradientWeight)) {
+            crossEntropy.backward(act.logits, act.logits, lastTargets, n, v, parameterisation.outputLogitMultiplier(),
+                    lossWeight);
+        }
         boolean watch = casts.active();
         boolean mixed = precision.operands() != dev.wafer.ports.compute.OperandFormat.FP32;
         boolean qkvMixed = mixed && !precision.fp32AttentionGrads();

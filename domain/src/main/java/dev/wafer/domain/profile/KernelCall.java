@@ -17,6 +17,7 @@ public enum KernelCall {
     RESIDUAL_BACKWARD("residual.backward"),
     CROSS_ENTROPY_FORWARD("cross_entropy.forward"),
     CROSS_ENTROPY_BACKWARD("cross_entropy.backward"),
+    CROSS_ENTROPY_FORWARD_BACKWARD("cross_entropy.forward_backward"),
     ADAMW_UPDATE("adamw.update"),
     SUM_OF_SQUARES("reductions.sum_of_squares"),
     SCALE("reductions.scale"),

@@ -216,6 +216,16 @@ final class ProfiledKernels {
             double nv = (double) n * v;
             timer.stop(KernelCall.CROSS_ENTROPY_BACKWARD, s, 0, bytes(dlogits, nv) + bytes(probs, nv));
         }
+
+        @Override
+        public void forwardAndBackward(Tensor losses, Tensor dlogits, Tensor logits, int[] targets, int n, int v,
+                                       float logitScale, float dloss) {
+            long s = timer.start();
+            k.forwardAndBackward(losses, dlogits, logits, targets, n, v, logitScale, dloss);
+            double nv = (double) n * v;
+            timer.stop(KernelCall.CROSS_ENTROPY_FORWARD_BACKWARD, s, 0, bytes(losses, n) + bytes(dlogits, nv)
+                    + bytes(logits, nv));
+        }
     }
 
     record TimedAdamW(AdamWKernel k, CallTimer timer) implements AdamWKernel {

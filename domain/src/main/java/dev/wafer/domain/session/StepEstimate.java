@@ -44,8 +44,9 @@ public record StepEstimate(double microBatchSeconds, double updateSeconds) {
         int[] targets = new int[(int) micro];
         data.next(inputs, targets, spec.microBatch(), spec.seqLength());
         long t0 = clock.getAsLong();
-        m.model().forward(inputs, targets);
-        m.model().backward((float) (1.0 / micro));
+        float weight = (float) (1.0 / micro);
+        m.model().forward(inputs, targets, weight);
+        m.model().backward(weight);
         double forwardBackward = (clock.getAsLong() - t0) / 1e9;
         double step = trainer.step().seconds();
         return new StepEstimate(forwardBackward, Math.max(0, step - forwardBackward));

@@ -183,7 +183,7 @@ public final class Trainer {
         if (allReduce == null) {
             for (long i = 0; i < microSteps; i++) {
                 data.next(inputs, targets, b / seq, seq);
-                double loss = model.forward(inputs, targets);
+                double loss = model.forward(inputs, targets, weight);
                 if (!Double.isFinite(loss)) {
                     return nonFinite(current, start, lr, loss, batchTokens,
                             "loss is " + loss + " in micro-batch " + (i + 1), lossScale);
@@ -201,7 +201,7 @@ public final class Trainer {
                 if (i % ranks != rank) {
                     continue;
                 }
-                double loss = model.forward(inputs, targets);
+                double loss = model.forward(inputs, targets, weight);
                 losses[i] = loss;
                 if (Double.isFinite(loss)) {
                     model.backward(weight);

@@ -104,7 +104,10 @@ class ProfilingBackendTest {
         assertEquals((long) LAYERS, calls.get(KernelCall.ATTENTION_FORWARD));
         assertEquals((long) LAYERS, calls.get(KernelCall.ATTENTION_BACKWARD));
         assertEquals(2L * LAYERS + 1, calls.get(KernelCall.LAYER_NORM_FORWARD));
-        assertEquals(1L, calls.get(KernelCall.CROSS_ENTROPY_FORWARD));
+        // The trainer knows the loss weight before the forward: the loss and its logits' gradient in one call.
+        assertEquals(1L, calls.get(KernelCall.CROSS_ENTROPY_FORWARD_BACKWARD));
+        assertEquals(null, calls.get(KernelCall.CROSS_ENTROPY_FORWARD));
+        assertEquals(null, calls.get(KernelCall.CROSS_ENTROPY_BACKWARD));
         assertEquals(1L, calls.get(KernelCall.ENCODER_BACKWARD));
         // The step read the device's completion twice per kernel call (and nothing else did): all since the reset
         // plus the first step's, so at least twice the calls of one step.

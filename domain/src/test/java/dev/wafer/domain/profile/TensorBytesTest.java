@@ -29,8 +29,18 @@ class TensorBytesTest {
     private static final int BATCH = 3;
     private static final ModelShape SHAPE = ModelShape.withHeads(37, 8, LAYERS, 2, 16, 64);
 
+    private static Map<KernelCall, Double> charged(KernelProfile profile) {
+        Map<KernelCall, Double> bytes = new EnumMap<>(KernelCall.class);
+        for (KernelProfile.Entry e : profile.entries()) {
+            bytes.put(e.call(), e.bytes());
+        }
+        return bytes;
+    }
+
     @Test
     void aPassChargesEveryTensorElementOnceAtItsWidth() {
+        Map<KernelCall, Double> bytes;
+        Double oneCall;
         KernelProfile profile = new KernelProfile();
         try (ComputeBackend backend = new ProfilingBackend(new ReferenceBackend(), profile);
              TensorScope scope = backend.openScope()) {
@@ -45,10 +55,11 @@ class TensorBytesTest {
             profile.reset();
             model.forward(tokens, tokens);
             model.backward(1f);
-        }
-        Map<KernelCall, Double> bytes = new EnumMap<>(KernelCall.class);
-        for (KernelProfile.Entry e : profile.entries()) {
-            bytes.put(e.call(), e.bytes());
+            bytes = charged(profile);
+            profile.reset();
+            model.forward(tokens, tokens, 1f);
+            model.backward(1f);
+            oneCall = charged(profile).get(KernelCall.CROSS_ENTROPY_FORWARD_BACKWARD);
         }
         double n = BATCH * SHAPE.seqLength();
         double c = SHAPE.dModel();
@@ -65,6 +76,9 @@ class TensorBytesTest {
         // The loss: logits read, probabilities written, one loss a row; the backward reads them, writes the gradient.
         assertEquals((2 * n * v + n) * 4, bytes.get(KernelCall.CROSS_ENTROPY_FORWARD));
         assertEquals(2 * n * v * 4, bytes.get(KernelCall.CROSS_ENTROPY_BACKWARD));
+        // With the loss weight known up front (as the trainer calls it), one call: logits read, the gradient
+        // written, one loss a row.
+        assertEquals((2 * n * v + n) * 4, oneCall);
     }
 
     @Test

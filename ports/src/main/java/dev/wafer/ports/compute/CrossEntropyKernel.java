@@ -24,4 +24,23 @@ public interface CrossEntropyKernel {
      * @param probs (N,V) saved by the forward
      */
     void backward(Tensor dlogits, Tensor probs, int[] targets, int n, int v, float logitScale, float dloss);
+
+    /**
+     * {@link #forward} and then {@link #backward} in one call, for a training step that knows the weight of its loss
+     * before the forward: {@code losses} as the forward writes them and {@code dlogits} as the backward writes them
+     * from the probabilities the forward computes. A backend may compute the gradient without storing the
+     * probabilities, one pass over the {@code N x V} logits fewer; this default runs the two calls, the
+     * probabilities written into {@code dlogits}.
+     *
+     * @param losses (N) written: per-row loss in nats
+     * @param dlogits (N,V) written: {@code dloss * s * (p - onehot(target))}; <b>may alias {@code logits}</b>
+     * @param logits (N,V) unscaled logits
+     * @param targets N ids in {@code [0, V)}
+     * @param dloss the weight of every row, as in {@link #backward}
+     */
+    default void forwardAndBackward(Tensor losses, Tensor dlogits, Tensor logits, int[] targets, int n, int v,
+                                    float logitScale, float dloss) {
+        forward(losses, dlogits, logits, targets, n, v, logitScale);
+        backward(dlogits, dlogits, targets, n, v, logitScale, dloss);
+    }
 }

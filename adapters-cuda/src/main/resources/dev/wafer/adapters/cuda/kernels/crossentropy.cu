@@ -66,21 +66,21 @@ extern "C" __global__ void crossentropy_backward(float* dlogits, const float* pr
     }
 }
 
-// The fast kernels' forward: what crossentropy_forward computes, with float exponentials (expf, within 2 ulp) summed
-// in double, and the maximum and the normaliser found in one pass over the row instead of two (online softmax: a
-// thread's running sum is rescaled when its maximum grows; the block combines (max, sum) pairs). The baseline's
-// double exp runs twice per logit on the device's double-precision units, which at 823 million logits a step (111M
-// at seq 2048 x batch 8) takes longer than the row's three passes through memory. probs may alias logits.
-extern "C" __global__ void crossentropy_forward_online(float* losses, float* probs, const float* logits,
-                                                       const int* targets, int n, int v, float scale) {
+// The maximum of scale * x over the row x and the normaliser sum_j exp(scale * x_j - max), for the fast kernels: float
+// exponentials (expf, within 2 ulp) summed in double, the maximum and the normaliser found in one pass over the row
+// instead of two (online softmax: a thread's running sum is rescaled when its maximum grows; the block combines
+// (max, sum) pairs). The baseline's double exp runs twice per logit on the device's double-precision units, which at
+// 823 million logits a step (111M at seq 2048 x batch 8) takes longer than the row's passes through memory. Called by
+// every thread of a block of WAFER_CE_BLOCK, once per kernel.
+struct CrossEntropyRow {
+    float max;
+    double sum;
+};
+
+__device__ CrossEntropyRow crossentropy_row_online(const float* x, int v, float scale) {
     __shared__ float smax[WAFER_CE_BLOCK];
     __shared__ double ssum[WAFER_CE_BLOCK];
-    int r = blockIdx.x;
     int tid = threadIdx.x;
-    if (r >= n) {
-        return;
-    }
-    const float* x = logits + (long long)r * v;
     float m = WAFER_NEG_FLT_MAX;
     double sum = 0.0;
     for (int j = tid; j < v; j += WAFER_CE_BLOCK) {
@@ -104,17 +104,62 @@ extern "C" __global__ void crossentropy_forward_online(float* losses, float* pro
         }
         __syncthreads();
     }
-    m = smax[0];
-    sum = ssum[0];
-    double target = (double)(scale * x[targets[r]]);
-    __syncthreads();
-    if (tid == 0) {
-        losses[r] = (float)(log(sum) - (target - m));
+    CrossEntropyRow row;
+    row.max = smax[0];
+    row.sum = ssum[0];
+    return row;
+}
+
+// The fast kernels' forward: what crossentropy_forward computes, through crossentropy_row_online, then one pass
+// writing the probabilities (each rounded once: __fmul_rn, never contracted). probs may alias logits.
+extern "C" __global__ void crossentropy_forward_online(float* losses, float* probs, const float* logits,
+                                                       const int* targets, int n, int v, float scale) {
+    int r = blockIdx.x;
+    int tid = threadIdx.x;
+    if (r >= n) {
+        return;
     }
-    float inv = (float)(1.0 / sum);
+    const float* x = logits + (long long)r * v;
+    CrossEntropyRow row = crossentropy_row_online(x, v, scale);
+    double target = (double)(scale * x[targets[r]]);
+    __syncthreads(); // every thread has read the target logit before any probability overwrites it
+    if (tid == 0) {
+        losses[r] = (float)(log(row.sum) - (target - row.max));
+    }
+    float inv = (float)(1.0 / row.sum);
     float* p = probs + (long long)r * v;
     for (int j = tid; j < v; j += WAFER_CE_BLOCK) {
-        p[j] = expf(scale * x[j] - m) * inv;
+        p[j] = __fmul_rn(expf(scale * x[j] - row.max), inv);
+    }
+}
+
+// crossentropy_forward_online and crossentropy_backward_rows in one kernel, for a training step that knows its loss
+// weight: the loss, then dlogits = dloss * scale * (p - onehot(target)) with p computed in registers and never
+// stored, one pass over the row fewer than the two kernels. p is rounded as the forward stores it, so dlogits has the
+// two kernels' bits. dlogits may alias logits.
+extern "C" __global__ void crossentropy_forward_backward_online(float* losses, float* dlogits, const float* logits,
+                                                                const int* targets, int n, int v, float scale,
+                                                                float dloss) {
+    int r = blockIdx.x;
+    int tid = threadIdx.x;
+    if (r >= n) {
+        return;
+    }
+    const float* x = logits + (long long)r * v;
+    CrossEntropyRow row = crossentropy_row_online(x, v, scale);
+    int target = targets[r];
+    double t = (double)(scale * x[target]);
+    __syncthreads(); // every thread has read the target logit before any gradient overwrites it
+    if (tid == 0) {
+        losses[r] = (float)(log(row.sum) - (t - row.max));
+    }
+    float inv = (float)(1.0 / row.sum);
+    float factor = dloss * scale;
+    float* d = dlogits + (long long)r * v;
+    for (int j = tid; j < v; j += WAFER_CE_BLOCK) {
+        float p = __fmul_rn(expf(scale * x[j] - row.max), inv);
+        float ind = j == target ? 1.0f : 0.0f;
+        d[j] = factor * (p - ind);
     }
 }
 

@@ -126,6 +126,11 @@ static inline float normcdff(float x) {
     return static_cast<float>(0.5 * std::erfc(-static_cast<double>(x) * 0.70710678118654752440));
 }
 
+// A float product rounded once and never contracted into an FMA: the host's float multiply.
+static inline float __fmul_rn(float a, float b) {
+    return a * b;
+}
+
 static inline unsigned int __float_as_uint(float f) {
     unsigned int u;
     std::memcpy(&u, &f, 4);
