@@ -60,6 +60,9 @@ class FastKernelArithmeticTest {
         // reciprocal. The baseline has the log too, plus a double exp in each of its two per-logit loops.
         assertTrue(onlineFmas * 2 < baselineFmas, () -> "double FMAs: " + onlineFmas + " in the online forward, "
                 + baselineFmas + " in the baseline's");
+        String fused = kernels.get(CudaKernel.CROSSENTROPY_FORWARD_BACKWARD_ONLINE.entry());
+        assertEquals(onlineFmas, count(DOUBLE_FMA, fused), "the one-call kernel's doubles are the online forward's");
+        assertTrue(count(FLOAT_EXP2, fused) >= 3, "its exponentials are float too");
         assertEquals(0, count(FLOAT_EXP2, baseline), "the baseline's exponentials are in double");
     }
 
