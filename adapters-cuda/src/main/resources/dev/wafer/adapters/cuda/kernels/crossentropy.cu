@@ -69,9 +69,9 @@ extern "C" __global__ void crossentropy_backward(float* dlogits, const float* pr
 // The maximum of scale * x over the row x and the normaliser sum_j exp(scale * x_j - max), for the fast kernels: float
 // exponentials (expf, within 2 ulp) summed in double, the maximum and the normaliser found in one pass over the row
 // instead of two (online softmax: a thread's running sum is rescaled when its maximum grows; the block combines
-// (max, sum) pairs). The baseline's double exp runs twice per logit on the device's double-precision units, which at
-// 823 million logits a step (111M at seq 2048 x batch 8) takes longer than the row's passes through memory. Called by
-// every thread of a block of WAFER_CE_BLOCK, once per kernel.
+// (max, sum) pairs). The baseline's double exp runs twice per logit on the device's double-precision units: at 823
+// million logits a step (111M at seq 2048 x batch 8), arithmetic comparable to the row's passes through memory (an
+// estimate). Called by every thread of a block of WAFER_CE_BLOCK, once per kernel.
 struct CrossEntropyRow {
     float max;
     double sum;
