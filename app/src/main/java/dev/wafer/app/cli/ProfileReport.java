@@ -59,7 +59,7 @@ final class ProfileReport {
                 meanStepSeconds));
         for (KernelProfile.Entry e : entries) {
             double s = e.seconds() / steps;
-            out.println(String.format(Locale.ROOT, "  %-26s %8.4f s  %5.1f%%  %6.1f calls  %8.3g GB/s%s",
+            out.println(String.format(Locale.ROOT, "  %-30s %8.4f s  %5.1f%%  %6.1f calls  %8.3g GB/s%s",
                     e.call().label(), s, 100 * s / meanStepSeconds, (double) e.calls() / steps,
                     e.bytesPerSecond() / 1e9, e.flops() > 0
                             ? String.format(Locale.ROOT, "  %.3g GFLOP/s", e.flopsPerSecond() / 1e9) : ""));
