@@ -234,7 +234,7 @@ public final class GptModel {
      * @param targets B·T next-token ids
      */
     public double forward(int[] tokens, int[] targets) {
-        return forward(tokens, targets, Float.NaN);
+        return forwardWithLoss(tokens, targets, Float.NaN);
     }
 
     /**
@@ -243,9 +243,18 @@ public final class GptModel {
      * ({@link CrossEntropyKernel#forwardAndBackward}), which a backend may run with one pass over the logits fewer.
      * The backward must then be given the same weight.
      *
-     * @param lossWeight the weight the backward will take, e.g. {@code 1/(B·T·microSteps)}
+     * @param lossWeight the weight the backward will take, e.g. {@code 1/(B·T·microSteps)}; finite
+     * @throws IllegalArgumentException if {@code lossWeight} is not finite
      */
     public double forward(int[] tokens, int[] targets, float lossWeight) {
+        if (!Float.isFinite(lossWeight)) {
+            throw new IllegalArgumentException("loss weight must be finite, not " + lossWeight);
+        }
+        return forwardWithLoss(tokens, targets, lossWeight);
+    }
+
+    /** The forward with targets; with a loss weight (not NaN) the logits' gradient in the same call. */
+    private double forwardWithLoss(int[] tokens, int[] targets, float lossWeight) {
         int n = act.b * act.t;
         ModelInputChecks.exactIds(targets, n, shape.vocabSize(), "target");
         forwardToLogits(tokens);

@@ -45,6 +45,7 @@ class LossWeightUpFrontTest {
             model.forward(tokens, tokens, 0.5f);
             model.backward(0.5f);
             assertThrows(IllegalStateException.class, () -> model.backward(0.5f), "one backward per forward");
+            assertThrows(IllegalArgumentException.class, () -> model.forward(tokens, tokens, Float.NaN));
         }
     }
 
