@@ -26,18 +26,10 @@ final class CudaCrossEntropy implements CrossEntropyKernel {
 
     @Override
     public void forward(Tensor losses, Tensor probs, Tensor logits, int[] targets, int n, int v, float logitScale) {
-        long nv = (long) n * v;
-        CudaTensor l = CudaTensor.of(gpu, losses, n);
-        CudaTensor p = CudaTensor.of(gpu, probs, nv);
-        CudaTensor x = CudaTensor.of(gpu, logits, nv);
-        CudaEncoder.checkIds(targets, n, v);
-        if (n == 0) {
-            return;
+        KernelArgs args = perRow(forwardKernel, losses, probs, logits, targets, n, v, logitScale);
+        if (args != null) {
+            gpu.launch(LaunchGeometry.blockPerItem(n, CudaKernel.CROSS_ENTROPY_BLOCK), args);
         }
-        long ids = gpu.uploadIds(targets, n);
-        gpu.launch(LaunchGeometry.blockPerItem(n, CudaKernel.CROSS_ENTROPY_BLOCK),
-                KernelArgs.of(forwardKernel).pointer(l.pointer()).pointer(p.pointer())
-                        .pointer(x.pointer()).pointer(ids).integer(n).integer(v).real(logitScale));
     }
 
     /**
@@ -52,19 +44,30 @@ final class CudaCrossEntropy implements CrossEntropyKernel {
             CrossEntropyKernel.super.forwardAndBackward(losses, dlogits, logits, targets, n, v, logitScale, dloss);
             return;
         }
+        KernelArgs args = perRow(CudaKernel.CROSSENTROPY_FORWARD_BACKWARD_ONLINE, losses, dlogits, logits, targets, n,
+                v, logitScale);
+        if (args != null) {
+            gpu.launch(LaunchGeometry.blockPerItem(n, CudaKernel.CROSS_ENTROPY_BLOCK), args.real(dloss));
+        }
+    }
+
+    /**
+     * The arguments a block-per-row kernel starts with (losses, its (N,V) output, logits, the uploaded targets, n, v,
+     * the logit scale), after checking the tensors and ids; null when there are no rows to launch for.
+     */
+    private KernelArgs perRow(CudaKernel kernel, Tensor losses, Tensor out, Tensor logits, int[] targets, int n, int v,
+                              float logitScale) {
         long nv = (long) n * v;
         CudaTensor l = CudaTensor.of(gpu, losses, n);
-        CudaTensor d = CudaTensor.of(gpu, dlogits, nv);
+        CudaTensor o = CudaTensor.of(gpu, out, nv);
         CudaTensor x = CudaTensor.of(gpu, logits, nv);
         CudaEncoder.checkIds(targets, n, v);
         if (n == 0) {
-            return;
+            return null;
         }
         long ids = gpu.uploadIds(targets, n);
-        gpu.launch(LaunchGeometry.blockPerItem(n, CudaKernel.CROSS_ENTROPY_BLOCK),
-                KernelArgs.of(CudaKernel.CROSSENTROPY_FORWARD_BACKWARD_ONLINE).pointer(l.pointer())
-                        .pointer(d.pointer()).pointer(x.pointer()).pointer(ids).integer(n).integer(v)
-                        .real(logitScale).real(dloss));
+        return KernelArgs.of(kernel).pointer(l.pointer()).pointer(o.pointer()).pointer(x.pointer()).pointer(ids)
+                .integer(n).integer(v).real(logitScale);
     }
 
     @Override

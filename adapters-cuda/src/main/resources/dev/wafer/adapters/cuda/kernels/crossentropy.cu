@@ -110,6 +110,19 @@ __device__ CrossEntropyRow crossentropy_row_online(const float* x, int v, float 
     return row;
 }
 
+// crossentropy_row_online for row r, then its loss written by thread 0; returns when every thread has read the target
+// logit, so the caller may overwrite the row.
+__device__ CrossEntropyRow crossentropy_loss_online(float* losses, const float* x, int target, int r, int v,
+                                                    float scale) {
+    CrossEntropyRow row = crossentropy_row_online(x, v, scale);
+    double t = (double)(scale * x[target]);
+    __syncthreads(); // every thread has read the target logit before the caller overwrites it
+    if (threadIdx.x == 0) {
+        losses[r] = (float)(log(row.sum) - (t - row.max));
+    }
+    return row;
+}
+
 // The fast kernels' forward: what crossentropy_forward computes, through crossentropy_row_online, then one pass
 // writing the probabilities (each rounded once: __fmul_rn, never contracted). probs may alias logits.
 extern "C" __global__ void crossentropy_forward_online(float* losses, float* probs, const float* logits,
@@ -120,12 +133,7 @@ extern "C" __global__ void crossentropy_forward_online(float* losses, float* pro
         return;
     }
     const float* x = logits + (long long)r * v;
-    CrossEntropyRow row = crossentropy_row_online(x, v, scale);
-    double target = (double)(scale * x[targets[r]]);
-    __syncthreads(); // every thread has read the target logit before any probability overwrites it
-    if (tid == 0) {
-        losses[r] = (float)(log(row.sum) - (target - row.max));
-    }
+    CrossEntropyRow row = crossentropy_loss_online(losses, x, targets[r], r, v, scale);
     float inv = (float)(1.0 / row.sum);
     float* p = probs + (long long)r * v;
     for (int j = tid; j < v; j += WAFER_CE_BLOCK) {
@@ -146,13 +154,8 @@ extern "C" __global__ void crossentropy_forward_backward_online(float* losses, f
         return;
     }
     const float* x = logits + (long long)r * v;
-    CrossEntropyRow row = crossentropy_row_online(x, v, scale);
     int target = targets[r];
-    double t = (double)(scale * x[target]);
-    __syncthreads(); // every thread has read the target logit before any gradient overwrites it
-    if (tid == 0) {
-        losses[r] = (float)(log(row.sum) - (t - row.max));
-    }
+    CrossEntropyRow row = crossentropy_loss_online(losses, x, target, r, v, scale);
     float inv = (float)(1.0 / row.sum);
     float factor = dloss * scale;
     float* d = dlogits + (long long)r * v;
