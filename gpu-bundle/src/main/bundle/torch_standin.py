@@ -13,19 +13,21 @@ for name in ("d", "L", "H", "T", "B", "V", "steps"):
 parser.add_argument("precision", choices=("fp32", "bf16"))
 parser.add_argument("--compile", action="store_true")
 parser.add_argument("--device", default="cuda", choices=("cuda", "cpu"))
+parser.add_argument("--warmup", type=int, default=4)
 args = parser.parse_args()
 
 n = min(args.d, 32)
 rng = random.Random(0)
 a = [[rng.random() for _ in range(n)] for _ in range(n)]
 times = []
-for _ in range(args.steps + 1):
+warmup = max(args.warmup, 1)
+for _ in range(args.steps + warmup):
     t0 = time.perf_counter()
     _ = [[sum(a[i][k] * a[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
     times.append(time.perf_counter() - t0)
-times = sorted(times[1:])
+times = sorted(times[warmup:])
 med = times[len(times) // 2]
 print(json.dumps({"stand_in": True, "note": "pure-Python stand-in, not PyTorch: these figures mean nothing",
                   "torch": None, "device": "stand-in", "mode": "compile" if args.compile else "eager",
                   "precision": args.precision, "tf32": False, "tokens_per_s": round(args.B * args.T / med, 1),
-                  "step_seconds": round(med, 5), "warmup_seconds": 0.0, "peak_memory_bytes": None}))
+                  "step_seconds": round(med, 5), "warmup_steps": warmup, "warmup_seconds": 0.0, "peak_memory_bytes": None}))

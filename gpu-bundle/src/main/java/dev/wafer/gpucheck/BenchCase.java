@@ -9,21 +9,34 @@ import java.util.List;
  * @param required whether a refusal fails the check (fp32 on CUDA must run; bf16 may be absent)
  * @param profile  run {@code wafer bench --profile}: every kernel timed, the device waited for around each call
  * @param peakSize {@code --peak-size} of a device backend's GEMM peak; 0 for the bench's default (8192)
+ * @param warmup   untimed steps before the timed ones, for Wafer and PyTorch alike
  */
 record BenchCase(String label, String backend, int dModel, int layers, int heads, int seq, int batch, int vocab,
-        int steps, String precision, boolean required, boolean profile, int peakSize) {
+        int steps, String precision, boolean required, boolean profile, int peakSize, int warmup) {
+
+    /**
+     * Warm-up steps on a GPU, for both sides: the developers' guide gives PyTorch 4 (its caching allocator, cuBLAS's
+     * first heuristics, lazy module loading), and Wafer gets the same, so that its host code has been through the JIT
+     * compiler's tiers too. A few seconds at the 111M shape.
+     */
+    static final int GPU_WARMUP = 4;
 
     /** The rehearsal's GEMM peak: a product the CUDA simulator computes in well under a second. */
     static final int REHEARSAL_PEAK_SIZE = 64;
 
     BenchCase(String label, String backend, int dModel, int layers, int heads, int seq, int batch, int vocab,
               int steps, String precision, boolean required) {
-        this(label, backend, dModel, layers, heads, seq, batch, vocab, steps, precision, required, false, 0);
+        this(label, backend, dModel, layers, heads, seq, batch, vocab, steps, precision, required, false, 0, 1);
     }
 
     private BenchCase rehearsed() {
         return new BenchCase(label, backend, dModel, layers, heads, seq, batch, vocab, steps, precision, required,
-                profile, REHEARSAL_PEAK_SIZE);
+                profile, REHEARSAL_PEAK_SIZE, warmup);
+    }
+
+    private BenchCase warmedUp(int steps) {
+        return new BenchCase(label, backend, dModel, layers, heads, seq, batch, vocab, this.steps, precision, required,
+                profile, peakSize, steps);
     }
 
     /**
@@ -32,7 +45,7 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
      */
     BenchCase profiled() {
         return new BenchCase(label + " profiled", backend, dModel, layers, heads, seq, batch, vocab, steps, precision,
-                false, true, peakSize);
+                false, true, peakSize, warmup);
     }
 
     /**
@@ -50,7 +63,7 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
      */
     BenchCase unfused() {
         return new BenchCase(label + " unfused attention", backend, dModel, layers, heads, seq, batch, vocab, steps,
-                precision, false, false, peakSize);
+                precision, false, false, peakSize, warmup);
     }
 
     /** The 111M shape of Table 1 at the two sizes, fp32 and bf16, on CUDA. */
@@ -59,7 +72,8 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
                 new BenchCase("111M seq512 batch4 fp32", "cuda", 768, 10, 12, 512, 4, 50257, 5, "fp32", true),
                 new BenchCase("111M seq2048 batch8 fp32", "cuda", 768, 10, 12, 2048, 8, 50257, 5, "fp32", true),
                 new BenchCase("111M seq512 batch4 bf16", "cuda", 768, 10, 12, 512, 4, 50257, 5, "bf16", false),
-                new BenchCase("111M seq2048 batch8 bf16", "cuda", 768, 10, 12, 2048, 8, 50257, 5, "bf16", false));
+                new BenchCase("111M seq2048 batch8 bf16", "cuda", 768, 10, 12, 2048, 8, 50257, 5, "bf16", false))
+                .stream().map(c -> c.warmedUp(GPU_WARMUP)).toList();
     }
 
     /**
@@ -89,7 +103,7 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
     List<String> waferArguments() {
         List<String> args = new java.util.ArrayList<>(List.of("bench", "--json", "--backend=" + backend,
                 "--d-model=" + dModel, "--layers=" + layers, "--heads=" + heads, "--seq=" + seq, "--batch=" + batch,
-                "--vocab=" + vocab, "--steps=" + steps, "--precision=" + precision));
+                "--vocab=" + vocab, "--steps=" + steps, "--warmup=" + warmup, "--precision=" + precision));
         if (profile) {
             args.add("--profile");
         }
@@ -102,6 +116,6 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
     /** The positional arguments of bench_torch_cuda.py (and of its stand-in). */
     List<String> torchArguments() {
         return List.of(String.valueOf(dModel), String.valueOf(layers), String.valueOf(heads), String.valueOf(seq),
-                String.valueOf(batch), String.valueOf(vocab), String.valueOf(steps), precision);
+                String.valueOf(batch), String.valueOf(vocab), String.valueOf(steps), precision, "--warmup=" + warmup);
     }
 }

@@ -49,9 +49,13 @@ public final class BenchCommand implements Runnable {
     @Mixin
     ShapeOptions shape;
 
-    @Option(names = "--steps", description = "timed steps after one warm-up step (default ${DEFAULT-VALUE})",
+    @Option(names = "--steps", description = "timed steps after the warm-up steps (default ${DEFAULT-VALUE})",
             defaultValue = "3")
     int steps;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "untimed steps first: JIT compilation, first touch of"
+            + " every buffer, a device's first launches (default ${DEFAULT-VALUE})", defaultValue = "1")
+    int warmup;
 
     @Inject
     ComputeBackendFactory backends;
@@ -102,6 +106,10 @@ public final class BenchCommand implements Runnable {
         }
         if (steps < 1) {
             throw new UserError("--steps must be positive");
+        }
+        if (warmup < 1) {
+            throw new UserError("--warmup must be at least 1 (found " + warmup + "): a first step, which compiles and"
+                    + " touches everything, is never a representative one");
         }
         Precision p = TrainRunResolver.parse("--precision", () -> Precision.parse(precision));
         ModelShape ms = shape.resolve(ShapeOptions.DEFAULT);
@@ -158,7 +166,9 @@ public final class BenchCommand implements Runnable {
                     LearningRateSchedule.constant(6e-4), MetricsSink.NONE,
                     new TrainerSettings((long) batch * seq, 0, false), System::nanoTime,
                     p.scalesLoss() ? GradientScaler.dynamic() : GradientScaler.disabled());
-            trainer.step(); // warm-up: JIT compilation and first touch of every buffer
+            for (int i = 0; i < warmup; i++) {
+                trainer.step(); // warm-up: JIT compilation and first touch of every buffer
+            }
             if (kernels != null) {
                 kernels.reset();
             }
@@ -188,10 +198,11 @@ public final class BenchCommand implements Runnable {
                     + (peakError == null ? "" : ",\"peak_gemm_error\":" + Json.quote(peakError));
             out.println(String.format(Locale.ROOT, "{\"tokens_per_s\":%.1f,\"model_flops_per_s\":%.4e,"
                     + "\"product_flops_per_s\":%.4e,\"step_seconds\":%.4f,\"d_model\":%d,\"layers\":%d,"
-                    + "\"heads\":%d,\"seq\":%d,\"batch\":%d,\"vocab\":%d,\"backend\":\"%s\",\"backend_detail\":%s,"
+                    + "\"heads\":%d,\"seq\":%d,\"batch\":%d,\"vocab\":%d,\"warmup_steps\":%d,\"backend\":\"%s\","
+                    + "\"backend_detail\":%s,"
                     + "\"precision\":\"%s\",\"recompute\":%b,\"activation_storage\":%s,\"peak_gemm_flops_per_s\":%s%s}",
-                    tps, flops, productFlops, median, s.dModel(), s.nLayers(), s.nHeads(), seq, batch, s.vocabSize(), backendName,
-                    Json.quote(backendDetail), p.id(), recompute, Json.quote(storage), peakJson,
+                    tps, flops, productFlops, median, s.dModel(), s.nLayers(), s.nHeads(), seq, batch, s.vocabSize(),
+                    warmup, backendName, Json.quote(backendDetail), p.id(), recompute, Json.quote(storage), peakJson,
                     report == null ? "" : ",\"profile\":" + report.json()));
         } else {
             out.println(String.format(Locale.ROOT, "median step %.3f s  %.1f tokens/s  %.2f GFLOP/s (model)  [%s, %s%s]",

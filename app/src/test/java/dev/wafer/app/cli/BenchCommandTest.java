@@ -85,6 +85,20 @@ class BenchCommandTest {
     }
 
     @Test
+    void warmUpStepsAreAskedForAndReported() throws Exception {
+        CliRun run = CliRun.of("bench", "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16", "--vocab",
+                "512", "--batch", "2", "--steps", "1", "--warmup", "3", "--peak-size", "0", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode line = new ObjectMapper().readTree(run.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertEquals(3, line.get("warmup_steps").asInt(), line::toString);
+
+        CliRun none = CliRun.of("bench", "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16", "--vocab",
+                "512", "--batch", "2", "--steps", "1", "--warmup", "0");
+        assertEquals(2, none.exitCode(), none.err());
+        assertTrue(none.err().contains("--warmup must be at least 1 (found 0)"), none.err());
+    }
+
+    @Test
     void theTextNamesThePeakAndTheShare() throws Exception {
         CliRun run = CliRun.of("bench", "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16", "--vocab",
                 "512", "--batch", "2", "--steps", "1");
