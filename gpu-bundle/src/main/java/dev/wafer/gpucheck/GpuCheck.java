@@ -27,11 +27,6 @@ public final class GpuCheck {
      * {@code baseline}.
      */
     static final String KERNELS_ENV = "WAFER_CUDA_KERNELS";
-    /**
-     * Dense bf16 tensor-core peak used for the fraction-of-peak figure: 989.4 TFLOP/s, NVIDIA's H100/H200 SXM figure
-     * without sparsity; {@code WAFER_BF16_PEAK_TFLOPS} overrides it for other GPUs.
-     */
-    static final double DEFAULT_BF16_PEAK_TFLOPS = 989.4;
 
     // Caps per child: no single hang may eat the whole deadline; the deadline itself still governs the total.
     private static final Duration DEVICE_CAP = Duration.ofSeconds(60);
@@ -49,7 +44,10 @@ public final class GpuCheck {
     private final PhaseRunner phases;
     private final Children children = Children.ofThisJvm();
     private final Map<String, String> env = new HashMap<>();
-    private final double bf16PeakTflops;
+    /** {@code WAFER_BF16_PEAK_TFLOPS}, or null: checked up front, applied once the device probe has named the GPU. */
+    private final String peakOverride;
+    /** The peak the utilisation figures use; set by {@link #device()}. */
+    private Bf16Peak bf16Peak;
     private final List<String> problems = new ArrayList<>();
     private final List<String> summary = new ArrayList<>();
     private final Path work;
@@ -61,9 +59,10 @@ public final class GpuCheck {
      */
     private boolean rehearsalOnCuda;
 
-    private GpuCheck(Options options, double bf16PeakTflops) throws IOException {
+    private GpuCheck(Options options, String peakOverride) throws IOException {
         this.options = options;
-        this.bf16PeakTflops = bf16PeakTflops;
+        this.peakOverride = peakOverride;
+        this.bf16Peak = Bf16Peak.resolve(peakOverride, null);
         this.report = new Report(options.report(), options.mode().text());
         this.phases = new PhaseRunner(report, Deadline.startingNow(options.deadline()));
         this.work = Files.createTempDirectory("wafer-gpu-check-");
@@ -74,10 +73,10 @@ public final class GpuCheck {
 
     public static void main(String[] args) throws IOException {
         Options options;
-        double peak;
+        String peak = System.getenv("WAFER_BF16_PEAK_TFLOPS");
         try {
             options = Options.parse(args, System.getenv());
-            peak = peakTflops(System.getenv("WAFER_BF16_PEAK_TFLOPS"));
+            Bf16Peak.resolve(peak, null); // a bad override is refused before anything runs
         } catch (IllegalArgumentException e) {
             System.err.println("gpu-check: " + e.getMessage());
             System.exit(2);
@@ -96,7 +95,6 @@ public final class GpuCheck {
         root.put("java_version", Runtime.version().toString());
         root.put("deadline_seconds", options.deadline().toSeconds());
         root.put("work_dir", work.toString()); // test logs and checkpoints; removed at the end
-        root.put("bf16_peak_tflops", bf16PeakTflops);
         root.put("kernel_variants_env", KERNELS_ENV);
         var environment = root.putObject("environment"); // what the launcher set for every child
         for (String name : List.of("NVIDIA_TF32_OVERRIDE", "WAFER_CUDA_CACHE", "LD_LIBRARY_PATH")) {
@@ -167,6 +165,9 @@ public final class GpuCheck {
                 new ProcessRun(ProcessRun.NOT_STARTED, "device probe did not run", false, Duration.ZERO),
                 Optional.empty())).device();
         report.root().set("device", device);
+        bf16Peak = Bf16Peak.resolve(peakOverride, device.path("gpu").asText(null));
+        report.root().put("bf16_peak_tflops", bf16Peak.tflops());
+        report.root().put("bf16_peak_source", bf16Peak.source());
         if (options.mode() == Options.Mode.GPU && !device.path("cuda_available").asBoolean()) {
             // Said first: every CUDA phase after this fails for this one reason.
             problems.add("CUDA unavailable: " + device.path("cuda_detail").asText());
@@ -248,7 +249,7 @@ public final class GpuCheck {
 
     private Optional<BenchRun> bench(BenchCase c, String variant, String name) {
         return phases.run(name, "bench", BENCH_CAP,
-                b -> BenchRun.run(children, c, variant, env, b, bf16PeakTflops * 1e12));
+                b -> BenchRun.run(children, c, variant, env, b, bf16Peak.tflops() * 1e12));
     }
 
     private void torch(List<BenchCase> cases, boolean compile) {
@@ -312,18 +313,6 @@ public final class GpuCheck {
         report.write();
         System.out.println(line);
         return ok ? 0 : 1;
-    }
-
-    static double peakTflops(String value) {
-        if (value == null || value.isBlank()) {
-            return DEFAULT_BF16_PEAK_TFLOPS;
-        }
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("WAFER_BF16_PEAK_TFLOPS must be a number of TFLOP/s, found '" + value
-                    + "'");
-        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -74,6 +74,8 @@ class RehearsalTest {
         JsonNode bf16 = phase(json, "bench rehearsal seq64 batch2 bf16 (cpu)");
         assertEquals("fast", bf16.path("kernel_variant").asText());
         assertEquals("bf16", bf16.path("wafer").path("precision").asText(), bf16.toPrettyString());
+        assertEquals(1, bf16.path("wafer").path("warmup_steps").asInt(), bf16.toPrettyString());
+        assertTrue(json.path("bf16_peak_source").asText().startsWith("no GPU named"), text);
         JsonNode profiled = phase(json, "bench rehearsal seq64 batch2 bf16 (cpu) profiled").path("wafer");
         assertEquals("bf16", profiled.path("precision").asText(), "the utilisation goal's shape is profiled");
         List<String> kernels = new ArrayList<>();
@@ -83,6 +85,8 @@ class RehearsalTest {
         for (String name : PHASES.stream().filter(n -> n.startsWith("pytorch")).toList()) {
             JsonNode torch = phase(json, name);
             assertTrue(torch.path("torch").path("tokens_per_s").asDouble() > 0, torch.toPrettyString());
+            assertEquals(name.contains("compile") ? 2 : 1, torch.path("torch").path("warmup_steps").asInt(),
+                    "the rehearsal's one warm-up step (two under torch.compile): " + torch.toPrettyString());
             if (torch.path("stand_in").asBoolean()) {
                 // A stand-in's figures must say so, in the phase and in its own line.
                 assertTrue(torch.path("stand_in_reason").asText().contains("not PyTorch's"), torch.toPrettyString());
