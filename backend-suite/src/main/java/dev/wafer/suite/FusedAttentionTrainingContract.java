@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.wafer.conformance.BackendContract;
 import dev.wafer.conformance.support.Check;
+import dev.wafer.conformance.tolerance.Tolerance;
 import dev.wafer.conformance.tolerance.Tolerances;
 import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
@@ -23,25 +24,30 @@ import dev.wafer.ports.compute.TensorScope;
 import dev.wafer.suite.support.SuiteRuns;
 
 /**
- * Fused attention ({@link Capability#FUSED_ATTENTION}) in a training run: a bf16 model whose attention saves
- * log-sum-exps trains as the same model with the attention that saves its probabilities. Not bit for bit (the
- * probabilities are recomputed, the backward's row terms come from the bf16 output), so every loss is compared within
- * {@link Tolerances#FUSED_ATTENTION_TRAINING} and the first step's gradients within
- * {@link Tolerances#FUSED_ATTENTION_GRADIENTS}; a run that differs by nothing is refused as a sign that the fused
- * path did not run. Five optimizer steps of two accumulated micro-batches, with and
+ * Fused attention ({@link Capability#FUSED_ATTENTION}, {@link Capability#FUSED_ATTENTION_FP32}) in a training run: a
+ * bf16 or float32 model whose attention saves log-sum-exps trains as the same model with the attention that saves its
+ * probabilities. Not bit for bit (the probabilities are recomputed, the backward's row terms come from the output),
+ * so every loss is compared within {@link Tolerances#FUSED_ATTENTION_TRAINING} (float32:
+ * {@link Tolerances#FUSED_ATTENTION_FP32_TRAINING}) and the first step's gradients within
+ * {@link Tolerances#FUSED_ATTENTION_GRADIENTS} ({@link Tolerances#FUSED_ATTENTION_FP32_GRADIENTS}); a run that differs
+ * by nothing is refused as a sign that the fused path did not run. Five optimizer steps of two accumulated micro-batches, with and
  * without recomputation, a sequence length that is not a multiple of the 64-row tiles.
  */
 public interface FusedAttentionTrainingContract extends BackendContract {
     /** Seed of the tokens and the initialisation. */
     long FUSED_SEED = 20261206L;
 
-    @ParameterizedTest(name = "recompute {0}")
-    @ValueSource(booleans = {false, true})
-    default void fusedAttentionTrainsAsTheAttentionThatSavesProbabilities(boolean recompute) {
+    @ParameterizedTest(name = "{0}, recompute {1}")
+    @CsvSource({"bf16, false", "bf16, true", "fp32, false", "fp32, true"})
+    default void fusedAttentionTrainsAsTheAttentionThatSavesProbabilities(String format, boolean recompute) {
         ComputeBackend backend = backend();
-        assumeTrue(backend.capabilities().contains(Capability.FUSED_ATTENTION), backend.name() + " has no fused attention");
+        boolean fp32 = format.equals("fp32");
+        Capability capability = fp32 ? Capability.FUSED_ATTENTION_FP32 : Capability.FUSED_ATTENTION;
+        assumeTrue(backend.capabilities().contains(capability), backend.name() + " has no " + capability);
         ModelShape shape = ModelShape.withHeads(97, 80, 2, 2, 32, 128); // heads of 16
-        ModelPrecision precision = new ModelPrecision(OperandFormat.BF16, false);
+        ModelPrecision precision = fp32 ? ModelPrecision.FP32 : new ModelPrecision(OperandFormat.BF16, false);
+        Tolerance losses = fp32 ? Tolerances.FUSED_ATTENTION_FP32_TRAINING : Tolerances.FUSED_ATTENTION_TRAINING;
+        Tolerance gradients = fp32 ? Tolerances.FUSED_ATTENTION_FP32_GRADIENTS : Tolerances.FUSED_ATTENTION_GRADIENTS;
         int batch = 2;
         int seq = 70;
         try (TensorScope scope = backend.openScope()) {
@@ -65,7 +71,7 @@ public interface FusedAttentionTrainingContract extends BackendContract {
                     String what = backend.name() + " step " + step + " micro-batch " + micro;
                     double a = saved.model().forward(tokens, targets);
                     double b = fused.model().forward(tokens, targets);
-                    Check.close(what + ": loss" + (step < 4 ? "" : ""), FUSED_SEED, Tolerances.FUSED_ATTENTION_TRAINING, a, b);
+                    Check.close(what + ": loss", FUSED_SEED, losses, a, b);
                     differs = Math.max(differs, Math.abs(a - b));
                     saved.model().backward(0.5f / (batch * seq));
                     fused.model().backward(0.5f / (batch * seq));
@@ -73,8 +79,8 @@ public interface FusedAttentionTrainingContract extends BackendContract {
                 if (step == 0) {
                     // Only while the parameters are the same: AdamW then moves each parameter by about the learning
                     // rate whatever the gradient's size, so tiny gradients of opposite signs part the two runs.
-                    Check.close(backend.name() + " step 0: gradients", FUSED_SEED,
-                            Tolerances.FUSED_ATTENTION_GRADIENTS, widen(saved.model().gradients().flat().toHost()),
+                    Check.close(backend.name() + " step 0: gradients", FUSED_SEED, gradients,
+                            widen(saved.model().gradients().flat().toHost()),
                             fused.model().gradients().flat().toHost());
                 }
                 saved.optimizer().step(saved.model().parameters(), saved.model().gradients(), 1e-3);

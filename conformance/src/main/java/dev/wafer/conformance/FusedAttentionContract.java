@@ -24,7 +24,8 @@ import dev.wafer.ports.compute.TensorScope;
  * bf16 Q, K and V. The backward's reference applies the roundings the port allows (dO, P and the score gradients as
  * bf16 operands; the row terms from the bf16 output), so its tolerance can be tight enough that a wrong mask, tile
  * edge or fragment layout fails. Shapes cover both kernel widths (heads up to 64 channels, and 80), several tiles of
- * 64 rows and a last partial tile. Backends without the capability skip.
+ * 64 rows and a last partial tile. Backends without the capability skip. The float32 fused forms
+ * ({@link Capability#FUSED_ATTENTION_FP32}) are held to the float32 attention's tolerance against the exact attention.
  */
 public interface FusedAttentionContract extends BackendContract {
 
@@ -67,6 +68,68 @@ public interface FusedAttentionContract extends BackendContract {
             Tensor out32 = s.allocate(4 * 32, OperandFormat.BF16);
             assertThrows(IllegalArgumentException.class,
                     () -> k.forwardSavingLogSumExp(out32, lse, fp32Qkv, 1, 4, 32, 2, 0.25f), "a float32 qkv");
+        }
+    }
+
+    /**
+     * {@link Capability#FUSED_ATTENTION_FP32}: the float32 attention's fused forms on float32 {@code qkv} and
+     * {@code out} against the double reference, within the float32 attention's own tolerance; a product of TF32
+     * accuracy (10-bit mantissas) is off by about 1e-3 here and fails.
+     */
+    @Test
+    default void float32FusedAttentionMatchesTheReference(TestInfo info) {
+        assumeCapable(Capability.FUSED_ATTENTION_FP32);
+        runFusedFloat32(info, 2, 70, 32, 2);  // heads of 16: two query tiles, the second partial
+        runFusedFloat32(info, 1, 131, 128, 2); // heads of 64, three tiles
+        runFusedFloat32(info, 1, 40, 96, 2);   // heads of 48
+        runFusedFloat32(info, 3, 5, 96, 3);    // heads of 32, five positions: most of the tile is padding
+    }
+
+    @Test
+    default void float32FusedAttentionRefusesWhatItDoesNotCover(TestInfo info) {
+        assumeCapable(Capability.FUSED_ATTENTION_FP32);
+        AttentionKernel k = backend().attention();
+        assertFalse(k.fuses(80, OperandFormat.FP32), "heads of 80 are wider than the float32 kernels' 64");
+        assertFalse(k.fuses(24, OperandFormat.FP32), "heads of 24 are not a multiple of 16");
+        assertFalse(k.fuses(32, OperandFormat.BF16), "the float32 attention takes float32 tensors");
+        try (Fixture f = fixture(info)) {
+            TensorScope s = f.scope();
+            Tensor out = s.allocate(4 * 160);
+            Tensor lse = s.allocate(4 * 2);
+            Tensor qkv = s.allocate(4 * 3 * 160);
+            assertThrows(IllegalArgumentException.class,
+                    () -> k.forwardSavingLogSumExp(out, lse, qkv, 1, 4, 160, 2, 0.1f), "heads of 80");
+        }
+    }
+
+    private void runFusedFloat32(TestInfo info, int b, int t, int c, int nh) {
+        int hs = c / nh;
+        float scale = (float) (1 / Math.sqrt(hs));
+        try (Fixture f = fixture(info)) {
+            String what = "fused float32 attention B=" + b + " T=" + t + " C=" + c + " NH=" + nh;
+            AttentionKernel k = backend().attention();
+            assertTrue(k.fuses(hs, OperandFormat.FP32), what + ": the capability promises heads of " + hs);
+            float[] x = f.uniform(b * t * 3 * c, -1, 1);
+            float[] dy = f.uniform(b * t * c, -1, 1);
+            Tensor qkv = f.upload(x);
+            Tensor out = f.garbage(b * t * c);
+            Tensor lse = f.garbage(b * nh * t);
+            k.forwardSavingLogSumExp(out, lse, qkv, b, t, c, nh, scale);
+
+            double[] q = widen(x);
+            double[] ro = new double[b * t * c];
+            double[] ra = new double[b * nh * t * t];
+            ReferenceKernels.attentionForward(ro, ra, q, b, t, c, nh, scale);
+            Check.close(what + " out", f.seed(), Tolerances.ATTENTION, ro, out.toHost());
+            Check.close(what + " lse", f.seed(), Tolerances.FUSED_ATTENTION_LOG_SUM_EXP,
+                    logSumExp(q, b, t, c, nh, scale), lse.toHost());
+
+            Tensor dout = f.upload(dy);
+            Tensor dqkv = f.garbage(b * t * 3 * c);
+            k.backwardFromLogSumExp(dqkv, dout, qkv, out, lse, b, t, c, nh, scale);
+            double[] rd = new double[b * t * 3 * c];
+            ReferenceKernels.attentionBackward(rd, widen(dy), q, ra, b, t, c, nh, scale);
+            Check.close(what + " dqkv", f.seed(), Tolerances.ATTENTION, rd, dqkv.toHost());
         }
     }
 

@@ -71,6 +71,17 @@ public interface TensorContract extends BackendContract {
                 }
                 continue;
             }
+            if (c == Capability.FUSED_ATTENTION_FP32) {
+                // Likewise a promise about the float32 attention kernel.
+                if (backend.capabilities().contains(c)) {
+                    var fp32 = backend.attention();
+                    for (int hs = 16; hs <= 64; hs += 16) {
+                        assertTrue(fp32.fuses(hs, dev.wafer.ports.compute.OperandFormat.FP32),
+                                "fuses float32 heads of " + hs);
+                    }
+                }
+                continue;
+            }
             Runnable ask = switch (c) {
                 case ENCODER -> backend::encoder;
                 case LAYER_NORM -> backend::layerNorm;
@@ -83,7 +94,7 @@ public interface TensorContract extends BackendContract {
                 case REDUCTIONS -> backend::reductions;
                 case BF16 -> () -> backend.matmul(dev.wafer.ports.compute.OperandFormat.BF16);
                 case FP16 -> () -> backend.attention(dev.wafer.ports.compute.OperandFormat.FP16, false);
-                case FUSED_ATTENTION -> throw new AssertionError("checked above");
+                case FUSED_ATTENTION, FUSED_ATTENTION_FP32 -> throw new AssertionError("checked above");
                 case BF16_STORAGE -> () -> {
                     try (TensorScope s = backend.openScope()) {
                         s.allocate(1, dev.wafer.ports.compute.OperandFormat.BF16);

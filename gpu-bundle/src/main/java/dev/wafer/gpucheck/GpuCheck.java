@@ -116,11 +116,14 @@ public final class GpuCheck {
                         variant);
                 int longest = cases.stream().mapToInt(BenchCase::seq).max().orElse(0);
                 torch(cases.stream().filter(c -> c.seq() == longest).toList(), true); // the second anchor
-                // When the fused attention ran: the longest bf16 shape again without it (same machine, same run).
+                // When the fused attention ran: the longest fp32 and bf16 shapes again without it (same machine,
+                // same run), so the report shows what each fused attention changes.
                 if (variant.equals(KernelChoice.FAST)) {
-                    cases.stream().filter(c -> c.bf16() && c.backend().equals("cuda"))
-                            .max(java.util.Comparator.comparingInt(BenchCase::seq))
-                            .ifPresent(c -> benches(List.of(c.unfused()), KernelChoice.FAST_UNFUSED));
+                    for (boolean bf16 : new boolean[] {false, true}) {
+                        cases.stream().filter(c -> c.bf16() == bf16 && c.backend().equals("cuda"))
+                                .max(java.util.Comparator.comparingInt(BenchCase::seq))
+                                .ifPresent(c -> benches(List.of(c.unfused()), KernelChoice.FAST_UNFUSED));
+                    }
                 }
                 // Last, when time is left: where the step of the utilisation goal's shape goes, kernel by kernel.
                 benches(List.of(BenchCase.toProfile(cases).profiled()), variant);

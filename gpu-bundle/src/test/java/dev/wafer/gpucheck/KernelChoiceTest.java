@@ -50,6 +50,35 @@ class KernelChoiceTest {
     }
 
     @Test
+    void aFailingFloat32FusedAttentionAlsoLeavesTheOtherFastKernels() {
+        var float32Only = java.util.List.of(
+                new TestOutcome("CudaBackendContractTest > float32FusedAttentionMatchesTheReference(TestInfo)",
+                        TestOutcome.Status.FAILED, "out out of tolerance"),
+                new TestOutcome("CudaBackendModelSuiteTest > pytorchGoldenSp()", TestOutcome.Status.FAILED, "loss"));
+        assertEquals("fast-unfused", KernelChoice.of(false, true, float32Only).variant(),
+                "float32 runs fuse their attention too, so the model suites' failures are its");
+    }
+
+    /** Every test of the fused attention's contracts is one the choice counts as the fused attention's. */
+    @Test
+    void theFusedAttentionContractsTestsAreRecognised() {
+        for (Class<?> contract : java.util.List.of(dev.wafer.conformance.FusedAttentionContract.class,
+                dev.wafer.suite.FusedAttentionTrainingContract.class)) {
+            long tests = 0;
+            for (java.lang.reflect.Method m : contract.getDeclaredMethods()) {
+                if (m.isAnnotationPresent(org.junit.jupiter.api.Test.class)
+                        || m.isAnnotationPresent(org.junit.jupiter.params.ParameterizedTest.class)) {
+                    tests++;
+                    assertEquals("fast-unfused", KernelChoice.of(false, true, java.util.List.of(new TestOutcome(
+                            "CudaBackendContractTest > " + m.getName() + "(TestInfo)", TestOutcome.Status.FAILED,
+                            "x"))).variant(), m.getName());
+                }
+            }
+            assertTrue(tests > 0, contract.getName());
+        }
+    }
+
+    @Test
     void aFailedFastBenchIsRetriedOnBaselineOnlyWhenBaselinePassed() {
         assertTrue(KernelChoice.retryOnBaseline("fast", true));
         assertFalse(KernelChoice.retryOnBaseline("fast", false));

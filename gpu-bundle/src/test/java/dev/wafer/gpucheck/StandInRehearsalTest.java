@@ -56,7 +56,8 @@ class StandInRehearsalTest {
         List<String> expected = new ArrayList<>(RehearsalTest.PHASES.stream().map(n -> n.replace("(cpu)", "(cuda)")
                 .replace("train cpu 20", "train cuda 20").replace("train cpu stop-at", "train cuda stop-at")
                 .replace("train cpu resume", "train cuda resume")).toList());
-        // On CUDA with the fused attention, the longest bf16 shape once more without it, before the profile.
+        // On CUDA with the fused attention, the longest fp32 and bf16 shapes once more without it, before the profile.
+        expected.add(expected.size() - 1, "bench rehearsal seq64 batch2 fp32 (cuda) unfused attention");
         expected.add(expected.size() - 1, "bench rehearsal seq64 batch2 bf16 (cuda) unfused attention");
         assertEquals(expected, names, text);
         JsonNode unfused = phase(json, "bench rehearsal seq64 batch2 bf16 (cuda) unfused attention");
@@ -64,6 +65,10 @@ class StandInRehearsalTest {
         assertTrue(unfused.toString().contains("fast-unfused kernels"), "the backend says which ran: " + unfused);
         assertTrue(phase(json, "bench rehearsal seq64 batch2 bf16 (cuda)").toString().contains("fused attention"),
                 "the fused bench says its storage: " + phase(json, "bench rehearsal seq64 batch2 bf16 (cuda)"));
+        assertTrue(phase(json, "bench rehearsal seq64 batch2 fp32 (cuda)").toString().contains("fp32, fused attention"),
+                "a float32 bench fuses its attention too: " + phase(json, "bench rehearsal seq64 batch2 fp32 (cuda)"));
+        assertEquals("fast-unfused", phase(json, "bench rehearsal seq64 batch2 fp32 (cuda) unfused attention")
+                .path("kernel_variant").asText());
         for (JsonNode p : json.path("phases")) {
             assertTrue(Set.of("ok", "passed").contains(p.path("status").asText()), p.toPrettyString());
         }

@@ -31,7 +31,7 @@ import dev.wafer.ports.compute.TensorScope;
 public final class CpuBackend implements ComputeBackend {
     /** Every capability but fused attention (the CPU attention saves the probabilities). */
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.complementOf(
-            EnumSet.of(Capability.FUSED_ATTENTION)));
+            EnumSet.of(Capability.FUSED_ATTENTION, Capability.FUSED_ATTENTION_FP32)));
 
     private final Parallel parallel;
     private final boolean vectorized;

@@ -31,12 +31,12 @@ import java.util.Set;
 public final class CudaBackend implements ComputeBackend {
     /** The baseline kernels: every capability but bf16 tensor storage and fused attention (float32 tensors). */
     private static final Set<Capability> BASELINE_CAPABILITIES = Set.copyOf(EnumSet.complementOf(
-            EnumSet.of(Capability.BF16_STORAGE, Capability.FUSED_ATTENTION)));
-    /** The fast kernels: every capability, bf16 tensors and fused attention included. */
+            EnumSet.of(Capability.BF16_STORAGE, Capability.FUSED_ATTENTION, Capability.FUSED_ATTENTION_FP32)));
+    /** The fast kernels: every capability, bf16 tensors and fused attention (bf16 and float32) included. */
     private static final Set<Capability> FAST_CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
     /** The fast kernels without the fused attention ({@code WAFER_CUDA_KERNELS=fast-unfused}). */
     private static final Set<Capability> FAST_UNFUSED_CAPABILITIES = Set.copyOf(EnumSet.complementOf(
-            EnumSet.of(Capability.FUSED_ATTENTION)));
+            EnumSet.of(Capability.FUSED_ATTENTION, Capability.FUSED_ATTENTION_FP32)));
 
     private final Gpu gpu;
     private final String description;

@@ -91,6 +91,14 @@ enum CudaKernel {
             POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
     FLASH_ATTENTION_BACKWARD_QUERIES_128("flash_attention.cu", "flash_attention_backward_queries_128", CudaKernel.FLASH, POINTER,
             POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
+    FLASH_ATTENTION_F32_FORWARD("flash_attention_f32.cu", "flash_attention_f32_forward", CudaKernel.FLASH, POINTER,
+            POINTER, POINTER, INT, INT, INT, FLOAT),
+    FLASH_ATTENTION_F32_ROW_DOTS("flash_attention_f32.cu", "flash_attention_f32_row_dots", 1, POINTER, POINTER,
+            POINTER, INT, INT, INT, INT),
+    FLASH_ATTENTION_F32_BACKWARD_KEYS("flash_attention_f32.cu", "flash_attention_f32_backward_keys", CudaKernel.FLASH,
+            POINTER, POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
+    FLASH_ATTENTION_F32_BACKWARD_QUERIES("flash_attention_f32.cu", "flash_attention_f32_backward_queries",
+            CudaKernel.FLASH, POINTER, POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
     GEMM_TILED("gemm.cu", "gemm_tiled", -TiledGemm.TILE, POINTER, POINTER, POINTER, INT, INT, INT, INT, INT, INT, INT,
             INT, INT);
 

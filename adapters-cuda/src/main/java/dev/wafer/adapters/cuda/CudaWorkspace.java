@@ -38,7 +38,8 @@ final class CudaWorkspace {
         }
         total += 4 * (n + 1 + 2 * Math.min(n, v));                                // token ids and buckets
         if (s.operands() == OperandFormat.FP32) {
-            return total + 4 * nh * t * t;                                         // dP of one sequence
+            return total + (s.fusedAttention() ? 4 * b * nh * t                   // row terms of the fused attention
+                    : 4 * nh * t * t);                                             // or dP of one sequence
         }
         boolean stored = s.activations() == OperandFormat.BF16;
         total += s.fusedAttention() ? 4 * b * nh * t : 4 * nh * t * t;             // row terms, or dP of a sequence

@@ -30,8 +30,9 @@ import dev.wafer.ports.compute.Tensor;
  * kernel writes them as 16-bit operands directly ({@code attention_softmax_backward_rows_packed*}) instead of in
  * place in float32 followed by a packing pass.
  *
- * <p>Fused ({@code FUSED_ATTENTION}): the bf16 variant with bf16 score gradients also has the port's fused forms,
- * {@link FusedCudaAttention}, which save each row's log-sum-exp instead of {@code att}.
+ * <p>Fused ({@code FUSED_ATTENTION}, {@code FUSED_ATTENTION_FP32}): the bf16 variant with bf16 score gradients and
+ * the float32 one also have the port's fused forms, {@link FusedCudaAttention}, which save each row's log-sum-exp
+ * instead of {@code att}.
  */
 final class FastCudaAttention implements AttentionKernel {
     static final int PACKED_QKV_SLOT = 9;
@@ -49,8 +50,13 @@ final class FastCudaAttention implements AttentionKernel {
     /** Whether {@code qkv} and {@code att} may be bf16 tensors (the bf16 variant). */
     private final boolean bf16Tensors;
     private final Bf16Results results;
-    /** The fused kernels of the bf16 variant with bf16 score gradients ({@code FUSED_ATTENTION}); else null. */
+    /**
+     * The fused kernels of the bf16 variant with bf16 score gradients ({@code FUSED_ATTENTION}) or of the float32 one
+     * ({@code FUSED_ATTENTION_FP32}); else null.
+     */
     private final FusedCudaAttention fused;
+    /** The storage the fused kernels take: bf16 for the bf16 variant, float32 for the float32 one. */
+    private final OperandFormat fusedStorage;
 
     FastCudaAttention(Gpu gpu, OperandFormat operands, boolean fp32ScoreGradients) {
         this.gpu = gpu;
@@ -61,12 +67,14 @@ final class FastCudaAttention implements AttentionKernel {
         this.scoreGradients = fp32ScoreGradients ? 0 : Rounder.code(operands);
         this.bf16Tensors = operands == OperandFormat.BF16;
         this.results = new Bf16Results(gpu);
-        this.fused = bf16Tensors && !fp32ScoreGradients ? new FusedCudaAttention(gpu) : null;
+        this.fused = bf16Tensors && !fp32ScoreGradients ? new FusedCudaAttention(gpu, OperandFormat.BF16)
+                : operands == OperandFormat.FP32 ? new FusedCudaAttention(gpu, OperandFormat.FP32) : null;
+        this.fusedStorage = bf16Tensors ? OperandFormat.BF16 : OperandFormat.FP32;
     }
 
     @Override
     public boolean fuses(int headSize, OperandFormat storage) {
-        return fused != null && FusedCudaAttention.covers(headSize, storage);
+        return fused != null && storage == fusedStorage && FusedCudaAttention.covers(headSize, storage);
     }
 
     @Override
@@ -82,8 +90,9 @@ final class FastCudaAttention implements AttentionKernel {
 
     private FusedCudaAttention fusedKernels() {
         if (fused == null) {
-            throw new UnsupportedOperationException("fused attention is the bf16 attention's with bf16 score gradients;"
-                    + " this one rounds to " + (bf16Tensors ? "bf16 with float32 score gradients" : "float32 or fp16"));
+            throw new UnsupportedOperationException("fused attention is the float32 attention's and the bf16"
+                    + " attention's with bf16 score gradients; this one rounds to "
+                    + (bf16Tensors ? "bf16 with float32 score gradients" : "fp16"));
         }
         return fused;
     }

@@ -54,7 +54,8 @@ final class KernelResources {
     /**
      * For the backend's description: the fused attention kernels' registers, the most any other kernel uses, and
      * every kernel that spills, e.g. {@code registers: fused attention 120/200/138 (heads to 64), 177/255/227 (to
-     * 128), others at most 48 (attention_softmax); local memory: flash_attention_backward_keys_128 8 B}.
+     * 128), float32 fused attention 167/245/189, others at most 48 (attention_softmax); local memory:
+     * flash_attention_backward_keys_128 8 B}.
      */
     String summary() {
         StringBuilder s = new StringBuilder("registers:");
@@ -62,8 +63,13 @@ final class KernelResources {
                 CudaKernel.FLASH_ATTENTION_BACKWARD_QUERIES_64);
         String wide = registers(CudaKernel.FLASH_ATTENTION_FORWARD_128, CudaKernel.FLASH_ATTENTION_BACKWARD_KEYS_128,
                 CudaKernel.FLASH_ATTENTION_BACKWARD_QUERIES_128);
+        String float32 = registers(CudaKernel.FLASH_ATTENTION_F32_FORWARD, CudaKernel.FLASH_ATTENTION_F32_BACKWARD_KEYS,
+                CudaKernel.FLASH_ATTENTION_F32_BACKWARD_QUERIES);
         if (narrow != null && wide != null) {
             s.append(" fused attention ").append(narrow).append(" (heads to 64), ").append(wide).append(" (to 128),");
+        }
+        if (float32 != null) {
+            s.append(" float32 fused attention ").append(float32).append(',');
         }
         CudaKernel most = null;
         for (Map.Entry<CudaKernel, Usage> e : usage.entrySet()) {

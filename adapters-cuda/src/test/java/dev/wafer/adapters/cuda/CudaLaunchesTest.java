@@ -47,7 +47,8 @@ class CudaLaunchesTest {
         }
         // Fused attention: a block of 128 threads per 64 rows of each (sequence, head); row dots one thread a row.
         for (RecordingGpu.Launch l : storageGpu.launches()) {
-            if (l.kernel().entry().startsWith("flash_attention") && l.kernel() != CudaKernel.FLASH_ATTENTION_ROW_DOTS) {
+            if (l.kernel().entry().startsWith("flash_attention") && l.kernel() != CudaKernel.FLASH_ATTENTION_ROW_DOTS
+                    && l.kernel() != CudaKernel.FLASH_ATTENTION_F32_ROW_DOTS) {
                 assertEquals(new LaunchGeometry(2, B * 2, CudaKernel.FLASH_BLOCK, 1, 0), l.geometry(),
                         l.kernel().entry() + ": T = 70 is two tiles of 64, B x NH = " + B * 2 + " heads");
             }
@@ -55,10 +56,13 @@ class CudaLaunchesTest {
         assertEquals(List.of(CudaKernel.FLASH_ATTENTION_FORWARD_64, CudaKernel.FLASH_ATTENTION_ROW_DOTS,
                 CudaKernel.FLASH_ATTENTION_BACKWARD_KEYS_64, CudaKernel.FLASH_ATTENTION_BACKWARD_QUERIES_64,
                 CudaKernel.FLASH_ATTENTION_FORWARD_128, CudaKernel.FLASH_ATTENTION_ROW_DOTS,
-                CudaKernel.FLASH_ATTENTION_BACKWARD_KEYS_128, CudaKernel.FLASH_ATTENTION_BACKWARD_QUERIES_128),
+                CudaKernel.FLASH_ATTENTION_BACKWARD_KEYS_128, CudaKernel.FLASH_ATTENTION_BACKWARD_QUERIES_128,
+                CudaKernel.FLASH_ATTENTION_F32_FORWARD, CudaKernel.FLASH_ATTENTION_F32_ROW_DOTS,
+                CudaKernel.FLASH_ATTENTION_F32_BACKWARD_KEYS, CudaKernel.FLASH_ATTENTION_F32_BACKWARD_QUERIES),
                 storageGpu.launches().stream().map(RecordingGpu.Launch::kernel)
                         .filter(k -> k.entry().startsWith("flash_attention")).toList(),
-                "heads of 16 on the narrow kernels, heads of 80 on the wide ones; no GEMM, no T x T buffer");
+                "heads of 16 on the narrow kernels, heads of 80 on the wide ones, float32 heads of 64 on the float32"
+                        + " ones; no GEMM, no T x T buffer");
         Set<CudaKernel> launched = java.util.stream.Stream.of(gpu, fastGpu, storageGpu)
                 .flatMap(g -> g.launches().stream())
                 .map(RecordingGpu.Launch::kernel)
@@ -137,6 +141,15 @@ class CudaLaunchesTest {
                 k.forwardSavingLogSumExp(out, lse, qkv, B, t, c, nh, 0.25f);
                 k.backwardFromLogSumExp(s.allocate(3 * n * c), s.allocate(n * c), qkv, out, lse, B, t, c, nh, 0.25f);
             }
+            // The float32 fused attention (FUSED_ATTENTION_FP32): heads of 64, the widest it takes.
+            AttentionKernel f32 = backend.attention();
+            long n = (long) B * t;
+            int c = 128;
+            Tensor qkv = s.allocate(3 * n * c);
+            Tensor out = s.allocate(n * c);
+            Tensor lse = s.allocate((long) B * nh * t);
+            f32.forwardSavingLogSumExp(out, lse, qkv, B, t, c, nh, 0.125f);
+            f32.backwardFromLogSumExp(s.allocate(3 * n * c), s.allocate(n * c), qkv, out, lse, B, t, c, nh, 0.125f);
         }
     }
 

@@ -59,6 +59,16 @@ public final class CudaSimulator {
                     + ":\\s*\"\\+f\"\\((\\w+)\\),\\s*\"\\+f\"\\((\\w+)\\),\\s*\"\\+f\"\\((\\w+)\\),\\s*"
                     + "\"\\+f\"\\((\\w+)\\)\\s*:\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*"
                     + "\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\)\\);");
+    /** flash_attention_f32.cu's tf32 product ({@code ft_mma1}), run as {@code wsim_mma_tf32}. */
+    private static final Pattern MMA_TF32 = Pattern.compile(
+            "asm volatile\\(\"mma\\.sync\\.aligned\\.m16n8k8\\.row\\.col\\.f32\\.tf32\\.tf32\\.f32 "
+                    + "\\{%0, %1, %2, %3\\}, \\{%4, %5, %6, %7\\}, \\{%8, %9\\}, \\{%0, %1, %2, %3\\};\"\\s*"
+                    + ":\\s*\"\\+f\"\\((\\w+)\\),\\s*\"\\+f\"\\((\\w+)\\),\\s*\"\\+f\"\\((\\w+)\\),\\s*"
+                    + "\"\\+f\"\\((\\w+)\\)\\s*:\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*"
+                    + "\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\)\\);");
+    /** flash_attention_f32.cu's float32-to-tf32 rounding ({@code ft_tf32}), run as {@code wsim_f32_to_tf32}. */
+    private static final Pattern TO_TF32 = Pattern.compile(
+            "asm volatile\\(\"cvt\\.rna\\.tf32\\.f32 %0, %1;\"\\s*:\\s*\"=r\"\\((\\w+)\\)\\s*:\\s*\"f\"\\((\\w+)\\)\\);");
     /** A pointer type of the kernels ({@code const float*}, {@code unsigned short *}), before its variable's name. */
     private static final Pattern POINTER = Pattern.compile(
             "\\b((?:const\\s+)?(?:unsigned\\s+)?(?:float|double|int|short|char))\\s*\\*\\s*(?=[A-Za-z_])");
@@ -309,7 +319,9 @@ public final class CudaSimulator {
         String text = FROM_HALF.matcher(TO_HALF.matcher(source).replaceAll("$1 = wsim_f32_to_f16($2);"))
                 .replaceAll("$1 = wsim_f16_to_f32($2);");
         text = MMA.matcher(text).replaceAll("wsim_mma_bf16($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);");
-        if (text.contains("asm(")) {
+        text = MMA_TF32.matcher(text).replaceAll("wsim_mma_tf32($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);");
+        text = TO_TF32.matcher(text).replaceAll("$1 = wsim_f32_to_tf32($2);");
+        if (text.contains("asm(") || text.contains("asm volatile(")) {
             throw new AssertionError(file + " holds inline asm the simulator cannot run: "
                     + text.substring(text.indexOf("asm("), Math.min(text.length(), text.indexOf("asm(") + 80)));
         }

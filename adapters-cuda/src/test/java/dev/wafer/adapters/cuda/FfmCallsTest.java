@@ -164,7 +164,8 @@ class FfmCallsTest {
         assertEquals(KernelSources.files().size(), driverLib.calls("cuModuleUnload").size(),
                 "every CUBIN module is unloaded");
         assertTrue(gpu.description().contains("registers: fused attention 30/255/30 (heads to 64), 30/255/30 (to 128),"
-                + " others at most 40 (layernorm_forward); local memory: flash_attention_backward_keys_128 8 B"),
+                + " float32 fused attention 30/30/30, others at most 40 (layernorm_forward); local memory:"
+                + " flash_attention_backward_keys_128 8 B"),
                 gpu.description());
         gpu.close();
     }

@@ -74,7 +74,8 @@ class KernelSignatureTest {
     @Test
     void everyKernelFileIsAResourceOnTheClassPath() {
         assertEquals(List.of("elementwise.cu", "encoder.cu", "layernorm.cu", "matmul.cu", "attention.cu",
-                "crossentropy.cu", "adamw.cu", "reduction.cu", "rounding.cu", "flash_attention.cu", "gemm.cu"),
+                "crossentropy.cu", "adamw.cu", "reduction.cu", "rounding.cu", "flash_attention.cu", "flash_attention_f32.cu",
+                "gemm.cu"),
                 KernelSources.files());
         for (String file : KernelSources.files()) {
             assertTrue(KernelSources.read(file).contains("__global__"), file);

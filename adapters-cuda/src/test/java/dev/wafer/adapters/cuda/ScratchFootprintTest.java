@@ -60,7 +60,8 @@ class ScratchFootprintTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-        "fp32 fast,                204677252",
+        "fp32 fused,               4137092",
+        "fp32 unfused,             204677252",
         "fp32 baseline,            1613832320",
         "bf16 fused,               525902372",
         "bf16 unfused,             852271652",

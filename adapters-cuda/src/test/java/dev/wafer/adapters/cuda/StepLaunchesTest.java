@@ -1,6 +1,7 @@
 package dev.wafer.adapters.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wafer.domain.model.ModelPrecision;
 import dev.wafer.domain.model.ModelShape;
@@ -67,10 +68,11 @@ class StepLaunchesTest {
 
     @Test
     void theUnfusedAttentionsProductsArePerSequence() {
-        ModelPrecision fp32 = new ModelPrecision(OperandFormat.FP32, false);
+        ModelPrecision fp32 = new ModelPrecision(OperandFormat.FP32, false).withUnfusedAttention();
         ModelShape two = ModelShape.withHeads(211, 128, 2, 2, 32, 128);
         Calls b2 = step(two, 2, 64, fp32);
         Calls b4 = step(two, 4, 64, fp32);
+        assertTrue(b2.batchedGemms() > 0, "the unfused attention's products are batched GEMMs");
         assertEquals(2 * b2.batchedGemms(), b4.batchedGemms(), "twice the sequences, twice the batched products");
         assertEquals(b2.gemms(), b4.gemms(), "the linear layers' products do not depend on the micro-batch");
     }
@@ -80,7 +82,9 @@ class StepLaunchesTest {
         ModelShape m111 = ModelShape.withHeads(50257, 2048, 10, 12, 768, 3072);
         assertEquals(new Calls(454, 135, 0, 2), step(m111, 8, 2048, new ModelPrecision(OperandFormat.BF16, false)),
                 "bf16, fused attention (docs/cuda.md)");
-        assertEquals(new Calls(477, 123, 1920, 2), step(m111, 8, 2048, new ModelPrecision(OperandFormat.FP32, false)),
-                "fp32 (docs/cuda.md)");
+        assertEquals(new Calls(357, 123, 0, 2), step(m111, 8, 2048, new ModelPrecision(OperandFormat.FP32, false)),
+                "fp32, fused attention (docs/cuda.md)");
+        assertEquals(new Calls(477, 123, 1920, 2), step(m111, 8, 2048,
+                new ModelPrecision(OperandFormat.FP32, false).withUnfusedAttention()), "fp32, unfused (docs/cuda.md)");
     }
 }

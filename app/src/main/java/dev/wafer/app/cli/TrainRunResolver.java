@@ -113,11 +113,13 @@ final class TrainRunResolver implements MicroBatchSizer {
 
     /**
      * How a run with {@code precision} stores its activations on the selected backend: what its model will choose
-     * ({@link ActivationStorage#choose}), float32 under {@code --underflow-report} (the session keeps them float32).
+     * ({@link ActivationStorage#choose}), float32 and the probabilities saved under {@code --underflow-report} (the
+     * session keeps them so).
      */
     ActivationStorage activationStorage(ModelPrecision precision, ModelShape shape) {
         return ActivationStorage.choose(backendName, capabilities,
-                f.underflowReport() != null ? precision.withFloat32Activations() : precision, shape.dHead());
+                f.underflowReport() != null ? precision.withFloat32Activations().withUnfusedAttention() : precision,
+                shape.dHead());
     }
 
     /** Processes of the data-parallel job the run is sized for. */

@@ -29,7 +29,7 @@ public final class ReferenceBackend implements ComputeBackend {
     /** A reference backend with every float32 capability (mixed precision is the CPU backend's). */
     public ReferenceBackend() {
         this(EnumSet.complementOf(EnumSet.of(Capability.BF16, Capability.FP16, Capability.BF16_STORAGE,
-                Capability.FUSED_ATTENTION)));
+                Capability.FUSED_ATTENTION, Capability.FUSED_ATTENTION_FP32)));
     }
 
     /** A reference backend declaring only {@code capabilities}. */

@@ -30,8 +30,11 @@ import dev.wafer.ports.compute.OperandFormat;
  *               gradients and a head size the capability covers
  */
 public record ActivationStorage(OperandFormat format, OperandFormat ln1, String note, boolean fusedAttention) {
-    /** Every activation float32 (fp32 runs). */
+    /** Every activation float32 (fp32 runs), the attention's probabilities saved. */
     public static final ActivationStorage FP32 = new ActivationStorage(OperandFormat.FP32, OperandFormat.FP32, "");
+    /** Every activation float32 (fp32 runs), the attention's log-sum-exps saved ({@link Capability#FUSED_ATTENTION_FP32}). */
+    public static final ActivationStorage FP32_FUSED = new ActivationStorage(OperandFormat.FP32, OperandFormat.FP32, "",
+            true);
 
     /** Storage with the probabilities saved (no fused attention). */
     public ActivationStorage(OperandFormat format, OperandFormat ln1, String note) {
@@ -72,13 +75,18 @@ public record ActivationStorage(OperandFormat format, OperandFormat ln1, String 
 
     /**
      * As {@link #choose(String, Set, ModelPrecision)} for a model whose heads have {@code headSize} channels, with
-     * fused attention where the precision allows it, the backend declares {@link Capability#FUSED_ATTENTION}, the
-     * activations are bf16, the
-     * score gradients too (not {@link ModelPrecision#fp32AttentionGrads()}) and the capability covers the head size.
+     * fused attention where the precision allows it ({@link ModelPrecision#fusedAttention()}): in a float32 run when
+     * the backend declares {@link Capability#FUSED_ATTENTION_FP32} and it covers the head size; in a 16-bit run when
+     * the backend declares {@link Capability#FUSED_ATTENTION}, the activations are bf16, the score gradients too (not
+     * {@link ModelPrecision#fp32AttentionGrads()}) and the capability covers the head size.
      */
     public static ActivationStorage choose(String backend, Set<Capability> capabilities, ModelPrecision precision,
                                            int headSize) {
         ActivationStorage s = choose(backend, capabilities, precision);
+        if (precision.operands() == OperandFormat.FP32) {
+            return precision.fusedAttention() && capabilities.contains(Capability.FUSED_ATTENTION_FP32)
+                    && AttentionKernel.fusesFloat32HeadSize(headSize) ? FP32_FUSED : s;
+        }
         boolean fused = s.format == OperandFormat.BF16 && !precision.fp32AttentionGrads() && precision.fusedAttention()
                 && capabilities.contains(Capability.FUSED_ATTENTION) && AttentionKernel.fusesHeadSize(headSize);
         return fused ? new ActivationStorage(s.format, s.ln1, s.note, true) : s;

@@ -14,7 +14,7 @@ import dev.wafer.ports.compute.OperandFormat;
  * @param sixteenBitActivations whether the activations that are only ever 16-bit operands may be stored in 16 bits
  *                              where the backend can ({@link ActivationStorage}); {@code false} keeps them float32
  *                              (a diagnostic that must see them before rounding, or a comparison)
- * @param fusedAttention        whether a bf16 run may use the backend's fused attention
+ * @param fusedAttention        whether the run may use the backend's fused attention (bf16 or float32)
  *                              ({@link dev.wafer.ports.compute.Capability#FUSED_ATTENTION}, {@link ActivationStorage});
  *                              {@code false} keeps the attention that saves its probabilities (a comparison)
  */

@@ -68,10 +68,12 @@ public final class TrainingSession {
 
     /**
      * The spec's precision; with the underflow report its activations stay float32, because the report counts what
-     * rounding to 16 bits flushes and must see the values before they are rounded (same losses either way).
+     * rounding to 16 bits flushes and must see the values before they are rounded (same losses either way), and its
+     * attention saves the probabilities, which the report reads (a float32 run's fused attention keeps none).
      */
     static dev.wafer.domain.model.ModelPrecision modelPrecision(RunSpec spec, SessionOptions options) {
-        return options.underflowEvery() > 0 ? spec.modelPrecision().withFloat32Activations() : spec.modelPrecision();
+        return options.underflowEvery() > 0 ? spec.modelPrecision().withFloat32Activations().withUnfusedAttention()
+                : spec.modelPrecision();
     }
 
     /**

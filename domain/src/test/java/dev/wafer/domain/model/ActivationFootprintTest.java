@@ -178,6 +178,44 @@ class ActivationFootprintTest {
         }
     }
 
+    /**
+     * {@link Capability#FUSED_ATTENTION_FP32}: a float32 run with heads of 16 to 64 channels saves log-sum-exps, and its
+     * footprint is what {@link Activations} allocates then.
+     */
+    @Test
+    void float32FusedAttentionSavesLogSumExpsToo() {
+        java.util.Set<Capability> all = java.util.EnumSet.allOf(Capability.class);
+        ActivationStorage fused = ActivationStorage.choose("cuda", all, ModelPrecision.FP32, 64);
+        assertTrue(fused.fusedAttention());
+        assertEquals(OperandFormat.FP32, fused.format());
+        assertEquals("fp32, fused attention", fused.describe());
+        assertFalse(ActivationStorage.choose("cuda", all, ModelPrecision.FP32, 80).fusedAttention(),
+                "heads of 80 are wider than the float32 kernels take");
+        assertFalse(ActivationStorage.choose("cuda", all, ModelPrecision.FP32, 24).fusedAttention(), "heads of 24");
+        assertFalse(ActivationStorage.choose("cuda", all, ModelPrecision.FP32.withUnfusedAttention(), 64)
+                .fusedAttention());
+        assertFalse(ActivationStorage.choose("cuda", java.util.EnumSet.complementOf(
+                java.util.EnumSet.of(Capability.FUSED_ATTENTION_FP32)), ModelPrecision.FP32, 64).fusedAttention(),
+                "not declared (FUSED_ATTENTION alone is the bf16 attention's)");
+        assertEquals(ActivationStorage.FP32, ActivationStorage.choose("cuda", all, ModelPrecision.FP32),
+                "no head size, no fusion");
+        ModelShape s = ModelShape.gpt(768, 10, 64);
+        assertEquals(ActivationFootprint.of(s, 8, 2048, false, ActivationStorage.FP32).totalBytes()
+                        - 10L * 8 * 12 * 2048 * 2048 * 4 + 10L * 8 * 12 * 2048 * 4,
+                ActivationFootprint.of(s, 8, 2048, false, fused).totalBytes(),
+                "1.6 GB of float32 probabilities a layer become 786 KB of log-sum-exps");
+        ModelShape small = ModelShape.withHeads(97, 70, 2, 2, 32, 128);
+        for (boolean recompute : new boolean[] {false, true}) {
+            CountingScope scope = new CountingScope();
+            Activations act = new Activations(scope, small, 2, 70, recompute, fused);
+            ActivationFootprint f = ActivationFootprint.of(small, 2, 70, recompute, fused);
+            assertEquals(null, act.att);
+            assertEquals(OperandFormat.FP32, act.lse[0].format());
+            assertEquals(scope.bytes, f.totalBytes(), "recompute " + recompute);
+            assertEquals(0, scope.sixteen);
+        }
+    }
+
     /** Without the storage capability, or in fp16 and fp32 runs, every activation is float32 and the reason said. */
     @Test
     void fallsBackToFloat32StorageWithTheReason() {

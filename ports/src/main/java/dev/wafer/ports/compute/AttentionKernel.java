@@ -27,7 +27,9 @@ public interface AttentionKernel {
      * {@link #backwardFromLogSumExp}, for heads of {@code headSize} channels with {@code qkv} and {@code out} stored
      * as {@code storage} (float32 or, under {@link Capability#BF16_STORAGE}, bf16). A backend declaring
      * {@link Capability#FUSED_ATTENTION} answers true for its {@code attention(BF16, false)} kernel, bf16 storage and
-     * every head size {@link #fusesHeadSize} accepts. The default: no fused forms.
+     * every head size {@link #fusesHeadSize} accepts; one declaring {@link Capability#FUSED_ATTENTION_FP32} for its
+     * float32 {@code attention()}, float32 storage and every head size {@link #fusesFloat32HeadSize} accepts. The
+     * default: no fused forms.
      */
     default boolean fuses(int headSize, OperandFormat storage) {
         return false;
@@ -39,6 +41,14 @@ public interface AttentionKernel {
      */
     static boolean fusesHeadSize(int headSize) {
         return headSize >= 16 && headSize <= 128 && headSize % 16 == 0;
+    }
+
+    /**
+     * The head sizes {@link Capability#FUSED_ATTENTION_FP32} covers: multiples of 16 from 16 to 64 (the heads of the
+     * paper's 111M and 256M models; a float32 tile of wider heads does not fit the registers of one warp's rows).
+     */
+    static boolean fusesFloat32HeadSize(int headSize) {
+        return fusesHeadSize(headSize) && headSize <= 64;
     }
 
     /**

@@ -63,5 +63,13 @@ public enum Capability {
      * for bf16-stored {@code qkv} and {@code out} and every head size {@link AttentionKernel#fusesHeadSize} accepts,
      * so a bf16 run saves each row's log-sum-exp instead of the T x T probabilities.
      */
-    FUSED_ATTENTION
+    FUSED_ATTENTION,
+    /**
+     * Fused attention in float32: the kernel of {@link ComputeBackend#attention() attention()} implements
+     * {@link AttentionKernel#forwardSavingLogSumExp} and {@link AttentionKernel#backwardFromLogSumExp} for
+     * float32 {@code qkv} and {@code out} and every head size {@link AttentionKernel#fusesFloat32HeadSize} accepts,
+     * with float32 accuracy (within {@code FUSED_ATTENTION_FP32}'s tolerance of the attention that saves the
+     * probabilities), so a float32 run saves each row's log-sum-exp instead of the T x T probabilities.
+     */
+    FUSED_ATTENTION_FP32
 }

@@ -17,6 +17,7 @@ extern wsim_dim3 threadIdx, blockIdx, blockDim, gridDim;
 void wsim_syncthreads(void);
 float wsim_shfl_xor_float(unsigned int mask, float value, int lane_mask);
 void wsim_mma_bf16_m16n8k16(float* d, const uint32_t* a, const uint32_t* b);
+void wsim_mma_tf32_m16n8k8(float* d, const uint32_t* a, const uint32_t* b);
 int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high);
 void wsim_out_of_bounds(const void* address, unsigned long bytes, uintptr_t low, uintptr_t high);
 }
@@ -111,6 +112,31 @@ static inline void wsim_mma_bf16(float& d0, float& d1, float& d2, float& d3, uns
     d1 = d[1];
     d2 = d[2];
     d3 = d[3];
+}
+
+// mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 with D = C, as CudaSimulator substitutes it for the kernels'
+// inline asm: a warp-wide exchange of the fragments.
+static inline void wsim_mma_tf32(float& d0, float& d1, float& d2, float& d3, unsigned int a0, unsigned int a1,
+                                 unsigned int a2, unsigned int a3, unsigned int b0, unsigned int b1) {
+    float d[4] = {d0, d1, d2, d3};
+    uint32_t a[4] = {a0, a1, a2, a3};
+    uint32_t b[2] = {b0, b1};
+    wsim_mma_tf32_m16n8k8(d, a, b);
+    d0 = d[0];
+    d1 = d[1];
+    d2 = d[2];
+    d3 = d[3];
+}
+
+// cvt.rna.tf32.f32: float32 to tf32 (10 explicit mantissa bits, the low 13 bits zero), to nearest with ties away
+// from zero; infinities and NaNs pass (a NaN keeps a payload bit).
+static inline unsigned int wsim_f32_to_tf32(float x) {
+    unsigned int bits;
+    std::memcpy(&bits, &x, 4);
+    if ((bits & 0x7f800000u) == 0x7f800000u) {
+        return (bits & 0x7fffffu) != 0 ? (bits | 0x400000u) & 0xffffe000u : bits;
+    }
+    return (bits + 0x1000u) & 0xffffe000u; // half an ulp of tf32 on the magnitude, then truncate: ties away
 }
 
 // CUDA's fast exp (ex2.approx on a GPU): the host's exp, which is at least as accurate. A macro, because glibc's

@@ -390,6 +390,51 @@ extern "C" void wsim_mma_bf16_m16n8k16(float* d, const uint32_t* a, const uint32
     wait_as(AT_SHUFFLE); // every lane has read before any writes again
 }
 
+// m16n8k8 with tf32 operands (PTX ISA, "Matrix Fragments for mma.m16n8k8", .tf32), lane = 4 g + q:
+// A: a0 = A[g][q], a1 = A[g+8][q], a2 = A[g][q+4], a3 = A[g+8][q+4]; B: b0 = B[q][g], b1 = B[q+4][g]; C as m16n8k16's.
+// A tensor core reads a tf32 operand's top 19 bits, so the low 13 are dropped here too; the products of two tf32
+// values are exact in float32, summed in k order.
+static float tf32_value(uint32_t word) {
+    word &= 0xffffe000u;
+    float f;
+    std::memcpy(&f, &word, 4);
+    return f;
+}
+
+extern "C" void wsim_mma_tf32_m16n8k8(float* d, const uint32_t* a, const uint32_t* b) {
+    int me = current;
+    int warp = me & ~31;
+    std::memcpy(mma_slots[me], a, 16);
+    std::memcpy(mma_slots[me] + 4, b, 8);
+    wait_as(AT_SHUFFLE); // every lane has written its fragments
+    for (int lane = 0; lane < 32; lane++) {
+        if (warp + lane >= threads || fibers[warp + lane].state == FINISHED) {
+            fail("mma.sync in thread %d of block (%u, %u) needs lane %d, which has returned or does not exist", me,
+                 blockIdx.x, blockIdx.y, lane);
+        }
+    }
+    if (!failed) {
+        int g = (me & 31) >> 2;
+        int q = me & 3;
+        float out[4];
+        for (int j = 0; j < 4; j++) {
+            int row = g + (j >= 2 ? 8 : 0);
+            int col = 2 * q + (j & 1);
+            float sum = d[j];
+            for (int k = 0; k < 8; k++) {
+                // A[row][k] lives in lane 4 (row % 8) + k % 4, register (row >= 8) + 2 (k >= 4); B[k][col] in
+                // lane 4 col + k % 4, register k >= 4.
+                const uint32_t* la = mma_slots[warp + 4 * (row % 8) + k % 4];
+                const uint32_t* lb = mma_slots[warp + 4 * col + k % 4];
+                sum += tf32_value(la[(row >= 8 ? 1 : 0) + (k >= 4 ? 2 : 0)]) * tf32_value(lb[4 + (k >= 4 ? 1 : 0)]);
+            }
+            out[j] = sum;
+        }
+        std::memcpy(d, out, 16);
+    }
+    wait_as(AT_SHUFFLE); // every lane has read before any writes again
+}
+
 // Runs thunk(params) as a grid of (gx, gy, gz) blocks of (bx, by, bz) threads, in ascending order of block and
 // thread or, with descending, the other way round (a kernel whose result depends on the order has a race a GPU can
 // show). A barrier_free kernel (no __syncthreads or shuffle, as its generated wsim_barrier_free_<entry> says) runs
