@@ -82,6 +82,26 @@ class FastKernelArithmeticTest {
     }
 
     /** The PTX of {@code file} for compute_90, entry name to body. */
+    /**
+     * The float32 fused attention multiplies on tensor cores, each product as three tf32 ones (3xTF32: float32
+     * accuracy), with operands rounded to tf32 by the instruction that rounds to nearest, and no double in sight.
+     */
+    @Test
+    void theFloat32FusedAttentionMultipliesInThreeTf32Parts() {
+        Map<String, String> kernels = entries("flash_attention_f32.cu");
+        Pattern tf32Mma = Pattern.compile("\\bmma\\.sync\\.aligned\\.m16n8k8\\.row\\.col\\.f32\\.tf32\\.tf32\\.f32\\b");
+        Pattern toTf32 = Pattern.compile("\\bcvt\\.rna\\.tf32\\.f32\\b");
+        for (CudaKernel k : new CudaKernel[] {CudaKernel.FLASH_ATTENTION_F32_FORWARD,
+                CudaKernel.FLASH_ATTENTION_F32_BACKWARD_KEYS, CudaKernel.FLASH_ATTENTION_F32_BACKWARD_QUERIES}) {
+            String body = kernels.get(k.entry());
+            assertTrue(body != null, k.entry() + " is in the PTX");
+            int products = count(tf32Mma, body);
+            assertTrue(products > 0 && products % 3 == 0, k.entry() + ": " + products + " tf32 products");
+            assertTrue(count(toTf32, body) >= products / 3, k.entry() + ": operands rounded to tf32");
+            assertEquals(0, count(DOUBLE_INSTRUCTION, body), k.entry() + ": double-precision instructions");
+        }
+    }
+
     private static Map<String, String> entries(String file) {
         NvrtcApi nvrtc = NvrtcTestCompiler.require();
         byte[] ptx = nvrtc.compile(file, KernelSources.read(file), KernelCompiler.options(90));
