@@ -103,7 +103,7 @@ class FfmCallsTest {
     @Test
     void aCubinTheDriverRefusesFallsBackToThePrebuiltPtx() {
         NvrtcApi nvrtc = NvrtcTestCompiler.require();
-        PtxPrecompiler.precompile(cache, List.of(80, 90));
+        PrecompiledPtx.into(cache, List.of(80, 90));
         FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
         driverLib.fail("cuModuleLoadData", args -> driverLib.calls("module-image").getLast().arguments().get(0)
                 .equals("cubin") && driverLib.calls("cuModuleLoadData").size() > 3 ? 222 : 0);
@@ -139,7 +139,7 @@ class FfmCallsTest {
     @Test
     void aKernelThatCannotLaunchWithItsBlockMovesToTheNextWay() {
         NvrtcApi nvrtc = NvrtcTestCompiler.require();
-        PtxPrecompiler.precompile(cache, List.of(80, 90));
+        PrecompiledPtx.into(cache, List.of(80, 90));
         FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
         driverLib.behave("cuFuncGetAttribute", 1, args -> {
             String entry = driverLib.functionName((MemorySegment) args[2]);
