@@ -54,7 +54,7 @@ final class KernelResources {
     /**
      * For the backend's description: the fused attention kernels' registers, the most any other kernel uses, and
      * every kernel that spills, e.g. {@code registers: fused attention 120/200/138 (heads to 64), 177/255/227 (to
-     * 128), float32 fused attention 167/245/189, others at most 48 (attention_softmax); local memory:
+     * 128), float32 fused attention 167/243/189, others at most 48 (attention_softmax); local memory:
      * flash_attention_backward_keys_128 8 B}.
      */
     String summary() {

@@ -51,7 +51,7 @@ public final class CudaSimulator {
             "asm\\(\"cvt\\.f32\\.f16 %0, %1;\"\\s*:\\s*\"=f\"\\((\\w+)\\)\\s*:\\s*\"h\"\\((\\w+)\\)\\);");
     /**
      * The tensor-core product of flash_attention.cu's {@code fa_mma}, exactly as written there (bf16 operands, float32
-     * accumulated in place); the simulator runs it as a warp-wide exchange of the fragments ({@code wsim_mma_bf16}).
+     * accumulated in place); the simulator runs it as a warp-wide exchange of the fragments ({@code wsim_mma}).
      */
     private static final Pattern MMA = Pattern.compile(
             "asm volatile\\(\"mma\\.sync\\.aligned\\.m16n8k16\\.row\\.col\\.f32\\.bf16\\.bf16\\.f32 "
@@ -59,7 +59,7 @@ public final class CudaSimulator {
                     + ":\\s*\"\\+f\"\\((\\w+)\\),\\s*\"\\+f\"\\((\\w+)\\),\\s*\"\\+f\"\\((\\w+)\\),\\s*"
                     + "\"\\+f\"\\((\\w+)\\)\\s*:\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*"
                     + "\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\),\\s*\"r\"\\((\\w+)\\)\\);");
-    /** flash_attention_f32.cu's tf32 product ({@code ft_mma1}), run as {@code wsim_mma_tf32}. */
+    /** flash_attention_f32.cu's tf32 product ({@code ft_mma1}), run as {@code wsim_mma}. */
     private static final Pattern MMA_TF32 = Pattern.compile(
             "asm volatile\\(\"mma\\.sync\\.aligned\\.m16n8k8\\.row\\.col\\.f32\\.tf32\\.tf32\\.f32 "
                     + "\\{%0, %1, %2, %3\\}, \\{%4, %5, %6, %7\\}, \\{%8, %9\\}, \\{%0, %1, %2, %3\\};\"\\s*"
@@ -318,8 +318,10 @@ public final class CudaSimulator {
     static String unit(String file, String source) {
         String text = FROM_HALF.matcher(TO_HALF.matcher(source).replaceAll("$1 = wsim_f32_to_f16($2);"))
                 .replaceAll("$1 = wsim_f16_to_f32($2);");
-        text = MMA.matcher(text).replaceAll("wsim_mma_bf16($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);");
-        text = MMA_TF32.matcher(text).replaceAll("wsim_mma_tf32($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);");
+        text = MMA.matcher(text).replaceAll(
+                "wsim_mma(wsim_mma_bf16_m16n8k16, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10);");
+        text = MMA_TF32.matcher(text).replaceAll(
+                "wsim_mma(wsim_mma_tf32_m16n8k8, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10);");
         text = TO_TF32.matcher(text).replaceAll("$1 = wsim_f32_to_tf32($2);");
         if (text.contains("asm(") || text.contains("asm volatile(")) {
             throw new AssertionError(file + " holds inline asm the simulator cannot run: "

@@ -84,6 +84,26 @@ __device__ __forceinline__ void ft_mma(float (&d)[4], const ft_a& a, float y0, f
     ft_mma1(d[0], d[1], d[2], d[3], a.big[0], a.big[1], a.big[2], a.big[3], bb0, bb1);
 }
 
+// A product's accumulator (rows g, g + 8; columns q and q + 4 of 8, the column order of ft_perm) as the next
+// product's A operand: a0 = [g][q], a1 = [g+8][q], a2 = [g][q+4], a3 = [g+8][q+4].
+__device__ __forceinline__ void ft_split_acc(const float (&acc)[4], ft_a& a) {
+    ft_split_a(acc[0], acc[2], acc[1], acc[3], a);
+}
+
+// Stores a 16 x 8 accumulator tile's lane share, rows r0 and r1 = r0 + 8 (those before t), columns e and e + 1 of a
+// row-major matrix with row stride `stride`, the first row's values times f0 and the second's times f1.
+__device__ __forceinline__ void ft_store(float* y, long long stride, int r0, int r1, int t, int e,
+                                         const float (&acc)[4], float f0, float f1) {
+    if (r0 < t) {
+        y[r0 * stride + e] = acc[0] * f0;
+        y[r0 * stride + e + 1] = acc[1] * f0;
+    }
+    if (r1 < t) {
+        y[r1 * stride + e] = acc[2] * f1;
+        y[r1 * stride + e + 1] = acc[3] * f1;
+    }
+}
+
 // The B column that lane group g supplies holds row ft_perm(g) of the 8: 0, 4, 1, 5, 2, 6, 3, 7, so that the
 // product's accumulator columns 2q and 2q + 1 are rows q and q + 4 (see the head of the file).
 __device__ __forceinline__ int ft_perm(int g) {
@@ -225,7 +245,7 @@ extern "C" __global__ void flash_attention_f32_forward(float* out, float* lse, c
         for (int n = 0; n < 8; n++) {
             if (k0 + n * 8 <= last_row) {
                 ft_a a;
-                ft_split_a(s[n][0], s[n][2], s[n][1], s[n][3], a);
+                ft_split_acc(s[n], a);
 #pragma unroll
                 for (int d = 0; d < FT_H / 8; d++) {
                     if (d < ks) {
@@ -244,15 +264,7 @@ extern "C" __global__ void flash_attention_f32_forward(float* out, float* lse, c
 #pragma unroll
     for (int d = 0; d < FT_H / 8; d++) {
         if (d < ks) {
-            int e = d * 8 + 2 * q;
-            if (r0 < t) {
-                y[r0 * (long long)c + e] = o[d][0] * inv0;
-                y[r0 * (long long)c + e + 1] = o[d][1] * inv0;
-            }
-            if (r1 < t) {
-                y[r1 * (long long)c + e] = o[d][2] * inv1;
-                y[r1 * (long long)c + e + 1] = o[d][3] * inv1;
-            }
+            ft_store(y, c, r0, r1, t, d * 8 + 2 * q, o[d], inv0, inv1);
         }
     }
     if (q == 0) {
@@ -393,8 +405,8 @@ extern "C" __global__ void flash_attention_f32_backward_keys(float* dqkv, const 
         for (int n = 0; n < FT_T / 8; n++) {
             ft_a ap;
             ft_a as;
-            ft_split_a(p[n][0], p[n][2], p[n][1], p[n][3], ap);
-            ft_split_a(dp[n][0], dp[n][2], dp[n][1], dp[n][3], as);
+            ft_split_acc(p[n], ap);
+            ft_split_acc(dp[n], as);
 #pragma unroll
             for (int d = 0; d < FT_H / 8; d++) {
                 if (d < ks) {
@@ -409,19 +421,8 @@ extern "C" __global__ void flash_attention_f32_backward_keys(float* dqkv, const 
 #pragma unroll
     for (int d = 0; d < FT_H / 8; d++) {
         if (d < ks) {
-            int e = d * 8 + 2 * q;
-            if (r0 < t) {
-                dx[r0 * c3 + c + e] = scale * dk[d][0];
-                dx[r0 * c3 + c + e + 1] = scale * dk[d][1];
-                dx[r0 * c3 + 2 * c + e] = dv[d][0];
-                dx[r0 * c3 + 2 * c + e + 1] = dv[d][1];
-            }
-            if (r1 < t) {
-                dx[r1 * c3 + c + e] = scale * dk[d][2];
-                dx[r1 * c3 + c + e + 1] = scale * dk[d][3];
-                dx[r1 * c3 + 2 * c + e] = dv[d][2];
-                dx[r1 * c3 + 2 * c + e + 1] = dv[d][3];
-            }
+            ft_store(dx + c, c3, r0, r1, t, d * 8 + 2 * q, dk[d], scale, scale);
+            ft_store(dx + 2 * c, c3, r0, r1, t, d * 8 + 2 * q, dv[d], 1.0f, 1.0f);
         }
     }
 }
@@ -524,7 +525,7 @@ extern "C" __global__ void flash_attention_f32_backward_queries(float* dqkv, con
         for (int n = 0; n < FT_T / 8; n++) {
             if (k0 + n * 8 <= last_row) {
                 ft_a as;
-                ft_split_a(dp[n][0], dp[n][2], dp[n][1], dp[n][3], as);
+                ft_split_acc(dp[n], as);
 #pragma unroll
                 for (int d = 0; d < FT_H / 8; d++) {
                     if (d < ks) {
@@ -539,15 +540,7 @@ extern "C" __global__ void flash_attention_f32_backward_queries(float* dqkv, con
 #pragma unroll
     for (int d = 0; d < FT_H / 8; d++) {
         if (d < ks) {
-            int e = d * 8 + 2 * q;
-            if (r0 < t) {
-                dx[r0 * c3 + e] = scale * dq[d][0];
-                dx[r0 * c3 + e + 1] = scale * dq[d][1];
-            }
-            if (r1 < t) {
-                dx[r1 * c3 + e] = scale * dq[d][2];
-                dx[r1 * c3 + e + 1] = scale * dq[d][3];
-            }
+            ft_store(dx, c3, r0, r1, t, d * 8 + 2 * q, dq[d], scale, scale);
         }
     }
 }

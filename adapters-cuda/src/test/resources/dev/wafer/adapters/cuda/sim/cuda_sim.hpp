@@ -100,28 +100,15 @@ static inline float __shfl_xor_sync(unsigned int mask, float value, int lane_mas
     return wsim_shfl_xor_float(mask, value, lane_mask);
 }
 
-// The tensor-core product mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 with D = C (accumulate in place),
-// which CudaSimulator substitutes for the kernels' inline asm: a warp-wide exchange of the operand fragments.
-static inline void wsim_mma_bf16(float& d0, float& d1, float& d2, float& d3, unsigned int a0, unsigned int a1,
-                                 unsigned int a2, unsigned int a3, unsigned int b0, unsigned int b1) {
+// A tensor-core product with D = C (accumulate in place), which CudaSimulator substitutes for the kernels' inline asm
+// (mma.sync.aligned.m16n8k16...bf16 and m16n8k8...tf32): a warp-wide exchange of the operand fragments.
+static inline void wsim_mma(void (*mma)(float*, const uint32_t*, const uint32_t*), float& d0, float& d1, float& d2,
+                            float& d3, unsigned int a0, unsigned int a1, unsigned int a2, unsigned int a3,
+                            unsigned int b0, unsigned int b1) {
     float d[4] = {d0, d1, d2, d3};
     uint32_t a[4] = {a0, a1, a2, a3};
     uint32_t b[2] = {b0, b1};
-    wsim_mma_bf16_m16n8k16(d, a, b);
-    d0 = d[0];
-    d1 = d[1];
-    d2 = d[2];
-    d3 = d[3];
-}
-
-// mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 with D = C, as CudaSimulator substitutes it for the kernels'
-// inline asm: a warp-wide exchange of the fragments.
-static inline void wsim_mma_tf32(float& d0, float& d1, float& d2, float& d3, unsigned int a0, unsigned int a1,
-                                 unsigned int a2, unsigned int a3, unsigned int b0, unsigned int b1) {
-    float d[4] = {d0, d1, d2, d3};
-    uint32_t a[4] = {a0, a1, a2, a3};
-    uint32_t b[2] = {b0, b1};
-    wsim_mma_tf32_m16n8k8(d, a, b);
+    mma(d, a, b);
     d0 = d[0];
     d1 = d[1];
     d2 = d[2];

@@ -350,58 +350,22 @@ float bf16_half(uint32_t word, int upper) {
     std::memcpy(&f, &bits, 4);
     return f;
 }
-}
 
-// mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32, D = A B + D, for every lane of the calling warp. Fragments
-// (PTX ISA), lane = 4 g + q: A[row][k] is half k % 2 of register (row >= 8) + 2 (k >= 8) of lane 4 (row % 8) +
-// (k % 8) / 2; B[k][n] is half k % 2 of register (k >= 8) of lane 4 n + (k % 8) / 2; D[g][2q + j] is d[j] and
-// D[g + 8][2q + j] is d[2 + j]. Each lane sums its 16 products in order in float32 (a GPU's tensor core may round
-// differently in the last bits: the products are exact, the order of the additions is unspecified).
-extern "C" void wsim_mma_bf16_m16n8k16(float* d, const uint32_t* a, const uint32_t* b) {
-    int me = current;
-    int warp = me & ~31;
-    std::memcpy(mma_slots[me], a, 16);
-    std::memcpy(mma_slots[me] + 4, b, 8);
-    wait_as(AT_SHUFFLE); // every lane has written its fragments
-    for (int lane = 0; lane < 32; lane++) {
-        if (warp + lane >= threads || fibers[warp + lane].state == FINISHED) {
-            fail("mma.sync in thread %d of block (%u, %u) needs lane %d, which has returned or does not exist", me,
-                 blockIdx.x, blockIdx.y, lane);
-        }
-    }
-    if (!failed) {
-        int g = (me & 31) >> 2;
-        int q = me & 3;
-        float out[4];
-        for (int j = 0; j < 4; j++) {
-            int row = g + (j >= 2 ? 8 : 0);
-            int col = 2 * q + (j & 1);
-            float sum = d[j];
-            for (int k = 0; k < 16; k++) {
-                const uint32_t* la = mma_slots[warp + 4 * (row % 8) + (k % 8) / 2];
-                const uint32_t* lb = mma_slots[warp + 4 * col + (k % 8) / 2];
-                sum += bf16_half(la[(row >= 8 ? 1 : 0) + (k >= 8 ? 2 : 0)], k % 2)
-                        * bf16_half(lb[4 + (k >= 8 ? 1 : 0)], k % 2);
-            }
-            out[j] = sum;
-        }
-        std::memcpy(d, out, 16);
-    }
-    wait_as(AT_SHUFFLE); // every lane has read before any writes again
-}
-
-// m16n8k8 with tf32 operands (PTX ISA, "Matrix Fragments for mma.m16n8k8", .tf32), lane = 4 g + q:
-// A: a0 = A[g][q], a1 = A[g+8][q], a2 = A[g][q+4], a3 = A[g+8][q+4]; B: b0 = B[q][g], b1 = B[q+4][g]; C as m16n8k16's.
-// A tensor core reads a tf32 operand's top 19 bits, so the low 13 are dropped here too; the products of two tf32
-// values are exact in float32, summed in k order.
-static float tf32_value(uint32_t word) {
+// A tf32 operand as a tensor core reads it: the top 19 bits, the low 13 dropped.
+float tf32_value(uint32_t word) {
     word &= 0xffffe000u;
     float f;
     std::memcpy(&f, &word, 4);
     return f;
 }
 
-extern "C" void wsim_mma_tf32_m16n8k8(float* d, const uint32_t* a, const uint32_t* b) {
+// One mma.sync m16n8kK with D = A B + D for every lane of the calling warp: each lane posts its A (4 registers) and
+// B (2) fragments, the warp waits until all have, and each lane then sums its four D elements from the posted
+// fragments, product(la, lb, row, col, k) giving A[row][k] B[k][col] from the lanes' registers. Each lane sums its
+// K products in order in float32 (a GPU's tensor core may round differently in the last bits: the products are
+// exact, the order of the additions is unspecified).
+template <int K, typename Product>
+void warp_mma(float* d, const uint32_t* a, const uint32_t* b, Product product) {
     int me = current;
     int warp = me & ~31;
     std::memcpy(mma_slots[me], a, 16);
@@ -421,18 +385,38 @@ extern "C" void wsim_mma_tf32_m16n8k8(float* d, const uint32_t* a, const uint32_
             int row = g + (j >= 2 ? 8 : 0);
             int col = 2 * q + (j & 1);
             float sum = d[j];
-            for (int k = 0; k < 8; k++) {
-                // A[row][k] lives in lane 4 (row % 8) + k % 4, register (row >= 8) + 2 (k >= 4); B[k][col] in
-                // lane 4 col + k % 4, register k >= 4.
-                const uint32_t* la = mma_slots[warp + 4 * (row % 8) + k % 4];
-                const uint32_t* lb = mma_slots[warp + 4 * col + k % 4];
-                sum += tf32_value(la[(row >= 8 ? 1 : 0) + (k >= 4 ? 2 : 0)]) * tf32_value(lb[4 + (k >= 4 ? 1 : 0)]);
+            for (int k = 0; k < K; k++) {
+                sum += product(warp, row, col, k);
             }
             out[j] = sum;
         }
         std::memcpy(d, out, 16);
     }
     wait_as(AT_SHUFFLE); // every lane has read before any writes again
+}
+}
+
+// mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32. Fragments (PTX ISA), lane = 4 g + q: A[row][k] is half k % 2
+// of register (row >= 8) + 2 (k >= 8) of lane 4 (row % 8) + (k % 8) / 2; B[k][n] is half k % 2 of register (k >= 8)
+// of lane 4 n + (k % 8) / 2; D[g][2q + j] is d[j] and D[g + 8][2q + j] is d[2 + j].
+extern "C" void wsim_mma_bf16_m16n8k16(float* d, const uint32_t* a, const uint32_t* b) {
+    warp_mma<16>(d, a, b, [](int warp, int row, int col, int k) {
+        const uint32_t* la = mma_slots[warp + 4 * (row % 8) + (k % 8) / 2];
+        const uint32_t* lb = mma_slots[warp + 4 * col + (k % 8) / 2];
+        return bf16_half(la[(row >= 8 ? 1 : 0) + (k >= 8 ? 2 : 0)], k % 2)
+                * bf16_half(lb[4 + (k >= 8 ? 1 : 0)], k % 2);
+    });
+}
+
+// mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 (PTX ISA, "Matrix Fragments for mma.m16n8k8", .tf32), lane =
+// 4 g + q: A[row][k] is register (row >= 8) + 2 (k >= 4) of lane 4 (row % 8) + k % 4; B[k][n] is register k >= 4 of
+// lane 4 n + k % 4; D as m16n8k16's. The products of two tf32 values are exact in float32.
+extern "C" void wsim_mma_tf32_m16n8k8(float* d, const uint32_t* a, const uint32_t* b) {
+    warp_mma<8>(d, a, b, [](int warp, int row, int col, int k) {
+        const uint32_t* la = mma_slots[warp + 4 * (row % 8) + k % 4];
+        const uint32_t* lb = mma_slots[warp + 4 * col + k % 4];
+        return tf32_value(la[(row >= 8 ? 1 : 0) + (k >= 4 ? 2 : 0)]) * tf32_value(lb[4 + (k >= 4 ? 1 : 0)]);
+    });
 }
 
 // Runs thunk(params) as a grid of (gx, gy, gz) blocks of (bx, by, bz) threads, in ascending order of block and
