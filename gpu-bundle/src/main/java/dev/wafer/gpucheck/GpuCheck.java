@@ -64,7 +64,7 @@ public final class GpuCheck {
         this.peakOverride = peakOverride;
         this.bf16Peak = Bf16Peak.resolve(peakOverride, null);
         this.report = new Report(options.report(), options.mode().text());
-        this.phases = new PhaseRunner(report, Deadline.startingNow(options.deadline()));
+        this.phases = new PhaseRunner(report, Deadline.startingNow(options.deadline()), options.skip());
         this.work = Files.createTempDirectory("wafer-gpu-check-");
         if (options.mode() == Options.Mode.GPU) {
             env.put("WAFER_EXPECT_CUDA", "1"); // a GPU machine: CUDA tests fail instead of skipping
@@ -96,6 +96,8 @@ public final class GpuCheck {
         root.put("deadline_seconds", options.deadline().toSeconds());
         root.put("work_dir", work.toString()); // test logs and checkpoints; removed at the end
         root.put("kernel_variants_env", KERNELS_ENV);
+        var skipped = root.putArray("skipped_groups"); // --skip: phases of these groups are recorded, not run
+        options.skip().forEach(skipped::add);
         var environment = root.putObject("environment"); // what the launcher set for every child
         for (String name : List.of("NVIDIA_TF32_OVERRIDE", "WAFER_CUDA_CACHE", "LD_LIBRARY_PATH")) {
             environment.put(name, System.getenv(name));
@@ -195,6 +197,9 @@ public final class GpuCheck {
 
     /** Runs the suites and returns the kernel variant the benches use. */
     private String tests() {
+        if (phases.skips("tests")) {
+            return testsSkipped();
+        }
         // A rehearsal on a CUDA device runs the kernel contract only: the model suites run on the simulator in
         // the adapter's own build, and would take minutes here.
         Optional<TestPhase> fast = testPhase(rehearsalOnCuda ? TestSuite.fastContract() : TestSuite.fast());
@@ -214,6 +219,23 @@ public final class GpuCheck {
         return choice.variant();
     }
 
+    /**
+     * {@code --skip tests}: the suites' phases are recorded as skipped and the benches use the kernels
+     * {@code --kernels} names (fast by default), untested in this run, so never retried on the baseline ones.
+     */
+    private String testsSkipped() {
+        phases.recordSkipped(TestSuite.fast().name(), "tests");
+        if (options.mode() != Options.Mode.CPU_PART) {
+            phases.recordSkipped(TestSuite.baseline().name(), "tests");
+        }
+        baselinePassed = false;
+        report.root().put("bench_kernel_variant", options.kernels());
+        report.root().put("bench_kernel_variant_reason", "the tests were skipped (--skip tests): the kernels"
+                + " --kernels names, or the fast ones by default, untested in this run");
+        report.write();
+        return options.kernels();
+    }
+
     private Optional<TestPhase> testPhase(TestSuite suite) {
         Optional<TestPhase> result = phases.run(suite.name(), "tests",
                 suite.variant().equals(KernelChoice.BASELINE) ? BASELINE_TESTS_CAP : TESTS_CAP,
@@ -229,6 +251,9 @@ public final class GpuCheck {
     private void benches(List<BenchCase> cases, String variant) {
         for (BenchCase c : cases) {
             Optional<BenchRun> run = bench(c, variant, "bench " + c.label());
+            if (phases.skips("bench")) {
+                continue; // recorded as skipped; said once in the summary
+            }
             if (run.map(r -> !r.ok()).orElse(false) && KernelChoice.retryOnBaseline(variant, baselinePassed)) {
                 // The new kernels failed here but the baseline passed its suites: still get this shape's figures,
                 // and say that the fast kernels failed.
@@ -272,13 +297,17 @@ public final class GpuCheck {
     private void train(TrainPlan plan, String variant) {
         Path checkpoint = work.resolve("train-checkpoint");
         String device = plan.deviceBackend();
-        Optional<TrainRun> full = trainRun("train " + device + " " + plan.steps() + " steps", plan.full(device),
-                variant, true);
-        Optional<TrainRun> cpu = trainRun("train cpu reference " + plan.steps() + " steps", plan.full("cpu"),
-                variant, true);
-        Optional<TrainRun> stopped = trainRun("train " + device + " stop-at " + plan.stopAt(),
-                plan.stopped(checkpoint), variant, false);
+        String fullName = "train " + device + " " + plan.steps() + " steps";
+        String cpuName = "train cpu reference " + plan.steps() + " steps";
+        String stopName = "train " + device + " stop-at " + plan.stopAt();
         String resume = "train " + device + " resume";
+        if (phases.skips("train")) {
+            List.of(fullName, cpuName, stopName, resume).forEach(n -> phases.recordSkipped(n, "train"));
+            return;
+        }
+        Optional<TrainRun> full = trainRun(fullName, plan.full(device), variant, true);
+        Optional<TrainRun> cpu = trainRun(cpuName, plan.full("cpu"), variant, true);
+        Optional<TrainRun> stopped = trainRun(stopName, plan.stopped(checkpoint), variant, false);
         Optional<TrainRun> resumed = Optional.empty();
         if (stopped.filter(TrainRun::ok).isPresent()) {
             resumed = trainRun(resume, plan.resumed(checkpoint), variant, true);
@@ -304,8 +333,13 @@ public final class GpuCheck {
         boolean ok = problems.isEmpty();
         var root = report.root();
         String gpu = root.path("device").path("gpu").asText("no GPU named");
+        List<String> parts = new ArrayList<>();
+        if (!options.skip().isEmpty()) {
+            parts.add("skipped by --skip: " + String.join(", ", options.skip()));
+        }
+        parts.addAll(summary);
         String line = String.format("gpu-check %s: %s | %s | %s | report %s", options.mode().text(),
-                ok ? "PASS" : "FAIL (" + String.join("; ", problems) + ")", gpu, String.join(" | ", summary),
+                ok ? "PASS" : "FAIL (" + String.join("; ", problems) + ")", gpu, String.join(" | ", parts),
                 report.file());
         root.put("ok", ok);
         var problemNode = root.putArray("problems");

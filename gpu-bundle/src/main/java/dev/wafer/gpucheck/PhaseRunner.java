@@ -1,22 +1,40 @@
 package dev.wafer.gpucheck;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Runs one phase under the deadline: skipped (and recorded so) when too little time is left, else recorded as running,
- * run with its budget, and recorded with its result; an exception in the check's own code fails the phase, not the
- * check.
+ * Runs one phase under the deadline: skipped (and recorded so) when its group is one {@code --skip} names or when too
+ * little time is left, else recorded as running, run with its budget, and recorded with its result; an exception in
+ * the check's own code fails the phase, not the check.
  */
 final class PhaseRunner {
 
     private final Report report;
     private final Deadline deadline;
+    private final List<String> skippedGroups;
 
-    PhaseRunner(Report report, Deadline deadline) {
+    /** @param skippedGroups the groups {@code --skip} names */
+    PhaseRunner(Report report, Deadline deadline, List<String> skippedGroups) {
         this.report = report;
         this.deadline = deadline;
+        this.skippedGroups = List.copyOf(skippedGroups);
+    }
+
+    /** Whether the phases of {@code group} are skipped by {@code --skip}: their absence is then no problem. */
+    boolean skips(String group) {
+        return skippedGroups.contains(group);
+    }
+
+    /** Records a phase of a skipped group, for a caller that does not call {@link #run} for it. */
+    void recordSkipped(String name, String group) {
+        report.skip(name, group, skippedStatus(group));
+    }
+
+    static String skippedStatus(String group) {
+        return "skipped: --skip " + group;
     }
 
     Deadline deadline() {
@@ -30,6 +48,10 @@ final class PhaseRunner {
      */
     <T extends Recorded> Optional<T> run(String name, String group, Duration cap, Duration needed,
             Function<Duration, T> body) {
+        if (skips(group)) {
+            recordSkipped(name, group);
+            return Optional.empty();
+        }
         Optional<Duration> budget = deadline.budget(cap, needed);
         if (budget.isEmpty()) {
             report.skip(name, group, Report.SKIPPED_DEADLINE).put("seconds_left",

@@ -88,8 +88,23 @@ class GpuCheckBundleTest {
     void unknownOptionIsOneLineAndExitCodeTwo(@TempDir Path tmp) throws Exception {
         BundleLauncher.Result result = new BundleLauncher(bundle, tmp, tmp.resolve("unpacked")).run("--fast");
         assertEquals(2, result.exitCode(), result.output());
-        assertEquals("gpu-check: unknown option '--fast' (expected --cpu-part, --rehearse, --deadline SECONDS or"
-                + " --report FILE)", result.output().strip());
+        assertEquals("gpu-check: unknown option '--fast' (expected --cpu-part, --rehearse, --deadline SECONDS,"
+                + " --report FILE, --skip GROUPS or --kernels VARIANT)", result.output().strip());
+    }
+
+    /** --help is the launcher's header comment, every option in it, and none of the script's code. */
+    @Test
+    void helpIsTheHeaderWithEveryOption(@TempDir Path tmp) throws Exception {
+        BundleLauncher.Result result = new BundleLauncher(bundle, tmp, tmp.resolve("unpacked")).run("--help");
+        assertEquals(0, result.exitCode(), result.output());
+        String help = result.output();
+        assertTrue(help.startsWith("Wafer's GPU check:"), help);
+        for (String option : List.of("--cpu-part", "--rehearse", "--deadline", "--report", "--skip", "--kernels")) {
+            assertTrue(help.contains("  " + option + " "), option + " missing from:\n" + help);
+        }
+        assertTrue(help.strip().endsWith("named by the payload's hash)."), help);
+        assertTrue(help.lines().noneMatch(l -> l.startsWith("#") || l.contains("set -euo")), help);
+        assertTrue(Files.notExists(tmp.resolve("unpacked")), "--help unpacked the payload");
     }
 
     /** The phase called {@code name} in a report. */

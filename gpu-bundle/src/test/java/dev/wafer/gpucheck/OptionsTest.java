@@ -2,12 +2,17 @@ package dev.wafer.gpucheck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The runner's command line: the deadline from its option, else the environment, else 420 s. */
+/**
+ * The runner's command line: the deadline from its option, else the environment, else 420 s; the groups --skip names
+ * and the kernels --kernels names.
+ */
 class OptionsTest {
 
     private static final String[] BASE = {"--mode", "rehearse", "--report", "r.json", "--torch-script", "t.py"};
@@ -49,5 +54,43 @@ class OptionsTest {
         args[1] = "fast";
         assertEquals("--mode: expected gpu, cpu-part or rehearse, found 'fast'",
                 assertThrows(IllegalArgumentException.class, () -> Options.parse(args, Map.of())).getMessage());
+    }
+
+    @Test
+    void aWholeCheckSkipsNothingAndBenchesTheFastKernelsUnlessTheTestsSayOtherwise() {
+        Options o = Options.parse(BASE, Map.of());
+        assertEquals(List.of(), o.skip());
+        assertEquals(KernelChoice.FAST, o.kernels());
+    }
+
+    @Test
+    void skipTakesAListOfGroupsInItsOrderEachOnce() {
+        Options o = Options.parse(with("--skip", "train, tests,train"), Map.of());
+        assertEquals(List.of("train", "tests"), o.skip());
+        assertTrue(o.skips("tests") && o.skips("train") && !o.skips("bench"));
+    }
+
+    @Test
+    void anUnknownGroupIsRefusedNamingTheGroupsThereAre() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Options.parse(with("--skip", "tests,benches"),
+                Map.of()));
+        assertEquals("--skip: expected a comma-separated list of tests, bench, pytorch, train, found 'benches' in"
+                + " 'tests,benches'", e.getMessage());
+        var device = assertThrows(IllegalArgumentException.class, () -> Options.parse(with("--skip", "device"),
+                Map.of()));
+        assertTrue(device.getMessage().contains("found 'device'"), device.getMessage());
+    }
+
+    @Test
+    void kernelsAreNamedOnlyWhenTheTestsThatWouldChooseThemAreSkipped() {
+        assertEquals(KernelChoice.FAST_UNFUSED, Options.parse(with("--skip", "tests", "--kernels", "fast-unfused"),
+                Map.of()).kernels());
+        var untested = assertThrows(IllegalArgumentException.class, () -> Options.parse(with("--kernels",
+                "baseline"), Map.of()));
+        assertEquals("--kernels baseline: only with --skip tests (the tests choose the kernels when they run)",
+                untested.getMessage());
+        var unknown = assertThrows(IllegalArgumentException.class, () -> Options.parse(with("--skip", "tests",
+                "--kernels", "fused"), Map.of()));
+        assertEquals("--kernels: expected fast, fast-unfused, baseline, found 'fused'", unknown.getMessage());
     }
 }
