@@ -60,23 +60,25 @@ class GpuCheckBundleTest {
         }
     }
 
+    /**
+     * The payload unpacked where WAFER_GPU_CHECK_HOME says, and its runtime running the check. The tests are skipped
+     * (--skip tests): the same suite runs from the bundle, on the same runtime, in {@link RehearsalTest}, which checks
+     * its results; here it would only add a minute.
+     */
     @Test
     void cpuPartRunsOnTheBundledRuntimeWithoutAnyJavaOnThePath(@TempDir Path tmp) throws Exception {
         Path home = tmp.resolve("unpacked");
         Path report = tmp.resolve("out/report.json");
         BundleLauncher.Result result = new BundleLauncher(bundle, tmp, home).run("--cpu-part", "--report",
-                report.toString());
+                report.toString(), "--skip", "tests");
 
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().contains("gpu-check cpu-part: PASS"), result.output());
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertTrue(json.path("java_home").asText().startsWith(home.toString()),
                 "ran on " + json.path("java_home").asText() + ", not the bundled runtime in " + home);
-        JsonNode tests = phase(json, "tests fast");
-        assertEquals("passed", tests.path("status").asText(), json.toPrettyString());
-        assertEquals(0, tests.path("failed").asInt(), json.toPrettyString());
-        assertTrue(tests.path("passed").asInt() + tests.path("skipped").asInt() > 0,
-                "no CUDA tests ran from the bundle: " + json.toPrettyString());
+        assertEquals("skipped: --skip tests", phase(json, "tests fast").path("status").asText(),
+                json.toPrettyString());
         JsonNode bench = phase(json, "bench tiny cpu fp32").path("wafer");
         assertEquals("cpu", bench.path("backend").asText(), json.toPrettyString());
         assertTrue(bench.path("tokens_per_s").asDouble() > 0, json.toPrettyString());

@@ -69,7 +69,13 @@ class RehearsalTest {
 
         assertEquals("fast", phase(json, "tests fast").path("kernel_variant").asText());
         assertEquals("baseline", phase(json, "tests baseline").path("kernel_variant").asText());
-        assertTrue(phase(json, "tests fast").path("passed").asInt() > 0, text);
+        // The CUDA adapter's test jar runs from the bundle on the bundled runtime (the GPU ones skip here).
+        assertTrue(json.path("java_home").asText().startsWith(launcher.tmpdir().toString()), text);
+        for (String suite : List.of("tests fast", "tests baseline")) {
+            assertEquals("passed", phase(json, suite).path("status").asText(), text);
+            assertEquals(0, phase(json, suite).path("failed").asInt(), text);
+        }
+        assertTrue(phase(json, "tests fast").path("passed").asInt() > 0, "no CUDA test ran from the bundle: " + text);
         assertEquals("fast", json.path("bench_kernel_variant").asText());
         JsonNode bf16 = phase(json, "bench rehearsal seq64 batch2 bf16 (cpu)");
         assertEquals("fast", bf16.path("kernel_variant").asText());
