@@ -6,7 +6,8 @@ The peer gets its best settings: the fused CUDA AdamW (one kernel for every tens
 4 untimed warm-up steps (the developers' guide; torch.compile compiles in its first two).
 Usage: bench_torch_cuda.py D_MODEL LAYERS HEADS SEQ BATCH VOCAB STEPS fp32|bf16 [--compile] [--device=cuda|cpu]
        [--warmup=N]
---device=cpu exists for the GPU check's rehearsal without a GPU. Exit 4 when torch cannot be imported."""
+--device=cpu exists for the GPU check's rehearsal without a GPU. Exit 4 when torch cannot be imported or is too old
+for this model (before 2.0: no scaled_dot_product_attention, no torch.compile)."""
 import argparse
 import json
 import sys
@@ -24,6 +25,14 @@ try:
     import torch
 except ImportError as e:
     print(json.dumps({"error": "no torch: " + str(e)}))
+    sys.exit(4)
+# Debian's python3-torch is 1.13: the model below would fail in its first step, after minutes of a GPU run's budget.
+missing = [name for name, present in (
+    ("torch.nn.functional.scaled_dot_product_attention", hasattr(torch.nn.functional, "scaled_dot_product_attention")),
+    ("torch.compile", hasattr(torch, "compile") or not args.compile)) if not present]
+if missing:
+    print(json.dumps({"error": "torch %s is too old (2.0 or later needed): it has no %s"
+                      % (torch.__version__, " and no ".join(missing))}))
     sys.exit(4)
 
 d, L, H, T, B, V, STEPS = args.d, args.L, args.H, args.T, args.B, args.V, args.steps

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""STAND-IN for bench_torch_cuda.py, used only by the GPU check's rehearsal where python3 has no torch: it takes the
-same arguments and prints a JSON line of the same shape, but what it times is a pure-Python loop over one small
-matrix product per step, not PyTorch. Every line it prints says so ("stand_in": true); its figures mean nothing."""
+"""STAND-IN for bench_torch_cuda.py, used only by the GPU check's rehearsal where python3 has no torch 2.0 or later:
+it takes the same arguments and prints a JSON line of the same shape, but what it times is a pure-Python loop over one
+small matrix product per step, not PyTorch. Every line it prints says so ("stand_in": true); its figures mean nothing."""
 import argparse
 import json
 import random

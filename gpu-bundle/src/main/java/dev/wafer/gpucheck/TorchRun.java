@@ -9,15 +9,15 @@ import java.util.Map;
 
 /**
  * The PyTorch anchor for one shape: bench_torch_cuda.py, eager or torch.compile. In the rehearsal, where this machine
- * has no GPU, it runs on PyTorch's CPU device, or, without PyTorch, a stand-in script whose figures the report labels
- * as not PyTorch's.
+ * has no GPU, it runs on PyTorch's CPU device, or, without PyTorch 2.0 or later, a stand-in script whose figures the
+ * report labels as not PyTorch's.
  *
  * @param standIn why the stand-in ran instead of PyTorch; empty when PyTorch itself ran
  */
 record TorchRun(BenchCase benchCase, boolean compile, String standIn, ProcessRun run, ResultLine line)
         implements Recorded {
 
-    /** Exit code of bench_torch_cuda.py when python3 cannot import torch. */
+    /** Exit code of bench_torch_cuda.py when python3 cannot import torch, or its torch is older than 2.0. */
     static final int NO_TORCH = 4;
 
     /**
@@ -36,7 +36,7 @@ record TorchRun(BenchCase benchCase, boolean compile, String standIn, ProcessRun
         if (run.exitCode() == NO_TORCH && standInScript != null) {
             Duration left = budget.minus(Duration.ofNanos(System.nanoTime() - start));
             ProcessRun standIn = ProcessRun.of(Children.python(standInScript, arguments), env, left);
-            return new TorchRun(c, compile, "python3 has no torch here: " + run.lastLine(), standIn,
+            return new TorchRun(c, compile, "python3 has no usable torch here: " + run.lastLine(), standIn,
                     ResultLine.lastOf(standIn.output()));
         }
         return new TorchRun(c, compile, "", run, ResultLine.lastOf(run.output()));

@@ -130,6 +130,11 @@ final class BundleLauncher {
     }
 
     /** The real python3 behind whatever shim the test's PATH has, or null. */
+    /** Whether this machine's PATH has a python3 (the PyTorch anchor's scripts run on it). */
+    static boolean pythonOnPath() {
+        return python() != null;
+    }
+
     private static String python() {
         try {
             Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)")
