@@ -209,10 +209,9 @@ public final class GpuCheck {
         fast.ifPresent(t -> lines.add(t.summary()));
         baseline.ifPresent(t -> lines.add(t.summary()));
         summary.add("tests " + (lines.isEmpty() ? "did not run" : String.join("; ", lines)));
-        boolean fastPassed = fast.map(TestPhase::passed).orElse(false);
         baselinePassed = baseline.map(TestPhase::passed).orElse(false);
-        KernelChoice choice = KernelChoice.of(fastPassed, baselinePassed,
-                fast.map(t -> t.log().outcomes()).orElse(List.of()));
+        KernelChoice choice = KernelChoice.of(fast.map(TestPhase::status).orElse("did not run"), baselinePassed,
+                fast.map(TestPhase::log).orElse(new TestLog(List.of(), Optional.empty(), false)));
         report.root().put("bench_kernel_variant", choice.variant());
         report.root().put("bench_kernel_variant_reason", choice.reason());
         report.write();

@@ -16,6 +16,31 @@ record KernelChoice(String variant, String reason) {
     static final String BASELINE = "baseline";
 
     /**
+     * From the fast phase as it ended ({@link TestPhase#status()}) and its log. A test that was running when the phase
+     * crashed or ran out of time counts as failed. A phase that only ran out of time, with no test failed and no
+     * kernel contract test running, keeps the fast kernels: nothing was found against them, the suites were merely
+     * slower than their cap (on a GPU they run for the first time), and benching the baseline kernels instead would
+     * cost the run its figures.
+     */
+    static KernelChoice of(String fastStatus, boolean baselinePassed, TestLog fastLog) {
+        if (fastStatus.equals(TestPhase.PASSED)) {
+            return of(true, baselinePassed, fastLog.outcomes());
+        }
+        java.util.List<TestOutcome> suspects = new java.util.ArrayList<>(fastLog.outcomes());
+        fastLog.running().ifPresent(t -> suspects.add(new TestOutcome(t, TestOutcome.Status.FAILED,
+                "running when the tests " + fastStatus)));
+        boolean finishedFailed = fastLog.outcomes().stream().anyMatch(o -> o.status() == TestOutcome.Status.FAILED);
+        boolean contractRunning = fastLog.running().map(t -> t.contains("ContractTest")).orElse(false);
+        if (fastStatus.equals(TestPhase.TIMED_OUT) && !finishedFailed && !contractRunning) {
+            long passed = fastLog.outcomes().stream().filter(o -> o.status() == TestOutcome.Status.PASSED).count();
+            return new KernelChoice(FAST, "the fast kernels' tests ran out of time with none failed (" + passed
+                    + " passed" + fastLog.running().map(t -> "; running: " + t).orElse("") + "), and no kernel"
+                    + " contract test was running: nothing counts against the fast kernels");
+        }
+        return of(false, baselinePassed, suspects);
+    }
+
+    /**
      * As {@link #of(boolean, boolean)}, with the fast phase's outcomes: when its failures include the fused
      * attention's tests and the kernel contract failed nowhere else, the fast kernels without the fused attention
      * (the model suites' other failures are then its, since they train with it).

@@ -78,6 +78,51 @@ class KernelChoiceTest {
         }
     }
 
+    private static final TestOutcome PASSED_CONTRACT = new TestOutcome("CudaBackendContractTest > gelu(TestInfo)",
+            TestOutcome.Status.PASSED, "");
+
+    /** Suites slower than their cap on a GPU's first run find nothing against the fast kernels: they stay. */
+    @Test
+    void fastTestsThatOnlyRanOutOfTimeKeepTheFastKernels() {
+        var log = new TestLog(java.util.List.of(PASSED_CONTRACT), java.util.Optional.of(
+                "CudaBackendModelSuiteTest > pytorchGoldenSp()"), false);
+        KernelChoice choice = KernelChoice.of(TestPhase.TIMED_OUT, true, log);
+        assertEquals("fast", choice.variant());
+        assertTrue(choice.reason().contains("ran out of time with none failed (1 passed; running:"
+                + " CudaBackendModelSuiteTest > pytorchGoldenSp())"), choice.reason());
+        assertEquals("fast", KernelChoice.of(TestPhase.TIMED_OUT, true, new TestLog(java.util.List.of(
+                PASSED_CONTRACT), java.util.Optional.empty(), false)).variant(), "ran out between two tests");
+    }
+
+    /** A kernel that hangs its contract test, or a test that failed before time ran out, is held against them. */
+    @Test
+    void aContractTestRunningWhenTimeRanOutCountsAsFailed() {
+        var hungMatmul = new TestLog(java.util.List.of(PASSED_CONTRACT), java.util.Optional.of(
+                "CudaBackendContractTest > matmulForward(TestInfo)"), false);
+        assertEquals("baseline", KernelChoice.of(TestPhase.TIMED_OUT, true, hungMatmul).variant());
+        var hungFused = new TestLog(java.util.List.of(PASSED_CONTRACT), java.util.Optional.of(
+                "CudaBackendContractTest > fusedAttentionMatchesTheReferenceOnBf16Operands(TestInfo)"), false);
+        assertEquals("fast-unfused", KernelChoice.of(TestPhase.TIMED_OUT, true, hungFused).variant());
+        var failedThenSlow = new TestLog(java.util.List.of(new TestOutcome("CudaBackendContractTest > gelu(TestInfo)",
+                TestOutcome.Status.FAILED, "out")), java.util.Optional.of("CudaBackendModelSuiteTest > sp()"), false);
+        assertEquals("baseline", KernelChoice.of(TestPhase.TIMED_OUT, true, failedThenSlow).variant());
+    }
+
+    /** A child that died is not a slow suite: the test it died in counts as failed. */
+    @Test
+    void theTestRunningWhenTheChildCrashedCountsAsFailed() {
+        var crashedInFused = new TestLog(java.util.List.of(PASSED_CONTRACT), java.util.Optional.of(
+                "CudaBackendContractTest > float32FusedAttentionMatchesTheReference(TestInfo)"), false);
+        assertEquals("fast-unfused", KernelChoice.of(TestPhase.CRASHED, true, crashedInFused).variant());
+        var crashedInModel = new TestLog(java.util.List.of(PASSED_CONTRACT), java.util.Optional.of(
+                "CudaBackendModelSuiteTest > sp()"), false);
+        assertEquals("baseline", KernelChoice.of(TestPhase.CRASHED, true, crashedInModel).variant());
+        assertEquals("fast", KernelChoice.of(TestPhase.PASSED, true, new TestLog(java.util.List.of(PASSED_CONTRACT),
+                java.util.Optional.empty(), true)).variant());
+        assertEquals("baseline", KernelChoice.of("did not run", true, new TestLog(java.util.List.of(),
+                java.util.Optional.empty(), false)).variant());
+    }
+
     @Test
     void aFailedFastBenchIsRetriedOnBaselineOnlyWhenBaselinePassed() {
         assertTrue(KernelChoice.retryOnBaseline("fast", true));
