@@ -16,7 +16,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * The JUnit phase's own JVM: a native crash in a CUDA test ends this process, not the check. Runs the selected tests
  * through the JUnit Platform launcher, the way Surefire would, writing each event to a {@link TestLog}.
  * Usage: {@code TestChild LOG_FILE package:NAME|class:NAME...}. The simulator's test classes ({@link #SIMULATED})
- * are left out: they run the kernels on the host for machines without a GPU, which a GPU check does not need.
+ * are left out: they run the kernels on the host for machines without a GPU, which a GPU check does not need. The
+ * classes run in {@link DeviceSuitesFirst}'s order.
  */
 public final class TestChild {
 
@@ -25,6 +26,9 @@ public final class TestChild {
      * {@code StandInCudaContractTest}, {@code CudaSimulatorTest}).
      */
     static final String SIMULATED = ".*\\.(Simulated[^.]*|StandIn[^.]*|CudaSimulatorTest)";
+
+    /** JUnit Jupiter's setting for the order of test classes. */
+    static final String CLASS_ORDER = "junit.jupiter.testclass.order.default";
 
     private TestChild() {
     }
@@ -40,7 +44,8 @@ public final class TestChild {
         }
         try (TestLog.Writer log = new TestLog.Writer(Path.of(args[0]))) {
             LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors)
-                            .filters(ClassNameFilter.excludeClassNamePatterns(SIMULATED)).build(),
+                            .filters(ClassNameFilter.excludeClassNamePatterns(SIMULATED))
+                            .configurationParameter(CLASS_ORDER, DeviceSuitesFirst.class.getName()).build(),
                     new TestRun(log));
             log.done();
         }

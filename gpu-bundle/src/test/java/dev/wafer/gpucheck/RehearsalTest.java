@@ -76,6 +76,17 @@ class RehearsalTest {
             assertEquals(0, phase(json, suite).path("failed").asInt(), text);
         }
         assertTrue(phase(json, "tests fast").path("passed").asInt() > 0, "no CUDA test ran from the bundle: " + text);
+        // The classes the kernel choice rests on run first (DeviceSuitesFirst), before the deviceless checks.
+        List<String> classes = new ArrayList<>();
+        phase(json, "tests fast").path("results").forEach(r -> {
+            String test = r.path("test").asText();
+            String name = test.substring(0, Math.max(0, test.indexOf(" > ")));
+            if (classes.isEmpty() || !classes.getLast().equals(name)) {
+                classes.add(name);
+            }
+        });
+        assertEquals(DeviceSuitesFirst.FIRST, classes.subList(0, 2), "class order: " + classes);
+        assertEquals(classes.size(), classes.stream().distinct().count(), "a class ran in pieces: " + classes);
         assertEquals("fast", json.path("bench_kernel_variant").asText());
         JsonNode bf16 = phase(json, "bench rehearsal seq64 batch2 bf16 (cpu)");
         assertEquals("fast", bf16.path("kernel_variant").asText());
