@@ -21,6 +21,10 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
      */
     static final int GPU_WARMUP = 4;
 
+    /** What {@link #profiled()} and {@link #unfused()} add to a case's label. */
+    static final String PROFILED = " profiled";
+    static final String UNFUSED = " unfused attention";
+
     /** The rehearsal's GEMM peak: a product the CUDA simulator computes in well under a second. */
     static final int REHEARSAL_PEAK_SIZE = 64;
 
@@ -44,7 +48,7 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
      * kernel (serialised by the waits, so its tokens/s is not the bench's).
      */
     BenchCase profiled() {
-        return new BenchCase(label + " profiled", backend, dModel, layers, heads, seq, batch, vocab, steps, precision,
+        return new BenchCase(label + PROFILED, backend, dModel, layers, heads, seq, batch, vocab, steps, precision,
                 false, true, peakSize, warmup);
     }
 
@@ -62,7 +66,7 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
      * the fused attention changes, measured in the same run.
      */
     BenchCase unfused() {
-        return new BenchCase(label + " unfused attention", backend, dModel, layers, heads, seq, batch, vocab, steps,
+        return new BenchCase(label + UNFUSED, backend, dModel, layers, heads, seq, batch, vocab, steps,
                 precision, false, false, peakSize, warmup);
     }
 

@@ -24,7 +24,8 @@ record BenchRun(BenchCase benchCase, String variant, ProcessRun run, ResultLine 
     @Override
     public String record(ObjectNode phase) {
         phase.put("case", benchCase.label()).put("backend", benchCase.backend())
-                .put("precision", benchCase.precision()).put("required", benchCase.required());
+                .put("precision", benchCase.precision()).put("seq", benchCase.seq()).put("batch", benchCase.batch())
+                .put("required", benchCase.required());
         phase.put("kernel_variant", variant); // WAFER_CUDA_KERNELS as the child had it (only cuda reads it)
         Outcome.record(phase, "wafer", run, line);
         if (benchCase.bf16() && benchCase.backend().equals("cuda")) {

@@ -11,8 +11,9 @@ import java.util.Locale;
  *
  * @param tflops dense bf16 peak in TFLOP/s
  * @param source why this figure: the override, the datasheet row that matched, or that none did
+ * @param known  whether the figure is this GPU's (the override or a datasheet row), not the fallback's
  */
-record Bf16Peak(double tflops, String source) {
+record Bf16Peak(double tflops, String source, boolean known) {
 
     /** NVIDIA's H100 SXM5 and H200 SXM dense bf16 figure (1,979 TFLOP/s with sparsity, halved). */
     static final double SXM_TFLOPS = 989.4;
@@ -52,14 +53,16 @@ record Bf16Peak(double tflops, String source) {
                 throw new IllegalArgumentException("WAFER_BF16_PEAK_TFLOPS must be a positive number of TFLOP/s,"
                         + " found '" + override + "'");
             }
-            return new Bf16Peak(value, "WAFER_BF16_PEAK_TFLOPS");
+            return new Bf16Peak(value, "WAFER_BF16_PEAK_TFLOPS", true);
         }
         if (gpu == null || gpu.isBlank()) {
-            return new Bf16Peak(SXM_TFLOPS, "no GPU named: the H100/H200 SXM figure (1,979 TFLOP/s with sparsity)");
+            return new Bf16Peak(SXM_TFLOPS, "no GPU named: the H100/H200 SXM figure (1,979 TFLOP/s with sparsity)",
+                    false);
         }
         return DATASHEET.stream().filter(r -> r.matches(gpu)).findFirst()
-                .map(r -> new Bf16Peak(r.tflops(), "datasheet for '" + gpu + "': " + r.datasheet() + ", halved"))
+                .map(r -> new Bf16Peak(r.tflops(), "datasheet for '" + gpu + "': " + r.datasheet() + ", halved",
+                        true))
                 .orElse(new Bf16Peak(SXM_TFLOPS, "'" + gpu + "' is not in the table: the H100/H200 SXM figure;"
-                        + " set WAFER_BF16_PEAK_TFLOPS to this GPU's dense bf16 peak"));
+                        + " set WAFER_BF16_PEAK_TFLOPS to this GPU's dense bf16 peak", false));
     }
 }

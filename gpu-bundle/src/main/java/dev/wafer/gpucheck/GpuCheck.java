@@ -173,6 +173,7 @@ public final class GpuCheck {
         bf16Peak = Bf16Peak.resolve(peakOverride, device.path("gpu").asText(null));
         report.root().put("bf16_peak_tflops", bf16Peak.tflops());
         report.root().put("bf16_peak_source", bf16Peak.source());
+        report.root().put("bf16_peak_known", bf16Peak.known());
         if (options.mode() == Options.Mode.GPU && !device.path("cuda_available").asBoolean()) {
             // Said first: every CUDA phase after this fails for this one reason.
             problems.add("CUDA unavailable: " + device.path("cuda_detail").asText());
@@ -337,6 +338,15 @@ public final class GpuCheck {
             parts.add("skipped by --skip: " + String.join(", ", options.skip()));
         }
         parts.addAll(summary);
+        List<String> goals = new ArrayList<>();
+        try {
+            root.set("goals", Goals.of(root, goals)); // the speed goals, from the figures above
+        } catch (RuntimeException e) { // a slip in this arithmetic must not cost the run its report
+            report.note("the goals could not be read off the report: " + e);
+        }
+        if (!goals.isEmpty()) {
+            parts.add("goals: " + String.join(", ", goals));
+        }
         String line = String.format("gpu-check %s: %s | %s | %s | report %s", options.mode().text(),
                 ok ? "PASS" : "FAIL (" + String.join("; ", problems) + ")", gpu, String.join(" | ", parts),
                 report.file());

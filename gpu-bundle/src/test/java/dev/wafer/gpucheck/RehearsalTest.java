@@ -114,6 +114,20 @@ class RehearsalTest {
         }
         assertEquals("compile", phase(json, PHASES.get(PHASES.size() - 2)).path("torch").path("mode").asText());
 
+        // The goals at the longest shape of each precision; PyTorch's figures decide whether they are measured.
+        JsonNode fp32Goal = null;
+        for (JsonNode g : json.path("goals")) {
+            if (g.path("goal").asText().equals("Wafer fp32 tokens/s at least pytorch eager's")) {
+                fp32Goal = g;
+            }
+        }
+        assertTrue(fp32Goal != null, text);
+        assertEquals("rehearsal seq64 batch2 fp32 (cpu)", fp32Goal.path("case").asText(), text);
+        boolean standIn = phase(json, "pytorch eager rehearsal seq64 batch2 fp32 (cpu)").path("stand_in").asBoolean();
+        assertEquals(standIn, fp32Goal.path("met").isNull(), fp32Goal.toPrettyString());
+        String summary = json.path("summary").asText();
+        assertTrue(summary.contains("| goals: bf16 vs eager ") && summary.contains(", fp32 vs eager "), summary);
+
         JsonNode training = json.path("training");
         assertTrue(training.path("device_vs_cpu_within_tolerance").asBoolean(), training.toPrettyString());
         assertTrue(training.path("resume_exact").asBoolean(), training.toPrettyString());

@@ -98,5 +98,16 @@ class StandInRehearsalTest {
         JsonNode training = json.path("training");
         assertTrue(training.path("device_vs_cpu_within_tolerance").asBoolean(), training.toPrettyString());
         assertTrue(training.path("resume_exact").asBoolean(), training.toPrettyString());
+        // The goals, read off these figures: on a CUDA device the utilisation and the fused/unfused comparison too.
+        List<String> goals = new ArrayList<>();
+        json.path("goals").forEach(g -> goals.add(g.path("goal").asText() + " @ " + g.path("case").asText()));
+        assertTrue(goals.contains("bf16 model-FLOP utilisation at least 40% of the GPU's dense bf16 peak @ rehearsal"
+                + " seq64 batch2 bf16 (cuda)"), text);
+        for (String precision : List.of("bf16", "fp32")) {
+            assertTrue(goals.contains("the " + precision + " fused attention against the unfused one (for"
+                    + " information: the faster should be the default) @ rehearsal seq64 batch2 " + precision
+                    + " (cuda)"), goals.toString());
+        }
+        assertTrue(json.path("summary").asText().contains("| goals: "), json.path("summary").asText());
     }
 }
