@@ -53,12 +53,17 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
     }
 
     /**
-     * The shape to profile: the longest bf16 one, where the issue's 40% model-FLOP utilisation is measured (111M at
-     * seq 2048 x batch 8 on a GPU), else the first.
+     * The shapes to profile, in order: the longest bf16 one, where the issue's 40% model-FLOP utilisation is measured
+     * (111M at seq 2048 x batch 8 on a GPU), then the longest fp32 one, where Wafer is held against PyTorch eager fp32;
+     * each precision that has a case.
      */
-    static BenchCase toProfile(List<BenchCase> cases) {
-        return cases.stream().filter(BenchCase::bf16).max(java.util.Comparator.comparingInt(BenchCase::seq))
-                .orElse(cases.get(0));
+    static List<BenchCase> toProfile(List<BenchCase> cases) {
+        List<BenchCase> out = new java.util.ArrayList<>();
+        for (boolean bf16 : new boolean[] {true, false}) {
+            cases.stream().filter(c -> c.bf16() == bf16).max(java.util.Comparator.comparingInt(BenchCase::seq))
+                    .ifPresent(out::add);
+        }
+        return out;
     }
 
     /**

@@ -127,8 +127,8 @@ public final class GpuCheck {
                                 .ifPresent(c -> benches(List.of(c.unfused()), KernelChoice.FAST_UNFUSED));
                     }
                 }
-                // Last, when time is left: where the step of the utilisation goal's shape goes, kernel by kernel.
-                benches(List.of(BenchCase.toProfile(cases).profiled()), variant);
+                // Last, when time is left: where the steps of the goals' shapes go, kernel by kernel (bf16 first).
+                benches(BenchCase.toProfile(cases).stream().map(BenchCase::profiled).toList(), variant);
             }
         } finally {
             deleteRecursively(work);

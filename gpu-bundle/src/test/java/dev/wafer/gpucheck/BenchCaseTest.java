@@ -25,4 +25,16 @@ class BenchCaseTest {
             assertTrue(c.torchArguments().contains("--warmup=1"), c.torchArguments()::toString);
         }
     }
+
+    /** The goals' shapes are profiled: the bf16 one first (the utilisation goal), then the fp32 one. */
+    @Test
+    void theLongestShapeOfEachPrecisionIsProfiledBf16First() {
+        var labels = BenchCase.toProfile(BenchCase.gpu()).stream().map(c -> c.profiled().label()).toList();
+        assertEquals(java.util.List.of("111M seq2048 batch8 bf16 profiled", "111M seq2048 batch8 fp32 profiled"),
+                labels);
+        assertTrue(BenchCase.toProfile(BenchCase.gpu()).stream().allMatch(c -> c.profiled().waferArguments()
+                .contains("--profile")));
+        assertEquals(java.util.List.of("tiny cpu fp32"), BenchCase.toProfile(BenchCase.cpuPart()).stream()
+                .map(BenchCase::label).toList(), "a precision without a case is not profiled");
+    }
 }

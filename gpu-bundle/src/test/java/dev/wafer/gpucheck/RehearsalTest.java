@@ -30,7 +30,7 @@ class RehearsalTest {
             "bench rehearsal seq32 batch2 bf16 (cpu)", "bench rehearsal seq64 batch2 bf16 (cpu)",
             "train cpu 20 steps", "train cpu reference 20 steps", "train cpu stop-at 10", "train cpu resume",
             "pytorch compile rehearsal seq64 batch2 fp32 (cpu)", "pytorch compile rehearsal seq64 batch2 bf16 (cpu)",
-            "bench rehearsal seq64 batch2 bf16 (cpu) profiled");
+            "bench rehearsal seq64 batch2 bf16 (cpu) profiled", "bench rehearsal seq64 batch2 fp32 (cpu) profiled");
 
     @Test
     void everyPhaseRunsAndTheReportIsComplete(@TempDir Path tmp) throws Exception {
@@ -98,6 +98,8 @@ class RehearsalTest {
         List<String> kernels = new ArrayList<>();
         profiled.path("profile").path("kernels").forEach(k -> kernels.add(k.path("kernel").asText()));
         assertTrue(kernels.contains("matmul.forward") && kernels.contains("adamw.update"), profiled.toPrettyString());
+        assertEquals("fp32", phase(json, "bench rehearsal seq64 batch2 fp32 (cpu) profiled").path("wafer")
+                .path("precision").asText(), "the fp32 goal's shape is profiled too");
 
         for (String name : PHASES.stream().filter(n -> n.startsWith("pytorch")).toList()) {
             JsonNode torch = phase(json, name);
@@ -112,7 +114,8 @@ class RehearsalTest {
                 assertFalse(torch.path("torch").path("torch").isNull(), torch.toPrettyString());
             }
         }
-        assertEquals("compile", phase(json, PHASES.get(PHASES.size() - 2)).path("torch").path("mode").asText());
+        assertEquals("compile", phase(json, "pytorch compile rehearsal seq64 batch2 bf16 (cpu)").path("torch")
+                .path("mode").asText());
 
         // The goals at the longest shape of each precision; PyTorch's figures decide whether they are measured.
         JsonNode fp32Goal = null;

@@ -47,7 +47,7 @@ class SkipGroupsTest {
                 assertTrue(p.path("wafer").path("tokens_per_s").asDouble() > 0, p.toPrettyString());
             }
         }
-        assertEquals(1 + 5, ran, "the device probe and the five benches run: " + text);
+        assertEquals(1 + 6, ran, "the device probe and the six benches run: " + text);
         List<String> skipped = new ArrayList<>();
         json.path("skipped_groups").forEach(g -> skipped.add(g.asText()));
         assertEquals(List.of("tests", "pytorch", "train"), skipped, text);
