@@ -54,6 +54,11 @@ public final class GpuCheck {
     /** Whether the baseline kernels passed the contract and model suites: benches may then fall back to them. */
     private boolean baselinePassed;
     /**
+     * Whether the baseline kernels' suites have run (or will not: no tests, or the CPU part). When the fast kernels
+     * pass theirs, the baseline suites wait: until a bench fails on the fast kernels, else until the end.
+     */
+    private boolean baselineDone;
+    /**
      * A rehearsal that found a CUDA device (the stand-in libraries on the loader path): the CUDA phases then run
      * on it, at the rehearsal's tiny shapes, instead of on the CPU backend.
      */
@@ -130,6 +135,7 @@ public final class GpuCheck {
                 // Last, when time is left: where the steps of the goals' shapes go, kernel by kernel (bf16 first).
                 benches(BenchCase.toProfile(cases).stream().map(BenchCase::profiled).toList(), variant);
             }
+            baselineTests(false); // the baseline kernels' suites, if they waited: with whatever time is left
         } finally {
             deleteRecursively(work);
         }
@@ -198,36 +204,53 @@ public final class GpuCheck {
 
     /** Runs the suites and returns the kernel variant the benches use. */
     private String tests() {
+        baselineDone = options.mode() == Options.Mode.CPU_PART; // the CPU part has no baseline suites
         if (phases.skips("tests")) {
             return testsSkipped();
         }
         // A rehearsal on a CUDA device runs the kernel contract only: the model suites run on the simulator in
         // the adapter's own build, and would take minutes here.
-        Optional<TestPhase> fast = testPhase(rehearsalOnCuda ? TestSuite.fastContract() : TestSuite.fast());
-        Optional<TestPhase> baseline = options.mode() == Options.Mode.CPU_PART ? Optional.empty()
-                : testPhase(rehearsalOnCuda ? TestSuite.baselineContract() : TestSuite.baseline());
-        List<String> lines = new ArrayList<>();
-        fast.ifPresent(t -> lines.add(t.summary()));
-        baseline.ifPresent(t -> lines.add(t.summary()));
-        summary.add("tests " + (lines.isEmpty() ? "did not run" : String.join("; ", lines)));
-        baselinePassed = baseline.map(TestPhase::passed).orElse(false);
+        Optional<TestPhase> fast = testPhase(rehearsalOnCuda ? TestSuite.fastContract() : TestSuite.fast(), true);
+        summary.add("tests " + fast.map(TestPhase::summary).orElse("fast did not run"));
+        boolean fastPassed = fast.map(TestPhase::passed).orElse(false);
+        if (!fastPassed) {
+            baselineTests(true); // the choice rests on them now
+        }
         KernelChoice choice = KernelChoice.of(fast.map(TestPhase::status).orElse("did not run"), baselinePassed,
                 fast.map(TestPhase::log).orElse(new TestLog(List.of(), Optional.empty(), false)));
         report.root().put("bench_kernel_variant", choice.variant());
-        report.root().put("bench_kernel_variant_reason", choice.reason());
+        report.root().put("bench_kernel_variant_reason", choice.reason() + (baselineDone ? "" : "; the baseline"
+                + " kernels' suites run at the end, when time is left, or at once if a bench fails on these"));
         report.write();
         return choice.variant();
     }
 
     /**
-     * {@code --skip tests}: the suites' phases are recorded as skipped and the benches use the kernels
-     * {@code --kernels} names (fast by default), untested in this run, so never retried on the baseline ones.
+     * The baseline kernels' contract and model suites, once. They come straight after the fast kernels' when those
+     * failed (the kernel choice needs them); otherwise they wait, so that the figures come first: a bench that fails
+     * on the fast kernels runs them before its retry, and the end of the run runs them with the time left, where a
+     * deadline that leaves too little is no failure.
+     *
+     * @param needed whether the run needs their verdict now (a skip for want of time is then a problem)
+     */
+    private void baselineTests(boolean needed) {
+        if (baselineDone) {
+            return;
+        }
+        baselineDone = true;
+        Optional<TestPhase> baseline = testPhase(rehearsalOnCuda ? TestSuite.baselineContract()
+                : TestSuite.baseline(), needed);
+        baseline.ifPresent(t -> summary.add("tests " + t.summary()));
+        baselinePassed = baseline.map(TestPhase::passed).orElse(false);
+    }
+
+    /**
+     * {@code --skip tests}: the suites' phases are recorded as skipped (the baseline one where it would have run, at
+     * the end) and the benches use the kernels {@code --kernels} names (fast by default), untested in this run, so
+     * never retried on the baseline ones.
      */
     private String testsSkipped() {
         phases.recordSkipped(TestSuite.fast().name(), "tests");
-        if (options.mode() != Options.Mode.CPU_PART) {
-            phases.recordSkipped(TestSuite.baseline().name(), "tests");
-        }
         baselinePassed = false;
         report.root().put("bench_kernel_variant", options.kernels());
         report.root().put("bench_kernel_variant_reason", "the tests were skipped (--skip tests): the kernels"
@@ -236,12 +259,15 @@ public final class GpuCheck {
         return options.kernels();
     }
 
-    private Optional<TestPhase> testPhase(TestSuite suite) {
+    /** @param needed whether its not running (no time left) is a problem */
+    private Optional<TestPhase> testPhase(TestSuite suite, boolean needed) {
         Optional<TestPhase> result = phases.run(suite.name(), "tests",
                 suite.variant().equals(KernelChoice.BASELINE) ? BASELINE_TESTS_CAP : TESTS_CAP,
                 b -> TestPhase.run(children, suite, env, b, work));
         if (result.isEmpty()) {
-            problems.add(suite.name() + " did not run");
+            if (needed && !phases.skips("tests")) {
+                problems.add(suite.name() + " did not run");
+            }
         } else if (!result.get().passed()) {
             problems.add(suite.name() + " " + result.get().status() + " (" + result.get().failed() + " failed)");
         }
@@ -253,6 +279,9 @@ public final class GpuCheck {
             Optional<BenchRun> run = bench(c, variant, "bench " + c.label());
             if (phases.skips("bench")) {
                 continue; // recorded as skipped; said once in the summary
+            }
+            if (run.map(r -> !r.ok()).orElse(false) && KernelChoice.retryOnBaseline(variant, true)) {
+                baselineTests(true); // a retry on the baseline kernels needs their verdict first
             }
             if (run.map(r -> !r.ok()).orElse(false) && KernelChoice.retryOnBaseline(variant, baselinePassed)) {
                 // The new kernels failed here but the baseline passed its suites: still get this shape's figures,
