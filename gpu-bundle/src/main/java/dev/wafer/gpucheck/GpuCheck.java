@@ -51,13 +51,8 @@ public final class GpuCheck {
     private final List<String> problems = new ArrayList<>();
     private final List<String> summary = new ArrayList<>();
     private final Path work;
-    /** Whether the baseline kernels passed the contract and model suites: benches may then fall back to them. */
-    private boolean baselinePassed;
-    /**
-     * Whether the baseline kernels' suites have run (or will not: no tests, or the CPU part). When the fast kernels
-     * pass theirs, the baseline suites wait: until a bench fails on the fast kernels, else until the end.
-     */
-    private boolean baselineDone;
+    /** The baseline kernels' suites: benches may fall back to those kernels when they pass. Set by {@link #tests()}. */
+    private BaselineSuites baseline = BaselineSuites.none();
     /**
      * A rehearsal that found a CUDA device (the stand-in libraries on the loader path): the CUDA phases then run
      * on it, at the rehearsal's tiny shapes, instead of on the CPU backend.
@@ -135,7 +130,7 @@ public final class GpuCheck {
                 // Last, when time is left: where the steps of the goals' shapes go, kernel by kernel (bf16 first).
                 benches(BenchCase.toProfile(cases).stream().map(BenchCase::profiled).toList(), variant);
             }
-            baselineTests(false); // the baseline kernels' suites, if they waited: with whatever time is left
+            baseline.atTheEnd(); // the baseline kernels' suites, if they waited: with whatever time is left
         } finally {
             deleteRecursively(work);
         }
@@ -204,7 +199,9 @@ public final class GpuCheck {
 
     /** Runs the suites and returns the kernel variant the benches use. */
     private String tests() {
-        baselineDone = options.mode() == Options.Mode.CPU_PART; // the CPU part has no baseline suites
+        // The CPU part has no baseline suites; with --skip tests, baselineSuites records theirs as skipped at the end.
+        baseline = options.mode() == Options.Mode.CPU_PART ? BaselineSuites.none()
+                : new BaselineSuites(this::baselineSuites);
         if (phases.skips("tests")) {
             return testsSkipped();
         }
@@ -213,35 +210,27 @@ public final class GpuCheck {
         Optional<TestPhase> fast = testPhase(rehearsalOnCuda ? TestSuite.fastContract() : TestSuite.fast(), true);
         summary.add("tests " + fast.map(TestPhase::summary).orElse("fast did not run"));
         boolean fastPassed = fast.map(TestPhase::passed).orElse(false);
-        if (!fastPassed) {
-            baselineTests(true); // the choice rests on them now
-        }
+        boolean baselinePassed = !fastPassed && baseline.passedNow(); // the choice rests on them only then
         KernelChoice choice = KernelChoice.of(fast.map(TestPhase::status).orElse("did not run"), baselinePassed,
                 fast.map(TestPhase::log).orElse(new TestLog(List.of(), Optional.empty(), false)));
         report.root().put("bench_kernel_variant", choice.variant());
-        report.root().put("bench_kernel_variant_reason", choice.reason() + (baselineDone ? "" : "; the baseline"
+        report.root().put("bench_kernel_variant_reason", choice.reason() + (baseline.done() ? "" : "; the baseline"
                 + " kernels' suites run at the end, when time is left, or at once if a bench fails on these"));
         report.write();
         return choice.variant();
     }
 
     /**
-     * The baseline kernels' contract and model suites, once. They come straight after the fast kernels' when those
-     * failed (the kernel choice needs them); otherwise they wait, so that the figures come first: a bench that fails
-     * on the fast kernels runs them before its retry, and the end of the run runs them with the time left, where a
-     * deadline that leaves too little is no failure.
+     * The baseline kernels' contract and model suites, as {@link BaselineSuites} runs them (once, when wanted).
      *
      * @param needed whether the run needs their verdict now (a skip for want of time is then a problem)
+     * @return whether they ran and passed
      */
-    private void baselineTests(boolean needed) {
-        if (baselineDone) {
-            return;
-        }
-        baselineDone = true;
-        Optional<TestPhase> baseline = testPhase(rehearsalOnCuda ? TestSuite.baselineContract()
-                : TestSuite.baseline(), needed);
-        baseline.ifPresent(t -> summary.add("tests " + t.summary()));
-        baselinePassed = baseline.map(TestPhase::passed).orElse(false);
+    private boolean baselineSuites(boolean needed) {
+        Optional<TestPhase> suites = testPhase(rehearsalOnCuda ? TestSuite.baselineContract() : TestSuite.baseline(),
+                needed);
+        suites.ifPresent(t -> summary.add("tests " + t.summary()));
+        return suites.map(TestPhase::passed).orElse(false);
     }
 
     /**
@@ -251,7 +240,6 @@ public final class GpuCheck {
      */
     private String testsSkipped() {
         phases.recordSkipped(TestSuite.fast().name(), "tests");
-        baselinePassed = false;
         report.root().put("bench_kernel_variant", options.kernels());
         report.root().put("bench_kernel_variant_reason", "the tests were skipped (--skip tests): the kernels"
                 + " --kernels names, or the fast ones by default, untested in this run");
@@ -280,10 +268,7 @@ public final class GpuCheck {
             if (phases.skips("bench")) {
                 continue; // recorded as skipped; said once in the summary
             }
-            if (run.map(r -> !r.ok()).orElse(false) && KernelChoice.retryOnBaseline(variant, true)) {
-                baselineTests(true); // a retry on the baseline kernels needs their verdict first
-            }
-            if (run.map(r -> !r.ok()).orElse(false) && KernelChoice.retryOnBaseline(variant, baselinePassed)) {
+            if (run.isPresent() && baseline.retry(variant, run.get().ok())) {
                 // The new kernels failed here but the baseline passed its suites: still get this shape's figures,
                 // and say that the fast kernels failed.
                 if (c.required()) {
