@@ -15,9 +15,11 @@ import java.util.stream.Stream;
 
 /**
  * The bundle's entry point. Runs, each in its own child process and under one overall deadline: the device probe, the
- * CUDA tests (new kernels, then the contract and model suites on the baseline kernels), {@code wafer bench} fp32,
- * the PyTorch anchor, {@code wafer bench} bf16, the training check and, time permitting, torch.compile. The JSON
- * report is rewritten after every phase; one summary line ends the run. Exit status 0 when no test failed, every
+ * CUDA tests on the new kernels (and the contract and model suites on the baseline kernels straight after when they
+ * fail, else when a bench needs them or at the end: {@link BaselineSuites}), {@code wafer bench} fp32, the PyTorch
+ * anchor, {@code wafer bench} bf16, the training check and, time permitting, torch.compile, the unfused reruns and
+ * the profiles; {@code --skip} leaves groups out. The JSON report is rewritten after every phase and ends with the
+ * issue's speed goals ({@link Goals}); one summary line ends the run. Exit status 0 when no test failed, every
  * required bench ran and the training runs held their comparisons, 1 otherwise, 2 for a bad argument.
  */
 public final class GpuCheck {
