@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 final class Goals {
 
+    /** The speed goal against PyTorch eager: Wafer's tokens/s at least the peer's. */
+    static final double PEER_RATIO = 1.0;
+
     /** The utilisation goal: Appendix F model FLOPs over the dense bf16 peak. */
     static final double BF16_UTILISATION = 0.40;
 
@@ -38,11 +41,11 @@ final class Goals {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (String precision : List.of("bf16", "fp32")) {
             goals.longestBench(precision).ifPresent(bench -> {
-                out.add(goals.versusPeer(precision, bench, "pytorch eager", 1.0, true));
+                out.add(goals.versusPeer(precision, bench, "pytorch eager", true));
                 if (precision.equals("bf16")) {
                     out.add(goals.utilisation(bench));
                 }
-                out.add(goals.versusPeer(precision, bench, "pytorch compile", 1.0, false));
+                out.add(goals.versusPeer(precision, bench, "pytorch compile", false));
                 goals.versusUnfused(precision, bench).ifPresent(out::add);
             });
         }
@@ -67,7 +70,8 @@ final class Goals {
         return benches.stream().max(Comparator.comparingLong(b -> b.path("seq").asLong() * b.path("batch").asLong()));
     }
 
-    private ObjectNode versusPeer(String precision, JsonNode bench, String anchor, double target, boolean goal) {
+    /** @param goal whether this comparison is one of the goals (eager), else for information (compile) */
+    private ObjectNode versusPeer(String precision, JsonNode bench, String anchor, boolean goal) {
         String label = bench.path("case").asText();
         ObjectNode g = Json.object();
         g.put("goal", goal ? "Wafer " + precision + " tokens/s at least " + anchor + "'s" : "Wafer " + precision
@@ -90,11 +94,11 @@ final class Goals {
         }
         double reference = peer.get().path("torch").path("tokens_per_s").asDouble();
         double ratio = wafer / reference;
-        g.put("reference_tokens_per_s", reference).put("ratio", ratio).put("target_ratio", target);
+        g.put("reference_tokens_per_s", reference).put("ratio", ratio);
         if (goal) {
-            g.put("met", ratio >= target);
+            g.put("target_ratio", PEER_RATIO).put("met", ratio >= PEER_RATIO);
             said.add(String.format(Locale.ROOT, "%s vs %s %.2fx (%s)", precision, anchor.replace("pytorch ", ""),
-                    ratio, ratio >= target ? "met" : "NOT met"));
+                    ratio, ratio >= PEER_RATIO ? "met" : "NOT met"));
         }
         return g;
     }
