@@ -54,6 +54,8 @@ public final class CudaBackend implements ComputeBackend {
     private final CudaReductions reductions;
     private final Set<Capability> capabilities;
     private volatile boolean closed;
+    /** The fast kernels (with cuBLAS), not the baseline. */
+    private final boolean fast;
 
     CudaBackend(Gpu gpu, String description) {
         this(gpu, description, false);
@@ -69,7 +71,7 @@ public final class CudaBackend implements ComputeBackend {
 
     /** @param fusedAttention with the fast kernels, whether bf16 runs may use the fused attention */
     CudaBackend(Gpu gpu, String description, boolean baselineKernels, boolean fusedAttention) {
-        boolean fast = !baselineKernels && gpu.hasBlas();
+        this.fast = !baselineKernels && gpu.hasBlas();
         this.gpu = gpu;
         this.description = description + ", " + (fast ? fusedAttention ? "fast" : "fast-unfused"
                 : "baseline") + " kernels";
@@ -77,7 +79,7 @@ public final class CudaBackend implements ComputeBackend {
                 : BASELINE_CAPABILITIES;
         this.encoder = new CudaEncoder(gpu, fast);
         this.layerNorm = new CudaLayerNorm(gpu);
-        this.matmul = new CudaMatmul(gpu);
+        this.matmul = new CudaMatmul(gpu, fast);
         this.attention = fast ? new FastCudaAttention(gpu, OperandFormat.FP32, true) : new CudaAttention(gpu);
         this.gelu = new CudaGelu(gpu, fast);
         this.residual = new CudaResidual(gpu);
@@ -133,7 +135,8 @@ public final class CudaBackend implements ComputeBackend {
      */
     @Override
     public String description() {
-        return description;
+        // After a run it also says where the linear layers' biases were added (read by bench after its steps).
+        return fast ? description + ", bias " + gpu.biasEpilogue() : description;
     }
 
     /** Waits until every queued kernel has finished (for timing, as the port says). */

@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,12 @@ final class CudaGpu implements Gpu {
     private final DriverApi driver;
     /** {@code null} when the GEMMs use the built-in kernel. */
     private final CublasApi cublas;
+    /** {@code null} without cuBLAS (and in tests that bind cuBLAS alone): no bias epilogue. */
+    private final CublasLtApi lt;
+    private final MemorySegment ltHandle;
+    /** Each shape's bias-epilogue plan, or {@code null} where cuBLASLt has no algorithm for it. */
+    private final Map<BiasShape, CublasLtApi.BiasPlan> biasPlans = new HashMap<>();
+    private final boolean tf32;
     private final int device;
     private final String name;
     private final MemorySegment context;
@@ -47,9 +54,11 @@ final class CudaGpu implements Gpu {
     private KernelResources resources;
     private boolean closed;
 
-    private CudaGpu(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CudaOptions options) {
+    private CudaGpu(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CublasLtApi lt, CudaOptions options) {
         this.driver = driver;
         this.cublas = cublas;
+        this.lt = cublas == null ? null : lt;
+        this.tf32 = options.tf32();
         int ordinal;
         try {
             driver.init();
@@ -76,11 +85,14 @@ final class CudaGpu implements Gpu {
             this.blasWorkspace = driver.allocate(CublasApi.WORKSPACE_BYTES);
             cublas.setWorkspace(blas, blasWorkspace, CublasApi.WORKSPACE_BYTES);
         }
+        // cuBLASLt shares cuBLAS's workspace: both queue on the one stream, so their uses never overlap.
+        this.ltHandle = this.lt == null ? MemorySegment.NULL : this.lt.create();
         this.kernelLoading = loadKernels(compiler, major, minor);
         this.description = name + " (" + options.device().describe(ordinal) + ", compute capability " + major + "."
                 + minor + ", kernels: " + kernelLoading + ", " + resources.summary()
                 + ", "
-                + (cublas == null ? "built-in GEMM" : cublas.soname() + (options.tf32() ? ", TF32 on" : ", TF32 off"))
+                + (cublas == null ? "built-in GEMM" : cublas.soname() + (this.lt == null ? "" : ", " + this.lt.soname())
+                        + (options.tf32() ? ", TF32 on" : ", TF32 off"))
                 + ")";
     }
 
@@ -96,7 +108,8 @@ final class CudaGpu implements Gpu {
         // Without NVRTC the kernels may still come from prebuilt PTX in the cache (KernelCompiler says if not).
         NvrtcApi nvrtc = NativeLibrary.find(NvrtcApi.SONAMES).map(NvrtcApi::new).orElse(null);
         CublasApi cublas = options.builtinGemm() ? null : CublasApi.load();
-        return open(driver, nvrtc, cublas, options);
+        CublasLtApi lt = options.builtinGemm() ? null : CublasLtApi.load();
+        return open(driver, nvrtc, cublas, lt, options);
     }
 
     /**
@@ -104,7 +117,15 @@ final class CudaGpu implements Gpu {
      * {@code nvrtc} is {@code null} for prebuilt PTX only, {@code cublas} {@code null} for the built-in GEMM.
      */
     static CudaGpu open(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CudaOptions options) {
-        return new CudaGpu(driver, nvrtc, cublas, options);
+        return open(driver, nvrtc, cublas, null, options);
+    }
+
+    /**
+     * As {@link #open(DriverApi, NvrtcApi, CublasApi, CudaOptions)}, with cuBLASLt for the bias epilogue
+     * ({@code null}: none, every bias is added by a kernel).
+     */
+    static CudaGpu open(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CublasLtApi lt, CudaOptions options) {
+        return new CudaGpu(driver, nvrtc, cublas, lt, options);
     }
 
     /**
@@ -301,6 +322,45 @@ final class CudaGpu implements Gpu {
     }
 
     @Override
+    public synchronized boolean gemmBias(Gemm gemm, int operandType, long bias) {
+        if (lt == null) {
+            return false;
+        }
+        if (gemm.beta() != 0f) {
+            throw new IllegalArgumentException("the bias epilogue writes C, beta must be 0: " + gemm);
+        }
+        enter();
+        BiasShape shape = BiasShape.of(gemm, operandType);
+        CublasLtApi.BiasPlan plan;
+        if (biasPlans.containsKey(shape)) {
+            plan = biasPlans.get(shape);
+        } else {
+            plan = lt.plan(ltHandle, gemm, operandType, tf32 && operandType == CublasApi.R_32F
+                    ? CublasLtApi.COMPUTE_32F_FAST_TF32 : CublasApi.COMPUTE_32F, CublasApi.WORKSPACE_BYTES,
+                    shape.alignments());
+            biasPlans.put(shape, plan);
+        }
+        if (plan == null) {
+            return false;
+        }
+        lt.matmul(ltHandle, plan, gemm, bias, blasWorkspace, CublasApi.WORKSPACE_BYTES, stream);
+        lastKernel = "cublasLtMatmul";
+        return true;
+    }
+
+    @Override
+    public synchronized String biasEpilogue() {
+        if (lt == null) {
+            return cublas == null ? "none (built-in GEMM)" : "none (no cuBLASLt bound)";
+        }
+        long refused = biasPlans.values().stream().filter(p -> p == null).count();
+        return "cuBLASLt on " + (biasPlans.size() - refused) + " of " + biasPlans.size() + " shapes"
+                + (refused == 0 ? "" : " (no algorithm for " + biasPlans.entrySet().stream()
+                        .filter(e -> e.getValue() == null).map(e -> e.getKey().toString()).sorted()
+                        .reduce((x, y) -> x + "; " + y).orElse("") + ": a kernel adds their bias)");
+    }
+
+    @Override
     public boolean hasBlas() {
         return cublas != null;
     }
@@ -343,6 +403,14 @@ final class CudaGpu implements Gpu {
             }
             if (ids != 0) {
                 driver.free(ids, "");
+            }
+            if (lt != null) {
+                for (CublasLtApi.BiasPlan plan : biasPlans.values()) {
+                    if (plan != null) {
+                        plan.close(lt);
+                    }
+                }
+                lt.destroy(ltHandle);
             }
             if (cublas != null) {
                 cublas.destroy(blas);

@@ -8,13 +8,23 @@ import dev.wafer.ports.compute.Tensor;
  * column-major {@code (cols, rows)} matrix with leading dimension {@code cols}, so
  * {@code out = inp·Wᵀ} is {@code sgemm(T, N, oc, n, c, W, c, inp, c, out, oc)};
  * {@code dinp = dout·W} as {@code sgemm(N, N, c, n, oc, W, c, dout, oc, dinp, c)}; {@code dW += doutᵀ·inp} as
- * {@code sgemm(N, T, c, oc, n, inp, c, dout, oc, beta 1, dW, c)}. The bias and its gradient are small kernels.
+ * {@code sgemm(N, T, c, oc, n, inp, c, dout, oc, beta 1, dW, c)}. The bias gradient is two small kernels. With
+ * the fast kernels the forward adds the bias in the product's epilogue ({@link Gpu#gemmBias}: the output is written
+ * once), or where cuBLASLt has no algorithm for the shape, by rows ({@code add_bias_rows}: no division per
+ * element); the baseline kernels add it with {@code add_bias}, one thread per element.
  */
 final class CudaMatmul implements MatmulKernel {
     private final Gpu gpu;
+    private final boolean fast;
 
     CudaMatmul(Gpu gpu) {
+        this(gpu, false);
+    }
+
+    /** @param fast the fast kernels' bias add (epilogue, else by rows) instead of the baseline's */
+    CudaMatmul(Gpu gpu, boolean fast) {
         this.gpu = gpu;
+        this.fast = fast;
     }
 
     @Override
@@ -34,7 +44,11 @@ final class CudaMatmul implements MatmulKernel {
         if (c == 0) {
             gpu.fill(out, 0, (long) n * oc);
         } else {
-            gpu.gemm(new Gemm(true, false, oc, n, c, 1f, weight, c, inp, c, 0f, out, oc));
+            Gemm product = new Gemm(true, false, oc, n, c, 1f, weight, c, inp, c, 0f, out, oc);
+            if (fast && bias != 0 && gpu.gemmBias(product, CublasApi.R_32F, bias)) {
+                return;
+            }
+            gpu.gemm(product);
         }
         if (bias != 0) {
             addBias(out, bias, n, oc);
@@ -43,8 +57,13 @@ final class CudaMatmul implements MatmulKernel {
 
     /** {@code out[r, o] += bias[o]} for {@code n} rows of {@code oc}. */
     void addBias(long out, long bias, int n, int oc) {
-        gpu.launch(LaunchGeometry.linear((long) n * oc), KernelArgs.of(CudaKernel.ADD_BIAS)
-                .pointer(out).pointer(bias).integer(n).integer(oc));
+        if (fast) {
+            gpu.launch(LaunchGeometry.columnsByRows(n, oc), KernelArgs.of(CudaKernel.ADD_BIAS_ROWS)
+                    .pointer(out).pointer(bias).integer(n).integer(oc));
+        } else {
+            gpu.launch(LaunchGeometry.linear((long) n * oc), KernelArgs.of(CudaKernel.ADD_BIAS)
+                    .pointer(out).pointer(bias).integer(n).integer(oc));
+        }
     }
 
     /** {@code dbias[o] += sum over rows of dout[r, o]}, in two passes (partial column sums, then their total). */

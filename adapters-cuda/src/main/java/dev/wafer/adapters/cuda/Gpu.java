@@ -67,6 +67,22 @@ interface Gpu extends AutoCloseable {
      */
     void gemmBatched(BatchedGemm gemm, int operandType);
 
+    /**
+     * Queues {@code C = alpha op(A) op(B) + bias} in one call, the bias added in the GEMM's epilogue (cuBLASLt's
+     * {@code CUBLASLT_EPILOGUE_BIAS}): {@code bias[i]} (float32, {@code m} values) is added to row {@code i} of
+     * the column-major C, i.e. to column {@code i} of every row of the row-major output. A and B hold
+     * {@code operandType} values ({@link CublasApi#R_32F}, or 16-bit as in {@link #gemm16}); C is float32,
+     * accumulated in float32, and {@code beta} must be 0. The float32 result plus the bias is rounded once, as the
+     * product followed by a bias kernel rounds it, so the two give the same bits for the same product.
+     *
+     * @return {@code false}, with nothing queued, where no cuBLASLt is bound or it has no algorithm for this shape
+     *         (the caller then adds the bias with a kernel; {@link #biasEpilogue} reports it)
+     */
+    boolean gemmBias(Gemm gemm, int operandType, long bias);
+
+    /** What {@link #gemmBias} did so far, for the backend's description: e.g. {@code "epilogue: cuBLASLt, 3 shapes"}. */
+    String biasEpilogue();
+
     /** Whether cuBLAS is loaded (the 16-bit and batched GEMMs need it). */
     boolean hasBlas();
 

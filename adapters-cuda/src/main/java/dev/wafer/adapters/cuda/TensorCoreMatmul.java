@@ -79,7 +79,13 @@ final class TensorCoreMatmul implements MatmulKernel {
         } else {
             long xr = input(x, (long) n * c);
             long wr = packer.packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
-            gpu.gemm16(new Gemm(true, false, oc, n, c, 1f, wr, c, xr, c, 0f, y, oc), operandType);
+            Gemm product = new Gemm(true, false, oc, n, c, 1f, wr, c, xr, c, 0f, y, oc);
+            // A float32 output with a bias: added in the product's epilogue, the output written once. A bf16 output
+            // keeps add_bias_bf16 (the epilogue's bias would be bf16 too: a rounded bias, other bits).
+            if (b != null && !o.isBf16() && gpu.gemmBias(product, operandType, b.pointer())) {
+                return;
+            }
+            gpu.gemm16(product, operandType);
         }
         if (b != null && o.isBf16()) {
             // the bias add and the rounding in one pass over the float32 product

@@ -38,6 +38,7 @@ class BindingDescriptorTest {
         b.put("DriverApi", DriverApi.FUNCTIONS);
         b.put("NvrtcApi", NvrtcApi.FUNCTIONS);
         b.put("CublasApi", CublasApi.FUNCTIONS);
+        b.put("CublasLtApi", CublasLtApi.FUNCTIONS);
         return b;
     }
 

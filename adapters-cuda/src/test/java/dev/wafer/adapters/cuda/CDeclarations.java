@@ -47,7 +47,16 @@ final class CDeclarations {
             Map.entry("cudaDataType", JAVA_INT),
             Map.entry("cublasComputeType_t", JAVA_INT),
             Map.entry("cublasGemmAlgo_t", JAVA_INT),
-            Map.entry("libraryPropertyType", JAVA_INT));
+            Map.entry("libraryPropertyType", JAVA_INT),
+            Map.entry("cublasLtHandle_t", ADDRESS),
+            Map.entry("cublasLtMatmulDesc_t", ADDRESS),
+            Map.entry("cublasLtMatrixLayout_t", ADDRESS),
+            Map.entry("cublasLtMatmulPreference_t", ADDRESS),
+            Map.entry("cublasLtMatmulDescAttributes_t", JAVA_INT),
+            Map.entry("cublasLtMatmulPreferenceAttributes_t", JAVA_INT),
+            Map.entry("cudaDataType_t", JAVA_INT),
+            Map.entry("uint64_t", JAVA_LONG),
+            Map.entry("int64_t", JAVA_LONG));
 
     private static final Pattern PROTOTYPE = Pattern.compile("^(.+?)\\b(\\w+)\\s*\\((.*)\\)\\s*;?$", Pattern.DOTALL);
 
@@ -89,9 +98,12 @@ final class CDeclarations {
         return m;
     }
 
-    /** A named parameter: pointers of any kind are addresses; otherwise the type without the name. */
+    /**
+     * A named parameter: pointers of any kind (and arrays, which C passes as pointers) are addresses; otherwise the
+     * type without the name.
+     */
     private static MemoryLayout parameter(String declaration) {
-        if (declaration.contains("*")) {
+        if (declaration.contains("*") || declaration.endsWith("[]")) {
             return ADDRESS;
         }
         int space = declaration.lastIndexOf(' ');

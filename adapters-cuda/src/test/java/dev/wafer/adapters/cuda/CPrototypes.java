@@ -16,6 +16,7 @@ final class CPrototypes {
     static final String CUDA_H = "cuda.h";
     static final String NVRTC_H = "nvrtc.h";
     static final String CUBLAS_H = "cublas_api.h";
+    static final String CUBLASLT_H = "cublasLt.h";
 
     static final List<Prototype> ALL = List.of(
             cuda("cuInit", "CUresult cuInit(unsigned int Flags);"),
@@ -103,7 +104,38 @@ final class CPrototypes {
                     + " cudaDataType Btype, int ldb, long long int strideB, const void* beta, void* C,"
                     + " cudaDataType Ctype, int ldc, long long int strideC, int batchCount,"
                     + " cublasComputeType_t computeType, cublasGemmAlgo_t algo);"),
-            cublas("cublasGetProperty", "cublasStatus_t cublasGetProperty(libraryPropertyType type, int* value);"));
+            cublas("cublasGetProperty", "cublasStatus_t cublasGetProperty(libraryPropertyType type, int* value);"),
+            lt("cublasLtCreate", "cublasStatus_t cublasLtCreate(cublasLtHandle_t* lightHandle);"),
+            lt("cublasLtDestroy", "cublasStatus_t cublasLtDestroy(cublasLtHandle_t lightHandle);"),
+            lt("cublasLtMatmulDescCreate", "cublasStatus_t cublasLtMatmulDescCreate(cublasLtMatmulDesc_t* matmulDesc,"
+                    + " cublasComputeType_t computeType, cudaDataType_t scaleType);"),
+            lt("cublasLtMatmulDescDestroy", "cublasStatus_t cublasLtMatmulDescDestroy(cublasLtMatmulDesc_t matmulDesc);"),
+            lt("cublasLtMatmulDescSetAttribute", "cublasStatus_t cublasLtMatmulDescSetAttribute("
+                    + "cublasLtMatmulDesc_t matmulDesc, cublasLtMatmulDescAttributes_t attr, const void* buf,"
+                    + " size_t sizeInBytes);"),
+            lt("cublasLtMatrixLayoutCreate", "cublasStatus_t cublasLtMatrixLayoutCreate("
+                    + "cublasLtMatrixLayout_t* matLayout, cudaDataType type, uint64_t rows, uint64_t cols,"
+                    + " int64_t ld);"),
+            lt("cublasLtMatrixLayoutDestroy", "cublasStatus_t cublasLtMatrixLayoutDestroy("
+                    + "const cublasLtMatrixLayout_t matLayout);"),
+            lt("cublasLtMatmulPreferenceCreate", "cublasStatus_t cublasLtMatmulPreferenceCreate("
+                    + "cublasLtMatmulPreference_t* pref);"),
+            lt("cublasLtMatmulPreferenceDestroy", "cublasStatus_t cublasLtMatmulPreferenceDestroy("
+                    + "cublasLtMatmulPreference_t pref);"),
+            lt("cublasLtMatmulPreferenceSetAttribute", "cublasStatus_t cublasLtMatmulPreferenceSetAttribute("
+                    + "cublasLtMatmulPreference_t pref, cublasLtMatmulPreferenceAttributes_t attr, const void* buf,"
+                    + " size_t sizeInBytes);"),
+            lt("cublasLtMatmulAlgoGetHeuristic", "cublasStatus_t cublasLtMatmulAlgoGetHeuristic("
+                    + "cublasLtHandle_t lightHandle, cublasLtMatmulDesc_t operationDesc, cublasLtMatrixLayout_t Adesc,"
+                    + " cublasLtMatrixLayout_t Bdesc, cublasLtMatrixLayout_t Cdesc, cublasLtMatrixLayout_t Ddesc,"
+                    + " cublasLtMatmulPreference_t preference, int requestedAlgoCount,"
+                    + " cublasLtMatmulHeuristicResult_t heuristicResultsArray[], int* returnAlgoCount);"),
+            lt("cublasLtMatmul", "cublasStatus_t cublasLtMatmul(cublasLtHandle_t lightHandle,"
+                    + " cublasLtMatmulDesc_t computeDesc, const void* alpha, const void* A,"
+                    + " cublasLtMatrixLayout_t Adesc, const void* B, cublasLtMatrixLayout_t Bdesc, const void* beta,"
+                    + " const void* C, cublasLtMatrixLayout_t Cdesc, void* D, cublasLtMatrixLayout_t Ddesc,"
+                    + " const cublasLtMatmulAlgo_t* algo, void* workspace, size_t workspaceSizeInBytes,"
+                    + " cudaStream_t stream);"));
 
     private CPrototypes() {
     }
@@ -122,6 +154,10 @@ final class CPrototypes {
 
     private static Prototype cublas(String symbol, String text) {
         return new Prototype(CUBLAS_H, symbol, symbol, text);
+    }
+
+    private static Prototype lt(String symbol, String text) {
+        return new Prototype(CUBLASLT_H, symbol, symbol, text);
     }
 
     /** The prototypes of {@code header}. */

@@ -35,8 +35,9 @@ class CudaLaunchesTest {
         RecordingGpu gpu = new RecordingGpu();
         CudaBackend backend = new CudaBackend(gpu, "recording", true);
         exercise(backend);
-        // The fast kernels: batched cuBLAS attention with warp-per-row softmax, 16-bit GEMMs on tensor cores.
-        RecordingGpu fastGpu = new RecordingGpu();
+        // The fast kernels: batched cuBLAS attention with warp-per-row softmax, 16-bit GEMMs on tensor cores; here
+        // with a cuBLASLt that has no bias-epilogue algorithm, so the biases are added by rows (add_bias_rows).
+        RecordingGpu fastGpu = new RecordingGpu().withoutBiasEpilogue();
         CudaBackend fast = new CudaBackend(fastGpu, "recording");
         exercise(fast);
         // bf16 tensors (BF16_STORAGE, fast kernels only): the writers round into them, the readers take them as stored.
@@ -68,6 +69,13 @@ class CudaLaunchesTest {
                 .map(RecordingGpu.Launch::kernel)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(CudaKernel.class)));
         assertEquals(EnumSet.allOf(CudaKernel.class), launched, "kernels launched by the families, both variants");
+        // With an algorithm for every shape, the float32 outputs' biases go into their products' epilogue.
+        RecordingGpu epilogueGpu = new RecordingGpu();
+        exercise(new CudaBackend(epilogueGpu, "recording"));
+        assertTrue(fastGpu.biasGemms().isEmpty() && !epilogueGpu.biasGemms().isEmpty(),
+                "the bias epilogue where cuBLASLt has an algorithm, the bias kernel where not");
+        assertTrue(epilogueGpu.launches().stream().noneMatch(l -> l.kernel() == CudaKernel.ADD_BIAS_ROWS
+                        || l.kernel() == CudaKernel.ADD_BIAS), "no bias kernel for a float32 output");
         assertEquals(5, fastGpu.gemms().size(), "fast: only the float32 linear layers run SGEMMs");
         assertEquals(2 * 2 * 3, fastGpu.gemms16().size(),
                 "fast: forward, dinp and dW on 16-bit operands, bf16 and fp16, for the MLP layer and the LM head");
@@ -97,7 +105,8 @@ class CudaLaunchesTest {
                 assertTrue(warps >= NH * T && warps < (long) B * NH * T, "a warp per row of one sequence: " + warps);
             }
         }
-        assertTrue(fast.description().endsWith("fast kernels") && backend.description().endsWith("baseline kernels"));
+        assertTrue(fast.description().endsWith("fast kernels, bias none (refused)")
+                && backend.description().endsWith("baseline kernels"), fast.description());
         fast.close();
         assertEquals(5 + 2 * 2 * 3, gpu.gemms().size(),
                 "two forward SGEMMs; dinp and dW, then dW alone; then bf16, fp16 for the MLP layer and the LM head");

@@ -73,6 +73,8 @@ public final class CudaSimulator {
     private static final Pattern POINTER = Pattern.compile(
             "\\b((?:const\\s+)?(?:unsigned\\s+)?(?:float|double|int|short|char))\\s*\\*\\s*(?=[A-Za-z_])");
     private static final String RESOURCES = "sim/";
+    /** The stand-in BLAS libraries' shared GEMM (a header, not a unit of its own). */
+    private static final String GEMM_HEADER = "stand_in_gemm.hpp";
     private static final int ERROR_BYTES = 512;
 
     private static CudaSimulator shared;
@@ -199,7 +201,7 @@ public final class CudaSimulator {
     }
 
     /**
-     * The stand-in {@code libcuda.so.1} and {@code libcublas.so.12} for the backend's kernels (see
+     * The stand-in {@code libcuda.so.1}, {@code libcublas.so.12} and {@code libcublasLt.so.12} for the backend's kernels (see
      * {@code sim/stand_in_cuda.cpp}): a folder to put on {@code LD_LIBRARY_PATH}, or to open the libraries from, so
      * that the real backend, its bindings and the CLI run without a GPU.
      *
@@ -235,9 +237,11 @@ public final class CudaSimulator {
             units.put(source.getKey().replace(".cu", ".cpp"), unit(source.getKey(), source.getValue()));
         }
         Map<String, String> standIns = new java.util.LinkedHashMap<>();
-        for (String name : List.of("stand_in_cuda.cpp", "stand_in_cublas.cpp")) {
+        for (String name : List.of("stand_in_cuda.cpp", "stand_in_cublas.cpp", "stand_in_cublaslt.cpp")) {
             standIns.put(name, resource(RESOURCES + name));
         }
+        // The GEMM both stand-in BLAS libraries compute, as a header (hashed with the units: it is their code too).
+        standIns.put(GEMM_HEADER, resource(RESOURCES + GEMM_HEADER));
         String header = resource(RESOURCES + "cuda_sim.hpp");
         Map<String, String> all = new java.util.LinkedHashMap<>(units);
         all.putAll(standIns);
@@ -275,6 +279,9 @@ public final class CudaSimulator {
             List<String> objects = new ArrayList<>();
             for (Map.Entry<String, String> unit : all.entrySet()) {
                 Files.writeString(dir.resolve(unit.getKey()), unit.getValue());
+                if (unit.getKey().equals(GEMM_HEADER)) {
+                    continue;
+                }
                 compile.add(unit.getKey());
                 if (!standIns.containsKey(unit.getKey())) {
                     objects.add(unit.getKey().replace(".cpp", ".o"));
@@ -292,6 +299,9 @@ public final class CudaSimulator {
             run(dir, driver);
             run(dir, List.of(compiler.toString(), "-shared", "-Wl,-soname,libcublas.so.12", "-o",
                     "stand-in/libcublas.so.12", "stand_in_cublas.o", "-Lstand-in", "-l:libcuda.so.1",
+                    "-Wl,-rpath,$ORIGIN"));
+            run(dir, List.of(compiler.toString(), "-shared", "-Wl,-soname,libcublasLt.so.12", "-o",
+                    "stand-in/libcublasLt.so.12", "stand_in_cublaslt.o", "-Lstand-in", "-l:libcuda.so.1",
                     "-Wl,-rpath,$ORIGIN"));
             Files.writeString(done, "");
             return library;

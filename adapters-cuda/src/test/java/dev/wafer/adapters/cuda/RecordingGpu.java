@@ -19,8 +19,11 @@ final class RecordingGpu implements Gpu {
     private final List<Gemm> gemms = new ArrayList<>();
     private final List<Gemm> gemms16 = new ArrayList<>();
     private final List<BatchedGemm> batched = new ArrayList<>();
+    /** Products with the bias in their epilogue ({@link #gemmBias}). */
+    private final List<Gemm> biasGemms = new ArrayList<>();
     /** Whether cuBLAS is "loaded": the fast kernels run only with it. */
     private boolean blas = true;
+    private boolean biasEpilogue = true;
     private int downloads;
     private final OwnedBuffers buffers = new OwnedBuffers(this);
     private long next = 0x7f00_0000_0000L;
@@ -28,6 +31,12 @@ final class RecordingGpu implements Gpu {
 
     List<Launch> launches() {
         return launches;
+    }
+
+    /** As cuBLASLt without an algorithm for any shape: {@link #gemmBias} refuses, the callers add the bias. */
+    RecordingGpu withoutBiasEpilogue() {
+        biasEpilogue = false;
+        return this;
     }
 
     /** Without cuBLAS (WAFER_CUDA_GEMM=builtin): the backend must pick the baseline kernels. */
@@ -51,6 +60,10 @@ final class RecordingGpu implements Gpu {
 
     List<Gemm> gemms() {
         return gemms;
+    }
+
+    List<Gemm> biasGemms() {
+        return biasGemms;
     }
 
     private long allocatedBytes;
@@ -181,6 +194,25 @@ final class RecordingGpu implements Gpu {
         }
         gemms16.add(gemm);
         checkGemm("gemm16", gemm, 2, 0, 0, 0);
+    }
+
+    @Override
+    public boolean gemmBias(Gemm gemm, int operandType, long bias) {
+        if (!blas) {
+            throw new IllegalStateException("no cuBLAS");
+        }
+        if (!biasEpilogue) {
+            return false;
+        }
+        biasGemms.add(gemm);
+        checkGemm("gemm with bias", gemm, operandType == CublasApi.R_32F ? 4 : 2, 0, 0, 0);
+        checkRange("gemm bias", bias, 4L * gemm.m());
+        return true;
+    }
+
+    @Override
+    public String biasEpilogue() {
+        return biasEpilogue ? "recorded epilogue, " + biasGemms.size() + " products" : "none (refused)";
     }
 
     @Override

@@ -132,6 +132,48 @@ final class SimulatedGpu implements Gpu {
         product(gemm, 2, operandType, 0, 0, 0);
     }
 
+    /** Whether {@link #gemmBias} computes (as cuBLASLt with an algorithm) or refuses every shape. */
+    private boolean biasEpilogue = true;
+    private long biasProducts;
+
+    /** Refuses every bias epilogue, as cuBLASLt without an algorithm does: the callers' fallback then runs. */
+    SimulatedGpu withoutBiasEpilogue() {
+        biasEpilogue = false;
+        return this;
+    }
+
+    /** Products whose bias the epilogue added so far. */
+    long biasProducts() {
+        return biasProducts;
+    }
+
+    @Override
+    public boolean gemmBias(Gemm gemm, int operandType, long bias) {
+        if (!biasEpilogue) {
+            return false;
+        }
+        if (gemm.beta() != 0f) {
+            throw new AssertionError("bias epilogue with beta " + gemm.beta());
+        }
+        product(gemm, operandType == CublasApi.R_32F ? 4 : 2, operandType, 0, 0, 0);
+        // The epilogue's float32 sum of the product and the bias: one rounding, as a bias kernel after it.
+        MemorySegment b = at("gemm bias", bias, 4L * gemm.m());
+        MemorySegment c = at("gemm C", gemm.c(), 4L * gemm.ldc() * (gemm.n() - 1) + 4L * gemm.m());
+        for (int j = 0; j < gemm.n(); j++) {
+            for (int i = 0; i < gemm.m(); i++) {
+                long at = i + (long) j * gemm.ldc();
+                c.setAtIndex(JAVA_FLOAT, at, c.getAtIndex(JAVA_FLOAT, at) + b.getAtIndex(JAVA_FLOAT, i));
+            }
+        }
+        biasProducts++;
+        return true;
+    }
+
+    @Override
+    public String biasEpilogue() {
+        return biasEpilogue ? "simulated epilogue, " + biasProducts + " products" : "none (refused)";
+    }
+
     @Override
     public void gemmBatched(BatchedGemm gemm, int operandType) {
         int bytes = operandType == CublasApi.R_32F ? 4 : 2;
