@@ -82,9 +82,19 @@ final class CublasLtApi {
         matmul = h.get("cublasLtMatmul");
     }
 
-    /** Loads cuBLASLt; throws {@link CudaUnavailableException} with cuBLAS's remedy when absent or too old. */
-    static CublasLtApi load() {
-        return new CublasLtApi(NativeLibrary.open("cuBLASLt", SONAMES, CublasApi.REMEDY));
+    /**
+     * Loads the cuBLASLt of the cuBLAS that loaded ({@code libcublas.so.12} takes {@code libcublasLt.so.12}: mixing
+     * major versions is not supported); throws {@link CudaUnavailableException} with cuBLAS's remedy when absent.
+     */
+    static CublasLtApi load(String cublasSoname) {
+        return new CublasLtApi(NativeLibrary.open("cuBLASLt", sonames(cublasSoname), CublasApi.REMEDY));
+    }
+
+    /** The soname matching {@code cublasSoname}'s major version, or all of {@link #SONAMES} for an unknown one. */
+    static List<String> sonames(String cublasSoname) {
+        String major = cublasSoname.substring(cublasSoname.lastIndexOf(".so.") + 4);
+        List<String> matching = SONAMES.stream().filter(s -> s.endsWith(".so." + major)).toList();
+        return matching.isEmpty() ? SONAMES : matching;
     }
 
     private static Map<String, FunctionDescriptor> functions() {

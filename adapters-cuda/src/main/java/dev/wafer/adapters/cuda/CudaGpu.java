@@ -108,7 +108,7 @@ final class CudaGpu implements Gpu {
         // Without NVRTC the kernels may still come from prebuilt PTX in the cache (KernelCompiler says if not).
         NvrtcApi nvrtc = NativeLibrary.find(NvrtcApi.SONAMES).map(NvrtcApi::new).orElse(null);
         CublasApi cublas = options.builtinGemm() ? null : CublasApi.load();
-        CublasLtApi lt = options.builtinGemm() ? null : CublasLtApi.load();
+        CublasLtApi lt = cublas == null ? null : CublasLtApi.load(cublas.soname());
         return open(driver, nvrtc, cublas, lt, options);
     }
 

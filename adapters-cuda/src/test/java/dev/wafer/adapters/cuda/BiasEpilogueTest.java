@@ -176,6 +176,13 @@ class BiasEpilogueTest {
     }
 
     @Test
+    void cublasLtIsLoadedInTheMajorVersionOfCublas() {
+        assertEquals(List.of("libcublasLt.so.12"), CublasLtApi.sonames("libcublas.so.12"));
+        assertEquals(List.of("libcublasLt.so.13"), CublasLtApi.sonames("libcublas.so.13"));
+        assertEquals(CublasLtApi.SONAMES, CublasLtApi.sonames("libcublas.so.14"), "an unknown major: any");
+    }
+
+    @Test
     void aFailingHeuristicIsAnErrorNotAFallback() {
         Bound b = new Bound(cache);
         b.heuristicStatus = 7; // CUBLAS_STATUS_INVALID_VALUE: a wrong call, which must not pass for "no algorithm"
