@@ -206,9 +206,14 @@ final class CublasLtApi {
         return out.get(ADDRESS, 0);
     }
 
-    /** Queues {@code D = alpha op(A) op(B) + bias} by {@code plan} on {@code stream} (C is D, beta 0). */
-    void matmul(MemorySegment handle, BiasPlan plan, Gemm g, long bias, long workspace, long workspaceBytes,
-                MemorySegment stream) {
+    /**
+     * Queues {@code D = alpha op(A) op(B) + bias} by {@code plan} on {@code stream} (C is D, beta 0).
+     *
+     * @return false, with nothing queued, where cuBLASLt refuses the call with {@code CUBLAS_STATUS_NOT_SUPPORTED}
+     *         (an algorithm the heuristic offered that cannot run these operands); any other failure throws
+     */
+    boolean matmul(MemorySegment handle, BiasPlan plan, Gemm g, long bias, long workspace, long workspaceBytes,
+                   MemorySegment stream) {
         try (Arena arena = Arena.ofConfined()) {
             check("cublasLtMatmulDescSetAttribute", NativeLibrary.status(descSetAttribute, plan.desc,
                     DESC_BIAS_POINTER, arena.allocateFrom(JAVA_LONG, bias), 8L), "bias of " + g);
@@ -218,7 +223,11 @@ final class CublasLtApi {
             int result = NativeLibrary.status(matmul, handle, plan.desc, alpha, MemorySegment.ofAddress(g.a()),
                     plan.a, MemorySegment.ofAddress(g.b()), plan.b, beta, d, plan.d, d, plan.d, plan.algo,
                     MemorySegment.ofAddress(workspace), workspaceBytes, stream);
+            if (result == STATUS_NOT_SUPPORTED) {
+                return false;
+            }
             check("cublasLtMatmul", result, g + " with bias");
+            return true;
         }
     }
 

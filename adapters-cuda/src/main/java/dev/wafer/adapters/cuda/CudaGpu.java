@@ -343,7 +343,12 @@ final class CudaGpu implements Gpu {
         if (plan == null) {
             return false;
         }
-        lt.matmul(ltHandle, plan, gemm, bias, blasWorkspace, CublasApi.WORKSPACE_BYTES, stream);
+        if (!lt.matmul(ltHandle, plan, gemm, bias, blasWorkspace, CublasApi.WORKSPACE_BYTES, stream)) {
+            // Refused at the call: the shape is treated as one without an algorithm from now on, and reported.
+            plan.close(lt);
+            biasPlans.put(shape, null);
+            return false;
+        }
         lastKernel = "cublasLtMatmul";
         return true;
     }

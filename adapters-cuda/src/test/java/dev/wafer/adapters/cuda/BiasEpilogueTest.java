@@ -82,6 +82,8 @@ class BiasEpilogueTest {
         int heuristics;
         /** What the heuristic returns: 0 with one algorithm, or a cuBLAS status with none. */
         int heuristicStatus;
+        /** What cublasLtMatmul returns. */
+        int matmulStatus;
         final CudaGpu gpu;
 
         Bound(Path cache) {
@@ -114,7 +116,7 @@ class BiasEpilogueTest {
             lt.behave("cublasLtMatmul", 7, a -> {
                 matmuls.add("alpha " + ((MemorySegment) a[2]).reinterpret(4).get(JAVA_FLOAT, 0) + " workspace "
                         + ((MemorySegment) a[13]).address() + " + " + a[14]);
-                return 0;
+                return matmulStatus;
             });
             FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
             FakeNativeLibrary blasLib = new FakeNativeLibrary(CublasApi.FUNCTIONS);
@@ -172,6 +174,24 @@ class BiasEpilogueTest {
                     + " their bias)", gpu.biasEpilogue());
             assertEquals(3, b.lt.calls("cublasLtMatrixLayoutDestroy").size(), "the refused plan's layouts are destroyed");
             assertEquals(1, b.lt.calls("cublasLtMatmulDescDestroy").size(), "and its descriptor");
+        }
+    }
+
+    @Test
+    void aCallRefusedAtTheMatmulFallsBackFromThenOn() {
+        Bound b = new Bound(cache);
+        b.matmulStatus = CublasLtApi.STATUS_NOT_SUPPORTED;
+        try (CudaGpu gpu = b.gpu) {
+            long a = gpu.allocate(4L * 64);
+            Gemm product = new Gemm(true, false, 4, 2, 8, 1f, a, 8, a, 8, 0f, a, 4);
+            assertFalse(gpu.gemmBias(product, CublasApi.R_32F, a), "nothing queued: the caller adds the bias");
+            assertFalse(gpu.gemmBias(product, CublasApi.R_32F, a));
+            assertEquals(1, b.matmuls.size(), "not asked again for the shape");
+            assertTrue(gpu.biasEpilogue().startsWith("cuBLASLt on 0 of 1 shapes (no algorithm for TN m=4"),
+                    gpu.biasEpilogue());
+            b.matmulStatus = 13; // CUBLAS_STATUS_EXECUTION_FAILED on another shape: an error
+            Gemm other = new Gemm(true, false, 4, 1, 8, 1f, a, 8, a, 8, 0f, a, 4);
+            assertThrows(CudaFailure.class, () -> gpu.gemmBias(other, CublasApi.R_32F, a));
         }
     }
 

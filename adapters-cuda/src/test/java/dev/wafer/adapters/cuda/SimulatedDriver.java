@@ -1,10 +1,14 @@
 package dev.wafer.adapters.cuda;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The real device layer ({@link CudaGpu}, with the real NVRTC compiling every kernel) over stand-in driver and
@@ -12,18 +16,29 @@ import java.nio.file.Path;
  * {@code cuLaunchKernel} by the {@link CudaSimulator}, and the four cuBLAS GEMMs decoded from their C arguments in
  * cuBLAS's documented order and computed by {@link SimulatedGpu}'s reference GEMM. So the FFM marshalling of every
  * call (argument order, leading dimensions, strides, the alpha/beta pointers, data and compute types) is checked by
- * the values it produces, which {@link SimulatedGpu} alone, called from Java, cannot show.
+ * the values it produces, which {@link SimulatedGpu} alone, called from Java, cannot show. cuBLASLt's bias epilogue
+ * likewise: its descriptors and layouts are kept as {@code cublasLt.h} defines their attributes, and
+ * {@code cublasLtMatmul} is decoded from them and computed by {@link SimulatedGpu#gemmBias}.
  */
 final class SimulatedDriver {
     /** {@code CUDA_ERROR_LAUNCH_FAILED}: what a kernel fault looks like to the backend. */
     static final int LAUNCH_FAILED = 719;
     /** {@code CUDA_ERROR_INVALID_VALUE}. */
     static final int INVALID_VALUE = 1;
+    /** {@code CUBLAS_STATUS_INVALID_VALUE}. */
+    static final int BLAS_INVALID_VALUE = 7;
     /** {@code CUBLAS_STATUS_EXECUTION_FAILED}. */
     static final int BLAS_EXECUTION_FAILED = 13;
 
     private final FakeNativeLibrary driverLibrary = new FakeNativeLibrary(DriverApi.FUNCTIONS);
     private final FakeNativeLibrary blasLibrary = new FakeNativeLibrary(CublasApi.FUNCTIONS);
+    private final FakeNativeLibrary ltLibrary = new FakeNativeLibrary(CublasLtApi.FUNCTIONS);
+    /** cuBLASLt's matmul descriptors by handle: transposes, epilogue and bias pointer as set. */
+    private final Map<Long, int[]> descriptors = new HashMap<>();
+    private final Map<Long, Long> biases = new HashMap<>();
+    /** cuBLASLt's matrix layouts by handle: type, rows, columns, leading dimension. */
+    private final Map<Long, long[]> layouts = new HashMap<>();
+    private long nextLtHandle = 0x4000;
     private final SimulatedGpu memory;
     private final CudaSimulator simulator;
 
@@ -98,19 +113,91 @@ final class SimulatedDriver {
             memory.gemmBatched(new BatchedGemm(g, (long) a[10], (long) a[14], (long) a[19], (int) a[20]), type);
             return 0;
         });
+        behaveAsCublasLt();
+    }
+
+    /** The cuBLASLt functions the bias epilogue binds, kept and computed as the real library does. */
+    private void behaveAsCublasLt() {
+        ltLibrary.quiet();
+        // cublasLtMatmulDescCreate(desc*, computeType, scaleType): {transA, transB, epilogue}
+        ltLibrary.behave("cublasLtMatmulDescCreate", BLAS_INVALID_VALUE, a -> {
+            if ((int) a[1] != CublasApi.COMPUTE_32F || (int) a[2] != CublasApi.R_32F) {
+                throw new AssertionError("compute " + a[1] + ", scale " + a[2]);
+            }
+            long handle = nextLtHandle++;
+            descriptors.put(handle, new int[] {CublasApi.OP_N, CublasApi.OP_N, 1});
+            out(a[0], 8).set(ADDRESS, 0, MemorySegment.ofAddress(handle));
+            return 0;
+        });
+        // cublasLtMatmulDescSetAttribute(desc, attribute, buf*, size)
+        ltLibrary.behave("cublasLtMatmulDescSetAttribute", BLAS_INVALID_VALUE, a -> {
+            long handle = ((MemorySegment) a[0]).address();
+            MemorySegment value = out(a[2], (long) a[3]);
+            switch ((int) a[1]) {
+                case CublasLtApi.DESC_TRANSA -> descriptors.get(handle)[0] = value.get(JAVA_INT, 0);
+                case CublasLtApi.DESC_TRANSB -> descriptors.get(handle)[1] = value.get(JAVA_INT, 0);
+                case CublasLtApi.DESC_EPILOGUE -> descriptors.get(handle)[2] = value.get(JAVA_INT, 0);
+                case CublasLtApi.DESC_BIAS_POINTER -> biases.put(handle, value.get(JAVA_LONG, 0));
+                default -> throw new AssertionError("attribute " + a[1]);
+            }
+            return 0;
+        });
+        ltLibrary.behave("cublasLtMatmulDescDestroy", BLAS_INVALID_VALUE, a -> {
+            descriptors.remove(((MemorySegment) a[0]).address());
+            return 0;
+        });
+        // cublasLtMatrixLayoutCreate(layout*, type, rows, cols, ld)
+        ltLibrary.behave("cublasLtMatrixLayoutCreate", BLAS_INVALID_VALUE, a -> {
+            long handle = nextLtHandle++;
+            layouts.put(handle, new long[] {(int) a[1], (long) a[2], (long) a[3], (long) a[4]});
+            out(a[0], 8).set(ADDRESS, 0, MemorySegment.ofAddress(handle));
+            return 0;
+        });
+        ltLibrary.behave("cublasLtMatrixLayoutDestroy", BLAS_INVALID_VALUE, a -> {
+            layouts.remove(((MemorySegment) a[0]).address());
+            return 0;
+        });
+        // cublasLtMatmulAlgoGetHeuristic(..., requested, results*, returned*): one algorithm, state 0
+        ltLibrary.behave("cublasLtMatmulAlgoGetHeuristic", BLAS_INVALID_VALUE, a -> {
+            out(a[9], 4).set(JAVA_INT, 0, 1);
+            return 0;
+        });
+        // cublasLtMatmul(handle, desc, alpha*, A, Adesc, B, Bdesc, beta*, C, Cdesc, D, Ddesc, algo*, ws, wsSize, s)
+        ltLibrary.behave("cublasLtMatmul", BLAS_EXECUTION_FAILED, a -> {
+            long handle = ((MemorySegment) a[1]).address();
+            int[] desc = descriptors.get(handle);
+            long[] la = layouts.get(((MemorySegment) a[4]).address());
+            long[] lb = layouts.get(((MemorySegment) a[6]).address());
+            long[] ld = layouts.get(((MemorySegment) a[11]).address());
+            if (desc[2] != CublasLtApi.EPILOGUE_BIAS || la[0] != lb[0] || ld[0] != CublasApi.R_32F
+                    || ((MemorySegment) a[8]).address() != ((MemorySegment) a[10]).address() || scalar(a[7]) != 0f) {
+                throw new AssertionError("only D = op(A) op(B) + bias in place of C is simulated");
+            }
+            boolean ta = desc[0] == CublasApi.OP_T;
+            int k = (int) (ta ? la[1] : la[2]);
+            Gemm g = new Gemm(ta, desc[1] == CublasApi.OP_T, (int) ld[1], (int) ld[2], k, scalar(a[2]),
+                    ((MemorySegment) a[3]).address(), (int) la[3], ((MemorySegment) a[5]).address(), (int) lb[3], 0f,
+                    ((MemorySegment) a[10]).address(), (int) ld[3]);
+            if (!memory.gemmBias(g, (int) la[0], biases.get(handle))) {
+                throw new AssertionError("the simulated epilogue refused " + g);
+            }
+            return 0;
+        });
     }
 
     /** The CUDA backend on this stand-in device through {@link CudaGpu}, kernels compiled by {@code nvrtc}. */
     CudaBackend open(NvrtcApi nvrtc, Path cache, boolean baselineKernels) {
         CudaGpu gpu = CudaGpu.open(new DriverApi(driverLibrary.library("libcuda.so.1")), nvrtc,
                 new CublasApi(blasLibrary.library("libcublas.so.12")),
+                new CublasLtApi(ltLibrary.library("libcublasLt.so.12")),
                 new CudaOptions(0, false, cache, false, baselineKernels));
         return new CudaBackend(gpu, gpu.description(), baselineKernels);
     }
 
     /** The first failure inside a stand-in call, or {@code null}. */
     Throwable fault() {
-        return driverLibrary.fault() != null ? driverLibrary.fault() : blasLibrary.fault();
+        return driverLibrary.fault() != null ? driverLibrary.fault()
+                : blasLibrary.fault() != null ? blasLibrary.fault() : ltLibrary.fault();
     }
 
     /** A {@link Gemm} from the common arguments: positions of A, lda, B, ldb, beta*, C and ldc in {@code a}. */
