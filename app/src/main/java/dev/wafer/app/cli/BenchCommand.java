@@ -30,6 +30,7 @@ import dev.wafer.ports.compute.TensorScope;
 import dev.wafer.ports.metrics.MetricsSink;
 import dev.wafer.app.backend.MemoryBudget;
 import dev.wafer.domain.profile.GemmPeak;
+import dev.wafer.domain.profile.StreamBandwidth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,7 +77,8 @@ public final class BenchCommand implements Runnable {
     boolean recompute;
 
     @Option(names = "--profile", description = "Also time every kernel call (waiting for the device around each)"
-            + " and print each kernel's time per step and the GFLOP/s of its products.")
+            + " and print each kernel's time per step, the GFLOP/s of its products and the GB/s of its tensors, also"
+            + " as a share of the streaming bandwidth measured first (a residual add over 3 x 256 MiB).")
     boolean profile;
 
     @Option(names = "--precision", paramLabel = "fp32|bf16|fp16", defaultValue = "fp32",
@@ -95,6 +97,9 @@ public final class BenchCommand implements Runnable {
     static final int DEVICE_PEAK_SIZE = 8192;
     private static final int DEVICE_PEAK_REPEATS = 5;
     private static final long PEAK_SEED = 20_261_205L;
+    private static final int STREAM_VALUES = 1 << 26;
+    private static final int STREAM_MIN_VALUES = 1 << 20;
+    private static final int STREAM_REPEATS = 5;
 
     @Override
     public void run() {
@@ -136,6 +141,7 @@ public final class BenchCommand implements Runnable {
         Optional<GemmComparison.Peak> peak;
         String peakError = null;
         KernelProfile kernels = profile ? new KernelProfile() : null;
+        StreamBandwidth.Result stream = null;
         ComputeBackend opened = backends.open();
         try (ComputeBackend backend = kernels == null ? opened : new ProfilingBackend(opened, kernels);
              TensorScope scope = backend.openScope()) {
@@ -152,6 +158,10 @@ public final class BenchCommand implements Runnable {
                     peakError = e.getMessage();
                     peak = Optional.empty();
                 }
+            }
+            if (kernels != null) {
+                // The profile's roof for element-wise kernels, also before the model (its tensors freed after).
+                stream = streamBandwidth(opened, memory.totalBytes());
             }
             if (peak.isPresent()) {
                 // Its 2048 x 2048 matrices are garbage now; without a collection here the heap regions they took
@@ -180,7 +190,7 @@ public final class BenchCommand implements Runnable {
             backendDetail = backend.description();
         }
         ProfileReport report = kernels == null ? null
-                : new ProfileReport(kernels, steps, Arrays.stream(seconds).average().orElseThrow());
+                : new ProfileReport(kernels, steps, Arrays.stream(seconds).average().orElseThrow(), stream);
         Arrays.sort(seconds);
         double median = steps % 2 == 1 ? seconds[steps / 2] : 0.5 * (seconds[steps / 2 - 1] + seconds[steps / 2]);
         double tokens = (double) batch * seq;
@@ -238,6 +248,21 @@ public final class BenchCommand implements Runnable {
         }
         GemmPeak.Result r = GemmPeak.measure(backend, p.operands(), n, DEVICE_PEAK_REPEATS, System::nanoTime, PEAK_SEED);
         return Optional.of(new GemmComparison.Peak(r.flopsPerSecond(), r.size(), 0, r.description()));
+    }
+
+    /**
+     * The streaming bandwidth of the backend's residual add ({@link StreamBandwidth}): {@value #STREAM_VALUES} values
+     * a tensor (3 x 256 MiB, far past any cache), halved until they and their host copies take at most half of what
+     * the run leaves free of the budget; {@code null} when not even {@value #STREAM_MIN_VALUES} fit.
+     */
+    private StreamBandwidth.Result streamBandwidth(ComputeBackend backend, long runBytes) {
+        long free = (budget == null ? MemoryBudget.heap() : budget).bytes() - runBytes;
+        int n = STREAM_VALUES;
+        while (n >= STREAM_MIN_VALUES && 5L * Float.BYTES * n > free / 2) { // 3 tensors, 2 host arrays
+            n /= 2;
+        }
+        return n < STREAM_MIN_VALUES ? null
+                : StreamBandwidth.measure(backend, n, STREAM_REPEATS, System::nanoTime, PEAK_SEED);
     }
 
     private static long largestGemm(long heap) {

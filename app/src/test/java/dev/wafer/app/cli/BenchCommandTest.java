@@ -59,6 +59,16 @@ class BenchCommandTest {
         JsonNode line = new ObjectMapper().readTree(run.out().strip().lines().reduce((a, b) -> b).orElseThrow());
         JsonNode profile = line.get("profile");
         assertEquals(2, profile.get("steps").asInt(), line::toString);
+        // The roof for the element-wise kernels, measured in the same run, and each kernel's GB/s as a share of it.
+        double stream = profile.get("stream_gbytes_per_s").asDouble();
+        assertTrue(stream > 0 && profile.get("stream").asText().startsWith("cpu's residual add over 3 x "),
+                profile::toString);
+        for (JsonNode k : profile.get("kernels")) {
+            if (!k.get("tensor_gbytes_per_s").isNull()) {
+                assertEquals(k.get("tensor_gbytes_per_s").asDouble() / stream, k.get("share_of_stream").asDouble(),
+                        2e-4 + 1e-3 * k.get("share_of_stream").asDouble(), k::toString);
+            }
+        }
         double sum = 0;
         double matmulCalls = 0;
         for (JsonNode k : profile.get("kernels")) {
