@@ -1,7 +1,7 @@
 package dev.wafer.adapters.cuda;
 
 /**
- * The NVRTC and cuBLAS this machine would load, as reports show them: {@code 13.0 (libnvrtc.so.13)} or why they
+ * The NVRTC and cuBLAS (with cuBLASLt) this machine would load, as reports show them: {@code 13.0 (libnvrtc.so.13)} or why they
  * cannot be used. Loading needs no GPU; nothing here throws, since a report must be written whatever is missing.
  */
 final class InstalledLibraries {
@@ -19,15 +19,24 @@ final class InstalledLibraries {
         }
     }
 
-    /** cuBLAS's version and soname, or {@code absent (...)} / {@code unusable (...)}. */
+    /**
+     * cuBLAS's version and soname with its cuBLASLt's (the linear layers' bias epilogue, opened with it), e.g.
+     * {@code 12.8.4 (libcublas.so.12, libcublasLt.so.12)}, or {@code absent (...)} / {@code unusable (...)}.
+     */
     static String cublas() {
         try {
             return NativeLibrary.find(CublasApi.SONAMES).map(CublasApi::new)
-                    .map(c -> c.versionText() + " (" + c.soname() + ")")
+                    .map(c -> c.versionText() + " (" + c.soname() + ", " + cublasLt(c.soname()) + ")")
                     .orElse("absent (tried " + String.join(", ", CublasApi.SONAMES) + ")");
         } catch (RuntimeException | LinkageError e) {
             return "unusable (" + oneLine(e) + ")";
         }
+    }
+
+    private static String cublasLt(String cublasSoname) {
+        var sonames = CublasLtApi.sonames(cublasSoname);
+        return NativeLibrary.find(sonames).map(NativeLibrary::soname)
+                .orElse("cuBLASLt absent (tried " + String.join(", ", sonames) + ")");
     }
 
     private static String oneLine(Throwable e) {
