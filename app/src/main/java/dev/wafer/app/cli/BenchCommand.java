@@ -78,7 +78,7 @@ public final class BenchCommand implements Runnable {
 
     @Option(names = "--profile", description = "Also time every kernel call (waiting for the device around each)"
             + " and print each kernel's time per step, the GFLOP/s of its products and the GB/s of its tensors, also"
-            + " as a share of the streaming bandwidth measured first (a residual add over 3 x 256 MiB).")
+            + " as a share of the streaming bandwidth measured first (a residual add over 3 x 128 MiB).")
     boolean profile;
 
     @Option(names = "--precision", paramLabel = "fp32|bf16|fp16", defaultValue = "fp32",
@@ -97,8 +97,8 @@ public final class BenchCommand implements Runnable {
     static final int DEVICE_PEAK_SIZE = 8192;
     private static final int DEVICE_PEAK_REPEATS = 5;
     private static final long PEAK_SEED = 20_261_205L;
-    private static final int STREAM_VALUES = 1 << 26;
-    private static final int STREAM_MIN_VALUES = 1 << 20;
+    private static final int STREAM_VALUES = 1 << 25;
+    private static final int STREAM_MIN_VALUES = 1 << 24;
     private static final int STREAM_REPEATS = 5;
 
     @Override
@@ -252,8 +252,9 @@ public final class BenchCommand implements Runnable {
 
     /**
      * The streaming bandwidth of the backend's residual add ({@link StreamBandwidth}): {@value #STREAM_VALUES} values
-     * a tensor (3 x 256 MiB, far past any cache), halved until they and their host copies take at most half of what
-     * the run leaves free of the budget; {@code null} when not even {@value #STREAM_MIN_VALUES} fit.
+     * a tensor (3 x 128 MiB, past a GPU's L2 and a CPU core complex's L3), halved until they and their host copies take
+     * at most half of what the run leaves free of the budget; {@code null} when not even {@value #STREAM_MIN_VALUES}
+     * fit (3 x 64 MiB: smaller tensors would measure a cache).
      */
     private StreamBandwidth.Result streamBandwidth(ComputeBackend backend, long runBytes) {
         long free = (budget == null ? MemoryBudget.heap() : budget).bytes() - runBytes;

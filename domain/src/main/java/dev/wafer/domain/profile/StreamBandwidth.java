@@ -26,7 +26,7 @@ public final class StreamBandwidth {
      * @param bytesPerSecond {@code 12 n} bytes over the best run's seconds
      * @param values         {@code n}, the values in each of the three tensors
      * @param bestSeconds    the best run's seconds
-     * @param description    what ran, e.g. {@code cuda's residual add over 3 x 256 MiB, best of 5}
+     * @param description    what ran, e.g. {@code cuda's residual add over 3 x 128 MiB, best of 5}
      */
     public record Result(double bytesPerSecond, long values, double bestSeconds, String description) {
     }
