@@ -358,11 +358,11 @@ final class CudaGpu implements Gpu {
         if (lt == null) {
             return cublas == null ? "none (built-in GEMM)" : "none (no cuBLASLt bound)";
         }
-        long refused = biasPlans.values().stream().filter(p -> p == null).count();
-        return "cuBLASLt on " + (biasPlans.size() - refused) + " of " + biasPlans.size() + " shapes"
-                + (refused == 0 ? "" : " (no algorithm for " + biasPlans.entrySet().stream()
-                        .filter(e -> e.getValue() == null).map(e -> e.getKey().toString()).sorted()
-                        .reduce((x, y) -> x + "; " + y).orElse("") + ": a kernel adds their bias)");
+        List<String> refused = biasPlans.entrySet().stream().filter(e -> e.getValue() == null)
+                .map(e -> e.getKey().toString()).sorted().toList();
+        return "cuBLASLt on " + (biasPlans.size() - refused.size()) + " of " + biasPlans.size() + " shapes"
+                + (refused.isEmpty() ? "" : " (no algorithm for " + String.join("; ", refused)
+                        + ": a kernel adds their bias)");
     }
 
     @Override
