@@ -30,6 +30,8 @@ final class CudaGpu implements Gpu {
     /** Each shape's bias-epilogue plan, or {@code null} where cuBLASLt has no algorithm for it. */
     private final Map<BiasShape, CublasLtApi.BiasPlan> biasPlans = new HashMap<>();
     private final boolean tf32;
+    /** Why there is no bias epilogue, when there is none but cuBLAS is loaded. */
+    private final String biasEpiloguePolicy;
     private final int device;
     private final String name;
     private final MemorySegment context;
@@ -57,8 +59,10 @@ final class CudaGpu implements Gpu {
     private CudaGpu(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CublasLtApi lt, CudaOptions options) {
         this.driver = driver;
         this.cublas = cublas;
-        this.lt = cublas == null ? null : lt;
+        this.lt = cublas == null || !options.biasEpilogue() ? null : lt;
         this.tf32 = options.tf32();
+        this.biasEpiloguePolicy = options.biasEpilogue() ? "none (no cuBLASLt bound)"
+                : "off (" + CudaOptions.BIAS_EPILOGUE_VARIABLE + "=0: kernels add the biases)";
         int ordinal;
         try {
             driver.init();
@@ -108,7 +112,7 @@ final class CudaGpu implements Gpu {
         // Without NVRTC the kernels may still come from prebuilt PTX in the cache (KernelCompiler says if not).
         NvrtcApi nvrtc = NativeLibrary.find(NvrtcApi.SONAMES).map(NvrtcApi::new).orElse(null);
         CublasApi cublas = options.builtinGemm() ? null : CublasApi.load();
-        CublasLtApi lt = cublas == null ? null : CublasLtApi.load(cublas.soname());
+        CublasLtApi lt = cublas == null || !options.biasEpilogue() ? null : CublasLtApi.load(cublas.soname());
         return open(driver, nvrtc, cublas, lt, options);
     }
 
@@ -356,7 +360,7 @@ final class CudaGpu implements Gpu {
     @Override
     public synchronized String biasEpilogue() {
         if (lt == null) {
-            return cublas == null ? "none (built-in GEMM)" : "none (no cuBLASLt bound)";
+            return cublas == null ? "none (built-in GEMM)" : biasEpiloguePolicy;
         }
         List<String> refused = biasPlans.entrySet().stream().filter(e -> e.getValue() == null)
                 .map(e -> e.getKey().toString()).sorted().toList();

@@ -14,9 +14,17 @@ import java.util.OptionalInt;
  * @param cacheDir the PTX cache directory
  * @param builtinGemm whether float32 GEMMs use the built-in tiled kernel instead of cuBLAS (for machines with
  *                 the driver but no cuBLAS; slower); off by default, when cuBLAS is required
+ * @param biasEpilogue whether the fast kernels add a float32 output's bias in its product's epilogue (cuBLASLt); on
+ *                 by default, off to time the bias kernels against it ({@link #BIAS_EPILOGUE_VARIABLE})
  */
 public record CudaOptions(DevicePlacement device, boolean tf32, Path cacheDir, boolean builtinGemm,
-                          boolean baselineKernels, boolean fusedAttention) {
+                          boolean baselineKernels, boolean fusedAttention, boolean biasEpilogue) {
+    /** Options with the bias epilogue. */
+    public CudaOptions(DevicePlacement device, boolean tf32, Path cacheDir, boolean builtinGemm,
+            boolean baselineKernels, boolean fusedAttention) {
+        this(device, tf32, cacheDir, builtinGemm, baselineKernels, fusedAttention, true);
+    }
+
     /** Options for device {@code device}. */
     public CudaOptions(int device, boolean tf32, Path cacheDir, boolean builtinGemm, boolean baselineKernels,
             boolean fusedAttention) {
@@ -43,12 +51,20 @@ public record CudaOptions(DevicePlacement device, boolean tf32, Path cacheDir, b
     public static final String CACHE_VARIABLE = "WAFER_CUDA_CACHE";
     /** {@code builtin} for the built-in GEMM kernel instead of cuBLAS; default {@code cublas}. */
     public static final String GEMM_VARIABLE = "WAFER_CUDA_GEMM";
+    /**
+     * {@code 0} adds every linear layer's bias with a kernel instead of cuBLASLt's epilogue (to time the one against
+     * the other on a GPU); default {@code 1}.
+     */
+    public static final String BIAS_EPILOGUE_VARIABLE = "WAFER_CUDA_BIAS_EPILOGUE";
     /** The device ordinal; default 0, or the local rank's device under a launcher ({@link DevicePlacement}). */
     public static final String DEVICE_VARIABLE = "WAFER_CUDA_DEVICE";
     /** CUDA's own variable: the devices this process sees (a launcher may bind one to each rank). */
     static final String VISIBLE_DEVICES_VARIABLE = "CUDA_VISIBLE_DEVICES";
 
-    /** Reads {@link #TF32_VARIABLE}, {@link #CACHE_VARIABLE}, {@link #GEMM_VARIABLE} and {@link #DEVICE_VARIABLE}. */
+    /**
+     * Reads {@link #TF32_VARIABLE}, {@link #CACHE_VARIABLE}, {@link #GEMM_VARIABLE}, {@link #KERNELS_VARIABLE},
+     * {@link #BIAS_EPILOGUE_VARIABLE} and {@link #DEVICE_VARIABLE}.
+     */
     public static CudaOptions fromEnvironment(Map<String, String> env) {
         String cache = env.get(CACHE_VARIABLE);
         Path dir = cache == null || cache.isBlank()
@@ -75,10 +91,15 @@ public record CudaOptions(DevicePlacement device, boolean tf32, Path cacheDir, b
             throw new IllegalArgumentException(KERNELS_VARIABLE + ": expected fast, fast-unfused or baseline, found '"
                     + kernels + "'");
         }
+        String epilogue = env.getOrDefault(BIAS_EPILOGUE_VARIABLE, "1").strip();
+        if (!epilogue.equals("0") && !epilogue.equals("1")) {
+            throw new IllegalArgumentException(BIAS_EPILOGUE_VARIABLE + ": expected 1 (cuBLASLt's epilogue adds the"
+                    + " bias) or 0 (a kernel does), found '" + epilogue + "'");
+        }
         // The built-in GEMM means no cuBLAS, which the fast kernels need: baseline kernels then.
         boolean baseline = kernels.equals("baseline") || gemm.equals("builtin");
         return new CudaOptions(placement, "1".equals(env.get(TF32_VARIABLE)), dir, gemm.equals("builtin"), baseline,
-                !baseline && kernels.equals("fast"));
+                !baseline && kernels.equals("fast"), epilogue.equals("1"));
     }
 
     /** The defaults, with the process environment's overrides. */
@@ -116,6 +137,6 @@ public record CudaOptions(DevicePlacement device, boolean tf32, Path cacheDir, b
     /** These options for rank {@code localRank} of the {@code localRanks} ranks of a job on this machine. */
     public CudaOptions onLocalRank(int localRank, int localRanks) {
         return new CudaOptions(device.onLocalRank(localRank, localRanks), tf32, cacheDir, builtinGemm,
-                baselineKernels, fusedAttention);
+                baselineKernels, fusedAttention, biasEpilogue);
     }
 }

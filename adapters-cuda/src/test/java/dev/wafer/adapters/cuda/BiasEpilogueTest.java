@@ -87,6 +87,10 @@ class BiasEpilogueTest {
         final CudaGpu gpu;
 
         Bound(Path cache) {
+            this(cache, new CudaOptions(0, false, cache));
+        }
+
+        Bound(Path cache, CudaOptions options) {
             lt.behave("cublasLtMatmulDescSetAttribute", 7, a -> {
                 long bytes = (long) a[3];
                 MemorySegment value = ((MemorySegment) a[2]).reinterpret(bytes);
@@ -122,7 +126,7 @@ class BiasEpilogueTest {
             FakeNativeLibrary blasLib = new FakeNativeLibrary(CublasApi.FUNCTIONS);
             gpu = CudaGpu.open(new DriverApi(driverLib.library("libcuda.so.1")), NvrtcTestCompiler.require(),
                     new CublasApi(blasLib.library("libcublas.so.12")),
-                    new CublasLtApi(lt.library("libcublasLt.so.12")), new CudaOptions(0, false, cache));
+                    new CublasLtApi(lt.library("libcublasLt.so.12")), options);
         }
     }
 
@@ -192,6 +196,25 @@ class BiasEpilogueTest {
             b.matmulStatus = 13; // CUBLAS_STATUS_EXECUTION_FAILED on another shape: an error
             Gemm other = new Gemm(true, false, 4, 1, 8, 1f, a, 8, a, 8, 0f, a, 4);
             assertThrows(CudaFailure.class, () -> gpu.gemmBias(other, CublasApi.R_32F, a));
+        }
+    }
+
+    @Test
+    void theEpilogueCanBeTurnedOffToTimeTheKernelsAgainstIt() {
+        CudaOptions off = CudaOptions.fromEnvironment(java.util.Map.of(CudaOptions.BIAS_EPILOGUE_VARIABLE, "0"));
+        assertFalse(off.biasEpilogue());
+        assertTrue(CudaOptions.fromEnvironment(java.util.Map.of()).biasEpilogue(), "on by default");
+        assertTrue(off.onLocalRank(1, 2).biasEpilogue() == off.biasEpilogue(), "kept for every rank");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudaOptions.fromEnvironment(
+                java.util.Map.of(CudaOptions.BIAS_EPILOGUE_VARIABLE, "yes")));
+        assertEquals("WAFER_CUDA_BIAS_EPILOGUE: expected 1 (cuBLASLt's epilogue adds the bias) or 0 (a kernel does),"
+                + " found 'yes'", e.getMessage());
+        Bound b = new Bound(cache, new CudaOptions(off.device(), false, cache, false, false, true, false));
+        try (CudaGpu gpu = b.gpu) {
+            long a = gpu.allocate(4L * 64);
+            assertFalse(gpu.gemmBias(new Gemm(true, false, 4, 2, 8, 1f, a, 8, a, 8, 0f, a, 4), CublasApi.R_32F, a));
+            assertEquals("off (WAFER_CUDA_BIAS_EPILOGUE=0: kernels add the biases)", gpu.biasEpilogue());
+            assertTrue(b.lt.calls().isEmpty(), "cuBLASLt is not even created");
         }
     }
 
