@@ -10,9 +10,12 @@ import java.util.List;
  * @param profile  run {@code wafer bench --profile}: every kernel timed, the device waited for around each call
  * @param peakSize {@code --peak-size} of a device backend's GEMM peak; 0 for the bench's default (8192)
  * @param warmup   untimed steps before the timed ones, for Wafer and PyTorch alike
+ * @param biasKernels run with {@code WAFER_CUDA_BIAS_EPILOGUE=0}: the linear layers' biases added by kernels, not in
+ *                 cuBLASLt's epilogue
  */
 record BenchCase(String label, String backend, int dModel, int layers, int heads, int seq, int batch, int vocab,
-        int steps, String precision, boolean required, boolean profile, int peakSize, int warmup) {
+        int steps, String precision, boolean required, boolean profile, int peakSize, int warmup,
+        boolean biasKernels) {
 
     /**
      * Warm-up steps on a GPU, for both sides: the developers' guide gives PyTorch 4 (its caching allocator, cuBLAS's
@@ -21,26 +24,31 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
      */
     static final int GPU_WARMUP = 4;
 
-    /** What {@link #profiled()} and {@link #unfused()} add to a case's label. */
+    /** What {@link #profiled()}, {@link #unfused()} and {@link #withBiasKernels()} add to a case's label. */
     static final String PROFILED = " profiled";
     static final String UNFUSED = " unfused attention";
+    static final String BIAS_KERNELS = " bias kernels";
+
+    /** The CUDA backend's switch for the bias epilogue ({@code 0}: kernels add the biases). */
+    static final String BIAS_EPILOGUE_ENV = "WAFER_CUDA_BIAS_EPILOGUE";
 
     /** The rehearsal's GEMM peak: a product the CUDA simulator computes in well under a second. */
     static final int REHEARSAL_PEAK_SIZE = 64;
 
     BenchCase(String label, String backend, int dModel, int layers, int heads, int seq, int batch, int vocab,
               int steps, String precision, boolean required) {
-        this(label, backend, dModel, layers, heads, seq, batch, vocab, steps, precision, required, false, 0, 1);
+        this(label, backend, dModel, layers, heads, seq, batch, vocab, steps, precision, required, false, 0, 1,
+                false);
     }
 
     private BenchCase rehearsed() {
         return new BenchCase(label, backend, dModel, layers, heads, seq, batch, vocab, steps, precision, required,
-                profile, REHEARSAL_PEAK_SIZE, warmup);
+                profile, REHEARSAL_PEAK_SIZE, warmup, biasKernels);
     }
 
     private BenchCase warmedUp(int steps) {
         return new BenchCase(label, backend, dModel, layers, heads, seq, batch, vocab, this.steps, precision, required,
-                profile, peakSize, steps);
+                profile, peakSize, steps, biasKernels);
     }
 
     /**
@@ -49,7 +57,7 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
      */
     BenchCase profiled() {
         return new BenchCase(label + PROFILED, backend, dModel, layers, heads, seq, batch, vocab, steps, precision,
-                false, true, peakSize, warmup);
+                false, true, peakSize, warmup, biasKernels);
     }
 
     /**
@@ -72,7 +80,16 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
      */
     BenchCase unfused() {
         return new BenchCase(label + UNFUSED, backend, dModel, layers, heads, seq, batch, vocab, steps,
-                precision, false, false, peakSize, warmup);
+                precision, false, false, peakSize, warmup, biasKernels);
+    }
+
+    /**
+     * This shape once more with the linear layers' biases added by kernels ({@code WAFER_CUDA_BIAS_EPILOGUE=0}), never
+     * required: what cuBLASLt's bias epilogue changes, measured in the same run.
+     */
+    BenchCase withBiasKernels() {
+        return new BenchCase(label + BIAS_KERNELS, backend, dModel, layers, heads, seq, batch, vocab, steps,
+                precision, false, false, peakSize, warmup, true);
     }
 
     /** The 111M shape of Table 1 at the two sizes, fp32 and bf16, on CUDA. */

@@ -13,6 +13,9 @@ record BenchRun(BenchCase benchCase, String variant, ProcessRun run, ResultLine 
             double bf16PeakFlops) {
         Map<String, String> childEnv = new HashMap<>(env);
         childEnv.put(GpuCheck.KERNELS_ENV, variant);
+        if (c.biasKernels()) {
+            childEnv.put(BenchCase.BIAS_EPILOGUE_ENV, "0");
+        }
         ProcessRun run = ProcessRun.of(children.wafer(c.waferArguments()), childEnv, budget);
         return new BenchRun(c, variant, run, ResultLine.lastOf(run.output()), bf16PeakFlops);
     }
@@ -27,6 +30,9 @@ record BenchRun(BenchCase benchCase, String variant, ProcessRun run, ResultLine 
                 .put("precision", benchCase.precision()).put("seq", benchCase.seq()).put("batch", benchCase.batch())
                 .put("required", benchCase.required());
         phase.put("kernel_variant", variant); // WAFER_CUDA_KERNELS as the child had it (only cuda reads it)
+        if (benchCase.biasKernels()) {
+            phase.put("bias_epilogue", false); // WAFER_CUDA_BIAS_EPILOGUE=0 for this child
+        }
         Outcome.record(phase, "wafer", run, line);
         if (benchCase.bf16() && benchCase.backend().equals("cuda")) {
             line.number("model_flops_per_s").ifPresent(f -> phase.put("fraction_of_bf16_peak", f / bf16PeakFlops));

@@ -13,8 +13,9 @@ import java.util.Optional;
  * Issue #20's speed goals, read off the finished report so that a run's verdict needs no arithmetic by hand: at the
  * longest shape of each precision (111M at seq 2048 x batch 8 on a GPU), Wafer's tokens/s against PyTorch eager's in
  * the same run (bf16 and fp32, at least 1x each), the bf16 model-FLOP utilisation (at least 40% of the GPU's dense bf16
- * peak), and, for information, Wafer against torch.compile and the fused attention against its unfused rerun. A goal
- * whose figures are missing, failed or a stand-in's is unmeasured ({@code met} null), never met.
+ * peak), and, for information, Wafer against torch.compile, the fused attention against its unfused rerun and the bias
+ * epilogue against its bias-kernels rerun. A goal whose figures are missing, failed or a stand-in's is unmeasured
+ * ({@code met} null), never met.
  */
 final class Goals {
 
@@ -47,6 +48,7 @@ final class Goals {
                 }
                 out.add(goals.versusPeer(precision, bench, "pytorch compile", false));
                 goals.versusUnfused(precision, bench).ifPresent(out::add);
+                goals.versusBiasKernels(precision, bench).ifPresent(out::add);
             });
         }
         summary.addAll(goals.said);
@@ -59,7 +61,8 @@ final class Goals {
         for (JsonNode p : report.path("phases")) {
             String name = p.path("name").asText();
             String label = p.path("case").asText();
-            boolean plain = !label.endsWith(BenchCase.PROFILED) && !label.endsWith(BenchCase.UNFUSED);
+            boolean plain = !label.endsWith(BenchCase.PROFILED) && !label.endsWith(BenchCase.UNFUSED)
+                    && !label.endsWith(BenchCase.BIAS_KERNELS);
             if (plain && p.path("group").asText().equals("bench") && p.path("precision").asText().equals(precision)
                     && (name.equals("bench " + label) || name.equals("bench " + label + " (baseline kernels)"))
                     && p.path("status").asText().equals(Report.OK)) {
@@ -140,6 +143,24 @@ final class Goals {
                             .put("ratio", fused / plain).put("faster", fused >= plain ? "fused" : "unfused");
                     said.add(String.format(Locale.ROOT, "%s fused/unfused attention %.2fx", precision,
                             fused / plain));
+                    return g;
+                });
+    }
+
+    /** cuBLASLt's bias epilogue against the bias kernels' rerun: which the fast kernels' default should be. */
+    private Optional<ObjectNode> versusBiasKernels(String precision, JsonNode bench) {
+        String label = bench.path("case").asText();
+        return phase("bench " + label + BenchCase.BIAS_KERNELS).filter(p -> p.path("status").asText()
+                .equals(Report.OK)).map(kernels -> {
+                    double epilogue = bench.path("wafer").path("tokens_per_s").asDouble();
+                    double plain = kernels.path("wafer").path("tokens_per_s").asDouble();
+                    ObjectNode g = Json.object();
+                    g.put("goal", "the " + precision + " bias epilogue against the bias kernels (for information: the"
+                            + " faster should be the default, " + BenchCase.BIAS_EPILOGUE_ENV + ")");
+                    g.put("case", label).put("epilogue_tokens_per_s", epilogue).put("kernels_tokens_per_s", plain)
+                            .put("ratio", epilogue / plain).put("faster", epilogue >= plain ? "epilogue" : "kernels");
+                    said.add(String.format(Locale.ROOT, "%s bias epilogue/kernels %.2fx", precision,
+                            epilogue / plain));
                     return g;
                 });
     }

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * The bundle's entry point. Runs, each in its own child process and under one overall deadline: the device probe, the
  * CUDA tests on the new kernels (and the contract and model suites on the baseline kernels straight after when they
  * fail, else when a bench needs them or at the end: {@link BaselineSuites}), {@code wafer bench} fp32, the PyTorch
- * anchor, {@code wafer bench} bf16, the training check and, time permitting, torch.compile, the unfused reruns and
- * the profiles; {@code --skip} leaves groups out. The JSON report is rewritten after every phase and ends with the
+ * anchor, {@code wafer bench} bf16, the training check and, time permitting, torch.compile, the unfused reruns, the
+ * profiles and the bias-kernels rerun; {@code --skip} leaves groups out. The JSON report is rewritten after every phase and ends with the
  * issue's speed goals ({@link Goals}); one summary line ends the run. Exit status 0 when no test failed, every
  * required bench ran and the training runs held their comparisons, 1 otherwise, 2 for a bad argument.
  */
@@ -132,8 +132,15 @@ public final class GpuCheck {
                                 .ifPresent(c -> benches(List.of(c.unfused()), KernelChoice.FAST_UNFUSED));
                     }
                 }
-                // Last, when time is left: where the steps of the goals' shapes go, kernel by kernel (bf16 first).
+                // Then, when time is left: where the steps of the goals' shapes go, kernel by kernel (bf16 first).
                 benches(BenchCase.toProfile(cases).stream().map(BenchCase::profiled).toList(), variant);
+                // Last: the longest bf16 shape with its biases added by kernels, against cuBLASLt's epilogue, the
+                // default of the fast kernels (the baseline kernels have no epilogue to compare).
+                if (!variant.equals(KernelChoice.BASELINE)) {
+                    cases.stream().filter(c -> c.bf16() && c.backend().equals("cuda"))
+                            .max(java.util.Comparator.comparingInt(BenchCase::seq))
+                            .ifPresent(c -> benches(List.of(c.withBiasKernels()), variant));
+                }
             }
             baseline.atTheEnd(); // the baseline kernels' suites, if they waited: with whatever time is left
         } finally {

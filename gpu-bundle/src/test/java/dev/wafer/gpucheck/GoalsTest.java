@@ -57,6 +57,7 @@ class GoalsTest {
         torch("pytorch compile", FP32_LONG, 45_000, false, "timed out");
         bench(FP32_LONG + BenchCase.UNFUSED, "fp32", 2048, 8, 55_000, "ok");
         bench(BF16_LONG + BenchCase.PROFILED, "bf16", 2048, 8, 90_000, "ok"); // serialised by its waits: not compared
+        bench(BF16_LONG + BenchCase.BIAS_KERNELS, "bf16", 2048, 8, 380_000, "ok"); // not taken for the plain bench
 
         List<String> said = new ArrayList<>();
         ArrayNode goals = Goals.of(report, said);
@@ -79,8 +80,12 @@ class GoalsTest {
         JsonNode attention = goal(goals, "the fp32 fused attention");
         assertEquals("unfused", attention.path("faster").asText(), attention.toPrettyString());
         assertEquals(50_000.0 / 55_000, attention.path("ratio").asDouble(), 1e-12);
+        JsonNode epilogue = goal(goals, "the bf16 bias epilogue");
+        assertEquals("epilogue", epilogue.path("faster").asText(), epilogue.toPrettyString());
+        assertEquals(400_000.0 / 380_000, epilogue.path("ratio").asDouble(), 1e-12);
         assertEquals(List.of("bf16 vs eager 0.80x (NOT met)", "bf16 utilisation 38.0% (NOT met)",
-                "fp32 vs eager 1.25x (met)", "fp32 fused/unfused attention 0.91x"), said);
+                "bf16 bias epilogue/kernels 1.05x", "fp32 vs eager 1.25x (met)", "fp32 fused/unfused attention 0.91x"),
+                said);
     }
 
     /** A GPU whose bf16 peak is not in the table (and not given) has no utilisation verdict. */

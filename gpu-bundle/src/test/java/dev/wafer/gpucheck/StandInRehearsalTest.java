@@ -60,7 +60,15 @@ class StandInRehearsalTest {
         int profiles = expected.indexOf("bench rehearsal seq64 batch2 bf16 (cuda) profiled");
         expected.add(profiles, "bench rehearsal seq64 batch2 bf16 (cuda) unfused attention");
         expected.add(profiles, "bench rehearsal seq64 batch2 fp32 (cuda) unfused attention");
+        // Then the longest bf16 shape with its biases added by kernels, after the profiles.
+        expected.add(expected.indexOf("tests baseline"), "bench rehearsal seq64 batch2 bf16 (cuda) bias kernels");
         assertEquals(expected, names, text);
+        JsonNode kernels = phase(json, "bench rehearsal seq64 batch2 bf16 (cuda) bias kernels");
+        assertEquals("fast", kernels.path("kernel_variant").asText(), kernels.toPrettyString());
+        assertTrue(kernels.path("wafer").path("backend_detail").asText()
+                .endsWith("bias off (WAFER_CUDA_BIAS_EPILOGUE=0: kernels add the biases)"), kernels.toPrettyString());
+        assertTrue(phase(json, "bench rehearsal seq64 batch2 bf16 (cuda)").path("wafer").path("backend_detail")
+                .asText().endsWith("bias cuBLASLt on 3 of 3 shapes"), "the plain bench used the epilogue");
         JsonNode unfused = phase(json, "bench rehearsal seq64 batch2 bf16 (cuda) unfused attention");
         assertEquals("fast-unfused", unfused.path("kernel_variant").asText(), unfused.toPrettyString());
         assertTrue(unfused.toString().contains("fast-unfused kernels"), "the backend says which ran: " + unfused);
@@ -104,6 +112,8 @@ class StandInRehearsalTest {
         json.path("goals").forEach(g -> goals.add(g.path("goal").asText() + " @ " + g.path("case").asText()));
         assertTrue(goals.contains("bf16 model-FLOP utilisation at least 40% of the GPU's dense bf16 peak @ rehearsal"
                 + " seq64 batch2 bf16 (cuda)"), text);
+        assertTrue(goals.contains("the bf16 bias epilogue against the bias kernels (for information: the faster should"
+                + " be the default, WAFER_CUDA_BIAS_EPILOGUE) @ rehearsal seq64 batch2 bf16 (cuda)"), goals.toString());
         for (String precision : List.of("bf16", "fp32")) {
             assertTrue(goals.contains("the " + precision + " fused attention against the unfused one (for"
                     + " information: the faster should be the default) @ rehearsal seq64 batch2 " + precision
