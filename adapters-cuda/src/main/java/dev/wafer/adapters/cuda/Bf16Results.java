@@ -2,10 +2,11 @@ package dev.wafer.adapters.cuda;
 
 /**
  * Where a kernel that writes float32 writes a result that {@code BF16_STORAGE} lets be a bf16 tensor (the unfused
- * attentions' output, a bf16 linear layer without a bias): into a float32 tensor directly; into a bf16 tensor through
+ * attentions' output, a bf16 linear layer without a bias or with its bias in cuBLASLt's epilogue): into a float32
+ * tensor directly; into a bf16 tensor through
  * a float32 scratch copy that is then rounded into it once ({@code pack_operands}, nearest even), so the stored values
  * are the float32 result rounded, bit for bit, as the capability asks. LayerNorm, GELU, the fused attention and a
- * linear layer's bias add write bf16 outputs directly instead, saving the scratch copy's write and read.
+ * linear layer's bias kernel ({@code add_bias_bf16}, where there is no epilogue) write bf16 outputs directly instead.
  */
 final class Bf16Results {
     /** The scratch slot of the float32 copy (see {@link Gpu#SCRATCH_SLOTS}). */

@@ -80,9 +80,13 @@ final class TensorCoreMatmul implements MatmulKernel {
             long xr = input(x, (long) n * c);
             long wr = packer.packed(CudaMixedMatmul.WEIGHT_SLOT, w.pointer(), (long) oc * c);
             Gemm product = new Gemm(true, false, oc, n, c, 1f, wr, c, xr, c, 0f, y, oc);
-            // A float32 output with a bias: added in the product's epilogue, the output written once. A bf16 output
-            // keeps add_bias_bf16 (the epilogue's bias would be bf16 too: a rounded bias, other bits).
-            if (b != null && !o.isBf16() && gpu.gemmBias(product, operandType, b.pointer())) {
+            // With a bias: added in the product's epilogue, a float32 output written once. A bf16 output gets the
+            // same product (the same cuBLASLt plan, so the same summation order as a float32 output's: the bf16
+            // tensor holds that result rounded once, bit for bit) into float32 scratch, then rounded by
+            // pack_operands: as much memory traffic as the product and add_bias_bf16. (A bf16 D from the epilogue
+            // would take a bf16 bias: a rounded bias, other bits.)
+            if (b != null && gpu.gemmBias(product, operandType, b.pointer())) {
+                results.store(o, y, (long) n * oc);
                 return;
             }
             gpu.gemm16(product, operandType);

@@ -64,7 +64,15 @@ class CudaLaunchesTest {
                         .filter(k -> k.entry().startsWith("flash_attention")).toList(),
                 "heads of 16 on the narrow kernels, heads of 80 on the wide ones, float32 heads of 64 on the float32"
                         + " ones; no GEMM, no T x T buffer");
-        Set<CudaKernel> launched = java.util.stream.Stream.of(gpu, fastGpu, storageGpu)
+        // bf16 tensors again where cuBLASLt has no bias-epilogue algorithm: the bf16 output's bias by add_bias_bf16.
+        RecordingGpu storageKernelsGpu = new RecordingGpu().withoutBiasEpilogue();
+        try (CudaBackend storing = new CudaBackend(storageKernelsGpu, "recording")) {
+            exerciseBf16Tensors(storing);
+        }
+        assertTrue(storageKernelsGpu.launches().stream().anyMatch(l -> l.kernel() == CudaKernel.ADD_BIAS_BF16)
+                && storageGpu.launches().stream().noneMatch(l -> l.kernel() == CudaKernel.ADD_BIAS_BF16),
+                "a bf16 output's bias: in the epilogue (then rounded), else by add_bias_bf16");
+        Set<CudaKernel> launched = java.util.stream.Stream.of(gpu, fastGpu, storageGpu, storageKernelsGpu)
                 .flatMap(g -> g.launches().stream())
                 .map(RecordingGpu.Launch::kernel)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(CudaKernel.class)));

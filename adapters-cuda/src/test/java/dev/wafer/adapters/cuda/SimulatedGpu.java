@@ -124,21 +124,32 @@ final class SimulatedGpu implements Gpu {
 
     @Override
     public void gemm(Gemm gemm) {
-        product(gemm, 4, CublasApi.R_32F, 0, 0, 0);
+        product(gemm, 4, CublasApi.R_32F, 0, 0, 0, false);
     }
 
     @Override
     public void gemm16(Gemm gemm, int operandType) {
-        product(gemm, 2, operandType, 0, 0, 0);
+        product(gemm, 2, operandType, 0, 0, 0, false);
     }
 
     /** Whether {@link #gemmBias} computes (as cuBLASLt with an algorithm) or refuses every shape. */
     private boolean biasEpilogue = true;
+    /** Whether {@link #gemmBias} sums its products in the other order than the plain GEMMs (another algorithm). */
+    private boolean epilogueSumsBackwards;
     private long biasProducts;
 
     /** Refuses every bias epilogue, as cuBLASLt without an algorithm does: the callers' fallback then runs. */
     SimulatedGpu withoutBiasEpilogue() {
         biasEpilogue = false;
+        return this;
+    }
+
+    /**
+     * Makes {@link #gemmBias} sum each dot product from its last term to its first: cuBLASLt's algorithm for a product
+     * need not sum in {@code cublasGemmEx}'s order, and what the backend promises must not depend on their agreeing.
+     */
+    SimulatedGpu withEpilogueSummingBackwards() {
+        epilogueSumsBackwards = true;
         return this;
     }
 
@@ -155,7 +166,7 @@ final class SimulatedGpu implements Gpu {
         if (gemm.beta() != 0f) {
             throw new AssertionError("bias epilogue with beta " + gemm.beta());
         }
-        product(gemm, operandType == CublasApi.R_32F ? 4 : 2, operandType, 0, 0, 0);
+        product(gemm, operandType == CublasApi.R_32F ? 4 : 2, operandType, 0, 0, 0, epilogueSumsBackwards);
         // The epilogue's float32 sum of the product and the bias: one rounding, as a bias kernel after it.
         MemorySegment b = at("gemm bias", bias, 4L * gemm.m());
         MemorySegment c = at("gemm C", gemm.c(), 4L * gemm.ldc() * (gemm.n() - 1) + 4L * gemm.m());
@@ -179,7 +190,7 @@ final class SimulatedGpu implements Gpu {
         int bytes = operandType == CublasApi.R_32F ? 4 : 2;
         for (long i = 0; i < gemm.count(); i++) {
             product(gemm.shape(), bytes, operandType, bytes * gemm.strideA() * i, bytes * gemm.strideB() * i,
-                    4L * gemm.strideC() * i);
+                    4L * gemm.strideC() * i, false);
         }
     }
 
@@ -187,7 +198,7 @@ final class SimulatedGpu implements Gpu {
      * {@code C = alpha op(A) op(B) + beta C}, column-major, with A and B {@code bytes} wide of {@code type}; C is
      * not read when beta is 0 (cuBLAS's rule, so stale NaNs there do not leak).
      */
-    private void product(Gemm g, int bytes, int type, long offsetA, long offsetB, long offsetC) {
+    private void product(Gemm g, int bytes, int type, long offsetA, long offsetB, long offsetC, boolean backwards) {
         long aCols = g.transA() ? g.m() : g.k();
         long bCols = g.transB() ? g.k() : g.n();
         MemorySegment a = at("gemm A", g.a() + offsetA,
@@ -216,8 +227,17 @@ final class SimulatedGpu implements Gpu {
         for (int j = 0; j < n; j++) {
             for (int i = 0; i < m; i++) {
                 double sum = 0;
-                for (int kk = 0; kk < k; kk++) {
-                    sum += (double) rowsA[i * k + kk] * colsB[j * k + kk];
+                if (backwards) {
+                    // In float, so that the order shows in the bits (a double sum of these products is often exact).
+                    float f = 0;
+                    for (int kk = k - 1; kk >= 0; kk--) {
+                        f += rowsA[i * k + kk] * colsB[j * k + kk];
+                    }
+                    sum = f;
+                } else {
+                    for (int kk = 0; kk < k; kk++) {
+                        sum += (double) rowsA[i * k + kk] * colsB[j * k + kk];
+                    }
                 }
                 long at = i + (long) j * g.ldc();
                 double old = g.beta() == 0f ? 0 : g.beta() * (double) c.getAtIndex(JAVA_FLOAT, at);
