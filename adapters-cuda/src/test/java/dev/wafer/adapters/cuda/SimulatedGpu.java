@@ -134,8 +134,8 @@ final class SimulatedGpu implements Gpu {
 
     /** Whether {@link #gemmBias} computes (as cuBLASLt with an algorithm) or refuses every shape. */
     private boolean biasEpilogue = true;
-    /** Whether {@link #gemmBias} sums its products in the other order than the plain GEMMs (another algorithm). */
-    private boolean epilogueSumsBackwards;
+    /** Whether {@link #gemmBias} computes its product otherwise than the plain GEMMs (another algorithm). */
+    private boolean epilogueDiffers;
     private long biasProducts;
 
     /** Refuses every bias epilogue, as cuBLASLt without an algorithm does: the callers' fallback then runs. */
@@ -145,11 +145,14 @@ final class SimulatedGpu implements Gpu {
     }
 
     /**
-     * Makes {@link #gemmBias} sum each dot product from its last term to its first: cuBLASLt's algorithm for a product
-     * need not sum in {@code cublasGemmEx}'s order, and what the backend promises must not depend on their agreeing.
+     * Makes {@link #gemmBias} compute its product otherwise than {@link #gemm} and {@link #gemm16}: cuBLASLt's algorithm
+     * for a product need not sum in {@code cublasGemmEx}'s order, and what the backend promises bit for bit must not
+     * rest on their agreeing. Float32 products are summed from the last term to the first, in float; 16-bit ones are
+     * also scaled by {@code 1 + 2^-16}: inside the float32 matmul tolerance, but enough to move dozens of a test's
+     * values across a bf16 rounding boundary, so that a bf16 output made by another path than its float32 twin shows.
      */
-    SimulatedGpu withEpilogueSummingBackwards() {
-        epilogueSumsBackwards = true;
+    SimulatedGpu withEpilogueDifferingFromTheGemm() {
+        epilogueDiffers = true;
         return this;
     }
 
@@ -166,14 +169,15 @@ final class SimulatedGpu implements Gpu {
         if (gemm.beta() != 0f) {
             throw new AssertionError("bias epilogue with beta " + gemm.beta());
         }
-        product(gemm, operandType == CublasApi.R_32F ? 4 : 2, operandType, 0, 0, 0, epilogueSumsBackwards);
+        product(gemm, operandType == CublasApi.R_32F ? 4 : 2, operandType, 0, 0, 0, epilogueDiffers);
         // The epilogue's float32 sum of the product and the bias: one rounding, as a bias kernel after it.
         MemorySegment b = at("gemm bias", bias, 4L * gemm.m());
         MemorySegment c = at("gemm C", gemm.c(), 4L * gemm.ldc() * (gemm.n() - 1) + 4L * gemm.m());
+        float scale = epilogueDiffers && operandType != CublasApi.R_32F ? 1f + 0x1p-16f : 1f;
         for (int j = 0; j < gemm.n(); j++) {
             for (int i = 0; i < gemm.m(); i++) {
                 long at = i + (long) j * gemm.ldc();
-                c.setAtIndex(JAVA_FLOAT, at, c.getAtIndex(JAVA_FLOAT, at) + b.getAtIndex(JAVA_FLOAT, i));
+                c.setAtIndex(JAVA_FLOAT, at, c.getAtIndex(JAVA_FLOAT, at) * scale + b.getAtIndex(JAVA_FLOAT, i));
             }
         }
         biasProducts++;
