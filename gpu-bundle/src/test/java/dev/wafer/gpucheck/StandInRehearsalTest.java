@@ -67,8 +67,10 @@ class StandInRehearsalTest {
         assertEquals("fast", kernels.path("kernel_variant").asText(), kernels.toPrettyString());
         assertTrue(kernels.path("wafer").path("backend_detail").asText()
                 .endsWith("bias off (WAFER_CUDA_BIAS_EPILOGUE=0: kernels add the biases)"), kernels.toPrettyString());
+        // The plain bench added every linear layer's bias in the epilogue: four shapes (QKV, projection, MLP in, out).
         assertTrue(phase(json, "bench rehearsal seq64 batch2 bf16 (cuda)").path("wafer").path("backend_detail")
-                .asText().endsWith("bias cuBLASLt on 3 of 3 shapes"), "the plain bench used the epilogue");
+                .asText().endsWith("bias cuBLASLt on 4 of 4 shapes"), "the plain bench used the epilogue: "
+                + phase(json, "bench rehearsal seq64 batch2 bf16 (cuda)").path("wafer").path("backend_detail"));
         JsonNode unfused = phase(json, "bench rehearsal seq64 batch2 bf16 (cuda) unfused attention");
         assertEquals("fast-unfused", unfused.path("kernel_variant").asText(), unfused.toPrettyString());
         assertTrue(unfused.toString().contains("fast-unfused kernels"), "the backend says which ran: " + unfused);
