@@ -7,7 +7,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,14 +23,10 @@ final class CudaGpu implements Gpu {
     private final DriverApi driver;
     /** {@code null} when the GEMMs use the built-in kernel. */
     private final CublasApi cublas;
-    /** {@code null} without cuBLAS (and in tests that bind cuBLAS alone): no bias epilogue. */
-    private final CublasLtApi lt;
-    private final MemorySegment ltHandle;
-    /** Each shape's bias-epilogue plan, or {@code null} where cuBLASLt has no algorithm for it. */
-    private final Map<BiasShape, CublasLtApi.BiasPlan> biasPlans = new HashMap<>();
-    private final boolean tf32;
-    /** Why there is no bias epilogue, when there is none but cuBLAS is loaded. */
-    private final String biasEpiloguePolicy;
+    /** {@code null} without cuBLASLt (no cuBLAS, the epilogue turned off, tests that bind cuBLAS alone). */
+    private final BiasEpilogue epilogue;
+    /** Why there is no bias epilogue, when there is none. */
+    private final String noEpilogue;
     private final int device;
     private final String name;
     private final MemorySegment context;
@@ -59,10 +54,8 @@ final class CudaGpu implements Gpu {
     private CudaGpu(DriverApi driver, NvrtcApi nvrtc, CublasApi cublas, CublasLtApi lt, CudaOptions options) {
         this.driver = driver;
         this.cublas = cublas;
-        this.lt = cublas == null || !options.biasEpilogue() ? null : lt;
-        this.tf32 = options.tf32();
-        this.biasEpiloguePolicy = options.biasEpilogue() ? "none (no cuBLASLt bound)"
-                : "off (" + CudaOptions.BIAS_EPILOGUE_VARIABLE + "=0: kernels add the biases)";
+        this.noEpilogue = cublas == null ? "none (built-in GEMM)" : !options.biasEpilogue()
+                ? "off (" + CudaOptions.BIAS_EPILOGUE_VARIABLE + "=0: kernels add the biases)" : "none (no cuBLASLt bound)";
         int ordinal;
         try {
             driver.init();
@@ -89,13 +82,14 @@ final class CudaGpu implements Gpu {
             this.blasWorkspace = driver.allocate(CublasApi.WORKSPACE_BYTES);
             cublas.setWorkspace(blas, blasWorkspace, CublasApi.WORKSPACE_BYTES);
         }
-        // cuBLASLt shares cuBLAS's workspace: both queue on the one stream, so their uses never overlap.
-        this.ltHandle = this.lt == null ? MemorySegment.NULL : this.lt.create();
+        this.epilogue = cublas != null && options.biasEpilogue() && lt != null
+                ? BiasEpilogue.open(lt, options.tf32()) : null;
         this.kernelLoading = loadKernels(compiler, major, minor);
         this.description = name + " (" + options.device().describe(ordinal) + ", compute capability " + major + "."
                 + minor + ", kernels: " + kernelLoading + ", " + resources.summary()
                 + ", "
-                + (cublas == null ? "built-in GEMM" : cublas.soname() + (this.lt == null ? "" : ", " + this.lt.soname())
+                + (cublas == null ? "built-in GEMM" : cublas.soname()
+                        + (epilogue == null ? "" : ", " + epilogue.soname())
                         + (options.tf32() ? ", TF32 on" : ", TF32 off"))
                 + ")";
     }
@@ -327,30 +321,11 @@ final class CudaGpu implements Gpu {
 
     @Override
     public synchronized boolean gemmBias(Gemm gemm, int operandType, long bias) {
-        if (lt == null) {
+        if (epilogue == null) {
             return false;
-        }
-        if (gemm.beta() != 0f) {
-            throw new IllegalArgumentException("the bias epilogue writes C, beta must be 0: " + gemm);
         }
         enter();
-        BiasShape shape = BiasShape.of(gemm, operandType);
-        CublasLtApi.BiasPlan plan;
-        if (biasPlans.containsKey(shape)) {
-            plan = biasPlans.get(shape);
-        } else {
-            plan = lt.plan(ltHandle, gemm, operandType, tf32 && operandType == CublasApi.R_32F
-                    ? CublasLtApi.COMPUTE_32F_FAST_TF32 : CublasApi.COMPUTE_32F, CublasApi.WORKSPACE_BYTES,
-                    shape.alignments());
-            biasPlans.put(shape, plan);
-        }
-        if (plan == null) {
-            return false;
-        }
-        if (!lt.matmul(ltHandle, plan, gemm, bias, blasWorkspace, CublasApi.WORKSPACE_BYTES, stream)) {
-            // Refused at the call: the shape is treated as one without an algorithm from now on, and reported.
-            plan.close(lt);
-            biasPlans.put(shape, null);
+        if (!epilogue.queue(gemm, operandType, bias, blasWorkspace, stream)) {
             return false;
         }
         lastKernel = "cublasLtMatmul";
@@ -359,14 +334,7 @@ final class CudaGpu implements Gpu {
 
     @Override
     public synchronized String biasEpilogue() {
-        if (lt == null) {
-            return cublas == null ? "none (built-in GEMM)" : biasEpiloguePolicy;
-        }
-        List<String> refused = biasPlans.entrySet().stream().filter(e -> e.getValue() == null)
-                .map(e -> e.getKey().toString()).sorted().toList();
-        return "cuBLASLt on " + (biasPlans.size() - refused.size()) + " of " + biasPlans.size() + " shapes"
-                + (refused.isEmpty() ? "" : " (no algorithm for " + String.join("; ", refused)
-                        + ": a kernel adds their bias)");
+        return epilogue == null ? noEpilogue : epilogue.describe();
     }
 
     @Override
@@ -413,13 +381,8 @@ final class CudaGpu implements Gpu {
             if (ids != 0) {
                 driver.free(ids, "");
             }
-            if (lt != null) {
-                for (CublasLtApi.BiasPlan plan : biasPlans.values()) {
-                    if (plan != null) {
-                        plan.close(lt);
-                    }
-                }
-                lt.destroy(ltHandle);
+            if (epilogue != null) {
+                epilogue.close();
             }
             if (cublas != null) {
                 cublas.destroy(blas);
