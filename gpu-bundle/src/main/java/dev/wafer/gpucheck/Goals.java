@@ -131,36 +131,34 @@ final class Goals {
 
     /** The fused attention against its unfused rerun: which a precision's default should be. */
     private Optional<ObjectNode> versusUnfused(String precision, JsonNode bench) {
-        String label = bench.path("case").asText();
-        return phase("bench " + label + BenchCase.UNFUSED).filter(p -> p.path("status").asText()
-                .equals(Report.OK)).map(unfused -> {
-                    double fused = bench.path("wafer").path("tokens_per_s").asDouble();
-                    double plain = unfused.path("wafer").path("tokens_per_s").asDouble();
-                    ObjectNode g = Json.object();
-                    g.put("goal", "the " + precision + " fused attention against the unfused one (for information:"
-                            + " the faster should be the default)");
-                    g.put("case", label).put("fused_tokens_per_s", fused).put("unfused_tokens_per_s", plain)
-                            .put("ratio", fused / plain).put("faster", fused >= plain ? "fused" : "unfused");
-                    said.add(String.format(Locale.ROOT, "%s fused/unfused attention %.2fx", precision,
-                            fused / plain));
-                    return g;
-                });
+        return versusRerun(bench, BenchCase.UNFUSED, "the " + precision + " fused attention against the unfused one"
+                + " (for information: the faster should be the default)", "fused", "unfused",
+                precision + " fused/unfused attention");
     }
 
     /** cuBLASLt's bias epilogue against the bias kernels' rerun: which the fast kernels' default should be. */
     private Optional<ObjectNode> versusBiasKernels(String precision, JsonNode bench) {
+        return versusRerun(bench, BenchCase.BIAS_KERNELS, "the " + precision + " bias epilogue against the bias"
+                + " kernels (for information: the faster should be the default, " + BenchCase.BIAS_EPILOGUE_ENV + ")",
+                "epilogue", "kernels", precision + " bias epilogue/kernels");
+    }
+
+    /**
+     * The plain bench against its rerun (its label plus {@code suffix}) in the same run, when the rerun is ok: both
+     * tokens/s ({@code <mine>_tokens_per_s}, {@code <rerun>_tokens_per_s}), their ratio and the faster one named.
+     */
+    private Optional<ObjectNode> versusRerun(JsonNode bench, String suffix, String goal, String mine, String rerun,
+                                             String shortName) {
         String label = bench.path("case").asText();
-        return phase("bench " + label + BenchCase.BIAS_KERNELS).filter(p -> p.path("status").asText()
-                .equals(Report.OK)).map(kernels -> {
-                    double epilogue = bench.path("wafer").path("tokens_per_s").asDouble();
-                    double plain = kernels.path("wafer").path("tokens_per_s").asDouble();
+        return phase("bench " + label + suffix).filter(p -> p.path("status").asText().equals(Report.OK))
+                .map(other -> {
+                    double plain = bench.path("wafer").path("tokens_per_s").asDouble();
+                    double again = other.path("wafer").path("tokens_per_s").asDouble();
                     ObjectNode g = Json.object();
-                    g.put("goal", "the " + precision + " bias epilogue against the bias kernels (for information: the"
-                            + " faster should be the default, " + BenchCase.BIAS_EPILOGUE_ENV + ")");
-                    g.put("case", label).put("epilogue_tokens_per_s", epilogue).put("kernels_tokens_per_s", plain)
-                            .put("ratio", epilogue / plain).put("faster", epilogue >= plain ? "epilogue" : "kernels");
-                    said.add(String.format(Locale.ROOT, "%s bias epilogue/kernels %.2fx", precision,
-                            epilogue / plain));
+                    g.put("goal", goal);
+                    g.put("case", label).put(mine + "_tokens_per_s", plain).put(rerun + "_tokens_per_s", again)
+                            .put("ratio", plain / again).put("faster", plain >= again ? mine : rerun);
+                    said.add(String.format(Locale.ROOT, "%s %.2fx", shortName, plain / again));
                     return g;
                 });
     }
