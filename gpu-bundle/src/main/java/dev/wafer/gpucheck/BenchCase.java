@@ -74,6 +74,12 @@ record BenchCase(String label, String backend, int dModel, int layers, int heads
         return out;
     }
 
+    /** The CUDA case of the longest sequence in bf16 (or fp32): the one the reruns repeat. */
+    static java.util.Optional<BenchCase> longestOnCuda(List<BenchCase> cases, boolean bf16) {
+        return cases.stream().filter(c -> c.bf16() == bf16 && c.backend().equals("cuda"))
+                .max(java.util.Comparator.comparingInt(BenchCase::seq));
+    }
+
     /**
      * This shape once more without the fused attention ({@code WAFER_CUDA_KERNELS=fast-unfused}), never required: what
      * the fused attention changes, measured in the same run.

@@ -127,9 +127,8 @@ public final class GpuCheck {
                 // same run), so the report shows what each fused attention changes.
                 if (variant.equals(KernelChoice.FAST)) {
                     for (boolean bf16 : new boolean[] {false, true}) {
-                        cases.stream().filter(c -> c.bf16() == bf16 && c.backend().equals("cuda"))
-                                .max(java.util.Comparator.comparingInt(BenchCase::seq))
-                                .ifPresent(c -> benches(List.of(c.unfused()), KernelChoice.FAST_UNFUSED));
+                        BenchCase.longestOnCuda(cases, bf16).ifPresent(c -> benches(List.of(c.unfused()),
+                                KernelChoice.FAST_UNFUSED));
                     }
                 }
                 // Then, when time is left: where the steps of the goals' shapes go, kernel by kernel (bf16 first).
@@ -137,8 +136,7 @@ public final class GpuCheck {
                 // Last: the longest bf16 shape with its biases added by kernels, against cuBLASLt's epilogue, the
                 // default of the fast kernels (the baseline kernels have no epilogue to compare).
                 if (!variant.equals(KernelChoice.BASELINE)) {
-                    cases.stream().filter(c -> c.bf16() && c.backend().equals("cuda"))
-                            .max(java.util.Comparator.comparingInt(BenchCase::seq))
+                    BenchCase.longestOnCuda(cases, true)
                             .ifPresent(c -> benches(List.of(c.withBiasKernels()), variant));
                 }
             }
