@@ -131,32 +131,46 @@ final class Goals {
 
     /** The fused attention against its unfused rerun: which a precision's default should be. */
     private Optional<ObjectNode> versusUnfused(String precision, JsonNode bench) {
-        return versusRerun(bench, BenchCase.UNFUSED, "the " + precision + " fused attention against the unfused one"
-                + " (for information: the faster should be the default)", "fused", "unfused",
+        return versusRerun(bench, BenchCase.UNFUSED, KernelChoice.FAST, "the " + precision + " fused attention against"
+                + " the unfused one (for information: the faster should be the default)", "fused", "unfused",
                 precision + " fused/unfused attention");
     }
 
     /** cuBLASLt's bias epilogue against the bias kernels' rerun: which the fast kernels' default should be. */
     private Optional<ObjectNode> versusBiasKernels(String precision, JsonNode bench) {
-        return versusRerun(bench, BenchCase.BIAS_KERNELS, "the " + precision + " bias epilogue against the bias"
-                + " kernels (for information: the faster should be the default, " + BenchCase.BIAS_EPILOGUE_ENV + ")",
-                "epilogue", "kernels", precision + " bias epilogue/kernels");
+        String sameAsRerun = null;
+        return versusRerun(bench, BenchCase.BIAS_KERNELS, sameAsRerun, "the " + precision + " bias epilogue against"
+                + " the bias kernels (for information: the faster should be the default, "
+                + BenchCase.BIAS_EPILOGUE_ENV + ")", "epilogue", "kernels", precision + " bias epilogue/kernels");
     }
 
     /**
      * The plain bench against its rerun (its label plus {@code suffix}) in the same run, when the rerun is ok: both
      * tokens/s ({@code <mine>_tokens_per_s}, {@code <rerun>_tokens_per_s}), their ratio and the faster one named.
+     * A rerun changes one thing of the kernels the plain bench ran on; where the plain figures come from other kernels
+     * (the fast ones failed this shape and it was retried on the baseline ones) there is nothing to compare: said,
+     * never computed.
+     *
+     * @param plainVariant the kernels the plain bench must have run on, or null for the rerun's own
      */
-    private Optional<ObjectNode> versusRerun(JsonNode bench, String suffix, String goal, String mine, String rerun,
-                                             String shortName) {
+    private Optional<ObjectNode> versusRerun(JsonNode bench, String suffix, String plainVariant, String goal,
+                                             String mine, String rerun, String shortName) {
         String label = bench.path("case").asText();
+        String variant = bench.path("kernel_variant").asText();
         return phase("bench " + label + suffix).filter(p -> p.path("status").asText().equals(Report.OK))
                 .map(other -> {
-                    double plain = bench.path("wafer").path("tokens_per_s").asDouble();
-                    double again = other.path("wafer").path("tokens_per_s").asDouble();
                     ObjectNode g = Json.object();
                     g.put("goal", goal);
-                    g.put("case", label).put(mine + "_tokens_per_s", plain).put(rerun + "_tokens_per_s", again)
+                    g.put("case", label);
+                    String wanted = plainVariant != null ? plainVariant : other.path("kernel_variant").asText();
+                    if (!variant.equals(wanted)) {
+                        g.put("kernel_variant", variant);
+                        return unmeasured(g, "the plain bench ran on the " + variant + " kernels, not the "
+                                + wanted + " ones this rerun varies", shortName);
+                    }
+                    double plain = bench.path("wafer").path("tokens_per_s").asDouble();
+                    double again = other.path("wafer").path("tokens_per_s").asDouble();
+                    g.put(mine + "_tokens_per_s", plain).put(rerun + "_tokens_per_s", again)
                             .put("ratio", plain / again).put("faster", plain >= again ? mine : rerun);
                     said.add(String.format(Locale.ROOT, "%s %.2fx", shortName, plain / again));
                     return g;

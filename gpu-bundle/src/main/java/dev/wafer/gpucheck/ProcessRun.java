@@ -20,6 +20,9 @@ record ProcessRun(int exitCode, String output, boolean timedOut, Duration elapse
     static final int NOT_STARTED = 127;
     /** Characters of output the report keeps from a failed child: the end, where the reason is. */
     static final int TAIL_CHARS = 4000;
+    /** A frame of a Java stack trace ({@code \tat pkg.Class.method(File.java:12)}) or its {@code ... 5 more}. */
+    private static final java.util.regex.Pattern STACK_FRAME = java.util.regex.Pattern.compile(
+            "\\s+(at \\S|\\.\\.\\. \\d+ more)");
 
     /**
      * Runs {@code command} with {@code env} added to this process's environment, or kills it, and every process it
@@ -66,9 +69,12 @@ record ProcessRun(int exitCode, String output, boolean timedOut, Duration elapse
         return exitCode == 0;
     }
 
-    /** The last non-blank line: the one-line reason a command gives when it refuses. */
+    /**
+     * The last non-blank line that is not a Java stack frame: the one-line reason a command gives when it refuses, or
+     * the exception (or its last cause) above a trace, not the trace's last frame ({@code at ...WaferMain.main}).
+     */
     String lastLine() {
-        List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+        List<String> lines = output.lines().filter(l -> !l.isBlank() && !STACK_FRAME.matcher(l).lookingAt()).toList();
         return lines.isEmpty() ? "" : lines.getLast().strip();
     }
 

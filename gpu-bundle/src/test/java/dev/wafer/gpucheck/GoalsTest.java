@@ -127,4 +127,37 @@ class GoalsTest {
         assertEquals("baseline", fp32.path("kernel_variant").asText());
         assertEquals(0.75, fp32.path("ratio").asDouble(), 1e-12);
     }
+
+    /**
+     * The reruns vary one thing of the kernels the plain bench ran on: against a baseline retry (the fast kernels
+     * failed the shape) neither comparison is computed, and each says why.
+     */
+    @Test
+    void aRerunIsNotComparedWithABaselineRetry() {
+        bench(FP32_LONG, "fp32", 2048, 8, 0, "failed");
+        bench(FP32_LONG, "fp32", 2048, 8, 30_000, "ok").put("name", "bench " + FP32_LONG + " (baseline kernels)")
+                .put("kernel_variant", "baseline");
+        bench(FP32_LONG + BenchCase.UNFUSED, "fp32", 2048, 8, 55_000, "ok").put("kernel_variant", "fast-unfused");
+        bench(FP32_LONG + BenchCase.BIAS_KERNELS, "fp32", 2048, 8, 52_000, "ok");
+        List<String> said = new ArrayList<>();
+        ArrayNode goals = Goals.of(report, said);
+        JsonNode attention = goal(goals, "the fp32 fused attention");
+        assertTrue(attention.path("ratio").isMissingNode(), attention.toPrettyString());
+        assertEquals("the plain bench ran on the baseline kernels, not the fast ones this rerun varies",
+                attention.path("unmeasured").asText(), attention.toPrettyString());
+        JsonNode epilogue = goal(goals, "the fp32 bias epilogue");
+        assertTrue(epilogue.path("ratio").isMissingNode(), epilogue.toPrettyString());
+        assertTrue(said.containsAll(List.of("fp32 fused/unfused attention unmeasured",
+                "fp32 bias epilogue/kernels unmeasured")), said.toString());
+    }
+
+    /** Tests skipped and the benches run on fast-unfused: its bias-kernels rerun (same kernels) is compared. */
+    @Test
+    void theBiasRerunOnTheSameKernelsIsCompared() {
+        bench(BF16_LONG, "bf16", 2048, 8, 400_000, "ok").put("kernel_variant", "fast-unfused");
+        bench(BF16_LONG + BenchCase.BIAS_KERNELS, "bf16", 2048, 8, 500_000, "ok").put("kernel_variant", "fast-unfused");
+        JsonNode epilogue = goal(Goals.of(report, new ArrayList<>()), "the bf16 bias epilogue");
+        assertEquals("kernels", epilogue.path("faster").asText(), epilogue.toPrettyString());
+        assertEquals(0.8, epilogue.path("ratio").asDouble(), 1e-12);
+    }
 }

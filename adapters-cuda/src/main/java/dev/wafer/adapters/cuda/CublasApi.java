@@ -54,6 +54,9 @@ final class CublasApi {
     /** Every bound function with its descriptor, in {@code cublas_api.h}'s terms (checked by a test). */
     static final Map<String, FunctionDescriptor> FUNCTIONS = functions();
 
+    /** {@code CUBLAS_STATUS_ALLOC_FAILED}: cuBLAS (or cuBLASLt) could not allocate device memory. */
+    static final int CUBLAS_STATUS_ALLOC_FAILED = 3;
+
     private static final Map<Integer, String> STATUS = Map.of(
             1, "CUBLAS_STATUS_NOT_INITIALIZED", 3, "CUBLAS_STATUS_ALLOC_FAILED", 7, "CUBLAS_STATUS_INVALID_VALUE",
             8, "CUBLAS_STATUS_ARCH_MISMATCH", 11, "CUBLAS_STATUS_MAPPING_ERROR", 13, "CUBLAS_STATUS_EXECUTION_FAILED",
@@ -225,7 +228,8 @@ final class CublasApi {
     private static void check(String call, int result, String what) {
         if (result != 0) {
             throw new CudaFailure(call + (what.isEmpty() ? "" : " (" + what + ")") + " failed: "
-                    + STATUS.getOrDefault(result, "cuBLAS status") + " (" + result + ")", result);
+                    + STATUS.getOrDefault(result, "cuBLAS status") + " (" + result + ")", result,
+                    result == CUBLAS_STATUS_ALLOC_FAILED);
         }
     }
 }

@@ -234,7 +234,7 @@ final class CublasLtApi {
     private static void check(String call, int result, String what) {
         if (result != 0) {
             throw new CudaFailure(call + (what.isEmpty() ? "" : " (" + what + ")") + " failed: cuBLAS status "
-                    + result, result);
+                    + result, result, result == CublasApi.CUBLAS_STATUS_ALLOC_FAILED);
         }
     }
 

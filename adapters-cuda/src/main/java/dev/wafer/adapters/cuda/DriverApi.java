@@ -39,6 +39,8 @@ final class DriverApi {
     static final int FUNC_LOCAL_SIZE_BYTES = 3;
     /** {@code CU_FUNC_ATTRIBUTE_NUM_REGS}: registers a thread. */
     static final int FUNC_NUM_REGS = 4;
+    /** {@code CUDA_ERROR_OUT_OF_MEMORY}: a {@link CudaFailure} the command line reports as the device's memory. */
+    static final int CUDA_ERROR_OUT_OF_MEMORY = 2;
 
     /** Every bound function with its descriptor, in {@code cuda.h}'s terms (checked against the header by a test). */
     static final Map<String, FunctionDescriptor> FUNCTIONS = functions();
@@ -330,7 +332,8 @@ final class DriverApi {
     private void check(String call, int result, String after) {
         if (result != 0) {
             String context = after.isEmpty() ? "" : " (the last kernel launched before it: " + after + ")";
-            throw new CudaFailure(call + " failed: " + errorName(result) + " (" + result + ")" + context, result);
+            throw new CudaFailure(call + " failed: " + errorName(result) + " (" + result + ")" + context, result,
+                    result == CUDA_ERROR_OUT_OF_MEMORY);
         }
     }
 }

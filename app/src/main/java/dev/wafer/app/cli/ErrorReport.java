@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import dev.wafer.domain.data.prepare.RankFailedException;
+import dev.wafer.ports.compute.DeviceFailureException;
 import dev.wafer.ports.data.UnreadableInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -50,6 +51,10 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
             return c.problem() == dev.wafer.ports.checkpoint.CheckpointException.Problem.IO ? WaferCommand.IO_ERROR
                     : WaferCommand.USAGE_ERROR;
         }
+        if (ex instanceof DeviceFailureException d) {
+            err.println(deviceFailureLine(d));
+            return d.outOfMemory() ? WaferCommand.OUT_OF_MEMORY : WaferCommand.DEVICE_FAILED;
+        }
         if (ex instanceof RankFailedException) {
             err.println("wafer: " + ex.getMessage());
             return WaferCommand.IO_ERROR;
@@ -69,6 +74,21 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
         ex.printStackTrace(err);
         err.flush();
         return WaferCommand.INTERNAL_ERROR;
+    }
+
+    /**
+     * One line for a device that failed mid-run: what failed, in the device library's words, and what to try. No
+     * trace: the call and the device's error are the whole story, and the Java frames above them say nothing more.
+     */
+    static String deviceFailureLine(DeviceFailureException d) {
+        String what = "wafer: the " + d.backend() + " device failed: " + d.getMessage();
+        if (d.outOfMemory()) {
+            return what + "; its memory ran out (another process may hold some): use a smaller --micro-batch or a"
+                    + " smaller model, or free the device";
+        }
+        return what + "; a kernel that faults or a device error (the system log names Xid errors);"
+                + (d.backend().equals("cuda") ? " WAFER_CUDA_KERNELS=baseline runs the first kernels," : "")
+                + " --backend cpu runs without the device";
     }
 
     /** The out-of-memory error behind {@code t} (worker threads wrap it), or null. */

@@ -42,8 +42,10 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
     public static final int IO_ERROR = 74;
     /** Exit code for a bug in Wafer: an exception no command expected (sysexits' EX_SOFTWARE). */
     public static final int INTERNAL_ERROR = 70;
-    /** The JVM ran out of memory (one line with the remedies, no trace). */
+    /** The JVM, or a backend's device, ran out of memory (one line with the remedies, no trace). */
     public static final int OUT_OF_MEMORY = 71;
+    /** A backend's device failed mid-run, e.g. a CUDA launch error (one line naming the call; sysexits' EX_UNAVAILABLE). */
+    public static final int DEVICE_FAILED = 69;
 
     @Option(names = "--backend", paramLabel = "NAME", scope = ScopeType.INHERIT,
             description = "Compute backend: cpu, opencl or cuda (default: $WAFER_BACKEND, else cpu).")

@@ -72,6 +72,29 @@ class ErrorReportTest {
         assertTrue(err().contains("IllegalStateException: scope closed twice"), err());
     }
 
+    /** A device that fails mid-run is neither the user's mistake nor a Wafer bug: one line, the call and its error. */
+    @Test
+    void aDeviceFailureIsOneLineNamingTheCall() {
+        int code = runFailing(() -> new dev.wafer.ports.compute.DeviceFailureException("cuda", "cuLaunchKernel"
+                + " (kernel flash_attention_f32_forward, grid 1x4, block 128x1) failed: CUDA_ERROR_LAUNCH_FAILED (719)",
+                false));
+        assertEquals(WaferCommand.DEVICE_FAILED, code, err());
+        assertEquals(1, err().lines().count(), "one line, no trace: " + err());
+        assertTrue(err().startsWith("wafer: the cuda device failed: cuLaunchKernel (kernel flash_attention_f32_forward,"
+                + " grid 1x4, block 128x1) failed: CUDA_ERROR_LAUNCH_FAILED (719); "), err());
+        assertTrue(err().contains("WAFER_CUDA_KERNELS=baseline"), err());
+    }
+
+    @Test
+    void aDeviceOutOfMemoryIsTheOutOfMemoryCode() {
+        int code = runFailing(() -> new dev.wafer.ports.compute.DeviceFailureException("cuda",
+                "cuMemAlloc (4294967296 bytes) failed: CUDA_ERROR_OUT_OF_MEMORY (2)", true));
+        assertEquals(WaferCommand.OUT_OF_MEMORY, code, err());
+        assertEquals(1, err().lines().count(), "one line, no trace: " + err());
+        assertTrue(err().contains("CUDA_ERROR_OUT_OF_MEMORY (2); its memory ran out") && err().contains("--micro-batch"),
+                err());
+    }
+
     @Test
     void aUserErrorIsOneLineWithTheUsageCode() {
         assertEquals(WaferCommand.USAGE_ERROR, runFailing(() -> new UserError("--steps must be positive")));

@@ -6,6 +6,11 @@
 // of them (at most 16; each process's allocations count against its own 8 GiB), and appends "device N pid P" to the
 // file WAFER_STAND_IN_TRACE names whenever a process retains a device's context, so that tests see which device
 // each rank of a job opened.
+//
+// WAFER_STAND_IN_FAIL_LAUNCH=KERNEL:INDEX=VALUE makes every launch of KERNEL whose int argument INDEX (from 0) equals
+// VALUE fail with CUDA_ERROR_LAUNCH_FAILED, as a kernel would that is right on the shapes its suites try and wrong
+// at a bench's (e.g. flash_attention_f32_forward:3=64 fails the float32 fused attention at sequence length 64 only):
+// what the GPU check does then is tested end to end. A malformed value fails every launch, naming the variable.
 #include "cuda_sim.hpp"
 
 #include <cstdint>
@@ -39,6 +44,7 @@ constexpr unsigned long long TOTAL_BYTES = 8ULL << 30;
 std::mutex lock;
 std::map<uintptr_t, size_t> allocated;
 std::map<void*, int> barrier_free; // thunk -> its kernel has no barrier or shuffle
+std::map<void*, std::string> kernel_names; // thunk -> its kernel's name
 unsigned long long used;
 uintptr_t next_handle = 0x1000;
 
@@ -62,6 +68,45 @@ void* self() {
         return dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
     }();
     return me;
+}
+
+// WAFER_STAND_IN_FAIL_LAUNCH, parsed once: the kernel, the int argument's index and the value that fails it.
+struct InjectedFault {
+    bool set = false;
+    bool malformed = false;
+    std::string kernel;
+    int index = 0;
+    int value = 0;
+};
+
+const InjectedFault& injected_fault() {
+    static const InjectedFault fault = [] {
+        InjectedFault f;
+        const char* text = std::getenv("WAFER_STAND_IN_FAIL_LAUNCH");
+        if (text == nullptr || *text == '\0') {
+            return f;
+        }
+        f.set = true;
+        std::string spec(text);
+        size_t colon = spec.find(':');
+        size_t equals = spec.find('=', colon == std::string::npos ? 0 : colon);
+        char* end = nullptr;
+        if (colon == std::string::npos || colon == 0 || equals == std::string::npos) {
+            f.malformed = true;
+            return f;
+        }
+        f.kernel = spec.substr(0, colon);
+        std::string index = spec.substr(colon + 1, equals - colon - 1);
+        std::string value = spec.substr(equals + 1);
+        long i = std::strtol(index.c_str(), &end, 10);
+        f.malformed = index.empty() || *end != '\0' || i < 0 || i > 64;
+        long v = std::strtol(value.c_str(), &end, 10);
+        f.malformed = f.malformed || value.empty() || *end != '\0';
+        f.index = (int) i;
+        f.value = (int) v;
+        return f;
+    }();
+    return fault;
 }
 
 } // namespace
@@ -213,6 +258,7 @@ CUresult cuModuleGetFunction(void** function, void*, const char* name) {
     const int* flag = static_cast<const int*>(dlsym(self(), (std::string("wsim_barrier_free_") + name).c_str()));
     std::lock_guard<std::mutex> guard(lock);
     barrier_free[thunk] = flag != nullptr && *flag != 0;
+    kernel_names[thunk] = name;
     *function = thunk;
     return SUCCESS;
 }
@@ -232,9 +278,22 @@ CUresult cuLaunchKernel(void* function, unsigned int gx, unsigned int gy, unsign
                         unsigned int by, unsigned int bz, unsigned int, void*, void** params, void**) {
     char error[512];
     int direct;
+    std::string name;
     {
         std::lock_guard<std::mutex> guard(lock);
         direct = barrier_free[function];
+        name = kernel_names[function];
+    }
+    const InjectedFault& fault = injected_fault();
+    if (fault.malformed) {
+        std::fprintf(stderr, "stand-in cuLaunchKernel %s: WAFER_STAND_IN_FAIL_LAUNCH is not KERNEL:INDEX=VALUE\n",
+                     name.c_str());
+        return LAUNCH_FAILED;
+    }
+    if (fault.set && name == fault.kernel && *static_cast<const int*>(params[fault.index]) == fault.value) {
+        std::fprintf(stderr, "stand-in cuLaunchKernel %s: fails as WAFER_STAND_IN_FAIL_LAUNCH asks (argument %d is"
+                     " %d)\n", name.c_str(), fault.index, fault.value);
+        return LAUNCH_FAILED;
     }
     if (wsim_launch(reinterpret_cast<void (*)(void**)>(function), params, (int) gx, (int) gy, (int) gz, (int) bx,
                     (int) by, (int) bz, 0, direct, error, sizeof error) != 0) {

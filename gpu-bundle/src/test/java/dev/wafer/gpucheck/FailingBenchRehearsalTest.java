@@ -1,0 +1,101 @@
+package dev.wafer.gpucheck;
+
+import static dev.wafer.gpucheck.GpuCheckBundleTest.phase;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wafer.adapters.cuda.CudaSimulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A fast kernel that passes its suites and fails at a bench's shape, the way a first GPU run could go, through the
+ * whole bundle on the stand-in CUDA device: the stand-in driver fails the float32 fused attention's forward at
+ * sequence length 64 only ({@code WAFER_STAND_IN_FAIL_LAUNCH}), which the kernel contract never uses (it tries 70,
+ * 131, 40 and 5). The check must still get that shape's figures from the baseline kernels, run their suites first,
+ * say the fast kernels failed, keep the fast kernels for every other bench, and compare no rerun with the retry.
+ * PyTorch and training are left out ({@code --skip}): {@link StandInRehearsalTest} runs them.
+ */
+class FailingBenchRehearsalTest {
+
+    private static final String FAILING = "bench rehearsal seq64 batch2 fp32 (cuda)";
+
+    @Test
+    void aBenchThatFailsOnTheFastKernelsGetsItsFiguresFromTheBaselineKernels(@TempDir Path tmp) throws Exception {
+        Path libraries;
+        try {
+            libraries = CudaSimulator.standInLibraries();
+        } catch (CudaSimulator.UnavailableException e) {
+            if ("1".equals(System.getenv("WAFER_EXPECT_CUDA_SIM"))) {
+                throw new AssertionError("WAFER_EXPECT_CUDA_SIM=1 but " + e.getMessage());
+            }
+            assumeTrue(false, "stand-in CUDA rehearsal skipped: " + e.getMessage());
+            return;
+        }
+        Path report = tmp.resolve("out/gpu-check.json");
+        BundleLauncher.Result result = BundleLauncher.shared().run(Map.of("LD_LIBRARY_PATH", libraries.toString(),
+                        "WAFER_STAND_IN_FAIL_LAUNCH", "flash_attention_f32_forward:3=64"),
+                "--rehearse", "--skip", "pytorch,train", "--report", report.toString());
+
+        // A required bench failed on the fast kernels: the run fails, and says which and why.
+        assertEquals(1, result.exitCode(), result.output());
+        assertTrue(result.output().contains("FAIL (" + FAILING + " failed on the fast kernels: "), result.output());
+        JsonNode json = new ObjectMapper().readTree(Files.readString(report));
+        String text = json.toPrettyString();
+        assertEquals("complete", json.path("status").asText(), text);
+        assertEquals("fast", json.path("bench_kernel_variant").asText(), "the fast kernels passed their suites");
+        List<String> problems = new ArrayList<>();
+        json.path("problems").forEach(p -> problems.add(p.asText()));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("CUDA_ERROR_LAUNCH_FAILED") && problems.get(0)
+                .contains("flash_attention_f32_forward"), "the problem names the error and the kernel: " + problems);
+
+        List<String> names = new ArrayList<>();
+        json.path("phases").forEach(p -> names.add(p.path("name").asText()));
+        // The baseline kernels' suites run the moment the retry needs them, not at the end, and the retry follows.
+        int failed = names.indexOf(FAILING);
+        assertTrue(failed > 0, text);
+        assertEquals(List.of(FAILING, "tests baseline", FAILING + " (baseline kernels)"),
+                names.subList(failed, failed + 3), names.toString());
+        assertEquals(1, names.stream().filter("tests baseline"::equals).count(), "the suites run once: " + names);
+        JsonNode fast = phase(json, FAILING);
+        assertEquals("fast", fast.path("kernel_variant").asText());
+        assertTrue(fast.path("output_tail").asText().contains("fails as WAFER_STAND_IN_FAIL_LAUNCH asks"),
+                "the child's own words are kept: " + fast.toPrettyString());
+        assertEquals("passed", phase(json, "tests baseline").path("status").asText());
+        JsonNode retry = phase(json, FAILING + " (baseline kernels)");
+        assertEquals("ok", retry.path("status").asText(), retry.toPrettyString());
+        assertEquals("baseline", retry.path("kernel_variant").asText());
+        assertTrue(retry.path("wafer").path("tokens_per_s").asDouble() > 0, retry.toPrettyString());
+
+        // Every other bench ran on the fast kernels: the fault is at one shape, and nothing else was moved off them.
+        for (String other : List.of("bench rehearsal seq32 batch2 fp32 (cuda)", "bench rehearsal seq64 batch2 bf16 (cuda)",
+                "bench rehearsal seq64 batch2 bf16 (cuda) bias kernels")) {
+            assertEquals("fast", phase(json, other).path("kernel_variant").asText(), other);
+            assertEquals("ok", phase(json, other).path("status").asText(), other);
+        }
+        // The unfused rerun never launches the fused kernel; the profile launches it and is retried too.
+        assertEquals("ok", phase(json, FAILING + BenchCase.UNFUSED).path("status").asText());
+        assertEquals("baseline", phase(json, FAILING + BenchCase.PROFILED + " (baseline kernels)")
+                .path("kernel_variant").asText());
+
+        // The fp32 figures are the retry's; the fused/unfused comparison is not made with them.
+        JsonNode goals = json.path("goals");
+        JsonNode attention = null;
+        for (JsonNode g : goals) {
+            if (g.path("goal").asText().startsWith("the fp32 fused attention")) {
+                attention = g;
+            }
+        }
+        assertTrue(attention != null && attention.path("ratio").isMissingNode()
+                && attention.path("unmeasured").asText().contains("baseline kernels"), goals.toPrettyString());
+    }
+}
