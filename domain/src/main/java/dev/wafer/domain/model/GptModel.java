@@ -1,19 +1,7 @@
 package dev.wafer.domain.model;
 
-import static dev.wafer.domain.model.ParameterName.ATTN_PROJ_BIAS;
-import static dev.wafer.domain.model.ParameterName.ATTN_PROJ_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.FC_BIAS;
-import static dev.wafer.domain.model.ParameterName.FC_PROJ_BIAS;
-import static dev.wafer.domain.model.ParameterName.FC_PROJ_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.FC_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.LN1_BIAS;
-import static dev.wafer.domain.model.ParameterName.LN1_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.LN2_BIAS;
-import static dev.wafer.domain.model.ParameterName.LN2_WEIGHT;
 import static dev.wafer.domain.model.ParameterName.LNF_BIAS;
 import static dev.wafer.domain.model.ParameterName.LNF_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.QKV_BIAS;
-import static dev.wafer.domain.model.ParameterName.QKV_WEIGHT;
 import static dev.wafer.domain.model.ParameterName.WPE;
 import static dev.wafer.domain.model.ParameterName.WTE;
 
@@ -23,11 +11,9 @@ import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.CrossEntropyKernel;
 import dev.wafer.ports.compute.EncoderKernel;
-import dev.wafer.ports.compute.GeluKernel;
 import dev.wafer.ports.compute.LayerNormKernel;
 import dev.wafer.ports.compute.MatmulKernel;
-import dev.wafer.ports.compute.ResidualKernel;
-import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.TensorScope;
 
 /**
@@ -52,16 +38,9 @@ public final class GptModel {
     private final EncoderKernel encoder;
     private final LayerNormKernel layerNorm;
     private final MatmulKernel matmul;
-    /** The QKV projection's backward: float32 under {@link ModelPrecision#fp32AttentionGrads()}. */
-    private final MatmulKernel qkvBackward;
-    private final BlockAttention attention;
     private final ModelPrecision precision;
-    private final GeluKernel gelu;
-    private final ResidualKernel residual;
     private final CrossEntropyKernel crossEntropy;
-    // Per-layer views of the stacked tensors, made once.
-    private final LayerViews p;
-    private final LayerViews g;
+    private final DecoderBlocks blocks;
     private int[] lastTokens;
     private int[] lastTargets;
     private boolean forwardDone;
@@ -124,14 +103,12 @@ public final class GptModel {
         this.layerNorm = backend.layerNorm();
         this.precision = precision;
         this.matmul = backend.matmul(precision.operands());
-        this.qkvBackward = precision.fp32AttentionGrads() ? backend.matmul() : matmul;
-        this.attention = new BlockAttention(backend.attention(precision.operands(), precision.fp32AttentionGrads()), act,
-                shape.nHeads());
-        this.gelu = backend.gelu();
-        this.residual = backend.residual();
         this.crossEntropy = backend.crossEntropy();
-        this.p = new LayerViews(params);
-        this.g = new LayerViews(grads);
+        // Per-layer views of the stacked tensors, made once; the QKV backward is float32 under fp32AttentionGrads.
+        this.blocks = new DecoderBlocks(shape, parameterisation, precision, act, new LayerViews(params),
+                new LayerViews(grads), layerNorm, matmul, precision.fp32AttentionGrads() ? backend.matmul() : matmul,
+                new BlockAttention(backend.attention(precision.operands(), precision.fp32AttentionGrads()), act,
+                        shape.nHeads()), backend.gelu(), backend.residual());
         this.readout = new LogitsReadout(this, act, params, matmul, crossEntropy);
     }
 
@@ -284,12 +261,12 @@ public final class GptModel {
                 parameterisation.embeddingMultiplier());
         observer.observe(ActivationObserver.Site.EMBEDDING, -1, act.encoded, n * c, 1f);
         for (int l = 0; l < shape.nLayers(); l++) {
-            blockForward(l, b, t, true);
+            blocks.forward(l, b, t, observer, casts);
         }
         layerNorm.forward(act.lnf, act.lnfMean, act.lnfRstd, act.residual3[shape.nLayers() - 1], params.get(LNF_WEIGHT),
                 params.get(LNF_BIAS), n, c);
         if (casts.active()) {
-            casts.cast("lnf", -1, act.lnf, n * c, precision.operands() != dev.wafer.ports.compute.OperandFormat.FP32);
+            casts.cast("lnf", -1, act.lnf, n * c, precision.operands() != OperandFormat.FP32);
         }
     }
 
@@ -304,51 +281,6 @@ public final class GptModel {
         observer.observe(ActivationObserver.Site.LOGITS, -1, act.logits, n * shape.vocabSize(),
                 parameterisation.outputLogitMultiplier());
         lastTokens = tokens;
-    }
-
-    /**
-     * Block {@code l}'s forward over a {@code b} x {@code t} micro-batch from its input into its slot of the
-     * activations and its output {@code residual3[l]}; {@code observe} is false for the backward's recomputation, which the observers must not see twice.
-     */
-    private void blockForward(int l, int b, int t, boolean observe) {
-        int n = b * t;
-        int c = shape.dModel();
-        int f = shape.dFfn();
-        int s = act.slot(l);
-        float scale = parameterisation.attentionScale(shape.dHead());
-        boolean watch = observe && casts.active();
-        boolean mixed = precision.operands() != dev.wafer.ports.compute.OperandFormat.FP32;
-        ActivationObserver seen = observe ? observer : ActivationObserver.NONE;
-        Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
-        layerNorm.forward(act.ln1[s], act.ln1Mean[s], act.ln1Rstd[s], in, p.get(LN1_WEIGHT, l), p.get(LN1_BIAS, l), n,
-                c);
-        if (watch) {
-            casts.cast("ln1", l, act.ln1[s], n * c, mixed);
-        }
-        matmul.forward(act.qkv[s], act.ln1[s], p.get(QKV_WEIGHT, l), p.get(QKV_BIAS, l), n, c, 3 * c);
-        if (watch) {
-            casts.cast("qkv", l, act.qkv[s], n * 3 * c, mixed);
-        }
-        attention.forward(s, b, t, c, scale);
-        if (watch) {
-            casts.cast("atty", l, act.atty[s], n * c, mixed);
-        }
-        matmul.forward(act.attproj[s], act.atty[s], p.get(ATTN_PROJ_WEIGHT, l), p.get(ATTN_PROJ_BIAS, l), n, c, c);
-        seen.observe(ActivationObserver.Site.ATTENTION, l, act.attproj[s], n * c, 1f);
-        residual.forward(act.residual2[s], in, act.attproj[s], n * c);
-        layerNorm.forward(act.ln2[s], act.ln2Mean[s], act.ln2Rstd[s], act.residual2[s], p.get(LN2_WEIGHT, l),
-                p.get(LN2_BIAS, l), n, c);
-        if (watch) {
-            casts.cast("ln2", l, act.ln2[s], n * c, mixed);
-        }
-        matmul.forward(act.fch[s], act.ln2[s], p.get(FC_WEIGHT, l), p.get(FC_BIAS, l), n, c, f);
-        gelu.forward(act.fchGelu[s], act.fch[s], n * f);
-        if (watch) {
-            casts.cast("fc_gelu", l, act.fchGelu[s], n * f, mixed);
-        }
-        matmul.forward(act.fcproj[s], act.fchGelu[s], p.get(FC_PROJ_WEIGHT, l), p.get(FC_PROJ_BIAS, l), n, f, c);
-        seen.observe(ActivationObserver.Site.MLP, l, act.fcproj[s], n * c, 1f);
-        residual.forward(act.residual3[l], act.residual2[s], act.fcproj[s], n * c);
     }
 
     /**
@@ -368,63 +300,24 @@ public final class GptModel {
         int t = act.t;
         int n = b * t;
         int c = shape.dModel();
-        int f = shape.dFfn();
         int v = shape.vocabSize();
         if (Float.isNaN(logitsGradientWeight)) {
             crossEntropy.backward(act.logits, act.logits, lastTargets, n, v, parameterisation.outputLogitMultiplier(),
                     lossWeight);
         }
-        boolean watch = casts.active();
-        boolean mixed = precision.operands() != dev.wafer.ports.compute.OperandFormat.FP32;
-        boolean qkvMixed = mixed && !precision.fp32AttentionGrads();
-        if (watch) {
-            casts.cast("d_logits", -1, act.logits, n * v, mixed);
+        if (casts.active()) {
+            casts.cast("d_logits", -1, act.logits, n * v, precision.operands() != OperandFormat.FP32);
         }
         matmul.backward(act.dln, grads.get(WTE), null, act.logits, act.lnf, params.get(WTE), n, c, v);
         int last = shape.nLayers() - 1;
         layerNorm.backward(act.dresidual, grads.get(LNF_WEIGHT), grads.get(LNF_BIAS), act.dln, act.residual3[last],
                 params.get(LNF_WEIGHT), act.lnfMean, act.lnfRstd, n, c);
-        float scale = parameterisation.attentionScale(shape.dHead());
         for (int l = last; l >= 0; l--) {
-            Tensor in = l == 0 ? act.encoded : act.residual3[l - 1];
-            int s = act.slot(l);
             if (act.recompute && l != last) {
-                blockForward(l, act.b, act.t, false); // the last block's activations are still in the slot from the forward
+                // The last block's activations are still in the slot from the forward.
+                blocks.forward(l, act.b, act.t, ActivationObserver.NONE, CastObserver.NONE);
             }
-            // residual3 = residual2 + fcproj: both receive dresidual.
-            if (watch) {
-                casts.cast("d_fcproj", l, act.dresidual, n * c, mixed);
-            }
-            matmul.backward(act.dfch, g.get(FC_PROJ_WEIGHT, l), g.get(FC_PROJ_BIAS, l), act.dresidual, act.fchGelu[s],
-                    p.get(FC_PROJ_WEIGHT, l), n, f, c);
-            gelu.backward(act.dfch, act.fch[s], act.dfch, n * f);
-            if (watch) {
-                casts.cast("d_fc", l, act.dfch, n * f, mixed);
-            }
-            matmul.backward(act.dln, g.get(FC_WEIGHT, l), g.get(FC_BIAS, l), act.dfch, act.ln2[s], p.get(FC_WEIGHT, l),
-                    n, c, f);
-            layerNorm.backward(act.dtmp, g.get(LN2_WEIGHT, l), g.get(LN2_BIAS, l), act.dln, act.residual2[s],
-                    p.get(LN2_WEIGHT, l), act.ln2Mean[s], act.ln2Rstd[s], n, c);
-            residual.forward(act.dresidual, act.dresidual, act.dtmp, n * c);
-            // residual2 = in + attproj: both receive dresidual.
-            if (watch) {
-                casts.cast("d_attproj", l, act.dresidual, n * c, mixed);
-            }
-            matmul.backward(act.datty, g.get(ATTN_PROJ_WEIGHT, l), g.get(ATTN_PROJ_BIAS, l), act.dresidual, act.atty[s],
-                    p.get(ATTN_PROJ_WEIGHT, l), n, c, c);
-            if (watch) {
-                casts.cast("d_atty", l, act.datty, n * c, mixed);
-                casts.scoreGradients(l, act.att[s], act.datty, act.qkv[s], b, t, c, shape.nHeads(), scale, qkvMixed);
-            }
-            attention.backward(s, b, t, c, scale);
-            if (watch) {
-                casts.cast("d_qkv", l, act.dqkv, n * 3 * c, qkvMixed);
-            }
-            qkvBackward.backward(act.dln, g.get(QKV_WEIGHT, l), g.get(QKV_BIAS, l), act.dqkv, act.ln1[s],
-                    p.get(QKV_WEIGHT, l), n, c, 3 * c);
-            layerNorm.backward(act.dtmp, g.get(LN1_WEIGHT, l), g.get(LN1_BIAS, l), act.dln, in, p.get(LN1_WEIGHT, l),
-                    act.ln1Mean[s], act.ln1Rstd[s], n, c);
-            residual.forward(act.dresidual, act.dresidual, act.dtmp, n * c);
+            blocks.backward(l, casts);
         }
         encoder.backward(grads.get(WTE), grads.get(WPE), act.dresidual, lastTokens, b, t, c,
                 parameterisation.embeddingMultiplier());
