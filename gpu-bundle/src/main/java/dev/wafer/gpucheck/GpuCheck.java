@@ -1,17 +1,13 @@
 package dev.wafer.gpucheck;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The bundle's entry point. Runs, each in its own child process and under one overall deadline: the device probe, the
@@ -52,6 +48,7 @@ public final class GpuCheck {
     private Bf16Peak bf16Peak;
     private final List<String> problems = new ArrayList<>();
     private final List<String> summary = new ArrayList<>();
+    private final ScratchFolder scratch;
     private final Path work;
     /** The baseline kernels' suites: benches may fall back to those kernels when they pass. Set by {@link #tests()}. */
     private BaselineSuites baseline = BaselineSuites.none();
@@ -67,7 +64,8 @@ public final class GpuCheck {
         this.bf16Peak = Bf16Peak.resolve(peakOverride, null);
         this.report = new Report(options.report(), options.mode().text());
         this.phases = new PhaseRunner(report, Deadline.startingNow(options.deadline()), options.skip());
-        this.work = Files.createTempDirectory("wafer-gpu-check-");
+        this.scratch = ScratchFolder.create();
+        this.work = scratch.path();
         if (options.mode() == Options.Mode.GPU) {
             env.put("WAFER_EXPECT_CUDA", "1"); // a GPU machine: CUDA tests fail instead of skipping
         }
@@ -142,7 +140,7 @@ public final class GpuCheck {
             }
             baseline.atTheEnd(); // the baseline kernels' suites, if they waited: with whatever time is left
         } finally {
-            deleteRecursively(work);
+            scratch.delete();
         }
         int status = finish();
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -171,7 +169,7 @@ public final class GpuCheck {
                 break;
             }
         }
-        deleteRecursively(work);
+        scratch.delete();
     }
 
     private void device() {
@@ -383,19 +381,5 @@ public final class GpuCheck {
         report.write();
         System.out.println(line);
         return ok ? 0 : 1;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        // Twice: the main thread's final clean-up and the shutdown hook may meet, and a file may appear between a
-        // walk and its directory's removal.
-        for (int attempt = 0; attempt < 2 && Files.exists(dir); attempt++) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException | UncheckedIOException e) {
-                if (attempt == 1) {
-                    System.err.println("gpu-check: could not remove " + dir + ": " + e.getMessage());
-                }
-            }
-        }
     }
 }
