@@ -52,19 +52,33 @@ final class BundleLauncher {
     }
 
     /**
-     * A launcher whose payload stays unpacked under target/ for the other tests of this build; what earlier builds
-     * left there (payloads of other hashes, scratch of killed runs: 140 MB each) is removed first.
+     * A launcher whose payload stays unpacked under target/ for the other tests of this JVM. Each test JVM (the build
+     * runs two) has a folder of its own, {@code gpu-check-test-tmp/jvm-<pid>}, since a check's scratch folder lives
+     * there too and must not be taken for a stale one by the other JVM; the folders of JVMs no longer alive (earlier
+     * builds, killed runs: 140 MB each) are removed first.
      */
     static synchronized BundleLauncher shared() throws IOException {
-        Path tmp = Files.createDirectories(bundle().resolveSibling("gpu-check-test-tmp"));
-        String current = "wafer-gpu-check-" + Files.readString(bundle().resolve("payload.sha256")).substring(0, 16);
-        try (Stream<Path> entries = Files.list(tmp)) {
-            for (Path stale : entries.filter(p -> p.getFileName().toString().startsWith("wafer-gpu-check-")
-                    && !p.getFileName().toString().equals(current)).toList()) {
-                deleteRecursively(stale);
+        if (shared == null) {
+            Path root = Files.createDirectories(bundle().resolveSibling("gpu-check-test-tmp"));
+            try (Stream<Path> entries = Files.list(root)) {
+                for (Path stale : entries.filter(p -> !alive(p.getFileName().toString())).toList()) {
+                    deleteRecursively(stale);
+                }
             }
+            Path mine = Files.createDirectories(root.resolve("jvm-" + ProcessHandle.current().pid()));
+            shared = new BundleLauncher(bundle(), mine, null);
         }
-        return new BundleLauncher(bundle(), tmp, null);
+        return shared;
+    }
+
+    private static BundleLauncher shared;
+
+    /** Whether {@code name} is the folder of a live JVM ({@code jvm-<pid>}); anything else there is stale. */
+    private static boolean alive(String name) {
+        if (!name.matches("jvm-\\d+")) {
+            return false;
+        }
+        return ProcessHandle.of(Long.parseLong(name.substring(4))).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -25,6 +25,7 @@ import dev.wafer.domain.profile.KernelProfile;
 import dev.wafer.domain.profile.ProfilingBackend;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.ComputeBackendFactory;
+import dev.wafer.ports.compute.DeviceFailureException;
 import dev.wafer.ports.compute.TensorScope;
 import picocli.CommandLine;
 
@@ -97,6 +98,9 @@ final class TrainExecution {
             options = options.underflowReportEvery(f.underflowReport());
         }
         SessionListener progress = lead ? new TrainProgress(out, err, f.json()) : r -> { };
+        // Rank 0 writes the checkpoints: its line after a device failure says where the run can continue from.
+        NewestCheckpoint newest = new NewestCheckpoint(progress, checkpoint == null ? null
+                : ModelCheckpoints.resolve(f.resume()), state.position().step());
         KernelProfile kernels = f.profile() ? new KernelProfile() : null;
         try (TrainOutput output = TrainOutput.claim(outDir, ownCheckpoint(outDir), f.overwrite());
                 StopSignals signals = ranks.collective().size() == 1 ? StopSignals.install()
@@ -122,8 +126,8 @@ final class TrainExecution {
             }
             options = options.stopWhen(signals::requested);
             TrainingSession session = checkpoint == null
-                    ? TrainingSession.start(backend, scope, run.spec(), files.data(), options, progress)
-                    : TrainingSession.resume(backend, scope, run, checkpoint, files.data(), options, progress);
+                    ? TrainingSession.start(backend, scope, run.spec(), files.data(), options, newest)
+                    : TrainingSession.resume(backend, scope, run, checkpoint, files.data(), options, newest);
             if (checkpoint != null) {
                 dev.wafer.domain.session.NonFiniteParameters.describe(session.model().model().parameters())
                         .ifPresent(what -> {
@@ -165,6 +169,8 @@ final class TrainExecution {
             }
         } catch (NonFiniteTrainingException | TrainingDataFiles.DataException e) {
             throw new UserError(e.getMessage());
+        } catch (DeviceFailureException e) {
+            throw lead ? newest.explain(e) : e;
         }
     }
 

@@ -9,8 +9,10 @@
 //
 // WAFER_STAND_IN_FAIL_LAUNCH=KERNEL:INDEX=VALUE makes every launch of KERNEL whose int argument INDEX (from 0) equals
 // VALUE fail with CUDA_ERROR_LAUNCH_FAILED, as a kernel would that is right on the shapes its suites try and wrong
-// at a bench's (e.g. flash_attention_f32_forward:3=64 fails the float32 fused attention at sequence length 64 only):
-// what the GPU check does then is tested end to end. A malformed value fails every launch, naming the variable.
+// at a bench's (e.g. flash_attention_f32_forward:3=64 fails the float32 fused attention at sequence length 64 only);
+// KERNEL#N fails the process's Nth launch of KERNEL (from 1) and every later one, as a device that fails mid-run:
+// what the GPU check and training do then is tested end to end. A malformed value fails every launch, naming the
+// variable.
 #include "cuda_sim.hpp"
 
 #include <cstdint>
@@ -45,6 +47,7 @@ std::mutex lock;
 std::map<uintptr_t, size_t> allocated;
 std::map<void*, int> barrier_free; // thunk -> its kernel has no barrier or shuffle
 std::map<void*, std::string> kernel_names; // thunk -> its kernel's name
+std::map<std::string, long> launches;      // kernel name -> launches so far in this process
 unsigned long long used;
 uintptr_t next_handle = 0x1000;
 
@@ -75,8 +78,9 @@ struct InjectedFault {
     bool set = false;
     bool malformed = false;
     std::string kernel;
-    int index = 0;
+    int index = 0;    // KERNEL:INDEX=VALUE
     int value = 0;
+    long from = 0;    // KERNEL#N: the launch (from 1) the failures start at; 0 for the other form
 };
 
 const InjectedFault& injected_fault() {
@@ -88,6 +92,15 @@ const InjectedFault& injected_fault() {
         }
         f.set = true;
         std::string spec(text);
+        size_t hash = spec.find('#');
+        if (hash != std::string::npos) {
+            std::string count = spec.substr(hash + 1);
+            char* end = nullptr;
+            f.kernel = spec.substr(0, hash);
+            f.from = std::strtol(count.c_str(), &end, 10);
+            f.malformed = hash == 0 || count.empty() || *end != '\0' || f.from < 1;
+            return f;
+        }
         size_t colon = spec.find(':');
         size_t equals = spec.find('=', colon == std::string::npos ? 0 : colon);
         char* end = nullptr;
@@ -279,18 +292,26 @@ CUresult cuLaunchKernel(void* function, unsigned int gx, unsigned int gy, unsign
     char error[512];
     int direct;
     std::string name;
+    long launch;
     {
         std::lock_guard<std::mutex> guard(lock);
         direct = barrier_free[function];
         name = kernel_names[function];
+        launch = ++launches[name];
     }
     const InjectedFault& fault = injected_fault();
     if (fault.malformed) {
-        std::fprintf(stderr, "stand-in cuLaunchKernel %s: WAFER_STAND_IN_FAIL_LAUNCH is not KERNEL:INDEX=VALUE\n",
-                     name.c_str());
+        std::fprintf(stderr, "stand-in cuLaunchKernel %s: WAFER_STAND_IN_FAIL_LAUNCH is neither KERNEL:INDEX=VALUE"
+                     " nor KERNEL#N\n", name.c_str());
         return LAUNCH_FAILED;
     }
-    if (fault.set && name == fault.kernel && *static_cast<const int*>(params[fault.index]) == fault.value) {
+    if (fault.set && name == fault.kernel && fault.from > 0 && launch >= fault.from) {
+        std::fprintf(stderr, "stand-in cuLaunchKernel %s: fails as WAFER_STAND_IN_FAIL_LAUNCH asks (launch %ld)\n",
+                     name.c_str(), launch);
+        return LAUNCH_FAILED;
+    }
+    if (fault.set && name == fault.kernel && fault.from == 0
+            && *static_cast<const int*>(params[fault.index]) == fault.value) {
         std::fprintf(stderr, "stand-in cuLaunchKernel %s: fails as WAFER_STAND_IN_FAIL_LAUNCH asks (argument %d is"
                      " %d)\n", name.c_str(), fault.index, fault.value);
         return LAUNCH_FAILED;

@@ -1,0 +1,72 @@
+package dev.wafer.app.cli;
+
+import dev.wafer.domain.eval.CrossEntropyTotals;
+import dev.wafer.domain.session.RunPosition;
+import dev.wafer.domain.session.RunState;
+import dev.wafer.domain.session.SessionListener;
+import dev.wafer.domain.session.StepReport;
+import dev.wafer.formats.checkpoint.ModelCheckpoints;
+import dev.wafer.ports.compute.DeviceFailureException;
+import java.nio.file.Path;
+
+/**
+ * Passes a training session's events on and remembers the newest checkpoint the run can continue from: the one it
+ * wrote last, or the one it resumed from. A device that fails mid-run loses what is on it, so the user's next step
+ * is that checkpoint, and the failure's one line says where it is.
+ */
+final class NewestCheckpoint implements SessionListener {
+    private final SessionListener next;
+    private Path file;
+    private long step;
+
+    /**
+     * @param resumedFrom the checkpoint file the run resumed from, or null for a new run
+     * @param resumedStep its step
+     */
+    NewestCheckpoint(SessionListener next, Path resumedFrom, long resumedStep) {
+        this.next = next;
+        this.file = resumedFrom;
+        this.step = resumedStep;
+    }
+
+    @Override
+    public void started(RunState state, boolean resumed) {
+        next.started(state, resumed);
+    }
+
+    @Override
+    public void stepped(StepReport report) {
+        next.stepped(report);
+    }
+
+    @Override
+    public void checkpointed(RunPosition position, Path written) {
+        file = written;
+        step = position.step();
+        next.checkpointed(position, written);
+    }
+
+    @Override
+    public void validated(CrossEntropyTotals totals) {
+        next.validated(totals);
+    }
+
+    /** {@code failure} with where the run can continue from (or that nothing was saved) added to its line. */
+    DeviceFailureException explain(DeviceFailureException failure) {
+        DeviceFailureException explained = new DeviceFailureException(failure.backend(), failure.getMessage() + "; "
+                + continueFrom(), failure.outOfMemory());
+        explained.initCause(failure);
+        return explained;
+    }
+
+    /** Where the run can continue from, in words. */
+    String continueFrom() {
+        if (file == null) {
+            return "nothing was saved (--out DIR with --checkpoint-every N keeps checkpoints to continue from)";
+        }
+        Path resume = file.getFileName().toString().equals(ModelCheckpoints.FILE_NAME) && file.getParent() != null
+                ? file.getParent() : file;
+        return "the newest checkpoint, step " + step + ", is " + file + "; continue with: wafer train --resume "
+                + resume;
+    }
+}
