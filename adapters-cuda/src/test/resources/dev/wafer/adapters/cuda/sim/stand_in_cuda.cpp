@@ -10,9 +10,9 @@
 // WAFER_STAND_IN_FAIL_LAUNCH=KERNEL:INDEX=VALUE makes every launch of KERNEL whose int argument INDEX (from 0) equals
 // VALUE fail with CUDA_ERROR_LAUNCH_FAILED, as a kernel would that is right on the shapes its suites try and wrong
 // at a bench's (e.g. flash_attention_f32_forward:3=64 fails the float32 fused attention at sequence length 64 only);
-// KERNEL#N fails the process's Nth launch of KERNEL (from 1) and every later one, as a device that fails mid-run:
-// what the GPU check and training do then is tested end to end. A malformed value fails every launch, naming the
-// variable.
+// KERNEL#N fails the process's Nth launch of KERNEL (from 1) and every later one, as a device that fails mid-run;
+// several faults are separated by commas. What the GPU check and training do then is tested end to end. A malformed
+// value fails every launch, naming the variable.
 #include "cuda_sim.hpp"
 
 #include <cstdint>
@@ -22,6 +22,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 #include <unistd.h>
 
 typedef int CUresult;
@@ -73,9 +74,9 @@ void* self() {
     return me;
 }
 
-// WAFER_STAND_IN_FAIL_LAUNCH, parsed once: the kernel, the int argument's index and the value that fails it.
+// One fault of WAFER_STAND_IN_FAIL_LAUNCH: the kernel and either the int argument's index and the value that fails it,
+// or the launch the failures start at.
 struct InjectedFault {
-    bool set = false;
     bool malformed = false;
     std::string kernel;
     int index = 0;    // KERNEL:INDEX=VALUE
@@ -83,43 +84,51 @@ struct InjectedFault {
     long from = 0;    // KERNEL#N: the launch (from 1) the failures start at; 0 for the other form
 };
 
-const InjectedFault& injected_fault() {
-    static const InjectedFault fault = [] {
-        InjectedFault f;
-        const char* text = std::getenv("WAFER_STAND_IN_FAIL_LAUNCH");
-        if (text == nullptr || *text == '\0') {
-            return f;
-        }
-        f.set = true;
-        std::string spec(text);
-        size_t hash = spec.find('#');
-        if (hash != std::string::npos) {
-            std::string count = spec.substr(hash + 1);
-            char* end = nullptr;
-            f.kernel = spec.substr(0, hash);
-            f.from = std::strtol(count.c_str(), &end, 10);
-            f.malformed = hash == 0 || count.empty() || *end != '\0' || f.from < 1;
-            return f;
-        }
-        size_t colon = spec.find(':');
-        size_t equals = spec.find('=', colon == std::string::npos ? 0 : colon);
-        char* end = nullptr;
-        if (colon == std::string::npos || colon == 0 || equals == std::string::npos) {
-            f.malformed = true;
-            return f;
-        }
-        f.kernel = spec.substr(0, colon);
-        std::string index = spec.substr(colon + 1, equals - colon - 1);
-        std::string value = spec.substr(equals + 1);
-        long i = std::strtol(index.c_str(), &end, 10);
-        f.malformed = index.empty() || *end != '\0' || i < 0 || i > 64;
-        long v = std::strtol(value.c_str(), &end, 10);
-        f.malformed = f.malformed || value.empty() || *end != '\0';
-        f.index = (int) i;
-        f.value = (int) v;
+InjectedFault parse_fault(const std::string& spec) {
+    InjectedFault f;
+    char* end = nullptr;
+    size_t hash = spec.find('#');
+    if (hash != std::string::npos) {
+        std::string count = spec.substr(hash + 1);
+        f.kernel = spec.substr(0, hash);
+        f.from = std::strtol(count.c_str(), &end, 10);
+        f.malformed = hash == 0 || count.empty() || *end != '\0' || f.from < 1;
         return f;
+    }
+    size_t colon = spec.find(':');
+    size_t equals = spec.find('=', colon == std::string::npos ? 0 : colon);
+    if (colon == std::string::npos || colon == 0 || equals == std::string::npos) {
+        f.malformed = true;
+        return f;
+    }
+    f.kernel = spec.substr(0, colon);
+    std::string index = spec.substr(colon + 1, equals - colon - 1);
+    std::string value = spec.substr(equals + 1);
+    long i = std::strtol(index.c_str(), &end, 10);
+    f.malformed = index.empty() || *end != '\0' || i < 0 || i > 64;
+    long v = std::strtol(value.c_str(), &end, 10);
+    f.malformed = f.malformed || value.empty() || *end != '\0';
+    f.index = (int) i;
+    f.value = (int) v;
+    return f;
+}
+
+// WAFER_STAND_IN_FAIL_LAUNCH, parsed once: its comma-separated faults (none when unset).
+const std::vector<InjectedFault>& injected_faults() {
+    static const std::vector<InjectedFault> faults = [] {
+        std::vector<InjectedFault> all;
+        const char* text = std::getenv("WAFER_STAND_IN_FAIL_LAUNCH");
+        std::string specs = text == nullptr ? "" : text;
+        size_t start = 0;
+        while (start < specs.size()) {
+            size_t comma = specs.find(',', start);
+            size_t stop = comma == std::string::npos ? specs.size() : comma;
+            all.push_back(parse_fault(specs.substr(start, stop - start)));
+            start = stop + 1;
+        }
+        return all;
     }();
-    return fault;
+    return faults;
 }
 
 } // namespace
@@ -299,22 +308,25 @@ CUresult cuLaunchKernel(void* function, unsigned int gx, unsigned int gy, unsign
         name = kernel_names[function];
         launch = ++launches[name];
     }
-    const InjectedFault& fault = injected_fault();
-    if (fault.malformed) {
-        std::fprintf(stderr, "stand-in cuLaunchKernel %s: WAFER_STAND_IN_FAIL_LAUNCH is neither KERNEL:INDEX=VALUE"
-                     " nor KERNEL#N\n", name.c_str());
-        return LAUNCH_FAILED;
-    }
-    if (fault.set && name == fault.kernel && fault.from > 0 && launch >= fault.from) {
-        std::fprintf(stderr, "stand-in cuLaunchKernel %s: fails as WAFER_STAND_IN_FAIL_LAUNCH asks (launch %ld)\n",
-                     name.c_str(), launch);
-        return LAUNCH_FAILED;
-    }
-    if (fault.set && name == fault.kernel && fault.from == 0
-            && *static_cast<const int*>(params[fault.index]) == fault.value) {
-        std::fprintf(stderr, "stand-in cuLaunchKernel %s: fails as WAFER_STAND_IN_FAIL_LAUNCH asks (argument %d is"
-                     " %d)\n", name.c_str(), fault.index, fault.value);
-        return LAUNCH_FAILED;
+    for (const InjectedFault& fault : injected_faults()) {
+        if (fault.malformed) {
+            std::fprintf(stderr, "stand-in cuLaunchKernel %s: WAFER_STAND_IN_FAIL_LAUNCH is not a list of"
+                         " KERNEL:INDEX=VALUE and KERNEL#N\n", name.c_str());
+            return LAUNCH_FAILED;
+        }
+        if (name != fault.kernel) {
+            continue;
+        }
+        if (fault.from > 0 && launch >= fault.from) {
+            std::fprintf(stderr, "stand-in cuLaunchKernel %s: fails as WAFER_STAND_IN_FAIL_LAUNCH asks (launch %ld)\n",
+                         name.c_str(), launch);
+            return LAUNCH_FAILED;
+        }
+        if (fault.from == 0 && *static_cast<const int*>(params[fault.index]) == fault.value) {
+            std::fprintf(stderr, "stand-in cuLaunchKernel %s: fails as WAFER_STAND_IN_FAIL_LAUNCH asks (argument %d"
+                         " is %d)\n", name.c_str(), fault.index, fault.value);
+            return LAUNCH_FAILED;
+        }
     }
     if (wsim_launch(reinterpret_cast<void (*)(void**)>(function), params, (int) gx, (int) gy, (int) gz, (int) bx,
                     (int) by, (int) bz, 0, direct, error, sizeof error) != 0) {
