@@ -86,9 +86,11 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
             return what + "; its memory ran out (another process may hold some): use a smaller --micro-batch or a"
                     + " smaller model, or free the device";
         }
-        return what + "; a kernel that faults or a device error (the system log names Xid errors);"
-                + (d.backend().equals("cuda") ? " WAFER_CUDA_KERNELS=baseline runs the first kernels," : "")
-                + " --backend cpu runs without the device";
+        if (d.backend().equals("cuda")) {
+            return what + "; a kernel that faults or a device error (the system log names Xid errors);"
+                    + " WAFER_CUDA_KERNELS=baseline runs the first kernels, --backend cpu runs without the device";
+        }
+        return what + "; --backend cpu runs without the device";
     }
 
     /** The out-of-memory error behind {@code t} (worker threads wrap it), or null. */

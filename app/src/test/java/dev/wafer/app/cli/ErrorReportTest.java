@@ -85,6 +85,17 @@ class ErrorReportTest {
         assertTrue(err().contains("WAFER_CUDA_KERNELS=baseline"), err());
     }
 
+    /** An OpenCL kernel that did not run on its device (Aparapi would have fallen back): a device failure too. */
+    @Test
+    void anOpenClFallbackIsADeviceFailure() {
+        int code = runFailing(() -> new dev.wafer.adapters.opencl.ClFallbackException("gelu_forward", "pthread-cpu",
+                "Aparapi marked the device as failed", null));
+        assertEquals(WaferCommand.DEVICE_FAILED, code, err());
+        assertEquals("wafer: the opencl device failed: OpenCL kernel 'gelu_forward' did not run on pthread-cpu: Aparapi"
+                + " marked the device as failed (Aparapi would have re-run it on a Java thread pool; the OpenCL backend"
+                + " refuses to); --backend cpu runs without the device\n", err());
+    }
+
     @Test
     void aDeviceOutOfMemoryIsTheOutOfMemoryCode() {
         int code = runFailing(() -> new dev.wafer.ports.compute.DeviceFailureException("cuda",
