@@ -13,8 +13,8 @@ import java.util.Optional;
  * The bundle's entry point. Runs, each in its own child process and under one overall deadline: the device probe, the
  * CUDA tests on the new kernels (and the contract and model suites on the baseline kernels straight after when they
  * fail, else when a bench needs them or at the end: {@link BaselineSuites}), {@code wafer bench} fp32, the PyTorch
- * anchor, {@code wafer bench} bf16, the training check and, time permitting, torch.compile, the unfused reruns, the
- * profiles and the bias-kernels rerun; {@code --skip} leaves groups out. The JSON report is rewritten after every phase and ends with the
+ * anchor, {@code wafer bench} bf16, the training check and, time permitting, the unfused and bias-kernels reruns,
+ * torch.compile and the profiles; {@code --skip} leaves groups out. The JSON report is rewritten after every phase and ends with the
  * issue's speed goals ({@link Goals}); one summary line ends the run. Exit status 0 when no test failed, every
  * required bench ran and the training runs held their comparisons, 1 otherwise, 2 for a bad argument.
  */
@@ -119,24 +119,25 @@ public final class GpuCheck {
                 benches(cases.stream().filter(BenchCase::bf16).toList(), variant);
                 train(options.mode() == Options.Mode.GPU ? TrainPlan.gpu() : TrainPlan.rehearsal(deviceBackend()),
                         variant);
-                int longest = cases.stream().mapToInt(BenchCase::seq).max().orElse(0);
-                torch(cases.stream().filter(c -> c.seq() == longest).toList(), true); // the second anchor
-                // When the fused attention ran: the longest fp32 and bf16 shapes again without it (same machine,
-                // same run), so the report shows what each fused attention changes.
+                // The reruns that decide defaults come first, being short: when the fused attention ran, the
+                // longest fp32 and bf16 shapes again without it (same machine, same run), so the report shows what
+                // each fused attention changes; then the longest bf16 shape with its biases added by kernels,
+                // against cuBLASLt's epilogue, the fast kernels' default (the baseline kernels have no epilogue).
                 if (variant.equals(KernelChoice.FAST)) {
                     for (boolean bf16 : new boolean[] {false, true}) {
                         BenchCase.longestOnCuda(cases, bf16).ifPresent(c -> benches(List.of(c.unfused()),
                                 KernelChoice.FAST_UNFUSED));
                     }
                 }
-                // Then, when time is left: where the steps of the goals' shapes go, kernel by kernel (bf16 first).
-                benches(BenchCase.toProfile(cases).stream().map(BenchCase::profiled).toList(), variant);
-                // Last: the longest bf16 shape with its biases added by kernels, against cuBLASLt's epilogue, the
-                // default of the fast kernels (the baseline kernels have no epilogue to compare).
                 if (!variant.equals(KernelChoice.BASELINE)) {
                     BenchCase.longestOnCuda(cases, true)
                             .ifPresent(c -> benches(List.of(c.withBiasKernels()), variant));
                 }
+                // Then torch.compile, the second anchor, which spends most of a minute compiling.
+                int longest = cases.stream().mapToInt(BenchCase::seq).max().orElse(0);
+                torch(cases.stream().filter(c -> c.seq() == longest).toList(), true);
+                // Last, when time is left: where the steps of the goals' shapes go, kernel by kernel (bf16 first).
+                benches(BenchCase.toProfile(cases).stream().map(BenchCase::profiled).toList(), variant);
             }
             baseline.atTheEnd(); // the baseline kernels' suites, if they waited: with whatever time is left
         } finally {

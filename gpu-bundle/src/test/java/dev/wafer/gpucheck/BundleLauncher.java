@@ -3,6 +3,7 @@ package dev.wafer.gpucheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -81,10 +82,20 @@ final class BundleLauncher {
         return ProcessHandle.of(Long.parseLong(name.substring(4))).map(ProcessHandle::isAlive).orElse(false);
     }
 
+    /**
+     * Removes a stale folder. The build's other test JVM may be removing the same one at the same time, so files that
+     * vanish under the walk are not an error; a folder still there after three tries is.
+     */
     private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        for (int attempt = 1; Files.exists(dir); attempt++) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (NoSuchFileException | java.io.UncheckedIOException e) {
+                if (attempt == 3) {
+                    throw new IOException("could not remove the stale " + dir, e);
+                }
             }
         }
     }

@@ -56,12 +56,12 @@ class StandInRehearsalTest {
         List<String> expected = new ArrayList<>(RehearsalTest.PHASES.stream().map(n -> n.replace("(cpu)", "(cuda)")
                 .replace("train cpu 20", "train cuda 20").replace("train cpu stop-at", "train cuda stop-at")
                 .replace("train cpu resume", "train cuda resume")).toList());
-        // On CUDA with the fused attention, the longest fp32 and bf16 shapes once more without it, before the profiles.
-        int profiles = expected.indexOf("bench rehearsal seq64 batch2 bf16 (cuda) profiled");
-        expected.add(profiles, "bench rehearsal seq64 batch2 bf16 (cuda) unfused attention");
-        expected.add(profiles, "bench rehearsal seq64 batch2 fp32 (cuda) unfused attention");
-        // Then the longest bf16 shape with its biases added by kernels, after the profiles.
-        expected.add(expected.indexOf("tests baseline"), "bench rehearsal seq64 batch2 bf16 (cuda) bias kernels");
+        // On CUDA with the fused attention, right after training: the longest fp32 and bf16 shapes once more without
+        // it, then the longest bf16 shape with its biases added by kernels; torch.compile and the profiles after them.
+        int compile = expected.indexOf("pytorch compile rehearsal seq64 batch2 fp32 (cuda)");
+        expected.add(compile, "bench rehearsal seq64 batch2 bf16 (cuda) bias kernels");
+        expected.add(compile, "bench rehearsal seq64 batch2 bf16 (cuda) unfused attention");
+        expected.add(compile, "bench rehearsal seq64 batch2 fp32 (cuda) unfused attention");
         assertEquals(expected, names, text);
         JsonNode kernels = phase(json, "bench rehearsal seq64 batch2 bf16 (cuda) bias kernels");
         assertEquals("fast", kernels.path("kernel_variant").asText(), kernels.toPrettyString());
