@@ -69,8 +69,25 @@ class GpuCheckBundleTest {
     void cpuPartRunsOnTheBundledRuntimeWithoutAnyJavaOnThePath(@TempDir Path tmp) throws Exception {
         Path home = tmp.resolve("unpacked");
         Path report = tmp.resolve("out/report.json");
-        BundleLauncher.Result result = new BundleLauncher(bundle, tmp, home).run("--cpu-part", "--report",
-                report.toString(), "--skip", "tests");
+        // PyTorch's NVIDIA wheels, in a Python site folder (the user one here, which PYTHONUSERBASE moves): CUDA 13's
+        // keep every library in nvidia/cu13/lib, CUDA 12's one folder per library (nvidia/cublas/lib).
+        Path userBase = tmp.resolve("python-user");
+        List<Path> wheelLibs = List.of();
+        if (BundleLauncher.pythonOnPath()) {
+            ProcessBuilder ask = new ProcessBuilder("python3", "-c", "import site; print(site.getusersitepackages())")
+                    .redirectErrorStream(true);
+            ask.environment().put("PYTHONUSERBASE", userBase.toString());
+            Process site = ask.start();
+            Path sitePackages = Path.of(new String(site.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .strip());
+            assertEquals(0, site.waitFor(), sitePackages.toString());
+            wheelLibs = List.of(sitePackages.resolve("nvidia/cu13/lib"), sitePackages.resolve("nvidia/cublas/lib"));
+            for (Path lib : wheelLibs) {
+                Files.createDirectories(lib);
+            }
+        }
+        BundleLauncher.Result result = new BundleLauncher(bundle, tmp, home).run(java.util.Map.of("PYTHONUSERBASE",
+                userBase.toString()), "--cpu-part", "--report", report.toString(), "--skip", "tests");
 
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().contains("gpu-check cpu-part: PASS"), result.output());
@@ -84,6 +101,11 @@ class GpuCheckBundleTest {
         assertTrue(bench.path("tokens_per_s").asDouble() > 0, json.toPrettyString());
         assertTrue(phase(json, "device").path("backends").toString().contains("cuda"), json.toPrettyString());
         assertEquals("complete", json.path("status").asText());
+        // The launcher put the wheels' library folders on the loader path of every child.
+        String loaderPath = json.path("environment").path("LD_LIBRARY_PATH").asText("");
+        for (Path lib : wheelLibs) {
+            assertTrue(List.of(loaderPath.split(":")).contains(lib.toString()), lib + " not in " + loaderPath);
+        }
     }
 
     @Test
