@@ -40,8 +40,15 @@ precision = args.precision
 if args.device == "cuda" and not torch.cuda.is_available():
     print(json.dumps({"error": "torch sees no CUDA device"}))
     sys.exit(3)
-torch.backends.cuda.matmul.allow_tf32 = False
-torch.backends.cudnn.allow_tf32 = False
+# TF32 off for float32 products. PyTorch 2.9 and later have a new switch and warn at the old one; reading one after
+# setting the other in a way they disagree is a RuntimeError (which torch.compile's Inductor hits), so only the
+# matmul's is set, through the newest API there is, and cuDNN's (no convolutions here) is left at its default.
+if hasattr(torch.backends.cuda.matmul, "fp32_precision"):
+    torch.backends.cuda.matmul.fp32_precision = "ieee"
+    tf32_switch = "torch.backends.cuda.matmul.fp32_precision = 'ieee'"
+else:
+    torch.backends.cuda.matmul.allow_tf32 = False
+    tf32_switch = "torch.backends.cuda.matmul.allow_tf32 = False"
 torch.manual_seed(0)
 dev = torch.device(args.device)
 
@@ -112,6 +119,7 @@ med = times[len(times) // 2]
 print(json.dumps({"torch": torch.__version__,
                   "device": torch.cuda.get_device_name(0) if dev.type == "cuda" else "cpu",
                   "mode": "compile" if args.compile else "eager", "precision": precision, "tf32": False,
+                  "tf32_switch": tf32_switch,
                   "tokens_per_s": round(B * T / med, 1), "step_seconds": round(med, 5),
                   "warmup_steps": warmup, "warmup_seconds": round(first_steps, 3),
                   "adamw": "fused" if fused else "default",
