@@ -100,6 +100,23 @@ final class BundleLauncher {
         }
     }
 
+    /**
+     * The stand-in CUDA libraries' folder ({@link dev.wafer.adapters.cuda.CudaSimulator#standInLibraries()}), for a
+     * rehearsal on the CUDA backend; the calling test is skipped where they cannot be built (no g++ on x86-64), and
+     * fails instead under {@code WAFER_EXPECT_CUDA_SIM=1}.
+     */
+    static Path standInCudaOrSkip() {
+        try {
+            return dev.wafer.adapters.cuda.CudaSimulator.standInLibraries();
+        } catch (dev.wafer.adapters.cuda.CudaSimulator.UnavailableException e) {
+            if ("1".equals(System.getenv("WAFER_EXPECT_CUDA_SIM"))) {
+                throw new AssertionError("WAFER_EXPECT_CUDA_SIM=1 but " + e.getMessage());
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "stand-in CUDA rehearsal skipped: " + e.getMessage());
+            throw new IllegalStateException("unreachable: the assumption above aborts the test");
+        }
+    }
+
     /** The launcher's TMPDIR. */
     Path tmpdir() {
         return scratch;

@@ -3,11 +3,9 @@ package dev.wafer.gpucheck;
 import static dev.wafer.gpucheck.GpuCheckBundleTest.phase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wafer.adapters.cuda.CudaSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,16 +30,7 @@ class FailingBenchRehearsalTest {
 
     @Test
     void aBenchThatFailsOnTheFastKernelsGetsItsFiguresFromTheBaselineKernels(@TempDir Path tmp) throws Exception {
-        Path libraries;
-        try {
-            libraries = CudaSimulator.standInLibraries();
-        } catch (CudaSimulator.UnavailableException e) {
-            if ("1".equals(System.getenv("WAFER_EXPECT_CUDA_SIM"))) {
-                throw new AssertionError("WAFER_EXPECT_CUDA_SIM=1 but " + e.getMessage());
-            }
-            assumeTrue(false, "stand-in CUDA rehearsal skipped: " + e.getMessage());
-            return;
-        }
+        Path libraries = BundleLauncher.standInCudaOrSkip();
         Path report = tmp.resolve("out/gpu-check.json");
         BundleLauncher.Result result = BundleLauncher.shared().run(Map.of("LD_LIBRARY_PATH", libraries.toString(),
                         "WAFER_STAND_IN_FAIL_LAUNCH", "flash_attention_f32_forward:3=32,flash_attention_f32_forward:3=64"),

@@ -3,7 +3,6 @@ package dev.wafer.gpucheck;
 import static dev.wafer.gpucheck.GpuCheckBundleTest.phase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,16 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StandInRehearsalTest {
     @Test
     void theRehearsalRunsEveryPhaseOnTheStandInCudaDevice(@TempDir Path tmp) throws Exception {
-        Path libraries;
-        try {
-            libraries = CudaSimulator.standInLibraries();
-        } catch (CudaSimulator.UnavailableException e) {
-            if ("1".equals(System.getenv("WAFER_EXPECT_CUDA_SIM"))) {
-                throw new AssertionError("WAFER_EXPECT_CUDA_SIM=1 but " + e.getMessage());
-            }
-            assumeTrue(false, "stand-in CUDA rehearsal skipped: " + e.getMessage());
-            return;
-        }
+        Path libraries = BundleLauncher.standInCudaOrSkip();
         BundleLauncher launcher = BundleLauncher.shared();
         Path report = tmp.resolve("out/gpu-check.json");
         BundleLauncher.Result result = launcher.run(Map.of("LD_LIBRARY_PATH", libraries.toString()), "--rehearse",
