@@ -26,6 +26,13 @@ record KernelChoice(String variant, String reason) {
         if (fastStatus.equals(TestPhase.PASSED)) {
             return of(true, baselinePassed, fastLog.outcomes());
         }
+        if (onlyOtherTestsFailed(fastLog)) {
+            long failed = fastLog.outcomes().stream().filter(o -> o.status() == TestOutcome.Status.FAILED).count();
+            return new KernelChoice(FAST, "the fast kernels passed their device suites ("
+                    + String.join(", ", DeviceSuitesFirst.FIRST) + "); the tests that failed after them (" + failed
+                    + (fastLog.running().isPresent() ? ", and " + fastLog.running().get() + ", running when the"
+                    + " tests " + fastStatus : "") + ") do not run the kernels on the device");
+        }
         java.util.List<TestOutcome> suspects = new java.util.ArrayList<>(fastLog.outcomes());
         fastLog.running().ifPresent(t -> suspects.add(new TestOutcome(t, TestOutcome.Status.FAILED,
                 "running when the tests " + fastStatus)));
@@ -38,6 +45,33 @@ record KernelChoice(String variant, String reason) {
                     + " contract test was running: nothing counts against the fast kernels");
         }
         return of(false, baselinePassed, suspects);
+    }
+
+    /**
+     * Whether the fast kernels stand after their phase: it passed, or only tests outside the device suites failed. The
+     * device suites run first ({@link DeviceSuitesFirst}), so a test of another class that finished or was running
+     * shows they were done; the other classes check bindings, compilers and bookkeeping, not the kernels on the device,
+     * and the baseline kernels' phase runs only the device suites, so their failures are problems in the report, not
+     * a reason to bench other kernels.
+     */
+    static boolean kernelsStand(String fastStatus, TestLog fastLog) {
+        return fastStatus.equals(TestPhase.PASSED) || onlyOtherTestsFailed(fastLog);
+    }
+
+    private static boolean onlyOtherTestsFailed(TestLog log) {
+        boolean deviceSuitesRan = log.outcomes().stream().anyMatch(o -> deviceSuite(o.test()));
+        boolean othersAfterThem = log.outcomes().stream().anyMatch(o -> !deviceSuite(o.test()))
+                || log.running().isPresent();
+        boolean deviceSuiteFailed = log.outcomes().stream()
+                .anyMatch(o -> deviceSuite(o.test()) && o.status() == TestOutcome.Status.FAILED);
+        return deviceSuitesRan && othersAfterThem && !deviceSuiteFailed
+                && !log.running().map(KernelChoice::deviceSuite).orElse(false);
+    }
+
+    /** Whether a test (as the log names it, {@code Class > method(...)}) belongs to a device suite. */
+    static boolean deviceSuite(String test) {
+        int end = test.indexOf(" > ");
+        return DeviceSuitesFirst.FIRST.contains(end < 0 ? test : test.substring(0, end));
     }
 
     /**

@@ -7,25 +7,21 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.wafer.adapters.cuda.HostOnly;
 import org.junit.platform.engine.DiscoverySelector;
-import org.junit.platform.engine.discovery.ClassNameFilter;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * The JUnit phase's own JVM: a native crash in a CUDA test ends this process, not the check. Runs the selected tests
  * through the JUnit Platform launcher, the way Surefire would, writing each event to a {@link TestLog}.
- * Usage: {@code TestChild LOG_FILE package:NAME|class:NAME...}. The simulator's test classes ({@link #SIMULATED})
- * are left out: they run the kernels on the host for machines without a GPU, which a GPU check does not need. The
- * classes run in {@link DeviceSuitesFirst}'s order.
+ * Usage: {@code TestChild LOG_FILE package:NAME|class:NAME...}. The classes tagged {@link HostOnly} are left out:
+ * they run the backend against stand-ins on the host (the simulator's suites take minutes), which CI does on every
+ * build and a GPU check need not repeat on the device's time. The classes run in {@link DeviceSuitesFirst}'s order.
  */
 public final class TestChild {
-
-    /**
-     * The host-simulator suites of {@code dev.wafer.adapters.cuda} ({@code SimulatedCudaContractTest}, ...,
-     * {@code StandInCudaContractTest}, {@code CudaSimulatorTest}).
-     */
-    static final String SIMULATED = ".*\\.(Simulated[^.]*|StandIn[^.]*|CudaSimulatorTest)";
 
     /** JUnit Jupiter's setting for the order of test classes. */
     static final String CLASS_ORDER = "junit.jupiter.testclass.order.default";
@@ -43,15 +39,19 @@ public final class TestChild {
             selectors.add(selector(args[i]));
         }
         try (TestLog.Writer log = new TestLog.Writer(Path.of(args[0]))) {
-            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors)
-                            .filters(ClassNameFilter.excludeClassNamePatterns(SIMULATED))
-                            .configurationParameter(CLASS_ORDER, DeviceSuitesFirst.class.getName()).build(),
-                    new TestRun(log));
+            LauncherFactory.create().execute(request(selectors), new TestRun(log));
             log.done();
         }
     }
 
-    private static DiscoverySelector selector(String text) {
+    /** What the child asks JUnit to run: the selected classes less the host-only ones, device suites first. */
+    static LauncherDiscoveryRequest request(List<DiscoverySelector> selectors) {
+        return LauncherDiscoveryRequestBuilder.request().selectors(selectors)
+                .filters(TagFilter.excludeTags(HostOnly.TAG))
+                .configurationParameter(CLASS_ORDER, DeviceSuitesFirst.class.getName()).build();
+    }
+
+    static DiscoverySelector selector(String text) {
         if (text.startsWith("package:")) {
             return selectPackage(text.substring("package:".length()));
         }

@@ -123,6 +123,42 @@ class KernelChoiceTest {
                 java.util.Optional.empty(), false)).variant());
     }
 
+    /**
+     * A test outside the device suites (a compiler's output read as text, a binding's bookkeeping) that fails on the
+     * GPU machine's newer libraries says nothing against the kernels: the benches keep them, and the failure stays a
+     * problem in the report. A device suite's failure still counts, whatever else failed.
+     */
+    @Test
+    void onlyTheDeviceSuitesJudgeTheKernels() {
+        TestOutcome model = new TestOutcome("CudaBackendModelSuiteTest > sp()", TestOutcome.Status.PASSED, "");
+        TestOutcome compiler = new TestOutcome("KernelCompilationTest > compilesWithNvrtc(String, int) > [3] x.cu, 80",
+                TestOutcome.Status.FAILED, "AssertionFailedError: no .entry");
+        var othersFailed = new TestLog(java.util.List.of(PASSED_CONTRACT, model, compiler), java.util.Optional.empty(),
+                true);
+        KernelChoice choice = KernelChoice.of(Report.FAILED, true, othersFailed);
+        assertEquals("fast", choice.variant());
+        assertTrue(choice.reason().contains("passed their device suites (CudaBackendContractTest,"
+                + " CudaBackendModelSuiteTest); the tests that failed after them (1) do not run the kernels"), choice.reason());
+        assertTrue(KernelChoice.kernelsStand(Report.FAILED, othersFailed));
+
+        var crashedAfter = new TestLog(java.util.List.of(PASSED_CONTRACT, model), java.util.Optional.of(
+                "PtxCacheTest > reuse()"), false);
+        assertEquals("fast", KernelChoice.of(TestPhase.CRASHED, true, crashedAfter).variant());
+        assertTrue(KernelChoice.of(TestPhase.CRASHED, true, crashedAfter).reason().contains(
+                "and PtxCacheTest > reuse(), running when the tests crashed"));
+
+        var bothFailed = new TestLog(java.util.List.of(new TestOutcome("CudaBackendContractTest > gelu(TestInfo)",
+                TestOutcome.Status.FAILED, "x"), model, compiler), java.util.Optional.empty(), true);
+        assertEquals("baseline", KernelChoice.of(Report.FAILED, true, bothFailed).variant());
+        assertFalse(KernelChoice.kernelsStand(Report.FAILED, bothFailed));
+        var classFailed = new TestLog(java.util.List.of(new TestOutcome("CudaBackendModelSuiteTest",
+                TestOutcome.Status.FAILED, "@BeforeAll"), compiler), java.util.Optional.empty(), true);
+        assertEquals("baseline", KernelChoice.of(Report.FAILED, true, classFailed).variant(), "a class-level failure");
+        var noDeviceSuites = new TestLog(java.util.List.of(compiler), java.util.Optional.empty(), true);
+        assertEquals("baseline", KernelChoice.of(Report.FAILED, true, noDeviceSuites).variant(),
+                "without the device suites' results nothing shows the kernels stand");
+    }
+
     @Test
     void aFailedFastBenchIsRetriedOnBaselineOnlyWhenBaselinePassed() {
         assertTrue(KernelChoice.retryOnBaseline("fast", true));

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stubs, {@link FakeNativeLibrary}): the descriptors it builds, one heuristic query per shape, the bias pointer and
  * workspace it passes, and what it does when cuBLASLt has no algorithm (the bias kernel, reported) or fails (an error).
  */
+@HostOnly
 class BiasEpilogueTest {
     private static final long SEED = 20261206L;
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * passes the limits and covers the work, every pointer lies inside a live allocation (the SGEMMs' whole operand
  * extents included), and all kernels are exercised.
  */
+@HostOnly
 class CudaLaunchesTest {
     private static final int B = 2;
     private static final int T = 5;

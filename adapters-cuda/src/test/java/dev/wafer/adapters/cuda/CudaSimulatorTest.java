@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * faults it can see: a __syncthreads that only part of a block reaches, a shuffle that reads a lane that has returned,
  * a load or store outside the allocation its pointer came from, and (in descending order) a race between threads.
  */
+@HostOnly
 class CudaSimulatorTest {
     private static final String SOURCE = """
             extern "C" __global__ void indices(int* out, int n) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kernel family and closing all go through real FFM downcalls, so each binding is invoked with the argument types
  * its descriptor declares, and the values that reach the "driver" can be inspected.
  */
+@HostOnly
 class FfmCallsTest {
     @TempDir
     Path cache;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * kernels to each other exactly, on the simulated GPU (their code rounds the probabilities alike, so a GPU's
  * compiler should keep the bits too). Seeded.
  */
+@HostOnly
 class FusedCrossEntropyTest {
     private static final long SEED = 20261206L;
 

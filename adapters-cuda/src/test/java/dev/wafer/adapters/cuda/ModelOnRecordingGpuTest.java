@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * norm) passes the argument, geometry and pointer-range checks without a device. The values are not computed (the
  * recording device reads zeros); the GPU tests compare them.
  */
+@HostOnly
 class ModelOnRecordingGpuTest {
     @ParameterizedTest
     @EnumSource(ParameterisationKind.class)

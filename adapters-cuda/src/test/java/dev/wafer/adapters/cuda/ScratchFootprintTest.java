@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * reach the size the workspace bounds them by. At the 111M shape (seq 2048 x batch 8) the figures are those
  * docs/cuda.md states.
  */
+@HostOnly
 class ScratchFootprintTest {
     private static final ModelShape M111 = ModelShape.withHeads(50257, 2048, 10, 12, 768, 3072);
     /** Odd sizes: a vocabulary smaller than the rows, heads of 16 (fused), a micro-batch of 3. */

@@ -7,6 +7,7 @@ import dev.wafer.conformance.ComputeBackendContract;
  * {@link CudaSimulator} and cuBLAS stood in for by {@link SimulatedGpu}: the values the kernels compute, checked
  * without a GPU against the same reference the CPU and OpenCL backends are held to.
  */
+@HostOnly
 class SimulatedCudaContractTest extends SimulatedBackendTest implements ComputeBackendContract {
     @Override
     CudaBackend open() throws Exception {

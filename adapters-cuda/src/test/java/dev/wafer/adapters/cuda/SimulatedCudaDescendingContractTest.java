@@ -7,6 +7,7 @@ import dev.wafer.conformance.ComputeBackendContract;
  * with its blocks and threads in descending order: a kernel whose values depend on the order has a race that a GPU,
  * which runs them in any order, can show.
  */
+@HostOnly
 class SimulatedCudaDescendingContractTest extends SimulatedBackendTest implements ComputeBackendContract {
     @Override
     CudaBackend open() throws Exception {

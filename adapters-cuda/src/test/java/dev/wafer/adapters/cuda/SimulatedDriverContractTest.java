@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * whose stand-ins compute what the calls ask for. A binding that passes an argument in the wrong place shows here as
  * a wrong value.
  */
+@HostOnly
 class SimulatedDriverContractTest extends SimulatedBackendTest implements ComputeBackendContract {
     @Override
     CudaBackend open() throws Exception {

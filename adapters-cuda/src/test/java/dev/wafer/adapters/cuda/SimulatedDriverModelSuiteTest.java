@@ -9,6 +9,7 @@ import java.nio.file.Files;
  * whose stand-ins compute what the calls ask for. A binding that passes an argument in the wrong place shows here as
  * a wrong value.
  */
+@HostOnly
 class SimulatedDriverModelSuiteTest extends SimulatedBackendTest implements ModelSuite {
     @Override
     CudaBackend open() throws Exception {

@@ -8,6 +8,7 @@ import dev.wafer.conformance.ComputeBackendContract;
  * against {@code cublasGemmEx}'s on a GPU: what the backend promises bit for bit (a linear layer's bf16 output is its
  * float32 output rounded, {@code Bf16StorageContract}) must not rest on the two agreeing.
  */
+@HostOnly
 class SimulatedEpilogueOrderContractTest extends SimulatedBackendTest implements ComputeBackendContract {
     @Override
     CudaBackend open() throws Exception {

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * gives the same losses bit for bit with every launch run in ascending and in descending order. A GPU runs blocks in
  * any order, so a difference here is a race that could make GPU runs irreproducible (and exact resume impossible).
  */
+@HostOnly
 class SimulatedOrderTest {
     @ParameterizedTest(name = "baseline {0}")
     @ValueSource(booleans = {false, true})

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * ({@link CudaSimulator#standInLibraries()}): real shared libraries opened by the real bindings, with the real NVRTC
  * compiling the kernels. What the GPU check's rehearsal loads through {@code LD_LIBRARY_PATH} is checked here first.
  */
+@HostOnly
 class StandInCudaContractTest extends SimulatedBackendTest implements ComputeBackendContract {
     @Override
     CudaBackend open() throws Exception {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * costs the host a few hundred calls; the unfused attention makes its products per sequence and causal block. The
  * figures at the 111M shape are those docs/cuda.md states.
  */
+@HostOnly
 class StepLaunchesTest {
     /** The calls of one step. */
     record Calls(int kernels, int gemms, int batchedGemms, int downloads) {

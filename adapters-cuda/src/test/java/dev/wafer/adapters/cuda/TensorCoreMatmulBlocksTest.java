@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * are added into it one after another), the bias gradient bit for bit; and no more than the block's rows are packed.
  * On the simulated GPU; seeded.
  */
+@HostOnly
 class TensorCoreMatmulBlocksTest {
     private static final long SEED = 20261205L;
 
