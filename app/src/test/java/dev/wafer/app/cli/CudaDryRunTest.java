@@ -26,7 +26,7 @@ class CudaDryRunTest {
                 "--seq", "2048", "--dry-run", "--no-measure", "--json"));
         args.addAll(List.of(flags));
         Map<String, String> all = new java.util.HashMap<>(env);
-        all.put("LD_LIBRARY_PATH", StandInCuda.libraries().toString());
+        all.putAll(StandInCuda.environment());
         CliRun run = StandInCuda.run(tmp, MpiLauncher.wafer(args), all);
         assertEquals(0, run.exitCode(), run.err());
         return new ObjectMapper().readTree(run.out()).get("memory");

@@ -34,8 +34,7 @@ class DeviceFailureTrainingTest {
     }
 
     private Map<String, String> standIn() {
-        return new HashMap<>(Map.of("LD_LIBRARY_PATH", StandInCuda.libraries().toString(), "WAFER_CUDA_CACHE",
-                tmp.resolve("kernels").toString()));
+        return new HashMap<>(StandInCuda.environment());
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,8 +23,7 @@ class DeviceGemmPeakTest {
         CliRun run = StandInCuda.run(tmp, MpiLauncher.wafer(List.of("bench", "--backend", "cuda", "--d-model", "32",
                 "--layers", "1", "--heads", "2", "--seq", "16", "--vocab", "128", "--batch", "2", "--steps", "1",
                 "--precision", precision, "--peak-size", peakSize, "--json")),
-                Map.of("LD_LIBRARY_PATH", StandInCuda.libraries().toString(), "WAFER_CUDA_CACHE",
-                        tmp.resolve("kernels").toString()));
+                StandInCuda.environment());
         assertEquals(0, run.exitCode(), run.err());
         return new ObjectMapper().readTree(run.out().strip().lines().reduce((a, b) -> b).orElseThrow());
     }

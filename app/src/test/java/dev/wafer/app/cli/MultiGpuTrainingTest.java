@@ -47,8 +47,9 @@ class MultiGpuTrainingTest {
     /** mpirun, and the environment of a machine with {@code devices} stand-in GPUs (the test skips without them). */
     private Map<String, String> standIn(int devices) {
         MpiLauncher.mpirun();
-        return new HashMap<>(Map.of("LD_LIBRARY_PATH", StandInCuda.libraries().toString(), "WAFER_STAND_IN_DEVICES",
-                String.valueOf(devices), "WAFER_CUDA_CACHE", tmp.resolve("kernels").toString()));
+        Map<String, String> env = new HashMap<>(StandInCuda.environment());
+        env.put("WAFER_STAND_IN_DEVICES", String.valueOf(devices));
+        return env;
     }
 
     /** Device ordinal to the processes that retained it, from the stand-in's trace. */

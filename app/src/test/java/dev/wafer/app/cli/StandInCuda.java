@@ -32,6 +32,21 @@ final class StandInCuda {
         }
     }
 
+    /**
+     * The kernel cache every stand-in run of this module's tests shares ({@code target/stand-in-kernels}): NVRTC
+     * compiles the kernels once (about 6 s a process here) instead of in every child. The cache keys each module by
+     * its source's SHA-256, NVRTC's version and the architecture, as a GPU check's children share theirs; the tests
+     * of the cache itself live in the CUDA adapter.
+     */
+    static Path kernelCache() {
+        return Path.of("target", "stand-in-kernels").toAbsolutePath();
+    }
+
+    /** {@code LD_LIBRARY_PATH} for the stand-in libraries and {@code WAFER_CUDA_CACHE} for {@link #kernelCache()}. */
+    static Map<String, String> environment() {
+        return Map.of("LD_LIBRARY_PATH", libraries().toString(), "WAFER_CUDA_CACHE", kernelCache().toString());
+    }
+
     /** Runs {@code command} to its end (at most 5 minutes) with {@code env} added, output kept in {@code dir}. */
     static CliRun run(Path dir, List<String> command, Map<String, String> env) throws Exception {
         Path out = Files.createTempFile(dir, "run", ".out");
