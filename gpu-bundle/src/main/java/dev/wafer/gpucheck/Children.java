@@ -3,6 +3,9 @@ package dev.wafer.gpucheck;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Command lines of the check's children: JVMs of the bundled runtime on the bundle's class path (the wafer CLI, the
@@ -44,5 +47,21 @@ final class Children {
         List<String> command = new ArrayList<>(List.of("python3", script.toString()));
         command.addAll(arguments);
         return command;
+    }
+
+    /** Kills every process this one started, and waits up to 5 s for each to be gone. */
+    static void killAll() {
+        List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
+        children.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                System.err.println("gpu-check: child " + child.pid() + " did not end within 5 s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

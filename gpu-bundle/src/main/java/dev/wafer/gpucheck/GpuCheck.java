@@ -117,6 +117,7 @@ public final class GpuCheck {
             if (options.mode() != Options.Mode.CPU_PART) {
                 torch(cases, false);
                 benches(cases.stream().filter(BenchCase::bf16).toList(), variant);
+                smi(NvidiaSmi.AFTER_BENCHES, "nvidia_smi_after_benches"); // clocks and throttling under load
                 train(options.mode() == Options.Mode.GPU ? TrainPlan.gpu() : TrainPlan.rehearsal(deviceBackend()),
                         variant);
                 // The reruns that decide defaults come first, being short: when the fused attention ran, the
@@ -156,20 +157,8 @@ public final class GpuCheck {
         } catch (RuntimeException e) {
             System.err.println("gpu-check: could not record the interruption: " + e);
         }
-        List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
-        children.forEach(ProcessHandle::destroyForcibly);
-        // Wait for them to be gone before removing the scratch folder: a dying child still writing its log there
-        // would otherwise leave the folder behind.
-        for (ProcessHandle child : children) {
-            try {
-                child.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                System.err.println("gpu-check: child " + child.pid() + " did not end within 5 s");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        // Gone before the scratch folder is removed: a dying child still writing its log there would leave it behind.
+        Children.killAll();
         scratch.delete();
     }
 
@@ -180,6 +169,7 @@ public final class GpuCheck {
                 new ProcessRun(ProcessRun.NOT_STARTED, "device probe did not run", false, Duration.ZERO),
                 Optional.empty())).device();
         report.root().set("device", device);
+        smi(NvidiaSmi.AT_START, "nvidia_smi");
         bf16Peak = Bf16Peak.resolve(peakOverride, device.path("gpu").asText(null));
         report.root().put("bf16_peak_tflops", bf16Peak.tflops());
         report.root().put("bf16_peak_source", bf16Peak.source());
@@ -198,6 +188,12 @@ public final class GpuCheck {
             report.note("rehearsal: no GPU; benches and training run on the CPU backend at tiny shapes, and PyTorch's"
                     + " figures come from its CPU device or, without torch, from a labelled stand-in");
         }
+        report.write();
+    }
+
+    /** nvidia-smi's lines on {@code sections} into the report's {@code device} section, under {@code key}. */
+    private void smi(List<String> sections, String key) {
+        NvidiaSmi.query(NvidiaSmi.TOOL, sections, env).putInto(report.root().withObjectProperty("device"), key);
         report.write();
     }
 

@@ -61,6 +61,9 @@ class RehearsalTest {
 
         JsonNode device = json.path("device");
         assertTrue(device.path("cuda_available").isBoolean(), text);
+        for (String smi : List.of("nvidia_smi", "nvidia_smi_after_benches")) { // recorded, run or not
+            assertTrue(device.path(smi).path("ending").asText().matches("exit \\d+|not run: .+"), text);
+        }
         for (String key : DeviceProbe.KEYS) {
             boolean absent = false;
             for (JsonNode a : device.path("absent_keys")) {

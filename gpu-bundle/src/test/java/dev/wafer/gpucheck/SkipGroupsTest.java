@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +23,12 @@ class SkipGroupsTest {
     @Test
     void skippedGroupsAreRecordedNotRunAndTheRestRunsOnTheKernelsNamed(@TempDir Path tmp) throws Exception {
         Path report = tmp.resolve("gpu-check.json");
-        BundleLauncher.Result result = BundleLauncher.shared().run("--rehearse", "--report", report.toString(),
-                "--skip", "tests,pytorch,train", "--kernels", "fast-unfused");
+        // An nvidia-smi on the PATH, as a GPU machine has: its lines land in the device section, twice.
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        NvidiaSmiTest.fakeTool(bin, "echo \"    Power Limit : 700.00 W ($*)\"");
+        BundleLauncher.Result result = BundleLauncher.shared().run(Map.of("PATH", bin + ":" + System.getenv("PATH")),
+                "--rehearse", "--report", report.toString(), "--skip", "tests,pytorch,train", "--kernels",
+                "fast-unfused");
 
         assertEquals(0, result.exitCode(), result.output());
         JsonNode json = new ObjectMapper().readTree(Files.readString(report));
@@ -54,6 +59,10 @@ class SkipGroupsTest {
         assertEquals("fast-unfused", json.path("bench_kernel_variant").asText(), text);
         assertTrue(json.path("bench_kernel_variant_reason").asText().contains("--skip tests"), text);
         assertTrue(json.path("training").isMissingNode(), "no training ran: " + text);
+        assertEquals("    Power Limit : 700.00 W (-q -d POWER,CLOCK,PERFORMANCE,ECC,COMPUTE)",
+                json.path("device").path("nvidia_smi").path("lines").path(0).asText(), text);
+        assertEquals("    Power Limit : 700.00 W (-q -d POWER,CLOCK,PERFORMANCE,TEMPERATURE)",
+                json.path("device").path("nvidia_smi_after_benches").path("lines").path(0).asText(), text);
         assertTrue(json.path("summary").asText().startsWith(
                 "gpu-check rehearse: PASS | no GPU named | skipped by --skip: tests, pytorch, train | "), text);
     }
