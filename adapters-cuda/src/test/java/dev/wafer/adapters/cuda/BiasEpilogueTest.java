@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BiasEpilogueTest {
     private static final long SEED = 20261206L;
 
+    /** One kernel cache for the class: NVRTC compiles the kernels once, not in every test (about 4 s each here). */
     @TempDir
-    Path cache;
+    static Path cache;
 
     /** The forward's output of a linear layer with a bias, on the simulator, with or without the epilogue. */
     private static float[] forward(SimulatedGpu gpu, OperandFormat operands, int n, int c, int oc) {

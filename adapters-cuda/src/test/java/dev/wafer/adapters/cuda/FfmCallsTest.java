@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @HostOnly
 class FfmCallsTest {
+    /** One kernel cache for the class: NVRTC compiles the kernels once, not in every test (about 4 s each here). */
     @TempDir
-    Path cache;
+    static Path cache;
 
     @Test
     void theWholeBackendDrivesTheBindingsWithMatchingArguments() {
