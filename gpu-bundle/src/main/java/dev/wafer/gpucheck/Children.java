@@ -49,9 +49,12 @@ final class Children {
         return command;
     }
 
-    /** Kills every process this one started, and waits up to 5 s for each to be gone. */
+    /**
+     * Kills every process this one started, and waits up to 5 s for each to be gone; no child starts after this
+     * ({@link StartGate}).
+     */
     static void killAll() {
-        List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
+        List<ProcessHandle> children = StartGate.CHECK.close();
         children.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle child : children) {
             try {

@@ -29,11 +29,16 @@ record ProcessRun(int exitCode, String output, boolean timedOut, Duration elapse
      * started, after {@code limit}.
      */
     static ProcessRun of(List<String> command, Map<String, String> env, Duration limit) {
+        return of(StartGate.CHECK, command, env, limit);
+    }
+
+    /** As {@link #of(List, Map, Duration)}, started through {@code gate}. */
+    static ProcessRun of(StartGate gate, List<String> command, Map<String, String> env, Duration limit) {
         long start = System.nanoTime();
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().putAll(env);
-            Process process = builder.start();
+            Process process = gate.start(builder);
             byte[][] out = new byte[1][];
             Thread reader = Thread.ofVirtual().start(() -> {
                 try {
