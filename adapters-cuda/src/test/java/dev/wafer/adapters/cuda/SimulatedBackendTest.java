@@ -1,6 +1,11 @@
 package dev.wafer.adapters.cuda;
 
 import dev.wafer.ports.compute.ComputeBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -12,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SimulatedBackendTest {
     private CudaBackend backend;
+    private Path kernelCache;
 
     /** The backend the suite runs on. */
     abstract CudaBackend open() throws Exception;
@@ -30,10 +36,25 @@ abstract class SimulatedBackendTest {
         return backend;
     }
 
+    /** The class's kernel cache, for a backend that compiles with NVRTC: made on first use, removed after the class. */
+    Path kernelCache() throws IOException {
+        if (kernelCache == null) {
+            kernelCache = Files.createTempDirectory("wafer-simulated-kernels-");
+        }
+        return kernelCache;
+    }
+
     @AfterAll
-    void closeBackend() {
+    void closeBackend() throws IOException {
         if (backend != null) {
             backend.close();
+        }
+        if (kernelCache != null) {
+            try (Stream<Path> all = Files.walk(kernelCache)) {
+                for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
         }
     }
 }

@@ -6,7 +6,6 @@ import dev.wafer.conformance.ComputeBackendContract;
 import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
-import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SimulatedDriverContractTest extends SimulatedBackendTest implements ComputeBackendContract {
     @Override
     CudaBackend open() throws Exception {
-        return SimulatedDevice.openThroughTheDriver(Files.createTempDirectory("wafer-simulated-driver-"));
+        return SimulatedDevice.openThroughTheDriver(kernelCache());
     }
 
     @Test

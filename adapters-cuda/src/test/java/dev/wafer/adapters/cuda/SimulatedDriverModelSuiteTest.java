@@ -1,7 +1,6 @@
 package dev.wafer.adapters.cuda;
 
 import dev.wafer.suite.ModelSuite;
-import java.nio.file.Files;
 
 /**
  * The model suite on the CUDA backend through its real device layer: {@link CudaGpu} with NVRTC compiling
@@ -13,6 +12,6 @@ import java.nio.file.Files;
 class SimulatedDriverModelSuiteTest extends SimulatedBackendTest implements ModelSuite {
     @Override
     CudaBackend open() throws Exception {
-        return SimulatedDevice.openThroughTheDriver(Files.createTempDirectory("wafer-simulated-driver-"));
+        return SimulatedDevice.openThroughTheDriver(kernelCache());
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wafer.conformance.ComputeBackendContract;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +28,7 @@ class StandInCudaContractTest extends SimulatedBackendTest implements ComputeBac
         CublasLtApi lt = new CublasLtApi(new NativeLibrary("libcublasLt.so.12",
                 SymbolLookup.libraryLookup(dir.resolve("libcublasLt.so.12"), Arena.global())));
         CudaGpu gpu = CudaGpu.open(driver, nvrtc, cublas, lt,
-                new CudaOptions(0, false, Files.createTempDirectory("wafer-stand-in-"), false, false));
+                new CudaOptions(0, false, kernelCache(), false, false));
         return new CudaBackend(gpu, gpu.description(), false);
     }
 
