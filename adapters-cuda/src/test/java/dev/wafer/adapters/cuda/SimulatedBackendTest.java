@@ -1,14 +1,11 @@
 package dev.wafer.adapters.cuda;
 
 import dev.wafer.ports.compute.ComputeBackend;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One CUDA backend without a GPU per test class, for the suites that run on the simulator: each subclass says how
@@ -16,8 +13,14 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SimulatedBackendTest {
+    /**
+     * The class's kernel cache, for a backend that compiles with NVRTC: JUnit makes one per class before its
+     * {@code @BeforeAll} and removes it after (an instance field would not be set yet there).
+     */
+    @TempDir
+    static Path kernelCache;
+
     private CudaBackend backend;
-    private Path kernelCache;
 
     /** The backend the suite runs on. */
     abstract CudaBackend open() throws Exception;
@@ -36,25 +39,10 @@ abstract class SimulatedBackendTest {
         return backend;
     }
 
-    /** The class's kernel cache, for a backend that compiles with NVRTC: made on first use, removed after the class. */
-    Path kernelCache() throws IOException {
-        if (kernelCache == null) {
-            kernelCache = Files.createTempDirectory("wafer-simulated-kernels-");
-        }
-        return kernelCache;
-    }
-
     @AfterAll
-    void closeBackend() throws IOException {
+    void closeBackend() {
         if (backend != null) {
             backend.close();
-        }
-        if (kernelCache != null) {
-            try (Stream<Path> all = Files.walk(kernelCache)) {
-                for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 }

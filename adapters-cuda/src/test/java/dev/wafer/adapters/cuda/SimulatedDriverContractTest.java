@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SimulatedDriverContractTest extends SimulatedBackendTest implements ComputeBackendContract {
     @Override
     CudaBackend open() throws Exception {
-        return SimulatedDevice.openThroughTheDriver(kernelCache());
+        return SimulatedDevice.openThroughTheDriver(kernelCache);
     }
 
     @Test

@@ -12,6 +12,6 @@ import dev.wafer.suite.ModelSuite;
 class SimulatedDriverModelSuiteTest extends SimulatedBackendTest implements ModelSuite {
     @Override
     CudaBackend open() throws Exception {
-        return SimulatedDevice.openThroughTheDriver(kernelCache());
+        return SimulatedDevice.openThroughTheDriver(kernelCache);
     }
 }

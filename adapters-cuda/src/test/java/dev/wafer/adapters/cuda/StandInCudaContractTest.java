@@ -28,7 +28,7 @@ class StandInCudaContractTest extends SimulatedBackendTest implements ComputeBac
         CublasLtApi lt = new CublasLtApi(new NativeLibrary("libcublasLt.so.12",
                 SymbolLookup.libraryLookup(dir.resolve("libcublasLt.so.12"), Arena.global())));
         CudaGpu gpu = CudaGpu.open(driver, nvrtc, cublas, lt,
-                new CudaOptions(0, false, kernelCache(), false, false));
+                new CudaOptions(0, false, kernelCache, false, false));
         return new CudaBackend(gpu, gpu.description(), false);
     }
 
