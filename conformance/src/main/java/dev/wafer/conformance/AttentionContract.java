@@ -97,6 +97,54 @@ public interface AttentionContract extends BackendContract {
         }
     }
 
+    /**
+     * {@link Capability#PREFIX_ATTENTION}: each sequence's new rows equal the last rows of the full forward over its
+     * prefix followed by them. Prefixes of 0 rows (the plain forward), shared by two sequences, at the end of
+     * {@code prefixQkv}, and longer than the new rows; a prefix outside {@code prefixQkv} is refused.
+     */
+    @Test
+    default void attentionAfterAPrefixMatchesTheFullForwardOverPrefixAndRows(TestInfo info) {
+        assumeCapable(Capability.PREFIX_ATTENTION);
+        int[][] shapes = {{4, 12, 3}, {1, 64, 4}, {9, 13, 1}}; // T, C, NH
+        int[] starts = {0, 2, 2, 0, 11};
+        int[] lengths = {0, 7, 7, 11, 1};
+        int p = 12;
+        int b = starts.length;
+        for (int[] s : shapes) {
+            int t = s[0];
+            int c = s[1];
+            int nh = s[2];
+            for (float scale : new float[] {(float) (1 / Math.sqrt(c / nh)), 1f / (c / nh)}) {
+                try (Fixture f = fixture(info)) {
+                    String what = "attention after a prefix T=" + t + " C=" + c + " NH=" + nh + " scale=" + scale;
+                    float[] prefix = f.uniform(p * 3 * c, -1.5, 1.5);
+                    float[] qkv = f.uniform(b * t * 3 * c, -1.5, 1.5);
+                    double[] ro = new double[b * t * c];
+                    for (int i = 0; i < b; i++) {
+                        int n = lengths[i] + t;
+                        float[] all = new float[n * 3 * c];
+                        System.arraycopy(prefix, starts[i] * 3 * c, all, 0, lengths[i] * 3 * c);
+                        System.arraycopy(qkv, i * t * 3 * c, all, lengths[i] * 3 * c, t * 3 * c);
+                        double[] o = new double[n * c];
+                        ReferenceKernels.attentionForward(o, new double[nh * n * n], widen(all), 1, n, c, nh, scale);
+                        System.arraycopy(o, lengths[i] * c, ro, i * t * c, t * c);
+                    }
+                    Tensor out = f.garbage(b * t * c);
+                    Tensor tp = f.upload(prefix);
+                    backend().attention().forwardAfterPrefix(out, f.upload(qkv), tp, starts, lengths, b, t, c, nh,
+                            scale);
+                    Check.close(what, f.seed(), Tolerances.ATTENTION, ro, out.toHost());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(prefix, tp.toHost(),
+                            what + ": the prefixes are read only (seed " + f.seed() + ")");
+                    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                            () -> backend().attention().forwardAfterPrefix(out, f.upload(qkv), tp,
+                                    new int[] {0, 2, 2, 0, 11}, new int[] {0, 7, 7, 11, 2}, b, t, c, nh, scale),
+                            what + ": rows 11 and 12 of a 12-row prefixQkv");
+                }
+            }
+        }
+    }
+
     private void runAttention(TestInfo info, int b, int t, int c, int nh, float scale, boolean fd) {
         try (Fixture f = fixture(info)) {
             String what = "attention B=" + b + " T=" + t + " C=" + c + " NH=" + nh + " scale=" + scale;

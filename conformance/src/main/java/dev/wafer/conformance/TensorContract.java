@@ -82,6 +82,10 @@ public interface TensorContract extends BackendContract {
                 }
                 continue;
             }
+            if (c == Capability.PREFIX_ATTENTION) {
+                // A promise about a method of the float32 attention kernel: AttentionContract holds it to it.
+                continue;
+            }
             Runnable ask = switch (c) {
                 case ENCODER -> backend::encoder;
                 case LAYER_NORM -> backend::layerNorm;
@@ -94,7 +98,7 @@ public interface TensorContract extends BackendContract {
                 case REDUCTIONS -> backend::reductions;
                 case BF16 -> () -> backend.matmul(dev.wafer.ports.compute.OperandFormat.BF16);
                 case FP16 -> () -> backend.attention(dev.wafer.ports.compute.OperandFormat.FP16, false);
-                case FUSED_ATTENTION, FUSED_ATTENTION_FP32 -> throw new AssertionError("checked above");
+                case FUSED_ATTENTION, FUSED_ATTENTION_FP32, PREFIX_ATTENTION -> throw new AssertionError("checked above");
                 case BF16_STORAGE -> () -> {
                     try (TensorScope s = backend.openScope()) {
                         s.allocate(1, dev.wafer.ports.compute.OperandFormat.BF16);

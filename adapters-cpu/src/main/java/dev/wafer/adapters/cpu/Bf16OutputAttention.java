@@ -35,6 +35,12 @@ final class Bf16OutputAttention implements AttentionKernel {
     }
 
     @Override
+    public void forwardAfterPrefix(Tensor out, Tensor qkv, Tensor prefixQkv, int[] prefixStart, int[] prefixLength,
+                                   int b, int t, int c, int nh, float scale) {
+        inner.forwardAfterPrefix(out, qkv, prefixQkv, prefixStart, prefixLength, b, t, c, nh, scale);
+    }
+
+    @Override
     public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
                               float scale) {
         inner.forwardCached(out, qkv, kCache, vCache, pos, c, nh, scale);

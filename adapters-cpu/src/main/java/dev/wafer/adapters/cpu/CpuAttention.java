@@ -229,6 +229,72 @@ final class CpuAttention implements AttentionKernel {
         });
     }
 
+    /**
+     * One (sequence, head) pair per task, as {@link #forward}'s scalar path: float32 scores, {@code exp} summed in
+     * double, the prefix's keys first and then the sequence's own. Only the float32 kernel implements it.
+     */
+    @Override
+    public void forwardAfterPrefix(Tensor out, Tensor qkv, Tensor prefixQkv, int[] prefixStart, int[] prefixLength,
+                                   int b, int t, int c, int nh, float scale) {
+        if (inputs != null) {
+            throw new UnsupportedOperationException("attention after a prefix is float32 only; this kernel rounds its"
+                    + " operands to " + inputs.format().id());
+        }
+        AttentionKernel.checkPrefixes(prefixQkv, prefixStart, prefixLength, b, t, c, nh);
+        CpuTensor o = CpuTensor.of(out, (long) b * t * c);
+        CpuTensor in = CpuTensor.of(qkv, (long) b * t * 3 * c);
+        CpuTensor pre = CpuTensor.of(prefixQkv);
+        int longest = 0;
+        for (int i = 0; i < b; i++) {
+            longest = Math.max(longest, prefixLength[i]);
+        }
+        int keys = longest + t;
+        int hs = c / nh;
+        int c3 = 3 * c;
+        float[] x = in.data;
+        float[] px = pre.data;
+        float[] od = o.data;
+        parallel.range(b * nh, 1, (w, from, to) -> {
+            float[] s = scratch.floats(w, keys);
+            for (int bh = from; bh < to; bh++) {
+                int bb = bh / nh;
+                int h = bh % nh;
+                int np = prefixLength[bb];
+                int pBase = pre.offset + prefixStart[bb] * c3;
+                for (int i = 0; i < t; i++) {
+                    int q = in.offset + (bb * t + i) * c3 + h * hs;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < np; j++) {
+                        float v = scale * blas.dot(x, q, px, pBase + j * c3 + c + h * hs, hs);
+                        s[j] = v;
+                        max = Math.max(max, v);
+                    }
+                    for (int j = 0; j <= i; j++) {
+                        float v = scale * blas.dot(x, q, x, in.offset + (bb * t + j) * c3 + c + h * hs, hs);
+                        s[np + j] = v;
+                        max = Math.max(max, v);
+                    }
+                    int n = np + i + 1;
+                    double sum = 0;
+                    for (int j = 0; j < n; j++) {
+                        float e = (float) Math.exp(s[j] - max);
+                        s[j] = e;
+                        sum += e;
+                    }
+                    float inv = (float) (1.0 / sum);
+                    int oo = o.offset + (bb * t + i) * c + h * hs;
+                    java.util.Arrays.fill(od, oo, oo + hs, 0f);
+                    for (int j = 0; j < np; j++) {
+                        blas.axpy(s[j] * inv, px, pBase + j * c3 + 2 * c + h * hs, od, oo, hs);
+                    }
+                    for (int j = 0; j <= i; j++) {
+                        blas.axpy(s[np + j] * inv, x, in.offset + (bb * t + j) * c3 + 2 * c + h * hs, od, oo, hs);
+                    }
+                }
+            }
+        });
+    }
+
     @Override
     public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
                               float scale) {

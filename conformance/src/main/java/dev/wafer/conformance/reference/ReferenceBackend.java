@@ -170,6 +170,21 @@ public final class ReferenceBackend implements ComputeBackend {
             }
 
             @Override
+            public void forwardAfterPrefix(Tensor out, Tensor qkv, Tensor prefixQkv, int[] prefixStart,
+                                           int[] prefixLength, int b, int t, int c, int nh, float scale) {
+                need(Capability.PREFIX_ATTENTION);
+                AttentionKernel.checkPrefixes(prefixQkv, prefixStart, prefixLength, b, t, c, nh);
+                double[] x = h(qkv).read(b * t * 3 * c);
+                double[] p = h(prefixQkv).read((int) (prefixQkv.length() / (3L * c)) * 3 * c);
+                double[] o = new double[b * t * c];
+                for (int i = 0; i < b; i++) {
+                    ReferenceKernels.attentionAfterPrefix(o, i * t * c, x, i * t * 3 * c, p,
+                            prefixStart[i] * 3 * c, prefixLength[i], t, c, nh, scale);
+                }
+                h(out).write(o, o.length);
+            }
+
+            @Override
             public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
                                       float scale) {
                 if (nh <= 0 || c % nh != 0 || pos < 0 || (long) (pos + 1) * c > kCache.length()

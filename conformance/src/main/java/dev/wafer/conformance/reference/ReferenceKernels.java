@@ -209,6 +209,22 @@ public final class ReferenceKernels {
      * @param kCache at least (pos+1, C); row {@code pos} written
      * @param vCache at least (pos+1, C); row {@code pos} written
      */
+    /**
+     * One sequence's attention after a prefix: {@link #attentionForward} over the prefix's rows of {@code prefix}
+     * (from {@code prefixOff}, {@code np} rows of 3C) followed by the {@code t} rows of {@code qkv} (from
+     * {@code qkvOff}), of which the last {@code t} output rows are written to {@code out} from {@code outOff}.
+     */
+    public static void attentionAfterPrefix(double[] out, int outOff, double[] qkv, int qkvOff, double[] prefix,
+                                            int prefixOff, int np, int t, int c, int nh, double scale) {
+        int n = np + t;
+        double[] all = new double[n * 3 * c];
+        System.arraycopy(prefix, prefixOff, all, 0, np * 3 * c);
+        System.arraycopy(qkv, qkvOff, all, np * 3 * c, t * 3 * c);
+        double[] o = new double[n * c];
+        attentionForward(o, new double[nh * n * n], all, 1, n, c, nh, scale);
+        System.arraycopy(o, np * c, out, outOff, t * c);
+    }
+
     public static void attentionCached(double[] out, double[] qkv, double[] kCache, double[] vCache, int pos, int c,
                                        int nh, double scale) {
         System.arraycopy(qkv, c, kCache, pos * c, c);

@@ -146,6 +146,21 @@ final class ProfiledKernels {
         }
 
         @Override
+        public void forwardAfterPrefix(Tensor out, Tensor qkv, Tensor prefixQkv, int[] prefixStart,
+                                       int[] prefixLength, int b, int t, int c, int nh, float scale) {
+            long s = timer.start();
+            k.forwardAfterPrefix(out, qkv, prefixQkv, prefixStart, prefixLength, b, t, c, nh, scale);
+            // Each new position's products with the prefix's keys and values, plus the causal half among its own.
+            double prefixKeys = 0;
+            for (int i = 0; i < b; i++) {
+                prefixKeys += prefixLength[i];
+            }
+            double btc = (double) b * t * c;
+            timer.stop(KernelCall.ATTENTION_FORWARD, s, 2 * attentionProduct(b, t, c) + 4.0 * prefixKeys * t * c,
+                    bytes(out, btc) + bytes(qkv, 3 * btc) + bytes(prefixQkv, 2.0 * prefixKeys * c));
+        }
+
+        @Override
         public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
                                   float scale) {
             long s = timer.start();

@@ -85,6 +85,58 @@ public interface AttentionKernel {
     }
 
     /**
+     * Causal attention for positions that continue prefixes whose keys and values were computed earlier, so that
+     * several continuations of one context (the choices of a multiple-choice question) need the context only once.
+     * Sequence {@code i}'s prefix is rows {@code prefixStart[i] .. prefixStart[i] + prefixLength[i] - 1} of
+     * {@code prefixQkv}, the fused Q, K, V of the prefix's own forward (only its K and V thirds are read); its
+     * {@code t} new positions follow the prefix, and new position {@code j} attends to the whole prefix and to the
+     * sequence's own new positions {@code 0..j}. The result equals rows {@code prefixLength[i] .. prefixLength[i] +
+     * t - 1} of {@link #forward} over the prefix followed by the new positions; with every prefix length 0 it is
+     * {@link #forward}'s {@code out}, without the (B,NH,T,T) probabilities. Sequences may share a prefix. Available
+     * where the backend declares {@link Capability#PREFIX_ATTENTION}, on its float32 {@link ComputeBackend#attention()}.
+     *
+     * @param out          (B,T,C) written
+     * @param qkv          (B,T,3C) the fused Q, K, V of the new positions
+     * @param prefixQkv    (P,3C) the prefixes' fused Q, K, V, any number of rows P; not written (it may not be
+     *                     {@code out} or {@code qkv})
+     * @param prefixStart  B row indices into {@code prefixQkv}
+     * @param prefixLength B prefix lengths, each 0 or more, with {@code prefixStart[i] + prefixLength[i] <= P}
+     * @throws IllegalArgumentException when {@code c} is not a multiple of {@code nh}, a prefix falls outside
+     *                                  {@code prefixQkv}, or the arrays hold fewer than {@code b} entries
+     * @throws UnsupportedOperationException when this kernel does not implement it
+     */
+    default void forwardAfterPrefix(Tensor out, Tensor qkv, Tensor prefixQkv, int[] prefixStart, int[] prefixLength,
+                                    int b, int t, int c, int nh, float scale) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no attention after a prefix");
+    }
+
+    /**
+     * Checks {@link #forwardAfterPrefix}'s arguments that every implementation checks the same way.
+     *
+     * @throws IllegalArgumentException as {@link #forwardAfterPrefix} states
+     */
+    static void checkPrefixes(Tensor prefixQkv, int[] prefixStart, int[] prefixLength, int b, int t, int c, int nh) {
+        if (nh <= 0 || c % nh != 0) {
+            throw new IllegalArgumentException("channels " + c + " not divisible by " + nh + " heads");
+        }
+        if (b < 1 || t < 1) {
+            throw new IllegalArgumentException("attention after a prefix needs b >= 1 and t >= 1, found b=" + b
+                    + " t=" + t);
+        }
+        if (prefixStart.length < b || prefixLength.length < b) {
+            throw new IllegalArgumentException("expected " + b + " prefix starts and lengths, found "
+                    + prefixStart.length + " and " + prefixLength.length);
+        }
+        long rows = prefixQkv.length() / (3L * c);
+        for (int i = 0; i < b; i++) {
+            if (prefixStart[i] < 0 || prefixLength[i] < 0 || (long) prefixStart[i] + prefixLength[i] > rows) {
+                throw new IllegalArgumentException("prefix " + i + " (rows " + prefixStart[i] + " + "
+                        + prefixLength[i] + ") falls outside the " + rows + " rows of prefixQkv");
+            }
+        }
+    }
+
+    /**
      * One decoding step with a key/value cache: attention of a single new position {@code pos} over positions
      * {@code 0..pos}. The key and value of the new position (the K and V thirds of {@code qkv}) are first written into
      * row {@code pos} of the caches; rows {@code 0..pos-1} must hold those of the earlier positions. The result equals

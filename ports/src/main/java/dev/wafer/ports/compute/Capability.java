@@ -71,5 +71,12 @@ public enum Capability {
      * with float32 accuracy (within {@code FUSED_ATTENTION_FP32}'s tolerance of the attention that saves the
      * probabilities), so a float32 run saves each row's log-sum-exp instead of the T x T probabilities.
      */
-    FUSED_ATTENTION_FP32
+    FUSED_ATTENTION_FP32,
+    /**
+     * Attention after a prefix: the kernel of {@link ComputeBackend#attention() attention()} implements
+     * {@link AttentionKernel#forwardAfterPrefix} on float32 tensors, within the float32 attention's tolerance of
+     * {@link AttentionKernel#forward} over the prefix and the new positions together. Scoring uses it to run a
+     * context through the decoder once for all of its continuations.
+     */
+    PREFIX_ATTENTION
 }
