@@ -56,6 +56,86 @@ public final class BatchedScoring {
         return Arrays.asList(out);
     }
 
+    /**
+     * The scores of {@code requests}, in their order, each context run once: distinct requests (as {@link #score}
+     * groups them) are gathered by context ids into {@link ContextGroup}s in order of first appearance, the groups
+     * sorted longest context first (then by its ids), and cut into calls of at most
+     * {@link SharedContextScorer#batchTokens()} context positions (groups times the call's first, longest, context).
+     *
+     * @param progress told after each call how many of {@code requests} (duplicates included) it answered
+     */
+    public static List<ContinuationScore> scoreSharingContexts(List<LoglikelihoodRequest> requests,
+            SharedContextScorer scorer, IntConsumer progress) {
+        List<SharedContext> contexts = byContext(group(requests));
+        contexts.sort(LONGEST_CONTEXT_FIRST);
+        ContinuationScore[] out = new ContinuationScore[requests.size()];
+        int budget = Math.max(1, scorer.batchTokens());
+        int i = 0;
+        while (i < contexts.size()) {
+            int longest = contexts.get(i).context.length;
+            int count = Math.max(1, Math.min(contexts.size() - i, budget / longest));
+            List<ContextGroup> call = new ArrayList<>(count);
+            for (int g = 0; g < count; g++) {
+                call.add(contexts.get(i + g).asGroup());
+            }
+            List<List<ContinuationScore>> scores = scorer.scoreGroups(call);
+            int answered = 0;
+            for (int g = 0; g < count; g++) {
+                List<Group> members = contexts.get(i + g).members;
+                for (int m = 0; m < members.size(); m++) {
+                    for (int index : members.get(m).indices) {
+                        out[index] = scores.get(g).get(m);
+                        answered++;
+                    }
+                }
+            }
+            progress.accept(answered);
+            i += count;
+        }
+        return Arrays.asList(out);
+    }
+
+    /** Distinct requests gathered by context ids, in order of first appearance. */
+    private static List<SharedContext> byContext(List<Group> groups) {
+        Map<Key, SharedContext> byKey = new HashMap<>();
+        List<SharedContext> out = new ArrayList<>();
+        for (Group g : groups) {
+            int[] ctx = g.request.context();
+            SharedContext s = byKey.computeIfAbsent(new Key(ctx, ctx.length), k -> {
+                SharedContext n = new SharedContext(ctx);
+                out.add(n);
+                return n;
+            });
+            s.members.add(g);
+        }
+        return out;
+    }
+
+    private static final Comparator<SharedContext> LONGEST_CONTEXT_FIRST = (a, b) -> {
+        if (a.context.length != b.context.length) {
+            return Integer.compare(b.context.length, a.context.length);
+        }
+        return Arrays.compare(a.context, b.context);
+    };
+
+    /** One context and the distinct requests after it. */
+    private static final class SharedContext {
+        final int[] context;
+        final List<Group> members = new ArrayList<>(4);
+
+        SharedContext(int[] context) {
+            this.context = context;
+        }
+
+        ContextGroup asGroup() {
+            List<int[]> continuations = new ArrayList<>(members.size());
+            for (Group g : members) {
+                continuations.add(g.request.continuation());
+            }
+            return new ContextGroup(context, continuations);
+        }
+    }
+
     /** Distinct requests, each with the indices of the requests equal to it. */
     private static List<Group> group(List<LoglikelihoodRequest> requests) {
         Map<Key, Group> byKey = new HashMap<>();

@@ -14,7 +14,7 @@ import java.util.TreeMap;
  */
 public final class TaskEvaluator {
     private final RequestBuilder requests;
-    private final LogLikelihoodScorer scorer;
+    private final RequestScoring scoring;
     private final FewShotContexts contexts;
     private final RequestLog log;
     private final int bootstrapIters;
@@ -22,14 +22,22 @@ public final class TaskEvaluator {
 
     /** An evaluator that builds requests with {@code requests}, asks {@code scorer} and renders contexts with {@code contexts}. */
     public TaskEvaluator(RequestBuilder requests, LogLikelihoodScorer scorer, FewShotContexts contexts) {
-        this(requests, scorer, contexts, RequestLog.NONE, HarnessMetrics.BOOTSTRAP_ITERS, ScoringProgress.NONE);
+        this(requests, RequestScoring.batched(Objects.requireNonNull(scorer, "scorer")), contexts);
     }
 
-    private TaskEvaluator(RequestBuilder requests, LogLikelihoodScorer scorer, FewShotContexts contexts, RequestLog log,
+    /**
+     * An evaluator that builds requests with {@code requests}, scores them with {@code scoring} (for example
+     * {@link RequestScoring#sharingContexts}) and renders contexts with {@code contexts}.
+     */
+    public TaskEvaluator(RequestBuilder requests, RequestScoring scoring, FewShotContexts contexts) {
+        this(requests, scoring, contexts, RequestLog.NONE, HarnessMetrics.BOOTSTRAP_ITERS, ScoringProgress.NONE);
+    }
+
+    private TaskEvaluator(RequestBuilder requests, RequestScoring scoring, FewShotContexts contexts, RequestLog log,
             int bootstrapIters, ScoringProgress progress) {
         this.progress = Objects.requireNonNull(progress, "progress");
         this.requests = Objects.requireNonNull(requests, "requests");
-        this.scorer = Objects.requireNonNull(scorer, "scorer");
+        this.scoring = Objects.requireNonNull(scoring, "scoring");
         this.contexts = Objects.requireNonNull(contexts, "contexts");
         this.log = Objects.requireNonNull(log, "log");
         if (bootstrapIters < 1) {
@@ -40,17 +48,17 @@ public final class TaskEvaluator {
 
     /** This evaluator, also telling {@code log} about every request scored. */
     public TaskEvaluator withRequestLog(RequestLog log) {
-        return new TaskEvaluator(requests, scorer, contexts, log, bootstrapIters, progress);
+        return new TaskEvaluator(requests, scoring, contexts, log, bootstrapIters, progress);
     }
 
     /** This evaluator, telling {@code progress} after every scored batch (e.g. to print an ETA). */
     public TaskEvaluator withProgress(ScoringProgress progress) {
-        return new TaskEvaluator(requests, scorer, contexts, log, bootstrapIters, progress);
+        return new TaskEvaluator(requests, scoring, contexts, log, bootstrapIters, progress);
     }
 
     /** This evaluator with another number of bootstrap iterations for perplexity's stderr (harness: 100000). */
     public TaskEvaluator withBootstrapIters(int iters) {
-        return new TaskEvaluator(requests, scorer, contexts, log, iters, progress);
+        return new TaskEvaluator(requests, scoring, contexts, log, iters, progress);
     }
 
     /** Evaluates every task and averages. */
@@ -99,7 +107,7 @@ public final class TaskEvaluator {
         }
         firstOfDoc[n] = texts.size();
         String name = task.name();
-        List<ContinuationScore> scores = BatchedScoring.score(built, scorer, k -> progress.advanced(name, k));
+        List<ContinuationScore> scores = scoring.score(built, k -> progress.advanced(name, k));
         double[][] lls = new double[n][];
         boolean[][] greedy = new boolean[n][];
         for (int i = 0; i < n; i++) {

@@ -97,8 +97,8 @@ public interface AttentionKernel {
      *
      * @param out          (B,T,C) written
      * @param qkv          (B,T,3C) the fused Q, K, V of the new positions
-     * @param prefixQkv    (P,3C) the prefixes' fused Q, K, V, any number of rows P; not written (it may not be
-     *                     {@code out} or {@code qkv})
+     * @param prefixQkv    (P,3C) the prefixes' fused Q, K, V, any number of rows P; only read, so it may be
+     *                     {@code qkv} itself (with every prefix length 0 nothing of it is read)
      * @param prefixStart  B row indices into {@code prefixQkv}
      * @param prefixLength B prefix lengths, each 0 or more, with {@code prefixStart[i] + prefixLength[i] <= P}
      * @throws IllegalArgumentException when {@code c} is not a multiple of {@code nh}, a prefix falls outside
