@@ -15,5 +15,5 @@ package dev.wafer.suite;
  */
 public interface ModelSuite extends GoldenModelContract, ReferenceTrainingContract, CoordinateCheckContract,
         CachedDecodingContract, RecomputeContract, ActivationStorageContract, ResumeContract,
-        MixedPrecisionTrainingContract, FusedAttentionTrainingContract {
+        MixedPrecisionTrainingContract, FusedAttentionTrainingContract, SharedContextScoringContract {
 }

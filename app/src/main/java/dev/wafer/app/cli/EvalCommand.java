@@ -26,7 +26,6 @@ import dev.wafer.domain.eval.CrossEntropyTotals;
 import dev.wafer.domain.eval.EvalReport;
 import dev.wafer.domain.eval.EvalTask;
 import dev.wafer.domain.eval.FewShotContexts;
-import dev.wafer.domain.eval.LogLikelihoodScorer;
 import dev.wafer.domain.eval.PackedTestSetLoss;
 import dev.wafer.domain.eval.PublishedResults;
 import dev.wafer.domain.eval.RequestBuilder;
@@ -35,6 +34,8 @@ import dev.wafer.domain.eval.TaskEvaluator;
 import dev.wafer.domain.eval.VocabularyCorrection;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.model.GptScorer;
+import dev.wafer.domain.model.ParameterSet;
+import dev.wafer.domain.model.PrefixSharingScorer;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.ComputeBackendFactory;
 import dev.wafer.ports.compute.TensorScope;
@@ -122,6 +123,12 @@ public final class EvalCommand implements Runnable {
                     + " full window (the unbatched scorer).")
     int batchTokens;
 
+    @Option(names = "--share-contexts", defaultValue = "auto", paramLabel = "auto|on|off",
+            description = "Run each task context through the model once for all of its continuations (the choices"
+                    + " of a document), then each continuation after it: auto (default) where the backend can, on,"
+                    + " or off (one row per request, as the harness).")
+    TaskScoring.Sharing shareContexts;
+
     @Option(names = "--json", description = "Print one JSON object instead of tables.")
     boolean json;
 
@@ -151,24 +158,39 @@ public final class EvalCommand implements Runnable {
         if (batchTokens < 0) {
             throw new UserError("--batch-tokens must be >= 0, found " + batchTokens);
         }
+        if (shareContexts != TaskScoring.Sharing.auto && taskList.isEmpty()) {
+            throw new UserError("--share-contexts goes with tasks (--task or --tasks)");
+        }
         // Rows of the scoring model: test-set loss and the unbatched scorer use one; batched tasks fill B x T.
         int rows = taskList.isEmpty() || batchTokens == 0 ? 1 : Math.max(1, batchTokens / window);
         Map<String, Object> result = new LinkedHashMap<>();
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
-            GptModel gpt = ModelAssembly.forScoring(backend, scope, model.shape(), model.parameterisation(), rows,
-                    window);
-            model.copyInto(gpt.parameters());
-            GptScorer scorer = new GptScorer(gpt);
+            TaskScoring method = taskList.isEmpty() ? TaskScoring.BATCHED
+                    : TaskScoring.choose(shareContexts, batchTokens, backend);
+            GptScorer scorer = null;
+            ParameterSet params;
+            if (stream != null || method != TaskScoring.SHARED_CONTEXTS) {
+                GptModel gpt = ModelAssembly.forScoring(backend, scope, model.shape(), model.parameterisation(), rows,
+                        window);
+                model.copyInto(gpt.parameters());
+                scorer = new GptScorer(gpt);
+                params = gpt.parameters();
+            } else { // the shared-context scorer keeps its own activations: only the parameters are needed
+                params = model.upload(scope);
+            }
             if (stream != null) {
                 result.putAll(testLoss(stream, window, scorer));
             }
             if (!taskList.isEmpty()) {
+                PrefixSharingScorer shared = method != TaskScoring.SHARED_CONTEXTS ? null
+                        : new PrefixSharingScorer(backend, scope, params, model.parameterisation(), window,
+                                rows * window);
                 RequestBuilder requests = new RequestBuilder(new ModelVocabularyTokenizer(tokenizer,
                         model.shape().vocabSize()), window,
                         RequestBuilder.GPT2_EOT < model.shape().vocabSize() ? RequestBuilder.GPT2_EOT : 0);
                 // --batch-tokens 0: the scorer's own one-request, full-window pass (kept as the reference).
-                LogLikelihoodScorer taskScorer = batchTokens == 0 ? scorer::score : scorer;
-                TaskEvaluator evaluator = new TaskEvaluator(requests, taskScorer, new FewShotContexts(shots))
+                TaskEvaluator evaluator = new TaskEvaluator(requests, TaskScoring.scoring(method, scorer, shared),
+                        new FewShotContexts(shots))
                         .withProgress(new Progress(spec.commandLine().getErr(), TaskRequests.count(taskList),
                                 PROGRESS_EVERY_NANOS, System::nanoTime));
                 EvalReport report;
@@ -184,6 +206,7 @@ public final class EvalCommand implements Runnable {
                     published(model).ifPresent(row -> result.put("published", row));
                 }
                 result.put("average", report.averages());
+                result.put("scoring", method.describe(shareContexts, backend, shared));
                 if (paper) {
                     result.put("table3", PaperTable.columns(report));
                 }

@@ -65,6 +65,12 @@ final class EvalOutput {
             table.row("average", "", "", "", metric(avg, "acc"), metric(avg, "acc_norm"), "");
             table.print(out);
         }
+        if (result.get("scoring") instanceof Map<?, ?> scoring) {
+            out.println("scoring: " + scoring.get("method")
+                    + (scoring.containsKey("layer_positions") ? ", " + scoring.get("layer_positions")
+                    + " positions through the layers" : "")
+                    + (scoring.containsKey("why") ? " (" + scoring.get("why") + ")" : ""));
+        }
         out.flush();
     }
 

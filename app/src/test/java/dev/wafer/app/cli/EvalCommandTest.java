@@ -90,6 +90,50 @@ class EvalCommandTest {
         assertTrue(bad.err().contains("outside the model's vocabulary of 256"), bad.err());
     }
 
+    /**
+     * Each context run once (the CPU backend's default), one row per request, and one request per pass give the same
+     * accuracies and perplexities to float32 rounding; the output says which method ran and, with shared contexts,
+     * how many positions went through the layers; what cannot be honoured is refused in one line.
+     */
+    @Test
+    void sharedContextsScoreAsOneRowPerRequest() throws Exception {
+        Path gpt2 = tmp.resolve("gpt2-vocab-shared");
+        assertEquals(0, CliRun.of("train", "--synthetic", "--d-model", "32", "--layers", "1", "--heads", "2",
+                "--seq", "64", "--batch", "1", "--steps", "2", "--out", gpt2.toString(), "--json").exitCode());
+        JsonNode shared = json("eval", "--checkpoint", gpt2.toString(), "--tasks", "builtin", "--json");
+        JsonNode rows = json("eval", "--checkpoint", gpt2.toString(), "--tasks", "builtin", "--share-contexts", "off",
+                "--json");
+        JsonNode one = json("eval", "--checkpoint", gpt2.toString(), "--tasks", "builtin", "--batch-tokens", "0",
+                "--json");
+        assertEquals("shared-contexts", shared.get("scoring").get("method").asText(), shared.toString());
+        assertEquals("batched", rows.get("scoring").get("method").asText(), rows.toString());
+        assertEquals("unbatched", one.get("scoring").get("method").asText(), one.toString());
+        long positions = shared.get("scoring").get("layer_positions").asLong();
+        assertTrue(positions > 0, shared.toString());
+        for (int i = 0; i < shared.get("tasks").size(); i++) {
+            JsonNode a = shared.get("tasks").get(i);
+            for (JsonNode b : new JsonNode[] {rows.get("tasks").get(i), one.get("tasks").get(i)}) {
+                for (String metric : new String[] {"acc", "acc_norm", "ppl"}) {
+                    if (a.has(metric)) {
+                        assertEquals(b.get(metric).asDouble(), a.get(metric).asDouble(),
+                                1e-5 * Math.max(1, Math.abs(b.get(metric).asDouble())), metric + ": " + a + " vs " + b);
+                    }
+                }
+            }
+        }
+        CliRun table = CliRun.of("eval", "--checkpoint", gpt2.toString(), "--tasks", "builtin");
+        assertTrue(table.out().contains("scoring: shared-contexts, " + positions + " positions through the layers"),
+                table.out());
+        CliRun refused = CliRun.of("eval", "--checkpoint", gpt2.toString(), "--tasks", "builtin", "--share-contexts",
+                "on", "--batch-tokens", "0");
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.err().startsWith("wafer: --share-contexts on needs batches"), refused.err());
+        CliRun noTasks = CliRun.of("eval", "--checkpoint", trained.toString(), "--data", tokens.toString(),
+                "--share-contexts", "off");
+        assertEquals(2, noTasks.exitCode());
+        assertTrue(noTasks.err().contains("--share-contexts goes with tasks"), noTasks.err());
+    }
+
     @Test
     void badInputIsOneLine() {
         CliRun run = CliRun.of("eval", "--checkpoint", trained.toString());
