@@ -27,6 +27,8 @@ final class CudaAttention implements AttentionKernel {
     private final Rounder rounder;
     private final int probabilities;
     private final int scoreGradients;
+    /** Host staging of {@link #forwardAfterPrefix}'s starts and lengths, grown as needed. */
+    private int[] prefixes = new int[0];
 
     /** The float32 kernel. */
     CudaAttention(Gpu gpu) {
@@ -104,6 +106,35 @@ final class CudaAttention implements AttentionKernel {
         gpu.copy(v.at((long) pos * c), x.at(2L * c), 4L * c);
         gpu.launch(LaunchGeometry.linear(c), KernelArgs.of(CudaKernel.ATTENTION_CACHED)
                 .pointer(o.pointer()).pointer(x.pointer()).pointer(k.pointer()).pointer(v.pointer()).integer(pos)
+                .integer(c).integer(nh).real(scale));
+    }
+
+    /**
+     * One launch, a thread per output element; the prefixes' starts and lengths go up as one id upload. Float32
+     * only, as cached decoding.
+     */
+    @Override
+    public void forwardAfterPrefix(Tensor out, Tensor qkv, Tensor prefixQkv, int[] prefixStart, int[] prefixLength,
+                                   int b, int t, int c, int nh, float scale) {
+        if (rounder != null) {
+            throw new UnsupportedOperationException("attention after a prefix is float32 only; this kernel rounds"
+                    + " its operands");
+        }
+        AttentionKernel.checkPrefixes(prefixQkv, prefixStart, prefixLength, b, t, c, nh);
+        CudaTensor o = CudaTensor.of(gpu, out, (long) b * t * c);
+        CudaTensor x = CudaTensor.of(gpu, qkv, 3L * b * t * c);
+        CudaTensor p = CudaTensor.of(gpu, prefixQkv, 0);
+        if (c == 0) {
+            return;
+        }
+        if (prefixes.length < 2 * b) {
+            prefixes = new int[2 * b];
+        }
+        System.arraycopy(prefixStart, 0, prefixes, 0, b);
+        System.arraycopy(prefixLength, 0, prefixes, b, b);
+        long ids = gpu.uploadIds(prefixes, 2 * b);
+        gpu.launch(LaunchGeometry.linear((long) b * t * c), KernelArgs.of(CudaKernel.ATTENTION_AFTER_PREFIX)
+                .pointer(o.pointer()).pointer(x.pointer()).pointer(p.pointer()).pointer(ids).integer(b).integer(t)
                 .integer(c).integer(nh).real(scale));
     }
 

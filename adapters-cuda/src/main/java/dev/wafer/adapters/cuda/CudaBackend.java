@@ -29,19 +29,14 @@ import java.util.Set;
  * through {@link Bf16Results}, read as tensor-core operands as stored); the baseline kernels keep every tensor float32.
  */
 public final class CudaBackend implements ComputeBackend {
-    /**
-     * The baseline kernels: every capability but bf16 tensor storage and fused attention (float32 tensors), and
-     * attention after a prefix (no kernel for it yet: scoring runs each request whole).
-     */
+    /** The baseline kernels: every capability but bf16 tensor storage and fused attention (float32 tensors). */
     private static final Set<Capability> BASELINE_CAPABILITIES = Set.copyOf(EnumSet.complementOf(
-            EnumSet.of(Capability.BF16_STORAGE, Capability.FUSED_ATTENTION, Capability.FUSED_ATTENTION_FP32,
-                    Capability.PREFIX_ATTENTION)));
-    /** The fast kernels: bf16 tensors and fused attention (bf16 and float32) too; no attention after a prefix. */
-    private static final Set<Capability> FAST_CAPABILITIES = Set.copyOf(EnumSet.complementOf(
-            EnumSet.of(Capability.PREFIX_ATTENTION)));
+            EnumSet.of(Capability.BF16_STORAGE, Capability.FUSED_ATTENTION, Capability.FUSED_ATTENTION_FP32)));
+    /** The fast kernels: every capability, bf16 tensors and fused attention (bf16 and float32) included. */
+    private static final Set<Capability> FAST_CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
     /** The fast kernels without the fused attention ({@code WAFER_CUDA_KERNELS=fast-unfused}). */
     private static final Set<Capability> FAST_UNFUSED_CAPABILITIES = Set.copyOf(EnumSet.complementOf(
-            EnumSet.of(Capability.FUSED_ATTENTION, Capability.FUSED_ATTENTION_FP32, Capability.PREFIX_ATTENTION)));
+            EnumSet.of(Capability.FUSED_ATTENTION, Capability.FUSED_ATTENTION_FP32)));
 
     private final Gpu gpu;
     private final String description;

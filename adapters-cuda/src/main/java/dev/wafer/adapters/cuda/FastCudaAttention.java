@@ -277,6 +277,13 @@ final class FastCudaAttention implements AttentionKernel {
         return (int) ((long) r * t / chunks);
     }
 
+    /** The baseline's kernel: scoring's continuation passes are short, and their products few. */
+    @Override
+    public void forwardAfterPrefix(Tensor out, Tensor qkv, Tensor prefixQkv, int[] prefixStart, int[] prefixLength,
+                                   int b, int t, int c, int nh, float scale) {
+        baseline.forwardAfterPrefix(out, qkv, prefixQkv, prefixStart, prefixLength, b, t, c, nh, scale);
+    }
+
     @Override
     public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
                               float scale) {

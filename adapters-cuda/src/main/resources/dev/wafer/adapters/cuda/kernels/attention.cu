@@ -202,6 +202,59 @@ extern "C" __global__ void attention_cached(float* out, const float* qkv, const 
     out[ch] = acc;
 }
 
+// Attention after a prefix (scoring's continuation passes): one thread per output element (row r, new position i,
+// channel ch), as attention_cached. Row r's keys are its prefix's rows of prefix (from prefixes[r], prefixes[b + r]
+// of them) and then its own new positions 0..i of qkv; float32 scores, exp summed in double.
+extern "C" __global__ void attention_after_prefix(float* out, const float* qkv, const float* prefix,
+                                                  const int* prefixes, int b, int t, int c, int nh, float scale) {
+    long long idx = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (idx >= (long long)b * t * c) {
+        return;
+    }
+    int ch = (int)(idx % c);
+    long long row = idx / c; // r * t + i
+    int r = (int)(row / t);
+    int i = (int)(row % t);
+    int hs = c / nh;
+    int h = ch / hs;
+    long long c3 = 3LL * c;
+    const float* q = qkv + row * c3 + (long long)h * hs;
+    const float* pk = prefix + (long long)prefixes[r] * c3 + c + (long long)h * hs;
+    const float* ok = qkv + (long long)r * t * c3 + c + (long long)h * hs;
+    int np = prefixes[b + r];
+    float max = WAFER_NEG_FLT_MAX;
+    for (int j = 0; j < np + i + 1; j++) {
+        const float* k = j < np ? pk + (long long)j * c3 : ok + (long long)(j - np) * c3;
+        float dot = 0.0f;
+        for (int e = 0; e < hs; e++) {
+            dot += q[e] * k[e];
+        }
+        max = fmaxf(max, scale * dot);
+    }
+    double sum = 0.0;
+    for (int j = 0; j < np + i + 1; j++) {
+        const float* k = j < np ? pk + (long long)j * c3 : ok + (long long)(j - np) * c3;
+        float dot = 0.0f;
+        for (int e = 0; e < hs; e++) {
+            dot += q[e] * k[e];
+        }
+        sum += (double)expf(scale * dot - max);
+    }
+    float inv = (float)(1.0 / sum);
+    float acc = 0.0f;
+    for (int j = 0; j < np + i + 1; j++) {
+        const float* k = j < np ? pk + (long long)j * c3 : ok + (long long)(j - np) * c3;
+        float dot = 0.0f;
+        for (int e = 0; e < hs; e++) {
+            dot += q[e] * k[e];
+        }
+        float p = expf(scale * dot - max) * inv;
+        // The value of key j, channel ch: c channels after its key.
+        acc += p * k[c + (ch - (long long)h * hs)];
+    }
+    out[idx] = acc;
+}
+
 // The fast path (FastCudaAttention): the products run as strided-batched cuBLAS GEMMs and these kernels do the
 // row-wise work with one warp per (b, h, i) row, so a row's loads and stores are coalesced. Each is one template
 // body: the entries differ in how the probabilities are stored (float32, or bfloat16 bits with BF16_STORAGE) and in
