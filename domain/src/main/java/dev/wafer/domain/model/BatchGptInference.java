@@ -1,19 +1,7 @@
 package dev.wafer.domain.model;
 
-import static dev.wafer.domain.model.ParameterName.ATTN_PROJ_BIAS;
-import static dev.wafer.domain.model.ParameterName.ATTN_PROJ_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.FC_BIAS;
-import static dev.wafer.domain.model.ParameterName.FC_PROJ_BIAS;
-import static dev.wafer.domain.model.ParameterName.FC_PROJ_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.FC_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.LN1_BIAS;
-import static dev.wafer.domain.model.ParameterName.LN1_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.LN2_BIAS;
-import static dev.wafer.domain.model.ParameterName.LN2_WEIGHT;
 import static dev.wafer.domain.model.ParameterName.LNF_BIAS;
 import static dev.wafer.domain.model.ParameterName.LNF_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.QKV_BIAS;
-import static dev.wafer.domain.model.ParameterName.QKV_WEIGHT;
 import static dev.wafer.domain.model.ParameterName.WPE;
 import static dev.wafer.domain.model.ParameterName.WTE;
 
@@ -21,10 +9,8 @@ import dev.wafer.domain.generate.BatchNextTokenLogits;
 import dev.wafer.ports.compute.AttentionKernel;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.EncoderKernel;
-import dev.wafer.ports.compute.GeluKernel;
 import dev.wafer.ports.compute.LayerNormKernel;
 import dev.wafer.ports.compute.MatmulKernel;
-import dev.wafer.ports.compute.ResidualKernel;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
 
@@ -45,22 +31,14 @@ public final class BatchGptInference implements BatchNextTokenLogits {
     private final LayerNormKernel layerNorm;
     private final MatmulKernel matmul;
     private final AttentionKernel attention;
-    private final GeluKernel gelu;
-    private final ResidualKernel residual;
+    private final InferenceBlocks blocks;
+    /** Each layer's attention of one position of every sequence against its cache. */
+    private final InferenceBlocks.Attention cached;
     private final int maxBatch;
     private final int positions;
-    private final Tensor x;
-    private final Tensor ln;
-    private final Tensor mean;
-    private final Tensor rstd;
-    private final Tensor qkv;
-    private final Tensor atty;
-    private final Tensor proj;
-    private final Tensor fch;
     private final Tensor logits;
     private final Tensor[] keys;
     private final Tensor[] values;
-    private final LayerViews p;
     private final float[] hostLogits;
     private int rows;
     private int position;
@@ -91,19 +69,10 @@ public final class BatchGptInference implements BatchNextTokenLogits {
         this.layerNorm = backend.layerNorm();
         this.matmul = backend.matmul();
         this.attention = backend.attention();
-        this.gelu = backend.gelu();
-        this.residual = backend.residual();
         this.maxBatch = maxBatch;
         this.positions = positions;
         long c = shape.dModel();
-        this.x = scope.allocate(maxBatch * c);
-        this.ln = scope.allocate(maxBatch * c);
-        this.mean = scope.allocate(maxBatch);
-        this.rstd = scope.allocate(maxBatch);
-        this.qkv = scope.allocate(3L * maxBatch * c);
-        this.atty = scope.allocate(maxBatch * c);
-        this.proj = scope.allocate(maxBatch * c);
-        this.fch = scope.allocate((long) maxBatch * shape.dFfn());
+        this.blocks = new InferenceBlocks(backend, scope, params, maxBatch);
         this.logits = scope.allocate((long) maxBatch * shape.vocabSize());
         this.hostLogits = new float[Math.multiplyExact(maxBatch, shape.vocabSize())];
         int l = shape.nLayers();
@@ -113,7 +82,8 @@ public final class BatchGptInference implements BatchNextTokenLogits {
             keys[i] = scope.allocate(maxBatch * positions * c);
             values[i] = scope.allocate(maxBatch * positions * c);
         }
-        this.p = new LayerViews(params);
+        this.cached = (layer, qkv, out) -> attention.forwardCachedBatch(out, qkv, keys[layer], values[layer], rows,
+                positions, position, shape.dModel(), shape.nHeads(), parameterisation.attentionScale(shape.dHead()));
     }
 
     @Override
@@ -187,32 +157,19 @@ public final class BatchGptInference implements BatchNextTokenLogits {
             }
         }
         int c = shape.dModel();
-        int f = shape.dFfn();
         int b = rows;
         // B sequences of one position each: the position's embedding row serves every sequence.
-        encoder.forward(x, tokens, params.get(WTE), params.get(WPE).slice((long) position * c, c), b, 1, c,
+        encoder.forward(blocks.x, tokens, params.get(WTE), params.get(WPE).slice((long) position * c, c), b, 1, c,
                 parameterisation.embeddingMultiplier());
-        float scale = parameterisation.attentionScale(shape.dHead());
-        for (int l = 0; l < shape.nLayers(); l++) {
-            layerNorm.forward(ln, mean, rstd, x, p.get(LN1_WEIGHT, l), p.get(LN1_BIAS, l), b, c);
-            matmul.forward(qkv, ln, p.get(QKV_WEIGHT, l), p.get(QKV_BIAS, l), b, c, 3 * c);
-            attention.forwardCachedBatch(atty, qkv, keys[l], values[l], b, positions, position, c, shape.nHeads(),
-                    scale);
-            matmul.forward(proj, atty, p.get(ATTN_PROJ_WEIGHT, l), p.get(ATTN_PROJ_BIAS, l), b, c, c);
-            residual.forward(x, x, proj, b * c);
-            layerNorm.forward(ln, mean, rstd, x, p.get(LN2_WEIGHT, l), p.get(LN2_BIAS, l), b, c);
-            matmul.forward(fch, ln, p.get(FC_WEIGHT, l), p.get(FC_BIAS, l), b, c, f);
-            gelu.forward(fch, fch, b * f);
-            matmul.forward(proj, fch, p.get(FC_PROJ_WEIGHT, l), p.get(FC_PROJ_BIAS, l), b, f, c);
-            residual.forward(x, x, proj, b * c);
-        }
+        blocks.forward(b, blocks.ownQkv, cached);
         position++;
         if (!wantLogits) {
             return;
         }
         int v = shape.vocabSize();
-        layerNorm.forward(ln, mean, rstd, x, params.get(LNF_WEIGHT), params.get(LNF_BIAS), b, c);
-        matmul.forward(logits, ln, params.get(WTE), null, b, c, v);
+        layerNorm.forward(blocks.ln, blocks.mean, blocks.rstd, blocks.x, params.get(LNF_WEIGHT), params.get(LNF_BIAS),
+                b, c);
+        matmul.forward(logits, blocks.ln, params.get(WTE), null, b, c, v);
         logits.copyToHost(0, hostLogits, 0, b * v);
         float s = parameterisation.outputLogitMultiplier();
         if (s != 1f) {

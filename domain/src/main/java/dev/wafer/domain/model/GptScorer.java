@@ -197,15 +197,6 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
     }
 
     private int argmax() {
-        int best = 0;
-        float bestValue = row[0] * scale;
-        for (int i = 1; i < row.length; i++) {
-            float v = row[i] * scale;
-            if (v > bestValue) {
-                best = i;
-                bestValue = v;
-            }
-        }
-        return best;
+        return SelectedPositionsHead.argmax(row, scale);
     }
 }

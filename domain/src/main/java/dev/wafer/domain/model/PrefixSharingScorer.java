@@ -1,17 +1,5 @@
 package dev.wafer.domain.model;
 
-import static dev.wafer.domain.model.ParameterName.ATTN_PROJ_BIAS;
-import static dev.wafer.domain.model.ParameterName.ATTN_PROJ_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.FC_BIAS;
-import static dev.wafer.domain.model.ParameterName.FC_PROJ_BIAS;
-import static dev.wafer.domain.model.ParameterName.FC_PROJ_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.FC_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.LN1_BIAS;
-import static dev.wafer.domain.model.ParameterName.LN1_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.LN2_BIAS;
-import static dev.wafer.domain.model.ParameterName.LN2_WEIGHT;
-import static dev.wafer.domain.model.ParameterName.QKV_BIAS;
-import static dev.wafer.domain.model.ParameterName.QKV_WEIGHT;
 import static dev.wafer.domain.model.ParameterName.WPE;
 import static dev.wafer.domain.model.ParameterName.WTE;
 
@@ -27,10 +15,6 @@ import dev.wafer.ports.compute.AttentionKernel;
 import dev.wafer.ports.compute.Capability;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.EncoderKernel;
-import dev.wafer.ports.compute.GeluKernel;
-import dev.wafer.ports.compute.LayerNormKernel;
-import dev.wafer.ports.compute.MatmulKernel;
-import dev.wafer.ports.compute.ResidualKernel;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
 
@@ -56,27 +40,22 @@ public final class PrefixSharingScorer implements SharedContextScorer {
     private final ModelShape shape;
     private final ForwardMultipliers parameterisation;
     private final ParameterSet params;
-    private final LayerViews p;
     private final EncoderKernel encoder;
-    private final LayerNormKernel layerNorm;
-    private final MatmulKernel matmul;
     private final AttentionKernel attention;
-    private final GeluKernel gelu;
-    private final ResidualKernel residual;
+    private final InferenceBlocks blocks;
     private final SelectedPositionsHead head;
     private final int window;
     private final int budget;
 
     /** Every layer's fused Q, K, V of the last context pass: the prefixes of the continuation passes. */
     private final Tensor[] contextQkv;
-    private final Tensor x;
-    private final Tensor ln;
-    private final Tensor mean;
-    private final Tensor rstd;
-    private final Tensor qkv;
-    private final Tensor atty;
-    private final Tensor proj;
-    private final Tensor fch;
+    private final InferenceBlocks.QkvTarget intoContextQkv;
+    /** The context pass's attention: within each row only. */
+    private final InferenceBlocks.Attention withinRows;
+    /** A continuation pass's attention: each row after its context's kept keys and values. */
+    private final InferenceBlocks.Attention afterContexts;
+    private int passRows;
+    private int passLength;
 
     private final int[] tokens;
     private final int[] rowTokens;
@@ -116,29 +95,15 @@ public final class PrefixSharingScorer implements SharedContextScorer {
         }
         this.parameterisation = parameterisation;
         this.params = params;
-        this.p = new LayerViews(params);
         this.encoder = backend.encoder();
-        this.layerNorm = backend.layerNorm();
-        this.matmul = backend.matmul();
         this.attention = backend.attention();
-        this.gelu = backend.gelu();
-        this.residual = backend.residual();
         this.window = window;
         this.budget = budgetTokens;
-        long n = budgetTokens;
-        long c = shape.dModel();
         this.contextQkv = new Tensor[shape.nLayers()];
         for (int l = 0; l < contextQkv.length; l++) {
-            contextQkv[l] = scope.allocate(3 * n * c);
+            contextQkv[l] = scope.allocate(3L * budgetTokens * shape.dModel());
         }
-        this.x = scope.allocate(n * c);
-        this.ln = scope.allocate(n * c);
-        this.mean = scope.allocate(n);
-        this.rstd = scope.allocate(n);
-        this.qkv = scope.allocate(3 * n * c);
-        this.atty = scope.allocate(n * c);
-        this.proj = scope.allocate(n * c);
-        this.fch = scope.allocate(n * shape.dFfn());
+        this.blocks = new InferenceBlocks(backend, scope, params, budgetTokens);
         this.head = new SelectedPositionsHead(backend, scope, params, parameterisation, budgetTokens, headRows);
         this.tokens = new int[budgetTokens];
         this.rowTokens = new int[window];
@@ -146,6 +111,12 @@ public final class PrefixSharingScorer implements SharedContextScorer {
         this.prefixStart = new int[budgetTokens];
         this.prefixLength = new int[budgetTokens];
         this.noPrefix = new int[budgetTokens];
+        this.intoContextQkv = l -> contextQkv[l];
+        float scale = parameterisation.attentionScale(shape.dHead());
+        this.withinRows = (l, q, out) -> attention.forwardAfterPrefix(out, q, q, noPrefix, noPrefix,
+                passRows, passLength, shape.dModel(), shape.nHeads(), scale);
+        this.afterContexts = (l, q, out) -> attention.forwardAfterPrefix(out, q, contextQkv[l],
+                prefixStart, prefixLength, passRows, passLength, shape.dModel(), shape.nHeads(), scale);
     }
 
     @Override
@@ -190,7 +161,7 @@ public final class PrefixSharingScorer implements SharedContextScorer {
                 head.add(g * tc + group.contextLength() - 1, cont[0], owner++);
             }
         }
-        head.score(x, d * tc, sums, greedy);
+        head.score(blocks.x, d * tc, sums, greedy);
         continuationPasses(groups, tc, sums, greedy);
         List<List<ContinuationScore>> out = new ArrayList<>(d);
         owner = 0;
@@ -212,7 +183,7 @@ public final class PrefixSharingScorer implements SharedContextScorer {
             System.arraycopy(ctx, 0, tokens, g * tc, ctx.length);
             Arrays.fill(tokens, g * tc + ctx.length, (g + 1) * tc, 0);
         }
-        encoder.forward(x, tokens, params.get(WTE), params.get(WPE), d, tc, shape.dModel(),
+        encoder.forward(blocks.x, tokens, params.get(WTE), params.get(WPE), d, tc, shape.dModel(),
                 parameterisation.embeddingMultiplier());
         layers(d, tc, true);
     }
@@ -247,10 +218,10 @@ public final class PrefixSharingScorer implements SharedContextScorer {
                 ContinuationRow row = rows.get(i + r);
                 int n = row.inputs();
                 System.arraycopy(row.continuation, 0, rowTokens, 0, n);
-                encoder.forward(x.slice((long) r * t * c, (long) n * c), rowTokens, wte,
+                encoder.forward(blocks.x.slice((long) r * t * c, (long) n * c), rowTokens, wte,
                         wpe.slice((long) row.contextLength * c, (long) n * c), 1, n, c, multiplier);
                 if (n < t) { // padding after the row: any finite values, no real position attends to it
-                    encoder.forward(x.slice((long) (r * t + n) * c, (long) (t - n) * c), padding, wte, wpe, 1,
+                    encoder.forward(blocks.x.slice((long) (r * t + n) * c, (long) (t - n) * c), padding, wte, wpe, 1,
                             t - n, c, multiplier);
                 }
                 prefixStart[r] = row.contextRow;
@@ -260,40 +231,25 @@ public final class PrefixSharingScorer implements SharedContextScorer {
                 }
             }
             layers(count, t, false);
-            head.score(x, count * t, sums, greedy);
+            head.score(blocks.x, count * t, sums, greedy);
             i += count;
         }
     }
 
     /**
-     * The decoder blocks over {@code rows x t} positions of {@link #x}: in the context pass Q, K, V go to
+     * The decoder blocks over {@code rows x t} positions of the residual stream: in the context pass Q, K, V go to
      * {@link #contextQkv} and attend only within their row; in a continuation pass row r also attends to its
      * context's kept keys and values ({@link #prefixStart}, {@link #prefixLength}).
      */
     private void layers(int rows, int t, boolean contextPass) {
-        int n = rows * t;
-        int c = shape.dModel();
-        int f = shape.dFfn();
-        float scale = parameterisation.attentionScale(shape.dHead());
-        for (int l = 0; l < shape.nLayers(); l++) {
-            Tensor q = contextPass ? contextQkv[l] : qkv;
-            layerNorm.forward(ln, mean, rstd, x, p.get(LN1_WEIGHT, l), p.get(LN1_BIAS, l), n, c);
-            matmul.forward(q, ln, p.get(QKV_WEIGHT, l), p.get(QKV_BIAS, l), n, c, 3 * c);
-            if (contextPass) {
-                attention.forwardAfterPrefix(atty, q, q, noPrefix, noPrefix, rows, t, c, shape.nHeads(), scale);
-            } else {
-                attention.forwardAfterPrefix(atty, q, contextQkv[l], prefixStart, prefixLength, rows, t, c,
-                        shape.nHeads(), scale);
-            }
-            matmul.forward(proj, atty, p.get(ATTN_PROJ_WEIGHT, l), p.get(ATTN_PROJ_BIAS, l), n, c, c);
-            residual.forward(x, x, proj, n * c);
-            layerNorm.forward(ln, mean, rstd, x, p.get(LN2_WEIGHT, l), p.get(LN2_BIAS, l), n, c);
-            matmul.forward(fch, ln, p.get(FC_WEIGHT, l), p.get(FC_BIAS, l), n, c, f);
-            gelu.forward(fch, fch, n * f);
-            matmul.forward(proj, fch, p.get(FC_PROJ_WEIGHT, l), p.get(FC_PROJ_BIAS, l), n, f, c);
-            residual.forward(x, x, proj, n * c);
+        passRows = rows;
+        passLength = t;
+        if (contextPass) {
+            blocks.forward(rows * t, intoContextQkv, withinRows);
+        } else {
+            blocks.forward(rows * t, blocks.ownQkv, afterContexts);
         }
-        layerPositions += n;
+        layerPositions += (long) rows * t;
     }
 
     /** A continuation in a pass: its tokens, its context's first row in {@link #contextQkv} and its length. */

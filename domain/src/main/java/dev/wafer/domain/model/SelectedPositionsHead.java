@@ -128,10 +128,18 @@ final class SelectedPositionsHead {
     }
 
     private int argmax() {
+        return argmax(row, outputMultiplier);
+    }
+
+    /**
+     * The index of the largest {@code scale · row[i]}, the first of equal ones (as the loss sees the logits: muP's
+     * output multiplier applied, in float32).
+     */
+    static int argmax(float[] row, float scale) {
         int best = 0;
-        float bestValue = row[0] * outputMultiplier;
+        float bestValue = row[0] * scale;
         for (int i = 1; i < row.length; i++) {
-            float value = row[i] * outputMultiplier;
+            float value = row[i] * scale;
             if (value > bestValue) {
                 best = i;
                 bestValue = value;
