@@ -232,6 +232,8 @@ class CudaLaunchesTest {
             Tensor k = s.allocate((long) T * C);
             Tensor v = s.allocate((long) T * C);
             backend.attention().forwardCached(y.slice(0, C), qkv.slice(0, 3L * C), k, v, T - 1, C, NH, 0.5f);
+            backend.attention().forwardAfterPrefix(y, qkv, qkv, new int[] {0, 3}, new int[] {2, 2}, B, T, C, NH,
+                    0.5f);
 
             for (OperandFormat f : List.of(OperandFormat.BF16, OperandFormat.FP16)) {
                 backend.matmul(f).forward(h, x, fcw, fcb, n, C, OC);

@@ -11,6 +11,8 @@ import dev.wafer.ports.compute.Tensor;
  */
 final class ClAttention implements AttentionKernel {
     private final ClRuntime rt;
+    /** Host staging of {@link #forwardAfterPrefix}'s starts and lengths, grown as needed. */
+    private int[] prefixes = new int[0];
 
     ClAttention(ClRuntime rt) {
         this.rt = rt;
@@ -45,6 +47,27 @@ final class ClAttention implements AttentionKernel {
             rt.launch(ClArgs.of(ClKernel.ATTENTION_QKV_GRADIENT).buffer("dqkv", dx).buffer("dout", dy)
                     .buffer("qkv", x).buffer("att", a).buffer("dpre", dpre).integer("n", 3 * b * t * c)
                     .integer("t", t).integer("c", c).integer("nh", nh), 3 * b * t * c);
+        }
+    }
+
+    /** One launch, a work-item per output element; the prefixes' starts and lengths go up as the int buffer. */
+    @Override
+    public void forwardAfterPrefix(Tensor out, Tensor qkv, Tensor prefixQkv, int[] prefixStart, int[] prefixLength,
+                                   int b, int t, int c, int nh, float scale) {
+        AttentionKernel.checkPrefixes(prefixQkv, prefixStart, prefixLength, b, t, c, nh);
+        ClTensor o = ClTensor.of(rt, out, (long) b * t * c);
+        ClTensor x = ClTensor.of(rt, qkv, 3L * b * t * c);
+        ClTensor p = ClTensor.of(rt, prefixQkv);
+        if (prefixes.length < 2 * b) {
+            prefixes = new int[2 * b];
+        }
+        System.arraycopy(prefixStart, 0, prefixes, 0, b);
+        System.arraycopy(prefixLength, 0, prefixes, b, b);
+        synchronized (rt) {
+            rt.uploadInts(prefixes, 2 * b);
+            rt.launch(ClArgs.of(ClKernel.ATTENTION_AFTER_PREFIX).buffer("out", o).buffer("qkv", x).buffer("prefix", p)
+                    .integer("n", b * t * c).integer("b", b).integer("t", t).integer("c", c).integer("nh", nh)
+                    .real("scale", scale), b * t * c);
         }
     }
 

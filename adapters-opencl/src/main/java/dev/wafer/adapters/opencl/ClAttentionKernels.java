@@ -67,6 +67,59 @@ abstract class ClAttentionKernels extends ClLayerKernels {
     }
 
     /**
+     * Attention after a prefix, one work-item per output element (n = B*T*C): row r's keys are its prefix's rows of
+     * {@code prefix} (from {@code ints[r]}, {@code ints[b + r]} of them), then its own new positions 0..i of qkv;
+     * float32 scores, exp summed in double, as cached decoding on the host.
+     */
+    void attentionAfterPrefix(int out, int qkv, int prefix, int n, int b, int t, int c, int nh, float scale) {
+        int g = getGlobalId();
+        if (g < n) {
+            int hs = c / nh;
+            int ch = g % c;
+            int row = g / c;
+            int r = row / t;
+            int i = row % t;
+            int h = ch / hs;
+            int c3 = 3 * c;
+            int q = qkv + row * c3 + h * hs;
+            int pk = prefix + ints[r] * c3 + c + h * hs;
+            int ok = qkv + r * t * c3 + c + h * hs;
+            int np = ints[b + r];
+            int keys = np + i + 1;
+            float max = -3.4028235e38f;
+            for (int j = 0; j < keys; j++) {
+                int k = j < np ? pk + j * c3 : ok + (j - np) * c3;
+                float dot = 0f;
+                for (int e = 0; e < hs; e++) {
+                    dot += mem[q + e] * mem[k + e];
+                }
+                max = max(max, scale * dot);
+            }
+            double sum = 0.0;
+            for (int j = 0; j < keys; j++) {
+                int k = j < np ? pk + j * c3 : ok + (j - np) * c3;
+                float dot = 0f;
+                for (int e = 0; e < hs; e++) {
+                    dot += mem[q + e] * mem[k + e];
+                }
+                sum += exp((double) (scale * dot - max));
+            }
+            float inv = (float) (1.0 / sum);
+            float acc = 0f;
+            for (int j = 0; j < keys; j++) {
+                int k = j < np ? pk + j * c3 : ok + (j - np) * c3;
+                float dot = 0f;
+                for (int e = 0; e < hs; e++) {
+                    dot += mem[q + e] * mem[k + e];
+                }
+                // The value of key j, channel ch: c channels after its key.
+                acc += exp(scale * dot - max) * inv * mem[k + c + ch - h * hs];
+            }
+            mem[out + g] = acc;
+        }
+    }
+
+    /**
      * One work-item per (b, h, i) row (rows = B*NH*T): dpre[i, j] = scale * att[i, j] * (datt[i, j] - sum_j' att[i, j']
      * datt[i, j']) with datt[i, j] = dout[i] . v[j]; entries above the diagonal are 0.
      */

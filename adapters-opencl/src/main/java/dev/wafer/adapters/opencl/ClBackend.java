@@ -27,13 +27,10 @@ import dev.wafer.ports.compute.TensorScope;
  * double) and work-groups of at least 256 items. One caller drives the backend at a time.
  */
 public final class ClBackend implements ComputeBackend {
-    /**
-     * Every kernel family in float32; mixed precision ({@link Capability#BF16}, {@link Capability#FP16}), fused
-     * attention and attention after a prefix (scoring then runs each request whole) are absent.
-     */
+    /** Every kernel family in float32; mixed precision ({@link Capability#BF16}, {@link Capability#FP16}) is absent. */
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.complementOf(
             EnumSet.of(Capability.BF16, Capability.FP16, Capability.BF16_STORAGE, Capability.FUSED_ATTENTION,
-                    Capability.FUSED_ATTENTION_FP32, Capability.PREFIX_ATTENTION)));
+                    Capability.FUSED_ATTENTION_FP32)));
 
     private final ClRuntime runtime;
     private final ClEncoder encoder;
