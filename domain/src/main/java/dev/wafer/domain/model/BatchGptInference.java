@@ -18,12 +18,20 @@ import dev.wafer.ports.compute.TensorScope;
  * Incremental inference with a key/value cache for up to B independent sequences in lockstep: each step runs one
  * position of every sequence through the decoder as a B-row pass (B-row matrix products, one batched cached-attention
  * call per layer), so B sequences cost little more than one on a backend whose products are wider than one row. The
- * logits include the parameterisation's output multiplier. {@link GptInference} is the single-sequence case.
+ * prompts are prefilled in passes of several positions (up to 512 rows of positions times sequences), so a long
+ * prompt costs matrix products of many rows rather than one pass per token. The logits include the
+ * parameterisation's output multiplier. {@link GptInference} is the single-sequence case.
  *
  * <p>It reads the parameters in place (no copy); they must not change while sequences are being decoded.
  * Not thread-safe.
  */
 public final class BatchGptInference implements BatchNextTokenLogits {
+    /**
+     * Rows of a prompt's prefill pass (positions times sequences): enough for matrix products to run near the
+     * machine's speed, few enough that the pass's activations stay small (about 12 MB at the 111M shape).
+     */
+    private static final int PREFILL_ROWS = 512;
+
     private final ModelShape shape;
     private final ForwardMultipliers parameterisation;
     private final ParameterSet params;
@@ -40,12 +48,19 @@ public final class BatchGptInference implements BatchNextTokenLogits {
     private final Tensor[] keys;
     private final Tensor[] values;
     private final float[] hostLogits;
+    /** Rows of a prefill pass: at least the batch, so a pass holds one position of every sequence. */
+    private final int prefillRows;
+    /** Each layer's attention of a prefill pass: one batched cached-attention call per position, in order. */
+    private final InferenceBlocks.Attention prefillAttention;
+    private final int[] column;
     private int rows;
     private int position;
+    /** Positions in the last prefill pass. */
+    private int prefilled;
 
     /**
-     * Allocates the caches ({@code 2 · L · maxBatch · positions · C} floats) and one position's activations for
-     * {@code maxBatch} sequences in {@code scope}.
+     * Allocates the caches ({@code 2 · L · maxBatch · positions · C} floats) and the activations of a prefill pass
+     * (512 rows, or {@code maxBatch} if more) in {@code scope}.
      *
      * @param params    the model's parameters, read in place
      * @param maxBatch  the most sequences decoded at once
@@ -54,6 +69,12 @@ public final class BatchGptInference implements BatchNextTokenLogits {
      */
     public BatchGptInference(ComputeBackend backend, TensorScope scope, ParameterSet params,
                              ForwardMultipliers parameterisation, int maxBatch, int positions) {
+        this(backend, scope, params, parameterisation, maxBatch, positions, PREFILL_ROWS);
+    }
+
+    /** As the public constructor, with prefill passes of at most {@code prefillRows} rows (at least the batch). */
+    BatchGptInference(ComputeBackend backend, TensorScope scope, ParameterSet params,
+                      ForwardMultipliers parameterisation, int maxBatch, int positions, int prefillRows) {
         backend.require(GptInference.REQUIRED);
         this.shape = params.layout().shape();
         if (maxBatch < 1) {
@@ -72,7 +93,9 @@ public final class BatchGptInference implements BatchNextTokenLogits {
         this.maxBatch = maxBatch;
         this.positions = positions;
         long c = shape.dModel();
-        this.blocks = new InferenceBlocks(backend, scope, params, maxBatch);
+        this.prefillRows = Math.max(maxBatch, prefillRows);
+        this.blocks = new InferenceBlocks(backend, scope, params, prefillRows);
+        this.column = new int[maxBatch];
         this.logits = scope.allocate((long) maxBatch * shape.vocabSize());
         this.hostLogits = new float[Math.multiplyExact(maxBatch, shape.vocabSize())];
         int l = shape.nLayers();
@@ -84,6 +107,15 @@ public final class BatchGptInference implements BatchNextTokenLogits {
         }
         this.cached = (layer, qkv, out) -> attention.forwardCachedBatch(out, qkv, keys[layer], values[layer], rows,
                 positions, position, shape.dModel(), shape.nHeads(), parameterisation.attentionScale(shape.dHead()));
+        this.prefillAttention = (layer, qkv, out) -> {
+            long c3 = 3L * rows * shape.dModel();
+            long c1 = (long) rows * shape.dModel();
+            for (int j = 0; j < prefilled; j++) {
+                attention.forwardCachedBatch(out.slice(j * c1, c1), qkv.slice(j * c3, c3), keys[layer], values[layer],
+                        rows, positions, position + j, shape.dModel(), shape.nHeads(),
+                        parameterisation.attentionScale(shape.dHead()));
+            }
+        };
     }
 
     @Override
@@ -101,16 +133,45 @@ public final class BatchGptInference implements BatchNextTokenLogits {
                         + " tokens; every prompt of a batch must have " + length);
             }
         }
+        for (int r = 0; r < prompts.length; r++) {
+            for (int t = 0; t < length; t++) {
+                if (prompts[r][t] < 0 || prompts[r][t] >= shape.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + prompts[r][t] + " at position " + t
+                            + " of prompt " + r + " is outside the vocabulary [0, " + shape.vocabSize() + ")");
+                }
+            }
+        }
         rows = prompts.length;
         position = 0;
-        int[] column = new int[rows];
-        for (int t = 0; t < length; t++) {
-            for (int r = 0; r < rows; r++) {
-                column[r] = prompts[r][t];
-            }
-            step(column, t == length - 1);
+        // The prompt in passes of as many positions as fit the prefill rows: matrix products of many rows instead
+        // of one position at a time; the last position's logits only.
+        int chunk = Math.max(1, prefillRows / rows);
+        for (int from = 0; from < length; from += chunk) {
+            prefill(prompts, from, Math.min(chunk, length - from));
         }
+        logits(blocks.x.slice((long) (prefilled - 1) * rows * shape.dModel(), (long) rows * shape.dModel()));
         return hostLogits;
+    }
+
+    /**
+     * Positions {@code from .. from + k - 1} of every prompt as one pass of {@code k · rows} rows, position-major
+     * (position j's rows are contiguous, so each position's attention is one batched cached-attention call on a
+     * slice, in order, each writing its keys and values before the next reads them).
+     */
+    private void prefill(int[][] prompts, int from, int k) {
+        int c = shape.dModel();
+        Tensor wte = params.get(WTE);
+        Tensor wpe = params.get(WPE);
+        for (int j = 0; j < k; j++) {
+            for (int r = 0; r < rows; r++) {
+                column[r] = prompts[r][from + j];
+            }
+            encoder.forward(blocks.x.slice((long) j * rows * c, (long) rows * c), column, wte,
+                    wpe.slice((long) (from + j) * c, c), rows, 1, c, parameterisation.embeddingMultiplier());
+        }
+        prefilled = k;
+        blocks.forward(k * rows, blocks.ownQkv, prefillAttention);
+        position = from + k;
     }
 
     @Override
@@ -122,7 +183,7 @@ public final class BatchGptInference implements BatchNextTokenLogits {
             throw new IllegalArgumentException("expected one token for each of " + rows + " sequences, found "
                     + tokens.length);
         }
-        step(tokens, true);
+        step(tokens);
         return hostLogits;
     }
 
@@ -146,16 +207,20 @@ public final class BatchGptInference implements BatchNextTokenLogits {
         return position;
     }
 
-    private void step(int[] tokens, boolean wantLogits) {
-        if (position >= positions) {
-            throw new IllegalStateException("the key/value cache is full: all " + positions + " positions are used");
-        }
+    private void checkTokens(int[] tokens) {
         for (int r = 0; r < rows; r++) {
             if (tokens[r] < 0 || tokens[r] >= shape.vocabSize()) {
                 throw new IllegalArgumentException("token id " + tokens[r] + " of sequence " + r
                         + " is outside the vocabulary [0, " + shape.vocabSize() + ")");
             }
         }
+    }
+
+    private void step(int[] tokens) {
+        if (position >= positions) {
+            throw new IllegalStateException("the key/value cache is full: all " + positions + " positions are used");
+        }
+        checkTokens(tokens);
         int c = shape.dModel();
         int b = rows;
         // B sequences of one position each: the position's embedding row serves every sequence.
@@ -163,12 +228,16 @@ public final class BatchGptInference implements BatchNextTokenLogits {
                 parameterisation.embeddingMultiplier());
         blocks.forward(b, blocks.ownQkv, cached);
         position++;
-        if (!wantLogits) {
-            return;
-        }
+        logits(blocks.x);
+    }
+
+    /** The logits of the {@link #rows} rows of the residual stream {@code last} into {@link #hostLogits}. */
+    private void logits(Tensor last) {
+        int c = shape.dModel();
+        int b = rows;
         int v = shape.vocabSize();
-        layerNorm.forward(blocks.ln, blocks.mean, blocks.rstd, blocks.x, params.get(LNF_WEIGHT), params.get(LNF_BIAS),
-                b, c);
+        layerNorm.forward(blocks.ln, blocks.mean, blocks.rstd, last, params.get(LNF_WEIGHT), params.get(LNF_BIAS), b,
+                c);
         matmul.forward(logits, blocks.ln, params.get(WTE), null, b, c, v);
         logits.copyToHost(0, hostLogits, 0, b * v);
         float s = parameterisation.outputLogitMultiplier();

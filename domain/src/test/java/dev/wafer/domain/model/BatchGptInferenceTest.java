@@ -3,6 +3,7 @@ package dev.wafer.domain.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.wafer.conformance.reference.ReferenceBackend;
+import dev.wafer.conformance.tolerance.Tolerances;
 import dev.wafer.domain.generate.Generator;
 import dev.wafer.domain.generate.GreedyBatchDecoder;
 import dev.wafer.domain.generate.SamplingSettings;
@@ -54,6 +56,43 @@ class BatchGptInferenceTest {
                     () -> GreedyBatchDecoder.decode(batched, prompt, newTokens + 1), "one position too many");
             assertThrows(IllegalArgumentException.class, () -> batched.reset(new int[][] {{1, 2}, {3}}),
                     "prompts of a batch must have equal lengths");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> batched.reset(new int[][] {{1, 2}, {3, 61}}));
+            assertEquals("token id 61 at position 1 of prompt 1 is outside the vocabulary [0, 61)", e.getMessage());
+        }
+    }
+
+    /**
+     * A prompt prefilled in passes of several positions (here 2 and then 1 of 5 tokens for 2 sequences: passes of
+     * at most 5 rows; and all 5 at once) gives the logits of one position at a time (passes of 2 rows: 1 position),
+     * before and after the next tokens, within the cached decoder's tolerance.
+     */
+    @ParameterizedTest
+    @EnumSource(ParameterisationKind.class)
+    void aPromptPrefilledInPassesGivesTheLogitsOfOnePositionAtATime(ParameterisationKind kind) {
+        try (ReferenceBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            Parameterisation p = Parameterisations.of(kind, SHAPE);
+            GptModel model = new GptModel(backend, scope, SHAPE, p, 1, SHAPE.seqLength());
+            ParameterInitializer.initialize(model.parameters(), p, SEED);
+            SplittableRandom random = new SplittableRandom(SEED + 1);
+            int[][] prompt = {random.ints(5, 0, SHAPE.vocabSize()).toArray(),
+                random.ints(5, 0, SHAPE.vocabSize()).toArray()};
+            int[] next = {7, 11};
+            BatchGptInference oneAtATime = new BatchGptInference(backend, scope, model.parameters(), p, 2, 8, 2);
+            float[][] expected = {oneAtATime.reset(prompt).clone(), oneAtATime.next(next).clone()};
+            for (int rows : new int[] {5, 512}) {
+                BatchGptInference passes = new BatchGptInference(backend, scope, model.parameters(), p, 2, 8, rows);
+                float[][] got = {passes.reset(prompt).clone(), passes.next(next).clone()};
+                assertEquals(6, passes.position());
+                for (int k = 0; k < 2; k++) {
+                    for (int i = 0; i < expected[k].length; i++) {
+                        assertTrue(Tolerances.CACHED_DECODING.accepts(expected[k][i], got[k][i]), kind + " seed "
+                                + SEED + ", prefill rows " + rows + ", step " + k + ", logit " + i + ": "
+                                + expected[k][i] + " vs " + got[k][i] + " (" + Tolerances.CACHED_DECODING.reason()
+                                + ")");
+                    }
+                }
+            }
         }
     }
 }
