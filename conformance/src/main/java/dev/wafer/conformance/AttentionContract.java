@@ -105,7 +105,9 @@ public interface AttentionContract extends BackendContract {
     @Test
     default void attentionAfterAPrefixMatchesTheFullForwardOverPrefixAndRows(TestInfo info) {
         assumeCapable(Capability.PREFIX_ATTENTION);
-        int[][] shapes = {{4, 12, 3}, {1, 64, 4}, {9, 13, 1}}; // T, C, NH
+        // T, C, NH: heads of 4, 16 and 13 channels (fewer than a warp's lanes), 48 (two lanes' worth for some), 150
+        // (more than one sweep of 128 channels)
+        int[][] shapes = {{4, 12, 3}, {1, 64, 4}, {9, 13, 1}, {3, 96, 2}, {2, 300, 2}};
         int[] starts = {0, 2, 2, 0, 11};
         int[] lengths = {0, 7, 7, 11, 1};
         int p = 12;

@@ -110,8 +110,8 @@ final class CudaAttention implements AttentionKernel {
     }
 
     /**
-     * One launch, a thread per output element; the prefixes' starts and lengths go up as one id upload. Float32
-     * only, as cached decoding.
+     * One launch, a warp per (row, new position, head): the head's channels split across the lanes; the prefixes'
+     * starts and lengths go up as one id upload. Float32 only, as cached decoding.
      */
     @Override
     public void forwardAfterPrefix(Tensor out, Tensor qkv, Tensor prefixQkv, int[] prefixStart, int[] prefixLength,
@@ -133,7 +133,8 @@ final class CudaAttention implements AttentionKernel {
         System.arraycopy(prefixStart, 0, prefixes, 0, b);
         System.arraycopy(prefixLength, 0, prefixes, b, b);
         long ids = gpu.uploadIds(prefixes, 2 * b);
-        gpu.launch(LaunchGeometry.linear((long) b * t * c), KernelArgs.of(CudaKernel.ATTENTION_AFTER_PREFIX)
+        gpu.launch(LaunchGeometry.warpPerRow(Math.toIntExact((long) b * t * nh), LaunchGeometry.BLOCK),
+                KernelArgs.of(CudaKernel.ATTENTION_AFTER_PREFIX)
                 .pointer(o.pointer()).pointer(x.pointer()).pointer(p.pointer()).pointer(ids).integer(b).integer(t)
                 .integer(c).integer(nh).real(scale));
     }

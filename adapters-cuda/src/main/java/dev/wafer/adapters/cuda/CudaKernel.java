@@ -47,7 +47,7 @@ enum CudaKernel {
     ATTENTION_QKV_GRADIENT("attention.cu", "attention_qkv_gradient", 1, POINTER, POINTER, POINTER, POINTER, POINTER,
             INT, INT, INT, INT),
     ATTENTION_CACHED("attention.cu", "attention_cached", 1, POINTER, POINTER, POINTER, POINTER, INT, INT, INT, FLOAT),
-    ATTENTION_AFTER_PREFIX("attention.cu", "attention_after_prefix", 1, POINTER, POINTER, POINTER, POINTER, INT, INT,
+    ATTENTION_AFTER_PREFIX("attention.cu", "attention_after_prefix", 32, POINTER, POINTER, POINTER, POINTER, INT, INT,
             INT, INT, FLOAT),
     ATTENTION_SOFTMAX_ROWS("attention.cu", "attention_softmax_rows", 32, POINTER, INT, INT, INT),
     ATTENTION_SOFTMAX_ROWS_BF16("attention.cu", "attention_softmax_rows_bf16", 32, POINTER, POINTER, INT, INT),

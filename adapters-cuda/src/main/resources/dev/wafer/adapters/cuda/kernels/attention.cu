@@ -202,57 +202,72 @@ extern "C" __global__ void attention_cached(float* out, const float* qkv, const 
     out[ch] = acc;
 }
 
-// Attention after a prefix (scoring's continuation passes): one thread per output element (row r, new position i,
-// channel ch), as attention_cached. Row r's keys are its prefix's rows of prefix (from prefixes[r], prefixes[b + r]
-// of them) and then its own new positions 0..i of qkv; float32 scores, exp summed in double.
+// Attention after a prefix (scoring's continuation passes): one warp per (row r, new position i, head h). Row r's
+// keys are its prefix's rows of prefix (from prefixes[r], prefixes[b + r] of them) and then its own new positions
+// 0..i of qkv. Each score is a dot product over the head's channels split across the lanes (coalesced loads) and
+// summed by a butterfly, so every lane holds it; float32 scores, exp summed in double; each lane then accumulates
+// the values of its own channels, 128 channels (4 per lane) per sweep over the keys.
+__device__ __forceinline__ float prefix_attention_score(const float* q, const float* k, int hs, int lane) {
+    float dot = 0.0f;
+    for (int e = lane; e < hs; e += 32) {
+        dot += q[e] * k[e];
+    }
+    for (int o = 16; o > 0; o >>= 1) {
+        dot += __shfl_xor_sync(0xffffffffu, dot, o);
+    }
+    return dot;
+}
+
 extern "C" __global__ void attention_after_prefix(float* out, const float* qkv, const float* prefix,
                                                   const int* prefixes, int b, int t, int c, int nh, float scale) {
-    long long idx = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-    if (idx >= (long long)b * t * c) {
-        return;
+    long long w = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32;
+    int lane = threadIdx.x % 32;
+    if (w >= (long long)b * t * nh) {
+        return; // the whole warp: its lanes share w
     }
-    int ch = (int)(idx % c);
-    long long row = idx / c; // r * t + i
+    int h = (int)(w % nh);
+    long long row = w / nh; // r * t + i
     int r = (int)(row / t);
     int i = (int)(row % t);
     int hs = c / nh;
-    int h = ch / hs;
     long long c3 = 3LL * c;
     const float* q = qkv + row * c3 + (long long)h * hs;
     const float* pk = prefix + (long long)prefixes[r] * c3 + c + (long long)h * hs;
     const float* ok = qkv + (long long)r * t * c3 + c + (long long)h * hs;
     int np = prefixes[b + r];
+    int keys = np + i + 1;
     float max = WAFER_NEG_FLT_MAX;
-    for (int j = 0; j < np + i + 1; j++) {
+    for (int j = 0; j < keys; j++) {
         const float* k = j < np ? pk + (long long)j * c3 : ok + (long long)(j - np) * c3;
-        float dot = 0.0f;
-        for (int e = 0; e < hs; e++) {
-            dot += q[e] * k[e];
-        }
-        max = fmaxf(max, scale * dot);
+        max = fmaxf(max, scale * prefix_attention_score(q, k, hs, lane));
     }
     double sum = 0.0;
-    for (int j = 0; j < np + i + 1; j++) {
+    for (int j = 0; j < keys; j++) {
         const float* k = j < np ? pk + (long long)j * c3 : ok + (long long)(j - np) * c3;
-        float dot = 0.0f;
-        for (int e = 0; e < hs; e++) {
-            dot += q[e] * k[e];
-        }
-        sum += (double)expf(scale * dot - max);
+        sum += (double)expf(scale * prefix_attention_score(q, k, hs, lane) - max);
     }
     float inv = (float)(1.0 / sum);
-    float acc = 0.0f;
-    for (int j = 0; j < np + i + 1; j++) {
-        const float* k = j < np ? pk + (long long)j * c3 : ok + (long long)(j - np) * c3;
-        float dot = 0.0f;
-        for (int e = 0; e < hs; e++) {
-            dot += q[e] * k[e];
+    float* o = out + row * c + (long long)h * hs;
+    for (int base = 0; base < hs; base += 128) {
+        float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int j = 0; j < keys; j++) {
+            const float* k = j < np ? pk + (long long)j * c3 : ok + (long long)(j - np) * c3;
+            float p = expf(scale * prefix_attention_score(q, k, hs, lane) - max) * inv;
+            const float* v = k + c; // the value of key j: c channels after its key
+            for (int m = 0; m < 4; m++) {
+                int e = base + lane + 32 * m;
+                if (e < hs) {
+                    acc[m] += p * v[e];
+                }
+            }
         }
-        float p = expf(scale * dot - max) * inv;
-        // The value of key j, channel ch: c channels after its key.
-        acc += p * k[c + (ch - (long long)h * hs)];
+        for (int m = 0; m < 4; m++) {
+            int e = base + lane + 32 * m;
+            if (e < hs) {
+                o[e] = acc[m];
+            }
+        }
     }
-    out[idx] = acc;
 }
 
 // The fast path (FastCudaAttention): the products run as strided-batched cuBLAS GEMMs and these kernels do the
