@@ -188,6 +188,7 @@ public final class EvalCommand implements Runnable {
                 RequestBuilder requests = new RequestBuilder(new ModelVocabularyTokenizer(tokenizer,
                         model.shape().vocabSize()), window,
                         RequestBuilder.GPT2_EOT < model.shape().vocabSize() ? RequestBuilder.GPT2_EOT : 0);
+                long before = scorer == null ? 0 : scorer.layerPositions(); // the test-set loss's are not the tasks'
                 // --batch-tokens 0: the scorer's own one-request, full-window pass (kept as the reference).
                 TaskEvaluator evaluator = new TaskEvaluator(requests, TaskScoring.scoring(method, scorer, shared),
                         new FewShotContexts(shots))
@@ -206,7 +207,8 @@ public final class EvalCommand implements Runnable {
                     published(model).ifPresent(row -> result.put("published", row));
                 }
                 result.put("average", report.averages());
-                result.put("scoring", method.describe(shareContexts, backend, shared));
+                result.put("scoring", method.describe(shareContexts, backend,
+                        shared != null ? shared.layerPositions() : scorer.layerPositions() - before));
                 if (paper) {
                     result.put("table3", PaperTable.columns(report));
                 }

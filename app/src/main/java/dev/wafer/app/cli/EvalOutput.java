@@ -66,9 +66,8 @@ final class EvalOutput {
             table.print(out);
         }
         if (result.get("scoring") instanceof Map<?, ?> scoring) {
-            out.println("scoring: " + scoring.get("method")
-                    + (scoring.containsKey("layer_positions") ? ", " + scoring.get("layer_positions")
-                    + " positions through the layers" : "")
+            out.println("scoring: " + scoring.get("method") + ", " + scoring.get("layer_positions")
+                    + " positions through the layers"
                     + (scoring.containsKey("why") ? " (" + scoring.get("why") + ")" : ""));
         }
         out.flush();

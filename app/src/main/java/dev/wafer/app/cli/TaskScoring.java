@@ -51,15 +51,17 @@ enum TaskScoring {
         return sharing != Sharing.off && capable ? SHARED_CONTEXTS : BATCHED;
     }
 
-    /** The output's {@code scoring} entry: the method, and why when sharing was wanted but the backend lacks it. */
-    Map<String, Object> describe(Sharing sharing, ComputeBackend backend, PrefixSharingScorer shared) {
+    /**
+     * The output's {@code scoring} entry: the method, the positions the tasks ran through the decoder layers
+     * (padding included), and why when sharing was wanted but the backend lacks it.
+     */
+    Map<String, Object> describe(Sharing sharing, ComputeBackend backend, long layerPositions) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("method", id);
-        if (this == BATCHED && sharing == Sharing.auto) {
+        m.put("layer_positions", layerPositions);
+        if (this == BATCHED && sharing == Sharing.auto
+                && !backend.capabilities().contains(Capability.PREFIX_ATTENTION)) {
             m.put("why", "backend '" + backend.name() + "' has no attention after a prefix");
-        }
-        if (shared != null) {
-            m.put("layer_positions", shared.layerPositions());
         }
         return m;
     }

@@ -92,8 +92,9 @@ class EvalCommandTest {
 
     /**
      * Each context run once (the CPU backend's default), one row per request, and one request per pass give the same
-     * accuracies and perplexities to float32 rounding; the output says which method ran and, with shared contexts,
-     * how many positions went through the layers; what cannot be honoured is refused in one line.
+     * accuracies and perplexities to float32 rounding; the output says which method ran and how many positions went
+     * through the layers (fewest with shared contexts, most with one full window per request); what cannot be
+     * honoured is refused in one line.
      */
     @Test
     void sharedContextsScoreAsOneRowPerRequest() throws Exception {
@@ -109,7 +110,10 @@ class EvalCommandTest {
         assertEquals("batched", rows.get("scoring").get("method").asText(), rows.toString());
         assertEquals("unbatched", one.get("scoring").get("method").asText(), one.toString());
         long positions = shared.get("scoring").get("layer_positions").asLong();
-        assertTrue(positions > 0, shared.toString());
+        long rowPositions = rows.get("scoring").get("layer_positions").asLong();
+        long windowPositions = one.get("scoring").get("layer_positions").asLong();
+        assertTrue(positions > 0 && positions < rowPositions && rowPositions < windowPositions,
+                positions + " shared, " + rowPositions + " batched, " + windowPositions + " unbatched");
         for (int i = 0; i < shared.get("tasks").size(); i++) {
             JsonNode a = shared.get("tasks").get(i);
             for (JsonNode b : new JsonNode[] {rows.get("tasks").get(i), one.get("tasks").get(i)}) {

@@ -26,11 +26,15 @@ class TaskScoringTest {
             assertEquals(TaskScoring.BATCHED, TaskScoring.choose(TaskScoring.Sharing.off, 512, able));
             assertEquals(TaskScoring.UNBATCHED, TaskScoring.choose(TaskScoring.Sharing.auto, 0, able));
             assertEquals(TaskScoring.BATCHED, TaskScoring.choose(TaskScoring.Sharing.auto, 512, unable));
-            Map<String, Object> why = TaskScoring.BATCHED.describe(TaskScoring.Sharing.auto, unable, null);
+            Map<String, Object> why = TaskScoring.BATCHED.describe(TaskScoring.Sharing.auto, unable, 7);
             assertEquals("batched", why.get("method"));
+            assertEquals(7L, why.get("layer_positions"));
             assertEquals("backend 'reference' has no attention after a prefix", why.get("why"));
-            assertEquals(Map.of("method", "batched"),
-                    TaskScoring.BATCHED.describe(TaskScoring.Sharing.off, able, null));
+            assertEquals(Map.of("method", "batched", "layer_positions", 7L),
+                    TaskScoring.BATCHED.describe(TaskScoring.Sharing.off, able, 7));
+            assertEquals(Map.of("method", "batched", "layer_positions", 7L),
+                    TaskScoring.BATCHED.describe(TaskScoring.Sharing.auto, able, 7), "auto on a capable backend"
+                            + " that ran batched (--batch-tokens) has no why");
             UserError e = assertThrows(UserError.class,
                     () -> TaskScoring.choose(TaskScoring.Sharing.on, 512, unable));
             assertTrue(e.getMessage().startsWith("--share-contexts on: backend 'reference' has no attention after a"

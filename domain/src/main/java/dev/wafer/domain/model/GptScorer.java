@@ -31,6 +31,7 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
     private final int[] targets;
     private final float[] losses;
     private final boolean[] greedyAt;
+    private long layerPositions;
 
     /** A scorer over {@code model}, whose micro-batch B x T sets the window (T) and the batch budget (B·T). */
     public GptScorer(GptModel model) {
@@ -50,6 +51,14 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
     @Override
     public int batchTokens() {
         return model.tokensPerMicroBatch();
+    }
+
+    /**
+     * Positions run through the decoder layers so far, padding included: rows times the longest row per batch, the
+     * full window per unbatched request, the window per test-set window.
+     */
+    public long layerPositions() {
+        return layerPositions;
     }
 
     /**
@@ -88,6 +97,7 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
             conts[r] = cont;
         }
         readout.forwardLogitsAt(batchInput, rows, t, positions, count);
+        layerPositions += (long) rows * t;
         // Greedy needs the raw logits, read before the fused softmax overwrites them with probabilities.
         int k = 0;
         for (int r = 0; r < rows; r++) {
@@ -163,6 +173,7 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
         int inLen = window.length - 1;
         System.arraycopy(window, 0, input, 0, inLen);
         readout.forwardLogits(input, 1, inLen);
+        layerPositions += inLen;
         double nats = 0;
         for (int i = 0; i < inLen; i++) {
             readout.copyLogitsRow(i, row);
@@ -176,6 +187,7 @@ public final class GptScorer implements LogLikelihoodScorer, WindowLossScorer {
         System.arraycopy(tokens, from, input, 0, count);
         Arrays.fill(input, count, length, 0);
         readout.forwardLogits(input, 1, length);
+        layerPositions += length;
     }
 
     /** log softmax(scale · row)[target], in double with the maximum subtracted. */
