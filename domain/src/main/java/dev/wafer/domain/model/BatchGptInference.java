@@ -40,8 +40,6 @@ public final class BatchGptInference implements BatchNextTokenLogits {
     private final MatmulKernel matmul;
     private final AttentionKernel attention;
     private final InferenceBlocks blocks;
-    /** Each layer's attention of one position of every sequence against its cache. */
-    private final InferenceBlocks.Attention cached;
     private final int maxBatch;
     private final int positions;
     private final Tensor logits;
@@ -50,13 +48,16 @@ public final class BatchGptInference implements BatchNextTokenLogits {
     private final float[] hostLogits;
     /** Rows of a prefill pass: at least the batch, so a pass holds one position of every sequence. */
     private final int prefillRows;
-    /** Each layer's attention of a prefill pass: one batched cached-attention call per position, in order. */
-    private final InferenceBlocks.Attention prefillAttention;
+    /**
+     * Each layer's attention of a pass of {@link #passPositions} positions from {@link #position}: one batched
+     * cached-attention call per position, in order.
+     */
+    private final InferenceBlocks.Attention cachedAttention;
     private final int[] column;
     private int rows;
     private int position;
-    /** Positions in the last prefill pass. */
-    private int prefilled;
+    /** Positions in the current or last pass. */
+    private int passPositions;
 
     /**
      * Allocates the caches ({@code 2 · L · maxBatch · positions · C} floats) and the activations of a prefill pass
@@ -105,12 +106,10 @@ public final class BatchGptInference implements BatchNextTokenLogits {
             keys[i] = scope.allocate(maxBatch * positions * c);
             values[i] = scope.allocate(maxBatch * positions * c);
         }
-        this.cached = (layer, qkv, out) -> attention.forwardCachedBatch(out, qkv, keys[layer], values[layer], rows,
-                positions, position, shape.dModel(), shape.nHeads(), parameterisation.attentionScale(shape.dHead()));
-        this.prefillAttention = (layer, qkv, out) -> {
+        this.cachedAttention = (layer, qkv, out) -> {
             long c3 = 3L * rows * shape.dModel();
             long c1 = (long) rows * shape.dModel();
-            for (int j = 0; j < prefilled; j++) {
+            for (int j = 0; j < passPositions; j++) {
                 attention.forwardCachedBatch(out.slice(j * c1, c1), qkv.slice(j * c3, c3), keys[layer], values[layer],
                         rows, positions, position + j, shape.dModel(), shape.nHeads(),
                         parameterisation.attentionScale(shape.dHead()));
@@ -149,7 +148,7 @@ public final class BatchGptInference implements BatchNextTokenLogits {
         for (int from = 0; from < length; from += chunk) {
             prefill(prompts, from, Math.min(chunk, length - from));
         }
-        logits(blocks.x.slice((long) (prefilled - 1) * rows * shape.dModel(), (long) rows * shape.dModel()));
+        logits(blocks.x.slice((long) (passPositions - 1) * rows * shape.dModel(), (long) rows * shape.dModel()));
         return hostLogits;
     }
 
@@ -159,19 +158,31 @@ public final class BatchGptInference implements BatchNextTokenLogits {
      * slice, in order, each writing its keys and values before the next reads them).
      */
     private void prefill(int[][] prompts, int from, int k) {
-        int c = shape.dModel();
-        Tensor wte = params.get(WTE);
-        Tensor wpe = params.get(WPE);
         for (int j = 0; j < k; j++) {
             for (int r = 0; r < rows; r++) {
                 column[r] = prompts[r][from + j];
             }
-            encoder.forward(blocks.x.slice((long) j * rows * c, (long) rows * c), column, wte,
-                    wpe.slice((long) (from + j) * c, c), rows, 1, c, parameterisation.embeddingMultiplier());
+            embed(j, column);
         }
-        prefilled = k;
-        blocks.forward(k * rows, blocks.ownQkv, prefillAttention);
-        position = from + k;
+        pass(k);
+    }
+
+    /**
+     * Position {@code position + j} of every sequence ({@code tokens}, one per sequence) into rows {@code j · rows}
+     * on of the residual stream: the position's embedding row serves every sequence.
+     */
+    private void embed(int j, int[] tokens) {
+        int c = shape.dModel();
+        encoder.forward(blocks.x.slice((long) j * rows * c, (long) rows * c), tokens, params.get(WTE),
+                params.get(WPE).slice((long) (position + j) * c, c), rows, 1, c,
+                parameterisation.embeddingMultiplier());
+    }
+
+    /** The blocks over the {@code k · rows} embedded rows of the residual stream, {@code k} positions on. */
+    private void pass(int k) {
+        passPositions = k;
+        blocks.forward(k * rows, blocks.ownQkv, cachedAttention);
+        position += k;
     }
 
     @Override
@@ -221,13 +232,8 @@ public final class BatchGptInference implements BatchNextTokenLogits {
             throw new IllegalStateException("the key/value cache is full: all " + positions + " positions are used");
         }
         checkTokens(tokens);
-        int c = shape.dModel();
-        int b = rows;
-        // B sequences of one position each: the position's embedding row serves every sequence.
-        encoder.forward(blocks.x, tokens, params.get(WTE), params.get(WPE).slice((long) position * c, c), b, 1, c,
-                parameterisation.embeddingMultiplier());
-        blocks.forward(b, blocks.ownQkv, cached);
-        position++;
+        embed(0, tokens);
+        pass(1);
         logits(blocks.x);
     }
 
