@@ -28,10 +28,12 @@ final class VectorSgemm implements Sgemm {
     private final Parallel parallel;
     private final float[][] packedA;
     private final float[][] edgeTile;
+    private final NarrowProduct narrow;
     private float[] packedB = new float[0];
 
     VectorSgemm(Parallel parallel) {
         this.parallel = parallel;
+        this.narrow = new NarrowProduct(parallel);
         int w = parallel.workers();
         this.packedA = new float[w][MC * KC];
         this.edgeTile = new float[w][MR * NR];
@@ -56,11 +58,16 @@ final class VectorSgemm implements Sgemm {
             }
             return;
         }
+        if (NarrowProduct.accepts(transB, m)) {
+            narrow.gemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
         int ncMax = Math.min(NC, roundUp(n, NR));
         if (packedB.length < KC * ncMax) {
             packedB = new float[KC * ncMax];
         }
         float[] pb = packedB;
+        int mcBlock = rowsPerBlock(m, parallel.workers());
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             int panels = (nc + NR - 1) / NR;
@@ -75,14 +82,14 @@ final class VectorSgemm implements Sgemm {
                                 pb, panel * NR * kc);
                     }
                 });
-                int blocks = (m + MC - 1) / MC;
+                int blocks = (m + mcBlock - 1) / mcBlock;
                 parallel.range(blocks, 1, (w, from, to) -> {
                     float[] pa = packedA[w];
                     float[] tile = edgeTile[w];
                     for (int blk = from; blk < to; blk++) {
-                        int ic = blk * MC;
-                        int mc = Math.min(MC, m - ic);
-                        packA(transA, a, aOff, lda, ic, mc, pc0, kc, pa);
+                        int ic = blk * mcBlock;
+                        int mc = Math.min(mcBlock, m - ic);
+                        packA(transA, a, aOff, lda, ic, mc, pc0, kc, pa, 0);
                         for (int jr = 0; jr < nc; jr += NR) {
                             int nr = Math.min(NR, nc - jr);
                             for (int ir = 0; ir < mc; ir += MR) {
@@ -107,15 +114,28 @@ final class VectorSgemm implements Sgemm {
         }
     }
 
+    /**
+     * Rows of A per block: whole tiles, at most {@link #MC}, in a number of blocks that the workers share evenly.
+     * Blocks are the unit of work, so 300 rows as blocks of 128, 128 and 44 kept one of two workers idle for most of
+     * the product; as four blocks of 80 (the last 60) they split 160/140. Rows of C never depend on the blocking.
+     */
+    static int rowsPerBlock(int m, int workers) {
+        int blocks = roundUp((m + MC - 1) / MC, workers);
+        return roundUp((m + blocks - 1) / blocks, MR);
+    }
+
     private static int roundUp(int x, int to) {
         return (x + to - 1) / to * to;
     }
 
-    /** Packs rows [ic, ic+mc) x depth [pc, pc+kc) of op(A) as MR-row panels, k-major, zero-padded. */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
-                              float[] pa) {
+    /**
+     * Packs rows [ic, ic+mc) x depth [pc, pc+kc) of op(A) as MR-row panels, k-major, zero-padded, from
+     * {@code pa[paOff]}.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] pa,
+                      int paOff) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int base = ir * kc;
+            int base = paOff + ir * kc;
             int mr = Math.min(MR, mc - ir);
             if (transA && mr == MR) {
                 for (int p = 0; p < kc; p++) {
@@ -173,7 +193,22 @@ final class VectorSgemm implements Sgemm {
     /** Packs depth [pc, pc+kc) x columns [j0, j0+nr) of op(B) as one NR-wide panel, k-major, zero-padded. */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int nr,
                               float[] pb, int dst) {
-        if (transB) {
+        if (transB && nr == NR && NR % Transpose8.SIDE == 0) {
+            // A full panel: 8 x 8 blocks transposed in registers, then the depths left over one by one.
+            int whole = kc - kc % Transpose8.SIDE;
+            for (int g = 0; g < NR; g += Transpose8.SIDE) {
+                int src = bOff + (j0 + g) * ldb + pc;
+                for (int p = 0; p < whole; p += Transpose8.SIDE) {
+                    Transpose8.block(b, src + p, ldb, pb, dst + p * NR + g, NR);
+                }
+                for (int j = g; j < g + Transpose8.SIDE; j++) {
+                    int row = bOff + (j0 + j) * ldb + pc;
+                    for (int p = whole; p < kc; p++) {
+                        pb[dst + p * NR + j] = b[row + p];
+                    }
+                }
+            }
+        } else if (transB) {
             for (int j = 0; j < NR; j++) {
                 if (j < nr) {
                     int src = bOff + (j0 + j) * ldb + pc;
