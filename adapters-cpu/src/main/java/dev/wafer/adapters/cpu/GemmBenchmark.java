@@ -85,7 +85,11 @@ public final class GemmBenchmark {
         return x;
     }
 
-    /** Measures both GEMMs, {@code repeats} timed runs each after one warm-up run; the best run counts. */
+    private static final long WARM_UP_NANOS = 300_000_000L;
+    private static final long TIMED_NANOS = 300_000_000L;
+    private static final int MAX_RUNS = 10_000;
+
+    /** Measures both GEMMs, at least {@code repeats} timed runs each after the warm-up; the best run counts. */
     public static Result measure(int m, int n, int k, int threads, int repeats) {
         float[] a = random(m * k, 1);
         float[] b = random(n * k, 4);
@@ -103,13 +107,23 @@ public final class GemmBenchmark {
         }
     }
 
+    /**
+     * Warm-up runs for at least {@link #WARM_UP_NANOS} (a product of one row takes a millisecond, and one run would
+     * time the interpreter), then at least {@code repeats} timed runs and at least {@link #TIMED_NANOS} of them.
+     */
     private static double best(Sgemm g, int m, int n, int k, float[] a, float[] b, float[] c, int repeats) {
-        g.gemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
+        long start = System.nanoTime();
+        do {
+            g.gemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
+        } while (System.nanoTime() - start < WARM_UP_NANOS);
         long bestNanos = Long.MAX_VALUE;
-        for (int r = 0; r < repeats; r++) {
+        long timed = 0;
+        for (int r = 0; r < repeats || timed < TIMED_NANOS && r < MAX_RUNS; r++) {
             long t0 = System.nanoTime();
             g.gemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
-            bestNanos = Math.min(bestNanos, System.nanoTime() - t0);
+            long t = System.nanoTime() - t0;
+            bestNanos = Math.min(bestNanos, t);
+            timed += t;
         }
         return 2.0 * m * n * k / bestNanos;
     }

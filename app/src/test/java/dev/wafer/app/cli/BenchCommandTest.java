@@ -118,6 +118,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void theGemmComparisonTakesAShapeOfThreeSizes() throws Exception {
+        CliRun run = CliRun.of("bench", "--gemm", "3x40x24", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode first = new ObjectMapper().readTree(run.out().lines().findFirst().orElseThrow());
+        assertEquals(3, first.get("m").asInt(), first::toString);
+        assertEquals(40, first.get("n").asInt(), first::toString);
+        assertEquals(24, first.get("k").asInt(), first::toString);
+        for (String bad : new String[] {"3x40", "0x40x24", "3x40xk"}) {
+            CliRun refused = CliRun.of("bench", "--gemm", bad);
+            assertEquals(2, refused.exitCode(), bad + ": " + refused.err());
+            assertTrue(refused.err().contains("--gemm") && refused.err().contains(bad)
+                    && !refused.err().contains("Exception"), refused.err());
+        }
+    }
+
+    @Test
     void theGemmComparisonRunsThroughItsBinding() throws Exception {
         CliRun run = CliRun.of("bench", "--gemm", "64", "--json");
         assertEquals(0, run.exitCode(), run.err());
