@@ -29,9 +29,12 @@ final class NarrowProduct {
         this.scratch = new float[parallel.workers()][W * W];
     }
 
-    /** Whether this product is for the shape: B transposed (a linear layer's forward) and one tile of rows. */
+    /**
+     * Whether this product is for the shape: B transposed (a linear layer's forward), one tile of rows, and vectors
+     * of 8 floats in hardware.
+     */
     static boolean accepts(boolean transB, int m) {
-        return transB && m <= VectorSgemm.MR && VectorSgemm.MR == W;
+        return transB && m <= VectorSgemm.MR && VectorSgemm.MR == W && Transpose8.NATIVE;
     }
 
     void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

@@ -15,6 +15,11 @@ final class Transpose8 {
     /** Side of a block. */
     static final int SIDE = 8;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    /**
+     * Whether this machine's vectors hold 8 floats: where they are narrower (128-bit NEON, SSE) 256-bit vectors are
+     * emulated in Java, far slower than the element-by-element copy, and callers keep that.
+     */
+    static final boolean NATIVE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= S.vectorBitSize();
     private static final VectorShuffle<Float> LOW1 = shuffle(1, true);
     private static final VectorShuffle<Float> HIGH1 = shuffle(1, false);
     private static final VectorShuffle<Float> LOW2 = shuffle(2, true);

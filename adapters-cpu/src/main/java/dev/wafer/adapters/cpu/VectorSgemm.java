@@ -193,7 +193,7 @@ final class VectorSgemm implements Sgemm {
     /** Packs depth [pc, pc+kc) x columns [j0, j0+nr) of op(B) as one NR-wide panel, k-major, zero-padded. */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int nr,
                               float[] pb, int dst) {
-        if (transB && nr == NR && NR % Transpose8.SIDE == 0) {
+        if (transB && nr == NR && NR % Transpose8.SIDE == 0 && Transpose8.NATIVE) {
             // A full panel: 8 x 8 blocks transposed in registers, then the depths left over one by one.
             int whole = kc - kc % Transpose8.SIDE;
             for (int g = 0; g < NR; g += Transpose8.SIDE) {

@@ -198,6 +198,6 @@ class TrainReliabilityTest {
         CliRun run = CliRun.of("bench", "--gemm", "50000");
         assertEquals(WaferCommand.USAGE_ERROR, run.exitCode(), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
-        assertTrue(run.err().contains("largest size here"), run.err());
+        assertTrue(run.err().contains("largest square size here"), run.err());
     }
 }
