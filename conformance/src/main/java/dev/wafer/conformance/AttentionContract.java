@@ -30,7 +30,8 @@ public interface AttentionContract extends BackendContract {
     @Test
     default void cachedAttentionMatchesTheFullForwardRowByRow(TestInfo info) {
         assumeCapable(Capability.ATTENTION);
-        int[][] shapes = {{7, 12, 3}, {5, 64, 4}, {1, 13, 1}}; // T, C, NH
+        // T, C, NH; the last is a long cache (180 positions of 12 heads), as a long prompt's prefill reads
+        int[][] shapes = {{7, 12, 3}, {5, 64, 4}, {1, 13, 1}, {180, 96, 12}};
         for (int[] s : shapes) {
             int t = s[0];
             int c = s[1];
