@@ -97,21 +97,35 @@ class OneDnnBf16GemmTest {
         float[] c = randoms(random, cOff + m * ldc);
         float[] before = c.clone();
         gemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        // The operands rounded to bf16 once, A by rows and B by columns, and the message formatted only on a failure:
+        // done per element, the two took most of the 38 s this test ran for.
+        double[] rowsOfA = new double[m * k];
+        double[] columnsOfB = new double[n * k];
+        for (int p = 0; p < k; p++) {
+            for (int i = 0; i < m; i++) {
+                rowsOfA[i * k + p] = bf16(transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+            }
+            for (int j = 0; j < n; j++) {
+                columnsOfB[j * k + p] = bf16(transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
+            }
+        }
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = accumulate ? before[cOff + i * ldc + j] : 0;
                 double magnitude = Math.abs(sum);
                 for (int p = 0; p < k; p++) {
-                    double x = bf16(transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                    double y = bf16(transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
+                    double x = rowsOfA[i * k + p];
+                    double y = columnsOfB[j * k + p];
                     sum += x * y;
                     magnitude += Math.abs(x * y);
                 }
                 // float32 accumulation of k exact products: at most about k ulps of the magnitude sum.
                 double tolerance = 2 * (k + 1) * Math.ulp((float) magnitude);
-                assertEquals(sum, c[cOff + i * ldc + j], tolerance, String.format(
+                int row = i;
+                int column = j;
+                assertEquals(sum, c[cOff + i * ldc + j], tolerance, () -> String.format(
                         "seed %d, m %d n %d k %d transA %b transB %b accumulate %b at (%d,%d)", SEED, m, n, k, transA,
-                        transB, accumulate, i, j));
+                        transB, accumulate, row, column));
             }
         }
         assertEquals(before[0], c[0], 0.0, "element before C's offset was written (seed " + SEED + ")");
