@@ -59,7 +59,10 @@ final class NarrowProduct {
                     int pc = s * VectorSgemm.KC;
                     int kc = Math.min(VectorSgemm.KC, k - pc);
                     boolean add = accumulate || s > 0;
-                    if (cols == W) {
+                    if (cols == W && m == 1) {
+                        oneRow(pa, s * VectorSgemm.KC * W, b, bOff + j0 * ldb + pc, ldb, kc, block, c, cOff + j0,
+                                add);
+                    } else if (cols == W) {
                         group(pa, s * VectorSgemm.KC * W, b, bOff + j0 * ldb + pc, ldb, kc, block, m, c,
                                 cOff + j0, ldc, add);
                     } else {
@@ -69,6 +72,26 @@ final class NarrowProduct {
                 }
             }
         });
+    }
+
+    /**
+     * Eight columns of one row of C over one slab ({@link #group} for m = 1): the transposed columns go straight into
+     * the row's multiply-adds. {@code block[0..8)} holds the accumulator between the full blocks and the ragged
+     * depths, {@code block[8..16)} a ragged depth's column.
+     */
+    private static void oneRow(float[] pa, int paOff, float[] b, int bRow, int ldb, int kc, float[] block, float[] c,
+                               int cOff, boolean add) {
+        int full = kc - kc % W;
+        FloatVector.zero(S).intoArray(block, 0);
+        Transpose8.accumulateRow(b, bRow, ldb, full / W, pa, paOff, W, block, 0);
+        FloatVector acc = FloatVector.fromArray(S, block, 0);
+        for (int q = 0; q < kc - full; q++) {
+            for (int r = 0; r < W; r++) {
+                block[W + r] = b[bRow + r * ldb + full + q];
+            }
+            acc = FloatVector.broadcast(S, pa[paOff + (full + q) * W]).fma(FloatVector.fromArray(S, block, W), acc);
+        }
+        store(acc, c, cOff, add);
     }
 
     /** Eight columns of C over one slab: eight rows of B, transposed 8 depths at a time. */

@@ -83,4 +83,57 @@ final class Transpose8 {
         z2.rearrange(HIGH4, z6).intoArray(dst, dstOff + 6 * dstStride);
         z3.rearrange(HIGH4, z7).intoArray(dst, dstOff + 7 * dstStride);
     }
+
+    /**
+     * One row of a product over {@code blocks} consecutive 8 x 8 blocks, without storing the transposes: for each
+     * block, {@code acc = fma(a[aOff + q*aStride], column q, acc)} for q = 0..7 in order, where column q holds
+     * {@code src[srcOff + r*srcStride + q]} in lane r; block {@code i} starts 8 floats further in {@code src} and
+     * 8 rows further in {@code a}. The accumulator is read from and written back to {@code acc[accOff..accOff+8)}.
+     * Why: a single row (decoding one sequence) uses each transposed column once, so the round trip through a scratch
+     * block and the seven idle rows' multiply-adds of the 8-row path cost more than the product; the chain of fused
+     * multiply-adds is the same, in the same order. The loop is inside and only arrays cross the call: a vector
+     * passed into a method C2 did not inline loses its intrinsics (a generation run spent 90% of its samples in the
+     * Vector API's Java fallback that way).
+     */
+    static void accumulateRow(float[] src, int srcOff, int srcStride, int blocks, float[] a, int aOff, int aStride,
+                              float[] acc, int accOff) {
+        FloatVector sum = FloatVector.fromArray(S, acc, accOff);
+        for (int i = 0; i < blocks; i++) {
+            int at = srcOff + i * SIDE;
+            int ai = aOff + i * SIDE * aStride;
+            FloatVector x0 = FloatVector.fromArray(S, src, at);
+            FloatVector x1 = FloatVector.fromArray(S, src, at + srcStride);
+            FloatVector x2 = FloatVector.fromArray(S, src, at + 2 * srcStride);
+            FloatVector x3 = FloatVector.fromArray(S, src, at + 3 * srcStride);
+            FloatVector x4 = FloatVector.fromArray(S, src, at + 4 * srcStride);
+            FloatVector x5 = FloatVector.fromArray(S, src, at + 5 * srcStride);
+            FloatVector x6 = FloatVector.fromArray(S, src, at + 6 * srcStride);
+            FloatVector x7 = FloatVector.fromArray(S, src, at + 7 * srcStride);
+            FloatVector y0 = x0.rearrange(LOW1, x1);
+            FloatVector y1 = x0.rearrange(HIGH1, x1);
+            FloatVector y2 = x2.rearrange(LOW1, x3);
+            FloatVector y3 = x2.rearrange(HIGH1, x3);
+            FloatVector y4 = x4.rearrange(LOW1, x5);
+            FloatVector y5 = x4.rearrange(HIGH1, x5);
+            FloatVector y6 = x6.rearrange(LOW1, x7);
+            FloatVector y7 = x6.rearrange(HIGH1, x7);
+            FloatVector z0 = y0.rearrange(LOW2, y2);
+            FloatVector z2 = y0.rearrange(HIGH2, y2);
+            FloatVector z1 = y1.rearrange(LOW2, y3);
+            FloatVector z3 = y1.rearrange(HIGH2, y3);
+            FloatVector z4 = y4.rearrange(LOW2, y6);
+            FloatVector z6 = y4.rearrange(HIGH2, y6);
+            FloatVector z5 = y5.rearrange(LOW2, y7);
+            FloatVector z7 = y5.rearrange(HIGH2, y7);
+            sum = FloatVector.broadcast(S, a[ai]).fma(z0.rearrange(LOW4, z4), sum);
+            sum = FloatVector.broadcast(S, a[ai + aStride]).fma(z1.rearrange(LOW4, z5), sum);
+            sum = FloatVector.broadcast(S, a[ai + 2 * aStride]).fma(z2.rearrange(LOW4, z6), sum);
+            sum = FloatVector.broadcast(S, a[ai + 3 * aStride]).fma(z3.rearrange(LOW4, z7), sum);
+            sum = FloatVector.broadcast(S, a[ai + 4 * aStride]).fma(z0.rearrange(HIGH4, z4), sum);
+            sum = FloatVector.broadcast(S, a[ai + 5 * aStride]).fma(z1.rearrange(HIGH4, z5), sum);
+            sum = FloatVector.broadcast(S, a[ai + 6 * aStride]).fma(z2.rearrange(HIGH4, z6), sum);
+            sum = FloatVector.broadcast(S, a[ai + 7 * aStride]).fma(z3.rearrange(HIGH4, z7), sum);
+        }
+        sum.intoArray(acc, accOff);
+    }
 }
