@@ -16,7 +16,7 @@ import dev.wafer.ports.collective.SingleProcess;
 /**
  * The ranks of this run. Launched by {@code mpirun} (or {@code srun}), it joins the MPI job; otherwise it is a single
  * process and touches no MPI library. A launch whose MPI library is missing is refused in one line by
- * {@link #join()}, before any work.
+ * {@link #join(java.util.function.Consumer)}, before any work.
  */
 public final class Cluster {
     /** Seconds one collective call may wait for the other ranks (a hung rank) before this rank halts. */

@@ -17,7 +17,7 @@ public final class Tolerances {
     public static final Tolerance GELU = new Tolerance(2e-6, 2e-6,
             "float erf approximations carry ~1e-7 error, plus float32 rounding of x·Φ(x)");
 
-    /** GELU's forward for -12 <= x <= -4, relative only: Φ(x) there is 2e-33..3e-5 and must not cancel to zero. */
+    /** GELU's forward for -12 &lt;= x &lt;= -4, relative only: Φ(x) there is 2e-33..3e-5 and must not cancel to zero. */
     public static final Tolerance GELU_NEGATIVE_TAIL = new Tolerance(0, 4e-5,
             "the erfc fit is exp(-x²/2 - 1.27 + t·P(t)); float32 rounds that argument (up to ~73 at x = -12) and"
                     + " its parts to ~6e-8 of their size, i.e. relative errors of ~1e-5 in exp (1.9e-5 the worst on"
@@ -153,9 +153,9 @@ public final class Tolerances {
     }
 
     /**
-     * 16-bit attention against the double reference on unrounded inputs in [-1.5, 1.5], head size <= 8, T <= 17:
+     * 16-bit attention against the double reference on unrounded inputs in [-1.5, 1.5], head size &lt;= 8, T &lt;= 17:
      * Q, K, V, dO, the probabilities and the softmax gradient are each rounded once (u relative); a score error of
-     * at most 2u·scale·Σ|q·k| <= 13u changes probabilities by ~2x that, and every output is a convex or bounded
+     * at most 2u·scale·Σ|q·k| &lt;= 13u changes probabilities by ~2x that, and every output is a convex or bounded
      * combination of such terms, which bounds the error by ~50u in the worst case.
      */
     public static Tolerance mixedAttention(dev.wafer.ports.compute.OperandFormat format) {
@@ -184,7 +184,7 @@ public final class Tolerances {
     /**
      * The fused backward against a double backward with the same bf16 roundings (dO, P for dV, dS; row terms from the
      * bf16 output): what remains is float32 accumulation and roundings that land on the other side of a bf16 tie,
-     * each one term off by u of its size, in sums of <= T terms of magnitude <= ~0.1 (|dS| = P |dP - D|).
+     * each one term off by u of its size, in sums of &lt;= T terms of magnitude &lt;= ~0.1 (|dS| = P |dP - D|).
      */
     public static final Tolerance FUSED_ATTENTION_GRADIENT = new Tolerance(1e-4, 2e-3,
             "same roundings as the reference; occasional bf16 ties resolved differently (u of one term) and float32"

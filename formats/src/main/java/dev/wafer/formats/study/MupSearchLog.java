@@ -56,7 +56,7 @@ public final class MupSearchLog {
     /**
      * The samples already finished; drops a cut-short last line from the file.
      *
-     * @throws UserError when a line belongs to another search or is damaged
+     * @throws InvalidInputException when a line belongs to another search or is damaged
      */
     public List<MupSearch.Sample> finished() {
         if (!Files.exists(file)) {
