@@ -99,6 +99,63 @@ public interface AttentionContract extends BackendContract {
     }
 
     /**
+     * A prefill in passes of several positions ({@link AttentionKernel#forwardCachedPositions}): passes of 1, 3 and
+     * then the rest, so later passes read the keys and values earlier passes wrote; each sequence's rows equal its full
+     * forward. A pass beyond the caches is refused.
+     */
+    @Test
+    default void cachedPassesOfSeveralPositionsMatchTheFullForwardOfEachSequence(TestInfo info) {
+        assumeCapable(Capability.ATTENTION);
+        int[][] shapes = {{2, 9, 12, 3}, {3, 7, 64, 4}, {1, 40, 96, 12}}; // B, T, C, NH
+        for (int[] s : shapes) {
+            int b = s[0];
+            int t = s[1];
+            int c = s[2];
+            int nh = s[3];
+            int maxT = t + 2;
+            float scale = 1f / (c / nh);
+            try (Fixture f = fixture(info)) {
+                String what = "cached passes B=" + b + " T=" + t + " C=" + c + " NH=" + nh;
+                float[] qkv = f.uniform(b * t * 3 * c, -1.5, 1.5);
+                double[] ro = new double[b * t * c];
+                ReferenceKernels.attentionForward(ro, new double[b * nh * t * t], widen(qkv), b, t, c, nh, scale);
+                Tensor k = f.garbage(b * maxT * c);
+                Tensor v = f.garbage(b * maxT * c);
+                Tensor out = f.garbage(t * b * c);
+                Tensor rows = f.garbage(t * b * 3 * c);
+                float[] got = new float[b * t * c];
+                int[] passes = {1, 3, t - 4};
+                int pos = 0;
+                for (int positions : passes) {
+                    // Position-major: row j·B + i is position pos + j of sequence i.
+                    float[] pass = new float[positions * b * 3 * c];
+                    for (int j = 0; j < positions; j++) {
+                        for (int i = 0; i < b; i++) {
+                            System.arraycopy(qkv, (i * t + pos + j) * 3 * c, pass, (j * b + i) * 3 * c, 3 * c);
+                        }
+                    }
+                    rows.copyFromHost(pass);
+                    backend().attention().forwardCachedPositions(out, rows, k, v, b, maxT, pos, positions, c, nh,
+                            scale);
+                    float[] passOut = new float[positions * b * c];
+                    out.copyToHost(0, passOut, 0, passOut.length);
+                    for (int j = 0; j < positions; j++) {
+                        for (int i = 0; i < b; i++) {
+                            System.arraycopy(passOut, (j * b + i) * c, got, (i * t + pos + j) * c, c);
+                        }
+                    }
+                    pos += positions;
+                }
+                Check.close(what, f.seed(), Tolerances.ATTENTION, ro, got);
+                int last = pos;
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> backend().attention().forwardCachedPositions(out, rows, k, v, b, maxT, last, 3, c, nh,
+                                scale), what + ": a pass past the caches' " + maxT + " rows");
+            }
+        }
+    }
+
+    /**
      * {@link Capability#PREFIX_ATTENTION}: each sequence's new rows equal the last rows of the full forward over its
      * prefix followed by them. Prefixes of 0 rows (the plain forward), shared by two sequences, at the end of
      * {@code prefixQkv}, and longer than the new rows; a prefix outside {@code prefixQkv} is refused.

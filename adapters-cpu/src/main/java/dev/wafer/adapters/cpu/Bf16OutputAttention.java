@@ -51,4 +51,10 @@ final class Bf16OutputAttention implements AttentionKernel {
                                    int c, int nh, float scale) {
         inner.forwardCachedBatch(out, qkv, kCache, vCache, b, maxT, pos, c, nh, scale);
     }
+
+    @Override
+    public void forwardCachedPositions(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT, int pos,
+                                       int k, int c, int nh, float scale) {
+        inner.forwardCachedPositions(out, qkv, kCache, vCache, b, maxT, pos, k, c, nh, scale);
+    }
 }

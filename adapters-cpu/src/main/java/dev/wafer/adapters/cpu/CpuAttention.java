@@ -312,25 +312,83 @@ final class CpuAttention implements AttentionKernel {
         // Few heads and one query: the hand-off to worker threads would cost more than the work.
         float[] s = scratch.floats(0, pos + 1);
         for (int h = 0; h < nh; h++) {
-            int q = in.offset + h * hs;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j <= pos; j++) {
-                float v = scale * blas.dot(in.data, q, kc.data, kc.offset + j * c + h * hs, hs);
-                s[j] = v;
-                max = Math.max(max, v);
+            cachedHead(in.data, in.offset + h * hs, kc.data, kc.offset + h * hs, vc.data, vc.offset + h * hs, pos, c,
+                    hs, scale, s, o.data, o.offset + h * hs);
+        }
+    }
+
+    /**
+     * The pass's keys and values go into the caches first; then its {@code k · b · nh} (query, head) pairs, each
+     * computed as {@link #forwardCached} computes a head, so the result is the position-by-position calls' bit for
+     * bit. The pairs are dealt to the workers in turn (pair p to worker p mod W), not in contiguous chunks: a later
+     * position attends to more keys, and contiguous chunks would give the last worker most of the work.
+     */
+    @Override
+    public void forwardCachedPositions(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT, int pos,
+                                       int k, int c, int nh, float scale) {
+        AttentionKernel.checkCachedPositions(b, maxT, pos, k);
+        checkHeads(c, nh);
+        long perSequence = (long) maxT * c;
+        if (kCache.length() < b * perSequence || vCache.length() < b * perSequence) {
+            throw new IllegalArgumentException("caches of " + kCache.length() + " and " + vCache.length()
+                    + " floats are smaller than B*maxT*C = " + b * perSequence);
+        }
+        int rows = k * b;
+        CpuTensor o = CpuTensor.of(out, (long) rows * c);
+        CpuTensor in = CpuTensor.of(qkv, 3L * rows * c);
+        CpuTensor kc = CpuTensor.of(kCache, b * perSequence);
+        CpuTensor vc = CpuTensor.of(vCache, b * perSequence);
+        int hs = c / nh;
+        for (int j = 0; j < k; j++) {
+            for (int i = 0; i < b; i++) {
+                int from = in.offset + (j * b + i) * 3 * c;
+                int to = (int) (i * perSequence) + (pos + j) * c;
+                System.arraycopy(in.data, from + c, kc.data, kc.offset + to, c);
+                System.arraycopy(in.data, from + 2 * c, vc.data, vc.offset + to, c);
             }
-            double sum = 0;
-            for (int j = 0; j <= pos; j++) {
-                float e = (float) Math.exp(s[j] - max);
-                s[j] = e;
-                sum += e;
+        }
+        int pairs = rows * nh;
+        int workers = parallel.workers();
+        // A pass of one position with few heads stays on this thread, as forwardCached does.
+        int dealt = pairs >= 4 * workers ? workers : 1;
+        parallel.range(dealt, 1, (w, first, end) -> {
+            float[] s = scratch.floats(w, pos + k);
+            for (int start = first; start < end; start++) {
+                for (int p = start; p < pairs; p += dealt) {
+                    int row = p / nh;
+                    int h = p - row * nh;
+                    int j = row / b;
+                    int i = row - j * b;
+                    int head = (int) (i * perSequence) + h * hs;
+                    cachedHead(in.data, in.offset + row * 3 * c + h * hs, kc.data, kc.offset + head, vc.data,
+                            vc.offset + head, pos + j, c, hs, scale, s, o.data, o.offset + row * c + h * hs);
+                }
             }
-            float inv = (float) (1.0 / sum);
-            int oo = o.offset + h * hs;
-            java.util.Arrays.fill(o.data, oo, oo + hs, 0f);
-            for (int j = 0; j <= pos; j++) {
-                blas.axpy(s[j] * inv, vc.data, vc.offset + j * c + h * hs, o.data, oo, hs);
-            }
+        });
+    }
+
+    /**
+     * One head of one cached query: scores against keys {@code 0..last} (rows {@code c} apart from {@code kOff}),
+     * softmax in double, then the weighted sum of the values into {@code o[oo..oo+hs)}.
+     */
+    private void cachedHead(float[] x, int q, float[] keys, int kOff, float[] vals, int vOff, int last, int c, int hs,
+                            float scale, float[] s, float[] o, int oo) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j <= last; j++) {
+            float v = scale * blas.dot(x, q, keys, kOff + j * c, hs);
+            s[j] = v;
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (int j = 0; j <= last; j++) {
+            float e = (float) Math.exp(s[j] - max);
+            s[j] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        java.util.Arrays.fill(o, oo, oo + hs, 0f);
+        for (int j = 0; j <= last; j++) {
+            blas.axpy(s[j] * inv, vals, vOff + j * c, o, oo, hs);
         }
     }
 

@@ -106,15 +106,9 @@ public final class BatchGptInference implements BatchNextTokenLogits {
             keys[i] = scope.allocate(maxBatch * positions * c);
             values[i] = scope.allocate(maxBatch * positions * c);
         }
-        this.cachedAttention = (layer, qkv, out) -> {
-            long c3 = 3L * rows * shape.dModel();
-            long c1 = (long) rows * shape.dModel();
-            for (int j = 0; j < passPositions; j++) {
-                attention.forwardCachedBatch(out.slice(j * c1, c1), qkv.slice(j * c3, c3), keys[layer], values[layer],
-                        rows, positions, position + j, shape.dModel(), shape.nHeads(),
-                        parameterisation.attentionScale(shape.dHead()));
-            }
-        };
+        this.cachedAttention = (layer, qkv, out) -> attention.forwardCachedPositions(out, qkv, keys[layer],
+                values[layer], rows, positions, position, passPositions, shape.dModel(), shape.nHeads(),
+                parameterisation.attentionScale(shape.dHead()));
     }
 
     @Override
@@ -154,8 +148,8 @@ public final class BatchGptInference implements BatchNextTokenLogits {
 
     /**
      * Positions {@code from .. from + k - 1} of every prompt as one pass of {@code k · rows} rows, position-major
-     * (position j's rows are contiguous, so each position's attention is one batched cached-attention call on a
-     * slice, in order, each writing its keys and values before the next reads them).
+     * (position j's rows are contiguous), its attention one call for all of its positions
+     * ({@link dev.wafer.ports.compute.AttentionKernel#forwardCachedPositions}).
      */
     private void prefill(int[][] prompts, int from, int k) {
         for (int j = 0; j < k; j++) {

@@ -178,6 +178,18 @@ final class ProfiledKernels {
                     + bytes(qkv, 3.0 * b * c) + bytes(kCache, (double) b * (pos + 1) * c)
                     + bytes(vCache, (double) b * (pos + 1) * c));
         }
+
+        @Override
+        public void forwardCachedPositions(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT,
+                                           int pos, int positions, int c, int nh, float scale) {
+            long s = timer.start();
+            k.forwardCachedPositions(out, qkv, kCache, vCache, b, maxT, pos, positions, c, nh, scale);
+            // Position pos + j reads pos + j + 1 keys and values: (pos + 1) k + k (k - 1) / 2 rows for k positions.
+            double keyRows = (pos + 1.0) * positions + positions * (positions - 1.0) / 2;
+            timer.stop(KernelCall.ATTENTION_CACHED, s, 4.0 * b * c * keyRows, bytes(out, (double) positions * b * c)
+                    + bytes(qkv, 3.0 * positions * b * c) + bytes(kCache, b * keyRows * c)
+                    + bytes(vCache, b * keyRows * c));
+        }
     }
 
     record TimedGelu(GeluKernel k, CallTimer timer) implements GeluKernel {

@@ -192,4 +192,55 @@ public interface AttentionKernel {
                     vCache.slice(i * rows, rows), pos, c, nh, scale);
         }
     }
+
+    /**
+     * A prompt's prefill pass: {@code k} consecutive positions {@code pos .. pos + k - 1} of {@code b} sequences at once.
+     * Row {@code j·b + i} of {@code out} and {@code qkv} is position {@code pos + j} of sequence {@code i}
+     * (position-major). The result, caches included, is that of {@link #forwardCachedBatch} called for
+     * {@code j = 0 .. k-1} in order on the rows of position {@code pos + j}: each position attends to itself and every
+     * earlier one, the pass's earlier positions included.
+     *
+     * <p>The default makes exactly those calls; a backend may write every key and value first and then run the
+     * {@code k · b · nh} (query, head) pairs in parallel, which one position's few heads cannot do.
+     *
+     * @param out    (k·B,C) written
+     * @param qkv    (k·B,3C) the fused Q, K, V of the pass's positions
+     * @param kCache (B,maxT,C) keys, rows {@code pos .. pos + k - 1} of every sequence written
+     * @param vCache (B,maxT,C) values, rows {@code pos .. pos + k - 1} of every sequence written
+     * @param b      number of sequences, at least 1
+     * @param maxT   cache rows per sequence
+     * @param pos    0-based position of the pass's first row
+     * @param k      positions in the pass, at least 1
+     * @param c      channels C, a multiple of {@code nh}
+     * @param nh     number of heads NH
+     * @param scale  the score scale, as in {@link #forward}
+     * @throws IllegalArgumentException when {@code k < 1}, {@code pos + k} exceeds {@code maxT}, or as
+     *                                  {@link #forwardCachedBatch}
+     */
+    default void forwardCachedPositions(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT, int pos,
+                                        int k, int c, int nh, float scale) {
+        checkCachedPositions(b, maxT, pos, k);
+        long rows = (long) b * c;
+        for (int j = 0; j < k; j++) {
+            forwardCachedBatch(out.slice(j * rows, rows), qkv.slice(3 * j * rows, 3 * rows), kCache, vCache, b, maxT,
+                    pos + j, c, nh, scale);
+        }
+    }
+
+    /**
+     * The checks of {@link #forwardCachedPositions} on its counts, for implementations that do not start with the
+     * default's calls.
+     *
+     * @param b    number of sequences
+     * @param maxT cache rows per sequence
+     * @param pos  position of the pass's first row
+     * @param k    positions in the pass
+     * @throws IllegalArgumentException when {@code b < 1}, {@code k < 1}, {@code pos < 0} or {@code pos + k > maxT}
+     */
+    static void checkCachedPositions(int b, int maxT, int pos, int k) {
+        if (b < 1 || k < 1 || pos < 0 || (long) pos + k > maxT) {
+            throw new IllegalArgumentException(k + " positions from " + pos + " of " + b
+                    + " sequences do not fit caches of " + maxT + " rows per sequence");
+        }
+    }
 }
