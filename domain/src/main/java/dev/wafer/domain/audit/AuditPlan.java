@@ -12,6 +12,7 @@ import dev.wafer.ports.data.TokenizedCorpus;
  * @param samples    the drawn windows, in corpus order
  */
 public record AuditPlan(List<TokenizedCorpus.Document> documents, long candidates, List<AuditSample> samples) {
+    /** Copies the document and sample lists. */
     public AuditPlan {
         documents = List.copyOf(documents);
         samples = List.copyOf(samples);

@@ -13,6 +13,7 @@ import java.util.Objects;
  *                  continuation of a row, the whole window of a text), or -1 when not counted
  */
 public record AuditSample(int document, int[] tokens, long row, long timesSeen, long copies) {
+    /** Rejects null tokens and a negative document index; the tokens array is kept, not copied. */
     public AuditSample {
         Objects.requireNonNull(tokens, "tokens");
         if (document < 0) {

@@ -7,6 +7,7 @@ package dev.wafer.domain.audit;
  * @param start    first token of the prefix
  */
 public record AuditWindow(int document, int start) {
+    /** Rejects a negative document index or start. */
     public AuditWindow {
         if (document < 0 || start < 0) {
             throw new IllegalArgumentException("document " + document + " and start " + start + " must be >= 0");

@@ -10,6 +10,10 @@ package dev.wafer.domain.audit;
  *                     later agreements are not counted in it)
  */
 public record ContinuationMatch(int length, int matched, int longestMatch) {
+    /**
+     * Checks the counts are consistent: at least one position compared, no more matches than positions and a
+     * longest match no longer than the matches.
+     */
     public ContinuationMatch {
         if (length < 1 || matched < 0 || matched > length || longestMatch < 0 || longestMatch > matched) {
             throw new IllegalArgumentException("inconsistent match: length " + length + ", matched " + matched

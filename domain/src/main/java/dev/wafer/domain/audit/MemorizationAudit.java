@@ -32,6 +32,7 @@ public final class MemorizationAudit {
 
     private final MemorizationSettings settings;
 
+    /** An audit that draws, decodes and compares windows as {@code settings} says. */
     public MemorizationAudit(MemorizationSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
     }

@@ -24,6 +24,7 @@ public record MemorizationReport(MemorizationSettings settings, int documents, l
                                  MemorizationStats overall, List<SourceResult> bySource,
                                  List<DocumentResult> topDocuments, List<BucketResult> byDuplication,
                                  List<SeenResult> byTimesSeen, Copies copies) {
+    /** Rejects null settings or overall statistics and copies the lists. */
     public MemorizationReport {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(overall, "overall");

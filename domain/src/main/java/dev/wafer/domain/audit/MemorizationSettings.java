@@ -10,6 +10,7 @@ package dev.wafer.domain.audit;
  * @param topDocuments how many of the most memorized documents to name
  */
 public record MemorizationSettings(int prefix, int suffix, int samples, long seed, int topDocuments) {
+    /** Rejects a prefix, suffix or sample count below 1 and a negative number of top documents. */
     public MemorizationSettings {
         if (prefix < 1) {
             throw new IllegalArgumentException("--prefix must be >= 1, found " + prefix);

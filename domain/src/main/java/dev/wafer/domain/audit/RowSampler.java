@@ -20,6 +20,9 @@ public final class RowSampler {
     }
 
     /**
+     * Draws up to {@code count} rows of {@code corpus} from {@code seed}, every row admitted
+     * ({@link RowSelection#all()}).
+     *
      * @param window tokens read per row (P + S), at most the row length
      * @param prefix P, where the continuation starts
      */

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param trainedOnly whether rows never trained on are left out
  */
 public record RowSelection(Optional<TrainedRows> trained, boolean trainedOnly) {
+    /** Rejects a null {@code trained} and a selection of trained rows only when those rows are unknown. */
     public RowSelection {
         Objects.requireNonNull(trained, "trained");
         if (trainedOnly && trained.isEmpty()) {

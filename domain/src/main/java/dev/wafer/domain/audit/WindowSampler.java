@@ -20,6 +20,9 @@ public final class WindowSampler {
     }
 
     /**
+     * Draws up to {@code count} windows of {@code window} tokens from documents of the given lengths, seeded with
+     * {@code seed}, in corpus order.
+     *
      * @param lengths tokens per document, in corpus order
      * @param window  tokens per window (P + S), at least 1
      * @param count   windows wanted, at least 0

@@ -12,6 +12,8 @@ public final class RunAgreement {
     }
 
     /**
+     * Compares this rank's run description and CPU count with rank 0's; a single rank always agrees.
+     *
      * @param description the resolved run as text (equal texts: equal runs)
      * @return empty when this rank agrees with rank 0, else a one-line reason
      */

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param hex the 64 lowercase hex digits
  */
 public record ContentHash(String hex) {
+    /** Checks that {@code hex} is present and 64 characters long. */
     public ContentHash {
         Objects.requireNonNull(hex, "hex");
         if (hex.length() != 64) {

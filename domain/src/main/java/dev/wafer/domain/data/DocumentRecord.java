@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param offset     position of its first token inside that shard, in tokens from the start of the payload
  */
 public record DocumentRecord(Provenance provenance, int tokens, Split split, int shard, long offset) {
+    /** Checks that the provenance and split are present. */
     public DocumentRecord {
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(split, "split");

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param detail     the rule's reason, e.g. {@code source Books3 excluded} or {@code 62% of work moby.txt}
  */
 public record Exclusion(Provenance provenance, ExclusionRule rule, String detail) {
+    /** Checks that the provenance, rule and detail are present. */
     public Exclusion {
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(rule, "rule");

@@ -30,7 +30,11 @@ public final class MembershipAudit {
     private final ShingleLookup index;
     private final WordShingles shingler = new WordShingles(SHINGLE_WORDS);
 
-    /** @param index shingle to training-document ids */
+    /**
+     * An audit that looks shingles up in {@code index}.
+     *
+     * @param index shingle to training-document ids
+     */
     public MembershipAudit(ShingleLookup index) {
         this.index = index;
     }

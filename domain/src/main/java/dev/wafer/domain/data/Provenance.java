@@ -16,6 +16,7 @@ public record Provenance(String source, String licence, ContentHash hash, String
     /** Source recorded when neither the document nor the command line names one. */
     public static final String UNKNOWN_SOURCE = "unknown";
 
+    /** Checks that the source, licence, hash and location are present. */
     public Provenance {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(licence, "licence");

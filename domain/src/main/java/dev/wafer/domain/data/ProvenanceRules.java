@@ -19,6 +19,8 @@ public final class ProvenanceRules {
     private final WorkMatcher works;
 
     /**
+     * Rules from the given names, lower-cased for case-insensitive comparison, and excluded works.
+     *
      * @param excludedSources sources to drop entirely
      * @param allowedLicences licences to keep; empty means all
      * @param works           excluded works

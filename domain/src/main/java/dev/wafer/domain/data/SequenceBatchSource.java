@@ -18,6 +18,8 @@ public final class SequenceBatchSource implements ResumableBatchSource {
     private long position;
 
     /**
+     * A source that reads {@code sequences} in the seeded {@link #trainingOrder}, from position 0.
+     *
      * @param sequences packed sequences of one split; at least two
      * @param seed      order seed
      */

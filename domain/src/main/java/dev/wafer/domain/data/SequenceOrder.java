@@ -20,6 +20,8 @@ public final class SequenceOrder {
     private final long perWorker;
 
     /**
+     * The order of one worker's reads among {@code workers}; each reads {@code count / workers} sequences per epoch.
+     *
      * @param count   sequences in the dataset split
      * @param seed    order seed
      * @param worker  this worker's rank, in {@code [0, workers)}

@@ -9,6 +9,7 @@ public final class SequencePacker {
 
     /** Receives each completed sequence; the array is reused, so copy what must be kept. */
     public interface Sink {
+        /** Takes one completed sequence of exactly {@code length} tokens; the array is reused after this returns. */
         void sequence(int[] tokens);
     }
 
@@ -19,6 +20,8 @@ public final class SequencePacker {
     private long tokensWritten;
 
     /**
+     * A packer that hands each sequence of {@code length} tokens to {@code sink} as soon as it is full.
+     *
      * @param length    tokens per sequence
      * @param endOfText id appended after every document
      * @param sink      receives completed sequences

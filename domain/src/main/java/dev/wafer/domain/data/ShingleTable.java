@@ -69,6 +69,10 @@ public final class ShingleTable implements ShingleLookup {
         private int size;
         private int lastId = Integer.MIN_VALUE;
 
+        /** An empty builder. */
+        public Builder() {
+        }
+
         /** Adds one pair. */
         public void add(long shingle, int id) {
             if (id < lastId) {

@@ -19,6 +19,8 @@ public final class ShuffleBuckets {
     private final int buckets;
 
     /**
+     * A shuffle over {@code buckets} buckets, seeded by {@code seed}.
+     *
      * @param seed    shuffle seed
      * @param buckets number of temporary buckets, at least 1
      */

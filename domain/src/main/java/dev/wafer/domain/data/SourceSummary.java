@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * @param duplicates   documents removed as duplicates, all sources
  */
 public record SourceSummary(List<Row> rows, long documents, long tokens, long excluded, long duplicates) {
+    /** Copies the rows into an unmodifiable list. */
     public SourceSummary {
         rows = List.copyOf(rows);
     }
@@ -37,6 +38,10 @@ public record SourceSummary(List<Row> rows, long documents, long tokens, long ex
     /** Accumulates counts; not thread-safe. */
     public static final class Builder {
         private final Map<String, long[]> counts = new TreeMap<>();
+
+        /** An empty builder: no source counted yet. */
+        public Builder() {
+        }
 
         /** Counts a kept document. */
         public void kept(String source, long tokens) {

@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** The three parts of a prepared dataset. */
 public enum Split {
-    TRAIN, VALIDATION, TEST;
+    /** Documents trained on. */
+    TRAIN,
+    /** Held-out documents for the validation loss. */
+    VALIDATION,
+    /** Held-out documents kept apart for evaluation. */
+    TEST;
 
     /** Short lowercase name used in file names and manifests: {@code train}, {@code val}, {@code test}. */
     public String fileName() {

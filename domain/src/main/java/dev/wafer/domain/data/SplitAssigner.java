@@ -12,6 +12,8 @@ public final class SplitAssigner {
     private final double validation;
 
     /**
+     * An assigner that gives each split about its fraction of the documents.
+     *
      * @param train      fraction for training
      * @param validation fraction for validation
      * @param test       fraction for test; the three must be non-negative and sum to 1 (within 1e-6)

@@ -18,6 +18,10 @@ import java.text.Normalizer;
  */
 public final class TextNormaliser {
 
+    /** A normaliser; it holds no state, so one serves every document and thread. */
+    public TextNormaliser() {
+    }
+
     /**
      * Normalises one document.
      *

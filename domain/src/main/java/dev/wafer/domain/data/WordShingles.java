@@ -28,7 +28,11 @@ public final class WordShingles {
 
     private final int n;
 
-    /** @param n words per shingle, at least 1 */
+    /**
+     * A shingler of {@code n}-word shingles.
+     *
+     * @param n words per shingle, at least 1
+     */
     public WordShingles(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("shingle size must be at least 1 word, got " + n);

@@ -16,6 +16,7 @@ public record WorkFingerprint(String name, long[] shingles) {
      */
     public static final int SHINGLE_WORDS = 10;
 
+    /** Checks that the name and shingles are present and that there is at least one shingle. */
     public WorkFingerprint {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(shingles, "shingles");

@@ -20,7 +20,11 @@ public final class WorkMatcher {
     private final ShingleTable table;
     private final WordShingles shingler = new WordShingles(WorkFingerprint.SHINGLE_WORDS);
 
-    /** @param works fingerprints of the excluded works (may be empty) */
+    /**
+     * A matcher over {@code works}, their shingles indexed in one table.
+     *
+     * @param works fingerprints of the excluded works (may be empty)
+     */
     public WorkMatcher(List<WorkFingerprint> works) {
         this.works = List.copyOf(works);
         ShingleTable.Builder builder = new ShingleTable.Builder();

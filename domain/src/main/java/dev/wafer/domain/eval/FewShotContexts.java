@@ -40,6 +40,8 @@ public final class FewShotContexts {
     }
 
     /**
+     * Contexts with {@code shots} examples drawn from a generator seeded with {@code seed}.
+     *
      * @param shots number of examples (0 for zero-shot)
      * @param seed  seed of the per-task generator; {@link #HARNESS_SEED} reproduces the harness
      */

@@ -17,11 +17,13 @@ public record LoglikelihoodRequest(int[] context, int[] continuation) {
         continuation = continuation.clone();
     }
 
+    /** Context tokens; a copy. */
     @Override
     public int[] context() {
         return context.clone();
     }
 
+    /** Continuation tokens; a copy. */
     @Override
     public int[] continuation() {
         return continuation.clone();

@@ -18,6 +18,8 @@ public final class PackedTestSetLoss {
     private final boolean scorePartialLastWindow;
 
     /**
+     * A scorer of packed windows of {@code sequenceLength} targets.
+     *
      * @param sequenceLength         targets per window (2048 for Cerebras-GPT)
      * @param scorePartialLastWindow whether the shorter final window is scored; the paper's packed samples drop it
      */

@@ -19,6 +19,8 @@ public final class RequestBuilder {
     private final int endOfText;
 
     /**
+     * A builder for a model of context length {@code maxLength}.
+     *
      * @param tokenizer the tokenizer; only {@link Tokenizer#encode} is used, and it must not add special tokens
      * @param maxLength the model's context length (2048 for Cerebras-GPT)
      * @param endOfText the token that replaces an empty context

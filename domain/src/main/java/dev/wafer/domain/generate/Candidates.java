@@ -16,11 +16,13 @@ public record Candidates(int[] tokens, double[] probabilities) {
         probabilities = probabilities.clone();
     }
 
+    /** Token ids, most likely first; a copy. */
     @Override
     public int[] tokens() {
         return tokens.clone();
     }
 
+    /** Renormalised probabilities, one per token; a copy. */
     @Override
     public double[] probabilities() {
         return probabilities.clone();

@@ -12,6 +12,7 @@ public record GenerationResult(int[] tokens, StopReason reason) {
         tokens = tokens.clone();
     }
 
+    /** The new tokens; a copy. */
     @Override
     public int[] tokens() {
         return tokens.clone();

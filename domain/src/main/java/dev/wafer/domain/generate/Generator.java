@@ -14,6 +14,8 @@ public final class Generator {
     private final int endOfText;
 
     /**
+     * A generator that samples up to {@code maxNewTokens} tokens, stopping early at {@code endOfText}.
+     *
      * @param sampling     how tokens are chosen
      * @param maxNewTokens most tokens to generate
      * @param endOfText    the token that ends generation (50256 for GPT-2); it is not streamed or returned

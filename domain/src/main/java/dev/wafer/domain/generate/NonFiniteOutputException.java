@@ -8,7 +8,11 @@ package dev.wafer.domain.generate;
 public final class NonFiniteOutputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param what what was not finite */
+    /**
+     * An exception whose message is {@code what}.
+     *
+     * @param what what was not finite
+     */
     public NonFiniteOutputException(String what) {
         super(what);
     }

@@ -30,6 +30,7 @@ public record ParameterSpec(ParameterName name, int[] shape, long offset) {
         return n;
     }
 
+    /** Row-major shape; a copy. */
     @Override
     public int[] shape() {
         return shape.clone();

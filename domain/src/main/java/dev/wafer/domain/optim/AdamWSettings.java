@@ -10,7 +10,11 @@ package dev.wafer.domain.optim;
  * @param maxGradNorm global-norm clipping threshold (1.0); non-positive disables clipping
  */
 public record AdamWSettings(double beta1, double beta2, double eps, double weightDecay, double maxGradNorm) {
-    /** @throws IllegalArgumentException for betas outside [0, 1) or negative eps/decay */
+    /**
+     * Checks the betas, epsilon and weight decay; the clipping threshold may be any value.
+     *
+     * @throws IllegalArgumentException for betas outside [0, 1) or negative eps/decay
+     */
     public AdamWSettings {
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0)) {
             throw new IllegalArgumentException("bad AdamW settings " + this);

@@ -13,7 +13,11 @@ package dev.wafer.domain.optim;
  * @param rank  the shard this one is
  */
 public record FlatShard(long total, int ranks, int rank) {
-    /** @throws IllegalArgumentException for a negative total, no ranks, or a rank outside them */
+    /**
+     * Checks that the total is not negative and that the rank is one of at least one rank.
+     *
+     * @throws IllegalArgumentException for a negative total, no ranks, or a rank outside them
+     */
     public FlatShard {
         if (total < 0 || ranks < 1 || rank < 0 || rank >= ranks) {
             throw new IllegalArgumentException("shard " + rank + " of " + ranks + " over " + total + " elements");

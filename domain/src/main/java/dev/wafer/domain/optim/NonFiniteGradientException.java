@@ -4,9 +4,14 @@ package dev.wafer.domain.optim;
 public final class NonFiniteGradientException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Name of the first non-finite gradient tensor. */
     private final String tensor;
 
-    /** @param tensor name of the first non-finite gradient tensor */
+    /**
+     * An exception whose message names {@code tensor}.
+     *
+     * @param tensor name of the first non-finite gradient tensor
+     */
     public NonFiniteGradientException(String tensor) {
         super("gradient of " + tensor + " is not finite (NaN or infinity)");
         this.tensor = tensor;

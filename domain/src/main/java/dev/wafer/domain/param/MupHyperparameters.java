@@ -16,7 +16,11 @@ public record MupHyperparameters(double baseLearningRate, double initStd, double
     /** The paper's values: η_base 6e-3, σ_base 0.08, m_emb 10. */
     public static final MupHyperparameters PAPER = new MupHyperparameters(6e-3, 0.08, 10.0);
 
-    /** @throws IllegalArgumentException naming the value that is not positive and finite */
+    /**
+     * Checks that each of the three constants is positive and finite.
+     *
+     * @throws IllegalArgumentException naming the value that is not positive and finite
+     */
     public MupHyperparameters {
         positive("base learning rate", baseLearningRate);
         positive("init std", initStd);

@@ -28,6 +28,8 @@ public final class MupParameterisation implements Parameterisation {
     private final float embeddingMultiplier;
 
     /**
+     * muP with the paper's σ_base and m_emb.
+     *
      * @param layers number of blocks L
      * @param dModel width; m_width = dModel / 256
      */
@@ -36,6 +38,8 @@ public final class MupParameterisation implements Parameterisation {
     }
 
     /**
+     * muP with the given σ_base and m_emb.
+     *
      * @param layers number of blocks L
      * @param dModel width; m_width = dModel / 256
      * @param tuned  σ_base and m_emb (η_base is the schedule's peak, not the parameterisation's)

@@ -12,7 +12,11 @@ public final class StandardParameterisation implements Parameterisation {
 
     private final int layers;
 
-    /** @param layers number of blocks L (for the output-projection std) */
+    /**
+     * SP for a model of {@code layers} blocks.
+     *
+     * @param layers number of blocks L (for the output-projection std)
+     */
     public StandardParameterisation(int layers) {
         if (layers < 1) {
             throw new IllegalArgumentException("layers must be positive");

@@ -11,7 +11,11 @@ public record LossScaleState(double scale, long growthTracker) {
     /** The state of a run that does not scale its loss. */
     public static final LossScaleState UNSCALED = new LossScaleState(1.0, 0);
 
-    /** @throws IllegalArgumentException for a scale that is not finite and positive, or a negative tracker */
+    /**
+     * Checks that the scale is finite and positive and the growth tracker not negative.
+     *
+     * @throws IllegalArgumentException for a scale that is not finite and positive, or a negative tracker
+     */
     public LossScaleState {
         if (!(scale > 0) || Double.isInfinite(scale) || growthTracker < 0) {
             throw new IllegalArgumentException("invalid loss-scale state: scale " + scale + ", growth tracker "

@@ -36,7 +36,11 @@ public final class UnderflowMonitor implements CastObserver {
     private float[] qkvBuffer = new float[0];
     private boolean armed;
 
-    /** @param runFormat the run's operand format; {@link OperandFormat#FP32} counts against fp16 */
+    /**
+     * A monitor, not yet armed, for a run in {@code runFormat}.
+     *
+     * @param runFormat the run's operand format; {@link OperandFormat#FP32} counts against fp16
+     */
     public UnderflowMonitor(OperandFormat runFormat) {
         this.everySiteCast = runFormat == OperandFormat.FP32;
         this.format = everySiteCast ? OperandFormat.FP16 : runFormat;

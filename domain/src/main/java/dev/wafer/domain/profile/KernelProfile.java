@@ -19,6 +19,10 @@ public final class KernelProfile {
     private final double[] flops = new double[CALLS.length];
     private final double[] bytes = new double[CALLS.length];
 
+    /** An empty profile: every call at zero time, count, FLOPs and bytes. */
+    public KernelProfile() {
+    }
+
     /**
      * One kernel entry's totals: seconds of wall time, calls, the FLOPs of its matrix products (0 if none) and the
      * bytes of the tensor elements its calls read or wrote.

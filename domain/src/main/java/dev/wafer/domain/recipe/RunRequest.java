@@ -35,6 +35,7 @@ public record RunRequest(String preset, Shape shape, String parameterisation, Lo
                 synthetic, fp32AttentionGrads, skipNonFinite, Mup.NONE);
     }
 
+    /** Replaces a null {@code shape} or {@code mup} with no overrides. */
     public RunRequest {
         shape = shape == null ? Shape.NONE : shape;
         mup = mup == null ? Mup.NONE : mup;

@@ -7,7 +7,11 @@ package dev.wafer.domain.recipe;
 public final class RunRequestException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message one line naming the setting and the problem */
+    /**
+     * An exception with the given message.
+     *
+     * @param message one line naming the setting and the problem
+     */
     public RunRequestException(String message) {
         super(message);
     }

@@ -14,6 +14,8 @@ public final class TrainingSchedule {
     private final double totalTokens;
 
     /**
+     * A schedule of a run of {@code totalTokens} tokens.
+     *
      * @param lrInTokens  learning rate as a function of tokens trained
      * @param batches     batch size per step
      * @param totalTokens tokens of the whole run

@@ -15,7 +15,11 @@ import dev.wafer.ports.checkpoint.CheckpointStore;
  * @param everySteps cadence in optimizer steps; 0 saves only when the session stops
  */
 public record Checkpointing(CheckpointStore store, Path file, long everySteps) {
-    /** @throws IllegalArgumentException for a negative cadence */
+    /**
+     * Rejects a null store or file and a negative cadence.
+     *
+     * @throws IllegalArgumentException for a negative cadence
+     */
     public Checkpointing {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(file, "file");

@@ -11,7 +11,11 @@ import java.util.Objects;
  * @param fingerprint identifies the content (for example a digest of a dataset's manifest); empty when unknown
  */
 public record DataSpec(DataKind kind, String path, String fingerprint) {
-    /** @throws IllegalArgumentException when a dataset or token file has no path */
+    /**
+     * Rejects null components and a dataset or token file without a path.
+     *
+     * @throws IllegalArgumentException when a dataset or token file has no path
+     */
     public DataSpec {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(path, "path");

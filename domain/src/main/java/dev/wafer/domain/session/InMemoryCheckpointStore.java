@@ -28,6 +28,10 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     private final Map<Path, Saved> files = new HashMap<>();
     private int saves;
 
+    /** An empty store: no file saved yet. */
+    public InMemoryCheckpointStore() {
+    }
+
     /** Checkpoints saved so far. */
     public int saves() {
         return saves;

@@ -22,7 +22,11 @@ public record RunPosition(long step, long tokens, long adamSteps, long dataPosit
         this(step, tokens, adamSteps, dataPosition, LossScaleState.UNSCALED);
     }
 
-    /** @throws IllegalArgumentException for a negative count */
+    /**
+     * Rejects a null loss-scale state, a negative count and more AdamW updates than steps.
+     *
+     * @throws IllegalArgumentException for a negative count
+     */
     public RunPosition {
         Objects.requireNonNull(lossScale, "lossScale");
         if (step < 0 || tokens < 0 || adamSteps < 0 || dataPosition < 0 || adamSteps > step) {

@@ -54,7 +54,13 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
     /** Token counts are kept in doubles by the schedule: below 2^53 every count is an exact integer. */
     public static final double MAX_TOKENS = 0x1p53;
 
-    /** @throws IllegalArgumentException naming the value that does not fit the others */
+    /**
+     * Checks that the values fit together: muP hyper-parameters only for a muP run, their η_base the schedule's
+     * peak (the paper's triple at that peak when none is given), a sequence length within the model's positions
+     * and the batch schedule's, batches in whole micro-batches, and token counts that stay exact.
+     *
+     * @throws IllegalArgumentException naming the value that does not fit the others
+     */
     public RunSpec {
         Objects.requireNonNull(shape, "shape");
         Objects.requireNonNull(parameterisation, "parameterisation");

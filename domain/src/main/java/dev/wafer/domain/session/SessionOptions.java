@@ -36,7 +36,11 @@ public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtS
         int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested, long underflowEvery,
         Collective collective, boolean shardOptimizer, boolean recompute) {
 
-    /** @throws IllegalArgumentException for non-positive limits or a negative batch count */
+    /**
+     * Rejects null components, non-positive limits, and a negative validation batch count or underflow interval.
+     *
+     * @throws IllegalArgumentException for non-positive limits or a negative batch count
+     */
     public SessionOptions {
         Objects.requireNonNull(checkpointing, "checkpointing");
         Objects.requireNonNull(nanoClock, "nanoClock");

@@ -30,6 +30,9 @@ import dev.wafer.ports.data.TokenBatchSource;
  */
 public final class CoordinateCheck {
     /**
+     * What a coordinate check trains: the parameterisation, the widths, the depth, the fixed batch, the steps, the
+     * learning rate and the seeds.
+     *
      * @param kind     SP or muP
      * @param widths   d_model values, each a multiple of {@code headDim}
      * @param layers   decoder blocks
@@ -44,7 +47,12 @@ public final class CoordinateCheck {
      */
     public record Settings(ParameterisationKind kind, List<Integer> widths, int layers, int headDim, int seqLength,
                            int batchSequences, int steps, double lr, int seeds, long seed, AdamWSettings adam) {
-        /** @throws IllegalArgumentException for empty widths or non-positive counts */
+        /**
+         * Copies the widths and checks that they are non-empty, the counts and learning rate positive and the sequence
+         * length at least 2.
+         *
+         * @throws IllegalArgumentException for empty widths or non-positive counts
+         */
         public Settings {
             widths = List.copyOf(widths);
             if (widths.isEmpty() || layers < 1 || steps < 1 || seeds < 1 || seqLength < 2 || batchSequences < 1
@@ -66,6 +74,8 @@ public final class CoordinateCheck {
     }
 
     /**
+     * The outcome of a coordinate check: per width, each recorded layer's mean absolute activation at each step.
+     *
      * @param settings what was run
      * @param data     description of the data the fixed batch came from
      * @param layers   recorded layer names: {@code embedding}, {@code block0.attention}, {@code block0.mlp}, ...,

@@ -18,6 +18,8 @@ import dev.wafer.ports.compute.ComputeBackend;
  */
 public final class LearningRateSweep {
     /**
+     * What a sweep trains: the parameterisation, the widths and peak rates crossed, the depth and the token budget.
+     *
      * @param kind     SP or muP
      * @param widths   d_model values, each a multiple of {@code headDim}
      * @param lrs      peak base learning rates (muP divides the hidden tensors' rate by width/256 on top)
@@ -28,7 +30,12 @@ public final class LearningRateSweep {
      */
     public record Settings(ParameterisationKind kind, List<Integer> widths, List<Double> lrs, int layers,
                            int headDim, long tokens, StudyTraining training) {
-        /** @throws IllegalArgumentException for empty lists, non-positive rates or a budget under one step */
+        /**
+         * Copies the lists and checks that both are non-empty, every rate positive and finite, the layers positive and
+         * the budget at least one step.
+         *
+         * @throws IllegalArgumentException for empty lists, non-positive rates or a budget under one step
+         */
         public Settings {
             widths = List.copyOf(widths);
             lrs = List.copyOf(lrs);
@@ -63,6 +70,8 @@ public final class LearningRateSweep {
     }
 
     /**
+     * The outcome of a sweep: every trained pair and the best rate per width.
+     *
      * @param settings what was run
      * @param data     data description (corpus, tokenizer, vocabulary)
      * @param heldOut  whether {@code finalLoss} is a held-out loss (else a training loss)

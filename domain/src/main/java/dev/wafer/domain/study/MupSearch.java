@@ -21,6 +21,8 @@ import dev.wafer.ports.compute.ComputeBackend;
  */
 public final class MupSearch {
     /**
+     * What a muP search trains: the proxy's shape, the number of triples and the token budget per triple.
+     *
      * @param proxy    the proxy's name, for reports
      * @param width    d_model of the proxy
      * @param layers   decoder blocks
@@ -31,7 +33,12 @@ public final class MupSearch {
      */
     public record Settings(String proxy, int width, int layers, int headDim, int samples, long tokens,
                            StudyTraining training) {
-        /** @throws IllegalArgumentException for a non-positive size or a budget under one step */
+        /**
+         * Checks that the width, layers, head width and sample count are positive, the width a multiple of the head
+         * width, and the budget at least one step.
+         *
+         * @throws IllegalArgumentException for a non-positive size or a budget under one step
+         */
         public Settings {
             if (width < 1 || layers < 1 || headDim < 1 || width % headDim != 0 || samples < 1
                     || tokens < training.batchTokens()) {
@@ -59,6 +66,8 @@ public final class MupSearch {
     }
 
     /**
+     * The outcome of a search: every trained sample and the best one.
+     *
      * @param settings what was run
      * @param data     data description
      * @param heldOut  whether losses are held-out losses

@@ -27,7 +27,11 @@ public final class MupSearchSpace {
      * @param hi largest value
      */
     public record LogRange(double lo, double hi) {
-        /** @throws IllegalArgumentException unless {@code 0 < lo < hi} */
+        /**
+         * Checks that both bounds are positive and {@code hi} exceeds {@code lo}.
+         *
+         * @throws IllegalArgumentException unless {@code 0 < lo < hi}
+         */
         public LogRange {
             if (!(lo > 0 && hi > lo)) {
                 throw new IllegalArgumentException("a log range needs 0 < lo < hi, found " + lo + ", " + hi);

@@ -29,6 +29,8 @@ public final class MupTransferCheck {
     }
 
     /**
+     * The outcome of a transfer check: the re-trained triples and how the wide ranking compares with the proxy's.
+     *
      * @param width          the wider d_model
      * @param runs           the re-trained triples, in proxy order (best first)
      * @param bestStaysBest  whether the proxy's best is also the best at the wider width

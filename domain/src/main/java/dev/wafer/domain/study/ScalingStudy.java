@@ -23,6 +23,9 @@ import dev.wafer.ports.compute.ComputeBackend;
  */
 public final class ScalingStudy {
     /**
+     * What a scaling study trains: the family, its tokens per parameter, optional extra runs of one shape and the
+     * learning rate.
+     *
      * @param kind               SP or muP
      * @param sizes              the family, smallest first; at least three
      * @param tokensPerParameter tokens per parameter of the fitted runs (20 is compute-optimal)
@@ -34,7 +37,12 @@ public final class ScalingStudy {
     public record Settings(ParameterisationKind kind, List<ModelShape> sizes, double tokensPerParameter,
                            ModelShape extraShape, List<Double> extraTokensPerParameter, double peakLr,
                            StudyTraining training) {
-        /** @throws IllegalArgumentException for fewer than three sizes or non-positive rates */
+        /**
+         * Copies the lists and checks that there are at least three sizes, that tokens per parameter and the learning
+         * rate are positive, and that extra runs have a shape.
+         *
+         * @throws IllegalArgumentException for fewer than three sizes or non-positive rates
+         */
         public Settings {
             sizes = List.copyOf(sizes);
             extraTokensPerParameter = List.copyOf(extraTokensPerParameter);
@@ -77,6 +85,8 @@ public final class ScalingStudy {
     }
 
     /**
+     * The outcome of a scaling study: the fitted law and every trained model with its deviation from it.
+     *
      * @param settings    what was run
      * @param data        data description (corpus, tokenizer, vocabulary)
      * @param heldOut     whether losses are held-out losses

@@ -14,7 +14,12 @@ import dev.wafer.domain.optim.AdamWSettings;
  */
 public record StudyTraining(int seqLength, int batchSequences, AdamWSettings adam, double warmupFraction,
                             int evalSequences, long seed) {
-    /** @throws IllegalArgumentException for non-positive sizes or a warm-up fraction outside [0, 1) */
+    /**
+     * Checks that the sequence length is at least 2, the batch positive, the evaluation count not negative and the
+     * warm-up fraction in [0, 1).
+     *
+     * @throws IllegalArgumentException for non-positive sizes or a warm-up fraction outside [0, 1)
+     */
     public StudyTraining {
         if (seqLength < 2 || batchSequences < 1 || evalSequences < 0) {
             throw new IllegalArgumentException("sequence length must be at least 2 and batch positive: " + seqLength

@@ -59,6 +59,8 @@ public final class Trainer {
     public static final int MAX_CONSECUTIVE_SKIPS = 8;
 
     /**
+     * A single-process trainer without loss scaling.
+     *
      * @param nanoClock time source for the throughput metrics (System::nanoTime in production)
      * @throws IllegalArgumentException if the batch is not a multiple of the model's micro-batch
      */

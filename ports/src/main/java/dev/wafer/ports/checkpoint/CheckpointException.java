@@ -27,6 +27,7 @@ public final class CheckpointException extends RuntimeException {
         IO
     }
 
+    /** The kind of problem. */
     private final Problem problem;
     private final transient Path file;
 

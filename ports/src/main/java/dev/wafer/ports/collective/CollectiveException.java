@@ -4,7 +4,11 @@ package dev.wafer.ports.collective;
 public final class CollectiveException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message one line naming the operation and the cause */
+    /**
+     * Carries the failure's one-line message.
+     *
+     * @param message one line naming the operation and the cause
+     */
     public CollectiveException(String message) {
         super(message);
     }

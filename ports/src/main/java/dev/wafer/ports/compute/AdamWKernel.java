@@ -12,6 +12,8 @@ package dev.wafer.ports.compute;
  */
 public interface AdamWKernel {
     /**
+     * Applies one AdamW step, as above, to the {@code n} elements of one tensor.
+     *
      * @param params (N) updated in place
      * @param grads (N) read only
      * @param m (N) first moment, updated in place (zero before the first step)

@@ -8,6 +8,8 @@ package dev.wafer.ports.compute;
  */
 public interface AttentionKernel {
     /**
+     * The forward: {@code out} from {@code qkv}, saving the softmax weights in {@code att} for the backward.
+     *
      * @param out (B,T,C) written
      * @param att (B,NH,T,T) written: the softmax weights, saved for the backward; entries above the diagonal are 0
      * @param qkv (B,T,3C), Q then K then V along the last axis, each split into NH heads of C/NH
@@ -15,6 +17,8 @@ public interface AttentionKernel {
     void forward(Tensor out, Tensor att, Tensor qkv, int b, int t, int c, int nh, float scale);
 
     /**
+     * The backward: {@code dqkv} from {@code dout}, the forward's input and the weights it saved.
+     *
      * @param dqkv (B,T,3C) written
      * @param dout (B,T,C)
      * @param qkv (B,T,3C) the forward's input

@@ -40,16 +40,32 @@ public interface ComputeBackend extends AutoCloseable {
     /** A new allocation scope; close it to free its tensors. */
     TensorScope openScope();
 
-    /** @throws MissingCapabilityException unless {@link Capability#ENCODER} is declared */
+    /**
+     * The token and position embedding kernel.
+     *
+     * @throws MissingCapabilityException unless {@link Capability#ENCODER} is declared
+     */
     EncoderKernel encoder();
 
-    /** @throws MissingCapabilityException unless {@link Capability#LAYER_NORM} is declared */
+    /**
+     * The LayerNorm kernel.
+     *
+     * @throws MissingCapabilityException unless {@link Capability#LAYER_NORM} is declared
+     */
     LayerNormKernel layerNorm();
 
-    /** @throws MissingCapabilityException unless {@link Capability#MATMUL} is declared */
+    /**
+     * The float32 matmul kernel.
+     *
+     * @throws MissingCapabilityException unless {@link Capability#MATMUL} is declared
+     */
     MatmulKernel matmul();
 
-    /** @throws MissingCapabilityException unless {@link Capability#ATTENTION} is declared */
+    /**
+     * The float32 attention kernel.
+     *
+     * @throws MissingCapabilityException unless {@link Capability#ATTENTION} is declared
+     */
     AttentionKernel attention();
 
     /**
@@ -90,19 +106,39 @@ public interface ComputeBackend extends AutoCloseable {
         throw new MissingCapabilityException(name(), EnumSet.of(operands.capability()));
     }
 
-    /** @throws MissingCapabilityException unless {@link Capability#GELU} is declared */
+    /**
+     * The GELU kernel.
+     *
+     * @throws MissingCapabilityException unless {@link Capability#GELU} is declared
+     */
     GeluKernel gelu();
 
-    /** @throws MissingCapabilityException unless {@link Capability#RESIDUAL} is declared */
+    /**
+     * The residual-addition kernel.
+     *
+     * @throws MissingCapabilityException unless {@link Capability#RESIDUAL} is declared
+     */
     ResidualKernel residual();
 
-    /** @throws MissingCapabilityException unless {@link Capability#SOFTMAX_CROSS_ENTROPY} is declared */
+    /**
+     * The fused softmax and cross-entropy kernel.
+     *
+     * @throws MissingCapabilityException unless {@link Capability#SOFTMAX_CROSS_ENTROPY} is declared
+     */
     CrossEntropyKernel crossEntropy();
 
-    /** @throws MissingCapabilityException unless {@link Capability#ADAMW} is declared */
+    /**
+     * The AdamW update kernel.
+     *
+     * @throws MissingCapabilityException unless {@link Capability#ADAMW} is declared
+     */
     AdamWKernel adamW();
 
-    /** @throws MissingCapabilityException unless {@link Capability#REDUCTIONS} is declared */
+    /**
+     * The whole-tensor reductions: gradient norm, clipping and zeroing.
+     *
+     * @throws MissingCapabilityException unless {@link Capability#REDUCTIONS} is declared
+     */
     ReductionKernel reductions();
 
     /**

@@ -7,6 +7,8 @@ package dev.wafer.ports.compute;
  */
 public interface CrossEntropyKernel {
     /**
+     * The forward: the softmax probabilities of the scaled logits and each row's loss.
+     *
      * @param losses (N) written: per-row loss in nats
      * @param probs (N,V) written: the softmax probabilities; <b>may alias {@code logits}</b>, which saves the
      *              largest buffer of a step

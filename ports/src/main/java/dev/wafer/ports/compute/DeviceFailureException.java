@@ -9,10 +9,14 @@ package dev.wafer.ports.compute;
 public class DeviceFailureException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The backend's name. */
     private final String backend;
+    /** Whether the device ran out of memory. */
     private final boolean outOfMemory;
 
     /**
+     * Carries the failing backend's name, the one-line message and whether the device ran out of memory.
+     *
      * @param backend     the backend's name, e.g. {@code cuda}
      * @param message     one line naming the call and the device's error
      * @param outOfMemory whether the device ran out of memory (a smaller run may fit)

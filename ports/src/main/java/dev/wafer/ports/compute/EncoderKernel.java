@@ -7,6 +7,8 @@ package dev.wafer.ports.compute;
  */
 public interface EncoderKernel {
     /**
+     * The forward: each position's token and position embeddings, summed and scaled by {@code multiplier}.
+     *
      * @param out (B,T,C) written
      * @param tokens B*T token ids, each in {@code [0, V)}
      * @param wte (V,C) token embedding

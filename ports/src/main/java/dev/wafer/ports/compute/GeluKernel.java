@@ -5,7 +5,11 @@ package dev.wafer.ports.compute;
  * Cerebras-GPT uses (reference-facts 1.1); not GPT-2's tanh approximation.
  */
 public interface GeluKernel {
-    /** @param out (N) written; may alias {@code inp} */
+    /**
+     * {@code out = inp * Φ(inp)}, element by element.
+     *
+     * @param out (N) written; may alias {@code inp}
+     */
     void forward(Tensor out, Tensor inp, int n);
 
     /**

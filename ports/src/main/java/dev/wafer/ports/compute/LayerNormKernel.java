@@ -9,6 +9,8 @@ public interface LayerNormKernel {
     float EPSILON = 1e-5f;
 
     /**
+     * The forward: normalises each row of {@code inp}, saving its mean and {@code rstd} for the backward.
+     *
      * @param out (N,C) written
      * @param mean (N) written
      * @param rstd (N) written: {@code 1/sqrt(var + eps)}, population variance
@@ -19,6 +21,8 @@ public interface LayerNormKernel {
     void forward(Tensor out, Tensor mean, Tensor rstd, Tensor inp, Tensor weight, Tensor bias, int n, int c);
 
     /**
+     * The backward: writes the input gradient and accumulates the weight and bias gradients.
+     *
      * @param dinp (N,C) written
      * @param dweight (C) accumulated
      * @param dbias (C) accumulated

@@ -6,6 +6,8 @@ package dev.wafer.ports.compute;
  */
 public interface MatmulKernel {
     /**
+     * The forward: {@code out = inp · weightᵀ + bias}.
+     *
      * @param out (N,OC) written
      * @param inp (N,C)
      * @param weight (OC,C)
@@ -14,6 +16,8 @@ public interface MatmulKernel {
     void forward(Tensor out, Tensor inp, Tensor weight, Tensor bias, int n, int c, int oc);
 
     /**
+     * The backward: writes the input gradient and accumulates the weight and bias gradients.
+     *
      * @param dinp (N,C) written; may be {@code null} when the input needs no gradient (the first layer)
      * @param dweight (OC,C) accumulated: {@code += doutᵀ · inp}
      * @param dbias (OC) accumulated: {@code += Σ_rows dout}; {@code null} when there is no bias

@@ -9,6 +9,8 @@ public final class MissingCapabilityException extends RuntimeException {
     private final transient Set<Capability> missing;
 
     /**
+     * Carries the backend's name and the absent capabilities (copied), which the message names.
+     *
      * @param backend the backend's name
      * @param missing the capabilities that were asked for and are absent
      */
@@ -18,6 +20,9 @@ public final class MissingCapabilityException extends RuntimeException {
     }
 
     /**
+     * Carries the backend's name, the absent capabilities (copied) and what was asked for; the message says the
+     * backend cannot store it.
+     *
      * @param backend the backend's name
      * @param missing the capabilities that were asked for and are absent
      * @param what    what was asked for, e.g. {@code bf16 tensors}

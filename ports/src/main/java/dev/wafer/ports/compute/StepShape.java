@@ -23,6 +23,8 @@ public record StepShape(int microBatch, int seq, int channels, int hidden, int h
         OperandFormat operands, OperandFormat activations, OperandFormat ln1, boolean fusedAttention,
         boolean fp32ScoreGradients) {
     /**
+     * Checks that the three formats are non-null and every size is at least 1.
+     *
      * @throws IllegalArgumentException for a size below 1
      */
     public StepShape {

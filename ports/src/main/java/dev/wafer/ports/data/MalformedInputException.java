@@ -7,6 +7,7 @@ public final class MalformedInputException extends RuntimeException {
     /** The record that stopped reading. */
     private final transient MalformedRecord record;
 
+    /** Carries the record that stopped reading; the message is its location and reason. */
     public MalformedInputException(MalformedRecord record) {
         super(record.toString());
         this.record = record;

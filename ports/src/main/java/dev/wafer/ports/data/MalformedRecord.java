@@ -10,6 +10,10 @@ import java.util.Objects;
  * @param reason   what was wrong, in a few words
  */
 public record MalformedRecord(String location, String reason) {
+    /**
+     * Checks that {@code location} and {@code reason} are non-null; refuses a null with
+     * {@link NullPointerException}.
+     */
     public MalformedRecord {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(reason, "reason");

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param location where the document was read, e.g. {@code data/x.jsonl.zst:17}; used in manifests and errors
  */
 public record RawDocument(String text, String source, String licence, String location) {
+    /** Checks that {@code text} and {@code location} are non-null; refuses a null with {@link NullPointerException}. */
     public RawDocument {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(location, "location");

@@ -19,6 +19,10 @@ public interface TokenizedCorpus {
      * @param tokens   tokens that can be read (its end-of-text not counted)
      */
     record Document(String hash, String source, String location, int tokens) {
+        /**
+         * Checks that the strings are non-null and {@code tokens} is not negative; refuses a negative count with
+         * {@link IllegalArgumentException}.
+         */
         public Document {
             Objects.requireNonNull(hash, "hash");
             Objects.requireNonNull(source, "source");

@@ -10,12 +10,18 @@ import java.io.IOException;
 public class UnreadableInputException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message names the input and the reason */
+    /**
+     * Carries the message, complete for the user.
+     *
+     * @param message names the input and the reason
+     */
     public UnreadableInputException(String message) {
         super(message);
     }
 
     /**
+     * Carries the message, complete for the user, and the operating system's error as the cause.
+     *
      * @param message names the input and the reason
      * @param cause   the operating system's error
      */

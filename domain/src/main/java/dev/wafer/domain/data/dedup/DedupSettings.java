@@ -34,6 +34,7 @@ public record DedupSettings(DedupMode mode, double threshold) {
     /** No deduplication. */
     public static final DedupSettings NONE = new DedupSettings(DedupMode.NONE, DEFAULT_THRESHOLD);
 
+    /** Checks that the mode is present and the threshold in (0, 1]. */
     public DedupSettings {
         Objects.requireNonNull(mode, "mode");
         if (!(threshold > 0 && threshold <= 1)) {

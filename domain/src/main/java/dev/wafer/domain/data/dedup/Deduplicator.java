@@ -43,6 +43,8 @@ public final class Deduplicator implements AutoCloseable {
     private long lastOrdinal = -1;
 
     /**
+     * Opens the key and pair sorts and the record scratch space in {@code store}; deduplication must be on.
+     *
      * @param hasher the hasher whose signatures {@link #add} receives (checked for its length; null in exact mode)
      */
     public Deduplicator(DedupSettings settings, MinHasher hasher, PreparedDatasetStore store) throws IOException {

@@ -14,6 +14,7 @@ public final class LshBands {
         this(DedupSettings.BANDS, DedupSettings.ROWS);
     }
 
+    /** A banding of {@code bands} bands of {@code rows} rows each, both at least 1. */
     public LshBands(int bands, int rows) {
         if (bands < 1 || rows < 1) {
             throw new IllegalArgumentException("bands and rows must be at least 1, got " + bands + " x " + rows);

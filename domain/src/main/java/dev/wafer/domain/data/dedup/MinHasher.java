@@ -26,7 +26,11 @@ public final class MinHasher {
         this(DedupSettings.PERMUTATIONS, DedupSettings.SEED);
     }
 
-    /** @param k hash functions, at least 1 */
+    /**
+     * A hasher of {@code k} functions whose coefficients are drawn from {@code seed}.
+     *
+     * @param k hash functions, at least 1
+     */
     public MinHasher(int k, long seed) {
         if (k < 1) {
             throw new IllegalArgumentException("at least one hash function, got " + k);

@@ -49,6 +49,8 @@ public final class DatasetPreparation {
     private final AtomicLong storedBytesRead = new AtomicLong();
 
     /**
+     * A preparation with the given settings, store and progress reporter.
+     *
      * @param settings what to do with the documents
      * @param store    where the dataset and the shuffle's scratch space go
      * @param progress receives progress, task {@code reading} (bytes) then {@code shuffling and packing} (buckets)

@@ -12,9 +12,12 @@ public final class NoDocumentsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient List<Exclusion> exclusions;
+    /** Malformed records skipped. */
     private final long malformed;
 
     /**
+     * Carries the exclusions and the malformed count; the message says whether the input was empty or all excluded.
+     *
      * @param exclusions every document read, each with the rule that excluded it
      * @param malformed  malformed records skipped
      */

@@ -27,6 +27,10 @@ public record PreparationSettings(Tokenizer tokenizer, int sequenceLength, long 
                                   ProvenanceRules rules, String defaultSource, String defaultLicence,
                                   boolean failOnMalformed, int threads, long sequencesPerShard, long bucketBytes,
                                   DedupSettings dedup) {
+    /**
+     * Checks that the dedup settings, tokenizer, splits, rules and defaults are present, the sequence length at least
+     * 2, and the threads, sequences per shard and bucket bytes at least 1.
+     */
     public PreparationSettings {
         Objects.requireNonNull(dedup, "dedup");
         Objects.requireNonNull(tokenizer, "tokenizer");

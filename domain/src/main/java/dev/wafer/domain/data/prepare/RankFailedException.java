@@ -7,9 +7,12 @@ package dev.wafer.domain.data.prepare;
 public final class RankFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The rank that failed. */
     private final int rank;
 
     /**
+     * Carries the failed rank and its reason, for a failure while reading its inputs.
+     *
      * @param rank   the failed rank
      * @param reason what it reported
      */
@@ -18,6 +21,8 @@ public final class RankFailedException extends RuntimeException {
     }
 
     /**
+     * Carries the failed rank, its reason and what it was doing.
+     *
      * @param rank   the failed rank
      * @param reason what it reported
      * @param doing  what it was doing, e.g. {@code packing its share}

@@ -37,6 +37,10 @@ public interface DedupRecords extends AutoCloseable {
      */
     record Entry(String hash, String source, String location, int auditId, int[] signature, String split,
                  int tokens) {
+        /**
+         * Checks that the strings and {@code signature} are non-null; refuses a null with
+         * {@link NullPointerException}.
+         */
         public Entry {
             Objects.requireNonNull(split, "split");
             Objects.requireNonNull(hash, "hash");

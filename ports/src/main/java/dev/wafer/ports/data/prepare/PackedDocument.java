@@ -17,6 +17,7 @@ import java.util.Objects;
  */
 public record PackedDocument(String hash, String source, String licence, String location, int tokens, String split,
                              int shard, long offset, int auditId) {
+    /** Checks that the strings are non-null; refuses a null with {@link NullPointerException}. */
     public PackedDocument {
         Objects.requireNonNull(hash, "hash");
         Objects.requireNonNull(source, "source");

@@ -35,6 +35,10 @@ public sealed interface PassOneRecord {
      */
     record Kept(String source, String licence, String hash, String location, String split, int[] tokens,
                 long[] shingles, long textBytes, int[] signature, int tokenCount) implements PassOneRecord {
+        /**
+         * Checks that the strings are non-null (the arrays may be null); refuses a null with
+         * {@link NullPointerException}.
+         */
         public Kept {
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(licence, "licence");
@@ -66,6 +70,7 @@ public sealed interface PassOneRecord {
      */
     record Excluded(String source, String licence, String hash, String location, String rule, String detail,
                     long textBytes) implements PassOneRecord {
+        /** Checks that the strings are non-null; refuses a null with {@link NullPointerException}. */
         public Excluded {
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(licence, "licence");
@@ -78,6 +83,7 @@ public sealed interface PassOneRecord {
 
     /** A record of the input that was not a document. */
     record Malformed(MalformedRecord record) implements PassOneRecord {
+        /** Checks that {@code record} is non-null; refuses a null with {@link NullPointerException}. */
         public Malformed {
             Objects.requireNonNull(record, "record");
         }
@@ -88,6 +94,7 @@ public sealed interface PassOneRecord {
      * process would have reported it.
      */
     record Failed(String message) implements PassOneRecord {
+        /** Checks that {@code message} is non-null; refuses a null with {@link NullPointerException}. */
         public Failed {
             Objects.requireNonNull(message, "message");
         }

@@ -68,6 +68,7 @@ public interface RankExchange extends AutoCloseable {
 
     /** A rank's stream being written, in order. */
     interface Writer extends AutoCloseable {
+        /** Appends {@code record} to the stream. */
         void write(PassOneRecord record) throws IOException;
 
         /** Makes everything written durable and readable by rank 0. */

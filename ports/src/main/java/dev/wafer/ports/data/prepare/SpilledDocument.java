@@ -16,6 +16,7 @@ import java.util.Objects;
  */
 public record SpilledDocument(long ordinal, String hash, String source, String licence, String location, String split,
                               int auditId, int[] tokens) {
+    /** Checks that the strings and {@code tokens} are non-null; refuses a null with {@link NullPointerException}. */
     public SpilledDocument {
         Objects.requireNonNull(hash, "hash");
         Objects.requireNonNull(source, "source");
