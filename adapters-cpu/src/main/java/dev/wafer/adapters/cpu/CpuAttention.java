@@ -328,11 +328,8 @@ final class CpuAttention implements AttentionKernel {
                                        int k, int c, int nh, float scale) {
         AttentionKernel.checkCachedPositions(b, maxT, pos, k);
         checkHeads(c, nh);
+        AttentionKernel.checkCaches(kCache, vCache, b, maxT, c);
         long perSequence = (long) maxT * c;
-        if (kCache.length() < b * perSequence || vCache.length() < b * perSequence) {
-            throw new IllegalArgumentException("caches of " + kCache.length() + " and " + vCache.length()
-                    + " floats are smaller than B*maxT*C = " + b * perSequence);
-        }
         int rows = k * b;
         CpuTensor o = CpuTensor.of(out, (long) rows * c);
         CpuTensor in = CpuTensor.of(qkv, 3L * rows * c);

@@ -186,11 +186,8 @@ public interface AttentionKernel {
             throw new IllegalArgumentException("batch " + b + " at position " + pos + " does not fit caches of " + maxT
                     + " rows per sequence");
         }
+        checkCaches(kCache, vCache, b, maxT, c);
         long rows = (long) maxT * c;
-        if (kCache.length() < b * rows || vCache.length() < b * rows) {
-            throw new IllegalArgumentException("caches of " + kCache.length() + " and " + vCache.length()
-                    + " floats are smaller than B*maxT*C = " + b * rows);
-        }
         for (int i = 0; i < b; i++) {
             forwardCached(out.slice((long) i * c, c), qkv.slice(3L * i * c, 3L * c), kCache.slice(i * rows, rows),
                     vCache.slice(i * rows, rows), pos, c, nh, scale);
@@ -224,6 +221,7 @@ public interface AttentionKernel {
     default void forwardCachedPositions(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT, int pos,
                                         int k, int c, int nh, float scale) {
         checkCachedPositions(b, maxT, pos, k);
+        checkCaches(kCache, vCache, b, maxT, c);
         long rows = (long) b * c;
         for (int j = 0; j < k; j++) {
             forwardCachedBatch(out.slice(j * rows, rows), qkv.slice(3 * j * rows, 3 * rows), kCache, vCache, b, maxT,
@@ -245,6 +243,24 @@ public interface AttentionKernel {
         if (b < 1 || k < 1 || pos < 0 || (long) pos + k > maxT) {
             throw new IllegalArgumentException(k + " positions from " + pos + " of " + b
                     + " sequences do not fit caches of " + maxT + " rows per sequence");
+        }
+    }
+
+    /**
+     * The check of {@link #forwardCachedBatch} and {@link #forwardCachedPositions} on the caches' sizes.
+     *
+     * @param kCache the key cache
+     * @param vCache the value cache
+     * @param b      number of sequences
+     * @param maxT   cache rows per sequence
+     * @param c      channels C
+     * @throws IllegalArgumentException when either cache holds fewer than {@code b·maxT·c} floats
+     */
+    static void checkCaches(Tensor kCache, Tensor vCache, int b, int maxT, int c) {
+        long floats = (long) b * maxT * c;
+        if (kCache.length() < floats || vCache.length() < floats) {
+            throw new IllegalArgumentException("caches of " + kCache.length() + " and " + vCache.length()
+                    + " floats are smaller than B*maxT*C = " + floats);
         }
     }
 }
