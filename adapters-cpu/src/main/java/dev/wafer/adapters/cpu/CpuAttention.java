@@ -18,6 +18,8 @@ final class CpuAttention implements AttentionKernel {
     private final Scratch scratch;
     /** The blocked Vector API path for training attention; null on the scalar backend. */
     private final VectorAttention vector;
+    /** Attention of new positions against stored keys, one per worker; null on the scalar backend. */
+    private final VectorRowAttention[] rowAttention;
     /** Format of the probabilities (saved, and the operand of P·V and Pᵀ·dO); FP32 for the float32 kernel. */
     private final OperandFormat probabilities;
     /** Format the softmax gradient dS is rounded to before dS·K and dSᵀ·Q. */
@@ -40,6 +42,10 @@ final class CpuAttention implements AttentionKernel {
         this.blas = blas;
         this.scratch = new Scratch(parallel.workers());
         this.vector = vectorized ? new VectorAttention(parallel) : null;
+        this.rowAttention = vectorized ? new VectorRowAttention[parallel.workers()] : null;
+        for (int w = 0; vectorized && w < rowAttention.length; w++) {
+            rowAttention[w] = new VectorRowAttention();
+        }
         this.probabilities = format;
         this.scoreGradients = fp32ScoreGradients ? OperandFormat.FP32 : format;
         this.inputs = format == OperandFormat.FP32 ? null : new Rounding(format, parallel, vectorized);
@@ -254,6 +260,21 @@ final class CpuAttention implements AttentionKernel {
         float[] x = in.data;
         float[] px = pre.data;
         float[] od = o.data;
+        if (rowAttention != null) {
+            parallel.range(b * nh, 1, (w, from, to) -> {
+                VectorRowAttention rows = rowAttention[w];
+                for (int bh = from; bh < to; bh++) {
+                    int bb = bh / nh;
+                    int h = bh % nh;
+                    int pBase = pre.offset + prefixStart[bb] * c3 + h * hs;
+                    int own = in.offset + bb * t * c3 + h * hs;
+                    rows.keys(px, pBase + c, px, pBase + 2 * c, c3, prefixLength[bb]);
+                    rows.moreKeys(x, own + c, x, own + 2 * c, c3, t);
+                    rows.attend(t, hs, x, own, c3, scale, od, o.offset + bb * t * c + h * hs, c);
+                }
+            });
+            return;
+        }
         parallel.range(b * nh, 1, (w, from, to) -> {
             float[] s = scratch.floats(w, keys);
             for (int bh = from; bh < to; bh++) {
@@ -310,6 +331,14 @@ final class CpuAttention implements AttentionKernel {
         System.arraycopy(in.data, in.offset + c, kc.data, kc.offset + pos * c, c);
         System.arraycopy(in.data, in.offset + 2 * c, vc.data, vc.offset + pos * c, c);
         // Few heads and one query: the hand-off to worker threads would cost more than the work.
+        if (rowAttention != null) {
+            VectorRowAttention rows = rowAttention[0];
+            for (int h = 0; h < nh; h++) {
+                rows.keys(kc.data, kc.offset + h * hs, vc.data, vc.offset + h * hs, c, pos + 1);
+                rows.attend(1, hs, in.data, in.offset + h * hs, 0, scale, o.data, o.offset + h * hs, 0);
+            }
+            return;
+        }
         float[] s = scratch.floats(0, pos + 1);
         for (int h = 0; h < nh; h++) {
             cachedHead(in.data, in.offset + h * hs, kc.data, kc.offset + h * hs, vc.data, vc.offset + h * hs, pos, c,
@@ -318,10 +347,12 @@ final class CpuAttention implements AttentionKernel {
     }
 
     /**
-     * The pass's keys and values go into the caches first; then its {@code k · b · nh} (query, head) pairs, each
-     * computed as {@link #forwardCached} computes a head, so the result is the position-by-position calls' bit for
-     * bit. The pairs are dealt to the workers in turn (pair p to worker p mod W), not in contiguous chunks: a later
-     * position attends to more keys, and contiguous chunks would give the last worker most of the work.
+     * The pass's keys and values go into the caches first; the result is the position-by-position calls' bit for
+     * bit. On the Vector API, a task per (sequence, head) runs all of the pass's positions through
+     * {@link VectorRowAttention}, whose rows do not depend on the other rows of their call. On the scalar backend its
+     * {@code k · b · nh} (query, head) pairs are each computed as {@link #forwardCached} computes a head, dealt to the
+     * workers in turn (pair p to worker p mod W), not in contiguous chunks: a later position attends to more keys,
+     * and contiguous chunks would give the last worker most of the work.
      */
     @Override
     public void forwardCachedPositions(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT, int pos,
@@ -343,6 +374,24 @@ final class CpuAttention implements AttentionKernel {
                 System.arraycopy(in.data, from + c, kc.data, kc.offset + to, c);
                 System.arraycopy(in.data, from + 2 * c, vc.data, vc.offset + to, c);
             }
+        }
+        if (rowAttention != null) {
+            // A task per (sequence, head): every head of a sequence has the same keys, so the tasks are even. A pass
+            // of few (query, head) pairs stays on this thread, as forwardCached does.
+            int tasks = b * nh;
+            int grain = k * tasks >= 4 * parallel.workers() ? 1 : tasks;
+            parallel.range(tasks, grain, (w, from, to) -> {
+                VectorRowAttention attention = rowAttention[w];
+                for (int ih = from; ih < to; ih++) {
+                    int i = ih / nh;
+                    int h = ih - i * nh;
+                    int head = (int) (i * perSequence) + h * hs;
+                    attention.keys(kc.data, kc.offset + head, vc.data, vc.offset + head, c, pos + k);
+                    attention.attend(k, hs, in.data, in.offset + i * 3 * c + h * hs, b * 3 * c, scale, o.data,
+                            o.offset + i * c + h * hs, b * c);
+                }
+            });
+            return;
         }
         int pairs = rows * nh;
         int workers = parallel.workers();

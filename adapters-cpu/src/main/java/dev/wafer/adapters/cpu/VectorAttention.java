@@ -204,10 +204,10 @@ final class VectorAttention {
 
     /**
      * One softmax row: {@code ad[ao + j] = softmax(scale·s[so..so+n))_j}, rounded to {@code round} unless null,
-     * zeros up to {@code t}. A method of its own (arrays in, arrays out) so that C2 compiles it with its own inlining
+     * zeros up to {@code t}; {@code ad} may be {@code s} with {@code ao == so}; {@code tmp} holds a vector. A method of its own (arrays in, arrays out) so that C2 compiles it with its own inlining
      * budget: inside the per-head lambda its vector operations were not all inlined, and boxed (JFR).
      */
-    private static void softmaxRow(float[] s, int so, int n, float scale, float[] ad, int ao, int t, float[] tmp,
+    static void softmaxRow(float[] s, int so, int n, float scale, float[] ad, int ao, int t, float[] tmp,
                                    dev.wafer.ports.compute.OperandFormat round) {
         int nv = roundUp(n, L);
         FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);

@@ -32,7 +32,8 @@ class CachedPositionsTest {
 
     @ParameterizedTest(name = "vector {0}, b {1}, pos {2}, k {3}, c {4}, nh {5}")
     @CsvSource({"true,1,0,37,96,12", "true,1,5,9,64,4", "true,3,2,6,24,3", "false,2,0,11,24,3", "true,1,4,1,8,1",
-            "false,1,3,2,64,4"})
+            "false,1,3,2,64,4",
+            "true,1,3,7,128,2", "true,2,1,6,60,3", "true,1,10,2,64,1"})
     void aPassGivesThePositionByPositionResultsBitForBit(boolean vector, int b, int pos, int k, int c, int nh) {
         CpuBackend backend = vector ? VECTOR : SCALAR;
         long seed = SEED + 31L * pos + k;
