@@ -18,6 +18,14 @@ final class NarrowProduct {
     private static final int W = Transpose8.SIDE;
     /** Columns of C (groups of 8) a worker gets at least: a smaller share costs more to hand over than it saves. */
     private static final int GRAIN_GROUPS = 16;
+    /**
+     * Rows up to which each row takes {@link #oneRow} (the block of B it reads again is still in L1) rather than
+     * {@link #group}, whose eight accumulators do 8 rows' work whatever m is. Measured on 2 threads (GFLOP/s, this
+     * way against {@code group}): 2x3072x768 23.6-23.9 against 10.4-18.6, 2x768x3072 20.4-20.8 against 9.9,
+     * 2x50257x768 16.5-16.7 against 10.8-14.3; at three rows {@code group} won one shape of three (3x768x3072: 26.4-26.7
+     * against 20.8-20.9). A prompt of two tokens also warms one path for its prefill and its decoding, not two.
+     */
+    static final int ROW_BY_ROW = 2;
 
     private final Parallel parallel;
     /** Per worker: one transposed 8 x 8 block of B. */
@@ -59,9 +67,11 @@ final class NarrowProduct {
                     int pc = s * VectorSgemm.KC;
                     int kc = Math.min(VectorSgemm.KC, k - pc);
                     boolean add = accumulate || s > 0;
-                    if (cols == W && m == 1) {
-                        oneRow(pa, s * VectorSgemm.KC * W, b, bOff + j0 * ldb + pc, ldb, kc, block, c, cOff + j0,
-                                add);
+                    if (cols == W && m <= ROW_BY_ROW) {
+                        for (int r = 0; r < m; r++) {
+                            oneRow(pa, s * VectorSgemm.KC * W + r, b, bOff + j0 * ldb + pc, ldb, kc, block, c,
+                                    cOff + r * ldc + j0, add);
+                        }
                     } else if (cols == W) {
                         group(pa, s * VectorSgemm.KC * W, b, bOff + j0 * ldb + pc, ldb, kc, block, m, c,
                                 cOff + j0, ldc, add);
