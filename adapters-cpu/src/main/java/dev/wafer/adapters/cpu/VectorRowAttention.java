@@ -31,41 +31,40 @@ final class VectorRowAttention {
 
     private final float[] tmp = new float[FloatVector.SPECIES_PREFERRED.length()];
     private float[] s = new float[0];
-    private float[] k1;
-    private float[] v1;
-    private int k1Off;
-    private int v1Off;
-    private int stride1;
-    private int n1;
-    private float[] k2;
-    private float[] v2;
-    private int k2Off;
-    private int v2Off;
-    private int stride2;
-    private int n2;
+    private final Run first = new Run();
+    private final Run second = new Run();
+
+    /** A run of key rows and their values' rows, set per call. */
+    private static final class Run {
+        float[] keys;
+        float[] values;
+        int kOff;
+        int vOff;
+        int stride;
+        int count;
+
+        void set(float[] keys, int kOff, float[] values, int vOff, int stride, int count) {
+            this.keys = keys;
+            this.kOff = kOff;
+            this.values = values;
+            this.vOff = vOff;
+            this.stride = stride;
+            this.count = count;
+        }
+    }
 
     /**
      * The head's first {@code count} keys: key j's channels at {@code keys[kOff + j·stride ..+hs)}, its value's at
      * {@code values[vOff + j·stride ..+hs)}. Clears any second run.
      */
     void keys(float[] keys, int kOff, float[] values, int vOff, int stride, int count) {
-        k1 = keys;
-        v1 = values;
-        k1Off = kOff;
-        v1Off = vOff;
-        stride1 = stride;
-        n1 = count;
-        n2 = 0;
+        first.set(keys, kOff, values, vOff, stride, count);
+        second.count = 0;
     }
 
     /** The {@code count} keys after those of {@link #keys}, laid out the same way. */
     void moreKeys(float[] keys, int kOff, float[] values, int vOff, int stride, int count) {
-        k2 = keys;
-        v2 = values;
-        k2Off = kOff;
-        v2Off = vOff;
-        stride2 = stride;
-        n2 = count;
+        second.set(keys, kOff, values, vOff, stride, count);
     }
 
     /**
@@ -73,7 +72,7 @@ final class VectorRowAttention {
      * {@code 0..n-rows+r}, and its output goes to {@code o[oOff + r·oStride ..+hs)}.
      */
     void attend(int rows, int hs, float[] x, int qOff, int qStride, float scale, float[] o, int oOff, int oStride) {
-        int n = n1 + n2;
+        int n = first.count + second.count;
         if (rows < 1 || rows > n) {
             throw new IllegalArgumentException(rows + " query rows against " + n + " keys");
         }
@@ -93,12 +92,11 @@ final class VectorRowAttention {
         int scAt = vAt + n * hp;
         int outAt = scAt + 4 * np;
         float[] s = scratch(outAt + 4 * hp);
-        transposeKeys(k1, k1Off, stride1, 0, n1, hs, np, s);
-        copyValues(v1, v1Off, stride1, 0, n1, hs, hp, s, vAt);
-        if (n2 > 0) {
-            transposeKeys(k2, k2Off, stride2, n1, n, hs, np, s);
-            copyValues(v2, v2Off, stride2, n1, n, hs, hp, s, vAt);
-        }
+        int n1 = first.count;
+        transposeKeys(first, 0, n1, hs, np, s);
+        copyValues(first, 0, n1, hs, hp, s, vAt);
+        transposeKeys(second, n1, n, hs, np, s);
+        copyValues(second, n1, n, hs, hp, s, vAt);
         for (int d = 0; d < hs; d++) {
             java.util.Arrays.fill(s, d * np + n, (d + 1) * np, 0f);
         }
@@ -127,27 +125,25 @@ final class VectorRowAttention {
         int np = roundUp(n, W);
         int hp = roundUp(hs, W);
         // Values are read where they lie when a head is whole W-wide blocks of one run of rows; else copied.
-        boolean inPlace = n2 == 0 && hs % W == 0;
+        int n1 = first.count;
+        boolean inPlace = second.count == 0 && hs % W == 0;
         int outAt = np;
         int vAt = outAt + hp;
         float[] s = scratch(inPlace ? vAt : vAt + n * hp);
         if (!inPlace) {
-            copyValues(v1, v1Off, stride1, 0, n1, hs, hp, s, vAt);
-            if (n2 > 0) {
-                copyValues(v2, v2Off, stride2, n1, n, hs, hp, s, vAt);
-            }
+            copyValues(first, 0, n1, hs, hp, s, vAt);
+            copyValues(second, n1, n, hs, hp, s, vAt);
         }
         for (int r = 0; r < rows; r++) {
             int visible = n - rows + r + 1;
             int q = qOff + r * qStride;
-            scores(x, q, hs, k1, k1Off, stride1, 0, Math.min(n1, visible), s);
-            if (visible > n1) {
-                scores(x, q, hs, k2, k2Off, stride2, n1, visible, s);
-            }
+            scores(x, q, hs, first, 0, Math.min(n1, visible), s);
+            scores(x, q, hs, second, n1, visible, s);
             VectorAttention.softmaxRow(s, 0, visible, scale, s, 0, visible, tmp, null);
             for (int d0 = 0; d0 < hp; d0 += W) {
                 if (inPlace) {
-                    VectorAttention.mm(1, s, 0, 0, 1, v1, v1Off + d0, stride1, 0, visible, s, outAt + d0, hp);
+                    VectorAttention.mm(1, s, 0, 0, 1, first.values, first.vOff + d0, first.stride, 0, visible, s,
+                            outAt + d0, hp);
                 } else {
                     VectorAttention.mm(1, s, 0, 0, 1, s, vAt + d0, hp, 0, visible, s, outAt + d0, hp);
                 }
@@ -157,12 +153,14 @@ final class VectorRowAttention {
     }
 
     /**
-     * {@code s[j]} for keys {@code from..to-1} of a run whose key {@code from} starts at {@code keys[kOff]}: the
-     * chain {@code acc = fma(q[d], k[d], acc)} from zero over d in order, as {@code mm} computes a score.
+     * {@code s[j]} for keys {@code from..to-1} (none when {@code to <= from}) of a run whose first key is key
+     * {@code from}: the chain {@code acc = fma(q[d], k[d], acc)} from zero over d in order, as {@code mm} computes a
+     * score.
      */
-    private static void scores(float[] x, int q, int hs, float[] keys, int kOff, int stride, int from, int to,
-                               float[] s) {
-        int key = kOff - from * stride;
+    private static void scores(float[] x, int q, int hs, Run run, int from, int to, float[] s) {
+        float[] keys = run.keys;
+        int stride = run.stride;
+        int key = run.kOff - from * stride;
         int hs8 = hs - hs % Transpose8.SIDE;
         int j = from;
         if (Transpose8.NATIVE) {
@@ -188,10 +186,11 @@ final class VectorRowAttention {
         }
     }
 
-    /** Keys {@code from..to-1} into columns of {@code Kᵀ} (row d at {@code s[d·np]}), 8 x 8 blocks in registers. */
-    private static void transposeKeys(float[] keys, int kOff, int stride, int from, int to, int hs, int np,
-                                      float[] s) {
-        int key = kOff - from * stride;
+    /** A run's keys, keys {@code from..to-1} of the head, into columns of {@code Kᵀ} (row d at {@code s[d·np]}), 8 x 8 blocks in registers. */
+    private static void transposeKeys(Run run, int from, int to, int hs, int np, float[] s) {
+        float[] keys = run.keys;
+        int stride = run.stride;
+        int key = run.kOff - from * stride;
         int j = from;
         if (Transpose8.NATIVE) {
             int hs8 = hs - hs % Transpose8.SIDE;
@@ -213,12 +212,11 @@ final class VectorRowAttention {
         }
     }
 
-    /** Values {@code from..to-1} into zero-padded rows of {@code hp} floats from {@code s[vAt]}. */
-    private static void copyValues(float[] values, int vOff, int stride, int from, int to, int hs, int hp, float[] s,
-                                   int vAt) {
+    /** A run's values, values {@code from..to-1} of the head, into zero-padded rows of {@code hp} floats from {@code s[vAt]}. */
+    private static void copyValues(Run run, int from, int to, int hs, int hp, float[] s, int vAt) {
         for (int j = from; j < to; j++) {
             int row = vAt + j * hp;
-            System.arraycopy(values, vOff + (j - from) * stride, s, row, hs);
+            System.arraycopy(run.values, run.vOff + (j - from) * run.stride, s, row, hs);
             java.util.Arrays.fill(s, row + hs, row + hp, 0f);
         }
     }
