@@ -26,7 +26,11 @@ import jdk.incubator.vector.FloatVector;
  */
 final class VectorRowAttention {
     private static final int W = VectorAttention.W;
-    /** Query rows up to which a call takes the direct way. */
+    /**
+     * Query rows up to which a call takes the direct way. Per head of 64 channels against 1,900 keys on this build
+     * machine (one thread, microseconds, direct against block): 1 row 66-67 against 128-133, 2 rows 126-127 against
+     * 155-160, 3 rows 183-190 against 178-184, 4 rows 241-242 against 143-158.
+     */
     static final int DIRECT_ROWS = 2;
 
     private final float[] tmp = new float[FloatVector.SPECIES_PREFERRED.length()];
