@@ -33,8 +33,10 @@ class DeviceGemmPeakTest {
         JsonNode bf16 = bench("bf16", "64");
         double peak = bf16.get("peak_gemm_flops_per_s").asDouble();
         assertTrue(peak > 0, bf16::toString);
+        // The share is printed to four decimals (half a unit: 5e-5) and the two figures to five digits: a share of
+        // 0.0402 against 0.0402464 (a slow stand-in run) is within that, and failed the 1e-6 this allowed before.
         assertEquals(bf16.get("model_flops_per_s").asDouble() / peak, bf16.get("share_of_peak").asDouble(),
-                1e-3 * bf16.get("share_of_peak").asDouble() + 1e-6, bf16::toString);
+                1e-3 * bf16.get("share_of_peak").asDouble() + 5e-5, bf16::toString);
         assertEquals("64^3, bf16 operands (input stored bf16) through cuda's matmul, best of 5",
                 bf16.get("peak_gemm").asText());
 
