@@ -2,9 +2,13 @@ package dev.wafer.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wafer.adapters.opencl.ClDeviceSelector;
+import dev.wafer.adapters.opencl.ClUnavailableException;
 import dev.wafer.conformance.tolerance.Tolerance;
 import dev.wafer.conformance.tolerance.Tolerances;
 import dev.wafer.domain.eval.EvalDoc;
@@ -23,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * release-format fixtures (requests longer than its 32-token window included). Every request's log-likelihood and
  * is_greedy must match {@code golden.jsonl}, written by {@code conformance/golden/make_eval_golden.py} from the same
  * exported model and requests (plain torch forward, one unpadded pass per request); the reported metrics must be the
- * harness's formulas applied to the golden numbers; and the paper's Table 8 row must be printed beside them.
+ * harness's formulas applied to the golden numbers; and the paper's Table 8 row must be printed beside them. The
+ * same requests run on OpenCL and on the CUDA backend over the stand-in libraries must match the golden file too.
  *
  * <p>To regenerate: {@code mvn -pl app test -Dtest=EvalGoldenTest -Dwafer.eval.golden.dir=/tmp/g}, then
  * {@code /usr/bin/python3 conformance/golden/make_eval_golden.py /tmp/g/Cerebras-GPT-111M /tmp/g/requests.jsonl
@@ -55,14 +61,9 @@ class EvalGoldenTest {
     @Test
     void requestLogLikelihoodsAndMetricsMatchPyTorch() throws Exception {
         Path hf = tmp.resolve("Cerebras-GPT-111M");
-        Gpt2HfDirectory.write(hf, Gpt2Conversion.toHf(new Gpt2Conversion.WaferModel(SHAPE, ParameterisationKind.SP,
-                weights())));
-        Path ckpt = tmp.resolve("model.wafer");
-        CliRun imported = CliRun.of("import-hf", "--from", hf.toString(), "--out", ckpt.toString());
-        assertEquals(0, imported.exitCode(), imported.err());
+        Path ckpt = importedModel(hf);
         Path requests = tmp.resolve("requests.jsonl");
-        CliRun run = CliRun.of("eval", "--checkpoint", ckpt.toString(), "--tasks", "paper", "--data-dir",
-                FIXTURES.toString(), "--batch-tokens", "256", "--write-requests", requests.toString(), "--json");
+        CliRun run = CliRun.of(evalArgs(ckpt, requests));
         assertEquals(0, run.exitCode(), run.err());
         String keep = System.getProperty("wafer.eval.golden.dir");
         if (keep != null) {
@@ -73,27 +74,7 @@ class EvalGoldenTest {
             }
             Files.copy(requests, dir.resolve("requests.jsonl"), StandardCopyOption.REPLACE_EXISTING);
         }
-        List<JsonNode> golden = lines(Path.of("src", "test", "resources", "eval-golden", "golden.jsonl"));
-        List<JsonNode> measured = lines(requests);
-        assertEquals(golden.size(), measured.size(), "request count");
-        Tolerance tol = Tolerances.GOLDEN_EVAL_LOGLIKELIHOOD;
-        boolean truncated = false;
-        for (int i = 0; i < golden.size(); i++) {
-            JsonNode g = golden.get(i);
-            JsonNode m = measured.get(i);
-            String where = "request " + i + " (" + m.get("task").asText() + " doc " + m.get("doc_index").asInt() + ")";
-            assertEquals(g.get("task"), m.get("task"), where);
-            assertEquals(g.get("context_tokens"), m.get("context_tokens"), where + ": context ids");
-            assertEquals(g.get("continuation_tokens"), m.get("continuation_tokens"), where + ": continuation ids");
-            double expected = g.get("loglikelihood").asDouble();
-            double actual = m.get("loglikelihood").asDouble();
-            assertTrue(tol.accepts(expected, actual), where + ": torch " + expected + ", wafer " + actual + " ("
-                    + tol.reason() + ")");
-            assertEquals(g.get("is_greedy").asBoolean(), m.get("is_greedy").asBoolean(), where + ": is_greedy");
-            truncated |= g.get("context_tokens").size() + g.get("continuation_tokens").size() > SHAPE.seqLength() + 1;
-        }
-        assertTrue(truncated, "the fixtures must include requests longer than the window");
-
+        List<JsonNode> golden = assertRequestsMatchGolden(requests, "cpu");
         JsonNode report = JSON.readTree(run.out());
         Map<String, List<JsonNode>> byTask = new LinkedHashMap<>();
         golden.forEach(g -> byTask.computeIfAbsent(g.get("task").asText(), k -> new ArrayList<>()).add(g));
@@ -108,6 +89,93 @@ class EvalGoldenTest {
         CliRun table = CliRun.of("eval", "--checkpoint", ckpt.toString(), "--task", "hellaswag", "--data",
                 FIXTURES.resolve("hellaswag_val.jsonl").toString());
         assertTrue(table.out().contains("published") && table.out().contains("0.2680"), table.out());
+    }
+
+    /**
+     * The same requests on OpenCL (PoCL where no GPU is present), scored with its own kernels, the attention after a
+     * shared context included: every log-likelihood and is_greedy against PyTorch's. Skipped where no OpenCL platform
+     * exists; a failure instead under {@code WAFER_EXPECT_OPENCL=1}.
+     */
+    @Test
+    void onOpenClTheRequestsMatchPyTorch() throws Exception {
+        try {
+            ClDeviceSelector.FIRST.select();
+        } catch (ClUnavailableException e) {
+            if ("1".equals(System.getenv("WAFER_EXPECT_OPENCL"))) {
+                fail("WAFER_EXPECT_OPENCL=1 but " + e.getMessage());
+            }
+            assumeTrue(false, "OpenCL tests skipped: " + e.getMessage());
+        }
+        Path requests = tmp.resolve("requests-opencl.jsonl");
+        CliRun run = CliRun.of(withBackend(evalArgs(importedModel(tmp.resolve("Cerebras-GPT-111M")), requests),
+                "opencl"));
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("\"method\":\"shared-contexts\""), run.out());
+        assertRequestsMatchGolden(requests, "opencl");
+    }
+
+    /**
+     * The same requests on the CUDA backend over the stand-in libraries (the kernels NVRTC compiled, run by the
+     * simulator, cuBLAS's products by the stand-in), in a child process that loads them.
+     */
+    @Test
+    void onTheStandInCudaTheRequestsMatchPyTorch() throws Exception {
+        Map<String, String> env = StandInCuda.environment();
+        Path requests = tmp.resolve("requests-cuda.jsonl");
+        String[] args = withBackend(evalArgs(importedModel(tmp.resolve("Cerebras-GPT-111M")), requests), "cuda");
+        CliRun run = StandInCuda.run(tmp, MpiLauncher.wafer(List.of(args)), env);
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("\"method\":\"shared-contexts\""), run.out());
+        assertRequestsMatchGolden(requests, "cuda");
+    }
+
+    /** The seeded model exported in Hugging Face layout to {@code hf} and imported with {@code import-hf}. */
+    private Path importedModel(Path hf) throws IOException {
+        Gpt2HfDirectory.write(hf, Gpt2Conversion.toHf(new Gpt2Conversion.WaferModel(SHAPE, ParameterisationKind.SP,
+                weights())));
+        Path ckpt = tmp.resolve("model.wafer");
+        CliRun imported = CliRun.of("import-hf", "--from", hf.toString(), "--out", ckpt.toString());
+        assertEquals(0, imported.exitCode(), imported.err());
+        return ckpt;
+    }
+
+    private static String[] evalArgs(Path ckpt, Path requests) {
+        return new String[] {"eval", "--checkpoint", ckpt.toString(), "--tasks", "paper", "--data-dir",
+            FIXTURES.toAbsolutePath().toString(), "--batch-tokens", "256", "--write-requests", requests.toString(),
+            "--json"};
+    }
+
+    private static String[] withBackend(String[] args, String backend) {
+        String[] all = Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--backend";
+        all[args.length + 1] = backend;
+        return all;
+    }
+
+    /** Every request of {@code requests} against {@code golden.jsonl}: ids, log-likelihood and is_greedy. */
+    private static List<JsonNode> assertRequestsMatchGolden(Path requests, String backend) throws IOException {
+        List<JsonNode> golden = lines(Path.of("src", "test", "resources", "eval-golden", "golden.jsonl"));
+        List<JsonNode> measured = lines(requests);
+        assertEquals(golden.size(), measured.size(), backend + ": request count");
+        Tolerance tol = Tolerances.GOLDEN_EVAL_LOGLIKELIHOOD;
+        boolean truncated = false;
+        for (int i = 0; i < golden.size(); i++) {
+            JsonNode g = golden.get(i);
+            JsonNode m = measured.get(i);
+            String where = backend + ", request " + i + " (" + m.get("task").asText() + " doc "
+                    + m.get("doc_index").asInt() + ")";
+            assertEquals(g.get("task"), m.get("task"), where);
+            assertEquals(g.get("context_tokens"), m.get("context_tokens"), where + ": context ids");
+            assertEquals(g.get("continuation_tokens"), m.get("continuation_tokens"), where + ": continuation ids");
+            double expected = g.get("loglikelihood").asDouble();
+            double actual = m.get("loglikelihood").asDouble();
+            assertTrue(tol.accepts(expected, actual), where + ": torch " + expected + ", wafer " + actual + " ("
+                    + tol.reason() + ")");
+            assertEquals(g.get("is_greedy").asBoolean(), m.get("is_greedy").asBoolean(), where + ": is_greedy");
+            truncated |= g.get("context_tokens").size() + g.get("continuation_tokens").size() > SHAPE.seqLength() + 1;
+        }
+        assertTrue(truncated, "the fixtures must include requests longer than the window");
+        return golden;
     }
 
     /**
