@@ -50,7 +50,12 @@ final class ClAttention implements AttentionKernel {
         }
     }
 
-    /** One launch, a work-item per output element; the prefixes' starts and lengths go up as the int buffer. */
+    /**
+     * Two launches, as the forward: the probabilities per (row, head) into a runtime-owned scratch block of
+     * {@code longest prefix + t} floats per (row, head), then the weighted sum of values per output element. One
+     * work-item per element computing its own scores, as before, did every dot product once per channel of its head.
+     * The prefixes' starts and lengths go up as the int buffer.
+     */
     @Override
     public void forwardAfterPrefix(Tensor out, Tensor qkv, Tensor prefixQkv, int[] prefixStart, int[] prefixLength,
                                    int b, int t, int c, int nh, float scale) {
@@ -63,11 +68,21 @@ final class ClAttention implements AttentionKernel {
         }
         System.arraycopy(prefixStart, 0, prefixes, 0, b);
         System.arraycopy(prefixLength, 0, prefixes, b, b);
+        int longest = 0;
+        for (int i = 0; i < b; i++) {
+            longest = Math.max(longest, prefixLength[i]);
+        }
+        int keys = longest + t;
+        int rows = b * t * nh;
         synchronized (rt) {
+            int att = rt.scratch((long) rows * keys);
             rt.uploadInts(prefixes, 2 * b);
-            rt.launch(ClArgs.of(ClKernel.ATTENTION_AFTER_PREFIX).buffer("out", o).buffer("qkv", x).buffer("prefix", p)
-                    .integer("n", b * t * c).integer("b", b).integer("t", t).integer("c", c).integer("nh", nh)
-                    .real("scale", scale), b * t * c);
+            rt.launch(ClArgs.of(ClKernel.ATTENTION_PREFIX_SOFTMAX).buffer("att", att).buffer("qkv", x)
+                    .buffer("prefix", p).integer("rows", rows).integer("b", b).integer("t", t).integer("c", c)
+                    .integer("nh", nh).integer("keys", keys).real("scale", scale), rows);
+            rt.launch(ClArgs.of(ClKernel.ATTENTION_PREFIX_VALUES).buffer("out", o).buffer("att", att)
+                    .buffer("qkv", x).buffer("prefix", p).integer("n", b * t * c).integer("b", b).integer("t", t)
+                    .integer("c", c).integer("nh", nh).integer("keys", keys), b * t * c);
         }
     }
 

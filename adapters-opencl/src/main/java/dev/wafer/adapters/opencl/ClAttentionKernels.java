@@ -67,11 +67,54 @@ abstract class ClAttentionKernels extends ClLayerKernels {
     }
 
     /**
-     * Attention after a prefix, one work-item per output element (n = B*T*C): row r's keys are its prefix's rows of
-     * {@code prefix} (from {@code ints[r]}, {@code ints[b + r]} of them), then its own new positions 0..i of qkv;
-     * float32 scores, exp summed in double, as cached decoding on the host.
+     * Attention after a prefix, its probabilities: one work-item per (r, i, h) (rows = B*T*NH), whose keys are row
+     * r's prefix rows of {@code prefix} (from {@code ints[r]}, {@code ints[b + r]} of them), then its own new
+     * positions 0..i of qkv. Float32 scores, exp summed in double, as cached decoding on the host; probability j goes
+     * to {@code att[g * keys + j]} ({@code keys}: the longest prefix plus t).
      */
-    void attentionAfterPrefix(int out, int qkv, int prefix, int n, int b, int t, int c, int nh, float scale) {
+    void attentionPrefixSoftmax(int att, int qkv, int prefix, int rows, int b, int t, int c, int nh, int keys,
+                                float scale) {
+        int g = getGlobalId();
+        if (g < rows) {
+            int hs = c / nh;
+            int h = g % nh;
+            int row = g / nh;
+            int r = row / t;
+            int i = row % t;
+            int c3 = 3 * c;
+            int q = qkv + row * c3 + h * hs;
+            int pk = prefix + ints[r] * c3 + c + h * hs;
+            int ok = qkv + r * t * c3 + c + h * hs;
+            int np = ints[b + r];
+            int n = np + i + 1;
+            int a = att + g * keys;
+            float max = -3.4028235e38f;
+            for (int j = 0; j < n; j++) {
+                int k = j < np ? pk + j * c3 : ok + (j - np) * c3;
+                float dot = 0f;
+                for (int e = 0; e < hs; e++) {
+                    dot += mem[q + e] * mem[k + e];
+                }
+                float s = scale * dot;
+                mem[a + j] = s;
+                max = max(max, s);
+            }
+            double sum = 0.0;
+            for (int j = 0; j < n; j++) {
+                sum += exp((double) (mem[a + j] - max));
+            }
+            float inv = (float) (1.0 / sum);
+            for (int j = 0; j < n; j++) {
+                mem[a + j] = exp(mem[a + j] - max) * inv;
+            }
+        }
+    }
+
+    /**
+     * Attention after a prefix, its output: one work-item per element (n = B*T*C), the probabilities of
+     * {@link #attentionPrefixSoftmax} weighting the values of the same keys.
+     */
+    void attentionPrefixValues(int out, int att, int qkv, int prefix, int n, int b, int t, int c, int nh, int keys) {
         int g = getGlobalId();
         if (g < n) {
             int hs = c / nh;
@@ -81,39 +124,14 @@ abstract class ClAttentionKernels extends ClLayerKernels {
             int i = row % t;
             int h = ch / hs;
             int c3 = 3 * c;
-            int q = qkv + row * c3 + h * hs;
-            int pk = prefix + ints[r] * c3 + c + h * hs;
-            int ok = qkv + r * t * c3 + c + h * hs;
+            // The value of key j, channel ch: 2c channels after the row's start.
+            int pv = prefix + ints[r] * c3 + 2 * c + ch;
+            int ov = qkv + r * t * c3 + 2 * c + ch;
             int np = ints[b + r];
-            int keys = np + i + 1;
-            float max = -3.4028235e38f;
-            for (int j = 0; j < keys; j++) {
-                int k = j < np ? pk + j * c3 : ok + (j - np) * c3;
-                float dot = 0f;
-                for (int e = 0; e < hs; e++) {
-                    dot += mem[q + e] * mem[k + e];
-                }
-                max = max(max, scale * dot);
-            }
-            double sum = 0.0;
-            for (int j = 0; j < keys; j++) {
-                int k = j < np ? pk + j * c3 : ok + (j - np) * c3;
-                float dot = 0f;
-                for (int e = 0; e < hs; e++) {
-                    dot += mem[q + e] * mem[k + e];
-                }
-                sum += exp((double) (scale * dot - max));
-            }
-            float inv = (float) (1.0 / sum);
+            int a = att + (row * nh + h) * keys;
             float acc = 0f;
-            for (int j = 0; j < keys; j++) {
-                int k = j < np ? pk + j * c3 : ok + (j - np) * c3;
-                float dot = 0f;
-                for (int e = 0; e < hs; e++) {
-                    dot += mem[q + e] * mem[k + e];
-                }
-                // The value of key j, channel ch: c channels after its key.
-                acc += exp(scale * dot - max) * inv * mem[k + c + ch - h * hs];
+            for (int j = 0; j < np + i + 1; j++) {
+                acc += mem[a + j] * mem[j < np ? pv + j * c3 : ov + (j - np) * c3];
             }
             mem[out + g] = acc;
         }

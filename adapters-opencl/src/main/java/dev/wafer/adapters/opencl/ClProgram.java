@@ -36,7 +36,8 @@ final class ClProgram extends ClAttentionKernels {
     static final int CROSS_ENTROPY_BACKWARD = 20;
     static final int ADAMW = 21;
     static final int SUM_OF_SQUARES = 22;
-    static final int ATTENTION_AFTER_PREFIX = 23;
+    static final int ATTENTION_PREFIX_SOFTMAX = 23;
+    static final int ATTENTION_PREFIX_VALUES = 24;
 
     /** Int registers: the most ints and buffers any kernel takes (the GEMM). */
     static final int INT_REGISTERS = 13;
@@ -125,8 +126,10 @@ final class ClProgram extends ClAttentionKernels {
             attentionSoftmax(i0, i1, i2, i3, i4, i5, f0);
         } else if (op == ATTENTION_VALUES) {
             attentionValues(i0, i1, i2, i3, i4, i5, i6);
-        } else if (op == ATTENTION_AFTER_PREFIX) {
-            attentionAfterPrefix(i0, i1, i2, i3, i4, i5, i6, i7, f0);
+        } else if (op == ATTENTION_PREFIX_SOFTMAX) {
+            attentionPrefixSoftmax(i0, i1, i2, i3, i4, i5, i6, i7, i8, f0);
+        } else if (op == ATTENTION_PREFIX_VALUES) {
+            attentionPrefixValues(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9);
         } else if (op == ATTENTION_SCORE_GRADIENT) {
             attentionScoreGradient(i0, i1, i2, i3, i4, i5, i6, i7, f0);
         } else if (op == ATTENTION_QKV_GRADIENT) {
