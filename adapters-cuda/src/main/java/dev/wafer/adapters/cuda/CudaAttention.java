@@ -110,6 +110,34 @@ final class CudaAttention implements AttentionKernel {
     }
 
     /**
+     * Two launches for the whole pass instead of three calls per position and sequence: the pass's keys and values
+     * into the caches (a thread per row and channel), then a warp per (row, head), the head's channels split across
+     * the lanes, as {@link #forwardAfterPrefix}. Float32 only, as cached decoding.
+     */
+    @Override
+    public void forwardCachedPositions(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT, int pos,
+                                       int k, int c, int nh, float scale) {
+        AttentionKernel.checkCachedPositions(b, maxT, pos, k);
+        checkHeads(c, nh);
+        AttentionKernel.checkCaches(kCache, vCache, b, maxT, c);
+        long rows = (long) k * b;
+        CudaTensor o = CudaTensor.of(gpu, out, rows * c);
+        CudaTensor x = CudaTensor.of(gpu, qkv, 3L * rows * c);
+        CudaTensor kc = CudaTensor.of(gpu, kCache, (long) b * maxT * c);
+        CudaTensor vc = CudaTensor.of(gpu, vCache, (long) b * maxT * c);
+        if (c == 0) {
+            return;
+        }
+        gpu.launch(LaunchGeometry.linear(rows * c), KernelArgs.of(CudaKernel.CACHE_WRITE_POSITIONS)
+                .pointer(kc.pointer()).pointer(vc.pointer()).pointer(x.pointer()).integer(b).integer(maxT)
+                .integer(pos).integer(k).integer(c));
+        gpu.launch(LaunchGeometry.warpPerRow(Math.toIntExact(rows * nh), LaunchGeometry.BLOCK),
+                KernelArgs.of(CudaKernel.ATTENTION_CACHED_POSITIONS)
+                .pointer(o.pointer()).pointer(x.pointer()).pointer(kc.pointer()).pointer(vc.pointer()).integer(b)
+                .integer(maxT).integer(pos).integer(k).integer(c).integer(nh).real(scale));
+    }
+
+    /**
      * One launch, a warp per (row, new position, head): the head's channels split across the lanes; the prefixes'
      * starts and lengths go up as one id upload. Float32 only, as cached decoding.
      */

@@ -285,6 +285,12 @@ final class FastCudaAttention implements AttentionKernel {
     }
 
     @Override
+    public void forwardCachedPositions(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT, int pos,
+                                       int k, int c, int nh, float scale) {
+        baseline.forwardCachedPositions(out, qkv, kCache, vCache, b, maxT, pos, k, c, nh, scale);
+    }
+
+    @Override
     public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
                               float scale) {
         baseline.forwardCached(out, qkv, kCache, vCache, pos, c, nh, scale);

@@ -234,6 +234,9 @@ class CudaLaunchesTest {
             backend.attention().forwardCached(y.slice(0, C), qkv.slice(0, 3L * C), k, v, T - 1, C, NH, 0.5f);
             backend.attention().forwardAfterPrefix(y, qkv, qkv, new int[] {0, 3}, new int[] {2, 2}, B, T, C, NH,
                     0.5f);
+            // A pass of two positions of one sequence, after position 1, into caches of T rows.
+            backend.attention().forwardCachedPositions(y.slice(0, 2L * C), qkv.slice(0, 6L * C), k, v, 1, T, 1, 2, C,
+                    NH, 0.5f);
 
             for (OperandFormat f : List.of(OperandFormat.BF16, OperandFormat.FP16)) {
                 backend.matmul(f).forward(h, x, fcw, fcb, n, C, OC);

@@ -270,6 +270,74 @@ extern "C" __global__ void attention_after_prefix(float* out, const float* qkv, 
     }
 }
 
+// A pass of k new positions of b sequences (qkv rows position-major: row j * b + i) against (b, max_t, C) caches:
+// first their keys and values go into the caches' rows pos..pos+k-1, one thread per (row, channel)...
+extern "C" __global__ void cache_write_positions(float* kcache, float* vcache, const float* qkv, int b, int max_t,
+                                                 int pos, int k, int c) {
+    long long g = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (g >= (long long)k * b * c) {
+        return;
+    }
+    int ch = (int)(g % c);
+    long long row = g / c; // j * b + i
+    int i = (int)(row % b);
+    int j = (int)(row / b);
+    long long at = ((long long)i * max_t + pos + j) * c + ch;
+    kcache[at] = qkv[row * 3LL * c + c + ch];
+    vcache[at] = qkv[row * 3LL * c + 2LL * c + ch];
+}
+
+// ...then one warp per (row, head) attends to its sequence's cached keys 0..pos+j, with the arithmetic of
+// attention_after_prefix: scores split across the lanes and summed by a butterfly, exp summed in double, each lane
+// accumulating the values of its own channels.
+extern "C" __global__ void attention_cached_positions(float* out, const float* qkv, const float* kcache,
+                                                      const float* vcache, int b, int max_t, int pos, int k, int c,
+                                                      int nh, float scale) {
+    long long w = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32;
+    int lane = threadIdx.x % 32;
+    if (w >= (long long)k * b * nh) {
+        return; // the whole warp: its lanes share w
+    }
+    int h = (int)(w % nh);
+    long long row = w / nh; // j * b + i
+    int i = (int)(row % b);
+    int j = (int)(row / b);
+    int hs = c / nh;
+    const float* q = qkv + row * 3LL * c + (long long)h * hs;
+    const float* kc = kcache + (long long)i * max_t * c + (long long)h * hs;
+    const float* vc = vcache + (long long)i * max_t * c + (long long)h * hs;
+    int keys = pos + j + 1;
+    float max = WAFER_NEG_FLT_MAX;
+    for (int key = 0; key < keys; key++) {
+        max = fmaxf(max, scale * prefix_attention_score(q, kc + (long long)key * c, hs, lane));
+    }
+    double sum = 0.0;
+    for (int key = 0; key < keys; key++) {
+        sum += (double)expf(scale * prefix_attention_score(q, kc + (long long)key * c, hs, lane) - max);
+    }
+    float inv = (float)(1.0 / sum);
+    float* o = out + row * c + (long long)h * hs;
+    for (int base = 0; base < hs; base += 128) {
+        float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int key = 0; key < keys; key++) {
+            float p = expf(scale * prefix_attention_score(q, kc + (long long)key * c, hs, lane) - max) * inv;
+            const float* v = vc + (long long)key * c;
+            for (int m = 0; m < 4; m++) {
+                int e = base + lane + 32 * m;
+                if (e < hs) {
+                    acc[m] += p * v[e];
+                }
+            }
+        }
+        for (int m = 0; m < 4; m++) {
+            int e = base + lane + 32 * m;
+            if (e < hs) {
+                o[e] = acc[m];
+            }
+        }
+    }
+}
+
 // The fast path (FastCudaAttention): the products run as strided-batched cuBLAS GEMMs and these kernels do the
 // row-wise work with one warp per (b, h, i) row, so a row's loads and stores are coalesced. Each is one template
 // body: the entries differ in how the probabilities are stored (float32, or bfloat16 bits with BF16_STORAGE) and in
