@@ -86,10 +86,59 @@ final class ClAttention implements AttentionKernel {
         }
     }
 
+    /** One position of one sequence: {@link #forwardCachedPositions} with caches of {@code pos + 1} rows. */
     @Override
     public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
                               float scale) {
-        ClHostCachedAttention.forward(out, qkv, kCache, vCache, pos, c, nh, scale);
+        checkHeads(c, nh);
+        if (pos < 0 || (long) (pos + 1) * c > kCache.length() || (long) (pos + 1) * c > vCache.length()) {
+            throw new IllegalArgumentException("position " + pos + " does not fit caches of " + kCache.length()
+                    + " and " + vCache.length() + " floats at C=" + c);
+        }
+        forwardCachedPositions(out, qkv, kCache, vCache, 1, pos + 1, pos, 1, c, nh, scale);
+    }
+
+    /** One position of {@code b} sequences: {@link #forwardCachedPositions} with a pass of one position. */
+    @Override
+    public void forwardCachedBatch(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT, int pos,
+                                   int c, int nh, float scale) {
+        forwardCachedPositions(out, qkv, kCache, vCache, b, maxT, pos, 1, c, nh, scale);
+    }
+
+    /**
+     * Three launches for the whole pass, on the device: the pass's keys and values into the caches (a work-item per
+     * row and channel), the probabilities per (row, head) into a runtime-owned scratch block of {@code pos + k}
+     * floats per (row, head), then the weighted sum of the cached values per output element. Until 2026-12-06
+     * decoding ran on the host, copying both caches from the device at every position.
+     */
+    @Override
+    public void forwardCachedPositions(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT, int pos,
+                                       int k, int c, int nh, float scale) {
+        AttentionKernel.checkCachedPositions(b, maxT, pos, k);
+        checkHeads(c, nh);
+        AttentionKernel.checkCaches(kCache, vCache, b, maxT, c);
+        int rows = k * b;
+        ClTensor o = ClTensor.of(rt, out, (long) rows * c);
+        ClTensor x = ClTensor.of(rt, qkv, 3L * rows * c);
+        ClTensor kc = ClTensor.of(rt, kCache, (long) b * maxT * c);
+        ClTensor vc = ClTensor.of(rt, vCache, (long) b * maxT * c);
+        if (c == 0) {
+            return;
+        }
+        int keys = pos + k;
+        synchronized (rt) {
+            int att = rt.scratch((long) rows * nh * keys);
+            rt.launch(ClArgs.of(ClKernel.CACHE_WRITE_POSITIONS).buffer("kcache", kc).buffer("vcache", vc)
+                    .buffer("qkv", x).integer("n", rows * c).integer("b", b).integer("maxT", maxT).integer("pos", pos)
+                    .integer("c", c), rows * c);
+            rt.launch(ClArgs.of(ClKernel.ATTENTION_CACHED_SOFTMAX).buffer("att", att).buffer("qkv", x)
+                    .buffer("kcache", kc).integer("rows", rows * nh).integer("b", b).integer("maxT", maxT)
+                    .integer("pos", pos).integer("c", c).integer("nh", nh).integer("keys", keys).real("scale", scale),
+                    rows * nh);
+            rt.launch(ClArgs.of(ClKernel.ATTENTION_CACHED_VALUES).buffer("out", o).buffer("att", att)
+                    .buffer("vcache", vc).integer("n", rows * c).integer("b", b).integer("maxT", maxT)
+                    .integer("pos", pos).integer("c", c).integer("nh", nh).integer("keys", keys), rows * c);
+        }
     }
 
     private static void checkHeads(int c, int nh) {

@@ -138,6 +138,88 @@ abstract class ClAttentionKernels extends ClLayerKernels {
     }
 
     /**
+     * A pass of positions pos.. of b sequences (qkv rows j*b + i, position-major): its keys and values into rows
+     * pos + j of the (B, maxT, C) caches, one work-item per (row, channel), n = k*b*c.
+     */
+    void cacheWritePositions(int kcache, int vcache, int qkv, int n, int b, int maxT, int pos, int c) {
+        int g = getGlobalId();
+        if (g < n) {
+            int ch = g % c;
+            int row = g / c;
+            int i = row % b;
+            int j = row / b;
+            int at = (i * maxT + pos + j) * c + ch;
+            mem[kcache + at] = mem[qkv + row * 3 * c + c + ch];
+            mem[vcache + at] = mem[qkv + row * 3 * c + 2 * c + ch];
+        }
+    }
+
+    /**
+     * Cached attention's probabilities: one work-item per (row, head) (rows = k*b*nh), row j*b + i attending to keys
+     * 0..pos+j of sequence i's cache. Float32 scores, float32 exp summed in double; probability t goes to
+     * {@code att[g * keys + t]} ({@code keys}: pos + k).
+     */
+    void attentionCachedSoftmax(int att, int qkv, int kcache, int rows, int b, int maxT, int pos, int c, int nh,
+                                int keys, float scale) {
+        int g = getGlobalId();
+        if (g < rows) {
+            int hs = c / nh;
+            int h = g % nh;
+            int row = g / nh;
+            int i = row % b;
+            int j = row / b;
+            int q = qkv + row * 3 * c + h * hs;
+            int kc = kcache + i * maxT * c + h * hs;
+            int n = pos + j + 1;
+            int a = att + g * keys;
+            float max = -3.4028235e38f;
+            for (int t = 0; t < n; t++) {
+                float dot = 0f;
+                for (int e = 0; e < hs; e++) {
+                    dot += mem[q + e] * mem[kc + t * c + e];
+                }
+                float s = scale * dot;
+                mem[a + t] = s;
+                max = max(max, s);
+            }
+            double sum = 0.0;
+            for (int t = 0; t < n; t++) {
+                float ex = exp(mem[a + t] - max);
+                mem[a + t] = ex;
+                sum += ex;
+            }
+            float inv = (float) (1.0 / sum);
+            for (int t = 0; t < n; t++) {
+                mem[a + t] = mem[a + t] * inv;
+            }
+        }
+    }
+
+    /**
+     * Cached attention's output: one work-item per element (n = k*b*c), the probabilities of
+     * {@link #attentionCachedSoftmax} weighting sequence i's cached values.
+     */
+    void attentionCachedValues(int out, int att, int vcache, int n, int b, int maxT, int pos, int c, int nh,
+                               int keys) {
+        int g = getGlobalId();
+        if (g < n) {
+            int hs = c / nh;
+            int ch = g % c;
+            int row = g / c;
+            int i = row % b;
+            int j = row / b;
+            int h = ch / hs;
+            int a = att + (row * nh + h) * keys;
+            int vc = vcache + i * maxT * c + ch;
+            float acc = 0f;
+            for (int t = 0; t < pos + j + 1; t++) {
+                acc += mem[a + t] * mem[vc + t * c];
+            }
+            mem[out + g] = acc;
+        }
+    }
+
+    /**
      * One work-item per (b, h, i) row (rows = B*NH*T): dpre[i, j] = scale * att[i, j] * (datt[i, j] - sum_j' att[i, j']
      * datt[i, j']) with datt[i, j] = dout[i] . v[j]; entries above the diagonal are 0.
      */

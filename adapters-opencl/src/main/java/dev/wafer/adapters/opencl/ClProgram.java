@@ -38,6 +38,9 @@ final class ClProgram extends ClAttentionKernels {
     static final int SUM_OF_SQUARES = 22;
     static final int ATTENTION_PREFIX_SOFTMAX = 23;
     static final int ATTENTION_PREFIX_VALUES = 24;
+    static final int CACHE_WRITE_POSITIONS = 25;
+    static final int ATTENTION_CACHED_SOFTMAX = 26;
+    static final int ATTENTION_CACHED_VALUES = 27;
 
     /** Int registers: the most ints and buffers any kernel takes (the GEMM). */
     static final int INT_REGISTERS = 13;
@@ -130,6 +133,12 @@ final class ClProgram extends ClAttentionKernels {
             attentionPrefixSoftmax(i0, i1, i2, i3, i4, i5, i6, i7, i8, f0);
         } else if (op == ATTENTION_PREFIX_VALUES) {
             attentionPrefixValues(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9);
+        } else if (op == CACHE_WRITE_POSITIONS) {
+            cacheWritePositions(i0, i1, i2, i3, i4, i5, i6, i7);
+        } else if (op == ATTENTION_CACHED_SOFTMAX) {
+            attentionCachedSoftmax(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, f0);
+        } else if (op == ATTENTION_CACHED_VALUES) {
+            attentionCachedValues(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9);
         } else if (op == ATTENTION_SCORE_GRADIENT) {
             attentionScoreGradient(i0, i1, i2, i3, i4, i5, i6, i7, f0);
         } else if (op == ATTENTION_QKV_GRADIENT) {
