@@ -145,6 +145,33 @@ abstract class ClLayerKernels extends ClElementwiseKernels {
         }
     }
 
+    /**
+     * {@link #gemm}'s product for few rows (a decoding step): one work-item per column, each row's dot product over
+     * k in order, then the bias and the accumulation, as {@code gemm} adds them. The tiled kernel runs 16 x 16
+     * groups, so one row of output left 15 of every 16 work-items without a row.
+     */
+    void gemmRows(int out, int a, int aRowStride, int aColStride, int b, int bRowStride, int bColStride, int bias,
+                  int hasBias, int rows, int cols, int inner, int accumulate) {
+        int col = getGlobalId();
+        if (col < cols) {
+            for (int row = 0; row < rows; row++) {
+                float acc = 0f;
+                for (int k = 0; k < inner; k++) {
+                    acc += mem[a + row * aRowStride + k * aColStride] * mem[b + k * bRowStride + col * bColStride];
+                }
+                int at = out + row * cols + col;
+                float v = acc;
+                if (hasBias != 0) {
+                    v += mem[bias + col];
+                }
+                if (accumulate != 0) {
+                    v += mem[at];
+                }
+                mem[at] = v;
+            }
+        }
+    }
+
     /** dbias[j] += sum over rows of dout[r, j]; one work-item per column. */
     void columnSumAccumulate(int dbias, int dout, int rows, int cols) {
         int j = getGlobalId();

@@ -8,6 +8,9 @@ import dev.wafer.ports.compute.Tensor;
  * {@code out = inp·Wᵀ + b}, {@code dinp = dout·W}, {@code dW += doutᵀ·inp}; {@code db += Σ rows dout}.
  */
 final class ClMatmul implements MatmulKernel {
+    /** Rows of output up to which a product takes {@code gemmRows}, a work-item per column (decoding). */
+    static final int ROWS_BY_COLUMN = 4;
+
     private final ClRuntime rt;
 
     ClMatmul(ClRuntime rt) {
@@ -51,7 +54,13 @@ final class ClMatmul implements MatmulKernel {
 
     private void gemm(int c0, int a, int aRow, int aCol, int b, int bRow, int bCol, int bias, int rows, int cols,
                       int inner, boolean accumulate) {
-        if (rows > 0 && cols > 0) {
+        if (rows > 0 && cols > 0 && rows <= ROWS_BY_COLUMN) {
+            rt.launch(ClArgs.of(ClKernel.GEMM_ROWS).buffer("out", c0).buffer("a", a).integer("aRowStride", aRow)
+                    .integer("aColStride", aCol).buffer("b", b).integer("bRowStride", bRow)
+                    .integer("bColStride", bCol).buffer("bias", Math.max(bias, 0)).integer("hasBias", bias >= 0 ? 1 : 0)
+                    .integer("rows", rows).integer("cols", cols).integer("inner", inner)
+                    .integer("accumulate", accumulate ? 1 : 0), cols);
+        } else if (rows > 0 && cols > 0) {
             rt.launchTiled(ClArgs.of(ClKernel.GEMM).buffer("out", c0).buffer("a", a).integer("aRowStride", aRow)
                     .integer("aColStride", aCol).buffer("b", b).integer("bRowStride", bRow)
                     .integer("bColStride", bCol).buffer("bias", Math.max(bias, 0)).integer("hasBias", bias >= 0 ? 1 : 0)

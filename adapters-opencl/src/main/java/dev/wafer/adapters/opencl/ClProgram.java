@@ -41,6 +41,7 @@ final class ClProgram extends ClAttentionKernels {
     static final int CACHE_WRITE_POSITIONS = 25;
     static final int ATTENTION_CACHED_SOFTMAX = 26;
     static final int ATTENTION_CACHED_VALUES = 27;
+    static final int GEMM_ROWS = 28;
 
     /** Int registers: the most ints and buffers any kernel takes (the GEMM). */
     static final int INT_REGISTERS = 13;
@@ -133,6 +134,8 @@ final class ClProgram extends ClAttentionKernels {
             attentionPrefixSoftmax(i0, i1, i2, i3, i4, i5, i6, i7, i8, f0);
         } else if (op == ATTENTION_PREFIX_VALUES) {
             attentionPrefixValues(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9);
+        } else if (op == GEMM_ROWS) {
+            gemmRows(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12);
         } else if (op == CACHE_WRITE_POSITIONS) {
             cacheWritePositions(i0, i1, i2, i3, i4, i5, i6, i7);
         } else if (op == ATTENTION_CACHED_SOFTMAX) {
