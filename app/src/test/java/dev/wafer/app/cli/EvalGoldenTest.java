@@ -2,13 +2,10 @@ package dev.wafer.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wafer.adapters.opencl.ClDeviceSelector;
-import dev.wafer.adapters.opencl.ClUnavailableException;
+import dev.wafer.app.opencl.OpenClPlatform;
 import dev.wafer.conformance.tolerance.Tolerance;
 import dev.wafer.conformance.tolerance.Tolerances;
 import dev.wafer.domain.eval.EvalDoc;
@@ -98,14 +95,7 @@ class EvalGoldenTest {
      */
     @Test
     void onOpenClTheRequestsMatchPyTorch() throws Exception {
-        try {
-            ClDeviceSelector.FIRST.select();
-        } catch (ClUnavailableException e) {
-            if ("1".equals(System.getenv("WAFER_EXPECT_OPENCL"))) {
-                fail("WAFER_EXPECT_OPENCL=1 but " + e.getMessage());
-            }
-            assumeTrue(false, "OpenCL tests skipped: " + e.getMessage());
-        }
+        OpenClPlatform.require();
         Path requests = tmp.resolve("requests-opencl.jsonl");
         CliRun run = CliRun.of(withBackend(evalArgs(importedModel(tmp.resolve("Cerebras-GPT-111M")), requests),
                 "opencl"));

@@ -2,8 +2,6 @@ package dev.wafer.app.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.wafer.adapters.opencl.ClDeviceSelector;
-import dev.wafer.adapters.opencl.ClUnavailableException;
 import dev.wafer.app.cli.MemorizedModel;
 
 /**
@@ -34,14 +30,7 @@ class OpenClMemorizationTest {
 
     @BeforeEach
     void requireOpenCl() {
-        try {
-            ClDeviceSelector.FIRST.select();
-        } catch (ClUnavailableException e) {
-            if ("1".equals(System.getenv("WAFER_EXPECT_OPENCL"))) {
-                fail("WAFER_EXPECT_OPENCL=1 but " + e.getMessage());
-            }
-            assumeTrue(false, "OpenCL tests skipped: " + e.getMessage());
-        }
+        OpenClPlatform.require();
     }
 
     @Test

@@ -2,8 +2,6 @@ package dev.wafer.app.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,8 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.wafer.adapters.opencl.ClDeviceSelector;
-import dev.wafer.adapters.opencl.ClUnavailableException;
 import dev.wafer.app.cli.WaferCommand;
 import dev.wafer.conformance.tolerance.Tolerances;
 import dev.wafer.domain.param.ParameterisationKind;
@@ -32,14 +28,7 @@ class OpenClTrainCommandTest {
 
     @BeforeEach
     void requireOpenCl() {
-        try {
-            ClDeviceSelector.FIRST.select();
-        } catch (ClUnavailableException e) {
-            if ("1".equals(System.getenv("WAFER_EXPECT_OPENCL"))) {
-                fail("WAFER_EXPECT_OPENCL=1 but " + e.getMessage());
-            }
-            assumeTrue(false, "OpenCL tests skipped: " + e.getMessage());
-        }
+        OpenClPlatform.require();
     }
 
     @ParameterizedTest

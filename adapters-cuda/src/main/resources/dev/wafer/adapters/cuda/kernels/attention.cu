@@ -218,6 +218,46 @@ __device__ __forceinline__ float prefix_attention_score(const float* q, const fl
     return dot;
 }
 
+// One warp's attention of query q (every lane holds the scores, prefix_attention_score) against keys in two runs:
+// key j < n1 at k1 + j * s1 with its value at v1 + j * s1, key j >= n1 at k2 + (j - n1) * s2 and v2 likewise.
+// Float32 scores, exp summed in double; each lane accumulates the values of its own channels, 128 channels (4 per
+// lane) per sweep over the keys, into o.
+__device__ __forceinline__ void warp_attend(float* o, const float* q, const float* k1, const float* v1, long long s1,
+                                            int n1, const float* k2, const float* v2, long long s2, int keys, int hs,
+                                            int lane, float scale) {
+    float max = WAFER_NEG_FLT_MAX;
+    for (int j = 0; j < keys; j++) {
+        const float* k = j < n1 ? k1 + (long long)j * s1 : k2 + (long long)(j - n1) * s2;
+        max = fmaxf(max, scale * prefix_attention_score(q, k, hs, lane));
+    }
+    double sum = 0.0;
+    for (int j = 0; j < keys; j++) {
+        const float* k = j < n1 ? k1 + (long long)j * s1 : k2 + (long long)(j - n1) * s2;
+        sum += (double)expf(scale * prefix_attention_score(q, k, hs, lane) - max);
+    }
+    float inv = (float)(1.0 / sum);
+    for (int base = 0; base < hs; base += 128) {
+        float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int j = 0; j < keys; j++) {
+            const float* k = j < n1 ? k1 + (long long)j * s1 : k2 + (long long)(j - n1) * s2;
+            const float* v = j < n1 ? v1 + (long long)j * s1 : v2 + (long long)(j - n1) * s2;
+            float p = expf(scale * prefix_attention_score(q, k, hs, lane) - max) * inv;
+            for (int m = 0; m < 4; m++) {
+                int e = base + lane + 32 * m;
+                if (e < hs) {
+                    acc[m] += p * v[e];
+                }
+            }
+        }
+        for (int m = 0; m < 4; m++) {
+            int e = base + lane + 32 * m;
+            if (e < hs) {
+                o[e] = acc[m];
+            }
+        }
+    }
+}
+
 extern "C" __global__ void attention_after_prefix(float* out, const float* qkv, const float* prefix,
                                                   const int* prefixes, int b, int t, int c, int nh, float scale) {
     long long w = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32;
@@ -235,39 +275,9 @@ extern "C" __global__ void attention_after_prefix(float* out, const float* qkv, 
     const float* pk = prefix + (long long)prefixes[r] * c3 + c + (long long)h * hs;
     const float* ok = qkv + (long long)r * t * c3 + c + (long long)h * hs;
     int np = prefixes[b + r];
-    int keys = np + i + 1;
-    float max = WAFER_NEG_FLT_MAX;
-    for (int j = 0; j < keys; j++) {
-        const float* k = j < np ? pk + (long long)j * c3 : ok + (long long)(j - np) * c3;
-        max = fmaxf(max, scale * prefix_attention_score(q, k, hs, lane));
-    }
-    double sum = 0.0;
-    for (int j = 0; j < keys; j++) {
-        const float* k = j < np ? pk + (long long)j * c3 : ok + (long long)(j - np) * c3;
-        sum += (double)expf(scale * prefix_attention_score(q, k, hs, lane) - max);
-    }
-    float inv = (float)(1.0 / sum);
-    float* o = out + row * c + (long long)h * hs;
-    for (int base = 0; base < hs; base += 128) {
-        float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        for (int j = 0; j < keys; j++) {
-            const float* k = j < np ? pk + (long long)j * c3 : ok + (long long)(j - np) * c3;
-            float p = expf(scale * prefix_attention_score(q, k, hs, lane) - max) * inv;
-            const float* v = k + c; // the value of key j: c channels after its key
-            for (int m = 0; m < 4; m++) {
-                int e = base + lane + 32 * m;
-                if (e < hs) {
-                    acc[m] += p * v[e];
-                }
-            }
-        }
-        for (int m = 0; m < 4; m++) {
-            int e = base + lane + 32 * m;
-            if (e < hs) {
-                o[e] = acc[m];
-            }
-        }
-    }
+    // The value of key j lies c channels after its key.
+    warp_attend(out + row * c + (long long)h * hs, q, pk, pk + c, c3, np, ok, ok + c, c3, np + i + 1, hs, lane,
+                scale);
 }
 
 // A pass of k new positions of b sequences (qkv rows position-major: row j * b + i) against (b, max_t, C) caches:
@@ -307,35 +317,7 @@ extern "C" __global__ void attention_cached_positions(float* out, const float* q
     const float* kc = kcache + (long long)i * max_t * c + (long long)h * hs;
     const float* vc = vcache + (long long)i * max_t * c + (long long)h * hs;
     int keys = pos + j + 1;
-    float max = WAFER_NEG_FLT_MAX;
-    for (int key = 0; key < keys; key++) {
-        max = fmaxf(max, scale * prefix_attention_score(q, kc + (long long)key * c, hs, lane));
-    }
-    double sum = 0.0;
-    for (int key = 0; key < keys; key++) {
-        sum += (double)expf(scale * prefix_attention_score(q, kc + (long long)key * c, hs, lane) - max);
-    }
-    float inv = (float)(1.0 / sum);
-    float* o = out + row * c + (long long)h * hs;
-    for (int base = 0; base < hs; base += 128) {
-        float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        for (int key = 0; key < keys; key++) {
-            float p = expf(scale * prefix_attention_score(q, kc + (long long)key * c, hs, lane) - max) * inv;
-            const float* v = vc + (long long)key * c;
-            for (int m = 0; m < 4; m++) {
-                int e = base + lane + 32 * m;
-                if (e < hs) {
-                    acc[m] += p * v[e];
-                }
-            }
-        }
-        for (int m = 0; m < 4; m++) {
-            int e = base + lane + 32 * m;
-            if (e < hs) {
-                o[e] = acc[m];
-            }
-        }
-    }
+    warp_attend(out + row * c + (long long)h * hs, q, kc, vc, c, keys, kc, vc, c, keys, hs, lane, scale);
 }
 
 // The fast path (FastCudaAttention): the products run as strided-batched cuBLAS GEMMs and these kernels do the
