@@ -21,7 +21,7 @@ final class NarrowProduct {
     /**
      * Rows up to which each row takes {@link #oneRow} (the block of B it reads again is still in L1) rather than
      * {@link #group}, whose eight accumulators do 8 rows' work whatever m is. Measured on 2 threads (GFLOP/s, this
-     * way against {@code group}): 2x3072x768 23.6-23.9 against 10.4-18.6, 2x768x3072 20.4-20.8 against 9.9,
+     * way against {@code group}): 2x3072x768 23.6-24.4 against 10.4-18.6, 2x768x3072 20.4 against 9.9,
      * 2x50257x768 16.5-16.7 against 10.8-14.3; at three rows {@code group} won one shape of three (3x768x3072: 26.4-26.7
      * against 20.8-20.9). A prompt of two tokens also warms one path for its prefill and its decoding, not two.
      */
