@@ -22,8 +22,10 @@ import com.aparapi.Kernel;
  * rounded up to a multiple of the work-group size, so every 1-D kernel guards with {@code g < n}.
  */
 abstract class ClDeviceArrays extends Kernel {
-    /** GEMM tile edge; tiled launches use {@code TILE x TILE} work-groups. */
+    /** GEMM k step and work-group edge: blocked launches use {@code TILE x TILE} work-groups. */
     static final int TILE = 16;
+    /** Output block edge of the blocked GEMM: each of its TILE x TILE work-items computes 4 x 4 outputs. */
+    static final int BLOCK = 64;
     /** Work-group size of 1-D launches. */
     static final int GROUP = 64;
     /** Number of partial sums of {@link ClKernel#SUM_OF_SQUARES}. */
@@ -35,8 +37,9 @@ abstract class ClDeviceArrays extends Kernel {
     int[] ints;
     final double[] partial = new double[PARTIALS];
 
-    @Local final float[] tileA = new float[TILE * TILE];
-    @Local final float[] tileB = new float[TILE * TILE];
+    // The GEMM's operand tiles: BLOCK rows (or columns) by TILE steps of k.
+    @Local final float[] tileA = new float[BLOCK * TILE];
+    @Local final float[] tileB = new float[BLOCK * TILE];
 
     ClDeviceArrays(int arenaCapacity, int stageCapacity, int intCapacity) {
         mem = new float[arenaCapacity];

@@ -3,8 +3,8 @@ package dev.wafer.adapters.opencl;
 import static dev.wafer.adapters.opencl.ClKernel.Param.buffer;
 import static dev.wafer.adapters.opencl.ClKernel.Param.integer;
 import static dev.wafer.adapters.opencl.ClKernel.Param.real;
+import static dev.wafer.adapters.opencl.ClKernel.Shape.BLOCKED;
 import static dev.wafer.adapters.opencl.ClKernel.Shape.LINEAR;
-import static dev.wafer.adapters.opencl.ClKernel.Shape.TILED;
 
 import java.util.List;
 
@@ -44,7 +44,7 @@ enum ClKernel {
     LAYER_NORM_BACKWARD_PARAMS(ClProgram.LAYER_NORM_BACKWARD_PARAMS, ClLayerKernels.class,
             "layerNormBackwardParams", LINEAR, buffer("dweight"), buffer("dbias"), buffer("dout"), buffer("inp"),
             buffer("mean"), buffer("rstd"), integer("rows"), integer("c")),
-    GEMM(ClProgram.GEMM, ClLayerKernels.class, "gemm", TILED, buffer("out"), buffer("a"), integer("aRowStride"),
+    GEMM(ClProgram.GEMM, ClLayerKernels.class, "gemm", BLOCKED, buffer("out"), buffer("a"), integer("aRowStride"),
             integer("aColStride"), buffer("b"), integer("bRowStride"), integer("bColStride"), buffer("bias"),
             integer("hasBias"), integer("rows"), integer("cols"), integer("inner"), integer("accumulate")),
     GEMM_ROWS(ClProgram.GEMM_ROWS, ClLayerKernels.class, "gemmRows", LINEAR, buffer("out"), buffer("a"),
@@ -83,10 +83,10 @@ enum ClKernel {
             LINEAR, buffer("dqkv"), buffer("dout"), buffer("qkv"), buffer("att"), buffer("dpre"), integer("n"),
             integer("t"), integer("c"), integer("nh"));
 
-    /** How a kernel is launched: 1-D in groups of {@link ClDeviceArrays#GROUP}, or 2-D in GEMM tiles. */
+    /** How a kernel is launched: 1-D in groups of {@link ClDeviceArrays#GROUP}, or 2-D in GEMM blocks. */
     enum Shape {
         LINEAR,
-        TILED
+        BLOCKED
     }
 
     /** What an argument is: an arena offset ({@code int}), another {@code int}, or a {@code float}. */

@@ -4,7 +4,8 @@ import dev.wafer.ports.compute.MatmulKernel;
 import dev.wafer.ports.compute.Tensor;
 
 /**
- * Linear layer as three launches of one tiled GEMM with strided operands (16x16 tiles in local memory):
+ * Linear layer as three launches of one register-blocked GEMM with strided operands (64 x 64 blocks of output,
+ * operands staged in local memory), or of {@code gemmRows} for a product of at most {@link #ROWS_BY_COLUMN} rows:
  * {@code out = inp·Wᵀ + b}, {@code dinp = dout·W}, {@code dW += doutᵀ·inp}; {@code db += Σ rows dout}.
  */
 final class ClMatmul implements MatmulKernel {
@@ -61,7 +62,7 @@ final class ClMatmul implements MatmulKernel {
                     .integer("rows", rows).integer("cols", cols).integer("inner", inner)
                     .integer("accumulate", accumulate ? 1 : 0), cols);
         } else if (rows > 0 && cols > 0) {
-            rt.launchTiled(ClArgs.of(ClKernel.GEMM).buffer("out", c0).buffer("a", a).integer("aRowStride", aRow)
+            rt.launchBlocked(ClArgs.of(ClKernel.GEMM).buffer("out", c0).buffer("a", a).integer("aRowStride", aRow)
                     .integer("aColStride", aCol).buffer("b", b).integer("bRowStride", bRow)
                     .integer("bColStride", bCol).buffer("bias", Math.max(bias, 0)).integer("hasBias", bias >= 0 ? 1 : 0)
                     .integer("rows", rows).integer("cols", cols).integer("inner", inner)

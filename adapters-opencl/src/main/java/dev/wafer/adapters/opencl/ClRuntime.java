@@ -242,11 +242,12 @@ final class ClRuntime implements AutoCloseable {
         run(args, Range.create(device, (int) global, ClProgram.GROUP));
     }
 
-    /** Runs the tiled GEMM over a {@code rows x cols} output. */
-    synchronized void launchTiled(ClArgs args, int rows, int cols) {
-        args.kernel().checkShape(ClKernel.Shape.TILED);
+    /** Runs the blocked GEMM over a {@code rows x cols} output: a TILE x TILE group per BLOCK x BLOCK block. */
+    synchronized void launchBlocked(ClArgs args, int rows, int cols) {
+        args.kernel().checkShape(ClKernel.Shape.BLOCKED);
         int t = ClProgram.TILE;
-        run(args, Range.create2D(device, (cols + t - 1) / t * t, (rows + t - 1) / t * t, t, t));
+        int b = ClProgram.BLOCK;
+        run(args, Range.create2D(device, (cols + b - 1) / b * t, (rows + b - 1) / b * t, t, t));
     }
 
     private void run(ClArgs args, Range range) {

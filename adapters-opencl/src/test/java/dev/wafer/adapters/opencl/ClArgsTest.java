@@ -42,6 +42,6 @@ class ClArgsTest {
     @Test
     void aKernelLaunchedInTheWrongShapeIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> ClKernel.GEMM.checkShape(ClKernel.Shape.LINEAR));
-        assertThrows(IllegalArgumentException.class, () -> ClKernel.FILL.checkShape(ClKernel.Shape.TILED));
+        assertThrows(IllegalArgumentException.class, () -> ClKernel.FILL.checkShape(ClKernel.Shape.BLOCKED));
     }
 }
