@@ -4,8 +4,9 @@ import dev.wafer.ports.compute.CrossEntropyKernel;
 import dev.wafer.ports.compute.Tensor;
 
 /**
- * Fused softmax + cross-entropy: one work-item per row (max, double normaliser, probabilities); the backward is
- * element-wise. Targets are uploaded per call. Probabilities may overwrite the logits, gradients the probabilities.
+ * Fused softmax + cross-entropy: a work-group per row (max, double normaliser, probabilities); the backward is
+ * element-wise; a training step's forward and backward are one pass per row that writes the gradient without the
+ * probabilities. Targets are uploaded per call. Probabilities may overwrite the logits, gradients the probabilities.
  */
 final class ClCrossEntropy implements CrossEntropyKernel {
     private final ClRuntime rt;
@@ -24,7 +25,8 @@ final class ClCrossEntropy implements CrossEntropyKernel {
         synchronized (rt) {
             rt.uploadInts(targets, n);
             rt.launch(ClArgs.of(ClKernel.CROSS_ENTROPY_FORWARD).buffer("losses", l).buffer("probs", pr)
-                    .buffer("logits", x).integer("rows", n).integer("v", v).real("scale", logitScale), n);
+                    .buffer("logits", x).integer("rows", n).integer("v", v).real("scale", logitScale),
+                    Math.multiplyExact(n, ClProgram.GROUP));
         }
     }
 
@@ -41,6 +43,22 @@ final class ClCrossEntropy implements CrossEntropyKernel {
             rt.uploadInts(targets, n);
             rt.launch(ClArgs.of(ClKernel.CROSS_ENTROPY_BACKWARD).buffer("dlogits", d).buffer("probs", pr)
                     .integer("n", (int) nv).integer("v", v).real("scale", logitScale).real("dloss", dloss), (int) nv);
+        }
+    }
+
+    @Override
+    public void forwardAndBackward(Tensor losses, Tensor dlogits, Tensor logits, int[] targets, int n, int v,
+                                   float logitScale, float dloss) {
+        long nv = (long) n * v;
+        ClTensor l = ClTensor.of(rt, losses, n);
+        ClTensor d = ClTensor.of(rt, dlogits, nv);
+        ClTensor x = ClTensor.of(rt, logits, nv);
+        ClEncoder.checkTokens(targets, n, v);
+        synchronized (rt) {
+            rt.uploadInts(targets, n);
+            rt.launch(ClArgs.of(ClKernel.CROSS_ENTROPY_FORWARD_BACKWARD).buffer("losses", l).buffer("dlogits", d)
+                    .buffer("logits", x).integer("rows", n).integer("v", v).real("scale", logitScale)
+                    .real("dloss", dloss), Math.multiplyExact(n, ClProgram.GROUP));
         }
     }
 }

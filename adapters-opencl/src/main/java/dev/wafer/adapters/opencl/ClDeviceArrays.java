@@ -37,6 +37,9 @@ abstract class ClDeviceArrays extends Kernel {
     int[] ints;
     final double[] partial = new double[PARTIALS];
 
+    // A row kernel's reductions across its work-group (GROUP items).
+    @Local final float[] groupFloats = new float[GROUP];
+    @Local final double[] groupDoubles = new double[GROUP];
     // The GEMM's operand tiles: BLOCK rows (or columns) by TILE steps of k.
     @Local final float[] tileA = new float[BLOCK * TILE];
     @Local final float[] tileB = new float[BLOCK * TILE];

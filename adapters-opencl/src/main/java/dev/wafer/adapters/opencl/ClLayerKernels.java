@@ -261,29 +261,89 @@ abstract class ClLayerKernels extends ClElementwiseKernels {
     }
 
     /**
-     * One work-item per row: p = softmax(scale * logits), loss = -ln p[target], normaliser in double; probs may be
-     * logits. Targets in {@link #ints}.
+     * A work-group per row (launched over rows * GROUP items): p = softmax(scale * logits), loss = -ln p[target],
+     * float exponentials summed in double (as the attention softmaxes here and CUDA's cross-entropy: a double
+     * exponential per logit is slow on most GPUs); probs may be logits. Targets in {@link #ints}. Each item takes the
+     * row's columns l, l + GROUP, ... (adjacent items read adjacent logits), and the group combines its items'
+     * maxima and sums in local memory. Why: one work-item per row walked 50,257 logits alone, three times, with its
+     * neighbours a row apart.
      */
     void crossEntropyForward(int losses, int probs, int logits, int rows, int v, float scale) {
-        int r = getGlobalId();
-        if (r < rows) {
-            int x = logits + r * v;
-            float max = -3.4028235e38f;
-            for (int j = 0; j < v; j++) {
-                max = max(max, scale * mem[x + j]);
-            }
-            double sum = 0.0;
-            for (int j = 0; j < v; j++) {
-                sum += exp((double) (scale * mem[x + j] - max));
-            }
-            double target = scale * mem[x + ints[r]];
-            mem[losses + r] = (float) (log(sum) - (target - max));
-            double inv = 1.0 / sum;
-            int p = probs + r * v;
-            for (int j = 0; j < v; j++) {
-                mem[p + j] = (float) (exp((double) (scale * mem[x + j] - max)) * inv);
-            }
+        int r = getGroupId();
+        int l = getLocalId();
+        int x = logits + r * v;
+        // Read before any item overwrites its logits with probabilities (probs may be logits).
+        float target = scale * mem[x + ints[r]];
+        float max = groupRowMax(x, v, scale, l);
+        double total = groupRowSum(x, v, scale, max, l);
+        if (l == 0) {
+            mem[losses + r] = (float) (log(total) - ((double) target - max));
         }
+        double inv = 1.0 / total;
+        int p = probs + r * v;
+        for (int j = l; j < v; j += GROUP) {
+            mem[p + j] = (float) (exp(scale * mem[x + j] - max) * inv);
+        }
+    }
+
+    /**
+     * {@link #crossEntropyForward} and then {@link #crossEntropyBackward} in one pass: the losses, and dlogits = dloss
+     * * scale * (p - onehot) from each probability as the forward would have stored it (the same bits), without
+     * writing and reading back the probabilities; dlogits may be logits.
+     */
+    void crossEntropyForwardBackward(int losses, int dlogits, int logits, int rows, int v, float scale,
+                                     float dloss) {
+        int r = getGroupId();
+        int l = getLocalId();
+        int x = logits + r * v;
+        int t = ints[r];
+        float target = scale * mem[x + t];
+        float max = groupRowMax(x, v, scale, l);
+        double total = groupRowSum(x, v, scale, max, l);
+        if (l == 0) {
+            mem[losses + r] = (float) (log(total) - ((double) target - max));
+        }
+        double inv = 1.0 / total;
+        int d = dlogits + r * v;
+        for (int j = l; j < v; j += GROUP) {
+            float p = (float) (exp(scale * mem[x + j] - max) * inv);
+            float ind = j == t ? 1f : 0f;
+            mem[d + j] = dloss * scale * (p - ind);
+        }
+    }
+
+    /** The row's largest scale * x[j], every item of the group getting it (item l reads columns l, l + GROUP, ...). */
+    float groupRowMax(int x, int v, float scale, int l) {
+        float max = -3.4028235e38f;
+        for (int j = l; j < v; j += GROUP) {
+            max = max(max, scale * mem[x + j]);
+        }
+        groupFloats[l] = max;
+        localBarrier();
+        for (int span = GROUP / 2; span > 0; span = span / 2) {
+            if (l < span) {
+                groupFloats[l] = max(groupFloats[l], groupFloats[l + span]);
+            }
+            localBarrier();
+        }
+        return groupFloats[0];
+    }
+
+    /** The row's sum of exp(scale * x[j] - max) (float exponentials, double sum), every item of the group getting it. */
+    double groupRowSum(int x, int v, float scale, float max, int l) {
+        double sum = 0.0;
+        for (int j = l; j < v; j += GROUP) {
+            sum += exp(scale * mem[x + j] - max);
+        }
+        groupDoubles[l] = sum;
+        localBarrier();
+        for (int span = GROUP / 2; span > 0; span = span / 2) {
+            if (l < span) {
+                groupDoubles[l] = groupDoubles[l] + groupDoubles[l + span];
+            }
+            localBarrier();
+        }
+        return groupDoubles[0];
     }
 
     /** dlogits = dloss * scale * (p - onehot) over n = N*V elements; dlogits may be probs. Targets in {@link #ints}. */

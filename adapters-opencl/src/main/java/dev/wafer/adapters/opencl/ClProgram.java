@@ -42,6 +42,7 @@ final class ClProgram extends ClAttentionKernels {
     static final int ATTENTION_CACHED_SOFTMAX = 26;
     static final int ATTENTION_CACHED_VALUES = 27;
     static final int GEMM_ROWS = 28;
+    static final int CROSS_ENTROPY_FORWARD_BACKWARD = 29;
 
     /** Int registers: the most ints and buffers any kernel takes (the GEMM). */
     static final int INT_REGISTERS = 13;
@@ -152,6 +153,8 @@ final class ClProgram extends ClAttentionKernels {
             geluBackward(i0, i1, i2, i3);
         } else if (op == CROSS_ENTROPY_FORWARD) {
             crossEntropyForward(i0, i1, i2, i3, i4, f0);
+        } else if (op == CROSS_ENTROPY_FORWARD_BACKWARD) {
+            crossEntropyForwardBackward(i0, i1, i2, i3, i4, f0, f1);
         } else if (op == CROSS_ENTROPY_BACKWARD) {
             crossEntropyBackward(i0, i1, i2, i3, f0, f1);
         } else if (op == ADAMW) {

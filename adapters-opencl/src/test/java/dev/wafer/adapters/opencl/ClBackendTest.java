@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
 
-/** What the contract does not cover: arena growth, kernels on views, memory returned by scopes, closing. */
+/**
+ * What the contract does not cover: arena growth, kernels on views, memory returned by scopes, closing, and the fused
+ * cross-entropy's bits.
+ */
 class ClBackendTest {
     private static ClBackend backend;
 
@@ -35,6 +38,35 @@ class ClBackendTest {
     static void close() {
         if (backend != null) {
             backend.close();
+        }
+    }
+
+    /** The one-pass training cross-entropy writes what the forward and then the backward write, bit for bit. */
+    @Test
+    void crossEntropyForwardAndBackwardIsTheTwoCallsBitForBit() {
+        long seed = 20261206L;
+        java.util.Random random = new java.util.Random(seed);
+        int n = 3;
+        int v = 1000;
+        float[] logits = new float[n * v];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (random.nextFloat() - 0.5f) * 16f;
+        }
+        int[] targets = {7, 999, 0};
+        float scale = 0.3f;
+        float dloss = 0.37f / n;
+        try (TensorScope scope = backend.openScope()) {
+            Tensor x = scope.allocate((long) n * v);
+            x.copyFromHost(logits);
+            Tensor losses = scope.allocate(n);
+            Tensor dlogits = scope.allocate((long) n * v);
+            backend.crossEntropy().forwardAndBackward(losses, dlogits, x, targets, n, v, scale, dloss);
+            Tensor twoLosses = scope.allocate(n);
+            Tensor probs = scope.allocate((long) n * v);
+            backend.crossEntropy().forward(twoLosses, probs, x, targets, n, v, scale);
+            backend.crossEntropy().backward(probs, probs, targets, n, v, scale, dloss);
+            assertArrayEquals(twoLosses.toHost(), losses.toHost(), "losses, seed " + seed);
+            assertArrayEquals(probs.toHost(), dlogits.toHost(), "dlogits, seed " + seed);
         }
     }
 
