@@ -16,6 +16,17 @@ import dev.wafer.conformance.tolerance.Tolerances;
 
 /** Causal multi-head attention with both score scales (SP 1/√hs, muP 1/hs). */
 public interface AttentionContract extends BackendContract {
+    /**
+     * Sequences longer than a backend's blocks: 150 positions cross the 64-row blocks of a blocked GEMM twice and end
+     * in a partial one, where a causal product that skips masked blocks (or stops its sum at the diagonal) would
+     * show a wrong limit.
+     */
+    @Test
+    default void attentionOverSeveralBlocksMatchesReference(TestInfo info) {
+        assumeCapable(Capability.ATTENTION);
+        runAttention(info, 2, 150, 32, 2, (float) (1 / Math.sqrt(16)), false);
+    }
+
     @Test
     default void attentionMatchesReferenceAndFiniteDifferences(TestInfo info) {
         assumeCapable(Capability.ATTENTION);

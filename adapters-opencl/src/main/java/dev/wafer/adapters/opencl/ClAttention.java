@@ -4,10 +4,12 @@ import dev.wafer.ports.compute.AttentionKernel;
 import dev.wafer.ports.compute.Tensor;
 
 /**
- * Causal multi-head attention in two launches each way. Forward: scores + softmax per (b, h, row), then the
- * weighted sum of values per output element. Backward: the score gradient per (b, h, row) into a runtime-owned
- * (B, NH, T, T) scratch block, then every element of dqkv gathered by one work-item, so nothing races and dqkv is
- * written, not accumulated.
+ * Causal multi-head attention, its products on {@link ClGemm} with the heads of a sequence as the batch (no copies:
+ * Q, K and V are read in place with row stride 3C). Forward: scores S = Q Kᵀ into att (blocks on or below the
+ * diagonal), the softmax a work-item per row, then out = P V. Backward: dP = dO Vᵀ into a runtime-owned (B, NH, T, T)
+ * scratch block, the softmax gradient dS a work-item per row, then dQ = dS K, dK = dSᵀ Q and dV = Pᵀ dO, each
+ * summing only over the keys (or queries) that are not masked; dqkv is written, not accumulated. Why: a work-item
+ * per row or per element computed every dot product alone, over rows of different lengths.
  */
 final class ClAttention implements AttentionKernel {
     private final ClRuntime rt;
@@ -24,11 +26,25 @@ final class ClAttention implements AttentionKernel {
         ClTensor o = ClTensor.of(rt, out, (long) b * t * c);
         ClTensor a = ClTensor.of(rt, att, (long) b * nh * t * t);
         ClTensor x = ClTensor.of(rt, qkv, 3L * b * t * c);
-        int rows = b * nh * t;
-        rt.launch(ClArgs.of(ClKernel.ATTENTION_SOFTMAX).buffer("att", a).buffer("qkv", x).integer("rows", rows)
-                .integer("t", t).integer("c", c).integer("nh", nh).real("scale", scale), rows);
-        rt.launch(ClArgs.of(ClKernel.ATTENTION_VALUES).buffer("out", o).buffer("att", a).buffer("qkv", x)
-                .integer("n", b * t * c).integer("t", t).integer("c", c).integer("nh", nh), b * t * c);
+        int hs = c / nh;
+        int c3 = 3 * c;
+        int tt = t * t;
+        synchronized (rt) {
+            for (int s = 0; s < b; s++) {
+                int q = x.offset + s * t * c3;
+                ClGemm.run(rt, a.offset + s * nh * tt, t, tt, new ClGemm.Operand(q, c3, 1, hs),
+                        new ClGemm.Operand(q + c, 1, c3, hs), -1, t, t, hs, false, nh,
+                        ClGemm.Causal.BLOCKS_ON_OR_BELOW_DIAGONAL);
+            }
+            rt.launch(ClArgs.of(ClKernel.ATTENTION_SOFTMAX_ROWS).buffer("att", a).integer("rows", b * nh * t)
+                    .integer("t", t).real("scale", scale), b * nh * t);
+            for (int s = 0; s < b; s++) {
+                int q = x.offset + s * t * c3;
+                ClGemm.run(rt, o.offset + s * t * c, c, hs, new ClGemm.Operand(a.offset + s * nh * tt, t, 1, tt),
+                        new ClGemm.Operand(q + 2 * c, c3, 1, hs), -1, t, hs, t, false, nh,
+                        ClGemm.Causal.INNER_UP_TO_ROW);
+            }
+        }
     }
 
     @Override
@@ -38,15 +54,32 @@ final class ClAttention implements AttentionKernel {
         ClTensor dy = ClTensor.of(rt, dout, (long) b * t * c);
         ClTensor x = ClTensor.of(rt, qkv, 3L * b * t * c);
         ClTensor a = ClTensor.of(rt, att, (long) b * nh * t * t);
+        int hs = c / nh;
+        int c3 = 3 * c;
+        int tt = t * t;
         synchronized (rt) {
-            int dpre = rt.scratch((long) b * nh * t * t);
-            int rows = b * nh * t;
-            rt.launch(ClArgs.of(ClKernel.ATTENTION_SCORE_GRADIENT).buffer("dpre", dpre).buffer("dout", dy)
-                    .buffer("qkv", x).buffer("att", a).integer("rows", rows).integer("t", t).integer("c", c)
-                    .integer("nh", nh).real("scale", scale), rows);
-            rt.launch(ClArgs.of(ClKernel.ATTENTION_QKV_GRADIENT).buffer("dqkv", dx).buffer("dout", dy)
-                    .buffer("qkv", x).buffer("att", a).buffer("dpre", dpre).integer("n", 3 * b * t * c)
-                    .integer("t", t).integer("c", c).integer("nh", nh), 3 * b * t * c);
+            int dpre = rt.scratch((long) b * nh * tt);
+            for (int s = 0; s < b; s++) {
+                int q = x.offset + s * t * c3;
+                ClGemm.run(rt, dpre + s * nh * tt, t, tt, new ClGemm.Operand(dy.offset + s * t * c, c, 1, hs),
+                        new ClGemm.Operand(q + 2 * c, 1, c3, hs), -1, t, t, hs, false, nh,
+                        ClGemm.Causal.BLOCKS_ON_OR_BELOW_DIAGONAL);
+            }
+            rt.launch(ClArgs.of(ClKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).buffer("dpre", dpre).buffer("att", a)
+                    .integer("rows", b * nh * t).integer("t", t).real("scale", scale), b * nh * t);
+            for (int s = 0; s < b; s++) {
+                int q = x.offset + s * t * c3;
+                int dq = dx.offset + s * t * c3;
+                int ds = dpre + s * nh * tt;
+                int p = a.offset + s * nh * tt;
+                int g = dy.offset + s * t * c;
+                ClGemm.run(rt, dq, c3, hs, new ClGemm.Operand(ds, t, 1, tt), new ClGemm.Operand(q + c, c3, 1, hs),
+                        -1, t, hs, t, false, nh, ClGemm.Causal.INNER_UP_TO_ROW);
+                ClGemm.run(rt, dq + c, c3, hs, new ClGemm.Operand(ds, 1, t, tt), new ClGemm.Operand(q, c3, 1, hs),
+                        -1, t, hs, t, false, nh, ClGemm.Causal.INNER_FROM_ROW);
+                ClGemm.run(rt, dq + 2 * c, c3, hs, new ClGemm.Operand(p, 1, t, tt), new ClGemm.Operand(g, c, 1, hs),
+                        -1, t, hs, t, false, nh, ClGemm.Causal.INNER_FROM_ROW);
+            }
         }
     }
 

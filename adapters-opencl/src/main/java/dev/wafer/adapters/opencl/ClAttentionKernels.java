@@ -1,41 +1,34 @@
 package dev.wafer.adapters.opencl;
 
 /**
- * The causal multi-head attention kernels over qkv (B, T, 3C) and att (B, NH, T, T). Forward: scores + softmax per
- * (b, h, row), then the weighted sum of values per output element. Backward: the score gradient per (b, h, row)
- * into a (B, NH, T, T) scratch block, then every element of dqkv gathered by one work-item, so nothing races.
+ * The causal multi-head attention kernels over qkv (B, T, 3C) and att (B, NH, T, T) other than its products (which
+ * are {@link #gemm}'s): the softmax of the scores and its gradient, a work-item per row; and attention against
+ * stored keys (after a prefix, and cached decoding).
  */
 abstract class ClAttentionKernels extends ClLayerKernels {
     ClAttentionKernels(int arenaCapacity, int stageCapacity, int intCapacity) {
         super(arenaCapacity, stageCapacity, intCapacity);
     }
 
-    /** One work-item per (b, h, i) row of att (rows = B*NH*T): scaled causal scores, softmax, zeros above the diagonal. */
-    void attentionSoftmax(int att, int qkv, int rows, int t, int c, int nh, float scale) {
+    /**
+     * One work-item per (b, h, i) row of att (rows = B*NH*T), which holds the unscaled scores q_i . k_j for j <= i
+     * (written by the GEMM): the softmax of scale * score over j <= i, and zeros above the diagonal. A work-item per
+     * row, not a work-group: PoCL miscompiled (and once crashed on) this kernel with group reductions, inside the
+     * program's one dispatching kernel, though the same code ran right alone; and attention has B*NH*T rows to
+     * spread, where the cross-entropy has only B*T.
+     */
+    void attentionSoftmaxRows(int att, int rows, int t, float scale) {
         int g = getGlobalId();
         if (g < rows) {
-            int hs = c / nh;
             int i = g % t;
-            int bh = g / t;
-            int h = bh % nh;
-            int b = bh / nh;
-            int c3 = 3 * c;
-            int q = qkv + (b * t + i) * c3 + h * hs;
             int a = att + g * t;
             float max = -3.4028235e38f;
             for (int j = 0; j <= i; j++) {
-                int k = qkv + (b * t + j) * c3 + c + h * hs;
-                float dot = 0f;
-                for (int e = 0; e < hs; e++) {
-                    dot += mem[q + e] * mem[k + e];
-                }
-                float s = scale * dot;
-                mem[a + j] = s;
-                max = max(max, s);
+                max = max(max, scale * mem[a + j]);
             }
             float sum = 0f;
             for (int j = 0; j <= i; j++) {
-                float ex = exp(mem[a + j] - max);
+                float ex = exp(scale * mem[a + j] - max);
                 mem[a + j] = ex;
                 sum += ex;
             }
@@ -46,23 +39,24 @@ abstract class ClAttentionKernels extends ClLayerKernels {
         }
     }
 
-    /** out[b, i, h*hs + e] = sum over j <= i of att[b, h, i, j] * v[b, j, h*hs + e]; n = B*T*C work-items. */
-    void attentionValues(int out, int att, int qkv, int n, int t, int c, int nh) {
+    /**
+     * One work-item per (b, h, i) row of dpre (rows = B*NH*T), which holds datt_ij = dout_i . v_j for j <= i (written
+     * by the GEMM): dpre_ij = scale * att_ij * (datt_ij - sum_j' att_ij' datt_ij') for j <= i, zeros above the
+     * diagonal.
+     */
+    void attentionSoftmaxBackwardRows(int dpre, int att, int rows, int t, float scale) {
         int g = getGlobalId();
-        if (g < n) {
-            int hs = c / nh;
-            int ch = g % c;
-            int bi = g / c;
-            int i = bi % t;
-            int b = bi / t;
-            int h = ch / hs;
-            int a = att + ((b * nh + h) * t + i) * t;
-            int v = qkv + b * t * 3 * c + 2 * c + ch;
-            float acc = 0f;
+        if (g < rows) {
+            int i = g % t;
+            int a = att + g * t;
+            int d = dpre + g * t;
+            float dot = 0f;
             for (int j = 0; j <= i; j++) {
-                acc += mem[a + j] * mem[v + j * 3 * c];
+                dot += mem[a + j] * mem[d + j];
             }
-            mem[out + g] = acc;
+            for (int j = 0; j < t; j++) {
+                mem[d + j] = j <= i ? scale * mem[a + j] * (mem[d + j] - dot) : 0f;
+            }
         }
     }
 
@@ -216,75 +210,6 @@ abstract class ClAttentionKernels extends ClLayerKernels {
                 acc += mem[a + t] * mem[vc + t * c];
             }
             mem[out + g] = acc;
-        }
-    }
-
-    /**
-     * One work-item per (b, h, i) row (rows = B*NH*T): dpre[i, j] = scale * att[i, j] * (datt[i, j] - sum_j' att[i, j']
-     * datt[i, j']) with datt[i, j] = dout[i] . v[j]; entries above the diagonal are 0.
-     */
-    void attentionScoreGradient(int dpre, int dout, int qkv, int att, int rows, int t, int c, int nh, float scale) {
-        int g = getGlobalId();
-        if (g < rows) {
-            int hs = c / nh;
-            int i = g % t;
-            int bh = g / t;
-            int h = bh % nh;
-            int b = bh / nh;
-            int c3 = 3 * c;
-            int dy = dout + (b * t + i) * c + h * hs;
-            int a = att + g * t;
-            int d = dpre + g * t;
-            float dot = 0f;
-            for (int j = 0; j <= i; j++) {
-                int v = qkv + (b * t + j) * c3 + 2 * c + h * hs;
-                float datt = 0f;
-                for (int e = 0; e < hs; e++) {
-                    datt += mem[dy + e] * mem[v + e];
-                }
-                mem[d + j] = datt;
-                dot += mem[a + j] * datt;
-            }
-            for (int j = 0; j < t; j++) {
-                mem[d + j] = j <= i ? scale * mem[a + j] * (mem[d + j] - dot) : 0f;
-            }
-        }
-    }
-
-    /**
-     * One work-item per element of dqkv (n = B*T*3C), written (not accumulated): dq[r] = sum_{j<=r} dpre[r, j] k[j];
-     * dk[r] = sum_{i>=r} dpre[i, r] q[i]; dv[r] = sum_{i>=r} att[i, r] dout[i].
-     */
-    void attentionQkvGradient(int dqkv, int dout, int qkv, int att, int dpre, int n, int t, int c, int nh) {
-        int g = getGlobalId();
-        if (g < n) {
-            int hs = c / nh;
-            int c3 = 3 * c;
-            int col = g % c3;
-            int br = g / c3;
-            int r = br % t;
-            int b = br / t;
-            int part = col / c;
-            int ch = col - part * c;
-            int h = ch / hs;
-            int rows = dpre + (b * nh + h) * t * t;
-            int atts = att + (b * nh + h) * t * t;
-            int base = qkv + b * t * c3;
-            float acc = 0f;
-            if (part == 0) {
-                for (int j = 0; j <= r; j++) {
-                    acc += mem[rows + r * t + j] * mem[base + j * c3 + c + ch];
-                }
-            } else if (part == 1) {
-                for (int i = r; i < t; i++) {
-                    acc += mem[rows + i * t + r] * mem[base + i * c3 + ch];
-                }
-            } else {
-                for (int i = r; i < t; i++) {
-                    acc += mem[atts + i * t + r] * mem[dout + (b * t + i) * c + ch];
-                }
-            }
-            mem[dqkv + g] = acc;
         }
     }
 }

@@ -44,9 +44,11 @@ enum ClKernel {
     LAYER_NORM_BACKWARD_PARAMS(ClProgram.LAYER_NORM_BACKWARD_PARAMS, ClLayerKernels.class,
             "layerNormBackwardParams", LINEAR, buffer("dweight"), buffer("dbias"), buffer("dout"), buffer("inp"),
             buffer("mean"), buffer("rstd"), integer("rows"), integer("c")),
-    GEMM(ClProgram.GEMM, ClLayerKernels.class, "gemm", BLOCKED, buffer("out"), buffer("a"), integer("aRowStride"),
-            integer("aColStride"), buffer("b"), integer("bRowStride"), integer("bColStride"), buffer("bias"),
-            integer("hasBias"), integer("rows"), integer("cols"), integer("inner"), integer("accumulate")),
+    GEMM(ClProgram.GEMM, ClLayerKernels.class, "gemm", BLOCKED, buffer("out"), integer("outRowStride"),
+            integer("outBatchStride"), buffer("a"), integer("aRowStride"), integer("aColStride"),
+            integer("aBatchStride"), buffer("b"), integer("bRowStride"), integer("bColStride"),
+            integer("bBatchStride"), buffer("bias"), integer("hasBias"), integer("rows"), integer("cols"),
+            integer("inner"), integer("accumulate"), integer("causal")),
     GEMM_ROWS(ClProgram.GEMM_ROWS, ClLayerKernels.class, "gemmRows", LINEAR, buffer("out"), buffer("a"),
             integer("aRowStride"), integer("aColStride"), buffer("b"), integer("bRowStride"), integer("bColStride"),
             buffer("bias"), integer("hasBias"), integer("rows"), integer("cols"), integer("inner"),
@@ -60,10 +62,6 @@ enum ClKernel {
             integer("rows"), integer("v"), real("scale"), real("dloss")),
     CROSS_ENTROPY_BACKWARD(ClProgram.CROSS_ENTROPY_BACKWARD, ClLayerKernels.class, "crossEntropyBackward", LINEAR,
             buffer("dlogits"), buffer("probs"), integer("n"), integer("v"), real("scale"), real("dloss")),
-    ATTENTION_SOFTMAX(ClProgram.ATTENTION_SOFTMAX, ClAttentionKernels.class, "attentionSoftmax", LINEAR,
-            buffer("att"), buffer("qkv"), integer("rows"), integer("t"), integer("c"), integer("nh"), real("scale")),
-    ATTENTION_VALUES(ClProgram.ATTENTION_VALUES, ClAttentionKernels.class, "attentionValues", LINEAR, buffer("out"),
-            buffer("att"), buffer("qkv"), integer("n"), integer("t"), integer("c"), integer("nh")),
     ATTENTION_PREFIX_SOFTMAX(ClProgram.ATTENTION_PREFIX_SOFTMAX, ClAttentionKernels.class, "attentionPrefixSoftmax",
             LINEAR, buffer("att"), buffer("qkv"), buffer("prefix"), integer("rows"), integer("b"), integer("t"),
             integer("c"), integer("nh"), integer("keys"), real("scale")),
@@ -79,12 +77,11 @@ enum ClKernel {
     ATTENTION_CACHED_VALUES(ClProgram.ATTENTION_CACHED_VALUES, ClAttentionKernels.class, "attentionCachedValues",
             LINEAR, buffer("out"), buffer("att"), buffer("vcache"), integer("n"), integer("b"), integer("maxT"),
             integer("pos"), integer("c"), integer("nh"), integer("keys")),
-    ATTENTION_SCORE_GRADIENT(ClProgram.ATTENTION_SCORE_GRADIENT, ClAttentionKernels.class, "attentionScoreGradient",
-            LINEAR, buffer("dpre"), buffer("dout"), buffer("qkv"), buffer("att"), integer("rows"), integer("t"),
-            integer("c"), integer("nh"), real("scale")),
-    ATTENTION_QKV_GRADIENT(ClProgram.ATTENTION_QKV_GRADIENT, ClAttentionKernels.class, "attentionQkvGradient",
-            LINEAR, buffer("dqkv"), buffer("dout"), buffer("qkv"), buffer("att"), buffer("dpre"), integer("n"),
-            integer("t"), integer("c"), integer("nh"));
+    ATTENTION_SOFTMAX_ROWS(ClProgram.ATTENTION_SOFTMAX_ROWS, ClAttentionKernels.class, "attentionSoftmaxRows",
+            LINEAR, buffer("att"), integer("rows"), integer("t"), real("scale")),
+    ATTENTION_SOFTMAX_BACKWARD_ROWS(ClProgram.ATTENTION_SOFTMAX_BACKWARD_ROWS, ClAttentionKernels.class,
+            "attentionSoftmaxBackwardRows", LINEAR, buffer("dpre"), buffer("att"), integer("rows"), integer("t"),
+            real("scale"));
 
     /** How a kernel is launched: 1-D in groups of {@link ClDeviceArrays#GROUP}, or 2-D in GEMM blocks. */
     enum Shape {

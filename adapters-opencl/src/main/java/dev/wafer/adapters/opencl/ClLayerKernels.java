@@ -105,25 +105,38 @@ abstract class ClLayerKernels extends ClElementwiseKernels {
     }
 
     /**
-     * out(rows, cols) = [out +] A(rows, inner) B(inner, cols) [+ bias], with A(m, k) = a[m*aRowStride +
-     * k*aColStride] and B(k, j) = b[k*bRowStride + j*bColStride]; out row-major with leading dimension cols; the bias
-     * is added when hasBias != 0, out accumulated when accumulate != 0. Each output is summed over k in order, then
-     * the bias and the accumulation are added.
+     * out(rows, cols) = [out +] A(rows, inner) B(inner, cols) [+ bias] for each of a batch of products (group id 2,
+     * z), with A(m, k) = a[z*aBatchStride + m*aRowStride + k*aColStride], B(k, j) = b[z*bBatchStride + k*bRowStride +
+     * j*bColStride] and out(m, j) at out[z*outBatchStride + m*outRowStride + j]; the bias is added when hasBias != 0,
+     * out accumulated when accumulate != 0. Each output is summed over k in order, then the bias and the
+     * accumulation are added.
+     *
+     * <p>{@code causal} serves attention's products, where one operand is zero on one side of the diagonal: 1 skips
+     * the blocks of out wholly above the diagonal (nothing is written there), 2 ends the sum at k = the block's last
+     * row (A is zero for k past a row), 3 starts it at k = the block's first row (A is zero for k before a row). The
+     * terms left out are products with an exact zero, so the sums are those of the whole product.
      *
      * <p>Register-blocked: a group of TILE x TILE work-items computes a BLOCK x BLOCK block of out, each work-item the
      * 4 x 4 outputs at rows {@code ly + 16 i} and columns {@code lx + 16 j} (so its loads of tileB and its stores are
      * consecutive across lx). Per k step of TILE the group stages A (BLOCK x TILE) and B (TILE x BLOCK) in local
      * memory, both with k as the slow index, reading along whichever of each operand's strides is 1. Why: a work-item
-     * per output loads two local values per multiply-add, this one eight per sixteen (the step of the 111M-shape
-     * default model on PoCL: products 2.4-2.8x faster).
+     * per output loads two local values per multiply-add, this one eight per sixteen (the step of the default model
+     * on PoCL: products 2.4-2.8x faster).
      */
-    void gemm(int out, int a, int aRowStride, int aColStride, int b, int bRowStride, int bColStride, int bias,
-                     int hasBias, int rows, int cols, int inner, int accumulate) {
+    void gemm(int out, int outRowStride, int outBatchStride, int a, int aRowStride, int aColStride, int aBatchStride,
+              int b, int bRowStride, int bColStride, int bBatchStride, int bias, int hasBias, int rows, int cols,
+              int inner, int accumulate, int causal) {
         int lx = getLocalId(0);
         int ly = getLocalId(1);
         int item = ly * TILE + lx;
         int rowBase = getGroupId(1) * BLOCK;
         int colBase = getGroupId(0) * BLOCK;
+        int z = getGroupId(2);
+        int az = a + z * aBatchStride;
+        int bz = b + z * bBatchStride;
+        boolean skipped = causal == 1 && colBase > rowBase + BLOCK - 1;
+        int kStart = causal == 3 ? min(rowBase, inner) : 0;
+        int kEnd = skipped ? 0 : (causal == 2 ? min(rowBase + BLOCK, inner) : inner);
         float c00 = 0f;
         float c01 = 0f;
         float c02 = 0f;
@@ -140,7 +153,7 @@ abstract class ClLayerKernels extends ClElementwiseKernels {
         float c31 = 0f;
         float c32 = 0f;
         float c33 = 0f;
-        for (int k0 = 0; k0 < inner; k0 += TILE) {
+        for (int k0 = kStart; k0 < kEnd; k0 += TILE) {
             for (int q = 0; q < 4; q++) {
                 int e = item + q * TILE * TILE;
                 // A(m, k) into tileA[k * BLOCK + m]: consecutive items take consecutive m where A's rows are
@@ -149,12 +162,12 @@ abstract class ClLayerKernels extends ClElementwiseKernels {
                 int ak = aRowStride == 1 ? (e >> 6) : (e & 15);
                 int gm = rowBase + am;
                 int gk = k0 + ak;
-                tileA[ak * BLOCK + am] = (gm < rows && gk < inner) ? mem[a + gm * aRowStride + gk * aColStride] : 0f;
+                tileA[ak * BLOCK + am] = (gm < rows && gk < kEnd) ? mem[az + gm * aRowStride + gk * aColStride] : 0f;
                 int bn = bColStride == 1 ? (e & 63) : (e >> 4);
                 int bk = bColStride == 1 ? (e >> 6) : (e & 15);
                 int gn = colBase + bn;
                 int hk = k0 + bk;
-                tileB[bk * BLOCK + bn] = (gn < cols && hk < inner) ? mem[b + hk * bRowStride + gn * bColStride] : 0f;
+                tileB[bk * BLOCK + bn] = (gn < cols && hk < kEnd) ? mem[bz + hk * bRowStride + gn * bColStride] : 0f;
             }
             localBarrier();
             for (int kk = 0; kk < TILE; kk++) {
@@ -187,29 +200,33 @@ abstract class ClLayerKernels extends ClElementwiseKernels {
             }
             localBarrier();
         }
-        int row = rowBase + ly;
-        int col = colBase + lx;
-        storeBlocked(out, row, col, c00, c01, c02, c03, bias, hasBias, rows, cols, accumulate);
-        storeBlocked(out, row + 16, col, c10, c11, c12, c13, bias, hasBias, rows, cols, accumulate);
-        storeBlocked(out, row + 32, col, c20, c21, c22, c23, bias, hasBias, rows, cols, accumulate);
-        storeBlocked(out, row + 48, col, c30, c31, c32, c33, bias, hasBias, rows, cols, accumulate);
-    }
-
-    /** One row of a work-item's outputs of {@link #gemm}: columns col, col + 16, col + 32, col + 48. */
-    void storeBlocked(int out, int row, int col, float v0, float v1, float v2, float v3, int bias, int hasBias,
-                      int rows, int cols, int accumulate) {
-        if (row < rows) {
-            storeOne(out, row, col, v0, bias, hasBias, cols, accumulate);
-            storeOne(out, row, col + 16, v1, bias, hasBias, cols, accumulate);
-            storeOne(out, row, col + 32, v2, bias, hasBias, cols, accumulate);
-            storeOne(out, row, col + 48, v3, bias, hasBias, cols, accumulate);
+        if (!skipped) {
+            int row = rowBase + ly;
+            int col = colBase + lx;
+            int oz = out + z * outBatchStride;
+            storeBlocked(oz, outRowStride, row, col, c00, c01, c02, c03, bias, hasBias, rows, cols, accumulate);
+            storeBlocked(oz, outRowStride, row + 16, col, c10, c11, c12, c13, bias, hasBias, rows, cols, accumulate);
+            storeBlocked(oz, outRowStride, row + 32, col, c20, c21, c22, c23, bias, hasBias, rows, cols, accumulate);
+            storeBlocked(oz, outRowStride, row + 48, col, c30, c31, c32, c33, bias, hasBias, rows, cols, accumulate);
         }
     }
 
-    /** out[row, col] = acc [+ bias[col]] [+ out[row, col]], as {@link #gemm} adds them; nothing past cols. */
-    void storeOne(int out, int row, int col, float acc, int bias, int hasBias, int cols, int accumulate) {
+    /** One row of a work-item's outputs of {@link #gemm}: columns col, col + 16, col + 32, col + 48. */
+    void storeBlocked(int out, int outRowStride, int row, int col, float v0, float v1, float v2, float v3, int bias,
+                      int hasBias, int rows, int cols, int accumulate) {
+        if (row < rows) {
+            int at = out + row * outRowStride;
+            storeOne(at, col, v0, bias, hasBias, cols, accumulate);
+            storeOne(at, col + 16, v1, bias, hasBias, cols, accumulate);
+            storeOne(at, col + 32, v2, bias, hasBias, cols, accumulate);
+            storeOne(at, col + 48, v3, bias, hasBias, cols, accumulate);
+        }
+    }
+
+    /** out row {@code rowAt}, column col = acc [+ bias[col]] [+ its value], as {@link #gemm} adds them; nothing past cols. */
+    void storeOne(int rowAt, int col, float acc, int bias, int hasBias, int cols, int accumulate) {
         if (col < cols) {
-            int at = out + row * cols + col;
+            int at = rowAt + col;
             float v = acc;
             if (hasBias != 0) {
                 v += mem[bias + col];

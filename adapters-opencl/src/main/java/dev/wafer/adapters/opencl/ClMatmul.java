@@ -61,12 +61,9 @@ final class ClMatmul implements MatmulKernel {
                     .integer("bColStride", bCol).buffer("bias", Math.max(bias, 0)).integer("hasBias", bias >= 0 ? 1 : 0)
                     .integer("rows", rows).integer("cols", cols).integer("inner", inner)
                     .integer("accumulate", accumulate ? 1 : 0), cols);
-        } else if (rows > 0 && cols > 0) {
-            rt.launchBlocked(ClArgs.of(ClKernel.GEMM).buffer("out", c0).buffer("a", a).integer("aRowStride", aRow)
-                    .integer("aColStride", aCol).buffer("b", b).integer("bRowStride", bRow)
-                    .integer("bColStride", bCol).buffer("bias", Math.max(bias, 0)).integer("hasBias", bias >= 0 ? 1 : 0)
-                    .integer("rows", rows).integer("cols", cols).integer("inner", inner)
-                    .integer("accumulate", accumulate ? 1 : 0), rows, cols);
+        } else {
+            ClGemm.run(rt, c0, cols, 0, ClGemm.Operand.of(a, aRow, aCol), ClGemm.Operand.of(b, bRow, bCol), bias, rows,
+                    cols, inner, accumulate, 1, ClGemm.Causal.NONE);
         }
     }
 }

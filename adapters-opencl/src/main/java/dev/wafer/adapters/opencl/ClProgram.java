@@ -26,10 +26,8 @@ final class ClProgram extends ClAttentionKernels {
     static final int LAYER_NORM_BACKWARD_PARAMS = 10;
     static final int GEMM = 11;
     static final int COLUMN_SUM_ACCUMULATE = 12;
-    static final int ATTENTION_SOFTMAX = 13;
-    static final int ATTENTION_VALUES = 14;
-    static final int ATTENTION_SCORE_GRADIENT = 15;
-    static final int ATTENTION_QKV_GRADIENT = 16;
+    static final int ATTENTION_SOFTMAX_ROWS = 13;
+    static final int ATTENTION_SOFTMAX_BACKWARD_ROWS = 14;
     static final int GELU_FORWARD = 17;
     static final int GELU_BACKWARD = 18;
     static final int CROSS_ENTROPY_FORWARD = 19;
@@ -45,7 +43,7 @@ final class ClProgram extends ClAttentionKernels {
     static final int CROSS_ENTROPY_FORWARD_BACKWARD = 29;
 
     /** Int registers: the most ints and buffers any kernel takes (the GEMM). */
-    static final int INT_REGISTERS = 13;
+    static final int INT_REGISTERS = 18;
     /** Float registers: the most floats any kernel takes (AdamW). */
     static final int FLOAT_REGISTERS = 6;
 
@@ -63,6 +61,11 @@ final class ClProgram extends ClAttentionKernels {
     int i10;
     int i11;
     int i12;
+    int i13;
+    int i14;
+    int i15;
+    int i16;
+    int i17;
     float f0;
     float f1;
     float f2;
@@ -91,6 +94,11 @@ final class ClProgram extends ClAttentionKernels {
         i10 = args.intRegister(10);
         i11 = args.intRegister(11);
         i12 = args.intRegister(12);
+        i13 = args.intRegister(13);
+        i14 = args.intRegister(14);
+        i15 = args.intRegister(15);
+        i16 = args.intRegister(16);
+        i17 = args.intRegister(17);
         f0 = args.floatRegister(0);
         f1 = args.floatRegister(1);
         f2 = args.floatRegister(2);
@@ -102,7 +110,7 @@ final class ClProgram extends ClAttentionKernels {
     @Override
     public void run() {
         if (op == GEMM) {
-            gemm(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12);
+            gemm(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12, i13, i14, i15, i16, i17);
         } else if (op == FILL) {
             fill(i0, i1, f0);
         } else if (op == SCALE) {
@@ -127,10 +135,10 @@ final class ClProgram extends ClAttentionKernels {
             layerNormBackwardParams(i0, i1, i2, i3, i4, i5, i6, i7);
         } else if (op == COLUMN_SUM_ACCUMULATE) {
             columnSumAccumulate(i0, i1, i2, i3);
-        } else if (op == ATTENTION_SOFTMAX) {
-            attentionSoftmax(i0, i1, i2, i3, i4, i5, f0);
-        } else if (op == ATTENTION_VALUES) {
-            attentionValues(i0, i1, i2, i3, i4, i5, i6);
+        } else if (op == ATTENTION_SOFTMAX_ROWS) {
+            attentionSoftmaxRows(i0, i1, i2, f0);
+        } else if (op == ATTENTION_SOFTMAX_BACKWARD_ROWS) {
+            attentionSoftmaxBackwardRows(i0, i1, i2, i3, f0);
         } else if (op == ATTENTION_PREFIX_SOFTMAX) {
             attentionPrefixSoftmax(i0, i1, i2, i3, i4, i5, i6, i7, i8, f0);
         } else if (op == ATTENTION_PREFIX_VALUES) {
@@ -143,10 +151,6 @@ final class ClProgram extends ClAttentionKernels {
             attentionCachedSoftmax(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, f0);
         } else if (op == ATTENTION_CACHED_VALUES) {
             attentionCachedValues(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9);
-        } else if (op == ATTENTION_SCORE_GRADIENT) {
-            attentionScoreGradient(i0, i1, i2, i3, i4, i5, i6, i7, f0);
-        } else if (op == ATTENTION_QKV_GRADIENT) {
-            attentionQkvGradient(i0, i1, i2, i3, i4, i5, i6, i7, i8);
         } else if (op == GELU_FORWARD) {
             geluForward(i0, i1, i2);
         } else if (op == GELU_BACKWARD) {

@@ -242,12 +242,12 @@ final class ClRuntime implements AutoCloseable {
         run(args, Range.create(device, (int) global, ClProgram.GROUP));
     }
 
-    /** Runs the blocked GEMM over a {@code rows x cols} output: a TILE x TILE group per BLOCK x BLOCK block. */
-    synchronized void launchBlocked(ClArgs args, int rows, int cols) {
+    /** Runs the blocked GEMM over {@code batches} outputs of {@code rows x cols}: a TILE x TILE group per block. */
+    synchronized void launchBlocked(ClArgs args, int rows, int cols, int batches) {
         args.kernel().checkShape(ClKernel.Shape.BLOCKED);
         int t = ClProgram.TILE;
         int b = ClProgram.BLOCK;
-        run(args, Range.create2D(device, (cols + b - 1) / b * t, (rows + b - 1) / b * t, t, t));
+        run(args, Range.create3D(device, (cols + b - 1) / b * t, (rows + b - 1) / b * t, batches, t, t, 1));
     }
 
     private void run(ClArgs args, Range range) {
