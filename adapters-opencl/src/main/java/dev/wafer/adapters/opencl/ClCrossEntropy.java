@@ -22,12 +22,7 @@ final class ClCrossEntropy implements CrossEntropyKernel {
         ClTensor pr = ClTensor.of(rt, probs, nv);
         ClTensor x = ClTensor.of(rt, logits, nv);
         ClEncoder.checkTokens(targets, n, v);
-        synchronized (rt) {
-            rt.uploadInts(targets, n);
-            rt.launch(ClArgs.of(ClKernel.CROSS_ENTROPY_FORWARD).buffer("losses", l).buffer("probs", pr)
-                    .buffer("logits", x).integer("rows", n).integer("v", v).real("scale", logitScale),
-                    Math.multiplyExact(n, ClProgram.GROUP));
-        }
+        launchRows(l, pr, x, targets, n, v, logitScale, 0f, false);
     }
 
     @Override
@@ -54,11 +49,17 @@ final class ClCrossEntropy implements CrossEntropyKernel {
         ClTensor d = ClTensor.of(rt, dlogits, nv);
         ClTensor x = ClTensor.of(rt, logits, nv);
         ClEncoder.checkTokens(targets, n, v);
+        launchRows(l, d, x, targets, n, v, logitScale, dloss, true);
+    }
+
+    /** {@code crossEntropyRows}: the losses, and the probabilities or (with {@code gradient}) the logits' gradient. */
+    private void launchRows(ClTensor losses, ClTensor out, ClTensor logits, int[] targets, int n, int v, float scale,
+                            float dloss, boolean gradient) {
         synchronized (rt) {
             rt.uploadInts(targets, n);
-            rt.launch(ClArgs.of(ClKernel.CROSS_ENTROPY_FORWARD_BACKWARD).buffer("losses", l).buffer("dlogits", d)
-                    .buffer("logits", x).integer("rows", n).integer("v", v).real("scale", logitScale)
-                    .real("dloss", dloss), Math.multiplyExact(n, ClProgram.GROUP));
+            rt.launch(ClArgs.of(ClKernel.CROSS_ENTROPY_ROWS).buffer("losses", losses).buffer("out", out)
+                    .buffer("logits", logits).integer("rows", n).integer("v", v).real("scale", scale)
+                    .real("dloss", dloss).integer("gradient", gradient ? 1 : 0), Math.multiplyExact(n, ClProgram.GROUP));
         }
     }
 }

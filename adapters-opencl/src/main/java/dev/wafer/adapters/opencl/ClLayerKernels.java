@@ -278,42 +278,21 @@ abstract class ClLayerKernels extends ClElementwiseKernels {
     }
 
     /**
-     * A work-group per row (launched over rows * GROUP items): p = softmax(scale * logits), loss = -ln p[target],
+     * A work-group per row (launched over rows * GROUP items): loss = -ln p[target] with p = softmax(scale * logits),
      * float exponentials summed in double (as the attention softmaxes here and CUDA's cross-entropy: a double
-     * exponential per logit is slow on most GPUs); probs may be logits. Targets in {@link #ints}. Each item takes the
-     * row's columns l, l + GROUP, ... (adjacent items read adjacent logits), and the group combines its items'
-     * maxima and sums in local memory. Why: one work-item per row walked 50,257 logits alone, three times, with its
-     * neighbours a row apart.
+     * exponential per logit is slow on most GPUs), and into {@code out} either p ({@code gradient == 0}, the forward)
+     * or dloss * scale * (p - onehot(target)) from the same float p (training's forward and backward in one pass,
+     * the bits of {@link #crossEntropyBackward} after the forward, without writing and reading back p); out may be
+     * logits. Targets in {@link #ints}. Each item takes the row's columns l, l + GROUP, ... (adjacent items read
+     * adjacent logits), and the group combines its items' maxima and sums in local memory. Why: one work-item per row
+     * walked 50,257 logits alone, three times, with its neighbours a row apart.
      */
-    void crossEntropyForward(int losses, int probs, int logits, int rows, int v, float scale) {
-        int r = getGroupId();
-        int l = getLocalId();
-        int x = logits + r * v;
-        // Read before any item overwrites its logits with probabilities (probs may be logits).
-        float target = scale * mem[x + ints[r]];
-        float max = groupRowMax(x, v, scale, l);
-        double total = groupRowSum(x, v, scale, max, l);
-        if (l == 0) {
-            mem[losses + r] = (float) (log(total) - ((double) target - max));
-        }
-        double inv = 1.0 / total;
-        int p = probs + r * v;
-        for (int j = l; j < v; j += GROUP) {
-            mem[p + j] = (float) (exp(scale * mem[x + j] - max) * inv);
-        }
-    }
-
-    /**
-     * {@link #crossEntropyForward} and then {@link #crossEntropyBackward} in one pass: the losses, and dlogits = dloss
-     * * scale * (p - onehot) from each probability as the forward would have stored it (the same bits), without
-     * writing and reading back the probabilities; dlogits may be logits.
-     */
-    void crossEntropyForwardBackward(int losses, int dlogits, int logits, int rows, int v, float scale,
-                                     float dloss) {
+    void crossEntropyRows(int losses, int out, int logits, int rows, int v, float scale, float dloss, int gradient) {
         int r = getGroupId();
         int l = getLocalId();
         int x = logits + r * v;
         int t = ints[r];
+        // Read before any item overwrites its logits (out may be logits).
         float target = scale * mem[x + t];
         float max = groupRowMax(x, v, scale, l);
         double total = groupRowSum(x, v, scale, max, l);
@@ -321,11 +300,11 @@ abstract class ClLayerKernels extends ClElementwiseKernels {
             mem[losses + r] = (float) (log(total) - ((double) target - max));
         }
         double inv = 1.0 / total;
-        int d = dlogits + r * v;
+        int o = out + r * v;
         for (int j = l; j < v; j += GROUP) {
             float p = (float) (exp(scale * mem[x + j] - max) * inv);
             float ind = j == t ? 1f : 0f;
-            mem[d + j] = dloss * scale * (p - ind);
+            mem[o + j] = gradient != 0 ? dloss * scale * (p - ind) : p;
         }
     }
 

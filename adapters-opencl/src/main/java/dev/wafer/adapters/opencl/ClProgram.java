@@ -30,7 +30,7 @@ final class ClProgram extends ClAttentionKernels {
     static final int ATTENTION_SOFTMAX_BACKWARD_ROWS = 14;
     static final int GELU_FORWARD = 17;
     static final int GELU_BACKWARD = 18;
-    static final int CROSS_ENTROPY_FORWARD = 19;
+    static final int CROSS_ENTROPY_ROWS = 19;
     static final int CROSS_ENTROPY_BACKWARD = 20;
     static final int ADAMW = 21;
     static final int SUM_OF_SQUARES = 22;
@@ -40,7 +40,6 @@ final class ClProgram extends ClAttentionKernels {
     static final int ATTENTION_CACHED_SOFTMAX = 26;
     static final int ATTENTION_CACHED_VALUES = 27;
     static final int GEMM_ROWS = 28;
-    static final int CROSS_ENTROPY_FORWARD_BACKWARD = 29;
 
     /** Int registers: the most ints and buffers any kernel takes (the GEMM). */
     static final int INT_REGISTERS = 18;
@@ -155,10 +154,8 @@ final class ClProgram extends ClAttentionKernels {
             geluForward(i0, i1, i2);
         } else if (op == GELU_BACKWARD) {
             geluBackward(i0, i1, i2, i3);
-        } else if (op == CROSS_ENTROPY_FORWARD) {
-            crossEntropyForward(i0, i1, i2, i3, i4, f0);
-        } else if (op == CROSS_ENTROPY_FORWARD_BACKWARD) {
-            crossEntropyForwardBackward(i0, i1, i2, i3, i4, f0, f1);
+        } else if (op == CROSS_ENTROPY_ROWS) {
+            crossEntropyRows(i0, i1, i2, i3, i4, f0, f1, i5);
         } else if (op == CROSS_ENTROPY_BACKWARD) {
             crossEntropyBackward(i0, i1, i2, i3, f0, f1);
         } else if (op == ADAMW) {
