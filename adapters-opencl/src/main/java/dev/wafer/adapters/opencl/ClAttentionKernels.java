@@ -63,7 +63,7 @@ abstract class ClAttentionKernels extends ClLayerKernels {
     /**
      * Attention after a prefix, its probabilities: one work-item per (r, i, h) (rows = B*T*NH), whose keys are row
      * r's prefix rows of {@code prefix} (from {@code ints[r]}, {@code ints[b + r]} of them), then its own new
-     * positions 0..i of qkv. Float32 scores, exp summed in double, as cached decoding on the host; probability j goes
+     * positions 0..i of qkv. Float32 scores, float exponentials summed with their rounding errors kept (two-sum); probability j goes
      * to {@code att[g * keys + j]} ({@code keys}: the longest prefix plus t).
      */
     void attentionPrefixSoftmax(int att, int qkv, int prefix, int rows, int b, int t, int c, int nh, int keys,
@@ -93,11 +93,16 @@ abstract class ClAttentionKernels extends ClLayerKernels {
                 mem[a + j] = s;
                 max = max(max, s);
             }
-            double sum = 0.0;
+            float sum = 0f;
+            float low = 0f;
             for (int j = 0; j < n; j++) {
-                sum += exp((double) (mem[a + j] - max));
+                float term = exp(mem[a + j] - max);
+                float next = sum + term;
+                float back = next - sum;
+                low = low + ((sum - (next - back)) + (term - back));
+                sum = next;
             }
-            float inv = (float) (1.0 / sum);
+            float inv = 1f / (sum + low);
             for (int j = 0; j < n; j++) {
                 mem[a + j] = exp(mem[a + j] - max) * inv;
             }
@@ -150,7 +155,7 @@ abstract class ClAttentionKernels extends ClLayerKernels {
 
     /**
      * Cached attention's probabilities: one work-item per (row, head) (rows = k*b*nh), row j*b + i attending to keys
-     * 0..pos+j of sequence i's cache. Float32 scores, float32 exp summed in double; probability t goes to
+     * 0..pos+j of sequence i's cache. Float32 scores, float32 exp summed with their rounding errors kept (two-sum); probability t goes to
      * {@code att[g * keys + t]} ({@code keys}: pos + k).
      */
     void attentionCachedSoftmax(int att, int qkv, int kcache, int rows, int b, int maxT, int pos, int c, int nh,
@@ -176,13 +181,17 @@ abstract class ClAttentionKernels extends ClLayerKernels {
                 mem[a + t] = s;
                 max = max(max, s);
             }
-            double sum = 0.0;
+            float sum = 0f;
+            float low = 0f;
             for (int t = 0; t < n; t++) {
                 float ex = exp(mem[a + t] - max);
                 mem[a + t] = ex;
-                sum += ex;
+                float next = sum + ex;
+                float back = next - sum;
+                low = low + ((sum - (next - back)) + (ex - back));
+                sum = next;
             }
-            float inv = (float) (1.0 / sum);
+            float inv = 1f / (sum + low);
             for (int t = 0; t < n; t++) {
                 mem[a + t] = mem[a + t] * inv;
             }

@@ -23,8 +23,8 @@ import dev.wafer.ports.compute.TensorScope;
  * to the host. A kernel that Aparapi would run anywhere but on the selected OpenCL device fails with
  * {@link ClFallbackException} instead.
  *
- * <p>Requires a device with double-precision support (cl_khr_fp64: reductions, GELU and the softmax normaliser use
- * double) and work-groups of at least 256 items. One caller drives the backend at a time.
+ * <p>Requires work-groups of at least 256 items; no double-precision support (the program has no double arithmetic,
+ * see the package's precision notes). One caller drives the backend at a time.
  */
 public final class ClBackend implements ComputeBackend {
     /** Every kernel family in float32; mixed precision ({@link Capability#BF16}, {@link Capability#FP16}) is absent. */

@@ -4,7 +4,7 @@ import dev.wafer.ports.compute.CrossEntropyKernel;
 import dev.wafer.ports.compute.Tensor;
 
 /**
- * Fused softmax + cross-entropy: a work-group per row (max, double normaliser, probabilities); the backward is
+ * Fused softmax + cross-entropy: a work-group per row (max, a normaliser kept as a pair of floats, probabilities); the backward is
  * element-wise; a training step's forward and backward are one pass per row that writes the gradient without the
  * probabilities. Targets are uploaded per call. Probabilities may overwrite the logits, gradients the probabilities.
  */

@@ -35,11 +35,12 @@ abstract class ClDeviceArrays extends Kernel {
     float[] mem;
     float[] stage;
     int[] ints;
-    final double[] partial = new double[PARTIALS];
+    final float[] partialHigh = new float[PARTIALS];
+    final float[] partialLow = new float[PARTIALS];
 
     // A row kernel's reductions across its work-group (GROUP items).
     @Local final float[] groupFloats = new float[GROUP];
-    @Local final double[] groupDoubles = new double[GROUP];
+    @Local final float[] groupLows = new float[GROUP];
     // The GEMM's operand tiles: BLOCK rows (or columns) by TILE steps of k.
     @Local final float[] tileA = new float[BLOCK * TILE];
     @Local final float[] tileB = new float[BLOCK * TILE];

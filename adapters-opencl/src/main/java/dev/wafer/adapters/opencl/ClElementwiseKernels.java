@@ -57,22 +57,34 @@ abstract class ClElementwiseKernels extends ClDeviceArrays {
         }
     }
 
-    /** Standard normal CDF in double, from erfc with fractional error below 1.2e-7 (Numerical Recipes' erfcc). */
-    double phi(double x) {
-        double z = abs(x) * 0.7071067811865476;
-        double t = 1.0 / (1.0 + 0.5 * z);
-        double erfc = t * exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0.0 ? 1.0 - 0.5 * erfc : 0.5 * erfc;
+    /**
+     * Standard normal CDF in float: the erfc fit of the CPU backend's GELU (Numerical Recipes' erfcc, relative error
+     * below 1.2e-7 before rounding), which keeps the negative tail where 1 + erf would cancel. Float, not double:
+     * many GPUs run double arithmetic at 1/32 or 1/64 of the float rate, and some have none (no cl_khr_fp64).
+     */
+    float phi(float x) {
+        float z = abs(x) * 0.70710678f;
+        float t = 1f / (1f + 0.5f * z);
+        float p = 0.17087277f;
+        p = p * t - 0.82215223f;
+        p = p * t + 1.48851587f;
+        p = p * t - 1.13520398f;
+        p = p * t + 0.27886807f;
+        p = p * t - 0.18628806f;
+        p = p * t + 0.09678418f;
+        p = p * t + 0.37409196f;
+        p = p * t + 1.00002368f;
+        float arg = p * t - z * z - 1.26551223f;
+        float tail = t * exp(arg) * 0.5f;
+        return x >= 0f ? 1f - tail : tail;
     }
 
     /** out = x * Phi(x); out may be inp. */
     void geluForward(int out, int inp, int n) {
         int g = getGlobalId();
         if (g < n) {
-            double x = mem[inp + g];
-            mem[out + g] = (float) (x * phi(x));
+            float x = mem[inp + g];
+            mem[out + g] = x * phi(x);
         }
     }
 
@@ -80,9 +92,9 @@ abstract class ClElementwiseKernels extends ClDeviceArrays {
     void geluBackward(int dinp, int inp, int dout, int n) {
         int g = getGlobalId();
         if (g < n) {
-            double x = mem[inp + g];
-            double pdf = exp(-0.5 * x * x) * 0.3989422804014327;
-            mem[dinp + g] = (float) (mem[dout + g] * (phi(x) + x * pdf));
+            float x = mem[inp + g];
+            float pdf = exp(-0.5f * x * x) * 0.39894228f;
+            mem[dinp + g] = mem[dout + g] * (phi(x) + x * pdf);
         }
     }
 
@@ -105,16 +117,32 @@ abstract class ClElementwiseKernels extends ClDeviceArrays {
         }
     }
 
-    /** partial[g] = sum of squares of inp[i] for i = g, g + PARTIALS, ... below n, in double. */
+    /**
+     * partialHigh[g] + partialLow[g] = the sum of squares of inp[i] for i = g, g + PARTIALS, ... below n, kept as
+     * an unevaluated sum of two floats (about 48 significant bits, as a double's 53): each square split exactly
+     * into its float and its rounding error (Dekker's product, which needs no fused multiply-add), added by
+     * Knuth's two-sum. The host adds the pairs in double. Why not double: see {@link #phi}.
+     */
     void sumOfSquares(int inp, int n) {
         int g = getGlobalId();
         if (g < PARTIALS) {
-            double s = 0.0;
+            float high = 0f;
+            float low = 0f;
             for (int i = g; i < n; i += PARTIALS) {
-                double x = mem[inp + i];
-                s += x * x;
+                float x = mem[inp + i];
+                float square = x * x;
+                float split = 4097f * x;
+                float xh = split - (split - x);
+                float xl = x - xh;
+                float error = ((xh * xh - square) + 2f * xh * xl) + xl * xl;
+                float sum = high + square;
+                float back = sum - high;
+                float lost = (high - (sum - back)) + (square - back);
+                high = sum;
+                low = low + (lost + error);
             }
-            partial[g] = s;
+            partialHigh[g] = high;
+            partialLow[g] = low;
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.wafer.adapters.opencl;
 import dev.wafer.ports.compute.GeluKernel;
 import dev.wafer.ports.compute.Tensor;
 
-/** Exact (erf) GELU, element-wise in double on the device; in place is allowed. */
+/** Exact (erf) GELU, element-wise in float on the device (an erfc fit, as the CPU backend's); in place is allowed. */
 final class ClGelu implements GeluKernel {
     private final ClRuntime rt;
 

@@ -279,13 +279,13 @@ abstract class ClLayerKernels extends ClElementwiseKernels {
 
     /**
      * A work-group per row (launched over rows * GROUP items): loss = -ln p[target] with p = softmax(scale * logits),
-     * float exponentials summed in double (as the attention softmaxes here and CUDA's cross-entropy: a double
-     * exponential per logit is slow on most GPUs), and into {@code out} either p ({@code gradient == 0}, the forward)
-     * or dloss * scale * (p - onehot(target)) from the same float p (training's forward and backward in one pass,
-     * the bits of {@link #crossEntropyBackward} after the forward, without writing and reading back p); out may be
-     * logits. Targets in {@link #ints}. Each item takes the row's columns l, l + GROUP, ... (adjacent items read
-     * adjacent logits), and the group combines its items' maxima and sums in local memory. Why: one work-item per row
-     * walked 50,257 logits alone, three times, with its neighbours a row apart.
+     * float exponentials summed as a pair of floats (about a double's precision; see {@link #groupRowSum}), and into
+     * {@code out} either p ({@code gradient == 0}, the forward) or dloss * scale * (p - onehot(target)) from the same
+     * float p (training's forward and backward in one pass, the bits of {@link #crossEntropyBackward} after the
+     * forward, without writing and reading back p); out may be logits. Targets in {@link #ints}. Each item takes the
+     * row's columns l, l + GROUP, ... (adjacent items read adjacent logits), and the group combines its items'
+     * maxima and sums in local memory. Why: one work-item per row walked 50,257 logits alone, three times, with its
+     * neighbours a row apart, and a double exponential per logit.
      */
     void crossEntropyRows(int losses, int out, int logits, int rows, int v, float scale, float dloss, int gradient) {
         int r = getGroupId();
@@ -295,14 +295,17 @@ abstract class ClLayerKernels extends ClElementwiseKernels {
         // Read before any item overwrites its logits (out may be logits).
         float target = scale * mem[x + t];
         float max = groupRowMax(x, v, scale, l);
-        double total = groupRowSum(x, v, scale, max, l);
+        groupRowSum(x, v, scale, max, l);
+        float high = groupFloats[0];
+        float low = groupLows[0];
         if (l == 0) {
-            mem[losses + r] = (float) (log(total) - ((double) target - max));
+            // log(high + low) = log(high) + low / high to within low's square.
+            mem[losses + r] = (log(high) + low / high) - (target - max);
         }
-        double inv = 1.0 / total;
+        float inv = 1f / high;
         int o = out + r * v;
         for (int j = l; j < v; j += GROUP) {
-            float p = (float) (exp(scale * mem[x + j] - max) * inv);
+            float p = exp(scale * mem[x + j] - max) * inv;
             float ind = j == t ? 1f : 0f;
             mem[o + j] = gradient != 0 ? dloss * scale * (p - ind) : p;
         }
@@ -325,21 +328,38 @@ abstract class ClLayerKernels extends ClElementwiseKernels {
         return groupFloats[0];
     }
 
-    /** The row's sum of exp(scale * x[j] - max) (float exponentials, double sum), every item of the group getting it. */
-    double groupRowSum(int x, int v, float scale, float max, int l) {
-        double sum = 0.0;
+    /**
+     * The row's sum of exp(scale * x[j] - max) as a pair of floats, high in groupFloats[0] and low in groupLows[0]
+     * for every item of the group to read: each item's share added by Knuth's two-sum (the rounding error of each
+     * addition kept in low), then the items' pairs combined the same way in local memory. About 48 significant bits,
+     * as a double's 53, without double arithmetic (slow on most GPUs, absent on some).
+     */
+    void groupRowSum(int x, int v, float scale, float max, int l) {
+        float high = 0f;
+        float low = 0f;
         for (int j = l; j < v; j += GROUP) {
-            sum += exp(scale * mem[x + j] - max);
+            float term = exp(scale * mem[x + j] - max);
+            float sum = high + term;
+            float back = sum - high;
+            low = low + ((high - (sum - back)) + (term - back));
+            high = sum;
         }
-        groupDoubles[l] = sum;
+        // Every item has read the maximum out of groupFloats[0] before any item overwrites it.
+        localBarrier();
+        groupFloats[l] = high;
+        groupLows[l] = low;
         localBarrier();
         for (int span = GROUP / 2; span > 0; span = span / 2) {
             if (l < span) {
-                groupDoubles[l] = groupDoubles[l] + groupDoubles[l + span];
+                float a = groupFloats[l];
+                float b = groupFloats[l + span];
+                float sum = a + b;
+                float back = sum - a;
+                groupLows[l] = groupLows[l] + groupLows[l + span] + ((a - (sum - back)) + (b - back));
+                groupFloats[l] = sum;
             }
             localBarrier();
         }
-        return groupDoubles[0];
     }
 
     /** dlogits = dloss * scale * (p - onehot) over n = N*V elements; dlogits may be probs. Targets in {@link #ints}. */

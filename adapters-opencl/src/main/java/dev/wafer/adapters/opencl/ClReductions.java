@@ -3,7 +3,10 @@ package dev.wafer.adapters.opencl;
 import dev.wafer.ports.compute.ReductionKernel;
 import dev.wafer.ports.compute.Tensor;
 
-/** Sum of squares (1024 double partial sums on the device, added on the host), scaling and filling. */
+/**
+ * Sum of squares (1024 partial sums on the device, each a pair of floats of about a double's precision, added on the
+ * host in double), scaling and filling.
+ */
 final class ClReductions implements ReductionKernel {
     private final ClRuntime rt;
 

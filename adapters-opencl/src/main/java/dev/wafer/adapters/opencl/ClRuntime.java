@@ -270,13 +270,14 @@ final class ClRuntime implements AutoCloseable {
         requireOnDevice(kernel, device, name);
     }
 
-    /** Sum of squares of {@code n} floats at {@code offset}, accumulated in double. */
+    /** Sum of squares of {@code n} floats at {@code offset}: float pairs on the device, added here in double. */
     synchronized double sumOfSquares(int offset, int n) {
         launch(ClArgs.of(ClKernel.SUM_OF_SQUARES).buffer("inp", offset).integer("n", n), ClProgram.PARTIALS);
-        program.get(program.partial);
+        program.get(program.partialHigh);
+        program.get(program.partialLow);
         double s = 0;
-        for (double p : program.partial) {
-            s += p;
+        for (int i = 0; i < ClProgram.PARTIALS; i++) {
+            s += (double) program.partialHigh[i] + program.partialLow[i];
         }
         return s;
     }

@@ -24,7 +24,9 @@
  * {@link dev.wafer.adapters.opencl.ClFallbackException} naming the operation.
  *
  * <h2>Precision</h2>
- * Float32 tensors; dot products, LayerNorm statistics and softmax maxima in float32; the softmax normaliser, the
- * loss, GELU's erf and sums of squares in double (the device needs cl_khr_fp64).
+ * Float32 tensors; dot products, LayerNorm statistics, softmax maxima, GELU's erfc fit and the attention softmax
+ * normalisers in float32; the loss's normaliser and sums of squares as unevaluated sums of two floats (two-sum and
+ * Dekker's exact product: about a double's precision). No double arithmetic at all ({@code ClFloatOnlyTest}), so the
+ * device needs no cl_khr_fp64, and GPUs with few double units are not slowed by it.
  */
 package dev.wafer.adapters.opencl;

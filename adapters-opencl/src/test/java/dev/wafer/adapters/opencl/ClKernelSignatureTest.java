@@ -197,7 +197,7 @@ class ClKernelSignatureTest {
         return calls;
     }
 
-    private static java.lang.classfile.ClassModel classModel(Class<?> c) {
+    static java.lang.classfile.ClassModel classModel(Class<?> c) {
         try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getPackageName().length() + 1)
                 + ".class")) {
             return ClassFile.of().parse(in.readAllBytes());

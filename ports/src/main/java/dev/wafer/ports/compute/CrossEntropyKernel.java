@@ -3,7 +3,8 @@ package dev.wafer.ports.compute;
 /**
  * Fused softmax + cross-entropy over the vocabulary with an output-logit multiplier {@code s}
  * (muP's {@code 1/m_width}, 1 under SP): {@code p = softmax(s * logits)}, {@code loss = -ln p[target]} in nats.
- * The normaliser and the loss are reduced in double.
+ * The normaliser and the loss are reduced in double, or with a double's precision (the OpenCL backend keeps the
+ * normaliser as a pair of floats, for devices without double arithmetic).
  */
 public interface CrossEntropyKernel {
     /**

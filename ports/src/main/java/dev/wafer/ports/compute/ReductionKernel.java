@@ -3,8 +3,10 @@ package dev.wafer.ports.compute;
 /** Whole-tensor helpers: the pieces of the global gradient norm, clipping and zeroing. */
 public interface ReductionKernel {
     /**
-     * Sum of squares of the first {@code n} elements, accumulated in double. The global gradient norm is the square
-     * root of the sum of this over every gradient tensor; a NaN or infinity anywhere makes the result non-finite.
+     * Sum of squares of the first {@code n} elements, accumulated in double (or with a double's precision: the OpenCL
+     * backend adds pairs of floats, so a square or partial sum past float's range, 3.4e38, is infinite there). The
+     * global gradient norm is the square root of the sum of this over every gradient tensor; a NaN or infinity
+     * anywhere makes the result non-finite.
      */
     double sumOfSquares(Tensor x, int n);
 
