@@ -12,8 +12,8 @@ import com.aparapi.Kernel;
  * instance that owns {@link #mem} and runs every kernel; and Aparapi compiles one entry point per instance
  * ({@code run()}) together with the methods it calls, which must be methods of the kernel's class or its
  * superclasses (only those can use {@code getGlobalId()}, {@code localBarrier()} and the OpenCL math). So each
- * family of kernels is a class in the chain {@code ClDeviceArrays <- ClElementwiseKernels <- ClLayerKernels <-
- * ClAttentionKernels <- ClProgram}, one method per kernel taking its arguments as typed, named parameters, and
+ * family of kernels is a class in the chain {@code ClDeviceArrays <- ClElementwiseKernels <- ClProductKernels <-
+ * ClLayerKernels <- ClAttentionKernels <- ClProgram}, one method per kernel taking its arguments as typed, named parameters, and
  * {@link ClProgram} dispatches to them. Fields here are package-private: Aparapi cannot bind private fields of a
  * superclass.
  *

@@ -1,7 +1,7 @@
 package dev.wafer.adapters.opencl;
 
 /**
- * Launches of {@link ClLayerKernels#gemm}: out(rows, cols) = [out +] A B [+ bias] over strided operands, for one
+ * Launches of {@link ClProductKernels#gemm}: out(rows, cols) = [out +] A B [+ bias] over strided operands, for one
  * product or a batch of them (attention's heads), with attention's causal limits.
  */
 final class ClGemm {

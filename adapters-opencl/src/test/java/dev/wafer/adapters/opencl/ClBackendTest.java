@@ -70,6 +70,57 @@ class ClBackendTest {
         }
     }
 
+    /**
+     * Rows shorter than a work-group (13 logits for 64 items), three work-groups per launch, many launches: PoCL
+     * once computed some rows' normalisers wrong when two groups ran at once and the items' loops had different
+     * lengths (see {@code crossEntropyRows}). Every row of every launch must match the softmax in double.
+     */
+    @Test
+    void crossEntropyOfShortRowsIsRightInEveryLaunch() {
+        long seed = 1L;
+        java.util.Random random = new java.util.Random(seed);
+        int n = 3;
+        int v = 13;
+        int wrong = 0;
+        String first = null;
+        try (TensorScope scope = backend.openScope()) {
+            Tensor x = scope.allocate((long) n * v);
+            Tensor losses = scope.allocate(n);
+            Tensor probs = scope.allocate((long) n * v);
+            float[] logits = new float[n * v];
+            for (int launch = 0; launch < 600; launch++) {
+                for (int i = 0; i < logits.length; i++) {
+                    logits[i] = (random.nextFloat() - 0.5f) * 16f;
+                }
+                x.copyFromHost(logits);
+                backend.crossEntropy().forward(losses, probs, x, new int[] {0, 5, 12}, n, v, 1f);
+                float[] p = probs.toHost();
+                for (int r = 0; r < n; r++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < v; j++) {
+                        max = Math.max(max, logits[r * v + j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < v; j++) {
+                        sum += Math.exp(logits[r * v + j] - max);
+                    }
+                    for (int j = 0; j < v; j++) {
+                        double expected = Math.exp(logits[r * v + j] - max) / sum;
+                        if (Math.abs(expected - p[r * v + j]) > 1e-5 + 1e-4 * expected) {
+                            wrong++;
+                            if (first == null) {
+                                first = "launch " + launch + " row " + r + " column " + j + ": " + p[r * v + j]
+                                        + " for " + expected;
+                            }
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(0, wrong, "rows wrong of " + 600 * n + ", first " + first + ", seed " + seed);
+    }
+
     @Test
     void arenaGrowthKeepsDeviceData() {
         try (TensorScope scope = backend.openScope()) {
