@@ -157,15 +157,7 @@ abstract class ClProductKernels extends ClElementwiseKernels {
                 for (int k = 0; k < inner; k++) {
                     acc += mem[a + row * aRowStride + k * aColStride] * mem[b + k * bRowStride + col * bColStride];
                 }
-                int at = out + row * cols + col;
-                float v = acc;
-                if (hasBias != 0) {
-                    v += mem[bias + col];
-                }
-                if (accumulate != 0) {
-                    v += mem[at];
-                }
-                mem[at] = v;
+                storeOne(out + row * cols, col, acc, bias, hasBias, cols, accumulate);
             }
         }
     }
