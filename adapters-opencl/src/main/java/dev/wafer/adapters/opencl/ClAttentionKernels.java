@@ -61,10 +61,10 @@ abstract class ClAttentionKernels extends ClLayerKernels {
     }
 
     /**
-     * Attention after a prefix, its probabilities: one work-item per (r, i, h) (rows = B*T*NH), whose keys are row
-     * r's prefix rows of {@code prefix} (from {@code ints[r]}, {@code ints[b + r]} of them), then its own new
-     * positions 0..i of qkv. Float32 scores, float exponentials summed with their rounding errors kept (two-sum); probability j goes
-     * to {@code att[g * keys + j]} ({@code keys}: the longest prefix plus t).
+     * Attention after a prefix, its probabilities: one work-item per (r, i, h) (rows = B*T*NH), whose keys are row r's
+     * prefix rows of {@code prefix} (from {@code ints[r]}, {@code ints[b + r]} of them), then its own new positions
+     * 0..i of qkv. Float32 scores, float exponentials summed with their rounding errors kept (two-sum); probability j
+     * goes to {@code att[g * keys + j]} ({@code keys}: the longest prefix plus t).
      */
     void attentionPrefixSoftmax(int att, int qkv, int prefix, int rows, int b, int t, int c, int nh, int keys,
                                 float scale) {
@@ -155,8 +155,8 @@ abstract class ClAttentionKernels extends ClLayerKernels {
 
     /**
      * Cached attention's probabilities: one work-item per (row, head) (rows = k*b*nh), row j*b + i attending to keys
-     * 0..pos+j of sequence i's cache. Float32 scores, float32 exp summed with their rounding errors kept (two-sum); probability t goes to
-     * {@code att[g * keys + t]} ({@code keys}: pos + k).
+     * 0..pos+j of sequence i's cache. Float32 scores, float32 exp summed with their rounding errors kept (two-sum);
+     * probability t goes to {@code att[g * keys + t]} ({@code keys}: pos + k).
      */
     void attentionCachedSoftmax(int att, int qkv, int kcache, int rows, int b, int maxT, int pos, int c, int nh,
                                 int keys, float scale) {

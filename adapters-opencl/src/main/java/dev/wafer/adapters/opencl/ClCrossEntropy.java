@@ -4,9 +4,10 @@ import dev.wafer.ports.compute.CrossEntropyKernel;
 import dev.wafer.ports.compute.Tensor;
 
 /**
- * Fused softmax + cross-entropy: a work-group per row (max, a normaliser kept as a pair of floats, probabilities); the backward is
- * element-wise; a training step's forward and backward are one pass per row that writes the gradient without the
- * probabilities. Targets are uploaded per call. Probabilities may overwrite the logits, gradients the probabilities.
+ * Fused softmax + cross-entropy: a work-group per row (max, a normaliser kept as a pair of floats, probabilities); the
+ * backward is element-wise; a training step's forward and backward are one pass per row that writes the gradient
+ * without the probabilities. Targets are uploaded per call. Probabilities may overwrite the logits, gradients the
+ * probabilities.
  */
 final class ClCrossEntropy implements CrossEntropyKernel {
     private final ClRuntime rt;
@@ -59,7 +60,8 @@ final class ClCrossEntropy implements CrossEntropyKernel {
             rt.uploadInts(targets, n);
             rt.launch(ClArgs.of(ClKernel.CROSS_ENTROPY_ROWS).buffer("losses", losses).buffer("out", out)
                     .buffer("logits", logits).integer("rows", n).integer("v", v).real("scale", scale)
-                    .real("dloss", dloss).integer("gradient", gradient ? 1 : 0), Math.multiplyExact(n, ClProgram.GROUP));
+                    .real("dloss", dloss).integer("gradient", gradient ? 1 : 0),
+                    Math.multiplyExact(n, ClProgram.GROUP));
         }
     }
 }

@@ -6,16 +6,15 @@ import com.aparapi.Kernel;
  * The device memory of the backend's one Aparapi kernel: the arena every tensor is a window of, the staging array
  * of host copies, the token/target ids, the partial sums of a reduction and the GEMM tiles.
  *
- * <p><b>Why the kernels are a chain of classes.</b> Aparapi gives each {@code Kernel} instance its own device copy
- * of every array it binds, so two instances bound to the same {@code float[]} hold two device buffers that do not
- * see each other's writes without a trip through the host. Keeping tensors on the device therefore needs one
- * instance that owns {@link #mem} and runs every kernel; and Aparapi compiles one entry point per instance
- * ({@code run()}) together with the methods it calls, which must be methods of the kernel's class or its
- * superclasses (only those can use {@code getGlobalId()}, {@code localBarrier()} and the OpenCL math). So each
- * family of kernels is a class in the chain {@code ClDeviceArrays <- ClElementwiseKernels <- ClProductKernels <-
- * ClLayerKernels <- ClAttentionKernels <- ClProgram}, one method per kernel taking its arguments as typed, named parameters, and
- * {@link ClProgram} dispatches to them. Fields here are package-private: Aparapi cannot bind private fields of a
- * superclass.
+ * <p><b>Why the kernels are a chain of classes.</b> Aparapi gives each {@code Kernel} instance its own device copy of
+ * every array it binds, so two instances bound to the same {@code float[]} hold two device buffers that do not see each
+ * other's writes without a trip through the host. Keeping tensors on the device therefore needs one instance that owns
+ * {@link #mem} and runs every kernel; and Aparapi compiles one entry point per instance ({@code run()}) together with
+ * the methods it calls, which must be methods of the kernel's class or its superclasses (only those can use {@code
+ * getGlobalId()}, {@code localBarrier()} and the OpenCL math). So each family of kernels is a class in the chain {@code
+ * ClDeviceArrays <- ClElementwiseKernels <- ClProductKernels <- ClLayerKernels <- ClAttentionKernels <- ClProgram}, one
+ * method per kernel taking its arguments as typed, named parameters, and {@link ClProgram} dispatches to them. Fields
+ * here are package-private: Aparapi cannot bind private fields of a superclass.
  *
  * <p><b>Aparapi rules</b> followed by every kernel method: primitive fields and arrays only, no lambdas or string
  * concatenation, no calls on other objects, no early {@code return} before a barrier. Sizes of 1-D launches are

@@ -87,32 +87,57 @@ abstract class ClLayerKernels extends ClProductKernels {
         }
     }
 
-    /** One work-item per channel accumulates dweight and dbias over the rows. */
-    void layerNormBackwardParams(int dweight, int dbias, int dout, int inp, int mean, int rstd, int rows, int c) {
-        int i = getGlobalId();
-        if (i < c) {
-            float dw = 0f;
-            float db = 0f;
-            for (int r = 0; r < rows; r++) {
-                float dy = mem[dout + r * c + i];
-                float norm = (mem[inp + r * c + i] - mem[mean + r]) * mem[rstd + r];
-                dw += norm * dy;
-                db += dy;
+    /**
+     * The first half of a column reduction: a work-item per (column, chunk of chunkRows rows), n = cols * chunks,
+     * sums its chunk's rows in order into partials[chunk * cols + col]: dout's column, and with {@code normed != 0}
+     * also the LayerNorm weight's gradient terms, norm * dout, into partials[(chunks + chunk) * cols + col]. Why:
+     * a work-item per column over all rows gave a GPU only C work-items (768 at the 111M shape) for 16K rows.
+     */
+    void columnChunkSums(int partials, int dout, int inp, int mean, int rstd, int n, int rows, int cols,
+                         int chunkRows, int normed) {
+        int g = getGlobalId();
+        if (g < n) {
+            int col = g % cols;
+            int chunk = g / cols;
+            int chunks = n / cols;
+            int first = chunk * chunkRows;
+            int end = min(rows, first + chunkRows);
+            float sum = 0f;
+            float weighted = 0f;
+            for (int r = first; r < end; r++) {
+                float dy = mem[dout + r * cols + col];
+                sum += dy;
+                if (normed != 0) {
+                    float norm = (mem[inp + r * cols + col] - mem[mean + r]) * mem[rstd + r];
+                    weighted += norm * dy;
+                }
             }
-            mem[dweight + i] += dw;
-            mem[dbias + i] += db;
+            mem[partials + g] = sum;
+            if (normed != 0) {
+                mem[partials + chunks * cols + g] = weighted;
+            }
         }
     }
 
-    /** dbias[j] += sum over rows of dout[r, j]; one work-item per column. */
-    void columnSumAccumulate(int dbias, int dout, int rows, int cols) {
-        int j = getGlobalId();
-        if (j < cols) {
-            float s = 0f;
-            for (int r = 0; r < rows; r++) {
-                s += mem[dout + r * cols + j];
+    /**
+     * The second half: a work-item per column adds its chunks' partial sums in order into dsum[col] (and, with
+     * {@code normed != 0}, the weighted ones into dweighted[col]).
+     */
+    void columnChunksAccumulate(int dsum, int dweighted, int partials, int cols, int chunks, int normed) {
+        int col = getGlobalId();
+        if (col < cols) {
+            float sum = 0f;
+            float weighted = 0f;
+            for (int k = 0; k < chunks; k++) {
+                sum += mem[partials + k * cols + col];
+                if (normed != 0) {
+                    weighted += mem[partials + (chunks + k) * cols + col];
+                }
             }
-            mem[dbias + j] += s;
+            mem[dsum + col] += sum;
+            if (normed != 0) {
+                mem[dweighted + col] += weighted;
+            }
         }
     }
 

@@ -3,7 +3,10 @@ package dev.wafer.adapters.opencl;
 import dev.wafer.ports.compute.LayerNormKernel;
 import dev.wafer.ports.compute.Tensor;
 
-/** LayerNorm: one work-item per row (float32 two-pass statistics); parameter gradients one work-item per channel. */
+/**
+ * LayerNorm: one work-item per row (float32 two-pass statistics); parameter gradients by {@link ClColumnSums}
+ * (a work-item per channel and chunk of rows, then per channel).
+ */
 final class ClLayerNorm implements LayerNormKernel {
     private final ClRuntime rt;
 
@@ -37,9 +40,9 @@ final class ClLayerNorm implements LayerNormKernel {
         ClTensor w = ClTensor.of(rt, weight, c);
         ClTensor m = ClTensor.of(rt, mean, n);
         ClTensor r = ClTensor.of(rt, rstd, n);
-        rt.launch(ClArgs.of(ClKernel.LAYER_NORM_BACKWARD_PARAMS).buffer("dweight", dw).buffer("dbias", db)
-                .buffer("dout", dy).buffer("inp", x).buffer("mean", m).buffer("rstd", r).integer("rows", n)
-                .integer("c", c), c);
+        synchronized (rt) {
+            ClColumnSums.accumulate(rt, db.offset, dw.offset, dy.offset, x.offset, m.offset, r.offset, n, c);
+        }
         rt.launch(ClArgs.of(ClKernel.LAYER_NORM_BACKWARD_INPUT).buffer("dinp", dx).buffer("dout", dy)
                 .buffer("inp", x).buffer("weight", w).buffer("mean", m).buffer("rstd", r).integer("rows", n)
                 .integer("c", c), n);

@@ -6,7 +6,8 @@ import dev.wafer.ports.compute.Tensor;
 /**
  * Linear layer as three launches of one register-blocked GEMM with strided operands (64 x 64 blocks of output,
  * operands staged in local memory), or of {@code gemmRows} for a product of at most {@link #ROWS_BY_COLUMN} rows:
- * {@code out = inp·Wᵀ + b}, {@code dinp = dout·W}, {@code dW += doutᵀ·inp}; {@code db += Σ rows dout}.
+ * {@code out = inp·Wᵀ + b}, {@code dinp = dout·W}, {@code dW += doutᵀ·inp}; {@code db += Σ rows dout}
+ * ({@link ClColumnSums}).
  */
 final class ClMatmul implements MatmulKernel {
     /** Rows of output up to which a product takes {@code gemmRows}, a work-item per column (decoding). */
@@ -47,8 +48,7 @@ final class ClMatmul implements MatmulKernel {
             // dW(oc,c) += dout(n,oc)ᵀ · inp(n,c): A(m,k) = dout[k*oc + m]; B(k,j) = inp[k*c + j]
             gemm(dw.offset, dy.offset, 1, oc, x.offset, c, 1, -1, oc, c, n, true);
             if (db != null) {
-                rt.launch(ClArgs.of(ClKernel.COLUMN_SUM_ACCUMULATE).buffer("dbias", db).buffer("dout", dy)
-                        .integer("rows", n).integer("cols", oc), oc);
+                ClColumnSums.accumulate(rt, db.offset, -1, dy.offset, -1, -1, -1, n, oc);
             }
         }
     }

@@ -128,7 +128,10 @@ abstract class ClProductKernels extends ClElementwiseKernels {
         }
     }
 
-    /** out row {@code rowAt}, column col = acc [+ bias[col]] [+ its value], as {@link #gemm} adds them; nothing past cols. */
+    /**
+     * Row {@code rowAt} of out, column col = acc [+ bias[col]] [+ its value], as {@link #gemm} adds them; nothing
+     * past cols.
+     */
     void storeOne(int rowAt, int col, float acc, int bias, int hasBias, int cols, int accumulate) {
         if (col < cols) {
             int at = rowAt + col;

@@ -23,9 +23,9 @@ final class ClProgram extends ClAttentionKernels {
     static final int ENCODER_BACKWARD = 7;
     static final int LAYER_NORM_FORWARD = 8;
     static final int LAYER_NORM_BACKWARD_INPUT = 9;
-    static final int LAYER_NORM_BACKWARD_PARAMS = 10;
+    static final int COLUMN_CHUNK_SUMS = 10;
     static final int GEMM = 11;
-    static final int COLUMN_SUM_ACCUMULATE = 12;
+    static final int COLUMN_CHUNKS_ACCUMULATE = 12;
     static final int ATTENTION_SOFTMAX_ROWS = 13;
     static final int ATTENTION_SOFTMAX_BACKWARD_ROWS = 14;
     static final int GELU_FORWARD = 17;
@@ -130,10 +130,10 @@ final class ClProgram extends ClAttentionKernels {
             layerNormForward(i0, i1, i2, i3, i4, i5, i6, i7, f0);
         } else if (op == LAYER_NORM_BACKWARD_INPUT) {
             layerNormBackwardInput(i0, i1, i2, i3, i4, i5, i6, i7);
-        } else if (op == LAYER_NORM_BACKWARD_PARAMS) {
-            layerNormBackwardParams(i0, i1, i2, i3, i4, i5, i6, i7);
-        } else if (op == COLUMN_SUM_ACCUMULATE) {
-            columnSumAccumulate(i0, i1, i2, i3);
+        } else if (op == COLUMN_CHUNK_SUMS) {
+            columnChunkSums(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9);
+        } else if (op == COLUMN_CHUNKS_ACCUMULATE) {
+            columnChunksAccumulate(i0, i1, i2, i3, i4, i5);
         } else if (op == ATTENTION_SOFTMAX_ROWS) {
             attentionSoftmaxRows(i0, i1, i2, f0);
         } else if (op == ATTENTION_SOFTMAX_BACKWARD_ROWS) {

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.wafer.conformance.support.Check;
+import dev.wafer.conformance.tolerance.Tolerances;
 import dev.wafer.ports.compute.Tensor;
 import dev.wafer.ports.compute.TensorScope;
 
@@ -119,6 +121,77 @@ class ClBackendTest {
             }
         }
         assertEquals(0, wrong, "rows wrong of " + 600 * n + ", first " + first + ", seed " + seed);
+    }
+
+    /**
+     * Column sums over more rows than one chunk ({@link ClColumnSums}): the contract's shapes are small enough for a
+     * chunk of one row, so these take chunks of 4 and of all 50 rows: the bias gradient of a linear layer and
+     * LayerNorm's parameter gradients against sums in double, both accumulated onto what was there.
+     */
+    @Test
+    void columnSumsOverChunksOfRowsMatchSumsInDouble() {
+        long seed = 7L;
+        java.util.Random random = new java.util.Random(seed);
+        for (int[] shape : new int[][] {{3000, 70}, {50, 70_000}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            assertTrue(ClColumnSums.chunkRows(rows, cols) > 1, "chunks of more than one row");
+            float[] dout = new float[rows * cols];
+            float[] inp = new float[rows * cols];
+            for (int i = 0; i < dout.length; i++) {
+                dout[i] = random.nextFloat() * 2 - 1;
+                inp[i] = random.nextFloat() * 2 - 1;
+            }
+            float[] mean = new float[rows];
+            float[] rstd = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                mean[r] = random.nextFloat() - 0.5f;
+                rstd[r] = 0.5f + random.nextFloat();
+            }
+            float[] before = new float[cols];
+            for (int j = 0; j < cols; j++) {
+                before[j] = random.nextFloat();
+            }
+            double[] bias = new double[cols];
+            double[] weight = new double[cols];
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    double dy = dout[r * cols + j];
+                    bias[j] += dy;
+                    weight[j] += ((double) inp[r * cols + j] - mean[r]) * rstd[r] * dy;
+                }
+            }
+            for (int j = 0; j < cols; j++) {
+                bias[j] += before[j];
+                weight[j] += before[j];
+            }
+            String what = rows + " x " + cols;
+            try (TensorScope scope = backend.openScope()) {
+                Tensor tdout = upload(scope, dout);
+                Tensor tinp = upload(scope, inp);
+                Tensor tmean = upload(scope, mean);
+                Tensor trstd = upload(scope, rstd);
+                Tensor dbias = upload(scope, before);
+                Tensor dweight = upload(scope, before);
+                Tensor lnBias = upload(scope, before);
+                synchronized (backend.runtime()) {
+                    ClColumnSums.accumulate(backend.runtime(), ((ClTensor) dbias).offset, -1,
+                            ((ClTensor) tdout).offset, -1, -1, -1, rows, cols);
+                    ClColumnSums.accumulate(backend.runtime(), ((ClTensor) lnBias).offset,
+                            ((ClTensor) dweight).offset, ((ClTensor) tdout).offset, ((ClTensor) tinp).offset,
+                            ((ClTensor) tmean).offset, ((ClTensor) trstd).offset, rows, cols);
+                }
+                Check.close(what + " bias gradient", seed, Tolerances.MATMUL, bias, dbias.toHost());
+                Check.close(what + " LayerNorm bias gradient", seed, Tolerances.MATMUL, bias, lnBias.toHost());
+                Check.close(what + " LayerNorm weight gradient", seed, Tolerances.MATMUL, weight, dweight.toHost());
+            }
+        }
+    }
+
+    private static Tensor upload(TensorScope scope, float[] values) {
+        Tensor t = scope.allocate(values.length);
+        t.copyFromHost(values);
+        return t;
     }
 
     @Test
