@@ -93,19 +93,28 @@ abstract class ClAttentionKernels extends ClLayerKernels {
                 mem[a + j] = s;
                 max = max(max, s);
             }
-            float sum = 0f;
-            float low = 0f;
-            for (int j = 0; j < n; j++) {
-                float term = exp(mem[a + j] - max);
-                float next = sum + term;
-                float back = next - sum;
-                low = low + ((sum - (next - back)) + (term - back));
-                sum = next;
-            }
-            float inv = 1f / (sum + low);
-            for (int j = 0; j < n; j++) {
-                mem[a + j] = exp(mem[a + j] - max) * inv;
-            }
+            normaliseScores(a, n, max);
+        }
+    }
+
+    /**
+     * scores[a..a+n) (scaled, with maximum max) into their softmax: exp(score - max), summed with each addition's
+     * rounding error kept (two-sum), then divided by the sum.
+     */
+    void normaliseScores(int a, int n, float max) {
+        float sum = 0f;
+        float low = 0f;
+        for (int j = 0; j < n; j++) {
+            float ex = exp(mem[a + j] - max);
+            mem[a + j] = ex;
+            float next = sum + ex;
+            float back = next - sum;
+            low = low + ((sum - (next - back)) + (ex - back));
+            sum = next;
+        }
+        float inv = 1f / (sum + low);
+        for (int j = 0; j < n; j++) {
+            mem[a + j] = mem[a + j] * inv;
         }
     }
 
@@ -181,20 +190,7 @@ abstract class ClAttentionKernels extends ClLayerKernels {
                 mem[a + t] = s;
                 max = max(max, s);
             }
-            float sum = 0f;
-            float low = 0f;
-            for (int t = 0; t < n; t++) {
-                float ex = exp(mem[a + t] - max);
-                mem[a + t] = ex;
-                float next = sum + ex;
-                float back = next - sum;
-                low = low + ((sum - (next - back)) + (ex - back));
-                sum = next;
-            }
-            float inv = 1f / (sum + low);
-            for (int t = 0; t < n; t++) {
-                mem[a + t] = mem[a + t] * inv;
-            }
+            normaliseScores(a, n, max);
         }
     }
 
