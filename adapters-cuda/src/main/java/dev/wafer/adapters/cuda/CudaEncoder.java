@@ -2,6 +2,7 @@ package dev.wafer.adapters.cuda;
 
 import dev.wafer.ports.compute.EncoderKernel;
 import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TokenBuckets;
 
 /**
  * Token + position embedding; token ids are uploaded per call (a few KiB), everything else stays on the device. The

@@ -36,8 +36,8 @@ final class ClAttention implements AttentionKernel {
                         new ClGemm.Operand(q + c, 1, c3, hs), -1, t, t, hs, false, nh,
                         ClGemm.Causal.BLOCKS_ON_OR_BELOW_DIAGONAL);
             }
-            rt.launch(ClArgs.of(ClKernel.ATTENTION_SOFTMAX_ROWS).buffer("att", a).integer("rows", b * nh * t)
-                    .integer("t", t).real("scale", scale), b * nh * t);
+            rt.launchRows(ClArgs.of(ClKernel.ATTENTION_SOFTMAX_ROWS).buffer("att", a).integer("t", t)
+                    .real("scale", scale), b * nh * t);
             for (int s = 0; s < b; s++) {
                 int q = x.offset + s * t * c3;
                 ClGemm.run(rt, o.offset + s * t * c, c, hs, new ClGemm.Operand(a.offset + s * nh * tt, t, 1, tt),
@@ -65,8 +65,8 @@ final class ClAttention implements AttentionKernel {
                         new ClGemm.Operand(q + 2 * c, 1, c3, hs), -1, t, t, hs, false, nh,
                         ClGemm.Causal.BLOCKS_ON_OR_BELOW_DIAGONAL);
             }
-            rt.launch(ClArgs.of(ClKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).buffer("dpre", dpre).buffer("att", a)
-                    .integer("rows", b * nh * t).integer("t", t).real("scale", scale), b * nh * t);
+            rt.launchRows(ClArgs.of(ClKernel.ATTENTION_SOFTMAX_BACKWARD_ROWS).buffer("dpre", dpre).buffer("att", a)
+                    .integer("t", t).real("scale", scale), b * nh * t);
             for (int s = 0; s < b; s++) {
                 int q = x.offset + s * t * c3;
                 int dq = dx.offset + s * t * c3;

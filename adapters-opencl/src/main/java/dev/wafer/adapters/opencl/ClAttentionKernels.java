@@ -11,50 +11,67 @@ abstract class ClAttentionKernels extends ClLayerKernels {
     }
 
     /**
-     * One work-item per (b, h, i) row of att (rows = B*NH*T), which holds the unscaled scores q_i . k_j for j <= i
-     * (written by the GEMM): the softmax of scale * score over j <= i, and zeros above the diagonal. A work-item per
-     * row, not a work-group: PoCL miscompiled (and once crashed on) this kernel with group reductions, inside the
-     * program's one dispatching kernel, though the same code ran right alone; and attention has B*NH*T rows to
-     * spread, where the cross-entropy has only B*T.
+     * A work-group of {@link #GROUP} items per (b, h, i) row of att (B*NH*T groups), which holds the unscaled scores
+     * q_i . k_j for j <= i (written by the GEMM): the softmax of scale * score over j <= i, its maximum and sum
+     * combined across the group in local memory, and zeros above the diagonal. Item l reads columns l, l + GROUP,
+     * ..., so adjacent items read adjacent scores; a work-item per row read its row alone, T floats from its
+     * neighbours'. Every loop's trip count depends on the row alone, the same for every item of the group, as in
+     * {@link #crossEntropyRows}, where PoCL 3.1 gave wrong sums for loops bounded per item.
      */
-    void attentionSoftmaxRows(int att, int rows, int t, float scale) {
-        int g = getGlobalId();
-        if (g < rows) {
-            int i = g % t;
-            int a = att + g * t;
-            float max = -3.4028235e38f;
-            for (int j = 0; j <= i; j++) {
+    void attentionSoftmaxRows(int att, int t, float scale) {
+        int g = getGroupId();
+        int l = getLocalId();
+        int i = g % t;
+        int a = att + g * t;
+        float max = -3.4028235e38f;
+        for (int j0 = 0; j0 <= i; j0 += GROUP) {
+            int j = j0 + l;
+            if (j <= i) {
                 max = max(max, scale * mem[a + j]);
             }
-            float sum = 0f;
-            for (int j = 0; j <= i; j++) {
+        }
+        max = groupMax(max, l);
+        float sum = 0f;
+        for (int j0 = 0; j0 <= i; j0 += GROUP) {
+            int j = j0 + l;
+            if (j <= i) {
                 float ex = exp(scale * mem[a + j] - max);
                 mem[a + j] = ex;
                 sum += ex;
             }
-            float inv = 1f / sum;
-            for (int j = 0; j < t; j++) {
+        }
+        float inv = 1f / groupSum(sum, l);
+        // Each item rescales the exponentials it wrote itself: no other item's writes are read.
+        for (int j0 = 0; j0 < t; j0 += GROUP) {
+            int j = j0 + l;
+            if (j < t) {
                 mem[a + j] = j <= i ? mem[a + j] * inv : 0f;
             }
         }
     }
 
     /**
-     * One work-item per (b, h, i) row of dpre (rows = B*NH*T), which holds datt_ij = dout_i . v_j for j <= i (written
+     * A work-group per (b, h, i) row of dpre (B*NH*T groups), which holds datt_ij = dout_i . v_j for j <= i (written
      * by the GEMM): dpre_ij = scale * att_ij * (datt_ij - sum_j' att_ij' datt_ij') for j <= i, zeros above the
-     * diagonal.
+     * diagonal; the row's dot product summed across the group as in {@link #attentionSoftmaxRows}.
      */
-    void attentionSoftmaxBackwardRows(int dpre, int att, int rows, int t, float scale) {
-        int g = getGlobalId();
-        if (g < rows) {
-            int i = g % t;
-            int a = att + g * t;
-            int d = dpre + g * t;
-            float dot = 0f;
-            for (int j = 0; j <= i; j++) {
+    void attentionSoftmaxBackwardRows(int dpre, int att, int t, float scale) {
+        int g = getGroupId();
+        int l = getLocalId();
+        int i = g % t;
+        int a = att + g * t;
+        int d = dpre + g * t;
+        float dot = 0f;
+        for (int j0 = 0; j0 <= i; j0 += GROUP) {
+            int j = j0 + l;
+            if (j <= i) {
                 dot += mem[a + j] * mem[d + j];
             }
-            for (int j = 0; j < t; j++) {
+        }
+        dot = groupSum(dot, l);
+        for (int j0 = 0; j0 < t; j0 += GROUP) {
+            int j = j0 + l;
+            if (j < t) {
                 mem[d + j] = j <= i ? scale * mem[a + j] * (mem[d + j] - dot) : 0f;
             }
         }

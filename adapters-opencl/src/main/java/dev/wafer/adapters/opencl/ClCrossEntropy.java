@@ -58,10 +58,9 @@ final class ClCrossEntropy implements CrossEntropyKernel {
                             float dloss, boolean gradient) {
         synchronized (rt) {
             rt.uploadInts(targets, n);
-            rt.launch(ClArgs.of(ClKernel.CROSS_ENTROPY_ROWS).buffer("losses", losses).buffer("out", out)
+            rt.launchRows(ClArgs.of(ClKernel.CROSS_ENTROPY_ROWS).buffer("losses", losses).buffer("out", out)
                     .buffer("logits", logits).integer("rows", n).integer("v", v).real("scale", scale)
-                    .real("dloss", dloss).integer("gradient", gradient ? 1 : 0),
-                    Math.multiplyExact(n, ClProgram.GROUP));
+                    .real("dloss", dloss).integer("gradient", gradient ? 1 : 0), n);
         }
     }
 }

@@ -2,10 +2,16 @@ package dev.wafer.adapters.opencl;
 
 import dev.wafer.ports.compute.EncoderKernel;
 import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TokenBuckets;
 
-/** Token + position embedding; token ids are uploaded per call (a few KiB), everything else stays on the device. */
+/**
+ * Token + position embedding; token ids are uploaded per call (a few KiB), everything else stays on the device. The
+ * token-embedding gradient runs by token buckets ({@link TokenBuckets}, grouped here on the host): a work-item per
+ * id and channel, as the CUDA backend's fast kernels do.
+ */
 final class ClEncoder implements EncoderKernel {
     private final ClRuntime rt;
+    private final TokenBuckets buckets = new TokenBuckets();
 
     ClEncoder(ClRuntime rt) {
         this.rt = rt;
@@ -33,9 +39,12 @@ final class ClEncoder implements EncoderKernel {
         ClTensor d = ClTensor.of(rt, dout, (long) n * c);
         checkTokens(tokens, n, te.length() / c);
         synchronized (rt) {
-            rt.uploadInts(tokens, n);
+            int[] layout = buckets.group(tokens, n, Math.toIntExact(te.length() / c));
+            int unique = buckets.unique();
+            rt.uploadInts(layout, buckets.length(n));
             rt.launch(ClArgs.of(ClKernel.ENCODER_BACKWARD).buffer("dwte", te).buffer("dwpe", pe).buffer("dout", d)
-                    .integer("rows", n).integer("t", t).integer("c", c).real("multiplier", multiplier), c);
+                    .integer("unique", unique).integer("b", b).integer("t", t).integer("c", c)
+                    .real("multiplier", multiplier), Math.addExact(Math.multiplyExact(unique, c), t * c));
         }
     }
 

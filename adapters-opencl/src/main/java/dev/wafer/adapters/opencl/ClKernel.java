@@ -34,13 +34,14 @@ enum ClKernel {
     ENCODER_FORWARD(ClProgram.ENCODER_FORWARD, ClLayerKernels.class, "encoderForward", LINEAR, buffer("out"),
             buffer("wte"), buffer("wpe"), integer("n"), integer("t"), integer("c"), real("multiplier")),
     ENCODER_BACKWARD(ClProgram.ENCODER_BACKWARD, ClLayerKernels.class, "encoderBackward", LINEAR, buffer("dwte"),
-            buffer("dwpe"), buffer("dout"), integer("rows"), integer("t"), integer("c"), real("multiplier")),
+            buffer("dwpe"), buffer("dout"), integer("unique"), integer("b"), integer("t"), integer("c"),
+            real("multiplier")),
     LAYER_NORM_FORWARD(ClProgram.LAYER_NORM_FORWARD, ClLayerKernels.class, "layerNormForward", LINEAR,
             buffer("out"), buffer("mean"), buffer("rstd"), buffer("inp"), buffer("weight"), buffer("bias"),
-            integer("rows"), integer("c"), real("eps")),
+            integer("c"), real("eps")),
     LAYER_NORM_BACKWARD_INPUT(ClProgram.LAYER_NORM_BACKWARD_INPUT, ClLayerKernels.class, "layerNormBackwardInput",
             LINEAR, buffer("dinp"), buffer("dout"), buffer("inp"), buffer("weight"), buffer("mean"), buffer("rstd"),
-            integer("rows"), integer("c")),
+            integer("c")),
     GEMM(ClProgram.GEMM, ClProductKernels.class, "gemm", BLOCKED, buffer("out"), integer("outRowStride"),
             integer("outBatchStride"), buffer("a"), integer("aRowStride"), integer("aColStride"),
             integer("aBatchStride"), buffer("b"), integer("bRowStride"), integer("bColStride"),
@@ -77,10 +78,9 @@ enum ClKernel {
             LINEAR, buffer("out"), buffer("att"), buffer("vcache"), integer("n"), integer("b"), integer("maxT"),
             integer("pos"), integer("c"), integer("nh"), integer("keys")),
     ATTENTION_SOFTMAX_ROWS(ClProgram.ATTENTION_SOFTMAX_ROWS, ClAttentionKernels.class, "attentionSoftmaxRows",
-            LINEAR, buffer("att"), integer("rows"), integer("t"), real("scale")),
+            LINEAR, buffer("att"), integer("t"), real("scale")),
     ATTENTION_SOFTMAX_BACKWARD_ROWS(ClProgram.ATTENTION_SOFTMAX_BACKWARD_ROWS, ClAttentionKernels.class,
-            "attentionSoftmaxBackwardRows", LINEAR, buffer("dpre"), buffer("att"), integer("rows"), integer("t"),
-            real("scale"));
+            "attentionSoftmaxBackwardRows", LINEAR, buffer("dpre"), buffer("att"), integer("t"), real("scale"));
 
     /** How a kernel is launched: 1-D in groups of {@link ClDeviceArrays#GROUP}, or 2-D in GEMM blocks. */
     enum Shape {

@@ -21,69 +21,159 @@ abstract class ClLayerKernels extends ClProductKernels {
         }
     }
 
-    /** One work-item per channel accumulates every one of the B*T rows in order, so repeated tokens never race. */
-    void encoderBackward(int dwte, int dwpe, int dout, int rows, int t, int c, float multiplier) {
-        int i = getGlobalId();
-        if (i < c) {
-            for (int bt = 0; bt < rows; bt++) {
-                float d = multiplier * mem[dout + bt * c + i];
-                int pos = bt % t;
-                mem[dwte + ints[bt] * c + i] += d;
-                mem[dwpe + pos * c + i] += d;
+    /**
+     * The embedding gradients, a work-item per (id, channel) for the first {@code unique * c} items and per (position,
+     * channel) for the next {@code t * c}: an id's item adds the rows of its bucket ({@code TokenBuckets}' layout in
+     * {@link #ints}), a position's item the {@code b} rows at that position, each in ascending row order, as a serial
+     * loop over all rows would, so the sums are that loop's bit for bit and repeated ids never race. Why: a
+     * work-item per channel walking all B*T rows gave a GPU only C work-items (768 for 16K rows at the 111M shape).
+     */
+    void encoderBackward(int dwte, int dwpe, int dout, int unique, int b, int t, int c, float multiplier) {
+        int g = getGlobalId();
+        int tokenItems = unique * c;
+        if (g < tokenItems) {
+            int u = g / c;
+            int i = g - u * c;
+            int w = dwte + ints[u] * c + i;
+            int rowIds = 2 * unique + 1;
+            float acc = mem[w];
+            for (int k = ints[unique + u]; k < ints[unique + u + 1]; k++) {
+                // Two statements, so no compiler contracts the product and the sum into one rounding.
+                float d = multiplier * mem[dout + ints[rowIds + k] * c + i];
+                acc += d;
             }
+            mem[w] = acc;
+        } else if (g < tokenItems + t * c) {
+            int p = g - tokenItems;
+            int pos = p / c;
+            int i = p - pos * c;
+            float acc = mem[dwpe + p];
+            for (int s = 0; s < b; s++) {
+                float d = multiplier * mem[dout + (s * t + pos) * c + i];
+                acc += d;
+            }
+            mem[dwpe + p] = acc;
         }
     }
 
-    /** One work-item per row: two-pass mean and variance, then the normalised, scaled and shifted row. */
-    void layerNormForward(int out, int mean, int rstd, int inp, int weight, int bias, int rows, int c, float eps) {
-        int r = getGlobalId();
-        if (r < rows) {
-            int x = inp + r * c;
-            float sum = 0f;
-            for (int i = 0; i < c; i++) {
+    /**
+     * A work-group of {@link #GROUP} items per row (item l reads columns l, l + GROUP, ..., adjacent items adjacent
+     * columns): the two-pass mean and variance summed across the group in local memory, then the normalised,
+     * scaled and shifted row. Why: a work-item per row read its row alone, with neighbouring items C floats apart.
+     * Loops run the same number of steps in every item (see {@link #crossEntropyRows}).
+     */
+    void layerNormForward(int out, int mean, int rstd, int inp, int weight, int bias, int c, float eps) {
+        int r = getGroupId();
+        int l = getLocalId();
+        int x = inp + r * c;
+        float sum = 0f;
+        for (int i0 = 0; i0 < c; i0 += GROUP) {
+            int i = i0 + l;
+            if (i < c) {
                 sum += mem[x + i];
             }
-            float m = sum / c;
-            float var = 0f;
-            for (int i = 0; i < c; i++) {
+        }
+        float m = groupSum(sum, l) / c;
+        float var = 0f;
+        for (int i0 = 0; i0 < c; i0 += GROUP) {
+            int i = i0 + l;
+            if (i < c) {
                 float d = mem[x + i] - m;
                 var += d * d;
             }
-            var = var / c;
-            float s = 1f / sqrt(var + eps);
-            int y = out + r * c;
-            for (int i = 0; i < c; i++) {
+        }
+        float s = 1f / sqrt(groupSum(var, l) / c + eps);
+        int y = out + r * c;
+        for (int i0 = 0; i0 < c; i0 += GROUP) {
+            int i = i0 + l;
+            if (i < c) {
                 mem[y + i] = (mem[x + i] - m) * s * mem[weight + i] + mem[bias + i];
             }
+        }
+        if (l == 0) {
             mem[mean + r] = m;
             mem[rstd + r] = s;
         }
     }
 
-    /** One work-item per row writes dinp. */
-    void layerNormBackwardInput(int dinp, int dout, int inp, int weight, int mean, int rstd, int rows, int c) {
-        int r = getGlobalId();
-        if (r < rows) {
-            float m = mem[mean + r];
-            float s = mem[rstd + r];
-            int x = inp + r * c;
-            int dy = dout + r * c;
-            float dnormMean = 0f;
-            float dnormNormMean = 0f;
-            for (int i = 0; i < c; i++) {
+    /** A work-group per row writes dinp, its two row means summed across the group as in {@link #layerNormForward}. */
+    void layerNormBackwardInput(int dinp, int dout, int inp, int weight, int mean, int rstd, int c) {
+        int r = getGroupId();
+        int l = getLocalId();
+        float m = mem[mean + r];
+        float s = mem[rstd + r];
+        int x = inp + r * c;
+        int dy = dout + r * c;
+        float dnormSum = 0f;
+        float dnormNormSum = 0f;
+        for (int i0 = 0; i0 < c; i0 += GROUP) {
+            int i = i0 + l;
+            if (i < c) {
                 float norm = (mem[x + i] - m) * s;
                 float dnorm = mem[weight + i] * mem[dy + i];
-                dnormMean += dnorm;
-                dnormNormMean += dnorm * norm;
+                dnormSum += dnorm;
+                dnormNormSum += dnorm * norm;
             }
-            dnormMean = dnormMean / c;
-            dnormNormMean = dnormNormMean / c;
-            int dx = dinp + r * c;
-            for (int i = 0; i < c; i++) {
+        }
+        groupSumTwo(dnormSum, dnormNormSum, l);
+        float dnormMean = groupFloats[0] / c;
+        float dnormNormMean = groupLows[0] / c;
+        int dx = dinp + r * c;
+        for (int i0 = 0; i0 < c; i0 += GROUP) {
+            int i = i0 + l;
+            if (i < c) {
                 float norm = (mem[x + i] - m) * s;
                 float dnorm = mem[weight + i] * mem[dy + i];
                 mem[dx + i] = (dnorm - dnormMean - norm * dnormNormMean) * s;
             }
+        }
+    }
+
+    /** The sum of every item's {@code value} across the work-group, returned to every item. */
+    float groupSum(float value, int l) {
+        return groupReduce(value, l, 0);
+    }
+
+    /** The largest of every item's {@code value} across the work-group, returned to every item. */
+    float groupMax(float value, int l) {
+        return groupReduce(value, l, 1);
+    }
+
+    /**
+     * Every item's {@code value} combined across the work-group in a tree in local memory, by the largest when
+     * {@code largest != 0} (the same for every item, so every item takes the same branch), else by the sum.
+     */
+    float groupReduce(float value, int l, int largest) {
+        // Every item has read the previous reduction's result out of groupFloats[0] before any item overwrites it.
+        localBarrier();
+        groupFloats[l] = value;
+        localBarrier();
+        for (int span = GROUP / 2; span > 0; span = span / 2) {
+            if (l < span) {
+                float x = groupFloats[l];
+                float y = groupFloats[l + span];
+                groupFloats[l] = largest != 0 ? max(x, y) : x + y;
+            }
+            localBarrier();
+        }
+        return groupFloats[0];
+    }
+
+    /**
+     * Two sums across the work-group at once, one barrier per step for both: {@code a}'s into groupFloats[0] and
+     * {@code b}'s into groupLows[0] (here a second sum, not a low part), for every item to read.
+     */
+    void groupSumTwo(float a, float b, int l) {
+        localBarrier();
+        groupFloats[l] = a;
+        groupLows[l] = b;
+        localBarrier();
+        for (int span = GROUP / 2; span > 0; span = span / 2) {
+            if (l < span) {
+                groupFloats[l] = groupFloats[l] + groupFloats[l + span];
+                groupLows[l] = groupLows[l] + groupLows[l + span];
+            }
+            localBarrier();
         }
     }
 
@@ -194,15 +284,7 @@ abstract class ClLayerKernels extends ClProductKernels {
                 max = max(max, scale * mem[x + j]);
             }
         }
-        groupFloats[l] = max;
-        localBarrier();
-        for (int span = GROUP / 2; span > 0; span = span / 2) {
-            if (l < span) {
-                groupFloats[l] = max(groupFloats[l], groupFloats[l + span]);
-            }
-            localBarrier();
-        }
-        return groupFloats[0];
+        return groupMax(max, l);
     }
 
     /**

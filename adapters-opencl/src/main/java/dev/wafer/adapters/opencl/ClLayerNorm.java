@@ -4,8 +4,8 @@ import dev.wafer.ports.compute.LayerNormKernel;
 import dev.wafer.ports.compute.Tensor;
 
 /**
- * LayerNorm: one work-item per row (float32 two-pass statistics); parameter gradients by {@link ClColumnSums}
- * (a work-item per channel and chunk of rows, then per channel).
+ * LayerNorm: a work-group per row (float32 two-pass statistics summed across the group); parameter gradients by
+ * {@link ClColumnSums} (a work-item per channel and chunk of rows, then per channel).
  */
 final class ClLayerNorm implements LayerNormKernel {
     private final ClRuntime rt;
@@ -23,9 +23,9 @@ final class ClLayerNorm implements LayerNormKernel {
         ClTensor x = ClTensor.of(rt, inp, nc);
         ClTensor w = ClTensor.of(rt, weight, c);
         ClTensor bb = ClTensor.of(rt, bias, c);
-        rt.launch(ClArgs.of(ClKernel.LAYER_NORM_FORWARD).buffer("out", o).buffer("mean", m).buffer("rstd", r)
-                .buffer("inp", x).buffer("weight", w).buffer("bias", bb).integer("rows", n).integer("c", c)
-                .real("eps", EPSILON), n);
+        rt.launchRows(ClArgs.of(ClKernel.LAYER_NORM_FORWARD).buffer("out", o).buffer("mean", m).buffer("rstd", r)
+                .buffer("inp", x).buffer("weight", w).buffer("bias", bb).integer("c", c).real("eps", EPSILON),
+                n);
     }
 
     @Override
@@ -43,8 +43,8 @@ final class ClLayerNorm implements LayerNormKernel {
         synchronized (rt) {
             ClColumnSums.accumulate(rt, db.offset, dw.offset, dy.offset, x.offset, m.offset, r.offset, n, c);
         }
-        rt.launch(ClArgs.of(ClKernel.LAYER_NORM_BACKWARD_INPUT).buffer("dinp", dx).buffer("dout", dy)
-                .buffer("inp", x).buffer("weight", w).buffer("mean", m).buffer("rstd", r).integer("rows", n)
-                .integer("c", c), n);
+        rt.launchRows(ClArgs.of(ClKernel.LAYER_NORM_BACKWARD_INPUT).buffer("dinp", dx).buffer("dout", dy)
+                .buffer("inp", x).buffer("weight", w).buffer("mean", m).buffer("rstd", r).integer("c", c),
+                n);
     }
 }

@@ -125,19 +125,19 @@ final class ClProgram extends ClAttentionKernels {
         } else if (op == ENCODER_FORWARD) {
             encoderForward(i0, i1, i2, i3, i4, i5, f0);
         } else if (op == ENCODER_BACKWARD) {
-            encoderBackward(i0, i1, i2, i3, i4, i5, f0);
+            encoderBackward(i0, i1, i2, i3, i4, i5, i6, f0);
         } else if (op == LAYER_NORM_FORWARD) {
-            layerNormForward(i0, i1, i2, i3, i4, i5, i6, i7, f0);
+            layerNormForward(i0, i1, i2, i3, i4, i5, i6, f0);
         } else if (op == LAYER_NORM_BACKWARD_INPUT) {
-            layerNormBackwardInput(i0, i1, i2, i3, i4, i5, i6, i7);
+            layerNormBackwardInput(i0, i1, i2, i3, i4, i5, i6);
         } else if (op == COLUMN_CHUNK_SUMS) {
             columnChunkSums(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9);
         } else if (op == COLUMN_CHUNKS_ACCUMULATE) {
             columnChunksAccumulate(i0, i1, i2, i3, i4, i5);
         } else if (op == ATTENTION_SOFTMAX_ROWS) {
-            attentionSoftmaxRows(i0, i1, i2, f0);
+            attentionSoftmaxRows(i0, i1, f0);
         } else if (op == ATTENTION_SOFTMAX_BACKWARD_ROWS) {
-            attentionSoftmaxBackwardRows(i0, i1, i2, i3, f0);
+            attentionSoftmaxBackwardRows(i0, i1, i2, f0);
         } else if (op == ATTENTION_PREFIX_SOFTMAX) {
             attentionPrefixSoftmax(i0, i1, i2, i3, i4, i5, i6, i7, i8, f0);
         } else if (op == ATTENTION_PREFIX_VALUES) {

@@ -242,6 +242,16 @@ final class ClRuntime implements AutoCloseable {
         run(args, Range.create(device, (int) global, ClProgram.GROUP));
     }
 
+    /**
+     * Runs a row kernel, a work-group of {@link ClProgram#GROUP} items per row; nothing for no rows (a launch has at
+     * least one group, which would work on row 0).
+     */
+    synchronized void launchRows(ClArgs args, int rows) {
+        if (rows != 0) {
+            launch(args, Math.multiplyExact(rows, ClProgram.GROUP));
+        }
+    }
+
     /** Runs the blocked GEMM over {@code batches} outputs of {@code rows x cols}: a TILE x TILE group per block. */
     synchronized void launchBlocked(ClArgs args, int rows, int cols, int batches) {
         args.kernel().checkShape(ClKernel.Shape.BLOCKED);

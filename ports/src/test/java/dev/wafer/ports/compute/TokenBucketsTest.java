@@ -1,4 +1,4 @@
-package dev.wafer.adapters.cuda;
+package dev.wafer.ports.compute;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +7,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bucket layout of the token-embedding gradient: applying it as {@code encoder_backward_buckets} does (a
+ * The bucket layout of the token-embedding gradient: applying it as the CUDA and OpenCL kernels do (a
  * running sum per id and channel over the bucket's rows) gives the same bits as the baseline's serial loop over all
  * rows, for repeated, missing and extreme ids; and reusing the buffers across calls leaves no trace.
  */
