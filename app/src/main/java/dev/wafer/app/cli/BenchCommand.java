@@ -90,13 +90,20 @@ public final class BenchCommand implements Runnable {
             + " SIZE is M=N=K. E.g. 1x3072x768: one decoding step of a 111M model's first MLP matrix.")
     String gemm;
 
-    @Option(names = "--peak-size", paramLabel = "N", description = "Side of the square product that measures a"
-            + " device backend's GEMM peak (default " + DEVICE_PEAK_SIZE + ", less where the device's memory needs;"
-            + " 0: no peak). The cpu backend measures its own at 2048.")
+    @Option(names = "--peak-size", paramLabel = "N", description = "Side of the square product that measures the"
+            + " GEMM peak of a backend other than cpu through its own matmul (default " + DEVICE_PEAK_SIZE + " for"
+            + " backends sized against device memory (cuda), " + HEAP_PEAK_SIZE + " for those whose tensors the"
+            + " JVM's heap mirrors (opencl); less where memory needs; 0: no peak). The cpu backend measures its own"
+            + " at 2048.")
     Integer peakSize;
 
     /** A product large enough to reach a GPU's tensor-core peak (8192^3: 1.1 TFLOP, a few milliseconds). */
     static final int DEVICE_PEAK_SIZE = 8192;
+    /**
+     * OpenCL's products, the size the cpu backend's peak uses (2048^3: 17 GFLOP): its own blocked kernel runs at
+     * about 11 GFLOP/s on PoCL, where 8192^3 would take 100 s a product; a GPU is busy with it for milliseconds.
+     */
+    static final int HEAP_PEAK_SIZE = 2048;
     private static final int DEVICE_PEAK_REPEATS = 5;
     private static final long PEAK_SEED = 20_261_205L;
     private static final int STREAM_VALUES = 1 << 25;
@@ -152,9 +159,9 @@ public final class BenchCommand implements Runnable {
             // The peak in the same process, on the GEMM and threads the steps' products use, before the model
             // exists: its matrices are garbage by the time the model's arrays take the heap (no extra resident memory).
             peak = gemms == null ? Optional.empty() : gemms.peak(opened, p.operands());
-            if (peak.isEmpty() && budget.device()) {
+            if (peak.isEmpty()) {
                 try {
-                    peak = devicePeak(opened, p, memory.totalBytes());
+                    peak = backendPeak(opened, p, budget, memory.totalBytes());
                 } catch (IllegalStateException e) {
                     // A wrong timed product is a finding for the report, not a reason to lose the step timings.
                     peakError = e.getMessage();
@@ -224,8 +231,8 @@ public final class BenchCommand implements Runnable {
                             k.flopsPerSecond() / 1e9, k.describe(),
                             100 * flops / k.flopsPerSecond(), 100 * productFlops / k.flopsPerSecond()))
                     .orElse(peakError != null ? "GEMM peak: not reported, " + peakError
-                            : "GEMM peak: not measured for backend '" + backendName + "' (the cpu backend and"
-                            + " device backends measure one; --peak-size 0 turns the device's off)"));
+                            : "GEMM peak: not measured for backend '" + backendName + "' (--peak-size 0, or no"
+                            + " product fits beside the run)"));
             if (report != null) {
                 report.print(out);
             }
@@ -233,12 +240,14 @@ public final class BenchCommand implements Runnable {
     }
 
     /**
-     * A device backend's GEMM peak through its own matmul ({@link GemmPeak}), measured before the model exists:
-     * {@code --peak-size} (default {@value #DEVICE_PEAK_SIZE}), halved until its three matrices fit beside the run in
-     * the device's memory; empty for {@code --peak-size 0} or when no size fits.
+     * The GEMM peak of a backend without a host-side one (cuda, opencl) through its own matmul ({@link GemmPeak}),
+     * measured before the model exists: {@code --peak-size} (default {@value #DEVICE_PEAK_SIZE} against device
+     * memory, {@value #HEAP_PEAK_SIZE} against the heap), halved until its three matrices fit beside the run in the
+     * memory the run is sized against; empty for {@code --peak-size 0} or when no size fits.
      */
-    private Optional<GemmComparison.Peak> devicePeak(ComputeBackend backend, Precision p, long runBytes) {
-        int n = peakSize == null ? DEVICE_PEAK_SIZE : peakSize;
+    private Optional<GemmComparison.Peak> backendPeak(ComputeBackend backend, Precision p, MemoryBudget budget,
+            long runBytes) {
+        int n = peakSize != null ? peakSize : budget.device() ? DEVICE_PEAK_SIZE : HEAP_PEAK_SIZE;
         if (n < 0) {
             throw new UserError("--peak-size must be 0 (no peak) or positive, found " + n);
         }
