@@ -34,8 +34,6 @@ abstract class ClDeviceArrays extends Kernel {
     float[] mem;
     float[] stage;
     int[] ints;
-    final float[] partialHigh = new float[PARTIALS];
-    final float[] partialLow = new float[PARTIALS];
 
     // A row kernel's reductions across its work-group (GROUP items).
     @Local final float[] groupFloats = new float[GROUP];

@@ -118,12 +118,12 @@ abstract class ClElementwiseKernels extends ClDeviceArrays {
     }
 
     /**
-     * partialHigh[g] + partialLow[g] = the sum of squares of inp[i] for i = g, g + PARTIALS, ... below n, kept as
-     * an unevaluated sum of two floats (about 48 significant bits, as a double's 53): each square split exactly
+     * mem[out + g] + mem[out + PARTIALS + g] = the sum of squares of inp[i] for i = g, g + PARTIALS, ... below n,
+     * kept as an unevaluated sum of two floats (about 48 significant bits, as a double's 53): each square split exactly
      * into its float and its rounding error (Dekker's product, which needs no fused multiply-add), added by
      * Knuth's two-sum. The host adds the pairs in double. Why not double: see {@link #phi}.
      */
-    void sumOfSquares(int inp, int n) {
+    void sumOfSquares(int out, int inp, int n) {
         int g = getGlobalId();
         if (g < PARTIALS) {
             float high = 0f;
@@ -141,8 +141,8 @@ abstract class ClElementwiseKernels extends ClDeviceArrays {
                 high = sum;
                 low = low + (lost + error);
             }
-            partialHigh[g] = high;
-            partialLow[g] = low;
+            mem[out + g] = high;
+            mem[out + PARTIALS + g] = low;
         }
     }
 }

@@ -161,7 +161,7 @@ final class ClProgram extends ClAttentionKernels {
         } else if (op == ADAMW) {
             adamW(i0, i1, i2, i3, i4, f0, f1, f2, f3, f4, f5);
         } else if (op == SUM_OF_SQUARES) {
-            sumOfSquares(i0, i1);
+            sumOfSquares(i0, i1, i2);
         }
     }
 }

@@ -5,7 +5,7 @@ import dev.wafer.ports.compute.Tensor;
 
 /**
  * Sum of squares (1024 partial sums on the device, each a pair of floats of about a double's precision, added on the
- * host in double), scaling and filling.
+ * host in double; several tensors' brought back in one read), scaling and filling.
  */
 final class ClReductions implements ReductionKernel {
     private final ClRuntime rt;
@@ -14,10 +14,32 @@ final class ClReductions implements ReductionKernel {
         this.rt = rt;
     }
 
+    /** Offsets of {@link #sumsOfSquares}' tensors, grown as needed. */
+    private int[] offsets = new int[0];
+
     @Override
     public double sumOfSquares(Tensor x, int n) {
         ClTensor t = ClTensor.of(rt, x, n);
-        return rt.sumOfSquares(t.offset, n);
+        double[] sum = new double[1];
+        rt.sumsOfSquares(new int[] {t.offset}, new int[] {n}, 1, sum);
+        return sum[0];
+    }
+
+    @Override
+    public void sumsOfSquares(Tensor[] tensors, int[] counts, double[] sums) {
+        if (counts.length != tensors.length || sums.length < tensors.length) {
+            throw new IllegalArgumentException(tensors.length + " tensors, " + counts.length + " counts and "
+                    + sums.length + " results");
+        }
+        synchronized (rt) {
+            if (offsets.length < tensors.length) {
+                offsets = new int[tensors.length];
+            }
+            for (int i = 0; i < tensors.length; i++) {
+                offsets[i] = ClTensor.of(rt, tensors[i], counts[i]).offset;
+            }
+            rt.sumsOfSquares(offsets, counts, tensors.length, sums);
+        }
     }
 
     @Override
