@@ -9,13 +9,12 @@ import dev.wafer.ports.compute.Tensor;
  */
 final class ClReductions implements ReductionKernel {
     private final ClRuntime rt;
+    /** Offsets of {@link #sumsOfSquares}' tensors, grown as needed. */
+    private int[] offsets = new int[0];
 
     ClReductions(ClRuntime rt) {
         this.rt = rt;
     }
-
-    /** Offsets of {@link #sumsOfSquares}' tensors, grown as needed. */
-    private int[] offsets = new int[0];
 
     @Override
     public double sumOfSquares(Tensor x, int n) {
