@@ -12,11 +12,21 @@ import java.util.Map;
  * uses never overlap.
  */
 final class BiasEpilogue {
+    /**
+     * The least alignment of a bias the epilogue is given. cuBLASLt's documentation states none and the heuristic is
+     * not told the bias pointer, but marian-nmt found the epilogue needs a 16-byte aligned bias on an A100 (its
+     * {@code REQUIRED_BIAS_ALIGNMENT}; 8 bytes faulted). A misaligned-address fault would end the device context, so
+     * a less aligned bias (a parameter slice at an odd offset) is added by the bias kernel instead.
+     */
+    static final int BIAS_ALIGNMENT = 16;
+
     private final CublasLtApi lt;
     private final MemorySegment handle;
     private final boolean tf32;
     /** Each shape's plan, or {@code null} where cuBLASLt has no algorithm for it (or refused a call). */
     private final Map<BiasShape, CublasLtApi.BiasPlan> plans = new HashMap<>();
+    /** Calls whose bias was less aligned than {@link #BIAS_ALIGNMENT}: the kernel added those. */
+    private long unalignedBiases;
 
     private BiasEpilogue(CublasLtApi lt, boolean tf32) {
         this.lt = lt;
@@ -36,12 +46,17 @@ final class BiasEpilogue {
 
     /**
      * Queues {@code gemm} with {@code bias} added in its epilogue on {@code stream}, {@code workspace} holding
-     * {@link CublasApi#WORKSPACE_BYTES}; false, with nothing queued, where the shape has no algorithm or the call is
-     * refused ({@code CUBLAS_STATUS_NOT_SUPPORTED}: the shape is then refused from now on).
+     * {@link CublasApi#WORKSPACE_BYTES}; false, with nothing queued, where the bias is less aligned than
+     * {@link #BIAS_ALIGNMENT}, the shape has no algorithm or the call is refused ({@code CUBLAS_STATUS_NOT_SUPPORTED}:
+     * the shape is then refused from now on).
      */
     boolean queue(Gemm gemm, int operandType, long bias, long workspace, MemorySegment stream) {
         if (gemm.beta() != 0f) {
             throw new IllegalArgumentException("the bias epilogue writes C, beta must be 0: " + gemm);
+        }
+        if (BiasShape.alignment(bias) < BIAS_ALIGNMENT) {
+            unalignedBiases++;
+            return false;
         }
         BiasShape shape = BiasShape.of(gemm, operandType);
         CublasLtApi.BiasPlan plan;
@@ -64,13 +79,18 @@ final class BiasEpilogue {
         return true;
     }
 
-    /** E.g. {@code cuBLASLt on 4 of 4 shapes}, naming the shapes it had no algorithm for. */
+    /**
+     * E.g. {@code cuBLASLt on 4 of 4 shapes}, naming the shapes it had no algorithm for and counting the calls whose
+     * bias was not aligned enough.
+     */
     String describe() {
         List<String> refused = plans.entrySet().stream().filter(e -> e.getValue() == null)
                 .map(e -> e.getKey().toString()).sorted().toList();
         return "cuBLASLt on " + (plans.size() - refused.size()) + " of " + plans.size() + " shapes"
                 + (refused.isEmpty() ? "" : " (no algorithm for " + String.join("; ", refused)
-                        + ": a kernel adds their bias)");
+                        + ": a kernel adds their bias)")
+                + (unalignedBiases == 0 ? "" : "; " + unalignedBiases + " calls with a bias not " + BIAS_ALIGNMENT
+                        + "-byte aligned: a kernel added it");
     }
 
     /** Destroys every plan and the handle. */

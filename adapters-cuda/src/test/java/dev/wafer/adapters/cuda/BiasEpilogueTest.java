@@ -166,6 +166,23 @@ class BiasEpilogueTest {
     }
 
     @Test
+    void aBiasLessThan16ByteAlignedGoesToTheKernelAndIsCounted() {
+        Bound b = new Bound(cache);
+        try (CudaGpu gpu = b.gpu) {
+            long a = gpu.allocate(4L * 64);
+            Gemm product = new Gemm(true, false, 4, 2, 8, 1f, a, 8, a, 8, 0f, a, 4);
+            assertFalse(gpu.gemmBias(product, CublasApi.R_32F, a + 4), "4-byte aligned: nothing queued");
+            assertFalse(gpu.gemmBias(product, CublasApi.R_32F, a + 8), "8-byte aligned: nothing queued");
+            assertEquals(0, b.heuristics, "no plan is made for a bias the epilogue will not be given");
+            assertTrue(b.matmuls.isEmpty());
+            assertTrue(gpu.gemmBias(product, CublasApi.R_32F, a + 16), "16-byte aligned: the epilogue adds it");
+            assertEquals(1, b.matmuls.size());
+            assertEquals("cuBLASLt on 1 of 1 shapes; 2 calls with a bias not 16-byte aligned: a kernel added it",
+                    gpu.biasEpilogue());
+        }
+    }
+
+    @Test
     void aShapeWithoutAnAlgorithmFallsBackToTheKernelAndIsReported() {
         Bound b = new Bound(cache);
         b.heuristicStatus = CublasLtApi.STATUS_NOT_SUPPORTED;
