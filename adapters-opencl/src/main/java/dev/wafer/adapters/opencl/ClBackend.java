@@ -92,6 +92,12 @@ public final class ClBackend implements ComputeBackend {
         return "opencl";
     }
 
+    /** E.g. {@code opencl: pthread-znver3-AMD EPYC 7B13 (CPU), OpenCL 3.0 PoCL 3.1+debian ..., 2 compute units, ...}. */
+    @Override
+    public String description() {
+        return name() + ": " + runtime.deviceDetail();
+    }
+
     @Override
     public Set<Capability> capabilities() {
         return CAPABILITIES;

@@ -37,6 +37,7 @@ final class ClRuntime implements AutoCloseable {
 
     private final OpenCLDevice device;
     private final String deviceName;
+    private final String deviceDetail;
     private final ClProgram program;
     private final ClArena arena;
     private final int maxFloats;
@@ -49,6 +50,7 @@ final class ClRuntime implements AutoCloseable {
     ClRuntime(OpenCLDevice device, int initialArena) {
         this.device = device;
         this.deviceName = ClDeviceSelector.describe(device);
+        this.deviceDetail = ClDeviceSelector.detail(device);
         long alloc = device.getMaxMemAllocSize() / Float.BYTES;
         this.maxFloats = (int) Math.min(MAX_JAVA_ARRAY, alloc > 0 ? alloc : MAX_JAVA_ARRAY);
         int first = Math.min(Math.max(initialArena, ClArena.ALIGN), maxFloats) / ClArena.ALIGN * ClArena.ALIGN;
@@ -119,6 +121,11 @@ final class ClRuntime implements AutoCloseable {
 
     String deviceName() {
         return deviceName;
+    }
+
+    /** The device with its platform, compute units and memory ({@link ClDeviceSelector#detail}). */
+    String deviceDetail() {
+        return deviceDetail;
     }
 
     OpenCLDevice device() {

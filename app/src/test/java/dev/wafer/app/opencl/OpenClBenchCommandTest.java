@@ -18,8 +18,8 @@ import dev.wafer.app.cli.WaferCommand;
  * {@code wafer bench --backend opencl} reports the share of the backend's GEMM peak, measured in the same run through
  * its own matmul (before, OpenCL printed no peak): the share is the model's FLOP/s over the printed peak, the peak
  * names the OpenCL matmul and the size asked for, and {@code --peak-size 0} leaves both fields null rather than
- * invented. Skipped with the reason where no OpenCL platform exists; a failure instead when
- * {@code WAFER_EXPECT_OPENCL=1}.
+ * invented; {@code backend_detail} names the device that ran it. Skipped with the reason where no OpenCL platform
+ * exists; a failure instead when {@code WAFER_EXPECT_OPENCL=1}.
  */
 class OpenClBenchCommandTest {
     private static final String[] SHAPE = {"bench", "--backend", "opencl", "--d-model", "32", "--layers", "1",
@@ -34,6 +34,8 @@ class OpenClBenchCommandTest {
     void theShareOfTheOpenClGemmPeakIsMeasuredInTheSameRun() throws Exception {
         JsonNode line = bench("--peak-size", "128");
         assertEquals("opencl", line.get("backend").asText());
+        String detail = line.get("backend_detail").asText();
+        assertTrue(detail.startsWith("opencl: ") && detail.contains(" compute units, "), "names the device: " + detail);
         double peak = line.get("peak_gemm_flops_per_s").asDouble();
         assertTrue(peak > 0, line::toString);
         double share = line.get("model_flops_per_s").asDouble() / peak;
