@@ -38,10 +38,7 @@ final class CudaReductions implements ReductionKernel {
      */
     @Override
     public void sumsOfSquares(Tensor[] tensors, int[] counts, double[] sums) {
-        if (counts.length != tensors.length || sums.length < tensors.length) {
-            throw new IllegalArgumentException(tensors.length + " tensors, " + counts.length + " counts and "
-                    + sums.length + " results");
-        }
+        ReductionKernel.checkSumsOfSquares(tensors, counts, sums);
         if (tensors.length == 0) {
             return;
         }

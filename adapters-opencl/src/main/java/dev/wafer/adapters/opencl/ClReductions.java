@@ -16,20 +16,17 @@ final class ClReductions implements ReductionKernel {
         this.rt = rt;
     }
 
+    /** The one-tensor case of {@link #sumsOfSquares}. */
     @Override
     public double sumOfSquares(Tensor x, int n) {
-        ClTensor t = ClTensor.of(rt, x, n);
         double[] sum = new double[1];
-        rt.sumsOfSquares(new int[] {t.offset}, new int[] {n}, 1, sum);
+        sumsOfSquares(new Tensor[] {x}, new int[] {n}, sum);
         return sum[0];
     }
 
     @Override
     public void sumsOfSquares(Tensor[] tensors, int[] counts, double[] sums) {
-        if (counts.length != tensors.length || sums.length < tensors.length) {
-            throw new IllegalArgumentException(tensors.length + " tensors, " + counts.length + " counts and "
-                    + sums.length + " results");
-        }
+        ReductionKernel.checkSumsOfSquares(tensors, counts, sums);
         synchronized (rt) {
             if (offsets.length < tensors.length) {
                 offsets = new int[tensors.length];

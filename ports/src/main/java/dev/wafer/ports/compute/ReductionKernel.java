@@ -19,10 +19,7 @@ public interface ReductionKernel {
      * @throws IllegalArgumentException when the arrays' lengths disagree
      */
     default void sumsOfSquares(Tensor[] tensors, int[] counts, double[] sums) {
-        if (counts.length != tensors.length || sums.length < tensors.length) {
-            throw new IllegalArgumentException(tensors.length + " tensors, " + counts.length + " counts and "
-                    + sums.length + " results");
-        }
+        checkSumsOfSquares(tensors, counts, sums);
         for (int i = 0; i < tensors.length; i++) {
             sums[i] = sumOfSquares(tensors[i], counts[i]);
         }
@@ -33,4 +30,19 @@ public interface ReductionKernel {
 
     /** {@code x = value} over the first {@code n} elements (zeroing gradients). */
     void fill(Tensor x, int n, float value);
+
+    /**
+     * The argument check of {@link #sumsOfSquares}, for implementations that override it.
+     *
+     * @param tensors the tensors
+     * @param counts  one count per tensor
+     * @param sums    at least one slot per tensor
+     * @throws IllegalArgumentException when the arrays' lengths disagree
+     */
+    static void checkSumsOfSquares(Tensor[] tensors, int[] counts, double[] sums) {
+        if (counts.length != tensors.length || sums.length < tensors.length) {
+            throw new IllegalArgumentException(tensors.length + " tensors, " + counts.length + " counts and "
+                    + sums.length + " results");
+        }
+    }
 }
