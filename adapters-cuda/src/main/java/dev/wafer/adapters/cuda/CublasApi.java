@@ -91,9 +91,12 @@ final class CublasApi {
         cublasGetProperty = h.get("cublasGetProperty");
     }
 
-    /** Loads cuBLAS; throws {@link CudaUnavailableException} with the remedy when absent or too old. */
-    static CublasApi load() {
-        return new CublasApi(NativeLibrary.open("cuBLAS", SONAMES, REMEDY));
+    /**
+     * Loads cuBLAS, preferring a major the driver runs ({@link NativeLibrary#preferringMajor}; {@code cudaMajor} 0:
+     * unknown); throws {@link CudaUnavailableException} with the remedy when absent or too old.
+     */
+    static CublasApi load(int cudaMajor) {
+        return new CublasApi(NativeLibrary.open("cuBLAS", NativeLibrary.preferringMajor(SONAMES, cudaMajor), REMEDY));
     }
 
     private static Map<String, FunctionDescriptor> functions() {

@@ -50,6 +50,7 @@ final class DriverApi {
 
     private final MethodHandle cuInit;
     private final MethodHandle cuDeviceGetCount;
+    private final MethodHandle cuDriverGetVersion;
     private final MethodHandle cuDeviceGet;
     private final MethodHandle cuDeviceGetName;
     private final MethodHandle cuDeviceGetAttribute;
@@ -81,6 +82,7 @@ final class DriverApi {
         Map<String, MethodHandle> h = library.bindAll(FUNCTIONS, REMEDY);
         cuInit = h.get("cuInit");
         cuDeviceGetCount = h.get("cuDeviceGetCount");
+        cuDriverGetVersion = h.get("cuDriverGetVersion");
         cuDeviceGet = h.get("cuDeviceGet");
         cuDeviceGetName = h.get("cuDeviceGetName");
         cuDeviceGetAttribute = h.get("cuDeviceGetAttribute");
@@ -113,6 +115,7 @@ final class DriverApi {
         Map<String, FunctionDescriptor> f = new LinkedHashMap<>();
         f.put("cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         f.put("cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        f.put("cuDriverGetVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         f.put("cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         f.put("cuDeviceGetName", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         f.put("cuDeviceGetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
@@ -145,6 +148,15 @@ final class DriverApi {
 
     void init() {
         check("cuInit", NativeLibrary.status(cuInit, 0), "");
+    }
+
+    /** The newest CUDA version the driver supports, e.g. 13000 for 13.0 (needs no {@link #init}). */
+    int driverVersion() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment version = arena.allocate(JAVA_INT);
+            check("cuDriverGetVersion", NativeLibrary.status(cuDriverGetVersion, version), "");
+            return version.get(JAVA_INT, 0);
+        }
     }
 
     int deviceCount() {

@@ -55,6 +55,43 @@ final class NativeLibrary {
         return Optional.empty();
     }
 
+    /**
+     * {@code sonames} (newest major first, e.g. {@code libnvrtc.so.13}) with those of a major the driver runs first:
+     * majors up to {@code cudaMajor} in their order, then the newer ones. Why: a library of a newer major than the
+     * driver loads but cannot run (cuBLAS 13 or NVRTC 13's PTX need a CUDA 13 driver), while an older one beside it
+     * would. {@code cudaMajor} 0 or less (unknown) leaves the order as it is.
+     */
+    static List<String> preferringMajor(List<String> sonames, int cudaMajor) {
+        if (cudaMajor <= 0) {
+            return sonames;
+        }
+        List<String> runnable = new ArrayList<>();
+        List<String> newer = new ArrayList<>();
+        for (String name : sonames) {
+            (major(name) <= cudaMajor ? runnable : newer).add(name);
+        }
+        runnable.addAll(newer);
+        return List.copyOf(runnable);
+    }
+
+    /**
+     * The N of a soname ending {@code .so.N} or {@code .so.N.M}; {@link Integer#MAX_VALUE} when it has none (an
+     * unversioned name, of any major, goes after those the driver runs).
+     */
+    private static int major(String soname) {
+        int at = soname.lastIndexOf(".so.");
+        if (at < 0) {
+            return Integer.MAX_VALUE;
+        }
+        String version = soname.substring(at + 4);
+        int dot = version.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
     @SuppressWarnings("restricted")
     private static Optional<SymbolLookup> tryLoad(String name) {
         try {

@@ -91,7 +91,8 @@ class FfmCallsTest {
         Set<String> bound = new HashSet<>(DriverApi.FUNCTIONS.keySet());
         bound.addAll(CublasApi.FUNCTIONS.keySet());
         bound.removeAll(called);
-        assertEquals(Set.of("cuGetErrorName", "cublasGetVersion_v2", "cuCtxSynchronize", "cuMemcpyDtoDAsync_v2",
+        assertEquals(Set.of("cuGetErrorName", "cuDriverGetVersion", "cublasGetVersion_v2", "cuCtxSynchronize",
+                "cuMemcpyDtoDAsync_v2",
                 "cublasGemmEx", "cublasSgemmStridedBatched", "cublasGemmStridedBatchedEx", "cublasGetProperty"),
                 bound, "bindings no call reached (the next test calls them)");
         assertEquals(driverLib.calls("cuMemAlloc_v2").size(), driverLib.calls("cuMemFree_v2").size(),
@@ -196,8 +197,13 @@ class FfmCallsTest {
     void theRemainingBindingsAcceptTheirArguments() {
         FakeNativeLibrary driverLib = new FakeNativeLibrary(DriverApi.FUNCTIONS);
         FakeNativeLibrary blasLib = new FakeNativeLibrary(CublasApi.FUNCTIONS);
+        driverLib.behave("cuDriverGetVersion", 999, args -> {
+            ((MemorySegment) args[0]).reinterpret(4).set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 12040);
+            return 0;
+        });
         DriverApi driver = new DriverApi(driverLib.library("libcuda.so.1"));
         CublasApi cublas = new CublasApi(blasLib.library("libcublas.so.12"));
+        assertEquals(12040, driver.driverVersion(), "the int cuDriverGetVersion writes");
         assertTrue(driver.errorName(700).contains("700"), "cuGetErrorName gave no name: the built-in text");
         driver.synchronizeContext("");
         driver.copyDeviceToDevice(0x7f00_0000_0000L, 0x7f00_0000_1000L, 64, MemorySegment.NULL, "");
