@@ -92,7 +92,10 @@ public final class ClBackend implements ComputeBackend {
         return "opencl";
     }
 
-    /** E.g. {@code opencl: pthread-znver3-AMD EPYC 7B13 (CPU), OpenCL 3.0 PoCL 3.1+debian ..., 2 compute units, ...}. */
+    /**
+     * E.g. {@code opencl: pthread-skylake-avx512-AMD EPYC (CPU), OpenCL 3.0 PoCL 3.1+debian ..., 2 compute units,
+     * ...}.
+     */
     @Override
     public String description() {
         return name() + ": " + runtime.deviceDetail();

@@ -95,11 +95,12 @@ public record ClDeviceSelector(String platform, String device) {
     }
 
     /**
-     * What a report needs to know of the device: e.g. {@code pthread-znver3-AMD EPYC 7B13 (CPU), OpenCL 3.0 PoCL
-     * 3.1+debian ..., 2 compute units, 23.4 GiB global memory}.
+     * What a report needs to know of the device: e.g. {@code pthread-skylake-avx512-AMD EPYC (CPU), OpenCL 3.0 PoCL
+     * 3.1+debian ..., 2 compute units, 21.5 GiB global memory} (this build machine, under PoCL).
      */
     static String detail(OpenCLDevice d) {
-        String platform = d.getOpenCLPlatform() == null ? "platform unknown" : d.getOpenCLPlatform().getVersion().strip();
+        String platform = d.getOpenCLPlatform() == null ? "platform unknown"
+                : d.getOpenCLPlatform().getVersion().strip();
         return String.format(java.util.Locale.ROOT, "%s, %s, %d compute units, %.1f GiB global memory", describe(d),
                 platform, d.getMaxComputeUnits(), d.getGlobalMemSize() / (double) (1L << 30));
     }
