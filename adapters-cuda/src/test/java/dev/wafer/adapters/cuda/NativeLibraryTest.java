@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
  * Which library versions are tried first ({@link NativeLibrary#preferringMajor}): under a CUDA 12 driver the 12s
  * before the 13s, which would load but not run there; under 13 or an unknown driver the order as given (newest
  * first); {@code .so.N.M} names count as major N, and an unversioned name goes after the ones the driver runs.
+ * Pure logic on no stand-in, so the GPU check's test phase runs it too.
  */
-@HostOnly
 class NativeLibraryTest {
     @Test
     void librariesOfAMajorTheDriverRunsComeFirst() {
