@@ -63,25 +63,26 @@ public final class CudaBackendProbe implements BackendProbe {
 
     /**
      * The versions of NVRTC and cuBLAS as reports show them, e.g. {@code 13.0 (libnvrtc.so.13)}, or why they
-     * cannot be used; a seam so that tests need not load the real libraries.
+     * cannot be used: those the backend would load under a driver of CUDA major {@code cudaMajor}
+     * ({@link NativeLibrary#preferringMajor}); a seam so that tests need not load the real libraries.
      */
     interface LibraryVersions {
         /** The libraries this machine has. */
         LibraryVersions INSTALLED = new LibraryVersions() {
             @Override
-            public String nvrtc() {
-                return InstalledLibraries.nvrtc();
+            public String nvrtc(int cudaMajor) {
+                return InstalledLibraries.nvrtc(cudaMajor);
             }
 
             @Override
-            public String cublas() {
-                return InstalledLibraries.cublas();
+            public String cublas(int cudaMajor) {
+                return InstalledLibraries.cublas(cudaMajor);
             }
         };
 
-        String nvrtc();
+        String nvrtc(int cudaMajor);
 
-        String cublas();
+        String cublas(int cudaMajor);
     }
 
     @Override
@@ -122,7 +123,8 @@ public final class CudaBackendProbe implements BackendProbe {
             } catch (CudaUnavailableException e) {
                 return BackendAvailability.unavailable(e.getMessage(), e.remedy());
             }
-            String driverVersion = version(driver.driverVersion());
+            int driverCuda = driver.driverVersion();
+            String driverVersion = version(driverCuda);
             long[] memory = driver.memoryInfo(ordinal);
             Map<String, String> facts = new LinkedHashMap<>();
             facts.put("gpu", names.get(ordinal));
@@ -134,8 +136,8 @@ public final class CudaBackendProbe implements BackendProbe {
             facts.put("total_memory_bytes", Long.toString(memory[1]));
             facts.put("free_memory_bytes", Long.toString(memory[0]));
             facts.put("driver", driverVersion);
-            facts.put("nvrtc", libraries.nvrtc());
-            facts.put("cublas", libraries.cublas());
+            facts.put("nvrtc", libraries.nvrtc(driverCuda / 1000));
+            facts.put("cublas", libraries.cublas(driverCuda / 1000));
             return BackendAvailability.availableDevice("driver " + driverVersion + ", "
                     + count + (count == 1 ? " device: " : " devices: ") + String.join(", ", names), memory[0], facts);
         } catch (CudaException e) {

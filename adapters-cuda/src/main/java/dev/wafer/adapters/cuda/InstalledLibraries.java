@@ -1,17 +1,19 @@
 package dev.wafer.adapters.cuda;
 
 /**
- * The NVRTC and cuBLAS (with cuBLASLt) this machine would load, as reports show them: {@code 13.0 (libnvrtc.so.13)} or why they
- * cannot be used. Loading needs no GPU; nothing here throws, since a report must be written whatever is missing.
+ * The NVRTC and cuBLAS (with cuBLASLt) the backend would load on this machine, in the order it tries them under the
+ * driver's CUDA major ({@link NativeLibrary#preferringMajor}), as reports show them: {@code 13.0 (libnvrtc.so.13)} or
+ * why they cannot be used. Loading needs no GPU; nothing here throws, since a report must be written whatever is
+ * missing.
  */
 final class InstalledLibraries {
     private InstalledLibraries() {
     }
 
-    /** NVRTC's version and soname, or {@code absent (...)} / {@code unusable (...)}. */
-    static String nvrtc() {
+    /** NVRTC's version and soname, or {@code absent (...)} / {@code unusable (...)}; {@code cudaMajor} 0: unknown. */
+    static String nvrtc(int cudaMajor) {
         try {
-            return NativeLibrary.find(NvrtcApi.SONAMES).map(NvrtcApi::new)
+            return NativeLibrary.find(NativeLibrary.preferringMajor(NvrtcApi.SONAMES, cudaMajor)).map(NvrtcApi::new)
                     .map(n -> NvrtcApi.versionText(n.version()) + " (" + n.soname() + ")")
                     .orElse("absent (tried " + String.join(", ", NvrtcApi.SONAMES) + ")");
         } catch (RuntimeException | LinkageError e) {
@@ -23,9 +25,9 @@ final class InstalledLibraries {
      * cuBLAS's version and soname with its cuBLASLt's (the linear layers' bias epilogue, opened with it), e.g.
      * {@code 12.8.4 (libcublas.so.12, libcublasLt.so.12)}, or {@code absent (...)} / {@code unusable (...)}.
      */
-    static String cublas() {
+    static String cublas(int cudaMajor) {
         try {
-            return NativeLibrary.find(CublasApi.SONAMES).map(CublasApi::new)
+            return NativeLibrary.find(NativeLibrary.preferringMajor(CublasApi.SONAMES, cudaMajor)).map(CublasApi::new)
                     .map(c -> c.versionText() + " (" + c.soname() + ", " + cublasLt(c.soname()) + ")")
                     .orElse("absent (tried " + String.join(", ", CublasApi.SONAMES) + ")");
         } catch (RuntimeException | LinkageError e) {

@@ -64,13 +64,14 @@ class CudaBackendProbeTest {
 
     private static final CudaBackendProbe.LibraryVersions LIBRARIES = new CudaBackendProbe.LibraryVersions() {
         @Override
-        public String nvrtc() {
-            return "12.8 (libnvrtc.so.12)";
+        public String nvrtc(int cudaMajor) {
+            // The major the probe passes shows in the fact, so the tests see that it is the driver's.
+            return "12.8 (libnvrtc.so.12) for CUDA " + cudaMajor;
         }
 
         @Override
-        public String cublas() {
-            return "12.8.4 (libcublas.so.12)";
+        public String cublas(int cudaMajor) {
+            return "12.8.4 (libcublas.so.12) for CUDA " + cudaMajor;
         }
     };
 
@@ -180,7 +181,8 @@ class CudaBackendProbeTest {
                 Map.entry("device_placement", "device 0"), Map.entry("compute_capability", "9.0"),
                 Map.entry("sm_count", "132"), Map.entry("total_memory_bytes", "150000000000"),
                 Map.entry("free_memory_bytes", "140000000000"), Map.entry("driver", "13.0"),
-                Map.entry("nvrtc", "12.8 (libnvrtc.so.12)"), Map.entry("cublas", "12.8.4 (libcublas.so.12)")),
+                Map.entry("nvrtc", "12.8 (libnvrtc.so.12) for CUDA 13"),
+                Map.entry("cublas", "12.8.4 (libcublas.so.12) for CUDA 13")),
                 a.properties());
     }
 
