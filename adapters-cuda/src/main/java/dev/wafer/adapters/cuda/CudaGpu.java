@@ -103,12 +103,10 @@ final class CudaGpu implements Gpu {
         NativeLibrary driverLibrary = NativeLibrary.open("the NVIDIA driver (" + FfmCudaDriver.LIBRARY + ")",
                 DriverApi.SONAMES, CudaBackendProbe.INSTALL_DRIVER);
         DriverApi driver = new DriverApi(driverLibrary);
-        // Libraries of a major the driver runs first: with CUDA 12 and 13 libraries both present under a CUDA 12
-        // driver, the 13s load but cannot run.
+        // Libraries of a major the driver runs first (a newer major loads but cannot run); without NVRTC the
+        // kernels may still come from prebuilt PTX in the cache (KernelCompiler says if not).
         int cudaMajor = driver.driverVersion() / 1000;
-        // Without NVRTC the kernels may still come from prebuilt PTX in the cache (KernelCompiler says if not).
-        NvrtcApi nvrtc = NativeLibrary.find(NativeLibrary.preferringMajor(NvrtcApi.SONAMES, cudaMajor))
-                .map(NvrtcApi::new).orElse(null);
+        NvrtcApi nvrtc = NvrtcApi.find(cudaMajor).orElse(null);
         CublasApi cublas = options.builtinGemm() ? null : CublasApi.load(cudaMajor);
         CublasLtApi lt = cublas == null || !options.biasEpilogue() ? null : CublasLtApi.load(cublas.soname());
         return open(driver, nvrtc, cublas, lt, options);

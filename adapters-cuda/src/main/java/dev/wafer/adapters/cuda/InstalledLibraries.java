@@ -13,7 +13,7 @@ final class InstalledLibraries {
     /** NVRTC's version and soname, or {@code absent (...)} / {@code unusable (...)}; {@code cudaMajor} 0: unknown. */
     static String nvrtc(int cudaMajor) {
         try {
-            return NativeLibrary.find(NativeLibrary.preferringMajor(NvrtcApi.SONAMES, cudaMajor)).map(NvrtcApi::new)
+            return NvrtcApi.find(cudaMajor)
                     .map(n -> NvrtcApi.versionText(n.version()) + " (" + n.soname() + ")")
                     .orElse("absent (tried " + String.join(", ", NvrtcApi.SONAMES) + ")");
         } catch (RuntimeException | LinkageError e) {

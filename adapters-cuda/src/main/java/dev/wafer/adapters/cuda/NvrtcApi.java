@@ -63,6 +63,14 @@ final class NvrtcApi {
         nvrtcGetErrorString = h.get("nvrtcGetErrorString");
     }
 
+    /**
+     * The NVRTC the backend uses under a driver of CUDA major {@code cudaMajor} ({@link NativeLibrary#preferringMajor};
+     * 0: unknown), or empty where none loads (kernels may still come from prebuilt PTX).
+     */
+    static java.util.Optional<NvrtcApi> find(int cudaMajor) {
+        return NativeLibrary.find(NativeLibrary.preferringMajor(SONAMES, cudaMajor)).map(NvrtcApi::new);
+    }
+
     /** Loads NVRTC; throws {@link CudaUnavailableException} with the remedy when absent or too old. */
     static NvrtcApi load() {
         return new NvrtcApi(NativeLibrary.open("NVRTC", SONAMES, REMEDY));
