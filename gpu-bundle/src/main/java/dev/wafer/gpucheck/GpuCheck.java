@@ -98,11 +98,12 @@ public final class GpuCheck {
         root.put("kernel_variants_env", KERNELS_ENV);
         var skipped = root.putArray("skipped_groups"); // --skip: phases of these groups are recorded, not run
         options.skip().forEach(skipped::add);
-        // What the launcher set for every child, and the one CUDA setting a second run may pass on to time its
-        // default against (WAFER_CUDA_BIAS_EPILOGUE=0: biases added by kernels; unset: cuBLASLt's epilogue).
+        // What the launcher set for every child (WAFER_GPU_CHECK_NO_PTX: why a test bundle has no prebuilt PTX), and
+        // the one CUDA setting a second run may pass on to time its default against (WAFER_CUDA_BIAS_EPILOGUE=0:
+        // biases added by kernels; unset: cuBLASLt's epilogue).
         var environment = root.putObject("environment");
         for (String name : List.of("NVIDIA_TF32_OVERRIDE", "WAFER_CUDA_CACHE", "LD_LIBRARY_PATH",
-                "WAFER_CUDA_BIAS_EPILOGUE")) {
+                "WAFER_CUDA_BIAS_EPILOGUE", "WAFER_GPU_CHECK_NO_PTX")) {
             environment.put(name, System.getenv(name));
         }
         try {

@@ -102,10 +102,12 @@ final class BundleLauncher {
 
     /**
      * The stand-in CUDA libraries' folder ({@link dev.wafer.adapters.cuda.CudaSimulator#standInLibraries()}), for a
-     * rehearsal on the CUDA backend; the calling test is skipped where they cannot be built (no g++ on x86-64), and
-     * fails instead under {@code WAFER_EXPECT_CUDA_SIM=1}.
+     * rehearsal on the CUDA backend; the calling test is skipped where they cannot be built (no g++ on x86-64) or
+     * NVRTC, which compiles the kernels for them, is missing, and fails instead under {@code WAFER_EXPECT_CUDA_SIM=1}
+     * or {@code WAFER_EXPECT_NVRTC=1}.
      */
     static Path standInCudaOrSkip() {
+        dev.wafer.adapters.cuda.NvrtcTestCompiler.requireInstalled();
         try {
             return dev.wafer.adapters.cuda.CudaSimulator.standInLibraries();
         } catch (dev.wafer.adapters.cuda.CudaSimulator.UnavailableException e) {

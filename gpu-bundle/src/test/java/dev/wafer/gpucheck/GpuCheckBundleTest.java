@@ -2,6 +2,8 @@ package dev.wafer.gpucheck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,6 +49,16 @@ class GpuCheckBundleTest {
         List<String> entries = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
                 .map(e -> e.startsWith("./") ? e.substring(2) : e).toList();
         assertEquals(0, tar.waitFor(), String.join("\n", entries));
+        if (entries.contains("NO-PREBUILT-PTX")) {
+            // ./run-tests where NVRTC is missing (-Dbundle.ptx=optional): nothing to check, and no PTX at all.
+            assertTrue(entries.stream().noneMatch(e -> e.startsWith("ptx/") && e.endsWith(".ptx")),
+                    "a bundle marked NO-PREBUILT-PTX holds PTX: " + entries);
+            String reason = "the bundle was built without prebuilt PTX (NVRTC missing where it was built)";
+            if ("1".equals(System.getenv("WAFER_EXPECT_NVRTC"))) {
+                fail("WAFER_EXPECT_NVRTC=1 but " + reason);
+            }
+            assumeTrue(false, reason);
+        }
         List<String> kernelFiles = kernelFiles();
         assertTrue(kernelFiles.size() > 3, "kernel files: " + kernelFiles);
         for (String file : kernelFiles) {
@@ -105,6 +117,19 @@ class GpuCheckBundleTest {
         String loaderPath = json.path("environment").path("LD_LIBRARY_PATH").asText("");
         for (Path lib : wheelLibs) {
             assertTrue(List.of(loaderPath.split(":")).contains(lib.toString()), lib + " not in " + loaderPath);
+        }
+        // A bundle without the prebuilt PTX (./run-tests where NVRTC is missing) says why in the report; one with it
+        // names the unpacked PTX as the kernel cache.
+        Path noPtx = home.resolve("NO-PREBUILT-PTX");
+        JsonNode environment = json.path("environment");
+        if (Files.exists(noPtx)) {
+            assertEquals(Files.readAllLines(noPtx).getFirst(), environment.path("WAFER_GPU_CHECK_NO_PTX").asText(),
+                    json.toPrettyString());
+            assertTrue(environment.path("WAFER_CUDA_CACHE").isNull(), json.toPrettyString());
+        } else {
+            assertTrue(environment.path("WAFER_GPU_CHECK_NO_PTX").isNull(), json.toPrettyString());
+            assertEquals(home.resolve("ptx").toString(), environment.path("WAFER_CUDA_CACHE").asText(),
+                    json.toPrettyString());
         }
     }
 

@@ -7,9 +7,11 @@ import java.util.Optional;
 
 /**
  * NVRTC for tests: loaded when installed, a skip with the reason when not, and a failure instead when
- * {@code WAFER_EXPECT_NVRTC=1} (CI installs Debian's {@code libnvrtc11.2}, which runs without a GPU).
+ * {@code WAFER_EXPECT_NVRTC=1} (CI installs Debian's {@code libnvrtc11.2}, which runs without a GPU). Public for the
+ * tests of other modules that run the CUDA backend on the stand-in libraries: the backend compiles its kernels with
+ * NVRTC there too, so without it they skip as this module's do.
  */
-final class NvrtcTestCompiler {
+public final class NvrtcTestCompiler {
     private static final Optional<NvrtcApi> NVRTC = NativeLibrary.find(NvrtcApi.SONAMES).map(NvrtcApi::new);
 
     private NvrtcTestCompiler() {
@@ -17,6 +19,11 @@ final class NvrtcTestCompiler {
 
     static boolean expected() {
         return "1".equals(System.getenv("WAFER_EXPECT_NVRTC"));
+    }
+
+    /** Returns when NVRTC is installed; otherwise skips the test (or, when expected, fails it) with the reason. */
+    public static void requireInstalled() {
+        require();
     }
 
     /** NVRTC, or a skipped (or, when expected, failed) test. */

@@ -9,11 +9,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 import dev.wafer.adapters.cuda.CudaSimulator;
+import dev.wafer.adapters.cuda.NvrtcTestCompiler;
 
 /**
  * The stand-in CUDA libraries ({@link CudaSimulator#standInLibraries()}: {@code libcuda.so.1} and
  * {@code libcublas.so.12} running the kernels on the CUDA simulator) and child processes that load them, for CUDA runs
- * of the CLI without a GPU. Tests skip without g++ on x86-64, and fail instead under {@code WAFER_EXPECT_CUDA_SIM=1}.
+ * of the CLI without a GPU. Tests skip without g++ on x86-64 (fail instead under {@code WAFER_EXPECT_CUDA_SIM=1}) and
+ * without NVRTC, which compiles the kernels for the stand-in device as for a real one (fail instead under
+ * {@code WAFER_EXPECT_NVRTC=1}).
  */
 final class StandInCuda {
     private StandInCuda() {
@@ -21,6 +24,7 @@ final class StandInCuda {
 
     /** The folder of the stand-in libraries, for {@code LD_LIBRARY_PATH}. */
     static Path libraries() {
+        NvrtcTestCompiler.requireInstalled();
         try {
             return CudaSimulator.standInLibraries();
         } catch (CudaSimulator.UnavailableException e) {
