@@ -173,12 +173,12 @@ final class BundleLauncher {
         script.toFile().setExecutable(true);
     }
 
-    /** The real python3 behind whatever shim the test's PATH has, or null. */
     /** Whether this machine's PATH has a python3 (the PyTorch anchor's scripts run on it). */
     static boolean pythonOnPath() {
         return python() != null;
     }
 
+    /** The real python3 behind whatever shim the test's PATH has, or null. */
     private static String python() {
         try {
             Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)")
