@@ -19,8 +19,10 @@ import dev.wafer.ports.compute.TensorScope;
 
 /**
  * The CPU backend. Kernel objects are created once and reused; one caller drives the backend at a time (kernels
- * use per-worker scratch buffers). The Vector API is used when the {@code jdk.incubator.vector} module is present
- * and not switched off; otherwise every kernel runs its scalar path. Mixed precision (bf16 and fp16 operands with
+ * use per-worker scratch buffers). The kernels run on the Vector API, which needs the {@code jdk.incubator.vector}
+ * module in the JVM ({@code --add-modules jdk.incubator.vector}); a backend asked for it where the module is missing
+ * refuses to open ({@link #VECTOR_API_MISSING}) rather than run the scalar paths about 50 times slower unannounced.
+ * Asked for the scalar paths ({@code useVectorApi = false}), every kernel runs them. Mixed precision (bf16 and fp16 operands with
  * float32 accumulation) rounds GEMM and attention operands into reusable buffers and runs the float32 kernels on
  * them, except bf16 linear layers where oneDNN loads ({@link OneDnnMatmul}: bf16 operands in native buffers, oneDNN's
  * AVX512_BF16 matmul); the float32 kernels are untouched by it. bf16 tensors ({@link Capability#BF16_STORAGE}) live in
@@ -56,9 +58,16 @@ public final class CpuBackend implements ComputeBackend {
     private final AttentionKernel attentionKernel;
     private final AttentionKernel[][] mixedAttentionKernels = new AttentionKernel[2][2];
 
+    /** Why a backend asked for the Vector API kernels cannot open: the JVM lacks the module. */
+    public static final String VECTOR_API_MISSING = "the Vector API module is not in this JVM (it was started without"
+            + " --add-modules jdk.incubator.vector), and without it every CPU kernel runs its scalar path, about 50"
+            + " times slower";
+
     /**
-     * @param threads worker threads (1 = run on the caller)
-     * @param useVectorApi use the Vector API when it is available
+     * @param threads      worker threads (1 = run on the caller)
+     * @param useVectorApi run the Vector API kernels (true) or the scalar ones (false)
+     * @throws IllegalStateException with {@link #VECTOR_API_MISSING} when {@code useVectorApi} is true and the JVM
+     *                               lacks the Vector API module ({@link #vectorApiAvailable()})
      */
     public CpuBackend(int threads, boolean useVectorApi) {
         this(threads, useVectorApi, Bf16Gemm.AUTO);
@@ -66,13 +75,18 @@ public final class CpuBackend implements ComputeBackend {
 
     /**
      * @param threads      worker threads (1 = run on the caller)
-     * @param useVectorApi use the Vector API when it is available
+     * @param useVectorApi run the Vector API kernels (true) or the scalar ones (false)
      * @param bf16Gemm     where bf16 matrix products come from; {@link Bf16Gemm#ONEDNN} fails here, with the reason,
      *                     when oneDNN cannot be loaded
+     * @throws IllegalStateException with {@link #VECTOR_API_MISSING} when {@code useVectorApi} is true and the JVM
+     *                               lacks the Vector API module
      */
     public CpuBackend(int threads, boolean useVectorApi, Bf16Gemm bf16Gemm) {
+        if (useVectorApi && !vectorApiAvailable()) {
+            throw new IllegalStateException(VECTOR_API_MISSING);
+        }
         this.parallel = new Parallel(threads);
-        this.vectorized = useVectorApi && vectorApiAvailable();
+        this.vectorized = useVectorApi;
         this.sgemm = vectorized ? new VectorSgemm(parallel) : new ScalarSgemm(parallel);
         Blas1 blas = vectorized ? new VectorBlas1() : Blas1.SCALAR;
         this.encoder = new CpuEncoder(parallel);
@@ -121,7 +135,11 @@ public final class CpuBackend implements ComputeBackend {
         return CAPABILITIES;
     }
 
-    /** A backend using every available processor and the Vector API when present. */
+    /**
+     * A backend using every available processor and the Vector API.
+     *
+     * @throws IllegalStateException with {@link #VECTOR_API_MISSING} when the JVM lacks the Vector API module
+     */
     public static CpuBackend open() {
         return new CpuBackend(Runtime.getRuntime().availableProcessors(), true);
     }

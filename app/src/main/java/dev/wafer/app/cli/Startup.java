@@ -10,6 +10,7 @@ import dev.wafer.app.backend.MemoryBudget;
 import dev.wafer.app.backend.UnknownBackendException;
 import dev.wafer.app.cluster.Cluster;
 import dev.wafer.app.wiring.FormatsModule;
+import dev.wafer.formats.input.InvalidInputException;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -52,7 +53,8 @@ final class Startup implements CommandLine.IExecutionStrategy {
                     new FormatsModule());
         } catch (UnknownBackendException e) {
             throw new CommandLine.ExecutionException(leaf, e.getMessage(), new UserError(e.getMessage()));
-        } catch (BackendUnavailableException e) {
+        } catch (BackendUnavailableException | InvalidInputException e) {
+            // InvalidInputException: a backend's setting in the environment that cannot be read (WAFER_CPU_KERNELS).
             throw new CommandLine.ExecutionException(leaf, e.getMessage(), e);
         }
         injector.injectMembers(command);

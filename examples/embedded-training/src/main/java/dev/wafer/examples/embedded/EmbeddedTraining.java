@@ -41,8 +41,9 @@ import dev.wafer.ports.data.TokenSequences;
  * checkpoint, resumes from it in a fresh backend, and compares the losses with a run that never stopped.
  *
  * <p>Run it with {@code mvn -q -pl examples/embedded-training -am verify} (its test calls {@link #run}) or, after
- * a build, {@code java --add-modules jdk.incubator.vector -cp ... dev.wafer.examples.embedded.EmbeddedTraining
- * [checkpoint-directory]}.
+ * a build, {@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp ...
+ * dev.wafer.examples.embedded.EmbeddedTraining [checkpoint-directory]} (the CPU backend refuses to open without the
+ * Vector API module).
  */
 public final class EmbeddedTraining {
     /** The corpus: short, repetitive English, so that a tiny model visibly learns it in a few dozen steps. */
