@@ -155,6 +155,13 @@ public final class EvalCommand implements Runnable {
         List<EvalTask> taskList = task != null ? List.of(HarnessSelection.one(task, data, fewshotData, shots))
                 : paper ? HarnessSelection.paper(dataDir, shots)
                 : tasks == null ? List.of() : readTasks(tasks);
+        FewShotContexts fewShot = new FewShotContexts(shots);
+        for (EvalTask t : taskList) {
+            // Refused here, before the model loads, naming where the documents came from.
+            fewShot.shortage(t).ifPresent(why -> {
+                throw new UserError("--shots " + shots + ": " + why + " (from " + examplesSource(t, paper) + ")");
+            });
+        }
         if (batchTokens < 0) {
             throw new UserError("--batch-tokens must be >= 0, found " + batchTokens);
         }
@@ -191,7 +198,7 @@ public final class EvalCommand implements Runnable {
                 long before = scorer == null ? 0 : scorer.layerPositions(); // the test-set loss's are not the tasks'
                 // --batch-tokens 0: the scorer's own one-request, full-window pass (kept as the reference).
                 TaskEvaluator evaluator = new TaskEvaluator(requests, TaskScoring.scoring(method, scorer, shared),
-                        new FewShotContexts(shots))
+                        fewShot)
                         .withProgress(new Progress(spec.commandLine().getErr(), TaskRequests.count(taskList),
                                 PROGRESS_EVERY_NANOS, System::nanoTime));
                 EvalReport report;
@@ -265,6 +272,14 @@ public final class EvalCommand implements Runnable {
                     }
                     return m;
                 });
+    }
+
+    /** The flag and file a task's few-shot examples are drawn from, for a refusal. */
+    private String examplesSource(EvalTask t, boolean paper) {
+        if (task != null) {
+            return t.hasTrainDocs() ? "--fewshot-data " + fewshotData : "--data " + data;
+        }
+        return paper ? "--data-dir " + dataDir : "--tasks " + String.join(",", tasks);
     }
 
     /** Flags that belong to the harness tasks are refused elsewhere, in one line naming the flag. */

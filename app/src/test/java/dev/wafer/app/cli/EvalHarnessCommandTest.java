@@ -184,6 +184,17 @@ class EvalHarnessCommandTest {
         run = CliRun.of("eval", "--checkpoint", model.toString(), "--task", "lambada_openai", "--data",
                 dir.resolve("lambada_test.jsonl").toString(), "--fewshot-data", dir.resolve("lambada_test.jsonl").toString());
         assertTrue(run.err().contains("has no training split"), run.err());
+        // Too few documents to draw the examples from: one line naming the file, not an internal error.
+        run = CliRun.of("eval", "--checkpoint", model.toString(), "--task", "winogrande", "--data",
+                dir.resolve("dev.jsonl").toString(), "--fewshot-data", dir.resolve("train_xl.jsonl").toString(),
+                "--shots", "5");
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("wafer: --shots 5: task winogrande has 1 training document; 5-shot evaluation needs at least 5"
+                + " (from --fewshot-data " + dir.resolve("train_xl.jsonl") + ")", run.err().strip());
+        run = CliRun.of("eval", "--checkpoint", model.toString(), "--task", "lambada_openai", "--data",
+                dir.resolve("lambada_test.jsonl").toString(), "--shots", "2");
+        assertEquals("wafer: --shots 2: task lambada_openai has 2 documents; 2-shot evaluation needs at least 3"
+                + " (from --data " + dir.resolve("lambada_test.jsonl") + ")", run.err().strip());
         run = CliRun.of("eval", "--checkpoint", model.toString(), "--task", "hellaswag_v9", "--data", "x");
         assertTrue(run.err().contains("unknown task 'hellaswag_v9'"), run.err());
         run = CliRun.of("eval", "--checkpoint", model.toString(), "--tasks", "paper", "--data-dir", tmp.toString());

@@ -68,6 +68,12 @@ class TrainCommandTest {
         run = CliRun.of("train", "--preset", "3B");
         assertEquals(2, run.exitCode());
         assertTrue(run.err().startsWith("wafer: --preset: unknown preset '3B'"), run.err());
+        // --vocab is for a new run (a checkpoint fixes it), and the refusal says so.
+        run = CliRun.of("train", "--data", dataset.toString(), "--vocab", "97", "--d-model", "32", "--layers", "1",
+                "--heads", "2", "--seq", "64", "--batch", "2", "--steps", "1");
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("wafer: dataset " + dataset + " has vocabulary 50257 but the model's is 97; train a new run with"
+                + " --vocab 50257 (a resumed run keeps its checkpoint's vocabulary)", run.err().strip());
     }
 
     private static double mean(List<JsonNode> steps) {

@@ -141,6 +141,20 @@ class TrainReliabilityTest {
         assertEquals(0, run.exitCode(), run.err());
     }
 
+    /** A run on synthetic tokens has no data to move: --data on its resume is refused, never silently dropped. */
+    @Test
+    void dataOnTheResumeOfARunWithoutADataFileIsRefused() throws Exception {
+        Path dir = tmp.resolve("synthetic");
+        assertEquals(0, CliRun.of("train", "--synthetic", "--vocab", "97", "--d-model", "32", "--layers", "1",
+                "--heads", "2", "--seq", "16", "--batch", "2", "--steps", "4", "--stop-at", "2", "--out",
+                dir.toString()).exitCode());
+        assertOneLine(CliRun.of("train", "--resume", dir.toString(), "--data", tokens.toString()),
+                "--data cannot be given on resume: this run trained on synthetic tokens, and a resumed run trains"
+                        + " on the same data (--data only says where a moved dataset or token file now is)");
+        CliRun rest = CliRun.of("train", "--resume", dir.toString(), "--json");
+        assertEquals(0, rest.exitCode(), rest.err());
+    }
+
     @Test
     void overflowingCountsAreRefused() {
         assertOneLine(CliRun.of(model("--steps", "2", "--batch-tokens", "68719476736")), "not both");

@@ -3,6 +3,7 @@ package dev.wafer.domain.eval;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds the zero- or k-shot context of every document of a task, with the examples lm-evaluation-harness v0.3.0
@@ -94,6 +95,21 @@ public final class FewShotContexts {
     }
 
     /**
+     * Why {@code task} cannot be evaluated with this many shots (too few documents to draw the examples from), or
+     * empty when it can; callers check this before evaluating so that the refusal can name their input.
+     */
+    public Optional<String> shortage(EvalTask task) {
+        if (shots == 0) {
+            return Optional.empty();
+        }
+        int pool = examplePool(task).size();
+        int needed = task.hasTrainDocs() ? shots : shots + 1;
+        return pool >= needed ? Optional.empty() : Optional.of("task " + task.name() + " has "
+                + pool + (task.hasTrainDocs() ? " training document" : " document") + (pool == 1 ? "" : "s") + "; "
+                + shots + "-shot evaluation needs at least " + needed);
+    }
+
+    /**
      * For each document (indexed like {@link EvalTask#docs()}), the indices into {@link #examplePool(EvalTask)} of
      * its examples, in the order they appear in the context.
      */
@@ -105,12 +121,9 @@ public final class FewShotContexts {
             return examples;
         }
         List<EvalDoc> pool = examplePool(task);
-        int needed = task.hasTrainDocs() ? shots : shots + 1;
-        if (pool.size() < needed) {
-            throw new IllegalArgumentException("task " + task.name() + " has " + pool.size()
-                    + (task.hasTrainDocs() ? " training documents; " : " documents; ") + shots
-                    + "-shot evaluation needs at least " + needed);
-        }
+        shortage(task).ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
         List<Integer> positions = new ArrayList<>(pool.size());
         for (int i = 0; i < pool.size(); i++) {
             positions.add(i);

@@ -14,6 +14,7 @@ import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.domain.schedule.DecayType;
 import dev.wafer.domain.schedule.TrainingSchedule;
 import dev.wafer.domain.schedule.WarmupDecaySchedule;
+import dev.wafer.domain.session.DataKind;
 import dev.wafer.domain.session.DataSpec;
 import dev.wafer.domain.session.Precision;
 import dev.wafer.domain.session.RunSpec;
@@ -85,6 +86,15 @@ public final class RunRecipe {
         });
         RunSpec spec = saved;
         if (newDataPath != null) {
+            DataKind kind = saved.data().kind();
+            if (kind != DataKind.DATASET && kind != DataKind.TOKENS) {
+                // Only a dataset or token file has a place that can move; taking --data as new data would change
+                // what the run trains on, and ignoring it would hide that it was not used.
+                throw new RunRequestException("--data cannot be given on resume: this run trained on "
+                        + (kind == DataKind.SAMPLE ? "the embedded sample" : "synthetic tokens")
+                        + ", and a resumed run trains on the same data (--data only says where a moved dataset or"
+                        + " token file now is)");
+            }
             spec = spec.withData(spec.data().at(newDataPath));
         }
         if (r.batchTokens() != null) {

@@ -80,7 +80,7 @@ class RunRecipeTest {
         RunRequest batch = new RunRequest(null, RunRequest.Shape.NONE, null, null, null, null, null, 2048L, 4, null,
                 null, null, false, false, false);
         assertEquals(Optional.empty(), ResumePolicy.firstFixed(batch));
-        RunSpec saved = RunRecipe.fresh(RunRequest.defaults(), DATA, SIZER);
+        RunSpec saved = RunRecipe.fresh(RunRequest.defaults(), new DataSpec(DataKind.DATASET, "/data", ""), SIZER);
         long trained = 100L * saved.schedule().batches().tokensPerStepAt(0);
         RunSpec resumed = RunRecipe.resumed(saved, trained, batch, "/moved", SIZER);
         assertEquals(4, resumed.microBatch());
@@ -89,6 +89,15 @@ class RunRecipeTest {
         assertEquals("/moved", resumed.data().path());
         assertThrows(RunRequestException.class,
                 () -> RunRecipe.resumed(saved, trained, request(null, null, null, 1e-3, null), null, SIZER));
+        // Synthetic tokens and the embedded sample have no place to move from: a path is refused, never recorded.
+        for (DataKind kind : new DataKind[] {DataKind.SYNTHETIC, DataKind.SAMPLE}) {
+            RunSpec pathless = RunRecipe.fresh(RunRequest.defaults(), DataSpec.of(kind), SIZER);
+            RunRequestException e = assertThrows(RunRequestException.class,
+                    () -> RunRecipe.resumed(pathless, trained, batch, "/moved", SIZER));
+            assertTrue(e.getMessage().startsWith("--data cannot be given on resume: this run trained on "
+                    + (kind == DataKind.SAMPLE ? "the embedded sample," : "synthetic tokens,")), e.getMessage());
+            assertEquals(DataSpec.of(kind), RunRecipe.resumed(pathless, trained, batch, null, SIZER).data());
+        }
     }
 
     private static RunRequest mup(String parameterisation, Double lr, RunRequest.Mup triple) {

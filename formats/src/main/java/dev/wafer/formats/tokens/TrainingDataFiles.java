@@ -123,7 +123,8 @@ public final class TrainingDataFiles implements AutoCloseable {
             train.close();
             closeQuietly(val);
             throw new DataException("dataset " + dir + " has vocabulary " + train.vocabSize()
-                    + " but the model's is " + vocab + "; pass --vocab " + train.vocabSize());
+                    + " but the model's is " + vocab + "; train a new run with --vocab " + train.vocabSize()
+                    + " (a resumed run keeps its checkpoint's vocabulary)");
         }
         if (train.count() < 2) {
             train.close();
