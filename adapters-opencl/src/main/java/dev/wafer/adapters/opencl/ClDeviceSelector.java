@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 
 import com.aparapi.device.OpenCLDevice;
-import com.aparapi.internal.opencl.OpenCLLoader;
 import com.aparapi.internal.opencl.OpenCLPlatform;
 
 /**
@@ -63,7 +62,7 @@ public record ClDeviceSelector(String platform, String device) {
      */
     static List<OpenCLPlatform> platforms() {
         try {
-            if (!OpenCLLoader.isOpenCLAvailable()) {
+            if (!AparapiOpenClDiscovery.openClAvailable()) {
                 return List.of();
             }
             List<OpenCLPlatform> all = new OpenCLPlatform().getOpenCLPlatforms();
