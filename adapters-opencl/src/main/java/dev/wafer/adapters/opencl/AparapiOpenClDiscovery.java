@@ -1,13 +1,10 @@
 package dev.wafer.adapters.opencl;
 
-import com.aparapi.Config;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.internal.opencl.OpenCLLoader;
 import com.aparapi.internal.opencl.OpenCLPlatform;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Asks Aparapi's native layer for the OpenCL platforms and their devices.
@@ -18,27 +15,10 @@ import java.util.logging.Logger;
  * {@link UnsatisfiedLinkError} with older natives).
  */
 final class AparapiOpenClDiscovery implements OpenClDiscovery {
-    /**
-     * Whether Aparapi loaded its natives and {@code libOpenCL}; the first call loads them, quietly. Where no OpenCL
-     * is installed, the loader's static initialiser logs a two-line SEVERE record on every command that probes the
-     * backends, while the probe already says it in its own words ("no OpenCL platform found", with the remedy). So
-     * Aparapi's one logger (named by {@link Config#getLoggerName()}, its level set by {@code Config}'s own
-     * initialiser) is turned off for the load alone and then set back: its later records are kept.
-     */
-    static synchronized boolean openClAvailable() {
-        Logger log = Logger.getLogger(Config.getLoggerName()); // initialises Config, which sets the level first
-        Level level = log.getLevel();
-        log.setLevel(Level.OFF);
-        try {
-            return OpenCLLoader.isOpenCLAvailable();
-        } finally {
-            log.setLevel(level);
-        }
-    }
 
     @Override
     public List<OpenClPlatformInfo> platforms() {
-        if (!openClAvailable()) {
+        if (!OpenCLLoader.isOpenCLAvailable()) {
             return List.of();
         }
         List<OpenClPlatformInfo> found = new ArrayList<>();

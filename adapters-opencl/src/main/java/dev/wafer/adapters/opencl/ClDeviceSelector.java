@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import com.aparapi.device.OpenCLDevice;
+import com.aparapi.internal.opencl.OpenCLLoader;
 import com.aparapi.internal.opencl.OpenCLPlatform;
 
 /**
@@ -62,7 +63,7 @@ public record ClDeviceSelector(String platform, String device) {
      */
     static List<OpenCLPlatform> platforms() {
         try {
-            if (!AparapiOpenClDiscovery.openClAvailable()) {
+            if (!OpenCLLoader.isOpenCLAvailable()) {
                 return List.of();
             }
             List<OpenCLPlatform> all = new OpenCLPlatform().getOpenCLPlatforms();
