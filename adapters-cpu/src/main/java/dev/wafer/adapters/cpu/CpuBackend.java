@@ -22,10 +22,10 @@ import dev.wafer.ports.compute.TensorScope;
  * use per-worker scratch buffers). The kernels run on the Vector API, which needs the {@code jdk.incubator.vector}
  * module in the JVM ({@code --add-modules jdk.incubator.vector}); a backend asked for it where the module is missing
  * refuses to open ({@link #VECTOR_API_MISSING}) rather than run the scalar paths about 50 times slower unannounced.
- * Asked for the scalar paths ({@code useVectorApi = false}), every kernel runs them. Mixed precision (bf16 and fp16 operands with
- * float32 accumulation) rounds GEMM and attention operands into reusable buffers and runs the float32 kernels on
- * them, except bf16 linear layers where oneDNN loads ({@link OneDnnMatmul}: bf16 operands in native buffers, oneDNN's
- * AVX512_BF16 matmul); the float32 kernels are untouched by it. bf16 tensors ({@link Capability#BF16_STORAGE}) live in
+ * Asked for the scalar paths ({@code useVectorApi = false}), every kernel runs them. Mixed precision (bf16 and
+ * fp16 operands with float32 accumulation) rounds GEMM and attention operands into reusable buffers and runs the
+ * float32 kernels on them, except bf16 linear layers where oneDNN loads ({@link OneDnnMatmul}: bf16 operands in
+ * native buffers, oneDNN's AVX512_BF16 matmul); the float32 kernels are untouched by it. bf16 tensors ({@link Capability#BF16_STORAGE}) live in
  * native memory: the bf16 linear layers read them as stored, LayerNorm writes them directly, and GELU and attention
  * write them through {@link Bf16Output} (their float32 kernel into a scratch, then rounded), as does the bf16 matmul
  * for the QKV projection's output.

@@ -46,7 +46,7 @@ public final class CpuBackendModule extends AbstractModule implements BackendMod
     /** Environment variable choosing the bf16 GEMM: {@code auto} (default), {@code onednn} or {@code emulated}. */
     public static final String BF16_GEMM_ENV = "WAFER_CPU_BF16_GEMM";
 
-    /** Opens the kernels {@value #KERNELS_ENV} asks for on every core, with the bf16 GEMM {@value #BF16_GEMM_ENV} asks for. */
+    /** Opens the kernels {@value #KERNELS_ENV} asks for on every core, with the bf16 GEMM of {@value #BF16_GEMM_ENV}. */
     @Provides
     ComputeBackendFactory computeBackends() {
         // Declares its capabilities, so that runs are sized for bf16 activation storage before the backend opens.
