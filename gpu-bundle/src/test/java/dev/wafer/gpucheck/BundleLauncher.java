@@ -101,22 +101,11 @@ final class BundleLauncher {
     }
 
     /**
-     * The stand-in CUDA libraries' folder ({@link dev.wafer.adapters.cuda.CudaSimulator#standInLibraries()}), for a
-     * rehearsal on the CUDA backend; the calling test is skipped where they cannot be built (no g++ on x86-64) or
-     * NVRTC, which compiles the kernels for them, is missing, and fails instead under {@code WAFER_EXPECT_CUDA_SIM=1}
-     * or {@code WAFER_EXPECT_NVRTC=1}.
+     * The stand-in CUDA libraries' folder, for a rehearsal on the CUDA backend, or a skip (or, when expected, a
+     * failure) with the reason ({@link dev.wafer.adapters.cuda.StandInLibraries#orSkip()}).
      */
     static Path standInCudaOrSkip() {
-        dev.wafer.adapters.cuda.NvrtcTestCompiler.requireInstalled();
-        try {
-            return dev.wafer.adapters.cuda.CudaSimulator.standInLibraries();
-        } catch (dev.wafer.adapters.cuda.CudaSimulator.UnavailableException e) {
-            if ("1".equals(System.getenv("WAFER_EXPECT_CUDA_SIM"))) {
-                throw new AssertionError("WAFER_EXPECT_CUDA_SIM=1 but " + e.getMessage());
-            }
-            org.junit.jupiter.api.Assumptions.assumeTrue(false, "stand-in CUDA rehearsal skipped: " + e.getMessage());
-            throw new IllegalStateException("unreachable: the assumption above aborts the test");
-        }
+        return dev.wafer.adapters.cuda.StandInLibraries.orSkip();
     }
 
     /** The launcher's TMPDIR. */

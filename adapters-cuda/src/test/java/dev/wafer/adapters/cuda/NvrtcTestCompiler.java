@@ -7,11 +7,9 @@ import java.util.Optional;
 
 /**
  * NVRTC for tests: loaded when installed, a skip with the reason when not, and a failure instead when
- * {@code WAFER_EXPECT_NVRTC=1} (CI installs Debian's {@code libnvrtc11.2}, which runs without a GPU). Public for the
- * tests of other modules that run the CUDA backend on the stand-in libraries: the backend compiles its kernels with
- * NVRTC there too, so without it they skip as this module's do.
+ * {@code WAFER_EXPECT_NVRTC=1} (CI installs Debian's {@code libnvrtc11.2}, which runs without a GPU).
  */
-public final class NvrtcTestCompiler {
+final class NvrtcTestCompiler {
     private static final Optional<NvrtcApi> NVRTC = NativeLibrary.find(NvrtcApi.SONAMES).map(NvrtcApi::new);
 
     private NvrtcTestCompiler() {
@@ -22,7 +20,7 @@ public final class NvrtcTestCompiler {
     }
 
     /** Returns when NVRTC is installed; otherwise skips the test (or, when expected, fails it) with the reason. */
-    public static void requireInstalled() {
+    static void requireInstalled() {
         require();
     }
 

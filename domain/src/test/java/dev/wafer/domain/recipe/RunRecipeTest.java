@@ -8,11 +8,9 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.param.MupHyperparameters;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.preset.CerebrasGptFamily;
-import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.domain.session.DataKind;
 import dev.wafer.domain.session.DataSpec;
 import dev.wafer.domain.session.RunSpec;
@@ -25,17 +23,7 @@ import dev.wafer.domain.session.RunSpec;
 class RunRecipeTest {
     private static final DataSpec DATA = DataSpec.of(DataKind.SYNTHETIC);
     /** Micro-batches of 2, and any micro-batch a request names. */
-    private static final MicroBatchSizer SIZER = new MicroBatchSizer() {
-        @Override
-        public int choose(ModelShape model, int seqLength, BatchSizeSchedule batches) {
-            return 2;
-        }
-
-        @Override
-        public int check(ModelShape model, int seqLength, int microBatch) {
-            return microBatch;
-        }
-    };
+    private static final MicroBatchSizer SIZER = new FixedMicroBatchSizer(2);
 
     private static RunRequest request(String preset, String parameterisation, Long steps, Double lr, Long seed) {
         return new RunRequest(preset, RunRequest.Shape.NONE, parameterisation, steps, lr, null, null, null, null,

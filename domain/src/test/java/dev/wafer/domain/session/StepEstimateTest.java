@@ -10,11 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import dev.wafer.conformance.reference.ReferenceBackend;
-import dev.wafer.domain.model.ModelShape;
-import dev.wafer.domain.recipe.MicroBatchSizer;
+import dev.wafer.domain.recipe.FixedMicroBatchSizer;
 import dev.wafer.domain.recipe.RunRecipe;
 import dev.wafer.domain.recipe.RunRequest;
-import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.ports.compute.TensorScope;
 import dev.wafer.ports.data.TokenBatchSource;
 
@@ -49,18 +47,7 @@ class StepEstimateTest {
     void aTinyModelsEstimateCountsEveryMicroBatchAndUpdate() {
         RunRequest request = new RunRequest(null, new RunRequest.Shape(32, 1, 2, 16, 4, 64), null, 10L, null, null,
                 null, null, null, null, null, 3L, true, false, false);
-        MicroBatchSizer two = new MicroBatchSizer() {
-            @Override
-            public int choose(ModelShape model, int seqLength, BatchSizeSchedule batches) {
-                return 2;
-            }
-
-            @Override
-            public int check(ModelShape model, int seqLength, int microBatch) {
-                return microBatch;
-            }
-        };
-        RunSpec spec = RunRecipe.fresh(request, DataSpec.of(DataKind.SYNTHETIC), two);
+        RunSpec spec = RunRecipe.fresh(request, DataSpec.of(DataKind.SYNTHETIC), new FixedMicroBatchSizer(2));
         Random random = new Random(11);
         TokenBatchSource data = (inputs, targets, batch, seq) -> {
             for (int i = 0; i < batch * seq; i++) {
