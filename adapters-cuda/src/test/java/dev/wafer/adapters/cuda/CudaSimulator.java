@@ -38,7 +38,9 @@ import java.util.regex.Pattern;
  * ({@code cvt.rn.f16.f32}, {@code cvt.f32.f16}) become calls to {@code _Float16} conversions, which round the same
  * way; any other inline asm is refused. Every pointer type {@code T*} becomes {@code wsim_ptr<T>}, which checks each
  * load and store against the allocation the kernel argument points into ({@link #register}), so an out-of-bounds
- * access fails the launch with its offset instead of reading a neighbour's memory. Per kernel a thunk
+ * access fails the launch with its offset instead of reading a neighbour's memory; every {@code __shared__} array
+ * becomes a {@code wsim_shared<T, N>}, whose subscript checks the index and, while {@link #countSharedRequests} is
+ * on, logs the access for the count of shared-memory requests and bank conflicts. Per kernel a thunk
  * {@code wsim_thunk_<entry>(void** params)} unpacks {@code cuLaunchKernel}'s argument array with the types of the
  * kernel's own parameter list.
  */
@@ -72,6 +74,9 @@ public final class CudaSimulator {
     /** A pointer type of the kernels ({@code const float*}, {@code unsigned short *}), before its variable's name. */
     private static final Pattern POINTER = Pattern.compile(
             "\\b((?:const\\s+)?(?:unsigned\\s+)?(?:float|double|int|short|char))\\s*\\*\\s*(?=[A-Za-z_])");
+    /** A {@code __shared__} array's declaration: element type, name, length. */
+    private static final Pattern SHARED_ARRAY = Pattern.compile(
+            "__shared__\\s+([A-Za-z_][\\w ]*?)\\s+(\\w+)\\s*\\[([^\\]]+)\\]\\s*;");
     private static final String RESOURCES = "sim/";
     /** The stand-in BLAS libraries' shared GEMM (a header, not a unit of its own). */
     private static final String GEMM_HEADER = "stand_in_gemm.hpp";
@@ -85,6 +90,9 @@ public final class CudaSimulator {
     private final MethodHandle launch;
     private final MethodHandle register;
     private final MethodHandle unregister;
+    private final MethodHandle sharedRecord;
+    private final MethodHandle sharedReset;
+    private final MethodHandle sharedStats;
     private final MemorySegment error;
 
     private CudaSimulator(Path library, List<String> entries) {
@@ -103,7 +111,78 @@ public final class CudaSimulator {
                 FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
         unregister = Linker.nativeLinker().downcallHandle(symbols.find("wsim_unregister").orElseThrow(),
                 FunctionDescriptor.ofVoid(JAVA_LONG));
+        sharedRecord = Linker.nativeLinker().downcallHandle(symbols.find("wsim_shared_record").orElseThrow(),
+                FunctionDescriptor.ofVoid(JAVA_INT));
+        sharedReset = Linker.nativeLinker().downcallHandle(symbols.find("wsim_shared_reset").orElseThrow(),
+                FunctionDescriptor.ofVoid());
+        sharedStats = Linker.nativeLinker().downcallHandle(symbols.find("wsim_shared_stats").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         error = arena.allocate(ERROR_BYTES);
+    }
+
+    /**
+     * The shared-memory requests of one source line, counted while {@link #countSharedRequests} was on: how many
+     * requests a warp issued there, the wavefronts they took with their bank conflicts, the wavefronts they would
+     * take without, and the worst n-way conflict of one request.
+     */
+    record SharedRequests(String file, int line, long requests, long wavefronts, long ideal, int worst) {
+        /** Wavefronts over the ideal: 1 without bank conflicts. */
+        double degree() {
+            return ideal == 0 ? 1 : (double) wavefronts / ideal;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%s:%d %d requests, %d wavefronts (%.2fx the %d of no"
+                    + " conflict, worst %d-way)", file, line, requests, wavefronts, degree(), ideal, worst);
+        }
+    }
+
+    /**
+     * Starts ({@code true}) or stops counting every warp's shared-memory requests and their bank conflicts, per
+     * source line (one launch at a time: the simulator is shared by the JVM's tests). Counting slows launches; it is
+     * off unless a test turns it on.
+     */
+    void countSharedRequests(boolean on) {
+        try {
+            sharedRecord.invokeExact(on ? 1 : 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The counts since the last {@link #resetSharedRequests}, one per source line, which they then keep. */
+    List<SharedRequests> sharedRequests() {
+        try (Arena arena = Arena.ofConfined()) {
+            int size = 1 << 16;
+            for (;;) {
+                MemorySegment text = arena.allocate(size);
+                int needed = (int) sharedStats.invokeExact(text, size);
+                if (needed < size) {
+                    List<SharedRequests> out = new ArrayList<>();
+                    for (String row : text.getString(0).split("\n")) {
+                        if (!row.isEmpty()) {
+                            String[] f = row.split("\t");
+                            out.add(new SharedRequests(f[0], Integer.parseInt(f[1]), Long.parseLong(f[2]),
+                                    Long.parseLong(f[3]), Long.parseLong(f[4]), Integer.parseInt(f[5])));
+                        }
+                    }
+                    return out;
+                }
+                size = needed + 1;
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Forgets the counts. */
+    void resetSharedRequests() {
+        try {
+            sharedReset.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /** Declares {@code [address, address + bytes)} device memory: kernel arguments pointing into it get its bounds. */
@@ -366,7 +445,40 @@ public final class CudaSimulator {
             thunks.append(");\n}\n");
         }
         return "#include \"cuda_sim.hpp\"\n#line 1 \"" + file + "\"\n"
-                + POINTER.matcher(text).replaceAll("wsim_ptr<$1> ") + thunks;
+                + POINTER.matcher(sharedArrays(text)).replaceAll("wsim_ptr<$1> ") + thunks;
+    }
+
+    /**
+     * Every {@code __shared__ T name[N];} as {@code wsim_shared<T, (N)>} and each use {@code name[} as
+     * {@code WSIM_SHARED(name)[}: accesses checked against the array's length and, while recording, counted by bank
+     * ({@code cuda_sim.hpp}). The kernels use their shared arrays only by subscript; a name also used otherwise
+     * (outside a comment) is refused, since it would then escape the check.
+     */
+    static String sharedArrays(String text) {
+        Set<String> names = new java.util.TreeSet<>();
+        Matcher d = SHARED_ARRAY.matcher(text);
+        StringBuilder declared = new StringBuilder();
+        while (d.find()) {
+            names.add(d.group(2));
+            d.appendReplacement(declared, Matcher.quoteReplacement(
+                    "__shared__ wsim_shared<" + d.group(1).strip() + ", (" + d.group(3).strip() + ")> " + d.group(2)
+                            + ";"));
+        }
+        d.appendTail(declared);
+        String out = declared.toString();
+        for (String name : names) {
+            Matcher other = Pattern.compile("\\b" + name + "\\b(?!\\s*\\[)(?!;)").matcher(out);
+            while (other.find()) {
+                String line = out.substring(out.lastIndexOf('\n', other.start()) + 1, other.start());
+                if (!line.contains("//")) { // a comment may name the array
+                    throw new AssertionError("the shared array " + name + " is used other than by subscript, which"
+                            + " the simulator cannot check: " + out.substring(other.start(),
+                            Math.min(out.length(), other.start() + 60)));
+                }
+            }
+            out = out.replaceAll("\\b" + name + "\\s*\\[", "WSIM_SHARED(" + name + ")[");
+        }
+        return out;
     }
 
     /**

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The simulator itself: it runs the CUDA execution model the kernels rely on (per-thread indices over a 2-D grid,
  * __syncthreads across a block, warp shuffles, static shared memory) and it reports, rather than hides, the kernel
  * faults it can see: a __syncthreads that only part of a block reaches, a shuffle that reads a lane that has returned,
- * a load or store outside the allocation its pointer came from, and (in descending order) a race between threads.
+ * a load or store outside the allocation its pointer came from or outside its shared array, and (in descending order)
+ * a race between threads. It also counts shared-memory requests by bank, as a GPU serves them.
  */
 @HostOnly
 class CudaSimulatorTest {
@@ -95,6 +96,30 @@ class CudaSimulatorTest {
                     __syncthreads();
                 }
                 x[threadIdx.x] = 1.0f;
+            }
+
+            // Shared-memory requests of one warp whose wavefronts are known (32 banks of 4-byte words).
+            extern "C" __global__ void bank_patterns(float* x) {
+                __shared__ float words[1024];
+                __shared__ double wide[32];
+                int i = threadIdx.x;
+                words[i] = 1.0f; // consecutive words: 1 wavefront
+                words[4 * i] = 2.0f; // stride 4: 8 banks, 4 words each: 4 wavefronts
+                words[32 * i] = 3.0f; // stride 32: one bank: 32 wavefronts
+                wide[i] = 1.0; // 8 bytes each: a half-warp per wavefront: 2, as without conflicts
+                if (i < 16) {
+                    words[64 + 4 * i] = 4.0f; // half the warp at stride 4: 2 words in each of 8 banks: 2
+                }
+                __syncthreads();
+                x[i] = words[0] + (float) wide[i]; // one word for all: a broadcast, 1; then 2 as above
+            }
+
+            // Reads one element past a shared array.
+            extern "C" __global__ void past_shared(float* x) {
+                __shared__ float tile[32];
+                tile[threadIdx.x] = 1.0f;
+                __syncthreads();
+                x[threadIdx.x] = tile[threadIdx.x + 1];
             }
 
             extern "C" __global__ void shuffle_after_return(float* x) {
@@ -275,6 +300,59 @@ class CudaSimulatorTest {
                             false));
             assertTrue(e.getMessage().contains("byte offset 128 of an allocation of 128 bytes"), e::getMessage);
             assertEquals(0f, neighbour.getAtIndex(JAVA_FLOAT, 0));
+        }
+    }
+
+    /** The source line holding {@code text}, as the simulator reports it (1-based). */
+    private static int lineOf(String text) {
+        int at = SOURCE.indexOf(text);
+        assertTrue(at >= 0, text);
+        return (int) SOURCE.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+    }
+
+    @Test
+    void sharedMemoryRequestsAreCountedByBank() {
+        java.util.List<CudaSimulator.SharedRequests> counted;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = device(arena, JAVA_FLOAT, 32);
+            simulator.resetSharedRequests();
+            simulator.countSharedRequests(true);
+            try {
+                simulator.launch("bank_patterns", new LaunchGeometry(1, 1, 32, 1, 0), params(arena, x, -1), false);
+            } finally {
+                simulator.countSharedRequests(false);
+            }
+            counted = simulator.sharedRequests();
+        }
+        Map<Integer, CudaSimulator.SharedRequests> byLine = new java.util.HashMap<>();
+        counted.forEach(r -> byLine.put(r.line(), r));
+        // line text -> requests, wavefronts, ideal, worst
+        Map<String, long[]> expected = Map.of(
+                "words[i] = 1.0f", new long[] {1, 1, 1, 1},
+                "words[4 * i]", new long[] {1, 4, 1, 4},
+                "words[32 * i]", new long[] {1, 32, 1, 32},
+                "wide[i] = 1.0", new long[] {1, 2, 2, 1},
+                "words[64 + 4 * i]", new long[] {1, 2, 1, 2},
+                "x[i] = words[0]", new long[] {2, 3, 3, 1});
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            CudaSimulator.SharedRequests r = byLine.get(lineOf(e.getKey()));
+            assertTrue(r != null, () -> e.getKey() + ": nothing counted; counted " + counted);
+            assertEquals("simulator_test.cu", r.file());
+            assertEquals(java.util.List.of(e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]),
+                    java.util.List.of(r.requests(), r.wavefronts(), r.ideal(), (long) r.worst()), e.getKey());
+        }
+        assertEquals(expected.size(), counted.size(), () -> "one count per line with a shared access: " + counted);
+    }
+
+    @Test
+    void anAccessPastASharedArrayIsReported() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = device(arena, JAVA_FLOAT, 32);
+            AssertionError e = assertThrows(AssertionError.class,
+                    () -> simulator.launch("past_shared", new LaunchGeometry(1, 1, 32, 1, 0), params(arena, x, -1),
+                            false));
+            assertTrue(e.getMessage().contains("tile[32]") && e.getMessage().contains("outside the 32 elements"),
+                    e::getMessage);
         }
     }
 

@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code -Xptxas=-v}) gives every kernel: registers and spills (shared memory is {@code KernelCompilationTest}'s,
  * which also runs on a GPU machine). Each must launch with its largest block
  * (the register file of a block is 65,536 registers, allocated 8 a thread at a time). With NVRTC 11.8, the compiler
- * CI installs and docs/cuda.md's figures come from, no kernel may spill to local memory but the wide fused dK/dV
- * kernel (heads of 80 to 128 channels), whose 8 bytes docs/cuda.md states: a spill in any other kernel, the 111M
- * model's fused attention included, is a slowdown nobody chose. Other compilers allocate differently, and the GPU
+ * CI installs and docs/cuda.md's figures come from, no kernel may spill to local memory: a spill, in the 111M
+ * model's fused attention or any other kernel, is a slowdown nobody chose (the wide fused dK/dV kernel spilled 8 bytes
+ * on sm_90 until its transposed tiles were swizzled, 2026-12-07). Other compilers allocate differently, and the GPU
  * check's test phase runs this package with the GPU machine's NVRTC, where a spill must not count as a failed kernel
  * (it would send the benches to the baseline kernels): with another NVRTC only the launch limits are checked, and on a
  * GPU machine under test ({@code WAFER_EXPECT_CUDA=1}) not even those, since the backend reads the device's own
@@ -29,9 +29,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KernelResourcesTest {
     /** Registers per block on every device since compute capability 5.0. */
     private static final int REGISTER_FILE = 65_536;
-    /** The only kernel allowed to spill, and how much (ptxas 11.8 spills 8 bytes there). */
-    private static final String MAY_SPILL = CudaKernel.FLASH_ATTENTION_BACKWARD_KEYS_128.entry();
-    private static final int MAY_SPILL_BYTES = 64;
     /** The NVRTC whose spills are checked ({@link NvrtcApi#version()} of 11.8). */
     private static final int SPILLS_CHECKED_WITH = 11080;
 
@@ -70,10 +67,9 @@ class KernelResourcesTest {
             if (nvrtc.version() != SPILLS_CHECKED_WITH) {
                 continue;
             }
-            int allowed = k.entry().equals(MAY_SPILL) ? MAY_SPILL_BYTES : 0;
-            assertTrue(r.spillStores() <= allowed && r.spillLoads() <= 2 * allowed, () -> k.entry() + " for sm_" + arch
+            assertTrue(r.spillStores() == 0 && r.spillLoads() == 0, () -> k.entry() + " for sm_" + arch
                     + " spills " + r.spillStores() + " bytes (stores) and " + r.spillLoads() + " (loads) to local"
-                    + " memory; allowed: " + allowed);
+                    + " memory");
         }
     }
 

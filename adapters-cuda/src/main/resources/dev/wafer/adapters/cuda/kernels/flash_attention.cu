@@ -9,7 +9,8 @@
 // dS go from one mma to the next without shared memory (the FlashAttention-2 register reuse). The operands that
 // other warps share (K and V in the forward, Q and dO in the key-side backward, K and V in the query-side backward)
 // are staged in shared memory as 32-bit words of two bf16 values (one load per operand register), rows padded by
-// 8 values so that a warp's operand loads hit 32 different banks.
+// 8 values so that a warp's operand loads hit 32 different banks; the transposed tiles are swizzled instead
+// (fa_swizzled), so that their staging stores hit 32 banks too.
 //
 // The two sizes: _64 for heads of 16, 32, 48 or 64 channels, _128 for 80 to 128; hs must be a multiple of 16.
 // Probabilities and score gradients are rounded to bf16 as operands, as the unfused bf16 attention rounds them.
@@ -76,6 +77,20 @@ __device__ __forceinline__ void fa_rows_rounded(const float* y, long long stride
     a3 = r1 < t ? fa_pack(y[r1 * stride + e + 8], y[r1 * stride + e + 9]) : 0u;
 }
 
+// Word `col` of row `row` in a transposed tile of W words per row (W = 32: pairs of 64 keys or queries; W = 16: of
+// 32), its columns XOR-swizzled by bits of the row instead of the row padded. The rows are channels: a warp stages 32
+// consecutive channels of one column, and an mma operand load reads channels 8n + g (g = lane / 4) of columns
+// 8j + q and 8j + q + 4 (q = lane % 4). A padded row (W + 4 words) serves the loads from 32 banks but stores the 32
+// channels into 8 banks, four each (4-way conflicts: SharedMemoryBanksTest counts them on the simulator). Here the
+// 5 low bits of the row (W = 32: bits 0-2 into the column's bits 2-4, bits 3-4 into its bits 0-1; W = 16: bit 0
+// picks the half of the 32 banks, bits 1-2 and 3-4 go into the column's bits 2-3 and 0-1) make the stores' banks
+// distinct, and for the loads the column's q and j with the row's g and n (fixed per load) make them distinct too.
+template <int W>
+__device__ __forceinline__ int fa_swizzled(int row, int col) {
+    int sw = W == 32 ? ((row & 7) << 2) | ((row >> 3) & 3) : (((row >> 1) & 3) << 2) | ((row >> 3) & 3);
+    return row * W + (col ^ sw);
+}
+
 __device__ __forceinline__ float fa_quad_max(float x) {
     x = fmaxf(x, __shfl_xor_sync(0xffffffffu, x, 1));
     return fmaxf(x, __shfl_xor_sync(0xffffffffu, x, 2));
@@ -102,7 +117,7 @@ template <int HMAX>
 __device__ __forceinline__ void fa_forward(unsigned short* out, float* lse, const unsigned short* qkv, int t, int c,
                                            int nh, float scale) {
     const int KW = (HMAX + 8) / 2;    // words per staged row of a head
-    const int RW = (FA_ROWS + 8) / 2; // words per staged row of 64 keys
+    const int RW = FA_ROWS / 2;       // words per transposed row of 64 keys (swizzled, fa_swizzled)
     __shared__ unsigned int k_tile[FA_ROWS * KW];   // K[key][dim pair]
     __shared__ unsigned int vt_tile[HMAX * RW];     // V transposed: [dim][key pair]
     const int KSTEPS = HMAX / 16;
@@ -153,8 +168,8 @@ __device__ __forceinline__ void fa_forward(unsigned short* out, float* lse, cons
             int key = 2 * (i / hs); // consecutive threads read consecutive channels of one key
             int e = i - (key / 2) * hs;
             const unsigned short* v = x + (k0 + key) * c3 + 2 * c + e;
-            vt_tile[e * RW + key / 2] = fa_pair(k0 + key < t ? v[0] : (unsigned short)0,
-                                                k0 + key + 1 < t ? v[c3] : (unsigned short)0);
+            vt_tile[fa_swizzled<RW>(e, key / 2)] = fa_pair(k0 + key < t ? v[0] : (unsigned short)0,
+                                                           k0 + key + 1 < t ? v[c3] : (unsigned short)0);
         }
         __syncthreads();
         float s[8][4];
@@ -220,8 +235,9 @@ __device__ __forceinline__ void fa_forward(unsigned short* out, float* lse, cons
 #pragma unroll
                 for (int n = 0; n < NTILES; n++) {
                     if (n < nts) {
-                        int at = (n * 8 + g) * RW + j * 8 + q;
-                        fa_mma(o[n][0], o[n][1], o[n][2], o[n][3], a0, a1, a2, a3, vt_tile[at], vt_tile[at + 4]);
+                        int row = n * 8 + g;
+                        fa_mma(o[n][0], o[n][1], o[n][2], o[n][3], a0, a1, a2, a3,
+                               vt_tile[fa_swizzled<RW>(row, j * 8 + q)], vt_tile[fa_swizzled<RW>(row, j * 8 + q + 4)]);
                     }
                 }
             }
@@ -296,7 +312,7 @@ __device__ __forceinline__ void fa_backward_keys(float* dqkv, const float* dout,
                                                  float scale) {
     const int BQ = HMAX <= 64 ? 64 : 32; // queries per tile: four staged copies fit 48 KB of shared memory
     const int KW = (HMAX + 8) / 2; // words per staged row of a head
-    const int QW = (BQ + 8) / 2;   // words per staged row of a query tile
+    const int QW = BQ / 2;         // words per transposed row of a query tile (swizzled, fa_swizzled)
     __shared__ unsigned int q_tile[BQ * KW];   // Q[query][dim pair]
     __shared__ unsigned int qt_tile[HMAX * QW]; // Q[dim][query pair]
     __shared__ unsigned int d_tile[BQ * KW];   // dO[query][dim pair], rounded to bf16
@@ -359,8 +375,9 @@ __device__ __forceinline__ void fa_backward_keys(float* dqkv, const float* dout,
             bool in1 = i0 + row + 1 < t;
             const unsigned short* qr = x + (i0 + row) * c3 + e;
             const float* dr = dy + (i0 + row) * (long long)c + e;
-            qt_tile[e * QW + row / 2] = fa_pair(in0 ? qr[0] : (unsigned short)0, in1 ? qr[c3] : (unsigned short)0);
-            dt_tile[e * QW + row / 2] = fa_pack(in0 ? dr[0] : 0.0f, in1 ? dr[c] : 0.0f);
+            qt_tile[fa_swizzled<QW>(e, row / 2)] = fa_pair(in0 ? qr[0] : (unsigned short)0,
+                                                           in1 ? qr[c3] : (unsigned short)0);
+            dt_tile[fa_swizzled<QW>(e, row / 2)] = fa_pack(in0 ? dr[0] : 0.0f, in1 ? dr[c] : 0.0f);
         }
         for (int i = threadIdx.x; i < BQ; i += blockDim.x) {
             bool in = i0 + i < t;
@@ -412,9 +429,10 @@ __device__ __forceinline__ void fa_backward_keys(float* dqkv, const float* dout,
 #pragma unroll
             for (int n = 0; n < NTILES; n++) {
                 if (n < nts) {
-                    int at = (n * 8 + g) * QW + j * 8 + q;
-                    fa_mma(dv[n][0], dv[n][1], dv[n][2], dv[n][3], a0, a1, a2, a3, dt_tile[at], dt_tile[at + 4]);
-                    fa_mma(dk[n][0], dk[n][1], dk[n][2], dk[n][3], s0, s1, s2, s3, qt_tile[at], qt_tile[at + 4]);
+                    int at = fa_swizzled<QW>(n * 8 + g, j * 8 + q);
+                    int at4 = fa_swizzled<QW>(n * 8 + g, j * 8 + q + 4);
+                    fa_mma(dv[n][0], dv[n][1], dv[n][2], dv[n][3], a0, a1, a2, a3, dt_tile[at], dt_tile[at4]);
+                    fa_mma(dk[n][0], dk[n][1], dk[n][2], dk[n][3], s0, s1, s2, s3, qt_tile[at], qt_tile[at4]);
                 }
             }
         }
@@ -460,7 +478,7 @@ __device__ __forceinline__ void fa_backward_queries(float* dqkv, const float* do
                                                     float scale) {
     const int BK = HMAX <= 64 ? 64 : 32; // keys per tile: three staged copies fit 48 KB of shared memory
     const int KW = (HMAX + 8) / 2; // words per staged row of a head
-    const int TW = (BK + 8) / 2;   // words per staged row of a key tile
+    const int TW = BK / 2;         // words per transposed row of a key tile (swizzled, fa_swizzled)
     __shared__ unsigned int k_tile[BK * KW];    // K[key][dim pair]
     __shared__ unsigned int kt_tile[HMAX * TW]; // K[dim][key pair]
     __shared__ unsigned int v_tile[BK * KW];    // V[key][dim pair]
@@ -517,8 +535,8 @@ __device__ __forceinline__ void fa_backward_queries(float* dqkv, const float* do
             int key = 2 * (i / hs);
             int e = i - (key / 2) * hs;
             const unsigned short* kr = x + (k0 + key) * c3 + c + e;
-            kt_tile[e * TW + key / 2] = fa_pair(k0 + key < t ? kr[0] : (unsigned short)0,
-                                               k0 + key + 1 < t ? kr[c3] : (unsigned short)0);
+            kt_tile[fa_swizzled<TW>(e, key / 2)] = fa_pair(k0 + key < t ? kr[0] : (unsigned short)0,
+                                                           k0 + key + 1 < t ? kr[c3] : (unsigned short)0);
         }
         __syncthreads();
         if (k0 > last_row) {
@@ -561,8 +579,9 @@ __device__ __forceinline__ void fa_backward_queries(float* dqkv, const float* do
 #pragma unroll
                 for (int n = 0; n < NTILES; n++) {
                     if (n < nts) {
-                        int at = (n * 8 + g) * TW + j * 8 + q;
-                        fa_mma(dq[n][0], dq[n][1], dq[n][2], dq[n][3], s0, s1, s2, s3, kt_tile[at], kt_tile[at + 4]);
+                        int row = n * 8 + g;
+                        fa_mma(dq[n][0], dq[n][1], dq[n][2], dq[n][3], s0, s1, s2, s3,
+                               kt_tile[fa_swizzled<TW>(row, j * 8 + q)], kt_tile[fa_swizzled<TW>(row, j * 8 + q + 4)]);
                     }
                 }
             }

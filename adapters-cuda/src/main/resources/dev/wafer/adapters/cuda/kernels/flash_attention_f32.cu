@@ -20,7 +20,17 @@
 #define FT_ROW (FT_H + 4)     // floats per staged row of a head: rows 4 banks apart, so a fragment's 8 rows x 4
                               // columns hit 32 banks
 #define FT_T 32               // queries (dK/dV) or keys (dQ) per staged tile of the backward
-#define FT_TROW (FT_T + 4)    // floats per staged row of a transposed tile
+
+// Element `col` of row `row` in a transposed tile (rows are channels) of W floats per row (W = 64 or 32 keys or
+// queries), its columns XOR-swizzled by the row's 5 low bits (bits 0-2 into the column's bits 2-4, bits 3-4 into its
+// bits 0-1) instead of the row padded, as flash_attention.cu's fa_swizzled: a warp stages 32 consecutive channels of
+// one column, and a B operand load reads channels 8d + g of columns 8n + q and 8n + q + 4; with padded rows
+// (W + 4) the loads hit 32 banks but the stores' 32 channels only 8 (4-way conflicts, SharedMemoryBanksTest), swizzled
+// both hit 32.
+template <int W>
+__device__ __forceinline__ int ft_swizzled(int row, int col) {
+    return row * W + (col ^ (((row & 7) << 2) | ((row >> 3) & 3)));
+}
 
 // mma.sync m16n8k8 with tf32 operands (PTX ISA, "Matrix Fragments for mma.m16n8k8", .tf32), lane = 4 * g + q:
 //   A (16 x 8): a0 = A[g][q], a1 = A[g+8][q], a2 = A[g][q+4], a3 = A[g+8][q+4];
@@ -138,7 +148,7 @@ __device__ __forceinline__ float ft_neg_inf() {
 extern "C" __global__ void flash_attention_f32_forward(float* out, float* lse, const float* qkv, int t, int c, int nh,
                                                        float scale) {
     __shared__ float k_tile[FT_ROWS * FT_ROW]; // K[key][dim]
-    __shared__ float vt_tile[FT_H * FT_ROW];   // V transposed: [dim][key]
+    __shared__ float vt_tile[FT_H * FT_ROWS];  // V transposed: [dim][key], swizzled
     int hs = c / nh;
     int ks = hs / 8;
     int bh = blockIdx.y;
@@ -180,7 +190,7 @@ extern "C" __global__ void flash_attention_f32_forward(float* out, float* lse, c
             bool in = k0 + key < t;
             const float* kr = x + (k0 + key) * c3 + c + e;
             k_tile[key * FT_ROW + e] = in ? kr[0] : 0.0f;
-            vt_tile[e * FT_ROW + key] = in ? kr[c] : 0.0f;
+            vt_tile[ft_swizzled<FT_ROWS>(e, key)] = in ? kr[c] : 0.0f;
         }
         __syncthreads();
         float s[8][4];
@@ -249,8 +259,8 @@ extern "C" __global__ void flash_attention_f32_forward(float* out, float* lse, c
 #pragma unroll
                 for (int d = 0; d < FT_H / 8; d++) {
                     if (d < ks) {
-                        int at = (d * 8 + g) * FT_ROW + n * 8 + q;
-                        ft_mma(o[d], a, vt_tile[at], vt_tile[at + 4]);
+                        ft_mma(o[d], a, vt_tile[ft_swizzled<FT_ROWS>(d * 8 + g, n * 8 + q)],
+                               vt_tile[ft_swizzled<FT_ROWS>(d * 8 + g, n * 8 + q + 4)]);
                     }
                 }
             }
@@ -305,9 +315,9 @@ extern "C" __global__ void flash_attention_f32_backward_keys(float* dqkv, const 
                                                              const float* lse, const float* dsum, int t, int c,
                                                              int nh, float scale) {
     __shared__ float q_tile[FT_T * FT_ROW];   // Q[query][dim]
-    __shared__ float qt_tile[FT_H * FT_TROW]; // Q[dim][query]
+    __shared__ float qt_tile[FT_H * FT_T];    // Q[dim][query], swizzled
     __shared__ float d_tile[FT_T * FT_ROW];   // dO[query][dim]
-    __shared__ float dt_tile[FT_H * FT_TROW]; // dO[dim][query]
+    __shared__ float dt_tile[FT_H * FT_T];    // dO[dim][query], swizzled
     __shared__ float lse_tile[FT_T];
     __shared__ float dsum_tile[FT_T];
     int hs = c / nh;
@@ -352,9 +362,9 @@ extern "C" __global__ void flash_attention_f32_backward_keys(float* dqkv, const 
             float qv = in ? x[(i0 + row) * c3 + e] : 0.0f;
             float dv0 = in ? dy[(i0 + row) * (long long)c + e] : 0.0f;
             q_tile[row * FT_ROW + e] = qv;
-            qt_tile[e * FT_TROW + row] = qv;
+            qt_tile[ft_swizzled<FT_T>(e, row)] = qv;
             d_tile[row * FT_ROW + e] = dv0;
-            dt_tile[e * FT_TROW + row] = dv0;
+            dt_tile[ft_swizzled<FT_T>(e, row)] = dv0;
         }
         for (int i = threadIdx.x; i < FT_T; i += blockDim.x) {
             bool in = i0 + i < t;
@@ -410,9 +420,10 @@ extern "C" __global__ void flash_attention_f32_backward_keys(float* dqkv, const 
 #pragma unroll
             for (int d = 0; d < FT_H / 8; d++) {
                 if (d < ks) {
-                    int at = (d * 8 + g) * FT_TROW + n * 8 + q;
-                    ft_mma(dv[d], ap, dt_tile[at], dt_tile[at + 4]);
-                    ft_mma(dk[d], as, qt_tile[at], qt_tile[at + 4]);
+                    int at = ft_swizzled<FT_T>(d * 8 + g, n * 8 + q);
+                    int at4 = ft_swizzled<FT_T>(d * 8 + g, n * 8 + q + 4);
+                    ft_mma(dv[d], ap, dt_tile[at], dt_tile[at4]);
+                    ft_mma(dk[d], as, qt_tile[at], qt_tile[at4]);
                 }
             }
         }
@@ -434,7 +445,7 @@ extern "C" __global__ void flash_attention_f32_backward_queries(float* dqkv, con
                                                                 int nh, float scale) {
     __shared__ float k_tile[FT_T * FT_ROW];   // K[key][dim]
     __shared__ float v_tile[FT_T * FT_ROW];   // V[key][dim]
-    __shared__ float kt_tile[FT_H * FT_TROW]; // K[dim][key]
+    __shared__ float kt_tile[FT_H * FT_T];    // K[dim][key], swizzled
     int hs = c / nh;
     int ks = hs / 8;
     int bh = blockIdx.y;
@@ -480,7 +491,7 @@ extern "C" __global__ void flash_attention_f32_backward_queries(float* dqkv, con
             const float* kr = x + (k0 + key) * c3 + c + e;
             float kv = in ? kr[0] : 0.0f;
             k_tile[key * FT_ROW + e] = kv;
-            kt_tile[e * FT_TROW + key] = kv;
+            kt_tile[ft_swizzled<FT_T>(e, key)] = kv;
             v_tile[key * FT_ROW + e] = in ? kr[c] : 0.0f;
         }
         __syncthreads();
@@ -529,8 +540,8 @@ extern "C" __global__ void flash_attention_f32_backward_queries(float* dqkv, con
 #pragma unroll
                 for (int d = 0; d < FT_H / 8; d++) {
                     if (d < ks) {
-                        int at = (d * 8 + g) * FT_TROW + n * 8 + q;
-                        ft_mma(dq[d], as, kt_tile[at], kt_tile[at + 4]);
+                        ft_mma(dq[d], as, kt_tile[ft_swizzled<FT_T>(d * 8 + g, n * 8 + q)],
+                               kt_tile[ft_swizzled<FT_T>(d * 8 + g, n * 8 + q + 4)]);
                     }
                 }
             }

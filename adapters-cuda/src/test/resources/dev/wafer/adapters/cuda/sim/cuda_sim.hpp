@@ -20,6 +20,9 @@ void wsim_mma_bf16_m16n8k16(float* d, const uint32_t* a, const uint32_t* b);
 void wsim_mma_tf32_m16n8k8(float* d, const uint32_t* a, const uint32_t* b);
 int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high);
 void wsim_out_of_bounds(const void* address, unsigned long bytes, uintptr_t low, uintptr_t high);
+extern int wsim_shared_recording;
+void wsim_shared_access(const char* file, int line, const void* array, unsigned long offset, int bytes);
+void wsim_shared_out_of_bounds(const char* file, int line, const char* name, long index, unsigned long length);
 }
 
 // A pointer that knows the allocation it points into: CudaSimulator rewrites every pointer type of the kernels
@@ -85,6 +88,44 @@ wsim_ptr<T> wsim_wrap(T* q) {
     wsim_bounds(q, &low, &high);
     return wsim_ptr<T>(q, low, high);
 }
+
+// A __shared__ array. CudaSimulator rewrites `__shared__ T name[N];` to `__shared__ wsim_shared<T, N> name;` and each
+// use `name[` to `WSIM_SHARED(name)[`, so that every access is checked against the array's N elements (a GPU would
+// read or write another array, or fault) and, while the bank count records (wsim_shared_record), logged with its
+// line: cuda_sim_runtime.cpp groups a warp's accesses into the requests a GPU would make and counts their wavefronts.
+template <typename T>
+struct wsim_shared_at {
+    T* data;
+    unsigned long length;
+    const char* file;
+    int line;
+    const char* name;
+
+    template <typename I>
+    T& operator[](I i) const {
+        long k = static_cast<long>(i);
+        if (k < 0 || static_cast<unsigned long>(k) >= length) {
+            wsim_shared_out_of_bounds(file, line, name, k, length);
+            static T dummy;
+            return dummy;
+        }
+        if (wsim_shared_recording) {
+            wsim_shared_access(file, line, data, static_cast<unsigned long>(k) * sizeof(T), sizeof(T));
+        }
+        return data[k];
+    }
+};
+
+template <typename T, unsigned long N>
+struct wsim_shared {
+    T data[N];
+
+    wsim_shared_at<T> at(const char* file, int line, const char* name) {
+        return wsim_shared_at<T>{data, N, file, line, name};
+    }
+};
+
+#define WSIM_SHARED(a) (a).at(__FILE__, __LINE__, #a)
 
 #define __global__
 #define __device__ static

@@ -12,6 +12,10 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #if !defined(__x86_64__)
@@ -52,6 +56,7 @@ wsim_switch:
 
 extern "C" {
 wsim_dim3 threadIdx, blockIdx, blockDim, gridDim;
+int wsim_shared_recording;
 }
 
 namespace {
@@ -97,6 +102,94 @@ void fail(const char* format, ...) {
     va_start(args, format);
     std::vsnprintf(error_text, sizeof error_text, format, args);
     va_end(args);
+}
+
+// Shared-memory requests and their wavefronts, while wsim_shared_record(1) records. Every access to a __shared__
+// array (wsim_shared_at) is logged for its thread; when a warp synchronises (a shuffle or mma), at a __syncthreads and
+// when the block ends, the warp's accesses since its last synchronisation are grouped into the requests a GPU issues:
+// one per source line and occurrence of that line in each lane's sequence (a lane that skips a line, as in a
+// divergent branch or a loop's last partial round, is simply absent from that request).
+struct SharedAccess {
+    const char* file;
+    int line;
+    const void* array;
+    unsigned long offset; // bytes from the array's start, where banks are counted from: where the array starts
+                          // on a GPU shifts every lane's bank alike, which changes no conflict
+    int bytes;
+};
+std::vector<SharedAccess> shared_log[1024];
+
+struct SharedStat {
+    long requests;
+    long wavefronts;
+    long ideal;
+    int worst; // the most wavefronts one phase of one request needed: its n-way conflict
+};
+std::map<std::pair<std::string, int>, SharedStat> shared_stats;
+
+// One request. Shared memory has 32 banks of 4-byte words, and a request is served one wavefront per distinct word
+// of its most loaded bank (lanes reading the same word share it); accesses of 8 bytes are served a half-warp at a
+// time and of 16 bytes a quarter-warp at a time (CUDA C++ Programming Guide, "Shared Memory" of compute capability
+// 5.x and later). The ideal is one wavefront per 32 distinct words of each phase.
+void count_request(SharedStat& stat, const std::vector<std::pair<int, const SharedAccess*>>& lanes) {
+    int size = 0;
+    for (const auto& l : lanes) {
+        size = std::max(size, l.second->bytes);
+    }
+    int per_phase = size <= 4 ? 32 : 128 / size;
+    std::map<int, std::map<unsigned long, std::set<unsigned long>>> phases; // phase -> bank -> words
+    for (const auto& l : lanes) {
+        auto& banks = phases[l.first / per_phase];
+        unsigned long first = l.second->offset / 4;
+        unsigned long last = (l.second->offset + l.second->bytes - 1) / 4;
+        for (unsigned long w = first; w <= last; w++) {
+            banks[w % 32].insert(w);
+        }
+    }
+    stat.requests++;
+    for (const auto& phase : phases) {
+        long most = 0;
+        long words = 0;
+        for (const auto& bank : phase.second) {
+            most = std::max(most, static_cast<long>(bank.second.size()));
+            words += static_cast<long>(bank.second.size());
+        }
+        stat.wavefronts += most;
+        stat.ideal += (words + 31) / 32;
+        stat.worst = std::max(stat.worst, static_cast<int>(most));
+    }
+}
+
+void count_warp(int w) {
+    int end = std::min(threads, w + 32);
+    std::map<std::tuple<std::string, int, int>, std::vector<std::pair<int, const SharedAccess*>>> requests;
+    for (int i = w; i < end; i++) {
+        std::map<std::pair<const char*, int>, int> seen;
+        for (const SharedAccess& a : shared_log[i]) {
+            int n = seen[{a.file, a.line}]++;
+            requests[std::make_tuple(std::string(a.file), a.line, n)].push_back({i - w, &a});
+        }
+    }
+    for (const auto& r : requests) {
+        count_request(shared_stats[{std::get<0>(r.first), std::get<1>(r.first)}], r.second);
+    }
+    for (int i = w; i < end; i++) {
+        shared_log[i].clear();
+    }
+}
+
+void count_block() {
+    if (wsim_shared_recording) {
+        for (int w = 0; w < threads; w += 32) {
+            count_warp(w);
+        }
+    }
+}
+
+void forget_shared_accesses() {
+    for (auto& log : shared_log) {
+        log.clear();
+    }
 }
 
 void wait_as(State state) {
@@ -159,6 +252,9 @@ bool release() {
             }
         }
         if (waiting > 0 && waiting == live) {
+            if (wsim_shared_recording) {
+                count_warp(w);
+            }
             for (int i = w; i < end; i++) {
                 if (fibers[i].state == AT_SHUFFLE) {
                     fibers[i].state = RUNNABLE;
@@ -185,6 +281,7 @@ bool release() {
                  blockIdx.y, blockIdx.z, waiting, threads - live);
             return false;
         }
+        count_block();
         for (int i = 0; i < threads; i++) {
             if (fibers[i].state == AT_SYNCTHREADS) {
                 fibers[i].state = RUNNABLE;
@@ -219,9 +316,11 @@ bool run_block() {
             threadIdx.z = i / (blockDim.x * blockDim.y);
             kernel_thunk(kernel_params);
             if (failed) {
+                forget_shared_accesses();
                 return false;
             }
         }
+        count_block();
         return true;
     }
     for (int i = 0; i < threads; i++) {
@@ -240,6 +339,7 @@ bool run_block() {
                     for (Fiber& f : fibers) {
                         reset(f);
                     }
+                    forget_shared_accesses();
                     return false;
                 }
             }
@@ -249,6 +349,7 @@ bool run_block() {
             all_finished = fibers[i].state == FINISHED;
         }
         if (all_finished) {
+            count_block();
             return true;
         }
         if (!release()) {
@@ -256,6 +357,7 @@ bool run_block() {
             for (Fiber& f : fibers) {
                 reset(f);
             }
+            forget_shared_accesses();
             return false;
         }
     }
@@ -316,6 +418,44 @@ extern "C" void wsim_out_of_bounds(const void* address, unsigned long bytes, uin
         fail("thread %d of block (%u, %u) accesses %lu bytes at byte offset %ld of an allocation of %lu bytes",
              current, blockIdx.x, blockIdx.y, bytes, (long) (a - low), (unsigned long) (high - low));
     }
+}
+
+extern "C" void wsim_shared_access(const char* file, int line, const void* array, unsigned long offset, int bytes) {
+    shared_log[current].push_back({file, line, array, offset, bytes});
+}
+
+extern "C" void wsim_shared_out_of_bounds(const char* file, int line, const char* name, long index,
+                                          unsigned long length) {
+    fail("thread %d of block (%u, %u) accesses %s[%ld] (%s:%d), outside the %lu elements of that shared array",
+         current, blockIdx.x, blockIdx.y, name, index, file, line, length);
+}
+
+// Turns the count of shared-memory requests on (1) or off (0); the counts gathered so far stay until
+// wsim_shared_reset.
+extern "C" void wsim_shared_record(int on) {
+    std::lock_guard<std::mutex> lock(one_launch_at_a_time);
+    forget_shared_accesses();
+    wsim_shared_recording = on;
+}
+
+extern "C" void wsim_shared_reset(void) {
+    std::lock_guard<std::mutex> lock(one_launch_at_a_time);
+    shared_stats.clear();
+}
+
+// The counts, a line per source line: file, line, requests, wavefronts, ideal wavefronts, worst n-way conflict
+// (tab-separated). Writes at most length bytes with the NUL; returns the length the whole text needs.
+extern "C" int wsim_shared_stats(char* out, int length) {
+    std::lock_guard<std::mutex> lock(one_launch_at_a_time);
+    std::string text;
+    char row[512];
+    for (const auto& s : shared_stats) {
+        std::snprintf(row, sizeof row, "%s\t%d\t%ld\t%ld\t%ld\t%d\n", s.first.first.c_str(), s.first.second,
+                      s.second.requests, s.second.wavefronts, s.second.ideal, s.second.worst);
+        text += row;
+    }
+    std::snprintf(out, length, "%s", text.c_str());
+    return static_cast<int>(text.size());
 }
 
 extern "C" void wsim_syncthreads(void) {
