@@ -100,7 +100,8 @@ final class FusedCudaAttention {
         }
         long dsum = gpu.scratch(CudaAttention.SCORE_GRADIENT_SLOT, 4 * rows);
         boolean bf16 = storage == OperandFormat.BF16;
-        gpu.launch(LaunchGeometry.linear(rows), KernelArgs.of(bf16 ? CudaKernel.FLASH_ATTENTION_ROW_DOTS
+        gpu.launch(LaunchGeometry.warpPerRow((int) rows, LaunchGeometry.BLOCK), KernelArgs.of(bf16
+                        ? CudaKernel.FLASH_ATTENTION_ROW_DOTS
                         : CudaKernel.FLASH_ATTENTION_F32_ROW_DOTS).pointer(dsum).pointer(dy.pointer())
                 .pointer(y.pointer()).integer((int) rows).integer(t).integer(c).integer(nh));
         LaunchGeometry grid = blocks(b, t, nh);

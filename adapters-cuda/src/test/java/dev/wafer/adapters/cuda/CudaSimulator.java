@@ -39,8 +39,9 @@ import java.util.regex.Pattern;
  * way; any other inline asm is refused. Every pointer type {@code T*} becomes {@code wsim_ptr<T>}, which checks each
  * load and store against the allocation the kernel argument points into ({@link #register}), so an out-of-bounds
  * access fails the launch with its offset instead of reading a neighbour's memory; every {@code __shared__} array
- * becomes a {@code wsim_shared<T, N>}, whose subscript checks the index and, while {@link #countSharedRequests} is
- * on, logs the access for the count of shared-memory requests and bank conflicts. Per kernel a thunk
+ * becomes a {@code wsim_shared<T, N>}, whose subscript checks the index and, while {@link #countMemoryRequests} is
+ * on, logs the access for the count of memory requests (bank conflicts); accesses through pointers are
+ * logged too (sectors). Per kernel a thunk
  * {@code wsim_thunk_<entry>(void** params)} unpacks {@code cuLaunchKernel}'s argument array with the types of the
  * kernel's own parameter list.
  */
@@ -90,9 +91,9 @@ public final class CudaSimulator {
     private final MethodHandle launch;
     private final MethodHandle register;
     private final MethodHandle unregister;
-    private final MethodHandle sharedRecord;
-    private final MethodHandle sharedReset;
-    private final MethodHandle sharedStats;
+    private final MethodHandle countRequests;
+    private final MethodHandle resetRequests;
+    private final MethodHandle requestCounts;
     private final MemorySegment error;
 
     private CudaSimulator(Path library, List<String> entries) {
@@ -111,60 +112,73 @@ public final class CudaSimulator {
                 FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
         unregister = Linker.nativeLinker().downcallHandle(symbols.find("wsim_unregister").orElseThrow(),
                 FunctionDescriptor.ofVoid(JAVA_LONG));
-        sharedRecord = Linker.nativeLinker().downcallHandle(symbols.find("wsim_shared_record").orElseThrow(),
+        countRequests = Linker.nativeLinker().downcallHandle(symbols.find("wsim_count_requests").orElseThrow(),
                 FunctionDescriptor.ofVoid(JAVA_INT));
-        sharedReset = Linker.nativeLinker().downcallHandle(symbols.find("wsim_shared_reset").orElseThrow(),
+        resetRequests = Linker.nativeLinker().downcallHandle(symbols.find("wsim_reset_requests").orElseThrow(),
                 FunctionDescriptor.ofVoid());
-        sharedStats = Linker.nativeLinker().downcallHandle(symbols.find("wsim_shared_stats").orElseThrow(),
+        requestCounts = Linker.nativeLinker().downcallHandle(symbols.find("wsim_request_counts").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         error = arena.allocate(ERROR_BYTES);
     }
 
+    /** Where a request goes: a {@code __shared__} array, or global memory through a kernel's pointer. */
+    enum Space {
+        /** Shared memory: transactions are wavefronts of the 32 banks. */
+        SHARED,
+        /** Global memory: transactions are 32-byte sectors. */
+        GLOBAL
+    }
+
     /**
-     * The shared-memory requests of one source line, counted while {@link #countSharedRequests} was on: how many
-     * requests a warp issued there, the wavefronts they took with their bank conflicts, the wavefronts they would
-     * take without, and the worst n-way conflict of one request.
+     * The memory requests of one source line in one space, counted while {@link #countMemoryRequests} was on: how
+     * many requests a warp issued there, the transactions they took (shared: wavefronts, with their bank conflicts;
+     * global: 32-byte sectors), the transactions the same bytes would take at best (one wavefront per 32 distinct
+     * words; one sector per 32 bytes, contiguous and aligned), and the most one request took (shared: its n-way
+     * conflict; global: its sectors).
      */
-    record SharedRequests(String file, int line, long requests, long wavefronts, long ideal, int worst) {
-        /** Wavefronts over the ideal: 1 without bank conflicts. */
+    record MemoryRequests(Space space, String file, int line, long requests, long transactions, long ideal,
+                          int worst) {
+        /** Transactions over the ideal: 1 without bank conflicts or wasted sectors. */
         double degree() {
-            return ideal == 0 ? 1 : (double) wavefronts / ideal;
+            return ideal == 0 ? 1 : (double) transactions / ideal;
         }
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%s:%d %d requests, %d wavefronts (%.2fx the %d of no"
-                    + " conflict, worst %d-way)", file, line, requests, wavefronts, degree(), ideal, worst);
+            return String.format(java.util.Locale.ROOT, "%s:%d %s, %d requests, %d %s (%.2fx the ideal %d, worst"
+                    + " %d)", file, line, space == Space.SHARED ? "shared" : "global", requests, transactions,
+                    space == Space.SHARED ? "wavefronts" : "sectors", degree(), ideal, worst);
         }
     }
 
     /**
-     * Starts ({@code true}) or stops counting every warp's shared-memory requests and their bank conflicts, per
-     * source line (one launch at a time: the simulator is shared by the JVM's tests). Counting slows launches; it is
-     * off unless a test turns it on.
+     * Starts ({@code true}) or stops counting every warp's memory requests, per space and source line (the
+     * simulator runs one launch at a time, and its counts are shared by the JVM's tests). Counting slows launches;
+     * it is off unless a test turns it on.
      */
-    void countSharedRequests(boolean on) {
+    void countMemoryRequests(boolean on) {
         try {
-            sharedRecord.invokeExact(on ? 1 : 0);
+            countRequests.invokeExact(on ? 1 : 0);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
     }
 
-    /** The counts since the last {@link #resetSharedRequests}, one per source line, which they then keep. */
-    List<SharedRequests> sharedRequests() {
+    /** The counts since the last {@link #resetMemoryRequests}, one per space and source line. */
+    List<MemoryRequests> memoryRequests() {
         try (Arena arena = Arena.ofConfined()) {
             int size = 1 << 16;
             for (;;) {
                 MemorySegment text = arena.allocate(size);
-                int needed = (int) sharedStats.invokeExact(text, size);
+                int needed = (int) requestCounts.invokeExact(text, size);
                 if (needed < size) {
-                    List<SharedRequests> out = new ArrayList<>();
+                    List<MemoryRequests> out = new ArrayList<>();
                     for (String row : text.getString(0).split("\n")) {
                         if (!row.isEmpty()) {
                             String[] f = row.split("\t");
-                            out.add(new SharedRequests(f[0], Integer.parseInt(f[1]), Long.parseLong(f[2]),
-                                    Long.parseLong(f[3]), Long.parseLong(f[4]), Integer.parseInt(f[5])));
+                            out.add(new MemoryRequests(f[0].equals("shared") ? Space.SHARED : Space.GLOBAL, f[1],
+                                    Integer.parseInt(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]),
+                                    Long.parseLong(f[5]), Integer.parseInt(f[6])));
                         }
                     }
                     return out;
@@ -177,9 +191,9 @@ public final class CudaSimulator {
     }
 
     /** Forgets the counts. */
-    void resetSharedRequests() {
+    void resetMemoryRequests() {
         try {
-            sharedReset.invokeExact();
+            resetRequests.invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -114,6 +114,16 @@ class CudaSimulatorTest {
                 x[i] = words[0] + (float) wide[i]; // one word for all: a broadcast, 1; then 2 as above
             }
 
+            // Global-memory requests of one warp whose 32-byte sectors are known (x 256-byte aligned).
+            extern "C" __global__ void sector_patterns(float* x) {
+                int i = threadIdx.x;
+                float a = x[i]; // consecutive: 4 sectors
+                float b = x[32 * i]; // a row of 32 apart: 32 sectors for 4 sectors of data
+                float c = x[0]; // one value for all: 1
+                float d = x[i + 1]; // consecutive, 4 bytes off the sectors: 5
+                x[1024 + i] = a + b + c + d; // consecutive: 4
+            }
+
             // Reads one element past a shared array.
             extern "C" __global__ void past_shared(float* x) {
                 __shared__ float tile[32];
@@ -312,19 +322,20 @@ class CudaSimulatorTest {
 
     @Test
     void sharedMemoryRequestsAreCountedByBank() {
-        java.util.List<CudaSimulator.SharedRequests> counted;
+        java.util.List<CudaSimulator.MemoryRequests> counted;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment x = device(arena, JAVA_FLOAT, 32);
-            simulator.resetSharedRequests();
-            simulator.countSharedRequests(true);
+            simulator.resetMemoryRequests();
+            simulator.countMemoryRequests(true);
             try {
                 simulator.launch("bank_patterns", new LaunchGeometry(1, 1, 32, 1, 0), params(arena, x, -1), false);
             } finally {
-                simulator.countSharedRequests(false);
+                simulator.countMemoryRequests(false);
             }
-            counted = simulator.sharedRequests();
+            counted = simulator.memoryRequests().stream()
+                    .filter(r -> r.space() == CudaSimulator.Space.SHARED).toList();
         }
-        Map<Integer, CudaSimulator.SharedRequests> byLine = new java.util.HashMap<>();
+        Map<Integer, CudaSimulator.MemoryRequests> byLine = new java.util.HashMap<>();
         counted.forEach(r -> byLine.put(r.line(), r));
         // line text -> requests, wavefronts, ideal, worst
         Map<String, long[]> expected = Map.of(
@@ -335,13 +346,48 @@ class CudaSimulatorTest {
                 "words[64 + 4 * i]", new long[] {1, 2, 1, 2},
                 "x[i] = words[0]", new long[] {2, 3, 3, 1});
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            CudaSimulator.SharedRequests r = byLine.get(lineOf(e.getKey()));
+            CudaSimulator.MemoryRequests r = byLine.get(lineOf(e.getKey()));
             assertTrue(r != null, () -> e.getKey() + ": nothing counted; counted " + counted);
             assertEquals("simulator_test.cu", r.file());
             assertEquals(java.util.List.of(e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]),
-                    java.util.List.of(r.requests(), r.wavefronts(), r.ideal(), (long) r.worst()), e.getKey());
+                    java.util.List.of(r.requests(), r.transactions(), r.ideal(), (long) r.worst()), e.getKey());
         }
         assertEquals(expected.size(), counted.size(), () -> "one count per line with a shared access: " + counted);
+    }
+
+    @Test
+    void globalMemoryRequestsAreCountedBySector() {
+        java.util.List<CudaSimulator.MemoryRequests> counted;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = arena.allocate(4 * 1056, 256);
+            simulator.register(x.address(), x.byteSize());
+            registered.add(x.address());
+            simulator.resetMemoryRequests();
+            simulator.countMemoryRequests(true);
+            try {
+                simulator.launch("sector_patterns", new LaunchGeometry(1, 1, 32, 1, 0), params(arena, x, -1), false);
+            } finally {
+                simulator.countMemoryRequests(false);
+            }
+            counted = simulator.memoryRequests().stream()
+                    .filter(r -> r.space() == CudaSimulator.Space.GLOBAL).toList();
+        }
+        Map<Integer, CudaSimulator.MemoryRequests> byLine = new java.util.HashMap<>();
+        counted.forEach(r -> byLine.put(r.line(), r));
+        // line text -> requests, sectors, ideal, worst
+        Map<String, long[]> expected = Map.of(
+                "float a = x[i]", new long[] {1, 4, 4, 4},
+                "x[32 * i]", new long[] {1, 32, 4, 32},
+                "float c = x[0]", new long[] {1, 1, 1, 1},
+                "x[i + 1]", new long[] {1, 5, 4, 5},
+                "x[1024 + i]", new long[] {1, 4, 4, 4});
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            CudaSimulator.MemoryRequests r = byLine.get(lineOf(e.getKey()));
+            assertTrue(r != null, () -> e.getKey() + ": nothing counted; counted " + counted);
+            assertEquals(java.util.List.of(e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]),
+                    java.util.List.of(r.requests(), r.transactions(), r.ideal(), (long) r.worst()), e.getKey());
+        }
+        assertEquals(expected.size(), counted.size(), () -> "one count per line with a global access: " + counted);
     }
 
     @Test

@@ -81,7 +81,7 @@ __device__ __forceinline__ void fa_rows_rounded(const float* y, long long stride
 // 32), its columns XOR-swizzled by bits of the row instead of the row padded. The rows are channels: a warp stages 32
 // consecutive channels of one column, and an mma operand load reads channels 8n + g (g = lane / 4) of columns
 // 8j + q and 8j + q + 4 (q = lane % 4). A padded row (W + 4 words) serves the loads from 32 banks but stores the 32
-// channels into 8 banks, four each (4-way conflicts: SharedMemoryBanksTest counts them on the simulator). Here the
+// channels into 8 banks, four each (4-way conflicts: KernelMemoryRequestsTest counts them on the simulator). Here the
 // 5 low bits of the row (W = 32: bits 0-2 into the column's bits 2-4, bits 3-4 into its bits 0-1; W = 16: bit 0
 // picks the half of the 32 banks, bits 1-2 and 3-4 go into the column's bits 2-3 and 0-1) make the stores' banks
 // distinct, and for the loads the column's q and j with the row's g and n (fixed per load) make them distinct too.
@@ -283,12 +283,15 @@ extern "C" __global__ void flash_attention_forward_128(unsigned short* out, floa
 }
 
 // The backward's row terms: dsum[b, h, i] = sum over the head's channels of dout * out (= sum_j P[i][j] dP[i][j]).
-// One thread per (b, h, i); rows = B * NH * T.
+// One warp per (b, h, i), rows = B * NH * T: lane l takes channels l, l + 32, ..., so a warp reads its row's
+// contiguous channels (one thread per row read 32 rows a head apart per request: 8 to 11 times the sectors, counted
+// on the simulator), then a butterfly of shuffles sums the lanes, in the same order for every row and run.
 extern "C" __global__ void flash_attention_row_dots(float* dsum, const float* dout, const unsigned short* out,
                                                     int rows, int t, int c, int nh) {
-    long long r = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    long long r = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32;
+    int lane = threadIdx.x % 32;
     if (r >= rows) {
-        return;
+        return; // the whole warp shares the row, so it leaves together
     }
     int hs = c / nh;
     int i = (int)(r % t);
@@ -296,11 +299,16 @@ extern "C" __global__ void flash_attention_row_dots(float* dsum, const float* do
     int h = (int)(bh % nh);
     long long b = bh / nh;
     long long at = (b * t + i) * c + (long long)h * hs;
-    float sum = 0.0f;
-    for (int e = 0; e < hs; e++) {
-        sum += dout[at + e] * fa_widen(out[at + e]);
+    double sum = 0.0; // exact products, rounded once at the end: D's rounding does not depend on the summation order
+    for (int e = lane; e < hs; e += 32) {
+        sum += (double)dout[at + e] * (double)fa_widen(out[at + e]);
     }
-    dsum[r] = sum;
+    for (int o = 16; o > 0; o >>= 1) {
+        sum += __shfl_xor_sync(0xffffffffu, sum, o);
+    }
+    if (lane == 0) {
+        dsum[r] = (float)sum;
+    }
 }
 
 // dK and dV for keys [k0, k0 + 64) of (b, h): each warp owns 16 keys and walks the query tiles from k0 on (earlier

@@ -25,8 +25,8 @@
 // queries), its columns XOR-swizzled by the row's 5 low bits (bits 0-2 into the column's bits 2-4, bits 3-4 into its
 // bits 0-1) instead of the row padded, as flash_attention.cu's fa_swizzled: a warp stages 32 consecutive channels of
 // one column, and a B operand load reads channels 8d + g of columns 8n + q and 8n + q + 4; with padded rows
-// (W + 4) the loads hit 32 banks but the stores' 32 channels only 8 (4-way conflicts, SharedMemoryBanksTest), swizzled
-// both hit 32.
+// (W + 4) the loads hit 32 banks but the stores' 32 channels only 8 (4-way conflicts, KernelMemoryRequestsTest);
+// swizzled, both hit 32.
 template <int W>
 __device__ __forceinline__ int ft_swizzled(int row, int col) {
     return row * W + (col ^ (((row & 7) << 2) | ((row >> 3) & 3)));
@@ -288,12 +288,14 @@ extern "C" __global__ void flash_attention_f32_forward(float* out, float* lse, c
 }
 
 // The backward's row terms: dsum[b, h, i] = sum over the head's channels of dout * out (= sum_j P[i][j] dP[i][j]).
-// One thread per (b, h, i); rows = B * NH * T.
+// One warp per (b, h, i), rows = B * NH * T, as flash_attention.cu's row dots: lanes over the row's contiguous
+// channels, then a butterfly of shuffles.
 extern "C" __global__ void flash_attention_f32_row_dots(float* dsum, const float* dout, const float* out, int rows,
                                                         int t, int c, int nh) {
-    long long r = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    long long r = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32;
+    int lane = threadIdx.x % 32;
     if (r >= rows) {
-        return;
+        return; // the whole warp shares the row, so it leaves together
     }
     int hs = c / nh;
     int i = (int)(r % t);
@@ -301,11 +303,16 @@ extern "C" __global__ void flash_attention_f32_row_dots(float* dsum, const float
     int h = (int)(bh % nh);
     long long b = bh / nh;
     long long at = (b * t + i) * c + (long long)h * hs;
-    float sum = 0.0f;
-    for (int e = 0; e < hs; e++) {
-        sum += dout[at + e] * out[at + e];
+    double sum = 0.0; // exact products, rounded once at the end: D's rounding does not depend on the summation order
+    for (int e = lane; e < hs; e += 32) {
+        sum += (double)dout[at + e] * (double)out[at + e];
     }
-    dsum[r] = sum;
+    for (int o = 16; o > 0; o >>= 1) {
+        sum += __shfl_xor_sync(0xffffffffu, sum, o);
+    }
+    if (lane == 0) {
+        dsum[r] = (float)sum;
+    }
 }
 
 // dK and dV for keys [k0, k0 + 64) of (b, h): each warp owns 16 keys and walks the query tiles of 32 from k0 on

@@ -20,8 +20,9 @@ void wsim_mma_bf16_m16n8k16(float* d, const uint32_t* a, const uint32_t* b);
 void wsim_mma_tf32_m16n8k8(float* d, const uint32_t* a, const uint32_t* b);
 int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high);
 void wsim_out_of_bounds(const void* address, unsigned long bytes, uintptr_t low, uintptr_t high);
-extern int wsim_shared_recording;
-void wsim_shared_access(const char* file, int line, const void* array, unsigned long offset, int bytes);
+extern int wsim_counting;
+void wsim_shared_access(const char* file, int line, unsigned long offset, int bytes);
+void wsim_global_access(const char* file, int line, const void* address, int bytes);
 void wsim_shared_out_of_bounds(const char* file, int line, const char* name, long index, unsigned long length);
 }
 
@@ -29,6 +30,19 @@ void wsim_shared_out_of_bounds(const char* file, int line, const char* name, lon
 // (T*) to wsim_ptr<T>, so that each load and store is checked against the live allocation the kernel argument
 // pointed into (as compute-sanitizer's memcheck would on a GPU). Arithmetic is unchecked, as in C; an access outside
 // the allocation is reported (and reads a dummy instead of touching other memory).
+// An index with the file and line of the subscript that uses it (GCC's __builtin_FILE and __builtin_LINE as default
+// arguments give the caller's), for the count of global-memory requests by source line.
+struct wsim_site {
+    long long index;
+    const char* file;
+    int line;
+
+    template <typename I, typename std::enable_if<std::is_integral<I>::value, int>::type = 0>
+    wsim_site(I i, const char* f = __builtin_FILE(), int l = __builtin_LINE())
+        : index(static_cast<long long>(i)), file(f), line(l) {
+    }
+};
+
 template <typename T>
 struct wsim_ptr {
     T* p;
@@ -45,23 +59,25 @@ struct wsim_ptr {
     wsim_ptr(const wsim_ptr<U>& o) : p(o.p), low(o.low), high(o.high) {
     }
 
-    T& at(T* q) const {
+    T& at(T* q, const char* file, int line) const {
         uintptr_t a = reinterpret_cast<uintptr_t>(q);
         if (a < low || a + sizeof(T) > high) {
             wsim_out_of_bounds(q, sizeof(T), low, high);
             static typename std::remove_const<T>::type dummy;
             return dummy;
         }
+        if (wsim_counting) {
+            wsim_global_access(file, line, q, sizeof(T));
+        }
         return *q;
     }
 
-    template <typename I>
-    T& operator[](I i) const {
-        return at(p + i);
+    T& operator[](wsim_site s) const {
+        return at(p + s.index, s.file, s.line);
     }
 
     T& operator*() const {
-        return at(p);
+        return at(p, "(a dereference)", 0);
     }
 
     template <typename I>
@@ -91,7 +107,7 @@ wsim_ptr<T> wsim_wrap(T* q) {
 
 // A __shared__ array. CudaSimulator rewrites `__shared__ T name[N];` to `__shared__ wsim_shared<T, N> name;` and each
 // use `name[` to `WSIM_SHARED(name)[`, so that every access is checked against the array's N elements (a GPU would
-// read or write another array, or fault) and, while the bank count records (wsim_shared_record), logged with its
+// read or write another array, or fault) and, while requests are counted (wsim_count_requests), logged with its
 // line: cuda_sim_runtime.cpp groups a warp's accesses into the requests a GPU would make and counts their wavefronts.
 template <typename T>
 struct wsim_shared_at {
@@ -109,8 +125,8 @@ struct wsim_shared_at {
             static T dummy;
             return dummy;
         }
-        if (wsim_shared_recording) {
-            wsim_shared_access(file, line, data, static_cast<unsigned long>(k) * sizeof(T), sizeof(T));
+        if (wsim_counting) {
+            wsim_shared_access(file, line, static_cast<unsigned long>(k) * sizeof(T), sizeof(T));
         }
         return data[k];
     }
@@ -139,6 +155,22 @@ static inline void __syncthreads() {
 
 static inline float __shfl_xor_sync(unsigned int mask, float value, int lane_mask) {
     return wsim_shfl_xor_float(mask, value, lane_mask);
+}
+
+// CUDA's double overload: the two 32-bit halves exchanged one after the other, as the hardware does.
+static inline double __shfl_xor_sync(unsigned int mask, double value, int lane_mask) {
+    uint64_t bits;
+    std::memcpy(&bits, &value, 8);
+    uint32_t half[2] = {static_cast<uint32_t>(bits), static_cast<uint32_t>(bits >> 32)};
+    for (uint32_t& h : half) {
+        float f;
+        std::memcpy(&f, &h, 4);
+        f = wsim_shfl_xor_float(mask, f, lane_mask);
+        std::memcpy(&h, &f, 4);
+    }
+    bits = static_cast<uint64_t>(half[0]) | static_cast<uint64_t>(half[1]) << 32;
+    std::memcpy(&value, &bits, 8);
+    return value;
 }
 
 // A tensor-core product with D = C (accumulate in place), which CudaSimulator substitutes for the kernels' inline asm

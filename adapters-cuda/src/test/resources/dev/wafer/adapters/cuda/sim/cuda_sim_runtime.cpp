@@ -56,7 +56,7 @@ wsim_switch:
 
 extern "C" {
 wsim_dim3 threadIdx, blockIdx, blockDim, gridDim;
-int wsim_shared_recording;
+int wsim_counting;
 }
 
 namespace {
@@ -104,45 +104,51 @@ void fail(const char* format, ...) {
     va_end(args);
 }
 
-// Shared-memory requests and their wavefronts, while wsim_shared_record(1) records. Every access to a __shared__
-// array (wsim_shared_at) is logged for its thread; when a warp synchronises (a shuffle or mma), at a __syncthreads and
-// when the block ends, the warp's accesses since its last synchronisation are grouped into the requests a GPU issues:
-// one per source line and occurrence of that line in each lane's sequence (a lane that skips a line, as in a
-// divergent branch or a loop's last partial round, is simply absent from that request).
-struct SharedAccess {
+// Memory requests while wsim_count_requests(1) counts. Every access to a __shared__ array (wsim_shared_at) and
+// through a kernel's pointer (wsim_ptr, global memory) is logged for its thread with its source line; when a warp
+// synchronises (a shuffle or mma), at a __syncthreads and when the block ends, the warp's accesses since its last
+// synchronisation are grouped into the requests a GPU issues: one per memory space, source line and occurrence of
+// that line in each lane's sequence (a lane that skips a line, as in a divergent branch or a loop's last partial
+// round, is absent from that request).
+enum Space { SHARED = 0, GLOBAL = 1 };
+
+struct Access {
+    int space;
     const char* file;
     int line;
-    const void* array;
-    unsigned long offset; // bytes from the array's start, where banks are counted from: where the array starts
-                          // on a GPU shifts every lane's bank alike, which changes no conflict
+    uintptr_t address; // shared: bytes from the array's start, where banks are counted from (where the array starts
+                       // on a GPU shifts every lane's bank alike, which changes no conflict); global: the address
     int bytes;
 };
-std::vector<SharedAccess> shared_log[1024];
+std::vector<Access> access_log[1024];
 
-struct SharedStat {
+struct Stat {
     long requests;
-    long wavefronts;
+    long transactions; // shared: wavefronts; global: 32-byte sectors
     long ideal;
-    int worst; // the most wavefronts one phase of one request needed: its n-way conflict
+    int worst;         // shared: the most wavefronts one phase of one request took (its n-way conflict); global: the
+                       // most sectors of one request
 };
-std::map<std::pair<std::string, int>, SharedStat> shared_stats;
+std::map<std::tuple<int, std::string, int>, Stat> stats;
 
-// One request. Shared memory has 32 banks of 4-byte words, and a request is served one wavefront per distinct word
-// of its most loaded bank (lanes reading the same word share it); accesses of 8 bytes are served a half-warp at a
-// time and of 16 bytes a quarter-warp at a time (CUDA C++ Programming Guide, "Shared Memory" of compute capability
-// 5.x and later). The ideal is one wavefront per 32 distinct words of each phase.
-void count_request(SharedStat& stat, const std::vector<std::pair<int, const SharedAccess*>>& lanes) {
+using Lanes = std::vector<std::pair<int, const Access*>>;
+
+// One shared-memory request. Shared memory has 32 banks of 4-byte words, and a request is served one wavefront per
+// distinct word of its most loaded bank (lanes reading the same word share it); accesses of 8 bytes are served a
+// half-warp at a time and of 16 bytes a quarter-warp at a time (CUDA C++ Programming Guide, "Shared Memory" of
+// compute capability 5.x and later). The ideal is one wavefront per 32 distinct words of each phase.
+void count_shared(Stat& stat, const Lanes& lanes) {
     int size = 0;
     for (const auto& l : lanes) {
         size = std::max(size, l.second->bytes);
     }
     int per_phase = size <= 4 ? 32 : 128 / size;
-    std::map<int, std::map<unsigned long, std::set<unsigned long>>> phases; // phase -> bank -> words
+    std::map<int, std::map<uintptr_t, std::set<uintptr_t>>> phases; // phase -> bank -> words
     for (const auto& l : lanes) {
         auto& banks = phases[l.first / per_phase];
-        unsigned long first = l.second->offset / 4;
-        unsigned long last = (l.second->offset + l.second->bytes - 1) / 4;
-        for (unsigned long w = first; w <= last; w++) {
+        uintptr_t first = l.second->address / 4;
+        uintptr_t last = (l.second->address + l.second->bytes - 1) / 4;
+        for (uintptr_t w = first; w <= last; w++) {
             banks[w % 32].insert(w);
         }
     }
@@ -154,40 +160,77 @@ void count_request(SharedStat& stat, const std::vector<std::pair<int, const Shar
             most = std::max(most, static_cast<long>(bank.second.size()));
             words += static_cast<long>(bank.second.size());
         }
-        stat.wavefronts += most;
+        stat.transactions += most;
         stat.ideal += (words + 31) / 32;
         stat.worst = std::max(stat.worst, static_cast<int>(most));
     }
 }
 
+// One global-memory request: the 32-byte sectors its lanes' bytes lie in, against the sectors of as many bytes
+// contiguous and aligned (a warp reading 32 consecutive aligned floats takes 4; 32 floats a row apart take 32).
+void count_global(Stat& stat, const Lanes& lanes) {
+    std::vector<std::pair<uintptr_t, uintptr_t>> ranges;
+    for (const auto& l : lanes) {
+        ranges.push_back({l.second->address, l.second->address + l.second->bytes});
+    }
+    std::sort(ranges.begin(), ranges.end());
+    long bytes = 0;
+    long sectors = 0;
+    uintptr_t covered = 0;           // bytes below this are counted
+    uintptr_t last_sector = UINTPTR_MAX;
+    for (const auto& r : ranges) {
+        uintptr_t from = std::max(r.first, covered);
+        if (from < r.second) {
+            bytes += static_cast<long>(r.second - from);
+            covered = r.second;
+        }
+        for (uintptr_t s = r.first / 32; s <= (r.second - 1) / 32; s++) {
+            if (s != last_sector) {
+                sectors++;
+                last_sector = s;
+            }
+        }
+    }
+    stat.requests++;
+    stat.transactions += sectors;
+    stat.ideal += (bytes + 31) / 32;
+    stat.worst = std::max(stat.worst, static_cast<int>(sectors));
+}
+
 void count_warp(int w) {
     int end = std::min(threads, w + 32);
-    std::map<std::tuple<std::string, int, int>, std::vector<std::pair<int, const SharedAccess*>>> requests;
+    std::map<std::tuple<int, const char*, int, int>, Lanes> requests;
     for (int i = w; i < end; i++) {
-        std::map<std::pair<const char*, int>, int> seen;
-        for (const SharedAccess& a : shared_log[i]) {
-            int n = seen[{a.file, a.line}]++;
-            requests[std::make_tuple(std::string(a.file), a.line, n)].push_back({i - w, &a});
+        std::map<std::tuple<int, const char*, int>, int> seen;
+        for (const Access& a : access_log[i]) {
+            int n = seen[std::make_tuple(a.space, a.file, a.line)]++;
+            requests[std::make_tuple(a.space, a.file, a.line, n)].push_back({i - w, &a});
         }
     }
     for (const auto& r : requests) {
-        count_request(shared_stats[{std::get<0>(r.first), std::get<1>(r.first)}], r.second);
+        int space = std::get<0>(r.first);
+        Stat& stat = stats[std::make_tuple(space, std::string(std::get<1>(r.first)), std::get<2>(r.first))];
+        if (space == SHARED) {
+            count_shared(stat, r.second);
+        } else {
+            count_global(stat, r.second);
+        }
     }
     for (int i = w; i < end; i++) {
-        shared_log[i].clear();
+        access_log[i].clear();
     }
 }
 
 void count_block() {
-    if (wsim_shared_recording) {
+    if (wsim_counting) {
         for (int w = 0; w < threads; w += 32) {
             count_warp(w);
         }
     }
 }
 
-void forget_shared_accesses() {
-    for (auto& log : shared_log) {
+void forget_accesses() {
+    for (auto& log : access_log) {
         log.clear();
     }
 }
@@ -252,7 +295,7 @@ bool release() {
             }
         }
         if (waiting > 0 && waiting == live) {
-            if (wsim_shared_recording) {
+            if (wsim_counting) {
                 count_warp(w);
             }
             for (int i = w; i < end; i++) {
@@ -316,7 +359,7 @@ bool run_block() {
             threadIdx.z = i / (blockDim.x * blockDim.y);
             kernel_thunk(kernel_params);
             if (failed) {
-                forget_shared_accesses();
+                forget_accesses();
                 return false;
             }
         }
@@ -339,7 +382,7 @@ bool run_block() {
                     for (Fiber& f : fibers) {
                         reset(f);
                     }
-                    forget_shared_accesses();
+                    forget_accesses();
                     return false;
                 }
             }
@@ -357,7 +400,7 @@ bool run_block() {
             for (Fiber& f : fibers) {
                 reset(f);
             }
-            forget_shared_accesses();
+            forget_accesses();
             return false;
         }
     }
@@ -420,8 +463,12 @@ extern "C" void wsim_out_of_bounds(const void* address, unsigned long bytes, uin
     }
 }
 
-extern "C" void wsim_shared_access(const char* file, int line, const void* array, unsigned long offset, int bytes) {
-    shared_log[current].push_back({file, line, array, offset, bytes});
+extern "C" void wsim_shared_access(const char* file, int line, unsigned long offset, int bytes) {
+    access_log[current].push_back({SHARED, file, line, offset, bytes});
+}
+
+extern "C" void wsim_global_access(const char* file, int line, const void* address, int bytes) {
+    access_log[current].push_back({GLOBAL, file, line, reinterpret_cast<uintptr_t>(address), bytes});
 }
 
 extern "C" void wsim_shared_out_of_bounds(const char* file, int line, const char* name, long index,
@@ -430,28 +477,30 @@ extern "C" void wsim_shared_out_of_bounds(const char* file, int line, const char
          current, blockIdx.x, blockIdx.y, name, index, file, line, length);
 }
 
-// Turns the count of shared-memory requests on (1) or off (0); the counts gathered so far stay until
-// wsim_shared_reset.
-extern "C" void wsim_shared_record(int on) {
+// Turns the count of memory requests on (1) or off (0); the counts gathered so far stay until
+// wsim_reset_requests.
+extern "C" void wsim_count_requests(int on) {
     std::lock_guard<std::mutex> lock(one_launch_at_a_time);
-    forget_shared_accesses();
-    wsim_shared_recording = on;
+    forget_accesses();
+    wsim_counting = on;
 }
 
-extern "C" void wsim_shared_reset(void) {
+extern "C" void wsim_reset_requests(void) {
     std::lock_guard<std::mutex> lock(one_launch_at_a_time);
-    shared_stats.clear();
+    stats.clear();
 }
 
-// The counts, a line per source line: file, line, requests, wavefronts, ideal wavefronts, worst n-way conflict
-// (tab-separated). Writes at most length bytes with the NUL; returns the length the whole text needs.
-extern "C" int wsim_shared_stats(char* out, int length) {
+// The counts, a line per memory space and source line: space (shared or global), file, line, requests,
+// transactions (wavefronts or sectors), ideal transactions, worst (tab-separated). Writes at most length bytes with
+// the NUL; returns the length the whole text needs.
+extern "C" int wsim_request_counts(char* out, int length) {
     std::lock_guard<std::mutex> lock(one_launch_at_a_time);
     std::string text;
     char row[512];
-    for (const auto& s : shared_stats) {
-        std::snprintf(row, sizeof row, "%s\t%d\t%ld\t%ld\t%ld\t%d\n", s.first.first.c_str(), s.first.second,
-                      s.second.requests, s.second.wavefronts, s.second.ideal, s.second.worst);
+    for (const auto& s : stats) {
+        std::snprintf(row, sizeof row, "%s\t%s\t%d\t%ld\t%ld\t%ld\t%d\n",
+                      std::get<0>(s.first) == SHARED ? "shared" : "global", std::get<1>(s.first).c_str(),
+                      std::get<2>(s.first), s.second.requests, s.second.transactions, s.second.ideal, s.second.worst);
         text += row;
     }
     std::snprintf(out, length, "%s", text.c_str());
