@@ -320,43 +320,12 @@ class CudaSimulatorTest {
         return (int) SOURCE.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
     }
 
-    @Test
-    void sharedMemoryRequestsAreCountedByBank() {
-        java.util.List<CudaSimulator.MemoryRequests> counted;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment x = device(arena, JAVA_FLOAT, 32);
-            simulator.resetMemoryRequests();
-            simulator.countMemoryRequests(true);
-            try {
-                simulator.launch("bank_patterns", new LaunchGeometry(1, 1, 32, 1, 0), params(arena, x, -1), false);
-            } finally {
-                simulator.countMemoryRequests(false);
-            }
-            counted = simulator.memoryRequests().stream()
-                    .filter(r -> r.space() == CudaSimulator.Space.SHARED).toList();
-        }
-        Map<Integer, CudaSimulator.MemoryRequests> byLine = new java.util.HashMap<>();
-        counted.forEach(r -> byLine.put(r.line(), r));
-        // line text -> requests, wavefronts, ideal, worst
-        Map<String, long[]> expected = Map.of(
-                "words[i] = 1.0f", new long[] {1, 1, 1, 1},
-                "words[4 * i]", new long[] {1, 4, 1, 4},
-                "words[32 * i]", new long[] {1, 32, 1, 32},
-                "wide[i] = 1.0", new long[] {1, 2, 2, 1},
-                "words[64 + 4 * i]", new long[] {1, 2, 1, 2},
-                "x[i] = words[0]", new long[] {2, 3, 3, 1});
-        for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            CudaSimulator.MemoryRequests r = byLine.get(lineOf(e.getKey()));
-            assertTrue(r != null, () -> e.getKey() + ": nothing counted; counted " + counted);
-            assertEquals("simulator_test.cu", r.file());
-            assertEquals(java.util.List.of(e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]),
-                    java.util.List.of(r.requests(), r.transactions(), r.ideal(), (long) r.worst()), e.getKey());
-        }
-        assertEquals(expected.size(), counted.size(), () -> "one count per line with a shared access: " + counted);
-    }
-
-    @Test
-    void globalMemoryRequestsAreCountedBySector() {
+    /**
+     * Runs {@code kernel} on one warp over {@code x} (1,056 floats, 256-byte aligned as device memory is) with the
+     * count on, and checks each line's count in {@code space}: {@code expected} maps a text of the line to its
+     * requests, transactions, ideal and worst; no other line may have one.
+     */
+    private static void assertCounts(String kernel, CudaSimulator.Space space, Map<String, long[]> expected) {
         java.util.List<CudaSimulator.MemoryRequests> counted;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment x = arena.allocate(4 * 1056, 256);
@@ -365,29 +334,45 @@ class CudaSimulatorTest {
             simulator.resetMemoryRequests();
             simulator.countMemoryRequests(true);
             try {
-                simulator.launch("sector_patterns", new LaunchGeometry(1, 1, 32, 1, 0), params(arena, x, -1), false);
+                simulator.launch(kernel, new LaunchGeometry(1, 1, 32, 1, 0), params(arena, x, -1), false);
             } finally {
                 simulator.countMemoryRequests(false);
             }
-            counted = simulator.memoryRequests().stream()
-                    .filter(r -> r.space() == CudaSimulator.Space.GLOBAL).toList();
+            counted = simulator.memoryRequests().stream().filter(r -> r.space() == space).toList();
         }
         Map<Integer, CudaSimulator.MemoryRequests> byLine = new java.util.HashMap<>();
         counted.forEach(r -> byLine.put(r.line(), r));
-        // line text -> requests, sectors, ideal, worst
-        Map<String, long[]> expected = Map.of(
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            CudaSimulator.MemoryRequests r = byLine.get(lineOf(e.getKey()));
+            assertTrue(r != null, () -> e.getKey() + ": nothing counted; counted " + counted);
+            assertEquals("simulator_test.cu", r.file());
+            assertEquals(java.util.List.of(e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]),
+                    java.util.List.of(r.requests(), r.transactions(), r.ideal(), (long) r.worst()), e.getKey());
+        }
+        assertEquals(expected.size(), counted.size(), () -> "one count per line with an access: " + counted);
+    }
+
+    @Test
+    void sharedMemoryRequestsAreCountedByBank() {
+        // line text -> requests, wavefronts, ideal, worst n-way conflict
+        assertCounts("bank_patterns", CudaSimulator.Space.SHARED, Map.of(
+                "words[i] = 1.0f", new long[] {1, 1, 1, 1},
+                "words[4 * i]", new long[] {1, 4, 1, 4},
+                "words[32 * i]", new long[] {1, 32, 1, 32},
+                "wide[i] = 1.0", new long[] {1, 2, 2, 1},
+                "words[64 + 4 * i]", new long[] {1, 2, 1, 2},
+                "x[i] = words[0]", new long[] {2, 3, 3, 1}));
+    }
+
+    @Test
+    void globalMemoryRequestsAreCountedBySector() {
+        // line text -> requests, sectors, ideal, worst (sectors of one request)
+        assertCounts("sector_patterns", CudaSimulator.Space.GLOBAL, Map.of(
                 "float a = x[i]", new long[] {1, 4, 4, 4},
                 "x[32 * i]", new long[] {1, 32, 4, 32},
                 "float c = x[0]", new long[] {1, 1, 1, 1},
                 "x[i + 1]", new long[] {1, 5, 4, 5},
-                "x[1024 + i]", new long[] {1, 4, 4, 4});
-        for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            CudaSimulator.MemoryRequests r = byLine.get(lineOf(e.getKey()));
-            assertTrue(r != null, () -> e.getKey() + ": nothing counted; counted " + counted);
-            assertEquals(java.util.List.of(e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]),
-                    java.util.List.of(r.requests(), r.transactions(), r.ideal(), (long) r.worst()), e.getKey());
-        }
-        assertEquals(expected.size(), counted.size(), () -> "one count per line with a global access: " + counted);
+                "x[1024 + i]", new long[] {1, 4, 4, 4}));
     }
 
     @Test
