@@ -8,12 +8,17 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Sum of squares in double ({@value #PARTIALS} partial sums, added in order by one thread, so the result does not
- * depend on scheduling; only the total, 8 bytes, crosses to the host), scaling and filling.
+ * Sum of squares in double (a partial sum per block of the first pass, each block's and then the partials' added in
+ * fixed trees, so the result does not depend on scheduling; only the total, 8 bytes, crosses to the host), scaling
+ * and filling.
  */
 final class CudaReductions implements ReductionKernel {
-    /** Partial sums of the first pass: 4 blocks of 256 threads. */
+    /** Threads of a block of either pass: the width of the kernels' fixed tree in shared memory. */
+    static final int BLOCK = 256;
+    /** The most blocks of the first pass, so the most partial sums: 262,144 threads stream a large tensor. */
     static final int PARTIALS = 1024;
+    /** Elements each thread of the first pass takes at least before the grid grows, so a small tensor is few blocks. */
+    static final int ITEMS_PER_THREAD = 16;
     static final int PARTIALS_SLOT = 1;
     static final int TOTAL_SLOT = 2;
 
@@ -53,16 +58,26 @@ final class CudaReductions implements ReductionKernel {
             if (counts[i] == 0) {
                 continue;
             }
-            gpu.launch(LaunchGeometry.linear(PARTIALS), KernelArgs.of(CudaKernel.SUM_OF_SQUARES_PARTIALS)
+            int blocks = blocks(counts[i]);
+            gpu.launch(new LaunchGeometry(blocks, 1, BLOCK, 1, 0), KernelArgs.of(CudaKernel.SUM_OF_SQUARES_PARTIALS)
                     .pointer(partials).pointer(checked[i].pointer()).integer(counts[i]));
-            gpu.launch(new LaunchGeometry(1, 1, 1, 1, 0), KernelArgs.of(CudaKernel.SUM_OF_SQUARES_TOTAL)
-                    .pointer(totals + 8L * i).pointer(partials).integer(PARTIALS));
+            gpu.launch(new LaunchGeometry(1, 1, BLOCK, 1, 0), KernelArgs.of(CudaKernel.SUM_OF_SQUARES_TOTAL)
+                    .pointer(totals + 8L * i).pointer(partials).integer(blocks));
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment host = arena.allocate(JAVA_DOUBLE, tensors.length);
             gpu.download(totals, host, 8L * tensors.length);
             MemorySegment.copy(host, JAVA_DOUBLE, 0, sums, 0, tensors.length);
         }
+    }
+
+    /**
+     * Blocks of the first pass for {@code n} elements: one per {@value #ITEMS_PER_THREAD} x {@value #BLOCK} elements,
+     * between 1 and {@value #PARTIALS}. It depends on {@code n} alone, which keeps the sum the same on every device.
+     */
+    static int blocks(int n) {
+        long perBlock = (long) BLOCK * ITEMS_PER_THREAD;
+        return (int) Math.max(1, Math.min(PARTIALS, (n + perBlock - 1) / perBlock));
     }
 
     @Override
