@@ -3,8 +3,9 @@ package dev.wafer.adapters.cuda;
 /**
  * Sums over the rows of a row-major {@code (n, cols)} tensor, per column, in two deterministic passes: chunks of
  * {@link #ROWS_PER_CHUNK} rows summed by one thread per (column, chunk) into a scratch buffer, then the chunks
- * added in order by one thread per column. With thousands of rows (B·T), one thread per column alone would leave
- * the GPU almost idle; the order of additions does not depend on scheduling.
+ * added by {@value #GROUPS} threads per column, each a fixed share in order, and their sums in order. With thousands
+ * of rows (B·T), one thread per column alone would leave the GPU almost idle; the order of additions does not depend
+ * on scheduling.
  */
 final class ColumnSums {
     /** Rows per chunk, unless there are so many rows that the chunks would not fit the grid's y extent. */
@@ -24,6 +25,16 @@ final class ColumnSums {
     static int chunks(int n) {
         int r = rowsPerChunk(n);
         return Math.max(1, (n + r - 1) / r);
+    }
+
+    /** Columns of a block of the second pass ({@code WAFER_SUM_COLUMNS}, {@code WAFER_LN_COLUMNS}). */
+    static final int COLUMNS = 16;
+    /** Threads per column in the second pass, each adding every {@value}th chunk. */
+    static final int GROUPS = 16;
+
+    /** The second pass: {@value #COLUMNS} columns by {@value #GROUPS} threads per block. */
+    static LaunchGeometry accumulate(int cols) {
+        return new LaunchGeometry((cols + COLUMNS - 1) / COLUMNS, 1, COLUMNS, GROUPS, 0);
     }
 
     /** The first pass: columns along x, one chunk per block row. */

@@ -56,7 +56,7 @@ final class CudaLayerNorm implements LayerNormKernel {
         gpu.launch(ColumnSums.partials(n, c), KernelArgs.of(CudaKernel.LAYERNORM_PARAM_PARTIALS)
                 .pointer(partials).pointer(dy.pointer()).pointer(x.pointer()).pointer(m.pointer())
                 .pointer(s.pointer()).integer(n).integer(c).integer(ColumnSums.rowsPerChunk(n)).integer(chunks));
-        gpu.launch(LaunchGeometry.linear(c), KernelArgs.of(CudaKernel.LAYERNORM_BACKWARD_PARAMS)
+        gpu.launch(ColumnSums.accumulate(c), KernelArgs.of(CudaKernel.LAYERNORM_BACKWARD_PARAMS)
                 .pointer(dw.pointer()).pointer(db.pointer()).pointer(partials).integer(chunks).integer(c));
     }
 }

@@ -77,7 +77,7 @@ final class CudaMatmul implements MatmulKernel {
 
     /** The second pass of {@link #biasGradient}: {@code dbias[o] += } the {@code chunks} partial sums, in order. */
     void accumulateColumnSums(long dbias, long partials, int chunks, int oc) {
-        gpu.launch(LaunchGeometry.linear(oc), KernelArgs.of(CudaKernel.COLUMN_SUM_ACCUMULATE)
+        gpu.launch(ColumnSums.accumulate(oc), KernelArgs.of(CudaKernel.COLUMN_SUM_ACCUMULATE)
                 .pointer(dbias).pointer(partials).integer(chunks).integer(oc));
     }
 

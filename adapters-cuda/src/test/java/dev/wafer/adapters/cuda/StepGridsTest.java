@@ -36,8 +36,10 @@ class StepGridsTest {
      */
     private static final Map<CudaKernel, String> SMALL_BY_DESIGN = Map.of(
             CudaKernel.ADAMW_UPDATE, "the LayerNorm and bias parameters: 768 to 3,072 values a tensor",
-            CudaKernel.COLUMN_SUM_ACCUMULATE, "a bias gradient's second pass: one thread per column adds 256 partials",
-            CudaKernel.LAYERNORM_BACKWARD_PARAMS, "a LayerNorm's second pass: one thread per channel adds 256 partials",
+            CudaKernel.COLUMN_SUM_ACCUMULATE, "a bias gradient's second pass: 16 threads per column add 16 of the 256"
+                    + " partials each (48 to 192 blocks of 256 threads)",
+            CudaKernel.LAYERNORM_BACKWARD_PARAMS, "a LayerNorm's second pass: 16 threads per channel add 16 of the 256"
+                    + " partials each (48 blocks of 256 threads)",
             CudaKernel.SUM_OF_SQUARES_PARTIALS, "the gradient norm of a LayerNorm or bias tensor: 16 values a thread",
             CudaKernel.SUM_OF_SQUARES_TOTAL, "the gradient norm's last pass: one block adds at most 1,024 partials");
 

@@ -142,18 +142,35 @@ extern "C" __global__ void layernorm_param_partials(float* partials, const float
     }
 }
 
-// dweight[i] += sum over chunks of partials[0, chunk, i]; dbias[i] += sum of partials[1, chunk, i], in order.
+// dweight[i] += sum over chunks of partials[0, chunk, i]; dbias[i] += sum of partials[1, chunk, i]: a block of 16 x 16
+// threads per 16 channels, thread (x, y) adding the chunks y, y + 16, ... in order and thread (x, 0) the 16 sums in
+// order, as matmul.cu's column_sum_accumulate.
+#define WAFER_LN_COLUMNS 16
+#define WAFER_LN_GROUPS 16
 extern "C" __global__ void layernorm_backward_params(float* dweight, float* dbias, const float* partials,
                                                      int chunks, int c) {
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    __shared__ float dw_groups[WAFER_LN_GROUPS * WAFER_LN_COLUMNS];
+    __shared__ float db_groups[WAFER_LN_GROUPS * WAFER_LN_COLUMNS];
+    int i = blockIdx.x * WAFER_LN_COLUMNS + threadIdx.x;
+    float dw = 0.0f;
+    float db = 0.0f;
     if (i < c) {
-        float dw = 0.0f;
-        float db = 0.0f;
-        for (int k = 0; k < chunks; k++) {
+        for (int k = threadIdx.y; k < chunks; k += WAFER_LN_GROUPS) {
             dw += partials[(long long)k * c + i];
             db += partials[((long long)chunks + k) * c + i];
         }
-        dweight[i] += dw;
-        dbias[i] += db;
+    }
+    dw_groups[threadIdx.y * WAFER_LN_COLUMNS + threadIdx.x] = dw;
+    db_groups[threadIdx.y * WAFER_LN_COLUMNS + threadIdx.x] = db;
+    __syncthreads();
+    if (threadIdx.y == 0 && i < c) {
+        float w = 0.0f;
+        float b = 0.0f;
+        for (int g = 0; g < WAFER_LN_GROUPS; g++) {
+            w += dw_groups[g * WAFER_LN_COLUMNS + threadIdx.x];
+            b += db_groups[g * WAFER_LN_COLUMNS + threadIdx.x];
+        }
+        dweight[i] += w;
+        dbias[i] += b;
     }
 }

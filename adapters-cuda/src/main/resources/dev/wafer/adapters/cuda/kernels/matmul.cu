@@ -66,14 +66,28 @@ extern "C" __global__ void column_partial_sums(float* partials, const float* dou
     }
 }
 
-// dbias[j] += sum over chunks of partials[chunk, j], in order; one thread per column.
+// dbias[j] += sum over chunks of partials[chunk, j]. A block of 16 x 16 threads takes 16 columns: thread (x, y) adds
+// the chunks y, y + 16, ... of column x in order (a warp reads two rows of 16 consecutive columns), then thread (x, 0)
+// adds the 16 sums in order. The order depends on chunks alone, not on scheduling; with one thread per column (until
+// 2026-12-07) each thread added all 256 chunks of a 111M step in sequence on 3 to 12 blocks.
+#define WAFER_SUM_COLUMNS 16
+#define WAFER_SUM_GROUPS 16
 extern "C" __global__ void column_sum_accumulate(float* dbias, const float* partials, int chunks, int oc) {
-    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    __shared__ float groups[WAFER_SUM_GROUPS * WAFER_SUM_COLUMNS];
+    int j = blockIdx.x * WAFER_SUM_COLUMNS + threadIdx.x;
+    float s = 0.0f;
     if (j < oc) {
-        float s = 0.0f;
-        for (int k = 0; k < chunks; k++) {
+        for (int k = threadIdx.y; k < chunks; k += WAFER_SUM_GROUPS) {
             s += partials[(long long)k * oc + j];
         }
-        dbias[j] += s;
+    }
+    groups[threadIdx.y * WAFER_SUM_COLUMNS + threadIdx.x] = s;
+    __syncthreads();
+    if (threadIdx.y == 0 && j < oc) {
+        float total = 0.0f;
+        for (int g = 0; g < WAFER_SUM_GROUPS; g++) {
+            total += groups[g * WAFER_SUM_COLUMNS + threadIdx.x];
+        }
+        dbias[j] += total;
     }
 }
