@@ -14,10 +14,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every kernel of a training step at the 111M shape (seq 2048 x batch 8) gives the GPU enough blocks to use it: a
+ * Every kernel of a training step at the 111M shape (seq 2048 x batch 8; the fast kernels, fused attention in bf16 and
+ * float32, unfused in bf16 and fp16) gives the GPU enough blocks to use it: a
  * launch with fewer blocks than an H200 has SMs ({@value #SMS}) leaves SMs idle for as long as it runs, which no test
  * of values sees. Counted on the {@link RecordingGpu}. The launches allowed below that are small by design and listed
  * with their reason; a new one fails here until it is looked at. The gradient norm's first pass streamed the whole
@@ -43,14 +44,16 @@ class StepGridsTest {
             CudaKernel.SUM_OF_SQUARES_PARTIALS, "the gradient norm of a LayerNorm or bias tensor: 16 values a thread",
             CudaKernel.SUM_OF_SQUARES_TOTAL, "the gradient norm's last pass: one block adds at most 1,024 partials");
 
-    @ParameterizedTest
-    @EnumSource(value = OperandFormat.class, names = {"BF16", "FP32"})
-    void everyLaunchOfA111mStepHasABlockPerSmOrIsSmallByDesign(OperandFormat operands) {
+    @ParameterizedTest(name = "{0}, unfused attention {1}")
+    @CsvSource({"BF16, false", "FP32, false", "BF16, true", "FP16, true"})
+    void everyLaunchOfA111mStepHasABlockPerSmOrIsSmallByDesign(OperandFormat operands, boolean unfused) {
         RecordingGpu gpu = new RecordingGpu();
         List<RecordingGpu.Launch> step;
         try (CudaBackend backend = new CudaBackend(gpu, "recording", false, true);
              TensorScope scope = backend.openScope()) {
-            TrainableModel m = TrainingStep.model(backend, scope, M111, 8, 2048, new ModelPrecision(operands, false));
+            ModelPrecision precision = new ModelPrecision(operands, false);
+            TrainableModel m = TrainingStep.model(backend, scope, M111, 8, 2048,
+                    unfused ? precision.withUnfusedAttention() : precision);
             int[] tokens = new int[8 * 2048];
             for (int i = 0; i < tokens.length; i++) {
                 tokens[i] = (int) ((i * 7919L) % M111.vocabSize());
