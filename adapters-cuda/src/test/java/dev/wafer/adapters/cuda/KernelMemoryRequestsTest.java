@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  *       they took a warp per row: 8 to 11 times the ideal sectors.</li>
  * </ul>
  * One step at seq 128 (two tiles of 64) with heads of 64 and 128 channels in bf16 (fused attention, bf16
- * activations), float32 (fused) and fp16 (unfused attention, the row kernels).
+ * activations), float32 (fused), and bf16 and fp16 with the unfused attention (its row kernels, bf16 probabilities).
  */
 @HostOnly
 class KernelMemoryRequestsTest {
@@ -36,14 +36,16 @@ class KernelMemoryRequestsTest {
     /** The most sectors a fused-attention line may take over its ideal (see the class comment). */
     private static final double FUSED_SECTORS = 4.0;
 
-    private static List<CudaSimulator.MemoryRequests> step(ModelShape shape, OperandFormat operands) {
+    private static List<CudaSimulator.MemoryRequests> step(ModelShape shape, OperandFormat operands,
+                                                           boolean unfused) {
         CudaSimulator simulator = SimulatedDevice.simulator();
         simulator.resetMemoryRequests();
         simulator.countMemoryRequests(true);
         try (CudaBackend backend = SimulatedDevice.open(false);
              TensorScope scope = backend.openScope()) {
+            ModelPrecision precision = new ModelPrecision(operands, false);
             TrainableModel m = TrainingStep.model(backend, scope, shape, 2, SEQ,
-                    new ModelPrecision(operands, false));
+                    unfused ? precision.withUnfusedAttention() : precision);
             int[] tokens = new int[2 * SEQ];
             for (int i = 0; i < tokens.length; i++) {
                 tokens[i] = (i * 7) % shape.vocabSize();
@@ -59,17 +61,18 @@ class KernelMemoryRequestsTest {
         return requests.stream().map(Object::toString).collect(Collectors.joining("\n  "));
     }
 
-    @ParameterizedTest(name = "head size {0}, {1}: {2} counted")
+    @ParameterizedTest(name = "head size {0}, {1}, unfused attention {2}: {3} counted")
     @CsvSource({
-        "64,  BF16, flash_attention.cu",
-        "128, BF16, flash_attention.cu",
-        "64,  FP32, flash_attention_f32.cu",
-        "64,  FP16, attention.cu",
+        "64,  BF16, false, flash_attention.cu",
+        "128, BF16, false, flash_attention.cu",
+        "64,  FP32, false, flash_attention_f32.cu",
+        "64,  BF16, true,  attention.cu",
+        "64,  FP16, true,  attention.cu",
     })
     void sharedMemoryHasNoBankConflictsAndGlobalMemoryWholeSectors(int headSize, OperandFormat operands,
-                                                                  String mustCount) {
+                                                                  boolean unfused, String mustCount) {
         ModelShape shape = ModelShape.withHeads(1000, SEQ, 1, 2, 2 * headSize, 8 * headSize);
-        List<CudaSimulator.MemoryRequests> counted = step(shape, operands);
+        List<CudaSimulator.MemoryRequests> counted = step(shape, operands, unfused);
         String all = list(counted);
         // Not vacuous: the attention's kernels ran and were counted, in both spaces where they use shared memory.
         assertTrue(counted.stream().anyMatch(r -> r.file().equals(mustCount) && r.requests() > 0),
