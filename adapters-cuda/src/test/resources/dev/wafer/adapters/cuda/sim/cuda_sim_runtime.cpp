@@ -175,9 +175,8 @@ void count_global(Stat& stat, const Lanes& lanes) {
     }
     std::sort(ranges.begin(), ranges.end());
     long bytes = 0;
-    long sectors = 0;
-    uintptr_t covered = 0;           // bytes below this are counted
-    uintptr_t last_sector = UINTPTR_MAX;
+    uintptr_t covered = 0; // bytes below this are counted (the ranges are sorted by their start)
+    std::set<uintptr_t> touched;
     for (const auto& r : ranges) {
         uintptr_t from = std::max(r.first, covered);
         if (from < r.second) {
@@ -185,12 +184,10 @@ void count_global(Stat& stat, const Lanes& lanes) {
             covered = r.second;
         }
         for (uintptr_t s = r.first / 32; s <= (r.second - 1) / 32; s++) {
-            if (s != last_sector) {
-                sectors++;
-                last_sector = s;
-            }
+            touched.insert(s);
         }
     }
+    long sectors = static_cast<long>(touched.size());
     stat.requests++;
     stat.transactions += sectors;
     stat.ideal += (bytes + 31) / 32;
