@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Launch geometry and shared memory against the device limits, and the block-size needs of the kernels. */
@@ -63,5 +64,22 @@ class LaunchGeometryTest {
     void theCrossEntropyBlockMatchesTheSource() {
         assertEquals(true, KernelSources.read("crossentropy.cu")
                 .contains("#define WAFER_CE_BLOCK " + CudaKernel.CROSS_ENTROPY_BLOCK));
+    }
+
+    /** The reductions' shared-memory trees and the column sums' second pass are written for the host's blocks. */
+    @Test
+    void theReductionBlocksMatchTheSources() {
+        assertEquals(true, KernelSources.read("reduction.cu")
+                .contains("#define WAFER_SUM_BLOCK " + CudaReductions.BLOCK));
+        for (String[] file : new String[][] {{"matmul.cu", "WAFER_SUM"}, {"layernorm.cu", "WAFER_LN"}}) {
+            String source = KernelSources.read(file[0]);
+            assertEquals(true, source.contains("#define " + file[1] + "_COLUMNS " + ColumnSums.COLUMNS), file[0]);
+            assertEquals(true, source.contains("#define " + file[1] + "_GROUPS " + ColumnSums.GROUPS), file[0]);
+        }
+        LaunchGeometry second = ColumnSums.accumulate(768);
+        assertEquals(List.of(48, ColumnSums.COLUMNS, ColumnSums.GROUPS),
+                List.of(second.gridX(), second.blockX(), second.blockY()));
+        CudaKernel.COLUMN_SUM_ACCUMULATE.checkGeometry(second);
+        CudaKernel.LAYERNORM_BACKWARD_PARAMS.checkGeometry(second);
     }
 }

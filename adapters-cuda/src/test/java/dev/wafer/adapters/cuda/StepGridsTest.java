@@ -54,10 +54,7 @@ class StepGridsTest {
             ModelPrecision precision = new ModelPrecision(operands, false);
             TrainableModel m = TrainingStep.model(backend, scope, M111, 8, 2048,
                     unfused ? precision.withUnfusedAttention() : precision);
-            int[] tokens = new int[8 * 2048];
-            for (int i = 0; i < tokens.length; i++) {
-                tokens[i] = (int) ((i * 7919L) % M111.vocabSize());
-            }
+            int[] tokens = TrainingStep.spreadTokens(M111, 8 * 2048);
             int before = gpu.launches().size();
             TrainingStep.run(m, tokens);
             // The recording device also launches the built-in GEMM for each SGEMM; with cuBLAS those are not launches.

@@ -35,10 +35,7 @@ class StepLaunchesTest {
         try (CudaBackend backend = new CudaBackend(gpu, "recording", false, true);
              TensorScope scope = backend.openScope()) {
             TrainableModel m = TrainingStep.model(backend, scope, shape, batch, seq, precision);
-            int[] tokens = new int[batch * seq];
-            for (int i = 0; i < tokens.length; i++) {
-                tokens[i] = (int) ((i * 7919L) % shape.vocabSize());
-            }
+            int[] tokens = TrainingStep.spreadTokens(shape, batch * seq);
             kernels = gpu.launches().size();
             gemms = cublasProducts(gpu);
             batched = gpu.batched().size();

@@ -21,6 +21,15 @@ final class TrainingStep {
                 AdamWSettings.cerebras(1e-8), precision);
     }
 
+    /** {@code n} token ids spread over the whole vocabulary of {@code shape} (a stride of 7,919, a prime). */
+    static int[] spreadTokens(ModelShape shape, int n) {
+        int[] tokens = new int[n];
+        for (int i = 0; i < n; i++) {
+            tokens[i] = (int) ((i * 7919L) % shape.vocabSize());
+        }
+        return tokens;
+    }
+
     /** One optimizer step on {@code tokens} (also the targets). */
     static void run(TrainableModel m, int[] tokens) {
         m.model().zeroGradients();
