@@ -27,7 +27,7 @@ abstract class ClDeviceArrays extends Kernel {
     static final int BLOCK = 64;
     /** Work-group size of 1-D launches. */
     static final int GROUP = 64;
-    /** Number of partial sums of {@link ClKernel#SUM_OF_SQUARES}. */
+    /** The most work-groups, and so float-pair partial sums, of one {@link ClKernel#SUM_OF_SQUARES} launch. */
     static final int PARTIALS = 1024;
 
     // Reassigned only by ClRuntime (arena growth, ids growth), never inside a kernel.

@@ -118,17 +118,24 @@ abstract class ClElementwiseKernels extends ClDeviceArrays {
     }
 
     /**
-     * mem[out + g] + mem[out + PARTIALS + g] = the sum of squares of inp[i] for i = g, g + PARTIALS, ... below n,
-     * kept as an unevaluated sum of two floats (about 48 significant bits, as a double's 53): each square split exactly
-     * into its float and its rounding error (Dekker's product, which needs no fused multiply-add), added by
-     * Knuth's two-sum. The host adds the pairs in double. Why not double: see {@link #phi}.
+     * Work-group w writes mem[out + w] + mem[out + PARTIALS + w] = the sum of squares of inp[i] for the i its items
+     * visit: item l of group w takes i = w * GROUP + l, then steps by the launch's global size (adjacent items read
+     * adjacent floats). The sum is kept as an unevaluated sum of two floats (about 48 significant bits, as a double's
+     * 53): each square split exactly into its float and its rounding error (Dekker's product, which needs no fused
+     * multiply-add), added by Knuth's two-sum; the group's pairs are then added in a fixed tree in local memory, the
+     * high parts by two-sum again. The host adds the groups' pairs in double. Why not double: see {@link #phi}. Every
+     * item of a group loops the same number of times before the barriers (PoCL 3.1 miscompiles loops whose trip
+     * count differs between the items of a group: see {@code ClLayerKernels}).
      */
     void sumOfSquares(int out, int inp, int n) {
-        int g = getGlobalId();
-        if (g < PARTIALS) {
-            float high = 0f;
-            float low = 0f;
-            for (int i = g; i < n; i += PARTIALS) {
+        int w = getGroupId();
+        int l = getLocalId();
+        int stride = getGlobalSize();
+        float high = 0f;
+        float low = 0f;
+        for (int i0 = w * GROUP; i0 < n; i0 += stride) {
+            int i = i0 + l;
+            if (i < n) {
                 float x = mem[inp + i];
                 float square = x * x;
                 float split = 4097f * x;
@@ -141,8 +148,25 @@ abstract class ClElementwiseKernels extends ClDeviceArrays {
                 high = sum;
                 low = low + (lost + error);
             }
-            mem[out + g] = high;
-            mem[out + PARTIALS + g] = low;
+        }
+        groupFloats[l] = high;
+        groupLows[l] = low;
+        localBarrier();
+        for (int span = GROUP / 2; span > 0; span = span / 2) {
+            if (l < span) {
+                float a = groupFloats[l];
+                float b = groupFloats[l + span];
+                float sum = a + b;
+                float back = sum - a;
+                float lost = (a - (sum - back)) + (b - back);
+                groupFloats[l] = sum;
+                groupLows[l] = (groupLows[l] + groupLows[l + span]) + lost;
+            }
+            localBarrier();
+        }
+        if (l == 0) {
+            mem[out + w] = groupFloats[0];
+            mem[out + PARTIALS + w] = groupLows[0];
         }
     }
 }

@@ -4,8 +4,8 @@ import dev.wafer.ports.compute.ReductionKernel;
 import dev.wafer.ports.compute.Tensor;
 
 /**
- * Sum of squares (1024 partial sums on the device, each a pair of floats of about a double's precision, added on the
- * host in double; several tensors' brought back in one read), scaling and filling.
+ * Sum of squares (a partial sum per work-group on the device, up to 1,024 a tensor, each a pair of floats of about a
+ * double's precision, added on the host in double; several tensors' brought back in one read), scaling and filling.
  */
 final class ClReductions implements ReductionKernel {
     private final ClRuntime rt;

@@ -28,6 +28,9 @@ import com.aparapi.internal.kernel.KernelProfile;
  * <p>One caller at a time: every public method is synchronized.
  */
 final class ClRuntime implements AutoCloseable {
+    /** Values per work-group of a sum of squares, until {@link ClProgram#PARTIALS} groups are reached. */
+    static final int SUM_VALUES_PER_GROUP = 4096;
+
     /** Initial arena size in floats (64 MiB): large enough to be a humongous object that G1 does not move. */
     static final int DEFAULT_ARENA = 16 << 20;
     /** Floats per staging transfer (256 KiB). */
@@ -291,9 +294,10 @@ final class ClRuntime implements AutoCloseable {
 
     /**
      * Sums of squares of {@code tensors} runs of floats, {@code counts[i]} at arena offset {@code offsets[i]}, into
-     * {@code sums}: each run's {@link ClProgram#PARTIALS} float pairs written side by side in scratch on the device,
-     * brought back in one staged read (a few transfers, not two per tensor: the gradient norm of the 111M model sums
-     * 124 tensors a step), and each run's pairs added here in double, in order.
+     * {@code sums}: each run's {@link #sumGroups} float pairs, one per work-group, written side by side in scratch on
+     * the device ({@link ClProgram#PARTIALS} pairs' room a run), brought back in one staged read (a few transfers, not
+     * two per tensor: the gradient norm of the 111M model sums 124 tensors a step), and each run's pairs added here
+     * in double, in order.
      */
     synchronized void sumsOfSquares(int[] offsets, int[] counts, int tensors, double[] sums) {
         int pairs = 2 * ClProgram.PARTIALS;
@@ -301,7 +305,7 @@ final class ClRuntime implements AutoCloseable {
         int out = scratch(length);
         for (int i = 0; i < tensors; i++) {
             launch(ClArgs.of(ClKernel.SUM_OF_SQUARES).buffer("out", out + i * pairs).buffer("inp", offsets[i])
-                    .integer("n", counts[i]), ClProgram.PARTIALS);
+                    .integer("n", counts[i]), sumGroups(counts[i]) * ClProgram.GROUP);
         }
         if (partials.length < length) {
             partials = new float[length];
@@ -309,11 +313,24 @@ final class ClRuntime implements AutoCloseable {
         read(out, partials, 0, length);
         for (int i = 0; i < tensors; i++) {
             double s = 0;
-            for (int g = 0; g < ClProgram.PARTIALS; g++) {
+            int groups = sumGroups(counts[i]);
+            for (int g = 0; g < groups; g++) {
                 s += (double) partials[i * pairs + g] + partials[i * pairs + ClProgram.PARTIALS + g];
             }
             sums[i] = s;
         }
+    }
+
+    /**
+     * The work-groups of a sum of squares over {@code n} floats: one per {@link #SUM_VALUES_PER_GROUP} values, at
+     * least one and at most {@link ClProgram#PARTIALS}. Why: a GPU needs tens of thousands of work-items to stream a
+     * large tensor at its bandwidth (the 111M model's token embedding is 38.6 million floats), a small one would
+     * waste most of them, and a count set by n alone keeps the sum's order, and so its bits, the same on any device
+     * (CUDA's first pass takes the same blocks: {@code CudaReductions.blocks}). Until 2026-12-07 every tensor got 16
+     * work-groups of 64 items, 1,024 in all.
+     */
+    static int sumGroups(int n) {
+        return Math.clamp((n + (long) SUM_VALUES_PER_GROUP - 1) / SUM_VALUES_PER_GROUP, 1, ClProgram.PARTIALS);
     }
 
     private void checkOpen() {

@@ -277,6 +277,43 @@ class ClBackendTest {
         }
     }
 
+    /**
+     * Sums of squares past the most work-groups a launch takes ({@link ClRuntime#sumGroups}: 1,024 of 64 items, each
+     * item visiting several strides of the launch) and at the edges of the group count, with values spread over six
+     * orders of magnitude so that the float pairs' low parts matter: each against the sum in double within the
+     * contract's tolerance. The contract's tensors reach 25 groups at most.
+     */
+    @Test
+    void sumsOfSquaresOverMoreThanTheMostGroupsMatchSumsInDouble() {
+        assertEquals(1, ClRuntime.sumGroups(1));
+        assertEquals(1, ClRuntime.sumGroups(ClRuntime.SUM_VALUES_PER_GROUP));
+        assertEquals(2, ClRuntime.sumGroups(ClRuntime.SUM_VALUES_PER_GROUP + 1));
+        assertEquals(ClProgram.PARTIALS, ClRuntime.sumGroups(38_597_376));
+        long seed = 20261207L;
+        java.util.Random random = new java.util.Random(seed);
+        int most = ClProgram.PARTIALS * ClRuntime.SUM_VALUES_PER_GROUP;
+        int[] counts = {most + 3 * ClProgram.GROUP * ClProgram.PARTIALS + 17, ClRuntime.SUM_VALUES_PER_GROUP + 1,
+            most - 1};
+        Tensor[] tensors = new Tensor[counts.length];
+        double[] expected = new double[counts.length];
+        try (TensorScope scope = backend.openScope()) {
+            for (int t = 0; t < counts.length; t++) {
+                float[] x = new float[counts[t]];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) ((random.nextDouble() * 2 - 1) * Math.pow(10, random.nextInt(6) - 3));
+                    expected[t] += (double) x[i] * x[i];
+                }
+                tensors[t] = upload(scope, x);
+            }
+            double[] sums = new double[counts.length];
+            backend.reductions().sumsOfSquares(tensors, counts, sums);
+            for (int t = 0; t < counts.length; t++) {
+                Check.close("sum of squares of " + counts[t] + " floats", seed, Tolerances.SUM_OF_SQUARES,
+                        expected[t], sums[t]);
+            }
+        }
+    }
+
     private static Tensor upload(TensorScope scope, float[] values) {
         Tensor t = scope.allocate(values.length);
         t.copyFromHost(values);
