@@ -122,10 +122,10 @@ abstract class ClElementwiseKernels extends ClDeviceArrays {
      * visit: item l of group w takes i = w * GROUP + l, then steps by the launch's global size (adjacent items read
      * adjacent floats). The sum is kept as an unevaluated sum of two floats (about 48 significant bits, as a double's
      * 53): each square split exactly into its float and its rounding error (Dekker's product, which needs no fused
-     * multiply-add), added by Knuth's two-sum; the group's pairs are then added in a fixed tree in local memory, the
-     * high parts by two-sum again. The host adds the groups' pairs in double. Why not double: see {@link #phi}. Every
-     * item of a group loops the same number of times before the barriers (PoCL 3.1 miscompiles loops whose trip
-     * count differs between the items of a group: see {@code ClLayerKernels}).
+     * multiply-add), added by Knuth's two-sum; the group's pairs are then added by {@link #groupSumPairs}. The host
+     * adds the groups' pairs in double. Why not double: see {@link #phi}. Every item of a group loops the same number
+     * of times before the barriers (PoCL 3.1 miscompiles loops whose trip count differs between the items of a group:
+     * see {@code ClLayerKernels}).
      */
     void sumOfSquares(int out, int inp, int n) {
         int w = getGroupId();
@@ -149,6 +149,21 @@ abstract class ClElementwiseKernels extends ClDeviceArrays {
                 low = low + (lost + error);
             }
         }
+        groupSumPairs(high, low, l);
+        if (l == 0) {
+            mem[out + w] = groupFloats[0];
+            mem[out + PARTIALS + w] = groupLows[0];
+        }
+    }
+
+    /**
+     * Every item's float pair (high + low, an unevaluated sum) added across the work-group in a fixed tree in local
+     * memory, the high parts by Knuth's two-sum (each addition's rounding error carried into the low parts): the sum's
+     * high part in groupFloats[0] and low part in groupLows[0] for every item to read. Starts with a barrier, so every
+     * item has read a previous reduction's result out of groupFloats[0] before any item overwrites it.
+     */
+    void groupSumPairs(float high, float low, int l) {
+        localBarrier();
         groupFloats[l] = high;
         groupLows[l] = low;
         localBarrier();
@@ -158,15 +173,10 @@ abstract class ClElementwiseKernels extends ClDeviceArrays {
                 float b = groupFloats[l + span];
                 float sum = a + b;
                 float back = sum - a;
-                float lost = (a - (sum - back)) + (b - back);
+                groupLows[l] = groupLows[l] + groupLows[l + span] + ((a - (sum - back)) + (b - back));
                 groupFloats[l] = sum;
-                groupLows[l] = (groupLows[l] + groupLows[l + span]) + lost;
             }
             localBarrier();
-        }
-        if (l == 0) {
-            mem[out + w] = groupFloats[0];
-            mem[out + PARTIALS + w] = groupLows[0];
         }
     }
 }

@@ -290,8 +290,8 @@ abstract class ClLayerKernels extends ClProductKernels {
     /**
      * The row's sum of exp(scale * x[j] - max) as a pair of floats, high in groupFloats[0] and low in groupLows[0]
      * for every item of the group to read: each item's share added by Knuth's two-sum (the rounding error of each
-     * addition kept in low), then the items' pairs combined the same way in local memory. About 48 significant bits,
-     * as a double's 53, without double arithmetic (slow on most GPUs, absent on some).
+     * addition kept in low), then the items' pairs combined the same way ({@link #groupSumPairs}). About 48
+     * significant bits, as a double's 53, without double arithmetic (slow on most GPUs, absent on some).
      */
     void groupRowSum(int x, int v, float scale, float max, int l) {
         float high = 0f;
@@ -306,22 +306,8 @@ abstract class ClLayerKernels extends ClProductKernels {
                 high = sum;
             }
         }
-        // Every item has read the maximum out of groupFloats[0] before any item overwrites it.
-        localBarrier();
-        groupFloats[l] = high;
-        groupLows[l] = low;
-        localBarrier();
-        for (int span = GROUP / 2; span > 0; span = span / 2) {
-            if (l < span) {
-                float a = groupFloats[l];
-                float b = groupFloats[l + span];
-                float sum = a + b;
-                float back = sum - a;
-                groupLows[l] = groupLows[l] + groupLows[l + span] + ((a - (sum - back)) + (b - back));
-                groupFloats[l] = sum;
-            }
-            localBarrier();
-        }
+        // Its first barrier: every item has read the maximum out of groupFloats[0] before any item overwrites it.
+        groupSumPairs(high, low, l);
     }
 
     /** dlogits = dloss * scale * (p - onehot) over n = N*V elements; dlogits may be probs. Targets in {@link #ints}. */
