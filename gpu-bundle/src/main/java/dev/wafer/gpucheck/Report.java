@@ -89,9 +89,16 @@ final class Report {
         return phases;
     }
 
+    /** The Markdown page written beside the report ({@link ReportPage}): its name with {@code .md} for {@code .json}. */
+    Path page() {
+        String name = file.getFileName().toString();
+        return file.resolveSibling((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".md");
+    }
+
     /**
-     * Writes the report atomically. Non-finite numbers become null with a note, so the file is always valid JSON; a
-     * failed write is said on stderr and does not stop the check (the next write tries again).
+     * Writes the report atomically, then its Markdown page ({@link #page()}), so the two always match, whenever the
+     * run stops. Non-finite numbers become null with a note, so the file is always valid JSON; a failed write is said
+     * on stderr and does not stop the check (the next write tries again), and neither does a page that cannot be made.
      */
     synchronized void write() {
         if (frozen) {
@@ -103,15 +110,26 @@ final class Report {
         try {
             Path dir = file.getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, Json.MAPPER.writeValueAsString(root));
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            replace(dir, file, Json.MAPPER.writeValueAsString(root));
         } catch (IOException e) {
             System.err.println("gpu-check: could not write the report " + file + ": " + e.getMessage());
+            return;
+        }
+        try {
+            replace(file.getParent(), page(), ReportPage.render(root));
+        } catch (IOException | RuntimeException e) { // the JSON is what counts; a slip in the page must not cost it
+            System.err.println("gpu-check: could not write the page " + page() + ": " + e);
+        }
+    }
+
+    /** Replaces {@code target} by {@code text}: a temporary file in {@code dir}, then one move. */
+    private static void replace(Path dir, Path target, String text) throws IOException {
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, text);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

@@ -76,6 +76,11 @@ class KilledRunTest {
         assertTrue(phase(json, "pytorch eager rehearsal seq64 batch2 bf16 (cpu)").path("torch")
                 .path("tokens_per_s").asDouble() > 0, text);
         assertTrue(json.path("device").isObject(), text);
+        // The page beside it is written right after each report (so SIGKILL may leave it one write behind): it still
+        // shows the phases that ended before the victim started.
+        String page = Files.readString(tmp.resolve("gpu-check.md"));
+        assertTrue(page.startsWith("# GPU check (rehearse): RUNNING"), page);
+        assertTrue(page.contains("| bench rehearsal seq64 batch2 fp32 (cpu) | ok |"), page);
     }
 
     @Test
@@ -103,6 +108,9 @@ class KilledRunTest {
         assertFalse(Files.exists(Path.of(json.path("work_dir").asText())), "scratch folder left behind");
         assertEquals("ok", phase(json, "device").path("status").asText(), json.toPrettyString());
         assertEquals("interrupted", phase(json, "tests fast").path("status").asText(), json.toPrettyString());
+        String page = Files.readString(tmp.resolve("gpu-check.md"));
+        assertTrue(page.startsWith("# GPU check (rehearse): INTERRUPTED"), page);
+        assertTrue(page.contains("| tests fast | interrupted |"), page);
     }
 
     /** Polls the report (which must parse at every read) until a bf16 bench is running; returns its name. */

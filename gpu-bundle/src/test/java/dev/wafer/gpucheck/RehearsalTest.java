@@ -143,5 +143,18 @@ class RehearsalTest {
         assertTrue(training.path("resume_exact").asBoolean(), training.toPrettyString());
         assertTrue(training.path("device_validation_loss").asDouble() > 0, training.toPrettyString());
         assertTrue(json.path("summary").asText().startsWith("gpu-check rehearse: PASS"), text);
+
+        // The Markdown page beside the report, made from the same final report: every phase, every bench's figure.
+        String page = Files.readString(tmp.resolve("out/gpu-check.md"));
+        assertTrue(page.startsWith("# GPU check (rehearse): PASS"), page);
+        assertEquals(ReportPage.render(json), page);
+        for (String name : PHASES) {
+            assertTrue(page.contains("| " + name + " | "), name + " not in\n" + page);
+        }
+        JsonNode bench = phase(json, "bench rehearsal seq64 batch2 fp32 (cpu)");
+        String tokens = String.format(java.util.Locale.ROOT, "%,.1f", bench.path("wafer").path("tokens_per_s")
+                .asDouble());
+        assertTrue(page.contains("| rehearsal seq64 batch2 fp32 (cpu) | " + bench.path("kernel_variant").asText()
+                + " | ok | " + tokens + " |"), page);
     }
 }

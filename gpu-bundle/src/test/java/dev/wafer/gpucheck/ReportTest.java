@@ -35,8 +35,13 @@ class ReportTest {
         assertEquals(12.0, after.path("phases").get(0).path("tokens_per_s").asDouble());
         assertTrue(after.path("phases").get(0).path("seconds").isNumber());
         try (Stream<Path> left = Files.list(file.getParent())) {
-            assertEquals(1, left.count(), "a temporary file was left beside the report");
+            assertEquals(0, left.filter(f -> f.toString().endsWith(".tmp")).count(),
+                    "a temporary file was left beside the report");
         }
+        // The page beside it says what the JSON says, the phase that ended included.
+        assertEquals(tmp.resolve("out/report.md"), report.page());
+        String page = Files.readString(report.page());
+        assertTrue(page.contains("| bench x | ok |"), page);
     }
 
     @Test
