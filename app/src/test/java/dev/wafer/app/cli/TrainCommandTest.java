@@ -48,6 +48,21 @@ class TrainCommandTest {
         assertTrue(validation.get("validation_loss").asDouble() < first - 1.0, validation.toString());
     }
 
+    /**
+     * Two steps at lr 1e30 leave the parameters finite but so large that the validation forward overflows: one line
+     * naming the step and what to change, exit 2, no stack trace; the steps' JSON lines stay valid.
+     */
+    @Test
+    void aRunWhoseValidationLossOverflowsSaysSoInOneLine() throws Exception {
+        CliRun run = CliRun.of("train", "--data", dataset.toString(), "--d-model", "32", "--layers", "1",
+                "--heads", "2", "--seq", "32", "--batch", "2", "--steps", "2", "--lr", "1e30", "--json");
+        assertEquals(2, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().startsWith("wafer: step 2: the validation loss is NaN")
+                && run.err().contains("smaller --lr") && run.err().strip().lines().count() == 1, run.err());
+        assertEquals(2, run.out().lines().map(TrainCommandTest::parse).filter(n -> n.has("step")).count(),
+                run.out());
+    }
+
     @Test
     void sameSeedGivesTheSameLossesBitForBit() {
         String[] args = {"train", "--data", dataset.toString(), "--d-model", "32", "--layers", "1", "--heads", "2",

@@ -161,8 +161,18 @@ public final class TrainingSession {
         Optional<CrossEntropyTotals> validation = Optional.empty();
         if (complete && data.validation().isPresent() && options.validationBatches() > 0) {
             GptModel model = trainable.model();
-            CrossEntropyTotals totals = HeldOutLoss.score(data.validation().get(), model::forward,
-                    options.validationBatches(), spec.microBatch(), spec.seqLength());
+            long step = position.step();
+            CrossEntropyTotals totals = HeldOutLoss.score(data.validation().get(), (inputs, targets) -> {
+                double loss = model.forward(inputs, targets);
+                if (!Double.isFinite(loss)) {
+                    // Finite parameters (checked above) so large that the forward pass overflows: the run
+                    // diverged, and a NaN total is no validation loss to report.
+                    throw new dev.wafer.domain.train.NonFiniteTrainingException(step, "the validation loss is "
+                            + loss + ": the parameters are finite but so large that the forward pass overflows (the"
+                            + " run diverged); train again with a smaller --lr");
+                }
+                return loss;
+            }, options.validationBatches(), spec.microBatch(), spec.seqLength());
             listener.validated(totals);
             validation = Optional.of(totals);
         }
