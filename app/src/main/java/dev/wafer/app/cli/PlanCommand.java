@@ -49,7 +49,7 @@ final class PlanCommand implements Runnable, BackendAgnostic {
             throw new UserError("--parameterisation: " + e.getMessage());
         }
         ComputeOptimalPlanner planner = ComputeOptimalPlanner.paper();
-        TrainingPlan plan = inferenceTokens == null ? planner.plan(flops, kind) : planWithInference(planner, kind);
+        TrainingPlan plan = inferenceTokens == null ? plan(planner, kind) : planWithInference(planner, kind);
         var out = spec.commandLine().getOut();
         if (json) {
             Json.print(out, toJson(plan));
@@ -74,6 +74,15 @@ final class PlanCommand implements Runnable, BackendAgnostic {
         t.row("schedule", "linear warm-up over " + Format.si(plan.warmupTokens()) + " tokens, then "
                 + plan.decayType().id() + " decay to 10% of peak");
         t.print(out);
+    }
+
+    private TrainingPlan plan(ComputeOptimalPlanner planner, ParameterisationKind kind) {
+        try {
+            return planner.plan(flops, kind);
+        } catch (IllegalArgumentException e) {
+            // A valid number, but a budget no model of the family can spend at 20 tokens per parameter.
+            throw new UserError("--flops: " + e.getMessage());
+        }
     }
 
     private TrainingPlan planWithInference(ComputeOptimalPlanner planner, ParameterisationKind kind) {

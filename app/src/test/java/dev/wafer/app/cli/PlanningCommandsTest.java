@@ -55,6 +55,18 @@ class PlanningCommandsTest {
         assertTrue(plan.get("inference_flops").asDouble() > 0);
     }
 
+    /** A budget no model of the family can spend is one line naming the flag and the family's range, exit 2. */
+    @Test
+    void aBudgetOutsideTheFamilyIsRefusedInOneLine() {
+        for (String budget : new String[] {"1e5", "1e40"}) {
+            CliRun run = CliRun.of("plan", "--flops", budget);
+            assertEquals(2, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().startsWith("wafer: --flops: a FLOP budget of ") && run.err().contains("d_model 64")
+                    && run.err().strip().lines().count() == 1, run.err());
+            assertTrue(run.out().isEmpty(), run.out());
+        }
+    }
+
     @Test
     void scheduleJsonGivesStepTokensAndLr() throws Exception {
         CliRun run = CliRun.of("schedule", "--preset", "111M", "--every", "1525", "--json");

@@ -24,6 +24,11 @@ public final class ComputeOptimalPlanner {
     private static final double MAX_WARMUP_FRACTION = 1.0 / 6;
     /** Members whose FLOPs miss the budget by at most 1% more than the best are treated as equally close. */
     private static final double NEAR_MISS = 0.01;
+    /**
+     * How far the nearest member's training FLOPs may be from the budget (a factor): inside the family's range the
+     * nearest is within a few percent, so a larger miss means a budget outside it, which a plan cannot meet.
+     */
+    static final double MAX_MISS_FACTOR = 2;
 
     private final PowerLaw law;
 
@@ -40,11 +45,25 @@ public final class ComputeOptimalPlanner {
     /**
      * The family member that, trained at 20 tokens per parameter, uses training FLOPs closest (in ratio) to
      * {@code flopsBudget}; among members within 1% of the best, the one whose aspect ratio is nearest 80.
+     *
+     * @throws IllegalArgumentException when no member trains within {@value #MAX_MISS_FACTOR}x of the budget (a
+     *                                  budget below the smallest member's or above the largest member's), naming the
+     *                                  range the family covers
      */
     public TrainingPlan plan(double flopsBudget, ParameterisationKind kind) {
         requirePositive("FLOP budget", flopsBudget);
         double bestMiss = ShapeFamily.members().stream()
                 .mapToDouble(s -> Math.abs(Math.log(trainingFlopsAt20(s) / flopsBudget))).min().orElseThrow();
+        if (bestMiss > Math.log(MAX_MISS_FACTOR)) {
+            ModelShape smallest = ShapeFamily.members().stream()
+                    .min(Comparator.comparingDouble(ComputeOptimalPlanner::trainingFlopsAt20)).orElseThrow();
+            ModelShape largest = ShapeFamily.members().stream()
+                    .max(Comparator.comparingDouble(ComputeOptimalPlanner::trainingFlopsAt20)).orElseThrow();
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "a FLOP budget of %.3g is"
+                    + " outside the planned family: at 20 tokens per parameter its models train with %.3g (%s) to"
+                    + " %.3g FLOPs (%s)", flopsBudget, trainingFlopsAt20(smallest), describe(smallest),
+                    trainingFlopsAt20(largest), describe(largest)));
+        }
         ModelShape best = ShapeFamily.members().stream()
                 .filter(s -> Math.abs(Math.log(trainingFlopsAt20(s) / flopsBudget)) <= bestMiss + NEAR_MISS)
                 .min(Comparator.comparingDouble(ShapeFamily::aspectDeviation))
@@ -100,6 +119,10 @@ public final class ComputeOptimalPlanner {
         DecayType decay = nearest.decayType();
         return new TrainingPlan(shape, kind, params, tokens, trainingFlops, inferenceFlops, loss,
                 nearest.peakLearningRate(), nearest.initialBatchSequences(), warmup, decay, nearest.name());
+    }
+
+    private static String describe(ModelShape s) {
+        return "d_model " + s.dModel() + ", " + s.nLayers() + (s.nLayers() == 1 ? " layer" : " layers");
     }
 
     private static double trainingFlopsAt20(ModelShape s) {

@@ -88,4 +88,25 @@ class ComputeOptimalPlannerTest {
         assertTrue(e.getMessage().startsWith("FLOP budget must be positive"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> planner.planWithInference(1e10, 1e12, ParameterisationKind.SP));
     }
+
+    /**
+     * A budget outside the family's range is refused, naming the range, rather than answered with the nearest edge
+     * member (which trained with 2.4e15 FLOPs for a budget of 1e5, and with 3.4e29 for 1e40); just inside the edges,
+     * within the allowed factor, the edge members are planned.
+     */
+    @Test
+    void refusesBudgetsOutsideTheFamily() {
+        double low = ShapeFamily.members().stream().mapToDouble(s -> FlopCount.trainingRun(s,
+                20.0 * ParameterCount.total(s))).min().orElseThrow();
+        double high = ShapeFamily.members().stream().mapToDouble(s -> FlopCount.trainingRun(s,
+                20.0 * ParameterCount.total(s))).max().orElseThrow();
+        for (double budget : new double[] {1e5, low / 2.1, high * 2.1, 1e40}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> planner.plan(budget, ParameterisationKind.SP), "budget " + budget);
+            assertTrue(e.getMessage().contains("outside the planned family") && e.getMessage().contains("d_model 64"),
+                    e.getMessage());
+        }
+        assertEquals(low, planner.plan(low / 1.9, ParameterisationKind.SP).trainingFlops(), low * 0.05);
+        assertEquals(high, planner.plan(high * 1.9, ParameterisationKind.SP).trainingFlops(), high * 0.05);
+    }
 }
