@@ -13,6 +13,7 @@ import dev.wafer.domain.schedule.TrainingSchedule;
 import dev.wafer.domain.schedule.WarmupDecaySchedule;
 import dev.wafer.domain.session.MemoryEstimate;
 import dev.wafer.domain.session.RunSpec;
+import dev.wafer.domain.session.RunState;
 import dev.wafer.domain.session.StepEstimate;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.TensorScope;
@@ -30,7 +31,9 @@ final class DryRunReport {
         this.resolver = resolver;
     }
 
-    void print(RunSpec s) {
+    /** Prints the run {@code state} would continue (a fresh run from step 0, or a checkpoint's). */
+    void print(RunState state) {
+        RunSpec s = state.spec();
         Map<String, Object> r = new LinkedHashMap<>();
         TrainingSchedule sc = s.schedule();
         WarmupDecaySchedule lr = sc.lrInTokens();
@@ -76,6 +79,13 @@ final class DryRunReport {
         }
         r.put("adam_eps", s.adam().eps());
         r.put("precision", s.precision().id());
+        // What this invocation trains: --stop-at and --max-tokens end it early, a resumed run starts later.
+        long startStep = state.position().step();
+        long stopStep = stopStep(s, startStep);
+        double runTokens = sc.tokensBeforeStep(stopStep) - sc.tokensBeforeStep(startStep);
+        r.put("start_step", startStep);
+        r.put("stop_step", stopStep);
+        r.put("run_tokens", (long) runTokens);
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("state_bytes", mem.stateBytes());
         memory.put("activation_bytes", mem.activationBytes());
@@ -98,6 +108,7 @@ final class DryRunReport {
         r.put("overrides", overrides());
         String backendName = null;
         Double seconds = null;
+        Double fullRunSeconds = null;
         String note = null;
         if (!fits) {
             note = refusal.get();
@@ -108,11 +119,14 @@ final class DryRunReport {
                 backendName = backend.name();
                 SyntheticTokenSource data = new SyntheticTokenSource(s.shape().vocabSize(), s.seed());
                 data.sequenceLength(s.seqLength());
-                seconds = StepEstimate.measure(backend, scope, s, data, System::nanoTime, c.recompute).runSeconds(s);
+                StepEstimate estimate = StepEstimate.measure(backend, scope, s, data, System::nanoTime, c.recompute);
+                seconds = estimate.seconds(s, runTokens, stopStep - startStep);
+                fullRunSeconds = estimate.runSeconds(s);
             }
         }
         r.put("backend", backendName);
         r.put("estimated_seconds", seconds);
+        r.put("estimated_seconds_full_run", fullRunSeconds);
         r.put("estimate_note", note);
         PrintWriter out = c.spec.commandLine().getOut();
         if (c.json) {
@@ -121,8 +135,8 @@ final class DryRunReport {
         }
         KeyValues kv = new KeyValues();
         r.forEach((k, v) -> {
-            if (!(v instanceof List<?> || v instanceof Map<?, ?>)) {
-                kv.row(k, v);
+            if (v != null && !(v instanceof List<?> || v instanceof Map<?, ?>)) {
+                kv.row(k, human(k, v));
             }
         });
         for (Map<String, Object> ph : phases) {
@@ -138,6 +152,59 @@ final class DryRunReport {
                     + " per rank (AdamW moments sharded over " + resolver.optimizerShards() + " ranks)");
         }
         kv.print(out);
+    }
+
+    /**
+     * The step after which this invocation stops, as {@code TrainingSession.run} does: at the schedule's end, at
+     * {@code --stop-at}, or at the first step boundary at or past {@code --max-tokens} tokens.
+     */
+    private long stopStep(RunSpec s, long startStep) {
+        long end = Math.min(s.totalSteps(), c.stopAt != null ? c.stopAt : Long.MAX_VALUE);
+        long maxTokens = c.maxTokens != null ? c.maxTokens : Long.MAX_VALUE;
+        long step = startStep;
+        while (step < end && s.schedule().tokensBeforeStep(step) < maxTokens) {
+            step++;
+        }
+        return step;
+    }
+
+    /** A value as the table shows it: rates and epsilons in scientific notation, token counts with SI suffixes. */
+    private static String human(String key, Object v) {
+        if (v instanceof Double d) {
+            if (key.startsWith("estimated_seconds")) {
+                return Format.fixed(d, 0) + " s (" + duration(d) + ")";
+            }
+            return key.endsWith("_tokens") ? Format.si(d) : compact(d);
+        }
+        if (v instanceof Long n && (key.endsWith("tokens") || key.endsWith("_total") || key.equals("params"))) {
+            return Format.si(n) + " (" + n + ")";
+        }
+        return String.valueOf(v);
+    }
+
+    /** Four significant figures without trailing zeros: 0.08, 0.0006, 6e-05 (for 5.9999999999999995e-05), 10. */
+    static String compact(double x) {
+        String s = String.format(java.util.Locale.ROOT, "%.4g", x);
+        int e = s.indexOf('e');
+        String mantissa = e < 0 ? s : s.substring(0, e);
+        if (mantissa.contains(".")) {
+            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return e < 0 ? mantissa : mantissa + s.substring(e);
+    }
+
+    /** Seconds as the largest unit that reads well: 41 s, 12.5 min, 3.2 h, 70.6 days. */
+    static String duration(double seconds) {
+        if (seconds < 120) {
+            return Format.fixed(seconds, 0) + " s";
+        }
+        if (seconds < 2 * 3600) {
+            return Format.fixed(seconds / 60, 1) + " min";
+        }
+        if (seconds < 2 * 86400) {
+            return Format.fixed(seconds / 3600, 1) + " h";
+        }
+        return Format.fixed(seconds / 86400, 1) + " days";
     }
 
     /** Flags that change a preset's recipe, as given. */

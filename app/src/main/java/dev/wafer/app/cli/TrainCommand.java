@@ -206,7 +206,7 @@ public final class TrainCommand implements Runnable {
         if (f.resume() == null) {
             RunState fresh = new RunState(resolver.fresh(), RunPosition.START);
             if (f.dryRun()) {
-                new DryRunReport(this, resolver).print(fresh.spec());
+                new DryRunReport(this, resolver).print(fresh);
                 return;
             }
             execution.run(fresh, null);
@@ -219,7 +219,7 @@ public final class TrainCommand implements Runnable {
         try (CheckpointReader reader = store.open(file)) {
             RunState state = resolver.resumed(file, reader.header());
             if (f.dryRun()) {
-                new DryRunReport(this, resolver).print(state.spec());
+                new DryRunReport(this, resolver).print(state);
                 return;
             }
             execution.run(state, reader);

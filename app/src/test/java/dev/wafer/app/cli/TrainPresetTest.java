@@ -88,6 +88,37 @@ class TrainPresetTest {
         assertEquals("cpu", r.get("backend").asText().toLowerCase(java.util.Locale.ROOT).substring(0, 3));
     }
 
+    /**
+     * A dry run says where this invocation stops and what it trains: at --stop-at, or at the first step boundary at or
+     * past --max-tokens (as training stops), the 13B run across its batch change; and it estimates that part, with
+     * the whole schedule's estimate beside it, in proportion to the tokens and steps of each.
+     */
+    @Test
+    void aDryRunSaysWhereThisInvocationStopsAndEstimatesThatPart() throws Exception {
+        JsonNode whole = json("train", "--preset", "111M", "--dry-run", "--no-measure", "--json");
+        assertEquals(0, whole.get("start_step").asLong());
+        assertEquals(9037, whole.get("stop_step").asLong());
+        assertEquals(whole.get("tokens_total").asLong(), whole.get("run_tokens").asLong());
+        JsonNode tokens = json("train", "--preset", "111M", "--max-tokens", "1000000", "--dry-run", "--no-measure",
+                "--json");
+        assertEquals(5, tokens.get("stop_step").asLong(), "4 steps of 245,760 tokens are 983,040, short of 1e6");
+        assertEquals(5L * 120 * 2048, tokens.get("run_tokens").asLong());
+        // 13B: 57,000 steps of 720 sequences, then 1,080; stopping 10 steps into the second phase.
+        JsonNode large = json("train", "--preset", "13B", "--stop-at", "57010", "--dry-run", "--no-measure", "--json");
+        assertEquals(57_000L * 720 * 2048 + 10L * 1080 * 2048, large.get("run_tokens").asLong());
+        JsonNode measured = json("train", "--preset", "sp-tiny-128", "--d-model", "32", "--layers", "1", "--heads",
+                "1", "--vocab", "97", "--stop-at", "3", "--dry-run", "--json");
+        double part = measured.get("estimated_seconds").asDouble();
+        double all = measured.get("estimated_seconds_full_run").asDouble();
+        long steps = measured.get("optimizer_steps").asLong();
+        assertEquals(3, measured.get("stop_step").asLong());
+        // Every step of this preset has the same batch, so the part is 3 steps' share of the whole.
+        assertEquals(all * 3 / steps, part, all * 1e-9, measured.toString());
+        CliRun human = CliRun.of("train", "--preset", "111M", "--max-tokens", "1000000", "--dry-run", "--no-measure");
+        assertTrue(human.out().contains("stop_step:") && human.out().contains("run_tokens:")
+                && human.out().contains("1.2M (1228800)") && !human.out().contains("null"), human.out());
+    }
+
     @Test
     void aLaptopPresetTrainedWithAccumulationUsesTheScheduleOfWaferSchedule() throws Exception {
         CliRun train = CliRun.of("train", "--preset", "sp-tiny-128", "--d-model", "32", "--layers", "1", "--heads",

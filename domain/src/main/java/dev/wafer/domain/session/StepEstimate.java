@@ -99,7 +99,14 @@ public record StepEstimate(double microBatchSeconds, double updateSeconds) {
 
     /** Seconds of the whole run: every micro-batch of every step, plus one update per step. */
     public double runSeconds(RunSpec spec) {
-        double microBatches = (double) spec.totalTokens() / spec.microBatchTokens();
-        return microBatches * microBatchSeconds + spec.totalSteps() * updateSeconds;
+        return seconds(spec, spec.totalTokens(), spec.totalSteps());
+    }
+
+    /**
+     * Seconds of part of a run: {@code tokens} trained in micro-batches of {@code spec}'s size over {@code steps}
+     * optimizer steps (a run stopped early with {@code --stop-at} or {@code --max-tokens}, or resumed).
+     */
+    public double seconds(RunSpec spec, double tokens, long steps) {
+        return tokens / spec.microBatchTokens() * microBatchSeconds + steps * updateSeconds;
     }
 }
