@@ -116,6 +116,13 @@ final class TrainExecution {
                 options = options.checkpointTo(Checkpointing.participant(every));
             }
             requirePrecision(backend, state.spec().precision());
+            if (lead && f.evalBatches() > 0 && files.validationSequences() > 0) {
+                // Each validation sequence scored once at most: a split smaller than --eval-batches micro-batches
+                // would otherwise wrap, and the loss would count some of its tokens twice. An epoch of the split is
+                // all its sequences but the last (which has no successor for its last target).
+                long whole = (files.validationSequences() - 1) / state.spec().microBatch();
+                options = options.validationBatches((int) Math.max(1, Math.min(f.evalBatches(), whole)));
+            }
             RunState run = withFingerprint(state, files.fingerprint());
             RunAgreement.check(ranks.collective(), run + ", shard optimizer " + f.shardOptimizer()).ifPresent(reason -> {
                 throw new UserError(reason);

@@ -63,6 +63,23 @@ class TrainCommandTest {
                 run.out());
     }
 
+    /**
+     * More --eval-batches than the validation split holds: each of its sequences is scored once, not wrapped around
+     * and counted twice (an epoch of a split is all its sequences but the last).
+     */
+    @Test
+    void validationScoresEachSequenceOnceAtMost() throws Exception {
+        long sequences = JSON.readTree(dataset.resolve("manifest.json").toFile()).path("splits").path("val")
+                .path("sequences").asLong();
+        assertTrue(sequences > 5, "the fixture's validation split has " + sequences + " sequences");
+        CliRun run = CliRun.of("train", "--data", dataset.toString(), "--d-model", "32", "--layers", "1",
+                "--heads", "2", "--seq", "64", "--batch", "4", "--steps", "2", "--eval-batches", "100000", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        List<JsonNode> lines = run.out().lines().map(TrainCommandTest::parse).toList();
+        JsonNode validation = lines.get(lines.size() - 1);
+        assertEquals((sequences - 1) / 4 * 4 * 64, validation.get("validation_tokens").asLong(), validation.toString());
+    }
+
     @Test
     void sameSeedGivesTheSameLossesBitForBit() {
         String[] args = {"train", "--data", dataset.toString(), "--d-model", "32", "--layers", "1", "--heads", "2",

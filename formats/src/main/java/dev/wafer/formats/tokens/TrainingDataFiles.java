@@ -47,6 +47,11 @@ public final class TrainingDataFiles implements AutoCloseable {
         return data;
     }
 
+    /** Sequences of the validation split that {@link TrainingData#validation()} reads; 0 when there is none. */
+    public long validationSequences() {
+        return data.validation().isPresent() && open.length > 1 ? open[1].count() : 0;
+    }
+
     /** The content fingerprint of the opened data (empty for synthetic tokens, which the seed determines). */
     public String fingerprint() {
         return fingerprint;
