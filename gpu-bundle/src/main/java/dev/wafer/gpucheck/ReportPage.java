@@ -57,14 +57,14 @@ final class ReportPage {
         JsonNode d = report.path("device");
         line("| | |");
         line("|---|---|");
-        row("GPU", text(d, "gpu") + " (compute capability " + text(d, "compute_capability") + ", "
+        cells("GPU", text(d, "gpu") + " (compute capability " + text(d, "compute_capability") + ", "
                 + text(d, "sm_count") + " SMs, " + gib(d.path("total_memory_bytes")) + ")");
-        row("driver, NVRTC, cuBLAS", text(d, "driver") + "; " + text(d, "nvrtc") + "; " + text(d, "cublas"));
-        row("kernels of the benches", text(report, "bench_kernel_variant") + ": "
+        cells("driver, NVRTC, cuBLAS", text(d, "driver") + "; " + text(d, "nvrtc") + "; " + text(d, "cublas"));
+        cells("kernels of the benches", text(report, "bench_kernel_variant") + ": "
                 + text(report, "bench_kernel_variant_reason"));
-        row("bf16 peak", number(report.path("bf16_peak_tflops"), "%.1f") + " TFLOP/s ("
+        cells("bf16 peak", number(report.path("bf16_peak_tflops"), "%.1f") + " TFLOP/s ("
                 + (report.path("bf16_peak_known").asBoolean() ? "datasheet" : text(report, "bf16_peak_source")) + ")");
-        row("deadline, wall time", number(report.path("deadline_seconds"), "%.0f") + " s, "
+        cells("deadline, wall time", number(report.path("deadline_seconds"), "%.0f") + " s, "
                 + number(report.path("seconds"), "%.1f") + " s");
         line("");
         if (report.path("summary").isTextual()) {
@@ -271,10 +271,6 @@ final class ReportPage {
             }
         }
         return found;
-    }
-
-    private void row(String name, String value) {
-        cells(name, value);
     }
 
     private void cells(String... values) {
