@@ -1,8 +1,14 @@
 package dev.wafer.app.cli;
 
-import jakarta.inject.Inject;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
 
 import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.domain.param.MupParameterisation;
@@ -32,8 +38,12 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The model directory to write.")
     Path out;
 
+    @Option(names = "--overwrite", description = "Let --out replace the config.json and model.safetensors it holds.")
+    boolean overwrite;
+
     @Override
     public void run() {
+        checkOut();
         CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
         if (model.mup() != null && model.mup().embeddingMultiplier() != MupParameterisation.EMBEDDING_MULTIPLIER) {
             throw new UserError("--checkpoint " + checkpoint + ": its muP embedding multiplier is "
@@ -50,6 +60,44 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
             w.flush();
         } catch (HfFormatException e) {
             throw new UserError(e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses an --out that already holds a model: its config.json and model.safetensors are replaced only with
+     * --overwrite, and weights this command would not replace (shards and their index, a pickle) never, since a
+     * loader could read those instead of the exported ones.
+     */
+    private void checkOut() {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserError("--out " + out + " is a file; expected a directory for config.json and"
+                    + " model.safetensors");
+        }
+        if (!Files.isDirectory(out)) {
+            return;
+        }
+        List<String> replaced = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (name.equals("config.json") || name.equals("model.safetensors")) {
+                    replaced.add(name);
+                } else if (name.endsWith(".safetensors") || name.endsWith(".safetensors.index.json")
+                        || name.equals("pytorch_model.bin") || name.endsWith(".bin.index.json")) {
+                    stale.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError("--out " + out + ": cannot list the directory: " + e.getMessage());
+        }
+        if (!stale.isEmpty()) {
+            throw new UserError("--out " + out + " holds other weights (" + String.join(", ", stale) + ") that"
+                    + " export-hf would not replace, and a loader could read them instead; choose an empty directory");
+        }
+        if (!replaced.isEmpty() && !overwrite) {
+            throw new UserError("--out " + out + " already holds a model (" + String.join(", ", replaced)
+                    + "); choose another directory, or pass --overwrite to replace it");
         }
     }
 }

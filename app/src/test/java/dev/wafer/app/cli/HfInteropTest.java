@@ -119,6 +119,33 @@ class HfInteropTest {
         }
     }
 
+    /**
+     * export-hf never silently replaces a model: an --out holding config.json or model.safetensors needs
+     * --overwrite, and one holding weights it would not replace (a shard index) is refused even then.
+     */
+    @Test
+    void exportRefusesToReplaceAModelUnlessAsked() throws IOException {
+        Path ckpt = tmp.resolve("sp2.wafer");
+        assertEquals(0, CliRun.of("import-hf", "--from", fixture("tiny-gpt2").toString(), "--out", ckpt.toString()).exitCode());
+        Path out = tmp.resolve("again");
+        assertEquals(0, CliRun.of("export-hf", "--checkpoint", ckpt.toString(), "--out", out.toString()).exitCode());
+        byte[] first = Files.readAllBytes(out.resolve("model.safetensors"));
+        CliRun again = CliRun.of("export-hf", "--checkpoint", ckpt.toString(), "--out", out.toString());
+        assertEquals(2, again.exitCode(), again.err());
+        assertTrue(again.err().contains("already holds a model (config.json, model.safetensors)")
+                && again.err().contains("--overwrite") && again.err().strip().lines().count() == 1, again.err());
+        CliRun replaced = CliRun.of("export-hf", "--checkpoint", ckpt.toString(), "--out", out.toString(),
+                "--overwrite");
+        assertEquals(0, replaced.exitCode(), replaced.err());
+        assertArrayEquals(first, Files.readAllBytes(out.resolve("model.safetensors")));
+        Files.writeString(out.resolve("model.safetensors.index.json"), "{}");
+        CliRun stale = CliRun.of("export-hf", "--checkpoint", ckpt.toString(), "--out", out.toString(),
+                "--overwrite");
+        assertEquals(2, stale.exitCode(), stale.err());
+        assertTrue(stale.err().contains("model.safetensors.index.json") && stale.err().contains("empty directory"),
+                stale.err());
+    }
+
     @Test
     void mupExportIsPlainGpt2AndRefusesToReimportAsTied() throws IOException {
         Path ckpt = tmp.resolve("mup.wafer");
