@@ -65,6 +65,10 @@ public final class BenchCommand implements Runnable {
     @Inject
     GemmComparison gemms;
 
+    /** The selected backend's probe, for its name ({@code --gemm} times the cpu backend's kernels only). */
+    @Inject
+    dev.wafer.ports.backend.BackendProbe probe;
+
     /** What the benchmark is sized against: the device's free memory for a device backend, else the heap. */
     @Inject
     MemoryBudget budget;
@@ -114,7 +118,14 @@ public final class BenchCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         if (gemm != null) {
-            // The GEMM comparison is of the CPU adapter's two kernels, whatever backend is selected.
+            // The GEMM comparison is of the CPU adapter's two kernels: another selected backend is refused rather
+            // than silently not measured.
+            if (probe != null && !probe.name().equals("cpu")) {
+                throw new UserError("--gemm compares the cpu backend's Vector-API and scalar GEMMs, so it does not run"
+                        + " on backend '" + probe.name() + "'; drop --backend " + probe.name() + " (or WAFER_BACKEND),"
+                        + " or time that backend's products with wafer bench --backend " + probe.name()
+                        + " --peak-size N");
+            }
             benchGemm(out);
             return;
         }

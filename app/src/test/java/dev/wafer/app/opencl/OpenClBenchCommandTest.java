@@ -44,6 +44,19 @@ class OpenClBenchCommandTest {
         assertTrue(gemm.startsWith("128^3, ") && gemm.contains("through opencl's matmul"), gemm);
     }
 
+    /** --gemm times the cpu backend's two GEMMs: with --backend opencl it is refused, never silently run on the CPU. */
+    @Test
+    void theCpuGemmComparisonRefusesAnotherBackend() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = WaferCommand.run(new String[] {"bench", "--backend", "opencl", "--gemm", "64"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, out + said);
+        assertTrue(said.startsWith("wafer: --gemm compares the cpu backend's") && said.contains("'opencl'")
+                && out.size() == 0, out + said);
+    }
+
     @Test
     void noPeakIsReportedWhenNoneIsAskedFor() throws Exception {
         JsonNode line = bench("--peak-size", "0");
