@@ -168,43 +168,19 @@ final class DryRunReport {
         return step;
     }
 
-    /** A value as the table shows it: rates and epsilons in scientific notation, token counts with SI suffixes. */
+    /** A value as the table shows it: seconds with a readable unit, token counts with SI suffixes, rates compact. */
     private static String human(String key, Object v) {
         if (v instanceof Double d) {
             if (key.startsWith("estimated_seconds")) {
-                return Format.fixed(d, 0) + " s (" + duration(d) + ")";
+                String duration = Format.duration(d);
+                return duration.endsWith(" s") ? duration : Format.fixed(d, 0) + " s (" + duration + ")";
             }
-            return key.endsWith("_tokens") ? Format.si(d) : compact(d);
+            return key.endsWith("_tokens") ? Format.si(d) : Format.compact(d);
         }
         if (v instanceof Long n && (key.endsWith("tokens") || key.endsWith("_total") || key.equals("params"))) {
             return Format.si(n) + " (" + n + ")";
         }
         return String.valueOf(v);
-    }
-
-    /** Four significant figures without trailing zeros: 0.08, 0.0006, 6e-05 (for 5.9999999999999995e-05), 10. */
-    static String compact(double x) {
-        String s = String.format(java.util.Locale.ROOT, "%.4g", x);
-        int e = s.indexOf('e');
-        String mantissa = e < 0 ? s : s.substring(0, e);
-        if (mantissa.contains(".")) {
-            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
-        }
-        return e < 0 ? mantissa : mantissa + s.substring(e);
-    }
-
-    /** Seconds as the largest unit that reads well: 41 s, 12.5 min, 3.2 h, 70.6 days. */
-    static String duration(double seconds) {
-        if (seconds < 120) {
-            return Format.fixed(seconds, 0) + " s";
-        }
-        if (seconds < 2 * 3600) {
-            return Format.fixed(seconds / 60, 1) + " min";
-        }
-        if (seconds < 2 * 86400) {
-            return Format.fixed(seconds / 3600, 1) + " h";
-        }
-        return Format.fixed(seconds / 86400, 1) + " days";
     }
 
     /** Flags that change a preset's recipe, as given. */

@@ -45,4 +45,29 @@ final class Format {
         }
         return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
     }
+
+    /** Four significant figures without trailing zeros: 0.08, 0.0006, 6e-05 (for 5.9999999999999995e-05), 10. */
+    static String compact(double x) {
+        String s = String.format(Locale.ROOT, "%.4g", x);
+        int e = s.indexOf('e');
+        String mantissa = e < 0 ? s : s.substring(0, e);
+        if (mantissa.contains(".")) {
+            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return e < 0 ? mantissa : mantissa + s.substring(e);
+    }
+
+    /** Seconds as the largest unit that reads well: 41 s, 12.5 min, 3.2 h, 70.6 days. */
+    static String duration(double seconds) {
+        if (seconds < 120) {
+            return fixed(seconds, 0) + " s";
+        }
+        if (seconds < 2 * 3600) {
+            return fixed(seconds / 60, 1) + " min";
+        }
+        if (seconds < 2 * 86400) {
+            return fixed(seconds / 3600, 1) + " h";
+        }
+        return fixed(seconds / 86400, 1) + " days";
+    }
 }
