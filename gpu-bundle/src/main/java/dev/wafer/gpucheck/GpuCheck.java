@@ -94,6 +94,7 @@ public final class GpuCheck {
         root.put("java_home", System.getProperty("java.home"));
         root.put("java_version", Runtime.version().toString());
         root.put("deadline_seconds", options.deadline().toSeconds());
+        root.put("command", options.command()); // the launcher's arguments for this run, as the docs quote them
         root.put("work_dir", work.toString()); // test logs and checkpoints; removed at the end
         root.put("kernel_variants_env", KERNELS_ENV);
         var skipped = root.putArray("skipped_groups"); // --skip: phases of these groups are recorded, not run

@@ -35,6 +35,26 @@ record Options(Mode mode, Path report, Path torchScript, Path torchStandIn, Dura
         skip = List.copyOf(skip);
     }
 
+    /**
+     * The launcher's command line that asks for this run (the launcher turns {@code --rehearse} into {@code --mode
+     * rehearse} and adds the scripts), for the report and its page: the figures' command, with its deadline
+     * whichever way it was given.
+     */
+    String command() {
+        StringBuilder c = new StringBuilder("gpu-check");
+        if (mode != Mode.GPU) {
+            c.append(" --").append(mode.text());
+        }
+        c.append(" --deadline ").append(deadline.toSeconds());
+        if (!skip.isEmpty()) {
+            c.append(" --skip ").append(String.join(",", skip));
+            if (!kernels.equals(KernelChoice.FAST)) {
+                c.append(" --kernels ").append(kernels);
+            }
+        }
+        return c.append(" --report ").append(report).toString();
+    }
+
     /** Whether {@code --skip} names this phase group. */
     boolean skips(String group) {
         return skip.contains(group);

@@ -57,6 +57,7 @@ final class ReportPage {
         JsonNode d = report.path("device");
         line("| | |");
         line("|---|---|");
+        cells("run as", "`" + text(report, "command") + "`");
         cells("GPU", text(d, "gpu") + " (compute capability " + text(d, "compute_capability") + ", "
                 + text(d, "sm_count") + " SMs, " + gib(d.path("total_memory_bytes")) + ")");
         cells("driver, NVRTC, cuBLAS", text(d, "driver") + "; " + text(d, "nvrtc") + "; " + text(d, "cublas"));

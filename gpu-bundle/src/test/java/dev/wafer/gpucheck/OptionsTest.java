@@ -24,6 +24,18 @@ class OptionsTest {
         return all;
     }
 
+    /** The report quotes the launcher's command for the run, whichever way its deadline was given. */
+    @Test
+    void theCommandIsTheLaunchersWithTheDeadlineInForce() {
+        assertEquals("gpu-check --rehearse --deadline 420 --report r.json", Options.parse(BASE, Map.of()).command());
+        assertEquals("gpu-check --rehearse --deadline 300 --skip tests,train --kernels baseline --report r.json",
+                Options.parse(with("--skip", "tests,train", "--kernels", "baseline"),
+                        Map.of(Options.DEADLINE_ENV, "300")).command());
+        String[] gpu = {"--mode", "gpu", "--report", "/out/gpu-check.json", "--torch-script", "t.py", "--deadline",
+            "540"};
+        assertEquals("gpu-check --deadline 540 --report /out/gpu-check.json", Options.parse(gpu, Map.of()).command());
+    }
+
     @Test
     void theDeadlineDefaultsTo420Seconds() {
         Options o = Options.parse(BASE, Map.of());

@@ -20,7 +20,8 @@ class ReportPageTest {
                 .put("total_memory_bytes", String.valueOf(150_102_016_000L)).put("driver", "13.0")
                 .put("nvrtc", "13.0 (libnvrtc.so.13)").put("cublas", "13.1.0 (libcublas.so.13)");
         r.put("bench_kernel_variant", "fast").put("bf16_peak_tflops", 989.4).put("bf16_peak_known", true);
-        r.put("deadline_seconds", 540).put("seconds", 512.25);
+        r.put("deadline_seconds", 540).put("seconds", 512.25)
+                .put("command", "gpu-check --deadline 540 --report /out/gpu-check.json");
         ArrayNode phases = r.putArray("phases");
         ObjectNode fp32 = phases.addObject().put("name", "bench 111M seq2048 batch8 fp32").put("group", "bench")
                 .put("status", "ok").put("case", "111M seq2048 batch8 fp32").put("kernel_variant", "fast")
@@ -70,6 +71,7 @@ class ReportPageTest {
         assertTrue(page.startsWith("# GPU check (gpu): FAIL, 2026-12-08T10:00:00Z"), page);
         assertFalse(page.contains("Not a GPU run"), page);
         assertTrue(page.contains("| GPU | NVIDIA H200 (compute capability 9.0, 132 SMs, 139.8 GiB) |"), page);
+        assertTrue(page.contains("| run as | `gpu-check --deadline 540 --report /out/gpu-check.json` |"), page);
         // 123456.7 / 100000 = 1.23x; 5e13 FLOP/s = 50.0 TFLOP/s; no compile phase at all.
         assertEquals("| 111M seq2048 batch8 fp32 | fast | ok | 123,456.7 | 0.1327 | 50.0 | 43.2% | — | 100,000.0 | 1.23x"
                 + " | not run | — |", lineWith(page, "| 111M seq2048 batch8 fp32 |"));
