@@ -83,6 +83,11 @@ final class TrainExecution {
             throw new UserError("--stop-at " + f.stopAt() + ": nothing to do, the checkpoint is already at step "
                     + state.position().step());
         }
+        if (f.maxTokens() != null && f.maxTokens() <= state.position().tokens()) {
+            // Tokens count from the run's start, as --stop-at counts steps: not from this invocation's.
+            throw new UserError("--max-tokens " + f.maxTokens() + ": nothing to do, the checkpoint has already"
+                    + " trained " + state.position().tokens() + " tokens (step " + state.position().step() + ")");
+        }
         SessionOptions options = SessionOptions.defaults()
                 .validationBatches(lead ? Math.max(0, f.evalBatches()) : 0)
                 .across(ranks.collective())

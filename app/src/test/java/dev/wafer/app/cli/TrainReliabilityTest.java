@@ -125,6 +125,9 @@ class TrainReliabilityTest {
         assertEquals(0, CliRun.of(model("--steps", "6", "--stop-at", "3", "--out", dir.toString())).exitCode());
         Path orphan = Files.writeString(dir.resolve(".checkpoint.wafer.tmp-1234"), "half a checkpoint");
         assertOneLine(CliRun.of("train", "--resume", dir.toString(), "--stop-at", "2"), "nothing to do");
+        // Tokens count from the run's start too: 3 steps have trained more than 10 of them.
+        assertOneLine(CliRun.of("train", "--resume", dir.toString(), "--max-tokens", "10"),
+                "--max-tokens 10: nothing to do, the checkpoint has already trained");
         CliRun rest = CliRun.of("train", "--resume", dir.toString(), "--json");
         assertEquals(0, rest.exitCode(), rest.err());
         assertFalse(Files.exists(orphan));
