@@ -35,6 +35,7 @@ import dev.wafer.domain.data.WorkFingerprint;
 import dev.wafer.domain.data.WorkMatcher;
 import dev.wafer.domain.data.prepare.NoDocumentsException;
 import dev.wafer.domain.data.prepare.PreparationReport;
+import dev.wafer.domain.data.prepare.UnmatchedSourceException;
 import dev.wafer.ports.collective.Collective;
 import dev.wafer.ports.collective.SingleProcess;
 import dev.wafer.ports.data.DocumentSource;
@@ -198,6 +199,8 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 throw new UserError("malformed input (--on-error fail): " + e.getMessage());
             } catch (NoDocumentsException e) {
                 throw new UserError(NothingKeptMessage.of(e));
+            } catch (UnmatchedSourceException e) {
+                throw new UserError(unmatchedSourcesMessage(e));
             } finally {
                 if (tok instanceof AutoCloseable c) {
                     closeQuietly(c);
@@ -224,6 +227,22 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 ranks.finish();
             }
             return 0;
+        }
+
+        /**
+         * The line for excluded sources that matched nothing, e.g. {@code --exclude-source Book3: no document has
+         * this source and it is not one of the Pile's; the input's sources are Books3, Pile-CC (nothing was
+         * written; sources compare case-insensitively)}.
+         */
+        static String unmatchedSourcesMessage(UnmatchedSourceException e) {
+            String names = e.names().stream().map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(", "));
+            String flag = "--exclude-source " + names + ": " + (e.names().size() == 1 ? "no document has this source"
+                    : "no document has these sources") + " and " + (e.names().size() == 1 ? "it is" : "none is")
+                    + " not one of the Pile's sources";
+            String seen = e.seen().isEmpty() ? "" : "; the input's sources are " + String.join(", ", e.seen());
+            String comma = e.names().stream().anyMatch(n -> n.contains(","))
+                    ? "; give one source per --exclude-source (repeat the flag)" : "";
+            return flag + seen + comma + " (nothing was written; names compare case-insensitively)";
         }
 
         /** What every rank must agree on: all that shapes the dataset (threads do not). */

@@ -235,4 +235,36 @@ class DataCommandTest {
         assertEquals(2, noDataset.code());
         assertTrue(noDataset.err().contains("no manifest.json"), noDataset.err());
     }
+
+    /**
+     * An excluded source that no document has and that is no Pile source is refused before anything is written (a
+     * typo for Books3 once trained on Books3 with exit 0); a Pile source the input lacks is a valid rule.
+     */
+    @Test
+    void anExcludedSourceThatMatchesNothingIsRefusedUnlessItIsAPileSource() throws IOException {
+        Path in = tmp.resolve("sources.jsonl");
+        StringBuilder b = new StringBuilder();
+        for (String source : List.of("Books3", "Pile-CC", "My Forum")) {
+            b.append("{\"text\": \"").append(("a document of " + source + " ").repeat(20))
+                    .append("\", \"meta\": {\"pile_set_name\": \"").append(source).append("\"}}\n");
+        }
+        Files.writeString(in, b);
+        Path out = tmp.resolve("typo");
+        Result typo = wafer("data", "prepare", "--input", in.toString(), "--out", out.toString(), "--quiet",
+                "--seq-len", "8", "--exclude-source", "Book3");
+        assertEquals(2, typo.code(), typo.err());
+        assertEquals("wafer: --exclude-source 'Book3': no document has this source and it is not one of the Pile's"
+                + " sources; the input's sources are Books3, My Forum, Pile-CC (nothing was written; names compare"
+                + " case-insensitively)\n", typo.err());
+        assertFalse(Files.exists(out), "a refused preparation writes nothing");
+        Result list = wafer("data", "prepare", "--input", in.toString(), "--out", out.toString(), "--quiet",
+                "--seq-len", "8", "--exclude-source", "Books3,Pile-CC");
+        assertEquals(2, list.code(), list.err());
+        assertTrue(list.err().contains("give one source per --exclude-source (repeat the flag)"), list.err());
+        Result fine = wafer("data", "prepare", "--input", in.toString(), "--out", out.toString(), "--quiet",
+                "--seq-len", "8", "--exclude-source", "books3", "--exclude-source", "my forum",
+                "--exclude-source", "Enron Emails", "--json");
+        assertEquals(0, fine.code(), fine.err());
+        assertEquals(2, JSON.readTree(fine.out()).path("summary").path("excluded").asLong(), fine.out());
+    }
 }

@@ -1,8 +1,10 @@
 package dev.wafer.domain.data;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -14,6 +16,8 @@ import java.util.stream.Collectors;
  * listed.
  */
 public final class ProvenanceRules {
+    /** The excluded sources as given, for messages. */
+    private final Set<String> excludedSourceNames;
     private final Set<String> excludedSources;
     private final Set<String> allowedLicences;
     private final WorkMatcher works;
@@ -26,6 +30,7 @@ public final class ProvenanceRules {
      * @param works           excluded works
      */
     public ProvenanceRules(Set<String> excludedSources, Set<String> allowedLicences, WorkMatcher works) {
+        this.excludedSourceNames = new TreeSet<>(excludedSources);
         this.excludedSources = lower(excludedSources);
         this.allowedLicences = lower(allowedLicences);
         this.works = works;
@@ -55,6 +60,25 @@ public final class ProvenanceRules {
         return works.match(normalisedText).map(m -> new Exclusion(provenance, ExclusionRule.WORK,
                 String.format(Locale.ROOT, "contains %d of %d shingles (%.0f%%) of work %s",
                         m.matched(), m.workShingles(), 100 * m.fraction(), m.work())));
+    }
+
+    /**
+     * The excluded sources, as given, that no document of a finished first pass had and that are not sources of the
+     * Pile either: a name that matched nothing is most likely misspelt (a typo for {@code Books3} would otherwise
+     * train on Books3 without a word), while a Pile source a corpus happens to lack is a valid rule for any shard.
+     * The source rule is checked first, so a source some document had excluded at least that document.
+     *
+     * @param exclusions every exclusion of the pass
+     */
+    public List<String> unmatchedSources(List<Exclusion> exclusions) {
+        Set<String> matched = new java.util.HashSet<>();
+        for (Exclusion x : exclusions) {
+            if (x.rule() == ExclusionRule.SOURCE) {
+                matched.add(x.provenance().source().toLowerCase(Locale.ROOT));
+            }
+        }
+        return excludedSourceNames.stream().filter(n -> !matched.contains(n.toLowerCase(Locale.ROOT))
+                && !PileSources.isPileSource(n)).toList();
     }
 
     private static Set<String> lower(Set<String> names) {

@@ -19,7 +19,8 @@ public final class SplitAssigner {
      * @param test       fraction for test; the three must be non-negative and sum to 1 (within 1e-6)
      */
     public SplitAssigner(double train, double validation, double test) {
-        if (train < 0 || validation < 0 || test < 0 || Math.abs(train + validation + test - 1) > 1e-6) {
+        // Written as what must hold, so that NaN (every comparison false) is refused too.
+        if (!(train >= 0 && validation >= 0 && test >= 0 && Math.abs(train + validation + test - 1) <= 1e-6)) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "split fractions must be non-negative and sum to 1, got %s,%s,%s", train, validation, test));
         }

@@ -91,6 +91,10 @@ class ShuffleSplitPackTest {
         assertTrue(Math.abs(counts[0] - 16_000) < 400 && Math.abs(counts[1] - 2000) < 200, java.util.Arrays.toString(counts));
         assertThrows(IllegalArgumentException.class, () -> SplitAssigner.parse("0.5,0.1"));
         assertThrows(IllegalArgumentException.class, () -> SplitAssigner.parse("0.9,0.2,0.1"));
+        // NaN fails every comparison: "1,NaN,0" once wrote a dataset, "NaN,0,0" blamed --seq-len.
+        for (String spec : List.of("1,NaN,0", "0.5,NaN,0.5", "NaN,0,0", "1,0,Infinity")) {
+            assertThrows(IllegalArgumentException.class, () -> SplitAssigner.parse(spec), spec);
+        }
     }
 
     @Test

@@ -79,4 +79,18 @@ class WorkMatcherTest {
         assertTrue(unknownAllowed.check(new Provenance("Wiki", Provenance.UNKNOWN_LICENCE, h, "f:1"), "x").isEmpty());
         assertTrue(ProvenanceRules.none().check(new Provenance("Books3", "unknown", h, "f:1"), work).isEmpty());
     }
+
+    /** Excluded sources that excluded nothing are reported unless they are Pile sources (case-insensitively). */
+    @Test
+    void unmatchedSourcesAreThoseThatExcludedNothingAndAreNoPileSource() {
+        ProvenanceRules rules = new ProvenanceRules(Set.of("Book3", "MY FORUM", "enron emails", "Other"), Set.of(),
+                new WorkMatcher(List.of()));
+        ContentHash h = ContentHash.of("x");
+        Exclusion forum = rules.check(new Provenance("My Forum", "unknown", h, "f:1"), "x").orElseThrow();
+        Exclusion licence = new Exclusion(new Provenance("Other", "GPL", h, "f:2"), ExclusionRule.LICENCE, "GPL");
+        assertEquals(List.of("Book3", "Other"), rules.unmatchedSources(List.of(forum, licence)));
+        assertEquals(List.of(), ProvenanceRules.none().unmatchedSources(List.of(forum)));
+        assertTrue(PileSources.isPileSource("books3") && PileSources.isPileSource("Gutenberg (PG-19)"));
+        assertEquals(22, PileSources.NAMES.size());
+    }
 }

@@ -65,7 +65,7 @@ public final class PileJsonlSource implements DocumentSource {
     @Override
     public void read(DocumentVisitor visitor) throws IOException {
         long lastLine = 0;
-        try (InputStream in = InputStreams.decoded(name, opener.open(), bytesRead)) {
+        try (InputStream in = withoutByteOrderMark(InputStreams.decoded(name, opener.open(), bytesRead))) {
             Utf8LineReader lines = new Utf8LineReader(in);
             PileLineParser fast = new PileLineParser();
             while (lines.advance()) {
@@ -93,13 +93,36 @@ public final class PileJsonlSource implements DocumentSource {
         }
     }
 
+    /**
+     * The stream after a UTF-8 byte order mark, when it starts with one: some Windows editors write one, and it would
+     * make the first record malformed.
+     */
+    static InputStream withoutByteOrderMark(InputStream in) throws IOException {
+        java.io.BufferedInputStream b = new java.io.BufferedInputStream(in, 1 << 16);
+        b.mark(3);
+        byte[] head = b.readNBytes(3);
+        if (!(head.length == 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF)) {
+            b.reset();
+        }
+        return b;
+    }
+
     private static void parse(String line, String location, DocumentVisitor visitor) {
         JsonNode node;
-        try {
-            node = JSON.readTree(line);
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(line)) {
+            node = JSON.readTree(p);
+            // One record per line: a second record or stray text after the first would otherwise be dropped unseen.
+            if (node != null && hasMore(p)) {
+                visitor.malformed(new MalformedRecord(location, "bad JSON: content after the record's closing"
+                        + " brace at column " + p.currentTokenLocation().getColumnNr() + " (one record per line)"));
+                return;
+            }
         } catch (JsonProcessingException e) {
             visitor.malformed(new MalformedRecord(location, "bad JSON: " + e.getOriginalMessage()));
             return;
+        } catch (IOException e) {
+            // A parser over a String reads no file: only its JSON can fail.
+            throw new java.io.UncheckedIOException(e);
         }
         if (node == null || !node.isObject()) {
             visitor.malformed(new MalformedRecord(location, "bad JSON: expected an object"));
@@ -114,6 +137,15 @@ public final class PileJsonlSource implements DocumentSource {
         String source = firstString(meta, "pile_set_name", "source");
         String licence = firstString(meta, "licence", "license");
         document(text.asText(), source, licence, location, visitor);
+    }
+
+    /** Whether anything but white space follows the value just read (stray text that is no JSON included). */
+    private static boolean hasMore(com.fasterxml.jackson.core.JsonParser p) throws IOException {
+        try {
+            return p.nextToken() != null;
+        } catch (JsonProcessingException e) {
+            return true;
+        }
     }
 
     private static void document(String text, String source, String licence, String location,

@@ -123,6 +123,31 @@ class PileJsonlSourceTest {
         assertEquals(true, c.bad.get(3).reason().startsWith("empty document"));
     }
 
+    /**
+     * Content after a record's closing brace makes the line malformed (it once read the first record and dropped the
+     * rest unseen, even with --on-error fail); a byte order mark before the first record is no content.
+     */
+    @Test
+    void contentAfterTheRecordIsMalformedAndAByteOrderMarkIsNot() throws IOException {
+        Path f = dir.resolve("trailing.jsonl");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        write(out, "{\"text\": \"first\", \"meta\": {\"pile_set_name\": \"Books3\"}}\n");
+        write(out, "{\"text\": \"second\"} {\"text\": \"third\"}\n");
+        write(out, "{\"text\": \"fourth\", \"meta\": {\"pages\": 3}}garbage\n");
+        write(out, "{\"text\": \"fifth\", \"meta\": {\"pages\": 3}}  \n");
+        Files.write(f, out.toByteArray());
+        Collect c = read(f, false);
+        assertEquals(List.of("first", "fifth"), c.docs.stream().map(RawDocument::text).toList());
+        assertEquals("Books3", c.docs.get(0).source());
+        assertEquals(List.of(f + ":2", f + ":3"), c.bad.stream().map(MalformedRecord::location).toList());
+        for (MalformedRecord r : c.bad) {
+            assertEquals(true, r.reason().startsWith("bad JSON: content after the record's closing brace"), r.reason());
+        }
+        MalformedInputException e = assertThrows(MalformedInputException.class, () -> read(f, true));
+        assertEquals(f + ":2", e.record().location());
+    }
+
     @Test
     void failModeStopsAtTheFirstMalformedLine() throws IOException {
         Path f = dir.resolve("c.jsonl");

@@ -25,6 +25,8 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
     private final ShuffleSpill spill;
     private final SourceSummary.Builder summary;
     private final List<Exclusion> exclusions = new ArrayList<>();
+    /** The sources of the documents accepted here (a multi-rank walk sees kept documents only when deduplicating). */
+    private final java.util.Set<String> sources = new java.util.TreeSet<>();
     private final AuditIndexOutput auditIndex;
     private final Deduplicator dedup;
     private int trainDocuments;
@@ -47,6 +49,7 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
     @Override
     public void accept(ProcessedDocument d) {
         textBytes += d.textBytes();
+        sources.add(d.provenance().source());
         if (d.exclusion() != null) {
             exclusions.add(d.exclusion());
             summary.excluded(d.provenance().source());
@@ -91,6 +94,11 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
 
     List<Exclusion> exclusions() {
         return exclusions;
+    }
+
+    /** The sources of the documents accepted so far, sorted. */
+    java.util.Set<String> sources() {
+        return sources;
     }
 
     /** Documents spilled (not excluded). */

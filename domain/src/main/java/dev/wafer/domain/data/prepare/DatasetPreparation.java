@@ -71,6 +71,7 @@ public final class DatasetPreparation {
      *
      * @throws MalformedInputException when malformed input is fatal
      * @throws NoDocumentsException when no document is left to keep
+     * @throws UnmatchedSourceException when an excluded source matched no document and is no Pile source
      * @throws java.io.UncheckedIOException when the store fails while packing or spilling
      */
     public PreparationReport prepare(List<DocumentSource> inputs) throws IOException {
@@ -95,6 +96,7 @@ public final class DatasetPreparation {
      * @return the report on rank 0, empty on the other ranks
      * @throws MalformedInputException on rank 0 when malformed input is fatal
      * @throws NoDocumentsException on rank 0 when no document is left to keep
+     * @throws UnmatchedSourceException on rank 0 when an excluded source matched no document and is no Pile source
      * @throws RankFailedException on every rank when a rank could not complete pass 1 or its share of pass 2
      * @throws IOException on rank 0 when an input cannot be read (as a single process reports it)
      */
@@ -131,6 +133,7 @@ public final class DatasetPreparation {
             BucketingPass bucketing = new BucketingPass(shuffle, spill, auditIndex, summary, dedup);
             passOne.run(bucketing, malformed);
             double passOneSeconds = (System.nanoTime() - started) / 1e9;
+            refuseUnmatchedSources(settings, bucketing.exclusions(), bucketing.sources());
             if (bucketing.keptDocuments() == 0) {
                 // An empty dataset would train on nothing; say which rules removed what, before packing.
                 throw new NoDocumentsException(bucketing.exclusions(), malformed.count());
@@ -153,6 +156,20 @@ public final class DatasetPreparation {
             return new PreparationReport(summary.build(), splits, List.copyOf(bucketing.exclusions()),
                     List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), seconds,
                     shuffle.buckets(), passOneSeconds, seconds - passOneSeconds);
+        }
+    }
+
+    /**
+     * Throws when an excluded source matched no document and is no Pile source ({@link
+     * dev.wafer.domain.data.ProvenanceRules#unmatchedSources}).
+     *
+     * @param seen the sources of the documents read, where known
+     */
+    static void refuseUnmatchedSources(PreparationSettings settings, List<dev.wafer.domain.data.Exclusion> exclusions,
+            java.util.Set<String> seen) {
+        List<String> unmatched = settings.rules().unmatchedSources(exclusions);
+        if (!unmatched.isEmpty()) {
+            throw new UnmatchedSourceException(unmatched, seen);
         }
     }
 

@@ -187,6 +187,8 @@ final class MultiRankPreparation {
                 bucketing = new BucketingPass(shuffle, null, null, summary, dedup);
                 new PassOneReplay(exchange, assignment, progress).replay(inputs.size(), bucketing, malformed,
                         new RankOffsets(ranks.size()), inputCounts);
+                // The kept documents' sources reach rank 0 only after pass 2: the message cannot list the input's.
+                DatasetPreparation.refuseUnmatchedSources(settings, bucketing.exclusions(), java.util.Set.of());
                 if (bucketing.keptDocuments() == 0) {
                     throw new NoDocumentsException(bucketing.exclusions(), malformed.count());
                 }
