@@ -69,6 +69,10 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             description = "Normalise, filter, tokenise, shuffle, split and pack a corpus into token shards with a manifest."
                     + " Without --input, the embedded sample corpus is used.")
     static final class Prepare implements Callable<Integer>, BackendAgnostic {
+        /** The longest sequence a dataset may pack: 512 times the paper's 2,048. */
+        static final int MAX_SEQ_LEN = 1 << 20;
+        /** The most tokenisation threads. */
+        static final int MAX_THREADS = 4096;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -145,8 +149,20 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             if (seqLen < 2) {
                 throw new UserError("--seq-len must be at least 2, got " + seqLen);
             }
+            if (seqLen > MAX_SEQ_LEN) {
+                // Packing holds a sequence's tokens in arrays; far past any model's context it only runs out of memory.
+                throw new UserError("--seq-len must be at most " + MAX_SEQ_LEN + " (2^20 tokens), got " + seqLen);
+            }
             if (threads < 1) {
                 throw new UserError("--threads must be at least 1, got " + threads);
+            }
+            if (threads > MAX_THREADS) {
+                // Each thread holds documents in flight; the reorder queue is sized from the count.
+                throw new UserError("--threads must be at most " + MAX_THREADS + ", got " + threads);
+            }
+            if (defaultSource.isBlank() || defaultLicence.isBlank()) {
+                throw new UserError((defaultSource.isBlank() ? "--default-source" : "--default-licence")
+                        + " must not be blank: it names the source or licence in the manifest and the rules");
             }
             if (bucketMb < 1 || bucketMb > (1L << 20)) {
                 throw new UserError("--bucket-mb must be between 1 and 1048576, got " + bucketMb);
@@ -302,15 +318,41 @@ public final class DataCommand implements Runnable, BackendAgnostic {
         Path text;
         @Option(names = "--out", required = true, paramLabel = "FP", description = "Fingerprint file to write.")
         Path out;
+        @Option(names = "--overwrite", description = "Replace an existing --out file.")
+        boolean overwrite;
 
         @Override
         public Integer call() throws IOException {
+            checkOut();
             WorkFingerprint fp = FingerprintFile.fromText(text);
             FingerprintFile.write(out, fp);
             spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d distinct %d-word shingles of %s; documents"
                     + " containing %d of them are excluded%n", out, fp.shingles().length, WorkFingerprint.SHINGLE_WORDS,
                     fp.name(), fp.requiredMatches());
             return 0;
+        }
+
+        /**
+         * Refuses an --out that would lose a file (the work itself, or any file without --overwrite) or that cannot
+         * be written, before the work is read.
+         */
+        private void checkOut() throws IOException {
+            if (Files.isDirectory(out)) {
+                throw new UserError("--out " + out + ": is a directory; give the fingerprint file's path");
+            }
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new UserError("--out " + out + ": the folder " + parent + " does not exist");
+            }
+            if (Files.exists(out)) {
+                if (Files.exists(text) && Files.isSameFile(out, text)) {
+                    throw new UserError("--out " + out + " is the --text file: writing the fingerprint would replace"
+                            + " the work's text");
+                }
+                if (!overwrite) {
+                    throw new UserError("--out " + out + " already exists; give --overwrite to replace it");
+                }
+            }
         }
     }
 

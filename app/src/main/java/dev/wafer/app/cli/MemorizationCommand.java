@@ -142,8 +142,8 @@ public final class MemorizationCommand implements Callable<Integer> {
         if (plan.samples().isEmpty()) {
             throw new UserError("--dataset " + dataset + ": no " + chosen.fileName() + " training sequence"
                     + (sources.isEmpty() ? "" : " of --source " + String.join(", ", sources))
-                    + (trainedOnly ? " the checkpoint was trained on" : "")
-                    + " to sample (the split's last row is never trained on, so it needs 2 rows or more)");
+                    + (trainedOnly ? " the checkpoint was trained on" : "") + " to sample"
+                    + (trainedOnly ? " (the split's last row is never trained on, so it needs 2 rows or more)" : ""));
         }
         List<AuditPlan> textPlans = new ArrayList<>();
         for (int i = 0; i < textCorpora.size(); i++) {
@@ -157,9 +157,10 @@ public final class MemorizationCommand implements Callable<Integer> {
         List<AuditPlan> counted = countCopies(audit, prepared, plan, textPlans);
         plan = counted.get(0);
         textPlans = counted.subList(1, counted.size());
+        int decodeBatch = decodeBatch(plan, textPlans, model, settings);
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             BatchGptInference inference = new BatchGptInference(backend, scope, model.upload(scope),
-                    model.parameterisation(), batch, settings.positions());
+                    model.parameterisation(), decodeBatch, settings.positions());
             Progress progress = ConsoleProgress.forTerminal(json, System.err);
             MemorizationReport report = measure(audit, plan, inference, progress, "memorization " + chosen.fileName());
             List<MemorizationOutput.TextResult> textReports = new ArrayList<>();
@@ -184,7 +185,30 @@ public final class MemorizationCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The windows decoded at once: --batch, but no more than the largest plan samples (a batch larger than the
+     * samples would only allocate memory), and refused when one decode's tensors could not hold it.
+     */
+    private int decodeBatch(AuditPlan plan, List<AuditPlan> textPlans, CheckpointedModel model,
+            MemorizationSettings settings) {
+        int most = plan.samples().size();
+        for (AuditPlan p : textPlans) {
+            most = Math.max(most, p.samples().size());
+        }
+        int wanted = Math.min(batch, most);
+        int largest = BatchGptInference.largestBatch(model.shape(), settings.positions());
+        if (wanted > largest) {
+            throw new UserError("--batch " + batch + ": " + wanted + " windows of " + settings.positions()
+                    + " positions at once exceed what one decode can hold for this model (at most " + largest
+                    + "); use a smaller --batch");
+        }
+        return wanted;
+    }
+
     private MemorizationSettings settings() {
+        if (tokenizerFile != null && texts.isEmpty()) {
+            throw new UserError("--tokenizer " + tokenizerFile + " tokenizes --text files only, and none was given");
+        }
         if (batch < 1) {
             throw new UserError("--batch must be >= 1, found " + batch);
         }

@@ -50,12 +50,41 @@ final class PlantedDuplicatesCommands {
             if (files < 1 || files > 99) {
                 throw new UserError("--files must be between 1 and 99, got " + files);
             }
+            checkOut();
             PlantedCorpus.Summary s = new PlantedCorpus((long) (mb * 1e6), seed, files, 8, 60).write(out);
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "wrote %d documents (%d with planted copies, %d copies), %.1f MB, to %s; truth in %s%n",
                     s.documents(), s.originals(), s.copies(), s.bytes() / 1e6, out, s.truth());
+            if (s.documents() < files) {
+                // Parts are cut by size: a corpus of fewer documents than --files leaves some parts unwritten.
+                o.printf(Locale.ROOT, "note: %d documents cannot fill --files %d parts; some corpus-NN.jsonl numbers"
+                        + " are missing (a larger --mb fills them all)%n", s.documents(), files);
+            }
             o.flush();
             return 0;
+        }
+
+        /**
+         * A fresh directory: a second corpus written over a first would leave the first's extra parts beside the
+         * second's truth file, which then scores a mixed corpus.
+         */
+        private void checkOut() throws IOException {
+            if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+                throw new UserError("--out " + out + ": is a file; give a new or empty directory");
+            }
+            if (java.nio.file.Files.isDirectory(out)) {
+                try (var entries = java.nio.file.Files.list(out)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new UserError("--out " + out + " is not empty; plant-duplicates writes a whole corpus"
+                                + " and its truth.jsonl into a new or empty directory");
+                    }
+                }
+            }
+            for (Path p = out.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+                if (java.nio.file.Files.exists(p) && !java.nio.file.Files.isDirectory(p)) {
+                    throw new UserError("--out " + out + ": " + p + " is a file, not a directory");
+                }
+            }
         }
     }
 

@@ -267,4 +267,24 @@ class DataCommandTest {
         assertEquals(0, fine.code(), fine.err());
         assertEquals(2, JSON.readTree(fine.out()).path("summary").path("excluded").asLong(), fine.out());
     }
+
+    /** A fingerprint never replaces a file unasked (it once overwrote the work it was made from). */
+    @Test
+    void aFingerprintReplacesAnExistingFileOnlyWithOverwrite() throws IOException {
+        Path fp = tmp.resolve("again.fp");
+        Files.writeString(fp, "precious");
+        Result refused = wafer("data", "fingerprint", "--text", work.toString(), "--out", fp.toString());
+        assertEquals(2, refused.code(), refused.err());
+        assertEquals("wafer: --out " + fp + " already exists; give --overwrite to replace it\n", refused.err());
+        assertEquals("precious", Files.readString(fp));
+        Result replaced = wafer("data", "fingerprint", "--text", work.toString(), "--out", fp.toString(), "--overwrite");
+        assertEquals(0, replaced.code(), replaced.err());
+        assertTrue(new String(Files.readAllBytes(fp), StandardCharsets.ISO_8859_1).startsWith("WAFERFPR"));
+        Result self = wafer("data", "fingerprint", "--text", work.toString(), "--out", work.toString(), "--overwrite");
+        assertEquals(2, self.code(), self.err());
+        assertTrue(self.err().contains("is the --text file"), self.err());
+        try (var left = Files.list(tmp)) {
+            assertFalse(left.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
 }

@@ -76,4 +76,33 @@ class DedupCommandTest {
         assertTrue(sc.path("recall").asDouble() >= 0.95, score.out());
         assertTrue(sc.path("false_positive_rate").asDouble() <= 0.01, score.out());
     }
+
+    /**
+     * A second corpus is not written over a first (its parts and the first's would mix under one truth file), and a
+     * truth file whose records lack what scoring reads is refused naming the line and field, not scored as recall 1.
+     */
+    @Test
+    void plantingNeedsAFreshDirectoryAndScoringAWellFormedTruthFile() throws Exception {
+        Path corpus = tmp.resolve("twice");
+        assertEquals(0, CliRun.of("data", "plant-duplicates", "--out", corpus.toString(), "--mb", "0.3").exitCode());
+        CliRun again = CliRun.of("data", "plant-duplicates", "--out", corpus.toString(), "--mb", "0.3", "--seed", "2");
+        assertEquals(2, again.exitCode(), again.err());
+        assertTrue(again.err().startsWith("wafer: --out " + corpus + " is not empty"), again.err());
+        Path ds = tmp.resolve("twice-ds");
+        assertEquals(0, CliRun.of("data", "prepare", "--input", corpus.toString(), "--out", ds.toString(),
+                "--seq-len", "64", "--tokenizer", "bytes", "--dedup", "exact", "--quiet").exitCode());
+        java.util.List<String> lines = Files.readAllLines(corpus.resolve("truth.jsonl"));
+        Path truth = tmp.resolve("truth-no-kind.jsonl");
+        Files.write(truth, lines.stream().map(l -> l.replaceAll(",\"kind\":\"[a-z]+\"", "")).toList());
+        CliRun score = CliRun.of("data", "score-duplicates", "--dataset", ds.toString(), "--truth", truth.toString());
+        assertEquals(2, score.exitCode(), score.err());
+        assertEquals("wafer: " + truth + ":1: field 'kind' must be one of original, unrelated, variant, exact; found"
+                + " nothing (missing)\n", score.err());
+        Files.write(truth, lines.stream().map(l -> l.replaceAll("\"jaccard\":[0-9.Ee-]+", "\"jaccard\":\"high\""))
+                .toList());
+        score = CliRun.of("data", "score-duplicates", "--dataset", ds.toString(), "--truth", truth.toString());
+        assertEquals(2, score.exitCode(), score.err());
+        assertTrue(score.err().contains("field 'jaccard' of a planted copy must be a number in [0, 1]; found \"high\""),
+                score.err());
+    }
 }

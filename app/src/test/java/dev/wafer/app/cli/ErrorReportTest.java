@@ -165,16 +165,32 @@ class ErrorReportTest {
         "data fingerprint --text MISSING --out OUT|MISSING: no such file",
         "data stats --dataset MISSING|no manifest.json",
         "data audit --dataset MISSING --text MISSING|--text MISSING: no such file",
+        "data prepare --out OUT --split 1,NaN,0|--split: split fractions must be non-negative and sum to 1",
+        "data prepare --out OUT --threads 2147483647|--threads must be at most 4096, got 2147483647",
+        "data prepare --out OUT --seq-len 2147483647|--seq-len must be at most 1048576",
+        "data prepare --out FILE/sub|: FILE is a file, not a directory",
+        "data prepare --out OUT --input GZ|--input GZ: gz compression is not supported",
+        "data stats --dataset FILE|--dataset FILE: is a file; expected the directory of a dataset",
+        "data fingerprint --text FILE --out DIR|--out DIR: is a directory",
+        "data fingerprint --text FILE --out MISSING/x.fp|the folder MISSING does not exist",
+        "data fingerprint --text FILE --out FILE|is the --text file",
+        "data fingerprint --text DIR --out OUT|DIR: is a directory; give a text file or a fingerprint file",
+        "data plant-duplicates --out FILE|--out FILE: is a file",
     })
     void userMistakesBelowTheCommandsAreOneLineUsageErrors(String args, String message, @org.junit.jupiter.api.io.TempDir
             java.nio.file.Path dir) throws IOException {
         String missing = dir.resolve("missing").toString();
-        String[] argv = args.replace("MISSING", missing).replace("OUT", dir.resolve("out").toString()).split(" ");
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("file.txt"), "some text");
+        java.nio.file.Path gz = java.nio.file.Files.write(dir.resolve("in.jsonl.gz"), new byte[] {0x1f, (byte) 0x8b});
+        java.util.function.UnaryOperator<String> fill = a -> a.replace("MISSING", missing)
+                .replace("OUT", dir.resolve("out").toString()).replace("FILE", file.toString())
+                .replace("GZ", gz.toString()).replace("DIR", dir.toString());
+        String[] argv = fill.apply(args).split(" ");
         CliRun run = CliRun.of(argv);
         assertEquals(WaferCommand.USAGE_ERROR, run.exitCode(), run.err());
         assertEquals(1, run.err().lines().count(), run.err());
         assertTrue(run.err().startsWith("wafer: "), run.err());
-        assertTrue(run.err().contains(message.replace("MISSING", missing)), run.err());
+        assertTrue(run.err().contains(fill.apply(message)), run.err());
     }
 
     /** A checkpoint that cannot be written (a full disk) is an I/O failure, 74; an unusable one the user's, 2. */

@@ -167,6 +167,12 @@ class MemorizationCommandTest {
                 "--suffix", "8");
         expectError("--samples must be >= 1, found 0", "audit", "memorization", "--checkpoint", ck, "--dataset", ds,
                 "--samples", "0");
+        // P + S once wrapped past 2^31 - 1 and slipped past the length checks into an internal error.
+        expectError("--prefix 2147483647 + --suffix 8 is more tokens than any model or dataset row holds", "audit",
+                "memorization", "--checkpoint", ck, "--dataset", ds, "--prefix", "2147483647", "--suffix", "8");
+        expectError("--tokenizer " + dir.resolve("t.json") + " tokenizes --text files only", "audit", "memorization",
+                "--checkpoint", ck, "--dataset", ds, "--prefix", "8", "--suffix", "8", "--tokenizer",
+                dir.resolve("t.json").toString());
         expectError("--text " + dir.resolve("missing.txt") + ": no such file", "audit", "memorization",
                 "--checkpoint", ck, "--dataset", ds, "--prefix", "8", "--suffix", "8", "--text",
                 dir.resolve("missing.txt").toString());
@@ -189,6 +195,16 @@ class MemorizationCommandTest {
         expectError("tokenized with gpt2-r50k, but --dataset " + ds + " was tokenized with bytes-utf8", "audit",
                 "memorization", "--checkpoint", gpt2Model.toString(), "--dataset", ds, "--prefix", "8", "--suffix",
                 "8");
+    }
+
+    /** A --batch larger than the samples decodes the samples (it once allocated the whole batch and failed). */
+    @Test
+    void aBatchLargerThanTheSamplesDecodesTheSamples() {
+        CliRun r = CliRun.of("audit", "memorization", "--checkpoint", model.trained().toString(), "--dataset",
+                model.dataset().toString(), "--prefix", "8", "--suffix", "8", "--samples", "3", "--batch",
+                "2147483647", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("\"samples\""), r.out());
     }
 
     private static void expectError(String message, String... args) {

@@ -21,6 +21,11 @@ public record MemorizationSettings(int prefix, int suffix, int samples, long see
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1, found " + samples);
         }
+        if ((long) prefix + suffix > Integer.MAX_VALUE) {
+            // P + S windows index int positions; a sum past 2^31 - 1 would wrap and slip past every length check.
+            throw new IllegalArgumentException("--prefix " + prefix + " + --suffix " + suffix + " is more tokens"
+                    + " than any model or dataset row holds");
+        }
         if (topDocuments < 0) {
             throw new IllegalArgumentException("--top must be >= 0, found " + topDocuments);
         }

@@ -73,6 +73,17 @@ public final class BatchGptInference implements BatchNextTokenLogits {
         this(backend, scope, params, parameterisation, maxBatch, positions, PREFILL_ROWS);
     }
 
+    /**
+     * The most sequences one instance can decode at once for {@code shape} and {@code positions}: the largest batch
+     * whose logits ({@code batch · vocabulary}), cache ({@code batch · positions · d_model}) and prefill activations
+     * ({@code batch · 4 · d_model}) each fit in one tensor of at most 2^31 - 1 values.
+     */
+    public static int largestBatch(ModelShape shape, int positions) {
+        long perSequence = Math.max(shape.vocabSize(), Math.max((long) positions * shape.dModel(),
+                4L * shape.dModel()));
+        return (int) Math.max(0, Integer.MAX_VALUE / perSequence);
+    }
+
     /** As the public constructor, with prefill passes of at most {@code prefillRows} rows (at least the batch). */
     BatchGptInference(ComputeBackend backend, TensorScope scope, ParameterSet params,
                       ForwardMultipliers parameterisation, int maxBatch, int positions, int prefillRows) {

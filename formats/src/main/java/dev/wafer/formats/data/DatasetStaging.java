@@ -65,6 +65,11 @@ final class DatasetStaging {
      *                               running process
      */
     void begin() throws IOException {
+        for (Path p = parent; p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new InvalidInputException("--out " + out + ": " + p + " is a file, not a directory");
+            }
+        }
         Files.createDirectories(parent);
         recoverOrphans();
         checkReplaceable();

@@ -43,8 +43,23 @@ public final class FingerprintFile {
         }
     }
 
-    /** Writes a fingerprint file. */
+    /**
+     * Writes a fingerprint file: to a temporary file beside it, moved over {@code file} when complete, so that a
+     * failed write never leaves a cut-short fingerprint (which would exclude less than it should) or loses the old one.
+     */
     public static void write(Path file, WorkFingerprint fp) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            writeTo(tmp, fp);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeTo(Path file, WorkFingerprint fp) throws IOException {
         byte[] name = fp.name().getBytes(StandardCharsets.UTF_8);
         try (OutputStream raw = Files.newOutputStream(file);
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
@@ -93,6 +108,9 @@ public final class FingerprintFile {
     }
 
     private static byte[] readFile(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new InvalidInputException(file + ": is a directory; give a text file or a fingerprint file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException(file + ": no such file");
         }

@@ -15,7 +15,8 @@ final class InputStreams {
 
     static InputStream decoded(String name, InputStream stored, LongConsumer storedBytesRead) throws IOException {
         InputStream counted = new CountingStream(new BufferedInputStream(stored, 1 << 16), storedBytesRead);
-        return name.endsWith(".zst") ? new BufferedInputStream(new ZstdInputStream(counted), 1 << 16) : counted;
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".zst")
+                ? new BufferedInputStream(new ZstdInputStream(counted), 1 << 16) : counted;
     }
 
     /** Reports bytes read so progress can follow the stored (compressed) size. */

@@ -142,12 +142,27 @@ public final class Inputs {
         }, bytesRead);
     }
 
+    /** Whether a file is Pile JSON Lines by its name (any case: {@code DATA.JSONL} is JSON Lines too). */
     static boolean isJsonLines(String name) {
-        return name.endsWith(".jsonl") || name.endsWith(".jsonl.zst") || name.endsWith(".json.zst");
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".jsonl") || n.endsWith(".jsonl.zst") || n.endsWith(".json.zst");
     }
+
+    /**
+     * Compressions other than zstd: such a file would be read as one plain-text document of compressed bytes (and
+     * fail as invalid UTF-8), so it is refused by name.
+     */
+    private static final List<String> UNSUPPORTED_COMPRESSIONS = List.of(".gz", ".bz2", ".xz", ".lz4", ".zip");
 
     private static DocumentSource of(Path file, LongConsumer bytesRead) {
         String name = file.getFileName().toString();
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        for (String ext : UNSUPPORTED_COMPRESSIONS) {
+            if (lower.endsWith(ext)) {
+                throw new InvalidInputException("--input " + file + ": " + ext.substring(1) + " compression is not"
+                        + " supported; decompress it, or recompress it with zstd (.jsonl.zst)");
+            }
+        }
         if (isJsonLines(name)) {
             long size;
             try {

@@ -198,6 +198,11 @@ public final class ManifestJson {
     private static JsonNode load(Path dir, String flag) throws IOException {
         DatasetLayout layout = new DatasetLayout(dir);
         Path file = layout.manifest();
+        if (Files.isRegularFile(dir)) {
+            // A JSONL or token file given where the prepared dataset's directory belongs.
+            throw new InvalidInputException(flag + " " + dir + ": is a file; expected the directory of a dataset"
+                    + " made by 'wafer data prepare'");
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -105,7 +105,44 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
         return file.substring(slash + 1) + (colon < 0 ? "" : location.substring(colon));
     }
 
+    /** The kinds of document a truth file lists. */
+    private static final java.util.Set<String> KINDS = java.util.Set.of("original", "unrelated", "variant", "exact");
+
+    /**
+     * A truth record with the fields scoring reads, of the types it reads them as: a missing field once read as ""
+     * or 0 and scored a corpus with nothing planted as recall 1.
+     */
+    private static JsonNode checked(JsonNode t, String where) {
+        if (t == null || !t.isObject()) {
+            throw new InvalidInputException(where + ": not a JSON object");
+        }
+        if (!t.path("location").isTextual()) {
+            throw new InvalidInputException(where + ": field 'location' must be a string (file:line)");
+        }
+        String kind = t.path("kind").isTextual() ? t.path("kind").asText() : null;
+        if (kind == null || !KINDS.contains(kind)) {
+            throw new InvalidInputException(where + ": field 'kind' must be one of original, unrelated, variant,"
+                    + " exact; found " + found(t.path("kind")));
+        }
+        if (!t.path("cluster").canConvertToLong() || !t.path("cluster").isIntegralNumber()) {
+            throw new InvalidInputException(where + ": field 'cluster' must be an integer; found " + found(t.path("cluster")));
+        }
+        if ((kind.equals("variant") || kind.equals("exact")) && !(t.path("jaccard").isNumber()
+                && t.path("jaccard").asDouble() >= 0 && t.path("jaccard").asDouble() <= 1)) {
+            throw new InvalidInputException(where + ": field 'jaccard' of a planted copy must be a number in [0, 1];"
+                    + " found " + found(t.path("jaccard")));
+        }
+        return t;
+    }
+
+    private static String found(JsonNode v) {
+        return v.isMissingNode() ? "nothing (missing)" : v.toString();
+    }
+
     private static Iterable<JsonNode> lines(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new InvalidInputException("--truth " + file + ": is a directory; give the corpus's truth.jsonl");
+        }
         java.util.List<JsonNode> out = new java.util.ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -115,11 +152,13 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
                 if (line.isBlank()) {
                     continue;
                 }
+                JsonNode t;
                 try {
-                    out.add(JSON.readTree(line));
+                    t = JSON.readTree(line);
                 } catch (IOException e) {
                     throw new InvalidInputException(file + ":" + n + ": not a JSON object");
                 }
+                out.add(checked(t, file + ":" + n));
             }
         } catch (java.nio.file.NoSuchFileException e) {
             throw new InvalidInputException(file + ": no such file");
