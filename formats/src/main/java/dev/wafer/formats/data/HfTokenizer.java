@@ -51,7 +51,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                     .optPadding(false)
                     .build();
         } catch (IOException | RuntimeException e) {
-            throw new InvalidInputException("--tokenizer " + file + ": cannot load tokenizer.json (" + e.getMessage() + ")", e);
+            // The library reports a missing field as a JSON syntax error ("expected `,` or `}`"): say which it is.
+            String what = isJson(file) ? "valid JSON but not a Hugging Face tokenizer.json; the tokenizers library"
+                    + " says: " : "cannot load tokenizer.json: ";
+            throw new InvalidInputException("--tokenizer " + file + ": " + what + e.getMessage(), e);
         }
         Map<String, Integer> vocab = VocabularyReader.read(file);
         int eot = -1;
@@ -112,5 +115,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     @Override
     public void close() {
         tokenizer.close();
+    }
+
+    /** Whether the file parses as JSON at all. */
+    private static boolean isJson(Path file) {
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

@@ -57,4 +57,17 @@ class TokenizerTest {
                 () -> HfTokenizer.load(dir.resolve("nope.json")));
         assertEquals("--tokenizer " + dir.resolve("nope.json") + ": no such file", e.getMessage());
     }
+
+    /** The library calls a JSON object without a tokenizer's fields a syntax error; the message says which it is. */
+    @Test
+    void aJsonFileThatIsNoTokenizerIsSaidToBeValidJson(@TempDir Path dir) throws IOException {
+        Path other = Files.writeString(dir.resolve("other.json"), "{\"foo\": 1}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfTokenizer.load(other));
+        assertTrue(e.getMessage().startsWith("--tokenizer " + other + ": valid JSON but not a Hugging Face"
+                + " tokenizer.json"), e.getMessage());
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{\"foo\": ");
+        e = assertThrows(IllegalArgumentException.class, () -> HfTokenizer.load(broken));
+        assertTrue(e.getMessage().startsWith("--tokenizer " + broken + ": cannot load tokenizer.json: "),
+                e.getMessage());
+    }
 }
