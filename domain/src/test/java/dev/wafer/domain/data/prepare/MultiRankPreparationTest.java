@@ -193,6 +193,25 @@ class MultiRankPreparationTest {
         assertEquals(single, assertInstanceOf(MalformedInputException.class, results.get(0)).getMessage());
     }
 
+    /** An excluded source no document has (and no Pile source) stops one process and every rank before packing. */
+    @Test
+    void anExcludedSourceThatMatchesNothingStopsEveryRankAsOneProcess() throws Exception {
+        PreparationSettings typo = new PreparationSettings(DatasetPreparationTest.BYTES, DatasetPreparationTest.SEQ,
+                11, new SplitAssigner(0.7, 0.15, 0.15), new ProvenanceRules(Set.of("Secret", "Secrte", "Books3"),
+                Set.of(), new WorkMatcher(List.of())), "unknown", "unknown", false, 2, DatasetPreparationTest.PER_SHARD,
+                20_000);
+        UnmatchedSourceException single = org.junit.jupiter.api.Assertions.assertThrows(
+                UnmatchedSourceException.class, () -> new DatasetPreparation(typo, new MemoryStore(), QUIET)
+                        .prepare(inputs()));
+        assertEquals(List.of("Secrte"), single.names());
+        assertTrue(single.seen().contains("Secret"), single.seen().toString());
+        MemoryExchange exchange = new MemoryExchange();
+        List<Object> results = runRanks(2, r -> new DatasetPreparation(typo, r == 0 ? new MemoryStore() : UNTOUCHED,
+                QUIET).prepare(inputs(), ThreadRanks.rank(r), exchange));
+        assertEquals(List.of("Secrte"), assertInstanceOf(UnmatchedSourceException.class, results.get(0)).names());
+        assertEquals(java.util.Optional.empty(), results.get(1));
+    }
+
     @Test
     void anUnreadableInputFailsAsInOneProcess() throws Exception {
         List<DocumentSource> inputs = new ArrayList<>(inputs());
