@@ -1,6 +1,7 @@
 package dev.wafer.formats.checkpoint;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,10 +18,14 @@ public final class FileCheckpointStore implements CheckpointStore {
     @Override
     public void save(Path file, CheckpointHeader header, List<? extends TensorSource> tensors) {
         CheckpointFileWriter writer = new CheckpointFileWriter(header, List.copyOf(tensors));
+        boolean previous = Files.exists(file);
         try {
             AtomicFileWriter.write(file, writer::writeTo);
         } catch (IOException e) {
-            throw new CheckpointException(Problem.IO, file, "write failed, previous file left unchanged: " + e.getMessage(), e);
+            // The first save has no previous file to keep: saying one was kept would promise a checkpoint.
+            throw new CheckpointException(Problem.IO, file, (previous ? "write failed, previous file left unchanged: "
+                    : "write failed, no checkpoint was saved (there was none before at this path): ")
+                    + e.getMessage(), e);
         }
     }
 

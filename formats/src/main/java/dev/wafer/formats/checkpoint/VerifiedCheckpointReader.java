@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -50,6 +51,10 @@ final class VerifiedCheckpointReader implements CheckpointReader {
     }
 
     static VerifiedCheckpointReader open(Path file) {
+        if (Files.isDirectory(file)) {
+            // A mistake in the path, not a failing disk: the same one-line refusal (exit 2) from every command.
+            throw new CheckpointException(Problem.WRONG_MAGIC, file, "is a directory, not a checkpoint file");
+        }
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -88,9 +93,7 @@ final class VerifiedCheckpointReader implements CheckpointReader {
         int headerCrc = preamble.getInt(12);
         long headerBytes = preamble.getLong(16);
         if (version > CheckpointLayout.FORMAT_VERSION) {
-            throw new CheckpointException(Problem.NEWER_VERSION, file, "format version " + version
-                    + " was written by a newer Wafer; this build reads up to version " + CheckpointLayout.FORMAT_VERSION
-                    + ". Upgrade Wafer to load it");
+            throw newerOrDamaged(file, channel, size, version, headerCrc, headerBytes);
         }
         if (version < 1) {
             throw new CheckpointException(Problem.MALFORMED_HEADER, file, "invalid format version " + version);
@@ -125,6 +128,45 @@ final class VerifiedCheckpointReader implements CheckpointReader {
         }
         verifyChecksums(file, channel, decoded.tensors(), dataStart, size);
         return new VerifiedCheckpointReader(file, channel, version, decoded, dataStart);
+    }
+
+    /**
+     * A version field above this build's: the preamble's version is not checksummed, so a flipped bit there looks
+     * like a newer file. The header JSON (checksummed) records the version too: when it vouches for the field, the
+     * file is newer; when it records another version, the file is damaged; when it cannot be read (a newer layout,
+     * or damage), both are possible and the message says so rather than sending the user to upgrade.
+     */
+    private static CheckpointException newerOrDamaged(Path file, FileChannel channel, long size, int version,
+            int headerCrc, long headerBytes) throws IOException {
+        Object recorded = null;
+        if (headerBytes >= 2 && headerBytes <= CheckpointLayout.MAX_HEADER_BYTES
+                && size >= CheckpointLayout.PREAMBLE_BYTES + headerBytes) {
+            byte[] json = new byte[(int) headerBytes];
+            TensorStreams.readFully(channel, CheckpointLayout.PREAMBLE_BYTES, ByteBuffer.wrap(json));
+            CRC32C crc = new CRC32C();
+            crc.update(json);
+            if ((int) crc.getValue() == headerCrc) {
+                try {
+                    if (HeaderJson.parse(json) instanceof java.util.Map<?, ?> root) {
+                        recorded = root.get("version");
+                    }
+                } catch (HeaderJson.SyntaxException e) {
+                    recorded = null;
+                }
+            }
+        }
+        String newer = "this build reads up to version " + CheckpointLayout.FORMAT_VERSION;
+        if (recorded instanceof Number n && n.doubleValue() == version) {
+            return new CheckpointException(Problem.NEWER_VERSION, file, "format version " + version
+                    + " was written by a newer Wafer; " + newer + ". Upgrade Wafer to load it");
+        }
+        if (recorded instanceof Number n) {
+            return new CheckpointException(Problem.CHECKSUM_MISMATCH, file, "the format version field reads "
+                    + version + " but the checksummed header records version " + n.longValue()
+                    + ": the file is damaged");
+        }
+        return new CheckpointException(Problem.NEWER_VERSION, file, "format version " + version + ": either a newer"
+                + " Wafer wrote it (" + newer + ") or the file is damaged (its header does not confirm the version)");
     }
 
     private static long expectedSize(Path file, List<TensorEntry> entries, long dataStart) {

@@ -189,10 +189,44 @@ class FileCheckpointStoreTest {
     @Test
     void newerVersionAsksToUpgrade() throws IOException {
         Path file = saved();
-        patch(file, 8, (byte) 3);
+        // A file a newer Wafer wrote: the preamble's version and the checksummed header's agree.
+        byte[] bytes = Files.readAllBytes(file);
+        long headerBytes = java.nio.ByteBuffer.wrap(bytes, 16, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        String json = new String(bytes, CheckpointLayout.PREAMBLE_BYTES, (int) headerBytes,
+                java.nio.charset.StandardCharsets.UTF_8);
+        int at = json.indexOf("\"version\":2");
+        assertTrue(at >= 0, json);
+        bytes[CheckpointLayout.PREAMBLE_BYTES + at + "\"version\":".length()] = '3';
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, CheckpointLayout.PREAMBLE_BYTES, (int) headerBytes);
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(12, (int) crc.getValue())
+                .putInt(8, 3);
+        Files.write(file, bytes);
         CheckpointException e = assertThrows(CheckpointException.class, () -> store.open(file));
         assertEquals(Problem.NEWER_VERSION, e.problem());
         assertTrue(e.getMessage().contains("version 3") && e.getMessage().contains("Upgrade"), e.getMessage());
+    }
+
+    @Test
+    void aFlippedBitInTheVersionFieldIsDamageNotANewerWafer() throws IOException {
+        Path file = saved();
+        flip(file, 9); // version 2 reads 4098: the field is outside every checksum, the header says 2
+        CheckpointException e = assertThrows(CheckpointException.class, () -> store.open(file));
+        assertEquals(Problem.CHECKSUM_MISMATCH, e.problem(), e.getMessage());
+        assertTrue(e.getMessage().contains("damaged") && !e.getMessage().contains("Upgrade"), e.getMessage());
+        // With the header damaged as well, nothing confirms the version: both causes are named.
+        flip(file, 40);
+        CheckpointException both = assertThrows(CheckpointException.class, () -> store.open(file));
+        assertTrue(both.getMessage().contains("newer Wafer") && both.getMessage().contains("damaged"),
+                both.getMessage());
+    }
+
+    @Test
+    void aDirectoryIsNotACheckpointRatherThanAFailingDisk() throws IOException {
+        Path directory = Files.createDirectories(dir.resolve("isdir.wafer"));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> store.open(directory));
+        assertEquals(Problem.WRONG_MAGIC, e.problem(), "exit 2 like any wrong path, not 74");
+        assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
     }
 
     @Test
@@ -249,6 +283,16 @@ class FileCheckpointStoreTest {
         Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
         CheckpointException e = assertThrows(CheckpointException.class, () -> store.open(file));
         assertTrue(e.getMessage().contains("3 unexpected bytes"), e.getMessage());
+    }
+
+    @Test
+    void aFailedFirstSaveDoesNotClaimAPreviousFileWasKept() throws IOException {
+        Path notADir = Files.writeString(dir.resolve("plain-file"), "x");
+        Path file = notADir.resolve("checkpoint.wafer");
+        CheckpointException e = assertThrows(CheckpointException.class, () -> store.save(file, header(), tensors()));
+        assertEquals(Problem.IO, e.problem());
+        assertTrue(e.getMessage().contains("no checkpoint was saved") && !e.getMessage().contains("previous file"),
+                e.getMessage());
     }
 
     @Test
