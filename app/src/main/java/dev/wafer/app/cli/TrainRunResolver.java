@@ -170,24 +170,32 @@ final class TrainRunResolver implements MicroBatchSizer {
 
     /** The run a checkpoint holds, with the changes a resume may make (batch, micro-batch, data path). */
     RunState resumed(Path file, CheckpointHeader header) {
-        RunRequest given = f.recipe();
+        RunRequest request = f.recipe();
         RunState saved = RunStateHeaders.state(file, header);
-        // Repeating the precision the checkpoint holds changes nothing: accepted (and dropped from the request).
-        RunRequest request = given.precision() != null && given.precision().equals(saved.spec().precision().id())
-                ? new RunRequest(given.preset(), given.shape(), given.parameterisation(), given.steps(), given.lr(),
-                        given.warmup(), given.decay(), given.batchTokens(), given.microBatch(), null, given.eps(),
-                        given.seed(), given.synthetic(), given.fp32AttentionGrads(), given.skipNonFinite())
-                : given;
-        ResumePolicy.firstFixed(request).ifPresent(fixed -> {
-            throw new UserError(fixed + " cannot change on --resume: the checkpoint fixes it (only --batch-tokens,"
-                    + " --micro-batch, --data, --out, --checkpoint-every, --stop-at, --max-tokens, --eval-batches,"
-                    + " --underflow-report, --dry-run and --json may be given)");
+        // The checkpoint's own values, repeated, change nothing: accepted, as the command that started the run.
+        ResumePolicy.firstConflict(request, saved.spec(), saved.position().tokens()).ifPresent(c -> {
+            throw new UserError(conflict(c) + " (a resumed run keeps what its checkpoint fixes; only --batch-tokens,"
+                    + " --micro-batch, --data (where the same data now is), --out, --overwrite, --checkpoint-every,"
+                    + " --stop-at, --max-tokens, --eval-batches, --recompute, --shard-optimizer, --underflow-report,"
+                    + " --profile, --backend, --json, --dry-run, --no-measure and --ranks may differ)");
         });
         RunState state = saved;
         sizing = saved.spec().modelPrecision();
         String newData = f.data() == null ? null : f.data().toAbsolutePath().normalize().toString();
         return new RunState(recipe(() -> RunRecipe.resumed(state.spec(), state.position().tokens(), request,
                 newData, this)), state.position());
+    }
+
+    /** What {@code c} asks that the checkpoint does not allow, in words. */
+    private static String conflict(ResumePolicy.Conflict c) {
+        if (c.saved() == null) {
+            return c.flag() + " cannot be given with --resume: the checkpoint keeps the run's model and schedule, not"
+                    + " the name of a preset to compare";
+        }
+        if (c.given() instanceof Boolean) {
+            return c.flag() + " cannot change on --resume: the checkpoint's run was trained without " + c.flag();
+        }
+        return c.flag() + " cannot change on --resume: the checkpoint has " + c.saved() + ", not " + c.given();
     }
 
     /** The precision a fresh request asks for; float32 when it names none or one the recipe will refuse. */

@@ -85,7 +85,7 @@ class MupFlagsTest {
         assertEquals(new MupHyperparameters(0.01, 0.05, 4), model.mup());
         assertEquals(4f, model.parameterisation().embeddingMultiplier(), "eval and generate use the run's m_emb");
         assertEquals(0, CliRun.of(with(run, "--out", part.toString(), "--stop-at", "2")).exitCode());
-        CliRun refused = CliRun.of("train", "--resume", part.toString(), "--mup-emb-mult", "4");
+        CliRun refused = CliRun.of("train", "--resume", part.toString(), "--mup-emb-mult", "5");
         assertEquals(2, refused.exitCode());
         assertTrue(refused.err().startsWith("wafer: --mup-emb-mult cannot change on --resume"), refused.err());
         CliRun rest = CliRun.of("train", "--resume", part.toString(), "--json");

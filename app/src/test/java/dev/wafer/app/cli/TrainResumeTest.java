@@ -145,9 +145,10 @@ class TrainResumeTest {
         for (JsonNode n : rest) {
             assertTrue(Double.isFinite(n.get("loss").asDouble()), n.toString());
         }
-        CliRun bad = CliRun.of("train", "--resume", dir.toString(), "--batch-tokens", "48");
+        CliRun bad = CliRun.of("train", "--resume", dir.toString(), "--batch-tokens", "48", "--micro-batch", "2");
         assertEquals(2, bad.exitCode());
-        assertTrue(bad.err().contains("--batch-tokens") && bad.err().contains("micro-batches of 2"), bad.err());
+        assertTrue(bad.err().contains("--batch-tokens with --micro-batch 2") && bad.err().contains("micro-batches of 2"),
+                bad.err());
     }
 
     @Test

@@ -77,12 +77,13 @@ public final class RunRecipe {
      * on, the micro-batch, the data's new place.
      *
      * @param newDataPath where the data lives now, or null when it has not moved
-     * @throws RunRequestException when the request gives a setting the checkpoint fixes
+     * @throws RunRequestException when the request gives a setting the checkpoint fixes, with another value
      */
     public static RunSpec resumed(RunSpec saved, long tokensTrained, RunRequest r, String newDataPath,
             MicroBatchSizer sizer) {
-        ResumePolicy.firstFixed(r).ifPresent(flag -> {
-            throw new RunRequestException(flag + " cannot change on resume: the checkpoint fixes it");
+        ResumePolicy.firstConflict(r, saved, tokensTrained).ifPresent(c -> {
+            throw new RunRequestException(c.flag() + " cannot change on resume: the checkpoint fixes it ("
+                    + (c.saved() == null ? "and does not record it" : "as " + c.saved()) + ")");
         });
         RunSpec spec = saved;
         if (newDataPath != null) {
@@ -98,9 +99,15 @@ public final class RunRecipe {
             spec = spec.withData(spec.data().at(newDataPath));
         }
         if (r.batchTokens() != null) {
+            // The batch and the micro-batch change together: the old micro-batch need not divide the new batch.
             int sequences = sequences(r.batchTokens(), spec.seqLength());
             RunSpec from = spec;
-            spec = named("--batch-tokens", () -> from.withBatchFrom(tokensTrained, sequences));
+            BatchSizeSchedule batches = from.batchesFrom(tokensTrained, sequences);
+            int micro = r.microBatch() != null ? checked(sizer, from.shape(), from.seqLength(), r.microBatch())
+                    : divides(from.microBatch(), batches) ? from.microBatch()
+                    : sizer.choose(from.shape(), from.seqLength(), batches); // as a new run would pick
+            return named(r.microBatch() != null ? "--batch-tokens with --micro-batch " + micro : "--batch-tokens",
+                    () -> from.withBatchFrom(tokensTrained, sequences, micro));
         }
         if (r.microBatch() != null) {
             RunSpec from = spec;
@@ -204,6 +211,10 @@ public final class RunRecipe {
             throw new RunRequestException("--micro-batch must be positive, found " + micro);
         }
         return sizer.check(model, seq, micro);
+    }
+
+    private static boolean divides(int micro, BatchSizeSchedule batches) {
+        return batches.phases().stream().allMatch(p -> p.sequences() % micro == 0);
     }
 
     private static DecayType decayType(RunRequest r) {

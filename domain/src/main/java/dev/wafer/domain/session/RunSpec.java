@@ -129,6 +129,24 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
      * @throws IllegalArgumentException if the batch is not a whole number of micro-batches
      */
     public RunSpec withBatchFrom(long tokensTrained, int sequences) {
+        return withBatchFrom(tokensTrained, sequences, microBatch);
+    }
+
+    /**
+     * {@link #withBatchFrom(long, int)} with another micro-batch, both changed at once (a resume on another machine
+     * with another batch: the new micro-batch need only divide the batches, not the old micro-batch).
+     *
+     * @throws IllegalArgumentException if a batch is not a whole number of {@code newMicroBatch}
+     */
+    public RunSpec withBatchFrom(long tokensTrained, int sequences, int newMicroBatch) {
+        TrainingSchedule changed = new TrainingSchedule(schedule.lrInTokens(), batchesFrom(tokensTrained, sequences),
+                schedule.totalTokens());
+        return new RunSpec(shape, parameterisation, seqLength, newMicroBatch, changed, adam, seed, data, precision,
+                skipNonFinite, fp32AttentionGrads, mup);
+    }
+
+    /** The batch schedule with {@code sequences} per step from {@code tokensTrained} on, earlier phases kept. */
+    public BatchSizeSchedule batchesFrom(long tokensTrained, int sequences) {
         List<BatchSizeSchedule.Phase> phases = new ArrayList<>();
         for (BatchSizeSchedule.Phase p : schedule.batches().phases()) {
             if (p.startTokens() < tokensTrained) {
@@ -136,10 +154,7 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
             }
         }
         phases.add(new BatchSizeSchedule.Phase(tokensTrained, sequences));
-        TrainingSchedule changed = new TrainingSchedule(schedule.lrInTokens(),
-                BatchSizeSchedule.phased(seqLength, phases), schedule.totalTokens());
-        return new RunSpec(shape, parameterisation, seqLength, microBatch, changed, adam, seed, data, precision,
-                skipNonFinite, fp32AttentionGrads, mup);
+        return BatchSizeSchedule.phased(seqLength, phases);
     }
 
     /** The same run reading its data from elsewhere (a dataset that was moved). */

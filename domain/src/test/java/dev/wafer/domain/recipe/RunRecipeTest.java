@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.param.MupHyperparameters;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.preset.CerebrasGptFamily;
@@ -130,13 +131,52 @@ class RunRecipeTest {
     @Test
     void aCheckpointFixesTheTriple() {
         RunSpec saved = RunRecipe.fresh(mup("mup", null, new RunRequest.Mup(1e-2, 0.05, 4.0)), DATA, SIZER);
-        for (RunRequest.Mup change : new RunRequest.Mup[] {new RunRequest.Mup(1e-2, null, null),
-            new RunRequest.Mup(null, 0.05, null), new RunRequest.Mup(null, null, 4.0)}) {
+        for (RunRequest.Mup change : new RunRequest.Mup[] {new RunRequest.Mup(2e-2, null, null),
+            new RunRequest.Mup(null, 0.06, null), new RunRequest.Mup(null, null, 5.0)}) {
             RunRequestException e = assertThrows(RunRequestException.class,
                     () -> RunRecipe.resumed(saved, 0, mup(null, null, change), null, SIZER));
             assertTrue(e.getMessage().startsWith("--mup-") && e.getMessage().contains("cannot change on resume"),
                     e.getMessage());
         }
         assertEquals(saved.mup(), RunRecipe.resumed(saved, 0, RunRequest.defaults(), null, SIZER).mup());
+        // The checkpoint's own triple, repeated, changes nothing.
+        assertEquals(saved, RunRecipe.resumed(saved, 0, mup(null, null, new RunRequest.Mup(1e-2, 0.05, 4.0)), null,
+                SIZER));
+    }
+
+    @Test
+    void aResumeAcceptsTheCheckpointsOwnValuesAndNamesAnotherOne() {
+        RunSpec saved = RunRecipe.fresh(RunRequest.defaults(), DATA, SIZER);
+        RunRequest same = new RunRequest(null, new RunRequest.Shape(128, 2, 4, 128, 8, ModelShape.GPT2_VOCAB), "sp",
+                RunRecipe.DEFAULT_STEPS, saved.schedule().lrInTokens().peak(), 150L, "linear", null, null, "fp32",
+                RunRecipe.DEFAULT_EPS, RunRecipe.DEFAULT_SEED, false, false, false);
+        assertEquals(Optional.empty(), ResumePolicy.firstConflict(same, saved, 0));
+        RunRequest seed = new RunRequest(null, RunRequest.Shape.NONE, null, null, null, null, null, null, null, null,
+                null, 2L, false, false, false);
+        assertEquals(Optional.of(new ResumePolicy.Conflict("--seed", 2L, "1")),
+                ResumePolicy.firstConflict(seed, saved, 0));
+        RunRequest synthetic = new RunRequest(null, RunRequest.Shape.NONE, null, null, null, null, null, null, null,
+                null, null, null, true, false, false);
+        assertEquals(Optional.empty(), ResumePolicy.firstConflict(synthetic, saved, 0), "a synthetic run's own");
+        RunSpec onData = RunRecipe.fresh(RunRequest.defaults(), new DataSpec(DataKind.DATASET, "/data", ""), SIZER);
+        assertEquals("false", ResumePolicy.firstConflict(synthetic, onData, 0).orElseThrow().saved());
+        RunRequest preset = new RunRequest("111M", RunRequest.Shape.NONE, null, null, null, null, null, null, null,
+                null, null, null, false, false, false);
+        assertEquals(null, ResumePolicy.firstConflict(preset, saved, 0).orElseThrow().saved(),
+                "a preset's name is not recorded: refused whatever it is");
+    }
+
+    @Test
+    void aResumeWithANewBatchTakesTheNewMicroBatchOrPicksOne() {
+        RunSpec saved = RunRecipe.fresh(RunRequest.defaults(), DATA, new FixedMicroBatchSizer(4));
+        long trained = 10L * saved.schedule().batches().tokensPerStepAt(0);
+        long tokens = 6L * saved.seqLength(); // 6 sequences: not a whole number of the old micro-batches of 4
+        RunRequest both = new RunRequest(null, RunRequest.Shape.NONE, null, null, null, null, null, tokens, 1, null,
+                null, null, false, false, false);
+        assertEquals(1, RunRecipe.resumed(saved, trained, both, null, SIZER).microBatch());
+        RunRequest batchOnly = new RunRequest(null, RunRequest.Shape.NONE, null, null, null, null, null, tokens,
+                null, null, null, null, false, false, false);
+        RunSpec picked = RunRecipe.resumed(saved, trained, batchOnly, null, SIZER);
+        assertEquals(2, picked.microBatch(), "chosen as a new run's would be");
     }
 }
