@@ -77,7 +77,33 @@ class TrainCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         List<JsonNode> lines = run.out().lines().map(TrainCommandTest::parse).toList();
         JsonNode validation = lines.get(lines.size() - 1);
-        assertEquals((sequences - 1) / 4 * 4 * 64, validation.get("validation_tokens").asLong(), validation.toString());
+        // Every usable sequence, the last micro-batch scored in part.
+        assertEquals((sequences - 1) * 64, validation.get("validation_tokens").asLong(), validation.toString());
+    }
+
+    /**
+     * A validation split smaller than one micro-batch: each usable sequence is scored once (the micro-batch's other
+     * rows are not counted), the loss the same as with micro-batches of one. It used to score the whole micro-batch,
+     * wrapping around the split and counting sequences twice.
+     */
+    @Test
+    void aValidationSplitSmallerThanOneMicroBatchCountsEachSequenceOnce() throws Exception {
+        long usable = JSON.readTree(dataset.resolve("manifest.json").toFile()).path("splits").path("val")
+                .path("sequences").asLong() - 1;
+        String batch = String.valueOf(usable + 2);
+        JsonNode[] validation = new JsonNode[2];
+        String[] micro = {batch, "1"};
+        for (int i = 0; i < 2; i++) {
+            CliRun run = CliRun.of("train", "--data", dataset.toString(), "--d-model", "32", "--layers", "1",
+                    "--heads", "2", "--seq", "64", "--batch", batch, "--micro-batch", micro[i], "--steps", "1",
+                    "--eval-batches", "100000", "--json");
+            assertEquals(0, run.exitCode(), run.err());
+            List<JsonNode> lines = run.out().lines().map(TrainCommandTest::parse).toList();
+            validation[i] = lines.get(lines.size() - 1);
+            assertEquals(usable * 64, validation[i].get("validation_tokens").asLong(), validation[i].toString());
+        }
+        assertEquals(validation[1].get("validation_loss").asDouble(), validation[0].get("validation_loss").asDouble(),
+                1e-4, "micro-batches of " + batch + " and of 1 score the same sequences");
     }
 
     @Test

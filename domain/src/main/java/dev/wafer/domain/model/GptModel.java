@@ -253,6 +253,25 @@ public final class GptModel {
         return sum / n;
     }
 
+    /**
+     * The mean loss, in nats per token, of the first {@code rows} sequences of the last {@link #forward}: a
+     * micro-batch filled past what is to be scored counts only its scored rows.
+     *
+     * @throws IllegalArgumentException if {@code rows} is not in [1, B] or no forward has run
+     */
+    public double meanLossOfRows(int rows) {
+        if (rows < 1 || rows > act.b || !forwardDone) {
+            throw new IllegalArgumentException("rows " + rows + " of a micro-batch of " + act.b
+                    + (forwardDone ? "" : " before a forward pass"));
+        }
+        int n = rows * act.t;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += hostLosses[i];
+        }
+        return sum / n;
+    }
+
     /** Encoder, layers and final layer norm of a b x t micro-batch (the allocated one, or a smaller one). */
     void forwardToLnf(int[] tokens, int b, int t) {
         int n = b * t;

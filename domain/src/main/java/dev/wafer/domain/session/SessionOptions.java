@@ -31,10 +31,12 @@ import dev.wafer.ports.collective.SingleProcess;
  *                          rank: the writer's, and {@link Checkpointing#participant} on the others
  * @param recompute         activation recomputation: the backward recomputes each block's activations from its
  *                          input (same gradients, less memory, one more forward pass of the blocks)
+ * @param validationSequences the most held-out sequences to score (what the split holds, so that none is scored
+ *                          twice); the last micro-batch is scored in part when this cuts it
  */
 public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtStep, long maxTokens,
         int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested, long underflowEvery,
-        Collective collective, boolean shardOptimizer, boolean recompute) {
+        Collective collective, boolean shardOptimizer, boolean recompute, long validationSequences) {
 
     /**
      * Rejects null components, non-positive limits, and a negative validation batch count or underflow interval.
@@ -49,6 +51,9 @@ public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtS
         if (underflowEvery < 0) {
             throw new IllegalArgumentException("the underflow report interval must be >= 0, found " + underflowEvery);
         }
+        if (validationSequences < 0) {
+            throw new IllegalArgumentException("validation sequences must be >= 0, found " + validationSequences);
+        }
         if (stopAtStep < 1 || maxTokens < 1 || validationBatches < 0) {
             throw new IllegalArgumentException("stop step and token limit must be positive and validation batches"
                     + " >= 0: " + stopAtStep + ", " + maxTokens + ", " + validationBatches);
@@ -58,66 +63,72 @@ public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtS
     /** No checkpoints, no early stop, 8 validation batches, the system clock, no diagnostic, a single process. */
     public static SessionOptions defaults() {
         return new SessionOptions(Optional.empty(), Long.MAX_VALUE, Long.MAX_VALUE, 8, System::nanoTime, () -> false,
-                0, SingleProcess.instance(), false, false);
+                0, SingleProcess.instance(), false, false, Long.MAX_VALUE);
     }
 
     /** These options checkpointing as given. */
     public SessionOptions checkpointTo(Checkpointing c) {
         return new SessionOptions(Optional.of(c), stopAtStep, maxTokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery, collective, shardOptimizer, recompute);
+                stopRequested, underflowEvery, collective, shardOptimizer, recompute, validationSequences);
     }
 
     /** These options stopping after optimizer step {@code step}. */
     public SessionOptions stopAt(long step) {
         return new SessionOptions(checkpointing, step, maxTokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery, collective, shardOptimizer, recompute);
+                stopRequested, underflowEvery, collective, shardOptimizer, recompute, validationSequences);
     }
 
     /** These options stopping once {@code tokens} tokens are trained. */
     public SessionOptions maxTokens(long tokens) {
         return new SessionOptions(checkpointing, stopAtStep, tokens, validationBatches, nanoClock,
-                stopRequested, underflowEvery, collective, shardOptimizer, recompute);
+                stopRequested, underflowEvery, collective, shardOptimizer, recompute, validationSequences);
     }
 
     /** These options scoring {@code batches} held-out micro-batches after a complete run. */
     public SessionOptions validationBatches(int batches) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, batches, nanoClock,
-                stopRequested, underflowEvery, collective, shardOptimizer, recompute);
+                stopRequested, underflowEvery, collective, shardOptimizer, recompute, validationSequences);
     }
 
     /** These options stopping (with a checkpoint) after the step during which {@code stop} turned true. */
     public SessionOptions stopWhen(BooleanSupplier stop) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock,
-                stop, underflowEvery, collective, shardOptimizer, recompute);
+                stop, underflowEvery, collective, shardOptimizer, recompute, validationSequences);
     }
 
     /** These options running the underflow diagnostic every {@code steps} optimizer steps (0: never). */
     public SessionOptions underflowReportEvery(long steps) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
-                steps, collective, shardOptimizer, recompute);
+                steps, collective, shardOptimizer, recompute, validationSequences);
     }
 
     /** These options timing steps with {@code clock}. */
     public SessionOptions clock(LongSupplier clock) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, clock,
-                stopRequested, underflowEvery, collective, shardOptimizer, recompute);
+                stopRequested, underflowEvery, collective, shardOptimizer, recompute, validationSequences);
     }
 
     /** These options sharing each step among the ranks of {@code ranks}. */
     public SessionOptions across(Collective ranks) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
-                underflowEvery, ranks, shardOptimizer, recompute);
+                underflowEvery, ranks, shardOptimizer, recompute, validationSequences);
     }
 
     /** These options sharding the optimizer state over the ranks (or not). */
     public SessionOptions shardOptimizer(boolean shard) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
-                underflowEvery, collective, shard, recompute);
+                underflowEvery, collective, shard, recompute, validationSequences);
     }
 
     /** These options recomputing activations in the backward ({@code true}) or keeping them all. */
     public SessionOptions recomputeActivations(boolean on) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
-                underflowEvery, collective, shardOptimizer, on);
+                underflowEvery, collective, shardOptimizer, on, validationSequences);
+    }
+
+    /** These options scoring at most {@code sequences} held-out sequences (what the validation split holds). */
+    public SessionOptions validationSequences(long sequences) {
+        return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock, stopRequested,
+                underflowEvery, collective, shardOptimizer, recompute, sequences);
     }
 }

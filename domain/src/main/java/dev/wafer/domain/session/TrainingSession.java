@@ -147,7 +147,9 @@ public final class TrainingSession {
                 saved = position.step();
             }
             if (stopAgreed(options.stopRequested().getAsBoolean())) {
-                interrupted = true;
+                // A stop asked for during the last step of the run (or of --stop-at, --max-tokens) ends nothing
+                // early: the run ended as it would have, and is not reported as interrupted.
+                interrupted = position.step() < end && position.tokens() < options.maxTokens();
                 break;
             }
         }
@@ -159,11 +161,14 @@ public final class TrainingSession {
         }
         boolean complete = position.step() >= total;
         Optional<CrossEntropyTotals> validation = Optional.empty();
-        if (complete && data.validation().isPresent() && options.validationBatches() > 0) {
+        if (complete && data.validation().isPresent() && options.validationBatches() > 0
+                && options.validationSequences() > 0) {
             GptModel model = trainable.model();
             long step = position.step();
-            CrossEntropyTotals totals = HeldOutLoss.score(data.validation().get(), (inputs, targets) -> {
-                double loss = model.forward(inputs, targets);
+            long sequences = Math.min((long) options.validationBatches() * spec.microBatch(),
+                    options.validationSequences());
+            CrossEntropyTotals totals = HeldOutLoss.scoreSequences(data.validation().get(), (in, targets, rows) -> {
+                double loss = model.forward(in, targets);
                 if (!Double.isFinite(loss)) {
                     // Finite parameters (checked above) so large that the forward pass overflows: the run
                     // diverged, and a NaN total is no validation loss to report.
@@ -171,8 +176,8 @@ public final class TrainingSession {
                             + loss + ": the parameters are finite but so large that the forward pass overflows (the"
                             + " run diverged); train again with a smaller --lr");
                 }
-                return loss;
-            }, options.validationBatches(), spec.microBatch(), spec.seqLength());
+                return model.meanLossOfRows(rows);
+            }, sequences, spec.microBatch(), spec.seqLength());
             listener.validated(totals);
             validation = Optional.of(totals);
         }

@@ -171,4 +171,26 @@ class TrainingSessionTest {
         // The remaining 224 tokens take 14 steps of 16 tokens.
         assertEquals(4 + 14, changed.totalSteps());
     }
+
+    @Test
+    void aStopAskedForDuringTheLastStepIsNoInterruption() {
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            // A signal that arrives during step 8 of 8 (or the --stop-at step): the run ended as it would have.
+            RunOutcome last = TrainingSession.start(backend, scope, spec(), data(), SessionOptions.defaults()
+                    .stopWhen(() -> true).stopAt(1), new Collect()).run();
+            assertFalse(last.interrupted(), "stopped at its own --stop-at step");
+            RunOutcome early = TrainingSession.start(backend, scope, spec(), data(), SessionOptions.defaults()
+                    .stopWhen(() -> true), new Collect()).run();
+            assertTrue(early.interrupted());
+            assertEquals(1, early.state().position().step());
+        }
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            int[] steps = {0};
+            SessionListener c = report -> steps[0]++;
+            RunOutcome whole = TrainingSession.start(backend, scope, spec(), data(), SessionOptions.defaults()
+                    .stopWhen(() -> steps[0] == 8), c).run();
+            assertFalse(whole.interrupted(), "a stop asked for during the final step");
+            assertTrue(whole.complete() && whole.validation().isPresent());
+        }
+    }
 }
