@@ -134,7 +134,8 @@ public final class TrainCommand implements Runnable {
     Long checkpointEvery;
 
     @Option(names = "--resume", paramLabel = "DIR|FILE", description = "Continue the run saved in DIR (or a checkpoint"
-            + " file) exactly; the checkpoint fixes the model, schedule, seed and data.")
+            + " file) exactly, saving there (beside the file) unless --out says elsewhere; the checkpoint fixes the"
+            + " model, schedule, seed and data.")
     Path resume;
 
     @Option(names = "--stop-at", paramLabel = "STEP",

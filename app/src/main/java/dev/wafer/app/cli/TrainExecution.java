@@ -10,6 +10,7 @@ import dev.wafer.domain.cluster.RunAgreement;
 import dev.wafer.formats.data.Progress;
 import dev.wafer.formats.tokens.TrainingDataFiles;
 import dev.wafer.domain.session.Checkpointing;
+import dev.wafer.domain.session.DataKind;
 import dev.wafer.domain.session.DataSpec;
 import dev.wafer.domain.session.Precision;
 import dev.wafer.domain.session.RunOutcome;
@@ -66,9 +67,7 @@ final class TrainExecution {
 
     private void run(RunState state, CheckpointReader checkpoint, Cluster.Ranks ranks) {
         boolean lead = ranks.lead();
-        Path outDir = !lead ? null
-                : f.out() != null ? f.out()
-                : f.resume() != null && Files.isDirectory(f.resume()) ? f.resume() : null;
+        Path outDir = lead ? outDir() : null;
         if (checkpoint != null && state.position().step() >= state.spec().totalSteps()) {
             // Said, not silent: the run ended before; nothing is trained, scored or rewritten (exit 0, so a
             // resume-until-done loop ends).
@@ -88,6 +87,7 @@ final class TrainExecution {
             throw new UserError("--max-tokens " + f.maxTokens() + ": nothing to do, the checkpoint has already"
                     + " trained " + state.position().tokens() + " tokens (step " + state.position().step() + ")");
         }
+        requireRecordedData(state);
         SessionOptions options = SessionOptions.defaults()
                 .validationBatches(lead ? Math.max(0, f.evalBatches()) : 0)
                 .across(ranks.collective())
@@ -107,11 +107,18 @@ final class TrainExecution {
         NewestCheckpoint newest = new NewestCheckpoint(progress, checkpoint == null ? null
                 : ModelCheckpoints.resolve(f.resume()), state.position().step());
         KernelProfile kernels = f.profile() ? new KernelProfile() : null;
-        try (TrainOutput output = TrainOutput.claim(outDir, ownCheckpoint(outDir), f.overwrite());
+        try (TrainOutput output = TrainOutput.claim(outDir, outLabel(outDir), ownCheckpoint(outDir),
+                    f.resume() != null, f.overwrite());
                 StopSignals signals = ranks.collective().size() == 1 ? StopSignals.install()
                         : StopSignals.installForRank(ranks.collective().rank(), ranks.collective().size());
                 TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE);
                 ComputeBackend backend = profiled(backends.open(), kernels); TensorScope scope = backend.openScope()) {
+            if (outDir != null && f.out() == null && !ownCheckpoint(outDir)) {
+                // Resuming a file of another name: say where this run's checkpoints go, since no flag named it.
+                err.println("wafer: --resume " + f.resume() + ": checkpoints go to "
+                        + outDir.resolve(ModelCheckpoints.FILE_NAME) + " (give --out DIR to save elsewhere)");
+                err.flush();
+            }
             long every = f.checkpointEvery() == null ? 0 : f.checkpointEvery();
             if (outDir != null) {
                 options = options.checkpointTo(new Checkpointing(store, outDir.resolve(ModelCheckpoints.FILE_NAME),
@@ -125,8 +132,13 @@ final class TrainExecution {
                 // Each validation sequence scored once at most: a split smaller than --eval-batches micro-batches
                 // would otherwise wrap, and the loss would count some of its tokens twice. An epoch of the split is
                 // all its sequences but the last (which has no successor for its last target).
-                long whole = (files.validationSequences() - 1) / state.spec().microBatch();
-                options = options.validationBatches((int) Math.max(1, Math.min(f.evalBatches(), whole)));
+                // A split smaller than one micro-batch is scored in part of one (each sequence once), not skipped.
+                options = options.validationSequences(files.validationSequences() - 1);
+                if (files.validationSequences() == 1) {
+                    err.println("wafer: the validation split holds one sequence, which has no next token for its last"
+                            + " target: no validation loss is scored");
+                    err.flush();
+                }
             }
             RunState run = withFingerprint(state, files.fingerprint());
             RunAgreement.check(ranks.collective(), run + ", shard optimizer " + f.shardOptimizer()).ifPresent(reason -> {
@@ -200,9 +212,31 @@ final class TrainExecution {
         }
     }
 
+    /**
+     * Where rank 0 writes checkpoints: {@code --out}, else the directory of the checkpoint resumed (a resumed run,
+     * from a directory or a file, goes on saving beside it, as {@code --checkpoint-every} and {@code --stop-at}
+     * expect), else nowhere.
+     */
+    private Path outDir() {
+        if (f.out() != null) {
+            return f.out();
+        }
+        if (f.resume() == null) {
+            return null;
+        }
+        Path dir = ModelCheckpoints.resolve(f.resume()).toAbsolutePath().getParent();
+        return Files.isDirectory(f.resume()) ? f.resume() : dir;
+    }
+
+    /** How the claim's refusals name {@code dir}: by the flag that chose it. */
+    private String outLabel(Path dir) {
+        return f.out() != null || dir == null ? "--out " + dir
+                : dir + " (where --resume " + f.resume() + " saves; --out DIR saves elsewhere)";
+    }
+
     /** Whether rank 0 checkpoints this run (the rule that picks its {@code outDir}, which every rank can apply). */
     private boolean writesCheckpoints() {
-        return f.out() != null || f.resume() != null && Files.isDirectory(f.resume());
+        return outDir() != null;
     }
 
     /** Whether the checkpoint in {@code outDir} is the one this run resumes (so replacing it is the point). */
@@ -210,8 +244,31 @@ final class TrainExecution {
         if (outDir == null || f.resume() == null) {
             return false;
         }
-        Path resumed = ModelCheckpoints.resolve(f.resume()).toAbsolutePath().normalize();
-        return resumed.equals(outDir.resolve(ModelCheckpoints.FILE_NAME).toAbsolutePath().normalize());
+        Path resumed = ModelCheckpoints.resolve(f.resume());
+        Path target = outDir.resolve(ModelCheckpoints.FILE_NAME);
+        try {
+            // The same file by any path (a symbolic link, "..", a bind mount) is the run's own checkpoint.
+            return Files.exists(target) && Files.isSameFile(resumed, target);
+        } catch (java.io.IOException e) {
+            return resumed.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize());
+        }
+    }
+
+    /**
+     * Refuses a resume whose recorded dataset or token file is gone, saying so and how to relocate it: without this
+     * the data's own check named a {@code --data} the user never gave.
+     */
+    private void requireRecordedData(RunState state) {
+        DataSpec data = state.spec().data();
+        if (f.resume() == null || f.data() != null || data.path().isEmpty()
+                || data.kind() != DataKind.DATASET && data.kind() != DataKind.TOKENS) {
+            return;
+        }
+        if (!Files.exists(Path.of(data.path()))) {
+            throw new UserError("--resume " + f.resume() + ": the data the checkpoint recorded, " + data.path()
+                    + ", does not exist (moved or deleted?); give --data NEWPATH where the same "
+                    + (data.kind() == DataKind.DATASET ? "dataset" : "token file") + " now is");
+        }
     }
 
     /** The run with its data's fingerprint recorded; a resume on data with another fingerprint is refused. */

@@ -34,31 +34,38 @@ final class TrainOutput implements AutoCloseable {
         this.created = created;
     }
 
+    /** Claims {@code dir}, named as {@code --out DIR} in refusals. */
+    static TrainOutput claim(Path dir, boolean ownCheckpoint, boolean overwrite) {
+        return claim(dir, "--out " + dir, ownCheckpoint, false, overwrite);
+    }
+
     /**
      * Claims {@code dir} (nothing to claim when null).
      *
+     * @param label         how refusals name {@code dir} ("--out DIR", or where a resume saves)
      * @param ownCheckpoint the checkpoint in {@code dir} is the one being resumed
+     * @param resuming      the run resumes a checkpoint (then another one in {@code dir} may be of the same run)
      * @param overwrite     the user allows replacing another run's checkpoint
      */
-    static TrainOutput claim(Path dir, boolean ownCheckpoint, boolean overwrite) {
+    static TrainOutput claim(Path dir, String label, boolean ownCheckpoint, boolean resuming, boolean overwrite) {
         if (dir == null) {
             return new TrainOutput(null, null, null);
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new UserError("--out " + dir + " is a file; expected a directory for checkpoints");
+            throw new UserError(label + " is a file; expected a directory for checkpoints");
         }
         boolean existed = Files.isDirectory(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UserError("--out " + dir + ": cannot create the directory: " + e);
+            throw new UserError(label + ": cannot create the directory: " + e);
         }
         FileChannel channel;
         try {
             // Opening the lock file for writing is the real writability test (a read-only mount refuses even root).
             channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UserError("--out " + dir + " is not writable: " + e);
+            throw new UserError(label + " is not writable: " + e);
         }
         FileLock lock;
         try {
@@ -68,14 +75,15 @@ final class TrainOutput implements AutoCloseable {
         }
         if (lock == null) {
             close(channel);
-            throw new UserError("--out " + dir + " is in use by another 'wafer train' (it holds " + LOCK_FILE
+            throw new UserError(label + " is in use by another 'wafer train' (it holds " + LOCK_FILE
                     + "); wait for it to finish or choose another directory");
         }
         TrainOutput claimed = new TrainOutput(channel, lock, existed ? null : dir);
         if (!ownCheckpoint && !overwrite && Files.exists(dir.resolve(ModelCheckpoints.FILE_NAME))) {
             claimed.close();
-            throw new UserError("--out " + dir + " already holds a checkpoint of another run; continue it with"
-                    + " --resume " + dir + ", or pass --overwrite to replace it");
+            throw new UserError(label + (resuming ? " already holds " + ModelCheckpoints.FILE_NAME + ", which is not"
+                    + " the checkpoint being resumed" : " already holds a checkpoint of another run")
+                    + "; continue it with --resume " + dir + ", or pass --overwrite to replace it");
         }
         removeOrphans(dir);
         return claimed;
