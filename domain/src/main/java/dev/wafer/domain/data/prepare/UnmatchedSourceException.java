@@ -16,6 +16,8 @@ public final class UnmatchedSourceException extends RuntimeException {
     private final Set<String> seen;
 
     /**
+     * Carries the names and the input's sources for the message.
+     *
      * @param names the excluded sources that matched nothing, as given
      * @param seen  the sources the input's documents had, where known (empty when not)
      */
