@@ -3,6 +3,7 @@ package dev.wafer.app.cli;
 import java.util.Locale;
 
 import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.recipe.RunRecipe;
 import dev.wafer.domain.study.StudyModels;
 
 /**
@@ -32,6 +33,13 @@ record ModelSizeFlag(int width, int layers) {
         }
         if (layers < 1) {
             throw new UserError(flag + ": " + text + " needs at least one layer");
+        }
+        if (width > RunRecipe.MAX_SIZE) {
+            throw new UserError(flag + ": " + text + ": width must be in [1, " + RunRecipe.MAX_SIZE + "], found "
+                    + width);
+        }
+        if (layers > 1 << 20) { // as the width: keeps the parameter count (about 12 L d^2) countable
+            throw new UserError(flag + ": " + text + ": layers must be in [1, " + (1 << 20) + "], found " + layers);
         }
         if (width < dHead || width % dHead != 0) {
             throw new UserError(flag + ": " + text + ": width " + width + " is not a positive multiple of --d-head "

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.recipe.RunRecipe;
 import dev.wafer.domain.study.StudyTraining;
 import picocli.CommandLine.Option;
 
@@ -56,6 +57,9 @@ final class StudyOptions {
     void check() {
         if (seq < 2 || batch < 1) {
             throw new UserError("--seq must be at least 2 and --batch positive");
+        }
+        if (seq > RunRecipe.MAX_SIZE) {
+            throw new UserError("--seq must be in [2, " + RunRecipe.MAX_SIZE + "], found " + seq);
         }
     }
 

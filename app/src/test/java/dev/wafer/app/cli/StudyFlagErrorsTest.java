@@ -35,6 +35,8 @@ class StudyFlagErrorsTest {
         "scaling     | --eval-sequences         | -1             | --eval-sequences must not be negative",
         "scaling     | --extra-size             | 24x1           | --extra-size: 24x1: width 24 is not a positive multiple of --d-head 16",
         "scaling     | --lr                     | -1             | --lr must be positive and finite",
+        "scaling     | --sizes                  | 16x1,32x1,1073741824x1 | --sizes: 1073741824x1: width must be in [1, 1048576]",
+        "scaling     | --seq                    | 2147483647     | --seq must be in [2, 1048576], found 2147483647",
     })
     void badFlagIsOneLineWithExitCode2(String study, String flag, String value, String message) {
         CliRun run = study(study, "--out", tmp.toString(), flag, value);

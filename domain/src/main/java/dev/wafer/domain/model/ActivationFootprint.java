@@ -32,33 +32,50 @@ public record ActivationFootprint(long totalValues, long sixteenBitValues, long 
      */
     public static ActivationFootprint of(ModelShape s, int batch, int seq, boolean recompute,
             ActivationStorage storage) {
+        // Saturating arithmetic: a shape far too large for any memory (a huge --seq or --batch) must size as "does
+        // not fit", not wrap around to a small or negative footprint.
         long l = s.nLayers();
-        long n = (long) batch * seq;
+        long n = mul(batch, seq);
         long c = s.dModel();
         long f = s.dFfn();
         // The saved probabilities, or with fused attention each row's log-sum-exp (float32).
-        long attention = storage.fusedAttention() ? (long) batch * s.nHeads() * seq
-                : (long) batch * s.nHeads() * seq * seq;
+        long attention = storage.fusedAttention() ? mul(mul(batch, s.nHeads()), seq)
+                : mul(mul(mul(batch, s.nHeads()), seq), seq);
         // Per layer: ln1, qkv (3), atty, attproj, residual2, ln2, fcproj, residual3 of width C; two of width F; the
         // attention matrix; four per-token statistics (LayerNorm mean and rstd, twice).
-        long perLayer = n * c * 10 + n * f * 2 + attention + 4 * n;
+        long perLayer = add(add(mul(mul(n, c), 10), mul(mul(n, f), 2)), add(attention, mul(4, n)));
         // Of them in 16 bits where stored so: qkv (3C), atty, ln2 (C), fchGelu (F), the attention matrix; ln1 (C)
         // unless it stays float32.
-        long perLayer16 = (storage.format() == OperandFormat.FP32 ? 0
-                : 5 * n * c + n * f + (storage.fusedAttention() ? 0 : attention))
-                + (storage.ln1() == OperandFormat.FP32 ? 0 : n * c);
+        long perLayer16 = add(storage.format() == OperandFormat.FP32 ? 0
+                : add(add(mul(mul(5, n), c), mul(n, f)), storage.fusedAttention() ? 0 : attention),
+                storage.ln1() == OperandFormat.FP32 ? 0 : mul(n, c));
         // encoded, lnf, dresidual, dtmp, dln, datty (C each), dqkv (3C), dfch (F), logits (V), lnf stats and losses.
-        long global = n * c * 9 + n * f + n * s.vocabSize() + 3 * n;
-        long largest = Math.max(Math.max(attention, n * f), Math.max(n * s.vocabSize(), n * 3 * c));
+        long global = add(add(mul(mul(n, c), 9), mul(n, f)), add(mul(n, s.vocabSize()), mul(3, n)));
+        long largest = Math.max(Math.max(attention, mul(n, f)), Math.max(mul(n, s.vocabSize()), mul(mul(n, 3), c)));
         // With recomputation one block's inner buffers serve every layer; residual3 (float32) stays per layer.
-        long blocks = recompute ? perLayer + (l - 1) * n * c : l * perLayer;
-        long blocks16 = recompute ? perLayer16 : l * perLayer16;
-        return new ActivationFootprint(blocks + global, blocks16, largest);
+        long blocks = recompute ? add(perLayer, mul(mul(l - 1, n), c)) : mul(l, perLayer);
+        long blocks16 = recompute ? perLayer16 : mul(l, perLayer16);
+        return new ActivationFootprint(add(blocks, global), blocks16, largest);
     }
 
-    /** Bytes of all buffers: four per float32 value, two per 16-bit value. */
+    /** {@code a * b} for non-negative values, {@link Long#MAX_VALUE} where it would overflow. */
+    private static long mul(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        long low = a * b;
+        return high != 0 || low < 0 ? Long.MAX_VALUE : low;
+    }
+
+    /** {@code a + b} for non-negative values, {@link Long#MAX_VALUE} where it would overflow. */
+    private static long add(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /**
+     * Bytes of all buffers: four per float32 value, two per 16-bit value; {@link Long#MAX_VALUE} when that many bytes
+     * cannot be counted in a long (a footprint no memory holds).
+     */
     public long totalBytes() {
-        return Math.addExact(Math.multiplyExact(totalValues - sixteenBitValues, (long) Float.BYTES),
-                Math.multiplyExact(sixteenBitValues, 2L));
+        return add(mul(totalValues - sixteenBitValues, Float.BYTES), mul(sixteenBitValues, 2L));
     }
 }

@@ -117,6 +117,13 @@ public final class RunRecipe {
         return spec;
     }
 
+    /**
+     * The largest --d-model and --seq: 2^20, 85 times the paper's widest model (12288) and 512 times its context,
+     * beyond anything one machine trains, yet small enough that 4 x d_model (the feed-forward width) is an int and
+     * the parameter count (about 12 L d^2) stays countable.
+     */
+    public static final int MAX_SIZE = 1 << 20;
+
     /** The shape after applying the overrides to {@code base}; the feed-forward width stays 4 x d_model. */
     public static ModelShape shape(ModelShape base, RunRequest.Shape o) {
         int d = o.dModel() != null ? o.dModel() : base.dModel();
@@ -128,9 +135,20 @@ public final class RunRecipe {
             throw new RunRequestException("--d-model, --layers, --heads and --seq must be positive and --vocab at"
                     + " least 2");
         }
+        if (d > MAX_SIZE) {
+            throw new RunRequestException("--d-model must be in [1, " + MAX_SIZE + "], found " + d);
+        }
+        if (t > MAX_SIZE) {
+            throw new RunRequestException("--seq must be in [1, " + MAX_SIZE + "], found " + t);
+        }
         if (d % h != 0) {
             throw new RunRequestException("--d-model " + d + " is not a multiple of --heads " + h
                     + " (d_head = d_model / heads)");
+        }
+        // About 12 L d^2 weights: past 2^53 the count no longer fits the long arithmetic that sizes the run.
+        if (12.0 * l * d * d > 0x1p53) {
+            throw new RunRequestException(String.format(java.util.Locale.ROOT, "--d-model %d with --layers %d has"
+                    + " about %.1e parameters, more than can be counted (at most 2^53)", d, l, 12.0 * l * d * d));
         }
         int ffn = o.dModel() != null ? 4 * d : base.dFfn();
         return new ModelShape(v, t, d, l, h, d / h, ffn);

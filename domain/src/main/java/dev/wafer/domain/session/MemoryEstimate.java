@@ -102,9 +102,11 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
         return Math.multiplyExact(2L * Float.BYTES, (params + shards - 1) / shards);
     }
 
-    /** Everything together. */
+    /** Everything together; {@link Long#MAX_VALUE} when more than a long counts (it fits no memory). */
     public long totalBytes() {
-        return stateBytes + activationBytes + workspaceBytes;
+        long sum = stateBytes + activationBytes;
+        sum = sum < 0 ? Long.MAX_VALUE : sum + workspaceBytes;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     /** Whether the run fits in {@code budgetBytes} and every tensor is allocatable. */
