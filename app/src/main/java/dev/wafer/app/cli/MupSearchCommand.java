@@ -75,6 +75,14 @@ final class MupSearchCommand implements Runnable {
         if (samples < 1) {
             throw new UserError("--samples must be positive, found " + samples);
         }
+        if (!checkTransfer && spec.commandLine().getParseResult().hasMatchedOption("--transfer-factor")) {
+            throw new UserError("--transfer-factor: only with --check-transfer (it is the width multiple of the"
+                    + " transfer check)");
+        }
+        if (checkTransfer && samples < 2) {
+            throw new UserError("--check-transfer needs at least 2 --samples (it checks that the ranking of"
+                    + " triples holds at a larger width), found " + samples);
+        }
         if (transferFactor < 2 || transferFactor > 4) {
             throw new UserError("--transfer-factor must be 2, 3 or 4, found " + transferFactor);
         }

@@ -101,6 +101,34 @@ class MupSearchCommandTest {
     }
 
     @Test
+    void aResumeScoringAnotherNumberOfHeldOutSequencesIsRefused() throws Exception {
+        Path out = tmp.resolve("eval-sequences");
+        CliRun first = CliRun.of(search(out, 1));
+        assertEquals(0, first.exitCode(), first.err());
+        List<String> args = new ArrayList<>(List.of(search(out, 2)));
+        args.set(args.indexOf("--eval-sequences") + 1, "8");
+        CliRun other = CliRun.of(args.toArray(String[]::new));
+        assertEquals(2, other.exitCode(), other.err());
+        assertTrue(other.err().contains("holds a search with eval_sequences 4, not 8"), other.err());
+    }
+
+    @Test
+    void aDamagedLogLineIsOneLineWithItsPlace() throws Exception {
+        Path out = tmp.resolve("damaged");
+        CliRun first = CliRun.of(search(out, 1));
+        assertEquals(0, first.exitCode(), first.err());
+        Path log = out.resolve(MupSearchLog.FILE_NAME);
+        String line = Files.readAllLines(log).get(0);
+        Files.writeString(log, line + "\n" + line.substring(0, 30) + "\n" + line + "\n");
+        CliRun rerun = CliRun.of(search(out, 3));
+        assertEquals(2, rerun.exitCode(), rerun.err());
+        String err = rerun.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("wafer: " + log + ":2:") && err.contains("not a mup-search result")
+                && !err.contains("[Source"), err);
+    }
+
+    @Test
     void checkTransferRetrainsTheChosenTriplesAtTwiceTheWidth() throws Exception {
         Path out = tmp.resolve("transfer");
         CliRun run = CliRun.of(search(out, 3, "--check-transfer"));
@@ -137,6 +165,12 @@ class MupSearchCommandTest {
         assertTrue(sp.err().startsWith("wafer: --parameterisation sp: mup-search tunes muP only"), sp.err());
         CliRun none = CliRun.of(search(tmp.resolve("x"), 0));
         assertTrue(none.err().startsWith("wafer: --samples must be positive"), none.err());
+        CliRun factor = CliRun.of(search(tmp.resolve("x"), 2, "--transfer-factor", "3"));
+        assertEquals(2, factor.exitCode());
+        assertTrue(factor.err().startsWith("wafer: --transfer-factor: only with --check-transfer"), factor.err());
+        CliRun one = CliRun.of(search(tmp.resolve("x"), 1, "--check-transfer"));
+        assertEquals(2, one.exitCode());
+        assertTrue(one.err().startsWith("wafer: --check-transfer needs at least 2 --samples"), one.err());
         CliRun proxy = CliRun.of("study", "mup-search", "--proxy", "nope", "--samples", "2", "--quiet");
         assertEquals(2, proxy.exitCode());
         assertTrue(proxy.err().startsWith("wafer: --proxy:"), proxy.err());

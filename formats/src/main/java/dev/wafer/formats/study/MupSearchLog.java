@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -45,6 +46,8 @@ public final class MupSearchLog {
         search.put("steps", s.steps());
         search.put("batch_sequences", s.training().batchSequences());
         search.put("seq_length", s.training().seqLength());
+        // Held-out losses over different numbers of sequences are not comparable: a resume must score as many.
+        search.put("eval_sequences", s.training().evalSequences());
         search.put("data", data);
         return new MupSearchLog(dir.resolve(FILE_NAME), search);
     }
@@ -83,9 +86,12 @@ public final class MupSearchLog {
                 if (i == lines.size() - 1) {
                     break; // killed while writing it: the sample runs again
                 }
-                throw new InvalidInputException(file + ":" + (i + 1) + ": not a mup-search result (" + e.getMessage() + ")");
+                throw new InvalidInputException(file + ":" + (i + 1) + problem(e));
             }
             for (Map.Entry<String, Object> e : search.entrySet()) {
+                if (e.getKey().equals("eval_sequences") && !n.has("eval_sequences")) {
+                    continue; // written before the log recorded it: cannot be checked
+                }
                 String was = n.path(e.getKey()).asText();
                 if (!was.equals(String.valueOf(e.getValue()))) {
                     throw new InvalidInputException("--out " + file.getParent() + " holds a search with " + e.getKey() + " "
@@ -116,12 +122,33 @@ public final class MupSearchLog {
         }
     }
 
+    /**
+     * Why a line is no result, on one line: the parser's own words and column (not its multi-line message with the
+     * source excerpt), or the field that is missing.
+     */
+    private static String problem(Exception e) {
+        if (e instanceof JsonProcessingException j) {
+            JsonLocation at = j.getLocation();
+            return (at == null ? "" : ":" + at.getColumnNr()) + ": not a mup-search result: "
+                    + j.getOriginalMessage().lines().findFirst().orElse("");
+        }
+        return ": not a mup-search result (" + e.getMessage() + ")";
+    }
+
     private static MupSearch.Sample sample(JsonNode n) {
-        boolean diverged = n.get("diverged").asBoolean();
-        JsonNode loss = Objects.requireNonNull(n.get("loss"), "no loss");
-        return new MupSearch.Sample(n.get("index").asInt(), new MupHyperparameters(n.get("eta_base").asDouble(),
-                n.get("sigma_base").asDouble(), n.get("m_emb").asDouble()),
+        boolean diverged = field(n, "diverged").asBoolean();
+        JsonNode loss = field(n, "loss");
+        return new MupSearch.Sample(field(n, "index").asInt(), new MupHyperparameters(field(n, "eta_base").asDouble(),
+                field(n, "sigma_base").asDouble(), field(n, "m_emb").asDouble()),
                 loss.isNull() ? Double.NaN : loss.asDouble(), diverged);
+    }
+
+    private static JsonNode field(JsonNode n, String name) {
+        JsonNode v = n.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no " + name);
+        }
+        return v;
     }
 
     private void write(String text, StandardOpenOption mode) {
