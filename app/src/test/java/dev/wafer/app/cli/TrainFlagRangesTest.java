@@ -21,10 +21,28 @@ class TrainFlagRangesTest {
         "--d-model 32 --layers 1 --seq 2147483647 | --seq must be in [1, 1048576], found 2147483647",
         "--d-model 1073741824 --layers 1      | --d-model must be in [1, 1048576], found 1073741824",
         "--d-model 1048576 --layers 100000   | --d-model 1048576 with --layers 100000 has about",
+        "--eps -1e-8                         | --eps must be positive and finite, below 1",
+        "--eps NaN                           | --eps must be positive and finite, below 1",
+        "--eps Infinity                      | --eps must be positive and finite, below 1",
+        "--eps 1e300                         | --eps must be positive and finite, below 1",
+        "--eps 0                             | --eps must be positive and finite, below 1",
     })
     void outOfRangeSizeIsOneLineNamingTheFlag(String flags, String message) {
         List<String> args = new ArrayList<>(List.of("train", "--heads", "2", "--batch", "4", "--steps", "5",
                 "--dry-run", "--no-measure"));
+        args.addAll(List.of(flags.trim().split(" +")));
+        assertUsageError(CliRun.of(args.toArray(String[]::new)), message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "--warmup 9037   | --warmup must be in [0, 9037) steps of 111M's schedule (245760 tokens a step), found 9037",
+        "--warmup 100000 | --warmup must be in [0, 9037) steps of 111M's schedule (245760 tokens a step), found 100000",
+        "--warmup -1     | --warmup must be in [0, 9037) steps of 111M's schedule",
+        "--seq 3000      | --seq 3000: the preset's batch of 245760 tokens is not a multiple of it; give --batch-tokens",
+    })
+    void aPresetOverrideOutOfRangeNamesTheFlagGiven(String flags, String message) {
+        List<String> args = new ArrayList<>(List.of("train", "--preset", "111M", "--dry-run", "--no-measure"));
         args.addAll(List.of(flags.trim().split(" +")));
         assertUsageError(CliRun.of(args.toArray(String[]::new)), message);
     }

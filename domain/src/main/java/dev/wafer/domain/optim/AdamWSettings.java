@@ -13,11 +13,15 @@ public record AdamWSettings(double beta1, double beta2, double eps, double weigh
     /**
      * Checks the betas, epsilon and weight decay; the clipping threshold may be any value.
      *
-     * @throws IllegalArgumentException for betas outside [0, 1) or negative eps/decay
+     * @throws IllegalArgumentException for betas outside [0, 1), a negative or non-finite eps or decay
      */
     public AdamWSettings {
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0)) {
-            throw new IllegalArgumentException("bad AdamW settings " + this);
+        // The parameters, not this: the fields are not assigned yet in a compact constructor.
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0)
+                || Double.isInfinite(eps) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("bad AdamW settings: beta1 " + beta1 + " and beta2 " + beta2
+                    + " must be in [0, 1), eps " + eps + " and weight decay " + weightDecay
+                    + " finite and not negative");
         }
     }
 

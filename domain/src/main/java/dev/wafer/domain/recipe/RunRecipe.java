@@ -57,7 +57,7 @@ public final class RunRecipe {
                 : ParameterisationKind.SP;
         MupFlags.check(r, kind);
         TrainingSchedule schedule = p != null ? presetSchedule(r, p, kind, seq) : flagSchedule(r, kind, seq);
-        double eps = r.eps() != null ? r.eps() : p != null ? p.adamEpsilon() : DEFAULT_EPS;
+        double eps = r.eps() != null ? eps(r.eps()) : p != null ? p.adamEpsilon() : DEFAULT_EPS;
         Precision precision = r.precision() == null ? Precision.FP32 : named("--precision",
                 () -> Precision.parse(r.precision()));
         if (r.fp32AttentionGrads() && precision == Precision.FP32) {
@@ -169,14 +169,25 @@ public final class RunRecipe {
             // Table 1's batch in tokens, re-expressed in sequences of the length trained on.
             List<BatchSizeSchedule.Phase> phases = new ArrayList<>();
             for (BatchSizeSchedule.Phase ph : base.batches().phases()) {
-                phases.add(new BatchSizeSchedule.Phase(ph.startTokens(),
-                        sequences((long) ph.sequences() * base.batches().seqLength(), seq)));
+                long tokens = (long) ph.sequences() * base.batches().seqLength();
+                if (tokens % seq != 0) { // the user gave --seq, not --batch-tokens: name what they gave
+                    throw new RunRequestException("--seq " + seq + ": the preset's batch of " + tokens + " tokens is"
+                            + " not a multiple of it; give --batch-tokens (a multiple of " + seq + ") or another"
+                            + " --seq");
+                }
+                phases.add(new BatchSizeSchedule.Phase(ph.startTokens(), sequences(tokens, seq)));
             }
             batches = BatchSizeSchedule.phased(seq, phases);
         }
         WarmupDecaySchedule lr = base.lrInTokens();
         double peak = MupFlags.peak(r) != null ? MupFlags.peak(r) : LearningRates.forPreset(p, kind);
         double warm = r.warmup() != null ? (double) r.warmup() * batches.tokensPerStepAt(0) : lr.warmup();
+        // The warm-up must end before the schedule does, leaving a decay of at least one token.
+        long maxWarmup = (long) Math.ceil((lr.warmup() + lr.decay()) / batches.tokensPerStepAt(0));
+        if (r.warmup() != null && (r.warmup() < 0 || warm >= lr.warmup() + lr.decay())) {
+            throw new RunRequestException("--warmup must be in [0, " + maxWarmup + ") steps of " + p.name()
+                    + "'s schedule (" + batches.tokensPerStepAt(0) + " tokens a step), found " + r.warmup());
+        }
         double decay = lr.warmup() + lr.decay() - warm;
         DecayType type = r.decay() != null ? decayType(r) : lr.type();
         return named("the schedule", () -> new TrainingSchedule(WarmupDecaySchedule.paper(peak, warm, decay, type),
@@ -222,6 +233,19 @@ public final class RunRecipe {
                     + " (and at most " + (long) Integer.MAX_VALUE * seq + "), found " + tokens);
         }
         return (int) (tokens / seq);
+    }
+
+    /**
+     * --eps, checked: positive (0 divides by zero where a gradient is 0) and below 1. Clipping to a global norm of
+     * 1 keeps every gradient, and so sqrt(v), at most 1; an eps of 1 or more swamps it, and Adam becomes plain SGD
+     * at lr / eps (an infinite eps trains with zero updates).
+     */
+    private static double eps(double eps) {
+        if (!(eps > 0 && eps < 1)) {
+            throw new RunRequestException("--eps must be positive and finite, below 1 (Adam's guard against"
+                    + " dividing by a tiny sqrt(v); 1e-8 is usual), found " + eps);
+        }
+        return eps;
     }
 
     private static int checked(MicroBatchSizer sizer, ModelShape model, int seq, int micro) {
