@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.wafer.formats.data.Progress;
 import dev.wafer.formats.tokens.SyntheticTokenSource;
+import dev.wafer.formats.tokens.TrainingDataFiles;
+import dev.wafer.domain.session.DataKind;
 import dev.wafer.domain.scaling.ParameterCount;
 import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.domain.schedule.TrainingSchedule;
@@ -34,6 +37,7 @@ final class DryRunReport {
     /** Prints the run {@code state} would continue (a fresh run from step 0, or a checkpoint's). */
     void print(RunState state) {
         RunSpec s = state.spec();
+        refuseWhatTheRunRefuses(state);
         Map<String, Object> r = new LinkedHashMap<>();
         TrainingSchedule sc = s.schedule();
         WarmupDecaySchedule lr = sc.lrInTokens();
@@ -152,6 +156,22 @@ final class DryRunReport {
                     + " per rank (AdamW moments sharded over " + resolver.optimizerShards() + " ranks)");
         }
         kv.print(out);
+    }
+
+    /**
+     * The checks the real run makes before training, with its words: the data (its sequence length, vocabulary and, on
+     * resume, fingerprint) and the backend's precision. The embedded sample is not opened: that would prepare it.
+     */
+    private void refuseWhatTheRunRefuses(RunState state) {
+        DataKind kind = state.spec().data().kind();
+        if (kind == DataKind.DATASET || kind == DataKind.TOKENS) {
+            try (TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE)) {
+                TrainExecution.withFingerprint(state, files.fingerprint());
+            } catch (TrainingDataFiles.DataException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        resolver.requirePrecision(state.spec().precision());
     }
 
     /**

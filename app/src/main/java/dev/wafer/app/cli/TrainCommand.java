@@ -195,6 +195,15 @@ public final class TrainCommand implements Runnable {
                 underflowReport, json, dryRun, noMeasure, overwrite, shardOptimizer, ranks, recompute, profile);
     }
 
+    /** Refuses --eval-batches, when given, for a run with no validation split to score (synthetic tokens). */
+    private void checkEvalBatches(RunState state) {
+        boolean given = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--eval-batches");
+        if (given && evalBatches > 0 && state.spec().data().kind() == dev.wafer.domain.session.DataKind.SYNTHETIC) {
+            throw new UserError("--eval-batches " + evalBatches + ": a run on synthetic tokens has no validation"
+                    + " split to score; leave it out (or give --eval-batches 0)");
+        }
+    }
+
     @Override
     public void run() {
         TrainFlags f = flags();
@@ -204,8 +213,12 @@ public final class TrainCommand implements Runnable {
                         backends::workspaceBytes);
         resolver.checkRunFlags();
         TrainExecution execution = new TrainExecution(f, spec.commandLine(), cluster, backends, store);
+        if (f.evalBatches() < 0) {
+            throw new UserError("--eval-batches must be >= 0, found " + f.evalBatches());
+        }
         if (f.resume() == null) {
             RunState fresh = new RunState(resolver.fresh(), RunPosition.START);
+            checkEvalBatches(fresh);
             if (f.dryRun()) {
                 new DryRunReport(this, resolver).print(fresh);
                 return;
@@ -219,6 +232,7 @@ public final class TrainCommand implements Runnable {
         }
         try (CheckpointReader reader = store.open(file)) {
             RunState state = resolver.resumed(file, reader.header());
+            checkEvalBatches(state);
             if (f.dryRun()) {
                 new DryRunReport(this, resolver).print(state);
                 return;

@@ -204,9 +204,14 @@ final class TrainExecution {
 
     /** Refuses, in one line and before anything is allocated, a precision the backend does not implement. */
     static void requirePrecision(ComputeBackend backend, Precision precision) {
+        requirePrecision(backend.name(), backend.capabilities(), precision);
+    }
+
+    /** As {@link #requirePrecision(ComputeBackend, Precision)} for a backend known by its name and capabilities. */
+    static void requirePrecision(String backend, java.util.Set<Capability> capabilities, Precision precision) {
         Capability needed = precision.operands().capability();
-        if (needed != null && !backend.capabilities().contains(needed)) {
-            throw new UserError("--precision " + precision.id() + ": backend '" + backend.name()
+        if (needed != null && !capabilities.contains(needed)) {
+            throw new UserError("--precision " + precision.id() + ": backend '" + backend
                     + "' does not implement " + precision.id() + " (it trains in fp32 only); use --precision fp32"
                     + " or the cpu backend");
         }
@@ -271,8 +276,11 @@ final class TrainExecution {
         }
     }
 
-    /** The run with its data's fingerprint recorded; a resume on data with another fingerprint is refused. */
-    private static RunState withFingerprint(RunState state, String fingerprint) {
+    /**
+     * The run with its data's fingerprint recorded; a resume on data with another fingerprint is refused (the dry run
+     * applies the same check).
+     */
+    static RunState withFingerprint(RunState state, String fingerprint) {
         DataSpec data = state.spec().data();
         if (!data.accepts(fingerprint)) {
             throw new UserError("--resume: the data at " + (data.path().isEmpty() ? "the sample cache" : data.path())

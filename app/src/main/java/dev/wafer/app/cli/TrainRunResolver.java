@@ -122,6 +122,11 @@ final class TrainRunResolver implements MicroBatchSizer {
                 shape.dHead());
     }
 
+    /** Refuses, as the real run does, a precision the selected backend declares it does not implement. */
+    void requirePrecision(Precision precision) {
+        TrainExecution.requirePrecision(backendName, capabilities, precision);
+    }
+
     /** Processes of the data-parallel job the run is sized for. */
     int ranks() {
         return ranks;
