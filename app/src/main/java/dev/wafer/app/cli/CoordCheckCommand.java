@@ -62,6 +62,7 @@ final class CoordCheckCommand implements Runnable {
                 () -> new CoordinateCheck.Settings(options.kind(), sorted, layers, dHead, options.seq, options.batch,
                         steps, lr, seeds, options.seed, AdamWSettings.cerebras(1e-8)));
         StudyRun.Finished<CoordinateCheck.Result> run = StudyRun.run(backends, options, spec.commandLine().getErr(),
+                false, // it compares activations during training: no held-out data
                 (backend, data, progress) -> CoordinateCheck.run(backend, data, settings, progress));
         Map<String, Object> json = StudyJson.coordinateCheck(run.result(), run.backend());
         json.put("wall_seconds", run.wallSeconds());

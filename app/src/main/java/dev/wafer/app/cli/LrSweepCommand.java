@@ -64,7 +64,7 @@ final class LrSweepCommand implements Runnable {
         LearningRateSweep.Settings settings = StudyOptions.settings("--widths, --lrs, --layers, --tokens",
                 () -> new LearningRateSweep.Settings(options.kind(), sorted, rates, layers, dHead, tokens, training));
         StudyRun.Finished<LearningRateSweep.Result> run = StudyRun.run(backends, options,
-                spec.commandLine().getErr(),
+                spec.commandLine().getErr(), evalSequences > 0,
                 (backend, data, progress) -> LearningRateSweep.run(backend, data, settings, progress));
         Map<String, Object> json = StudyJson.learningRateSweep(run.result(), run.backend());
         json.put("wall_seconds", run.wallSeconds());

@@ -96,6 +96,7 @@ final class MupSearchCommand implements Runnable {
                         preset.shape().dHead(), samples, budgetTokens, training));
         StudyOutput output = StudyOutput.create(options, "mup-search", spec.commandLine().getOut());
         StudyRun.Finished<Outcome> run = StudyRun.run(backends, options, spec.commandLine().getErr(),
+                evalSequences > 0,
                 (backend, data, progress) -> {
                     MupSearchLog log = MupSearchLog.in(output.dir(), settings, data.description());
                     MupSearch.Result search = MupSearch.run(backend, data, settings, log.finished(), log::append,

@@ -11,6 +11,7 @@ import dev.wafer.formats.plot.StudyPlots;
 import dev.wafer.formats.tokens.PreparedStudyData;
 import dev.wafer.domain.recipe.LearningRates;
 import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.scaling.PowerLawFit;
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.study.ScalingStudy;
 import dev.wafer.domain.study.StudyListener;
@@ -79,18 +80,33 @@ final class ScalingStudyCommand implements Runnable {
         List<Double> extras = extraTokensPerParam == null ? List.of() : extraTokensPerParam;
         extras.forEach(t -> positive("--extra-tokens-per-param", t));
         ModelSizeFlag extra = extraSize != null ? ModelSizeFlag.parse("--extra-size", extraSize, dHead) : family.get(1);
+        if (extraSize != null && extras.isEmpty()) {
+            throw new UserError("--extra-size " + extraSize + ": only with --extra-tokens-per-param (it is the shape"
+                    + " of the extra runs)");
+        }
         ParameterisationKind kind = options.kind();
         double peak = StudyOptions.learningRate("--lr",
                 lr != null ? lr : LearningRates.forStudy(kind));
         StudyTraining training = options.training(evalSequences);
         StudyOutput output = StudyOutput.create(options, "scaling", spec.commandLine().getOut());
         PrintWriter err = spec.commandLine().getErr();
-        StudyRun.Finished<ScalingStudy.Result> run = StudyRun.run(backends, options, err, (backend, data, progress) ->
+        StudyRun.Finished<ScalingStudy.Result> run = StudyRun.run(backends, options, err, evalSequences > 0,
+                (backend, data, progress) ->
                 train(backend, data, progress, err,
                         settings(kind, family, extra, extras, peak, training, data.vocabSize())));
         Map<String, Object> json = StudyJson.scaling(run.result(), run.backend(), run.wallSeconds());
+        String warning = PowerLawFit.degeneracy(run.result().law()).map(why -> "the fit is degenerate: " + why
+                + "; too few or too close sizes, or too few tokens per parameter, for a scaling law").orElse(null);
+        if (warning != null) {
+            json.put("fit_warning", warning);
+        }
         output.publish("scaling-" + kind.id(), json, png -> StudyPlots.scaling(run.result(), png),
-                (out, png, file) -> StudyTables.scaling(out, run.result(), png, file, run.wallSeconds()));
+                (out, png, file) -> {
+                    StudyTables.scaling(out, run.result(), png, file, run.wallSeconds());
+                    if (warning != null) {
+                        out.println("warning: " + warning);
+                    }
+                });
     }
 
     /** --sizes, else the --quick or default family; checked before the data is opened, so a typo fails at once. */
@@ -103,6 +119,12 @@ final class ScalingStudyCommand implements Runnable {
         }
         List<String> specs = sizes != null ? sizes : List.of((quick ? QUICK_SIZES : DEFAULT_SIZES).split(","));
         List<ModelSizeFlag> family = specs.stream().map(s -> ModelSizeFlag.parse("--sizes", s, dHead)).toList();
+        for (int i = 0; i < family.size(); i++) {
+            if (family.indexOf(family.get(i)) != i) {
+                throw new UserError("--sizes: " + specs.get(i).trim() + " is given twice (each size is one point of"
+                        + " the fit)");
+            }
+        }
         if (family.size() < FIT_POINTS) {
             throw new UserError("--sizes needs at least 3 sizes to fit a*f^b+c, found " + family.size());
         }
@@ -126,9 +148,11 @@ final class ScalingStudyCommand implements Runnable {
                                       PrintWriter err, ScalingStudy.Settings settings) {
         if (!options.quiet) {
             List<ScalingStudy.Plan> plans = ScalingStudy.plans(settings);
+            // Each run trains alone: the split is seen more than once only by a run longer than it.
+            boolean repeats = plans.stream().anyMatch(p -> p.tokens() > data.trainTokens());
             err.printf(Locale.ROOT, "scaling study: %d runs, %,d training tokens in all; the training split has"
-                    + " %,d tokens, so the larger models see it more than once%n", plans.size(),
-                    plans.stream().mapToLong(ScalingStudy.Plan::tokens).sum(), data.trainTokens());
+                    + " %,d tokens%s%n", plans.size(), plans.stream().mapToLong(ScalingStudy.Plan::tokens).sum(),
+                    data.trainTokens(), repeats ? ", so the larger models see it more than once" : "");
         }
         FiniteRunCount fitted = new FiniteRunCount(progress, settings.sizes().size());
         try {

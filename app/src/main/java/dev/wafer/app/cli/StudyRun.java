@@ -36,11 +36,18 @@ final class StudyRun {
     private StudyRun() {
     }
 
-    static <R> Finished<R> run(ComputeBackendFactory backends, StudyOptions options, PrintWriter err, Body<R> body) {
+    /**
+     * Runs {@code body} on the data and backend.
+     *
+     * @param needsValidation whether the study scores held-out sequences: only then must the data have a validation
+     *                        split
+     */
+    static <R> Finished<R> run(ComputeBackendFactory backends, StudyOptions options, PrintWriter err,
+            boolean needsValidation, Body<R> body) {
         long start = System.nanoTime();
         R result;
         String backendName;
-        try (PreparedStudyData data = open(options, err); ComputeBackend backend = backends.open()) {
+        try (PreparedStudyData data = open(options, err, needsValidation); ComputeBackend backend = backends.open()) {
             backendName = backend.name();
             result = body.run(backend, data, new StudyProgress(err, options.quiet));
         }
@@ -51,7 +58,7 @@ final class StudyRun {
      * The study data. A bad --data or --tokenizer is the user's mistake ({@link UserError}, or the
      * {@link dev.wafer.formats.input.InvalidInputException} the readers throw naming the file); anything else is not.
      */
-    private static PreparedStudyData open(StudyOptions options, PrintWriter err) {
+    private static PreparedStudyData open(StudyOptions options, PrintWriter err, boolean needsValidation) {
         Path dir = options.data != null ? options.data : sample(options, err);
         String label = options.data != null ? "dataset" : "embedded sample";
         if (!Files.isRegularFile(new DatasetLayout(dir).manifest())) {
@@ -60,7 +67,7 @@ final class StudyRun {
         }
         PreparedStudyData data;
         try {
-            data = PreparedStudyData.open(dir, label);
+            data = PreparedStudyData.open(dir, label, needsValidation);
         } catch (IOException e) {
             throw new UserError("cannot read --data " + dir + ": " + e.getMessage());
         }

@@ -35,6 +35,8 @@ class StudyFlagErrorsTest {
         "scaling     | --eval-sequences         | -1             | --eval-sequences must not be negative",
         "scaling     | --extra-size             | 24x1           | --extra-size: 24x1: width 24 is not a positive multiple of --d-head 16",
         "scaling     | --lr                     | -1             | --lr must be positive and finite",
+        "scaling     | --sizes                  | 16x1,16x1,48x1 | --sizes: 16x1 is given twice",
+        "scaling     | --extra-size             | 32x1           | --extra-size 32x1: only with --extra-tokens-per-param",
         "scaling     | --sizes                  | 16x1,32x1,1073741824x1 | --sizes: 1073741824x1: width must be in [1, 1048576]",
         "scaling     | --seq                    | 2147483647     | --seq must be in [2, 1048576], found 2147483647",
     })
@@ -65,6 +67,41 @@ class StudyFlagErrorsTest {
         CliRun run = study("scaling", "--out", tmp.toString(), "--data", data.toString(), "--seq", "16", "--batch",
                 "2", "--sizes", "16x1,32x1,48x1", "--tokens-per-param", "0.05", "--eval-sequences", "0", "--lr", "1e6");
         assertOneLineUsageError(run, "--lr 1000000.0: only ");
+    }
+
+    /** Coord-check scores no held-out data, nor an lr-sweep with --eval-sequences 0: no validation split needed. */
+    @Test
+    void studiesThatScoreNoHeldOutDataTakeADatasetWithoutAValidationSplit() {
+        Path data = tmp.resolve("noval");
+        CliRun prepare = CliRun.of("data", "prepare", "--out", data.toString(), "--seq-len", "16", "--quiet",
+                "--tokenizer", "bytes", "--split", "1,0,0", "--exclude-source", "Books3");
+        assertEquals(0, prepare.exitCode(), prepare.err());
+        CliRun coord = study("coord-check", "--out", tmp.resolve("cc").toString(), "--data", data.toString(),
+                "--seq", "16", "--batch", "2", "--widths", "32,64", "--steps", "2", "--d-head", "16", "--layers", "1");
+        assertEquals(0, coord.exitCode(), coord.err());
+        CliRun sweep = study("lr-sweep", "--out", tmp.resolve("lr").toString(), "--data", data.toString(), "--seq",
+                "16", "--batch", "2", "--widths", "32,64", "--lrs", "1e-3,1e-2", "--tokens", "64", "--d-head", "16",
+                "--layers", "1", "--eval-sequences", "0");
+        assertEquals(0, sweep.exitCode(), sweep.err());
+        CliRun scored = study("lr-sweep", "--out", tmp.resolve("lr2").toString(), "--data", data.toString(), "--seq",
+                "16", "--batch", "2", "--widths", "32,64", "--lrs", "1e-3,1e-2", "--tokens", "64", "--d-head", "16",
+                "--layers", "1", "--eval-sequences", "4");
+        assertEquals(2, scored.exitCode(), "held-out sequences asked of data without them: " + scored.err());
+    }
+
+    /** A study on a fraction of the split says nothing of seeing it more than once; a degenerate fit is flagged. */
+    @Test
+    void theScalingStudySaysOnlyWhatIsTrue() {
+        Path data = tmp.resolve("bytes16-scaling");
+        CliRun prepare = CliRun.of("data", "prepare", "--out", data.toString(), "--seq-len", "16", "--quiet",
+                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
+        assertEquals(0, prepare.exitCode(), prepare.err());
+        CliRun run = CliRun.of("study", "scaling", "--out", tmp.resolve("sc").toString(), "--data", data.toString(),
+                "--seq", "16", "--batch", "2", "--sizes", "16x1,32x1,48x1", "--tokens-per-param", "0.02",
+                "--eval-sequences", "0");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains("scaling study: 3 runs"), run.err());
+        assertTrue(!run.err().contains("more than once"), run.err());
     }
 
     @Test

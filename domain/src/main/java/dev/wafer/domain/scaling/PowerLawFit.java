@@ -13,6 +13,8 @@ public final class PowerLawFit {
     private static final double B_MIN = -3.0;
     private static final double B_MAX = -1e-4;
     private static final int SCAN_POINTS = 600;
+    /** How close to a bound the refined exponent counts as on it (the refinement stops within 1e-12). */
+    private static final double BOUND_TOLERANCE = 1e-6;
     private static final int REFINE_ITERATIONS = 200;
 
     private PowerLawFit() {
@@ -99,6 +101,22 @@ public final class PowerLawFit {
             sse += residuals[i] * residuals[i];
         }
         return new Result(law, residuals, Math.sqrt(sse / flops.length), relative);
+    }
+
+    /**
+     * Why a fitted law is no result, or empty when it is one: an exponent on the search's bound (the data would take
+     * it further: too few or too close sizes, or too few tokens for the losses to fall as a power law) or a negative
+     * irreducible loss {@code c}.
+     */
+    public static java.util.Optional<String> degeneracy(PowerLaw law) {
+        if (law.b() - B_MIN < BOUND_TOLERANCE || B_MAX - law.b() < BOUND_TOLERANCE) {
+            return java.util.Optional.of("the exponent b = " + law.b() + " is on the fit's bound [" + B_MIN + ", "
+                    + B_MAX + "]");
+        }
+        if (law.c() < 0) {
+            return java.util.Optional.of("the irreducible loss c = " + law.c() + " is negative");
+        }
+        return java.util.Optional.empty();
     }
 
     /** For fixed b: least-squares a and c of {@code y = a x + c} with {@code x = f^b}; returns {a, c, sse}. */

@@ -2,6 +2,7 @@ package dev.wafer.domain.scaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
@@ -31,6 +32,16 @@ class PowerLawFitTest {
             assertEquals(a, r.law().a(), a * 1e-2, where);
             assertEquals(0, r.rmsResidual(), 1e-6, where);
         }
+    }
+
+    @Test
+    void aFitOnItsBoundOrWithANegativeFloorIsDegenerate() {
+        // Losses that rise with compute: the best exponent is the least negative the fit allows.
+        PowerLawFit.Result rising = PowerLawFit.fit(new double[] {1e9, 2e9, 4e9}, new double[] {3.0, 3.1, 3.3});
+        assertTrue(PowerLawFit.degeneracy(rising.law()).orElseThrow().contains("on the fit's bound"),
+                rising.law().toString());
+        assertTrue(PowerLawFit.degeneracy(new PowerLaw(10, -0.1, -0.5)).orElseThrow().contains("c = -0.5"));
+        assertTrue(PowerLawFit.degeneracy(new PowerLaw(47, -0.073, 0.5)).isEmpty(), "equation (1) is a result");
     }
 
     @Test

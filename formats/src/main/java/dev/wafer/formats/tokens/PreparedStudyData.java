@@ -1,6 +1,7 @@
 package dev.wafer.formats.tokens;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -25,18 +26,35 @@ public final class PreparedStudyData implements StudyData, AutoCloseable {
     }
 
     /**
-     * Opens {@code dir} (a {@code wafer data prepare} output).
+     * Opens {@code dir} (a {@code wafer data prepare} output), validation split included.
      *
      * @param label how to name the data in reports, e.g. {@code embedded sample}
      */
     public static PreparedStudyData open(Path dir, String label) throws IOException {
+        return open(dir, label, true);
+    }
+
+    /**
+     * Opens {@code dir}; a dataset without a validation split is refused only when {@code needsValidation} (a study
+     * that scores no held-out sequences can use one prepared with {@code --split 1,0,0}).
+     *
+     * @param label how to name the data in reports, e.g. {@code embedded sample}
+     */
+    public static PreparedStudyData open(Path dir, String label, boolean needsValidation) throws IOException {
         String tokenizer = ManifestJson.read(dir).settings().tokenizer();
         DatasetLayout layout = new DatasetLayout(dir);
         ShardedSequences train = ShardedSequences.open(layout, Split.TRAIN, true);
-        ShardedSequences val = ShardedSequences.open(layout, Split.VALIDATION, true);
-        String description = String.format(Locale.ROOT, "%s (%s), tokenizer %s, vocabulary %d, %,d train and %,d"
+        ShardedSequences val;
+        try {
+            val = needsValidation || Files.exists(layout.shard(Split.VALIDATION, 0))
+                    ? ShardedSequences.open(layout, Split.VALIDATION, true) : null;
+        } catch (IOException | RuntimeException e) {
+            train.close();
+            throw e;
+        }
+        String description = String.format(Locale.ROOT, "%s (%s), tokenizer %s, vocabulary %d, %,d train and %s"
                 + " validation sequences of %d tokens", label, dir, tokenizer, train.vocabSize(), train.count(),
-                val.count(), train.sequenceLength());
+                val == null ? "no" : String.format(Locale.ROOT, "%,d", val.count()), train.sequenceLength());
         return new PreparedStudyData(train, val, description);
     }
 
@@ -57,7 +75,7 @@ public final class PreparedStudyData implements StudyData, AutoCloseable {
 
     @Override
     public TokenBatchSource validation() {
-        return validation.count() >= 2 ? new SequenceBatchSource(validation, 0) : null;
+        return validation != null && validation.count() >= 2 ? new SequenceBatchSource(validation, 0) : null;
     }
 
     @Override
@@ -73,6 +91,8 @@ public final class PreparedStudyData implements StudyData, AutoCloseable {
     @Override
     public void close() {
         train.close();
-        validation.close();
+        if (validation != null) {
+            validation.close();
+        }
     }
 }
