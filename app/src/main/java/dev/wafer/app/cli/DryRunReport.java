@@ -143,6 +143,11 @@ final class DryRunReport {
                 kv.row(k, human(k, v));
             }
         });
+        Map<String, Object> overrides = overrides();
+        if (!overrides.isEmpty()) { // the flags that changed the preset's recipe, as --json lists them
+            kv.row("overrides", String.join(", ", overrides.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).toList()));
+        }
         for (Map<String, Object> ph : phases) {
             kv.row("batch from token " + ph.get("start_tokens"), ph.get("batch_tokens") + " tokens ("
                     + ph.get("batch_sequences") + " sequences, " + ph.get("accumulation_steps")

@@ -39,14 +39,25 @@ final class ModelsCommand implements Runnable, BackendAgnostic {
         for (CerebrasGptPreset p : presets) {
             var s = p.shape();
             t.row(p.name(), p.parameterisation().id(), s.dModel(), s.nLayers(), s.nHeads(), s.dHead(), s.dFfn(),
-                    Format.si(p.params()), Format.si(p.totalTokens()), p.initialBatchSequences(),
+                    Format.si(p.params()), Format.si(trainedTokens(p)), p.initialBatchSequences(),
                     Format.sci(p.peakLearningRate()), p.decayType().id(), Format.sci(p.adamEpsilon()),
                     Format.sci(p.trainingFlops()), Format.fixed(p.predictedLoss(), 3));
         }
         t.print(out);
         out.println("batch: sequences of 2048 tokens at the first step (13B: 720, then 1080 from 84B tokens).");
+        out.println("tokens: what the run trains, in whole steps (40M-mup-proxy: the paper's 600M tokens are 4577.6"
+                + " steps, so 4578: 600,047,616 tokens).");
         out.println("pred_loss: Pile test loss in nats/token from equation (1) at train_flops.");
         out.flush();
+    }
+
+    /**
+     * The tokens a run of {@code p} trains: whole steps, as {@code train --dry-run}'s {@code tokens_total} counts them.
+     * Only where the paper's token count is not whole batches (the muP proxy's 600M) is it a little more; the FLOPs,
+     * tokens per parameter and predicted loss stay the paper's.
+     */
+    static long trainedTokens(CerebrasGptPreset p) {
+        return (long) p.schedule().tokensBeforeStep(p.schedule().totalSteps());
     }
 
     static Map<String, Object> toJson(CerebrasGptPreset p) {
@@ -62,7 +73,7 @@ final class ModelsCommand implements Runnable, BackendAgnostic {
         m.put("vocab_size", s.vocabSize());
         m.put("seq_length", s.seqLength());
         m.put("params", p.params());
-        m.put("tokens", p.totalTokens());
+        m.put("tokens", trainedTokens(p));
         m.put("tokens_per_param", p.tokensPerParameter());
         m.put("batch_sequences", p.initialBatchSequences());
         List<Map<String, Object>> phases = new ArrayList<>();

@@ -70,6 +70,29 @@ class TrainPresetTest {
     }
 
     @Test
+    void overridesAreListedInTheTableToo() {
+        CliRun run = CliRun.of("train", "--preset", "111M", "--warmup", "0", "--lr", "1e-3", "--dry-run",
+                "--no-measure");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().lines().anyMatch(l -> l.startsWith("overrides:") && l.contains("peak_lr 0.001")
+                && l.contains("warmup_steps 0")), run.out());
+        CliRun none = CliRun.of("train", "--preset", "111M", "--dry-run", "--no-measure");
+        assertTrue(none.out().lines().noneMatch(l -> l.startsWith("overrides")), none.out());
+    }
+
+    /** {@code wafer models} gives the tokens the run trains, as the dry run does (the proxy's 600M round up). */
+    @Test
+    void modelsTokensAreTheDryRunsTotal() throws Exception {
+        CliRun models = CliRun.of("models", "--json");
+        assertEquals(0, models.exitCode(), models.err());
+        for (JsonNode row : JSON.readTree(models.out())) {
+            String name = row.get("name").asText();
+            JsonNode r = json("train", "--preset", name, "--dry-run", "--no-measure", "--json");
+            assertEquals(r.get("tokens_total").asLong(), row.get("tokens").asLong(), name);
+        }
+    }
+
+    @Test
     void overridesAreReported() throws Exception {
         JsonNode r = json("train", "--preset", "111M", "--d-model", "256", "--layers", "2", "--seq", "256",
                 "--dry-run", "--no-measure", "--json");
