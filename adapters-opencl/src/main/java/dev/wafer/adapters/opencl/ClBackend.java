@@ -106,6 +106,14 @@ public final class ClBackend implements ComputeBackend {
         return CAPABILITIES;
     }
 
+    /**
+     * What every OpenCL backend declares, known without opening one (for sizing and checking a run before the device
+     * opens): float32 only, no fused attention.
+     */
+    public static Set<Capability> declaredCapabilities() {
+        return CAPABILITIES;
+    }
+
     @Override
     public TensorScope openScope() {
         if (runtime.isClosed()) {

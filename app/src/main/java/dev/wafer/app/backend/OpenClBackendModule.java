@@ -38,6 +38,17 @@ public final class OpenClBackendModule extends AbstractModule implements Backend
     /** Opens the device chosen by WAFER_OPENCL_DEVICE (e.g. "platform=0,device=pocl"; default: the first device). */
     @Provides
     ComputeBackendFactory computeBackends() {
-        return () -> ClBackend.open(deviceSelection);
+        return new ComputeBackendFactory() {
+            @Override
+            public dev.wafer.ports.compute.ComputeBackend open() {
+                return ClBackend.open(deviceSelection);
+            }
+
+            /** Known without a device: a dry run refuses a 16-bit precision as the run would. */
+            @Override
+            public java.util.Set<dev.wafer.ports.compute.Capability> declaredCapabilities() {
+                return ClBackend.declaredCapabilities();
+            }
+        };
     }
 }

@@ -122,9 +122,14 @@ final class TrainRunResolver implements MicroBatchSizer {
                 shape.dHead());
     }
 
-    /** Refuses, as the real run does, a precision the selected backend declares it does not implement. */
+    /**
+     * Refuses, as the real run does, a precision the selected backend declares it does not implement; a backend that
+     * declares nothing (not known before it opens) is left to the run.
+     */
     void requirePrecision(Precision precision) {
-        TrainExecution.requirePrecision(backendName, capabilities, precision);
+        if (!capabilities.isEmpty()) {
+            TrainExecution.requirePrecision(backendName, capabilities, precision);
+        }
     }
 
     /** Processes of the data-parallel job the run is sized for. */
