@@ -43,7 +43,9 @@ public final class Generator {
                     + model.maxSequenceLength());
         }
         LogitsSampler sampler = new LogitsSampler(sampling);
-        int[] out = new int[maxNewTokens];
+        // The context caps the output: at most its free positions (one token even when the prompt fills it), so a
+        // huge maxNewTokens allocates no more than the model can produce.
+        int[] out = new int[Math.min(maxNewTokens, Math.max(1, model.maxSequenceLength() - prompt.length))];
         int n = 0;
         if (maxNewTokens == 0) {
             return new GenerationResult(out, StopReason.MAX_TOKENS);
@@ -57,7 +59,7 @@ public final class Generator {
             out[n++] = token;
             listener.accept(token);
             if (n == maxNewTokens) {
-                return new GenerationResult(out, StopReason.MAX_TOKENS);
+                return new GenerationResult(Arrays.copyOf(out, n), StopReason.MAX_TOKENS);
             }
             if (prompt.length + n >= model.maxSequenceLength()) {
                 // Every position is filled: a further token would have no position (nor cache slot) of its own.

@@ -27,6 +27,11 @@ public final class LogitsSampler {
         }
         Candidates c = candidates(logits);
         double[] p = c.probabilities();
+        for (double q : p) {
+            if (!(q >= 0 && q <= 1)) { // never a draw from NaN probabilities (it picked the last candidate)
+                throw new NonFiniteOutputException("sampling probability " + q + " is not in [0, 1]");
+            }
+        }
         double u = random.nextDouble();
         double cumulative = 0;
         for (int i = 0; i < p.length; i++) {
@@ -49,12 +54,18 @@ public final class LogitsSampler {
         Integer[] order = IntStream.range(0, logits.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -logits[i]).thenComparingInt(i -> i));
         int kept = settings.topK() > 0 ? Math.min(settings.topK(), order.length) : order.length;
-        double max = logits[order[0]] / settings.temperature();
+        // (logit - max) / T is at most 0 for every T: a tiny T sends the others to -infinity (weight 0) and keeps the
+        // largest at weight 1, i.e. greedy, where logit / T - max / T overflowed to infinity - infinity = NaN.
+        double max = logits[order[0]];
         double[] weights = new double[kept];
         double total = 0;
         for (int i = 0; i < kept; i++) {
-            weights[i] = Math.exp(logits[order[i]] / settings.temperature() - max);
+            weights[i] = Math.exp((logits[order[i]] - max) / settings.temperature());
             total += weights[i];
+        }
+        if (!(total >= 1) || Double.isInfinite(total)) { // the largest logit alone weighs 1; anything else is NaN
+            throw new NonFiniteOutputException("the sampling weights are not finite (temperature "
+                    + settings.temperature() + ", largest logit " + max + ")");
         }
         if (settings.topP() < 1) {
             double cumulative = 0;

@@ -22,6 +22,26 @@ class LogitsSamplerTest {
         return l;
     }
 
+    /**
+     * A temperature so small that logit / T overflows is greedy (seeded draws): it used to make every probability
+     * NaN and return the least likely token.
+     */
+    @Test
+    void aTemperatureSmallEnoughToOverflowIsGreedy() {
+        float[] logits = {0.5f, 3f, -2f, 2.9f, 1f};
+        for (double t : new double[] {1e-310, Double.MIN_VALUE, 1e-300}) {
+            LogitsSampler sampler = new LogitsSampler(new SamplingSettings(t, 0, 1, SEED));
+            for (int i = 0; i < 20; i++) {
+                assertEquals(1, sampler.sample(logits), "T " + t);
+            }
+            Candidates c = sampler.candidates(logits);
+            assertEquals(1.0, c.probabilities()[0], 0.0, "T " + t);
+        }
+        float[] allNegativeInfinite = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        assertThrows(NonFiniteOutputException.class,
+                () -> new LogitsSampler(new SamplingSettings(1, 0, 1, SEED)).sample(allNegativeInfinite));
+    }
+
     @Test
     void temperatureZeroIsArgmaxWhateverTheOtherSettings() {
         float[] logits = {0.5f, 3f, -1f, 3f, 2.9f};
