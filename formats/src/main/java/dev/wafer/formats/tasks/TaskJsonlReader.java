@@ -29,7 +29,13 @@ import dev.wafer.domain.eval.WinograndeDoc;
 
 /** Reads task files in the schema documented in the package documentation. */
 public final class TaskJsonlReader {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Content after a line's object ({@code {...} x}, {@code {...}{...}}) is malformed, as Python's json.loads says;
+     * a key given twice is refused rather than silently keeping the last value.
+     */
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> COMMON = Set.of("task", "type", "description", "train");
     private static final Map<TaskType, Set<String>> FIELDS = Map.of(
             TaskType.MULTIPLE_CHOICE, Set.of("context", "choices", "gold"),
@@ -42,6 +48,43 @@ public final class TaskJsonlReader {
 
     /** Reads one {@code .jsonl} file, or every {@code .jsonl} file of a directory in name order. */
     public static List<EvalTask> read(Path fileOrDirectory) {
+        return read(List.of(fileOrDirectory));
+    }
+
+    /**
+     * Reads files and directories together, as one directory holding them all: lines of the same task in different
+     * files (its scored documents in one, its {@code "train": true} lines in another) make one task.
+     *
+     * @throws TaskFileException when a file is given twice (itself, or again through its directory), which would
+     *                           score every document twice
+     */
+    public static List<EvalTask> read(List<Path> filesOrDirectories) {
+        Builder builder = new Builder();
+        Map<Path, Path> seen = new LinkedHashMap<>();
+        for (Path given : filesOrDirectories) {
+            for (Path file : files(given)) {
+                Path real;
+                try {
+                    real = file.toRealPath();
+                } catch (IOException e) {
+                    throw new TaskFileException(file + ": cannot read: " + e.getMessage(), e);
+                }
+                Path before = seen.putIfAbsent(real, file);
+                if (before != null) {
+                    throw new TaskFileException(file + " is given twice" + (before.equals(file) ? "" : " (also as "
+                            + before + ")") + "; each task file may be read once");
+                }
+                try (InputStream in = Files.newInputStream(file)) {
+                    builder.add(file.toString(), in);
+                } catch (IOException e) {
+                    throw new TaskFileException(file + ": cannot read: " + e.getMessage(), e);
+                }
+            }
+        }
+        return builder.tasks(String.join(", ", filesOrDirectories.stream().map(Path::toString).toList()));
+    }
+
+    private static List<Path> files(Path fileOrDirectory) {
         List<Path> files;
         if (Files.isDirectory(fileOrDirectory)) {
             try (Stream<Path> s = Files.list(fileOrDirectory)) {
@@ -57,15 +100,7 @@ public final class TaskJsonlReader {
         } else {
             throw new TaskFileException(fileOrDirectory + ": no such file or directory");
         }
-        Builder builder = new Builder();
-        for (Path file : files) {
-            try (InputStream in = Files.newInputStream(file)) {
-                builder.add(file.toString(), in);
-            } catch (IOException e) {
-                throw new TaskFileException(file + ": cannot read: " + e.getMessage(), e);
-            }
-        }
-        return builder.tasks(fileOrDirectory.toString());
+        return files;
     }
 
     /** Reads task lines from a stream; {@code source} names it in messages. */

@@ -102,6 +102,36 @@ class TaskJsonlReaderTest {
                 "task 'a' has only \"train\": true lines");
     }
 
+    /** Content after a line's object and a key given twice are malformed lines, named by file and line. */
+    @Test
+    void contentAfterTheObjectAndRepeatedKeysAreMalformed() {
+        String ok = "{\"task\": \"a\", \"type\": \"lambada\", \"text\": \"one two\"}";
+        for (String tail : new String[] {" trailing garbage", "{\"x\": 1}", "]"}) {
+            assertError(ok + "\n" + ok + tail, "t.jsonl:2: not valid JSON");
+        }
+        assertError("{\"task\": \"a\", \"type\": \"lambada\", \"text\": \"one two\", \"text\": \"x y\"}",
+                "t.jsonl:1: not valid JSON");
+    }
+
+    /**
+     * Files given together are read as one directory: a task's training lines in a second file join its documents;
+     * a file given twice (itself or through its directory) is refused, since its documents would count twice.
+     */
+    @Test
+    void filesGivenTogetherGroupByTaskAndNoFileIsReadTwice(@TempDir Path dir) throws IOException {
+        Path docs = Files.writeString(dir.resolve("a.jsonl"), "{\"task\": \"a\", \"type\": \"lambada\", \"text\": \"a b\"}\n");
+        Path train = Files.writeString(dir.resolve("a.train.jsonl"),
+                "{\"task\": \"a\", \"type\": \"lambada\", \"text\": \"c d\", \"train\": true}\n");
+        List<EvalTask> read = TaskJsonlReader.read(List.of(docs, train));
+        assertEquals(1, read.size());
+        assertEquals(List.of(new LambadaDoc("a b")), read.get(0).docs());
+        assertEquals(List.of(new LambadaDoc("c d")), read.get(0).trainDocs());
+        TaskFileException twice = assertThrows(TaskFileException.class, () -> TaskJsonlReader.read(List.of(docs, docs)));
+        assertTrue(twice.getMessage().contains("a.jsonl is given twice"), twice.getMessage());
+        TaskFileException viaDir = assertThrows(TaskFileException.class, () -> TaskJsonlReader.read(List.of(dir.resolve("."), docs)));
+        assertTrue(viaDir.getMessage().contains("given twice (also as "), viaDir.getMessage());
+    }
+
     @Test
     void missingPathsAndEmptyDirectoriesAreReported(@TempDir Path dir) throws IOException {
         TaskFileException missing = assertThrows(TaskFileException.class, () -> TaskJsonlReader.read(dir.resolve("nope.jsonl")));

@@ -18,7 +18,9 @@ import java.util.Locale;
 
 /** Reads a harness task's documents from its release file or a Hugging Face export (schemas: package documentation). */
 public final class HarnessTaskFiles {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Content after a line's object is malformed, as for the harness's json.loads. */
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private HarnessTaskFiles() {
     }

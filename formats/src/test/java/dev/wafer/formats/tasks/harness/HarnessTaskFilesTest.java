@@ -164,6 +164,17 @@ class HarnessTaskFilesTest {
         assertEquals(true, e.getMessage().startsWith("lambada_openai: " + g + ":2: not valid JSON"), e.getMessage());
     }
 
+    /** Python's json.loads (the harness) refuses content after a line's object; so does the reader, naming the line. */
+    @Test
+    void contentAfterARecordIsMalformed() throws IOException {
+        for (String tail : new String[] {" trailing garbage", "{\"x\": 1}", "]"}) {
+            Path f = write("tail.jsonl", "{\"text\": \"a b\"}\n{\"text\": \"c d\"}" + tail + "\n");
+            TaskFileException e = assertThrows(TaskFileException.class,
+                    () -> HarnessTaskFiles.read(HarnessTask.LAMBADA_OPENAI, f), tail);
+            assertEquals(true, e.getMessage().startsWith("lambada_openai: " + f + ":2: not valid JSON"), e.getMessage());
+        }
+    }
+
     @Test
     void taskTakesFewShotExamplesFromTheTrainingFile() {
         EvalTask t = HarnessTaskFiles.task(HarnessTask.WINOGRANDE, fixture("dev.jsonl"), fixture("dev.jsonl"));
