@@ -39,6 +39,36 @@ public final class Gpt2Conversion {
     }
 
     /**
+     * The refusal of a separate LM head (one equal to the embedding was read as tied). A head that is the embedding
+     * times one factor is what {@code export-hf} writes for a muP model (wte x m_emb, head = wte x alpha x
+     * width_scale): the original weights come back only up to float rounding, so it is refused too, saying so.
+     */
+    private static HfFormatException untiedHead(String source, Gpt2Checkpoint hf) {
+        float[] head = hf.tensor(Gpt2Layout.LM_HEAD).data();
+        float[] wte = hf.tensor(Gpt2Layout.WTE).data();
+        double factor = Double.NaN;
+        boolean multiple = true;
+        for (int i = 0; i < head.length && multiple; i++) {
+            if (wte[i] == 0) {
+                multiple = head[i] == 0;
+            } else if (Double.isNaN(factor)) {
+                factor = (double) head[i] / wte[i];
+            } else {
+                multiple = Math.abs(head[i] - factor * wte[i]) <= 1e-5 * Math.abs(factor * wte[i]);
+            }
+        }
+        String why = source + ": tie_word_embeddings is false and " + Gpt2Layout.LM_HEAD;
+        if (multiple && !Double.isNaN(factor)) {
+            return new HfFormatException(why + " is " + Gpt2Layout.WTE + " x " + (float) factor + ", as in a muP model"
+                    + " folded into plain GPT-2 by export-hf; Wafer models tie the LM head to the token embedding and"
+                    + " a folded export cannot be unfolded exactly, so it is not imported back: use the Wafer"
+                    + " checkpoint it was exported from, or a muP config with its mup_* fields");
+        }
+        return new HfFormatException(why + " differs from " + Gpt2Layout.WTE
+                + " (a separate head); Wafer models tie the LM head to the token embedding");
+    }
+
+    /**
      * The Wafer model of a Hugging Face checkpoint.
      *
      * @param source names the model directory in messages
@@ -55,8 +85,7 @@ public final class Gpt2Conversion {
                     + " is not supported; Wafer's LayerNorm uses " + (double) LayerNormKernel.EPSILON);
         }
         if (!c.tieWordEmbeddings()) {
-            throw new HfFormatException(source + ": tie_word_embeddings is false and " + Gpt2Layout.LM_HEAD
-                    + " differs from " + Gpt2Layout.WTE + "; Wafer models tie the LM head to the token embedding");
+            throw untiedHead(source, hf);
         }
         ParameterisationKind kind = ParameterisationKind.SP;
         MupMultipliers mup = c.mup();

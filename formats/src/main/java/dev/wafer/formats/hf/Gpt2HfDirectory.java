@@ -73,7 +73,7 @@ public final class Gpt2HfDirectory {
                     throw new HfFormatException(reader.file() + ": tensor '" + name + "' appears more than once");
                 }
                 fileName.put(name, e.name());
-                shapes.put(name, e.intShape());
+                shapes.put(name, intShape(reader, e));
             }
         }
         Gpt2Layout.validate(readers.size() == 1 ? readers.get(0).file().toString() : dir.toString(), config, shapes);
@@ -86,10 +86,28 @@ public final class Gpt2HfDirectory {
             throw new HfFormatException(dir + ": config.json ties the embeddings (tie_word_embeddings=true) but "
                     + Gpt2Layout.LM_HEAD + " differs from " + Gpt2Layout.WTE + "; set tie_word_embeddings to false if the head is separate");
         }
+        Gpt2Config read = config;
         if (!config.tieWordEmbeddings() && head != null) {
-            tensors.put(Gpt2Layout.LM_HEAD, head);
+            if (Arrays.equals(head.data(), tensors.get(Gpt2Layout.WTE).data())) {
+                // An untied head equal to the embedding bit for bit is a tied head: Wafer represents it exactly.
+                read = config.withMup(config.mup(), true);
+            } else {
+                tensors.put(Gpt2Layout.LM_HEAD, head);
+            }
         }
-        return new Gpt2Checkpoint(config, tensors);
+        return new Gpt2Checkpoint(read, tensors);
+    }
+
+    /** A tensor's shape as ints; a dimension past an int is no GPT-2 tensor Wafer can hold (one line, not a crash). */
+    private static int[] intShape(SafetensorsReader reader, SafetensorsEntry e) {
+        for (long d : e.shape()) {
+            if (d > Integer.MAX_VALUE) {
+                throw new HfFormatException(reader.file() + ": tensor '" + e.name() + "' has shape "
+                        + Arrays.toString(e.shape()) + ": a dimension of " + d + " is more than Wafer holds ("
+                        + Integer.MAX_VALUE + ")");
+            }
+        }
+        return e.intShape();
     }
 
     /** The safetensors files of a directory, refusing pickle-only directories with an explanation. */

@@ -171,6 +171,7 @@ public final class Gpt2Layout {
      * @throws HfFormatException listing missing, unexpected and mis-shaped tensors by name
      */
     public static void validate(String source, Gpt2Config config, Map<String, int[]> actual) {
+        checkBlockCount(source, config, actual);
         Map<String, int[]> expected = expectedShapes(config);
         List<String> missing = new ArrayList<>();
         List<String> wrongShape = new ArrayList<>();
@@ -208,6 +209,27 @@ public final class Gpt2Layout {
                     + ", n_layer=" + config.nLayer() + ", n_inner=" + config.nInner() + ", vocab_size=" + config.vocabSize()
                     + ", n_positions=" + config.nPositions() + ", tie_word_embeddings=" + config.tieWordEmbeddings() + "); "
                     + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * Refuses a config whose n_layer runs past the file's last block before the expected names are listed: a
+     * mistaken n_layer of ten million used to build 160 million names (minutes, 15 GB) to say they were missing.
+     */
+    private static void checkBlockCount(String source, Gpt2Config config, Map<String, int[]> actual) {
+        Pattern index = Pattern.compile(Pattern.quote(PREFIX) + "h\\.(\\d{1,9})\\..*");
+        long blocks = 0; // one past the highest block index in the file
+        for (String name : actual.keySet()) {
+            var m = index.matcher(name);
+            if (m.matches()) {
+                blocks = Math.max(blocks, Long.parseLong(m.group(1)) + 1);
+            }
+        }
+        if (config.nLayer() > blocks + MAX_LISTED) {
+            throw new HfFormatException(source + ": tensors do not match the GPT-2 config: n_layer is "
+                    + config.nLayer() + " but the file holds " + (blocks == 0 ? "no blocks"
+                    : "blocks 0 to " + (blocks - 1) + " (" + block((int) blocks) + "* onwards are missing)")
+                    + "; check n_layer in config.json");
         }
     }
 

@@ -95,6 +95,65 @@ class Gpt2HfDirectoryTest {
         assertFails(dir.resolve("diff"), "lm_head.weight differs from transformer.wte.weight");
     }
 
+    /**
+     * An untied config whose head equals the embedding bit for bit is a tied model (it used to be refused as
+     * "differs"); a muP model folded by export is refused saying it is one, a separate head saying it differs.
+     */
+    @Test
+    void anUntiedHeadEqualToTheEmbeddingIsTiedAndAFoldedMupExportIsNamed() {
+        Gpt2Checkpoint model = TinyGpt2.random(TinyGpt2.config(true, null), SEED);
+        Gpt2Config untied = model.config().withMup(null, false);
+        Map<String, FloatTensor> withHead = new LinkedHashMap<>(model.tensors());
+        withHead.put(Gpt2Layout.LM_HEAD, model.tensor(Gpt2Layout.WTE));
+        writeRaw(dir.resolve("same"), untied, withHead);
+        Gpt2Checkpoint same = Gpt2HfDirectory.read(dir.resolve("same"));
+        assertEquals(model, same);
+        Gpt2Config gelu = new Gpt2Config(8, 2, 2, 12, 6, 13, 1e-5, Gpt2Activation.GELU, true, "GPT2LMHeadModel", null);
+        Gpt2Conversion.toWafer("same", new Gpt2Checkpoint(gelu, same.tensors()));
+
+        Gpt2Config mupConfig = new Gpt2Config(8, 2, 2, 12, 6, 13, 1e-5, Gpt2Activation.GELU, true, "GPT2LMHeadModel",
+                new MupMultipliers(0.5, 10, 1, true));
+        Gpt2HfDirectory.write(dir.resolve("folded"), MupFolding.fold(TinyGpt2.random(mupConfig, SEED)));
+        HfFormatException folded = assertThrows(HfFormatException.class,
+                () -> Gpt2Conversion.toWafer("folded", Gpt2HfDirectory.read(dir.resolve("folded"))));
+        assertTrue(folded.getMessage().contains(", as in a muP model folded into plain GPT-2 by export-hf"),
+                folded.getMessage());
+
+        Gpt2Config separate = new Gpt2Config(8, 2, 2, 12, 6, 13, 1e-5, Gpt2Activation.GELU, false, "GPT2LMHeadModel",
+                null);
+        Gpt2HfDirectory.write(dir.resolve("separate"), TinyGpt2.random(separate, SEED));
+        HfFormatException differs = assertThrows(HfFormatException.class,
+                () -> Gpt2Conversion.toWafer("separate", Gpt2HfDirectory.read(dir.resolve("separate"))));
+        assertTrue(differs.getMessage().contains("differs from transformer.wte.weight (a separate head)"),
+                differs.getMessage());
+    }
+
+    /** A dimension past an int is one line naming the file and tensor (it was an ArithmeticException). */
+    @Test
+    void aDimensionPastAnIntIsNamed() throws IOException {
+        Path model = dir.resolve("huge");
+        Files.createDirectories(model);
+        Gpt2ConfigJson.write(model.resolve("config.json"), TinyGpt2.config(true, null));
+        byte[] header = "{\"foo\":{\"dtype\":\"U8\",\"shape\":[5000000000,0],\"data_offsets\":[0,0]}}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer file = java.nio.ByteBuffer.allocate(8 + header.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        file.putLong(header.length).put(header);
+        Files.write(model.resolve("model.safetensors"), file.array());
+        assertFails(model, "model.safetensors: tensor 'foo' has shape [5000000000, 0]: a dimension of 5000000000");
+    }
+
+    /** A config's n_layer far past the file's blocks is refused before the expected names are listed. */
+    @Test
+    void anNLayerPastTheFilesBlocksIsRefusedAtOnce() {
+        Gpt2Checkpoint model = TinyGpt2.random(TinyGpt2.config(true, null), SEED);
+        Gpt2Config huge = new Gpt2Config(8, 100_000_000, 2, 12, 6, 13, 1e-5, Gpt2Activation.GELU_NEW, true,
+                "GPT2LMHeadModel", null);
+        writeRaw(dir.resolve("layers"), huge, model.tensors());
+        long start = System.nanoTime();
+        assertFails(dir.resolve("layers"), "n_layer is 100000000 but the file holds blocks 0 to 1 (transformer.h.2.*");
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused without listing 1.6 billion names");
+    }
+
     @Test
     void everyBadTensorIsNamed() {
         Gpt2Checkpoint model = TinyGpt2.random(TinyGpt2.config(false, null), SEED);
