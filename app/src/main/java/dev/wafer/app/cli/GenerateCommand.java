@@ -75,6 +75,13 @@ public final class GenerateCommand implements Runnable {
         }
         CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
         Tokenizer tokenizer = tokenizers.create("gpt2");
+        if (model.shape().vocabSize() < tokenizer.vocabSize()) {
+            // Prompt and output go through the GPT-2 tokenizer: a smaller vocabulary (a --vocab model, the byte
+            // tokenizer's 257) cannot read the prompt nor be decoded, whatever the prompt says.
+            throw new UserError("--checkpoint " + model.file() + " has a vocabulary of " + model.shape().vocabSize()
+                    + " tokens; generate reads and writes text with the GPT-2 tokenizer and needs a GPT-2-vocabulary"
+                    + " model (at least " + tokenizer.vocabSize() + " tokens)");
+        }
         int[] ids = prompt.isEmpty() ? new int[] {tokenizer.endOfTextId()} : tokenizer.encode(prompt);
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] >= model.shape().vocabSize()) {

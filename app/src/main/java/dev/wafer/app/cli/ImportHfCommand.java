@@ -50,7 +50,7 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
 
     @Override
     public void run() {
-        Path file = ModelCheckpoints.resolve(out);
+        Path file = folderMeant() ? out.resolve(ModelCheckpoints.FILE_NAME) : ModelCheckpoints.resolve(out);
         // A training run's checkpoint holds its optimizer state and position; replacing it silently would lose them
         // (--resume then fails), so an existing checkpoint needs --overwrite, as with train, and never while a
         // 'wafer train' holds the directory.
@@ -80,6 +80,16 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
                 model.kind().id(), model.shape().dModel(), model.shape().nLayers(), model.shape().nHeads(),
                 model.shape().vocabSize(), model.shape().seqLength(), file);
         w.flush();
+    }
+
+    /**
+     * Whether {@code --out} was written with a trailing slash: a folder, created if missing, holding the checkpoint
+     * (the path as parsed has lost the slash, and a missing DIR/ became a file named DIR).
+     */
+    private boolean folderMeant() {
+        List<String> given = spec.findOption("--out").originalStringValues();
+        String raw = given.isEmpty() ? "" : given.get(given.size() - 1);
+        return raw.endsWith("/") || raw.endsWith(java.io.File.separator);
     }
 
     /** Writes a parameters-only Wafer checkpoint (no optimizer state: it can be evaluated, sampled or exported). */

@@ -44,6 +44,27 @@ class GenerateCommandTest {
         assertEquals(0, greedy.exitCode(), greedy.err());
     }
 
+    /**
+     * A model without GPT-2's vocabulary is refused up front, saying why (an empty prompt was said to hold token
+     * 50256 outside it; a 257-token byte model could never generate and was not told why); a huge --max-tokens
+     * stops when the context is full instead of running out of memory.
+     */
+    @Test
+    void aModelWithoutGpt2sVocabularyIsRefusedAndTheContextCapsTheOutput() {
+        Path small = tmp.resolve("v1000");
+        assertEquals(0, CliRun.of("train", "--synthetic", "--vocab", "1000", "--d-model", "32", "--layers", "1",
+                "--heads", "2", "--seq", "32", "--batch", "2", "--steps", "1", "--out", small.toString()).exitCode());
+        CliRun run = CliRun.of("generate", "--checkpoint", small.toString(), "--prompt", "");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("has a vocabulary of 1000 tokens; generate reads and writes text with the GPT-2"
+                + " tokenizer and needs a GPT-2-vocabulary model"), run.err());
+        CliRun huge = CliRun.of("generate", "--checkpoint", model.toString(), "--prompt", "Hello", "--max-tokens",
+                "2147483647", "--temperature", "0");
+        assertEquals(0, huge.exitCode(), huge.err());
+        assertTrue(huge.err().contains("stopped: context-full") || huge.err().contains("stopped: end-of-text"),
+                huge.err());
+    }
+
     @Test
     void badInputIsOneLine() {
         CliRun run = CliRun.of("generate", "--checkpoint", tmp.resolve("missing").toString(), "--prompt", "x");

@@ -160,6 +160,19 @@ class HfInteropTest {
         CliRun back = CliRun.of("import-hf", "--from", out.toString(), "--out", tmp.resolve("x.wafer").toString());
         assertEquals(2, back.exitCode());
         assertTrue(back.err().contains("tie_word_embeddings is false"), back.err());
+        assertTrue(back.err().contains("as in a muP model folded into plain GPT-2 by export-hf"), back.err());
+        assertFalse(back.err().contains("differs"), back.err());
+    }
+
+    /** {@code --out DIR/} with DIR missing is a folder holding the checkpoint (it wrote a file named DIR). */
+    @Test
+    void anOutWithATrailingSlashIsAFolder() {
+        Path dir = tmp.resolve("slash-out");
+        CliRun run = CliRun.of("import-hf", "--from", fixture("tiny-gpt2").toString(), "--out", dir + "/");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(Files.isDirectory(dir), "a folder");
+        assertTrue(Files.isRegularFile(dir.resolve("checkpoint.wafer")));
+        assertTrue(run.out().contains(dir.resolve("checkpoint.wafer").toString()), run.out());
     }
 
     @Test
