@@ -33,7 +33,7 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
         OutOfMemoryError oom = outOfMemory(ex);
         if (oom != null) {
             err.println("prepare".equals(commandLine.getCommandName()) ? prepareOutOfMemoryLine(oom)
-                    : outOfMemoryLine(oom));
+                    : outOfMemoryLine(oom, commandLine.getCommandName()));
             return WaferCommand.OUT_OF_MEMORY;
         }
         if (ex instanceof UserError || ex instanceof InvalidInputException) {
@@ -110,9 +110,37 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
                 + " memory: use a smaller --bucket-mb (default 64), or a larger heap (WAFER_JAVA_OPTS=-Xmx...)";
     }
 
-    /** One line for an out-of-memory error, with the heap size and the remedies. */
+    /** One line for an out-of-memory error of a training command, with the heap size and the remedies. */
     static String outOfMemoryLine(OutOfMemoryError oom) {
+        return outOfMemoryLine(oom, "train");
+    }
+
+    /**
+     * One line for an out-of-memory error, with the heap size and the remedies of {@code command} (the name of the
+     * subcommand that ran): only flags that command has.
+     */
+    static String outOfMemoryLine(OutOfMemoryError oom, String command) {
+        String remedy = switch (command == null ? "" : command) {
+            case "eval" -> "use a smaller --batch-tokens (default 512), a smaller model";
+            case "generate" -> "use a smaller --max-tokens or a smaller model";
+            case "memorization" -> "use a smaller --batch (default 64), a smaller model";
+            case "import-hf", "export-hf" -> "convert a smaller model";
+            default -> "use a smaller --micro-batch, a smaller model";
+        };
         return "wafer: out of memory (" + oom.getMessage() + ") with a heap of "
-                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; use a smaller --micro-batch, a smaller model, or a larger heap (WAFER_JAVA_OPTS=-Xmx...)";
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; " + remedy
+                + ", or a larger heap (WAFER_JAVA_OPTS=-Xmx...)";
+    }
+
+    /** The name of the innermost subcommand a parse reached ({@code eval}, {@code prepare}), or null before one. */
+    static String commandName(ParseResult parsed) {
+        if (parsed == null) {
+            return null;
+        }
+        ParseResult p = parsed;
+        while (p.subcommand() != null) {
+            p = p.subcommand();
+        }
+        return p == parsed ? null : p.commandSpec().name();
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.wafer.formats.data.DatasetLayout;
+import dev.wafer.formats.data.PreparedDataset;
 import dev.wafer.formats.data.ShardedSequences;
 import dev.wafer.formats.tasks.TaskFileException;
 import dev.wafer.formats.tasks.TaskJsonlReader;
@@ -114,6 +115,9 @@ public final class EvalCommand implements Runnable {
                     + " loglikelihood, is_greedy), exactly as scored.")
     Path writeRequests;
 
+    @Option(names = "--overwrite", description = "Let --write-requests replace an existing file.")
+    boolean overwrite;
+
     @Option(names = "--shots", defaultValue = "0", paramLabel = "K", description = "Few-shot examples per context (default ${DEFAULT-VALUE}).")
     int shots;
 
@@ -142,8 +146,9 @@ public final class EvalCommand implements Runnable {
             throw new UserError("--shots must be >= 0, found " + shots);
         }
         checkHarnessFlags(paper);
-        if (gpt2Tokens != null && (gpt2Tokens < 1 || data == null)) {
-            throw new UserError("--gpt2-tokens needs --data and a positive count, found " + gpt2Tokens);
+        checkTestLossFlags();
+        if (writeRequests != null) { // before any work: an existing file or a missing folder
+            RequestsFile.checkWritable(writeRequests, overwrite);
         }
         CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
         int window = seq != null ? seq : model.shape().seqLength();
@@ -174,6 +179,8 @@ public final class EvalCommand implements Runnable {
         try (ComputeBackend backend = backends.open(); TensorScope scope = backend.openScope()) {
             TaskScoring method = taskList.isEmpty() ? TaskScoring.BATCHED
                     : TaskScoring.choose(shareContexts, batchTokens, backend);
+            ScoringBudget.check(model.shape(), batchTokens, rows, window, !taskList.isEmpty()
+                    && method == TaskScoring.SHARED_CONTEXTS, stream != null || method != TaskScoring.SHARED_CONTEXTS);
             GptScorer scorer = null;
             ParameterSet params;
             if (stream != null || method != TaskScoring.SHARED_CONTEXTS) {
@@ -205,6 +212,7 @@ public final class EvalCommand implements Runnable {
                 if (writeRequests != null) {
                     try (RequestsFile file = new RequestsFile(writeRequests)) {
                         report = evaluator.withRequestLog(file).evaluate(taskList);
+                        file.commit(); // only a complete evaluation replaces the file
                     }
                 } else {
                     report = evaluator.evaluate(taskList);
@@ -235,9 +243,6 @@ public final class EvalCommand implements Runnable {
         }
         int[] used = stream;
         if (maxWindows != null && maxWindows < windows) {
-            if (maxWindows < 1) {
-                throw new UserError("--max-windows must be positive, found " + maxWindows);
-            }
             used = java.util.Arrays.copyOf(stream, Math.toIntExact(maxWindows * window + 1));
             windows = maxWindows;
         }
@@ -248,8 +253,14 @@ public final class EvalCommand implements Runnable {
         m.put("windows", windows);
         m.put("sequence_length", window);
         if (gpt2Tokens != null) {
-            m.put("loss_gpt2_equivalent", VocabularyCorrection.toGpt2Equivalent(totals.natsPerToken(),
-                    totals.tokens(), gpt2Tokens));
+            // N counts the whole text; the windows score only part of it (--max-windows, the tail that fills no
+            // window), so N is scaled to the scored targets: the text's tokenizer ratio, applied to what was scored.
+            long targets = stream.length - 1L;
+            double scoredGpt2 = (double) gpt2Tokens * totals.tokens() / targets;
+            m.put("gpt2_tokens_scored", scoredGpt2);
+            // loss x scored / scaled N = loss x (the text's targets) / N
+            m.put("loss_gpt2_equivalent", VocabularyCorrection.toGpt2Equivalent(totals.natsPerToken(), targets,
+                    gpt2Tokens));
         }
         return m;
     }
@@ -299,29 +310,81 @@ public final class EvalCommand implements Runnable {
         if (writeRequests != null && task == null && tasks == null) {
             throw new UserError("--write-requests needs tasks to evaluate (--task or --tasks)");
         }
+        if (overwrite && writeRequests == null) {
+            throw new UserError("--overwrite goes with --write-requests FILE");
+        }
+        boolean hasTasks = task != null || tasks != null;
+        if (!hasTasks && shots != 0) {
+            throw new UserError("--shots goes with tasks (--task or --tasks); --data alone is the test-set loss");
+        }
+        if (!hasTasks && spec.commandLine().getParseResult().hasMatchedOption("--batch-tokens")) {
+            throw new UserError("--batch-tokens goes with tasks (--task or --tasks); the test-set loss scores one"
+                    + " window per pass");
+        }
     }
 
+    /** --max-windows and --gpt2-tokens belong to the test-set loss: --data without --task. */
+    private void checkTestLossFlags() {
+        boolean testLoss = data != null && task == null;
+        String where = task != null ? " (with --task, --data is the task's file)" : "";
+        if (maxWindows != null && !testLoss) {
+            throw new UserError("--max-windows goes with the test-set loss (--data DIR|FILE without --task)" + where);
+        }
+        if (gpt2Tokens != null && !testLoss) {
+            throw new UserError("--gpt2-tokens goes with the test-set loss (--data DIR|FILE without --task)" + where);
+        }
+        if (gpt2Tokens != null && gpt2Tokens < 1) {
+            throw new UserError("--gpt2-tokens must be a positive count, found " + gpt2Tokens);
+        }
+        if (maxWindows != null && maxWindows < 1) {
+            throw new UserError("--max-windows must be positive, found " + maxWindows);
+        }
+    }
+
+    /**
+     * The tasks of {@code --tasks}: the files and directories read together (a task's lines in two files are one
+     * task, as in one directory), then the builtin ones; a file or task given twice is refused, since it would be
+     * scored, and averaged, twice.
+     */
     private static List<EvalTask> readTasks(List<String> specs) {
         List<EvalTask> list = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         try {
+            if (specs.stream().filter("builtin"::equals).count() > 1) {
+                throw new UserError("--tasks: builtin is given twice");
+            }
             for (String s : specs) {
-                if (s.equals("builtin")) {
-                    for (String name : BUILTIN_TASKS) {
-                        try (InputStream in = EvalCommand.class.getResourceAsStream("/tasks/" + name)) {
-                            if (in == null) {
-                                throw new IllegalStateException("built-in task " + name + " is missing from the jar");
-                            }
-                            list.addAll(TaskJsonlReader.read("builtin:" + name, in));
+                if (!s.equals("builtin")) {
+                    files.add(Path.of(s));
+                }
+            }
+            if (!files.isEmpty()) {
+                list.addAll(TaskJsonlReader.read(files));
+            }
+            int fileTasks = list.size();
+            if (specs.contains("builtin")) {
+                for (String name : BUILTIN_TASKS) {
+                    try (InputStream in = EvalCommand.class.getResourceAsStream("/tasks/" + name)) {
+                        if (in == null) {
+                            throw new IllegalStateException("built-in task " + name + " is missing from the jar");
                         }
+                        // In the order given: builtin before the files when it comes first.
+                        list.addAll(specs.get(0).equals("builtin") ? list.size() - fileTasks : list.size(),
+                                TaskJsonlReader.read("builtin:" + name, in));
                     }
-                } else {
-                    list.addAll(TaskJsonlReader.read(Path.of(s)));
                 }
             }
         } catch (TaskFileException e) {
             throw new UserError("--tasks: " + e.getMessage());
         } catch (IOException e) {
             throw new UserError("--tasks: " + e.getMessage());
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (EvalTask t : list) {
+            if (!names.add(t.name())) {
+                throw new UserError("--tasks: task '" + t.name() + "' comes from two sources (builtin and a file);"
+                        + " each task may be given once");
+            }
         }
         return list;
     }
@@ -336,7 +399,9 @@ public final class EvalCommand implements Runnable {
                     throw new UserError("--data " + path + " is a directory without " + DatasetLayout.MANIFEST
                             + "; expected a dataset from 'wafer data prepare'");
                 }
-                try (ShardedSequences test = ShardedSequences.open(layout, Split.TEST, true)) {
+                // The manifest's checksum and fields, every file's size, and the test shards' headers and payload
+                // CRC-32 against it, as train does: a damaged or mixed dataset is refused, not scored.
+                try (ShardedSequences test = PreparedDataset.open(path, "--data").openSplit(Split.TEST)) {
                     long total = test.count() * test.sequenceLength();
                     if (total > Integer.MAX_VALUE - 8) {
                         throw new UserError("--data " + path + ": the test split holds " + total

@@ -49,7 +49,8 @@ final class EvalOutput {
                     (double) result.get("loss_nats_per_token"), (long) result.get("tokens"),
                     (long) result.get("windows"), (int) result.get("sequence_length"));
             if (result.containsKey("loss_gpt2_equivalent")) {
-                out.printf(Locale.ROOT, "per GPT-2 token: %.4f nats%n", (double) result.get("loss_gpt2_equivalent"));
+                out.printf(Locale.ROOT, "per GPT-2 token: %.4f nats (--gpt2-tokens scaled to the scored part: %.1f)%n",
+                        (double) result.get("loss_gpt2_equivalent"), (double) result.get("gpt2_tokens_scored"));
             }
         }
         if (result.containsKey("tasks") && (oneHarnessTask || result.containsKey("table3"))) {

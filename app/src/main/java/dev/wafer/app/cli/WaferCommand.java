@@ -71,12 +71,14 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, with the environment and backends given. */
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, BackendCatalog backends) {
+        CommandLine cli = commandLine(out, err, env, backends);
         try {
-            return commandLine(out, err, env, backends).execute(args);
+            return cli.execute(args);
         } catch (OutOfMemoryError e) {
             // picocli hands only Exceptions to the handler; an Error thrown by the command itself arrives here.
-            boolean prepare = args.length >= 2 && args[0].equals("data") && args[1].equals("prepare");
-            err.println(prepare ? ErrorReport.prepareOutOfMemoryLine(e) : ErrorReport.outOfMemoryLine(e));
+            String command = ErrorReport.commandName(cli.getParseResult());
+            err.println("prepare".equals(command) ? ErrorReport.prepareOutOfMemoryLine(e)
+                    : ErrorReport.outOfMemoryLine(e, command));
             return OUT_OF_MEMORY;
         }
     }

@@ -228,4 +228,24 @@ class ErrorReportTest {
         assertTrue(err().contains("--bucket-mb") && !err().contains("--micro-batch"), err());
         assertEquals(1, err().strip().lines().count(), err());
     }
+
+    /** The out-of-memory remedy names the running command's own flags (eval has no --micro-batch). */
+    @Test
+    void theOutOfMemoryRemedyFitsTheCommand() {
+        OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+        assertTrue(ErrorReport.outOfMemoryLine(oom, "eval").contains("use a smaller --batch-tokens (default 512)"));
+        assertTrue(ErrorReport.outOfMemoryLine(oom, "generate").contains("--max-tokens or a smaller model"));
+        assertTrue(ErrorReport.outOfMemoryLine(oom, "memorization").contains("--batch (default 64)"));
+        for (String command : new String[] {"eval", "generate", "memorization"}) {
+            assertTrue(!ErrorReport.outOfMemoryLine(oom, command).contains("--micro-batch"), command);
+        }
+        assertTrue(ErrorReport.outOfMemoryLine(oom, "train").contains("--micro-batch"));
+        CommandLine cli = WaferCommand.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(),
+                BackendCatalog.of(List.of(FakeBackend.available("cpu"))));
+        cli.parseArgs("eval", "--checkpoint", "x", "--tasks", "builtin");
+        assertEquals("eval", ErrorReport.commandName(cli.getParseResult()));
+        cli.parseArgs("data", "prepare", "--out", "x");
+        assertEquals("prepare", ErrorReport.commandName(cli.getParseResult()));
+    }
 }

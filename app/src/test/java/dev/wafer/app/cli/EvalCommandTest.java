@@ -59,8 +59,11 @@ class EvalCommandTest {
         JsonNode limited = json("eval", "--checkpoint", trained.resolve("checkpoint.wafer").toString(), "--data",
                 tokens.toString(), "--max-windows", "3", "--seq", "8", "--gpt2-tokens", "12", "--json");
         assertEquals(24, limited.get("tokens").asLong());
-        assertEquals(limited.get("loss_nats_per_token").asDouble() * 24 / 12,
-                limited.get("loss_gpt2_equivalent").asDouble(), 1e-12);
+        // --gpt2-tokens counts the whole file (19999 targets); 24 are scored, so N is scaled to them (it used to be
+        // loss x 24 / 12, as if the 12 GPT-2 tokens were the scored part's).
+        assertEquals(12.0 * 24 / 19_999, limited.get("gpt2_tokens_scored").asDouble(), 1e-12);
+        assertEquals(limited.get("loss_nats_per_token").asDouble() * 19_999 / 12,
+                limited.get("loss_gpt2_equivalent").asDouble(), 1e-9);
         CliRun table = CliRun.of("eval", "--checkpoint", trained.toString(), "--data", tokens.toString(),
                 "--max-windows", "2");
         assertTrue(table.out().startsWith("test loss "), table.out());

@@ -12,23 +12,61 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * {@code --write-requests FILE}: one JSON line per loglikelihood request, with the strings exactly as scored, to diff
  * against the harness's own: task, doc_index, context, continuation, context_tokens, continuation_tokens (ids before
- * truncation), loglikelihood, is_greedy.
+ * truncation), loglikelihood, is_greedy. The lines go to a temporary file beside FILE, moved into place by
+ * {@link #commit()}; closed without it (the evaluation failed), the temporary file is deleted and FILE is untouched.
  */
 public final class RequestsFile implements RequestLog, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path path;
+    private final Path temporary;
     private final BufferedWriter out;
+    private boolean closed;
 
+    /**
+     * Opens a temporary file beside {@code path}.
+     *
+     * @throws InvalidInputException naming the flag, the file and the reason when it cannot be written
+     */
     public RequestsFile(Path path) {
         this.path = path;
+        checkWritable(path, true);
+        Path dir = path.toAbsolutePath().getParent();
         try {
-            this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+            this.temporary = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
+            this.out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InvalidInputException("--write-requests " + path + ": cannot write: " + e.getMessage());
+            throw new InvalidInputException("--write-requests " + path + ": cannot write in " + dir + ": "
+                    + reason(e));
+        }
+    }
+
+    /**
+     * Checks, before any work, that {@code path} can be written: its folder exists and it is not a folder itself, and
+     * it does not exist unless {@code overwrite}.
+     *
+     * @throws InvalidInputException naming the flag and what is wrong
+     */
+    public static void checkWritable(Path path, boolean overwrite) {
+        Path dir = path.toAbsolutePath().getParent();
+        if (Files.isDirectory(path)) {
+            throw new InvalidInputException("--write-requests " + path + " is a directory; give a file to write");
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new InvalidInputException("--write-requests " + path + ": cannot write: the folder " + dir
+                    + " does not exist");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new InvalidInputException("--write-requests " + path + ": cannot write: the folder " + dir
+                    + " is not writable");
+        }
+        if (!overwrite && Files.exists(path)) {
+            throw new InvalidInputException("--write-requests " + path + " already exists; choose another file, or"
+                    + " pass --overwrite to replace it");
         }
     }
 
@@ -59,12 +97,42 @@ public final class RequestsFile implements RequestLog, AutoCloseable {
         }
     }
 
+    /** Writes the lines out and moves the file into place, replacing {@code path}. */
+    public void commit() {
+        try {
+            closed = true;
+            out.close();
+            Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteTemporary();
+            throw new UncheckedIOException("--write-requests " + path, e);
+        }
+    }
+
+    /** Deletes the temporary file unless {@link #commit()} moved it into place. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             out.close();
         } catch (IOException e) {
-            throw new InvalidInputException("--write-requests " + path + ": " + e.getMessage());
+            // The file is deleted below: what it failed to write is lost anyway.
         }
+        deleteTemporary();
+    }
+
+    private void deleteTemporary() {
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            // Best effort: a leftover hidden temporary file beside the requested one.
+        }
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
     }
 }
