@@ -73,15 +73,19 @@ class GeneratorTest {
         assertEquals(0, new Generator(SamplingSettings.greedy(), 0, EOT).generate(model, new int[] {0}, t -> { }).tokens().length);
     }
 
-    /** The context caps what is allocated: int[Integer.MAX_VALUE] used to fail with out of memory at once. */
+    /** The context caps what is allocated: an array of maxNewTokens ints used to be (out of memory at 2^31 - 1). */
     @Test
     void aHugeMaxTokensAllocatesOnlyTheContextsWorth() {
         CountingModel model = new CountingModel(5);
-        GenerationResult r = new Generator(SamplingSettings.greedy(), Integer.MAX_VALUE, 99)
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        GenerationResult r = new Generator(SamplingSettings.greedy(), 100_000_000, 99)
                 .generate(model, new int[] {0, 1}, t -> { });
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        org.junit.jupiter.api.Assertions.assertTrue(allocated < 1 << 20, allocated + " bytes allocated");
         assertArrayEquals(new int[] {2, 3, 4}, r.tokens());
         assertEquals(StopReason.CONTEXT_FULL, r.reason());
-        r = new Generator(SamplingSettings.greedy(), Integer.MAX_VALUE, 99).generate(new CountingModel(2),
+        r = new Generator(SamplingSettings.greedy(), 100_000_000, 99).generate(new CountingModel(2),
                 new int[] {0, 1}, t -> { });
         assertArrayEquals(new int[] {2}, r.tokens(), "a full prompt still gets its one token");
     }
