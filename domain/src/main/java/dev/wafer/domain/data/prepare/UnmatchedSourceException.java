@@ -12,7 +12,9 @@ import java.util.TreeSet;
 public final class UnmatchedSourceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The excluded sources that matched nothing, as given. */
     private final List<String> names;
+    /** The input's sources, where known. */
     private final Set<String> seen;
 
     /**
