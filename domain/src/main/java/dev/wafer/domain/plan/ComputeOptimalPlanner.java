@@ -18,10 +18,11 @@ import dev.wafer.domain.schedule.DecayType;
  *
  * <p>Hyperparameters come from the paper: for SP the learning rate, batch size and decay type of the Table 1
  * preset nearest in parameter count (log scale); for muP the transferred 6e-3 with linear decay. Warm-up is the
- * paper's 375M tokens, capped at a sixth of the run for small budgets (111M warms up over 17% of its tokens).
+ * paper's 375M tokens, capped at a fifth of the run for small budgets: 111M warms up over 16.9% of its tokens, so
+ * the cap must lie above that (a sixth clipped the paper's own 111M to 370M tokens).
  */
 public final class ComputeOptimalPlanner {
-    private static final double MAX_WARMUP_FRACTION = 1.0 / 6;
+    private static final double MAX_WARMUP_FRACTION = 1.0 / 5;
     /** Members whose FLOPs miss the budget by at most 1% more than the best are treated as equally close. */
     private static final double NEAR_MISS = 0.01;
     /**

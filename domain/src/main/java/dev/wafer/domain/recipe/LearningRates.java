@@ -1,8 +1,11 @@
 package dev.wafer.domain.recipe;
 
+import java.util.Optional;
+
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.preset.CerebrasGptFamily;
 import dev.wafer.domain.preset.CerebrasGptPreset;
+import dev.wafer.domain.schedule.DecayType;
 
 /** Peak learning rates used when a run does not name one. */
 public final class LearningRates {
@@ -23,12 +26,35 @@ public final class LearningRates {
         return kind == ParameterisationKind.MUP ? MUP : DEFAULT_SP;
     }
 
-    /** A preset run: the preset's own peak in its parameterisation, else {@link #MUP} or {@link #PAPER_SP}. */
+    /**
+     * A preset run's peak: the preset's own in its parameterisation; in the other, that of Table 1's row of the same
+     * shape in it (1.3B as muP is 1.3B-mup's 6e-3, 2.7B-mup as SP is 2.7B's 2e-4), else {@link #MUP} (muP's rate
+     * transfers to any width) or {@link #PAPER_SP}.
+     */
     public static double forPreset(CerebrasGptPreset preset, ParameterisationKind kind) {
         if (preset.parameterisation() == kind) {
             return preset.schedule().lrInTokens().peak();
         }
-        return kind == ParameterisationKind.MUP ? MUP : PAPER_SP;
+        return sibling(preset, kind).map(s -> s.schedule().lrInTokens().peak())
+                .orElse(kind == ParameterisationKind.MUP ? MUP : PAPER_SP);
+    }
+
+    /**
+     * A preset run's decay, chosen as its peak is: the preset's own, else its Table 1 sibling's in {@code kind}, else
+     * linear for muP (every muP row of Table 1 decays linearly) or the preset's own.
+     */
+    public static DecayType decayForPreset(CerebrasGptPreset preset, ParameterisationKind kind) {
+        if (preset.parameterisation() == kind) {
+            return preset.schedule().lrInTokens().type();
+        }
+        return sibling(preset, kind).map(s -> s.schedule().lrInTokens().type())
+                .orElse(kind == ParameterisationKind.MUP ? DecayType.LINEAR : preset.schedule().lrInTokens().type());
+    }
+
+    /** The paper preset of the same shape in the other parameterisation (Table 1 pairs 111M-2.7B), if any. */
+    private static Optional<CerebrasGptPreset> sibling(CerebrasGptPreset preset, ParameterisationKind kind) {
+        return CerebrasGptFamily.all().stream()
+                .filter(p -> p.parameterisation() == kind && p.shape().equals(preset.shape())).findFirst();
     }
 
     /** A scaling-study run: {@link #STUDY_SP} for SP, {@link #MUP} for muP. */

@@ -189,7 +189,7 @@ public final class RunRecipe {
                     + "'s schedule (" + batches.tokensPerStepAt(0) + " tokens a step), found " + r.warmup());
         }
         double decay = lr.warmup() + lr.decay() - warm;
-        DecayType type = r.decay() != null ? decayType(r) : lr.type();
+        DecayType type = r.decay() != null ? decayType(r) : LearningRates.decayForPreset(p, kind);
         return named("the schedule", () -> new TrainingSchedule(WarmupDecaySchedule.paper(peak, warm, decay, type),
                 batches, base.totalTokens()));
     }

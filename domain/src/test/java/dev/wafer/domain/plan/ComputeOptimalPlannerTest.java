@@ -31,6 +31,16 @@ class ComputeOptimalPlannerTest {
         assertEquals(375e6, plan.warmupTokens());
     }
 
+    /** The paper's smallest model keeps its 375M-token warm-up (16.9% of its run; a cap at a sixth clipped it). */
+    @Test
+    void theOneHundredElevenMillionModelWarmsUpOverThePapersTokens() {
+        TrainingPlan plan = planner.plan(CerebrasGptFamily.require("111M").trainingFlops(), ParameterisationKind.SP);
+        assertEquals(ParameterCount.total(CerebrasGptFamily.require("111M").shape()), plan.params());
+        assertEquals(375e6, plan.warmupTokens());
+        TrainingPlan small = planner.plan(1e17, ParameterisationKind.SP);
+        assertEquals(small.tokens() / 5, small.warmupTokens(), 1e-6 * small.tokens());
+    }
+
     @Test
     void everyPresetRoundTripsWithinTheShapeGrid() {
         for (CerebrasGptPreset p : CerebrasGptFamily.all()) {

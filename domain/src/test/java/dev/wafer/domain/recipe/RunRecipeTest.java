@@ -45,6 +45,26 @@ class RunRecipeTest {
         assertEquals(6e-3, LearningRates.forStudy(ParameterisationKind.MUP));
     }
 
+    /**
+     * A preset run in the other parameterisation takes Table 1's row of the same shape in it, peak and decay: it took
+     * a fixed 6e-3 or 6e-4 and kept the preset's decay (1.3B as muP decayed by cosine; 2.7B-mup as SP ran at 6e-4,
+     * three times 2.7B's 2e-4, with a linear decay where 2.7B's is cosine).
+     */
+    @Test
+    void aPresetInTheOtherParameterisationTakesItsTableOneSiblingsRecipe() {
+        for (String[] pair : new String[][] {{"1.3B", "mup", "1.3B-mup"}, {"2.7B", "mup", "2.7B-mup"},
+                {"2.7B-mup", "sp", "2.7B"}, {"590M-mup", "sp", "590M"}, {"111M-mup", "sp", "111M"}}) {
+            RunSpec run = RunRecipe.fresh(request(pair[0], pair[1], null, null, null), DATA, SIZER);
+            var sibling = CerebrasGptFamily.require(pair[2]).schedule().lrInTokens();
+            assertEquals(sibling.peak(), run.schedule().lrInTokens().peak(), pair[0] + " as " + pair[1]);
+            assertEquals(sibling.type(), run.schedule().lrInTokens().type(), pair[0] + " as " + pair[1]);
+        }
+        // 6.7B has no muP row: muP's transferred rate, and linear as every muP row.
+        RunSpec big = RunRecipe.fresh(request("6.7B", "mup", null, null, null), DATA, SIZER);
+        assertEquals(LearningRates.MUP, big.schedule().lrInTokens().peak());
+        assertEquals(dev.wafer.domain.schedule.DecayType.LINEAR, big.schedule().lrInTokens().type());
+    }
+
     @Test
     void aPresetKeepsItsScheduleUnlessOverridden() {
         RunSpec run = RunRecipe.fresh(request("111M", null, null, null, null), DATA, SIZER);
