@@ -280,6 +280,11 @@ class DataCommandTest {
         Result replaced = wafer("data", "fingerprint", "--text", work.toString(), "--out", fp.toString(), "--overwrite");
         assertEquals(0, replaced.code(), replaced.err());
         assertTrue(new String(Files.readAllBytes(fp), StandardCharsets.ISO_8859_1).startsWith("WAFERFPR"));
+        if (Files.getFileStore(fp).supportsFileAttributeView("posix")) {
+            // As any new file (the umask's mode), not the 0600 of a temporary file: a fingerprint is made to share.
+            Path plain = Files.createFile(tmp.resolve("plain-new-file"));
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(fp));
+        }
         Result self = wafer("data", "fingerprint", "--text", work.toString(), "--out", work.toString(), "--overwrite");
         assertEquals(2, self.code(), self.err());
         assertTrue(self.err().contains("is the --text file"), self.err());

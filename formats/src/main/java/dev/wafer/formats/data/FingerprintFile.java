@@ -49,7 +49,11 @@ public final class FingerprintFile {
      */
     public static void write(Path file, WorkFingerprint fp) throws IOException {
         Path target = file.toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        // Created as any new file is (the umask's mode, e.g. 0644: a fingerprint is made to be shared), not with
+        // createTempFile's 0600; the name is unique to this process.
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp);
         try {
             writeTo(tmp, fp);
             Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
