@@ -141,7 +141,7 @@ final class TrainExecution {
                 }
             }
             RunState run = withFingerprint(state, files.fingerprint());
-            RunAgreement.check(ranks.collective(), run + ", shard optimizer " + f.shardOptimizer()).ifPresent(reason -> {
+            RunAgreement.check(ranks.collective(), RankAgreementText.of(run, f, backend.name())).ifPresent(reason -> {
                 throw new UserError(reason);
             });
             if (progress instanceof TrainProgress p) {

@@ -28,7 +28,8 @@ public final class RunAgreement {
         ranks.broadcast(lead, 0, 2, 0);
         if (lead[0] != mine[0]) {
             return java.util.Optional.of("rank " + ranks.rank() + " resolved another run than rank 0 (flags, data,"
-                    + " checkpoint or heap differ: pass the same flags, and an explicit --micro-batch, on every rank)");
+                    + " checkpoint, backend or heap differ: pass the same flags, --stop-at, --max-tokens and"
+                    + " --checkpoint-every included, and an explicit --micro-batch, on every rank)");
         }
         if (lead[1] != mine[1]) {
             return java.util.Optional.of("rank " + ranks.rank() + " has " + processors + " CPU threads and rank 0 has "
