@@ -70,6 +70,25 @@ public final class MpiLaunch {
         }
     }
 
+    /**
+     * This process's rank in the whole job ({@code OMPI_COMM_WORLD_RANK}, or {@code PMIX_RANK} under {@code srun}),
+     * read before joining it; 0 when not launched as a job or not stated.
+     */
+    public static int worldRank(Map<String, String> env) {
+        if (ranks(env).isEmpty()) {
+            return 0;
+        }
+        String rank = env.containsKey("OMPI_COMM_WORLD_RANK") ? env.get("OMPI_COMM_WORLD_RANK") : env.get("PMIX_RANK");
+        if (rank == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(rank.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** A one-line description of the launch, e.g. {@code "launched by mpirun: 2 ranks"}. */
     public static String describe(Map<String, String> env) {
         OptionalInt n = ranks(env);

@@ -42,4 +42,12 @@ class MpiLaunchTest {
         // SLURM_LOCALID without srun's PMIx (e.g. mpirun inside an allocation) is not this job's.
         assertEquals(0, MpiLaunch.localRank(Map.of("OMPI_COMM_WORLD_SIZE", "4", "SLURM_LOCALID", "3")));
     }
+
+    @Test
+    void theWorldRankComesFromMpirunOrSrun() {
+        assertEquals(3, MpiLaunch.worldRank(Map.of("OMPI_COMM_WORLD_SIZE", "4", "OMPI_COMM_WORLD_RANK", "3")));
+        assertEquals(5, MpiLaunch.worldRank(Map.of("PMIX_RANK", "5", "SLURM_NTASKS", "6")));
+        assertEquals(0, MpiLaunch.worldRank(Map.of("OMPI_COMM_WORLD_RANK", "3")), "not a job");
+        assertEquals(0, MpiLaunch.worldRank(Map.of("OMPI_COMM_WORLD_SIZE", "4", "OMPI_COMM_WORLD_RANK", "x")));
+    }
 }

@@ -220,7 +220,10 @@ public final class TrainCommand implements Runnable {
             RunState fresh = new RunState(resolver.fresh(), RunPosition.START);
             checkEvalBatches(fresh);
             if (f.dryRun()) {
-                new DryRunReport(this, resolver).print(fresh);
+                // Under mpirun every rank resolves (and refuses) the run, rank 0 alone prints it, as training does.
+                if (cluster.worldRank() == 0) {
+                    new DryRunReport(this, resolver).print(fresh);
+                }
                 return;
             }
             execution.run(fresh, null);
@@ -234,7 +237,9 @@ public final class TrainCommand implements Runnable {
             RunState state = resolver.resumed(file, reader.header());
             checkEvalBatches(state);
             if (f.dryRun()) {
-                new DryRunReport(this, resolver).print(state);
+                if (cluster.worldRank() == 0) {
+                    new DryRunReport(this, resolver).print(state);
+                }
                 return;
             }
             execution.run(state, reader);

@@ -50,6 +50,11 @@ public final class Cluster {
         return MpiLaunch.localRank(env);
     }
 
+    /** This process's rank in the job, from the launcher's environment; 0 when not launched as a job. */
+    public int worldRank() {
+        return MpiLaunch.worldRank(env);
+    }
+
     /** The MPI library's state and this launch, for {@code wafer cluster}; never throws. */
     public BackendAvailability probe() {
         return MpiProbe.probe(env);

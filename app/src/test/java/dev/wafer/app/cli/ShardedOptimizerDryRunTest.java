@@ -47,4 +47,29 @@ class ShardedOptimizerDryRunTest {
         assertEquals(2, run.exitCode(), run.err());
         assertEquals("wafer: --ranks 2: only with --dry-run (a run takes its ranks from mpirun)", run.err().strip());
     }
+
+    /** Under mpirun rank 0 alone prints the dry run: every rank printed it, and --json gave several objects. */
+    @Test
+    void underMpirunOnlyRankZeroPrintsTheDryRun() throws Exception {
+        for (int rank = 0; rank < 2; rank++) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            java.util.Map<String, String> env = java.util.Map.of("OMPI_COMM_WORLD_SIZE", "2",
+                    "OMPI_COMM_WORLD_RANK", String.valueOf(rank));
+            java.util.Map<String, String> environment = new java.util.HashMap<>(System.getenv());
+            environment.putAll(env);
+            int code = WaferCommand.run(new String[] {"train", "--synthetic", "--steps", "3", "--micro-batch", "4",
+                "--dry-run", "--no-measure", "--json"},
+                    new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                    new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), environment,
+                    dev.wafer.app.backend.BackendCatalog.standard());
+            String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+            if (rank == 0) {
+                assertEquals(2, JSON.readTree(printed).findValue("ranks").asInt(), printed);
+            } else {
+                assertEquals("", printed, "rank 1 prints nothing");
+            }
+        }
+    }
 }
