@@ -5,6 +5,7 @@ import dev.wafer.domain.session.MemoryEstimate;
 import dev.wafer.domain.session.ModelAssembly;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -73,7 +74,7 @@ public final class BenchCommand implements Runnable {
     @Inject
     MemoryBudget budget;
 
-    @Option(names = "--json", description = "print one JSON object")
+    @Option(names = "--json", description = "print one JSON object (with --gemm, one per line: a thread count each)")
     boolean json;
 
     @Option(names = "--recompute", description = "Recompute each block's activations in the backward (activation"
@@ -117,7 +118,23 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
+        if (peakSize != null && peakSize < 0) {
+            throw new UserError("--peak-size must be 0 (no peak) or positive, found " + peakSize);
+        }
+        if (peakSize != null && (long) peakSize * peakSize > MemoryEstimate.MAX_TENSOR_FLOATS) {
+            throw new UserError("--peak-size " + peakSize + ": its " + peakSize + " x " + peakSize + " matrices"
+                    + " are more than one tensor holds (" + MemoryEstimate.MAX_TENSOR_FLOATS + " values); the largest"
+                    + " is " + (long) Math.sqrt((double) MemoryEstimate.MAX_TENSOR_FLOATS));
+        }
         if (gemm != null) {
+            // The comparison times two GEMMs and nothing else: a step flag given with it would be silently ignored.
+            List<String> ignored = spec.commandLine().getParseResult().matchedOptions().stream()
+                    .map(o -> o.longestName()).filter(n -> !n.equals("--gemm") && !n.equals("--json")).toList();
+            if (!ignored.isEmpty()) {
+                throw new UserError("--gemm times the Vector-API and scalar GEMMs only; " + String.join(", ", ignored)
+                        + (ignored.size() == 1 ? " does" : " do") + " not apply to it (leave "
+                        + (ignored.size() == 1 ? "it" : "them") + " out, or drop --gemm to time training steps)");
+            }
             // The GEMM comparison is of the CPU adapter's two kernels: another selected backend is refused rather
             // than silently not measured.
             if (probe != null && !probe.name().equals("cpu")) {
@@ -268,7 +285,18 @@ public final class BenchCommand implements Runnable {
         if (n == 0) {
             return Optional.empty();
         }
-        GemmPeak.Result r = GemmPeak.measure(backend, p.operands(), n, DEVICE_PEAK_REPEATS, System::nanoTime, PEAK_SEED);
+        GemmPeak.Result r;
+        try {
+            r = GemmPeak.measure(backend, p.operands(), n, DEVICE_PEAK_REPEATS, System::nanoTime, PEAK_SEED);
+        } catch (dev.wafer.ports.compute.DeviceFailureException e) {
+            if (peakSize == null) {
+                throw e;
+            }
+            // A size the user chose that the device cannot allocate (an OpenCL buffer past its largest allocation).
+            throw new UserError("--peak-size " + peakSize + ": the " + backend.name() + " device could not run the"
+                    + " peak product of " + n + " x " + n + " (" + e.getMessage() + "); give a smaller --peak-size, or"
+                    + " 0 for no peak");
+        }
         return Optional.of(new GemmComparison.Peak(r.flopsPerSecond(), r.size(), 0, r.description()));
     }
 

@@ -142,4 +142,20 @@ class BenchCommandTest {
         assertTrue(first.get("vector_gflops").asDouble() > 0 && first.get("scalar_gflops").asDouble() > 0,
                 first::toString);
     }
+
+    /** Step flags given with --gemm are refused (they were ignored), and so is a negative or oversized --peak-size. */
+    @Test
+    void flagsThatWouldBeIgnoredOrCannotRunAreRefused() {
+        CliRun gemm = CliRun.of("bench", "--gemm", "64", "--steps", "5", "--profile", "--json");
+        assertEquals(2, gemm.exitCode(), gemm.err());
+        assertEquals("wafer: --gemm times the Vector-API and scalar GEMMs only; --steps, --profile do not apply to it"
+                + " (leave them out, or drop --gemm to time training steps)", gemm.err().strip());
+        CliRun negative = CliRun.of("bench", "--peak-size", "-1", "--steps", "1");
+        assertEquals(2, negative.exitCode(), negative.err());
+        assertEquals("wafer: --peak-size must be 0 (no peak) or positive, found -1", negative.err().strip());
+        CliRun huge = CliRun.of("bench", "--peak-size", "50000", "--steps", "1");
+        assertEquals(2, huge.exitCode(), huge.err());
+        assertTrue(huge.err().startsWith("wafer: --peak-size 50000: its 50000 x 50000 matrices are more than one"
+                + " tensor holds"), huge.err());
+    }
 }
