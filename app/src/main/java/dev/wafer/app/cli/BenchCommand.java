@@ -129,7 +129,8 @@ public final class BenchCommand implements Runnable {
         if (gemm != null) {
             // The comparison times two GEMMs and nothing else: a step flag given with it would be silently ignored.
             List<String> ignored = spec.commandLine().getParseResult().matchedOptions().stream()
-                    .map(o -> o.longestName()).filter(n -> !n.equals("--gemm") && !n.equals("--json") && !n.equals("--backend")).toList();
+                    .map(o -> o.longestName()).filter(n -> !List.of("--gemm", "--json", "--backend").contains(n))
+                    .toList();
             if (!ignored.isEmpty()) {
                 throw new UserError("--gemm times the Vector-API and scalar GEMMs only; " + String.join(", ", ignored)
                         + (ignored.size() == 1 ? " does" : " do") + " not apply to it (leave "
