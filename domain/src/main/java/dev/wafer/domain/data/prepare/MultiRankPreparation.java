@@ -99,6 +99,7 @@ final class MultiRankPreparation {
         int rank = ranks.rank();
         int n = ranks.size();
         boolean failed = false;
+        String reason = null;
         long[] counts = new long[PackingLayout.size(shuffle.buckets())];
         try (RankExchange.Writer out = exchange.writer(rank)) {
             new PassOneRecorder(settings, progress, bytesRead).record(inputs, assignment.inputsOf(rank), out, shuffle,
@@ -106,7 +107,8 @@ final class MultiRankPreparation {
                     exchange.auditRuns(rank), counts);
         } catch (IOException | RuntimeException e) {
             failed = true;
-            exchange.recordFailure(rank, e.getMessage() != null ? e.getMessage() : e.toString());
+            reason = e.getMessage() != null ? e.getMessage() : e.toString();
+            exchange.recordFailure(rank, reason);
         }
         // Every rank learns of every failure, so none waits for results that will not come, and every rank's
         // counts, so every rank knows where each bucket lands when packed.
@@ -118,7 +120,8 @@ final class MultiRankPreparation {
         ranks.allReduceSum(reduced, 0, reduced.length);
         for (int r = 0; r < n; r++) {
             if (reduced[r] != 0) {
-                throw new RankFailedException(r, exchange.failure(r).orElse("no reason recorded"));
+                throw new RankFailedException(r, r == rank && reason != null ? reason
+                        : exchange.failure(r).orElse(RankFailedException.UNRECORDED));
             }
         }
         for (int i = 0; i < counts.length; i++) {

@@ -7,6 +7,13 @@ package dev.wafer.domain.data.prepare;
 public final class RankFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The reason the other ranks give when the failed rank could not write it where they read it (the shared --out
+     * directory read-only or full for that rank): the failed rank itself prints its own.
+     */
+    public static final String UNRECORDED = "its reason could not be written to the shared output directory (a"
+            + " read-only or full file system there?); that rank's own line names it";
+
     /** The rank that failed. */
     private final int rank;
 

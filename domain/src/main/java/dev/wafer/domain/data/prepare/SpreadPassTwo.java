@@ -50,6 +50,7 @@ final class SpreadPassTwo {
         int n = ranks.size();
         // Failures, then every rank's document piece size and audit pairs, so each knows where its pieces go.
         double[] reduced = new double[3 * n];
+        String[] reason = new String[1]; // this rank's own, which it may not have been able to record
         RankShare share = null;
         try {
             share = store.openRankShare(rank);
@@ -58,10 +59,11 @@ final class SpreadPassTwo {
             reduced[2 * n + rank] = sizes[1];
         } catch (IOException | RuntimeException e) {
             reduced[rank] = 1;
-            exchange.recordFailure(rank, e.getMessage() != null ? e.getMessage() : e.toString());
+            reason[0] = e.getMessage() != null ? e.getMessage() : e.toString();
+            exchange.recordFailure(rank, reason[0]);
         }
         ranks.allReduceSum(reduced, 0, reduced.length);
-        check(reduced, n, exchange);
+        check(reduced, n, exchange, rank, reason[0]);
         long documentsBefore = 0;
         long pairsBefore = 0;
         long pairs = 0;
@@ -75,16 +77,18 @@ final class SpreadPassTwo {
             placing.place(documentsBefore, pairsBefore, pairs);
         } catch (IOException | RuntimeException e) {
             failures[rank] = 1;
-            exchange.recordFailure(rank, e.getMessage() != null ? e.getMessage() : e.toString());
+            reason[0] = e.getMessage() != null ? e.getMessage() : e.toString();
+            exchange.recordFailure(rank, reason[0]);
         }
         ranks.allReduceSum(failures, 0, n);
-        check(failures, n, exchange);
+        check(failures, n, exchange, rank, reason[0]);
     }
 
-    private static void check(double[] failures, int n, RankExchange exchange) {
+    private static void check(double[] failures, int n, RankExchange exchange, int rank, String own) {
         for (int r = 0; r < n; r++) {
             if (failures[r] != 0) {
-                throw new RankFailedException(r, exchange.failure(r).orElse("no reason recorded"), "packing its share");
+                throw new RankFailedException(r, r == rank && own != null ? own
+                        : exchange.failure(r).orElse(RankFailedException.UNRECORDED), "packing its share");
             }
         }
     }

@@ -243,6 +243,23 @@ class MultiRankPreparationTest {
         }
     }
 
+    /**
+     * A failed rank that cannot record why (the shared directory unwritable for it) still says why itself; the others
+     * say where to look. Every rank said "no reason recorded", the failed one included.
+     */
+    @Test
+    void aRankThatCannotRecordItsFailureStillNamesItsReason() throws Exception {
+        MemoryExchange exchange = new MemoryExchange();
+        exchange.failingRank = 1;
+        exchange.unrecordable = true;
+        List<Object> results = runRanks(2, r -> new DatasetPreparation(settings(false), r == 0 ? new MemoryStore()
+                : UNTOUCHED, QUIET).prepare(inputs(), ThreadRanks.rank(r), exchange));
+        assertEquals("rank 1 failed while reading its inputs: " + RankFailedException.UNRECORDED,
+                assertInstanceOf(RankFailedException.class, results.get(0)).getMessage());
+        assertEquals("rank 1 failed while reading its inputs: disk full",
+                assertInstanceOf(RankFailedException.class, results.get(1)).getMessage());
+    }
+
     @Test
     void aRankThatCannotWriteItsShareOfPassTwoStopsEveryRank() throws Exception {
         MemoryStore lead = new MemoryStore();
@@ -389,6 +406,8 @@ class MultiRankPreparationTest {
         final Map<Integer, List<PassOneRecord>> written = new java.util.concurrent.ConcurrentHashMap<>();
         final Map<Integer, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
         volatile int failingRank = -1;
+        /** Set when no rank can record its failure (the shared directory read-only for it). */
+        volatile boolean unrecordable;
         final Map<Integer, DatasetPreparationTest.MemorySpill> spills = new java.util.concurrent.ConcurrentHashMap<>();
 
         final Map<Integer, List<long[]>> auditPairs = new java.util.concurrent.ConcurrentHashMap<>();
@@ -503,7 +522,9 @@ class MultiRankPreparationTest {
 
         @Override
         public void recordFailure(int rank, String message) {
-            failures.put(rank, message);
+            if (!unrecordable) {
+                failures.put(rank, message);
+            }
         }
 
         @Override
