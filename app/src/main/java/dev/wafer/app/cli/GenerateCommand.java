@@ -9,6 +9,7 @@ import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.domain.generate.GenerationResult;
 import dev.wafer.domain.generate.Generator;
 import dev.wafer.domain.generate.SamplingSettings;
+import dev.wafer.domain.generate.TruncatedVocabulary;
 import dev.wafer.domain.model.GptInference;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.ComputeBackendFactory;
@@ -98,7 +99,9 @@ public final class GenerateCommand implements Runnable {
             GptInference inference = new GptInference(backend, scope, model.upload(scope), model.parameterisation());
             int eot = tokenizer.endOfTextId() < model.shape().vocabSize() ? tokenizer.endOfTextId() : -1;
             TextStream stream = new TextStream(tokenizer, out);
-            GenerationResult result = new Generator(sampling, maxTokens, eot).generate(inference, ids, stream::accept);
+            // A padded vocabulary (50,304) has ids the tokenizer cannot decode: they are never chosen.
+            GenerationResult result = new Generator(sampling, maxTokens, eot).generate(
+                    new TruncatedVocabulary(inference, tokenizer.vocabSize()), ids, stream::accept);
             stream.finish();
             err.printf(Locale.ROOT, "[%d tokens, stopped: %s]%n", result.tokens().length,
                     result.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
