@@ -32,6 +32,7 @@ import dev.wafer.domain.eval.PublishedResults;
 import dev.wafer.domain.eval.RequestBuilder;
 import dev.wafer.domain.eval.TaskRequests;
 import dev.wafer.domain.eval.TaskEvaluator;
+import dev.wafer.domain.eval.UnscorableDocumentException;
 import dev.wafer.domain.eval.VocabularyCorrection;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.model.GptScorer;
@@ -89,7 +90,9 @@ public final class EvalCommand implements Runnable {
 
     @Option(names = "--gpt2-tokens", paramLabel = "N",
             description = "Vocabulary correction: GPT-2's token count for the same text, when the data was tokenised"
-                    + " with another tokenizer; adds loss_gpt2_equivalent = loss x tokens / N.")
+                    + " with another tokenizer, N counting the whole text; adds gpt2_tokens_scored = N x scored"
+                    + " targets / the text's targets (the part the windows scored) and loss_gpt2_equivalent = loss x"
+                    + " scored targets / gpt2_tokens_scored.")
     Long gpt2Tokens;
 
     @Option(names = "--tasks", arity = "1..*", paramLabel = "FILE|builtin|paper",
@@ -230,6 +233,10 @@ public final class EvalCommand implements Runnable {
             }
         } catch (dev.wafer.domain.generate.NonFiniteOutputException e) {
             throw CheckpointedModel.broken("--checkpoint " + checkpoint, e);
+        } catch (UnscorableDocumentException e) { // names the file and line; nothing was scored yet
+            throw new UserError(e.getMessage() + "; drop the document"
+                    + (window < model.shape().seqLength() ? " or give a larger --seq (the model holds "
+                            + model.shape().seqLength() + ")" : ""));
         }
         EvalOutput.print(spec.commandLine().getOut(), result, json, task != null);
     }

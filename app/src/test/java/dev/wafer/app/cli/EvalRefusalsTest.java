@@ -135,6 +135,39 @@ class EvalRefusalsTest {
         assertTrue(grouped.out().contains("\"task\":\"t\"") && grouped.out().contains("\"shots\":1"), grouped.out());
     }
 
+    /**
+     * A continuation longer than the window (the harness asserts it fits) is one line naming the file, line and
+     * window; it was an internal error.
+     */
+    @Test
+    void aContinuationLongerThanTheWindowNamesTheFileAndLine() throws Exception {
+        String words = String.join(" ", java.util.Collections.nCopies(40, "word"));
+        Path longer = Files.writeString(tmp.resolve("longc.jsonl"), "{\"task\":\"ok\",\"type\":\"lambada\","
+                + "\"text\":\"a b\"}\n\n{\"task\":\"longc\",\"type\":\"multiple_choice\",\"context\":\"Q: x?\\nA:\","
+                + "\"choices\":[\"" + words + "\",\"no\"],\"gold\":1}\n");
+        assertRefused(CliRun.of("eval", "--checkpoint", gpt2.toString(), "--tasks", longer.toString()),
+                longer + ":3 (task longc, request 1 of the document): its continuation is 40 tokens, longer than the"
+                        + " 32-token window");
+        Path toy = tmp.resolve("toy-qa.jsonl");
+        try (java.io.InputStream in = EvalRefusalsTest.class.getResourceAsStream("/tasks/toy-qa.jsonl")) {
+            Files.copy(in, toy);
+        }
+        CliRun shortWindow = CliRun.of("eval", "--checkpoint", gpt2.toString(), "--tasks", toy.toString(), "--seq",
+                "4");
+        assertRefused(shortWindow, "toy-qa.jsonl:");
+        assertTrue(shortWindow.err().contains("-token window") && shortWindow.err().contains("larger --seq (the model"
+                + " holds 32)"), shortWindow.err());
+    }
+
+    /** --gpt2-tokens' help says what the code does: N is scaled to the scored part (it said loss x tokens / N). */
+    @Test
+    void gpt2TokensHelpSaysNIsScaledToTheScoredPart() {
+        CliRun help = CliRun.of("eval", "--help");
+        String text = help.out().replaceAll("\\s+", " ");
+        assertTrue(text.contains("gpt2_tokens_scored = N x scored targets / the text's targets"), text);
+        assertFalse(text.contains("loss x tokens / N"), text);
+    }
+
     private static void assertRefused(CliRun run, String expected) {
         assertEquals(2, run.exitCode(), run.err());
         assertEquals(1, run.err().lines().filter(l -> l.startsWith("wafer:")).count(), run.err());

@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param docs        the documents that are scored, all of {@code type}
  * @param trainDocs   the task's training documents, all of {@code type}: few-shot examples are drawn from them and
  *                    they are never scored; empty when the task has no training split
+ * @param docSources  where each scored document was read, e.g. {@code tasks.jsonl:3}, in the order of {@code docs};
+ *                    empty when unknown
  */
-public record EvalTask(String name, TaskType type, String description, List<EvalDoc> docs, List<EvalDoc> trainDocs) {
+public record EvalTask(String name, TaskType type, String description, List<EvalDoc> docs, List<EvalDoc> trainDocs,
+        List<String> docSources) {
     /** Requires documents of the task's type. */
     public EvalTask {
         Objects.requireNonNull(name, "name");
@@ -21,6 +24,11 @@ public record EvalTask(String name, TaskType type, String description, List<Eval
         Objects.requireNonNull(description, "description");
         docs = List.copyOf(docs);
         trainDocs = List.copyOf(trainDocs);
+        docSources = List.copyOf(docSources);
+        if (!docSources.isEmpty() && docSources.size() != docs.size()) {
+            throw new IllegalArgumentException("task " + name + " has " + docs.size() + " documents but "
+                    + docSources.size() + " sources");
+        }
         if (docs.isEmpty()) {
             throw new IllegalArgumentException("task " + name + " has no documents");
         }
@@ -28,9 +36,19 @@ public record EvalTask(String name, TaskType type, String description, List<Eval
         requireType(name, type, trainDocs, "training document ");
     }
 
+    /** A task whose documents' sources are unknown. */
+    public EvalTask(String name, TaskType type, String description, List<EvalDoc> docs, List<EvalDoc> trainDocs) {
+        this(name, type, description, docs, trainDocs, List.of());
+    }
+
     /** A task without training documents. */
     public EvalTask(String name, TaskType type, String description, List<EvalDoc> docs) {
         this(name, type, description, docs, List.of());
+    }
+
+    /** Where scored document {@code doc} was read ({@code file:line}), or {@code "task T document i"} when unknown. */
+    public String where(int doc) {
+        return docSources.isEmpty() ? "task " + name + " document " + doc : docSources.get(doc);
     }
 
     /** Whether few-shot examples come from training documents (else from {@link #docs()}). */

@@ -56,8 +56,8 @@ public final class RequestBuilder {
         }
         if (cont.length > maxLength) {
             // The harness asserts this too: a continuation that does not fit cannot be scored at all.
-            throw new IllegalArgumentException("continuation of " + cont.length + " tokens exceeds the model's "
-                    + maxLength + "-token context");
+            throw new IllegalArgumentException("its continuation is " + cont.length + " tokens, longer than the "
+                    + maxLength + "-token window (the harness asserts len(continuation) <= max_length)");
         }
         return cont;
     }

@@ -61,7 +61,11 @@ public final class TaskEvaluator {
         return new TaskEvaluator(requests, scoring, contexts, log, iters, progress);
     }
 
-    /** Evaluates every task and averages. */
+    /**
+     * Evaluates every task and averages.
+     *
+     * @throws UnscorableDocumentException when a document's continuation is empty or longer than the window
+     */
     public EvalReport evaluate(List<EvalTask> tasks) {
         List<TaskResult> results = new ArrayList<>();
         for (EvalTask task : tasks) {
@@ -98,7 +102,13 @@ public final class TaskEvaluator {
                     lastContext = req.context();
                     lastContextIds = requests.encodeContext(lastContext);
                 }
-                int[] cont = requests.encodeContinuation(req.continuation());
+                int[] cont;
+                try {
+                    cont = requests.encodeContinuation(req.continuation());
+                } catch (IllegalArgumentException e) {
+                    throw new UnscorableDocumentException(task.where(i) + " (task " + task.name() + ", request "
+                            + (texts.size() - firstOfDoc[i] + 1) + " of the document): " + e.getMessage(), e);
+                }
                 texts.add(req);
                 contextIds.add(lastContextIds);
                 continuationIds.add(cont);

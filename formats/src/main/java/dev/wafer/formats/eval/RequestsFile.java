@@ -37,11 +37,27 @@ public final class RequestsFile implements RequestLog, AutoCloseable {
         checkWritable(path, true);
         Path dir = path.toAbsolutePath().getParent();
         try {
-            this.temporary = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
+            this.temporary = createSibling(dir, path.getFileName().toString());
             this.out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new InvalidInputException("--write-requests " + path + ": cannot write in " + dir + ": "
                     + reason(e));
+        }
+    }
+
+    /**
+     * A new hidden file beside FILE with the permissions any new file gets (the umask's), as FILE itself would: a
+     * temporary file from {@link Files#createTempFile} is 0600 whatever the umask, and the move kept that mode.
+     */
+    private static Path createSibling(Path dir, String name) throws IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
+        while (true) {
+            Path candidate = dir.resolve("." + name + "." + Long.toUnsignedString(random.nextLong(), 36) + ".tmp");
+            try {
+                return Files.createFile(candidate);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // Another writer's temporary file: draw another name.
+            }
         }
     }
 

@@ -120,6 +120,7 @@ public final class TaskJsonlReader {
         private final Map<String, String> descriptions = new LinkedHashMap<>();
         private final Map<String, List<EvalDoc>> docs = new LinkedHashMap<>();
         private final Map<String, List<EvalDoc>> trainDocs = new LinkedHashMap<>();
+        private final Map<String, List<String>> sources = new LinkedHashMap<>();
 
         void add(String source, InputStream in) throws IOException {
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -183,8 +184,12 @@ public final class TaskJsonlReader {
                 throw new TaskFileException(where + ": " + e.getMessage(), e);
             }
             // Training documents are the few-shot example pool, kept apart from the scored documents.
-            Map<String, List<EvalDoc>> target = train(where, node) ? trainDocs : docs;
-            target.computeIfAbsent(task, k -> new ArrayList<>()).add(doc);
+            if (train(where, node)) {
+                trainDocs.computeIfAbsent(task, k -> new ArrayList<>()).add(doc);
+            } else {
+                docs.computeIfAbsent(task, k -> new ArrayList<>()).add(doc);
+                sources.computeIfAbsent(task, k -> new ArrayList<>()).add(where);
+            }
         }
 
         /** The tasks read; {@code source} (the file or directory) names the input in errors. */
@@ -199,7 +204,7 @@ public final class TaskJsonlReader {
             }
             List<EvalTask> out = new ArrayList<>();
             docs.forEach((name, list) -> out.add(new EvalTask(name, types.get(name), descriptions.getOrDefault(name, ""), list,
-                    trainDocs.getOrDefault(name, List.of()))));
+                    trainDocs.getOrDefault(name, List.of()), sources.get(name))));
             return out;
         }
     }

@@ -32,13 +32,19 @@ public final class HarnessTaskFiles {
      * @param fewshotData the training split, or null when the task draws examples from {@code data} or runs zero-shot
      */
     public static EvalTask task(HarnessTask task, Path data, Path fewshotData) {
-        List<EvalDoc> docs = read(task, data);
+        List<String> sources = new ArrayList<>();
+        List<EvalDoc> docs = read(task, data, sources);
         List<EvalDoc> train = fewshotData == null ? List.of() : read(task, fewshotData);
-        return new EvalTask(task.harnessName(), task.type(), "", docs, train);
+        return new EvalTask(task.harnessName(), task.type(), "", docs, train, sources);
     }
 
     /** Every document of {@code file} in file order. */
     public static List<EvalDoc> read(HarnessTask task, Path file) {
+        return read(task, file, new ArrayList<>());
+    }
+
+    /** Every document of {@code file} in file order; {@code sources} gets each one's {@code file:line}. */
+    private static List<EvalDoc> read(HarnessTask task, Path file, List<String> sources) {
         String name = task.harnessName();
         if (!Files.isRegularFile(file)) {
             throw new TaskFileException(name + ": " + file + ": no such file");
@@ -61,6 +67,7 @@ public final class HarnessTaskFiles {
             Fields fields = new Fields(name, file + ":" + r.line(), r.node());
             try {
                 docs.add(reader.read(fields, i));
+                sources.add(file + ":" + r.line());
             } catch (IllegalArgumentException e) {
                 throw fields.error(e.getMessage());
             }
