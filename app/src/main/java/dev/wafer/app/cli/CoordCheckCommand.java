@@ -26,6 +26,10 @@ final class CoordCheckCommand implements Runnable {
     @Inject
     ComputeBackendFactory backends;
 
+    /** What each run is checked against before any trains: the device's free memory or the heap. */
+    @Inject
+    dev.wafer.app.backend.MemoryBudget memory;
+
     @Mixin
     StudyOptions options;
 
@@ -61,8 +65,9 @@ final class CoordCheckCommand implements Runnable {
         CoordinateCheck.Settings settings = StudyOptions.settings("--widths, --layers, --d-head, --steps, --lr, --seeds",
                 () -> new CoordinateCheck.Settings(options.kind(), sorted, layers, dHead, options.seq, options.batch,
                         steps, lr, seeds, options.seed, AdamWSettings.cerebras(1e-8)));
-        StudyRun.Finished<CoordinateCheck.Result> run = StudyRun.run(backends, options, spec.commandLine().getErr(),
-                false, // it compares activations during training: no held-out data
+        StudyRun.Finished<CoordinateCheck.Result> run = StudyRun.run(backends, memory, options,
+                spec.commandLine().getErr(), false, // it compares activations during training: no held-out data
+                vocab -> StudyOptions.widthRuns(sorted, layers, dHead, vocab, options.seq),
                 (backend, data, progress) -> CoordinateCheck.run(backend, data, settings, progress));
         Map<String, Object> json = StudyJson.coordinateCheck(run.result(), run.backend());
         json.put("wall_seconds", run.wallSeconds());

@@ -25,6 +25,10 @@ final class LrSweepCommand implements Runnable {
     @Inject
     ComputeBackendFactory backends;
 
+    /** What each run is checked against before any trains: the device's free memory or the heap. */
+    @Inject
+    dev.wafer.app.backend.MemoryBudget memory;
+
     @Mixin
     StudyOptions options;
 
@@ -63,8 +67,9 @@ final class LrSweepCommand implements Runnable {
         StudyOutput output = StudyOutput.create(options, "lr-sweep", spec.commandLine().getOut());
         LearningRateSweep.Settings settings = StudyOptions.settings("--widths, --lrs, --layers, --tokens",
                 () -> new LearningRateSweep.Settings(options.kind(), sorted, rates, layers, dHead, tokens, training));
-        StudyRun.Finished<LearningRateSweep.Result> run = StudyRun.run(backends, options,
+        StudyRun.Finished<LearningRateSweep.Result> run = StudyRun.run(backends, memory, options,
                 spec.commandLine().getErr(), evalSequences > 0,
+                vocab -> StudyOptions.widthRuns(sorted, layers, dHead, vocab, options.seq),
                 (backend, data, progress) -> LearningRateSweep.run(backend, data, settings, progress));
         Map<String, Object> json = StudyJson.learningRateSweep(run.result(), run.backend());
         json.put("wall_seconds", run.wallSeconds());

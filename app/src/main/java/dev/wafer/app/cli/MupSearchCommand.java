@@ -34,6 +34,10 @@ final class MupSearchCommand implements Runnable {
     @Inject
     ComputeBackendFactory backends;
 
+    /** What each run is checked against before any trains: the device's free memory or the heap. */
+    @Inject
+    dev.wafer.app.backend.MemoryBudget memory;
+
     @Mixin
     StudyOptions options;
 
@@ -95,8 +99,9 @@ final class MupSearchCommand implements Runnable {
                 () -> new MupSearch.Settings(preset.name(), preset.shape().dModel(), preset.shape().nLayers(),
                         preset.shape().dHead(), samples, budgetTokens, training));
         StudyOutput output = StudyOutput.create(options, "mup-search", spec.commandLine().getOut());
-        StudyRun.Finished<Outcome> run = StudyRun.run(backends, options, spec.commandLine().getErr(),
-                evalSequences > 0,
+        StudyRun.Finished<Outcome> run = StudyRun.run(backends, memory, options,
+                spec.commandLine().getErr(), evalSequences > 0,
+                vocab -> proxyRuns(preset, vocab),
                 (backend, data, progress) -> {
                     MupSearchLog log = MupSearchLog.in(output.dir(), settings, data.description());
                     MupSearch.Result search = MupSearch.run(backend, data, settings, log.finished(), log::append,
@@ -113,5 +118,18 @@ final class MupSearchCommand implements Runnable {
         json.put("wall_seconds", run.wallSeconds());
         output.publish("mup-search", json, png -> StudyPlots.mupSearch(search, png),
                 (out, png, file) -> StudyTables.mupSearch(out, search, transfer, png, file, run.wallSeconds()));
+    }
+
+    /** The proxy's shape and, with --check-transfer, the wider one, for {@link StudyMemory}. */
+    private Map<String, dev.wafer.domain.model.ModelShape> proxyRuns(CerebrasGptPreset preset, int vocab) {
+        Map<String, dev.wafer.domain.model.ModelShape> runs = new java.util.LinkedHashMap<>();
+        var p = preset.shape();
+        runs.put("--proxy " + preset.name(), dev.wafer.domain.study.StudyModels.shape(p.dModel(), p.nLayers(),
+                p.dHead(), vocab, options.seq));
+        if (checkTransfer) {
+            runs.put("--transfer-factor " + transferFactor, dev.wafer.domain.study.StudyModels.shape(
+                    p.dModel() * transferFactor, p.nLayers(), p.dHead(), vocab, options.seq));
+        }
+        return runs;
     }
 }

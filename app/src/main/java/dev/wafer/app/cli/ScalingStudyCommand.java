@@ -41,6 +41,10 @@ final class ScalingStudyCommand implements Runnable {
     @Inject
     ComputeBackendFactory backends;
 
+    /** What each run is checked against before any trains: the device's free memory or the heap. */
+    @Inject
+    dev.wafer.app.backend.MemoryBudget memory;
+
     @Mixin
     StudyOptions options;
 
@@ -79,6 +83,12 @@ final class ScalingStudyCommand implements Runnable {
         positive("--tokens-per-param", tokensPerParam);
         List<Double> extras = extraTokensPerParam == null ? List.of() : extraTokensPerParam;
         extras.forEach(t -> positive("--extra-tokens-per-param", t));
+        for (int i = 0; i < extras.size(); i++) {
+            if (extras.indexOf(extras.get(i)) != i) { // it trained and listed the same run twice
+                throw new UserError("--extra-tokens-per-param: " + extras.get(i) + " is given twice (each value is"
+                        + " one extra run)");
+            }
+        }
         ModelSizeFlag extra = extraSize != null ? ModelSizeFlag.parse("--extra-size", extraSize, dHead) : family.get(1);
         if (extraSize != null && extras.isEmpty()) {
             throw new UserError("--extra-size " + extraSize + ": only with --extra-tokens-per-param (it is the shape"
@@ -90,7 +100,8 @@ final class ScalingStudyCommand implements Runnable {
         StudyTraining training = options.training(evalSequences);
         StudyOutput output = StudyOutput.create(options, "scaling", spec.commandLine().getOut());
         PrintWriter err = spec.commandLine().getErr();
-        StudyRun.Finished<ScalingStudy.Result> run = StudyRun.run(backends, options, err, evalSequences > 0,
+        StudyRun.Finished<ScalingStudy.Result> run = StudyRun.run(backends, memory, options, err,
+                evalSequences > 0, vocab -> runs(family, extras.isEmpty() ? null : extra, vocab),
                 (backend, data, progress) ->
                 train(backend, data, progress, err,
                         settings(kind, family, extra, extras, peak, training, data.vocabSize())));
@@ -138,6 +149,19 @@ final class ScalingStudyCommand implements Runnable {
         ModelShape extraShape = extras.isEmpty() ? null : extra.shape(dHead, vocab, options.seq);
         return StudyOptions.settings("--sizes, --tokens-per-param, --extra-tokens-per-param, --lr",
                 () -> new ScalingStudy.Settings(kind, shapes, tokensPerParam, extraShape, extras, peak, training));
+    }
+
+    /** Each fitted size's shape (keyed {@code --sizes WxL}) and the extra runs' (null for none), for {@link StudyMemory}. */
+    private Map<String, ModelShape> runs(List<ModelSizeFlag> family, ModelSizeFlag extra, int vocab) {
+        Map<String, ModelShape> runs = new java.util.LinkedHashMap<>();
+        for (ModelSizeFlag f : family) {
+            runs.put("--sizes " + f.width() + "x" + f.layers(), f.shape(dHead, vocab, options.seq));
+        }
+        if (extra != null) {
+            runs.putIfAbsent((extraSize != null ? "--extra-size " : "--sizes ") + extra.width() + "x"
+                    + extra.layers(), extra.shape(dHead, vocab, options.seq));
+        }
+        return runs;
     }
 
     /**

@@ -89,6 +89,16 @@ final class StudyOptions {
         return sorted;
     }
 
+    /** The shape of each width's model, keyed {@code --widths W}, for {@link StudyMemory}. */
+    static java.util.Map<String, dev.wafer.domain.model.ModelShape> widthRuns(List<Integer> widths, int layers,
+            int dHead, int vocab, int seq) {
+        java.util.Map<String, dev.wafer.domain.model.ModelShape> runs = new java.util.LinkedHashMap<>();
+        for (int w : widths) {
+            runs.put("--widths " + w, dev.wafer.domain.study.StudyModels.shape(w, layers, dHead, vocab, seq));
+        }
+        return runs;
+    }
+
     /** Checks that a learning-rate flag is a positive finite number. */
     static double learningRate(String flag, double lr) {
         if (!(lr > 0) || Double.isInfinite(lr)) {

@@ -5,6 +5,11 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+import dev.wafer.app.backend.MemoryBudget;
+import dev.wafer.domain.model.ModelShape;
 
 import dev.wafer.formats.data.DatasetLayout;
 import dev.wafer.formats.data.Progress;
@@ -41,15 +46,22 @@ final class StudyRun {
      *
      * @param needsValidation whether the study scores held-out sequences: only then must the data have a validation
      *                        split
+     * @param runs            given the data's vocabulary, the shape of each model the study trains, keyed by the
+     *                        flag and value that asked for it (checked against {@code memory} before any trains)
      */
-    static <R> Finished<R> run(ComputeBackendFactory backends, StudyOptions options, PrintWriter err,
-            boolean needsValidation, Body<R> body) {
+    static <R> Finished<R> run(ComputeBackendFactory backends, MemoryBudget memory, StudyOptions options,
+            PrintWriter err, boolean needsValidation, IntFunction<Map<String, ModelShape>> runs, Body<R> body) {
         long start = System.nanoTime();
         R result;
         String backendName;
-        try (PreparedStudyData data = open(options, err, needsValidation); ComputeBackend backend = backends.open()) {
-            backendName = backend.name();
-            result = body.run(backend, data, new StudyProgress(err, options.quiet));
+        try (PreparedStudyData data = open(options, err, needsValidation)) {
+            // Every run is checked before the first trains (the shapes need the data's vocabulary).
+            StudyMemory.check(memory == null ? MemoryBudget.heap() : memory, runs.apply(data.vocabSize()),
+                    options.batch, options.seq);
+            try (ComputeBackend backend = backends.open()) {
+                backendName = backend.name();
+                result = body.run(backend, data, new StudyProgress(err, options.quiet));
+            }
         }
         return new Finished<>(result, backendName, (System.nanoTime() - start) / 1e9);
     }

@@ -39,6 +39,7 @@ class StudyFlagErrorsTest {
         "scaling     | --extra-size             | 32x1           | --extra-size 32x1: only with --extra-tokens-per-param",
         "scaling     | --sizes                  | 16x1,32x1,1073741824x1 | --sizes: 1073741824x1: width must be in [1, 1048576]",
         "scaling     | --seq                    | 2147483647     | --seq must be in [2, 1048576], found 2147483647",
+        "scaling     | --extra-tokens-per-param | 2,2            | --extra-tokens-per-param: 2.0 is given twice",
     })
     void badFlagIsOneLineWithExitCode2(String study, String flag, String value, String message) {
         CliRun run = study(study, "--out", tmp.toString(), flag, value);
@@ -67,6 +68,27 @@ class StudyFlagErrorsTest {
         CliRun run = study("scaling", "--out", tmp.toString(), "--data", data.toString(), "--seq", "16", "--batch",
                 "2", "--sizes", "16x1,32x1,48x1", "--tokens-per-param", "0.05", "--eval-sequences", "0", "--lr", "1e6");
         assertOneLineUsageError(run, "--lr 1000000.0: only ");
+    }
+
+    /**
+     * A width or size no memory holds is refused before any run trains, as train refuses it (it was an internal
+     * error, "cannot allocate ... values in one tensor", after the smaller runs had trained).
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource(delimiter = '|', value = {
+        "coord-check | --widths | 32,65536          | --widths 65536: the run does not fit in memory",
+        "lr-sweep    | --widths | 32,2000000        | --widths 2000000: the run does not fit in memory",
+        "scaling     | --sizes  | 16x1,32x1,1048576x1 | --sizes 1048576x1: the run does not fit in memory",
+    })
+    void aModelNoMemoryHoldsIsRefusedBeforeAnyRunTrains(String study, String flag, String value, String message) {
+        Path data = tmp.resolve("bytes16-memory");
+        CliRun prepare = CliRun.of("data", "prepare", "--out", data.toString(), "--seq-len", "16", "--quiet",
+                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
+        assertEquals(0, prepare.exitCode(), prepare.err());
+        CliRun run = study(study, "--out", tmp.resolve("out").toString(), "--data", data.toString(), "--seq", "16",
+                "--batch", "2", flag, value);
+        assertOneLineUsageError(run, message);
+        assertTrue(run.err().contains("parameters, gradients and AdamW moments need"), run.err());
     }
 
     /** Coord-check scores no held-out data, nor an lr-sweep with --eval-sequences 0: no validation split needed. */
