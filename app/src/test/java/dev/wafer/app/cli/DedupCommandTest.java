@@ -105,4 +105,32 @@ class DedupCommandTest {
         assertTrue(score.err().contains("field 'jaccard' of a planted copy must be a number in [0, 1]; found \"high\""),
                 score.err());
     }
+
+    /**
+     * Another corpus's truth file lists the same corpus-00.jsonl:N locations: it was scored silently (recall 0 of
+     * 135, exit 0); now refused naming both, whether the corpora differ in size or only in seed.
+     */
+    @Test
+    void aTruthFileOfAnotherCorpusIsRefused() throws Exception {
+        Path a = tmp.resolve("a");
+        assertEquals(0, CliRun.of("data", "plant-duplicates", "--out", a.toString(), "--mb", "0.3").exitCode());
+        Path ds = tmp.resolve("a-ds");
+        assertEquals(0, CliRun.of("data", "prepare", "--input", a.resolve("corpus-00.jsonl").toString(), "--out",
+                ds.toString(), "--seq-len", "64", "--tokenizer", "bytes", "--dedup", "near", "--quiet").exitCode());
+        for (String mb : new String[] {"0.6", "0.3"}) {
+            Path b = tmp.resolve("b" + mb);
+            assertEquals(0, CliRun.of("data", "plant-duplicates", "--out", b.toString(), "--mb", mb, "--seed", "7")
+                    .exitCode());
+            Path truth = b.resolve("truth.jsonl");
+            CliRun score = CliRun.of("data", "score-duplicates", "--dataset", ds.toString(), "--truth",
+                    truth.toString());
+            assertEquals(2, score.exitCode(), mb + ": " + score.err() + score.out());
+            assertTrue(score.err().startsWith("wafer: --dataset " + ds + " was not prepared from the corpus --truth "
+                    + truth + " describes: "), score.err());
+            assertEquals(1, score.err().lines().count(), score.err());
+        }
+        CliRun own = CliRun.of("data", "score-duplicates", "--dataset", ds.toString(), "--truth",
+                a.resolve("truth.jsonl").toString());
+        assertEquals(0, own.exitCode(), own.err());
+    }
 }

@@ -158,6 +158,21 @@ public final class PreparedDataset {
     }
 
     /**
+     * Hands every {@code documents.jsonl} entry (one kept document each, in file order) to {@code each}; the whole
+     * file is read, its CRC-32C checked at the end.
+     */
+    public void forEachDocument(java.util.function.Consumer<JsonNode> each) throws IOException {
+        CRC32C crc = new CRC32C();
+        try (InputStream raw = Files.newInputStream(layout.documents());
+             var lines = new Utf8Lines(new CheckedInputStream(raw, crc))) {
+            for (String line = lines.next(); line != null; line = lines.next()) {
+                each.accept(parseLine(line));
+            }
+        }
+        expectCrc(layout.documents(), DatasetLayout.DOCUMENTS, crc.getValue());
+    }
+
+    /**
      * The lines of {@code duplicates.jsonl} (one removed document each), its CRC-32C checked against the manifest.
      *
      * @throws InvalidInputException when the dataset was prepared without {@code --dedup}, or the file is damaged

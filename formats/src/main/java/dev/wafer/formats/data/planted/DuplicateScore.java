@@ -70,11 +70,13 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
             }
         }
         Path duplicates = new DatasetLayout(dataset).duplicates();
+        PreparedDataset prepared = PreparedDataset.open(dataset, "--dataset");
+        checkDescribes(prepared, dataset, truth, docs);
         long tp = 0;
         long fp = 0;
         long belowRemoved = 0;
         long removed = 0;
-        for (String line : PreparedDataset.open(dataset, "--dataset").duplicateLines()) {
+        for (String line : prepared.duplicateLines()) {
             removed++;
             JsonNode d = JSON.readTree(line);
             JsonNode doc = docs.get(key(d.path("location").asText()));
@@ -95,6 +97,48 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
             }
         }
         return new DuplicateScore(positives, tp, negatives, fp, below, belowRemoved, removed);
+    }
+
+    /**
+     * Refuses a truth file that does not describe the dataset's documents: another corpus's truth.jsonl lists the
+     * same {@code corpus-00.jsonl:N} locations and was scored silently with wrong numbers. Every kept document must
+     * be listed with the source the dataset recorded, and the truth file must list as many documents as the dataset
+     * read (kept, removed as duplicates, excluded, malformed).
+     */
+    private static void checkDescribes(PreparedDataset prepared, Path dataset, Path truth, Map<String, JsonNode> docs)
+            throws IOException {
+        String[] mismatch = new String[1];
+        // Collected, not thrown, until the file's checksum is checked: a damaged line is the checksum's to report.
+        prepared.forEachDocument(d -> {
+            if (mismatch[0] == null) {
+                String location = d.path("location").asText();
+                JsonNode t = docs.get(key(location));
+                mismatch[0] = t == null ? "its document " + location + " is not listed in --truth " + truth
+                        : disagreement(t, location, d.path("source").asText(null), truth);
+            }
+        });
+        if (mismatch[0] != null) {
+            throw new InvalidInputException("--dataset " + dataset + " was not prepared from the corpus --truth "
+                    + truth + " describes: " + mismatch[0] + "; score the truth.jsonl of the corpus it was prepared"
+                    + " from");
+        }
+        var summary = prepared.manifest().summary();
+        long read = summary.documents() + summary.duplicates() + summary.excluded() + summary.malformed();
+        if (read != docs.size()) {
+            throw new InvalidInputException(String.format(java.util.Locale.ROOT, "--dataset %s was not prepared"
+                    + " from the corpus --truth %s describes: the dataset read %,d documents (%,d kept, %,d removed"
+                    + " as duplicates, %,d excluded, %,d malformed) but the truth file lists %,d; score the"
+                    + " truth.jsonl of the corpus it was prepared from, prepared from all of its corpus files",
+                    dataset, truth, read, summary.documents(), summary.duplicates(), summary.excluded(),
+                    summary.malformed(), docs.size()));
+        }
+    }
+
+    /** Null when the truth record {@code t} agrees with the dataset's {@code source} (when both name one). */
+    private static String disagreement(JsonNode t, String location, String source, Path truth) {
+        String listed = t.path("source").asText(null);
+        return source == null || listed == null || listed.equals(source) ? null
+                : "its document " + location + " is from " + source + " but --truth " + truth + " lists " + listed;
     }
 
     /** {@code file:line} with the file's directories dropped: inputs may be named by any path. */

@@ -24,7 +24,8 @@ import dev.wafer.domain.data.dedup.Jaccard;
  * copy), and for copies the original's location, the {@code edits} applied and the exact {@code jaccard} of the
  * 5-word shingle sets. Copies follow their original within 300 documents; every document of a topic
  * shares its vocabulary and the boilerplate (headers, footers) is shared by all, so unrelated documents measure
- * false positives. The same seed writes the same bytes.
+ * false positives. The same seed writes the same bytes. The corpus ends at the size limit: copies not yet written are
+ * dropped, and an original none of whose copies was written is listed (and counted) as {@code unrelated}.
  */
 public final class PlantedCorpus {
     /** Sources, one per topic modulo their number. */
@@ -37,7 +38,13 @@ public final class PlantedCorpus {
     private final int minSentences;
     private final int maxSentences;
 
-    /** What was written. */
+    /**
+     * What was written.
+     *
+     * @param documents documents in the corpus files
+     * @param originals originals of which at least one copy was written
+     * @param copies    copies written
+     */
     public record Summary(long documents, long originals, long copies, long bytes, List<Path> corpus, Path truth) {
     }
 
@@ -70,6 +77,8 @@ public final class PlantedCorpus {
         }
         Path truth = dir.resolve("truth.jsonl");
         TreeMap<Long, List<ObjectNode>> pending = new TreeMap<>();
+        // Per original with copies still pending: {pending, written}; only the last few hundred documents' are open.
+        java.util.Map<String, long[]> open = new java.util.HashMap<>();
         long index = 0;
         long bytes = 0;
         long originals = 0;
@@ -97,6 +106,12 @@ public final class PlantedCorpus {
                         pending.pollFirstEntry();
                     }
                     copies++;
+                    long[] counts = open.get(doc.get("duplicate_of").asText());
+                    counts[0]--;
+                    counts[1]++;
+                    if (counts[0] == 0) {
+                        open.remove(doc.get("duplicate_of").asText());
+                    }
                 } else {
                     int topic = r.nextInt(model.topics());
                     PlantedDocument original = PlantedDocument.generate(model, r, topic, minSentences, maxSentences);
@@ -119,6 +134,7 @@ public final class PlantedCorpus {
                     }
                     if (planted > 0) {
                         originals++;
+                        open.put(location, new long[] {planted, 0});
                     }
                     cluster++;
                 }
@@ -138,7 +154,36 @@ public final class PlantedCorpus {
         } finally {
             out.close();
         }
-        return new Summary(index, originals, copies, bytes, corpus.subList(0, file + 1), truth);
+        // Copies still pending at the size limit are not written: an original none of whose copies was is listed
+        // as what the corpus holds, an unrelated document, and not counted among the originals.
+        java.util.Set<String> alone = new java.util.HashSet<>();
+        open.forEach((location, counts) -> {
+            if (counts[1] == 0) {
+                alone.add(location);
+            }
+        });
+        if (!alone.isEmpty()) {
+            relabel(truth, alone);
+        }
+        return new Summary(index, originals - alone.size(), copies, bytes, corpus.subList(0, file + 1), truth);
+    }
+
+    /** Rewrites {@code truth} with the originals at {@code locations} listed as {@code unrelated}. */
+    private static void relabel(Path truth, java.util.Set<String> locations) throws IOException {
+        Path rewritten = truth.resolveSibling(truth.getFileName() + ".tmp");
+        try (var in = Files.newBufferedReader(truth, StandardCharsets.UTF_8);
+             BufferedWriter w = Files.newBufferedWriter(rewritten, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                ObjectNode t = (ObjectNode) JSON.readTree(line);
+                if (locations.contains(t.get("location").asText())) {
+                    t.put("kind", "unrelated");
+                    line = JSON.writeValueAsString(t);
+                }
+                w.write(line);
+                w.write('\n');
+            }
+        }
+        Files.move(rewritten, truth, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** 0 to 3 copies: most documents have none. */

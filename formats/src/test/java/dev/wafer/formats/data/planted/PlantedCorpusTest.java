@@ -68,4 +68,34 @@ class PlantedCorpusTest {
         assertTrue(copies > 20, "copies " + copies);
         assertTrue(distinctTexts.size() > text.size() - copies, "every generated document differs");
     }
+
+    /**
+     * The summary counts what was written, and truth.jsonl agrees: an original lists at least one copy in the corpus
+     * (copies pending at the size limit were dropped while their originals were still counted: 58 originals said,
+     * 31 with a copy).
+     */
+    @Test
+    void theSummaryAndTheTruthCountOnlyCopiesThatWereWritten() throws IOException {
+        PlantedCorpus.Summary s = new PlantedCorpus(1_000_000, 1, 1, 8, 60).write(dir.resolve("c"));
+        Set<String> originals = new HashSet<>();
+        Set<String> withCopies = new HashSet<>();
+        long copies = 0;
+        long lines = 0;
+        for (String line : Files.readAllLines(s.truth())) {
+            lines++;
+            JsonNode t = JSON.readTree(line);
+            if (t.path("kind").asText().equals("original")) {
+                originals.add(t.path("location").asText());
+            }
+            if (t.has("duplicate_of")) {
+                copies++;
+                withCopies.add(t.path("duplicate_of").asText());
+            }
+        }
+        assertEquals(s.documents(), lines);
+        assertEquals(copies, s.copies());
+        assertEquals(withCopies, originals, "an original is listed exactly when a copy of it was written");
+        assertEquals(originals.size(), s.originals());
+        assertEquals(31, s.originals(), "58 were said, of which 31 have a copy in this corpus");
+    }
 }
