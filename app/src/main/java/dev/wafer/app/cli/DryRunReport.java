@@ -165,9 +165,13 @@ final class DryRunReport {
 
     /**
      * The checks the real run makes before training, with its words: the data (its sequence length, vocabulary and, on
-     * resume, fingerprint) and the backend's precision. The embedded sample is not opened: that would prepare it.
+     * resume, fingerprint), the backend's precision and an early stop the checkpoint has already reached. The
+     * embedded sample is not opened: that would prepare it.
      */
     private void refuseWhatTheRunRefuses(RunState state) {
+        if (state.position().step() < state.spec().totalSteps()) { // a complete run is said, not refused
+            TrainExecution.requireSomethingToDo(c.stopAt, c.maxTokens, state);
+        }
         DataKind kind = state.spec().data().kind();
         if (kind == DataKind.DATASET || kind == DataKind.TOKENS) {
             try (TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE)) {

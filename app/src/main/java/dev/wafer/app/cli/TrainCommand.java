@@ -139,11 +139,13 @@ public final class TrainCommand implements Runnable {
     Path resume;
 
     @Option(names = "--stop-at", paramLabel = "STEP",
-            description = "Stop after optimizer step STEP (and checkpoint), keeping the run's schedule; resume later.")
+            description = "Stop after optimizer step STEP, keeping the run's schedule; with --out (or --resume) it"
+                    + " checkpoints there, to resume later.")
     Long stopAt;
 
     @Option(names = "--max-tokens", paramLabel = "N",
-            description = "Stop once N tokens are trained (and checkpoint), keeping the run's schedule; resume later.")
+            description = "Stop once N tokens are trained, keeping the run's schedule; with --out (or --resume) it"
+                    + " checkpoints there, to resume later.")
     Long maxTokens;
 
     @Option(names = "--dry-run", description = "Print the resolved run (with --json: one object) and exit.")
@@ -160,7 +162,8 @@ public final class TrainCommand implements Runnable {
             + " the mpirun job's size, else 1).")
     Integer ranks;
 
-    @Option(names = "--overwrite", description = "Let --out replace a checkpoint of another run.")
+    @Option(names = "--overwrite", description = "Let --out (or where --resume saves) replace a checkpoint of"
+            + " another run.")
     boolean overwrite;
 
     @Option(names = "--recompute", description = "Activation checkpointing: keep only each block's input and"

@@ -78,16 +78,15 @@ final class TrainExecution {
             }
             return;
         }
-        if (f.stopAt() != null && f.stopAt() <= state.position().step()) {
-            throw new UserError("--stop-at " + f.stopAt() + ": nothing to do, the checkpoint is already at step "
-                    + state.position().step());
-        }
-        if (f.maxTokens() != null && f.maxTokens() <= state.position().tokens()) {
-            // Tokens count from the run's start, as --stop-at counts steps: not from this invocation's.
-            throw new UserError("--max-tokens " + f.maxTokens() + ": nothing to do, the checkpoint has already"
-                    + " trained " + state.position().tokens() + " tokens (step " + state.position().step() + ")");
-        }
+        requireSomethingToDo(f.stopAt(), f.maxTokens(), state);
         requireRecordedData(state);
+        if (lead && outDir == null && (f.stopAt() != null || f.maxTokens() != null)) {
+            // A short run without saving is legitimate, but --stop-at and --max-tokens are usually meant to resume.
+            err.println("wafer: note: " + (f.stopAt() != null ? "--stop-at " + f.stopAt() : "--max-tokens "
+                    + f.maxTokens()) + " without --out saves nothing when the run stops; give --out DIR to keep a"
+                    + " checkpoint to resume from");
+            err.flush();
+        }
         SessionOptions options = SessionOptions.defaults()
                 .validationBatches(lead ? Math.max(0, f.evalBatches()) : 0)
                 .across(ranks.collective())
@@ -195,6 +194,22 @@ final class TrainExecution {
             throw new UserError(e.getMessage());
         } catch (DeviceFailureException e) {
             throw lead ? newest.explain(e) : e;
+        }
+    }
+
+    /**
+     * Refuses an early stop a resumed run has already reached: nothing would be trained. The dry run applies the
+     * same check, so that it refuses what the run refuses.
+     */
+    static void requireSomethingToDo(Long stopAt, Long maxTokens, RunState state) {
+        if (stopAt != null && stopAt <= state.position().step()) {
+            throw new UserError("--stop-at " + stopAt + ": nothing to do, the checkpoint is already at step "
+                    + state.position().step());
+        }
+        if (maxTokens != null && maxTokens <= state.position().tokens()) {
+            // Tokens count from the run's start, as --stop-at counts steps: not from this invocation's.
+            throw new UserError("--max-tokens " + maxTokens + ": nothing to do, the checkpoint has already"
+                    + " trained " + state.position().tokens() + " tokens (step " + state.position().step() + ")");
         }
     }
 

@@ -54,6 +54,13 @@ final class TrainOutput implements AutoCloseable {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UserError(label + " is a file; expected a directory for checkpoints");
         }
+        Path target = dir.resolve(ModelCheckpoints.FILE_NAME);
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            // The save renames a file onto this name: a directory there would fail it after all the training.
+            throw new UserError(label + ": " + target + (Files.isDirectory(target) ? " is a directory" : " is not a"
+                    + " regular file") + ", where the run's checkpoint file is to be saved; move it away or save"
+                    + " into another directory");
+        }
         boolean existed = Files.isDirectory(dir);
         try {
             Files.createDirectories(dir);

@@ -163,6 +163,11 @@ final class TrainRunResolver implements MicroBatchSizer {
         if (f.checkpointEvery() != null && f.out() == null && f.resume() == null) {
             throw new UserError("--checkpoint-every needs --out DIR (or --resume DIR) to say where checkpoints go");
         }
+        if (f.overwrite() && f.out() == null && f.resume() == null) {
+            // Without --out (or a resume, which saves beside its checkpoint) the run saves nothing to replace.
+            throw new UserError("--overwrite needs --out DIR: without it the run saves no checkpoint, so there is"
+                    + " nothing to overwrite");
+        }
         if (f.stopAt() != null && f.stopAt() < 1 || f.maxTokens() != null && f.maxTokens() < 1) {
             throw new UserError("--stop-at and --max-tokens must be positive");
         }

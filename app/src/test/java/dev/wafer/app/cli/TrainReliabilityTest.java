@@ -82,6 +82,26 @@ class TrainReliabilityTest {
     }
 
     @Test
+    void aDirectoryWhereTheCheckpointGoesIsRefusedBeforeTraining() throws Exception {
+        // The save renames a file onto DIR/checkpoint.wafer: a directory there used to fail it after every step
+        // (exit 74, nothing saved), or to be taken for another run's checkpoint (with advice to --resume it).
+        Path dir = Files.createDirectories(tmp.resolve("blocked").resolve("checkpoint.wafer")).getParent();
+        for (String[] args : List.of(model("--steps", "2", "--out", dir.toString()),
+                model("--steps", "2", "--out", dir.toString(), "--overwrite"))) {
+            CliRun run = CliRun.of(args);
+            assertOneLine(run, "--out " + dir + ": " + dir.resolve("checkpoint.wafer") + " is a directory");
+            assertFalse(run.err().contains("--resume"), run.err());
+        }
+        // Resuming a file of another name saves beside it, into checkpoint.wafer: the same refusal, --overwrite or not.
+        Path run = tmp.resolve("blocked-source");
+        assertEquals(0, CliRun.of(model("--steps", "4", "--stop-at", "2", "--out", run.toString())).exitCode());
+        Path named = Files.copy(run.resolve("checkpoint.wafer"), dir.resolve("run3.wafer"));
+        CliRun resumed = CliRun.of("train", "--resume", named.toString(), "--overwrite", "--json");
+        assertOneLine(resumed, dir.resolve("checkpoint.wafer") + " is a directory");
+        assertTrue(Files.isDirectory(dir.resolve("checkpoint.wafer")));
+    }
+
+    @Test
     void anotherRunsCheckpointIsNotOverwrittenUnlessAsked() throws Exception {
         Path dir = tmp.resolve("theirs");
         assertEquals(0, CliRun.of(model("--steps", "2", "--out", dir.toString())).exitCode());
@@ -128,9 +148,34 @@ class TrainReliabilityTest {
         // Tokens count from the run's start too: 3 steps have trained more than 10 of them.
         assertOneLine(CliRun.of("train", "--resume", dir.toString(), "--max-tokens", "10"),
                 "--max-tokens 10: nothing to do, the checkpoint has already trained");
+        // The dry run refuses what the run refuses (it printed stop_step 3, run_tokens 0 and exit 0).
+        for (String[] early : List.of(new String[] {"--stop-at", "2"}, new String[] {"--max-tokens", "10"})) {
+            CliRun dry = CliRun.of("train", "--resume", dir.toString(), early[0], early[1], "--dry-run",
+                    "--no-measure");
+            assertOneLine(dry, early[0] + " " + early[1] + ": nothing to do");
+            assertEquals("", dry.out());
+        }
         CliRun rest = CliRun.of("train", "--resume", dir.toString(), "--json");
         assertEquals(0, rest.exitCode(), rest.err());
         assertFalse(Files.exists(orphan));
+    }
+
+    @Test
+    void anEarlyStopWithoutOutSaysNothingIsSavedAndOverwriteNeedsOut() {
+        // A short run without saving is legitimate: trained, exit 0, but said (it was silent).
+        for (String[] early : List.of(new String[] {"--stop-at", "2"}, new String[] {"--max-tokens", "40"})) {
+            CliRun run = CliRun.of(model("--steps", "4", early[0], early[1]));
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("\"step\":2"), run.out());
+            assertEquals(1, run.err().lines().filter(l -> l.contains("without --out saves nothing")
+                    && l.startsWith("wafer: note: " + early[0] + " " + early[1]) && l.contains("--out DIR")).count(),
+                    run.err());
+        }
+        CliRun saved = CliRun.of(model("--steps", "4", "--stop-at", "2", "--out", tmp.resolve("noted").toString()));
+        assertEquals(0, saved.exitCode(), saved.err());
+        assertFalse(saved.err().contains("saves nothing"), saved.err());
+        // --overwrite without --out has nothing to overwrite (it exited 0 without a word).
+        assertOneLine(CliRun.of(model("--steps", "2", "--overwrite")), "--overwrite needs --out DIR");
     }
 
     @Test
