@@ -60,8 +60,10 @@ final class DryRunReport {
             ph.put("start_step", step);
             ph.put("batch_tokens", tokens);
             ph.put("batch_sequences", p.sequences());
-            ph.put("accumulation_steps", p.sequences() / s.microBatch());
-            accumulation.add((long) p.sequences() / s.microBatch());
+            // A finished phase (a resume) may have run with another micro-batch, which the checkpoint does not keep.
+            Long passes = p.sequences() % s.microBatch() == 0 ? (long) p.sequences() / s.microBatch() : null;
+            ph.put("accumulation_steps", passes);
+            accumulation.add(passes);
             phases.add(ph);
         }
         r.put("batch_tokens", phases);
@@ -149,9 +151,10 @@ final class DryRunReport {
                     .map(e -> e.getKey() + " " + e.getValue()).toList()));
         }
         for (Map<String, Object> ph : phases) {
+            Object passes = ph.get("accumulation_steps");
             kv.row("batch from token " + ph.get("start_tokens"), ph.get("batch_tokens") + " tokens ("
-                    + ph.get("batch_sequences") + " sequences, " + ph.get("accumulation_steps")
-                    + " micro-batches) from step " + ph.get("start_step"));
+                    + ph.get("batch_sequences") + " sequences, " + (passes == null ? "finished"
+                    : passes + " micro-batches") + ") from step " + ph.get("start_step"));
         }
         kv.row("memory", Format.bytes(mem.totalBytes()) + (resolver.memory().device()
                 ? " of " + Format.bytes(resolver.heapBytes()) + " " + resolver.memory().where()

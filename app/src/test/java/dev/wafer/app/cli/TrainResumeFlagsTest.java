@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +100,54 @@ class TrainResumeFlagsTest {
         run = CliRun.of("train", "--resume", dir.toString(), "--batch-tokens", "48", "--micro-batch", "4");
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains("--micro-batch 4"), run.err());
+    }
+
+    @Test
+    void theStartingCommandContinuesARunWhoseBatchChanged() throws Exception {
+        Path dir = copy("restarted");
+        CliRun run = CliRun.of("train", "--resume", dir.toString(), "--batch-tokens", "48", "--stop-at", "3");
+        assertEquals(0, run.exitCode(), run.err());
+        // 12 steps of 4 sequences are now 2 of 4 and 7 of 6: the run's --steps 12 and --batch 4 are still its own
+        // (they were refused: "the checkpoint has 9, not 12", and without --steps "has 6, not 4").
+        run = CliRun.of(model("--resume", dir.toString(), "--stop-at", "4"));
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(4, step(dir.resolve(ModelCheckpoints.FILE_NAME)));
+        run = CliRun.of("train", "--resume", dir.toString(), "--stop-at", "5", "--steps", "9", "--batch", "6");
+        assertEquals(0, run.exitCode(), "what the run has now is accepted too: " + run.err());
+        run = CliRun.of("train", "--resume", dir.toString(), "--steps", "13");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("wafer: --steps cannot change on --resume: the checkpoint has 9 (12 in steps"
+                + " of its first batch), not 13"), run.err());
+        run = CliRun.of("train", "--resume", dir.toString(), "--batch", "5");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("wafer: --batch cannot change on --resume: the checkpoint has 6 (4 at its"
+                + " start), not 5"), run.err());
+    }
+
+    @Test
+    void aMicroBatchNeedNotDivideFinishedBatches() throws Exception {
+        Path dir = copy("finished");
+        // Steps 1-2 trained batches of 4; only the batches still to train must be whole numbers of micro-batches.
+        CliRun run = CliRun.of("train", "--resume", dir.toString(), "--batch-tokens", "48", "--micro-batch", "6",
+                "--stop-at", "3");
+        assertEquals(0, run.exitCode(), run.err());
+        run = CliRun.of("train", "--resume", dir.toString(), "--micro-batch", "3", "--dry-run", "--no-measure",
+                "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode dry = new ObjectMapper().readTree(run.out());
+        assertEquals("[null,2]", dry.get("accumulation_steps").toString(), run.out());
+        run = CliRun.of("train", "--resume", dir.toString(), "--micro-batch", "3", "--stop-at", "4");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(4, step(dir.resolve(ModelCheckpoints.FILE_NAME)));
+        // A micro-batch that does not divide the batch in force is refused, naming that batch (not a finished one).
+        run = CliRun.of("train", "--resume", dir.toString(), "--micro-batch", "4", "--dry-run", "--no-measure");
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("wafer: --micro-batch: a batch of 6 sequences is not a whole number of micro-batches of 4",
+                run.err().strip());
+        run = CliRun.of("train", "--resume", dir.toString(), "--batch-tokens", "40", "--micro-batch", "2");
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("wafer: --batch-tokens with --micro-batch 2: a batch of 5 sequences is not a whole number of"
+                + " micro-batches of 2", run.err().strip());
     }
 
     @Test

@@ -15,9 +15,10 @@ import dev.wafer.domain.session.RunSpec;
  * Which settings a checkpoint fixes: a resumed run continues the saved one exactly, so its model, schedule, seed,
  * precision and data kind come from the checkpoint. What may change is how the rest is carried out: the batch from
  * here on, the micro-batch, where the data now lives, and the run's own flags (output, stopping, reporting). A fixed
- * setting given with the checkpoint's own value changes nothing and is accepted (the command that started a run,
- * repeated with {@code --resume}, continues it); only a preset, whose name the checkpoint does not record, cannot
- * be compared and is refused.
+ * setting given with the checkpoint's own value, or for the batch and the steps the value the run was started with
+ * (a new batch changes both), changes nothing and is accepted (the command that started a run, repeated with
+ * {@code --resume}, continues it); only a preset, whose name the checkpoint does not record, cannot be compared and
+ * is refused.
  */
 public final class ResumePolicy {
     /** The settings of a {@link RunRequest} that may be given on resume. */
@@ -43,7 +44,10 @@ public final class ResumePolicy {
     }
 
     /**
-     * The first fixed setting {@code request} gives with a value other than {@code saved}'s, if any.
+     * The first fixed setting {@code request} gives with a value other than {@code saved}'s, if any. The batch and
+     * the steps are compared with what the run was started with as well as with what it has now: a resume with
+     * another {@code --batch-tokens} changes both (the same tokens in steps of another size), and the command that
+     * started the run, repeated with {@code --resume}, must still continue it.
      *
      * @param tokensTrained the checkpoint's position, where {@code --batch} is compared with the batch in force
      */
@@ -53,11 +57,36 @@ public final class ResumePolicy {
                 continue;
             }
             Object recorded = recorded(e.getKey(), saved, tokensTrained);
-            if (recorded == null || !same(e.getValue(), recorded)) {
-                return Optional.of(new Conflict(e.getKey(), e.getValue(), recorded == null ? null : words(recorded)));
+            if (recorded == null) {
+                return Optional.of(new Conflict(e.getKey(), e.getValue(), null));
+            }
+            Object started = started(e.getKey(), saved);
+            boolean asStarted = started != null && same(e.getValue(), started);
+            if (!same(e.getValue(), recorded) && !asStarted) {
+                String also = started == null || started.equals(recorded) ? ""
+                        : " (" + words(started) + (e.getKey().equals("--steps") ? " in steps of its first batch)"
+                        : " at its start)");
+                return Optional.of(new Conflict(e.getKey(), e.getValue(), words(recorded) + also));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What the run was started with, for the settings a later batch phase changes: the first phase's batch, and the
+     * whole run's tokens in steps of that batch (when they are whole steps); null for the others.
+     */
+    private static Object started(String flag, RunSpec s) {
+        BatchSizeSchedule batches = s.schedule().batches();
+        return switch (flag) {
+            case "--batch" -> batches.phases().getFirst().sequences();
+            case "--steps" -> {
+                double total = s.schedule().totalTokens();
+                long first = batches.tokensPerStepAt(0);
+                yield total % first == 0 ? Long.valueOf((long) (total / first)) : null;
+            }
+            default -> null;
+        };
     }
 
     /** The checkpoint's value of {@code flag}, in the form the flag gives it; null when it is not recorded. */

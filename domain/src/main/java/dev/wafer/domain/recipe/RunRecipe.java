@@ -68,8 +68,9 @@ public final class RunRecipe {
                 : sizer.choose(model, seq, schedule.batches());
         long seed = r.seed() != null ? r.seed() : DEFAULT_SEED;
         MupHyperparameters mup = MupFlags.triple(r, kind, schedule.lrInTokens().peak());
-        return named("the run", () -> new RunSpec(model, kind, seq, micro, schedule, AdamWSettings.cerebras(eps),
-                seed, data, precision, r.skipNonFinite(), r.fp32AttentionGrads(), mup));
+        RunSpec spec = named("the run", () -> new RunSpec(model, kind, seq, micro, schedule,
+                AdamWSettings.cerebras(eps), seed, data, precision, r.skipNonFinite(), r.fp32AttentionGrads(), mup));
+        return wholeMicroBatches("the run", spec, 0);
     }
 
     /**
@@ -98,23 +99,44 @@ public final class RunRecipe {
             }
             spec = spec.withData(spec.data().at(newDataPath));
         }
+        // Finished batch phases are history: only the batches from the checkpoint's step on are split into
+        // micro-batches, so only they must be whole numbers of the micro-batch.
+        long step = saved.schedule().batches().stepsFor(tokensTrained);
         if (r.batchTokens() != null) {
             // The batch and the micro-batch change together: the old micro-batch need not divide the new batch.
             int sequences = sequences(r.batchTokens(), spec.seqLength());
             RunSpec from = spec;
             BatchSizeSchedule batches = from.batchesFrom(tokensTrained, sequences);
             int micro = r.microBatch() != null ? checked(sizer, from.shape(), from.seqLength(), r.microBatch())
-                    : divides(from.microBatch(), batches) ? from.microBatch()
-                    : sizer.choose(from.shape(), from.seqLength(), batches); // as a new run would pick
-            return named(r.microBatch() != null ? "--batch-tokens with --micro-batch " + micro : "--batch-tokens",
-                    () -> from.withBatchFrom(tokensTrained, sequences, micro));
+                    : divides(from.microBatch(), batches, step) ? from.microBatch()
+                    : sizer.choose(from.shape(), from.seqLength(), remaining(batches, step)); // as a new run would
+            String what = r.microBatch() != null ? "--batch-tokens with --micro-batch " + micro : "--batch-tokens";
+            return wholeMicroBatches(what, named(what, () -> from.withBatchFrom(tokensTrained, sequences, micro)),
+                    step);
         }
         if (r.microBatch() != null) {
             RunSpec from = spec;
             int micro = checked(sizer, from.shape(), from.seqLength(), r.microBatch());
-            spec = named("--micro-batch", () -> from.withMicroBatch(micro));
+            spec = wholeMicroBatches("--micro-batch", named("--micro-batch", () -> from.withMicroBatch(micro)), step);
         }
         return spec;
+    }
+
+    /** {@code spec}, when its batches from {@code step} on are whole numbers of its micro-batch. */
+    private static RunSpec wholeMicroBatches(String what, RunSpec spec, long step) {
+        return named(what, () -> {
+            spec.requireWholeMicroBatchesFrom(step);
+            return spec;
+        });
+    }
+
+    /** The phases of {@code batches} from {@code step} on, as a schedule (what a new micro-batch must divide). */
+    private static BatchSizeSchedule remaining(BatchSizeSchedule batches, long step) {
+        List<BatchSizeSchedule.Phase> left = new ArrayList<>();
+        for (BatchSizeSchedule.Phase p : batches.phasesFromStep(step)) {
+            left.add(left.isEmpty() ? new BatchSizeSchedule.Phase(0, p.sequences()) : p);
+        }
+        return BatchSizeSchedule.phased(batches.seqLength(), left);
     }
 
     /**
@@ -255,8 +277,8 @@ public final class RunRecipe {
         return sizer.check(model, seq, micro);
     }
 
-    private static boolean divides(int micro, BatchSizeSchedule batches) {
-        return batches.phases().stream().allMatch(p -> p.sequences() % micro == 0);
+    private static boolean divides(int micro, BatchSizeSchedule batches, long step) {
+        return batches.phasesFromStep(step).stream().allMatch(p -> p.sequences() % micro == 0);
     }
 
     private static DecayType decayType(RunRequest r) {

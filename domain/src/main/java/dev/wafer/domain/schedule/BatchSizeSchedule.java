@@ -79,6 +79,17 @@ public final class BatchSizeSchedule {
         return phases;
     }
 
+    /**
+     * The phases in force at global step {@code step} or later: the ones a run standing at that step has still to
+     * train (earlier phases are finished).
+     */
+    public List<Phase> phasesFromStep(long step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("step must be >= 0, found " + step);
+        }
+        return phases.subList(phaseOf(step), phases.size());
+    }
+
     /** Batch size in sequences at global step {@code step} (0-based). */
     public int sequencesAtStep(long step) {
         return phases.get(phaseOf(step)).sequences();

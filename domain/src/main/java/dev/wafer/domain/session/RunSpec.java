@@ -19,7 +19,7 @@ import dev.wafer.domain.schedule.TrainingSchedule;
  * @param shape            the model (its {@code seqLength} is the number of learned positions)
  * @param parameterisation SP or muP
  * @param seqLength        tokens per training sequence (at most the model's positions)
- * @param microBatch       sequences per forward/backward pass; every batch size is a multiple of it
+ * @param microBatch       sequences per forward/backward pass; every batch still to be trained is a multiple of it
  * @param schedule         learning rate over tokens and batch size (in sequences of {@code seqLength}) over tokens
  * @param adam             AdamW hyper-parameters
  * @param seed             seed of initialisation and data order
@@ -57,7 +57,9 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
     /**
      * Checks that the values fit together: muP hyper-parameters only for a muP run, their η_base the schedule's
      * peak (the paper's triple at that peak when none is given), a sequence length within the model's positions
-     * and the batch schedule's, batches in whole micro-batches, and token counts that stay exact.
+     * and the batch schedule's, and token counts that stay exact. Whether the batches are whole numbers of
+     * micro-batches depends on where the run stands: {@link #requireWholeMicroBatchesFrom}, which {@link RunState}
+     * applies.
      *
      * @throws IllegalArgumentException naming the value that does not fit the others
      */
@@ -99,7 +101,16 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
             throw new IllegalArgumentException("a micro-batch of " + microBatch + " x " + seqLength
                     + " tokens is beyond what one pass can index");
         }
-        for (BatchSizeSchedule.Phase phase : schedule.batches().phases()) {
+    }
+
+    /**
+     * Checks that every batch from global step {@code step} on is a whole number of micro-batches. Only the phases
+     * still to be trained count: a resumed run may take a micro-batch that does not divide a finished phase's batch.
+     *
+     * @throws IllegalArgumentException naming the first batch that is not
+     */
+    public void requireWholeMicroBatchesFrom(long step) {
+        for (BatchSizeSchedule.Phase phase : schedule.batches().phasesFromStep(step)) {
             if (phase.sequences() % microBatch != 0) {
                 throw new IllegalArgumentException("a batch of " + phase.sequences()
                         + " sequences is not a whole number of micro-batches of " + microBatch);
@@ -126,7 +137,7 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
      * The same run with a new batch size from {@code tokensTrained} on (a resume with another batch): earlier phases
      * are kept, later ones are replaced, the learning rate stays a function of tokens, and the step counter continues.
      *
-     * @throws IllegalArgumentException if the batch is not a whole number of micro-batches
+     * @throws IllegalArgumentException if a value does not fit the others
      */
     public RunSpec withBatchFrom(long tokensTrained, int sequences) {
         return withBatchFrom(tokensTrained, sequences, microBatch);
@@ -136,7 +147,8 @@ public record RunSpec(ModelShape shape, ParameterisationKind parameterisation, i
      * {@link #withBatchFrom(long, int)} with another micro-batch, both changed at once (a resume on another machine
      * with another batch: the new micro-batch need only divide the batches, not the old micro-batch).
      *
-     * @throws IllegalArgumentException if a batch is not a whole number of {@code newMicroBatch}
+     * @throws IllegalArgumentException if a value does not fit the others (whether the batches from here on are whole
+     *                                  numbers of {@code newMicroBatch} is {@link #requireWholeMicroBatchesFrom})
      */
     public RunSpec withBatchFrom(long tokensTrained, int sequences, int newMicroBatch) {
         TrainingSchedule changed = new TrainingSchedule(schedule.lrInTokens(), batchesFrom(tokensTrained, sequences),

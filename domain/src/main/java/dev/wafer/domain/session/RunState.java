@@ -10,9 +10,14 @@ import java.util.Objects;
  * @param position where it stands
  */
 public record RunState(RunSpec spec, RunPosition position) {
-    /** Rejects missing parts. */
+    /**
+     * Rejects missing parts, and batches still to be trained that are not whole numbers of the micro-batch.
+     *
+     * @throws IllegalArgumentException for such a batch ({@link RunSpec#requireWholeMicroBatchesFrom})
+     */
     public RunState {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(position, "position");
+        spec.requireWholeMicroBatchesFrom(position.step());
     }
 }

@@ -44,6 +44,7 @@ public final class TrainingSession {
 
     private TrainingSession(ComputeBackend backend, TensorScope scope, RunSpec spec, TrainingData data,
             SessionOptions options, SessionListener listener, RunPosition position, boolean resumed) {
+        spec.requireWholeMicroBatchesFrom(position.step()); // each step's batch is split into whole micro-batches
         this.spec = spec;
         this.data = data;
         this.options = options;
