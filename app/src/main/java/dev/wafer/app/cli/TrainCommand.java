@@ -115,7 +115,8 @@ public final class TrainCommand implements Runnable {
     long seed;
 
     @Option(names = "--eval-batches", defaultValue = "8", paramLabel = "N",
-            description = "Micro-batches of the validation split to score after training (dataset only; default ${DEFAULT-VALUE}).")
+            description = "Batches of 8 validation sequences to score after training, whatever the micro-batch"
+                    + " (dataset only; default ${DEFAULT-VALUE}: 64 sequences; at most what the split holds).")
     int evalBatches;
 
     @Option(names = "--json", description = "Print one JSON object per step instead of a progress line.")

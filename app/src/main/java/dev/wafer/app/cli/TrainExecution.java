@@ -128,7 +128,7 @@ final class TrainExecution {
             }
             requirePrecision(backend, state.spec().precision());
             if (lead && f.evalBatches() > 0 && files.validationSequences() > 0) {
-                // Each validation sequence scored once at most: a split smaller than --eval-batches micro-batches
+                // Each validation sequence scored once at most: a split smaller than --eval-batches batches of 8
                 // would otherwise wrap, and the loss would count some of its tokens twice. An epoch of the split is
                 // all its sequences but the last (which has no successor for its last target).
                 // A split smaller than one micro-batch is scored in part of one (each sequence once), not skipped.

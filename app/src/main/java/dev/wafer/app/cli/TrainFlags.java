@@ -15,7 +15,7 @@ import dev.wafer.domain.recipe.RunRequest;
  * @param checkpointEvery optimizer steps between checkpoints
  * @param stopAt          the step to stop after
  * @param maxTokens       the tokens to stop at
- * @param evalBatches     validation micro-batches scored at the end
+ * @param evalBatches     validation batches of 8 sequences scored at the end
  * @param underflowReport steps between underflow reports
  * @param json            one JSON object per step instead of a progress line
  * @param dryRun          print the resolved run and exit

@@ -106,6 +106,33 @@ class TrainCommandTest {
                 1e-4, "micro-batches of " + batch + " and of 1 score the same sequences");
     }
 
+    /**
+     * A validation batch is 8 sequences whatever the micro-batch (which the heap chooses by default): the same run
+     * trained in micro-batches of 4, 2 or 1 scores the same sequences. --eval-batches used to count micro-batches, so
+     * these scored 4, 2 and 1 sequences per batch and reported three validation losses.
+     */
+    @Test
+    void validationLossDoesNotDependOnTheMicroBatch() throws Exception {
+        long usable = JSON.readTree(dataset.resolve("manifest.json").toFile()).path("splits").path("val")
+                .path("sequences").asLong() - 1;
+        assertTrue(usable >= 16, "the fixture's validation split has " + usable + " usable sequences");
+        JsonNode[] validation = new JsonNode[3];
+        String[] micro = {"4", "2", "1"};
+        for (int i = 0; i < micro.length; i++) {
+            CliRun run = CliRun.of("train", "--data", dataset.toString(), "--d-model", "32", "--layers", "1",
+                    "--heads", "2", "--seq", "64", "--batch", "4", "--micro-batch", micro[i], "--steps", "2",
+                    "--eval-batches", "2", "--json");
+            assertEquals(0, run.exitCode(), run.err());
+            List<JsonNode> lines = run.out().lines().map(TrainCommandTest::parse).toList();
+            validation[i] = lines.get(lines.size() - 1);
+            assertEquals(2 * 8 * 64, validation[i].get("validation_tokens").asLong(), validation[i].toString());
+        }
+        for (int i = 1; i < micro.length; i++) {
+            assertEquals(validation[0].get("validation_loss").asDouble(),
+                    validation[i].get("validation_loss").asDouble(), 1e-5, "micro-batch " + micro[i]);
+        }
+    }
+
     @Test
     void sameSeedGivesTheSameLossesBitForBit() {
         String[] args = {"train", "--data", dataset.toString(), "--d-model", "32", "--layers", "1", "--heads", "2",

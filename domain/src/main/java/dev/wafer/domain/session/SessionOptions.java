@@ -15,7 +15,9 @@ import dev.wafer.ports.collective.SingleProcess;
  * @param checkpointing     where and how often to checkpoint; empty: never
  * @param stopAtStep        stop after this optimizer step (the schedule is unchanged)
  * @param maxTokens         stop at the first step boundary at or after this many tokens trained
- * @param validationBatches held-out micro-batches to score after a complete run (0: none)
+ * @param validationBatches held-out batches of {@link #VALIDATION_BATCH_SEQUENCES} sequences to score after a
+ *                          complete run (0: none), whatever the micro-batch: the validation loss of a run does not
+ *                          depend on the memory it was trained in (they are run through the model in micro-batches)
  * @param nanoClock         time source for throughput metrics only
  * @param stopRequested     polled after every optimizer step: when it turns true (a preemption signal), the session
  *                          checkpoints and returns, and {@link RunOutcome#interrupted()} says so; across ranks,
@@ -32,11 +34,14 @@ import dev.wafer.ports.collective.SingleProcess;
  * @param recompute         activation recomputation: the backward recomputes each block's activations from its
  *                          input (same gradients, less memory, one more forward pass of the blocks)
  * @param validationSequences the most held-out sequences to score (what the split holds, so that none is scored
- *                          twice); the last micro-batch is scored in part when this cuts it
+ *                          twice); the last micro-batch is scored in part when this (or the batches) cuts it
  */
 public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtStep, long maxTokens,
         int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested, long underflowEvery,
         Collective collective, boolean shardOptimizer, boolean recompute, long validationSequences) {
+
+    /** Sequences in a validation batch: a fixed count, so the validation loss does not depend on the micro-batch. */
+    public static final int VALIDATION_BATCH_SEQUENCES = 8;
 
     /**
      * Rejects null components, non-positive limits, and a negative validation batch count or underflow interval.
@@ -84,7 +89,7 @@ public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtS
                 stopRequested, underflowEvery, collective, shardOptimizer, recompute, validationSequences);
     }
 
-    /** These options scoring {@code batches} held-out micro-batches after a complete run. */
+    /** These options scoring {@code batches} held-out batches of 8 sequences after a complete run. */
     public SessionOptions validationBatches(int batches) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, batches, nanoClock,
                 stopRequested, underflowEvery, collective, shardOptimizer, recompute, validationSequences);

@@ -166,7 +166,9 @@ public final class TrainingSession {
                 && options.validationSequences() > 0) {
             GptModel model = trainable.model();
             long step = position.step();
-            long sequences = Math.min((long) options.validationBatches() * spec.microBatch(),
+            // Batches of a fixed 8 sequences, not of the micro-batch (which the memory chooses): the same run reports
+            // the same validation loss on any machine; they go through the model a micro-batch at a time.
+            long sequences = Math.min((long) options.validationBatches() * SessionOptions.VALIDATION_BATCH_SEQUENCES,
                     options.validationSequences());
             CrossEntropyTotals totals = HeldOutLoss.scoreSequences(data.validation().get(), (in, targets, rows) -> {
                 double loss = model.forward(in, targets);
