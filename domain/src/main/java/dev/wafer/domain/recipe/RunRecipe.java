@@ -153,9 +153,16 @@ public final class RunRecipe {
         int h = o.heads() != null ? o.heads() : o.dModel() != null ? Math.max(1, d / base.dHead()) : base.nHeads();
         int t = o.seq() != null ? o.seq() : base.seqLength();
         int v = o.vocab() != null ? o.vocab() : base.vocabSize();
-        if (d < 1 || l < 1 || h < 1 || t < 1 || v < 2) {
-            throw new RunRequestException("--d-model, --layers, --heads and --seq must be positive and --vocab at"
-                    + " least 2");
+        // The first flag out of range, with its value: the five once shared one line that named none.
+        String[] names = {"--d-model", "--layers", "--heads", "--seq"};
+        int[] values = {d, l, h, t};
+        for (int i = 0; i < names.length; i++) {
+            if (values[i] < 1) {
+                throw new RunRequestException(names[i] + " must be positive, found " + values[i]);
+            }
+        }
+        if (v < 2) {
+            throw new RunRequestException("--vocab must be at least 2, found " + v);
         }
         if (d > MAX_SIZE) {
             throw new RunRequestException("--d-model must be in [1, " + MAX_SIZE + "], found " + d);

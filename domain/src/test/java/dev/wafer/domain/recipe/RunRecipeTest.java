@@ -65,6 +65,20 @@ class RunRecipeTest {
         assertEquals(dev.wafer.domain.schedule.DecayType.LINEAR, big.schedule().lrInTokens().type());
     }
 
+    /** Each shape flag out of range is named with its value (one line used to name all five and no value). */
+    @Test
+    void aShapeFlagOutOfRangeIsNamedWithItsValue() {
+        ModelShape base = RunRecipe.DEFAULT_SHAPE;
+        java.util.Map<String, RunRequest.Shape> cases = new java.util.LinkedHashMap<>();
+        cases.put("--d-model must be positive, found 0", new RunRequest.Shape(0, null, null, null, null, null));
+        cases.put("--layers must be positive, found -1", new RunRequest.Shape(null, -1, null, null, null, null));
+        cases.put("--heads must be positive, found 0", new RunRequest.Shape(null, null, 0, null, null, null));
+        cases.put("--seq must be positive, found 0", new RunRequest.Shape(null, null, null, 0, null, null));
+        cases.put("--vocab must be at least 2, found 1", new RunRequest.Shape(null, null, null, null, null, 1));
+        cases.forEach((message, shape) -> assertEquals(message, assertThrows(RunRequestException.class,
+                () -> RunRecipe.shape(base, shape)).getMessage()));
+    }
+
     @Test
     void aPresetKeepsItsScheduleUnlessOverridden() {
         RunSpec run = RunRecipe.fresh(request("111M", null, null, null, null), DATA, SIZER);
