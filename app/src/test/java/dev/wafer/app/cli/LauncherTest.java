@@ -177,4 +177,28 @@ class LauncherTest {
         assertEquals(0, after.exitCode(), after.err());
         assertFalse(after.err().contains("damaged") || after.err().contains("creating"), after.err());
     }
+
+    /**
+     * Run through a symbolic link (a ~/bin/wafer; it looked for bin/find-jdk25 beside the link), with a JVM option that
+     * chooses class-data sharing itself (the JVM refused the cache with it and did not start), and with a TMPDIR that
+     * does not exist (mktemp failed every command): each runs the command.
+     */
+    @Test
+    void runsThroughALinkWithSharingOptionsAndWithoutATemporaryFolder() throws Exception {
+        Path root = checkout();
+        Path linked = Files.createDirectories(tmp.resolve("linked"));
+        Files.createSymbolicLink(linked.resolve("wafer"), root.resolve("wafer"));
+        CliRun viaLink = launch(linked, Map.of("WAFER_AOT", "0"), List.of(), "version");
+        assertEquals(0, viaLink.exitCode(), viaLink.err());
+        assertTrue(viaLink.out().contains("probe ran version"), viaLink.out() + viaLink.err());
+        CliRun sharing = launch(root, Map.of("WAFER_CACHE", tmp.resolve("cache1").toString(), "WAFER_JAVA_OPTS",
+                "-Xshare:off"), List.of(), "version");
+        assertEquals(0, sharing.exitCode(), sharing.err());
+        assertTrue(sharing.out().contains("probe ran version"), sharing.out() + sharing.err());
+        CliRun noTmp = launch(root, Map.of("WAFER_CACHE", tmp.resolve("cache2").toString(), "TMPDIR",
+                tmp.resolve("no-such-folder").toString()), List.of(), "version");
+        assertEquals(0, noTmp.exitCode(), noTmp.err());
+        assertTrue(noTmp.out().contains("probe ran version"), noTmp.out() + noTmp.err());
+        assertTrue(noTmp.err().contains("cannot make a temporary folder"), noTmp.err());
+    }
 }
