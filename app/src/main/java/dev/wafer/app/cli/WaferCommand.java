@@ -96,6 +96,20 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
             return USAGE_ERROR;
         });
         cli.setExecutionExceptionHandler(new ErrorReport(errWriter));
+        giveVersion(cli, cli.getCommandSpec().version());
         return cli;
+    }
+
+    /**
+     * Every subcommand's {@code -V/--version} (its help lists it) prints the tool's version: without one of its own a
+     * subcommand printed nothing and exited 0.
+     */
+    private static void giveVersion(CommandLine command, String[] version) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().version(version);
+            }
+            giveVersion(sub, version);
+        }
     }
 }

@@ -100,4 +100,14 @@ class HelpTextTest {
         }
         assertTrue(traced.toString(StandardCharsets.UTF_8).contains(WARNING), traced.toString(StandardCharsets.UTF_8));
     }
+
+    /** Every subcommand's -V prints the version its help promises (they printed nothing and exited 0). */
+    @Test
+    void everySubcommandPrintsTheVersion() {
+        for (String[] args : new String[][] {{"train", "--version"}, {"models", "-V"}, {"data", "prepare", "-V"}}) {
+            CliRun run = CliRun.of(args);
+            assertEquals(0, run.exitCode(), run.err());
+            assertEquals("wafer 0.1.0", run.out().strip(), String.join(" ", args));
+        }
+    }
 }
