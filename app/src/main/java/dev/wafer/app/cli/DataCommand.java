@@ -51,7 +51,7 @@ import dev.wafer.domain.data.dedup.DedupSettings;
 /** {@code wafer data}: prepare datasets with provenance, fingerprint works, audit membership, show stats. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Prepare training data with provenance rules; fingerprint works; audit membership.",
-        subcommands = {DataCommand.Prepare.class, DataCommand.Fingerprint.class, DataCommand.Audit.class,
+        subcommands = {DataCommand.Prepare.class, DataFingerprintCommand.class, DataCommand.Audit.class,
                 DataCommand.Stats.class, PlantedDuplicatesCommands.Plant.class, PlantedDuplicatesCommands.Score.class})
 public final class DataCommand implements Runnable, BackendAgnostic {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -304,54 +304,6 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 c.close();
             } catch (Exception ignored) {
                 // Closing a tokenizer frees native memory; failing to do so at exit is harmless.
-            }
-        }
-    }
-
-    /** {@code wafer data fingerprint}. */
-    @Command(name = "fingerprint", mixinStandardHelpOptions = true,
-            description = "Make a fingerprint file of a work, for --exclude-work, without shipping the work's text.")
-    static final class Fingerprint implements Callable<Integer>, BackendAgnostic {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "--text", required = true, paramLabel = "FILE", description = "The work, as UTF-8 text.")
-        Path text;
-        @Option(names = "--out", required = true, paramLabel = "FP", description = "Fingerprint file to write.")
-        Path out;
-        @Option(names = "--overwrite", description = "Replace an existing --out file.")
-        boolean overwrite;
-
-        @Override
-        public Integer call() throws IOException {
-            checkOut();
-            WorkFingerprint fp = FingerprintFile.fromText(text);
-            FingerprintFile.write(out, fp);
-            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d distinct %d-word shingles of %s; documents"
-                    + " containing %d of them are excluded%n", out, fp.shingles().length, WorkFingerprint.SHINGLE_WORDS,
-                    fp.name(), fp.requiredMatches());
-            return 0;
-        }
-
-        /**
-         * Refuses an --out that would lose a file (the work itself, or any file without --overwrite) or that cannot
-         * be written, before the work is read.
-         */
-        private void checkOut() throws IOException {
-            if (Files.isDirectory(out)) {
-                throw new UserError("--out " + out + ": is a directory; give the fingerprint file's path");
-            }
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null && !Files.isDirectory(parent)) {
-                throw new UserError("--out " + out + ": the folder " + parent + " does not exist");
-            }
-            if (Files.exists(out)) {
-                if (Files.exists(text) && Files.isSameFile(out, text)) {
-                    throw new UserError("--out " + out + " is the --text file: writing the fingerprint would replace"
-                            + " the work's text");
-                }
-                if (!overwrite) {
-                    throw new UserError("--out " + out + " already exists; give --overwrite to replace it");
-                }
             }
         }
     }

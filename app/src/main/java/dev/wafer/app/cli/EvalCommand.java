@@ -5,24 +5,11 @@ import dev.wafer.formats.eval.RequestsFile;
 import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.domain.session.ModelAssembly;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.wafer.formats.data.DatasetLayout;
-import dev.wafer.formats.data.PreparedDataset;
-import dev.wafer.formats.data.ShardedSequences;
-import dev.wafer.formats.tasks.TaskFileException;
-import dev.wafer.formats.tasks.TaskJsonlReader;
-import dev.wafer.domain.data.Split;
 import dev.wafer.domain.eval.CrossEntropyTotals;
 import dev.wafer.domain.eval.EvalReport;
 import dev.wafer.domain.eval.EvalTask;
@@ -55,9 +42,6 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint: test-set cross-entropy (--data) and/or downstream tasks (--tasks).")
 public final class EvalCommand implements Runnable {
-    /** The example tasks shipped in the jar, selected by {@code --tasks builtin}. */
-    static final List<String> BUILTIN_TASKS = List.of("toy-qa.jsonl", "toy-science.jsonl", "toy-winogrande.jsonl",
-            "toy-lambada.jsonl");
 
     /** How often progress is printed while tasks are scored. */
     private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
@@ -159,10 +143,10 @@ public final class EvalCommand implements Runnable {
             throw new UserError("--seq must be in [1, " + model.shape().seqLength() + "] (the model's positions), found " + window);
         }
         Tokenizer tokenizer = tokenizers.create("gpt2");
-        int[] stream = data == null || task != null ? null : readTokens(data, tokenizer, model.shape().vocabSize());
+        int[] stream = data == null || task != null ? null : EvalTokenStream.read(data, tokenizer, model.shape().vocabSize());
         List<EvalTask> taskList = task != null ? List.of(HarnessSelection.one(task, data, fewshotData, shots))
                 : paper ? HarnessSelection.paper(dataDir, shots)
-                : tasks == null ? List.of() : readTasks(tasks);
+                : tasks == null ? List.of() : EvalTaskSources.read(tasks);
         FewShotContexts fewShot = new FewShotContexts(shots);
         for (EvalTask t : taskList) {
             // Refused here, before the model loads, naming where the documents came from.
@@ -346,113 +330,5 @@ public final class EvalCommand implements Runnable {
         if (maxWindows != null && maxWindows < 1) {
             throw new UserError("--max-windows must be positive, found " + maxWindows);
         }
-    }
-
-    /**
-     * The tasks of {@code --tasks}: the files and directories read together (a task's lines in two files are one
-     * task, as in one directory), then the builtin ones; a file or task given twice is refused, since it would be
-     * scored, and averaged, twice.
-     */
-    private static List<EvalTask> readTasks(List<String> specs) {
-        List<EvalTask> list = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        try {
-            if (specs.stream().filter("builtin"::equals).count() > 1) {
-                throw new UserError("--tasks: builtin is given twice");
-            }
-            for (String s : specs) {
-                if (!s.equals("builtin")) {
-                    files.add(Path.of(s));
-                }
-            }
-            if (!files.isEmpty()) {
-                list.addAll(TaskJsonlReader.read(files));
-            }
-            int fileTasks = list.size();
-            if (specs.contains("builtin")) {
-                for (String name : BUILTIN_TASKS) {
-                    try (InputStream in = EvalCommand.class.getResourceAsStream("/tasks/" + name)) {
-                        if (in == null) {
-                            throw new IllegalStateException("built-in task " + name + " is missing from the jar");
-                        }
-                        // In the order given: builtin before the files when it comes first.
-                        list.addAll(specs.get(0).equals("builtin") ? list.size() - fileTasks : list.size(),
-                                TaskJsonlReader.read("builtin:" + name, in));
-                    }
-                }
-            }
-        } catch (TaskFileException e) {
-            throw new UserError("--tasks: " + e.getMessage());
-        } catch (IOException e) {
-            throw new UserError("--tasks: " + e.getMessage());
-        }
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (EvalTask t : list) {
-            if (!names.add(t.name())) {
-                throw new UserError("--tasks: task '" + t.name() + "' comes from two sources (builtin and a file);"
-                        + " each task may be given once");
-            }
-        }
-        return list;
-    }
-
-    /** The token stream of a dataset's test split, a uint16 token file or a text file. */
-    private static int[] readTokens(Path path, Tokenizer tokenizer, int vocab) {
-        int[] tokens;
-        try {
-            if (Files.isDirectory(path)) {
-                DatasetLayout layout = new DatasetLayout(path);
-                if (!Files.isRegularFile(layout.manifest())) {
-                    throw new UserError("--data " + path + " is a directory without " + DatasetLayout.MANIFEST
-                            + "; expected a dataset from 'wafer data prepare'");
-                }
-                // The manifest's checksum and fields, every file's size, and the test shards' headers and payload
-                // CRC-32 against it, as train does: a damaged or mixed dataset is refused, not scored.
-                try (ShardedSequences test = PreparedDataset.open(path, "--data").openSplit(Split.TEST)) {
-                    long total = test.count() * test.sequenceLength();
-                    if (total > Integer.MAX_VALUE - 8) {
-                        throw new UserError("--data " + path + ": the test split holds " + total
-                                + " tokens, more than one evaluation holds; use --max-windows on a token file");
-                    }
-                    tokens = new int[(int) total];
-                    for (long i = 0; i < test.count(); i++) {
-                        test.read(i, tokens, (int) (i * test.sequenceLength()));
-                    }
-                }
-            } else if (!Files.isRegularFile(path)) {
-                throw new UserError("--data " + path + " does not exist");
-            } else if (dev.wafer.formats.tokens.TokenFiles.isText(path)) { // as train tells text from tokens
-                String text;
-                try {
-                    text = Files.readString(path, StandardCharsets.UTF_8);
-                } catch (java.nio.charset.CharacterCodingException e) {
-                    throw new UserError("--data " + path + ": not valid UTF-8 text (a .txt file is tokenised as"
-                            + " text)");
-                }
-                int[] body = tokenizer.encode(text);
-                tokens = java.util.Arrays.copyOf(body, body.length + 1);
-                tokens[body.length] = tokenizer.endOfTextId();
-            } else {
-                byte[] bytes = Files.readAllBytes(path);
-                if (bytes.length % 2 != 0) {
-                    throw new UserError("--data " + path + " has an odd number of bytes; expected uint16 token ids"
-                            + " (or a .txt file)");
-                }
-                ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-                tokens = new int[bytes.length / 2];
-                for (int i = 0; i < tokens.length; i++) {
-                    tokens[i] = Short.toUnsignedInt(buf.getShort(2 * i));
-                }
-            }
-        } catch (IOException e) {
-            throw new UserError("cannot read --data " + path + ": " + e.getMessage());
-        }
-        for (int i = 0; i < tokens.length; i++) {
-            if (tokens[i] >= vocab) {
-                throw new UserError("--data " + path + ": token " + tokens[i] + " at offset " + i
-                        + " is outside the model's vocabulary of " + vocab);
-            }
-        }
-        return tokens;
     }
 }

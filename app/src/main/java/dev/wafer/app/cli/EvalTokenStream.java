@@ -1,0 +1,80 @@
+package dev.wafer.app.cli;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.wafer.formats.data.DatasetLayout;
+import dev.wafer.formats.data.PreparedDataset;
+import dev.wafer.formats.data.ShardedSequences;
+import dev.wafer.domain.data.Split;
+import dev.wafer.ports.text.Tokenizer;
+
+/** The token stream {@code eval --data} scores: a dataset's test split (checked), a uint16 token file or text. */
+final class EvalTokenStream {
+    private EvalTokenStream() {
+    }
+
+    /** The token stream of a dataset's test split, a uint16 token file or a text file. */
+    static int[] read(Path path, Tokenizer tokenizer, int vocab) {
+        int[] tokens;
+        try {
+            if (Files.isDirectory(path)) {
+                DatasetLayout layout = new DatasetLayout(path);
+                if (!Files.isRegularFile(layout.manifest())) {
+                    throw new UserError("--data " + path + " is a directory without " + DatasetLayout.MANIFEST
+                            + "; expected a dataset from 'wafer data prepare'");
+                }
+                // The manifest's checksum and fields, every file's size, and the test shards' headers and payload
+                // CRC-32 against it, as train does: a damaged or mixed dataset is refused, not scored.
+                try (ShardedSequences test = PreparedDataset.open(path, "--data").openSplit(Split.TEST)) {
+                    long total = test.count() * test.sequenceLength();
+                    if (total > Integer.MAX_VALUE - 8) {
+                        throw new UserError("--data " + path + ": the test split holds " + total
+                                + " tokens, more than one evaluation holds; use --max-windows on a token file");
+                    }
+                    tokens = new int[(int) total];
+                    for (long i = 0; i < test.count(); i++) {
+                        test.read(i, tokens, (int) (i * test.sequenceLength()));
+                    }
+                }
+            } else if (!Files.isRegularFile(path)) {
+                throw new UserError("--data " + path + " does not exist");
+            } else if (dev.wafer.formats.tokens.TokenFiles.isText(path)) { // as train tells text from tokens
+                String text;
+                try {
+                    text = Files.readString(path, StandardCharsets.UTF_8);
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new UserError("--data " + path + ": not valid UTF-8 text (a .txt file is tokenised as"
+                            + " text)");
+                }
+                int[] body = tokenizer.encode(text);
+                tokens = java.util.Arrays.copyOf(body, body.length + 1);
+                tokens[body.length] = tokenizer.endOfTextId();
+            } else {
+                byte[] bytes = Files.readAllBytes(path);
+                if (bytes.length % 2 != 0) {
+                    throw new UserError("--data " + path + " has an odd number of bytes; expected uint16 token ids"
+                            + " (or a .txt file)");
+                }
+                ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+                tokens = new int[bytes.length / 2];
+                for (int i = 0; i < tokens.length; i++) {
+                    tokens[i] = Short.toUnsignedInt(buf.getShort(2 * i));
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot read --data " + path + ": " + e.getMessage());
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] >= vocab) {
+                throw new UserError("--data " + path + ": token " + tokens[i] + " at offset " + i
+                        + " is outside the model's vocabulary of " + vocab);
+            }
+        }
+        return tokens;
+    }
+}
