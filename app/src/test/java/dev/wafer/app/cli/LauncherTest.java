@@ -201,4 +201,32 @@ class LauncherTest {
         assertTrue(noTmp.out().contains("probe ran version"), noTmp.out() + noTmp.err());
         assertTrue(noTmp.err().contains("cannot make a temporary folder"), noTmp.err());
     }
+
+    /**
+     * WAFER_AOT takes the usual spellings of off and on in any case (WAFER_AOT=off made the cache all the same), and
+     * a value that is neither is refused in one line naming the variable and the accepted values.
+     */
+    @Test
+    void theStartUpCacheSwitchTakesTheUsualSpellingsAndRefusesOthers() throws Exception {
+        Path root = checkout();
+        for (String off : List.of("0", "off", "FALSE", "No")) {
+            Path cacheDir = tmp.resolve("cache-" + off);
+            CliRun run = launch(root, Map.of("WAFER_CACHE", cacheDir.toString(), "WAFER_AOT", off), List.of(), "one");
+            assertEquals(0, run.exitCode(), off + ": " + run.err());
+            assertTrue(run.out().contains("probe ran one"), off + ": " + run.out() + run.err());
+            assertFalse(run.err().contains("creating the start-up cache"), off + ": " + run.err());
+            assertFalse(Files.exists(cacheDir), off + ": the cache folder was made");
+        }
+        CliRun on = launch(root, Map.of("WAFER_CACHE", tmp.resolve("cache-on").toString(), "WAFER_AOT", "Yes"),
+                List.of(), "one");
+        assertEquals(0, on.exitCode(), on.err());
+        assertTrue(on.err().contains("creating the start-up cache"), on.err());
+        CliRun odd = launch(root, Map.of("WAFER_CACHE", tmp.resolve("cache-odd").toString(), "WAFER_AOT", "maybe"),
+                List.of(), "one");
+        assertEquals(2, odd.exitCode(), odd.out() + odd.err());
+        assertEquals("", odd.out());
+        assertEquals(1, odd.err().strip().lines().count(), odd.err());
+        assertTrue(odd.err().startsWith("wafer: WAFER_AOT=maybe") && odd.err().contains("off")
+                && odd.err().contains("on"), odd.err());
+    }
 }
