@@ -39,6 +39,7 @@ class LauncherTest {
     public static final class Probe {
         public static void main(String[] args) {
             System.out.println("probe ran " + String.join(" ", args));
+            System.out.println("probe user.home=" + System.getProperty("user.home"));
             if (System.getenv("OMPI_COMM_WORLD_SIZE") != null || System.getenv("PMIX_RANK") != null) {
                 System.out.println("probe is an MPI rank");
             }
@@ -228,5 +229,25 @@ class LauncherTest {
         assertEquals(1, odd.err().strip().lines().count(), odd.err());
         assertTrue(odd.err().startsWith("wafer: WAFER_AOT=maybe") && odd.err().contains("off")
                 && odd.err().contains("on"), odd.err());
+    }
+
+    /**
+     * With HOME set elsewhere, Java's user.home (the sample corpus, the kernel caches) and the start-up cache both
+     * follow it; Java took the password database's home and the launcher HOME, so they parted.
+     */
+    @Test
+    void javaAndTheStartUpCacheFollowHome() throws Exception {
+        Path root = checkout();
+        Path home = Files.createDirectories(tmp.resolve("other-home"));
+        CliRun run = launch(root, Map.of("HOME", home.toString()), List.of("WAFER_CACHE"), "one");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("probe user.home=" + home + "\n"), run.out());
+        assertEquals(1, caches(home.resolve(".cache/wafer/aot")).size(), run.err());
+        Path moved = tmp.resolve("moved-home");
+        CliRun opt = launch(root, Map.of("HOME", home.toString(), "WAFER_JAVA_OPTS", "-Duser.home=" + moved),
+                List.of("WAFER_CACHE"), "two");
+        assertEquals(0, opt.exitCode(), opt.err());
+        assertTrue(opt.out().contains("probe user.home=" + moved + "\n"), opt.out());
+        assertEquals(1, caches(moved.resolve(".cache/wafer/aot")).size(), opt.err());
     }
 }
