@@ -23,6 +23,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,13 @@ class LauncherTest {
         public static void main(String[] args) {
             System.out.println("probe ran " + String.join(" ", args));
             System.out.println("probe user.home=" + System.getProperty("user.home"));
+            if (args.length > 0 && args[args.length - 1].startsWith("/")) {
+                try {
+                    System.out.println("probe file exists: " + Files.exists(Path.of(args[args.length - 1])));
+                } catch (java.nio.file.InvalidPathException e) {
+                    System.out.println("probe file refused: " + e.getClass().getSimpleName());
+                }
+            }
             if (System.getenv("OMPI_COMM_WORLD_SIZE") != null || System.getenv("PMIX_RANK") != null) {
                 System.out.println("probe is an MPI rank");
             }
@@ -72,6 +80,10 @@ class LauncherTest {
     private CliRun launch(Path root, Map<String, String> env, List<String> unset, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", root.resolve("wafer").toString()));
         command.addAll(List.of(args));
+        return run(command, env, unset);
+    }
+
+    private CliRun run(List<String> command, Map<String, String> env, List<String> unset) throws Exception {
         Path work = Files.createDirectories(tmp.resolve("work"));
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
@@ -249,5 +261,35 @@ class LauncherTest {
         assertEquals(0, opt.exitCode(), opt.err());
         assertTrue(opt.out().contains("probe user.home=" + moved + "\n"), opt.out());
         assertEquals(1, caches(moved.resolve(".cache/wafer/aot")).size(), opt.err());
+    }
+
+    /**
+     * Under the C locale (LC_ALL=C, or no locale variable at all) a file name with non-ASCII letters was refused by
+     * the JVM, whose file-name encoding followed the locale: where C.UTF-8 is installed, the launcher uses it.
+     */
+    @Test
+    void nonAsciiFileNamesWorkUnderTheCLocale() throws Exception {
+        Process list = new ProcessBuilder("locale", "-a").redirectErrorStream(true).start();
+        List<String> locales = new String(list.getInputStream().readAllBytes()).lines().toList();
+        list.waitFor();
+        Assumptions.assumeTrue(locales.contains("C.UTF-8") || locales.contains("C.utf8"), "no C.UTF-8 locale");
+        Path root = checkout();
+        Path dir = Files.createDirectories(tmp.resolve("files"));
+        // The name is made by bash from its UTF-8 bytes, whatever this JVM's own file-name encoding is.
+        String script = "f=\"$1/d$(printf '\\303\\244')t$(printf '\\303\\244').jsonl\"; : >\"$f\"; "
+                + "exec bash \"$0\" data prepare --input \"$f\"";
+        for (Map<String, String> locale : List.of(Map.of("LC_ALL", "C"), Map.<String, String>of())) {
+            CliRun run = run(List.of("bash", "-c", script, root.resolve("wafer").toString(), dir.toString()),
+                    merged(locale, Map.of("WAFER_AOT", "0")), Stream.of("LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES")
+                    .filter(name -> !locale.containsKey(name)).toList());
+            assertEquals(0, run.exitCode(), locale + ": " + run.err());
+            assertTrue(run.out().contains("probe file exists: true"), locale + ": " + run.out());
+        }
+    }
+
+    private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> all = new java.util.HashMap<>(a);
+        all.putAll(b);
+        return all;
     }
 }
