@@ -292,4 +292,95 @@ class LauncherTest {
         all.putAll(b);
         return all;
     }
+
+    /** Makes the checkout's jar older than a (new) main source, as after a pull. */
+    private static void sourcesChanged(Path root) throws IOException {
+        Path source = Files.createDirectories(root.resolve("app/src/main/java")).resolve("Changed.java");
+        Files.writeString(source, "class Changed {}\n");
+        Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(root.resolve("app/target/wafer.jar")).toMillis() + 60_000));
+    }
+
+    /** A PATH of links to every command on this one but {@code mvn}. */
+    private Path pathWithoutMaven() throws IOException {
+        Path tools = Files.createDirectories(tmp.resolve("no-maven-bin"));
+        for (String dir : System.getenv("PATH").split(":")) {
+            if (dir.isEmpty() || !Files.isDirectory(Path.of(dir))) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(Path.of(dir))) {
+                for (Path f : files.toList()) {
+                    Path link = tools.resolve(f.getFileName().toString());
+                    if (!f.getFileName().toString().equals("mvn") && Files.isExecutable(f) && !Files.exists(link,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(link, f);
+                    }
+                }
+            }
+        }
+        return tools;
+    }
+
+    /**
+     * A jar older than the sources where Maven is not installed, or in a checkout the user cannot write, or with
+     * building turned off: one line saying what is wrong and what to do (it was "mvn: command not found" in the build
+     * log, or bash's "Permission denied" on the lock file), or the old jar run as asked.
+     */
+    @Test
+    void aJarThatCannotBeBuiltIsExplainedInOneLine() throws Exception {
+        Path root = checkout();
+        sourcesChanged(root);
+        Path tools = pathWithoutMaven();
+        Map<String, String> noMaven = Map.of("PATH", tools.toString(), "WAFER_AOT", "0");
+        CliRun missing = launch(root, noMaven, List.of(), "one");
+        assertEquals(1, missing.exitCode(), missing.out() + missing.err());
+        assertEquals(List.of("wafer: app/target/wafer.jar is older than the sources (app/src/main/java/Changed.java)"
+                + " and Maven (mvn) is not on PATH to build it; install Maven (e.g. apt-get install maven), or set"
+                + " WAFER_BUILD=0 to run the jar as it is"), missing.err().lines().toList());
+        CliRun old = launch(root, merged(noMaven, Map.of("WAFER_BUILD", "0")), List.of(), "one");
+        assertEquals(0, old.exitCode(), old.err());
+        assertTrue(old.out().contains("probe ran one"), old.out());
+        CliRun odd = launch(root, merged(noMaven, Map.of("WAFER_BUILD", "later")), List.of(), "one");
+        assertEquals(2, odd.exitCode(), odd.err());
+        assertTrue(odd.err().startsWith("wafer: WAFER_BUILD=later is not understood"), odd.err());
+        // Removed here, since JUnit warns of every link to outside its folder it deletes.
+        try (Stream<Path> links = Files.list(tools)) {
+            for (Path link : links.toList()) {
+                Files.delete(link);
+            }
+        }
+
+        // Read-only: as root, whom permissions do not stop, the launcher runs as nobody.
+        Process id = new ProcessBuilder("id", "-u").start();
+        boolean root0 = new String(id.getInputStream().readAllBytes()).strip().equals("0");
+        id.waitFor();
+        List<String> command = new ArrayList<>();
+        if (root0) {
+            Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "root without setpriv");
+            for (Path start : List.of(tmp.getParent(), Path.of(System.getProperty("java.home")))) {
+                for (Path p = start; p != null; p = p.getParent()) {
+                    Assumptions.assumeTrue(Files.getPosixFilePermissions(p).contains(
+                            java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE), p + " is closed to nobody");
+                }
+            }
+            command.addAll(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        }
+        command.addAll(List.of("bash", root.resolve("wafer").toString(), "two"));
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Map<String, String> env = Map.of("WAFER_AOT", "0", "HOME", tmp.toString());
+            CliRun readOnly = run(command, env, List.of());
+            assertEquals(1, readOnly.exitCode(), readOnly.out() + readOnly.err());
+            assertEquals(List.of("wafer: app/target/wafer.jar is older than the sources"
+                    + " (app/src/main/java/Changed.java) and the checkout " + root + " is read-only, so it cannot be"
+                    + " built there; run ./wafer in a writable copy of the checkout, or set WAFER_BUILD=0 to run the"
+                    + " jar as it is"), readOnly.err().lines().toList());
+            CliRun asIs = run(command, merged(env, Map.of("WAFER_BUILD", "off")), List.of());
+            assertEquals(0, asIs.exitCode(), asIs.err());
+            assertTrue(asIs.out().contains("probe ran two"), asIs.out());
+        } finally {
+            Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
 }
