@@ -55,11 +55,15 @@ class LauncherTest {
     }
 
     private Path checkout() throws IOException {
+        return checkout(tmp.resolve("checkout"));
+    }
+
+    private Path checkout(Path at) throws IOException {
         Path repo = Path.of("").toAbsolutePath();
         while (!Files.isRegularFile(repo.resolve("wafer"))) {
             repo = repo.getParent();
         }
-        Path root = Files.createDirectories(tmp.resolve("checkout"));
+        Path root = Files.createDirectories(at);
         Files.createDirectories(root.resolve("bin"));
         Files.copy(repo.resolve("wafer"), root.resolve("wafer"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.copy(repo.resolve("bin/find-jdk25"), root.resolve("bin/find-jdk25"), StandardCopyOption.COPY_ATTRIBUTES);
@@ -381,6 +385,48 @@ class LauncherTest {
             assertTrue(asIs.out().contains("probe ran two"), asIs.out());
         } finally {
             Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    /**
+     * A checkout whose path has a ':' runs (the JDK split -jar's path there and found no main class), with its
+     * start-up cache, and builds through a link without the ':' (Maven and javac split class paths on it too).
+     */
+    @Test
+    void aCheckoutWithAColonInItsPathRunsAndBuilds() throws Exception {
+        Path root = checkout(tmp.resolve("a:b").resolve("checkout"));
+        Map<String, String> env = Map.of("WAFER_CACHE", tmp.resolve("cache").toString());
+        CliRun first = launch(root, env, List.of(), "one");
+        assertEquals(0, first.exitCode(), first.out() + first.err());
+        assertTrue(first.out().contains("probe ran one"), first.out() + first.err());
+        assertTrue(first.err().contains("creating the start-up cache"), first.err());
+        assertEquals(1, caches(tmp.resolve("cache/aot")).size(),
+                Files.readString(tmp.resolve("cache/aot/training.log")));
+        CliRun second = launch(root, env, List.of(), "two");
+        assertEquals(0, second.exitCode(), second.err());
+        assertTrue(second.out().contains("probe ran two"), second.out());
+        assertFalse(second.err().contains("start-up cache"), second.err());
+
+        // The build: a stand-in mvn that refuses any ':' in its folder or arguments and freshens the jar.
+        sourcesChanged(root);
+        Path bin = Files.createDirectories(tmp.resolve("fake-maven"));
+        Files.writeString(bin.resolve("mvn"), """
+                #!/usr/bin/env bash
+                for a in "$PWD" "$@"; do
+                  case "$a" in *:*) echo "mvn was given a path with a colon: $a"; exit 1 ;; esac
+                done
+                touch app/target/wafer.jar
+                """);
+        Files.setPosixFilePermissions(bin.resolve("mvn"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path scratch = Files.createDirectories(tmp.resolve("scratch"));
+        CliRun built = launch(root, merged(env, Map.of("PATH", bin + ":" + System.getenv("PATH"), "TMPDIR",
+                scratch.toString())), List.of(), "three");
+        assertEquals(0, built.exitCode(), built.err() + Files.readString(root.resolve(".wafer-build.log")));
+        assertTrue(built.err().contains("building"), built.err());
+        assertTrue(built.out().contains("probe ran three"), built.out());
+        try (Stream<Path> left = Files.list(scratch)) {
+            assertEquals(List.of(), left.toList(), "the link to the checkout was left behind");
         }
     }
 }
