@@ -9,8 +9,11 @@ import dev.wafer.ports.data.TokenBatchSource;
 /**
  * The batches a session trains and validates on. The caller opens (and closes) the files behind them.
  *
- * @param train       training batches; the session seeks it to the saved position on resume
- * @param validation  held-out batches scored after a complete run, if the data has a validation split
+ * @param train       training batches; a new session rewinds it to position 0 and a resumed one seeks it to the
+ *                    saved position, so the same data may serve several runs
+ * @param validation  held-out batches scored after a complete run, if the data has a validation split; scored from
+ *                    its start: a {@link ResumableBatchSource} is rewound to position 0 first, any other source must
+ *                    be a fresh one for each run
  * @param description what the data is, for progress output
  */
 public record TrainingData(ResumableBatchSource train, Optional<TokenBatchSource> validation, String description) {

@@ -16,6 +16,7 @@ import dev.wafer.domain.train.TrainerSettings;
 import dev.wafer.ports.checkpoint.CheckpointReader;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.TensorScope;
+import dev.wafer.ports.data.ResumableBatchSource;
 import dev.wafer.ports.metrics.StepMetrics;
 
 /**
@@ -78,7 +79,9 @@ public final class TrainingSession {
     }
 
     /**
-     * A new run: parameters initialised from the spec's seed, data from its start.
+     * A new run: parameters initialised from the spec's seed, data from its start. The training source is rewound
+     * to position 0 ({@link ResumableBatchSource#seek}, as a resume seeks it), so a
+     * {@link TrainingData} that an earlier run read from trains on the same batches again.
      *
      * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel the model needs
      */
@@ -87,6 +90,7 @@ public final class TrainingSession {
         TrainingSession s = new TrainingSession(backend, scope, spec, data, options, listener, RunPosition.START,
                 false);
         s.trainable.initialize(spec.seed());
+        data.train().seek(0);
         return s;
     }
 
@@ -170,6 +174,10 @@ public final class TrainingSession {
             // the same validation loss on any machine; they go through the model a micro-batch at a time.
             long sequences = Math.min((long) options.validationBatches() * SessionOptions.VALIDATION_BATCH_SEQUENCES,
                     options.validationSequences());
+            // Scored from the split's start, whatever an earlier run on the same data read of it.
+            if (data.validation().get() instanceof ResumableBatchSource v) {
+                v.seek(0);
+            }
             CrossEntropyTotals totals = HeldOutLoss.scoreSequences(data.validation().get(), (in, targets, rows) -> {
                 double loss = model.forward(in, targets);
                 if (!Double.isFinite(loss)) {

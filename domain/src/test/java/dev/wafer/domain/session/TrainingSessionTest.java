@@ -193,4 +193,23 @@ class TrainingSessionTest {
             assertTrue(whole.complete() && whole.validation().isPresent());
         }
     }
+
+    @Test
+    void aNewRunOnDataAnEarlierRunReadTrainsAndValidatesOnItsStartAgain() {
+        TrainingData shared = data();
+        RunOutcome first;
+        RunOutcome second;
+        Collect a = new Collect();
+        Collect b = new Collect();
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            first = TrainingSession.start(backend, scope, spec(), shared, SessionOptions.defaults(), a).run();
+        }
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            second = TrainingSession.start(backend, scope, spec(), shared, SessionOptions.defaults(), b).run();
+        }
+        assertEquals(a.steps.stream().map(r -> r.metrics().loss()).toList(),
+                b.steps.stream().map(r -> r.metrics().loss()).toList(), "the second run trains on the same batches");
+        assertEquals(first.state(), second.state());
+        assertEquals(first.validation(), second.validation(), "the validation split is scored from its start");
+    }
 }
