@@ -1,5 +1,7 @@
 package dev.wafer.domain.data;
 
+import java.util.OptionalLong;
+
 import dev.wafer.ports.data.ResumableBatchSource;
 import dev.wafer.ports.data.TokenSequences;
 
@@ -13,6 +15,7 @@ public final class SequenceBatchSource implements ResumableBatchSource {
     private final TokenSequences sequences;
     private final SequenceOrder order;
     private final int length;
+    private final long seed;
     /** One stored sequence plus the first token of its successor; reused, so batches allocate nothing. */
     private final int[] window;
     private long position;
@@ -30,6 +33,7 @@ public final class SequenceBatchSource implements ResumableBatchSource {
         }
         this.sequences = sequences;
         this.length = sequences.sequenceLength();
+        this.seed = seed;
         this.order = trainingOrder(sequences.count(), seed);
         this.window = new int[2 * length];
     }
@@ -57,6 +61,12 @@ public final class SequenceBatchSource implements ResumableBatchSource {
             throw new IllegalArgumentException("data position must be >= 0, found " + newPosition);
         }
         this.position = newPosition;
+    }
+
+    /** The order seed this source was built with. */
+    @Override
+    public OptionalLong orderSeed() {
+        return OptionalLong.of(seed);
     }
 
     /** Sequences per epoch. */

@@ -22,7 +22,8 @@ import dev.wafer.domain.schedule.TrainingSchedule;
  * @param microBatch       sequences per forward/backward pass; every batch still to be trained is a multiple of it
  * @param schedule         learning rate over tokens and batch size (in sequences of {@code seqLength}) over tokens
  * @param adam             AdamW hyper-parameters
- * @param seed             seed of initialisation and data order
+ * @param seed             seed of initialisation and data order: a session refuses a training source whose
+ *                         {@link dev.wafer.ports.data.ResumableBatchSource#orderSeed} differs
  * @param data             what the run trains on
  * @param precision        numeric precision
  * @param skipNonFinite    skip a step whose loss or gradient is not finite instead of stopping

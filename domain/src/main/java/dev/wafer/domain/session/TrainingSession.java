@@ -46,6 +46,7 @@ public final class TrainingSession {
     private TrainingSession(ComputeBackend backend, TensorScope scope, RunSpec spec, TrainingData data,
             SessionOptions options, SessionListener listener, RunPosition position, boolean resumed) {
         spec.requireWholeMicroBatchesFrom(position.step()); // each step's batch is split into whole micro-batches
+        requireRunSeed(spec, data);
         this.spec = spec;
         this.data = data;
         this.options = options;
@@ -69,6 +70,20 @@ public final class TrainingSession {
     }
 
     /**
+     * Refuses training data drawn in another order than the spec's seed gives: the checkpoint records only the spec's
+     * seed, so a resume would read other batches than the run it continues (a source without a seed is not checked).
+     */
+    private static void requireRunSeed(RunSpec spec, TrainingData data) {
+        data.train().orderSeed().ifPresent(seed -> {
+            if (seed != spec.seed()) {
+                throw new IllegalArgumentException("the training data's order seed " + seed + " differs from the"
+                        + " run's seed " + spec.seed() + " (RunSpec.seed, the seed of initialisation and data order,"
+                        + " which a checkpoint records); build the training source with the run's seed");
+            }
+        });
+    }
+
+    /**
      * The spec's precision; with the underflow report its activations stay float32, because the report counts what
      * rounding to 16 bits flushes and must see the values before they are rounded (same losses either way), and its
      * attention saves the probabilities, which the report reads (a float32 run's fused attention keeps none).
@@ -84,6 +99,8 @@ public final class TrainingSession {
      * {@link TrainingData} that an earlier run read from trains on the same batches again.
      *
      * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel the model needs
+     * @throws IllegalArgumentException if the training source's {@link ResumableBatchSource#orderSeed} is not the
+     *                                  spec's seed
      */
     public static TrainingSession start(ComputeBackend backend, TensorScope scope, RunSpec spec, TrainingData data,
             SessionOptions options, SessionListener listener) {
@@ -99,6 +116,8 @@ public final class TrainingSession {
      * size from its position on ({@link RunSpec#withBatchFrom}) or another data path.
      *
      * @throws dev.wafer.ports.checkpoint.CheckpointException naming a missing or misshapen tensor
+     * @throws IllegalArgumentException if the training source's {@link ResumableBatchSource#orderSeed} is not the
+     *                                  checkpoint's seed ({@code state.spec().seed()})
      */
     public static TrainingSession resume(ComputeBackend backend, TensorScope scope, RunState state,
             CheckpointReader checkpoint, TrainingData data, SessionOptions options, SessionListener listener) {

@@ -1,5 +1,6 @@
 package dev.wafer.formats.tokens;
 
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 import dev.wafer.ports.data.ResumableBatchSource;
@@ -19,6 +20,12 @@ public final class SyntheticTokenSource implements ResumableBatchSource {
         this.vocab = vocab;
         this.seed = seed;
         this.random = new SplittableRandom(seed);
+    }
+
+    /** The seed of the draws. */
+    @Override
+    public OptionalLong orderSeed() {
+        return OptionalLong.of(seed);
     }
 
     @Override

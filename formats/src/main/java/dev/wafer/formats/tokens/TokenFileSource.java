@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 import dev.wafer.ports.data.ResumableBatchSource;
@@ -48,6 +49,12 @@ public final class TokenFileSource implements ResumableBatchSource {
         this.seed = seed;
         this.windowLength = seq;
         random = new SplittableRandom(seed);
+    }
+
+    /** The seed of the draws. */
+    @Override
+    public OptionalLong orderSeed() {
+        return OptionalLong.of(seed);
     }
 
     @Override
