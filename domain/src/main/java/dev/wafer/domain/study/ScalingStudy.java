@@ -39,9 +39,12 @@ public final class ScalingStudy {
                            StudyTraining training) {
         /**
          * Copies the lists and checks that there are at least three sizes, that tokens per parameter and the learning
-         * rate are positive, and that extra runs have a shape.
+         * rate are positive, and that extra runs have a shape; then, so that a study fails before it trains anything,
+         * that every model has positions for the training sequence length and every run's plan ({@link #plan}) is
+         * valid, with a step left to decay over after the warm-up.
          *
-         * @throws IllegalArgumentException for fewer than three sizes or non-positive rates
+         * @throws IllegalArgumentException for fewer than three sizes or non-positive rates, naming the size or the
+         *                                  argument that makes a run impossible
          */
         public Settings {
             sizes = List.copyOf(sizes);
@@ -49,17 +52,36 @@ public final class ScalingStudy {
             if (sizes.size() < 3) {
                 throw new IllegalArgumentException("fitting a*f^b+c needs at least 3 sizes, found " + sizes.size());
             }
-            if (!(tokensPerParameter > 0) || !(peakLr > 0)) {
-                throw new IllegalArgumentException("tokens per parameter and learning rate must be positive");
+            if (!(tokensPerParameter > 0) || Double.isInfinite(tokensPerParameter)) {
+                throw new IllegalArgumentException("tokensPerParameter must be positive and finite, found "
+                        + tokensPerParameter);
+            }
+            if (!(peakLr > 0) || Double.isInfinite(peakLr)) {
+                throw new IllegalArgumentException("peakLr must be positive and finite, found " + peakLr);
             }
             if (!extraTokensPerParameter.isEmpty() && extraShape == null) {
                 throw new IllegalArgumentException("extra tokens per parameter need a shape to train");
             }
             for (double t : extraTokensPerParameter) {
-                if (!(t > 0)) {
-                    throw new IllegalArgumentException("tokens per parameter must be positive, found " + t);
+                if (!(t > 0) || Double.isInfinite(t)) {
+                    throw new IllegalArgumentException("extraTokensPerParameter must be positive and finite, found "
+                            + t);
                 }
             }
+            for (ModelShape s : sizes) {
+                requireRunnable(s, tokensPerParameter, training);
+            }
+            for (double t : extraTokensPerParameter) {
+                requireRunnable(extraShape, t, training);
+            }
+        }
+
+        private static void requireRunnable(ModelShape shape, double tokensPerParameter, StudyTraining training) {
+            if (shape.seqLength() < training.seqLength()) {
+                throw new IllegalArgumentException("size " + name(shape) + " has " + shape.seqLength()
+                        + " positions, fewer than the training sequence length " + training.seqLength());
+            }
+            training.requireDecay(plan(shape, tokensPerParameter, training).steps(), "size " + name(shape));
         }
     }
 
@@ -115,12 +137,32 @@ public final class ScalingStudy {
     private ScalingStudy() {
     }
 
-    /** Tokens, steps and FLOPs of training {@code shape} on {@code tokensPerParameter} tokens per parameter. */
+    /**
+     * Tokens, steps and FLOPs of training {@code shape} on {@code tokensPerParameter} tokens per parameter.
+     *
+     * @throws IllegalArgumentException if {@code tokensPerParameter} is not positive and finite, or gives more tokens
+     *                                  than a {@code long} counts
+     */
     public static Plan plan(ModelShape shape, double tokensPerParameter, StudyTraining training) {
+        if (!(tokensPerParameter > 0) || Double.isInfinite(tokensPerParameter)) {
+            throw new IllegalArgumentException("tokensPerParameter must be positive and finite, found "
+                    + tokensPerParameter);
+        }
         long params = ParameterCount.total(shape);
-        long steps = Math.max(1, (long) Math.ceil(params * tokensPerParameter / training.batchTokens()));
+        double wholeSteps = Math.max(1, Math.ceil(params * tokensPerParameter / training.batchTokens()));
+        if (wholeSteps * training.batchTokens() >= Long.MAX_VALUE) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "tokensPerParameter %s gives %.3g tokens"
+                    + " for size %s (%,d params), more than a run can count (%d)", tokensPerParameter,
+                    wholeSteps * training.batchTokens(), name(shape), params, Long.MAX_VALUE));
+        }
+        long steps = (long) wholeSteps;
         long tokens = steps * training.batchTokens();
         return new Plan(shape, params, tokensPerParameter, tokens, steps, FlopCount.trainingRun(shape, tokens));
+    }
+
+    /** A shape as the study's progress names it. */
+    private static String name(ModelShape shape) {
+        return "d_model " + shape.dModel() + " x " + shape.nLayers() + " layers";
     }
 
     /** Every run the study will make, fitted runs first. */
@@ -172,10 +214,18 @@ public final class ScalingStudy {
      * @param trainLosses training loss of each plan
      * @param seconds     wall time of each plan
      * @throws IllegalStateException if fewer than three fitted runs have a finite loss
+     * @throws IllegalArgumentException if the arrays do not hold one value per plan, or there are fewer plans than
+     *                                  the settings' sizes
      */
     public static Result assemble(Settings settings, String data, boolean heldOut, List<Plan> plans, double[] losses,
                                   double[] trainLosses, double[] seconds) {
         int fitted = settings.sizes().size();
+        if (plans.size() < fitted || losses.length != plans.size() || trainLosses.length != plans.size()
+                || seconds.length != plans.size()) {
+            throw new IllegalArgumentException("assemble needs at least one plan per size (" + fitted + ") and one"
+                    + " value per plan in losses, trainLosses and seconds; found " + plans.size() + " plans and "
+                    + "arrays of length " + losses.length + ", " + trainLosses.length + " and " + seconds.length);
+        }
         List<Double> f = new ArrayList<>();
         List<Double> l = new ArrayList<>();
         for (int i = 0; i < fitted; i++) {

@@ -21,9 +21,12 @@ public record StudyTraining(int seqLength, int batchSequences, AdamWSettings ada
      * @throws IllegalArgumentException for non-positive sizes or a warm-up fraction outside [0, 1)
      */
     public StudyTraining {
-        if (seqLength < 2 || batchSequences < 1 || evalSequences < 0) {
+        if (seqLength < 2 || batchSequences < 1) {
             throw new IllegalArgumentException("sequence length must be at least 2 and batch positive: " + seqLength
                     + " x " + batchSequences);
+        }
+        if (evalSequences < 0) {
+            throw new IllegalArgumentException("evalSequences must not be negative, found " + evalSequences);
         }
         if (!(warmupFraction >= 0 && warmupFraction < 1)) {
             throw new IllegalArgumentException("warm-up fraction must be in [0, 1), found " + warmupFraction);
@@ -33,6 +36,24 @@ public record StudyTraining(int seqLength, int batchSequences, AdamWSettings ada
     /** Cerebras AdamW (eps 1e-8), 10% warm-up. */
     public static StudyTraining of(int seqLength, int batchSequences, int evalSequences, long seed) {
         return new StudyTraining(seqLength, batchSequences, AdamWSettings.cerebras(1e-8), 0.1, evalSequences, seed);
+    }
+
+    /** Warm-up steps of a run of {@code steps}: the warm-up fraction of them, rounded. */
+    long warmupSteps(long steps) {
+        return Math.round(steps * warmupFraction);
+    }
+
+    /**
+     * Refuses a run of {@code steps} whose warm-up leaves no step to decay over.
+     *
+     * @param run what the run is, for the message
+     */
+    void requireDecay(long steps, String run) {
+        if (steps - warmupSteps(steps) < 1) {
+            throw new IllegalArgumentException("warmupFraction " + warmupFraction + " of " + run + "'s " + steps
+                    + " steps leaves no step to decay over (warm-up " + warmupSteps(steps) + " steps); use a smaller"
+                    + " warm-up fraction or more steps");
+        }
     }
 
     /** Tokens per optimizer step. */

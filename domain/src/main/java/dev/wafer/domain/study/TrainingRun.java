@@ -55,7 +55,7 @@ final class TrainingRun {
 
     private static Outcome train(ComputeBackend backend, ModelShape shape, Parameterisation p, double peakLr,
                          long steps, StudyTraining training, StudyData data, StudyListener listener) {
-        long warmup = Math.round(steps * training.warmupFraction());
+        long warmup = training.warmupSteps(steps);
         WarmupDecaySchedule schedule = WarmupDecaySchedule.paper(peakLr, warmup, steps - warmup, DecayType.LINEAR);
         double[] last = new double[(int) Math.min(LAST_STEPS, steps)];
         Arrays.fill(last, Double.NaN);
