@@ -86,6 +86,7 @@ final class PlanCommand implements Runnable, BackendAgnostic {
     }
 
     private TrainingPlan planWithInference(ComputeOptimalPlanner planner, ParameterisationKind kind) {
+        plan(planner, kind); // a budget outside the family is refused as without --inference-tokens, naming --flops
         try {
             return planner.planWithInference(flops, inferenceTokens, kind);
         } catch (IllegalArgumentException e) {

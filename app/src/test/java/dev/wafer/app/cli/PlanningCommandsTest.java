@@ -90,6 +90,7 @@ class PlanningCommandsTest {
         "plan --flops -5|--flops must be a positive number of FLOPs",
         "plan --flops abc|Invalid value for option '--flops'",
         "plan --flops 1e20 --inference-tokens -1|--inference-tokens must be >= 0",
+        "plan --flops 1e10 --inference-tokens 0|--flops: a FLOP budget of 1.00e+10 is outside the planned family",
         "plan --flops 1e20 --parameterisation xp|parameterisation must be 'sp' or 'mup'",
         "schedule --preset 7B|unknown preset '7B'",
         "schedule --preset 111M --every 0|--every must be a positive number",

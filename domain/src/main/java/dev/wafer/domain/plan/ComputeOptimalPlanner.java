@@ -1,6 +1,7 @@
 package dev.wafer.domain.plan;
 
 import java.util.Comparator;
+import java.util.Objects;
 
 import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.preset.CerebrasGptFamily;
@@ -50,8 +51,26 @@ public final class ComputeOptimalPlanner {
      * @throws IllegalArgumentException when no member trains within {@value #MAX_MISS_FACTOR}x of the budget (a
      *                                  budget below the smallest member's or above the largest member's), naming the
      *                                  range the family covers
+     * @throws NullPointerException naming {@code kind} when it is null
      */
     public TrainingPlan plan(double flopsBudget, ParameterisationKind kind) {
+        Objects.requireNonNull(kind, "kind");
+        double bestMiss = requireInFamily(flopsBudget);
+        ModelShape best = ShapeFamily.members().stream()
+                .filter(s -> Math.abs(Math.log(trainingFlopsAt20(s) / flopsBudget)) <= bestMiss + NEAR_MISS)
+                .min(Comparator.comparingDouble(ShapeFamily::aspectDeviation))
+                .orElseThrow();
+        long params = ParameterCount.total(best);
+        double tokens = TokensPerParameterPenalty.COMPUTE_OPTIMAL_TOKENS_PER_PARAMETER * params;
+        double flops = FlopCount.trainingRun(best, tokens);
+        return build(best, kind, tokens, flops, 0, law.lossAt(flops));
+    }
+
+    /**
+     * Refuses a budget no family member spends within {@value #MAX_MISS_FACTOR}x of at 20 tokens per parameter,
+     * naming the family's range; returns the nearest member's miss (log ratio).
+     */
+    private static double requireInFamily(double flopsBudget) {
         requirePositive("FLOP budget", flopsBudget);
         double bestMiss = ShapeFamily.members().stream()
                 .mapToDouble(s -> Math.abs(Math.log(trainingFlopsAt20(s) / flopsBudget))).min().orElseThrow();
@@ -65,14 +84,7 @@ public final class ComputeOptimalPlanner {
                     + " %.3g FLOPs (%s)", flopsBudget, trainingFlopsAt20(smallest), describe(smallest),
                     trainingFlopsAt20(largest), describe(largest)));
         }
-        ModelShape best = ShapeFamily.members().stream()
-                .filter(s -> Math.abs(Math.log(trainingFlopsAt20(s) / flopsBudget)) <= bestMiss + NEAR_MISS)
-                .min(Comparator.comparingDouble(ShapeFamily::aspectDeviation))
-                .orElseThrow();
-        long params = ParameterCount.total(best);
-        double tokens = TokensPerParameterPenalty.COMPUTE_OPTIMAL_TOKENS_PER_PARAMETER * params;
-        double flops = FlopCount.trainingRun(best, tokens);
-        return build(best, kind, tokens, flops, 0, law.lossAt(flops));
+        return bestMiss;
     }
 
     /**
@@ -81,10 +93,13 @@ public final class ComputeOptimalPlanner {
      * on training tokens; its loss is equation (1) at those training FLOPs times equation (4)'s penalty for its
      * tokens per parameter.
      *
-     * @throws IllegalArgumentException when no model fits: inference alone exceeds the budget
+     * @throws IllegalArgumentException when no model fits: inference alone exceeds the budget; or, as {@link #plan}
+     *                                  refuses it, a budget outside the family's range
+     * @throws NullPointerException naming {@code kind} when it is null
      */
     public TrainingPlan planWithInference(double totalBudget, double inferenceTokens, ParameterisationKind kind) {
-        requirePositive("FLOP budget", totalBudget);
+        Objects.requireNonNull(kind, "kind");
+        requireInFamily(totalBudget);
         if (!(inferenceTokens >= 0) || Double.isInfinite(inferenceTokens)) {
             throw new IllegalArgumentException("inference tokens must be >= 0, found " + inferenceTokens);
         }

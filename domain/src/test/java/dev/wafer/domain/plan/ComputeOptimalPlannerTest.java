@@ -119,4 +119,24 @@ class ComputeOptimalPlannerTest {
         assertEquals(low, planner.plan(low / 1.9, ParameterisationKind.SP).trainingFlops(), low * 0.05);
         assertEquals(high, planner.plan(high * 1.9, ParameterisationKind.SP).trainingFlops(), high * 0.05);
     }
+
+    @Test
+    void aNullKindIsRefusedByName() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> planner.plan(1e20, null));
+        assertEquals("kind", e.getMessage());
+        e = assertThrows(NullPointerException.class, () -> planner.planWithInference(1e20, 0, null));
+        assertEquals("kind", e.getMessage());
+    }
+
+    /** With or without inference, a budget outside the family is refused alike (it planned 281 training tokens). */
+    @Test
+    void planWithInferenceRefusesABudgetOutsideTheFamilyAsPlanDoes() {
+        for (double budget : new double[] {1e10, 1e40}) {
+            String plain = assertThrows(IllegalArgumentException.class,
+                    () -> planner.plan(budget, ParameterisationKind.SP)).getMessage();
+            String inference = assertThrows(IllegalArgumentException.class,
+                    () -> planner.planWithInference(budget, 0, ParameterisationKind.SP)).getMessage();
+            assertEquals(plain, inference);
+        }
+    }
 }
