@@ -14,6 +14,7 @@ final class CpuAdamW implements AdamWKernel {
     @Override
     public void update(Tensor params, Tensor grads, Tensor m, Tensor v, int n, float lr, float beta1, float beta2,
                        float eps, float weightDecay, int step) {
+        parallel.requireOpen();
         if (step < 1) {
             throw new IllegalArgumentException("optimizer steps count from 1, got " + step);
         }

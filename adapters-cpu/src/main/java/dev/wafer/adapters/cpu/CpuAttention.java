@@ -51,6 +51,7 @@ final class CpuAttention implements AttentionKernel {
 
     @Override
     public void forward(Tensor out, Tensor att, Tensor qkv, int b, int t, int c, int nh, float scale) {
+        parallel.requireOpen();
         checkHeads(c, nh);
         CpuTensor o = CpuTensor.of(out, (long) b * t * c);
         CpuTensor a = probabilities(att, (long) b * nh * t * t);
@@ -159,6 +160,7 @@ final class CpuAttention implements AttentionKernel {
 
     @Override
     public void backward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor att, int b, int t, int c, int nh, float scale) {
+        parallel.requireOpen();
         checkHeads(c, nh);
         CpuTensor d = CpuTensor.of(dqkv, (long) b * t * 3 * c);
         CpuTensor g = CpuTensor.of(dout, (long) b * t * c);
@@ -237,6 +239,7 @@ final class CpuAttention implements AttentionKernel {
     @Override
     public void forwardAfterPrefix(Tensor out, Tensor qkv, Tensor prefixQkv, int[] prefixStart, int[] prefixLength,
                                    int b, int t, int c, int nh, float scale) {
+        parallel.requireOpen();
         if (inputs != null) {
             throw new UnsupportedOperationException("attention after a prefix is float32 only; this kernel rounds its"
                     + " operands to " + inputs.format().id());
@@ -247,6 +250,7 @@ final class CpuAttention implements AttentionKernel {
     @Override
     public void forwardCached(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int pos, int c, int nh,
                               float scale) {
+        parallel.requireOpen();
         storedKeys.forwardCached(out, qkv, kCache, vCache, pos, c, nh, scale);
     }
 
@@ -254,6 +258,7 @@ final class CpuAttention implements AttentionKernel {
     @Override
     public void forwardCachedPositions(Tensor out, Tensor qkv, Tensor kCache, Tensor vCache, int b, int maxT, int pos,
                                        int k, int c, int nh, float scale) {
+        parallel.requireOpen();
         storedKeys.forwardCachedPositions(out, qkv, kCache, vCache, b, maxT, pos, k, c, nh, scale);
     }
 

@@ -28,7 +28,8 @@ import dev.wafer.ports.compute.TensorScope;
  * native buffers, oneDNN's AVX512_BF16 matmul); the float32 kernels are untouched by it. bf16 tensors ({@link Capability#BF16_STORAGE}) live in
  * native memory: the bf16 linear layers read them as stored, LayerNorm writes them directly, and GELU and attention
  * write them through {@link Bf16Output} (their float32 kernel into a scratch, then rounded), as does the bf16 matmul
- * for the QKV projection's output.
+ * for the QKV projection's output. After {@link #close} every operation, a kernel obtained before included, throws
+ * {@link IllegalStateException} ("CPU backend is closed"), with one worker thread or many.
  */
 public final class CpuBackend implements ComputeBackend {
     /** Every capability but fused attention (the CPU attention saves the probabilities). */
@@ -64,8 +65,9 @@ public final class CpuBackend implements ComputeBackend {
             + " times slower";
 
     /**
-     * @param threads      worker threads (1 = run on the caller)
+     * @param threads      worker threads (1 = run on the caller); positive
      * @param useVectorApi run the Vector API kernels (true) or the scalar ones (false)
+     * @throws IllegalArgumentException naming {@code threads} when it is not positive
      * @throws IllegalStateException with {@link #VECTOR_API_MISSING} when {@code useVectorApi} is true and the JVM
      *                               lacks the Vector API module ({@link #vectorApiAvailable()})
      */
@@ -74,14 +76,18 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     /**
-     * @param threads      worker threads (1 = run on the caller)
+     * @param threads      worker threads (1 = run on the caller); positive
      * @param useVectorApi run the Vector API kernels (true) or the scalar ones (false)
      * @param bf16Gemm     where bf16 matrix products come from; {@link Bf16Gemm#ONEDNN} fails here, with the reason,
      *                     when oneDNN cannot be loaded
+     * @throws IllegalArgumentException naming {@code threads} when it is not positive
      * @throws IllegalStateException with {@link #VECTOR_API_MISSING} when {@code useVectorApi} is true and the JVM
      *                               lacks the Vector API module
      */
     public CpuBackend(int threads, boolean useVectorApi, Bf16Gemm bf16Gemm) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be positive, found " + threads);
+        }
         if (useVectorApi && !vectorApiAvailable()) {
             throw new IllegalStateException(VECTOR_API_MISSING);
         }
@@ -195,31 +201,37 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public TensorScope openScope() {
+        parallel.requireOpen();
         return new CpuScope();
     }
 
     @Override
     public EncoderKernel encoder() {
+        parallel.requireOpen();
         return encoder;
     }
 
     @Override
     public LayerNormKernel layerNorm() {
+        parallel.requireOpen();
         return layerNorm;
     }
 
     @Override
     public MatmulKernel matmul() {
+        parallel.requireOpen();
         return matmul;
     }
 
     @Override
     public AttentionKernel attention() {
+        parallel.requireOpen();
         return attentionKernel;
     }
 
     @Override
     public MatmulKernel matmul(OperandFormat operands) {
+        parallel.requireOpen();
         return switch (operands) {
             case FP32 -> matmul;
             case BF16 -> bf16Matmul;
@@ -229,6 +241,7 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public AttentionKernel attention(OperandFormat operands, boolean fp32ScoreGradients) {
+        parallel.requireOpen();
         if (operands == OperandFormat.FP32) {
             return attentionKernel;
         }
@@ -237,29 +250,35 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public GeluKernel gelu() {
+        parallel.requireOpen();
         return geluKernel;
     }
 
     @Override
     public ResidualKernel residual() {
+        parallel.requireOpen();
         return residual;
     }
 
     @Override
     public CrossEntropyKernel crossEntropy() {
+        parallel.requireOpen();
         return crossEntropy;
     }
 
     @Override
     public AdamWKernel adamW() {
+        parallel.requireOpen();
         return adamW;
     }
 
     @Override
     public ReductionKernel reductions() {
+        parallel.requireOpen();
         return reductions;
     }
 
+    /** Shuts the workers down; from then on every kernel call and accessor throws IllegalStateException. */
     @Override
     public void close() {
         parallel.close();

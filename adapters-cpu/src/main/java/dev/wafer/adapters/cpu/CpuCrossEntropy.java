@@ -20,6 +20,7 @@ final class CpuCrossEntropy implements CrossEntropyKernel {
 
     @Override
     public void forward(Tensor losses, Tensor probs, Tensor logits, int[] targets, int n, int v, float logitScale) {
+        parallel.requireOpen();
         CpuTensor l = CpuTensor.of(losses, n);
         CpuTensor p = CpuTensor.of(probs, (long) n * v);
         CpuTensor z = CpuTensor.of(logits, (long) n * v);
@@ -33,6 +34,7 @@ final class CpuCrossEntropy implements CrossEntropyKernel {
 
     @Override
     public void backward(Tensor dlogits, Tensor probs, int[] targets, int n, int v, float logitScale, float dloss) {
+        parallel.requireOpen();
         CpuTensor d = CpuTensor.of(dlogits, (long) n * v);
         CpuTensor p = CpuTensor.of(probs, (long) n * v);
         checkTargets(targets, n, v);
@@ -51,6 +53,7 @@ final class CpuCrossEntropy implements CrossEntropyKernel {
     @Override
     public void forwardAndBackward(Tensor losses, Tensor dlogits, Tensor logits, int[] targets, int n, int v,
                                    float logitScale, float dloss) {
+        parallel.requireOpen();
         CpuTensor l = CpuTensor.of(losses, n);
         CpuTensor d = CpuTensor.of(dlogits, (long) n * v);
         CpuTensor z = CpuTensor.of(logits, (long) n * v);

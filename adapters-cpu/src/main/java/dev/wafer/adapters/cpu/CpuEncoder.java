@@ -13,6 +13,7 @@ final class CpuEncoder implements EncoderKernel {
 
     @Override
     public void forward(Tensor out, int[] tokens, Tensor wte, Tensor wpe, int b, int t, int c, float multiplier) {
+        parallel.requireOpen();
         CpuTensor o = CpuTensor.of(out, (long) b * t * c);
         CpuTensor te = CpuTensor.of(wte);
         CpuTensor pe = CpuTensor.of(wpe, (long) t * c);
@@ -32,6 +33,7 @@ final class CpuEncoder implements EncoderKernel {
 
     @Override
     public void backward(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int b, int t, int c, float multiplier) {
+        parallel.requireOpen();
         CpuTensor dte = CpuTensor.of(dwte);
         CpuTensor dpe = CpuTensor.of(dwpe, (long) t * c);
         CpuTensor g = CpuTensor.of(dout, (long) b * t * c);

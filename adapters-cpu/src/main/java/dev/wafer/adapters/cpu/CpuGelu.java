@@ -38,6 +38,7 @@ final class CpuGelu implements GeluKernel {
 
     @Override
     public void forward(Tensor out, Tensor inp, int n) {
+        parallel.requireOpen();
         CpuTensor o = CpuTensor.of(out, n);
         CpuTensor x = CpuTensor.of(inp, n);
         parallel.range(n, 4096, (w, from, to) -> {
@@ -54,6 +55,7 @@ final class CpuGelu implements GeluKernel {
 
     @Override
     public void backward(Tensor dinp, Tensor inp, Tensor dout, int n) {
+        parallel.requireOpen();
         CpuTensor d = CpuTensor.of(dinp, n);
         CpuTensor x = CpuTensor.of(inp, n);
         CpuTensor g = CpuTensor.of(dout, n);

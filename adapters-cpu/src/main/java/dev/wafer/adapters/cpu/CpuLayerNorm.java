@@ -24,6 +24,7 @@ final class CpuLayerNorm implements LayerNormKernel {
 
     @Override
     public void forward(Tensor out, Tensor mean, Tensor rstd, Tensor inp, Tensor weight, Tensor bias, int n, int c) {
+        parallel.requireOpen();
         CpuTensor o = CpuTensor.ofEither(out, (long) n * c);
         MemorySegment o16 = o.isBf16() ? o.bf16(0, (long) n * c) : null;
         CpuTensor mu = CpuTensor.of(mean, n);
@@ -57,6 +58,7 @@ final class CpuLayerNorm implements LayerNormKernel {
     @Override
     public void backward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor weight,
                          Tensor mean, Tensor rstd, int n, int c) {
+        parallel.requireOpen();
         CpuTensor di = CpuTensor.of(dinp, (long) n * c);
         CpuTensor dw = CpuTensor.of(dweight, c);
         CpuTensor db = CpuTensor.of(dbias, c);

@@ -17,6 +17,7 @@ final class CpuMatmul implements MatmulKernel {
 
     @Override
     public void forward(Tensor out, Tensor inp, Tensor weight, Tensor bias, int n, int c, int oc) {
+        parallel.requireOpen();
         CpuTensor o = CpuTensor.of(out, (long) n * oc);
         CpuTensor x = CpuTensor.of(inp, (long) n * c);
         CpuTensor w = CpuTensor.of(weight, (long) oc * c);
@@ -31,6 +32,7 @@ final class CpuMatmul implements MatmulKernel {
     @Override
     public void backward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor weight,
                          int n, int c, int oc) {
+        parallel.requireOpen();
         CpuTensor di = CpuTensor.ofNullable(dinp, (long) n * c);
         CpuTensor dw = CpuTensor.of(dweight, (long) oc * c);
         CpuTensor db = CpuTensor.ofNullable(dbias, oc);

@@ -18,6 +18,7 @@ final class CpuReductions implements ReductionKernel {
 
     @Override
     public synchronized double sumOfSquares(Tensor x, int n) {
+        parallel.requireOpen();
         CpuTensor t = CpuTensor.of(x, n);
         java.util.Arrays.fill(partials, 0.0);
         parallel.range(n, 1 << 15, (w, from, to) -> partials[w] = DoubleSums.squaredDeviations(t.data,
@@ -31,6 +32,7 @@ final class CpuReductions implements ReductionKernel {
 
     @Override
     public void scale(Tensor x, int n, float factor) {
+        parallel.requireOpen();
         CpuTensor t = CpuTensor.of(x, n);
         parallel.range(n, 1 << 15, (w, from, to) -> {
             for (int i = from; i < to; i++) {
@@ -41,6 +43,7 @@ final class CpuReductions implements ReductionKernel {
 
     @Override
     public void fill(Tensor x, int n, float value) {
+        parallel.requireOpen();
         CpuTensor t = CpuTensor.of(x, n);
         parallel.range(n, 1 << 15, (w, from, to) -> java.util.Arrays.fill(t.data, t.offset + from, t.offset + to, value));
     }

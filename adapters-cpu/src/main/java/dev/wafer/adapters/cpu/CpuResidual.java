@@ -13,6 +13,7 @@ final class CpuResidual implements ResidualKernel {
 
     @Override
     public void forward(Tensor out, Tensor a, Tensor b, int n) {
+        parallel.requireOpen();
         CpuTensor o = CpuTensor.of(out, n);
         CpuTensor x = CpuTensor.of(a, n);
         CpuTensor y = CpuTensor.of(b, n);
@@ -25,6 +26,7 @@ final class CpuResidual implements ResidualKernel {
 
     @Override
     public void backward(Tensor da, Tensor db, Tensor dout, int n) {
+        parallel.requireOpen();
         CpuTensor g = CpuTensor.of(dout, n);
         for (Tensor target : new Tensor[] {da, db}) {
             if (target != null) {

@@ -16,6 +16,8 @@ final class Parallel implements AutoCloseable {
 
     private final ForkJoinPool pool;
     private final int workers;
+    /** Set by {@link #close}: the pool is gone (and a one-worker backend must refuse alike). */
+    private volatile boolean closed;
 
     Parallel(int workers) {
         this.workers = Math.max(1, workers);
@@ -31,6 +33,7 @@ final class Parallel implements AutoCloseable {
      * {@code grain} indices per worker) run on the calling thread, where thread hand-off would cost more than it saves.
      */
     void range(int n, int grain, Body body) {
+        requireOpen();
         int chunks = Math.min(workers, Math.max(1, n / Math.max(1, grain)));
         if (chunks <= 1 || pool == null) {
             if (n > 0) {
@@ -51,8 +54,16 @@ final class Parallel implements AutoCloseable {
         }
     }
 
+    /** Refuses work after {@link #close}, whatever the worker count. */
+    void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("CPU backend is closed");
+        }
+    }
+
     @Override
     public void close() {
+        closed = true;
         if (pool != null) {
             pool.shutdownNow();
         }

@@ -1,0 +1,53 @@
+package dev.wafer.adapters.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.wafer.ports.compute.OperandFormat;
+import dev.wafer.ports.compute.ResidualKernel;
+import dev.wafer.ports.compute.Tensor;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * A closed CPU backend refuses every operation alike, whatever its thread count (one thread kept running kernels,
+ * two failed with a bare RejectedExecutionException); a thread count below one is refused by name, not made 1.
+ */
+class CpuBackendClosedTest {
+    private static final int N = 4096 * 64;
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void everyOperationOfAClosedBackendThrowsIllegalState(int threads) {
+        CpuBackend backend = new CpuBackend(threads, false);
+        TensorScope scope = backend.openScope();
+        Tensor x = scope.allocate(N);
+        Tensor y = scope.allocate(N);
+        ResidualKernel heldBeforeClose = backend.residual();
+        backend.close();
+        for (Runnable op : new Runnable[] {
+            () -> backend.residual().forward(y, x, x, N),
+            () -> heldBeforeClose.forward(y, x, x, N),
+            () -> heldBeforeClose.backward(y, x, x, N),
+            () -> backend.reductions().sumOfSquares(x, N),
+            backend::openScope,
+            () -> backend.matmul(OperandFormat.BF16),
+            backend::adamW,
+        }) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, op::run, threads + " threads");
+            assertEquals("CPU backend is closed", e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -4})
+    void aThreadCountBelowOneIsRefusedByName(int threads) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CpuBackend(threads, false));
+        assertTrue(e.getMessage().contains("threads") && e.getMessage().contains(String.valueOf(threads)),
+                e.getMessage());
+    }
+}
