@@ -190,11 +190,20 @@ final class TrainExecution {
                 err.flush();
                 throw new Preempted();
             }
-        } catch (NonFiniteTrainingException | TrainingDataFiles.DataException e) {
+        } catch (NonFiniteTrainingException e) {
+            throw new UserError(flagWording(e.getMessage()));
+        } catch (TrainingDataFiles.DataException e) {
             throw new UserError(e.getMessage());
         } catch (DeviceFailureException e) {
             throw lead ? newest.explain(e) : e;
         }
+    }
+
+    /** A training failure's message, naming the command's flags where the domain names the API's parameters. */
+    static String flagWording(String message) {
+        return message.replace(NonFiniteTrainingException.SMALLER_PEAK_LR, "train again with a smaller --lr")
+                .replace(NonFiniteTrainingException.TOO_HIGH_PEAK_LR, "too high a --lr")
+                .replace("(" + NonFiniteTrainingException.SKIP_NON_FINITE + " ", "(--skip-nonfinite ");
     }
 
     /**

@@ -67,7 +67,7 @@ class NonFiniteModelTest {
         // lr 1e30 leaves them finite but so large that every later loss is NaN: skipping gives up after 8.
         Path huge = tmp.resolve("huge");
         assertRefused(train("--steps", "20", "--lr", "1e30", "--skip-nonfinite", "--out", huge.toString()),
-                "step 10", "8 steps were all skipped", "--lr");
+                "step 10", "8 steps were all skipped", "(--skip-nonfinite gives up after 8", "too high a --lr");
         assertFalse(Files.exists(huge.resolve("checkpoint.wafer")), "the broken model was saved");
         // Fewer skips than that: the run ends (exit 0) and says how many steps it skipped.
         CliRun few = train("--steps", "5", "--lr", "1e30", "--skip-nonfinite");

@@ -78,7 +78,7 @@ public final class SequenceBatchSource implements ResumableBatchSource {
     public void next(int[] inputs, int[] targets, int batch, int seq) {
         if (seq > length) {
             throw new IllegalArgumentException("model sequence length " + seq + " exceeds the dataset's " + length
-                    + "; prepare the data with --seq-len " + seq + " or more");
+                    + "; pack the data into sequences of " + seq + " tokens or more (TokenSequences.sequenceLength)");
         }
         for (int b = 0; b < batch; b++) {
             long index = order.sequenceAt(position++);

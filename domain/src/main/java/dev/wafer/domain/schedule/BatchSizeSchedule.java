@@ -90,8 +90,15 @@ public final class BatchSizeSchedule {
         return phases.subList(phaseOf(step), phases.size());
     }
 
-    /** Batch size in sequences at global step {@code step} (0-based). */
+    /**
+     * Batch size in sequences at global step {@code step} (0-based).
+     *
+     * @throws IllegalArgumentException for a negative step
+     */
     public int sequencesAtStep(long step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("step must be >= 0, found " + step);
+        }
         return phases.get(phaseOf(step)).sequences();
     }
 

@@ -2,6 +2,7 @@ package dev.wafer.domain.schedule;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A learning-rate schedule over tokens combined with a batch-size schedule: the learning rate at a step is the
@@ -19,8 +20,12 @@ public final class TrainingSchedule {
      * @param lrInTokens  learning rate as a function of tokens trained
      * @param batches     batch size per step
      * @param totalTokens tokens of the whole run
+     * @throws NullPointerException naming a null schedule
+     * @throws IllegalArgumentException if {@code totalTokens} is not positive
      */
     public TrainingSchedule(WarmupDecaySchedule lrInTokens, BatchSizeSchedule batches, double totalTokens) {
+        Objects.requireNonNull(lrInTokens, "lrInTokens");
+        Objects.requireNonNull(batches, "batches");
         if (!(totalTokens > 0)) {
             throw new IllegalArgumentException("total tokens must be positive, found " + totalTokens);
         }
@@ -32,13 +37,30 @@ public final class TrainingSchedule {
     /**
      * A schedule given in steps at a constant batch, as Modelzoo's configs give it: warm-up and decay steps are
      * converted to tokens at {@code sequences * seqLength} tokens per step.
+     *
+     * @throws IllegalArgumentException naming the argument: {@code sequences}, {@code seqLength},
+     *                                  {@code decaySteps} or {@code totalSteps} not positive, {@code warmupSteps}
+     *                                  negative
      */
     public static TrainingSchedule ofSteps(double peak, long warmupSteps, long decaySteps, DecayType type,
             int sequences, int seqLength, long totalSteps) {
+        positive("sequences", sequences);
+        positive("seqLength", seqLength);
+        positive("decaySteps", decaySteps);
+        positive("totalSteps", totalSteps);
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("warmupSteps must be >= 0, found " + warmupSteps);
+        }
         double tokensPerStep = (double) sequences * seqLength;
         return new TrainingSchedule(
                 WarmupDecaySchedule.paper(peak, warmupSteps * tokensPerStep, decaySteps * tokensPerStep, type),
                 BatchSizeSchedule.constant(sequences, seqLength), totalSteps * tokensPerStep);
+    }
+
+    private static void positive(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be positive, found " + value);
+        }
     }
 
     /** Learning rate at global step {@code step}. */
@@ -82,10 +104,14 @@ public final class TrainingSchedule {
     public record Point(long step, double tokens, double lr, int sequences) {
     }
 
-    /** Points at step 0, every {@code every} steps, the end of warm-up, and the last step. */
+    /**
+     * Points at step 0, every {@code every} steps, the end of warm-up, and the last step.
+     *
+     * @throws IllegalArgumentException if {@code every} is not positive
+     */
     public List<Point> sample(long every) {
         if (every <= 0) {
-            throw new IllegalArgumentException("--every must be positive, found " + every);
+            throw new IllegalArgumentException("every must be positive, found " + every);
         }
         long last = totalSteps() - 1;
         List<Long> steps = new ArrayList<>();

@@ -33,8 +33,11 @@ import dev.wafer.ports.collective.SingleProcess;
  *                          rank: the writer's, and {@link Checkpointing#participant} on the others
  * @param recompute         activation recomputation: the backward recomputes each block's activations from its
  *                          input (same gradients, less memory, one more forward pass of the blocks)
- * @param validationSequences the most held-out sequences to score (what the split holds, so that none is scored
- *                          twice); the last micro-batch is scored in part when this (or the batches) cuts it
+ * @param validationSequences the most held-out sequences to score; the last micro-batch is scored in part when
+ *                          this (or the batches) cuts it. A validation source that is a
+ *                          {@link dev.wafer.domain.data.SequenceBatchSource} is never scored past one epoch of its
+ *                          split (each sequence at most once), whatever this says; for another source, give what
+ *                          its split holds, so that none is scored twice
  */
 public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtStep, long maxTokens,
         int validationBatches, LongSupplier nanoClock, BooleanSupplier stopRequested, long underflowEvery,
@@ -65,7 +68,11 @@ public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtS
         }
     }
 
-    /** No checkpoints, no early stop, 8 validation batches, the system clock, no diagnostic, a single process. */
+    /**
+     * No checkpoints, no early stop, 8 validation batches (each sequence of a smaller
+     * {@link dev.wafer.domain.data.SequenceBatchSource} split scored once), the system clock, no diagnostic, a
+     * single process.
+     */
     public static SessionOptions defaults() {
         return new SessionOptions(Optional.empty(), Long.MAX_VALUE, Long.MAX_VALUE, 8, System::nanoTime, () -> false,
                 0, SingleProcess.instance(), false, false, Long.MAX_VALUE);

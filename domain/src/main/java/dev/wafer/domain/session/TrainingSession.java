@@ -3,6 +3,7 @@ package dev.wafer.domain.session;
 import java.util.List;
 import java.util.Optional;
 
+import dev.wafer.domain.data.SequenceBatchSource;
 import dev.wafer.domain.eval.CrossEntropyTotals;
 import dev.wafer.domain.eval.HeldOutLoss;
 import dev.wafer.domain.model.GptModel;
@@ -11,6 +12,7 @@ import dev.wafer.domain.precision.UnderflowMonitor;
 import dev.wafer.domain.precision.UnderflowStat;
 import dev.wafer.domain.scaling.FlopCount;
 import dev.wafer.domain.train.LearningRateSchedule;
+import dev.wafer.domain.train.NonFiniteTrainingException;
 import dev.wafer.domain.train.Trainer;
 import dev.wafer.domain.train.TrainerSettings;
 import dev.wafer.ports.checkpoint.CheckpointReader;
@@ -133,7 +135,7 @@ public final class TrainingSession {
     /**
      * Trains until the schedule ends or an early stop of the options, checkpointing as configured.
      *
-     * @throws dev.wafer.domain.train.NonFiniteTrainingException on a non-finite loss or gradient, unless the spec
+     * @throws NonFiniteTrainingException on a non-finite loss or gradient, unless the spec
      *                                                           skips such steps; the last checkpoint is untouched
      * @throws dev.wafer.ports.checkpoint.CheckpointException if a checkpoint cannot be written
      */
@@ -197,14 +199,18 @@ public final class TrainingSession {
             if (data.validation().get() instanceof ResumableBatchSource v) {
                 v.seek(0);
             }
+            if (data.validation().get() instanceof SequenceBatchSource split) {
+                // Each sequence at most once: a split smaller than the batches would wrap and count tokens twice.
+                sequences = Math.min(sequences, split.sequencesPerEpoch());
+            }
             CrossEntropyTotals totals = HeldOutLoss.scoreSequences(data.validation().get(), (in, targets, rows) -> {
                 double loss = model.forward(in, targets);
                 if (!Double.isFinite(loss)) {
                     // Finite parameters (checked above) so large that the forward pass overflows: the run
                     // diverged, and a NaN total is no validation loss to report.
-                    throw new dev.wafer.domain.train.NonFiniteTrainingException(step, "the validation loss is "
+                    throw new NonFiniteTrainingException(step, "the validation loss is "
                             + loss + ": the parameters are finite but so large that the forward pass overflows (the"
-                            + " run diverged); train again with a smaller --lr");
+                            + " run diverged); " + NonFiniteTrainingException.SMALLER_PEAK_LR);
                 }
                 return model.meanLossOfRows(rows);
             }, sequences, spec.microBatch(), spec.seqLength());
@@ -238,12 +244,12 @@ public final class TrainingSession {
      * Stops the run when a parameter is not finite: such a model cannot be evaluated, sampled or trained on, and
      * saving it would replace the last good checkpoint.
      *
-     * @throws dev.wafer.domain.train.NonFiniteTrainingException naming the tensor
+     * @throws NonFiniteTrainingException naming the tensor
      */
     private void requireFiniteParameters(long step) {
         NonFiniteParameters.describe(trainable.model().parameters()).ifPresent(what -> {
-            throw new dev.wafer.domain.train.NonFiniteTrainingException(step, "the model's " + what + "; it was not"
-                    + " saved (an earlier checkpoint is kept); train again with a smaller --lr");
+            throw new NonFiniteTrainingException(step, "the model's " + what + "; it was not"
+                    + " saved (an earlier checkpoint is kept); " + NonFiniteTrainingException.SMALLER_PEAK_LR);
         });
     }
 

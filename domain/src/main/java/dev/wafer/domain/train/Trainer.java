@@ -259,8 +259,9 @@ public final class Trainer {
         }
         if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
             throw new NonFiniteTrainingException(current, what + "; the last " + consecutiveSkips + " steps were all"
-                    + " skipped (--skip-nonfinite gives up after " + MAX_CONSECUTIVE_SKIPS + " in a row): the model"
-                    + " is broken, most likely by too high a --lr; nothing after the last checkpoint was saved");
+                    + " skipped (" + NonFiniteTrainingException.SKIP_NON_FINITE + " gives up after "
+                    + MAX_CONSECUTIVE_SKIPS + " in a row): the model is broken, most likely by "
+                    + NonFiniteTrainingException.TOO_HIGH_PEAK_LR + "; nothing after the last checkpoint was saved");
         }
         model.zeroGradients();
         step = current;

@@ -88,8 +88,8 @@ class SequenceBatchSourceTest {
         SequenceBatchSource s = new SequenceBatchSource(stream(4, 8), 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> s.next(new int[16], new int[16], 1, 16));
-        assertEquals("model sequence length 16 exceeds the dataset's 8; prepare the data with --seq-len 16 or more",
-                e.getMessage());
+        assertEquals("model sequence length 16 exceeds the dataset's 8; pack the data into sequences of 16 tokens"
+                + " or more (TokenSequences.sequenceLength)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new SequenceBatchSource(stream(1, 8), 1));
     }
 }

@@ -82,4 +82,38 @@ class ScheduleTest {
         assertTrue(e.getMessage().startsWith("end learning rate"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> WarmupDecaySchedule.paper(-1, 0, 10, DecayType.LINEAR));
     }
+
+    /** ofSteps blamed "warm-up length" or "decay length" for a bad batch; null parts were accepted. */
+    @Test
+    void ofStepsNamesTheArgumentThatIsWrongAndNullPartsAreRefused() {
+        String[][] cases = {
+            {"-8", "16", "40", "sequences must be positive, found -8"},
+            {"0", "16", "40", "sequences must be positive, found 0"},
+            {"8", "0", "40", "seqLength must be positive, found 0"},
+            {"8", "16", "0", "totalSteps must be positive, found 0"},
+        };
+        for (String[] c : cases) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingSchedule.ofSteps(
+                    3e-3, 4, 36, DecayType.LINEAR, Integer.parseInt(c[0]), Integer.parseInt(c[1]),
+                    Long.parseLong(c[2])));
+            assertEquals(c[3], e.getMessage());
+        }
+        assertEquals("warmupSteps must be >= 0, found -1", assertThrows(IllegalArgumentException.class,
+                () -> TrainingSchedule.ofSteps(3e-3, -1, 36, DecayType.LINEAR, 8, 16, 40)).getMessage());
+        assertEquals("lrInTokens", assertThrows(NullPointerException.class,
+                () -> new TrainingSchedule(null, BatchSizeSchedule.constant(8, 16), 100)).getMessage());
+        assertEquals("batches", assertThrows(NullPointerException.class, () -> new TrainingSchedule(
+                WarmupDecaySchedule.paper(1e-3, 0, 10, DecayType.LINEAR), null, 100)).getMessage());
+    }
+
+    @Test
+    void sampleAndNegativeStepsNameTheirArgument() {
+        TrainingSchedule s = TrainingSchedule.ofSteps(3e-3, 4, 36, DecayType.LINEAR, 8, 16, 40);
+        assertEquals("every must be positive, found 0",
+                assertThrows(IllegalArgumentException.class, () -> s.sample(0)).getMessage());
+        BatchSizeSchedule b = BatchSizeSchedule.constant(8, 16);
+        assertEquals("step must be >= 0, found -1",
+                assertThrows(IllegalArgumentException.class, () -> b.sequencesAtStep(-1)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> b.tokensPerStepAt(-1));
+    }
 }

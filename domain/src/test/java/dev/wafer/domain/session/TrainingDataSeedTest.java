@@ -26,6 +26,7 @@ import dev.wafer.ports.data.TokenSequences;
  * the start and on resume, so that a resumed run cannot silently read other batches than the run it continues.
  */
 class TrainingDataSeedTest {
+    private static final int VALIDATION_STORED = 4;
     private static final int SEQ = 8;
     private static final long SEED = 1;
     private static final ModelShape SHAPE = ModelShape.withHeads(29, SEQ, 1, 2, 16, 64);
@@ -100,6 +101,41 @@ class TrainingDataSeedTest {
             RunOutcome resumed = TrainingSession.resume(backend, scope, state, reader, data(SEED), options, r -> { })
                     .run();
             assertTrue(resumed.complete());
+        }
+    }
+
+    /** Validation rows, as many as the split holds. */
+    private record Held(long count) implements TokenSequences {
+        @Override
+        public int sequenceLength() {
+            return SEQ;
+        }
+
+        @Override
+        public int vocabSize() {
+            return SHAPE.vocabSize();
+        }
+
+        @Override
+        public void read(long index, int[] dest, int offset) {
+            new Rows().read(index + 3, dest, offset);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** The default options score each sequence of a small split once (3 scored as 64 with wrap-around before). */
+    @Test
+    void theDefaultOptionsScoreEachValidationSequenceOnce() {
+        TrainingData data = new TrainingData(new SequenceBatchSource(new Rows(), SEED),
+                Optional.of(new SequenceBatchSource(new Held(VALIDATION_STORED), 0)), "rows");
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            RunOutcome o = TrainingSession.start(backend, scope, spec(), data, SessionOptions.defaults(), r -> { })
+                    .run();
+            // The last stored sequence only supplies a target: 3 of the 4 are scored.
+            assertEquals((VALIDATION_STORED - 1) * SEQ, o.validation().orElseThrow().tokens());
         }
     }
 }
