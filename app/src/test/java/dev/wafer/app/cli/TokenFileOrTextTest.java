@@ -77,6 +77,29 @@ class TokenFileOrTextTest {
         assertEquals(0, run.exitCode(), run.err());
     }
 
+    /**
+     * A prepared dataset's shard starts with a 64-byte WAFERTOK header: train and eval refuse it as a token file,
+     * naming the directory to pass (train trained on the header bytes as tokens with --vocab 50304, exit 0).
+     */
+    @Test
+    void aShardOfAPreparedDatasetIsRefusedAsATokenFile() {
+        Path ds = tmp.resolve("ds");
+        assertEquals(0, CliRun.of("data", "prepare", "--out", ds.toString(), "--seq", "32", "--quiet").exitCode());
+        Path shard = ds.resolve("train-00000.bin");
+        String expected = "wafer: --data " + shard + " is a shard of a prepared dataset; pass its directory "
+                + ds.toAbsolutePath();
+        CliRun run = CliRun.of("train", "--data", shard.toString(), "--d-model", "32", "--layers", "1", "--heads",
+                "2", "--seq", "16", "--batch", "2", "--steps", "1", "--vocab", "50304");
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals(expected, run.err().strip().lines().reduce((a, b) -> b).orElseThrow());
+        Path model = tmp.resolve("model");
+        assertEquals(0, CliRun.of("train", "--synthetic", "--d-model", "32", "--layers", "1", "--heads", "2",
+                "--seq", "16", "--batch", "2", "--steps", "1", "--out", model.toString()).exitCode());
+        CliRun eval = CliRun.of("eval", "--checkpoint", model.toString(), "--data", shard.toString());
+        assertEquals(2, eval.exitCode(), eval.err());
+        assertEquals(expected, eval.err().strip());
+    }
+
     /** Without --data the sample is prepared into $WAFER_CACHE; one that cannot be made is named, not "--data null". */
     @Test
     void anUnusableSampleCacheIsNamedNotReadAsDataNull() throws Exception {

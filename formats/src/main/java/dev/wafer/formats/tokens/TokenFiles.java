@@ -9,7 +9,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Tells a raw token file (little-endian uint16 GPT-2 ids) from text, the same way for every command that takes
@@ -23,6 +25,25 @@ public final class TokenFiles {
     static final int PROBE_BYTES = 1 << 16;
 
     private TokenFiles() {
+    }
+
+    /** The magic bytes a shard of a prepared dataset starts with (its 64-byte header). */
+    private static final byte[] SHARD_MAGIC = "WAFERTOK".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Why {@code file} cannot be read as a raw token file because it is a shard of a prepared dataset (its header
+     * would be read as token ids), naming the dataset directory to pass instead; empty when it is no shard.
+     */
+    public static Optional<String> shardRefusal(Path file) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(SHARD_MAGIC.length);
+        }
+        if (!Arrays.equals(head, SHARD_MAGIC)) {
+            return Optional.empty();
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return Optional.of(file + " is a shard of a prepared dataset; pass its directory " + (dir == null ? "" : dir));
     }
 
     /** Whether {@code file} is text rather than uint16 token ids. */

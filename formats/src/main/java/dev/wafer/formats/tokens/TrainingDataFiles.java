@@ -84,6 +84,10 @@ public final class TrainingDataFiles implements AutoCloseable {
             if (!Files.isRegularFile(path)) {
                 throw new DataException("--data " + path + " does not exist");
             }
+            Optional<String> shard = TokenFiles.shardRefusal(path);
+            if (shard.isPresent()) {
+                throw new DataException("--data " + shard.get());
+            }
             if (TokenFiles.isText(path)) {
                 // Its bytes would be trained on as token ids; eval tokenises the same file: refused, with the way.
                 throw new DataException("--data " + path + " is text, not a raw token file (little-endian uint16"
