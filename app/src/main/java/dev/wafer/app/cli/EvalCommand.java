@@ -143,6 +143,9 @@ public final class EvalCommand implements Runnable {
             throw new UserError("--seq must be in [1, " + model.shape().seqLength() + "] (the model's positions), found " + window);
         }
         Tokenizer tokenizer = tokenizers.create("gpt2");
+        if (data != null && task == null) {
+            requireTrainedTokenizer(model);
+        }
         int[] stream = data == null || task != null ? null : EvalTokenStream.read(data, tokenizer, model.shape().vocabSize());
         List<EvalTask> taskList = task != null ? List.of(HarnessSelection.one(task, data, fewshotData, shots))
                 : paper ? HarnessSelection.paper(dataDir, shots)
@@ -312,6 +315,20 @@ public final class EvalCommand implements Runnable {
             throw new UserError("--batch-tokens goes with tasks (--task or --tasks); the test-set loss scores one"
                     + " window per pass");
         }
+    }
+
+    /** A dataset tokenized otherwise than the model's training data is refused, as audit refuses it. */
+    private void requireTrainedTokenizer(CheckpointedModel model) {
+        if (!java.nio.file.Files.isRegularFile(data.resolve("manifest.json"))) {
+            return; // a token file or text, or no dataset: EvalTokenStream names what is wrong
+        }
+        String tokenizer;
+        try {
+            tokenizer = dev.wafer.formats.data.ManifestJson.read(data).settings().tokenizer();
+        } catch (java.io.IOException | RuntimeException e) {
+            return; // EvalTokenStream checks the manifest and names the problem
+        }
+        TrainedTokenizer.requireSame(model, "--data", data, tokenizer, "evaluate it");
     }
 
     /** --max-windows and --gpt2-tokens belong to the test-set loss: --data without --task. */

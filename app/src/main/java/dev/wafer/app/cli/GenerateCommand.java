@@ -75,18 +75,25 @@ public final class GenerateCommand implements Runnable {
             throw new UserError("--max-tokens must be >= 0, found " + maxTokens);
         }
         CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
-        Tokenizer tokenizer = tokenizers.create("gpt2");
+        // Prompt and output go through the tokenizer of the data it was trained on (GPT-2 without recorded data).
+        String trainedWith = TrainedTokenizer.of(model).map(TrainedTokenizer::tokenizer).orElse("gpt2");
+        String label = trainedWith.startsWith("bytes") ? "byte" : "GPT-2";
+        if (!trainedWith.startsWith("bytes") && !trainedWith.startsWith("gpt2")) {
+            TrainedTokenizer t = TrainedTokenizer.of(model).orElseThrow();
+            throw new UserError("--checkpoint " + model.file() + " was trained on " + t.dataset() + ", tokenized with "
+                    + t.tokenizer() + "; generate reads and writes text with the bytes-utf8 or gpt2 tokenizer only");
+        }
+        Tokenizer tokenizer = tokenizers.create(label.equals("byte") ? "bytes" : "gpt2");
         if (model.shape().vocabSize() < tokenizer.vocabSize()) {
-            // Prompt and output go through the GPT-2 tokenizer: a smaller vocabulary (a --vocab model, the byte
-            // tokenizer's 257) cannot read the prompt nor be decoded, whatever the prompt says.
+            // A smaller vocabulary (a --vocab model) cannot read the prompt nor be decoded, whatever the prompt says.
             throw new UserError("--checkpoint " + model.file() + " has a vocabulary of " + model.shape().vocabSize()
-                    + " tokens; generate reads and writes text with the GPT-2 tokenizer and needs a GPT-2-vocabulary"
-                    + " model (at least " + tokenizer.vocabSize() + " tokens)");
+                    + " tokens; generate reads and writes text with the " + label + " tokenizer and needs a " + label
+                    + "-vocabulary model (at least " + tokenizer.vocabSize() + " tokens)");
         }
         int[] ids = prompt.isEmpty() ? new int[] {tokenizer.endOfTextId()} : tokenizer.encode(prompt);
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] >= model.shape().vocabSize()) {
-                throw new UserError("--prompt: GPT-2 token " + ids[i] + " at position " + i + " is outside the model's"
+                throw new UserError("--prompt: " + label + " token " + ids[i] + " at position " + i + " is outside the model's"
                         + " vocabulary of " + model.shape().vocabSize() + " (" + model.file() + ")");
             }
         }

@@ -2,7 +2,6 @@ package dev.wafer.app.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,7 +14,6 @@ import dev.wafer.ports.checkpoint.CheckpointStore;
 import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.formats.data.PackedSplitCorpus;
 import dev.wafer.formats.data.DatasetManifest;
-import dev.wafer.formats.data.ManifestJson;
 import dev.wafer.formats.data.PreparedDataset;
 import dev.wafer.formats.data.Progress;
 import dev.wafer.formats.data.TextFileCorpus;
@@ -295,23 +293,7 @@ public final class MemorizationCommand implements Callable<Integer> {
      * its tokenizer differs (a dataset that is gone, or a model-only checkpoint, cannot be compared).
      */
     private void requireSameTokenizer(CheckpointedModel model, DatasetManifest.Settings audited) {
-        model.trainedOn().filter(d -> !d.path().isBlank()).ifPresent(data -> {
-            Path trainedOn = Path.of(data.path());
-            if (!Files.isRegularFile(trainedOn.resolve("manifest.json"))) {
-                return;
-            }
-            String trainedWith;
-            try {
-                trainedWith = ManifestJson.read(trainedOn).settings().tokenizer();
-            } catch (IOException | RuntimeException e) {
-                return; // unreadable: nothing to compare, the audit's own checks still apply
-            }
-            if (!trainedWith.equals(audited.tokenizer())) {
-                throw new UserError("--checkpoint " + model.file() + " was trained on " + trainedOn + ", tokenized"
-                        + " with " + trainedWith + ", but --dataset " + dataset + " was tokenized with "
-                        + audited.tokenizer() + "; audit it against a dataset prepared with " + trainedWith);
-            }
-        });
+        TrainedTokenizer.requireSame(model, "--dataset", dataset, audited.tokenizer(), "audit it");
     }
 
     private static MemorizationReport measure(MemorizationAudit audit, AuditPlan plan, BatchGptInference model,
