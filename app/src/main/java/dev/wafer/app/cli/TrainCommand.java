@@ -199,12 +199,36 @@ public final class TrainCommand implements Runnable {
                 underflowReport, json, dryRun, noMeasure, overwrite, shardOptimizer, ranks, recompute, profile);
     }
 
-    /** Refuses --eval-batches, when given, for a run with no validation split to score (synthetic tokens). */
+    /**
+     * Refuses --eval-batches, when given, for a run with no validation split to score: synthetic tokens, a token
+     * file, or a dataset prepared without one (it was ignored without a word).
+     */
     private void checkEvalBatches(RunState state) {
         boolean given = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--eval-batches");
-        if (given && evalBatches > 0 && state.spec().data().kind() == dev.wafer.domain.session.DataKind.SYNTHETIC) {
-            throw new UserError("--eval-batches " + evalBatches + ": a run on synthetic tokens has no validation"
-                    + " split to score; leave it out (or give --eval-batches 0)");
+        if (!given || evalBatches == 0) {
+            return;
+        }
+        dev.wafer.domain.session.DataSpec data = state.spec().data();
+        String none = switch (data.kind()) {
+            case SYNTHETIC -> "a run on synthetic tokens has no validation split to score";
+            case TOKENS -> "the token file " + data.path() + " has no validation split to score";
+            case DATASET -> withoutValidation(Path.of(data.path()))
+                    ? "dataset " + data.path() + " has no validation split to score (prepared without one)" : null;
+            case SAMPLE -> null;
+        };
+        if (none != null) {
+            throw new UserError("--eval-batches " + evalBatches + ": " + none + "; leave it out (or give"
+                    + " --eval-batches 0)");
+        }
+    }
+
+    /** Whether a dataset's manifest lists no validation sequences; an unreadable one is left to the data's open. */
+    private static boolean withoutValidation(Path dataset) {
+        try {
+            return dev.wafer.formats.data.ManifestJson.read(dataset).split(dev.wafer.domain.data.Split.VALIDATION)
+                    .map(e -> e.sequences() == 0).orElse(true);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
         }
     }
 
