@@ -27,9 +27,16 @@ final class StudyOptions {
             description = "A dataset from 'wafer data prepare' (default: the embedded sample, prepared with --tokenizer).")
     Path data;
 
-    @Option(names = "--tokenizer", defaultValue = "bytes", paramLabel = "bytes|gpt2",
-            description = "Tokenizer of the embedded sample (default ${DEFAULT-VALUE}: 257 ids, so tiny models are not mostly embedding).")
+    /** Null when not given: bytes for the sample; refused with --data, whose dataset has its own tokenizer. */
+    @Option(names = "--tokenizer", paramLabel = "bytes|gpt2",
+            description = "Tokenizer of the embedded sample (default bytes: 257 ids, so tiny models are not mostly"
+                    + " embedding); not with --data, which was tokenized when it was prepared.")
     String tokenizer;
+
+    /** The embedded sample's tokenizer: --tokenizer, else bytes. */
+    String sampleTokenizer() {
+        return tokenizer == null ? "bytes" : tokenizer;
+    }
 
     @Option(names = "--seq", defaultValue = "64", paramLabel = "T", description = "Sequence length (default ${DEFAULT-VALUE}).")
     int seq;

@@ -71,6 +71,11 @@ final class StudyRun {
      * {@link dev.wafer.formats.input.InvalidInputException} the readers throw naming the file); anything else is not.
      */
     private static PreparedStudyData open(StudyOptions options, PrintWriter err, boolean needsValidation) {
+        if (options.data != null && options.tokenizer != null) {
+            // The dataset was tokenized when it was prepared: --tokenizer would be ignored.
+            throw new UserError("--tokenizer " + options.tokenizer + " goes with the embedded sample; --data "
+                    + options.data + " was tokenized when it was prepared; leave --tokenizer out");
+        }
         Path dir = options.data != null ? options.data : sample(options, err);
         String label = options.data != null ? "dataset" : "embedded sample";
         if (!Files.isRegularFile(new DatasetLayout(dir).manifest())) {
@@ -94,10 +99,10 @@ final class StudyRun {
     /** The embedded sample for --tokenizer and --seq; failing to write the cache is the machine's fault, not a flag's. */
     private static Path sample(StudyOptions options, PrintWriter err) {
         if (!options.quiet) {
-            err.println("preparing the embedded sample with the " + options.tokenizer + " tokenizer (cached)...");
+            err.println("preparing the embedded sample with the " + options.sampleTokenizer() + " tokenizer (cached)...");
         }
         try {
-            return SampleDataset.ensure(SampleDataset.defaultCacheRoot(), options.tokenizer, options.seq,
+            return SampleDataset.ensure(SampleDataset.defaultCacheRoot(), options.sampleTokenizer(), options.seq,
                     Progress.NONE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

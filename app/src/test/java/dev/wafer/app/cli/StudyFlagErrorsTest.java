@@ -59,6 +59,21 @@ class StudyFlagErrorsTest {
         assertOneLineUsageError(run, "--tokenizer 'klingon'");
     }
 
+    /** --tokenizer with --data was ignored (the dataset keeps its own tokenizer): refused, for every study. */
+    @Test
+    void aTokenizerWithADatasetIsRefused() {
+        Path data = tmp.resolve("any-dataset");
+        for (String study : new String[] {"coord-check", "lr-sweep", "scaling", "mup-search"}) {
+            CliRun run = study.equals("mup-search")
+                    ? study(study, "--out", tmp.resolve(study).toString(), "--data", data.toString(), "--tokenizer",
+                            "gpt2", "--proxy", "mup-proxy-64", "--samples", "1")
+                    : study(study, "--out", tmp.resolve(study).toString(), "--data", data.toString(),
+                            "--tokenizer", "gpt2");
+            assertOneLineUsageError(run, "--tokenizer gpt2 goes with the embedded sample; --data " + data
+                    + " was tokenized when it was prepared; leave --tokenizer out");
+        }
+    }
+
     @Test
     void aLearningRateThatDivergesTheFitIsAUsageError() {
         Path data = tmp.resolve("bytes16");
