@@ -103,7 +103,8 @@ final class MupSearchCommand implements Runnable {
                 spec.commandLine().getErr(), evalSequences > 0,
                 vocab -> proxyRuns(preset, vocab),
                 (backend, data, progress) -> {
-                    MupSearchLog log = MupSearchLog.in(output.dir(), settings, data.description());
+                    MupSearchLog log = MupSearchLog.in(output.dir(), settings, data.description(),
+                            data.fingerprint());
                     MupSearch.Result search = MupSearch.run(backend, data, settings, log.finished(), log::append,
                             progress);
                     return new Outcome(search, checkTransfer

@@ -112,6 +112,50 @@ class MupSearchCommandTest {
         assertTrue(other.err().contains("holds a search with eval_sequences 4, not 8"), other.err());
     }
 
+    private static String[] on(Path data, String[] args) {
+        List<String> list = new ArrayList<>(List.of(args));
+        list.set(list.indexOf("--data") + 1, data.toString());
+        return list.toArray(String[]::new);
+    }
+
+    /**
+     * The data is compared by content, as train --resume compares it: other data at the same path is refused (its
+     * sample was reused with the old loss), a byte-identical copy elsewhere is accepted (it was refused).
+     */
+    @Test
+    void aResumeComparesTheDataByContentNotPath() throws Exception {
+        Path here = tmp.resolve("data-here");
+        copy(dataset, here);
+        Path out = tmp.resolve("by-content");
+        CliRun first = CliRun.of(on(here, search(out, 1)));
+        assertEquals(0, first.exitCode(), first.err());
+        Path moved = tmp.resolve("data-moved");
+        copy(here, moved);
+        CliRun resumed = CliRun.of(on(moved, search(out, 2)));
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertEquals(2, Files.readAllLines(out.resolve(MupSearchLog.FILE_NAME)).size());
+
+        try (var files = Files.walk(here)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        CliRun reseeded = CliRun.of("data", "prepare", "--out", here.toString(), "--seq-len", "16", "--quiet",
+                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3", "--seed", "99");
+        assertEquals(0, reseeded.exitCode(), reseeded.err());
+        CliRun other = CliRun.of(on(here, search(out, 3)));
+        assertEquals(2, other.exitCode(), other.err());
+        assertTrue(other.err().contains("holds a search on other data (") && other.err().contains("give another"
+                + " --out or the same data"), other.err());
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
     @Test
     void aDamagedLogLineIsOneLineWithItsPlace() throws Exception {
         Path out = tmp.resolve("damaged");

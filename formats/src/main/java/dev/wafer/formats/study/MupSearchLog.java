@@ -22,8 +22,8 @@ import dev.wafer.domain.study.MupSearch;
 /**
  * The results file of {@code study mup-search}: {@code mup-search.jsonl} in --out, one JSON object per finished
  * sample, appended as each finishes, so that a killed search continues where it stopped. Every line names the
- * search it belongs to (proxy, seed, steps, batch, sequence length, data); a rerun with other settings is refused
- * rather than mixed in. A last line cut short by a kill is dropped.
+ * search it belongs to (proxy, seed, steps, batch, sequence length, data and its content fingerprint); a rerun with
+ * other settings or on other content is refused rather than mixed in. A last line cut short by a kill is dropped.
  */
 public final class MupSearchLog {
     /** The file name in the search's output directory. */
@@ -38,8 +38,12 @@ public final class MupSearchLog {
         this.search = search;
     }
 
-    /** The log in {@code dir} of the search {@code s} on {@code data}. */
-    public static MupSearchLog in(Path dir, MupSearch.Settings s, String data) {
+    /**
+     * The log in {@code dir} of the search {@code s} on {@code data}, whose content is identified by
+     * {@code fingerprint} (its manifest's, as {@code train --resume} compares it): a resume on other content at the
+     * same path is refused, a moved byte-identical copy accepted.
+     */
+    public static MupSearchLog in(Path dir, MupSearch.Settings s, String data, String fingerprint) {
         Map<String, Object> search = new LinkedHashMap<>();
         search.put("proxy", s.proxy());
         search.put("seed", s.training().seed());
@@ -49,6 +53,7 @@ public final class MupSearchLog {
         // Held-out losses over different numbers of sequences are not comparable: a resume must score as many.
         search.put("eval_sequences", s.training().evalSequences());
         search.put("data", data);
+        search.put("data_fingerprint", fingerprint);
         return new MupSearchLog(dir.resolve(FILE_NAME), search);
     }
 
@@ -91,6 +96,19 @@ public final class MupSearchLog {
             for (Map.Entry<String, Object> e : search.entrySet()) {
                 if (e.getKey().equals("eval_sequences") && !n.has("eval_sequences")) {
                     continue; // written before the log recorded it: cannot be checked
+                }
+                if (e.getKey().equals("data") && n.has("data_fingerprint")) {
+                    continue; // the content is compared, not the description, which names the path
+                }
+                if (e.getKey().equals("data_fingerprint") && !n.has("data_fingerprint")) {
+                    continue; // written before the log recorded it: its description is compared
+                }
+                if (e.getKey().equals("data_fingerprint")
+                        && !n.path("data_fingerprint").asText().equals(String.valueOf(e.getValue()))) {
+                    throw new InvalidInputException("--out " + file.getParent() + " holds a search on other data ("
+                            + n.path("data").asText() + ", fingerprint " + n.path("data_fingerprint").asText()
+                            + "), not " + search.get("data") + " (fingerprint " + e.getValue()
+                            + "); give another --out or the same data");
                 }
                 String was = n.path(e.getKey()).asText();
                 if (!was.equals(String.valueOf(e.getValue()))) {

@@ -18,11 +18,19 @@ public final class PreparedStudyData implements StudyData, AutoCloseable {
     private final ShardedSequences train;
     private final ShardedSequences validation;
     private final String description;
+    private final String fingerprint;
 
-    private PreparedStudyData(ShardedSequences train, ShardedSequences validation, String description) {
+    private PreparedStudyData(ShardedSequences train, ShardedSequences validation, String description,
+            String fingerprint) {
         this.train = train;
         this.validation = validation;
         this.description = description;
+        this.fingerprint = fingerprint;
+    }
+
+    /** The content fingerprint of the dataset (its manifest's, as a checkpoint records it). */
+    public String fingerprint() {
+        return fingerprint;
     }
 
     /**
@@ -41,7 +49,8 @@ public final class PreparedStudyData implements StudyData, AutoCloseable {
      * @param label how to name the data in reports, e.g. {@code embedded sample}
      */
     public static PreparedStudyData open(Path dir, String label, boolean needsValidation) throws IOException {
-        String tokenizer = ManifestJson.read(dir).settings().tokenizer();
+        dev.wafer.formats.data.DatasetManifest manifest = ManifestJson.read(dir);
+        String tokenizer = manifest.settings().tokenizer();
         DatasetLayout layout = new DatasetLayout(dir);
         ShardedSequences train = ShardedSequences.open(layout, Split.TRAIN, true);
         ShardedSequences val;
@@ -55,7 +64,7 @@ public final class PreparedStudyData implements StudyData, AutoCloseable {
         String description = String.format(Locale.ROOT, "%s (%s), tokenizer %s, vocabulary %d, %,d train and %s"
                 + " validation sequences of %d tokens", label, dir, tokenizer, train.vocabSize(), train.count(),
                 val == null ? "no" : String.format(Locale.ROOT, "%,d", val.count()), train.sequenceLength());
-        return new PreparedStudyData(train, val, description);
+        return new PreparedStudyData(train, val, description, manifest.fingerprint());
     }
 
     /** Tokens per stored sequence. */
