@@ -118,6 +118,7 @@ public final class MemorizationCommand implements Callable<Integer> {
         requireFits(settings, model, manifest);
         int datasetVocab = manifest.vocabSize();
         String tokenizerName = manifest.tokenizer();
+        requireSameTokenizerFile(manifest);
         List<TokenizedCorpus> textCorpora = readTexts(tokenizerName, datasetVocab);
         long started = System.nanoTime();
         MemorizationAudit audit = new MemorizationAudit(settings);
@@ -300,6 +301,34 @@ public final class MemorizationCommand implements Callable<Integer> {
                                               Progress progress, String name) {
         try (Progress.Task task = progress.start(name, plan.samples().size(), "windows")) {
             return audit.measure(plan, model, (done, total) -> task.stepTo(done));
+        }
+    }
+
+    /**
+     * A --tokenizer file must be the one the dataset was prepared with: another with as many ids gives the same
+     * words other ids, and the audit reported training text as absent. Compared by the SHA-256 the manifest
+     * records; a manifest from before it was recorded is checked by vocabulary size only, which a note says.
+     */
+    private void requireSameTokenizerFile(DatasetManifest.Settings manifest) {
+        if (tokenizerFile == null || texts.isEmpty()) {
+            return;
+        }
+        if (!manifest.tokenizer().startsWith("hf:")) {
+            throw new UserError("--tokenizer " + tokenizerFile + ": --dataset " + dataset + " was tokenized with the"
+                    + " built-in " + manifest.tokenizer() + ", which --text uses; leave --tokenizer out");
+        }
+        if (manifest.tokenizerSha256().isEmpty()) {
+            spec.commandLine().getErr().println("wafer: note: --dataset " + dataset + " records no tokenizer hash"
+                    + " (prepared before 2026-12-07): --tokenizer " + tokenizerFile + " is checked by its vocabulary"
+                    + " size only");
+            spec.commandLine().getErr().flush();
+            return;
+        }
+        String sha = dev.wafer.formats.data.HfTokenizer.sha256(tokenizerFile);
+        if (!sha.equals(manifest.tokenizerSha256())) {
+            throw new UserError("--tokenizer " + tokenizerFile + " (SHA-256 " + sha + ") is not the tokenizer.json"
+                    + " --dataset " + dataset + " was prepared with (" + manifest.tokenizer() + ", SHA-256 "
+                    + manifest.tokenizerSha256() + "); give that file");
         }
     }
 

@@ -41,11 +41,13 @@ public record DatasetManifest(Settings settings, Map<Split, SplitEntry> splits, 
      * @param allowLicences   allowed licences as given
      * @param excludeWorks    excluded works with their shingle counts
      * @param dedup           duplicate removal ({@link Dedup#NONE} when the manifest has no {@code settings.dedup})
+     * @param tokenizerSha256 the SHA-256 of the tokenizer.json it was prepared with; empty for a built-in tokenizer
+     *                        and for manifests written before it was recorded
      */
     public record Settings(String tokenizer, int vocabSize, int endOfText, int seqLen, long seed, String split,
                            String defaultSource, String defaultLicence, String onMalformed, int shuffleBuckets,
                            List<String> excludeSources, List<String> allowLicences, List<String> excludeWorks,
-                           Dedup dedup) {
+                           Dedup dedup, String tokenizerSha256) {
         public Settings {
             excludeSources = List.copyOf(excludeSources);
             allowLicences = List.copyOf(allowLicences);

@@ -36,7 +36,7 @@ final class DatasetManifestJson {
                 s.path("seed").asLong(), s.path("split").asText(), s.path("default_source").asText(),
                 s.path("default_licence").asText(), s.path("on_malformed").asText(), s.path("shuffle_buckets").asInt(),
                 strings(s.path("exclude_sources")), strings(s.path("allow_licences")), strings(s.path("exclude_works")),
-                dedup(s.path("dedup")));
+                dedup(s.path("dedup")), s.path("tokenizer_sha256").asText(""));
         Map<Split, DatasetManifest.SplitEntry> splits = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : root.path("splits").properties()) {
             JsonNode n = e.getValue();
@@ -100,6 +100,9 @@ final class DatasetManifestJson {
                 .put("seq_len", s.seqLen()).put("seed", s.seed()).put("split", s.split())
                 .put("default_source", s.defaultSource()).put("default_licence", s.defaultLicence())
                 .put("on_malformed", s.onMalformed()).put("shuffle_buckets", s.shuffleBuckets());
+        if (!s.tokenizerSha256().isEmpty()) {
+            set.put("tokenizer_sha256", s.tokenizerSha256());
+        }
         s.excludeSources().forEach(set.putArray("exclude_sources")::add);
         s.allowLicences().forEach(set.putArray("allow_licences")::add);
         s.excludeWorks().forEach(set.putArray("exclude_works")::add);

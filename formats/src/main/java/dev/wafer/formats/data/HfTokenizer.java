@@ -22,10 +22,12 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private final String name;
     private final int vocabSize;
     private final int endOfText;
+    private final String sha256;
 
     private HfTokenizer(ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer, String name,
-                                 int vocabSize, int endOfText) {
+                                 int vocabSize, int endOfText, String sha256) {
         this.tokenizer = tokenizer;
+        this.sha256 = sha256;
         this.name = name;
         this.vocabSize = vocabSize;
         this.endOfText = endOfText;
@@ -71,7 +73,32 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                     + String.join(", ", END_OF_TEXT_CANDIDATES) + ")");
         }
         int size = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
-        return new HfTokenizer(tok, "hf:" + file.getFileName(), size, eot);
+        return new HfTokenizer(tok, "hf:" + file.getFileName(), size, eot, sha256(file));
+    }
+
+    /** The SHA-256 of the tokenizer.json it was loaded from, in hex: the manifest records it. */
+    public String sha256() {
+        return sha256;
+    }
+
+    /**
+     * The SHA-256 of {@code file} in hex: two tokenizer.json files with the same vocabulary size may still give
+     * the same words other ids, which only the content tells.
+     *
+     * @throws InvalidInputException naming the file when it cannot be read
+     */
+    public static String sha256(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("--tokenizer " + file + ": no such file");
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new InvalidInputException("--tokenizer " + file + ": cannot read: " + e.getMessage());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     @Override

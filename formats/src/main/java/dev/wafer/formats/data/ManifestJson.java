@@ -73,6 +73,10 @@ public final class ManifestJson {
                 .put("split", s.splitSpec()).put("default_source", s.defaultSource())
                 .put("default_licence", s.defaultLicence())
                 .put("on_malformed", s.failOnMalformed() ? "fail" : "skip").put("shuffle_buckets", r.shuffleBuckets());
+        if (s.tokenizer() instanceof HfTokenizer hf) {
+            // Only for a tokenizer.json (the built-in ones are fixed), so other manifests stay byte for byte as before.
+            set.put("tokenizer_sha256", hf.sha256());
+        }
         strings(set.putArray("exclude_sources"), s.excludedSources());
         strings(set.putArray("allow_licences"), s.allowedLicences());
         strings(set.putArray("exclude_works"), s.excludedWorks());
