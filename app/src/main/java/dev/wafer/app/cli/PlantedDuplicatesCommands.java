@@ -27,9 +27,10 @@ final class PlantedDuplicatesCommands {
 
     /** {@code wafer data plant-duplicates}. */
     @Command(name = "plant-duplicates", mixinStandardHelpOptions = true,
-            description = "Write a synthetic Pile-style corpus (corpus-NN.jsonl) with planted near duplicates (sentences"
+            description = "Write a synthetic Pile-style corpus (DIR/corpus/corpus-NN.jsonl) with planted near duplicates (sentences"
                     + " inserted, deleted, reordered; headers and footers changed; whitespace and case edits) and"
-                    + " unrelated documents of shared topics, with truth.jsonl, to measure 'data prepare --dedup'.")
+                    + " unrelated documents of shared topics, with DIR/truth.jsonl, to measure 'data prepare --dedup'"
+                    + " (prepare --input DIR/corpus).")
     static final class Plant implements Callable<Integer>, BackendAgnostic {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -54,7 +55,8 @@ final class PlantedDuplicatesCommands {
             PlantedCorpus.Summary s = new PlantedCorpus((long) (mb * 1e6), seed, files, 8, 60).write(out);
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "wrote %d documents (%d with planted copies, %d copies), %.1f MB, to %s; truth in %s%n",
-                    s.documents(), s.originals(), s.copies(), s.bytes() / 1e6, out, s.truth());
+                    s.documents(), s.originals(), s.copies(), s.bytes() / 1e6, out.resolve(PlantedCorpus.CORPUS_DIR),
+                    s.truth());
             if (s.documents() < files) {
                 // Parts are cut by size: a corpus of fewer documents than --files leaves some parts unwritten.
                 o.printf(Locale.ROOT, "note: %d documents cannot fill --files %d parts; some corpus-NN.jsonl numbers"

@@ -51,10 +51,18 @@ class DedupCommandTest {
         CliRun plant = CliRun.of("data", "plant-duplicates", "--out", corpus.toString(), "--mb", "0.6", "--seed", "3");
         assertEquals(0, plant.exitCode(), plant.err());
         Path ds = tmp.resolve("near");
-        CliRun prep = CliRun.of("data", "prepare", "--input", corpus.resolve("corpus-00.jsonl").toString(), "--out",
+        // The whole folder: its truth.jsonl was read as documents ("malformed records skipped"); it is refused.
+        CliRun whole = CliRun.of("data", "prepare", "--input", corpus.toString(), "--out",
+                tmp.resolve("whole").toString(), "--seq-len", "64", "--tokenizer", "bytes", "--quiet");
+        assertEquals(2, whole.exitCode(), whole.err());
+        assertEquals("wafer: --input " + corpus + ": " + corpus.resolve("truth.jsonl") + " is the truth file of 'data"
+                + " plant-duplicates', not a corpus; pass the corpus only: --input " + corpus.resolve("corpus"),
+                whole.err().strip());
+        CliRun prep = CliRun.of("data", "prepare", "--input", corpus.resolve("corpus").toString(), "--out",
                 ds.toString(), "--seq-len", "64", "--tokenizer", "bytes", "--dedup", "near", "--dedup-threshold",
                 "0.8", "--quiet");
         assertEquals(0, prep.exitCode(), prep.err());
+        assertTrue(!prep.out().contains("malformed"), prep.out());
         assertTrue(prep.out().contains("duplicates removed (--dedup near, threshold 0.80): "), prep.out());
         CliRun stats = CliRun.of("data", "stats", "--dataset", ds.toString(), "--json");
         assertEquals(0, stats.exitCode(), stats.err());
@@ -89,7 +97,7 @@ class DedupCommandTest {
         assertEquals(2, again.exitCode(), again.err());
         assertTrue(again.err().startsWith("wafer: --out " + corpus + " is not empty"), again.err());
         Path ds = tmp.resolve("twice-ds");
-        assertEquals(0, CliRun.of("data", "prepare", "--input", corpus.toString(), "--out", ds.toString(),
+        assertEquals(0, CliRun.of("data", "prepare", "--input", corpus.resolve("corpus").toString(), "--out", ds.toString(),
                 "--seq-len", "64", "--tokenizer", "bytes", "--dedup", "exact", "--quiet").exitCode());
         java.util.List<String> lines = Files.readAllLines(corpus.resolve("truth.jsonl"));
         Path truth = tmp.resolve("truth-no-kind.jsonl");
@@ -115,7 +123,7 @@ class DedupCommandTest {
         Path a = tmp.resolve("a");
         assertEquals(0, CliRun.of("data", "plant-duplicates", "--out", a.toString(), "--mb", "0.3").exitCode());
         Path ds = tmp.resolve("a-ds");
-        assertEquals(0, CliRun.of("data", "prepare", "--input", a.resolve("corpus-00.jsonl").toString(), "--out",
+        assertEquals(0, CliRun.of("data", "prepare", "--input", a.resolve("corpus").resolve("corpus-00.jsonl").toString(), "--out",
                 ds.toString(), "--seq-len", "64", "--tokenizer", "bytes", "--dedup", "near", "--quiet").exitCode());
         for (String mb : new String[] {"0.6", "0.3"}) {
             Path b = tmp.resolve("b" + mb);

@@ -73,8 +73,12 @@ public final class Inputs {
                 if (files.isEmpty()) {
                     throw new InvalidInputException("--input " + p + ": directory holds no files");
                 }
-                files.forEach(f -> sources.add(of(f, bytesRead)));
+                for (Path f : files) {
+                    refuseTruthFile(p, f);
+                    sources.add(of(f, bytesRead));
+                }
             } else {
+                refuseTruthFile(p, p);
                 sources.add(of(p, bytesRead));
             }
         }
@@ -116,6 +120,33 @@ public final class Inputs {
             throw IoFailures.unreadableInput(where, e);
         }
     }
+
+    /**
+     * Refuses the {@code truth.jsonl} of {@code data plant-duplicates}: its records (location, kind, cluster; no
+     * text) were read as malformed documents ("malformed records skipped"), and scoring then refused the dataset.
+     */
+    private static void refuseTruthFile(Path input, Path file) throws IOException {
+        if (!file.getFileName().toString().equals(TRUTH_FILE)) {
+            return;
+        }
+        String first;
+        try (java.io.BufferedReader r = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            first = r.readLine();
+        } catch (IOException e) {
+            return; // reading it as a corpus names the problem
+        }
+        if (first == null || !first.contains("\"location\"") || !first.contains("\"kind\"")
+                || first.contains("\"text\"")) {
+            return;
+        }
+        Path corpus = file.resolveSibling("corpus");
+        throw new InvalidInputException("--input " + input + ": " + file + " is the truth file of 'data"
+                + " plant-duplicates', not a corpus; pass the corpus only: --input "
+                + (Files.isDirectory(corpus) ? corpus.toString() : file.resolveSibling("corpus-00.jsonl") + " ..."));
+    }
+
+    /** The name of the truth file {@code data plant-duplicates} writes beside its corpus folder. */
+    private static final String TRUTH_FILE = "truth.jsonl";
 
     /** {@code p}'s real path, or for a path not yet made its real parent's (so that symbolic links compare equal). */
     private static Path real(Path p) throws IOException {

@@ -28,6 +28,8 @@ import dev.wafer.domain.data.dedup.Jaccard;
  * dropped, and an original none of whose copies was written is listed (and counted) as {@code unrelated}.
  */
 public final class PlantedCorpus {
+    /** The folder of {@code write}'s directory that holds the corpus files (the truth file sits beside it). */
+    public static final String CORPUS_DIR = "corpus";
     /** Sources, one per topic modulo their number. */
     static final String[] SOURCES = {"Pile-CC", "Wikipedia (en)", "StackExchange", "FreeLaw", "PubMed Abstracts"};
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,15 +67,18 @@ public final class PlantedCorpus {
         this.maxSentences = maxSentences;
     }
 
-    /** Writes {@code corpus-NN.jsonl} and {@code truth.jsonl} into {@code dir} (created). */
+    /**
+     * Writes {@code corpus/corpus-NN.jsonl} and {@code truth.jsonl} into {@code dir} (created). The corpus has a
+     * folder of its own so that {@code data prepare --input DIR/corpus} reads no truth records as documents.
+     */
     public Summary write(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        Files.createDirectories(dir.resolve(CORPUS_DIR));
         SplittableRandom r = new SplittableRandom(seed);
         WordModel model = new WordModel(r.nextLong(), 4000, 24, 300);
         WordShingles shingles = new WordShingles(5);
         List<Path> corpus = new ArrayList<>();
         for (int f = 0; f < files; f++) {
-            corpus.add(dir.resolve(String.format(Locale.ROOT, "corpus-%02d.jsonl", f)));
+            corpus.add(dir.resolve(CORPUS_DIR).resolve(String.format(Locale.ROOT, "corpus-%02d.jsonl", f)));
         }
         Path truth = dir.resolve("truth.jsonl");
         TreeMap<Long, List<ObjectNode>> pending = new TreeMap<>();
