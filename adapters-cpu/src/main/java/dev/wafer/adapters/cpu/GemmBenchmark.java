@@ -85,7 +85,17 @@ public final class GemmBenchmark {
         return x;
     }
 
-    private static final long WARM_UP_NANOS = 300_000_000L;
+    /** At least this long of warm-up runs. */
+    static final long WARM_UP_NANOS = 300_000_000L;
+    /**
+     * At least this many warm-up runs, unless {@link #WARM_UP_FLOPS} of them ran first: a small product's first runs
+     * are interpreted (tens of milliseconds for 64^3 or 1x3072x768, where C2's code takes well under one), so 0.3 s
+     * of them ended before C2 had compiled the kernels, and the timed runs timed the interpreter (0.2 GFLOP/s).
+     * 64^3 reached compiled speed after about 800 runs on a 2-core AMD EPYC VM.
+     */
+    static final int WARM_UP_RUNS = 2_000;
+    /** Or this much work: a large product's tile loops are compiled within its first runs (5 GFLOP, 20 of 512^3). */
+    static final double WARM_UP_FLOPS = 5e9;
     private static final long TIMED_NANOS = 300_000_000L;
     private static final int MAX_RUNS = 10_000;
 
@@ -108,23 +118,40 @@ public final class GemmBenchmark {
     }
 
     /**
-     * Warm-up runs for at least {@link #WARM_UP_NANOS} (a product of one row takes a millisecond, and one run would
-     * time the interpreter), then at least {@code repeats} timed runs and at least {@link #TIMED_NANOS} of them.
+     * Warm-up (see {@link #warmedUp}), then at least {@code repeats} timed runs and at least {@link #TIMED_NANOS} of
+     * them; the best timed run counts.
      */
     private static double best(Sgemm g, int m, int n, int k, float[] a, float[] b, float[] c, int repeats) {
-        long start = System.nanoTime();
+        return best(() -> g.gemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false), 2.0 * m * n * k, repeats,
+                System::nanoTime);
+    }
+
+    /** {@link #best(Sgemm, int, int, int, float[], float[], float[], int)} on any product and clock (for tests). */
+    static double best(Runnable product, double flops, int repeats, java.util.function.LongSupplier clock) {
+        long start = clock.getAsLong();
+        long runs = 0;
         do {
-            g.gemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
-        } while (System.nanoTime() - start < WARM_UP_NANOS);
+            product.run();
+            runs++;
+        } while (!warmedUp(runs, clock.getAsLong() - start, flops));
         long bestNanos = Long.MAX_VALUE;
         long timed = 0;
         for (int r = 0; r < repeats || timed < TIMED_NANOS && r < MAX_RUNS; r++) {
-            long t0 = System.nanoTime();
-            g.gemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
-            long t = System.nanoTime() - t0;
+            long t0 = clock.getAsLong();
+            product.run();
+            long t = clock.getAsLong() - t0;
             bestNanos = Math.min(bestNanos, t);
             timed += t;
         }
-        return 2.0 * m * n * k / bestNanos;
+        return flops / Math.max(1, bestNanos);
+    }
+
+    /**
+     * Whether {@code runs} warm-up runs of a product of {@code flops} that took {@code nanos} are enough: at least
+     * {@link #WARM_UP_NANOS}, and at least {@link #WARM_UP_RUNS} runs or {@link #WARM_UP_FLOPS} of work, whichever
+     * comes first (a time alone ended a small product's warm-up in the interpreter).
+     */
+    static boolean warmedUp(long runs, long nanos, double flops) {
+        return nanos >= WARM_UP_NANOS && (runs >= WARM_UP_RUNS || runs * flops >= WARM_UP_FLOPS);
     }
 }
