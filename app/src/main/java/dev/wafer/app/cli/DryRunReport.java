@@ -172,9 +172,8 @@ final class DryRunReport {
      * embedded sample is not opened: that would prepare it.
      */
     private void refuseWhatTheRunRefuses(RunState state) {
-        if (state.position().step() < state.spec().totalSteps()) { // a complete run is said, not refused
-            TrainExecution.requireSomethingToDo(c.stopAt, c.maxTokens, state);
-        }
+        // A complete run too: its run refuses a --stop-at or --max-tokens it has already passed (exit 2).
+        TrainExecution.requireSomethingToDo(c.stopAt, c.maxTokens, state);
         DataKind kind = state.spec().data().kind();
         if (kind == DataKind.DATASET || kind == DataKind.TOKENS) {
             try (TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE)) {

@@ -68,6 +68,9 @@ final class TrainExecution {
     private void run(RunState state, CheckpointReader checkpoint, Cluster.Ranks ranks) {
         boolean lead = ranks.lead();
         Path outDir = lead ? outDir() : null;
+        // Before the complete-run case: an explicit stop already passed is a mistake in the command (exit 2), even
+        // on a finished run; without one, a finished run is said and ends with exit 0.
+        requireSomethingToDo(f.stopAt(), f.maxTokens(), state);
         if (checkpoint != null && state.position().step() >= state.spec().totalSteps()) {
             // Said, not silent: the run ended before; nothing is trained, scored or rewritten (exit 0, so a
             // resume-until-done loop ends).
@@ -78,7 +81,6 @@ final class TrainExecution {
             }
             return;
         }
-        requireSomethingToDo(f.stopAt(), f.maxTokens(), state);
         requireRecordedData(state);
         if (lead && outDir == null && (f.stopAt() != null || f.maxTokens() != null)) {
             // A short run without saving is legitimate, but --stop-at and --max-tokens are usually meant to resume.

@@ -158,6 +158,19 @@ class TrainReliabilityTest {
         CliRun rest = CliRun.of("train", "--resume", dir.toString(), "--json");
         assertEquals(0, rest.exitCode(), rest.err());
         assertFalse(Files.exists(orphan));
+        // A finished run (6 of 6) with a stop it has passed is refused the same way, dry run too (it said "already
+        // complete; nothing to do" with exit 0, and the dry run printed run_tokens 0); without one it is exit 0.
+        for (String[] early : List.of(new String[] {"--stop-at", "3"}, new String[] {"--max-tokens", "10"})) {
+            assertOneLine(CliRun.of("train", "--resume", dir.toString(), early[0], early[1]),
+                    early[0] + " " + early[1] + ": nothing to do");
+            CliRun dry = CliRun.of("train", "--resume", dir.toString(), early[0], early[1], "--dry-run",
+                    "--no-measure");
+            assertOneLine(dry, early[0] + " " + early[1] + ": nothing to do");
+            assertEquals("", dry.out());
+        }
+        CliRun complete = CliRun.of("train", "--resume", dir.toString());
+        assertEquals(0, complete.exitCode(), complete.err());
+        assertTrue(complete.err().contains("already complete (step 6 of 6); nothing to do"), complete.err());
     }
 
     @Test
