@@ -240,6 +240,10 @@ public final class TrainCommand implements Runnable {
                 .backend(probe == null ? "selected" : probe.name(), backends.declaredCapabilities(),
                         backends::workspaceBytes);
         resolver.checkRunFlags();
+        if (f.noMeasure() && !f.dryRun()) { // as --ranks: a flag of the dry run is not silently ignored by a run
+            throw new UserError("--no-measure: only with --dry-run (it skips the dry run's measured step; a run"
+                    + " measures nothing beforehand)");
+        }
         TrainExecution execution = new TrainExecution(f, spec.commandLine(), cluster, backends, store);
         if (f.evalBatches() < 0) {
             throw new UserError("--eval-batches must be >= 0, found " + f.evalBatches());

@@ -100,4 +100,11 @@ class DryRunRefusalsTest {
                 "--eval-batches must be >= 0, found -1");
         assertEquals(0, dryRun("--steps", "2", "--synthetic").exitCode(), "the default is no mistake");
     }
+
+    @Test
+    void noMeasureIsOnlyForTheDryRun() {
+        // As --ranks: a run ignored it without a word.
+        TrainFlagRangesTest.assertUsageError(CliRun.of("train", "--synthetic", "--steps", "1", "--d-model", "32",
+                "--layers", "1", "--heads", "2", "--no-measure"), "--no-measure: only with --dry-run");
+    }
 }
