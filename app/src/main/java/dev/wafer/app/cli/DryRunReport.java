@@ -112,7 +112,8 @@ final class DryRunReport {
         memory.put("fits", fits);
         r.put("memory", memory);
         r.put("overrides", overrides());
-        String backendName = null;
+        // The selected backend, measured or not (it was null with --no-measure or a run that does not fit).
+        String backendName = c.probe == null ? null : c.probe.name();
         Double seconds = null;
         Double fullRunSeconds = null;
         String note = null;

@@ -107,4 +107,17 @@ class DryRunRefusalsTest {
         TrainFlagRangesTest.assertUsageError(CliRun.of("train", "--synthetic", "--steps", "1", "--d-model", "32",
                 "--layers", "1", "--heads", "2", "--no-measure"), "--no-measure: only with --dry-run");
     }
+
+    @Test
+    void anUnmeasuredDryRunStillNamesItsBackend() throws Exception {
+        // It printed "backend": null with --no-measure, even for an explicit --backend.
+        for (String backend : List.of("opencl", "cpu")) {
+            CliRun run = CliRun.of("train", "--backend", backend, "--synthetic", "--steps", "2", "--d-model", "32",
+                    "--layers", "1", "--heads", "2", "--dry-run", "--no-measure", "--json");
+            assertEquals(0, run.exitCode(), run.err());
+            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(run.out());
+            assertEquals(backend, json.get("backend").asText(), run.out());
+        }
+    }
 }
