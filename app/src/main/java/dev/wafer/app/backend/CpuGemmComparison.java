@@ -19,11 +19,11 @@ public final class CpuGemmComparison implements GemmComparison {
     }
 
     @Override
-    public Optional<Peak> peak(ComputeBackend backend, OperandFormat operands) {
+    public Optional<Peak> peak(ComputeBackend backend, OperandFormat operands, int size) {
         if (!(backend instanceof CpuBackend cpu)) {
             return Optional.empty();
         }
-        GemmBenchmark.Peak p = GemmBenchmark.peak(cpu, operands, GemmBenchmark.PEAK_SIZE, PEAK_REPEATS);
+        GemmBenchmark.Peak p = GemmBenchmark.peak(cpu, operands, size, PEAK_REPEATS);
         return Optional.of(new Peak(p.flopsPerSecond(), p.size(), p.threads(), p.description()));
     }
 }

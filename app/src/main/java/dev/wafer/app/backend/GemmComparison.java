@@ -41,11 +41,12 @@ public interface GemmComparison {
     }
 
     /**
-     * The peak of the GEMM {@code backend}'s products at {@code operands} run on (a {@code 2048^3} product, best of
-     * a few after warm-up), or empty for any other backend than the CPU (a device backend's peak is measured
-     * through its own matmul: {@link dev.wafer.domain.profile.GemmPeak}).
+     * The peak of the GEMM {@code backend}'s products at {@code operands} run on (a {@code size^3} product, best of
+     * a few after warm-up; {@code wafer bench} asks for 2048^3 unless {@code --peak-size} says otherwise), or empty
+     * for any other backend than the CPU (a device backend's peak is measured through its own matmul:
+     * {@link dev.wafer.domain.profile.GemmPeak}).
      */
-    Optional<Peak> peak(ComputeBackend backend, OperandFormat operands);
+    Optional<Peak> peak(ComputeBackend backend, OperandFormat operands, int size);
 
     /** The best of {@code repeats} runs of an {@code m x k} by {@code k x n} product on {@code threads} threads. */
     Result measure(int m, int n, int k, int threads, int repeats);

@@ -96,10 +96,10 @@ public final class BenchCommand implements Runnable {
     String gemm;
 
     @Option(names = "--peak-size", paramLabel = "N", description = "Side of the square product that measures the"
-            + " GEMM peak of a backend other than cpu through its own matmul (default " + DEVICE_PEAK_SIZE + " for"
-            + " backends sized against device memory (cuda), " + HEAP_PEAK_SIZE + " for those whose tensors the"
-            + " JVM's heap mirrors (opencl); less where memory needs; 0: no peak). The cpu backend measures its own"
-            + " at 2048.")
+            + " GEMM peak: the cpu backend's own GEMM on its threads, another backend's through its own matmul"
+            + " (default " + DEVICE_PEAK_SIZE + " for backends sized against device memory (cuda), " + HEAP_PEAK_SIZE
+            + " on cpu and for backends whose tensors the JVM's heap mirrors (opencl); less where memory needs;"
+            + " 0: no peak).")
     Integer peakSize;
 
     /** A product large enough to reach a GPU's tensor-core peak (8192^3: 1.1 TFLOP, a few milliseconds). */
@@ -187,7 +187,12 @@ public final class BenchCommand implements Runnable {
             TrainExecution.requirePrecision(backend, p);
             // The peak in the same process, on the GEMM and threads the steps' products use, before the model
             // exists: its matrices are garbage by the time the model's arrays take the heap (no extra resident memory).
-            peak = gemms == null ? Optional.empty() : gemms.peak(opened, p.operands());
+            peak = Optional.empty();
+            if (peakSize == null || peakSize > 0) {
+                // The cpu backend's GEMM at --peak-size too (it ignored the flag and always measured 2048^3).
+                int side = peakSize == null ? HEAP_PEAK_SIZE : fitting(peakSize, budget, memory.totalBytes());
+                peak = gemms == null || side == 0 ? Optional.empty() : gemms.peak(opened, p.operands(), side);
+            }
             if (peak.isEmpty()) {
                 try {
                     peak = backendPeak(opened, p, budget, memory.totalBytes());
@@ -280,9 +285,7 @@ public final class BenchCommand implements Runnable {
         if (n < 0) {
             throw new UserError("--peak-size must be 0 (no peak) or positive, found " + n);
         }
-        while (n > 0 && 3.0 * Float.BYTES * n * n > budget.bytes() - runBytes) {
-            n /= 2;
-        }
+        n = fitting(n, budget, runBytes);
         if (n == 0) {
             return Optional.empty();
         }
@@ -299,6 +302,14 @@ public final class BenchCommand implements Runnable {
                     + " 0 for no peak");
         }
         return Optional.of(new GemmComparison.Peak(r.flopsPerSecond(), r.size(), 0, r.description()));
+    }
+
+    /** {@code n}, halved until the peak's three n x n matrices fit beside the run (0 when none does). */
+    private static int fitting(int n, MemoryBudget budget, long runBytes) {
+        while (n > 0 && 3.0 * Float.BYTES * n * n > budget.bytes() - runBytes) {
+            n /= 2;
+        }
+        return n;
     }
 
     /**

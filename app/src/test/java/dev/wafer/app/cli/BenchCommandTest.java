@@ -109,6 +109,26 @@ class BenchCommandTest {
     }
 
     @Test
+    void peakSizeSetsTheCpuPeakAndZeroMeasuresNone() throws Exception {
+        // The cpu backend ignored --peak-size: always a 2048^3 peak, 0 included.
+        String[] step = {"bench", "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16", "--vocab", "512",
+                "--batch", "2", "--steps", "1", "--json", "--peak-size"};
+        CliRun none = CliRun.of(java.util.stream.Stream.concat(java.util.Arrays.stream(step), java.util.stream.Stream
+                .of("0")).toArray(String[]::new));
+        assertEquals(0, none.exitCode(), none.err());
+        JsonNode line = new ObjectMapper().readTree(none.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertTrue(line.get("peak_gemm_flops_per_s").isNull(), line::toString);
+        assertTrue(line.get("share_of_peak").isNull(), line::toString);
+
+        CliRun small = CliRun.of(java.util.stream.Stream.concat(java.util.Arrays.stream(step), java.util.stream.Stream
+                .of("256")).toArray(String[]::new));
+        assertEquals(0, small.exitCode(), small.err());
+        line = new ObjectMapper().readTree(small.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertTrue(line.get("peak_gemm").asText().startsWith("256^3 on "), line::toString);
+        assertTrue(line.get("peak_gemm_flops_per_s").asDouble() > 0, line::toString);
+    }
+
+    @Test
     void theTextNamesThePeakAndTheShare() throws Exception {
         CliRun run = CliRun.of("bench", "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16", "--vocab",
                 "512", "--batch", "2", "--steps", "1");
