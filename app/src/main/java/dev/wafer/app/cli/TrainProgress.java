@@ -105,13 +105,13 @@ final class TrainProgress implements SessionListener {
         err.flush();
     }
 
-    /** Tensors shown per underflow report. */
+    /** Tensors named on an underflow report's stderr line (the JSON line has them all). */
     static final int UNDERFLOW_WORST = 8;
 
-    /** One JSON object: the step and its worst tensors, worst first. */
+    /** One JSON object: the step and every tensor, worst first (it had the 8 worst: the rest were lost). */
     static String underflowJson(long step, List<UnderflowStat> stats) {
         StringBuilder b = new StringBuilder(256).append("{\"underflow_step\":").append(step).append(",\"tensors\":[");
-        for (int i = 0; i < Math.min(UNDERFLOW_WORST, stats.size()); i++) {
+        for (int i = 0; i < stats.size(); i++) {
             UnderflowStat s = stats.get(i);
             b.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"tensor\":\"%s\",\"layer\":%d,"
                     + "\"fraction\":%.6e,\"flushed\":%d,\"non_zero\":%d,\"cast\":%b}", s.tensor(), s.layer(),
@@ -125,6 +125,10 @@ final class TrainProgress implements SessionListener {
         for (int i = 0; i < Math.min(UNDERFLOW_WORST, stats.size()); i++) {
             UnderflowStat s = stats.get(i);
             b.append(String.format(Locale.ROOT, " %s %.3g%%%s", s.label(), 100 * s.fraction(), s.cast() ? "" : " (fp32)"));
+        }
+        if (stats.size() > UNDERFLOW_WORST) { // the cap said, not silent: the rest are at most the last one shown
+            b.append(String.format(Locale.ROOT, " (+%d more, each at most %.3g%%)", stats.size() - UNDERFLOW_WORST,
+                    100 * stats.get(UNDERFLOW_WORST).fraction()));
         }
         err.println(b);
         err.flush();

@@ -132,10 +132,27 @@ class MixedPrecisionCommandTest {
         assertEquals(2, reports.size(), r.out());
         assertEquals(2, reports.get(0).get("underflow_step").asLong());
         JsonNode worst = reports.get(0).get("tensors");
-        assertTrue(worst.size() > 0 && worst.size() <= TrainProgress.UNDERFLOW_WORST);
         for (int i = 1; i < worst.size(); i++) {
             assertTrue(worst.get(i - 1).get("fraction").asDouble() >= worst.get(i).get("fraction").asDouble());
         }
+        // Every tensor precision.md names, each of the 2 layers' 11 and lnf, d_logits: it kept the 8 worst, and
+        // with fractions tied at 0 d_fc, d_attproj, d_atty, d_scores and d_qkv never appeared.
+        List<String> labels = new ArrayList<>();
+        worst.forEach(t -> labels.add(t.get("tensor").asText() + t.get("layer").asInt()));
+        assertEquals(2 * 11 + 2, labels.size(), worst.toString());
+        for (String name : List.of("ln1", "qkv", "atty", "ln2", "fc_gelu", "d_fcproj", "d_fc", "d_attproj",
+                "d_atty", "d_scores", "d_qkv")) {
+            assertTrue(labels.contains(name + "0") && labels.contains(name + "1"), name + ": " + labels);
+        }
+        assertTrue(labels.contains("lnf-1") && labels.contains("d_logits-1"), labels.toString());
+        // The stderr line names the 8 worst and says how many more there are, rather than dropping them silently.
+        List<String> text = new ArrayList<>(model("--steps", "2", "--batch-tokens", "64", "--precision", "fp16",
+                "--underflow-report", "2"));
+        text.remove("--json");
+        CliRun line = run(text);
+        assertTrue(line.err().lines().anyMatch(l -> l.startsWith("underflow at step 2 ")
+                && l.contains(" (+" + (labels.size() - TrainProgress.UNDERFLOW_WORST) + " more, each at most ")),
+                line.err());
     }
 
     @Test
