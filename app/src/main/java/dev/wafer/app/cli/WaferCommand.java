@@ -92,7 +92,7 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
         cli.setOut(outWriter);
         cli.setErr(errWriter);
         cli.setParameterExceptionHandler((ex, a) -> {
-            errWriter.println("wafer: " + ex.getMessage());
+            errWriter.println(UsageErrorLine.of(ex));
             return USAGE_ERROR;
         });
         cli.setExecutionExceptionHandler(new ErrorReport(errWriter));
