@@ -43,6 +43,10 @@ final class Startup implements CommandLine.IExecutionStrategy {
         CommandLine leaf = invoked.get(invoked.size() - 1);
         Object command = leaf.getCommand();
         WaferCommand root = parseResult.commandSpec().commandLine().getCommand();
+        if (command instanceof BackendAgnostic && backendGiven(parseResult)) {
+            String message = unusedBackendLine(leaf);
+            throw new CommandLine.ExecutionException(leaf, message, new UserError(message));
+        }
         Injector injector;
         try {
             BackendSelection selection = new BackendSelection(catalog);
@@ -59,5 +63,28 @@ final class Startup implements CommandLine.IExecutionStrategy {
         }
         injector.injectMembers(command);
         return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    /** Whether {@code --backend} was on the command line, before or after a subcommand (it is inherited). */
+    private static boolean backendGiven(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--backend")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Why {@code --backend} is refused by a command that computes nothing: a user who passes it believes it chose
+     * where the work runs. A command group ({@code wafer study}) only prints its help.
+     */
+    private static String unusedBackendLine(CommandLine leaf) {
+        if (leaf.getParent() == null || !leaf.getSubcommands().isEmpty()) {
+            String group = leaf.getParent() == null ? "wafer" : "wafer " + UsageErrorLine.qualifiedName(leaf);
+            return "'" + group + "' without a command does not use --backend; name a command (" + group
+                    + " --help lists them)";
+        }
+        return UsageErrorLine.qualifiedName(leaf) + " does not use a compute backend; remove --backend";
     }
 }

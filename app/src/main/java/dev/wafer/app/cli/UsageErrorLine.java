@@ -46,7 +46,7 @@ final class UsageErrorLine {
     }
 
     /** {@code data}, or {@code study coord-check}: the command's path below {@code wafer}. */
-    private static String qualifiedName(CommandLine command) {
+    static String qualifiedName(CommandLine command) {
         String name = command.getCommandName();
         CommandLine parent = command.getParent();
         return parent == null || parent.getParent() == null ? name : qualifiedName(parent) + " " + name;
