@@ -238,7 +238,8 @@ public final class TrainCommand implements Runnable {
         TrainRunResolver resolver = new TrainRunResolver(f, memory == null ? MemoryBudget.heap() : memory,
                 f.ranks() != null ? f.ranks() : cluster.launchedRanks().orElse(1), cluster.localRanks())
                 .backend(probe == null ? "selected" : probe.name(), backends.declaredCapabilities(),
-                        backends::workspaceBytes);
+                        backends::workspaceBytes)
+                .reserve(HeapReserve.measured());
         resolver.checkRunFlags();
         if (f.noMeasure() && !f.dryRun()) { // as --ranks: a flag of the dry run is not silently ignored by a run
             throw new UserError("--no-measure: only with --dry-run (it skips the dry run's measured step; a run"

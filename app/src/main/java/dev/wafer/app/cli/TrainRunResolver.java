@@ -56,6 +56,9 @@ final class TrainRunResolver implements MicroBatchSizer {
     private ToLongFunction<StepShape> workspace = step -> 0;
     /** The precision of the run being sized (set from the flags, or the checkpoint on resume). */
     private ModelPrecision sizing = ModelPrecision.FP32;
+    /** What of the heap the run cannot have, and the part of it in use at the last sizing. */
+    private HeapReserve reserve = HeapReserve.NONE;
+    private long inUse;
 
     TrainRunResolver(TrainFlags f, long heapBytes) {
         this(f, heapBytes, 1, 1);
@@ -85,6 +88,17 @@ final class TrainRunResolver implements MicroBatchSizer {
      */
     long budgetBytes() {
         return (long) (heapBytes * HEAP_SHARE / (memory.device() ? 1 : localRanks));
+    }
+
+    /** Keeps {@code reserve} of a heap budget from the run (a device's memory holds no program objects). */
+    TrainRunResolver reserve(HeapReserve reserve) {
+        this.reserve = memory.device() ? HeapReserve.NONE : reserve;
+        return this;
+    }
+
+    /** What the run's estimate may be: the memory less the reserve (all of it without one). */
+    private long room() {
+        return reserve.room(heapBytes, inUse);
     }
 
     /** Ranks the optimizer state is split over: the job's ranks with {@code --shard-optimizer}, else 1. */
@@ -229,19 +243,27 @@ final class TrainRunResolver implements MicroBatchSizer {
     @Override
     public int choose(ModelShape model, int seq, BatchSizeSchedule batches) {
         List<Integer> sizes = batches.phases().stream().map(BatchSizeSchedule.Phase::sequences).toList();
-        OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, budgetBytes(), ranks,
+        inUse = reserve.inUse();
+        OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, Math.min(budgetBytes(), room()), ranks,
                 optimizerShards(), f.recompute(), sizing, activationStorage(sizing, model), workspace);
         if (fit.isPresent()) {
             return decided(Optional.empty(), fit.getAsInt());
         }
-        // The dry run goes on with a micro-batch of 1 and reports the same refusal.
-        return decided(Optional.of(doesNotFit(estimate(model, 1, seq, sizing), 1, budgetBytes())), 1);
+        // On the heap the reserve stands for what the estimate leaves out, so where --micro-batch 1 would run, the
+        // default runs it too; a device's share stays (its driver's own allocations are not measured). Else the dry
+        // run goes on with a micro-batch of 1 and reports the same refusal.
+        MemoryEstimate one = estimate(model, 1, seq, sizing);
+        if (!memory.device()) {
+            return decided(one.fits(room()) ? Optional.empty() : Optional.of(doesNotFit(one, 1, heapBytes)), 1);
+        }
+        return decided(Optional.of(doesNotFit(one, 1, budgetBytes())), 1);
     }
 
     @Override
     public int check(ModelShape model, int seq, int micro) {
+        inUse = reserve.inUse();
         MemoryEstimate m = estimate(model, micro, seq, sizing);
-        return decided(m.fits(heapBytes) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes)), micro);
+        return decided(m.fits(room()) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes)), micro);
     }
 
     /** Records the decision; the real run stops on a refusal, the dry run reports it. */
@@ -262,7 +284,7 @@ final class TrainRunResolver implements MicroBatchSizer {
         if (sized) {
             return refusal;
         }
-        return m.fits(heapBytes) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes));
+        return m.fits(room()) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes));
     }
 
     /**
@@ -270,7 +292,7 @@ final class TrainRunResolver implements MicroBatchSizer {
      * micro-batch the user chose, the default micro-batch's share of it ({@link #budgetBytes()}) otherwise.
      */
     private String doesNotFit(MemoryEstimate m, int micro, long budget) {
-        if (m.totalBytes() <= budget) { // then the memory would do: a tensor is too large for one host array
+        if (m.totalBytes() <= (budget == heapBytes ? room() : budget)) { // then the memory would do: a tensor is too large for one host array
             return String.format(Locale.ROOT, "the run does not fit: with a micro-batch of %d its largest tensor has"
                     + " %,d floats, more than one host tensor can hold (%,d); use a smaller --micro-batch or --seq",
                     micro, m.largestTensorFloats(), MemoryEstimate.MAX_TENSOR_FLOATS);
@@ -281,10 +303,13 @@ final class TrainRunResolver implements MicroBatchSizer {
                         Format.bytes(budget), 100 * HEAP_SHARE, memory.where(), Format.bytes(heapBytes),
                         memory.device() || localRanks == 1 ? "" : ", shared by " + localRanks + " local ranks");
         return String.format(Locale.ROOT, "the run does not fit in memory: parameters, gradients and AdamW moments"
-                + " need %s and a micro-batch of %d needs %s of activations%s, %s in all, but %s; %s",
+                + " need %s and a micro-batch of %d needs %s of activations%s, %s in all%s, but %s; %s",
                 Format.bytes(m.stateBytes()), micro, Format.bytes(m.activationBytes()),
                 m.workspaceBytes() == 0 ? "" : " and " + Format.bytes(m.workspaceBytes()) + " of the backend's scratch",
-                Format.bytes(m.totalBytes()), room, memory.remedy());
+                Format.bytes(m.totalBytes()), !reserve.any() ? "" : String.format(Locale.ROOT, " (%s with the %s the"
+                        + " program already holds and %.0f%% slack for the collector)",
+                        Format.bytes(reserve.needed(m, inUse)), Format.bytes(inUse), 100 * HeapReserve.SLACK),
+                room, memory.remedy());
     }
 
     private DataSpec dataSpec() {

@@ -1,0 +1,54 @@
+package dev.wafer.app.cli;
+
+import dev.wafer.domain.session.MemoryEstimate;
+import java.util.function.LongSupplier;
+
+/**
+ * The heap a training run's tensors cannot have: what the program already holds when the run is sized (its own
+ * objects, the tokenizer, the data's index; measured, garbage included, so on the safe side) and a share of the
+ * estimate as slack (G1 rounds each large array up to whole regions, 4 MB under the launcher, and validation
+ * allocates beyond a training step's buffers). Sized against the whole heap, a run died of an OutOfMemoryError after
+ * it had been accepted (train's default model under {@code -Xmx160m}: 132.6 MiB estimated, about 170 MiB needed).
+ */
+final class HeapReserve {
+    /** No reserve: the budget is all the run's (device memory, and tests that give a heap size). */
+    static final HeapReserve NONE = new HeapReserve(() -> 0, 0);
+
+    /** Share of the estimate kept free besides what is in use; what the runs measured needed, with some margin. */
+    static final double SLACK = 0.15;
+
+    private final LongSupplier inUse;
+    private final double slack;
+
+    HeapReserve(LongSupplier inUse, double slack) {
+        this.inUse = inUse;
+        this.slack = slack;
+    }
+
+    /** The reserve of this JVM's heap: its bytes in use when asked, and {@link #SLACK}. */
+    static HeapReserve measured() {
+        Runtime rt = Runtime.getRuntime();
+        return new HeapReserve(() -> rt.totalMemory() - rt.freeMemory(), SLACK);
+    }
+
+    /** The heap in use now (sampled once per sizing, so that every micro-batch is measured against one figure). */
+    long inUse() {
+        return Math.max(0, inUse.getAsLong());
+    }
+
+    /** Of {@code heapBytes} with {@code inUse} already taken, what a run's estimate may be. */
+    long room(long heapBytes, long inUse) {
+        return Math.max(0, (long) ((heapBytes - inUse) / (1 + slack)));
+    }
+
+    /** The heap {@code m} needs with {@code inUse} taken: what a refusal names. */
+    long needed(MemoryEstimate m, long inUse) {
+        long total = m.totalBytes();
+        return total == Long.MAX_VALUE ? total : (long) (total * (1 + slack)) + inUse;
+    }
+
+    /** Whether there is a reserve at all (messages mention it only then). */
+    boolean any() {
+        return slack > 0;
+    }
+}
