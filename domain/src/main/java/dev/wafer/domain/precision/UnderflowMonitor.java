@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.wafer.domain.model.CastObserver;
+import dev.wafer.ports.collective.Collective;
 import dev.wafer.ports.compute.OperandFormat;
 import dev.wafer.ports.compute.Tensor;
 
@@ -136,6 +137,59 @@ public final class UnderflowMonitor implements CastObserver {
         castFlags.put(key, counted);
         layers.put(key, layer);
         names.put(key, tensor);
+    }
+
+    /**
+     * As {@link #drain()}, with the counts summed over the ranks of {@code collective}: in a data-parallel run each rank
+     * observes only its own micro-batches, so one rank's counts are about 1/N of the step's. Every rank must call it
+     * after the same steps (it is one collective call, two with several ranks, per report, not per value); every
+     * rank receives the sums.
+     *
+     * @throws IllegalStateException if the ranks observed different tensors (a bug: they run one model)
+     */
+    public List<UnderflowStat> drain(Collective collective) {
+        if (collective.size() > 1) {
+            sumOverRanks(collective);
+        }
+        return drain();
+    }
+
+    /**
+     * Sums {@link #counts} over the ranks, position by position. Ranks run one model, so they see the tensors in one
+     * order; a rank whose micro-batch had a non-finite loss skipped its backward and saw a prefix of it, and a rank
+     * with no micro-batch in the step none. Each slot carries its label's hash and a 1 so misaligned slots show.
+     */
+    private void sumOverRanks(Collective collective) {
+        double[] sizes = new double[collective.size()];
+        sizes[collective.rank()] = counts.size();
+        collective.allReduceSum(sizes, 0, sizes.length);
+        int slots = 0;
+        for (double n : sizes) {
+            slots = Math.max(slots, (int) n);
+        }
+        if (slots == 0) {
+            return;
+        }
+        double[] sums = new double[4 * slots];
+        int i = 0;
+        for (Map.Entry<String, long[]> e : counts.entrySet()) {
+            sums[4 * i] = e.getValue()[0];
+            sums[4 * i + 1] = e.getValue()[1];
+            sums[4 * i + 2] = e.getKey().hashCode();
+            sums[4 * i + 3] = 1;
+            i++;
+        }
+        collective.allReduceSum(sums, 0, sums.length);
+        i = 0;
+        for (Map.Entry<String, long[]> e : counts.entrySet()) {
+            if (sums[4 * i + 2] != sums[4 * i + 3] * e.getKey().hashCode()) {
+                throw new IllegalStateException("the ranks observed different tensors at position " + i
+                        + " of the underflow report (this rank: " + e.getKey() + ")");
+            }
+            e.getValue()[0] = (long) sums[4 * i];
+            e.getValue()[1] = (long) sums[4 * i + 1];
+            i++;
+        }
     }
 
     /**

@@ -163,7 +163,7 @@ public final class TrainingSession {
             List<UnderflowStat> casts = List.of();
             if (underflow != null) {
                 underflow.arm(false);
-                casts = underflow.drain();
+                casts = underflow.drain(options.collective()); // every rank's micro-batches
             }
             listener.stepped(new StepReport(m, position.tokens(), batchTokens,
                     (int) (batchTokens / spec.microBatchTokens()), total, casts));
