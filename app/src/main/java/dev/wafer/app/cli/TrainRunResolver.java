@@ -201,18 +201,20 @@ final class TrainRunResolver implements MicroBatchSizer {
     RunState resumed(Path file, CheckpointHeader header) {
         RunRequest request = f.recipe();
         RunState saved = RunStateHeaders.state(file, header);
-        // The checkpoint's own values, repeated, change nothing: accepted, as the command that started the run.
-        ResumePolicy.firstConflict(request, saved.spec(), saved.position().tokens()).ifPresent(c -> {
-            throw new UserError(conflict(c) + " (a resumed run keeps what its checkpoint fixes; only --batch-tokens,"
-                    + " --micro-batch, --data (where the same data now is), --out, --overwrite, --checkpoint-every,"
-                    + " --stop-at, --max-tokens, --eval-batches, --recompute, --shard-optimizer, --underflow-report,"
-                    + " --profile, --backend, --json, --dry-run, --no-measure and --ranks may differ)");
-        });
-        RunState state = saved;
         sizing = saved.spec().modelPrecision();
         String newData = f.data() == null ? null : f.data().toAbsolutePath().normalize().toString();
-        return new RunState(recipe(() -> RunRecipe.resumed(state.spec(), state.position().tokens(), request,
-                newData, this)), state.position());
+        try {
+            // The domain applies the resume policy (ResumePolicy) before anything else; the checkpoint's own values,
+            // repeated, change nothing and are accepted, as the command that started the run.
+            return new RunState(RunRecipe.resumed(saved.spec(), saved.position().tokens(), request, newData, this),
+                    saved.position());
+        } catch (RunRequestException e) {
+            throw new UserError(e.resumeConflict().map(c -> conflict(c) + " (a resumed run keeps what its checkpoint"
+                    + " fixes; only --batch-tokens, --micro-batch, --data (where the same data now is), --out,"
+                    + " --overwrite, --checkpoint-every, --stop-at, --max-tokens, --eval-batches, --recompute,"
+                    + " --shard-optimizer, --underflow-report, --profile, --backend, --json, --dry-run, --no-measure"
+                    + " and --ranks may differ)").orElse(e.getMessage()));
+        }
     }
 
     /** What {@code c} asks that the checkpoint does not allow, in words. */

@@ -84,7 +84,7 @@ public final class RunRecipe {
             MicroBatchSizer sizer) {
         ResumePolicy.firstConflict(r, saved, tokensTrained).ifPresent(c -> {
             throw new RunRequestException(c.flag() + " cannot change on resume: the checkpoint fixes it ("
-                    + (c.saved() == null ? "and does not record it" : "as " + c.saved()) + ")");
+                    + (c.saved() == null ? "and does not record it" : "as " + c.saved()) + ")", c);
         });
         RunSpec spec = saved;
         if (newDataPath != null) {

@@ -171,6 +171,8 @@ class RunRecipeTest {
                     () -> RunRecipe.resumed(saved, 0, mup(null, null, change), null, SIZER));
             assertTrue(e.getMessage().startsWith("--mup-") && e.getMessage().contains("cannot change on resume"),
                     e.getMessage());
+            // The conflict travels with the refusal: the CLI words it from this, checking the policy once.
+            assertTrue(e.resumeConflict().orElseThrow().flag().startsWith("--mup-"), e.getMessage());
         }
         assertEquals(saved.mup(), RunRecipe.resumed(saved, 0, RunRequest.defaults(), null, SIZER).mup());
         // The checkpoint's own triple, repeated, changes nothing.
