@@ -25,11 +25,17 @@ final class HeapReserve {
         this.slack = slack;
     }
 
-    /** The reserve of this JVM's heap: its bytes in use when asked, and {@link #SLACK}. */
+    /**
+     * The reserve of this JVM's heap: its bytes in use when asked, rounded up to {@link #GRAIN} (ranks of one job
+     * must choose one default micro-batch, and their heaps hold a few bytes more or less), and {@link #SLACK}.
+     */
     static HeapReserve measured() {
         Runtime rt = Runtime.getRuntime();
-        return new HeapReserve(() -> rt.totalMemory() - rt.freeMemory(), SLACK);
+        return new HeapReserve(() -> Math.ceilDiv(rt.totalMemory() - rt.freeMemory(), GRAIN) * GRAIN, SLACK);
     }
+
+    /** What the measured bytes in use are rounded up to. */
+    static final long GRAIN = 8L << 20;
 
     /** The heap in use now (sampled once per sizing, so that every micro-batch is measured against one figure). */
     long inUse() {
