@@ -24,9 +24,9 @@ final class AparapiOpenClDiscovery implements OpenClDiscovery {
         List<OpenClPlatformInfo> found = new ArrayList<>();
         // Uncached: a probe must see the machine as it is now, not a list cached by an earlier call.
         for (OpenCLPlatform platform : OpenCLPlatform.getUncachedOpenCLPlatforms()) {
-            List<String> devices = new ArrayList<>();
+            List<OpenClPlatformInfo.Device> devices = new ArrayList<>();
             for (OpenCLDevice device : platform.getOpenCLDevices()) {
-                devices.add(device.getType() + " " + device.getName());
+                devices.add(new OpenClPlatformInfo.Device(String.valueOf(device.getType()), device.getName()));
             }
             found.add(new OpenClPlatformInfo(
                     String.valueOf(platform.getName()), shortVersion(String.valueOf(platform.getVersion())), devices));

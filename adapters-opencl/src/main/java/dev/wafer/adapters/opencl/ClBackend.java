@@ -72,7 +72,7 @@ public final class ClBackend implements ComputeBackend {
         return new ClBackend(ClDeviceSelector.FIRST);
     }
 
-    /** The device named by a selection string such as {@code "platform=0,device=pocl"} (see {@link ClDeviceSelector#parse}). */
+    /** The device named by a selection string such as {@code "platform=0,device=gpu"} (see {@link ClDeviceSelector#parse}). */
     public static ClBackend open(String selection) {
         return new ClBackend(ClDeviceSelector.parse(selection));
     }

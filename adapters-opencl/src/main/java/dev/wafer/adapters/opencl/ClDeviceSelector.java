@@ -9,13 +9,15 @@ import com.aparapi.internal.opencl.OpenCLLoader;
 import com.aparapi.internal.opencl.OpenCLPlatform;
 
 /**
- * Which OpenCL platform and device to use, each given by index or by a case-insensitive substring of its name; an
+ * Which OpenCL platform and device to use, each given by index or by a case-insensitive substring of its name; a
+ * device may also be named by its type ({@code cpu}, {@code gpu}, {@code accelerator}) or its platform's name. An
  * empty selector takes the first device of the first platform that has one.
  *
- * <p>Parsed from configuration strings such as {@code "platform=0,device=pocl"}, {@code "device=1"} or {@code ""}.
+ * <p>Parsed from configuration strings such as {@code "platform=portable,device=cpu"}, {@code "device=1"} or
+ * {@code ""}.
  *
  * @param platform platform index or name substring; empty for any
- * @param device device index (within the platform) or name substring; empty for any
+ * @param device device index (within the platform), name substring, type, or platform name substring; empty for any
  */
 public record ClDeviceSelector(String platform, String device) {
     /** Selects the first device of the first platform. */
@@ -26,14 +28,20 @@ public record ClDeviceSelector(String platform, String device) {
         device = device == null ? "" : device.strip();
     }
 
+    /** The form {@link #parse} reads, for messages. */
+    public static final String FORM = "comma-separated key=value pairs, platform=INDEX|NAME and"
+            + " device=INDEX|NAME|cpu|gpu|accelerator, e.g. platform=0,device=gpu";
+
     /**
-     * Parses {@code key=value} pairs separated by commas; keys are {@code platform} and {@code device}.
+     * Parses {@code key=value} pairs separated by commas; keys are {@code platform} and {@code device}, each at most
+     * once.
      *
-     * @throws IllegalArgumentException on an unknown key or a pair without {@code =}
+     * @throws IllegalArgumentException on an unknown or repeated key or a pair without {@code =}; the message gives
+     *     the expected form ({@link #FORM}) and what was found
      */
     public static ClDeviceSelector parse(String spec) {
-        String p = "";
-        String d = "";
+        String p = null;
+        String d = null;
         if (spec != null && !spec.isBlank()) {
             for (String part : spec.split(",")) {
                 String s = part.strip();
@@ -42,16 +50,24 @@ public record ClDeviceSelector(String platform, String device) {
                 }
                 int eq = s.indexOf('=');
                 if (eq < 0) {
-                    throw new IllegalArgumentException("OpenCL device selection '" + spec
-                            + "': expected key=value pairs such as platform=0,device=pocl");
+                    throw new IllegalArgumentException("expected " + FORM + ", found '" + spec + "'");
                 }
                 String key = s.substring(0, eq).strip().toLowerCase(Locale.ROOT);
                 String value = s.substring(eq + 1).strip();
-                switch (key) {
-                    case "platform" -> p = value;
-                    case "device" -> d = value;
-                    default -> throw new IllegalArgumentException("OpenCL device selection '" + spec
-                            + "': unknown key '" + key + "' (known: platform, device)");
+                boolean repeated = switch (key) {
+                    case "platform" -> p != null;
+                    case "device" -> d != null;
+                    default -> throw new IllegalArgumentException("unknown key '" + key + "' in '" + spec
+                            + "' (expected " + FORM + ")");
+                };
+                if (repeated) {
+                    throw new IllegalArgumentException("key '" + key + "' given twice in '" + spec + "' (expected "
+                            + FORM + ")");
+                }
+                if (key.equals("platform")) {
+                    p = value;
+                } else {
+                    d = value;
                 }
             }
         }
@@ -118,13 +134,14 @@ public record ClDeviceSelector(String platform, String device) {
         }
         for (int i = 0; i < ps.size(); i++) {
             OpenCLPlatform p = ps.get(i);
-            if (!matches(platform, i, p.getName())) {
+            if (!matchesPlatform(i, p.getName())) {
                 continue;
             }
             List<OpenCLDevice> ds = p.getOpenCLDevices();
             for (int j = 0; j < ds.size(); j++) {
-                if (matches(device, j, ds.get(j).getName())) {
-                    return ds.get(j);
+                OpenCLDevice d = ds.get(j);
+                if (matchesDevice(j, d.getName(), String.valueOf(d.getType()), p.getName())) {
+                    return d;
                 }
             }
         }
@@ -132,12 +149,40 @@ public record ClDeviceSelector(String platform, String device) {
                 + String.join("; ", describeAll()));
     }
 
+    /** Whether platform {@code index} named {@code name} is one this selector allows. */
+    boolean matchesPlatform(int index, String name) {
+        return matches(platform, index, name);
+    }
+
+    /**
+     * Whether device {@code index} of its platform, named {@code name}, of Aparapi's type {@code type} ({@code CPU},
+     * {@code GPU}, {@code ACC}), on the platform named {@code platformName}, is the one this selector names: by index,
+     * by name, by type, or by its platform's name (e.g. {@code device=portable} for PoCL's, whose devices are named after the CPU).
+     */
+    boolean matchesDevice(int index, String name, String type, String platformName) {
+        if (device.isEmpty() || matches(device, index, name)) {
+            return true;
+        }
+        if (isIndex(device)) {
+            return false;
+        }
+        String wanted = device.toLowerCase(Locale.ROOT);
+        String t = type == null ? "" : type.toLowerCase(Locale.ROOT);
+        return wanted.equals(t) || wanted.equals("accelerator") && t.equals("acc")
+                || platformName != null && platformName.toLowerCase(Locale.ROOT).contains(wanted);
+    }
+
+    private static boolean isIndex(String wanted) {
+        return !wanted.isEmpty() && wanted.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
     private static boolean matches(String wanted, int index, String name) {
         if (wanted.isEmpty()) {
             return true;
         }
-        if (wanted.chars().allMatch(Character::isDigit)) {
-            return Integer.parseInt(wanted) == index;
+        if (isIndex(wanted)) {
+            // Compared as text: an index too large for an int matches nothing instead of failing.
+            return wanted.replaceFirst("^0+(?=.)", "").equals(Integer.toString(index));
         }
         return name != null && name.toLowerCase(Locale.ROOT).contains(wanted.toLowerCase(Locale.ROOT));
     }

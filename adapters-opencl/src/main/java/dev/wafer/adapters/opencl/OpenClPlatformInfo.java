@@ -9,9 +9,22 @@ import java.util.Objects;
  *
  * @param name the platform's name, e.g. {@code Portable Computing Language}
  * @param version the OpenCL version string the platform reports
- * @param devices one description per device, e.g. {@code CPU pthread-AMD EPYC}
+ * @param devices its devices, in the platform's order
  */
-record OpenClPlatformInfo(String name, String version, List<String> devices) {
+record OpenClPlatformInfo(String name, String version, List<Device> devices) {
+    /**
+     * One device of the platform.
+     *
+     * @param type Aparapi's device type, e.g. {@code CPU}, {@code GPU}, {@code ACC}
+     * @param name the device's name, e.g. {@code pthread-AMD EPYC}
+     */
+    record Device(String type, String name) {
+        @Override
+        public String toString() {
+            return type + " " + name;
+        }
+    }
+
     OpenClPlatformInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
@@ -20,6 +33,7 @@ record OpenClPlatformInfo(String name, String version, List<String> devices) {
 
     /** Human-readable: the platform, its version and its devices. */
     String describe() {
-        return name + " (" + version + "): " + (devices.isEmpty() ? "no devices" : String.join(", ", devices));
+        return name + " (" + version + "): " + (devices.isEmpty() ? "no devices" : devices.stream().map(Device::toString)
+                .collect(java.util.stream.Collectors.joining(", ")));
     }
 }

@@ -26,7 +26,29 @@ class ClDeviceSelectorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ClDeviceSelector.parse("gpu=1"));
         assertTrue(e.getMessage().contains("unknown key 'gpu'"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ClDeviceSelector.parse("pocl"));
+        IllegalArgumentException garbage = assertThrows(IllegalArgumentException.class,
+                () -> ClDeviceSelector.parse("garbage"));
+        assertEquals("expected " + ClDeviceSelector.FORM + ", found 'garbage'", garbage.getMessage());
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> ClDeviceSelector.parse("device=0,device=1"));
+        assertTrue(twice.getMessage().contains("'device' given twice"), twice.getMessage());
+    }
+
+    /** A device value matches its index, name, type (cpu, gpu, accelerator) or its platform's name. */
+    @Test
+    void deviceMatchesIndexNameTypeOrPlatformName() {
+        String pocl = "Portable Computing Language";
+        String cpu = "pthread-skylake-avx512-AMD EPYC";
+        for (String yes : new String[] {"0", "00", "", "EPYC", "cpu", "CPU", "portable", "computing"}) {
+            assertTrue(ClDeviceSelector.parse("device=" + yes).matchesDevice(0, cpu, "CPU", pocl), yes);
+        }
+        for (String no : new String[] {"1", "-1", "gpu", "pocl", "nvidia", "99999999999"}) {
+            assertFalse(ClDeviceSelector.parse("device=" + no).matchesDevice(0, cpu, "CPU", pocl), no);
+        }
+        assertTrue(ClDeviceSelector.parse("device=accelerator").matchesDevice(0, "x", "ACC", "p"));
+        assertTrue(ClDeviceSelector.parse("platform=portable").matchesPlatform(0, pocl));
+        assertFalse(ClDeviceSelector.parse("platform=pocl").matchesPlatform(0, pocl));
+        assertFalse(ClDeviceSelector.parse("platform=5").matchesPlatform(0, pocl));
     }
 
     @Test

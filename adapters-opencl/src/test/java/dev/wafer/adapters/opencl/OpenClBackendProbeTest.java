@@ -54,11 +54,29 @@ class OpenClBackendProbeTest {
         BackendAvailability a = probeWith(() -> List.of(
                 new OpenClPlatformInfo("Empty", "OpenCL 1.2", List.of()),
                 new OpenClPlatformInfo("Portable Computing Language", "OpenCL 3.0 PoCL",
-                        List.of("CPU cpu-x86-64", "GPU fake"))));
+                        List.of(new OpenClPlatformInfo.Device("CPU", "cpu-x86-64"),
+                                new OpenClPlatformInfo.Device("GPU", "fake")))));
         assertTrue(a.available());
         assertEquals("Empty (OpenCL 1.2): no devices; Portable Computing Language (OpenCL 3.0 PoCL):"
                 + " CPU cpu-x86-64, GPU fake", a.detail());
         assertEquals("", a.remedy());
+    }
+
+    /** The selection of WAFER_OPENCL_DEVICE applies: a value that matches no device makes the backend unavailable. */
+    @Test
+    void selectionMatchingNoDeviceIsUnavailableAndListsTheDevices() {
+        OpenClDiscovery pocl = () -> List.of(new OpenClPlatformInfo("Portable Computing Language", "OpenCL 3.0",
+                List.of(new OpenClPlatformInfo.Device("CPU", "pthread-AMD EPYC"))));
+        for (String none : new String[] {"device=nvidia", "device=1", "platform=pocl", "device=gpu"}) {
+            BackendAvailability a = new OpenClBackendProbe(pocl, ClDeviceSelector.parse(none), "SETTING").probe();
+            assertFalse(a.available(), none);
+            assertEquals("no OpenCL device matches SETTING (" + ClDeviceSelector.parse(none) + "); found platform 0"
+                    + " 'Portable Computing Language': device 0 'pthread-AMD EPYC' (CPU)", a.detail());
+            assertTrue(a.remedy().startsWith("Set SETTING to one of these"), a.remedy());
+        }
+        for (String some : new String[] {"platform=0,device=cpu", "device=portable", "device=0", "device=epyc"}) {
+            assertTrue(new OpenClBackendProbe(pocl, ClDeviceSelector.parse(some), "SETTING").probe().available(), some);
+        }
     }
 
     @Test

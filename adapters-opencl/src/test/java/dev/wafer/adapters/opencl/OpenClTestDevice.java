@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Opens the OpenCL backend for tests, or skips them with the reason when this machine has no OpenCL platform.
  * With {@code WAFER_EXPECT_OPENCL=1} (CI, after installing PoCL) a missing platform fails instead. The device is
- * chosen by {@code WAFER_OPENCL_DEVICE} (e.g. {@code platform=0,device=pocl}); default: the first.
+ * chosen by {@code WAFER_OPENCL_DEVICE} (e.g. {@code platform=0,device=cpu}); default: the first.
  */
 final class OpenClTestDevice {
     private OpenClTestDevice() {

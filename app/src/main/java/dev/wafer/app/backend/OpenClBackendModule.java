@@ -6,10 +6,14 @@ import dev.wafer.adapters.opencl.OpenClBackendProbe;
 import dev.wafer.ports.backend.BackendProbe;
 import dev.wafer.ports.compute.ComputeBackendFactory;
 import dev.wafer.adapters.opencl.ClBackend;
+import dev.wafer.adapters.opencl.ClDeviceSelector;
+import dev.wafer.adapters.opencl.ClUnavailableException;
+import dev.wafer.formats.input.InvalidInputException;
+import dev.wafer.ports.backend.BackendAvailability;
 
 /** Wires the OpenCL backend (Aparapi). */
 public final class OpenClBackendModule extends AbstractModule implements BackendModule {
-    /** Environment variable that selects the OpenCL platform and device, e.g. {@code platform=0,device=pocl}. */
+    /** Environment variable that selects the OpenCL platform and device, e.g. {@code platform=0,device=gpu}. */
     public static final String DEVICE_VARIABLE = "WAFER_OPENCL_DEVICE";
 
     private final String deviceSelection;
@@ -29,19 +33,39 @@ public final class OpenClBackendModule extends AbstractModule implements Backend
         return OpenClBackendProbe.NAME;
     }
 
+    /**
+     * Available only when {@value #DEVICE_VARIABLE} names a device here.
+     *
+     * @throws InvalidInputException when {@value #DEVICE_VARIABLE} cannot be read
+     */
     @Provides
     @Override
     public BackendProbe probe() {
-        return new OpenClBackendProbe();
+        return new OpenClBackendProbe(selector(), DEVICE_VARIABLE);
     }
 
-    /** Opens the device chosen by WAFER_OPENCL_DEVICE (e.g. "platform=0,device=pocl"; default: the first device). */
+    /** The selection {@value #DEVICE_VARIABLE} holds; a malformed one is the user's to fix (exit 2), not a bug. */
+    private ClDeviceSelector selector() {
+        try {
+            return ClDeviceSelector.parse(deviceSelection);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(DEVICE_VARIABLE + ": " + e.getMessage());
+        }
+    }
+
+    /** Opens the device chosen by WAFER_OPENCL_DEVICE (e.g. "platform=0,device=gpu"; default: the first device). */
     @Provides
     ComputeBackendFactory computeBackends() {
         return new ComputeBackendFactory() {
             @Override
             public dev.wafer.ports.compute.ComputeBackend open() {
-                return ClBackend.open(deviceSelection);
+                try {
+                    return new ClBackend(selector());
+                } catch (ClUnavailableException e) {
+                    // No device matches (or none is usable): a fact of the machine, as for an unavailable probe.
+                    throw new BackendUnavailableException(OpenClBackendProbe.NAME, BackendAvailability.unavailable(
+                            e.getMessage(), "Set " + DEVICE_VARIABLE + " to one of these, or unset it"));
+                }
             }
 
             /** Known without a device: a dry run refuses a 16-bit precision as the run would. */
