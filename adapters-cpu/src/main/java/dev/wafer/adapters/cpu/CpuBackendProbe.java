@@ -20,6 +20,8 @@ public final class CpuBackendProbe implements BackendProbe {
     private final boolean vectorKernels;
     private final boolean vectorApiPresent;
     private final String scalarSwitch;
+    private final Bf16Gemm bf16Gemm;
+    private final String bf16Switch;
 
     /** A probe of the CPU this JVM runs on, for the Vector API kernels. */
     public CpuBackendProbe() {
@@ -34,7 +36,20 @@ public final class CpuBackendProbe implements BackendProbe {
      *                      the remedy when the Vector API is missing; empty for none
      */
     public CpuBackendProbe(boolean vectorKernels, String scalarSwitch) {
-        this(Runtime.getRuntime().availableProcessors(), vectorKernels, CpuBackend.vectorApiAvailable(), scalarSwitch);
+        this(vectorKernels, scalarSwitch, Bf16Gemm.AUTO, "");
+    }
+
+    /**
+     * A probe of the CPU this JVM runs on, with the bf16 GEMM the backend will be opened with.
+     *
+     * @param vectorKernels as in {@link #CpuBackendProbe(boolean, String)}
+     * @param scalarSwitch  as in {@link #CpuBackendProbe(boolean, String)}
+     * @param bf16Gemm      the bf16 GEMM asked for: {@link Bf16Gemm#ONEDNN} without oneDNN is unavailable
+     * @param bf16Switch    how the caller's users choose it (e.g. an environment variable), named in the report
+     */
+    public CpuBackendProbe(boolean vectorKernels, String scalarSwitch, Bf16Gemm bf16Gemm, String bf16Switch) {
+        this(Runtime.getRuntime().availableProcessors(), vectorKernels, CpuBackend.vectorApiAvailable(), scalarSwitch,
+                bf16Gemm, bf16Switch);
     }
 
     CpuBackendProbe(int cores) {
@@ -42,10 +57,17 @@ public final class CpuBackendProbe implements BackendProbe {
     }
 
     CpuBackendProbe(int cores, boolean vectorKernels, boolean vectorApiPresent, String scalarSwitch) {
+        this(cores, vectorKernels, vectorApiPresent, scalarSwitch, Bf16Gemm.AUTO, "");
+    }
+
+    CpuBackendProbe(int cores, boolean vectorKernels, boolean vectorApiPresent, String scalarSwitch,
+                    Bf16Gemm bf16Gemm, String bf16Switch) {
         this.cores = cores;
         this.vectorKernels = vectorKernels;
         this.vectorApiPresent = vectorApiPresent;
         this.scalarSwitch = scalarSwitch;
+        this.bf16Gemm = bf16Gemm;
+        this.bf16Switch = bf16Switch;
     }
 
     @Override
@@ -60,9 +82,21 @@ public final class CpuBackendProbe implements BackendProbe {
                     + (scalarSwitch.isEmpty() ? "" : ", or set " + scalarSwitch + " to run the scalar kernels anyway"));
         }
         String arch = System.getProperty("os.arch", "unknown architecture");
-        OneDnn.Loaded oneDnn = OneDnn.load();
-        String bf16 = oneDnn.library().map(l -> "bf16 GEMM on oneDNN " + l.versionString())
-                .orElse("bf16 GEMM emulated on the float32 GEMM: " + oneDnn.reason());
+        String bf16;
+        if (bf16Gemm == Bf16Gemm.EMULATED) {
+            // As the backend: chosen, so oneDNN is not even loaded.
+            bf16 = "bf16 GEMM emulated on the float32 GEMM (" + (bf16Switch.isEmpty() ? "chosen"
+                    : bf16Switch + "=emulated") + ")";
+        } else {
+            OneDnn.Loaded oneDnn = OneDnn.load();
+            if (bf16Gemm == Bf16Gemm.ONEDNN && oneDnn.library().isEmpty()) {
+                String asked = bf16Switch.isEmpty() ? "the oneDNN bf16 GEMM was asked for" : bf16Switch + "=onednn";
+                return BackendAvailability.unavailable(asked + ", but " + oneDnn.reason(),
+                        bf16Switch.isEmpty() ? "Ask for the auto bf16 GEMM" : "Unset " + bf16Switch);
+            }
+            bf16 = oneDnn.library().map(l -> "bf16 GEMM on oneDNN " + l.versionString())
+                    .orElse("bf16 GEMM emulated on the float32 GEMM: " + oneDnn.reason());
+        }
         return BackendAvailability.available(cores + (cores == 1 ? " core" : " cores") + " (" + arch + "), " + bf16
                 + (vectorKernels ? "" : ", scalar kernels (no Vector API)"));
     }

@@ -24,7 +24,8 @@ public final class BackendCatalog {
     }
 
     /**
-     * The backends Wafer ships: cpu, opencl, cuda (the OpenCL device from {@code WAFER_OPENCL_DEVICE}, the CUDA one
+     * The backends Wafer ships: cpu, opencl, cuda (the CPU kernels and bf16 GEMM from {@code WAFER_CPU_KERNELS} and
+     * {@code WAFER_CPU_BF16_GEMM}, the OpenCL device from {@code WAFER_OPENCL_DEVICE}, the CUDA one
      * from {@code WAFER_CUDA_DEVICE} or the local rank).
      */
     public static BackendCatalog standard() {
@@ -33,7 +34,7 @@ public final class BackendCatalog {
 
     /** The backends Wafer ships, configured from {@code env}. */
     public static BackendCatalog standard(Map<String, String> env) {
-        return of(List.of(new CpuBackendModule(),
+        return of(List.of(new CpuBackendModule(env),
                 new OpenClBackendModule(env.getOrDefault(OpenClBackendModule.DEVICE_VARIABLE, "")),
                 new CudaBackendModule(env)));
     }

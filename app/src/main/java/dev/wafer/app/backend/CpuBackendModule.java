@@ -10,6 +10,7 @@ import dev.wafer.adapters.cpu.Bf16Gemm;
 import dev.wafer.adapters.cpu.CpuBackend;
 import dev.wafer.formats.input.InvalidInputException;
 import dev.wafer.ports.backend.BackendAvailability;
+import java.util.Map;
 
 /**
  * Wires the CPU backend: pure-Java kernels on the Vector API, or the scalar ones when {@value #KERNELS_ENV} asks for
@@ -20,20 +21,37 @@ public final class CpuBackendModule extends AbstractModule implements BackendMod
     /** Environment variable choosing the CPU kernels: {@code vector} (default) or {@code scalar}. */
     public static final String KERNELS_ENV = "WAFER_CPU_KERNELS";
 
+    private final Map<String, String> env;
+
+    /** Settings from the process environment. */
+    public CpuBackendModule() {
+        this(System.getenv());
+    }
+
+    /** Settings ({@value #KERNELS_ENV}, {@value #BF16_GEMM_ENV}) from {@code env}. */
+    public CpuBackendModule(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
     @Override
     public String name() {
         return CpuBackendProbe.NAME;
     }
 
+    /**
+     * Reports the kernels and the bf16 GEMM the settings choose, as the backend will open them.
+     *
+     * @throws InvalidInputException when {@value #KERNELS_ENV} or {@value #BF16_GEMM_ENV} cannot be read
+     */
     @Provides
     @Override
     public BackendProbe probe() {
-        return new CpuBackendProbe(vectorKernels(), KERNELS_ENV + "=scalar");
+        return new CpuBackendProbe(vectorKernels(), KERNELS_ENV + "=scalar", bf16Gemm(), BF16_GEMM_ENV);
     }
 
     /** Whether {@value #KERNELS_ENV} asks for the Vector API kernels (unset: yes). */
-    static boolean vectorKernels() {
-        String choice = System.getenv(KERNELS_ENV);
+    boolean vectorKernels() {
+        String choice = env.get(KERNELS_ENV);
         if (choice == null || choice.isBlank() || choice.strip().equals("vector")) {
             return true;
         }
@@ -63,14 +81,18 @@ public final class CpuBackendModule extends AbstractModule implements BackendMod
         };
     }
 
-    private static ComputeBackend openBackend() {
-        String choice = System.getenv(BF16_GEMM_ENV);
-        Bf16Gemm gemm;
+    /** The bf16 GEMM {@value #BF16_GEMM_ENV} asks for (unset: auto). */
+    Bf16Gemm bf16Gemm() {
+        String choice = env.get(BF16_GEMM_ENV);
         try {
-            gemm = choice == null || choice.isBlank() ? Bf16Gemm.AUTO : Bf16Gemm.parse(choice, BF16_GEMM_ENV);
+            return choice == null || choice.isBlank() ? Bf16Gemm.AUTO : Bf16Gemm.parse(choice, BF16_GEMM_ENV);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage());
         }
+    }
+
+    private ComputeBackend openBackend() {
+        Bf16Gemm gemm = bf16Gemm();
         try {
             return new CpuBackend(Runtime.getRuntime().availableProcessors(), vectorKernels(), gemm);
         } catch (IllegalStateException e) {
