@@ -241,7 +241,8 @@ public final class BenchCommand implements Runnable {
         double flops = tps * FlopCount.trainingPerToken(ms);
         // The products the step executes (linear layers, LM head, causal attention): Appendix F's count also has
         // the embeddings as a one-hot product and element-wise terms, so its share of a GEMM peak can pass 100%.
-        double productFlops = tps * FlopCount.matrixProductsTrainingPerToken(ms);
+        // --recompute runs the blocks' forward products again: the step executes them, Appendix F does not count them.
+        double productFlops = tps * FlopCount.matrixProductsTrainingPerToken(ms, recompute);
         if (json) {
             // Without a measured peak (backends other than the CPU) the two peak fields are null, never invented.
             String peakJson = peak.map(k -> String.format(Locale.ROOT, "%.4e,\"share_of_peak\":%.4f,"

@@ -37,13 +37,27 @@ public final class FlopCount {
      * embeddings as a one-hot product, the full {@code T x T} attention, element-wise terms) and can exceed it.
      */
     public static double matrixProductsTrainingPerToken(ModelShape s) {
+        return 3 * (s.nLayers() * blockForwardProductsPerToken(s) + 2.0 * s.dModel() * s.vocabSize());
+    }
+
+    /**
+     * As {@link #matrixProductsTrainingPerToken(ModelShape)}, for a step that recomputes activations when
+     * {@code recompute} is set: the backward then runs the forward of every block but the last once more (the last
+     * block's activations are still held from the forward), so its forward products count again. Appendix F's count
+     * ({@link #trainingPerToken}) stays the same: recomputation is not work the model needs.
+     */
+    public static double matrixProductsTrainingPerToken(ModelShape s, boolean recompute) {
+        double recomputed = recompute ? (s.nLayers() - 1) * blockForwardProductsPerToken(s) : 0;
+        return matrixProductsTrainingPerToken(s) + recomputed;
+    }
+
+    /** The forward products of one block per token: its four linear layers and the causal half of attention. */
+    private static double blockForwardProductsPerToken(ModelShape s) {
         double d = s.dModel();
         double width = (double) s.dHead() * s.nHeads();
-        double layers = s.nLayers();
-        double linear = layers * 2 * (3 * d * width + width * d + 2 * d * s.dFfn()) + 2 * d * s.vocabSize();
+        double linear = 2 * (3 * d * width + width * d + 2 * d * s.dFfn());
         double causalKeys = (s.seqLength() + 1) / 2.0;
-        double attention = layers * 2 * 2 * width * causalKeys;
-        return 3 * (linear + attention);
+        return linear + 2 * 2 * width * causalKeys;
     }
 
     /** Inference FLOPs per token (a full-context forward pass, as the paper counts it). */

@@ -49,9 +49,15 @@ class ProfilingBackendTest {
 
     /** Two optimizer steps of one micro-batch each on {@code backend}; the parameters after them. */
     private static float[] train(ComputeBackend backend, KernelProfile resetAfterFirst) {
+        return train(backend, resetAfterFirst, false);
+    }
+
+    /** As {@link #train(ComputeBackend, KernelProfile)}, recomputing activations in the backward if asked. */
+    private static float[] train(ComputeBackend backend, KernelProfile resetAfterFirst, boolean recompute) {
         try (TensorScope scope = backend.openScope()) {
             Parameterisation p = Parameterisations.of(ParameterisationKind.SP, SHAPE);
-            GptModel model = new GptModel(backend, scope, SHAPE, p, BATCH, SHAPE.seqLength());
+            GptModel model = new GptModel(backend, scope, SHAPE, p, BATCH, SHAPE.seqLength(),
+                    dev.wafer.domain.model.ModelPrecision.FP32, recompute);
             ParameterInitializer.initialize(model.parameters(), p, 11);
             AdamW adamW = new AdamW(backend, scope, model.parameters().layout(), AdamWSettings.cerebras(1e-8), p);
             long[] clock = {0};
@@ -127,6 +133,23 @@ class ProfilingBackendTest {
         }
         double expected = FlopCount.matrixProductsTrainingPerToken(SHAPE) * BATCH * SHAPE.seqLength();
         assertEquals(expected, products, 1e-9 * expected);
+    }
+
+    /** With recomputation the step runs more products (bench's product_flops_per_s left them out until 2026-12-08). */
+    @Test
+    void theProductsOfARecomputedStepIncludeTheRecomputedForward() {
+        KernelProfile profile = new KernelProfile();
+        try (ComputeBackend backend = new ProfilingBackend(new ReferenceBackend(), profile)) {
+            train(backend, profile, true);
+        }
+        double products = 0;
+        for (KernelProfile.Entry e : profile.entries()) {
+            products += e.flops();
+        }
+        double expected = FlopCount.matrixProductsTrainingPerToken(SHAPE, true) * BATCH * SHAPE.seqLength();
+        assertEquals(expected, products, 1e-9 * expected);
+        assertEquals(FlopCount.matrixProductsTrainingPerToken(SHAPE),
+                FlopCount.matrixProductsTrainingPerToken(SHAPE, false));
     }
 
     /** {@code backend} with its {@link ComputeBackend#synchronize()} calls counted. */
