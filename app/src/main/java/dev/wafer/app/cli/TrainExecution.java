@@ -128,7 +128,7 @@ final class TrainExecution {
                 // The moments live in shards: this rank sends its shard to the writer at every save.
                 options = options.checkpointTo(Checkpointing.participant(every));
             }
-            requirePrecision(backend, state.spec().precision());
+            requirePrecision(backend.name(), backend.capabilities(), state.spec().precision(), f.resume());
             if (lead && f.evalBatches() > 0 && files.validationSequences() > 0) {
                 // Each validation sequence scored once at most: a split smaller than --eval-batches batches of 8
                 // would otherwise wrap, and the loss would count some of its tokens twice. An epoch of the split is
@@ -230,16 +230,24 @@ final class TrainExecution {
 
     /** Refuses, in one line and before anything is allocated, a precision the backend does not implement. */
     static void requirePrecision(ComputeBackend backend, Precision precision) {
-        requirePrecision(backend.name(), backend.capabilities(), precision);
+        requirePrecision(backend.name(), backend.capabilities(), precision, null);
     }
 
-    /** As {@link #requirePrecision(ComputeBackend, Precision)} for a backend known by its name and capabilities. */
-    static void requirePrecision(String backend, java.util.Set<Capability> capabilities, Precision precision) {
+    /**
+     * As {@link #requirePrecision(ComputeBackend, Precision)} for a backend known by its name and capabilities; for a
+     * run resumed from {@code resumed} (null when not resuming) the precision is the checkpoint's, which cannot
+     * change, so the message names the checkpoint and the backend to resume on instead of a flag.
+     */
+    static void requirePrecision(String backend, java.util.Set<Capability> capabilities, Precision precision,
+                                 java.nio.file.Path resumed) {
         Capability needed = precision.operands().capability();
         if (needed != null && !capabilities.contains(needed)) {
-            throw new UserError("--precision " + precision.id() + ": backend '" + backend
-                    + "' does not implement " + precision.id() + " (it trains in fp32 only); use --precision fp32"
-                    + " or the cpu backend");
+            throw new UserError(resumed != null
+                    ? "--resume " + resumed + ": the checkpoint trains in " + precision.id() + ", which backend '"
+                            + backend + "' does not implement (it trains in fp32 only) and a resumed run cannot"
+                            + " change; resume it with --backend cpu"
+                    : "--precision " + precision.id() + ": backend '" + backend + "' does not implement "
+                            + precision.id() + " (it trains in fp32 only); use --precision fp32 or the cpu backend");
         }
     }
 

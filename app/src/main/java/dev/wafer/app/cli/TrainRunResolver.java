@@ -142,7 +142,7 @@ final class TrainRunResolver implements MicroBatchSizer {
      */
     void requirePrecision(Precision precision) {
         if (!capabilities.isEmpty()) {
-            TrainExecution.requirePrecision(backendName, capabilities, precision);
+            TrainExecution.requirePrecision(backendName, capabilities, precision, f.resume());
         }
     }
 
