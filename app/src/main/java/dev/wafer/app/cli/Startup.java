@@ -49,6 +49,11 @@ final class Startup implements CommandLine.IExecutionStrategy {
         }
         Injector injector;
         try {
+            WaferCommand.requireOneBackend(parseResult);
+        } catch (UserError e) {
+            throw new CommandLine.ExecutionException(leaf, e.getMessage(), e);
+        }
+        try {
             BackendSelection selection = new BackendSelection(catalog);
             BackendModule backend = selection.select(root.backend(), env);
             MemoryBudget memory = command instanceof BackendAgnostic ? MemoryBudget.heap()

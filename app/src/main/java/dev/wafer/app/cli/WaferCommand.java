@@ -8,6 +8,7 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -62,6 +63,31 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
     /** The {@code --backend} value, or {@code null} when the flag was not given. */
     String backend() {
         return backend;
+    }
+
+    /**
+     * Refuses {@code --backend} given with different values before and after a subcommand: picocli refuses it twice
+     * on one level, but across levels the last silently won ({@code wafer --backend cuda train --backend cpu} ran on
+     * cpu). Equal values are fine.
+     *
+     * @throws UserError naming both values and where each was given
+     */
+    static void requireOneBackend(ParseResult parsed) {
+        String first = null;
+        String where = null;
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            CommandLine.Model.OptionSpec o = p.matchedOption("--backend");
+            String value = o == null || o.stringValues().isEmpty() ? null : o.stringValues().get(0);
+            String here = p == parsed ? "before the subcommand" : "after '" + p.commandSpec().name() + "'";
+            if (value != null && first != null && !value.equals(first)) {
+                throw new UserError("--backend given twice with different values: '" + first + "' " + where
+                        + " and '" + value + "' " + here + "; give it once");
+            }
+            if (value != null && first == null) {
+                first = value;
+                where = here;
+            }
+        }
     }
 
     /** Runs the CLI with the given streams and returns the process exit code. */
