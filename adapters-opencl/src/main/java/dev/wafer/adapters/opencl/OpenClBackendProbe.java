@@ -69,8 +69,9 @@ public final class OpenClBackendProbe implements BackendProbe {
         }
         if (!selector.equals(ClDeviceSelector.FIRST) && !anyMatch(platforms)) {
             return BackendAvailability.unavailable("no OpenCL device matches " + setting + " (" + selector + ")"
-                    + "; found " + listing(platforms), "Set " + setting + " to one of these by index or name (e.g."
-                    + " platform=0,device=0; device=cpu, gpu or accelerator picks by type), or unset it");
+                    + "; found " + listing(platforms), "Unset " + setting + " for the first device, or set it to one of"
+                    + " these by index or name (e.g. platform=0,device=0; device=cpu, gpu or accelerator picks by"
+                    + " type)");
         }
         return BackendAvailability.available(description);
     }

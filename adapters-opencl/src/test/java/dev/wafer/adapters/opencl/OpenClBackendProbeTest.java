@@ -72,7 +72,8 @@ class OpenClBackendProbeTest {
             assertFalse(a.available(), none);
             assertEquals("no OpenCL device matches SETTING (" + ClDeviceSelector.parse(none) + "); found platform 0"
                     + " 'Portable Computing Language': device 0 'pthread-AMD EPYC' (CPU)", a.detail());
-            assertTrue(a.remedy().startsWith("Set SETTING to one of these"), a.remedy());
+            assertTrue(a.remedy().startsWith("Unset SETTING for the first device, or set it to one of these"),
+                    a.remedy());
         }
         for (String some : new String[] {"platform=0,device=cpu", "device=portable", "device=0", "device=epyc"}) {
             assertTrue(new OpenClBackendProbe(pocl, ClDeviceSelector.parse(some), "SETTING").probe().available(), some);

@@ -64,7 +64,7 @@ public final class OpenClBackendModule extends AbstractModule implements Backend
                 } catch (ClUnavailableException e) {
                     // No device matches (or none is usable): a fact of the machine, as for an unavailable probe.
                     throw new BackendUnavailableException(OpenClBackendProbe.NAME, BackendAvailability.unavailable(
-                            e.getMessage(), "Set " + DEVICE_VARIABLE + " to one of these, or unset it"));
+                            e.getMessage(), "Unset " + DEVICE_VARIABLE + " for the first device, or set it to one of these"));
                 }
             }
 
