@@ -324,7 +324,7 @@ public final class MemorizationCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return;
         }
-        String sha = dev.wafer.formats.data.HfTokenizer.sha256(tokenizerFile);
+        String sha = dev.wafer.formats.data.TokenizerFileHash.sha256(tokenizerFile);
         if (!sha.equals(manifest.tokenizerSha256())) {
             throw new UserError("--tokenizer " + tokenizerFile + " (SHA-256 " + sha + ") is not the tokenizer.json"
                     + " --dataset " + dataset + " was prepared with (" + manifest.tokenizer() + ", SHA-256 "

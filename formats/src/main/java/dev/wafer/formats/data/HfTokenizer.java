@@ -73,7 +73,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                     + String.join(", ", END_OF_TEXT_CANDIDATES) + ")");
         }
         int size = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
-        return new HfTokenizer(tok, "hf:" + file.getFileName(), size, eot, sha256(file));
+        return new HfTokenizer(tok, "hf:" + file.getFileName(), size, eot, TokenizerFileHash.sha256(file));
     }
 
     /** The SHA-256 of the tokenizer.json it was loaded from, in hex: the manifest records it. */
@@ -81,25 +81,6 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         return sha256;
     }
 
-    /**
-     * The SHA-256 of {@code file} in hex: two tokenizer.json files with the same vocabulary size may still give
-     * the same words other ids, which only the content tells.
-     *
-     * @throws InvalidInputException naming the file when it cannot be read
-     */
-    public static String sha256(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException("--tokenizer " + file + ": no such file");
-        }
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(file)));
-        } catch (IOException e) {
-            throw new InvalidInputException("--tokenizer " + file + ": cannot read: " + e.getMessage());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
 
     @Override
     public String name() {
