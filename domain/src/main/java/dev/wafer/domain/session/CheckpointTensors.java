@@ -117,6 +117,20 @@ public final class CheckpointTensors {
         m.optimizer().restoreStepsTaken(Math.toIntExact(adamSteps));
     }
 
+    /**
+     * Checks that the parameters and both moments are stored with {@code layout}'s shapes, before anything is
+     * allocated for them: a header that disagrees with its tensors is refused without building its model.
+     *
+     * @throws dev.wafer.ports.checkpoint.CheckpointException naming a missing or misshapen tensor
+     */
+    public static void requireTrainingShapes(CheckpointReader reader, dev.wafer.domain.model.ParameterLayout layout) {
+        for (String prefix : List.of(PARAMS, ADAM_M, ADAM_V)) {
+            for (ParameterSpec p : layout.specs()) {
+                reader.require(tensorName(prefix, p.name()), p.shape());
+            }
+        }
+    }
+
     /** Tensor sources over every tensor of {@code set}, named {@code prefix + name}, read in chunks. */
     public static List<TensorSource> sources(String prefix, ParameterSet set) {
         List<TensorSource> out = new ArrayList<>();

@@ -153,6 +153,13 @@ public final class RunStateHeaders {
                 throw new IllegalArgumentException("position: " + position.tokens() + " tokens trained, but "
                         + position.step() + " steps of the schedule are " + expected + " tokens");
             }
+            // Every sequence trained was drawn, and a step cut short by a non-finite loss draws fewer: never more.
+            long drawable = position.tokens() / spec.seqLength();
+            if (position.dataPosition() > drawable) {
+                throw new IllegalArgumentException("position.data_position: " + position.dataPosition()
+                        + " sequences drawn, but " + position.tokens() + " tokens trained in sequences of "
+                        + spec.seqLength() + " are at most " + drawable);
+            }
             return new RunState(spec, position);
         } catch (IllegalArgumentException e) {
             throw malformed(file, "training: " + e.getMessage());

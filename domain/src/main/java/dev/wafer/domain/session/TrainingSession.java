@@ -123,6 +123,9 @@ public final class TrainingSession {
      */
     public static TrainingSession resume(ComputeBackend backend, TensorScope scope, RunState state,
             CheckpointReader checkpoint, TrainingData data, SessionOptions options, SessionListener listener) {
+        // Shapes first: a header edited to a huge vocabulary or context would otherwise allocate (or fail to) first.
+        CheckpointTensors.requireTrainingShapes(checkpoint,
+                new dev.wafer.domain.model.ParameterLayout(state.spec().shape()));
         TrainingSession s = new TrainingSession(backend, scope, state.spec(), data, options, listener,
                 state.position(), true);
         CheckpointTensors.restoreTraining(checkpoint, s.trainable, state.position().adamSteps());
