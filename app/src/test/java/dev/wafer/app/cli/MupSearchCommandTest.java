@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,37 @@ class MupSearchCommandTest {
         assertEquals(1, err.lines().count(), err);
         assertTrue(err.startsWith("wafer: " + log + ":2:") && err.contains("not a mup-search result")
                 && !err.contains("[Source"), err);
+    }
+
+    @Test
+    void anEditedLogLineIsRefusedNamingItsLineAndField() throws Exception {
+        Path out = tmp.resolve("edited");
+        CliRun first = CliRun.of(search(out, 1));
+        assertEquals(0, first.exitCode(), first.err());
+        Path log = out.resolve(MupSearchLog.FILE_NAME);
+        String line = Files.readAllLines(log).get(0);
+        String eta = JSON.readTree(line).get("eta_base").toString();
+        // Each once ended in an internal error (exit 70) or a chart of NaN: now one line naming FILE:LINE.
+        Map<String, String> edits = new java.util.LinkedHashMap<>();
+        edits.put(line.replace("\"eta_base\":" + eta, "\"eta_base\":0.001") + "\n", ":1: sample 0 is ");
+        edits.put(line + "\n" + line + "\n", ":2: field 'index' is 0, already finished on line 1");
+        edits.put(line.replaceFirst("\"loss\":[^,]*", "\"loss\":null") + "\n",
+                ":1: field 'loss' must be a finite number (null only with \"diverged\":true), found null");
+        edits.put(line.replaceFirst("\"index\":0", "\"index\":\"0\"") + "\n",
+                ":1: field 'index' must be a non-negative integer, found \"0\"");
+        for (Map.Entry<String, String> e : edits.entrySet()) {
+            Files.writeString(log, e.getKey());
+            CliRun rerun = CliRun.of(search(out, 2));
+            assertEquals(2, rerun.exitCode(), rerun.err());
+            assertEquals(1, rerun.err().strip().lines().count(), rerun.err());
+            assertTrue(rerun.err().startsWith("wafer: " + log + e.getValue()), rerun.err());
+        }
+        byte[] bytes = (line + "\n" + line.replace("\"proxy\"", "\"pro\u00e9y\"") + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(log, bytes);
+        CliRun rerun = CliRun.of(search(out, 2));
+        assertEquals(2, rerun.exitCode(), rerun.err());
+        assertTrue(rerun.err().startsWith("wafer: " + log + ":2: not valid UTF-8"), rerun.err());
     }
 
     @Test

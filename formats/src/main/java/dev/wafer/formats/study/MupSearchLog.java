@@ -1,6 +1,7 @@
 package dev.wafer.formats.study;
 
 import dev.wafer.formats.input.InvalidInputException;
+import dev.wafer.formats.input.StrictLineReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.wafer.domain.param.MupHyperparameters;
 import dev.wafer.domain.study.MupSearch;
+import dev.wafer.domain.study.MupSearchSpace;
 
 /**
  * The results file of {@code study mup-search}: {@code mup-search.jsonl} in --out, one JSON object per finished
@@ -32,10 +34,14 @@ public final class MupSearchLog {
 
     private final Path file;
     private final Map<String, Object> search;
+    private final long seed;
+    private final int samples;
 
-    private MupSearchLog(Path file, Map<String, Object> search) {
+    private MupSearchLog(Path file, Map<String, Object> search, long seed, int samples) {
         this.file = file;
         this.search = search;
+        this.seed = seed;
+        this.samples = samples;
     }
 
     /**
@@ -54,7 +60,7 @@ public final class MupSearchLog {
         search.put("eval_sequences", s.training().evalSequences());
         search.put("data", data);
         search.put("data_fingerprint", fingerprint);
-        return new MupSearchLog(dir.resolve(FILE_NAME), search);
+        return new MupSearchLog(dir.resolve(FILE_NAME), search, s.training().seed(), s.samples());
     }
 
     public Path file() {
@@ -70,12 +76,16 @@ public final class MupSearchLog {
         if (!Files.exists(file)) {
             return List.of();
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>();
+        try (StrictLineReader in = new StrictLineReader(Files.newInputStream(file), file.toString())) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lines.add(line);
+            }
         } catch (IOException e) {
             throw new InvalidInputException("cannot read " + file + ": " + e.getMessage());
         }
+        List<MupHyperparameters> seeded = MupSearchSpace.samples(seed, samples);
+        Map<Integer, Integer> lineOfIndex = new java.util.HashMap<>();
         List<MupSearch.Sample> samples = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -86,13 +96,26 @@ public final class MupSearchLog {
             JsonNode n;
             try {
                 n = JSON.readTree(line);
-                samples.add(sample(n));
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 if (i == lines.size() - 1) {
                     break; // killed while writing it: the sample runs again
                 }
                 throw new InvalidInputException(file + ":" + (i + 1) + problem(e));
             }
+            String where = file + ":" + (i + 1);
+            MupSearch.Sample sample = sample(n, where);
+            Integer before = lineOfIndex.putIfAbsent(sample.index(), i + 1);
+            if (before != null) {
+                throw new InvalidInputException(where + ": field 'index' is " + sample.index() + ", already finished on"
+                        + " line " + before + "; the file was edited: remove one of the lines");
+            }
+            if (sample.index() < seeded.size() && !sample.triple().equals(seeded.get(sample.index()))) {
+                // The triples are drawn from the seed: a line whose triple differs was edited, not trained.
+                throw new InvalidInputException(where + ": sample " + sample.index() + " is " + sample.triple()
+                        + ", but seed " + seed + " draws " + seeded.get(sample.index())
+                        + " there; the file was edited: remove the line to train the sample again");
+            }
+            samples.add(sample);
             for (Map.Entry<String, Object> e : search.entrySet()) {
                 if (e.getKey().equals("eval_sequences") && !n.has("eval_sequences")) {
                     continue; // written before the log recorded it: cannot be checked
@@ -153,18 +176,45 @@ public final class MupSearchLog {
         return ": not a mup-search result (" + e.getMessage() + ")";
     }
 
-    private static MupSearch.Sample sample(JsonNode n) {
-        boolean diverged = field(n, "diverged").asBoolean();
-        JsonNode loss = field(n, "loss");
-        return new MupSearch.Sample(field(n, "index").asInt(), new MupHyperparameters(field(n, "eta_base").asDouble(),
-                field(n, "sigma_base").asDouble(), field(n, "m_emb").asDouble()),
-                loss.isNull() ? Double.NaN : loss.asDouble(), diverged);
+    /** A line's sample, each field of the type the log writes, refused naming the field otherwise. */
+    private static MupSearch.Sample sample(JsonNode n, String where) {
+        if (n == null || !n.isObject()) {
+            throw new InvalidInputException(where + ": not a mup-search result (not a JSON object)");
+        }
+        JsonNode index = field(n, "index", where);
+        if (!index.isIntegralNumber() || !index.canConvertToInt() || index.asInt() < 0) {
+            throw new InvalidInputException(where + ": field 'index' must be a non-negative integer, found " + index);
+        }
+        JsonNode diverged = field(n, "diverged", where);
+        if (!diverged.isBoolean()) {
+            throw new InvalidInputException(where + ": field 'diverged' must be true or false, found " + diverged);
+        }
+        JsonNode loss = field(n, "loss", where);
+        if (diverged.asBoolean() ? !loss.isNull() && !loss.isNumber() : !finite(loss)) {
+            throw new InvalidInputException(where + ": field 'loss' must be a finite number"
+                    + (diverged.asBoolean() ? " or null" : " (null only with \"diverged\":true)") + ", found " + loss);
+        }
+        return new MupSearch.Sample(index.asInt(), new MupHyperparameters(positive(n, "eta_base", where),
+                positive(n, "sigma_base", where), positive(n, "m_emb", where)),
+                loss.isNull() ? Double.NaN : loss.asDouble(), diverged.asBoolean());
     }
 
-    private static JsonNode field(JsonNode n, String name) {
+    private static boolean finite(JsonNode v) {
+        return v.isNumber() && Double.isFinite(v.asDouble());
+    }
+
+    private static double positive(JsonNode n, String name, String where) {
+        JsonNode v = field(n, name, where);
+        if (!finite(v) || v.asDouble() <= 0) {
+            throw new InvalidInputException(where + ": field '" + name + "' must be a positive number, found " + v);
+        }
+        return v.asDouble();
+    }
+
+    private static JsonNode field(JsonNode n, String name, String where) {
         JsonNode v = n.get(name);
         if (v == null) {
-            throw new IllegalArgumentException("no " + name);
+            throw new InvalidInputException(where + ": not a mup-search result (no " + name + ")");
         }
         return v;
     }
