@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -112,6 +113,21 @@ class DedupCommandTest {
         assertEquals(2, score.exitCode(), score.err());
         assertTrue(score.err().contains("field 'jaccard' of a planted copy must be a number in [0, 1]; found \"high\""),
                 score.err());
+        // A repeated line was counted twice (a false-positive denominator of 77 for 76 documents).
+        java.util.List<String> repeated = new java.util.ArrayList<>(lines);
+        repeated.add(2, lines.get(0));
+        Files.write(truth, repeated);
+        score = CliRun.of("data", "score-duplicates", "--dataset", ds.toString(), "--truth", truth.toString());
+        assertEquals(2, score.exitCode(), score.err());
+        assertTrue(score.err().startsWith("wafer: " + truth + ":3: document ") && score.err().contains(
+                " is listed again (first on line 1)"), score.err());
+        // Invalid UTF-8 said "I/O error: MalformedInputException: Input length = 1" (exit 74) and named no file.
+        byte[] bad = (String.join("\n", lines.subList(0, 2)) + "\n").getBytes(StandardCharsets.UTF_8);
+        bad[lines.get(0).length() + 3] = (byte) 0xff;
+        Files.write(truth, bad);
+        score = CliRun.of("data", "score-duplicates", "--dataset", ds.toString(), "--truth", truth.toString());
+        assertEquals(2, score.exitCode(), score.err());
+        assertTrue(score.err().startsWith("wafer: " + truth + ":2: not valid UTF-8"), score.err());
     }
 
     /**

@@ -1,10 +1,7 @@
 package dev.wafer.formats.tasks;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +23,8 @@ import dev.wafer.domain.eval.LambadaDoc;
 import dev.wafer.domain.eval.MultipleChoiceDoc;
 import dev.wafer.domain.eval.TaskType;
 import dev.wafer.domain.eval.WinograndeDoc;
+import dev.wafer.formats.input.InvalidInputException;
+import dev.wafer.formats.input.StrictLineReader;
 
 /** Reads task files in the schema documented in the package documentation. */
 public final class TaskJsonlReader {
@@ -123,14 +122,17 @@ public final class TaskJsonlReader {
         private final Map<String, List<String>> sources = new LinkedHashMap<>();
 
         void add(String source, InputStream in) throws IOException {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            // Strict: invalid bytes were once replaced by U+FFFD and the documents scored as if nothing was wrong.
+            StrictLineReader reader = new StrictLineReader(in, source);
             String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (!line.isBlank()) {
-                    addLine(source + ":" + number, line);
+            try {
+                while ((line = reader.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        addLine(source + ":" + reader.lineNumber(), line);
+                    }
                 }
+            } catch (InvalidInputException e) {
+                throw new TaskFileException(e.getMessage());
             }
         }
 

@@ -64,6 +64,17 @@ class TaskJsonlReaderTest {
     }
 
     @Test
+    void invalidUtf8IsRefusedNamingTheLineNotReplaced() {
+        byte[] bytes = ("{\"task\": \"b\", \"type\": \"lambada\", \"text\": \"one two\"}\n"
+                + "{\"task\": \"b\", \"type\": \"lambada\", \"text\": \"three fXur\"}\n")
+                .getBytes(StandardCharsets.UTF_8);
+        bytes[bytes.length - 5] = (byte) 0xe9; // Latin-1 'é': once scored as U+FFFD
+        TaskFileException e = assertThrows(TaskFileException.class,
+                () -> TaskJsonlReader.read("t.jsonl", new ByteArrayInputStream(bytes)));
+        assertTrue(e.getMessage().startsWith("t.jsonl:2: not valid UTF-8"), e.getMessage());
+    }
+
+    @Test
     void errorsNameTheLineAndTheField() {
         assertError("{\"task\": \"a\", \"type\": \"multiple_choice\", \"context\": \"q\", \"choice\": [\"x\", \"y\"], \"gold\": 0}",
                 "t.jsonl:1: unknown field 'choice' for type multiple_choice");

@@ -1,8 +1,6 @@
 package dev.wafer.formats.data.planted;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -188,11 +186,12 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
             throw new InvalidInputException("--truth " + file + ": is a directory; give the corpus's truth.jsonl");
         }
         java.util.List<JsonNode> out = new java.util.ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        Map<String, Integer> lineOf = new HashMap<>();
+        try (dev.wafer.formats.input.StrictLineReader in = new dev.wafer.formats.input.StrictLineReader(
+                Files.newInputStream(file), file.toString())) {
             String line;
-            int n = 0;
             while ((line = in.readLine()) != null) {
-                n++;
+                int n = in.lineNumber();
                 if (line.isBlank()) {
                     continue;
                 }
@@ -203,6 +202,12 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
                     throw new InvalidInputException(file + ":" + n + ": not a JSON object");
                 }
                 out.add(checked(t, file + ":" + n));
+                // A repeated document would be counted twice, moving the rates without any warning.
+                Integer first = lineOf.putIfAbsent(key(t.path("location").asText()), n);
+                if (first != null) {
+                    throw new InvalidInputException(file + ":" + n + ": document " + t.path("location").asText()
+                            + " is listed again (first on line " + first + "); each document is listed once");
+                }
             }
         } catch (java.nio.file.NoSuchFileException e) {
             throw new InvalidInputException(file + ": no such file");
