@@ -11,19 +11,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 import dev.wafer.domain.data.TextNormaliser;
 import dev.wafer.domain.data.WorkFingerprint;
 
 /**
- * Fingerprint files ({@code wafer data fingerprint}): little-endian magic {@code WAFERFPR}, u32 version (1),
- * u32 shingle words, u32 name length, UTF-8 name, u64 count, then {@code count} sorted i64 shingle hashes.
+ * Fingerprint files ({@code wafer data fingerprint}): little-endian magic {@code WAFERFPR}, u32 version (2),
+ * u32 shingle words, u32 name length, UTF-8 name, u64 count, then {@code count} sorted i64 shingle hashes, then
+ * (version 2) a u32 CRC-32C of every byte before it. Version 1 files, without the checksum, are still read.
  * {@link #load} also accepts a plain-text work and fingerprints it on the fly, so {@code --exclude-work} takes
  * either.
  */
 public final class FingerprintFile {
     private static final byte[] MAGIC = "WAFERFPR".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int UNCHECKED_VERSION = 1;
 
     private FingerprintFile() {
     }
@@ -65,16 +68,20 @@ public final class FingerprintFile {
 
     private static void writeTo(Path file, WorkFingerprint fp) throws IOException {
         byte[] name = fp.name().getBytes(StandardCharsets.UTF_8);
+        CRC32C crc = new CRC32C();
         try (OutputStream raw = Files.newOutputStream(file);
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
             ByteBuffer h = ByteBuffer.allocate(8 + 12 + name.length + 8).order(ByteOrder.LITTLE_ENDIAN);
             h.put(MAGIC).putInt(VERSION).putInt(WorkFingerprint.SHINGLE_WORDS).putInt(name.length).put(name)
                     .putLong(fp.shingles().length);
             out.write(h.array());
+            crc.update(h.array());
             ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             for (long s : fp.shingles()) {
                 out.write(b.clear().putLong(s).array());
+                crc.update(b.array());
             }
+            out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array());
         }
     }
 
@@ -88,25 +95,51 @@ public final class FingerprintFile {
         try {
             b.position(8);
             int version = b.getInt();
-            if (version != VERSION) {
-                throw new InvalidInputException(file + ": field version is " + version + ", expected " + VERSION);
+            if (version != VERSION && version != UNCHECKED_VERSION) {
+                throw new InvalidInputException(file + ": field version is " + version + ", expected " + VERSION
+                        + " (or " + UNCHECKED_VERSION + ", written before fingerprints had a checksum)");
+            }
+            if (version == VERSION) {
+                // Checked first: a flipped bit anywhere is damage, whatever field it lands in.
+                b.limit(bytes.length - 4);
+                CRC32C crc = new CRC32C();
+                crc.update(bytes, 0, bytes.length - 4);
+                int stored = ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                if (stored != (int) crc.getValue()) {
+                    throw new InvalidInputException(file + ": checksum mismatch (CRC-32C); the fingerprint is corrupt,"
+                            + " make it again with wafer data fingerprint");
+                }
             }
             int words = b.getInt();
             if (words != WorkFingerprint.SHINGLE_WORDS) {
                 throw new InvalidInputException(file + ": field shingleWords is " + words + ", this Wafer uses "
                         + WorkFingerprint.SHINGLE_WORDS + "; make the fingerprint again");
             }
-            byte[] name = new byte[b.getInt()];
+            int nameLength = b.getInt();
+            // Against what the file holds before allocating: a damaged length once asked for 2 GB.
+            if (nameLength < 0 || nameLength > b.remaining() - 8) {
+                throw new InvalidInputException(file + ": field nameLength is " + Integer.toUnsignedString(nameLength)
+                        + " but " + Math.max(0, b.remaining() - 8) + " bytes follow before the count; the file is"
+                        + " truncated or corrupt");
+            }
+            byte[] name = new byte[nameLength];
             b.get(name);
             long count = b.getLong();
             if (count != b.remaining() / 8 || b.remaining() % 8 != 0) {
                 throw new InvalidInputException(file + ": field count is " + count + " but " + b.remaining()
                         + " bytes of shingles follow; the file is truncated or corrupt");
             }
+            if (count == 0) {
+                throw new InvalidInputException(file + ": field count is 0; a fingerprint holds at least one shingle,"
+                        + " so the file is corrupt");
+            }
             long[] shingles = new long[(int) count];
             b.asLongBuffer().get(shingles);
             return new WorkFingerprint(new String(name, StandardCharsets.UTF_8), shingles);
-        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+            if (e instanceof InvalidInputException i) {
+                throw i;
+            }
             throw new InvalidInputException(file + ": truncated fingerprint header", e);
         }
     }
