@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -80,6 +81,52 @@ class DatasetReliabilityTest {
             }
         }
         throw new IllegalStateException("no training document");
+    }
+
+    /** Writes {@code text} as the manifest with a matching manifest.json.sha256, as a user editing it would. */
+    private static void editManifest(Path ds, String text) throws Exception {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(ds.resolve("manifest.json"), bytes);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(bytes));
+        Files.writeString(ds.resolve("manifest.json.sha256"), sha + "  manifest.json\n");
+    }
+
+    @Test
+    void editedManifestFieldsAreRefusedNamingTheField() throws Exception {
+        Path ds = tmp.resolve("edited-manifest");
+        CliRun prepared = prepare(ds, corpus("e.jsonl", 30, "Web", new ArrayList<>()), "--dedup", "near");
+        assertEquals(0, prepared.exitCode(), prepared.err());
+        Path manifest = ds.resolve("manifest.json");
+        String good = Files.readString(manifest);
+        Map<String, String> edits = new java.util.LinkedHashMap<>();
+        edits.put(good.replaceFirst("\"threshold\" : [0-9.]+", "\"threshold\" : 1.5"),
+                "field settings.dedup.threshold is 1.5, expected a number in (0, 1]");
+        edits.put(good.replaceFirst("\"threshold\" : [0-9.]+", "\"threshold\" : null"),
+                "field settings.dedup.threshold is null, expected a number in (0, 1]");
+        edits.put(good.replaceFirst("\"seq_len\" : 32", "\"seq_len\" : 2147483647"),
+                "field settings.seq_len is 2147483647 but " + ds.resolve("train-00000.bin") + " holds sequences of 32");
+        edits.put(good.replaceFirst("\"vocab_size\" : 257", "\"vocab_size\" : 256"),
+                "field settings.vocab_size is 256 but " + ds.resolve("train-00000.bin") + " records vocabulary 257");
+        String trainSequences = good.replaceFirst("(?s).*\"train\" : \\{[^}]*?\"sequences\" : ([0-9]+).*", "$1");
+        edits.put(good.replaceFirst("(\"train\" : \\{[^}]*?\"sequences\" : )[0-9]+", "$1" + 99999),
+                "field splits.train.sequences is 99999 but its shards list " + trainSequences + " sequences");
+        for (Map.Entry<String, String> e : edits.entrySet()) {
+            assertTrue(!e.getKey().equals(good), e.getValue());
+            editManifest(ds, e.getKey());
+            assertOneLineError(CliRun.of("data", "stats", "--dataset", ds.toString()), 2, manifest + ": " + e.getValue());
+        }
+        // The vocabulary once went unnoticed by train too, which opens the shards through the same check.
+        editManifest(ds, good.replaceFirst("\"vocab_size\" : 257", "\"vocab_size\" : 256"));
+        assertOneLineError(CliRun.of("train", "--data", ds.toString(), "--vocab", "257", "--d-model", "16", "--layers",
+                "1", "--heads", "2", "--seq", "16", "--batch", "2", "--steps", "1"), 2, "settings.vocab_size is 256");
+        editManifest(ds, good);
+        assertEquals(0, CliRun.of("data", "stats", "--dataset", ds.toString()).exitCode());
+        // A directory where manifest.json belongs: "I/O error: Is a directory" (exit 74) from stats, now as train says.
+        Files.delete(manifest);
+        Files.createDirectory(manifest);
+        assertOneLineError(CliRun.of("data", "stats", "--dataset", ds.toString()), 2,
+                "--dataset " + ds + " is a directory without manifest.json");
     }
 
     @Test

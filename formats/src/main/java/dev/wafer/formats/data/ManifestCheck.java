@@ -74,6 +74,8 @@ final class ManifestCheck {
             if (!shards.isArray()) {
                 throw new InvalidInputException(file + ": field splits." + e.getKey() + ".shards is not a list");
             }
+            nonNegativeLong(file, e.getValue(), "splits." + e.getKey() + ".sequences", "sequences");
+            long inShards = 0;
             for (int i = 0; i < shards.size(); i++) {
                 String where = "splits." + e.getKey() + ".shards[" + i + "]";
                 JsonNode shard = shards.get(i);
@@ -85,6 +87,13 @@ final class ManifestCheck {
                 nonNegativeLong(file, shard, where + ".sequences", "sequences");
                 nonNegativeLong(file, shard, where + ".bytes", "bytes");
                 crc(file, shard, where + ".crc32", "crc32");
+                inShards += shard.path("sequences").asLong();
+            }
+            // The split's count is what stats print and planning reads; its shards' counts are what is there.
+            long sequences = e.getValue().path("sequences").asLong();
+            if (sequences != inShards) {
+                throw new InvalidInputException(file + ": field splits." + e.getKey() + ".sequences is " + sequences
+                        + " but its shards list " + inShards + " sequences");
             }
         }
         JsonNode files = object(file, root, "files");
@@ -94,6 +103,12 @@ final class ManifestCheck {
             if (!mode.equals("exact") && !mode.equals("near")) {
                 throw new InvalidInputException(file + ": field settings.dedup.mode is " + dedup.path("mode")
                         + ", expected \"exact\" or \"near\"");
+            }
+            JsonNode threshold = dedup.path("threshold");
+            if (!threshold.isNumber() || !(threshold.asDouble() > 0 && threshold.asDouble() <= 1)) {
+                throw new InvalidInputException(file + ": field settings.dedup.threshold is "
+                        + (threshold.isMissingNode() ? "missing" : threshold.toString())
+                        + ", expected a number in (0, 1]");
             }
         }
         String[] listed = dedup.isMissingNode()

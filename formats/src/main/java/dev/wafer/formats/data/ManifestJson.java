@@ -207,6 +207,11 @@ public final class ManifestJson {
             throw new InvalidInputException(flag + " " + dir + ": is a file; expected the directory of a dataset"
                     + " made by 'wafer data prepare'");
         }
+        if (Files.isDirectory(file)) {
+            // The line train and eval give (every dataset reader comes here), not "I/O error: Is a directory".
+            throw new InvalidInputException(flag + " " + dir + " is a directory without " + DatasetLayout.MANIFEST
+                    + " (" + file + " is a directory); expected a dataset from 'wafer data prepare'");
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

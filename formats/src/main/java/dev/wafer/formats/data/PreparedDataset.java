@@ -55,7 +55,43 @@ public final class PreparedDataset {
     public static PreparedDataset open(Path dir, String flag) throws IOException {
         PreparedDataset dataset = new PreparedDataset(dir, ManifestJson.read(dir, flag));
         dataset.checkSizes();
+        dataset.checkShardHeaders();
         return dataset;
+    }
+
+    /**
+     * Compares every shard's header (64 bytes each) with the manifest's sequence length, vocabulary and count, so
+     * an edited manifest is refused by every command that reads it, not only by those that open the shards.
+     */
+    private void checkShardHeaders() throws IOException {
+        DatasetManifest.Settings s = manifest.settings();
+        for (Map.Entry<Split, DatasetManifest.SplitEntry> e : manifest.splits().entrySet()) {
+            List<DatasetManifest.Shard> shards = e.getValue().shards();
+            for (int i = 0; i < shards.size(); i++) {
+                Path file = layout.shard(e.getKey(), i);
+                ShardHeader h;
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                    java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(ShardHeader.SIZE);
+                    while (raw.hasRemaining() && ch.read(raw) >= 0) {
+                        // read the header, however the channel splits it
+                    }
+                    h = ShardHeader.decode(file.toString(), raw.flip(), ch.size());
+                }
+                String where = dir.resolve(DatasetLayout.MANIFEST) + ": field ";
+                if (h.seqLen() != s.seqLen()) {
+                    throw new InvalidInputException(where + "settings.seq_len is " + s.seqLen() + " but " + file
+                            + " holds sequences of " + h.seqLen());
+                }
+                if (h.vocabSize() != s.vocabSize()) {
+                    throw new InvalidInputException(where + "settings.vocab_size is " + s.vocabSize() + " but " + file
+                            + " records vocabulary " + h.vocabSize());
+                }
+                if (h.count() != shards.get(i).sequences()) {
+                    throw new InvalidInputException(where + "splits." + e.getKey().fileName() + ".shards[" + i
+                            + "].sequences is " + shards.get(i).sequences() + " but " + file + " holds " + h.count());
+                }
+            }
+        }
     }
 
     /** The verified manifest. */
