@@ -66,7 +66,7 @@ public final class Gpt2ConfigJson {
         String act = f.text("activation_function", "gelu_new");
         Gpt2Activation activation = Gpt2Activation.fromHf(act);
         if (activation == null) {
-            throw new HfFormatException(source + ": activation_function '" + printable(act) + "' is not supported; use \"gelu\" or \"gelu_new\""
+            throw new HfFormatException(source + ": activation_function '" + printable(act) + "' is not supported; Wafer imports \"gelu\" (the exact GELU) only"
                     + (act.equals("swiglu") ? " (BTLM-3B's SwiGLU MLP is a different architecture)" : ""));
         }
         f.requireFlag("scale_attn_weights", true, "unscaled attention logits");

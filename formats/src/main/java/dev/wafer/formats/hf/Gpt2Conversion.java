@@ -77,8 +77,11 @@ public final class Gpt2Conversion {
     public static WaferModel toWafer(String source, Gpt2Checkpoint hf) {
         Gpt2Config c = hf.config();
         if (c.activation() != Gpt2Activation.GELU) {
-            throw new HfFormatException(source + ": activation_function '" + c.activation().hfName()
-                    + "' is not supported; Wafer computes the exact GELU ('gelu'), as Cerebras-GPT does");
+            // gelu_new is also what Hugging Face reads when config.json has no activation_function at all.
+            throw new HfFormatException(source + ": activation_function '" + c.activation().hfName() + "' (the tanh"
+                    + " approximation of GELU, and Hugging Face's default when config.json has no"
+                    + " activation_function) is not supported; Wafer computes the exact GELU ('gelu'), as Cerebras-GPT"
+                    + " does, so only a model trained with \"activation_function\": \"gelu\" imports");
         }
         if (Math.abs(c.layerNormEpsilon() - LayerNormKernel.EPSILON) > 1e-12) {
             throw new HfFormatException(source + ": layer_norm_epsilon " + c.layerNormEpsilon()

@@ -100,7 +100,11 @@ class Gpt2ConfigJsonTest {
         assertError("{\"n_embd\": 8, \"n_layer\": 1, \"n_head\": 3, \"n_positions\": 4, \"vocab_size\": 5}",
                 "n_embd 8 is not divisible by n_head 3");
         assertError("{\"n_embd\": 8, \"n_layer\": 1, \"n_head\": 2, \"n_positions\": 4, \"vocab_size\": 5, \"activation_function\": \"relu\"}",
-                "activation_function 'relu' is not supported");
+                "activation_function 'relu' is not supported; Wafer imports \"gelu\" (the exact GELU) only");
+        // It once advised "gelu_new" too, which the import then refused.
+        assertFalse(assertThrows(HfFormatException.class, () -> parse("{\"n_embd\": 8, \"n_layer\": 1, \"n_head\": 2,"
+                + " \"n_positions\": 4, \"vocab_size\": 5, \"activation_function\": \"relu\"}")).getMessage()
+                .contains("gelu_new"));
         assertError("{\"architectures\": [\"LlamaForCausalLM\"], \"n_embd\": 8}", "architectures [\"LlamaForCausalLM\"] is not supported");
         assertError("{\"model_type\": \"llama\"}", "model_type 'llama' is not supported");
         assertError("{\"n_embd\": 8, \"n_layer\": 1, \"n_head\": 2, \"n_positions\": 4, \"vocab_size\": 5, \"scale_attn_weights\": false}",

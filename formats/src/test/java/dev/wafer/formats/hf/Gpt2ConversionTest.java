@@ -69,4 +69,16 @@ class Gpt2ConversionTest {
             }
         }
     }
+
+    /** gelu_new, written out or left to Hugging Face's default, is refused saying which it is and what imports. */
+    @org.junit.jupiter.api.Test
+    void theTanhGeluIsRefusedExplainingTheDefault() {
+        Gpt2Checkpoint hf = TinyGpt2.random(TinyGpt2.config(true, null), SEED);
+        HfFormatException e = org.junit.jupiter.api.Assertions.assertThrows(HfFormatException.class,
+                () -> Gpt2Conversion.toWafer("m", hf));
+        org.junit.jupiter.api.Assertions.assertEquals("m: activation_function 'gelu_new' (the tanh approximation of"
+                + " GELU, and Hugging Face's default when config.json has no activation_function) is not supported;"
+                + " Wafer computes the exact GELU ('gelu'), as Cerebras-GPT does, so only a model trained with"
+                + " \"activation_function\": \"gelu\" imports", e.getMessage());
+    }
 }
