@@ -85,4 +85,29 @@ class EditedCheckpointResumeTest {
                 .put("data_position", 4));
         assertEquals(0, same.exitCode(), same.err());
     }
+
+    @Test
+    void aHeaderClaimingAnotherFormatVersionOrArchitectureIsRefusedNamingTheField() throws Exception {
+        // Each was accepted and trained on (the version disagreeing with the preamble's too).
+        assertRefused(resumeEdited("v3", h -> h.put("version", 3)),
+                "header field 'version' is 3 but the preamble says 2; the file is damaged");
+        assertRefused(resumeEdited("llama", h -> ((ObjectNode) h.get("model")).put("architecture", "llama")),
+                "header field 'model.architecture' is \"llama\", expected \"gpt2\"");
+        assertRefused(resumeEdited("noarch", h -> ((ObjectNode) h.get("model")).remove("architecture")),
+                "header field 'model.architecture' is missing");
+        assertRefused(resumeEdited("other", h -> h.put("format", "other")),
+                "header field 'format' is \"other\", expected \"wafer-checkpoint\"");
+    }
+
+    @Test
+    void aFlipInTheChecksumTableIsNotBlamedOnTheDataAlone() throws Exception {
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        bytes[bytes.length - 8 - 4 - 4] ^= 1; // the last tensor's entry, before the file's CRC and the end magic
+        Path flipped = Files.createDirectories(tmp.resolve("table")).resolve("checkpoint.wafer");
+        Files.write(flipped, bytes);
+        CliRun run = CliRun.of("train", "--resume", flipped.getParent().toString(), "--json");
+        assertEquals(WaferCommand.USAGE_ERROR, run.exitCode(), run.err());
+        assertTrue(run.err().contains("checksum mismatch in tensor 'adam_v/lnfb' [32]: its data or its entry in the"
+                + " checksum table is corrupt"), run.err());
+    }
 }

@@ -130,6 +130,9 @@ final class CheckpointHeaderCodec {
         if (!(parsed instanceof Map<?, ?> root)) {
             throw malformed(file, "header is not a JSON object");
         }
+        if (version != 1) {
+            requireIdentity(file, version, root);
+        }
         CheckpointHeader header = version == 1 ? LegacyHeaderV1.decode(file, root) : decodeV2(file, root);
         if (!(root.get("tensors") instanceof List<?> index)) {
             throw malformed(file, "header field 'tensors' is missing or not an array");
@@ -144,6 +147,29 @@ final class CheckpointHeaderCodec {
             tensors.add(entry);
         }
         return new Decoded(header, List.copyOf(tensors));
+    }
+
+    /**
+     * The fields that say what the file is, which every version-2 header has: a header that claims another format,
+     * another version than its preamble, or a model other than GPT-2 describes something this reader does not read.
+     */
+    private static void requireIdentity(Path file, int version, Map<?, ?> root) {
+        Object format = root.get("format");
+        if (!"wafer-checkpoint".equals(format)) {
+            throw malformed(file, "header field 'format' is " + (format == null ? "missing" : HeaderJson.toText(format))
+                    + ", expected \"wafer-checkpoint\"");
+        }
+        Object recorded = root.get("version");
+        if (!(recorded instanceof Number n) || n.doubleValue() != version) {
+            throw malformed(file, "header field 'version' is " + (recorded == null ? "missing"
+                    : HeaderJson.toText(recorded)) + " but the preamble says " + version + "; the file is damaged");
+        }
+        Object model = root.get("model");
+        Object architecture = model instanceof Map<?, ?> m ? m.get("architecture") : null;
+        if (model instanceof Map<?, ?> && !"gpt2".equals(architecture)) {
+            throw malformed(file, "header field 'model.architecture' is " + (architecture == null ? "missing"
+                    : HeaderJson.toText(architecture)) + ", expected \"gpt2\" (the only architecture Wafer reads)");
+        }
     }
 
     private static CheckpointHeader decodeV2(Path file, Map<?, ?> root) {

@@ -198,7 +198,9 @@ final class VerifiedCheckpointReader implements CheckpointReader {
             pos = start + e.bytes();
             if ((int) tensorCrc.getValue() != table.getInt(4 * i)) {
                 throw new CheckpointException(Problem.CHECKSUM_MISMATCH, file, "checksum mismatch in tensor '"
-                        + e.spec().name() + "' " + e.spec().shapeText() + ": its data is corrupt");
+                        + e.spec().name() + "' " + e.spec().shapeText()
+                        // The table is covered only by the whole-file checksum: it cannot tell which one is damaged.
+                        + ": its data or its entry in the checksum table is corrupt");
             }
         }
         feed(channel, pos, crcTableAt + 4L * entries.size(), chunk, fileCrc);
