@@ -189,6 +189,7 @@ class MupSearchCommandTest {
                 ":1: field 'loss' must be a finite number (null only with \"diverged\":true), found null");
         edits.put(line.replaceFirst("\"index\":0", "\"index\":\"0\"") + "\n",
                 ":1: field 'index' must be a non-negative integer, found \"0\"");
+        edits.put(line.replaceFirst("\"seed\":[^,]*,", "") + "\n", ":1: not a mup-search result (no seed)");
         for (Map.Entry<String, String> e : edits.entrySet()) {
             Files.writeString(log, e.getKey());
             CliRun rerun = CliRun.of(search(out, 2));

@@ -109,13 +109,6 @@ public final class MupSearchLog {
                 throw new InvalidInputException(where + ": field 'index' is " + sample.index() + ", already finished on"
                         + " line " + before + "; the file was edited: remove one of the lines");
             }
-            if (sample.index() < seeded.size() && !sample.triple().equals(seeded.get(sample.index()))) {
-                // The triples are drawn from the seed: a line whose triple differs was edited, not trained.
-                throw new InvalidInputException(where + ": sample " + sample.index() + " is " + sample.triple()
-                        + ", but seed " + seed + " draws " + seeded.get(sample.index())
-                        + " there; the file was edited: remove the line to train the sample again");
-            }
-            samples.add(sample);
             for (Map.Entry<String, Object> e : search.entrySet()) {
                 if (e.getKey().equals("eval_sequences") && !n.has("eval_sequences")) {
                     continue; // written before the log recorded it: cannot be checked
@@ -133,12 +126,24 @@ public final class MupSearchLog {
                             + "), not " + search.get("data") + " (fingerprint " + e.getValue()
                             + "); give another --out or the same data");
                 }
+                if (!n.has(e.getKey())) {
+                    // Every line is written with every field: a missing one was edited out (it read "seed , not 1").
+                    throw new InvalidInputException(where + ": not a mup-search result (no " + e.getKey() + ")");
+                }
                 String was = n.path(e.getKey()).asText();
                 if (!was.equals(String.valueOf(e.getValue()))) {
                     throw new InvalidInputException("--out " + file.getParent() + " holds a search with " + e.getKey() + " "
                             + was + ", not " + e.getValue() + "; give another --out or the same settings");
                 }
             }
+            if (sample.index() < seeded.size() && !sample.triple().equals(seeded.get(sample.index()))) {
+                // Checked after the settings: with another seed the triples differ as they should.
+                // The triples are drawn from the seed: a line whose triple differs was edited, not trained.
+                throw new InvalidInputException(where + ": sample " + sample.index() + " is " + sample.triple()
+                        + ", but seed " + seed + " draws " + seeded.get(sample.index())
+                        + " there; the file was edited: remove the line to train the sample again");
+            }
+            samples.add(sample);
             kept.add(line);
         }
         if (kept.size() != lines.stream().filter(l -> !l.isBlank()).count()) {
