@@ -3,6 +3,8 @@ package dev.wafer.app.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import dev.wafer.formats.fileio.FileKinds;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -48,6 +50,7 @@ final class DataFingerprintCommand implements Callable<Integer>, BackendAgnostic
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UserError("--out " + out + ": the folder " + parent + " does not exist");
         }
+        FileKinds.checkReplaceable("--out", out);
         if (Files.exists(out)) {
             if (Files.exists(text) && Files.isSameFile(out, text)) {
                 throw new UserError("--out " + out + " is the --text file: writing the fingerprint would replace"

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import dev.wafer.formats.fileio.FileKinds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +56,7 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
         // A training run's checkpoint holds its optimizer state and position; replacing it silently would lose them
         // (--resume then fails), so an existing checkpoint needs --overwrite, as with train, and never while a
         // 'wafer train' holds the directory.
+        FileKinds.checkReplaceable("--out", file);
         if (Files.exists(file) && !overwrite) {
             throw new UserError("--out " + file + " already exists" + (Files.isDirectory(out) && Files.exists(
                     out.resolve(TrainOutput.LOCK_FILE)) ? " (a training run's checkpoint)" : "")

@@ -86,6 +86,13 @@ final class TrainOutput implements AutoCloseable {
                     + "); wait for it to finish or choose another directory");
         }
         TrainOutput claimed = new TrainOutput(channel, lock, existed ? null : dir);
+        // Each save renames a new file over checkpoint.wafer: refused now, not after the first hours of training.
+        var special = dev.wafer.formats.fileio.FileKinds.nonRegular(dir.resolve(ModelCheckpoints.FILE_NAME));
+        if (special.isPresent()) {
+            claimed.close();
+            throw new UserError(label + ": " + dir.resolve(ModelCheckpoints.FILE_NAME) + " is " + special.get()
+                    + ", not a regular file; a checkpoint is saved by replacing it, which is done to regular files only");
+        }
         if (!ownCheckpoint && !overwrite && Files.exists(dir.resolve(ModelCheckpoints.FILE_NAME))) {
             claimed.close();
             throw new UserError(label + (resuming ? " already holds " + ModelCheckpoints.FILE_NAME + ", which is not"

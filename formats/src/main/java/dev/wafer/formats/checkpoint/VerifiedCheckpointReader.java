@@ -55,6 +55,12 @@ final class VerifiedCheckpointReader implements CheckpointReader {
             // A mistake in the path, not a failing disk: the same one-line refusal (exit 2) from every command.
             throw new CheckpointException(Problem.WRONG_MAGIC, file, "is a directory, not a checkpoint file");
         }
+        var special = dev.wafer.formats.fileio.FileKinds.nonRegularTarget(file);
+        if (special.isPresent()) {
+            // Opening a FIFO blocks until a writer comes, i.e. forever: refused before the open.
+            throw new CheckpointException(Problem.WRONG_MAGIC, file, "is " + special.get()
+                    + ", not a regular file; give a checkpoint file");
+        }
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);

@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import dev.wafer.formats.fileio.FileKinds;
 import java.nio.file.StandardCopyOption;
 
 /**
@@ -80,7 +82,8 @@ public final class RequestsFile implements RequestLog, AutoCloseable {
             throw new InvalidInputException("--write-requests " + path + ": cannot write: the folder " + dir
                     + " is not writable");
         }
-        if (!overwrite && Files.exists(path)) {
+        FileKinds.checkReplaceable("--write-requests", path);
+        if (!overwrite && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new InvalidInputException("--write-requests " + path + " already exists; choose another file, or"
                     + " pass --overwrite to replace it");
         }
@@ -118,6 +121,8 @@ public final class RequestsFile implements RequestLog, AutoCloseable {
         try {
             closed = true;
             out.close();
+            // Checked again here: the target may have become a FIFO or a link since checkWritable.
+            FileKinds.checkReplaceable("--write-requests", path);
             Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             deleteTemporary();

@@ -33,6 +33,7 @@ public final class AtomicFileWriter {
     public static void write(Path target, Body body) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
+        refuseSpecial(absolute);
         Files.createDirectories(dir);
         // Same directory as the target: a rename is only atomic within one file system.
         Path temp = dir.resolve("." + absolute.getFileName() + ".tmp-" + randomSuffix());
@@ -54,6 +55,17 @@ public final class AtomicFileWriter {
             if (!done) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /**
+     * Refuses a target that is a FIFO, a device or a symbolic link: the rename would replace the node itself with a
+     * plain file (a device's users or a link's target would silently lose it).
+     */
+    static void refuseSpecial(Path target) throws IOException {
+        var kind = FileKinds.nonRegular(target);
+        if (kind.isPresent() && !kind.get().equals("a directory")) {
+            throw new IOException(target + " is " + kind.get() + ", not a regular file; refusing to replace it");
         }
     }
 

@@ -33,6 +33,11 @@ public final class Gpt2ConfigJson {
 
     /** Reads {@code file}. */
     public static Gpt2Config read(Path file) {
+        var special = dev.wafer.formats.fileio.FileKinds.nonRegularTarget(file);
+        if (special.isPresent()) {
+            // A FIFO would block the read forever.
+            throw new HfFormatException(file + ": is " + special.get() + ", not a regular file");
+        }
         try {
             return parse(file.toString(), MAPPER.readTree(Files.readAllBytes(file)));
         } catch (NoSuchFileException e) {
