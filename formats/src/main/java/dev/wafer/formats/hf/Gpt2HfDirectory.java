@@ -147,6 +147,9 @@ public final class Gpt2HfDirectory {
         List<Path> shards = new ArrayList<>();
         for (String name : names) {
             Path shard = index.resolveSibling(name).normalize();
+            if (shards.contains(shard)) {
+                continue; // the same file spelled twice ("./a.safetensors" and "a.safetensors"): read it once
+            }
             if (!shard.getParent().equals(index.getParent().normalize()) || !Files.isRegularFile(shard)) {
                 throw new HfFormatException(index + ": shard '" + name + "' is missing or outside the model directory");
             }

@@ -209,6 +209,24 @@ class Gpt2HfDirectoryTest {
         assertEquals(model, Gpt2HfDirectory.read(out));
     }
 
+    /** An index naming one shard as "./x" for some tensors and "x" for others lists one file, read once. */
+    @Test
+    void aShardSpelledTwoWaysIsOneShard() throws IOException {
+        Gpt2Checkpoint model = TinyGpt2.random(TinyGpt2.config(true, null), SEED);
+        Path out = dir.resolve("spelled-twice");
+        Files.createDirectories(out);
+        Gpt2ConfigJson.write(out.resolve("config.json"), model.config());
+        List<TensorSource> all = new ArrayList<>();
+        Map<String, String> weightMap = new LinkedHashMap<>();
+        model.tensors().forEach((name, t) -> {
+            all.add(TensorSource.of(new TensorSpec(name, t.shape()), t.data()));
+            weightMap.put(name, (name.startsWith("transformer.w") ? "./" : "") + "model-00001-of-00001.safetensors");
+        });
+        SafetensorsWriter.write(out.resolve("model-00001-of-00001.safetensors"), Map.of("format", "pt"), all);
+        new ObjectMapper().writeValue(out.resolve("model.safetensors.index.json").toFile(), Map.of("weight_map", weightMap));
+        assertEquals(model, Gpt2HfDirectory.read(out));
+    }
+
     @Test
     void refusesToExportAnUnfoldedMupModel() {
         Gpt2Checkpoint mup = TinyGpt2.random(TinyGpt2.config(true, new MupMultipliers(0.5, 10, 1, true)), SEED);
