@@ -324,7 +324,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
         @Override
         public Integer call() throws IOException {
             if (!Files.isRegularFile(text)) {
-                throw new UserError("--text " + text + ": no such file");
+                throw new UserError("--text " + text + ": " + dev.wafer.formats.fileio.FileKinds.whyNotAFile(text));
             }
             String passage;
             try {

@@ -20,15 +20,17 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     private final ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer;
     private final String name;
+    private final Path file;
     private final int vocabSize;
     private final int endOfText;
     private final String sha256;
 
-    private HfTokenizer(ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer, String name,
+    private HfTokenizer(ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer, Path file,
                                  int vocabSize, int endOfText, String sha256) {
         this.tokenizer = tokenizer;
         this.sha256 = sha256;
-        this.name = name;
+        this.file = file;
+        this.name = "hf:" + file.getFileName();
         this.vocabSize = vocabSize;
         this.endOfText = endOfText;
     }
@@ -39,8 +41,13 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
      * @throws InvalidInputException naming the file when it is missing, unreadable or has no end-of-text token
      */
     public static HfTokenizer load(Path file) {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new InvalidInputException("--tokenizer " + file + ": no such file");
+        }
+        dev.wafer.formats.fileio.FileKinds.checkReadable("--tokenizer", file);
+        if (isEmpty(file)) {
+            throw new InvalidInputException("--tokenizer " + file + " is empty (0 bytes); expected a Hugging Face"
+                    + " tokenizer.json");
         }
         // Never reach for the network: DJL would otherwise try to download native libraries or files.
         System.setProperty("ai.djl.offline", "true");
@@ -58,7 +65,18 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                     + " says: " : "cannot load tokenizer.json: ";
             throw new InvalidInputException("--tokenizer " + file + ": " + what + e.getMessage(), e);
         }
-        Map<String, Integer> vocab = VocabularyReader.read(file);
+        Map<String, Integer> vocab;
+        try {
+            vocab = VocabularyReader.read(file);
+            // The library loads such a file and fails on the first word it does not know, mid-way through a corpus.
+            VocabularyReader.missingUnknownToken(file).ifPresent(unk -> {
+                throw new InvalidInputException("--tokenizer " + file + ": model.unk_token \"" + unk + "\" is not in"
+                        + " model.vocab; the tokenizer could not encode any word outside its vocabulary");
+            });
+        } catch (InvalidInputException e) {
+            tok.close();
+            throw e;
+        }
         int eot = -1;
         for (String candidate : END_OF_TEXT_CANDIDATES) {
             Integer id = vocab.get(candidate);
@@ -73,7 +91,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                     + String.join(", ", END_OF_TEXT_CANDIDATES) + ")");
         }
         int size = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
-        return new HfTokenizer(tok, "hf:" + file.getFileName(), size, eot, TokenizerFileHash.sha256(file));
+        return new HfTokenizer(tok, file, size, eot, TokenizerFileHash.sha256(file));
     }
 
     /** The SHA-256 of the tokenizer.json it was loaded from, in hex: the manifest records it. */
@@ -99,7 +117,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     @Override
     public int[] encode(String text) {
-        Encoding enc = tokenizer.encode(text, false, false);
+        Encoding enc;
+        try {
+            enc = tokenizer.encode(text, false, false);
+        } catch (RuntimeException e) {
+            // The native library's refusal (e.g. "WordLevel error: Missing [UNK] token from the vocabulary") is a
+            // fault of the tokenizer file, not of Wafer.
+            throw new InvalidInputException("--tokenizer " + file + ": the tokenizer cannot encode the text: "
+                    + e.getMessage(), e);
+        }
         long[] ids = enc.getIds();
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -123,6 +149,14 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     @Override
     public void close() {
         tokenizer.close();
+    }
+
+    private static boolean isEmpty(Path file) {
+        try {
+            return Files.size(file) == 0;
+        } catch (IOException e) {
+            return false; // the load below reports why it cannot be read
+        }
     }
 
     /** Whether the file parses as JSON at all. */

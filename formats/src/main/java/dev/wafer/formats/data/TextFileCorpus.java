@@ -35,7 +35,7 @@ public final class TextFileCorpus implements TokenizedCorpus {
      */
     public static TextFileCorpus read(String flag, Path file, Tokenizer tokenizer) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException(flag + " " + file + ": no such file");
+            throw new InvalidInputException(flag + " " + file + ": " + dev.wafer.formats.fileio.FileKinds.whyNotAFile(file));
         }
         byte[] bytes = Files.readAllBytes(file);
         StrictUtf8.Result text = new StrictUtf8().decode(bytes, 0, bytes.length);

@@ -24,7 +24,7 @@ public final class TokenizerFileHash {
      */
     public static String sha256(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException("--tokenizer " + file + ": no such file");
+            throw new InvalidInputException("--tokenizer " + file + ": " + dev.wafer.formats.fileio.FileKinds.whyNotAFile(file));
         }
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));

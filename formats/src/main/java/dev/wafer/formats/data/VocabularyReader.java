@@ -14,6 +14,28 @@ final class VocabularyReader {
     private VocabularyReader() {
     }
 
+    /**
+     * The model's {@code unk_token} when a WordLevel or WordPiece model declares one that its own {@code model.vocab}
+     * lacks: it looks the token up there for every unknown word and fails at encode time. Empty otherwise (a
+     * byte-level BPE never needs its unk_token, so one missing is left to the encode-time check).
+     */
+    static java.util.Optional<String> missingUnknownToken(Path file) {
+        JsonNode model;
+        try {
+            model = new ObjectMapper().readTree(file.toFile()).path("model");
+        } catch (IOException e) {
+            throw new InvalidInputException("--tokenizer " + file + ": not valid JSON (" + e.getMessage() + ")", e);
+        }
+        JsonNode unk = model.path("unk_token");
+        JsonNode vocab = model.path("vocab");
+        String type = model.path("type").asText("");
+        boolean word = type.equals("WordLevel") || type.equals("WordPiece");
+        if (!word || !unk.isTextual() || !vocab.isObject() || vocab.has(unk.asText())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(unk.asText());
+    }
+
     static Map<String, Integer> read(Path file) {
         JsonNode root;
         try {

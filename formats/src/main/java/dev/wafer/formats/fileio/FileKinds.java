@@ -84,6 +84,16 @@ public final class FileKinds {
     }
 
     /**
+     * Why {@code file} cannot be read as a file: "no such file", "is a directory" or e.g. "is a FIFO, not a regular
+     * file", for a message {@code flag + " " + file + ": " + why}. Meant for a path already found not to be a
+     * regular file.
+     */
+    public static String whyNotAFile(Path file) {
+        return nonRegularTarget(file).map(k -> k.equals("a directory") ? "is a directory, not a file"
+                : "is " + k + ", not a regular file").orElse("no such file");
+    }
+
+    /**
      * Refuses a file to be read that exists but is not a regular file (following links): a FIFO would block the
      * read forever, and a directory or device is not a file the user meant.
      *

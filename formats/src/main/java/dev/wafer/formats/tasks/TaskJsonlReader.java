@@ -97,7 +97,8 @@ public final class TaskJsonlReader {
         } else if (Files.isRegularFile(fileOrDirectory)) {
             files = List.of(fileOrDirectory);
         } else {
-            throw new TaskFileException(fileOrDirectory + ": no such file or directory");
+            throw new TaskFileException(fileOrDirectory + ": " + (Files.exists(fileOrDirectory)
+                    ? dev.wafer.formats.fileio.FileKinds.whyNotAFile(fileOrDirectory) : "no such file or directory"));
         }
         return files;
     }

@@ -82,7 +82,8 @@ public final class TrainingDataFiles implements AutoCloseable {
                 return dataset(path, vocab, seq, seed, kind == DataKind.SAMPLE ? "embedded sample, " : "");
             }
             if (!Files.isRegularFile(path)) {
-                throw new DataException("--data " + path + " does not exist");
+                throw new DataException("--data " + path + (Files.exists(path) ? ": "
+                        + dev.wafer.formats.fileio.FileKinds.whyNotAFile(path) : " does not exist"));
             }
             Optional<String> shard = TokenFiles.shardRefusal(path);
             if (shard.isPresent()) {

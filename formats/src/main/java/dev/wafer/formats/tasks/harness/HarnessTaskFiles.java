@@ -47,7 +47,7 @@ public final class HarnessTaskFiles {
     private static List<EvalDoc> read(HarnessTask task, Path file, List<String> sources) {
         String name = task.harnessName();
         if (!Files.isRegularFile(file)) {
-            throw new TaskFileException(name + ": " + file + ": no such file");
+            throw new TaskFileException(name + ": " + file + ": " + dev.wafer.formats.fileio.FileKinds.whyNotAFile(file));
         }
         String text;
         try {
