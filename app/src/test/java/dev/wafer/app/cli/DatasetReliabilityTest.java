@@ -181,6 +181,29 @@ class DatasetReliabilityTest {
         assertEquals(0, CliRun.of("data", "stats", "--dataset", ds.toString()).exitCode());
     }
 
+    /**
+     * One '}' of documents.jsonl turned into ']' (same size): audit memorization said "I/O error:
+     * JsonParseException: Unexpected close marker" naming no file (exit 74); it now checks the CRC as data audit does.
+     */
+    @Test
+    void memorizationAuditReportsADamagedDocumentListByItsChecksum() throws IOException {
+        Path input = corpus("m.jsonl", 40, "Web", new ArrayList<>());
+        Path ds = tmp.resolve("ds-mem");
+        assertEquals(0, prepare(ds, input).exitCode());
+        Path run = tmp.resolve("run-mem");
+        CliRun trained = CliRun.of("train", "--data", ds.toString(), "--vocab", "257", "--d-model", "16", "--layers",
+                "1", "--heads", "2", "--seq", "32", "--batch", "2", "--steps", "1", "--seed", "3", "--out", run.toString());
+        assertEquals(0, trained.exitCode(), trained.err());
+        String[] audit = {"audit", "memorization", "--checkpoint", run.toString(), "--dataset", ds.toString(),
+            "--prefix", "4", "--suffix", "4", "--samples", "2", "--json"};
+        assertEquals(0, CliRun.of(audit).exitCode());
+        Path documents = ds.resolve("documents.jsonl");
+        String good = Files.readString(documents);
+        int brace = good.indexOf("}\n");
+        Files.writeString(documents, good.substring(0, brace) + "]" + good.substring(brace + 1));
+        assertOneLineError(CliRun.of(audit), 2, documents + ": CRC-32C is ", "the file is damaged");
+    }
+
     @Test
     void anOutputInsideAnInputIsLeftOutOfTheInputsAndAnInputInsideTheOutputRefused() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("corpus"));

@@ -110,35 +110,57 @@ public final class PackedSplitCorpus implements PackedCorpus, AutoCloseable {
              BufferedReader lines = new BufferedReader(new InputStreamReader(new CheckedInputStream(raw, crc),
                      StandardCharsets.UTF_8), 1 << 16)) {
             String wanted = "\"split\":\"" + split.fileName() + "\"";
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (!line.contains(wanted)) {
-                    continue;
+            long lineNumber = 0;
+            try {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    lineNumber++;
+                    if (!line.contains(wanted)) {
+                        continue;
+                    }
+                    JsonNode n;
+                    try {
+                        n = LINE.readTree(line);
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new InvalidInputException(layout.documents() + ":" + lineNumber + ": not valid JSON ("
+                                + e.getOriginalMessage() + "); the file is damaged, prepare the dataset again", e);
+                    }
+                    String source = n.path("source").asText();
+                    int shard = n.path("shard").asInt();
+                    if (shard < 0 || shard >= shardStarts.length) {
+                        throw new InvalidInputException(layout.documents() + ": document " + n.path("hash").asText()
+                                + " names " + split.fileName() + " shard " + shard + " but the dataset has "
+                                + shardStarts.length + "; the file is damaged, prepare the dataset again");
+                    }
+                    long start = shardStarts[shard] + n.path("offset").asLong();
+                    if (!allStarts.isEmpty() && start <= allStarts.get(allStarts.size() - 1)) {
+                        throw new InvalidInputException(layout.documents() + ": document " + n.path("hash").asText()
+                                + " is not after the one before it in packed order; the file is damaged, prepare the"
+                                + " dataset again");
+                    }
+                    allStarts.add(start);
+                    if (!sources.isEmpty() && !sources.contains(source)) {
+                        allIndex.add(-1);
+                        continue;
+                    }
+                    allIndex.add(documents.size());
+                    int kept = (int) Math.max(0, Math.min(n.path("tokens").asInt(), stream - start));
+                    documents.add(new Document(n.path("hash").asText(), source, n.path("location").asText(), kept));
+                    starts.add(start);
                 }
-                JsonNode n = LINE.readTree(line);
-                String source = n.path("source").asText();
-                int shard = n.path("shard").asInt();
-                if (shard < 0 || shard >= shardStarts.length) {
-                    throw new InvalidInputException(layout.documents() + ": document " + n.path("hash").asText()
-                            + " names " + split.fileName() + " shard " + shard + " but the dataset has "
-                            + shardStarts.length + "; the file is damaged, prepare the dataset again");
+            } catch (InvalidInputException damaged) {
+                // A changed byte that keeps the size is what the checksum is for: report it as such (as data audit
+                // does), and the line's own fault only when the file is as prepared.
+                while (lines.readLine() != null) {
+                    // the rest of the file, for its checksum
                 }
-                long start = shardStarts[shard] + n.path("offset").asLong();
-                if (!allStarts.isEmpty() && start <= allStarts.get(allStarts.size() - 1)) {
-                    throw new InvalidInputException(layout.documents() + ": document " + n.path("hash").asText()
-                            + " is not after the one before it in packed order; the file is damaged, prepare the"
-                            + " dataset again");
-                }
-                allStarts.add(start);
-                if (!sources.isEmpty() && !sources.contains(source)) {
-                    allIndex.add(-1);
-                    continue;
-                }
-                allIndex.add(documents.size());
-                int kept = (int) Math.max(0, Math.min(n.path("tokens").asInt(), stream - start));
-                documents.add(new Document(n.path("hash").asText(), source, n.path("location").asText(), kept));
-                starts.add(start);
+                checkCrc(dataset, layout, crc);
+                throw damaged;
             }
         }
+        checkCrc(dataset, layout, crc);
+    }
+
+    private static void checkCrc(PreparedDataset dataset, DatasetLayout layout, CRC32C crc) {
         String recorded = dataset.manifest().file(DatasetLayout.DOCUMENTS).crc32c();
         String actual = String.format(Locale.ROOT, "%08x", crc.getValue());
         if (!actual.equals(recorded)) {
