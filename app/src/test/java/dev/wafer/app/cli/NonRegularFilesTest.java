@@ -103,6 +103,17 @@ class NonRegularFilesTest {
         stillFifo(dev);
     }
 
+    /** {@code --input <(cat corpus.jsonl)} was "I/O error: NoSuchFileException: /dev/fd/63"; a FIFO hung. */
+    @Test
+    void dataPrepareRefusesAPipeAsInput() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("prep-fifo"));
+        Path input = fifo(dir.resolve("corpus.jsonl"));
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> refused(CliRun.of("data", "prepare", "--input",
+                input.toString(), "--out", dir.resolve("ds").toString(), "--tokenizer", "bytes", "--quiet"),
+                "--input " + input + " is a pipe; data prepare reads its input twice, give a file"));
+        assertFalse(Files.exists(dir.resolve("ds")));
+    }
+
     @Test
     void aFifoAsCheckpointOrConfigIsRefusedNotWaitedOn() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("read-fifo"));

@@ -62,6 +62,12 @@ public final class Inputs {
                 // A directory on the way that this user may not enter: not "missing", and not the user's typo.
                 throw IoFailures.unreadableInput(p.toString(), e);
             }
+            if (!attributes.isDirectory() && !attributes.isRegularFile()) {
+                // A pipe (e.g. <(cat corpus.jsonl), /dev/fd/63) is gone after one read, and a FIFO would block.
+                String kind = dev.wafer.formats.fileio.FileKinds.nonRegularTarget(p).orElse("not a regular file");
+                throw new InvalidInputException("--input " + p + " is " + (kind.equals("a FIFO") ? "a pipe" : kind)
+                        + "; data prepare reads its input twice, give a file");
+            }
             if (output != null && real(p).startsWith(output)) {
                 throw new InvalidInputException("--input " + p + " is inside --out " + out
                         + ", which preparing replaces; choose an output outside the inputs");
