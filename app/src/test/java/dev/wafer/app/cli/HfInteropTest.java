@@ -146,6 +146,43 @@ class HfInteropTest {
                 stale.err());
     }
 
+    /**
+     * A folder with its own tokenizer imported silently and generate then used GPT-2's, stopping at 50256; an
+     * eos_token_id other than Wafer's or a tokenizer.json other than GPT-2's is now refused, naming it.
+     */
+    @Test
+    void aModelWithItsOwnTokenizerIsRefused() throws IOException {
+        Path own = Files.createDirectory(tmp.resolve("own-eos"));
+        Files.copy(fixture("tiny-gpt2").resolve("model.safetensors"), own.resolve("model.safetensors"));
+        com.fasterxml.jackson.databind.node.ObjectNode config =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(fixture("tiny-gpt2").resolve("config.json").toFile());
+        config.put("eos_token_id", 1).put("bos_token_id", 1);
+        JSON.writeValue(own.resolve("config.json").toFile(), config);
+        CliRun eos = CliRun.of("import-hf", "--from", own.toString(), "--out", tmp.resolve("own.wafer").toString());
+        assertEquals(2, eos.exitCode(), eos.err());
+        assertTrue(eos.err().contains(own.resolve("config.json") + ": eos_token_id is 1, but")
+                && eos.err().contains("GPT-2's tokenizer") && eos.err().strip().lines().count() == 1, eos.err());
+        assertFalse(Files.exists(tmp.resolve("own.wafer")));
+
+        config.remove("eos_token_id");
+        config.remove("bos_token_id");
+        JSON.writeValue(own.resolve("config.json").toFile(), config);
+        Files.writeString(own.resolve("tokenizer.json"), "{\"model\": {\"type\": \"WordLevel\", \"vocab\":"
+                + " {\"[UNK]\": 0, \"</s>\": 1}}}");
+        CliRun tok = CliRun.of("import-hf", "--from", own.toString(), "--out", tmp.resolve("own.wafer").toString());
+        assertEquals(2, tok.exitCode(), tok.err());
+        assertTrue(tok.err().contains(own.resolve("tokenizer.json") + " is not GPT-2's tokenizer (2 ids"), tok.err());
+
+        // GPT-2's own vocabulary (its ids checked, the rest stand-ins) imports.
+        StringBuilder vocab = new StringBuilder("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"!\": 0");
+        for (int i = 1; i < 50256; i++) {
+            vocab.append(", \"").append(i == 262 ? "\u0120the" : "t" + i).append("\": ").append(i);
+        }
+        Files.writeString(own.resolve("tokenizer.json"), vocab.append(", \"<|endoftext|>\": 50256}}}"));
+        CliRun gpt2 = CliRun.of("import-hf", "--from", own.toString(), "--out", tmp.resolve("own.wafer").toString());
+        assertEquals(0, gpt2.exitCode(), gpt2.err());
+    }
+
     @Test
     void mupExportIsPlainGpt2AndRefusesToReimportAsTied() throws IOException {
         Path ckpt = tmp.resolve("mup.wafer");

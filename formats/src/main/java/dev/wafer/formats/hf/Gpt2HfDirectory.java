@@ -47,6 +47,7 @@ public final class Gpt2HfDirectory {
             throw new HfFormatException(dir + ": directory does not exist");
         }
         Gpt2Config config = Gpt2ConfigJson.read(dir.resolve(CONFIG));
+        ImportedTokenizerCheck.check(dir, dir.resolve(CONFIG), config.vocabSize());
         List<Path> shards = weightFiles(dir);
         List<SafetensorsReader> readers = new ArrayList<>();
         try {
