@@ -42,8 +42,10 @@ final class EvalTokenStream {
                     }
                 }
             } else if (!Files.isRegularFile(path)) {
-                throw new UserError("--data " + path + (Files.exists(path) ? ": "
-                        + dev.wafer.formats.fileio.FileKinds.whyNotAFile(path) : " does not exist"));
+                throw new UserError(Files.exists(path) ? "--data " + path + ": "
+                        + dev.wafer.formats.fileio.FileKinds.whyNotAFile(path)
+                        : dev.wafer.formats.data.ManifestJson.killedSwap(path, "--data")
+                                .orElse("--data " + path + " does not exist"));
             } else if (dev.wafer.formats.tokens.TokenFiles.shardRefusal(path).isPresent()) {
                 throw new UserError("--data " + dev.wafer.formats.tokens.TokenFiles.shardRefusal(path).get());
             } else if (dev.wafer.formats.tokens.TokenFiles.isText(path)) { // as train tells text from tokens

@@ -338,6 +338,38 @@ class DatasetReliabilityTest {
     }
 
     @Test
+    void leftoversNamedAfterALiveProcessAreRecoveredWhenNoPrepareHoldsTheLock() throws IOException {
+        Path input = corpus("c.jsonl", 10, "Web", new ArrayList<>());
+        Path ds = tmp.resolve("ds");
+        assertEquals(0, prepare(ds, input).exitCode());
+        // A prepare killed between the swap's renames, whose process id now belongs to a live process (in a
+        // container wafer is often process 1 every time): it used to refuse every later prepare as "being prepared".
+        long live = ProcessHandle.current().parent().orElseThrow().pid();
+        Path old = tmp.resolve(".ds.old-" + live);
+        Files.move(ds, old);
+        Files.createDirectories(tmp.resolve(".ds.prepare-" + live));
+        CliRun train = CliRun.of("train", "--data", ds.toString(), "--vocab", "257", "--d-model", "16", "--layers",
+                "1", "--heads", "2", "--seq", "16", "--batch", "2", "--steps", "1");
+        assertOneLineError(train, 2, "--data " + ds, old.toString(), "mv " + old + " " + ds);
+        CliRun again = prepare(ds, input);
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(List.of("c.jsonl", "ds"), listing(tmp));
+        assertEquals(0, CliRun.of("data", "stats", "--dataset", ds.toString()).exitCode());
+    }
+
+    @Test
+    void aSecondPrepareOfTheSameOutputIsRefusedWhileTheFirstHoldsTheLock() throws IOException {
+        Path input = corpus("c.jsonl", 10, "Web", new ArrayList<>());
+        Path ds = tmp.resolve("ds");
+        try (var held = dev.wafer.formats.fileio.ExclusiveLock.tryAcquire(tmp.resolve(".ds.prepare.lock"))
+                .orElseThrow()) {
+            assertOneLineError(prepare(ds, input), 2, "--out " + ds, "being prepared by another 'wafer data prepare'");
+        }
+        assertFalse(Files.exists(ds));
+        assertEquals(0, prepare(ds, input).exitCode(), "the lock is released with its holder");
+    }
+
+    @Test
     void preparationThatKeepsNothingNamesTheRules() throws IOException {
         List<String> texts = new ArrayList<>();
         Path books = corpus("books.jsonl", 10, "Books3", texts);

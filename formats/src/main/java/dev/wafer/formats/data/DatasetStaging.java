@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.wafer.formats.fileio.ExclusiveLock;
 import dev.wafer.formats.input.InvalidInputException;
 
 /**
@@ -20,7 +21,10 @@ import dev.wafer.formats.input.InvalidInputException;
  * does not exist; a run killed there leaves the old dataset as {@code .DIR.old-PID}, and the next run in that
  * directory puts it back before anything else. A failed run deletes its build, so DIR is never half-written, and
  * directories a killed run left (builds, old datasets, a {@code .shuffle-tmp} inside DIR) are removed by the next
- * run once their process is gone.
+ * run. Whether a run is still going is told by an exclusive lock on {@code .DIR.prepare.lock} beside DIR, held from
+ * {@link #begin()} to the end, which the operating system releases when the process dies: a recorded process id may
+ * belong to a live process again (in a container Wafer is often process 1 every time), which used to refuse every
+ * later run.
  */
 final class DatasetStaging {
     private static final Pattern ORPHAN = Pattern.compile("(prepare|old)-(\\d+)");
@@ -29,6 +33,7 @@ final class DatasetStaging {
     private final Path parent;
     private final String prefix;
     private final long pid;
+    private ExclusiveLock lock;
 
     DatasetStaging(Path out) {
         this(out, ProcessHandle.current().pid());
@@ -71,10 +76,31 @@ final class DatasetStaging {
             }
         }
         Files.createDirectories(parent);
-        recoverOrphans();
-        checkReplaceable();
-        DatasetFiles.deleteTree(build());
-        Files.createDirectory(build());
+        claim();
+        try {
+            recoverOrphans();
+            checkReplaceable();
+            DatasetFiles.deleteTree(build());
+            Files.createDirectory(build());
+        } catch (IOException | RuntimeException | Error e) {
+            release();
+            throw e;
+        }
+    }
+
+    /** The lock that says a run is preparing {@code --out}; see the class comment. */
+    private void claim() throws IOException {
+        Path file = parent.resolve(prefix + "prepare.lock");
+        lock = ExclusiveLock.tryAcquire(file).orElseThrow(() -> new InvalidInputException("--out " + out
+                + " is being prepared by another 'wafer data prepare' (it holds " + file + "); wait for it or stop"
+                + " it"));
+    }
+
+    private void release() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
     }
 
     private void recoverOrphans() throws IOException {
@@ -87,11 +113,7 @@ final class DatasetStaging {
             if (!m.matches()) {
                 continue;
             }
-            long owner = Long.parseLong(m.group(2));
-            if (owner != pid && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
-                throw new InvalidInputException("--out " + out + " is being prepared by process " + owner + " ("
-                        + p + "); wait for it or stop it");
-            }
+            // This run holds the lock: whatever a build or old copy's process id, that run is over.
             if (m.group(1).equals("old") && !Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
                 // Killed between the two renames of a swap: the previous dataset is complete, put it back.
                 Files.move(p, out, StandardCopyOption.ATOMIC_MOVE);
@@ -122,6 +144,14 @@ final class DatasetStaging {
 
     /** Swaps the complete build in for {@code --out}; see the class comment for the window this leaves. */
     void commit() throws IOException {
+        try {
+            swap();
+        } finally {
+            release();
+        }
+    }
+
+    private void swap() throws IOException {
         syncDirectory(build());
         if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
             Files.move(out, old(), StandardCopyOption.ATOMIC_MOVE);
@@ -140,6 +170,8 @@ final class DatasetStaging {
             DatasetFiles.deleteTree(build());
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
+        } finally {
+            release();
         }
     }
 

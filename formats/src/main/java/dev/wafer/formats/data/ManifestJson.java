@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -184,6 +185,24 @@ public final class ManifestJson {
         return JSON.writeValueAsString(DatasetManifestJson.stats(manifest));
     }
 
+    /**
+     * The line for a missing {@code dir} whose previous dataset a {@code data prepare} killed between the two renames
+     * of its swap left complete as {@code .DIR.old-PID}: where it is and the commands that put it back.
+     *
+     * @param flag the option that named {@code dir}, for the message
+     * @return the line, or empty when {@code dir} exists or no such copy is beside it
+     * @throws IOException when the parent directory cannot be listed
+     */
+    public static Optional<String> killedSwap(Path dir, String flag) throws IOException {
+        Path old = swappedOut(dir);
+        if (old == null) {
+            return Optional.empty();
+        }
+        return Optional.of(flag + " " + dir + ": no " + DatasetLayout.MANIFEST + "; the previous dataset is in " + old
+                + " (a 'data prepare' was stopped while swapping it out): run the same 'wafer data prepare --out "
+                + dir + "' again, which puts it back first, or move it back with: mv " + old + " " + dir);
+    }
+
     /** The {@code .DIR.old-PID} a killed swap left beside a missing {@code dir}, or null. */
     private static Path swappedOut(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();
@@ -216,13 +235,9 @@ public final class ManifestJson {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            Path old = swappedOut(dir);
-            if (old != null) {
-                // A prepare killed between the two renames of its swap: the previous dataset is complete there.
-                throw new InvalidInputException(flag + " " + dir + ": no " + DatasetLayout.MANIFEST + "; the previous"
-                        + " dataset is in " + old + " (a 'data prepare' was stopped while swapping it out): run the"
-                        + " same 'wafer data prepare --out " + dir + "' again, which puts it back first, or move it"
-                        + " back with: mv " + old + " " + dir);
+            Optional<String> swapped = killedSwap(dir, flag);
+            if (swapped.isPresent()) {
+                throw new InvalidInputException(swapped.get());
             }
             throw new InvalidInputException(flag + " " + dir + ": no " + DatasetLayout.MANIFEST
                     + "; run 'wafer data prepare --out " + dir + "' first");

@@ -82,8 +82,10 @@ public final class TrainingDataFiles implements AutoCloseable {
                 return dataset(path, vocab, seq, seed, kind == DataKind.SAMPLE ? "embedded sample, " : "");
             }
             if (!Files.isRegularFile(path)) {
-                throw new DataException("--data " + path + (Files.exists(path) ? ": "
-                        + dev.wafer.formats.fileio.FileKinds.whyNotAFile(path) : " does not exist"));
+                throw new DataException(Files.exists(path) ? "--data " + path + ": "
+                        + dev.wafer.formats.fileio.FileKinds.whyNotAFile(path)
+                        : dev.wafer.formats.data.ManifestJson.killedSwap(path, "--data")
+                                .orElse("--data " + path + " does not exist"));
             }
             Optional<String> shard = TokenFiles.shardRefusal(path);
             if (shard.isPresent()) {

@@ -1,0 +1,106 @@
+package dev.wafer.formats.fileio;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * An exclusive lock on a lock file, which the operating system releases when the holder dies (a {@code kill -9}, a
+ * container stopped), unlike a recorded process id, which another process can carry later (in a container Wafer is
+ * often process 1 every time). The holder deletes the lock file when it releases it, so nothing is left beside the
+ * user's files; a claimant that locked a file just deleted that way (it opened it before the deletion) sees that the
+ * file at the path is not the one it locked (it writes a token into its own and reads the path back) and tries
+ * again.
+ */
+public final class ExclusiveLock implements AutoCloseable {
+    private static final int ATTEMPTS = 8;
+
+    private final Path file;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private ExclusiveLock(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes the lock on {@code file}, creating it, without waiting.
+     *
+     * @return the lock, or empty when another process (or another claim in this one) holds it
+     * @throws IOException when the lock file cannot be created or opened (e.g. a read-only directory)
+     */
+    public static Optional<ExclusiveLock> tryAcquire(Path file) throws IOException {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (IOException | OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                return Optional.empty();
+            }
+            ExclusiveLock held = new ExclusiveLock(file, channel, lock);
+            if (held.isAtPath()) {
+                return Optional.of(held);
+            }
+            held.release(false);
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the file locked is the one at the path (not one its previous holder deleted). */
+    private boolean isAtPath() throws IOException {
+        byte[] token = (ProcessHandle.current().pid() + "-" + System.nanoTime() + "-"
+                + Integer.toHexString(System.identityHashCode(this)) + "\n").getBytes(StandardCharsets.US_ASCII);
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(token), 0);
+        try {
+            return Arrays.equals(token, Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** Deletes the lock file and releases the lock; idempotent. */
+    @Override
+    public void close() {
+        release(true);
+    }
+
+    private void release(boolean delete) {
+        if (delete && lock.isValid()) {
+            try {
+                // Deleted while still locked: whoever opened it meanwhile finds it is no longer at the path.
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // A lock file left behind is harmless: the next claimant locks it.
+            }
+        }
+        try {
+            if (lock.isValid()) {
+                lock.release();
+            }
+        } catch (IOException e) {
+            // Closing the channel below releases it as well.
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Only a token was written through it: closing it cannot lose data.
+        }
+    }
+}
