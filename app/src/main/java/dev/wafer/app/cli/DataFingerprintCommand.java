@@ -30,8 +30,13 @@ final class DataFingerprintCommand implements Callable<Integer>, BackendAgnostic
     @Override
     public Integer call() throws IOException {
         checkOut();
-        WorkFingerprint fp = FingerprintFile.fromText(text);
-        FingerprintFile.write(out, fp);
+        WorkFingerprint fp;
+        // Held from the check to the write: a second writer of --out meanwhile is refused, not silently replaced.
+        try (var lock = OutputLock.beside("--out", out)) {
+            checkOut();
+            fp = FingerprintFile.fromText(text);
+            FingerprintFile.write(out, fp);
+        }
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d distinct %d-word shingles of %s; documents"
                 + " containing %d of them are excluded%n", out, fp.shingles().length, WorkFingerprint.SHINGLE_WORDS,
                 fp.name(), fp.requiredMatches());

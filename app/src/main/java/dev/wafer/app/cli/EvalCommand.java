@@ -123,8 +123,21 @@ public final class EvalCommand implements Runnable {
     @Option(names = "--json", description = "Print one JSON object instead of tables.")
     boolean json;
 
+    /** Held on --write-requests from its check to its write (see {@link OutputLock}). */
+    private dev.wafer.formats.fileio.ExclusiveLock requestsLock;
+
     @Override
     public void run() {
+        try {
+            evaluate();
+        } finally {
+            if (requestsLock != null) {
+                requestsLock.close();
+            }
+        }
+    }
+
+    private void evaluate() {
         boolean paper = tasks != null && tasks.contains("paper");
         if (data == null && (tasks == null || tasks.isEmpty()) && task == null) {
             throw new UserError("give --data DIR|FILE (test-set loss), --tasks FILE...|builtin|paper, or --task NAME --data FILE");
@@ -136,6 +149,8 @@ public final class EvalCommand implements Runnable {
         checkTestLossFlags();
         if (writeRequests != null) { // before any work: an existing file or a missing folder
             RequestsFile.checkWritable(writeRequests, overwrite);
+            requestsLock = OutputLock.beside("--write-requests", writeRequests);
+            RequestsFile.checkWritable(writeRequests, overwrite); // a file another writer finished meanwhile
         }
         CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
         int window = seq != null ? seq : model.shape().seqLength();

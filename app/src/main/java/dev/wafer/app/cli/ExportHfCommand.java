@@ -43,9 +43,41 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
     @Option(names = "--overwrite", description = "Let --out replace the config.json and model.safetensors it holds.")
     boolean overwrite;
 
+    /** The lock file inside --out that a running export holds (see {@link OutputLock}). */
+    static final String LOCK_FILE = ".wafer-export-hf.lock";
+
     @Override
     public void run() {
         checkOut();
+        boolean created = !Files.isDirectory(out);
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        boolean done = false;
+        // Held from the check to the write: a second export into --out meanwhile is refused, not silently replaced.
+        try (var lock = OutputLock.inside("--out", out, LOCK_FILE)) {
+            checkOut();
+            export();
+            done = true;
+        } finally {
+            if (created && !done) {
+                removeIfEmpty();
+            }
+        }
+    }
+
+    /** Removes the --out directory this run created when a failure left it empty. */
+    private void removeIfEmpty() {
+        try {
+            Files.deleteIfExists(out);
+        } catch (IOException e) {
+            // Not empty (another process's files) or not removable: leaving an empty folder loses nothing.
+        }
+    }
+
+    private void export() {
         CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
         if (model.mup() != null && model.mup().embeddingMultiplier() != MupParameterisation.EMBEDDING_MULTIPLIER) {
             throw new UserError("--checkpoint " + checkpoint + ": its muP embedding multiplier is "

@@ -53,6 +53,19 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
     @Override
     public void run() {
         Path file = folderMeant() ? out.resolve(ModelCheckpoints.FILE_NAME) : ModelCheckpoints.resolve(out);
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        // Held from the check to the write: a second writer of the file meanwhile is refused, not silently replaced.
+        try (var lock = OutputLock.beside("--out", file)) {
+            convert(file);
+        }
+    }
+
+    private void convert(Path file) {
         // A training run's checkpoint holds its optimizer state and position; replacing it silently would lose them
         // (--resume then fails), so an existing checkpoint needs --overwrite, as with train, and never while a
         // 'wafer train' holds the directory.

@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
                 + " 10) - eta_base in [6e-4, 6e-2], sigma_base in [0.02, 0.32], m_emb in [1, 100] - each a short"
                 + " seeded run of the proxy scored by held-out loss. Resumable: rerun with the same flags.")
 final class MupSearchCommand implements Runnable {
+    /** The lock file inside --out that a running search holds (see {@link OutputLock}). */
+    static final String LOCK_FILE = ".wafer-mup-search.lock";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -99,26 +102,29 @@ final class MupSearchCommand implements Runnable {
                 () -> new MupSearch.Settings(preset.name(), preset.shape().dModel(), preset.shape().nLayers(),
                         preset.shape().dHead(), samples, budgetTokens, training));
         StudyOutput output = StudyOutput.create(options, "mup-search", spec.commandLine().getOut());
-        StudyRun.Finished<Outcome> run = StudyRun.run(backends, memory, options,
-                spec.commandLine().getErr(), evalSequences > 0,
-                vocab -> proxyRuns(preset, vocab),
-                (backend, data, progress) -> {
-                    MupSearchLog log = MupSearchLog.in(output.dir(), settings, data.description(),
-                            data.fingerprint());
-                    MupSearch.Result search = MupSearch.run(backend, data, settings, log.finished(), log::append,
-                            progress);
-                    return new Outcome(search, checkTransfer
-                            ? MupTransferCheck.run(backend, data, search, transferFactor, progress) : null);
-                });
-        MupSearch.Result search = run.result().search();
-        MupTransferCheck.Result transfer = run.result().transfer();
-        Map<String, Object> json = StudyJson.mupSearch(search, run.backend());
-        if (transfer != null) {
-            json.put("transfer", StudyJson.mupTransfer(transfer));
+        // Two searches in one --out would both train every sample and log each line twice: the second is refused.
+        try (var lock = OutputLock.inside("--out", output.dir(), LOCK_FILE)) {
+            StudyRun.Finished<Outcome> run = StudyRun.run(backends, memory, options,
+                    spec.commandLine().getErr(), evalSequences > 0,
+                    vocab -> proxyRuns(preset, vocab),
+                    (backend, data, progress) -> {
+                        MupSearchLog log = MupSearchLog.in(output.dir(), settings, data.description(),
+                                data.fingerprint());
+                        MupSearch.Result search = MupSearch.run(backend, data, settings, log.finished(), log::append,
+                                progress);
+                        return new Outcome(search, checkTransfer
+                                ? MupTransferCheck.run(backend, data, search, transferFactor, progress) : null);
+                    });
+            MupSearch.Result search = run.result().search();
+            MupTransferCheck.Result transfer = run.result().transfer();
+            Map<String, Object> json = StudyJson.mupSearch(search, run.backend());
+            if (transfer != null) {
+                json.put("transfer", StudyJson.mupTransfer(transfer));
+            }
+            json.put("wall_seconds", run.wallSeconds());
+            output.publish("mup-search", json, png -> StudyPlots.mupSearch(search, png),
+                    (out, png, file) -> StudyTables.mupSearch(out, search, transfer, png, file, run.wallSeconds()));
         }
-        json.put("wall_seconds", run.wallSeconds());
-        output.publish("mup-search", json, png -> StudyPlots.mupSearch(search, png),
-                (out, png, file) -> StudyTables.mupSearch(out, search, transfer, png, file, run.wallSeconds()));
     }
 
     /** The proxy's shape and, with --check-transfer, the wider one, for {@link StudyMemory}. */
