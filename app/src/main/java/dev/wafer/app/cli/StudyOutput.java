@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wafer.formats.fileio.AtomicPathWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
@@ -59,15 +60,16 @@ final class StudyOutput {
     void publish(String name, Map<String, Object> results, Plot plot, TablePrinter table) {
         Path jsonFile = dir.resolve(name + ".json");
         Path png = dir.resolve(name + ".png");
+        // Through a temporary file and a rename: a failed write (a full disk, a file size limit) keeps the old file.
         try {
-            Files.writeString(jsonFile, JSON.writeValueAsString(results) + "\n");
+            AtomicPathWriter.writeString(jsonFile, JSON.writeValueAsString(results) + "\n");
         } catch (IOException e) {
-            throw new UserError("cannot write " + jsonFile + ": " + e.getMessage());
+            throw new UserError("cannot write " + jsonFile + ": " + IoReason.of(e));
         }
         try {
-            plot.write(png);
+            AtomicPathWriter.write(png, plot::write);
         } catch (IOException e) {
-            throw new UserError("cannot write " + png + ": " + e.getMessage());
+            throw new UserError("cannot write " + png + ": " + IoReason.of(e));
         }
         if (printJson) {
             Json.print(out, results);

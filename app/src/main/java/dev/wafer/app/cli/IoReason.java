@@ -1,0 +1,83 @@
+package dev.wafer.app.cli;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The words for an I/O failure in a one-line message: the operating system's reason ("no space left on device",
+ * "file too large", "permission denied"), not a Java exception's class name, and the user's path, not the name of the
+ * temporary file Wafer was writing beside it.
+ */
+final class IoReason {
+    /**
+     * Temporary names derived from a target's: {@code .NAME.tmp-HEX}, {@code .NAME.PID.tmp}, {@code .NAME.HEX.tmp},
+     * {@code .NAME.wafer.tmp-HEX}, and a data prepare's build {@code .NAME.prepare-PID}.
+     */
+    private static final Pattern TEMP = Pattern.compile("\\.(.+?)(?:\\.tmp-[0-9a-f]+|\\.[0-9a-z]+\\.tmp"
+            + "|\\.prepare-\\d+)");
+
+    private IoReason() {
+    }
+
+    /**
+     * The reason of {@code failure}: the innermost cause that says something (an image encoder's "I/O error writing
+     * PNG file!" says less than its cause), as the operating system words it, starting in lower case.
+     */
+    static String of(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t && (t instanceof javax.imageio.IIOException
+                || t instanceof java.io.UncheckedIOException || t.getMessage() == null)) {
+            t = t.getCause();
+        }
+        String reason;
+        if (t instanceof FileSystemException fs && fs.getReason() != null) {
+            reason = fs.getReason();
+        } else if (t instanceof AccessDeniedException) {
+            reason = "permission denied";
+        } else if (t instanceof NoSuchFileException) {
+            reason = "no such file or directory";
+        } else if (t instanceof FileAlreadyExistsException) {
+            reason = "file exists";
+        } else if (t instanceof NotDirectoryException) {
+            reason = "not a directory";
+        } else if (t.getMessage() != null && !t.getMessage().isBlank()) {
+            reason = t.getMessage();
+        } else {
+            reason = t.getClass().getSimpleName();
+        }
+        return lowerFirst(reason.strip());
+    }
+
+    /** The file a {@link FileSystemException} in {@code failure}'s causes names, or null. */
+    static Path file(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FileSystemException fs && fs.getFile() != null) {
+                return userPath(Path.of(fs.getFile()));
+            }
+        }
+        return null;
+    }
+
+    /** {@code file} with a temporary name derived from a target's replaced by the target's. */
+    static Path userPath(Path file) {
+        Path name = file.getFileName();
+        if (name == null) {
+            return file;
+        }
+        var m = TEMP.matcher(name.toString());
+        return m.matches() ? file.resolveSibling(m.group(1)) : file;
+    }
+
+    private static String lowerFirst(String s) {
+        if (s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))) {
+            return s.substring(0, 1).toLowerCase(Locale.ROOT) + s.substring(1);
+        }
+        return s;
+    }
+}
