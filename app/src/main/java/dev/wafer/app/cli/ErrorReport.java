@@ -59,6 +59,10 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
             err.println("wafer: " + ex.getMessage());
             return WaferCommand.IO_ERROR;
         }
+        if (ex instanceof WriteFailure) {
+            err.println("wafer: " + ex.getMessage());
+            return WaferCommand.IO_ERROR;
+        }
         if (ex instanceof UnreadableInputException) {
             // Its message names the input and the reason, also when it comes from another rank as text.
             err.println("wafer: " + ex.getMessage());

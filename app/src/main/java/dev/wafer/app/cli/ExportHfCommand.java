@@ -53,7 +53,7 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw WriteFailure.of("--out " + out, e);
         }
         boolean done = false;
         // Held from the check to the write: a second export into --out meanwhile is refused, not silently replaced.
@@ -93,6 +93,10 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
                     hf.config().tieWordEmbeddings() ? "" : ", muP folded into plain GPT-2 with an untied lm_head", out);
             w.flush();
         } catch (HfFormatException e) {
+            if (e.getCause() instanceof IOException io) {
+                // The model was right; the disk was full or the folder not writable: 74, naming --out.
+                throw WriteFailure.of("--out " + out, io);
+            }
             throw new UserError(e.getMessage());
         }
     }

@@ -57,7 +57,7 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw WriteFailure.of("--out " + file, e);
         }
         // Held from the check to the write: a second writer of the file meanwhile is refused, not silently replaced.
         try (var lock = OutputLock.beside("--out", file)) {
@@ -122,7 +122,12 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
                 Files.createDirectories(file.getParent());
             }
             store.save(file, header, tensors);
-        } catch (IOException | CheckpointException e) {
+        } catch (IOException e) {
+            throw WriteFailure.of("--out " + file, e);
+        } catch (CheckpointException e) {
+            if (e.problem() == CheckpointException.Problem.IO) {
+                throw WriteFailure.of("--out " + file, e.getCause() != null ? e.getCause() : e);
+            }
             throw new UserError("--out " + file + ": " + e.getMessage());
         }
     }

@@ -1,7 +1,6 @@
 package dev.wafer.app.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 import dev.wafer.formats.fileio.ExclusiveLock;
@@ -42,7 +41,7 @@ final class OutputLock {
                     + " is being written by another wafer process (it holds " + lockFile + "); wait for it to"
                     + " finish or choose another path"));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw WriteFailure.of(flag + " " + target, e);
         }
     }
 }

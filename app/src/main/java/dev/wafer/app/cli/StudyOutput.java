@@ -64,12 +64,12 @@ final class StudyOutput {
         try {
             AtomicPathWriter.writeString(jsonFile, JSON.writeValueAsString(results) + "\n");
         } catch (IOException e) {
-            throw new UserError("cannot write " + jsonFile + ": " + IoReason.of(e));
+            throw WriteFailure.of(jsonFile.toString(), e);
         }
         try {
             AtomicPathWriter.write(png, plot::write);
         } catch (IOException e) {
-            throw new UserError("cannot write " + png + ": " + IoReason.of(e));
+            throw WriteFailure.of(png.toString(), e);
         }
         if (printJson) {
             Json.print(out, results);

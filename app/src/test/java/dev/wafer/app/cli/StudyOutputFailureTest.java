@@ -41,6 +41,7 @@ class StudyOutputFailureTest {
                     // What ImageIO throws when the disk fills or the file size limit is reached.
                     throw new IIOException("I/O error writing PNG file!", new IOException("File too large"));
                 }, (out, p, j) -> { }));
+        assertTrue(e instanceof WriteFailure, "exit 74, an I/O failure, not a usage error: " + e);
         assertTrue(e.getMessage().contains(png.toString()) && e.getMessage().contains("file too large"),
                 e.getMessage());
         assertEquals("old png", Files.readString(png), "the previous figure is kept");

@@ -1,4 +1,4 @@
-package dev.wafer.app.cli;
+package dev.wafer.formats.fileio;
 
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * "file too large", "permission denied"), not a Java exception's class name, and the user's path, not the name of the
  * temporary file Wafer was writing beside it.
  */
-final class IoReason {
+public final class IoReason {
     /**
      * Temporary names derived from a target's: {@code .NAME.tmp-HEX}, {@code .NAME.PID.tmp}, {@code .NAME.HEX.tmp},
      * {@code .NAME.wafer.tmp-HEX}, and a data prepare's build {@code .NAME.prepare-PID}.
@@ -28,11 +28,15 @@ final class IoReason {
     /**
      * The reason of {@code failure}: the innermost cause that says something (an image encoder's "I/O error writing
      * PNG file!" says less than its cause), as the operating system words it, starting in lower case.
+     *
+     * @param failure the exception caught
+     * @return e.g. {@code no space left on device}, {@code permission denied}
      */
-    static String of(Throwable failure) {
+    public static String of(Throwable failure) {
         Throwable t = failure;
-        while (t.getCause() != null && t.getCause() != t && (t instanceof javax.imageio.IIOException
-                || t instanceof java.io.UncheckedIOException || t.getMessage() == null)) {
+        // A wrapper of an I/O failure (an image encoder's IIOException, an UncheckedIOException) says less than it.
+        while (t.getCause() != null && t.getCause() != t && !(t instanceof FileSystemException)
+                && (t.getCause() instanceof java.io.IOException || t.getMessage() == null)) {
             t = t.getCause();
         }
         String reason;
@@ -54,8 +58,14 @@ final class IoReason {
         return lowerFirst(reason.strip());
     }
 
-    /** The file a {@link FileSystemException} in {@code failure}'s causes names, or null. */
-    static Path file(Throwable failure) {
+    /**
+     * The file a {@link FileSystemException} in {@code failure}'s causes names, as the user knows it (see
+     * {@link #userPath(Path)}).
+     *
+     * @param failure the exception caught
+     * @return the file, or null when no cause names one (a full disk's write names none)
+     */
+    public static Path file(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof FileSystemException fs && fs.getFile() != null) {
                 return userPath(Path.of(fs.getFile()));
@@ -64,8 +74,13 @@ final class IoReason {
         return null;
     }
 
-    /** {@code file} with a temporary name derived from a target's replaced by the target's. */
-    static Path userPath(Path file) {
+    /**
+     * {@code file} with a temporary name derived from a target's replaced by the target's.
+     *
+     * @param file a file an exception named
+     * @return the target the temporary file was for, or {@code file} when its name is not such a temporary name
+     */
+    public static Path userPath(Path file) {
         Path name = file.getFileName();
         if (name == null) {
             return file;
