@@ -35,7 +35,11 @@ final class DataFingerprintCommand implements Callable<Integer>, BackendAgnostic
         try (var lock = OutputLock.beside("--out", out)) {
             checkOut();
             fp = FingerprintFile.fromText(text);
-            FingerprintFile.write(out, fp);
+            try {
+                FingerprintFile.write(out, fp);
+            } catch (IOException e) {
+                throw WriteFailure.of("--out " + out, e);
+            }
         }
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d distinct %d-word shingles of %s; documents"
                 + " containing %d of them are excluded%n", out, fp.shingles().length, WorkFingerprint.SHINGLE_WORDS,

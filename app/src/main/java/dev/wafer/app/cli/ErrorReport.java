@@ -71,13 +71,24 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof IOException || ex instanceof UncheckedIOException) {
             // A full disk or an unreadable file is a fact of the machine: one line, but not a usage error.
             Throwable io = ex instanceof UncheckedIOException u ? u.getCause() : ex;
-            err.println("wafer: I/O error: " + io.getClass().getSimpleName() + ": " + io.getMessage());
+            err.println(ioErrorLine(io));
             return WaferCommand.IO_ERROR;
         }
         err.println("wafer: internal error (this is a bug in wafer; please report it with the trace below): " + ex);
         ex.printStackTrace(err);
         err.flush();
         return WaferCommand.INTERNAL_ERROR;
+    }
+
+    /**
+     * One line for an I/O failure no command put in its own words: the file as the user knows it (not a temporary
+     * file beside it) and the operating system's reason, not an exception's class name ("I/O error on
+     * /data/ro/ds: permission denied"; "I/O error: no space left on device" when no file is named).
+     */
+    static String ioErrorLine(Throwable io) {
+        java.nio.file.Path file = dev.wafer.formats.fileio.IoReason.file(io);
+        String reason = dev.wafer.formats.fileio.IoReason.of(io);
+        return file == null ? "wafer: I/O error: " + reason : "wafer: I/O error on " + file + ": " + reason;
     }
 
     /**

@@ -218,6 +218,12 @@ public final class EvalCommand implements Runnable {
                     try (RequestsFile file = new RequestsFile(writeRequests)) {
                         report = evaluator.withRequestLog(file).evaluate(taskList);
                         file.commit(); // only a complete evaluation replaces the file
+                    } catch (java.io.UncheckedIOException e) {
+                        if (e.getMessage() != null && e.getMessage().startsWith("--write-requests ")) {
+                            // The file's write failed (a full disk): its path and the reason, not the temporary's.
+                            throw WriteFailure.of("--write-requests " + writeRequests, e.getCause());
+                        }
+                        throw e;
                     }
                 } else {
                     report = evaluator.evaluate(taskList);

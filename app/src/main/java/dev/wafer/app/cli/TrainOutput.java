@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import dev.wafer.formats.checkpoint.ModelCheckpoints;
+import dev.wafer.formats.fileio.IoReason;
 
 /**
  * The checkpoint directory of a training run, claimed before training so that nothing trained is lost at the first
@@ -65,14 +66,18 @@ final class TrainOutput implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UserError(label + ": cannot create the directory: " + e);
+            Path at = IoReason.file(e);
+            // The folder that could not be made, when it is a parent of --out.
+            throw new UserError(label + ": cannot create the directory: " + IoReason.of(e) + (at != null
+                    && !at.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize()) ? " (at " + at + ")"
+                    : ""));
         }
         FileChannel channel;
         try {
             // Opening the lock file for writing is the real writability test (a read-only mount refuses even root).
             channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UserError(label + " is not writable: " + e);
+            throw new UserError(label + " is not writable: " + IoReason.of(e));
         }
         FileLock lock;
         try {

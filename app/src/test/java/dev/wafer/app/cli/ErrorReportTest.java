@@ -123,7 +123,33 @@ class ErrorReportTest {
     void anIoFailureIsOneLineWithItsOwnCode() {
         int code = runFailing(() -> new UncheckedIOException(new NoSuchFileException("/gone/shard-0.bin")));
         assertEquals(WaferCommand.IO_ERROR, code, err());
-        assertEquals("wafer: I/O error: NoSuchFileException: /gone/shard-0.bin\n", err());
+        assertEquals("wafer: I/O error on /gone/shard-0.bin: no such file or directory\n", err());
+    }
+
+    /**
+     * The reason in the operating system's words and the user's path, not a temporary file beside it or an
+     * exception's class name (until 2026-12-07: "I/O error: AccessDeniedException: /data/ro/.fp.bin.9484.tmp",
+     * "I/O error: IOException: No space left on device").
+     */
+    @Test
+    void anIoFailureNamesTheUsersPathAndTheReason() {
+        err.reset();
+        runFailing(() -> new UncheckedIOException(new java.nio.file.AccessDeniedException("/data/ro/.fp.bin.9484.tmp")));
+        assertEquals("wafer: I/O error on /data/ro/fp.bin: permission denied\n", err());
+        err.reset();
+        runFailing(() -> new UncheckedIOException(new java.nio.file.AccessDeniedException("/data/ro/.ds.prepare-9633")));
+        assertEquals("wafer: I/O error on /data/ro/ds: permission denied\n", err());
+        err.reset();
+        runFailing(() -> new UncheckedIOException(new java.nio.file.FileSystemException(
+                "/data/.ds.prepare-12/train-00000.bin", null, "No space left on device")));
+        assertEquals("wafer: I/O error on /data/ds/train-00000.bin: no space left on device\n", err());
+        err.reset();
+        runFailing(() -> new UncheckedIOException(new java.io.IOException("No space left on device")));
+        assertEquals("wafer: I/O error: no space left on device\n", err());
+        err.reset();
+        runFailing(() -> new UncheckedIOException(new java.nio.file.AccessDeniedException(
+                "/w/.r.jsonl.k3j2h1.tmp", "/w/r.jsonl", null)));
+        assertEquals("wafer: I/O error on /w/r.jsonl: permission denied\n", err());
     }
 
     /** A command that fails with a checked exception, as {@code data prepare} does with an unreadable input. */

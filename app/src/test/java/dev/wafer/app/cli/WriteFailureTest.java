@@ -72,4 +72,30 @@ class WriteFailureTest {
                 "--out", again.toString()), "--out " + again);
         assertEquals(List.of("m.wafer"), names(tmp));
     }
+
+    /**
+     * data fingerprint and eval --write-requests on a full disk said "I/O error: IOException: No space left on
+     * device", naming no file; their line now names the flag and the file.
+     */
+    @Test
+    void fingerprintAndRequestsNameTheirOutput() throws Exception {
+        StringBuilder text = new StringBuilder();
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+        for (int i = 0; i < 2000; i++) {
+            text.append("w").append(rng.nextInt(100_000)).append(' ');
+        }
+        Path work = Files.writeString(tmp.resolve("work.txt"), text);
+        Path fp = tmp.resolve("fp.bin");
+        assertWriteFailure(limited(2, "data", "fingerprint", "--text", work.toString(), "--out", fp.toString()),
+                "--out " + fp);
+
+        Path model = tmp.resolve("model");
+        CliRun trained = CliRun.of("train", "--synthetic", "--out", model.toString(), "--d-model", "32", "--layers",
+                "1", "--heads", "2", "--seq", "32", "--batch", "2", "--steps", "1", "--seed", "5");
+        assertEquals(0, trained.exitCode(), trained.err());
+        Path requests = tmp.resolve("r.jsonl");
+        assertWriteFailure(limited(2, "eval", "--checkpoint", model.toString(), "--tasks", "builtin",
+                "--write-requests", requests.toString()), "--write-requests " + requests);
+        assertEquals(List.of("model", "work.txt"), names(tmp), "no file and no temporary file left");
+    }
 }

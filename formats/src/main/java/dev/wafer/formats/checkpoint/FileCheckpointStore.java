@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import dev.wafer.formats.fileio.AtomicFileWriter;
+import dev.wafer.formats.fileio.IoReason;
 import dev.wafer.ports.checkpoint.CheckpointException;
 import dev.wafer.ports.checkpoint.CheckpointException.Problem;
 import dev.wafer.ports.checkpoint.CheckpointHeader;
@@ -25,7 +26,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             // The first save has no previous file to keep: saying one was kept would promise a checkpoint.
             throw new CheckpointException(Problem.IO, file, (previous ? "write failed, previous file left unchanged: "
                     : "write failed, no checkpoint was saved (there was none before at this path): ")
-                    + e.getMessage(), e);
+                    + IoReason.of(e), e);
         }
     }
 

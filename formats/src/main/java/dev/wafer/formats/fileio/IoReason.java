@@ -17,10 +17,11 @@ import java.util.regex.Pattern;
 public final class IoReason {
     /**
      * Temporary names derived from a target's: {@code .NAME.tmp-HEX}, {@code .NAME.PID.tmp}, {@code .NAME.HEX.tmp},
-     * {@code .NAME.wafer.tmp-HEX}, and a data prepare's build {@code .NAME.prepare-PID}.
+     * {@code .NAME.wafer.tmp-HEX}, a data prepare's build {@code .NAME.prepare-PID} and lock files
+     * {@code .NAME.lock}, {@code .NAME.prepare.lock}.
      */
     private static final Pattern TEMP = Pattern.compile("\\.(.+?)(?:\\.tmp-[0-9a-f]+|\\.[0-9a-z]+\\.tmp"
-            + "|\\.prepare-\\d+)");
+            + "|\\.prepare-\\d+|\\.prepare\\.lock|\\.lock)");
 
     private IoReason() {
     }
@@ -81,12 +82,14 @@ public final class IoReason {
      * @return the target the temporary file was for, or {@code file} when its name is not such a temporary name
      */
     public static Path userPath(Path file) {
-        Path name = file.getFileName();
-        if (name == null) {
-            return file;
+        // Every component: a file inside a data prepare's build (.ds.prepare-PID/train-00000.bin) is ds's.
+        Path mapped = file.getRoot();
+        for (Path part : file) {
+            var m = TEMP.matcher(part.toString());
+            String name = m.matches() ? m.group(1) : part.toString();
+            mapped = mapped == null ? Path.of(name) : mapped.resolve(name);
         }
-        var m = TEMP.matcher(name.toString());
-        return m.matches() ? file.resolveSibling(m.group(1)) : file;
+        return mapped == null ? file : mapped;
     }
 
     private static String lowerFirst(String s) {

@@ -144,6 +144,20 @@ class FileCheckpointStoreTest {
         }
     }
 
+    /**
+     * A failed save says why in the operating system's words; it used to end with the path of the temporary file or
+     * the exception's bare message (an AccessDeniedException's is only the path: "previous file left unchanged:
+     * /run/.checkpoint.wafer.tmp-9f52c58b4ad8").
+     */
+    @Test
+    void aFailedSaveGivesTheReasonNotAPath() throws IOException {
+        Path notADir = Files.writeString(dir.resolve("plain"), "x");
+        Path file = notADir.resolve("checkpoint.wafer");
+        CheckpointException e = assertThrows(CheckpointException.class, () -> store.save(file, header(), tensors()));
+        assertTrue(e.getMessage().endsWith("no checkpoint was saved (there was none before at this path): file exists"),
+                e.getMessage());
+    }
+
     @Test
     void saveReplacesAnExistingCheckpoint() {
         Path file = saved();
