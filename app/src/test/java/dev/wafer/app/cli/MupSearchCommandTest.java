@@ -84,9 +84,16 @@ class MupSearchCommandTest {
         assertEquals(3, lines.size());
 
         // A kill during sample 2: its line was cut short. The rerun asks for 4 samples and trains 2 and 3 only.
-        Files.writeString(log, lines.get(0) + "\n" + lines.get(1) + "\n" + lines.get(2).substring(0, 20));
+        String cut = lines.get(0) + "\n" + lines.get(1) + "\n" + lines.get(2).substring(0, 20);
+        Files.writeString(log, cut);
+        // The file as it was, by a second name: dropping the cut line must not rewrite it in place (a kill during
+        // that rewrite lost every finished sample); the new content is renamed over it.
+        Path linked = tmp.resolve("log-before-rerun");
+        Files.deleteIfExists(linked);
+        Files.createLink(linked, log);
         CliRun rerun = CliRun.of(search(out, 4));
         assertEquals(0, rerun.exitCode(), rerun.err());
+        assertEquals(cut, Files.readString(linked), "the old log was not rewritten in place");
         List<String> after = Files.readAllLines(log);
         assertEquals(4, after.size(), String.join("\n", after));
         assertEquals(lines.subList(0, 3), after.subList(0, 3), "sample 2 retrained to the same result");

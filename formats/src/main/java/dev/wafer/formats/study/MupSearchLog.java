@@ -1,9 +1,13 @@
 package dev.wafer.formats.study;
 
+import dev.wafer.formats.fileio.AtomicPathWriter;
+import dev.wafer.formats.fileio.IoReason;
 import dev.wafer.formats.input.InvalidInputException;
 import dev.wafer.formats.input.StrictLineReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -147,7 +151,7 @@ public final class MupSearchLog {
             kept.add(line);
         }
         if (kept.size() != lines.stream().filter(l -> !l.isBlank()).count()) {
-            write(String.join("\n", kept) + (kept.isEmpty() ? "" : "\n"), StandardOpenOption.TRUNCATE_EXISTING);
+            rewrite(String.join("\n", kept) + (kept.isEmpty() ? "" : "\n"));
         }
         return samples;
     }
@@ -224,12 +228,29 @@ public final class MupSearchLog {
         return v;
     }
 
+    /**
+     * Replaces the log through a temporary file and a rename: rewritten in place, a kill during the rewrite left an
+     * empty or partial file, every finished sample lost.
+     */
+    private void rewrite(String text) {
+        try {
+            AtomicPathWriter.writeString(file, text);
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    /** A failed write: exit 74 naming the log and the operating system's reason. */
+    private UncheckedIOException failure(IOException e) {
+        return new UncheckedIOException(new FileSystemException(file.toString(), null, IoReason.of(e)));
+    }
+
     private void write(String text, StandardOpenOption mode) {
         try {
             Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     mode);
         } catch (IOException e) {
-            throw new InvalidInputException("cannot write " + file + ": " + e.getMessage());
+            throw failure(e);
         }
     }
 }
