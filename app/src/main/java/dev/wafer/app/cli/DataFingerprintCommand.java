@@ -40,6 +40,7 @@ final class DataFingerprintCommand implements Callable<Integer>, BackendAgnostic
             } catch (IOException e) {
                 throw WriteFailure.of("--out " + out, e);
             }
+            StaleTemps.remove(out, StaleTemps.NUMBERED);
         }
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d distinct %d-word shingles of %s; documents"
                 + " containing %d of them are excluded%n", out, fp.shingles().length, WorkFingerprint.SHINGLE_WORDS,

@@ -218,6 +218,7 @@ public final class EvalCommand implements Runnable {
                     try (RequestsFile file = new RequestsFile(writeRequests)) {
                         report = evaluator.withRequestLog(file).evaluate(taskList);
                         file.commit(); // only a complete evaluation replaces the file
+                        StaleTemps.remove(writeRequests, StaleTemps.NUMBERED); // what killed runs left
                     } catch (java.io.UncheckedIOException e) {
                         if (e.getMessage() != null && e.getMessage().startsWith("--write-requests ")) {
                             // The file's write failed (a full disk): its path and the reason, not the temporary's.

@@ -61,6 +61,9 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
             checkOut();
             export();
             done = true;
+            // What killed exports left.
+            StaleTemps.remove(out.resolve(Gpt2HfDirectory.WEIGHTS), StaleTemps.ATOMIC);
+            StaleTemps.remove(out.resolve(Gpt2HfDirectory.CONFIG), StaleTemps.ATOMIC);
         } finally {
             if (created && !done) {
                 removeIfEmpty();

@@ -90,6 +90,7 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
         try (TrainOutput claimed = dir != null && Files.exists(dir.resolve(TrainOutput.LOCK_FILE))
                 ? TrainOutput.claim(dir, true, true) : null) {
             write(file, model, from.toAbsolutePath().normalize().toString());
+            StaleTemps.remove(file, StaleTemps.ATOMIC); // what killed imports left
         }
         PrintWriter w = spec.commandLine().getOut();
         w.printf("imported %s (%s, d_model %d, %d layers, %d heads, vocab %d, %d positions) to %s%n", from,
