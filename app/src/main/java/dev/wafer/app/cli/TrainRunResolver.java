@@ -245,9 +245,14 @@ final class TrainRunResolver implements MicroBatchSizer {
     @Override
     public int choose(ModelShape model, int seq, BatchSizeSchedule batches) {
         List<Integer> sizes = batches.phases().stream().map(BatchSizeSchedule.Phase::sequences).toList();
+        inUse = 0;
+        OptionalInt bound = largestMicroBatch(model, seq, sizes); // what an empty heap would choose
         inUse = reserve.inUse();
-        OptionalInt fit = MemoryEstimate.largestMicroBatch(model, seq, sizes, Math.min(budgetBytes(), room()), ranks,
-                optimizerShards(), f.recompute(), sizing, activationStorage(sizing, model), workspace);
+        OptionalInt fit = largestMicroBatch(model, seq, sizes);
+        if (!fit.equals(bound)) { // garbage may be what makes the difference
+            inUse = reserve.inUseCollected();
+            fit = largestMicroBatch(model, seq, sizes);
+        }
         if (fit.isPresent()) {
             return decided(Optional.empty(), fit.getAsInt());
         }
@@ -256,15 +261,29 @@ final class TrainRunResolver implements MicroBatchSizer {
         // run goes on with a micro-batch of 1 and reports the same refusal.
         MemoryEstimate one = estimate(model, 1, seq, sizing);
         if (!memory.device()) {
+            collectIfGarbageDecides(one);
             return decided(one.fits(room()) ? Optional.empty() : Optional.of(doesNotFit(one, 1, heapBytes)), 1);
         }
         return decided(Optional.of(doesNotFit(one, 1, budgetBytes())), 1);
+    }
+
+    /** Measures the heap in use again after a collection where what is in use now is all that refuses {@code m}. */
+    private void collectIfGarbageDecides(MemoryEstimate m) {
+        if (!m.fits(room()) && m.fits(reserve.room(heapBytes, 0))) {
+            inUse = reserve.inUseCollected();
+        }
+    }
+
+    private OptionalInt largestMicroBatch(ModelShape model, int seq, List<Integer> sizes) {
+        return MemoryEstimate.largestMicroBatch(model, seq, sizes, Math.min(budgetBytes(), room()), ranks,
+                optimizerShards(), f.recompute(), sizing, activationStorage(sizing, model), workspace);
     }
 
     @Override
     public int check(ModelShape model, int seq, int micro) {
         inUse = reserve.inUse();
         MemoryEstimate m = estimate(model, micro, seq, sizing);
+        collectIfGarbageDecides(m);
         return decided(m.fits(room()) ? Optional.empty() : Optional.of(doesNotFit(m, micro, heapBytes)), micro);
     }
 

@@ -21,11 +21,15 @@ class HeapReserveSizingTest {
     private static final long ONE = MemoryEstimate.of(MODEL, 1, SEQ).totalBytes();
 
     private static TrainRunResolver resolver(long heap, long inUse, double slack) {
+        return resolver(heap, new HeapReserve(() -> inUse, () -> { }, slack));
+    }
+
+    private static TrainRunResolver resolver(long heap, HeapReserve reserve) {
         TrainCommand cmd = new TrainCommand();
         CommandLine cli = new CommandLine(cmd);
         cli.parseArgs("--synthetic");
         cmd.spec = cli.getCommandSpec();
-        return new TrainRunResolver(cmd.flags(), heap).reserve(new HeapReserve(() -> inUse, slack));
+        return new TrainRunResolver(cmd.flags(), heap).reserve(reserve);
     }
 
     @Test
@@ -57,5 +61,26 @@ class HeapReserveSizingTest {
         long heap = 40 * ONE;
         int micro = resolver(heap, 30L << 20, HeapReserve.SLACK).choose(MODEL, SEQ, BATCH);
         assertEquals(8, micro);
+    }
+
+    /** A heap full of garbage (a JVM that ran a test suite held 1.6 GiB) is collected before it refuses a run. */
+    @Test
+    void garbageIsCollectedBeforeItDecides() {
+        long heap = ONE + (ONE >> 3);
+        long[] held = {ONE}; // what total - free says until a collection
+        int[] collections = {0};
+        HeapReserve reserve = new HeapReserve(() -> held[0], () -> {
+            collections[0]++;
+            held[0] = 0;
+        }, 0);
+        assertEquals(1, resolver(heap, reserve).check(MODEL, SEQ, 1));
+        assertEquals(1, collections[0]);
+        held[0] = ONE;
+        assertEquals(1, resolver(heap, reserve).choose(MODEL, SEQ, BATCH));
+        assertEquals(2, collections[0]);
+        // Where the garbage makes no difference nothing is collected.
+        held[0] = ONE >> 3;
+        assertEquals(8, resolver(40 * ONE, reserve).choose(MODEL, SEQ, BATCH));
+        assertEquals(2, collections[0]);
     }
 }
