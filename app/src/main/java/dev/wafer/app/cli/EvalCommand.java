@@ -344,9 +344,9 @@ public final class EvalCommand implements Runnable {
         if (!java.nio.file.Files.isRegularFile(data.resolve("manifest.json"))) {
             return; // a token file or text, or no dataset: EvalTokenStream names what is wrong
         }
-        String tokenizer;
+        dev.wafer.formats.data.DatasetManifest.Settings tokenizer;
         try {
-            tokenizer = dev.wafer.formats.data.ManifestJson.read(data).settings().tokenizer();
+            tokenizer = dev.wafer.formats.data.ManifestJson.read(data).settings();
         } catch (java.io.IOException | RuntimeException e) {
             return; // EvalTokenStream checks the manifest and names the problem
         }

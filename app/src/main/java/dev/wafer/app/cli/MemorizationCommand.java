@@ -294,7 +294,7 @@ public final class MemorizationCommand implements Callable<Integer> {
      * its tokenizer differs (a dataset that is gone, or a model-only checkpoint, cannot be compared).
      */
     private void requireSameTokenizer(CheckpointedModel model, DatasetManifest.Settings audited) {
-        TrainedTokenizer.requireSame(model, "--dataset", dataset, audited.tokenizer(), "audit it");
+        TrainedTokenizer.requireSame(model, "--dataset", dataset, audited, "audit it");
     }
 
     private static MemorizationReport measure(MemorizationAudit audit, AuditPlan plan, BatchGptInference model,

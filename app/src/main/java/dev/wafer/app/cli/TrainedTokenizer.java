@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import dev.wafer.formats.data.DatasetManifest;
 import dev.wafer.formats.data.ManifestJson;
 
 /**
@@ -14,8 +15,10 @@ import dev.wafer.formats.data.ManifestJson;
  *
  * @param dataset   the dataset the checkpoint names
  * @param tokenizer its manifest's tokenizer, e.g. {@code gpt2-r50k} or {@code bytes-utf8}
+ * @param sha256    the SHA-256 of the tokenizer.json it was prepared with; empty for a built-in tokenizer or a
+ *                  manifest from before it was recorded
  */
-record TrainedTokenizer(Path dataset, String tokenizer) {
+record TrainedTokenizer(Path dataset, String tokenizer, String sha256) {
 
     /**
      * The checkpoint's dataset tokenizer; empty for a model without recorded data (synthetic tokens, a token file,
@@ -28,7 +31,8 @@ record TrainedTokenizer(Path dataset, String tokenizer) {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new TrainedTokenizer(trainedOn, ManifestJson.read(trainedOn).settings().tokenizer()));
+                DatasetManifest.Settings s = ManifestJson.read(trainedOn).settings();
+                return Optional.of(new TrainedTokenizer(trainedOn, s.tokenizer(), s.tokenizerSha256()));
             } catch (IOException | RuntimeException e) {
                 return Optional.empty(); // unreadable: the command's own checks still apply
             }
@@ -36,14 +40,33 @@ record TrainedTokenizer(Path dataset, String tokenizer) {
     }
 
     /**
-     * Refuses {@code dataset} (given as {@code flag}), tokenized with {@code tokenizer}, when the checkpoint was
+     * Refuses {@code dataset} (given as {@code flag}), prepared with {@code given}'s tokenizer, when the checkpoint was
      * trained on data tokenized otherwise; {@code verb} says what to do instead, e.g. {@code audit it}.
      */
-    static void requireSame(CheckpointedModel model, String flag, Path dataset, String tokenizer, String verb) {
-        of(model).filter(t -> !t.tokenizer().equals(tokenizer)).ifPresent(t -> {
+    static void requireSame(CheckpointedModel model, String flag, Path dataset, DatasetManifest.Settings given,
+                            String verb) {
+        of(model).filter(t -> !t.sameAs(given)).ifPresent(t -> {
             throw new UserError("--checkpoint " + model.file() + " was trained on " + t.dataset() + ", tokenized"
-                    + " with " + t.tokenizer() + ", but " + flag + " " + dataset + " was tokenized with " + tokenizer
-                    + "; " + verb + " against a dataset prepared with " + t.tokenizer());
+                    + " with " + describe(t.tokenizer(), t.sha256()) + ", but " + flag + " " + dataset + " was"
+                    + " tokenized with " + describe(given.tokenizer(), given.tokenizerSha256()) + "; " + verb
+                    + " against a dataset prepared with " + t.tokenizer());
         });
+    }
+
+    /**
+     * Same tokenizer: by the tokenizer.json's SHA-256 where both manifests record it (a file's name says nothing of
+     * its ids: a copy under another name is the same, another tokenizer.json is not); by name otherwise (built-in
+     * tokenizers, manifests from before the hash was recorded).
+     */
+    boolean sameAs(DatasetManifest.Settings given) {
+        if (!sha256.isEmpty() && !given.tokenizerSha256().isEmpty()) {
+            return sha256.equals(given.tokenizerSha256());
+        }
+        return tokenizer.equals(given.tokenizer());
+    }
+
+    /** The name, and the hash when two names could otherwise read alike. */
+    private static String describe(String name, String sha) {
+        return sha.isEmpty() ? name : name + " (SHA-256 " + sha + ")";
     }
 }

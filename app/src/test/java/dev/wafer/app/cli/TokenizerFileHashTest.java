@@ -81,6 +81,46 @@ class TokenizerFileHashTest {
         assertEquals(0, same.exitCode(), same.err());
     }
 
+    /**
+     * eval --data and audit compared the two datasets' tokenizers by name (hf:FILE): a byte-identical copy under
+     * another name was refused and another tokenizer.json was scored, exit 0. Now by SHA-256.
+     */
+    @Test
+    void evalComparesTokenizerFilesByHashNotName() throws IOException {
+        Path mine = Files.writeString(Files.createDirectories(tmp.resolve("A")).resolve("tokenizer.json"),
+                tokenizer(false));
+        Path renamed = Files.writeString(tmp.resolve("same-as-A.json"), tokenizer(false));
+        Path other = Files.writeString(Files.createDirectories(tmp.resolve("B")).resolve("tokenizer.json"),
+                tokenizer(true));
+        Random random = new Random(5);
+        StringBuilder corpus = new StringBuilder();
+        for (int i = 0; i < 80; i++) {
+            corpus.append("{\"text\": \"").append(words(random, 40)).append("\"}\n");
+        }
+        Path input = Files.writeString(tmp.resolve("corpus.jsonl"), corpus);
+        Path run = tmp.resolve("run");
+        Path[] ds = new Path[3];
+        Path[] toks = {mine, renamed, other};
+        for (int i = 0; i < 3; i++) {
+            ds[i] = tmp.resolve("ds" + i);
+            ok("data", "prepare", "--input", input.toString(), "--out", ds[i].toString(), "--seq", "16",
+                    "--tokenizer", toks[i].toString(), "--quiet");
+        }
+        ok("train", "--data", ds[0].toString(), "--vocab", "10", "--d-model", "32", "--layers", "1", "--heads", "2",
+                "--seq", "16", "--batch", "2", "--steps", "1", "--out", run.toString());
+        CliRun same = CliRun.of("eval", "--checkpoint", run.toString(), "--data", ds[1].toString());
+        assertEquals(0, same.exitCode(), same.err());
+        CliRun refused = CliRun.of("eval", "--checkpoint", run.toString(), "--data", ds[2].toString());
+        assertEquals(2, refused.exitCode(), refused.err());
+        String line = refused.err().strip();
+        assertTrue(line.startsWith("wafer: --checkpoint ") && line.contains("but --data " + ds[2] + " was tokenized"
+                + " with hf:tokenizer.json (SHA-256 ") && line.lines().count() == 1, line);
+        CliRun audit = CliRun.of("audit", "memorization", "--checkpoint", run.toString(), "--dataset",
+                ds[2].toString(), "--prefix", "4", "--suffix", "4", "--samples", "2");
+        assertEquals(2, audit.exitCode(), audit.err());
+        assertTrue(audit.err().contains("but --dataset " + ds[2] + " was tokenized"), audit.err());
+    }
+
     private static String[] concat(String[] a, String b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + 1);
         all[a.length] = b;
