@@ -123,6 +123,7 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
         });
         cli.setExecutionExceptionHandler(new ErrorReport(errWriter));
         giveVersion(cli, cli.getCommandSpec().version());
+        BackendFlagHelp.hideWhereUnused(cli);
         return cli;
     }
 

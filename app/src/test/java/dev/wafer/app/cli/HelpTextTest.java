@@ -110,4 +110,25 @@ class HelpTextTest {
             assertEquals("wafer 0.1.0", run.out().strip(), String.join(" ", args));
         }
     }
+
+    /**
+     * Commands that refuse --backend listed it in their help as "Compute backend"; now only commands that compute
+     * (and the groups holding them) list it.
+     */
+    @Test
+    void backendIsListedOnlyWhereItIsUsed() {
+        for (String cmd : new String[] {"models", "plan", "schedule", "backends", "cluster", "data", "data prepare",
+            "data stats", "data audit", "data fingerprint", "data plant-duplicates", "import-hf", "export-hf"}) {
+            CliRun run = CliRun.of((cmd + " --help").split(" "));
+            assertEquals(0, run.exitCode(), run.err());
+            assertFalse(run.out().contains("--backend"), "wafer " + cmd + " --help:\n" + run.out());
+        }
+        for (String cmd : new String[] {"", "train", "eval", "generate", "bench", "study", "study coord-check",
+            "audit", "audit memorization"}) {
+            CliRun run = CliRun.of((cmd + " --help").strip().split(" "));
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("[--backend=NAME]") && run.out().contains("Compute backend"),
+                    "wafer " + cmd + " --help:\n" + run.out());
+        }
+    }
 }
