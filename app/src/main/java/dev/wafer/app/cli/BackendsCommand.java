@@ -41,9 +41,18 @@ final class BackendsCommand implements Runnable, BackendAgnostic {
     @Inject
     BackendCatalog catalog;
 
+    /** WAFER_BACKEND as the environment has it (null when unset), set at start-up; the listing notes a bad one. */
+    String configured;
+
     @Override
     public void run() {
         List<Row> rows = catalog.all().stream().map(BackendsCommand::row).toList();
+        if (configured != null && !configured.isBlank() && catalog.find(configured.strip()).isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("wafer: note: WAFER_BACKEND names an unknown backend '" + configured.strip()
+                    + "'; computing commands refuse it until it is one of: " + String.join(", ", catalog.names()));
+            err.flush();
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(toJson(rows));

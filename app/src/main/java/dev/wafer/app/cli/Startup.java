@@ -55,7 +55,12 @@ final class Startup implements CommandLine.IExecutionStrategy {
         }
         try {
             BackendSelection selection = new BackendSelection(catalog);
-            BackendModule backend = selection.select(root.backend(), env);
+            // A command that computes nothing does not resolve the configured backend: a stale or mistyped
+            // WAFER_BACKEND must not stop it (wafer backends is how a user finds a valid name).
+            BackendModule backend = command instanceof BackendAgnostic ? unused() : selection.select(root.backend(), env);
+            if (command instanceof BackendsCommand listing) {
+                listing.configured = env.get(BackendSelection.ENV);
+            }
             MemoryBudget memory = command instanceof BackendAgnostic ? MemoryBudget.heap()
                     : MemoryBudget.of(selection.requireAvailable(backend));
             injector = Guice.createInjector(backend, new CliModule(catalog, new Cluster(env), memory),
@@ -68,6 +73,11 @@ final class Startup implements CommandLine.IExecutionStrategy {
         }
         injector.injectMembers(command);
         return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    /** The module bound for a command that computes nothing: the default backend, never probed. */
+    private BackendModule unused() {
+        return catalog.find(BackendSelection.DEFAULT_BACKEND).orElse(catalog.all().get(0));
     }
 
     /** Whether {@code --backend} was on the command line, before or after a subcommand (it is inherited). */

@@ -109,4 +109,20 @@ class BackendStartupTest {
         assertEquals(0, run(Map.of("WAFER_BACKEND", "opencl")));
         assertEquals("", err());
     }
+
+    /** An unknown WAFER_BACKEND stopped the commands that compute nothing (exit 2), wafer backends included. */
+    @Test
+    void anUnknownEnvironmentBackendDoesNotStopCommandsThatComputeNothing() {
+        Map<String, String> env = Map.of("WAFER_BACKEND", "bogus");
+        assertEquals(0, run(env, "backends"));
+        assertEquals("wafer: note: WAFER_BACKEND names an unknown backend 'bogus'; computing commands refuse it"
+                + " until it is one of: cpu, opencl" + System.lineSeparator(), err());
+        err.reset();
+        assertEquals(0, run(env, "models"));
+        assertEquals(0, run(env, "plan", "--flops", "1e20"));
+        assertEquals("", err());
+        assertEquals(2, run(env, "compute"));
+        assertEquals("wafer: unknown backend 'bogus' (from WAFER_BACKEND); choose one of: cpu, opencl"
+                + System.lineSeparator(), err());
+    }
 }
