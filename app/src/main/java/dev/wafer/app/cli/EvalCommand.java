@@ -161,7 +161,11 @@ public final class EvalCommand implements Runnable {
         if (data != null && task == null) {
             requireTrainedTokenizer(model);
         }
-        int[] stream = data == null || task != null ? null : EvalTokenStream.read(data, tokenizer, model.shape().vocabSize());
+        if (task != null || tasks != null) {
+            requireGpt2Trained(model);
+        }
+        int[] stream = data == null || task != null ? null
+                : EvalTokenStream.read(data, () -> textTokenizer(model), model.shape().vocabSize());
         List<EvalTask> taskList = task != null ? List.of(HarnessSelection.one(task, data, fewshotData, shots))
                 : paper ? HarnessSelection.paper(dataDir, shots)
                 : tasks == null ? List.of() : EvalTaskSources.read(tasks);
@@ -351,6 +355,37 @@ public final class EvalCommand implements Runnable {
             return; // EvalTokenStream checks the manifest and names the problem
         }
         TrainedTokenizer.requireSame(model, "--data", data, tokenizer, "evaluate it");
+    }
+
+    /**
+     * Harness tasks are tokenized with GPT-2 (its end-of-text id included): a model trained on data tokenized
+     * otherwise read them as other words and scored them, exit 0. Models without recorded data stay on GPT-2.
+     */
+    private void requireGpt2Trained(CheckpointedModel model) {
+        TrainedTokenizer.of(model).filter(t -> !t.tokenizer().startsWith("gpt2")).ifPresent(t -> {
+            throw new UserError((task != null ? "--task" : "--tasks") + ": the model was trained on data tokenized"
+                    + " with " + t.tokenizer() + " (" + t.dataset() + "); downstream tasks are scored with GPT-2's"
+                    + " tokenizer, so give a model trained on GPT-2-tokenized data");
+        });
+    }
+
+    /**
+     * The tokenizer a text --data is read with: the model's training data's when it is built in (bytes-utf8, gpt2),
+     * GPT-2 for a model without recorded data; text for a model trained through a tokenizer.json is refused.
+     */
+    private Tokenizer textTokenizer(CheckpointedModel model) {
+        java.util.Optional<TrainedTokenizer> trained = TrainedTokenizer.of(model);
+        String name = trained.map(TrainedTokenizer::tokenizer).orElse("gpt2");
+        if (name.startsWith("bytes")) {
+            return tokenizers.create("bytes");
+        }
+        if (name.startsWith("gpt2")) {
+            return tokenizers.create("gpt2");
+        }
+        throw new UserError("--data " + data + " is text, but --checkpoint " + model.file() + " was trained on "
+                + trained.orElseThrow().dataset() + ", tokenized with " + name + ", which eval does not read text"
+                + " with; prepare the text with 'wafer data prepare --tokenizer' and that tokenizer.json, and give"
+                + " the dataset");
     }
 
     /** --max-windows and --gpt2-tokens belong to the test-set loss: --data without --task. */

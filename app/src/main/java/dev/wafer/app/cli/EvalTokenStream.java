@@ -18,8 +18,11 @@ final class EvalTokenStream {
     private EvalTokenStream() {
     }
 
-    /** The token stream of a dataset's test split, a uint16 token file or a text file. */
-    static int[] read(Path path, Tokenizer tokenizer, int vocab) {
+    /**
+     * The token stream of a dataset's test split, a uint16 token file or a text file; {@code textTokenizer} is
+     * asked only for text (it may refuse: a model whose tokenizer cannot read text).
+     */
+    static int[] read(Path path, java.util.function.Supplier<Tokenizer> textTokenizer, int vocab) {
         int[] tokens;
         try {
             if (Files.isDirectory(path)) {
@@ -56,6 +59,7 @@ final class EvalTokenStream {
                     throw new UserError("--data " + path + ": not valid UTF-8 text (a .txt file is tokenised as"
                             + " text)");
                 }
+                Tokenizer tokenizer = textTokenizer.get();
                 int[] body = tokenizer.encode(text);
                 tokens = java.util.Arrays.copyOf(body, body.length + 1);
                 tokens[body.length] = tokenizer.endOfTextId();

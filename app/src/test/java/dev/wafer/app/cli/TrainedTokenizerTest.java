@@ -55,4 +55,21 @@ class TrainedTokenizerTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.err().contains("[4 tokens") || run.err().contains("stopped: end-of-text"), run.err());
     }
+
+    /**
+     * eval read a text --data and --tasks with GPT-2 whatever the model was trained on: a bytes-trained model scored
+     * GPT-2 ids (here they fall outside its 257-id vocabulary, exit 2). Text now goes through the model's bytes
+     * tokenizer, and tasks (GPT-2 by construction) are refused for it.
+     */
+    @Test
+    void evalReadsTextWithTheTrainingTokenizerAndRefusesTasks() throws java.io.IOException {
+        Path text = java.nio.file.Files.writeString(tmp.resolve("text.txt"), "Hello, world. ".repeat(20));
+        CliRun run = CliRun.of("eval", "--checkpoint", model.toString(), "--data", text.toString(), "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        CliRun tasks = CliRun.of("eval", "--checkpoint", model.toString(), "--tasks", "builtin");
+        assertEquals(2, tasks.exitCode(), tasks.err());
+        assertEquals("wafer: --tasks: the model was trained on data tokenized with bytes-utf8 (" + bytes + ");"
+                + " downstream tasks are scored with GPT-2's tokenizer, so give a model trained on GPT-2-tokenized"
+                + " data", tasks.err().strip());
+    }
 }
