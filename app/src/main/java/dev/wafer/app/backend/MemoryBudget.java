@@ -28,9 +28,14 @@ public record MemoryBudget(long bytes, String where, boolean device) {
                 "free device memory" + (gpu == null || gpu.isBlank() ? "" : " of " + gpu), true);
     }
 
-    /** What a user can do when a run does not fit. */
-    public String remedy() {
-        return device ? "use a smaller --micro-batch or model, or free device memory (nvidia-smi shows its users)"
-                : "use a smaller --micro-batch or a larger heap (WAFER_JAVA_OPTS=-Xmx...)";
+    /**
+     * What a user can do when a run with a micro-batch of {@code micro} does not fit: a smaller micro-batch only
+     * where there is one (at 1 the advice to lower it could not be followed).
+     */
+    public String remedy(int micro) {
+        String smaller = micro > 1 ? "a smaller --micro-batch or " : "a smaller ";
+        return device ? "use " + smaller + "model, or free device memory (nvidia-smi shows its users)"
+                : micro > 1 ? "use a smaller --micro-batch or a larger heap (WAFER_JAVA_OPTS=-Xmx...)"
+                : "use a larger heap (WAFER_JAVA_OPTS=-Xmx...)";
     }
 }

@@ -330,7 +330,7 @@ final class TrainRunResolver implements MicroBatchSizer {
                 Format.bytes(m.totalBytes()), !reserve.any() ? "" : String.format(Locale.ROOT, " (%s with the %s the"
                         + " program already holds and %.0f%% slack for the collector)",
                         Format.bytes(reserve.needed(m, inUse)), Format.bytes(inUse), 100 * HeapReserve.SLACK),
-                room, memory.remedy());
+                room, memory.remedy(micro));
     }
 
     private DataSpec dataSpec() {

@@ -180,6 +180,19 @@ class TrainPresetTest {
         }
     }
 
+    /** With --micro-batch 1 the refusal advised "a smaller --micro-batch", which cannot be followed. */
+    @Test
+    void theHeapRefusalAdvisesASmallerMicroBatchOnlyAboveOne() {
+        CliRun one = CliRun.of("train", "--preset", "13B", "--synthetic", "--stop-at", "1", "--micro-batch", "1");
+        assertEquals(2, one.exitCode(), one.err());
+        assertTrue(one.err().contains("does not fit in memory") && one.err().strip().endsWith("; use a larger heap"
+                + " (WAFER_JAVA_OPTS=-Xmx...)") && !one.err().contains("--micro-batch"), one.err());
+        CliRun two = CliRun.of("train", "--preset", "13B", "--synthetic", "--stop-at", "1", "--micro-batch", "2");
+        assertEquals(2, two.exitCode(), two.err());
+        assertTrue(two.err().strip().endsWith("; use a smaller --micro-batch or a larger heap (WAFER_JAVA_OPTS=-Xmx...)"),
+                two.err());
+    }
+
     private static JsonNode parse(String line) {
         try {
             return JSON.readTree(line);
