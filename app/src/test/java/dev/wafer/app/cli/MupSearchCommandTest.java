@@ -197,6 +197,14 @@ class MupSearchCommandTest {
         edits.put(line.replaceFirst("\"index\":0", "\"index\":\"0\"") + "\n",
                 ":1: field 'index' must be a non-negative integer, found \"0\"");
         edits.put(line.replaceFirst("\"seed\":[^,]*,", "") + "\n", ":1: not a mup-search result (no seed)");
+        // Settings of another JSON type were compared as text and accepted ("seed":"7" for 7).
+        for (String field : new String[] {"seed", "steps", "batch_sequences", "seq_length", "eval_sequences"}) {
+            String value = JSON.readTree(line).get(field).toString();
+            edits.put(line.replaceFirst("\"" + field + "\":" + value, "\"" + field + "\":\"" + value + "\"") + "\n",
+                    ":1: field '" + field + "' must be an integer, found \"" + value + "\"");
+        }
+        edits.put(line.replaceFirst("\"proxy\":\"[^\"]*\"", "\"proxy\":7") + "\n",
+                ":1: field 'proxy' must be a string, found 7");
         for (Map.Entry<String, String> e : edits.entrySet()) {
             Files.writeString(log, e.getKey());
             CliRun rerun = CliRun.of(search(out, 2));

@@ -113,6 +113,7 @@ public final class MupSearchLog {
                 throw new InvalidInputException(where + ": field 'index' is " + sample.index() + ", already finished on"
                         + " line " + before + "; the file was edited: remove one of the lines");
             }
+            requireSettingTypes(n, where);
             for (Map.Entry<String, Object> e : search.entrySet()) {
                 if (e.getKey().equals("eval_sequences") && !n.has("eval_sequences")) {
                     continue; // written before the log recorded it: cannot be checked
@@ -206,6 +207,24 @@ public final class MupSearchLog {
         return new MupSearch.Sample(index.asInt(), new MupHyperparameters(positive(n, "eta_base", where),
                 positive(n, "sigma_base", where), positive(n, "m_emb", where)),
                 loss.isNull() ? Double.NaN : loss.asDouble(), diverged.asBoolean());
+    }
+
+    /**
+     * Each setting the line holds is of the type the log writes (integers for the numbers, strings otherwise):
+     * compared as text, {@code "seed":"1"} passed for {@code 1}.
+     */
+    private void requireSettingTypes(JsonNode n, String where) {
+        for (Map.Entry<String, Object> e : search.entrySet()) {
+            JsonNode v = n.get(e.getKey());
+            if (v == null) {
+                continue; // a missing field is named where the settings are compared
+            }
+            boolean number = e.getValue() instanceof Number;
+            if (number ? !v.isIntegralNumber() : !v.isTextual()) {
+                throw new InvalidInputException(where + ": field '" + e.getKey() + "' must be "
+                        + (number ? "an integer" : "a string") + ", found " + v);
+            }
+        }
     }
 
     private static boolean finite(JsonNode v) {
