@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.wafer.formats.fileio.FileKinds;
+import dev.wafer.formats.input.FileChecks;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -60,7 +60,7 @@ final class DataFingerprintCommand implements Callable<Integer>, BackendAgnostic
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UserError("--out " + out + ": the folder " + parent + " does not exist");
         }
-        FileKinds.checkReplaceable("--out", out);
+        FileChecks.checkReplaceable("--out", out);
         if (Files.exists(out)) {
             if (Files.exists(text) && Files.isSameFile(out, text)) {
                 throw new UserError("--out " + out + " is the --text file: writing the fingerprint would replace"

@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.wafer.formats.fileio.FileKinds;
+import dev.wafer.formats.input.FileChecks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -123,7 +123,7 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
             for (Path f : files.sorted().toList()) {
                 String name = f.getFileName().toString();
                 if (name.equals("config.json") || name.equals("model.safetensors")) {
-                    FileKinds.checkReplaceable("--out", f);
+                    FileChecks.checkReplaceable("--out", f);
                     replaced.add(name);
                 } else if (name.endsWith(".safetensors") || name.endsWith(".safetensors.index.json")
                         || name.equals("pytorch_model.bin") || name.endsWith(".bin.index.json")) {

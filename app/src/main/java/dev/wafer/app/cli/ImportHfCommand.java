@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.wafer.formats.fileio.FileKinds;
+import dev.wafer.formats.input.FileChecks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +69,7 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
         // A training run's checkpoint holds its optimizer state and position; replacing it silently would lose them
         // (--resume then fails), so an existing checkpoint needs --overwrite, as with train, and never while a
         // 'wafer train' holds the directory.
-        FileKinds.checkReplaceable("--out", file);
+        FileChecks.checkReplaceable("--out", file);
         if (Files.exists(file) && !overwrite) {
             throw new UserError("--out " + file + " already exists" + (Files.isDirectory(out) && Files.exists(
                     out.resolve(TrainOutput.LOCK_FILE)) ? " (a training run's checkpoint)" : "")

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.wafer.formats.fileio.FileKinds;
+import dev.wafer.formats.input.FileChecks;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
@@ -57,7 +57,7 @@ public final class FingerprintFile {
         // Created as any new file is (the umask's mode, e.g. 0644: a fingerprint is made to be shared), not with
         // createTempFile's 0600; the name is unique to this process.
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        FileKinds.checkReplaceable("--out", file);
+        FileChecks.checkReplaceable("--out", file);
         Files.deleteIfExists(tmp);
         Files.createFile(tmp);
         try {

@@ -44,7 +44,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         if (!Files.exists(file)) {
             throw new InvalidInputException("--tokenizer " + file + ": no such file");
         }
-        dev.wafer.formats.fileio.FileKinds.checkReadable("--tokenizer", file);
+        dev.wafer.formats.input.FileChecks.checkReadable("--tokenizer", file);
         if (isEmpty(file)) {
             throw new InvalidInputException("--tokenizer " + file + " is empty (0 bytes); expected a Hugging Face"
                     + " tokenizer.json");

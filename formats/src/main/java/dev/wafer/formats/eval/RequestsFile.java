@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.wafer.formats.fileio.FileKinds;
+import dev.wafer.formats.input.FileChecks;
 import java.nio.file.StandardCopyOption;
 
 /**
@@ -82,7 +82,7 @@ public final class RequestsFile implements RequestLog, AutoCloseable {
             throw new InvalidInputException("--write-requests " + path + ": cannot write: the folder " + dir
                     + " is not writable");
         }
-        FileKinds.checkReplaceable("--write-requests", path);
+        FileChecks.checkReplaceable("--write-requests", path);
         if (!overwrite && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new InvalidInputException("--write-requests " + path + " already exists; choose another file, or"
                     + " pass --overwrite to replace it");
@@ -122,7 +122,7 @@ public final class RequestsFile implements RequestLog, AutoCloseable {
             closed = true;
             out.close();
             // Checked again here: the target may have become a FIFO or a link since checkWritable.
-            FileKinds.checkReplaceable("--write-requests", path);
+            FileChecks.checkReplaceable("--write-requests", path);
             Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             deleteTemporary();

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
-import dev.wafer.formats.input.InvalidInputException;
 
 /**
  * Names what a path is when it is not a regular file (a FIFO, a device, a symbolic link, a directory), so that a
@@ -69,19 +68,6 @@ public final class FileKinds {
         }
     }
 
-    /**
-     * Refuses to let {@code --overwrite} replace {@code target} when it exists and is not a regular file: renaming
-     * a new file over a FIFO, a device node or a symbolic link would silently turn it into a plain file.
-     *
-     * @param flag the option that named {@code target}, for the message
-     * @throws InvalidInputException naming the flag, the path and what it is
-     */
-    public static void checkReplaceable(String flag, Path target) {
-        nonRegular(target).filter(k -> !k.equals("a directory")).ifPresent(k -> {
-            throw new InvalidInputException(flag + " " + target + " is " + k
-                    + ", not a regular file; --overwrite replaces regular files only");
-        });
-    }
 
     /**
      * Why {@code file} cannot be read as a file: "no such file", "is a directory" or e.g. "is a FIFO, not a regular
@@ -93,17 +79,4 @@ public final class FileKinds {
                 : "is " + k + ", not a regular file").orElse("no such file");
     }
 
-    /**
-     * Refuses a file to be read that exists but is not a regular file (following links): a FIFO would block the
-     * read forever, and a directory or device is not a file the user meant.
-     *
-     * @param flag the option that named {@code file}, for the message
-     * @throws InvalidInputException naming the flag, the path and what it is
-     */
-    public static void checkReadable(String flag, Path file) {
-        nonRegularTarget(file).ifPresent(k -> {
-            throw new InvalidInputException(flag + " " + file + " is " + k
-                    + (k.equals("a directory") ? "; give a file" : ", not a regular file; give a file"));
-        });
-    }
 }
