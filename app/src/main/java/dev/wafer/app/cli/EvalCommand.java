@@ -159,13 +159,13 @@ public final class EvalCommand implements Runnable {
         }
         Tokenizer tokenizer = tokenizers.create("gpt2");
         if (data != null && task == null) {
-            requireTrainedTokenizer(model);
+            EvalTokenizers.requireTrainedTokenizer(model, data);
         }
         if (task != null || tasks != null) {
-            requireGpt2Trained(model);
+            EvalTokenizers.requireGpt2Trained(model, task != null ? "--task" : "--tasks");
         }
-        int[] stream = data == null || task != null ? null
-                : EvalTokenStream.read(data, () -> textTokenizer(model), model.shape().vocabSize());
+        int[] stream = data == null || task != null ? null : EvalTokenStream.read(data,
+                () -> EvalTokenizers.textTokenizer(model, data, tokenizers), model.shape().vocabSize());
         List<EvalTask> taskList = task != null ? List.of(HarnessSelection.one(task, data, fewshotData, shots))
                 : paper ? HarnessSelection.paper(dataDir, shots)
                 : tasks == null ? List.of() : EvalTaskSources.read(tasks);
@@ -341,51 +341,6 @@ public final class EvalCommand implements Runnable {
             throw new UserError("--batch-tokens goes with tasks (--task or --tasks); the test-set loss scores one"
                     + " window per pass");
         }
-    }
-
-    /** A dataset tokenized otherwise than the model's training data is refused, as audit refuses it. */
-    private void requireTrainedTokenizer(CheckpointedModel model) {
-        if (!java.nio.file.Files.isRegularFile(data.resolve("manifest.json"))) {
-            return; // a token file or text, or no dataset: EvalTokenStream names what is wrong
-        }
-        dev.wafer.formats.data.DatasetManifest.Settings tokenizer;
-        try {
-            tokenizer = dev.wafer.formats.data.ManifestJson.read(data).settings();
-        } catch (java.io.IOException | RuntimeException e) {
-            return; // EvalTokenStream checks the manifest and names the problem
-        }
-        TrainedTokenizer.requireSame(model, "--data", data, tokenizer, "evaluate it");
-    }
-
-    /**
-     * Harness tasks are tokenized with GPT-2 (its end-of-text id included): a model trained on data tokenized
-     * otherwise read them as other words and scored them, exit 0. Models without recorded data stay on GPT-2.
-     */
-    private void requireGpt2Trained(CheckpointedModel model) {
-        TrainedTokenizer.of(model).filter(t -> !t.tokenizer().startsWith("gpt2")).ifPresent(t -> {
-            throw new UserError((task != null ? "--task" : "--tasks") + ": the model was trained on data tokenized"
-                    + " with " + t.tokenizer() + " (" + t.dataset() + "); downstream tasks are scored with GPT-2's"
-                    + " tokenizer, so give a model trained on GPT-2-tokenized data");
-        });
-    }
-
-    /**
-     * The tokenizer a text --data is read with: the model's training data's when it is built in (bytes-utf8, gpt2),
-     * GPT-2 for a model without recorded data; text for a model trained through a tokenizer.json is refused.
-     */
-    private Tokenizer textTokenizer(CheckpointedModel model) {
-        java.util.Optional<TrainedTokenizer> trained = TrainedTokenizer.of(model);
-        String name = trained.map(TrainedTokenizer::tokenizer).orElse("gpt2");
-        if (name.startsWith("bytes")) {
-            return tokenizers.create("bytes");
-        }
-        if (name.startsWith("gpt2")) {
-            return tokenizers.create("gpt2");
-        }
-        throw new UserError("--data " + data + " is text, but --checkpoint " + model.file() + " was trained on "
-                + trained.orElseThrow().dataset() + ", tokenized with " + name + ", which eval does not read text"
-                + " with; prepare the text with 'wafer data prepare --tokenizer' and that tokenizer.json, and give"
-                + " the dataset");
     }
 
     /** --max-windows and --gpt2-tokens belong to the test-set loss: --data without --task. */
