@@ -249,6 +249,10 @@ public final class ManifestJson {
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(file + ": not valid JSON (" + String.valueOf(e.getOriginalMessage())
                     .replaceAll("\\s+", " ") + ")");
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses the encoding from the first bytes: an edit that makes them look like UTF-32 fails
+            // decoding, not parsing, and went out as an I/O error.
+            throw new InvalidInputException(file + ": not valid JSON (" + e.getMessage() + ")");
         }
         if (root == null || !root.isObject()) {
             throw new InvalidInputException(file + ": not a JSON object");
