@@ -63,7 +63,8 @@ public final class EvalCommand implements Runnable {
 
     @Option(names = "--data", paramLabel = "DIR|FILE",
             description = "A prepared dataset (its test split), a little-endian uint16 token file, or text (a .txt"
-                    + " file, or any UTF-8 file without zero bytes; tokenised with GPT-2, end-of-text appended).")
+                    + " file, or any UTF-8 file without zero bytes; tokenised with the tokenizer of the model's"
+                    + " training data, GPT-2 when it records none, end-of-text appended).")
     Path data;
 
     @Option(names = "--seq", paramLabel = "T", description = "Window length in targets (default: the model's positions).")

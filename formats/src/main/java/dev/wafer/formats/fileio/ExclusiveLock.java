@@ -1,16 +1,15 @@
 package dev.wafer.formats.fileio;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
 /**
@@ -18,8 +17,10 @@ import java.util.Optional;
  * container stopped), unlike a recorded process id, which another process can carry later (in a container Wafer is
  * often process 1 every time). The holder deletes the lock file when it releases it, so nothing is left beside the
  * user's files; a claimant that locked a file just deleted that way (it opened it before the deletion) sees that the
- * file at the path is not the one it locked (it writes a token into its own and reads the path back) and tries
- * again.
+ * file at the path is not the one it locked (the path's file key, read with {@code stat} before the open and after
+ * the lock, changed) and tries again. Nothing here opens the lock file a second time: on Linux these are POSIX
+ * locks, which closing any descriptor of the file releases (reading the path back to compare a token did exactly
+ * that, so no lock was ever held).
  */
 public final class ExclusiveLock implements AutoCloseable {
     private static final int ATTEMPTS = 8;
@@ -42,6 +43,7 @@ public final class ExclusiveLock implements AutoCloseable {
      */
     public static Optional<ExclusiveLock> tryAcquire(Path file) throws IOException {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Object before = fileKey(file);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
@@ -54,7 +56,9 @@ public final class ExclusiveLock implements AutoCloseable {
                 return Optional.empty();
             }
             ExclusiveLock held = new ExclusiveLock(file, channel, lock);
-            if (held.isAtPath()) {
+            // The same file at the path before the open and after the lock: the one opened is the one at the path
+            // (a file this claim created has no key before; the next attempt opens it as existing).
+            if (before != null && before.equals(fileKey(file))) {
                 return Optional.of(held);
             }
             held.release(false);
@@ -62,16 +66,12 @@ public final class ExclusiveLock implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Whether the file locked is the one at the path (not one its previous holder deleted). */
-    private boolean isAtPath() throws IOException {
-        byte[] token = (ProcessHandle.current().pid() + "-" + System.nanoTime() + "-"
-                + Integer.toHexString(System.identityHashCode(this)) + "\n").getBytes(StandardCharsets.US_ASCII);
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap(token), 0);
+    /** The path's file key (device and inode) by {@code stat}, which opens no descriptor; null when absent. */
+    private static Object fileKey(Path file) throws IOException {
         try {
-            return Arrays.equals(token, Files.readAllBytes(file));
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (NoSuchFileException e) {
-            return false;
+            return null;
         }
     }
 
