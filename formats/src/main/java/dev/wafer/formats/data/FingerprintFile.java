@@ -1,6 +1,7 @@
 package dev.wafer.formats.data;
 
 import dev.wafer.formats.input.InvalidInputException;
+import dev.wafer.formats.input.StrictUtf8;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.wafer.formats.data;
 
+import dev.wafer.formats.input.StrictUtf8;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

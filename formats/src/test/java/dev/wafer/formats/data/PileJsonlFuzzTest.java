@@ -1,5 +1,6 @@
 package dev.wafer.formats.data;
 
+import dev.wafer.formats.input.Utf8LineReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

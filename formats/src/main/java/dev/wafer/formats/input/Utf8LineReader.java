@@ -1,4 +1,4 @@
-package dev.wafer.formats.data;
+package dev.wafer.formats.input;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,9 +7,10 @@ import java.util.Arrays;
 /**
  * Reads {@code \n}-terminated lines of strict UTF-8 from a stream, holding one line at a time. Invalid UTF-8
  * is reported per line ({@link Line#error()}) instead of being replaced with U+FFFD, so the caller can name the
- * line.
+ * line. Used on data prepare's hot path (the line buffer is reused) and, through {@link StrictLineReader}, for
+ * small text files whose lines are refused when invalid.
  */
-final class Utf8LineReader {
+public final class Utf8LineReader {
     private final InputStream in;
     private final byte[] chunk = new byte[1 << 16];
     private int chunkPos;
@@ -19,16 +20,24 @@ final class Utf8LineReader {
     private long lineNumber;
     private final StrictUtf8 utf8 = new StrictUtf8();
 
-    /** One line: its 1-based number and either its text or why it could not be decoded. */
-    record Line(long number, String text, String error) {
+    /**
+     * One line: its 1-based number and either its text or the 0-based offset in the line of its first invalid byte
+     * ({@code badOffset}, -1 when the text decoded).
+     */
+    public record Line(long number, String text, int badOffset) {
+        /** Why the line could not be decoded, or null when it was. */
+        public String error() {
+            return text != null ? null : "invalid UTF-8 at byte " + (badOffset + 1) + " of the line";
+        }
     }
 
-    Utf8LineReader(InputStream in) {
+    /** @param in the bytes, read to the end (the caller closes it) */
+    public Utf8LineReader(InputStream in) {
         this.in = in;
     }
 
     /** The next line, or null at end of input. A final line without {@code \n} is returned too. */
-    Line next() throws IOException {
+    public Line next() throws IOException {
         return advance() ? decode() : null;
     }
 
@@ -36,7 +45,7 @@ final class Utf8LineReader {
      * Moves to the next line without decoding it ({@link #bytes()}, {@link #length()}, {@link #number()}); false at
      * end of input.
      */
-    boolean advance() throws IOException {
+    public boolean advance() throws IOException {
         lineLen = 0;
         boolean any = false;
         while (true) {
@@ -72,25 +81,24 @@ final class Utf8LineReader {
     }
 
     /** The current line's bytes, without its {@code \n} or {@code \r\n}, in {@code [0, length())}; reused. */
-    byte[] bytes() {
+    public byte[] bytes() {
         return line;
     }
 
     /** Length of the current line in {@link #bytes()}. */
-    int length() {
+    public int length() {
         return lineLen;
     }
 
     /** The current line's 1-based number. */
-    long number() {
+    public long number() {
         return lineNumber;
     }
 
     /** The current line decoded. */
-    Line decode() {
+    public Line decode() {
         StrictUtf8.Result decoded = utf8.decode(line, 0, lineLen);
-        return decoded.ok() ? new Line(lineNumber, decoded.text(), null)
-                : new Line(lineNumber, null, "invalid UTF-8 at byte " + (decoded.badOffset() + 1) + " of the line");
+        return new Line(lineNumber, decoded.text(), decoded.ok() ? -1 : decoded.badOffset());
     }
 
     private void append(int start, int end) {
