@@ -27,7 +27,6 @@ import dev.wafer.ports.checkpoint.CheckpointReader;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.TensorScope;
 import dev.wafer.ports.data.ResumableBatchSource;
-import dev.wafer.ports.data.TokenSequences;
 
 /**
  * The memorization audit's {@link TrainedRows} against the rows a real {@link TrainingSession} fed its model: every
@@ -44,33 +43,7 @@ class TrainedRowsReplayTest {
     private static final long[] SEEDS = {3, 1234};
 
     /** Row i: token 0 is i, then a pattern of i. */
-    private static final class Rows implements TokenSequences {
-        @Override
-        public long count() {
-            return STORED;
-        }
-
-        @Override
-        public int sequenceLength() {
-            return SEQ;
-        }
-
-        @Override
-        public int vocabSize() {
-            return SHAPE.vocabSize();
-        }
-
-        @Override
-        public void read(long index, int[] dest, int offset) {
-            for (int j = 0; j < SEQ; j++) {
-                dest[offset + j] = j == 0 ? (int) index : (int) ((index * 7 + j * 3) % SHAPE.vocabSize());
-            }
-        }
-
-        @Override
-        public void close() {
-        }
-    }
+    private static final PatternRows ROWS = PatternRows.of(STORED, SEQ, SHAPE.vocabSize()).withIndexFirst();
 
     /** The trainer's source, recording the row behind each batch row it hands out. */
     private static final class Recording implements ResumableBatchSource {
@@ -78,7 +51,7 @@ class TrainedRowsReplayTest {
         final List<Integer> rows = new ArrayList<>();
 
         Recording(long seed) {
-            inner = new SequenceBatchSource(new Rows(), seed);
+            inner = new SequenceBatchSource(ROWS, seed);
         }
 
         @Override

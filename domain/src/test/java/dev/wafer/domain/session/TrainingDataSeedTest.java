@@ -19,7 +19,6 @@ import dev.wafer.domain.schedule.TrainingSchedule;
 import dev.wafer.ports.checkpoint.CheckpointReader;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.TensorScope;
-import dev.wafer.ports.data.TokenSequences;
 
 /**
  * {@code RunSpec.seed} is the seed of the data order too: a session refuses a training source seeded otherwise, at
@@ -33,33 +32,7 @@ class TrainingDataSeedTest {
     private static final Path FILE = Path.of("memory", "checkpoint");
 
     /** 20 rows, each a pattern of its index. */
-    private record Rows() implements TokenSequences {
-        @Override
-        public long count() {
-            return 20;
-        }
-
-        @Override
-        public int sequenceLength() {
-            return SEQ;
-        }
-
-        @Override
-        public int vocabSize() {
-            return SHAPE.vocabSize();
-        }
-
-        @Override
-        public void read(long index, int[] dest, int offset) {
-            for (int j = 0; j < SEQ; j++) {
-                dest[offset + j] = (int) ((index * 7 + j * 3) % SHAPE.vocabSize());
-            }
-        }
-
-        @Override
-        public void close() {
-        }
-    }
+    private static final PatternRows ROWS = PatternRows.of(20, SEQ, SHAPE.vocabSize());
 
     private static RunSpec spec() {
         return new RunSpec(SHAPE, ParameterisationKind.SP, SEQ, 2,
@@ -68,7 +41,7 @@ class TrainingDataSeedTest {
     }
 
     private static TrainingData data(long seed) {
-        return new TrainingData(new SequenceBatchSource(new Rows(), seed), Optional.empty(), "rows");
+        return new TrainingData(new SequenceBatchSource(ROWS, seed), Optional.empty(), "rows");
     }
 
     @Test
@@ -104,33 +77,11 @@ class TrainingDataSeedTest {
         }
     }
 
-    /** Validation rows, as many as the split holds. */
-    private record Held(long count) implements TokenSequences {
-        @Override
-        public int sequenceLength() {
-            return SEQ;
-        }
-
-        @Override
-        public int vocabSize() {
-            return SHAPE.vocabSize();
-        }
-
-        @Override
-        public void read(long index, int[] dest, int offset) {
-            new Rows().read(index + 3, dest, offset);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     /** The default options score each sequence of a small split once (3 scored as 64 with wrap-around before). */
     @Test
     void theDefaultOptionsScoreEachValidationSequenceOnce() {
-        TrainingData data = new TrainingData(new SequenceBatchSource(new Rows(), SEED),
-                Optional.of(new SequenceBatchSource(new Held(VALIDATION_STORED), 0)), "rows");
+        TrainingData data = new TrainingData(new SequenceBatchSource(ROWS, SEED),
+                Optional.of(new SequenceBatchSource(ROWS.shiftedBy(3, VALIDATION_STORED), 0)), "rows");
         try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
             RunOutcome o = TrainingSession.start(backend, scope, spec(), data, SessionOptions.defaults(), r -> { })
                     .run();
