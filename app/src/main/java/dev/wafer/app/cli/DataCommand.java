@@ -255,7 +255,8 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             String flag = "--exclude-source " + names + ": " + (e.names().size() == 1 ? "no document has this source"
                     : "no document has these sources") + " and " + (e.names().size() == 1 ? "it is" : "none is")
                     + " not one of the Pile's sources";
-            String seen = e.seen().isEmpty() ? "" : "; the input's sources are " + String.join(", ", e.seen());
+            String seen = e.seen().isEmpty() ? "" : "; the input's sources are " + e.seen().stream().map(DisplayName::of)
+                    .collect(java.util.stream.Collectors.joining(", "));
             String comma = e.names().stream().anyMatch(n -> n.contains(","))
                     ? "; give one source per --exclude-source (repeat the flag)" : "";
             return flag + seen + comma + " (nothing was written; names compare case-insensitively)";
@@ -359,7 +360,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                         100 * r.matchedFraction(), dev.wafer.domain.data.MembershipAudit.SHINGLE_WORDS,
                         100 * r.anyFraction(), 100 * dev.wafer.domain.data.MembershipAudit.MEMBER_THRESHOLD);
                 r.documents().forEach(m -> o.printf(Locale.ROOT, "  %5.1f%%  %s  %s  %s%n", 100 * m.matchedFraction(),
-                        m.hash().substring(0, Math.min(12, m.hash().length())), m.source(), m.location()));
+                        m.hash().substring(0, Math.min(12, m.hash().length())), DisplayName.of(m.source()), m.location()));
             }
             o.flush();
             return 0;

@@ -17,7 +17,8 @@ final class SummaryTable {
         o.printf(Locale.ROOT, "%-28s %10s %14s %8s %9s" + (dedup ? " %10s" : "") + "%n", "source", "documents",
                 "tokens", "share", "excluded", "duplicates");
         for (DatasetManifest.SourceRow row : summary.sources()) {
-            o.printf(Locale.ROOT, "%-28s %10d %14d %7.2f%% %9d" + (dedup ? " %10d" : "") + "%n", row.source(),
+            o.printf(Locale.ROOT, "%-28s %10d %14d %7.2f%% %9d" + (dedup ? " %10d" : "") + "%n",
+                    DisplayName.of(row.source()),
                     row.documents(), row.tokens(), 100 * row.share(), row.excluded(), row.duplicates());
         }
         o.printf(Locale.ROOT, "%-28s %10d %14d %7.2f%% %9d" + (dedup ? " %10d" : "") + "%n", "total",

@@ -9,7 +9,9 @@ import java.util.stream.Collectors;
 
 /**
  * The rules applied to every document before tokenisation, in this order: excluded sources, allowed licences,
- * excluded works. Source and licence names compare case-insensitively.
+ * excluded works. Source and licence names compare case-insensitively; a source name also without its control
+ * characters and surrounding white space ({@link #sourceKey}), so a document of source {@code "Books3 "} or
+ * {@code "Books3\u0000"} is excluded by {@code Books3}.
  *
  * <p>Licences: with an empty allow list every licence passes, unknown included. With a non-empty list only the
  * listed licences pass, and a document whose licence is unknown is refused unless {@code unknown} itself is
@@ -31,7 +33,8 @@ public final class ProvenanceRules {
      */
     public ProvenanceRules(Set<String> excludedSources, Set<String> allowedLicences, WorkMatcher works) {
         this.excludedSourceNames = new TreeSet<>(excludedSources);
-        this.excludedSources = lower(excludedSources);
+        this.excludedSources = excludedSources.stream().map(ProvenanceRules::sourceKey)
+                .collect(Collectors.toUnmodifiableSet());
         this.allowedLicences = lower(allowedLicences);
         this.works = works;
     }
@@ -47,7 +50,7 @@ public final class ProvenanceRules {
      * @return the exclusion, or empty when the document may be used
      */
     public Optional<Exclusion> check(Provenance provenance, String normalisedText) {
-        if (excludedSources.contains(provenance.source().toLowerCase(Locale.ROOT))) {
+        if (excludedSources.contains(sourceKey(provenance.source()))) {
             return Optional.of(new Exclusion(provenance, ExclusionRule.SOURCE,
                     "source " + provenance.source() + " is excluded"));
         }
@@ -74,11 +77,26 @@ public final class ProvenanceRules {
         Set<String> matched = new java.util.HashSet<>();
         for (Exclusion x : exclusions) {
             if (x.rule() == ExclusionRule.SOURCE) {
-                matched.add(x.provenance().source().toLowerCase(Locale.ROOT));
+                matched.add(sourceKey(x.provenance().source()));
             }
         }
-        return excludedSourceNames.stream().filter(n -> !matched.contains(n.toLowerCase(Locale.ROOT))
-                && !PileSources.isPileSource(n)).toList();
+        return excludedSourceNames.stream().filter(n -> !matched.contains(sourceKey(n))
+                && !PileSources.isPileSource(n.strip())).toList();
+    }
+
+    /**
+     * The form in which source names compare: without control characters (NUL, DEL, C1), without surrounding white
+     * space, lower case. Metadata such as {@code "Books3 "} or {@code "Books3\u0000"} names Books3: compared as
+     * given, it escaped {@code --exclude-source Books3} and was trained on.
+     *
+     * @param source a source name
+     * @return the name's comparison key
+     */
+    public static String sourceKey(String source) {
+        StringBuilder b = new StringBuilder(source.length());
+        source.codePoints().filter(c -> Character.getType(c) != Character.CONTROL || c == '\t' || c == '\n')
+                .forEach(b::appendCodePoint);
+        return b.toString().strip().toLowerCase(Locale.ROOT);
     }
 
     private static Set<String> lower(Set<String> names) {

@@ -38,6 +38,24 @@ public final class TextNormaliser {
         return Normalizer.isNormalized(s, Normalizer.Form.NFC) ? s : Normalizer.normalize(s, Normalizer.Form.NFC);
     }
 
+    /**
+     * Whether {@code text} is blank once normalised (white space and removed control characters only, e.g.
+     * {@code "\u0001\u0002"}): such a document is as empty as a blank one. Cheap for ordinary text: the first
+     * visible character answers.
+     *
+     * @param text raw text
+     * @return true when normalising leaves nothing but white space
+     */
+    public boolean isBlankWhenNormalised(String text) {
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c) && !ControlCharacters.isRemoved(c) && c != '&') {
+                return false; // neither removed nor decoded away: it survives normalising
+            }
+        }
+        return normalise(text).isBlank();
+    }
+
     private static boolean isPlainAscii(String text) {
         for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);

@@ -52,6 +52,9 @@ public final class Inputs {
         Path output = out == null ? null : real(out);
         String staging = out == null ? null : "." + output.getFileName() + ".";
         List<DocumentSource> sources = new ArrayList<>();
+        // A file named twice (a folder and a file in it, a repeated --input, a link) would be read twice: every
+        // count doubled and the repeats reported as duplicates. Keyed by real path: each file's first --input.
+        java.util.Map<Path, Path[]> named = new java.util.HashMap<>();
         for (Path p : paths) {
             BasicFileAttributes attributes;
             try {
@@ -81,10 +84,12 @@ public final class Inputs {
                 }
                 for (Path f : files) {
                     refuseTruthFile(p, f);
+                    refuseRepeat(named, p, f);
                     sources.add(of(f, bytesRead));
                 }
             } else {
                 refuseTruthFile(p, p);
+                refuseRepeat(named, p, p);
                 sources.add(of(p, bytesRead));
             }
         }
@@ -149,6 +154,29 @@ public final class Inputs {
         throw new InvalidInputException("--input " + input + ": " + file + " is the truth file of 'data"
                 + " plant-duplicates', not a corpus; pass the corpus only: --input "
                 + (Files.isDirectory(corpus) ? corpus.toString() : file.resolveSibling("corpus-00.jsonl") + " ..."));
+    }
+
+    /**
+     * Records that {@code input} names {@code file}, refusing a file an earlier input named already.
+     *
+     * @throws InvalidInputException naming both inputs and the file they share
+     */
+    private static void refuseRepeat(java.util.Map<Path, Path[]> named, Path input, Path file) throws IOException {
+        Path[] earlier = named.putIfAbsent(real(file), new Path[] {input, file});
+        if (earlier == null) {
+            return;
+        }
+        String both;
+        if (!earlier[0].equals(input)) {
+            both = "--input " + earlier[0] + " and --input " + input + " both name " + earlier[1]
+                    + (earlier[1].equals(file) ? "" : " (as " + file + ")");
+        } else if (earlier[1].equals(file)) {
+            both = "--input " + input + " is given twice";
+        } else {
+            both = "--input " + input + " holds " + earlier[1] + " and " + file + ", links to one file";
+        }
+        throw new InvalidInputException(both + ": each file would be read twice (doubled counts, the repeats taken"
+                + " for duplicates); give each file once");
     }
 
     /** The name of the truth file {@code data plant-duplicates} writes beside its corpus folder. */

@@ -149,10 +149,18 @@ public final class PileJsonlSource implements DocumentSource {
         }
     }
 
+    private static final dev.wafer.domain.data.TextNormaliser NORMALISER = new dev.wafer.domain.data.TextNormaliser();
+
     private static void document(String text, String source, String licence, String location,
                                  DocumentVisitor visitor) {
         if (text.isBlank()) {
             visitor.malformed(new MalformedRecord(location, "empty document (field 'text' is blank)"));
+            return;
+        }
+        if (NORMALISER.isBlankWhenNormalised(text)) {
+            // Only control characters: normalising removes them all, leaving a 0-token document.
+            visitor.malformed(new MalformedRecord(location, "empty document (field 'text' holds only control"
+                    + " characters and white space, which normalising removes)"));
             return;
         }
         visitor.document(new RawDocument(text, source, licence, location));

@@ -63,6 +63,12 @@ public final class TextFileSource implements DocumentSource {
             visitor.malformed(new MalformedRecord(location, "empty document (file is blank)"));
             return;
         }
+        if (new dev.wafer.domain.data.TextNormaliser().isBlankWhenNormalised(text)) {
+            // Only control characters: normalising removes them all, leaving a 0-token document.
+            visitor.malformed(new MalformedRecord(location, "empty document (the file holds only control characters"
+                    + " and white space, which normalising removes)"));
+            return;
+        }
         visitor.document(new RawDocument(text, null, null, location));
     }
 }

@@ -1,0 +1,121 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code data prepare} makes of its inputs: a file named twice is refused, source names with stray white space
+ * or control characters are excluded and printed distinguishably, a text of control characters only is malformed.
+ */
+class DataPrepareInputsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] WORDS = ("river stone lantern quiet orchard copper meadow window thunder paper"
+            + " harbour violet engine candle mirror forest saddle pocket ladder marble").split(" ");
+
+    @TempDir
+    Path tmp;
+
+    /** A JSONL line of 60 seeded random words with the given source. */
+    private static String line(SplittableRandom rng, String source) throws IOException {
+        StringBuilder text = new StringBuilder("Document");
+        for (int w = 0; w < 60; w++) {
+            text.append(' ').append(WORDS[rng.nextInt(WORDS.length)]);
+        }
+        return JSON.writeValueAsString(JSON.createObjectNode().put("text", text.toString())
+                .set("meta", JSON.createObjectNode().put("pile_set_name", source))) + "\n";
+    }
+
+    private Path corpus(String name, String... sources) throws IOException {
+        SplittableRandom rng = new SplittableRandom(name.hashCode());
+        StringBuilder out = new StringBuilder();
+        for (String s : sources) {
+            out.append(line(rng, s));
+        }
+        Path file = tmp.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, out);
+        return file;
+    }
+
+    private static CliRun prepare(Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("data", "prepare", "--out", out.toString(), "--tokenizer",
+                "bytes", "--seq-len", "16", "--split", "0.8,0.1,0.1", "--quiet"));
+        args.addAll(List.of(extra));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    private static void assertOneLineError(CliRun run, String... fragments) {
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("wafer: ") && run.err().strip().lines().count() == 1, run.err());
+        for (String f : fragments) {
+            assertTrue(run.err().contains(f), "expected '" + f + "' in: " + run.err());
+        }
+    }
+
+    @Test
+    void aFileNamedTwiceIsRefusedNamingBothInputs() throws IOException {
+        Path file = corpus("in/mem.jsonl", "Pile-CC", "Pile-CC", "Pile-CC");
+        Path dir = file.getParent();
+        Path ds = tmp.resolve("ds");
+        assertOneLineError(prepare(ds, "--input", dir.toString(), "--input", file.toString()),
+                "--input " + dir + " and --input " + file + " both name " + file, "give each file once");
+        assertOneLineError(prepare(ds, "--input", file.toString(), "--input", file.toString()),
+                "--input " + file + " is given twice");
+        Path other = dir.resolve(".").resolve("mem.jsonl");
+        assertOneLineError(prepare(ds, "--input", file.toString(), "--input", other.toString()),
+                "--input " + file + " and --input " + other + " both name " + file);
+        assertFalse(Files.exists(ds), "nothing is written");
+        assertEquals(0, prepare(ds, "--input", dir.toString()).exitCode());
+    }
+
+    @Test
+    void sourceNamesWithStrayWhiteSpaceOrControlsAreExcludedAndPrintedQuoted() throws IOException {
+        Path input = corpus("ts.jsonl", "Pile-CC", "Pile-CC", "Books3", "Books3 ", "Books3\u0000", "Pile-CC");
+        Path ds = tmp.resolve("ds");
+        CliRun run = prepare(ds, "--input", input.toString(), "--exclude-source", "Books3", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = JSON.readTree(run.out()).path("summary");
+        assertEquals(3, summary.path("documents").asInt(), run.out());
+        assertEquals(3, summary.path("excluded").asInt(), run.out());
+        for (JsonNode row : summary.path("sources")) {
+            if (row.path("source").asText().startsWith("Books3")) {
+                assertEquals(0, row.path("documents").asInt(), "trained on: " + row);
+            }
+        }
+        CliRun stats = CliRun.of("data", "stats", "--dataset", ds.toString());
+        assertEquals(0, stats.exitCode(), stats.err());
+        assertFalse(stats.out().contains("\u0000"), stats.out());
+        assertTrue(stats.out().contains("\"Books3 \" "), stats.out());
+        assertTrue(stats.out().contains("\"Books3\\u0000\" "), stats.out());
+        assertTrue(stats.out().lines().anyMatch(l -> l.startsWith("Books3 ")), stats.out());
+    }
+
+    @Test
+    void aTextOfControlCharactersOnlyIsMalformedLikeABlankOne() throws IOException {
+        Path input = corpus("c.jsonl", "Pile-CC", "Pile-CC", "Pile-CC");
+        Files.writeString(input, Files.readString(input) + "{\"text\": \"\\u0001\\u0002\\u0003\"}\n"
+                + "{\"text\": \"  \"}\n");
+        Path text = tmp.resolve("controls.txt");
+        Files.writeString(text, "\u0001\u0002 \u0003\n");
+        Path ds = tmp.resolve("ds");
+        CliRun run = prepare(ds, "--input", input.toString(), "--input", text.toString(), "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode m = JSON.readTree(run.out());
+        assertEquals(3, m.path("summary").path("documents").asInt(), run.out());
+        assertEquals(3, m.path("summary").path("malformed").asInt(), run.out());
+        assertTrue(run.out().contains("control characters"), run.out());
+    }
+}
