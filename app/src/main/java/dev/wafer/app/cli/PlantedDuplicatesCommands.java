@@ -121,6 +121,8 @@ final class PlantedDuplicatesCommands {
                         .put("false_positive_rate", s.falsePositiveRate())
                         .put("below_threshold", s.belowThreshold()).put("below_threshold_removed", s.belowRemoved())
                         .put("removed", s.removed());
+                ObjectNode leftOut = n.putObject("left_out");
+                s.leftOut().forEach(leftOut::put);
                 o.println(JSON.writeValueAsString(n));
             } else {
                 o.printf(Locale.ROOT, "--dedup %s at Jaccard %.2f: recall %.4f (%d of %d planted copies at or above"
@@ -128,6 +130,13 @@ final class PlantedDuplicatesCommands {
                                 + " it removed: %d of %d%n", m.settings().dedup().mode(), threshold, s.recall(),
                         s.truePositives(), s.positives(), s.falsePositiveRate(), s.falsePositives(), s.negatives(),
                         s.belowRemoved(), s.belowThreshold());
+                if (!s.leftOut().isEmpty()) {
+                    // Documents the preparation excluded never reached deduplication: not scored either way.
+                    o.printf(Locale.ROOT, "left out of both: %d documents the dataset did not take in (%s)%n",
+                            s.leftOut().values().stream().mapToLong(Long::longValue).sum(),
+                            s.leftOut().entrySet().stream().map(e -> e.getValue() + " by " + e.getKey())
+                                    .collect(java.util.stream.Collectors.joining(", ")));
+                }
             }
             o.flush();
             return 0;

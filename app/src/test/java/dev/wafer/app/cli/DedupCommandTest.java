@@ -157,4 +157,42 @@ class DedupCommandTest {
                 a.resolve("truth.jsonl").toString());
         assertEquals(0, own.exitCode(), own.err());
     }
+
+    /**
+     * Documents that --exclude-source removed never reached deduplication: they are neither positives (copies it
+     * missed) nor negatives, and the output says how many were left out and why.
+     */
+    @Test
+    void excludedDocumentsAreLeftOutOfPositivesAndNegatives() throws Exception {
+        Path corpus = tmp.resolve("excl");
+        assertEquals(0, CliRun.of("data", "plant-duplicates", "--out", corpus.toString(), "--mb", "0.3", "--seed",
+                "1").exitCode());
+        Path truth = corpus.resolve("truth.jsonl");
+        java.util.List<JsonNode> records = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(truth)) {
+            records.add(JSON.readTree(line));
+        }
+        String excluded = records.stream().filter(r -> r.path("kind").asText().equals("variant")).findFirst()
+                .orElseThrow().path("source").asText();
+        long excludedDocs = records.stream().filter(r -> r.path("source").asText().equals(excluded)).count();
+        long positives = records.stream().filter(r -> !r.path("source").asText().equals(excluded)
+                && r.has("jaccard") && r.path("jaccard").asDouble() >= 0.8).count();
+        long negatives = records.stream().filter(r -> !r.path("source").asText().equals(excluded)
+                && !r.has("jaccard")).count();
+        Path ds = tmp.resolve("excl-ds");
+        CliRun prep = CliRun.of("data", "prepare", "--input", corpus.resolve("corpus").toString(), "--out",
+                ds.toString(), "--seq-len", "64", "--tokenizer", "bytes", "--dedup", "near", "--exclude-source",
+                excluded, "--quiet");
+        assertEquals(0, prep.exitCode(), prep.err());
+        CliRun score = CliRun.of("data", "score-duplicates", "--dataset", ds.toString(), "--truth", truth.toString(),
+                "--json");
+        assertEquals(0, score.exitCode(), score.err());
+        JsonNode sc = JSON.readTree(score.out());
+        assertEquals(excludedDocs, sc.path("left_out").path("--exclude-source").asLong(), score.out());
+        assertEquals(positives, sc.path("positives").asLong(), score.out());
+        assertEquals(negatives, sc.path("negatives").asLong(), score.out());
+        CliRun text = CliRun.of("data", "score-duplicates", "--dataset", ds.toString(), "--truth", truth.toString());
+        assertTrue(text.out().contains("left out of both: " + excludedDocs + " documents the dataset did not take in ("
+                + excludedDocs + " by --exclude-source)"), text.out());
+    }
 }

@@ -19,7 +19,9 @@ import dev.wafer.formats.input.InvalidInputException;
  * document is a true positive when it is a planted copy listed as the duplicate of a member of its own cluster.
  * Negatives are the documents that should stay (originals and unrelated documents); a removed negative, or a copy
  * listed as the duplicate of another cluster's document, is a false positive. Copies below the threshold are
- * counted apart: removing them is neither required nor wrong.
+ * counted apart: removing them is neither required nor wrong. Documents the dataset never took in (excluded by a
+ * rule of {@code data prepare}, or malformed) are neither positives nor negatives: deduplication never saw them. They
+ * are counted apart, by reason.
  *
  * @param positives          planted copies at or above the threshold
  * @param truePositives      of them, removed as a duplicate of their own cluster
@@ -28,9 +30,16 @@ import dev.wafer.formats.input.InvalidInputException;
  * @param belowThreshold     planted copies below the threshold
  * @param belowRemoved       of them, removed (as a duplicate of their own cluster)
  * @param removed            lines of duplicates.jsonl
+ * @param leftOut            documents of the truth file the dataset did not take in, by reason ({@code
+ *                           --exclude-source}, {@code --allow-licence}, {@code --exclude-work}, {@code malformed}),
+ *                           in that order
  */
 public record DuplicateScore(long positives, long truePositives, long negatives, long falsePositives,
-                             long belowThreshold, long belowRemoved, long removed) {
+                             long belowThreshold, long belowRemoved, long removed, Map<String, Long> leftOut) {
+    public DuplicateScore {
+        leftOut = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(leftOut));
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Fraction of positives removed. */
@@ -51,14 +60,28 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
      */
     public static DuplicateScore of(Path dataset, Path truth, double threshold) throws IOException {
         Map<String, JsonNode> docs = new HashMap<>();
+        for (JsonNode t : lines(truth)) {
+            docs.put(key(t.path("location").asText()), t);
+        }
+        Path duplicates = new DatasetLayout(dataset).duplicates();
+        PreparedDataset prepared = PreparedDataset.open(dataset, "--dataset");
+        checkDescribes(prepared, dataset, truth, docs);
+        Map<String, String> notTakenIn = notTakenIn(dataset);
+        Map<String, Long> leftOut = new java.util.LinkedHashMap<>();
+        REASONS.values().forEach(r -> leftOut.put(r, 0L));
         long positives = 0;
         long negatives = 0;
         long below = 0;
-        for (JsonNode t : lines(truth)) {
-            docs.put(key(t.path("location").asText()), t);
-            String kind = t.path("kind").asText();
+        for (Map.Entry<String, JsonNode> e : docs.entrySet()) {
+            String reason = notTakenIn.get(e.getKey());
+            if (reason != null) {
+                // Excluded before deduplication: neither a copy it missed nor a document it kept.
+                leftOut.merge(reason, 1L, Long::sum);
+                continue;
+            }
+            String kind = e.getValue().path("kind").asText();
             if (kind.equals("variant") || kind.equals("exact")) {
-                if (t.path("jaccard").asDouble() >= threshold) {
+                if (e.getValue().path("jaccard").asDouble() >= threshold) {
                     positives++;
                 } else {
                     below++;
@@ -67,9 +90,7 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
                 negatives++;
             }
         }
-        Path duplicates = new DatasetLayout(dataset).duplicates();
-        PreparedDataset prepared = PreparedDataset.open(dataset, "--dataset");
-        checkDescribes(prepared, dataset, truth, docs);
+        leftOut.values().removeIf(n -> n == 0);
         long tp = 0;
         long fp = 0;
         long belowRemoved = 0;
@@ -94,7 +115,31 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
                 belowRemoved++;
             }
         }
-        return new DuplicateScore(positives, tp, negatives, fp, below, belowRemoved, removed);
+        return new DuplicateScore(positives, tp, negatives, fp, below, belowRemoved, removed, leftOut);
+    }
+
+    /** The flag or cause behind each manifest exclusion rule, in the order they are reported. */
+    private static final Map<String, String> REASONS = new java.util.LinkedHashMap<>();
+
+    static {
+        REASONS.put("source", "--exclude-source");
+        REASONS.put("licence", "--allow-licence");
+        REASONS.put("work", "--exclude-work");
+        REASONS.put("malformed", "malformed");
+    }
+
+    /** The documents the manifest lists as excluded or malformed, by location key, with the reason. */
+    private static Map<String, String> notTakenIn(Path dataset) throws IOException {
+        JsonNode manifest = JSON.readTree(dev.wafer.formats.data.ManifestJson.text(dataset));
+        Map<String, String> out = new HashMap<>();
+        for (JsonNode x : manifest.path("exclusions")) {
+            out.put(key(x.path("location").asText()), REASONS.getOrDefault(x.path("rule").asText(),
+                    "--exclude-" + x.path("rule").asText()));
+        }
+        for (JsonNode m : manifest.path("malformed")) {
+            out.put(key(m.path("location").asText()), "malformed");
+        }
+        return out;
     }
 
     /**
