@@ -139,6 +139,9 @@ public final class MemorizationCommand implements Callable<Integer> {
             plan = audit.planRows(corpus, selection);
         }
         if (plan.samples().isEmpty()) {
+            SourceAbsence.of(dataset, prepared.manifest(), sources).ifPresent(why -> {
+                throw new UserError(why);
+            });
             throw new UserError("--dataset " + dataset + ": no " + chosen.fileName() + " training sequence"
                     + (sources.isEmpty() ? "" : " of --source " + String.join(", ", sources))
                     + (trainedOnly ? " the checkpoint was trained on" : "") + " to sample"

@@ -207,6 +207,24 @@ class MemorizationCommandTest {
         assertTrue(r.out().contains("\"samples\""), r.out());
     }
 
+    /**
+     * A --source that data prepare excluded is named as such, not as "the split's last row is never trained on".
+     */
+    @Test
+    void aSourceExcludedByPrepareIsSaidToBeExcluded() {
+        Path ds = dir.resolve("without-odd");
+        MemorizedModel.run("data", "prepare", "--input", dir.resolve("docs.jsonl").toString(), "--out",
+                ds.toString(), "--seq-len", "32", "--tokenizer", "bytes", "--split", "0.5,0.5,0", "--exclude-source",
+                "Odd", "--quiet");
+        Path ck = dir.resolve("without-odd-ck");
+        MemorizedModel.run("train", "--data", ds.toString(), "--steps", "1", "--lr", "1e-12", "--warmup", "0",
+                "--out", ck.toString(), "--json", "--d-model", "64", "--layers", "2", "--heads", "4", "--seq", "32",
+                "--vocab", "257", "--batch", "8", "--seed", "1");
+        expectError("--dataset " + ds + " holds no document of --source Odd: data prepare excluded it"
+                + " (--exclude-source Odd, as the manifest records)", "audit", "memorization", "--checkpoint",
+                ck.toString(), "--dataset", ds.toString(), "--source", "Odd", "--prefix", "8", "--suffix", "8");
+    }
+
     private static void expectError(String message, String... args) {
         CliRun r = CliRun.of(args);
         assertEquals(WaferCommand.USAGE_ERROR, r.exitCode(), String.join(" ", args) + ": " + r.err());
