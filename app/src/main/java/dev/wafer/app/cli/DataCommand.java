@@ -164,6 +164,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 throw new UserError((defaultSource.isBlank() ? "--default-source" : "--default-licence")
                         + " must not be blank: it names the source or licence in the manifest and the rules");
             }
+            refuseLicenceLists(allowLicences);
             if (bucketMb < 1 || bucketMb > (1L << 20)) {
                 throw new UserError("--bucket-mb must be between 1 and 1048576, got " + bucketMb);
             }
@@ -260,6 +261,23 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             String comma = e.names().stream().anyMatch(n -> n.contains(","))
                     ? "; give one source per --exclude-source (repeat the flag)" : "";
             return flag + seen + comma + " (nothing was written; names compare case-insensitively)";
+        }
+
+        /**
+         * Refuses an {@code --allow-licence} value that is a comma list ({@code MIT,CC-BY-4.0}): taken as one licence
+         * name it matched no document and silently excluded both licences. Licence identifiers (SPDX) hold no comma,
+         * so it is refused before anything is read.
+         */
+        static void refuseLicenceLists(List<String> allowed) {
+            List<String> lists = allowed.stream().filter(l -> l.contains(",")).map(l -> "'" + l + "'").toList();
+            if (!lists.isEmpty()) {
+                throw new UserError("--allow-licence " + String.join(", ", lists) + ": a licence name with a comma;"
+                        + " give one licence per --allow-licence (repeat the flag: --allow-licence "
+                        + java.util.Arrays.stream(allowed.stream().filter(l -> l.contains(",")).findFirst()
+                                .orElseThrow().split(",")).map(String::strip).filter(n -> !n.isEmpty())
+                                .collect(java.util.stream.Collectors.joining(" --allow-licence "))
+                        + ") (nothing was written; names compare case-insensitively)");
+            }
         }
 
         /** What every rank must agree on: all that shapes the dataset (threads do not). */

@@ -118,4 +118,14 @@ class DataPrepareInputsTest {
         assertEquals(3, m.path("summary").path("malformed").asInt(), run.out());
         assertTrue(run.out().contains("control characters"), run.out());
     }
+
+    @Test
+    void aCommaListOfLicencesIsRefusedLikeOneOfSources() throws IOException {
+        Path input = corpus("l.jsonl", "Pile-CC", "Pile-CC", "Pile-CC");
+        Path ds = tmp.resolve("ds");
+        assertOneLineError(prepare(ds, "--input", input.toString(), "--allow-licence", "MIT,CC-BY-4.0"),
+                "--allow-licence 'MIT,CC-BY-4.0'", "give one licence per --allow-licence (repeat the flag:"
+                        + " --allow-licence MIT --allow-licence CC-BY-4.0)", "nothing was written");
+        assertFalse(Files.exists(ds), "nothing is written");
+    }
 }
