@@ -403,9 +403,20 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 o.println(ManifestJson.statsText(m));
             } else {
                 SummaryTable.print(o, m);
+                printInputs(o, m);
             }
             o.flush();
             return 0;
+        }
+
+        /** The inputs with their SHA-256, which tie the dataset to the exact corpus files. */
+        private static void printInputs(PrintWriter o, DatasetManifest m) {
+            o.println("inputs (" + m.inputs().size() + "):");
+            for (DatasetManifest.Input i : m.inputs()) {
+                String size = i.bytes() >= 0 ? i.bytes() + " bytes" : "size unknown";
+                String sha = i.sha256().isEmpty() ? "not recorded (prepared before 2026-12-07)" : i.sha256();
+                o.println("  " + DisplayName.of(i.name()) + "  " + size + "  sha256 " + sha);
+            }
         }
     }
 }

@@ -128,4 +128,20 @@ class DataPrepareInputsTest {
                         + " --allow-licence MIT --allow-licence CC-BY-4.0)", "nothing was written");
         assertFalse(Files.exists(ds), "nothing is written");
     }
+
+    /** data stats lists each input with the SHA-256 of its bytes, which sha256sum would print. */
+    @Test
+    void dataStatsListsEachInputWithTheSha256OfItsBytes() throws Exception {
+        Path file = corpus("in/a.jsonl", "Pile-CC", "Pile-CC", "Books3", "Pile-CC");
+        Path out = tmp.resolve("ds");
+        assertEquals(0, prepare(out, "--input", file.toString()).exitCode());
+        String sha = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        CliRun stats = CliRun.of("data", "stats", "--dataset", out.toString());
+        assertEquals(0, stats.exitCode(), stats.err());
+        assertTrue(stats.out().contains("inputs (1):\n  " + file + "  " + Files.size(file) + " bytes  sha256 " + sha),
+                stats.out());
+        JsonNode json = JSON.readTree(CliRun.of("data", "stats", "--dataset", out.toString(), "--json").out());
+        assertEquals(sha, json.path("inputs").path(0).path("sha256").asText(), json.toString());
+    }
 }

@@ -16,12 +16,25 @@ import dev.wafer.domain.data.Split;
  * @param files       size and CRC-32C of {@code documents.jsonl} and the audit index, by file name
  * @param summary     per-source table and totals
  * @param fingerprint the data's identity for checkpoints: a digest of the manifest without its wall-clock field
+ * @param inputs      the input files as data prepare read them, in its order
  */
 public record DatasetManifest(Settings settings, Map<Split, SplitEntry> splits, Map<String, FileEntry> files,
-                              Summary summary, String fingerprint) {
+                              Summary summary, String fingerprint, List<Input> inputs) {
     public DatasetManifest {
         splits = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(splits));
         files = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(files));
+        inputs = List.copyOf(inputs);
+    }
+
+    /**
+     * One input of the preparation.
+     *
+     * @param name   the path as given ({@code embedded:sample.jsonl.zst} for the embedded corpus)
+     * @param bytes  its stored size (-1 where unknown)
+     * @param sha256 the SHA-256 of its stored bytes as read, lowercase hex; empty in manifests written before
+     *               2026-12-07, which did not record it
+     */
+    public record Input(String name, long bytes, String sha256) {
     }
 
     /**

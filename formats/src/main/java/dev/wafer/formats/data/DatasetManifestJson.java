@@ -64,7 +64,12 @@ final class DatasetManifestJson {
         DatasetManifest.Summary summary = new DatasetManifest.Summary(sum.path("documents").asLong(),
                 sum.path("tokens").asLong(), sum.path("excluded").asLong(), sum.path("malformed").asLong(),
                 sum.path("duplicates").asLong(), rows);
-        return new DatasetManifest(settings, splits, files, summary, fingerprint(root));
+        List<DatasetManifest.Input> inputs = new ArrayList<>();
+        for (JsonNode i : root.path("inputs")) {
+            inputs.add(new DatasetManifest.Input(i.path("name").asText(), i.path("bytes").asLong(-1),
+                    i.path("sha256").asText("")));
+        }
+        return new DatasetManifest(settings, splits, files, summary, fingerprint(root), inputs);
     }
 
     private static DatasetManifest.Dedup dedup(JsonNode d) {
@@ -134,6 +139,13 @@ final class DatasetManifestJson {
                     .put("tokens", r.tokens()).put("share", r.share()).put("excluded", r.excluded());
             if (m.deduplicated()) {
                 row.put("duplicates", r.duplicates());
+            }
+        });
+        ArrayNode inputs = n.putArray("inputs");
+        m.inputs().forEach(i -> {
+            ObjectNode input = inputs.addObject().put("name", i.name()).put("bytes", i.bytes());
+            if (!i.sha256().isEmpty()) {
+                input.put("sha256", i.sha256());
             }
         });
         return n;

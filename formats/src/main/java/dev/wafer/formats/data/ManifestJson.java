@@ -89,7 +89,14 @@ public final class ManifestJson {
                     .put("bands", DedupSettings.BANDS).put("rows", DedupSettings.ROWS);
         }
         ArrayNode in = root.putArray("inputs");
-        inputs.forEach(i -> in.addObject().put("name", i.name()).put("bytes", i.sizeBytes()));
+        for (int i = 0; i < inputs.size(); i++) {
+            ObjectNode input = in.addObject().put("name", inputs.get(i).name()).put("bytes", inputs.get(i).sizeBytes());
+            String sha256 = i < r.inputSha256().size() ? r.inputSha256().get(i) : null;
+            if (sha256 != null) {
+                // The stored bytes as read: ties the dataset to the exact corpus files (compressed ones as stored).
+                input.put("sha256", sha256);
+            }
+        }
         ObjectNode splits = root.putObject("splits");
         for (Map.Entry<Split, PreparationReport.SplitStats> e : r.splits().entrySet()) {
             PreparationReport.SplitStats st = e.getValue();

@@ -39,6 +39,8 @@ public final class PileJsonlSource implements DocumentSource {
     private final long size;
     private final StreamOpener opener;
     private final LongConsumer bytesRead;
+    /** The SHA-256 of the stored bytes the last complete read consumed; null before one. */
+    private volatile String sha256;
 
     PileJsonlSource(String name, long size, StreamOpener opener, LongConsumer bytesRead) {
         this.name = name;
@@ -57,6 +59,11 @@ public final class PileJsonlSource implements DocumentSource {
         return size;
     }
 
+    @Override
+    public String sha256() {
+        return sha256;
+    }
+
     /**
      * {@inheritDoc}
      *
@@ -66,7 +73,10 @@ public final class PileJsonlSource implements DocumentSource {
     @Override
     public void read(DocumentVisitor visitor) throws IOException {
         long lastLine = 0;
-        try (InputStream in = withoutByteOrderMark(InputStreams.decoded(name, opener.open(), bytesRead))) {
+        sha256 = null;
+        StoredDigest digest = null;
+        try (InputStream in = withoutByteOrderMark(InputStreams.decoded(name,
+                (digest = StoredDigest.of(opener.open())).stream(), bytesRead))) {
             Utf8LineReader lines = new Utf8LineReader(in);
             PileLineParser fast = new PileLineParser();
             while (lines.advance()) {
@@ -84,6 +94,7 @@ public final class PileJsonlSource implements DocumentSource {
                     parse(line.text(), location, visitor);
                 }
             }
+            sha256 = digest.finish();
         } catch (ZstdIOException e) {
             // The decoder's own error: the stored bytes are not a valid zstd stream (not a read failure).
             throw new InvalidInputException(name + ": corrupt zstd stream after line " + lastLine + ": "

@@ -145,6 +145,7 @@ final class RankExchangeFiles implements RankExchange {
                 out.writeLong(e.kept());
                 out.writeLong(e.train());
                 out.writeLong(e.keptTextBytes());
+                strings(out, e.sha256() == null ? "" : e.sha256());
             }
         }
     }
@@ -227,7 +228,8 @@ final class RankExchangeFiles implements RankExchange {
                     string(in), in.readLong());
             case MALFORMED -> new PassOneRecord.Malformed(new MalformedRecord(string(in), string(in)));
             case FAILED -> new PassOneRecord.Failed(string(in));
-            case END -> new PassOneRecord.End(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+            case END -> new PassOneRecord.End(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                    emptyAsNull(string(in)));
             default -> throw new IOException("unknown record type " + tag + " in pass-1 results");
         };
     }
@@ -246,6 +248,10 @@ final class RankExchangeFiles implements RankExchange {
         byte[] b = new byte[(int) n];
         in.readFully(b);
         return b;
+    }
+
+    private static String emptyAsNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     private static String string(DataInputStream in) throws IOException {

@@ -16,6 +16,8 @@ import dev.wafer.ports.data.RawDocument;
 public final class TextFileSource implements DocumentSource {
     private final Path path;
     private final LongConsumer bytesRead;
+    /** The SHA-256 of the file's stored bytes as the last read consumed them; null before one. */
+    private volatile String sha256;
 
     TextFileSource(Path path, LongConsumer bytesRead) {
         this.path = path;
@@ -37,10 +39,19 @@ public final class TextFileSource implements DocumentSource {
     }
 
     @Override
+    public String sha256() {
+        return sha256;
+    }
+
+    @Override
     public void read(DocumentVisitor visitor) throws IOException {
         byte[] bytes;
-        try (InputStream in = InputStreams.decoded(path.toString(), Files.newInputStream(path), bytesRead)) {
+        sha256 = null;
+        StoredDigest digest = null;
+        try (InputStream in = InputStreams.decoded(path.toString(),
+                (digest = StoredDigest.of(Files.newInputStream(path))).stream(), bytesRead)) {
             bytes = in.readAllBytes();
+            sha256 = digest.finish();
         } catch (com.github.luben.zstd.ZstdIOException e) {
             throw e;
         } catch (IOException e) {

@@ -57,11 +57,23 @@ class DatasetManifestTest {
         expected.set("settings", raw.get("settings"));
         expected.set("splits", raw.get("splits"));
         expected.set("summary", raw.get("summary"));
+        expected.set("inputs", raw.get("inputs"));
         assertEquals(INDENTED.writeValueAsString(expected), ManifestJson.statsText(manifest));
         assertEquals(64, manifest.settings().seqLen());
         assertEquals(List.of("Enron Emails"), manifest.settings().excludeSources());
         assertEquals(raw.path("splits").path("train").path("shards").size(),
                 manifest.split(Split.TRAIN).orElseThrow().shards().size());
+    }
+
+    @Test
+    void theEmbeddedCorpusIsRecordedWithTheSha256OfItsStoredBytes() throws Exception {
+        byte[] stored;
+        try (var in = Inputs.class.getResourceAsStream(Inputs.SAMPLE_RESOURCE)) {
+            stored = in.readAllBytes();
+        }
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored));
+        assertEquals(List.of(new DatasetManifest.Input("embedded:sample.jsonl.zst", -1, expected)),
+                ManifestJson.read(dataset).inputs());
     }
 
     @Test

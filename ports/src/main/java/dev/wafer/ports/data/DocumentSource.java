@@ -21,4 +21,13 @@ public interface DocumentSource {
      * @throws IOException                when the input cannot be read at all (missing file, corrupt compression)
      */
     void read(DocumentVisitor visitor) throws IOException;
+
+    /**
+     * The SHA-256 of the stored bytes (as stored: compressed files compressed), in lowercase hex, as the last
+     * {@link #read} that completed consumed them, so that a manifest ties a dataset to the exact input files; null
+     * before such a read, or for a source that does not compute one.
+     */
+    default String sha256() {
+        return null;
+    }
 }

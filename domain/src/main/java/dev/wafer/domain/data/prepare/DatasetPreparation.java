@@ -155,7 +155,8 @@ public final class DatasetPreparation {
             double seconds = (System.nanoTime() - started) / 1e9;
             return new PreparationReport(summary.build(), splits, List.copyOf(bucketing.exclusions()),
                     List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), seconds,
-                    shuffle.buckets(), passOneSeconds, seconds - passOneSeconds);
+                    shuffle.buckets(), passOneSeconds, seconds - passOneSeconds,
+                    inputs.stream().map(DocumentSource::sha256).toList());
         }
     }
 

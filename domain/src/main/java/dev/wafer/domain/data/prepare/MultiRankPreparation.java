@@ -91,7 +91,8 @@ final class MultiRankPreparation {
         return Optional.of(new PreparationReport(walk.summary.build(), splits,
                 List.copyOf(walk.bucketing.exclusions()), List.copyOf(walk.malformed.listed()),
                 walk.malformed.count(), walk.bucketing.textBytes(), (done - started) / 1e9, shuffle.buckets(),
-                (handedOver - started) / 1e9, ((planned - handedOver) + (done - packed)) / 1e9));
+                (handedOver - started) / 1e9, ((planned - handedOver) + (done - packed)) / 1e9,
+                java.util.Arrays.asList(walk.sha256.clone())));
     }
 
     /** Step 1: this rank's pass 1; returns every rank's documents and tokens per bucket and split, summed. */
@@ -178,6 +179,8 @@ final class MultiRankPreparation {
     private final class Walk {
         final SourceSummary.Builder summary = new SourceSummary.Builder();
         final MalformedRecords malformed = new MalformedRecords(settings.failOnMalformed());
+        /** Each input's SHA-256, from the rank that read it. */
+        final String[] sha256 = new String[inputs.size()];
         BucketingPass bucketing;
 
         /**
@@ -189,7 +192,7 @@ final class MultiRankPreparation {
                     ? new Deduplicator(settings.dedup(), new MinHasher(), store) : null) {
                 bucketing = new BucketingPass(shuffle, null, null, summary, dedup);
                 new PassOneReplay(exchange, assignment, progress).replay(inputs.size(), bucketing, malformed,
-                        new RankOffsets(ranks.size()), inputCounts);
+                        new RankOffsets(ranks.size()), inputCounts, sha256);
                 // The kept documents' sources reach rank 0 only after pass 2: the message cannot list the input's.
                 DatasetPreparation.refuseUnmatchedSources(settings, bucketing.exclusions(), java.util.Set.of());
                 if (bucketing.keptDocuments() == 0) {

@@ -115,7 +115,7 @@ final class PassOneRecorder {
                 } catch (UncheckedIOException e) {
                     throw e.getCause();
                 }
-                out.write(new PassOneRecord.End(input[0], input[1], input[2], input[3]));
+                out.write(new PassOneRecord.End(input[0], input[1], input[2], input[3], inputs.get(i).sha256()));
             }
         } finally {
             spill.finishWriting();

@@ -39,12 +39,13 @@ final class PassOneReplay {
      * @param offsets receives where each rank's rank-local numbers start in every input, for its shuffle buckets
      * @param counts  receives each input's documents and training documents (at {@code 2 * input} and the next),
      *                from which the other ranks learn the same offsets ({@link RankOffsets#of})
+     * @param sha256  receives each input's SHA-256 as the rank that read it computed it (null when unknown)
      * @throws UnreadableInputException where an input could not be read (the reading rank's message, which names
      *                                   the input and the reason)
      * @throws IOException                where a stream is damaged
      */
     void replay(int inputs, BucketingPass documents, Consumer<MalformedRecord> malformed, RankOffsets offsets,
-                long[] counts) throws IOException {
+                long[] counts, String[] sha256) throws IOException {
         List<RankExchange.Reader> readers = new ArrayList<>();
         try (ProgressReporter.Task task = progress.start("merging ranks", inputs, "inputs")) {
             for (int r = 0; r < assignment.ranks(); r++) {
@@ -91,6 +92,7 @@ final class PassOneReplay {
                 // The kept documents not listed stay in the rank's buckets and audit runs; only their counts matter.
                 documents.keptElsewhere(end.kept() - seen[0], end.train() - seen[1], end.keptTextBytes() - seen[2]);
                 counts[2 * input] = end.documents();
+                sha256[input] = end.sha256();
                 counts[2 * input + 1] = end.train();
                 ordinal = inputOrdinal + end.documents();
                 train += end.train();

@@ -28,7 +28,8 @@ import dev.wafer.ports.data.MalformedRecord;
  */
 public record PreparationReport(SourceSummary summary, Map<Split, SplitStats> splits, List<Exclusion> exclusions,
                                 List<MalformedRecord> malformed, long malformedCount, long textBytes, double seconds,
-                                int shuffleBuckets, double passOneSeconds, double serialSeconds) {
+                                int shuffleBuckets, double passOneSeconds, double serialSeconds,
+                                List<String> inputSha256) {
 
     /**
      * One split.
@@ -48,7 +49,7 @@ public record PreparationReport(SourceSummary summary, Map<Split, SplitStats> sp
      */
     public PreparationReport withSerialSeconds(double more) {
         return new PreparationReport(summary, splits, exclusions, malformed, malformedCount, textBytes, seconds,
-                shuffleBuckets, passOneSeconds, serialSeconds + more);
+                shuffleBuckets, passOneSeconds, serialSeconds + more, inputSha256);
     }
 
     /** Raw-text throughput in MB/s (10^6 bytes). */

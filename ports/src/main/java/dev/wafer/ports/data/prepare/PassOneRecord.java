@@ -110,7 +110,8 @@ public sealed interface PassOneRecord {
      * @param kept          documents kept
      * @param train         kept training documents
      * @param keptTextBytes UTF-8 size of the kept documents' normalised text
+     * @param sha256        the input's {@link dev.wafer.ports.data.DocumentSource#sha256()}, or null
      */
-    record End(long documents, long kept, long train, long keptTextBytes) implements PassOneRecord {
+    record End(long documents, long kept, long train, long keptTextBytes, String sha256) implements PassOneRecord {
     }
 }
