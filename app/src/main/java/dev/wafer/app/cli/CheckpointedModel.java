@@ -33,10 +33,11 @@ import dev.wafer.ports.compute.TensorScope;
  * @param training  the run state of a training checkpoint (data, seed, sequence length, data position); empty for a
  *                  model-only checkpoint ({@code import-hf})
  * @param importedFrom the Hugging Face directory {@code import-hf} read it from; empty for a trained model
+ * @param provenance   how an imported model was trained, as its exported directory recorded it; empty otherwise
  */
 record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind, Map<ParameterName, float[]> params,
         MupHyperparameters mup, java.util.Optional<dev.wafer.ports.checkpoint.TrainingHeader> training,
-        java.util.Optional<String> importedFrom) {
+        java.util.Optional<String> importedFrom, Map<String, String> provenance) {
 
     /** The data it was trained on as its checkpoint names it (kind, path, fingerprint); empty for a model-only one. */
     java.util.Optional<dev.wafer.ports.checkpoint.TrainingHeader.Data> trainedOn() {
@@ -68,7 +69,8 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
                 params.put(spec.name(), values);
             }
             return new CheckpointedModel(file, shape, kind, params, mup,
-                    reader.header().training(), reader.header().model().importedFrom());
+                    reader.header().training(), reader.header().model().importedFrom(),
+                    reader.header().model().provenance());
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage());
         }

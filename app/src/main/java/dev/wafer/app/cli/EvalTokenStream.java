@@ -24,6 +24,7 @@ final class EvalTokenStream {
      */
     static int[] read(Path path, java.util.function.Supplier<Tokenizer> textTokenizer, int vocab) {
         int[] tokens;
+        String origin; // which reading produced the ids, so an id past the vocabulary says where it came from
         try {
             if (Files.isDirectory(path)) {
                 DatasetLayout layout = new DatasetLayout(path);
@@ -40,6 +41,7 @@ final class EvalTokenStream {
                                 + " tokens, more than one evaluation holds; use --max-windows on a token file");
                     }
                     tokens = new int[(int) total];
+                    origin = "the test split holds token ";
                     for (long i = 0; i < test.count(); i++) {
                         test.read(i, tokens, (int) (i * test.sequenceLength()));
                     }
@@ -63,6 +65,7 @@ final class EvalTokenStream {
                 int[] body = tokenizer.encode(text);
                 tokens = java.util.Arrays.copyOf(body, body.length + 1);
                 tokens[body.length] = tokenizer.endOfTextId();
+                origin = "text tokenised with the " + tokenizer.name() + " tokenizer gives token ";
             } else {
                 byte[] bytes = Files.readAllBytes(path);
                 if (bytes.length % 2 != 0) {
@@ -71,6 +74,7 @@ final class EvalTokenStream {
                 }
                 ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
                 tokens = new int[bytes.length / 2];
+                origin = "uint16 token ";
                 for (int i = 0; i < tokens.length; i++) {
                     tokens[i] = Short.toUnsignedInt(buf.getShort(2 * i));
                 }
@@ -80,8 +84,8 @@ final class EvalTokenStream {
         }
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] >= vocab) {
-                throw new UserError("--data " + path + ": token " + tokens[i] + " at offset " + i
-                        + " is outside the model's vocabulary of " + vocab);
+                throw new UserError("--data " + path + ": " + origin + tokens[i] + " at offset " + i
+                        + ", outside the model's vocabulary of " + vocab);
             }
         }
         return tokens;

@@ -44,7 +44,7 @@ final class EvalTokenizers {
      */
     static Tokenizer textTokenizer(CheckpointedModel model, Path data, Tokenizers tokenizers) {
         java.util.Optional<TrainedTokenizer> trained = TrainedTokenizer.of(model);
-        String name = trained.map(TrainedTokenizer::tokenizer).orElse("gpt2");
+        String name = TrainedTokenizer.nameFor(model);
         if (name.startsWith("bytes")) {
             return tokenizers.create("bytes");
         }

@@ -90,10 +90,14 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
         try {
             Gpt2Checkpoint hf = Gpt2Conversion.toHf(new Gpt2Conversion.WaferModel(model.shape(), model.kind(),
                     model.params()));
-            Gpt2HfDirectory.write(out, hf);
+            java.util.Map<String, String> provenance = ModelProvenance.of(model);
+            Gpt2HfDirectory.write(out, hf, provenance);
             PrintWriter w = spec.commandLine().getOut();
             w.printf("exported %s (%s%s) to %s%n", model.file(), model.kind().id(),
                     hf.config().tieWordEmbeddings() ? "" : ", muP folded into plain GPT-2 with an untied lm_head", out);
+            w.printf("provenance (config.json %s): %s%n", dev.wafer.formats.hf.WaferProvenance.CONFIG_KEY,
+                    provenance.isEmpty() ? "none recorded (a model imported without it)"
+                            : ModelProvenance.summary(provenance));
             w.flush();
         } catch (HfFormatException e) {
             if (e.getCause() instanceof IOException io) {

@@ -76,7 +76,7 @@ public final class GenerateCommand implements Runnable {
         }
         CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
         // Prompt and output go through the tokenizer of the data it was trained on (GPT-2 without recorded data).
-        String trainedWith = TrainedTokenizer.of(model).map(TrainedTokenizer::tokenizer).orElse("gpt2");
+        String trainedWith = TrainedTokenizer.nameFor(model);
         String label = trainedWith.startsWith("bytes") ? "byte" : "GPT-2";
         if (!trainedWith.startsWith("bytes") && !trainedWith.startsWith("gpt2")) {
             TrainedTokenizer t = TrainedTokenizer.of(model).orElseThrow();

@@ -76,8 +76,11 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
                     + "; choose another path, or pass --overwrite to replace it");
         }
         Gpt2Conversion.WaferModel model;
+        Map<String, String> provenance;
         try {
             model = Gpt2Conversion.toWafer(from.toString(), Gpt2HfDirectory.read(from));
+            // What export-hf recorded of the training run (data, tokenizer, tokens...) travels into the checkpoint.
+            provenance = dev.wafer.formats.hf.WaferProvenance.read(from);
         } catch (HfFormatException e) {
             throw new UserError(e.getMessage());
         }
@@ -89,13 +92,16 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
         Path dir = file.toAbsolutePath().getParent();
         try (TrainOutput claimed = dir != null && Files.exists(dir.resolve(TrainOutput.LOCK_FILE))
                 ? TrainOutput.claim(dir, true, true) : null) {
-            write(file, model, from.toAbsolutePath().normalize().toString());
+            write(file, model, from.toAbsolutePath().normalize().toString(), provenance);
             StaleTemps.remove(file, StaleTemps.ATOMIC); // what killed imports left
         }
         PrintWriter w = spec.commandLine().getOut();
         w.printf("imported %s (%s, d_model %d, %d layers, %d heads, vocab %d, %d positions) to %s%n", from,
                 model.kind().id(), model.shape().dModel(), model.shape().nLayers(), model.shape().nHeads(),
                 model.shape().vocabSize(), model.shape().seqLength(), file);
+        if (!provenance.isEmpty()) {
+            w.printf("provenance recorded: %s%n", ModelProvenance.summary(provenance));
+        }
         w.flush();
     }
 
@@ -110,14 +116,15 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
     }
 
     /** Writes a parameters-only Wafer checkpoint (no optimizer state: it can be evaluated, sampled or exported). */
-    private void write(Path file, Gpt2Conversion.WaferModel model, String importedFrom) {
+    private void write(Path file, Gpt2Conversion.WaferModel model, String importedFrom,
+                       Map<String, String> provenance) {
         List<TensorSource> tensors = new ArrayList<>();
         for (ParameterSpec p : new ParameterLayout(model.shape()).specs()) {
             String name = CheckpointTensors.tensorName(CheckpointTensors.PARAMS, p.name());
             tensors.add(TensorSource.of(new TensorSpec(name, p.shape()), model.params().get(p.name())));
         }
         CheckpointHeader header = CheckpointHeader.modelOnly(RunStateHeaders.model(model.shape(), model.kind(),
-                java.util.Optional.of(importedFrom)));
+                java.util.Optional.of(importedFrom)).withProvenance(provenance));
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());

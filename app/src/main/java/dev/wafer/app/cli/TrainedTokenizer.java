@@ -3,6 +3,7 @@ package dev.wafer.app.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.wafer.formats.data.DatasetManifest;
@@ -20,11 +21,38 @@ import dev.wafer.formats.data.ManifestJson;
  */
 record TrainedTokenizer(Path dataset, String tokenizer, String sha256) {
 
+    /** The byte tokenizer's name in manifests; a 257-id model without a recorded tokenizer is read with it. */
+    static final String BYTES = "bytes-utf8";
+
     /**
-     * The checkpoint's dataset tokenizer; empty for a model without recorded data (synthetic tokens, a token file,
-     * an imported model) or whose dataset is gone or unreadable: nothing to compare.
+     * The checkpoint's dataset tokenizer, or for an imported model the one its exported directory recorded; empty for
+     * a model without recorded data (synthetic tokens, a token file, a model imported from elsewhere) or whose
+     * dataset is gone or unreadable: nothing to compare.
      */
     static Optional<TrainedTokenizer> of(CheckpointedModel model) {
+        return fromDataset(model).or(() -> recorded(model));
+    }
+
+    /**
+     * The name of the tokenizer text is read and written with for {@code model}: its training data's when known,
+     * else the byte tokenizer for 257 ids (what {@code export-hf} marks with end-of-text 256) and GPT-2 otherwise.
+     */
+    static String nameFor(CheckpointedModel model) {
+        return of(model).map(TrainedTokenizer::tokenizer)
+                .orElse(model.shape().vocabSize() == 257 ? BYTES : "gpt2");
+    }
+
+    /** What import-hf carried over from an exported directory's {@code wafer_provenance}. */
+    private static Optional<TrainedTokenizer> recorded(CheckpointedModel model) {
+        Map<String, String> p = model.provenance();
+        if (!p.containsKey("tokenizer") || p.get("tokenizer").isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TrainedTokenizer(Path.of(p.getOrDefault("data_path", "")), p.get("tokenizer"),
+                p.getOrDefault("tokenizer_sha256", "")));
+    }
+
+    private static Optional<TrainedTokenizer> fromDataset(CheckpointedModel model) {
         return model.trainedOn().filter(d -> !d.path().isBlank()).flatMap(data -> {
             Path trainedOn = Path.of(data.path());
             if (!Files.isRegularFile(trainedOn.resolve("manifest.json"))) {

@@ -51,6 +51,9 @@ final class CheckpointHeaderCodec {
             tuned.put("init_std", mup.initStd());
             tuned.put("emb_mult", mup.embeddingMultiplier());
         });
+        if (!m.provenance().isEmpty()) {
+            model.put("provenance", new LinkedHashMap<String, Object>(m.provenance()));
+        }
         header.training().ifPresent(t -> encodeTraining(object(root, "training"), t));
         List<Object> index = new ArrayList<>();
         root.put("tensors", index);
@@ -178,7 +181,8 @@ final class CheckpointHeaderCodec {
                 m.intValue("heads"), m.intValue("d_model"), m.intValue("d_ffn"), m.text("parameterisation"),
                 m.has("imported_from") ? Optional.of(m.text("imported_from")) : Optional.empty(),
                 // Checkpoints written before the muP triple was recorded lack it.
-                m.has("mup") ? Optional.of(mup(m.object("mup"))) : Optional.empty());
+                m.has("mup") ? Optional.of(mup(m.object("mup"))) : Optional.empty(),
+                m.has("provenance") ? m.object("provenance").strings() : Map.of());
         if (!root.containsKey("training")) {
             return CheckpointHeader.modelOnly(model);
         }

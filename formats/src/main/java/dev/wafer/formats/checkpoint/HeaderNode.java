@@ -100,6 +100,15 @@ final class HeaderNode {
         return v;
     }
 
+    /** Every field of this object as a string, in order; a field of another type is a malformed header. */
+    Map<String, String> strings() {
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        for (Object key : node.keySet()) {
+            all.put(String.valueOf(key), text(String.valueOf(key)));
+        }
+        return all;
+    }
+
     boolean isEmpty() {
         return node.isEmpty();
     }

@@ -146,6 +146,14 @@ public final class Gpt2ConfigJson {
 
     /** The {@code config.json} text for a standard-parameterisation GPT2LMHeadModel. */
     public static String toJson(Gpt2Config config) {
+        return toJson(config, Map.of());
+    }
+
+    /**
+     * The {@code config.json} text with the model's training provenance under {@link WaferProvenance#CONFIG_KEY}
+     * (omitted when empty); Hugging Face loaders keep unknown keys as attributes and otherwise ignore them.
+     */
+    public static String toJson(Gpt2Config config, Map<String, String> provenance) {
         if (config.mup() != null) {
             throw new IllegalArgumentException("a muP config cannot be exported as GPT-2: GPT-2 loaders ignore the muP "
                     + "multipliers and would compute different logits; fold them into the weights first (MupFolding.fold)");
@@ -171,6 +179,9 @@ public final class Gpt2ConfigJson {
             root.put("bos_token_id", eot);
             root.put("eos_token_id", eot);
         });
+        if (!provenance.isEmpty()) {
+            root.put(WaferProvenance.CONFIG_KEY, provenance);
+        }
         try {
             return MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -195,7 +206,12 @@ public final class Gpt2ConfigJson {
 
     /** Writes {@code config.json} atomically. */
     public static void write(Path file, Gpt2Config config) {
-        byte[] bytes = toJson(config).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        write(file, config, Map.of());
+    }
+
+    /** Writes {@code config.json} with the model's training provenance atomically. */
+    public static void write(Path file, Gpt2Config config, Map<String, String> provenance) {
+        byte[] bytes = toJson(config, provenance).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
             AtomicFileWriter.write(file, channel -> TensorStreams.writeFully(channel, ByteBuffer.wrap(bytes)));
         } catch (IOException e) {

@@ -164,17 +164,29 @@ public final class Gpt2HfDirectory {
      * first ({@link MupFolding#fold}); a tied head is not written, as Hugging Face's own safetensors export drops it.
      */
     public static void write(Path dir, Gpt2Checkpoint checkpoint) {
+        write(dir, checkpoint, Map.of());
+    }
+
+    /**
+     * Writes the model with its training provenance: in {@code config.json} under {@link WaferProvenance#CONFIG_KEY}
+     * and in the safetensors metadata as {@code wafer_}-prefixed strings, so either file alone still says what
+     * trained it.
+     */
+    public static void write(Path dir, Gpt2Checkpoint checkpoint, Map<String, String> provenance) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new HfFormatException(dir + ": cannot create directory: " + e.getMessage(), e);
         }
         // Encoding the config first refuses a muP model before any weights are written.
-        Gpt2ConfigJson.toJson(checkpoint.config());
+        Gpt2ConfigJson.toJson(checkpoint.config(), provenance);
         List<TensorSource> sources = new ArrayList<>();
         checkpoint.tensors().forEach((name, t) -> sources.add(TensorSource.of(new TensorSpec(name, t.shape()), t.data())));
         // transformers refuses safetensors files without format metadata.
-        SafetensorsWriter.write(dir.resolve(WEIGHTS), Map.of("format", "pt"), sources);
-        Gpt2ConfigJson.write(dir.resolve(CONFIG), checkpoint.config());
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.putAll(WaferProvenance.metadata(provenance));
+        SafetensorsWriter.write(dir.resolve(WEIGHTS), metadata, sources);
+        Gpt2ConfigJson.write(dir.resolve(CONFIG), checkpoint.config(), provenance);
     }
 }
