@@ -142,6 +142,7 @@ final class TrainExecution {
                 }
             }
             RunState run = withFingerprint(state, files.fingerprint());
+            noteUntrainedTails(files.rowLength(), state.spec().seqLength(), lead);
             RunAgreement.check(ranks.collective(), RankAgreementText.of(run, f, backend.name())).ifPresent(reason -> {
                 throw new UserError(reason);
             });
@@ -314,6 +315,20 @@ final class TrainExecution {
      * The run with its data's fingerprint recorded; a resume on data with another fingerprint is refused (the dry run
      * applies the same check).
      */
+    /**
+     * A dataset packed in rows longer than --seq is trained on the first --seq tokens of each row only: said at the
+     * start, since the rest of every row is in the dataset (and in data audit's answers) but never trained on. The
+     * checkpoint records seq_length, and the dataset's manifest its rows' length.
+     */
+    private void noteUntrainedTails(int rowLength, int seq, boolean lead) {
+        if (lead && rowLength > seq) {
+            err.println("wafer: note: the dataset's rows hold " + rowLength + " tokens and --seq is " + seq + ": the run"
+                    + " trains on the first " + seq + " tokens of each row; the other " + (rowLength - seq)
+                    + " of each row are never trained on (prepare with --seq-len " + seq + " to train on all of them)");
+            err.flush();
+        }
+    }
+
     static RunState withFingerprint(RunState state, String fingerprint) {
         DataSpec data = state.spec().data();
         if (!data.accepts(fingerprint)) {

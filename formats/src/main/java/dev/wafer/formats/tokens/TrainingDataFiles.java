@@ -52,6 +52,14 @@ public final class TrainingDataFiles implements AutoCloseable {
         return data.validation().isPresent() && open.length > 1 ? open[1].count() : 0;
     }
 
+    /**
+     * Tokens per row of a prepared dataset's train split, of which a run trains on the first {@code --seq} only;
+     * 0 for a token file or synthetic tokens, which are cut into sequences of {@code --seq}.
+     */
+    public int rowLength() {
+        return open.length > 0 ? open[0].sequenceLength() : 0;
+    }
+
     /** The content fingerprint of the opened data (empty for synthetic tokens, which the seed determines). */
     public String fingerprint() {
         return fingerprint;
