@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Audit a trained model against its data (see also 'wafer data audit').",
-        subcommands = {MemorizationCommand.class})
+        subcommands = {MemorizationCommand.class, ProvenanceCommand.class})
 public final class AuditCommand implements Runnable, BackendAgnostic {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -37,7 +37,7 @@ final class DryRunReport {
     /** Prints the run {@code state} would continue (a fresh run from step 0, or a checkpoint's). */
     void print(RunState state) {
         RunSpec s = state.spec();
-        refuseWhatTheRunRefuses(state);
+        String fingerprint = refuseWhatTheRunRefuses(state);
         Map<String, Object> r = new LinkedHashMap<>();
         TrainingSchedule sc = s.schedule();
         WarmupDecaySchedule lr = sc.lrInTokens();
@@ -85,6 +85,10 @@ final class DryRunReport {
         }
         r.put("adam_eps", s.adam().eps());
         r.put("precision", s.precision().id());
+        // Which data the run trains on, as the checkpoint records it (a resumed run's: the data it continues with).
+        r.put("data_kind", s.data().kind().id());
+        r.put("data_path", s.data().path().isEmpty() ? null : s.data().path());
+        r.put("data_fingerprint", fingerprint.isEmpty() ? null : fingerprint);
         // What this invocation trains: --stop-at and --max-tokens end it early, a resumed run starts later.
         long startStep = state.position().step();
         long stopStep = stopStep(s, startStep);
@@ -171,19 +175,23 @@ final class DryRunReport {
      * The checks the real run makes before training, with its words: the data (its sequence length, vocabulary and, on
      * resume, fingerprint), the backend's precision and an early stop the checkpoint has already reached. The
      * embedded sample is not opened: that would prepare it.
+     *
+     * @return the data's fingerprint (read from its files, else as recorded); empty when there is none
      */
-    private void refuseWhatTheRunRefuses(RunState state) {
+    private String refuseWhatTheRunRefuses(RunState state) {
         // A complete run too: its run refuses a --stop-at or --max-tokens it has already passed (exit 2).
         TrainExecution.requireSomethingToDo(c.stopAt, c.maxTokens, state);
         DataKind kind = state.spec().data().kind();
+        String fingerprint = state.spec().data().fingerprint();
         if (kind == DataKind.DATASET || kind == DataKind.TOKENS) {
             try (TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE)) {
-                TrainExecution.withFingerprint(state, files.fingerprint());
+                fingerprint = TrainExecution.withFingerprint(state, files.fingerprint()).spec().data().fingerprint();
             } catch (TrainingDataFiles.DataException e) {
                 throw new UserError(e.getMessage());
             }
         }
         resolver.requirePrecision(state.spec().precision());
+        return fingerprint;
     }
 
     /**

@@ -173,7 +173,10 @@ public final class MemorizationCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             PrintWriter out = spec.commandLine().getOut();
-            MemorizationOutput output = new MemorizationOutput(checkpoint, dataset, chosen, sources,
+            MemorizationOutput.Fingerprints fingerprints = new MemorizationOutput.Fingerprints(
+                    prepared.manifest().fingerprint(), model.trainedOn()
+                            .map(dev.wafer.ports.checkpoint.TrainingHeader.Data::fingerprint).orElse(""));
+            MemorizationOutput output = new MemorizationOutput(checkpoint, dataset, fingerprints, chosen, sources,
                     trainedOnly ? "trained" : "all", trained, report, textReports, seconds, backend.name());
             if (json) {
                 Json.print(out, output.json());

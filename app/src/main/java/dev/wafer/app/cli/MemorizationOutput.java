@@ -20,12 +20,18 @@ import dev.wafer.ports.data.TokenizedCorpus;
  * {@code memorized_fraction}, {@code token_match_rate}, {@code by_source[]}, {@code by_duplication[]},
  * {@code by_times_seen[]}, {@code top_documents[]} and {@code texts[]}.
  *
+ * @param fingerprints the audited dataset's fingerprint and the one the checkpoint records for its training data
+ *                (empty when it records none)
  * @param rows    {@code trained} (only rows the checkpoint was trained on) or {@code all}
  * @param trained the checkpoint's trained rows, when they could be rebuilt
  */
-record MemorizationOutput(Path checkpoint, Path dataset, Split split, List<String> sources, String rows,
+record MemorizationOutput(Path checkpoint, Path dataset, Fingerprints fingerprints, Split split, List<String> sources, String rows,
                           Optional<TrainedRows> trained, MemorizationReport report,
                           List<TextResult> texts, double seconds, String backend) {
+
+    /** The audited dataset's fingerprint and the checkpoint's record of its training data's. */
+    record Fingerprints(String dataset, String trainedOn) {
+    }
 
     /** The audit of one {@code --text} file. */
     record TextResult(Path file, TokenizedCorpus.Document document, MemorizationReport report) {
@@ -33,7 +39,14 @@ record MemorizationOutput(Path checkpoint, Path dataset, Split split, List<Strin
 
     ObjectNode json() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("checkpoint", checkpoint.toString()).put("dataset", dataset.toString()).put("split", split.fileName());
+        n.put("checkpoint", checkpoint.toString()).put("dataset", dataset.toString())
+                .put("dataset_fingerprint", fingerprints.dataset());
+        if (fingerprints.trainedOn().isEmpty()) {
+            n.putNull("checkpoint_data_fingerprint");
+        } else {
+            n.put("checkpoint_data_fingerprint", fingerprints.trainedOn());
+        }
+        n.put("split", split.fileName());
         sources.forEach(n.putArray("sources")::add);
         n.put("prefix", report.settings().prefix()).put("suffix", report.settings().suffix())
                 .put("seed", report.settings().seed());

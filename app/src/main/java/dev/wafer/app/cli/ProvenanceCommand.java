@@ -1,0 +1,164 @@
+package dev.wafer.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import dev.wafer.domain.session.RunStateHeaders;
+import dev.wafer.formats.checkpoint.ModelCheckpoints;
+import dev.wafer.ports.checkpoint.CheckpointException;
+import dev.wafer.ports.checkpoint.CheckpointHeader;
+import dev.wafer.ports.checkpoint.CheckpointReader;
+import dev.wafer.ports.checkpoint.CheckpointStore;
+import dev.wafer.ports.checkpoint.ModelHeader;
+import dev.wafer.ports.checkpoint.TrainingHeader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code wafer audit provenance}: what a checkpoint records of how its model was trained (shape, steps and tokens,
+ * data path and fingerprint, tokenizer, precision, seed, where it was imported from) and, when the dataset is still at
+ * the recorded path, whether it is the same data and which provenance rules prepared it. Reads the header only.
+ */
+@Command(name = "provenance", mixinStandardHelpOptions = true,
+        description = "Show which data a checkpoint records it was trained on, and check that dataset if it is there.")
+public final class ProvenanceCommand implements Runnable, BackendAgnostic {
+    @Spec
+    CommandSpec spec;
+
+    @Inject
+    CheckpointStore store;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT",
+            description = "A checkpoint file, a train --out directory or an import-hf output.")
+    Path checkpoint;
+
+    @Option(names = "--json", description = "Print one JSON object: checkpoint, model, training, data, tokenizer,"
+            + " imported_from, recorded_provenance, dataset.")
+    boolean json;
+
+    @Override
+    public void run() {
+        Path file = ModelCheckpoints.resolve(checkpoint);
+        if (!Files.exists(file)) {
+            throw new UserError("--checkpoint " + checkpoint + ": no checkpoint at " + file);
+        }
+        CheckpointHeader header;
+        CheckpointedModel model;
+        try (CheckpointReader reader = store.open(file)) {
+            header = reader.header();
+            ModelHeader m = header.model();
+            // Parameters are not read: a 13B checkpoint's header answers the question.
+            model = new CheckpointedModel(file, RunStateHeaders.shape(file, m), RunStateHeaders.kind(file, m),
+                    Map.of(), RunStateHeaders.mup(file, m), header.training(), m.importedFrom(), m.provenance());
+        } catch (CheckpointException e) {
+            throw new UserError(e.getMessage());
+        }
+        Map<String, Object> r = report(file, header, model);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Json.print(out, r);
+        } else {
+            print(out, r);
+        }
+    }
+
+    private static Map<String, Object> report(Path file, CheckpointHeader header, CheckpointedModel model) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("checkpoint", file.toString());
+        ModelHeader m = header.model();
+        Map<String, Object> shape = new LinkedHashMap<>();
+        shape.put("vocab", m.vocab());
+        shape.put("positions", m.positions());
+        shape.put("layers", m.layers());
+        shape.put("heads", m.heads());
+        shape.put("d_model", m.dModel());
+        shape.put("d_ffn", m.dFfn());
+        shape.put("parameterisation", m.parameterisation());
+        m.mup().ifPresent(mup -> shape.put("mup", Map.of("base_lr", mup.baseLr(), "init_std", mup.initStd(),
+                "emb_mult", mup.embeddingMultiplier())));
+        r.put("model", shape);
+        Map<String, String> recorded = m.provenance();
+        Map<String, Object> training = null;
+        Map<String, Object> data = null;
+        if (header.training().isPresent()) {
+            TrainingHeader t = header.training().get();
+            training = new LinkedHashMap<>();
+            training.put("step", t.position().step());
+            training.put("tokens", t.position().tokens());
+            training.put("seq_length", t.seqLength());
+            training.put("seed", t.seed());
+            training.put("precision", t.precision());
+            data = dataOf(t.data().kind(), t.data().path(), t.data().fingerprint());
+        } else if (recorded.containsKey("data_kind") || recorded.containsKey("data_path")) {
+            data = dataOf(recorded.getOrDefault("data_kind", ""), recorded.getOrDefault("data_path", ""),
+                    recorded.getOrDefault("data_fingerprint", ""));
+        }
+        r.put("training", training);
+        r.put("data", data);
+        r.put("tokenizer", TrainedTokenizer.nameFor(model));
+        r.put("tokenizer_source", TrainedTokenizer.of(model).isPresent()
+                ? (header.training().isPresent() ? "the dataset's manifest" : "recorded by export-hf")
+                : "assumed from the vocabulary (nothing records it)");
+        r.put("imported_from", m.importedFrom().orElse(null));
+        r.put("recorded_provenance", recorded.isEmpty() ? null : recorded);
+        r.put("dataset", data == null ? null : DatasetProvenance.check(String.valueOf(data.get("path")),
+                String.valueOf(data.get("fingerprint"))));
+        return r;
+    }
+
+    private static Map<String, Object> dataOf(String kind, String path, String fingerprint) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("kind", kind);
+        d.put("path", path);
+        d.put("fingerprint", fingerprint);
+        return d;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void print(PrintWriter out, Map<String, Object> r) {
+        KeyValues kv = new KeyValues();
+        kv.row("checkpoint", r.get("checkpoint"));
+        Map<String, Object> m = (Map<String, Object>) r.get("model");
+        kv.row("model", "vocab " + m.get("vocab") + ", " + m.get("positions") + " positions, " + m.get("layers")
+                + " layers, " + m.get("heads") + " heads, d_model " + m.get("d_model") + ", d_ffn " + m.get("d_ffn")
+                + ", " + m.get("parameterisation") + (m.containsKey("mup") ? " " + m.get("mup") : ""));
+        if (r.get("training") instanceof Map<?, ?> t) {
+            kv.row("trained", t.get("step") + " steps, " + t.get("tokens") + " tokens in sequences of " + t.get("seq_length")
+                    + ", seed " + t.get("seed") + ", " + t.get("precision"));
+        } else {
+            kv.row("trained", "no training section (a model-only checkpoint)");
+        }
+        if (r.get("data") instanceof Map<?, ?> d) {
+            kv.row("data", d.get("kind") + (String.valueOf(d.get("path")).isEmpty() ? "" : " " + d.get("path")));
+            kv.row("data fingerprint", String.valueOf(d.get("fingerprint")).isEmpty() ? "none recorded"
+                    : d.get("fingerprint"));
+        } else {
+            kv.row("data", "not recorded");
+        }
+        kv.row("tokenizer", r.get("tokenizer") + " (" + r.get("tokenizer_source") + ")");
+        if (r.get("imported_from") != null) {
+            kv.row("imported from", r.get("imported_from"));
+        }
+        if (r.get("recorded_provenance") instanceof Map<?, ?> p) {
+            kv.row("recorded provenance", ModelProvenance.summary((Map<String, String>) p));
+        }
+        if (r.get("dataset") instanceof Map<?, ?> ds) {
+            DatasetProvenance.print(kv, (Map<String, Object>) ds);
+        }
+        kv.print(out);
+    }
+
+    /** The names a list shows, or "none". */
+    static String listOrNone(Object list) {
+        return list instanceof List<?> l && !l.isEmpty() ? String.join(", ", l.stream().map(String::valueOf).toList())
+                : "none";
+    }
+}

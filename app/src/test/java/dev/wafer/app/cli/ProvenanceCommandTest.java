@@ -1,0 +1,143 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * What shows a checkpoint's recorded data (until 2026-12-07 nothing did): {@code audit provenance}, the data rows of
+ * {@code train --resume --dry-run}, and {@code audit memorization --json}'s fingerprints; and the note a run gives
+ * when its dataset's rows are longer than {@code --seq} (until then their tails went untrained silently).
+ */
+class ProvenanceCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SEED = 913L;
+
+    @TempDir
+    static Path dir;
+    static Path dataset;
+    static Path trained;
+    static CliRun training;
+
+    private static String corpus(long seed, String source) {
+        SplittableRandom random = new SplittableRandom(seed);
+        StringBuilder jsonl = new StringBuilder();
+        for (int d = 0; d < 24; d++) {
+            StringBuilder doc = new StringBuilder();
+            for (int w = 0; w < 12; w++) {
+                doc.append(w == 0 ? "" : " ");
+                for (int i = 2 + random.nextInt(6); i > 0; i--) {
+                    doc.append((char) ('a' + random.nextInt(26)));
+                }
+            }
+            var line = JSON.createObjectNode().put("text", doc.toString());
+            line.putObject("meta").put("pile_set_name", d % 4 == 0 ? "Books3" : source);
+            jsonl.append(line).append('\n');
+        }
+        return jsonl.toString();
+    }
+
+    private static void prepare(Path out, long seed) throws IOException {
+        Path input = dir.resolve("docs-" + seed + ".jsonl");
+        Files.writeString(input, corpus(seed, "Pile-CC"), StandardCharsets.UTF_8);
+        MemorizedModel.run("data", "prepare", "--input", input.toString(), "--out", out.toString(), "--seq-len",
+                "32", "--tokenizer", "bytes", "--split", "1,0,0", "--exclude-source", "Books3", "--quiet");
+    }
+
+    @BeforeAll
+    static void train() throws IOException {
+        dataset = dir.resolve("dataset");
+        prepare(dataset, SEED);
+        trained = dir.resolve("trained");
+        training = CliRun.of("train", "--data", dataset.toString(), "--out", trained.toString(), "--d-model", "32",
+                "--layers", "1", "--heads", "2", "--seq", "16", "--vocab", "257", "--batch", "4", "--steps", "3",
+                "--stop-at", "2", "--seed", "4", "--json");
+        assertEquals(0, training.exitCode(), training.err());
+    }
+
+    private static CliRun ok(String... args) {
+        CliRun run = CliRun.of(args);
+        assertEquals(0, run.exitCode(), run.err());
+        return run;
+    }
+
+    private static String fingerprint() throws IOException {
+        return JSON.readTree(ok("audit", "provenance", "--checkpoint", trained.toString(), "--json").out())
+                .path("data").path("fingerprint").asText();
+    }
+
+    @Test
+    void aRunOnRowsLongerThanSeqSaysTheirTailsAreNotTrained() {
+        assertTrue(training.err().contains("the dataset's rows hold 32 tokens and --seq is 16: the run trains on the"
+                + " first 16 tokens of each row; the other 16 of each row are never trained on"), training.err());
+    }
+
+    @Test
+    void provenanceShowsTheRecordedDataAndChecksTheDatasetThere() throws IOException {
+        JsonNode r = JSON.readTree(ok("audit", "provenance", "--checkpoint", trained.toString(), "--json").out());
+        assertEquals(dataset.toString(), r.path("data").path("path").asText(), r.toString());
+        assertTrue(r.path("data").path("fingerprint").asText().startsWith("manifest-sha256:"), r.toString());
+        assertEquals(2, r.path("training").path("step").asLong());
+        assertEquals(128, r.path("training").path("tokens").asLong());
+        assertEquals(16, r.path("training").path("seq_length").asInt());
+        assertEquals(4, r.path("training").path("seed").asLong());
+        assertEquals("fp32", r.path("training").path("precision").asText());
+        assertEquals("bytes-utf8", r.path("tokenizer").asText());
+        JsonNode ds = r.path("dataset");
+        assertTrue(ds.path("found").asBoolean(), ds.toString());
+        assertTrue(ds.path("fingerprint_matches").asBoolean(), ds.toString());
+        assertEquals("Books3", ds.path("exclude_sources").get(0).asText(), ds.toString());
+        assertEquals(32, ds.path("row_length").asInt());
+        String text = ok("audit", "provenance", "--checkpoint", trained.toString()).out();
+        assertTrue(text.contains("excluded sources: Books3"), text);
+        assertTrue(text.contains("matches"), text);
+    }
+
+    @Test
+    void aDatasetPreparedAgainInPlaceIsNotTheRecordedData() throws IOException {
+        Path data = dir.resolve("replaced");
+        prepare(data, SEED);
+        Path run = dir.resolve("run-on-replaced");
+        ok("train", "--data", data.toString(), "--out", run.toString(), "--d-model", "32", "--layers", "1",
+                "--heads", "2", "--seq", "32", "--vocab", "257", "--batch", "4", "--steps", "1", "--json");
+        Path other = dir.resolve("other");
+        prepare(other, SEED + 1);
+        try (var files = Files.walk(data)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.move(other, data);
+        JsonNode r = JSON.readTree(ok("audit", "provenance", "--checkpoint", run.toString(), "--json").out());
+        assertEquals(false, r.path("dataset").path("fingerprint_matches").asBoolean(true), r.toString());
+        String text = ok("audit", "provenance", "--checkpoint", run.toString()).out();
+        assertTrue(text.contains("DIFFERS from the recorded one"), text);
+    }
+
+    @Test
+    void resumeDryRunAndMemorizationJsonNameTheDataFingerprint() throws IOException {
+        String recorded = fingerprint();
+        CliRun dry = ok("train", "--resume", trained.toString(), "--dry-run", "--no-measure", "--json");
+        JsonNode d = JSON.readTree(dry.out());
+        assertEquals(dataset.toString(), d.path("data_path").asText(), dry.out());
+        assertEquals(recorded, d.path("data_fingerprint").asText(), dry.out());
+        CliRun table = ok("train", "--resume", trained.toString(), "--dry-run", "--no-measure");
+        assertTrue(table.out().contains(recorded), table.out());
+        JsonNode audit = JSON.readTree(ok("audit", "memorization", "--checkpoint", trained.toString(), "--dataset",
+                dataset.toString(), "--prefix", "8", "--suffix", "8", "--samples", "20", "--json").out());
+        assertEquals(recorded, audit.path("dataset_fingerprint").asText(), audit.toString());
+        assertEquals(recorded, audit.path("checkpoint_data_fingerprint").asText(), audit.toString());
+    }
+}
