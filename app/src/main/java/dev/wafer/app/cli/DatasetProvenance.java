@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.wafer.formats.data.DatasetManifest;
 import dev.wafer.formats.data.ManifestJson;
@@ -20,7 +18,6 @@ import dev.wafer.formats.data.ManifestJson;
  * provenance rules its manifest records (excluded sources, allowed licences, excluded works, deduplication, inputs).
  */
 final class DatasetProvenance {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private DatasetProvenance() {
     }
@@ -36,10 +33,8 @@ final class DatasetProvenance {
             return d;
         }
         DatasetManifest manifest;
-        JsonNode inputs;
         try {
             manifest = ManifestJson.read(dir);
-            inputs = MAPPER.readTree(dir.resolve("manifest.json").toFile()).path("inputs");
         } catch (IOException | RuntimeException e) {
             d.put("found", false);
             d.put("problem", "its manifest.json cannot be read: " + e.getMessage());
@@ -56,9 +51,16 @@ final class DatasetProvenance {
         d.put("allow_licences", s.allowLicences());
         d.put("exclude_works", s.excludeWorks());
         d.put("dedup", s.dedup().mode());
-        List<String> names = new ArrayList<>();
-        inputs.forEach(i -> names.add(i.path("name").asText()));
-        d.put("inputs", names);
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        for (DatasetManifest.Input i : manifest.inputs()) {
+            Map<String, Object> input = new LinkedHashMap<>();
+            input.put("name", i.name());
+            input.put("bytes", i.bytes());
+            // Empty in manifests written before inputs were digested.
+            input.put("sha256", i.sha256().isEmpty() ? null : i.sha256());
+            inputs.add(input);
+        }
+        d.put("inputs", inputs);
         d.put("documents", manifest.summary().documents());
         d.put("excluded_documents", manifest.summary().excluded());
         d.put("duplicates_removed", manifest.summary().duplicates());
@@ -80,7 +82,10 @@ final class DatasetProvenance {
                 ? "any" : ProvenanceCommand.listOrNone(d.get("allow_licences")));
         kv.row("excluded works", ProvenanceCommand.listOrNone(d.get("exclude_works")));
         kv.row("dedup", d.get("dedup") + " (" + d.get("duplicates_removed") + " duplicates removed)");
-        kv.row("inputs", ProvenanceCommand.listOrNone(d.get("inputs")));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> inputs = (List<Map<String, Object>>) d.get("inputs");
+        kv.row("inputs", inputs.isEmpty() ? "none" : String.join(", ", inputs.stream().map(i -> i.get("name")
+                + " (sha256 " + (i.get("sha256") == null ? "not recorded" : i.get("sha256")) + ")").toList()));
         kv.row("documents", d.get("documents") + " kept, " + d.get("excluded_documents") + " excluded; rows of "
                 + d.get("row_length") + " tokens");
     }

@@ -85,7 +85,7 @@ class ProvenanceCommandTest {
     }
 
     @Test
-    void provenanceShowsTheRecordedDataAndChecksTheDatasetThere() throws IOException {
+    void provenanceShowsTheRecordedDataAndChecksTheDatasetThere() throws Exception {
         JsonNode r = JSON.readTree(ok("audit", "provenance", "--checkpoint", trained.toString(), "--json").out());
         assertEquals(dataset.toString(), r.path("data").path("path").asText(), r.toString());
         assertTrue(r.path("data").path("fingerprint").asText().startsWith("manifest-sha256:"), r.toString());
@@ -100,7 +100,13 @@ class ProvenanceCommandTest {
         assertTrue(ds.path("fingerprint_matches").asBoolean(), ds.toString());
         assertEquals("Books3", ds.path("exclude_sources").get(0).asText(), ds.toString());
         assertEquals(32, ds.path("row_length").asInt());
+        Path input = dir.resolve("docs-" + SEED + ".jsonl");
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(input)));
+        assertEquals(input.toString(), ds.path("inputs").path(0).path("name").asText(), ds.toString());
+        assertEquals(sha, ds.path("inputs").path(0).path("sha256").asText(), ds.toString());
         String text = ok("audit", "provenance", "--checkpoint", trained.toString()).out();
+        assertTrue(text.contains(input + " (sha256 " + sha + ")"), text);
         assertTrue(text.contains("excluded sources: Books3"), text);
         assertTrue(text.contains("matches"), text);
     }
