@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Reports whether CUDA can run here: the driver library loads, {@code cuInit} succeeds and at least
- * one device is present. Every failure becomes "unavailable" with the driver's error code and its
+ * Reports whether CUDA can run here: the driver library loads, {@code cuInit} succeeds, at least
+ * one device is present and the libraries the settings need load (cuBLAS and cuBLASLt unless
+ * {@code WAFER_CUDA_GEMM=builtin} or {@code WAFER_CUDA_BIAS_EPILOGUE=0}), as opening the backend decides it. Every failure becomes "unavailable" with the driver's error code and its
  * meaning; nothing is thrown, since a machine without a GPU is a normal place to run.
  */
 public final class CudaBackendProbe implements BackendProbe {
@@ -22,7 +23,7 @@ public final class CudaBackendProbe implements BackendProbe {
 
     private final CudaDriverLoader loader;
     private final LibraryVersions libraries;
-    private final Optional<DevicePlacement> placement;
+    private final Optional<CudaOptions> options;
     private final String deviceProblem;
 
     /** A probe of this machine's NVIDIA driver and of the device {@code WAFER_CUDA_DEVICE} selects. */
@@ -49,22 +50,23 @@ public final class CudaBackendProbe implements BackendProbe {
     CudaBackendProbe(CudaDriverLoader loader, LibraryVersions libraries, Supplier<CudaOptions> options) {
         this.loader = loader;
         this.libraries = libraries;
-        Optional<DevicePlacement> device;
+        Optional<CudaOptions> read;
         String problem = "";
         try {
-            device = Optional.of(options.get().device());
+            read = Optional.of(options.get());
         } catch (IllegalArgumentException e) {
-            device = Optional.empty();
+            read = Optional.empty();
             problem = e.getMessage();
         }
-        this.placement = device;
+        this.options = read;
         this.deviceProblem = problem;
     }
 
     /**
      * The versions of NVRTC and cuBLAS as reports show them, e.g. {@code 13.0 (libnvrtc.so.13)}, or why they
      * cannot be used: those the backend would load under a driver of CUDA major {@code cudaMajor}
-     * ({@link NativeLibrary#preferringMajor}); a seam so that tests need not load the real libraries.
+     * ({@link NativeLibrary#preferringMajor}), and whether the libraries a backend needs load
+     * ({@link #require}); a seam so that tests need not load the real libraries.
      */
     interface LibraryVersions {
         /** The libraries this machine has. */
@@ -78,11 +80,23 @@ public final class CudaBackendProbe implements BackendProbe {
             public String cublas(int cudaMajor) {
                 return InstalledLibraries.cublas(cudaMajor);
             }
+
+            @Override
+            public void require(CudaOptions options, int cudaMajor) {
+                BlasLibraries.load(options, cudaMajor);
+            }
         };
 
         String nvrtc(int cudaMajor);
 
         String cublas(int cudaMajor);
+
+        /**
+         * Loads the libraries a backend opened with {@code options} loads ({@link BlasLibraries#load}).
+         *
+         * @throws CudaUnavailableException as opening the backend would
+         */
+        void require(CudaOptions options, int cudaMajor);
     }
 
     @Override
@@ -92,9 +106,9 @@ public final class CudaBackendProbe implements BackendProbe {
 
     @Override
     public BackendAvailability probe() {
-        if (placement.isEmpty()) {
-            return BackendAvailability.unavailable(deviceProblem, "Set " + CudaOptions.DEVICE_VARIABLE
-                    + " to a device ordinal such as 0, or unset it");
+        if (options.isEmpty()) {
+            // The message names the variable at fault (WAFER_CUDA_KERNELS: expected ..., found ...).
+            return BackendAvailability.unavailable(deviceProblem, "Correct that variable, or unset it");
         }
         CudaDriver driver;
         try {
@@ -119,17 +133,23 @@ public final class CudaBackendProbe implements BackendProbe {
             }
             int ordinal;
             try {
-                ordinal = placement.get().resolve(count);
+                ordinal = options.get().device().resolve(count);
             } catch (CudaUnavailableException e) {
                 return BackendAvailability.unavailable(e.getMessage(), e.remedy());
             }
             int driverCuda = driver.driverVersion();
+            try {
+                // What a run loads: a run would be refused without it, so the backend is unavailable.
+                libraries.require(options.get(), driverCuda / 1000);
+            } catch (CudaUnavailableException e) {
+                return BackendAvailability.unavailable(e.getMessage(), e.remedy());
+            }
             String driverVersion = version(driverCuda);
             long[] memory = driver.memoryInfo(ordinal);
             Map<String, String> facts = new LinkedHashMap<>();
             facts.put("gpu", names.get(ordinal));
             facts.put("device_ordinal", Integer.toString(ordinal));
-            facts.put("device_placement", placement.get().describe(ordinal));
+            facts.put("device_placement", options.get().device().describe(ordinal));
             facts.put("compute_capability", driver.attribute(ordinal, DriverApi.COMPUTE_CAPABILITY_MAJOR) + "."
                     + driver.attribute(ordinal, DriverApi.COMPUTE_CAPABILITY_MINOR));
             facts.put("sm_count", Integer.toString(driver.attribute(ordinal, DriverApi.MULTIPROCESSOR_COUNT)));

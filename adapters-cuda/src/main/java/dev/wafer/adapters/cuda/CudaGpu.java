@@ -107,9 +107,8 @@ final class CudaGpu implements Gpu {
         // kernels may still come from prebuilt PTX in the cache (KernelCompiler says if not).
         int cudaMajor = driver.driverVersion() / 1000;
         NvrtcApi nvrtc = NvrtcApi.find(cudaMajor).orElse(null);
-        CublasApi cublas = options.builtinGemm() ? null : CublasApi.load(cudaMajor);
-        CublasLtApi lt = cublas == null || !options.biasEpilogue() ? null : CublasLtApi.load(cublas.soname());
-        return open(driver, nvrtc, cublas, lt, options);
+        BlasLibraries blas = BlasLibraries.load(options, cudaMajor);
+        return open(driver, nvrtc, blas.cublas(), blas.lt(), options);
     }
 
     /**

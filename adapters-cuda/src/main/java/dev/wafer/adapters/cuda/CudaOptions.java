@@ -45,7 +45,10 @@ public record CudaOptions(DevicePlacement device, boolean tf32, Path cacheDir, b
      * fast ones cannot cost a run its figures.
      */
     public static final String KERNELS_VARIABLE = "WAFER_CUDA_KERNELS";
-    /** Turns TF32 on when {@code 1}. */
+    /**
+     * Turns TF32 on when {@code 1}, {@code on}, {@code true} or {@code yes} (any case); {@code 0}, {@code off},
+     * {@code false}, {@code no}, unset or blank keep it off; anything else is refused.
+     */
     public static final String TF32_VARIABLE = "WAFER_CUDA_TF32";
     /** The PTX cache directory; default {@code ~/.cache/wafer/cuda}. */
     public static final String CACHE_VARIABLE = "WAFER_CUDA_CACHE";
@@ -66,10 +69,7 @@ public record CudaOptions(DevicePlacement device, boolean tf32, Path cacheDir, b
      * {@link #BIAS_EPILOGUE_VARIABLE} and {@link #DEVICE_VARIABLE}.
      */
     public static CudaOptions fromEnvironment(Map<String, String> env) {
-        String cache = env.get(CACHE_VARIABLE);
-        Path dir = cache == null || cache.isBlank()
-                ? Path.of(System.getProperty("user.home"), ".cache", "wafer", "cuda")
-                : Path.of(cache);
+        Path dir = cacheDirectory(env.get(CACHE_VARIABLE));
         String device = env.getOrDefault(DEVICE_VARIABLE, "").strip();
         OptionalInt ordinal = OptionalInt.empty();
         if (!device.isEmpty()) {
@@ -91,6 +91,12 @@ public record CudaOptions(DevicePlacement device, boolean tf32, Path cacheDir, b
             throw new IllegalArgumentException(KERNELS_VARIABLE + ": expected fast, fast-unfused or baseline, found '"
                     + kernels + "'");
         }
+        if (gemm.equals("builtin") && !kernels.equals("baseline") && env.containsKey(KERNELS_VARIABLE)) {
+            // Asked for outright, the fast kernels are not swapped for the baseline unsaid.
+            throw new IllegalArgumentException(KERNELS_VARIABLE + "=" + kernels + " needs cuBLAS, but " + GEMM_VARIABLE
+                    + "=builtin runs without it: set " + KERNELS_VARIABLE + " to baseline or unset it, or unset "
+                    + GEMM_VARIABLE);
+        }
         String epilogue = env.getOrDefault(BIAS_EPILOGUE_VARIABLE, "1").strip();
         if (!epilogue.equals("0") && !epilogue.equals("1")) {
             throw new IllegalArgumentException(BIAS_EPILOGUE_VARIABLE + ": expected 1 (cuBLASLt's epilogue adds the"
@@ -98,8 +104,44 @@ public record CudaOptions(DevicePlacement device, boolean tf32, Path cacheDir, b
         }
         // The built-in GEMM means no cuBLAS, which the fast kernels need: baseline kernels then.
         boolean baseline = kernels.equals("baseline") || gemm.equals("builtin");
-        return new CudaOptions(placement, "1".equals(env.get(TF32_VARIABLE)), dir, gemm.equals("builtin"), baseline,
+        return new CudaOptions(placement, tf32(env.get(TF32_VARIABLE)), dir, gemm.equals("builtin"), baseline,
                 !baseline && kernels.equals("fast"), epilogue.equals("1"));
+    }
+
+    /**
+     * {@link #TF32_VARIABLE} as the launcher reads its switches: 1, on, true or yes, 0, off, false or no, in any case;
+     * unset or blank is off. Anything else is refused (until 2026-12-07 only "1" turned it on, "yes" silently off).
+     */
+    private static boolean tf32(String value) {
+        String v = value == null ? "" : value.strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "1", "on", "true", "yes" -> true;
+            case "", "0", "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException(TF32_VARIABLE + ": expected 1, on, true or yes to turn TF32"
+                    + " on, 0, off, false or no to keep it off, found '" + value.strip() + "'");
+        };
+    }
+
+    /**
+     * {@link #CACHE_VARIABLE}'s directory (default {@code ~/.cache/wafer/cuda}): refused when it, or the nearest part
+     * of it that exists, is not a directory, since the cache would silently keep nothing (the cache itself skips
+     * what it cannot write).
+     */
+    private static Path cacheDirectory(String cache) {
+        if (cache == null || cache.isBlank()) {
+            return Path.of(System.getProperty("user.home"), ".cache", "wafer", "cuda");
+        }
+        Path dir = Path.of(cache);
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.exists(p)) {
+                if (!java.nio.file.Files.isDirectory(p)) {
+                    throw new IllegalArgumentException(CACHE_VARIABLE + ": expected a directory (created if missing),"
+                            + " found a file: " + p);
+                }
+                break;
+            }
+        }
+        return dir;
     }
 
     /** The defaults, with the process environment's overrides. */

@@ -73,7 +73,60 @@ class CudaBackendProbeTest {
         public String cublas(int cudaMajor) {
             return "12.8.4 (libcublas.so.12) for CUDA " + cudaMajor;
         }
+
+        @Override
+        public void require(CudaOptions options, int cudaMajor) {
+        }
     };
+
+    /** Libraries whose cuBLAS is missing, loaded as {@link BlasLibraries#load} loads them: refused unless builtin. */
+    private static final CudaBackendProbe.LibraryVersions NO_CUBLAS = new CudaBackendProbe.LibraryVersions() {
+        @Override
+        public String nvrtc(int cudaMajor) {
+            return LIBRARIES.nvrtc(cudaMajor);
+        }
+
+        @Override
+        public String cublas(int cudaMajor) {
+            return "absent (tried libcublas.so.13, libcublas.so.12, libcublas.so.11)";
+        }
+
+        @Override
+        public void require(CudaOptions options, int cudaMajor) {
+            if (!options.builtinGemm()) {
+                throw new CudaUnavailableException("cuBLAS not found (tried libcublas.so.13)", "Install cuBLAS");
+            }
+        }
+    };
+
+    /**
+     * Without cuBLAS, {@code backends} said "available" (only {@code cublas: absent} among the facts) while every
+     * computing command refused the backend; it now decides as opening the backend does, honouring
+     * {@code WAFER_CUDA_GEMM=builtin}.
+     */
+    @Test
+    void missingCublasIsUnavailableUnlessTheBuiltinGemmIsChosen() {
+        BackendAvailability a = new CudaBackendProbe(() -> new FakeDriver("none", 0, 1), NO_CUBLAS, Map.of()).probe();
+        assertFalse(a.available());
+        assertEquals("cuBLAS not found (tried libcublas.so.13)", a.detail());
+        assertEquals("Install cuBLAS", a.remedy());
+        BackendAvailability builtin = new CudaBackendProbe(() -> new FakeDriver("none", 0, 1), NO_CUBLAS,
+                Map.of(CudaOptions.GEMM_VARIABLE, "builtin")).probe();
+        assertTrue(builtin.available(), builtin::detail);
+    }
+
+    /** The real loading: the remedy of a missing cuBLAS names the setting that runs without it. */
+    @Test
+    void aMissingCublasNamesTheBuiltinGemmInItsRemedy() {
+        Assumptions.assumeFalse(NativeLibrary.find(CublasApi.SONAMES).isPresent(), "cuBLAS loads on this machine");
+        CudaUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(CudaUnavailableException.class,
+                () -> BlasLibraries.load(CudaOptions.fromEnvironment(Map.of()), 12));
+        assertTrue(e.getMessage().startsWith("cuBLAS not found"), e::getMessage);
+        assertTrue(e.remedy().startsWith(CublasApi.REMEDY) && e.remedy().contains("WAFER_CUDA_GEMM=builtin"),
+                e::remedy);
+        assertEquals(new BlasLibraries(null, null),
+                BlasLibraries.load(CudaOptions.fromEnvironment(Map.of(CudaOptions.GEMM_VARIABLE, "builtin")), 12));
+    }
 
     private static BackendAvailability probeWith(CudaDriverLoader loader) {
         return new CudaBackendProbe(loader, LIBRARIES, Map.of()).probe();

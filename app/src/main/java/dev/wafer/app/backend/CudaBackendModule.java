@@ -7,6 +7,7 @@ import dev.wafer.adapters.cuda.CudaBackendProbe;
 import dev.wafer.adapters.cuda.CudaOptions;
 import dev.wafer.adapters.cuda.CudaUnavailableException;
 import dev.wafer.app.cluster.Cluster;
+import dev.wafer.formats.input.InvalidInputException;
 import dev.wafer.ports.backend.BackendAvailability;
 import dev.wafer.ports.backend.BackendProbe;
 import dev.wafer.ports.compute.Capability;
@@ -39,7 +40,15 @@ public final class CudaBackendModule extends AbstractModule implements BackendMo
     }
 
     CudaBackendModule(Supplier<CudaOptions> options) {
-        this.options = options;
+        this.options = () -> {
+            try {
+                return options.get();
+            } catch (IllegalArgumentException e) {
+                // A mistyped WAFER_CUDA_* value is the user's to fix (exit 2, naming the variable), as a bad
+                // WAFER_OPENCL_DEVICE is; it was reported as an unavailable device with WAFER_CUDA_DEVICE's advice.
+                throw e instanceof InvalidInputException ? e : new InvalidInputException(e.getMessage());
+            }
+        };
     }
 
     @Override
@@ -47,10 +56,16 @@ public final class CudaBackendModule extends AbstractModule implements BackendMo
         return CudaBackendProbe.NAME;
     }
 
+    /**
+     * The probe of the device the settings place this process on, with the libraries they need.
+     *
+     * @throws InvalidInputException when a {@code WAFER_CUDA_*} variable cannot be read
+     */
     @Provides
     @Override
     public BackendProbe probe() {
-        return new CudaBackendProbe(options);
+        CudaOptions read = options.get();
+        return new CudaBackendProbe(() -> read);
     }
 
     /**
@@ -73,28 +88,20 @@ public final class CudaBackendModule extends AbstractModule implements BackendMo
             /**
              * What the configured kernels declare (bf16 tensors with the fast ones), so that a dry run and the
              * default micro-batch size bf16 activations as the backend will store them. Settings that cannot be read
-             * leave it unknown; opening the backend then reports them.
+             * are refused, as opening the backend refuses them.
              */
             @Override
             public Set<Capability> declaredCapabilities() {
-                try {
-                    return CudaBackend.declaredCapabilities(options.get());
-                } catch (IllegalArgumentException e) {
-                    return Set.of();
-                }
+                return CudaBackend.declaredCapabilities(options.get());
             }
 
             /**
              * The scratch buffers and token ids the configured kernels keep on the device during a step, so that a
-             * run is sized with them. Settings that cannot be read count none; opening the backend reports them.
+             * run is sized with them. Settings that cannot be read are refused, as opening the backend refuses them.
              */
             @Override
             public long workspaceBytes(StepShape step) {
-                try {
-                    return CudaBackend.workspaceBytes(options.get(), step);
-                } catch (IllegalArgumentException e) {
-                    return 0;
-                }
+                return CudaBackend.workspaceBytes(options.get(), step);
             }
         };
     }
