@@ -95,6 +95,15 @@ public final class CudaBackendModule extends AbstractModule implements BackendMo
                 return CudaBackend.declaredCapabilities(options.get());
             }
 
+            /** The fast kernels store bf16 tensors: only the baseline ones, and why they run, are named. */
+            @Override
+            public String float32StorageNote() {
+                CudaOptions o = options.get();
+                return !o.baselineKernels() ? "" : "the baseline CUDA kernels that " + (o.builtinGemm()
+                        ? CudaOptions.GEMM_VARIABLE + "=builtin runs" : CudaOptions.KERNELS_VARIABLE + "=baseline chooses")
+                        + " store float32 tensors only";
+            }
+
             /**
              * The scratch buffers and token ids the configured kernels keep on the device during a step, so that a
              * run is sized with them. Settings that cannot be read are refused, as opening the backend refuses them.

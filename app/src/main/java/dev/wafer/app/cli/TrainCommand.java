@@ -239,6 +239,7 @@ public final class TrainCommand implements Runnable {
                 f.ranks() != null ? f.ranks() : cluster.launchedRanks().orElse(1), cluster.localRanks())
                 .backend(probe == null ? "selected" : probe.name(), backends.declaredCapabilities(),
                         backends::workspaceBytes)
+                .float32Note(backends.float32StorageNote())
                 .reserve(HeapReserve.measured());
         resolver.checkRunFlags();
         if (f.noMeasure() && !f.dryRun()) { // as --ranks: a flag of the dry run is not silently ignored by a run

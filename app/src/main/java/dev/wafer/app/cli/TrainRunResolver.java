@@ -51,6 +51,8 @@ final class TrainRunResolver implements MicroBatchSizer {
     private boolean sized;
     /** The selected backend's name and declared capabilities: whether activations are sized as bf16 storage. */
     private String backendName = "selected";
+    /** Why the selected backend's configuration stores float32 tensors only, or empty for its name's reason. */
+    private String float32Note = "";
     private Set<Capability> capabilities = Set.of();
     /** What the selected backend keeps for itself during a step; none unless told. */
     private ToLongFunction<StepShape> workspace = step -> 0;
@@ -119,6 +121,12 @@ final class TrainRunResolver implements MicroBatchSizer {
         return this;
     }
 
+    /** As {@link dev.wafer.ports.compute.ComputeBackendFactory#float32StorageNote}: the reason reports give. */
+    TrainRunResolver float32Note(String note) {
+        this.float32Note = note;
+        return this;
+    }
+
     /** The memory a micro-batch of {@code micro} x {@code seq} of {@code model} needs on the selected backend. */
     MemoryEstimate estimate(ModelShape model, int micro, int seq, ModelPrecision precision) {
         return MemoryEstimate.of(model, micro, seq, optimizerShards(), f.recompute(), precision,
@@ -133,7 +141,7 @@ final class TrainRunResolver implements MicroBatchSizer {
     ActivationStorage activationStorage(ModelPrecision precision, ModelShape shape) {
         return ActivationStorage.choose(backendName, capabilities,
                 f.underflowReport() != null ? precision.withFloat32Activations().withUnfusedAttention() : precision,
-                shape.dHead());
+                shape.dHead(), float32Note);
     }
 
     /**

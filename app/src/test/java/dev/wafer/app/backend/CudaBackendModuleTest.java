@@ -35,6 +35,21 @@ class CudaBackendModuleTest {
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
+    /** Reports said "backend 'cuda' stores float32 tensors only", untrue of its fast kernels. */
+    @Test
+    void theFloat32NoteNamesTheBaselineKernelsAndWhyTheyRun() {
+        assertEquals("", note(java.util.Map.of()), "the fast kernels store bf16");
+        assertEquals("the baseline CUDA kernels that WAFER_CUDA_KERNELS=baseline chooses store float32 tensors only",
+                note(java.util.Map.of(CudaOptions.KERNELS_VARIABLE, "baseline")));
+        assertEquals("the baseline CUDA kernels that WAFER_CUDA_GEMM=builtin runs store float32 tensors only",
+                note(java.util.Map.of(CudaOptions.GEMM_VARIABLE, "builtin")));
+    }
+
+    private static String note(java.util.Map<String, String> env) {
+        return Guice.createInjector(new CudaBackendModule(env)).getInstance(ComputeBackendFactory.class)
+                .float32StorageNote();
+    }
+
     @Test
     void onAGpuTheRealBackendOpens() {
         assumeTrue(new CudaBackendProbe().probe().available(), "no GPU here");

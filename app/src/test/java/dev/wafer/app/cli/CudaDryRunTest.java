@@ -53,5 +53,8 @@ class CudaDryRunTest {
         assertTrue(m.get("workspace_bytes").asLong() > 0, m::toString);
         assertTrue(total <= 0.8 * m.get("device_bytes").asLong(), m::toString);
         assertTrue(m.get("fits").asBoolean(), m::toString);
+        // The fast kernels store bf16 tensors: the reason names the baseline ones (it said "backend 'cuda'").
+        assertEquals("fp32 (the baseline CUDA kernels that WAFER_CUDA_KERNELS=baseline chooses store float32 tensors"
+                + " only)", m.get("activation_storage").asText());
     }
 }

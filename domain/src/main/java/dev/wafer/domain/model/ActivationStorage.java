@@ -54,6 +54,11 @@ public record ActivationStorage(OperandFormat format, OperandFormat ln1, String 
      * is 16-bit.
      */
     public static ActivationStorage choose(String backend, Set<Capability> capabilities, ModelPrecision precision) {
+        return choose(backend, capabilities, precision, "");
+    }
+
+    private static ActivationStorage choose(String backend, Set<Capability> capabilities, ModelPrecision precision,
+                                            String float32Note) {
         OperandFormat operands = precision.operands();
         if (operands == OperandFormat.FP32) {
             return FP32;
@@ -66,8 +71,8 @@ public record ActivationStorage(OperandFormat format, OperandFormat ln1, String 
                     operands.id() + " activation storage is not implemented");
         }
         if (!capabilities.contains(Capability.BF16_STORAGE)) {
-            return new ActivationStorage(OperandFormat.FP32, OperandFormat.FP32,
-                    "backend '" + backend + "' stores float32 tensors only");
+            return new ActivationStorage(OperandFormat.FP32, OperandFormat.FP32, float32Note.isEmpty()
+                    ? "backend '" + backend + "' stores float32 tensors only" : float32Note);
         }
         return new ActivationStorage(OperandFormat.BF16,
                 precision.fp32AttentionGrads() ? OperandFormat.FP32 : OperandFormat.BF16, "");
@@ -82,7 +87,17 @@ public record ActivationStorage(OperandFormat format, OperandFormat ln1, String 
      */
     public static ActivationStorage choose(String backend, Set<Capability> capabilities, ModelPrecision precision,
                                            int headSize) {
-        ActivationStorage s = choose(backend, capabilities, precision);
+        return choose(backend, capabilities, precision, headSize, "");
+    }
+
+    /**
+     * As {@link #choose(String, Set, ModelPrecision, int)}, with {@code float32Note} as the reason a backend without
+     * {@link Capability#BF16_STORAGE} keeps them float32 (e.g. {@code the baseline CUDA kernels store float32 tensors
+     * only}); empty for {@code backend 'NAME' stores float32 tensors only}.
+     */
+    public static ActivationStorage choose(String backend, Set<Capability> capabilities, ModelPrecision precision,
+                                           int headSize, String float32Note) {
+        ActivationStorage s = choose(backend, capabilities, precision, float32Note);
         if (precision.operands() == OperandFormat.FP32) {
             return precision.fusedAttention() && capabilities.contains(Capability.FUSED_ATTENTION_FP32)
                     && AttentionKernel.fusesFloat32HeadSize(headSize) ? FP32_FUSED : s;

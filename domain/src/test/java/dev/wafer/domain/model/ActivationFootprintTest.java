@@ -224,6 +224,10 @@ class ActivationFootprintTest {
                 java.util.EnumSet.complementOf(java.util.EnumSet.of(Capability.BF16_STORAGE)), bf16);
         assertEquals(OperandFormat.FP32, none.format());
         assertEquals("fp32 (backend 'opencl' stores float32 tensors only)", none.describe());
+        // A backend whose configured kernels, not the backend, keep float32 says so (CUDA's baseline kernels).
+        assertEquals("fp32 (the baseline kernels store float32 tensors only)", ActivationStorage.choose("cuda",
+                java.util.EnumSet.complementOf(java.util.EnumSet.of(Capability.BF16_STORAGE)), bf16, 64,
+                "the baseline kernels store float32 tensors only").describe());
         assertEquals("fp32", ActivationStorage.choose("cpu", java.util.EnumSet.allOf(Capability.class),
                 ModelPrecision.FP32).describe());
         assertEquals("bf16", ActivationStorage.choose("cpu", java.util.EnumSet.allOf(Capability.class), bf16)

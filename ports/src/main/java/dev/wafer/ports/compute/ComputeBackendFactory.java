@@ -25,6 +25,17 @@ public interface ComputeBackendFactory {
     }
 
     /**
+     * Why the backends {@link #open()} returns store float32 tensors only, for reports, where the backend's name alone
+     * would mislead (one of its kernel variants stores bf16 tensors, the configured one does not), e.g. {@code the
+     * baseline CUDA kernels store float32 tensors only}; read where {@link #declaredCapabilities()} lacks
+     * {@link Capability#BF16_STORAGE}. The default, empty, means the name says it ("backend 'NAME' stores float32
+     * tensors only").
+     */
+    default String float32StorageNote() {
+        return "";
+    }
+
+    /**
      * The memory the backends {@link #open()} returns keep for themselves during a training step of this shape
      * (scratch buffers that grow to their largest request and stay), beside the tensors the caller allocates: what a
      * run's memory estimate adds to the model's own tensors. The default, 0, is for backends that keep none (or none
