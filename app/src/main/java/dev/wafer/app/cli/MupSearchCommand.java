@@ -109,7 +109,7 @@ final class MupSearchCommand implements Runnable {
                     vocab -> proxyRuns(preset, vocab),
                     (backend, data, progress) -> {
                         MupSearchLog log = MupSearchLog.in(output.dir(), settings, data.description(),
-                                data.fingerprint());
+                                data.fingerprint(), backend.name());
                         MupSearch.Result search = MupSearch.run(backend, data, settings, log.finished(), log::append,
                                 progress);
                         return new Outcome(search, checkTransfer

@@ -28,8 +28,9 @@ import dev.wafer.domain.study.MupSearchSpace;
 /**
  * The results file of {@code study mup-search}: {@code mup-search.jsonl} in --out, one JSON object per finished
  * sample, appended as each finishes, so that a killed search continues where it stopped. Every line names the
- * search it belongs to (proxy, seed, steps, batch, sequence length, data and its content fingerprint); a rerun with
- * other settings or on other content is refused rather than mixed in. A last line cut short by a kill is dropped.
+ * search it belongs to (proxy, seed, steps, batch, sequence length, data and its content fingerprint, backend); a
+ * rerun with other settings, on other content or on another backend is refused rather than mixed in. A last line cut
+ * short by a kill is dropped.
  */
 public final class MupSearchLog {
     /** The file name in the search's output directory. */
@@ -51,9 +52,10 @@ public final class MupSearchLog {
     /**
      * The log in {@code dir} of the search {@code s} on {@code data}, whose content is identified by
      * {@code fingerprint} (its manifest's, as {@code train --resume} compares it): a resume on other content at the
-     * same path is refused, a moved byte-identical copy accepted.
+     * same path is refused, a moved byte-identical copy accepted; and on {@code backend} (its name): a resume on
+     * another backend is refused, as another setting is.
      */
-    public static MupSearchLog in(Path dir, MupSearch.Settings s, String data, String fingerprint) {
+    public static MupSearchLog in(Path dir, MupSearch.Settings s, String data, String fingerprint, String backend) {
         Map<String, Object> search = new LinkedHashMap<>();
         search.put("proxy", s.proxy());
         search.put("seed", s.training().seed());
@@ -64,6 +66,8 @@ public final class MupSearchLog {
         search.put("eval_sequences", s.training().evalSequences());
         search.put("data", data);
         search.put("data_fingerprint", fingerprint);
+        // The summary names one backend: samples trained on another would be mislabelled (and not bit-comparable).
+        search.put("backend", backend);
         return new MupSearchLog(dir.resolve(FILE_NAME), search, s.training().seed(), s.samples());
     }
 
@@ -115,7 +119,7 @@ public final class MupSearchLog {
             }
             requireSettingTypes(n, where);
             for (Map.Entry<String, Object> e : search.entrySet()) {
-                if (e.getKey().equals("eval_sequences") && !n.has("eval_sequences")) {
+                if ((e.getKey().equals("eval_sequences") || e.getKey().equals("backend")) && !n.has(e.getKey())) {
                     continue; // written before the log recorded it: cannot be checked
                 }
                 if (e.getKey().equals("data") && n.has("data_fingerprint")) {
