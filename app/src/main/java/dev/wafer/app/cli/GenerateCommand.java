@@ -65,12 +65,17 @@ public final class GenerateCommand implements Runnable {
 
     @Override
     public void run() {
-        SamplingSettings sampling;
-        try {
-            sampling = new SamplingSettings(temperature, topK, topP, seed);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+        // Checked here to name the flags (SamplingSettings' own messages say "temperature", "top-k", "top-p").
+        if (!(temperature >= 0 && Double.isFinite(temperature))) {
+            throw new UserError("--temperature must be a finite number >= 0 (0 is greedy), found " + temperature);
         }
+        if (topK < 0) {
+            throw new UserError("--top-k must be >= 0 (0 keeps all), found " + topK);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new UserError("--top-p must be in (0, 1] (1 keeps all), found " + topP);
+        }
+        SamplingSettings sampling = new SamplingSettings(temperature, topK, topP, seed);
         if (maxTokens < 0) {
             throw new UserError("--max-tokens must be >= 0, found " + maxTokens);
         }

@@ -90,4 +90,36 @@ class GenerateCommandTest {
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("top-p"), run.err());
     }
+
+    /** The sampling flags' refusals name the flag, as --max-tokens' does (they said "temperature must be ..."). */
+    @Test
+    void samplingRefusalsNameTheFlag() {
+        String[][] cases = {
+            {"--temperature", "-1", "--temperature must be a finite number >= 0 (0 is greedy), found -1.0"},
+            {"--temperature", "NaN", "--temperature must be a finite number >= 0 (0 is greedy), found NaN"},
+            {"--top-k", "-1", "--top-k must be >= 0 (0 keeps all), found -1"},
+            {"--top-p", "0", "--top-p must be in (0, 1] (1 keeps all), found 0.0"},
+            {"--top-p", "1.5", "--top-p must be in (0, 1] (1 keeps all), found 1.5"},
+        };
+        for (String[] c : cases) {
+            CliRun run = CliRun.of("generate", "--checkpoint", model.toString(), "--prompt", "x", c[0], c[1]);
+            assertEquals(2, run.exitCode(), run.err());
+            assertEquals("wafer: " + c[2], run.err().strip());
+        }
+    }
+
+    /**
+     * A prompt shorter than the context grows to one token more than the context, as a full one does: with 32
+     * positions, prompts of 30, 31 and 32 tokens get 3, 2 and 1 (they got 2, 1 and 1: one token early but at 32).
+     */
+    @Test
+    void everyPromptGrowsToOneMoreThanTheContext() {
+        for (int p = 30; p <= 32; p++) {
+            String prompt = "a" + " a".repeat(p - 1); // GPT-2: "a" then p - 1 tokens " a"
+            CliRun run = CliRun.of("generate", "--checkpoint", model.toString(), "--prompt", prompt, "--seed", "3",
+                    "--max-tokens", "100");
+            assertEquals(0, run.exitCode(), run.err());
+            assertEquals("[" + (33 - p) + " tokens, stopped: context-full]", run.err().strip(), "prompt of " + p);
+        }
+    }
 }

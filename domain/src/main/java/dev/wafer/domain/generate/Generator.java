@@ -43,9 +43,10 @@ public final class Generator {
                     + model.maxSequenceLength());
         }
         LogitsSampler sampler = new LogitsSampler(sampling);
-        // The context caps the output: at most its free positions (one token even when the prompt fills it), so a
-        // huge maxNewTokens allocates no more than the model can produce.
-        int[] out = new int[Math.min(maxNewTokens, Math.max(1, model.maxSequenceLength() - prompt.length))];
+        // The context caps the output: a context of L positions reads up to L tokens, so the sequence grows to L + 1
+        // (the last token is predicted, never fed): L - P + 1 new tokens for every prompt of P <= L tokens, and a
+        // huge maxNewTokens allocates no more than that.
+        int[] out = new int[Math.min(maxNewTokens, model.maxSequenceLength() - prompt.length + 1)];
         int n = 0;
         if (maxNewTokens == 0) {
             return new GenerationResult(out, StopReason.MAX_TOKENS);
@@ -61,8 +62,9 @@ public final class Generator {
             if (n == maxNewTokens) {
                 return new GenerationResult(Arrays.copyOf(out, n), StopReason.MAX_TOKENS);
             }
-            if (prompt.length + n >= model.maxSequenceLength()) {
-                // Every position is filled: a further token would have no position (nor cache slot) of its own.
+            if (prompt.length + n > model.maxSequenceLength()) {
+                // Every position is filled: the token just sampled would have no position (nor cache slot) to be fed
+                // at. It stopped one token early for a prompt shorter than the context (at L tokens, not L + 1).
                 return new GenerationResult(Arrays.copyOf(out, n), StopReason.CONTEXT_FULL);
             }
             logits = model.next(token);

@@ -83,7 +83,7 @@ class GeneratorTest {
                 .generate(model, new int[] {0, 1}, t -> { });
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         org.junit.jupiter.api.Assertions.assertTrue(allocated < 1 << 20, allocated + " bytes allocated");
-        assertArrayEquals(new int[] {2, 3, 4}, r.tokens());
+        assertArrayEquals(new int[] {2, 3, 4, 5}, r.tokens());
         assertEquals(StopReason.CONTEXT_FULL, r.reason());
         r = new Generator(SamplingSettings.greedy(), 100_000_000, 99).generate(new CountingModel(2),
                 new int[] {0, 1}, t -> { });
@@ -94,12 +94,32 @@ class GeneratorTest {
     void stopsWhenTheContextIsFull() {
         CountingModel model = new CountingModel(5);
         GenerationResult r = new Generator(SamplingSettings.greedy(), 50, 99).generate(model, new int[] {0, 1}, t -> { });
-        assertArrayEquals(new int[] {2, 3, 4}, r.tokens());
+        assertArrayEquals(new int[] {2, 3, 4, 5}, r.tokens());
         assertEquals(StopReason.CONTEXT_FULL, r.reason());
+        assertEquals(List.of("reset2", "next2", "next3", "next4"), model.calls, "the fifth position is fed, no sixth");
         assertThrows(IllegalArgumentException.class,
                 () -> new Generator(SamplingSettings.greedy(), 5, EOT).generate(new CountingModel(2), new int[] {1, 2, 3}, t -> { }));
         assertThrows(IllegalArgumentException.class,
                 () -> new Generator(SamplingSettings.greedy(), 5, EOT).generate(model, new int[0], t -> { }));
+    }
+
+    /**
+     * The same rule for every prompt length: a context of L positions grows any prompt of P <= L tokens to L + 1
+     * tokens, L - P + 1 new ones. With L = 64, prompts of 61, 62 and 63 tokens got 3, 2 and 1 (to 64 in all) while
+     * one of 64 got 1 (to 65).
+     */
+    @Test
+    void everyPromptGrowsToOneMoreThanTheContext() {
+        for (int p = 1; p <= 64; p++) {
+            CountingModel model = new CountingModel(64);
+            GenerationResult r = new Generator(SamplingSettings.greedy(), 1000, 99).generate(model, new int[p],
+                    t -> { });
+            assertEquals(64 - p + 1, r.tokens().length, "prompt of " + p);
+            assertEquals(StopReason.CONTEXT_FULL, r.reason(), "prompt of " + p);
+            GenerationResult capped = new Generator(SamplingSettings.greedy(), 64 - p + 1, 99).generate(
+                    new CountingModel(64), new int[p], t -> { });
+            assertEquals(StopReason.MAX_TOKENS, capped.reason(), "exactly the context's worth asked for: " + p);
+        }
     }
 
     @Test
