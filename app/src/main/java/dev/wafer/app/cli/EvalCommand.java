@@ -62,9 +62,10 @@ public final class EvalCommand implements Runnable {
     Path checkpoint;
 
     @Option(names = "--data", paramLabel = "DIR|FILE",
-            description = "A prepared dataset (its test split), a little-endian uint16 token file, or text (a .txt"
-                    + " file, or any UTF-8 file without zero bytes; tokenised with the tokenizer of the model's"
-                    + " training data, GPT-2 when it records none, end-of-text appended).")
+            description = "A prepared dataset (its test split), a little-endian uint16 token file (.bin, .tokens,"
+                    + " .tok, .u16), or text (.txt, .md and the like; tokenised with the tokenizer of the model's"
+                    + " training data, GPT-2 when it records none, end-of-text appended). Another name is read as"
+                    + " its bytes say, and refused when they fit both.")
     Path data;
 
     @Option(names = "--seq", paramLabel = "T", description = "Window length in targets (default: the model's positions).")
@@ -259,8 +260,7 @@ public final class EvalCommand implements Runnable {
         PackedTestSetLoss loss = new PackedTestSetLoss(window, false);
         long windows = loss.windowCount(stream.length);
         if (windows == 0) {
-            throw new UserError("--data " + data + " holds " + stream.length + " tokens: not one window of "
-                    + (window + 1) + "; pass a smaller --seq");
+            throw new UserError(EvalTokenStream.tooShort(data, stream.length, window));
         }
         int[] used = stream;
         if (maxWindows != null && maxWindows < windows) {

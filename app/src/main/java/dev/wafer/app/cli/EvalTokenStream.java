@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import dev.wafer.formats.data.DatasetLayout;
 import dev.wafer.formats.data.PreparedDataset;
 import dev.wafer.formats.data.ShardedSequences;
+import dev.wafer.formats.tokens.TokenFiles;
 import dev.wafer.domain.data.Split;
 import dev.wafer.ports.text.Tokenizer;
 
@@ -51,33 +52,12 @@ final class EvalTokenStream {
                         + dev.wafer.formats.fileio.FileKinds.whyNotAFile(path)
                         : dev.wafer.formats.data.ManifestJson.killedSwap(path, "--data")
                                 .orElse("--data " + path + " does not exist"));
-            } else if (dev.wafer.formats.tokens.TokenFiles.shardRefusal(path).isPresent()) {
-                throw new UserError("--data " + dev.wafer.formats.tokens.TokenFiles.shardRefusal(path).get());
-            } else if (dev.wafer.formats.tokens.TokenFiles.isText(path)) { // as train tells text from tokens
-                String text;
-                try {
-                    text = Files.readString(path, StandardCharsets.UTF_8);
-                } catch (java.nio.charset.CharacterCodingException e) {
-                    throw new UserError("--data " + path + ": not valid UTF-8 text (a .txt file is tokenised as"
-                            + " text)");
-                }
-                Tokenizer tokenizer = textTokenizer.get();
-                int[] body = tokenizer.encode(text);
-                tokens = java.util.Arrays.copyOf(body, body.length + 1);
-                tokens[body.length] = tokenizer.endOfTextId();
-                origin = "text tokenised with the " + tokenizer.name() + " tokenizer gives token ";
+            } else if (TokenFiles.shardRefusal(path).isPresent()) {
+                throw new UserError("--data " + TokenFiles.shardRefusal(path).get());
             } else {
-                byte[] bytes = Files.readAllBytes(path);
-                if (bytes.length % 2 != 0) {
-                    throw new UserError("--data " + path + " has an odd number of bytes; expected uint16 token ids"
-                            + " (or a .txt file)");
-                }
-                ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-                tokens = new int[bytes.length / 2];
-                origin = "uint16 token ";
-                for (int i = 0; i < tokens.length; i++) {
-                    tokens[i] = Short.toUnsignedInt(buf.getShort(2 * i));
-                }
+                FileTokens read = file(path, textTokenizer);
+                tokens = read.tokens();
+                origin = read.origin();
             }
         } catch (IOException e) {
             throw new UserError("cannot read --data " + path + ": " + e.getMessage());
@@ -89,5 +69,62 @@ final class EvalTokenStream {
             }
         }
         return tokens;
+    }
+
+    /** A file, read as its name or, for a name that says neither, its bytes say (see {@link TokenFiles#kind}). */
+    /** A file's ids and which reading produced them (for the out-of-vocabulary message). */
+    private record FileTokens(int[] tokens, String origin) {
+    }
+
+    private static FileTokens file(Path path, java.util.function.Supplier<Tokenizer> textTokenizer)
+            throws IOException {
+        TokenFiles.Kind kind = TokenFiles.kind(path);
+        if (kind == TokenFiles.Kind.EITHER) { // never a silent guess
+            throw new UserError("--data " + TokenFiles.either(path) + "; rename it to .bin (token ids) or .txt (text)");
+        }
+        if (kind == TokenFiles.Kind.TEXT) { // as train tells text from tokens
+            String text;
+            try {
+                text = Files.readString(path, StandardCharsets.UTF_8);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new UserError("--data " + path + ": not valid UTF-8 text (a file named .txt, .md and the like is"
+                        + " tokenised as text)");
+            }
+            Tokenizer tokenizer = textTokenizer.get();
+            int[] body = tokenizer.encode(text);
+            int[] tokens = java.util.Arrays.copyOf(body, body.length + 1);
+            tokens[body.length] = tokenizer.endOfTextId();
+            return new FileTokens(tokens, "text tokenised with the " + tokenizer.name() + " tokenizer gives token ");
+        }
+        byte[] bytes = Files.readAllBytes(path);
+        if (bytes.length % 2 != 0) {
+            throw new UserError("--data " + path + " has an odd number of bytes; expected uint16 token ids"
+                    + " (or text named .txt)");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int[] tokens = new int[bytes.length / 2];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = Short.toUnsignedInt(buf.getShort(2 * i));
+        }
+        return new FileTokens(tokens, "uint16 token ");
+    }
+
+    /**
+     * Why {@code tokens} read from {@code data} give no window of {@code window} targets: a smaller --seq is
+     * suggested only where one would give a window (it was suggested for an empty file at --seq 1, the least there is).
+     */
+    static String tooShort(Path data, int tokens, int window) {
+        if (tokens >= 2) {
+            return "--data " + data + " holds " + tokens + " tokens: not one window of " + (window + 1) + " (--seq "
+                    + window + " and the token before); pass --seq " + (tokens - 1) + " or less";
+        }
+        boolean empty;
+        try {
+            empty = Files.isRegularFile(data) && Files.size(data) == 0;
+        } catch (IOException e) {
+            empty = false;
+        }
+        return "--data " + data + (empty ? " is empty" : tokens == 0 ? " holds no tokens" : " holds 1 token")
+                + "; a test-set loss needs at least 2 (one target and the token before it)";
     }
 }

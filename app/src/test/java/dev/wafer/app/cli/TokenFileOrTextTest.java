@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --data FILE} is read the same way by train and eval: text (a .txt file, or UTF-8 without zero bytes) is
- * never taken for uint16 token ids; train refuses it with the command that prepares it, eval tokenises it.
+ * {@code --data FILE} is read the same way by train and eval: text (named .txt, .md, ..., or of another name UTF-8 of
+ * an odd length) is never taken for uint16 token ids; train refuses it with the command that prepares it, eval
+ * tokenises it. A token file (.bin, ...) is read as ids whatever its bytes, and a name that says neither with bytes
+ * that fit both readings is refused by both, saying how to rename it.
  */
 class TokenFileOrTextTest {
     private static final String PROSE = "It was a bright cold day in April, and the clocks were striking thirteen. ";
@@ -61,8 +63,50 @@ class TokenFileOrTextTest {
                 "caf\u00e9 au lait".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         CliRun c = CliRun.of("eval", "--checkpoint", model.toString(), "--data", bad.toString());
         assertEquals(2, c.exitCode(), c.err());
-        assertEquals("wafer: --data " + bad + ": not valid UTF-8 text (a .txt file is tokenised as text)",
+        assertEquals("wafer: --data " + bad + ": not valid UTF-8 text (a file named .txt, .md and the like is"
+                + " tokenised as text)",
                 c.err().strip());
+    }
+
+    /**
+     * The reported file: 72 GPT-2 ids >= 256 without a zero byte, valid UTF-8. eval re-tokenised its 144 bytes as
+     * text (exit 0, other tokens scored) and train refused it as text; named .bin both read its ids now, and under a
+     * name that says neither both refuse it in one line naming it and the renames.
+     */
+    @Test
+    void aTokenFileWithoutZeroBytesIsReadAsTokensByItsName() throws IOException {
+        int[] ids = {262, 286, 290, 284, 287, 318, 373, 329, 319, 355, 351, 379, 607, 326, 340, 307, 281, 543};
+        ByteBuffer b = ByteBuffer.allocate(2 * ids.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int r = 0; r < 4; r++) {
+            for (int id : ids) {
+                b.putShort((short) id);
+            }
+        }
+        Path bin = Files.write(tmp.resolve("A.bin"), b.array());
+        Path bare = Files.write(tmp.resolve("A"), b.array());
+        Path model = tmp.resolve("model");
+        assertEquals(0, CliRun.of("train", "--synthetic", "--d-model", "32", "--layers", "1", "--heads", "2",
+                "--seq", "16", "--batch", "2", "--steps", "1", "--out", model.toString()).exitCode());
+        CliRun eval = CliRun.of("eval", "--checkpoint", model.toString(), "--data", bin.toString(), "--seq", "16",
+                "--json");
+        assertEquals(0, eval.exitCode(), eval.err());
+        JsonNode j = new ObjectMapper().readTree(eval.out());
+        assertEquals(4, j.get("windows").asInt(), eval.out()); // (72 - 1) / 16 windows of the file's 72 ids
+        assertEquals(64, j.get("tokens").asInt(), eval.out());
+        CliRun trainBin = train(bin);
+        assertEquals(0, trainBin.exitCode(), trainBin.err());
+
+        String neither = "wafer: --data " + bare + " has no extension that says text (.txt, .text, .md, ...) or token"
+                + " ids (.bin, .tokens, .tok, ...), and its bytes read as both: UTF-8 without a zero byte, and an even"
+                + " number of bytes (uint16 ids); ";
+        CliRun evalBare = CliRun.of("eval", "--checkpoint", model.toString(), "--data", bare.toString(), "--seq", "16");
+        assertEquals(2, evalBare.exitCode(), evalBare.err());
+        assertEquals(neither + "rename it to .bin (token ids) or .txt (text)", evalBare.err().strip());
+        CliRun trainBare = train(bare);
+        assertEquals(2, trainBare.exitCode(), trainBare.err());
+        assertEquals(neither + "rename it to .bin to train on its token ids, or if it is text prepare it: wafer data"
+                + " prepare --input " + bare + " --out DIR, then --data DIR",
+                trainBare.err().strip().lines().reduce((x, y) -> y).orElseThrow());
     }
 
     @Test

@@ -10,15 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Tells a raw token file (little-endian uint16 GPT-2 ids) from text, the same way for every command that takes
- * {@code --data FILE}: a {@code .txt} file is text, and so is any file whose first {@value #PROBE_BYTES} bytes are
- * valid UTF-8 without a zero byte. A token file always has zero bytes: every id below 256 (newline, comma, period
- * and the other single-byte tokens) has a zero high byte, so 32,768 tokens without one do not occur; text never has
- * them. Without this, an even-length text file was trained on as token ids.
+ * {@code --data FILE}. The name decides where its extension is known: {@link #TEXT_EXTENSIONS} are text,
+ * {@link #TOKEN_EXTENSIONS} are token ids, whatever the bytes. Any other name is read by its first
+ * {@value #PROBE_BYTES} bytes: a zero byte or invalid UTF-8 is token ids, UTF-8 of an odd length is text, and an even
+ * length of UTF-8 without a zero byte fits both readings and is {@link Kind#EITHER}, for the caller to refuse. A
+ * zero byte is no proof: ids such as 262 (" the") or 290 have no zero byte, and a short token file of them is valid
+ * UTF-8 (eval used to tokenise one as text, silently).
  */
 public final class TokenFiles {
     /** Bytes read to decide. */
@@ -46,16 +49,52 @@ public final class TokenFiles {
         return Optional.of(file + " is a shard of a prepared dataset; pass its directory " + (dir == null ? "" : dir));
     }
 
-    /** Whether {@code file} is text rather than uint16 token ids. */
-    public static boolean isText(Path file) throws IOException {
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")) {
-            return true;
+    /** How a {@code --data} file reads. */
+    public enum Kind {
+        /** Text, to tokenise. */
+        TEXT,
+        /** Little-endian uint16 token ids. */
+        TOKENS,
+        /** A name that says neither, and bytes that read as both: the caller refuses it, saying how to rename it. */
+        EITHER
+    }
+
+    /** Extensions that name a text file. */
+    public static final List<String> TEXT_EXTENSIONS = List.of(".txt", ".text", ".md", ".markdown", ".rst", ".csv",
+            ".tsv", ".json", ".jsonl", ".html", ".htm", ".xml");
+
+    /** Extensions that name a raw token file. */
+    public static final List<String> TOKEN_EXTENSIONS = List.of(".bin", ".tokens", ".tok", ".u16", ".uint16");
+
+    /** How {@code file} reads: by its extension where that is known, else by its bytes (see the class). */
+    public static Kind kind(Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        String extension = dot < 0 ? "" : name.substring(dot);
+        if (TEXT_EXTENSIONS.contains(extension)) {
+            return Kind.TEXT;
+        }
+        if (TOKEN_EXTENSIONS.contains(extension)) {
+            return Kind.TOKENS;
         }
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(PROBE_BYTES);
         }
-        return isText(head, head.length < PROBE_BYTES);
+        if (!isText(head, head.length < PROBE_BYTES)) {
+            return Kind.TOKENS;
+        }
+        return Files.size(file) % 2 != 0 ? Kind.TEXT : Kind.EITHER;
+    }
+
+    /**
+     * Why {@code file}, of {@link Kind#EITHER}, is not read either way: the start of a one-line refusal, to which the
+     * caller adds what to rename it to.
+     */
+    public static String either(Path file) {
+        return file + " has no extension that says text (" + String.join(", ", TEXT_EXTENSIONS.subList(0, 3))
+                + ", ...) or token ids (" + String.join(", ", TOKEN_EXTENSIONS.subList(0, 3)) + ", ...), and its bytes"
+                + " read as both: UTF-8 without a zero byte, and an even number of bytes (uint16 ids)";
     }
 
     /**

@@ -99,11 +99,17 @@ public final class TrainingDataFiles implements AutoCloseable {
             if (shard.isPresent()) {
                 throw new DataException("--data " + shard.get());
             }
-            if (TokenFiles.isText(path)) {
+            TokenFiles.Kind reads = TokenFiles.kind(path);
+            String prepare = "wafer data prepare --input " + path + " --out DIR, then --data DIR";
+            if (reads == TokenFiles.Kind.TEXT) {
                 // Its bytes would be trained on as token ids; eval tokenises the same file: refused, with the way.
                 throw new DataException("--data " + path + " is text, not a raw token file (little-endian uint16"
-                        + " token ids, which always hold zero bytes); prepare it first: wafer data prepare --input "
-                        + path + " --out DIR, then --data DIR");
+                        + " token ids; " + String.join(", ", TokenFiles.TOKEN_EXTENSIONS) + "); prepare it first: "
+                        + prepare);
+            }
+            if (reads == TokenFiles.Kind.EITHER) {
+                throw new DataException("--data " + TokenFiles.either(path) + "; rename it to .bin to train on its"
+                        + " token ids, or if it is text prepare it: " + prepare);
             }
             return new TrainingDataFiles(new TrainingData(new TokenFileSource(path, vocab, seq, seed),
                     Optional.empty(), path.toString()), DataFingerprint.ofTokenFile(path));
