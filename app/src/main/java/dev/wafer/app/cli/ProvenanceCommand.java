@@ -104,9 +104,8 @@ public final class ProvenanceCommand implements Runnable, BackendAgnostic {
         r.put("training", training);
         r.put("data", data);
         r.put("tokenizer", TrainedTokenizer.nameFor(model));
-        r.put("tokenizer_source", TrainedTokenizer.of(model).isPresent()
-                ? (header.training().isPresent() ? "the dataset's manifest" : "recorded by export-hf")
-                : "assumed from the vocabulary (nothing records it)");
+        r.put("tokenizer_source", TrainedTokenizer.of(model).map(TrainedTokenizer::source)
+                .orElse("assumed from the vocabulary (nothing records it)"));
         r.put("imported_from", m.importedFrom().orElse(null));
         r.put("recorded_provenance", recorded.isEmpty() ? null : recorded);
         r.put("dataset", data == null ? null : DatasetProvenance.check(String.valueOf(data.get("path")),

@@ -142,6 +142,9 @@ final class TrainExecution {
                 }
             }
             RunState run = withFingerprint(state, files.fingerprint());
+            // The checkpoint says how its ids read as text even after the dataset is gone (generate, eval, export).
+            run = new RunState(run.spec().withData(run.spec().data().withTokenizer(files.tokenizer(),
+                    files.tokenizerSha256())), run.position());
             noteUntrainedTails(files.rowLength(), state.spec().seqLength(), lead);
             RunAgreement.check(ranks.collective(), RankAgreementText.of(run, f, backend.name())).ifPresent(reason -> {
                 throw new UserError(reason);

@@ -18,19 +18,28 @@ import dev.wafer.formats.data.ManifestJson;
  * @param tokenizer its manifest's tokenizer, e.g. {@code gpt2-r50k} or {@code bytes-utf8}
  * @param sha256    the SHA-256 of the tokenizer.json it was prepared with; empty for a built-in tokenizer or a
  *                  manifest from before it was recorded
+ * @param source    where it is known from, for reports: the dataset's manifest, the checkpoint, or export-hf's record
  */
-record TrainedTokenizer(Path dataset, String tokenizer, String sha256) {
+record TrainedTokenizer(Path dataset, String tokenizer, String sha256, String source) {
 
     /** The byte tokenizer's name in manifests; a 257-id model without a recorded tokenizer is read with it. */
     static final String BYTES = "bytes-utf8";
 
     /**
-     * The checkpoint's dataset tokenizer, or for an imported model the one its exported directory recorded; empty for
-     * a model without recorded data (synthetic tokens, a token file, a model imported from elsewhere) or whose
-     * dataset is gone or unreadable: nothing to compare.
+     * The checkpoint's dataset tokenizer: from the dataset's manifest while it is there, else as the checkpoint
+     * records it, or for an imported model the one its exported directory recorded; empty for a model without
+     * recorded data (synthetic tokens, a token file, a model imported from elsewhere) or one trained before the
+     * checkpoint recorded it whose dataset is gone or unreadable: nothing to compare.
      */
     static Optional<TrainedTokenizer> of(CheckpointedModel model) {
-        return fromDataset(model).or(() -> recorded(model));
+        return fromDataset(model).or(() -> fromCheckpoint(model)).or(() -> recorded(model));
+    }
+
+    /** What the checkpoint itself records of its data's tokenizer (trained since 2026-12-07), the dataset gone. */
+    private static Optional<TrainedTokenizer> fromCheckpoint(CheckpointedModel model) {
+        return model.trainedOn().filter(d -> !d.tokenizer().isEmpty())
+                .map(d -> new TrainedTokenizer(Path.of(d.path()), d.tokenizer(), d.tokenizerSha256(),
+                        "recorded in the checkpoint"));
     }
 
     /**
@@ -49,7 +58,7 @@ record TrainedTokenizer(Path dataset, String tokenizer, String sha256) {
             return Optional.empty();
         }
         return Optional.of(new TrainedTokenizer(Path.of(p.getOrDefault("data_path", "")), p.get("tokenizer"),
-                p.getOrDefault("tokenizer_sha256", "")));
+                p.getOrDefault("tokenizer_sha256", ""), "recorded by export-hf"));
     }
 
     private static Optional<TrainedTokenizer> fromDataset(CheckpointedModel model) {
@@ -60,7 +69,8 @@ record TrainedTokenizer(Path dataset, String tokenizer, String sha256) {
             }
             try {
                 DatasetManifest.Settings s = ManifestJson.read(trainedOn).settings();
-                return Optional.of(new TrainedTokenizer(trainedOn, s.tokenizer(), s.tokenizerSha256()));
+                return Optional.of(new TrainedTokenizer(trainedOn, s.tokenizer(), s.tokenizerSha256(),
+                        "the dataset's manifest"));
             } catch (IOException | RuntimeException e) {
                 return Optional.empty(); // unreadable: the command's own checks still apply
             }

@@ -146,4 +146,33 @@ class ProvenanceCommandTest {
         assertEquals(recorded, audit.path("dataset_fingerprint").asText(), audit.toString());
         assertEquals(recorded, audit.path("checkpoint_data_fingerprint").asText(), audit.toString());
     }
+
+    /**
+     * The checkpoint itself records its data's tokenizer: once the dataset is gone, a byte-tokenized model with a
+     * vocabulary other than 257 is still read with bytes (it used to fall back to GPT-2 and be refused).
+     */
+    @Test
+    void theCheckpointRecordsItsTokenizerSoItOutlivesTheDataset() throws IOException {
+        Path data = dir.resolve("short-lived");
+        prepare(data, SEED + 7);
+        Path run = dir.resolve("run-of-short-lived");
+        ok("train", "--data", data.toString(), "--out", run.toString(), "--d-model", "32", "--layers", "1",
+                "--heads", "2", "--seq", "32", "--vocab", "300", "--batch", "4", "--steps", "1", "--json");
+        try (var files = Files.walk(data)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        JsonNode r = JSON.readTree(ok("audit", "provenance", "--checkpoint", run.toString(), "--json").out());
+        assertEquals("bytes-utf8", r.path("tokenizer").asText(), r.toString());
+        assertEquals("recorded in the checkpoint", r.path("tokenizer_source").asText(), r.toString());
+        CliRun generate = ok("generate", "--checkpoint", run.toString(), "--prompt", "hello", "--max-tokens", "3",
+                "--temperature", "0");
+        // Three byte tokens: at most three characters (GPT-2 refused this 300-id model outright).
+        assertTrue(generate.out().strip().codePoints().count() <= 3, generate.out());
+        Path hf = dir.resolve("hf-of-short-lived");
+        ok("export-hf", "--checkpoint", run.toString(), "--out", hf.toString());
+        JsonNode config = JSON.readTree(hf.resolve("config.json").toFile());
+        assertEquals("bytes-utf8", config.path("wafer_provenance").path("tokenizer").asText(), config.toString());
+    }
 }

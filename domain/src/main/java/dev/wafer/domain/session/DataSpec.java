@@ -9,8 +9,11 @@ import java.util.Objects;
  * @param kind        what the data is
  * @param path        absolute path of the dataset directory or token file; empty for the sample and synthetic data
  * @param fingerprint identifies the content (for example a digest of a dataset's manifest); empty when unknown
+ * @param tokenizer       the tokenizer the data was prepared with, recorded so that a checkpoint alone says how its
+ *                        ids read as text; empty when unknown
+ * @param tokenizerSha256 the SHA-256 of that tokenizer's {@code tokenizer.json}; empty for a built-in one
  */
-public record DataSpec(DataKind kind, String path, String fingerprint) {
+public record DataSpec(DataKind kind, String path, String fingerprint, String tokenizer, String tokenizerSha256) {
     /**
      * Rejects null components and a dataset or token file without a path.
      *
@@ -20,9 +23,20 @@ public record DataSpec(DataKind kind, String path, String fingerprint) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(fingerprint, "fingerprint");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        Objects.requireNonNull(tokenizerSha256, "tokenizerSha256");
         if ((kind == DataKind.DATASET || kind == DataKind.TOKENS) && path.isEmpty()) {
             throw new IllegalArgumentException(kind.id() + " data needs a path");
         }
+    }
+
+    /**
+     * Data whose tokenizer is not recorded.
+     *
+     * @throws IllegalArgumentException when a dataset or token file has no path
+     */
+    public DataSpec(DataKind kind, String path, String fingerprint) {
+        this(kind, path, fingerprint, "", "");
     }
 
     /** Data without a path or fingerprint (synthetic tokens, determined by the vocabulary and seed). */
@@ -32,12 +46,17 @@ public record DataSpec(DataKind kind, String path, String fingerprint) {
 
     /** The same data found at another path (a moved copy). */
     public DataSpec at(String newPath) {
-        return new DataSpec(kind, newPath, fingerprint);
+        return new DataSpec(kind, newPath, fingerprint, tokenizer, tokenizerSha256);
     }
 
     /** The same data with its content fingerprint. */
     public DataSpec withFingerprint(String newFingerprint) {
-        return new DataSpec(kind, path, newFingerprint);
+        return new DataSpec(kind, path, newFingerprint, tokenizer, tokenizerSha256);
+    }
+
+    /** The same data with the tokenizer it was prepared with ({@code sha256} empty for a built-in one). */
+    public DataSpec withTokenizer(String name, String sha256) {
+        return new DataSpec(kind, path, fingerprint, name, sha256);
     }
 
     /**

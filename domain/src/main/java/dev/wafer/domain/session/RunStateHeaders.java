@@ -77,7 +77,8 @@ public final class RunStateHeaders {
                 new TrainingHeader.Optimizer(a.beta1(), a.beta2(), a.eps(), a.weightDecay(), a.maxGradNorm()),
                 new TrainingHeader.Position(pos.step(), pos.tokens(), pos.adamSteps(), pos.dataPosition(),
                         pos.lossScale().scale(), pos.lossScale().growthTracker()),
-                new TrainingHeader.Data(s.data().kind().id(), s.data().path(), s.data().fingerprint()), s.seed(),
+                new TrainingHeader.Data(s.data().kind().id(), s.data().path(), s.data().fingerprint(),
+                        s.data().tokenizer(), s.data().tokenizerSha256()), s.seed(),
                 s.precision().id(), s.skipNonFinite(), s.fp32AttentionGrads());
         return new CheckpointHeader(model(s.shape(), s.parameterisation(), Optional.empty(), s.mup()),
                 Optional.of(training));
@@ -135,7 +136,8 @@ public final class RunStateHeaders {
             TrainingHeader.Optimizer o = t.optimizer();
             RunSpec spec = new RunSpec(shape, kind, t.seqLength(), t.microBatch(), schedule,
                     new AdamWSettings(o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.maxGradNorm()), t.seed(),
-                    new DataSpec(DataKind.parse(t.data().kind()), t.data().path(), t.data().fingerprint()),
+                    new DataSpec(DataKind.parse(t.data().kind()), t.data().path(), t.data().fingerprint(),
+                            t.data().tokenizer(), t.data().tokenizerSha256()),
                     Precision.parse(t.precision()),
                     t.skipNonFinite(), t.fp32AttentionGrads(),
                     // Without a recorded triple, η_base is the run's peak: 6e-3 unless it was trained with --lr.

@@ -111,6 +111,13 @@ final class CheckpointHeaderCodec {
         data.put("kind", t.data().kind());
         data.put("path", t.data().path());
         data.put("fingerprint", t.data().fingerprint());
+        if (!t.data().tokenizer().isEmpty()) {
+            // Only when known, so checkpoints of token files and synthetic data keep their bytes.
+            data.put("tokenizer", t.data().tokenizer());
+            if (!t.data().tokenizerSha256().isEmpty()) {
+                data.put("tokenizer_sha256", t.data().tokenizerSha256());
+            }
+        }
         n.put("seed", t.seed());
         n.put("precision", t.precision());
         n.put("skip_nonfinite", t.skipNonFinite());
@@ -208,7 +215,9 @@ final class CheckpointHeaderCodec {
                 new TrainingHeader.Position(p.longValue("step"), p.longValue("tokens"), p.longValue("adam_steps"),
                         p.longValue("data_position"), p.has("loss_scale") ? p.doubleValue("loss_scale") : 1.0,
                         p.has("scaler_growth_tracker") ? p.longValue("scaler_growth_tracker") : 0),
-                new TrainingHeader.Data(d.text("kind"), d.text("path"), d.text("fingerprint")), t.longValue("seed"),
+                new TrainingHeader.Data(d.text("kind"), d.text("path"), d.text("fingerprint"),
+                        d.has("tokenizer") ? d.text("tokenizer") : "",
+                        d.has("tokenizer_sha256") ? d.text("tokenizer_sha256") : ""), t.longValue("seed"),
                 t.text("precision"),
                 t.bool("skip_nonfinite"),
                 t.has("fp32_attention_grads") && t.bool("fp32_attention_grads"))));

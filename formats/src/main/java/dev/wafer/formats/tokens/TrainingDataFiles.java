@@ -25,11 +25,21 @@ import dev.wafer.ports.data.TokenSequences;
 public final class TrainingDataFiles implements AutoCloseable {
     private final TrainingData data;
     private final String fingerprint;
+    /** The prepared dataset's tokenizer and its tokenizer.json's SHA-256; empty for token files and synthetic data. */
+    private final String tokenizer;
+    private final String tokenizerSha256;
     private final TokenSequences[] open;
 
     private TrainingDataFiles(TrainingData data, String fingerprint, TokenSequences... open) {
+        this(data, fingerprint, "", "", open);
+    }
+
+    private TrainingDataFiles(TrainingData data, String fingerprint, String tokenizer, String tokenizerSha256,
+                              TokenSequences... open) {
         this.data = data;
         this.fingerprint = fingerprint;
+        this.tokenizer = tokenizer;
+        this.tokenizerSha256 = tokenizerSha256;
         this.open = open;
     }
 
@@ -58,6 +68,16 @@ public final class TrainingDataFiles implements AutoCloseable {
      */
     public int rowLength() {
         return open.length > 0 ? open[0].sequenceLength() : 0;
+    }
+
+    /** The tokenizer a prepared dataset was made with (e.g. {@code gpt2-r50k}); empty for token files and synthetic. */
+    public String tokenizer() {
+        return tokenizer;
+    }
+
+    /** The SHA-256 of the tokenizer.json a dataset was prepared with; empty for a built-in tokenizer. */
+    public String tokenizerSha256() {
+        return tokenizerSha256;
     }
 
     /** The content fingerprint of the opened data (empty for synthetic tokens, which the seed determines). */
@@ -172,7 +192,8 @@ public final class TrainingDataFiles implements AutoCloseable {
         return new TrainingDataFiles(new TrainingData(new SequenceBatchSource(train, seed), validation,
                 prefix + dir + " (" + train.count() + " train sequences" + (validation.isEmpty()
                         ? "; no validation loss: its validation split holds " + valCount + " sequences, fewer than 2"
-                        : "") + ")"), fingerprint, val == null ? new TokenSequences[] {train}
+                        : "") + ")"), fingerprint, dataset.manifest().settings().tokenizer(),
+                dataset.manifest().settings().tokenizerSha256(), val == null ? new TokenSequences[] {train}
                         : new TokenSequences[] {train, val});
     }
 

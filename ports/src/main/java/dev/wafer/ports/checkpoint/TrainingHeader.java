@@ -103,13 +103,24 @@ public record TrainingHeader(Schedule schedule, int seqLength, int microBatch, O
      * @param path        the dataset directory or token file; empty for the sample and synthetic data
      * @param fingerprint identifies the data's content, so a resume on other data is refused; empty when unknown
      *                    (checkpoints written before fingerprints existed)
+     * @param tokenizer       the tokenizer the data was prepared with (e.g. {@code gpt2-r50k}, {@code bytes-utf8}), so
+     *                        that the checkpoint alone says how its ids read as text; empty when unknown (token files,
+     *                        synthetic data, checkpoints written before 2026-12-07)
+     * @param tokenizerSha256 the SHA-256 of the {@code tokenizer.json} it was prepared with; empty for a built-in one
      */
-    public record Data(String kind, String path, String fingerprint) {
-        /** Rejects a missing kind; the path and fingerprint may be empty. */
+    public record Data(String kind, String path, String fingerprint, String tokenizer, String tokenizerSha256) {
+        /** Rejects a missing component; all but the kind may be empty. */
         public Data {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(fingerprint, "fingerprint");
+            Objects.requireNonNull(tokenizer, "tokenizer");
+            Objects.requireNonNull(tokenizerSha256, "tokenizerSha256");
+        }
+
+        /** Data whose tokenizer is not recorded. */
+        public Data(String kind, String path, String fingerprint) {
+            this(kind, path, fingerprint, "", "");
         }
     }
 }
