@@ -46,15 +46,15 @@ final class ModelsCommand implements Runnable, BackendAgnostic {
         t.print(out);
         out.println("batch: sequences of 2048 tokens at the first step (13B: 720, then 1080 from 84B tokens).");
         out.println("tokens: what the run trains, in whole steps (40M-mup-proxy: the paper's 600M tokens are 4577.6"
-                + " steps, so 4578: 600,047,616 tokens).");
+                + " steps, so 4578: 600,047,616 tokens, which its FLOPs, loss and schedule count).");
         out.println("pred_loss: Pile test loss in nats/token from equation (1) at train_flops.");
         out.flush();
     }
 
     /**
      * The tokens a run of {@code p} trains: whole steps, as {@code train --dry-run}'s {@code tokens_total} counts them.
-     * Only where the paper's token count is not whole batches (the muP proxy's 600M) is it a little more; the FLOPs,
-     * tokens per parameter and predicted loss stay the paper's.
+     * Every preset's schedule is whole steps (the muP proxy's 600M are rounded up to 4578 steps), so this is its
+     * total, which its FLOPs, tokens per parameter and predicted loss count.
      */
     static long trainedTokens(CerebrasGptPreset p) {
         return (long) p.schedule().tokensBeforeStep(p.schedule().totalSteps());

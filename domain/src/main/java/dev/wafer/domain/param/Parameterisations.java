@@ -7,10 +7,10 @@ public final class Parameterisations {
     private Parameterisations() {
     }
 
-    /** SP or muP for {@code shape}. */
+    /** SP or muP for {@code shape} (SP: the YAML's output-projection std for the shapes that hard-code it). */
     public static Parameterisation of(ParameterisationKind kind, ModelShape shape) {
         return switch (kind) {
-            case SP -> new StandardParameterisation(shape.nLayers());
+            case SP -> StandardParameterisation.of(shape);
             case MUP -> new MupParameterisation(shape.nLayers(), shape.dModel());
         };
     }
@@ -22,7 +22,7 @@ public final class Parameterisations {
      */
     public static Parameterisation of(ParameterisationKind kind, ModelShape shape, MupHyperparameters mup) {
         return switch (kind) {
-            case SP -> new StandardParameterisation(shape.nLayers());
+            case SP -> StandardParameterisation.of(shape);
             case MUP -> new MupParameterisation(shape.nLayers(), shape.dModel(),
                     mup == null ? MupHyperparameters.PAPER : mup);
         };

@@ -28,7 +28,7 @@ public final class CerebrasGptFamily {
     public static final String PAPER_PROXY = "40M-mup-proxy";
     /** Modelzoo's 24-layer proxy config, which differs from the paper's. */
     public static final String MODELZOO_PROXY = "40M-mup-proxy-modelzoo-24l";
-    /** Tokens the paper's muP proxy trained on (Appendix G.2). */
+    /** Tokens the paper's muP proxy trained on (Appendix G.2); the preset rounds them up to whole steps. */
     public static final double PAPER_PROXY_TOKENS = 600e6;
     /** The paper's muP proxy batch: 131,072 tokens, 64 sequences of 2048. */
     public static final int PAPER_PROXY_BATCH = 64;
@@ -139,17 +139,18 @@ public final class CerebrasGptFamily {
 
     /**
      * The paper's muP proxy (Appendix G.2): d_model 256 (= the muP base width), 32 layers, heads of 128, 600M tokens
-     * in batches of 131,072 tokens. The paper gives no warm-up for it; like Modelzoo's proxy config (152 of 1525
-     * steps) it warms up over 10% of the tokens, then decays linearly to 10% of the peak. 600M tokens are 4577.6
-     * batches, so the run takes 4578 steps (600,047,616 tokens).
+     * in batches of 131,072 tokens. 600M tokens are 4577.6 batches, and a run trains whole steps, so the preset is
+     * 4578 steps (600,047,616 tokens): its FLOPs, tokens per parameter, predicted loss and schedule all count those
+     * tokens (until 2026-12-07 they counted 600M, so the rate decayed over 600M tokens and the last step ended above
+     * the floor). The paper gives no warm-up for it; like Modelzoo's proxy config (152 of 1525 steps) it warms up over
+     * 10% of the steps (458), then decays linearly to 10% of the peak over the other 4120.
      */
     private static CerebrasGptPreset paperProxy() {
-        double warmup = 0.1 * PAPER_PROXY_TOKENS;
-        WarmupDecaySchedule lr = WarmupDecaySchedule.paper(MUP_BASE_LEARNING_RATE, warmup,
-                PAPER_PROXY_TOKENS - warmup, DecayType.LINEAR);
+        long steps = (long) Math.ceil(PAPER_PROXY_TOKENS / ((double) PAPER_PROXY_BATCH * SEQ));
+        long warmup = Math.round(0.1 * steps);
         return new CerebrasGptPreset(PAPER_PROXY, ParameterisationKind.MUP, ModelShape.gpt(256, 32, 128),
-                DecayType.LINEAR, new TrainingSchedule(lr, BatchSizeSchedule.constant(PAPER_PROXY_BATCH, SEQ),
-                        PAPER_PROXY_TOKENS), 1e-8);
+                DecayType.LINEAR, TrainingSchedule.ofSteps(MUP_BASE_LEARNING_RATE, warmup, steps - warmup,
+                        DecayType.LINEAR, PAPER_PROXY_BATCH, SEQ, steps), 1e-8);
     }
 
     /**

@@ -34,6 +34,30 @@ class ParameterisationTest {
         }
     }
 
+    /**
+     * The output projections (c_proj of attention and MLP) of every SP preset get its YAML's std: 0.02/sqrt(2L) up to
+     * 590M, 0.0025 hard-coded from 1.3B on (until 2026-12-07 the formula everywhere: 0.00289 for 1.3B's 24 layers and
+     * 0.00224 for 13B's 40). A custom shape keeps the formula, a 24-layer one too.
+     */
+    @Test
+    void spOutputProjectionsTakeTheYamlStdOfEachPreset() {
+        java.util.Map<String, Double> yaml = java.util.Map.of("111M", 0.004472, "256M", 0.003780, "590M", 0.003333,
+                "1.3B", 0.0025, "2.7B", 0.0025, "6.7B", 0.0025, "13B", 0.0025);
+        yaml.forEach((name, std) -> {
+            ModelShape shape = dev.wafer.domain.preset.CerebrasGptFamily.require(name).shape();
+            Parameterisation sp = Parameterisations.of(ParameterisationKind.SP, shape);
+            assertEquals(std, std(sp, ParameterRole.OUTPUT_WEIGHT), 1e-6, name);
+            assertEquals(0.02, std(sp, ParameterRole.HIDDEN_WEIGHT), 0, name);
+        });
+        // The 1.3B body at another sequence length and vocabulary is still the 1.3B preset's.
+        ModelShape short13 = new ModelShape(257, 128, 2048, 24, 16, 128, 8192);
+        assertEquals(0.0025, std(Parameterisations.of(ParameterisationKind.SP, short13), ParameterRole.OUTPUT_WEIGHT));
+        ModelShape custom24 = ModelShape.gpt(512, 24, 64);
+        assertEquals(0.02 / Math.sqrt(48), std(Parameterisations.of(ParameterisationKind.SP, custom24),
+                ParameterRole.OUTPUT_WEIGHT), 1e-12);
+        assertEquals(0.02 / Math.sqrt(48), new StandardParameterisation(24).outputStd(), 1e-12);
+    }
+
     @Test
     void mupMatchesThe111MNumbers() {
         Parameterisation mup = Parameterisations.of(ParameterisationKind.MUP, M111);

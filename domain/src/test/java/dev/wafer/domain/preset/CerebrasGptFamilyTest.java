@@ -82,8 +82,14 @@ class CerebrasGptFamilyTest {
         assertEquals(128, proxy.shape().dHead());
         assertEquals(ParameterisationKind.MUP, proxy.parameterisation());
         assertEquals(131_072, proxy.schedule().batches().tokensPerStepAt(0));
-        assertEquals(600e6, proxy.totalTokens());
         assertEquals(4578, proxy.schedule().totalSteps());
+        // The run trains whole steps: FLOPs, tokens per parameter, loss and schedule count 600,047,616 tokens.
+        assertEquals(4578 * 131_072.0, proxy.totalTokens());
+        assertEquals(dev.wafer.domain.scaling.FlopCount.trainingRun(proxy.shape(), 4578 * 131_072.0),
+                proxy.trainingFlops());
+        assertEquals(458 * 131_072.0, proxy.warmupTokens(), "10% of the steps, rounded");
+        var lr = proxy.schedule().lrInTokens();
+        assertEquals(proxy.totalTokens(), lr.warmup() + lr.decay(), "the decay reaches the floor as the run ends");
         CerebrasGptPreset modelzoo = CerebrasGptFamily.require("40M-mup-proxy-modelzoo-24l");
         assertEquals(24, modelzoo.shape().nLayers());
         assertEquals(1525, modelzoo.schedule().totalSteps());
