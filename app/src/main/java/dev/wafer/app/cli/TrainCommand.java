@@ -80,7 +80,8 @@ public final class TrainCommand implements Runnable {
     Double mupEmbMult;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Warm-up steps (default: the preset's 375M tokens; without a preset 10%% of --steps).")
+            description = "Warm-up steps (default: the preset's 375M tokens; without a preset 10%% of --steps, rounded,"
+                    + " at least 1 of 2 or more).")
     Long warmup;
 
     @Option(names = "--decay", paramLabel = "linear|cosine", description = "Decay to 10%% of peak (default: the"

@@ -92,6 +92,17 @@ class TrainPresetTest {
         }
     }
 
+    /** The default warm-up without a preset is 10% of --steps rounded half up, as the help says (it was floored). */
+    @Test
+    void defaultWarmupIsTenPercentRounded() throws Exception {
+        for (long[] c : new long[][] {{19, 2}, {14, 1}, {15, 2}, {2, 1}}) {
+            JsonNode r = json("train", "--steps", String.valueOf(c[0]), "--synthetic", "--dry-run", "--no-measure",
+                    "--json");
+            double stepTokens = r.get("warmup_tokens").asDouble() / c[1];
+            assertEquals(8 * 128, stepTokens, 0, c[0] + " steps: " + r);
+        }
+    }
+
     @Test
     void overridesAreReported() throws Exception {
         JsonNode r = json("train", "--preset", "111M", "--d-model", "256", "--layers", "2", "--seq", "256",

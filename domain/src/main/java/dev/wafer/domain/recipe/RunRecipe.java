@@ -32,6 +32,8 @@ public final class RunRecipe {
     public static final int DEFAULT_BATCH = 8;
     /** Steps of the default run: about five minutes of the default model on a 2-core machine. */
     public static final long DEFAULT_STEPS = 1500;
+    /** Warm-up of a run without a preset and without --warmup: 10% of its steps ({@link TrainingSchedule#warmupSteps}). */
+    public static final double DEFAULT_WARMUP_FRACTION = 0.1;
     /** Seed of a request that names none. */
     public static final long DEFAULT_SEED = 1;
     /** Adam epsilon of a run without a preset. */
@@ -228,8 +230,8 @@ public final class RunRecipe {
         if (total < 1) {
             throw new RunRequestException("--steps must be positive, found " + total);
         }
-        // 10% of the run, at least one step, but never the whole run (--steps 1 has no warm-up).
-        long warm = r.warmup() != null ? r.warmup() : Math.min(Math.max(1, total / 10), total - 1);
+        // 10% of the run rounded half up, at least one step, but never the whole run (--steps 1 has no warm-up).
+        long warm = r.warmup() != null ? r.warmup() : TrainingSchedule.warmupSteps(total, DEFAULT_WARMUP_FRACTION);
         if (warm < 0 || warm >= total) {
             throw new RunRequestException("--warmup must be in [0, --steps), found " + warm);
         }

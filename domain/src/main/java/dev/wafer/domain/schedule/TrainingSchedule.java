@@ -57,6 +57,25 @@ public final class TrainingSchedule {
                 BatchSizeSchedule.constant(sequences, seqLength), totalSteps * tokensPerStep);
     }
 
+    /**
+     * The warm-up of a run of {@code steps} steps that warms up over {@code fraction} of them: the fraction rounded
+     * half up, at least one step when the run has two or more and the fraction is positive, and never the whole run
+     * (one step is left to decay over). {@code train} without a preset (fraction 0.1) and the studies share it; until
+     * 2026-12-07 train floored (19 steps warmed up over 1) and the studies rounded without the floor of one.
+     *
+     * @throws IllegalArgumentException if {@code steps} is not positive or {@code fraction} is outside [0, 1)
+     */
+    public static long warmupSteps(long steps, double fraction) {
+        positive("steps", steps);
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("warm-up fraction must be in [0, 1), found " + fraction);
+        }
+        if (fraction == 0 || steps < 2) {
+            return 0;
+        }
+        return Math.min(Math.max(1, Math.round(steps * fraction)), steps - 1);
+    }
+
     private static void positive(String name, long value) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " must be positive, found " + value);

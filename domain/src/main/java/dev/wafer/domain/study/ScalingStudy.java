@@ -41,7 +41,7 @@ public final class ScalingStudy {
          * Copies the lists and checks that there are at least three sizes, that tokens per parameter and the learning
          * rate are positive, and that extra runs have a shape; then, so that a study fails before it trains anything,
          * that every model has positions for the training sequence length and every run's plan ({@link #plan}) is
-         * valid, with a step left to decay over after the warm-up.
+         * valid.
          *
          * @throws IllegalArgumentException for fewer than three sizes or non-positive rates, naming the size or the
          *                                  argument that makes a run impossible
@@ -81,7 +81,8 @@ public final class ScalingStudy {
                 throw new IllegalArgumentException("size " + name(shape) + " has " + shape.seqLength()
                         + " positions, fewer than the training sequence length " + training.seqLength());
             }
-            training.requireDecay(plan(shape, tokensPerParameter, training).steps(), "size " + name(shape));
+            plan(shape, tokensPerParameter, training); // refuses more tokens than a run counts
+            // (no warm-up check: the warm-up leaves at least one step to decay over, TrainingSchedule.warmupSteps)
         }
     }
 

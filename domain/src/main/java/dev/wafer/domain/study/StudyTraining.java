@@ -1,6 +1,7 @@
 package dev.wafer.domain.study;
 
 import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.schedule.TrainingSchedule;
 
 /**
  * How every model of a study is trained, apart from its width and learning rate.
@@ -9,7 +10,7 @@ import dev.wafer.domain.optim.AdamWSettings;
  * @param batchSequences  sequences per optimizer step B (one micro-batch, no accumulation)
  * @param adam            optimizer settings (Cerebras-GPT's by default: betas 0.9/0.95, wd 0.1, clip 1.0)
  * @param warmupFraction  fraction of the steps spent in linear warm-up before the linear decay to 10% of the peak
- * @param evalSequences   held-out sequences scored after training (a multiple of {@code batchSequences} is used)
+ * @param evalSequences   held-out sequences scored after training (each once; the last micro-batch in part)
  * @param seed            seed of initialisation and data order
  */
 public record StudyTraining(int seqLength, int batchSequences, AdamWSettings adam, double warmupFraction,
@@ -38,22 +39,14 @@ public record StudyTraining(int seqLength, int batchSequences, AdamWSettings ada
         return new StudyTraining(seqLength, batchSequences, AdamWSettings.cerebras(1e-8), 0.1, evalSequences, seed);
     }
 
-    /** Warm-up steps of a run of {@code steps}: the warm-up fraction of them, rounded. */
+    /** Warm-up steps of a run of {@code steps}: the warm-up fraction of them, as train rounds its default. */
     long warmupSteps(long steps) {
-        return Math.round(steps * warmupFraction);
+        return TrainingSchedule.warmupSteps(steps, warmupFraction);
     }
 
-    /**
-     * Refuses a run of {@code steps} whose warm-up leaves no step to decay over.
-     *
-     * @param run what the run is, for the message
-     */
-    void requireDecay(long steps, String run) {
-        if (steps - warmupSteps(steps) < 1) {
-            throw new IllegalArgumentException("warmupFraction " + warmupFraction + " of " + run + "'s " + steps
-                    + " steps leaves no step to decay over (warm-up " + warmupSteps(steps) + " steps); use a smaller"
-                    + " warm-up fraction or more steps");
-        }
+    /** These settings scoring {@code sequences} held-out sequences instead. */
+    public StudyTraining withEvalSequences(int sequences) {
+        return new StudyTraining(seqLength, batchSequences, adam, warmupFraction, sequences, seed);
     }
 
     /** Tokens per optimizer step. */

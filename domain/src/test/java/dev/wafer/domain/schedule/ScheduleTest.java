@@ -106,6 +106,22 @@ class ScheduleTest {
                 WarmupDecaySchedule.paper(1e-3, 0, 10, DecayType.LINEAR), null, 100)).getMessage());
     }
 
+    /**
+     * train's default warm-up and the studies' share one rule: 10% rounded half up, at least one step of a run of two
+     * or more, never the whole run (train floored: 19 steps warmed up over 1; the studies gave 2-4 steps none).
+     */
+    @Test
+    void defaultWarmupRoundsHalfUpWithAtLeastOneStep() {
+        long[][] cases = {{1, 0}, {2, 1}, {4, 1}, {5, 1}, {14, 1}, {15, 2}, {19, 2}, {24, 2}, {25, 3}, {1500, 150}};
+        for (long[] c : cases) {
+            assertEquals(c[1], TrainingSchedule.warmupSteps(c[0], 0.1), c[0] + " steps");
+        }
+        assertEquals(0, TrainingSchedule.warmupSteps(19, 0));
+        assertEquals(9, TrainingSchedule.warmupSteps(10, 0.99), "one step is left to decay over");
+        assertThrows(IllegalArgumentException.class, () -> TrainingSchedule.warmupSteps(10, 1));
+        assertThrows(IllegalArgumentException.class, () -> TrainingSchedule.warmupSteps(0, 0.1));
+    }
+
     @Test
     void sampleAndNegativeStepsNameTheirArgument() {
         TrainingSchedule s = TrainingSchedule.ofSteps(3e-3, 4, 36, DecayType.LINEAR, 8, 16, 40);

@@ -34,11 +34,14 @@ class ScalingStudySettingsTest {
         assertTrue(m.contains("d_model 32 x 1 layers") && m.contains("8 positions") && m.contains("16"), m);
     }
 
+    /** The warm-up leaves a step to decay over, as train's does: a one-step run with 60% warm-up has none. */
     @Test
-    void aWarmupThatLeavesNoDecayIsRefusedNamingFractionAndSteps() {
+    void aWarmupNeverTakesTheWholeRun() {
         StudyTraining longWarmup = new StudyTraining(16, 4, TRAINING.adam(), 0.6, 0, 1);
-        String m = refused(() -> settings(List.of(S16, S24, S32), 0.0001, longWarmup));
-        assertTrue(m.contains("warmupFraction 0.6") && m.contains("1 steps"), m);
+        settings(List.of(S16, S24, S32), 0.0001, longWarmup);
+        org.junit.jupiter.api.Assertions.assertEquals(0, longWarmup.warmupSteps(1));
+        org.junit.jupiter.api.Assertions.assertEquals(2, longWarmup.warmupSteps(3));
+        org.junit.jupiter.api.Assertions.assertEquals(1, TRAINING.warmupSteps(4), "10% rounded, at least one step");
     }
 
     @Test
