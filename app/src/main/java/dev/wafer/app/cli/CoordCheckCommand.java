@@ -56,9 +56,9 @@ final class CoordCheckCommand implements Runnable {
     @Override
     public void run() {
         options.check();
-        if (steps < 1 || seeds < 1 || layers < 1) {
-            throw new UserError("--steps, --seeds and --layers must be positive");
-        }
+        positive("--steps", steps);
+        positive("--seeds", seeds);
+        positive("--layers", layers);
         StudyOptions.learningRate("--lr", lr);
         List<Integer> sorted = StudyOptions.widths(widths, dHead);
         StudyOutput output = StudyOutput.create(options, "coord-check", spec.commandLine().getOut());
@@ -76,6 +76,12 @@ final class CoordCheckCommand implements Runnable {
                 png -> StudyPlots.coordinateCheck(run.result(), shown, png),
                 (out, png, file) -> StudyTables.coordinateCheck(out, run.result(), shown, png, file,
                         run.wallSeconds()));
+    }
+
+    private static void positive(String flag, int value) {
+        if (value < 1) {
+            throw new UserError(flag + " must be a positive whole number, found " + value);
+        }
     }
 
     /** Steps shown in the table and plot: 1, 2, 3, the middle and the last (at most six panels). */

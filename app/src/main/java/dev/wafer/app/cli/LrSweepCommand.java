@@ -2,6 +2,7 @@ package dev.wafer.app.cli;
 
 import dev.wafer.formats.study.StudyJson;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 
@@ -59,22 +60,30 @@ final class LrSweepCommand implements Runnable {
         StudyTraining training = options.training(evalSequences);
         List<Integer> sorted = StudyOptions.widths(widths, dHead);
         List<Double> rates = lrs.stream().sorted().distinct().toList();
-        if (tokens < training.batchTokens() || layers < 1) {
-            throw new UserError("--tokens must cover at least one step (" + training.batchTokens()
-                    + " tokens) and --layers must be positive");
+        if (tokens < training.batchTokens()) {
+            throw new UserError("--tokens must cover at least one step (--batch x --seq, " + training.batchTokens()
+                    + " tokens), found " + tokens);
+        }
+        if (layers < 1) {
+            throw new UserError("--layers must be positive, found " + layers);
         }
         rates.forEach(lr -> StudyOptions.learningRate("--lrs", lr));
         StudyOutput output = StudyOutput.create(options, "lr-sweep", spec.commandLine().getOut());
-        LearningRateSweep.Settings settings = StudyOptions.settings("--widths, --lrs, --layers, --tokens",
-                () -> new LearningRateSweep.Settings(options.kind(), sorted, rates, layers, dHead, tokens, training));
-        StudyRun.Finished<LearningRateSweep.Result> run = StudyRun.run(backends, memory, options,
-                spec.commandLine().getErr(), evalSequences > 0,
-                vocab -> StudyOptions.widthRuns(sorted, layers, dHead, vocab, options.seq),
-                (backend, data, progress) -> LearningRateSweep.run(backend, data, settings, progress));
+        LearningRateSweep.Settings settings = settings(sorted, rates, training);
+        PrintWriter err = spec.commandLine().getErr();
+        StudyRun.Finished<LearningRateSweep.Result> run = StudyRun.run(backends, memory, options, err,
+                evalSequences > 0, vocab -> StudyOptions.widthRuns(sorted, layers, dHead, vocab, options.seq),
+                (backend, data, progress) -> LearningRateSweep.run(backend, data,
+                        settings(sorted, rates, StudyRun.scored(training, data, err)), progress));
         Map<String, Object> json = StudyJson.learningRateSweep(run.result(), run.backend());
         json.put("wall_seconds", run.wallSeconds());
         output.publish("lr-sweep-" + settings.kind().id(), json,
                 png -> StudyPlots.learningRateSweep(run.result(), png),
                 (out, png, file) -> StudyTables.learningRateSweep(out, run.result(), png, file, run.wallSeconds()));
+    }
+
+    private LearningRateSweep.Settings settings(List<Integer> sorted, List<Double> rates, StudyTraining training) {
+        return StudyOptions.settings("--widths, --lrs, --layers, --tokens",
+                () -> new LearningRateSweep.Settings(options.kind(), sorted, rates, layers, dHead, tokens, training));
     }
 }

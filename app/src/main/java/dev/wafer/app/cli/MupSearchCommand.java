@@ -98,9 +98,14 @@ final class MupSearchCommand implements Runnable {
             throw new UserError("--budget-tokens must cover at least one step (" + training.batchTokens()
                     + " tokens), found " + budgetTokens);
         }
-        MupSearch.Settings settings = StudyOptions.settings("--proxy, --samples, --budget-tokens",
-                () -> new MupSearch.Settings(preset.name(), preset.shape().dModel(), preset.shape().nLayers(),
-                        preset.shape().dHead(), samples, budgetTokens, training));
+        MupSearch.Settings asked = settings(preset, training);
+        if (asked.steps() * training.batchTokens() != budgetTokens) {
+            // Runs train whole steps: the budget is rounded up, and the outputs record the tokens trained.
+            spec.commandLine().getErr().printf(java.util.Locale.ROOT, "wafer: --budget-tokens %d is not a whole number"
+                    + " of steps of %d tokens (--batch x --seq); each sample trains %d steps, %d tokens%n",
+                    budgetTokens, training.batchTokens(), asked.steps(), asked.steps() * training.batchTokens());
+            spec.commandLine().getErr().flush();
+        }
         StudyOutput output = StudyOutput.create(options, "mup-search", spec.commandLine().getOut());
         // Two searches in one --out would both train every sample and log each line twice: the second is refused.
         try (var lock = OutputLock.inside("--out", output.dir(), LOCK_FILE)) {
@@ -108,6 +113,8 @@ final class MupSearchCommand implements Runnable {
                     spec.commandLine().getErr(), evalSequences > 0,
                     vocab -> proxyRuns(preset, vocab),
                     (backend, data, progress) -> {
+                        MupSearch.Settings settings = settings(preset,
+                                StudyRun.scored(training, data, spec.commandLine().getErr()));
                         MupSearchLog log = MupSearchLog.in(output.dir(), settings, data.description(),
                                 data.fingerprint(), backend.name());
                         MupSearch.Result search = MupSearch.run(backend, data, settings, log.finished(), log::append,
@@ -125,6 +132,12 @@ final class MupSearchCommand implements Runnable {
             output.publish("mup-search", json, png -> StudyPlots.mupSearch(search, png),
                     (out, png, file) -> StudyTables.mupSearch(out, search, transfer, png, file, run.wallSeconds()));
         }
+    }
+
+    private MupSearch.Settings settings(CerebrasGptPreset preset, StudyTraining training) {
+        return StudyOptions.settings("--proxy, --samples, --budget-tokens",
+                () -> new MupSearch.Settings(preset.name(), preset.shape().dModel(), preset.shape().nLayers(),
+                        preset.shape().dHead(), samples, budgetTokens, training));
     }
 
     /** The proxy's shape and, with --check-transfer, the wider one, for {@link StudyMemory}. */

@@ -90,8 +90,14 @@ final class PlanCommand implements Runnable, BackendAgnostic {
         try {
             return planner.planWithInference(flops, inferenceTokens, kind);
         } catch (IllegalArgumentException e) {
-            // The flags are valid one by one; together they can still ask for more inference than the budget holds.
-            throw new UserError(e.getMessage());
+            // The flags are valid one by one; together they can still ask for more inference than the budget holds:
+            // named as --inference-tokens, with the most tokens the budget covers on the family's cheapest model.
+            double cheapest = dev.wafer.domain.scaling.ShapeFamily.members().stream()
+                    .mapToDouble(dev.wafer.domain.scaling.FlopCount::inferencePerToken).min().orElseThrow();
+            throw new UserError("--inference-tokens " + Format.sci(inferenceTokens) + ": inference alone would use"
+                    + " up --flops " + Format.sci(flops) + " even on the smallest model of the family ("
+                    + Format.sci(cheapest) + " FLOPs a token), leaving nothing to train; expected fewer than "
+                    + Format.sci(flops / cheapest) + " tokens");
         }
     }
 

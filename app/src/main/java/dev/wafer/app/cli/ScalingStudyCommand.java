@@ -104,7 +104,8 @@ final class ScalingStudyCommand implements Runnable {
                 evalSequences > 0, vocab -> runs(family, extras.isEmpty() ? null : extra, vocab),
                 (backend, data, progress) ->
                 train(backend, data, progress, err,
-                        settings(kind, family, extra, extras, peak, training, data.vocabSize())));
+                        settings(kind, family, extra, extras, peak, StudyRun.scored(training, data, err),
+                                data.vocabSize())));
         Map<String, Object> json = StudyJson.scaling(run.result(), run.backend(), run.wallSeconds());
         String warning = PowerLawFit.degeneracy(run.result().law()).map(why -> "the fit is degenerate: " + why
                 + "; too few or too close sizes, or too few tokens per parameter, for a scaling law").orElse(null);
@@ -147,6 +148,12 @@ final class ScalingStudyCommand implements Runnable {
                                            List<Double> extras, double peak, StudyTraining training, int vocab) {
         List<ModelShape> shapes = family.stream().map(f -> f.shape(dHead, vocab, options.seq)).toList();
         ModelShape extraShape = extras.isEmpty() ? null : extra.shape(dHead, vocab, options.seq);
+        List<String> names = family.stream().map(f -> f.width() + "x" + f.layers()).toList();
+        ScalingRatios.check("--tokens-per-param", tokensPerParam, names, shapes, training);
+        for (double t : extras) {
+            ScalingRatios.check("--extra-tokens-per-param", t, List.of(extra.width() + "x" + extra.layers()),
+                    List.of(extraShape), training);
+        }
         return StudyOptions.settings("--sizes, --tokens-per-param, --extra-tokens-per-param, --lr",
                 () -> new ScalingStudy.Settings(kind, shapes, tokensPerParam, extraShape, extras, peak, training));
     }

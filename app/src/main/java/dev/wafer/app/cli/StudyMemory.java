@@ -32,23 +32,27 @@ final class StudyMemory {
                 throw new UserError(what + ": the run does not fit in memory: its size passes 2^63 bytes; use a"
                         + " smaller model");
             }
+            // Activations larger than the model's state: the batch shape is the cause, so --seq and --batch lead
+            // (coord-check --seq 100000 blamed "--widths 32").
+            String cause = m.activationBytes() > m.stateBytes()
+                    ? "--seq " + seq + " and --batch " + batch + " (" + what + ")" : what;
             if (m.totalBytes() > memory.bytes()) {
                 throw new UserError(String.format(Locale.ROOT, "%s: the run does not fit in memory: parameters,"
-                        + " gradients and AdamW moments need %s and a batch of %d needs %s of activations, %s in all,"
-                        + " but the %s is %s; %s", what, Format.bytes(m.stateBytes()), batch,
-                        Format.bytes(m.activationBytes()), Format.bytes(m.totalBytes()), memory.where(),
+                        + " gradients and AdamW moments need %s and a batch of %d sequences of %d tokens needs %s of"
+                        + " activations, %s in all, but the %s is %s; %s", cause, Format.bytes(m.stateBytes()),
+                        batch, seq, Format.bytes(m.activationBytes()), Format.bytes(m.totalBytes()), memory.where(),
                         Format.bytes(memory.bytes()), remedy(memory)));
             }
             if (m.largestTensorFloats() > MemoryEstimate.MAX_TENSOR_FLOATS) {
                 throw new UserError(String.format(Locale.ROOT, "%s: the run does not fit: its largest tensor has %,d"
                         + " floats, more than one host tensor can hold (%,d); use a smaller model, --batch or --seq",
-                        what, m.largestTensorFloats(), MemoryEstimate.MAX_TENSOR_FLOATS));
+                        cause, m.largestTensorFloats(), MemoryEstimate.MAX_TENSOR_FLOATS));
             }
         });
     }
 
     private static String remedy(MemoryBudget memory) {
-        return memory.device() ? "use a smaller model or --batch, or free device memory (nvidia-smi shows its users)"
-                : "use a smaller model or --batch, or a larger heap (WAFER_JAVA_OPTS=-Xmx...)";
+        return memory.device() ? "use a smaller model, --batch or --seq, or free device memory (nvidia-smi shows its"
+                + " users)" : "use a smaller model, --batch or --seq, or a larger heap (WAFER_JAVA_OPTS=-Xmx...)";
     }
 }

@@ -15,7 +15,9 @@ import dev.wafer.formats.data.DatasetLayout;
 import dev.wafer.formats.data.Progress;
 import dev.wafer.formats.data.SampleDataset;
 import dev.wafer.formats.tokens.PreparedStudyData;
+import dev.wafer.domain.study.StudyData;
 import dev.wafer.domain.study.StudyListener;
+import dev.wafer.domain.study.StudyTraining;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.ComputeBackendFactory;
 
@@ -64,6 +66,27 @@ final class StudyRun {
             }
         }
         return new Finished<>(result, backendName, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * {@code training} scoring no more held-out sequences than the data's validation split has, each once: a larger
+     * --eval-sequences is capped, as train caps --eval-batches, and the cap is said in one line (until 2026-12-07 the
+     * split wrapped, sequences were scored twice and the outputs reported the count asked for).
+     */
+    static StudyTraining scored(StudyTraining training, StudyData data, PrintWriter err) {
+        long available = data.heldOutSequences();
+        if (training.evalSequences() <= available) {
+            return training;
+        }
+        int capped = (int) available;
+        err.println(available == 0
+                ? "wafer: --eval-sequences " + training.evalSequences() + ": the validation split has no sequence to"
+                        + " score (it needs two); the loss reported is the training loss of the last steps"
+                : String.format(java.util.Locale.ROOT, "wafer: --eval-sequences %d: the validation split has %,d"
+                        + " sequences to score (each once); scoring %,d", training.evalSequences(), available,
+                        available));
+        err.flush();
+        return training.withEvalSequences(capped);
     }
 
     /**

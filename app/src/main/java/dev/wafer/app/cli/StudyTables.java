@@ -93,14 +93,15 @@ final class StudyTables {
     /** Each model's loss against the fitted law, then the law itself. */
     static void scaling(PrintWriter out, ScalingStudy.Result result, Path png, Path json, double wall) {
         ScalingStudy.Settings s = result.settings();
-        out.printf(Locale.ROOT, "scaling study, %s, %.0f tokens/parameter, peak lr %.2e, batch %d x %d, warm-up 10%%"
-                + " then linear decay to 10%%%ndata: %s%n%n", s.kind().id(), s.tokensPerParameter(), s.peakLr(),
+        out.printf(Locale.ROOT, "scaling study, %s, %s tokens/parameter, peak lr %.2e, batch %d x %d, warm-up 10%%"
+                + " then linear decay to 10%%%ndata: %s%n%n", s.kind().id(), ScalingStudy.ratio(s.tokensPerParameter()),
+                s.peakLr(),
                 s.training().batchSequences(), s.training().seqLength(), result.data());
         Table table = new Table("d_model", "layers", "params", "tokens/param", "tokens", "FLOPs",
                 result.heldOut() ? "held-out loss" : "train loss", "fit", "deviation", "seconds");
         for (ScalingStudy.Model m : result.models()) {
             table.row(m.shape().dModel(), m.shape().nLayers(), String.format(Locale.ROOT, "%,d", m.params()),
-                    String.format(Locale.ROOT, "%.0f%s", m.tokensPerParameter(), m.onFrontier() ? "" : " (extra)"),
+                    ScalingStudy.ratio(m.tokensPerParameter()) + (m.onFrontier() ? "" : " (extra)"),
                     String.format(Locale.ROOT, "%,d", m.tokens()), String.format(Locale.ROOT, "%.3e", m.flops()),
                     Double.isFinite(m.loss()) ? String.format(Locale.ROOT, "%.4f", m.loss()) : "diverged",
                     String.format(Locale.ROOT, "%.4f", m.predicted()),

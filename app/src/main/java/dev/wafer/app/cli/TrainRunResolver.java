@@ -190,8 +190,11 @@ final class TrainRunResolver implements MicroBatchSizer {
             throw new UserError("--overwrite needs --out DIR: without it the run saves no checkpoint, so there is"
                     + " nothing to overwrite");
         }
-        if (f.stopAt() != null && f.stopAt() < 1 || f.maxTokens() != null && f.maxTokens() < 1) {
-            throw new UserError("--stop-at and --max-tokens must be positive");
+        if (f.stopAt() != null && f.stopAt() < 1) {
+            throw new UserError("--stop-at must be a positive step, found " + f.stopAt());
+        }
+        if (f.maxTokens() != null && f.maxTokens() < 1) {
+            throw new UserError("--max-tokens must be a positive number of tokens, found " + f.maxTokens());
         }
         if (f.underflowReport() != null && f.underflowReport() < 1) {
             throw new UserError("--underflow-report must be a positive number of steps, found "

@@ -120,6 +120,62 @@ class MupSearchCommandTest {
         assertTrue(other.err().contains("holds a search with eval_sequences 4, not 8"), other.err());
     }
 
+    /**
+     * --eval-sequences under --batch scored the training loss (stdout JSON eval_sequences 0, the log 5); one that is
+     * not a multiple was rounded down; --budget-tokens was rounded up to whole steps without a word. Now the count is
+     * scored exactly and every output records it, and the rounding of the budget is said in one line.
+     */
+    @Test
+    void theEvalCountAndBudgetAreWhatEveryOutputSays() throws Exception {
+        Path out = tmp.resolve("exact-eval");
+        List<String> args = new ArrayList<>(List.of(search(out, 1)));
+        args.set(args.indexOf("--eval-sequences") + 1, "1");
+        args.set(args.indexOf("--budget-tokens") + 1, "100");
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode root = JSON.readTree(run.out());
+        assertEquals(1, root.get("eval_sequences").asInt(), run.out());
+        assertEquals("held-out", root.get("loss").asText(), run.out());
+        assertEquals(128, root.get("tokens_per_sample").asInt(), run.out());
+        JsonNode line = JSON.readTree(Files.readAllLines(out.resolve(MupSearchLog.FILE_NAME)).get(0));
+        assertEquals(1, line.get("eval_sequences").asInt(), line.toString());
+        assertEquals("wafer: --budget-tokens 100 is not a whole number of steps of 32 tokens (--batch x --seq); each"
+                + " sample trains 4 steps, 128 tokens", run.err().strip());
+
+        // A log of a search before 2026-12-07 with eval_sequences 3 and batch 2 scored 2: not resumed as 3.
+        Path old = tmp.resolve("old-eval");
+        List<String> three = new ArrayList<>(List.of(search(old, 1)));
+        three.set(three.indexOf("--eval-sequences") + 1, "3");
+        assertEquals(0, CliRun.of(three.toArray(String[]::new)).exitCode());
+        Path log = old.resolve(MupSearchLog.FILE_NAME);
+        String written = Files.readString(log);
+        assertTrue(written.contains("\"eval_scoring\":"), written);
+        Files.writeString(log, written.replaceFirst(",?\"eval_scoring\":\"[^\"]*\"", ""));
+        three.set(three.indexOf("--samples") + 1, "2");
+        CliRun resumed = CliRun.of(three.toArray(String[]::new));
+        assertEquals(2, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.err().startsWith("wafer: " + log + ":1: this search was scored before 2026-12-07 on 2"
+                + " held-out sequences"), resumed.err());
+    }
+
+    /** More held-out sequences than the split has were wrapped and scored twice: capped in the log too. */
+    @Test
+    void anEvalCountPastTheSplitIsCappedInEveryOutput() throws Exception {
+        Path out = tmp.resolve("capped-eval");
+        List<String> args = new ArrayList<>(List.of(search(out, 1)));
+        args.set(args.indexOf("--eval-sequences") + 1, "1000000");
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.err());
+        int scored = JSON.readTree(run.out()).get("eval_sequences").asInt();
+        assertTrue(scored < 1_000_000, run.out());
+        assertTrue(run.err().startsWith("wafer: --eval-sequences 1000000: the validation split has"), run.err());
+        JsonNode line = JSON.readTree(Files.readAllLines(out.resolve(MupSearchLog.FILE_NAME)).get(0));
+        assertEquals(scored, line.get("eval_sequences").asInt(), line.toString());
+        args.set(args.indexOf("--samples") + 1, "2");
+        CliRun again = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, again.exitCode(), "the same flags resume: " + again.err());
+    }
+
     private static String[] on(Path data, String[] args) {
         List<String> list = new ArrayList<>(List.of(args));
         list.set(list.indexOf("--data") + 1, data.toString());

@@ -92,6 +92,8 @@ class PlanningCommandsTest {
         "plan --flops 1e20 --inference-tokens -1|--inference-tokens must be >= 0",
         "plan --flops 1e10 --inference-tokens 0|--flops: a FLOP budget of 1.00e+10 is outside the planned family",
         "plan --flops 1e20 --parameterisation xp|parameterisation must be 'sp' or 'mup'",
+        "plan --flops 2.8e20 --inference-tokens 1e30|wafer: --inference-tokens 1.00e+30: inference alone would use up"
+            + " --flops 2.80e+20 even on the smallest model of the family (",
         "schedule --preset 7B|unknown preset '7B'",
         "schedule --preset 111M --every 0|--every must be a positive number",
         "models --bogus|Unknown option: '--bogus'",

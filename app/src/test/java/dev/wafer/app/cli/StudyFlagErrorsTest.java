@@ -27,9 +27,12 @@ class StudyFlagErrorsTest {
     @CsvSource(delimiter = '|', value = {
         "lr-sweep    | --eval-sequences         | -1             | --eval-sequences must not be negative",
         "lr-sweep    | --lrs                    | 1e-3,Infinity  | --lrs must be positive and finite",
-        "lr-sweep    | --tokens                 | 0              | --tokens must cover at least one step",
+        "lr-sweep    | --tokens                 | 0              | --tokens must cover at least one step (--batch x --seq, 512 tokens), found 0",
         "coord-check | --lr                     | Infinity       | --lr must be positive and finite",
-        "coord-check | --seeds                  | 0              | --steps, --seeds and --layers must be positive",
+        "coord-check | --seeds                  | 0              | --seeds must be a positive whole number, found 0",
+        "coord-check | --steps                  | 0              | --steps must be a positive whole number, found 0",
+        "coord-check | --layers                 | -1             | --layers must be a positive whole number, found -1",
+        "lr-sweep    | --layers                 | 0              | --layers must be positive, found 0",
         "coord-check | --parameterisation       | xp             | --parameterisation:",
         "scaling     | --extra-tokens-per-param | 1,-2           | --extra-tokens-per-param must be positive",
         "scaling     | --eval-sequences         | -1             | --eval-sequences must not be negative",
@@ -104,6 +107,24 @@ class StudyFlagErrorsTest {
                 "--batch", "2", flag, value);
         assertOneLineUsageError(run, message);
         assertTrue(run.err().contains("parameters, gradients and AdamW moments need"), run.err());
+    }
+
+    /**
+     * A run that does not fit because of its batch shape names --seq and --batch first (coord-check --seq 100000
+     * blamed "--widths 32").
+     */
+    @Test
+    void aSequenceNoMemoryHoldsNamesTheSequenceLength() {
+        var shape = dev.wafer.domain.study.StudyModels.shape(32, 2, 32, 257, 100_000);
+        var budget = new dev.wafer.app.backend.MemoryBudget(1L << 30, "JVM heap", false);
+        UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class, () -> StudyMemory.check(budget,
+                java.util.Map.of("--widths 32", shape), 8, 100_000));
+        assertTrue(e.getMessage().startsWith("--seq 100000 and --batch 8 (--widths 32): the run does not fit"),
+                e.getMessage());
+        var wide = dev.wafer.domain.study.StudyModels.shape(65536, 2, 32, 257, 16);
+        e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class, () -> StudyMemory.check(budget,
+                java.util.Map.of("--widths 65536", wide), 2, 16));
+        assertTrue(e.getMessage().startsWith("--widths 65536: the run does not fit"), e.getMessage());
     }
 
     /** Coord-check scores no held-out data, nor an lr-sweep with --eval-sequences 0: no validation split needed. */

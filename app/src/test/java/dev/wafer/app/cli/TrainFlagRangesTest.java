@@ -26,6 +26,8 @@ class TrainFlagRangesTest {
         "--eps Infinity                      | --eps must be positive and finite, below 1",
         "--eps 1e300                         | --eps must be positive and finite, below 1",
         "--eps 0                             | --eps must be positive and finite, below 1",
+        "--max-tokens 0                      | --max-tokens must be a positive number of tokens, found 0",
+        "--stop-at -2                        | --stop-at must be a positive step, found -2",
     })
     void outOfRangeSizeIsOneLineNamingTheFlag(String flags, String message) {
         List<String> args = new ArrayList<>(List.of("train", "--heads", "2", "--batch", "4", "--steps", "5",

@@ -114,8 +114,7 @@ public final class LearningRateSweep {
                 }
             }
         }
-        boolean heldOut = data.validation() != null && settings.training().evalSequences()
-                >= settings.training().batchSequences();
+        boolean heldOut = data.validation() != null && settings.training().evalSequences() > 0;
         return new Result(settings, data.description(), heldOut, steps * settings.training().batchTokens(),
                 List.copyOf(points), java.util.Collections.unmodifiableMap(best));
     }

@@ -121,7 +121,7 @@ public final class MupSearch {
             listener.runFinished(label, s.loss());
         }
         List<Sample> all = List.copyOf(new ArrayList<>(byIndex.values()));
-        boolean heldOut = data.validation() != null && training.evalSequences() >= training.batchSequences();
+        boolean heldOut = data.validation() != null && training.evalSequences() > 0;
         return new Result(settings, data.description(), heldOut, all, best(all));
     }
 

@@ -161,6 +161,18 @@ public final class ScalingStudy {
         return new Plan(shape, params, tokensPerParameter, tokens, steps, FlopCount.trainingRun(shape, tokens));
     }
 
+    /**
+     * A tokens-per-parameter value as it was given, for tables and progress lines: {@code 2.5}, {@code 20},
+     * {@code 0.4} (until 2026-12-07 they printed it rounded to a whole number, 2.5 as 3 and 0.4 as 0).
+     */
+    public static String ratio(double tokensPerParameter) {
+        double size = Math.abs(tokensPerParameter);
+        if (size >= 1e9 || size > 0 && size < 1e-6 || !Double.isFinite(size)) {
+            return String.valueOf(tokensPerParameter); // 1.0E30, not thirty digits
+        }
+        return java.math.BigDecimal.valueOf(tokensPerParameter).stripTrailingZeros().toPlainString();
+    }
+
     /** A shape as the study's progress names it. */
     private static String name(ModelShape shape) {
         return "d_model " + shape.dModel() + " x " + shape.nLayers() + " layers";
@@ -190,9 +202,9 @@ public final class ScalingStudy {
         double[] seconds = new double[plans.size()];
         for (int i = 0; i < plans.size(); i++) {
             Plan p = plans.get(i);
-            String label = String.format(Locale.ROOT, "%s d_model %d x %d layers, %,d params, %.0f tokens/param",
+            String label = String.format(Locale.ROOT, "%s d_model %d x %d layers, %,d params, %s tokens/param",
                     settings.kind().id(), p.shape().dModel(), p.shape().nLayers(), p.params(),
-                    p.tokensPerParameter());
+                    ratio(p.tokensPerParameter()));
             listener.runStarted(label, i, plans.size(), p.steps());
             long start = System.nanoTime();
             TrainingRun.Outcome o = TrainingRun.train(backend, p.shape(), settings.kind(), settings.peakLr(),
@@ -203,7 +215,7 @@ public final class ScalingStudy {
             listener.runFinished(label, losses[i]);
         }
         boolean heldOut = data.validation() != null
-                && settings.training().evalSequences() >= settings.training().batchSequences();
+                && settings.training().evalSequences() > 0;
         return assemble(settings, data.description(), heldOut, plans, losses, trainLosses, seconds);
     }
 

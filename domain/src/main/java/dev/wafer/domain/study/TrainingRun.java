@@ -20,6 +20,8 @@ import dev.wafer.domain.train.TrainerSettings;
 import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.TensorScope;
 import dev.wafer.ports.data.TokenBatchSource;
+import dev.wafer.domain.data.SequenceBatchSource;
+import dev.wafer.domain.eval.HeldOutLoss;
 
 /** One study training run: fresh model, AdamW, warm-up + linear decay, then a held-out loss. */
 final class TrainingRun {
@@ -82,20 +84,28 @@ final class TrainingRun {
         }
     }
 
-    /** Mean loss over the first {@code evalSequences} held-out sequences (whole micro-batches), NaN if none. */
+    /**
+     * Mean loss over the first {@code evalSequences} held-out sequences, NaN if none: each sequence at most once (a
+     * split with fewer sequences is scored whole, not wrapped), the last micro-batch scored in part when the count
+     * is not a multiple of the batch (until 2026-12-07 the count was rounded down to whole micro-batches, and a count
+     * under one batch scored nothing).
+     */
     static double heldOut(GptModel model, TokenBatchSource validation, StudyTraining training) {
-        int batches = training.evalSequences() / training.batchSequences();
-        if (validation == null || batches == 0) {
+        long sequences = training.evalSequences();
+        if (validation instanceof SequenceBatchSource split) {
+            sequences = Math.min(sequences, split.sequencesPerEpoch());
+        }
+        if (validation == null || sequences < 1) {
             return Double.NaN;
         }
-        int n = training.batchSequences() * training.seqLength();
-        int[] inputs = new int[n];
-        int[] targets = new int[n];
-        double sum = 0;
-        for (int i = 0; i < batches; i++) {
-            validation.next(inputs, targets, training.batchSequences(), training.seqLength());
-            sum += model.forward(inputs, targets);
-        }
-        return sum / batches;
+        boolean[] overflowed = {false};
+        double mean = HeldOutLoss.scoreSequences(validation, (in, targets, rows) -> {
+            model.forward(in, targets);
+            double loss = model.meanLossOfRows(rows);
+            // Totals must be finite: an overflowing forward pass makes the held-out loss NaN, as it did before.
+            overflowed[0] |= !Double.isFinite(loss);
+            return Double.isFinite(loss) ? loss : 0;
+        }, sequences, training.batchSequences(), training.seqLength()).natsPerToken();
+        return overflowed[0] ? Double.NaN : mean;
     }
 }

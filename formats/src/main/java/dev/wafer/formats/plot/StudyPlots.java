@@ -166,8 +166,8 @@ public final class StudyPlots {
         fit.setLineColor(Color.GRAY);
         fit.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {6f, 4f}, 0f));
-        XYSeries runs = chart.addSeries(String.format(Locale.ROOT, "%.0f tokens/param (fitted)",
-                        result.settings().tokensPerParameter()),
+        XYSeries runs = chart.addSeries(ScalingStudy.ratio(result.settings().tokensPerParameter())
+                        + " tokens/param (fitted)",
                 frontier.stream().mapToDouble(ScalingStudy.Model::flops).toArray(),
                 frontier.stream().mapToDouble(ScalingStudy.Model::loss).toArray());
         runs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);

@@ -33,6 +33,10 @@ import dev.wafer.domain.study.MupSearchSpace;
  * short by a kill is dropped.
  */
 public final class MupSearchLog {
+    /** How held-out losses are scored: written since 2026-12-07, when the count stopped being rounded to batches. */
+    private static final String EVAL_SCORING = "eval_scoring";
+    private static final String EXACT_COUNT = "each sequence once, last batch in part";
+
     /** The file name in the search's output directory. */
     public static final String FILE_NAME = "mup-search.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +68,7 @@ public final class MupSearchLog {
         search.put("seq_length", s.training().seqLength());
         // Held-out losses over different numbers of sequences are not comparable: a resume must score as many.
         search.put("eval_sequences", s.training().evalSequences());
+        search.put(EVAL_SCORING, EXACT_COUNT);
         search.put("data", data);
         search.put("data_fingerprint", fingerprint);
         // The summary names one backend: samples trained on another would be mislabelled (and not bit-comparable).
@@ -121,6 +126,10 @@ public final class MupSearchLog {
             for (Map.Entry<String, Object> e : search.entrySet()) {
                 if ((e.getKey().equals("eval_sequences") || e.getKey().equals("backend")) && !n.has(e.getKey())) {
                     continue; // written before the log recorded it: cannot be checked
+                }
+                if (e.getKey().equals(EVAL_SCORING) && !n.has(EVAL_SCORING)) {
+                    requireWholeBatches(n, where);
+                    continue; // written before the log recorded it: scored whole micro-batches
                 }
                 if (e.getKey().equals("data") && n.has("data_fingerprint")) {
                     continue; // the content is compared, not the description, which names the path
@@ -217,6 +226,21 @@ public final class MupSearchLog {
      * Each setting the line holds is of the type the log writes (integers for the numbers, strings otherwise):
      * compared as text, {@code "seed":"1"} passed for {@code 1}.
      */
+    /**
+     * Refuses a line written before 2026-12-07 whose --eval-sequences was not a multiple of --batch: its loss scored
+     * the count rounded down to whole micro-batches (none at all under one batch: the training loss), so it cannot
+     * be compared with a loss over exactly that many sequences.
+     */
+    private void requireWholeBatches(JsonNode n, String where) {
+        long eval = n.path("eval_sequences").asLong(0);
+        long batch = n.path("batch_sequences").asLong(1);
+        if (batch > 0 && eval % batch != 0) {
+            throw new InvalidInputException(where + ": this search was scored before 2026-12-07 on "
+                    + eval / batch * batch + " held-out sequences (eval_sequences " + eval + " rounded down to whole"
+                    + " batches of " + batch + "), not " + eval + "; give another --out to search again");
+        }
+    }
+
     private void requireSettingTypes(JsonNode n, String where) {
         for (Map.Entry<String, Object> e : search.entrySet()) {
             JsonNode v = n.get(e.getKey());

@@ -208,7 +208,7 @@ public final class StudyJson {
         root.put("batch_sequences", t.batchSequences());
         root.put("warmup_fraction", t.warmupFraction());
         root.put("decay", "linear to 10% of peak");
-        root.put("eval_sequences", t.evalSequences() / t.batchSequences() * t.batchSequences());
+        root.put("eval_sequences", t.evalSequences());
         root.put("seed", t.seed());
     }
 
