@@ -21,7 +21,6 @@ import dev.wafer.ports.text.Tokenizers;
 import dev.wafer.app.cluster.Cluster;
 import dev.wafer.domain.data.prepare.MultiRankProtocol;
 import dev.wafer.formats.data.DatasetAuditor;
-import dev.wafer.formats.data.DatasetManifest;
 import dev.wafer.formats.data.DatasetPreparers;
 import dev.wafer.formats.data.FingerprintFile;
 import dev.wafer.formats.data.Inputs;
@@ -52,7 +51,7 @@ import dev.wafer.domain.data.dedup.DedupSettings;
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Prepare training data with provenance rules; fingerprint works; audit membership.",
         subcommands = {DataCommand.Prepare.class, DataFingerprintCommand.class, DataCommand.Audit.class,
-                DataCommand.Stats.class, PlantedDuplicatesCommands.Plant.class, PlantedDuplicatesCommands.Score.class})
+                DataStatsCommand.class, PlantedDuplicatesCommands.Plant.class, PlantedDuplicatesCommands.Score.class})
 public final class DataCommand implements Runnable, BackendAgnostic {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -382,41 +381,6 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             }
             o.flush();
             return 0;
-        }
-    }
-
-    /** {@code wafer data stats}. */
-    @Command(name = "stats", mixinStandardHelpOptions = true, description = "Print the summary of a prepared dataset.")
-    static final class Stats implements Callable<Integer>, BackendAgnostic {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "Prepared dataset directory.")
-        Path dataset;
-        @Option(names = "--json", description = "Print the manifest's settings, splits and summary as JSON.")
-        boolean json;
-
-        @Override
-        public Integer call() throws IOException {
-            DatasetManifest m = PreparedDataset.open(dataset, "--dataset").manifest();
-            PrintWriter o = spec.commandLine().getOut();
-            if (json) {
-                o.println(ManifestJson.statsText(m));
-            } else {
-                SummaryTable.print(o, m);
-                printInputs(o, m);
-            }
-            o.flush();
-            return 0;
-        }
-
-        /** The inputs with their SHA-256, which tie the dataset to the exact corpus files. */
-        private static void printInputs(PrintWriter o, DatasetManifest m) {
-            o.println("inputs (" + m.inputs().size() + "):");
-            for (DatasetManifest.Input i : m.inputs()) {
-                String size = i.bytes() >= 0 ? i.bytes() + " bytes" : "size unknown";
-                String sha = i.sha256().isEmpty() ? "not recorded (prepared before 2026-12-07)" : i.sha256();
-                o.println("  " + DisplayName.of(i.name()) + "  " + size + "  sha256 " + sha);
-            }
         }
     }
 }
