@@ -32,9 +32,9 @@ final class EvalTokenizers {
      */
     static void requireGpt2Trained(CheckpointedModel model, String flag) {
         TrainedTokenizer.of(model).filter(t -> !t.tokenizer().startsWith("gpt2")).ifPresent(t -> {
-            throw new UserError(flag + ": the model was trained on data tokenized"
-                    + " with " + t.tokenizer() + " (" + t.dataset() + "); downstream tasks are scored with GPT-2's"
-                    + " tokenizer, so give a model trained on GPT-2-tokenized data");
+            throw new UserError(flag + ": the model was trained on data tokenized with " + t.tokenizer()
+                    + (t.dataset().isEmpty() ? "" : " (" + DisplayName.of(t.dataset()) + ")")
+                    + "; downstream tasks are scored with GPT-2's tokenizer, so give a model trained on GPT-2-tokenized data");
         });
     }
 
@@ -52,8 +52,8 @@ final class EvalTokenizers {
             return tokenizers.create("gpt2");
         }
         throw new UserError("--data " + data + " is text, but --checkpoint " + model.file() + " was trained on "
-                + trained.orElseThrow().dataset() + ", tokenized with " + name + ", which eval does not read text"
-                + " with; prepare the text with 'wafer data prepare --tokenizer' and that tokenizer.json, and give"
+                + trained.orElseThrow().trainedOn(name) + "; eval reads text with the bytes-utf8 or gpt2 tokenizer"
+                + " only: prepare the text with 'wafer data prepare --tokenizer' and that tokenizer.json, and give"
                 + " the dataset");
     }
 }

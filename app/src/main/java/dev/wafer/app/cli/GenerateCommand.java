@@ -85,8 +85,8 @@ public final class GenerateCommand implements Runnable {
         String label = trainedWith.startsWith("bytes") ? "byte" : "GPT-2";
         if (!trainedWith.startsWith("bytes") && !trainedWith.startsWith("gpt2")) {
             TrainedTokenizer t = TrainedTokenizer.of(model).orElseThrow();
-            throw new UserError("--checkpoint " + model.file() + " was trained on " + t.dataset() + ", tokenized with "
-                    + t.tokenizer() + "; generate reads and writes text with the bytes-utf8 or gpt2 tokenizer only");
+            throw new UserError("--checkpoint " + model.file() + " was trained on " + t.trainedOn(t.tokenizer())
+                    + "; generate reads and writes text with the bytes-utf8 or gpt2 tokenizer only");
         }
         Tokenizer tokenizer = tokenizers.create(label.equals("byte") ? "bytes" : "gpt2");
         if (model.shape().vocabSize() < tokenizer.vocabSize()) {

@@ -10,35 +10,36 @@ import dev.wafer.formats.data.DatasetManifest;
 import dev.wafer.formats.data.ManifestJson;
 
 /**
- * The tokenizer of the dataset a checkpoint was trained on, read from that dataset's manifest while it is still
- * there. A model reads ids as the words its training data's tokenizer gave them: scoring or prompting it through
- * another tokenizer gives garbage with exit 0, so audit, eval and generate compare the two here.
+ * The tokenizer of the data a checkpoint was trained on. A model reads ids as the words its training data's tokenizer
+ * gave them: scoring or prompting it through another tokenizer gives garbage with exit 0, so audit, eval and generate
+ * compare the two here.
  *
- * @param dataset   the dataset the checkpoint names
- * @param tokenizer its manifest's tokenizer, e.g. {@code gpt2-r50k} or {@code bytes-utf8}
+ * @param dataset   the dataset path the checkpoint (or export-hf's record) names, as recorded; empty when none is
+ * @param tokenizer the tokenizer's name, e.g. {@code gpt2-r50k} or {@code bytes-utf8}
  * @param sha256    the SHA-256 of the tokenizer.json it was prepared with; empty for a built-in tokenizer or a
- *                  manifest from before it was recorded
- * @param source    where it is known from, for reports: the dataset's manifest, the checkpoint, or export-hf's record
+ *                  record from before it was kept
+ * @param source    where it is known from, for reports: the checkpoint, the dataset's manifest, or export-hf's record
  */
-record TrainedTokenizer(Path dataset, String tokenizer, String sha256, String source) {
+record TrainedTokenizer(String dataset, String tokenizer, String sha256, String source) {
 
     /** The byte tokenizer's name in manifests; a 257-id model without a recorded tokenizer is read with it. */
     static final String BYTES = "bytes-utf8";
 
     /**
-     * The checkpoint's dataset tokenizer: from the dataset's manifest while it is there, else as the checkpoint
-     * records it, or for an imported model the one its exported directory recorded; empty for a model without
-     * recorded data (synthetic tokens, a token file, a model imported from elsewhere) or one trained before the
-     * checkpoint recorded it whose dataset is gone or unreadable: nothing to compare.
+     * The checkpoint's data tokenizer: as the checkpoint records it; for a checkpoint from before it was recorded,
+     * from its dataset's manifest while that is the same data (the fingerprint the checkpoint records, if any, still
+     * matches: a dataset prepared again in place with another tokenizer is not what trained it); for an imported
+     * model, the one its exported directory recorded. Empty for a model without recorded data (synthetic tokens, a
+     * token file, a model imported from elsewhere) or an old one whose dataset is gone or changed: nothing to compare.
      */
     static Optional<TrainedTokenizer> of(CheckpointedModel model) {
-        return fromDataset(model).or(() -> fromCheckpoint(model)).or(() -> recorded(model));
+        return fromCheckpoint(model).or(() -> fromDataset(model)).or(() -> recorded(model));
     }
 
-    /** What the checkpoint itself records of its data's tokenizer (trained since 2026-12-07), the dataset gone. */
+    /** What the checkpoint itself records of its data's tokenizer (trained since 2026-12-07). */
     private static Optional<TrainedTokenizer> fromCheckpoint(CheckpointedModel model) {
         return model.trainedOn().filter(d -> !d.tokenizer().isEmpty())
-                .map(d -> new TrainedTokenizer(Path.of(d.path()), d.tokenizer(), d.tokenizerSha256(),
+                .map(d -> new TrainedTokenizer(d.path(), d.tokenizer(), d.tokenizerSha256(),
                         "recorded in the checkpoint"));
     }
 
@@ -57,24 +58,35 @@ record TrainedTokenizer(Path dataset, String tokenizer, String sha256, String so
         if (!p.containsKey("tokenizer") || p.get("tokenizer").isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new TrainedTokenizer(Path.of(p.getOrDefault("data_path", "")), p.get("tokenizer"),
+        return Optional.of(new TrainedTokenizer(p.getOrDefault("data_path", ""), p.get("tokenizer"),
                 p.getOrDefault("tokenizer_sha256", ""), "recorded by export-hf"));
     }
 
+    /** An older checkpoint's dataset manifest, while its fingerprint is still the one the checkpoint records. */
     private static Optional<TrainedTokenizer> fromDataset(CheckpointedModel model) {
-        return model.trainedOn().filter(d -> !d.path().isBlank()).flatMap(data -> {
-            Path trainedOn = Path.of(data.path());
-            if (!Files.isRegularFile(trainedOn.resolve("manifest.json"))) {
-                return Optional.empty();
-            }
-            try {
-                DatasetManifest.Settings s = ManifestJson.read(trainedOn).settings();
-                return Optional.of(new TrainedTokenizer(trainedOn, s.tokenizer(), s.tokenizerSha256(),
-                        "the dataset's manifest"));
-            } catch (IOException | RuntimeException e) {
-                return Optional.empty(); // unreadable: the command's own checks still apply
-            }
-        });
+        return model.trainedOn().filter(d -> d.tokenizer().isEmpty()).flatMap(data -> RecordedPath.of(data.path())
+                .filter(dir -> Files.isRegularFile(dir.resolve("manifest.json"))).flatMap(dir -> {
+                    try {
+                        DatasetManifest manifest = ManifestJson.read(dir);
+                        if (!data.fingerprint().isEmpty() && !data.fingerprint().equals(manifest.fingerprint())) {
+                            return Optional.empty(); // prepared again since: its tokenizer may not be the model's
+                        }
+                        DatasetManifest.Settings s = manifest.settings();
+                        return Optional.of(new TrainedTokenizer(data.path(), s.tokenizer(), s.tokenizerSha256(),
+                                "the dataset's manifest"));
+                    } catch (IOException | RuntimeException e) {
+                        return Optional.empty(); // unreadable: the command's own checks still apply
+                    }
+                }));
+    }
+
+    /**
+     * The data it was trained on, for messages: {@code DATASET, tokenized with TOKENIZER}, or where no dataset is
+     * recorded (an import whose record names only the tokenizer) {@code data tokenized with TOKENIZER (...)}.
+     */
+    String trainedOn(String tokenizerText) {
+        return dataset.isEmpty() ? "data tokenized with " + tokenizerText + " (its dataset is not recorded)"
+                : DisplayName.of(dataset) + ", tokenized with " + tokenizerText;
     }
 
     /**
@@ -84,8 +96,8 @@ record TrainedTokenizer(Path dataset, String tokenizer, String sha256, String so
     static void requireSame(CheckpointedModel model, String flag, Path dataset, DatasetManifest.Settings given,
                             String verb) {
         of(model).filter(t -> !t.sameAs(given)).ifPresent(t -> {
-            throw new UserError("--checkpoint " + model.file() + " was trained on " + t.dataset() + ", tokenized"
-                    + " with " + describe(t.tokenizer(), t.sha256()) + ", but " + flag + " " + dataset + " was"
+            throw new UserError("--checkpoint " + model.file() + " was trained on "
+                    + t.trainedOn(describe(t.tokenizer(), t.sha256())) + ", but " + flag + " " + dataset + " was"
                     + " tokenized with " + describe(given.tokenizer(), given.tokenizerSha256()) + "; " + verb
                     + " against a dataset prepared with " + t.tokenizer());
         });
