@@ -76,6 +76,30 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
         }
     }
 
+    /**
+     * Refuses a training section {@code train --resume} would refuse (an unknown data kind or precision, a negative
+     * step, tokens the schedule does not add up to): a command that reports or exports the record must not pass on
+     * what resume calls malformed. A model-only checkpoint has nothing to check.
+     */
+    static void requireValidRunState(Path file, dev.wafer.ports.checkpoint.CheckpointHeader header) {
+        if (header.training().isPresent()) {
+            try {
+                RunStateHeaders.state(file, header);
+            } catch (CheckpointException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+    }
+
+    /** As {@link #requireValidRunState(Path, dev.wafer.ports.checkpoint.CheckpointHeader)}, reading the header. */
+    static void requireValidRunState(CheckpointStore store, Path file) {
+        try (CheckpointReader reader = store.open(file)) {
+            requireValidRunState(file, reader.header());
+        } catch (CheckpointException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
     /** The one-line error for a model whose forward pass gave a NaN or infinity ({@code what}: the flag and path). */
     static UserError broken(String what, dev.wafer.domain.generate.NonFiniteOutputException e) {
         return new UserError(what + ": " + e.getMessage() + "; the model is broken (parameters so large that the"

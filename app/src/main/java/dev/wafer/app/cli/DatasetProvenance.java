@@ -26,10 +26,11 @@ final class DatasetProvenance {
     static Map<String, Object> check(String path, String recordedFingerprint) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("path", path);
-        Path dir = path.isEmpty() ? null : Path.of(path);
+        Path dir = RecordedPath.of(path).orElse(null);
         if (dir == null || !Files.isRegularFile(dir.resolve("manifest.json"))) {
             d.put("found", false);
-            d.put("problem", path.isEmpty() ? "no path recorded" : "no manifest.json at the recorded path");
+            d.put("problem", path.isEmpty() ? "no path recorded" : dir == null
+                    ? "the recorded path is not a file path here" : "no manifest.json at the recorded path");
             return d;
         }
         DatasetManifest manifest;
@@ -74,18 +75,18 @@ final class DatasetProvenance {
             return;
         }
         Object matches = d.get("fingerprint_matches");
-        kv.row("dataset", "found at " + d.get("path") + "; fingerprint " + d.get("fingerprint") + (matches == null
+        kv.row("dataset", "found at " + DisplayName.of(String.valueOf(d.get("path"))) + "; fingerprint " + d.get("fingerprint") + (matches == null
                 ? " (the checkpoint records none to compare)" : Boolean.TRUE.equals(matches) ? " matches"
                 : " DIFFERS from the recorded one: the data there is not what trained this model"));
         kv.row("excluded sources", ProvenanceCommand.listOrNone(d.get("exclude_sources")));
         kv.row("allowed licences", ProvenanceCommand.listOrNone(d.get("allow_licences")).equals("none")
                 ? "any" : ProvenanceCommand.listOrNone(d.get("allow_licences")));
         kv.row("excluded works", ProvenanceCommand.listOrNone(d.get("exclude_works")));
-        kv.row("dedup", d.get("dedup") + " (" + d.get("duplicates_removed") + " duplicates removed)");
+        kv.row("dedup", DisplayName.of(String.valueOf(d.get("dedup"))) + " (" + d.get("duplicates_removed") + " duplicates removed)");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> inputs = (List<Map<String, Object>>) d.get("inputs");
-        kv.row("inputs", inputs.isEmpty() ? "none" : String.join(", ", inputs.stream().map(i -> i.get("name")
-                + " (sha256 " + (i.get("sha256") == null ? "not recorded" : i.get("sha256")) + ")").toList()));
+        kv.row("inputs", inputs.isEmpty() ? "none" : String.join(", ", inputs.stream().map(i -> DisplayName.of(
+                String.valueOf(i.get("name"))) + " (sha256 " + (i.get("sha256") == null ? "not recorded" : i.get("sha256")) + ")").toList()));
         kv.row("documents", d.get("documents") + " kept, " + d.get("excluded_documents") + " excluded; rows of "
                 + d.get("row_length") + " tokens");
     }

@@ -82,6 +82,8 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
 
     private void export() {
         CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
+        // Exporting what train --resume refuses (data kind 'weird', precision 'fp64') would spread a damaged record.
+        CheckpointedModel.requireValidRunState(store, model.file());
         if (model.mup() != null && model.mup().embeddingMultiplier() != MupParameterisation.EMBEDDING_MULTIPLIER) {
             throw new UserError("--checkpoint " + checkpoint + ": its muP embedding multiplier is "
                     + model.mup().embeddingMultiplier() + " (--mup-emb-mult); export-hf folds only the paper's "

@@ -16,8 +16,8 @@ final class ModelProvenance {
     }
 
     /**
-     * A trained model's provenance from its training section (and its dataset's tokenizer while the dataset is
-     * there); an imported model's is what its directory recorded, or at least where it was imported from.
+     * A trained model's provenance from its training section (its data's tokenizer as {@link TrainedTokenizer#of}
+     * finds it); an imported model's is what its directory recorded, or at least where it was imported from.
      */
     static Map<String, String> of(CheckpointedModel model) {
         if (model.training().isEmpty()) {
@@ -45,10 +45,13 @@ final class ModelProvenance {
         return p;
     }
 
-    /** One line for the terminal: the entries as {@code key=value}. */
+    /**
+     * One line for the terminal: the entries as {@code key=value}, a key or value with a control character (an ESC, a
+     * NUL from an edited config.json) or surrounding white space quoted and escaped, so none reaches the terminal raw.
+     */
     static String summary(Map<String, String> provenance) {
         StringJoiner line = new StringJoiner(", ");
-        provenance.forEach((k, v) -> line.add(k + "=" + v));
+        provenance.forEach((k, v) -> line.add(DisplayName.of(k) + "=" + DisplayName.of(v)));
         return line.toString();
     }
 

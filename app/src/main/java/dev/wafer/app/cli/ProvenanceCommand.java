@@ -58,6 +58,8 @@ public final class ProvenanceCommand implements Runnable, BackendAgnostic {
             // Parameters are not read: a 13B checkpoint's header answers the question.
             model = new CheckpointedModel(file, RunStateHeaders.shape(file, m), RunStateHeaders.kind(file, m),
                     Map.of(), RunStateHeaders.mup(file, m), header.training(), m.importedFrom(), m.provenance());
+            // What train --resume refuses (data kind 'weird', a negative step) is not reported as the record.
+            CheckpointedModel.requireValidRunState(file, header);
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage());
         }
@@ -131,20 +133,22 @@ public final class ProvenanceCommand implements Runnable, BackendAgnostic {
                 + ", " + m.get("parameterisation") + (m.containsKey("mup") ? " " + m.get("mup") : ""));
         if (r.get("training") instanceof Map<?, ?> t) {
             kv.row("trained", t.get("step") + " steps, " + t.get("tokens") + " tokens in sequences of " + t.get("seq_length")
-                    + ", seed " + t.get("seed") + ", " + t.get("precision"));
+                    + ", seed " + t.get("seed") + ", " + shown(t.get("precision")));
         } else {
             kv.row("trained", "no training section (a model-only checkpoint)");
         }
         if (r.get("data") instanceof Map<?, ?> d) {
-            kv.row("data", d.get("kind") + (String.valueOf(d.get("path")).isEmpty() ? "" : " " + d.get("path")));
+            // An imported model's record may name the path without the kind: no empty quotes for it.
+            kv.row("data", String.join(" ", java.util.stream.Stream.of(d.get("kind"), d.get("path"))
+                    .map(String::valueOf).filter(v -> !v.isEmpty()).map(ProvenanceCommand::shown).toList()));
             kv.row("data fingerprint", String.valueOf(d.get("fingerprint")).isEmpty() ? "none recorded"
-                    : d.get("fingerprint"));
+                    : shown(d.get("fingerprint")));
         } else {
             kv.row("data", "not recorded");
         }
-        kv.row("tokenizer", r.get("tokenizer") + " (" + r.get("tokenizer_source") + ")");
+        kv.row("tokenizer", shown(r.get("tokenizer")) + " (" + r.get("tokenizer_source") + ")");
         if (r.get("imported_from") != null) {
-            kv.row("imported from", r.get("imported_from"));
+            kv.row("imported from", shown(r.get("imported_from")));
         }
         if (r.get("recorded_provenance") instanceof Map<?, ?> p) {
             kv.row("recorded provenance", ModelProvenance.summary((Map<String, String>) p));
@@ -155,9 +159,14 @@ public final class ProvenanceCommand implements Runnable, BackendAgnostic {
         kv.print(out);
     }
 
-    /** The names a list shows, or "none". */
+    /** The names a list shows (quoted where {@link DisplayName} quotes them), or "none". */
     static String listOrNone(Object list) {
-        return list instanceof List<?> l && !l.isEmpty() ? String.join(", ", l.stream().map(String::valueOf).toList())
-                : "none";
+        return list instanceof List<?> l && !l.isEmpty() ? String.join(", ", l.stream().map(ProvenanceCommand::shown)
+                .toList()) : "none";
+    }
+
+    /** A recorded value as the terminal shows it: a control character (ESC, NUL) never reaches it raw. */
+    static String shown(Object recorded) {
+        return DisplayName.of(String.valueOf(recorded));
     }
 }

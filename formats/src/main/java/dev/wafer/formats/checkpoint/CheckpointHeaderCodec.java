@@ -186,10 +186,10 @@ final class CheckpointHeaderCodec {
         HeaderNode m = HeaderNode.root(file, root, "model");
         ModelHeader model = new ModelHeader(m.intValue("vocab"), m.intValue("positions"), m.intValue("layers"),
                 m.intValue("heads"), m.intValue("d_model"), m.intValue("d_ffn"), m.text("parameterisation"),
-                m.has("imported_from") ? Optional.of(m.text("imported_from")) : Optional.empty(),
+                m.has("imported_from") ? Optional.of(m.pathText("imported_from")) : Optional.empty(),
                 // Checkpoints written before the muP triple was recorded lack it.
                 m.has("mup") ? Optional.of(mup(m.object("mup"))) : Optional.empty(),
-                m.has("provenance") ? m.object("provenance").strings() : Map.of());
+                m.has("provenance") ? m.object("provenance").strings("data_path") : Map.of());
         if (!root.containsKey("training")) {
             return CheckpointHeader.modelOnly(model);
         }
@@ -215,7 +215,7 @@ final class CheckpointHeaderCodec {
                 new TrainingHeader.Position(p.longValue("step"), p.longValue("tokens"), p.longValue("adam_steps"),
                         p.longValue("data_position"), p.has("loss_scale") ? p.doubleValue("loss_scale") : 1.0,
                         p.has("scaler_growth_tracker") ? p.longValue("scaler_growth_tracker") : 0),
-                new TrainingHeader.Data(d.text("kind"), d.text("path"), d.text("fingerprint"),
+                new TrainingHeader.Data(d.text("kind"), d.pathText("path"), d.text("fingerprint"),
                         d.has("tokenizer") ? d.text("tokenizer") : "",
                         d.has("tokenizer_sha256") ? d.text("tokenizer_sha256") : ""), t.longValue("seed"),
                 t.text("precision"),

@@ -91,6 +91,18 @@ final class HeaderNode {
         return v;
     }
 
+    /**
+     * A string naming a file path: a NUL is refused here, since no file system can hold it and every command that
+     * opens the path would otherwise fail past its own checks.
+     */
+    String pathText(String field) {
+        String v = text(field);
+        if (v.indexOf('\u0000') >= 0) {
+            throw malformed(file, where(field) + " holds a NUL character (\\u0000); expected a file path");
+        }
+        return v;
+    }
+
     boolean bool(String field) {
         Object n = node.get(field);
         if (!(n instanceof Boolean v)) {
@@ -100,11 +112,15 @@ final class HeaderNode {
         return v;
     }
 
-    /** Every field of this object as a string, in order; a field of another type is a malformed header. */
-    Map<String, String> strings() {
+    /**
+     * Every field of this object as a string, in order; a field of another type is a malformed header, and so is a
+     * NUL in {@code pathField}, the one naming a file path.
+     */
+    Map<String, String> strings(String pathField) {
         Map<String, String> all = new java.util.LinkedHashMap<>();
         for (Object key : node.keySet()) {
-            all.put(String.valueOf(key), text(String.valueOf(key)));
+            String k = String.valueOf(key);
+            all.put(k, k.equals(pathField) ? pathText(k) : text(k));
         }
         return all;
     }

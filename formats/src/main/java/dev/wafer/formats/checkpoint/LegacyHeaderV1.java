@@ -29,7 +29,7 @@ final class LegacyHeaderV1 {
         HeaderNode schedule = HeaderNode.root(file, root, "schedule");
         HeaderNode data = HeaderNode.root(file, root, "data");
         HeaderNode random = HeaderNode.root(file, root, "random");
-        Optional<String> importedFrom = data.has("imported_from") ? Optional.of(data.text("imported_from"))
+        Optional<String> importedFrom = data.has("imported_from") ? Optional.of(data.pathText("imported_from"))
                 : Optional.empty();
         ModelHeader model = new ModelHeader(m.intValue("vocab"), m.intValue("positions"), m.intValue("layers"),
                 m.intValue("heads"), m.intValue("d_model"), m.intValue("d_ffn"), param.text("kind"), importedFrom);
@@ -57,7 +57,7 @@ final class LegacyHeaderV1 {
         TrainingHeader.Position position = new TrainingHeader.Position(schedule.longValue("step"),
                 schedule.longValue("tokens"), schedule.longValue("adam_steps"), data.longValue("position"));
         TrainingHeader.Data source = new TrainingHeader.Data(data.text("kind"),
-                data.has("path") ? data.text("path") : "", ""); // version 1 kept no fingerprint
+                data.has("path") ? data.pathText("path") : "", ""); // version 1 kept no fingerprint
         boolean skip = schedule.has("skip_nonfinite") && schedule.bool("skip_nonfinite");
         return new CheckpointHeader(model, Optional.of(new TrainingHeader(typed, seq, schedule.intValue("micro_batch"),
                 adam, position, source, random.longValue("seed"), "fp32", skip)));

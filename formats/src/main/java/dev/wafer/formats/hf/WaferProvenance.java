@@ -20,6 +20,8 @@ public final class WaferProvenance {
     public static final String CONFIG_KEY = "wafer_provenance";
     /** The prefix of the provenance entries in the safetensors {@code __metadata__}. */
     public static final String METADATA_PREFIX = "wafer_";
+    /** The entry naming the dataset the model was trained on, a file path. */
+    public static final String DATA_PATH = "data_path";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private WaferProvenance() {
@@ -36,7 +38,8 @@ public final class WaferProvenance {
      * The provenance {@code dir}'s {@code config.json} records under {@link #CONFIG_KEY}, in order; empty when it
      * records none (a model not exported by Wafer).
      *
-     * @throws HfFormatException when the key holds anything but an object of strings, naming the file and field
+     * @throws HfFormatException when the key holds anything but an object of strings, or a {@link #DATA_PATH} no
+     *                           file path can be (a NUL), naming the file and field
      */
     public static Map<String, String> read(Path dir) {
         Path config = dir.resolve(Gpt2HfDirectory.CONFIG);
@@ -60,7 +63,13 @@ public final class WaferProvenance {
                 throw new HfFormatException(config + ": field '" + CONFIG_KEY + "." + e.getKey() + "' must be a"
                         + " string, found " + e.getValue());
             }
-            out.put(e.getKey(), e.getValue().asText());
+            String value = e.getValue().asText();
+            if (e.getKey().equals(DATA_PATH) && value.indexOf('\u0000') >= 0) {
+                // No file system holds a NUL: the path would fail every command that looks the dataset up.
+                throw new HfFormatException(config + ": field '" + CONFIG_KEY + "." + DATA_PATH + "' holds a NUL"
+                        + " character (\\u0000); expected the path of the dataset the model was trained on");
+            }
+            out.put(e.getKey(), value);
         }
         return out;
     }
