@@ -213,7 +213,7 @@ public final class TrainCommand implements Runnable {
         String none = switch (data.kind()) {
             case SYNTHETIC -> "a run on synthetic tokens has no validation split to score";
             case TOKENS -> "the token file " + data.path() + " has no validation split to score";
-            case DATASET -> withoutValidation(Path.of(data.path()))
+            case DATASET -> RecordedPath.of(data.path()).map(TrainCommand::withoutValidation).orElse(false)
                     ? "dataset " + data.path() + " has no validation split to score (prepared without one)" : null;
             case SAMPLE -> null;
         };

@@ -307,7 +307,7 @@ final class TrainExecution {
                 || data.kind() != DataKind.DATASET && data.kind() != DataKind.TOKENS) {
             return;
         }
-        if (!Files.exists(Path.of(data.path()))) {
+        if (RecordedPath.of(data.path()).filter(Files::exists).isEmpty()) {
             throw new UserError("--resume " + f.resume() + ": the data the checkpoint recorded, " + data.path()
                     + ", does not exist (moved or deleted?); give --data NEWPATH where the same "
                     + (data.kind() == DataKind.DATASET ? "dataset" : "token file") + " now is");
