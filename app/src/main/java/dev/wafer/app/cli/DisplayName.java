@@ -1,42 +1,23 @@
 package dev.wafer.app.cli;
 
+import dev.wafer.domain.data.SourceName;
+
 /**
- * A name from a corpus's metadata as a table prints it: as it is, unless it has leading or trailing white space or
- * any control character; then quoted and escaped as a JSON string, so {@code "Books3 "} and {@code "Books3\u0000"}
- * are told from {@code Books3} and no raw control byte reaches the terminal.
+ * A name from a corpus's metadata as a table or message prints it ({@link SourceName#display}): as it is, unless it
+ * has leading or trailing white space or any control or format character, line or paragraph separator or non-ASCII
+ * space; then quoted and escaped as a JSON string, so {@code "Books3 "} and {@code "Books3\u0000"} are told from
+ * {@code Books3} and no raw control byte reaches the terminal.
  */
 final class DisplayName {
     private DisplayName() {
     }
 
     static String of(String name) {
-        if (!needsQuoting(name)) {
-            return name;
-        }
-        StringBuilder b = new StringBuilder(name.length() + 8).append('"');
-        name.codePoints().forEach(c -> {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> {
-                    if (Character.getType(c) == Character.CONTROL) {
-                        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
-                    } else {
-                        b.appendCodePoint(c);
-                    }
-                }
-            }
-        });
-        return b.append('"').toString();
+        return SourceName.display(name);
     }
 
-    private static boolean needsQuoting(String name) {
-        if (name.isEmpty() || !name.strip().equals(name)) {
-            return true;
-        }
-        return name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL);
+    /** Each name displayed, joined with {@code ", "}. */
+    static String all(java.util.Collection<String> names) {
+        return String.join(", ", names.stream().map(DisplayName::of).toList());
     }
 }

@@ -143,7 +143,7 @@ public final class MemorizationCommand implements Callable<Integer> {
                 throw new UserError(why);
             });
             throw new UserError("--dataset " + dataset + ": no " + chosen.fileName() + " training sequence"
-                    + (sources.isEmpty() ? "" : " of --source " + String.join(", ", sources))
+                    + (sources.isEmpty() ? "" : " of --source " + DisplayName.all(sources))
                     + (trainedOnly ? " the checkpoint was trained on" : "") + " to sample"
                     + (trainedOnly ? " (the split's last row is never trained on, so it needs 2 rows or more)" : ""));
         }

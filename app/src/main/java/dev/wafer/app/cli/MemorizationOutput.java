@@ -98,7 +98,7 @@ record MemorizationOutput(Path checkpoint, Path dataset, Fingerprints fingerprin
         MemorizationStats all = report.overall();
         out.printf(Locale.ROOT, "Extractable memorization, %s split of %s%s: prefix %d, suffix %d, %d of %d %s"
                         + " (seed %d)%n", split.fileName(), dataset,
-                sources.isEmpty() ? "" : " (" + String.join(", ", sources) + ")", report.settings().prefix(),
+                sources.isEmpty() ? "" : " (" + DisplayName.all(sources) + ")", report.settings().prefix(),
                 report.settings().suffix(), all.samples(), report.candidates(), rows.equals("trained")
                         ? "packed sequences the checkpoint was trained on" : "packed sequences (all rows)",
                 report.settings().seed());
@@ -108,7 +108,7 @@ record MemorizationOutput(Path checkpoint, Path dataset, Fingerprints fingerprin
                         + " tokens%n%n", 100 * all.memorizedFraction(), all.memorized(), all.samples(),
                 100 * all.tokenMatchRate(), all.meanLongestMatch(), all.maxLongestMatch());
         Table bySource = new Table("source", "samples", "memorized", "token match", "longest (mean/max)");
-        report.bySource().forEach(s -> bySource.row(s.source(), s.stats().samples() + "",
+        report.bySource().forEach(s -> bySource.row(DisplayName.of(s.source()), s.stats().samples() + "",
                 pct(s.stats().memorizedFraction()), pct(s.stats().tokenMatchRate()), longest(s.stats())));
         bySource.print(out);
         if (!report.byDuplication().isEmpty()) {
@@ -130,7 +130,7 @@ record MemorizationOutput(Path checkpoint, Path dataset, Fingerprints fingerprin
             out.println("Most memorized documents:");
             Table top = new Table("hash", "source", "location", "samples", "memorized", "token match", "longest");
             report.topDocuments().forEach(d -> top.row(d.hash().substring(0, Math.min(12, d.hash().length())),
-                    d.source(), d.location(), d.stats().samples() + "", pct(d.stats().memorizedFraction()),
+                    DisplayName.of(d.source()), d.location(), d.stats().samples() + "", pct(d.stats().memorizedFraction()),
                     pct(d.stats().tokenMatchRate()), longest(d.stats())));
             top.print(out);
         }

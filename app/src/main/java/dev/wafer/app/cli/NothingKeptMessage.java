@@ -33,7 +33,7 @@ final class NothingKeptMessage {
 
     private static String rule(Exclusion x) {
         return switch (x.rule()) {
-            case SOURCE -> "--exclude-source " + x.provenance().source();
+            case SOURCE -> "--exclude-source " + DisplayName.of(x.provenance().source());
             case LICENCE -> "--allow-licence (licence " + x.provenance().licence() + ")";
             case WORK -> "--exclude-work";
         };

@@ -36,13 +36,13 @@ final class SourceAbsence {
         String why;
         if (byFlag.size() == sources.size()) {
             why = "data prepare excluded " + (sources.size() == 1 ? "it" : "them") + " ("
-                    + String.join(" ", byFlag.stream().map(x -> "--exclude-source " + x).toList())
+                    + String.join(" ", byFlag.stream().map(x -> "--exclude-source " + DisplayName.of(x)).toList())
                     + ", as the manifest records)";
         } else {
             why = "data prepare kept none of " + (sources.size() == 1 ? "its" : "their") + " documents (the manifest's"
                     + " settings and exclusions say which rules removed them)";
         }
-        return Optional.of("--dataset " + dataset + " holds no document of --source " + String.join(", ", sources)
+        return Optional.of("--dataset " + dataset + " holds no document of --source " + DisplayName.all(sources)
                 + ": " + why);
     }
 }

@@ -103,6 +103,36 @@ class DataPrepareInputsTest {
         assertTrue(stats.out().lines().anyMatch(l -> l.startsWith("Books3 ")), stats.out());
     }
 
+    /**
+     * Format characters and Unicode spaces: a zero-width space, a byte order mark, a right-to-left override or a
+     * no-break space escaped --exclude-source Books3 and printed exactly like Books3; a line separator or an
+     * ideographic space was excluded but printed raw inside the quotes.
+     */
+    @Test
+    void sourceNamesWithFormatCharactersOrUnicodeSpacesAreExcludedAndEscaped() throws IOException {
+        String[] odd = {"\u200bBooks3", "Books3\ufeff", "\u202eBooks3", "\u00a0Books3\u00a0", "Books3\u2028",
+            "Books3\u3000"};
+        List<String> sources = new ArrayList<>(List.of("Pile-CC", "Pile-CC", "Books3", "Pile-CC"));
+        sources.addAll(List.of(odd));
+        Path input = corpus("fmt.jsonl", sources.toArray(String[]::new));
+        Path ds = tmp.resolve("ds");
+        CliRun run = prepare(ds, "--input", input.toString(), "--exclude-source", "Books3", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = JSON.readTree(run.out()).path("summary");
+        assertEquals(3, summary.path("documents").asInt(), run.out());
+        assertEquals(1 + odd.length, summary.path("excluded").asInt(), run.out());
+        CliRun stats = CliRun.of("data", "stats", "--dataset", ds.toString());
+        assertEquals(0, stats.exitCode(), stats.err());
+        for (String name : odd) {
+            String escaped = "\"" + name.replace("\u200b", "\\u200b").replace("\ufeff", "\\ufeff")
+                    .replace("\u202e", "\\u202e").replace("\u00a0", "\\u00a0").replace("\u2028", "\\u2028")
+                    .replace("\u3000", "\\u3000") + "\" ";
+            assertTrue(stats.out().contains(escaped), "expected " + escaped + " in: " + stats.out());
+        }
+        assertFalse(stats.out().chars().anyMatch(c -> c == 0x200b || c == 0xfeff || c == 0x202e || c == 0xa0
+                || c == 0x2028 || c == 0x3000), stats.out());
+    }
+
     @Test
     void aTextOfControlCharactersOnlyIsMalformedLikeABlankOne() throws IOException {
         Path input = corpus("c.jsonl", "Pile-CC", "Pile-CC", "Pile-CC");

@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 /**
  * The rules applied to every document before tokenisation, in this order: excluded sources, allowed licences,
  * excluded works. Source and licence names compare case-insensitively; a source name also without its control
- * characters and surrounding white space ({@link #sourceKey}), so a document of source {@code "Books3 "} or
- * {@code "Books3\u0000"} is excluded by {@code Books3}.
+ * and format characters and surrounding white space of any kind ({@link #sourceKey}), so a document of source
+ * {@code "Books3 "}, {@code "Books3\u0000"} or {@code "\u00a0Books3"} is excluded by {@code Books3}.
  *
  * <p>Licences: with an empty allow list every licence passes, unknown included. With a non-empty list only the
  * listed licences pass, and a document whose licence is unknown is refused unless {@code unknown} itself is
@@ -85,18 +85,16 @@ public final class ProvenanceRules {
     }
 
     /**
-     * The form in which source names compare: without control characters (NUL, DEL, C1), without surrounding white
-     * space, lower case. Metadata such as {@code "Books3 "} or {@code "Books3\u0000"} names Books3: compared as
-     * given, it escaped {@code --exclude-source Books3} and was trained on.
+     * The form in which source names compare ({@link SourceName#key}): without control and format characters, every
+     * Unicode space taken for white space, without surrounding white space, lower case. Metadata such as
+     * {@code "Books3 "}, {@code "Books3\u0000"} or {@code "\u200bBooks3"} names Books3: compared as given, it escaped
+     * {@code --exclude-source Books3} and was trained on.
      *
      * @param source a source name
      * @return the name's comparison key
      */
     public static String sourceKey(String source) {
-        StringBuilder b = new StringBuilder(source.length());
-        source.codePoints().filter(c -> Character.getType(c) != Character.CONTROL || c == '\t' || c == '\n')
-                .forEach(b::appendCodePoint);
-        return b.toString().strip().toLowerCase(Locale.ROOT);
+        return SourceName.key(source);
     }
 
     private static Set<String> lower(Set<String> names) {

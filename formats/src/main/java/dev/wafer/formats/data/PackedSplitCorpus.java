@@ -1,5 +1,6 @@
 package dev.wafer.formats.data;
 
+import dev.wafer.domain.data.SourceName;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,8 +75,9 @@ public final class PackedSplitCorpus implements PackedCorpus, AutoCloseable {
         Collections.sort(known);
         for (String s : sources) {
             if (!known.contains(s)) {
-                throw new InvalidInputException("--source " + s + ": dataset " + dir + " has no such source; its"
-                        + " sources are " + String.join(", ", known));
+                throw new InvalidInputException("--source " + SourceName.display(s) + ": dataset " + dir
+                        + " has no such source; its sources are "
+                        + String.join(", ", known.stream().map(SourceName::display).toList()));
             }
         }
         ShardedSequences sequences = dataset.openSplit(split);
