@@ -81,6 +81,38 @@ class DataPrepareInputsTest {
         assertEquals(0, prepare(ds, "--input", dir.toString()).exitCode());
     }
 
+    /** A hard link has a real path of its own: it got past the check and every count was doubled. */
+    @Test
+    void aHardLinkToAFileNamedAlreadyIsRefused() throws IOException {
+        Path file = corpus("h/a.jsonl", "Pile-CC", "Pile-CC", "Pile-CC");
+        Path hard = Files.createLink(tmp.resolve("h/hard.jsonl"), file);
+        Path ds = tmp.resolve("ds");
+        assertOneLineError(prepare(ds, "--input", file.toString(), "--input", hard.toString()),
+                "--input " + file + " and --input " + hard + " both name " + file + " (as " + hard + ")");
+        assertOneLineError(prepare(ds, "--input", file.getParent().toString()), "links to one file");
+        assertFalse(Files.exists(ds), "nothing is written");
+    }
+
+    /** A dangling link or a FIFO inside a folder was skipped without a word, while a FIFO given directly is refused. */
+    @Test
+    void aFolderEntryThatIsNotAFileIsRefusedNamingIt() throws Exception {
+        Path file = corpus("f/a.jsonl", "Pile-CC", "Pile-CC", "Pile-CC");
+        Path dir = file.getParent();
+        Path dangling = Files.createSymbolicLink(dir.resolve("gone.jsonl"), tmp.resolve("nowhere.jsonl"));
+        Path ds = tmp.resolve("ds");
+        assertOneLineError(prepare(ds, "--input", dir.toString()),
+                "--input " + dir + " holds " + dangling + ", which is a symbolic link to nothing");
+        Files.delete(dangling);
+        Path fifo = dir.resolve("pipe.jsonl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        assertOneLineError(prepare(ds, "--input", dir.toString()),
+                "--input " + dir + " holds " + fifo + ", which is a FIFO");
+        assertFalse(Files.exists(ds), "nothing is written");
+        Files.move(fifo, dir.resolve(".pipe"));
+        assertEquals(0, prepare(ds, "--input", dir.toString()).exitCode(), "a hidden entry is skipped");
+    }
+
     @Test
     void sourceNamesWithStrayWhiteSpaceOrControlsAreExcludedAndPrintedQuoted() throws IOException {
         Path input = corpus("ts.jsonl", "Pile-CC", "Pile-CC", "Books3", "Books3 ", "Books3\u0000", "Pile-CC");

@@ -20,7 +20,8 @@ import dev.wafer.ports.data.UnreadableInputException;
 /**
  * Turns command-line input paths into document sources. {@code *.jsonl}, {@code *.jsonl.zst} and
  * {@code *.json.zst} are Pile JSON Lines; other files are one plain-text document each; directories are walked
- * in sorted path order (hidden files skipped) so that preparation is reproducible.
+ * in sorted path order (hidden entries skipped, any other entry that is not a regular file refused) so that
+ * preparation is reproducible.
  */
 public final class Inputs {
     /** Classpath location of the embedded default corpus (copied from {@code data/sample} at build time). */
@@ -53,8 +54,9 @@ public final class Inputs {
         String staging = out == null ? null : "." + output.getFileName() + ".";
         List<DocumentSource> sources = new ArrayList<>();
         // A file named twice (a folder and a file in it, a repeated --input, a link) would be read twice: every
-        // count doubled and the repeats reported as duplicates. Keyed by real path: each file's first --input.
-        java.util.Map<Path, Path[]> named = new java.util.HashMap<>();
+        // count doubled and the repeats reported as duplicates. Keyed by real path and by file key (device and inode:
+        // a hard link has its own real path): each file's first --input.
+        java.util.Map<Object, Path[]> named = new java.util.HashMap<>();
         for (Path p : paths) {
             BasicFileAttributes attributes;
             try {
@@ -119,9 +121,16 @@ public final class Inputs {
 
                 @Override
                 public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-                    if (Files.isRegularFile(f) && !f.getFileName().toString().startsWith(".")) {
-                        files.add(f);
+                    if (f.getFileName().toString().startsWith(".")) {
+                        return FileVisitResult.CONTINUE;
                     }
+                    if (!Files.isRegularFile(f)) {
+                        // Skipped without a word, a dangling link or a FIFO left its documents out unnoticed.
+                        throw new InvalidInputException("--input " + root + " holds " + f + ", which is "
+                                + notAFile(f) + "; a folder's entries must be files (remove it, or hide it as"
+                                + " .name)");
+                    }
+                    files.add(f);
                     return FileVisitResult.CONTINUE;
                 }
             });
@@ -130,6 +139,22 @@ public final class Inputs {
                     : root + " (at " + e.getFile() + ")";
             throw IoFailures.unreadableInput(where, e);
         }
+    }
+
+    /** What a folder entry that is not a regular file is, for the refusal. */
+    private static String notAFile(Path f) {
+        if (Files.isSymbolicLink(f)) {
+            if (!Files.exists(f)) {
+                return "a symbolic link to nothing (a dangling link)";
+            }
+            if (Files.isDirectory(f)) {
+                return "a symbolic link to a directory, which a folder walk does not follow (give it as an --input"
+                        + " of its own)";
+            }
+            return "a symbolic link to " + dev.wafer.formats.fileio.FileKinds.nonRegularTarget(f)
+                    .orElse("something other than a file");
+        }
+        return dev.wafer.formats.fileio.FileKinds.nonRegular(f).orElse("not a regular file");
     }
 
     /**
@@ -161,8 +186,13 @@ public final class Inputs {
      *
      * @throws InvalidInputException naming both inputs and the file they share
      */
-    private static void refuseRepeat(java.util.Map<Path, Path[]> named, Path input, Path file) throws IOException {
-        Path[] earlier = named.putIfAbsent(real(file), new Path[] {input, file});
+    private static void refuseRepeat(java.util.Map<Object, Path[]> named, Path input, Path file) throws IOException {
+        Path[] here = {input, file};
+        Path[] earlier = named.putIfAbsent(real(file), here);
+        Object fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        if (earlier == null && fileKey != null) {
+            earlier = named.putIfAbsent(fileKey, here);
+        }
         if (earlier == null) {
             return;
         }
@@ -198,13 +228,31 @@ public final class Inputs {
             throw new IllegalStateException("the embedded sample corpus " + SAMPLE_RESOURCE
                     + " is missing from the jar; rebuild with data/sample present");
         }
-        return new PileJsonlSource("embedded:sample.jsonl.zst", -1, () -> {
+        return new PileJsonlSource("embedded:sample.jsonl.zst", sampleSize(), () -> {
             InputStream in = Inputs.class.getResourceAsStream(SAMPLE_RESOURCE);
             if (in == null) {
                 throw new IOException("embedded sample corpus missing: " + SAMPLE_RESOURCE);
             }
             return in;
         }, bytesRead);
+    }
+
+    /**
+     * The stored (compressed) size of the embedded corpus, as {@code inputs[].bytes} records for a file: the jar
+     * entry's or the file's length, or, where the class loader does not say, the bytes counted.
+     */
+    private static long sampleSize() {
+        try {
+            long size = Inputs.class.getResource(SAMPLE_RESOURCE).openConnection().getContentLengthLong();
+            if (size >= 0) {
+                return size;
+            }
+            try (InputStream in = Inputs.class.getResourceAsStream(SAMPLE_RESOURCE)) {
+                return in == null ? -1 : in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+        } catch (IOException e) {
+            return -1; // reading it as a corpus names the problem
+        }
     }
 
     /** Whether a file is Pile JSON Lines by its name (any case: {@code DATA.JSONL} is JSON Lines too). */
