@@ -123,6 +123,7 @@ final class PlantedDuplicatesCommands {
                         .put("removed", s.removed());
                 ObjectNode leftOut = n.putObject("left_out");
                 s.leftOut().forEach(leftOut::put);
+                n.put("stand_ins", s.standIns());
                 o.println(JSON.writeValueAsString(n));
             } else {
                 o.printf(Locale.ROOT, "--dedup %s at Jaccard %.2f: recall %.4f (%d of %d planted copies at or above"
@@ -132,10 +133,13 @@ final class PlantedDuplicatesCommands {
                         s.belowRemoved(), s.belowThreshold());
                 if (!s.leftOut().isEmpty()) {
                     // Documents the preparation excluded never reached deduplication: not scored either way.
-                    o.printf(Locale.ROOT, "left out of both: %d documents the dataset did not take in (%s)%n",
+                    o.printf(Locale.ROOT, "left out of both: %d documents the dataset did not take in (%s)%s%n",
                             s.leftOut().values().stream().mapToLong(Long::longValue).sum(),
                             s.leftOut().entrySet().stream().map(e -> e.getValue() + " by " + e.getKey())
-                                    .collect(java.util.stream.Collectors.joining(", ")));
+                                    .collect(java.util.stream.Collectors.joining(", ")),
+                            s.standIns() == 0 ? "" : String.format(Locale.ROOT, "; %d kept %s of a left-out"
+                                    + " original counted in its place, as a document that should stay, not a"
+                                    + " missed copy", s.standIns(), s.standIns() == 1 ? "copy" : "copies"));
                 }
             }
             o.flush();

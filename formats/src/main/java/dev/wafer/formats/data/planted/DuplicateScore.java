@@ -21,7 +21,9 @@ import dev.wafer.formats.input.InvalidInputException;
  * listed as the duplicate of another cluster's document, is a false positive. Copies below the threshold are
  * counted apart: removing them is neither required nor wrong. Documents the dataset never took in (excluded by a
  * rule of {@code data prepare}, or malformed) are neither positives nor negatives: deduplication never saw them. They
- * are counted apart, by reason.
+ * are counted apart, by reason. A cluster whose original was left out still has an original as deduplication saw it:
+ * its first copy (in input order) that the dataset kept takes the original's place, a negative, not a missed
+ * positive.
  *
  * @param positives          planted copies at or above the threshold
  * @param truePositives      of them, removed as a duplicate of their own cluster
@@ -33,9 +35,11 @@ import dev.wafer.formats.input.InvalidInputException;
  * @param leftOut            documents of the truth file the dataset did not take in, by reason ({@code
  *                           --exclude-source}, {@code --allow-licence}, {@code --exclude-work}, {@code malformed}),
  *                           in that order
+ * @param standIns           copies that took the place of their left-out original (counted as negatives)
  */
 public record DuplicateScore(long positives, long truePositives, long negatives, long falsePositives,
-                             long belowThreshold, long belowRemoved, long removed, Map<String, Long> leftOut) {
+                             long belowThreshold, long belowRemoved, long removed, Map<String, Long> leftOut,
+                             long standIns) {
     public DuplicateScore {
         leftOut = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(leftOut));
     }
@@ -91,13 +95,27 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
             }
         }
         leftOut.values().removeIf(n -> n == 0);
+        java.util.List<JsonNode> removedLines = new java.util.ArrayList<>();
+        for (String line : prepared.duplicateLines()) {
+            removedLines.add(JSON.readTree(line));
+        }
+        java.util.Set<String> standIns = standIns(docs, notTakenIn, removedLines);
+        for (String k : standIns) {
+            // Counted above as a positive (or below the threshold); deduplication rightly kept it.
+            JsonNode t = docs.get(k);
+            if (t.path("jaccard").asDouble() >= threshold) {
+                positives--;
+            } else {
+                below--;
+            }
+            negatives++;
+        }
         long tp = 0;
         long fp = 0;
         long belowRemoved = 0;
         long removed = 0;
-        for (String line : prepared.duplicateLines()) {
+        for (JsonNode d : removedLines) {
             removed++;
-            JsonNode d = JSON.readTree(line);
             JsonNode doc = docs.get(key(d.path("location").asText()));
             JsonNode of = docs.get(key(d.path("duplicate_of").asText()));
             if (doc == null || of == null) {
@@ -115,8 +133,50 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
                 belowRemoved++;
             }
         }
-        return new DuplicateScore(positives, tp, negatives, fp, below, belowRemoved, removed, leftOut);
+        return new DuplicateScore(positives, tp, negatives, fp, below, belowRemoved, removed, leftOut,
+                standIns.size());
     }
+
+    /**
+     * For each cluster whose original the dataset did not take in, its first copy in input order (file name, then
+     * line) that the dataset kept: deduplication never saw the original, so keeping that copy was right.
+     */
+    private static java.util.Set<String> standIns(Map<String, JsonNode> docs, Map<String, String> notTakenIn,
+                                                  java.util.List<JsonNode> removedLines) {
+        java.util.Set<Long> orphaned = new java.util.HashSet<>();
+        docs.forEach((k, t) -> {
+            if (t.path("kind").asText().equals("original") && notTakenIn.containsKey(k)) {
+                orphaned.add(t.path("cluster").asLong());
+            }
+        });
+        if (orphaned.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> removed = new java.util.HashSet<>();
+        removedLines.forEach(d -> removed.add(key(d.path("location").asText())));
+        Map<Long, String> first = new HashMap<>();
+        docs.forEach((k, t) -> {
+            String kind = t.path("kind").asText();
+            long cluster = t.path("cluster").asLong();
+            if ((kind.equals("variant") || kind.equals("exact")) && orphaned.contains(cluster)
+                    && !notTakenIn.containsKey(k) && !removed.contains(k)) {
+                first.merge(cluster, k, (a, b) -> INPUT_ORDER.compare(a, b) <= 0 ? a : b);
+            }
+        });
+        return new java.util.HashSet<>(first.values());
+    }
+
+    /** Input order of location keys: file name, then line number (as a number: line 10 after line 9). */
+    private static final java.util.Comparator<String> INPUT_ORDER = java.util.Comparator
+            .<String, String>comparing(k -> k.lastIndexOf(':') < 0 ? k : k.substring(0, k.lastIndexOf(':')))
+            .thenComparingLong(k -> {
+                int colon = k.lastIndexOf(':');
+                try {
+                    return colon < 0 ? 0 : Long.parseLong(k.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            });
 
     /** The flag or cause behind each manifest exclusion rule, in the order they are reported. */
     private static final Map<String, String> REASONS = new java.util.LinkedHashMap<>();
