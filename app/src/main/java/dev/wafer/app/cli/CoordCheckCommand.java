@@ -66,7 +66,7 @@ final class CoordCheckCommand implements Runnable {
                 () -> new CoordinateCheck.Settings(options.kind(), sorted, layers, dHead, options.seq, options.batch,
                         steps, lr, seeds, options.seed, AdamWSettings.cerebras(1e-8)));
         StudyRun.Finished<CoordinateCheck.Result> run = StudyRun.run(backends, memory, options,
-                spec.commandLine().getErr(), false, // it compares activations during training: no held-out data
+                spec.commandLine().getErr(), 0, // it compares activations during training: no held-out data
                 vocab -> StudyOptions.widthRuns(sorted, layers, dHead, vocab, options.seq),
                 (backend, data, progress) -> CoordinateCheck.run(backend, data, settings, progress));
         Map<String, Object> json = StudyJson.coordinateCheck(run.result(), run.backend());

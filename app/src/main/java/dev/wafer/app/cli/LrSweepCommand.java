@@ -72,7 +72,7 @@ final class LrSweepCommand implements Runnable {
         LearningRateSweep.Settings settings = settings(sorted, rates, training);
         PrintWriter err = spec.commandLine().getErr();
         StudyRun.Finished<LearningRateSweep.Result> run = StudyRun.run(backends, memory, options, err,
-                evalSequences > 0, vocab -> StudyOptions.widthRuns(sorted, layers, dHead, vocab, options.seq),
+                StudyRun.given(spec, evalSequences), vocab -> StudyOptions.widthRuns(sorted, layers, dHead, vocab, options.seq),
                 (backend, data, progress) -> LearningRateSweep.run(backend, data,
                         settings(sorted, rates, StudyRun.scored(training, data, err)), progress));
         Map<String, Object> json = StudyJson.learningRateSweep(run.result(), run.backend());

@@ -110,7 +110,7 @@ final class MupSearchCommand implements Runnable {
         // Two searches in one --out would both train every sample and log each line twice: the second is refused.
         try (var lock = OutputLock.inside("--out", output.dir(), LOCK_FILE)) {
             StudyRun.Finished<Outcome> run = StudyRun.run(backends, memory, options,
-                    spec.commandLine().getErr(), evalSequences > 0,
+                    spec.commandLine().getErr(), StudyRun.given(spec, evalSequences),
                     vocab -> proxyRuns(preset, vocab),
                     (backend, data, progress) -> {
                         MupSearch.Settings settings = settings(preset,

@@ -101,7 +101,7 @@ final class ScalingStudyCommand implements Runnable {
         StudyOutput output = StudyOutput.create(options, "scaling", spec.commandLine().getOut());
         PrintWriter err = spec.commandLine().getErr();
         StudyRun.Finished<ScalingStudy.Result> run = StudyRun.run(backends, memory, options, err,
-                evalSequences > 0, vocab -> runs(family, extras.isEmpty() ? null : extra, vocab),
+                StudyRun.given(spec, evalSequences), vocab -> runs(family, extras.isEmpty() ? null : extra, vocab),
                 (backend, data, progress) ->
                 train(backend, data, progress, err,
                         settings(kind, family, extra, extras, peak, StudyRun.scored(training, data, err),

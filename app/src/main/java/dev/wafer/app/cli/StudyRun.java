@@ -46,17 +46,18 @@ final class StudyRun {
     /**
      * Runs {@code body} on the data and backend.
      *
-     * @param needsValidation whether the study scores held-out sequences: only then must the data have a validation
-     *                        split
+     * @param evalSequencesGiven --eval-sequences N, when given with N > 0 (else 0): a dataset prepared without a
+     *                           validation split is then refused, as train refuses --eval-batches; left at its
+     *                           default, the study reports the training loss and says so ({@link #scored})
      * @param runs            given the data's vocabulary, the shape of each model the study trains, keyed by the
      *                        flag and value that asked for it (checked against {@code memory} before any trains)
      */
     static <R> Finished<R> run(ComputeBackendFactory backends, MemoryBudget memory, StudyOptions options,
-            PrintWriter err, boolean needsValidation, IntFunction<Map<String, ModelShape>> runs, Body<R> body) {
+            PrintWriter err, int evalSequencesGiven, IntFunction<Map<String, ModelShape>> runs, Body<R> body) {
         long start = System.nanoTime();
         R result;
         String backendName;
-        try (PreparedStudyData data = open(options, err, needsValidation)) {
+        try (PreparedStudyData data = open(options, err, evalSequencesGiven)) {
             // Every run is checked before the first trains (the shapes need the data's vocabulary).
             StudyMemory.check(memory == null ? MemoryBudget.heap() : memory, runs.apply(data.vocabSize()),
                     options.batch, options.seq);
@@ -93,7 +94,7 @@ final class StudyRun {
      * The study data. A bad --data or --tokenizer is the user's mistake ({@link UserError}, or the
      * {@link dev.wafer.formats.input.InvalidInputException} the readers throw naming the file); anything else is not.
      */
-    private static PreparedStudyData open(StudyOptions options, PrintWriter err, boolean needsValidation) {
+    private static PreparedStudyData open(StudyOptions options, PrintWriter err, int evalSequencesGiven) {
         if (options.data != null && options.tokenizer != null) {
             // The dataset was tokenized when it was prepared: --tokenizer would be ignored.
             throw new UserError("--tokenizer " + options.tokenizer + " goes with the embedded sample; --data "
@@ -107,9 +108,14 @@ final class StudyRun {
         }
         PreparedStudyData data;
         try {
-            data = PreparedStudyData.open(dir, label, needsValidation);
+            data = PreparedStudyData.open(dir, label);
         } catch (IOException e) {
             throw new UserError("cannot read --data " + dir + ": " + e.getMessage());
+        }
+        if (evalSequencesGiven > 0 && data.validationSequences() == 0) {
+            data.close();
+            throw new UserError("--eval-sequences " + evalSequencesGiven + ": " + label + " " + dir + " has no"
+                    + " validation split to score (prepared without one); leave it out (or give --eval-sequences 0)");
         }
         if (data.sequenceLength() < options.seq) {
             data.close();
@@ -117,6 +123,12 @@ final class StudyRun {
                     + " tokens, shorter than --seq " + options.seq + "; prepare it with --seq-len " + options.seq);
         }
         return data;
+    }
+
+    /** --eval-sequences when given on the command line and positive, else 0 (see {@link #run}). */
+    static int given(picocli.CommandLine.Model.CommandSpec spec, int evalSequences) {
+        return spec.commandLine().getParseResult().hasMatchedOption("--eval-sequences") ? Math.max(evalSequences, 0)
+                : 0;
     }
 
     /** The embedded sample for --tokenizer and --seq; failing to write the cache is the machine's fault, not a flag's. */

@@ -145,6 +145,32 @@ class StudyFlagErrorsTest {
                 "16", "--batch", "2", "--widths", "32,64", "--lrs", "1e-3,1e-2", "--tokens", "64", "--d-head", "16",
                 "--layers", "1", "--eval-sequences", "4");
         assertEquals(2, scored.exitCode(), "held-out sequences asked of data without them: " + scored.err());
+        assertEquals("wafer: --eval-sequences 4: dataset " + data + " has no validation split to score (prepared"
+                + " without one); leave it out (or give --eval-sequences 0)", scored.err().strip());
+    }
+
+    /**
+     * --eval-sequences left at its default on a dataset whose validation split is empty: the study reports the
+     * training loss and says so, as for a split of one sequence (it named a missing val-00000.bin, exit 2).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "lr-sweep   | 256 | --widths 32,64 --lrs 1e-3 --tokens 64 --layers 1 --d-head 16",
+        "scaling    | 512 | --sizes 16x1,32x1,48x1 --tokens-per-param 0.02",
+        "mup-search |  64 | --proxy mup-proxy-64 --samples 1 --budget-tokens 64",
+    })
+    void anEmptyValidationSplitIsScoredAsTheTrainingLossWithOneLine(String study, int asked, String flags) {
+        Path data = tmp.resolve("noval");
+        CliRun prepare = CliRun.of("data", "prepare", "--out", data.toString(), "--seq-len", "16", "--quiet",
+                "--tokenizer", "bytes", "--split", "1,0,0", "--exclude-source", "Books3");
+        assertEquals(0, prepare.exitCode(), prepare.err());
+        List<String> args = new ArrayList<>(List.of("--out", tmp.resolve("o").toString(), "--data",
+                data.toString(), "--seq", "16", "--batch", "2", "--seed", "7"));
+        args.addAll(List.of(flags.split(" ")));
+        CliRun run = study(study, args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains("wafer: --eval-sequences " + asked + ": the validation split has no sequence to score (it"
+                + " needs two); the loss reported is the training loss of the last steps"), run.err());
     }
 
     /** A study on a fraction of the split says nothing of seeing it more than once; a degenerate fit is flagged. */

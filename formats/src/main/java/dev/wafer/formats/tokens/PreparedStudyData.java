@@ -34,29 +34,23 @@ public final class PreparedStudyData implements StudyData, AutoCloseable {
     }
 
     /**
-     * Opens {@code dir} (a {@code wafer data prepare} output), validation split included.
+     * Opens {@code dir} (a {@code wafer data prepare} output), its validation split included when its manifest lists
+     * any validation sequence; without one (a dataset prepared with {@code --split 1,0,0}, or a corpus too small to
+     * fill the split) {@link #validation()} is {@code null} and studies score the training loss instead, as they do
+     * for a split of one sequence. (Until 2026-12-07 a study scoring held-out sequences was refused naming the
+     * missing {@code val-00000.bin}.)
      *
      * @param label how to name the data in reports, e.g. {@code embedded sample}
      */
     public static PreparedStudyData open(Path dir, String label) throws IOException {
-        return open(dir, label, true);
-    }
-
-    /**
-     * Opens {@code dir}; a dataset without a validation split is refused only when {@code needsValidation} (a study
-     * that scores no held-out sequences can use one prepared with {@code --split 1,0,0}).
-     *
-     * @param label how to name the data in reports, e.g. {@code embedded sample}
-     */
-    public static PreparedStudyData open(Path dir, String label, boolean needsValidation) throws IOException {
         dev.wafer.formats.data.DatasetManifest manifest = ManifestJson.read(dir);
         String tokenizer = manifest.settings().tokenizer();
         DatasetLayout layout = new DatasetLayout(dir);
         ShardedSequences train = ShardedSequences.open(layout, Split.TRAIN, true);
         ShardedSequences val;
         try {
-            val = needsValidation || Files.exists(layout.shard(Split.VALIDATION, 0))
-                    ? ShardedSequences.open(layout, Split.VALIDATION, true) : null;
+            // A split the manifest lists but whose shard is missing is a damaged dataset, refused by the open.
+            val = hasValidation(manifest, layout) ? ShardedSequences.open(layout, Split.VALIDATION, true) : null;
         } catch (IOException | RuntimeException e) {
             train.close();
             throw e;
@@ -65,6 +59,17 @@ public final class PreparedStudyData implements StudyData, AutoCloseable {
                 + " validation sequences of %d tokens", label, dir, tokenizer, train.vocabSize(), train.count(),
                 val == null ? "no" : String.format(Locale.ROOT, "%,d", val.count()), train.sequenceLength());
         return new PreparedStudyData(train, val, description, manifest.fingerprint());
+    }
+
+    /** Whether the manifest lists a validation sequence (one that lists no split: whether its first shard is there). */
+    private static boolean hasValidation(dev.wafer.formats.data.DatasetManifest manifest, DatasetLayout layout) {
+        return manifest.split(Split.VALIDATION).map(e -> e.sequences() > 0)
+                .orElseGet(() -> Files.exists(layout.shard(Split.VALIDATION, 0)));
+    }
+
+    /** Sequences in the validation split, 0 for a dataset without one. */
+    public long validationSequences() {
+        return validation == null ? 0 : validation.count();
     }
 
     /** Tokens per stored sequence. */
