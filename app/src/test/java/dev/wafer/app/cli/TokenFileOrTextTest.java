@@ -144,6 +144,31 @@ class TokenFileOrTextTest {
         assertEquals(expected, eval.err().strip());
     }
 
+    /**
+     * A shard copied out of its dataset: the folder it is in holds no manifest.json, so it is not named as the
+     * directory to pass (following that advice was refused as "a directory without manifest.json").
+     */
+    @Test
+    void aShardOutsideItsDatasetIsNotSentToItsFolder() throws IOException {
+        Path ds = tmp.resolve("ds");
+        assertEquals(0, CliRun.of("data", "prepare", "--out", ds.toString(), "--seq", "32", "--quiet").exitCode());
+        Path away = Files.createDirectories(tmp.resolve("away"));
+        Path shard = Files.copy(ds.resolve("train-00000.bin"), away.resolve("shard.txt"));
+        String expected = "wafer: --data " + shard + " is a shard of a prepared dataset, outside its dataset (its"
+                + " folder " + away.toAbsolutePath() + " holds no manifest.json); pass the directory of the dataset it"
+                + " came from";
+        CliRun run = CliRun.of("train", "--data", shard.toString(), "--d-model", "32", "--layers", "1", "--heads",
+                "2", "--seq", "16", "--batch", "2", "--steps", "1");
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals(expected, run.err().strip().lines().reduce((a, b) -> b).orElseThrow());
+        Path model = tmp.resolve("model");
+        assertEquals(0, CliRun.of("train", "--synthetic", "--d-model", "32", "--layers", "1", "--heads", "2",
+                "--seq", "16", "--batch", "2", "--steps", "1", "--out", model.toString()).exitCode());
+        CliRun eval = CliRun.of("eval", "--checkpoint", model.toString(), "--data", shard.toString());
+        assertEquals(2, eval.exitCode(), eval.err());
+        assertEquals(expected, eval.err().strip());
+    }
+
     /** Without --data the sample is prepared into $WAFER_CACHE; one that cannot be made is named, not "--data null". */
     @Test
     void anUnusableSampleCacheIsNamedNotReadAsDataNull() throws Exception {

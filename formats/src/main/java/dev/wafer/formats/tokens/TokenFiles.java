@@ -35,7 +35,10 @@ public final class TokenFiles {
 
     /**
      * Why {@code file} cannot be read as a raw token file because it is a shard of a prepared dataset (its header
-     * would be read as token ids), naming the dataset directory to pass instead; empty when it is no shard.
+     * would be read as token ids), naming the dataset directory to pass instead when the shard's folder holds a
+     * {@code manifest.json}; a shard copied out of its dataset is said to be one, for its dataset's directory to be
+     * passed (the folder it was in was named, and refused as "a directory without manifest.json"). Empty when it is
+     * no shard.
      */
     public static Optional<String> shardRefusal(Path file) throws IOException {
         byte[] head;
@@ -46,7 +49,12 @@ public final class TokenFiles {
             return Optional.empty();
         }
         Path dir = file.toAbsolutePath().getParent();
-        return Optional.of(file + " is a shard of a prepared dataset; pass its directory " + (dir == null ? "" : dir));
+        String manifest = dev.wafer.formats.data.DatasetLayout.MANIFEST;
+        if (dir != null && Files.isRegularFile(dir.resolve(manifest))) {
+            return Optional.of(file + " is a shard of a prepared dataset; pass its directory " + dir);
+        }
+        return Optional.of(file + " is a shard of a prepared dataset, outside its dataset (its folder " + dir
+                + " holds no " + manifest + "); pass the directory of the dataset it came from");
     }
 
     /** How a {@code --data} file reads. */
