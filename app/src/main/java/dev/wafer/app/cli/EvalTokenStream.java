@@ -114,17 +114,6 @@ final class EvalTokenStream {
      * suggested only where one would give a window (it was suggested for an empty file at --seq 1, the least there is).
      */
     static String tooShort(Path data, int tokens, int window) {
-        if (tokens >= 2) {
-            return "--data " + data + " holds " + tokens + " tokens: not one window of " + (window + 1) + " (--seq "
-                    + window + " and the token before); pass --seq " + (tokens - 1) + " or less";
-        }
-        boolean empty;
-        try {
-            empty = Files.isRegularFile(data) && Files.size(data) == 0;
-        } catch (IOException e) {
-            empty = false;
-        }
-        return "--data " + data + (empty ? " is empty" : tokens == 0 ? " holds no tokens" : " holds 1 token")
-                + "; a test-set loss needs at least 2 (one target and the token before it)";
+        return TokenFiles.tooShort(data, tokens, window, "window", "a test-set loss");
     }
 }

@@ -145,6 +145,24 @@ class TokenFileOrTextTest {
     }
 
     /**
+     * Train names a token file too short for --seq 16 as eval does: --data, "is empty", "1 token", and a --seq that
+     * fits only where one does (it said "F holds 0 tokens; one sequence of 17 needs 18", no flag, no way out).
+     */
+    @Test
+    void trainSaysWhyATokenFileIsTooShortAsEvalDoes() throws IOException {
+        String need = "needs at least 2 (one target and the token before it)";
+        Path empty = Files.write(tmp.resolve("empty.bin"), new byte[0]);
+        assertEquals("wafer: --data " + empty + " is empty; training " + need, train(empty).err().strip());
+        Path one = Files.write(tmp.resolve("one.bin"), new byte[] {7, 0});
+        assertEquals("wafer: --data " + one + " holds 1 token; training " + need, train(one).err().strip());
+        Path five = Files.write(tmp.resolve("five.bin"), new byte[] {1, 0, 2, 0, 3, 0, 4, 0, 5, 0});
+        CliRun run = train(five);
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("wafer: --data " + five + " holds 5 tokens: not one sequence of 17 (--seq 16 and the token"
+                + " before); pass --seq 4 or less", run.err().strip());
+    }
+
+    /**
      * A shard copied out of its dataset: the folder it is in holds no manifest.json, so it is not named as the
      * directory to pass (following that advice was refused as "a directory without manifest.json").
      */

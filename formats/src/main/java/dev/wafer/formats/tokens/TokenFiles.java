@@ -105,6 +105,29 @@ public final class TokenFiles {
                 + " read as both: UTF-8 without a zero byte, and an even number of bytes (uint16 ids)";
     }
 
+
+    /**
+     * Why {@code tokens} read from {@code --data data} give no {@code unit} of {@code seq} targets and the token
+     * before, in the words eval and train share: a smaller {@code --seq} is suggested only where one would fit (an
+     * empty file at --seq 1 had one suggested), and an empty file is said to be empty.
+     *
+     * @param unit what one sequence is called, e.g. {@code window}
+     * @param use  what needs the tokens, e.g. {@code a test-set loss}
+     */
+    public static String tooShort(Path data, long tokens, int seq, String unit, String use) {
+        if (tokens >= 2) {
+            return "--data " + data + " holds " + tokens + " tokens: not one " + unit + " of " + (seq + 1L) + " (--seq "
+                    + seq + " and the token before); pass --seq " + (tokens - 1) + " or less";
+        }
+        boolean empty;
+        try {
+            empty = Files.isRegularFile(data) && Files.size(data) == 0;
+        } catch (IOException e) {
+            empty = false;
+        }
+        return "--data " + data + (empty ? " is empty" : tokens == 0 ? " holds no tokens" : " holds 1 token") + "; "
+                + use + " needs at least 2 (one target and the token before it)";
+    }
     /**
      * Whether {@code head}, the start of a file ({@code whole}: all of it), is text: non-empty, no zero byte, valid
      * UTF-8 (a character cut at the end of a partial head is allowed).

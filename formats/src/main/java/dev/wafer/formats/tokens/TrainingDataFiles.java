@@ -131,6 +131,11 @@ public final class TrainingDataFiles implements AutoCloseable {
                 throw new DataException("--data " + TokenFiles.either(path) + "; rename it to .bin to train on its"
                         + " token ids, or if it is text prepare it: " + prepare);
             }
+            long size = Files.size(path);
+            if (size % 2 == 0 && size / 2 < seq + 1L) {
+                // Named as eval names it: --data, "is empty", a --seq that fits (it said "holds 0 tokens").
+                throw new DataException(TokenFiles.tooShort(path, size / 2, seq, "sequence", "training"));
+            }
             return new TrainingDataFiles(new TrainingData(new TokenFileSource(path, vocab, seq, seed),
                     Optional.empty(), path.toString()), DataFingerprint.ofTokenFile(path));
         } catch (IOException e) {
