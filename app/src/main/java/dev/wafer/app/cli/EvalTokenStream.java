@@ -83,12 +83,12 @@ final class EvalTokenStream {
             throw new UserError("--data " + TokenFiles.either(path) + "; rename it to .bin (token ids) or .txt (text)");
         }
         if (kind == TokenFiles.Kind.TEXT) { // as train tells text from tokens
+            byte[] bytes = Files.readAllBytes(path);
             String text;
             try {
-                text = Files.readString(path, StandardCharsets.UTF_8);
+                text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             } catch (java.nio.charset.CharacterCodingException e) {
-                throw new UserError("--data " + path + ": not valid UTF-8 text (a file named .txt, .md and the like is"
-                        + " tokenised as text)");
+                throw new UserError("--data " + TokenFiles.notUtf8(path, bytes));
             }
             Tokenizer tokenizer = textTokenizer.get();
             int[] body = tokenizer.encode(text);

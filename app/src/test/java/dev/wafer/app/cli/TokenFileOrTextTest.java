@@ -63,9 +63,17 @@ class TokenFileOrTextTest {
                 "caf\u00e9 au lait".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         CliRun c = CliRun.of("eval", "--checkpoint", model.toString(), "--data", bad.toString());
         assertEquals(2, c.exitCode(), c.err());
-        assertEquals("wafer: --data " + bad + ": not valid UTF-8 text (a file named .txt, .md and the like is"
-                + " tokenised as text)",
+        assertEquals("wafer: --data " + bad + ": not valid UTF-8 text at byte 3 (a file named .txt, .md and the"
+                + " like is tokenised as text)",
                 c.err().strip());
+        // No extension: its first 64 KiB read as text, its length is odd; a bad byte later is named, not a ".txt".
+        byte[] late = "a".repeat(70_001).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        late[70_000] = (byte) 0xFF;
+        Path noName = Files.write(tmp.resolve("corpus"), late);
+        CliRun d = CliRun.of("eval", "--checkpoint", model.toString(), "--data", noName.toString());
+        assertEquals(2, d.exitCode(), d.err());
+        assertEquals("wafer: --data " + noName + ": its first 64 KiB read as UTF-8 text (and its odd length rules"
+                + " out uint16 token ids), but the file is not valid UTF-8 at byte 70000", d.err().strip());
     }
 
     /**

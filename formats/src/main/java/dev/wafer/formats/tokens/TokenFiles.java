@@ -107,6 +107,43 @@ public final class TokenFiles {
 
 
     /**
+     * Why {@code file}, read as text by {@link #kind}, cannot be: the byte where its UTF-8 breaks, and why it was
+     * read as text, its name or, for a name that says neither, its first {@value #PROBE_BYTES} bytes (a name
+     * without a text extension was told it had one).
+     *
+     * @param bytes the file's bytes, not valid UTF-8
+     */
+    public static String notUtf8(Path file, byte[] bytes) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        String at = " at byte " + invalidUtf8At(bytes);
+        if (dot >= 0 && TEXT_EXTENSIONS.contains(name.substring(dot))) {
+            return file + ": not valid UTF-8 text" + at + " (a file named .txt, .md and the like is tokenised as text)";
+        }
+        return file + ": its first " + (PROBE_BYTES >> 10) + " KiB read as UTF-8 text (and its odd length rules out"
+                + " uint16 token ids), but the file is not valid UTF-8" + at;
+    }
+
+    /** The offset of the first byte that is not valid UTF-8 (a cut sequence at the end included), or -1. */
+    static long invalidUtf8At(byte[] bytes) {
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+        while (true) {
+            java.nio.charset.CoderResult result = utf8.decode(in, out, true);
+            if (result.isError()) {
+                return in.position();
+            }
+            if (result.isUnderflow()) {
+                result = utf8.flush(out);
+                return result.isError() ? in.position() : -1;
+            }
+            out.clear();
+        }
+    }
+
+    /**
      * Why {@code tokens} read from {@code --data data} give no {@code unit} of {@code seq} targets and the token
      * before, in the words eval and train share: a smaller {@code --seq} is suggested only where one would fit (an
      * empty file at --seq 1 had one suggested), and an empty file is said to be empty.
