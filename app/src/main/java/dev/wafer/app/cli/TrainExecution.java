@@ -213,10 +213,16 @@ final class TrainExecution {
     }
 
     /**
-     * Refuses an early stop a resumed run has already reached: nothing would be trained. The dry run applies the
-     * same check, so that it refuses what the run refuses.
+     * Refuses an early stop a resumed run has already reached: nothing would be trained; and a --stop-at past the
+     * run's last step, which stops nothing early (it was accepted without a word). The dry run applies the same
+     * checks, so that it refuses what the run refuses.
      */
     static void requireSomethingToDo(Long stopAt, Long maxTokens, RunState state) {
+        long last = state.spec().totalSteps();
+        if (stopAt != null && stopAt > last) {
+            throw new UserError("--stop-at " + stopAt + ": past the run's last step, " + last + "; give a step up to "
+                    + last + ", or leave it out to train to the end");
+        }
         if (stopAt != null && stopAt <= state.position().step()) {
             throw new UserError("--stop-at " + stopAt + ": nothing to do, the checkpoint is already at step "
                     + state.position().step());

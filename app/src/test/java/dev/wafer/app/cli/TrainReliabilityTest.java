@@ -173,6 +173,19 @@ class TrainReliabilityTest {
         assertTrue(complete.err().contains("already complete (step 6 of 6); nothing to do"), complete.err());
     }
 
+    /** A --stop-at past the run's last step stops nothing early: refused, dry run too (both accepted it silently). */
+    @Test
+    void aStopPastTheRunsLastStepIsRefused() {
+        String expected = "--stop-at 50: past the run's last step, 3; give a step up to 3, or leave it out to train"
+                + " to the end";
+        assertOneLine(CliRun.of(model("--steps", "3", "--stop-at", "50")), expected);
+        CliRun dry = CliRun.of(model("--steps", "3", "--stop-at", "50", "--dry-run", "--no-measure"));
+        assertOneLine(dry, expected);
+        assertEquals("", dry.out());
+        CliRun last = CliRun.of(model("--steps", "3", "--stop-at", "3", "--dry-run", "--no-measure"));
+        assertEquals(0, last.exitCode(), last.err());
+    }
+
     @Test
     void anEarlyStopWithoutOutSaysNothingIsSavedAndOverwriteNeedsOut() {
         // A short run without saving is legitimate: trained, exit 0, but said (it was silent).
