@@ -32,9 +32,7 @@ class DryRunRefusalsTest {
     @BeforeAll
     static void data() throws Exception {
         dataset = tmp.resolve("bytes16");
-        CliRun prepare = CliRun.of("data", "prepare", "--out", dataset.toString(), "--seq-len", "16", "--quiet",
-                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
-        assertEquals(0, prepare.exitCode(), prepare.err());
+        StudyData.bytes16(dataset);
         tokens = tokenFile("a.bin", SEED);
         otherTokens = tokenFile("b.bin", SEED + 1);
     }

@@ -33,9 +33,7 @@ class MupSearchBackendTest {
     @Test
     void aRerunOnAnotherBackendIsRefusedAndOldLogsAreNotChecked() throws Exception {
         Path data = tmp.resolve("bytes16");
-        CliRun prepared = CliRun.of("data", "prepare", "--out", data.toString(), "--seq-len", "16", "--quiet",
-                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
-        assertEquals(0, prepared.exitCode(), prepared.err());
+        StudyData.bytes16(data);
         Path out = tmp.resolve("search");
         CliRun first = CliRun.of(search(data, out, 1));
         assertEquals(0, first.exitCode(), first.err());

@@ -38,9 +38,7 @@ class MupSearchCommandTest {
     @BeforeAll
     static void prepare() {
         dataset = tmp.resolve("bytes16");
-        CliRun run = CliRun.of("data", "prepare", "--out", dataset.toString(), "--seq-len", "16", "--quiet",
-                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
-        assertEquals(0, run.exitCode(), run.err());
+        StudyData.bytes16(dataset);
     }
 
     private static String[] search(Path out, int samples, String... more) {
@@ -202,9 +200,7 @@ class MupSearchCommandTest {
         try (var files = Files.walk(here)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-        CliRun reseeded = CliRun.of("data", "prepare", "--out", here.toString(), "--seq-len", "16", "--quiet",
-                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3", "--seed", "99");
-        assertEquals(0, reseeded.exitCode(), reseeded.err());
+        StudyData.bytes16(here, "0.9,0.05,0.05", "--seed", "99");
         CliRun other = CliRun.of(on(here, search(out, 3)));
         assertEquals(2, other.exitCode(), other.err());
         assertTrue(other.err().contains("holds a search on other data (") && other.err().contains("give another"

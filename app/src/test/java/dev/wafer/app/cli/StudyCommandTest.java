@@ -25,9 +25,7 @@ class StudyCommandTest {
     @BeforeAll
     static void prepare() {
         dataset = tmp.resolve("bytes16");
-        CliRun run = CliRun.of("data", "prepare", "--out", dataset.toString(), "--seq-len", "16", "--quiet",
-                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
-        assertEquals(0, run.exitCode(), run.err());
+        StudyData.bytes16(dataset);
     }
 
     private static String[] common(String study, Path out, String... more) {

@@ -80,9 +80,7 @@ class StudyFlagErrorsTest {
     @Test
     void aLearningRateThatDivergesTheFitIsAUsageError() {
         Path data = tmp.resolve("bytes16");
-        CliRun prepare = CliRun.of("data", "prepare", "--out", data.toString(), "--seq-len", "16", "--quiet",
-                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
-        assertEquals(0, prepare.exitCode(), prepare.err());
+        StudyData.bytes16(data);
         CliRun run = study("scaling", "--out", tmp.toString(), "--data", data.toString(), "--seq", "16", "--batch",
                 "2", "--sizes", "16x1,32x1,48x1", "--tokens-per-param", "0.05", "--eval-sequences", "0", "--lr", "1e6");
         assertOneLineUsageError(run, "--lr 1000000.0: only ");
@@ -100,9 +98,7 @@ class StudyFlagErrorsTest {
     })
     void aModelNoMemoryHoldsIsRefusedBeforeAnyRunTrains(String study, String flag, String value, String message) {
         Path data = tmp.resolve("bytes16-memory");
-        CliRun prepare = CliRun.of("data", "prepare", "--out", data.toString(), "--seq-len", "16", "--quiet",
-                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
-        assertEquals(0, prepare.exitCode(), prepare.err());
+        StudyData.bytes16(data);
         CliRun run = study(study, "--out", tmp.resolve("out").toString(), "--data", data.toString(), "--seq", "16",
                 "--batch", "2", flag, value);
         assertOneLineUsageError(run, message);
@@ -131,9 +127,7 @@ class StudyFlagErrorsTest {
     @Test
     void studiesThatScoreNoHeldOutDataTakeADatasetWithoutAValidationSplit() {
         Path data = tmp.resolve("noval");
-        CliRun prepare = CliRun.of("data", "prepare", "--out", data.toString(), "--seq-len", "16", "--quiet",
-                "--tokenizer", "bytes", "--split", "1,0,0", "--exclude-source", "Books3");
-        assertEquals(0, prepare.exitCode(), prepare.err());
+        StudyData.bytes16(data, "1,0,0");
         CliRun coord = study("coord-check", "--out", tmp.resolve("cc").toString(), "--data", data.toString(),
                 "--seq", "16", "--batch", "2", "--widths", "32,64", "--steps", "2", "--d-head", "16", "--layers", "1");
         assertEquals(0, coord.exitCode(), coord.err());
@@ -161,9 +155,7 @@ class StudyFlagErrorsTest {
     })
     void anEmptyValidationSplitIsScoredAsTheTrainingLossWithOneLine(String study, int asked, String flags) {
         Path data = tmp.resolve("noval");
-        CliRun prepare = CliRun.of("data", "prepare", "--out", data.toString(), "--seq-len", "16", "--quiet",
-                "--tokenizer", "bytes", "--split", "1,0,0", "--exclude-source", "Books3");
-        assertEquals(0, prepare.exitCode(), prepare.err());
+        StudyData.bytes16(data, "1,0,0");
         List<String> args = new ArrayList<>(List.of("--out", tmp.resolve("o").toString(), "--data",
                 data.toString(), "--seq", "16", "--batch", "2", "--seed", "7"));
         args.addAll(List.of(flags.split(" ")));
@@ -177,9 +169,7 @@ class StudyFlagErrorsTest {
     @Test
     void theScalingStudySaysOnlyWhatIsTrue() {
         Path data = tmp.resolve("bytes16-scaling");
-        CliRun prepare = CliRun.of("data", "prepare", "--out", data.toString(), "--seq-len", "16", "--quiet",
-                "--tokenizer", "bytes", "--split", "0.9,0.05,0.05", "--exclude-source", "Books3");
-        assertEquals(0, prepare.exitCode(), prepare.err());
+        StudyData.bytes16(data);
         CliRun run = CliRun.of("study", "scaling", "--out", tmp.resolve("sc").toString(), "--data", data.toString(),
                 "--seq", "16", "--batch", "2", "--sizes", "16x1,32x1,48x1", "--tokens-per-param", "0.02",
                 "--eval-sequences", "0");
