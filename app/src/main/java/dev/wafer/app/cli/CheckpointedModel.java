@@ -51,6 +51,8 @@ record CheckpointedModel(Path file, ModelShape shape, ParameterisationKind kind,
             throw new UserError(flag + " " + path + ": no checkpoint at " + file);
         }
         try (CheckpointReader reader = store.open(file)) {
+            // A training section resume would refuse (an edited kind, step or precision) is refused by every command.
+            requireValidRunState(file, reader.header());
             ModelShape shape = RunStateHeaders.shape(file, reader.header().model());
             ParameterisationKind kind = RunStateHeaders.kind(file, reader.header().model());
             MupHyperparameters mup = RunStateHeaders.mup(file, reader.header().model());

@@ -109,6 +109,9 @@ class RecordedProvenanceValuesTest {
             String c = edited("bad" + i, e.getValue()).getParent().toString();
             refused(e.getKey(), "train", "--resume", c, "--dry-run");
             refused(e.getKey(), "audit", "provenance", "--checkpoint", c);
+            refused(e.getKey(), "generate", "--checkpoint", c, "--prompt", "hi");
+            refused(e.getKey(), "eval", "--checkpoint", c, "--data", Files.writeString(tmp.resolve("e" + i + ".txt"),
+                    "Some text to score.").toString());
             Path out = tmp.resolve("bad-hf" + i++);
             refused(e.getKey(), "export-hf", "--checkpoint", c, "--out", out.toString());
             assertFalse(Files.exists(out.resolve("config.json")), out.toString());
