@@ -228,31 +228,15 @@ public final class Inputs {
             throw new IllegalStateException("the embedded sample corpus " + SAMPLE_RESOURCE
                     + " is missing from the jar; rebuild with data/sample present");
         }
-        return new PileJsonlSource("embedded:sample.jsonl.zst", sampleSize(), () -> {
+        // Size -1 (unknown), as always: the shuffle's bucket count derives from the inputs' sizes, and counting the sample
+        // would reshuffle the default dataset and change every figure measured on it. Its SHA-256 identifies it.
+        return new PileJsonlSource("embedded:sample.jsonl.zst", -1, () -> {
             InputStream in = Inputs.class.getResourceAsStream(SAMPLE_RESOURCE);
             if (in == null) {
                 throw new IOException("embedded sample corpus missing: " + SAMPLE_RESOURCE);
             }
             return in;
         }, bytesRead);
-    }
-
-    /**
-     * The stored (compressed) size of the embedded corpus, as {@code inputs[].bytes} records for a file: the jar
-     * entry's or the file's length, or, where the class loader does not say, the bytes counted.
-     */
-    private static long sampleSize() {
-        try {
-            long size = Inputs.class.getResource(SAMPLE_RESOURCE).openConnection().getContentLengthLong();
-            if (size >= 0) {
-                return size;
-            }
-            try (InputStream in = Inputs.class.getResourceAsStream(SAMPLE_RESOURCE)) {
-                return in == null ? -1 : in.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-        } catch (IOException e) {
-            return -1; // reading it as a corpus names the problem
-        }
     }
 
     /** Whether a file is Pile JSON Lines by its name (any case: {@code DATA.JSONL} is JSON Lines too). */
