@@ -71,6 +71,13 @@ final class LrSweepCommand implements Runnable {
         StudyOutput output = StudyOutput.create(options, "lr-sweep", spec.commandLine().getOut());
         LearningRateSweep.Settings settings = settings(sorted, rates, training);
         PrintWriter err = spec.commandLine().getErr();
+        if (tokens % training.batchTokens() != 0) {
+            // Runs train whole steps: the tokens are rounded up, as mup-search's budget is, and said so.
+            err.printf(java.util.Locale.ROOT, "wafer: --tokens %d is not a whole number of steps of %d tokens (--batch"
+                    + " x --seq); each run trains %d steps, %d tokens%n", tokens, training.batchTokens(),
+                    settings.steps(), settings.steps() * training.batchTokens());
+            err.flush();
+        }
         StudyRun.Finished<LearningRateSweep.Result> run = StudyRun.run(backends, memory, options, err,
                 StudyRun.given(spec, evalSequences), vocab -> StudyOptions.widthRuns(sorted, layers, dHead, vocab, options.seq),
                 (backend, data, progress) -> LearningRateSweep.run(backend, data,

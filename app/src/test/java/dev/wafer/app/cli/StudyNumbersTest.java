@@ -63,6 +63,18 @@ class StudyNumbersTest {
                 != two.get("points").get(0).get("final_loss").asDouble(), three + " vs " + two);
     }
 
+    /** --tokens that are not whole steps were rounded up without a word: said in one line, the JSON has the count. */
+    @Test
+    void sweepTokensRoundedUpToWholeStepsAreSaidSo() throws Exception {
+        CliRun run = study("lr-sweep", "lr-round", "--json", "--quiet", "--widths", "16,32", "--lrs", "3e-3",
+                "--tokens", "70", "--d-head", "16", "--layers", "1", "--eval-sequences", "2");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("wafer: --tokens 70 is not a whole number of steps of 32 tokens (--batch x --seq); each run"
+                + " trains 3 steps, 96 tokens", run.err().strip());
+        assertEquals(96, JSON.readTree(run.out()).get("tokens_per_run").asLong(), run.out());
+        assertTrue(sweep("lr-whole", "2").err().isEmpty(), "64 tokens are two whole steps: nothing to say");
+    }
+
     /** More held-out sequences than the split has were wrapped and scored twice: capped, said in one line. */
     @Test
     void evalSequencesAreCappedAtTheSplitAndSaidSo() throws Exception {
