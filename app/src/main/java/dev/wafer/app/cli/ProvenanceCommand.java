@@ -105,8 +105,10 @@ public final class ProvenanceCommand implements Runnable, BackendAgnostic {
         }
         r.put("training", training);
         r.put("data", data);
-        r.put("tokenizer", TrainedTokenizer.nameFor(model));
-        r.put("tokenizer_source", TrainedTokenizer.of(model).map(TrainedTokenizer::source)
+        // Looked up once: it may read the dataset's manifest.
+        java.util.Optional<TrainedTokenizer> tokenizer = TrainedTokenizer.of(model);
+        r.put("tokenizer", tokenizer.map(TrainedTokenizer::tokenizer).orElse(TrainedTokenizer.assumedFor(model)));
+        r.put("tokenizer_source", tokenizer.map(TrainedTokenizer::source)
                 .orElse("assumed from the vocabulary (nothing records it)"));
         r.put("imported_from", m.importedFrom().orElse(null));
         r.put("recorded_provenance", recorded.isEmpty() ? null : recorded);

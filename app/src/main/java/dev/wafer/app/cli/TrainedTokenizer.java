@@ -48,8 +48,12 @@ record TrainedTokenizer(String dataset, String tokenizer, String sha256, String 
      * else the byte tokenizer for 257 ids (what {@code export-hf} marks with end-of-text 256) and GPT-2 otherwise.
      */
     static String nameFor(CheckpointedModel model) {
-        return of(model).map(TrainedTokenizer::tokenizer)
-                .orElse(model.shape().vocabSize() == 257 ? BYTES : "gpt2");
+        return of(model).map(TrainedTokenizer::tokenizer).orElse(assumedFor(model));
+    }
+
+    /** The tokenizer assumed where nothing records one: bytes for 257 ids, GPT-2 otherwise. */
+    static String assumedFor(CheckpointedModel model) {
+        return model.shape().vocabSize() == 257 ? BYTES : "gpt2";
     }
 
     /** What import-hf carried over from an exported directory's {@code wafer_provenance}. */

@@ -165,13 +165,8 @@ class DedupCommandTest {
     @Test
     void excludedDocumentsAreLeftOutOfPositivesAndNegatives() throws Exception {
         Path corpus = tmp.resolve("excl");
-        assertEquals(0, CliRun.of("data", "plant-duplicates", "--out", corpus.toString(), "--mb", "0.3", "--seed",
-                "1").exitCode());
         Path truth = corpus.resolve("truth.jsonl");
-        java.util.List<JsonNode> records = new java.util.ArrayList<>();
-        for (String line : Files.readAllLines(truth)) {
-            records.add(JSON.readTree(line));
-        }
+        java.util.List<JsonNode> records = planted(corpus);
         String excluded = records.stream().filter(r -> r.path("kind").asText().equals("variant")).findFirst()
                 .orElseThrow().path("source").asText();
         long excludedDocs = records.stream().filter(r -> r.path("source").asText().equals(excluded)).count();
@@ -195,6 +190,18 @@ class DedupCommandTest {
         assertTrue(text.out().contains("left out of both: " + excludedDocs + " documents the dataset did not take in ("
                 + excludedDocs + " by --exclude-source)"), text.out());
     }
+
+    /** Plants the small seeded corpus (0.3 MB, seed 1) into {@code corpus} and returns its truth records. */
+    private static java.util.List<JsonNode> planted(Path corpus) throws Exception {
+        assertEquals(0, CliRun.of("data", "plant-duplicates", "--out", corpus.toString(), "--mb", "0.3", "--seed",
+                "1").exitCode());
+        java.util.List<JsonNode> records = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(corpus.resolve("truth.jsonl"))) {
+            records.add(JSON.readTree(line));
+        }
+        return records;
+    }
+
     /**
      * A cluster whose original was malformed: deduplication never saw the original, so its first kept copy is rightly
      * kept and takes the original's place; it was counted as a missed positive (recall 37 of 39 where all were found).
@@ -202,13 +209,8 @@ class DedupCommandTest {
     @Test
     void theFirstKeptCopyOfALeftOutOriginalTakesItsPlace() throws Exception {
         Path corpus = tmp.resolve("orph");
-        assertEquals(0, CliRun.of("data", "plant-duplicates", "--out", corpus.toString(), "--mb", "0.3", "--seed",
-                "1").exitCode());
         Path truth = corpus.resolve("truth.jsonl");
-        java.util.List<JsonNode> records = new java.util.ArrayList<>();
-        for (String line : Files.readAllLines(truth)) {
-            records.add(JSON.readTree(line));
-        }
+        java.util.List<JsonNode> records = planted(corpus);
         // The original of the first cluster with a copy at or above the threshold: made malformed in the corpus.
         long cluster = records.stream().filter(r -> r.path("kind").asText().equals("variant")
                 && r.path("jaccard").asDouble() >= 0.8).findFirst().orElseThrow().path("cluster").asLong();

@@ -140,16 +140,7 @@ class TokenFileOrTextTest {
         Path shard = ds.resolve("train-00000.bin");
         String expected = "wafer: --data " + shard + " is a shard of a prepared dataset; pass its directory "
                 + ds.toAbsolutePath();
-        CliRun run = CliRun.of("train", "--data", shard.toString(), "--d-model", "32", "--layers", "1", "--heads",
-                "2", "--seq", "16", "--batch", "2", "--steps", "1", "--vocab", "50304");
-        assertEquals(2, run.exitCode(), run.err());
-        assertEquals(expected, run.err().strip().lines().reduce((a, b) -> b).orElseThrow());
-        Path model = tmp.resolve("model");
-        assertEquals(0, CliRun.of("train", "--synthetic", "--d-model", "32", "--layers", "1", "--heads", "2",
-                "--seq", "16", "--batch", "2", "--steps", "1", "--out", model.toString()).exitCode());
-        CliRun eval = CliRun.of("eval", "--checkpoint", model.toString(), "--data", shard.toString());
-        assertEquals(2, eval.exitCode(), eval.err());
-        assertEquals(expected, eval.err().strip());
+        assertTrainAndEvalRefuse(shard, expected, "--vocab", "50304");
     }
 
     /**
@@ -183,14 +174,21 @@ class TokenFileOrTextTest {
         String expected = "wafer: --data " + shard + " is a shard of a prepared dataset, outside its dataset (its"
                 + " folder " + away.toAbsolutePath() + " holds no manifest.json); pass the directory of the dataset it"
                 + " came from";
-        CliRun run = CliRun.of("train", "--data", shard.toString(), "--d-model", "32", "--layers", "1", "--heads",
-                "2", "--seq", "16", "--batch", "2", "--steps", "1");
+        assertTrainAndEvalRefuse(shard, expected);
+    }
+
+    /** Train (its last line, after any note) and eval of a synthetic model refuse {@code data} as {@code expected}. */
+    private void assertTrainAndEvalRefuse(Path data, String expected, String... trainFlags) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--data", data.toString(),
+                "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "16", "--batch", "2", "--steps", "1"));
+        args.addAll(java.util.List.of(trainFlags));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
         assertEquals(2, run.exitCode(), run.err());
         assertEquals(expected, run.err().strip().lines().reduce((a, b) -> b).orElseThrow());
-        Path model = tmp.resolve("model");
+        Path model = tmp.resolve("model-" + data.getFileName());
         assertEquals(0, CliRun.of("train", "--synthetic", "--d-model", "32", "--layers", "1", "--heads", "2",
                 "--seq", "16", "--batch", "2", "--steps", "1", "--out", model.toString()).exitCode());
-        CliRun eval = CliRun.of("eval", "--checkpoint", model.toString(), "--data", shard.toString());
+        CliRun eval = CliRun.of("eval", "--checkpoint", model.toString(), "--data", data.toString());
         assertEquals(2, eval.exitCode(), eval.err());
         assertEquals(expected, eval.err().strip());
     }
