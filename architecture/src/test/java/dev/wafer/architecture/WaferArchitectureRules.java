@@ -31,10 +31,10 @@ public final class WaferArchitectureRules {
     private static final String JACKSON = "com.fasterxml.jackson..";
     /**
      * The file formats' own libraries: JSON, the GPT-2 BPE, Hugging Face tokenizers, zstd input, PNG plots (through
-     * ImageIO, the JDK's javax.imageio).
+     * ImageIO, the JDK's javax.imageio), PyTorch checkpoints' pickles (Pyrolite).
      */
     private static final String[] FORMAT_LIBRARIES = {JACKSON, "com.knuddels.jtokkit..", "ai.djl.huggingface..",
-        "com.github.luben.zstd..", "org.knowm.xchart..", "javax.imageio.."};
+        "com.github.luben.zstd..", "org.knowm.xchart..", "javax.imageio..", "net.razorvine.pickle.."};
 
     private final String root;
     private final String ports;

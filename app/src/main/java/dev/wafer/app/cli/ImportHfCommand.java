@@ -30,9 +30,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code wafer import-hf}: a Hugging Face GPT-2 directory (config.json + model.safetensors) to a Wafer checkpoint. */
+/**
+ * {@code wafer import-hf}: a Hugging Face GPT-2 directory (config.json + model.safetensors, or the pytorch_model.bin
+ * the Cerebras-GPT release ships) to a Wafer checkpoint.
+ */
 @Command(name = "import-hf", mixinStandardHelpOptions = true,
-        description = "Convert a Hugging Face GPT-2 model directory (safetensors; SP or btlm-style muP) to a Wafer checkpoint.")
+        description = "Convert a Hugging Face GPT-2 model directory (safetensors or pytorch_model.bin; SP or btlm-style muP) to a"
+                + " Wafer checkpoint.")
 public final class ImportHfCommand implements Runnable, BackendAgnostic {
     @Spec
     CommandSpec spec;
@@ -40,7 +44,7 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
     @Inject
     CheckpointStore store;
 
-    @Option(names = "--from", required = true, paramLabel = "DIR", description = "config.json + model.safetensors (or shards).")
+    @Option(names = "--from", required = true, paramLabel = "DIR", description = "config.json + model.safetensors or pytorch_model.bin (or shards of either).")
     Path from;
 
     @Option(names = "--out", required = true, paramLabel = "CKPT",

@@ -221,9 +221,7 @@ public final class Gpt2ConfigJson {
 
     /** The file's text for a one-line message: control characters (a line break in a value) escaped. */
     private static String printable(String text) {
-        StringBuilder sb = new StringBuilder(text.length());
-        text.chars().forEach(c -> sb.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
-        return sb.toString();
+        return PrintableText.of(text);
     }
 
     /** Typed access to config fields with messages that name the file and field. */

@@ -19,12 +19,17 @@ import dev.wafer.ports.checkpoint.TensorSpec;
 
 /**
  * A Hugging Face GPT-2 model directory: {@code config.json} plus {@code model.safetensors} (or shards listed in
- * {@code model.safetensors.index.json}). Reads into and writes from a {@link Gpt2Checkpoint}.
+ * {@code model.safetensors.index.json}), or a PyTorch {@code pytorch_model.bin} (or its shards), read without
+ * running the pickle. Reads into and writes from a {@link Gpt2Checkpoint}; writes safetensors only.
  */
 public final class Gpt2HfDirectory {
     public static final String CONFIG = "config.json";
     public static final String WEIGHTS = "model.safetensors";
     public static final String SHARD_INDEX = "model.safetensors.index.json";
+    /** The PyTorch checkpoint transformers wrote before safetensors (the Cerebras-GPT release's format). */
+    public static final String TORCH_WEIGHTS = "pytorch_model.bin";
+    /** The index of a PyTorch checkpoint split over several files (the larger Cerebras-GPT models). */
+    public static final String TORCH_SHARD_INDEX = "pytorch_model.bin.index.json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Gpt2HfDirectory() {
@@ -33,15 +38,14 @@ public final class Gpt2HfDirectory {
     /**
      * Reads and validates a model directory.
      *
-     * @throws HfFormatException naming the file and the offending field or tensor; for pickle checkpoints, explaining
-     *                           how to convert them
+     * @throws HfFormatException naming the file and the offending field or tensor; for a pickle that is not a
+     *                           state dict of tensors, or not named as transformers names it, explaining what to do
      */
     public static Gpt2Checkpoint read(Path dir) {
         if (Files.isRegularFile(dir)) {
-            if (PickleRefusal.isPickle(dir)) {
-                throw PickleRefusal.refuse(dir);
-            }
-            throw new HfFormatException(dir + ": expected a Hugging Face model directory (config.json + model.safetensors), not a file");
+            throw new HfFormatException(dir + ": expected a Hugging Face model directory (config.json + "
+                    + WEIGHTS + " or " + TORCH_WEIGHTS + "), not a file" + (PickleRefusal.isPickle(dir) || isSafetensors(dir)
+                    ? ": pass the folder that holds it" : ""));
         }
         if (!Files.isDirectory(dir)) {
             throw new HfFormatException(dir + ": directory does not exist");
@@ -49,37 +53,41 @@ public final class Gpt2HfDirectory {
         Gpt2Config config = Gpt2ConfigJson.read(dir.resolve(CONFIG));
         ImportedTokenizerCheck.check(dir, dir.resolve(CONFIG), config.vocabSize());
         List<Path> shards = weightFiles(dir);
-        List<SafetensorsReader> readers = new ArrayList<>();
+        List<WeightFile> files = new ArrayList<>();
         try {
             for (Path shard : shards) {
-                readers.add(SafetensorsReader.open(shard));
+                files.add(isSafetensors(shard) ? SafetensorsReader.open(shard) : TorchZipCheckpoint.open(shard));
             }
-            return load(dir, config, readers);
+            return load(dir, config, files);
         } finally {
-            readers.forEach(SafetensorsReader::close);
+            files.forEach(WeightFile::close);
         }
     }
 
-    private static Gpt2Checkpoint load(Path dir, Gpt2Config config, List<SafetensorsReader> readers) {
-        Map<String, SafetensorsReader> owner = new LinkedHashMap<>();
+    private static boolean isSafetensors(Path file) {
+        return file.getFileName().toString().endsWith(".safetensors");
+    }
+
+    private static Gpt2Checkpoint load(Path dir, Gpt2Config config, List<WeightFile> files) {
+        Map<String, WeightFile> owner = new LinkedHashMap<>();
         Map<String, String> fileName = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
-        for (SafetensorsReader reader : readers) {
-            for (SafetensorsEntry e : reader.entries()) {
-                if (Gpt2Layout.isIgnoredBuffer(e.name())) {
+        for (WeightFile file : files) {
+            for (Map.Entry<String, long[]> e : file.shapes().entrySet()) {
+                if (Gpt2Layout.isIgnoredBuffer(e.getKey())) {
                     continue;
                 }
-                String name = Gpt2Layout.canonicalName(e.name());
-                if (owner.put(name, reader) != null) {
-                    throw new HfFormatException(reader.file() + ": tensor '" + name + "' appears more than once");
+                String name = Gpt2Layout.canonicalName(e.getKey());
+                if (owner.put(name, file) != null) {
+                    throw new HfFormatException(file.file() + ": tensor '" + name + "' appears more than once");
                 }
-                fileName.put(name, e.name());
-                shapes.put(name, intShape(reader, e));
+                fileName.put(name, e.getKey());
+                shapes.put(name, intShape(file, e.getKey(), e.getValue()));
             }
         }
-        Gpt2Layout.validate(readers.size() == 1 ? readers.get(0).file().toString() : dir.toString(), config, shapes);
+        Gpt2Layout.validate(files.size() == 1 ? files.get(0).file().toString() : dir.toString(), config, shapes);
         Map<String, FloatTensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, SafetensorsReader> e : owner.entrySet()) {
+        for (Map.Entry<String, WeightFile> e : owner.entrySet()) {
             tensors.put(e.getKey(), new FloatTensor(shapes.get(e.getKey()), e.getValue().readFloats(fileName.get(e.getKey()))));
         }
         FloatTensor head = tensors.remove(Gpt2Layout.LM_HEAD);
@@ -100,26 +108,27 @@ public final class Gpt2HfDirectory {
     }
 
     /** A tensor's shape as ints; a dimension past an int is no GPT-2 tensor Wafer can hold (one line, not a crash). */
-    private static int[] intShape(SafetensorsReader reader, SafetensorsEntry e) {
-        for (long d : e.shape()) {
+    private static int[] intShape(WeightFile file, String name, long[] shape) {
+        for (long d : shape) {
             if (d > Integer.MAX_VALUE) {
-                throw new HfFormatException(reader.file() + ": tensor '" + e.name() + "' has shape "
-                        + Arrays.toString(e.shape()) + ": a dimension of " + d + " is more than Wafer holds ("
+                throw new HfFormatException(file.file() + ": tensor '" + name + "' has shape "
+                        + Arrays.toString(shape) + ": a dimension of " + d + " is more than Wafer holds ("
                         + Integer.MAX_VALUE + ")");
             }
         }
-        return e.intShape();
+        return Arrays.stream(shape).mapToInt(Math::toIntExact).toArray();
     }
 
-    /** The safetensors files of a directory, refusing pickle-only directories with an explanation. */
+    /**
+     * The weights files of a directory: safetensors first (one file or an index of shards), else a PyTorch zip
+     * checkpoint ({@code pytorch_model.bin} or its index). Other pickle-looking files are refused with an explanation.
+     */
     static List<Path> weightFiles(Path dir) {
-        Path single = dir.resolve(WEIGHTS);
-        if (Files.isRegularFile(single)) {
-            return List.of(single);
-        }
-        Path index = dir.resolve(SHARD_INDEX);
-        if (Files.isRegularFile(index)) {
-            return shardsOf(index);
+        for (String name : List.of(WEIGHTS, SHARD_INDEX, TORCH_WEIGHTS, TORCH_SHARD_INDEX)) {
+            Path file = dir.resolve(name);
+            if (Files.isRegularFile(file)) {
+                return name.endsWith(".json") ? shardsOf(file) : List.of(file);
+            }
         }
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> pickles = files.filter(Files::isRegularFile).filter(PickleRefusal::isPickle).sorted().toList();
@@ -129,7 +138,8 @@ public final class Gpt2HfDirectory {
         } catch (IOException e) {
             throw new HfFormatException(dir + ": cannot list directory: " + e.getMessage(), e);
         }
-        throw new HfFormatException(dir + ": no " + WEIGHTS + " (or " + SHARD_INDEX + ") in the model directory");
+        throw new HfFormatException(dir + ": no " + WEIGHTS + " (or " + SHARD_INDEX + ", " + TORCH_WEIGHTS + ", "
+                + TORCH_SHARD_INDEX + ") in the model directory");
     }
 
     private static List<Path> shardsOf(Path index) {

@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>Format: an 8-byte little-endian header length N, N bytes of JSON
  * {@code {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}}, then the data.
  */
-public final class SafetensorsReader implements AutoCloseable {
+public final class SafetensorsReader implements AutoCloseable, WeightFile {
     /** The reference implementation refuses larger headers; a bigger value means a corrupt or foreign file. */
     static final long MAX_HEADER_BYTES = 100L << 20;
     // Trailing tokens after the object are an error: with a wrong header length they are tensor bytes.
@@ -194,6 +194,7 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     /** The file this reader maps. */
+    @Override
     public Path file() {
         return file;
     }
@@ -201,6 +202,14 @@ public final class SafetensorsReader implements AutoCloseable {
     /** Every tensor, ordered by position in the file. */
     public List<SafetensorsEntry> entries() {
         return List.copyOf(entries.values());
+    }
+
+    /** Every tensor's shape by name, ordered by position in the file. */
+    @Override
+    public Map<String, long[]> shapes() {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        entries.forEach((name, e) -> shapes.put(name, e.shape()));
+        return shapes;
     }
 
     /** The tensor with this name, or null. */
@@ -214,6 +223,7 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     /** Reads a F32, F16 or BF16 tensor as float32. */
+    @Override
     public float[] readFloats(String name) {
         SafetensorsEntry e = entries.get(name);
         if (e == null) {

@@ -175,18 +175,19 @@ class Gpt2HfDirectoryTest {
     }
 
     @Test
-    void refusesPickleCheckpointsWithAnExplanation() throws IOException {
+    void refusesPickleFilesItCannotReadWithAnExplanation() throws IOException {
         Path hf = dir.resolve("cerebras-111m");
         Files.createDirectories(hf);
         Files.writeString(hf.resolve("config.json"), Gpt2ConfigJsonTest.CEREBRAS_111M);
         Files.write(hf.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
-        HfFormatException e = assertFails(hf, "refusing to load the PyTorch pickle checkpoint 'pytorch_model.bin'");
-        assertTrue(e.getMessage().contains("executes code"), e.getMessage());
-        assertTrue(e.getMessage().contains("save_file(") && e.getMessage().contains("safe_serialization=True"), e.getMessage());
+        HfFormatException e = assertFails(hf, "pytorch_model.bin: not a PyTorch zip checkpoint");
+        assertTrue(e.getMessage().contains("legacy format"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line for the CLI");
-        Path pt = dir.resolve("model.ckpt");
-        Files.write(pt, new byte[] {1});
-        assertFails(pt, "refusing to load the PyTorch pickle checkpoint 'model.ckpt'");
+        Files.delete(hf.resolve("pytorch_model.bin"));
+        Files.write(hf.resolve("model.ckpt"), new byte[] {1});
+        e = assertFails(hf, "holds the pickle 'model.ckpt' but no model.safetensors or pytorch_model.bin");
+        assertTrue(e.getMessage().contains("save_file(") && e.getMessage().contains("safe_serialization=True"), e.getMessage());
+        assertFails(hf.resolve("model.ckpt"), "not a file: pass the folder that holds it");
     }
 
     @Test
