@@ -93,11 +93,12 @@ def loss_of(logits, ids):
     return torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, v), ids[:, 1:].reshape(-1)).item()
 
 
-def write_safetensors(path, sd):
+def write_safetensors(path, sd, bf16=False):
+    """float32 tensors, or with bf16 the bfloat16 bits of bfloat16 tensors (numpy has no bfloat16: viewed as int16)."""
     header, blobs, offset = {"__metadata__": {"format": "pt"}}, [], 0
     for name, t in sd.items():
-        data = t.contiguous().to(torch.float32).numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        data = (t.contiguous().view(torch.int16) if bf16 else t.contiguous().to(torch.float32)).numpy().tobytes()
+        header[name] = {"dtype": "BF16" if bf16 else "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
     h = json.dumps(header).encode("utf-8")

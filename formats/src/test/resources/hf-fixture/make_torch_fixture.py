@@ -20,11 +20,10 @@ import collections
 import json
 import os
 import shutil
-import struct
 
 import torch
 
-from make_fixture import HERE, read_safetensors
+from make_fixture import HERE, read_safetensors, write_safetensors
 
 
 def hf_state_dict(sd):
@@ -42,19 +41,6 @@ def hf_state_dict(sd):
     out["lm_head.weight"] = out["transformer.wte.weight"]  # tied: one storage, saved once
     out._metadata = collections.OrderedDict([("", {"version": 1}), ("transformer", {"version": 1})])
     return out
-
-
-def write_bf16_safetensors(path, sd):
-    header, blobs, offset = {}, [], 0
-    for name, t in sd.items():
-        data = t.contiguous().view(torch.int16).numpy().tobytes()
-        header[name] = {"dtype": "BF16", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    h = json.dumps(header).encode("utf-8")
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
 
 
 class RunsCode:
@@ -83,7 +69,7 @@ def main():
         json.dump(config, f, indent=2)
     bf16 = collections.OrderedDict((name[len("transformer."):], t.to(torch.bfloat16))
                                    for name, t in sd.items() if not name.endswith(".attn.bias"))
-    write_bf16_safetensors(os.path.join(out, "bf16-reference.safetensors"), bf16)
+    write_safetensors(os.path.join(out, "bf16-reference.safetensors"), bf16, bf16=True)
     saved = collections.OrderedDict(bf16)
     saved["wpe.weight"] = bf16["wpe.weight"].t().contiguous().t()  # same values, column-major strides
     d = bf16["ln_f.bias"].shape[0]
