@@ -10,16 +10,14 @@ import java.util.List;
  * @param gold    index of the correct answer
  */
 public record MultipleChoiceDoc(String context, List<String> choices, int gold) implements EvalDoc {
-    /** Requires at least two choices and a gold index among them. */
+    /**
+     * Requires at least two choices and a gold index among them. A choice may be empty (a HellaSwag ending that is all
+     * tags): the harness scores its continuation {@code " "}, and its acc_norm is {@code ll / 0}, never the best.
+     */
     public MultipleChoiceDoc {
         choices = List.copyOf(choices);
         if (choices.size() < 2) {
             throw new IllegalArgumentException("a multiple-choice document needs at least two choices, got " + choices.size());
-        }
-        for (String c : choices) {
-            if (c.isEmpty()) {
-                throw new IllegalArgumentException("an empty choice has no length to normalise acc_norm by");
-            }
         }
         if (gold < 0 || gold >= choices.size()) {
             throw new IllegalArgumentException("gold " + gold + " is not an index of the " + choices.size() + " choices");

@@ -246,16 +246,19 @@ public final class TaskEvaluator {
         double[] out = new double[ll.length];
         for (int i = 0; i < ll.length; i++) {
             String c = choices.get(i);
-            out[i] = ll[i] / c.codePointCount(0, c.length());
+            out[i] = ll[i] / PythonStrings.len(c);
         }
         return out;
     }
 
-    /** The first index of the maximum, as numpy's argmax breaks ties. */
+    /**
+     * numpy's argmax: the first index of the maximum, or of the first NaN (an empty choice's acc_norm whose
+     * log-likelihood is exactly 0 is 0 / 0).
+     */
     static int argmax(double[] values) {
         int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
+        for (int i = 1; i < values.length && !Double.isNaN(values[best]); i++) {
+            if (values[i] > values[best] || Double.isNaN(values[i])) {
                 best = i;
             }
         }

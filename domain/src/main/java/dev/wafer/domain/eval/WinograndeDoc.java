@@ -29,9 +29,9 @@ public record WinograndeDoc(String sentence, List<String> options, int gold) imp
         return sentence.substring(0, sentence.indexOf('_')) + option;
     }
 
-    /** Everything after the blank, stripped, with one leading space: the continuation scored for both options. */
+    /** Everything after the blank, stripped as Python strips, with one leading space: the continuation scored for both options. */
     public String partialTarget() {
-        return " " + sentence.substring(sentence.indexOf('_') + 1).strip();
+        return " " + PythonStrings.strip(sentence.substring(sentence.indexOf('_') + 1));
     }
 
     @Override

@@ -42,6 +42,31 @@ class TaskEvaluatorTest {
     void tiesGoToTheFirstChoiceAsNumpyArgmaxDoes() {
         assertEquals(0, TaskEvaluator.argmax(new double[] {-1, -1, -2}));
         assertEquals(2, TaskEvaluator.argmax(new double[] {-3, -2, -1}));
+        // numpy returns the first NaN (an empty choice with ll 0: 0 / 0), and -inf never wins.
+        assertEquals(1, TaskEvaluator.argmax(new double[] {-1, Double.NaN, 0, Double.NaN}));
+        assertEquals(1, TaskEvaluator.argmax(new double[] {Double.NEGATIVE_INFINITY, -5}));
+    }
+
+    @Test
+    void anEmptyChoiceIsScoredAsASpaceAndItsAccNormIsMinusInfinity() {
+        // base.py MultipleChoiceTask: continuation " " + "" is scored; acc_norm ll / len("") = -inf never wins, so
+        // the choice that wins acc loses acc_norm (it was refused: "an empty choice has no length ...").
+        FakeModel model = new FakeModel(2048)
+                .answer("Q:", " ", -0.5, true)
+                .answer("Q:", " bb", -3.0, false);
+        EvalTask t = task("hs", TaskType.MULTIPLE_CHOICE, new MultipleChoiceDoc("Q:", List.of("", "bb"), 0));
+        TaskResult r = new TaskEvaluator(model.requests(), model, ZERO_SHOT).evaluate(t);
+        assertEquals(Map.of("acc", 1.0, "acc_norm", 0.0), r.metrics());
+    }
+
+    @Test
+    void aLambadaPassageEndingInASpaceHasASpaceForLastWord() {
+        // lambada.py: "the passage ends ".rsplit(" ", 1) is ["the passage ends", ""]: continuation " ".
+        FakeModel model = new FakeModel(2048).answer("the passage ends", " ", -2.0, false);
+        TaskResult r = new TaskEvaluator(model.requests(), model, ZERO_SHOT)
+                .evaluate(task("lambada", TaskType.LAMBADA, new LambadaDoc("the passage ends ")));
+        assertEquals(0.0, r.metric("acc"));
+        assertEquals(Math.exp(2.0), r.metric("ppl"), 1e-12);
     }
 
     @Test
@@ -166,7 +191,6 @@ class TaskEvaluatorTest {
     void documentsValidateThemselves() {
         assertThrows(IllegalArgumentException.class, () -> new MultipleChoiceDoc("q", List.of("a"), 0));
         assertThrows(IllegalArgumentException.class, () -> new MultipleChoiceDoc("q", List.of("a", "b"), 2));
-        assertThrows(IllegalArgumentException.class, () -> new MultipleChoiceDoc("q", List.of("a", ""), 0));
         assertThrows(IllegalArgumentException.class, () -> new WinograndeDoc("no blank", List.of("a", "b"), 0));
         assertThrows(IllegalArgumentException.class, () -> new LambadaDoc("oneword"));
         assertThrows(IllegalArgumentException.class, () -> task("mixed", TaskType.LAMBADA, new MultipleChoiceDoc("q", List.of("a", "b"), 0)));

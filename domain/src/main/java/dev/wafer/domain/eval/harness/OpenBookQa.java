@@ -1,6 +1,7 @@
 package dev.wafer.domain.eval.harness;
 
 import dev.wafer.domain.eval.MultipleChoiceDoc;
+import dev.wafer.domain.eval.PythonStrings;
 import java.util.List;
 
 /** openbookqa.py {@code OpenBookQA}. */
@@ -12,7 +13,7 @@ public final class OpenBookQa {
 
     /** {@code _process_doc}: query the bare {@code question_stem}; gold {@code ["A","B","C","D"].index(answerKey.strip())}. */
     public static MultipleChoiceDoc doc(String questionStem, List<String> choiceTexts, String answerKey) {
-        int gold = LETTERS.indexOf(answerKey.strip());
+        int gold = LETTERS.indexOf(PythonStrings.strip(answerKey));
         if (gold < 0) {
             throw new IllegalArgumentException("answerKey '" + answerKey + "' is none of A-D");
         }

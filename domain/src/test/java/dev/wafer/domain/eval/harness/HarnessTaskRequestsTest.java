@@ -55,6 +55,18 @@ class HarnessTaskRequestsTest {
     }
 
     @Test
+    void hellaswagUsesPythonsStripRegexAndCapitalize() {
+        // CPython on hellaswag.py: strip() removes U+00A0 and U+0085; "." in re spans "\r"; capitalize() title-cases
+        // "\ufb01" to "Fi" and ends "\u03a3" as a final sigma. An ending that is all tags is an empty choice.
+        MultipleChoiceDoc doc = HellaSwag.doc("Test", "A man.", "\ufb01sh swim \u0391\u03a3",
+                List.of("stops.\u00a0", "one [a\rb] two", "\u0085x", "[header]"), 0);
+        String q = "Test: A man. Fish swim \u03b1\u03c2";
+        assertEquals(List.of(q + "| stops.", q + "| one two", q + "| x", q + "| "), flat(doc));
+        assertEquals("Sstra\u00dfe", HellaSwag.doc("a", "b", "\u00dftra\u00dfe", List.of("x", "y"), 0).context()
+                .substring("a: b ".length()));
+    }
+
+    @Test
     void piqaQuestionAnswerForm() {
         // piqa.py doc_to_text: "Question: " + goal + "\nAnswer:"; choices [sol1, sol2].
         MultipleChoiceDoc doc = Piqa.doc("When boiling butter, when it's ready, you can", "Pour it onto a plate",
@@ -83,6 +95,8 @@ class HarnessTaskRequestsTest {
                         "plants sprouting, blooming and wilting"), "D ");
         assertEquals(3, doc.gold());
         assertEquals("The sun is responsible for| plants sprouting, blooming and wilting", flat(doc).get(3));
+        // Python's strip() removes a no-break space too.
+        assertEquals(1, OpenBookQa.doc("q", List.of("a", "b", "c", "d"), "\u00a0B\u202f").gold());
     }
 
     @Test
@@ -98,6 +112,9 @@ class HarnessTaskRequestsTest {
                 "The trophy doesn't fit in the suitcase because of the suitcase| ."),
                 flat(Winogrande.doc("The trophy doesn't fit in the suitcase because of the _.", "trophy", "suitcase", "2")));
         assertEquals(1, Winogrande.doc("a _ b", "x", "y", "2").gold());
+        // Python's strip() removes the trailing U+00A0 that Java's String.strip() keeps.
+        assertEquals(List.of("The cat saw Ann| there.", "The cat saw Bob| there."),
+                flat(Winogrande.doc("The cat saw _ there.\u00a0", "Ann", "Bob", "1")));
         assertThrows(IllegalArgumentException.class, () -> Winogrande.doc("a _ b", "x", "y", "0"));
     }
 
@@ -105,6 +122,10 @@ class HarnessTaskRequestsTest {
     void lambadaLastWordKeepsItsPunctuation() {
         // lambada.py doc_to_text: text.rsplit(" ", 1)[0]; doc_to_target: " " + text.rsplit(" ", 1)[1].
         assertEquals(List.of("\"Go away,\" she said to| \"Bob.\""), flat(LambadaOpenAi.doc("\"Go away,\" she said to \"Bob.\"")));
+        // Either side of the last space may be empty, as rsplit leaves it; no space at all is refused (IndexError).
+        assertEquals(List.of("the passage ends| "), flat(LambadaOpenAi.doc("the passage ends ")));
+        assertEquals(List.of("| word"), flat(LambadaOpenAi.doc(" word")));
+        assertThrows(IllegalArgumentException.class, () -> LambadaOpenAi.doc("oneword"));
     }
 
     @Test
