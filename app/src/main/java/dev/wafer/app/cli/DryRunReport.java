@@ -91,7 +91,7 @@ final class DryRunReport {
         r.put("data_fingerprint", fingerprint.isEmpty() ? null : fingerprint);
         // What this invocation trains: --stop-at and --max-tokens end it early, a resumed run starts later.
         long startStep = state.position().step();
-        long stopStep = stopStep(s, startStep);
+        long stopStep = TrainExecution.stopStep(s, startStep, c.stopAt, c.maxTokens);
         double runTokens = sc.tokensBeforeStep(stopStep) - sc.tokensBeforeStep(startStep);
         r.put("start_step", startStep);
         r.put("stop_step", stopStep);
@@ -192,20 +192,6 @@ final class DryRunReport {
         }
         resolver.requirePrecision(state.spec().precision());
         return fingerprint;
-    }
-
-    /**
-     * The step after which this invocation stops, as {@code TrainingSession.run} does: at the schedule's end, at
-     * {@code --stop-at}, or at the first step boundary at or past {@code --max-tokens} tokens.
-     */
-    private long stopStep(RunSpec s, long startStep) {
-        long end = Math.min(s.totalSteps(), c.stopAt != null ? c.stopAt : Long.MAX_VALUE);
-        long maxTokens = c.maxTokens != null ? c.maxTokens : Long.MAX_VALUE;
-        long step = startStep;
-        while (step < end && s.schedule().tokensBeforeStep(step) < maxTokens) {
-            step++;
-        }
-        return step;
     }
 
     /** A value as the table shows it: seconds with a readable unit, token counts with SI suffixes, rates compact. */

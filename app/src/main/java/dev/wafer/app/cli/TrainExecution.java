@@ -14,6 +14,7 @@ import dev.wafer.domain.session.DataKind;
 import dev.wafer.domain.session.DataSpec;
 import dev.wafer.domain.session.Precision;
 import dev.wafer.domain.session.RunOutcome;
+import dev.wafer.domain.session.RunSpec;
 import dev.wafer.domain.session.RunState;
 import dev.wafer.domain.session.SessionListener;
 import dev.wafer.domain.session.SessionOptions;
@@ -103,7 +104,7 @@ final class TrainExecution {
         if (f.underflowReport() != null) {
             options = options.underflowReportEvery(f.underflowReport());
         }
-        SessionListener progress = lead ? new TrainProgress(out, err, f.json()) : r -> { };
+        SessionListener progress = lead ? new TrainProgress(out, err, f.json(), f.stopAt(), f.maxTokens()) : r -> { };
         // Rank 0 writes the checkpoints: its line after a device failure says where the run can continue from.
         NewestCheckpoint newest = new NewestCheckpoint(progress, checkpoint == null ? null
                 : ModelCheckpoints.resolve(f.resume()), state.position().step());
@@ -232,6 +233,20 @@ final class TrainExecution {
             throw new UserError("--max-tokens " + maxTokens + ": nothing to do, the checkpoint has already"
                     + " trained " + state.position().tokens() + " tokens (step " + state.position().step() + ")");
         }
+    }
+
+    /**
+     * The step after which this invocation stops, as {@code TrainingSession.run} does: at the schedule's end, at
+     * {@code stopAt}, or at the first step boundary at or past {@code maxTokens} tokens (either may be null).
+     */
+    static long stopStep(RunSpec s, long startStep, Long stopAt, Long maxTokens) {
+        long end = Math.min(s.totalSteps(), stopAt != null ? stopAt : Long.MAX_VALUE);
+        long tokens = maxTokens != null ? maxTokens : Long.MAX_VALUE;
+        long step = startStep;
+        while (step < end && s.schedule().tokensBeforeStep(step) < tokens) {
+            step++;
+        }
+        return step;
     }
 
     private static ComputeBackend profiled(ComputeBackend backend, KernelProfile kernels) {

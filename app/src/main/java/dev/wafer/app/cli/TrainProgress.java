@@ -14,7 +14,9 @@ import dev.wafer.ports.metrics.StepMetrics;
 
 /**
  * Prints a training session: one JSON object per step on stdout with {@code --json}, else a progress bar on stderr
- * (redrawn in place on a terminal, about 20 lines in a log), then the validation loss.
+ * (redrawn in place on a terminal, about 20 lines in a log), then the validation loss. The lines and the ETA are
+ * spaced over this invocation, from its start (or resume) step to where it stops ({@code --stop-at},
+ * {@code --max-tokens} or the schedule's end), whose last step always has its line.
  */
 final class TrainProgress implements SessionListener {
     private final PrintWriter out;
@@ -24,11 +26,17 @@ final class TrainProgress implements SessionListener {
     private String data = "";
     private long start;
     private long firstStep;
+    private final Long stopAt;
+    private final Long maxTokens;
+    /** The step after which this invocation stops. */
+    private long stopStep;
 
-    TrainProgress(PrintWriter out, PrintWriter err, boolean json) {
+    TrainProgress(PrintWriter out, PrintWriter err, boolean json, Long stopAt, Long maxTokens) {
         this.out = out;
         this.err = err;
         this.json = json;
+        this.stopAt = stopAt;
+        this.maxTokens = maxTokens;
     }
 
     void backend(String name, String description) {
@@ -40,6 +48,7 @@ final class TrainProgress implements SessionListener {
     public void started(RunState state, boolean resumed) {
         start = System.nanoTime();
         firstStep = state.position().step();
+        stopStep = TrainExecution.stopStep(state.spec(), firstStep, stopAt, maxTokens);
         if (json) {
             return;
         }
@@ -92,17 +101,26 @@ final class TrainProgress implements SessionListener {
         }
         long total = r.totalSteps();
         boolean terminal = System.console() != null;
-        if (!terminal && m.step() % Math.max(1, total / 20) != 0 && m.step() != total) {
+        if (!terminal && !logged(m.step(), firstStep, stopStep, total)) {
             return;
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double eta = elapsed / Math.max(1, m.step() - firstStep) * (total - m.step());
+        // To this invocation's stop (as the dry run's estimated_seconds), not the schedule's end.
+        double eta = elapsed / Math.max(1, m.step() - firstStep) * Math.max(0, stopStep - m.step());
         int width = 30;
         int done = (int) (width * m.step() / total);
         err.print(String.format(Locale.ROOT, "%s[%s%s] step %d/%d loss %.4f lr %.2e |g| %.3f %.0f tok/s ETA %.0fs%s",
                 terminal ? "\r" : "", "#".repeat(done), ".".repeat(width - done), m.step(), total, m.loss(),
                 m.learningRate(), m.gradNorm(), m.tokensPerSecond(), eta, terminal ? " " : "\n"));
         err.flush();
+    }
+
+    /**
+     * Whether a log (not a terminal) gets step {@code step}'s line: about 20 spaced over the steps after
+     * {@code first} up to {@code stop}, and always the stop step and the schedule's last.
+     */
+    static boolean logged(long step, long first, long stop, long total) {
+        return (step - first) % Math.max(1, (stop - first) / 20) == 0 || step == stop || step == total;
     }
 
     /** Tensors named on an underflow report's stderr line (the JSON line has them all). */

@@ -173,6 +173,26 @@ class TrainReliabilityTest {
         assertTrue(complete.err().contains("already complete (step 6 of 6); nothing to do"), complete.err());
     }
 
+    /**
+     * A run stopped early logs its steps: lines were spaced over the whole schedule (every 10th of 200 steps), so
+     * --stop-at 9 printed no step line at all, and the ETA counted to step 200.
+     */
+    @Test
+    void anEarlyStopLogsItsOwnStepsAndAnEtaToItsStop() {
+        List<String> args = new ArrayList<>(List.of(model("--steps", "200", "--stop-at", "9")));
+        args.remove("--json");
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> steps = run.err().lines().filter(l -> l.contains("] step ")).toList();
+        assertEquals(9, steps.size(), run.err());
+        assertTrue(steps.get(8).contains("step 9/200 ") && steps.get(8).endsWith("ETA 0s"), run.err());
+        // About 20 lines over this invocation's steps, from a resumed step 100 to a stop at 400; its last included.
+        long logged = java.util.stream.LongStream.rangeClosed(101, 400)
+                .filter(s -> TrainProgress.logged(s, 100, 400, 1000)).count();
+        assertEquals(20, logged);
+        assertTrue(TrainProgress.logged(400, 100, 400, 1000) && TrainProgress.logged(397, 100, 397, 1000));
+    }
+
     /** A --stop-at past the run's last step stops nothing early: refused, dry run too (both accepted it silently). */
     @Test
     void aStopPastTheRunsLastStepIsRefused() {
