@@ -193,6 +193,22 @@ class TrainReliabilityTest {
         assertTrue(TrainProgress.logged(400, 100, 400, 1000) && TrainProgress.logged(397, 100, 397, 1000));
     }
 
+    /**
+     * model_flops_per_s counts the sequence trained: a preset's 128 positions trained at --seq 32 was counted at 128
+     * (1.7% more than the same model trained at 32).
+     */
+    @Test
+    void modelFlopsCountTheSequenceTrainedNotThePresetsPositions() throws Exception {
+        CliRun run = CliRun.of("train", "--preset", "sp-tiny-128", "--seq", "32", "--vocab", "97", "--data",
+                tokens.toString(), "--max-tokens", "100", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode step = JSON.readTree(run.out().lines().findFirst().orElseThrow());
+        double perToken = step.get("model_flops_per_s").asDouble() / step.get("tokens_per_s").asDouble();
+        dev.wafer.domain.model.ModelShape at32 = new dev.wafer.domain.model.ModelShape(97, 32, 128, 4, 4, 32, 512);
+        double expected = dev.wafer.domain.scaling.FlopCount.trainingPerToken(at32);
+        assertEquals(expected, perToken, expected * 1e-3, run.out());
+    }
+
     /** A --stop-at past the run's last step stops nothing early: refused, dry run too (both accepted it silently). */
     @Test
     void aStopPastTheRunsLastStepIsRefused() {

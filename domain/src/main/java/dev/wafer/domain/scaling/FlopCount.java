@@ -22,9 +22,24 @@ public final class FlopCount {
         return 3 * t.total() - t.embeddings - t.positionEmbeddings;
     }
 
-    /** Training FLOPs per token. */
+    /** Training FLOPs per token of sequences as long as the model's positions ({@code s.seqLength()}). */
     public static double trainingPerToken(ModelShape s) {
         return trainingPerSequence(s) / s.seqLength();
+    }
+
+    /**
+     * Training FLOPs per token of sequences of {@code seqLength} tokens on model {@code s}, which may have more
+     * positions (a preset's 2048 trained with a shorter {@code --seq}): the attention terms grow with the sequence
+     * trained, not with the positions the model could take.
+     *
+     * @throws IllegalArgumentException if {@code seqLength} is not in [1, the model's positions]
+     */
+    public static double trainingPerToken(ModelShape s, int seqLength) {
+        if (seqLength < 1 || seqLength > s.seqLength()) {
+            throw new IllegalArgumentException("sequence length must be in [1, " + s.seqLength() + "], found "
+                    + seqLength);
+        }
+        return trainingPerToken(s.withSeqLength(seqLength));
     }
 
     /**

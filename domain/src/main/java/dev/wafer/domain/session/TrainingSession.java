@@ -65,7 +65,7 @@ public final class TrainingSession {
         // The session passes each step's rate and batch to the trainer; these settings only feed the FLOP/s metric.
         this.trainer = new Trainer(trainable.model(), trainable.optimizer(), data.train(),
                 LearningRateSchedule.constant(spec.schedule().lrInTokens().peak()), m -> { },
-                new TrainerSettings(spec.microBatchTokens(), FlopCount.trainingPerToken(spec.shape()),
+                new TrainerSettings(spec.microBatchTokens(), FlopCount.trainingPerToken(spec.shape(), spec.seqLength()),
                         spec.skipNonFinite()), options.nanoClock(),
                 spec.precision().scalesLoss() ? GradientScaler.dynamic() : GradientScaler.disabled(),
                 options.collective());

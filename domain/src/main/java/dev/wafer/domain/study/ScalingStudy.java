@@ -158,7 +158,9 @@ public final class ScalingStudy {
         }
         long steps = (long) wholeSteps;
         long tokens = steps * training.batchTokens();
-        return new Plan(shape, params, tokensPerParameter, tokens, steps, FlopCount.trainingRun(shape, tokens));
+        // At the sequence trained: a size with more positions (a preset's 2048) trains shorter sequences here.
+        return new Plan(shape, params, tokensPerParameter, tokens, steps,
+                FlopCount.trainingPerToken(shape, Math.min(shape.seqLength(), training.seqLength())) * tokens);
     }
 
     /**

@@ -69,7 +69,7 @@ final class TrainingRun {
             Trainer trainer = new Trainer(model, trainable.optimizer(), data.training(training.seed()), schedule::lrAt, m -> {
                 last[(int) ((m.step() - 1) % last.length)] = m.loss();
                 listener.stepDone(m);
-            }, new TrainerSettings(training.batchTokens(), FlopCount.trainingPerToken(shape), false),
+            }, new TrainerSettings(training.batchTokens(), FlopCount.trainingPerToken(shape, training.seqLength()), false),
                     System::nanoTime);
             try {
                 trainer.run(steps);

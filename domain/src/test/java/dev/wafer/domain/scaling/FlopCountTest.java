@@ -2,6 +2,7 @@ package dev.wafer.domain.scaling;
 
 import dev.wafer.domain.model.ModelShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wafer.domain.PaperTolerances;
@@ -33,6 +34,17 @@ class FlopCountTest {
             assertTrue(rel <= PaperTolerances.EQUATION_1_RELATIVE,
                     NAMES[i] + ": predicted " + predicted + " vs table " + TABLE_LOSS[i]);
         }
+    }
+
+    /** A model of 2048 positions trained on sequences of 32: counted at 32, as a model of 32 positions is. */
+    @Test
+    void aShorterTrainingSequenceIsCountedAtItsOwnLength() {
+        ModelShape positions = ModelShape.gpt(128, 4, 32);
+        double at32 = FlopCount.trainingPerToken(positions.withSeqLength(32));
+        assertEquals(at32, FlopCount.trainingPerToken(positions, 32), 0);
+        assertTrue(FlopCount.trainingPerToken(positions) > at32 * 1.01);
+        assertEquals(FlopCount.trainingPerToken(positions), FlopCount.trainingPerToken(positions, 2048), 0);
+        assertThrows(IllegalArgumentException.class, () -> FlopCount.trainingPerToken(positions, 2049));
     }
 
     @Test
