@@ -215,7 +215,8 @@ final class TrainExecution {
 
     /**
      * Refuses an early stop a resumed run has already reached: nothing would be trained; and a --stop-at past the
-     * run's last step, which stops nothing early (it was accepted without a word). The dry run applies the same
+     * run's last step, or a --max-tokens past its total tokens, which stop nothing early (both were accepted without a
+     * word). The dry run applies the same
      * checks, so that it refuses what the run refuses.
      */
     static void requireSomethingToDo(Long stopAt, Long maxTokens, RunState state) {
@@ -223,6 +224,12 @@ final class TrainExecution {
         if (stopAt != null && stopAt > last) {
             throw new UserError("--stop-at " + stopAt + ": past the run's last step, " + last + "; give a step up to "
                     + last + ", or leave it out to train to the end");
+        }
+        if (maxTokens != null && maxTokens > state.spec().totalTokens()) {
+            // As --stop-at: the docs give --max-tokens an early end, not a cap, so past the end it stops nothing.
+            throw new UserError("--max-tokens " + maxTokens + ": past the run's total tokens, "
+                    + state.spec().totalTokens() + " (step " + last + "); give a count up to "
+                    + state.spec().totalTokens() + ", or leave it out to train to the end");
         }
         if (stopAt != null && stopAt <= state.position().step()) {
             throw new UserError("--stop-at " + stopAt + ": nothing to do, the checkpoint is already at step "

@@ -222,6 +222,20 @@ class TrainReliabilityTest {
         assertEquals(0, last.exitCode(), last.err());
     }
 
+    /** A --max-tokens past the run's total tokens stops nothing early: refused as --stop-at is (it trained on). */
+    @Test
+    void maxTokensPastTheRunsTotalIsRefused() {
+        // 3 steps of 2 x 16 tokens: 96 tokens in all.
+        String expected = "--max-tokens 97: past the run's total tokens, 96 (step 3); give a count up to 96, or leave"
+                + " it out to train to the end";
+        assertOneLine(CliRun.of(model("--steps", "3", "--max-tokens", "97")), expected);
+        CliRun dry = CliRun.of(model("--steps", "3", "--max-tokens", "97", "--dry-run", "--no-measure"));
+        assertOneLine(dry, expected);
+        assertEquals("", dry.out());
+        CliRun all = CliRun.of(model("--steps", "3", "--max-tokens", "96", "--dry-run", "--no-measure"));
+        assertEquals(0, all.exitCode(), all.err());
+    }
+
     @Test
     void anEarlyStopWithoutOutSaysNothingIsSavedAndOverwriteNeedsOut() {
         // A short run without saving is legitimate: trained, exit 0, but said (it was silent).
