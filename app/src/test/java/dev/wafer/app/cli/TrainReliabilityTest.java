@@ -236,6 +236,20 @@ class TrainReliabilityTest {
         assertEquals(0, all.exitCode(), all.err());
     }
 
+    /** A micro-batch that does not divide the batch named "the run", not the flags that made it. */
+    @Test
+    void aMicroBatchThatDoesNotDivideTheBatchNamesItsFlags() {
+        List<String> args = new ArrayList<>(List.of(model("--steps", "3", "--dry-run", "--no-measure")));
+        args.set(args.indexOf("--batch") + 1, "4");
+        args.addAll(List.of("--micro-batch", "3"));
+        assertOneLine(CliRun.of(args.toArray(String[]::new)), "wafer: --micro-batch 3 with --batch 4: a batch of 4"
+                + " sequences is not a whole number of micro-batches of 3");
+        CliRun preset = CliRun.of("train", "--preset", "sp-tiny-128", "--micro-batch", "3", "--dry-run",
+                "--no-measure");
+        assertEquals(2, preset.exitCode(), preset.err());
+        assertTrue(preset.err().startsWith("wafer: --micro-batch 3: a batch of "), preset.err());
+    }
+
     @Test
     void anEarlyStopWithoutOutSaysNothingIsSavedAndOverwriteNeedsOut() {
         // A short run without saving is legitimate: trained, exit 0, but said (it was silent).

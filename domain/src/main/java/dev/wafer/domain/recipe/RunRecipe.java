@@ -72,7 +72,20 @@ public final class RunRecipe {
         MupHyperparameters mup = MupFlags.triple(r, kind, schedule.lrInTokens().peak());
         RunSpec spec = named("the run", () -> new RunSpec(model, kind, seq, micro, schedule,
                 AdamWSettings.cerebras(eps), seed, data, precision, r.skipNonFinite(), r.fp32AttentionGrads(), mup));
-        return wholeMicroBatches("the run", spec, 0);
+        return wholeMicroBatches(microBatchFlags(r), spec, 0);
+    }
+
+    /**
+     * The flags a batch that is not a whole number of micro-batches comes from: {@code --micro-batch N} and the batch
+     * flag the user gave with it; "the run" when the micro-batch was sized (the sizer picks one that divides).
+     */
+    private static String microBatchFlags(RunRequest r) {
+        if (r.microBatch() == null) {
+            return "the run";
+        }
+        Integer batch = r.shape() == null ? null : r.shape().batch();
+        return "--micro-batch " + r.microBatch() + (batch != null ? " with --batch " + batch
+                : r.batchTokens() != null ? " with --batch-tokens " + r.batchTokens() : "");
     }
 
     /**
