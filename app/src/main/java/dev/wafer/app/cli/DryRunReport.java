@@ -96,6 +96,15 @@ final class DryRunReport {
         r.put("start_step", startStep);
         r.put("stop_step", stopStep);
         r.put("run_tokens", (long) runTokens);
+        // Epochs of the training split the whole run trains; null without epochs (a token file) or unopened data.
+        r.put("epochs", perEpoch.isPresent() ? EpochNote.epochs(s, perEpoch.getAsLong()) : null);
+        if (perEpoch.isPresent()) {
+            EpochNote.line(s, perEpoch.getAsLong()).ifPresent(line -> {
+                PrintWriter err = c.spec.commandLine().getErr();
+                err.println("wafer: note: " + line);
+                err.flush();
+            });
+        }
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("state_bytes", mem.stateBytes());
         memory.put("activation_bytes", mem.activationBytes());
@@ -178,6 +187,9 @@ final class DryRunReport {
      *
      * @return the data's fingerprint (read from its files, else as recorded); empty when there is none
      */
+    /** Sequences per epoch of the training split, when the dry run opened a dataset (the sample is not opened). */
+    private java.util.OptionalLong perEpoch = java.util.OptionalLong.empty();
+
     private String refuseWhatTheRunRefuses(RunState state) {
         // A complete run too: its run refuses a --stop-at or --max-tokens it has already passed (exit 2).
         TrainExecution.requireSomethingToDo(c.stopAt, c.maxTokens, state);
@@ -186,6 +198,7 @@ final class DryRunReport {
         if (kind == DataKind.DATASET || kind == DataKind.TOKENS) {
             try (TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE)) {
                 fingerprint = TrainExecution.withFingerprint(state, files.fingerprint()).spec().data().fingerprint();
+                perEpoch = EpochNote.perEpoch(files.data());
             } catch (TrainingDataFiles.DataException e) {
                 throw new UserError(e.getMessage());
             }

@@ -147,6 +147,13 @@ final class TrainExecution {
             run = new RunState(run.spec().withData(run.spec().data().withTokenizer(files.tokenizer(),
                     files.tokenizerSha256())), run.position());
             noteUntrainedTails(files.rowLength(), state.spec().seqLength(), lead);
+            java.util.OptionalLong perEpoch = EpochNote.perEpoch(files.data());
+            if (lead && perEpoch.isPresent()) {
+                EpochNote.line(state.spec(), perEpoch.getAsLong()).ifPresent(line -> {
+                    err.println("wafer: note: " + line);
+                    err.flush();
+                });
+            }
             RunAgreement.check(ranks.collective(), RankAgreementText.of(run, f, backend.name())).ifPresent(reason -> {
                 throw new UserError(reason);
             });
