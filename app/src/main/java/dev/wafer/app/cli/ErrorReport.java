@@ -118,8 +118,21 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
         return null;
     }
 
-    /** The out-of-memory line of {@code data prepare}: its memory is the shuffle bucket (no model, no micro-batch). */
+    /**
+     * The out-of-memory line of {@code data prepare}: its memory is the shuffle bucket (no model, no micro-batch), or
+     * one document too large for the heap, which it names.
+     */
     static String prepareOutOfMemoryLine(OutOfMemoryError oom) {
+        if (oom instanceof dev.wafer.ports.data.DocumentMemoryError d) {
+            // One document is held whole (bytes, text, tokens): no bucket size lowers that floor.
+            return "wafer: out of memory (" + oom.getMessage() + ") with a heap of "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB while reading and tokenising one document, "
+                    + d.location() + (d.size() >= 0 ? String.format(java.util.Locale.ROOT, " (%,d %s)", d.size(),
+                    d.unit()) : " (its size is not known: the heap ran out while reading it)") + "; a document is"
+                    + " held whole (its bytes, its text and its tokens, several times its size), so the largest"
+                    + " document sets a memory floor that --bucket-mb does not lower: give a larger heap"
+                    + " (WAFER_JAVA_OPTS=-Xmx...) or split the document";
+        }
         return "wafer: out of memory (" + oom.getMessage() + ") with a heap of "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; packing holds one shuffle bucket's tokens in"
                 + " memory: use a smaller --bucket-mb (default 64), or a larger heap (WAFER_JAVA_OPTS=-Xmx...)";

@@ -1,6 +1,7 @@
 package dev.wafer.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wafer.app.backend.BackendCatalog;
@@ -253,6 +254,26 @@ class ErrorReportTest {
         assertEquals(WaferCommand.OUT_OF_MEMORY, cli.execute("prepare"), err());
         assertTrue(err().contains("--bucket-mb") && !err().contains("--micro-batch"), err());
         assertEquals(1, err().strip().lines().count(), err());
+    }
+
+    /** One document too large for the heap: named, with its size; --bucket-mb, which cannot help, is not advised. */
+    @Test
+    void prepareRunningOutOfMemoryOnOneDocumentNamesIt() {
+        String line = ErrorReport.prepareOutOfMemoryLine(new dev.wafer.ports.data.DocumentMemoryError(
+                "in/big.jsonl.zst:1", 400_000_043L, "bytes", new OutOfMemoryError("Java heap space")));
+        assertTrue(line.startsWith("wafer: out of memory (Java heap space) with a heap of "), line);
+        assertTrue(line.contains(" MiB while reading and tokenising one document, in/big.jsonl.zst:1 (400,000,043"
+                + " bytes); ") && line.contains("the largest document sets a memory floor that --bucket-mb does not"
+                + " lower: give a larger heap (WAFER_JAVA_OPTS=-Xmx...) or split the document"), line);
+        assertFalse(line.contains("use a smaller --bucket-mb"), line);
+        String unknown = ErrorReport.prepareOutOfMemoryLine(new dev.wafer.ports.data.DocumentMemoryError(
+                "in/big.jsonl.zst:1", -1, "bytes", new OutOfMemoryError("Java heap space")));
+        assertTrue(unknown.contains("in/big.jsonl.zst:1 (its size is not known: the heap ran out while reading it)"),
+                unknown);
+        // As the packing threads throw it, wrapped: found by the handler all the same.
+        assertTrue(ErrorReport.outOfMemory(new IllegalStateException(new dev.wafer.ports.data.DocumentMemoryError(
+                "x:1", 5, "characters", new OutOfMemoryError("Java heap space"))))
+                instanceof dev.wafer.ports.data.DocumentMemoryError);
     }
 
     /** The out-of-memory remedy names the running command's own flags (eval has no --micro-batch). */

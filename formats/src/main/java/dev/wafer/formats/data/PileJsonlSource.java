@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdIOException;
 
 import dev.wafer.formats.input.InvalidInputException;
+import dev.wafer.ports.data.DocumentMemoryError;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.DocumentVisitor;
 import dev.wafer.ports.data.MalformedRecord;
@@ -79,20 +80,23 @@ public final class PileJsonlSource implements DocumentSource {
                 (digest = StoredDigest.of(opener.open())).stream(), bytesRead))) {
             Utf8LineReader lines = new Utf8LineReader(in);
             PileLineParser fast = new PileLineParser();
-            while (lines.advance()) {
-                lastLine = lines.number();
-                String location = name + ":" + lines.number();
-                if (fast.parse(lines.bytes(), lines.length())) {
-                    document(fast.text, firstNonBlank(fast.pileSetName, fast.source),
-                            firstNonBlank(fast.licence, fast.license), location, visitor);
-                    continue;
+            boolean whole = false;
+            try {
+                while (true) {
+                    whole = false;
+                    if (!lines.advance()) {
+                        break;
+                    }
+                    whole = true;
+                    lastLine = lines.number();
+                    readLine(lines, fast, visitor);
                 }
-                Utf8LineReader.Line line = lines.decode();
-                if (line.error() != null) {
-                    visitor.malformed(new MalformedRecord(location, line.error()));
-                } else if (!line.text().isBlank()) {
-                    parse(line.text(), location, visitor);
-                }
+            } catch (DocumentMemoryError e) {
+                throw e; // a worker's, naming its own document
+            } catch (OutOfMemoryError e) {
+                // One line is one document, held whole: name it, and its size once it was read.
+                throw new DocumentMemoryError(name + ":" + (whole ? lastLine : lastLine + 1),
+                        whole ? lines.length() : -1, "bytes", e);
             }
             sha256 = digest.finish();
         } catch (ZstdIOException e) {
@@ -102,6 +106,22 @@ public final class PileJsonlSource implements DocumentSource {
         } catch (IOException e) {
             // Opening or reading failed in the operating system (permission denied, a device error).
             throw IoFailures.unreadableInput(name, e);
+        }
+    }
+
+    /** One line read: a document, a malformed record, or nothing (a blank line). */
+    private void readLine(Utf8LineReader lines, PileLineParser fast, DocumentVisitor visitor) {
+        String location = name + ":" + lines.number();
+        if (fast.parse(lines.bytes(), lines.length())) {
+            document(fast.text, firstNonBlank(fast.pileSetName, fast.source),
+                    firstNonBlank(fast.licence, fast.license), location, visitor);
+            return;
+        }
+        Utf8LineReader.Line line = lines.decode();
+        if (line.error() != null) {
+            visitor.malformed(new MalformedRecord(location, line.error()));
+        } else if (!line.text().isBlank()) {
+            parse(line.text(), location, visitor);
         }
     }
 

@@ -188,4 +188,32 @@ class PileJsonlSourceTest {
                 () -> Inputs.resolve(List.of(dir.resolve("missing")), n -> { }));
         assertEquals("--input " + dir.resolve("missing") + ": no such file or directory", e.getMessage());
     }
+
+    /**
+     * The heap running out on one document names it and its size (data prepare's line advised --bucket-mb, which
+     * cannot help: a document is held whole).
+     */
+    @Test
+    void runningOutOfMemoryOnADocumentNamesItsLineAndSize() {
+        byte[] jsonl = "{\"text\": \"a\"}\n{\"text\": \"the big one\"}\n".getBytes(StandardCharsets.UTF_8);
+        PileJsonlSource source = new PileJsonlSource("in/big.jsonl", jsonl.length,
+                () -> new java.io.ByteArrayInputStream(jsonl), n -> { });
+        dev.wafer.ports.data.DocumentMemoryError e = assertThrows(dev.wafer.ports.data.DocumentMemoryError.class,
+                () -> source.read(new DocumentVisitor() {
+                    @Override
+                    public void document(RawDocument document) {
+                        if (document.text().length() > 1) {
+                            throw new OutOfMemoryError("Java heap space");
+                        }
+                    }
+
+                    @Override
+                    public void malformed(MalformedRecord record) {
+                    }
+                }));
+        assertEquals("in/big.jsonl:2", e.location());
+        assertEquals(23, e.size()); // the line without its newline
+        assertEquals("bytes", e.unit());
+        assertEquals("Java heap space", e.getMessage());
+    }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
+import dev.wafer.ports.data.DocumentMemoryError;
 import dev.wafer.ports.data.DocumentVisitor;
 import dev.wafer.ports.data.MalformedRecord;
 import dev.wafer.ports.data.RawDocument;
@@ -90,7 +91,13 @@ final class InputOrderProcessing implements DocumentVisitor, AutoCloseable {
         pending.add(pool.submit(() -> {
             List<ProcessedDocument> out = new ArrayList<>(docs.size());
             for (int i = 0; i < docs.size(); i++) {
-                out.add(processor.process(first + i, docs.get(i)));
+                try {
+                    out.add(processor.process(first + i, docs.get(i)));
+                } catch (OutOfMemoryError e) {
+                    // Tokenising holds the document's text and tokens whole: say which document.
+                    throw new DocumentMemoryError(docs.get(i).location(), docs.get(i).text().length(), "characters",
+                            e);
+                }
             }
             return out;
         }));
