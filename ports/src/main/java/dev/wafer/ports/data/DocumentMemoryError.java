@@ -5,16 +5,19 @@ package dev.wafer.ports.data;
  * tokens), so the largest document sets a memory floor that no buffer setting lowers. It names the document, and
  * its size where the reader knew it, so the user sees which input needs the heap.
  */
-public class DocumentMemoryError extends OutOfMemoryError {
+public final class DocumentMemoryError extends OutOfMemoryError {
     private static final long serialVersionUID = 1L;
 
     /** Where the document is, e.g. {@code data/big.jsonl.zst:1}. */
     private final String location;
     /** The document's size in bytes (or chars, as {@link #unit}), or -1 when it was not known. */
     private final long size;
+    /** What {@link #size} counts: "bytes" or "characters". */
     private final String unit;
 
     /**
+     * Wraps the heap's error with the document it struck.
+     *
      * @param location where the document is, e.g. {@code data/big.jsonl.zst:1}
      * @param size     its size in {@code unit}, or -1 when not known (the heap ran out while reading it)
      * @param unit     what {@code size} counts: "bytes" or "characters"
