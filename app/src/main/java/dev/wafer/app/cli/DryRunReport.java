@@ -180,6 +180,9 @@ final class DryRunReport {
         kv.print(out);
     }
 
+    /** Sequences per epoch of the training split, when the dry run opened a dataset (the sample is not opened). */
+    private java.util.OptionalLong perEpoch = java.util.OptionalLong.empty();
+
     /**
      * The checks the real run makes before training, with its words: the data (its sequence length, vocabulary and, on
      * resume, fingerprint), the backend's precision and an early stop the checkpoint has already reached. The
@@ -187,9 +190,6 @@ final class DryRunReport {
      *
      * @return the data's fingerprint (read from its files, else as recorded); empty when there is none
      */
-    /** Sequences per epoch of the training split, when the dry run opened a dataset (the sample is not opened). */
-    private java.util.OptionalLong perEpoch = java.util.OptionalLong.empty();
-
     private String refuseWhatTheRunRefuses(RunState state) {
         // A complete run too: its run refuses a --stop-at or --max-tokens it has already passed (exit 2).
         TrainExecution.requireSomethingToDo(c.stopAt, c.maxTokens, state);
