@@ -10,6 +10,8 @@ PyTorch itself, not by a re-implementation of its format.
 - tiny-gpt2-torch-sharded/: bfloat16, GPT2Model names (no "transformer." prefix, as the 13B release), split over
   two files listed in pytorch_model.bin.index.json; wpe saved as a transposed view (strides (1, 16)) and ln_f.bias
   as a slice at an offset of a larger storage; bf16-reference.safetensors holds the bfloat16 bits torch rounded to.
+- tiny-gpt2-torch-flat/: float32, every weight a view at its own offset into one flat storage (a flattened-parameter
+  save), the head tied to wte's view.
 - torch-refusals/: files Wafer must refuse in one line: a training checkpoint ({"model": state dict, "step": 3}),
   the pre-1.6 legacy format, and a pickle whose value would run a shell command when unpickled by Python
   (os.system; the command only touches /tmp/wafer-torch-fixture-executed, which the test checks stays absent).
@@ -87,6 +89,18 @@ def main():
              "weight_map": {n: files[0] if n in first else files[1] for n in names}}
     with open(os.path.join(out, "pytorch_model.bin.index.json"), "w") as f:
         json.dump(index, f, indent=2)
+    out = os.path.join(HERE, "tiny-gpt2-torch-flat")
+    os.makedirs(out, exist_ok=True)
+    shutil.copy(os.path.join(source, "config.json"), out)
+    weights = [(n, t) for n, t in sd.items() if not n.endswith(".attn.bias")]
+    flat = torch.cat([t.reshape(-1) for _, t in weights])
+    views, at = collections.OrderedDict(), 0
+    for name, t in weights:
+        views[name] = flat[at:at + t.numel()].view(t.shape)
+        at += t.numel()
+    views["lm_head.weight"] = views["transformer.wte.weight"]
+    torch.save(views, os.path.join(out, "pytorch_model.bin"))
+
     out = os.path.join(HERE, "torch-refusals")
     os.makedirs(out, exist_ok=True)
     small = collections.OrderedDict([("transformer.wte.weight", sd["transformer.wte.weight"][:2].clone())])

@@ -146,12 +146,17 @@ public final class Gpt2HfDirectory {
         JsonNode root;
         try {
             root = MAPPER.readTree(Files.readAllBytes(index));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new HfFormatException(index + ": not valid JSON: " + PrintableText.of(e.getOriginalMessage())
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
         } catch (IOException e) {
-            throw new HfFormatException(index + ": cannot read shard index: " + e.getMessage(), e);
+            throw new HfFormatException(index + ": cannot read shard index: " + PrintableText.of(e.getMessage()), e);
         }
         JsonNode map = root == null ? null : root.get("weight_map");
         if (map == null || !map.isObject()) {
-            throw new HfFormatException(index + ": missing 'weight_map'");
+            throw new HfFormatException(index + ": " + (map == null ? "missing 'weight_map'"
+                    : "'weight_map' must be an object of tensor names to shard file names; found " + kind(map)));
         }
         TreeSet<String> names = new TreeSet<>();
         map.properties().forEach(e -> names.add(e.getValue().asText()));
@@ -167,6 +172,11 @@ public final class Gpt2HfDirectory {
             shards.add(shard);
         }
         return shards;
+    }
+
+    private static String kind(JsonNode node) {
+        return node.isArray() ? "an array" : node.isTextual() ? "a string" : node.isNumber() ? "a number"
+                : node.isNull() ? "null" : "a " + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

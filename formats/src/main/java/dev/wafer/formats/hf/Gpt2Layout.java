@@ -188,7 +188,7 @@ public final class Gpt2Layout {
         for (Map.Entry<String, int[]> e : actual.entrySet()) {
             boolean tiedHead = e.getKey().equals(LM_HEAD) && config.tieWordEmbeddings();
             if (!expected.containsKey(e.getKey()) && !tiedHead) {
-                unexpected.add(e.getKey());
+                unexpected.add(PrintableText.of(e.getKey())); // a crafted name must not reach the terminal raw
             } else if (tiedHead && !Arrays.equals(e.getValue(), new int[] {config.vocabSize(), config.nEmbd()})) {
                 wrongShape.add("'" + LM_HEAD + "' has shape " + Arrays.toString(e.getValue()) + ", expected "
                         + Arrays.toString(new int[] {config.vocabSize(), config.nEmbd()}));

@@ -41,6 +41,10 @@ final class TorchStateDictPickle extends Unpickler {
             return reader.load(new ByteArrayInputStream(pickle));
         } catch (HfFormatException e) {
             throw e;
+        } catch (ClassCastException e) {
+            // Pyrolite met a value of another kind than its next instruction works on (an item set on a list...).
+            throw new HfFormatException(where + ": not a readable PyTorch state dict pickle: an instruction applied"
+                    + " to a value it cannot apply to (a damaged file, or not a state dict)", e);
         } catch (IOException | RuntimeException e) {
             // Pyrolite's own errors (truncated data, a REDUCE on something that is not callable) come here.
             throw new HfFormatException(where + ": not a readable PyTorch state dict pickle: "
@@ -85,6 +89,16 @@ final class TorchStateDictPickle extends Unpickler {
                 if (!(stack.peek() instanceof OrderedDict) || !(state instanceof java.util.Map<?, ?>)) {
                     throw refuse("BUILD (setting the state of " + describe(stack.peek()) + ")");
                 }
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.REDUCE -> {
+                Object args = stack.pop();
+                Object callable = stack.pop();
+                if (!(callable instanceof IObjectConstructor constructor) || !(args instanceof Object[] arguments)) {
+                    throw refuse("a call of " + (callable instanceof TorchStorageType t ? t.pytorchName()
+                            : describe(callable)));
+                }
+                stack.add(constructor.construct(arguments));
                 return NO_RETURN_VALUE;
             }
             case Opcodes.BINUNICODE, Opcodes.BINBYTES, Opcodes.BINSTRING, Opcodes.LONG4 -> {

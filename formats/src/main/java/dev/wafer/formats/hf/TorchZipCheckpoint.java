@@ -43,9 +43,7 @@ final class TorchZipCheckpoint implements WeightFile {
         try {
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
-            throw new HfFormatException(file + ": not a PyTorch zip checkpoint (" + e.getMessage() + "); files that"
-                    + " torch.save wrote before PyTorch 1.6 use a legacy format Wafer does not read: load it in Python"
-                    + " and save it again with torch.save, or convert it to safetensors");
+            throw new HfFormatException(file + ": " + notAZip(file, e));
         } catch (IOException e) {
             throw new HfFormatException(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -60,6 +58,33 @@ final class TorchZipCheckpoint implements WeightFile {
             closeQuietly(zip);
             throw e;
         }
+    }
+
+    /**
+     * What a file that does not open as a zip is, by its first bytes: a Git LFS pointer (a clone without git-lfs), a
+     * zip cut short (a partial download), a pre-1.6 pickle, or something else.
+     */
+    private static String notAZip(Path file, ZipException e) {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(64);
+        } catch (IOException io) {
+            return "cannot read: " + io.getMessage();
+        }
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        if (text.startsWith("version https://git-lfs")) {
+            return "a Git LFS pointer, not the checkpoint itself (the repository was cloned without git-lfs): fetch"
+                    + " the file with 'git lfs pull' in the model directory";
+        }
+        if (text.startsWith("PK\u0003\u0004")) {
+            return "a zip file that is truncated or damaged (" + e.getMessage() + "): download it again";
+        }
+        if (head.length >= 2 && (head[0] & 0xFF) == 0x80 && head[1] >= 2 && head[1] <= 5) {
+            return "a pickle without a zip archive around it: torch.save wrote this format before PyTorch 1.6 (the"
+                    + " legacy format Wafer does not read); load it in Python and save it again with torch.save, or"
+                    + " convert it to safetensors";
+        }
+        return "not a PyTorch zip checkpoint (" + e.getMessage() + ")";
     }
 
     /** The folder every record lies in: the one holding {@code data.pkl}. */
@@ -145,16 +170,41 @@ final class TorchZipCheckpoint implements WeightFile {
         if (n > Integer.MAX_VALUE - 8) {
             throw new HfFormatException(file + ": tensor '" + name + "' has " + n + " elements, more than one Java array holds");
         }
-        ZipEntry entry = zip.getEntry(prefix + "data/" + t.storage().key());
-        MemorySegment storage = MemorySegment.ofArray(bytes(file, zip, entry, Integer.MAX_VALUE - 8));
-        float[] out = new float[(int) n];
+        // Only the elements the view spans are read: tensors that are views into one large storage (a flattened
+        // save) would otherwise each read the whole storage, and a storage past 2 GiB could not be read at all.
         int bytes = t.storage().type().bytes();
-        if (t.isContiguous()) {
-            dtype.decode(storage, t.offset() * bytes, out, 0, out.length);
+        long first = t.offset();
+        long span = t.extent() - first;
+        if (span * bytes > Integer.MAX_VALUE - 8) {
+            throw new HfFormatException(file + ": tensor '" + PrintableText.of(name) + "' spans " + span * bytes
+                    + " bytes of its storage, more than Wafer reads into one array");
+        }
+        ZipEntry entry = zip.getEntry(prefix + "data/" + t.storage().key());
+        MemorySegment storage = MemorySegment.ofArray(range(entry, first * bytes, (int) (span * bytes)));
+        float[] out = new float[(int) n];
+        TorchTensorRef view = new TorchTensorRef(t.storage(), 0, t.size(), t.stride());
+        if (view.isContiguous()) {
+            dtype.decode(storage, 0, out, 0, out.length);
         } else {
-            gather(t, dtype, storage, out);
+            gather(view, dtype, storage, out);
         }
         return out;
+    }
+
+    /** {@code length} bytes of a record from byte {@code from} (a stored record skips there without reading). */
+    private byte[] range(ZipEntry entry, long from, int length) {
+        try (InputStream in = zip.getInputStream(entry)) {
+            in.skipNBytes(from);
+            byte[] data = in.readNBytes(length);
+            if (data.length != length) {
+                throw new HfFormatException(file + ": record " + entry.getName() + " is truncated");
+            }
+            return data;
+        } catch (java.io.EOFException e) {
+            throw new HfFormatException(file + ": record " + entry.getName() + " is truncated");
+        } catch (IOException e) {
+            throw new HfFormatException(file + ": cannot read record " + entry.getName() + ": " + e.getMessage(), e);
+        }
     }
 
     /** A strided view, element by element in row-major order (a transposed tensor saved as a view). */

@@ -180,7 +180,7 @@ class Gpt2HfDirectoryTest {
         Files.createDirectories(hf);
         Files.writeString(hf.resolve("config.json"), Gpt2ConfigJsonTest.CEREBRAS_111M);
         Files.write(hf.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
-        HfFormatException e = assertFails(hf, "pytorch_model.bin: not a PyTorch zip checkpoint");
+        HfFormatException e = assertFails(hf, "pytorch_model.bin: a pickle without a zip archive around it");
         assertTrue(e.getMessage().contains("legacy format"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line for the CLI");
         Files.delete(hf.resolve("pytorch_model.bin"));
@@ -226,6 +226,24 @@ class Gpt2HfDirectoryTest {
         SafetensorsWriter.write(out.resolve("model-00001-of-00001.safetensors"), Map.of("format", "pt"), all);
         new ObjectMapper().writeValue(out.resolve("model.safetensors.index.json").toFile(), Map.of("weight_map", weightMap));
         assertEquals(model, Gpt2HfDirectory.read(out));
+    }
+
+    @Test
+    void aBrokenShardIndexAndAnOddTensorNameAreOneLine() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("broken-index"));
+        Gpt2ConfigJson.write(out.resolve("config.json"), TinyGpt2.config(true, null));
+        Path index = Files.writeString(out.resolve("pytorch_model.bin.index.json"), "{not json");
+        HfFormatException e = assertFails(out, "pytorch_model.bin.index.json: not valid JSON: ");
+        assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("REDACTED"), e.getMessage());
+        Files.writeString(index, "{\"weight_map\": [\"a.bin\"]}");
+        assertFails(out, "'weight_map' must be an object of tensor names to shard file names; found an array");
+        Files.delete(index);
+
+        Gpt2Checkpoint model = TinyGpt2.random(TinyGpt2.config(true, null), SEED);
+        Map<String, FloatTensor> odd = new LinkedHashMap<>(model.tensors());
+        odd.put("x\u001b[31mRED\nsecond line", new FloatTensor(new int[] {1}, new float[] {0}));
+        writeRaw(out, model.config(), odd);
+        e = assertFails(out, "unexpected tensors (not GPT-2 for this config): x\\u001b[31mRED\\u000asecond line");
     }
 
     @Test

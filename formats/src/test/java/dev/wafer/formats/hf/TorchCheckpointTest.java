@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -47,6 +48,13 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void viewsIntoOneFlatStorageReadAsTheSameModel() {
+        Gpt2Checkpoint safetensors = Gpt2HfDirectory.read(fixture("tiny-gpt2"));
+        Gpt2Checkpoint flat = Gpt2HfDirectory.read(fixture("tiny-gpt2-torch-flat"));
+        safetensors.tensors().forEach((name, t) -> assertEquals(t, flat.tensor(name), name));
+    }
+
+    @Test
     void shardedBfloat16ViewsReadAsTheBitsTorchRoundedTo() {
         Gpt2Checkpoint torch = Gpt2HfDirectory.read(fixture("tiny-gpt2-torch-sharded"));
         try (SafetensorsReader reference = SafetensorsReader.open(
@@ -75,14 +83,29 @@ class TorchCheckpointTest {
         assertTrue(refused(fixture("torch-refusals").resolve("training-checkpoint.bin")).getMessage()
                 .contains("'model' is not a tensor"));
         assertTrue(refused(fixture("torch-refusals").resolve("legacy.bin")).getMessage()
-                .contains("legacy format Wafer does not read"));
-        Path junk = Files.write(tmp.resolve("junk.bin"), new byte[] {(byte) 0x80, 2});
+                .contains("a pickle without a zip archive around it: torch.save wrote this format before PyTorch 1.6"));
+        Path junk = Files.write(tmp.resolve("junk.bin"), "<html>Not Found</html>".getBytes(StandardCharsets.UTF_8));
         assertTrue(refused(junk).getMessage().contains("not a PyTorch zip checkpoint"));
+        Path lfs = Files.writeString(tmp.resolve("lfs.bin"), "version https://git-lfs.github.com/spec/v1\n"
+                + "oid sha256:0123\nsize 486189645\n");
+        assertTrue(refused(lfs).getMessage().contains("a Git LFS pointer, not the checkpoint itself"));
+        byte[] whole = Files.readAllBytes(fixture("tiny-gpt2-torch").resolve("pytorch_model.bin"));
+        Path cut = Files.write(tmp.resolve("cut.bin"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertTrue(refused(cut).getMessage().contains("a zip file that is truncated or damaged"));
         Path zipOnly = tmp.resolve("zip.bin");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(zipOnly))) {
             zip.putNextEntry(new ZipEntry("readme.txt"));
         }
         assertTrue(refused(zipOnly).getMessage().contains("expected one <name>/data.pkl record, found 0"));
+    }
+
+    @Test
+    void callingAStorageClassIsRefusedNamingIt() throws IOException {
+        // GLOBAL 'torch FloatStorage', EMPTY_TUPLE, REDUCE, STOP: a call a state dict never makes.
+        byte[] pickle = "\u0080\u0002ctorch\nFloatStorage\n)R.".getBytes(StandardCharsets.ISO_8859_1);
+        Path file = rewrite(fixture("tiny-gpt2-torch").resolve("pytorch_model.bin"), tmp.resolve("call.bin"),
+                "pytorch_model/data.pkl", pickle);
+        assertTrue(refused(file).getMessage().contains("holds a call of torch.FloatStorage"));
     }
 
     @Test
