@@ -8,14 +8,20 @@ import dev.wafer.domain.session.RunState;
  * ({@code --stop-at}, {@code --max-tokens}), to save at other steps ({@code --checkpoint-every}: with a sharded
  * optimizer every rank takes part in each save) or to run the underflow diagnostic at other steps would leave the
  * others waiting in an all-reduce until the collective timeout (10 minutes); a rank on another backend updates its
- * copy of the model with other kernels, and the copies drift apart.
+ * copy of the model with other kernels, and the copies drift apart. A resumed run includes its checkpoint's content
+ * checksum: two checkpoints of one run at one step (saved by 2 ranks and by 1 process) have equal headers but other
+ * parameters, and ranks resuming them trained a silent mix.
  */
 final class RankAgreementText {
     private RankAgreementText() {
     }
 
-    static String of(RunState run, TrainFlags f, String backend) {
-        return run + ", shard optimizer " + f.shardOptimizer() + ", backend " + backend + ", stop at " + f.stopAt()
+    /**
+     * @param checkpoint the resumed checkpoint's {@code contentChecksum()}, or null for a fresh run
+     */
+    static String of(RunState run, TrainFlags f, String backend, Long checkpoint) {
+        return run + ", checkpoint content " + (checkpoint == null ? "none" : Long.toHexString(checkpoint))
+                + ", shard optimizer " + f.shardOptimizer() + ", backend " + backend + ", stop at " + f.stopAt()
                 + ", max tokens " + f.maxTokens() + ", checkpoint every " + f.checkpointEvery()
                 + ", underflow report " + f.underflowReport() + ", recompute " + f.recompute();
     }

@@ -154,7 +154,8 @@ final class TrainExecution {
                     err.flush();
                 });
             }
-            RunAgreement.check(ranks.collective(), RankAgreementText.of(run, f, backend.name())).ifPresent(reason -> {
+            RunAgreement.check(ranks.collective(), RankAgreementText.of(run, f, backend.name(),
+                    checkpoint == null ? null : checkpoint.contentChecksum())).ifPresent(reason -> {
                 throw new UserError(reason);
             });
             if (progress instanceof TrainProgress p) {

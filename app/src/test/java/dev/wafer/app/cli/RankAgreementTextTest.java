@@ -46,15 +46,15 @@ class RankAgreementTextTest {
         RunState run = new RunState(RunRecipe.fresh(RunRequest.defaults(), DataSpec.of(DataKind.SYNTHETIC), TWO),
                 RunPosition.START);
         TrainFlags base = flags(null, null, null, null, false);
-        String same = RankAgreementText.of(run, base, "cpu");
-        assertEquals(same, RankAgreementText.of(run, flags(null, null, null, null, false), "cpu"));
-        assertNotEquals(same, RankAgreementText.of(run, base, "opencl"), "backend");
+        String same = RankAgreementText.of(run, base, "cpu", null);
+        assertEquals(same, RankAgreementText.of(run, flags(null, null, null, null, false), "cpu", null));
+        assertNotEquals(same, RankAgreementText.of(run, base, "opencl", null), "backend");
         for (UnaryOperator<TrainFlags> other : java.util.List.<UnaryOperator<TrainFlags>>of(
                 f -> flags(1L, null, null, null, false), f -> flags(null, 2L, null, null, false),
                 f -> flags(null, null, 1000L, null, false), f -> flags(null, null, null, 1L, false),
                 f -> flags(null, null, null, null, true))) {
             TrainFlags changed = other.apply(base);
-            assertNotEquals(same, RankAgreementText.of(run, changed, "cpu"), changed.toString());
+            assertNotEquals(same, RankAgreementText.of(run, changed, "cpu", null), changed.toString());
         }
     }
 }

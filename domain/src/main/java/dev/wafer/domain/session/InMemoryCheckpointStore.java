@@ -103,6 +103,23 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
             }
 
             @Override
+            public long contentChecksum() {
+                // As a file's: the CRC-32C of each tensor's little-endian bytes, then of those checksums.
+                java.util.zip.CRC32C all = new java.util.zip.CRC32C();
+                for (TensorSpec t : s.specs()) {
+                    float[] a = s.tensors().get(t.name());
+                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * a.length)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    bytes.asFloatBuffer().put(a);
+                    java.util.zip.CRC32C one = new java.util.zip.CRC32C();
+                    one.update(bytes);
+                    all.update(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                            .putInt((int) one.getValue()).flip());
+                }
+                return all.getValue();
+            }
+
+            @Override
             public void close() {
             }
         };

@@ -37,14 +37,16 @@ final class VerifiedCheckpointReader implements CheckpointReader {
     private ByteBuffer chunk;
     private final Map<String, TensorEntry> tensors = new LinkedHashMap<>();
     private final long dataStart;
+    private final long contentChecksum;
 
     private VerifiedCheckpointReader(Path file, FileChannel channel, int version, CheckpointHeaderCodec.Decoded decoded,
-            long dataStart) {
+            long dataStart, long contentChecksum) {
         this.file = file;
         this.channel = channel;
         this.version = version;
         this.header = decoded.header();
         this.dataStart = dataStart;
+        this.contentChecksum = contentChecksum;
         for (TensorEntry e : decoded.tensors()) {
             tensors.put(e.spec().name(), e);
         }
@@ -132,8 +134,8 @@ final class VerifiedCheckpointReader implements CheckpointReader {
         if (!Arrays.equals(end, CheckpointLayout.END_MARKER)) {
             throw new CheckpointException(Problem.CHECKSUM_MISMATCH, file, "end marker is corrupt");
         }
-        verifyChecksums(file, channel, decoded.tensors(), dataStart, size);
-        return new VerifiedCheckpointReader(file, channel, version, decoded, dataStart);
+        long content = verifyChecksums(file, channel, decoded.tensors(), dataStart, size);
+        return new VerifiedCheckpointReader(file, channel, version, decoded, dataStart, content);
     }
 
     /**
@@ -187,7 +189,8 @@ final class VerifiedCheckpointReader implements CheckpointReader {
         return dataStart + end + CheckpointLayout.footerBytes(entries.size());
     }
 
-    private static void verifyChecksums(Path file, FileChannel channel, List<TensorEntry> entries, long dataStart,
+    /** Verifies every tensor's and the whole file's checksum; returns the CRC-32C of the tensors' checksums. */
+    private static long verifyChecksums(Path file, FileChannel channel, List<TensorEntry> entries, long dataStart,
             long size) throws IOException {
         long crcTableAt = dataStart + (entries.isEmpty() ? 0 : last(entries).offset() + last(entries).bytes());
         ByteBuffer table = ByteBuffer.allocate(4 * entries.size() + 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -215,6 +218,9 @@ final class VerifiedCheckpointReader implements CheckpointReader {
                     + "(corruption outside the tensor data: padding or checksum table)");
         }
         assert crcTableAt + table.capacity() + CheckpointLayout.END_MARKER.length == size;
+        CRC32C content = new CRC32C();
+        content.update(table.array(), 0, 4 * entries.size());
+        return content.getValue();
     }
 
     private static TensorEntry last(List<TensorEntry> entries) {
@@ -257,6 +263,11 @@ final class VerifiedCheckpointReader implements CheckpointReader {
     @Override
     public CheckpointHeader header() {
         return header;
+    }
+
+    @Override
+    public long contentChecksum() {
+        return contentChecksum;
     }
 
     @Override

@@ -38,6 +38,16 @@ public interface CheckpointReader extends AutoCloseable {
     /** Reads a whole tensor into a new array. */
     float[] read(String name);
 
+    /**
+     * A checksum of every tensor's stored bytes, in file order (for a file, the CRC-32C of its per-tensor CRC-32Cs,
+     * known once the file is verified: nothing is read again). Checkpoints holding the same tensors bit for bit have
+     * the same checksum; two ranks resuming files of equal headers but other parameters or moments can tell them
+     * apart by it.
+     *
+     * @return the checksum as an unsigned 32-bit value
+     */
+    long contentChecksum();
+
     /** Releases the file. */
     @Override
     void close();
