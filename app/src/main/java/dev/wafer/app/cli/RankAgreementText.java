@@ -20,8 +20,16 @@ final class RankAgreementText {
      * @param checkpoint the resumed checkpoint's {@code contentChecksum()}, or null for a fresh run
      */
     static String of(RunState run, TrainFlags f, String backend, Long checkpoint) {
+        return start(run, f, checkpoint) + ", backend " + backend;
+    }
+
+    /**
+     * What ranks agree on before any of them decides there is nothing to do (a complete run): all but the backend,
+     * which is not open yet.
+     */
+    static String start(RunState run, TrainFlags f, Long checkpoint) {
         return run + ", checkpoint content " + (checkpoint == null ? "none" : Long.toHexString(checkpoint))
-                + ", shard optimizer " + f.shardOptimizer() + ", backend " + backend + ", stop at " + f.stopAt()
+                + ", shard optimizer " + f.shardOptimizer() + ", stop at " + f.stopAt()
                 + ", max tokens " + f.maxTokens() + ", checkpoint every " + f.checkpointEvery()
                 + ", underflow report " + f.underflowReport() + ", recompute " + f.recompute();
     }

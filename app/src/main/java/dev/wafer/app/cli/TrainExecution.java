@@ -72,6 +72,12 @@ final class TrainExecution {
         // Before the complete-run case: an explicit stop already passed is a mistake in the command (exit 2), even
         // on a finished run; without one, a finished run is said and ends with exit 0.
         requireSomethingToDo(f.stopAt(), f.maxTokens(), state);
+        Long content = checkpoint == null ? null : checkpoint.contentChecksum();
+        // Every rank agrees before any decides there is nothing to do: a rank whose checkpoint is complete left
+        // alone (exit 0) while another waited for it in a collective until the timeout (exit 76).
+        RunAgreement.checkAll(ranks.collective(), RankAgreementText.start(state, f, content)).ifPresent(reason -> {
+            throw new UserError(reason);
+        });
         if (checkpoint != null && state.position().step() >= state.spec().totalSteps()) {
             // Said, not silent: the run ended before; nothing is trained, scored or rewritten (exit 0, so a
             // resume-until-done loop ends).
@@ -154,8 +160,7 @@ final class TrainExecution {
                     err.flush();
                 });
             }
-            RunAgreement.check(ranks.collective(), RankAgreementText.of(run, f, backend.name(),
-                    checkpoint == null ? null : checkpoint.contentChecksum())).ifPresent(reason -> {
+            RunAgreement.check(ranks.collective(), RankAgreementText.of(run, f, backend.name(), content)).ifPresent(reason -> {
                 throw new UserError(reason);
             });
             if (progress instanceof TrainProgress p) {

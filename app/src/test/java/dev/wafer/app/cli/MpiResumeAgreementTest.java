@@ -19,7 +19,8 @@ import dev.wafer.ports.checkpoint.TensorSpec;
 
 /**
  * Ranks of one {@code mpirun} job resuming different checkpoints are refused at start, in one line: checkpoints of
- * one run at one step with other parameters (they trained a silent mix, exit 0).
+ * one run at one step with other parameters (they trained a silent mix, exit 0), and a complete checkpoint beside
+ * an unfinished one (the complete rank said "nothing to do" and left; the other waited for the collective timeout).
  */
 class MpiResumeAgreementTest {
     private static final long SEED = 31;
@@ -66,5 +67,24 @@ class MpiResumeAgreementTest {
         assertEquals(2, mixed.exitCode(), mixed.err());
         assertTrue(mixed.err().contains(REFUSAL), mixed.err());
         assertTrue(MpiLauncher.losses(mixed.out()).isEmpty(), "no step trained: " + mixed.out());
+    }
+
+    @Test
+    void aCompleteCheckpointBesideAnUnfinishedOneIsRefusedAtOnceAndAllCompleteSaySo() throws Exception {
+        MpiLauncher.mpirun();
+        Path tokens = MpiLauncher.tokenFile(tmp, SEED);
+        Path done = tmp.resolve("done");
+        Path half = tmp.resolve("half");
+        MpiLauncher.ok(CliRun.of(model(tokens, done).toArray(String[]::new)));
+        MpiLauncher.ok(CliRun.of(model(tokens, half, "--stop-at", "3").toArray(String[]::new)));
+        // A hang would end after this timeout with exit 76 ("hung or was stopped").
+        Map<String, String> env = Map.of("WAFER_COLLECTIVE_TIMEOUT", "120");
+        CliRun mixed = MpiLauncher.runEach(tmp, List.of(resume(done), resume(half)), env);
+        assertEquals(2, mixed.exitCode(), mixed.err());
+        assertTrue(mixed.err().contains(REFUSAL), mixed.err());
+        assertTrue(!mixed.err().contains("nothing to do"), mixed.err());
+
+        CliRun complete = MpiLauncher.ok(MpiLauncher.runEach(tmp, List.of(resume(done), resume(done)), env));
+        assertTrue(complete.err().contains("the run is already complete"), complete.err());
     }
 }

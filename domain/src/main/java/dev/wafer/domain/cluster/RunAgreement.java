@@ -27,9 +27,7 @@ public final class RunAgreement {
         double[] lead = mine.clone();
         ranks.broadcast(lead, 0, 2, 0);
         if (lead[0] != mine[0]) {
-            return java.util.Optional.of("rank " + ranks.rank() + " resolved another run than rank 0 (flags, data,"
-                    + " checkpoint, backend or heap differ: pass the same flags, --stop-at, --max-tokens and"
-                    + " --checkpoint-every included, and an explicit --micro-batch, on every rank)");
+            return java.util.Optional.of(anotherRun(ranks.rank()));
         }
         if (lead[1] != mine[1]) {
             return java.util.Optional.of("rank " + ranks.rank() + " has " + processors + " CPU threads and rank 0 has "
@@ -37,6 +35,24 @@ public final class RunAgreement {
                     + " or set WAFER_JAVA_OPTS=-XX:ActiveProcessorCount=N)");
         }
         return java.util.Optional.empty();
+    }
+
+    private static String anotherRun(int rank) {
+        return "rank " + rank + " resolved another run than rank 0 (flags, data, checkpoint, backend or heap differ:"
+                + " pass the same flags, --stop-at, --max-tokens and --checkpoint-every included, and an explicit"
+                + " --micro-batch, on every rank)";
+    }
+
+    /**
+     * As {@link #check(Collective, String)} for the description alone, but every rank learns of a disagreement, so
+     * that no rank goes on alone (to end early, as for a complete run, while another waits in a collective).
+     *
+     * @param description the resolved run as text (equal texts: equal runs)
+     * @return empty when every rank agrees with rank 0, else (on every rank) the one-line reason naming the lowest
+     *         rank that differs
+     */
+    public static java.util.Optional<String> checkAll(Collective ranks, String description) {
+        return checkSame(ranks, description).map(RunAgreement::anotherRun);
     }
 
     /**
