@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Show the MPI library and, under mpirun, the ranks of the job (for data-parallel training).")
-final class ClusterCommand implements Runnable, BackendAgnostic {
+final class ClusterCommand implements Runnable, BackendAgnostic, RankAware {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -67,7 +67,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
     @Command(name = "prepare", mixinStandardHelpOptions = true,
             description = "Normalise, filter, tokenise, shuffle, split and pack a corpus into token shards with a manifest."
                     + " Without --input, the embedded sample corpus is used.")
-    static final class Prepare implements Callable<Integer>, BackendAgnostic {
+    static final class Prepare implements Callable<Integer>, BackendAgnostic, RankAware {
         /** The longest sequence a dataset may pack: 512 times the paper's 2,048. */
         static final int MAX_SEQ_LEN = 1 << 20;
         /** The most tokenisation threads. */

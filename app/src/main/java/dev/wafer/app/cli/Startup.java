@@ -43,6 +43,7 @@ final class Startup implements CommandLine.IExecutionStrategy {
         CommandLine leaf = invoked.get(invoked.size() - 1);
         Object command = leaf.getCommand();
         WaferCommand root = parseResult.commandSpec().commandLine().getCommand();
+        requireOneRankUnlessAware(leaf);
         if (command instanceof BackendAgnostic && backendGiven(parseResult)) {
             String message = unusedBackendLine(leaf);
             throw new CommandLine.ExecutionException(leaf, message, new UserError(message));
@@ -73,6 +74,24 @@ final class Startup implements CommandLine.IExecutionStrategy {
         }
         injector.injectMembers(command);
         return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    /**
+     * Refuses, before any work, a command that is not {@link RankAware} launched as one of several ranks: every rank
+     * would run all of it. A command group without a command only prints its help; one rank ({@code -np 1}) is one
+     * process.
+     */
+    private void requireOneRankUnlessAware(CommandLine leaf) {
+        Cluster cluster = new Cluster(env);
+        java.util.OptionalInt ranks = cluster.launchedRanks();
+        if (leaf.getCommand() instanceof RankAware || !leaf.getSubcommands().isEmpty() || ranks.isEmpty()
+                || ranks.getAsInt() <= 1) {
+            return;
+        }
+        String name = UsageErrorLine.qualifiedName(leaf);
+        String message = name + " does not share its work among mpirun's ranks: " + cluster.launch() + ", and each would run the whole command; run 'wafer " + name + "' as one process"
+                + " (without mpirun, or mpirun -np 1); only train, data prepare and cluster run as several ranks";
+        throw new CommandLine.ExecutionException(leaf, message, new UserError(message));
     }
 
     /** The module bound for a command that computes nothing: the default backend, never probed. */

@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a GPT-3-style model (SP or muP). Without --data it trains on the embedded sample corpus.")
-public final class TrainCommand implements Runnable {
+public final class TrainCommand implements Runnable, RankAware {
     @Spec
     CommandSpec spec;
 

@@ -40,6 +40,11 @@ public final class Cluster {
         return MpiLaunch.ranks(env);
     }
 
+    /** How this process was launched, e.g. "launched by mpirun: 2 ranks", from the environment alone. */
+    public String launch() {
+        return MpiLaunch.describe(env);
+    }
+
     /** Ranks of the job on this machine; 1 when not launched as a job or not stated. */
     public int localRanks() {
         return MpiLaunch.localRanks(env);
