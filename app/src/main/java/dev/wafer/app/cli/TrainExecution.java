@@ -115,6 +115,7 @@ final class TrainExecution {
         NewestCheckpoint newest = new NewestCheckpoint(progress, checkpoint == null ? null
                 : ModelCheckpoints.resolve(f.resume()), state.position().step());
         KernelProfile kernels = f.profile() ? new KernelProfile() : null;
+        SaveTraffic saves = new SaveTraffic(store, ranks);
         try (TrainOutput output = TrainOutput.claim(outDir, outLabel(outDir), ownCheckpoint(outDir),
                     f.resume() != null, f.overwrite());
                 StopSignals signals = ranks.collective().size() == 1 ? StopSignals.install()
@@ -129,7 +130,7 @@ final class TrainExecution {
             }
             long every = f.checkpointEvery() == null ? 0 : f.checkpointEvery();
             if (outDir != null) {
-                options = options.checkpointTo(new Checkpointing(store, outDir.resolve(ModelCheckpoints.FILE_NAME),
+                options = options.checkpointTo(new Checkpointing(saves, outDir.resolve(ModelCheckpoints.FILE_NAME),
                         every));
             } else if (!lead && f.shardOptimizer() && ranks.collective().size() > 1 && writesCheckpoints()) {
                 // The moments live in shards: this rank sends its shard to the writer at every save.
@@ -200,7 +201,7 @@ final class TrainExecution {
             }
             if (lead && ranks.collective().size() > 1) {
                 err.println("wafer: " + ranks.communicationSummary(outcome.state().position().step()
-                        - state.position().step()));
+                        - state.position().step(), saves.saves(), saves.nanos(), saves.bytes()));
                 err.flush();
             }
             if (outcome.interrupted()) {

@@ -133,15 +133,40 @@ public final class Cluster {
             return mpi.map(m -> m.size() + " ranks (" + m.libraryVersion().split(",")[0] + ")");
         }
 
-        /** One line on the communication of {@code steps} optimizer steps, for the end of a multi-rank run. */
-        public String communicationSummary(long steps) {
+        /** Bytes this rank has contributed to collective calls so far; 0 for a single process. */
+        public long collectiveBytes() {
+            return mpi.map(MpiCollective::bytesReduced).orElse(0L);
+        }
+
+        /** Nanoseconds this rank has spent in collective calls so far; 0 for a single process. */
+        public long collectiveNanos() {
+            return mpi.map(MpiCollective::communicationNanos).orElse(0L);
+        }
+
+        /**
+         * One line on the communication of {@code steps} optimizer steps, for the end of a multi-rank run: per step,
+         * the collectives outside checkpoint saves; the saves' own (a sharded optimizer's moments gathered to the
+         * writer) apart.
+         *
+         * @param saves     checkpoint saves in the run
+         * @param saveNanos nanoseconds of collectives during those saves
+         * @param saveBytes bytes sent to collectives during those saves
+         */
+        public String communicationSummary(long steps, long saves, long saveNanos, long saveBytes) {
             if (mpi.isEmpty() || steps <= 0) {
                 return "";
             }
             MpiCollective m = mpi.get();
-            return String.format(Locale.ROOT, "%d ranks (%s): %.3f s per step in collectives (waiting included),"
-                            + " %.1f MB sent to collectives per step per rank", m.size(), m.libraryVersion().split(",")[0],
-                    m.communicationNanos() / 1e9 / steps, m.bytesReduced() / 1e6 / steps);
+            String line = String.format(Locale.ROOT, "%d ranks (%s): %.3f s per step in collectives (waiting"
+                            + " included), %.1f MB sent to collectives per step per rank", m.size(),
+                    m.libraryVersion().split(",")[0], (m.communicationNanos() - saveNanos) / 1e9 / steps,
+                    (m.bytesReduced() - saveBytes) / 1e6 / steps);
+            if (saveBytes > 0) {
+                line += String.format(Locale.ROOT, "; checkpoint saves apart: %.1f MB in %.3f s over %d save%s"
+                        + " (the optimizer's moments gathered to rank 0)", saveBytes / 1e6, saveNanos / 1e9, saves,
+                        saves == 1 ? "" : "s");
+            }
+            return line;
         }
     }
 }
