@@ -160,8 +160,8 @@ public final class TrainCommand implements Runnable, RankAware {
             + " moments (ZeRO stage 1; the checkpoint is the unsharded one). One process: no effect (one shard).")
     boolean shardOptimizer;
 
-    @Option(names = "--ranks", paramLabel = "N", description = "With --dry-run: size the run for N ranks (default:"
-            + " the mpirun job's size, else 1).")
+    @Option(names = "--ranks", paramLabel = "N", description = "With --dry-run: size the run for N ranks on this"
+            + " machine, as mpirun -np N here runs it: they share its memory (default: the mpirun job's size, else 1).")
     Integer ranks;
 
     @Option(names = "--overwrite", description = "Let --out (or where --resume saves) replace a checkpoint of"
@@ -237,7 +237,9 @@ public final class TrainCommand implements Runnable, RankAware {
     public void run() {
         TrainFlags f = flags();
         TrainRunResolver resolver = new TrainRunResolver(f, memory == null ? MemoryBudget.heap() : memory,
-                f.ranks() != null ? f.ranks() : cluster.launchedRanks().orElse(1), cluster.localRanks())
+                f.ranks() != null ? f.ranks() : cluster.launchedRanks().orElse(1),
+                // --ranks N previews mpirun -np N on this machine: N JVMs share its memory, as under mpirun here.
+                f.ranks() != null ? f.ranks() : cluster.localRanks())
                 .backend(probe == null ? "selected" : probe.name(), backends.declaredCapabilities(),
                         backends::workspaceBytes)
                 .float32Note(backends.float32StorageNote())
