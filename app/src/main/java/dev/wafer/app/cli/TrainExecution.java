@@ -164,6 +164,12 @@ final class TrainExecution {
             RunAgreement.check(ranks.collective(), RankAgreementText.of(run, f, backend.name(), content)).ifPresent(reason -> {
                 throw new UserError(reason);
             });
+            if (lead) {
+                IdleRanksNote.line(run.spec(), run.position().step(), ranks.collective().size()).ifPresent(line -> {
+                    err.println("wafer: note: " + line);
+                    err.flush();
+                });
+            }
             if (progress instanceof TrainProgress p) {
                 p.backend(ranks.collective().size() == 1 ? backend.name()
                         : backend.name() + " x " + ranks.collective().size() + " ranks", files.data().description());

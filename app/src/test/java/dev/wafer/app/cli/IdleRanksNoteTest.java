@@ -1,0 +1,51 @@
+package dev.wafer.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.recipe.MicroBatchSizer;
+import dev.wafer.domain.recipe.RunRecipe;
+import dev.wafer.domain.recipe.RunRequest;
+import dev.wafer.domain.schedule.BatchSizeSchedule;
+import dev.wafer.domain.session.DataKind;
+import dev.wafer.domain.session.DataSpec;
+import dev.wafer.domain.session.RunSpec;
+
+/**
+ * A step with fewer micro-batches than ranks leaves ranks computing nothing: a resumed --micro-batch 8 --batch 8
+ * checkpoint on 2 ranks said nothing; the run now notes how many ranks idle and which --micro-batch uses them all.
+ */
+class IdleRanksNoteTest {
+    private static RunSpec spec(int batch, int micro) {
+        MicroBatchSizer fixed = new MicroBatchSizer() {
+            @Override
+            public int choose(ModelShape model, int seqLength, BatchSizeSchedule batches) {
+                return 1;
+            }
+
+            @Override
+            public int check(ModelShape model, int seqLength, int microBatch) {
+                return microBatch;
+            }
+        };
+        return RunRecipe.fresh(RunRequest.defaults(), DataSpec.of(DataKind.SYNTHETIC), fixed)
+                .withBatchFrom(0, batch, micro);
+    }
+
+    @Test
+    void ranksWithoutAMicroBatchAreNotedWithTheMicroBatchThatUsesThemAll() {
+        assertEquals(Optional.of("1 micro-batch of 8 sequences per step for 2 ranks: 1 rank computes nothing and"
+                + " waits each step; --micro-batch 4 gives every rank an equal share"), IdleRanksNote.line(spec(8, 8), 0, 2));
+        String three = IdleRanksNote.line(spec(8, 4), 0, 3).orElseThrow();
+        assertTrue(three.startsWith("2 micro-batches of 4 sequences per step for 3 ranks: 1 rank computes"), three);
+        assertTrue(three.endsWith("; --micro-batch 2 gives every rank work"), three);
+        assertEquals(Optional.empty(), IdleRanksNote.line(spec(8, 4), 0, 2), "every rank has a micro-batch");
+        assertEquals(Optional.empty(), IdleRanksNote.line(spec(8, 8), 0, 1), "one process");
+        assertTrue(IdleRanksNote.line(spec(2, 1), 0, 4).orElseThrow().endsWith("use fewer ranks"));
+    }
+}
