@@ -112,6 +112,9 @@ public final class WaferCommand implements Runnable, BackendAgnostic {
     /** The configured command line, ready to execute; tests may add subcommands to it. */
     static CommandLine commandLine(PrintStream out, PrintStream err, Map<String, String> env, BackendCatalog backends) {
         CommandLine cli = new CommandLine(new WaferCommand());
+        // picocli's default read any argument starting with '@' as a file of arguments: `--prompt @user` took the
+        // words of a file 'user', a path '@x' was another file's contents. Every argument is taken as given.
+        cli.setExpandAtFiles(false);
         cli.setExecutionStrategy(new Startup(backends, env));
         PrintWriter outWriter = new PrintWriter(out, true);
         PrintWriter errWriter = new PrintWriter(err, true);
