@@ -43,8 +43,13 @@ public final class GenerateCommand implements Runnable {
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "A checkpoint file or a train --out directory.")
     Path checkpoint;
 
-    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The text to continue.")
+    @Option(names = "--prompt", paramLabel = "TEXT", parameterConsumer = PromptText.AnyText.class,
+            description = "The text to continue, whatever it starts with ('-' included).")
     String prompt;
+
+    @Option(names = "--prompt-file", paramLabel = "FILE",
+            description = "Continue this UTF-8 file's text, as it is (lines included); instead of --prompt.")
+    Path promptFile;
 
     @Option(names = "--temperature", defaultValue = "1.0", paramLabel = "T",
             description = "Divide the logits by T; 0 is greedy (default ${DEFAULT-VALUE}).")
@@ -65,6 +70,8 @@ public final class GenerateCommand implements Runnable {
 
     @Override
     public void run() {
+        String prompt = PromptText.of(this.prompt, promptFile);
+        String promptFlag = promptFile != null ? "--prompt-file " + promptFile : "--prompt";
         // Checked here to name the flags (SamplingSettings' own messages say "temperature", "top-k", "top-p").
         if (!(temperature >= 0 && Double.isFinite(temperature))) {
             throw new UserError("--temperature must be a finite number >= 0 (0 is greedy), found " + temperature);
@@ -98,12 +105,12 @@ public final class GenerateCommand implements Runnable {
         int[] ids = prompt.isEmpty() ? new int[] {tokenizer.endOfTextId()} : tokenizer.encode(prompt);
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] >= model.shape().vocabSize()) {
-                throw new UserError("--prompt: " + label + " token " + ids[i] + " at position " + i + " is outside the model's"
+                throw new UserError(promptFlag + ": " + label + " token " + ids[i] + " at position " + i + " is outside the model's"
                         + " vocabulary of " + model.shape().vocabSize() + " (" + model.file() + ")");
             }
         }
         if (ids.length > model.shape().seqLength()) {
-            throw new UserError("--prompt has " + ids.length + " tokens; the model holds " + model.shape().seqLength());
+            throw new UserError(promptFlag + " has " + ids.length + " tokens; the model holds " + model.shape().seqLength());
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -39,7 +39,7 @@ class AtFileArgumentsTest {
     void aPromptStartingWithAtIsTheTextEvenWhenSuchAFileExists() throws Exception {
         String user = "@" + file("user", "hi --temperature 0 --max-tokens 1\n");
         ParseResult generate = parse("generate", "--checkpoint", "m", "--prompt", user).subcommand();
-        assertEquals(user, generate.matchedOptionValue("--prompt", null));
+        assertEquals(user, generate.commandSpec().findOption("--prompt").getValue());
         assertEquals(100, (int) generate.matchedOptionValue("--max-tokens", 100), "no option came from the file");
     }
 

@@ -122,4 +122,38 @@ class GenerateCommandTest {
             assertEquals("[" + (33 - p) + " tokens, stopped: context-full]", run.err().strip(), "prompt of " + p);
         }
     }
+
+    /**
+     * A prompt starting with '-h' or '-V' generates ({@code --prompt=-hi there} was "Expected parameter for option
+     * '--prompt'", exit 2); a multi-line file is the same prompt as the same text given with --prompt; an '@' first
+     * is the text, not a file of arguments (a file's '--max-tokens 1' became an option).
+     */
+    @Test
+    void anyTextIsAPromptGivenWithPromptOrPromptFile() throws Exception {
+        for (String arg : new String[] {"--prompt=-hi there", "--prompt=-Vote now"}) {
+            CliRun run = CliRun.of("generate", "--checkpoint", model.toString(), arg, "--max-tokens", "2");
+            assertEquals(0, run.exitCode(), arg + ": " + run.err());
+            assertEquals("[2 tokens, stopped: max-tokens]", run.err().strip(), arg);
+        }
+        String text = "#draft\nOnce upon a time\n";
+        Path story = java.nio.file.Files.writeString(tmp.resolve("story.txt"), text);
+        String[] greedy = {"generate", "--checkpoint", model.toString(), "--temperature", "0", "--max-tokens", "4"};
+        CliRun fromFile = CliRun.of(concat(greedy, "--prompt-file", story.toString()));
+        assertEquals(0, fromFile.exitCode(), fromFile.err());
+        assertEquals(CliRun.of(concat(greedy, "--prompt", text)).out(), fromFile.out());
+        CliRun both = CliRun.of(concat(greedy, "--prompt", "x", "--prompt-file", story.toString()));
+        assertEquals(2, both.exitCode());
+        assertEquals("wafer: --prompt and --prompt-file both given; give the prompt one way", both.err().strip());
+        Path options = java.nio.file.Files.writeString(tmp.resolve("o"), "--max-tokens 1\n");
+        CliRun at = CliRun.of("generate", "--checkpoint", model.toString(), "--prompt", "@" + options,
+                "--max-tokens", "3");
+        assertEquals(0, at.exitCode(), at.err());
+        assertEquals("[3 tokens, stopped: max-tokens]", at.err().strip());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }
