@@ -12,6 +12,9 @@ PyTorch itself, not by a re-implementation of its format.
   as a slice at an offset of a larger storage; bf16-reference.safetensors holds the bfloat16 bits torch rounded to.
 - tiny-gpt2-torch-flat/: float32, every weight a view at its own offset into one flat storage (a flattened-parameter
   save), the head tied to wte's view.
+- tiny-gpt2-torch-broadcast/: as tiny-gpt2-torch, but wpe is one row broadcast over every position (stride 0) and
+  h.0.attn.c_proj.weight overlapping rows (strides (1, 1)): both hold more elements than their storage, as
+  torch.load reads them; broadcast-reference.safetensors holds their values as torch reads them.
 - torch-refusals/: files Wafer must refuse in one line: a training checkpoint ({"model": state dict, "step": 3}),
   the pre-1.6 legacy format, and a pickle whose value would run a shell command when unpickled by Python
   (os.system; the command only touches /tmp/wafer-torch-fixture-executed, which the test checks stays absent).
@@ -100,6 +103,20 @@ def main():
         at += t.numel()
     views["lm_head.weight"] = views["transformer.wte.weight"]
     torch.save(views, os.path.join(out, "pytorch_model.bin"))
+
+    out = os.path.join(HERE, "tiny-gpt2-torch-broadcast")
+    os.makedirs(out, exist_ok=True)
+    shutil.copy(os.path.join(source, "config.json"), out)
+    odd = hf_state_dict(sd)
+    p, d = odd["transformer.wpe.weight"].shape
+    odd["transformer.wpe.weight"] = odd["transformer.wpe.weight"][3].clone().expand(p, d)
+    # Overlapping: each row starts one element after the previous, d x d elements over a storage of 2d.
+    odd["transformer.h.0.attn.c_proj.weight"] = (0.2 * torch.randn(2 * d, generator=torch.Generator().manual_seed(6))) \
+        .as_strided((d, d), (1, 1))
+    assert odd["transformer.wpe.weight"].stride() == (0, 1)
+    torch.save(odd, os.path.join(out, "pytorch_model.bin"))
+    write_safetensors(os.path.join(out, "broadcast-reference.safetensors"),
+                      {n: odd[n].contiguous() for n in ("transformer.wpe.weight", "transformer.h.0.attn.c_proj.weight")})
 
     out = os.path.join(HERE, "torch-refusals")
     os.makedirs(out, exist_ok=True)

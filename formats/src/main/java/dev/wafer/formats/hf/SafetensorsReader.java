@@ -59,6 +59,10 @@ public final class SafetensorsReader implements AutoCloseable, WeightFile {
             }
             MemorySegment all = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             long headerBytes = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+            if (isGitLfsPointer(all)) {
+                throw new HfFormatException(file + ": a Git LFS pointer, not the safetensors file itself (the repository"
+                        + " was cloned without git-lfs): fetch the file with 'git lfs pull' in the model directory");
+            }
             if (headerBytes < 2 || headerBytes > MAX_HEADER_BYTES || headerBytes > size - 8) {
                 throw new HfFormatException(file + ": not a safetensors file or truncated (header length " + headerBytes
                         + ", file size " + size + ")");
@@ -78,6 +82,12 @@ public final class SafetensorsReader implements AutoCloseable, WeightFile {
             arena.close();
             throw e;
         }
+    }
+
+    private static boolean isGitLfsPointer(MemorySegment file) {
+        byte[] magic = "version https://git-lfs".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return file.byteSize() >= magic.length
+                && java.util.Arrays.equals(file.asSlice(0, magic.length).toArray(ValueLayout.JAVA_BYTE), magic);
     }
 
     /**

@@ -194,10 +194,8 @@ final class TorchStateDictPickle extends Unpickler {
         } catch (ArithmeticException e) {
             throw refuse("a tensor of size " + java.util.Arrays.toString(dims) + ", past 64 bits");
         }
-        if (tensor.elementCount() > storage.elements()) {
-            // Only a broadcast view (a stride of 0) holds more elements than its storage: no weight is saved that way.
-            throw refuse("a view of " + tensor.elementCount() + " elements over a storage of " + storage.elements());
-        }
+        // Views may overlap or broadcast (a stride of 0): torch.load reads them, and so does Wafer. What a view may
+        // cost is bounded where it is read (one array of its elements) after its shape matched the config.
         if (tensor.offset() < 0 || extent > storage.elements()) {
             throw new HfFormatException(where + ": a tensor of size " + java.util.Arrays.toString(dims) + " at offset "
                     + tensor.offset() + " with stride " + java.util.Arrays.toString(steps) + " reaches element "

@@ -147,6 +147,7 @@ public final class TaskJsonlReader {
             if (node == null || !node.isObject()) {
                 throw new TaskFileException(where + ": each line must be a JSON object");
             }
+            UnpairedSurrogates.check(where, node);
             String task = text(where, node, "task");
             String typeId = text(where, node, "type");
             TaskType type = TaskType.fromId(typeId);

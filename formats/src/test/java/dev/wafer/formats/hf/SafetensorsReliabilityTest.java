@@ -85,6 +85,14 @@ class SafetensorsReliabilityTest {
     }
 
     @Test
+    void aGitLfsPointerIsSaidToBeOne() throws IOException {
+        Path pointer = Files.writeString(dir.resolve("model.safetensors"), "version https://git-lfs.github.com/spec/v1\n"
+                + "oid sha256:4d7a\nsize 497764120\n");
+        HfFormatException e = assertThrows(HfFormatException.class, () -> SafetensorsReader.open(pointer));
+        assertTrue(e.getMessage().contains("a Git LFS pointer, not the safetensors file itself"), e.getMessage());
+    }
+
+    @Test
     void tensorsMustTileTheDataSection() throws IOException {
         String tail = "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
         assertRefused("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}," + tail, 12, "trailing bytes");

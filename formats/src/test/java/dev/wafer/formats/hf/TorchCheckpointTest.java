@@ -55,6 +55,23 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void broadcastAndOverlappingViewsReadAsTorchReadsThem() {
+        Gpt2Checkpoint base = Gpt2HfDirectory.read(fixture("tiny-gpt2"));
+        Gpt2Checkpoint odd = Gpt2HfDirectory.read(fixture("tiny-gpt2-torch-broadcast"));
+        try (SafetensorsReader reference = SafetensorsReader.open(
+                fixture("tiny-gpt2-torch-broadcast").resolve("broadcast-reference.safetensors"))) {
+            for (String name : reference.shapes().keySet()) {
+                assertArrayEquals(reference.readFloats(name), odd.tensor(name).data(), name);
+            }
+            base.tensors().forEach((name, t) -> {
+                if (!reference.shapes().containsKey(name)) {
+                    assertEquals(t, odd.tensor(name), name);
+                }
+            });
+        }
+    }
+
+    @Test
     void shardedBfloat16ViewsReadAsTheBitsTorchRoundedTo() {
         Gpt2Checkpoint torch = Gpt2HfDirectory.read(fixture("tiny-gpt2-torch-sharded"));
         try (SafetensorsReader reference = SafetensorsReader.open(
@@ -136,7 +153,12 @@ class TorchCheckpointTest {
             Path file = rewrite(source, tmp.resolve("fuzz.bin"), "pytorch_model/data.pkl", bad);
             int t = trial;
             try (TorchZipCheckpoint read = TorchZipCheckpoint.open(file)) {
-                read.shapes().keySet().forEach(name -> {
+                read.shapes().forEach((name, shape) -> {
+                    // import-hf reads a tensor only after its shape matched the config; a damaged size of a billion
+                    // elements (a broadcast view is legal) is left unread here as it would be there.
+                    if (java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact) > 1 << 20) {
+                        return;
+                    }
                     try {
                         read.readFloats(name);
                     } catch (HfFormatException expected) {

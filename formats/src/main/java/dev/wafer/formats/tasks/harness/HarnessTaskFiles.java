@@ -95,6 +95,7 @@ public final class HarnessTaskFiles {
             if (node == null || !node.isObject()) {
                 throw new TaskFileException(task + ": " + source + ":" + (i + 1) + ": each line must be a JSON object");
             }
+            dev.wafer.formats.tasks.UnpairedSurrogates.check(task + ": " + source + ":" + (i + 1), node);
             out.add(new Located(i + 1, node));
         }
         return out;

@@ -73,6 +73,22 @@ class HarnessTaskFilesTest {
     }
 
     @Test
+    void anUnpairedSurrogateIsRefusedNamingTheFieldButAPairIsText() throws IOException {
+        Path data = write("hs.jsonl", "{\"activity_label\": \"A\", \"ctx_a\": \"x \\ud800 y\", \"ctx_b\": \"b\","
+                + " \"endings\": [\"a\", \"b\", \"c\", \"d\"], \"label\": \"0\"}\n");
+        TaskFileException e = assertThrows(TaskFileException.class, () -> HarnessTaskFiles.read(HarnessTask.HELLASWAG, data));
+        assertEquals("hellaswag: " + data + ":1: field 'ctx_a' holds an unpaired surrogate \\ud800 at character 2, which"
+                + " is not Unicode text (nothing to tokenise)", e.getMessage());
+        Path ending = write("hs2.jsonl", "{\"activity_label\": \"A\", \"ctx_a\": \"x\", \"ctx_b\": \"b\","
+                + " \"endings\": [\"a\", \"b\\udc00\", \"c\", \"d\"], \"label\": \"0\"}\n");
+        e = assertThrows(TaskFileException.class, () -> HarnessTaskFiles.read(HarnessTask.HELLASWAG, ending));
+        assertEquals(true, e.getMessage().contains("field 'endings[1]' holds an unpaired surrogate \\udc00"), e.getMessage());
+        Path pair = write("hs3.jsonl", "{\"activity_label\": \"A\", \"ctx_a\": \"x \\ud83d\\ude00\", \"ctx_b\": \"b\","
+                + " \"endings\": [\"a\", \"b\", \"c\", \"d\"], \"label\": \"0\"}\n");
+        assertEquals(1, HarnessTaskFiles.read(HarnessTask.HELLASWAG, pair).size());
+    }
+
+    @Test
     void piqaWithoutLabelsNamesTheField() throws IOException {
         Path data = write("train.jsonl", "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\"}\n");
         TaskFileException e = assertThrows(TaskFileException.class, () -> HarnessTaskFiles.read(HarnessTask.PIQA, data));
