@@ -268,12 +268,25 @@ final class TrainExecution {
      */
     static long stopStep(RunSpec s, long startStep, Long stopAt, Long maxTokens) {
         long end = Math.min(s.totalSteps(), stopAt != null ? stopAt : Long.MAX_VALUE);
-        long tokens = maxTokens != null ? maxTokens : Long.MAX_VALUE;
-        long step = startStep;
-        while (step < end && s.schedule().tokensBeforeStep(step) < tokens) {
-            step++;
+        if (startStep >= end) {
+            return startStep;
         }
-        return step;
+        if (maxTokens == null) {
+            return end;
+        }
+        // Tokens before a step never decrease with the step, so the first step at or past maxTokens is found by
+        // bisection: a step-by-step walk made a run with a huge --steps wait minutes before its first step.
+        long lo = startStep;
+        long hi = end;
+        while (lo < hi) {
+            long mid = lo + (hi - lo) / 2;
+            if (s.schedule().tokensBeforeStep(mid) >= maxTokens) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
     }
 
     private static ComputeBackend profiled(ComputeBackend backend, KernelProfile kernels) {
