@@ -105,6 +105,12 @@ final class DryRunReport {
                 err.flush();
             });
         }
+        // The run's rank 0 notes ranks left without a micro-batch; the dry run (--ranks N, or under mpirun) as well.
+        IdleRanksNote.line(s, startStep, resolver.ranks()).ifPresent(line -> {
+            PrintWriter err = c.spec.commandLine().getErr();
+            err.println("wafer: note: " + line);
+            err.flush();
+        });
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("state_bytes", mem.stateBytes());
         memory.put("activation_bytes", mem.activationBytes());
