@@ -59,4 +59,14 @@ class DryRunRanksTest {
         assertEquals(mpirun.get("micro_batch"), preview.get("micro_batch"));
         assertEquals(mpirun.get("memory"), preview.get("memory"));
     }
+
+    @Test
+    void theDefaultMicroBatchGivesEveryRankWorkWhenNoneSplitsTheBatchEqually() throws Exception {
+        // 8 sequences on 3 ranks: it was 8, one micro-batch, and 2 ranks computed nothing; 2 gives each rank 1 or 2.
+        JsonNode preview = dryRun(Map.of(), "--batch", "8", "--ranks", "3");
+        JsonNode mpirun = dryRun(Map.of("OMPI_COMM_WORLD_SIZE", "3", "OMPI_COMM_WORLD_LOCAL_SIZE", "3",
+                "OMPI_COMM_WORLD_RANK", "0"), "--batch", "8");
+        assertEquals(2, preview.get("micro_batch").asInt(), preview.toString());
+        assertEquals(2, mpirun.get("micro_batch").asInt(), mpirun.toString());
+    }
 }

@@ -139,7 +139,8 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
      * As {@link #largestMicroBatch(ModelShape, int, List, long)} for a data-parallel job of {@code ranks} processes,
      * which take a global batch's micro-batches in turn: the largest fitting micro-batch that splits every batch
      * into a multiple of {@code ranks} micro-batches, so that no rank idles in any step; when no micro-batch does,
-     * the largest that fits (some ranks then take one micro-batch fewer than others). With {@code recompute} the
+     * the largest that fits and gives every rank at least one micro-batch of every batch (some ranks then take one
+     * micro-batch fewer than others); when none does either, the largest that fits. With {@code recompute} the
      * activations are those of a run that recomputes them.
      */
     public static OptionalInt largestMicroBatch(ModelShape shape, int seq, List<Integer> batchSequences,
@@ -182,6 +183,7 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
             g = gcd(g, b);
         }
         OptionalInt anyFit = OptionalInt.empty();
+        OptionalInt everyRankWorks = OptionalInt.empty();
         for (int m = g; m >= 1; m--) {
             if (g % m != 0 || !of(shape, m, seq, optimizerShards, recompute, precision, storage, workspace)
                     .fits(budgetBytes)) {
@@ -194,8 +196,13 @@ public record MemoryEstimate(long stateBytes, long activationBytes, long largest
             if (batchSequences.stream().allMatch(b -> (b / micro) % ranks == 0)) {
                 return OptionalInt.of(m);
             }
+            // Second best: every rank gets a micro-batch each step, if not an equal number (8 sequences on 3 ranks:
+            // 2, not 8, which left 2 ranks idle).
+            if (everyRankWorks.isEmpty() && batchSequences.stream().allMatch(b -> b / micro >= ranks)) {
+                everyRankWorks = OptionalInt.of(m);
+            }
         }
-        return anyFit;
+        return everyRankWorks.isPresent() ? everyRankWorks : anyFit;
     }
 
     private static int gcd(int a, int b) {

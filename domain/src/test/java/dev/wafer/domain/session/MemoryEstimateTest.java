@@ -70,6 +70,20 @@ class MemoryEstimateTest {
     }
 
     @Test
+    void withoutAnEqualSplitEveryRankStillGetsAMicroBatch() {
+        // 8 sequences on 3 ranks: no micro-batch splits 8 into a multiple of 3; 8 (one micro-batch) left 2 ranks idle,
+        // 2 gives 4 micro-batches, one or two a rank.
+        assertEquals(OptionalInt.of(2), MemoryEstimate.largestMicroBatch(M111, 128, List.of(8), Long.MAX_VALUE, 3));
+        // 120 on 7 ranks: 15 gives 8 micro-batches (was 120, one).
+        assertEquals(OptionalInt.of(15), MemoryEstimate.largestMicroBatch(M111, 128, List.of(120), Long.MAX_VALUE, 7));
+        // 13B's phases (720, then 1080 sequences) on 7 ranks: every phase needs 7 micro-batches or more.
+        assertEquals(OptionalInt.of(90), MemoryEstimate.largestMicroBatch(M111, 128, List.of(720, 1080),
+                Long.MAX_VALUE, 7));
+        // Fewer sequences than ranks: no micro-batch gives every rank work, so the largest that fits.
+        assertEquals(OptionalInt.of(2), MemoryEstimate.largestMicroBatch(M111, 128, List.of(2), Long.MAX_VALUE, 4));
+    }
+
+    @Test
     void aTensorBeyondTheHostLimitNeverFits() {
         // 2048 x 50,257 logits per sequence: 21 sequences pass 2^31 floats in one tensor.
         MemoryEstimate m = MemoryEstimate.of(M111, 21, 2048);
