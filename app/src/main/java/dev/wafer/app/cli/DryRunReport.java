@@ -186,13 +186,13 @@ final class DryRunReport {
         kv.print(out);
     }
 
-    /** Sequences per epoch of the training split, when the dry run opened a dataset (the sample is not opened). */
+    /** Sequences per epoch of the training split, when the dry run opened a dataset (the sample once prepared). */
     private java.util.OptionalLong perEpoch = java.util.OptionalLong.empty();
 
     /**
      * The checks the real run makes before training, with its words: the data (its sequence length, vocabulary and, on
      * resume, fingerprint), the backend's precision and an early stop the checkpoint has already reached. The
-     * embedded sample is not opened: that would prepare it.
+     * embedded sample is opened only when already prepared, and only for its epochs: preparing it is the run's work.
      *
      * @return the data's fingerprint (read from its files, else as recorded); empty when there is none
      */
@@ -207,6 +207,20 @@ final class DryRunReport {
                 perEpoch = EpochNote.perEpoch(files.data());
             } catch (TrainingDataFiles.DataException e) {
                 throw new UserError(e.getMessage());
+            }
+        } else if (kind == DataKind.SAMPLE) {
+            // Only a sample already prepared (as the run would use it), for its epochs: preparing it is the run's
+            // work, and what the dry run refuses must not depend on whether an earlier run prepared it.
+            try {
+                java.util.Optional<TrainingDataFiles> sample = TrainingDataFiles.openPreparedSample(state.spec(),
+                        dev.wafer.formats.data.SampleDataset.defaultCacheRoot());
+                if (sample.isPresent()) {
+                    try (TrainingDataFiles files = sample.get()) {
+                        perEpoch = EpochNote.perEpoch(files.data());
+                    }
+                }
+            } catch (TrainingDataFiles.DataException e) {
+                perEpoch = java.util.OptionalLong.empty(); // the run refuses it when it opens the sample
             }
         }
         resolver.requirePrecision(state.spec().precision());

@@ -83,6 +83,16 @@ public final class SampleDataset {
         }
     }
 
+    /**
+     * The prepared GPT-2 sample for {@code seqLen} under {@code cacheRoot} when it is there and current, as
+     * {@link #ensure(Path, int, Progress)} would return it without preparing; empty otherwise. Writes nothing.
+     */
+    public static java.util.Optional<Path> prepared(Path cacheRoot, int seqLen) throws IOException {
+        Path dir = cacheRoot.resolve("sample-gpt2-seq" + seqLen);
+        return Files.isRegularFile(dir.resolve(DatasetLayout.MANIFEST)) && isCurrent(dir)
+                ? java.util.Optional.of(dir) : java.util.Optional.empty();
+    }
+
     private static boolean isCurrent(Path dir) throws IOException {
         try {
             PreparedDataset.open(dir, "--data");

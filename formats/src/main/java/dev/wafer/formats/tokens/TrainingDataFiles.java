@@ -149,6 +149,25 @@ public final class TrainingDataFiles implements AutoCloseable {
         }
     }
 
+    /**
+     * The embedded sample as {@link #open} opens it for {@code spec}, when it is already prepared and current under
+     * {@code cacheRoot}; empty when opening it would prepare it (the dry run does not).
+     *
+     * @throws DataException naming the data when the prepared sample cannot be read
+     */
+    public static Optional<TrainingDataFiles> openPreparedSample(RunSpec spec, Path cacheRoot) {
+        try {
+            Optional<Path> dir = SampleDataset.prepared(cacheRoot, spec.seqLength());
+            if (dir.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(dataset(dir.get(), spec.shape().vocabSize(), spec.seqLength(), spec.seed(),
+                    "embedded sample, "));
+        } catch (IOException e) {
+            throw new DataException("cannot read the embedded sample corpus in " + cacheRoot + ": " + e.getMessage());
+        }
+    }
+
     private static TrainingDataFiles dataset(Path dir, int vocab, int seq, long seed, String prefix)
             throws IOException {
         if (!Files.isRegularFile(new DatasetLayout(dir).manifest())) {
