@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
 
+import dev.wafer.ports.data.DocumentMemoryError;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.DocumentVisitor;
 import dev.wafer.ports.data.MalformedRecord;
@@ -45,6 +46,17 @@ public final class TextFileSource implements DocumentSource {
 
     @Override
     public void read(DocumentVisitor visitor) throws IOException {
+        try {
+            readWhole(visitor);
+        } catch (DocumentMemoryError e) {
+            throw e; // a worker's, naming its own document
+        } catch (OutOfMemoryError e) {
+            // The file is one document, held whole (bytes, then text): name it and its size on disk.
+            throw new DocumentMemoryError(path + ":1", sizeBytes(), "bytes", e);
+        }
+    }
+
+    private void readWhole(DocumentVisitor visitor) throws IOException {
         byte[] bytes;
         sha256 = null;
         StoredDigest digest = null;
