@@ -90,6 +90,45 @@ public final class PythonStrings {
         return Pattern.compile(regex, Pattern.UNIX_LINES);
     }
 
+    /**
+     * {@code int(s)} for a string, where it fits a Java int: surrounding {@link #isSpace} characters, an optional sign,
+     * then decimal digits of any script ({@code "٢"} is 2), single underscores allowed between digits.
+     *
+     * @return the value, or empty where Python raises ValueError or the value does not fit an int
+     */
+    public static java.util.OptionalInt parseInt(String s) {
+        String t = strip(s);
+        int i = 0;
+        boolean negative = false;
+        if (!t.isEmpty() && (t.charAt(0) == '+' || t.charAt(0) == '-')) {
+            negative = t.charAt(0) == '-';
+            i = 1;
+        }
+        long value = 0;
+        boolean digitBefore = false;
+        for (; i < t.length(); i += Character.charCount(t.codePointAt(i))) {
+            int cp = t.codePointAt(i);
+            if (cp == '_' && digitBefore && i + 1 < t.length() && t.charAt(i + 1) != '_') {
+                digitBefore = false;
+                continue;
+            }
+            if (Character.getType(cp) != Character.DECIMAL_DIGIT_NUMBER) {
+                return java.util.OptionalInt.empty();
+            }
+            value = value * 10 + Character.digit(cp, 10);
+            if (value > (long) Integer.MAX_VALUE + 1) {
+                return java.util.OptionalInt.empty();
+            }
+            digitBefore = true;
+        }
+        if (!digitBefore) {
+            return java.util.OptionalInt.empty(); // empty, a bare sign, or a trailing underscore
+        }
+        long signed = negative ? -value : value;
+        return signed < Integer.MIN_VALUE || signed > Integer.MAX_VALUE ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of((int) signed);
+    }
+
     /** {@code len(s)}: code points, not UTF-16 units. */
     public static int len(String s) {
         return s.codePointCount(0, s.length());

@@ -123,6 +123,22 @@ class PythonStringsTest {
         }
     }
 
+    /** Python 3.11's {@code int(s)} on each string (None: ValueError or outside a Java int), printed by CPython. */
+    @Test
+    void parseIntIsPythonsInt() {
+        String[][] cases = {
+            {"3", "3"}, {" 2", "2"}, {"+2", "2"}, {"-1", "-1"}, {"0_2", "2"}, {"1__2", null}, {"_1", null}, {"1_", null},
+            {"\u0662", "2"}, {"\u0661\u0662", "12"}, {"\u00a02\u2003", "2"}, {"2.0", null}, {"", null}, {"+", null},
+            {"0x1", null}, {"\u0968", "2"}, {"\uD835\uDFD0", "2"}, {"2147483647", "2147483647"}, {"2147483648", null},
+            {"-2147483648", "-2147483648"}, {"-2147483649", null}, {"\u216b", null}, {"\u00b2", null}, {"- 1", null},
+            {"00012", "12"}, {"\u00851\u0085", "1"},
+        };
+        for (String[] c : cases) {
+            java.util.OptionalInt got = PythonStrings.parseInt(c[0]);
+            assertEquals(c[1], got.isPresent() ? String.valueOf(got.getAsInt()) : null, "int(" + c[0] + ")");
+        }
+    }
+
     @Test
     void lenCountsCodePoints() {
         assertEquals(3, PythonStrings.len("a\uD83D\uDE00b"));

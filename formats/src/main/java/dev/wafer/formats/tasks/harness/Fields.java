@@ -40,14 +40,20 @@ final class Fields {
         return v.asText();
     }
 
-    /** An integer, also given as a string of digits (the HF exports write HellaSwag's label as "3"). */
+    /**
+     * An integer, also given as a string (the HF exports write HellaSwag's label as "3"), read as the harness's
+     * {@code int(...)} reads it: surrounding white space, a sign, digits of any script, underscores between digits.
+     */
     int integer(String field) {
         JsonNode v = node.get(field);
         if (v != null && v.isIntegralNumber() && v.canConvertToInt()) {
             return v.asInt();
         }
-        if (v != null && v.isTextual() && v.asText().matches("-?[0-9]{1,9}")) {
-            return Integer.parseInt(v.asText());
+        if (v != null && v.isTextual()) {
+            java.util.OptionalInt parsed = dev.wafer.domain.eval.PythonStrings.parseInt(v.asText());
+            if (parsed.isPresent()) {
+                return parsed.getAsInt();
+            }
         }
         throw error(field, "must be an integer" + found(v));
     }

@@ -89,6 +89,17 @@ class HarnessTaskFilesTest {
     }
 
     @Test
+    void aLabelIsReadAsPythonsIntReadsIt() throws IOException {
+        Path data = write("hs-label.jsonl", "{\"activity_label\": \"A\", \"ctx_a\": \"x\", \"ctx_b\": \"b\","
+                + " \"endings\": [\"a\", \"b\", \"c\", \"d\"], \"label\": \" \\u0662\\u00a0\"}\n");
+        assertEquals(2, ((MultipleChoiceDoc) HarnessTaskFiles.read(HarnessTask.HELLASWAG, data).get(0)).gold());
+        Path bad = write("hs-bad.jsonl", "{\"activity_label\": \"A\", \"ctx_a\": \"x\", \"ctx_b\": \"b\","
+                + " \"endings\": [\"a\", \"b\", \"c\", \"d\"], \"label\": \"2.0\"}\n");
+        TaskFileException e = assertThrows(TaskFileException.class, () -> HarnessTaskFiles.read(HarnessTask.HELLASWAG, bad));
+        assertEquals(true, e.getMessage().contains("field 'label' must be an integer"), e.getMessage());
+    }
+
+    @Test
     void piqaWithoutLabelsNamesTheField() throws IOException {
         Path data = write("train.jsonl", "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\"}\n");
         TaskFileException e = assertThrows(TaskFileException.class, () -> HarnessTaskFiles.read(HarnessTask.PIQA, data));
