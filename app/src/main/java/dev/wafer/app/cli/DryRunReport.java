@@ -91,7 +91,7 @@ final class DryRunReport {
         r.put("data_fingerprint", fingerprint.isEmpty() ? null : fingerprint);
         // What this invocation trains: --stop-at and --max-tokens end it early, a resumed run starts later.
         long startStep = state.position().step();
-        long stopStep = TrainExecution.stopStep(s, startStep, c.stopAt, c.maxTokens);
+        long stopStep = EarlyStop.stopStep(s, startStep, c.stopAt, c.maxTokens);
         double runTokens = sc.tokensBeforeStep(stopStep) - sc.tokensBeforeStep(startStep);
         r.put("start_step", startStep);
         r.put("stop_step", stopStep);
@@ -198,7 +198,7 @@ final class DryRunReport {
      */
     private String refuseWhatTheRunRefuses(RunState state) {
         // A complete run too: its run refuses a --stop-at or --max-tokens it has already passed (exit 2).
-        TrainExecution.requireSomethingToDo(c.stopAt, c.maxTokens, state);
+        EarlyStop.requireSomethingToDo(c.stopAt, c.maxTokens, state);
         DataKind kind = state.spec().data().kind();
         String fingerprint = state.spec().data().fingerprint();
         if (kind == DataKind.DATASET || kind == DataKind.TOKENS) {

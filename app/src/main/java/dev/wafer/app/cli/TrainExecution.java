@@ -14,7 +14,6 @@ import dev.wafer.domain.session.DataKind;
 import dev.wafer.domain.session.DataSpec;
 import dev.wafer.domain.session.Precision;
 import dev.wafer.domain.session.RunOutcome;
-import dev.wafer.domain.session.RunSpec;
 import dev.wafer.domain.session.RunState;
 import dev.wafer.domain.session.SessionListener;
 import dev.wafer.domain.session.SessionOptions;
@@ -71,7 +70,7 @@ final class TrainExecution {
         Path outDir = lead ? outDir() : null;
         // Before the complete-run case: an explicit stop already passed is a mistake in the command (exit 2), even
         // on a finished run; without one, a finished run is said and ends with exit 0.
-        requireSomethingToDo(f.stopAt(), f.maxTokens(), state);
+        EarlyStop.requireSomethingToDo(f.stopAt(), f.maxTokens(), state);
         Long content = checkpoint == null ? null : checkpoint.contentChecksum();
         // Every rank agrees before any decides there is nothing to do: a rank whose checkpoint is complete left
         // alone (exit 0) while another waited for it in a collective until the timeout (exit 76).
@@ -231,62 +230,6 @@ final class TrainExecution {
         return message.replace(NonFiniteTrainingException.SMALLER_PEAK_LR, "train again with a smaller --lr")
                 .replace(NonFiniteTrainingException.TOO_HIGH_PEAK_LR, "too high a --lr")
                 .replace("(" + NonFiniteTrainingException.SKIP_NON_FINITE + " ", "(--skip-nonfinite ");
-    }
-
-    /**
-     * Refuses an early stop a resumed run has already reached: nothing would be trained; and a --stop-at past the
-     * run's last step, or a --max-tokens past its total tokens, which stop nothing early (both were accepted without a
-     * word). The dry run applies the same
-     * checks, so that it refuses what the run refuses.
-     */
-    static void requireSomethingToDo(Long stopAt, Long maxTokens, RunState state) {
-        long last = state.spec().totalSteps();
-        if (stopAt != null && stopAt > last) {
-            throw new UserError("--stop-at " + stopAt + ": past the run's last step, " + last + "; give a step up to "
-                    + last + ", or leave it out to train to the end");
-        }
-        if (maxTokens != null && maxTokens > state.spec().totalTokens()) {
-            // As --stop-at: the docs give --max-tokens an early end, not a cap, so past the end it stops nothing.
-            throw new UserError("--max-tokens " + maxTokens + ": past the run's total tokens, "
-                    + state.spec().totalTokens() + " (step " + last + "); give a count up to "
-                    + state.spec().totalTokens() + ", or leave it out to train to the end");
-        }
-        if (stopAt != null && stopAt <= state.position().step()) {
-            throw new UserError("--stop-at " + stopAt + ": nothing to do, the checkpoint is already at step "
-                    + state.position().step());
-        }
-        if (maxTokens != null && maxTokens <= state.position().tokens()) {
-            // Tokens count from the run's start, as --stop-at counts steps: not from this invocation's.
-            throw new UserError("--max-tokens " + maxTokens + ": nothing to do, the checkpoint has already"
-                    + " trained " + state.position().tokens() + " tokens (step " + state.position().step() + ")");
-        }
-    }
-
-    /**
-     * The step after which this invocation stops, as {@code TrainingSession.run} does: at the schedule's end, at
-     * {@code stopAt}, or at the first step boundary at or past {@code maxTokens} tokens (either may be null).
-     */
-    static long stopStep(RunSpec s, long startStep, Long stopAt, Long maxTokens) {
-        long end = Math.min(s.totalSteps(), stopAt != null ? stopAt : Long.MAX_VALUE);
-        if (startStep >= end) {
-            return startStep;
-        }
-        if (maxTokens == null) {
-            return end;
-        }
-        // Tokens before a step never decrease with the step, so the first step at or past maxTokens is found by
-        // bisection: a step-by-step walk made a run with a huge --steps wait minutes before its first step.
-        long lo = startStep;
-        long hi = end;
-        while (lo < hi) {
-            long mid = lo + (hi - lo) / 2;
-            if (s.schedule().tokensBeforeStep(mid) >= maxTokens) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
     }
 
     private static ComputeBackend profiled(ComputeBackend backend, KernelProfile kernels) {

@@ -48,7 +48,7 @@ final class TrainProgress implements SessionListener {
     public void started(RunState state, boolean resumed) {
         start = System.nanoTime();
         firstStep = state.position().step();
-        stopStep = TrainExecution.stopStep(state.spec(), firstStep, stopAt, maxTokens);
+        stopStep = EarlyStop.stopStep(state.spec(), firstStep, stopAt, maxTokens);
         if (json) {
             return;
         }

@@ -13,11 +13,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.wafer.app.backend.BackendCatalog;
-import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.recipe.MicroBatchSizer;
 import dev.wafer.domain.recipe.RunRecipe;
 import dev.wafer.domain.recipe.RunRequest;
-import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.domain.session.DataKind;
 import dev.wafer.domain.session.DataSpec;
 import dev.wafer.domain.session.RunSpec;
@@ -28,17 +26,7 @@ import dev.wafer.domain.session.RunSpec;
  */
 class IdleRanksNoteTest {
     private static RunSpec spec(int batch, int micro) {
-        MicroBatchSizer fixed = new MicroBatchSizer() {
-            @Override
-            public int choose(ModelShape model, int seqLength, BatchSizeSchedule batches) {
-                return 1;
-            }
-
-            @Override
-            public int check(ModelShape model, int seqLength, int microBatch) {
-                return microBatch;
-            }
-        };
+        MicroBatchSizer fixed = new FixedMicroBatch(1);
         return RunRecipe.fresh(RunRequest.defaults(), DataSpec.of(DataKind.SYNTHETIC), fixed)
                 .withBatchFrom(0, batch, micro);
     }

@@ -7,11 +7,9 @@ import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 
-import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.recipe.MicroBatchSizer;
 import dev.wafer.domain.recipe.RunRecipe;
 import dev.wafer.domain.recipe.RunRequest;
-import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.domain.session.DataKind;
 import dev.wafer.domain.session.DataSpec;
 import dev.wafer.domain.session.RunPosition;
@@ -23,17 +21,7 @@ import dev.wafer.domain.session.RunState;
  * an all-reduce for the collective timeout (10 minutes).
  */
 class RankAgreementTextTest {
-    private static final MicroBatchSizer TWO = new MicroBatchSizer() {
-        @Override
-        public int choose(ModelShape model, int seqLength, BatchSizeSchedule batches) {
-            return 2;
-        }
-
-        @Override
-        public int check(ModelShape model, int seqLength, int microBatch) {
-            return microBatch;
-        }
-    };
+    private static final MicroBatchSizer TWO = new FixedMicroBatch(2);
 
     private static TrainFlags flags(Long checkpointEvery, Long stopAt, Long maxTokens, Long underflow,
             boolean recompute) {

@@ -7,11 +7,9 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.recipe.MicroBatchSizer;
 import dev.wafer.domain.recipe.RunRecipe;
 import dev.wafer.domain.recipe.RunRequest;
-import dev.wafer.domain.schedule.BatchSizeSchedule;
 import dev.wafer.domain.session.DataKind;
 import dev.wafer.domain.session.DataSpec;
 import dev.wafer.domain.session.RunSpec;
@@ -22,17 +20,7 @@ import dev.wafer.domain.session.RunSpec;
  */
 class StopStepTest {
     private static RunSpec spec(long steps) {
-        MicroBatchSizer fixed = new MicroBatchSizer() {
-            @Override
-            public int choose(ModelShape model, int seqLength, BatchSizeSchedule batches) {
-                return 1;
-            }
-
-            @Override
-            public int check(ModelShape model, int seqLength, int microBatch) {
-                return microBatch;
-            }
-        };
+        MicroBatchSizer fixed = new FixedMicroBatch(1);
         RunRequest request = new RunRequest(null, new RunRequest.Shape(32, 1, 2, 32, 4, null), null, steps, null,
                 null, null, null, null, null, null, null, true, false, false);
         return RunRecipe.fresh(request, DataSpec.of(DataKind.SYNTHETIC), fixed);
@@ -54,10 +42,10 @@ class StopStepTest {
         RunSpec huge = spec(100_000_000_000L);
         // A hang guard, not a benchmark: the bisection takes milliseconds, the old step-by-step walk over a minute.
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            assertEquals(100_000_000_000L, TrainExecution.stopStep(huge, 0, null, null));
-            assertEquals(100_000_000_000L, TrainExecution.stopStep(huge, 0, null, huge.totalTokens()));
-            assertEquals(50_000_000_000L, TrainExecution.stopStep(huge, 7, null, huge.totalTokens() / 2));
-            assertEquals(1234, TrainExecution.stopStep(huge, 0, 1234L, null));
+            assertEquals(100_000_000_000L, EarlyStop.stopStep(huge, 0, null, null));
+            assertEquals(100_000_000_000L, EarlyStop.stopStep(huge, 0, null, huge.totalTokens()));
+            assertEquals(50_000_000_000L, EarlyStop.stopStep(huge, 7, null, huge.totalTokens() / 2));
+            assertEquals(1234, EarlyStop.stopStep(huge, 0, 1234L, null));
         });
     }
 
@@ -70,12 +58,12 @@ class StopStepTest {
             long total = s.totalTokens();
             for (long start = 0; start <= s.totalSteps(); start++) {
                 for (Long stopAt : new Long[] {null, 1L, 10L, s.totalSteps() - 1, s.totalSteps()}) {
-                    assertEquals(walked(s, start, stopAt, null), TrainExecution.stopStep(s, start, stopAt, null));
+                    assertEquals(walked(s, start, stopAt, null), EarlyStop.stopStep(s, start, stopAt, null));
                     for (long tokens = 1; tokens <= total; tokens += 37) {
-                        assertEquals(walked(s, start, stopAt, tokens), TrainExecution.stopStep(s, start, stopAt, tokens),
+                        assertEquals(walked(s, start, stopAt, tokens), EarlyStop.stopStep(s, start, stopAt, tokens),
                                 s + " from " + start + " stop-at " + stopAt + " max-tokens " + tokens);
                     }
-                    assertEquals(walked(s, start, stopAt, total), TrainExecution.stopStep(s, start, stopAt, total));
+                    assertEquals(walked(s, start, stopAt, total), EarlyStop.stopStep(s, start, stopAt, total));
                 }
             }
         }
