@@ -92,6 +92,7 @@ public final class CudaSimulator {
     private final MethodHandle register;
     private final MethodHandle unregister;
     private final MethodHandle countRequests;
+    private final MethodHandle checkRaces;
     private final MethodHandle resetRequests;
     private final MethodHandle requestCounts;
     private final MemorySegment error;
@@ -113,6 +114,8 @@ public final class CudaSimulator {
         unregister = Linker.nativeLinker().downcallHandle(symbols.find("wsim_unregister").orElseThrow(),
                 FunctionDescriptor.ofVoid(JAVA_LONG));
         countRequests = Linker.nativeLinker().downcallHandle(symbols.find("wsim_count_requests").orElseThrow(),
+                FunctionDescriptor.ofVoid(JAVA_INT));
+        checkRaces = Linker.nativeLinker().downcallHandle(symbols.find("wsim_check_races").orElseThrow(),
                 FunctionDescriptor.ofVoid(JAVA_INT));
         resetRequests = Linker.nativeLinker().downcallHandle(symbols.find("wsim_reset_requests").orElseThrow(),
                 FunctionDescriptor.ofVoid());
@@ -159,6 +162,20 @@ public final class CudaSimulator {
     void countMemoryRequests(boolean on) {
         try {
             countRequests.invokeExact(on ? 1 : 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Starts ({@code true}) or stops checking every launch for races ({@code sim/cuda_sim_races.cpp}): two accesses
+     * to one element of shared or global memory, at least one a write, by threads that nothing orders (different
+     * blocks, or the same block between the same two {@code __syncthreads}) fail the launch, naming both threads
+     * and source lines. As {@link #countMemoryRequests}, it is the JVM's, and off unless a test turns it on.
+     */
+    void checkRaces(boolean on) {
+        try {
+            checkRaces.invokeExact(on ? 1 : 0);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -326,6 +343,7 @@ public final class CudaSimulator {
         Path compiler = findCompiler();
         Map<String, String> units = new java.util.LinkedHashMap<>();
         units.put("cuda_sim_runtime.cpp", resource(RESOURCES + "cuda_sim_runtime.cpp"));
+        units.put("cuda_sim_races.cpp", resource(RESOURCES + "cuda_sim_races.cpp"));
         for (Map.Entry<String, String> source : sources.entrySet()) {
             units.put(source.getKey().replace(".cu", ".cpp"), unit(source.getKey(), source.getValue()));
         }

@@ -24,6 +24,10 @@ extern int wsim_counting;
 void wsim_shared_access(const char* file, int line, unsigned long offset, int bytes);
 void wsim_global_access(const char* file, int line, const void* address, int bytes);
 void wsim_shared_out_of_bounds(const char* file, int line, const char* name, long index, unsigned long length);
+extern int wsim_racecheck;
+void wsim_race_shared(const char* file, int line, const char* name, const void* base, const void* address, int bytes,
+                      unsigned long length);
+void wsim_race_global(const char* file, int line, const void* address, int bytes, uintptr_t low, uintptr_t high);
 }
 
 // A pointer that knows the allocation it points into: CudaSimulator rewrites every pointer type of the kernels
@@ -68,6 +72,9 @@ struct wsim_ptr {
         }
         if (wsim_counting) {
             wsim_global_access(file, line, q, sizeof(T));
+        }
+        if (wsim_racecheck) {
+            wsim_race_global(file, line, q, sizeof(T), low, high);
         }
         return *q;
     }
@@ -127,6 +134,9 @@ struct wsim_shared_at {
         }
         if (wsim_counting) {
             wsim_shared_access(file, line, static_cast<unsigned long>(k) * sizeof(T), sizeof(T));
+        }
+        if (wsim_racecheck) {
+            wsim_race_shared(file, line, name, data, data + k, sizeof(T), length);
         }
         return data[k];
     }

@@ -6,6 +6,8 @@
 // before, a shuffle that reads a lane that has returned, a partial shuffle mask.
 #include "cuda_sim.hpp"
 
+#include <string>
+
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
@@ -59,6 +61,15 @@ wsim_dim3 threadIdx, blockIdx, blockDim, gridDim;
 int wsim_counting;
 }
 
+// The race check's side of launches, blocks and barriers (cuda_sim_races.cpp): each returns the first race found.
+namespace wsim_races {
+void begin_launch();
+void begin_block();
+const std::string& barrier();
+const std::string& end_block();
+const std::string& end_launch();
+}
+
 namespace {
 
 enum State { RUNNABLE, AT_SYNCTHREADS, AT_SHUFFLE, FINISHED };
@@ -102,6 +113,13 @@ void fail(const char* format, ...) {
     va_start(args, format);
     std::vsnprintf(error_text, sizeof error_text, format, args);
     va_end(args);
+}
+
+// Fails the launch with the race the check found, if any.
+void fail_on_race(const std::string& race) {
+    if (!race.empty()) {
+        fail("%s", race.c_str());
+    }
 }
 
 // Memory requests while wsim_count_requests(1) counts. Every access to a __shared__ array (wsim_shared_at) and
@@ -322,6 +340,9 @@ bool release() {
             return false;
         }
         count_block();
+        if (wsim_racecheck) {
+            fail_on_race(wsim_races::barrier());
+        }
         for (int i = 0; i < threads; i++) {
             if (fibers[i].state == AT_SYNCTHREADS) {
                 fibers[i].state = RUNNABLE;
@@ -345,6 +366,14 @@ void deadlock() {
          " %d have returned", blockIdx.x, blockIdx.y, blockIdx.z, sync, shuffle, finished);
 }
 
+// The end of a block that ran to its end: false when the race check found a race.
+bool end_block() {
+    if (wsim_racecheck) {
+        fail_on_race(wsim_races::end_block());
+    }
+    return !failed;
+}
+
 // Runs the current block to its end; false after an error (the fibers are then reset, abandoning the block).
 bool run_block() {
     if (direct) {
@@ -361,7 +390,7 @@ bool run_block() {
             }
         }
         count_block();
-        return true;
+        return end_block();
     }
     for (int i = 0; i < threads; i++) {
         fibers[i].state = RUNNABLE; // every fiber waits in fiber_main, before its next kernel call
@@ -390,10 +419,12 @@ bool run_block() {
         }
         if (all_finished) {
             count_block();
-            return true;
+            return end_block();
         }
-        if (!release()) {
-            deadlock();
+        if (!release() || failed) {
+            if (!failed) {
+                deadlock();
+            }
             for (Fiber& f : fibers) {
                 reset(f);
             }
@@ -627,6 +658,9 @@ extern "C" int wsim_launch(void (*thunk)(void**), void** params, int gx, int gy,
     recent_count = 0;
     reversed = descending != 0;
     direct = barrier_free != 0;
+    if (wsim_racecheck) {
+        wsim_races::begin_launch();
+    }
     for (int zk = 0; zk < gz; zk++) {
         for (int yk = 0; yk < gy; yk++) {
             for (int xk = 0; xk < gx; xk++) {
@@ -634,6 +668,9 @@ extern "C" int wsim_launch(void (*thunk)(void**), void** params, int gx, int gy,
                 int y = reversed ? gy - 1 - yk : yk;
                 int z = reversed ? gz - 1 - zk : zk;
                 blockIdx = {(unsigned) x, (unsigned) y, (unsigned) z};
+                if (wsim_racecheck) {
+                    wsim_races::begin_block();
+                }
                 if (!run_block()) {
                     std::snprintf(error, error_length, "%s", error_text);
                     return 1;
@@ -641,5 +678,22 @@ extern "C" int wsim_launch(void (*thunk)(void**), void** params, int gx, int gy,
             }
         }
     }
+    if (wsim_racecheck) {
+        fail_on_race(wsim_races::end_launch());
+        if (failed) {
+            std::snprintf(error, error_length, "%s", error_text);
+            return 1;
+        }
+    }
     return 0;
+}
+
+// Turns the race check (cuda_sim_races.cpp) on (1) or off (0) for the launches that follow.
+extern "C" void wsim_check_races(int on) {
+    std::lock_guard<std::mutex> lock(one_launch_at_a_time);
+    wsim_racecheck = on;
+}
+
+extern "C" int wsim_current_thread(void) {
+    return current;
 }
