@@ -48,7 +48,11 @@ final class SimulatedDriver {
         driverLibrary.quiet();
         blasLibrary.quiet();
         driverLibrary.behave("cuMemAlloc_v2", INVALID_VALUE, a -> {
-            out(a[0], 8).set(JAVA_LONG, 0, memory.allocate((long) a[1]));
+            long pointer = memory.allocate((long) a[1]);
+            // cuMemAlloc leaves the memory as it was: 0xff bytes (NaN as floats), so a caller that reads what it
+            // never wrote or cleared computes NaN here, as it may on a GPU (Gpu.allocate promises zeros: CudaGpu clears).
+            memory.poison(pointer, (long) a[1]);
+            out(a[0], 8).set(JAVA_LONG, 0, pointer);
             return 0;
         });
         driverLibrary.behave("cuMemFree_v2", INVALID_VALUE, a -> {
@@ -187,11 +191,16 @@ final class SimulatedDriver {
 
     /** The CUDA backend on this stand-in device through {@link CudaGpu}, kernels compiled by {@code nvrtc}. */
     CudaBackend open(NvrtcApi nvrtc, Path cache, boolean baselineKernels) {
-        CudaGpu gpu = CudaGpu.open(new DriverApi(driverLibrary.library("libcuda.so.1")), nvrtc,
+        CudaGpu gpu = openGpu(nvrtc, cache, baselineKernels);
+        return new CudaBackend(gpu, gpu.description(), baselineKernels);
+    }
+
+    /** The device layer alone on this stand-in device. */
+    CudaGpu openGpu(NvrtcApi nvrtc, Path cache, boolean baselineKernels) {
+        return CudaGpu.open(new DriverApi(driverLibrary.library("libcuda.so.1")), nvrtc,
                 new CublasApi(blasLibrary.library("libcublas.so.12")),
                 new CublasLtApi(ltLibrary.library("libcublasLt.so.12")),
                 new CudaOptions(0, false, cache, false, baselineKernels));
-        return new CudaBackend(gpu, gpu.description(), baselineKernels);
     }
 
     /** The first failure inside a stand-in call, or {@code null}. */

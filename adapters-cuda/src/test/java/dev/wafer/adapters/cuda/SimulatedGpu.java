@@ -47,6 +47,11 @@ final class SimulatedGpu implements Gpu {
         return block.getValue().asSlice(pointer - block.getKey(), bytes);
     }
 
+    /** Fills {@code bytes} of an allocation with 0xff, as memory a GPU's allocator returns may hold anything. */
+    void poison(long pointer, long bytes) {
+        at("poison", pointer, bytes).fill((byte) 0xff);
+    }
+
     @Override
     public long allocate(long bytes) {
         Arena arena = Arena.ofShared();

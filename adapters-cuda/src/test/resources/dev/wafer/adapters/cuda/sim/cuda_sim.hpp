@@ -21,6 +21,7 @@ void wsim_mma_tf32_m16n8k8(float* d, const uint32_t* a, const uint32_t* b);
 int wsim_bounds(const void* address, uintptr_t* low, uintptr_t* high);
 void wsim_out_of_bounds(const void* address, unsigned long bytes, uintptr_t low, uintptr_t high);
 extern int wsim_counting;
+extern unsigned long wsim_block_serial; // counts every block of every launch, from 1
 void wsim_shared_access(const char* file, int line, unsigned long offset, int bytes);
 void wsim_global_access(const char* file, int line, const void* address, int bytes);
 void wsim_shared_out_of_bounds(const char* file, int line, const char* name, long index, unsigned long length);
@@ -142,11 +143,20 @@ struct wsim_shared_at {
     }
 };
 
+// Shared memory is uninitialised on a GPU at the start of every block: each block here finds its arrays filled with
+// 0xff bytes (NaN as a float, a bf16 or a binary16; -1 as an int) at its first access, so a kernel that reads an
+// element before any thread of its block wrote it computes NaN or garbage, as it may on a GPU, instead of reading
+// what the previous block left behind (the arrays are static: blocks run one after another).
 template <typename T, unsigned long N>
 struct wsim_shared {
     T data[N];
+    unsigned long block; // the wsim_block_serial it was last filled for
 
     wsim_shared_at<T> at(const char* file, int line, const char* name) {
+        if (block != wsim_block_serial) {
+            std::memset(static_cast<void*>(data), 0xff, sizeof data);
+            block = wsim_block_serial;
+        }
         return wsim_shared_at<T>{data, N, file, line, name};
     }
 };

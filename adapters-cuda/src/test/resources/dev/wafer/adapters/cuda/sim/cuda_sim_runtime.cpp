@@ -59,6 +59,7 @@ wsim_switch:
 extern "C" {
 wsim_dim3 threadIdx, blockIdx, blockDim, gridDim;
 int wsim_counting;
+unsigned long wsim_block_serial;
 }
 
 // The race check's side of launches, blocks and barriers (cuda_sim_races.cpp): each returns the first race found.
@@ -668,6 +669,7 @@ extern "C" int wsim_launch(void (*thunk)(void**), void** params, int gx, int gy,
                 int y = reversed ? gy - 1 - yk : yk;
                 int z = reversed ? gz - 1 - zk : zk;
                 blockIdx = {(unsigned) x, (unsigned) y, (unsigned) z};
+                wsim_block_serial++; // a fresh block's shared memory (cuda_sim.hpp)
                 if (wsim_racecheck) {
                     wsim_races::begin_block();
                 }

@@ -219,7 +219,9 @@ CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
     if (memory == nullptr) {
         return OUT_OF_MEMORY;
     }
-    std::memset(memory, 0, rounded);
+    // A GPU's cuMemAlloc leaves the memory as it was: 0xff bytes here (NaN as floats), so that a caller that reads
+    // memory it never wrote or cleared (CudaGpu clears what Gpu.allocate returns) computes NaN, as it may on a GPU.
+    std::memset(memory, 0xff, rounded);
     wsim_register(memory, bytes);
     allocated[reinterpret_cast<uintptr_t>(memory)] = bytes;
     used += bytes;
