@@ -197,10 +197,16 @@ final class SimulatedDriver {
 
     /** The device layer alone on this stand-in device. */
     CudaGpu openGpu(NvrtcApi nvrtc, Path cache, boolean baselineKernels) {
+        return openGpu(nvrtc, cache, baselineKernels, false);
+    }
+
+    /** The device layer alone, its products by the built-in {@code gemm_tiled} kernel with {@code builtinGemm}. */
+    CudaGpu openGpu(NvrtcApi nvrtc, Path cache, boolean baselineKernels, boolean builtinGemm) {
+        // As BlasLibraries opens them: no cuBLAS at all for the built-in GEMM.
         return CudaGpu.open(new DriverApi(driverLibrary.library("libcuda.so.1")), nvrtc,
-                new CublasApi(blasLibrary.library("libcublas.so.12")),
-                new CublasLtApi(ltLibrary.library("libcublasLt.so.12")),
-                new CudaOptions(0, false, cache, false, baselineKernels));
+                builtinGemm ? null : new CublasApi(blasLibrary.library("libcublas.so.12")),
+                builtinGemm ? null : new CublasLtApi(ltLibrary.library("libcublasLt.so.12")),
+                new CudaOptions(0, false, cache, builtinGemm, baselineKernels));
     }
 
     /** The first failure inside a stand-in call, or {@code null}. */
