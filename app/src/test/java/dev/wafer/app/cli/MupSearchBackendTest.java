@@ -46,7 +46,7 @@ class MupSearchBackendTest {
         CliRun other = CliRun.of(search(data, out, 2));
         assertEquals(2, other.exitCode(), other.err());
         assertEquals(1, other.err().strip().lines().count(), other.err());
-        assertTrue(other.err().contains("holds a search with backend opencl, not cpu; give another --out or the same"),
+        assertTrue(other.err().contains("holds a search with --backend opencl, not cpu; give another --out or the same"),
                 other.err());
 
         // A log written before the backend was recorded: its samples cannot be checked, and are kept.

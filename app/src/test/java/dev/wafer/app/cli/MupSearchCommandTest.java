@@ -103,7 +103,7 @@ class MupSearchCommandTest {
 
         CliRun otherSeed = CliRun.of(search(out, 4, 8));
         assertEquals(2, otherSeed.exitCode());
-        assertTrue(otherSeed.err().contains("holds a search with seed 7, not 8"), otherSeed.err());
+        assertTrue(otherSeed.err().contains("holds a search with --seed 7, not 8"), otherSeed.err());
     }
 
     @Test
@@ -115,7 +115,14 @@ class MupSearchCommandTest {
         args.set(args.indexOf("--eval-sequences") + 1, "8");
         CliRun other = CliRun.of(args.toArray(String[]::new));
         assertEquals(2, other.exitCode(), other.err());
-        assertTrue(other.err().contains("holds a search with eval_sequences 4, not 8"), other.err());
+        assertTrue(other.err().contains("holds a search with --eval-sequences 4, not 8"), other.err());
+        // Another --batch at the same budget gives other steps too: the flag is named, not the steps it gives.
+        args = new ArrayList<>(List.of(search(out, 2)));
+        args.set(args.indexOf("--batch") + 1, "4");
+        CliRun batch = CliRun.of(args.toArray(String[]::new));
+        assertEquals(2, batch.exitCode(), batch.err());
+        assertEquals("wafer: --out " + out + " holds a search with --batch 2 (batch_sequences), not 4; give another"
+                + " --out or the same settings", batch.err().strip());
     }
 
     /**
@@ -242,7 +249,8 @@ class MupSearchCommandTest {
         String eta = JSON.readTree(line).get("eta_base").toString();
         // Each once ended in an internal error (exit 70) or a chart of NaN: now one line naming FILE:LINE.
         Map<String, String> edits = new java.util.LinkedHashMap<>();
-        edits.put(line.replace("\"eta_base\":" + eta, "\"eta_base\":0.001") + "\n", ":1: sample 0 is ");
+        edits.put(line.replace("\"eta_base\":" + eta, "\"eta_base\":0.001") + "\n",
+                ":1: field 'eta_base' of sample 0 is 0.001, but seed " + SEED + " draws " + eta + " there");
         edits.put(line + "\n" + line + "\n", ":2: field 'index' is 0, already finished on line 1");
         edits.put(line.replaceFirst("\"loss\":[^,]*", "\"loss\":null") + "\n",
                 ":1: field 'loss' must be a finite number (null only with \"diverged\":true), found null");

@@ -40,7 +40,7 @@ public record StudyTraining(int seqLength, int batchSequences, AdamWSettings ada
     }
 
     /** Warm-up steps of a run of {@code steps}: the warm-up fraction of them, as train rounds its default. */
-    long warmupSteps(long steps) {
+    public long warmupSteps(long steps) {
         return TrainingSchedule.warmupSteps(steps, warmupFraction);
     }
 

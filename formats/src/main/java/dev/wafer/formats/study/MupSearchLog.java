@@ -28,14 +28,22 @@ import dev.wafer.domain.study.MupSearchSpace;
 /**
  * The results file of {@code study mup-search}: {@code mup-search.jsonl} in --out, one JSON object per finished
  * sample, appended as each finishes, so that a killed search continues where it stopped. Every line names the
- * search it belongs to (proxy, seed, steps, batch, sequence length, data and its content fingerprint, backend); a
- * rerun with other settings, on other content or on another backend is refused rather than mixed in. A last line cut
- * short by a kill is dropped.
+ * search it belongs to (proxy, seed, batch, sequence length, held-out sequences, data and its content fingerprint,
+ * backend, steps and warm-up steps); a rerun with other settings, on other content or on another backend is refused
+ * naming the flag rather than mixed in, and so is a line of an older build whose sample was trained or scored
+ * otherwise than it would be now. Each line is held to what the log writes. A last line cut short by a kill is
+ * dropped.
  */
 public final class MupSearchLog {
     /** How held-out losses are scored: written since 2026-12-07, when the count stopped being rounded to batches. */
     private static final String EVAL_SCORING = "eval_scoring";
     private static final String EXACT_COUNT = "each sequence once, last batch in part";
+    /** Warm-up steps of each sample: written since 2026-12-07, when runs of 2-4 steps stopped having none. */
+    private static final String WARMUP_STEPS = "warmup_steps";
+    /** The flag behind each setting, for the refusal of a rerun with other settings. */
+    private static final Map<String, String> FLAGS = Map.of("proxy", "--proxy", "seed", "--seed", "batch_sequences",
+            "--batch", "seq_length", "--seq", "eval_sequences", "--eval-sequences", "backend",
+            "--backend");
 
     /** The file name in the search's output directory. */
     public static final String FILE_NAME = "mup-search.jsonl";
@@ -45,12 +53,14 @@ public final class MupSearchLog {
     private final Map<String, Object> search;
     private final long seed;
     private final int samples;
+    private final double warmupFraction;
 
-    private MupSearchLog(Path file, Map<String, Object> search, long seed, int samples) {
+    private MupSearchLog(Path file, Map<String, Object> search, long seed, int samples, double warmupFraction) {
         this.file = file;
         this.search = search;
         this.seed = seed;
         this.samples = samples;
+        this.warmupFraction = warmupFraction;
     }
 
     /**
@@ -60,20 +70,25 @@ public final class MupSearchLog {
      * another backend is refused, as another setting is.
      */
     public static MupSearchLog in(Path dir, MupSearch.Settings s, String data, String fingerprint, String backend) {
+        // The settings the user gives come first, the ones derived from them last: a rerun that differs in both is
+        // refused naming the flag ("--batch 16"), not what follows from it ("steps 2").
         Map<String, Object> search = new LinkedHashMap<>();
         search.put("proxy", s.proxy());
         search.put("seed", s.training().seed());
-        search.put("steps", s.steps());
         search.put("batch_sequences", s.training().batchSequences());
         search.put("seq_length", s.training().seqLength());
         // Held-out losses over different numbers of sequences are not comparable: a resume must score as many.
         search.put("eval_sequences", s.training().evalSequences());
-        search.put(EVAL_SCORING, EXACT_COUNT);
         search.put("data", data);
         search.put("data_fingerprint", fingerprint);
         // The summary names one backend: samples trained on another would be mislabelled (and not bit-comparable).
         search.put("backend", backend);
-        return new MupSearchLog(dir.resolve(FILE_NAME), search, s.training().seed(), s.samples());
+        search.put("steps", s.steps());
+        // Written since 2026-12-07, when runs of 2-4 steps got a warm-up step: a rule change shows as a difference.
+        search.put(WARMUP_STEPS, s.training().warmupSteps(s.steps()));
+        search.put(EVAL_SCORING, EXACT_COUNT);
+        return new MupSearchLog(dir.resolve(FILE_NAME), search, s.training().seed(), s.samples(),
+                s.training().warmupFraction());
     }
 
     public Path file() {
@@ -123,43 +138,10 @@ public final class MupSearchLog {
                         + " line " + before + "; the file was edited: remove one of the lines");
             }
             requireSettingTypes(n, where);
-            for (Map.Entry<String, Object> e : search.entrySet()) {
-                if ((e.getKey().equals("eval_sequences") || e.getKey().equals("backend")) && !n.has(e.getKey())) {
-                    continue; // written before the log recorded it: cannot be checked
-                }
-                if (e.getKey().equals(EVAL_SCORING) && !n.has(EVAL_SCORING)) {
-                    requireWholeBatches(n, where);
-                    continue; // written before the log recorded it: scored whole micro-batches
-                }
-                if (e.getKey().equals("data") && n.has("data_fingerprint")) {
-                    continue; // the content is compared, not the description, which names the path
-                }
-                if (e.getKey().equals("data_fingerprint") && !n.has("data_fingerprint")) {
-                    continue; // written before the log recorded it: its description is compared
-                }
-                if (e.getKey().equals("data_fingerprint")
-                        && !n.path("data_fingerprint").asText().equals(String.valueOf(e.getValue()))) {
-                    throw new InvalidInputException("--out " + file.getParent() + " holds a search on other data ("
-                            + n.path("data").asText() + ", fingerprint " + n.path("data_fingerprint").asText()
-                            + "), not " + search.get("data") + " (fingerprint " + e.getValue()
-                            + "); give another --out or the same data");
-                }
-                if (!n.has(e.getKey())) {
-                    // Every line is written with every field: a missing one was edited out (it read "seed , not 1").
-                    throw new InvalidInputException(where + ": not a mup-search result (no " + e.getKey() + ")");
-                }
-                String was = n.path(e.getKey()).asText();
-                if (!was.equals(String.valueOf(e.getValue()))) {
-                    throw new InvalidInputException("--out " + file.getParent() + " holds a search with " + e.getKey() + " "
-                            + was + ", not " + e.getValue() + "; give another --out or the same settings");
-                }
-            }
-            if (sample.index() < seeded.size() && !sample.triple().equals(seeded.get(sample.index()))) {
+            requireSameSearch(n, where);
+            if (sample.index() < seeded.size()) {
                 // Checked after the settings: with another seed the triples differ as they should.
-                // The triples are drawn from the seed: a line whose triple differs was edited, not trained.
-                throw new InvalidInputException(where + ": sample " + sample.index() + " is " + sample.triple()
-                        + ", but seed " + seed + " draws " + seeded.get(sample.index())
-                        + " there; the file was edited: remove the line to train the sample again");
+                requireSeededTriple(sample, seeded.get(sample.index()), where);
             }
             samples.add(sample);
             kept.add(line);
@@ -183,6 +165,86 @@ public final class MupSearchLog {
             write(JSON.writeValueAsString(line) + "\n", StandardOpenOption.APPEND);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Refuses a line of another search, naming the flag that differs (the ones the user gives first). */
+    private void requireSameSearch(JsonNode n, String where) {
+        for (Map.Entry<String, Object> e : search.entrySet()) {
+            String key = e.getKey();
+            if ((key.equals("eval_sequences") || key.equals("backend")) && !n.has(key)) {
+                continue; // written before the log recorded it: cannot be checked (but see OlderLines)
+            }
+            if ((key.equals(EVAL_SCORING) || key.equals(WARMUP_STEPS)) && !n.has(key)) {
+                continue; // written before the log recorded it: checked below by the rule of the time
+            }
+            if (key.equals("data") && n.has("data_fingerprint")) {
+                continue; // the content is compared, not the description, which names the path
+            }
+            if (key.equals("data_fingerprint") && !n.has("data_fingerprint")) {
+                continue; // written before the log recorded it: its description is compared
+            }
+            if (key.equals("data_fingerprint")
+                    && !n.path("data_fingerprint").asText().equals(String.valueOf(e.getValue()))) {
+                throw new InvalidInputException("--out " + file.getParent() + " holds a search on other data ("
+                        + n.path("data").asText() + ", fingerprint " + n.path("data_fingerprint").asText()
+                        + "), not " + search.get("data") + " (fingerprint " + e.getValue()
+                        + "); give another --out or the same data");
+            }
+            if (!n.has(key)) {
+                // Every line is written with every field: a missing one was edited out (it read "seed , not 1").
+                throw new InvalidInputException(where + ": not a mup-search result (no " + key + ")");
+            }
+            String was = n.path(key).asText();
+            if (!was.equals(String.valueOf(e.getValue()))) {
+                throw new InvalidInputException("--out " + file.getParent() + " holds a search with " + setting(key, was)
+                        + ", not " + e.getValue() + "; give another --out or the same settings");
+            }
+        }
+        if (!n.has(EVAL_SCORING)) {
+            // Written before 2026-12-07: scored and warmed up by the rules of the time.
+            long steps = ((Number) search.get("steps")).longValue();
+            OlderLines.requireWholeBatches(n, ((Number) search.get("eval_sequences")).longValue(), where);
+            if (!n.has(WARMUP_STEPS)) {
+                OlderLines.requireSameWarmup(steps, ((Number) search.get(WARMUP_STEPS)).longValue(), warmupFraction,
+                        where);
+            }
+        }
+    }
+
+    /**
+     * A setting as the user gives it: the flag and value, with the log's field where its name differs
+     * ({@code --batch 8 (batch_sequences)}); steps, which no flag gives, with the budget that gives them.
+     */
+    private String setting(String key, String was) {
+        String flag = FLAGS.get(key);
+        if (flag != null) {
+            return flag + " " + was + (flag.equals("--" + key.replace('_', '-')) ? "" : " (" + key + ")");
+        }
+        if (key.equals("steps")) {
+            // Batch and sequence length are the same here (compared first): the budget differs.
+            long tokens = Long.parseLong(was) * ((Number) search.get("batch_sequences")).longValue()
+                    * ((Number) search.get("seq_length")).longValue();
+            return "steps " + was + " per sample (--budget-tokens " + tokens + " at this --batch and --seq)";
+        }
+        return key + " " + was;
+    }
+
+    /**
+     * Refuses a line whose triple is not the one the seed draws at its index: it was edited, not trained. Names the
+     * first field that differs, both values in full (the triple's own text rounds to 4 digits, so both read alike).
+     */
+    private void requireSeededTriple(MupSearch.Sample sample, MupHyperparameters drawn, String where) {
+        MupHyperparameters t = sample.triple();
+        double[] was = {t.baseLearningRate(), t.initStd(), t.embeddingMultiplier()};
+        double[] seeded = {drawn.baseLearningRate(), drawn.initStd(), drawn.embeddingMultiplier()};
+        String[] names = {"eta_base", "sigma_base", "m_emb"};
+        for (int k = 0; k < names.length; k++) {
+            if (Double.compare(was[k], seeded[k]) != 0) {
+                throw new InvalidInputException(where + ": field '" + names[k] + "' of sample " + sample.index()
+                        + " is " + was[k] + ", but seed " + seed + " draws " + seeded[k]
+                        + " there; the file was edited: remove the line to train the sample again");
+            }
         }
     }
 
@@ -213,9 +275,18 @@ public final class MupSearchLog {
             throw new InvalidInputException(where + ": field 'diverged' must be true or false, found " + diverged);
         }
         JsonNode loss = field(n, "loss", where);
-        if (diverged.asBoolean() ? !loss.isNull() && !loss.isNumber() : !finite(loss)) {
-            throw new InvalidInputException(where + ": field 'loss' must be a finite number"
-                    + (diverged.asBoolean() ? " or null" : " (null only with \"diverged\":true)") + ", found " + loss);
+        // Held to what the log writes: null for a diverged sample, else a cross-entropy (finite, at least 0).
+        if (diverged.asBoolean() && !loss.isNull()) {
+            throw new InvalidInputException(where + ": field 'loss' must be null with \"diverged\":true (a diverged"
+                    + " sample has no loss), found " + loss);
+        }
+        if (!diverged.asBoolean() && !finite(loss)) {
+            throw new InvalidInputException(where + ": field 'loss' must be a finite number (null only with"
+                    + " \"diverged\":true), found " + loss);
+        }
+        if (!diverged.asBoolean() && loss.asDouble() < 0) {
+            throw new InvalidInputException(where + ": field 'loss' must not be negative (a cross-entropy is at"
+                    + " least 0), found " + loss);
         }
         return new MupSearch.Sample(index.asInt(), new MupHyperparameters(positive(n, "eta_base", where),
                 positive(n, "sigma_base", where), positive(n, "m_emb", where)),
@@ -226,21 +297,6 @@ public final class MupSearchLog {
      * Each setting the line holds is of the type the log writes (integers for the numbers, strings otherwise):
      * compared as text, {@code "seed":"1"} passed for {@code 1}.
      */
-    /**
-     * Refuses a line written before 2026-12-07 whose --eval-sequences was not a multiple of --batch: its loss scored
-     * the count rounded down to whole micro-batches (none at all under one batch: the training loss), so it cannot
-     * be compared with a loss over exactly that many sequences.
-     */
-    private void requireWholeBatches(JsonNode n, String where) {
-        long eval = n.path("eval_sequences").asLong(0);
-        long batch = n.path("batch_sequences").asLong(1);
-        if (batch > 0 && eval % batch != 0) {
-            throw new InvalidInputException(where + ": this search was scored before 2026-12-07 on "
-                    + eval / batch * batch + " held-out sequences (eval_sequences " + eval + " rounded down to whole"
-                    + " batches of " + batch + "), not " + eval + "; give another --out to search again");
-        }
-    }
-
     private void requireSettingTypes(JsonNode n, String where) {
         for (Map.Entry<String, Object> e : search.entrySet()) {
             JsonNode v = n.get(e.getKey());
