@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import jakarta.inject.Inject;
 
 import dev.wafer.ports.checkpoint.CheckpointStore;
-import dev.wafer.domain.param.MupParameterisation;
 import dev.wafer.formats.hf.Gpt2Checkpoint;
 import dev.wafer.formats.hf.Gpt2Conversion;
 import dev.wafer.formats.hf.Gpt2HfDirectory;
@@ -84,14 +83,11 @@ public final class ExportHfCommand implements Runnable, BackendAgnostic {
         CheckpointedModel model = CheckpointedModel.read(store, "--checkpoint", checkpoint);
         // Exporting what train --resume refuses (data kind 'weird', precision 'fp64') would spread a damaged record.
         CheckpointedModel.requireValidRunState(store, model.file());
-        if (model.mup() != null && model.mup().embeddingMultiplier() != MupParameterisation.EMBEDDING_MULTIPLIER) {
-            throw new UserError("--checkpoint " + checkpoint + ": its muP embedding multiplier is "
-                    + model.mup().embeddingMultiplier() + " (--mup-emb-mult); export-hf folds only the paper's "
-                    + MupParameterisation.EMBEDDING_MULTIPLIER);
-        }
+        // A muP model's m_emb (--mup-emb-mult, any the search draws) is folded into the embeddings.
+        double embeddingMultiplier = model.mup() == null ? 1 : model.mup().embeddingMultiplier();
         try {
             Gpt2Checkpoint hf = Gpt2Conversion.toHf(new Gpt2Conversion.WaferModel(model.shape(), model.kind(),
-                    model.params()));
+                    embeddingMultiplier, model.params()));
             java.util.Map<String, String> provenance = ModelProvenance.of(model);
             Gpt2HfDirectory.write(out, hf, provenance);
             PrintWriter w = spec.commandLine().getOut();

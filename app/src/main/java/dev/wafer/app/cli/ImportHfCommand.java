@@ -19,6 +19,8 @@ import dev.wafer.formats.hf.Gpt2HfDirectory;
 import dev.wafer.formats.hf.HfFormatException;
 import dev.wafer.domain.model.ParameterLayout;
 import dev.wafer.domain.model.ParameterSpec;
+import dev.wafer.domain.param.MupHyperparameters;
+import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.ports.checkpoint.CheckpointException;
 import dev.wafer.domain.session.CheckpointTensors;
 import dev.wafer.domain.session.RunStateHeaders;
@@ -127,8 +129,13 @@ public final class ImportHfCommand implements Runnable, BackendAgnostic {
             String name = CheckpointTensors.tensorName(CheckpointTensors.PARAMS, p.name());
             tensors.add(TensorSource.of(new TensorSpec(name, p.shape()), model.params().get(p.name())));
         }
+        // The config's mup_embeddings_scale is the model's m_emb; eta_base and sigma_base matter only for training
+        // and a config does not hold them, so they stay the paper's (what a checkpoint without the triple reads as).
+        MupHyperparameters mup = model.kind() == ParameterisationKind.MUP ? new MupHyperparameters(
+                MupHyperparameters.PAPER.baseLearningRate(), MupHyperparameters.PAPER.initStd(),
+                model.embeddingMultiplier()) : null;
         CheckpointHeader header = CheckpointHeader.modelOnly(RunStateHeaders.model(model.shape(), model.kind(),
-                java.util.Optional.of(importedFrom)).withProvenance(provenance));
+                java.util.Optional.of(importedFrom), mup).withProvenance(provenance));
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());

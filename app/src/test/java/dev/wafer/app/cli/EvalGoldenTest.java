@@ -121,7 +121,7 @@ class EvalGoldenTest {
 
     /** The seeded model exported in Hugging Face layout to {@code hf} and imported with {@code import-hf}. */
     private Path importedModel(Path hf) throws IOException {
-        Gpt2HfDirectory.write(hf, Gpt2Conversion.toHf(new Gpt2Conversion.WaferModel(SHAPE, ParameterisationKind.SP,
+        Gpt2HfDirectory.write(hf, Gpt2Conversion.toHf(new Gpt2Conversion.WaferModel(SHAPE, ParameterisationKind.SP, 1,
                 weights())));
         Path ckpt = tmp.resolve("model.wafer");
         CliRun imported = CliRun.of("import-hf", "--from", hf.toString(), "--out", ckpt.toString());

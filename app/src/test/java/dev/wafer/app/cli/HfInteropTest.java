@@ -17,7 +17,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.wafer.domain.model.ParameterName;
+import dev.wafer.domain.param.MupHyperparameters;
 import dev.wafer.formats.checkpoint.FileCheckpointStore;
+import dev.wafer.formats.hf.Gpt2Checkpoint;
+import dev.wafer.formats.hf.Gpt2HfDirectory;
 import dev.wafer.formats.fixtures.FixtureFiles;
 import dev.wafer.adapters.cpu.CpuBackend;
 import dev.wafer.formats.hf.SafetensorsEntry;
@@ -200,6 +204,41 @@ class HfInteropTest {
         assertTrue(back.err().contains("tie_word_embeddings is false"), back.err());
         assertTrue(back.err().contains("as in a muP model folded into plain GPT-2 by export-hf"), back.err());
         assertFalse(back.err().contains("differs"), back.err());
+    }
+
+    /**
+     * A btlm-style config with the m_emb a muP search found (33.5) imports as a muP checkpoint with that m_emb, and
+     * exports folded with it (wte x 33.5); until 2026-12-07 import refused it ("is not Wafer's 10.0") and export-hf
+     * refused every muP checkpoint whose m_emb was not 10. Gpt2ConversionTest checks both directions' logits.
+     */
+    @Test
+    void aMupModelWithAnyEmbeddingMultiplierImportsAndExports() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("m_emb-33.5"));
+        String config = Files.readString(fixture("tiny-gpt2-mup").resolve("config.json"));
+        assertTrue(config.contains("\"mup_embeddings_scale\": 10.0"), config);
+        Files.writeString(dir.resolve("config.json"), config.replace("\"mup_embeddings_scale\": 10.0",
+                "\"mup_embeddings_scale\": 33.5"));
+        Files.copy(fixture("tiny-gpt2-mup").resolve("model.safetensors"), dir.resolve("model.safetensors"));
+        Path ckpt = tmp.resolve("m_emb.wafer");
+        CliRun imported = CliRun.of("import-hf", "--from", dir.toString(), "--out", ckpt.toString());
+        assertEquals(0, imported.exitCode(), imported.err());
+        CheckpointedModel model = CheckpointedModel.read(new FileCheckpointStore(), "--checkpoint", ckpt);
+        assertEquals(ParameterisationKind.MUP, model.kind());
+        assertEquals(new MupHyperparameters(MupHyperparameters.PAPER.baseLearningRate(),
+                MupHyperparameters.PAPER.initStd(), 33.5), model.mup());
+        assertEquals(33.5f, model.parameterisation().embeddingMultiplier());
+        Path out = tmp.resolve("folded-33.5");
+        CliRun exported = CliRun.of("export-hf", "--checkpoint", ckpt.toString(), "--out", out.toString());
+        assertEquals(0, exported.exitCode(), exported.err());
+        Gpt2Checkpoint folded = Gpt2HfDirectory.read(out);
+        for (ParameterName p : new ParameterName[] {ParameterName.WTE, ParameterName.WPE}) {
+            float[] want = model.params().get(p).clone();
+            for (int i = 0; i < want.length; i++) {
+                want[i] *= 33.5f;
+            }
+            String name = p == ParameterName.WTE ? "transformer.wte.weight" : "transformer.wpe.weight";
+            assertArrayEquals(want, folded.tensor(name).data(), name + " is the checkpoint's x m_emb 33.5");
+        }
     }
 
     /** {@code --out DIR/} with DIR missing is a folder holding the checkpoint (it wrote a file named DIR). */

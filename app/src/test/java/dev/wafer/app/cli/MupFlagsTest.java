@@ -1,5 +1,6 @@
 package dev.wafer.app.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.wafer.domain.model.ParameterName;
 import dev.wafer.domain.param.MupHyperparameters;
+import dev.wafer.formats.hf.Gpt2HfDirectory;
 import dev.wafer.formats.checkpoint.FileCheckpointStore;
 
 /**
@@ -91,9 +94,15 @@ class MupFlagsTest {
         CliRun rest = CliRun.of("train", "--resume", part.toString(), "--json");
         assertEquals(0, rest.exitCode(), rest.err());
         assertEquals(losses(whole.out()).subList(2, 4), losses(rest.out()), "the resumed run keeps the triple");
-        CliRun export = CliRun.of("export-hf", "--checkpoint", full.toString(), "--out", tmp.resolve("hf").toString());
-        assertEquals(2, export.exitCode());
-        assertTrue(export.err().contains("--mup-emb-mult"), export.err());
+        // export-hf folds the run's m_emb 4 (it refused every m_emb but 10 until 2026-12-07).
+        Path hf = tmp.resolve("hf");
+        CliRun export = CliRun.of("export-hf", "--checkpoint", full.toString(), "--out", hf.toString());
+        assertEquals(0, export.exitCode(), export.err());
+        float[] wte = model.params().get(ParameterName.WTE).clone();
+        for (int i = 0; i < wte.length; i++) {
+            wte[i] *= 4f;
+        }
+        assertArrayEquals(wte, Gpt2HfDirectory.read(hf).tensor("transformer.wte.weight").data());
     }
 
     private static List<String> losses(String out) throws Exception {

@@ -18,9 +18,10 @@ import dev.wafer.ports.compute.LayerNormKernel;
  * {@link Gpt2Layout#slots} pairs them. The fused QKV needs only a
  * transpose: both keep Q, K, V one after another along the output dimension, each split into heads in order.
  *
- * <p>muP: a btlm-style config imports into a muP Wafer model when its multipliers are Wafer's (m_emb 10,
- * width scale 256/d_model, output alpha 1, q·k/d); a muP Wafer model exports folded into plain GPT-2
- * ({@link MupFolding}; reference-facts 1.9), so any GPT-2 loader computes the same logits.
+ * <p>muP: a btlm-style config imports into a muP Wafer model, with its {@code mup_embeddings_scale} as the model's
+ * m_emb, when its other multipliers are Wafer's (width scale 256/d_model, output alpha 1, q·k/d); a muP Wafer model,
+ * whatever its m_emb, exports folded into plain GPT-2 ({@link MupFolding}; reference-facts 1.9), so any GPT-2 loader
+ * computes the same logits.
  */
 public final class Gpt2Conversion {
     private static final String ARCHITECTURE = "GPT2LMHeadModel";
@@ -31,11 +32,23 @@ public final class Gpt2Conversion {
     /**
      * A Wafer model: shape, parameterisation and parameters by name.
      *
-     * @param shape  the model shape
-     * @param kind   SP or muP
-     * @param params row-major arrays by parameter, shaped as in the {@link ParameterLayout}
+     * @param shape               the model shape
+     * @param kind                SP or muP
+     * @param embeddingMultiplier m_emb, the factor on the summed token and position embeddings: any positive finite
+     *                            value for muP (the search draws it from [1, 100]), 1 for SP
+     * @param params              row-major arrays by parameter, shaped as in the {@link ParameterLayout}
      */
-    public record WaferModel(ModelShape shape, ParameterisationKind kind, Map<ParameterName, float[]> params) {
+    public record WaferModel(ModelShape shape, ParameterisationKind kind, double embeddingMultiplier,
+                             Map<ParameterName, float[]> params) {
+        /** Rejects an m_emb that is not positive and finite, or other than 1 for SP. */
+        public WaferModel {
+            boolean valid = kind == ParameterisationKind.SP ? embeddingMultiplier == 1
+                    : embeddingMultiplier > 0 && Double.isFinite(embeddingMultiplier);
+            if (!valid) {
+                throw new IllegalArgumentException("embedding multiplier " + embeddingMultiplier + " for a "
+                        + kind.id() + " model");
+            }
+        }
     }
 
     /**
@@ -91,10 +104,12 @@ public final class Gpt2Conversion {
             throw untiedHead(source, hf);
         }
         ParameterisationKind kind = ParameterisationKind.SP;
+        double embeddingMultiplier = 1;
         MupMultipliers mup = c.mup();
         if (mup != null) {
             checkMup(source, c, mup);
             kind = ParameterisationKind.MUP;
+            embeddingMultiplier = mup.embeddingsScale();
         }
         ModelShape shape = Gpt2Layout.modelShape(c);
         Map<ParameterName, float[]> params = new EnumMap<>(ParameterName.class);
@@ -110,7 +125,7 @@ public final class Gpt2Conversion {
             }
             System.arraycopy(data, 0, params.get(p), slot.layer() * data.length, data.length);
         }
-        return new WaferModel(shape, kind, params);
+        return new WaferModel(shape, kind, embeddingMultiplier, params);
     }
 
     /**
@@ -121,8 +136,8 @@ public final class Gpt2Conversion {
         int d = s.dModel();
         int f = s.dFfn();
         MupMultipliers mup = model.kind() == ParameterisationKind.MUP
-                ? new MupMultipliers((double) MupParameterisation.BASE_WIDTH / d,
-                        MupParameterisation.EMBEDDING_MULTIPLIER, 1.0, true)
+                ? new MupMultipliers((double) MupParameterisation.BASE_WIDTH / d, model.embeddingMultiplier(), 1.0,
+                        true)
                 : null;
         Gpt2Config config = new Gpt2Config(d, s.nLayers(), s.nHeads(), f, s.seqLength(), s.vocabSize(),
                 LayerNormKernel.EPSILON, Gpt2Activation.GELU, true, ARCHITECTURE, mup);
@@ -145,10 +160,7 @@ public final class Gpt2Conversion {
             throw new HfFormatException(source + ": mup_width_scale " + mup.widthScale() + " is not Wafer's 256/n_embd = "
                     + width + " (muP base width 256)");
         }
-        if (mup.embeddingsScale() != MupParameterisation.EMBEDDING_MULTIPLIER) {
-            throw new HfFormatException(source + ": mup_embeddings_scale " + mup.embeddingsScale()
-                    + " is not Wafer's " + MupParameterisation.EMBEDDING_MULTIPLIER);
-        }
+        // mup_embeddings_scale is any positive finite m_emb (MupMultipliers checks it): it becomes the model's.
         if (Math.abs(mup.outputAlpha() - 1.0) > 1e-12) {
             throw new HfFormatException(source + ": mup_output_alpha " + mup.outputAlpha() + " is not Wafer's 1.0");
         }

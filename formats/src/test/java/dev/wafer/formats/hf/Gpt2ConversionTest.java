@@ -10,13 +10,15 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.wafer.adapters.cpu.CpuBackend;
 import dev.wafer.domain.model.GptModel;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.model.ParameterName;
 import dev.wafer.domain.model.ParameterSpec;
+import dev.wafer.domain.param.MupHyperparameters;
 import dev.wafer.domain.param.ParameterInitializer;
 import dev.wafer.domain.param.Parameterisation;
 import dev.wafer.domain.param.ParameterisationKind;
@@ -33,13 +35,17 @@ class Gpt2ConversionTest {
     @TempDir
     Path tmp;
 
+    /**
+     * m_emb 33.5 is a value the muP search draws (log-uniform over [1, 100]); export-hf refused every m_emb but 10
+     * until 2026-12-07, and folding it as 10 moves the logits far past the tolerance.
+     */
     @ParameterizedTest
-    @EnumSource(ParameterisationKind.class)
-    void exportedModelComputesWafersLogits(ParameterisationKind kind) {
+    @CsvSource({"SP, 1", "MUP, 10", "MUP, 33.5"})
+    void exportedModelComputesWafersLogits(ParameterisationKind kind, double embeddingMultiplier) {
         ModelShape shape = ModelShape.withHeads(40, 10, 2, 2, 16, 64);
         int[] tokens = new SplittableRandom(SEED).ints(10, 0, 40).toArray();
         try (CpuBackend backend = new CpuBackend(1, true); TensorScope scope = backend.openScope()) {
-            Parameterisation p = Parameterisations.of(kind, shape);
+            Parameterisation p = Parameterisations.of(kind, shape, triple(embeddingMultiplier));
             GptModel model = new GptModel(backend, scope, shape, p, 1, tokens.length);
             ParameterInitializer.initialize(model.parameters(), p, SEED);
             float[] logits = model.logits(tokens);
@@ -47,8 +53,8 @@ class Gpt2ConversionTest {
             for (ParameterSpec s : model.parameters().layout().specs()) {
                 params.put(s.name(), model.parameters().get(s.name()).toHost());
             }
-            Gpt2Conversion.WaferModel wafer = new Gpt2Conversion.WaferModel(shape, kind, params);
-            Path dir = tmp.resolve(kind.id());
+            Gpt2Conversion.WaferModel wafer = new Gpt2Conversion.WaferModel(shape, kind, embeddingMultiplier, params);
+            Path dir = tmp.resolve(kind.id() + "-" + embeddingMultiplier);
             Gpt2HfDirectory.write(dir, Gpt2Conversion.toHf(wafer));
             Gpt2Checkpoint read = Gpt2HfDirectory.read(dir);
             assertEquals(kind == ParameterisationKind.SP, read.config().tieWordEmbeddings());
@@ -58,7 +64,7 @@ class Gpt2ConversionTest {
                 for (int v = 0; v < shape.vocabSize(); v++) {
                     double want = (double) logits[t * shape.vocabSize() + v] * p.outputLogitMultiplier();
                     assertEquals(want, reference[t][v], 1e-4 * Math.max(1, Math.abs(want)),
-                            kind + " seed " + SEED + " position " + t + " logit " + v);
+                            kind + " m_emb " + embeddingMultiplier + " seed " + SEED + " position " + t + " logit " + v);
                 }
             }
             if (kind == ParameterisationKind.SP) {
@@ -68,6 +74,44 @@ class Gpt2ConversionTest {
                 }
             }
         }
+    }
+
+    /**
+     * A btlm-style muP config with any positive m_emb imports as a muP model with that m_emb, computing the source's
+     * logits (its multipliers applied by the reference forward); until 2026-12-07 only m_emb 10 imported.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {10, 33.5})
+    void btlmConfigImportsWithItsEmbeddingMultiplier(double embeddingMultiplier) {
+        MupMultipliers mup = new MupMultipliers(256.0 / 8, embeddingMultiplier, 1, true);
+        Gpt2Checkpoint source = TinyGpt2.random(new Gpt2Config(8, 2, 2, 12, 6, 13, 1e-5, Gpt2Activation.GELU, true,
+                "GPT2LMHeadModel", mup), SEED);
+        Gpt2Conversion.WaferModel imported = Gpt2Conversion.toWafer("m", source);
+        assertEquals(ParameterisationKind.MUP, imported.kind());
+        assertEquals(embeddingMultiplier, imported.embeddingMultiplier());
+        int[] tokens = new SplittableRandom(SEED).ints(6, 0, 13).toArray();
+        double[][] reference = ReferenceGpt2.logits(source, tokens);
+        ModelShape shape = imported.shape();
+        try (CpuBackend backend = new CpuBackend(1, true); TensorScope scope = backend.openScope()) {
+            Parameterisation p = Parameterisations.of(ParameterisationKind.MUP, shape,
+                    triple(imported.embeddingMultiplier()));
+            GptModel model = new GptModel(backend, scope, shape, p, 1, tokens.length);
+            imported.params().forEach((name, data) -> model.parameters().get(name).copyFromHost(data));
+            float[] logits = model.logits(tokens);
+            for (int t = 0; t < tokens.length; t++) {
+                for (int v = 0; v < shape.vocabSize(); v++) {
+                    double got = (double) logits[t * shape.vocabSize() + v] * p.outputLogitMultiplier();
+                    assertEquals(reference[t][v], got, 1e-4 * Math.max(1, Math.abs(reference[t][v])),
+                            "m_emb " + embeddingMultiplier + " seed " + SEED + " position " + t + " logit " + v);
+                }
+            }
+        }
+    }
+
+    /** The paper's eta_base and sigma_base (they matter only for training) with the given m_emb. */
+    private static MupHyperparameters triple(double embeddingMultiplier) {
+        return embeddingMultiplier == 1 ? MupHyperparameters.PAPER : new MupHyperparameters(
+                MupHyperparameters.PAPER.baseLearningRate(), MupHyperparameters.PAPER.initStd(), embeddingMultiplier);
     }
 
     /** gelu_new, written out or left to Hugging Face's default, is refused saying which it is and what imports. */
