@@ -6,11 +6,14 @@ import java.util.function.LongConsumer;
 /**
  * Hashed word n-gram shingles, the unit of work fingerprints and of the membership audit.
  *
- * <p>Words are maximal runs of letters and digits, lower-cased; apostrophes inside words are dropped
- * ({@code don't} = {@code dont}) and every other character separates words. So whitespace, case and
- * punctuation changes do not change the shingles. Each word is hashed (64-bit FNV-1a over its code points) and
- * each run of {@code n} consecutive word hashes is combined into one 64-bit shingle hash. The hash functions
- * are fixed: fingerprint files and audit indexes store these values (format version 1).
+ * <p>Words are maximal runs of letters and digits, case-folded ({@code WordFold}: full case folding, so
+ * {@code STRASSE} = {@code straße} and {@code ΚΌΣΜΟΣ} = {@code κόσμος}); apostrophes inside words are dropped
+ * ({@code don't} = {@code dont}), combining marks are skipped and every other character separates words. So
+ * whitespace, case and punctuation changes do not change the shingles. Each word is hashed (64-bit FNV-1a over its
+ * folded code points) and each run of {@code n} consecutive word hashes is combined into one 64-bit shingle hash. The
+ * hash functions are fixed: fingerprint files and audit indexes store these values (format version 1; the fold
+ * replaced simple lower-casing on 2026-12-08, which changed the hashes of words with the letters it folds otherwise,
+ * such as {@code ß}, {@code ς} and ligatures).
  */
 public final class WordShingles {
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
@@ -133,7 +136,13 @@ public final class WordShingles {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (Character.isLetterOrDigit(cp)) {
-                h = (h ^ Character.toLowerCase(cp)) * FNV_PRIME;
+                if (WordFold.isSpecial(cp)) {
+                    for (int folded : WordFold.special(cp)) {
+                        h = (h ^ folded) * FNV_PRIME;
+                    }
+                } else {
+                    h = (h ^ Character.toLowerCase(cp)) * FNV_PRIME;
+                }
                 inWord = true;
             } else if (inWord && (cp == '\'' || cp == '\u2019') ) {
                 continue; // apostrophe inside a word: same word either way
