@@ -28,7 +28,7 @@ public final class MembershipAudit {
     public static final int MAX_REPORTED = 10;
 
     private final ShingleLookup index;
-    private final WordShingles shingler = new WordShingles(SHINGLE_WORDS);
+    private final WordShingles shingler = WordShingles.letterwise(SHINGLE_WORDS);
 
     /**
      * An audit that looks shingles up in {@code index}.

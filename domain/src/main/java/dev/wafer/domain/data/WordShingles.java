@@ -30,17 +30,39 @@ public final class WordShingles {
     }
 
     private final int n;
+    private final boolean fold;
 
     /**
-     * A shingler of {@code n}-word shingles.
+     * A shingler of {@code n}-word shingles whose words are case-folded ({@code WordFold}): near deduplication and
+     * work fingerprints.
      *
      * @param n words per shingle, at least 1
      */
     public WordShingles(int n) {
+        this(n, true);
+    }
+
+    private WordShingles(int n, boolean fold) {
         if (n < 1) {
             throw new IllegalArgumentException("shingle size must be at least 1 word, got " + n);
         }
         this.n = n;
+        this.fold = fold;
+    }
+
+    /**
+     * A shingler of {@code n}-word shingles whose words are lower-cased one letter at a time, the rule before
+     * 2026-12-08 ({@code Character.toLowerCase}: {@code ς} and {@code σ} differ, {@code ß} is not {@code ss}): the
+     * membership audit's index and its queries. Why: the audit index is part of every prepared dataset, the
+     * embedded sample's included, and its checksum is in the manifest that identifies the data a checkpoint trained
+     * on; folding there would make every dataset prepared before that day audit wrongly and every run on the sample
+     * fail to resume on a sample prepared again.
+     *
+     * @param n words per shingle, at least 1
+     * @return the shingler
+     */
+    public static WordShingles letterwise(int n) {
+        return new WordShingles(n, false);
     }
 
     /** Words per shingle. */
@@ -51,7 +73,7 @@ public final class WordShingles {
     /** Number of words in the text, by the same word rule as the shingles. */
     public static int countWords(String text) {
         int[] count = {0};
-        forEachWordHash(text, h -> count[0]++);
+        forEachWordHash(text, false, h -> count[0]++); // the fold changes no word boundary
         return count[0];
     }
 
@@ -59,7 +81,7 @@ public final class WordShingles {
     public void forEach(String text, LongConsumer sink) {
         long[] ring = new long[n];
         int[] state = {0, 0}; // next ring slot (also the oldest word once full), words seen up to n
-        forEachWordHash(text, wordHash -> {
+        forEachWordHash(text, fold, wordHash -> {
             int slot = state[0];
             ring[slot] = wordHash;
             slot = slot + 1 == n ? 0 : slot + 1;
@@ -112,7 +134,7 @@ public final class WordShingles {
         return z ^ (z >>> 33);
     }
 
-    private static void forEachWordHash(String text, LongConsumer sink) {
+    private static void forEachWordHash(String text, boolean fold, LongConsumer sink) {
         long h = FNV_OFFSET;
         boolean inWord = false;
         int len = text.length();
@@ -136,7 +158,7 @@ public final class WordShingles {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (Character.isLetterOrDigit(cp)) {
-                if (WordFold.isSpecial(cp)) {
+                if (fold && WordFold.isSpecial(cp)) {
                     for (int folded : WordFold.special(cp)) {
                         h = (h ^ folded) * FNV_PRIME;
                     }

@@ -2,6 +2,7 @@ package dev.wafer.domain.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -11,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An upper-cased copy of a Greek or German text has the text's words (σ and ς, ß and SS): the same shingles for
- * near deduplication (Jaccard 1.0), a fingerprint of the text excludes the copy and the audit finds it. Until
- * 2026-12-08 words were lower-cased one code point at a time, and the Greek copy shared 1% of its 5-word shingles.
+ * near deduplication (Jaccard 1.0) and a fingerprint of the text excludes the copy. Until 2026-12-08 words were
+ * lower-cased one code point at a time, and the Greek copy shared 1% of its 5-word shingles; the membership audit
+ * still does that (why: {@link WordShingles#letterwise}).
  */
 class CaseFoldedCopiesTest {
     /** A Greek text with final sigmas in almost every other word. */
@@ -52,21 +54,29 @@ class CaseFoldedCopiesTest {
         }
     }
 
+    /**
+     * The audit's index and queries keep lower-casing one letter at a time ({@link WordShingles#letterwise}), so
+     * that the index of every dataset prepared before 2026-12-08, the embedded sample's included, still answers
+     * rightly: the German text's words with ß are other words there than its upper-cased copy's, and an upper-cased
+     * copy of text without such letters is found as before.
+     */
     @Test
-    void theAuditFindsAnUpperCasedPassage() {
+    void theAuditKeepsTheLetterwiseRule() {
+        WordShingles letterwise = WordShingles.letterwise(MembershipAudit.SHINGLE_WORDS);
+        String upper = normaliser.normalise(GERMAN.toUpperCase(Locale.ROOT));
+        assertFalse(java.util.Arrays.equals(letterwise.distinct(normaliser.normalise(GERMAN)),
+                letterwise.distinct(upper)));
+        String english = "The committee met on a cold morning in the old town hall and agreed, after a long and"
+                + " careful debate about roads, schools and the river, to publish every record it had kept. Nobody"
+                + " expected the vote to pass so quickly, yet by noon the clerk had copied the minutes twice and sent"
+                + " them to the printer across the square.";
         ShingleTable.Builder b = new ShingleTable.Builder();
-        List<String> documents = List.of(GREEK, GERMAN);
-        WordShingles sh = new WordShingles(MembershipAudit.SHINGLE_WORDS);
-        for (int id = 0; id < documents.size(); id++) {
-            for (long s : sh.distinct(normaliser.normalise(documents.get(id)))) {
-                b.add(s, id);
-            }
+        for (long s : letterwise.distinct(normaliser.normalise(english))) {
+            b.add(s, 0);
         }
         MembershipAudit audit = new MembershipAudit(b.build());
-        for (int id = 0; id < documents.size(); id++) {
-            MembershipAudit.Result r = audit.audit(normaliser.normalise(documents.get(id).toUpperCase(Locale.ROOT)));
-            assertTrue(r.member(), documents.get(id));
-            assertEquals(id, r.documents().get(0).documentId());
-        }
+        MembershipAudit.Result r = audit.audit(normaliser.normalise(english.toUpperCase(Locale.ROOT)));
+        assertTrue(r.member());
+        assertEquals(0, r.documents().get(0).documentId());
     }
 }

@@ -22,7 +22,7 @@ import dev.wafer.ports.data.RawDocument;
 final class DocumentProcessor {
     private final PreparationSettings settings;
     private final TextNormaliser normaliser = new TextNormaliser();
-    private final WordShingles auditShingles = new WordShingles(MembershipAudit.SHINGLE_WORDS);
+    private final WordShingles auditShingles = WordShingles.letterwise(MembershipAudit.SHINGLE_WORDS);
     private final MinHasher minHasher;
 
     DocumentProcessor(PreparationSettings settings) {
