@@ -37,7 +37,8 @@ final class CoordCheckCommand implements Runnable {
             description = "Widths (d_model), multiples of --d-head (default ${DEFAULT-VALUE}).")
     List<Integer> widths;
 
-    @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Steps; step 1 is at init (default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Steps; step 1 is at init (default ${DEFAULT-VALUE}; at most "
+            + CoordinateCheck.MAX_STEPS + ").")
     int steps;
 
     @Option(names = "--lr", defaultValue = "3e-3", paramLabel = "LR",
@@ -57,14 +58,20 @@ final class CoordCheckCommand implements Runnable {
     public void run() {
         options.check();
         positive("--steps", steps);
+        if (steps > CoordinateCheck.MAX_STEPS) {
+            throw new UserError("--steps must be at most " + CoordinateCheck.MAX_STEPS + " (every step's mean"
+                    + " |activation| of every layer is kept and written to the JSON; the check is about the first"
+                    + " steps), found " + steps);
+        }
         positive("--seeds", seeds);
         positive("--layers", layers);
         StudyOptions.learningRate("--lr", lr);
         List<Integer> sorted = StudyOptions.widths(widths, dHead);
-        StudyOutput output = StudyOutput.create(options, "coord-check", spec.commandLine().getOut());
         CoordinateCheck.Settings settings = StudyOptions.settings("--widths, --layers, --d-head, --steps, --lr, --seeds",
                 () -> new CoordinateCheck.Settings(options.kind(), sorted, layers, dHead, options.seq, options.batch,
                         steps, lr, seeds, options.seed, AdamWSettings.cerebras(1e-8)));
+        // Every flag is checked before --out is made: a refused check leaves no empty folder behind.
+        StudyOutput output = StudyOutput.create(options, "coord-check", spec.commandLine().getOut());
         StudyRun.Finished<CoordinateCheck.Result> run = StudyRun.run(backends, memory, options,
                 spec.commandLine().getErr(), 0, // it compares activations during training: no held-out data
                 vocab -> StudyOptions.widthRuns(sorted, layers, dHead, vocab, options.seq),

@@ -11,7 +11,7 @@ import dev.wafer.ports.metrics.StepMetrics;
 final class FiniteRunCount implements StudyListener {
     private final StudyListener next;
     private final int counted;
-    private int index;
+    private long index;
     private int finite;
 
     /** @param counted how many runs, from the first, to count */
@@ -21,7 +21,7 @@ final class FiniteRunCount implements StudyListener {
     }
 
     @Override
-    public void runStarted(String label, int runIndex, int runs, long steps) {
+    public void runStarted(String label, long runIndex, long runs, long steps) {
         index = runIndex;
         next.runStarted(label, runIndex, runs, steps);
     }

@@ -64,12 +64,14 @@ final class LrSweepCommand implements Runnable {
             throw new UserError("--tokens must cover at least one step (--batch x --seq, " + training.batchTokens()
                     + " tokens), found " + tokens);
         }
+        StudyOptions.tokenBudget("--tokens", tokens, training);
         if (layers < 1) {
             throw new UserError("--layers must be positive, found " + layers);
         }
         rates.forEach(lr -> StudyOptions.learningRate("--lrs", lr));
-        StudyOutput output = StudyOutput.create(options, "lr-sweep", spec.commandLine().getOut());
+        // Every flag is checked before --out is made: a refused sweep leaves no empty folder behind.
         LearningRateSweep.Settings settings = settings(sorted, rates, training);
+        StudyOutput output = StudyOutput.create(options, "lr-sweep", spec.commandLine().getOut());
         PrintWriter err = spec.commandLine().getErr();
         if (tokens % training.batchTokens() != 0) {
             // Runs train whole steps: the tokens are rounded up, as mup-search's budget is, and said so.

@@ -98,6 +98,7 @@ final class MupSearchCommand implements Runnable {
             throw new UserError("--budget-tokens must cover at least one step (" + training.batchTokens()
                     + " tokens), found " + budgetTokens);
         }
+        StudyOptions.tokenBudget("--budget-tokens", budgetTokens, training);
         MupSearch.Settings asked = settings(preset, training);
         if (asked.steps() * training.batchTokens() != budgetTokens) {
             // Runs train whole steps: the budget is rounded up, and the outputs record the tokens trained.

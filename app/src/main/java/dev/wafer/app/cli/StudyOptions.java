@@ -106,6 +106,17 @@ final class StudyOptions {
         return runs;
     }
 
+    /**
+     * Refuses a token budget (the value of {@code flag}) past {@link StudyTraining#maxTokens()}: runs train whole
+     * steps, and rounding a larger budget up to them overflowed into negative steps (an internal error).
+     */
+    static void tokenBudget(String flag, long tokens, StudyTraining training) {
+        if (tokens > training.maxTokens()) {
+            throw new UserError(flag + " must be at most " + training.maxTokens() + " (the most whole steps of "
+                    + training.batchTokens() + " tokens, --batch x --seq, a run counts), found " + tokens);
+        }
+    }
+
     /** Checks that a learning-rate flag is a positive finite number. */
     static double learningRate(String flag, double lr) {
         if (!(lr > 0) || Double.isInfinite(lr)) {

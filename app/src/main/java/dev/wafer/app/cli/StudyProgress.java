@@ -15,8 +15,8 @@ final class StudyProgress implements StudyListener {
     private final boolean terminal;
     private final long studyStart = System.nanoTime();
     private String label;
-    private int index;
-    private int runs;
+    private long index;
+    private long runs;
     private long steps;
     private long runStart;
 
@@ -26,7 +26,7 @@ final class StudyProgress implements StudyListener {
     }
 
     @Override
-    public void runStarted(String runLabel, int runIndex, int runCount, long runSteps) {
+    public void runStarted(String runLabel, long runIndex, long runCount, long runSteps) {
         this.label = runLabel;
         this.index = runIndex;
         this.runs = runCount;

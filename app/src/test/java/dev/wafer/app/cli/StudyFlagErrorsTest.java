@@ -49,6 +49,55 @@ class StudyFlagErrorsTest {
         assertOneLineUsageError(run, message);
     }
 
+    /**
+     * A token budget near Long.MAX_VALUE overflowed when rounded up to whole steps: an internal error ("steps must be
+     * positive, found -18014398509481983", exit 70) that left an empty --out folder behind. Refused up front, naming
+     * the largest budget (whole steps of 512 tokens a long counts), with no folder made.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "lr-sweep   | --tokens        | 9223372036854775807 | --widths 32,64 --lrs 1e-3 --eval-sequences 8",
+        "lr-sweep   | --tokens        | 9223372036854775297 | --widths 32,64 --lrs 1e-3 --eval-sequences 8",
+        "mup-search | --budget-tokens | 9223372036854775807 | --proxy mup-proxy-64 --samples 1 --eval-sequences 8",
+    })
+    void aTokenBudgetPastTheMostStepsIsRefusedAndLeavesNoFolder(String study, String flag, String value,
+            String others) {
+        Path out = tmp.resolve("never-made");
+        List<String> args = new ArrayList<>(List.of("--out", out.toString(), flag, value));
+        args.addAll(List.of(others.split(" ")));
+        CliRun run = study(study, args.toArray(String[]::new));
+        assertOneLineUsageError(run, flag + " must be at most 9223372036854775296 (the most whole steps of 512"
+                + " tokens, --batch x --seq, a run counts), found " + value);
+        assertTrue(!java.nio.file.Files.exists(out), "a refused study makes no --out folder");
+    }
+
+    /**
+     * coord-check keeps every step's activations: --steps 2147483647 ran out of memory (exit 71, advising a
+     * --micro-batch it does not have); past the most it is refused up front, with no --out folder made.
+     */
+    @Test
+    void coordCheckStepsPastTheMostAreRefused() {
+        Path out = tmp.resolve("never-made");
+        CliRun run = study("coord-check", "--out", out.toString(), "--widths", "32,64", "--seq", "16", "--batch", "2",
+                "--steps", "2147483647");
+        assertOneLineUsageError(run, "--steps must be at most 10000 (every step's mean |activation| of every layer"
+                + " is kept and written to the JSON; the check is about the first steps), found 2147483647");
+        assertTrue(!java.nio.file.Files.exists(out), "a refused study makes no --out folder");
+    }
+
+    /** The largest budget itself rounds to whole steps without overflowing (it is a whole number of steps). */
+    @Test
+    void theLargestBudgetIsWholeSteps() {
+        var training = dev.wafer.domain.study.StudyTraining.of(64, 8, 0, 1);
+        var sweep = new dev.wafer.domain.study.LearningRateSweep.Settings(
+                dev.wafer.domain.param.ParameterisationKind.MUP, List.of(32, 64), List.of(1e-3), 1, 32,
+                training.maxTokens(), training);
+        assertEquals(Long.MAX_VALUE / 512, sweep.steps());
+        var search = new dev.wafer.domain.study.MupSearch.Settings("p", 64, 1, 32, 1, training.maxTokens() - 1,
+                training);
+        assertEquals(Long.MAX_VALUE / 512, search.steps());
+    }
+
     @Test
     void missingDatasetNamesTheDataFlag() {
         Path missing = tmp.resolve("no-such-dataset");

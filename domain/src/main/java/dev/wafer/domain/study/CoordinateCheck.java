@@ -30,6 +30,13 @@ import dev.wafer.ports.data.TokenBatchSource;
  */
 public final class CoordinateCheck {
     /**
+     * The most steps a check takes: every step's mean |activation| of every layer is kept for each width and written
+     * to the JSON, and the check is about the first steps (microsoft/mup's coord_check plots 3 to 5; the CLI's
+     * default is 10), so a count past this is a mistake; a huge one ran out of memory before training.
+     */
+    public static final int MAX_STEPS = 10_000;
+
+    /**
      * What a coordinate check trains: the parameterisation, the widths, the depth, the fixed batch, the steps, the
      * learning rate and the seeds.
      *
@@ -48,17 +55,17 @@ public final class CoordinateCheck {
     public record Settings(ParameterisationKind kind, List<Integer> widths, int layers, int headDim, int seqLength,
                            int batchSequences, int steps, double lr, int seeds, long seed, AdamWSettings adam) {
         /**
-         * Copies the widths and checks that they are non-empty, the counts and learning rate positive and the sequence
-         * length at least 2.
+         * Copies the widths and checks that they are non-empty, the counts and learning rate positive, the steps at
+         * most {@link #MAX_STEPS} and the sequence length at least 2.
          *
          * @throws IllegalArgumentException for empty widths or non-positive counts
          */
         public Settings {
             widths = List.copyOf(widths);
-            if (widths.isEmpty() || layers < 1 || steps < 1 || seeds < 1 || seqLength < 2 || batchSequences < 1
-                    || !(lr > 0)) {
-                throw new IllegalArgumentException("coordinate check needs widths, and positive layers, steps, seeds,"
-                        + " batch and learning rate: " + this);
+            if (widths.isEmpty() || layers < 1 || steps < 1 || steps > MAX_STEPS || seeds < 1 || seqLength < 2
+                    || batchSequences < 1 || !(lr > 0)) {
+                throw new IllegalArgumentException("coordinate check needs widths, and positive layers, steps (at most "
+                        + MAX_STEPS + "), seeds, batch and learning rate: " + this);
             }
         }
     }
@@ -126,8 +133,8 @@ public final class CoordinateCheck {
         };
         List<String> names = layerNames(settings.layers());
         List<WidthResult> results = new ArrayList<>();
-        int runs = settings.widths().size() * settings.seeds();
-        int run = 0;
+        long runs = (long) settings.widths().size() * settings.seeds(); // as an int, 2 widths x 2^31-1 seeds was -2
+        long run = 0;
         for (int width : settings.widths()) {
             ModelShape shape = StudyModels.shape(width, settings.layers(), settings.headDim(), data.vocabSize(),
                     settings.seqLength());

@@ -32,16 +32,19 @@ public final class LearningRateSweep {
                            int headDim, long tokens, StudyTraining training) {
         /**
          * Copies the lists and checks that both are non-empty, every rate positive and finite, the layers positive and
-         * the budget at least one step.
+         * the budget at least one step and at most {@link StudyTraining#maxTokens()}.
          *
-         * @throws IllegalArgumentException for empty lists, non-positive rates or a budget under one step
+         * @throws IllegalArgumentException for empty lists, non-positive rates or a budget under one step or over the
+         *                                  most
          */
         public Settings {
             widths = List.copyOf(widths);
             lrs = List.copyOf(lrs);
-            if (widths.isEmpty() || lrs.isEmpty() || layers < 1 || tokens < training.batchTokens()) {
-                throw new IllegalArgumentException("a sweep needs widths, learning rates, layers and at least one"
-                        + " step of tokens (" + training.batchTokens() + "): " + widths + " " + lrs + " " + tokens);
+            if (widths.isEmpty() || lrs.isEmpty() || layers < 1 || tokens < training.batchTokens()
+                    || tokens > training.maxTokens()) {
+                throw new IllegalArgumentException("a sweep needs widths, learning rates, layers and from one step"
+                        + " of tokens (" + training.batchTokens() + ") to " + training.maxTokens() + ": " + widths
+                        + " " + lrs + " " + tokens);
             }
             for (double lr : lrs) {
                 if (!(lr > 0) || Double.isInfinite(lr)) {
@@ -52,7 +55,7 @@ public final class LearningRateSweep {
 
         /** Optimizer steps per run. */
         public long steps() {
-            return (tokens + training.batchTokens() - 1) / training.batchTokens();
+            return training.stepsFor(tokens);
         }
     }
 
@@ -90,8 +93,8 @@ public final class LearningRateSweep {
     public static Result run(ComputeBackend backend, StudyData data, Settings settings, StudyListener listener) {
         List<Point> points = new ArrayList<>();
         Map<Integer, Double> best = new LinkedHashMap<>();
-        int runs = settings.widths().size() * settings.lrs().size();
-        int run = 0;
+        long runs = (long) settings.widths().size() * settings.lrs().size();
+        long run = 0;
         long steps = settings.steps();
         for (int width : settings.widths()) {
             ModelShape shape = StudyModels.shape(width, settings.layers(), settings.headDim(), data.vocabSize(),

@@ -2,6 +2,7 @@ package dev.wafer.domain.study;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,22 +36,23 @@ public final class MupSearch {
                            StudyTraining training) {
         /**
          * Checks that the width, layers, head width and sample count are positive, the width a multiple of the head
-         * width, and the budget at least one step.
+         * width, and the budget at least one step and at most {@link StudyTraining#maxTokens()}.
          *
-         * @throws IllegalArgumentException for a non-positive size or a budget under one step
+         * @throws IllegalArgumentException for a non-positive size or a budget under one step or over the most
          */
         public Settings {
             if (width < 1 || layers < 1 || headDim < 1 || width % headDim != 0 || samples < 1
-                    || tokens < training.batchTokens()) {
+                    || tokens < training.batchTokens() || tokens > training.maxTokens()) {
                 throw new IllegalArgumentException("a muP search needs a positive width (a multiple of the head width),"
-                        + " layers, samples and at least one step of tokens (" + training.batchTokens() + "): width "
-                        + width + ", " + layers + " layers, " + samples + " samples, " + tokens + " tokens");
+                        + " layers, samples and from one step of tokens (" + training.batchTokens() + ") to "
+                        + training.maxTokens() + ": width " + width + ", " + layers + " layers, " + samples
+                        + " samples, " + tokens + " tokens");
             }
         }
 
         /** Optimizer steps per sample. */
         public long steps() {
-            return (tokens + training.batchTokens() - 1) / training.batchTokens();
+            return training.stepsFor(tokens);
         }
     }
 
@@ -92,28 +94,19 @@ public final class MupSearch {
     public static Result run(ComputeBackend backend, StudyData data, Settings settings, List<Sample> finished,
             Consumer<Sample> onSample, StudyListener listener) {
         StudyTraining training = settings.training();
-        List<MupHyperparameters> triples = MupSearchSpace.samples(training.seed(), settings.samples());
-        Map<Integer, Sample> byIndex = new TreeMap<>();
-        for (Sample s : finished) {
-            if (s.index() < 0 || s.index() >= triples.size()) {
-                continue; // a longer earlier search: its extra samples are not part of this one
-            }
-            if (!s.triple().equals(triples.get(s.index()))) {
-                throw new IllegalArgumentException("finished sample " + s.index() + " is " + s.triple()
-                        + ", but seed " + training.seed() + " gives " + triples.get(s.index()));
-            }
-            byIndex.put(s.index(), s);
-        }
+        Map<Integer, Sample> byIndex = finished(settings, finished);
         ModelShape shape = StudyModels.shape(settings.width(), settings.layers(), settings.headDim(),
                 data.vocabSize(), training.seqLength());
         long steps = settings.steps();
-        for (int i = 0; i < triples.size(); i++) {
+        // Triples are drawn as they train: drawing all first held --samples of them (a huge count ran out of memory).
+        Iterator<MupHyperparameters> draws = MupSearchSpace.draws(training.seed());
+        for (int i = 0; i < settings.samples(); i++) {
+            MupHyperparameters t = draws.next();
             if (byIndex.containsKey(i)) {
                 continue;
             }
-            MupHyperparameters t = triples.get(i);
             String label = String.format(Locale.ROOT, "sample %d: %s", i, t);
-            listener.runStarted(label, i, triples.size(), steps);
+            listener.runStarted(label, i, settings.samples(), steps);
             TrainingRun.Outcome o = TrainingRun.train(backend, shape, t, steps, training, data, listener);
             Sample s = new Sample(i, t, o.diverged() ? Double.NaN : o.finalLoss(), o.diverged());
             byIndex.put(i, s);
@@ -123,6 +116,34 @@ public final class MupSearch {
         List<Sample> all = List.copyOf(new ArrayList<>(byIndex.values()));
         boolean heldOut = data.validation() != null && training.evalSequences() > 0;
         return new Result(settings, data.description(), heldOut, all, best(all));
+    }
+
+    /**
+     * The finished samples of this search by index, each checked against the seeded triple before any trains; the
+     * triples are drawn up to the last finished index only.
+     */
+    private static Map<Integer, Sample> finished(Settings settings, List<Sample> finished) {
+        long seed = settings.training().seed();
+        List<Sample> ours = finished.stream()
+                // a longer earlier search: its extra samples are not part of this one
+                .filter(s -> s.index() >= 0 && s.index() < settings.samples())
+                .sorted(Comparator.comparingInt(Sample::index)).toList();
+        Map<Integer, Sample> byIndex = new TreeMap<>();
+        Iterator<MupHyperparameters> draws = MupSearchSpace.draws(seed);
+        MupHyperparameters drawn = null;
+        int next = 0;
+        for (Sample s : ours) {
+            while (next <= s.index()) {
+                drawn = draws.next();
+                next++;
+            }
+            if (!s.triple().equals(drawn)) {
+                throw new IllegalArgumentException("finished sample " + s.index() + " is " + s.triple()
+                        + ", but seed " + seed + " gives " + drawn);
+            }
+            byIndex.put(s.index(), s);
+        }
+        return byIndex;
     }
 
     /** The sample with the lowest loss among those that did not diverge (the lower index on a tie). */

@@ -1,6 +1,7 @@
 package dev.wafer.domain.study;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -57,11 +58,31 @@ public final class MupSearchSpace {
         if (n < 0) {
             throw new IllegalArgumentException("sample count must not be negative, found " + n);
         }
-        SplittableRandom random = new SplittableRandom(seed);
-        List<MupHyperparameters> out = new ArrayList<>(n);
+        Iterator<MupHyperparameters> draws = draws(seed);
+        List<MupHyperparameters> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new MupHyperparameters(BASE_LR.draw(random), INIT_STD.draw(random), EMB_MULT.draw(random)));
+            out.add(draws.next());
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The triples of the search seeded with {@code seed}, one at a time and without end: the first {@code n} are
+     * {@link #samples samples(seed, n)}. A search draws each as it trains it, so that its work before the first run
+     * does not grow with the sample count.
+     */
+    public static Iterator<MupHyperparameters> draws(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public MupHyperparameters next() {
+                return new MupHyperparameters(BASE_LR.draw(random), INIT_STD.draw(random), EMB_MULT.draw(random));
+            }
+        };
     }
 }

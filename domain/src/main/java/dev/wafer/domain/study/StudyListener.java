@@ -13,10 +13,10 @@ public interface StudyListener {
      *
      * @param label what is trained, e.g. {@code width 128, lr 3.0e-03}
      * @param index 0-based index of this run
-     * @param runs  number of runs in the study
+     * @param runs  number of runs in the study (a long: coord-check's widths x seeds passes an int's range)
      * @param steps optimizer steps this run will take
      */
-    default void runStarted(String label, int index, int runs, long steps) {
+    default void runStarted(String label, long index, long runs, long steps) {
     }
 
     /** An optimizer step of the current run finished. */

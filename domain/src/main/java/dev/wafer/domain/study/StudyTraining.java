@@ -53,4 +53,17 @@ public record StudyTraining(int seqLength, int batchSequences, AdamWSettings ada
     public long batchTokens() {
         return (long) seqLength * batchSequences;
     }
+
+    /**
+     * The largest token budget a run of these settings takes: the most whole steps of {@link #batchTokens()} a
+     * {@code long} counts. Budgets are rounded up to whole steps, so a larger one would overflow when rounded.
+     */
+    public long maxTokens() {
+        return Long.MAX_VALUE / batchTokens() * batchTokens();
+    }
+
+    /** Optimizer steps of a budget of {@code tokens}, rounded up to whole steps (without overflowing). */
+    public long stepsFor(long tokens) {
+        return tokens / batchTokens() + (tokens % batchTokens() == 0 ? 0 : 1);
+    }
 }

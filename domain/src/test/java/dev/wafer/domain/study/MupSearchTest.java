@@ -84,6 +84,49 @@ class MupSearchTest {
         assertTrue(java.util.Arrays.stream(logLr).filter(v -> v > Math.log10(6e-3)).count() > 70, "seed " + SEED);
     }
 
+    /** Stops a study at its first run, keeping what the run was told. */
+    static final class FirstRun extends RuntimeException {
+        final long index;
+        final long runs;
+
+        FirstRun(long index, long runs) {
+            super(null, null, false, false);
+            this.index = index;
+            this.runs = runs;
+        }
+
+        static StudyListener listener() {
+            return new StudyListener() {
+                @Override
+                public void runStarted(String label, long index, long runs, long steps) {
+                    throw new FirstRun(index, runs);
+                }
+            };
+        }
+    }
+
+    /**
+     * --samples 2147483647 drew every triple before the first trained: out of memory (exit 71), and 10^9 ran minutes
+     * without training. Triples are drawn as they train; finished ones are still checked before any trains.
+     */
+    @Test
+    void aHugeSampleCountDrawsEachTripleAsItTrains() {
+        List<MupHyperparameters> seeded = MupSearchSpace.samples(SEED, 3);
+        List<MupSearch.Sample> finished = List.of(new MupSearch.Sample(0, seeded.get(0), 2.5, false),
+                new MupSearch.Sample(2, seeded.get(2), 2.4, false));
+        try (ComputeBackend backend = new ReferenceBackend()) {
+            FirstRun first = assertThrows(FirstRun.class, () -> MupSearch.run(backend, new Counter(),
+                    settings(Integer.MAX_VALUE), finished, s -> { }, FirstRun.listener()));
+            assertEquals(1, first.index, "sample 0 is finished");
+            assertEquals(Integer.MAX_VALUE, first.runs);
+            List<MupSearch.Sample> forged = List.of(finished.get(0),
+                    new MupSearch.Sample(2, MupHyperparameters.PAPER, 2.4, false));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MupSearch.run(backend,
+                    new Counter(), settings(Integer.MAX_VALUE), forged, s -> { }, FirstRun.listener()));
+            assertTrue(e.getMessage().startsWith("finished sample 2 is "), e.getMessage());
+        }
+    }
+
     @Test
     void theBestIsTheMinimumOfTheRunsThatDidNotDiverge() {
         List<MupHyperparameters> t = MupSearchSpace.samples(SEED, 4);
