@@ -117,10 +117,16 @@ final class StudyOptions {
         }
     }
 
-    /** Checks that a learning-rate flag is a positive finite number. */
+    /**
+     * Checks that a learning-rate flag is a positive finite number the optimizer can apply as a 32-bit float (one
+     * that rounds to 0 or to infinity trained nothing, or NaN).
+     */
     static double learningRate(String flag, double lr) {
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new UserError(flag + " must be positive and finite, found " + lr);
+        }
+        if (!dev.wafer.domain.recipe.LearningRates.inRange(lr)) {
+            throw new UserError(dev.wafer.domain.recipe.LearningRates.outOfRange(flag, lr));
         }
         return lr;
     }

@@ -77,6 +77,43 @@ class MupFlagsTest {
         assertTrue(both.err().startsWith("wafer: --mup-base-lr and --lr"), both.err());
     }
 
+    /**
+     * The model applies the triple and the learning rate as 32-bit floats: --mup-emb-mult 1e-50 trained with a
+     * multiplier of 0 (the checkpoint recording 1e-50), --lr 1e-50 trained nothing, and --mup-emb-mult 1e39 or
+     * --mup-init-std 1e20 stopped at step 1 with a NaN loss. Each is refused in one line naming the flag and range.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "--mup-emb-mult | 1e-50 | --mup-emb-mult must be in [1e-6, 1e6] (the model applies it as a 32-bit float: far outside, it rounds to 0 or overflows), found 1.0E-50",
+        "--mup-emb-mult | 1e39  | --mup-emb-mult must be in [1e-6, 1e6]",
+        "--mup-init-std | 1e20  | --mup-init-std must be in [1e-6, 1e6]",
+        "--mup-init-std | 9e-7  | --mup-init-std must be in [1e-6, 1e6]",
+        "--mup-base-lr  | 1e-50 | --mup-base-lr must be in [1.1754944E-38, 3.4028235E38], the positive 32-bit floats the optimizer applies it as, found 1.0E-50",
+        "--mup-base-lr  | 1e39  | --mup-base-lr must be in [1.1754944E-38, 3.4028235E38]",
+        "--lr           | 1e-50 | --lr must be in [1.1754944E-38, 3.4028235E38]",
+        "--lr           | 1e39  | --lr must be in [1.1754944E-38, 3.4028235E38]",
+    })
+    void valuesNoThirtyTwoBitFloatCarriesAreRefused(String flag, String value, String message) {
+        CliRun run = CliRun.of(args("--parameterisation", "mup", flag, value, "--steps", "1", "--dry-run",
+                "--no-measure"));
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().strip().startsWith("wafer: " + message), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        CliRun sp = CliRun.of(args("--lr", "1e-50", "--steps", "1", "--dry-run", "--no-measure"));
+        assertTrue(sp.err().startsWith("wafer: --lr must be in"), "an SP run's --lr too: " + sp.err());
+    }
+
+    /** The ends of the ranges are taken. */
+    @Test
+    void theEndsOfTheRangesAreTaken() {
+        CliRun run = CliRun.of(args("--parameterisation", "mup", "--mup-init-std", "1e-6", "--mup-emb-mult", "1e6",
+                "--mup-base-lr", "3.4028235E38", "--steps", "1", "--dry-run", "--no-measure"));
+        assertEquals(0, run.exitCode(), run.err());
+        CliRun low = CliRun.of(args("--parameterisation", "mup", "--mup-init-std", "1e6", "--mup-emb-mult", "1e-6",
+                "--lr", "1.1754944E-38", "--steps", "1", "--dry-run", "--no-measure"));
+        assertEquals(0, low.exitCode(), low.err());
+    }
+
     @Test
     void theCheckpointRecordsTheTripleAndResumeKeepsIt() throws Exception {
         Path full = tmp.resolve("full");

@@ -58,12 +58,14 @@ class NonFiniteModelTest {
 
     @Test
     void trainingThatOverflowsTheParametersStopsWithoutSavingThem() throws IOException {
-        // lr 1e39 overflows the parameters to infinity at step 2: the skipped step 3 finds them.
+        // muP trains width 32's hidden tensors at 8 x lr: 3e38 (a float; 1e39 is refused as --lr) overflows them to
+        // infinity at step 2, and the skipped step 3 finds them.
         Path inf = tmp.resolve("inf");
-        assertRefused(train("--steps", "20", "--lr", "1e39", "--skip-nonfinite", "--out", inf.toString()),
-                "step 3", "tensor params/", "not saved", "--lr");
+        assertRefused(train("--steps", "20", "--parameterisation", "mup", "--lr", "3e38", "--skip-nonfinite", "--out",
+                inf.toString()), "step 3", "tensor params/", "not saved", "--lr");
         assertFalse(Files.exists(inf.resolve("checkpoint.wafer")), "a non-finite model was saved");
-        assertRefused(train("--steps", "20", "--lr", "1e39", "--skip-nonfinite"), "tensor params/");
+        assertRefused(train("--steps", "20", "--parameterisation", "mup", "--lr", "3e38", "--skip-nonfinite"),
+                "tensor params/");
         // lr 1e30 leaves them finite but so large that every later loss is NaN: skipping gives up after 8.
         Path huge = tmp.resolve("huge");
         assertRefused(train("--steps", "20", "--lr", "1e30", "--skip-nonfinite", "--out", huge.toString()),

@@ -27,6 +27,8 @@ class StudyFlagErrorsTest {
     @CsvSource(delimiter = '|', value = {
         "lr-sweep    | --eval-sequences         | -1             | --eval-sequences must not be negative",
         "lr-sweep    | --lrs                    | 1e-3,Infinity  | --lrs must be positive and finite",
+        "lr-sweep    | --lrs                    | 1e-3,1e-50     | --lrs must be in [1.1754944E-38, 3.4028235E38], the positive 32-bit floats the optimizer applies it as, found 1.0E-50",
+        "coord-check | --lr                     | 1e39           | --lr must be in [1.1754944E-38, 3.4028235E38]",
         "lr-sweep    | --tokens                 | 0              | --tokens must cover at least one step (--batch x --seq, 512 tokens), found 0",
         "coord-check | --lr                     | Infinity       | --lr must be positive and finite",
         "coord-check | --seeds                  | 0              | --seeds must be a positive whole number, found 0",

@@ -18,7 +18,30 @@ public final class LearningRates {
     /** SP peak of the scaling study's small models, from the learning-rate sweep at those sizes. */
     public static final double STUDY_SP = 3e-3;
 
+    /**
+     * The least peak learning rate taken: the least normal 32-bit float. The optimizer applies rates as 32-bit
+     * floats, so a smaller one lost its precision or became 0 ({@code --lr 1e-50} trained nothing, without a word).
+     */
+    public static final double MIN = Float.MIN_NORMAL;
+    /** The largest peak learning rate taken: the largest 32-bit float (a larger one became infinite: NaN losses). */
+    public static final double MAX = Float.MAX_VALUE;
+
     private LearningRates() {
+    }
+
+    /**
+     * Whether {@code lr}, as the 32-bit float the optimizer applies, is in [{@link #MIN}, {@link #MAX}] (so positive,
+     * finite and not NaN): the bounds as printed, 1.1754944E-38 and 3.4028235E38, are taken.
+     */
+    public static boolean inRange(double lr) {
+        float applied = (float) lr;
+        return applied >= Float.MIN_NORMAL && applied <= Float.MAX_VALUE;
+    }
+
+    /** The refusal of a learning rate out of range, naming the flag that gave it. */
+    public static String outOfRange(String flag, double lr) {
+        return flag + " must be in [" + (float) MIN + ", " + (float) MAX + "], the positive 32-bit floats the"
+                + " optimizer applies it as, found " + lr;
     }
 
     /** A run without a preset: {@link #DEFAULT_SP} for SP, {@link #MUP} for muP. */
