@@ -112,7 +112,9 @@ public final class MupSearchLog {
         } catch (IOException e) {
             throw new InvalidInputException("cannot read " + file + ": " + e.getMessage());
         }
-        List<MupHyperparameters> seeded = MupSearchSpace.samples(seed, samples);
+        // Drawn as far as the file's indices reach, not all --samples up front (2^31 - 1 of them would take minutes).
+        java.util.Iterator<MupHyperparameters> draws = MupSearchSpace.draws(seed);
+        List<MupHyperparameters> seeded = new ArrayList<>();
         Map<Integer, Integer> lineOfIndex = new java.util.HashMap<>();
         List<MupSearch.Sample> samples = new ArrayList<>();
         List<String> kept = new ArrayList<>();
@@ -139,7 +141,10 @@ public final class MupSearchLog {
             }
             requireSettingTypes(n, where);
             requireSameSearch(n, where);
-            if (sample.index() < seeded.size()) {
+            if (sample.index() < this.samples) {
+                while (seeded.size() <= sample.index()) {
+                    seeded.add(draws.next());
+                }
                 // Checked after the settings: with another seed the triples differ as they should.
                 requireSeededTriple(sample, seeded.get(sample.index()), where);
             }
