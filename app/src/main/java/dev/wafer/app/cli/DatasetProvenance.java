@@ -44,7 +44,7 @@ final class DatasetProvenance {
         d.put("found", true);
         d.put("fingerprint", manifest.fingerprint());
         d.put("fingerprint_matches", recordedFingerprint.isEmpty() ? null
-                : recordedFingerprint.equals(manifest.fingerprint()));
+                : manifest.identifiedBy(recordedFingerprint));
         DatasetManifest.Settings s = manifest.settings();
         d.put("tokenizer", s.tokenizer());
         d.put("row_length", s.seqLen());

@@ -203,7 +203,7 @@ final class DryRunReport {
         String fingerprint = state.spec().data().fingerprint();
         if (kind == DataKind.DATASET || kind == DataKind.TOKENS) {
             try (TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE)) {
-                fingerprint = TrainExecution.withFingerprint(state, files.fingerprint()).spec().data().fingerprint();
+                fingerprint = ResumedData.withFingerprint(state, files).spec().data().fingerprint();
                 perEpoch = EpochNote.perEpoch(files.data());
             } catch (TrainingDataFiles.DataException e) {
                 throw new UserError(e.getMessage());
@@ -216,6 +216,9 @@ final class DryRunReport {
                         dev.wafer.formats.data.SampleDataset.defaultCacheRoot());
                 if (sample.isPresent()) {
                     try (TrainingDataFiles files = sample.get()) {
+                        // The run's check of the sample it would use (a cache prepared by another build may
+                        // differ); the fingerprint shown stays the recorded one, prepared or not.
+                        ResumedData.withFingerprint(state, files);
                         perEpoch = EpochNote.perEpoch(files.data());
                     }
                 }

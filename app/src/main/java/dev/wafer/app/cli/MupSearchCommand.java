@@ -117,7 +117,7 @@ final class MupSearchCommand implements Runnable {
                         MupSearch.Settings settings = settings(preset,
                                 StudyRun.scored(training, data, spec.commandLine().getErr()));
                         MupSearchLog log = MupSearchLog.in(output.dir(), settings, data.description(),
-                                data.fingerprint(), backend.name());
+                                data.fingerprint(), data::identifiedBy, backend.name());
                         MupSearch.Result search = MupSearch.run(backend, data, settings, log.finished(), log::append,
                                 progress);
                         return new Outcome(search, checkTransfer

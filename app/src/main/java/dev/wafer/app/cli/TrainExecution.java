@@ -148,7 +148,7 @@ final class TrainExecution {
                     err.flush();
                 }
             }
-            RunState run = withFingerprint(state, files.fingerprint());
+            RunState run = ResumedData.withFingerprint(state, files);
             // The checkpoint says how its ids read as text even after the dataset is gone (generate, eval, export).
             run = new RunState(run.spec().withData(run.spec().data().withTokenizer(files.tokenizer(),
                     files.tokenizerSha256())), run.position());
@@ -319,10 +319,6 @@ final class TrainExecution {
     }
 
     /**
-     * The run with its data's fingerprint recorded; a resume on data with another fingerprint is refused (the dry run
-     * applies the same check).
-     */
-    /**
      * A dataset packed in rows longer than --seq is trained on the first --seq tokens of each row only: said at the
      * start, since the rest of every row is in the dataset (and in data audit's answers) but never trained on. The
      * checkpoint records seq_length, and the dataset's manifest its rows' length.
@@ -334,15 +330,5 @@ final class TrainExecution {
                     + " of each row are never trained on (prepare with --seq-len " + seq + " to train on all of them)");
             err.flush();
         }
-    }
-
-    static RunState withFingerprint(RunState state, String fingerprint) {
-        DataSpec data = state.spec().data();
-        if (!data.accepts(fingerprint)) {
-            throw new UserError("--resume: the data at " + (data.path().isEmpty() ? "the sample cache" : data.path())
-                    + " is not the data this run trained on (fingerprint " + fingerprint + ", the checkpoint has "
-                    + data.fingerprint() + "); pass --data with the same data (a moved copy is fine)");
-        }
-        return new RunState(state.spec().withData(data.withFingerprint(fingerprint)), state.position());
     }
 }

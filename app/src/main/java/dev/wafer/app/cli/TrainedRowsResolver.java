@@ -53,7 +53,7 @@ record TrainedRowsResolver(Optional<TrainedRows> rows, String refusal) {
                 return refused(ckpt + " records no data fingerprint (an older checkpoint) and was trained on "
                         + trainedOn + ", so its training order cannot be checked against --dataset " + dataset);
             }
-        } else if (!data.fingerprint().equals(audited)) {
+        } else if (!manifest.identifiedBy(data.fingerprint())) {
             return refused(ckpt + " was trained on " + trainedOn + " (manifest fingerprint " + data.fingerprint()
                     + seqLenOf(data.path()) + ") but --dataset " + dataset + " is other data (fingerprint " + audited
                     + ", seq-len " + manifest.settings().seqLen() + "): its training order cannot be reconstructed on"

@@ -72,7 +72,7 @@ record TrainedTokenizer(String dataset, String tokenizer, String sha256, String 
                 .filter(dir -> Files.isRegularFile(dir.resolve("manifest.json"))).flatMap(dir -> {
                     try {
                         DatasetManifest manifest = ManifestJson.read(dir);
-                        if (!data.fingerprint().isEmpty() && !data.fingerprint().equals(manifest.fingerprint())) {
+                        if (!data.fingerprint().isEmpty() && !manifest.identifiedBy(data.fingerprint())) {
                             return Optional.empty(); // prepared again since: its tokenizer may not be the model's
                         }
                         DatasetManifest.Settings s = manifest.settings();

@@ -58,12 +58,4 @@ public record DataSpec(DataKind kind, String path, String fingerprint, String to
     public DataSpec withTokenizer(String name, String sha256) {
         return new DataSpec(kind, path, fingerprint, name, sha256);
     }
-
-    /**
-     * Whether data with fingerprint {@code other} may stand in for this data: equal fingerprints, or this one
-     * unknown (a checkpoint written before fingerprints existed).
-     */
-    public boolean accepts(String other) {
-        return fingerprint.isEmpty() || fingerprint.equals(other);
-    }
 }

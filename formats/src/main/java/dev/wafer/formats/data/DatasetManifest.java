@@ -16,14 +16,26 @@ import dev.wafer.domain.data.Split;
  * @param files       size and CRC-32C of {@code documents.jsonl} and the audit index, by file name
  * @param summary     per-source table and totals
  * @param fingerprint the data's identity for checkpoints: a digest of the manifest without its wall-clock field
+ *                    and without the provenance recorded since (each input's SHA-256), so the same tokens prepared
+ *                    by any build have the same fingerprint, the one builds before 2026-12-07 recorded
  * @param inputs      the input files as data prepare read them, in its order
+ * @param provenanceFingerprint the digest of the manifest with its provenance (without its wall-clock field only),
+ *                    which builds of 2026-12-07 recorded in checkpoints before {@code fingerprint} left it out
  */
 public record DatasetManifest(Settings settings, Map<Split, SplitEntry> splits, Map<String, FileEntry> files,
-                              Summary summary, String fingerprint, List<Input> inputs) {
+                              Summary summary, String fingerprint, List<Input> inputs, String provenanceFingerprint) {
     public DatasetManifest {
         splits = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(splits));
         files = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(files));
         inputs = List.copyOf(inputs);
+    }
+
+    /**
+     * Whether this is the data a checkpoint (or a search log) that recorded {@code recorded} was made on: its
+     * {@link #fingerprint()}, or the {@link #provenanceFingerprint()} some builds recorded instead.
+     */
+    public boolean identifiedBy(String recorded) {
+        return recorded.equals(fingerprint) || recorded.equals(provenanceFingerprint);
     }
 
     /**

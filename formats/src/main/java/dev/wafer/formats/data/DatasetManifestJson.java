@@ -25,6 +25,12 @@ final class DatasetManifestJson {
     private static final ObjectMapper PLAIN = new ObjectMapper();
     /** How long preparation took: differs between two preparations of the same data. */
     private static final String VOLATILE_FIELD = "prepare_seconds";
+    /**
+     * Each input's SHA-256, recorded since 2026-12-07: where the tokens came from, not what they are (the shards'
+     * checksums say that). A field added later that does not change the tokens joins it here, or every checkpoint
+     * recorded before it stops resuming ({@code SampleFingerprintGoldenTest} fails when the sample's changes).
+     */
+    private static final String INPUT_PROVENANCE_FIELD = "sha256";
 
     private DatasetManifestJson() {
     }
@@ -69,7 +75,8 @@ final class DatasetManifestJson {
             inputs.add(new DatasetManifest.Input(i.path("name").asText(), i.path("bytes").asLong(-1),
                     i.path("sha256").asText("")));
         }
-        return new DatasetManifest(settings, splits, files, summary, fingerprint(root), inputs);
+        return new DatasetManifest(settings, splits, files, summary, fingerprint(withoutProvenance(root)), inputs,
+                fingerprint(root));
     }
 
     private static DatasetManifest.Dedup dedup(JsonNode d) {
@@ -79,6 +86,17 @@ final class DatasetManifestJson {
         return new DatasetManifest.Dedup(d.path("mode").asText(), d.path("threshold").asDouble(),
                 d.path("shingle_words").asInt(), d.path("permutations").asInt(), d.path("bands").asInt(),
                 d.path("rows").asInt());
+    }
+
+    /** The manifest as builds before 2026-12-07 wrote it, which had no provenance fields. */
+    private static JsonNode withoutProvenance(JsonNode root) {
+        ObjectNode copy = (ObjectNode) root.deepCopy();
+        for (JsonNode input : copy.path("inputs")) {
+            if (input instanceof ObjectNode o) {
+                o.remove(INPUT_PROVENANCE_FIELD);
+            }
+        }
+        return copy;
     }
 
     /**

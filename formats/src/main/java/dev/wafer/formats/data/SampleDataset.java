@@ -88,9 +88,14 @@ public final class SampleDataset {
      * {@link #ensure(Path, int, Progress)} would return it without preparing; empty otherwise. Writes nothing.
      */
     public static java.util.Optional<Path> prepared(Path cacheRoot, int seqLen) throws IOException {
-        Path dir = cacheRoot.resolve("sample-gpt2-seq" + seqLen);
+        Path dir = directory(cacheRoot, seqLen);
         return Files.isRegularFile(dir.resolve(DatasetLayout.MANIFEST)) && isCurrent(dir)
                 ? java.util.Optional.of(dir) : java.util.Optional.empty();
+    }
+
+    /** Where {@link #ensure(Path, int, Progress)} keeps the GPT-2 sample for {@code seqLen} under {@code cacheRoot}. */
+    public static Path directory(Path cacheRoot, int seqLen) {
+        return cacheRoot.resolve("sample-gpt2-seq" + seqLen);
     }
 
     private static boolean isCurrent(Path dir) throws IOException {

@@ -54,8 +54,12 @@ public final class MupSearchLog {
     private final long seed;
     private final int samples;
     private final double warmupFraction;
+    /** Whether a line's data fingerprint is this search's data (another fingerprint of it included). */
+    private final java.util.function.Predicate<String> sameData;
 
-    private MupSearchLog(Path file, Map<String, Object> search, long seed, int samples, double warmupFraction) {
+    private MupSearchLog(Path file, Map<String, Object> search, long seed, int samples, double warmupFraction,
+                         java.util.function.Predicate<String> sameData) {
+        this.sameData = sameData;
         this.file = file;
         this.search = search;
         this.seed = seed;
@@ -67,9 +71,11 @@ public final class MupSearchLog {
      * The log in {@code dir} of the search {@code s} on {@code data}, whose content is identified by
      * {@code fingerprint} (its manifest's, as {@code train --resume} compares it): a resume on other content at the
      * same path is refused, a moved byte-identical copy accepted; and on {@code backend} (its name): a resume on
-     * another backend is refused, as another setting is.
+     * another backend is refused, as another setting is. Lines whose fingerprint {@code identifies} accepts are
+     * on the same data too (the fingerprint with provenance that builds of 2026-12-07 wrote).
      */
-    public static MupSearchLog in(Path dir, MupSearch.Settings s, String data, String fingerprint, String backend) {
+    public static MupSearchLog in(Path dir, MupSearch.Settings s, String data, String fingerprint,
+                                  java.util.function.Predicate<String> identifies, String backend) {
         // The settings the user gives come first, the ones derived from them last: a rerun that differs in both is
         // refused naming the flag ("--batch 16"), not what follows from it ("steps 2").
         Map<String, Object> search = new LinkedHashMap<>();
@@ -88,7 +94,7 @@ public final class MupSearchLog {
         search.put(WARMUP_STEPS, s.training().warmupSteps(s.steps()));
         search.put(EVAL_SCORING, EXACT_COUNT);
         return new MupSearchLog(dir.resolve(FILE_NAME), search, s.training().seed(), s.samples(),
-                s.training().warmupFraction());
+                s.training().warmupFraction(), recorded -> recorded.equals(fingerprint) || identifies.test(recorded));
     }
 
     public Path file() {
@@ -189,8 +195,7 @@ public final class MupSearchLog {
             if (key.equals("data_fingerprint") && !n.has("data_fingerprint")) {
                 continue; // written before the log recorded it: its description is compared
             }
-            if (key.equals("data_fingerprint")
-                    && !n.path("data_fingerprint").asText().equals(String.valueOf(e.getValue()))) {
+            if (key.equals("data_fingerprint") && !sameData.test(n.path("data_fingerprint").asText())) {
                 throw new InvalidInputException("--out " + file.getParent() + " holds a search on other data ("
                         + n.path("data").asText() + ", fingerprint " + n.path("data_fingerprint").asText()
                         + "), not " + search.get("data") + " (fingerprint " + e.getValue()

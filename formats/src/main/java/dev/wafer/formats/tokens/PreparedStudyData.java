@@ -18,19 +18,27 @@ public final class PreparedStudyData implements StudyData, AutoCloseable {
     private final ShardedSequences train;
     private final ShardedSequences validation;
     private final String description;
-    private final String fingerprint;
+    private final dev.wafer.formats.data.DatasetManifest manifest;
 
     private PreparedStudyData(ShardedSequences train, ShardedSequences validation, String description,
-            String fingerprint) {
+            dev.wafer.formats.data.DatasetManifest manifest) {
         this.train = train;
         this.validation = validation;
         this.description = description;
-        this.fingerprint = fingerprint;
+        this.manifest = manifest;
     }
 
     /** The content fingerprint of the dataset (its manifest's, as a checkpoint records it). */
     public String fingerprint() {
-        return fingerprint;
+        return manifest.fingerprint();
+    }
+
+    /**
+     * Whether a search log that recorded {@code recorded} ran on this dataset
+     * ({@link dev.wafer.formats.data.DatasetManifest#identifiedBy(String)}).
+     */
+    public boolean identifiedBy(String recorded) {
+        return manifest.identifiedBy(recorded);
     }
 
     /**
@@ -58,7 +66,7 @@ public final class PreparedStudyData implements StudyData, AutoCloseable {
         String description = String.format(Locale.ROOT, "%s (%s), tokenizer %s, vocabulary %d, %,d train and %s"
                 + " validation sequences of %d tokens", label, dir, tokenizer, train.vocabSize(), train.count(),
                 val == null ? "no" : String.format(Locale.ROOT, "%,d", val.count()), train.sequenceLength());
-        return new PreparedStudyData(train, val, description, manifest.fingerprint());
+        return new PreparedStudyData(train, val, description, manifest);
     }
 
     /** Whether the manifest lists a validation sequence (one that lists no split: whether its first shard is there). */

@@ -25,19 +25,22 @@ import dev.wafer.ports.data.TokenSequences;
 public final class TrainingDataFiles implements AutoCloseable {
     private final TrainingData data;
     private final String fingerprint;
+    /** Another fingerprint checkpoints recorded for the same data (a dataset's {@code provenanceFingerprint}). */
+    private final String alsoKnownAs;
     /** The prepared dataset's tokenizer and its tokenizer.json's SHA-256; empty for token files and synthetic data. */
     private final String tokenizer;
     private final String tokenizerSha256;
     private final TokenSequences[] open;
 
     private TrainingDataFiles(TrainingData data, String fingerprint, TokenSequences... open) {
-        this(data, fingerprint, "", "", open);
+        this(data, fingerprint, fingerprint, "", "", open);
     }
 
-    private TrainingDataFiles(TrainingData data, String fingerprint, String tokenizer, String tokenizerSha256,
-                              TokenSequences... open) {
+    private TrainingDataFiles(TrainingData data, String fingerprint, String alsoKnownAs, String tokenizer,
+                              String tokenizerSha256, TokenSequences... open) {
         this.data = data;
         this.fingerprint = fingerprint;
+        this.alsoKnownAs = alsoKnownAs;
         this.tokenizer = tokenizer;
         this.tokenizerSha256 = tokenizerSha256;
         this.open = open;
@@ -83,6 +86,15 @@ public final class TrainingDataFiles implements AutoCloseable {
     /** The content fingerprint of the opened data (empty for synthetic tokens, which the seed determines). */
     public String fingerprint() {
         return fingerprint;
+    }
+
+    /**
+     * Whether a run that recorded {@code recorded} trained on this data: its {@link #fingerprint()}, or for a prepared
+     * dataset the fingerprint with provenance that some builds recorded
+     * ({@link dev.wafer.formats.data.DatasetManifest#identifiedBy(String)}).
+     */
+    public boolean identifiedBy(String recorded) {
+        return recorded.equals(fingerprint) || recorded.equals(alsoKnownAs);
     }
 
     /**
@@ -177,6 +189,7 @@ public final class TrainingDataFiles implements AutoCloseable {
         // The manifest is verified as 'data stats' verifies it, and each shard against it.
         PreparedDataset dataset = PreparedDataset.open(dir, "--data");
         String fingerprint = dataset.manifest().fingerprint();
+        String alsoKnownAs = dataset.manifest().provenanceFingerprint();
         ShardedSequences train = dataset.openSplit(Split.TRAIN);
         // A dataset prepared without a validation split (--split 1,0,0) has no val shards: trained on without a
         // validation loss, which the data's description says.
@@ -216,7 +229,7 @@ public final class TrainingDataFiles implements AutoCloseable {
         return new TrainingDataFiles(new TrainingData(new SequenceBatchSource(train, seed), validation,
                 prefix + dir + " (" + train.count() + " train sequences" + (validation.isEmpty()
                         ? "; no validation loss: its validation split holds " + valCount + " sequences, fewer than 2"
-                        : "") + ")"), fingerprint, dataset.manifest().settings().tokenizer(),
+                        : "") + ")"), fingerprint, alsoKnownAs, dataset.manifest().settings().tokenizer(),
                 dataset.manifest().settings().tokenizerSha256(), val == null ? new TokenSequences[] {train}
                         : new TokenSequences[] {train, val});
     }

@@ -1,8 +1,11 @@
 package dev.wafer.formats.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -27,7 +30,8 @@ import dev.wafer.domain.data.WorkMatcher;
 /**
  * The typed manifest holds what the file holds: its settings, splits and summary written back as JSON equal the
  * file's, and its fingerprint is the digest checkpoints have always recorded (the compact manifest without its
- * wall-clock field), so checkpoints written before it resume on the same data.
+ * wall-clock field, and without the inputs' SHA-256 that manifests hold since 2026-12-07), so checkpoints written
+ * before it resume on the same data.
  */
 class DatasetManifestTest {
     private static final ObjectMapper INDENTED = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -77,11 +81,51 @@ class DatasetManifestTest {
     }
 
     @Test
-    void fingerprintIsTheDigestOfTheManifestWithoutItsDuration() throws Exception {
+    void fingerprintIsTheDigestOfTheManifestWithoutItsDurationOrItsInputsSha256() throws Exception {
         ObjectNode raw = (ObjectNode) PLAIN.readTree(Files.readAllBytes(new DatasetLayout(dataset).manifest()));
         raw.remove("prepare_seconds");
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(PLAIN.writeValueAsBytes(raw));
-        String expected = "manifest-sha256:" + HexFormat.of().formatHex(digest, 0, 16);
-        assertEquals(expected, ManifestJson.read(dataset).fingerprint());
+        DatasetManifest manifest = ManifestJson.read(dataset);
+        // What builds of 2026-12-07 recorded (the inputs' sha256 included) still names this data.
+        assertEquals(digest(raw), manifest.provenanceFingerprint());
+        assertTrue(manifest.identifiedBy(digest(raw)));
+        raw.withArray("inputs").forEach(input -> ((ObjectNode) input).remove("sha256"));
+        assertEquals(digest(raw), manifest.fingerprint());
+        assertTrue(manifest.identifiedBy(manifest.fingerprint()));
+        assertFalse(manifest.identifiedBy("manifest-sha256:00000000000000000000000000000000"));
+    }
+
+    /**
+     * A manifest as builds before 2026-12-07 wrote it (no inputs' sha256, written by hand here) has the fingerprint
+     * those builds recorded, and it is the fingerprint of the same data prepared by this build: it used to differ,
+     * and their checkpoints were refused on a sample prepared again.
+     */
+    @Test
+    void aManifestWithoutInputsSha256HasTheFingerprintOfTheSameDataPreparedNow() throws Exception {
+        Path old = dir.resolve("old-build");
+        Files.createDirectories(old);
+        try (var files = Files.list(dataset)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, old.resolve(f.getFileName()));
+            }
+        }
+        ObjectNode raw = (ObjectNode) PLAIN.readTree(Files.readAllBytes(new DatasetLayout(old).manifest()));
+        raw.withArray("inputs").forEach(input -> ((ObjectNode) input).remove("sha256"));
+        raw.put("prepare_seconds", 12.5); // another preparation took another time
+        byte[] bytes = INDENTED.writeValueAsBytes(raw);
+        Files.write(new DatasetLayout(old).manifest(), bytes);
+        Files.writeString(new DatasetLayout(old).manifestSha256(), ManifestCheck.line(bytes), StandardCharsets.US_ASCII);
+        raw.remove("prepare_seconds");
+        DatasetManifest before = ManifestJson.read(old);
+        DatasetManifest now = ManifestJson.read(dataset);
+        assertEquals(digest(raw), before.fingerprint(), "the fingerprint builds before 2026-12-07 recorded");
+        assertEquals(before.fingerprint(), now.fingerprint());
+        assertTrue(now.identifiedBy(before.fingerprint()));
+        assertTrue(before.identifiedBy(now.fingerprint()));
+        assertEquals("", before.inputs().get(0).sha256());
+    }
+
+    private static String digest(ObjectNode manifest) throws Exception {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(PLAIN.writeValueAsBytes(manifest));
+        return "manifest-sha256:" + HexFormat.of().formatHex(digest, 0, 16);
     }
 }

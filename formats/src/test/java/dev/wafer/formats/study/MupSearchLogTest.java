@@ -39,7 +39,7 @@ class MupSearchLogTest {
     }
 
     private MupSearchLog log(MupSearch.Settings s) {
-        return MupSearchLog.in(dir, s, DATA, "fp1", "cpu");
+        return MupSearchLog.in(dir, s, DATA, "fp1", "fp1"::equals, "cpu");
     }
 
     private MupSearchLog written(MupSearch.Settings s) {
