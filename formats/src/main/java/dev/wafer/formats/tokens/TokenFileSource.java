@@ -2,8 +2,6 @@ package dev.wafer.formats.tokens;
 
 import dev.wafer.formats.input.InvalidInputException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -13,10 +11,11 @@ import dev.wafer.ports.data.ResumableBatchSource;
 
 /**
  * Random windows of a file of little-endian uint16 GPT-2 token ids, drawn from a seeded generator (so runs are
- * reproducible). Every id is checked against the vocabulary once, when the file is loaded.
+ * reproducible). The file is memory-mapped (see {@link MappedTokenFile}); every id is checked against the vocabulary
+ * once, when the source is made, in a streaming pass of constant memory.
  */
 public final class TokenFileSource implements ResumableBatchSource {
-    private final int[] tokens;
+    private final MappedTokenFile tokens;
     private final long seed;
     private SplittableRandom random;
     private long position;
@@ -28,22 +27,18 @@ public final class TokenFileSource implements ResumableBatchSource {
      *                                  the file cannot hold one sequence of {@code seq + 1} tokens
      */
     public TokenFileSource(Path file, int vocab, int seq, long seed) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length % 2 != 0) {
+        if (Files.size(file) % 2 != 0) {
             throw new InvalidInputException(file + " has an odd number of bytes; expected uint16 token ids");
         }
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        tokens = new int[bytes.length / 2];
-        for (int i = 0; i < tokens.length; i++) {
-            int id = Short.toUnsignedInt(buf.getShort(2 * i));
-            if (id >= vocab) {
-                throw new InvalidInputException(file + ": token id " + id + " at token offset " + i
-                        + " is not below the vocabulary size " + vocab);
-            }
-            tokens[i] = id;
+        // Mapped, not read whole: the windows drawn are read when drawn, and the ids checked in one streaming pass.
+        tokens = MappedTokenFile.open(file);
+        long bad = tokens.firstIdAtLeast(vocab, 0, tokens.size());
+        if (bad >= 0) {
+            throw new InvalidInputException(file + ": token id " + tokens.get(bad) + " at token offset " + bad
+                    + " is not below the vocabulary size " + vocab);
         }
-        if (tokens.length < seq + 1) {
-            throw new InvalidInputException(file + " holds " + tokens.length + " tokens; one sequence of "
+        if (tokens.size() < seq + 1L) {
+            throw new InvalidInputException(file + " holds " + tokens.size() + " tokens; one sequence of "
                     + seq + " needs " + (seq + 1));
         }
         this.seed = seed;
@@ -70,14 +65,23 @@ public final class TokenFileSource implements ResumableBatchSource {
         }
         random = new SplittableRandom(seed);
         for (long i = 0; i < newPosition; i++) {
-            random.nextInt(tokens.length - windowLength);
+            nextStart();
         }
         position = newPosition;
     }
 
     /** Number of tokens in the file. */
-    public int size() {
-        return tokens.length;
+    public long size() {
+        return tokens.size();
+    }
+
+    /**
+     * The next window's start: drawn with {@code nextInt} as ever where the starts fit an int (so draws and resumed
+     * runs are unchanged), with {@code nextLong} only for a file past 2^31 tokens, which could not be read before.
+     */
+    private long nextStart() {
+        long bound = tokens.size() - windowLength;
+        return bound <= Integer.MAX_VALUE ? random.nextInt((int) bound) : random.nextLong(bound);
     }
 
     @Override
@@ -87,10 +91,10 @@ public final class TokenFileSource implements ResumableBatchSource {
                 throw new IllegalArgumentException("a token-file source draws windows of one length; it drew " + windowLength
                         + " and is asked for " + seq);
             }
-            int start = random.nextInt(tokens.length - seq);
+            long start = nextStart();
             position++;
-            System.arraycopy(tokens, start, inputs, r * seq, seq);
-            System.arraycopy(tokens, start + 1, targets, r * seq, seq);
+            tokens.read(start, inputs, r * seq, seq);
+            tokens.read(start + 1, targets, r * seq, seq);
         }
     }
 }
