@@ -166,8 +166,22 @@ public final class EvalCommand implements Runnable {
         if (task != null || tasks != null) {
             EvalTokenizers.requireGpt2Trained(model, task != null ? "--task" : "--tasks");
         }
-        int[] stream = data == null || task != null ? null : EvalTokenStream.read(data,
-                () -> EvalTokenizers.textTokenizer(model, data, tokenizers), model.shape().vocabSize());
+        // A token file or test split is read as it is scored; the ids of the part --max-windows scores are checked.
+        EvalTokens stream = data == null || task != null ? null : EvalTokenStream.read(data,
+                () -> EvalTokenizers.textTokenizer(model, data, tokenizers), model.shape().vocabSize(),
+                maxWindows == null || maxWindows > (Long.MAX_VALUE - 1) / window ? Long.MAX_VALUE
+                        : maxWindows * window + 1);
+        try {
+            evaluate(model, window, tokenizer, stream, paper);
+        } finally {
+            if (stream != null) {
+                stream.close();
+            }
+        }
+    }
+
+    private void evaluate(CheckpointedModel model, int window, Tokenizer tokenizer, EvalTokens stream,
+                          boolean paper) {
         List<EvalTask> taskList = task != null ? List.of(HarnessSelection.one(task, data, fewshotData, shots))
                 : paper ? HarnessSelection.paper(dataDir, shots)
                 : tasks == null ? List.of() : EvalTaskSources.read(tasks);
@@ -256,18 +270,17 @@ public final class EvalCommand implements Runnable {
         EvalOutput.print(spec.commandLine().getOut(), result, json, task != null);
     }
 
-    private Map<String, Object> testLoss(int[] stream, int window, GptScorer scorer) {
+    private Map<String, Object> testLoss(EvalTokens stream, int window, GptScorer scorer) {
         PackedTestSetLoss loss = new PackedTestSetLoss(window, false);
-        long windows = loss.windowCount(stream.length);
+        long windows = loss.windowCount(stream.length());
         if (windows == 0) {
-            throw new UserError(EvalTokenStream.tooShort(data, stream.length, window));
+            throw new UserError(EvalTokenStream.tooShort(data, stream.length(), window));
         }
-        int[] used = stream;
         if (maxWindows != null && maxWindows < windows) {
-            used = java.util.Arrays.copyOf(stream, Math.toIntExact(maxWindows * window + 1));
             windows = maxWindows;
         }
-        CrossEntropyTotals totals = loss.evaluate(used, scorer, CrossEntropyTotals.ZERO);
+        CrossEntropyTotals totals = TestLossStretches.score(stream, window, windows, scorer,
+                TestLossStretches.STRETCH_TOKENS);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("loss_nats_per_token", totals.natsPerToken());
         m.put("tokens", totals.tokens());
@@ -276,7 +289,7 @@ public final class EvalCommand implements Runnable {
         if (gpt2Tokens != null) {
             // N counts the whole text; the windows score only part of it (--max-windows, the tail that fills no
             // window), so N is scaled to the scored targets: the text's tokenizer ratio, applied to what was scored.
-            long targets = stream.length - 1L;
+            long targets = stream.length() - 1L;
             double scoredGpt2 = (double) gpt2Tokens * totals.tokens() / targets;
             m.put("gpt2_tokens_scored", scoredGpt2);
             // loss x scored / scaled N = loss x (the text's targets) / N
