@@ -44,6 +44,9 @@ final class HtmlEntities {
     /** Longest entity name we look up; bounds the scan after each {@code &}. */
     private static final int MAX_NAME = 8;
 
+    /** Longest reference between {@code &} and {@code ;} we resolve: a name, or a number with {@code #} or {@code #x}. */
+    private static final int MAX_REFERENCE = MAX_NAME + 2;
+
     private HtmlEntities() {
     }
 
@@ -69,9 +72,11 @@ final class HtmlEntities {
         StringBuilder out = new StringBuilder(text.length());
         int copied = 0;
         while (amp >= 0) {
-            int semi = text.indexOf(';', amp + 1);
+            // Only a ';' within MAX_REFERENCE characters can end a reference: looking further made text with many
+            // '&' and few ';' (LaTeX tables, URLs, shell &&) quadratic.
+            int semi = text.indexOf(';', amp + 1, Math.min(text.length(), amp + 2 + MAX_REFERENCE));
             int codePoint = -1;
-            if (semi > amp + 1 && semi - amp - 1 <= MAX_NAME + 2) {
+            if (semi > amp + 1) {
                 codePoint = resolve(text, amp + 1, semi);
             }
             if (codePoint >= 0) {
@@ -85,7 +90,8 @@ final class HtmlEntities {
         return out.append(text, copied, text.length()).toString();
     }
 
-    private static int resolve(String text, int start, int end) {
+    /** The code point of the reference between {@code start} and {@code end} (exclusive), or -1; shared with tests. */
+    static int resolve(String text, int start, int end) {
         if (text.charAt(start) == '#') {
             boolean hex = start + 1 < end && (text.charAt(start + 1) == 'x' || text.charAt(start + 1) == 'X');
             int digits = hex ? start + 2 : start + 1;
