@@ -1,9 +1,7 @@
 package dev.wafer.domain.generate;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * Picks the next token from logits: temperature, then top-k, then top-p (the order Hugging Face applies them), then
@@ -13,6 +11,9 @@ import java.util.stream.IntStream;
 public final class LogitsSampler {
     private final SamplingSettings settings;
     private final SplittableRandom random;
+    // Reused for every token (no allocation per token): rank keys of the kept candidates, then their probabilities.
+    private final RankKeys ranks = new RankKeys();
+    private double[] probabilities = new double[0];
 
     /** A sampler whose random draws start from {@code settings.seed()}. */
     public LogitsSampler(SamplingSettings settings) {
@@ -25,23 +26,23 @@ public final class LogitsSampler {
         if (settings.temperature() == 0) {
             return argmax(logits);
         }
-        Candidates c = candidates(logits);
-        double[] p = c.probabilities();
-        for (double q : p) {
+        int kept = rank(logits);
+        for (int i = 0; i < kept; i++) {
+            double q = probabilities[i];
             if (!(q >= 0 && q <= 1)) { // never a draw from NaN probabilities (it picked the last candidate)
                 throw new NonFiniteOutputException("sampling probability " + q + " is not in [0, 1]");
             }
         }
         double u = random.nextDouble();
         double cumulative = 0;
-        for (int i = 0; i < p.length; i++) {
-            cumulative += p[i];
+        for (int i = 0; i < kept; i++) {
+            cumulative += probabilities[i];
             if (u < cumulative) {
-                return c.tokens()[i];
+                return token(ranks.keys()[i]);
             }
         }
         // Rounding can leave the cumulative sum a hair below 1.
-        return c.tokens()[p.length - 1];
+        return token(ranks.keys()[kept - 1]);
     }
 
     /** The tokens {@link #sample} chooses among and their probabilities (one token when greedy). */
@@ -49,18 +50,39 @@ public final class LogitsSampler {
         if (settings.temperature() == 0) {
             return new Candidates(new int[] {argmax(logits)}, new double[] {1});
         }
+        int kept = rank(logits);
+        int[] tokens = new int[kept];
+        for (int i = 0; i < kept; i++) {
+            tokens[i] = token(ranks.keys()[i]);
+        }
+        return new Candidates(tokens, Arrays.copyOf(probabilities, kept));
+    }
+
+    /**
+     * Fills the rank keys with the kept candidates, most likely first, and {@link #probabilities} with their
+     * renormalised probabilities; returns how many were kept. The sums run in rank order, so every probability is
+     * the same double it was when the whole vocabulary was sorted as boxed ids.
+     */
+    private int rank(float[] logits) {
         checkFinite(logits);
-        // Most likely first; equal logits by token id, so "top-k keeps exactly k" is deterministic under ties.
-        Integer[] order = IntStream.range(0, logits.length).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -logits[i]).thenComparingInt(i -> i));
-        int kept = settings.topK() > 0 ? Math.min(settings.topK(), order.length) : order.length;
+        int n = logits.length;
+        if (probabilities.length < n) {
+            probabilities = new double[n];
+        }
+        int kept = settings.topK() > 0 ? Math.min(settings.topK(), n) : n;
+        if (kept < n) {
+            ranks.selectSmallest(logits, kept);
+        } else {
+            ranks.sortAll(logits);
+        }
+        long[] ranked = ranks.keys();
         // (logit - max) / T is at most 0 for every T: a tiny T sends the others to -infinity (weight 0) and keeps the
         // largest at weight 1, i.e. greedy, where logit / T - max / T overflowed to infinity - infinity = NaN.
-        double max = logits[order[0]];
-        double[] weights = new double[kept];
+        double max = logits[token(ranked[0])];
+        double[] weights = probabilities;
         double total = 0;
         for (int i = 0; i < kept; i++) {
-            weights[i] = Math.exp((logits[order[i]] - max) / settings.temperature());
+            weights[i] = Math.exp((logits[token(ranked[i])] - max) / settings.temperature());
             total += weights[i];
         }
         if (!(total >= 1) || Double.isInfinite(total)) { // the largest logit alone weighs 1; anything else is NaN
@@ -69,27 +91,28 @@ public final class LogitsSampler {
         }
         if (settings.topP() < 1) {
             double cumulative = 0;
-            int n = 0;
-            while (n < kept) {
-                cumulative += weights[n] / total;
-                n++;
+            int n2 = 0;
+            while (n2 < kept) {
+                cumulative += weights[n2] / total;
+                n2++;
                 if (cumulative >= settings.topP()) {
                     break;
                 }
             }
-            kept = n;
+            kept = n2;
         }
-        int[] tokens = new int[kept];
-        double[] probs = new double[kept];
         double keptTotal = 0;
         for (int i = 0; i < kept; i++) {
             keptTotal += weights[i];
         }
         for (int i = 0; i < kept; i++) {
-            tokens[i] = order[i];
-            probs[i] = weights[i] / keptTotal;
+            probabilities[i] = weights[i] / keptTotal;
         }
-        return new Candidates(tokens, probs);
+        return kept;
+    }
+
+    private static int token(long key) {
+        return RankKeys.token(key);
     }
 
     /** The first index of the largest logit. */
