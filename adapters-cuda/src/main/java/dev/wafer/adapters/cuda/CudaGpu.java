@@ -202,8 +202,7 @@ final class CudaGpu implements Gpu {
     @Override
     public synchronized long allocate(long bytes) {
         enter();
-        // Whole 4-byte words, all cleared: cuMemAlloc does not clear, and a fill of size / 4 words left the last
-        // 2 bytes of an odd count of 16-bit values as the allocator found them.
+        // Whole words, all cleared (cuMemAlloc does not clear; size / 4 of an odd 16-bit count missed 2 bytes).
         long size = Math.max((bytes + 3) & ~3L, 4);
         long pointer = driver.allocate(size);
         driver.fill32(pointer, 0, size / 4, stream, lastKernel);
