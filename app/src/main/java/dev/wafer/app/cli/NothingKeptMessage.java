@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.wafer.domain.data.Exclusion;
+import dev.wafer.domain.data.prepare.ExclusionTally;
 import dev.wafer.domain.data.prepare.NoDocumentsException;
 
 /**
@@ -18,17 +19,17 @@ final class NothingKeptMessage {
 
     static String of(NoDocumentsException e) {
         String malformed = e.malformed() > 0 ? e.malformed() + " malformed records skipped" : "";
-        if (e.exclusions().isEmpty()) {
+        if (e.exclusions().count() == 0) {
             return "the input holds no documents" + (malformed.isEmpty() ? "" : " (" + malformed + ")")
                     + "; nothing to prepare";
         }
-        Map<String, Long> byRule = e.exclusions().stream().collect(Collectors.groupingBy(NothingKeptMessage::rule,
-                LinkedHashMap::new, Collectors.counting()));
+        Map<String, Long> byRule = e.exclusions().groups().stream().collect(Collectors.groupingBy(
+                g -> rule(g.first()), LinkedHashMap::new, Collectors.summingLong(ExclusionTally.Group::count)));
         String rules = byRule.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .map(r -> r.getValue() + " by " + r.getKey()).collect(Collectors.joining(", "));
         return String.format(Locale.ROOT, "all %d documents were excluded: %s%s; nothing to prepare",
-                e.exclusions().size(), rules, malformed.isEmpty() ? "" : " (and " + malformed + ")");
+                e.exclusions().count(), rules, malformed.isEmpty() ? "" : " (and " + malformed + ")");
     }
 
     private static String rule(Exclusion x) {

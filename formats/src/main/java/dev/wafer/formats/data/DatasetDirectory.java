@@ -12,6 +12,7 @@ import dev.wafer.domain.data.Split;
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
 import dev.wafer.ports.data.prepare.DedupRecords;
 import dev.wafer.ports.data.prepare.DuplicateList;
+import dev.wafer.ports.data.prepare.ExclusionList;
 import dev.wafer.ports.data.prepare.SortedPairSpill;
 import dev.wafer.ports.data.prepare.PackedDocumentList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
@@ -112,6 +113,11 @@ final class DatasetDirectory implements PreparedDatasetStore {
         }
         new RankShareAssembly(layout, checks::put).assemble(shares, sequenceLength, vocabSize, shingleWords,
                 auditDocuments);
+    }
+
+    @Override
+    public ExclusionList openExclusionList() {
+        return new ExclusionListFile(channels, layout.exclusions(), record(layout.exclusions()));
     }
 
     @Override

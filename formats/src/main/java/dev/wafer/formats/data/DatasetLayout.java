@@ -7,7 +7,7 @@ import dev.wafer.domain.data.Split;
 
 /** File names inside a prepared dataset directory. */
 public final class DatasetLayout {
-    /** Everything but the per-document list: settings, summary, exclusions, malformed records. */
+    /** Everything but the per-document lists: settings, summary, the exclusions' summary, malformed records. */
     public static final String MANIFEST = "manifest.json";
     /** One JSON object per kept document, in packed order per split. */
     public static final String DOCUMENTS = "documents.jsonl";
@@ -17,6 +17,8 @@ public final class DatasetLayout {
     public static final String AUDIT_INDEX = "audit-index.bin";
     /** The documents deduplication removed, each with the kept document it duplicates (when it was on). */
     public static final String DUPLICATES = "duplicates.jsonl";
+    /** The documents the rules excluded, each with its rule (when any was). */
+    public static final String EXCLUSIONS = "exclusions.jsonl";
 
     private final Path dir;
 
@@ -44,6 +46,10 @@ public final class DatasetLayout {
         return dir.resolve(DUPLICATES);
     }
 
+    public Path exclusions() {
+        return dir.resolve(EXCLUSIONS);
+    }
+
     public Path auditIndex() {
         return dir.resolve(AUDIT_INDEX);
     }
@@ -51,7 +57,8 @@ public final class DatasetLayout {
     /** True for the names of files a prepared dataset consists of (shards, manifest and its checksum, lists). */
     static boolean isDatasetFile(String name) {
         return name.matches("(train|val|test)-\\d{5}\\.bin") || name.equals(MANIFEST) || name.equals(MANIFEST_SHA256)
-                || name.equals(DOCUMENTS) || name.equals(AUDIT_INDEX) || name.equals(DUPLICATES);
+                || name.equals(DOCUMENTS) || name.equals(AUDIT_INDEX) || name.equals(DUPLICATES)
+                || name.equals(EXCLUSIONS);
     }
 
     /** {@code train-00000.bin} and so on. */

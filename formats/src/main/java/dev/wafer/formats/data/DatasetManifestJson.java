@@ -1,14 +1,10 @@
 package dev.wafer.formats.data;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -35,7 +31,8 @@ final class DatasetManifestJson {
     private DatasetManifestJson() {
     }
 
-    static DatasetManifest parse(JsonNode root) {
+    /** @param layout where the dataset's {@code exclusions.jsonl} is, which its fingerprint covers */
+    static DatasetManifest parse(JsonNode root, DatasetLayout layout) throws java.io.IOException {
         JsonNode s = root.path("settings");
         DatasetManifest.Settings settings = new DatasetManifest.Settings(s.path("tokenizer").asText("unknown"),
                 s.path("vocab_size").asInt(), s.path("end_of_text").asInt(), s.path("seq_len").asInt(),
@@ -75,8 +72,8 @@ final class DatasetManifestJson {
             inputs.add(new DatasetManifest.Input(i.path("name").asText(), i.path("bytes").asLong(-1),
                     i.path("sha256").asText("")));
         }
-        return new DatasetManifest(settings, splits, files, summary, fingerprint(withoutProvenance(root)), inputs,
-                fingerprint(root));
+        List<String> fingerprints = fingerprints(root, layout);
+        return new DatasetManifest(settings, splits, files, summary, fingerprints.get(0), inputs, fingerprints.get(1));
     }
 
     private static DatasetManifest.Dedup dedup(JsonNode d) {
@@ -101,17 +98,17 @@ final class DatasetManifestJson {
 
     /**
      * The manifest without its wall-clock field, compact, hashed: the embedded sample prepared again into an emptied
-     * cache is still the same data. Checkpoints record it, so it must not change.
+     * cache is still the same data. Checkpoints record it, so it must not change ({@link ManifestFingerprint}: the
+     * exclusions count as if inline).
      */
-    private static String fingerprint(JsonNode root) {
-        ObjectNode copy = (ObjectNode) root.deepCopy();
-        copy.remove(VOLATILE_FIELD);
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(PLAIN.writeValueAsBytes(copy));
-            return "manifest-sha256:" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot digest a parsed manifest", e);
+    private static List<String> fingerprints(JsonNode root, DatasetLayout layout) throws java.io.IOException {
+        List<ObjectNode> variants = new ArrayList<>();
+        for (JsonNode v : List.of(withoutProvenance(root), root)) {
+            ObjectNode copy = (ObjectNode) v.deepCopy();
+            copy.remove(VOLATILE_FIELD);
+            variants.add(copy);
         }
+        return ManifestFingerprint.of(variants, layout);
     }
 
     /** {@code settings}, {@code splits} and {@code summary} as {@code data stats --json} prints them. */

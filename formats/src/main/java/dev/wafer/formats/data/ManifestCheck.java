@@ -122,6 +122,20 @@ final class ManifestCheck {
             nonNegativeLong(file, f, "files." + name + ".bytes", "bytes");
             crc(file, f, "files." + name + ".crc32c", "crc32c");
         }
+        JsonNode exclusions = root.path("exclusions");
+        if (exclusions.isObject()) {
+            // Since 2026-12-08 the excluded documents are in exclusions.jsonl; older manifests hold them inline.
+            nonNegativeLong(file, exclusions, "exclusions.count", "count");
+            nonNegativeLong(file, exclusions, "exclusions.bytes", "bytes");
+            crc(file, exclusions, "exclusions.crc32c", "crc32c");
+            if (!DatasetLayout.EXCLUSIONS.equals(exclusions.path("file").asText())) {
+                throw new InvalidInputException(file + ": field exclusions.file is " + exclusions.path("file")
+                        + ", expected \"" + DatasetLayout.EXCLUSIONS + "\"");
+            }
+        } else if (!exclusions.isMissingNode() && !exclusions.isArray()) {
+            throw new InvalidInputException(file + ": field exclusions is " + exclusions.getNodeType().name()
+                    .toLowerCase(java.util.Locale.ROOT) + ", expected an array or an object");
+        }
     }
 
     private static Split split(Path file, String name) {

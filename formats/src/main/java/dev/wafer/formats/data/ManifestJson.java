@@ -16,8 +16,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.wafer.domain.data.Exclusion;
-import dev.wafer.domain.data.Provenance;
 import dev.wafer.domain.data.SourceSummary;
 import dev.wafer.domain.data.Split;
 import dev.wafer.domain.data.dedup.DedupSettings;
@@ -29,7 +27,9 @@ import dev.wafer.ports.data.prepare.PackedDocument;
 /**
  * The manifest files of a prepared dataset. {@code manifest.json}: format and version, settings, inputs,
  * per-split statistics and shards (each with its size and payload CRC-32), the size and CRC-32C of {@code
- * documents.jsonl} and the audit index ({@code files}), the per-source summary table, every exclusion with its rule and the malformed
+ * documents.jsonl} and the audit index ({@code files}), the per-source summary table, the exclusions (where there are
+ * any, their count, count per rule, and the size and CRC-32C of {@code exclusions.jsonl}, which lists them; an empty
+ * array where there are none, and every exclusion inline in manifests written before 2026-12-08) and the malformed
  * records. {@code documents.jsonl}: one object per kept document ({@code hash}, {@code source}, {@code licence},
  * {@code tokens}, {@code split}, {@code shard}, {@code offset}, {@code location}, and {@code audit_id} for
  * training documents), in packed order. {@code manifest.json.sha256}: the manifest's SHA-256.
@@ -133,12 +133,16 @@ public final class ManifestJson {
                 ((ObjectNode) rows.get(rows.size() - 1)).put("duplicates", row.duplicates());
             }
         }
-        ArrayNode ex = root.putArray("exclusions");
-        for (Exclusion e : r.exclusions()) {
-            Provenance p = e.provenance();
-            ex.addObject().put("hash", p.hash().hex()).put("source", p.source()).put("licence", p.licence())
-                    .put("location", p.location()).put("rule", e.rule().name().toLowerCase(java.util.Locale.ROOT))
-                    .put("detail", e.detail());
+        if (r.exclusions().count() == 0) {
+            // As before: datasets without exclusions keep their manifest byte for byte (and their fingerprint).
+            root.putArray("exclusions");
+        } else {
+            // The documents are in exclusions.jsonl: inline, they grew the manifest that every command reads whole.
+            FileCheck check = required(checks, DatasetLayout.EXCLUSIONS);
+            ObjectNode ex = root.putObject("exclusions").put("count", r.exclusions().count())
+                    .put("file", DatasetLayout.EXCLUSIONS).put("bytes", check.bytes()).put("crc32c", check.crcHex());
+            ObjectNode rules = ex.putObject("rules");
+            r.exclusions().byRule().forEach((rule, n) -> rules.put(rule.name().toLowerCase(java.util.Locale.ROOT), n));
         }
         ArrayNode bad = root.putArray("malformed");
         for (MalformedRecord m : r.malformed()) {
@@ -179,10 +183,35 @@ public final class ManifestJson {
      * @throws InvalidInputException naming the file and field when it is missing, damaged or not a Wafer manifest
      */
     public static DatasetManifest read(Path dir, String flag) throws IOException {
-        return DatasetManifestJson.parse(load(dir, flag));
+        return DatasetManifestJson.parse(load(dir, flag), new DatasetLayout(dir));
     }
 
-    /** The whole verified manifest of the dataset in {@code dir} as indented JSON, exclusions and all. */
+    /**
+     * Hands every excluded document of the dataset in {@code dir} to {@code each}, in input order, as the object the
+     * manifest's {@code exclusions} array held before 2026-12-08: from that array in manifests written before, else
+     * one line at a time from {@code exclusions.jsonl} (checked against its size and CRC-32C first), so memory does
+     * not grow with their number.
+     */
+    public static void forEachExclusion(Path dir, java.util.function.Consumer<JsonNode> each) throws IOException {
+        JsonNode root = load(dir, "--dataset");
+        DatasetLayout layout = new DatasetLayout(dir);
+        JsonNode listed = root.path("exclusions");
+        if (!listed.isObject()) {
+            listed.forEach(each);
+            return;
+        }
+        DatasetManifestJson.parse(root, layout);
+        try (var lines = Files.newBufferedReader(layout.exclusions(), java.nio.charset.StandardCharsets.UTF_8)) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                each.accept(LINE.readTree(line));
+            }
+        }
+    }
+
+    /**
+     * The whole verified manifest of the dataset in {@code dir} as indented JSON: exclusions inline in manifests
+     * written before 2026-12-08, their summary in later ones ({@link #forEachExclusion} lists them).
+     */
     public static String text(Path dir) throws IOException {
         return JSON.writeValueAsString(load(dir, "--dataset"));
     }

@@ -80,7 +80,7 @@ class InputDigestTest {
         ObjectNode root = (ObjectNode) json.readTree(manifest.toFile());
         ((ObjectNode) ((ArrayNode) root.get("inputs")).get(0)).remove("sha256");
         ObjectNode parsed = root.deepCopy();
-        DatasetManifest old = DatasetManifestJson.parse(parsed);
+        DatasetManifest old = DatasetManifestJson.parse(parsed, new DatasetLayout(out));
         assertEquals(List.of(new DatasetManifest.Input(plain.toString(), Files.size(plain), "")), old.inputs());
     }
 

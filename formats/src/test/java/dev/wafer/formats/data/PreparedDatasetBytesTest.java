@@ -37,7 +37,8 @@ import dev.wafer.ports.text.Tokenizer;
  * several shuffle buckets, several shards per split, every exclusion rule, and both token widths (uint16 with GPT-2,
  * int32 with a vocabulary above 65,536). Only what legitimately varies is masked: the temporary directory in paths
  * and the wall time in {@code prepare_seconds} (so {@code manifest.json.sha256} is checked against the unmasked
- * manifest, then recorded with its digest masked).
+ * manifest, then recorded with its digest masked). The manifest is hashed with its exclusions inline, as written
+ * before 2026-12-08 moved them to {@code exclusions.jsonl} (hashed as a file of its own since).
  */
 class PreparedDatasetBytesTest {
     private static final String EXPECTED = "/prepare-regression/expected-sha256.txt";
@@ -101,6 +102,10 @@ class PreparedDatasetBytesTest {
                             recorded, name + "/" + file);
                     bytes = recorded.replaceAll("[0-9a-f]{64}", "<sha256>").getBytes(StandardCharsets.US_ASCII);
                 }
+                if (file.equals(DatasetLayout.MANIFEST)) {
+                    // Hashed with its exclusions inline, as builds before 2026-12-08 wrote it: the same bytes.
+                    bytes = inlineExclusions(bytes, dir);
+                }
                 if (file.endsWith(".json") || file.endsWith(".jsonl")) {
                     String s = new String(bytes, StandardCharsets.UTF_8).replace(tmp.toString(), "$TMP")
                             .replaceAll("\"prepare_seconds\" : [-0-9.Ee]+", "\"prepare_seconds\" : 0");
@@ -113,6 +118,33 @@ class PreparedDatasetBytesTest {
             }
         }
         return out;
+    }
+
+    /**
+     * The manifest with its exclusions' summary replaced by the lines of exclusions.jsonl (after checking the summary
+     * against the file), written as {@link ManifestJson} writes a manifest: what manifests held before 2026-12-08.
+     */
+    static byte[] inlineExclusions(byte[] manifest, Path dir) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(manifest);
+        var summary = root.path("exclusions");
+        if (!summary.isObject()) {
+            return manifest;
+        }
+        Path file = dir.resolve(DatasetLayout.EXCLUSIONS);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(Files.readAllBytes(file));
+        assertEquals(lines.size(), summary.path("count").asLong(), "exclusions.count");
+        assertEquals(Files.size(file), summary.path("bytes").asLong(), "exclusions.bytes");
+        assertEquals(String.format("%08x", crc.getValue()), summary.path("crc32c").asText(), "exclusions.crc32c");
+        var inline = json.createArrayNode();
+        for (String line : lines) {
+            inline.add(json.readTree(line));
+        }
+        root.set("exclusions", inline);
+        return json.writeValueAsBytes(root);
     }
 
     /**

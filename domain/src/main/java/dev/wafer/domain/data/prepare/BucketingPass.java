@@ -2,16 +2,17 @@ package dev.wafer.domain.data.prepare;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import dev.wafer.domain.data.Exclusion;
+import dev.wafer.domain.data.Provenance;
 import dev.wafer.domain.data.ShuffleBuckets;
 import dev.wafer.domain.data.SourceSummary;
 import dev.wafer.domain.data.Split;
 import dev.wafer.domain.data.dedup.Deduplicator;
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
+import dev.wafer.ports.data.prepare.ExclusionList;
 import dev.wafer.ports.data.prepare.ShuffleSpill;
 import dev.wafer.ports.data.prepare.SpilledDocument;
 
@@ -24,7 +25,9 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
     private final ShuffleBuckets shuffle;
     private final ShuffleSpill spill;
     private final SourceSummary.Builder summary;
-    private final List<Exclusion> exclusions = new ArrayList<>();
+    /** Written as they come (input order): a list in memory grew with them until the heap ran out. */
+    private final ExclusionList exclusions;
+    private final ExclusionTally.Builder tally = new ExclusionTally.Builder();
     /** The sources of the documents accepted here (a multi-rank walk sees kept documents only when deduplicating). */
     private final java.util.Set<String> sources = new java.util.TreeSet<>();
     private final AuditIndexOutput auditIndex;
@@ -38,7 +41,8 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
      *              spilled them to their own buckets and audit runs
      */
     BucketingPass(ShuffleBuckets shuffle, ShuffleSpill spill, AuditIndexOutput auditIndex,
-                  SourceSummary.Builder summary, Deduplicator dedup) {
+                  SourceSummary.Builder summary, Deduplicator dedup, ExclusionList exclusions) {
+        this.exclusions = exclusions;
         this.dedup = dedup;
         this.shuffle = shuffle;
         this.spill = spill;
@@ -51,7 +55,7 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
         textBytes += d.textBytes();
         sources.add(d.provenance().source());
         if (d.exclusion() != null) {
-            exclusions.add(d.exclusion());
+            exclude(d.exclusion());
             summary.excluded(d.provenance().source());
             return;
         }
@@ -92,8 +96,20 @@ final class BucketingPass implements Consumer<ProcessedDocument> {
         textBytes += keptTextBytes;
     }
 
-    List<Exclusion> exclusions() {
-        return exclusions;
+    private void exclude(Exclusion e) {
+        Provenance p = e.provenance();
+        try {
+            exclusions.add(p.hash().hex(), p.source(), p.licence(), p.location(),
+                    e.rule().name().toLowerCase(Locale.ROOT), e.detail());
+        } catch (IOException x) {
+            throw new UncheckedIOException("cannot write the list of excluded documents: " + x.getMessage(), x);
+        }
+        tally.add(e);
+    }
+
+    /** What was excluded so far, counted. */
+    ExclusionTally exclusions() {
+        return tally.build();
     }
 
     /** The sources of the documents accepted so far, sorted. */

@@ -18,6 +18,7 @@ import dev.wafer.ports.collective.Collective;
 import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.MalformedInputException;
 import dev.wafer.ports.data.prepare.AuditIndexOutput;
+import dev.wafer.ports.data.prepare.ExclusionList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.RankExchange;
@@ -35,7 +36,8 @@ import dev.wafer.ports.data.prepare.ShuffleSpill;
  * where the store can). With deduplication on, a step between the passes decides which kept documents are
  * duplicates of earlier ones ({@link Deduplicator}); pass 2 skips them and the audit index leaves them out.
  * Under several ranks pass 2 is spread over them ({@link #prepare(List, Collective, RankExchange)}).
- * Memory holds one batch per worker, one bucket and the exclusion list, never the corpus;
+ * Memory holds one batch per worker and one bucket, never the corpus (excluded documents go to the store's list as
+ * they come);
  * the store bounds the audit index's memory. The output depends on the settings and documents only, not
  * on the number of threads.
  */
@@ -128,10 +130,12 @@ public final class DatasetPreparation {
         MalformedRecords malformed = new MalformedRecords(settings.failOnMalformed());
         try (ShuffleSpill spill = store.openShuffleSpill(shuffle.buckets(), settings.tokenizer().vocabSize());
              AuditIndexOutput auditIndex = store.openAuditIndex();
+             ExclusionList excluded = store.openExclusionList();
              Deduplicator dedup = settings.dedup().enabled()
                      ? new Deduplicator(settings.dedup(), new MinHasher(), store) : null) {
-            BucketingPass bucketing = new BucketingPass(shuffle, spill, auditIndex, summary, dedup);
+            BucketingPass bucketing = new BucketingPass(shuffle, spill, auditIndex, summary, dedup, excluded);
             passOne.run(bucketing, malformed);
+            excluded.close();
             double passOneSeconds = (System.nanoTime() - started) / 1e9;
             refuseUnmatchedSources(settings, bucketing.exclusions(), bucketing.sources());
             if (bucketing.keptDocuments() == 0) {
@@ -153,7 +157,7 @@ public final class DatasetPreparation {
                     new PackingPass(settings, store, shuffle, summary, progress, removed).run(spill);
             auditIndex.close();
             double seconds = (System.nanoTime() - started) / 1e9;
-            return new PreparationReport(summary.build(), splits, List.copyOf(bucketing.exclusions()),
+            return new PreparationReport(summary.build(), splits, bucketing.exclusions(),
                     List.copyOf(malformed.listed()), malformed.count(), bucketing.textBytes(), seconds,
                     shuffle.buckets(), passOneSeconds, seconds - passOneSeconds,
                     inputs.stream().map(DocumentSource::sha256).toList());
@@ -166,9 +170,10 @@ public final class DatasetPreparation {
      *
      * @param seen the sources of the documents read, where known
      */
-    static void refuseUnmatchedSources(PreparationSettings settings, List<dev.wafer.domain.data.Exclusion> exclusions,
+    static void refuseUnmatchedSources(PreparationSettings settings, ExclusionTally exclusions,
             java.util.Set<String> seen) {
-        List<String> unmatched = settings.rules().unmatchedSources(exclusions);
+        // One exclusion per excluded source is enough to tell that the source matched.
+        List<String> unmatched = settings.rules().unmatchedSources(exclusions.firsts());
         if (!unmatched.isEmpty()) {
             throw new UnmatchedSourceException(unmatched, seen);
         }

@@ -17,6 +17,7 @@ import dev.wafer.domain.data.dedup.Deduplicator;
 import dev.wafer.domain.data.dedup.MinHasher;
 import dev.wafer.ports.collective.Collective;
 import dev.wafer.ports.data.DocumentSource;
+import dev.wafer.ports.data.prepare.ExclusionList;
 import dev.wafer.ports.data.prepare.PreparedDatasetStore;
 import dev.wafer.ports.data.prepare.ProgressReporter;
 import dev.wafer.ports.data.prepare.RankExchange;
@@ -89,7 +90,7 @@ final class MultiRankPreparation {
         }
         long done = System.nanoTime();
         return Optional.of(new PreparationReport(walk.summary.build(), splits,
-                List.copyOf(walk.bucketing.exclusions()), List.copyOf(walk.malformed.listed()),
+                walk.bucketing.exclusions(), List.copyOf(walk.malformed.listed()),
                 walk.malformed.count(), walk.bucketing.textBytes(), (done - started) / 1e9, shuffle.buckets(),
                 (handedOver - started) / 1e9, ((planned - handedOver) + (done - packed)) / 1e9,
                 java.util.Arrays.asList(walk.sha256.clone())));
@@ -190,9 +191,12 @@ final class MultiRankPreparation {
         DedupDecision walk(PackingLayout layout, long[] inputCounts) throws IOException {
             try (Deduplicator dedup = settings.dedup().enabled()
                     ? new Deduplicator(settings.dedup(), new MinHasher(), store) : null) {
-                bucketing = new BucketingPass(shuffle, null, null, summary, dedup);
-                new PassOneReplay(exchange, assignment, progress).replay(inputs.size(), bucketing, malformed,
-                        new RankOffsets(ranks.size()), inputCounts, sha256);
+                // Rank 0 lists the exclusions as it walks the ranks' streams in input order, as one process does.
+                try (ExclusionList excluded = store.openExclusionList()) {
+                    bucketing = new BucketingPass(shuffle, null, null, summary, dedup, excluded);
+                    new PassOneReplay(exchange, assignment, progress).replay(inputs.size(), bucketing, malformed,
+                            new RankOffsets(ranks.size()), inputCounts, sha256);
+                }
                 // The kept documents' sources reach rank 0 only after pass 2: the message cannot list the input's.
                 DatasetPreparation.refuseUnmatchedSources(settings, bucketing.exclusions(), java.util.Set.of());
                 if (bucketing.keptDocuments() == 0) {

@@ -1,9 +1,5 @@
 package dev.wafer.domain.data.prepare;
 
-import java.util.List;
-
-import dev.wafer.domain.data.Exclusion;
-
 /**
  * Preparation found nothing to keep: the input held no document, or the rules excluded every one. Thrown after
  * reading and before anything is packed, so no empty dataset is written.
@@ -11,25 +7,25 @@ import dev.wafer.domain.data.Exclusion;
 public final class NoDocumentsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final transient List<Exclusion> exclusions;
+    private final transient ExclusionTally exclusions;
     /** Malformed records skipped. */
     private final long malformed;
 
     /**
      * Carries the exclusions and the malformed count; the message says whether the input was empty or all excluded.
      *
-     * @param exclusions every document read, each with the rule that excluded it
+     * @param exclusions every document read, counted by the rule that excluded it
      * @param malformed  malformed records skipped
      */
-    public NoDocumentsException(List<Exclusion> exclusions, long malformed) {
-        super(exclusions.isEmpty() ? "the input holds no documents" + (malformed > 0 ? " (" + malformed
-                + " malformed records skipped)" : "") : "all " + exclusions.size() + " documents were excluded");
-        this.exclusions = List.copyOf(exclusions);
+    public NoDocumentsException(ExclusionTally exclusions, long malformed) {
+        super(exclusions.count() == 0 ? "the input holds no documents" + (malformed > 0 ? " (" + malformed
+                + " malformed records skipped)" : "") : "all " + exclusions.count() + " documents were excluded");
+        this.exclusions = exclusions;
         this.malformed = malformed;
     }
 
-    /** Every document read, with the rule that excluded it. */
-    public List<Exclusion> exclusions() {
+    /** Every document read, counted by the rule that excluded it. */
+    public ExclusionTally exclusions() {
         return exclusions;
     }
 

@@ -3,7 +3,6 @@ package dev.wafer.domain.data.prepare;
 import java.util.List;
 import java.util.Map;
 
-import dev.wafer.domain.data.Exclusion;
 import dev.wafer.domain.data.SourceSummary;
 import dev.wafer.domain.data.Split;
 import dev.wafer.ports.data.MalformedRecord;
@@ -13,7 +12,8 @@ import dev.wafer.ports.data.MalformedRecord;
  *
  * @param summary          per-source table of kept and excluded documents
  * @param splits           per split, in split order: documents, tokens, sequences, shards and the dropped tail
- * @param exclusions       every excluded document with its rule, in input order
+ * @param exclusions       the excluded documents counted by rule (the store's exclusion list has each, in input
+ *                         order)
  * @param malformed        malformed records, in input order (at most
  *                         {@link DatasetPreparation#MAX_LISTED_MALFORMED} listed)
  * @param malformedCount   all malformed records
@@ -26,7 +26,7 @@ import dev.wafer.ports.data.MalformedRecord;
  *                         2 for a single process; for rank 0 of several ranks, its walk of the ranks' results before
  *                         pass 2 and its assembly of their pieces after it (pass 2 itself runs on every rank)
  */
-public record PreparationReport(SourceSummary summary, Map<Split, SplitStats> splits, List<Exclusion> exclusions,
+public record PreparationReport(SourceSummary summary, Map<Split, SplitStats> splits, ExclusionTally exclusions,
                                 List<MalformedRecord> malformed, long malformedCount, long textBytes, double seconds,
                                 int shuffleBuckets, double passOneSeconds, double serialSeconds,
                                 List<String> inputSha256) {

@@ -57,8 +57,10 @@ class DatasetPreparationTest {
         MemoryStore store = new MemoryStore();
         PreparationReport report = prepare(store, corpus, 3, false);
 
-        assertEquals(4, report.exclusions().size(), "the Secret source is excluded");
-        report.exclusions().forEach(e -> assertEquals(ExclusionRule.SOURCE, e.rule()));
+        assertEquals(4, report.exclusions().count(), "the Secret source is excluded");
+        assertEquals(Map.of(ExclusionRule.SOURCE, 4L), report.exclusions().byRule());
+        assertEquals(4, store.exclusions.size(), "each excluded document is listed in the store");
+        store.exclusions.forEach(e -> assertTrue(e.contains(" Secret ") && e.endsWith(" source"), e));
         assertEquals(400 - 4, store.documents.size());
         assertEquals(400 - 4, report.summary().documents());
         assertTrue(report.shuffleBuckets() > 1, "small buckets force an external shuffle, got " + report.shuffleBuckets());
@@ -242,6 +244,8 @@ class DatasetPreparationTest {
         final Map<String, List<List<int[]>>> shards = new TreeMap<>();
         final List<PackedDocument> documents = new ArrayList<>();
         final List<String> duplicates = new ArrayList<>();
+        /** Each excluded document as "hash source licence location rule", in the order listed. */
+        final List<String> exclusions = new ArrayList<>();
         MemorySpill spill;
         long[] auditKeys;
         int[] auditIds;
@@ -406,6 +410,21 @@ class DatasetPreparationTest {
                 @Override
                 public Entry get(int id) {
                     return records.get(id);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public dev.wafer.ports.data.prepare.ExclusionList openExclusionList() {
+            return new dev.wafer.ports.data.prepare.ExclusionList() {
+                @Override
+                public void add(String hash, String source, String licence, String location, String rule,
+                                String detail) {
+                    exclusions.add(String.join(" ", hash, source, licence, location, rule));
                 }
 
                 @Override

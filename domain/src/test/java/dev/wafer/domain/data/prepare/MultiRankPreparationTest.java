@@ -2,6 +2,7 @@ package dev.wafer.domain.data.prepare;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +102,8 @@ class MultiRankPreparationTest {
             assertEquals(expected.summary(), report.summary());
             assertEquals(expected.splits(), report.splits());
             assertEquals(expected.exclusions(), report.exclusions());
+            assertFalse(single.exclusions.isEmpty(), "the corpus has exclusions");
+            assertEquals(single.exclusions, lead.exclusions, ranks + " ranks list the exclusions as one process");
             assertEquals(expected.malformed(), report.malformed());
             assertEquals(expected.textBytes(), report.textBytes());
             assertEquals(ranks, exchange.written.size(), "every rank wrote its stream");
@@ -351,6 +354,11 @@ class MultiRankPreparationTest {
 
         @Override
         public dev.wafer.ports.data.prepare.DuplicateList openDuplicateList() {
+            throw new AssertionError("only rank 0 writes the dataset");
+        }
+
+        @Override
+        public dev.wafer.ports.data.prepare.ExclusionList openExclusionList() {
             throw new AssertionError("only rank 0 writes the dataset");
         }
 

@@ -192,10 +192,8 @@ public record DuplicateScore(long positives, long truePositives, long negatives,
     private static Map<String, String> notTakenIn(Path dataset) throws IOException {
         JsonNode manifest = JSON.readTree(dev.wafer.formats.data.ManifestJson.text(dataset));
         Map<String, String> out = new HashMap<>();
-        for (JsonNode x : manifest.path("exclusions")) {
-            out.put(key(x.path("location").asText()), REASONS.getOrDefault(x.path("rule").asText(),
-                    "--exclude-" + x.path("rule").asText()));
-        }
+        dev.wafer.formats.data.ManifestJson.forEachExclusion(dataset, x -> out.put(key(x.path("location").asText()),
+                REASONS.getOrDefault(x.path("rule").asText(), "--exclude-" + x.path("rule").asText())));
         for (JsonNode m : manifest.path("malformed")) {
             out.put(key(m.path("location").asText()), "malformed");
         }

@@ -50,6 +50,12 @@ public interface PreparedDatasetStore {
      */
     DedupRecords openDedupRecords(int signatureLength) throws IOException;
 
+    /**
+     * Opens the list of excluded documents, replacing any previous list. A list that receives no document may leave
+     * no file behind.
+     */
+    ExclusionList openExclusionList() throws IOException;
+
     /** Opens the list of removed duplicates, replacing any previous list. */
     DuplicateList openDuplicateList() throws IOException;
 
