@@ -256,7 +256,8 @@ public final class MemorizationCommand implements Callable<Integer> {
             return out; // nothing to count in: reported without copies
         }
         Progress progress = ConsoleProgress.forTerminal(json, System.err);
-        try (PackedSplitCorpus train = PackedSplitCorpus.open(prepared, dataset, Split.TRAIN, java.util.Set.of());
+        try (PackedSplitCorpus train = PackedSplitCorpus.openRows(prepared, dataset, Split.TRAIN,
+                java.util.Set.of());
              Progress.Task task = progress.start("copies in train", train.rows(), "rows")) {
             return audit.countCopies(List.of(plan), textPlans, train, (done, total) -> task.stepTo(done));
         }

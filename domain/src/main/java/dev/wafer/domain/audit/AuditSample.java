@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * One sampled window, read: its P + S tokens and the corpus document its continuation comes from.
  *
- * @param document  index into the corpus's documents
+ * @param document  index into the plan's documents ({@link AuditPlan#documents()})
  * @param tokens    the prefix followed by the true continuation
  * @param row       the packed row it was read from, or -1 for a window of a document at any offset
  * @param timesSeen times the trainer fed that row to the model ({@link TrainedRows}), or -1 when unknown

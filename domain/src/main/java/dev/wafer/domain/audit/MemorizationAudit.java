@@ -80,7 +80,7 @@ public final class MemorizationAudit {
             for (AuditSample s : plan.samples()) {
                 counted.add(s.withCopies(copies[q++]));
             }
-            out.add(new AuditPlan(plan.documents(), plan.candidates(), counted));
+            out.add(new AuditPlan(plan.documents(), plan.corpusDocuments(), plan.candidates(), counted));
         }
         return out;
     }
@@ -153,7 +153,7 @@ public final class MemorizationAudit {
         }
         List<MemorizationReport.SeenResult> seen = new ArrayList<>();
         bySeen.forEach((times, tally) -> seen.add(new MemorizationReport.SeenResult(times, tally.stats())));
-        return new MemorizationReport(settings, documents.size(), plan.candidates(), overall.stats(), sources,
+        return new MemorizationReport(settings, plan.corpusDocuments(), plan.candidates(), overall.stats(), sources,
                 top(documents, byDocument), buckets, seen,
                 counted ? new MemorizationReport.Copies(found, copies, maxCopies) : null);
     }

@@ -1,10 +1,12 @@
 package dev.wafer.domain.audit;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import dev.wafer.ports.data.PackedCorpus;
+import dev.wafer.ports.data.TokenizedCorpus;
 
 /**
  * Draws training sequences, the contexts the model was trained on: packed rows of a split, each read from its start,
@@ -64,6 +66,21 @@ public final class RowSampler {
                 next++;
             }
         }
-        return new AuditPlan(corpus.documents(), candidates, samples);
+        return described(corpus, candidates, samples);
+    }
+
+    /**
+     * The plan with only the sampled documents read ({@link PackedCorpus#documents(int[])}) and each sample's
+     * document index renumbered into them, in the same order: a split's other documents are never held.
+     */
+    private static AuditPlan described(PackedCorpus corpus, long candidates, List<AuditSample> samples) {
+        int[] sampled = samples.stream().mapToInt(AuditSample::document).sorted().distinct().toArray();
+        List<TokenizedCorpus.Document> documents = corpus.documents(sampled);
+        List<AuditSample> renumbered = new ArrayList<>(samples.size());
+        for (AuditSample s : samples) {
+            renumbered.add(new AuditSample(Arrays.binarySearch(sampled, s.document()), s.tokens(), s.row(),
+                    s.timesSeen(), s.copies()));
+        }
+        return new AuditPlan(documents, corpus.documentCount(), candidates, renumbered);
     }
 }

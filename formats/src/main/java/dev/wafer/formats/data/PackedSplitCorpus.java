@@ -1,23 +1,16 @@
 package dev.wafer.formats.data;
 
 import dev.wafer.domain.data.SourceName;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.wafer.formats.input.InvalidInputException;
 import dev.wafer.domain.data.Split;
@@ -28,29 +21,31 @@ import dev.wafer.ports.data.PackedCorpus;
  * {@code documents.jsonl} gives each document's hash, source, location, token count, shard and offset; the shards of
  * a split form one token stream (all sequences in order), so a document's tokens are the {@code tokens} ids from its
  * position in that stream. A document cut by the dropped tail of the split offers only the tokens that were kept.
- * Not thread-safe (it keeps the last sequence read).
+ *
+ * <p>Memory: only each document's stream position is held (8 bytes a document, and 4 more per kept document under a
+ * source filter), which is all {@link #documentAt} needs; the details of the documents an audit sampled are read
+ * afterwards in one pass that keeps only those ({@link #documents(int[])}). {@link #documents()} builds the whole
+ * list on first use, for small splits and tests. Not thread-safe (it keeps the last sequence read).
  */
 public final class PackedSplitCorpus implements PackedCorpus, AutoCloseable {
-    private static final ObjectMapper LINE = new ObjectMapper();
-
     private final ShardedSequences sequences;
-    private final List<Document> documents;
-    /** Stream position of the first token of each kept document. */
-    private final long[] positions;
+    private final SplitDocumentFile file;
+    private final Set<String> sources;
+    /** Total tokens of the split's stream: a document starting later offers none, one cut by it fewer. */
+    private final long stream;
     /** Stream position of the first token of every document of the split, in packed order. */
-    private final long[] allStarts;
-    /** For every document of the split, its index in {@link #documents}, or -1 when filtered out. */
-    private final int[] allIndex;
+    private long[] allStarts;
+    /** Index into {@link #allStarts} of each kept document, ascending; null when every document is kept. */
+    private int[] kept;
     private final int[] buffer;
+    private List<Document> documents;
     private long buffered = -1;
 
-    private PackedSplitCorpus(ShardedSequences sequences, List<Document> documents, long[] positions,
-                              long[] allStarts, int[] allIndex) {
+    private PackedSplitCorpus(ShardedSequences sequences, SplitDocumentFile file, Set<String> sources, long stream) {
         this.sequences = sequences;
-        this.documents = Collections.unmodifiableList(documents);
-        this.positions = positions;
-        this.allStarts = allStarts;
-        this.allIndex = allIndex;
+        this.file = file;
+        this.sources = sources;
+        this.stream = stream;
         this.buffer = new int[sequences.sequenceLength()];
     }
 
@@ -62,6 +57,22 @@ public final class PackedSplitCorpus implements PackedCorpus, AutoCloseable {
      */
     public static PackedSplitCorpus open(PreparedDataset dataset, Path directory, Split split, Set<String> sources)
             throws IOException {
+        PackedSplitCorpus corpus = openRows(dataset, directory, split, sources);
+        try {
+            corpus.readStarts();
+            return corpus;
+        } catch (IOException | RuntimeException e) {
+            corpus.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the split as {@link #open} does but reads {@code documents.jsonl} only when documents are first asked
+     * for: for a pass over the rows alone (counting copies in the train split), which then holds no document.
+     */
+    public static PackedSplitCorpus openRows(PreparedDataset dataset, Path directory, Split split,
+                                             Set<String> sources) throws IOException {
         DatasetManifest manifest = dataset.manifest();
         List<DatasetManifest.Shard> listed = manifest.split(split).map(DatasetManifest.SplitEntry::shards)
                 .orElse(List.of());
@@ -88,87 +99,39 @@ public final class PackedSplitCorpus implements PackedCorpus, AutoCloseable {
                 shardStarts[i] = stream;
                 stream += listed.get(i).sequences() * sequences.sequenceLength();
             }
-            List<Document> documents = new ArrayList<>();
-            List<Long> starts = new ArrayList<>();
-            List<Long> allStarts = new ArrayList<>();
-            List<Integer> allIndex = new ArrayList<>();
-            readDocumentList(dataset, directory, split, sources, shardStarts, stream, documents, starts, allStarts,
-                    allIndex);
-            return new PackedSplitCorpus(sequences, documents, starts.stream().mapToLong(Long::longValue).toArray(),
-                    allStarts.stream().mapToLong(Long::longValue).toArray(),
-                    allIndex.stream().mapToInt(Integer::intValue).toArray());
-        } catch (IOException | RuntimeException e) {
+            SplitDocumentFile file = new SplitDocumentFile(dataset, new DatasetLayout(directory), split, shardStarts,
+                    manifest.split(split).map(DatasetManifest.SplitEntry::documents).orElse(0L));
+            return new PackedSplitCorpus(sequences, file, Set.copyOf(sources), stream);
+        } catch (RuntimeException e) {
             sequences.close();
             throw e;
         }
     }
 
-    private static void readDocumentList(PreparedDataset dataset, Path directory, Split split, Set<String> sources, long[] shardStarts,
-                                         long stream, List<Document> documents, List<Long> starts,
-                                         List<Long> allStarts, List<Integer> allIndex) throws IOException {
-        DatasetLayout layout = new DatasetLayout(directory);
-        CRC32C crc = new CRC32C();
-        try (InputStream raw = Files.newInputStream(layout.documents());
-             BufferedReader lines = new BufferedReader(new InputStreamReader(new CheckedInputStream(raw, crc),
-                     StandardCharsets.UTF_8), 1 << 16)) {
-            String wanted = "\"split\":\"" + split.fileName() + "\"";
-            long lineNumber = 0;
-            try {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    lineNumber++;
-                    if (!line.contains(wanted)) {
-                        continue;
-                    }
-                    JsonNode n;
-                    try {
-                        n = LINE.readTree(line);
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        throw new InvalidInputException(layout.documents() + ":" + lineNumber + ": not valid JSON ("
-                                + e.getOriginalMessage() + "); the file is damaged, prepare the dataset again", e);
-                    }
-                    String source = n.path("source").asText();
-                    int shard = n.path("shard").asInt();
-                    if (shard < 0 || shard >= shardStarts.length) {
-                        throw new InvalidInputException(layout.documents() + ": document " + n.path("hash").asText()
-                                + " names " + split.fileName() + " shard " + shard + " but the dataset has "
-                                + shardStarts.length + "; the file is damaged, prepare the dataset again");
-                    }
-                    long start = shardStarts[shard] + n.path("offset").asLong();
-                    if (!allStarts.isEmpty() && start <= allStarts.get(allStarts.size() - 1)) {
-                        throw new InvalidInputException(layout.documents() + ": document " + n.path("hash").asText()
-                                + " is not after the one before it in packed order; the file is damaged, prepare the"
-                                + " dataset again");
-                    }
-                    allStarts.add(start);
-                    if (!sources.isEmpty() && !sources.contains(source)) {
-                        allIndex.add(-1);
-                        continue;
-                    }
-                    allIndex.add(documents.size());
-                    int kept = (int) Math.max(0, Math.min(n.path("tokens").asInt(), stream - start));
-                    documents.add(new Document(n.path("hash").asText(), source, n.path("location").asText(), kept));
-                    starts.add(start);
-                }
-            } catch (InvalidInputException damaged) {
-                // A changed byte that keeps the size is what the checksum is for: report it as such (as data audit
-                // does), and the line's own fault only when the file is as prepared.
-                while (lines.readLine() != null) {
-                    // the rest of the file, for its checksum
-                }
-                checkCrc(dataset, layout, crc);
-                throw damaged;
+    /** Reads every document's stream position (and which are kept), the only per-document state held. */
+    private void readStarts() throws IOException {
+        GrowableArrays.Longs starts = new GrowableArrays.Longs(file.expectedDocuments());
+        GrowableArrays.Ints keptIndex = sources.isEmpty() ? null : new GrowableArrays.Ints();
+        file.scan((ordinal, start, line) -> {
+            starts.add(start);
+            if (keptIndex != null && sources.contains(line.path("source").asText())) {
+                keptIndex.add(Math.toIntExact(ordinal));
             }
-        }
-        checkCrc(dataset, layout, crc);
+        });
+        kept = keptIndex == null ? null : keptIndex.toArray();
+        allStarts = starts.toArray();
     }
 
-    private static void checkCrc(PreparedDataset dataset, DatasetLayout layout, CRC32C crc) {
-        String recorded = dataset.manifest().file(DatasetLayout.DOCUMENTS).crc32c();
-        String actual = String.format(Locale.ROOT, "%08x", crc.getValue());
-        if (!actual.equals(recorded)) {
-            throw new InvalidInputException(layout.documents() + ": CRC-32C is " + actual + " but "
-                    + DatasetLayout.MANIFEST + " records " + recorded + "; the file is damaged, prepare the dataset again");
+    /** The stream positions, read now when this corpus was opened for its rows only. */
+    private long[] starts() {
+        if (allStarts == null) {
+            try {
+                readStarts();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        return allStarts;
     }
 
     private static String splitCounts(DatasetManifest manifest) {
@@ -177,9 +140,72 @@ public final class PackedSplitCorpus implements PackedCorpus, AutoCloseable {
         return String.join(", ", parts);
     }
 
+    /** Every kept document, read from {@code documents.jsonl} on first use and then held (O(documents) memory). */
     @Override
     public List<Document> documents() {
+        if (documents == null) {
+            int[] all = new int[documentCount()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            documents = documents(all);
+        }
         return documents;
+    }
+
+    @Override
+    public int documentCount() {
+        long[] all = starts(); // reads kept too
+        return kept == null ? all.length : kept.length;
+    }
+
+    /** Reads only the wanted documents' lines, in one pass over {@code documents.jsonl}. */
+    @Override
+    public List<Document> documents(int[] indices) {
+        if (documents != null) {
+            return PackedCorpus.super.documents(indices);
+        }
+        starts();
+        long[] ordinals = new long[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= documentCount()) {
+                throw new IndexOutOfBoundsException("document " + indices[i] + " of " + documentCount());
+            }
+            if (i > 0 && indices[i] <= indices[i - 1]) {
+                throw new IllegalArgumentException("document indices must be ascending and distinct, found "
+                        + indices[i] + " after " + indices[i - 1]);
+            }
+            ordinals[i] = kept == null ? indices[i] : kept[indices[i]];
+        }
+        Document[] out = new Document[indices.length];
+        try {
+            file.scan(new SplitDocumentFile.Visitor() {
+                @Override
+                public boolean wants(long ordinal) {
+                    return Arrays.binarySearch(ordinals, ordinal) >= 0;
+                }
+
+                @Override
+                public void document(long ordinal, long start, JsonNode n) {
+                    if (n == null) {
+                        return;
+                    }
+                    int at = Arrays.binarySearch(ordinals, ordinal);
+                    int tokens = (int) Math.max(0, Math.min(n.path("tokens").asInt(), stream - start));
+                    out[at] = new Document(n.path("hash").asText(), n.path("source").asText(),
+                            n.path("location").asText(), tokens);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null || !sources.isEmpty() && !sources.contains(out[i].source())) {
+                throw new InvalidInputException(DatasetLayout.DOCUMENTS + " changed while it was read: document "
+                        + indices[i] + " of the split is not where it was; run the command again");
+            }
+        }
+        return List.of(out);
     }
 
     @Override
@@ -212,11 +238,15 @@ public final class PackedSplitCorpus implements PackedCorpus, AutoCloseable {
             throw new IndexOutOfBoundsException("offset " + offset + " of a row of " + buffer.length);
         }
         long position = row * buffer.length + offset;
-        int k = java.util.Arrays.binarySearch(allStarts, position);
+        int k = Arrays.binarySearch(starts(), position);
         if (k < 0) {
             k = -k - 2;
         }
-        return k < 0 ? -1 : allIndex[k];
+        if (k < 0 || kept == null) {
+            return k;
+        }
+        int index = Arrays.binarySearch(kept, k);
+        return index < 0 ? -1 : index;
     }
 
     private void load(long sequence) {
@@ -228,13 +258,13 @@ public final class PackedSplitCorpus implements PackedCorpus, AutoCloseable {
 
     @Override
     public void read(int index, int start, int[] dest) {
-        Document d = documents.get(index);
+        Document d = documents().get(index);
         if (start < 0 || start + (long) dest.length > d.tokens()) {
             throw new IndexOutOfBoundsException("tokens " + start + ".." + (start + dest.length) + " of a document of "
                     + d.tokens());
         }
         int seqLen = buffer.length;
-        long pos = positions[index] + start;
+        long pos = starts()[kept == null ? index : kept[index]] + start;
         for (int i = 0; i < dest.length; ) {
             long sequence = (pos + i) / seqLen;
             int within = (int) ((pos + i) % seqLen);
