@@ -87,9 +87,17 @@ class SampleResumeAcrossCachesTest {
     /** A checkpoint that recorded the fingerprint with the inputs' sha256 (builds of 2026-12-07) resumes too. */
     @Test
     void aCheckpointRecordingTheFingerprintWithProvenanceResumes() throws Exception {
-        ObjectNode manifest = (ObjectNode) JSON.readTree(SampleDataset.directory(newCache, 32)
-                .resolve("manifest.json").toFile());
+        Path sample = SampleDataset.directory(newCache, 32);
+        ObjectNode manifest = (ObjectNode) JSON.readTree(sample.resolve("manifest.json").toFile());
         manifest.remove("prepare_seconds");
+        if (manifest.path("exclusions").isObject()) {
+            // Builds of 2026-12-07 listed the sample's excluded documents inline, where exclusions.jsonl has them now.
+            com.fasterxml.jackson.databind.node.ArrayNode inline = manifest.arrayNode();
+            for (String line : java.nio.file.Files.readAllLines(sample.resolve("exclusions.jsonl"))) {
+                inline.add(JSON.readTree(line));
+            }
+            manifest.set("exclusions", inline);
+        }
         String withProvenance = "manifest-sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(JSON.writeValueAsBytes(manifest)), 0, 16);
         Path edited = CheckpointHeaderEdit.edit(stoppedNew.resolve("checkpoint.wafer"),
