@@ -137,10 +137,25 @@ public final class Gpt2ConfigJson {
             // Guessing a muP multiplier silently changes every logit, so an incomplete set is an error.
             throw new HfFormatException(source + ": muP config is incomplete, missing " + String.join(", ", missing));
         }
+        // Each multiplier by its own name (the multipliers' own check lists all three and names none).
+        requirePositive(source, current ? "mup_width_scale" : "width_scale", width);
+        requirePositive(source, current ? "mup_embeddings_scale" : "embeddings_scale", embeddings);
+        if (current) {
+            requirePositive(source, "mup_output_alpha", alpha);
+        } else {
+            requirePositive(source, "output_logits_scale", alpha * width);
+        }
         try {
             return new MupMultipliers(width, embeddings, alpha, qkByD);
         } catch (IllegalArgumentException e) {
             throw new HfFormatException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requirePositive(String source, String field, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new HfFormatException(source + ": field '" + field + "' must be a positive finite number, found "
+                    + value);
         }
     }
 

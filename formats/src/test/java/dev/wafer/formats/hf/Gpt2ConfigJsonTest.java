@@ -92,6 +92,25 @@ class Gpt2ConfigJsonTest {
         assertTrue(e.getMessage().contains("missing mup_width_scale, mup_output_alpha"), e.getMessage());
     }
 
+    /** A muP multiplier that is 0, negative or not finite is refused naming its field (the message named none). */
+    @Test
+    void aMupMultiplierOutOfRangeIsRefusedNamingItsField() {
+        String head = "{\"model_type\": \"btlm\", \"n_embd\": 768, \"n_layer\": 1, \"n_head\": 12, \"n_positions\": 16,"
+                + " \"vocab_size\": 9, \"activation_function\": \"gelu\", ";
+        assertError(head + "\"mup_width_scale\": 0.3333333333333333, \"mup_embeddings_scale\": 0.0,"
+                + " \"mup_output_alpha\": 1.0, \"mup_scale_qk_dot_by_d\": true}",
+                "field 'mup_embeddings_scale' must be a positive finite number, found 0.0");
+        assertError(head + "\"mup_width_scale\": -1.0, \"mup_embeddings_scale\": 10.0,"
+                + " \"mup_output_alpha\": 1.0, \"mup_scale_qk_dot_by_d\": true}",
+                "field 'mup_width_scale' must be a positive finite number, found -1.0");
+        assertError(head + "\"mup_width_scale\": 0.3333333333333333, \"mup_embeddings_scale\": 10.0,"
+                + " \"mup_output_alpha\": 1e999, \"mup_scale_qk_dot_by_d\": true}",
+                "field 'mup_output_alpha' must be a positive finite number, found Infinity");
+        assertError(head + "\"width_scale\": 0.3333333333333333, \"embeddings_scale\": 10.0,"
+                + " \"output_logits_scale\": -0.5, \"scale_qk_dot_by_d\": true}",
+                "field 'output_logits_scale' must be a positive finite number, found -0.5");
+    }
+
     @Test
     void errorsNameTheFieldAndTheFile() {
         assertError("{\"n_embd\": 8, \"n_layer\": 1, \"n_positions\": 4, \"vocab_size\": 5}", "required field 'n_head' is missing");
