@@ -72,10 +72,10 @@ final class CoordCheckCommand implements Runnable {
                         steps, lr, seeds, options.seed, AdamWSettings.cerebras(1e-8)));
         // Every flag is checked before --out is made: a refused check leaves no empty folder behind.
         StudyOutput output = StudyOutput.create(options, "coord-check", spec.commandLine().getOut());
-        StudyRun.Finished<CoordinateCheck.Result> run = StudyRun.run(backends, memory, options,
+        StudyRun.Finished<CoordinateCheck.Result> run = output.run(() -> StudyRun.run(backends, memory, options,
                 spec.commandLine().getErr(), 0, // it compares activations during training: no held-out data
                 vocab -> StudyOptions.widthRuns(sorted, layers, dHead, vocab, options.seq),
-                (backend, data, progress) -> CoordinateCheck.run(backend, data, settings, progress));
+                (backend, data, progress) -> CoordinateCheck.run(backend, data, settings, progress)));
         Map<String, Object> json = StudyJson.coordinateCheck(run.result(), run.backend());
         json.put("wall_seconds", run.wallSeconds());
         List<Integer> shown = shownSteps(steps);

@@ -80,10 +80,10 @@ final class LrSweepCommand implements Runnable {
                     settings.steps(), settings.steps() * training.batchTokens());
             err.flush();
         }
-        StudyRun.Finished<LearningRateSweep.Result> run = StudyRun.run(backends, memory, options, err,
+        StudyRun.Finished<LearningRateSweep.Result> run = output.run(() -> StudyRun.run(backends, memory, options, err,
                 StudyRun.given(spec, evalSequences), vocab -> StudyOptions.widthRuns(sorted, layers, dHead, vocab, options.seq),
                 (backend, data, progress) -> LearningRateSweep.run(backend, data,
-                        settings(sorted, rates, StudyRun.scored(training, data, err)), progress));
+                        settings(sorted, rates, StudyRun.scored(training, data, err)), progress)));
         Map<String, Object> json = StudyJson.learningRateSweep(run.result(), run.backend());
         json.put("wall_seconds", run.wallSeconds());
         output.publish("lr-sweep-" + settings.kind().id(), json,

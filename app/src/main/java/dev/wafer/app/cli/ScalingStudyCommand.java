@@ -100,12 +100,12 @@ final class ScalingStudyCommand implements Runnable {
         StudyTraining training = options.training(evalSequences);
         StudyOutput output = StudyOutput.create(options, "scaling", spec.commandLine().getOut());
         PrintWriter err = spec.commandLine().getErr();
-        StudyRun.Finished<ScalingStudy.Result> run = StudyRun.run(backends, memory, options, err,
+        StudyRun.Finished<ScalingStudy.Result> run = output.run(() -> StudyRun.run(backends, memory, options, err,
                 StudyRun.given(spec, evalSequences), vocab -> runs(family, extras.isEmpty() ? null : extra, vocab),
                 (backend, data, progress) ->
                 train(backend, data, progress, err,
                         settings(kind, family, extra, extras, peak, StudyRun.scored(training, data, err),
-                                data.vocabSize())));
+                                data.vocabSize()))));
         Map<String, Object> json = StudyJson.scaling(run.result(), run.backend(), run.wallSeconds());
         String warning = PowerLawFit.degeneracy(run.result().law()).map(why -> "the fit is degenerate: " + why
                 + "; too few or too close sizes, or too few tokens per parameter, for a scaling law").orElse(null);

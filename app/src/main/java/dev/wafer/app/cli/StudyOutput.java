@@ -33,22 +33,45 @@ final class StudyOutput {
     private final Path dir;
     private final boolean printJson;
     private final PrintWriter out;
+    private final boolean created;
 
-    private StudyOutput(Path dir, boolean printJson, PrintWriter out) {
+    private StudyOutput(Path dir, boolean printJson, PrintWriter out, boolean created) {
         this.dir = dir;
         this.printJson = printJson;
         this.out = out;
+        this.created = created;
     }
 
     /** Creates the --out directory (default {@code wafer-studies/<study>}). */
     static StudyOutput create(StudyOptions options, String study, PrintWriter out) {
         Path dir = options.out != null ? options.out : Path.of("wafer-studies", study);
+        boolean existed = Files.isDirectory(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UserError("--out " + dir + ": cannot create the directory (" + e.getMessage() + ")");
         }
-        return new StudyOutput(dir, options.json, out);
+        return new StudyOutput(dir, options.json, out, !existed);
+    }
+
+    /**
+     * Runs {@code study}; when it fails, the --out directory this run made is removed again if nothing was written
+     * in it (a study refused once its data is open, e.g. --tokens-per-param against the data's vocabulary, left an
+     * empty folder behind).
+     */
+    <T> T run(java.util.function.Supplier<T> study) {
+        try {
+            return study.get();
+        } catch (RuntimeException | Error e) {
+            if (created) {
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException notEmpty) {
+                    // Something was written there (a search's log, another process's files): it stays.
+                }
+            }
+            throw e;
+        }
     }
 
     /** The --out directory. */

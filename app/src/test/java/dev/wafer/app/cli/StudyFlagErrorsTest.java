@@ -216,6 +216,29 @@ class StudyFlagErrorsTest {
                 + " needs two); the loss reported is the training loss of the last steps"), run.err());
     }
 
+    /**
+     * A study refused once its data is open (here --tokens-per-param, checked against the data's vocabulary) left
+     * the --out folder it had just made behind, empty; it is removed again. A folder that existed stays.
+     */
+    @Test
+    void aStudyRefusedAfterMakingItsFolderRemovesIt() throws java.io.IOException {
+        Path data = tmp.resolve("bytes16-refused");
+        StudyData.bytes16(data);
+        Path out = tmp.resolve("made-then-refused");
+        String[] flags = {"--data", data.toString(), "--seq", "16", "--batch", "2", "--sizes", "16x1,32x1,48x1",
+                "--tokens-per-param", "1e30", "--eval-sequences", "0"};
+        List<String> args = new ArrayList<>(List.of("--out", out.toString()));
+        args.addAll(List.of(flags));
+        CliRun run = study("scaling", args.toArray(String[]::new));
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(!java.nio.file.Files.exists(out), "the refused study's --out folder is gone: " + run.err());
+        Path existing = java.nio.file.Files.createDirectories(tmp.resolve("existing"));
+        List<String> again = new ArrayList<>(List.of("--out", existing.toString()));
+        again.addAll(List.of(flags));
+        assertEquals(2, study("scaling", again.toArray(String[]::new)).exitCode());
+        assertTrue(java.nio.file.Files.isDirectory(existing), "a folder the user had stays");
+    }
+
     /** A study on a fraction of the split says nothing of seeing it more than once; a degenerate fit is flagged. */
     @Test
     void theScalingStudySaysOnlyWhatIsTrue() {
