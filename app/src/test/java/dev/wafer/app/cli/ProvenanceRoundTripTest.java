@@ -76,10 +76,15 @@ class ProvenanceRoundTripTest {
         return run;
     }
 
+    /**
+     * The checkpoint header's training data, read where the preamble says the header is (magic, version, header
+     * CRC, header length: 24 bytes). It used to take the first '{' of the file, which the preamble's CRC or length
+     * holds now and then (the CRC covers the run's temporary path), and then failed to parse.
+     */
     private static JsonNode checkpointData() throws IOException {
-        String header = new String(Files.readAllBytes(trained.resolve("checkpoint.wafer")), StandardCharsets.ISO_8859_1);
-        int start = header.indexOf('{');
-        return JSON.readTree(header.substring(start, header.indexOf("\"tensors\"", start)) + "\"end\":0}")
+        byte[] file = Files.readAllBytes(trained.resolve("checkpoint.wafer"));
+        long length = java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(16);
+        return JSON.readTree(java.util.Arrays.copyOfRange(file, 24, 24 + Math.toIntExact(length)))
                 .path("training").path("data");
     }
 
