@@ -234,7 +234,8 @@ public final class PreparedDataset {
         }
     }
 
-    private void expectCrc(Path file, String name, long actual) {
+    /** Refuses {@code file} (the manifest's {@code name}) when its CRC-32C is not the one the manifest records. */
+    void expectCrc(Path file, String name, long actual) {
         String recorded = manifest.file(name).crc32c();
         String hex = String.format(java.util.Locale.ROOT, "%08x", actual);
         if (!hex.equals(recorded)) {

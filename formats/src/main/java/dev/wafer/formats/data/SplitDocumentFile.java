@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.Locale;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 
@@ -125,11 +124,6 @@ final class SplitDocumentFile {
     }
 
     private void checkCrc(CRC32C crc) {
-        String recorded = dataset.manifest().file(DatasetLayout.DOCUMENTS).crc32c();
-        String actual = String.format(Locale.ROOT, "%08x", crc.getValue());
-        if (!actual.equals(recorded)) {
-            throw new InvalidInputException(layout.documents() + ": CRC-32C is " + actual + " but "
-                    + DatasetLayout.MANIFEST + " records " + recorded + "; the file is damaged, prepare the dataset again");
-        }
+        dataset.expectCrc(layout.documents(), DatasetLayout.DOCUMENTS, crc.getValue());
     }
 }
