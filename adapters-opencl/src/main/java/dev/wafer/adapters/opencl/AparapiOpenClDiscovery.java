@@ -18,6 +18,11 @@ final class AparapiOpenClDiscovery implements OpenClDiscovery {
 
     @Override
     public List<OpenClPlatformInfo> platforms() {
+        // PoCL starts its LLVM here, which replaces the JVM's signal handlers (SignalHandlerGuard).
+        return SignalHandlerGuard.around(AparapiOpenClDiscovery::query);
+    }
+
+    private static List<OpenClPlatformInfo> query() {
         if (!OpenCLLoader.isOpenCLAvailable()) {
             return List.of();
         }

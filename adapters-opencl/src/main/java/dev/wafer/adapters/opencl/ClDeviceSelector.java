@@ -78,6 +78,11 @@ public record ClDeviceSelector(String platform, String device) {
      * The OpenCL platforms of this machine; empty when the OpenCL runtime or Aparapi's native library is missing.
      */
     static List<OpenCLPlatform> platforms() {
+        // PoCL starts its LLVM here, which replaces the JVM's signal handlers (SignalHandlerGuard).
+        return SignalHandlerGuard.around(ClDeviceSelector::queryPlatforms);
+    }
+
+    private static List<OpenCLPlatform> queryPlatforms() {
         try {
             if (!OpenCLLoader.isOpenCLAvailable()) {
                 return List.of();

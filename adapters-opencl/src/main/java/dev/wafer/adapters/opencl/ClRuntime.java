@@ -86,6 +86,9 @@ final class ClRuntime implements AutoCloseable {
             throw new ClFallbackException(name, where, "it does not compile for the device: " + e.getMessage(), e);
         } catch (RuntimeException | AssertionError e) {
             throw new ClFallbackException(name, where, "Aparapi refused to compile it: " + e, e);
+        } finally {
+            // PoCL's LLVM compiles in-process and may register its signal handlers (SignalHandlerGuard).
+            SignalHandlerGuard.restore();
         }
         requireOnDevice(kernel, device, name);
     }
