@@ -51,6 +51,13 @@ class LauncherTest {
             if (System.getenv("OMPI_COMM_WORLD_SIZE") != null || System.getenv("PMIX_RANK") != null) {
                 System.out.println("probe is an MPI rank");
             }
+            System.out.println("probe LD_PRELOAD=" + System.getenv("LD_PRELOAD"));
+            try {
+                System.out.println("probe libjsig mapped: "
+                        + Files.readString(Path.of("/proc/self/maps")).contains("/libjsig.so"));
+            } catch (IOException e) {
+                System.out.println("probe maps unreadable");
+            }
         }
     }
 
@@ -107,6 +114,23 @@ class LauncherTest {
         try (Stream<Path> files = Files.list(aot)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".aot")).toList();
         }
+    }
+
+    /**
+     * The launcher preloads the JDK's libjsig (signal chaining), ahead of a user's own LD_PRELOAD, so that a native
+     * library such as PoCL's LLVM cannot take SIGSEGV from the JVM (docs/reliability.md, "Signal handlers").
+     */
+    @Test
+    void theJvmRunsWithSignalChaining() throws Exception {
+        Path root = checkout();
+        String jsig = Path.of(System.getProperty("java.home"), "lib", "libjsig.so").toString();
+        CliRun alone = launch(root, Map.of("WAFER_AOT", "0"), List.of("LD_PRELOAD"), "x");
+        assertEquals(0, alone.exitCode(), alone.err());
+        assertTrue(alone.out().contains("probe LD_PRELOAD=" + jsig + "\n"), alone.out());
+        assertTrue(alone.out().contains("probe libjsig mapped: true"), alone.out());
+        CliRun withUsers = launch(root, Map.of("WAFER_AOT", "0", "LD_PRELOAD", "libc.so.6"), List.of(), "x");
+        assertEquals(0, withUsers.exitCode(), withUsers.err());
+        assertTrue(withUsers.out().contains("probe LD_PRELOAD=" + jsig + ":libc.so.6\n"), withUsers.out());
     }
 
     @Test
