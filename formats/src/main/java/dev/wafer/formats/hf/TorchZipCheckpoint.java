@@ -11,6 +11,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -20,12 +23,19 @@ import java.util.zip.ZipFile;
  * transformers saved models before safetensors and as the Cerebras-GPT release ships them): {@code <name>/data.pkl}
  * describes the state dict, {@code <name>/data/<key>} holds each storage's raw little-endian bytes. The pickle is read
  * by {@link TorchStateDictPickle}, which runs nothing from it; storages are read when a tensor is.
+ *
+ * <p>Every record is checked against the CRC-32 the archive's directory records for it before its bytes are used:
+ * torch stores records uncompressed, and {@link ZipFile} checks no CRC, so a flipped bit in a downloaded weight would
+ * otherwise load as a wrong weight without a word. A tensor that reads its whole record is checked on the bytes it
+ * read; a view into part of a record has the whole record checked once.
  */
 final class TorchZipCheckpoint implements WeightFile {
     private final Path file;
     private final ZipFile zip;
     private final String prefix;
     private final Map<String, TorchTensorRef> tensors;
+    /** Records whose CRC-32 has been checked. */
+    private final Set<String> checked = ConcurrentHashMap.newKeySet();
 
     private TorchZipCheckpoint(Path file, ZipFile zip, String prefix, Map<String, TorchTensorRef> tensors) {
         this.file = file;
@@ -193,17 +203,55 @@ final class TorchZipCheckpoint implements WeightFile {
 
     /** {@code length} bytes of a record from byte {@code from} (a stored record skips there without reading). */
     private byte[] range(ZipEntry entry, long from, int length) {
+        boolean whole = from == 0 && length == entry.getSize();
+        if (!whole && !checked.contains(entry.getName())) {
+            checkWholeRecord(entry);
+        }
         try (InputStream in = zip.getInputStream(entry)) {
             in.skipNBytes(from);
             byte[] data = in.readNBytes(length);
             if (data.length != length) {
                 throw new HfFormatException(file + ": record " + entry.getName() + " is truncated");
             }
+            if (whole && !checked.contains(entry.getName())) {
+                checkCrc(file, entry, crc(data));
+                checked.add(entry.getName());
+            }
             return data;
         } catch (java.io.EOFException e) {
             throw new HfFormatException(file + ": record " + entry.getName() + " is truncated");
         } catch (IOException e) {
             throw new HfFormatException(file + ": cannot read record " + entry.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Streams a record through CRC-32 and compares it with the directory's (a view reads only part of it). */
+    private void checkWholeRecord(ZipEntry entry) {
+        CRC32 crc = new CRC32();
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = zip.getInputStream(entry)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                crc.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new HfFormatException(file + ": cannot read record " + entry.getName() + ": " + e.getMessage(), e);
+        }
+        checkCrc(file, entry, crc.getValue());
+        checked.add(entry.getName());
+    }
+
+    private static long crc(byte[] data) {
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        return crc.getValue();
+    }
+
+    /** Refuses a record whose bytes do not have the CRC-32 the archive's directory records (-1: none recorded). */
+    private static void checkCrc(Path file, ZipEntry entry, long actual) {
+        long recorded = entry.getCrc();
+        if (recorded != -1 && recorded != actual) {
+            throw new HfFormatException(String.format("%s: record %s is damaged: its bytes have CRC-32 %08x, the"
+                    + " archive records %08x (download the file again)", file, entry.getName(), actual, recorded));
         }
     }
 
@@ -236,6 +284,7 @@ final class TorchZipCheckpoint implements WeightFile {
                 throw new HfFormatException(file + ": record " + entry.getName() + " is truncated (" + data.length
                         + " of " + entry.getSize() + " bytes)");
             }
+            checkCrc(file, entry, crc(data));
             return data;
         } catch (IOException e) {
             throw new HfFormatException(file + ": cannot read record " + entry.getName() + ": " + e.getMessage(), e);

@@ -136,6 +136,51 @@ class TorchCheckpointTest {
         assertTrue(refused(shorter).getMessage().contains("holds with 12 bytes"));
     }
 
+    /**
+     * A flipped bit inside a stored record (torch stores records uncompressed, and the zip reader checks no CRC) is
+     * refused naming the record, whether a tensor reads its whole storage, is a view into part of one (the flat
+     * save), or the bit is in the pickle; without the check each of these loaded a wrong weight or pickle silently.
+     */
+    @Test
+    void aFlippedBitInAStoredRecordIsRefusedByItsCrc() throws IOException {
+        for (String[] c : new String[][] {{"tiny-gpt2-torch", "pytorch_model/data/3"},
+                {"tiny-gpt2-torch-flat", null}, {"tiny-gpt2-torch", "pytorch_model/data.pkl"}}) {
+            Path source = fixture(c[0]).resolve("pytorch_model.bin");
+            String record = c[1];
+            byte[] bytes;
+            try (ZipFile zip = new ZipFile(source.toFile())) {
+                if (record == null) { // the flat save: its one large storage
+                    record = Collections.list(zip.entries()).stream().filter(e -> e.getName().contains("/data/"))
+                            .max(java.util.Comparator.comparingLong(ZipEntry::getSize)).orElseThrow().getName();
+                }
+                assertEquals(ZipEntry.STORED, zip.getEntry(record).getMethod(), "torch stores " + record);
+                bytes = zip.getInputStream(zip.getEntry(record)).readAllBytes();
+            }
+            byte[] file = Files.readAllBytes(source);
+            int at = indexOf(file, bytes);
+            assertTrue(at > 0 && indexOf(java.util.Arrays.copyOfRange(file, at + 1, file.length), bytes) < 0,
+                    record + " found once in the file");
+            file[at + bytes.length / 2] ^= 0x10;
+            Path damaged = tmp.resolve(c[0] + "-" + record.replace('/', '_') + ".bin");
+            Files.write(damaged, file);
+            String message = refused(damaged).getMessage();
+            assertTrue(message.contains("record " + record + " is damaged: its bytes have CRC-32"), message);
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     /** Seeded byte flips in data.pkl: a file either reads or is refused with HfFormatException, never anything else. */
     @Test
     void corruptedPicklesFailOnlyWithFormatErrors() throws IOException {
