@@ -32,6 +32,10 @@ import dev.wafer.ports.metrics.StepMetrics;
  *
  * <p>Resuming is exact: a run stopped at any step and resumed produces the same losses, bit for bit, as one that
  * never stopped, because the checkpoint holds everything the next step reads.
+ *
+ * <p>{@link #run} positions the training source where the session starts (0, or the checkpoint's data position), so
+ * sessions built on one {@link TrainingData} may be built in any order and run one after another; two sessions must
+ * not run at the same time on one {@code TrainingData}, as they would draw from the same source.
  */
 public final class TrainingSession {
     private final RunSpec spec;
@@ -96,9 +100,10 @@ public final class TrainingSession {
     }
 
     /**
-     * A new run: parameters initialised from the spec's seed, data from its start. The training source is rewound
-     * to position 0 ({@link ResumableBatchSource#seek}, as a resume seeks it), so a
-     * {@link TrainingData} that an earlier run read from trains on the same batches again.
+     * A new run: parameters initialised from the spec's seed, data from its start. {@link #run} rewinds the training
+     * source to position 0 ({@link ResumableBatchSource#seek}, as a resumed run seeks it) when it begins, so a
+     * {@link TrainingData} that another run read from, before or after this session was built, trains on the same
+     * batches again.
      *
      * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel the model needs
      * @throws IllegalArgumentException if the training source's {@link ResumableBatchSource#orderSeed} is not the
@@ -109,13 +114,13 @@ public final class TrainingSession {
         TrainingSession s = new TrainingSession(backend, scope, spec, data, options, listener, RunPosition.START,
                 false);
         s.trainable.initialize(spec.seed());
-        data.train().seek(0);
         return s;
     }
 
     /**
      * Continues the run a checkpoint holds. {@code state} is the checkpoint's state, possibly with another batch
-     * size from its position on ({@link RunSpec#withBatchFrom}) or another data path.
+     * size from its position on ({@link RunSpec#withBatchFrom}) or another data path. {@link #run} seeks the
+     * training source to the checkpoint's data position when it begins.
      *
      * @throws dev.wafer.ports.checkpoint.CheckpointException naming a missing or misshapen tensor
      * @throws IllegalArgumentException if the training source's {@link ResumableBatchSource#orderSeed} is not the
@@ -129,20 +134,23 @@ public final class TrainingSession {
         TrainingSession s = new TrainingSession(backend, scope, state.spec(), data, options, listener,
                 state.position(), true);
         CheckpointTensors.restoreTraining(checkpoint, s.trainable, state.position().adamSteps());
-        data.train().seek(state.position().dataPosition());
         s.trainer.resumeAt(state.position().step());
         s.trainer.scaler().restore(state.position().lossScale());
         return s;
     }
 
     /**
-     * Trains until the schedule ends or an early stop of the options, checkpointing as configured.
+     * Trains until the schedule ends or an early stop of the options, checkpointing as configured. The training
+     * source is first sought to this session's data position (0 for a new run, the checkpoint's for a resumed one),
+     * whatever another session on the same {@link TrainingData} read of it since this one was built.
      *
      * @throws NonFiniteTrainingException on a non-finite loss or gradient, unless the spec
      *                                                           skips such steps; the last checkpoint is untouched
      * @throws dev.wafer.ports.checkpoint.CheckpointException if a checkpoint cannot be written
      */
     public RunOutcome run() {
+        // Here, not when the session is built: a session built earlier on the same data may have run since.
+        data.train().seek(position.dataPosition());
         listener.started(state(), resumed);
         long total = spec.totalSteps();
         long end = Math.min(total, options.stopAtStep());

@@ -212,4 +212,59 @@ class TrainingSessionTest {
         assertEquals(first.state(), second.state());
         assertEquals(first.validation(), second.validation(), "the validation split is scored from its start");
     }
+
+    private static List<Double> losses(Collect c) {
+        return c.steps.stream().map(r -> r.metrics().loss()).toList();
+    }
+
+    /** Built both, then run in turn: the second reads from the start, not from where the first ended. */
+    @Test
+    void sessionsBuiltOnSharedDataBeforeEitherRunsEachTrainFromTheStart() {
+        Collect alone = new Collect();
+        RunOutcome reference;
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            reference = TrainingSession.start(backend, scope, spec(), data(), SessionOptions.defaults(), alone).run();
+        }
+        TrainingData shared = data();
+        Collect a = new Collect();
+        Collect b = new Collect();
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            TrainingSession one = TrainingSession.start(backend, scope, spec(), shared, SessionOptions.defaults(), a);
+            TrainingSession two = TrainingSession.start(backend, scope, spec(), shared, SessionOptions.defaults(), b);
+            RunOutcome first = one.run();
+            RunOutcome second = two.run();
+            assertEquals(reference.state(), first.state());
+            assertEquals(reference.state(), second.state(), "the data position a checkpoint would record");
+            assertEquals(reference.validation(), second.validation());
+        }
+        assertEquals(losses(alone), losses(a), "seed " + SEED);
+        assertEquals(losses(alone), losses(b), "seed " + SEED);
+    }
+
+    /** A resumed session built before a new one on the same data still continues exactly. */
+    @Test
+    void aResumedSessionBuiltBeforeANewOneOnSharedDataStaysExact() {
+        Collect full = new Collect();
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            TrainingSession.start(backend, scope, spec(), data(), SessionOptions.defaults(), full).run();
+        }
+        TrainingData shared = data();
+        InMemoryCheckpointStore store = new InMemoryCheckpointStore();
+        Collect parts = new Collect();
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            TrainingSession.start(backend, scope, spec(), shared, SessionOptions.defaults()
+                    .checkpointTo(new Checkpointing(store, FILE, 0)).stopAt(4), parts).run();
+        }
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope();
+                CheckpointReader reader = store.open(FILE)) {
+            RunState state = RunStateHeaders.state(FILE, reader.header());
+            TrainingSession resumed = TrainingSession.resume(backend, scope, state, reader, shared,
+                    SessionOptions.defaults(), parts);
+            TrainingSession other = TrainingSession.start(backend, scope, spec(), shared,
+                    SessionOptions.defaults().stopAt(1), new Collect());
+            resumed.run();
+            other.run();
+        }
+        assertEquals(losses(full), losses(parts), "seed " + SEED);
+    }
 }
