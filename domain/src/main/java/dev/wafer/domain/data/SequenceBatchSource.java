@@ -69,6 +69,11 @@ public final class SequenceBatchSource implements ResumableBatchSource {
         return OptionalLong.of(seed);
     }
 
+    /** Tokens per packed sequence: the longest sequence length a model may read from this source. */
+    public int sequenceLength() {
+        return length;
+    }
+
     /** Sequences per epoch. */
     public long sequencesPerEpoch() {
         return order.perEpoch();

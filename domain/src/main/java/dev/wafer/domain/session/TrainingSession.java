@@ -53,6 +53,7 @@ public final class TrainingSession {
             SessionOptions options, SessionListener listener, RunPosition position, boolean resumed) {
         spec.requireWholeMicroBatchesFrom(position.step()); // each step's batch is split into whole micro-batches
         requireRunSeed(spec, data);
+        requireLongEnoughSequences(spec, data, options);
         this.spec = spec;
         this.data = data;
         this.options = options;
@@ -90,6 +91,28 @@ public final class TrainingSession {
     }
 
     /**
+     * Refuses a {@link SequenceBatchSource} packed into sequences shorter than the run's, before anything is trained:
+     * the training source would fail at the first step, and a validation split only after the last, losing the
+     * run's outcome (a validation split that will not be scored is not checked; other sources cannot be).
+     */
+    private static void requireLongEnoughSequences(RunSpec spec, TrainingData data, SessionOptions options) {
+        if (data.train() instanceof SequenceBatchSource train && train.sequenceLength() < spec.seqLength()) {
+            throw shorterSequences("training source", train.sequenceLength(), spec.seqLength());
+        }
+        boolean scored = options.validationBatches() > 0 && options.validationSequences() > 0;
+        if (scored && data.validation().orElse(null) instanceof SequenceBatchSource validation
+                && validation.sequenceLength() < spec.seqLength()) {
+            throw shorterSequences("validation split", validation.sequenceLength(), spec.seqLength());
+        }
+    }
+
+    private static IllegalArgumentException shorterSequences(String which, int found, int needed) {
+        return new IllegalArgumentException("the " + which + "'s sequences are " + found + " tokens, shorter than"
+                + " the run's sequence length " + needed + " (RunSpec.seqLength); pack the " + which
+                + " into sequences of " + needed + " tokens or more (TokenSequences.sequenceLength)");
+    }
+
+    /**
      * The spec's precision; with the underflow report its activations stay float32, because the report counts what
      * rounding to 16 bits flushes and must see the values before they are rounded (same losses either way), and its
      * attention saves the probabilities, which the report reads (a float32 run's fused attention keeps none).
@@ -107,7 +130,8 @@ public final class TrainingSession {
      *
      * @throws dev.wafer.ports.compute.MissingCapabilityException if the backend lacks a kernel the model needs
      * @throws IllegalArgumentException if the training source's {@link ResumableBatchSource#orderSeed} is not the
-     *                                  spec's seed
+     *                                  spec's seed, or a {@link SequenceBatchSource} training source or scored
+     *                                  validation split holds sequences shorter than the spec's
      */
     public static TrainingSession start(ComputeBackend backend, TensorScope scope, RunSpec spec, TrainingData data,
             SessionOptions options, SessionListener listener) {
@@ -124,7 +148,9 @@ public final class TrainingSession {
      *
      * @throws dev.wafer.ports.checkpoint.CheckpointException naming a missing or misshapen tensor
      * @throws IllegalArgumentException if the training source's {@link ResumableBatchSource#orderSeed} is not the
-     *                                  checkpoint's seed ({@code state.spec().seed()})
+     *                                  checkpoint's seed ({@code state.spec().seed()}), or a
+     *                                  {@link SequenceBatchSource} training source or scored validation split
+     *                                  holds sequences shorter than the run's
      */
     public static TrainingSession resume(ComputeBackend backend, TensorScope scope, RunState state,
             CheckpointReader checkpoint, TrainingData data, SessionOptions options, SessionListener listener) {

@@ -1,0 +1,86 @@
+package dev.wafer.domain.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.wafer.conformance.reference.ReferenceBackend;
+import dev.wafer.domain.data.SequenceBatchSource;
+import dev.wafer.domain.model.ModelShape;
+import dev.wafer.domain.optim.AdamWSettings;
+import dev.wafer.domain.param.ParameterisationKind;
+import dev.wafer.domain.schedule.DecayType;
+import dev.wafer.domain.schedule.TrainingSchedule;
+import dev.wafer.ports.checkpoint.CheckpointReader;
+import dev.wafer.ports.compute.ComputeBackend;
+import dev.wafer.ports.compute.TensorScope;
+
+/**
+ * What a library embedder gets wrong is refused when the session is built, naming it: data packed into sequences
+ * shorter than the run's (a short validation split used to surface only after the last step).
+ */
+class SessionArgumentsTest {
+    private static final int SEQ = 8;
+    private static final long SEED = 3;
+    private static final ModelShape SHAPE = ModelShape.withHeads(29, SEQ, 1, 2, 16, 64);
+    private static final Path FILE = Path.of("memory", "checkpoint");
+    private static final PatternRows ROWS = PatternRows.of(20, SEQ, SHAPE.vocabSize());
+    private static final PatternRows SHORT_ROWS = PatternRows.of(20, SEQ / 2, SHAPE.vocabSize());
+
+    private static RunSpec spec() {
+        return new RunSpec(SHAPE, ParameterisationKind.SP, SEQ, 2,
+                TrainingSchedule.ofSteps(3e-3, 1, 3, DecayType.LINEAR, 4, SEQ, 4), AdamWSettings.cerebras(1e-8),
+                SEED, DataSpec.of(DataKind.SAMPLE), Precision.FP32, false);
+    }
+
+    private static TrainingData withValidation(PatternRows validation) {
+        return new TrainingData(new SequenceBatchSource(ROWS, SEED),
+                Optional.of(new SequenceBatchSource(validation, 0)), "rows");
+    }
+
+    @Test
+    void aValidationSplitOfShorterSequencesIsRefusedBeforeAnyStepNamingIt() {
+        List<Long> steps = new ArrayList<>();
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingSession.start(
+                    backend, scope, spec(), withValidation(SHORT_ROWS), SessionOptions.defaults(),
+                    r -> steps.add(r.metrics().step())).run());
+            assertEquals("the validation split's sequences are 4 tokens, shorter than the run's sequence length 8"
+                    + " (RunSpec.seqLength); pack the validation split into sequences of 8 tokens or more"
+                    + " (TokenSequences.sequenceLength)", e.getMessage());
+            assertEquals(List.of(), steps, "refused before training");
+            // A split the options do not score is no reason to refuse the run.
+            RunOutcome unscored = TrainingSession.start(backend, scope, spec(), withValidation(SHORT_ROWS),
+                    SessionOptions.defaults().validationBatches(0), r -> { }).run();
+            assertTrue(unscored.complete() && unscored.validation().isEmpty());
+        }
+    }
+
+    @Test
+    void aResumeRefusesAShortValidationSplitAndAStartAShortTrainingSource() {
+        InMemoryCheckpointStore store = new InMemoryCheckpointStore();
+        SessionOptions options = SessionOptions.defaults().checkpointTo(new Checkpointing(store, FILE, 0));
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            TrainingSession.start(backend, scope, spec(), withValidation(ROWS), options.stopAt(1), r -> { }).run();
+            TrainingData shortTrain = new TrainingData(new SequenceBatchSource(SHORT_ROWS, SEED), Optional.empty(),
+                    "rows");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingSession.start(
+                    backend, scope, spec(), shortTrain, options, r -> { }));
+            assertTrue(e.getMessage().startsWith("the training source's sequences are 4 tokens"), e.getMessage());
+        }
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope();
+                CheckpointReader reader = store.open(FILE)) {
+            RunState state = RunStateHeaders.state(FILE, reader.header());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingSession.resume(
+                    backend, scope, state, reader, withValidation(SHORT_ROWS), options, r -> { }));
+            assertTrue(e.getMessage().startsWith("the validation split's sequences are 4 tokens"), e.getMessage());
+        }
+    }
+}
