@@ -1,5 +1,6 @@
 package dev.wafer.domain.data;
 
+import java.util.Objects;
 import java.util.OptionalLong;
 
 import dev.wafer.ports.data.ResumableBatchSource;
@@ -25,8 +26,10 @@ public final class SequenceBatchSource implements ResumableBatchSource {
      *
      * @param sequences packed sequences of one split; at least two
      * @param seed      order seed
+     * @throws NullPointerException if {@code sequences} is null
      */
     public SequenceBatchSource(TokenSequences sequences, long seed) {
+        Objects.requireNonNull(sequences, "sequences");
         if (sequences.count() < 2) {
             throw new IllegalArgumentException("a training split needs at least 2 packed sequences, found "
                     + sequences.count() + "; prepare more text or a shorter sequence length");

@@ -1,6 +1,7 @@
 package dev.wafer.domain.session;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import dev.wafer.domain.data.SequenceBatchSource;
@@ -51,6 +52,12 @@ public final class TrainingSession {
 
     private TrainingSession(ComputeBackend backend, TensorScope scope, RunSpec spec, TrainingData data,
             SessionOptions options, SessionListener listener, RunPosition position, boolean resumed) {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
         spec.requireWholeMicroBatchesFrom(position.step()); // each step's batch is split into whole micro-batches
         requireRunSeed(spec, data);
         requireLongEnoughSequences(spec, data, options);
@@ -132,6 +139,7 @@ public final class TrainingSession {
      * @throws IllegalArgumentException if the training source's {@link ResumableBatchSource#orderSeed} is not the
      *                                  spec's seed, or a {@link SequenceBatchSource} training source or scored
      *                                  validation split holds sequences shorter than the spec's
+     * @throws NullPointerException     naming a null argument
      */
     public static TrainingSession start(ComputeBackend backend, TensorScope scope, RunSpec spec, TrainingData data,
             SessionOptions options, SessionListener listener) {
@@ -151,9 +159,12 @@ public final class TrainingSession {
      *                                  checkpoint's seed ({@code state.spec().seed()}), or a
      *                                  {@link SequenceBatchSource} training source or scored validation split
      *                                  holds sequences shorter than the run's
+     * @throws NullPointerException     naming a null argument
      */
     public static TrainingSession resume(ComputeBackend backend, TensorScope scope, RunState state,
             CheckpointReader checkpoint, TrainingData data, SessionOptions options, SessionListener listener) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(checkpoint, "checkpoint");
         // Shapes first: a header edited to a huge vocabulary or context would otherwise allocate (or fail to) first.
         CheckpointTensors.requireTrainingShapes(checkpoint,
                 new dev.wafer.domain.model.ParameterLayout(state.spec().shape()));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import dev.wafer.conformance.reference.ReferenceBackend;
 import dev.wafer.domain.data.SequenceBatchSource;
@@ -23,8 +24,8 @@ import dev.wafer.ports.compute.ComputeBackend;
 import dev.wafer.ports.compute.TensorScope;
 
 /**
- * What a library embedder gets wrong is refused when the session is built, naming it: data packed into sequences
- * shorter than the run's (a short validation split used to surface only after the last step).
+ * What a library embedder gets wrong is refused when the session is built, naming it: a null argument, or data packed
+ * into sequences shorter than the run's (a short validation split used to surface only after the last step).
  */
 class SessionArgumentsTest {
     private static final int SEQ = 8;
@@ -82,5 +83,38 @@ class SessionArgumentsTest {
                     backend, scope, state, reader, withValidation(SHORT_ROWS), options, r -> { }));
             assertTrue(e.getMessage().startsWith("the validation split's sequences are 4 tokens"), e.getMessage());
         }
+    }
+
+    @Test
+    void nullArgumentsAreRefusedAtTheEntryNamingTheParameter() {
+        TrainingData data = withValidation(ROWS);
+        SessionOptions o = SessionOptions.defaults();
+        SessionListener l = r -> { };
+        InMemoryCheckpointStore store = new InMemoryCheckpointStore();
+        try (ComputeBackend b = new ReferenceBackend(); TensorScope s = b.openScope()) {
+            RunSpec spec = spec();
+            refusesNull("backend", () -> TrainingSession.start(null, s, spec, data, o, l));
+            refusesNull("scope", () -> TrainingSession.start(b, null, spec, data, o, l));
+            refusesNull("spec", () -> TrainingSession.start(b, s, null, data, o, l));
+            refusesNull("data", () -> TrainingSession.start(b, s, spec, null, o, l));
+            refusesNull("options", () -> TrainingSession.start(b, s, spec, data, null, l));
+            refusesNull("listener", () -> TrainingSession.start(b, s, spec, data, o, null));
+            TrainingSession.start(b, s, spec, data, o.checkpointTo(new Checkpointing(store, FILE, 0)).stopAt(1), l)
+                    .run();
+        }
+        try (ComputeBackend b = new ReferenceBackend(); TensorScope s = b.openScope();
+                CheckpointReader reader = store.open(FILE)) {
+            RunState state = RunStateHeaders.state(FILE, reader.header());
+            refusesNull("state", () -> TrainingSession.resume(b, s, null, reader, data, o, l));
+            refusesNull("checkpoint", () -> TrainingSession.resume(b, s, state, null, data, o, l));
+            refusesNull("listener", () -> TrainingSession.resume(b, s, state, reader, data, o, null));
+            refusesNull("backend", () -> TrainingSession.resume(null, s, state, reader, data, o, l));
+        }
+        refusesNull("sequences", () -> new SequenceBatchSource(null, SEED));
+    }
+
+    private static void refusesNull(String parameter, Executable call) {
+        NullPointerException e = assertThrows(NullPointerException.class, call, parameter);
+        assertEquals(parameter, e.getMessage());
     }
 }
