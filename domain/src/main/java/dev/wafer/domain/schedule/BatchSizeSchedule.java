@@ -13,14 +13,19 @@ public final class BatchSizeSchedule {
     /**
      * One phase.
      *
-     * @param startTokens tokens trained before this phase begins
+     * @param startTokens tokens trained before this phase begins; finite
      * @param sequences   batch size in sequences during the phase
      */
     public record Phase(double startTokens, int sequences) {
-        /** Validates the values. */
+        /**
+         * Validates the values.
+         *
+         * @throws IllegalArgumentException for a negative or non-finite start, or a batch size below one
+         */
         public Phase {
-            if (!(startTokens >= 0)) {
-                throw new IllegalArgumentException("phase start must be >= 0 tokens, found " + startTokens);
+            // Finite: a checkpoint records the start as a JSON number, which has no infinity.
+            if (!(startTokens >= 0) || Double.isInfinite(startTokens)) {
+                throw new IllegalArgumentException("phase start must be >= 0 tokens and finite, found " + startTokens);
             }
             if (sequences <= 0) {
                 throw new IllegalArgumentException("batch size must be positive, found " + sequences);

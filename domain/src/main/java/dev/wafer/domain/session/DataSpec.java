@@ -7,7 +7,8 @@ import java.util.Objects;
  * fingerprint of its content so that a resume on different data is refused while a moved copy is accepted.
  *
  * @param kind        what the data is
- * @param path        absolute path of the dataset directory or token file; empty for the sample and synthetic data
+ * @param path        absolute path of the dataset directory or token file; empty for the sample and synthetic data;
+ *                    without a NUL character, which no file system holds
  * @param fingerprint identifies the content (for example a digest of a dataset's manifest); empty when unknown
  * @param tokenizer       the tokenizer the data was prepared with, recorded so that a checkpoint alone says how its
  *                        ids read as text; empty when unknown
@@ -15,9 +16,9 @@ import java.util.Objects;
  */
 public record DataSpec(DataKind kind, String path, String fingerprint, String tokenizer, String tokenizerSha256) {
     /**
-     * Rejects null components and a dataset or token file without a path.
+     * Rejects null components, a dataset or token file without a path and a path holding a NUL character.
      *
-     * @throws IllegalArgumentException when a dataset or token file has no path
+     * @throws IllegalArgumentException when a dataset or token file has no path, or the path holds a NUL
      */
     public DataSpec {
         Objects.requireNonNull(kind, "kind");
@@ -27,6 +28,11 @@ public record DataSpec(DataKind kind, String path, String fingerprint, String to
         Objects.requireNonNull(tokenizerSha256, "tokenizerSha256");
         if ((kind == DataKind.DATASET || kind == DataKind.TOKENS) && path.isEmpty()) {
             throw new IllegalArgumentException(kind.id() + " data needs a path");
+        }
+        // A checkpoint that recorded such a path would be refused on open: refused here, before any run.
+        if (path.indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException(kind.id() + " data path holds a NUL character (\\u0000), which no file system holds: "
+                    + path.replace("\u0000", "\\u0000"));
         }
     }
 

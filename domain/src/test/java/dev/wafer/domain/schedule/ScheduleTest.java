@@ -132,4 +132,13 @@ class ScheduleTest {
                 assertThrows(IllegalArgumentException.class, () -> b.sequencesAtStep(-1)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> b.tokensPerStepAt(-1));
     }
+
+    /** A checkpoint records a phase's start as a JSON number: an infinite start made the run's checkpoints unreadable. */
+    @Test
+    void aPhaseStartingAtInfinityIsRefused() {
+        assertEquals("phase start must be >= 0 tokens and finite, found Infinity", assertThrows(
+                IllegalArgumentException.class, () -> new BatchSizeSchedule.Phase(Double.POSITIVE_INFINITY, 4))
+                .getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new BatchSizeSchedule.Phase(Double.NaN, 4));
+    }
 }

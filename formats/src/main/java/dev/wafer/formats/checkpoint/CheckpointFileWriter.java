@@ -16,11 +16,16 @@ import dev.wafer.ports.checkpoint.TensorSource;
 
 /** Streams one checkpoint into a channel in a single pass (see the package documentation for the layout). */
 final class CheckpointFileWriter {
-    private final CheckpointHeader header;
     private final List<? extends TensorSource> tensors;
+    private final List<TensorEntry> index;
+    private final byte[] json;
 
+    /**
+     * Checks the tensors' names and encodes the header before anything is written.
+     *
+     * @throws IllegalArgumentException for a duplicate tensor name or a header the reader would refuse
+     */
     CheckpointFileWriter(CheckpointHeader header, List<? extends TensorSource> tensors) {
-        this.header = header;
         this.tensors = tensors;
         Set<String> names = new HashSet<>();
         for (TensorSource t : tensors) {
@@ -28,11 +33,11 @@ final class CheckpointFileWriter {
                 throw new IllegalArgumentException("tensor name '" + t.spec().name() + "' appears twice in one checkpoint");
             }
         }
+        this.index = layout();
+        this.json = CheckpointHeaderCodec.encode(header, index);
     }
 
     void writeTo(FileChannel channel) throws IOException {
-        List<TensorEntry> index = layout();
-        byte[] json = CheckpointHeaderCodec.encode(header, index);
         CRC32C headerCrc = new CRC32C();
         headerCrc.update(json);
         CRC32C fileCrc = new CRC32C();

@@ -22,6 +22,10 @@ import dev.wafer.ports.checkpoint.TensorSpec;
  * state) are read through {@link LegacyHeaderV1}.
  */
 final class CheckpointHeaderCodec {
+    /** The fields naming a file path, whose NUL the reader refuses ({@link HeaderNode#pathText}). */
+    private static final Set<String> PATH_FIELDS = Set.of("model.imported_from", "model.provenance.data_path",
+            "training.data.path");
+
     /** The decoded header: sections plus tensor index. */
     record Decoded(CheckpointHeader header, List<TensorEntry> tensors) {
     }
@@ -29,6 +33,12 @@ final class CheckpointHeaderCodec {
     private CheckpointHeaderCodec() {
     }
 
+    /**
+     * The header JSON of a checkpoint.
+     *
+     * @throws IllegalArgumentException for a value that {@link #decode} would refuse (a number that is not finite, a
+     *                                  path holding a NUL), naming its field: such a file would not open again
+     */
     static byte[] encode(CheckpointHeader header, List<TensorEntry> tensors) {
         // Field order is the file format: HeaderJson writes maps in insertion order.
         Map<String, Object> root = new LinkedHashMap<>();
@@ -70,8 +80,29 @@ final class CheckpointHeaderCodec {
             t.put("bytes", entry.bytes());
             index.add(t);
         }
+        requireReadable("", root);
         return HeaderJson.write(root);
     }
+
+    /** Refuses what the reader refuses, so that a save never replaces a checkpoint with one that cannot be opened. */
+    private static void requireReadable(String field, Object value) {
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                requireReadable(field.isEmpty() ? String.valueOf(e.getKey()) : field + "." + e.getKey(), e.getValue());
+            }
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                requireReadable(field + "[" + i + "]", list.get(i));
+            }
+        } else if (value instanceof Double d && !Double.isFinite(d)) {
+            throw new IllegalArgumentException("checkpoint header field '" + field + "' is " + d
+                    + "; a checkpoint records finite numbers only");
+        } else if (value instanceof String text && PATH_FIELDS.contains(field) && text.indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException("checkpoint header field '" + field
+                    + "' holds a NUL character (\\u0000), which no file path holds");
+        }
+    }
+
 
     private static void encodeTraining(Map<String, Object> n, TrainingHeader t) {
         TrainingHeader.Schedule s = t.schedule();

@@ -16,6 +16,8 @@ public interface CheckpointStore {
      *
      * @param tensors tensors in the order to store them; names must be unique
      * @throws CheckpointException {@link CheckpointException.Problem#IO} when writing fails
+     * @throws IllegalArgumentException before anything is written, for a tensor name given twice or a header value
+     *                                  that {@link #open} would refuse (such as a number that is not finite)
      */
     void save(Path file, CheckpointHeader header, List<? extends TensorSource> tensors);
 
