@@ -297,6 +297,7 @@ final class VerifiedCheckpointReader implements CheckpointReader {
 
     @Override
     public synchronized void read(String name, FloatBuffer destination) {
+        requireOpen();
         TensorEntry e = entry(name);
         if (destination.remaining() != e.spec().elementCount()) {
             throw new IllegalArgumentException("tensor '" + name + "' has " + e.spec().elementCount()
@@ -314,9 +315,17 @@ final class VerifiedCheckpointReader implements CheckpointReader {
 
     @Override
     public float[] read(String name) {
+        requireOpen();
         float[] out = new float[Math.toIntExact(entry(name).spec().elementCount())];
         read(name, FloatBuffer.wrap(out));
         return out;
+    }
+
+    /** Tensor data comes from the file: after {@link #close} the channel is gone (it failed as "failed: null"). */
+    private void requireOpen() {
+        if (!channel.isOpen()) {
+            throw new IllegalStateException("the checkpoint reader of " + file + " is closed");
+        }
     }
 
     private TensorEntry entry(String name) {

@@ -169,6 +169,20 @@ class FileCheckpointStoreTest {
         }
     }
 
+    /** A closed reader used to fail as "reading tensor 'params/wte' failed: null" (a ClosedChannelException). */
+    @Test
+    void aClosedReaderRefusesTensorDataNamingTheFile() {
+        Path file = saved();
+        CheckpointReader reader = store.open(file);
+        reader.close();
+        String expected = "the checkpoint reader of " + file + " is closed";
+        assertEquals(expected, assertThrows(IllegalStateException.class, () -> reader.read("params/wte"))
+                .getMessage());
+        assertEquals(expected, assertThrows(IllegalStateException.class,
+                () -> reader.read("params/wte", FloatBuffer.allocate(35))).getMessage());
+        assertEquals(3, reader.tensors().size(), "the tensor list stays readable");
+    }
+
     @Test
     void duplicateTensorNamesAreRejected() {
         TensorSource a = TensorSource.of(new TensorSpec("x", new int[] {1}), new float[] {1});

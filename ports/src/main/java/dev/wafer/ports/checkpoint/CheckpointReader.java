@@ -32,10 +32,18 @@ public interface CheckpointReader extends AutoCloseable {
      * Reads a whole tensor into {@code destination}, which must have exactly the tensor's element count remaining.
      *
      * @throws CheckpointException {@link CheckpointException.Problem#MISSING_TENSOR} if absent
+     * @throws IllegalArgumentException when {@code destination} has another number of elements remaining (nothing is
+     *                                  written to it)
+     * @throws IllegalStateException after {@link #close}
      */
     void read(String name, FloatBuffer destination);
 
-    /** Reads a whole tensor into a new array. */
+    /**
+     * Reads a whole tensor into a new array.
+     *
+     * @throws CheckpointException {@link CheckpointException.Problem#MISSING_TENSOR} if absent
+     * @throws IllegalStateException after {@link #close}
+     */
     float[] read(String name);
 
     /**
@@ -48,7 +56,7 @@ public interface CheckpointReader extends AutoCloseable {
      */
     long contentChecksum();
 
-    /** Releases the file. */
+    /** Releases the file; the header and tensor list stay readable, tensor data does not. */
     @Override
     void close();
 }
