@@ -65,9 +65,16 @@ public final class CpuBackend implements ComputeBackend {
             + " times slower";
 
     /**
-     * @param threads      worker threads (1 = run on the caller); positive
+     * The most worker threads a backend takes: each worker holds its kernels' scratch buffers (hundreds of KiB) from
+     * the start, ForkJoinPool refuses more than 32,767, and beyond a few per core more threads only contend.
+     */
+    public static final int MAX_THREADS = 1024;
+
+    /**
+     * @param threads      worker threads (1 = run on the caller); in [1, {@link #MAX_THREADS}]
      * @param useVectorApi run the Vector API kernels (true) or the scalar ones (false)
-     * @throws IllegalArgumentException naming {@code threads} when it is not positive
+     * @throws IllegalArgumentException naming {@code threads}, its value and the range when it is outside
+     *                                  [1, {@link #MAX_THREADS}]
      * @throws IllegalStateException with {@link #VECTOR_API_MISSING} when {@code useVectorApi} is true and the JVM
      *                               lacks the Vector API module ({@link #vectorApiAvailable()})
      */
@@ -76,17 +83,18 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     /**
-     * @param threads      worker threads (1 = run on the caller); positive
+     * @param threads      worker threads (1 = run on the caller); in [1, {@link #MAX_THREADS}]
      * @param useVectorApi run the Vector API kernels (true) or the scalar ones (false)
      * @param bf16Gemm     where bf16 matrix products come from; {@link Bf16Gemm#ONEDNN} fails here, with the reason,
      *                     when oneDNN cannot be loaded
-     * @throws IllegalArgumentException naming {@code threads} when it is not positive
+     * @throws IllegalArgumentException naming {@code threads}, its value and the range when it is outside
+     *                                  [1, {@link #MAX_THREADS}]
      * @throws IllegalStateException with {@link #VECTOR_API_MISSING} when {@code useVectorApi} is true and the JVM
      *                               lacks the Vector API module
      */
     public CpuBackend(int threads, boolean useVectorApi, Bf16Gemm bf16Gemm) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be positive, found " + threads);
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], found " + threads);
         }
         if (useVectorApi && !vectorApiAvailable()) {
             throw new IllegalStateException(VECTOR_API_MISSING);
@@ -142,12 +150,12 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     /**
-     * A backend using every available processor and the Vector API.
+     * A backend using every available processor (at most {@link #MAX_THREADS}) and the Vector API.
      *
      * @throws IllegalStateException with {@link #VECTOR_API_MISSING} when the JVM lacks the Vector API module
      */
     public static CpuBackend open() {
-        return new CpuBackend(Runtime.getRuntime().availableProcessors(), true);
+        return new CpuBackend(Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS), true);
     }
 
     /** Whether the incubating Vector API module was given to this JVM ({@code --add-modules jdk.incubator.vector}). */

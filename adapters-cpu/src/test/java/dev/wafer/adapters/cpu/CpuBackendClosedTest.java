@@ -14,7 +14,8 @@ import dev.wafer.ports.compute.TensorScope;
 
 /**
  * A closed CPU backend refuses every operation alike, whatever its thread count (one thread kept running kernels,
- * two failed with a bare RejectedExecutionException); a thread count below one is refused by name, not made 1.
+ * two failed with a bare RejectedExecutionException); a thread count below one or past the cap is refused by name,
+ * not made 1 or failed deep in ForkJoinPool.
  */
 class CpuBackendClosedTest {
     private static final int N = 4096 * 64;
@@ -49,5 +50,17 @@ class CpuBackendClosedTest {
                 () -> new CpuBackend(threads, false));
         assertTrue(e.getMessage().contains("threads") && e.getMessage().contains(String.valueOf(threads)),
                 e.getMessage());
+    }
+
+    /**
+     * 40,000 threads failed as "IllegalArgumentException: null" from ForkJoinPool, 32,767 ran out of memory on the
+     * workers' scratch buffers: a count past {@link CpuBackend#MAX_THREADS} is refused naming threads and the range.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1025, 32_767, 40_000, Integer.MAX_VALUE})
+    void aThreadCountPastTheCapIsRefusedWithTheRange(int threads) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CpuBackend(threads, false));
+        assertEquals("threads must be in [1, 1024], found " + threads, e.getMessage());
     }
 }

@@ -94,7 +94,8 @@ public final class CpuBackendModule extends AbstractModule implements BackendMod
     private ComputeBackend openBackend() {
         Bf16Gemm gemm = bf16Gemm();
         try {
-            return new CpuBackend(Runtime.getRuntime().availableProcessors(), vectorKernels(), gemm);
+            return new CpuBackend(Math.min(Runtime.getRuntime().availableProcessors(), CpuBackend.MAX_THREADS),
+                    vectorKernels(), gemm);
         } catch (IllegalStateException e) {
             throw new BackendUnavailableException(CpuBackendProbe.NAME, BackendAvailability.unavailable(
                     BF16_GEMM_ENV + "=onednn, but " + e.getMessage(), "Unset " + BF16_GEMM_ENV));
