@@ -1,11 +1,8 @@
 package dev.wafer.formats.data;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +12,7 @@ import dev.wafer.domain.data.Provenance;
 import dev.wafer.domain.data.ProvenanceRules;
 import dev.wafer.domain.data.SplitAssigner;
 import dev.wafer.domain.data.WorkMatcher;
+import dev.wafer.formats.fileio.ExclusiveLock;
 import dev.wafer.ports.text.Tokenizer;
 
 /**
@@ -39,7 +37,11 @@ public final class SampleDataset {
 
     /**
      * The prepared sample for {@code seqLen} under {@code cacheRoot}, preparing it first if needed. Preparation
-     * writes to a temporary directory that is renamed into place, so an interrupted run leaves nothing half-made.
+     * builds beside the cache entry and renames the complete build into place ({@link DatasetStaging}), so an
+     * interrupted run leaves nothing half-made; processes (or threads, or the ranks of an {@code mpirun}) that need
+     * the same entry at once prepare it once: each takes the entry's lock {@code .ENTRY.lock} in turn, and whoever
+     * finds the entry complete once it holds the lock uses it (until 2026-12-07 each prepared its own copy and every
+     * one but the first failed to rename it into place: "Directory not empty", exit 2).
      */
     public static Path ensure(Path cacheRoot, int seqLen, Progress progress) throws IOException {
         return ensure(cacheRoot, "gpt2", seqLen, progress);
@@ -53,34 +55,40 @@ public final class SampleDataset {
         Tokenizer tokenizer = new TokenizerFactory().create(tokenizerName);
         String id = tokenizer instanceof GptTokenizer ? "gpt2" : tokenizer.name().replaceAll("[^A-Za-z0-9._-]", "_");
         Path dir = cacheRoot.resolve("sample-" + id + "-seq" + seqLen);
-        if (Files.isRegularFile(dir.resolve(DatasetLayout.MANIFEST))) {
-            if (isCurrent(dir)) {
-                return dir;
-            }
-            // Prepared by an older wafer (no checksums) or damaged: prepare it again.
-            deleteTree(dir);
+        if (completeWithoutLock(dir)) {
+            return dir;
         }
         Files.createDirectories(cacheRoot);
-        Path tmp = Files.createTempDirectory(cacheRoot, ".sample-");
-        try {
-            PrepareSettings settings = new PrepareSettings(tmp, tokenizer, seqLen, SEED, SPLIT,
+        try (ExclusiveLock fill = ExclusiveLock.acquire(cacheRoot.resolve("." + dir.getFileName() + ".lock"))) {
+            // Another run may have prepared it while this one waited: checked as any cached entry is.
+            if (complete(dir)) {
+                return dir;
+            }
+            // Prepared by an older wafer (no checksums), damaged, or half deleted: prepare it again.
+            deleteTree(dir);
+            SampleCacheLeftovers.removeStale(cacheRoot);
+            PrepareSettings settings = new PrepareSettings(dir, tokenizer, seqLen, SEED, SPLIT,
                     SplitAssigner.parse(SPLIT), new ProvenanceRules(new HashSet<>(List.of("Books3")), new HashSet<>(),
                             new WorkMatcher(List.of())),
                     List.of("Books3"), List.of(), List.of(), Provenance.UNKNOWN_SOURCE, Provenance.UNKNOWN_LICENCE,
                     false, Runtime.getRuntime().availableProcessors(), 65536, 64L << 20);
             DatasetPreparer preparer = new DatasetPreparer(settings, progress);
             preparer.prepare(List.of(Inputs.sample(preparer.byteCounter())));
-            try {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-                // Another run prepared it meanwhile: theirs is as good as ours.
-                deleteTree(tmp);
-            }
             return dir;
-        } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
-            throw e;
         }
+    }
+
+    /** Whether {@code dir} is complete and current, read without the lock: any doubt is settled under the lock. */
+    private static boolean completeWithoutLock(Path dir) {
+        try {
+            return complete(dir);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean complete(Path dir) throws IOException {
+        return Files.isRegularFile(dir.resolve(DatasetLayout.MANIFEST)) && isCurrent(dir);
     }
 
     /**

@@ -66,6 +66,47 @@ public final class ExclusiveLock implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Takes the lock on {@code file}, creating it, waiting while another process or another thread of this one holds
+     * it (the operating system queues other processes; threads of this process, which it does not tell apart, poll).
+     *
+     * @return the lock
+     * @throws IOException when the lock file cannot be created or opened, or the file system cannot lock it (the
+     *                     operating system's reason, e.g. "no locks available"); never waits forever on that
+     */
+    public static ExclusiveLock acquire(Path file) throws IOException {
+        while (true) {
+            Object before = fileKey(file);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.lock();
+            } catch (OverlappingFileLockException e) {
+                channel.close();
+                pause();
+                continue;
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            ExclusiveLock held = new ExclusiveLock(file, channel, lock);
+            // As in tryAcquire: the file locked must still be the one at the path (its holder deletes it on release).
+            if (before != null && before.equals(fileKey(file))) {
+                return held;
+            }
+            held.release(false);
+        }
+    }
+
+    private static void pause() throws IOException {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for a lock");
+        }
+    }
+
     /** The path's file key (device and inode) by {@code stat}, which opens no descriptor; null when absent. */
     private static Object fileKey(Path file) throws IOException {
         try {
