@@ -27,8 +27,8 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
-        if (ex instanceof Preempted) {
-            return StopSignals.PREEMPTED;
+        if (ex instanceof Preempted p) {
+            return p.exitCode();
         }
         OutOfMemoryError oom = outOfMemory(ex);
         if (oom != null) {

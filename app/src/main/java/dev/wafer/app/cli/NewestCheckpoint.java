@@ -16,17 +16,23 @@ import java.nio.file.Path;
  */
 final class NewestCheckpoint implements SessionListener {
     private final SessionListener next;
+    private final Long stopAt;
+    private final Long maxTokens;
     private Path file;
     private long step;
 
     /**
      * @param resumedFrom the checkpoint file the run resumed from, or null for a new run
      * @param resumedStep its step
+     * @param stopAt      the run's --stop-at, or null (the advice carries it: the checkpoint does not record it)
+     * @param maxTokens   the run's --max-tokens, or null
      */
-    NewestCheckpoint(SessionListener next, Path resumedFrom, long resumedStep) {
+    NewestCheckpoint(SessionListener next, Path resumedFrom, long resumedStep, Long stopAt, Long maxTokens) {
         this.next = next;
         this.file = resumedFrom;
         this.step = resumedStep;
+        this.stopAt = stopAt;
+        this.maxTokens = maxTokens;
     }
 
     @Override
@@ -66,7 +72,7 @@ final class NewestCheckpoint implements SessionListener {
         }
         Path resume = file.getFileName().toString().equals(ModelCheckpoints.FILE_NAME) && file.getParent() != null
                 ? file.getParent() : file;
-        return "the newest checkpoint, step " + step + ", is " + file + "; continue with: wafer train --resume "
-                + resume;
+        return "the newest checkpoint, step " + step + ", is " + file + "; continue with: "
+                + ResumeCommand.of(resume, stopAt, maxTokens);
     }
 }

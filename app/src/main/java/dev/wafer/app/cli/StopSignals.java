@@ -24,6 +24,7 @@ final class StopSignals implements AutoCloseable {
     private final AtomicBoolean requested = new AtomicBoolean();
     private final String haltMessage;
     private volatile String received;
+    private volatile int number;
 
     private StopSignals(String haltMessage) {
         this.haltMessage = haltMessage;
@@ -67,7 +68,9 @@ final class StopSignals implements AutoCloseable {
             // Second signal: the user (or the scheduler) does not want to wait for the checkpoint.
             Runtime.getRuntime().halt(128 + sig.getNumber());
         } else {
-            active.received = "SIG" + sig.getName(); // before the flag, so whoever sees the flag sees the name
+            // Before the flag, so whoever sees the flag sees the name and number.
+            active.number = sig.getNumber();
+            active.received = "SIG" + sig.getName();
             active.requested.set(true);
         }
     }
@@ -80,6 +83,11 @@ final class StopSignals implements AutoCloseable {
     /** The signal that asked for the stop, e.g. SIGTERM. */
     String received() {
         return received;
+    }
+
+    /** The exit code of a stop that saved nothing more: 128 + the number of the signal that asked for it. */
+    int unsavedExitCode() {
+        return 128 + number;
     }
 
     @Override

@@ -112,7 +112,7 @@ final class TrainExecution {
         SessionListener progress = lead ? new TrainProgress(out, err, f.json(), f.stopAt(), f.maxTokens()) : r -> { };
         // Rank 0 writes the checkpoints: its line after a device failure says where the run can continue from.
         NewestCheckpoint newest = new NewestCheckpoint(progress, checkpoint == null ? null
-                : ModelCheckpoints.resolve(f.resume()), state.position().step());
+                : ModelCheckpoints.resolve(f.resume()), state.position().step(), f.stopAt(), f.maxTokens());
         KernelProfile kernels = f.profile() ? new KernelProfile() : null;
         SaveTraffic saves = new SaveTraffic(store, ranks);
         try (TrainOutput output = TrainOutput.claim(outDir, outLabel(outDir), ownCheckpoint(outDir),
@@ -209,12 +209,9 @@ final class TrainExecution {
                         - state.position().step(), saves.saves(), saves.nanos(), saves.bytes()));
                 err.flush();
             }
-            if (outcome.interrupted()) {
-                err.println("wafer: " + signals.received() + ": stopped after step " + outcome.state().position().step()
-                        + (outDir == null ? " (no --out: nothing was saved)"
-                        : "; checkpoint in " + outDir + "; continue with: wafer train --resume " + outDir));
-                err.flush();
-                throw new Preempted();
+            Preempted stopped = SignalStopLine.report(err, signals, outcome, outDir, f);
+            if (stopped != null) {
+                throw stopped;
             }
         } catch (NonFiniteTrainingException e) {
             throw new UserError(flagWording(e.getMessage()));

@@ -102,7 +102,7 @@ final class TrainOutput implements AutoCloseable {
             claimed.close();
             throw new UserError(label + (resuming ? " already holds " + ModelCheckpoints.FILE_NAME + ", which is not"
                     + " the checkpoint being resumed" : " already holds a checkpoint of another run")
-                    + "; continue it with --resume " + dir + ", or pass --overwrite to replace it");
+                    + "; continue it with --resume " + ResumeCommand.quote(dir.toString()) + ", or pass --overwrite to replace it");
         }
         removeOrphans(dir);
         return claimed;

@@ -21,7 +21,9 @@ import dev.wafer.ports.collective.SingleProcess;
  * @param nanoClock         time source for throughput metrics only
  * @param stopRequested     polled after every optimizer step: when it turns true (a preemption signal), the session
  *                          checkpoints and returns, and {@link RunOutcome#interrupted()} says so; across ranks,
- *                          all of them stop after the step during which any one's turned true
+ *                          all of them stop after the step during which any one's turned true; polled too before
+ *                          each micro-batch of the end-of-run validation, which a stop (asked for then or during
+ *                          the last step) leaves unscored ({@link RunOutcome#validationStopped()})
  * @param underflowEvery    run the underflow diagnostic on every this many optimizer steps (0: never); it observes
  *                          and changes nothing
  * @param collective        the ranks that share each step's micro-batches (data parallelism); every rank runs a
@@ -102,7 +104,10 @@ public record SessionOptions(Optional<Checkpointing> checkpointing, long stopAtS
                 stopRequested, underflowEvery, collective, shardOptimizer, recompute, validationSequences);
     }
 
-    /** These options stopping (with a checkpoint) after the step during which {@code stop} turned true. */
+    /**
+     * These options stopping (with a checkpoint) after the step during which {@code stop} turned true, and leaving
+     * the end-of-run validation unscored once it is true.
+     */
     public SessionOptions stopWhen(BooleanSupplier stop) {
         return new SessionOptions(checkpointing, stopAtStep, maxTokens, validationBatches, nanoClock,
                 stop, underflowEvery, collective, shardOptimizer, recompute, validationSequences);

@@ -235,6 +235,7 @@ public final class TrainingSession {
         }
         boolean complete = position.step() >= total;
         Optional<CrossEntropyTotals> validation = Optional.empty();
+        boolean validationStopped = false;
         if (complete && data.validation().isPresent() && options.validationBatches() > 0
                 && options.validationSequences() > 0) {
             GptModel model = trainable.model();
@@ -251,21 +252,43 @@ public final class TrainingSession {
                 // Each sequence at most once: a split smaller than the batches would wrap and count tokens twice.
                 sequences = Math.min(sequences, split.sequencesPerEpoch());
             }
-            CrossEntropyTotals totals = HeldOutLoss.scoreSequences(data.validation().get(), (in, targets, rows) -> {
-                double loss = model.forward(in, targets);
-                if (!Double.isFinite(loss)) {
-                    // Finite parameters (checked above) so large that the forward pass overflows: the run
-                    // diverged, and a NaN total is no validation loss to report.
-                    throw new NonFiniteTrainingException(step, "the validation loss is "
-                            + loss + ": the parameters are finite but so large that the forward pass overflows (the"
-                            + " run diverged); " + NonFiniteTrainingException.SMALLER_PEAK_LR);
-                }
-                return model.meanLossOfRows(rows);
-            }, sequences, spec.microBatch(), spec.seqLength());
-            listener.validated(totals);
-            validation = Optional.of(totals);
+            try {
+                validation = Optional.of(validate(model, step, sequences));
+            } catch (ValidationStopped e) {
+                // Training is done and saved; the user (or the scheduler) asked to stop, and scoring is no reason to
+                // keep a machine: the validation is left unscored, and the outcome says so.
+                validationStopped = true;
+            }
+            validation.ifPresent(listener::validated);
         }
-        return new RunOutcome(state(), complete, validation, interrupted);
+        return new RunOutcome(state(), complete, validation, interrupted, validationStopped);
+    }
+
+    /** Scores {@code sequences} validation sequences, polling the stop request before each micro-batch. */
+    private CrossEntropyTotals validate(GptModel model, long step, long sequences) {
+        return HeldOutLoss.scoreSequences(data.validation().get(), (in, targets, rows) -> {
+            if (options.stopRequested().getAsBoolean()) {
+                throw new ValidationStopped();
+            }
+            double loss = model.forward(in, targets);
+            if (!Double.isFinite(loss)) {
+                // Finite parameters (checked above) so large that the forward pass overflows: the run
+                // diverged, and a NaN total is no validation loss to report.
+                throw new NonFiniteTrainingException(step, "the validation loss is "
+                        + loss + ": the parameters are finite but so large that the forward pass overflows (the"
+                        + " run diverged); " + NonFiniteTrainingException.SMALLER_PEAK_LR);
+            }
+            return model.meanLossOfRows(rows);
+        }, sequences, spec.microBatch(), spec.seqLength());
+    }
+
+    /** Unwinds the validation when a stop is requested; never leaves {@link #run()}. */
+    private static final class ValidationStopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ValidationStopped() {
+            super("validation stopped", null, false, false);
+        }
     }
 
     /** The run's current state. */

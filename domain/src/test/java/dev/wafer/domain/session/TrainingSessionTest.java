@@ -190,7 +190,24 @@ class TrainingSessionTest {
             RunOutcome whole = TrainingSession.start(backend, scope, spec(), data(), SessionOptions.defaults()
                     .stopWhen(() -> steps[0] == 8), c).run();
             assertFalse(whole.interrupted(), "a stop asked for during the final step");
-            assertTrue(whole.complete() && whole.validation().isPresent());
+            // Training ended as it would have; the validation after it is not worth keeping the machine for.
+            assertTrue(whole.complete() && whole.validation().isEmpty() && whole.validationStopped());
+        }
+    }
+
+    @Test
+    void aStopAskedForDuringTheValidationLeavesItUnscored() {
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            // Polled once after each of the 8 steps, then before each validation micro-batch: true at the second.
+            int[] polls = {0};
+            RunOutcome o = TrainingSession.start(backend, scope, spec(), data(), SessionOptions.defaults()
+                    .stopWhen(() -> ++polls[0] > 9), new Collect()).run();
+            assertTrue(o.complete() && !o.interrupted());
+            assertTrue(o.validationStopped() && o.validation().isEmpty(), o.toString());
+            assertEquals(10, polls[0], "stopped at the first poll after the stop");
+            RunOutcome scored = TrainingSession.start(backend, scope, spec(), data(), SessionOptions.defaults(),
+                    new Collect()).run();
+            assertTrue(scored.validation().isPresent() && !scored.validationStopped());
         }
     }
 
