@@ -18,6 +18,7 @@ final class NewestCheckpoint implements SessionListener {
     private final SessionListener next;
     private final Long stopAt;
     private final Long maxTokens;
+    private final Long checkpointEvery;
     private Path file;
     private long step;
 
@@ -28,11 +29,18 @@ final class NewestCheckpoint implements SessionListener {
      * @param maxTokens   the run's --max-tokens, or null
      */
     NewestCheckpoint(SessionListener next, Path resumedFrom, long resumedStep, Long stopAt, Long maxTokens) {
+        this(next, resumedFrom, resumedStep, stopAt, maxTokens, null);
+    }
+
+    /** As above, with the run's --checkpoint-every (or null), which the advice carries too. */
+    NewestCheckpoint(SessionListener next, Path resumedFrom, long resumedStep, Long stopAt, Long maxTokens,
+                     Long checkpointEvery) {
         this.next = next;
         this.file = resumedFrom;
         this.step = resumedStep;
         this.stopAt = stopAt;
         this.maxTokens = maxTokens;
+        this.checkpointEvery = checkpointEvery;
     }
 
     @Override
@@ -60,19 +68,24 @@ final class NewestCheckpoint implements SessionListener {
     /** {@code failure} with where the run can continue from (or that nothing was saved) added to its line. */
     DeviceFailureException explain(DeviceFailureException failure) {
         DeviceFailureException explained = new DeviceFailureException(failure.backend(), failure.getMessage() + "; "
-                + continueFrom(), failure.outOfMemory());
+                + continueFrom(failure.backend()), failure.outOfMemory());
         explained.initCause(failure);
         return explained;
     }
 
-    /** Where the run can continue from, in words. */
+    /** Where the run can continue from, in words (the advice names no backend). */
     String continueFrom() {
+        return continueFrom(null);
+    }
+
+    /** Where the run can continue from, in words, the advice resuming on {@code backend} (null: not named). */
+    String continueFrom(String backend) {
         if (file == null) {
             return "nothing was saved (--out DIR with --checkpoint-every N keeps checkpoints to continue from)";
         }
         Path resume = file.getFileName().toString().equals(ModelCheckpoints.FILE_NAME) && file.getParent() != null
                 ? file.getParent() : file;
         return "the newest checkpoint, step " + step + ", is " + file + "; continue with: "
-                + ResumeCommand.of(resume, stopAt, maxTokens);
+                + ResumeCommand.of(resume, backend, stopAt, maxTokens, checkpointEvery);
     }
 }

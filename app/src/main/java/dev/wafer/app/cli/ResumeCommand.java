@@ -17,8 +17,20 @@ final class ResumeCommand {
 
     /** {@code wafer train --resume PATH [--stop-at STEP] [--max-tokens N]} (either stop may be null). */
     static String of(Path resume, Long stopAt, Long maxTokens) {
-        return "wafer train --resume " + quote(resume.toString()) + (stopAt == null ? "" : " --stop-at " + stopAt)
-                + (maxTokens == null ? "" : " --max-tokens " + maxTokens);
+        return of(resume, null, stopAt, maxTokens, null);
+    }
+
+    /**
+     * {@code wafer train --resume PATH [--backend NAME] [--stop-at STEP] [--max-tokens N] [--checkpoint-every N]}:
+     * what the run was asked that its checkpoint does not record (any may be null). The backend is named so that the
+     * advice, pasted where {@code WAFER_BACKEND} is not set, resumes on the device the run trained on (a resume is
+     * exact only there); the checkpoint cadence so that the resumed run keeps saving as often.
+     */
+    static String of(Path resume, String backend, Long stopAt, Long maxTokens, Long checkpointEvery) {
+        return "wafer train --resume " + quote(resume.toString()) + (backend == null ? "" : " --backend " + quote(backend))
+                + (stopAt == null ? "" : " --stop-at " + stopAt)
+                + (maxTokens == null ? "" : " --max-tokens " + maxTokens)
+                + (checkpointEvery == null ? "" : " --checkpoint-every " + checkpointEvery);
     }
 
     /** {@code word} as one POSIX shell word: as it is when plain, else in single quotes ({@code '} as {@code '\''}). */

@@ -17,18 +17,20 @@ final class SignalStopLine {
     /**
      * Says how a signal stopped the run, when one did.
      *
-     * @param outDir where the run saved, or null when it saved nothing
+     * @param outDir  where the run saved, or null when it saved nothing
+     * @param backend the backend the run trained on, named in the advice
      * @return the exception that exits with the stop's code, or null when no signal stopped the run
      */
-    static Preempted report(PrintWriter err, StopSignals signals, RunOutcome outcome, Path outDir, TrainFlags f) {
+    static Preempted report(PrintWriter err, StopSignals signals, RunOutcome outcome, Path outDir, TrainFlags f,
+                            String backend) {
         long step = outcome.state().position().step();
         String line;
         int code;
         if (outcome.interrupted()) {
             line = signals.received() + ": stopped after step " + step + (outDir == null
                     ? " (no --out: nothing was saved)"
-                    : "; checkpoint in " + outDir + "; continue with: " + ResumeCommand.of(outDir, f.stopAt(),
-                            f.maxTokens()));
+                    : "; checkpoint in " + outDir + "; continue with: " + ResumeCommand.of(outDir, backend,
+                            f.stopAt(), f.maxTokens(), f.checkpointEvery()));
             code = outDir == null ? signals.unsavedExitCode() : StopSignals.PREEMPTED;
         } else if (outcome.validationStopped()) {
             // Training is over: there is nothing to resume, and 75 would have a wrapper requeue a finished run.

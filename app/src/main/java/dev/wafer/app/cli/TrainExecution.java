@@ -112,7 +112,8 @@ final class TrainExecution {
         SessionListener progress = lead ? new TrainProgress(out, err, f.json(), f.stopAt(), f.maxTokens()) : r -> { };
         // Rank 0 writes the checkpoints: its line after a device failure says where the run can continue from.
         NewestCheckpoint newest = new NewestCheckpoint(progress, checkpoint == null ? null
-                : ModelCheckpoints.resolve(f.resume()), state.position().step(), f.stopAt(), f.maxTokens());
+                : ModelCheckpoints.resolve(f.resume()), state.position().step(), f.stopAt(), f.maxTokens(),
+                f.checkpointEvery());
         KernelProfile kernels = f.profile() ? new KernelProfile() : null;
         SaveTraffic saves = new SaveTraffic(store, ranks);
         try (TrainOutput output = TrainOutput.claim(outDir, outLabel(outDir), ownCheckpoint(outDir),
@@ -209,7 +210,7 @@ final class TrainExecution {
                         - state.position().step(), saves.saves(), saves.nanos(), saves.bytes()));
                 err.flush();
             }
-            Preempted stopped = SignalStopLine.report(err, signals, outcome, outDir, f);
+            Preempted stopped = SignalStopLine.report(err, signals, outcome, outDir, f, backend.name());
             if (stopped != null) {
                 throw stopped;
             }

@@ -53,7 +53,7 @@ class DeviceFailureTrainingTest {
         assertTrue(line.startsWith("wafer: the cuda device failed: cuLaunchKernel (kernel encoder_forward"), line);
         assertTrue(line.contains("CUDA_ERROR_LAUNCH_FAILED (719)"), line);
         assertTrue(line.contains("the newest checkpoint, step 4, is " + out.resolve("checkpoint.wafer")
-                + "; continue with: wafer train --resume " + out), line);
+                + "; continue with: wafer train --resume " + out + " --backend cuda --checkpoint-every 2"), line);
         assertFalse(failed.err().contains("\tat "), "no trace: " + failed.err());
         Map<Long, String> before = MpiLauncher.losses(failed.out());
         assertEquals(4, before.size(), "steps 1-4 ran: " + failed.out());

@@ -27,6 +27,8 @@ class ResumeCommandTest {
                 ResumeCommand.of(Path.of("/tmp/x/my run"), 200L, null));
         assertEquals("wafer train --resume run --stop-at 5 --max-tokens 4096",
                 ResumeCommand.of(Path.of("run"), 5L, 4096L));
+        assertEquals("wafer train --resume run --backend opencl --stop-at 5 --checkpoint-every 100",
+                ResumeCommand.of(Path.of("run"), "opencl", 5L, null, 100L));
         assertEquals("'it'\\''s $HOME'", ResumeCommand.quote("it's $HOME"));
         assertEquals("'~/run'", ResumeCommand.quote("~/run"));
         assertEquals("'a*b'", ResumeCommand.quote("a*b"));
@@ -39,6 +41,10 @@ class ResumeCommandTest {
         newest.checkpointed(new RunPosition(40, 0, 40, 0), Path.of("/tmp/x/my run/checkpoint.wafer"));
         String line = newest.continueFrom();
         assertTrue(line.endsWith("continue with: wafer train --resume '/tmp/x/my run' --stop-at 200"), line);
+        NewestCheckpoint every = new NewestCheckpoint(r -> { }, null, 0, null, null, 10L);
+        every.checkpointed(new RunPosition(40, 0, 40, 0), Path.of("run/checkpoint.wafer"));
+        assertTrue(every.continueFrom("cuda").endsWith("continue with: wafer train --resume run --backend cuda"
+                + " --checkpoint-every 10"), every.continueFrom("cuda"));
     }
 
     @Test

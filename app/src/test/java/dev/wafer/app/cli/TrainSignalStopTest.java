@@ -87,12 +87,15 @@ class TrainSignalStopTest {
         Path dir = tmp.resolve("my run");
         String[] r = stopAfter(20, "TERM", "--data", tokens().toString(), "--vocab", "97", "--d-model", "32",
                 "--layers", "1", "--heads", "2", "--seq", "16", "--batch", "2", "--seed", "3", "--steps", "2000",
-                "--stop-at", "1990", "--out", dir.toString());
+                "--stop-at", "1990", "--checkpoint-every", "500", "--out", dir.toString());
         assertEquals(String.valueOf(StopSignals.PREEMPTED), r[0], r[1]);
-        String advice = "continue with: wafer train --resume '" + dir + "' --stop-at 1990";
+        // The backend, the stop and the checkpoint cadence: what the run was asked that its checkpoint does not hold.
+        String advice = "continue with: wafer train --resume '" + dir + "' --backend cpu --stop-at 1990"
+                + " --checkpoint-every 500";
         assertTrue(r[1].strip().endsWith(advice), r[1]);
         // Followed (the words a shell makes of it), the run stops where it was asked to.
-        CliRun dry = CliRun.of("train", "--resume", dir.toString(), "--stop-at", "1990", "--dry-run", "--json");
+        CliRun dry = CliRun.of("train", "--resume", dir.toString(), "--backend", "cpu", "--stop-at", "1990",
+                "--checkpoint-every", "500", "--dry-run", "--json");
         assertEquals(0, dry.exitCode(), dry.err());
         assertTrue(dry.out().matches("(?s).*\"stop_step\" ?: ?1990,.*"), dry.out());
     }
