@@ -217,8 +217,9 @@ final class DryRunReport {
                 if (sample.isPresent()) {
                     try (TrainingDataFiles files = sample.get()) {
                         // The run's check of the sample it would use (a cache prepared by another build may
-                        // differ); the fingerprint shown stays the recorded one, prepared or not.
-                        ResumedData.withFingerprint(state, files);
+                        // differ), and the fingerprint the run will record (until 2026-12-08 a new run's dry run
+                        // showed none). A sample not prepared yet has none to show: the run prepares it.
+                        fingerprint = ResumedData.withFingerprint(state, files).spec().data().fingerprint();
                         perEpoch = EpochNote.perEpoch(files.data());
                     }
                 }

@@ -63,7 +63,7 @@ public final class EvalCommand implements Runnable {
 
     @Option(names = "--data", paramLabel = "DIR|FILE",
             description = "A prepared dataset (its test split), a little-endian uint16 token file (.bin, .tokens,"
-                    + " .tok, .u16), or text (.txt, .md and the like; tokenised with the tokenizer of the model's"
+                    + " .tok, .u16, .uint16), or text (.txt, .md and the like; tokenised with the tokenizer of the model's"
                     + " training data, GPT-2 when it records none, end-of-text appended). Another name is read as"
                     + " its bytes say, and refused when they fit both.")
     Path data;

@@ -15,13 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.wafer.formats.data.ManifestJson;
 import dev.wafer.formats.data.Progress;
 import dev.wafer.formats.data.SampleDataset;
 
 /**
  * On the embedded sample the dry run printed {@code "epochs": null} and no epoch note while the run printed the note:
  * the dry run never opened the sample. It now opens it when it is already prepared (as the run would use it), and
- * still prepares nothing.
+ * still prepares nothing, and shows the fingerprint the run will record for it.
  */
 class SampleDryRunEpochsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +35,7 @@ class SampleDryRunEpochsTest {
         assertTrue(SampleDataset.prepared(tmp, 32).isEmpty());
         assertTrue(Files.notExists(tmp.resolve("sample-gpt2-seq32")), "prepared() writes nothing");
         // What the run does first, in the cache the dry run reads.
-        SampleDataset.ensure(SampleDataset.defaultCacheRoot(), 32, Progress.NONE);
+        Path prepared = SampleDataset.ensure(SampleDataset.defaultCacheRoot(), 32, Progress.NONE);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = WaferCommand.run(new String[] {"train", "--d-model", "32", "--layers", "1", "--heads", "2", "--seq",
@@ -45,6 +46,8 @@ class SampleDryRunEpochsTest {
         JsonNode r = JSON.readTree(printed.substring(printed.indexOf('{')));
         assertTrue(r.get("epochs").isNumber(), r.toString());
         assertTrue(r.get("epochs").asDouble() > 1, r.toString());
+        // The fingerprint the run records for the sample (until 2026-12-08 the dry run of a new run showed null).
+        assertEquals(ManifestJson.read(prepared).fingerprint(), r.get("data_fingerprint").asText(), r.toString());
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("epochs, each in a new order"),
                 err.toString(StandardCharsets.UTF_8));
     }
