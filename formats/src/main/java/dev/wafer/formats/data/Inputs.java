@@ -18,8 +18,8 @@ import dev.wafer.ports.data.DocumentSource;
 import dev.wafer.ports.data.UnreadableInputException;
 
 /**
- * Turns command-line input paths into document sources. {@code *.jsonl}, {@code *.jsonl.zst} and
- * {@code *.json.zst} are Pile JSON Lines; other files are one plain-text document each; directories are walked
+ * Turns command-line input paths into document sources. {@code *.jsonl}, {@code *.json} and their {@code .zst}
+ * forms are Pile JSON Lines; other files are one plain-text document each; directories are walked
  * in sorted path order (hidden entries skipped, any other entry that is not a regular file refused) so that
  * preparation is reproducible.
  */
@@ -239,10 +239,18 @@ public final class Inputs {
         }, bytesRead);
     }
 
-    /** Whether a file is Pile JSON Lines by its name (any case: {@code DATA.JSONL} is JSON Lines too). */
+    /**
+     * Whether a file is Pile JSON Lines by its name (any case: {@code DATA.JSONL} is JSON Lines too). A {@code .json}
+     * is JSON Lines as its {@code .json.zst} always was (the C4 style): read as one plain-text document, its records'
+     * JSON was trained raw and their sources escaped {@code --exclude-source}. A {@code .json} that is one JSON
+     * document is refused when it is read ({@link PileJsonlSource}).
+     */
     static boolean isJsonLines(String name) {
         String n = name.toLowerCase(java.util.Locale.ROOT);
-        return n.endsWith(".jsonl") || n.endsWith(".jsonl.zst") || n.endsWith(".json.zst");
+        if (n.endsWith(".zst")) {
+            n = n.substring(0, n.length() - ".zst".length());
+        }
+        return n.endsWith(".jsonl") || n.endsWith(".json");
     }
 
     /**
@@ -251,13 +259,34 @@ public final class Inputs {
      */
     private static final List<String> UNSUPPORTED_COMPRESSIONS = List.of(".gz", ".bz2", ".xz", ".lz4", ".zip");
 
+    /**
+     * What to turn a compressed file into, so that following the advice gives the reading the user meant: JSON
+     * Lines keep a JSON Lines name, a plain-text file its own; a bare name cannot say, so both are named.
+     *
+     * @param inner the file's name without the compression's extension
+     */
+    static String decompressAdvice(Path file, String inner) {
+        String lower = inner.toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith(".jsonl") || lower.endsWith(".json")) {
+            String jsonl = lower.endsWith(".json") ? inner + "l" : inner;
+            return "decompress it to " + file.resolveSibling(jsonl) + ", or recompress it with zstd as "
+                    + file.resolveSibling(jsonl + ".zst");
+        }
+        if (inner.lastIndexOf('.') > 0) {
+            return "decompress it to " + file.resolveSibling(inner) + " (read as one plain-text document), or"
+                    + " recompress it with zstd as " + file.resolveSibling(inner + ".zst");
+        }
+        return "decompress it, or recompress it with zstd, naming the result .jsonl or .jsonl.zst when it holds JSON"
+                + " Lines (any other name is read as one plain-text document)";
+    }
+
     private static DocumentSource of(Path file, LongConsumer bytesRead) {
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(java.util.Locale.ROOT);
         for (String ext : UNSUPPORTED_COMPRESSIONS) {
             if (lower.endsWith(ext)) {
                 throw new InvalidInputException("--input " + file + ": " + ext.substring(1) + " compression is not"
-                        + " supported; decompress it, or recompress it with zstd (.jsonl.zst)");
+                        + " supported; " + decompressAdvice(file, name.substring(0, name.length() - ext.length())));
             }
         }
         if (isJsonLines(name)) {

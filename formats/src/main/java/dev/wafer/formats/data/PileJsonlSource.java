@@ -80,6 +80,7 @@ public final class PileJsonlSource implements DocumentSource {
                 (digest = StoredDigest.of(opener.open())).stream(), bytesRead))) {
             Utf8LineReader lines = new Utf8LineReader(in);
             PileLineParser fast = new PileLineParser();
+            FirstRecord first = new FirstRecord();
             boolean whole = false;
             try {
                 while (true) {
@@ -89,7 +90,15 @@ public final class PileJsonlSource implements DocumentSource {
                     }
                     whole = true;
                     lastLine = lines.number();
-                    readLine(lines, fast, visitor);
+                    if (first.unclosed != null) {
+                        throw notJsonLines(first.unclosedLine, "opens a JSON object that does not close on that line"
+                                + " (one JSON document over many lines?); write one record per line, e.g. jq -c ."
+                                + " FILE > FILE.jsonl");
+                    }
+                    readLine(lines, fast, visitor, first);
+                }
+                if (first.unclosed != null) {
+                    visitor.malformed(first.unclosed); // the file's only line, cut short: one malformed record
                 }
             } catch (DocumentMemoryError e) {
                 throw e; // a worker's, naming its own document
@@ -100,28 +109,59 @@ public final class PileJsonlSource implements DocumentSource {
             }
             sha256 = digest.finish();
         } catch (ZstdIOException e) {
-            // The decoder's own error: the stored bytes are not a valid zstd stream (not a read failure).
-            throw new InvalidInputException(name + ": corrupt zstd stream after line " + lastLine + ": "
-                    + e.getMessage(), e);
+            // The decoder's own error (not a read failure): corrupt stored bytes, or a frame it cannot decode.
+            throw new InvalidInputException(name + ": " + ZstdErrors.describe(e, "after line " + lastLine), e);
         } catch (IOException e) {
             // Opening or reading failed in the operating system (permission denied, a device error).
             throw IoFailures.unreadableInput(name, e);
         }
     }
 
+    /**
+     * What the first record of a file told: a file named as JSON Lines that is one JSON document (an array, a
+     * pretty-printed object) would otherwise give a malformed record per line, each with a cryptic JSON error.
+     */
+    private static final class FirstRecord {
+        /** Whether a non-blank line was read. */
+        boolean seen;
+        /** The first line, when it opened an object it did not close: the file is refused if any line follows. */
+        MalformedRecord unclosed;
+        long unclosedLine;
+    }
+
+    /** The refusal of a file that is not JSON Lines, naming its first record's line and what it holds. */
+    private InvalidInputException notJsonLines(long line, String what) {
+        return new InvalidInputException(name + " is not JSON Lines (one JSON object per line, as its name says):"
+                + " line " + line + " " + what);
+    }
+
     /** One line read: a document, a malformed record, or nothing (a blank line). */
-    private void readLine(Utf8LineReader lines, PileLineParser fast, DocumentVisitor visitor) {
+    private void readLine(Utf8LineReader lines, PileLineParser fast, DocumentVisitor visitor, FirstRecord first) {
         String location = name + ":" + lines.number();
+        boolean isFirst = !first.seen;
         if (fast.parse(lines.bytes(), lines.length())) {
+            first.seen = true;
             document(fast.text, firstNonBlank(fast.pileSetName, fast.source),
                     firstNonBlank(fast.licence, fast.license), location, visitor);
             return;
         }
         Utf8LineReader.Line line = lines.decode();
         if (line.error() != null) {
+            first.seen = true;
             visitor.malformed(new MalformedRecord(location, line.error()));
         } else if (!line.text().isBlank()) {
-            parse(line.text(), location, visitor);
+            first.seen = true;
+            if (isFirst && line.text().stripLeading().startsWith("[")) {
+                throw notJsonLines(lines.number(), "opens a JSON array; write one record per line, e.g. jq -c '.[]'"
+                        + " FILE > FILE.jsonl");
+            }
+            MalformedRecord unclosed = parse(line.text(), location, visitor);
+            if (unclosed != null && isFirst) {
+                first.unclosed = unclosed;
+                first.unclosedLine = lines.number();
+            } else if (unclosed != null) {
+                visitor.malformed(unclosed);
+            }
         }
     }
 
@@ -139,7 +179,13 @@ public final class PileJsonlSource implements DocumentSource {
         return b;
     }
 
-    private static void parse(String line, String location, DocumentVisitor visitor) {
+    /**
+     * Parses one line into a document or a malformed record.
+     *
+     * @return the malformed record, unreported, when the line ends inside the object it opens (the caller tells a
+     *         cut-short record from a JSON document over many lines); null when the line was reported
+     */
+    private static MalformedRecord parse(String line, String location, DocumentVisitor visitor) {
         JsonNode node;
         try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(line)) {
             node = JSON.readTree(p);
@@ -147,28 +193,58 @@ public final class PileJsonlSource implements DocumentSource {
             if (node != null && hasMore(p)) {
                 visitor.malformed(new MalformedRecord(location, "bad JSON: content after the record's closing"
                         + " brace at column " + p.currentTokenLocation().getColumnNr() + " (one record per line)"));
-                return;
+                return null;
             }
+        } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+            return new MalformedRecord(location, "bad JSON: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             visitor.malformed(new MalformedRecord(location, "bad JSON: " + e.getOriginalMessage()));
-            return;
+            return null;
         } catch (IOException e) {
             // A parser over a String reads no file: only its JSON can fail.
             throw new java.io.UncheckedIOException(e);
         }
-        if (node == null || !node.isObject()) {
-            visitor.malformed(new MalformedRecord(location, "bad JSON: expected an object"));
-            return;
-        }
-        JsonNode text = node.get("text");
-        if (text == null || !text.isTextual()) {
-            visitor.malformed(new MalformedRecord(location, text == null ? "missing field 'text'" : "field 'text' is not a string"));
-            return;
+        String problem = problem(node, line);
+        if (problem != null) {
+            visitor.malformed(new MalformedRecord(location, problem));
+            return null;
         }
         JsonNode meta = node.path("meta");
         String source = firstString(meta, "pile_set_name", "source");
         String licence = firstString(meta, "licence", "license");
-        document(text.asText(), source, licence, location, visitor);
+        document(node.get("text").asText(), source, licence, location, visitor);
+        return null;
+    }
+
+    /** The provenance fields read from {@code meta}; any other field of a record is not looked at. */
+    private static final String[] META_FIELDS = {"pile_set_name", "source", "licence", "license"};
+
+    /**
+     * Why a parsed line is no record, or null. A source or licence of another type than a string (or a {@code meta}
+     * that is no object) is malformed as a {@code text} of another type is: read as absent, it became the default
+     * source, which {@code --exclude-source} does not exclude. A JSON null is absent.
+     */
+    private static String problem(JsonNode node, String line) {
+        if (node == null || !node.isObject()) {
+            return "bad JSON: expected an object";
+        }
+        JsonNode text = node.get("text");
+        if (text == null || !text.isTextual()) {
+            return text == null ? "missing field 'text'" : "field 'text' is not a string";
+        }
+        JsonNode meta = node.get("meta");
+        if (meta != null && !meta.isNull()) {
+            if (!meta.isObject()) {
+                return "field 'meta' is not an object";
+            }
+            for (String f : META_FIELDS) {
+                JsonNode v = meta.get(f);
+                if (v != null && !v.isNull() && !v.isTextual()) {
+                    return "field 'meta." + f + "' is not a string";
+                }
+            }
+        }
+        return JsonSurrogates.loneSurrogate(line);
     }
 
     /** Whether anything but white space follows the value just read (stray text that is no JSON included). */

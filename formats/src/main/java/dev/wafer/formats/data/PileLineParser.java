@@ -198,16 +198,20 @@ final class PileLineParser {
             case 'r' -> c = '\r';
             case 't' -> c = '\t';
             case 'u' -> {
-                if (pos + 6 > end) {
-                    return false;
+                int v = hex4(pos + 2);
+                if (v < 0 || Character.isLowSurrogate((char) v)) {
+                    return false; // a low half alone: the general path names the lone surrogate
                 }
-                int v = 0;
-                for (int i = pos + 2; i < pos + 6; i++) {
-                    int d = Character.digit(in[i], 16);
-                    if (d < 0) {
+                if (Character.isHighSurrogate((char) v)) {
+                    // Only with its low half: alone it was stored as a lone char, which UTF-8 encoding made a '?'.
+                    int low = pos + 7 < end && in[pos + 6] == '\\' && in[pos + 7] == 'u' ? hex4(pos + 8) : -1;
+                    if (low < 0 || !Character.isLowSurrogate((char) low)) {
                         return false;
                     }
-                    v = (v << 4) | d;
+                    put((char) v);
+                    put((char) low);
+                    pos += 12;
+                    return true;
                 }
                 put((char) v);
                 pos += 6;
@@ -220,6 +224,22 @@ final class PileLineParser {
         put(c);
         pos += 2;
         return true;
+    }
+
+    /** The value of the four hex digits at {@code at}, or -1 when they are not four hex digits within the line. */
+    private int hex4(int at) {
+        if (at + 4 > end) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = at; i < at + 4; i++) {
+            int d = Character.digit(in[i], 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = (v << 4) | d;
+        }
+        return v;
     }
 
     /** One strictly valid UTF-8 sequence of two to four bytes (no overlong form, surrogate or value past U+10FFFF). */

@@ -216,4 +216,178 @@ class PileJsonlSourceTest {
         assertEquals("bytes", e.unit());
         assertEquals("Java heap space", e.getMessage());
     }
+
+    /**
+     * A {@code .json} file is JSON Lines, as its {@code .json.zst} was (until 2026-12-07 it was one plain-text
+     * document: the records' JSON was trained raw and a Books3 record escaped --exclude-source).
+     */
+    @Test
+    void aJsonFileIsReadAsJsonLines() throws IOException {
+        Path f = dir.resolve("00.json");
+        Files.writeString(f, "{\"text\": \"one\", \"meta\": {\"pile_set_name\": \"Books3\"}}\n"
+                + "{\"text\": \"two\", \"meta\": {\"pile_set_name\": \"Pile-CC\"}}\n");
+        Collect c = read(f, false);
+        assertEquals(List.of("Books3", "Pile-CC"), c.docs.stream().map(RawDocument::source).toList());
+        assertEquals(List.of(), c.bad);
+    }
+
+    /**
+     * A file named as JSON Lines that is one JSON document (an array, a pretty-printed object) is refused in one line
+     * saying so, not read as a malformed record per line; one record cut short in a one-line file stays one malformed
+     * record.
+     */
+    @Test
+    void aJsonDocumentIsRefusedAsNotJsonLines() throws IOException {
+        Path array = dir.resolve("array.json");
+        Files.writeString(array, "\n[{\"text\": \"one\"},\n {\"text\": \"two\"}]\n");
+        Path pretty = dir.resolve("pretty.jsonl");
+        Files.writeString(pretty, "{\n  \"text\": \"one\",\n  \"meta\": {\"pile_set_name\": \"Books3\"}\n}\n");
+        Path oneLineArray = dir.resolve("line.json");
+        Files.writeString(oneLineArray, "[{\"text\": \"one\"}, {\"text\": \"two\"}]\n");
+        for (Path f : List.of(array, pretty, oneLineArray)) {
+            dev.wafer.formats.input.InvalidInputException e = assertThrows(
+                    dev.wafer.formats.input.InvalidInputException.class, () -> read(f, false), f.toString());
+            assertEquals(true, e.getMessage().startsWith(f + " is not JSON Lines (one JSON object per line"),
+                    e.getMessage());
+            assertEquals(true, e.getMessage().contains("line " + (f == array ? 2 : 1) + " opens a JSON "
+                    + (f == pretty ? "object" : "array")), e.getMessage());
+        }
+        Path cut = dir.resolve("cut.jsonl");
+        Files.writeString(cut, "{\"text\": \"a record cut sh\n");
+        Collect c = read(cut, false);
+        assertEquals(List.of(cut + ":1"), c.bad.stream().map(MalformedRecord::location).toList());
+        assertEquals(true, c.bad.get(0).reason().startsWith("bad JSON"), c.bad.get(0).reason());
+    }
+
+    /**
+     * The advice for a gzip file, followed, gives JSON Lines that are read as such (until 2026-12-07 "decompress it"
+     * turned 00.json.gz into 00.json, then one plain-text document).
+     */
+    @Test
+    void theGzipAdviceFollowedGivesJsonLines() throws IOException {
+        String records = "{\"text\": \"one\", \"meta\": {\"pile_set_name\": \"Books3\"}}\n";
+        for (String name : List.of("00.json.gz", "01.jsonl.gz", "02.JSON.gz")) {
+            Path gz = dir.resolve(name);
+            try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+                out.write(records.getBytes(StandardCharsets.UTF_8));
+            }
+            dev.wafer.formats.input.InvalidInputException e = assertThrows(
+                    dev.wafer.formats.input.InvalidInputException.class, () -> read(gz, false));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("decompress it to (\\S+), or recompress it"
+                    + " with zstd as (\\S+)$").matcher(e.getMessage());
+            assertEquals(true, m.find(), e.getMessage());
+            Path decompressed = Path.of(m.group(1));
+            Path recompressed = Path.of(m.group(2));
+            try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+                byte[] plain = in.readAllBytes();
+                Files.write(decompressed, plain);
+                try (OutputStream out = new ZstdOutputStream(Files.newOutputStream(recompressed))) {
+                    out.write(plain);
+                }
+            }
+            for (Path followed : List.of(decompressed, recompressed)) {
+                Collect c = read(followed, false);
+                assertEquals(List.of("Books3"), c.docs.stream().map(RawDocument::source).toList(), followed.toString());
+            }
+        }
+        assertEquals(true, Inputs.decompressAdvice(dir.resolve("b.txt.xz"), "b.txt").startsWith("decompress it to "
+                + dir.resolve("b.txt") + " (read as one plain-text document)"));
+    }
+
+    /**
+     * A source or licence that is not a string, or a meta that is no object, is a malformed record naming the field
+     * (until 2026-12-07 they became the default source, which --exclude-source Books3 let through); a JSON null is
+     * absent; a top-level pile_set_name is not the Pile's format and is not read.
+     */
+    @Test
+    void provenanceFieldsOfAnotherTypeAreMalformed() throws IOException {
+        Path f = dir.resolve("meta.jsonl");
+        Files.writeString(f, String.join("\n",
+                "{\"text\": \"t1\", \"meta\": {\"pile_set_name\": [\"Books3\"]}}",
+                "{\"text\": \"t2\", \"meta\": {\"pile_set_name\": {\"name\": \"Books3\"}}}",
+                "{\"text\": \"t3\", \"meta\": \"Books3\"}",
+                "{\"text\": \"t4\", \"meta\": {\"pile_set_name\": \"\", \"source\": 3}}",
+                "{\"text\": \"t5\", \"meta\": {\"pile_set_name\": \"Books3\", \"licence\": true}}",
+                "{\"text\": \"t6\", \"meta\": {\"pile_set_name\": \"Books3\", \"license\": [\"MIT\"]}}",
+                "{\"text\": \"t7\", \"meta\": {\"pile_set_name\": null, \"source\": \"Books3\", \"licence\": null}}",
+                "{\"text\": \"t8\", \"meta\": null}",
+                "{\"text\": \"t9\", \"pile_set_name\": \"Books3\", \"meta\": {\"url\": 5}}") + "\n");
+        Collect c = read(f, false);
+        assertEquals(List.of(
+                new MalformedRecord(f + ":1", "field 'meta.pile_set_name' is not a string"),
+                new MalformedRecord(f + ":2", "field 'meta.pile_set_name' is not a string"),
+                new MalformedRecord(f + ":3", "field 'meta' is not an object"),
+                new MalformedRecord(f + ":4", "field 'meta.source' is not a string"),
+                new MalformedRecord(f + ":5", "field 'meta.licence' is not a string"),
+                new MalformedRecord(f + ":6", "field 'meta.license' is not a string")), c.bad);
+        assertEquals(List.of(new RawDocument("t7", "Books3", null, f + ":7"), new RawDocument("t8", null, null, f + ":8"),
+                new RawDocument("t9", null, null, f + ":9")), c.docs);
+    }
+
+    /**
+     * A lone surrogate escape is a malformed record on the fast path and on Jackson's (a number in meta sends a line
+     * there), as invalid UTF-8 is (until 2026-12-07 it became a literal '?': the text was trained as another, and
+     * counted as an exact duplicate of it); a pair is one character.
+     */
+    @Test
+    void aLoneSurrogateEscapeIsMalformed() throws IOException {
+        Path f = dir.resolve("sur.jsonl");
+        Files.writeString(f, String.join("\n",
+                "{\"text\": \"lone \\ud800 here\"}",
+                "{\"text\": \"lone \\ud800 here\", \"meta\": {\"pages\": 3}}",
+                "{\"text\": \"low \\uDC00 first\"}",
+                "{\"text\": \"ok\", \"meta\": {\"title\": \"x\\udbff\\u0041\"}}",
+                "{\"text\": \"\u00e9 pair \\ud83d\\ude00 \\\\ud800\"}",
+                "{\"text\": \"pair \\ud83d\\ude00\", \"meta\": {\"pages\": 3}}") + "\n");
+        Collect c = read(f, false);
+        assertEquals(List.of(
+                new MalformedRecord(f + ":1", "lone surrogate \\uD800 at byte 16 of the line (a \\u escape without its"
+                        + " pair is not valid Unicode)"),
+                new MalformedRecord(f + ":2", "lone surrogate \\uD800 at byte 16 of the line (a \\u escape without its"
+                        + " pair is not valid Unicode)"),
+                new MalformedRecord(f + ":3", "lone surrogate \\uDC00 at byte 15 of the line (a \\u escape without its"
+                        + " pair is not valid Unicode)"),
+                new MalformedRecord(f + ":4", "lone surrogate \\uDBFF at byte 36 of the line (a \\u escape without its"
+                        + " pair is not valid Unicode)")), c.bad);
+        assertEquals(List.of("\u00e9 pair \uD83D\uDE00 \\ud800", "pair \uD83D\uDE00"),
+                c.docs.stream().map(RawDocument::text).toList());
+    }
+
+    /**
+     * A zstd frame with a window over the decoder's default (2^27, zstd --long=28 and up) is read (until 2026-12-07
+     * it was "corrupt zstd stream: Frame requires too much memory for decoding"); one past what zstd decodes at all is
+     * refused without calling the file corrupt.
+     */
+    @Test
+    void zstdFramesWithLargeWindowsAreRead() throws IOException {
+        for (int windowLog : new int[] {28, 30}) {
+            Path zst = dir.resolve("w" + windowLog + ".jsonl.zst");
+            Files.write(zst, rawFrame(windowLog, corpus()));
+            Collect c = read(zst, false);
+            assertEquals(3, c.docs.size(), "window 2^" + windowLog);
+        }
+        // A frame header declaring a 2^32-byte window (descriptor exponent 22), then an empty last raw block.
+        Path huge = dir.resolve("w32.jsonl.zst");
+        Files.write(huge, rawFrame(32, new byte[0]));
+        dev.wafer.formats.input.InvalidInputException e = assertThrows(
+                dev.wafer.formats.input.InvalidInputException.class, () -> read(huge, false));
+        assertEquals(huge + ": the zstd frame after line 0 needs a window over 2^31 bytes, more than this reader decodes"
+                + " (recompress it with a smaller --long)", e.getMessage());
+    }
+
+    /**
+     * A zstd frame of {@code data} stored raw (one last raw block) whose header declares a {@code 2^windowLog}-byte
+     * window and no content size, as {@code zstd --long=N} writes from a pipe: the decoder must accept the window
+     * whatever the data.
+     */
+    private static byte[] rawFrame(int windowLog, byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD});
+        out.write(0x00); // frame header descriptor: no content size, not single-segment, no checksum, no dictionary
+        out.write((windowLog - 10) << 3); // window descriptor: exponent, mantissa 0
+        int header = (data.length << 3) | 1; // raw block (type 0), last
+        out.writeBytes(new byte[] {(byte) header, (byte) (header >> 8), (byte) (header >> 16)});
+        out.writeBytes(data);
+        return out.toByteArray();
+    }
 }
