@@ -204,8 +204,9 @@ public final class DataCommand implements Runnable, BackendAgnostic {
                 });
             }
             PreparationReport report;
+            PrepareStop stop = PrepareStop.install(preparer, lead);
             try {
-                Optional<PreparationReport> r = preparer.prepare(sources, collective);
+                Optional<PreparationReport> r = stop.prepare(sources, collective);
                 if (r.isEmpty()) {
                     ranks.finish();
                     return 0;
@@ -218,6 +219,7 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             } catch (UnmatchedSourceException e) {
                 throw new UserError(unmatchedSourcesMessage(e));
             } finally {
+                stop.close();
                 if (tok instanceof AutoCloseable c) {
                     closeQuietly(c);
                 }

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import sun.misc.Signal;
 
 /**
- * Preemption for {@code wafer train}: the first SIGTERM (what Slurm and Kubernetes send before killing a job) or
+ * Preemption for {@code wafer train} (and the stop of {@code wafer data prepare}, {@link #installWithCleanup}): the first SIGTERM (what Slurm and Kubernetes send before killing a job) or
  * SIGINT asks the training session to finish its current optimizer step and checkpoint; a second one halts at once.
  * The JDK has no supported signal API: shutdown hooks run while the JVM is already exiting and cannot let the step
  * finish and report, so the long-standing {@code sun.misc.Signal} (module jdk.unsupported) is used.
@@ -23,11 +23,45 @@ final class StopSignals implements AutoCloseable {
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
     private final AtomicBoolean requested = new AtomicBoolean();
     private final String haltMessage;
+    /** For a run that stops at once after cleaning up: given the signal's name, cleans up and words the line. */
+    private final java.util.function.Function<String, String> cleanup;
     private volatile String received;
     private volatile int number;
 
     private StopSignals(String haltMessage) {
+        this(haltMessage, null);
+    }
+
+    private StopSignals(String haltMessage, java.util.function.Function<String, String> cleanup) {
         this.haltMessage = haltMessage;
+        this.cleanup = cleanup;
+    }
+
+    /**
+     * For {@code wafer data prepare}: a signal runs {@code cleanup} (which removes the partial build; the JVM's own
+     * handler left it beside --out until a later run into the same --out), prints the line it returns after
+     * {@code wafer: }, and halts with 128 + the signal's number; a second signal halts at once. The run's own
+     * failures while its files are removed under it are not reported: see {@link #waitIfStopping()}.
+     */
+    static StopSignals installWithCleanup(java.util.function.Function<String, String> cleanup) {
+        return activate(new StopSignals(null, cleanup));
+    }
+
+    /**
+     * When a signal is stopping the run, waits for its handler to halt the JVM and never returns: a failure the run
+     * met meanwhile (a file the cleanup removed under it) is no error of its own to report.
+     */
+    void waitIfStopping() {
+        if (cleanup == null || !requested.get()) {
+            return;
+        }
+        while (true) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // The halt is coming; keep waiting for it.
+            }
+        }
     }
 
     /** Starts listening for a training run; {@link #close()} ends it. */
@@ -46,12 +80,15 @@ final class StopSignals implements AutoCloseable {
     }
 
     private static StopSignals install(String haltMessage) {
+        return activate(new StopSignals(haltMessage));
+    }
+
+    private static StopSignals activate(StopSignals s) {
         if (INSTALLED.compareAndSet(false, true)) {
             for (String name : NAMES) {
                 Signal.handle(new Signal(name), StopSignals::dispatch);
             }
         }
-        StopSignals s = new StopSignals(haltMessage);
         ACTIVE.set(s);
         return s;
     }
@@ -60,6 +97,19 @@ final class StopSignals implements AutoCloseable {
         StopSignals active = ACTIVE.get();
         if (active == null) {
             System.exit(128 + sig.getNumber());
+        } else if (active.cleanup != null) {
+            if (!active.requested.compareAndSet(false, true)) {
+                Runtime.getRuntime().halt(128 + sig.getNumber()); // a second signal does not wait for the cleanup
+            }
+            String line;
+            try {
+                line = active.cleanup.apply("SIG" + sig.getName());
+            } catch (RuntimeException | Error e) {
+                line = "SIG" + sig.getName() + ": stopped; cleaning up failed: " + e;
+            }
+            System.err.println("wafer: " + line);
+            System.err.flush();
+            Runtime.getRuntime().halt(128 + sig.getNumber());
         } else if (active.haltMessage != null) {
             System.err.println("wafer: " + String.format(active.haltMessage, "SIG" + sig.getName()));
             System.err.flush();

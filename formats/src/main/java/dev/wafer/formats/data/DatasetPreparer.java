@@ -66,6 +66,11 @@ public final class DatasetPreparer implements DatasetPreparers.Preparer {
         return preparation.byteCounter();
     }
 
+    @Override
+    public String abandon() {
+        return staging.abandon();
+    }
+
     /**
      * Runs preparation.
      *

@@ -30,5 +30,15 @@ public interface DatasetPreparers {
          * @return the report on rank 0, empty on the other ranks
          */
         Optional<PreparationReport> prepare(List<DocumentSource> inputs, Collective ranks) throws IOException;
+
+        /**
+         * Stops the preparation on a signal, from the signal's thread while {@link #prepare} may still run: removes
+         * the partial build beside {@code --out} unless the new dataset is already in place, and keeps it from being
+         * swapped in afterwards (prepare then fails; the caller halts the process).
+         *
+         * @return what is now true of {@code --out}, e.g. {@code its partial build was removed and the dataset in
+         *         DIR is as it was}
+         */
+        String abandon();
     }
 }

@@ -34,6 +34,9 @@ final class DatasetStaging {
     private final String prefix;
     private final long pid;
     private ExclusiveLock lock;
+    /** Whether the build was swapped in, or abandoned on a signal; guarded by this. */
+    private boolean committed;
+    private boolean abandoned;
 
     DatasetStaging(Path out) {
         this(out, ProcessHandle.current().pid());
@@ -81,7 +84,12 @@ final class DatasetStaging {
             recoverOrphans();
             checkReplaceable();
             DatasetFiles.deleteTree(build());
-            Files.createDirectory(build());
+            synchronized (this) {
+                if (abandoned) {
+                    throw new IOException("stopped by a signal"); // the handler is halting the JVM
+                }
+                Files.createDirectory(build());
+            }
         } catch (IOException | RuntimeException | Error e) {
             release();
             throw e;
@@ -128,6 +136,12 @@ final class DatasetStaging {
         if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        if (Files.isSymbolicLink(out)) {
+            // Refused, not followed: the swap renames --out itself, so the new dataset would replace the link with
+            // a directory and the old one at its target would stay, no longer the dataset the link's users read.
+            throw new InvalidInputException("--out " + out + " is a symbolic link (to " + Files.readSymbolicLink(out)
+                    + "); give the directory itself" + (Files.isDirectory(out) ? ": --out " + out.toRealPath() : ""));
+        }
         if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
             throw new InvalidInputException("--out " + out + " exists and is not a directory");
         }
@@ -151,7 +165,11 @@ final class DatasetStaging {
         }
     }
 
-    private void swap() throws IOException {
+    private synchronized void swap() throws IOException {
+        if (abandoned) {
+            throw new IOException("stopped by a signal: the build was removed"); // the handler is halting the JVM
+        }
+        committed = true;
         syncDirectory(build());
         if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
             Files.move(out, old(), StandardCopyOption.ATOMIC_MOVE);
@@ -173,6 +191,42 @@ final class DatasetStaging {
         } finally {
             release();
         }
+    }
+
+    /**
+     * Called on SIGINT or SIGTERM, from the signal's thread while the run may still be writing: removes the build
+     * (a killed run's is removed only by a later run into the same --out, and with another --out never), unless the
+     * new dataset was already swapped in; afterwards this staging neither creates nor swaps in a build. Writers still
+     * running may add files while it deletes, so it deletes until the build is gone.
+     *
+     * @return what is now true of --out, for the line the run ends with
+     */
+    synchronized String abandon() {
+        if (committed) {
+            return "the new dataset was already in place in " + out;
+        }
+        abandoned = true;
+        String intact = Files.exists(out, LinkOption.NOFOLLOW_LINKS) ? "the dataset in " + out + " is as it was"
+                : "nothing was written to " + out;
+        Exception last = null;
+        for (int attempt = 0; attempt < 100 && Files.exists(build(), LinkOption.NOFOLLOW_LINKS); attempt++) {
+            try {
+                DatasetFiles.deleteTree(build());
+            } catch (IOException | RuntimeException e) {
+                last = e; // a file added or removed under the walk: delete again
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (Files.exists(build(), LinkOption.NOFOLLOW_LINKS)) {
+            return intact + "; its partial build " + build() + " could not be removed (" + last + "); the next"
+                    + " 'wafer data prepare --out " + out + "' removes it";
+        }
+        return "its partial build was removed and " + intact;
     }
 
     /** Makes renames in {@code dir} durable where the platform allows opening a directory (Linux does). */
