@@ -191,6 +191,35 @@ class DedupCommandTest {
                 + excludedDocs + " by --exclude-source)"), text.out());
     }
 
+    /**
+     * The example docs/data.md gives for score-duplicates, run as the page states it: its "left out of both" line is
+     * what the commands print (the page said 49 documents, the excluded negatives alone, where they print 56).
+     */
+    @Test
+    void theDocsExampleOfLeftOutDocumentsIsWhatTheCommandsPrint() throws Exception {
+        Path c1 = tmp.resolve("c1");
+        Path n1 = tmp.resolve("n1");
+        assertEquals(0, CliRun.of("data", "plant-duplicates", "--out", c1.toString(), "--mb", "1", "--seed", "1")
+                .exitCode());
+        CliRun prep = CliRun.of("data", "prepare", "--input", c1.resolve("corpus").toString(), "--out", n1.toString(),
+                "--dedup", "near", "--quiet", "--exclude-source", "FreeLaw", "--seq", "64");
+        assertEquals(0, prep.exitCode(), prep.err());
+        CliRun score = CliRun.of("data", "score-duplicates", "--dataset", n1.toString(), "--truth",
+                c1.resolve("truth.jsonl").toString());
+        assertEquals(0, score.exitCode(), score.err());
+        String leftOut = score.out().lines().filter(l -> l.startsWith("left out of both: ")).findFirst().orElseThrow();
+        Path repo = Path.of("").toAbsolutePath();
+        while (!Files.isRegularFile(repo.resolve("wafer"))) {
+            repo = repo.getParent();
+        }
+        // The page wraps its lines: compare with runs of white space as one space.
+        String page = Files.readString(repo.resolve("docs/data.md")).replaceAll("\\s+", " ");
+        assertTrue(page.contains("`" + leftOut + "`"), "docs/data.md does not quote: " + leftOut);
+        assertTrue(score.out().contains("recall 1.0000 (33 of 33 ") && score.out().contains("(0 of 169 "),
+                score.out());
+        assertTrue(page.contains("give recall 33 of 33, false positives 0 of 169"), "docs/data.md's figures");
+    }
+
     /** Plants the small seeded corpus (0.3 MB, seed 1) into {@code corpus} and returns its truth records. */
     private static java.util.List<JsonNode> planted(Path corpus) throws Exception {
         assertEquals(0, CliRun.of("data", "plant-duplicates", "--out", corpus.toString(), "--mb", "0.3", "--seed",
