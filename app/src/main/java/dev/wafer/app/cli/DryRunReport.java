@@ -217,7 +217,7 @@ final class DryRunReport {
                 if (sample.isPresent()) {
                     try (TrainingDataFiles files = sample.get()) {
                         // The run's check of the sample it would use (a cache prepared by another build may
-                        // differ), and the fingerprint the run will record (until 2026-12-08 a new run's dry run
+                        // differ), and the fingerprint the run will record (until 2026-12-07 a new run's dry run
                         // showed none). A sample not prepared yet has none to show: the run prepares it.
                         fingerprint = ResumedData.withFingerprint(state, files).spec().data().fingerprint();
                         perEpoch = EpochNote.perEpoch(files.data());

@@ -46,7 +46,7 @@ class SampleDryRunEpochsTest {
         JsonNode r = JSON.readTree(printed.substring(printed.indexOf('{')));
         assertTrue(r.get("epochs").isNumber(), r.toString());
         assertTrue(r.get("epochs").asDouble() > 1, r.toString());
-        // The fingerprint the run records for the sample (until 2026-12-08 the dry run of a new run showed null).
+        // The fingerprint the run records for the sample (until 2026-12-07 the dry run of a new run showed null).
         assertEquals(ManifestJson.read(prepared).fingerprint(), r.get("data_fingerprint").asText(), r.toString());
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("epochs, each in a new order"),
                 err.toString(StandardCharsets.UTF_8));
