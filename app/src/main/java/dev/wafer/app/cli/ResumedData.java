@@ -10,7 +10,8 @@ import dev.wafer.formats.tokens.TrainingDataFiles;
 
 /**
  * Whether the data a run opens is the data its checkpoint recorded, for the run and its dry run alike: the same
- * fingerprint, or another one a build recorded for the same data (a dataset's manifest with its provenance).
+ * fingerprint, or another one an earlier build recorded for the same data (a dataset's digests that depended on its
+ * inputs' paths).
  */
 final class ResumedData {
     private ResumedData() {
@@ -28,8 +29,8 @@ final class ResumedData {
         if (!data.fingerprint().isEmpty() && !files.identifiedBy(data.fingerprint())) {
             throw new UserError("--resume: " + otherData(state, fingerprint));
         }
-        // Recorded as this build computes it, which every build gives the same data; a checkpoint that recorded
-        // the fingerprint with provenance (builds of 2026-12-07) gets the data's from its next save.
+        // Recorded as this build computes it, which the same tokens get wherever their corpus was read from; a
+        // checkpoint that recorded an earlier build's fingerprint gets this one from its next save.
         return new RunState(state.spec().withData(data.withFingerprint(fingerprint)), state.position());
     }
 

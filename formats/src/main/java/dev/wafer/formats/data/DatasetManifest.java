@@ -15,27 +15,32 @@ import dev.wafer.domain.data.Split;
  * @param splits      per split, in the manifest's order
  * @param files       size and CRC-32C of {@code documents.jsonl} and the audit index, by file name
  * @param summary     per-source table and totals
- * @param fingerprint the data's identity for checkpoints: a digest of the manifest without its wall-clock field
- *                    and without the provenance recorded since (each input's SHA-256), so the same tokens prepared
- *                    by any build have the same fingerprint, the one builds before 2026-12-07 recorded
+ * @param fingerprint the data's identity for checkpoints ({@link DatasetIdentity}): a digest of the manifest
+ *                    without what says when or from which files it was made (the preparation's duration, the inputs'
+ *                    names and SHA-256, and the files that record where documents came from or index them), so the
+ *                    same tokens prepared by any build, from any spelling or place of the corpus, have the same
+ *                    fingerprint
  * @param inputs      the input files as data prepare read them, in its order
- * @param provenanceFingerprint the digest of the manifest with its provenance (without its wall-clock field only),
- *                    which builds of 2026-12-07 recorded in checkpoints before {@code fingerprint} left it out
+ * @param earlierFingerprints the digests earlier builds recorded for the same manifest, which still name this data:
+ *                    builds before 2026-12-07 the compact manifest without its wall-clock field, those of 2026-12-07
+ *                    the same with the inputs' SHA-256 (both depend on the inputs' paths)
  */
 public record DatasetManifest(Settings settings, Map<Split, SplitEntry> splits, Map<String, FileEntry> files,
-                              Summary summary, String fingerprint, List<Input> inputs, String provenanceFingerprint) {
+                              Summary summary, String fingerprint, List<Input> inputs,
+                              List<String> earlierFingerprints) {
     public DatasetManifest {
         splits = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(splits));
         files = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(files));
         inputs = List.copyOf(inputs);
+        earlierFingerprints = List.copyOf(earlierFingerprints);
     }
 
     /**
      * Whether this is the data a checkpoint (or a search log) that recorded {@code recorded} was made on: its
-     * {@link #fingerprint()}, or the {@link #provenanceFingerprint()} some builds recorded instead.
+     * {@link #fingerprint()}, or one of the {@link #earlierFingerprints()} earlier builds recorded instead.
      */
     public boolean identifiedBy(String recorded) {
-        return recorded.equals(fingerprint) || recorded.equals(provenanceFingerprint);
+        return recorded.equals(fingerprint) || earlierFingerprints.contains(recorded);
     }
 
     /**

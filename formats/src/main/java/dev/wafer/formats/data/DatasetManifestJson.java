@@ -23,8 +23,9 @@ final class DatasetManifestJson {
     private static final String VOLATILE_FIELD = "prepare_seconds";
     /**
      * Each input's SHA-256, recorded since 2026-12-07: where the tokens came from, not what they are (the shards'
-     * checksums say that). A field added later that does not change the tokens joins it here, or every checkpoint
-     * recorded before it stops resuming ({@code SampleFingerprintGoldenTest} fails when the sample's changes).
+     * checksums say that); left out of the fingerprint of builds before it. A field added to the manifest later that
+     * does not change the tokens must be left out of {@link DatasetIdentity} and of these earlier digests, or every
+     * checkpoint recorded before it stops resuming ({@code SampleFingerprintGoldenTest} fails when the sample's change).
      */
     private static final String INPUT_PROVENANCE_FIELD = "sha256";
 
@@ -72,8 +73,8 @@ final class DatasetManifestJson {
             inputs.add(new DatasetManifest.Input(i.path("name").asText(), i.path("bytes").asLong(-1),
                     i.path("sha256").asText("")));
         }
-        List<String> fingerprints = fingerprints(root, layout);
-        return new DatasetManifest(settings, splits, files, summary, fingerprints.get(0), inputs, fingerprints.get(1));
+        return new DatasetManifest(settings, splits, files, summary, DatasetIdentity.of(root), inputs,
+                earlierFingerprints(root, layout));
     }
 
     private static DatasetManifest.Dedup dedup(JsonNode d) {
@@ -97,11 +98,12 @@ final class DatasetManifestJson {
     }
 
     /**
-     * The manifest without its wall-clock field, compact, hashed: the embedded sample prepared again into an emptied
-     * cache is still the same data. Checkpoints record it, so it must not change ({@link ManifestFingerprint}: the
-     * exclusions count as if inline).
+     * The fingerprints earlier builds recorded, which depend on the inputs' paths ({@link DatasetIdentity} does not):
+     * the manifest without its wall-clock field, compact, hashed, without (builds before 2026-12-07) and with
+     * (builds of 2026-12-07) the inputs' SHA-256. Checkpoints hold them, so they must not change
+     * ({@link ManifestFingerprint}: the exclusions count as if inline; {@code SampleFingerprintGoldenTest}).
      */
-    private static List<String> fingerprints(JsonNode root, DatasetLayout layout) throws java.io.IOException {
+    private static List<String> earlierFingerprints(JsonNode root, DatasetLayout layout) throws java.io.IOException {
         List<ObjectNode> variants = new ArrayList<>();
         for (JsonNode v : List.of(withoutProvenance(root), root)) {
             ObjectNode copy = (ObjectNode) v.deepCopy();

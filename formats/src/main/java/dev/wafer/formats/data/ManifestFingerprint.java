@@ -23,7 +23,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wafer.formats.input.InvalidInputException;
 
 /**
- * Digests of manifests in their compact form, the identity checkpoints record. A manifest whose exclusions are in
+ * Digests of manifests in their compact form, the identities checkpoints of builds before the current
+ * {@link DatasetIdentity} recorded (and which still name the same data). A manifest whose exclusions are in
  * {@code exclusions.jsonl} is digested as if they were inline, as builds before 2026-12-08 wrote them: the array's
  * bytes are the file's lines joined with commas, streamed from the file (which is checked against its recorded size
  * and CRC-32C on the way), so the same data keeps its fingerprint without the exclusions ever being held in memory.

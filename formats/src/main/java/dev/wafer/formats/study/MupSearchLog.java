@@ -72,7 +72,7 @@ public final class MupSearchLog {
      * {@code fingerprint} (its manifest's, as {@code train --resume} compares it): a resume on other content at the
      * same path is refused, a moved byte-identical copy accepted; and on {@code backend} (its name): a resume on
      * another backend is refused, as another setting is. Lines whose fingerprint {@code identifies} accepts are
-     * on the same data too (the fingerprint with provenance that builds of 2026-12-07 wrote).
+     * on the same data too (the fingerprints earlier builds wrote, which depended on the inputs' paths).
      */
     public static MupSearchLog in(Path dir, MupSearch.Settings s, String data, String fingerprint,
                                   java.util.function.Predicate<String> identifies, String backend) {

@@ -3,6 +3,7 @@ package dev.wafer.formats.tokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import dev.wafer.formats.data.DatasetLayout;
@@ -25,18 +26,18 @@ import dev.wafer.ports.data.TokenSequences;
 public final class TrainingDataFiles implements AutoCloseable {
     private final TrainingData data;
     private final String fingerprint;
-    /** Another fingerprint checkpoints recorded for the same data (a dataset's {@code provenanceFingerprint}). */
-    private final String alsoKnownAs;
+    /** Other fingerprints checkpoints recorded for the same data (a dataset's {@code earlierFingerprints}). */
+    private final List<String> alsoKnownAs;
     /** The prepared dataset's tokenizer and its tokenizer.json's SHA-256; empty for token files and synthetic data. */
     private final String tokenizer;
     private final String tokenizerSha256;
     private final TokenSequences[] open;
 
     private TrainingDataFiles(TrainingData data, String fingerprint, TokenSequences... open) {
-        this(data, fingerprint, fingerprint, "", "", open);
+        this(data, fingerprint, List.of(), "", "", open);
     }
 
-    private TrainingDataFiles(TrainingData data, String fingerprint, String alsoKnownAs, String tokenizer,
+    private TrainingDataFiles(TrainingData data, String fingerprint, List<String> alsoKnownAs, String tokenizer,
                               String tokenizerSha256, TokenSequences... open) {
         this.data = data;
         this.fingerprint = fingerprint;
@@ -90,11 +91,11 @@ public final class TrainingDataFiles implements AutoCloseable {
 
     /**
      * Whether a run that recorded {@code recorded} trained on this data: its {@link #fingerprint()}, or for a prepared
-     * dataset the fingerprint with provenance that some builds recorded
+     * dataset the fingerprints earlier builds recorded, which depended on its inputs' paths
      * ({@link dev.wafer.formats.data.DatasetManifest#identifiedBy(String)}).
      */
     public boolean identifiedBy(String recorded) {
-        return recorded.equals(fingerprint) || recorded.equals(alsoKnownAs);
+        return recorded.equals(fingerprint) || alsoKnownAs.contains(recorded);
     }
 
     /**
@@ -189,7 +190,7 @@ public final class TrainingDataFiles implements AutoCloseable {
         // The manifest is verified as 'data stats' verifies it, and each shard against it.
         PreparedDataset dataset = PreparedDataset.open(dir, "--data");
         String fingerprint = dataset.manifest().fingerprint();
-        String alsoKnownAs = dataset.manifest().provenanceFingerprint();
+        List<String> alsoKnownAs = dataset.manifest().earlierFingerprints();
         ShardedSequences train = dataset.openSplit(Split.TRAIN);
         // A dataset prepared without a validation split (--split 1,0,0) has no val shards: trained on without a
         // validation loss, which the data's description says.

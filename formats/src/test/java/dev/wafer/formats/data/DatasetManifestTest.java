@@ -29,9 +29,9 @@ import dev.wafer.domain.data.WorkMatcher;
 
 /**
  * The typed manifest holds what the file holds: its settings, splits and summary written back as JSON equal the
- * file's, and its fingerprint is the digest checkpoints have always recorded (the compact manifest without its
- * wall-clock field, and without the inputs' SHA-256 that manifests hold since 2026-12-07), so checkpoints written
- * before it resume on the same data.
+ * file's, and the digests earlier builds recorded as its fingerprint (the compact manifest without its wall-clock
+ * field, without and with the inputs' SHA-256 that manifests hold since 2026-12-07) still identify it, so checkpoints
+ * written before resume on the same data.
  */
 class DatasetManifestTest {
     private static final ObjectMapper INDENTED = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -81,16 +81,22 @@ class DatasetManifestTest {
     }
 
     @Test
-    void fingerprintIsTheDigestOfTheManifestWithoutItsDurationOrItsInputsSha256() throws Exception {
+    void theDigestsEarlierBuildsRecordedAreTheManifestWithoutItsDurationWithAndWithoutItsInputsSha256()
+            throws Exception {
         ObjectNode raw = (ObjectNode) PLAIN.readTree(Files.readAllBytes(new DatasetLayout(dataset).manifest()));
         raw.remove("prepare_seconds");
         DatasetManifest manifest = ManifestJson.read(dataset);
         // What builds of 2026-12-07 recorded (the inputs' sha256 included) still names this data.
-        assertEquals(digest(raw), manifest.provenanceFingerprint());
-        assertTrue(manifest.identifiedBy(digest(raw)));
+        String withSha256 = digest(raw);
+        assertEquals(withSha256, manifest.earlierFingerprints().get(1));
+        assertTrue(manifest.identifiedBy(withSha256));
         raw.withArray("inputs").forEach(input -> ((ObjectNode) input).remove("sha256"));
-        assertEquals(digest(raw), manifest.fingerprint());
+        // And so does what builds before 2026-12-07 recorded.
+        assertEquals(digest(raw), manifest.earlierFingerprints().get(0));
+        assertTrue(manifest.identifiedBy(digest(raw)));
         assertTrue(manifest.identifiedBy(manifest.fingerprint()));
+        assertFalse(List.of(withSha256, digest(raw)).contains(manifest.fingerprint()),
+                "the fingerprint recorded now leaves the inputs' names out: " + manifest.fingerprint());
         assertFalse(manifest.identifiedBy("manifest-sha256:00000000000000000000000000000000"));
     }
 
@@ -117,8 +123,11 @@ class DatasetManifestTest {
         raw.remove("prepare_seconds");
         DatasetManifest before = ManifestJson.read(old);
         DatasetManifest now = ManifestJson.read(dataset);
-        assertEquals(digest(raw), before.fingerprint(), "the fingerprint builds before 2026-12-07 recorded");
+        assertEquals(digest(raw), before.earlierFingerprints().get(0),
+                "the fingerprint builds before 2026-12-07 recorded");
+        assertEquals(before.earlierFingerprints().get(0), now.earlierFingerprints().get(0));
         assertEquals(before.fingerprint(), now.fingerprint());
+        assertTrue(now.identifiedBy(before.earlierFingerprints().get(0)));
         assertTrue(now.identifiedBy(before.fingerprint()));
         assertTrue(before.identifiedBy(now.fingerprint()));
         assertEquals("", before.inputs().get(0).sha256());

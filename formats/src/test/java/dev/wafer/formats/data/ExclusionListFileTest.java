@@ -89,7 +89,7 @@ class ExclusionListFileTest {
 
         DatasetManifest old = ManifestJson.read(out);
         assertEquals(streamed.fingerprint(), old.fingerprint(), "the fingerprint checkpoints record");
-        assertEquals(streamed.provenanceFingerprint(), old.provenanceFingerprint());
+        assertEquals(streamed.earlierFingerprints(), old.earlierFingerprints(), "those earlier builds recorded");
         assertEquals(streamed.summary(), old.summary());
         assertEquals(ManifestJson.statsText(streamed), ManifestJson.statsText(old), "data stats --json");
         List<JsonNode> fromManifest = new ArrayList<>();
