@@ -8,12 +8,14 @@ import java.util.function.LongConsumer;
  *
  * <p>Words are maximal runs of letters and digits, case-folded ({@code WordFold}: full case folding, so
  * {@code STRASSE} = {@code straße} and {@code ΚΌΣΜΟΣ} = {@code κόσμος}); apostrophes inside words are dropped
- * ({@code don't} = {@code dont}), combining marks are skipped and every other character separates words. So
- * whitespace, case and punctuation changes do not change the shingles. Each word is hashed (64-bit FNV-1a over its
+ * ({@code don't} = {@code dont}), combining marks and format characters (category Cf: soft hyphen, zero-width space
+ * and joiners, ...) are skipped, and every other character separates words. So whitespace, case, punctuation and
+ * invisible characters do not change the shingles. Each word is hashed (64-bit FNV-1a over its
  * folded code points) and each run of {@code n} consecutive word hashes is combined into one 64-bit shingle hash. The
  * hash functions are fixed: fingerprint files and audit indexes store these values (format version 1; the fold
  * replaced simple lower-casing on 2026-12-08, which changed the hashes of words with the letters it folds otherwise,
- * such as {@code ß}, {@code ς} and ligatures).
+ * such as {@code ß}, {@code ς} and ligatures; skipping format characters, since 2026-12-07, changed the hashes of
+ * texts with one between two letters or digits, in both rules).
  */
 public final class WordShingles {
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
@@ -134,6 +136,15 @@ public final class WordShingles {
         return z ^ (z >>> 33);
     }
 
+    /**
+     * Characters that neither end nor start a word: combining accents belong to the word, and format characters
+     * (category Cf: soft hyphen, zero-width space and joiners, word joiner, byte order mark...) are invisible, so a
+     * text with them in its words has the words it shows (until 2026-12-07 they split them).
+     */
+    private static boolean skipped(int type) {
+        return type == Character.NON_SPACING_MARK || type == Character.FORMAT;
+    }
+
     private static void forEachWordHash(String text, boolean fold, LongConsumer sink) {
         long h = FNV_OFFSET;
         boolean inWord = false;
@@ -168,8 +179,8 @@ public final class WordShingles {
                 inWord = true;
             } else if (inWord && (cp == '\'' || cp == '\u2019') ) {
                 continue; // apostrophe inside a word: same word either way
-            } else if (Character.getType(cp) == Character.NON_SPACING_MARK) {
-                continue; // combining accents belong to the word
+            } else if (skipped(Character.getType(cp))) {
+                continue;
             } else if (inWord) {
                 sink.accept(h);
                 h = FNV_OFFSET;

@@ -10,15 +10,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The shingle hashes are a stored format (fingerprint files, audit indexes), so the fast paths of
  * {@link WordShingles} must give exactly the hashes of the plain definition: per code point, letters and digits
- * case-folded ({@link WordFold}) into FNV-1a, apostrophes inside words dropped, combining marks kept in the word, anything else a
- * separator; each run of n word hashes combined and mixed. Seeded random text over ASCII and the Unicode cases.
+ * case-folded ({@link WordFold}) into FNV-1a, apostrophes inside words dropped, combining marks and format characters
+ * (Cf) skipped, anything else a separator; each run of n word hashes combined and mixed. Seeded random text over
+ * ASCII and the Unicode cases.
  */
 class WordShinglesTest {
     private static final String[] PARTS = {"word", "Word", "WORD", "don't", "it\u2019s", "'", "''", " ", "\n", ".",
         ",", "42", "x7", "caf\u00e9", "cafe\u0301", "\u00C9T\u00C9", "\u4E2D\u6587", "\uD835\uDC00", "\uD800", "_",
         "-", "\u0663", "&amp;", "\t", "\u0000", "Z",
         "stra\u00dfe", "STRASSE", "\u1e9e", "\u03a3", "\u03c3", "\u03c2", "\ufb01", "\u0390", "\u1fb3", "\u0130",
-        "\u0131"};
+        "\u0131", "\u00ad", "\u200b", "\u200d", "\u2060", "\ufeff", "\udb40\udc01"};
 
     @Test
     void hashesMatchThePlainDefinition() {
@@ -58,7 +59,8 @@ class WordShinglesTest {
                 inWord = true;
             } else if (inWord && (cp == '\'' || cp == '\u2019')) {
                 continue;
-            } else if (Character.getType(cp) == Character.NON_SPACING_MARK) {
+            } else if (Character.getType(cp) == Character.NON_SPACING_MARK
+                    || Character.getType(cp) == Character.FORMAT) {
                 continue;
             } else if (inWord) {
                 words[count++] = h;
