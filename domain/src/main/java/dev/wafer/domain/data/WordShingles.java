@@ -56,9 +56,9 @@ public final class WordShingles {
      * A shingler of {@code n}-word shingles whose words are lower-cased one letter at a time, the rule before
      * 2026-12-08 ({@code Character.toLowerCase}: {@code ς} and {@code σ} differ, {@code ß} is not {@code ss}): the
      * membership audit's index and its queries. Why: the audit index is part of every prepared dataset, the
-     * embedded sample's included, and its checksum is in the manifest that identifies the data a checkpoint trained
-     * on; folding there would make every dataset prepared before that day audit wrongly and every run on the sample
-     * fail to resume on a sample prepared again.
+     * embedded sample's included, and its checksum is in the manifest digests that checkpoints of earlier builds
+     * recorded as the data's identity (still accepted); folding there would make every dataset prepared before that
+     * day audit wrongly and every such run on the sample fail to resume on a sample prepared again.
      *
      * @param n words per shingle, at least 1
      * @return the shingler

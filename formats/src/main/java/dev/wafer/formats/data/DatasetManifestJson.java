@@ -25,7 +25,8 @@ final class DatasetManifestJson {
      * Each input's SHA-256, recorded since 2026-12-07: where the tokens came from, not what they are (the shards'
      * checksums say that); left out of the fingerprint of builds before it. A field added to the manifest later that
      * does not change the tokens must be left out of {@link DatasetIdentity} and of these earlier digests, or every
-     * checkpoint recorded before it stops resuming ({@code SampleFingerprintGoldenTest} fails when the sample's change).
+     * checkpoint recorded before it stops resuming ({@code SampleFingerprintGoldenTest} fails when the sample's
+     * fingerprints change).
      */
     private static final String INPUT_PROVENANCE_FIELD = "sha256";
 
