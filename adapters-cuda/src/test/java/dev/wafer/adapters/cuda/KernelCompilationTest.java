@@ -37,6 +37,7 @@ class KernelCompilationTest {
     @ParameterizedTest(name = "{0} for compute_{1}")
     @MethodSource("sourcesAndArchitectures")
     void compilesWithNvrtc(String file, int arch) {
+        CudaTestDevice.skipCompileOnlyCheck("every kernel file's PTX for compute_" + arch);
         NvrtcApi nvrtc = NvrtcTestCompiler.require();
         byte[] ptx = nvrtc.compile(file, KernelSources.read(file), KernelCompiler.options(arch));
         assertEquals(0, ptx[ptx.length - 1], "PTX must be NUL-terminated for cuModuleLoadData");

@@ -48,9 +48,7 @@ class KernelResourcesTest {
     @ParameterizedTest(name = "{0} for sm_{1}")
     @MethodSource("sourcesAndArchitectures")
     void everyKernelFitsItsLargestBlockWithoutSpilling(String file, int arch) {
-        org.junit.jupiter.api.Assumptions.assumeFalse(CudaTestDevice.expected(), "a GPU is under test"
-                + " (WAFER_EXPECT_CUDA=1): the backend reports the device's own registers and spills, and this"
-                + " compile-only check would spend the GPU check's test time");
+        CudaTestDevice.skipCompileOnlyCheck("ptxas's registers and spills (the backend reports the device's own)");
         NvrtcApi nvrtc = NvrtcTestCompiler.require();
         List<String> options = new java.util.ArrayList<>(KernelCompiler.cubinOptions(arch));
         options.add("-Xptxas=-v");
