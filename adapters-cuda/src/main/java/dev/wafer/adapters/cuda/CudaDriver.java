@@ -23,7 +23,8 @@ interface CudaDriver {
 
     /**
      * Free and total device memory in bytes ({@code cuMemGetInfo}), read inside the device's primary context,
-     * which is retained for the call and released after it.
+     * which is retained for the call and released after it. The calling thread's current context (an open
+     * backend's, or none) is current again afterwards.
      */
     long[] memoryInfo(int ordinal) throws CudaException;
 }

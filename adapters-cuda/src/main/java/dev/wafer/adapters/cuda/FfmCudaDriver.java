@@ -34,6 +34,7 @@ final class FfmCudaDriver implements CudaDriver {
     private final MethodHandle cuDeviceGetAttribute;
     private final MethodHandle cuDevicePrimaryCtxRetain;
     private final MethodHandle cuDevicePrimaryCtxRelease;
+    private final MethodHandle cuCtxGetCurrent;
     private final MethodHandle cuCtxSetCurrent;
     private final MethodHandle cuMemGetInfo;
 
@@ -47,6 +48,7 @@ final class FfmCudaDriver implements CudaDriver {
             Map.entry("cuDeviceGetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT)),
             Map.entry("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
             Map.entry("cuDevicePrimaryCtxRelease_v2", FunctionDescriptor.of(JAVA_INT, JAVA_INT)),
+            Map.entry("cuCtxGetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
             Map.entry("cuCtxSetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
             Map.entry("cuMemGetInfo_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)));
 
@@ -60,6 +62,7 @@ final class FfmCudaDriver implements CudaDriver {
         cuDeviceGetAttribute = function(linker, library, "cuDeviceGetAttribute");
         cuDevicePrimaryCtxRetain = function(linker, library, "cuDevicePrimaryCtxRetain");
         cuDevicePrimaryCtxRelease = function(linker, library, "cuDevicePrimaryCtxRelease_v2");
+        cuCtxGetCurrent = function(linker, library, "cuCtxGetCurrent");
         cuCtxSetCurrent = function(linker, library, "cuCtxSetCurrent");
         cuMemGetInfo = function(linker, library, "cuMemGetInfo_v2");
     }
@@ -67,7 +70,12 @@ final class FfmCudaDriver implements CudaDriver {
     /** Loads {@value #LIBRARY}; throws {@link IllegalArgumentException} when it is not installed. */
     @SuppressWarnings("restricted") // Calling native code is this class's job; the launcher enables native access.
     static CudaDriver load() {
-        return new FfmCudaDriver(SymbolLookup.libraryLookup(LIBRARY, Arena.global()));
+        return load(SymbolLookup.libraryLookup(LIBRARY, Arena.global()));
+    }
+
+    /** The probe's calls bound in {@code library}, a driver already opened (a test's stand-in, by its path). */
+    static CudaDriver load(SymbolLookup library) {
+        return new FfmCudaDriver(library);
     }
 
     @SuppressWarnings("restricted") // As for load(): a downcall is what this class exists for.
@@ -125,18 +133,30 @@ final class FfmCudaDriver implements CudaDriver {
     public long[] memoryInfo(int ordinal) throws CudaException {
         try (Arena arena = Arena.ofConfined()) {
             int device = device(arena, ordinal);
+            // The thread's own context (an open backend's, or none), put back afterwards: clearing it instead left a
+            // backend open on this thread without one, its next call failing with CUDA_ERROR_INVALID_CONTEXT.
+            MemorySegment current = arena.allocate(ADDRESS);
+            check("cuCtxGetCurrent", call(cuCtxGetCurrent, current));
+            MemorySegment previous = current.get(ADDRESS, 0);
             MemorySegment context = arena.allocate(ADDRESS);
             check("cuDevicePrimaryCtxRetain", call(cuDevicePrimaryCtxRetain, context, device));
+            long[] memory = null;
             try {
                 check("cuCtxSetCurrent", call(cuCtxSetCurrent, context.get(ADDRESS, 0)));
                 MemorySegment free = arena.allocate(JAVA_LONG);
                 MemorySegment total = arena.allocate(JAVA_LONG);
                 check("cuMemGetInfo", call(cuMemGetInfo, free, total));
-                return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
+                memory = new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
             } finally {
-                call(cuCtxSetCurrent, MemorySegment.NULL);
-                check("cuDevicePrimaryCtxRelease", call(cuDevicePrimaryCtxRelease, device));
+                int restored = call(cuCtxSetCurrent, previous);
+                int released = call(cuDevicePrimaryCtxRelease, device);
+                // After a failure above, that failure is the one reported; these are then only best efforts.
+                if (memory != null) {
+                    check("cuCtxSetCurrent", restored);
+                    check("cuDevicePrimaryCtxRelease", released);
+                }
             }
+            return memory;
         }
     }
 

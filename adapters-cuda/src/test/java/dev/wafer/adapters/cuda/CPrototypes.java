@@ -29,6 +29,7 @@ final class CPrototypes {
             cuda("cuDevicePrimaryCtxRetain", "CUresult cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev);"),
             cuda("cuDevicePrimaryCtxRelease_v2", "cuDevicePrimaryCtxRelease",
                     "CUresult cuDevicePrimaryCtxRelease(CUdevice dev);"),
+            cuda("cuCtxGetCurrent", "CUresult cuCtxGetCurrent(CUcontext *pctx);"),
             cuda("cuCtxSetCurrent", "CUresult cuCtxSetCurrent(CUcontext ctx);"),
             cuda("cuCtxSynchronize", "CUresult cuCtxSynchronize(void);"),
             cuda("cuMemAlloc_v2", "cuMemAlloc", "CUresult cuMemAlloc(CUdeviceptr *dptr, size_t bytesize);"),

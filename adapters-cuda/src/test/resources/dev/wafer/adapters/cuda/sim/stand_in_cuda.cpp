@@ -7,6 +7,10 @@
 // file WAFER_STAND_IN_TRACE names whenever a process retains a device's context, so that tests see which device
 // each rank of a job opened.
 //
+// Each thread has its current context, as with the driver (cuCtxSetCurrent, cuCtxGetCurrent): memory, copies, modules,
+// launches, streams and events need one, and fail with CUDA_ERROR_INVALID_CONTEXT without, so a caller that leaves a
+// thread without its context (the probe's memory query cleared it until 2026-12-07) fails here as on a GPU.
+//
 // WAFER_STAND_IN_FAIL_LAUNCH=KERNEL:INDEX=VALUE makes every launch of KERNEL whose int argument INDEX (from 0) equals
 // VALUE fail with CUDA_ERROR_LAUNCH_FAILED, as a kernel would that is right on the shapes its suites try and wrong
 // at a bench's (e.g. flash_attention_f32_forward:3=64 fails the float32 fused attention at sequence length 64 only);
@@ -40,6 +44,7 @@ constexpr CUresult SUCCESS = 0;
 constexpr CUresult INVALID_VALUE = 1;
 constexpr CUresult OUT_OF_MEMORY = 2;
 constexpr CUresult INVALID_DEVICE = 101;
+constexpr CUresult INVALID_CONTEXT = 201;
 constexpr CUresult NOT_FOUND = 500;
 constexpr CUresult LAUNCH_FAILED = 719;
 constexpr unsigned long long TOTAL_BYTES = 8ULL << 30;
@@ -51,12 +56,19 @@ std::map<void*, std::string> kernel_names; // thunk -> its kernel's name
 std::map<std::string, long> launches;      // kernel name -> launches so far in this process
 unsigned long long used;
 uintptr_t next_handle = 0x1000;
+// The calling thread's current context: a primary context's handle (0x1 + device), or none.
+thread_local void* current_context = nullptr;
 
 // WAFER_STAND_IN_DEVICES, 1 to 16; 1 when unset or not a number in that range.
 int device_count() {
     const char* text = std::getenv("WAFER_STAND_IN_DEVICES");
     int n = text == nullptr ? 1 : std::atoi(text);
     return n >= 1 && n <= 16 ? n : 1;
+}
+
+// Whether the calling thread has a current context, which every call below that works on the device needs.
+bool has_context() {
+    return current_context != nullptr;
 }
 
 void* handle() {
@@ -191,15 +203,28 @@ CUresult cuDevicePrimaryCtxRelease_v2(CUdevice) {
     return SUCCESS;
 }
 
-CUresult cuCtxSetCurrent(void*) {
+CUresult cuCtxSetCurrent(void* context) {
+    uintptr_t value = reinterpret_cast<uintptr_t>(context);
+    if (context != nullptr && value >= 0x1 + static_cast<uintptr_t>(device_count())) {
+        return INVALID_CONTEXT;
+    }
+    current_context = context;
+    return SUCCESS;
+}
+
+CUresult cuCtxGetCurrent(void** context) {
+    *context = current_context;
     return SUCCESS;
 }
 
 CUresult cuCtxSynchronize(void) {
-    return SUCCESS;
+    return has_context() ? SUCCESS : INVALID_CONTEXT;
 }
 
 CUresult cuMemGetInfo_v2(size_t* free, size_t* total) {
+    if (!has_context()) {
+        return INVALID_CONTEXT;
+    }
     std::lock_guard<std::mutex> guard(lock);
     *total = TOTAL_BYTES;
     *free = TOTAL_BYTES - used;
@@ -207,6 +232,9 @@ CUresult cuMemGetInfo_v2(size_t* free, size_t* total) {
 }
 
 CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
+    if (!has_context()) {
+        return INVALID_CONTEXT;
+    }
     if (bytes == 0) {
         return INVALID_VALUE;
     }
@@ -230,6 +258,9 @@ CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
 }
 
 CUresult cuMemFree_v2(CUdeviceptr pointer) {
+    if (!has_context()) {
+        return INVALID_CONTEXT;
+    }
     std::lock_guard<std::mutex> guard(lock);
     auto it = allocated.find(static_cast<uintptr_t>(pointer));
     if (it == allocated.end()) {
@@ -243,21 +274,33 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
 }
 
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void* src, size_t bytes, void*) {
+    if (!has_context()) {
+        return INVALID_CONTEXT;
+    }
     std::memcpy(reinterpret_cast<void*>(dst), src, bytes);
     return SUCCESS;
 }
 
 CUresult cuMemcpyDtoHAsync_v2(void* dst, CUdeviceptr src, size_t bytes, void*) {
+    if (!has_context()) {
+        return INVALID_CONTEXT;
+    }
     std::memcpy(dst, reinterpret_cast<const void*>(src), bytes);
     return SUCCESS;
 }
 
 CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void*) {
+    if (!has_context()) {
+        return INVALID_CONTEXT;
+    }
     std::memmove(reinterpret_cast<void*>(dst), reinterpret_cast<const void*>(src), bytes);
     return SUCCESS;
 }
 
 CUresult cuMemsetD32Async(CUdeviceptr dst, unsigned int value, size_t count, void*) {
+    if (!has_context()) {
+        return INVALID_CONTEXT;
+    }
     auto* words = reinterpret_cast<unsigned int*>(dst);
     for (size_t i = 0; i < count; i++) {
         words[i] = value;
@@ -266,6 +309,9 @@ CUresult cuMemsetD32Async(CUdeviceptr dst, unsigned int value, size_t count, voi
 }
 
 CUresult cuModuleLoadData(void** module, const void*) {
+    if (!has_context()) {
+        return INVALID_CONTEXT;
+    }
     *module = handle();
     return SUCCESS;
 }
@@ -300,6 +346,9 @@ CUresult cuFuncGetAttribute(int* value, int attribute, void*) {
 
 CUresult cuLaunchKernel(void* function, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx,
                         unsigned int by, unsigned int bz, unsigned int, void*, void** params, void**) {
+    if (!has_context()) {
+        return INVALID_CONTEXT;
+    }
     char error[512];
     int direct;
     std::string name;
@@ -341,6 +390,9 @@ CUresult cuLaunchKernel(void* function, unsigned int gx, unsigned int gy, unsign
 }
 
 CUresult cuStreamCreate(void** stream, unsigned int) {
+    if (!has_context()) {
+        return INVALID_CONTEXT;
+    }
     *stream = handle();
     return SUCCESS;
 }
@@ -350,16 +402,19 @@ CUresult cuStreamDestroy_v2(void*) {
 }
 
 CUresult cuStreamSynchronize(void*) {
-    return SUCCESS;
+    return has_context() ? SUCCESS : INVALID_CONTEXT;
 }
 
 CUresult cuEventCreate(void** event, unsigned int) {
+    if (!has_context()) {
+        return INVALID_CONTEXT;
+    }
     *event = handle();
     return SUCCESS;
 }
 
 CUresult cuEventRecord(void*, void*) {
-    return SUCCESS;
+    return has_context() ? SUCCESS : INVALID_CONTEXT;
 }
 
 CUresult cuEventSynchronize(void*) {
@@ -376,6 +431,7 @@ CUresult cuGetErrorName(CUresult error, const char** name) {
         case INVALID_VALUE: *name = "CUDA_ERROR_INVALID_VALUE"; break;
         case OUT_OF_MEMORY: *name = "CUDA_ERROR_OUT_OF_MEMORY"; break;
         case INVALID_DEVICE: *name = "CUDA_ERROR_INVALID_DEVICE"; break;
+        case INVALID_CONTEXT: *name = "CUDA_ERROR_INVALID_CONTEXT"; break;
         case NOT_FOUND: *name = "CUDA_ERROR_NOT_FOUND"; break;
         case LAUNCH_FAILED: *name = "CUDA_ERROR_LAUNCH_FAILED"; break;
         default: *name = "CUDA_ERROR_UNKNOWN";
