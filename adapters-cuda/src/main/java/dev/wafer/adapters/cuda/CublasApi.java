@@ -22,8 +22,11 @@ import java.util.Map;
  */
 final class CublasApi {
     static final List<String> SONAMES = List.of("libcublas.so.13", "libcublas.so.12", "libcublas.so.11");
-    static final String REMEDY = "Install cuBLAS from the CUDA toolkit 11 or later (e.g. libcublas12, or pip's"
-            + " nvidia-cublas-cu12) and make it visible to ldconfig or LD_LIBRARY_PATH";
+    /** What to install, and where pip's wheels put cuBLAS and cuBLASLt (as {@link NvrtcApi#REMEDY} says). */
+    static final String REMEDY = "Install cuBLAS from the CUDA toolkit 11 or later (e.g. libcublas12; pip:"
+            + " nvidia-cublas for CUDA 13, which puts it in site-packages/nvidia/cu13/lib, or nvidia-cublas-cu12 for"
+            + " CUDA 12, in site-packages/nvidia/cublas/lib) and make it visible to ldconfig or LD_LIBRARY_PATH (for a"
+            + " pip wheel, that lib folder; ./wafer adds site-packages/nvidia/*/lib itself when the backend is cuda)";
 
     /** {@code CUBLAS_OP_N}. */
     static final int OP_N = 0;

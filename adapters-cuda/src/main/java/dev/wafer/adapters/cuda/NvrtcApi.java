@@ -23,9 +23,15 @@ import java.util.Map;
 @SuppressWarnings("restricted") // Reading C strings NVRTC returns needs reinterpret.
 final class NvrtcApi {
     static final List<String> SONAMES = List.of("libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so");
+    /**
+     * What to install, and where pip's wheels put it: CUDA 13's have no suffix and share one folder
+     * ({@code nvidia/cu13/lib}), CUDA 12's carry {@code -cu12} and a folder each.
+     */
     static final String REMEDY = "Install NVRTC from the CUDA toolkit 11.2 or later (Debian: apt-get install"
-            + " libnvrtc11.2 from non-free; pip: nvidia-cuda-nvrtc-cu12) and make it visible to ldconfig or"
-            + " LD_LIBRARY_PATH";
+            + " libnvrtc11.2 from non-free; pip: nvidia-cuda-nvrtc for CUDA 13, which puts it in"
+            + " site-packages/nvidia/cu13/lib, or nvidia-cuda-nvrtc-cu12 for CUDA 12, in"
+            + " site-packages/nvidia/cuda_nvrtc/lib) and make it visible to ldconfig or LD_LIBRARY_PATH (for a pip"
+            + " wheel, that lib folder; ./wafer adds site-packages/nvidia/*/lib itself when the backend is cuda)";
 
     /** Every bound function with its descriptor, in {@code nvrtc.h}'s terms (checked by a test). */
     static final Map<String, FunctionDescriptor> FUNCTIONS = functions();

@@ -52,6 +52,7 @@ class LauncherTest {
                 System.out.println("probe is an MPI rank");
             }
             System.out.println("probe LD_PRELOAD=" + System.getenv("LD_PRELOAD"));
+            System.out.println("probe LD_LIBRARY_PATH=" + System.getenv("LD_LIBRARY_PATH"));
             try {
                 System.out.println("probe libjsig mapped: "
                         + Files.readString(Path.of("/proc/self/maps")).contains("/libjsig.so"));
@@ -327,6 +328,89 @@ class LauncherTest {
         Files.writeString(source, "class Changed {}\n");
         Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(
                 Files.getLastModifiedTime(root.resolve("app/target/wafer.jar")).toMillis() + 60_000));
+    }
+
+    /**
+     * pip's NVIDIA wheels (PyTorch's) keep NVRTC, cuBLAS and cuBLASLt in {@code site-packages/nvidia/*}{@code /lib}:
+     * for a command on the cuda backend ({@code --backend cuda} or {@code --backend=cuda}, or
+     * {@code WAFER_BACKEND=cuda} without a {@code --backend}) the launcher adds those folders after the user's
+     * {@code LD_LIBRARY_PATH}, as the GPU check's launcher does; until 2026-12-07 it added none, and the backend was
+     * refused where only the wheels had the libraries. Any other command does not even start python3 (0.1 s, up to a
+     * second through a pyenv shim).
+     */
+    @Test
+    void theCudaBackendFindsPipsNvidiaLibrariesAndOtherCommandsDoNotAskPython() throws Exception {
+        Assumptions.assumeTrue(onPath("python3"), "python3 is not on PATH");
+        Path root = checkout();
+        // The wheels' folders in a Python site folder (the user one, which PYTHONUSERBASE moves): CUDA 13's keep
+        // every library in nvidia/cu13/lib, CUDA 12's one folder per library (nvidia/cublas/lib).
+        Path userBase = tmp.resolve("python-user");
+        ProcessBuilder ask = new ProcessBuilder("python3", "-c", "import site; print(site.getusersitepackages())");
+        ask.environment().put("PYTHONUSERBASE", userBase.toString());
+        Process site = ask.start();
+        Path sitePackages = Path.of(new String(site.getInputStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8).strip());
+        assertEquals(0, site.waitFor(), sitePackages.toString());
+        List<String> wheels = List.of(sitePackages.resolve("nvidia/cu13/lib").toString(),
+                sitePackages.resolve("nvidia/cublas/lib").toString());
+        for (String lib : wheels) {
+            Files.createDirectories(Path.of(lib));
+        }
+        // python3 through a wrapper that notes each start, ahead of the real one.
+        Path bin = Files.createDirectories(tmp.resolve("python-bin"));
+        Path started = tmp.resolve("python-started");
+        Path wrapper = bin.resolve("python3");
+        Files.writeString(wrapper, "#!/usr/bin/env bash\necho started >> '" + started + "'\nPATH='"
+                + System.getenv("PATH") + "' exec python3 \"$@\"\n");
+        assertTrue(wrapper.toFile().setExecutable(true));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("WAFER_AOT", "0", "PYTHONUSERBASE",
+                userBase.toString(), "PATH", bin + ":" + System.getenv("PATH"), "LD_LIBRARY_PATH", "/users/lib"));
+
+        for (List<String> args : List.of(List.of("train", "--backend", "cuda"), List.of("--backend=cuda", "bench"))) {
+            CliRun run = launch(root, env, List.of("WAFER_BACKEND"), args.toArray(String[]::new));
+            assertEquals(0, run.exitCode(), run.err());
+            List<String> path = libraryPath(run);
+            assertEquals("/users/lib", path.get(0), args + ": the user's folders first: " + path);
+            assertTrue(path.containsAll(wheels), args + ": " + path);
+        }
+        env.put("WAFER_BACKEND", " cuda ");
+        List<String> fromEnv = libraryPath(launch(root, env, List.of(), "train"));
+        assertEquals("/users/lib", fromEnv.get(0), fromEnv.toString());
+        assertTrue(fromEnv.containsAll(wheels), fromEnv.toString());
+        env.remove("LD_LIBRARY_PATH");
+        List<String> alone = libraryPath(launch(root, env, List.of("LD_LIBRARY_PATH"), "train"));
+        assertTrue(alone.containsAll(wheels) && !alone.contains("") && !alone.contains("null"), alone.toString());
+        long cudaStarts = Files.readAllLines(started).size();
+        assertEquals(4, cudaStarts, "python3 asked once a cuda command");
+
+        // The flag wins over WAFER_BACKEND, as in the CLI; and without cuda nothing is added, nor python3 started.
+        env.put("LD_LIBRARY_PATH", "/users/lib");
+        for (List<String> args : List.of(List.of("train", "--backend", "cpu"), List.of("--backend=opencl", "train"),
+                List.of("version"))) {
+            if (args.equals(List.of("version"))) {
+                env.remove("WAFER_BACKEND");
+            }
+            CliRun run = launch(root, env, List.of(), args.toArray(String[]::new));
+            assertEquals(0, run.exitCode(), run.err());
+            assertEquals(List.of("/users/lib"), libraryPath(run), args + ": " + run.out());
+        }
+        assertEquals(cudaStarts, Files.readAllLines(started).size(), "python3 started for a command not on cuda");
+    }
+
+    /** The probe's LD_LIBRARY_PATH, split at ':'. */
+    private static List<String> libraryPath(CliRun run) {
+        String line = run.out().lines().filter(l -> l.startsWith("probe LD_LIBRARY_PATH=")).findFirst()
+                .orElseThrow(() -> new AssertionError("the probe did not run: " + run.out() + run.err()));
+        return List.of(line.substring("probe LD_LIBRARY_PATH=".length()).split(":", -1));
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv("PATH").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A PATH of links to every command on this one but {@code mvn}. */
