@@ -13,10 +13,13 @@ import java.util.Map;
  */
 final class BiasEpilogue {
     /**
-     * The least alignment of a bias the epilogue is given. cuBLASLt's documentation states none and the heuristic is
-     * not told the bias pointer, but marian-nmt found the epilogue needs a 16-byte aligned bias on an A100 (its
-     * {@code REQUIRED_BIAS_ALIGNMENT}; 8 bytes faulted). A misaligned-address fault would end the device context, so
-     * a less aligned bias (a parameter slice at an odd offset) is added by the bias kernel instead.
+     * The least alignment of a bias the epilogue is given. cuBLASLt's documentation states no minimum, but
+     * marian-nmt found the epilogue needs a 16-byte aligned bias on an A100 (its {@code REQUIRED_BIAS_ALIGNMENT};
+     * 8 bytes faulted), and PyTorch met the same. A misaligned-address fault would end the device context, so a less
+     * aligned bias (a parameter slice at an odd offset) is added by the bias kernel instead. The heuristic takes the
+     * bias's alignment from the pointer it is shown ({@code cublasLt.h}), a NULL one as fully aligned, so each plan is
+     * made with a bias pointer of exactly this alignment (until 2026-12-07 it was shown none): one plan serves every
+     * bias of its shape, and none is less aligned than this.
      */
     static final int BIAS_ALIGNMENT = 16;
 
@@ -65,7 +68,7 @@ final class BiasEpilogue {
         } else {
             plan = lt.plan(handle, gemm, operandType, tf32 && operandType == CublasApi.R_32F
                     ? CublasLtApi.COMPUTE_32F_FAST_TF32 : CublasApi.COMPUTE_32F, CublasApi.WORKSPACE_BYTES,
-                    shape.alignments());
+                    shape.alignments(), BIAS_ALIGNMENT);
             plans.put(shape, plan);
         }
         if (plan == null) {

@@ -137,15 +137,19 @@ final class CublasLtApi {
 
     /**
      * The descriptors of {@code D = op(A) op(B) + bias} for one shape, and the algorithm cuBLASLt's heuristic picks
-     * for it with {@code workspaceBytes} of workspace and operands aligned to {@code alignments} bytes (A, B, C, D:
-     * the heuristic otherwise assumes 256). {@code operandType} for A and B, float32 C and D and bias, float32
+     * for it with {@code workspaceBytes} of workspace, operands aligned to {@code alignments} bytes (A, B, C, D:
+     * the heuristic otherwise assumes 256) and biases aligned to {@code biasAlignment} bytes, the least alignment of
+     * any bias the plan will be used with. {@code operandType} for A and B, float32 C and D and bias, float32
      * accumulation ({@code computeType} {@link CublasApi#COMPUTE_32F}, or {@link #COMPUTE_32F_FAST_TF32}).
      *
      * @return the plan, or {@code null} where cuBLASLt has no algorithm for it ({@code CUBLAS_STATUS_NOT_SUPPORTED}
      *         or none returned); any other failure throws
      */
     BiasPlan plan(MemorySegment handle, Gemm g, int operandType, int computeType, long workspaceBytes,
-                  int[] alignments) {
+                  int[] alignments, int biasAlignment) {
+        if (Integer.bitCount(biasAlignment) != 1) {
+            throw new IllegalArgumentException("a bias alignment is a power of two, found " + biasAlignment);
+        }
         BiasPlan plan = new BiasPlan(Arena.ofShared());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
@@ -155,6 +159,12 @@ final class CublasLtApi {
             setInt(plan.desc, DESC_TRANSA, g.transA() ? CublasApi.OP_T : CublasApi.OP_N, arena, g);
             setInt(plan.desc, DESC_TRANSB, g.transB() ? CublasApi.OP_T : CublasApi.OP_N, arena, g);
             setInt(plan.desc, DESC_EPILOGUE, EPILOGUE_BIAS, arena, g);
+            // The heuristic does not read the bias but takes its alignment from the pointer (cublasLt.h on
+            // CUBLASLT_MATMUL_DESC_BIAS_POINTER), and reads NULL as fully aligned: it could then pick a kernel that
+            // faults on the 16-byte aligned biases this plan also serves. So it is shown an address of exactly the
+            // least alignment; matmul sets each call's real bias before it runs.
+            check("cublasLtMatmulDescSetAttribute", NativeLibrary.status(descSetAttribute, plan.desc,
+                    DESC_BIAS_POINTER, arena.allocateFrom(JAVA_LONG, biasAlignment), 8L), "bias alignment of " + g);
             plan.a = layout(operandType, g.transA() ? g.k() : g.m(), g.transA() ? g.m() : g.k(), g.lda(), arena, g);
             plan.b = layout(operandType, g.transB() ? g.n() : g.k(), g.transB() ? g.k() : g.n(), g.ldb(), arena, g);
             plan.d = layout(CublasApi.R_32F, g.m(), g.n(), g.ldc(), arena, g);

@@ -82,6 +82,9 @@ class BiasEpilogueTest {
         final List<String> preferences = new ArrayList<>();
         final List<String> matmuls = new ArrayList<>();
         int heuristics;
+        /** The bias pointer the descriptor held at each heuristic query (0: none set, which reads as aligned). */
+        final List<Long> heuristicBiases = new ArrayList<>();
+        private long biasPointer;
         /** What the heuristic returns: 0 with one algorithm, or a cuBLAS status with none. */
         int heuristicStatus;
         /** What cublasLtMatmul returns. */
@@ -97,6 +100,9 @@ class BiasEpilogueTest {
                 long bytes = (long) a[3];
                 MemorySegment value = ((MemorySegment) a[2]).reinterpret(bytes);
                 attributes.add(a[1] + "=" + (bytes == 8 ? value.get(JAVA_LONG, 0) : value.get(JAVA_INT, 0)));
+                if ((int) a[1] == CublasLtApi.DESC_BIAS_POINTER) {
+                    biasPointer = value.get(JAVA_LONG, 0);
+                }
                 return 0;
             });
             lt.behave("cublasLtMatrixLayoutCreate", 7, a -> {
@@ -116,6 +122,7 @@ class BiasEpilogueTest {
             });
             lt.behave("cublasLtMatmulAlgoGetHeuristic", 7, a -> {
                 heuristics++;
+                heuristicBiases.add(biasPointer);
                 ((MemorySegment) a[9]).reinterpret(4).set(JAVA_INT, 0, heuristicStatus == 0 ? 1 : 0);
                 return heuristicStatus;
             });
@@ -152,6 +159,7 @@ class BiasEpilogueTest {
             assertEquals(List.of(CublasLtApi.DESC_TRANSA + "=" + CublasApi.OP_T,
                             CublasLtApi.DESC_TRANSB + "=" + CublasApi.OP_N,
                             CublasLtApi.DESC_EPILOGUE + "=" + CublasLtApi.EPILOGUE_BIAS,
+                            CublasLtApi.DESC_BIAS_POINTER + "=" + BiasEpilogue.BIAS_ALIGNMENT,
                             CublasLtApi.DESC_BIAS_POINTER + "=" + bias,
                             CublasLtApi.DESC_BIAS_POINTER + "=" + (bias + 256)), b.attributes);
             assertEquals(List.of("type 0 24 x 13 ld 24", "type 0 24 x 7 ld 24", "type 0 13 x 7 ld 13"), b.layouts,
@@ -162,6 +170,32 @@ class BiasEpilogueTest {
             assertEquals(List.of("alpha 1.0 workspace " + 0x7f00_0000_0000L + " + " + CublasApi.WORKSPACE_BYTES,
                     "alpha 1.0 workspace " + 0x7f00_0000_0000L + " + " + CublasApi.WORKSPACE_BYTES), b.matmuls);
             assertEquals("cuBLASLt on 1 of 1 shapes", gpu.biasEpilogue());
+        }
+    }
+
+    /**
+     * cuBLASLt's heuristic takes the bias's alignment from the pointer it is shown, a NULL one as fully aligned
+     * ({@code cublasLt.h}), and a plan serves every bias of its shape down to {@link BiasEpilogue#BIAS_ALIGNMENT}
+     * bytes: so the heuristic is shown a pointer of exactly that alignment, whatever bias came first (until
+     * 2026-12-07 it was shown none, and could pick a kernel that faults on a 16-byte aligned bias).
+     */
+    @Test
+    void theHeuristicIsShownTheLeastBiasAlignmentItsPlanServes() {
+        Bound b = new Bound(cache);
+        try (CudaGpu gpu = b.gpu) {
+            long a = gpu.allocate(4L * 1024);
+            assertEquals(256, BiasShape.alignment(a), "allocations are 256-byte aligned");
+            Gemm product = new Gemm(true, false, 4, 2, 8, 1f, a, 8, a, 8, 0f, a, 4);
+            assertTrue(gpu.gemmBias(product, CublasApi.R_32F, a + 512), "a 256-byte aligned bias plans the shape");
+            assertTrue(gpu.gemmBias(product, CublasApi.R_32F, a + 16), "a 16-byte aligned one uses the same plan");
+            assertEquals(1, b.heuristicBiases.size(), "one plan for the shape");
+            long shown = b.heuristicBiases.get(0);
+            assertTrue(shown != 0, "a NULL bias pointer reads as fully aligned");
+            assertEquals(BiasEpilogue.BIAS_ALIGNMENT, Long.lowestOneBit(shown), "the bias pointer the heuristic saw: "
+                    + shown);
+            assertEquals(List.of(CublasLtApi.DESC_BIAS_POINTER + "=" + (a + 512),
+                    CublasLtApi.DESC_BIAS_POINTER + "=" + (a + 16)), b.attributes.subList(b.attributes.size() - 2,
+                    b.attributes.size()), "each call's own bias is set before it runs");
         }
     }
 

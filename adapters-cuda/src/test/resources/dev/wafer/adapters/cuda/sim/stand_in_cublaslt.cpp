@@ -2,6 +2,9 @@
 // the bias epilogue. Descriptors, layouts and preferences keep what was set on them; the heuristic checks the problem
 // (types, shapes, leading dimensions, the attributes Wafer sets) and returns one algorithm; cublasLtMatmul computes the
 // product with the stand-in cuBLAS's GEMM (stand_in_gemm.hpp) and adds the bias in float32, as the epilogue does.
+// The heuristic takes the bias's alignment from the bias pointer it is shown, NULL as fully aligned (256 bytes here),
+// as cublasLt.h says of CUBLASLT_MATMUL_DESC_BIAS_POINTER; the algorithm it returns holds that alignment, and
+// cublasLtMatmul fails with a bias less aligned than that (on a GPU the kernel would fault on a misaligned address).
 // With WAFER_STAND_IN_LT_NO_ALGORITHM set, the heuristic finds no algorithm (CUBLAS_STATUS_NOT_SUPPORTED), so that a
 // test can drive the backend's fallback through the real bindings.
 #include "stand_in_gemm.hpp"
@@ -44,6 +47,13 @@ struct HeuristicResult {
     int reserved[4];
 };
 static_assert(sizeof(HeuristicResult) == 96, "cublasLtMatmulHeuristicResult_t is 96 bytes");
+
+// The largest power of two up to 256 that divides the address; 256 for NULL, which cuBLASLt reads as fully aligned.
+unsigned long long alignment(const void* pointer) {
+    unsigned long long value = reinterpret_cast<uintptr_t>(pointer);
+    unsigned long long lowest = value & (~value + 1);
+    return value == 0 || lowest > 256 ? 256 : lowest;
+}
 
 int fail(const char* what, const char* why) {
     std::fprintf(stderr, "stand-in %s: %s\n", what, why);
@@ -181,6 +191,7 @@ int cublasLtMatmulAlgoGetHeuristic(void*, Desc* desc, Layout* a, Layout* b, Layo
     }
     std::memset(results, 0, sizeof(HeuristicResult));
     results[0].algo[0] = ALGO_TOKEN;
+    results[0].algo[1] = alignment(desc->bias); // the bias alignment the algorithm assumes
     results[0].waves = 1.0f;
     *returned = 1;
     return SUCCESS;
@@ -207,6 +218,12 @@ int cublasLtMatmul(void*, Desc* desc, const float* alpha, const void* a, Layout*
         return status;
     }
     if (!inside("cublasLtMatmul", "bias", desc->bias, 4LL * m)) {
+        return EXECUTION_FAILED;
+    }
+    if (alignment(desc->bias) < algo->algo[1]) {
+        std::fprintf(stderr, "stand-in cublasLtMatmul: misaligned address: the algorithm was chosen for a bias aligned"
+                     " to %llu bytes (the heuristic's bias pointer), this bias is aligned to %llu\n", algo->algo[1],
+                     alignment(desc->bias));
         return EXECUTION_FAILED;
     }
     float* out = static_cast<float*>(d);
