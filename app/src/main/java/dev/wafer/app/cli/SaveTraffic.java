@@ -44,6 +44,11 @@ final class SaveTraffic implements CheckpointStore {
         return store.open(file);
     }
 
+    @Override
+    public CheckpointHeader readHeader(Path file) {
+        return store.readHeader(file);
+    }
+
     long saves() {
         return saves;
     }

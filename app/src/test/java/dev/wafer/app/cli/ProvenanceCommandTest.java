@@ -111,6 +111,30 @@ class ProvenanceCommandTest {
         assertTrue(text.contains("matches"), text);
     }
 
+    /**
+     * Provenance reads and verifies the header only (until 2026-12-07 it read and checksummed every tensor, some 156 GB
+     * for a 13B training checkpoint): damaged or missing tensor data does not hide the record, a damaged header does.
+     */
+    @Test
+    void provenanceReadsTheHeaderAloneAndRefusesADamagedOne() throws IOException {
+        byte[] bytes = Files.readAllBytes(trained.resolve("checkpoint.wafer"));
+        byte[] flipped = bytes.clone();
+        flipped[bytes.length / 2] ^= 0x55; // deep in the tensor data
+        Path tensorFlip = Files.write(dir.resolve("tensor-flip.wafer"), flipped);
+        CliRun flip = ok("audit", "provenance", "--checkpoint", tensorFlip.toString(), "--json");
+        assertEquals(2, JSON.readTree(flip.out()).path("training").path("step").asLong(), flip.out());
+        // Cut inside the tensors: reading any of them, or the footer, would refuse it as truncated.
+        Path cut = Files.write(dir.resolve("cut.wafer"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        CliRun shortRun = ok("audit", "provenance", "--checkpoint", cut.toString());
+        assertTrue(shortRun.out().contains(dataset.toString()), shortRun.out());
+        byte[] header = bytes.clone();
+        header[40] ^= 0x10; // inside the header JSON
+        Path headerFlip = Files.write(dir.resolve("header-flip.wafer"), header);
+        CliRun refused = CliRun.of("audit", "provenance", "--checkpoint", headerFlip.toString());
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("header checksum mismatch"), refused.err());
+    }
+
     @Test
     void aDatasetPreparedAgainInPlaceIsNotTheRecordedData() throws IOException {
         Path data = dir.resolve("replaced");

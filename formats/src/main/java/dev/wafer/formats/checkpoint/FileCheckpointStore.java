@@ -34,4 +34,9 @@ public final class FileCheckpointStore implements CheckpointStore {
     public CheckpointReader open(Path file) {
         return VerifiedCheckpointReader.open(file);
     }
+
+    @Override
+    public CheckpointHeader readHeader(Path file) {
+        return VerifiedCheckpointReader.readHeader(file);
+    }
 }

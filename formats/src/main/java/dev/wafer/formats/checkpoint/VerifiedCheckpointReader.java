@@ -27,7 +27,8 @@ import dev.wafer.ports.checkpoint.TensorSpec;
 /**
  * Opens a checkpoint and verifies all of it before handing out anything: structure first (so a truncated or
  * foreign file gets the specific message), then checksums, tensor by tensor (so a flipped bit is blamed on the
- * tensor that holds it), then the whole file (covering padding and the checksum table).
+ * tensor that holds it), then the whole file (covering padding and the checksum table). {@link #readHeader} stops
+ * after the header's own checks, for a question the header answers.
  */
 final class VerifiedCheckpointReader implements CheckpointReader {
     private final Path file;
@@ -53,24 +54,7 @@ final class VerifiedCheckpointReader implements CheckpointReader {
     }
 
     static VerifiedCheckpointReader open(Path file) {
-        if (Files.isDirectory(file)) {
-            // A mistake in the path, not a failing disk: the same one-line refusal (exit 2) from every command.
-            throw new CheckpointException(Problem.WRONG_MAGIC, file, "is a directory, not a checkpoint file");
-        }
-        var special = dev.wafer.formats.fileio.FileKinds.nonRegularTarget(file);
-        if (special.isPresent()) {
-            // Opening a FIFO blocks until a writer comes, i.e. forever: refused before the open.
-            throw new CheckpointException(Problem.WRONG_MAGIC, file, "is " + special.get()
-                    + ", not a regular file; give a checkpoint file");
-        }
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new CheckpointException(Problem.IO, file, "file does not exist");
-        } catch (IOException e) {
-            throw new CheckpointException(Problem.IO, file, "cannot open: " + e.getMessage(), e);
-        }
+        FileChannel channel = openChannel(file);
         try {
             return verify(file, channel);
         } catch (RuntimeException e) {
@@ -82,8 +66,45 @@ final class VerifiedCheckpointReader implements CheckpointReader {
         }
     }
 
-    private static VerifiedCheckpointReader verify(Path file, FileChannel channel) throws IOException {
-        long size = channel.size();
+    /**
+     * Reads and verifies the header alone: magic, version, the header's CRC-32C (which covers the whole header JSON in
+     * versions 1 and 2), its decoding and the tensor index's offsets. No tensor byte is read, so a checkpoint whose
+     * tensor data is damaged or cut short still yields its header; {@link #open} is what vouches for the tensors.
+     */
+    static CheckpointHeader readHeader(Path file) {
+        FileChannel channel = openChannel(file);
+        try (channel) {
+            return readVerifiedHeader(file, channel, channel.size()).decoded().header();
+        } catch (IOException e) {
+            throw new CheckpointException(Problem.IO, file, "read failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static FileChannel openChannel(Path file) {
+        if (Files.isDirectory(file)) {
+            // A mistake in the path, not a failing disk: the same one-line refusal (exit 2) from every command.
+            throw new CheckpointException(Problem.WRONG_MAGIC, file, "is a directory, not a checkpoint file");
+        }
+        var special = dev.wafer.formats.fileio.FileKinds.nonRegularTarget(file);
+        if (special.isPresent()) {
+            // Opening a FIFO blocks until a writer comes, i.e. forever: refused before the open.
+            throw new CheckpointException(Problem.WRONG_MAGIC, file, "is " + special.get()
+                    + ", not a regular file; give a checkpoint file");
+        }
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException(Problem.IO, file, "file does not exist");
+        } catch (IOException e) {
+            throw new CheckpointException(Problem.IO, file, "cannot open: " + e.getMessage(), e);
+        }
+    }
+
+    /** The verified header: its decoded sections and tensor index, the format version and where the data starts. */
+    private record VerifiedHeader(int version, CheckpointHeaderCodec.Decoded decoded, long dataStart) {
+    }
+
+    private static VerifiedHeader readVerifiedHeader(Path file, FileChannel channel, long size) throws IOException {
         if (size >= CheckpointLayout.MAGIC.length) {
             byte[] magic = new byte[CheckpointLayout.MAGIC.length];
             TensorStreams.readFully(channel, 0, ByteBuffer.wrap(magic));
@@ -121,6 +142,16 @@ final class VerifiedCheckpointReader implements CheckpointReader {
         }
         CheckpointHeaderCodec.Decoded decoded = CheckpointHeaderCodec.decode(file, version, json);
         long dataStart = CheckpointLayout.dataStart(headerBytes);
+        expectedSize(file, decoded.tensors(), dataStart); // refuses an invalid tensor offset: the header is wrong
+        return new VerifiedHeader(version, decoded, dataStart);
+    }
+
+    private static VerifiedCheckpointReader verify(Path file, FileChannel channel) throws IOException {
+        long size = channel.size();
+        VerifiedHeader verified = readVerifiedHeader(file, channel, size);
+        int version = verified.version();
+        CheckpointHeaderCodec.Decoded decoded = verified.decoded();
+        long dataStart = verified.dataStart();
         long expected = expectedSize(file, decoded.tensors(), dataStart);
         if (size < expected) {
             throw truncated(file, size, expected);

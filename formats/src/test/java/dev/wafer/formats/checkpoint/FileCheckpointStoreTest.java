@@ -306,6 +306,49 @@ class FileCheckpointStoreTest {
     }
 
     @Test
+    void theHeaderAloneIsReadWhateverTheTensorDataHolds() throws IOException {
+        Path file = saved();
+        long size = Files.size(file);
+        flip(file, size / 2); // inside adam/m/big: open refuses it, the header is still the header
+        assertThrows(CheckpointException.class, () -> store.open(file));
+        assertEquals(header(), store.readHeader(file));
+        // Cut inside the tensor data: were any tensor byte (or the footer) read, this would fail as truncated.
+        Path cut = dir.resolve("cut.wafer");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(file), (int) (size / 2)));
+        assertEquals(header(), store.readHeader(cut));
+    }
+
+    @Test
+    void readingTheHeaderRefusesADamagedHeader() throws IOException {
+        Path file = saved();
+        flip(file, 40);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> store.readHeader(file));
+        assertEquals(Problem.CHECKSUM_MISMATCH, e.problem());
+        assertTrue(e.getMessage().contains("header checksum mismatch"), e.getMessage());
+        Path cut = dir.resolve("short.wafer");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(saved()), 100));
+        assertEquals(Problem.TRUNCATED, assertThrows(CheckpointException.class, () -> store.readHeader(cut)).problem());
+    }
+
+    @Test
+    void aVersionOneHeaderIsReadAndVerifiedAloneToo() throws IOException {
+        Path file = dir.resolve("v1.wafer");
+        Files.copy(dev.wafer.formats.fixtures.FixtureFiles.file("legacy-checkpoint", "v1-step3-of6.wafer"), file);
+        CheckpointHeader whole;
+        try (CheckpointReader reader = store.open(file)) {
+            assertEquals(1, reader.formatVersion());
+            whole = reader.header();
+        }
+        long size = Files.size(file);
+        Path cut = dir.resolve("v1-cut.wafer");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(file), (int) (size - 100)));
+        assertEquals(whole, store.readHeader(cut));
+        flip(file, 40);
+        assertEquals(Problem.CHECKSUM_MISMATCH, assertThrows(CheckpointException.class,
+                () -> store.readHeader(file)).problem());
+    }
+
+    @Test
     void trailingBytesAreRejected() throws IOException {
         Path file = saved();
         Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);

@@ -27,4 +27,19 @@ public interface CheckpointStore {
      * @throws CheckpointException naming the file and the problem
      */
     CheckpointReader open(Path file);
+
+    /**
+     * Reads and verifies a checkpoint's header alone (whatever of it the format checksums), reading no tensor data:
+     * for a question the header answers, such as what a run trained on, on a checkpoint of any size. A file whose
+     * tensors are damaged or cut short still yields its header; one whose header is damaged is refused.
+     *
+     * <p>The default opens the whole checkpoint with {@link #open}, which is right for a store that holds no files.
+     *
+     * @throws CheckpointException naming the file and the problem with its header
+     */
+    default CheckpointHeader readHeader(Path file) {
+        try (CheckpointReader reader = open(file)) {
+            return reader.header();
+        }
+    }
 }
