@@ -199,4 +199,39 @@ class ProvenanceCommandTest {
         JsonNode config = JSON.readTree(hf.resolve("config.json").toFile());
         assertEquals("bytes-utf8", config.path("wafer_provenance").path("tokenizer").asText(), config.toString());
     }
+    /**
+     * A byte-tokenized model with train's default 50,257 ids ends text with 256: export-hf writes that id (until
+     * 2026-12-07 50256, from the vocabulary size alone), import-hf accepts it (it refused it, saying the model had a
+     * tokenizer of its own) and refuses 50256, and eval and generate read the imported model's text as bytes.
+     */
+    @Test
+    void aByteModelWithTheDefaultVocabularyExportsAndImportsItsOwnEndOfText() throws IOException {
+        Path run = dir.resolve("bytes-default-vocab");
+        ok("train", "--data", dataset.toString(), "--out", run.toString(), "--d-model", "32", "--layers", "1",
+                "--heads", "2", "--seq", "16", "--batch", "4", "--steps", "1", "--json");
+        Path hf = dir.resolve("hf-bytes-default-vocab");
+        ok("export-hf", "--checkpoint", run.toString(), "--out", hf.toString());
+        JsonNode config = JSON.readTree(hf.resolve("config.json").toFile());
+        assertEquals(50257, config.path("vocab_size").asInt(), config.toString());
+        assertEquals(256, config.path("eos_token_id").asInt(), config.toString());
+        assertEquals(256, config.path("bos_token_id").asInt(), config.toString());
+        Path imported = dir.resolve("bytes-default-vocab.wafer");
+        ok("import-hf", "--from", hf.toString(), "--out", imported.toString());
+        JsonNode r = JSON.readTree(ok("audit", "provenance", "--checkpoint", imported.toString(), "--json").out());
+        assertEquals("bytes-utf8", r.path("tokenizer").asText(), r.toString());
+        // 11 ASCII bytes and end-of-text are 12 byte tokens: 2 windows of 4 (GPT-2 gives 3 tokens, too few for one).
+        Path text = Files.writeString(dir.resolve("hello.txt"), "hello world");
+        JsonNode eval = JSON.readTree(ok("eval", "--checkpoint", imported.toString(), "--data", text.toString(),
+                "--seq", "4", "--json").out());
+        assertEquals(2, eval.path("windows").asInt(), eval.toString());
+        CliRun generate = ok("generate", "--checkpoint", imported.toString(), "--prompt", "hello", "--max-tokens",
+                "3", "--temperature", "0");
+        assertTrue(generate.out().strip().codePoints().count() <= 3, generate.out());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) config).put("eos_token_id", 50256);
+        JSON.writeValue(hf.resolve("config.json").toFile(), config);
+        CliRun refused = CliRun.of("import-hf", "--from", hf.toString(), "--out", dir.resolve("wrong.wafer").toString());
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("eos_token_id is 50256, but its wafer_provenance records tokenizer"
+                + " bytes-utf8, whose end-of-text is 256"), refused.err());
+    }
 }

@@ -27,6 +27,8 @@ public final class Gpt2ConfigJson {
     private static final int EOT = 50256;
     /** The byte tokenizer's vocabulary: 256 bytes, then end-of-text (dev.wafer.formats.data.ByteTokenizer). */
     private static final int BYTE_VOCABULARY = 257;
+    /** The byte tokenizer's name in manifests and provenance. */
+    private static final String BYTE_TOKENIZER = "bytes-utf8";
 
     private Gpt2ConfigJson() {
     }
@@ -190,7 +192,7 @@ public final class Gpt2ConfigJson {
         root.put("embd_pdrop", 0.0);
         root.put("attn_pdrop", 0.0);
         root.put("initializer_range", 0.02);
-        endOfTextId(config.vocabSize()).ifPresent(eot -> {
+        endOfTextId(config.vocabSize(), provenance.get(WaferProvenance.TOKENIZER)).ifPresent(eot -> {
             root.put("bos_token_id", eot);
             root.put("eos_token_id", eot);
         });
@@ -217,6 +219,30 @@ public final class Gpt2ConfigJson {
             return java.util.OptionalInt.of(BYTE_VOCABULARY - 1);
         }
         return java.util.OptionalInt.empty();
+    }
+
+    /**
+     * The end-of-text id to export for a model whose provenance records {@code tokenizer}: the recorded tokenizer's
+     * (256 for {@code bytes-utf8}, 50256 for GPT-2's), whatever the vocabulary size, since that is the id the model
+     * was trained to end text with (a byte-tokenized model keeps train's default 50,257 ids unless given --vocab 257);
+     * none for another recorded tokenizer (a tokenizer.json's, whose end-of-text the directory does not say) or an id
+     * past the vocabulary; {@link #endOfTextId(int)} when none is recorded ({@code null} or blank).
+     */
+    public static java.util.OptionalInt endOfTextId(int vocabSize, String tokenizer) {
+        if (tokenizer == null || tokenizer.isBlank()) {
+            return endOfTextId(vocabSize);
+        }
+        java.util.OptionalInt eot = builtInEndOfText(tokenizer);
+        return eot.isPresent() && eot.getAsInt() < vocabSize ? eot : java.util.OptionalInt.empty();
+    }
+
+    /** The end-of-text of a tokenizer Wafer has built in, by the name datasets record: bytes-utf8, gpt2-r50k (gpt2). */
+    static java.util.OptionalInt builtInEndOfText(String tokenizer) {
+        return switch (tokenizer) {
+            case BYTE_TOKENIZER -> java.util.OptionalInt.of(BYTE_VOCABULARY - 1);
+            case "gpt2", "gpt2-r50k" -> java.util.OptionalInt.of(EOT);
+            default -> java.util.OptionalInt.empty();
+        };
     }
 
     /** Writes {@code config.json} atomically. */

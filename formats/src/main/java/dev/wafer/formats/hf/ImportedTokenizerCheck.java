@@ -9,16 +9,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Refuses a model directory whose own tokenizer is not the one Wafer will use for it: an imported model records no
- * tokenizer, so generate and eval read and write its text with GPT-2's (the byte tokenizer's for 257 ids). A model
- * with another end-of-text id or another tokenizer.json would be fed ids it was not trained on, and generation would
- * stop at 50256 instead of at its own end-of-text.
+ * Refuses a model directory whose own tokenizer is not the one Wafer will use for it: generate and eval read and write
+ * an imported model's text with the tokenizer its {@code wafer_provenance} records (export-hf's record of the data it
+ * was trained on), else with GPT-2's (the byte tokenizer's for 257 ids). A model with another end-of-text id or
+ * another tokenizer.json would be fed ids it was not trained on, and generation would not stop at its end-of-text.
  */
 final class ImportedTokenizerCheck {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int GPT2_IDS = 50257;
-    private static final String WAFER_TOKENIZER = "an imported model's text is read and written with GPT-2's"
-            + " tokenizer (end-of-text 50256), or the byte tokenizer's for 257 ids (256)";
+    private static final String WAFER_TOKENIZER = "an imported model whose " + WaferProvenance.CONFIG_KEY
+            + " records no tokenizer has its text read and written with GPT-2's tokenizer (end-of-text 50256), or the"
+            + " byte tokenizer's for 257 ids (256)";
 
     private ImportedTokenizerCheck() {
     }
@@ -30,16 +31,26 @@ final class ImportedTokenizerCheck {
         } catch (IOException e) {
             return; // the config was read just before; a failure here is reported by what reads it next
         }
-        OptionalInt expected = Gpt2ConfigJson.endOfTextId(vocabSize);
+        // A tokenizer export-hf recorded and Wafer has built in fixes the id, whatever the vocabulary size (a byte
+        // model keeps train's default 50,257 ids); another recorded name (a tokenizer.json's) says nothing of it.
+        String recorded = WaferProvenance.read(dir).getOrDefault(WaferProvenance.TOKENIZER, "");
+        boolean builtIn = Gpt2ConfigJson.builtInEndOfText(recorded).isPresent();
+        OptionalInt expected = builtIn ? Gpt2ConfigJson.endOfTextId(vocabSize, recorded)
+                : Gpt2ConfigJson.endOfTextId(vocabSize);
         for (String field : new String[] {"eos_token_id", "bos_token_id"}) {
             JsonNode id = config == null ? null : config.get(field);
             if (id == null || id.isNull()) {
                 continue;
             }
             if (!id.canConvertToExactIntegral() || expected.isEmpty() || id.asInt() != expected.getAsInt()) {
-                throw new HfFormatException(configFile + ": " + field + " is " + id + ", but " + WAFER_TOKENIZER
-                        + (expected.isPresent() ? "" : ", and a vocabulary of " + vocabSize + " ids is neither")
-                        + "; this model has a tokenizer of its own, which Wafer cannot use for an imported model");
+                throw new HfFormatException(configFile + ": " + field + " is " + id + ", but " + (builtIn
+                        ? "its " + WaferProvenance.CONFIG_KEY + " records tokenizer " + recorded + ", whose end-of-text"
+                        + " is " + Gpt2ConfigJson.builtInEndOfText(recorded).getAsInt()
+                        + (expected.isPresent() ? "" : ", past the vocabulary of " + vocabSize + " ids")
+                        + "; the ids contradict the recorded tokenizer"
+                        : WAFER_TOKENIZER + (expected.isPresent() ? "" : ", and a vocabulary of " + vocabSize
+                        + " ids is neither")
+                        + "; this model has a tokenizer of its own, which Wafer cannot use for an imported model"));
             }
         }
         checkVocabulary(dir.resolve("tokenizer.json"), true);

@@ -22,6 +22,8 @@ public final class WaferProvenance {
     public static final String METADATA_PREFIX = "wafer_";
     /** The entry naming the dataset the model was trained on, a file path. */
     public static final String DATA_PATH = "data_path";
+    /** The entry naming the tokenizer of the data the model was trained on, e.g. {@code bytes-utf8}. */
+    public static final String TOKENIZER = "tokenizer";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private WaferProvenance() {

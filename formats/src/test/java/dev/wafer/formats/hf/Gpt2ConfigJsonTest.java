@@ -178,4 +178,23 @@ class Gpt2ConfigJsonTest {
             assertEquals(c, Gpt2ConfigJson.parse("config.json", json));
         }
     }
+    /**
+     * The recorded tokenizer decides the exported end-of-text, whatever the vocabulary (until 2026-12-07 the size
+     * alone did: a byte-tokenized model with train's default 50,257 ids was exported with 50256, which it never ends
+     * text with).
+     */
+    @Test
+    void exportedEndOfTextIdIsTheRecordedTokenizers() throws IOException {
+        Object[][] cases = {{50257, "bytes-utf8", 256}, {300, "bytes-utf8", 256}, {257, "bytes-utf8", 256},
+                {50257, "gpt2-r50k", 50256}, {50304, "gpt2", 50256}, {1000, "gpt2-r50k", -1},
+                {50257, "my-tokenizer.json", -1}, {257, "", 256}, {50257, "", 50256}};
+        for (Object[] c : cases) {
+            Gpt2Config config = new Gpt2Config(64, 1, 2, 256, 128, (int) c[0], 1e-5, Gpt2Activation.GELU, true,
+                    "GPT2LMHeadModel", null);
+            var json = MAPPER.readTree(Gpt2ConfigJson.toJson(config, java.util.Map.of("tokenizer", (String) c[1])));
+            String what = java.util.Arrays.toString(c) + " " + json;
+            assertEquals((int) c[2], json.path("eos_token_id").asInt(-1), what);
+            assertEquals((int) c[2], json.path("bos_token_id").asInt(-1), what);
+        }
+    }
 }

@@ -253,6 +253,33 @@ class Gpt2HfDirectoryTest {
         assertFalse(Files.exists(dir.resolve("mup").resolve("model.safetensors")));
     }
 
+    /**
+     * A directory recording the byte tokenizer imports with its end-of-text 256 whatever its vocabulary, and one naming
+     * 50256 is refused as contradicting the record (until 2026-12-07 the other way round for 50,257 ids).
+     */
+    @Test
+    void theRecordedTokenizerDecidesWhichEndOfTextIdImports() throws IOException {
+        Gpt2Config wide = new Gpt2Config(8, 1, 2, 12, 6, 50257, 1e-5, Gpt2Activation.GELU, true, "GPT2LMHeadModel",
+                null);
+        Gpt2Checkpoint model = TinyGpt2.random(wide, SEED);
+        Path bytes = dir.resolve("bytes");
+        Gpt2HfDirectory.write(bytes, model, Map.of("tokenizer", "bytes-utf8"));
+        assertEquals(256, new ObjectMapper().readTree(bytes.resolve("config.json")
+                .toFile()).path("eos_token_id").asInt());
+        assertEquals(wide, Gpt2HfDirectory.read(bytes).config());
+        Path config = bytes.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("256", "50256"));
+        HfFormatException e = assertFails(bytes, "eos_token_id is 50256, but its wafer_provenance records tokenizer"
+                + " bytes-utf8, whose end-of-text is 256");
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        Path gpt2 = dir.resolve("gpt2");
+        Gpt2HfDirectory.write(gpt2, model, Map.of("tokenizer", "gpt2-r50k"));
+        assertEquals(wide, Gpt2HfDirectory.read(gpt2).config());
+        Path gpt2Config = gpt2.resolve("config.json");
+        Files.writeString(gpt2Config, Files.readString(gpt2Config).replace("50256", "256"));
+        assertFails(gpt2, "is 256, but its wafer_provenance records tokenizer gpt2-r50k, whose end-of-text is 50256");
+    }
+
     private static void writeRaw(Path out, Gpt2Config config, Map<String, FloatTensor> tensors) {
         List<TensorSource> sources = new ArrayList<>();
         tensors.forEach((name, t) -> sources.add(TensorSource.of(new TensorSpec(name, t.shape()), t.data())));
