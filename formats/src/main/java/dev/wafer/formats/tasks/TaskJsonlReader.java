@@ -142,7 +142,7 @@ public final class TaskJsonlReader {
             try {
                 node = MAPPER.readTree(line);
             } catch (JsonProcessingException e) {
-                throw new TaskFileException(where + ": not valid JSON: " + e.getOriginalMessage());
+                throw new TaskFileException(where + ": not valid JSON: " + JsonLineError.describe(e));
             }
             if (node == null || !node.isObject()) {
                 throw new TaskFileException(where + ": each line must be a JSON object");

@@ -163,6 +163,15 @@ class TaskJsonlReaderTest {
                 "t.jsonl:1: field 'bias_type' must be a string (missing)");
     }
 
+    /** A cut line: the reason, without Jackson's "[Source: REDACTED ...]" location (until 2026-12-07). */
+    @Test
+    void aCutLineSaysWhyWithoutTheParsersSourceLocation() {
+        TaskFileException e = assertThrows(TaskFileException.class,
+                () -> parse("{\"task\": \"a\", \"type\": \"lambada\""));
+        assertTrue(e.getMessage().endsWith("t.jsonl:1: not valid JSON: Unexpected end-of-input: expected close marker"
+                + " for Object (start marker at column 1)"), e.getMessage());
+    }
+
     private static void assertError(String text, String expected) {
         TaskFileException e = assertThrows(TaskFileException.class, () -> parse(text));
         assertTrue(e.getMessage().contains(expected), e.getMessage());

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wafer.domain.eval.EvalDoc;
 import dev.wafer.domain.eval.EvalTask;
 import dev.wafer.domain.eval.harness.HarnessTask;
+import dev.wafer.formats.input.InvalidInputException;
+import dev.wafer.formats.input.StrictLineReader;
+import dev.wafer.formats.input.StrictUtf8;
 import dev.wafer.formats.tasks.TaskFileException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,12 +52,7 @@ public final class HarnessTaskFiles {
         if (!Files.isRegularFile(file)) {
             throw new TaskFileException(name + ": " + file + ": " + dev.wafer.formats.fileio.FileKinds.whyNotAFile(file));
         }
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new TaskFileException(name + ": " + file + ": cannot read: " + e.getMessage(), e);
-        }
+        String text = utf8(name, file);
         List<Located> records = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")
                 ? csv(name, file.toString(), text) : jsonLines(name, file.toString(), text);
         if (records.isEmpty()) {
@@ -75,6 +73,35 @@ public final class HarnessTaskFiles {
         return docs;
     }
 
+    /**
+     * The file's text. A line that is not UTF-8 is refused as Wafer's own task files refuse it, by the same reader:
+     * {@code TASK: FILE:LINE: not valid UTF-8 (byte N of the line)} (until 2026-12-07 "cannot read: Input length = 1").
+     */
+    private static String utf8(String task, Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new TaskFileException(task + ": " + file + ": cannot read: " + e.getMessage(), e);
+        }
+        StrictUtf8.Result decoded = new StrictUtf8().decode(bytes, 0, bytes.length);
+        if (decoded.ok()) {
+            return decoded.text();
+        }
+        try (StrictLineReader lines = new StrictLineReader(new ByteArrayInputStream(bytes), file.toString())) {
+            while (lines.readLine() != null) {
+                // reads to the line that is not UTF-8, which throws naming it
+            }
+        } catch (InvalidInputException e) {
+            throw new TaskFileException(task + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a byte array does not fail to read
+        }
+        // Both readers decode strictly; should they ever disagree, the file's offset still says where.
+        throw new TaskFileException(task + ": " + file + ": not valid UTF-8 (byte " + (decoded.badOffset() + 1)
+                + " of the file)");
+    }
+
     /** A record and the line it starts on. */
     private record Located(int line, JsonNode node) {
     }
@@ -90,7 +117,8 @@ public final class HarnessTaskFiles {
             try {
                 node = MAPPER.readTree(lines[i]);
             } catch (JsonProcessingException e) {
-                throw new TaskFileException(task + ": " + source + ":" + (i + 1) + ": not valid JSON: " + e.getOriginalMessage());
+                throw new TaskFileException(task + ": " + source + ":" + (i + 1) + ": not valid JSON: "
+                        + dev.wafer.formats.tasks.JsonLineError.describe(e));
             }
             if (node == null || !node.isObject()) {
                 throw new TaskFileException(task + ": " + source + ":" + (i + 1) + ": each line must be a JSON object");
@@ -133,12 +161,7 @@ public final class HarnessTaskFiles {
         if (!Files.isRegularFile(labels)) {
             return null;
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(labels, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new TaskFileException("piqa: " + labels + ": cannot read: " + e.getMessage(), e);
-        }
+        List<String> lines = List.of(utf8("piqa", labels).split("\r?\n", -1));
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
             lines = lines.subList(0, lines.size() - 1);
         }

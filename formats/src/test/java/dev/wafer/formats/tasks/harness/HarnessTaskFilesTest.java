@@ -99,6 +99,39 @@ class HarnessTaskFilesTest {
         assertEquals(true, e.getMessage().contains("field 'label' must be an integer"), e.getMessage());
     }
 
+    /**
+     * A task file or PIQA label list that is not UTF-8 is refused naming its line and byte, as Wafer's own task files
+     * are (until 2026-12-07 "cannot read: Input length = 1").
+     */
+    @Test
+    void bytesThatAreNotUtf8AreRefusedNamingTheLine() throws IOException {
+        String hs = "{\"activity_label\": \"x\", \"ctx_a\": \"a\", \"ctx_b\": \"b\", \"endings\": [\"a\", \"b\", \"c\", \"d\"],"
+                + " \"label\": 0}\n";
+        byte[] first = hs.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(first, 2 * first.length);
+        System.arraycopy(first, 0, bytes, first.length, first.length);
+        bytes[first.length + 20] = (byte) 0xc3; // the 'x' of line 2: a lead byte without its continuation
+        Path data = Files.write(tmp.resolve("hs.jsonl"), bytes);
+        TaskFileException e = assertThrows(TaskFileException.class, () -> HarnessTaskFiles.read(HarnessTask.HELLASWAG, data));
+        assertEquals("hellaswag: " + data + ":2: not valid UTF-8 (byte 21 of the line)", e.getMessage());
+        Path crows = Files.write(tmp.resolve("crows.csv"), new byte[] {',', 'a', '\n', '0', (byte) 0xff, '\n'});
+        e = assertThrows(TaskFileException.class, () -> HarnessTaskFiles.read(HarnessTask.CROWS_PAIRS_ENGLISH, crows));
+        assertEquals("crows_pairs_english: " + crows + ":2: not valid UTF-8 (byte 2 of the line)", e.getMessage());
+        Path piqa = write("valid.jsonl", Files.readString(fixture("valid.jsonl")));
+        Path labels = Files.write(tmp.resolve("valid-labels.lst"), new byte[] {'1', '\n', (byte) 0xe2, '\n'});
+        e = assertThrows(TaskFileException.class, () -> HarnessTaskFiles.read(HarnessTask.PIQA, piqa));
+        assertEquals("piqa: " + labels + ":2: not valid UTF-8 (byte 1 of the line)", e.getMessage());
+    }
+
+    /** A cut JSON line names file:line and Jackson's reason, without its "[Source: REDACTED ...]" location. */
+    @Test
+    void aCutJsonLineSaysWhyWithoutTheParsersSourceLocation() throws IOException {
+        Path data = write("cut.jsonl", "{\"activity_label\": \"x\", \"ctx_a\": \"a\", \"endings\": [\"a\", \"b\"]");
+        TaskFileException e = assertThrows(TaskFileException.class, () -> HarnessTaskFiles.read(HarnessTask.HELLASWAG, data));
+        assertEquals("hellaswag: " + data + ":1: not valid JSON: Unexpected end-of-input: expected close marker for"
+                + " Object (start marker at column 1)", e.getMessage());
+    }
+
     @Test
     void piqaWithoutLabelsNamesTheField() throws IOException {
         Path data = write("train.jsonl", "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\"}\n");
