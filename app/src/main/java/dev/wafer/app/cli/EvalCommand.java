@@ -341,6 +341,12 @@ public final class EvalCommand implements Runnable {
         if (fewshotData != null && task == null) {
             throw new UserError("--fewshot-data goes with --task NAME");
         }
+        if (fewshotData != null && shots == 0) {
+            // Zero-shot draws no examples: the file would go unread while the output says "shots 0".
+            throw new UserError("--fewshot-data " + fewshotData + " goes with --shots K above 0; --shots is 0"
+                    + (spec.commandLine().getParseResult().hasMatchedOption("--shots") ? "" : " (the default)")
+                    + ", which draws no examples");
+        }
         if (writeRequests != null && task == null && tasks == null) {
             throw new UserError("--write-requests needs tasks to evaluate (--task or --tasks)");
         }

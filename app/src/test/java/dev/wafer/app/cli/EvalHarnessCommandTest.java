@@ -182,7 +182,8 @@ class EvalHarnessCommandTest {
                 dir.resolve("valid.jsonl").toString());
         assertTrue(run.err().contains("give --fewshot-data FILE"), run.err());
         run = CliRun.of("eval", "--checkpoint", model.toString(), "--task", "lambada_openai", "--data",
-                dir.resolve("lambada_test.jsonl").toString(), "--fewshot-data", dir.resolve("lambada_test.jsonl").toString());
+                dir.resolve("lambada_test.jsonl").toString(), "--fewshot-data", dir.resolve("lambada_test.jsonl").toString(),
+                "--shots", "1");
         assertTrue(run.err().contains("has no training split"), run.err());
         // Too few documents to draw the examples from: one line naming the file, not an internal error.
         run = CliRun.of("eval", "--checkpoint", model.toString(), "--task", "winogrande", "--data",

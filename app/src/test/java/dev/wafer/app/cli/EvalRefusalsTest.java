@@ -110,6 +110,12 @@ class EvalRefusalsTest {
                 "--gpt2-tokens", "5"), "--gpt2-tokens goes with the test-set loss");
         assertRefused(CliRun.of("eval", "--checkpoint", ckpt, "--task", "lambada_openai", "--data", lambada.toString(),
                 "--max-windows", "1"), "(with --task, --data is the task's file)");
+        // Zero-shot draws no examples (until 2026-12-07 the file was accepted and never read).
+        assertRefused(CliRun.of("eval", "--checkpoint", ckpt, "--task", "lambada_openai", "--data", lambada.toString(),
+                "--fewshot-data", lambada.toString()), "--fewshot-data " + lambada + " goes with --shots K above 0;"
+                + " --shots is 0 (the default), which draws no examples");
+        assertRefused(CliRun.of("eval", "--checkpoint", ckpt, "--task", "lambada_openai", "--data", lambada.toString(),
+                "--fewshot-data", lambada.toString(), "--shots", "0"), "goes with --shots K above 0; --shots is 0,");
     }
 
     /**
