@@ -25,6 +25,11 @@ import dev.wafer.ports.compute.LayerNormKernel;
  */
 public final class Gpt2Conversion {
     private static final String ARCHITECTURE = "GPT2LMHeadModel";
+    /**
+     * Wafer's LayerNorm epsilon as the decimal it was written as (1e-5): the shortest decimal of the float, not the
+     * float widened to a double (9.999999747378752E-6, which export-hf wrote into config.json until 2026-12-07).
+     */
+    static final double EPSILON = Double.parseDouble(Float.toString(LayerNormKernel.EPSILON));
 
     private Gpt2Conversion() {
     }
@@ -96,9 +101,10 @@ public final class Gpt2Conversion {
                     + " activation_function) is not supported; Wafer computes the exact GELU ('gelu'), as Cerebras-GPT"
                     + " does, so only a model trained with \"activation_function\": \"gelu\" imports");
         }
+        // Within 1e-12 of the float: both 1e-05 and the float widened (what export-hf wrote until 2026-12-07) import.
         if (Math.abs(c.layerNormEpsilon() - LayerNormKernel.EPSILON) > 1e-12) {
             throw new HfFormatException(source + ": layer_norm_epsilon " + c.layerNormEpsilon()
-                    + " is not supported; Wafer's LayerNorm uses " + (double) LayerNormKernel.EPSILON);
+                    + " is not supported; Wafer's LayerNorm uses " + EPSILON);
         }
         if (!c.tieWordEmbeddings()) {
             throw untiedHead(source, hf);
@@ -140,7 +146,7 @@ public final class Gpt2Conversion {
                         true)
                 : null;
         Gpt2Config config = new Gpt2Config(d, s.nLayers(), s.nHeads(), f, s.seqLength(), s.vocabSize(),
-                LayerNormKernel.EPSILON, Gpt2Activation.GELU, true, ARCHITECTURE, mup);
+                EPSILON, Gpt2Activation.GELU, true, ARCHITECTURE, mup);
         Map<String, FloatTensor> t = new LinkedHashMap<>();
         for (Gpt2Layout.Slot slot : Gpt2Layout.slots(s.nLayers())) {
             ParameterName p = slot.parameter();

@@ -125,4 +125,25 @@ class Gpt2ConversionTest {
                 + " Wafer computes the exact GELU ('gelu'), as Cerebras-GPT does, so only a model trained with"
                 + " \"activation_function\": \"gelu\" imports", e.getMessage());
     }
+    /**
+     * export-hf writes LayerNorm's epsilon as the decimal 1e-5 (until 2026-12-07 the float widened,
+     * 9.999999747378752E-6); what it wrote then still imports, and another epsilon is refused naming both readably.
+     */
+    @org.junit.jupiter.api.Test
+    void epsilonIsExportedAsItsShortestDecimalAndTheWidenedFloatStillImports() throws java.io.IOException {
+        for (double eps : new double[] {1e-5, (double) 1e-5f}) {
+            Gpt2Config config = new Gpt2Config(8, 2, 2, 32, 6, 13, eps, Gpt2Activation.GELU, true, ARCH, null);
+            Gpt2Conversion.WaferModel wafer = Gpt2Conversion.toWafer("m", TinyGpt2.random(config, SEED));
+            Path dir = tmp.resolve("eps-" + eps);
+            Gpt2HfDirectory.write(dir, Gpt2Conversion.toHf(wafer));
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("config.json").toFile());
+            assertEquals(1e-5, json.path("layer_norm_epsilon").doubleValue(), json.toString());
+        }
+        Gpt2Config other = new Gpt2Config(8, 2, 2, 32, 6, 13, 1e-3, Gpt2Activation.GELU, true, ARCH, null);
+        HfFormatException e = org.junit.jupiter.api.Assertions.assertThrows(HfFormatException.class,
+                () -> Gpt2Conversion.toWafer("m", TinyGpt2.random(other, SEED)));
+        assertEquals("m: layer_norm_epsilon 0.001 is not supported; Wafer's LayerNorm uses 1.0E-5", e.getMessage());
+    }
+
+    private static final String ARCH = "GPT2LMHeadModel";
 }
