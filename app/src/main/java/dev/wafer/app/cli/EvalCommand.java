@@ -232,7 +232,7 @@ public final class EvalCommand implements Runnable {
                 TaskEvaluator evaluator = new TaskEvaluator(requests, TaskScoring.scoring(method, scorer, shared),
                         fewShot)
                         .withProgress(new Progress(spec.commandLine().getErr(), TaskRequests.count(taskList),
-                                PROGRESS_EVERY_NANOS, System::nanoTime));
+                                taskList.size(), PROGRESS_EVERY_NANOS, System::nanoTime));
                 EvalReport report;
                 if (writeRequests != null) {
                     try (RequestsFile file = new RequestsFile(writeRequests)) {
