@@ -9,6 +9,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import dev.wafer.domain.session.DataKind;
 import dev.wafer.domain.session.RunStateHeaders;
 import dev.wafer.formats.checkpoint.ModelCheckpoints;
 import dev.wafer.ports.checkpoint.CheckpointException;
@@ -113,9 +114,31 @@ public final class ProvenanceCommand implements Runnable, BackendAgnostic {
                 .orElse("assumed from the vocabulary (nothing records it)"));
         r.put("imported_from", m.importedFrom().orElse(null));
         r.put("recorded_provenance", recorded.isEmpty() ? null : recorded);
-        r.put("dataset", data == null ? null : DatasetProvenance.check(String.valueOf(data.get("path")),
+        r.put("dataset", data == null ? null : datasetCheck(header, String.valueOf(data.get("path")),
                 String.valueOf(data.get("fingerprint"))));
         return r;
+    }
+
+    /**
+     * The recorded dataset checked where it is; for the embedded sample, which records no path, its prepared copy in
+     * the cache, as train --resume finds it (until 2026-12-07 "not checked: no path recorded").
+     */
+    private static Map<String, Object> datasetCheck(CheckpointHeader header, String path, String fingerprint) {
+        java.util.Optional<TrainingHeader> sample = header.training()
+                .filter(t -> path.isEmpty() && t.data().kind().equals(DataKind.SAMPLE.id()));
+        if (sample.isEmpty()) {
+            return DatasetProvenance.check(path, fingerprint);
+        }
+        int seq = sample.get().seqLength();
+        java.util.Optional<Path> prepared = TrainedSample.prepared(seq);
+        if (prepared.isPresent()) {
+            return DatasetProvenance.check(prepared.get().toString(), fingerprint);
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("path", TrainedSample.directory(seq).toString());
+        d.put("found", false);
+        d.put("problem", "trained on the embedded sample, and " + TrainedSample.where(seq));
+        return d;
     }
 
     private static Map<String, Object> dataOf(String kind, String path, String fingerprint) {

@@ -57,7 +57,8 @@ record TrainedRowsResolver(Optional<TrainedRows> rows, String refusal) {
             return refused(ckpt + " was trained on " + trainedOn + " (manifest fingerprint " + data.fingerprint()
                     + seqLenOf(data.path()) + ") but --dataset " + dataset + " is other data (fingerprint " + audited
                     + ", seq-len " + manifest.settings().seqLen() + "): its training order cannot be reconstructed on"
-                    + " this dataset");
+                    + " this dataset" + (data.kind().equals(DataKind.SAMPLE.id())
+                    ? " (" + TrainedSample.hint(run.seqLength(), "--dataset") + ")" : ""));
         }
         if (window > run.seqLength()) {
             return refused("--prefix + --suffix = " + window + " tokens but " + ckpt + " was trained on the first "

@@ -100,10 +100,16 @@ record TrainedTokenizer(String dataset, String tokenizer, String sha256, String 
     static void requireSame(CheckpointedModel model, String flag, Path dataset, DatasetManifest.Settings given,
                             String verb) {
         of(model).filter(t -> !t.sameAs(given)).ifPresent(t -> {
+            // The sample records no path: named as what it is, with where its prepared copy is (until 2026-12-07
+            // "its dataset is not recorded", though kind and fingerprint are).
+            java.util.Optional<Integer> sampleSeq = TrainedSample.of(model).map(r -> r.seqLength());
+            String tokenized = describe(t.tokenizer(), t.sha256());
             throw new UserError("--checkpoint " + model.file() + " was trained on "
-                    + t.trainedOn(describe(t.tokenizer(), t.sha256())) + ", but " + flag + " " + dataset + " was"
+                    + sampleSeq.map(seq -> "the embedded sample, tokenized with " + tokenized)
+                            .orElse(t.trainedOn(tokenized)) + ", but " + flag + " " + dataset + " was"
                     + " tokenized with " + describe(given.tokenizer(), given.tokenizerSha256()) + "; " + verb
-                    + " against a dataset prepared with " + t.tokenizer());
+                    + " against a dataset prepared with " + t.tokenizer()
+                    + sampleSeq.map(seq -> " (" + TrainedSample.hint(seq, flag) + ")").orElse(""));
         });
     }
 

@@ -234,4 +234,32 @@ class ProvenanceCommandTest {
         assertTrue(refused.err().contains("eos_token_id is 50256, but its wafer_provenance records tokenizer"
                 + " bytes-utf8, whose end-of-text is 256"), refused.err());
     }
+    /**
+     * The embedded sample records a kind and fingerprint but no path: audit provenance checks its prepared copy in the
+     * cache (until 2026-12-07 "not checked: no path recorded"), and audit memorization on other data names it and
+     * that copy (it said "its dataset is not recorded").
+     */
+    @Test
+    void aSampleTrainedModelIsCheckedAgainstTheSamplesPreparedCopy() throws IOException {
+        Path cached = dev.wafer.formats.data.SampleDataset.ensure(dev.wafer.formats.data.SampleDataset
+                .defaultCacheRoot(), 32, dev.wafer.formats.data.Progress.NONE);
+        Path run = dir.resolve("on-the-sample");
+        ok("train", "--out", run.toString(), "--d-model", "32", "--layers", "1", "--heads", "2", "--seq", "32",
+                "--batch", "4", "--steps", "1", "--json");
+        JsonNode r = JSON.readTree(ok("audit", "provenance", "--checkpoint", run.toString(), "--json").out());
+        JsonNode ds = r.path("dataset");
+        assertTrue(ds.path("found").asBoolean(), r.toString());
+        assertEquals(cached.toString(), ds.path("path").asText(), r.toString());
+        assertTrue(ds.path("fingerprint_matches").asBoolean(), r.toString());
+        CliRun other = CliRun.of("audit", "memorization", "--checkpoint", run.toString(), "--dataset",
+                dataset.toString(), "--prefix", "8", "--suffix", "8", "--samples", "4");
+        assertEquals(2, other.exitCode(), other.err());
+        assertTrue(other.err().contains("was trained on the embedded sample, tokenized with gpt2-r50k, but --dataset "
+                + dataset + " was tokenized with bytes-utf8") && other.err().contains("the sample is prepared at "
+                + cached + ": pass --dataset " + cached), other.err());
+        // A sequence length whose sample is not prepared: where it would be and how to prepare it.
+        assertEquals("the sample is not prepared at " + TrainedSample.directory(7919) + ": `wafer train --seq 7919`"
+                + " without --data prepares it there (or set WAFER_CACHE to the cache the run was trained with)",
+                TrainedSample.where(7919));
+    }
 }
