@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.wafer.conformance.tolerance.Tolerance;
+import dev.wafer.conformance.tolerance.Tolerances;
 import dev.wafer.formats.checkpoint.FileCheckpointStore;
 import dev.wafer.formats.fixtures.FixtureFiles;
 import dev.wafer.domain.session.RunState;
@@ -22,7 +24,8 @@ import dev.wafer.ports.checkpoint.CheckpointReader;
 
 /**
  * A checkpoint written by the release before the typed run state (format version 1, committed under
- * {@code legacy-checkpoint/}) still loads, and resuming it continues the run bit for bit.
+ * {@code legacy-checkpoint/}) still loads, and resuming it continues the run (bit for bit on the machine that
+ * recorded it, to rounding elsewhere).
  */
 class LegacyCheckpointTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,8 +65,17 @@ class LegacyCheckpointTest {
         CliRun run = CliRun.of("train", "--resume", copy.toString(), "--out", out.toString(), "--json");
         assertEquals(0, run.exitCode(), run.err());
         List<String> resumed = losses(run.out());
-        List<String> reference = losses(Files.readString(resource("v1-full-run.jsonl")));
-        assertEquals(reference.subList(3, 6), resumed);
+        List<String> reference = losses(Files.readString(resource("v1-full-run.jsonl"))).subList(3, 6);
+        // Bit for bit on the machine that recorded the fixture; elsewhere to rounding (until 2026-12-07 compared
+        // exactly, which failed on an AVX2 machine: the fixture was recorded with AVX-512).
+        assertEquals(reference.size(), resumed.size(), resumed.toString());
+        Tolerance t = Tolerances.RECORDED_RUN_ON_ANOTHER_MACHINE;
+        for (int i = 0; i < reference.size(); i++) {
+            double expected = Double.parseDouble(reference.get(i));
+            double actual = Double.parseDouble(resumed.get(i));
+            assertTrue(t.accepts(expected, actual), "step " + (i + 4) + ": " + actual + " against the recorded "
+                    + expected + " (" + t.reason() + ")");
+        }
         // The resumed run saved itself in the current format.
         try (CheckpointReader reader = new FileCheckpointStore().open(out.resolve("checkpoint.wafer"))) {
             assertEquals(2, reader.formatVersion());
