@@ -6,7 +6,8 @@ import java.util.Locale;
  * Where the CPU backend's bf16 matrix products come from. {@link #ONEDNN}: oneDNN's bf16 matmul (AVX512_BF16
  * instructions, which the Vector API cannot issue). {@link #EMULATED}: operands rounded to bf16 and multiplied by the
  * float32 GEMM (products of bf16 values are exact in float32, so the result is the same up to summation order).
- * {@link #AUTO}: oneDNN when {@code libdnnl.so.2} loads, else emulated; the backend reports which it chose.
+ * {@link #AUTO}: oneDNN when {@code libdnnl.so.2} loads and this CPU runs its bf16 matmul (AVX-512), else emulated;
+ * the backend reports which it chose.
  */
 public enum Bf16Gemm {
     AUTO, ONEDNN, EMULATED;

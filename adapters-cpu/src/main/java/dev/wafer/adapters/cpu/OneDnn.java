@@ -82,14 +82,83 @@ final class OneDnn {
      * machine is busy).
      */
     static Loaded load() {
+        Loaded loaded;
         try {
             passiveOpenMpWaits();
             SymbolLookup dnnl = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
             SymbolLookup gomp = SymbolLookup.libraryLookup("libgomp.so.1", Arena.global());
-            return new Loaded(Optional.of(new OneDnn(dnnl, gomp)), "");
+            loaded = new Loaded(Optional.of(new OneDnn(dnnl, gomp)), "");
         } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
             return new Loaded(Optional.empty(), LIBRARY + " (oneDNN 2.x) not usable: " + e.getMessage()
                     + "; install Debian's libdnnl2 for the bf16 GEMM");
+        }
+        return BF16_ON_THIS_CPU.get(loaded.library().get());
+    }
+
+    /** Whether this CPU runs oneDNN's bf16 matmul: asked once per process (the answer is the CPU's). */
+    private static final Bf16Check BF16_ON_THIS_CPU = new Bf16Check();
+
+    /**
+     * oneDNN 2.x implements its bf16 matmul only with AVX-512 (emulated on AVX512_CORE, native with AVX512_BF16 or
+     * AMX): on an AVX2-only CPU (an AMD EPYC before Zen 4, say) creating the primitive returns
+     * {@code dnnl_unimplemented}, and every bf16 product failed until 2026-12-07. Asked with a 16 x 16 x 16 product; a
+     * CPU without it gets the float32 GEMM's emulation, with the reason said where the backend is described.
+     */
+    private static final class Bf16Check {
+        private Loaded answer;
+
+        synchronized Loaded get(OneDnn dnnl) {
+            if (answer == null) {
+                int status = dnnl.bf16MatmulStatus();
+                answer = status == SUCCESS ? new Loaded(Optional.of(dnnl), "")
+                        : new Loaded(Optional.empty(), "oneDNN " + dnnl.versionString() + " has no bf16 matmul on"
+                                + " this CPU (dnnl_status_t " + status + (status == UNIMPLEMENTED ? ", unimplemented"
+                                : "") + "; oneDNN 2.x needs AVX-512 for bf16)");
+            }
+            return answer;
+        }
+    }
+
+    /** {@code dnnl_unimplemented}: no implementation of the primitive for this CPU. */
+    static final int UNIMPLEMENTED = 3;
+
+    /**
+     * The status of creating a bf16 x bf16 -> float32 matmul primitive descriptor of 16 x 16 x 16 on a CPU engine
+     * (the descriptor is kept: once per process, a few hundred bytes).
+     */
+    private int bf16MatmulStatus() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int status = (int) engineCreate.invokeExact(out, ENGINE_CPU, 0L);
+            if (status != SUCCESS) {
+                return status;
+            }
+            MemorySegment engine = out.get(ADDRESS, 0);
+            MemorySegment[] descs = new MemorySegment[3];
+            for (int i = 0; i < 3; i++) {
+                descs[i] = arena.allocate(MEMORY_DESC_BYTES, 16);
+                MemorySegment dims = arena.allocate(JAVA_LONG, 2);
+                dims.setAtIndex(JAVA_LONG, 0, 16);
+                dims.setAtIndex(JAVA_LONG, 1, 16);
+                MemorySegment strides = arena.allocate(JAVA_LONG, 2);
+                strides.setAtIndex(JAVA_LONG, 0, 16);
+                strides.setAtIndex(JAVA_LONG, 1, 1);
+                status = (int) memoryDescInitByStrides.invokeExact(descs[i], 2, dims,
+                        i == 2 ? DATA_TYPE_F32 : DATA_TYPE_BF16, strides);
+                if (status != SUCCESS) {
+                    return status;
+                }
+            }
+            MemorySegment op = arena.allocate(MATMUL_DESC_BYTES, 16);
+            status = (int) matmulDescInit.invokeExact(op, descs[0], descs[1], MemorySegment.NULL, descs[2]);
+            if (status != SUCCESS) {
+                return status;
+            }
+            return (int) primitiveDescCreate.invokeExact(out, op, MemorySegment.NULL, engine, MemorySegment.NULL);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("oneDNN bf16 matmul check failed", t);
         }
     }
 
