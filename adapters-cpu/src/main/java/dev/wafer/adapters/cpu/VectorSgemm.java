@@ -7,6 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Blocked, packed SGEMM on the Vector API (Goto/BLIS structure): B is packed into panels of {@link #NR} columns
  * per {@link #KC}-deep slab, A into panels of {@link #MR} rows per worker, and an {@code MR x NR} register
  * tile (16 accumulator vectors for 512-bit vectors) does {@code 2*MR*NR} flops per k for two vector loads.
+ * The same 8-row tile serves AVX2, though its 19 live vectors exceed AVX2's 16 registers: a 6-row tile (15
+ * vectors, the textbook AVX2 shape) was measured slower on an AVX2-only AMD EPYC (2026-12-08, {@code wafer bench
+ * --gemm 1024x3072x768}: 32.1-32.3 GFLOP/s on 1 thread against 36.4-39.9, 58.4-61.5 on 2 against 57.3-65.2).
  * Rows of C are split over the workers. Packing also absorbs the transposes, so the micro-kernel sees one layout.
  * Buffers are allocated once and grow only when a larger slab is needed; none are allocated per call.
  */
