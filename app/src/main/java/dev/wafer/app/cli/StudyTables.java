@@ -49,10 +49,16 @@ final class StudyTables {
             ratio[0] = "ratio " + widths.get(widths.size() - 1) + "/" + widths.get(0);
             for (int k = 0; k < result.layers().size(); k++) {
                 double[] c = result.curve(result.layers().get(k), t);
-                ratio[k + 1] = String.format(Locale.ROOT, "%.2fx", c[c.length - 1] / c[0]);
+                double r = c[c.length - 1] / c[0];
+                ratio[k + 1] = Double.isFinite(r) ? String.format(Locale.ROOT, "%.2fx", r) : "-";
             }
             table.row(ratio);
             table.print(out);
+        }
+        for (CoordinateCheck.WidthResult w : result.widths()) {
+            // A blow-up is what a check at a high learning rate looks for: said per width, its later steps NaN.
+            w.diverged().ifPresent(why -> out.printf(Locale.ROOT, "%nwidth %d %s: its steps from the last are NaN%n",
+                    w.width(), why));
         }
         out.printf(Locale.ROOT, "%nwrote %s and %s (%.1fs)%n", png, json, wall);
     }

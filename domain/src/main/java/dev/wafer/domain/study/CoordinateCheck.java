@@ -4,6 +4,8 @@ import dev.wafer.domain.session.TrainableModel;
 import dev.wafer.domain.session.ModelAssembly;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 import dev.wafer.domain.model.ActivationObserver;
 import dev.wafer.domain.model.GptModel;
@@ -13,6 +15,7 @@ import dev.wafer.domain.param.ParameterisationKind;
 import dev.wafer.domain.scaling.FlopCount;
 import dev.wafer.domain.model.ModelShape;
 import dev.wafer.domain.train.LearningRateSchedule;
+import dev.wafer.domain.train.NonFiniteTrainingException;
 import dev.wafer.domain.train.Trainer;
 import dev.wafer.domain.train.TrainerSettings;
 import dev.wafer.ports.compute.ComputeBackend;
@@ -75,9 +78,21 @@ public final class CoordinateCheck {
      *
      * @param width    d_model
      * @param meanAbs  {@code meanAbs[t - 1][k]}: layer {@code k} of {@link Result#layers()} at step t, averaged
-     *                 over seeds
+     *                 over seeds; NaN from the step at which a seed's run diverged
+     * @param diverged why the width's training stopped early (the step and what went non-finite), empty when every
+     *                 seed trained all the steps: a blow-up is what a check at a high learning rate looks for, so it
+     *                 is a result, not a failure of the check
      */
-    public record WidthResult(int width, double[][] meanAbs) {
+    public record WidthResult(int width, double[][] meanAbs, Optional<String> diverged) {
+        /** A width every seed of which trained all the steps. */
+        public WidthResult(int width, double[][] meanAbs) {
+            this(width, meanAbs, Optional.empty());
+        }
+
+        /** @throws NullPointerException for a null {@code diverged} (empty when the width did not diverge) */
+        public WidthResult {
+            Objects.requireNonNull(diverged, "diverged");
+        }
     }
 
     /**
@@ -139,18 +154,23 @@ public final class CoordinateCheck {
             ModelShape shape = StudyModels.shape(width, settings.layers(), settings.headDim(), data.vocabSize(),
                     settings.seqLength());
             double[][] sums = new double[settings.steps()][names.size()];
+            Optional<String> diverged = Optional.empty();
             for (int s = 0; s < settings.seeds(); s++) {
-                String label = settings.kind().id() + " width " + width + " seed " + (settings.seed() + s);
+                long seed = settings.seed() + s;
+                String label = settings.kind().id() + " width " + width + " seed " + seed;
                 listener.runStarted(label, run++, runs, settings.steps());
-                Recorder one = trainAndRecord(backend, shape, settings, settings.seed() + s, fixed, listener);
+                Recorder one = trainAndRecord(backend, shape, settings, seed, fixed, listener);
                 for (int t = 0; t < sums.length; t++) {
                     for (int k = 0; k < names.size(); k++) {
                         sums[t][k] += one.values[t][k] / settings.seeds();
                     }
                 }
+                if (one.diverged != null && diverged.isEmpty()) {
+                    diverged = Optional.of((settings.seeds() > 1 ? "seed " + seed + ": " : "") + one.diverged);
+                }
                 listener.runFinished(label, one.lastLoss);
             }
-            results.add(new WidthResult(width, sums));
+            results.add(new WidthResult(width, sums, diverged));
         }
         return new Result(settings, data.description(), names, List.copyOf(results));
     }
@@ -172,9 +192,32 @@ public final class CoordinateCheck {
                 listener.stepDone(m);
             }, new TrainerSettings(model.tokensPerMicroBatch(), FlopCount.trainingPerToken(shape), true),
                     System::nanoTime);
-            trainer.run(settings.steps());
+            try {
+                trainer.run(settings.steps());
+            } catch (NonFiniteTrainingException e) {
+                // The steps from the one that gave up have no activations to compare: NaN, not the zeros they hold.
+                for (int t = (int) e.step() - 1; t < recorder.values.length; t++) {
+                    java.util.Arrays.fill(recorder.values[t], Double.NaN);
+                }
+                recorder.diverged = divergence(e, settings.steps());
+            }
             return recorder;
         }
+    }
+
+    /**
+     * A run's blow-up in words: the steps the trainer skipped as non-finite before it gave up ({@link
+     * Trainer#MAX_CONSECUTIVE_SKIPS} in a row, the check skipping as {@code train --skip-nonfinite} does) and what
+     * went non-finite at the last, from the exception's message without the advice about checkpoints and learning
+     * rates meant for a training run.
+     */
+    static String divergence(NonFiniteTrainingException e, int steps) {
+        String what = e.getMessage().replaceFirst("^step \\d+: ", "");
+        int advice = what.indexOf("; the last ");
+        what = advice < 0 ? what : what.substring(0, advice);
+        long first = Math.max(1, e.step() - Trainer.MAX_CONSECUTIVE_SKIPS + 1);
+        return "diverged: steps " + first + "-" + e.step() + " of " + steps + " were non-finite (at step " + e.step()
+                + ": " + what + ")";
     }
 
     /** Mean |x| of each observed layer into the row of the current step; one reused host buffer. */
@@ -184,6 +227,8 @@ public final class CoordinateCheck {
         final int layers;
         int step;
         double lastLoss = Double.NaN;
+        /** Why the run stopped early, or null. */
+        String diverged;
 
         Recorder(int steps, int layers, int maxLength) {
             this.values = new double[steps][2 * layers + 2];

@@ -51,6 +51,7 @@ public final class StudyJson {
                 steps.add(sm);
             }
             wm.put("steps", steps);
+            wm.put("diverged", w.diverged().orElse(null));
             widths.add(wm);
         }
         root.put("widths", widths);
