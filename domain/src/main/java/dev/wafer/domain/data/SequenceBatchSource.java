@@ -77,13 +77,36 @@ public final class SequenceBatchSource implements ResumableBatchSource {
         return length;
     }
 
+    /**
+     * The vocabulary of the token ids this source holds (its split's, {@link TokenSequences#vocabSize()}): a model
+     * with fewer ids would meet one it cannot embed at whichever step first draws it.
+     */
+    public int vocabSize() {
+        return sequences.vocabSize();
+    }
+
     /** Sequences per epoch. */
     public long sequencesPerEpoch() {
         return order.perEpoch();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException for a negative {@code batch}, a {@code seq} below 1 or longer than the
+     *                                  packed sequences, or arrays shorter than {@code batch * seq}
+     */
     @Override
     public void next(int[] inputs, int[] targets, int batch, int seq) {
+        if (batch < 0 || seq < 1) {
+            throw new IllegalArgumentException("batch must be >= 0 and seq >= 1, found batch " + batch + ", seq "
+                    + seq);
+        }
+        long needed = (long) batch * seq;
+        if (inputs.length < needed || targets.length < needed) {
+            throw new IllegalArgumentException("inputs and targets must hold batch x seq = " + needed + " ids, found "
+                    + inputs.length + " and " + targets.length);
+        }
         if (seq > length) {
             throw new IllegalArgumentException("model sequence length " + seq + " exceeds the dataset's " + length
                     + "; pack the data into sequences of " + seq + " tokens or more (TokenSequences.sequenceLength)");

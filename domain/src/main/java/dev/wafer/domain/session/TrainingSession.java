@@ -60,7 +60,7 @@ public final class TrainingSession {
         Objects.requireNonNull(listener, "listener");
         spec.requireWholeMicroBatchesFrom(position.step()); // each step's batch is split into whole micro-batches
         requireRunSeed(spec, data);
-        requireLongEnoughSequences(spec, data, options);
+        requireDataTheModelCanRead(spec, data, options);
         this.spec = spec;
         this.data = data;
         this.options = options;
@@ -98,11 +98,11 @@ public final class TrainingSession {
     }
 
     /**
-     * Refuses a {@link SequenceBatchSource} packed into sequences shorter than the run's, before anything is trained:
-     * the training source would fail at the first step, and a validation split only after the last, losing the
-     * run's outcome (a validation split that will not be scored is not checked; other sources cannot be).
+     * Refuses a {@link SequenceBatchSource} packed into sequences shorter than the run's, or holding a larger
+     * vocabulary than the model's, before anything is trained: the training source would fail at the first step (or
+     * the first to draw an id the model lacks), and a validation split only after the last, losing the run's outcome (a validation split that will not be scored is not checked; other sources cannot be).
      */
-    private static void requireLongEnoughSequences(RunSpec spec, TrainingData data, SessionOptions options) {
+    private static void requireDataTheModelCanRead(RunSpec spec, TrainingData data, SessionOptions options) {
         if (data.train() instanceof SequenceBatchSource train && train.sequenceLength() < spec.seqLength()) {
             throw shorterSequences("training source", train.sequenceLength(), spec.seqLength());
         }
@@ -111,6 +111,22 @@ public final class TrainingSession {
                 && validation.sequenceLength() < spec.seqLength()) {
             throw shorterSequences("validation split", validation.sequenceLength(), spec.seqLength());
         }
+        // A larger vocabulary than the model's: the first batch drawing an id past the model's fails, hours in, and
+        // again at the same step on every resume (until 2026-12-08 nothing checked it before training).
+        int vocab = spec.shape().vocabSize();
+        if (data.train() instanceof SequenceBatchSource train && train.vocabSize() > vocab) {
+            throw largerVocabulary("training source", train.vocabSize(), vocab);
+        }
+        if (scored && data.validation().orElse(null) instanceof SequenceBatchSource validation
+                && validation.vocabSize() > vocab) {
+            throw largerVocabulary("validation split", validation.vocabSize(), vocab);
+        }
+    }
+
+    private static IllegalArgumentException largerVocabulary(String which, int found, int model) {
+        return new IllegalArgumentException("the " + which + " has a vocabulary of " + found + " ids but the model's"
+                + " is " + model + " (ModelShape.vocabSize); build the model with a vocabulary of " + found
+                + " or more, as the data's tokenizer needs");
     }
 
     private static IllegalArgumentException shorterSequences(String which, int found, int needed) {

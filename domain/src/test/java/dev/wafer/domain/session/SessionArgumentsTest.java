@@ -117,4 +117,36 @@ class SessionArgumentsTest {
         NullPointerException e = assertThrows(NullPointerException.class, call, parameter);
         assertEquals(parameter, e.getMessage());
     }
+
+    /**
+     * Data whose vocabulary is larger than the model's is refused before any step, naming both sizes (until
+     * 2026-12-08 the run trained until a batch drew an id past the model's, then failed there on every resume).
+     */
+    @Test
+    void dataWithALargerVocabularyThanTheModelsIsRefusedBeforeAnyStep() {
+        List<Long> steps = new ArrayList<>();
+        PatternRows wide = PatternRows.of(20, SEQ, SHAPE.vocabSize() + 71);
+        try (ComputeBackend backend = new ReferenceBackend(); TensorScope scope = backend.openScope()) {
+            TrainingData data = new TrainingData(new SequenceBatchSource(wide, SEED), Optional.empty(), "rows");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingSession.start(
+                    backend, scope, spec(), data, SessionOptions.defaults(), r -> steps.add(r.metrics().step())));
+            assertEquals("the training source has a vocabulary of 100 ids but the model's is 29"
+                    + " (ModelShape.vocabSize); build the model with a vocabulary of 100 or more, as the data's"
+                    + " tokenizer needs", e.getMessage());
+            IllegalArgumentException v = assertThrows(IllegalArgumentException.class, () -> TrainingSession.start(
+                    backend, scope, spec(), withValidation(wide), SessionOptions.defaults(), r -> { }));
+            assertTrue(v.getMessage().startsWith("the validation split has a vocabulary of 100 ids"), v.getMessage());
+            assertEquals(List.of(), steps, "refused before training");
+        }
+    }
+
+    @Test
+    void aBatchSourceRefusesArraysTooShortForTheBatch() {
+        SequenceBatchSource source = new SequenceBatchSource(ROWS, SEED);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> source.next(new int[SEQ], new int[2 * SEQ], 2, SEQ));
+        assertEquals("inputs and targets must hold batch x seq = 16 ids, found 8 and 16", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> source.next(new int[0], new int[0], -1, SEQ));
+        assertEquals(0, source.position(), "nothing was drawn");
+    }
 }
