@@ -11,6 +11,7 @@ import dev.wafer.domain.study.MupSearch;
 import dev.wafer.domain.study.MupSearchSpace;
 import dev.wafer.domain.study.MupTransferCheck;
 import dev.wafer.domain.study.LearningRateSweep;
+import dev.wafer.domain.scaling.TokensPerParameterPenalty;
 import dev.wafer.domain.study.ScalingStudy;
 import dev.wafer.domain.study.StudyTraining;
 
@@ -118,8 +119,15 @@ final class StudyTables {
         out.printf(Locale.ROOT, "%nfitted law: L(f) = %.4g * f^(%.5f) + %.4f nats/token (rms residual %.4f)%n",
                 result.law().a(), result.law().b(), result.law().c(), result.rmsResidual());
         if (result.models().stream().anyMatch(m -> !m.onFrontier())) {
+            double frontier = result.settings().tokensPerParameter();
+            double optimal = TokensPerParameterPenalty.COMPUTE_OPTIMAL_TOKENS_PER_PARAMETER;
+            // Equation (4) measures a ratio against the compute-optimal 20; a frontier fitted at another ratio is
+            // taken as the optimum, so the penalty is that of the extra run's ratio relative to the frontier's.
             out.println("extra runs: 'fit' is the fitted frontier times equation (4)'s penalty for their tokens"
-                    + " per parameter");
+                    + " per parameter" + (frontier == optimal ? "" : String.format(Locale.ROOT, " relative to the"
+                    + " frontier's %s (equation (4) at tokens/param x %s/%s, the frontier standing for the paper's"
+                    + " compute-optimal %s)", ScalingStudy.ratio(frontier), ScalingStudy.ratio(optimal),
+                    ScalingStudy.ratio(frontier), ScalingStudy.ratio(optimal))));
         }
         out.printf(Locale.ROOT, "wrote %s and %s (%.0fs in all)%n", png, json, wall);
     }
