@@ -105,13 +105,18 @@ public final class PowerLawFit {
 
     /**
      * Why a fitted law is no result, or empty when it is one: an exponent on the search's bound (the data would take
-     * it further: too few or too close sizes, or too few tokens for the losses to fall as a power law) or a negative
-     * irreducible loss {@code c}.
+     * it further: too few or too close sizes, or too few tokens for the losses to fall as a power law), a
+     * coefficient {@code a <= 0} (loss rising with compute, or not depending on it, which no exponent makes a
+     * scaling law) or a negative irreducible loss {@code c}.
      */
     public static java.util.Optional<String> degeneracy(PowerLaw law) {
         if (law.b() - B_MIN < BOUND_TOLERANCE || B_MAX - law.b() < BOUND_TOLERANCE) {
             return java.util.Optional.of("the exponent b = " + law.b() + " is on the fit's bound [" + B_MIN + ", "
                     + B_MAX + "]");
+        }
+        if (!(law.a() > 0)) {
+            return java.util.Optional.of("the coefficient a = " + law.a() + " is not positive: the loss does not fall"
+                    + " with compute");
         }
         if (law.c() < 0) {
             return java.util.Optional.of("the irreducible loss c = " + law.c() + " is negative");

@@ -44,6 +44,21 @@ class PowerLawFitTest {
         assertTrue(PowerLawFit.degeneracy(new PowerLaw(47, -0.073, 0.5)).isEmpty(), "equation (1) is a result");
     }
 
+    /**
+     * Losses that rise with compute, or do not change with it, fitted with an exponent inside the bound: a law with
+     * a <= 0 is no scaling law and says so (until 2026-12-08 a = -4482, b = -0.37 passed as a result).
+     */
+    @Test
+    void aLawWhoseLossDoesNotFallWithComputeIsDegenerate() {
+        double[] flops = {1e10, 1e11, 1e12, 1e13};
+        PowerLawFit.Result rising = PowerLawFit.fit(flops, new double[] {2.0, 2.5, 2.7, 2.8});
+        assertTrue(rising.law().a() < 0, rising.law().toString());
+        assertTrue(PowerLawFit.degeneracy(rising.law()).orElseThrow().contains("is not positive: the loss does not"
+                + " fall with compute"), rising.law().toString());
+        PowerLawFit.Result flat = PowerLawFit.fit(flops, new double[] {2.5, 2.5, 2.5, 2.5});
+        assertTrue(PowerLawFit.degeneracy(flat.law()).isPresent(), flat.law().toString());
+    }
+
     @Test
     void refitOfTheSpFamilyGivesThePapersLaw() {
         String[] names = {"111M", "256M", "590M", "1.3B", "2.7B", "6.7B", "13B"};
