@@ -120,7 +120,9 @@ final class MupSearchCommand implements Runnable {
                                 data.fingerprint(), data::identifiedBy, backend.name());
                         MupSearch.Result search = MupSearch.run(backend, data, settings, log.finished(), log::append,
                                 progress);
-                        return new Outcome(search, checkTransfer
+                        boolean transferable = checkTransfer
+                                && MupTransferCheck.impossible(search.samples()).isEmpty();
+                        return new Outcome(search, transferable
                                 ? MupTransferCheck.run(backend, data, search, transferFactor, progress) : null);
                     });
             MupSearch.Result search = run.result().search();
@@ -128,6 +130,15 @@ final class MupSearchCommand implements Runnable {
             Map<String, Object> json = StudyJson.mupSearch(search, run.backend());
             if (transfer != null) {
                 json.put("transfer", StudyJson.mupTransfer(transfer));
+            }
+            java.util.Optional<String> untransferable = checkTransfer
+                    ? MupTransferCheck.impossible(search.samples()) : java.util.Optional.empty();
+            if (untransferable.isPresent()) {
+                // The search stands; the check it was asked for could not be made, which the output says.
+                json.put("transfer", null);
+                json.put("transfer_not_checked", untransferable.get());
+                spec.commandLine().getErr().println("wafer: --check-transfer: not checked: " + untransferable.get());
+                spec.commandLine().getErr().flush();
             }
             json.put("wall_seconds", run.wallSeconds());
             output.publish("mup-search", json, png -> StudyPlots.mupSearch(search, png),

@@ -310,6 +310,35 @@ class MupSearchCommandTest {
         assertTrue(bad.err().startsWith("wafer: --transfer-factor must be 2, 3 or 4"), bad.err());
     }
 
+    /**
+     * A search whose samples all diverged but one has no ranking to check at a larger width: the search's outputs
+     * stand, the transfer is not checked and every output says why (until 2026-12-08 the one triple was re-trained
+     * and reported "best stays best: yes; ranking holds: yes", Spearman NaN).
+     */
+    @Test
+    void checkTransferWithOneRankedSampleSaysItCannotCheck() throws Exception {
+        Path out = tmp.resolve("transfer-one");
+        CliRun first = CliRun.of(search(out, 3));
+        assertEquals(0, first.exitCode(), first.err());
+        Path log = out.resolve(MupSearchLog.FILE_NAME);
+        List<String> lines = Files.readAllLines(log);
+        List<String> edited = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            edited.add(i == 0 ? line : line.replaceFirst("\"loss\":[-0-9.eE+]+", "\"loss\":null")
+                    .replace("\"diverged\":false", "\"diverged\":true"));
+        }
+        Files.write(log, edited);
+        CliRun run = CliRun.of(search(out, 3, "--check-transfer"));
+        assertEquals(0, run.exitCode(), run.err());
+        String why = "only 1 of 3 samples trained without diverging, and the check compares the ranking of at least 2";
+        assertTrue(run.err().contains("wafer: --check-transfer: not checked: " + why), run.err());
+        JsonNode root = JSON.readTree(run.out());
+        assertTrue(root.get("transfer").isNull(), root.toString());
+        assertEquals(why, root.get("transfer_not_checked").asText());
+        assertEquals(edited, Files.readAllLines(log), "nothing was trained again");
+    }
+
     @Test
     void badFlagsAreOneLineNamingTheFlag() {
         CliRun sp = CliRun.of(search(tmp.resolve("x"), 2, "--parameterisation", "sp"));

@@ -58,15 +58,31 @@ public final class MupTransferCheck {
     }
 
     /**
+     * Why the ranking of {@code samples} cannot be checked at a larger width, or empty when it can: it compares the
+     * ranking of at least two triples, and a diverged sample has no rank (until 2026-12-08 one triple was re-trained
+     * and said to keep its rank, Spearman NaN).
+     */
+    public static java.util.Optional<String> impossible(List<MupSearch.Sample> samples) {
+        long ranked = samples.stream().filter(s -> !s.diverged()).count();
+        return ranked >= 2 ? java.util.Optional.empty() : java.util.Optional.of("only " + ranked + " of "
+                + samples.size() + " samples trained without diverging, and the check compares the ranking of at"
+                + " least 2");
+    }
+
+    /**
      * Re-trains the chosen triples of {@code search} at {@code factor} times its width.
      *
-     * @throws IllegalArgumentException for a factor outside [2, 4]
+     * @throws IllegalArgumentException for a factor outside [2, 4], or a search with fewer than 2 samples that did
+     *                                  not diverge ({@link #impossible})
      */
     public static Result run(ComputeBackend backend, StudyData data, MupSearch.Result search, int factor,
             StudyListener listener) {
         if (factor < 2 || factor > 4) {
             throw new IllegalArgumentException("the transfer width factor must be 2, 3 or 4, found " + factor);
         }
+        impossible(search.samples()).ifPresent(why -> {
+            throw new IllegalArgumentException("no transfer check: " + why);
+        });
         MupSearch.Settings s = search.settings();
         StudyTraining training = s.training();
         int width = s.width() * factor;
