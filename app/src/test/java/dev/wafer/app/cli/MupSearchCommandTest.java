@@ -255,7 +255,12 @@ class MupSearchCommandTest {
         edits.put(line.replaceFirst("\"loss\":[^,]*", "\"loss\":null") + "\n",
                 ":1: field 'loss' must be a finite number (null only with \"diverged\":true), found null");
         edits.put(line.replaceFirst("\"index\":0", "\"index\":\"0\"") + "\n",
-                ":1: field 'index' must be a non-negative integer, found \"0\"");
+                ":1: field 'index' must be a whole number from 0 to 2147483647 (a sample's place in the search),"
+                        + " found \"0\"");
+        // A non-negative index past an int was refused as "must be a non-negative integer" (until 2026-12-08).
+        edits.put(line.replaceFirst("\"index\":0", "\"index\":1099511627776") + "\n",
+                ":1: field 'index' must be a whole number from 0 to 2147483647 (a sample's place in the search),"
+                        + " found 1099511627776");
         edits.put(line.replaceFirst("\"seed\":[^,]*,", "") + "\n", ":1: not a mup-search result (no seed)");
         // Settings of another JSON type were compared as text and accepted ("seed":"7" for 7).
         for (String field : new String[] {"seed", "steps", "batch_sequences", "seq_length", "eval_sequences"}) {

@@ -278,7 +278,8 @@ public final class MupSearchLog {
         }
         JsonNode index = field(n, "index", where);
         if (!index.isIntegralNumber() || !index.canConvertToInt() || index.asInt() < 0) {
-            throw new InvalidInputException(where + ": field 'index' must be a non-negative integer, found " + index);
+            throw new InvalidInputException(where + ": field 'index' must be a whole number from 0 to " + Integer.MAX_VALUE
+                    + " (a sample's place in the search), found " + index);
         }
         JsonNode diverged = field(n, "diverged", where);
         if (!diverged.isBoolean()) {
