@@ -66,7 +66,7 @@ final class ScalingStudyCommand implements Runnable {
     @Option(names = "--extra-size", paramLabel = "WxL", description = "Shape of the extra runs (default: the second size).")
     String extraSize;
 
-    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: 3e-3 SP, 6e-3 muP, from the lr-sweep at these sizes).")
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: 3e-3 SP, the lr-sweep's best at width 64; 6e-3 muP, the paper's eta_base).")
     Double lr;
 
     @Option(names = "--d-head", defaultValue = "16", paramLabel = "D", description = "Head width (default ${DEFAULT-VALUE}).")
