@@ -210,7 +210,7 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public TensorScope openScope() {
         parallel.requireOpen();
-        return new CpuScope();
+        return new CpuScope(parallel);
     }
 
     @Override

@@ -11,9 +11,25 @@ import dev.wafer.ports.compute.TensorScope;
  * the references so the arrays can be collected, and frees the native memory.
  */
 final class CpuScope implements TensorScope {
+    /** The backend's workers, whose close ends this scope's tensors too; null for a scope of no backend's. */
+    private final Parallel backend;
     private volatile boolean open = true;
     /** Where bf16 tensors live; made at the first one. */
     private Arena arena;
+
+    /** A scope of no backend's (a test's, or scratch memory a kernel owns). */
+    CpuScope() {
+        this(null);
+    }
+
+    /**
+     * A scope of the backend whose workers are {@code backend}: after the backend's close, allocating, copying and
+     * slicing throw as its kernels do (ComputeBackend's contract, and what OpenCL and CUDA do; until 2026-12-08 the
+     * CPU's tensors went on working after close).
+     */
+    CpuScope(Parallel backend) {
+        this.backend = backend;
+    }
 
     @Override
     public Tensor allocate(long length) {
@@ -48,6 +64,9 @@ final class CpuScope implements TensorScope {
     }
 
     void checkOpen() {
+        if (backend != null) {
+            backend.requireOpen();
+        }
         if (!open) {
             throw new IllegalStateException("tensor scope is closed");
         }

@@ -77,6 +77,10 @@ final class CpuTensor implements Tensor {
     }
 
     private static CpuTensor checkLength(CpuTensor c, long n) {
+        if (n < 0) {
+            // A negative count did nothing (residual.forward with n = -1); OpenCL and CUDA refuse it.
+            throw new IllegalArgumentException("a kernel's element count must be >= 0, found " + n);
+        }
         if (n > c.length) {
             throw new IllegalArgumentException("tensor of " + c.length + " elements, kernel needs " + n);
         }

@@ -37,9 +37,25 @@ class CpuBackendClosedTest {
             backend::openScope,
             () -> backend.matmul(OperandFormat.BF16),
             backend::adamW,
+            // Its scopes' tensors too, as on OpenCL (until 2026-12-08 they went on working after close).
+            () -> scope.allocate(8),
+            () -> x.copyFromHost(new float[8], 0, 0, 8),
+            () -> x.copyToHost(0, new float[8], 0, 8),
+            () -> x.slice(0, 8),
         }) {
             IllegalStateException e = assertThrows(IllegalStateException.class, op::run, threads + " threads");
             assertEquals("CPU backend is closed", e.getMessage());
+        }
+    }
+
+    /** A negative element count is refused, as OpenCL refuses it (until 2026-12-08 the CPU did nothing). */
+    @org.junit.jupiter.api.Test
+    void aNegativeElementCountIsRefused() {
+        try (CpuBackend backend = new CpuBackend(1, false); TensorScope scope = backend.openScope()) {
+            Tensor x = scope.allocate(8);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> backend.residual().forward(x, x, x, -1));
+            assertEquals("a kernel's element count must be >= 0, found -1", e.getMessage());
         }
     }
 
