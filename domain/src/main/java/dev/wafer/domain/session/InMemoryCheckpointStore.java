@@ -31,6 +31,9 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     private record Saved(CheckpointHeader header, Map<String, float[]> tensors, List<TensorSpec> specs) {
     }
 
+    /** The version {@code FileCheckpointStore} writes, which a checkpoint kept here stands for. */
+    static final int CURRENT_FORMAT_VERSION = 2;
+
     private final Map<Path, Saved> files = new HashMap<>();
     private int saves;
 
@@ -51,6 +54,9 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
      */
     @Override
     public void save(Path file, CheckpointHeader header, List<? extends TensorSource> tensors) {
+        java.util.Objects.requireNonNull(file, "file");
+        java.util.Objects.requireNonNull(header, "header");
+        java.util.Objects.requireNonNull(tensors, "tensors");
         Map<String, float[]> data = new LinkedHashMap<>();
         List<TensorSpec> specs = new ArrayList<>();
         for (TensorSource t : tensors) {
@@ -59,7 +65,13 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
                         + "' appears twice in one checkpoint");
             }
             float[] a = new float[Math.toIntExact(t.spec().elementCount())];
-            t.copyTo(0, FloatBuffer.wrap(a));
+            FloatBuffer into = FloatBuffer.wrap(a);
+            t.copyTo(0, into);
+            if (into.position() != a.length) {
+                // As the file store refuses it: a short source would be saved as zeros (until 2026-12-08 it was).
+                throw new IllegalStateException("tensor source " + t.spec().name() + " supplied " + into.position()
+                        + " of " + a.length + " elements at element 0");
+            }
             data.put(t.spec().name(), a);
             specs.add(t.spec());
         }
@@ -92,9 +104,10 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
             return saved.header();
         }
 
+        /** The file format's current version, 2: what a checkpoint saved now has (until 2026-12-08 it said 1). */
         @Override
         public int formatVersion() {
-            return 1;
+            return CURRENT_FORMAT_VERSION;
         }
 
         @Override
