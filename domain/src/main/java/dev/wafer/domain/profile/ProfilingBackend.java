@@ -45,7 +45,10 @@ public final class ProfilingBackend implements ComputeBackend {
 
     /** As {@link #ProfilingBackend(ComputeBackend, KernelProfile)}, reading {@code clock} (nanoseconds). */
     public ProfilingBackend(ComputeBackend backend, KernelProfile profile, LongSupplier clock) {
-        this.backend = backend;
+        // Refused here: a null profile failed at the first kernel call, deep in the timer (until 2026-12-08).
+        this.backend = java.util.Objects.requireNonNull(backend, "backend");
+        java.util.Objects.requireNonNull(profile, "profile");
+        java.util.Objects.requireNonNull(clock, "clock");
         this.profile = profile;
         this.timer = new CallTimer(backend, profile, clock);
         this.encoderWrapper = new LastWrapper<>(k -> new ProfiledKernels.TimedEncoder(k, timer));

@@ -72,6 +72,19 @@ class ProfilingBackendTest {
         }
     }
 
+    /** Null arguments are refused by name when the wrapper is made (a null profile failed at the first call). */
+    @Test
+    void nullArgumentsAreRefusedByName() {
+        try (ComputeBackend backend = new ReferenceBackend()) {
+            NullPointerException e = org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                    () -> new ProfilingBackend(backend, null));
+            assertEquals("profile", e.getMessage());
+            e = org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                    () -> new ProfilingBackend(null, new KernelProfile()));
+            assertEquals("backend", e.getMessage());
+        }
+    }
+
     @Test
     void profiledTrainingComputesTheSameBits() {
         float[] plain;

@@ -287,15 +287,17 @@ final class CheckpointHeaderCodec {
                 || !inRange(t.get("bytes"), Long.MIN_VALUE, Long.MAX_VALUE)) {
             throw malformed(file, where + " lacks 'offset' or 'bytes'");
         }
-        TensorSpec spec = new TensorSpec(name, shape);
         long bytes = asLong(t.get("bytes"));
         long elements = 1;
         for (int d : shape) {
-            elements *= d;
-            if (elements > Long.MAX_VALUE / Float.BYTES) {
-                throw malformed(file, where + " has shape " + spec.shapeText() + ", too large for any file");
+            // Checked before the spec is made, which refuses more than a long's elements itself, less helpfully.
+            if (elements > Long.MAX_VALUE / Float.BYTES / d) {
+                throw malformed(file, where + " has shape " + java.util.Arrays.toString(shape)
+                        + ", too large for any file");
             }
+            elements *= d;
         }
+        TensorSpec spec = new TensorSpec(name, shape);
         if (bytes != elements * Float.BYTES) {
             throw malformed(file, where + " of shape " + spec.shapeText() + " claims " + bytes + " bytes");
         }

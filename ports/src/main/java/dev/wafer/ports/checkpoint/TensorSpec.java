@@ -18,10 +18,17 @@ public record TensorSpec(String name, int[] shape) {
             throw new IllegalArgumentException("tensor name is empty");
         }
         shape = shape.clone();
+        long elements = 1;
         for (int dim : shape) {
             if (dim <= 0) {
                 throw new IllegalArgumentException("tensor " + name + " has a non-positive dimension: " + Arrays.toString(shape));
             }
+            // Refused here, naming the tensor, rather than as an ArithmeticException from elementCount() later.
+            if (elements > Long.MAX_VALUE / dim) {
+                throw new IllegalArgumentException("tensor " + name + " of shape " + Arrays.toString(shape)
+                        + " has more than 2^63-1 elements");
+            }
+            elements *= dim;
         }
     }
 

@@ -35,8 +35,11 @@ public interface TensorScope extends AutoCloseable {
      * The refusal of a storage format a float32-only backend does not have: a {@link MissingCapabilityException}
      * naming {@code backend} and {@link Capability#BF16_STORAGE} (for {@link OperandFormat#FP16}, which no storage
      * capability covers, the same).
+     *
+     * @throws NullPointerException naming {@code format} when it is null (a caller's mistake, not a missing capability)
      */
     static MissingCapabilityException refusal(String backend, OperandFormat format) {
+        java.util.Objects.requireNonNull(format, "format");
         return new MissingCapabilityException(backend, java.util.EnumSet.of(Capability.BF16_STORAGE),
                 format.id() + " tensors");
     }
