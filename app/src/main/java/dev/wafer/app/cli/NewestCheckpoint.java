@@ -19,8 +19,11 @@ final class NewestCheckpoint implements SessionListener {
     private final Long stopAt;
     private final Long maxTokens;
     private final Long checkpointEvery;
-    private Path file;
-    private long step;
+    /** The newest checkpoint and its step, as one value: a second signal's line reads it on another thread. */
+    private record Saved(Path file, long step) {
+    }
+
+    private volatile Saved saved;
 
     /**
      * @param resumedFrom the checkpoint file the run resumed from, or null for a new run
@@ -36,8 +39,7 @@ final class NewestCheckpoint implements SessionListener {
     NewestCheckpoint(SessionListener next, Path resumedFrom, long resumedStep, Long stopAt, Long maxTokens,
                      Long checkpointEvery) {
         this.next = next;
-        this.file = resumedFrom;
-        this.step = resumedStep;
+        this.saved = new Saved(resumedFrom, resumedStep);
         this.stopAt = stopAt;
         this.maxTokens = maxTokens;
         this.checkpointEvery = checkpointEvery;
@@ -55,8 +57,7 @@ final class NewestCheckpoint implements SessionListener {
 
     @Override
     public void checkpointed(RunPosition position, Path written) {
-        file = written;
-        step = position.step();
+        saved = new Saved(written, position.step());
         next.checkpointed(position, written);
     }
 
@@ -80,6 +81,9 @@ final class NewestCheckpoint implements SessionListener {
 
     /** Where the run can continue from, in words, the advice resuming on {@code backend} (null: not named). */
     String continueFrom(String backend) {
+        Saved now = saved;
+        Path file = now.file();
+        long step = now.step();
         if (file == null) {
             return "nothing was saved (--out DIR with --checkpoint-every N keeps checkpoints to continue from)";
         }

@@ -27,6 +27,8 @@ final class StopSignals implements AutoCloseable {
     private final java.util.function.Function<String, String> cleanup;
     private volatile String received;
     private volatile int number;
+    /** Where a run halted by a second signal can continue from, in words; null says nothing. */
+    private volatile java.util.function.Supplier<String> whereToContinue;
 
     private StopSignals(String haltMessage) {
         this(haltMessage, null);
@@ -115,7 +117,17 @@ final class StopSignals implements AutoCloseable {
             System.err.flush();
             Runtime.getRuntime().halt(128 + sig.getNumber());
         } else if (active.requested.get()) {
-            // Second signal: the user (or the scheduler) does not want to wait for the checkpoint.
+            // Second signal: the user (or the scheduler) does not want to wait for the checkpoint. One line first,
+            // since the step log may run a step past the newest checkpoint (until 2026-12-08 it halted silently).
+            java.util.function.Supplier<String> where = active.whereToContinue;
+            String line = "SIG" + sig.getName() + " again: stopped at once, without saving the step in flight";
+            try {
+                line += where == null ? "" : "; " + where.get();
+            } catch (RuntimeException e) {
+                line += "; " + e;
+            }
+            System.err.println("wafer: " + line);
+            System.err.flush();
             Runtime.getRuntime().halt(128 + sig.getNumber());
         } else {
             // Before the flag, so whoever sees the flag sees the name and number.
@@ -123,6 +135,14 @@ final class StopSignals implements AutoCloseable {
             active.received = "SIG" + sig.getName();
             active.requested.set(true);
         }
+    }
+
+    /**
+     * What the line of a run halted by a second signal adds: where it can continue from (the newest checkpoint
+     * written, or that none was), read on the signal's thread.
+     */
+    void onSecondSignal(java.util.function.Supplier<String> where) {
+        this.whereToContinue = where;
     }
 
     /** Whether a stop was requested. */

@@ -122,6 +122,9 @@ final class TrainExecution {
                         : StopSignals.installForRank(ranks.collective().rank(), ranks.collective().size());
                 TrainingDataFiles files = TrainingDataFiles.open(state.spec(), Progress.NONE);
                 ComputeBackend backend = profiled(backends.open(), kernels); TensorScope scope = backend.openScope()) {
+            if (lead) {
+                signals.onSecondSignal(() -> newest.continueFrom(backend.name()));
+            }
             if (outDir != null && f.out() == null && !ownCheckpoint(outDir)) {
                 // Resuming a file of another name: say where this run's checkpoints go, since no flag named it.
                 err.println("wafer: --resume " + f.resume() + ": checkpoints go to "

@@ -38,6 +38,11 @@ class TrainSignalStopTest {
 
     /** The child's exit code and stderr after {@code signal} once its stdout holds {@code steps} step lines. */
     private String[] stopAfter(int steps, String signal, String... args) throws Exception {
+        return stopAfter(steps, signal, 1, args);
+    }
+
+    /** As above, sending {@code signal} {@code times} times, 100 ms apart (a step takes far longer). */
+    private String[] stopAfter(int steps, String signal, int times, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss4m",
                 "-cp", System.getProperty("java.class.path"), WaferMain.class.getName(), "train", "--json"));
@@ -51,7 +56,12 @@ class TrainSignalStopTest {
             Thread.sleep(5);
         }
         assertTrue(child.isAlive(), "the child finished before the signal: " + Files.readString(errLog));
-        new ProcessBuilder("kill", "-" + signal, String.valueOf(child.pid())).start().waitFor();
+        for (int i = 0; i < times; i++) {
+            if (i > 0) {
+                Thread.sleep(100);
+            }
+            new ProcessBuilder("kill", "-" + signal, String.valueOf(child.pid())).start().waitFor();
+        }
         assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not stop after SIG" + signal);
         return new String[] {String.valueOf(child.exitValue()), Files.readString(errLog), Files.readString(log)};
     }
@@ -71,6 +81,34 @@ class TrainSignalStopTest {
         CliRun resumed = CliRun.of("train", "--resume", dir.toString());
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertTrue(resumed.err().contains("the run is already complete (step 3 of 3)"), resumed.err());
+    }
+
+    /**
+     * A second signal stops at once, without the step in flight, and says so in one line with the newest checkpoint
+     * and the command to continue from it: the step log may run past that checkpoint (until 2026-12-08 it halted
+     * without a word).
+     */
+    @Test
+    void aSecondSignalStopsAtOnceAndSaysWhereToContinue() throws Exception {
+        Path dir = tmp.resolve("twice");
+        // Steps of about half a second on two cores, so both signals (100 ms apart) land within one step.
+        String[] r = stopAfter(4, "TERM", 2, "--data", tokens().toString(), "--vocab", "97", "--d-model", "256",
+                "--layers", "4", "--heads", "4", "--seq", "64", "--batch", "24", "--seed", "3", "--steps", "2000",
+                "--checkpoint-every", "2", "--out", dir.toString());
+        assertEquals("143", r[0], r[1]);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("wafer: SIGTERM again: stopped at once, without"
+                + " saving the step in flight; the newest checkpoint, step (\\d+), is "
+                + java.util.regex.Pattern.quote(dir.resolve("checkpoint.wafer").toString()) + "; continue with: wafer"
+                + " train --resume " + java.util.regex.Pattern.quote(dir.toString()) + " --backend cpu"
+                + " --checkpoint-every 2").matcher(r[1]);
+        assertTrue(m.find(), r[1]);
+        long saved = Long.parseLong(m.group(1));
+        // Step 4's checkpoint may still have been in writing: the newest whole one is then step 2's.
+        assertTrue(saved >= 2 && saved % 2 == 0, "the newest checkpoint is a multiple of 2: " + r[1]);
+        CliRun dry = CliRun.of("train", "--resume", dir.toString(), "--dry-run", "--json");
+        assertEquals(0, dry.exitCode(), dry.err());
+        assertTrue(dry.out().matches("(?s).*\"start_step\" ?: ?" + saved + ",.*"), "the checkpoint is at step " + saved
+                + ": " + dry.out());
     }
 
     @Test
