@@ -28,6 +28,11 @@ import dev.wafer.ports.compute.TensorScope;
  * and a resume hands each rank its shard of an unsharded checkpoint.
  */
 class ShardedCheckpointTest {
+    /** Any header: the stores refuse none, and this test reads the tensors only. */
+    private static final dev.wafer.ports.checkpoint.CheckpointHeader HEADER = new dev.wafer.ports.checkpoint
+            .CheckpointHeader(new dev.wafer.ports.checkpoint.ModelHeader(7, 16, 2, 1, 5, 20, "sp",
+            java.util.Optional.empty()), java.util.Optional.empty());
+
     private static final ModelShape SHAPE = ModelShape.withHeads(23, 8, 2, 2, 8, 32);
     private static final Path FILE = Path.of("ckpt");
     private static final long SEED = 11;
@@ -67,7 +72,7 @@ class ShardedCheckpointTest {
                                 (int) shard.length());
                         CheckpointTensors.ShardedSave save = CheckpointTensors.trainingAcross(m, c, block);
                         if (c.rank() == 0) {
-                            store.save(FILE, null, save.tensors());
+                            store.save(FILE, HEADER, save.tensors());
                         } else {
                             Checkpointing.participant(0).store().save(FILE, null, save.tensors());
                         }
@@ -92,7 +97,7 @@ class ShardedCheckpointTest {
                     whole.optimizer().firstMomentsShard().copyFromHost(moments(total, 1));
                     whole.optimizer().secondMomentsShard().copyFromHost(moments(total, 2));
                     InMemoryCheckpointStore reference = new InMemoryCheckpointStore();
-                    reference.save(FILE, null, CheckpointTensors.training(whole));
+                    reference.save(FILE, HEADER, CheckpointTensors.training(whole));
                     try (CheckpointReader got = store.open(FILE); CheckpointReader want = reference.open(FILE)) {
                         assertEquals(want.tensors(), got.tensors(), what);
                         for (var t : want.tensors()) {
