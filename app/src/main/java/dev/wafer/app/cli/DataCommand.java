@@ -314,8 +314,10 @@ public final class DataCommand implements Runnable, BackendAgnostic {
             try {
                 return SplitAssigner.parse(spec);
             } catch (IllegalArgumentException e) {
+                // The domain names its parameter, spec; the CLI names the flag that gave it.
                 String message = e.getMessage();
-                throw new UserError(message.startsWith("--split") ? message : "--split: " + message);
+                throw new UserError(message.startsWith("spec ") ? "--split " + message.substring("spec ".length())
+                        : "--split: " + message);
             }
         }
 

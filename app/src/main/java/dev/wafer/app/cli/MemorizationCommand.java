@@ -220,9 +220,20 @@ public final class MemorizationCommand implements Callable<Integer> {
         try {
             return new MemorizationSettings(prefix, suffix, samples, seed, top);
         } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+            throw new UserError(withFlags(e.getMessage()));
         }
     }
+
+    /** The settings' refusal with its parameters named as this command's flags (the domain names no flags). */
+    static String withFlags(String message) {
+        return SETTING.matcher(message).replaceAll(m -> switch (m.group()) {
+            case "topDocuments" -> "--top";
+            default -> "--" + m.group();
+        });
+    }
+
+    private static final java.util.regex.Pattern SETTING =
+            java.util.regex.Pattern.compile("\\b(prefix|suffix|samples|topDocuments)\\b");
 
     /** Whether only rows the checkpoint was trained on are sampled: {@code --rows}, by default for the train split. */
     private boolean trainedOnly(Split chosen) {

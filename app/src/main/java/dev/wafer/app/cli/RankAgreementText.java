@@ -13,6 +13,10 @@ import dev.wafer.domain.session.RunState;
  * parameters, and ranks resuming them trained a silent mix.
  */
 final class RankAgreementText {
+    /** What the CLI's ranks must share when their runs differ: said in the refusal (the domain names no flags). */
+    static final String SAME_FLAGS = "flags, data, checkpoint, backend or heap differ: pass the same flags, --stop-at,"
+            + " --max-tokens and --checkpoint-every included, and an explicit --micro-batch, on every rank";
+
     private RankAgreementText() {
     }
 

@@ -74,7 +74,8 @@ final class TrainExecution {
         Long content = checkpoint == null ? null : checkpoint.contentChecksum();
         // Every rank agrees before any decides there is nothing to do: a rank whose checkpoint is complete left
         // alone (exit 0) while another waited for it in a collective until the timeout (exit 76).
-        RunAgreement.checkAll(ranks.collective(), RankAgreementText.start(state, f, content)).ifPresent(reason -> {
+        RunAgreement.checkAll(ranks.collective(), RankAgreementText.start(state, f, content),
+                RankAgreementText.SAME_FLAGS).ifPresent(reason -> {
             throw new UserError(reason);
         });
         if (checkpoint != null && state.position().step() >= state.spec().totalSteps()) {
@@ -164,7 +165,8 @@ final class TrainExecution {
                     err.flush();
                 });
             }
-            RunAgreement.check(ranks.collective(), RankAgreementText.of(run, f, backend.name(), content)).ifPresent(reason -> {
+            RunAgreement.check(ranks.collective(), RankAgreementText.of(run, f, backend.name(), content),
+                    RankAgreementText.SAME_FLAGS).ifPresent(reason -> {
                 throw new UserError(reason);
             });
             if (lead) {

@@ -10,24 +10,27 @@ package dev.wafer.domain.audit;
  * @param topDocuments how many of the most memorized documents to name
  */
 public record MemorizationSettings(int prefix, int suffix, int samples, long seed, int topDocuments) {
-    /** Rejects a prefix, suffix or sample count below 1 and a negative number of top documents. */
+    /**
+     * Rejects a prefix, suffix or sample count below 1 and a negative number of top documents, naming the parameter
+     * (the CLI names its flags itself).
+     */
     public MemorizationSettings {
         if (prefix < 1) {
-            throw new IllegalArgumentException("--prefix must be >= 1, found " + prefix);
+            throw new IllegalArgumentException("prefix must be >= 1, found " + prefix);
         }
         if (suffix < 1) {
-            throw new IllegalArgumentException("--suffix must be >= 1, found " + suffix);
+            throw new IllegalArgumentException("suffix must be >= 1, found " + suffix);
         }
         if (samples < 1) {
-            throw new IllegalArgumentException("--samples must be >= 1, found " + samples);
+            throw new IllegalArgumentException("samples must be >= 1, found " + samples);
         }
         if ((long) prefix + suffix > Integer.MAX_VALUE) {
             // P + S windows index int positions; a sum past 2^31 - 1 would wrap and slip past every length check.
-            throw new IllegalArgumentException("--prefix " + prefix + " + --suffix " + suffix + " is more tokens"
+            throw new IllegalArgumentException("prefix " + prefix + " + suffix " + suffix + " is more tokens"
                     + " than any model or dataset row holds");
         }
         if (topDocuments < 0) {
-            throw new IllegalArgumentException("--top must be >= 0, found " + topDocuments);
+            throw new IllegalArgumentException("topDocuments must be >= 0, found " + topDocuments);
         }
     }
 

@@ -15,9 +15,11 @@ public final class RunAgreement {
      * Compares this rank's run description and CPU count with rank 0's; a single rank always agrees.
      *
      * @param description the resolved run as text (equal texts: equal runs)
+     * @param remedy      what a caller should make equal on every rank (the CLI names its flags), said in the
+     *                    reason when the runs differ
      * @return empty when this rank agrees with rank 0, else a one-line reason
      */
-    public static java.util.Optional<String> check(Collective ranks, String description) {
+    public static java.util.Optional<String> check(Collective ranks, String description, String remedy) {
         if (ranks.size() == 1) {
             return java.util.Optional.empty();
         }
@@ -27,7 +29,7 @@ public final class RunAgreement {
         double[] lead = mine.clone();
         ranks.broadcast(lead, 0, 2, 0);
         if (lead[0] != mine[0]) {
-            return java.util.Optional.of(anotherRun(ranks.rank()));
+            return java.util.Optional.of(anotherRun(ranks.rank(), remedy));
         }
         if (lead[1] != mine[1]) {
             return java.util.Optional.of("rank " + ranks.rank() + " has " + processors + " CPU threads and rank 0 has "
@@ -37,22 +39,21 @@ public final class RunAgreement {
         return java.util.Optional.empty();
     }
 
-    private static String anotherRun(int rank) {
-        return "rank " + rank + " resolved another run than rank 0 (flags, data, checkpoint, backend or heap differ:"
-                + " pass the same flags, --stop-at, --max-tokens and --checkpoint-every included, and an explicit"
-                + " --micro-batch, on every rank)";
+    private static String anotherRun(int rank, String remedy) {
+        return "rank " + rank + " resolved another run than rank 0 (" + remedy + ")";
     }
 
     /**
-     * As {@link #check(Collective, String)} for the description alone, but every rank learns of a disagreement, so
+     * As {@link #check(Collective, String, String)} for the description alone, but every rank learns of a disagreement, so
      * that no rank goes on alone (to end early, as for a complete run, while another waits in a collective).
      *
      * @param description the resolved run as text (equal texts: equal runs)
+     * @param remedy      as for {@link #check(Collective, String, String)}
      * @return empty when every rank agrees with rank 0, else (on every rank) the one-line reason naming the lowest
      *         rank that differs
      */
-    public static java.util.Optional<String> checkAll(Collective ranks, String description) {
-        return checkSame(ranks, description).map(RunAgreement::anotherRun);
+    public static java.util.Optional<String> checkAll(Collective ranks, String description, String remedy) {
+        return checkSame(ranks, description).map(rank -> anotherRun(rank, remedy));
     }
 
     /**

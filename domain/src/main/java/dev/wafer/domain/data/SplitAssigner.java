@@ -28,17 +28,23 @@ public final class SplitAssigner {
         this.validation = validation;
     }
 
-    /** Parses {@code "0.98,0.01,0.01"}. */
+    /**
+     * Parses {@code "0.98,0.01,0.01"}.
+     *
+     * @throws IllegalArgumentException naming {@code spec} if it is not three comma-separated numbers, or as the
+     *                                  constructor
+     */
     public static SplitAssigner parse(String spec) {
         String[] parts = spec.split(",");
         if (parts.length != 3) {
-            throw new IllegalArgumentException("--split needs three fractions train,val,test (e.g. 0.98,0.01,0.01), got '" + spec + "'");
+            throw new IllegalArgumentException("spec needs three fractions train,val,test (e.g. 0.98,0.01,0.01), got '"
+                    + spec + "'");
         }
         try {
             return new SplitAssigner(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()),
                     Double.parseDouble(parts[2].trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--split fractions must be numbers, got '" + spec + "'", e);
+            throw new IllegalArgumentException("spec fractions must be numbers, got '" + spec + "'", e);
         }
     }
 
