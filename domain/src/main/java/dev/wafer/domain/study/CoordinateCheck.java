@@ -89,7 +89,11 @@ public final class CoordinateCheck {
             this(width, meanAbs, Optional.empty());
         }
 
-        /** @throws NullPointerException for a null {@code diverged} (empty when the width did not diverge) */
+        /**
+         * Checks that {@code diverged} is given.
+         *
+         * @throws NullPointerException for a null {@code diverged} (empty when the width did not diverge)
+         */
         public WidthResult {
             Objects.requireNonNull(diverged, "diverged");
         }
